@@ -1,0 +1,67 @@
+# socklock: every target sets itself up on a fresh machine (python3, pip and apt only).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NCA_VENV := .venv-nca
+NCA_STAMP := $(NCA_VENV)/.installed
+APT_PACKAGES := nftables iproute2
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint bench lock clean debs fmt docs nca schemas
+
+$(STAMP): requirements-dev.txt requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# Debian packages the lab and its tests need; installed only when missing.
+debs:
+	@missing=""; \
+	command -v nft >/dev/null || missing="$$missing nftables"; \
+	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# network-config-analyzer pins old PyYAML/networkx: it lives in its own venv.
+$(NCA_STAMP): requirements-nca.txt
+	$(PYTHON) -m venv $(NCA_VENV)
+	$(NCA_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-nca.txt
+	touch $@
+
+nca: $(NCA_STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/socklock demo
+
+test: $(STAMP) debs
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+schemas: $(STAMP)
+	$(PY) -m socklock.schemas.publish schemas
+
+bench: $(STAMP) debs
+	$(PY) -m benchmarks
+
+# Regenerate the hash-pinned requirements files (no registry host is written into them).
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	cd requirements && UV_PYTHON_DOWNLOADS=never $(PYTHON) -m uv pip compile --python-version 3.11 --generate-hashes --no-header --quiet runtime.in -o ../requirements.txt
+	cd requirements && UV_PYTHON_DOWNLOADS=never $(PYTHON) -m uv pip compile --python-version 3.11 --generate-hashes --no-header --quiet dev.in -o ../requirements-dev.txt
+
+clean:
+	rm -rf $(VENV) $(NCA_VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The command line (private): parses arguments, calls the library, picks a report and exit code."""

@@ -1,0 +1,64 @@
+"""Entry point of the ``socklock`` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from socklock import __version__
+from socklock._cli.lazy import LazyGroup
+from socklock.errors import SocklockError
+
+COMMANDS = {
+    "scan": ("socklock._cli.scan:scan", "Everything: map, harden, generate, verify, report."),
+    "map": ("socklock._cli.map:map_command", "The service graph: who calls whom, with evidence."),
+    "demo": ("socklock._cli.demo:demo", "Run socklock on the bundled example shop, end to end."),
+    "policy": (
+        "socklock._cli.policy:policy",
+        "Generate, verify, explain and diff NetworkPolicies.",
+    ),
+    "harden": ("socklock._cli.harden:harden", "Audit and fix container security settings."),
+    "rules": ("socklock._cli.rules:rules", "List the hardening rules."),
+}
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="socklock")
+@click.option("--verbose", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """socklock makes a microservice application zero-trust and proves it.
+
+    Exit codes: 0 nothing at or above the --fail-on threshold; 1 findings (or missing/excess
+    connections); 2 usage or input error.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+
+
+def main() -> None:
+    verbose = "--verbose" in sys.argv[1:]
+    try:
+        result = cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except SocklockError as exc:
+        if verbose:
+            raise
+        click.echo(exc.diagnostics(), err=True)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(1)
+    else:
+        sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,150 @@
+"""Find network addresses in the strings users write: URLs, DSNs, ``host:port``, host lists.
+
+``http://catalogue``, ``catalogue:80``, ``catalogue.sock-shop.svc.cluster.local:80``,
+``mongodb://user:pass@a:27017,b:27017/db``, ``jdbc:mysql://catalogue-db:3306/socksdb``,
+``amqp://guest:guest@rabbitmq``, ``kafka-0:9092,kafka-1:9092``. Whether a host is a Service
+or an external endpoint is decided later, by the resolver.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DEFAULT_PORTS: dict[str, int] = {
+    "http": 80,
+    "ws": 80,
+    "https": 443,
+    "wss": 443,
+    "grpc": 443,
+    "mongodb": 27017,
+    "mysql": 3306,
+    "mariadb": 3306,
+    "postgres": 5432,
+    "postgresql": 5432,
+    "amqp": 5672,
+    "amqps": 5671,
+    "redis": 6379,
+    "rediss": 6379,
+    "nats": 4222,
+    "kafka": 9092,
+    "memcached": 11211,
+    "zookeeper": 2181,
+    "cassandra": 9042,
+    "elasticsearch": 9200,
+    "sqlserver": 1433,
+    "mssql": 1433,
+    "tcp": 0,
+    "udp": 0,
+}
+UDP_SCHEMES = frozenset({"udp", "statsd"})
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "::", "[::1]", "[::]"})
+
+# A host label: RFC 1123, allowing underscores as in compose service names.
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+_HOST = rf"(?:\[[0-9A-Fa-f:.]+\]|{_LABEL}(?:\.{_LABEL})*)"
+_URL = re.compile(
+    rf"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/\s?#]*@)?(?P<hosts>{_HOST}(?::[0-9]+)?"
+    rf"(?:,{_HOST}(?::[0-9]+)?)*)"
+)
+_HOST_PORT = re.compile(rf"^(?P<host>{_HOST}):(?P<port>[0-9]{{1,5}})$")
+_BARE_HOST = re.compile(rf"^{_HOST}$")
+_DNS_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})+$")
+_HOSTISH_NAME = re.compile(
+    r"(HOST|ADDR|ADDRESS|URL|URI|ENDPOINT|SERVER|SERVERS|BROKER|BROKERS|DSN|SERVICE|SVC|"
+    r"BOOTSTRAP|UPSTREAM|TARGET|REMOTE|BACKEND|API|PEER)S?($|_)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One address named in a string."""
+
+    host: str
+    port: int | None  # None: not written and no default for the scheme
+    scheme: str | None
+    protocol: str  # TCP or UDP
+    text: str  # the part of the input that named it
+    certain: bool = True  # False: a bare dotted word that counts only if it names a Service
+
+    @property
+    def is_local(self) -> bool:
+        return self.host.lower() in LOCAL_HOSTS
+
+
+_USERINFO_PASSWORD = re.compile(r"(://[^:@/\s]*:)([^@/\s]+)(@)")
+
+
+def redact_credentials(text: str) -> str:
+    """``mysql://user:secret@db`` → ``mysql://user:***@db``: evidence must not leak secrets."""
+    return _USERINFO_PASSWORD.sub(r"\1***\3", text)
+
+
+def _split_host_port(text: str) -> tuple[str, int | None]:
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        return host, int(rest[1:]) if rest.startswith(":") and rest[1:].isdigit() else None
+    host, sep, port = text.rpartition(":")
+    if sep and port.isdigit():
+        return host, int(port)
+    return text, None
+
+
+def _valid_port(port: int | None) -> bool:
+    return port is None or 0 < port < 65536
+
+
+def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
+    """Every address in ``value``. ``name_hint`` (an env var or config key name) lets a bare
+    word such as ``catalogue`` count as a host when the name says it holds one."""
+    text = value.strip()
+    if not text or len(text) > 4096:
+        return []
+    targets: list[Target] = []
+    if "://" in text:
+        for match in _URL.finditer(text):
+            scheme = match["scheme"].lower()
+            if scheme.startswith("jdbc:"):
+                scheme = scheme[5:]
+            scheme = scheme.split("+")[0]  # mongodb+srv, postgresql+psycopg
+            for part in match["hosts"].split(","):
+                host, port = _split_host_port(part)
+                if port is None:
+                    port = DEFAULT_PORTS.get(scheme) or None
+                if not _valid_port(port):
+                    continue
+                protocol = "UDP" if scheme in UDP_SCHEMES else "TCP"
+                targets.append(Target(host.lower(), port, scheme, protocol, match.group(0)))
+        # jdbc:mysql://... is caught above because "mysql://" follows "jdbc:".
+        return targets
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        host_port = _HOST_PORT.match(part)
+        if host_port:
+            host, port = host_port["host"].strip("[]").lower(), int(host_port["port"])
+            numeric = host.replace(".", "").isdigit()
+            if _valid_port(port) and (not numeric or _is_ipv4(host)):
+                targets.append(Target(host, port, None, "TCP", part))
+            continue
+        if not _BARE_HOST.match(part) or (part.replace(".", "").isdigit() and not _is_ipv4(part)):
+            continue
+        hinted = bool(name_hint and _HOSTISH_NAME.search(name_hint))
+        if hinted or "." in part:
+            targets.append(Target(part.strip("[]").lower(), None, None, "TCP", part, hinted))
+    return targets
+
+
+def _is_ipv4(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
+
+
+def is_dns_name(host: str) -> bool:
+    """A name with at least one dot that could be an internet host (``api.stripe.com``)."""
+    return bool(_DNS_NAME.match(host)) and not _is_ipv4(host)
+
+
+def is_ip(host: str) -> bool:
+    return _is_ipv4(host) or (":" in host and all(c in "0123456789abcdefABCDEF:." for c in host))

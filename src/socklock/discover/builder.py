@@ -1,0 +1,81 @@
+"""Accumulate edges from any source of evidence into one :class:`ServiceGraph`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from socklock.model import (
+    EXTERNAL_PREFIX,
+    Edge,
+    EntryPoint,
+    Evidence,
+    GraphNode,
+    NodeKind,
+    ServiceGraph,
+    Unresolved,
+)
+
+EdgeKey = tuple[str, str, int | None, str]
+
+
+class GraphBuilder:
+    """Edges with the same (from, to, port, protocol) merge; their evidence accumulates."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, GraphNode] = {}
+        self._edges: dict[EdgeKey, list[Evidence]] = defaultdict(list)
+        self._entries: dict[tuple[str, int, str], list[Evidence]] = defaultdict(list)
+        self.unresolved: list[Unresolved] = []
+
+    def add_node(self, node: GraphNode) -> None:
+        self.nodes.setdefault(node.id, node)
+
+    def add_external(self, host: str) -> str:
+        node_id = f"{EXTERNAL_PREFIX}{host}"
+        self.add_node(GraphNode(node_id, NodeKind.EXTERNAL, None))
+        return node_id
+
+    def add_edge(
+        self, source: str, target: str, port: int | None, protocol: str, evidence: Evidence
+    ) -> None:
+        found = self._edges[(source, target, port, protocol)]
+        if evidence not in found:
+            found.append(evidence)
+
+    def add_entry_point(self, workload: str, port: int, protocol: str, evidence: Evidence) -> None:
+        found = self._entries[(workload, port, protocol)]
+        if evidence not in found:
+            found.append(evidence)
+
+    def ports_called(self, source: str, target: str) -> set[int]:
+        return {k[2] for k in self._edges if k[0] == source and k[1] == target and k[2]}
+
+    def build(self) -> ServiceGraph:
+        edges = self._edges
+        # An edge whose port is unknown adds nothing where the same call has a known port:
+        # its evidence moves onto those edges.
+        for key in [k for k in edges if k[2] is None]:
+            known = [k for k in edges if k[:2] == key[:2] and k[2] is not None and k[3] == key[3]]
+            if known:
+                for other in known:
+                    edges[other].extend(e for e in edges[key] if e not in edges[other])
+                del edges[key]
+        return ServiceGraph(
+            nodes=tuple(sorted(self.nodes.values(), key=lambda n: (n.is_external, n.id))),
+            edges=tuple(
+                sorted(
+                    (
+                        Edge(s, t, p, proto, tuple(sorted(ev)))
+                        for (s, t, p, proto), ev in edges.items()
+                    ),
+                    key=lambda e: (e.source, e.target, e.port or 0, e.protocol),
+                )
+            ),
+            entry_points=tuple(
+                sorted(
+                    EntryPoint(w, p, proto, tuple(sorted(ev)))
+                    for (w, p, proto), ev in self._entries.items()
+                )
+            ),
+            unresolved=tuple(sorted(self.unresolved, key=lambda u: (u.location, u.expression))),
+        )

@@ -1,0 +1,342 @@
+"""The service graph from manifests: env values, ConfigMaps, compose dependencies, entry points.
+
+When the input has both Kubernetes manifests and a compose file for the same application,
+the graph speaks of the Kubernetes workloads and the compose file's evidence is attached to
+them by service name (a compose call names the callee's container port, as an edge does).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from socklock.discover.addresses import Target, find_targets, redact_credentials
+from socklock.discover.builder import GraphBuilder
+from socklock.discover.resolve import (
+    ComposeResolver,
+    External,
+    KubernetesResolver,
+    NotFound,
+    Reached,
+    selects,
+)
+from socklock.model import (
+    ComposeProject,
+    ComposeService,
+    EnvFromKind,
+    EnvSourceKind,
+    Evidence,
+    EvidenceKind,
+    GraphNode,
+    Inventory,
+    Location,
+    NodeKind,
+    PortSpec,
+    ServiceGraph,
+    Unresolved,
+    Workload,
+)
+
+_TOKEN_SPLIT = re.compile(r"[\s\"'`,;=()\[\]{}<>]+")
+
+
+def build_manifest_graph(inventory: Inventory) -> ServiceGraph:
+    builder = GraphBuilder()
+    add_manifest_evidence(inventory, builder)
+    return builder.build()
+
+
+def add_manifest_evidence(inventory: Inventory, builder: GraphBuilder) -> dict[str, str]:
+    """Add nodes, edges and entry points; return the compose-id → graph-id mapping."""
+    resolver = KubernetesResolver(inventory)
+    for workload in inventory.workloads:
+        if workload.owner is None:
+            builder.add_node(_workload_node(workload))
+    for workload in inventory.workloads:
+        if workload.owner is None:
+            _workload_edges(workload, inventory, resolver, builder)
+    _kubernetes_entry_points(inventory, resolver, builder)
+    aliases = compose_aliases(inventory)
+    for project in inventory.compose_projects:
+        _compose_project(project, aliases, builder)
+    return aliases
+
+
+def _workload_node(workload: Workload) -> GraphNode:
+    return GraphNode(
+        id=workload.id,
+        kind=NodeKind.WORKLOAD,
+        workload_kind=workload.kind,
+        labels=dict(workload.labels),
+        ports=tuple(PortSpec(p.container_port, p.protocol.value, p.name) for p in workload.ports),
+        location=workload.location,
+    )
+
+
+def _add_resolution(
+    builder: GraphBuilder,
+    source: str,
+    target: Target,
+    resolution: Reached | External | NotFound | list[Reached],
+    evidence: Evidence,
+) -> None:
+    if isinstance(resolution, NotFound):
+        if target.certain:
+            builder.unresolved.append(
+                Unresolved(source, evidence.location, target.text, resolution.reason)
+            )
+        return
+    if isinstance(resolution, External):
+        node = builder.add_external(resolution.host)
+        builder.add_edge(source, node, resolution.port, resolution.protocol, evidence)
+        return
+    for reached in resolution if isinstance(resolution, list) else [resolution]:
+        detail = f"{evidence.detail} ({reached.via})"
+        builder.add_edge(
+            source,
+            reached.workload,
+            reached.port,
+            reached.protocol,
+            Evidence(
+                evidence.kind, evidence.location, detail, evidence.expression, evidence.confidence
+            ),
+        )
+
+
+def _env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, str, Evidence]]:
+    """(name, value, evidence) of every env value a workload's containers get."""
+    config_maps = {(c.namespace, c.name): c for c in inventory.config_maps}
+    for container in workload.containers:
+        for var in container.env:
+            if var.value is not None:
+                yield (
+                    var.name,
+                    var.value,
+                    Evidence(
+                        EvidenceKind.ENV,
+                        var.location,
+                        f"env {var.name}={redact_credentials(var.value)}",
+                    ),
+                )
+            elif var.source is not None and var.source.kind is EnvSourceKind.CONFIG_MAP_KEY:
+                config_map = config_maps.get((workload.namespace, var.source.name or ""))
+                key = var.source.key or ""
+                if config_map is not None and key in config_map.data:
+                    value = config_map.data[key]
+                    yield (
+                        var.name,
+                        value,
+                        Evidence(
+                            EvidenceKind.CONFIG_MAP,
+                            config_map.data_locations[key],
+                            f"env {var.name} from ConfigMap {config_map.name} key {key}="
+                            f"{redact_credentials(value)}",
+                        ),
+                    )
+        for source in container.env_from:
+            if source.kind is not EnvFromKind.CONFIG_MAP:
+                continue
+            config_map = config_maps.get((workload.namespace, source.name))
+            if config_map is None:
+                continue
+            for key, value in config_map.data.items():
+                yield (
+                    source.prefix + key,
+                    value,
+                    Evidence(
+                        EvidenceKind.CONFIG_MAP,
+                        config_map.data_locations[key],
+                        f"envFrom ConfigMap {config_map.name}: {source.prefix}{key}="
+                        f"{redact_credentials(value)}",
+                    ),
+                )
+
+
+def _mounted_config(
+    workload: Workload, inventory: Inventory
+) -> Iterator[tuple[str, str, Evidence]]:
+    """Tokens of ConfigMaps mounted as files: config text that may name a peer."""
+    names: set[str] = set()
+    for volume in workload.pod_spec.get("volumes") or ():
+        if isinstance(volume, dict) and isinstance(volume.get("configMap"), dict):
+            names.add(str(volume["configMap"].get("name")))
+    for config_map in inventory.config_maps:
+        if config_map.namespace != workload.namespace or config_map.name not in names:
+            continue
+        for key, value in config_map.data.items():
+            for token in set(_TOKEN_SPLIT.split(value)):
+                if ":" in token:
+                    yield (
+                        key,
+                        token,
+                        Evidence(
+                            EvidenceKind.CONFIG_MAP,
+                            config_map.data_locations[key],
+                            f"ConfigMap {config_map.name} file {key}: {redact_credentials(token)}",
+                        ),
+                    )
+
+
+def _workload_edges(
+    workload: Workload, inventory: Inventory, resolver: KubernetesResolver, builder: GraphBuilder
+) -> None:
+    for name, value, evidence in [
+        *_env_values(workload, inventory),
+        *_mounted_config(workload, inventory),
+    ]:
+        for target in find_targets(value, name_hint=name):
+            if target.is_local:
+                continue
+            _add_resolution(
+                builder, workload.id, target, resolver.resolve(target, workload.namespace), evidence
+            )
+
+
+def _kubernetes_entry_points(
+    inventory: Inventory, resolver: KubernetesResolver, builder: GraphBuilder
+) -> None:
+    for service in inventory.services:
+        if not service.is_entry_point:
+            continue
+        for port in service.ports:
+            target = Target(service.name, port.port, None, port.protocol.value, service.name)
+            resolution = resolver.resolve(target, service.namespace)
+            if isinstance(resolution, list):
+                for reached in resolution:
+                    if reached.port is not None:
+                        builder.add_entry_point(
+                            reached.workload,
+                            reached.port,
+                            reached.protocol,
+                            Evidence(
+                                EvidenceKind.ENTRY,
+                                port.location,
+                                f"{service.type} Service {service.id} port {port.port}"
+                                + (f" nodePort {port.node_port}" if port.node_port else ""),
+                            ),
+                        )
+    for ingress in inventory.ingresses:
+        for backend in ingress.backends:
+            backend_service = resolver.services.get((ingress.namespace, backend.service))
+            if backend_service is None:
+                continue
+            service = backend_service
+            for port in service.ports:
+                if backend.port not in (port.port, port.name):
+                    continue
+                target = Target(service.name, port.port, None, port.protocol.value, service.name)
+                resolution = resolver.resolve(target, service.namespace)
+                for reached in resolution if isinstance(resolution, list) else ():
+                    if reached.port is not None:
+                        builder.add_entry_point(
+                            reached.workload,
+                            reached.port,
+                            reached.protocol,
+                            Evidence(
+                                EvidenceKind.ENTRY,
+                                backend.location,
+                                f"Ingress {ingress.obj.name} → Service {service.id} "
+                                f"port {port.port}",
+                            ),
+                        )
+
+
+def compose_aliases(inventory: Inventory) -> dict[str, str]:
+    """compose ``project/service`` → Kubernetes workload id, where the names match uniquely."""
+    by_name: dict[str, list[str]] = {}
+    for workload in inventory.workloads:
+        if workload.owner is None:
+            by_name.setdefault(workload.name, []).append(workload.id)
+    aliases: dict[str, str] = {}
+    for project in inventory.compose_projects:
+        for service in project.services:
+            found = by_name.get(service.name, [])
+            if len(found) == 1:
+                aliases[service.id] = found[0]
+    return aliases
+
+
+def _compose_node(service: ComposeService, resolver: ComposeResolver) -> GraphNode:
+    return GraphNode(
+        id=service.id,
+        kind=NodeKind.WORKLOAD,
+        workload_kind="compose-service",
+        labels={},
+        ports=tuple(PortSpec(p) for p in resolver.service_ports(service)),
+        location=service.location,
+    )
+
+
+def _compose_project(
+    project: ComposeProject, aliases: dict[str, str], builder: GraphBuilder
+) -> None:
+    resolver = ComposeResolver(project)
+
+    def graph_id(compose_id: str) -> str:
+        return aliases.get(compose_id, compose_id)
+
+    for service in project.services:
+        if service.id not in aliases:
+            builder.add_node(_compose_node(service, resolver))
+    for service in project.services:
+        source = graph_id(service.id)
+        for env in service.environment:
+            if env.value is None:
+                continue
+            evidence = Evidence(
+                EvidenceKind.ENV, env.location, f"env {env.name}={redact_credentials(env.value)}"
+            )
+            for target in find_targets(env.value, name_hint=env.name):
+                if target.is_local:
+                    continue
+                resolution = resolver.resolve(target, service)
+                if isinstance(resolution, list):
+                    resolution = [
+                        Reached(graph_id(r.workload), r.port, r.protocol, r.via) for r in resolution
+                    ]
+                _add_resolution(builder, source, target, resolution, evidence)
+        for dependency in service.dependencies:
+            callee = resolver.by_name.get(dependency.service.lower())
+            if callee is None:
+                builder.unresolved.append(
+                    Unresolved(
+                        source,
+                        dependency.location,
+                        dependency.service,
+                        f"{dependency.kind} names no service of project {project.name!r}",
+                    )
+                )
+                continue
+            target_id = graph_id(callee.id)
+            known = resolver.service_ports(callee)
+            port = known[0] if len(known) == 1 else None
+            detail = f"{dependency.kind}: {dependency.service}"
+            builder.add_edge(
+                source,
+                target_id,
+                port,
+                "TCP",
+                Evidence(
+                    EvidenceKind.DEPENDS_ON
+                    if dependency.kind == "depends_on"
+                    else EvidenceKind.LINK,
+                    dependency.location,
+                    detail,
+                ),
+            )
+        for published in service.ports:
+            where = published.host_ip or "all interfaces"
+            builder.add_entry_point(
+                source,
+                published.target,
+                published.protocol.upper(),
+                Evidence(
+                    EvidenceKind.ENTRY,
+                    published.location,
+                    f"compose publishes {published.published or 'a random port'} → "
+                    f"{published.target} on {where}",
+                ),
+            )
+
+
+__all__ = ["Location", "build_manifest_graph", "selects"]

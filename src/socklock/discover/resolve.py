@@ -1,0 +1,174 @@
+"""Resolve a named host to the workloads behind it, and a Service port to a container port.
+
+Pods see target ports, never Service ports, so every edge ends on the destination's
+*container* port: a numeric ``targetPort`` is taken as written, a named one is looked up in
+each selected workload's container ports (a workload without that name is not reached).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from socklock.discover.addresses import Target, is_dns_name, is_ip
+from socklock.model import ComposeProject, ComposeService, Inventory, Service, Workload
+
+DEFAULT_CLUSTER_DOMAIN = "cluster.local"
+
+
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """A workload reached on one of its container ports."""
+
+    workload: str
+    port: int | None
+    protocol: str
+    via: str  # "Service sock-shop/catalogue port 80 → targetPort http (8080)"
+
+
+@dataclass(frozen=True, slots=True)
+class External:
+    host: str
+    port: int | None
+    protocol: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound:
+    reason: str
+
+
+Resolution = list[Reached] | External | NotFound
+
+
+def selects(selector: dict[str, str] | None, labels: dict[str, str]) -> bool:
+    return bool(selector) and all(labels.get(k) == v for k, v in (selector or {}).items())
+
+
+class KubernetesResolver:
+    """Service DNS names (short, ``name.ns``, ``name.ns.svc[.cluster.local]``) → workloads."""
+
+    def __init__(self, inventory: Inventory, cluster_domain: str = DEFAULT_CLUSTER_DOMAIN) -> None:
+        self.cluster_domain = cluster_domain
+        self.services = {(s.namespace, s.name): s for s in inventory.services}
+        self.workloads_by_ns: dict[str, list[Workload]] = defaultdict(list)
+        for workload in inventory.workloads:
+            if workload.owner is None:
+                self.workloads_by_ns[workload.namespace].append(workload)
+        self.namespaces = (
+            {ns.name for ns in inventory.namespaces}
+            | set(self.workloads_by_ns)
+            | {s.namespace for s in inventory.services}
+        )
+
+    def service_for(self, host: str, namespace: str) -> Service | None:
+        parts = host.lower().rstrip(".").split(".")
+        suffix = ["svc", *self.cluster_domain.split(".")]
+        if len(parts) == 1:
+            return self.services.get((namespace, parts[0]))
+        if len(parts) == 2:
+            return self.services.get((parts[1], parts[0]))
+        rest = parts[2:]
+        if rest == suffix[: len(rest)]:
+            return self.services.get((parts[1], parts[0]))
+        # <pod>.<service>.<namespace>.svc...: a headless Service's pod record
+        if len(parts) >= 4 and parts[3:] == suffix[: len(parts) - 3]:
+            return self.services.get((parts[2], parts[1]))
+        return None
+
+    def selected(self, service: Service) -> list[Workload]:
+        selector = dict(service.selector or {})
+        return [
+            w for w in self.workloads_by_ns[service.namespace] if selects(selector, dict(w.labels))
+        ]
+
+    def resolve(self, target: Target, namespace: str) -> Resolution:
+        service = self.service_for(target.host, namespace)
+        if service is None:
+            if is_ip(target.host) or (target.certain and is_dns_name(target.host)):
+                parts = target.host.split(".")
+                if len(parts) >= 2 and parts[1] in self.namespaces:
+                    return NotFound(f"no Service {parts[0]!r} in namespace {parts[1]!r}")
+                return External(target.host, target.port, target.protocol)
+            if not target.certain:
+                return NotFound("not a Service name")
+            return NotFound(f"no Service {target.host!r} in namespace {namespace!r}")
+        if service.type == "ExternalName" and service.external_name:
+            return External(service.external_name, target.port, target.protocol)
+        ports = [p for p in service.ports if p.protocol == target.protocol]
+        if target.port is not None:
+            ports = [p for p in ports if p.port == target.port]
+            if not ports:
+                listed = ", ".join(str(p.port) for p in service.ports) or "none"
+                return NotFound(
+                    f"Service {service.id} has no {target.protocol} port {target.port} "
+                    f"(its ports: {listed})"
+                )
+        if not service.selector:
+            return NotFound(f"Service {service.id} has no selector: its endpoints are not known")
+        workloads = self.selected(service)
+        if not workloads:
+            return NotFound(f"Service {service.id} selects no workload in the input")
+        reached: list[Reached] = []
+        for port in ports:
+            for workload in workloads:
+                number: int | None
+                if isinstance(port.target_port, int):
+                    number = port.target_port
+                else:
+                    named = [
+                        p.container_port
+                        for p in workload.ports
+                        if p.name == port.target_port and p.protocol == port.protocol
+                    ]
+                    if not named:
+                        continue
+                    number = named[0]
+                via = f"Service {service.id} port {port.port}"
+                if port.target_port != port.port:
+                    via += f" → targetPort {port.target_port}"
+                    if isinstance(port.target_port, str):
+                        via += f" ({number})"
+                reached.append(Reached(workload.id, number, port.protocol.value, via))
+        if not reached:
+            return NotFound(
+                f"Service {service.id}'s target port is not declared by the workloads it selects"
+            )
+        return reached
+
+
+class ComposeResolver:
+    """Compose service names, aliases and ``links`` → services of the same project."""
+
+    def __init__(self, project: ComposeProject) -> None:
+        self.project = project
+        self.by_name: dict[str, ComposeService] = {s.name.lower(): s for s in project.services}
+        for service in project.services:
+            networks = service.body.get("networks")
+            if isinstance(networks, dict):
+                for spec in networks.values():
+                    for alias in (
+                        (spec or {}).get("aliases") or () if isinstance(spec, dict) else ()
+                    ):
+                        self.by_name.setdefault(str(alias).lower(), service)
+
+    def service_ports(self, service: ComposeService) -> list[int]:
+        ports = set(service.expose)
+        ports.update(p.target for p in service.ports)
+        return sorted(ports)
+
+    def resolve(self, target: Target, source: ComposeService) -> Resolution:
+        host = target.host.lower()
+        aliases = {d.alias: d.service for d in source.dependencies if d.alias}
+        service = self.by_name.get(aliases.get(host, host))
+        if service is None:
+            if is_ip(target.host) or (target.certain and is_dns_name(target.host)):
+                return External(target.host, target.port, target.protocol)
+            if not target.certain:
+                return NotFound("not a service name")
+            return NotFound(f"no service {target.host!r} in compose project {self.project.name!r}")
+        port = target.port
+        if port is None:
+            known = self.service_ports(service)
+            port = known[0] if len(known) == 1 else None
+        return [Reached(service.id, port, target.protocol, f"compose service {service.id}")]

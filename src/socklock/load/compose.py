@@ -1,0 +1,231 @@
+"""docker-compose files (the Compose Specification) → :class:`ComposeProject`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from socklock.load.fields import FieldReader
+from socklock.model import (
+    ComposeEnv,
+    ComposeNetwork,
+    ComposeProject,
+    ComposeService,
+    Dependency,
+    Diagnostic,
+    Location,
+    PublishedPort,
+    YMap,
+)
+
+_PORT_SHORT = re.compile(
+    r"^(?:(?:(?P<ip>\[[0-9a-fA-F:]+\]|[0-9.]+|[^:]*):)?(?P<published>[0-9]+(?:-[0-9]+)?)?:)?"
+    r"(?P<target>[0-9]+)(?:-(?P<target_end>[0-9]+))?(?:/(?P<protocol>tcp|udp|sctp))?$"
+)
+
+
+def is_compose(value: Any) -> bool:
+    """A document that is a compose file: top-level ``services`` mapping, no Kubernetes kind."""
+    return (
+        isinstance(value, dict) and isinstance(value.get("services"), dict) and "kind" not in value
+    )
+
+
+def project_name(value: YMap, file: str) -> str:
+    name = value.get("name")
+    if isinstance(name, str) and name and "$" not in name:
+        return name
+    directory = PurePosixPath(file).parent.name or "default"
+    return re.sub(r"[^a-z0-9_-]", "", directory.lower()) or "default"
+
+
+def load_compose(value: YMap, file: str) -> tuple[ComposeProject, list[Diagnostic]]:
+    name = project_name(value, file)
+    diagnostics: list[Diagnostic] = []
+    base = PurePosixPath(file).parent
+    networks: dict[str, ComposeNetwork] = {}
+    top_reader = FieldReader(file, f"compose project {name}")
+    raw_networks = top_reader.mapping(value, "networks") or YMap()
+    for net_name, spec in raw_networks.items():
+        spec = spec if isinstance(spec, dict) else {}
+        networks[str(net_name)] = ComposeNetwork(
+            name=str(net_name),
+            internal=spec.get("internal") is True,
+            external=bool(spec.get("external")),
+            location=top_reader.location(raw_networks, net_name),
+        )
+    services: list[ComposeService] = []
+    raw_services = value["services"]
+    for service_name, body in raw_services.items():
+        reader = FieldReader(file, f"compose service {service_name}")
+        if not isinstance(body, YMap):
+            if body is None:
+                body = YMap()
+                body.position = raw_services.key_positions.get(service_name, (0, 0))
+            else:
+                reader.error(raw_services, service_name, "service must be a mapping")
+                diagnostics.extend(reader.diagnostics)
+                continue
+        services.append(_service(str(service_name), name, body, base, reader))
+        diagnostics.extend(reader.diagnostics)
+    diagnostics.extend(top_reader.diagnostics)
+    return ComposeProject(name, file, tuple(services), networks, value), diagnostics
+
+
+def _service(
+    name: str, project: str, body: YMap, base: PurePosixPath, reader: FieldReader
+) -> ComposeService:
+    build = body.get("build")
+    context: str | None = None
+    dockerfile: str | None = None
+    if isinstance(build, str):
+        context = str(base / build)
+    elif isinstance(build, dict):
+        context = str(base / str(build.get("context", ".")))
+        dockerfile = build.get("dockerfile")
+    ports = tuple(
+        p
+        for p in (
+            _published(raw, i, body, reader) for i, raw in enumerate(_list(body, "ports", reader))
+        )
+        if p is not None
+    )
+    expose: list[int] = []
+    for raw in _list(body, "expose", reader):
+        text = str(raw).split("/")[0]
+        start, _, end = text.partition("-")
+        if start.isdigit():
+            expose.extend(range(int(start), int(end or start) + 1))
+        else:
+            reader.error(body, "expose", f"expose entry {raw!r} is not a port")
+    deploy = body.get("deploy") if isinstance(body.get("deploy"), dict) else {}
+    limits = (
+        ((deploy.get("resources") or {}).get("limits") or {}) if isinstance(deploy, dict) else {}
+    )
+    memory = limits.get("memory") if isinstance(limits, dict) else None
+    memory = memory or body.get("mem_limit")
+    networks_raw = body.get("networks")
+    if isinstance(networks_raw, dict | list):
+        networks = tuple(str(n) for n in networks_raw)
+    else:
+        networks = ("default",)
+    env_files_raw = body.get("env_file")
+    env_files: list[str] = []
+    for entry in [env_files_raw] if isinstance(env_files_raw, str) else (env_files_raw or []):
+        path = entry.get("path") if isinstance(entry, dict) else entry
+        if isinstance(path, str):
+            env_files.append(str(base / path))
+    return ComposeService(
+        name=name,
+        project=project,
+        image=reader.text(body, "image"),
+        build_context=context,
+        dockerfile=dockerfile,
+        ports=ports,
+        expose=tuple(expose),
+        environment=_environment(body, reader),
+        env_files=tuple(env_files),
+        dependencies=_dependencies(body, reader),
+        networks=networks,
+        network_mode=reader.text(body, "network_mode"),
+        user=str(body["user"]) if body.get("user") is not None else None,
+        read_only=reader.flag(body, "read_only"),
+        cap_add=tuple(str(c) for c in _list(body, "cap_add", reader)),
+        cap_drop=tuple(str(c) for c in _list(body, "cap_drop", reader)),
+        privileged=reader.flag(body, "privileged"),
+        security_opt=tuple(str(s) for s in _list(body, "security_opt", reader)),
+        pid=reader.text(body, "pid"),
+        ipc=reader.text(body, "ipc"),
+        volumes=tuple(v for v in _list(body, "volumes", reader) if isinstance(v, str | YMap)),
+        healthcheck=reader.mapping(body, "healthcheck"),
+        memory_limit=str(memory) if memory is not None else None,
+        body=body,
+        location=reader.location(body),
+    )
+
+
+def _list(body: YMap, key: str, reader: FieldReader) -> list[Any]:
+    value = body.get(key)
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    reader.error(body, key, f"{key} must be a list")
+    return []
+
+
+def _published(raw: Any, index: int, body: YMap, reader: FieldReader) -> PublishedPort | None:
+    ports = body["ports"]
+    where = reader.location(ports, index)
+    if isinstance(raw, dict):
+        target = raw.get("target")
+        if not isinstance(target, int):
+            reader.error(ports, index, "ports entry needs a numeric target")
+            return None
+        published = raw.get("published")
+        return PublishedPort(
+            target,
+            target,
+            str(published) if published is not None else None,
+            raw.get("host_ip"),
+            str(raw.get("protocol", "tcp")),
+            where,
+        )
+    match = _PORT_SHORT.match(str(raw))
+    if match is None:
+        reader.error(ports, index, f"ports entry {raw!r} is not HOST:CONTAINER[/PROTO]")
+        return None
+    target = int(match["target"])
+    ip = match["ip"]
+    return PublishedPort(
+        target=target,
+        target_end=int(match["target_end"] or target),
+        published=match["published"],
+        host_ip=ip.strip("[]") if ip else None,
+        protocol=match["protocol"] or "tcp",
+        location=where,
+    )
+
+
+def _environment(body: YMap, reader: FieldReader) -> tuple[ComposeEnv, ...]:
+    raw = body.get("environment")
+    out: list[ComposeEnv] = []
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            out.append(
+                ComposeEnv(
+                    str(key), None if value is None else str(value), reader.location(raw, key)
+                )
+            )
+    elif isinstance(raw, list):
+        for i, item in enumerate(raw):
+            key, sep, value = str(item).partition("=")
+            out.append(ComposeEnv(key, value if sep else None, reader.location(raw, i)))
+    elif raw is not None:
+        reader.error(body, "environment", "environment must be a list or a mapping")
+    return tuple(out)
+
+
+def _dependencies(body: YMap, reader: FieldReader) -> tuple[Dependency, ...]:
+    out: list[Dependency] = []
+    depends = body.get("depends_on")
+    if isinstance(depends, dict):
+        for name, spec in depends.items():
+            condition = spec.get("condition") if isinstance(spec, dict) else None
+            out.append(
+                Dependency(str(name), "depends_on", condition, None, reader.location(depends, name))
+            )
+    elif isinstance(depends, list):
+        for i, name in enumerate(depends):
+            out.append(Dependency(str(name), "depends_on", None, None, reader.location(depends, i)))
+    elif depends is not None:
+        reader.error(body, "depends_on", "depends_on must be a list or a mapping")
+    links = body.get("links")
+    for i, link in enumerate(links if isinstance(links, list) else []):
+        service, _, alias = str(link).partition(":")
+        out.append(Dependency(service, "links", None, alias or None, reader.location(links, i)))
+    return tuple(out)
+
+
+__all__ = ["Location", "is_compose", "load_compose"]

@@ -1,0 +1,93 @@
+"""Typed reads of raw documents that report a wrong type at its exact position, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from socklock.model import Diagnostic, Location, YMap, YSeq, format_path
+from socklock.model.document import PathElement, position_of
+
+
+class FieldReader:
+    """Reads fields of one object; each problem becomes a diagnostic naming file:line."""
+
+    def __init__(self, file: str, what: str) -> None:
+        self.file = file
+        self.what = what  # e.g. "Deployment sock-shop/carts"
+        self.diagnostics: list[Diagnostic] = []
+
+    def location(self, node: Any, key: PathElement | None = None) -> Location:
+        line, column = position_of(node, key)
+        return Location(self.file, line, column)
+
+    def error(self, node: Any, key: PathElement | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.location(node, key), f"{self.what}: {message}"))
+
+    def _typed(
+        self,
+        node: YMap,
+        key: str,
+        path: tuple[PathElement, ...],
+        kinds: tuple[type, ...],
+        name: str,
+    ) -> Any:
+        value = node.get(key)
+        if value is None:
+            return None
+        wrong_bool = isinstance(value, bool) and bool not in kinds
+        if wrong_bool or not isinstance(value, kinds):
+            self.error(
+                node, key, f"{format_path((*path, key))} must be {name}, not {_describe(value)}"
+            )
+            return None
+        return value
+
+    def mapping(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> YMap | None:
+        value = self._typed(node, key, path, (dict,), "a mapping")
+        return value if isinstance(value, YMap) else None
+
+    def sequence(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> YSeq | None:
+        value = self._typed(node, key, path, (list,), "a list")
+        return value if isinstance(value, YSeq) else None
+
+    def text(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> str | None:
+        value = self._typed(node, key, path, (str,), "a string")
+        return value if isinstance(value, str) else None
+
+    def integer(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> int | None:
+        value = self._typed(node, key, path, (int,), "an integer")
+        return value if isinstance(value, int) else None
+
+    def flag(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> bool | None:
+        value = self._typed(node, key, path, (bool,), "true or false")
+        return value if isinstance(value, bool) else None
+
+    def str_map(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> dict[str, str]:
+        """Labels, annotations, selectors: string to string; numbers and bools are refused."""
+        raw = self.mapping(node, key, path)
+        if raw is None:
+            return {}
+        out: dict[str, str] = {}
+        for k, v in raw.items():
+            if not isinstance(k, str) or not isinstance(v, str):
+                self.error(
+                    raw,
+                    k,
+                    f"{format_path((*path, key, str(k)))} must map strings to strings "
+                    f"(quote {v!r})",
+                )
+                continue
+            out[k] = v
+        return out
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"{value!r}"

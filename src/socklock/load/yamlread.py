@@ -1,0 +1,217 @@
+"""YAML and JSON documents with positions, read by PyYAML's C parser.
+
+Values come back as :class:`YMap`/:class:`YSeq`, so later stages can point at any field.
+A malformed document does not hide the others: when a multi-document stream fails, the file
+is split at its ``---`` separators and each part is read on its own. Aliases are counted
+before anything is built, so an alias bomb is refused instead of exhausting memory.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from socklock.load.limits import Limits
+from socklock.model import Diagnostic, Location, YMap, YSeq
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _PositionLoader(_Loader):  # type: ignore[misc]
+    """Safe loader building YMap/YSeq with 1-based positions."""
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> YMap:
+    mapping = YMap()
+    mapping.position = (node.start_mark.line + 1, node.start_mark.column + 1)
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, "found an unhashable mapping key", key_node.start_mark
+            ) from exc
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_positions[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+    return mapping
+
+
+def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> YSeq:
+    sequence = YSeq()
+    sequence.position = (node.start_mark.line + 1, node.start_mark.column + 1)
+    for child in node.value:
+        sequence.append(loader.construct_object(child, deep=True))
+        sequence.item_positions.append((child.start_mark.line + 1, child.start_mark.column + 1))
+    return sequence
+
+
+_PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_PositionLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+# Timestamps stay strings: Kubernetes and compose never mean a datetime object.
+_PositionLoader.add_constructor("tag:yaml.org,2002:timestamp", _PositionLoader.construct_yaml_str)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    index: int  # position in the file's stream, from 0
+    value: Any
+    line: int  # 1-based line where the document starts
+
+
+class AliasBombError(Exception):
+    def __init__(self, line: int, expanded: int, distinct: int) -> None:
+        super().__init__(line, expanded, distinct)
+        self.line = line
+        self.expanded = expanded
+        self.distinct = distinct
+
+
+def _expanded_size(root: yaml.Node, limits: Limits) -> None:
+    """Raise AliasBombError when aliases expand the document far beyond its written size."""
+    sizes: dict[int, int] = {}
+    # Iterative post-order walk: deep documents must not hit Python's recursion limit.
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            if isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            else:
+                children = []
+            total = 1 + sum(sizes[id(child)] for child in children)
+            sizes[key] = total
+            if total > limits.max_expanded_nodes and total > limits.alias_expansion_ratio * len(
+                sizes
+            ):
+                raise AliasBombError(root.start_mark.line + 1, total, len(sizes))
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise AliasBombError(node.start_mark.line + 1, -1, len(sizes))
+        on_path.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((n, False) for pair in node.value for n in pair if id(n) not in sizes)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((n, False) for n in node.value if id(n) not in sizes)
+
+
+def _yaml_error(file: str, exc: yaml.YAMLError, line_offset: int) -> Diagnostic:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context and context_mark is not None:
+        context += f" started at line {context_mark.line + 1 + line_offset}"
+    text = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    if mark is None:
+        return Diagnostic(Location(file, line_offset + 1), text)
+    return Diagnostic(Location(file, mark.line + 1 + line_offset, mark.column + 1), text)
+
+
+def _load_stream(
+    text: str, file: str, limits: Limits, line_offset: int, first_index: int
+) -> Iterator[Document | Diagnostic]:
+    loader = _PositionLoader(text)
+    index = first_index
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            line = node.start_mark.line + 1 + line_offset
+            try:
+                _expanded_size(node, limits)
+            except AliasBombError as bomb:
+                what = (
+                    "a recursive alias"
+                    if bomb.expanded < 0
+                    else f"aliases expand it to over {bomb.expanded:,} nodes"
+                )
+                yield Diagnostic(
+                    Location(file, bomb.line + line_offset),
+                    f"document refused: {what} (an alias bomb?)",
+                )
+                index += 1
+                continue
+            value = loader.construct_document(node)
+            if value is not None:
+                yield Document(index, value, line)
+            index += 1
+    finally:
+        loader.dispose()
+
+
+_SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
+
+
+def _split_documents(text: str) -> list[tuple[int, str]]:
+    """(line offset, text) of each ``---``-separated part."""
+    parts: list[tuple[int, str]] = []
+    start = 0
+    for match in _SEPARATOR.finditer(text):
+        parts.append((start, text[start : match.start()]))
+        start = match.start()
+    parts.append((start, text[start:]))
+    return [(text.count("\n", 0, offset), part) for offset, part in parts if part.strip()]
+
+
+def load_yaml(text: str, file: str, limits: Limits) -> Iterator[Document | Diagnostic]:
+    """Every document of a YAML stream; a broken part yields a diagnostic, the rest still load."""
+    results: list[Document | Diagnostic] = []
+    try:
+        results.extend(_load_stream(text, file, limits, 0, 0))
+    except yaml.YAMLError as exc:
+        parts = _split_documents(text)
+        if len(parts) <= 1:
+            yield from results
+            yield _yaml_error(file, exc, 0)
+            return
+        results = []
+        for index, (offset, part) in enumerate(parts):
+            try:
+                for item in _load_stream(part, file, limits, offset, index):
+                    results.append(item)
+            except yaml.YAMLError as part_exc:
+                results.append(_yaml_error(file, part_exc, offset))
+    yield from results
+
+
+def _to_positioned(value: Any) -> Any:
+    if isinstance(value, dict):
+        mapping = YMap((k, _to_positioned(v)) for k, v in value.items())
+        mapping.position = (1, 1)
+        return mapping
+    if isinstance(value, list):
+        sequence = YSeq(_to_positioned(v) for v in value)
+        sequence.position = (1, 1)
+        return sequence
+    return value
+
+
+def load_json(text: str, file: str, limits: Limits) -> Iterator[Document | Diagnostic]:
+    """A JSON file; read through the YAML parser for positions, with ``json`` as the judge."""
+    try:
+        documents = list(_load_stream(text, file, limits, 0, 0))
+        if all(isinstance(d, Document) for d in documents):
+            yield from documents
+            return
+    except yaml.YAMLError:
+        pass
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Diagnostic(Location(file, exc.lineno, exc.colno), f"invalid JSON: {exc.msg}")
+        return
+    yield Document(0, _to_positioned(value), 1)

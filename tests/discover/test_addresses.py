@@ -1,0 +1,76 @@
+"""Every form users write an address in, and what must not count as one."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from socklock.discover.addresses import find_targets, redact_credentials
+
+
+@pytest.mark.parametrize(
+    ("value", "hint", "expected"),
+    [
+        ("http://catalogue", None, [("catalogue", 80, "http")]),
+        ("https://api.stripe.com/v1/charges", None, [("api.stripe.com", 443, "https")]),
+        ("catalogue:80", None, [("catalogue", 80, None)]),
+        ("catalogue.sock-shop", None, [("catalogue.sock-shop", None, None)]),
+        (
+            "catalogue.sock-shop.svc.cluster.local:80",
+            None,
+            [("catalogue.sock-shop.svc.cluster.local", 80, None)],
+        ),
+        ("mongodb://carts-db:27017/data", None, [("carts-db", 27017, "mongodb")]),
+        (
+            "mongodb+srv://u:p@a:27017,b:27018/db?replicaSet=x",
+            None,
+            [("a", 27017, "mongodb"), ("b", 27018, "mongodb")],
+        ),
+        ("jdbc:mysql://catalogue-db:3306/socksdb", None, [("catalogue-db", 3306, "mysql")]),
+        ("postgresql://pg/orders", None, [("pg", 5432, "postgresql")]),
+        ("amqp://user:pass@rabbitmq:5672", None, [("rabbitmq", 5672, "amqp")]),
+        ("amqp://guest:guest@rabbitmq", None, [("rabbitmq", 5672, "amqp")]),
+        ("redis://:secret@session-db", None, [("session-db", 6379, "redis")]),
+        ("kafka-0:9092,kafka-1:9092", None, [("kafka-0", 9092, None), ("kafka-1", 9092, None)]),
+        ("10.0.0.1:8080", None, [("10.0.0.1", 8080, None)]),
+        ("[fd00::1]:8080", None, [("fd00::1", 8080, None)]),
+        ("catalogue", "CATALOGUE_HOST", [("catalogue", None, None)]),
+        ("catalogue", "CATALOGUE_NAME", []),
+        ("debug", "LOG_LEVEL", []),
+        ("1.2.3", "VERSION", []),
+        ("3:4", None, []),
+        ("catalogue:99999", None, []),
+        ("", None, []),
+        ("some sentence: with colon", None, []),
+    ],
+)
+def test_find_targets(value: str, hint: str | None, expected: list[tuple[object, ...]]) -> None:
+    assert [(t.host, t.port, t.scheme) for t in find_targets(value, name_hint=hint)] == expected
+
+
+def test_bare_dotted_names_are_uncertain_unless_hinted() -> None:
+    (plain,) = find_targets("catalogue.sock-shop")
+    (hinted,) = find_targets("catalogue.sock-shop", name_hint="CATALOGUE_HOST")
+    assert (plain.certain, hinted.certain) == (False, True)
+
+
+def test_redact_credentials() -> None:
+    assert (
+        redact_credentials("amqp://guest:guest@rabbitmq:5672") == "amqp://guest:***@rabbitmq:5672"
+    )
+    assert redact_credentials("http://catalogue:80/x") == "http://catalogue:80/x"
+
+
+_label = st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True)
+
+
+@given(
+    scheme=st.sampled_from(["http", "https", "mongodb", "amqp", "redis", "postgres"]),
+    host=st.lists(_label, min_size=1, max_size=4).map(".".join),
+    port=st.integers(1, 65535),
+    path=st.from_regex(r"(/[a-z0-9]{0,8}){0,3}", fullmatch=True),
+)
+def test_url_round_trip(scheme: str, host: str, port: int, path: str) -> None:
+    (target,) = find_targets(f"{scheme}://{host}:{port}{path}")
+    assert (target.host, target.port, target.scheme) == (host, port, scheme)

@@ -1,0 +1,163 @@
+"""The graph from manifests: the demo shop edge by edge, and the real sock shop's manifests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import DEMO_SHOP
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+NS = "sock-shop"
+DEMO_EDGES = {
+    ("front-end", "catalogue", 8080),
+    ("front-end", "carts", 8080),
+    ("front-end", "orders", 8080),
+    ("front-end", "user", 8080),
+    ("orders", "payment", 8080),
+    ("orders", "shipping", 8080),
+    ("orders", "carts", 8080),
+    ("orders", "user", 8080),
+    ("orders", "orders-db", 27017),
+    ("carts", "carts-db", 27017),
+    ("catalogue", "catalogue-db", 3306),
+    ("user", "user-db", 27017),
+    ("shipping", "rabbitmq", 5672),
+    ("queue-master", "rabbitmq", 5672),
+}
+
+
+def _edges(paths: list[Path]) -> set[tuple[str, str, int | None]]:
+    graph = discover(load_paths([str(p) for p in paths]), code=False)
+    assert all(e.protocol == "TCP" for e in graph.edges)
+    return {(e.source, e.target, e.port) for e in graph.edges}
+
+
+def _qualified(edges: set[tuple[str, str, int]], ns: str) -> set[tuple[str, str, int]]:
+    return {(f"{ns}/{a}", f"{ns}/{b}", port) for a, b, port in edges}
+
+
+def test_demo_shop_kubernetes_edges() -> None:
+    assert _edges([DEMO_SHOP / "kubernetes"]) == _qualified(DEMO_EDGES, NS)
+
+
+def test_demo_shop_compose_edges() -> None:
+    assert _edges([DEMO_SHOP / "docker-compose.yml"]) == _qualified(DEMO_EDGES, "sockshop")
+
+
+def test_demo_shop_both_merge_into_kubernetes_workloads() -> None:
+    graph = discover(load_paths([str(DEMO_SHOP)]), code=False)
+    assert {(e.source, e.target, e.port) for e in graph.edges} == _qualified(DEMO_EDGES, NS)
+    assert [(p.workload, p.port, p.protocol) for p in graph.entry_points] == [
+        (f"{NS}/front-end", 8080, "TCP")
+    ]
+    assert graph.unresolved == ()
+    edge = next(e for e in graph.edges if e.target == f"{NS}/catalogue")
+    kinds = sorted((ev.kind.value, Path(ev.location.file).name) for ev in edge.evidence)
+    assert kinds == [
+        ("depends_on", "docker-compose.yml"),
+        ("env", "docker-compose.yml"),
+        ("env", "front-end.yaml"),
+    ]
+    k8s = next(ev for ev in edge.evidence if ev.location.file.endswith("front-end.yaml"))
+    assert k8s.detail == (
+        "env CATALOGUE_URL=http://catalogue "
+        "(Service sock-shop/catalogue port 80 → targetPort http (8080))"
+    )
+    assert k8s.location.line > 0
+    amqp = next(e for e in graph.edges if e.source == f"{NS}/queue-master")
+    assert any("ConfigMap" in ev.detail and "guest:***@" in ev.detail for ev in amqp.evidence)
+
+
+def test_external_and_unresolved_hosts(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "app.yaml",
+        """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: pay, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: pay}}
+    spec:
+      containers:
+      - name: pay
+        image: pay:1
+        env:
+        - {name: STRIPE_URL, value: "https://api.stripe.com/v1"}
+        - {name: ZIPKIN_HOST, value: zipkin}
+        - {name: CACHE, value: "cache:6379"}
+        - {name: SELF, value: "http://localhost:8080"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cache, namespace: shop}
+spec:
+  selector: {app: cache}
+  ports: [{port: 6380, targetPort: 6379}]
+""",
+    )
+    graph = discover(load_paths([str(path)]), code=False)
+    assert [(e.source, e.target, e.port) for e in graph.edges] == [
+        ("shop/pay", "external:api.stripe.com", 443)
+    ]
+    assert [(u.expression, u.reason, u.location.line) for u in graph.unresolved] == [
+        ("zipkin", "no Service 'zipkin' in namespace 'shop'", 13),
+        ("cache:6379", "Service shop/cache has no TCP port 6379 (its ports: 6380)", 14),
+    ]
+
+
+def test_named_target_port_differs_per_workload(write) -> None:  # type: ignore[no-untyped-def]
+    template = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}}}
+spec:
+  template:
+    metadata: {{labels: {{app: api, track: {name}}}}}
+    spec:
+      containers:
+      - name: c
+        image: i
+        ports: [{{name: web, containerPort: {port}}}]
+"""
+    path = write(
+        "w.yaml",
+        "---\n".join(
+            [
+                template.format(name="stable", port=8080),
+                template.format(name="canary", port=9090),
+                """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: client}
+spec:
+  template:
+    metadata: {labels: {app: client}}
+    spec:
+      containers: [{name: c, image: i, env: [{name: API_URL, value: "http://api"}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: web}]
+""",
+            ]
+        ),
+    )
+    assert _edges([path]) == {
+        ("default/client", "default/canary", 9090),
+        ("default/client", "default/stable", 8080),
+    }
+
+
+def test_real_sock_shop_manifests(corpus: Path) -> None:
+    graph = discover(load_paths([str(corpus / "manifests")]), code=False)
+    # The original sock shop names most peers in code, not env: only user → user-db is in env.
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("sock-shop/user", "sock-shop/user-db", 27017)
+    }
+    assert [(p.workload, p.port) for p in graph.entry_points] == [("sock-shop/front-end", 8079)]
