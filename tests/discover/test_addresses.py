@@ -29,6 +29,8 @@ from socklock.discover.addresses import find_targets, redact_credentials
         ),
         ("jdbc:mysql://catalogue-db:3306/socksdb", None, [("catalogue-db", 3306, "mysql")]),
         ("postgresql://pg/orders", None, [("pg", 5432, "postgresql")]),
+        ("user:pw@tcp(catalogue-db:3306)/socksdb", None, [("catalogue-db", 3306, "mysql")]),
+        ("root@tcp(db)/x?parseTime=true", None, [("db", 3306, "mysql")]),
         ("amqp://user:pass@rabbitmq:5672", None, [("rabbitmq", 5672, "amqp")]),
         ("amqp://guest:guest@rabbitmq", None, [("rabbitmq", 5672, "amqp")]),
         ("redis://:secret@session-db", None, [("session-db", 6379, "redis")]),

@@ -47,6 +47,8 @@ _URL = re.compile(
     rf"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/\s?#]*@)?(?P<hosts>{_HOST}(?::[0-9]+)?"
     rf"(?:,{_HOST}(?::[0-9]+)?)*)"
 )
+# Go's MySQL driver DSN: user:password@tcp(host:port)/dbname
+_GO_MYSQL_DSN = re.compile(rf"@(?:tcp|unix)\((?P<host>{_HOST})(?::(?P<port>[0-9]{{1,5}}))?\)/")
 _HOST_PORT = re.compile(rf"^(?P<host>{_HOST}):(?P<port>[0-9]{{1,5}})$")
 _BARE_HOST = re.compile(rf"^{_HOST}$")
 _DNS_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})+$")
@@ -102,6 +104,10 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
     if not text or len(text) > 4096:
         return []
     targets: list[Target] = []
+    dsn = _GO_MYSQL_DSN.search(text)
+    if dsn is not None:
+        port = int(dsn["port"]) if dsn["port"] else DEFAULT_PORTS["mysql"]
+        return [Target(dsn["host"].lower(), port, "mysql", "TCP", dsn.group(0))]
     if "://" in text:
         for match in _URL.finditer(text):
             scheme = match["scheme"].lower()
