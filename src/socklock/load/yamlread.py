@@ -127,12 +127,14 @@ def _load_stream(
 ) -> Iterator[Document | Diagnostic]:
     loader = _PositionLoader(text)
     index = first_index
+    may_alias = "&" in text  # no anchor, no alias: the expansion check would find nothing
     try:
         while loader.check_node():
             node = loader.get_node()
             line = node.start_mark.line + 1 + line_offset
             try:
-                _expanded_size(node, limits)
+                if may_alias:
+                    _expanded_size(node, limits)
             except AliasBombError as bomb:
                 what = (
                     "a recursive alias"
