@@ -42,12 +42,25 @@ class Applicability(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class YamlEdit:
-    """Set, merge into, append to or remove a field of one YAML document."""
+    """Set, merge into, append to or remove a field of one YAML document.
 
-    document: int  # index of the document in its file
+    ``path`` starts at the mapping written at ``anchor`` (1-based line, column of its first
+    key: the object's or compose file's ``body.position``); with no anchor, at the root of
+    document number ``document``. Operations:
+
+    - ``set``: write ``value`` at ``path`` (creating missing mappings on the way);
+    - ``setdefault``: write ``value`` only when ``path`` is absent;
+    - ``append``: add ``value`` to the list at ``path`` (created when absent) unless an equal
+      item, or a mapping item with the same ``name``, is already there;
+    - ``remove``: delete the key at ``path``; with a ``value``, delete the list items equal to it;
+    - ``replace``: in the list at ``path``, replace items equal to ``value[0]`` by ``value[1]``.
+    """
+
+    document: int  # index of the document in its file (used when anchor is (0, 0))
     path: tuple[PathElement, ...]
-    op: str  # "set", "setdefault", "append", "remove"
+    op: str  # "set", "setdefault", "append", "remove", "replace"
     value: Any = None
+    anchor: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +92,4 @@ class Finding:
     object_ref: str  # e.g. Deployment sock-shop/carts, compose sockshop/carts, Dockerfile
     fix: Fix | None = None
     references: tuple[str, ...] = field(default=())
+    key: str = ""  # stable identity for baselines: no line numbers, container names not indices

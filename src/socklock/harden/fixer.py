@@ -1,0 +1,555 @@
+"""Apply fixes (data) to the user's files: YAML through ruamel.yaml round-trip, Dockerfiles by
+lines. Nothing outside an edit changes: a file that ruamel.yaml would not reproduce byte for
+byte is skipped, not rewritten. Writes are atomic (a temporary file in the same directory,
+then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import itertools
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from socklock.model import Applicability, Finding, Fix, LineEdit, YamlEdit
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    file: str
+    before: str
+    after: str
+    fixes: tuple[Fix, ...]
+
+    def diff(self) -> str:
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True),
+                self.after.splitlines(keepends=True),
+                fromfile=f"a/{self.file.lstrip('/')}",
+                tofile=f"b/{self.file.lstrip('/')}",
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    file: str
+    reason: str
+    fixes: tuple[Fix, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FixPlan:
+    changes: tuple[FileChange, ...]
+    skipped: tuple[Skipped, ...]
+
+    def diff(self) -> str:
+        return "".join(change.diff() for change in self.changes)
+
+
+def wanted(applicability: Applicability, unsafe: bool) -> bool:
+    if applicability is Applicability.SAFE:
+        return True
+    return unsafe and applicability is Applicability.UNSAFE
+
+
+def plan_fixes(
+    findings: Iterable[Finding], *, unsafe: bool = False, broken_files: Iterable[str] = ()
+) -> FixPlan:
+    """What the fixes of ``findings`` would change, file by file (nothing is written)."""
+    by_file: dict[str, list[Fix]] = {}
+    for finding in findings:
+        fix = finding.fix
+        if fix is None or not fix.edits or not wanted(fix.applicability, unsafe):
+            continue
+        by_file.setdefault(fix.file, []).append(fix)
+    broken = set(broken_files)
+    changes: list[FileChange] = []
+    skipped: list[Skipped] = []
+    for file, fixes in sorted(by_file.items()):
+        if file in broken:
+            skipped.append(Skipped(file, "the file has errors; fix them first", tuple(fixes)))
+            continue
+        try:
+            before = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            skipped.append(Skipped(file, f"cannot read: {exc}", tuple(fixes)))
+            continue
+        try:
+            after = apply_to_text(file, before, fixes)
+        except FixError as exc:
+            skipped.append(Skipped(file, str(exc), tuple(fixes)))
+            continue
+        if after != before:
+            changes.append(FileChange(file, before, after, tuple(fixes)))
+    return FixPlan(tuple(changes), tuple(skipped))
+
+
+class FixError(Exception):
+    """A fix that cannot be applied to a file as it is."""
+
+
+def apply_to_text(file: str, text: str, fixes: Sequence[Fix]) -> str:
+    yaml_edits = [e for fix in fixes for e in fix.edits if isinstance(e, YamlEdit)]
+    line_edits = [e for fix in fixes for e in fix.edits if isinstance(e, LineEdit)]
+    if yaml_edits and line_edits:
+        raise FixError("mixed YAML and line edits for one file")
+    if line_edits:
+        return apply_line_edits(text, line_edits)
+    if file.lower().endswith(".json"):
+        raise FixError("JSON manifests are not rewritten (fix them by hand, or use YAML)")
+    return apply_yaml_edits(text, yaml_edits)
+
+
+# -- Dockerfiles: line edits --------------------------------------------------------------------
+
+
+def apply_line_edits(text: str, edits: Iterable[LineEdit]) -> str:
+    """Apply non-overlapping line edits (later ones that overlap an earlier one are dropped:
+    the next ``--fix`` pass applies them on the new text)."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+        trailing_newline = False
+    else:
+        trailing_newline = True
+    unique: list[LineEdit] = []
+    for edit in edits:
+        if edit not in unique:
+            unique.append(edit)
+    chosen: list[LineEdit] = []
+    for edit in unique:
+        if any(_overlaps(edit, other) for other in chosen):
+            continue
+        chosen.append(edit)
+    for edit in sorted(chosen, key=lambda e: (e.start, e.end), reverse=True):
+        new = edit.text if edit.text.endswith("\n") or not edit.text else edit.text + "\n"
+        lines[edit.start - 1 : edit.end] = [new]
+    out = "".join(lines)
+    if not trailing_newline and out.endswith("\n"):
+        out = out[:-1]
+    return out
+
+
+def _overlaps(a: LineEdit, b: LineEdit) -> bool:
+    if a.end < a.start or b.end < b.start:  # insertions
+        return a.start == b.start and a.end == b.end
+    return a.start <= b.end and b.start <= a.end
+
+
+# -- YAML: ruamel round-trip ---------------------------------------------------------------------
+
+
+def detect_indent(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence indent, dash offset) most used in a YAML text."""
+    mapping: Counter[int] = Counter()
+    offset: Counter[int] = Counter()
+    rows = [
+        (len(line) - len(line.lstrip(" ")), line.strip())
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    for (indent, content), (next_indent, next_content) in itertools.pairwise(rows):
+        if content.startswith("- "):
+            indent += 2
+            content = content[2:]
+        if not re.match(r"^[^#{\[\"'][^#]*:$", content) and not re.match(
+            r"^[\w.-]+:\s*(#.*)?$", content
+        ):
+            continue
+        if next_indent < indent:
+            continue
+        if next_content.startswith("- "):
+            offset[next_indent - indent] += 1
+        elif next_indent > indent:
+            mapping[next_indent - indent] += 1
+    map_indent = mapping.most_common(1)[0][0] if mapping else 2
+    dash = offset.most_common(1)[0][0] if offset else 0
+    return map_indent, max(dash + 2, map_indent if dash else 2), dash
+
+
+def _yaml(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    mapping, sequence, offset = detect_indent(text)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def _dump(yaml: Any, documents: list[Any], explicit_start: bool) -> str:
+    out = io.StringIO()
+    yaml.explicit_start = explicit_start
+    yaml.dump_all(documents, out)
+    return out.getvalue()
+
+
+def _split_prefix(text: str) -> tuple[str, str]:
+    """Comments before a first ``---``, which ruamel.yaml drops, set apart from the rest."""
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("---") and index > 0:
+            return "".join(lines[:index]), "".join(lines[index:])
+        break
+    return "", text
+
+
+def apply_yaml_edits(text: str, edits: Sequence[YamlEdit]) -> str:
+    prefix, body = _split_prefix(text)
+    return prefix + _apply_yaml_edits(body, edits, offset=prefix.count("\n"))
+
+
+def _apply_yaml_edits(text: str, edits: Sequence[YamlEdit], offset: int) -> str:
+    from ruamel.yaml.error import YAMLError
+
+    yaml = _yaml(text)
+    try:
+        documents = list(yaml.load_all(text))
+    except YAMLError as exc:
+        raise FixError(f"ruamel.yaml cannot read the file: {exc}") from exc
+    explicit_start = text.lstrip().startswith("---")
+    if _dump(yaml, documents, explicit_start) != text:
+        raise FixError(
+            "ruamel.yaml would reformat this file outside the fix (unusual indentation or "
+            "layout); fix it by hand"
+        )
+    anchors, parents = _index(documents)
+    tails = _Tails(parents)
+    seen: set[str] = set()
+    for edit in edits:
+        identity = repr((edit.document, edit.anchor, edit.path, edit.op, edit.value))
+        if identity in seen:
+            continue
+        seen.add(identity)
+        if edit.anchor != (0, 0):
+            root = anchors.get((edit.anchor[0] - offset, edit.anchor[1]))
+            if root is None:
+                raise FixError(f"no mapping at line {edit.anchor[0]}, column {edit.anchor[1]}")
+        else:
+            if not 0 <= edit.document < len(documents):
+                raise FixError(f"no document {edit.document}")
+            root = documents[edit.document]
+        _apply(root, edit, tails)
+    tails.restore()
+    return _dump(yaml, documents, explicit_start)
+
+
+def _index(documents: list[Any]) -> tuple[dict[tuple[int, int], Any], dict[int, Any]]:
+    """Mappings by (line, column), and each container's parent (by id)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    out: dict[tuple[int, int], Any] = {}
+    parents: dict[int, Any] = {}
+    stack = list(documents)
+    while stack:
+        node = stack.pop()
+        children: list[Any] = []
+        if isinstance(node, CommentedMap):
+            out.setdefault((node.lc.line + 1, node.lc.col + 1), node)
+            children = list(node.values())
+        elif isinstance(node, CommentedSeq):
+            children = list(node)
+        for child in children:
+            if isinstance(child, CommentedMap | CommentedSeq):
+                parents[id(child)] = node
+                stack.append(child)
+    return out, parents
+
+
+def _last_leaf(node: Any) -> tuple[Any, Any] | None:
+    """(container, key or index) of the last scalar (or empty container) under ``node``."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    while True:
+        if isinstance(node, CommentedMap) and len(node):
+            key = list(node.keys())[-1]
+        elif isinstance(node, CommentedSeq) and len(node):
+            key = len(node) - 1
+        else:
+            return None
+        value = node[key]
+        if isinstance(value, CommentedMap | CommentedSeq) and len(value):
+            node = value
+            continue
+        return node, key
+
+
+def _slot(container: Any) -> int:
+    from ruamel.yaml.comments import CommentedSeq
+
+    return 0 if isinstance(container, CommentedSeq) else 2
+
+
+def _is_last(parent: Any, child: Any) -> bool:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(parent, CommentedMap) and len(parent):
+        return parent[list(parent.keys())[-1]] is child
+    if isinstance(parent, CommentedSeq) and len(parent):
+        return parent[-1] is child
+    return False
+
+
+class _Tails:
+    """Blank lines and comments that follow the end of a container move with its end.
+
+    ruamel.yaml attaches them to the last scalar; a key or item added at the end would
+    otherwise land after the blank line that separated this container from the next.
+    """
+
+    def __init__(self, parents: dict[int, Any]) -> None:
+        self.parents = parents
+        self.taken: dict[int, tuple[Any, str | None]] = {}
+
+    def remember(self, node: Any) -> None:
+        if id(node) in self.taken:
+            return
+        owner = node
+        while True:  # the outermost container that ends where this one ends
+            parent = self.parents.get(id(owner))
+            if parent is None or not _is_last(parent, owner):
+                break
+            owner = parent
+        self.taken[id(node)] = (owner, self._take(node))
+
+    def _take(self, node: Any) -> str | None:
+        leaf = _last_leaf(node)
+        if leaf is None:
+            return None
+        container, key = leaf
+        entry = container.ca.items.get(key)
+        slot = _slot(container)
+        if not entry or len(entry) <= slot or entry[slot] is None:
+            return None
+        value: str = entry[slot].value
+        cut = value.find("\n")
+        if cut < 0 or cut == len(value) - 1:
+            return None
+        keep, moved = value[: cut + 1], value[cut + 1 :]
+        if keep.strip():
+            entry[slot].value = keep
+        else:
+            entry[slot] = None
+        return moved
+
+    def restore(self) -> None:
+        from ruamel.yaml.error import CommentMark
+        from ruamel.yaml.tokens import CommentToken
+
+        for owner, moved in self.taken.values():
+            if not moved:
+                continue
+            leaf = _last_leaf(owner)
+            if leaf is None:
+                continue
+            container, key = leaf
+            slot = _slot(container)
+            entry = container.ca.items.setdefault(key, [None, None, None, None])
+            while len(entry) <= slot:
+                entry.append(None)
+            if entry[slot] is not None:
+                entry[slot].value = entry[slot].value + moved
+            else:
+                entry[slot] = CommentToken("\n" + moved, CommentMark(0), None)
+
+
+def _to_yaml(value: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for k, v in value.items():
+            mapping[k] = _to_yaml(v)
+        if not value:
+            mapping.fa.set_flow_style()
+        return mapping
+    if isinstance(value, list | tuple):
+        seq = CommentedSeq(_to_yaml(v) for v in value)
+        return seq
+    if isinstance(value, str) and _misread(value):
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def _misread(value: str) -> bool:
+    """A string that a YAML 1.1 reader (PyYAML, older tools) would not read as a string:
+    ``10001:10001`` (sexagesimal), ``yes``, ``1e3``..."""
+    import yaml
+
+    try:
+        return not isinstance(yaml.safe_load(value), str)
+    except yaml.YAMLError:
+        return True
+
+
+def _block(node: Any) -> None:
+    """An empty flow mapping (``{}``) that gets keys becomes a block mapping."""
+    fa = getattr(node, "fa", None)
+    if fa is not None and len(node) == 0 and fa.flow_style():
+        fa.set_block_style()
+
+
+def _walk(root: Any, path: Sequence[Any], create: bool, tails: _Tails | None = None) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    node = root
+    for element in path:
+        if isinstance(element, int):
+            if not isinstance(node, list) or not -len(node) <= element < len(node):
+                raise FixError(f"no list item {element}")
+            node = node[element]
+            continue
+        if not isinstance(node, dict):
+            raise FixError(f"{element!r}: parent is not a mapping")
+        child = node.get(element)
+        if child is None:
+            if not create:
+                return None
+            _block(node)
+            if tails is not None and element not in node:
+                tails.remember(node)
+            child = CommentedMap()
+            node[element] = child
+        node = child
+    return node
+
+
+def _same_item(a: Any, b: Any) -> bool:
+    if a == b:
+        return True
+    return (
+        isinstance(a, dict) and isinstance(b, dict) and "name" in b and a.get("name") == b["name"]
+    )
+
+
+def _apply(root: Any, edit: YamlEdit, tails: _Tails) -> None:
+    from ruamel.yaml.comments import CommentedSeq
+
+    if not edit.path:
+        raise FixError("an edit needs a path")
+    *parents, last = edit.path
+    if edit.op in ("set", "setdefault", "append", "replace"):
+        parent = _walk(root, parents, create=edit.op != "replace", tails=tails)
+    else:
+        parent = _walk(root, parents, create=False)
+        if parent is None:
+            return
+    if edit.op in ("set", "setdefault"):
+        if isinstance(last, int):
+            if edit.op == "set":
+                parent[last] = _to_yaml(edit.value)
+            return
+        if not isinstance(parent, dict):
+            raise FixError(f"{last!r}: parent is not a mapping")
+        if edit.op == "setdefault" and parent.get(last) is not None:
+            return
+        _block(parent)
+        if last not in parent:
+            tails.remember(parent)
+        parent[last] = _to_yaml(edit.value)
+    elif edit.op == "append":
+        if not isinstance(parent, dict) or isinstance(last, int):
+            raise FixError("append needs a mapping key")
+        items = parent.get(last)
+        if items is None:
+            _block(parent)
+            if last not in parent:
+                tails.remember(parent)
+            items = CommentedSeq()
+            parent[last] = items
+        elif isinstance(items, str):
+            items = CommentedSeq([items])
+            parent[last] = items
+        if not isinstance(items, list):
+            raise FixError(f"{last!r} is not a list")
+        if not any(_same_item(item, edit.value) for item in items):
+            tails.remember(items)
+            items.append(_to_yaml(edit.value))
+    elif edit.op == "remove":
+        if isinstance(last, int):
+            if isinstance(parent, list) and -len(parent) <= last < len(parent):
+                del parent[last]
+            return
+        if not isinstance(parent, dict) or last not in parent:
+            return
+        last_key = list(parent.keys())[-1] == last
+        if edit.value is None:
+            if last_key:
+                tails.remember(parent)
+            del parent[last]
+            return
+        items = parent[last]
+        if isinstance(items, list):
+            matches = [i for i in range(len(items)) if items[i] == edit.value]
+            if not matches:
+                return
+            if last_key and len(matches) == len(items):
+                tails.remember(parent)
+            elif matches[-1] == len(items) - 1:
+                tails.remember(items)
+            for index in reversed(matches):
+                del items[index]
+            if not items:
+                del parent[last]
+    elif edit.op == "replace":
+        if parent is None or not isinstance(parent, dict) or isinstance(last, int):
+            return
+        items = parent.get(last)
+        old, new = edit.value
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                if item == old:
+                    items[index] = _keep_style(item, new)
+    else:
+        raise FixError(f"unknown edit operation {edit.op!r}")
+
+
+def _keep_style(old: Any, new: Any) -> Any:
+    """A replacement string quoted like the one it replaces."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+    if isinstance(old, DoubleQuotedScalarString):
+        return DoubleQuotedScalarString(new)
+    if isinstance(old, SingleQuotedScalarString):
+        return SingleQuotedScalarString(new)
+    return new
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically, keeping its permission bits."""
+    target = Path(path)
+    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".socklock", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temp).chmod(mode)
+        Path(temp).replace(target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def write_plan(plan: FixPlan) -> None:
+    for change in plan.changes:
+        write_atomic(change.file, change.after)

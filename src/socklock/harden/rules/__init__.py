@@ -1,0 +1,1 @@
+"""One module per rule; the registry (:mod:`socklock.harden.registry`) lists them all."""

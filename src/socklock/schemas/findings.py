@@ -1,0 +1,138 @@
+"""``socklock/findings/v1``: hardening findings, written by ``harden --format json``.
+
+Every finding carries the file, line and column, the field path inside the object and the
+object itself; ``key`` is the stable identity baselines use (no line numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from socklock.model import Applicability, Finding, Severity
+
+SCHEMA: Final = "socklock/findings/v1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class FixModel(_Model):
+    applicability: Applicability = Field(
+        description="safe: applied by --fix; unsafe: by --unsafe-fixes; display-only: never"
+    )
+    description: str
+    why_unsafe: str | None = None
+    file: str
+    edits: int = Field(ge=0, description="number of edits the fix makes")
+
+
+class SuppressionModel(_Model):
+    kind: Literal["annotation", "comment", "baseline"]
+    reason: str
+
+
+class FindingModel(_Model):
+    rule_id: str = Field(pattern=r"^SLK[0-9]{3}$")
+    rule_name: str
+    severity: Severity
+    message: str
+    file: str
+    line: int = Field(ge=0, description="1-based; 0 when unknown")
+    column: int = Field(ge=0, description="1-based; 0 when unknown")
+    field_path: str = Field(description="e.g. spec.template.spec.containers[0].securityContext")
+    object: str = Field(description="e.g. Deployment sock-shop/carts, compose sockshop/carts")
+    key: str = Field(description="stable identity for baselines")
+    references: list[str] = []
+    fix: FixModel | None = None
+    suppressed: SuppressionModel | None = None
+
+
+class SummaryModel(_Model):
+    findings: int
+    suppressed: int
+    by_severity: dict[str, int]
+    fixable_safe: int
+    fixable_unsafe: int
+
+
+class FindingsDocument(_Model):
+    schema_: Literal["socklock/findings/v1"] = Field(default=SCHEMA, alias="schema")
+    level: Literal["baseline", "restricted"]
+    pss_version: str = Field(pattern=r"^v1\.[0-9]+$")
+    rules: list[str] = Field(description="ids of the rules that ran")
+    findings: list[FindingModel]
+    suppressed: list[FindingModel] = []
+    summary: SummaryModel
+
+
+DOCUMENT = FindingsDocument
+
+
+def finding_model(finding: Finding, suppression: tuple[str, str] | None = None) -> FindingModel:
+    fix = finding.fix
+    return FindingModel(
+        rule_id=finding.rule_id,
+        rule_name=finding.rule_name,
+        severity=finding.severity,
+        message=finding.message,
+        file=finding.location.file,
+        line=finding.location.line,
+        column=finding.location.column,
+        field_path=finding.field_path,
+        object=finding.object_ref,
+        key=finding.key,
+        references=list(finding.references),
+        fix=FixModel(
+            applicability=fix.applicability,
+            description=fix.description,
+            why_unsafe=fix.why_unsafe,
+            file=fix.file,
+            edits=len(fix.edits),
+        )
+        if fix is not None
+        else None,
+        suppressed=SuppressionModel(kind=suppression[0], reason=suppression[1])  # type: ignore[arg-type]
+        if suppression is not None
+        else None,
+    )
+
+
+def to_document(
+    findings: Iterable[Finding],
+    suppressed: Iterable[tuple[Finding, str, str]],
+    *,
+    level: str,
+    pss_version: str,
+    rules: Iterable[str],
+) -> FindingsDocument:
+    reported = [finding_model(f) for f in findings]
+    hidden = [finding_model(f, (kind, reason)) for f, kind, reason in suppressed]
+    by_severity = {s.value: 0 for s in Severity}
+    for model in reported:
+        by_severity[model.severity.value] += 1
+    return FindingsDocument(
+        level=level,  # type: ignore[arg-type]
+        pss_version=pss_version,
+        rules=list(rules),
+        findings=reported,
+        suppressed=hidden,
+        summary=SummaryModel(
+            findings=len(reported),
+            suppressed=len(hidden),
+            by_severity=by_severity,
+            fixable_safe=sum(
+                1 for m in reported if m.fix and m.fix.applicability is Applicability.SAFE
+            ),
+            fixable_unsafe=sum(
+                1 for m in reported if m.fix and m.fix.applicability is Applicability.UNSAFE
+            ),
+        ),
+    )
+
+
+def render_json(document: FindingsDocument) -> str:
+    return document.model_dump_json(by_alias=True, indent=2) + "\n"

@@ -1,0 +1,161 @@
+"""The fixer leaves everything outside its edits byte for byte: comments, quotes, key order,
+indentation, document separators; it writes atomically and skips what it cannot keep."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from socklock.harden import HardenOptions, fix_paths
+from socklock.harden.fixer import apply_line_edits, apply_yaml_edits, detect_indent
+from socklock.model import LineEdit, YamlEdit
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "examples" / "sockshop"
+
+COMMENTED = """\
+# Leading comment of the file, kept.
+---
+# carts: first document
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: carts    # trailing comment
+  namespace: 'sock-shop'
+  labels: {app: carts, tier: "back"}
+spec:
+  replicas: 3
+  template:
+    metadata:
+      labels:
+        app: carts
+    spec:
+      containers:
+      - name: carts            # dash at column 7: offset 0
+        image: "socklock-demo/carts:0.1"
+        args: ["--port", '8080']
+        env:
+        - name: A
+          value: "1"   # quoted on purpose
+
+        # a comment between containers
+      - name: sidecar
+        image: sidecar:1.0   # last line of the document
+
+---
+# second document: a Service, untouched
+apiVersion: v1
+kind: Service
+metadata: {name: carts, namespace: sock-shop}
+spec:
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+
+def test_only_insertions_outside_the_edits(tmp_path: Path) -> None:
+    path = tmp_path / "carts.yaml"
+    path.write_text(COMMENTED)
+    options = HardenOptions(select=frozenset({"SLK103", "SLK105"}))
+    run = fix_paths([str(path)], options)
+    after = path.read_text()
+    assert run.changes and after != COMMENTED
+    matcher = difflib.SequenceMatcher(a=COMMENTED.splitlines(True), b=after.splitlines(True))
+    ops = {tag for tag, *_ in matcher.get_opcodes()}
+    assert ops <= {"equal", "insert"}, list(
+        difflib.unified_diff(COMMENTED.splitlines(True), after.splitlines(True))
+    )
+    # removing the inserted lines gives back the original, byte for byte
+    kept = "".join(
+        "".join(COMMENTED.splitlines(True)[a0:a1])
+        for tag, a0, a1, _, _ in matcher.get_opcodes()
+        if tag == "equal"
+    )
+    assert kept == COMMENTED
+    # the inserted block follows the file's own style (dash at the key's column)
+    assert "        securityContext:\n          allowPrivilegeEscalation: false\n" in after
+    assert after.index("# a comment between containers") > after.index(
+        "allowPrivilegeEscalation: false"
+    )
+
+
+def test_detect_indent() -> None:
+    assert detect_indent(COMMENTED) == (2, 2, 0)
+    assert detect_indent((DEMO / "kubernetes" / "carts.yaml").read_text()) == (2, 4, 2)
+
+
+def test_files_ruamel_would_reformat_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "odd.yaml"
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n   name: p\nspec:\n     containers:\n"
+        "     -   name: c\n         image: a:1\n"
+    )
+    path.write_text(text)
+    run = fix_paths([str(path)], HardenOptions(select=frozenset({"SLK103"})))
+    assert run.changes == ()
+    assert run.skipped and "reformat" in run.skipped[0].reason
+    assert path.read_text() == text
+
+
+def test_files_with_errors_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        "    - name: c\n      image: a:1\n---\nkind: [\n"
+    )
+    path.write_text(text)
+    run = fix_paths([str(path)], HardenOptions(select=frozenset({"SLK103"})))
+    assert run.changes == () and path.read_text() == text
+
+
+def test_yaml_edit_operations() -> None:
+    text = "a:\n  list: [x, y]\n  keep: 1\n"
+    edits = [
+        YamlEdit(0, ("a", "list"), "append", "z"),
+        YamlEdit(0, ("a", "list"), "append", "x"),
+        YamlEdit(0, ("a", "list"), "replace", ("y", "Y")),
+        YamlEdit(0, ("a", "keep"), "setdefault", 2),
+        YamlEdit(0, ("a", "new", "deep"), "set", {"k": "yes"}),
+        YamlEdit(0, ("a", "gone"), "remove"),
+    ]
+    assert apply_yaml_edits(text, edits) == (
+        'a:\n  list: [x, Y, z]\n  keep: 1\n  new:\n    deep:\n      k: "yes"\n'
+    )
+
+
+def test_line_edits() -> None:
+    text = "FROM a\nCMD x\n"
+    edits = [LineEdit(2, 1, "USER 1\n"), LineEdit(2, 1, "USER 1\n"), LineEdit(1, 1, "FROM b\n")]
+    assert apply_line_edits(text, edits) == "FROM b\nUSER 1\nCMD x\n"
+    assert apply_line_edits("FROM a", [LineEdit(2, 1, "USER 1")]) == "FROM a\nUSER 1"
+
+
+@pytest.mark.skipif(not DEMO.is_dir(), reason="the demo shop is not there")
+def test_demo_shop_passes_restricted_after_fixing(tmp_path: Path) -> None:
+    """``socklock harden examples/sockshop --fix --unsafe-fixes`` on a copy: afterwards the
+    restricted profile, the compose rules and the Dockerfile rules pass, except the findings
+    no tool can fix from the files alone (digests, literal secrets, exposure, isolation,
+    health checks)."""
+    shop = tmp_path / "sockshop"
+    shutil.copytree(DEMO, shop)
+    run = fix_paths([str(shop)], HardenOptions(), unsafe=True)
+    assert run.changes
+    remaining = {f.rule_id for f in run.after.findings}
+    pss = {r for r in remaining if r.startswith("SLK1")}
+    assert pss == set(), [str(f.location) for f in run.after.findings if f.rule_id in pss]
+    fixable_left = [
+        f
+        for f in run.after.findings
+        if f.fix is not None and f.fix.applicability.value != "display-only"
+    ]
+    assert fixable_left == []
+    assert remaining <= {"SLK205", "SLK207", "SLK208", "SLK209", "SLK302", "SLK308"}
+    compose = [f for f in run.after.findings if f.rule_id.startswith("SLK4")]
+    assert compose == []
+    dockerfile = {f.rule_id for f in run.after.findings if f.rule_id.startswith("SLK3")}
+    assert dockerfile <= {"SLK302", "SLK308"}
+    # the real files were not touched, and a second run changes nothing
+    again = fix_paths([str(shop)], HardenOptions(), unsafe=True)
+    assert again.changes == ()
