@@ -106,8 +106,8 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
     targets: list[Target] = []
     dsn = _GO_MYSQL_DSN.search(text)
     if dsn is not None:
-        port = int(dsn["port"]) if dsn["port"] else DEFAULT_PORTS["mysql"]
-        return [Target(dsn["host"].lower(), port, "mysql", "TCP", dsn.group(0))]
+        dsn_port = int(dsn["port"]) if dsn["port"] else DEFAULT_PORTS["mysql"]
+        return [Target(dsn["host"].lower(), dsn_port, "mysql", "TCP", dsn.group(0))]
     if "://" in text:
         for match in _URL.finditer(text):
             scheme = match["scheme"].lower()
