@@ -152,7 +152,7 @@ def harden(
         click.echo(f"{skip.file}: warning: fixes not applied: {skip.reason}", err=True)
     if write_baseline is not None:
         _write_baseline(write_baseline, result)
-    text = _render(result, fmt, show_suppressed, __version__, format_pss_version)
+    text = render_audit(result, fmt, show_suppressed, __version__, format_pss_version)
     diff_wanted = show_diff if show_diff is not None else (fmt == "table" and not fix)
     if diff_wanted and changes and not fix:
         diff = "".join(change.diff() for change in changes)
@@ -168,7 +168,7 @@ def harden(
     return _exit_code(result, fail_on)
 
 
-def _render(
+def render_audit(
     result: AuditResult, fmt: str, show_suppressed: bool, version: str, fmt_version: object
 ) -> str:
     from socklock.harden import format_pss_version

@@ -7,12 +7,15 @@ from pathlib import Path
 import click
 
 from socklock._cli.common import (
+    EXIT_FINDINGS,
     EXIT_OK,
     color_wanted,
     input_exit_code,
     paths_argument,
     write_atomic,
 )
+
+SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
 
 @click.command("scan")
@@ -21,7 +24,7 @@ from socklock._cli.common import (
     "--out-dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Also write every artifact (graph.json, ...) into DIR.",
+    help="Also write every artifact (graph.json, findings.json, ...) into DIR.",
 )
 @click.option(
     "--code/--no-code",
@@ -29,23 +32,52 @@ from socklock._cli.common import (
     show_default=True,
     help="Analyse source code for calls (besides manifests).",
 )
-def scan(paths: tuple[str, ...], out_dir: str | None, code: bool) -> int:
-    """Scan PATHS: inventory, service graph (more stages join as they land)."""
-    return run_scan(paths, out_dir, code=code)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Exit 1 when a hardening finding is at or above this severity.",
+)
+def scan(paths: tuple[str, ...], out_dir: str | None, code: bool, fail_on: str | None) -> int:
+    """Scan PATHS: the service graph, hardening findings, and the artifacts in --out-dir."""
+    return run_scan(paths, out_dir, code=code, fail_on=fail_on)
 
 
-def run_scan(paths: tuple[str, ...], out_dir: str | None, *, code: bool = True) -> int:
+def run_scan(
+    paths: tuple[str, ...], out_dir: str | None, *, code: bool = True, fail_on: str | None = None
+) -> int:
+    from socklock import __version__
     from socklock._cli.common import load
+    from socklock._cli.harden import render_audit
     from socklock._cli.map import render_graph
     from socklock.discover import discover
+    from socklock.harden import HardenOptions, audit
+    from socklock.model import Severity
+    from socklock.report.findings_summary import findings_by_rule
+    from socklock.report.findings_table import summary_line
     from socklock.report.summary import inventory_summary
 
+    color = color_wanted()
     inventory = load(paths)
     graph = discover(inventory, code=code)
+    result = audit(inventory, HardenOptions())
     click.echo(inventory_summary(inventory))
-    click.echo(render_graph(graph, "table", color=color_wanted()), nl=False)
+    click.echo(render_graph(graph, "table", color=color), nl=False)
+    click.echo()
+    click.echo(findings_by_rule(result.findings, color=color), nl=False)
+    click.echo(summary_line(result.findings, len(result.suppressed)))
     if out_dir is not None:
         target = Path(out_dir)
-        write_atomic(target / "graph.json", render_graph(graph, "json"))
-        click.echo(f"\nwrote {target / 'graph.json'}")
-    return input_exit_code(inventory, EXIT_OK)
+        artifacts = {
+            "graph.json": render_graph(graph, "json"),
+            "findings.json": render_audit(result, "json", False, __version__, None),
+            "findings.sarif": render_audit(result, "sarif", False, __version__, None),
+        }
+        click.echo()
+        for name, text in artifacts.items():
+            write_atomic(target / name, text)
+            click.echo(f"wrote {target / name}")
+    code_ = EXIT_OK
+    if fail_on is not None and any(f.severity.at_least(Severity(fail_on)) for f in result.findings):
+        code_ = EXIT_FINDINGS
+    return input_exit_code(inventory, code_)
