@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from socklock.discover.builder import GraphBuilder
-from socklock.discover.manifests import add_manifest_evidence
+from socklock.discover.manifests import add_entry_points, add_manifest_edges, add_nodes
 from socklock.model import Inventory, ServiceGraph
 
 __all__ = ["discover"]
 
 
-def discover(inventory: Inventory, *, manifests: bool = True, code: bool = True) -> ServiceGraph:
-    """The service graph of ``inventory``; ``code`` adds what the source code calls."""
+def discover(
+    inventory: Inventory,
+    *,
+    manifests: bool = True,
+    code: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ServiceGraph:
+    """The service graph of ``inventory``.
+
+    Nodes and entry points always come from the manifests; the calls come from manifest
+    values (``manifests``) and from what the source code calls (``code``), merged.
+    """
     builder = GraphBuilder()
+    aliases = add_nodes(inventory, builder)
+    add_entry_points(inventory, builder, aliases)
     if manifests:
-        add_manifest_evidence(inventory, builder)
+        add_manifest_edges(inventory, builder, aliases)
     if code:
         from socklock.discover.code_evidence import add_code_evidence
 
-        add_code_evidence(inventory, builder)
+        add_code_evidence(inventory, builder, aliases, progress=progress)
     return builder.build()

@@ -18,7 +18,6 @@ from socklock.discover.resolve import (
     KubernetesResolver,
     NotFound,
     Reached,
-    selects,
 )
 from socklock.model import (
     ComposeProject,
@@ -29,7 +28,6 @@ from socklock.model import (
     EvidenceKind,
     GraphNode,
     Inventory,
-    Location,
     NodeKind,
     PortSpec,
     ServiceGraph,
@@ -42,24 +40,56 @@ _TOKEN_SPLIT = re.compile(r"[\s\"'`,;=()\[\]{}<>]+")
 
 def build_manifest_graph(inventory: Inventory) -> ServiceGraph:
     builder = GraphBuilder()
-    add_manifest_evidence(inventory, builder)
+    aliases = add_nodes(inventory, builder)
+    add_entry_points(inventory, builder, aliases)
+    add_manifest_edges(inventory, builder, aliases)
     return builder.build()
 
 
-def add_manifest_evidence(inventory: Inventory, builder: GraphBuilder) -> dict[str, str]:
-    """Add nodes, edges and entry points; return the compose-id → graph-id mapping."""
-    resolver = KubernetesResolver(inventory)
+def add_nodes(inventory: Inventory, builder: GraphBuilder) -> dict[str, str]:
+    """Every workload becomes a node; return the compose-id → graph-id mapping."""
     for workload in inventory.workloads:
         if workload.owner is None:
             builder.add_node(_workload_node(workload))
+    aliases = compose_aliases(inventory)
+    for project in inventory.compose_projects:
+        resolver = ComposeResolver(project)
+        for service in project.services:
+            if service.id not in aliases:
+                builder.add_node(_compose_node(service, resolver))
+    return aliases
+
+
+def add_entry_points(inventory: Inventory, builder: GraphBuilder, aliases: dict[str, str]) -> None:
+    """NodePort/LoadBalancer Services, Ingress backends and compose published ports."""
+    _kubernetes_entry_points(inventory, KubernetesResolver(inventory), builder)
+    for project in inventory.compose_projects:
+        for service in project.services:
+            for published in service.ports:
+                where = published.host_ip or "all interfaces"
+                builder.add_entry_point(
+                    aliases.get(service.id, service.id),
+                    published.target,
+                    published.protocol.upper(),
+                    Evidence(
+                        EvidenceKind.ENTRY,
+                        published.location,
+                        f"compose publishes {published.published or 'a random port'} → "
+                        f"{published.target} on {where}",
+                    ),
+                )
+
+
+def add_manifest_edges(
+    inventory: Inventory, builder: GraphBuilder, aliases: dict[str, str]
+) -> None:
+    """Calls named by env values, ConfigMaps and compose dependencies."""
+    resolver = KubernetesResolver(inventory)
     for workload in inventory.workloads:
         if workload.owner is None:
             _workload_edges(workload, inventory, resolver, builder)
-    _kubernetes_entry_points(inventory, resolver, builder)
-    aliases = compose_aliases(inventory)
     for project in inventory.compose_projects:
         _compose_project(project, aliases, builder)
-    return aliases
 
 
 def _workload_node(workload: Workload) -> GraphNode:
@@ -73,7 +103,7 @@ def _workload_node(workload: Workload) -> GraphNode:
     )
 
 
-def _add_resolution(
+def add_resolution(
     builder: GraphBuilder,
     source: str,
     target: Target,
@@ -103,7 +133,7 @@ def _add_resolution(
         )
 
 
-def _env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, str, Evidence]]:
+def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, str, Evidence]]:
     """(name, value, evidence) of every env value a workload's containers get."""
     config_maps = {(c.namespace, c.name): c for c in inventory.config_maps}
     for container in workload.containers:
@@ -181,13 +211,13 @@ def _workload_edges(
     workload: Workload, inventory: Inventory, resolver: KubernetesResolver, builder: GraphBuilder
 ) -> None:
     for name, value, evidence in [
-        *_env_values(workload, inventory),
+        *env_values(workload, inventory),
         *_mounted_config(workload, inventory),
     ]:
         for target in find_targets(value, name_hint=name):
             if target.is_local:
                 continue
-            _add_resolution(
+            add_resolution(
                 builder, workload.id, target, resolver.resolve(target, workload.namespace), evidence
             )
 
@@ -276,9 +306,6 @@ def _compose_project(
         return aliases.get(compose_id, compose_id)
 
     for service in project.services:
-        if service.id not in aliases:
-            builder.add_node(_compose_node(service, resolver))
-    for service in project.services:
         source = graph_id(service.id)
         for env in service.environment:
             if env.value is None:
@@ -294,7 +321,7 @@ def _compose_project(
                     resolution = [
                         Reached(graph_id(r.workload), r.port, r.protocol, r.via) for r in resolution
                     ]
-                _add_resolution(builder, source, target, resolution, evidence)
+                add_resolution(builder, source, target, resolution, evidence)
         for dependency in service.dependencies:
             callee = resolver.by_name.get(dependency.service.lower())
             if callee is None:
@@ -324,19 +351,3 @@ def _compose_project(
                     detail,
                 ),
             )
-        for published in service.ports:
-            where = published.host_ip or "all interfaces"
-            builder.add_entry_point(
-                source,
-                published.target,
-                published.protocol.upper(),
-                Evidence(
-                    EvidenceKind.ENTRY,
-                    published.location,
-                    f"compose publishes {published.published or 'a random port'} → "
-                    f"{published.target} on {where}",
-                ),
-            )
-
-
-__all__ = ["Location", "build_manifest_graph", "selects"]

@@ -1,0 +1,90 @@
+"""Which workload a source file belongs to: the one whose build context contains it.
+
+Build contexts come from, in order of trust: a ``socklock.toml`` ``[code.owners]`` table
+(path prefix → workload id), compose ``build:`` contexts, and Dockerfile directories matched
+to a workload by image name or directory name (a repo-per-service layout where the repo or
+directory is named like the image). The deepest context that contains a file wins.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from socklock.model import Inventory
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    directory: Path
+    workload: str  # graph id: ns/name or project/service
+    why: str
+
+
+def _image_name(image: str | None) -> str | None:
+    if not image:
+        return None
+    name = image.split("@")[0].rsplit("/", 1)[-1]
+    return name.split(":")[0] or None
+
+
+def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Context]:
+    """Every directory that is the build context of a known workload, deepest first."""
+    contexts: dict[Path, Context] = {}
+    by_name: dict[str, set[str]] = {}
+    for workload in inventory.workloads:
+        if workload.owner is not None:
+            continue
+        names = {workload.name}
+        names.update(n for c in workload.containers if (n := _image_name(c.image)))
+        for name in names:
+            by_name.setdefault(name, set()).add(workload.id)
+    for project in inventory.compose_projects:
+        for service in project.services:
+            graph_id = aliases.get(service.id, service.id)
+            for name in {service.name, _image_name(service.image) or service.name}:
+                by_name.setdefault(name, set()).add(graph_id)
+            if service.build_context:
+                directory = Path(service.build_context).resolve()
+                contexts[directory] = Context(
+                    directory, graph_id, f"compose build context of {service.id}"
+                )
+    for dockerfile in inventory.dockerfiles:
+        directory = Path(dockerfile.context_dir).resolve()
+        if directory in contexts:
+            continue
+        owners = by_name.get(directory.name, set())
+        if len(owners) == 1:
+            (owner,) = owners
+            contexts[directory] = Context(
+                directory, owner, f"Dockerfile directory named like {owner}"
+            )
+    for root in inventory.roots:
+        for directory, owner in _configured_owners(Path(root)).items():
+            contexts[directory] = Context(directory, owner, "socklock.toml [code.owners]")
+    for root in inventory.roots:  # a repo per service: the root itself is named like it
+        directory = Path(root).resolve()
+        owners = by_name.get(directory.name, set())
+        if directory.is_dir() and directory not in contexts and len(owners) == 1:
+            (owner,) = owners
+            contexts[directory] = Context(directory, owner, f"repository named like {owner}")
+    return sorted(contexts.values(), key=lambda c: len(c.directory.parts), reverse=True)
+
+
+def _configured_owners(root: Path) -> dict[Path, str]:
+    config = root / "socklock.toml" if root.is_dir() else root.parent / "socklock.toml"
+    if not config.is_file():
+        return {}
+    with config.open("rb") as handle:
+        data = tomllib.load(handle)
+    owners = data.get("code", {}).get("owners", {})
+    return {(config.parent / prefix).resolve(): str(owner) for prefix, owner in owners.items()}
+
+
+def owner_of(path: str, contexts: list[Context]) -> Context | None:
+    resolved = Path(path).resolve()
+    for context in contexts:
+        if resolved.is_relative_to(context.directory):
+            return context
+    return None

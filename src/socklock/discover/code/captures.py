@@ -1,0 +1,137 @@
+"""The query's findings in one file, sorted by role.
+
+Capture names are the contract between the ``.scm`` files and the engine:
+
+``@seed``
+    a literal that may hold an address (the pattern tests its text).
+``@env`` with ``@env.name`` and optional ``@env.default``
+    an env var read; ``(#set! env "spring")`` or ``"aspnet"`` says how to read the name.
+``@target``, or ``@target.host`` with optional ``@target.port``
+    what a call connects to; settings ``kind "grpc"``, ``strength "weak"`` (report only
+    what resolves to an address) and ``scheme "redis"`` (for a bare host).
+``@form`` with ``@form.string``, ``@form.args``, ``@form.part``, ``@form.value``
+    a call that builds a string; setting ``form`` is ``printf``, ``braces``, ``join``
+    (with ``sep``) or ``pass`` (its value is ``@form.value``).
+``@stub.conn``
+    the connection a gRPC client stub is made on.
+``@listen``
+    arguments of a call that opens the program's own listener.
+``@quiet``
+    a region whose strings are messages: logs, prints, exceptions, docstrings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from tree_sitter import Node
+
+Key = tuple[int, int]
+
+
+def key(node: Node) -> Key:
+    return (node.start_byte, node.end_byte)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    node: Node  # the target expression, or the host
+    port: Node | None = None
+    grpc: bool = False
+    weak: bool = False
+    scheme: str | None = None
+    bare_host: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EnvRead:
+    node: Node
+    name: Node | None
+    default: Node | None
+    style: str | None  # None: the name is the env var; "spring"; "aspnet"
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    style: str
+    string: Node | None = None
+    args: Node | None = None
+    parts: tuple[Node, ...] = ()
+    value: Node | None = None
+    separator: str = ""
+
+
+@dataclass(slots=True)
+class Captures:
+    seeds: list[Node] = field(default_factory=list)
+    envs: dict[Key, EnvRead] = field(default_factory=dict)
+    targets: dict[Key, Target] = field(default_factory=dict)
+    forms: dict[Key, Form] = field(default_factory=dict)
+    stubs: list[Node] = field(default_factory=list)
+    listens: list[Node] = field(default_factory=list)
+    regions: set[Key] = field(default_factory=set)  # listen and quiet: not call targets
+
+    @property
+    def reports_nothing(self) -> bool:
+        return not (self.seeds or self.envs or self.targets or self.stubs)
+
+
+def collect(
+    matches: Iterable[tuple[int, dict[str, list[Node]]]],
+    settings: tuple[dict[str, str | None], ...],
+) -> Captures:
+    """Sort the matches of the ``targets`` query by role."""
+    found = Captures()
+    for pattern, captures in matches:
+        options = settings[pattern]
+        if "seed" in captures:
+            found.seeds.extend(captures["seed"])
+        elif "env" in captures:
+            node = captures["env"][0]
+            found.envs[key(node)] = EnvRead(
+                node,
+                _first(captures, "env.name"),
+                _first(captures, "env.default"),
+                options.get("env"),
+            )
+        elif "target" in captures or "target.host" in captures:
+            host = _first(captures, "target.host")
+            node = host or captures["target"][0]
+            found.targets.setdefault(
+                key(node),
+                Target(
+                    node,
+                    port=_first(captures, "target.port"),
+                    grpc=options.get("kind") == "grpc",
+                    weak=options.get("strength") == "weak",
+                    scheme=options.get("scheme"),
+                    bare_host=host is not None,
+                ),
+            )
+        elif "form" in captures:
+            found.forms[key(captures["form"][0])] = Form(
+                style=options.get("form") or "pass",
+                string=_first(captures, "form.string"),
+                args=_first(captures, "form.args"),
+                parts=tuple(captures.get("form.part", ())),
+                value=_first(captures, "form.value"),
+                separator=options.get("sep") or "",
+            )
+        elif "stub.conn" in captures:
+            found.stubs.extend(captures["stub.conn"])
+        elif "listen" in captures:
+            for node in captures["listen"]:
+                found.listens.append(node)
+                found.regions.add(key(node))
+        elif "quiet" in captures:
+            found.regions.update(key(node) for node in captures["quiet"])
+    return found
+
+
+def _first(captures: dict[str, list[Node]], name: str) -> Node | None:
+    nodes = captures.get(name)
+    return nodes[0] if nodes else None

@@ -1,0 +1,182 @@
+"""Application config files: Spring ``application.properties``/``.yml``, ``.env``, JSON, YAML
+and TOML config, node-config's ``config/*.json``.
+
+Which files count is decided by name, not by trying every YAML and JSON file: a
+Kubernetes manifest, a CI workflow or a ``package.json`` is not the application's
+config. A value is reported when it is an address, or holds ``${VAR:default}``
+placeholders under an address-like key; ``x.host`` with a sibling ``x.port`` makes one
+``host:port`` target (``spring.rabbitmq.host`` + ``.port`` → ``amqp://rabbitmq:5672``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from socklock.discover.code.config_readers import (
+    read_dotenv,
+    read_json,
+    read_properties,
+    read_toml,
+    read_yaml,
+)
+from socklock.discover.code.interface import CallKind, CallSite, UnresolvedCall
+from socklock.discover.code.placeholders import spring_placeholders
+from socklock.discover.code.render import Context, Resolved, render
+from socklock.discover.code.values import Env
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from pathlib import PurePath
+
+    from socklock.discover.code.config_readers import Entry
+    from socklock.discover.code.interface import Result
+    from socklock.discover.code.values import Part
+
+_CONFIG_DIRS = frozenset({"config", "configs", "conf", "settings"})
+_CONFIG_STEMS = re.compile(r"^(application|bootstrap|appsettings|config|settings)([-._].*)?$", re.I)
+_ENV_NAMES = "custom-environment-variables"  # node-config: values are env var names
+_OWN_SERVER = re.compile(
+    r"^(server|management\.server)\.(port|address|host)$|(^|[._])(listen|bind)([._]|$)"
+    r"|^urls$|^kestrel\.|^aspnetcore_urls$|^port$|^spring\.application\.name$",
+    re.IGNORECASE,
+)
+_NOT_TARGET = re.compile(
+    r"(^|\.)(\$schema|\$id|xmlns|homepage|repository|license|bugs|docs|documentation)$",
+    re.IGNORECASE,
+)
+_ADDRESS_KEY = re.compile(
+    r"(url|uri|host|hostname|addr|address|endpoint|server|servers|broker|brokers|bootstrap|dsn"
+    r"|connection|target|upstream|zone|nodes)[^.]*$",
+    re.IGNORECASE,
+)
+_SCHEME_HINTS = (
+    ("rabbit", "amqp"),
+    ("amqp", "amqp"),
+    ("mongo", "mongodb"),
+    ("redis", "redis"),
+    ("postgres", "postgresql"),
+    ("mysql", "mysql"),
+    ("nats", "nats"),
+)
+
+
+class ConfigFileAnalyser:
+    """Reads config files by format; reports their addresses as ``config`` call sites."""
+
+    name = "config"
+
+    def handles(self, path: PurePath) -> bool:
+        return _reader_for(path) is not None
+
+    def analyse(self, path: str, source: bytes) -> list[Result]:
+        from pathlib import PurePath
+
+        reader = _reader_for(PurePath(path))
+        if reader is None:
+            return []
+        text = source.decode("utf-8", "replace")
+        entries = list(reader(text))
+        if _ENV_NAMES in PurePath(path).name:
+            return [_env_name(path, e) for e in entries if e.key[-1] != "__format"]
+        return sorted(_report(path, entries), key=lambda r: (r.line, r.column))
+
+
+def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
+    name = path.name
+    lower = name.lower()
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
+        return read_dotenv
+    if lower.startswith(("docker-compose", "compose.", "compose-")):
+        return None  # the manifest loader reads compose files
+    suffix = path.suffix.lower()
+    in_config_dir = any(part.lower() in _CONFIG_DIRS for part in path.parts[:-1])
+    named_config = bool(_CONFIG_STEMS.match(path.stem)) or _ENV_NAMES in lower
+    if not (named_config or in_config_dir):
+        return None
+    if suffix == ".properties":
+        return read_properties
+    if suffix in (".yml", ".yaml"):
+        return read_yaml
+    if suffix == ".json":
+        return read_json
+    if suffix == ".toml":
+        return read_toml
+    return None
+
+
+def _env_name(path: str, entry: Entry) -> Result:
+    return CallSite(
+        path, entry.line, entry.column, entry.value, CallKind.ENV_READ, None, entry.value
+    )
+
+
+def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
+    by_key = {_dotted(e.key).lower(): e for e in entries}
+    for entry in entries:
+        dotted = _dotted(entry.key)
+        if _OWN_SERVER.search(dotted) or _NOT_TARGET.search(dotted):
+            continue
+        leaf = entry.key[-1].lower() if entry.key else ""
+        parts: list[Part] = _parts(entry.value)
+        context = Context(
+            call=bool(_ADDRESS_KEY.search(leaf)),
+            weak=True,
+            kind=CallKind.CONFIG,
+            bare_host=leaf in ("host", "hostname"),
+            scheme=_scheme_hint(dotted) if leaf in ("host", "hostname") else None,
+        )
+        if leaf in ("host", "hostname"):
+            port_key = dotted.lower().rsplit(".", 1)[0] + ".port" if "." in dotted else "port"
+            port = by_key.get(port_key)
+            if port is not None:
+                parts = [*parts, ":", *_parts(port.value)]
+        yield from _emit(path, entry, tuple(parts), context)
+
+
+def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) -> Iterator[Result]:
+    outcome = render(value, context)
+    if outcome is None:
+        return
+    expression = entry.value if len(entry.value) <= 200 else entry.value[:199] + "…"
+    if isinstance(outcome, Resolved):
+        yield CallSite(
+            path,
+            entry.line,
+            entry.column,
+            expression,
+            outcome.kind,
+            outcome.target,
+            outcome.env_var,
+            outcome.env_default,
+            round(outcome.confidence, 3),
+        )
+    else:
+        yield UnresolvedCall(path, entry.line, entry.column, expression, outcome.reason)
+
+
+def _parts(value: str) -> list[Part]:
+    """Text with ``${NAME:default}`` (Spring) or ``${NAME:-default}`` (shell) as env reads."""
+    parts: list[Part] = []
+    position = 0
+    for placeholder in spring_placeholders(value):
+        parts.append(value[position : placeholder.start])
+        default = placeholder.default
+        if default is not None and default.startswith("-"):
+            default = default[1:]
+        parts.append(Env(placeholder.name, default or None, placeholder.confidence))
+        position = placeholder.end
+    parts.append(value[position:])
+    return [p for p in parts if p != ""]
+
+
+def _scheme_hint(dotted: str) -> str | None:
+    lower = dotted.lower()
+    return next((scheme for word, scheme in _SCHEME_HINTS if word in lower), None)
+
+
+def _dotted(key: tuple[str, ...]) -> str:
+    return ".".join(part for part in key if part != "[]")
+
+
+ANALYSER = ConfigFileAnalyser()

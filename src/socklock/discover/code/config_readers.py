@@ -1,0 +1,186 @@
+"""Application config formats read into one shape: (key path, value, position) entries.
+
+Each reader is linear in the file and keeps positions, which is why JSON and TOML are
+tokenized here rather than loaded with ``json``/``tomllib`` (they forget line numbers).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    key: Key
+    value: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+class _Lines:
+    """Offset → (line, column), both 1-based."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return index + 1, offset - self._starts[index] + 1
+
+
+def read_properties(text: str) -> Iterator[Entry]:
+    """Java ``.properties``: ``key=value``, ``key: value``, ``\\`` continuations."""
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        number = index + 1
+        index += 1
+        stripped = line.lstrip()
+        if not stripped or stripped[0] in "#!":
+            continue
+        while line.endswith("\\") and index < len(lines):
+            line = line[:-1] + lines[index].lstrip()
+            index += 1
+        match = re.match(r"^(\s*)((?:[^\s=:\\]|\\.)+)\s*[=:\s]\s*", line)
+        if match is None:
+            continue
+        value = line[match.end() :].rstrip()
+        yield Entry(tuple(match.group(2).split(".")), value, number, match.end() + 1)
+
+
+_DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$")
+
+
+def read_dotenv(text: str) -> Iterator[Entry]:
+    """``.env`` files: ``KEY=value``, quotes, ``export``, ``#`` comments."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _DOTENV.match(line)
+        if match is None or line.lstrip().startswith("#"):
+            continue
+        raw = match.group(2)
+        column = match.start(2) + 1
+        if raw and raw[0] in "\"'":
+            end = raw.find(raw[0], 1)
+            value = raw[1:end] if end != -1 else raw[1:]
+            column += 1
+        else:
+            value = re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+        yield Entry((match.group(1),), value, number, column)
+
+
+_JSON_TOKEN = re.compile(
+    r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/|[{}\[\]:,]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?',
+    re.DOTALL,
+)
+
+
+def read_json(text: str) -> Iterator[Entry]:
+    """JSON (comments allowed): every string or number value with its key path."""
+    lines = _Lines(text)
+    stack: list[tuple[str, str]] = []  # (bracket, the container's key in its parent)
+    pending_key: str | None = None
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group(0)
+        if token.startswith(("//", "/*")) or token in ":,":
+            continue
+        if token in "{[":
+            in_array = bool(stack) and stack[-1][0] == "["
+            stack.append((token, pending_key or ("[]" if in_array else "")))
+            pending_key = None
+            continue
+        if token in "}]":
+            if stack:
+                stack.pop()
+            pending_key = None
+            continue
+        value = _json_string(token) if token.startswith('"') else token
+        if stack and stack[-1][0] == "{" and text[match.end() :].lstrip().startswith(":"):
+            pending_key = value
+            continue
+        key = pending_key if pending_key is not None else "[]"
+        line, column = lines.position(match.start() + (1 if token.startswith('"') else 0))
+        path = tuple(name for _, name in stack if name)
+        yield Entry((*path, key), value, line, column)
+        pending_key = None
+
+
+def _json_string(token: str) -> str:
+    body = token[1:-1]
+    if "\\" not in body:
+        return body
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+
+
+_TOML_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\'\n]*\'')
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"']+)\s*=")
+_TOML_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def read_toml(text: str) -> Iterator[Entry]:
+    """TOML: string values (also inside arrays) under their table and key."""
+    table: Key = ()
+    key: Key = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        header = _TOML_TABLE.match(line)
+        if header is not None:
+            table = tuple(part.strip("\"'") for part in header.group(1).split("."))
+            continue
+        start = 0
+        named = _TOML_KEY.match(line)
+        if named is not None:
+            key = tuple(part.strip("\"'") for part in named.group(1).split("."))
+            start = named.end()
+        for match in _TOML_STRING.finditer(line, start):
+            yield Entry((*table, *key), match.group(0)[1:-1], number, match.start() + 2)
+
+
+def read_yaml(text: str) -> Iterator[Entry]:
+    """YAML: every scalar under its key path; Kubernetes objects are not app config."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        documents = list(yaml.compose_all(text, Loader=loader))
+    except yaml.YAMLError:
+        return
+    for document in documents:
+        if document is None or _is_kubernetes(document):
+            continue
+        yield from _walk_yaml(document, ())
+
+
+def _is_kubernetes(node: object) -> bool:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return False
+    keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    return {"apiVersion", "kind"} <= keys
+
+
+def _walk_yaml(node: object, key: Key) -> Iterator[Entry]:
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        mark = node.start_mark
+        quoted = 1 if node.style in ("'", '"') else 0
+        yield Entry(key, str(node.value), mark.line + 1, mark.column + 1 + quoted)
+    elif isinstance(node, yaml.MappingNode):
+        for name, child in node.value:
+            if isinstance(name, yaml.ScalarNode):
+                yield from _walk_yaml(child, (*key, str(name.value)))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            yield from _walk_yaml(child, (*key, str(index)))

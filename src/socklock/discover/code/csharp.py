@@ -1,0 +1,104 @@
+"""C#: HttpClient, GrpcChannel and generated clients, Mongo/Redis/SQL/RabbitMQ clients,
+``Environment.GetEnvironmentVariable`` and ASP.NET Core configuration keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.discover.code.analyser import TreeSitterAnalyser
+from socklock.discover.code.syntax import Strings, Syntax, unescape
+from socklock.discover.code.values import concat, hole, text
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from socklock.discover.code.evaluate import Evaluator
+    from socklock.discover.code.values import Values
+
+_EXTRAS = frozenset(
+    {"interpolation_brace", "interpolation_format_clause", "interpolation_alignment_clause"}
+)
+
+
+def _interpolated(node: Node, ev: Evaluator) -> Values:
+    """``$"http://{host}:{port}"``; ``{{`` is a brace; ``$@`` strings keep backslashes."""
+    verbatim = False
+    pieces: list[Values] = []
+    for child in node.named_children:
+        kind = child.type
+        if kind == "interpolation_start":
+            verbatim = "@" in ev.text(child)
+        elif kind == "string_content":
+            raw = ev.text(child).replace("{{", "{").replace("}}", "}")
+            pieces.append(text(raw if verbatim else unescape(raw)))
+        elif kind == "escape_sequence":
+            pieces.append(text(unescape(ev.text(child))))
+        elif kind == "interpolation":
+            inner = next((c for c in child.named_children if c.type not in _EXTRAS), None)
+            pieces.append(ev.values(inner) if inner is not None else hole("empty interpolation"))
+    return concat(pieces)
+
+
+def _argument(node: Node, ev: Evaluator) -> Values:
+    """An argument's value is its last child (the first may be ``name:``)."""
+    children = [c for c in node.named_children if c.type != "comment"]
+    return ev.values(children[-1]) if children else ev.runtime(node)
+
+
+def _cast(node: Node, ev: Evaluator) -> Values:
+    value = node.child_by_field_name("value")
+    return ev.values(value) if value is not None else ev.runtime(node)
+
+
+def _keyword_arg(node: Node, source: bytes) -> tuple[str, Node] | None:
+    name = node.child_by_field_name("name") if node.type == "argument" else None
+    if name is None:
+        return None
+    value = node.named_children[-1]
+    return source[name.start_byte : name.end_byte].decode(), value
+
+
+SYNTAX = Syntax(
+    name="csharp",
+    query_files=("csharp.scm",),
+    module="tree_sitter_c_sharp",
+    entry="language",
+    suffixes=(".cs",),
+    strings=Strings(
+        types=frozenset(
+            {
+                "string_literal",
+                "verbatim_string_literal",
+                "raw_string_literal",
+                "interpolated_string_expression",
+            }
+        ),
+        content=frozenset({"string_literal_content", "raw_string_content"}),
+    ),
+    identifiers=frozenset({"identifier"}),
+    numbers=frozenset({"integer_literal"}),
+    functions=frozenset(
+        {
+            "method_declaration",
+            "constructor_declaration",
+            "local_function_statement",
+            "lambda_expression",
+            "anonymous_method_expression",
+            "accessor_declaration",
+        }
+    ),
+    conditionals=frozenset({"if_statement", "switch_section", "try_statement", "catch_clause"}),
+    default_operators=frozenset({"??"}),
+    wrappers=frozenset(
+        {"parenthesized_expression", "await_expression", "postfix_unary_expression"}
+    ),
+    members={"member_access_expression": ("expression", "name")},
+    handlers={
+        "interpolated_string_expression": _interpolated,
+        "argument": _argument,
+        "cast_expression": _cast,
+    },
+    keyword_arg=_keyword_arg,
+)
+
+ANALYSER = TreeSitterAnalyser(SYNTAX)

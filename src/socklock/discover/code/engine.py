@@ -1,0 +1,206 @@
+"""One parsed file in, its call sites out: the order of work that makes reports unique.
+
+1. Known calls first (``@target``): their arguments are evaluated, through constants
+   and env reads, and reported at the argument. What they used is consumed.
+2. gRPC stubs on a connection that cannot be traced to a dial: unresolved.
+3. Listener arguments are evaluated only to consume what they use.
+4. Seeds (address-like literals, env reads) not consumed and not inside a message or
+   listener region are reported at the largest string expression around them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.discover.code.captures import collect, key
+from socklock.discover.code.definitions import Definitions
+from socklock.discover.code.evaluate import Evaluator
+from socklock.discover.code.interface import CallKind, CallSite, UnresolvedCall
+from socklock.discover.code.render import Context, Resolved, Unknown, render
+from socklock.discover.code.values import Hole, concat, text
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Tree
+
+    from socklock.discover.code.captures import Captures, Target
+    from socklock.discover.code.grammar import Grammar
+    from socklock.discover.code.interface import Result
+    from socklock.discover.code.syntax import Syntax
+    from socklock.discover.code.values import Values
+
+EXPRESSION_LIMIT = 200
+_FORM_LEVELS = 3  # string → argument → argument list → call
+_ARGUMENT_LISTS = frozenset(
+    {"argument_list", "arguments", "bracketed_argument_list", "annotation_argument_list"}
+)
+
+
+def analyse_tree(
+    path: str,
+    source: bytes,
+    tree: Tree,
+    grammar: Grammar,
+    literal_kind: CallKind = CallKind.LITERAL,
+) -> list[Result]:
+    """Every call site in one parsed file, sorted by position."""
+    from tree_sitter import QueryCursor
+
+    root = tree.root_node
+    captures = collect(QueryCursor(grammar.targets).matches(root), grammar.settings)
+    if captures.reports_nothing:
+        return []
+    syntax = grammar.syntax
+    evaluator = Evaluator(
+        syntax,
+        source,
+        captures,
+        lambda: Definitions.build(syntax, source, grammar.definitions, root),
+    )
+    out = _Output(path, source)
+    for target in captures.targets.values():
+        context = Context(
+            call=True,
+            weak=target.weak,
+            grpc=target.grpc,
+            kind=literal_kind,
+            scheme=target.scheme,
+            bare_host=target.bare_host,
+        )
+        out.add(target.node, _target_values(evaluator, target), context)
+    for conn in captures.stubs:
+        _stub(evaluator, conn, out)
+    for region in captures.listens:
+        arguments = region.named_children if region.type in _ARGUMENT_LISTS else [region]
+        for argument in arguments:
+            evaluator.values(argument)
+    seeds = list(captures.seeds) + [read.node for read in captures.envs.values()]
+    seeds.sort(key=lambda n: n.start_byte)
+    seed_context = Context(call=False, kind=literal_kind)
+    for seed in seeds:
+        if key(seed) in evaluator.consumed:
+            continue
+        top = _string_expression(seed, captures, syntax)
+        if _in_region(seed, captures) or key(top) in evaluator.consumed:
+            continue
+        out.add(top, evaluator.values(top), seed_context)
+        evaluator.consumed.add(key(top))
+    return out.results()
+
+
+def _target_values(evaluator: Evaluator, target: Target) -> Values:
+    host = evaluator.values(target.node)
+    if target.port is None:
+        return host
+    return concat([host, text(":"), evaluator.values(target.port)])
+
+
+def _stub(evaluator: Evaluator, conn: Node, out: _Output) -> None:
+    """A stub on a connection we can trace reports nothing: its dial does."""
+    for value in evaluator.values(conn):
+        missing = next((part for part in value if isinstance(part, Hole)), None)
+        if missing is not None:
+            out.emit(conn, Unknown(f"gRPC connection: {missing.reason}"))
+
+
+def _string_expression(node: Node, captures: Captures, syntax: Syntax) -> Node:
+    """The largest expression around ``node`` that builds one string from it."""
+    top = node
+    while True:
+        parent = top.parent
+        if parent is None:
+            return top
+        kind = parent.type
+        if kind in syntax.wrappers or kind in syntax.strings.interpolations:
+            top = parent
+            continue
+        if kind in syntax.strings.types:
+            top = parent  # an interpolation, or part of an implicit concatenation
+            continue
+        if kind in syntax.binaries and _extends(parent, top, syntax):
+            top = parent
+            continue
+        form = _enclosing_form(top, captures)
+        if form is None:
+            return top
+        top = form
+
+
+def _extends(binary: Node, operand: Node, syntax: Syntax) -> bool:
+    operator = binary.child_by_field_name("operator")
+    if operator is None:
+        return False
+    op = operator.type
+    if op == "+" or op in syntax.default_operators:
+        return True
+    left = binary.child_by_field_name("left")
+    return op == "%" and syntax.percent_format and left is not None and key(left) == key(operand)
+
+
+def _enclosing_form(node: Node, captures: Captures) -> Node | None:
+    current = node.parent
+    for _ in range(_FORM_LEVELS):
+        if current is None:
+            return None
+        if key(current) in captures.forms:
+            return current
+        current = current.parent
+    return None
+
+
+def _in_region(node: Node, captures: Captures) -> bool:
+    current: Node | None = node
+    while current is not None:
+        if key(current) in captures.regions:
+            return True
+        current = current.parent
+    return False
+
+
+class _Output:
+    """Results of one file, deduplicated, with positions in characters."""
+
+    def __init__(self, path: str, source: bytes) -> None:
+        self._path = path
+        self._source = source
+        self._results: dict[Result, None] = {}
+
+    def add(self, node: Node, values: Values, context: Context) -> None:
+        for value in values:
+            outcome = render(value, context)
+            if outcome is not None:
+                self.emit(node, outcome)
+
+    def emit(self, node: Node, outcome: Resolved | Unknown) -> None:
+        line, column = self._position(node)
+        expression = _trim(self._source[node.start_byte : node.end_byte])
+        result: Result
+        if isinstance(outcome, Unknown):
+            result = UnresolvedCall(self._path, line, column, expression, outcome.reason)
+        else:
+            result = CallSite(
+                self._path,
+                line,
+                column,
+                expression,
+                outcome.kind,
+                outcome.target,
+                outcome.env_var,
+                outcome.env_default,
+                round(outcome.confidence, 3),
+            )
+        self._results.setdefault(result, None)
+
+    def results(self) -> list[Result]:
+        return sorted(self._results, key=lambda r: (r.line, r.column))
+
+    def _position(self, node: Node) -> tuple[int, int]:
+        row, _ = node.start_point
+        start = node.start_byte
+        line_start = self._source.rfind(b"\n", 0, start) + 1
+        column = len(self._source[line_start:start].decode("utf-8", "replace")) + 1
+        return row + 1, column
+
+
+def _trim(raw: bytes) -> str:
+    flat = " ".join(raw.decode("utf-8", "replace").split())
+    return flat if len(flat) <= EXPRESSION_LIMIT else flat[: EXPRESSION_LIMIT - 1] + "…"

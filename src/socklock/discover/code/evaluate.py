@@ -1,0 +1,320 @@
+"""Static evaluation of string expressions in one parsed file.
+
+The evaluator follows literals, concatenation, format calls, env reads and names
+(through :class:`Definitions`) and gives up with a reason on anything else. It records
+every literal and env read it uses (``consumed``), so the engine reports an address
+once, at the call that uses it, rather than again where the constant is defined.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from socklock.discover.code.captures import key
+from socklock.discover.code.definitions import Definitions, DefKind
+from socklock.discover.code.formats import braces, printf
+from socklock.discover.code.placeholders import (
+    aspnet_env_name,
+    spring_env_name,
+    spring_placeholder,
+)
+from socklock.discover.code.syntax import strip_quotes, unescape
+from socklock.discover.code.values import (
+    concat,
+    env,
+    hole,
+    single_text,
+    text,
+    with_default,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tree_sitter import Node
+
+    from socklock.discover.code.captures import Captures, EnvRead, Form, Key
+    from socklock.discover.code.definitions import Definition
+    from socklock.discover.code.syntax import Syntax
+    from socklock.discover.code.values import Values
+
+MAX_DEPTH = 24
+_INTERPOLATION_EXTRAS = frozenset(
+    {
+        "interpolation_brace",
+        "interpolation_format_clause",
+        "interpolation_alignment_clause",
+        "format_specifier",
+        "type_conversion",
+        "comment",
+    }
+)
+_USER_INPUT = re.compile(
+    r"^(?:req|request|ctx\.(?:query|params|request|req)|params|query|body|flask\.request)\b"
+    r"|\b(?:FormValue|PostFormValue|getParameter|QueryString|query_params|URL\.Query)\b"
+    r"|\brequest\.(?:args|form|json|GET|POST|data|body|query|params|headers)\b"
+)
+
+
+class Evaluator:
+    """Values of expressions in one file; remembers what it consumed."""
+
+    def __init__(
+        self,
+        syntax: Syntax,
+        source: bytes,
+        captures: Captures,
+        definitions: Callable[[], Definitions],
+    ) -> None:
+        self.syntax = syntax
+        self.source = source
+        self.captures = captures
+        self.consumed: set[Key] = set()
+        self._definitions_factory = definitions
+        self._definitions: Definitions | None = None
+        self._depth = 0
+        self._active: set[int] = set()
+        self._cache: dict[int, Values] = {}
+
+    def text(self, node: Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def values(self, node: Node) -> Values:
+        """Every value ``node`` may have (holes where it cannot be known)."""
+        if self._depth >= MAX_DEPTH:
+            return hole(f"too many indirections to resolve `{_short(self.text(node))}`")
+        self._depth += 1
+        try:
+            return self._values(node)
+        finally:
+            self._depth -= 1
+
+    def _values(self, node: Node) -> Values:
+        node_key = key(node)
+        read = self.captures.envs.get(node_key)
+        if read is not None:
+            self.consumed.add(node_key)
+            return self._env(read)
+        form = self.captures.forms.get(node_key)
+        if form is not None:
+            return self._form(form)
+        syntax = self.syntax
+        kind = node.type
+        if kind in syntax.strings.types:
+            self.consumed.add(node_key)
+            special = syntax.handlers.get(kind)
+            return special(node, self) if special is not None else self.string(node)
+        if kind in syntax.identifiers:
+            return self.name(self.text(node), node)
+        if kind in syntax.binaries:
+            return self._binary(node)
+        if kind in syntax.wrappers:
+            inner = _inner(node)
+            return self.values(inner) if inner is not None else hole("empty expression")
+        if kind in syntax.members:
+            return self._member(node)
+        if kind in syntax.numbers:
+            return text(self.text(node))
+        if kind in syntax.lists and node.named_child_count == 1:
+            child = node.named_children[0]
+            return self.values(child)
+        handler = syntax.handlers.get(kind)
+        if handler is not None:
+            return handler(node, self)
+        return self.runtime(node)
+
+    def runtime(self, node: Node) -> Values:
+        """A hole for an expression only known at run time."""
+        snippet = _short(self.text(node))
+        if _USER_INPUT.search(snippet):
+            return hole(f"`{snippet}` comes from the request (user input)")
+        return hole(f"`{snippet}` is computed at run time")
+
+    def string(self, node: Node) -> Values:
+        """A string literal's value; interpolations are evaluated."""
+        shape = self.syntax.strings
+        children = node.named_children
+        if not children:
+            return text(strip_quotes(self.text(node)))
+        pieces: list[Values] = []
+        for child in children:
+            kind = child.type
+            if kind in shape.content:
+                raw = self.text(child)
+                pieces.append(text(unescape(raw) if shape.escapes_inside_content else raw))
+            elif kind in shape.escapes:
+                pieces.append(text(unescape(self.text(child))))
+            elif kind in shape.interpolations:
+                inner = _inner(child, _INTERPOLATION_EXTRAS)
+                if inner is not None:
+                    pieces.append(self.values(inner))
+            elif kind in shape.types:
+                pieces.append(self.values(child))
+        return concat(pieces)
+
+    def name(self, name: str, use: Node, *, class_level: bool = False) -> Values:
+        """The value of a name at ``use``."""
+        found = self.definitions.lookup(name, use, class_level=class_level)
+        if not found:
+            label = _short(self.text(use)) if class_level else name
+            return hole(f"`{label}` is not defined in this file")
+        result = self._definition(found[0])
+        for definition in found[1:]:
+            result = with_default(result, self._definition(definition))
+        return result
+
+    @property
+    def definitions(self) -> Definitions:
+        if self._definitions is None:
+            self._definitions = self._definitions_factory()
+        return self._definitions
+
+    def arguments(
+        self, args: Node | None, *, after: Node | None = None
+    ) -> tuple[list[Values], dict[str, Values]]:
+        """Positional and keyword argument values of a call, after ``after`` if given."""
+        positional: list[Values] = []
+        keywords: dict[str, Values] = {}
+        if args is None:
+            return positional, keywords
+        started = after is None or not _contains(args, after)
+        for child in args.named_children:
+            if child.type == "comment":
+                continue
+            if not started:
+                started = child.start_byte >= after.end_byte if after is not None else True
+                if not started:
+                    continue
+            keyword = (
+                self.syntax.keyword_arg(child, self.source) if self.syntax.keyword_arg else None
+            )
+            if keyword is not None:
+                keywords[keyword[0]] = self.values(keyword[1])
+            else:
+                positional.append(self.values(child))
+        return positional, keywords
+
+    def _definition(self, definition: Definition) -> Values:
+        if definition.kind is DefKind.LOOP:
+            return hole(f"`{definition.name}` is a loop variable")
+        if definition.kind is DefKind.PARAM and definition.value is None:
+            return hole(f"`{definition.name}` is a function parameter")
+        if definition.value is None:
+            return hole(f"`{definition.name}` is declared without a value")
+        ident = definition.node.start_byte
+        cached = self._cache.get(ident)
+        if cached is not None:
+            return cached
+        if ident in self._active:
+            return hole(f"`{definition.name}` is defined in terms of itself")
+        self._active.add(ident)
+        try:
+            result = self.values(definition.value)
+        finally:
+            self._active.discard(ident)
+        self._cache[ident] = result
+        return result
+
+    def _env(self, read: EnvRead) -> Values:
+        if read.name is None:
+            return self.runtime(read.node)
+        name_node = read.name
+        if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
+            raw = single_text(self.values(name_node))
+            if raw is None:
+                return hole(f"env var name `{_short(self.text(name_node))}` is computed")
+        else:
+            raw = self.text(name_node)
+        default = None
+        if read.default is not None:
+            default = single_text(self.values(read.default)) or None  # "" means unset
+        if read.style == "spring":
+            placeholder = spring_placeholder(raw)
+            if placeholder is None:
+                return text(raw)
+            return env(placeholder.name, placeholder.default, placeholder.confidence)
+        if read.style == "spring-property":
+            name, confidence = spring_env_name(raw)
+            return env(name, default, confidence)
+        if read.style == "aspnet":
+            return env(aspnet_env_name(raw), default, 0.8)
+        return env(raw, default)
+
+    def _form(self, form: Form) -> Values:
+        if form.style == "pass":
+            if form.value is None:
+                return hole("empty expression")
+            return self.values(form.value)
+        if form.style == "default":  # ``Optional.ofNullable(x).orElse(d)``
+            if form.value is None or not form.parts:
+                return hole("empty expression")
+            return with_default(self.values(form.value), self.values(form.parts[0]))
+        if form.style == "join":
+            pieces = [self.values(part) for part in form.parts]
+            positional, _ = self.arguments(form.args)
+            return concat(pieces + positional, form.separator)
+        if form.string is None:
+            return hole("format string is missing")
+        fmt = single_text(self.values(form.string))
+        if fmt is None:
+            return hole(f"format string `{_short(self.text(form.string))}` is computed")
+        positional, keywords = self.arguments(form.args, after=form.string)
+        if form.style == "printf":
+            return printf(fmt, positional, keywords)
+        return braces(fmt, positional, keywords)
+
+    def _binary(self, node: Node) -> Values:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        operator = node.child_by_field_name("operator")
+        if left is None or right is None or operator is None:
+            return self.runtime(node)
+        op = self.text(operator)
+        if op == "+":
+            return concat([self.values(left), self.values(right)])
+        if op in self.syntax.default_operators:
+            return with_default(self.values(left), self.values(right))
+        if op == "%" and self.syntax.percent_format:
+            fmt = single_text(self.values(left))
+            if fmt is None:
+                return self.runtime(node)
+            if right.type in self.syntax.lists or right.type in ("tuple", "array"):
+                args = [self.values(c) for c in right.named_children if c.type != "comment"]
+            else:
+                args = [self.values(right)]
+            return printf(fmt, args)
+        return self.runtime(node)
+
+    def _member(self, node: Node) -> Values:
+        object_field, property_field = self.syntax.members[node.type]
+        owner = node.child_by_field_name(object_field)
+        prop = node.child_by_field_name(property_field)
+        if owner is None or prop is None:
+            return self.runtime(node)
+        owner_text = self.text(owner)
+        prop_text = self.text(prop)
+        if owner_text in self.syntax.self_names:
+            return self.name(prop_text, node, class_level=True)
+        if owner_text[:1].isupper() and self.definitions.lookup(prop_text, node, class_level=True):
+            return self.name(prop_text, node, class_level=True)
+        snippet = _short(self.text(node))
+        if _USER_INPUT.search(snippet):
+            return hole(f"`{snippet}` comes from the request (user input)")
+        return hole(f"`{snippet}` is not known in this file")
+
+
+def _inner(node: Node, skip: frozenset[str] = frozenset({"comment"})) -> Node | None:
+    for child in node.named_children:
+        if child.type not in skip:
+            return child
+    return None
+
+
+def _contains(outer: Node, inner: Node) -> bool:
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
+
+
+def _short(snippet: str, limit: int = 60) -> str:
+    flat = " ".join(snippet.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

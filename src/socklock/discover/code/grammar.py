@@ -1,0 +1,92 @@
+"""Grammars, parsers and compiled queries, loaded once per process and only when used.
+
+tree-sitter is imported here and nowhere at package import time, so ``socklock --help``
+never pays for it. Each ``queries/<lang>.scm`` holds two sections (``;; section:
+targets`` and ``;; section: definitions``) compiled into two queries; the second runs
+only on files that need a name resolved. A syntax may list several files (JavaScript and
+TypeScript share ``ecmascript.scm``); their sections are joined.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from socklock.discover.code.prefilter import build_prefilter
+
+if TYPE_CHECKING:
+    from tree_sitter import Language, Parser, Query
+
+    from socklock.discover.code.prefilter import Prefilter
+    from socklock.discover.code.syntax import Syntax
+
+_SECTION = re.compile(r"^;;\s*section:\s*([\w-]+)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """Everything needed to analyse files of one syntax, built once."""
+
+    syntax: Syntax
+    language: Language  # kept alive as long as the parser and queries made from it
+    parser: Parser
+    targets: Query
+    definitions: Query
+    settings: tuple[dict[str, str | None], ...]  # per pattern of ``targets``
+    prefilter: Prefilter | None  # a file it does not match has no call sites
+
+
+_GRAMMARS: dict[str, Grammar] = {}
+_PREFILTERS: dict[str, Prefilter | None] = {}
+
+
+def prefilter(syntax: Syntax) -> Prefilter | None:
+    """The prefilter alone: built from the query text, without loading tree-sitter."""
+    if syntax.name not in _PREFILTERS:
+        _PREFILTERS[syntax.name] = build_prefilter(query_sections(syntax.query_files)["targets"])
+    return _PREFILTERS[syntax.name]
+
+
+def load(syntax: Syntax) -> Grammar:
+    """The grammar for ``syntax``, compiled on first use."""
+    found = _GRAMMARS.get(syntax.name)
+    if found is None:
+        found = _GRAMMARS[syntax.name] = _compile(syntax)
+    return found
+
+
+def query_sections(query_files: tuple[str, ...]) -> dict[str, str]:
+    """The named sections of ``.scm`` files shipped with the package, joined by name."""
+    sections: dict[str, str] = {"targets": "", "definitions": ""}
+    folder = resources.files("socklock.discover.code").joinpath("queries")
+    for query_file in query_files:
+        text = folder.joinpath(query_file).read_text(encoding="utf-8")
+        marks = list(_SECTION.finditer(text))
+        for index, mark in enumerate(marks):
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+            name = mark.group(1)
+            sections[name] = sections.get(name, "") + text[mark.end() : end]
+    return sections
+
+
+def _compile(syntax: Syntax) -> Grammar:
+    from tree_sitter import Language, Parser, Query
+
+    module = importlib.import_module(syntax.module)
+    language = Language(getattr(module, syntax.entry)())
+    sections = query_sections(syntax.query_files)
+    targets = Query(language, sections["targets"])
+    definitions = Query(language, sections["definitions"])
+    settings = tuple(targets.pattern_settings(i) for i in range(targets.pattern_count))
+    return Grammar(
+        syntax=syntax,
+        language=language,
+        parser=Parser(language),
+        targets=targets,
+        definitions=definitions,
+        settings=settings,
+        prefilter=prefilter(syntax),
+    )

@@ -1,0 +1,73 @@
+"""The port of code discovery: what an analyser reports and the shape every analyser has.
+
+Analysers read one file at a time and report *call sites*: places where the program
+talks to another address. What a call site names is plain text here; splitting it into
+scheme/host/port and resolving hosts against Services is the caller's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import PurePath
+
+
+class CallKind(StrEnum):
+    """How the analyser knows the target (mirrors the graph's evidence kinds)."""
+
+    LITERAL = "literal"  # an address written in the code
+    ENV_READ = "env-read"  # the target depends on an environment variable
+    CONFIG = "config"  # an address written in an application config file
+    GRPC = "grpc"  # a gRPC channel dialed to the address
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """A place where the program calls an address.
+
+    ``target`` may hold ``${NAME}`` placeholders for env vars (e.g. ``${ORDERS_HOST}:80``);
+    it is None when the whole target is one env read. ``env_var`` is set exactly when the
+    kind is ``ENV_READ`` and names the first env var the target depends on.
+    """
+
+    file: str
+    line: int  # 1-based, where the target expression starts
+    column: int  # 1-based, in characters
+    expression: str  # source text of the target expression, trimmed to ~200 chars
+    kind: CallKind
+    target: str | None
+    env_var: str | None = None
+    env_default: str | None = None
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedCall:
+    """A call target the analyser cannot know statically, and why."""
+
+    file: str
+    line: int
+    column: int
+    expression: str
+    reason: str
+
+
+Result = CallSite | UnresolvedCall
+
+
+class Analyser(Protocol):
+    """One language (or config format). Stateless between files; safe to reuse."""
+
+    name: str
+
+    def handles(self, path: PurePath) -> bool:
+        """Whether this analyser reads the file (by name only: no I/O)."""
+        ...
+
+    def analyse(self, path: str, source: bytes) -> Iterable[CallSite | UnresolvedCall]:
+        """Every call site in one file, in document order."""
+        ...

@@ -1,0 +1,82 @@
+"""Which files and directories code discovery reads: source, not tests, docs or vendored code.
+
+A URL in a test, a README or a vendored library is not a call the deployed program makes,
+and skipping those trees is also most of what keeps a scan fast.
+"""
+
+from __future__ import annotations
+
+import re
+
+SKIP_DIRS = frozenset(
+    {
+        # version control, editors, caches
+        "CVS",
+        "__pycache__",
+        # dependencies and virtualenvs
+        "node_modules",
+        "bower_components",
+        "jspm_packages",
+        "vendor",
+        "third_party",
+        "venv",
+        "virtualenv",
+        "site-packages",
+        "Pods",
+        # build output
+        "build",
+        "dist",
+        "target",
+        "out",
+        "bin",
+        "obj",
+        "coverage",
+        "htmlcov",
+        # tests and docs
+        "test",
+        "tests",
+        "__tests__",
+        "__mocks__",
+        "testdata",
+        "spec",
+        "docs",
+    }
+)
+
+_TEST_FILE = re.compile(
+    r"(?:_test\.go|^test_.*\.py|_test\.py|^conftest\.py|\.(?:test|spec)\.[cm]?[jt]sx?"
+    r"|(?:Test|Tests|IT)\.java|Tests?\.cs|_spec\.rb|_test\.rb)$"
+)
+_DOC_FILE = re.compile(r"\.(?:md|markdown|rst|adoc|txt)$", re.IGNORECASE)
+_GENERATED_FILE = re.compile(
+    r"(?:\.pb\.go|_pb2(?:_grpc)?\.py|_pb\.js|_grpc_pb\.js|\.min\.js|\.d\.ts|\.Designer\.cs"
+    r"|\.g\.cs|\.pb\.cs|\.bundle\.js)$"
+)
+_PACKAGING_FILES = frozenset(
+    {
+        "setup.py",
+        "setup.cfg",
+        "pyproject.toml",
+        "package.json",
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "composer.json",
+        "Gemfile.lock",
+        "Cargo.toml",
+    }
+)
+
+
+def skip_dir(name: str) -> bool:
+    """Directories never descended into (hidden ones included)."""
+    return name in SKIP_DIRS or name.startswith(".")
+
+
+def skip_file(name: str) -> bool:
+    """Tests, docs, generated code and packaging metadata (project URLs, not calls)."""
+    return bool(
+        _TEST_FILE.search(name)
+        or _DOC_FILE.search(name)
+        or _GENERATED_FILE.search(name)
+        or name in _PACKAGING_FILES
+    )

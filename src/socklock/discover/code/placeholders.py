@@ -1,0 +1,69 @@
+"""Spring ``${name:default}`` placeholders and the env var names frameworks bind.
+
+Spring resolves ``${catalogue.url}`` from any property source, environment included,
+under relaxed binding (``CATALOGUE_URL``); ASP.NET Core maps configuration key
+``Services:Catalog`` to env var ``Services__Catalog``. We report the env var name a
+manifest would set, so the caller can join it with the workload's environment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ENV_STYLE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    start: int  # offsets of ``${...}`` in the text
+    end: int
+    name: str  # as an env var
+    default: str | None
+    confidence: float
+
+
+def spring_env_name(prop: str) -> tuple[str, float]:
+    """The env var that sets ``prop`` under relaxed binding, with our confidence in it."""
+    if _ENV_STYLE.match(prop):
+        return prop, 1.0
+    name = re.sub(r"\[(\d+)\]", r"_\1", prop).replace(".", "_").replace("-", "").upper()
+    return name.strip("_") or prop, 0.9
+
+
+def aspnet_env_name(key: str) -> str:
+    """``Services:Catalog`` → ``Services__Catalog``."""
+    return key.replace(":", "__")
+
+
+def spring_placeholders(value: str) -> list[Placeholder]:
+    """Every top-level ``${name:default}`` in ``value`` (nested defaults kept as text)."""
+    found: list[Placeholder] = []
+    index = value.find("${")
+    while index != -1:
+        depth = 0
+        end = -1
+        for position in range(index, len(value)):
+            if value.startswith("${", position):
+                depth += 1
+            elif value[position] == "}":
+                depth -= 1
+                if depth == 0:
+                    end = position + 1
+                    break
+        if end == -1:
+            break
+        body = value[index + 2 : end - 1]
+        prop, colon, default = body.partition(":")
+        name, confidence = spring_env_name(prop.strip())
+        found.append(Placeholder(index, end, name, default if colon else None, confidence))
+        index = value.find("${", end)
+    return found
+
+
+def spring_placeholder(value: str) -> Placeholder | None:
+    """The placeholder when ``value`` is exactly one ``${...}``."""
+    found = spring_placeholders(value.strip())
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(value.strip()):
+        return found[0]
+    return None

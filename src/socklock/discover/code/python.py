@@ -1,0 +1,128 @@
+"""Python: requests/httpx/urllib/aiohttp, gRPC channels, database and broker clients, os.environ."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.discover.code.analyser import TreeSitterAnalyser
+from socklock.discover.code.syntax import Strings, Syntax, unescape
+from socklock.discover.code.values import concat, hole, text
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from socklock.discover.code.evaluate import Evaluator
+    from socklock.discover.code.values import Values
+
+
+def _string(node: Node, ev: Evaluator) -> Values:
+    """Prefixes matter: ``r""`` keeps backslashes, ``f""`` has fields and ``{{``."""
+    prefix = ""
+    pieces: list[Values] = []
+    for child in node.children:
+        kind = child.type
+        if kind == "string_start":
+            prefix = ev.text(child).lower()
+        elif kind == "string_content":
+            raw = ev.text(child)
+            if "r" not in prefix:
+                raw = unescape(raw)
+            if "f" in prefix:
+                raw = raw.replace("{{", "{").replace("}}", "}")
+            pieces.append(text(raw))
+        elif kind == "interpolation":
+            inner = child.child_by_field_name("expression")
+            pieces.append(ev.values(inner) if inner is not None else hole("empty f-string field"))
+    return concat(pieces)
+
+
+def _tuple(node: Node, ev: Evaluator) -> Values:
+    """``(host, port)``: the address form of sockets.
+
+    ``(url.hostname, url.port or 5672)`` with ``url = urlsplit(...)`` is the URL itself.
+    """
+    items = [c for c in node.named_children if c.type != "comment"]
+    if len(items) != 2:
+        return ev.runtime(node)
+    host, port = (_before_or(item) for item in items)
+    if host.type == port.type == "attribute":
+        owner, owner_port = host.child_by_field_name("object"), port.child_by_field_name("object")
+        fields = (ev.text(host).rsplit(".", 1)[-1], ev.text(port).rsplit(".", 1)[-1])
+        same = (
+            owner is not None and owner_port is not None and ev.text(owner) == ev.text(owner_port)
+        )
+        if same and owner is not None and fields in _SPLIT_URL:
+            return ev.values(owner)
+    return concat([ev.values(items[0]), text(":"), ev.values(items[1])])
+
+
+_SPLIT_URL = {("hostname", "port"), ("host", "port")}
+
+
+def _before_or(node: Node) -> Node:
+    """``x or default`` → ``x``."""
+    if node.type == "boolean_operator":
+        left = node.child_by_field_name("left")
+        if left is not None:
+            return left
+    return node
+
+
+def _list(node: Node, ev: Evaluator) -> Values:
+    """``["kafka-0:9092", "kafka-1:9092"]``: a bootstrap list."""
+    items = [c for c in node.named_children if c.type != "comment"]
+    if not items:
+        return ev.runtime(node)
+    return concat([ev.values(item) for item in items], ",")
+
+
+def _keyword_value(node: Node, ev: Evaluator) -> Values:
+    value = node.child_by_field_name("value")
+    return ev.values(value) if value is not None else ev.runtime(node)
+
+
+def _keyword_arg(node: Node, source: bytes) -> tuple[str, Node] | None:
+    if node.type != "keyword_argument":
+        return None
+    name = node.child_by_field_name("name")
+    value = node.child_by_field_name("value")
+    if name is None or value is None:
+        return None
+    return source[name.start_byte : name.end_byte].decode(), value
+
+
+SYNTAX = Syntax(
+    name="python",
+    query_files=("python.scm",),
+    module="tree_sitter_python",
+    entry="language",
+    suffixes=(".py",),
+    strings=Strings(
+        types=frozenset({"string", "concatenated_string"}),
+        content=frozenset({"string_content"}),
+        interpolations=frozenset({"interpolation"}),
+        escapes_inside_content=True,
+    ),
+    identifiers=frozenset({"identifier"}),
+    numbers=frozenset({"integer", "float"}),
+    functions=frozenset({"function_definition", "lambda"}),
+    conditionals=frozenset(
+        {"if_statement", "elif_clause", "else_clause", "try_statement", "except_clause"}
+    ),
+    binaries=frozenset({"binary_operator", "boolean_operator"}),
+    default_operators=frozenset({"or"}),
+    percent_format=True,
+    wrappers=frozenset({"parenthesized_expression", "await"}),
+    members={"attribute": ("object", "attribute")},
+    self_names=frozenset({"self", "cls"}),
+    lists=frozenset({"expression_list", "pattern_list", "tuple_pattern", "tuple"}),
+    handlers={
+        "string": _string,
+        "tuple": _tuple,
+        "list": _list,
+        "keyword_argument": _keyword_value,
+    },
+    keyword_arg=_keyword_arg,
+)
+
+ANALYSER = TreeSitterAnalyser(SYNTAX)

@@ -1,0 +1,142 @@
+; C# call targets. Capture names are documented in socklock/discover/code/captures.py.
+; In every pattern that reports something, @_fn is the most selective word: the
+; prefilter searches files for it before parsing.
+
+;; section: targets
+
+; ---- literals that may hold an address
+((string_literal) @seed (#match? @seed "://|:[0-9][0-9]|(?i:server|host|data source)="))
+((verbatim_string_literal) @seed (#match? @seed "://|:[0-9][0-9]"))
+((raw_string_literal) @seed (#match? @seed "://|:[0-9][0-9]"))
+((interpolated_string_expression) @seed (#match? @seed "://|:[0-9][0-9]"))
+
+; ---- env reads: Environment.GetEnvironmentVariable("X"); configuration["A:B"]; GetValue<T>("X", d)
+((invocation_expression
+   function: (member_access_expression expression: (identifier) @_e name: (identifier) @_fn)
+   arguments: (argument_list . (argument . (_) @env.name))) @env
+  (#eq? @_e "Environment") (#eq? @_fn "GetEnvironmentVariable"))
+
+((element_access_expression
+   expression: (_) @_fn
+   subscript: (bracketed_argument_list . (argument (string_literal) @env.name))) @env
+  (#set! env "aspnet") (#match? @_fn "(?i)config(uration)?$"))
+
+((invocation_expression
+   function: (member_access_expression
+     expression: (_) @_fn
+     name: (generic_name (identifier) @_m))
+   arguments: (argument_list . (argument (string_literal) @env.name) . (argument)? @env.default)) @env
+  (#set! env "aspnet") (#match? @_fn "(?i)config(uration)?$") (#eq? @_m "GetValue"))
+
+; ---- HttpClient
+((invocation_expression
+   function: (member_access_expression
+     expression: (_) @_recv
+     name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+   arguments: (argument_list . (argument) @target))
+  (#match? @_recv "(?i)(http|client)$")
+  (#match? @_fn "^(Get|Post|Put|Delete|Patch)(String|Stream|ByteArray|FromJson|AsJson)?Async$"))
+
+((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) . (argument) @target))
+  (#eq? @_fn "HttpRequestMessage"))
+
+((assignment_expression left: [(identifier) @_fn (member_access_expression name: (identifier) @_fn)] right: (_) @target)
+  (#any-of? @_fn "BaseAddress" "RequestUri"))
+
+; ---- gRPC: GrpcChannel.ForAddress(address); new Catalog.CatalogClient(channel); AddGrpcClient(o => o.Address = ...)
+((invocation_expression
+   function: (member_access_expression expression: (identifier) @_g name: (identifier) @_fn)
+   arguments: (argument_list . (argument) @target))
+  (#set! kind "grpc") (#eq? @_g "GrpcChannel") (#eq? @_fn "ForAddress"))
+
+((invocation_expression
+   function: (member_access_expression expression: (identifier) @_g name: (identifier) @_fn)
+   arguments: (argument_list . (argument) @form.value)) @form
+  (#eq? @_g "GrpcChannel") (#eq? @_fn "ForAddress"))
+
+((assignment_expression left: (member_access_expression name: (identifier) @_fn) right: (_) @target)
+  (#set! kind "grpc") (#eq? @_fn "Address"))
+
+((object_creation_expression
+   type: (qualified_name) @_fn
+   arguments: (argument_list . (argument (identifier) @stub.conn) .))
+  (#match? @_fn "\\.[A-Za-z0-9_]+Client$") (#match? @stub.conn "(?i)chan"))
+
+; ---- databases and brokers
+((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) @target))
+  (#any-of? @_fn "MongoClient" "MongoUrl" "NpgsqlConnection" "SqlConnection" "MySqlConnection" "NpgsqlDataSource"))
+
+((invocation_expression
+   function: (member_access_expression expression: (identifier) @_fn name: (identifier) @_m)
+   arguments: (argument_list . (argument) @target))
+  (#set! scheme "redis") (#any-of? @_fn "ConnectionMultiplexer" "NpgsqlDataSource") (#any-of? @_m "Connect" "ConnectAsync" "Create"))
+
+((assignment_expression left: (identifier) @_fn right: (_) @target.host)
+  (#set! scheme "amqp") (#eq? @_fn "HostName"))
+
+((assignment_expression left: (identifier) @_fn right: (_) @target)
+  (#set! strength "weak") (#eq? @_fn "Uri"))
+
+; ---- string building
+((invocation_expression
+   function: (member_access_expression expression: (_) @_s name: (identifier) @_fn)
+   arguments: (argument_list . (argument) @form.string) @form.args) @form
+  (#set! form "braces") (#any-of? @_s "string" "String") (#eq? @_fn "Format"))
+
+((invocation_expression
+   function: (member_access_expression expression: (_) @_s name: (identifier) @_fn)
+   arguments: (argument_list) @form.args) @form
+  (#set! form "join") (#any-of? @_s "string" "String") (#eq? @_fn "Concat"))
+
+((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) @form.value .)) @form
+  (#eq? @_fn "Uri"))
+
+((object_creation_expression type: (identifier) @_fn arguments: (argument_list) @form.args) @form
+  (#eq? @_fn "Uri") (#match? @form.args ","))
+  ; new Uri(baseUri, "relative"): the base and the path, joined
+
+((invocation_expression
+   function: (member_access_expression expression: (_) @form.value name: (identifier) @_fn)
+   arguments: (argument_list) @_args) @form
+  (#any-of? @_fn "ToString" "Trim" "TrimEnd" "ToLowerInvariant") (#eq? @_args "()"))
+
+; ---- the program's own listeners
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list) @listen)
+  (#any-of? @_fn "Run" "RunAsync" "UseUrls" "Listen" "ListenAnyIP" "ListenLocalhost"))
+
+((invocation_expression
+   function: (member_access_expression expression: (member_access_expression name: (identifier) @_u) name: (identifier) @_fn)
+   arguments: (argument_list) @listen)
+  (#eq? @_u "Urls") (#eq? @_fn "Add"))
+
+; ---- messages: console, loggers, exceptions, attributes
+((invocation_expression
+   function: (member_access_expression expression: (identifier) @_c name: (identifier) @_fn)
+   arguments: (argument_list) @quiet)
+  (#any-of? @_c "Console" "Debug" "Trace"))
+
+((invocation_expression
+   function: (member_access_expression expression: (_) @_recv name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+   arguments: (argument_list) @quiet)
+  (#match? @_fn "^(Log[A-Z][a-z]*|Log|Information|Warning|Error|Debug|Verbose|Fatal)$"))
+
+(throw_statement) @quiet
+(throw_expression) @quiet
+
+((attribute name: (_) @_fn) @quiet
+  (#match? @_fn "^(Xml|Json|Schema|Description|Obsolete|Display)"))
+
+;; section: definitions
+
+(variable_declarator name: (identifier) @def.name "=" . (_) @def.value)
+(assignment_expression left: (identifier) @def.name operator: "=" right: (_) @def.value)
+(assignment_expression
+  left: (member_access_expression expression: "this" name: (identifier) @def.field)
+  operator: "="
+  right: (_) @def.value)
+(property_declaration name: (identifier) @def.field value: (_) @def.value)
+(parameter name: (identifier) @param)
+(parameter name: (identifier) @param "=" . (_) @param.default)
+(foreach_statement left: (identifier) @loop)

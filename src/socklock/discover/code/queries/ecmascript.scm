@@ -1,0 +1,152 @@
+; JavaScript and TypeScript call targets: patterns both grammars share.
+; Capture names are documented in socklock/discover/code/captures.py. In every pattern
+; that reports something, @_fn is the most selective word (the prefilter searches for it).
+
+;; section: targets
+
+; ---- literals that may hold an address
+((string) @seed
+  (#match? @seed "://|:[0-9][0-9]"))
+((template_string) @seed
+  (#match? @seed "://|:[0-9][0-9]"))
+
+; ---- env reads: process.env.X, process.env["X"], const { X = "default" } = process.env
+((member_expression
+   object: (member_expression object: (identifier) @_p property: (property_identifier) @_fn)
+   property: (property_identifier) @env.name) @env
+  (#eq? @_p "process") (#eq? @_fn "env"))
+
+((subscript_expression
+   object: (member_expression object: (identifier) @_p property: (property_identifier) @_fn)
+   index: (string) @env.name) @env
+  (#eq? @_p "process") (#eq? @_fn "env"))
+
+((variable_declarator
+   name: (object_pattern (shorthand_property_identifier_pattern) @env @env.name)
+   value: (member_expression object: (identifier) @_p property: (property_identifier) @_fn))
+  (#eq? @_p "process") (#eq? @_fn "env"))
+
+((variable_declarator
+   name: (object_pattern
+     (object_assignment_pattern
+       left: (shorthand_property_identifier_pattern) @env.name
+       right: (_) @env.default) @env)
+   value: (member_expression object: (identifier) @_p property: (property_identifier) @_fn))
+  (#eq? @_p "process") (#eq? @_fn "env"))
+
+; ---- HTTP clients: fetch(url), axios(url), got(url)
+((call_expression function: (identifier) @_fn arguments: (arguments . (_) @target))
+  (#any-of? @_fn "fetch" "axios" "got" "ky" "request" "needle" "superagent" "nodeFetch"))
+
+; axios.get(url), http.request(options), https.get(url)
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target))
+  (#any-of? @_fn "axios" "got" "request" "superagent" "needle" "ky" "http" "https" "undici" "rp")
+  (#any-of? @_m "get" "post" "put" "patch" "delete" "del" "head" "options" "request" "stream" "fetch"))
+
+; Angular-style this.http.get(url): usually relative, so only addresses count
+((call_expression
+   function: (member_expression
+     object: (member_expression object: (this) property: (property_identifier) @_fn)
+     property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target))
+  (#set! strength "weak") (#match? @_fn "^(http|httpClient|client|api|axios)$")
+  (#any-of? @_m "get" "post" "put" "patch" "delete" "head" "request"))
+
+; ---- gRPC: new proto.CatalogService(address, grpc.credentials.createInsecure())
+((new_expression
+   arguments: (arguments . (_) @target . (_) @_fn))
+  (#set! kind "grpc") (#match? @_fn "[Cc]redentials\\b"))
+
+; ---- sockets, databases, brokers
+((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
+  (#any-of? @_fn "WebSocket" "EventSource" "MongoClient" "Redis" "IORedis" "Sequelize" "Kafka"))
+
+((new_expression
+   constructor: (member_expression property: (property_identifier) @_fn)
+   arguments: (arguments . (_) @target))
+  (#any-of? @_fn "MongoClient" "Redis" "Sequelize" "Kafka"))
+
+((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
+  (#set! strength "weak") (#any-of? @_fn "Client" "Pool"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target))
+  (#any-of? @_fn "mongoose" "MongoClient" "amqp" "amqplib" "redis" "mysql" "mysql2" "nats" "mqtt" "net" "io")
+  (#any-of? @_m "connect" "createConnection" "createClient" "createPool"))
+
+((call_expression function: (identifier) @_fn arguments: (arguments . (_) @target))
+  (#set! strength "weak") (#any-of? @_fn "createClient" "createConnection" "connect" "io"))
+
+; ---- string building
+((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @form.value .)) @form
+  (#eq? @_fn "URL"))
+
+((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) . (_) @form.value .)) @form
+  (#eq? @_fn "URL"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_u property: (property_identifier) @_fn)
+   arguments: (arguments) @form.args) @form
+  (#set! form "join") (#eq? @_u "url") (#eq? @_fn "resolve"))
+
+((call_expression function: (identifier) @_fn arguments: (arguments) @form.args) @form
+  (#set! form "join") (#set! sep "/") (#any-of? @_fn "urlJoin" "urljoin"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_u property: (property_identifier) @_fn)
+   arguments: (arguments . (_) @form.string) @form.args) @form
+  (#set! form "printf") (#eq? @_u "util") (#eq? @_fn "format"))
+
+((call_expression function: (identifier) @_fn arguments: (arguments . (_) @form.value .)) @form
+  (#any-of? @_fn "String" "encodeURI"))
+
+((call_expression
+   function: (member_expression object: (_) @form.value property: (property_identifier) @_fn)
+   arguments: (arguments) @_args) @form
+  (#any-of? @_fn "toString" "trim" "toLowerCase") (#eq? @_args "()"))
+
+; ---- the program's own listeners
+((call_expression
+   function: (member_expression property: (property_identifier) @_fn)
+   arguments: (arguments) @listen)
+  (#any-of? @_fn "listen" "bind" "bindAsync"))
+
+; ---- messages: console, loggers, errors
+((call_expression
+   function: (member_expression object: (_) @_recv property: (property_identifier) @_fn)
+   arguments: (arguments) @quiet)
+  (#match? @_recv "(?i)(console|log|logger|winston|pino|bunyan)$"))
+
+((call_expression function: (identifier) @_fn arguments: (arguments) @quiet)
+  (#any-of? @_fn "debug" "log" "alert" "warn"))
+
+(throw_statement) @quiet
+
+((new_expression constructor: (identifier) @_fn arguments: (arguments) @quiet)
+  (#match? @_fn "Error$"))
+
+((pair key: (_) @_k value: (_) @quiet)
+  (#match? @_k "^[\"']?(\\$schema|\\$id|xmlns|homepage|href|license|repository|bugs|docs|documentation|description)[\"']?$"))
+
+;; section: definitions
+
+(variable_declarator name: (identifier) @def.name value: (_) @def.value)
+(assignment_expression left: (identifier) @def.name right: (_) @def.value)
+(assignment_expression
+  left: (member_expression object: (this) property: (property_identifier) @def.field)
+  right: (_) @def.value)
+((variable_declarator
+   name: (object_pattern (shorthand_property_identifier_pattern) @def.name @def.value)
+   value: (member_expression object: (identifier) @_p property: (property_identifier) @_e))
+  (#eq? @_p "process") (#eq? @_e "env"))
+((variable_declarator
+   name: (object_pattern
+     (object_assignment_pattern left: (shorthand_property_identifier_pattern) @def.name) @def.value)
+   value: (member_expression object: (identifier) @_p property: (property_identifier) @_e))
+  (#eq? @_p "process") (#eq? @_e "env"))
+(arrow_function parameter: (identifier) @param)
+(for_in_statement left: (identifier) @loop)
+(for_in_statement left: (_ (identifier) @loop))

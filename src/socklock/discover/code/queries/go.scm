@@ -1,0 +1,198 @@
+; Go call targets. Capture names are documented in socklock/discover/code/captures.py.
+; In every pattern that reports something, @_fn names the function: the prefilter
+; searches files for it before parsing.
+
+;; section: targets
+
+; ---- literals that may hold an address
+((interpreted_string_literal) @seed
+  (#match? @seed "://|:[0-9][0-9]|@tcp\\("))
+((raw_string_literal) @seed
+  (#match? @seed "://|:[0-9][0-9]|@tcp\\("))
+
+; ---- env reads: os.Getenv("X"), os.LookupEnv("X")
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @env.name)) @env
+  (#eq? @_pkg "os") (#any-of? @_fn "Getenv" "LookupEnv"))
+
+; helpers such as getEnv("X", "default"), envOrDefault("X", "default")
+((call_expression
+   function: [(identifier) @_fn (selector_expression field: (field_identifier) @_fn)]
+   arguments: (argument_list . (interpreted_string_literal) @env.name . (_)? @env.default)) @env
+  (#match? @_fn "(?i)^(get_?env(_?or(_?default|_?else)?|_?default)?|env_?or(_?default|_?else)?|must_?get_?env|lookup_?env_?or(_?default)?|env_?default)$")
+  (#match? @env.name "^\"[A-Z][A-Z0-9_]*\"$"))
+
+; ---- net/http: the URL is the first argument
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#eq? @_pkg "http") (#any-of? @_fn "Get" "Head" "Post" "PostForm"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) @target))
+  (#eq? @_pkg "http") (#eq? @_fn "NewRequest"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) . (_) @target))
+  (#eq? @_pkg "http") (#eq? @_fn "NewRequestWithContext"))
+
+; an *http.Client: client.Get(url), s.httpClient.Post(url, ...)
+((call_expression
+   function: (selector_expression operand: (_) @_recv field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#set! strength "weak") (#match? @_recv "(?i)client$") (#any-of? @_fn "Get" "Head" "Post" "PostForm"))
+
+; ---- gRPC: grpc.Dial(target), grpc.NewClient(target), grpc.DialContext(ctx, target)
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#set! kind "grpc") (#eq? @_pkg "grpc") (#any-of? @_fn "Dial" "NewClient"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) @target))
+  (#set! kind "grpc") (#eq? @_pkg "grpc") (#eq? @_fn "DialContext"))
+
+; a stub on a connection: pb.NewCatalogServiceClient(conn)
+((call_expression
+   function: (selector_expression field: (field_identifier) @_fn)
+   arguments: (argument_list . [(identifier) (selector_expression)] @stub.conn .))
+  (#match? @_fn "^New[A-Za-z0-9_]+Client$")
+  (#match? @stub.conn "(?i)(conn|cc|chan)[A-Za-z0-9_]*$"))
+
+; ---- sockets, databases, brokers
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) @target))
+  (#any-of? @_pkg "net" "tls") (#any-of? @_fn "Dial" "DialTimeout"))
+
+((call_expression
+   function: (selector_expression operand: (_) @_recv field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) . (_) @target))
+  (#match? @_recv "(?i)dialer$") (#eq? @_fn "DialContext"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) @target))
+  (#any-of? @_pkg "sql" "sqlx") (#any-of? @_fn "Open" "Connect"))
+
+((call_expression
+   function: (selector_expression field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#eq? @_fn "ApplyURI"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#any-of? @_pkg "amqp" "amqp091" "rabbitmq") (#any-of? @_fn "Dial" "DialTLS" "DialConfig"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#eq? @_pkg "nats") (#eq? @_fn "Connect"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#eq? @_pkg "redis") (#eq? @_fn "ParseURL"))
+
+((composite_literal
+   type: (qualified_type package: (package_identifier) @_pkg name: (type_identifier) @_fn)
+   body: (literal_value
+     (keyed_element
+       key: (literal_element (identifier) @_key)
+       value: (literal_element (_) @target))))
+  (#set! scheme "redis") (#eq? @_pkg "redis") (#match? @_fn "Options$") (#eq? @_key "Addr"))
+
+((call_expression
+   function: (selector_expression operand: (_) @_recv field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#match? @_recv "Dialer$") (#any-of? @_fn "Dial" "DialContext"))
+
+; ---- string building
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @form.string) @form.args) @form
+  (#set! form "printf") (#eq? @_pkg "fmt") (#eq? @_fn "Sprintf"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list) @form.args) @form
+  (#set! form "join") (#eq? @_pkg "fmt") (#eq? @_fn "Sprint"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list) @form.args) @form
+  (#set! form "join") (#set! sep ":") (#eq? @_pkg "net") (#eq? @_fn "JoinHostPort"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list) @form.args) @form
+  (#set! form "join") (#set! sep "/") (#eq? @_pkg "url") (#eq? @_fn "JoinPath"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @form.value)) @form
+  (#any-of? @_pkg "url" "strconv" "strings" "grpc")
+  (#any-of? @_fn "Parse" "Itoa" "TrimSuffix" "TrimRight" "TrimSpace" "Dial" "NewClient"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) @form.value)) @form
+  (#eq? @_pkg "grpc") (#eq? @_fn "DialContext"))
+
+((call_expression
+   function: (selector_expression operand: (_) @form.value field: (field_identifier) @_fn)
+   arguments: (argument_list) @_args) @form
+  (#eq? @_fn "String") (#eq? @_args "()"))
+
+; ---- the program's own listeners
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list) @listen)
+  (#any-of? @_pkg "http" "net" "tls") (#any-of? @_fn "ListenAndServe" "ListenAndServeTLS" "Listen" "ListenPacket" "Serve"))
+
+((call_expression
+   function: (selector_expression field: (field_identifier) @_fn)
+   arguments: (argument_list) @listen)
+  (#any-of? @_fn "ListenAndServe" "ListenAndServeTLS" "Listen" "Run" "RunTLS" "Start" "StartTLS"))
+
+((composite_literal
+   type: (qualified_type package: (package_identifier) @_pkg name: (type_identifier) @_fn)
+   body: (literal_value
+     (keyed_element
+       key: (literal_element (identifier) @_key)
+       value: (literal_element (_) @listen))))
+  (#eq? @_pkg "http") (#eq? @_fn "Server") (#eq? @_key "Addr"))
+
+; ---- messages: logs, prints, errors, panics
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list) @quiet)
+  (#any-of? @_pkg "log" "slog" "klog" "glog" "errors"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list) @quiet)
+  (#eq? @_pkg "fmt") (#match? @_fn "^(Print|Fprint|Errorf)"))
+
+((call_expression
+   function: (selector_expression field: (field_identifier) @_fn)
+   arguments: (argument_list) @quiet)
+  (#match? @_fn "^(Debug|Info|Warn|Warning|Error|Fatal|Panic|Trace|Print|Log)(f|w|ln|Context)?$"))
+
+((call_expression function: (identifier) @_fn arguments: (argument_list) @quiet)
+  (#any-of? @_fn "panic" "print" "println"))
+
+;; section: definitions
+
+(short_var_declaration left: (expression_list) @def.name right: (expression_list) @def.value)
+(assignment_statement left: (expression_list) @def.name operator: "=" right: (expression_list) @def.value)
+(var_spec name: (identifier) @def.name value: (expression_list) @def.value)
+(const_spec name: (identifier) @def.name value: (expression_list) @def.value)
+(parameter_declaration name: (identifier) @param)
+(variadic_parameter_declaration name: (identifier) @param)
+(range_clause left: (expression_list) @loop)

@@ -1,0 +1,229 @@
+; Python call targets. Capture names are documented in socklock/discover/code/captures.py.
+; In every pattern that reports something, @_fn is the most selective word: the
+; prefilter searches files for it before parsing.
+
+;; section: targets
+
+; ---- literals that may hold an address
+((string) @seed
+  (#match? @seed "://|:[0-9][0-9]"))
+
+; ---- env reads
+; os.environ["X"], environ["X"]
+((subscript
+   value: (attribute object: (identifier) @_os attribute: (identifier) @_fn)
+   subscript: (_) @env.name) @env
+  (#eq? @_os "os") (#eq? @_fn "environ"))
+((subscript value: (identifier) @_fn subscript: (_) @env.name) @env
+  (#eq? @_fn "environ"))
+
+; os.environ.get("X", default), os.environ.setdefault("X", default), environ.get(...)
+((call
+   function: (attribute
+     object: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+     attribute: (identifier) @_m)
+   arguments: (argument_list . (_) @env.name . (_)? @env.default)) @env
+  (#eq? @_fn "environ") (#any-of? @_m "get" "setdefault"))
+
+; os.getenv("X", default), getenv("X")
+((call
+   function: [(identifier) @_fn (attribute object: (identifier) @_os attribute: (identifier) @_fn)]
+   arguments: (argument_list . (_) @env.name . (_)? @env.default)) @env
+  (#eq? @_fn "getenv"))
+
+; python-decouple / environs: config("X", default="..."), env.str("X", "...")
+((call
+   function: (identifier) @_fn
+   arguments: (argument_list
+     . (string) @env.name
+     (keyword_argument name: (identifier) @_k value: (_) @env.default)?)) @env
+  (#eq? @_fn "config") (#match? @env.name "^[\"'][A-Z][A-Z0-9_]*[\"']$") (#eq? @_k "default"))
+
+; ---- HTTP clients
+((call
+   function: (attribute object: (identifier) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list . (_) @target))
+  (#any-of? @_fn "requests" "httpx")
+  (#any-of? @_m "get" "post" "put" "patch" "delete" "head" "options" "stream"))
+
+((call
+   function: (attribute object: (identifier) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list . (_) . (_) @target))
+  (#any-of? @_fn "requests" "httpx") (#eq? @_m "request"))
+
+((call
+   function: (attribute object: (_) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list . (_) @target))
+  (#match? @_fn "(^|[._])(session|http_?client|async_?client)$|Session\\(\\)$")
+  (#any-of? @_m "get" "post" "put" "patch" "delete" "head" "options" "ws_connect"))
+
+((call function: (identifier) @_fn arguments: (argument_list . (_) @target))
+  (#eq? @_fn "urlopen"))
+
+((call
+   function: (attribute object: (_) @_r attribute: (identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#eq? @_fn "urlopen") (#match? @_r "(^|\\.)request$"))
+
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     . (_) @target.host
+     . [(integer) (identifier) (string) (attribute)]? @target.port))
+  (#any-of? @_fn "HTTPConnection" "HTTPSConnection"))
+
+((call
+   function: (attribute object: (identifier) @_m attribute: (identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#any-of? @_m "websockets" "websocket") (#any-of? @_fn "connect" "create_connection"))
+
+; ---- sockets
+((call
+   function: (attribute object: (identifier) @_m attribute: (identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#eq? @_m "socket") (#eq? @_fn "create_connection"))
+
+((call
+   function: (attribute object: (_) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list . (tuple) @target))
+  (#set! strength "weak") (#match? @_fn "(?i)sock") (#any-of? @_m "connect" "connect_ex"))
+
+; ---- gRPC channels and stubs
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list . (_) @target))
+  (#set! kind "grpc") (#any-of? @_fn "insecure_channel" "secure_channel"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list . (_) @form.value)) @form
+  (#set! form "pass") (#any-of? @_fn "insecure_channel" "secure_channel"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list . [(identifier) (attribute)] @stub.conn))
+  (#match? @_fn "[A-Za-z0-9]Stub$") (#match? @stub.conn "(?i)chan"))
+
+; ---- databases and brokers
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list . (_) @target))
+  (#set! scheme "mongodb") (#any-of? @_fn "MongoClient" "AsyncIOMotorClient"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list . (_) @target))
+  (#any-of? @_fn "from_url" "create_engine" "create_async_engine" "URLParameters" "connect_robust"))
+
+((call
+   function: (attribute object: (identifier) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list . [(string) (identifier) (binary_operator) (call) (attribute) (subscript)] @target))
+  (#any-of? @_fn "psycopg2" "psycopg" "asyncpg" "aio_pika" "aiormq" "pika" "kombu")
+  (#any-of? @_m "connect" "create_pool"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)
+     (keyword_argument name: (identifier) @_p value: (_) @target.port)?))
+  (#set! scheme "redis") (#any-of? @_fn "Redis" "StrictRedis") (#eq? @_h "host") (#eq? @_p "port"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)
+     (keyword_argument name: (identifier) @_p value: (_) @target.port)?))
+  (#set! scheme "amqp") (#eq? @_fn "ConnectionParameters") (#eq? @_h "host") (#eq? @_p "port"))
+
+((call
+   function: (attribute object: (_) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)
+     (keyword_argument name: (identifier) @_p value: (_) @target.port)?))
+  (#set! scheme "mysql") (#any-of? @_fn "pymysql" "MySQLdb" "mysql.connector" "aiomysql") (#eq? @_m "connect")
+  (#eq? @_h "host") (#eq? @_p "port"))
+
+((call
+   function: (attribute object: (_) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)
+     (keyword_argument name: (identifier) @_p value: (_) @target.port)?))
+  (#set! scheme "postgresql") (#any-of? @_fn "psycopg2" "psycopg" "asyncpg") (#eq? @_m "connect")
+  (#eq? @_h "host") (#eq? @_p "port"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     (keyword_argument name: (identifier) @_k value: (_) @target)))
+  (#match? @_fn "Kafka(Producer|Consumer|AdminClient|Client)$") (#eq? @_k "bootstrap_servers"))
+
+; ---- string building
+((call
+   function: (attribute object: (_) @form.string attribute: (identifier) @_fn)
+   arguments: (argument_list) @form.args) @form
+  (#set! form "braces") (#eq? @_fn "format"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list) @form.args) @form
+  (#set! form "join") (#eq? @_fn "urljoin"))
+
+((call function: (identifier) @_fn arguments: (argument_list . (_) @form.value .)) @form
+  (#any-of? @_fn "str" "int"))
+
+; urllib.request.Request(url, ...), urlsplit(url): the URL is what travels on
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list . (_) @form.value)) @form
+  (#any-of? @_fn "Request" "urlsplit" "urlparse"))
+
+((call function: (attribute object: (_) @form.value attribute: (identifier) @_fn)) @form
+  (#any-of? @_fn "rstrip" "strip" "lower"))
+
+; ---- the program's own listeners
+((call function: (attribute attribute: (identifier) @_fn) arguments: (argument_list) @listen)
+  (#any-of? @_fn "run" "bind" "add_insecure_port" "add_secure_port" "run_app" "listen"
+    "serve_forever" "start_server"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list) @listen)
+  (#any-of? @_fn "HTTPServer" "ThreadingHTTPServer" "TCPServer" "ThreadingTCPServer"
+    "make_server" "serve" "run_simple" "start_http_server"))
+
+; ---- messages: prints, logs, warnings, exceptions, docstrings, help texts
+((call function: (identifier) @_fn arguments: (argument_list) @quiet)
+  (#any-of? @_fn "print" "pprint"))
+
+((call function: (attribute object: (_) @_recv attribute: (identifier) @_fn) arguments: (argument_list) @quiet)
+  (#match? @_recv "(?i)(log|warnings|click|typer|console)")
+  (#any-of? @_fn "debug" "info" "warning" "warn" "error" "exception" "critical" "fatal" "log"
+    "echo" "secho" "print"))
+
+(raise_statement) @quiet
+(assert_statement) @quiet
+(expression_statement . (string) @quiet .)
+(expression_statement . (concatenated_string) @quiet .)
+
+((keyword_argument name: (identifier) @_k value: (_) @quiet)
+  (#any-of? @_k "help" "description" "epilog" "msg" "message" "homepage" "url_prefix"))
+
+;; section: definitions
+
+(assignment left: (identifier) @def.name right: (_) @def.value)
+(assignment left: (pattern_list) @def.name right: (_) @def.value)
+(assignment left: (tuple_pattern) @def.name right: (_) @def.value)
+((assignment
+   left: (attribute object: (identifier) @_self attribute: (identifier) @def.field)
+   right: (_) @def.value)
+  (#any-of? @_self "self" "cls"))
+(named_expression name: (identifier) @def.name value: (_) @def.value)
+(as_pattern . (_) @def.value alias: (as_pattern_target (identifier) @def.name))
+(parameters (identifier) @param)
+(parameters (typed_parameter . (identifier) @param))
+(default_parameter name: (identifier) @param value: (_) @param.default)
+(typed_default_parameter name: (identifier) @param value: (_) @param.default)
+(lambda_parameters (identifier) @param)
+(for_statement left: (_) @loop)
+(for_in_clause left: (_) @loop)

@@ -1,0 +1,135 @@
+"""From a static value to what we report: a resolved target, an unresolved call, or nothing.
+
+The rules in one place: a hole after the address's authority (in the path or query)
+does not matter for networking, so the target is kept up to the hole; a hole before it
+makes the call unresolved, but only at a known call: elsewhere (a *seed*: a literal or
+env read found anywhere) we cannot tell a call target from any other string, so only
+what resolves to an address is reported, and loopback is the program talking to itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from socklock.discover.code.env_names import names_an_address
+from socklock.discover.code.interface import CallKind
+from socklock.discover.code.targets import parse_target, redact
+from socklock.discover.code.values import Env, Hole
+
+if TYPE_CHECKING:
+    from socklock.discover.code.values import Value
+
+CONFIDENCE_CALL = 1.0  # the argument of a known client call
+CONFIDENCE_WEAK_CALL = 0.8  # a call that is probably a client call
+CONFIDENCE_URL = 0.9  # a URL literal anywhere
+CONFIDENCE_HOST_PORT = 0.7  # a ``host:port`` literal anywhere
+CONFIDENCE_ENV = 0.8  # an address-like env var read anywhere
+PARTIAL_FACTOR = 0.9  # the path was cut at a run-time piece
+
+_DOC_HOSTS = re.compile(
+    r"(^|\.)(wikipedia\.org|github\.com|gitlab\.com|bitbucket\.org|stackoverflow\.com"
+    r"|readthedocs\.io|readthedocs\.org)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where the value was found, which decides how it is reported."""
+
+    call: bool  # the target of a known call: report even what does not resolve
+    weak: bool = False  # ...but a probable call only reports addresses
+    grpc: bool = False
+    kind: CallKind = CallKind.LITERAL  # for literal targets (CONFIG in config files)
+    scheme: str | None = None  # for a bare host
+    bare_host: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    kind: CallKind
+    target: str | None
+    env_var: str | None
+    env_default: str | None
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    reason: str
+
+
+Outcome = Resolved | Unknown
+
+
+def render(value: Value, context: Context) -> Outcome | None:
+    """What to report for one alternative value of a target expression."""
+    strict = context.call and not context.weak
+    first_hole = next((i for i, part in enumerate(value) if isinstance(part, Hole)), None)
+    factor = 1.0
+    if first_hole is not None:
+        prefix = value[:first_hole]
+        hole_part = value[first_hole]
+        assert isinstance(hole_part, Hole)
+        if not _path_started(_template(prefix)):
+            return Unknown(hole_part.reason) if strict else None
+        value, factor = prefix, PARTIAL_FACTOR
+    template = _template(value)
+    if context.scheme and template and "://" not in template:
+        template = f"{context.scheme}://{template}"
+    envs = [part for part in value if isinstance(part, Env)]
+    if envs:
+        return _env_read(envs, value, template, context, factor)
+    address = parse_target(template, bare_host=context.bare_host)
+    if address is None:
+        if strict:
+            return Unknown(_not_an_address(template))
+        return None
+    if not context.call and (address.loopback or _DOC_HOSTS.search(address.host.lower())):
+        return None  # the program itself, or a link to documentation
+    kind = CallKind.GRPC if context.grpc else context.kind
+    if context.call:
+        confidence = CONFIDENCE_WEAK_CALL if context.weak else CONFIDENCE_CALL
+    else:
+        confidence = CONFIDENCE_URL if address.scheme else CONFIDENCE_HOST_PORT
+    return Resolved(kind, address.text, None, None, confidence * factor)
+
+
+def _env_read(
+    envs: list[Env], value: Value, template: str, context: Context, factor: float
+) -> Resolved | None:
+    first = envs[0]
+    target: str | None = None
+    address = None
+    if len(value) > 1 or context.scheme:
+        address = parse_target(template, bare_host=context.bare_host)
+        if address is not None:
+            target = address.text
+        elif template.startswith("${"):
+            target = template
+    if not context.call and address is None and not names_an_address(first.name, first.default):
+        return None
+    confidence = CONFIDENCE_CALL if context.call else CONFIDENCE_ENV
+    confidence *= min(e.confidence for e in envs) * factor
+    default = redact(first.default) if first.default is not None else None
+    return Resolved(CallKind.ENV_READ, target, first.name, default, confidence)
+
+
+def _template(value: Value) -> str:
+    return "".join(
+        part if isinstance(part, str) else f"${{{part.name}}}" if isinstance(part, Env) else ""
+        for part in value
+    )
+
+
+def _path_started(prefix: str) -> bool:
+    """Whether the authority (host and port) is complete in ``prefix``."""
+    rest = prefix.split("://", 1)[1] if "://" in prefix else prefix
+    return any(stop in rest for stop in "/?#")
+
+
+def _not_an_address(template: str) -> str:
+    if template.startswith(("/", "?", "#")) or not template:
+        return f"relative URL `{template}`: the base address is set elsewhere"
+    return f"`{template[:80]}` is not a network address"

@@ -1,0 +1,165 @@
+"""Walk source trees and stream the call sites of every file we can read.
+
+Files are listed first (paths only, so ``progress`` knows the total), then read,
+analysed and released one at a time: memory stays bounded by the largest file (per
+worker process, when the tree is large enough to spread over the machine's CPUs).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+from socklock.discover.code.paths import skip_dir, skip_file
+from socklock.discover.code.registry import analyser_for, analyser_named
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    from socklock.discover.code.interface import Analyser, Result
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # larger sources are generated or bundled
+PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves
+MAX_WORKERS = 8
+_CHUNK = 16
+
+
+def scan_tree(
+    roots: Sequence[str],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> Iterator[Result]:
+    """Every call site under ``roots``, file by file in path order.
+
+    ``progress(done, total)`` is called after each file. ``workers``: processes to use.
+    None picks one per available CPU when the tree is large enough to repay starting
+    them and this process is single-threaded (so forking is safe); otherwise 1, which
+    starts none. Results are the same, in the same order, whatever the number. An
+    explicit count above 1 in a threaded process uses ``spawn``, which needs the main
+    module to be importable (the usual ``if __name__ == "__main__"`` guard).
+    """
+    files = list(iter_files(roots))
+    total = len(files)
+    jobs = _worker_count(workers, total)
+    results = _in_processes(files, jobs) if jobs > 1 else map(_analyse, files)
+    for done, found in enumerate(results, start=1):
+        yield from found
+        if progress is not None:
+            progress(done, total)
+
+
+def _analyse(job: tuple[str, Analyser]) -> list[Result]:
+    path, analyser = job
+    source = _read(path)
+    return list(analyser.analyse(path, source)) if source is not None else []
+
+
+def _analyse_named(job: tuple[str, str]) -> list[Result]:
+    """In a worker process: analysers travel by name, results come back pickled."""
+    path, name = job
+    return _analyse((path, analyser_named(name)))
+
+
+def _in_processes(files: list[tuple[str, Analyser]], jobs: int) -> Iterator[list[Result]]:
+    import multiprocessing
+
+    for analyser in {analyser.name: analyser for _, analyser in files}.values():
+        warm = getattr(analyser, "warm", None)
+        if warm is not None:
+            warm()  # compile grammars once, before the workers are forked from us
+    method = "fork" if _can_fork() else "spawn"
+    context = multiprocessing.get_context(method)
+    named = [(path, analyser.name) for path, analyser in files]
+    with context.Pool(jobs) as pool:  # leaving the block (or closing us early) stops it
+        yield from pool.imap(_analyse_named, named, chunksize=_CHUNK)
+
+
+def _can_fork() -> bool:
+    """Forking is cheap and safe only while this process runs a single thread."""
+    import multiprocessing
+    import threading
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _worker_count(requested: int | None, files: int) -> int:
+    if requested is not None:
+        return max(1, requested)
+    if files < PARALLEL_MIN_FILES or not _can_fork():
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def iter_files(roots: Sequence[str]) -> Iterator[tuple[str, Analyser]]:
+    """Files to analyse with their analyser; a root file is taken as given."""
+    seen: set[str] = set()
+    for root in roots:
+        if Path(root).is_file():
+            analyser = analyser_for(PurePath(root))
+            if analyser is not None and _first_time(root, seen):
+                yield root, analyser
+            continue
+        yield from _walk(root, os.path.realpath(root), seen)
+
+
+def _walk(root: str, real_root: str, seen: set[str]) -> Iterator[tuple[str, Analyser]]:
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs: list[str] = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not skip_dir(entry.name) and not _is_virtualenv(entry.path):
+                        subdirs.append(entry.path)
+                    continue
+                if not entry.is_file() or skip_file(entry.name):
+                    continue
+                link = entry.is_symlink()
+                if link and not _inside(entry.path, real_root):
+                    continue
+            except OSError:
+                continue
+            analyser = analyser_for(PurePath(entry.path))
+            if analyser is not None and _first_time(entry.path, seen, resolve=link):
+                yield entry.path, analyser
+        stack.extend(reversed(subdirs))
+
+
+def _is_virtualenv(path: str) -> bool:
+    return (Path(path) / "pyvenv.cfg").exists()
+
+
+def _inside(path: str, real_root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _first_time(path: str, seen: set[str], *, resolve: bool = True) -> bool:
+    """Overlapping roots and links inside the tree yield each file once."""
+    real = os.path.realpath(path) if resolve else os.path.abspath(path)  # noqa: PTH100 (str)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
+
+
+def _read(path: str) -> bytes | None:
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return file.read_bytes()
+    except OSError:
+        return None

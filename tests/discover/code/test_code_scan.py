@@ -1,0 +1,105 @@
+"""scan_tree: which files it reads, what it skips, and that parallel runs change nothing."""
+
+from __future__ import annotations
+
+import os
+from types import GeneratorType
+from typing import TYPE_CHECKING
+
+from socklock.discover.code.interface import CallSite
+from socklock.discover.code.scan import iter_files, scan_tree
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+CALL = 'import requests\nrequests.get("http://orders:80/orders")\n'
+
+
+def _tree(root: Path) -> None:
+    files = {
+        "app/client.py": CALL,
+        "app/node_modules/lib/index.js": 'fetch("http://vendored:80")\n',
+        "app/vendor/x/client.go": 'package x\nvar u = "http://vendored:80"\n',
+        "app/.venv/lib/site.py": CALL,
+        "app/env/pyvenv.cfg": "home = /usr\n",
+        "app/env/lib/x.py": CALL,
+        "app/tests/test_client.py": CALL,
+        "app/test_client.py": CALL,
+        "app/client_test.py": CALL,
+        "svc/main_test.go": 'package main\nvar u = "http://test:80"\n',
+        "web/api.test.js": 'fetch("http://test:80")\n',
+        "web/api.spec.ts": 'fetch("http://test:80")\n',
+        "java/src/test/java/ClientTest.java": 'class T { String u = "http://test:80"; }\n',
+        "docs/guide.py": CALL,
+        "README.md": "call http://orders:80\n",
+        "build/gen.py": CALL,
+        "web/app.js": 'fetch("http://catalogue:80/catalogue");\n',
+    }
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_reads_source_and_skips_tests_docs_vendored_and_build_output(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    read = sorted(os.path.relpath(path, tmp_path) for path, _ in iter_files([str(tmp_path)]))
+    assert read == ["app/client.py", "web/app.js"]
+    targets = sorted(str(r.target) for r in scan_tree([str(tmp_path)]) if isinstance(r, CallSite))
+    assert targets == ["http://catalogue:80/catalogue", "http://orders:80/orders"]
+
+
+def test_a_root_inside_a_skipped_name_is_still_read(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "client.py").write_text(CALL, encoding="utf-8")
+    assert len(list(scan_tree([str(tmp_path / "tests")]))) == 1
+    assert len(list(scan_tree([str(tmp_path / "tests" / "client.py")]))) == 1
+
+
+def test_symlinks_out_of_the_tree_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.py").write_text(CALL, encoding="utf-8")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "linked_dir").symlink_to(outside, target_is_directory=True)
+    (root / "linked.py").symlink_to(outside / "secret.py")
+    (root / "real.py").write_text(CALL, encoding="utf-8")
+    (root / "alias.py").symlink_to(root / "real.py")
+    read = sorted(os.path.basename(path) for path, _ in iter_files([str(root)]))
+    assert read == ["alias.py"] or read == ["real.py"]
+
+
+def test_overlapping_roots_read_each_file_once(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "client.py").write_text(CALL, encoding="utf-8")
+    roots = [str(tmp_path), str(tmp_path / "a"), str(tmp_path / "a" / "client.py")]
+    assert len(list(iter_files(roots))) == 1
+
+
+def test_progress_counts_every_file(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    seen: list[tuple[int, int]] = []
+    list(scan_tree([str(tmp_path)], progress=lambda done, total: seen.append((done, total))))
+    assert seen == [(1, 2), (2, 2)]
+
+
+def test_worker_processes_give_the_same_results(tmp_path: Path) -> None:
+    for index in range(30):
+        folder = tmp_path / f"svc{index}"
+        folder.mkdir()
+        (folder / "client.py").write_text(CALL.replace("orders", f"orders{index}"), "utf-8")
+        (folder / "app.js").write_text(f'fetch("http://cat{index}:80/x");\n', "utf-8")
+    alone = list(scan_tree([str(tmp_path)], workers=1))
+    shared = list(scan_tree([str(tmp_path)], workers=2))
+    assert alone == shared
+    assert len(alone) == 60
+
+
+def test_stopping_early_is_clean(tmp_path: Path) -> None:
+    for index in range(20):
+        (tmp_path / f"c{index}.py").write_text(CALL, encoding="utf-8")
+    results = scan_tree([str(tmp_path)], workers=2)
+    assert isinstance(results, GeneratorType)
+    assert next(results).line == 2
+    results.close()
