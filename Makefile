@@ -39,8 +39,8 @@ nca: $(NCA_STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/socklock demo
 
-test: $(STAMP) debs
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: $(STAMP) debs nca
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
@@ -54,8 +54,13 @@ fmt: $(STAMP)
 schemas: $(STAMP)
 	$(PY) -m socklock.schemas.publish schemas
 
-bench: $(STAMP) debs
+# docs/rules/ is generated from the rule registry (a test checks it is current).
+docs: $(STAMP)
+	$(PY) -m socklock.harden.docs
+
+bench: $(STAMP) debs nca
 	$(PY) -m benchmarks
+	SOCKLOCK_NCA_EXAMPLES=200 $(PY) -m pytest -m nca tests/policy
 
 # Regenerate the hash-pinned requirements files (no registry host is written into them).
 lock:

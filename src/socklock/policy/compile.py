@@ -1,0 +1,145 @@
+"""Policies compiled against one cluster: selections as bitsets of pod classes.
+
+Every selector is evaluated once (interned in the cluster's :class:`LabelIndex`); a rule
+becomes the set of classes and addresses its peers admit plus its ports, resolved lazily per
+destination class for named ports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from socklock.model import Protocol
+from socklock.policy.addresses import ALL_ADDRESSES, NO_ADDRESSES, AddressSet
+from socklock.policy.api import Direction, NetworkPolicy, Peer, PolicyPort, Rule
+from socklock.policy.intervals import ALL_PORTS, EMPTY, IntervalSet
+from socklock.policy.pods import Cluster, PodClass
+from socklock.policy.selectors import LabelSelector, bits
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPorts:
+    every: bool  # no ports listed: every port of every protocol
+    numeric: Mapping[Protocol, IntervalSet]
+    named: frozenset[tuple[str, Protocol]]
+
+    def matches(self, destination: PodClass | None, port: int, protocol: Protocol) -> bool:
+        """Does the rule cover ``port``/``protocol`` at ``destination`` (None: external)?"""
+        if self.every:
+            return True
+        ranges = self.numeric.get(protocol)
+        if ranges is not None and port in ranges:
+            return True
+        if destination is not None:
+            for name, named_protocol in self.named:
+                if named_protocol is protocol and destination.named_ports.get(name) == (
+                    port,
+                    protocol,
+                ):
+                    return True
+        return False
+
+    def resolved(self, destination: PodClass | None, protocol: Protocol) -> IntervalSet:
+        """Every port of ``protocol`` the rule covers at ``destination``."""
+        if self.every:
+            return ALL_PORTS
+        out = self.numeric.get(protocol, EMPTY)
+        if destination is not None:
+            for name, named_protocol in self.named:
+                found = destination.named_ports.get(name)
+                if named_protocol is protocol and found is not None and found[1] is protocol:
+                    out = out | IntervalSet.point(found[0])
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    policy: int  # index in Compiled.policies
+    rule: Rule
+    everyone: bool  # no peers: every pod and every address
+    classes: int  # pod classes the peers admit
+    addresses: AddressSet  # addresses outside the cluster the peers admit
+    ports: CompiledPorts
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPolicy:
+    policy: NetworkPolicy
+    subjects: int  # classes the policy selects
+    ingress: tuple[CompiledRule, ...]  # only rules that count (policyTypes)
+    egress: tuple[CompiledRule, ...]
+
+
+def compile_ports(ports: tuple[PolicyPort, ...]) -> CompiledPorts:
+    if not ports:
+        return CompiledPorts(True, {}, frozenset())
+    numeric: dict[Protocol, IntervalSet] = {}
+    named: set[tuple[str, Protocol]] = set()
+    for port in ports:
+        if port.port is None:
+            numeric[port.protocol] = ALL_PORTS
+        elif isinstance(port.port, str):
+            named.add((port.port, port.protocol))
+        else:
+            end = port.end_port if port.end_port is not None else port.port
+            numeric[port.protocol] = numeric.get(port.protocol, EMPTY) | IntervalSet.span(
+                port.port, end
+            )
+    return CompiledPorts(False, numeric, frozenset(named))
+
+
+class Compiler:
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self._namespaces: dict[LabelSelector, int] = {}
+        self._with_addresses = [c for c in cluster.classes if c.addresses]
+
+    def namespaces(self, selector: LabelSelector) -> int:
+        """Classes in every namespace ``selector`` matches."""
+        cached = self._namespaces.get(selector)
+        if cached is None:
+            cached = 0
+            names = self.cluster.namespaces
+            for index in bits(self.cluster.namespace_index.select(selector)):
+                cached |= self.cluster.namespace_members[names[index]]
+            self._namespaces[selector] = cached
+        return cached
+
+    def peer(self, peer: Peer, namespace: str) -> tuple[int, AddressSet]:
+        if peer.ip_block is not None:
+            addresses = peer.ip_block.addresses
+            classes = 0
+            for c in self._with_addresses:
+                if c.addresses & addresses:
+                    classes |= 1 << c.index
+            return classes, addresses
+        if peer.namespace_selector is None:
+            scope = self.cluster.namespace_members.get(namespace, 0)
+        else:
+            scope = self.namespaces(peer.namespace_selector)
+        if peer.pod_selector is not None:
+            scope &= self.cluster.pod_labels.select(peer.pod_selector)
+        return scope, NO_ADDRESSES
+
+    def rule(self, index: int, policy: NetworkPolicy, rule: Rule) -> CompiledRule:
+        ports = compile_ports(rule.ports)
+        if not rule.peers:
+            return CompiledRule(index, rule, True, self.cluster.all_classes, ALL_ADDRESSES, ports)
+        classes = 0
+        addresses = NO_ADDRESSES
+        for peer in rule.peers:
+            peer_classes, peer_addresses = self.peer(peer, policy.namespace)
+            classes |= peer_classes
+            addresses = addresses | peer_addresses
+        return CompiledRule(index, rule, False, classes, addresses, ports)
+
+    def policy(self, index: int, policy: NetworkPolicy) -> CompiledPolicy:
+        subjects = self.cluster.namespace_members.get(policy.namespace, 0)
+        subjects &= self.cluster.pod_labels.select(policy.pod_selector)
+        return CompiledPolicy(
+            policy,
+            subjects,
+            tuple(self.rule(index, policy, r) for r in policy.rules(Direction.INGRESS)),
+            tuple(self.rule(index, policy, r) for r in policy.rules(Direction.EGRESS)),
+        )

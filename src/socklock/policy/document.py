@@ -1,0 +1,102 @@
+"""The ``socklock/connectivity/v1`` document of a verification (pydantic: import lazily)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.model import Finding, ServiceGraph
+from socklock.policy.engine import Connectivity
+from socklock.policy.findings import unprotected
+from socklock.policy.intent import IntentCheck, check_intent
+from socklock.policy.result import Connection, Verdict
+
+if TYPE_CHECKING:
+    from socklock.schemas.connectivity import ConnectionModel, ConnectivityDocument
+
+
+def _row(row: Connection) -> ConnectionModel:
+    from socklock.schemas.connectivity import ConnectionModel
+
+    # Built without validation: rows are many and the engine's values are valid by type.
+    return ConnectionModel.model_construct(
+        source=row.source,
+        target=row.target,
+        port=row.port,
+        end_port=row.end_port,
+        protocol=row.protocol.value,
+        allowed=row.allowed,
+        verdict=row.verdict.value,
+    )
+
+
+def verification(
+    connectivity: Connectivity,
+    intent: ServiceGraph | None,
+    include_denied: bool = False,
+) -> tuple[ConnectivityDocument, IntentCheck | None, tuple[Finding, ...]]:
+    """The verify report: rows, unprotected workloads and, with an intent graph, missing and
+    excess connections."""
+    from socklock.schemas.connectivity import (
+        ConnectivityDocument,
+        MissingModel,
+        SummaryModel,
+        UnprotectedModel,
+    )
+
+    rows = connectivity.connections(include_denied=include_denied)
+    check = check_intent(connectivity, intent, rows) if intent is not None else None
+    findings = unprotected(connectivity)
+    counts = {v: 0 for v in Verdict}
+    for row in rows:
+        counts[row.verdict] += 1
+    total = len(rows) if include_denied else connectivity.row_count()
+    counts[Verdict.DENIED] = total - counts[Verdict.ALLOWED] - counts[Verdict.PARTIAL]
+    unprotected_models = []
+    for finding in findings:
+        workload = finding.key.split(":")[1]
+        isolation = connectivity.isolation(workload)
+        unprotected_models.append(
+            UnprotectedModel(
+                workload=workload,
+                kind=connectivity.endpoint(workload).kind,
+                ingress_isolated=isolation.ingress,
+                egress_isolated=isolation.egress,
+                rule_id=finding.rule_id,
+                severity=finding.severity.value,
+                message=finding.message,
+                file=finding.location.file,
+                line=finding.location.line,
+            )
+        )
+    document = ConnectivityDocument(
+        connections=[_row(r) for r in rows],
+        summary=SummaryModel(
+            workloads=len(connectivity.endpoints),
+            externals=len(connectivity.externals),
+            policies=len(connectivity.policies),
+            rows=total,
+            allowed=counts[Verdict.ALLOWED],
+            partial=counts[Verdict.PARTIAL],
+            denied=counts[Verdict.DENIED],
+            unprotected=len(findings),
+            missing=len(check.missing) if check else None,
+            excess=len(check.excess) if check else None,
+            skipped_intent=list(check.skipped) if check else [],
+        ),
+        unprotected=unprotected_models,
+        missing=[
+            MissingModel.model_validate(
+                {
+                    "from": m.source,
+                    "to": m.target,
+                    "port": m.port,
+                    "protocol": str(m.protocol),
+                    "verdict": str(m.verdict),
+                    "needed_by": m.why,
+                }
+            )
+            for m in (check.missing if check else ())
+        ],
+        excess=[_row(r) for r in (check.excess if check else ())],
+    )
+    return document, check, findings

@@ -1,0 +1,465 @@
+"""The exact NetworkPolicy engine (``networking.k8s.io/v1``; the API reference is the spec).
+
+``analyse(inventory)`` compiles the policies against the cluster's pod classes and returns a
+:class:`Connectivity` that answers questions about any (source, target, port, protocol).
+
+Semantics, as the API reference defines them:
+
+- a pod is isolated for ingress (egress) when a policy in its namespace selects it and has
+  Ingress (Egress) in its ``policyTypes`` (default: Ingress, plus Egress when ``egress`` has a
+  rule); rules for a direction that ``policyTypes`` leaves out are ignored;
+- a connection is allowed when the source's egress allows it and the target's ingress
+  allows it; a direction in which a pod is not isolated allows everything; the rules of all
+  policies that select a pod are a union;
+- a rule with no peers admits every pod of every namespace and every external address; a
+  rule with no ports admits every port of every protocol;
+- named ports are resolved against the *destination* pod's container ports, for ingress and
+  egress rules alike: name and protocol must both match, a pod without the name does not
+  match, and one name can mean different numbers on different pods.
+
+Conventions (where the reference leaves it to the implementation):
+
+- ``ipBlock`` matches addresses outside the cluster; a pod matches an ipBlock only through an
+  IP the input gives it (``status.podIP``/``podIPs`` of a dumped Pod). Pods without IPs are
+  never matched by ipBlocks.
+- External endpoints are named ``external:<cidr>``, ``external:<address>`` or
+  ``external:<host>`` (a host: any IPv4 address). A range is ALLOWED only when every address
+  in it is, PARTIAL when some are.
+- A pod is never blocked from itself. A bare Pod is one pod, so ``ns/p -> ns/p`` is always
+  allowed. Any other workload (Deployment, ...) stands for its replicas: ``w -> w`` is what
+  policy decides between two *distinct* pods of ``w``, which is subject to policy.
+- A workload whose pods fall in several classes is ALLOWED only when every pair of pods is.
+- Fail closed: a policy with any error makes :func:`analyse` raise :class:`PolicyErrors`
+  listing every error; it never answers with a policy left out.
+
+Cost grows with classes and rules, not with pods: selectors are evaluated once per class,
+sets of classes are bitsets, and ports are split into the atomic ranges the rules mention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from socklock.errors import UsageError
+from socklock.model import Inventory, K8sObject, Protocol
+from socklock.policy.addresses import (
+    ALL_ADDRESSES,
+    IPV4_WORLD,
+    IPV6_WORLD,
+    NO_ADDRESSES,
+    AddressSet,
+    external_addresses,
+    external_id,
+    is_external,
+)
+from socklock.policy.api import Direction, NetworkPolicy, is_policy_object, parse_policies
+from socklock.policy.compile import CompiledPolicy, CompiledRule, Compiler
+from socklock.policy.intervals import ALL_PORTS, PORT_MAX, PORT_MIN, IntervalSet
+from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
+from socklock.policy.result import Connection, Isolation, PolicyErrors, Verdict
+from socklock.policy.selectors import bits
+
+PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.SCTP)
+
+
+def analyse(
+    inventory: Inventory,
+    policies: Sequence[K8sObject | NetworkPolicy] | None = None,
+    *,
+    externals: Iterable[str] = (),
+) -> Connectivity:
+    """Connectivity of the inventory's workloads under ``policies``.
+
+    ``policies`` defaults to every policy object in the inventory (NetworkPolicies of any
+    apiVersion, and other kinds that restrict traffic, which are refused); pass a list of
+    K8sObjects (e.g. generated ones) or parsed policies to check a different set against the
+    same workloads. ``externals`` adds endpoints such as ``external:10.0.0.0/8`` or
+    ``external:api.example.com`` to :meth:`Connectivity.connections`.
+
+    Raises :class:`PolicyErrors` when any policy is invalid.
+    """
+    cluster = build_cluster(inventory)
+    if policies is None:
+        policies = [o for o in inventory.objects if is_policy_object(o)]
+    objects = [p for p in policies if isinstance(p, K8sObject)]
+    parsed = parse_policies(objects)
+    diagnostics = (*cluster.diagnostics, *parsed.diagnostics)
+    if diagnostics:
+        raise PolicyErrors(tuple(sorted(diagnostics)))
+    given = [p for p in policies if isinstance(p, NetworkPolicy)]
+    return Connectivity(cluster, (*parsed.policies, *given), tuple(externals))
+
+
+@dataclass(frozen=True, slots=True)
+class PortRange:
+    """Ports ``low``..``high`` of ``protocol``."""
+
+    low: int
+    high: int
+    protocol: Protocol
+
+
+class Connectivity:
+    """The answers of the engine for one cluster and one set of policies."""
+
+    def __init__(
+        self, cluster: Cluster, policies: Sequence[NetworkPolicy], externals: Sequence[str] = ()
+    ) -> None:
+        self.cluster = cluster
+        self.policies = tuple(policies)
+        compiler = Compiler(cluster)
+        self.compiled: tuple[CompiledPolicy, ...] = tuple(
+            compiler.policy(i, p) for i, p in enumerate(self.policies)
+        )
+        n = len(cluster.classes)
+        self._all = cluster.all_classes
+        self.ingress_isolated = 0
+        self.egress_isolated = 0
+        self.ingress_policies: list[list[int]] = [[] for _ in range(n)]
+        self.egress_policies: list[list[int]] = [[] for _ in range(n)]
+        self._ingress_rules: list[list[CompiledRule]] = [[] for _ in range(n)]
+        self._egress_rules: list[list[CompiledRule]] = [[] for _ in range(n)]
+        self._egress_to: list[list[CompiledRule]] = [[] for _ in range(n)]
+        self._egress_to_all: list[CompiledRule] = []
+        for index, compiled in enumerate(self.compiled):
+            policy = compiled.policy
+            for c in bits(compiled.subjects):
+                if policy.applies(Direction.INGRESS):
+                    self.ingress_policies[c].append(index)
+                    self._ingress_rules[c].extend(compiled.ingress)
+                if policy.applies(Direction.EGRESS):
+                    self.egress_policies[c].append(index)
+                    self._egress_rules[c].extend(compiled.egress)
+            if policy.applies(Direction.INGRESS):
+                self.ingress_isolated |= compiled.subjects
+            if policy.applies(Direction.EGRESS):
+                self.egress_isolated |= compiled.subjects
+            for rule in compiled.egress:
+                if rule.everyone:
+                    self._egress_to_all.append(rule)
+                else:
+                    for c in bits(rule.classes):
+                        self._egress_to[c].append(rule)
+        self._egress_open = self._all & ~self.egress_isolated
+        self._rows: dict[str, list[PortRange]] = {}
+        names = set(externals)
+        for compiled in self.compiled:
+            for rule in (*compiled.ingress, *compiled.egress):
+                for peer in rule.rule.peers:
+                    if peer.ip_block is not None:
+                        block = peer.ip_block
+                        names.add(external_id(block.cidr))
+                        names.update(external_id(e) for e in block.excepts)
+                        names.add(
+                            "external:0.0.0.0/0" if block.cidr.version == 4 else "external:::/0"
+                        )
+        self.externals: tuple[str, ...] = tuple(sorted(names))
+        self._external_sets = {name: external_addresses(name) for name in self.externals}
+
+    # -- per class ---------------------------------------------------------------------------
+
+    def sources(self, target: PodClass, port: int, protocol: Protocol) -> int:
+        """Classes whose pods may open ``port``/``protocol`` on a (distinct) pod of ``target``."""
+        c = target.index
+        if self.ingress_isolated >> c & 1:
+            admitted = 0
+            for rule in self._ingress_rules[c]:
+                if rule.ports.matches(target, port, protocol):
+                    admitted |= rule.classes
+        else:
+            admitted = self._all
+        if not admitted:
+            return 0
+        senders = self._egress_open
+        for rule in self._egress_to_all:
+            if rule.ports.matches(target, port, protocol):
+                senders |= self.compiled[rule.policy].subjects & self.egress_isolated
+        for rule in self._egress_to[c]:
+            if rule.ports.matches(target, port, protocol):
+                senders |= self.compiled[rule.policy].subjects & self.egress_isolated
+        return admitted & senders
+
+    def ingress_addresses(self, target: PodClass, port: int, protocol: Protocol) -> AddressSet:
+        """External addresses that may open ``port``/``protocol`` on ``target``."""
+        c = target.index
+        if not self.ingress_isolated >> c & 1:
+            return ALL_ADDRESSES
+        out = NO_ADDRESSES
+        for rule in self._ingress_rules[c]:
+            if rule.ports.matches(target, port, protocol):
+                out = out | rule.addresses
+        return out
+
+    def egress_addresses(self, source: PodClass, port: int, protocol: Protocol) -> AddressSet:
+        """External addresses ``source`` may reach on ``port``/``protocol``."""
+        c = source.index
+        if not self.egress_isolated >> c & 1:
+            return ALL_ADDRESSES
+        out = NO_ADDRESSES
+        for rule in self._egress_rules[c]:
+            if rule.ports.matches(None, port, protocol):
+                out = out | rule.addresses
+        return out
+
+    def ingress_rules(self, target: PodClass) -> list[CompiledRule]:
+        return self._ingress_rules[target.index]
+
+    def egress_rules(self, source: PodClass) -> list[CompiledRule]:
+        return self._egress_rules[source.index]
+
+    def _relevant(self, target: PodClass) -> Iterator[CompiledRule]:
+        """Every rule that can decide traffic to ``target``."""
+        yield from self._ingress_rules[target.index]
+        yield from self._egress_to_all
+        yield from self._egress_to[target.index]
+
+    # -- endpoints ---------------------------------------------------------------------------
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        """Workload ids, sorted."""
+        return tuple(e.id for e in self.cluster.endpoints)
+
+    def endpoint(self, endpoint_id: str) -> Endpoint:
+        found = self.cluster.endpoint(endpoint_id)
+        if found is None:
+            raise UsageError(f"no workload {endpoint_id!r} in the input")
+        return found
+
+    def pod_classes(self, endpoint: Endpoint) -> list[PodClass]:
+        """The pod classes of a workload's pods."""
+        return [self.cluster.classes[i] for i in bits(endpoint.classes)]
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def verdict(
+        self, source: str, target: str, port: int, protocol: Protocol | str = Protocol.TCP
+    ) -> Verdict:
+        """May ``source`` open ``port``/``protocol`` on ``target``? (ids or ``external:...``)"""
+        protocol = Protocol(protocol)
+        if not PORT_MIN <= port <= PORT_MAX:
+            raise UsageError(f"port {port} is not in 1-65535")
+        if is_external(source) and is_external(target):
+            raise UsageError("one side must be a workload: policies do not govern external traffic")
+        if is_external(source):
+            addresses = external_addresses(source)
+            sets = [
+                self.ingress_addresses(c, port, protocol)
+                for c in self.pod_classes(self.endpoint(target))
+            ]
+            return address_verdict(addresses, sets)
+        if is_external(target):
+            addresses = external_addresses(target)
+            sets = [
+                self.egress_addresses(c, port, protocol)
+                for c in self.pod_classes(self.endpoint(source))
+            ]
+            return address_verdict(addresses, sets)
+        src, dst = self.endpoint(source), self.endpoint(target)
+        if src.id == dst.id and src.single_pod:
+            return Verdict.ALLOWED
+        every, some = self.endpoint_sources(dst, port, protocol)
+        return mask_verdict(src.classes, every, some)
+
+    def allowed(
+        self, source: str, target: str, port: int, protocol: Protocol | str = Protocol.TCP
+    ) -> bool:
+        """True when every pod of ``source`` may open ``port``/``protocol`` on every pod of
+        ``target`` (every address, for an external side)."""
+        return self.verdict(source, target, port, protocol) is Verdict.ALLOWED
+
+    def endpoint_sources(self, target: Endpoint, port: int, protocol: Protocol) -> tuple[int, int]:
+        """(classes that reach every pod of ``target``, classes that reach some pod of it)."""
+        every, some = self._all, 0
+        for c in self.pod_classes(target):
+            found = self.sources(c, port, protocol)
+            every &= found
+            some |= found
+        return every, some
+
+    def allowed_ports(self, source: str, target: str, protocol: Protocol | str) -> IntervalSet:
+        """Every port of ``protocol`` on which ``source`` may reach ``target`` (ALLOWED)."""
+        protocol = Protocol(protocol)
+        out: list[tuple[int, int]] = []
+        for atom in self.atoms(target, protocol, source=source):
+            if self.verdict(source, target, atom.low, protocol) is Verdict.ALLOWED:
+                out.append((atom.low, atom.high))
+        return IntervalSet.of(out)
+
+    def atoms(self, target: str, protocol: Protocol, source: str | None = None) -> list[PortRange]:
+        """Port ranges on which every verdict about ``target`` (from any source) is uniform."""
+        cuts: set[int] = set()
+        if is_external(target):
+            if source is None or is_external(source):
+                raise UsageError("atoms of an external target need a workload source")
+            for c in self.pod_classes(self.endpoint(source)):
+                for rule in self._egress_rules[c.index]:
+                    cuts |= rule.ports.resolved(None, protocol).cuts()
+        else:
+            for c in self.pod_classes(self.endpoint(target)):
+                for rule in self._relevant(c):
+                    cuts |= rule.ports.resolved(c, protocol).cuts()
+        return [PortRange(lo, hi, protocol) for lo, hi in ALL_PORTS.split(cuts)]
+
+    def isolation(self, workload_id: str) -> Isolation:
+        """(ingress, egress): True when a policy selects every pod of the workload."""
+        mask = self.endpoint(workload_id).classes
+        return Isolation(
+            mask & self.ingress_isolated == mask and mask != 0,
+            mask & self.egress_isolated == mask and mask != 0,
+        )
+
+    # -- the table ---------------------------------------------------------------------------
+
+    def rows(self, target: Endpoint) -> list[PortRange]:
+        cached = self._rows.get(target.id)
+        if cached is None:
+            cached = self._rows[target.id] = self._compute_rows(target)
+        return cached
+
+    def _compute_rows(self, target: Endpoint) -> list[PortRange]:
+        """The (port range, protocol) rows listed for ``target``: its declared container ports,
+        then the other ports the rules that decide traffic to it mention, split into ranges of
+        uniform verdict."""
+        declared = {
+            protocol: IntervalSet.of((p, p) for p, proto in target.ports if proto is protocol)
+            for protocol in PROTOCOLS
+        }
+        out = [PortRange(p, p, proto) for p, proto in target.ports]
+        classes = self.pod_classes(target)
+        for protocol in PROTOCOLS:
+            mentioned = IntervalSet()
+            cuts = declared[protocol].cuts()
+            for c in classes:
+                for rule in self._relevant(c):
+                    resolved = rule.ports.resolved(c, protocol)
+                    if not rule.ports.every:
+                        mentioned = mentioned | rule.ports.numeric.get(protocol, IntervalSet())
+                    cuts |= resolved.cuts()
+            for lo, hi in (mentioned - declared[protocol]).split(cuts):
+                out.append(PortRange(lo, hi, protocol))
+        return out
+
+    def connections(self, include_denied: bool = False) -> tuple[Connection, ...]:
+        """Every (source, target, port, protocol) row, sorted: to each workload on the ports
+        :meth:`rows` lists, from every workload and external endpoint; from each workload to
+        each external endpoint over the whole port space (ranges of uniform verdict).
+        Without ``include_denied``, only ALLOWED and PARTIAL rows."""
+        out: list[Connection] = []
+        class_endpoints = self.cluster.class_endpoints()
+        endpoints = self.cluster.endpoints
+        for position, target in enumerate(endpoints):
+            classes = self.pod_classes(target)
+            for atom in self.rows(target):
+                end = atom.high if atom.high != atom.low else None
+                every, some = self._all, 0
+                for c in classes:
+                    found = self.sources(c, atom.low, atom.protocol)
+                    every &= found
+                    some |= found
+                if include_denied:
+                    candidates: Iterable[Endpoint] = endpoints
+                else:
+                    seen: set[int] = set()
+                    for bit in bits(some):
+                        seen.update(class_endpoints[bit])
+                    if target.single_pod:
+                        seen.add(position)
+                    candidates = [endpoints[i] for i in sorted(seen)]
+                for source in candidates:
+                    if source is target and target.single_pod:
+                        verdict = Verdict.ALLOWED
+                    else:
+                        verdict = mask_verdict(source.classes, every, some)
+                    if include_denied or verdict is not Verdict.DENIED:
+                        out.append(
+                            Connection(source.id, target.id, atom.low, atom.protocol, verdict, end)
+                        )
+                if self.externals:
+                    sets = [self.ingress_addresses(c, atom.low, atom.protocol) for c in classes]
+                    for name in self.externals:
+                        verdict = address_verdict(self._external_sets[name], sets)
+                        if include_denied or verdict is not Verdict.DENIED:
+                            out.append(
+                                Connection(name, target.id, atom.low, atom.protocol, verdict, end)
+                            )
+        if self.externals:
+            for source in endpoints:
+                out.extend(self._external_rows(source, include_denied))
+        out.sort(key=_row_key)
+        return tuple(out)
+
+    def row_count(self) -> int:
+        """How many rows ``connections(include_denied=True)`` has, without listing them."""
+        per_source = len(self.cluster.endpoints) + len(self.externals)
+        total = sum(len(self.rows(t)) * per_source for t in self.cluster.endpoints)
+        if self.externals:
+            for source in self.cluster.endpoints:
+                total += sum(1 for _ in self._external_rows(source, True))
+        return total
+
+    def _external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Connection]:
+        classes = self.pod_classes(source)
+        for protocol in PROTOCOLS:
+            atoms = self.atoms(self.externals[0], protocol, source=source.id)
+            verdicts = []
+            for atom in atoms:
+                sets = [self.egress_addresses(c, atom.low, protocol) for c in classes]
+                verdicts.append(
+                    [address_verdict(self._external_sets[n], sets) for n in self.externals]
+                )
+            for e, name in enumerate(self.externals):
+                start = 0
+                for i in range(1, len(atoms) + 1):
+                    if i == len(atoms) or verdicts[i][e] is not verdicts[start][e]:
+                        verdict = verdicts[start][e]
+                        if include_denied or verdict is not Verdict.DENIED:
+                            low, high = atoms[start].low, atoms[i - 1].high
+                            yield Connection(
+                                source.id,
+                                name,
+                                low,
+                                protocol,
+                                verdict,
+                                high if high != low else None,
+                            )
+                        start = i
+
+
+def _row_key(row: Connection) -> tuple[str, str, int, str, int]:
+    return (row.source, row.target, row.port, row.protocol.value, row.end_port or 0)
+
+
+def mask_verdict(sources: int, every: int, some: int) -> Verdict:
+    if sources and sources & every == sources:
+        return Verdict.ALLOWED
+    if sources & some:
+        return Verdict.PARTIAL
+    return Verdict.DENIED
+
+
+def address_verdict(addresses: AddressSet, sets: Sequence[AddressSet]) -> Verdict:
+    if not sets:
+        return Verdict.DENIED
+    every = sets[0]
+    some = sets[0]
+    for found in sets[1:]:
+        every = every & found
+        some = some | found
+    if addresses.issubset(every):
+        return Verdict.ALLOWED
+    if addresses & some:
+        return Verdict.PARTIAL
+    return Verdict.DENIED
+
+
+__all__ = [
+    "IPV4_WORLD",
+    "IPV6_WORLD",
+    "Connectivity",
+    "PortRange",
+    "address_verdict",
+    "analyse",
+    "mask_verdict",
+]

@@ -1,0 +1,129 @@
+"""Label selectors (matchLabels + matchExpressions), and their evaluation as bitsets.
+
+A :class:`LabelSelector` is a canonical value: ``matchLabels: {a: b}`` and the expression
+``a In [b]`` are the same requirement, so equal selectors compare and hash equal and are
+evaluated once. :class:`LabelIndex` evaluates a selector over many label sets at once with
+bitset algebra on an inverted index (``(key, value) -> members``), so its cost depends on
+the selector, not on the number of members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Operator(StrEnum):
+    IN = "In"
+    NOT_IN = "NotIn"
+    EXISTS = "Exists"
+    DOES_NOT_EXIST = "DoesNotExist"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Requirement:
+    key: str
+    operator: Operator
+    values: tuple[str, ...] = ()  # sorted, distinct; empty for Exists/DoesNotExist
+
+    def matches(self, labels: Mapping[str, str]) -> bool:
+        value = labels.get(self.key)
+        if self.operator is Operator.IN:
+            return value is not None and value in self.values
+        if self.operator is Operator.NOT_IN:
+            return value is None or value not in self.values
+        if self.operator is Operator.EXISTS:
+            return value is not None
+        return value is None
+
+    def __str__(self) -> str:
+        if self.operator is Operator.IN and len(self.values) == 1:
+            return f"{self.key}={self.values[0]}"
+        if self.operator is Operator.EXISTS:
+            return self.key
+        if self.operator is Operator.DOES_NOT_EXIST:
+            return f"!{self.key}"
+        words = "in" if self.operator is Operator.IN else "notin"
+        return f"{self.key} {words} ({','.join(self.values)})"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSelector:
+    """Requirements ANDed together; no requirement selects everything."""
+
+    requirements: tuple[Requirement, ...] = ()  # sorted, distinct
+
+    @classmethod
+    def build(
+        cls,
+        match_labels: Mapping[str, str] | None = None,
+        expressions: Sequence[tuple[str, Operator, Sequence[str]]] = (),
+    ) -> LabelSelector:
+        found: dict[tuple[str, str, tuple[str, ...]], Requirement] = {}
+        for k, v in (match_labels or {}).items():
+            found[(k, Operator.IN.value, (v,))] = Requirement(k, Operator.IN, (v,))
+        for key, operator, values in expressions:
+            distinct = tuple(sorted(set(values)))
+            found[(key, operator.value, distinct)] = Requirement(key, operator, distinct)
+        return cls(tuple(found[k] for k in sorted(found)))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.requirements
+
+    def matches(self, labels: Mapping[str, str]) -> bool:
+        return all(r.matches(labels) for r in self.requirements)
+
+    def __str__(self) -> str:
+        return ",".join(str(r) for r in self.requirements) or "(all)"
+
+
+EVERYTHING = LabelSelector()
+
+
+class LabelIndex:
+    """Label sets numbered 0..n-1; ``select`` answers a selector as a bitset of members."""
+
+    def __init__(self, label_sets: Sequence[Mapping[str, str]]) -> None:
+        self.size = len(label_sets)
+        self.all = (1 << self.size) - 1
+        self._pairs: dict[tuple[str, str], int] = {}
+        self._keys: dict[str, int] = {}
+        for index, labels in enumerate(label_sets):
+            bit = 1 << index
+            for key, value in labels.items():
+                self._pairs[(key, value)] = self._pairs.get((key, value), 0) | bit
+                self._keys[key] = self._keys.get(key, 0) | bit
+        self._cache: dict[LabelSelector, int] = {}
+
+    def _requirement(self, requirement: Requirement) -> int:
+        if requirement.operator in (Operator.IN, Operator.NOT_IN):
+            found = 0
+            for value in requirement.values:
+                found |= self._pairs.get((requirement.key, value), 0)
+            return found if requirement.operator is Operator.IN else self.all & ~found
+        present = self._keys.get(requirement.key, 0)
+        return present if requirement.operator is Operator.EXISTS else self.all & ~present
+
+    def select(self, selector: LabelSelector) -> int:
+        cached = self._cache.get(selector)
+        if cached is not None:
+            return cached
+        result = self.all
+        for requirement in selector.requirements:
+            result &= self._requirement(requirement)
+            if not result:
+                break
+        self._cache[selector] = result
+        return result
+
+
+def bits(mask: int) -> list[int]:
+    """Indices of the set bits of ``mask``, ascending."""
+    out: list[int] = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out

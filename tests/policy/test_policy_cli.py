@@ -1,0 +1,211 @@
+"""``socklock policy verify | explain | diff`` through click's runner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+from tests.conftest import REPO
+from tests.policy.truth import FIXTURES
+
+from socklock._cli.main import cli
+
+CLUSTER = FIXTURES / "_cluster"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), standalone_mode=False, catch_exceptions=False)
+    code = result.return_value if isinstance(result.return_value, int) else result.exit_code
+    return code, result.stdout, result.stderr
+
+
+def scenario(name: str) -> str:
+    return str(FIXTURES / name)
+
+
+def test_verify_json_is_the_published_schema() -> None:
+    code, out, err = invoke(
+        "policy", "verify", str(CLUSTER), scenario("19-rules-are-a-union"), "--format", "json"
+    )
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    jsonschema.validate(document, json.loads((REPO / "schemas/connectivity.v1.json").read_text()))
+    assert document["schema"] == "socklock/connectivity/v1"
+    into_a = [c for c in document["connections"] if c["to"] == "x/a" and c["from"] != "x/a"]
+    assert sorted((c["from"], c["port"], c["protocol"]) for c in into_a) == [
+        ("x/b", 80, "TCP"),
+        ("y/a", 81, "TCP"),
+        ("y/b", 81, "TCP"),
+        ("y/c", 81, "TCP"),
+    ]
+    summary = document["summary"]
+    assert (summary["workloads"], summary["policies"], summary["rows"]) == (9, 1, 9 * 9 * 6)
+    assert (summary["allowed"], summary["denied"], summary["partial"]) == (486 - 44, 44, 0)
+    assert summary["missing"] is None and document["missing"] == []
+    assert len(document["unprotected"]) == 9
+    assert document["unprotected"][0] == {
+        "workload": "x/a",
+        "kind": "Pod",
+        "ingress_isolated": True,
+        "egress_isolated": False,
+        "rule_id": "SLK-NP001",
+        "severity": "medium",
+        "message": "Pod x/a is not isolated for egress: no NetworkPolicy selects it for "
+        "egress, so it can connect anywhere, inside the cluster and out",
+        "file": f"{CLUSTER}/cluster.yaml",
+        "line": 26,
+    }
+
+
+def test_verify_all_lists_denied_rows() -> None:
+    code, out, _ = invoke(
+        "policy", "verify", str(CLUSTER), scenario("03-ingress-empty-list"), "--format",
+        "json", "--all",
+    )  # fmt: skip
+    rows = json.loads(out)["connections"]
+    assert code == 0 and len(rows) == 486
+    denied = [r for r in rows if not r["allowed"]]
+    assert {r["to"] for r in denied} == {"x/a"} and len(denied) == 8 * 6
+    assert all(r["verdict"] == "denied" for r in denied)
+
+
+def test_verify_refuses_invalid_policies_with_exit_2() -> None:
+    code, out, err = invoke("policy", "verify", str(CLUSTER), scenario("44-error-invalid-cidrs"))
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[0] == (
+        f"{scenario('44-error-invalid-cidrs')}/policies.yaml:11:13: error: NetworkPolicy "
+        "x/bad-cidrs: spec.ingress[0].from[0].ipBlock.cidr: '10.0.0.0/33' is not a valid IPv4 "
+        "or IPv6 CIDR"
+    )
+    assert len(lines) == 6 and lines[-1].startswith("error: 5 policy error(s); no verdict")
+
+
+def test_verify_refuses_unreadable_input(tmp_path: Path) -> None:
+    shutil.copy(CLUSTER / "cluster.yaml", tmp_path / "cluster.yaml")
+    (tmp_path / "broken.yaml").write_text("kind: [\n")
+    code, out, err = invoke("policy", "verify", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{tmp_path}/broken.yaml:2:1: error: invalid YAML")
+    assert "no verdict is given" in err
+
+
+def _graph(tmp_path: Path, edges: list[tuple[str, str, int]]) -> str:
+    document = {
+        "schema": "socklock/graph/v1",
+        "workloads": [{"id": f"{n}/{p}", "kind": "Pod"} for n in "xyz" for p in "abc"],
+        "edges": [{"from": s, "to": t, "port": p, "protocol": "TCP"} for s, t, p in edges],
+    }
+    path = tmp_path / "graph.json"
+    path.write_text(json.dumps(document))
+    return str(path)
+
+
+def test_verify_intent_missing_and_excess(tmp_path: Path) -> None:
+    graph = _graph(tmp_path, [("x/b", "x/a", 80), ("x/c", "x/a", 80)])
+    code, out, _ = invoke(
+        "policy", "verify", str(CLUSTER), scenario("19-rules-are-a-union"), "--intent", graph,
+        "--format", "json",
+    )  # fmt: skip
+    document = json.loads(out)
+    assert code == 1
+    assert document["missing"] == [
+        {"from": "x/c", "to": "x/a", "port": 80, "protocol": "TCP", "verdict": "denied",
+         "needed_by": "edge"}
+    ]  # fmt: skip
+    excess_into_a = [e for e in document["excess"] if e["to"] == "x/a"]
+    assert sorted((e["from"], e["port"]) for e in excess_into_a) == [
+        ("y/a", 81), ("y/b", 81), ("y/c", 81)
+    ]  # fmt: skip
+    assert document["summary"]["missing"] == 1
+
+
+def test_verify_intent_exact_policy_exits_0(tmp_path: Path) -> None:
+    # Every namespace locked down both ways, and a graph that needs nothing: no missing,
+    # no excess (a bare Pod reaching itself is never excess), nothing left unprotected.
+    lockdown = (FIXTURES / "40-pod-reaches-itself" / "policies.yaml").read_text()
+    policies = tmp_path / "p.yaml"
+    policies.write_text(
+        "---\n".join(lockdown.replace("namespace: x", f"namespace: {ns}") for ns in "xyz")
+    )
+    code, out, _ = invoke(
+        "policy", "verify", str(CLUSTER), str(policies), "--intent", _graph(tmp_path, []),
+        "--format", "json",
+    )  # fmt: skip
+    document = json.loads(out)
+    assert (code, document["missing"], document["excess"]) == (0, [], [])
+    assert document["unprotected"] == []
+    assert document["summary"]["allowed"] == 9 * 6  # each pod to itself
+
+
+def test_verify_table() -> None:
+    code, out, _ = invoke("policy", "verify", str(CLUSTER), scenario("07-and-peer"))
+    assert code == 0
+    assert "│ y/b  │ x/a │ 80/TCP  │ allowed │" in out
+    assert "│ y/a  │ x/a │" not in out
+    assert out.splitlines()[-1] == (
+        "9 workloads, 1 policies, 0 external endpoints: 444 allowed, 0 partial, 42 denied of "
+        "486 rows; 9 not isolated"
+    )
+
+
+def test_explain() -> None:
+    folder = scenario("19-rules-are-a-union")
+    policies = f"{folder}/policies.yaml"
+    code, out, _ = invoke(
+        "policy", "explain", str(CLUSTER), folder, "--from", "x/c", "--to", "x/a", "--port",
+        "80",
+    )  # fmt: skip
+    assert code == 1
+    assert out.splitlines() == [
+        "x/c -> x/a 80/TCP: denied",
+        "egress of x/c: allows: no policy selects x/c for egress: egress is open",
+        "ingress of x/a: DENIES: isolated for ingress by 1 policy(ies), and none of their "
+        "rules admits it on 80/TCP",
+        f"  selected by x/a-two-rules ({policies}:1:1)",
+        f"  not this: x/a-two-rules spec.ingress[0] ({policies}:12:7) covers the port, but "
+        "admits pods pod=b only",
+    ]
+    code, out, _ = invoke(
+        "policy", "explain", str(CLUSTER), folder, "--from", "y/b", "--to", "x/a", "--port",
+        "81/tcp",
+    )  # fmt: skip
+    assert code == 0
+    assert out.splitlines() == [
+        "y/b -> x/a 81/TCP: allowed",
+        "egress of y/b: allows: no policy selects y/b for egress: egress is open",
+        "ingress of x/a: allows: admitted by 1 rule(s)",
+        f"  selected by x/a-two-rules ({policies}:1:1)",
+        f"  admitted by x/a-two-rules spec.ingress[1] ({policies}:18:7): namespaces ns=y on 81/TCP",
+    ]
+
+
+def test_explain_usage_errors() -> None:
+    code, _, err = invoke(
+        "policy", "explain", str(CLUSTER), "--from", "x/a", "--to", "x/nope", "--port", "80"
+    )
+    assert code == 2 and err.strip() == "error: no workload 'x/nope' in the input"
+
+
+def test_diff(tmp_path: Path) -> None:
+    code, out, _ = invoke(
+        "policy", "diff", scenario("16-port-default-protocol-tcp"),
+        scenario("20-named-port-ingress"), "--cluster", str(CLUSTER),
+    )  # fmt: skip
+    assert (code, out.splitlines()[0]) == (0, "equivalent: 1 and 1 policies allow exactly the "
+                                               "same connections between 9 workloads")  # fmt: skip
+    code, out, _ = invoke(
+        "policy", "diff", scenario("16-port-default-protocol-tcp"),
+        scenario("25-endport-range"), "--cluster", str(CLUSTER),
+    )  # fmt: skip
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[-1] == "10 opened, 0 closed"
+    assert "+ x/b -> x/a 81/TCP: denied -> allowed" in lines
+    assert "+ external:0.0.0.0/0 -> x/a 81/TCP: denied -> allowed" in lines
+    code, _, err = invoke("policy", "diff", scenario("16-port-default-protocol-tcp"),
+                          scenario("25-endport-range"))  # fmt: skip
+    assert code == 2 and "no workloads" in err

@@ -1,0 +1,101 @@
+"""Every scenario folder under tests/fixtures/policy/ agrees with its hand-derived truth table.
+
+The tables were written by reasoning from the Kubernetes API reference (see each folder's
+expected.txt comments), in the style of the upstream e2e netpol tests: namespaces x, y, z and
+pods a, b, c serving 80 and 81 on TCP, UDP and SCTP.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.policy.truth import FIXTURES, parse, scenarios
+
+from socklock.load import load_paths
+from socklock.model import Protocol
+from socklock.policy.engine import Connectivity, analyse
+from socklock.policy.result import PolicyErrors
+
+
+def _analyse(folder: Path) -> tuple[Connectivity | PolicyErrors, list[str]]:
+    expected = parse(folder / "expected.txt")
+    paths = [str(FIXTURES / name) for name in expected.clusters] + [str(folder)]
+    inventory = load_paths(paths)
+    assert [str(d) for d in inventory.errors] == []
+    try:
+        return analyse(inventory), paths
+    except PolicyErrors as refused:
+        return refused, paths
+
+
+@pytest.mark.parametrize("folder", scenarios(), ids=lambda p: p.name)
+def test_scenario(folder: Path) -> None:
+    """The engine's verdicts are exactly the hand-derived table (or its exact refusal)."""
+    expected = parse(folder / "expected.txt")
+    result, _ = _analyse(folder)
+    if expected.errors:
+        assert isinstance(result, PolicyErrors), "the engine answered but must refuse"
+        found = [str(d).replace(f"{folder}/", "") for d in result.diagnostic_list]
+        assert found == expected.errors
+        return
+    assert not isinstance(result, PolicyErrors), result.diagnostics()
+    connectivity = result
+    for workload, isolation in expected.isolation.items():
+        assert tuple(connectivity.isolation(workload)) == isolation, workload
+    declared = {
+        (port, str(protocol))
+        for endpoint in connectivity.cluster.endpoints
+        for port, protocol in endpoint.ports
+    }
+    checked: set[tuple[str, str, int, str]] = set()
+    mismatches: list[str] = []
+    listed: set[tuple[int, str]] = set()
+    for table in expected.tables:
+        ports = sorted(declared - listed) if table.ports is None else table.ports
+        listed.update(ports)
+        assert ports, "a table for no port"
+        for port, protocol in ports:
+            for source, cells in table.rows:
+                for target, want in zip(table.targets, cells, strict=True):
+                    got = connectivity.verdict(source, target, port, protocol)
+                    checked.add((source, target, port, protocol))
+                    if got != want:
+                        mismatches.append(
+                            f"{source} -> {target} {port}/{protocol}: {got}, not {want}"
+                        )
+    assert mismatches == []
+    # Nothing left unchecked: every pair of workloads on every declared port.
+    workloads = connectivity.endpoints
+    missing = [
+        (s, t, p, proto)
+        for s in workloads
+        for t in workloads
+        for p, proto in declared
+        if (s, t, p, proto) not in checked
+    ]
+    assert missing == [], f"{len(missing)} cells without an expectation, e.g. {missing[:3]}"
+
+
+@pytest.mark.parametrize("folder", scenarios(refused=False), ids=lambda p: p.name)
+def test_connections_agree_with_verdicts(folder: Path) -> None:
+    """connections(include_denied=True) lists each declared port with the verdict of verdict()."""
+    result, _ = _analyse(folder)
+    assert isinstance(result, Connectivity)
+    rows = result.connections(include_denied=True)
+    by_key = {(r.source, r.target, r.port, str(r.protocol)): r for r in rows if r.end_port is None}
+    for target_id in result.endpoints:
+        target = result.endpoint(target_id)
+        for source_id in result.endpoints:
+            for port, protocol in target.ports:
+                row = by_key[(source_id, target_id, port, str(protocol))]
+                assert row.verdict == result.verdict(source_id, target_id, port, protocol)
+    assert result.row_count() == len(rows)
+    allowed_only = result.connections()
+    assert allowed_only == tuple(r for r in rows if r.verdict.value != "denied")
+    assert all(isinstance(r.protocol, Protocol) for r in rows)
+
+
+def test_the_suite_covers_enough_scenarios() -> None:
+    assert len(scenarios()) >= 40
+    assert len(scenarios(refused=True)) >= 5
