@@ -67,13 +67,14 @@ def run_scan(
     click.echo(findings_by_rule(result.findings, color=color), nl=False)
     click.echo(summary_line(result.findings, len(result.suppressed)))
     if out_dir is not None:
+        click.echo()
+        write_policies(inventory, graph, Path(out_dir) / "policies")
         target = Path(out_dir)
         artifacts = {
             "graph.json": render_graph(graph, "json"),
             "findings.json": render_audit(result, "json", False, __version__, None),
             "findings.sarif": render_audit(result, "sarif", False, __version__, None),
         }
-        click.echo()
         for name, text in artifacts.items():
             write_atomic(target / name, text)
             click.echo(f"wrote {target / name}")
@@ -81,3 +82,34 @@ def run_scan(
     if fail_on is not None and any(f.severity.at_least(Severity(fail_on)) for f in result.findings):
         code_ = EXIT_FINDINGS
     return input_exit_code(inventory, code_)
+
+
+DEMO_FLAVORS = (
+    ("kubernetes", "enforce"),
+    ("kubernetes", "caller-labels"),
+    ("calico", "log"),
+    ("compose", "enforce"),
+)
+
+
+def write_policies(inventory: object, graph: object, directory: Path) -> None:
+    """Generate, prove and write every flavour the demo shows, one directory each."""
+    from socklock.model import Inventory, ServiceGraph
+    from socklock.policy.generate import Flavor, GenerateOptions, Mode, generate, write_set
+
+    assert isinstance(inventory, Inventory) and isinstance(graph, ServiceGraph)
+    for flavor, mode in DEMO_FLAVORS:
+        options = GenerateOptions(flavor=Flavor(flavor), mode=Mode(mode))
+        generated = generate(inventory, graph, options)
+        target = directory / f"{flavor}-{mode}"
+        result = write_set(generated.files, target, force=False, owner=f"--flavor {flavor}")
+        if mode == "caller-labels":
+            from socklock.policy.emit.caller_labels import patch_caller_labels
+
+            patches, _ = patch_caller_labels(inventory, generated.caller_labels)
+            write_atomic(target / "caller-labels.diff", "".join(p.diff() for p in patches))
+        summary = generated.verification.summary() if generated.verification else "written"
+        click.echo(
+            f"{flavor} {mode}: {len(result.written) + len(result.unchanged)} file(s) "
+            f"in {target}; {summary}"
+        )

@@ -1,0 +1,896 @@
+"""Calico policies (``projectcalico.org/v3``) evaluated over the engine's pod classes.
+
+Enough of Calico's semantics to prove what a Calico set allows, exactly, in the engine's
+terms (the same :class:`~socklock.policy.pods.Cluster`, the same
+:class:`~socklock.policy.result.Connection` rows):
+
+- NetworkPolicy (namespaced: selects pods of its namespace; rule selectors without a
+  ``namespaceSelector`` mean its namespace) and GlobalNetworkPolicy (``namespaceSelector``
+  narrows the pods it selects; rule selectors mean every namespace);
+- policies of one tier, applied in ``order`` (lower first, none = last; ties by name); in a
+  policy, rules in order; the first Allow, Deny or Pass decides; Log logs and goes on;
+- a pod that some policy selects for a direction and that no rule decides is denied at the
+  end of the tier; a pod no policy selects, or that a Pass sends past the (only) tier, falls
+  to its namespace profile, which allows;
+- selectors: ``==``, ``!=``, ``in {}``, ``not in {}``, ``has()``, ``!has()``, ``contains``,
+  ``starts with``, ``ends with``, ``all()``, ``global()``, ``!``, ``&&``, ``||``, parentheses;
+  namespaces carry ``projectcalico.org/name``, pods ``projectcalico.org/namespace``;
+- rules: ``action``, ``protocol``/``notProtocol``, ``source``/``destination`` with
+  ``selector``, ``notSelector``, ``namespaceSelector``, ``nets``, ``notNets``, ``ports``,
+  ``notPorts`` (numbers, ``low:high`` ranges, named ports resolved at the destination pod).
+
+Conventions are the engine's: addresses outside the cluster are ``external:...`` endpoints;
+a pod matches ``nets`` only through an IP the input gives it. Fail closed: any other field,
+kind, tier or action raises :class:`CalicoErrors`. ``log_as_deny`` reads Log as the deny it
+announces (what enforcement would do); ``staged`` evaluates the Staged kinds as if enforced.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from socklock.errors import InputError, InputErrors
+from socklock.model import Inventory, K8sObject, Protocol
+from socklock.policy.addresses import (
+    ALL_ADDRESSES,
+    NO_ADDRESSES,
+    AddressSet,
+    external_addresses,
+    external_id,
+)
+from socklock.policy.intervals import ALL_PORTS, EMPTY, IntervalSet
+from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
+from socklock.policy.result import Connection, Verdict
+from socklock.policy.selectors import bits
+
+API_VERSION = "projectcalico.org/v3"
+NAMESPACE_NAME = "projectcalico.org/name"
+POD_NAMESPACE = "projectcalico.org/namespace"
+PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.SCTP)
+ENFORCED = {"NetworkPolicy": False, "GlobalNetworkPolicy": True}
+STAGED = {"StagedNetworkPolicy": False, "StagedGlobalNetworkPolicy": True}
+ACTIONS = ("Allow", "Deny", "Log", "Pass")
+_SPEC = frozenset(
+    {"order", "selector", "namespaceSelector", "types", "ingress", "egress", "tier", "stagedAction"}
+)
+_RULE = frozenset({"action", "protocol", "notProtocol", "source", "destination", "metadata"})
+_ENTITY = frozenset(
+    {"selector", "notSelector", "namespaceSelector", "nets", "notNets", "ports", "notPorts"}
+)
+
+
+class CalicoErrors(InputErrors):
+    """Policies the Calico model cannot evaluate exactly."""
+
+
+# -- selectors -------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<op>&&|\|\||==|!=|!|\(|\)|\{|\}|,)"
+    r"|(?P<str>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+    r"|(?P<word>[A-Za-z0-9_./-]+))"
+)
+
+Node = tuple[Any, ...]
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    position = 0
+    text = text.strip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            raise ValueError(f"cannot read selector {text!r} at {text[position:]!r}")
+        out.append(match.group(0).strip())
+        position = match.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.index = 0
+
+    def peek(self, offset: int = 0) -> str | None:
+        i = self.index + offset
+        return self.tokens[i] if i < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        token = self.peek()
+        if token is None or (expected is not None and token != expected):
+            raise ValueError(f"selector {self.text!r}: expected {expected or 'more'}")
+        self.index += 1
+        return token
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            return ("all",)
+        node = self.or_()
+        if self.peek() is not None:
+            raise ValueError(f"selector {self.text!r}: unexpected {self.peek()!r}")
+        return node
+
+    def or_(self) -> Node:
+        node = self.and_()
+        while self.peek() == "||":
+            self.take()
+            node = ("or", node, self.and_())
+        return node
+
+    def and_(self) -> Node:
+        node = self.unary()
+        while self.peek() == "&&":
+            self.take()
+            node = ("and", node, self.unary())
+        return node
+
+    def unary(self) -> Node:
+        if self.peek() == "!":
+            self.take()
+            return ("not", self.unary())
+        if self.peek() == "(":
+            self.take()
+            node = self.or_()
+            self.take(")")
+            return node
+        return self.primary()
+
+    def string(self) -> str:
+        token = self.take()
+        if len(token) < 2 or token[0] not in "'\"" or token[-1] != token[0]:
+            raise ValueError(f"selector {self.text!r}: expected a quoted value, not {token!r}")
+        return re.sub(r"\\(.)", r"\1", token[1:-1])
+
+    def primary(self) -> Node:
+        word = self.take()
+        if word in ("all", "global", "has") and self.peek() == "(":
+            self.take("(")
+            if word == "has":
+                key = self.take()
+                self.take(")")
+                return ("has", key)
+            self.take(")")
+            return (word,)
+        key = word
+        token = self.peek()
+        if token == "==":
+            self.take()
+            return ("eq", key, self.string())
+        if token == "!=":
+            self.take()
+            return ("not", ("eq", key, self.string()))
+        if token == "in":
+            self.take()
+            return ("in", key, self.values())
+        if token == "not" and self.peek(1) == "in":
+            self.take()
+            self.take()
+            return ("not", ("in", key, self.values()))
+        if token == "contains":
+            self.take()
+            return ("contains", key, self.string())
+        if token in ("starts", "ends") and self.peek(1) == "with":
+            self.take()
+            self.take()
+            return ("starts" if token == "starts" else "ends", key, self.string())
+        raise ValueError(f"selector {self.text!r}: cannot read after {key!r}")
+
+    def values(self) -> tuple[str, ...]:
+        self.take("{")
+        out: list[str] = []
+        while self.peek() != "}":
+            out.append(self.string())
+            if self.peek() == ",":
+                self.take()
+        self.take("}")
+        return tuple(out)
+
+
+def parse_selector(text: str) -> Node:
+    return _Parser(text).parse()
+
+
+class _Index:
+    """Label sets numbered 0..n-1; a parsed selector evaluates to a bitset of members."""
+
+    def __init__(self, label_sets: Sequence[Mapping[str, str]]) -> None:
+        self.sets = label_sets
+        self.all = (1 << len(label_sets)) - 1
+        self.pairs: dict[tuple[str, str], int] = {}
+        self.keys: dict[str, int] = {}
+        for index, labels in enumerate(label_sets):
+            for key, value in labels.items():
+                self.pairs[(key, value)] = self.pairs.get((key, value), 0) | 1 << index
+                self.keys[key] = self.keys.get(key, 0) | 1 << index
+        self.cache: dict[str, int] = {}
+
+    def select(self, text: str) -> int:
+        found = self.cache.get(text)
+        if found is None:
+            found = self.evaluate(parse_selector(text))
+            self.cache[text] = found
+        return found
+
+    def evaluate(self, node: Node) -> int:
+        op = node[0]
+        if op == "all":
+            return self.all
+        if op == "global":
+            return 0
+        if op == "has":
+            return self.keys.get(node[1], 0)
+        if op == "eq":
+            return self.pairs.get((node[1], node[2]), 0)
+        if op == "in":
+            out = 0
+            for value in node[2]:
+                out |= self.pairs.get((node[1], value), 0)
+            return out
+        if op in ("contains", "starts", "ends"):
+            out = 0
+            for index, labels in enumerate(self.sets):
+                value = labels.get(node[1])
+                if value is None:
+                    continue
+                hit = (
+                    node[2] in value
+                    if op == "contains"
+                    else value.startswith(node[2])
+                    if op == "starts"
+                    else value.endswith(node[2])
+                )
+                if hit:
+                    out |= 1 << index
+            return out
+        if op == "not":
+            return self.all & ~self.evaluate(node[1])
+        if op == "and":
+            return self.evaluate(node[1]) & self.evaluate(node[2])
+        if op == "or":
+            return self.evaluate(node[1]) | self.evaluate(node[2])
+        raise ValueError(f"unknown selector node {op}")
+
+
+# -- policies --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ports:
+    numeric: IntervalSet
+    named: frozenset[str]
+
+    @property
+    def empty(self) -> bool:
+        return not self.numeric and not self.named
+
+
+NO_PORTS = Ports(EMPTY, frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    selector: str | None
+    not_selector: str | None
+    namespace_selector: str | None
+    nets: AddressSet | None
+    not_nets: AddressSet | None
+    ports: Ports | None
+    not_ports: Ports | None
+
+    @property
+    def selects_pods(self) -> bool:
+        return self.selector is not None or self.namespace_selector is not None
+
+
+@dataclass(frozen=True, slots=True)
+class CalicoRule:
+    action: str
+    protocol: Protocol | None  # None: any
+    not_protocol: Protocol | None
+    source: Entity
+    destination: Entity
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class CalicoPolicy:
+    name: str
+    namespace: str | None  # None: global
+    order: float
+    selector: str
+    namespace_selector: str | None
+    types: frozenset[str]
+    ingress: tuple[CalicoRule, ...]
+    egress: tuple[CalicoRule, ...]
+    obj: K8sObject
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        return (self.order, self.name)
+
+
+def _errors(obj: K8sObject, problems: list[str]) -> None:
+    if problems:
+        raise CalicoErrors(
+            [InputError(f"{obj.kind} {obj.name}: {p}", obj.location) for p in problems]
+        )
+
+
+def _ports(raw: Any, problems: list[str], where: str) -> Ports | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        problems.append(f"{where}: must be a list")
+        return None
+    ranges: list[tuple[int, int]] = []
+    named: set[str] = set()
+    for item in raw:
+        if isinstance(item, bool):
+            problems.append(f"{where}: {item!r} is not a port")
+        elif isinstance(item, int):
+            ranges.append((item, item))
+        elif isinstance(item, str) and re.fullmatch(r"\d+:\d+", item):
+            low, high = (int(x) for x in item.split(":"))
+            ranges.append((low, high))
+        elif isinstance(item, str) and item.isdigit():
+            ranges.append((int(item), int(item)))
+        elif isinstance(item, str):
+            named.add(item)
+        else:
+            problems.append(f"{where}: {item!r} is not a port")
+    return Ports(IntervalSet.of(ranges), frozenset(named))
+
+
+def _nets(raw: Any, problems: list[str], where: str) -> AddressSet | None:
+    if raw is None:
+        return None
+    out = NO_ADDRESSES
+    for item in raw if isinstance(raw, list) else [raw]:
+        try:
+            out = out | AddressSet.network(ipaddress.ip_network(str(item), strict=False))
+        except ValueError:
+            problems.append(f"{where}: {item!r} is not a CIDR")
+    return out
+
+
+def _selector_text(raw: Any, problems: list[str], where: str) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        problems.append(f"{where}: a selector is a string")
+        return None
+    try:
+        parse_selector(raw)
+    except ValueError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+    return raw
+
+
+def _entity(raw: Any, problems: list[str], where: str) -> Entity:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: must be a mapping")
+        raw = {}
+    for key in raw:
+        if key not in _ENTITY:
+            problems.append(f"{where}.{key}: not evaluated by socklock's Calico model")
+    return Entity(
+        _selector_text(raw.get("selector"), problems, f"{where}.selector"),
+        _selector_text(raw.get("notSelector"), problems, f"{where}.notSelector"),
+        _selector_text(raw.get("namespaceSelector"), problems, f"{where}.namespaceSelector"),
+        _nets(raw.get("nets"), problems, f"{where}.nets"),
+        _nets(raw.get("notNets"), problems, f"{where}.notNets"),
+        _ports(raw.get("ports"), problems, f"{where}.ports"),
+        _ports(raw.get("notPorts"), problems, f"{where}.notPorts"),
+    )
+
+
+def _protocol(raw: Any, problems: list[str], where: str) -> Protocol | None:
+    if raw is None:
+        return None
+    try:
+        return Protocol(str(raw).upper())
+    except ValueError:
+        problems.append(f"{where}: protocol {raw!r} is not evaluated (TCP, UDP, SCTP)")
+        return None
+
+
+def parse_calico(obj: K8sObject) -> CalicoPolicy:
+    problems: list[str] = []
+    kinds = {**ENFORCED, **STAGED}
+    if obj.api_version != API_VERSION or obj.kind not in kinds:
+        _errors(obj, [f"{obj.api_version} {obj.kind} is not a Calico policy"])
+    is_global = kinds[obj.kind]
+    spec = obj.body.get("spec") or {}
+    if not isinstance(spec, dict):
+        _errors(obj, ["spec must be a mapping"])
+    for key in spec:
+        if key not in _SPEC:
+            problems.append(f"spec.{key}: not evaluated by socklock's Calico model")
+    if spec.get("tier", "default") != "default":
+        problems.append("spec.tier: only the default tier is evaluated")
+    if obj.kind in STAGED and spec.get("stagedAction", "Set") != "Set":
+        problems.append("spec.stagedAction: only Set is evaluated")
+    raw_order = spec.get("order")
+    order = float("inf") if raw_order is None else float(raw_order)
+    selector = _selector_text(spec.get("selector", "all()"), problems, "spec.selector") or "all()"
+    namespace_selector = None
+    if is_global:
+        namespace_selector = _selector_text(
+            spec.get("namespaceSelector"), problems, "spec.namespaceSelector"
+        )
+    elif "namespaceSelector" in spec:
+        problems.append("spec.namespaceSelector: only a GlobalNetworkPolicy has one")
+    rules: dict[str, list[CalicoRule]] = {"ingress": [], "egress": []}
+    for direction in ("ingress", "egress"):
+        raw_rules = spec.get(direction) or []
+        if not isinstance(raw_rules, list):
+            problems.append(f"spec.{direction}: must be a list")
+            continue
+        for index, raw in enumerate(raw_rules):
+            where = f"spec.{direction}[{index}]"
+            if not isinstance(raw, dict):
+                problems.append(f"{where}: must be a mapping")
+                continue
+            for key in raw:
+                if key not in _RULE:
+                    problems.append(f"{where}.{key}: not evaluated by socklock's Calico model")
+            action = raw.get("action")
+            if action not in ACTIONS:
+                problems.append(f"{where}.action: {action!r} (expected {', '.join(ACTIONS)})")
+                continue
+            rules[direction].append(
+                CalicoRule(
+                    str(action),
+                    _protocol(raw.get("protocol"), problems, where),
+                    _protocol(raw.get("notProtocol"), problems, where),
+                    _entity(raw.get("source"), problems, f"{where}.source"),
+                    _entity(raw.get("destination"), problems, f"{where}.destination"),
+                    where,
+                )
+            )
+    raw_types = spec.get("types")
+    if raw_types is None:
+        types = set()
+        if rules["ingress"] or not rules["egress"]:
+            types.add("Ingress")
+        if rules["egress"]:
+            types.add("Egress")
+    else:
+        types = {str(t) for t in raw_types}
+        if not types <= {"Ingress", "Egress"}:
+            problems.append(f"spec.types: {sorted(types)} (expected Ingress and/or Egress)")
+    _errors(obj, problems)
+    return CalicoPolicy(
+        obj.name,
+        None if is_global else (obj.namespace or "default"),
+        order,
+        selector,
+        namespace_selector,
+        frozenset(types),
+        tuple(rules["ingress"]),
+        tuple(rules["egress"]),
+        obj,
+    )
+
+
+# -- evaluation ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A rule with its selections as bitsets of classes."""
+
+    rank: int  # position in the global (order, name, rule) sequence
+    action: str
+    rule: CalicoRule
+    policy: CalicoPolicy
+    subjects: int  # classes the policy applies to (and the local entity admits)
+    peers: int  # classes on the other side that the rule admits (ports apart)
+    addresses: AddressSet  # external addresses on the other side that it admits
+
+
+class CalicoConnectivity:
+    """The answers of the Calico model for one cluster and one set of Calico policies."""
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        policies: Sequence[CalicoPolicy],
+        externals: Iterable[str] = (),
+        log_as_deny: bool = False,
+    ) -> None:
+        self.cluster = cluster
+        self.log_as_deny = log_as_deny
+        self.policies = tuple(sorted(policies, key=lambda p: p.sort_key))
+        pod_labels = [{**c.labels, POD_NAMESPACE: c.namespace} for c in cluster.classes]
+        self.pods = _Index(pod_labels)
+        self.namespace_names = list(cluster.namespaces)
+        self.namespaces = _Index(
+            [{**cluster.namespace_labels[ns], NAMESPACE_NAME: ns} for ns in self.namespace_names]
+        )
+        self._all = cluster.all_classes
+        self.selected: dict[str, int] = {"ingress": 0, "egress": 0}
+        self.rules: dict[str, list[list[_Compiled]]] = {
+            "ingress": [[] for _ in cluster.classes],
+            "egress": [[] for _ in cluster.classes],
+        }
+        self._egress_to: list[list[_Compiled]] = [[] for _ in cluster.classes]
+        self._egress_to_all: list[_Compiled] = []
+        rank = 0
+        names = set(externals)
+        for policy in self.policies:
+            subjects = self._policy_subjects(policy)
+            for direction in ("ingress", "egress"):
+                if direction.capitalize() not in policy.types:
+                    continue
+                self.selected[direction] |= subjects
+                for rule in policy.ingress if direction == "ingress" else policy.egress:
+                    rank += 1
+                    local, remote = (
+                        (rule.destination, rule.source)
+                        if direction == "ingress"
+                        else (rule.source, rule.destination)
+                    )
+                    compiled = _Compiled(
+                        rank,
+                        rule.action,
+                        rule,
+                        policy,
+                        subjects & self._entity_classes(local, policy, local_side=True),
+                        self._entity_classes(remote, policy, local_side=False),
+                        self._entity_addresses(remote),
+                    )
+                    for c in bits(compiled.subjects):
+                        self.rules[direction][c].append(compiled)
+                    if direction == "egress":
+                        if compiled.peers == self._all:
+                            self._egress_to_all.append(compiled)
+                        else:
+                            for c in bits(compiled.peers):
+                                self._egress_to[c].append(compiled)
+                    for nets in (remote.nets, remote.not_nets):
+                        if nets is not None:
+                            names.update(external_id_all(nets))
+        if any(names):
+            names.add("external:0.0.0.0/0")
+        self.externals: tuple[str, ...] = tuple(sorted(names))
+        self._external_sets = {n: external_addresses(n) for n in self.externals}
+
+    # -- selections --------------------------------------------------------------------------
+
+    def _namespace_classes(self, text: str) -> int:
+        out = 0
+        for index in bits(self.namespaces.select(text)):
+            out |= self.cluster.namespace_members[self.namespace_names[index]]
+        return out
+
+    def _policy_subjects(self, policy: CalicoPolicy) -> int:
+        subjects = self.pods.select(policy.selector)
+        if policy.namespace is not None:
+            subjects &= self.cluster.namespace_members.get(policy.namespace, 0)
+        elif policy.namespace_selector is not None:
+            subjects &= self._namespace_classes(policy.namespace_selector)
+        return subjects
+
+    def _entity_classes(self, entity: Entity, policy: CalicoPolicy, local_side: bool) -> int:
+        """Classes an entity admits, ports apart (local side: the policy's own pods)."""
+        out = self._all
+        if not local_side:
+            if entity.namespace_selector is not None:
+                out &= self._namespace_classes(entity.namespace_selector)
+            elif entity.selector is not None and policy.namespace is not None:
+                out &= self.cluster.namespace_members.get(policy.namespace, 0)
+            if entity.nets is not None:
+                out &= sum(
+                    1 << c.index
+                    for c in self.cluster.classes
+                    if c.addresses and c.addresses.issubset(entity.nets)
+                )
+        if entity.selector is not None:
+            out &= self.pods.select(entity.selector)
+        if entity.not_selector is not None:
+            out &= ~self.pods.select(entity.not_selector)
+        if entity.not_nets is not None:
+            out &= ~sum(
+                1 << c.index
+                for c in self.cluster.classes
+                if c.addresses and c.addresses & entity.not_nets
+            )
+        return out & self._all
+
+    def _entity_addresses(self, entity: Entity) -> AddressSet:
+        if entity.selects_pods or entity.not_selector is not None:
+            return NO_ADDRESSES
+        out = entity.nets if entity.nets is not None else ALL_ADDRESSES
+        if entity.not_nets is not None:
+            out = out - entity.not_nets
+        return out
+
+    # -- rule matching -----------------------------------------------------------------------
+
+    @staticmethod
+    def _protocol_ok(rule: CalicoRule, protocol: Protocol) -> bool:
+        if rule.protocol is not None and rule.protocol is not protocol:
+            return False
+        return not (rule.not_protocol is not None and rule.not_protocol is protocol)
+
+    @staticmethod
+    def _port_in(ports: Ports, destination: PodClass | None, port: int, protocol: Protocol) -> bool:
+        if port in ports.numeric:
+            return True
+        if destination is not None:
+            for name in ports.named:
+                if destination.named_ports.get(name) == (port, protocol):
+                    return True
+        return False
+
+    def _ports_ok(
+        self, rule: CalicoRule, destination: PodClass | None, port: int, protocol: Protocol
+    ) -> bool:
+        entity = rule.destination
+        if entity.ports is not None and not self._port_in(
+            entity.ports, destination, port, protocol
+        ):
+            return False
+        return not (
+            entity.not_ports is not None
+            and self._port_in(entity.not_ports, destination, port, protocol)
+        )
+
+    def _decide(
+        self, matches: Iterator[tuple[_Compiled, int, AddressSet]]
+    ) -> tuple[int, AddressSet]:
+        """Walk matching rules in order over every peer at once: (classes, addresses) allowed."""
+        undecided, open_addresses = self._all, ALL_ADDRESSES
+        allowed, allowed_addresses = 0, NO_ADDRESSES
+        for compiled, classes, addresses in matches:
+            classes &= undecided
+            addresses = addresses & open_addresses
+            action = compiled.action
+            if action == "Log":
+                if not self.log_as_deny:
+                    continue
+                action = "Deny"
+            if action in ("Allow", "Pass"):  # Pass: past the only tier, to the profile (allow)
+                allowed |= classes
+                allowed_addresses = allowed_addresses | addresses
+            undecided &= ~classes
+            open_addresses = open_addresses - addresses
+        return allowed, allowed_addresses
+
+    def ingress(self, target: PodClass, port: int, protocol: Protocol) -> tuple[int, AddressSet]:
+        """Classes and addresses whose traffic ``target``'s ingress admits."""
+        if not self.selected["ingress"] >> target.index & 1:
+            return self._all, ALL_ADDRESSES
+        rules = self.rules["ingress"][target.index]
+
+        def matches() -> Iterator[tuple[_Compiled, int, AddressSet]]:
+            for compiled in rules:
+                if self._protocol_ok(compiled.rule, protocol) and self._ports_ok(
+                    compiled.rule, target, port, protocol
+                ):
+                    yield compiled, compiled.peers, compiled.addresses
+
+        return self._decide(matches())
+
+    def egress_allows(self, source: int, target: PodClass, port: int, protocol: Protocol) -> bool:
+        """Does class ``source``'s egress admit ``target`` on ``port``?"""
+        if not self.selected["egress"] >> source & 1:
+            return True
+        bit = 1 << target.index
+        for compiled in self.rules["egress"][source]:
+            rule = compiled.rule
+            if not compiled.peers & bit:
+                continue
+            if not self._protocol_ok(rule, protocol) or not self._ports_ok(
+                rule, target, port, protocol
+            ):
+                continue
+            action = compiled.action
+            if action == "Log":
+                if not self.log_as_deny:
+                    continue
+                return False
+            return action in ("Allow", "Pass")
+        return False
+
+    def egress_addresses(self, source: PodClass, port: int, protocol: Protocol) -> AddressSet:
+        if not self.selected["egress"] >> source.index & 1:
+            return ALL_ADDRESSES
+        rules = self.rules["egress"][source.index]
+
+        def matches() -> Iterator[tuple[_Compiled, int, AddressSet]]:
+            for compiled in rules:
+                if self._protocol_ok(compiled.rule, protocol) and self._ports_ok(
+                    compiled.rule, None, port, protocol
+                ):
+                    yield compiled, 0, compiled.addresses
+
+        return self._decide(matches())[1]
+
+    def sources(self, target: PodClass, port: int, protocol: Protocol) -> tuple[int, AddressSet]:
+        admitted, addresses = self.ingress(target, port, protocol)
+        senders = 0
+        for c in bits(admitted):
+            if self.egress_allows(c, target, port, protocol):
+                senders |= 1 << c
+        return senders, addresses
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def _classes(self, endpoint: Endpoint) -> list[PodClass]:
+        return [self.cluster.classes[i] for i in bits(endpoint.classes)]
+
+    def _mentioned(self, target: Endpoint, protocol: Protocol) -> IntervalSet:
+        out = EMPTY
+        for c in self._classes(target):
+            relevant = [
+                *self.rules["ingress"][c.index],
+                *self._egress_to_all,
+                *self._egress_to[c.index],
+            ]
+            for compiled in relevant:
+                rule = compiled.rule
+                if not self._protocol_ok(rule, protocol):
+                    continue
+                for ports in (rule.destination.ports, rule.destination.not_ports):
+                    if ports is None:
+                        continue
+                    out = out | ports.numeric
+                    for name in ports.named:
+                        found = c.named_ports.get(name)
+                        if found is not None and found[1] is protocol:
+                            out = out | IntervalSet.point(found[0])
+        return out
+
+    def rows(self, target: Endpoint) -> list[tuple[int, int, Protocol]]:
+        out = [(p, p, proto) for p, proto in target.ports]
+        for protocol in PROTOCOLS:
+            declared = IntervalSet.of((p, p) for p, proto in target.ports if proto is protocol)
+            mentioned = self._mentioned(target, protocol) - declared
+            cuts = mentioned.cuts() | declared.cuts()
+            out.extend((lo, hi, protocol) for lo, hi in mentioned.split(cuts))
+        return out
+
+    def connections(self, include_denied: bool = False) -> tuple[Connection, ...]:
+        out: list[Connection] = []
+        endpoints = self.cluster.endpoints
+        owners = self.cluster.class_endpoints()
+        for target in endpoints:
+            classes = self._classes(target)
+            for low, high, protocol in self.rows(target):
+                end = high if high != low else None
+                every, some = self._all, 0
+                address_sets = []
+                for c in classes:
+                    found, addresses = self.sources(c, low, protocol)
+                    every &= found
+                    some |= found
+                    address_sets.append(addresses)
+                candidates: set[int] = set()
+                if include_denied:
+                    candidates = set(range(len(endpoints)))
+                else:
+                    for bit in bits(some):
+                        candidates.update(owners[bit])
+                for index in sorted(candidates):
+                    source = endpoints[index]
+                    if source is target and target.single_pod:
+                        verdict = Verdict.ALLOWED
+                    else:
+                        verdict = _mask_verdict(source.classes, every, some)
+                    if include_denied or verdict is not Verdict.DENIED:
+                        out.append(Connection(source.id, target.id, low, protocol, verdict, end))
+                for name in self.externals:
+                    verdict = _address_verdict(self._external_sets[name], address_sets)
+                    if include_denied or verdict is not Verdict.DENIED:
+                        out.append(Connection(name, target.id, low, protocol, verdict, end))
+        if self.externals:
+            for source in endpoints:
+                out.extend(self._external_rows(source, include_denied))
+        out.sort()
+        return tuple(out)
+
+    def _external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Connection]:
+        classes = self._classes(source)
+        for protocol in PROTOCOLS:
+            cuts: set[int] = set()
+            for c in classes:
+                for compiled in self.rules["egress"][c.index]:
+                    for ports in (
+                        compiled.rule.destination.ports,
+                        compiled.rule.destination.not_ports,
+                    ):
+                        if ports is not None:
+                            cuts |= ports.numeric.cuts()
+            atoms = ALL_PORTS.split(cuts)
+            verdicts = []
+            for low, _ in atoms:
+                sets = [self.egress_addresses(c, low, protocol) for c in classes]
+                verdicts.append(
+                    [_address_verdict(self._external_sets[n], sets) for n in self.externals]
+                )
+            for e, name in enumerate(self.externals):
+                start = 0
+                for i in range(1, len(atoms) + 1):
+                    if i == len(atoms) or verdicts[i][e] is not verdicts[start][e]:
+                        verdict = verdicts[start][e]
+                        if include_denied or verdict is not Verdict.DENIED:
+                            low, high = atoms[start][0], atoms[i - 1][1]
+                            yield Connection(
+                                source.id,
+                                name,
+                                low,
+                                protocol,
+                                verdict,
+                                high if high != low else None,
+                            )
+                        start = i
+
+
+def external_id_all(nets: AddressSet) -> list[str]:
+    return [f"external:{cidr}" for cidr in nets.cidrs()]
+
+
+def _mask_verdict(sources: int, every: int, some: int) -> Verdict:
+    if sources and sources & every == sources:
+        return Verdict.ALLOWED
+    if sources & some:
+        return Verdict.PARTIAL
+    return Verdict.DENIED
+
+
+def _address_verdict(addresses: AddressSet, sets: Sequence[AddressSet]) -> Verdict:
+    if not sets:
+        return Verdict.DENIED
+    every = sets[0]
+    some = sets[0]
+    for found in sets[1:]:
+        every = every & found
+        some = some | found
+    if addresses.issubset(every):
+        return Verdict.ALLOWED
+    if addresses & some:
+        return Verdict.PARTIAL
+    return Verdict.DENIED
+
+
+def analyse_calico(
+    inventory: Inventory,
+    policies: Sequence[K8sObject],
+    *,
+    externals: Iterable[str] = (),
+    log_as_deny: bool = False,
+    staged: bool = False,
+) -> CalicoConnectivity:
+    """Connectivity of the inventory's workloads under Calico ``policies``.
+
+    Staged kinds count only with ``staged`` (as if enforced); enforced kinds always count.
+    Raises :class:`CalicoErrors` for anything the model cannot evaluate exactly.
+    """
+    cluster = build_cluster(inventory)
+    parsed = []
+    for obj in policies:
+        if obj.kind in STAGED and not staged:
+            continue
+        parsed.append(parse_calico(obj))
+    return CalicoConnectivity(cluster, parsed, externals, log_as_deny)
+
+
+__all__ = [
+    "CalicoConnectivity",
+    "CalicoErrors",
+    "analyse_calico",
+    "external_id",
+    "parse_calico",
+    "parse_selector",
+]

@@ -1,0 +1,167 @@
+"""``generate(inventory, graph, options)``: the least-privilege set, proven before it is given.
+
+The stages: the intent (graph → the exact connections to allow, :mod:`.intent`), the plan
+(per workload: peers, ports, evidence, :mod:`.plan`), the emitter of the flavour (text with
+comments, read back into objects, :mod:`socklock.policy.emit`), the proof (:mod:`.verify`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from socklock.model import Inventory, K8sObject, ServiceGraph
+from socklock.policy.emit import OutputFile
+from socklock.policy.generate.intent import Intent, Note, PortNames, build_intent
+from socklock.policy.generate.options import Flavor, GenerateOptions, Mode
+from socklock.policy.generate.plan import GenerationError, Plan, build_plan
+from socklock.policy.generate.selectors import Selectors
+from socklock.policy.generate.verify import (
+    Verification,
+    compare,
+    externals_for,
+    proof_inventory,
+)
+from socklock.policy.pods import Cluster, build_cluster
+
+
+@dataclass(frozen=True, slots=True)
+class LabelPatch:
+    """Labels to set on a workload's pod template (caller-declared mode)."""
+
+    workload: str
+    labels: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedSet:
+    options: GenerateOptions
+    files: tuple[OutputFile, ...]  # relative paths under the output directory
+    policies: tuple[K8sObject, ...]  # every object of the files, read back
+    notes: tuple[Note, ...]
+    intent: Intent | None = None
+    plan: Plan | None = None
+    label_patches: tuple[LabelPatch, ...] = ()  # caller-declared mode
+    verification: Verification | None = None
+    over_permissive: tuple[str, ...] = ()  # compose: what networks cannot restrict
+
+    @property
+    def caller_labels(self) -> dict[str, Mapping[str, str]]:
+        return {p.workload: p.labels for p in self.label_patches}
+
+
+class VerificationError(GenerationError):
+    """The generated set does not allow exactly the intent: nothing is written."""
+
+    def __init__(self, verification: Verification) -> None:
+        super().__init__(
+            f"the generated policies do not match the service graph ({verification.summary()})",
+            verification.details(),
+        )
+        self.verification = verification
+
+
+def _selectors(inventory: Inventory, cluster: Cluster) -> Selectors:
+    members = {
+        e.id: [cluster.classes[i].labels for i in _bits(e.classes)] for e in cluster.endpoints
+    }
+    namespace_of = {e.id: e.namespace for e in cluster.endpoints}
+    return Selectors(members, namespace_of, inventory.services)
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+def generate(
+    inventory: Inventory,
+    graph: ServiceGraph,
+    options: GenerateOptions | None = None,
+    *,
+    verify: bool = True,
+) -> GeneratedSet:
+    """The least-privilege policy set of ``graph`` over ``inventory``'s workloads.
+
+    With ``verify`` (the default), the set is proven before it is returned and
+    :class:`VerificationError` is raised when it does not allow exactly the intent.
+    """
+    options = options or GenerateOptions()
+    if options.flavor is Flavor.COMPOSE:
+        from socklock.policy.emit.compose import generate_compose
+
+        return generate_compose(inventory, graph, options)
+    cluster = build_cluster(inventory)
+    intent = build_intent(inventory, graph, cluster, options, PortNames(inventory, cluster))
+    plan = build_plan(intent, cluster, _selectors(inventory, cluster), options)
+    if options.flavor is Flavor.CALICO:
+        from socklock.policy.emit.calico import render as render_calico
+
+        files = render_calico(plan)
+    else:
+        from socklock.policy.emit.kubernetes import render as render_kubernetes
+
+        mode_text = options.mode.value if options.mode is not Mode.ENFORCE else ""
+        files = render_kubernetes(plan, mode_text)
+    generated = GeneratedSet(
+        options=options,
+        files=tuple(files),
+        policies=tuple(o for f in files for o in f.objects),
+        notes=plan.notes,
+        intent=intent,
+        plan=plan,
+        label_patches=tuple(LabelPatch(w, labels) for w, labels in plan.caller_labels.items()),
+    )
+    if not verify:
+        return generated
+    verification = verify_generated(inventory, graph, generated)
+    if not verification.ok:
+        raise VerificationError(verification)
+    return _with(generated, verification)
+
+
+def _with(generated: GeneratedSet, verification: Verification) -> GeneratedSet:
+    from dataclasses import replace
+
+    return replace(generated, verification=verification)
+
+
+def verify_generated(
+    inventory: Inventory, graph: ServiceGraph, generated: GeneratedSet
+) -> Verification:
+    """What ``generated`` allows (by the engine or the Calico model) against the intent,
+    recomputed from ``graph``: the proof does not trust the plan."""
+    options = generated.options
+    if options.flavor is Flavor.COMPOSE:
+        raise GenerationError("compose sets are checked by their network model, not the engine")
+    cluster = build_cluster(inventory)
+    intent = build_intent(inventory, graph, cluster, options, PortNames(inventory, cluster))
+    proof, added = proof_inventory(
+        inventory, options.dns, options.ingress_namespace, generated.caller_labels
+    )
+    externals = externals_for(intent)
+    if options.flavor is Flavor.CALICO:
+        from socklock.policy.calico_model import analyse_calico
+
+        if options.mode is Mode.LOG:
+            reach = analyse_calico(proof, generated.policies, externals=externals, log_as_deny=True)
+            return compare(
+                "calico model",
+                reach,
+                intent,
+                options.dns,
+                added,
+                logged="log mode: everything else is logged, then allowed",
+            )
+        reach = analyse_calico(
+            proof, generated.policies, externals=externals, staged=options.mode is Mode.STAGED
+        )
+        return compare("calico model", reach, intent, options.dns, added)
+    from socklock.policy.engine import analyse
+
+    connectivity = analyse(proof, list(generated.policies), externals=externals)
+    return compare("engine", connectivity, intent, options.dns, added)

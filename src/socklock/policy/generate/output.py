@@ -1,0 +1,130 @@
+"""Writing a generated set: atomically, and never over a file socklock did not write.
+
+A file socklock wrote starts with a comment block holding the marker ``socklock:generated``;
+such a file is overwritten freely, and removed when a new run no longer produces it (so
+``kubectl apply -R -f DIR`` never applies a stale policy). Any other existing file is the
+user's: the whole write is refused (nothing is written) unless ``force`` is given.
+Each file is written to a temporary file in its directory and renamed over the target.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from socklock.errors import UsageError
+from socklock.policy.emit import OutputFile
+from socklock.policy.emit.yamltext import is_generated
+
+GENERATED_SUFFIXES = (".yaml", ".yml")
+
+
+class WriteConflict(UsageError):
+    """Files in the way that socklock did not write."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        listed = ", ".join(str(p) for p in paths)
+        super().__init__(
+            f"refusing to overwrite {len(paths)} file(s) socklock did not write: {listed} "
+            "(use --force to overwrite them, or another output directory)"
+        )
+        self.paths = tuple(paths)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    written: tuple[Path, ...]
+    unchanged: tuple[Path, ...]
+    removed: tuple[Path, ...]  # stale files socklock wrote before
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            Path(temporary).chmod(path.stat().st_mode & 0o777)
+        else:
+            Path(temporary).chmod(0o644)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _header(text: str) -> str:
+    lines = []
+    for line in text.splitlines()[:10]:
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def plan_write(
+    files: Sequence[OutputFile], directory: Path, force: bool = False, owner: str | None = None
+) -> tuple[list[tuple[Path, str]], list[Path], list[Path], list[Path]]:
+    """(to write, unchanged, to remove, conflicts) without touching anything.
+
+    Stale files are the generated ones whose header also holds ``owner`` (e.g.
+    ``--flavor kubernetes``), so sets of other flavours in the same directory are kept."""
+    to_write: list[tuple[Path, str]] = []
+    unchanged: list[Path] = []
+    conflicts: list[Path] = []
+    wanted: set[Path] = set()
+    for file in files:
+        target = directory / file.path
+        wanted.add(target)
+        if target.is_dir():
+            conflicts.append(target)
+            continue
+        if target.exists():
+            existing = _read(target)
+            if existing == file.text:
+                unchanged.append(target)
+                continue
+            if existing is None or not (force or is_generated(existing)):
+                conflicts.append(target)
+                continue
+        to_write.append((target, file.text))
+    to_remove: list[Path] = []
+    if directory.is_dir():
+        for path in sorted(directory.rglob("*")):
+            if path.suffix in GENERATED_SUFFIXES and path.is_file() and path not in wanted:
+                existing = _read(path)
+                if (
+                    existing is not None
+                    and is_generated(existing)
+                    and (owner is None or owner in _header(existing))
+                ):
+                    to_remove.append(path)
+    return to_write, unchanged, to_remove, conflicts
+
+
+def write_set(
+    files: Sequence[OutputFile], directory: Path, force: bool = False, owner: str | None = None
+) -> WriteResult:
+    """Write ``files`` under ``directory``; see the module docstring for the rules."""
+    to_write, unchanged, to_remove, conflicts = plan_write(files, directory, force, owner)
+    if conflicts:
+        raise WriteConflict(conflicts)
+    for target, text in to_write:
+        write_atomic(target, text)
+    for path in to_remove:
+        path.unlink(missing_ok=True)
+    return WriteResult(tuple(t for t, _ in to_write), tuple(unchanged), tuple(to_remove))
