@@ -122,12 +122,25 @@ def _read_intent(path: str) -> ServiceGraph:
     default=None,
     help="A socklock/graph/v1 file (socklock map --format json): report missing and excess.",
 )
+@click.option(
+    "--no-intent",
+    is_flag=True,
+    help="Without --intent, do not discover the graph from PATHS: report connectivity only.",
+)
+@click.option(
+    "--code/--no-code",
+    default=True,
+    show_default=True,
+    help="When discovering the intent, analyse source code too.",
+)
 @click.option("--all", "include_denied", is_flag=True, help="List denied connections too.")
 @format_option
 @output_option
 def verify(
     paths: tuple[str, ...],
     intent: str | None,
+    no_intent: bool,
+    code: bool,
     include_denied: bool,
     fmt: str,
     output: str | None,
@@ -151,7 +164,24 @@ def verify(
             except InputError as exc:
                 click.echo(exc.diagnostics(), err=True)
                 return EXIT_INPUT_ERROR
+        elif not no_intent:
+            graph = _discovered_intent(inventory, code)
         return run_verify(inventory, graph, include_denied=include_denied, fmt=fmt, output=output)
+
+
+def _discovered_intent(inventory: Inventory, code: bool) -> ServiceGraph | None:
+    """The graph discovery finds in the same inputs; None when they name no call at all."""
+    from socklock.discover import discover
+
+    graph = discover(inventory, code=code)
+    if not graph.edges:
+        return None
+    click.echo(
+        f"intent: {len(graph.edges)} calls discovered in the inputs "
+        "(--intent FILE for a reviewed graph, --no-intent to skip)",
+        err=True,
+    )
+    return graph
 
 
 def run_verify(

@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socklock.errors import UsageError
 from socklock.harden.rule import Level
 from socklock.model import ComposeService, Dockerfile, Inventory, K8sObject
+
+if TYPE_CHECKING:
+    from socklock.policy.result import Isolation
 
 LATEST_PSS_MINOR = 36
 """Newest policy version socklock mirrors: kubernetes/pod-security-admission v0.36 (1.36)."""
@@ -196,6 +199,20 @@ class Context:
 
     def network_policies(self, namespace: str) -> list[K8sObject]:
         return self._policies_by_namespace.get(namespace, [])
+
+    @cached_property
+    def isolation(self) -> Mapping[str, Isolation] | None:
+        """Workload id → isolation, decided by the exact engine; None when the engine refuses
+        (invalid policies): then no workload may be called isolated."""
+        from socklock.policy import PolicyErrors, analyse
+
+        try:
+            connectivity = analyse(self.inventory)
+        except PolicyErrors:
+            return None
+        return {
+            w.id: connectivity.isolation(w.id) for w in self.inventory.workloads if w.owner is None
+        }
 
     @cached_property
     def _service_accounts(self) -> dict[tuple[str, str], bool | None]:

@@ -1,10 +1,11 @@
 """Every workload should be isolated by a NetworkPolicy.
 
 ## What it does
-Checks that some NetworkPolicy in the workload's namespace selects its pod labels (with
-`matchLabels`/`matchExpressions`, an empty selector selecting all) and applies to ingress
-(`policyTypes` contains `Ingress`, or is absent). This is a simple local check: socklock's
-policy engine decides reachability exactly.
+Asks socklock's exact NetworkPolicy engine whether some policy of the workload's namespace
+selects it for ingress and for egress (policyTypes and their defaults, matchLabels and
+matchExpressions, every pod of the workload). When the policies have errors the engine
+refuses to answer, and the workload is reported as not proven isolated: never isolated by
+assumption.
 
 ## Why is this bad?
 A pod that no policy selects accepts connections from every pod in the cluster: one
@@ -30,7 +31,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socklock.harden.context import Context
-from socklock.harden.isolation import isolating_policy
 from socklock.harden.rule import Reference, WorkloadRule
 from socklock.model import Applicability, Finding, Fix, Severity, Workload
 
@@ -38,7 +38,7 @@ from socklock.model import Applicability, Finding, Fix, Severity, Workload
 class NotIsolated(WorkloadRule):
     id = "SLK209"
     name = "not-isolated"
-    title = "Workloads should be selected by an ingress NetworkPolicy"
+    title = "Workloads should be isolated by NetworkPolicies for ingress and egress"
     severity = Severity.MEDIUM
     references = (
         Reference("practice", "Kubernetes", "Network Policies: isolated and non-isolated pods"),
@@ -53,9 +53,25 @@ class NotIsolated(WorkloadRule):
     def check(self, workload: Workload, ctx: Context) -> Iterator[Finding]:
         if workload.owner is not None:
             return  # a dumped pod: its owner is checked
-        policies = ctx.network_policies(workload.namespace)
-        if isolating_policy(policies, workload.labels) is not None:
+        isolation = ctx.isolation
+        state = isolation.get(workload.id) if isolation is not None else None
+        if state is not None and state.ingress and state.egress:
             return
+        if isolation is None:
+            message = (
+                f"{workload.id} cannot be proven isolated: the NetworkPolicies in the input "
+                "have errors, so socklock does not evaluate them"
+            )
+        elif state is None or not state.ingress:
+            message = (
+                f"no NetworkPolicy in namespace {workload.namespace!r} isolates {workload.id} "
+                "for ingress: every pod in the cluster can connect to it"
+            )
+        else:
+            message = (
+                f"no NetworkPolicy in namespace {workload.namespace!r} isolates {workload.id} "
+                "for egress: it can connect anywhere"
+            )
         labels_path = (
             ("metadata", "labels")
             if workload.kind == "Pod"
@@ -64,8 +80,7 @@ class NotIsolated(WorkloadRule):
         yield self.object_finding(
             workload.obj,
             labels_path,
-            f"no NetworkPolicy in namespace {workload.namespace!r} isolates {workload.id} "
-            "for ingress: every pod in the cluster can connect to it",
+            message,
             Fix(
                 Applicability.DISPLAY_ONLY,
                 "generate least-privilege policies with `socklock policy generate`",
