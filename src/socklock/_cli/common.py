@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,3 +71,37 @@ output_option = click.option(
     default=None,
     help="Write the report to FILE (atomically) instead of stdout.",
 )
+
+
+@contextlib.contextmanager
+def code_progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long code scans (terminal only; no refresh thread, so
+    the scanner may still fork its workers)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        auto_refresh=False,
+        transient=True,
+    )
+    task = bar.add_task("reading source files", total=None)
+    state = {"last": 0.0}
+
+    def update(done: int, total: int) -> None:
+        now = time.monotonic()
+        if total < 200 or (now - state["last"] < 0.1 and done < total):
+            return
+        state["last"] = now
+        bar.update(task, completed=done, total=total)
+        bar.refresh()
+
+    with bar:
+        yield update

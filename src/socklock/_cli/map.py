@@ -6,6 +6,7 @@ import click
 
 from socklock._cli.common import (
     EXIT_OK,
+    code_progress,
     color_wanted,
     input_exit_code,
     load,
@@ -44,7 +45,8 @@ def map_command(
     from socklock.discover import discover
 
     inventory = load(paths)
-    graph = discover(inventory, code=code, manifests=manifests)
+    with code_progress() as progress:
+        graph = discover(inventory, code=code, manifests=manifests, progress=progress)
     write_output(render_graph(graph, fmt, color=color_wanted() and output is None), output)
     return input_exit_code(inventory, EXIT_OK)
 

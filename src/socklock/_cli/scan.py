@@ -9,6 +9,7 @@ import click
 from socklock._cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    code_progress,
     color_wanted,
     input_exit_code,
     paths_argument,
@@ -59,7 +60,8 @@ def run_scan(
 
     color = color_wanted()
     inventory = load(paths)
-    graph = discover(inventory, code=code)
+    with code_progress() as progress:
+        graph = discover(inventory, code=code, progress=progress)
     result = audit(inventory, HardenOptions())
     click.echo(inventory_summary(inventory))
     click.echo(render_graph(graph, "table", color=color), nl=False)
