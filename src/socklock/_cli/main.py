@@ -60,5 +60,14 @@ def main() -> None:
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(1)
+    except Exception as exc:  # a bug of ours: say so in one line, traceback with --verbose
+        if verbose:
+            raise
+        click.echo(
+            f"socklock: internal error: {type(exc).__name__}: {exc} "
+            "(run again with --verbose for the traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(2)
     else:
         sys.exit(result if isinstance(result, int) else 0)
