@@ -1,0 +1,107 @@
+"""Code evidence joined with the inventory: attribution, env values, agreement with manifests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import DEMO_SHOP
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+      - name: {name}
+        image: shop/{name}:1
+        ports: [{{name: http, containerPort: 8080}}]
+        env: [{env}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{port: 80, targetPort: http}}]
+"""
+
+
+def _shop(root: Path, env: str, code: str) -> None:
+    (root / "k8s").mkdir(parents=True)
+    (root / "k8s" / "web.yaml").write_text(DEPLOYMENT.format(name="web", env=env))
+    (root / "k8s" / "api.yaml").write_text(DEPLOYMENT.format(name="api", env=""))
+    (root / "web").mkdir()
+    (root / "web" / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+    (root / "web" / "app.py").write_text(code)
+
+
+def _edges(root: Path, **kwargs: bool) -> set[tuple[str, str, int | None, str]]:
+    graph = discover(load_paths([str(root)]), **kwargs)
+    return {(e.source, e.target, e.port, e.evidence[0].kind.value) for e in graph.edges}
+
+
+def test_demo_shop_code_and_manifests_agree() -> None:
+    inventory = load_paths([str(DEMO_SHOP)])
+    from_manifests = discover(inventory, code=False)
+    from_code = discover(inventory, manifests=False)
+    assert {e.key for e in from_code.edges} == {e.key for e in from_manifests.edges}
+    assert len(from_code.edges) == 14
+    for edge in from_code.edges:
+        kinds = {ev.kind.value for ev in edge.evidence}
+        assert kinds == {"env-read"}, edge
+        assert all(ev.location.file.endswith("app.py") for ev in edge.evidence)
+
+
+def test_env_read_joined_with_the_manifest_value(tmp_path: Path) -> None:
+    code = 'import os, urllib.request\nurllib.request.urlopen(os.environ["API_URL"] + "/x")\n'
+    _shop(tmp_path, "{name: API_URL, value: 'http://api'}", code)
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    (edge,) = graph.edges
+    assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
+    (evidence,) = edge.evidence
+    assert evidence.location.file == str(tmp_path / "web" / "app.py")
+    assert evidence.location.line == 2
+    assert f"API_URL=http://api at {tmp_path / 'k8s' / 'web.yaml'}:12" in evidence.detail
+
+
+def test_code_default_is_used_only_when_no_manifest_sets_the_variable(tmp_path: Path) -> None:
+    code = (
+        "import os, urllib.request\n"
+        'urllib.request.urlopen(os.environ.get("API_URL", "http://api.shop:80"))\n'
+    )
+    _shop(tmp_path, "", code)
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    (edge,) = graph.edges
+    assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
+    assert "API_URL unset, code default http://api.shop:80" in edge.evidence[0].detail
+
+
+def test_unset_variable_without_default_is_reported(tmp_path: Path) -> None:
+    code = 'import os, urllib.request\nurllib.request.urlopen(os.environ["API_URL"])\n'
+    _shop(tmp_path, "", code)
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    assert graph.edges == ()
+    (unresolved,) = graph.unresolved
+    assert unresolved.source == "shop/web"
+    assert unresolved.reason == "env API_URL is not set for shop/web by any manifest"
+
+
+def test_code_outside_any_build_context_is_not_attributed(tmp_path: Path) -> None:
+    code = 'import urllib.request\nurllib.request.urlopen("http://api/x")\n'
+    _shop(tmp_path, "", code)
+    (tmp_path / "web" / "Dockerfile").unlink()
+    assert _edges(tmp_path, manifests=False) == set()
+
+
+def test_socklock_toml_maps_directories_to_workloads(tmp_path: Path) -> None:
+    code = 'import urllib.request\nurllib.request.urlopen("http://api/x")\n'
+    _shop(tmp_path, "", code)
+    (tmp_path / "web" / "Dockerfile").unlink()
+    (tmp_path / "socklock.toml").write_text('[code.owners]\n"web" = "shop/web"\n')
+    assert _edges(tmp_path, manifests=False) == {("shop/web", "shop/api", 8080, "literal")}
