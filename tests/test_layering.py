@@ -11,11 +11,12 @@ PACKAGE = REPO / "src" / "socklock"
 ALLOWED: dict[str, set[str]] = {
     "model": set(),
     "errors": {"model"},
-    "load": {"model", "errors"},
+    "files": set(),
+    "load": {"model", "errors", "files"},
     "schemas": {"model", "errors"},
-    "discover": {"load", "model", "errors"},
-    "policy": {"model", "load", "errors", "schemas"},
-    "harden": {"model", "policy", "load", "errors", "schemas"},
+    "discover": {"load", "model", "errors", "files"},
+    "policy": {"model", "load", "errors", "schemas", "files"},
+    "harden": {"model", "policy", "load", "errors", "schemas", "files"},
     "lab": {"policy", "model", "load", "errors"},
     "report": {"model", "schemas", "errors", "policy", "harden", "discover"},
 }

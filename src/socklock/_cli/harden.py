@@ -15,9 +15,9 @@ from socklock._cli.common import (
     color_wanted,
     output_option,
     paths_argument,
-    write_atomic,
     write_output,
 )
+from socklock.files import write_atomic
 
 if TYPE_CHECKING:
     from socklock.harden import AuditResult, Baseline, HardenOptions

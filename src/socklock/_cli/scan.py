@@ -13,8 +13,8 @@ from socklock._cli.common import (
     color_wanted,
     input_exit_code,
     paths_argument,
-    write_atomic,
 )
+from socklock.files import write_atomic
 
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 

@@ -6,18 +6,16 @@ then ``os.replace``).
 
 from __future__ import annotations
 
-import difflib
 import io
 import itertools
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from socklock.files import unified_diff, write_atomic
 from socklock.model import Applicability, Finding, Fix, LineEdit, YamlEdit
 
 
@@ -29,14 +27,7 @@ class FileChange:
     fixes: tuple[Fix, ...]
 
     def diff(self) -> str:
-        return "".join(
-            difflib.unified_diff(
-                self.before.splitlines(keepends=True),
-                self.after.splitlines(keepends=True),
-                fromfile=f"a/{self.file.lstrip('/')}",
-                tofile=f"b/{self.file.lstrip('/')}",
-            )
-        )
+        return unified_diff(self.file, self.before, self.after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -531,23 +522,6 @@ def _keep_style(old: Any, new: Any) -> Any:
 
 
 # -- writing -------------------------------------------------------------------------------------
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically, keeping its permission bits."""
-    target = Path(path)
-    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".socklock", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp).chmod(mode)
-        Path(temp).replace(target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def write_plan(plan: FixPlan) -> None:

@@ -42,6 +42,7 @@ from socklock.policy.addresses import (
     external_addresses,
     external_id,
 )
+from socklock.policy.engine import address_verdict, mask_verdict
 from socklock.policy.intervals import ALL_PORTS, EMPTY, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Verdict
@@ -787,11 +788,11 @@ class CalicoConnectivity:
                     if source is target and target.single_pod:
                         verdict = Verdict.ALLOWED
                     else:
-                        verdict = _mask_verdict(source.classes, every, some)
+                        verdict = mask_verdict(source.classes, every, some)
                     if include_denied or verdict is not Verdict.DENIED:
                         out.append(Connection(source.id, target.id, low, protocol, verdict, end))
                 for name in self.externals:
-                    verdict = _address_verdict(self._external_sets[name], address_sets)
+                    verdict = address_verdict(self._external_sets[name], address_sets)
                     if include_denied or verdict is not Verdict.DENIED:
                         out.append(Connection(name, target.id, low, protocol, verdict, end))
         if self.externals:
@@ -817,7 +818,7 @@ class CalicoConnectivity:
             for low, _ in atoms:
                 sets = [self.egress_addresses(c, low, protocol) for c in classes]
                 verdicts.append(
-                    [_address_verdict(self._external_sets[n], sets) for n in self.externals]
+                    [address_verdict(self._external_sets[n], sets) for n in self.externals]
                 )
             for e, name in enumerate(self.externals):
                 start = 0
@@ -839,29 +840,6 @@ class CalicoConnectivity:
 
 def external_id_all(nets: AddressSet) -> list[str]:
     return [f"external:{cidr}" for cidr in nets.cidrs()]
-
-
-def _mask_verdict(sources: int, every: int, some: int) -> Verdict:
-    if sources and sources & every == sources:
-        return Verdict.ALLOWED
-    if sources & some:
-        return Verdict.PARTIAL
-    return Verdict.DENIED
-
-
-def _address_verdict(addresses: AddressSet, sets: Sequence[AddressSet]) -> Verdict:
-    if not sets:
-        return Verdict.DENIED
-    every = sets[0]
-    some = sets[0]
-    for found in sets[1:]:
-        every = every & found
-        some = some | found
-    if addresses.issubset(every):
-        return Verdict.ALLOWED
-    if addresses & some:
-        return Verdict.PARTIAL
-    return Verdict.DENIED
 
 
 def analyse_calico(

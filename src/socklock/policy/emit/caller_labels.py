@@ -11,7 +11,6 @@ until :func:`apply_patches` is called, which refuses a file that changed since i
 
 from __future__ import annotations
 
-import difflib
 import io
 import itertools
 import re
@@ -26,9 +25,9 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from socklock.errors import UsageError
+from socklock.files import unified_diff, write_atomic
 from socklock.model import Inventory, Workload
 from socklock.model.document import PathElement
-from socklock.policy.generate.output import write_atomic
 from socklock.policy.generate.plan import LABEL_PREFIX, TYPE_LABEL
 
 _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$")
@@ -43,14 +42,7 @@ class FilePatch:
     workloads: tuple[str, ...]
 
     def diff(self) -> str:
-        return "".join(
-            difflib.unified_diff(
-                self.old.splitlines(keepends=True),
-                self.new.splitlines(keepends=True),
-                fromfile=f"a/{self.path.lstrip('/')}",
-                tofile=f"b/{self.path.lstrip('/')}",
-            )
-        )
+        return unified_diff(self.path, self.old, self.new)
 
 
 @dataclass(frozen=True, slots=True)
