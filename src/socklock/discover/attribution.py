@@ -3,7 +3,8 @@
 Build contexts come from, in order of trust: a ``socklock.toml`` ``[code.owners]`` table
 (path prefix → workload id), compose ``build:`` contexts, and Dockerfile directories matched
 to a workload by image name or directory name (a repo-per-service layout where the repo or
-directory is named like the image). The deepest context that contains a file wins.
+directory is named like the image; a Dockerfile in a generic ``src/`` or ``app/`` directory
+is matched by the name of the directory above it). The deepest context that contains a file wins.
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(
                 directory, owner, f"Dockerfile directory named like {owner}"
             )
+            continue
+        named = _named_parent(directory, by_name)
+        if named is not None:
+            owner, parent = named
+            contexts[directory] = Context(
+                directory, owner, f"Dockerfile directory inside {parent.name}/, named like {owner}"
+            )
     for root in inventory.roots:
         for directory, owner in _configured_owners(Path(root)).items():
             contexts[directory] = Context(directory, owner, "socklock.toml [code.owners]")
@@ -70,6 +78,21 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             (owner,) = owners
             contexts[directory] = Context(directory, owner, f"repository named like {owner}")
     return sorted(contexts.values(), key=lambda c: len(c.directory.parts), reverse=True)
+
+
+_NAMELESS_DIRS = frozenset({"src", "app", "docker", "build", "server", "service", "deploy"})
+
+
+def _named_parent(directory: Path, by_name: dict[str, set[str]]) -> tuple[str, Path] | None:
+    """``cartservice/src/Dockerfile``: a generic directory name, its parent names the workload."""
+    if directory.name.lower() not in _NAMELESS_DIRS:
+        return None
+    parent = directory.parent
+    owners = by_name.get(parent.name, set())
+    if len(owners) != 1:
+        return None
+    (owner,) = owners
+    return owner, parent
 
 
 def _configured_owners(root: Path) -> dict[Path, str]:

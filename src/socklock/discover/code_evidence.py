@@ -167,7 +167,9 @@ class _Joiner:
         evidence = Evidence(_KIND[site.kind.value], where, detail, site.expression, site.confidence)
         hint = site.env_var or site.expression
         targets = find_targets(text, name_hint=hint if hint else None)
-        if not targets and site.kind.value == "config":
+        if not targets and (site.kind.value == "config" or site.target == text):
+            # the analyser read a bare host where a host belongs (``new Hostname("payment")``,
+            # ``spring.rabbitmq.host``): the word is a host name
             targets = find_targets(text, name_hint="HOST")
         for target in targets:
             if target.is_local:

@@ -18,6 +18,9 @@ Capture names are the contract between the ``.scm`` files and the engine:
     arguments of a call that opens the program's own listener.
 ``@quiet``
     a region whose strings are messages: logs, prints, exceptions, docstrings.
+``@idle``
+    the target of a call that connects but sends nothing (Go's UDP "outbound address"
+    idiom): neither it nor what it names is reported.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ class Captures:
     stubs: list[Node] = field(default_factory=list)
     listens: list[Node] = field(default_factory=list)
     regions: set[Key] = field(default_factory=set)  # listen and quiet: not call targets
+    idle: set[Key] = field(default_factory=set)  # targets of calls that send nothing
 
     @property
     def reports_nothing(self) -> bool:
@@ -126,6 +130,10 @@ def collect(
         elif "listen" in captures:
             for node in captures["listen"]:
                 found.listens.append(node)
+                found.regions.add(key(node))
+        elif "idle" in captures:
+            for node in captures["idle"]:
+                found.idle.add(key(node))
                 found.regions.add(key(node))
         elif "quiet" in captures:
             found.regions.update(key(node) for node in captures["quiet"])

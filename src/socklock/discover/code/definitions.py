@@ -10,6 +10,7 @@ file or class level. That covers constants, config variables and the
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ class DefKind(Enum):
     VALUE = "value"
     PARAM = "param"
     LOOP = "loop"
+    OUT = "out"  # ``f(&x)``: set through a pointer by a function of the file (Go)
 
 
 Scope = tuple[int, int] | None  # byte range of the enclosing function; None: file or class
@@ -78,6 +80,8 @@ class Definitions:
             self._by_name.setdefault(definition.name, []).append(definition)
         for group in self._by_name.values():
             group.sort(key=lambda d: d.node.start_byte)
+        self._params = {d.node.start_byte: d for d in unique.values() if d.kind is DefKind.PARAM}
+        self._param_starts = sorted(self._params)
 
     @classmethod
     def build(cls, syntax: Syntax, source: bytes, query: Query, root: Node) -> Definitions:
@@ -87,6 +91,19 @@ class Definitions:
         for _, captures in QueryCursor(query).matches(root):
             found.extend(_from_match(captures, syntax, source))
         return cls(syntax, source, found)
+
+    def param(self, start: int) -> Definition | None:
+        """The parameter whose name starts at byte ``start``."""
+        return self._params.get(start)
+
+    def param_keys(self) -> list[int]:
+        return list(self._param_starts)
+
+    def params_in(self, start: int, end: int) -> list[Definition]:
+        """Parameters named inside the byte range, in order."""
+        first = bisect_left(self._param_starts, start)
+        last = bisect_left(self._param_starts, end)
+        return [self._params[k] for k in self._param_starts[first:last]]
 
     def lookup(self, name: str, use: Node, *, class_level: bool = False) -> list[Definition]:
         """The definitions that may give ``name`` its value where ``use`` reads it."""
@@ -148,6 +165,10 @@ def _from_match(captures: dict[str, list[Node]], syntax: Syntax, source: bytes) 
             for n in _flatten(captures["loop"], syntax)
             if n.type in syntax.identifiers
         ]
+    if "def.out" in captures:
+        out = captures["def.out"][0]
+        call = captures.get("def.value", [None])[0]
+        return [Definition("".join(name_of(out).split()), out, call, DefKind.OUT)]
     class_level = "def.field" in captures
     names = captures.get("def.field") or captures.get("def.name")
     if not names:

@@ -1,8 +1,13 @@
 """One parsed file in, its call sites out: the order of work that makes reports unique.
 
 1. Known calls first (``@target``): their arguments are evaluated, through constants
-   and env reads, and reported at the argument. What they used is consumed.
-2. gRPC stubs on a connection that cannot be traced to a dial: unresolved.
+   and env reads, and reported at the argument. What they used is consumed. A target
+   that cannot resolve because it is a parameter of a function defined in the file is
+   evaluated again for each call of that function there, with the parameters bound to
+   that call's arguments, and reported at the argument that supplies it (helpers of
+   helpers too, a few levels deep). Unresolved only when no call gives a value.
+2. gRPC stubs on a connection that cannot be traced to a dial (or to a dial through
+   the callers of the function whose parameter the connection is): unresolved.
 3. Listener arguments are evaluated only to consume what they use.
 4. Seeds (address-like literals, env reads) not consumed and not inside a message or
    listener region are reported at the largest string expression around them.
@@ -15,18 +20,22 @@ from typing import TYPE_CHECKING
 from socklock.discover.code.captures import collect, key
 from socklock.discover.code.definitions import Definitions
 from socklock.discover.code.evaluate import Evaluator
+from socklock.discover.code.functions import Functions
 from socklock.discover.code.interface import CallKind, CallSite, UnresolvedCall
 from socklock.discover.code.render import Context, Resolved, Unknown, render
 from socklock.discover.code.values import Hole, concat, text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tree_sitter import Node, Tree
 
     from socklock.discover.code.captures import Captures, Target
+    from socklock.discover.code.functions import Binding
     from socklock.discover.code.grammar import Grammar
     from socklock.discover.code.interface import Result
     from socklock.discover.code.syntax import Syntax
-    from socklock.discover.code.values import Values
+    from socklock.discover.code.values import Value, Values
 
 EXPRESSION_LIMIT = 200
 _FORM_LEVELS = 3  # string → argument → argument list → call
@@ -50,14 +59,18 @@ def analyse_tree(
     if captures.reports_nothing:
         return []
     syntax = grammar.syntax
-    evaluator = Evaluator(
+    evaluator: Evaluator = Evaluator(
         syntax,
         source,
         captures,
         lambda: Definitions.build(syntax, source, grammar.definitions, root),
+        lambda: Functions.build(syntax, source, grammar.calls, root, evaluator.definitions),
     )
     out = _Output(path, source)
+    callers = _Callers(evaluator)
     for target in captures.targets.values():
+        if key(target.node) in captures.idle:
+            continue
         context = Context(
             call=True,
             weak=target.weak,
@@ -66,9 +79,9 @@ def analyse_tree(
             scheme=target.scheme,
             bare_host=target.bare_host,
         )
-        out.add(target.node, _target_values(evaluator, target), context)
+        _call(callers, target, context, out)
     for conn in captures.stubs:
-        _stub(evaluator, conn, out)
+        _stub(callers, conn, out)
     for region in captures.listens:
         arguments = region.named_children if region.type in _ARGUMENT_LISTS else [region]
         for argument in arguments:
@@ -94,12 +107,134 @@ def _target_values(evaluator: Evaluator, target: Target) -> Values:
     return concat([host, text(":"), evaluator.values(target.port)])
 
 
-def _stub(evaluator: Evaluator, conn: Node, out: _Output) -> None:
+def _call(callers: _Callers, target: Target, context: Context, out: _Output) -> None:
+    """A known call; a target that is a parameter is reported at the calls that pass it."""
+
+    def compute() -> Values:
+        return _target_values(callers.evaluator, target)
+
+    def outcome(value: Value) -> Resolved | Unknown | None:
+        return render(value, context)
+
+    values = compute()
+    blocked = [v for v in values if _blocking(v, outcome(v)) is not None]
+    out.add(target.node, tuple(v for v in values if v not in blocked), context)
+    if not blocked:
+        return
+    found = callers.through(compute, blocked, outcome)
+    for node, resolved in found:
+        out.emit(node, resolved)
+    if not found:
+        for value in blocked:
+            out.emit(target.node, Unknown(callers.reason(value)))
+
+
+def _stub(callers: _Callers, conn: Node, out: _Output) -> None:
     """A stub on a connection we can trace reports nothing: its dial does."""
-    for value in evaluator.values(conn):
-        missing = next((part for part in value if isinstance(part, Hole)), None)
-        if missing is not None:
+
+    def compute() -> Values:
+        return callers.evaluator.values(conn)
+
+    def traced(value: Value) -> Resolved | Unknown | None:
+        hole_part = _first_hole(value)
+        return _TRACED if hole_part is None else Unknown(hole_part.reason)
+
+    blocked: list[Value] = []
+    for value in compute():
+        missing = _first_hole(value)
+        if missing is None:
+            continue
+        if missing.param is None:
             out.emit(conn, Unknown(f"gRPC connection: {missing.reason}"))
+        else:
+            blocked.append(value)
+    if blocked and not callers.through(compute, blocked, traced):
+        for value in blocked:
+            out.emit(conn, Unknown(f"gRPC connection: {callers.reason(value)}"))
+
+
+_TRACED = Resolved(CallKind.GRPC, None, None, None, 1.0)
+MAX_LEVELS = 3  # helpers calling helpers
+
+
+def _first_hole(value: Value) -> Hole | None:
+    return next((part for part in value if isinstance(part, Hole)), None)
+
+
+def _blocking(value: Value, outcome: Resolved | Unknown | None) -> Hole | None:
+    """The parameter that keeps ``value`` from resolving, if that is what does."""
+    if isinstance(outcome, Resolved):
+        return None
+    missing = _first_hole(value)
+    return missing if missing is not None and missing.param is not None else None
+
+
+class _Callers:
+    """Values of a target through the calls of the function whose parameter it is."""
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+
+    @property
+    def functions(self) -> Functions:
+        functions = self.evaluator.functions
+        assert functions is not None  # the engine always provides them
+        return functions
+
+    def through(
+        self,
+        compute: Callable[[], Values],
+        blocked: list[Value],
+        outcome: Callable[[Value], Resolved | Unknown | None],
+        bindings: Binding | None = None,
+        chain: tuple[int, ...] = (),
+    ) -> list[tuple[Node, Resolved]]:
+        """Every resolved outcome at the argument of a call that supplies the parameter."""
+        found: list[tuple[Node, Resolved]] = []
+        done: set[int] = set()
+        for value in blocked:
+            missing = _blocking(value, None)
+            if missing is None or missing.param is None:
+                continue
+            function = self.functions.function_of(missing.param)
+            if function is None or function.key in done or function.key in chain:
+                continue
+            done.add(function.key)
+            if len(chain) >= MAX_LEVELS:
+                continue
+            for call in self.functions.calls_to(function):
+                binding = self.functions.bind(function, call)
+                if binding is None:
+                    continue
+                merged = {**(bindings or {}), **binding}
+                with self.evaluator.bound(merged):
+                    values = compute()
+                    deeper: list[Value] = []
+                    for alternative in values:
+                        result = outcome(alternative)
+                        if isinstance(result, Resolved):
+                            found.append((binding.get(missing.param) or call.node, result))
+                        elif _blocking(alternative, result) is not None:
+                            deeper.append(alternative)
+                    if deeper:
+                        found += self.through(
+                            compute, deeper, outcome, merged, (*chain, function.key)
+                        )
+        return found
+
+    def reason(self, value: Value) -> str:
+        missing = _first_hole(value)
+        if missing is None:
+            return "no value"
+        if missing.param is not None:
+            function = self.functions.function_of(missing.param)
+            param = self.functions.param(missing.param)
+            if function is not None and param is not None:
+                return (
+                    f"`{param.name}` is a parameter of {function.name} and no call in this "
+                    "file passes it a known value"
+                )
+        return missing.reason
 
 
 def _string_expression(node: Node, captures: Captures, syntax: Syntax) -> Node:

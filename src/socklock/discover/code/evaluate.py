@@ -9,6 +9,7 @@ once, at the call that uses it, rather than again where the constant is defined.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.captures import key
@@ -21,21 +22,24 @@ from socklock.discover.code.placeholders import (
 )
 from socklock.discover.code.syntax import strip_quotes, unescape
 from socklock.discover.code.values import (
+    alternatives,
     concat,
     env,
     hole,
+    param_hole,
     single_text,
     text,
     with_default,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator, Mapping
 
     from tree_sitter import Node
 
     from socklock.discover.code.captures import Captures, EnvRead, Form, Key
     from socklock.discover.code.definitions import Definition
+    from socklock.discover.code.functions import Functions
     from socklock.discover.code.syntax import Syntax
     from socklock.discover.code.values import Values
 
@@ -66,6 +70,7 @@ class Evaluator:
         source: bytes,
         captures: Captures,
         definitions: Callable[[], Definitions],
+        functions: Callable[[], Functions] | None = None,
     ) -> None:
         self.syntax = syntax
         self.source = source
@@ -73,12 +78,25 @@ class Evaluator:
         self.consumed: set[Key] = set()
         self._definitions_factory = definitions
         self._definitions: Definitions | None = None
+        self._functions_factory = functions
+        self._functions: Functions | None = None
         self._depth = 0
         self._active: set[int] = set()
         self._cache: dict[int, Values] = {}
+        self._bindings: Mapping[int, Node | None] = {}
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    @contextmanager
+    def bound(self, bindings: Mapping[int, Node | None]) -> Iterator[None]:
+        """Evaluate with parameters bound to a caller's arguments (None: not passed)."""
+        saved = self._bindings, self._cache
+        self._bindings, self._cache = bindings, {}
+        try:
+            yield
+        finally:
+            self._bindings, self._cache = saved
 
     def values(self, node: Node) -> Values:
         """Every value ``node`` may have (holes where it cannot be known)."""
@@ -170,6 +188,13 @@ class Evaluator:
             self._definitions = self._definitions_factory()
         return self._definitions
 
+    @property
+    def functions(self) -> Functions | None:
+        """The file's functions and calls (built on first use), if the caller provided them."""
+        if self._functions is None and self._functions_factory is not None:
+            self._functions = self._functions_factory()
+        return self._functions
+
     def arguments(
         self, args: Node | None, *, after: Node | None = None
     ) -> tuple[list[Values], dict[str, Values]]:
@@ -196,10 +221,20 @@ class Evaluator:
         return positional, keywords
 
     def _definition(self, definition: Definition) -> Values:
+        if definition.kind is DefKind.OUT:
+            return self._out(definition)
         if definition.kind is DefKind.LOOP:
             return hole(f"`{definition.name}` is a loop variable")
-        if definition.kind is DefKind.PARAM and definition.value is None:
-            return hole(f"`{definition.name}` is a function parameter")
+        if definition.kind is DefKind.PARAM:
+            start = definition.node.start_byte
+            if start in self._bindings:
+                argument = self._bindings[start]
+                if argument is not None:
+                    return self.values(argument)
+                if definition.value is None:
+                    return hole(f"`{definition.name}` is not passed by the call")
+            elif definition.value is None:
+                return param_hole(definition.name, start)
         if definition.value is None:
             return hole(f"`{definition.name}` is declared without a value")
         ident = definition.node.start_byte
@@ -215,6 +250,28 @@ class Evaluator:
             self._active.discard(ident)
         self._cache[ident] = result
         return result
+
+    def _out(self, definition: Definition) -> Values:
+        """``f(&x)``: what ``f`` (defined in this file) stores through that pointer."""
+        reason = f"`{definition.name}` is set through a pointer by a call"
+        functions = self.functions
+        call = definition.value
+        if functions is None or call is None or definition.node.parent is None:
+            return hole(reason)
+        argument = definition.node.parent  # ``&x``
+        ident = argument.start_byte
+        if ident in self._active:
+            return hole(f"`{definition.name}` is defined in terms of itself")
+        found: list[Values] = []
+        self._active.add(ident)
+        try:
+            for function, binding, param in functions.stores_through(call, argument):
+                for stored in functions.stores(function, param):
+                    with self.bound({**self._bindings, **binding}):
+                        found.append(self.values(stored))
+        finally:
+            self._active.discard(ident)
+        return alternatives(found) if found else hole(reason)
 
     def _env(self, read: EnvRead) -> Values:
         if read.name is None:
@@ -298,6 +355,9 @@ class Evaluator:
             return self.name(prop_text, node, class_level=True)
         if owner_text[:1].isupper() and self.definitions.lookup(prop_text, node, class_level=True):
             return self.name(prop_text, node, class_level=True)
+        full = "".join(self.text(node).split())
+        if self.definitions.lookup(full, node):
+            return self.name(full, node)  # ``svc.addr`` set by ``mustMapEnv(&svc.addr, ...)``
         snippet = _short(self.text(node))
         if _USER_INPUT.search(snippet):
             return hole(f"`{snippet}` comes from the request (user input)")

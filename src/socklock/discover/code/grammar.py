@@ -1,10 +1,11 @@
 """Grammars, parsers and compiled queries, loaded once per process and only when used.
 
 tree-sitter is imported here and nowhere at package import time, so ``socklock --help``
-never pays for it. Each ``queries/<lang>.scm`` holds two sections (``;; section:
-targets`` and ``;; section: definitions``) compiled into two queries; the second runs
-only on files that need a name resolved. A syntax may list several files (JavaScript and
-TypeScript share ``ecmascript.scm``); their sections are joined.
+never pays for it. Each ``queries/<lang>.scm`` holds up to three sections (``;; section:
+targets``, ``;; section: definitions`` and ``;; section: calls``) compiled into one query
+each; the second runs only on files that need a name resolved, the third only when a
+call target is a parameter of a function defined in the file. A syntax may list several
+files (JavaScript and TypeScript share ``ecmascript.scm``); their sections are joined.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Grammar:
     parser: Parser
     targets: Query
     definitions: Query
+    calls: Query | None  # every call with its callee's name; None when the syntax has none
     settings: tuple[dict[str, str | None], ...]  # per pattern of ``targets``
     prefilter: Prefilter | None  # a file it does not match has no call sites
 
@@ -60,7 +62,7 @@ def load(syntax: Syntax) -> Grammar:
 
 def query_sections(query_files: tuple[str, ...]) -> dict[str, str]:
     """The named sections of ``.scm`` files shipped with the package, joined by name."""
-    sections: dict[str, str] = {"targets": "", "definitions": ""}
+    sections: dict[str, str] = {"targets": "", "definitions": "", "calls": ""}
     folder = resources.files("socklock.discover.code").joinpath("queries")
     for query_file in query_files:
         text = folder.joinpath(query_file).read_text(encoding="utf-8")
@@ -80,6 +82,7 @@ def _compile(syntax: Syntax) -> Grammar:
     sections = query_sections(syntax.query_files)
     targets = Query(language, sections["targets"])
     definitions = Query(language, sections["definitions"])
+    calls = Query(language, sections["calls"]) if sections["calls"].strip() else None
     settings = tuple(targets.pattern_settings(i) for i in range(targets.pattern_count))
     return Grammar(
         syntax=syntax,
@@ -87,6 +90,7 @@ def _compile(syntax: Syntax) -> Grammar:
         parser=Parser(language),
         targets=targets,
         definitions=definitions,
+        calls=calls,
         settings=settings,
         prefilter=prefilter(syntax),
     )

@@ -29,9 +29,14 @@ class Env:
 
 @dataclass(frozen=True, slots=True)
 class Hole:
-    """A piece only known at run time."""
+    """A piece only known at run time.
+
+    ``param``: set when the piece is a parameter of a function defined in the file (the
+    start byte of the parameter's name), so the calls of that function may supply it.
+    """
 
     reason: str
+    param: int | None = None
 
 
 Part = str | Env | Hole
@@ -45,6 +50,10 @@ def text(literal: str) -> Values:
 
 def hole(reason: str) -> Values:
     return ((Hole(reason),),)
+
+
+def param_hole(name: str, param: int) -> Values:
+    return ((Hole(f"`{name}` is a function parameter", param),),)
 
 
 def env(name: str, default: str | None = None, confidence: float = 1.0) -> Values:

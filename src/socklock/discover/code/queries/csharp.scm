@@ -71,6 +71,20 @@
    arguments: (argument_list . (argument) @target))
   (#set! scheme "redis") (#any-of? @_fn "ConnectionMultiplexer" "NpgsqlDataSource") (#any-of? @_m "Connect" "ConnectAsync" "Create"))
 
+; services.AddStackExchangeRedisCache(options => options.Configuration = redisAddress)
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list
+     (argument
+       (lambda_expression
+         body: [
+           (block (expression_statement
+             (assignment_expression
+               left: (member_access_expression name: (identifier) @_k) right: (_) @target)))
+           (assignment_expression
+             left: (member_access_expression name: (identifier) @_k) right: (_) @target)]))))
+  (#set! scheme "redis") (#eq? @_fn "AddStackExchangeRedisCache") (#eq? @_k "Configuration"))
+
 ((assignment_expression left: (identifier) @_fn right: (_) @target.host)
   (#set! scheme "amqp") (#eq? @_fn "HostName"))
 
@@ -140,3 +154,11 @@
 (parameter name: (identifier) @param)
 (parameter name: (identifier) @param "=" . (_) @param.default)
 (foreach_statement left: (identifier) @loop)
+
+;; section: calls
+
+(invocation_expression function: (identifier) @call.name arguments: (argument_list) @call.args) @call
+(invocation_expression
+  function: (member_access_expression expression: (_) @call.object name: (identifier) @call.name)
+  arguments: (argument_list) @call.args) @call
+(object_creation_expression type: (identifier) @call.name arguments: (argument_list) @call.args) @call

@@ -61,7 +61,11 @@
 
 ; ---- sockets, databases, brokers
 ((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
-  (#any-of? @_fn "WebSocket" "EventSource" "MongoClient" "Redis" "IORedis" "Sequelize" "Kafka"))
+  (#any-of? @_fn "WebSocket" "EventSource" "MongoClient" "Sequelize" "Kafka"))
+
+; new Redis({host: "session-db"}), connect-redis's new RedisStore({host: "session-db"})
+((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
+  (#set! scheme "redis") (#any-of? @_fn "Redis" "IORedis" "RedisStore"))
 
 ((new_expression
    constructor: (member_expression property: (property_identifier) @_fn)
@@ -150,3 +154,10 @@
 (arrow_function parameter: (identifier) @param)
 (for_in_statement left: (identifier) @loop)
 (for_in_statement left: (_ (identifier) @loop))
+
+;; section: calls
+
+(call_expression function: (identifier) @call.name arguments: (arguments) @call.args) @call
+(call_expression
+  function: (member_expression object: (_) @call.object property: (property_identifier) @call.name)
+  arguments: (arguments) @call.args) @call

@@ -187,12 +187,44 @@
 ((call_expression function: (identifier) @_fn arguments: (argument_list) @quiet)
   (#any-of? @_fn "panic" "print" "println"))
 
+; ---- dials that send nothing
+; the "outbound address" idiom: conn, _ := net.Dial("udp", "8.8.8.8:80") then
+; conn.LocalAddr(): connecting a UDP socket only picks a route, no packet leaves
+((_
+   (short_var_declaration
+     left: (expression_list . (identifier) @_conn)
+     right: (expression_list
+       (call_expression
+         function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+         arguments: (argument_list . (interpreted_string_literal) @_net . (_) @idle))))
+   (short_var_declaration
+     right: (expression_list
+       [(call_expression
+          function: (selector_expression operand: (identifier) @_use field: (field_identifier) @_la))
+        (type_assertion_expression
+          operand: (call_expression
+            function: (selector_expression operand: (identifier) @_use field: (field_identifier) @_la)))])))
+  (#eq? @_pkg "net") (#eq? @_fn "Dial") (#match? @_net "^\"udp[46]?\"$") (#eq? @_la "LocalAddr")
+  (#eq? @_conn @_use))
+
 ;; section: definitions
 
 (short_var_declaration left: (expression_list) @def.name right: (expression_list) @def.value)
 (assignment_statement left: (expression_list) @def.name operator: "=" right: (expression_list) @def.value)
 (var_spec name: (identifier) @def.name value: (expression_list) @def.value)
 (const_spec name: (identifier) @def.name value: (expression_list) @def.value)
+; mustMapEnv(&svc.addr, "ADDR"): a function of this file stores through the pointer
+(call_expression
+  function: (identifier)
+  arguments: (argument_list
+    (unary_expression operator: "&" operand: [(identifier) (selector_expression)] @def.out))) @def.value
 (parameter_declaration name: (identifier) @param)
 (variadic_parameter_declaration name: (identifier) @param)
 (range_clause left: (expression_list) @loop)
+
+;; section: calls
+
+(call_expression function: (identifier) @call.name arguments: (argument_list) @call.args) @call
+(call_expression
+  function: (selector_expression operand: (_) @call.object field: (field_identifier) @call.name)
+  arguments: (argument_list) @call.args) @call

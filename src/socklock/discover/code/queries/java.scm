@@ -158,6 +158,10 @@
 ((element_value_pair key: (identifier) @_k value: (_) @quiet)
   (#any-of? @_k "namespace" "description" "message" "notes"))
 
+; a host-name value object: new Hostname("payment") (a bare host; the port is the Service's)
+((object_creation_expression type: (type_identifier) @_fn arguments: (argument_list . (string_literal) @target.host .))
+  (#set! strength "weak") (#any-of? @_fn "Hostname" "HostName" "Host"))
+
 ;; section: definitions
 
 (variable_declarator name: (identifier) @def.name value: (_) @def.value)
@@ -179,3 +183,8 @@
 (lambda_expression parameters: (identifier) @param)
 (inferred_parameters (identifier) @param)
 (enhanced_for_statement name: (identifier) @loop)
+
+;; section: calls
+
+(method_invocation object: (_)? @call.object name: (identifier) @call.name arguments: (argument_list) @call.args) @call
+(object_creation_expression type: (type_identifier) @call.name arguments: (argument_list) @call.args) @call

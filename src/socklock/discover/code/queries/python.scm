@@ -227,3 +227,10 @@
 (lambda_parameters (identifier) @param)
 (for_statement left: (_) @loop)
 (for_in_clause left: (_) @loop)
+
+;; section: calls
+
+(call function: (identifier) @call.name arguments: (argument_list) @call.args) @call
+(call
+  function: (attribute object: (_) @call.object attribute: (identifier) @call.name)
+  arguments: (argument_list) @call.args) @call
