@@ -78,10 +78,6 @@ KNOWN_MISSES = {
     ("sock shop", "*", ("orders", "user", 80)): (
         "HATEOAS: the customer, address and card links arrive in the request body"
     ),
-    ("Online Boutique", "code only", ("loadgenerator", "frontend", 8080)): (
-        "the address is on locust's command line (Dockerfile ENTRYPOINT --host=http://"
-        "${FRONTEND_ADDR}); the locustfile only has relative paths"
-    ),
     ("sock shop", "manifests only", "*"): (
         "the sock shop's manifests carry no addresses: every service finds its callees by "
         "hard-coded names or Spring properties in its own code"
@@ -130,8 +126,11 @@ def why_missed(app: str, mode: str, edge: Edge) -> str:
 
 def _edges(paths: list[Path], *, code: bool, manifests: bool) -> dict[Edge, str]:
     graph = discover(load_paths([str(p) for p in paths]), code=code, manifests=manifests)
+    compose_only = {n.id for n in graph.nodes if n.workload_kind == "compose-service"}
     out: dict[Edge, str] = {}
     for edge in graph.edges:
+        if edge.source in compose_only:
+            continue  # a call inside a compose deployment (a repo's dev stack), not this app's
         source, target = edge.source.split("/", 1)[1], edge.target.split("/", 1)[-1]
         out[(source, target, edge.port or 0)] = edge.target
     return out

@@ -8,19 +8,23 @@ any manifest value: Service names to container ports, other hosts to external en
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from socklock.discover.addresses import find_targets, redact_credentials
+from socklock.discover.addresses import Target, find_targets, redact_credentials
 from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
+from socklock.discover.commands import command_values, words
 from socklock.discover.manifests import add_resolution, env_values
 from socklock.discover.resolve import ComposeResolver, KubernetesResolver
 from socklock.model import (
     ComposeService,
+    Dockerfile,
     Evidence,
     EvidenceKind,
+    Instruction,
     Inventory,
     Location,
     Unresolved,
@@ -95,6 +99,10 @@ def add_code_evidence(
     from socklock.discover.code.scan import scan_tree
 
     joiner = _Joiner(inventory, aliases, builder)
+    for dockerfile in inventory.dockerfiles:
+        context = owner_of(dockerfile.path, contexts)
+        if context is not None:
+            joiner.add_command(context, dockerfile)
     for result in scan_tree(list(inventory.roots), progress=progress):
         owner = owner_of(result.file, contexts)
         if owner is None:
@@ -172,20 +180,66 @@ class _Joiner:
             # ``spring.rabbitmq.host``): the word is a host name
             targets = find_targets(text, name_hint="HOST")
         for target in targets:
-            if target.is_local:
-                continue
             if target.port is None and target.scheme is None:
                 port = default_port_for(site.expression) or default_port_for(hint or "")
                 if port is not None:
                     target = type(target)(
                         target.host, port, None, target.protocol, target.text, target.certain
                     )
-            if owner.workload in self.kubernetes_ids:
-                namespace = owner.workload.split("/", 1)[0]
-                resolution = self.kubernetes.resolve(target, namespace)
-            elif owner.workload in self.compose:
-                resolver, service = self.compose[owner.workload]
-                resolution = resolver.resolve(target, service)
-            else:
+            self.resolve(owner, target, evidence)
+
+    def add_command(self, owner: Context, dockerfile: Dockerfile) -> None:
+        """Addresses on the final stage's CMD/ENTRYPOINT, with the env the workload gets
+        (the manifests' values first, then the Dockerfile's own ENV)."""
+        final = dockerfile.final_stage()
+        env = {name: value for name, value in _dockerfile_env(final)}
+        env.update({k: v.value for k, v in self.envs.get(owner.workload, {}).items()})
+        for instruction in final:
+            if instruction.keyword not in ("CMD", "ENTRYPOINT"):
                 continue
-            add_resolution(self.builder, owner.workload, target, resolution, evidence)
+            where = Location(dockerfile.path, instruction.start_line, 1)
+            for word, value, used in command_values(_command(instruction.value), env):
+                via = f" ({', '.join(used)} from env)" if used else ""
+                detail = f"{instruction.keyword} {redact_credentials(word)}{via}"
+                evidence = Evidence(EvidenceKind.COMMAND, where, detail, word)
+                for target in find_targets(value):
+                    self.resolve(owner, target, evidence)
+
+    def resolve(self, owner: Context, target: Target, evidence: Evidence) -> None:
+        if target.is_local:
+            return
+        if owner.workload in self.kubernetes_ids:
+            namespace = owner.workload.split("/", 1)[0]
+            resolution = self.kubernetes.resolve(target, namespace)
+        elif owner.workload in self.compose:
+            resolver, service = self.compose[owner.workload]
+            resolution = resolver.resolve(target, service)
+        else:
+            return
+        add_resolution(self.builder, owner.workload, target, resolution, evidence)
+
+
+def _command(value: str) -> str | list[str]:
+    """The exec form (a JSON list) or the shell form of CMD/ENTRYPOINT."""
+    if value.lstrip().startswith("["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(parsed, list):
+            return [str(item) for item in parsed]
+    return value
+
+
+def _dockerfile_env(instructions: Sequence[Instruction]) -> Iterator[tuple[str, str]]:
+    for instruction in instructions:
+        if instruction.keyword != "ENV":
+            continue
+        text = instruction.value.strip()
+        if "=" not in text.split(maxsplit=1)[0]:
+            name, _, value = text.partition(" ")  # legacy ``ENV NAME value``
+            yield name, value.strip().strip('"')
+            continue
+        for word in words(text):
+            name, _, value = word.partition("=")
+            yield name, value

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from socklock.discover.addresses import Target, find_targets, redact_credentials
 from socklock.discover.builder import GraphBuilder
+from socklock.discover.commands import command_values
 from socklock.discover.resolve import (
     ComposeResolver,
     External,
@@ -28,6 +29,7 @@ from socklock.model import (
     EvidenceKind,
     GraphNode,
     Inventory,
+    Location,
     NodeKind,
     PortSpec,
     ServiceGraph,
@@ -207,12 +209,38 @@ def _mounted_config(
                     )
 
 
+def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[str, str, Evidence]]:
+    """Addresses on the containers' command lines (``command`` and ``args``)."""
+    for container in workload.containers:
+        for key in ("command", "args"):
+            line = container.body.get(key)
+            if not isinstance(line, list):
+                continue
+            where = Location(
+                container.location.file, *container.body.key_positions.get(key, (0, 0))
+            )
+            for word, value, used in command_values([str(w) for w in line], env):
+                via = f" ({', '.join(used)} from env)" if used else ""
+                yield (
+                    "",
+                    value,
+                    Evidence(
+                        EvidenceKind.COMMAND,
+                        where,
+                        f"{key} of container {container.name}: {redact_credentials(word)}{via}",
+                    ),
+                )
+
+
 def _workload_edges(
     workload: Workload, inventory: Inventory, resolver: KubernetesResolver, builder: GraphBuilder
 ) -> None:
+    values = list(env_values(workload, inventory))
+    env = {name: value for name, value, _ in reversed(values)}
     for name, value, evidence in [
-        *env_values(workload, inventory),
+        *values,
         *_mounted_config(workload, inventory),
+        *_command_lines(workload, env),
     ]:
         for target in find_targets(value, name_hint=name):
             if target.is_local:
@@ -300,13 +328,20 @@ def _compose_node(service: ComposeService, resolver: ComposeResolver) -> GraphNo
 def _compose_project(
     project: ComposeProject, aliases: dict[str, str], builder: GraphBuilder
 ) -> None:
+    """Edges a compose file names. A call folds into the Kubernetes graph only when both ends
+    have a Kubernetes twin; a call to a service that exists only in compose (a dev stack's
+    zipkin, say) belongs to that compose deployment and keeps its compose ids."""
     resolver = ComposeResolver(project)
 
-    def graph_id(compose_id: str) -> str:
-        return aliases.get(compose_id, compose_id)
+    def ends(source: ComposeService, target_id: str) -> tuple[str, str]:
+        if source.id in aliases and target_id in aliases:
+            return aliases[source.id], aliases[target_id]
+        if source.id in aliases:
+            builder.add_node(_compose_node(source, resolver))
+        return source.id, target_id
 
     for service in project.services:
-        source = graph_id(service.id)
+        source = aliases.get(service.id, service.id)
         for env in service.environment:
             if env.value is None:
                 continue
@@ -317,14 +352,21 @@ def _compose_project(
                 if target.is_local:
                     continue
                 resolution = resolver.resolve(target, service)
-                if isinstance(resolution, list):
-                    resolution = [
-                        Reached(graph_id(r.workload), r.port, r.protocol, r.via) for r in resolution
-                    ]
-                add_resolution(builder, source, target, resolution, evidence)
+                if not isinstance(resolution, list):
+                    add_resolution(builder, source, target, resolution, evidence)
+                    continue
+                for reached in resolution:
+                    caller, callee = ends(service, reached.workload)
+                    add_resolution(
+                        builder,
+                        caller,
+                        target,
+                        [Reached(callee, reached.port, reached.protocol, reached.via)],
+                        evidence,
+                    )
         for dependency in service.dependencies:
-            callee = resolver.by_name.get(dependency.service.lower())
-            if callee is None:
+            callee_service = resolver.by_name.get(dependency.service.lower())
+            if callee_service is None:
                 builder.unresolved.append(
                     Unresolved(
                         source,
@@ -334,20 +376,14 @@ def _compose_project(
                     )
                 )
                 continue
-            target_id = graph_id(callee.id)
-            known = resolver.service_ports(callee)
+            caller, callee = ends(service, callee_service.id)
+            known = resolver.service_ports(callee_service)
             port = known[0] if len(known) == 1 else None
-            detail = f"{dependency.kind}: {dependency.service}"
+            kind = EvidenceKind.DEPENDS_ON if dependency.kind == "depends_on" else EvidenceKind.LINK
             builder.add_edge(
-                source,
-                target_id,
+                caller,
+                callee,
                 port,
                 "TCP",
-                Evidence(
-                    EvidenceKind.DEPENDS_ON
-                    if dependency.kind == "depends_on"
-                    else EvidenceKind.LINK,
-                    dependency.location,
-                    detail,
-                ),
+                Evidence(kind, dependency.location, f"{dependency.kind}: {dependency.service}"),
             )

@@ -20,6 +20,7 @@ class EvidenceKind(StrEnum):
     ENV_READ = "env-read"  # code reads an env var whose manifest value names the callee
     CONFIG = "config"  # an application config file names the callee
     GRPC = "grpc"  # a gRPC client stub dialed to the callee
+    COMMAND = "command"  # a container's command line (Kubernetes args, Dockerfile CMD)
     FLOW = "flow"  # observed traffic
     ENTRY = "entry"  # the workload is exposed outside (NodePort, LoadBalancer, Ingress, ports)
 

@@ -1,0 +1,70 @@
+"""Addresses on command lines: Kubernetes ``command``/``args`` and Dockerfile CMD/ENTRYPOINT.
+
+``locust --host="http://${FRONTEND_ADDR}"`` or ``wget http://$(API_HOST)/ready`` name a
+callee through an env var the manifests set. Variables are expanded as Kubernetes
+(``$(VAR)``) and a shell (``${VAR}``, ``$VAR``, ``${VAR:-default}``) would. Only words that
+carry a URL scheme, or a ``--flag=host:port`` value, count: a bare word in a script is too
+weak a sign of a call.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Iterator, Mapping
+
+_VARIABLE = re.compile(
+    r"\$\((?P<k8s>[A-Za-z_][A-Za-z0-9_]*)\)"
+    r"|\$\{(?P<shell>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}"
+    r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
+)
+_FLAG_VALUE = re.compile(r"^--?[A-Za-z0-9][A-Za-z0-9_.-]*=(?P<value>.+)$")
+
+
+def words(command: str | list[str]) -> list[str]:
+    """Shell words of a command (exec form lists are split too: ``sh -c "..."`` scripts)."""
+    parts = command if isinstance(command, list) else [command]
+    out: list[str] = []
+    for part in parts:
+        try:
+            out.extend(shlex.split(str(part), comments=True))
+        except ValueError:  # unbalanced quotes: fall back to whitespace
+            out.extend(str(part).split())
+    return out
+
+
+def expand(word: str, lookup: Callable[[str], str | None]) -> tuple[str, list[str]] | None:
+    """``word`` with its variables expanded; None when one is unknown and has no default."""
+    used: list[str] = []
+    missing = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal missing
+        name = match["k8s"] or match["shell"] or match["bare"]
+        value = lookup(name)
+        if value is None:
+            value = match["default"]
+        if value is None:
+            missing = True
+            return ""
+        used.append(name)
+        return value
+
+    text = _VARIABLE.sub(replace, word)
+    return None if missing else (text, used)
+
+
+def command_values(
+    command: str | list[str], env: Mapping[str, str]
+) -> Iterator[tuple[str, str, list[str]]]:
+    """(word as written, expanded value, env vars used) for each word that, once expanded,
+    is a URL or the ``host:port`` value of a ``--flag=``."""
+    for word in words(command):
+        flag = _FLAG_VALUE.match(word)
+        written = flag["value"] if flag else word
+        expanded = expand(written, env.get)
+        if expanded is None or not expanded[0]:
+            continue
+        value = expanded[0]
+        if "://" in value or (flag and ":" in value):
+            yield written, value, expanded[1]
