@@ -161,3 +161,36 @@ def test_real_sock_shop_manifests(corpus: Path) -> None:
         ("sock-shop/user", "sock-shop/user-db", 27017)
     }
     assert [(p.workload, p.port) for p in graph.entry_points] == [("sock-shop/front-end", 8079)]
+
+
+def test_compose_call_to_a_compose_only_service_stays_in_compose(write) -> None:  # type: ignore[no-untyped-def]
+    write(
+        "k8s/carts.yaml",
+        """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: carts, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: carts}}
+    spec:
+      containers: [{name: carts, image: carts:1, ports: [{containerPort: 80}]}]
+""",
+    )
+    compose = write(
+        "carts/docker-compose-zipkin.yml",
+        """\
+services:
+  carts:
+    image: carts:1
+    environment: ["ZIPKIN=http://zipkin:9411/api/v1/spans"]
+  zipkin:
+    image: openzipkin/zipkin
+    expose: ["9411"]
+""",
+    )
+    graph = discover(load_paths([str(compose.parent.parent)]), code=False)
+    assert [(e.source, e.target, e.port) for e in graph.edges] == [
+        ("carts/carts", "carts/zipkin", 9411)
+    ]
+    assert {n.id for n in graph.nodes} == {"shop/carts", "carts/carts", "carts/zipkin"}
