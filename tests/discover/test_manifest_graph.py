@@ -194,3 +194,23 @@ services:
         ("carts/carts", "carts/zipkin", 9411)
     ]
     assert {n.id for n in graph.nodes} == {"shop/carts", "carts/carts", "carts/zipkin"}
+
+
+def test_compose_ports_do_not_expose_a_kubernetes_workload(write) -> None:  # type: ignore[no-untyped-def]
+    write(
+        "k8s/api.yaml",
+        """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: api:1, ports: [{containerPort: 80}]}]
+""",
+    )
+    write("api/docker-compose.yml", 'services:\n  api:\n    image: api:1\n    ports: ["80:80"]\n')
+    write("tools/docker-compose.yml", 'services:\n  admin:\n    image: a:1\n    ports: ["9:90"]\n')
+    graph = discover(load_paths([str(Path(write("x.txt", "")).parent)]), code=False)
+    assert [(p.workload, p.port) for p in graph.entry_points] == [("tools/admin", 90)]

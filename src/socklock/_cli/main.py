@@ -20,6 +20,7 @@ COMMANDS = {
     ),
     "harden": ("socklock._cli.harden:harden", "Audit and fix container security settings."),
     "rules": ("socklock._cli.rules:rules", "List the hardening rules."),
+    "lab": ("socklock._cli.lab:lab", "Enforce policies in network namespaces and probe (root)."),
 }
 
 

@@ -68,6 +68,7 @@ def run_scan(
     click.echo()
     click.echo(findings_by_rule(result.findings, color=color), nl=False)
     click.echo(summary_line(result.findings, len(result.suppressed)))
+    existing = existing_policies(inventory, graph)
     if out_dir is not None:
         click.echo()
         write_policies(inventory, graph, Path(out_dir) / "policies")
@@ -77,6 +78,8 @@ def run_scan(
             "findings.json": render_audit(result, "json", False, __version__, None),
             "findings.sarif": render_audit(result, "sarif", False, __version__, None),
         }
+        if existing is not None:
+            artifacts["connectivity.json"] = existing
         for name, text in artifacts.items():
             write_atomic(target / name, text)
             click.echo(f"wrote {target / name}")
@@ -115,3 +118,45 @@ def write_policies(inventory: object, graph: object, directory: Path) -> None:
             f"{flavor} {mode}: {len(result.written) + len(result.unchanged)} file(s) "
             f"in {target}; {summary}"
         )
+
+
+def existing_policies(inventory: object, graph: object, shown: int = 10) -> str | None:
+    """When PATHS carry NetworkPolicies: what they break (missing) and leave open (excess)
+    against the discovered graph. Returns the connectivity JSON, or None without policies."""
+    from socklock.model import Inventory, ServiceGraph
+    from socklock.policy import PolicyErrors, analyse
+    from socklock.policy.api import is_policy_object
+    from socklock.policy.document import verification
+    from socklock.policy.intent import graph_externals
+
+    assert isinstance(inventory, Inventory) and isinstance(graph, ServiceGraph)
+    policies = [o for o in inventory.objects if is_policy_object(o)]
+    if not policies:
+        return None
+    click.echo()
+    try:
+        connectivity = analyse(inventory, externals=graph_externals(graph))
+    except PolicyErrors as exc:
+        click.echo(f"Existing NetworkPolicies ({len(policies)}): not evaluated, they have errors:")
+        click.echo(exc.diagnostics())
+        return None
+    document, check, unprotected = verification(connectivity, graph)
+    assert check is not None
+    click.echo(
+        f"Existing NetworkPolicies ({len(policies)}) against the graph: "
+        f"{len(check.missing)} needed connection(s) denied, {len(check.excess)} allowed "
+        f"but not needed, {len(unprotected)} workload(s) not isolated"
+    )
+    for needed in check.missing[:shown]:
+        click.echo(
+            f"  breaks {needed.source} -> {needed.target} {needed.port}/{needed.protocol.value}"
+            f" ({needed.why}: {needed.verdict.value})"
+        )
+    if len(check.missing) > shown:
+        click.echo(f"  ... and {len(check.missing) - shown} more (connectivity.json)")
+    for row in check.excess[:shown]:
+        ports = f"{row.port}-{row.end_port}" if row.end_port else str(row.port)
+        click.echo(f"  open   {row.source} -> {row.target} {ports}/{row.protocol.value}")
+    if len(check.excess) > shown:
+        click.echo(f"  ... and {len(check.excess) - shown} more (connectivity.json)")
+    return document.model_dump_json(by_alias=True, indent=2) + "\n"

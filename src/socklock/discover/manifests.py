@@ -63,14 +63,20 @@ def add_nodes(inventory: Inventory, builder: GraphBuilder) -> dict[str, str]:
 
 
 def add_entry_points(inventory: Inventory, builder: GraphBuilder, aliases: dict[str, str]) -> None:
-    """NodePort/LoadBalancer Services, Ingress backends and compose published ports."""
+    """NodePort/LoadBalancer Services, Ingress backends and compose published ports.
+
+    Exposure belongs to a deployment: a compose service that has a Kubernetes twin is exposed
+    as the Kubernetes manifests say, not as a (often local, dev) compose file publishes it.
+    """
     _kubernetes_entry_points(inventory, KubernetesResolver(inventory), builder)
     for project in inventory.compose_projects:
         for service in project.services:
+            if service.id in aliases:
+                continue
             for published in service.ports:
                 where = published.host_ip or "all interfaces"
                 builder.add_entry_point(
-                    aliases.get(service.id, service.id),
+                    service.id,
                     published.target,
                     published.protocol.upper(),
                     Evidence(
