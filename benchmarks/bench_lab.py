@@ -1,0 +1,132 @@
+"""The lab: real packets through nftables in network namespaces, timed, against the engine.
+
+``main(full=True)`` (``make bench``) runs every conformance scenario the engine answers plus
+the demo shop's generated policies; ``full=False`` the small set ``make test`` runs. Each run
+is up (namespaces, rules, listeners), probe, compare, down; the result has the time of each
+stage, the connections probed and every disagreement between the kernel and the engine.
+Needs root, ``ip`` and ``nft``: otherwise the result says why it was skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from socklock.model import Inventory, K8sObject
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "policy"
+SMALL = (
+    "02-deny-all-ingress-namespace",
+    "05-podselector-alone-own-namespace",
+    "07-and-peer",
+    "08-or-peers",
+    "17-port-udp",
+    "22-named-port-differs-per-pod",
+    "24-named-port-egress-differs-per-pod",
+    "25-endport-range",
+    "29-egress-only-explicit",
+    "36-ipblock-v4-except-external",
+    "41-replicas-are-distinct-pods",
+)
+
+
+def _clusters(folder: Path) -> list[str]:
+    for line in (folder / "expected.txt").read_text().splitlines():
+        if line.startswith("cluster:"):
+            names = line.split(":", 1)[1].split()
+            return [] if names == ["none"] else names
+    return ["_cluster"]
+
+
+def _refused(folder: Path) -> bool:
+    return any(
+        line.startswith("error:") for line in (folder / "expected.txt").read_text().splitlines()
+    )
+
+
+def _one(
+    inventory: Inventory, policies: Sequence[K8sObject] | None, externals: tuple[str, ...]
+) -> dict[str, object]:
+    from socklock.lab import check, running
+    from socklock.policy import analyse
+
+    started = time.perf_counter()
+    with running(inventory, policies, externals=externals) as lab:
+        up = time.perf_counter() - started
+        engine = analyse(inventory, policies, externals=externals)
+        comparison = check(lab, engine)
+        mark = time.perf_counter()
+    down = time.perf_counter() - mark
+    return {
+        "pods": len(lab.topology.pods),
+        "up_s": round(up, 3),
+        **lab.timings,
+        "probe_s": comparison.probe_seconds,
+        "down_s": round(down, 3),
+        "total_s": round(time.perf_counter() - started, 3),
+        "rows": len(comparison.rows),
+        "connections": comparison.attempts,
+        "skipped_rows": len(comparison.skipped),
+        "differences": [str(d) for d in comparison.differences],
+    }
+
+
+def main(full: bool) -> dict[str, object]:
+    from socklock.lab import unavailable
+
+    reason = unavailable()
+    if reason is not None:
+        return {"skipped": reason}
+    from socklock.load import load_paths
+
+    folders = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name[:2].isdigit())
+    folders = [f for f in folders if not _refused(f) and (full or f.name in SMALL)]
+    results: dict[str, object] = {}
+    started = time.perf_counter()
+    disagreements = 0
+    for folder in folders:
+        inventory = load_paths([str(FIXTURES / c) for c in _clusters(folder)] + [str(folder)])
+        run = _one(inventory, None, ())
+        differences = run["differences"]
+        assert isinstance(differences, list)
+        disagreements += len(differences)
+        results[folder.name] = run
+        print(
+            f"{folder.name}: {run['total_s']}s, {run['connections']} connections, "
+            f"{len(differences)} differences",
+            file=sys.stderr,
+            flush=True,
+        )
+    from socklock.discover import discover
+    from socklock.policy.generate import generate
+    from socklock.policy.intent import graph_externals
+
+    cwd = Path.cwd()
+    os.chdir(REPO)
+    try:
+        shop = load_paths(["examples/sockshop"])
+        graph = discover(shop, code=False)
+    finally:
+        os.chdir(cwd)
+    generated = generate(shop, graph)
+    run = _one(shop, generated.policies, tuple(graph_externals(graph)))
+    differences = run["differences"]
+    assert isinstance(differences, list)
+    disagreements += len(differences)
+    results["sockshop_generated"] = run
+    results["scenarios"] = len(folders)
+    results["disagreements"] = disagreements
+    results["total_s"] = round(time.perf_counter() - started, 3)
+    results["targets"] = {"small_total_s": 30.0, "full_total_s": 120.0}
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(full="--small" not in sys.argv), indent=2))

@@ -1,0 +1,307 @@
+"""``socklock lab up|probe|down PATH``: the policies enforced by nftables in network
+namespaces, and real packets compared with the engine's answers.
+
+``up`` builds the lab for the workloads and policies in PATH (a namespace per pod on a bridge
+with no uplink, nftables rules per pod, a listener per pod) and leaves it running, its state
+in ``/run/socklock-lab/<id>.json``; ``probe`` connects from every pod (and from outside
+addresses) to every pod on its ports, and compares each row with the engine; ``down`` stops
+the listeners (by pid) and deletes the lab's namespaces (by the ``socklock-`` prefix).
+``rules`` prints the nftables scripts without creating anything (no root needed).
+
+Exit codes: 0 the kernel agrees with the engine on every row; 1 some row differs (probe);
+2 usage or input error, or the machine cannot run the lab (root, ``ip`` and ``nft``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from socklock._cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT_ERROR,
+    EXIT_OK,
+    load,
+    output_option,
+    paths_argument,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from socklock.lab.compare import Comparison
+    from socklock.model import Inventory
+
+run_dir_option = click.option(
+    "--run-dir",
+    type=click.Path(file_okay=False, readable=False, path_type=Path),
+    default=Path("/run/socklock-lab"),
+    show_default=True,
+    help="Where `up` keeps the state of a lab for `probe` and `down`.",
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(0.05, 10.0),
+    default=0.4,
+    show_default=True,
+    help="Seconds a probe waits before calling a connection denied.",
+)
+
+
+@click.group("lab")
+def lab() -> None:
+    """Enforce policies in network namespaces and probe them for real (root).
+
+    Nothing leaves the machine: the pods' bridge has no uplink and lives in a namespace of
+    its own; everything created is named socklock-*.
+    """
+
+
+def _unavailable() -> bool:
+    from socklock.lab.system import unavailable
+
+    reason = unavailable()
+    if reason is not None:
+        click.echo(f"error: {reason}", err=True)
+        return True
+    return False
+
+
+def _run_id(paths: Sequence[str], run_dir: Path) -> str:
+    from socklock.lab.topology import new_run_id
+
+    seed = "\0".join([str(run_dir.resolve()), *sorted(str(Path(p).resolve()) for p in paths)])
+    return new_run_id(seed)
+
+
+def _inventory(paths: Sequence[str]) -> Inventory | None:
+    inventory = load(paths)
+    if inventory.errors:
+        click.echo(
+            f"error: {len(inventory.errors)} input error(s) above; the lab enforces exactly "
+            "the input's policies and will not guess at an unreadable file",
+            err=True,
+        )
+        return None
+    return inventory
+
+
+@lab.command("up")
+@paths_argument
+@run_dir_option
+@click.option(
+    "--external",
+    "externals",
+    multiple=True,
+    metavar="RANGE",
+    help="Also probe this outside range (e.g. 203.0.113.0/24); the policies' ipBlocks are "
+    "always probed.",
+)
+def up_command(paths: tuple[str, ...], run_dir: Path, externals: tuple[str, ...]) -> int:
+    """Build the lab for the workloads and policies in PATH and start the listeners."""
+    if _unavailable():
+        return EXIT_INPUT_ERROR
+    from socklock.lab import session, state, system
+
+    inventory = _inventory(paths)
+    if inventory is None:
+        return EXIT_INPUT_ERROR
+    names = tuple(n if n.startswith("external:") else f"external:{n}" for n in externals)
+    run_id = _run_id(paths, run_dir)
+    _down(run_id, run_dir)  # up again replaces the previous lab of the same PATH
+    started = session.up(inventory, run_id=run_id, externals=names)
+    try:
+        where = state.save(
+            state.RunState(
+                started.topology,
+                started.digest,
+                started.listeners,
+                tuple(str(Path(p).resolve()) for p in paths),
+                names,
+            ),
+            run_dir,
+        )
+    except OSError as exc:
+        session.down(started)
+        raise system.LabError(f"cannot save the lab's state in {run_dir}: {exc}") from exc
+    topology = started.topology
+    click.echo(
+        f"lab {run_id} up: {len(topology.pods)} pods of {len(topology.endpoints)} workloads "
+        f"in namespaces {topology.prefix}*, {len(started.policies)} policies enforced, "
+        f"{len(started.listeners)} listeners (state: {where})"
+    )
+    click.echo(f"next: socklock lab probe {' '.join(paths)}")
+    return EXIT_OK
+
+
+@lab.command("probe")
+@paths_argument
+@run_dir_option
+@timeout_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--all", "show_all", is_flag=True, help="List every row, not only differences.")
+@output_option
+def probe_command(
+    paths: tuple[str, ...],
+    run_dir: Path,
+    timeout: float,
+    fmt: str,
+    show_all: bool,
+    output: str | None,
+) -> int:
+    """Probe every pod from every pod (and outside address); compare with the engine."""
+    if _unavailable():
+        return EXIT_INPUT_ERROR
+    from socklock.lab import session, state, system
+    from socklock.policy import analyse
+
+    inventory = _inventory(paths)
+    if inventory is None:
+        return EXIT_INPUT_ERROR
+    run_id = _run_id(paths, run_dir)
+    saved = state.load(run_id, run_dir)
+    if saved is None:
+        click.echo(f"error: no lab is up for {' '.join(paths)}: run socklock lab up", err=True)
+        return EXIT_INPUT_ERROR
+    policies = session.parse(inventory)
+    laid_out, rulesets = session.plan(inventory, policies, run_id, externals=saved.externals)
+    if session.fingerprint(laid_out, rulesets) != saved.digest:
+        click.echo(
+            "error: the workloads or policies changed since `socklock lab up`: run it again",
+            err=True,
+        )
+        return EXIT_INPUT_ERROR
+    gone = [netns for netns, pid in saved.listeners.items() if not system.is_agent(pid)]
+    if gone:
+        click.echo(
+            f"error: {len(gone)} listener(s) of the lab are gone (e.g. in {gone[0]}): "
+            "run socklock lab up again",
+            err=True,
+        )
+        return EXIT_INPUT_ERROR
+    connectivity = analyse(inventory, policies, externals=saved.topology.outside.samples)
+    comparison = session.check(saved.topology, connectivity, timeout)
+    if fmt == "json":
+        text = json.dumps(_json(run_id, comparison, show_all), indent=2) + "\n"
+    else:
+        notes = [f"note: {u.reason}" for u in saved.topology.outside.unsampled if not u.whole]
+        text = _table(comparison, show_all, notes)
+    write_output(text, output)
+    return EXIT_OK if comparison.ok else EXIT_FINDINGS
+
+
+@lab.command("down")
+@click.argument("paths", nargs=-1, type=click.Path())
+@run_dir_option
+def down_command(paths: tuple[str, ...], run_dir: Path) -> int:
+    """Stop the listeners and delete the namespaces of the lab of PATH (no PATH: of every
+    socklock lab on this machine)."""
+    if _unavailable():
+        return EXIT_INPUT_ERROR
+    from socklock.lab import state, system
+
+    if paths:
+        removed = _down(_run_id(paths, run_dir), run_dir)
+    else:
+        removed = []
+        for run_id in state.saved(run_dir):
+            removed.extend(_down(run_id, run_dir))
+        removed.extend(system.delete_namespaces(system.PREFIX))
+    click.echo(f"removed {len(removed)} namespace(s)")
+    return EXIT_OK
+
+
+def _down(run_id: str, run_dir: Path) -> list[str]:
+    from socklock.lab import state, system
+
+    saved = state.load(run_id, run_dir)
+    if saved is not None:
+        system.stop(list(saved.listeners.values()))
+    removed = system.delete_namespaces(f"{system.PREFIX}{run_id}-")
+    state.forget(run_id, run_dir)
+    return removed
+
+
+@lab.command("rules")
+@paths_argument
+@click.option("--pod", "pods", multiple=True, metavar="NS/NAME", help="Only this workload.")
+def rules_command(paths: tuple[str, ...], pods: tuple[str, ...]) -> int:
+    """Print the nftables script of each pod (nothing is created; no root needed)."""
+    from socklock.lab import session
+
+    inventory = _inventory(paths)
+    if inventory is None:
+        return EXIT_INPUT_ERROR
+    laid_out, rulesets = session.plan(inventory, session.parse(inventory), "plan")
+    chosen = [p for p in laid_out.pods if not pods or p.endpoint in pods]
+    write_output("\n".join(rulesets[p.netns] for p in chosen), None)
+    return EXIT_OK
+
+
+def _table(comparison: Comparison, show_all: bool, notes: Sequence[str] = ()) -> str:
+    rows = comparison.rows if show_all else comparison.differences
+    lines: list[str] = []
+    if rows:
+        header = ("SOURCE", "TARGET", "PORT", "ENGINE", "KERNEL", "DETAIL")
+        cells = [
+            (r.source, r.target, f"{r.port}/{r.protocol}", str(r.engine), str(r.kernel), r.detail)
+            for r in rows
+        ]
+        widths = [max(len(c[i]) for c in [header, *cells]) for i in range(5)]
+        for cell in [header, *cells]:
+            lines.append(
+                "  ".join(c.ljust(w) for c, w in zip(cell[:5], widths, strict=True))
+                + f"  {cell[5]}"
+            )
+    reasons: dict[str, int] = {}
+    for skipped in comparison.skipped:
+        reasons[skipped.reason] = reasons.get(skipped.reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        lines.append(f"skipped {count} row(s): {reason}")
+    lines.extend(notes)
+    verdict = "the kernel agrees with the engine" if comparison.ok else "DISAGREEMENT"
+    lines.append(f"{comparison.summary()}: {verdict}")
+    return "\n".join(lines) + "\n"
+
+
+def _json(run_id: str, comparison: Comparison, show_all: bool) -> dict[str, object]:
+    rows = comparison.rows if show_all else comparison.differences
+    return {
+        "schema": "socklock/lab/v1",
+        "run": run_id,
+        "ok": comparison.ok,
+        "summary": {
+            "rows": len(comparison.rows),
+            "differences": len(comparison.differences),
+            "skipped": len(comparison.skipped),
+            "connections": comparison.attempts,
+            "seconds": comparison.probe_seconds,
+        },
+        "rows": [
+            {
+                "source": r.source,
+                "target": r.target,
+                "port": r.port,
+                "protocol": str(r.protocol),
+                "engine": str(r.engine),
+                "kernel": str(r.kernel),
+                "detail": r.detail,
+                "attempts": list(r.denied_attempts),
+            }
+            for r in rows
+        ],
+        "skipped": [
+            {
+                "source": s.source,
+                "target": s.target,
+                "port": s.port,
+                "protocol": str(s.protocol),
+                "reason": s.reason,
+            }
+            for s in comparison.skipped
+        ],
+    }

@@ -1,0 +1,172 @@
+"""A lab's life: ``up`` (namespaces, rules, listeners), ``probe`` (and compare), ``down``.
+
+``running(...)`` is the context manager tests use: whatever happens inside, everything the
+lab created (its namespaces, by the run's prefix, and its listeners, by pid) is removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from socklock.model import Inventory, K8sObject
+from socklock.policy.api import NetworkPolicy, is_policy_object, parse_policies
+from socklock.policy.engine import Connectivity
+from socklock.policy.pods import build_cluster
+from socklock.policy.result import PolicyErrors
+
+from . import nft, system, topology
+from .compare import Comparison, compare
+from .probe import DEFAULT_TIMEOUT, Observed, probe, start_listeners
+from .state import topology_to_dict
+from .topology import PortKey, Topology
+
+
+@dataclass(frozen=True, slots=True)
+class Lab:
+    """A lab that is up: its topology, the rules installed (netns -> script), its listeners."""
+
+    topology: Topology
+    policies: tuple[NetworkPolicy, ...]
+    rulesets: dict[str, str]
+    listeners: dict[str, int]  # netns -> pid
+    timings: dict[str, float] = field(default_factory=dict)
+    processes: tuple[subprocess.Popen[bytes], ...] = field(default=(), compare=False)
+
+    @property
+    def digest(self) -> str:
+        return fingerprint(self.topology, self.rulesets)
+
+
+def fingerprint(laid_out: Topology, rulesets: dict[str, str]) -> str:
+    """A digest of the topology and the rules: what `probe` checks is still what is up."""
+    text = json.dumps([topology_to_dict(laid_out), sorted(rulesets.items())], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def parse(
+    inventory: Inventory, policies: Sequence[K8sObject | NetworkPolicy] | None = None
+) -> tuple[NetworkPolicy, ...]:
+    """The validated policies (the inventory's by default); refuses any invalid one, as the
+    engine does."""
+    if policies is None:
+        policies = [o for o in inventory.objects if is_policy_object(o)]
+    objects = [p for p in policies if isinstance(p, K8sObject)]
+    parsed = parse_policies(objects)
+    diagnostics = (*build_cluster(inventory).diagnostics, *parsed.diagnostics)
+    if diagnostics:
+        raise PolicyErrors(tuple(sorted(diagnostics)))
+    return (*parsed.policies, *(p for p in policies if isinstance(p, NetworkPolicy)))
+
+
+def plan(
+    inventory: Inventory,
+    policies: Sequence[NetworkPolicy],
+    run_id: str,
+    *,
+    externals: Iterable[str] = (),
+    extra_ports: Iterable[PortKey] = (),
+) -> tuple[Topology, dict[str, str]]:
+    """The topology and the nft scripts, without creating anything."""
+    laid_out = topology.plan(
+        inventory, policies, run_id=run_id, externals=externals, extra_ports=extra_ports
+    )
+    return laid_out, nft.compile_all(laid_out, policies)
+
+
+def up(
+    inventory: Inventory,
+    policies: Sequence[K8sObject | NetworkPolicy] | None = None,
+    *,
+    run_id: str | None = None,
+    externals: Iterable[str] = (),
+    extra_ports: Iterable[PortKey] = (),
+) -> Lab:
+    """Create the lab: namespaces and bridge, nftables rules, then the listeners."""
+    system.require()
+    parsed = parse(inventory, policies)
+    laid_out, rulesets = plan(
+        inventory,
+        parsed,
+        run_id or topology.new_run_id(),
+        externals=externals,
+        extra_ports=extra_ports,
+    )
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    try:
+        topology.build(laid_out)
+        timings["topology_s"] = round(time.perf_counter() - started, 3)
+        mark = time.perf_counter()
+        install(rulesets)
+        timings["rules_s"] = round(time.perf_counter() - mark, 3)
+        mark = time.perf_counter()
+        processes = start_listeners(laid_out)
+        timings["listeners_s"] = round(time.perf_counter() - mark, 3)
+    except BaseException:
+        topology.destroy(laid_out.prefix)
+        raise
+    pids = {netns: proc.pid for netns, proc in processes.items()}
+    return Lab(laid_out, parsed, rulesets, pids, timings, tuple(processes.values()))
+
+
+def install(rulesets: dict[str, str]) -> None:
+    """Load each pod's nft script in its namespace (``nft -f -``)."""
+    system.run_all(
+        [
+            (system.netns_exec(netns, ["nft", "-f", "-"]), script)
+            for netns, script in rulesets.items()
+        ]
+    )
+
+
+def down(lab: Lab | Topology | str) -> list[str]:
+    """Stop the lab's listeners (by pid) and delete its namespaces (by its prefix)."""
+    if isinstance(lab, Lab):
+        system.stop(list(lab.listeners.values()))
+        for process in lab.processes:
+            process.wait(timeout=5)
+        prefix = lab.topology.prefix
+    elif isinstance(lab, Topology):
+        prefix = lab.prefix
+    else:
+        prefix = lab
+    return topology.destroy(prefix)
+
+
+def observe(lab: Lab | Topology, timeout: float = DEFAULT_TIMEOUT) -> Observed:
+    return probe(lab.topology if isinstance(lab, Lab) else lab, timeout)
+
+
+def check(
+    lab: Lab | Topology, connectivity: Connectivity, timeout: float = DEFAULT_TIMEOUT
+) -> Comparison:
+    """Probe the lab and compare every row with the engine's ``connectivity`` (computed on
+    the same inventory and policies)."""
+    return compare(observe(lab, timeout), connectivity)
+
+
+@contextmanager
+def running(
+    inventory: Inventory,
+    policies: Sequence[K8sObject | NetworkPolicy] | None = None,
+    *,
+    run_id: str | None = None,
+    externals: Iterable[str] = (),
+    extra_ports: Iterable[PortKey] = (),
+) -> Iterator[Lab]:
+    """``up``, then ``down`` whatever happens."""
+    run_id = run_id or topology.new_run_id()
+    try:
+        lab = up(inventory, policies, run_id=run_id, externals=externals, extra_ports=extra_ports)
+        try:
+            yield lab
+        finally:
+            down(lab)
+    finally:
+        topology.destroy(f"{system.PREFIX}{run_id}-")
