@@ -10,6 +10,7 @@ kernel here has no SCTP sockets.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -228,6 +229,15 @@ def test_cli_up_probe_down(tmp_path: Path, lab_run_id: str) -> None:
         code, out = invoke("lab", "probe", str(work), "--run-dir", str(run_dir))
         assert code == 0, out
         assert "the kernel agrees with the engine" in out
+        code, out = invoke("lab", "probe", str(work), "--run-dir", str(run_dir), "--format", "json")
+        assert code == 0, out
+        document = json.loads(out)
+        assert (document["schema"], document["ok"], document["rows"]) == (
+            "socklock/lab/v1",
+            True,
+            [],
+        )
+        assert document["summary"]["rows"] > 0 and document["summary"]["differences"] == 0
         # Policies edited after `up`: the kernel's rules are stale, probe refuses.
         (work / "policies.yaml").write_text(policy.read_text().replace("web", "http"))
         code, _ = invoke("lab", "probe", str(work), "--run-dir", str(run_dir))

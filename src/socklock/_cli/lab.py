@@ -14,7 +14,6 @@ Exit codes: 0 the kernel agrees with the engine on every row; 1 some row differs
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -186,7 +185,10 @@ def probe_command(
     connectivity = analyse(inventory, policies, externals=saved.topology.outside.samples)
     comparison = session.check(saved.topology, connectivity, timeout)
     if fmt == "json":
-        text = json.dumps(_json(run_id, comparison, show_all), indent=2) + "\n"
+        from socklock.schemas.lab import LabDocument
+
+        document = LabDocument.model_validate(_json(run_id, comparison, show_all))
+        text = document.model_dump_json(by_alias=True, indent=2) + "\n"
     else:
         notes = [f"note: {u.reason}" for u in saved.topology.outside.unsampled if not u.whole]
         text = _table(comparison, show_all, notes)
