@@ -8,9 +8,10 @@ where the API says so; messages are the admission's ``reason (detail)`` for one 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from socklock.harden.rule import Reference, WorkloadRule
+from socklock.harden.rule import Reference, WorkloadRule, container_key
 from socklock.model import Container, ContainerRole, Finding, Workload, YMap
 from socklock.model.document import PathElement
 
@@ -54,6 +55,39 @@ def pod_path(workload: Workload, *rest: PathElement) -> tuple[PathElement, ...]:
 
 def container_path(container: Container, *rest: PathElement) -> tuple[PathElement, ...]:
     return (*container.path, *rest)
+
+
+@dataclass(frozen=True, slots=True)
+class ContextField:
+    """One securityContext field, at pod level or in one container."""
+
+    who: str  # "pod" or 'container "app"', as the admission messages say it
+    path: tuple[PathElement, ...]  # from the object root to the field
+    context: YMap | None  # the securityContext that holds the field (None: none written)
+    stable: str | None  # baseline key of a container field; None at pod level
+
+
+def security_context_fields(workload: Workload, *field: PathElement) -> list[ContextField]:
+    """``securityContext.<field>`` of the pod, then of every container in admission order."""
+    out = [
+        ContextField(
+            "pod",
+            pod_path(workload, "securityContext", *field),
+            pod_security_context(workload),
+            None,
+        )
+    ]
+    dotted = ".".join(str(element) for element in field)
+    for container in containers(workload):
+        out.append(
+            ContextField(
+                f"container {quoted(container.name)}",
+                container_path(container, "securityContext", *field),
+                container.security_context,
+                f"{container_key(container)}.securityContext.{dotted}",
+            )
+        )
+    return out
 
 
 def flag(node: Any, key: str) -> bool | None:

@@ -32,18 +32,13 @@ from collections.abc import Iterator
 
 from socklock.harden.context import Context
 from socklock.harden.pss import (
-    container_path,
-    containers,
     mapping,
-    pod_path,
-    pod_security_context,
     pss_reference,
-    quoted,
+    security_context_fields,
     text,
 )
-from socklock.harden.rule import Level, PssCheck, Reference, WorkloadRule, container_key
+from socklock.harden.rule import Level, PssCheck, Reference, WorkloadRule
 from socklock.model import Applicability, Finding, Fix, Severity, Workload, YMap
-from socklock.model.document import PathElement
 
 TYPES_1_0 = frozenset({"", "container_t", "container_init_t", "container_kvm_t"})
 TYPES_1_31 = TYPES_1_0 | {"container_engine_t"}
@@ -79,24 +74,9 @@ class SELinuxOptions(WorkloadRule):
 
     def check(self, workload: Workload, ctx: Context) -> Iterator[Finding]:
         allowed = TYPES_1_31 if ctx.options.pss_version >= 31 else TYPES_1_0
-        targets: list[tuple[str, tuple[PathElement, ...], YMap | None, str | None]] = [
-            (
-                "pod",
-                pod_path(workload, "securityContext", "seLinuxOptions"),
-                mapping(pod_security_context(workload), "seLinuxOptions"),
-                None,
-            )
-        ]
-        for container in containers(workload):
-            targets.append(
-                (
-                    f"container {quoted(container.name)}",
-                    container_path(container, "securityContext", "seLinuxOptions"),
-                    mapping(container.security_context, "seLinuxOptions"),
-                    f"{container_key(container)}.securityContext.seLinuxOptions",
-                )
-            )
-        for who, path, options, stable in targets:
+        for field in security_context_fields(workload, "seLinuxOptions"):
+            who, path, stable = field.who, field.path, field.stable
+            options = mapping(field.context, "seLinuxOptions")
             if options is None:
                 continue
             found = problems(options, allowed)

@@ -33,16 +33,13 @@ from collections.abc import Iterator
 
 from socklock.harden.context import Context
 from socklock.harden.pss import (
-    container_path,
     containers,
     mapping,
-    pod_path,
-    pod_security_context,
     pss_reference,
-    quoted,
+    security_context_fields,
     text,
 )
-from socklock.harden.rule import Level, PssCheck, Reference, WorkloadRule, container_key, yaml_fix
+from socklock.harden.rule import Level, PssCheck, Reference, WorkloadRule, yaml_fix
 from socklock.model import Applicability, Finding, Fix, Severity, Workload
 from socklock.model.document import PathElement
 
@@ -72,24 +69,9 @@ class SeccompBaseline(WorkloadRule):
             yield from self._annotations(workload)
             return
         obj = workload.obj
-        targets: list[tuple[str, tuple[PathElement, ...], object, str | None]] = [
-            (
-                "pod",
-                pod_path(workload, "securityContext", "seccompProfile"),
-                mapping(pod_security_context(workload), "seccompProfile"),
-                None,
-            )
-        ]
-        for container in containers(workload):
-            targets.append(
-                (
-                    f"container {quoted(container.name)}",
-                    container_path(container, "securityContext", "seccompProfile"),
-                    mapping(container.security_context, "seccompProfile"),
-                    f"{container_key(container)}.securityContext.seccompProfile",
-                )
-            )
-        for who, path, profile, stable in targets:
+        for field in security_context_fields(workload, "seccompProfile"):
+            who, path, stable = field.who, field.path, field.stable
+            profile = mapping(field.context, "seccompProfile")
             if profile is None:
                 continue
             kind = text(profile, "type") or ""

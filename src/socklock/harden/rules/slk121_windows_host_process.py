@@ -30,18 +30,13 @@ from collections.abc import Iterator
 
 from socklock.harden.context import Context
 from socklock.harden.pss import (
-    container_path,
-    containers,
     flag,
     mapping,
-    pod_path,
-    pod_security_context,
     pss_reference,
-    quoted,
+    security_context_fields,
 )
-from socklock.harden.rule import Level, PssCheck, WorkloadRule, container_key
+from socklock.harden.rule import Level, PssCheck, WorkloadRule
 from socklock.model import Applicability, Finding, Fix, Severity, Workload
-from socklock.model.document import PathElement
 
 
 class WindowsHostProcess(WorkloadRule):
@@ -54,25 +49,9 @@ class WindowsHostProcess(WorkloadRule):
     fix_applicability = Applicability.DISPLAY_ONLY
 
     def check(self, workload: Workload, ctx: Context) -> Iterator[Finding]:
-        targets: list[tuple[str, tuple[PathElement, ...], object, str | None]] = [
-            (
-                "pod",
-                pod_path(workload, "securityContext", "windowsOptions", "hostProcess"),
-                pod_security_context(workload),
-                None,
-            )
-        ]
-        for container in containers(workload):
-            targets.append(
-                (
-                    f"container {quoted(container.name)}",
-                    container_path(container, "securityContext", "windowsOptions", "hostProcess"),
-                    container.security_context,
-                    f"{container_key(container)}.securityContext.windowsOptions.hostProcess",
-                )
-            )
-        for who, path, sc, stable in targets:
-            if flag(mapping(sc, "windowsOptions"), "hostProcess") is not True:
+        for field in security_context_fields(workload, "windowsOptions", "hostProcess"):
+            who, path, stable = field.who, field.path, field.stable
+            if flag(mapping(field.context, "windowsOptions"), "hostProcess") is not True:
                 continue
             yield self.object_finding(
                 workload.obj,
