@@ -40,17 +40,6 @@ SMALL = (
     "36-ipblock-v4-except-external",
     "41-replicas-are-distinct-pods",
 )
-# The engine says ALLOWED for a pod matched by an ipBlock through one of its IPs, whatever
-# the address family of the connection; the kernel matches the packet's address, so a
-# dual-stack pod is admitted over that family only (see the lab's report).
-FAMILY_SPLIT = {
-    "38-ipblock-matches-pod-ips": "engine ignores the address family: IPv6 from y/a is not "
-    "in 10.0.1.0/24, so the kernel denies it (the kernel is right per the API reference); "
-    "and external:10.0.1.0/24 counts y/c's pod IP 10.0.1.3 as an outside address",
-    "39-ipblock-matches-pod-ipv6": "engine ignores the address family: x/a to z over IPv4 is "
-    "not in fd00:0:0:2::/64, so the kernel denies it (the kernel is right per the API "
-    "reference)",
-}
 
 
 def _chosen() -> list[pytest.param]:  # type: ignore[valid-type]
@@ -62,17 +51,7 @@ def _chosen() -> list[pytest.param]:  # type: ignore[valid-type]
         names = set(wanted.split(","))
     else:
         names = set(SMALL)
-    return [
-        pytest.param(
-            f,
-            id=f.name,
-            marks=[pytest.mark.xfail(strict=True, reason=FAMILY_SPLIT[f.name])]
-            if f.name in FAMILY_SPLIT
-            else [],
-        )
-        for f in folders
-        if f.name in names
-    ]
+    return [pytest.param(f, id=f.name) for f in folders if f.name in names]
 
 
 def _asked(expected: Expected, inventory: Inventory) -> tuple[set[str], set[tuple[int, Protocol]]]:

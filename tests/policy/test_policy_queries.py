@@ -3,6 +3,8 @@ explain, diff, equivalent, contains, redundant, and the policies= override."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.policy.truth import FIXTURES
 
 from socklock.load import load_paths
@@ -189,4 +191,66 @@ def test_intent_with_external_endpoints() -> None:
             for p in "abc"
             if ns + p not in ("xa", "xb")
         ),
+    ]
+
+
+def with_ips(*scenarios: str) -> Inventory:
+    return load_paths([str(FIXTURES / "_cluster-ips"), *(str(FIXTURES / s) for s in scenarios)])
+
+
+def test_explain_a_pod_matched_through_some_of_its_ips() -> None:
+    """An ipBlock holding only a dual-stack pod's IPv4 admits it over IPv4 only."""
+    connectivity = analyse(with_ips("38-ipblock-matches-pod-ips"))
+    why = explain(connectivity, "y/a", "x/a", 80)
+    assert why.verdict is Verdict.PARTIAL
+    assert why.ingress is not None and not why.ingress.allowed
+    assert why.ingress.reason == (
+        "admitted for some pods or addresses only, by 1 rule(s); partially: only through 10.0.1.1"
+    )
+    # Egress: the ipBlock matches the destination's IPs.
+    connectivity = analyse(with_ips("39-ipblock-matches-pod-ipv6"))
+    why = explain(connectivity, "x/a", "z/b", 80)
+    assert why.verdict is Verdict.PARTIAL
+    assert why.egress is not None and not why.egress.allowed
+    assert why.egress.reason.endswith("; partially: only through fd00:0:0:2::2")
+    # Two rules, one per family, add up to the whole pod.
+    connectivity = analyse(with_ips("61-ipblock-families-add-up"))
+    why = explain(connectivity, "y/a", "x/a", 80)
+    assert why.verdict is Verdict.ALLOWED
+    assert why.ingress is not None and why.ingress.allowed
+    # Each side admits the pair over a family the other refuses: denied.
+    connectivity = analyse(with_ips("62-ipblock-ingress-egress-other-families"))
+    why = explain(connectivity, "x/a", "z/a", 80)
+    assert why.verdict is Verdict.DENIED
+    assert why.egress is not None and why.ingress is not None
+    assert "only through 10.0.2.1" in why.egress.reason
+    assert "only through fd00::1" in why.ingress.reason
+
+
+def test_external_ranges_leave_out_pod_ips(tmp_path: Path) -> None:
+    connectivity = analyse(with_ips("38-ipblock-matches-pod-ips"), externals=["external:10.0.1.3"])
+    assert connectivity.outside("external:10.0.1.0/30").cidrs() == ["10.0.1.0/32"]
+    assert connectivity.verdict("external:10.0.1.0/24", "x/a", 80) is Verdict.ALLOWED
+    assert connectivity.verdict("external:10.0.1.3", "x/a", 80) is Verdict.DENIED
+    assert connectivity.verdict("external:10.0.1.3", "x/b", 80) is Verdict.DENIED
+    explained = explain(connectivity, "external:10.0.1.0/24", "x/a", 80)
+    assert explained.verdict is Verdict.ALLOWED and explained.ingress is not None
+    assert explained.ingress.allowed
+    rows = {
+        (r.source, r.target): r.verdict
+        for r in connectivity.connections(include_denied=True)
+        if r.port == 80 and r.protocol is Protocol.TCP and r.target == "x/a"
+    }
+    assert rows[("external:10.0.1.0/24", "x/a")] is Verdict.ALLOWED
+    assert rows[("external:10.0.1.3/32", "x/a")] is Verdict.DENIED
+    # diff speaks of outside addresses only: dropping the except changes nothing outside
+    # (10.0.1.3 is y/c's IP), only y/c -> x/a.
+    source = (FIXTURES / "38-ipblock-matches-pod-ips" / "policies.yaml").read_text()
+    (tmp_path / "policies.yaml").write_text(source.replace("except: [10.0.1.3/32]", "except: []"))
+    base = with_ips()
+    before = analyse(base, policies_of("38-ipblock-matches-pod-ips"))
+    after = analyse(base, list(load_paths([str(tmp_path)]).network_policies))
+    changes = [str(c) for c in diff(before, after).changes]
+    assert changes == [
+        f"y/c -> x/a 1-65535/{protocol}: denied -> partial" for protocol in ("SCTP", "TCP", "UDP")
     ]

@@ -58,9 +58,10 @@ class CompiledRule:
     policy: int  # index in Compiled.policies
     rule: Rule
     everyone: bool  # no peers: every pod and every address
-    classes: int  # pod classes the peers admit
-    addresses: AddressSet  # addresses outside the cluster the peers admit
+    classes: int  # pod classes the peers admit (through selectors, or every IP the input gives)
+    addresses: AddressSet  # addresses the ipBlocks admit (outside ones, and pod IPs)
     ports: CompiledPorts
+    partial: int = 0  # classes whose given IPs the ipBlocks admit some of, not all
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +108,10 @@ class Compiler:
         return cached
 
     def peer(self, peer: Peer, namespace: str) -> tuple[int, AddressSet]:
+        """The classes a selector peer selects, or the addresses an ipBlock peer admits (no
+        classes: which pods an ipBlock matches depends on every ipBlock of the rule)."""
         if peer.ip_block is not None:
-            addresses = peer.ip_block.addresses
-            classes = 0
-            for c in self._with_addresses:
-                if c.addresses & addresses:
-                    classes |= 1 << c.index
-            return classes, addresses
+            return 0, peer.ip_block.addresses
         if peer.namespace_selector is None:
             scope = self.cluster.namespace_members.get(namespace, 0)
         else:
@@ -121,6 +119,21 @@ class Compiler:
         if peer.pod_selector is not None:
             scope &= self.cluster.pod_labels.select(peer.pod_selector)
         return scope, NO_ADDRESSES
+
+    def by_address(self, addresses: AddressSet, selected: int = 0) -> tuple[int, int]:
+        """(classes every given IP of which is in ``addresses``, classes some of whose given
+        IPs are), leaving out the classes in ``selected``."""
+        full = partial = 0
+        if addresses:
+            for c in self._with_addresses:
+                if selected >> c.index & 1:
+                    continue
+                hit = c.addresses & addresses
+                if hit == c.addresses:
+                    full |= 1 << c.index
+                elif hit:
+                    partial |= 1 << c.index
+        return full, partial
 
     def rule(self, index: int, policy: NetworkPolicy, rule: Rule) -> CompiledRule:
         ports = compile_ports(rule.ports)
@@ -132,7 +145,8 @@ class Compiler:
             peer_classes, peer_addresses = self.peer(peer, policy.namespace)
             classes |= peer_classes
             addresses = addresses | peer_addresses
-        return CompiledRule(index, rule, False, classes, addresses, ports)
+        full, partial = self.by_address(addresses, classes)
+        return CompiledRule(index, rule, False, classes | full, addresses, ports, partial)
 
     def policy(self, index: int, policy: NetworkPolicy) -> CompiledPolicy:
         subjects = self.cluster.namespace_members.get(policy.namespace, 0)

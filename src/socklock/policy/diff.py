@@ -115,15 +115,19 @@ def _cuts(
 
 
 def _address_changes(
-    before_sets: list[AddressSet], after_sets: list[AddressSet]
+    before_sets: list[AddressSet], after_sets: list[AddressSet], pods: AddressSet
 ) -> Iterator[tuple[str, Verdict, Verdict]]:
+    """External ranges whose verdict changes; ``pods`` (the pod IPs the input gives) are left
+    out of them, as the engine leaves them out of every external endpoint."""
     every_b, some_b = _fold(before_sets)
     every_a, some_a = _fold(after_sets)
     if (every_b, some_b) == (every_a, some_a):
         return
     region = (every_b - every_a) | (every_a - every_b) | (some_b - some_a) | (some_a - some_b)
     for cidr in region.cidrs():
-        addresses = external_addresses(f"external:{cidr}")
+        addresses = external_addresses(f"external:{cidr}") - pods
+        if not addresses:
+            continue
         before = address_verdict(addresses, before_sets)
         after = address_verdict(addresses, after_sets)
         if before is not after:
@@ -167,6 +171,7 @@ def diff(old: Connectivity, new: Connectivity) -> ConnectivityDiff:
                 for name, before, after in _address_changes(
                     [old.ingress_addresses(c, low, protocol) for c in classes_old],
                     [new.ingress_addresses(c, low, protocol) for c in classes_new],
+                    new.pod_addresses,
                 ):
                     raw.append((low, high, name, target.id, before, after))
         for source in endpoints:
@@ -179,6 +184,7 @@ def diff(old: Connectivity, new: Connectivity) -> ConnectivityDiff:
                 for name, before, after in _address_changes(
                     [old.egress_addresses(c, low, protocol) for c in classes_old],
                     [new.egress_addresses(c, low, protocol) for c in classes_new],
+                    new.pod_addresses,
                 ):
                     raw.append((low, high, source.id, name, before, after))
         found.extend(_merge(raw, protocol))

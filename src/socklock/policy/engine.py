@@ -22,9 +22,20 @@ Conventions (where the reference leaves it to the implementation):
 - ``ipBlock`` matches addresses outside the cluster; a pod matches an ipBlock only through an
   IP the input gives it (``status.podIP``/``podIPs`` of a dumped Pod). Pods without IPs are
   never matched by ipBlocks.
+- An ipBlock matches the packet's address, so it admits a pod over the address families of
+  the IPs of the pod it holds (the source's IPs for ingress, the destination's for egress): a
+  dual-stack pod whose IPv4 is in an IPv4 block but whose IPv6 is not is reachable over IPv4
+  only. A pair of pods is ALLOWED when it is over every family both pods have IPs of (pods
+  without given IPs: either family), PARTIAL when over some. So an ipBlock that holds only
+  some of a dual-stack pod's IPs gives PARTIAL, one that holds all of them (less ``except``)
+  gives ALLOWED, one that holds none DENIED; the rules of a pod's policies still add up (an
+  IPv4 block in one rule and an IPv6 block in another admit a dual-stack pod fully).
 - External endpoints are named ``external:<cidr>``, ``external:<address>`` or
-  ``external:<host>`` (a host: any IPv4 address). A range is ALLOWED only when every address
-  in it is, PARTIAL when some are.
+  ``external:<host>`` (a host: any IPv4 address) and stand for addresses *outside* the
+  cluster: every pod IP the input gives is left out of them, so ``external:10.0.1.0/24``
+  speaks of the addresses of that range no pod has (pods are answered as workloads). A range
+  is ALLOWED only when every such address in it is, PARTIAL when some are; an endpoint with no
+  such address (it names only pod IPs) is DENIED.
 - A pod is never blocked from itself. A bare Pod is one pod, so ``ns/p -> ns/p`` is always
   allowed. Any other workload (Deployment, ...) stands for its replicas: ``w -> w`` is what
   policy decides between two *distinct* pods of ``w``, which is subject to policy.
@@ -139,7 +150,7 @@ class Connectivity:
                 if rule.everyone:
                     self._egress_to_all.append(rule)
                 else:
-                    for c in bits(rule.classes):
+                    for c in bits(rule.classes | rule.partial):
                         self._egress_to[c].append(rule)
         self._egress_open = self._all & ~self.egress_isolated
         self._rows: dict[str, list[PortRange]] = {}
@@ -155,30 +166,106 @@ class Connectivity:
                             "external:0.0.0.0/0" if block.cidr.version == 4 else "external:::/0"
                         )
         self.externals: tuple[str, ...] = tuple(sorted(names))
-        self._external_sets = {name: external_addresses(name) for name in self.externals}
+        pod_addresses = NO_ADDRESSES
+        for pod_class in cluster.classes:
+            pod_addresses = pod_addresses | pod_class.addresses
+        self.pod_addresses = pod_addresses
+        self._external_sets = {name: self.outside(name) for name in self.externals}
+
+    def outside(self, endpoint: str) -> AddressSet:
+        """The addresses an ``external:...`` endpoint stands for, less every pod IP the input
+        gives: an external endpoint speaks of addresses outside the cluster only."""
+        return external_addresses(endpoint) - self.pod_addresses
 
     # -- per class ---------------------------------------------------------------------------
 
-    def sources(self, target: PodClass, port: int, protocol: Protocol) -> int:
-        """Classes whose pods may open ``port``/``protocol`` on a (distinct) pod of ``target``."""
+    def sources(self, target: PodClass, port: int, protocol: Protocol) -> tuple[int, int]:
+        """(classes whose pods may open ``port``/``protocol`` on a (distinct) pod of ``target``
+        over every address family the two pods share, classes that may over some).
+
+        An ipBlock that holds only some of a pod's given IPs admits it over those IPs'
+        families only: the ingress rules of ``target`` match the source's IPs, the egress rules
+        of the source match ``target``'s. Such classes (rare: only pods whose IPs the input
+        gives) are decided per family; every other class is a bit in a mask."""
         c = target.index
+        partial_in: list[CompiledRule] = []
         if self.ingress_isolated >> c & 1:
-            admitted = 0
+            admitted = touched = 0
             for rule in self._ingress_rules[c]:
                 if rule.ports.matches(target, port, protocol):
                     admitted |= rule.classes
+                    if rule.partial:
+                        touched |= rule.partial
+                        partial_in.append(rule)
+            touched &= ~admitted
         else:
-            admitted = self._all
-        if not admitted:
-            return 0
-        senders = self._egress_open
+            admitted, touched = self._all, 0
+        if not admitted | touched:
+            return 0, 0
+        senders, reaching = self._egress_open, 0
+        partial_out: list[CompiledRule] = []
         for rule in self._egress_to_all:
             if rule.ports.matches(target, port, protocol):
                 senders |= self.compiled[rule.policy].subjects & self.egress_isolated
         for rule in self._egress_to[c]:
             if rule.ports.matches(target, port, protocol):
-                senders |= self.compiled[rule.policy].subjects & self.egress_isolated
-        return admitted & senders
+                subjects = self.compiled[rule.policy].subjects & self.egress_isolated
+                if rule.classes >> c & 1:
+                    senders |= subjects
+                else:
+                    reaching |= subjects
+                    partial_out.append(rule)
+        reaching &= ~senders
+        every = admitted & senders
+        some = (admitted | touched) & (senders | reaching)
+        uncertain = some & ~every & (touched | reaching)
+        if uncertain:
+            every, some = self._by_family(
+                target, uncertain, every, some, admitted, senders, partial_in, partial_out
+            )
+        return every, some
+
+    def _by_family(
+        self,
+        target: PodClass,
+        uncertain: int,
+        every: int,
+        some: int,
+        admitted: int,
+        senders: int,
+        partial_in: list[CompiledRule],
+        partial_out: list[CompiledRule],
+    ) -> tuple[int, int]:
+        """Decide the classes in ``uncertain`` (matched by an ipBlock through some of their
+        IPs or some of ``target``'s) family by family: over each family both pods have, the
+        source's IPs of that family must be admitted by ``target``'s ingress and ``target``'s
+        by the source's egress."""
+        inbound = NO_ADDRESSES
+        for rule in partial_in:
+            inbound = inbound | rule.addresses
+        for s in bits(uncertain):
+            source = self.cluster.classes[s]
+            both = _families(source.addresses) & _families(target.addresses)
+            if not both:  # no family in common: judge over the families either has
+                both = _families(source.addresses) | _families(target.addresses)
+            if admitted >> s & 1:
+                in_every = in_some = both
+            else:
+                in_every, in_some = _covered(source.addresses, inbound)
+            if senders >> s & 1:
+                out_every = out_some = both
+            else:
+                outbound = NO_ADDRESSES
+                for rule in partial_out:
+                    if self.compiled[rule.policy].subjects >> s & 1:
+                        outbound = outbound | rule.addresses
+                out_every, out_some = _covered(target.addresses, outbound)
+            bit = 1 << s
+            if in_every & out_every & both == both:
+                every |= bit
+            elif not in_some & out_some & both:
+                some &= ~bit
+        return every, some
 
     def ingress_addresses(self, target: PodClass, port: int, protocol: Protocol) -> AddressSet:
         """External addresses that may open ``port``/``protocol`` on ``target``."""
@@ -243,14 +330,14 @@ class Connectivity:
         if is_external(source) and is_external(target):
             raise UsageError("one side must be a workload: policies do not govern external traffic")
         if is_external(source):
-            addresses = external_addresses(source)
+            addresses = self.outside(source)
             sets = [
                 self.ingress_addresses(c, port, protocol)
                 for c in self.pod_classes(self.endpoint(target))
             ]
             return address_verdict(addresses, sets)
         if is_external(target):
-            addresses = external_addresses(target)
+            addresses = self.outside(target)
             sets = [
                 self.egress_addresses(c, port, protocol)
                 for c in self.pod_classes(self.endpoint(source))
@@ -273,9 +360,9 @@ class Connectivity:
         """(classes that reach every pod of ``target``, classes that reach some pod of it)."""
         every, some = self._all, 0
         for c in self.pod_classes(target):
-            found = self.sources(c, port, protocol)
+            found, reached = self.sources(c, port, protocol)
             every &= found
-            some |= found
+            some |= reached
         return every, some
 
     def allowed_ports(self, source: str, target: str, protocol: Protocol | str) -> IntervalSet:
@@ -355,9 +442,9 @@ class Connectivity:
                 end = atom.high if atom.high != atom.low else None
                 every, some = self._all, 0
                 for c in classes:
-                    found = self.sources(c, atom.low, atom.protocol)
+                    found, reached = self.sources(c, atom.low, atom.protocol)
                     every &= found
-                    some |= found
+                    some |= reached
                 if include_denied:
                     candidates: Iterable[Endpoint] = endpoints
                 else:
@@ -427,6 +514,24 @@ class Connectivity:
                         start = i
 
 
+def _families(addresses: AddressSet) -> int:
+    """The address families of a pod's given IPs (1: IPv4, 2: IPv6); both when none is given."""
+    found = (1 if addresses.v4 else 0) | (2 if addresses.v6 else 0)
+    return found or 3
+
+
+def _covered(given: AddressSet, admitted: AddressSet) -> tuple[int, int]:
+    """(families all of whose ``given`` IPs are in ``admitted``, families some of which are)."""
+    every = some = 0
+    for family, mine, theirs in ((1, given.v4, admitted.v4), (2, given.v6, admitted.v6)):
+        hit = mine & theirs
+        if hit:
+            some |= family
+            if hit == mine:
+                every |= family
+    return every, some
+
+
 def _row_key(row: Connection) -> tuple[str, str, int, str, int]:
     return (row.source, row.target, row.port, row.protocol.value, row.end_port or 0)
 
@@ -440,7 +545,9 @@ def mask_verdict(sources: int, every: int, some: int) -> Verdict:
 
 
 def address_verdict(addresses: AddressSet, sets: Sequence[AddressSet]) -> Verdict:
-    if not sets:
+    """ALLOWED when every pod class admits every one of ``addresses``, PARTIAL when some class
+    admits some, DENIED otherwise (and for no addresses at all: nothing outside gets through)."""
+    if not sets or not addresses:
         return Verdict.DENIED
     every = sets[0]
     some = sets[0]

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from socklock.errors import UsageError
 from socklock.model import Location, Protocol
-from socklock.policy.addresses import AddressSet, external_addresses, is_external
+from socklock.policy.addresses import AddressSet, is_external
 from socklock.policy.api import Direction
 from socklock.policy.compile import CompiledRule
 from socklock.policy.engine import Connectivity
 from socklock.policy.pods import PodClass
 from socklock.policy.result import Verdict
+from socklock.policy.selectors import bits
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -56,6 +57,11 @@ class Explanation:
     note: str = ""
 
 
+def _addresses(addresses: AddressSet) -> str:
+    """``10.0.1.1``, ``fd00::/64``: single addresses without their prefix length."""
+    return ", ".join(c.removesuffix("/32").removesuffix("/128") for c in addresses.cidrs())
+
+
 def _describe_rule(rule: CompiledRule, connectivity: Connectivity) -> RuleRef:
     policy = connectivity.policies[rule.policy]
     written = rule.rule
@@ -83,6 +89,7 @@ def _side(
     selecting: set[PolicyRef] = set()
     admitting: set[RuleRef] = set()
     near: set[str] = set()
+    partly: set[str] = set()  # the IPs through which ipBlocks match pods only partially
     isolated_all = True
     allowed_all = True
     for c in own:
@@ -114,12 +121,13 @@ def _side(
             any_rule = False
             for rule in rules:
                 port_ok = rule.ports.matches(target, port, protocol)
+                matched = rule.classes | rule.partial
                 if isinstance(peers, AddressSet):
                     peer_ok = bool(rule.addresses & peers)
                 elif direction is Direction.INGRESS:
-                    peer_ok = bool(rule.classes & peers)
+                    peer_ok = bool(matched & peers)
                 else:
-                    peer_ok = target is not None and bool(rule.classes >> target.index & 1)
+                    peer_ok = target is not None and bool(matched >> target.index & 1)
                 ref = _describe_rule(rule, connectivity)
                 if port_ok and peer_ok:
                     admitting.add(ref)
@@ -138,10 +146,28 @@ def _side(
                     )
             if isinstance(peers, AddressSet):
                 ok = peers.issubset(covered_addresses)
-            elif direction is Direction.INGRESS:
-                ok = peers & covered_classes == peers
             else:
-                ok = any_rule
+                # Pods matched by the ipBlocks through some of their IPs only: admitted over
+                # those IPs' address families only (the source's IPs for ingress, the
+                # destination's for egress).
+                if direction is Direction.INGRESS:
+                    matched_pods = [connectivity.cluster.classes[i] for i in bits(peers)]
+                elif target is not None:
+                    matched_pods = [target]
+                else:
+                    matched_pods = []
+                ok = True
+                for pod in matched_pods:
+                    if covered_classes >> pod.index & 1:
+                        continue
+                    through = pod.addresses & covered_addresses
+                    if through and through == pod.addresses:
+                        continue
+                    ok = False
+                    if through:
+                        partly.add(_addresses(through))
+                if direction is Direction.EGRESS and not any_rule:
+                    ok = False
             allowed_all = allowed_all and ok
     way = "ingress" if direction is Direction.INGRESS else "egress"
     if not selecting:
@@ -153,6 +179,8 @@ def _side(
         reason = f"admitted by {len(admitting)} rule(s)"
     elif admitting:
         reason = f"admitted for some pods or addresses only, by {len(admitting)} rule(s)"
+        if partly:
+            reason += f"; partially: only through {', '.join(sorted(partly))}"
     else:
         reason = (
             f"isolated for {way} by {len(selecting)} policy(ies), and none of their rules "
@@ -192,7 +220,7 @@ def explain(
             Direction.INGRESS,
             target,
             connectivity.pod_classes(dst),
-            external_addresses(source),
+            connectivity.outside(source),
             None,
             port,
             protocol,
@@ -205,7 +233,7 @@ def explain(
             Direction.EGRESS,
             source,
             connectivity.pod_classes(src),
-            external_addresses(target),
+            connectivity.outside(target),
             None,
             port,
             protocol,
