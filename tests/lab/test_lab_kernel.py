@@ -4,8 +4,8 @@ policies, enforced by nftables in network namespaces (root, ``ip`` and ``nft``).
 ``make test`` runs a small set of scenarios (default deny, podSelector, namespaceSelector AND
 and OR, UDP, named ports on ingress and egress, endPort, egress isolation, ipBlock with except
 to the outside namespace, replicas); ``SOCKLOCK_LAB_SCENARIOS=all`` runs every scenario that
-the engine answers (or a comma-separated list of folder names). SCTP rows are skipped: the
-kernel here has no SCTP sockets.
+the engine answers (or a comma-separated list of folder names or numbers). SCTP rows are
+skipped: the kernel here has no SCTP sockets.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ def _chosen() -> list[pytest.param]:  # type: ignore[valid-type]
     folders = scenarios(refused=False)
     if wanted == "all":
         names = {f.name for f in folders}
-    elif wanted:
-        names = set(wanted.split(","))
+    elif wanted:  # folder names, or just their numbers: "38,39" or "38-ipblock-matches-pod-ips"
+        chosen = {w.strip() for w in wanted.split(",")}
+        names = {f.name for f in folders if f.name in chosen or f.name.split("-")[0] in chosen}
     else:
         names = set(SMALL)
     return [pytest.param(f, id=f.name) for f in folders if f.name in names]
