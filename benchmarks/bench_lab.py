@@ -17,38 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+REPO = Path(__file__).resolve().parents[1]
+
 if TYPE_CHECKING:
     from socklock.model import Inventory, K8sObject
-
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / "tests" / "fixtures" / "policy"
-SMALL = (
-    "02-deny-all-ingress-namespace",
-    "05-podselector-alone-own-namespace",
-    "07-and-peer",
-    "08-or-peers",
-    "17-port-udp",
-    "22-named-port-differs-per-pod",
-    "24-named-port-egress-differs-per-pod",
-    "25-endport-range",
-    "29-egress-only-explicit",
-    "36-ipblock-v4-except-external",
-    "41-replicas-are-distinct-pods",
-)
-
-
-def _clusters(folder: Path) -> list[str]:
-    for line in (folder / "expected.txt").read_text().splitlines():
-        if line.startswith("cluster:"):
-            names = line.split(":", 1)[1].split()
-            return [] if names == ["none"] else names
-    return ["_cluster"]
-
-
-def _refused(folder: Path) -> bool:
-    return any(
-        line.startswith("error:") for line in (folder / "expected.txt").read_text().splitlines()
-    )
 
 
 def _one(
@@ -84,15 +56,18 @@ def main(full: bool) -> dict[str, object]:
     reason = unavailable()
     if reason is not None:
         return {"skipped": reason}
+    from tests.lab.scenarios import SMALL
+    from tests.policy.truth import FIXTURES, parse, scenarios
+
     from socklock.load import load_paths
 
-    folders = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name[:2].isdigit())
-    folders = [f for f in folders if not _refused(f) and (full or f.name in SMALL)]
+    folders = [f for f in scenarios(refused=False) if full or f.name in SMALL]
     results: dict[str, object] = {}
     started = time.perf_counter()
     disagreements = 0
     for folder in folders:
-        inventory = load_paths([str(FIXTURES / c) for c in _clusters(folder)] + [str(folder)])
+        clusters = parse(folder / "expected.txt").clusters
+        inventory = load_paths([str(FIXTURES / c) for c in clusters] + [str(folder)])
         run = _one(inventory, None, ())
         differences = run["differences"]
         assert isinstance(differences, list)

@@ -10,6 +10,26 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO_SHOP = REPO / "examples" / "sockshop"
 CORPUS = REPO.parent / "shared" / "corpus" / "sock-shop"
 
+# The demo shop's 14 calls: (caller, callee, callee's container port), all TCP.
+DEMO_EDGES = {
+    ("front-end", "catalogue", 8080),
+    ("front-end", "carts", 8080),
+    ("front-end", "orders", 8080),
+    ("front-end", "user", 8080),
+    ("orders", "payment", 8080),
+    ("orders", "shipping", 8080),
+    ("orders", "carts", 8080),
+    ("orders", "user", 8080),
+    ("orders", "orders-db", 27017),
+    ("carts", "carts-db", 27017),
+    ("catalogue", "catalogue-db", 3306),
+    ("user", "user-db", 27017),
+    ("shipping", "rabbitmq", 5672),
+    ("queue-master", "rabbitmq", 5672),
+}
+# The same, as Kubernetes graph keys (source, target, port, protocol).
+DEMO_CALLS = {(f"sock-shop/{a}", f"sock-shop/{b}", port, "TCP") for a, b, port in DEMO_EDGES}
+
 
 @pytest.fixture
 def corpus() -> Path:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from tests.conftest import DEMO_SHOP, REPO
+from tests.conftest import DEMO_CALLS, DEMO_SHOP, REPO
 
 from socklock._cli.main import cli
 
@@ -27,7 +27,8 @@ def test_map_json_is_the_published_schema() -> None:
     assert code == 0
     document = json.loads(out)
     assert document["schema"] == "socklock/graph/v1"
-    assert len(document["edges"]) == 14
+    edges = {(e["from"], e["to"], e["port"], e["protocol"]) for e in document["edges"]}
+    assert edges == DEMO_CALLS
     schema = json.loads((REPO / "schemas" / "graph.v1.json").read_text())
     jsonschema.validate(document, schema)
     ids = {w["id"] for w in document["workloads"]}

@@ -4,41 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import DEMO_SHOP
+from tests.conftest import DEMO_CALLS, DEMO_SHOP
+from tests.discover.shop import write_shop
 
 from socklock.discover import discover
 from socklock.load import load_paths
-
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-      - name: {name}
-        image: shop/{name}:1
-        ports: [{{name: http, containerPort: 8080}}]
-        env: [{env}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{port: 80, targetPort: http}}]
-"""
-
-
-def _shop(root: Path, env: str, code: str) -> None:
-    (root / "k8s").mkdir(parents=True)
-    (root / "k8s" / "web.yaml").write_text(DEPLOYMENT.format(name="web", env=env))
-    (root / "k8s" / "api.yaml").write_text(DEPLOYMENT.format(name="api", env=""))
-    (root / "web").mkdir()
-    (root / "web" / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
-    (root / "web" / "app.py").write_text(code)
 
 
 def _edges(root: Path, **kwargs: bool) -> set[tuple[str, str, int | None, str]]:
@@ -51,7 +21,7 @@ def test_demo_shop_code_and_manifests_agree() -> None:
     from_manifests = discover(inventory, code=False)
     from_code = discover(inventory, manifests=False)
     assert {e.key for e in from_code.edges} == {e.key for e in from_manifests.edges}
-    assert len(from_code.edges) == 14
+    assert {e.key for e in from_code.edges} == DEMO_CALLS
     for edge in from_code.edges:
         kinds = {ev.kind.value for ev in edge.evidence}
         assert kinds == {"env-read"}, edge
@@ -60,7 +30,7 @@ def test_demo_shop_code_and_manifests_agree() -> None:
 
 def test_env_read_joined_with_the_manifest_value(tmp_path: Path) -> None:
     code = 'import os, urllib.request\nurllib.request.urlopen(os.environ["API_URL"] + "/x")\n'
-    _shop(tmp_path, "{name: API_URL, value: 'http://api'}", code)
+    write_shop(tmp_path, "{name: API_URL, value: 'http://api'}", code)
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
     (edge,) = graph.edges
     assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
@@ -75,7 +45,7 @@ def test_code_default_is_used_only_when_no_manifest_sets_the_variable(tmp_path: 
         "import os, urllib.request\n"
         'urllib.request.urlopen(os.environ.get("API_URL", "http://api.shop:80"))\n'
     )
-    _shop(tmp_path, "", code)
+    write_shop(tmp_path, "", code)
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
     (edge,) = graph.edges
     assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
@@ -84,7 +54,7 @@ def test_code_default_is_used_only_when_no_manifest_sets_the_variable(tmp_path: 
 
 def test_unset_variable_without_default_is_reported(tmp_path: Path) -> None:
     code = 'import os, urllib.request\nurllib.request.urlopen(os.environ["API_URL"])\n'
-    _shop(tmp_path, "", code)
+    write_shop(tmp_path, "", code)
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
     assert graph.edges == ()
     (unresolved,) = graph.unresolved
@@ -94,14 +64,14 @@ def test_unset_variable_without_default_is_reported(tmp_path: Path) -> None:
 
 def test_code_outside_any_build_context_is_not_attributed(tmp_path: Path) -> None:
     code = 'import urllib.request\nurllib.request.urlopen("http://api/x")\n'
-    _shop(tmp_path, "", code)
+    write_shop(tmp_path, "", code)
     (tmp_path / "web" / "Dockerfile").unlink()
     assert _edges(tmp_path, manifests=False) == set()
 
 
 def test_socklock_toml_maps_directories_to_workloads(tmp_path: Path) -> None:
     code = 'import urllib.request\nurllib.request.urlopen("http://api/x")\n'
-    _shop(tmp_path, "", code)
+    write_shop(tmp_path, "", code)
     (tmp_path / "web" / "Dockerfile").unlink()
     (tmp_path / "socklock.toml").write_text('[code.owners]\n"web" = "shop/web"\n')
     assert _edges(tmp_path, manifests=False) == {("shop/web", "shop/api", 8080, "literal")}

@@ -4,28 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import DEMO_SHOP
+from tests.conftest import DEMO_EDGES, DEMO_SHOP
 
 from socklock.discover import discover
 from socklock.load import load_paths
 
 NS = "sock-shop"
-DEMO_EDGES = {
-    ("front-end", "catalogue", 8080),
-    ("front-end", "carts", 8080),
-    ("front-end", "orders", 8080),
-    ("front-end", "user", 8080),
-    ("orders", "payment", 8080),
-    ("orders", "shipping", 8080),
-    ("orders", "carts", 8080),
-    ("orders", "user", 8080),
-    ("orders", "orders-db", 27017),
-    ("carts", "carts-db", 27017),
-    ("catalogue", "catalogue-db", 3306),
-    ("user", "user-db", 27017),
-    ("shipping", "rabbitmq", 5672),
-    ("queue-master", "rabbitmq", 5672),
-}
 
 
 def _edges(paths: list[Path]) -> set[tuple[str, str, int | None]]:

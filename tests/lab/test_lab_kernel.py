@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import DEMO_SHOP
+from tests.conftest import DEMO_CALLS, DEMO_SHOP
+from tests.lab.scenarios import SMALL
 from tests.policy.truth import FIXTURES, Expected, parse, scenarios
 
 from socklock.lab import Comparison, check, running, system
@@ -26,20 +27,6 @@ from socklock.model import Inventory, Protocol
 from socklock.policy import analyse
 
 pytestmark = pytest.mark.lab
-
-SMALL = (
-    "02-deny-all-ingress-namespace",
-    "05-podselector-alone-own-namespace",
-    "07-and-peer",
-    "08-or-peers",
-    "17-port-udp",
-    "22-named-port-differs-per-pod",
-    "24-named-port-egress-differs-per-pod",
-    "25-endport-range",
-    "29-egress-only-explicit",
-    "36-ipblock-v4-except-external",
-    "41-replicas-are-distinct-pods",
-)
 
 
 def _chosen() -> list[pytest.param]:  # type: ignore[valid-type]
@@ -139,7 +126,7 @@ def test_generated_shop_policies_allow_exactly_the_graph(lab_run_id: str) -> Non
         if r.kernel.value != "denied"
     }
     calls = {(e.source, e.target, e.port, e.protocol) for e in graph.edges}
-    assert len(calls) == 14
+    assert calls == DEMO_CALLS
     entries = {
         (name, e.workload, e.port, e.protocol)
         for e in graph.entry_points

@@ -4,48 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import DEMO_SHOP
+from tests.conftest import DEMO_CALLS, DEMO_SHOP
+from tests.discover.shop import write_shop
 
 from socklock.discover import discover
 from socklock.discover.code.registry import analyser_for
 from socklock.load import load_paths
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-      - name: {name}
-        image: shop/{name}:1
-        ports: [{{name: http, containerPort: 8080}}]
-        env: [{env}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{port: 80, targetPort: http}}]
-"""
-
-
-def _shop(root: Path, env: str, code_dir: str, file: str, code: str) -> None:
-    (root / "k8s").mkdir(parents=True)
-    (root / "k8s" / "web.yaml").write_text(DEPLOYMENT.format(name="web", env=env))
-    (root / "k8s" / "api.yaml").write_text(DEPLOYMENT.format(name="api", env=""))
-    directory = root / code_dir
-    directory.mkdir(parents=True)
-    (directory / "Dockerfile").write_text("FROM scratch\n")
-    (directory / file).write_text(code)
-
 
 def test_demo_shop_reports_every_edge_at_its_call_site_and_nothing_unresolved() -> None:
     graph = discover(load_paths([str(DEMO_SHOP)]), manifests=False)
-    assert len(graph.edges) == 14
+    assert {e.key for e in graph.edges} == DEMO_CALLS
     assert graph.unresolved == ()
     for edge in graph.edges:
         (evidence,) = edge.evidence
@@ -71,7 +40,9 @@ def test_helper_argument_is_joined_with_the_manifest_value(tmp_path: Path) -> No
         "    return urllib.request.urlopen(url)\n"
         'get(API + "/items")\n'
     )
-    _shop(tmp_path, "{name: API_URL, value: 'http://api'}", "web", "app.py", code)
+    write_shop(
+        tmp_path, "{name: API_URL, value: 'http://api'}", code, code_dir="web", file="app.py"
+    )
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
     (edge,) = graph.edges
     assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
@@ -85,7 +56,7 @@ def test_dockerfile_in_a_generic_src_directory_belongs_to_the_named_parent(
     tmp_path: Path,
 ) -> None:
     code = 'import urllib.request\nurllib.request.urlopen("http://api/x")\n'
-    _shop(tmp_path, "", "web/src", "app.py", code)
+    write_shop(tmp_path, "", code, code_dir="web/src", file="app.py")
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
     assert {(e.source, e.target, e.port) for e in graph.edges} == {("shop/web", "shop/api", 8080)}
 
@@ -96,7 +67,7 @@ def test_a_bare_host_from_a_host_value_object_resolves_to_the_service(tmp_path: 
         '    java.net.URI api() { return new ServiceUri(new Hostname("api"), "/x").toUri(); }\n'
         "}\n"
     )
-    _shop(tmp_path, "", "web", "Uris.java", code)
+    write_shop(tmp_path, "", code, code_dir="web", file="Uris.java")
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
     assert {(e.source, e.target, e.port) for e in graph.edges} == {("shop/web", "shop/api", 8080)}
 

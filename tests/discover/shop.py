@@ -1,0 +1,41 @@
+"""A two-workload shop (web calls api) that code-join tests write into a temporary dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+      - name: {name}
+        image: shop/{name}:1
+        ports: [{{name: http, containerPort: 8080}}]
+        env: [{env}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{port: 80, targetPort: http}}]
+"""
+
+
+def write_shop(
+    root: Path, web_env: str, code: str, code_dir: str = "web", file: str = "app.py"
+) -> None:
+    """k8s/web.yaml (with ``web_env``) and k8s/api.yaml, and web's code in a build context
+    (``code_dir`` with a Dockerfile) so it is attributed to shop/web."""
+    (root / "k8s").mkdir(parents=True)
+    (root / "k8s" / "web.yaml").write_text(DEPLOYMENT.format(name="web", env=web_env))
+    (root / "k8s" / "api.yaml").write_text(DEPLOYMENT.format(name="api", env=""))
+    directory = root / code_dir
+    directory.mkdir(parents=True)
+    (directory / "Dockerfile").write_text(f"FROM python:3.12\nCOPY {file} .\n")
+    (directory / file).write_text(code)
