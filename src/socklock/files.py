@@ -2,6 +2,9 @@
 
 Every write socklock makes (fixes, generated policies, reports) goes through
 :func:`write_atomic`: a crash or a full disk never leaves a half-written file behind.
+Writes into an output directory go through :func:`confined` first: a generated file's
+path is built from names in the input, which a contributor controls, so it is refused
+unless it stays inside the directory once symlinks are resolved and is no input of the run.
 """
 
 from __future__ import annotations
@@ -9,7 +12,55 @@ from __future__ import annotations
 import difflib
 import os
 import tempfile
-from pathlib import Path
+from collections.abc import Collection, Iterable
+from pathlib import Path, PurePosixPath
+
+from socklock.errors import UsageError
+
+# A file socklock wrote says so near its top: a comment (YAML, diff), a JSON schema id
+# (socklock/<name>/v1) or the SARIF tool name. Anything else in the way is the user's.
+GENERATED_MARKERS = ("socklock:generated", '"schema": "socklock/', '"name": "socklock"')
+_MARKER_WINDOW = 4096
+
+
+class UnsafeWrite(UsageError):
+    """A write that would leave the output directory, or replace an input of the run."""
+
+
+def resolved_paths(paths: Iterable[str | Path]) -> frozenset[Path]:
+    """Absolute, symlink-free forms of ``paths`` (to compare with write targets)."""
+    return frozenset(Path(p).resolve() for p in paths)
+
+
+def confined(directory: Path, relative: str, inputs: Collection[Path] = ()) -> Path:
+    """``directory / relative``, refused when it escapes ``directory`` or is an input.
+
+    ``relative`` must be a relative path without ``..``; the target, once every symlink
+    on its way is resolved, must lie inside the resolved ``directory``; and it must not be
+    one of ``inputs`` (resolved paths of the files this run read).
+    """
+    parts = PurePosixPath(relative)
+    if not relative or parts.is_absolute() or ".." in parts.parts:
+        raise UnsafeWrite(f"refusing to write {relative!r}: not a plain relative path")
+    target = directory / parts
+    root = directory.resolve()
+    real = target.resolve()
+    if not real.is_relative_to(root):
+        raise UnsafeWrite(f"refusing to write {target}: it resolves to {real}, outside {root}")
+    check_not_input(target, inputs)
+    return target
+
+
+def check_not_input(target: Path, inputs: Collection[Path]) -> None:
+    """Refuse to write over a file this run read: the output would replace its own input."""
+    if target.resolve() in inputs:
+        raise UnsafeWrite(f"refusing to write {target}: it is an input of this run")
+
+
+def written_by_socklock(text: str) -> bool:
+    """Whether ``text`` carries one of socklock's markers near its top."""
+    head = text[:_MARKER_WINDOW]
+    return any(marker in head for marker in GENERATED_MARKERS)
 
 
 def write_atomic(path: str | Path, text: str) -> None:
@@ -45,3 +96,44 @@ def unified_diff(path: str, before: str, after: str) -> str:
             tofile=f"b/{name}",
         )
     )
+
+
+class NotOurs(UsageError):
+    """Files in the way that socklock did not write."""
+
+    def __init__(self, paths: Collection[Path]) -> None:
+        listed = ", ".join(str(p) for p in sorted(paths))
+        super().__init__(
+            f"refusing to overwrite {len(paths)} file(s) socklock did not write: {listed} "
+            "(use --force to overwrite them, or another output directory)"
+        )
+        self.paths = tuple(sorted(paths))
+
+
+def write_artifacts(
+    directory: Path,
+    artifacts: dict[str, str],
+    *,
+    force: bool = False,
+    inputs: Collection[Path] = (),
+) -> list[Path]:
+    """Write each ``name → text`` under ``directory``, all or nothing.
+
+    Every target is :func:`confined`; an existing file that does not carry socklock's
+    marker is the user's, and the whole write is refused unless ``force``.
+    """
+    targets = {confined(directory, name, inputs): text for name, text in artifacts.items()}
+    theirs = [t for t in targets if t.exists() and not (force or _ours(t))]
+    if theirs:
+        raise NotOurs(theirs)
+    for target, text in targets.items():
+        write_atomic(target, text)
+    return list(targets)
+
+
+def _ours(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return written_by_socklock(handle.read(_MARKER_WINDOW))
+    except OSError:
+        return False

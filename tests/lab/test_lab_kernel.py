@@ -215,6 +215,55 @@ def test_cli_up_probe_down(tmp_path: Path, lab_run_id: str) -> None:
     assert list(run_dir.glob("*.json")) == []
 
 
+def _lab_namespaces(run_id: str) -> list[str]:
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    prefix = f"{system.PREFIX}{run_id}-"
+    return sorted(line.split()[0] for line in listed.splitlines() if line.startswith(prefix))
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_down_without_path_spares_a_lab_in_use_and_labs_it_did_not_save(
+    tmp_path: Path, lab_run_id: str
+) -> None:
+    from socklock._cli.lab import _run_id
+    from socklock._cli.main import cli
+    from socklock.lab import state
+
+    def invoke(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, list(args), standalone_mode=False)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.return_value, result.output
+
+    work = tmp_path / "input"
+    work.mkdir()
+    (work / "cluster.yaml").write_text((FIXTURES / "_cluster" / "cluster.yaml").read_text())
+    run_dir = tmp_path / "run"
+    saved_run = _run_id([str(work)], run_dir)
+    inventory = load_paths([str(FIXTURES / "_cluster")])
+    with running(inventory, run_id=lab_run_id):  # another process's lab: no saved state
+        other = _lab_namespaces(lab_run_id)
+        try:
+            assert invoke("lab", "up", str(work), "--run-dir", str(run_dir))[0] == 0
+            mine = _lab_namespaces(saved_run)
+            assert mine != [] and other != []
+            with state.locked(saved_run, run_dir, exclusive=False):  # a probe is running
+                code, out = invoke("lab", "down", "--run-dir", str(run_dir))
+                assert (code, out) == (
+                    1,
+                    f"removed 0 namespace(s)\nleft lab {saved_run} alone: another process "
+                    "is using it\n",
+                )
+                assert _lab_namespaces(saved_run) == mine
+            code, out = invoke("lab", "down", "--run-dir", str(run_dir))
+            assert (code, out) == (0, f"removed {len(mine)} namespace(s)\n")
+            assert _lab_namespaces(saved_run) == []
+            assert _lab_namespaces(lab_run_id) == other  # not saved here: left alone
+            assert sorted(p.name for p in run_dir.iterdir()) == []
+        finally:
+            invoke("lab", "down", str(work), "--run-dir", str(run_dir))
+
+
 def test_cli_refuses_without_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from socklock._cli.main import cli
 

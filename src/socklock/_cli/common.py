@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from socklock.files import write_atomic
+from socklock.files import check_not_input, resolved_paths, write_atomic
 
 if TYPE_CHECKING:
     from socklock.model import Inventory
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT_ERROR = 2
+_INPUTS = "socklock.inputs"  # click context meta: resolved paths this run read
 
 
 def load(paths: Sequence[str]) -> Inventory:
@@ -29,6 +30,9 @@ def load(paths: Sequence[str]) -> Inventory:
     inventory = load_paths(list(paths))
     for diagnostic in inventory.diagnostics:
         click.echo(str(diagnostic), err=True)
+    context = click.get_current_context(silent=True)
+    if context is not None:  # so that ``-o FILE`` never replaces an input of this run
+        context.meta[_INPUTS] = resolved_paths([*inventory.files, *inventory.roots])
     return inventory
 
 
@@ -43,6 +47,9 @@ def write_output(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    context = click.get_current_context(silent=True)
+    inputs = context.meta.get(_INPUTS, frozenset()) if context is not None else frozenset()
+    check_not_input(Path(output), inputs)
     write_atomic(Path(output), text)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from socklock._cli.common import EXIT_FINDINGS, EXIT_OK, input_exit_code, load, paths_argument
+from socklock.files import resolved_paths
 
 if TYPE_CHECKING:
     from socklock.model import Inventory, ServiceGraph
@@ -172,7 +173,11 @@ def generate(
         click.echo(_concatenated(generated.files), nl=False)
     else:
         result = write_set(
-            generated.files, Path(output_dir or "."), force=force, owner=f"--flavor {flavor}"
+            generated.files,
+            Path(output_dir or "."),
+            force=force,
+            owner=f"--flavor {flavor}",
+            inputs=resolved_paths(inventory.files),
         )
         for path in result.written:
             say(f"wrote {path}")

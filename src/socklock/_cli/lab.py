@@ -183,7 +183,8 @@ def probe_command(
         )
         return EXIT_INPUT_ERROR
     connectivity = analyse(inventory, policies, externals=saved.topology.outside.samples)
-    comparison = session.check(saved.topology, connectivity, timeout)
+    with state.locked(run_id, run_dir, exclusive=False):  # `lab down` waits for us
+        comparison = session.check(saved.topology, connectivity, timeout)
     if fmt == "json":
         from socklock.schemas.lab import LabDocument
 
@@ -199,32 +200,45 @@ def probe_command(
 @lab.command("down")
 @click.argument("paths", nargs=-1, type=click.Path())
 @run_dir_option
-def down_command(paths: tuple[str, ...], run_dir: Path) -> int:
-    """Stop the listeners and delete the namespaces of the lab of PATH (no PATH: of every
-    socklock lab on this machine)."""
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Also delete every socklock namespace that no saved lab owns (labs of other "
+    "processes or other run directories), in use or not.",
+)
+def down_command(paths: tuple[str, ...], run_dir: Path, everything: bool) -> int:
+    """Stop the listeners and delete the namespaces of the lab of PATH. Without PATH: of
+    every lab saved in the run directory that no process is using."""
     if _unavailable():
         return EXIT_INPUT_ERROR
     from socklock.lab import state, system
 
-    if paths:
-        removed = _down(_run_id(paths, run_dir), run_dir)
-    else:
-        removed = []
-        for run_id in state.saved(run_dir):
+    run_ids = [_run_id(paths, run_dir)] if paths else state.saved(run_dir)
+    removed: list[str] = []
+    busy: list[str] = []
+    for run_id in run_ids:
+        try:
             removed.extend(_down(run_id, run_dir))
+        except state.LabInUse:
+            busy.append(run_id)
+    if everything:
         removed.extend(system.delete_namespaces(system.PREFIX))
     click.echo(f"removed {len(removed)} namespace(s)")
-    return EXIT_OK
+    for run_id in busy:
+        click.echo(f"left lab {run_id} alone: another process is using it", err=True)
+    return EXIT_FINDINGS if busy else EXIT_OK
 
 
 def _down(run_id: str, run_dir: Path) -> list[str]:
     from socklock.lab import state, system
 
-    saved = state.load(run_id, run_dir)
-    if saved is not None:
-        system.stop(list(saved.listeners.values()))
-    removed = system.delete_namespaces(f"{system.PREFIX}{run_id}-")
-    state.forget(run_id, run_dir)
+    with state.locked(run_id, run_dir, exclusive=True):
+        saved = state.load(run_id, run_dir)
+        if saved is not None:
+            system.stop(list(saved.listeners.values()))
+        removed = system.delete_namespaces(f"{system.PREFIX}{run_id}-")
+        state.forget(run_id, run_dir)
     return removed
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from socklock._cli.common import (
     input_exit_code,
     paths_argument,
 )
-from socklock.files import write_atomic
+from socklock.files import resolved_paths, write_artifacts
 
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
@@ -39,13 +40,23 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
     default=None,
     help="Exit 1 when a hardening finding is at or above this severity.",
 )
-def scan(paths: tuple[str, ...], out_dir: str | None, code: bool, fail_on: str | None) -> int:
+@click.option(
+    "--force", is_flag=True, help="Overwrite files in --out-dir that socklock did not write."
+)
+def scan(
+    paths: tuple[str, ...], out_dir: str | None, code: bool, fail_on: str | None, force: bool
+) -> int:
     """Scan PATHS: the service graph, hardening findings, and the artifacts in --out-dir."""
-    return run_scan(paths, out_dir, code=code, fail_on=fail_on)
+    return run_scan(paths, out_dir, code=code, fail_on=fail_on, force=force)
 
 
 def run_scan(
-    paths: tuple[str, ...], out_dir: str | None, *, code: bool = True, fail_on: str | None = None
+    paths: tuple[str, ...],
+    out_dir: str | None,
+    *,
+    code: bool = True,
+    fail_on: str | None = None,
+    force: bool = False,
 ) -> int:
     from socklock import __version__
     from socklock._cli.common import load
@@ -71,8 +82,8 @@ def run_scan(
     existing = existing_policies(inventory, graph)
     if out_dir is not None:
         click.echo()
-        write_policies(inventory, graph, Path(out_dir) / "policies")
         target = Path(out_dir)
+        inputs = resolved_paths(inventory.files)
         artifacts = {
             "graph.json": render_graph(graph, "json"),
             "findings.json": render_audit(result, "json", False, __version__, None),
@@ -80,9 +91,11 @@ def run_scan(
         }
         if existing is not None:
             artifacts["connectivity.json"] = existing
-        for name, text in artifacts.items():
-            write_atomic(target / name, text)
-            click.echo(f"wrote {target / name}")
+        # the artifacts first: a file of the user's in the way stops the run before any write
+        written = write_artifacts(target, artifacts, force=force, inputs=inputs)
+        write_policies(inventory, graph, target / "policies", force=force, inputs=inputs)
+        for path in written:
+            click.echo(f"wrote {path}")
     code_ = EXIT_OK
     if fail_on is not None and any(f.severity.at_least(Severity(fail_on)) for f in result.findings):
         code_ = EXIT_FINDINGS
@@ -97,22 +110,37 @@ DEMO_FLAVORS = (
 )
 
 
-def write_policies(inventory: object, graph: object, directory: Path) -> None:
+def write_policies(
+    inventory: object,
+    graph: object,
+    directory: Path,
+    *,
+    force: bool = False,
+    inputs: Collection[Path] = (),
+) -> None:
     """Generate, prove and write every flavour the demo shows, one directory each."""
     from socklock.model import Inventory, ServiceGraph
     from socklock.policy.generate import Flavor, GenerateOptions, Mode, generate, write_set
 
     assert isinstance(inventory, Inventory) and isinstance(graph, ServiceGraph)
     for flavor, mode in DEMO_FLAVORS:
+        needs = "a compose file" if flavor == "compose" else "Kubernetes workloads"
+        if not (inventory.compose_projects if flavor == "compose" else inventory.workloads):
+            click.echo(f"{flavor} {mode}: skipped (no {needs} in the input)")
+            continue
         options = GenerateOptions(flavor=Flavor(flavor), mode=Mode(mode))
         generated = generate(inventory, graph, options)
         target = directory / f"{flavor}-{mode}"
-        result = write_set(generated.files, target, force=False, owner=f"--flavor {flavor}")
+        result = write_set(
+            generated.files, target, force=force, owner=f"--flavor {flavor}", inputs=inputs
+        )
         if mode == "caller-labels":
-            from socklock.policy.emit.caller_labels import patch_caller_labels
+            from socklock.policy.emit.caller_labels import patch_caller_labels, patch_text
 
             patches, _ = patch_caller_labels(inventory, generated.caller_labels)
-            write_atomic(target / "caller-labels.diff", "".join(p.diff() for p in patches))
+            write_artifacts(
+                target, {"caller-labels.diff": patch_text(patches)}, force=force, inputs=inputs
+            )
         summary = generated.verification.summary() if generated.verification else "written"
         click.echo(
             f"{flavor} {mode}: {len(result.written) + len(result.unchanged)} file(s) "

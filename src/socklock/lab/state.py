@@ -2,13 +2,18 @@
 
 ``/run/socklock-lab/<run id>.json`` holds the topology, the digest of the rules installed and
 the pids of the listeners the lab started (``down`` stops exactly those pids, and deletes the
-namespaces of the run's prefix).
+namespaces of the run's prefix). ``<run id>.lock`` is the lab's lock: a process that uses
+the lab (``probe``) holds it shared; ``down`` takes it exclusively without waiting, and
+leaves a lab in use alone.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,3 +151,26 @@ def saved(directory: Path = STATE_DIR) -> list[str]:
 
 def forget(run_id: str, directory: Path = STATE_DIR) -> None:
     path_of(run_id, directory).unlink(missing_ok=True)
+    (directory / f"{run_id}.lock").unlink(missing_ok=True)
+
+
+class LabInUse(Exception):
+    """Another process holds the lab's lock."""
+
+
+@contextmanager
+def locked(run_id: str, directory: Path = STATE_DIR, *, exclusive: bool) -> Iterator[None]:
+    """Hold the lab's lock: shared to use the lab, exclusive (never waiting) to remove it.
+
+    Raises :class:`LabInUse` when ``exclusive`` and another process holds it.
+    """
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(directory / f"{run_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH)
+        except BlockingIOError:
+            raise LabInUse(run_id) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from socklock.load.fields import FieldReader
+from socklock.load.names import compose_project_error
 from socklock.model import (
     ComposeEnv,
     ComposeNetwork,
@@ -18,6 +19,7 @@ from socklock.model import (
     PublishedPort,
     YMap,
 )
+from socklock.model.document import position_of
 
 _PORT_SHORT = re.compile(
     r"^(?:(?:(?P<ip>\[[0-9a-fA-F:]+\]|[0-9.]+|[^:]*):)?(?P<published>[0-9]+(?:-[0-9]+)?)?:)?"
@@ -33,16 +35,29 @@ def is_compose(value: Any) -> bool:
 
 
 def project_name(value: YMap, file: str) -> str:
+    """The top-level ``name`` when it is a valid project name, else the directory's name
+    normalised as Compose does (lowercase; only ``a-z0-9_-``; no leading ``_`` or ``-``)."""
     name = value.get("name")
-    if isinstance(name, str) and name and "$" not in name:
+    if isinstance(name, str) and name and "$" not in name and compose_project_error(name) is None:
         return name
     directory = PurePosixPath(file).parent.name or "default"
-    return re.sub(r"[^a-z0-9_-]", "", directory.lower()) or "default"
+    return re.sub(r"[^a-z0-9_-]", "", directory.lower()).lstrip("_-") or "default"
 
 
 def load_compose(value: YMap, file: str) -> tuple[ComposeProject, list[Diagnostic]]:
     name = project_name(value, file)
     diagnostics: list[Diagnostic] = []
+    given = value.get("name")
+    if isinstance(given, str) and given and "$" not in given:
+        problem = compose_project_error(given)
+        if problem is not None:
+            line, column = position_of(value, "name")
+            diagnostics.append(
+                Diagnostic(
+                    Location(file, line, column),
+                    f"compose name {given!r} is invalid: {problem}; using {name!r}",
+                )
+            )
     base = PurePosixPath(file).parent
     networks: dict[str, ComposeNetwork] = {}
     top_reader = FieldReader(file, f"compose project {name}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socklock.load.fields import FieldReader
+from socklock.load.names import dns1123_label_error, object_name_error
 from socklock.model import (
     NAMESPACE_NAME_LABEL,
     WORKLOAD_KINDS,
@@ -137,9 +138,11 @@ def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
         out.diagnostics.extend(reader.diagnostics)
         return
     name = reader.text(metadata, "name", ("metadata",))
+    name_key = "name"
     if not name:
         if metadata.get("generateName"):
             name = str(metadata["generateName"])
+            name_key = "generateName"
         else:
             reader.error(metadata, None, "metadata.name is missing")
             out.diagnostics.extend(reader.diagnostics)
@@ -149,6 +152,9 @@ def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
     )
     if kind not in CLUSTER_SCOPED and namespace is None:
         namespace = "default"
+    if not _valid_names(kind, name, name_key, namespace, metadata, reader):
+        out.diagnostics.extend(reader.diagnostics)
+        return
     reader.what = f"{kind} {namespace + '/' if namespace else ''}{name}"
     if kind == "Secret":
         body = _redact_secret(body)
@@ -169,6 +175,28 @@ def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
     elif kind in WORKLOAD_KINDS:
         _add_workload(obj, reader, out)
     out.diagnostics.extend(reader.diagnostics)
+
+
+def _valid_names(
+    kind: str,
+    name: str,
+    name_key: str,
+    namespace: str | None,
+    metadata: YMap,
+    reader: FieldReader,
+) -> bool:
+    """Names become paths of generated files: one the API server would refuse is an input
+    error here, and the object is not used (see load/names.py)."""
+    problem = object_name_error(kind, name, generated=name_key == "generateName")
+    if problem is not None:
+        reader.error(metadata, name_key, f"metadata.{name_key} {name!r} is invalid: {problem}")
+        return False
+    if namespace is not None and (problem := dns1123_label_error(namespace)) is not None:
+        reader.error(
+            metadata, "namespace", f"metadata.namespace {namespace!r} is invalid: {problem}"
+        )
+        return False
+    return True
 
 
 def _redact_secret(body: YMap) -> YMap:

@@ -28,6 +28,7 @@ from socklock.errors import UsageError
 from socklock.files import unified_diff, write_atomic
 from socklock.model import Inventory, Workload
 from socklock.model.document import PathElement
+from socklock.policy.emit.yamltext import GENERATED_MARKER
 from socklock.policy.generate.plan import LABEL_PREFIX, TYPE_LABEL
 
 _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$")
@@ -43,6 +44,13 @@ class FilePatch:
 
     def diff(self) -> str:
         return unified_diff(self.path, self.old, self.new)
+
+
+def patch_text(patches: Sequence[FilePatch]) -> str:
+    """The patch as a file: a marker line (so a later run knows socklock wrote it; ``git
+    apply`` and ``patch`` skip text before the first diff header), then each diff."""
+    header = f"# {GENERATED_MARKER}: caller labels for your manifests (git apply this file)\n"
+    return header + "".join(p.diff() for p in patches)
 
 
 @dataclass(frozen=True, slots=True)

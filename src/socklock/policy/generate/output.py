@@ -5,16 +5,19 @@ such a file is overwritten freely, and removed when a new run no longer produces
 ``kubectl apply -R -f DIR`` never applies a stale policy). Any other existing file is the
 user's: the whole write is refused (nothing is written) unless ``force`` is given.
 Each file is written to a temporary file in its directory and renamed over the target.
+Every target is confined to the directory and may not be an input of the run
+(:func:`socklock.files.confined`); a stale file is removed only when it is a regular file
+inside the directory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from socklock.errors import UsageError
-from socklock.files import write_atomic
+from socklock.files import confined, write_atomic
 from socklock.policy.emit import OutputFile
 from socklock.policy.emit.yamltext import is_generated
 
@@ -57,18 +60,24 @@ def _header(text: str) -> str:
 
 
 def plan_write(
-    files: Sequence[OutputFile], directory: Path, force: bool = False, owner: str | None = None
+    files: Sequence[OutputFile],
+    directory: Path,
+    force: bool = False,
+    owner: str | None = None,
+    inputs: Collection[Path] = (),
 ) -> tuple[list[tuple[Path, str]], list[Path], list[Path], list[Path]]:
     """(to write, unchanged, to remove, conflicts) without touching anything.
 
     Stale files are the generated ones whose header also holds ``owner`` (e.g.
-    ``--flavor kubernetes``), so sets of other flavours in the same directory are kept."""
+    ``--flavor kubernetes``), so sets of other flavours in the same directory are kept.
+    Raises :class:`socklock.files.UnsafeWrite` for a target outside ``directory`` or in
+    ``inputs`` (resolved paths of the files the run read), whatever ``force`` says."""
     to_write: list[tuple[Path, str]] = []
     unchanged: list[Path] = []
     conflicts: list[Path] = []
     wanted: set[Path] = set()
     for file in files:
-        target = directory / file.path
+        target = confined(directory, file.path, inputs)
         wanted.add(target)
         if target.is_dir():
             conflicts.append(target)
@@ -84,8 +93,16 @@ def plan_write(
         to_write.append((target, file.text))
     to_remove: list[Path] = []
     if directory.is_dir():
+        root = directory.resolve()
         for path in sorted(directory.rglob("*")):
-            if path.suffix in GENERATED_SUFFIXES and path.is_file() and path not in wanted:
+            if (
+                path.suffix in GENERATED_SUFFIXES
+                and path not in wanted
+                and path.is_file()
+                and not path.is_symlink()
+                and path.resolve().is_relative_to(root)
+                and path.resolve() not in inputs
+            ):
                 existing = _read(path)
                 if (
                     existing is not None
@@ -97,10 +114,14 @@ def plan_write(
 
 
 def write_set(
-    files: Sequence[OutputFile], directory: Path, force: bool = False, owner: str | None = None
+    files: Sequence[OutputFile],
+    directory: Path,
+    force: bool = False,
+    owner: str | None = None,
+    inputs: Collection[Path] = (),
 ) -> WriteResult:
     """Write ``files`` under ``directory``; see the module docstring for the rules."""
-    to_write, unchanged, to_remove, conflicts = plan_write(files, directory, force, owner)
+    to_write, unchanged, to_remove, conflicts = plan_write(files, directory, force, owner, inputs)
     if conflicts:
         raise WriteConflict(conflicts)
     for target, text in to_write:
