@@ -3,7 +3,10 @@
 Values come back as :class:`YMap`/:class:`YSeq`, so later stages can point at any field.
 A malformed document does not hide the others: when a multi-document stream fails, the file
 is split at its ``---`` separators and each part is read on its own. Aliases are counted
-before anything is built, so an alias bomb is refused instead of exhausting memory.
+before anything is built, so an alias bomb is refused instead of exhausting memory. The
+nesting depth is measured before the C composer sees the text (it recurses per level and
+would crash the process), and a key written twice in one mapping is an error, as the YAML
+spec says (so two documents concatenated without ``---`` are not silently merged).
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ class _PositionLoader(_Loader):  # type: ignore[misc]
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> YMap:
     mapping = YMap()
     mapping.position = (node.start_mark.line + 1, node.start_mark.column + 1)
-    loader.flatten_mapping(node)
+    written = {id(key) for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"}
+    loader.flatten_mapping(node)  # merged (<<) pairs first: keys written here override them
+    seen: set[Any] = set()
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         try:
@@ -38,6 +43,16 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> YMap:
             raise yaml.constructor.ConstructorError(
                 None, None, "found an unhashable mapping key", key_node.start_mark
             ) from exc
+        if id(key_node) in written:
+            if key in seen:
+                first = mapping.key_positions[key]
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first at line {first[0]}, column {first[1]})",
+                    key_node.start_mark,
+                )
+            seen.add(key)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_positions[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
     return mapping
@@ -109,6 +124,64 @@ def _expanded_size(root: yaml.Node, limits: Limits) -> None:
             stack.extend((n, False) for n in node.value if id(n) not in sizes)
 
 
+class TooDeepError(Exception):
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.line = line
+        self.column = column
+
+
+_OPENERS = re.compile(r"[\[{]")
+_BLOCK_PREFIX = re.compile(r"^([ \t]*)((?:[-?:][ \t]+)*)", re.MULTILINE)
+_STARTS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_ENDS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _check_depth(text: str, limits: Limits) -> None:
+    """Raise TooDeepError where the nesting first exceeds ``limits.max_depth``.
+
+    A cheap bound first (every ``[``/``{`` of the text, plus the deepest line's indentation
+    and compact ``- `` entries): almost every file is far below the limit. Otherwise the C
+    scanner's tokens, which it produces one at a time without recursion, are counted.
+    """
+    flow = len(_OPENERS.findall(text))
+    if flow <= limits.max_depth:
+        block = max(
+            (len(m.group(1)) + len(m.group(2)) for m in _BLOCK_PREFIX.finditer(text)), default=0
+        )
+        if flow + block <= limits.max_depth:
+            return
+    scanner = _Loader(text)
+    depth = 0
+    try:
+        while (token := scanner.get_token()) is not None:
+            if isinstance(token, _STARTS):
+                depth += 1
+                if depth > limits.max_depth:
+                    mark = token.start_mark
+                    raise TooDeepError(mark.line + 1, mark.column + 1)
+            elif isinstance(token, _ENDS):
+                depth -= 1
+    finally:
+        scanner.dispose()
+
+
+def _depth_refusal(text: str, file: str, limits: Limits, line_offset: int) -> Diagnostic | None:
+    try:
+        _check_depth(text, limits)
+    except TooDeepError as deep:
+        return Diagnostic(
+            Location(file, deep.line + line_offset, deep.column),
+            f"nesting deeper than {limits.max_depth} levels: refused before parsing",
+        )
+    return None
+
+
 def _yaml_error(file: str, exc: yaml.YAMLError, line_offset: int) -> Diagnostic:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -125,6 +198,10 @@ def _yaml_error(file: str, exc: yaml.YAMLError, line_offset: int) -> Diagnostic:
 def _load_stream(
     text: str, file: str, limits: Limits, line_offset: int, first_index: int
 ) -> Iterator[Document | Diagnostic]:
+    refused = _depth_refusal(text, file, limits, line_offset)
+    if refused is not None:
+        yield refused
+        return
     loader = _PositionLoader(text)
     index = first_index
     may_alias = "&" in text  # no anchor, no alias: the expansion check would find nothing
@@ -204,6 +281,10 @@ def _to_positioned(value: Any) -> Any:
 
 def load_json(text: str, file: str, limits: Limits) -> Iterator[Document | Diagnostic]:
     """A JSON file; read through the YAML parser for positions, with ``json`` as the judge."""
+    refused = _depth_refusal(text, file, limits, 0)
+    if refused is not None:
+        yield refused
+        return
     try:
         documents = list(_load_stream(text, file, limits, 0, 0))
         if all(isinstance(d, Document) for d in documents):

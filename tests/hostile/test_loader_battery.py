@@ -1,0 +1,109 @@
+"""Hostile and broken files beside a good one: one exact error line each, exit 2, and the
+good file still processed. Every input is generated here (nothing big is committed); the
+command runs in a subprocess, because the worst of these used to kill the process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOOD = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: good, namespace: shop}
+spec:
+  selector: {matchLabels: {app: good}}
+  template:
+    metadata: {labels: {app: good}}
+    spec: {containers: [{name: main, image: example/good:1}]}
+"""
+
+
+def map_json(directory: Path) -> tuple[int, list[str], set[str]]:
+    """(exit code, stderr lines, workload ids) of ``socklock map DIR --format json``."""
+    result = subprocess.run(
+        [sys.executable, "-m", "socklock", "map", ".", "--no-code", "--format", "json"],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    ids = {w["id"] for w in json.loads(result.stdout)["workloads"]} if result.stdout else set()
+    return result.returncode, result.stderr.splitlines(), ids
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "error"),
+    [
+        (
+            "flow.yaml",
+            "a: " + "[" * 500 + "]" * 500 + "\n",
+            "flow.yaml:1:203: error: nesting deeper than 200 levels: refused before parsing",
+        ),
+        (
+            "segfault.yaml",
+            "a: " + "[" * 50_000 + "]" * 50_000 + "\n",
+            "segfault.yaml:1:203: error: nesting deeper than 200 levels: refused before parsing",
+        ),
+        (
+            "compact.yaml",
+            "- " * 50_000 + "x\n",
+            "compact.yaml:1:401: error: nesting deeper than 200 levels: refused before parsing",
+        ),
+        (
+            "deep.json",
+            "[" * 50_000 + "]" * 50_000,
+            "deep.json:1:201: error: nesting deeper than 200 levels: refused before parsing",
+        ),
+        (
+            "duplicate.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nkind: Secret\n",
+            "duplicate.yaml:4:1: error: invalid YAML: duplicate key 'kind' (first at line 2, "
+            "column 1)",
+        ),
+        (
+            "concatenated.yaml",  # two objects pasted together without ---
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
+            "concatenated.yaml:4:1: error: invalid YAML: duplicate key 'apiVersion' (first at "
+            "line 1, column 1)",
+        ),
+        (
+            "python-tag.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: !!python/object/apply:os.system [id]\n",
+            "python-tag.yaml:3:11: error: invalid YAML: could not determine a constructor for "
+            "the tag 'tag:yaml.org,2002:python/object/apply:os.system'",
+        ),
+        (
+            "laughs.yaml",
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n"
+                for i in range(8)
+            ),
+            "laughs.yaml:1: error: document refused: aliases expand it to over 11,111,111 "
+            "nodes (an alias bomb?)",
+        ),
+    ],
+)
+def test_one_error_line_and_the_good_file_is_still_read(
+    tmp_path: Path, name: str, text: str, error: str
+) -> None:
+    (tmp_path / "good.yaml").write_text(GOOD)
+    (tmp_path / name).write_text(text)
+    code, stderr, ids = map_json(tmp_path)
+    assert (code, stderr, ids) == (2, [error], {"shop/good"})
+
+
+def test_a_merge_key_overridden_in_place_is_no_duplicate() -> None:
+    from socklock.load.limits import DEFAULT_LIMITS
+    from socklock.load.yamlread import Document, load_yaml
+
+    text = "base: &base {image: a, name: main}\nmain: {<<: *base, name: other, <<: *base}\n"
+    (document,) = load_yaml(text, "f.yaml", DEFAULT_LIMITS)
+    assert isinstance(document, Document)
+    assert document.value["main"] == {"image": "a", "name": "other"}
