@@ -1,157 +1,37 @@
-"""Accuracy of ``socklock map`` on real applications, against a ground truth we wrote.
+"""Accuracy of ``socklock map`` on public applications, against ground truth we wrote.
 
-The applications are not in this repository (their code is never committed): fetch them
-and point this script at the directory that holds them::
+Each application has a truth file in ``benchmarks/truth/`` (the format is described in
+``benchmarks/truth/README.md``), written edge by edge from reading the app's code before
+socklock was run on it. The applications themselves are never committed: fetch them and
+point this script at the directory that holds them, one folder per repository named
+``owner+name``::
 
-    python -m benchmarks.accuracy /work/realapps
+    python -m benchmarks.accuracy /work/realapps            # every app, every mode
+    python -m benchmarks.accuracy /work/realapps --markdown # the tables of docs/accuracy.md
 
-expects ``sockshop/<service>/`` (the microservices-demo organisation's service repos,
-each cloned under its image name) with the manifests from ``../shared/corpus/sock-shop``,
-and ``GoogleCloudPlatform+microservices-demo/`` (Online Boutique). The ground truth below
-was written by reading each service's code, not by running socklock: (caller, callee,
-destination container port).
+Three modes per app: code + manifests, code only (``--no-manifests``: edges come from
+call sites in code, joined with the manifests' env values) and manifests only
+(``--no-code``). An edge is compared as (caller, callee, callee container port) after the
+truth's ``[names]`` table maps every alias to one name; a truth port of 0 matches any
+port. Calls to hosts outside the deployment and hint edges (depends_on/links) are not
+counted. Apps marked ``tuned = true`` (the two the project was built against) are
+reported apart and are not evidence of accuracy.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from socklock.discover import discover
-from socklock.load import load_paths
-
 REPO = Path(__file__).resolve().parents[1]
-
-SOCK_SHOP_TRUTH = {
-    # front-end: api/endpoints.js builds http://<service><domain> URLs; config.js RedisStore.
-    ("front-end", "catalogue", 80),
-    ("front-end", "carts", 80),
-    ("front-end", "orders", 80),
-    ("front-end", "user", 80),
-    ("front-end", "session-db", 6379),
-    # orders: OrdersConfigurationProperties (payment, shipping), application.properties (db);
-    # carts and user are called through HATEOAS links that arrive in the request body.
-    ("orders", "payment", 80),
-    ("orders", "shipping", 80),
-    ("orders", "orders-db", 27017),
-    ("orders", "carts", 80),
-    ("orders", "user", 80),
-    # carts, shipping, queue-master: Spring application.properties.
-    ("carts", "carts-db", 27017),
-    ("shipping", "rabbitmq", 5672),
-    ("queue-master", "rabbitmq", 5672),
-    # catalogue: the -DSN flag's default names catalogue-db (Go MySQL DSN tcp(host:port)).
-    ("catalogue", "catalogue-db", 3306),
-    # user: MONGO_HOST set by the manifest, read by db/mongodb.
-    ("user", "user-db", 27017),
-}
-
-BOUTIQUE_TRUTH = {
-    ("frontend", "productcatalogservice", 3550),
-    ("frontend", "currencyservice", 7000),
-    ("frontend", "cartservice", 7070),
-    ("frontend", "recommendationservice", 8080),
-    ("frontend", "shippingservice", 50051),
-    ("frontend", "checkoutservice", 5050),
-    ("frontend", "adservice", 9555),
-    ("checkoutservice", "productcatalogservice", 3550),
-    ("checkoutservice", "shippingservice", 50051),
-    ("checkoutservice", "paymentservice", 50051),
-    ("checkoutservice", "emailservice", 8080),
-    ("checkoutservice", "currencyservice", 7000),
-    ("checkoutservice", "cartservice", 7070),
-    ("recommendationservice", "productcatalogservice", 3550),
-    ("cartservice", "redis-cart", 6379),
-    ("loadgenerator", "frontend", 8080),
-}
-
-
-# Why an edge of the ground truth cannot be found, by (app, mode, edge); modes are
-# "code + manifests", "code only", "manifests only". A miss without a reason here is a bug.
-KNOWN_MISSES = {
-    ("sock shop", "*", ("orders", "carts", 80)): (
-        "HATEOAS: orders GETs the cart through a link that arrives in the order request's "
-        "body (NewOrderResource.items, read by AsyncGetService.getDataList); no address "
-        "is written anywhere"
-    ),
-    ("sock shop", "*", ("orders", "user", 80)): (
-        "HATEOAS: the customer, address and card links arrive in the request body"
-    ),
-    ("sock shop", "manifests only", "*"): (
-        "the sock shop's manifests carry no addresses: every service finds its callees by "
-        "hard-coded names or Spring properties in its own code"
-    ),
-}
+TRUTH_DIR = Path(__file__).resolve().parent / "truth"
+SHARED = REPO.parent / "shared"
 
 Edge = tuple[str, str, int]
-
-
-@dataclass(frozen=True, slots=True)
-class Score:
-    app: str
-    namespace: str  # the deployment the ground truth describes
-    found: dict[Edge, str]  # edge → the graph id of its target (to tell deployments apart)
-    truth: set[Edge]
-
-    @property
-    def hits(self) -> set[Edge]:
-        return set(self.found) & self.truth
-
-    @property
-    def recall(self) -> float:
-        return len(self.hits) / len(self.truth)
-
-    @property
-    def precision(self) -> float:
-        return len(self.hits) / len(self.found) if self.found else 1.0
-
-    def why_false(self, edge: Edge) -> str:
-        target = self.found[edge]
-        if "/" in target and not target.startswith(("external:", f"{self.namespace}/")):
-            project = target.split("/", 1)[0]
-            return (
-                f"from a dev compose file in a service repo (project {project!r}); the "
-                "compose service is merged with the Kubernetes workload of the same name"
-            )
-        return "not in the ground truth"
-
-
-def why_missed(app: str, mode: str, edge: Edge) -> str:
-    for key in ((app, mode, edge), (app, "*", edge), (app, mode, "*")):
-        if key in KNOWN_MISSES:
-            return KNOWN_MISSES[key]
-    return "UNEXPLAINED"
-
-
-def _edges(paths: list[Path], *, code: bool, manifests: bool) -> dict[Edge, str]:
-    graph = discover(load_paths([str(p) for p in paths]), code=code, manifests=manifests)
-    compose_only = {n.id for n in graph.nodes if n.workload_kind == "compose-service"}
-    out: dict[Edge, str] = {}
-    for edge in graph.edges:
-        if edge.source in compose_only:
-            continue  # a call inside a compose deployment (a repo's dev stack), not this app's
-        source, target = edge.source.split("/", 1)[1], edge.target.split("/", 1)[-1]
-        out[(source, target, edge.port or 0)] = edge.target
-    return out
-
-
-def measure(apps: Path, *, code: bool = True, manifests: bool = True) -> list[Score]:
-    scores = []
-    shop = apps / "sockshop"
-    corpus = REPO.parent / "shared" / "corpus" / "sock-shop" / "manifests"
-    if shop.is_dir() and corpus.is_dir():
-        paths = [corpus, *sorted(p for p in shop.iterdir() if p.is_dir())]
-        found = _edges(paths, code=code, manifests=manifests)
-        scores.append(Score("sock shop", "sock-shop", found, SOCK_SHOP_TRUTH))
-    boutique = apps / "GoogleCloudPlatform+microservices-demo"
-    if boutique.is_dir():
-        paths = [boutique / "kubernetes-manifests", boutique / "src"]
-        found = _edges(paths, code=code, manifests=manifests)
-        scores.append(Score("Online Boutique", "default", found, BOUTIQUE_TRUTH))
-    return scores
-
-
 MODES = (
     ("code + manifests", True, True),
     ("code only", True, False),
@@ -159,20 +39,221 @@ MODES = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Truth:
+    """One application's ground truth, as written in its truth file."""
+
+    app: str
+    repo: str
+    file: Path
+    inputs: tuple[str, ...]
+    categories: tuple[str, ...]
+    calls: dict[Edge, str]  # edge → why it is a call (file:line)
+    misses: dict[Edge, str]  # edge → why socklock cannot find it (known limits)
+    aliases: dict[str, str]  # any name → canonical name
+    tuned: bool = False
+    deployment: str | None = None
+    folder: str = ""  # under the apps directory; by default owner+name
+
+
+def read_truth(path: Path) -> Truth:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    aliases: dict[str, str] = {}
+    for canonical, others in data.get("names", {}).items():
+        aliases[canonical] = canonical
+        for other in [others] if isinstance(others, str) else others:
+            aliases[other] = canonical
+    calls: dict[Edge, str] = {}
+    misses: dict[Edge, str] = {}
+    for call in data.get("call", []):
+        edge = (call["from"], call["to"], int(call.get("port", 0)))
+        calls[edge] = str(call.get("evidence", ""))
+        if "miss" in call:
+            misses[edge] = str(call["miss"])
+    deployment = data.get("deployment")
+    return Truth(
+        app=str(data["app"]),
+        repo=str(data["repo"]),
+        file=path,
+        inputs=tuple(data.get("inputs", ["."])),
+        categories=tuple(data.get("categories", ())),
+        calls=calls,
+        misses=misses,
+        aliases=aliases,
+        tuned=bool(data.get("tuned", False)),
+        deployment=None if deployment in (None, "code") else str(deployment),
+        folder=str(data.get("folder", str(data["repo"]).replace("/", "+"))),
+    )
+
+
+def truths(directory: Path = TRUTH_DIR) -> list[Truth]:
+    return [read_truth(p) for p in sorted(directory.glob("*.toml"))]
+
+
+def input_paths(truth: Truth, apps: Path) -> list[Path]:
+    """``@shared/…`` is the workspace's shared/ folder; anything else is in the app."""
+    out = []
+    for item in truth.inputs:
+        if item.startswith("@shared/"):
+            out.append(SHARED / item.removeprefix("@shared/"))
+        else:
+            out.append(apps / truth.folder / item)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    truth: Truth
+    mode: str
+    found: dict[Edge, tuple[str, str]]  # edge → (graph source id, graph target id)
+    nodes: int
+    input_errors: int
+    unmatched: frozenset[Edge] = field(default=frozenset())
+
+    def matches(self, truth_edge: Edge) -> Edge | None:
+        source, target, port = truth_edge
+        if (source, target, port) in self.found:
+            return truth_edge
+        if port == 0:
+            for edge in self.found:
+                if edge[:2] == (source, target):
+                    return edge
+        return None
+
+    @property
+    def hits(self) -> set[Edge]:
+        return {e for e in self.truth.calls if self.matches(e) is not None}
+
+    @property
+    def false_edges(self) -> set[Edge]:
+        matched = {m for e in self.truth.calls if (m := self.matches(e)) is not None}
+        return set(self.found) - matched
+
+    @property
+    def recall(self) -> float:
+        return len(self.hits) / len(self.truth.calls) if self.truth.calls else 1.0
+
+    @property
+    def precision(self) -> float:
+        return len(self.hits) / (len(self.hits) + len(self.false_edges)) if self.found else 0.0
+
+    @property
+    def f1(self) -> float:
+        r, p = self.recall, self.precision
+        return 2 * r * p / (r + p) if r + p else 0.0
+
+
+def canonical(node_id: str, aliases: dict[str, str]) -> str:
+    name = node_id.rsplit("/", 1)[-1]
+    return aliases.get(name, name)
+
+
+def measure(truth: Truth, apps: Path, *, code: bool, manifests: bool, mode: str) -> Score:
+    from socklock.discover import discover
+    from socklock.load import load_paths
+
+    inventory = load_paths([str(p) for p in input_paths(truth, apps)])
+    graph = discover(inventory, code=code, manifests=manifests)
+    found: dict[Edge, tuple[str, str]] = {}
+    for edge in graph.edges:
+        if edge.target.startswith("external:") or getattr(edge, "hint", False):
+            continue
+        key = (
+            canonical(edge.source, truth.aliases),
+            canonical(edge.target, truth.aliases),
+            edge.port or 0,
+        )
+        found.setdefault(key, (edge.source, edge.target))
+    workloads = sum(1 for n in graph.nodes if not n.id.startswith("external:"))
+    return Score(truth, mode, found, workloads, len(inventory.errors))
+
+
+def score_all(apps: Path, selected: Sequence[str] = ()) -> list[Score]:
+    scores = []
+    for truth in truths():
+        if selected and truth.file.stem not in selected:
+            continue
+        if not all(p.exists() for p in input_paths(truth, apps)):
+            print(f"skipped {truth.app}: {truth.folder} is not under {apps}", file=sys.stderr)
+            continue
+        for mode, code, manifests in MODES:
+            scores.append(measure(truth, apps, code=code, manifests=manifests, mode=mode))
+    return scores
+
+
+def totals(scores: Iterable[Score]) -> tuple[int, int, int]:
+    """(hits, truth edges, false edges) summed over ``scores``."""
+    hits = truth = false = 0
+    for score in scores:
+        hits += len(score.hits)
+        truth += len(score.truth.calls)
+        false += len(score.false_edges)
+    return hits, truth, false
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.0%} ({a}/{b})" if b else "n/a"
+
+
+def report(scores: list[Score]) -> str:
+    lines = []
+    for score in scores:
+        truth = score.truth
+        lines.append(
+            f"{truth.app} [{score.mode}]{' (tuned)' if truth.tuned else ''}: recall "
+            f"{_ratio(len(score.hits), len(truth.calls))}, precision "
+            f"{_ratio(len(score.hits), len(score.hits) + len(score.false_edges))}, "
+            f"{score.nodes} workloads, {score.input_errors} input errors"
+        )
+        for miss in sorted(set(truth.calls) - score.hits):
+            why = truth.misses.get(miss, "UNEXPLAINED")
+            lines.append(f"   missed {miss}: {why}  [{truth.calls[miss]}]")
+        for extra in sorted(score.false_edges):
+            lines.append(f"   false  {extra}: {score.found[extra][0]} -> {score.found[extra][1]}")
+    lines.append("")
+    for mode, _, _ in MODES:
+        held_out = [s for s in scores if s.mode == mode and not s.truth.tuned]
+        hits, truth, false = totals(held_out)
+        lines.append(
+            f"held-out apps, {mode}: recall {_ratio(hits, truth)}, precision "
+            f"{_ratio(hits, hits + false)}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def markdown(scores: list[Score]) -> str:
+    """The per-app table of docs/accuracy.md."""
+    rows = [
+        "| app | categories | mode | recall | precision | F1 | workloads | input errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for score in scores:
+        truth = score.truth
+        name = f"{truth.app}{' (tuned, not evidence)' if truth.tuned else ''}"
+        rows.append(
+            f"| {name} | {', '.join(truth.categories)} | {score.mode} | "
+            f"{_ratio(len(score.hits), len(truth.calls))} | "
+            f"{_ratio(len(score.hits), len(score.hits) + len(score.false_edges))} | "
+            f"{score.f1:.2f} | {score.nodes} | {score.input_errors} |"
+        )
+    for mode, _, _ in MODES:
+        held_out = [s for s in scores if s.mode == mode and not s.truth.tuned]
+        hits, truth, false = totals(held_out)
+        rows.append(
+            f"| **all held-out apps** | | {mode} | **{_ratio(hits, truth)}** | "
+            f"**{_ratio(hits, hits + false)}** | | | |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def main(argv: list[str]) -> int:
-    apps = Path(argv[0] if argv else "/work/realapps")
-    for label, code, manifests in MODES:
-        print(f"== {label}")
-        for score in measure(apps, code=code, manifests=manifests):
-            hits = len(score.hits)
-            print(
-                f"{score.app}: recall {score.recall:.0%} ({hits}/{len(score.truth)}), "
-                f"precision {score.precision:.0%} ({hits}/{len(score.found)})"
-            )
-            for miss in sorted(score.truth - set(score.found)):
-                print(f"   missed {miss}: {why_missed(score.app, label, miss)}")
-            for extra in sorted(set(score.found) - score.truth):
-                print(f"   false  {extra}: {score.why_false(extra)}")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy")
+    parser.add_argument("apps", nargs="?", default="/work/realapps", type=Path)
+    parser.add_argument("--markdown", action="store_true", help="print the docs table")
+    parser.add_argument("--only", nargs="*", default=(), help="truth file stems")
+    args = parser.parse_args(argv)
+    scores = score_all(args.apps, args.only)
+    print(markdown(scores) if args.markdown else report(scores), end="")
     return 0
 
 

@@ -1,0 +1,75 @@
+"""The accuracy harness scores a graph against a truth file exactly (aliases, any-port
+truth edges, externals left out), on a tiny app of our own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.accuracy import measure, read_truth, truths
+
+COMPOSE = """\
+services:
+  web:
+    image: example/web:1
+    environment:
+      API_URL: http://api:8080/v1
+      ANALYTICS: https://analytics.example.com
+  api:
+    image: example/api:1
+    environment:
+      DB: postgres://db:5432/app
+  db:
+    image: postgres:16
+  cache:
+    image: redis:7
+"""
+TRUTH = """\
+app = "tiny"
+repo = "us/tiny"
+categories = ["no-manifests"]
+inputs = ["."]
+[names]
+"database" = ["db"]
+[[call]]
+from = "web"
+to = "api"
+port = 8080
+evidence = "docker-compose.yml:5"
+[[call]]
+from = "api"
+to = "database"
+port = 0
+evidence = "docker-compose.yml:11"
+[[call]]
+from = "web"
+to = "cache"
+port = 6379
+evidence = "nowhere: a call socklock cannot see"
+miss = "the address arrives at run time"
+"""
+
+
+def test_scores_are_exact(tmp_path: Path) -> None:
+    app = tmp_path / "apps" / "us+tiny"
+    app.mkdir(parents=True)
+    (app / "docker-compose.yml").write_text(COMPOSE)
+    truth_file = tmp_path / "tiny.toml"
+    truth_file.write_text(TRUTH)
+    truth = read_truth(truth_file)
+    assert truth.aliases == {"database": "database", "db": "database"}
+    score = measure(truth, tmp_path / "apps", code=False, manifests=True, mode="manifests only")
+    # the external analytics call is not counted; db is known as database
+    assert score.found == {
+        ("web", "api", 8080): ("ustiny/web", "ustiny/api"),
+        ("api", "database", 5432): ("ustiny/api", "ustiny/db"),
+    }
+    assert score.hits == {("web", "api", 8080), ("api", "database", 0)}
+    assert score.false_edges == set()
+    assert (round(score.recall, 3), score.precision) == (round(2 / 3, 3), 1.0)
+
+
+def test_every_truth_file_reads() -> None:
+    for truth in truths():
+        assert truth.calls, truth.file
+        for edge, evidence in truth.calls.items():
+            assert evidence, f"{truth.file}: {edge} has no evidence"
