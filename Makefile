@@ -61,6 +61,7 @@ docs: $(STAMP)
 bench: $(STAMP) debs nca
 	$(PY) -m benchmarks
 	SOCKLOCK_NCA_EXAMPLES=200 $(PY) -m pytest -m nca tests/policy
+	SOCKLOCK_FUZZ_EXAMPLES=5000 $(PY) -m pytest tests/hostile/test_loader_fuzz.py
 
 # Regenerate the hash-pinned requirements files (no registry host is written into them).
 lock:

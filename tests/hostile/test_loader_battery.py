@@ -107,3 +107,33 @@ def test_a_merge_key_overridden_in_place_is_no_duplicate() -> None:
     (document,) = load_yaml(text, "f.yaml", DEFAULT_LIMITS)
     assert isinstance(document, Document)
     assert document.value["main"] == {"image": "a", "name": "other"}
+
+
+def test_twenty_thousand_small_files(tmp_path: Path) -> None:
+    for index in range(20_000):
+        folder = tmp_path / f"d{index // 1000}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"cm{index}.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm{index}}}\n"
+        )
+    (tmp_path / "good.yaml").write_text(GOOD)
+    assert map_json(tmp_path) == (0, [], {"shop/good"})
+
+
+def test_a_ten_thousand_line_dockerfile(tmp_path: Path) -> None:
+    lines = ["FROM python:3.12", *(f"RUN echo {i}" for i in range(10_000)), 'CMD ["app"]']
+    (tmp_path / "Dockerfile").write_text("\n".join(lines) + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "socklock", "harden", ".", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (1, "")
+    findings = json.loads(result.stdout)["findings"]
+    assert sorted((f["rule_id"], f["line"]) for f in findings) == [
+        ("SLK301", 1),
+        ("SLK302", 1),
+        ("SLK308", 1),
+    ]
