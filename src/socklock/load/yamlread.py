@@ -11,6 +11,7 @@ spec says (so two documents concatenated without ``---`` are not silently merged
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -131,7 +132,6 @@ class TooDeepError(Exception):
         self.column = column
 
 
-_OPENERS = re.compile(r"[\[{]")
 _BLOCK_PREFIX = re.compile(r"^([ \t]*)((?:[-?:][ \t]+)*)", re.MULTILINE)
 _STARTS = (
     yaml.BlockMappingStartToken,
@@ -145,11 +145,13 @@ _ENDS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken
 def _check_depth(text: str, limits: Limits) -> None:
     """Raise TooDeepError where the nesting first exceeds ``limits.max_depth``.
 
-    A cheap bound first (every ``[``/``{`` of the text, plus the deepest line's indentation
-    and compact ``- `` entries): almost every file is far below the limit. Otherwise the C
+    A cheap bound first (the ``[`` and ``{`` of the ``---``-separated part that has most,
+    since a flow collection never spans documents, plus the deepest line's indentation and
+    compact ``- `` entries): almost every file is far below the limit. Otherwise the C
     scanner's tokens, which it produces one at a time without recursion, are counted.
     """
-    flow = len(_OPENERS.findall(text))
+    starts = [0, *(m.start() for m in _SEPARATOR.finditer(text)), len(text)]
+    flow = max(text.count("[", a, b) + text.count("{", a, b) for a, b in itertools.pairwise(starts))
     if flow <= limits.max_depth:
         block = max(
             (len(m.group(1)) + len(m.group(2)) for m in _BLOCK_PREFIX.finditer(text)), default=0
