@@ -137,3 +137,15 @@ def test_a_ten_thousand_line_dockerfile(tmp_path: Path) -> None:
         ("SLK302", 1),
         ("SLK308", 1),
     ]
+
+
+def test_an_object_defined_twice_is_a_warning_naming_both_places(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD + "---\n" + GOOD.replace("good", "other"))
+    (tmp_path / "b.yaml").write_text(GOOD + "---\n" + GOOD.replace("good", "other"))
+    code, stderr, ids = map_json(tmp_path)
+    assert (code, ids) == (0, {"shop/good", "shop/other"})
+    assert stderr == [
+        "b.yaml:1:1: warning: Deployment shop/good is defined again (first at a.yaml:1:1), "
+        "and 1 more object(s) of that file here too: a cluster keeps only the copy applied "
+        "last; socklock reads every copy"
+    ]

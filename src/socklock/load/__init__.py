@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from socklock.load.compose import is_compose, load_compose
 from socklock.load.dockerfile import load_dockerfile
+from socklock.load.duplicates import duplicate_objects
 from socklock.load.kubernetes import KubernetesObjects, add_document, looks_like_manifest
 from socklock.load.limits import DEFAULT_LIMITS, Limits
 from socklock.load.text import read_text
@@ -55,6 +56,7 @@ def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
         files.append(entry.display)
         _load_file(entry, limits, k8s, compose, dockerfiles, diagnostics)
     diagnostics.extend(k8s.diagnostics)
+    diagnostics.extend(duplicate_objects(k8s.objects))
     return Inventory(
         objects=tuple(k8s.objects),
         workloads=tuple(k8s.workloads),
