@@ -97,7 +97,8 @@ def test_kubernetes_configmap_template_envoy_ingress_and_routes() -> None:
     assert unresolved.source == "shop/edge"
     assert unresolved.expression == "proxy_pass http://${CARTS_ADDR}"
     assert unresolved.reason == (
-        "env CARTS_ADDR is not set for the workload by any manifest (envsubst leaves it unfilled)"
+        "env CARTS_ADDR is not set for the workload by any manifest or its image's ENV "
+        "(envsubst leaves it unfilled)"
     )
 
 

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
-from socklock.discover.attribution import build_contexts, owner_of
+from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.paths import skip_dir, skip_file
 from socklock.discover.proxies.envoy import EnvoyReader
@@ -48,16 +48,15 @@ def add_proxy_evidence(
     manifests: bool = True,
 ) -> None:
     """Edges from every proxy config: ``files`` in the tree, ConfigMaps in ``manifests``."""
-    from socklock.discover.code_evidence import workload_env
-
     owned: dict[tuple[str, str], list[Source]] = {}
+    contexts = build_contexts(inventory, aliases)
     mounts: list[Mount] = [
         mount
         for project in inventory.compose_projects
         for mount in compose_mounts(project, aliases)
     ]
     if files:
-        for workload, reader, source in _tree_sources(inventory, mounts, aliases):
+        for workload, reader, source in _tree_sources(inventory, mounts, contexts):
             owned.setdefault((workload, reader.name), []).append(source)
     if manifests:
         for project in inventory.compose_projects:
@@ -84,13 +83,49 @@ def add_proxy_evidence(
     for (workload, kind), sources in owned.items():
         reader = _READER_BY_NAME[kind]
         sources.extend(_included(reader, sources, [m for m in mounts if m.workload == workload]))
-    envs = workload_env(inventory, aliases)
+    envs = _environments(inventory, aliases, contexts)
     join = ProxyJoin(inventory, aliases, builder)
     for (workload, kind), sources in sorted(owned.items(), key=lambda item: item[0]):
-        env = {name: value.value for name, value in envs.get(workload, {}).items()}
+        env = envs.get(workload, {})
         origins = {source.file: source.origin for source in sources}
         for found in _READER_BY_NAME[kind].read(sources, env):
             join.add(workload, found, origins.get(found.location.file, ""))
+
+
+def _environments(
+    inventory: Inventory, aliases: dict[str, str], contexts: list[Context]
+) -> dict[str, dict[str, str]]:
+    """The env each workload's processes see: its image's ``ENV`` (the final stage of the
+    Dockerfile in its build context), overridden by what the manifests set."""
+    from socklock.discover.code_evidence import _dockerfile_env, workload_env
+
+    envs: dict[str, dict[str, str]] = {}
+    for dockerfile in inventory.dockerfiles:
+        context = owner_of(dockerfile.path, contexts)
+        if context is not None:
+            envs.setdefault(context.workload, {}).update(_dockerfile_env(dockerfile.final_stage()))
+    for project in inventory.compose_projects:
+        dotenv = _dotenv(Path(project.file).parent / ".env")
+        for service in project.services:
+            env = envs.setdefault(aliases.get(service.id, service.id), {})
+            for var in service.environment:
+                if var.value is None and var.name in dotenv:
+                    env[var.name] = dotenv[var.name]  # ``- NAME``: from the project's .env
+    for workload, values in workload_env(inventory, aliases).items():
+        envs.setdefault(workload, {}).update({k: v.value for k, v in values.items()})
+    return envs
+
+
+def _dotenv(path: Path) -> dict[str, str]:
+    """A compose project's ``.env`` (interpolated as compose does), empty when absent."""
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    try:
+        return {k: v for k, v in dotenv_values(path).items() if v is not None}
+    except (OSError, UnicodeDecodeError):
+        return {}
 
 
 def _included(reader: ProxyReader, sources: list[Source], mounts: list[Mount]) -> list[Source]:
@@ -107,7 +142,7 @@ def _included(reader: ProxyReader, sources: list[Source], mounts: list[Mount]) -
                 if text is None:
                     continue
                 seen.add(path.resolve())
-                included = Source(str(path), text, template=is_template(path.name))
+                included = Source(str(path), text, template=is_template(str(path)))
                 added.append(included)
                 queue.append(included)
     return added
@@ -129,9 +164,8 @@ def _expand(pattern: str, directory: Path, mounts: list[Mount]) -> list[Path]:
 
 
 def _tree_sources(
-    inventory: Inventory, mounts: list[Mount], aliases: dict[str, str]
+    inventory: Inventory, mounts: list[Mount], contexts: list[Context]
 ) -> Iterator[tuple[str, ProxyReader, Source]]:
-    contexts = build_contexts(inventory, aliases)
     if not mounts and not contexts:
         return
     for path in _candidates(inventory.roots):
@@ -146,7 +180,7 @@ def _tree_sources(
                 context = owner_of(str(path), contexts)
                 owners = [context.workload] if context is not None else []
             for workload in dict.fromkeys(owners):
-                yield workload, reader, Source(str(path), text, template=is_template(path.name))
+                yield workload, reader, Source(str(path), text, template=is_template(str(path)))
             break
 
 

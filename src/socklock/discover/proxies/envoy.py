@@ -9,6 +9,7 @@ a listener filter (``tcp_proxy``, ``ext_authz``'s ``cluster_name``), a tracer's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ from socklock.discover.proxies.envsubst import fill
 from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream
 from socklock.model import Location
 
+_UNSET = re.compile(r"\$\{(\w+)\}")
 _REFERENCE_KEYS = frozenset({"cluster", "cluster_name", "collector_cluster"})
 
 
@@ -37,9 +39,7 @@ def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
     from socklock.load.limits import DEFAULT_LIMITS
     from socklock.load.yamlread import Document, load_json, load_yaml
 
-    text = source.text
-    if source.template:
-        text, _ = fill(text, env)
+    text, _ = fill(source.text, env)  # Envoy has no ``${}`` of its own: always a template
     loader = load_json if source.file.endswith(".json") and not source.line_offset else load_yaml
     for document in loader(text, source.file, DEFAULT_LIMITS):
         if not isinstance(document, Document) or not isinstance(document.value, dict):
@@ -66,11 +66,19 @@ def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
 def _found(source: Source, cluster: str, used: str, address: Any) -> Found:
     host = address.get("address")
     port = address.get("port_value")
-    line, _ = address.key_positions.get("address", address.position)
-    where = source.where(line, str(host)) if line else Location(source.file)
+    line, column = address.key_positions.get("address", address.position)
+    if source.line_offset:
+        where = source.where(line, "address")
+    else:
+        where = Location(source.file, line, column)
     expression = f"cluster {cluster}: {host}:{port}"
     if not isinstance(host, str) or "${" in host or "${" in str(port):
-        return Unknown(where, expression, "the address holds an env reference no manifest sets")
+        names = ", ".join(dict.fromkeys(_UNSET.findall(f"{host} {port}")))
+        return Unknown(
+            where,
+            expression,
+            f"env {names} is not set for the workload by any manifest or its image's ENV",
+        )
     number = int(port) if isinstance(port, int | str) and str(port).isdigit() else None
     return Upstream(host.lower(), number, None, where, f"Envoy {expression} (used by {used})")
 

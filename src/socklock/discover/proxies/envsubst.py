@@ -11,12 +11,16 @@ import re
 from collections.abc import Mapping
 
 _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
-TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl")
+TEMPLATE_WORDS = frozenset({"template", "tmpl", "tpl"})
 
 
 def is_template(path: str) -> bool:
-    """``default.conf.template``, ``templates/*.template``, ``envoy.yaml.tmpl``."""
-    return path.endswith(TEMPLATE_SUFFIXES)
+    """``default.conf.template``, ``envoy.tmpl.yaml``, anything in a ``templates/`` directory
+    (where the nginx image looks for them)."""
+    parts = path.replace("\\", "/").split("/")
+    return bool(TEMPLATE_WORDS & set(parts[-1].lower().split(".")[1:])) or (
+        len(parts) > 1 and parts[-2] == "templates"
+    )
 
 
 def fill(text: str, env: Mapping[str, str]) -> tuple[str, list[str]]:

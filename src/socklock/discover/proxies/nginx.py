@@ -91,7 +91,7 @@ class NginxReader:
                     where,
                     expression,
                     f"env {', '.join(unset)} is not set for the workload by any manifest "
-                    "(envsubst leaves it unfilled)",
+                    "or its image's ENV (envsubst leaves it unfilled)",
                 )
                 continue
             yield from _pass_targets(
