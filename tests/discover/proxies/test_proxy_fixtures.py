@@ -74,7 +74,7 @@ def test_kubernetes_configmap_template_envoy_ingress_and_routes() -> None:
         # envsubst template in a mounted ConfigMap, ${VAR} from the Deployment's env
         ("shop/edge", "shop/catalogue", 8080): {"kubernetes/edge.yaml:31:13"},
         # Envoy: carts_service is routed to, payment_service is not used
-        ("shop/mesh-gw", "shop/carts", 8081): {"kubernetes/envoy-gw/envoy.yaml:32:41"},
+        ("shop/mesh-gw", "shop/carts", 8081): {"kubernetes/envoy-gw/envoy.yaml:32:32"},
         # the controller of the Ingress's class is in the input
         ("ingress-nginx/ingress-nginx-controller", "shop/web", 8084): {
             "kubernetes/ingress.yaml:40:11"
