@@ -31,7 +31,8 @@ PASS_DIRECTIVES: dict[str, str | None] = {  # directive → scheme when none is 
 # nginx's default ports (ngx_parse_url): grpc:// is plain HTTP/2 on 80.
 _DEFAULT_PORTS = {"http": 80, "https": 443, "grpc": 80, "grpcs": 443, "uwsgi": None, "suwsgi": None}
 _MARKERS = re.compile(
-    r"^\s*(?:" + "|".join(PASS_DIRECTIVES) + r")\s|^\s*upstream\s+\S+\s*\{", re.MULTILINE
+    r"(?:^|[;{}])[ \t]*(?:(?:" + "|".join(PASS_DIRECTIVES) + r")\s|upstream\s+\S+\s*\{)",
+    re.MULTILINE,
 )
 _VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 

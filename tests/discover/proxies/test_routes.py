@@ -1,0 +1,119 @@
+"""Which workload serves an Ingress or a Gateway, and Traefik labels: small inputs, exact edges."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+BACKEND = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop, namespace: web}
+spec:
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      containers: [{name: shop, image: shop:1, ports: [{containerPort: 3000}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: shop, namespace: web}
+spec:
+  selector: {app: shop}
+  ports: [{name: http, port: 80, targetPort: 3000}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: web
+  annotations: {kubernetes.io/ingress.class: nginx}
+spec:
+  defaultBackend:
+    service: {name: shop, port: {name: http}}
+"""
+
+
+def _controller(name: str, image: str, args: str = "[]") -> str:
+    return f"""\
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: edge}}
+spec:
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers: [{{name: c, image: "{image}", args: {args}}}]
+"""
+
+
+def _keys(tmp_path: Path, text: str) -> tuple[set[tuple[str, str, int | None]], set[str]]:
+    (tmp_path / "all.yaml").write_text(text)
+    graph = discover(load_paths([str(tmp_path)]))
+    return {(e.source, e.target, e.port) for e in graph.edges}, {
+        e.workload for e in graph.entry_points
+    }
+
+
+def test_known_controller_image_serves_the_class_named_by_annotation(tmp_path: Path) -> None:
+    text = BACKEND + _controller("nginx", "registry.k8s.io/ingress-nginx/controller:v1.11")
+    assert _keys(tmp_path, text) == ({("edge/nginx", "web/shop", 3000)}, set())
+
+
+def test_a_controller_that_names_another_class_does_not_serve_it(tmp_path: Path) -> None:
+    text = BACKEND + _controller(
+        "internal", "registry.k8s.io/ingress-nginx/controller:v1.11", "[--ingress-class=internal]"
+    )
+    assert _keys(tmp_path, text) == (set(), {"web/shop"})
+
+
+def test_gateway_pods_labelled_with_the_gateway_name(tmp_path: Path) -> None:
+    text = (
+        BACKEND.split("---\napiVersion: networking.k8s.io/v1")[0]
+        + """\
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: public, namespace: edge}
+spec: {gatewayClassName: istio}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: public-istio, namespace: edge}
+spec:
+  template:
+    metadata: {labels: {gateway.networking.k8s.io/gateway-name: public}}
+    spec:
+      containers: [{name: istio-proxy, image: istio/proxyv2:1.23}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: shop, namespace: web}
+spec:
+  parentRefs: [{name: public, namespace: edge}]
+  rules:
+  - backendRefs: [{name: shop, port: 80}, {name: shop, port: 81}, {kind: Bucket, name: x}]
+"""
+    )
+    assert _keys(tmp_path, text) == ({("edge/public-istio", "web/shop", 3000)}, set())
+
+
+def test_traefik_udp_label(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: dns
+services:
+  proxy:
+    image: docker.io/library/traefik:v3.1
+  resolver:
+    image: coredns:1
+    labels:
+      - traefik.udp.routers.dns.entrypoints=dns
+      - traefik.udp.services.dns.loadbalancer.server.port=53
+"""
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {e.key for e in graph.edges} == {("dns/proxy", "dns/resolver", 53, "UDP")}
