@@ -49,7 +49,7 @@ def test_nginx_in_compose_upstreams_variables_includes_and_negatives() -> None:
     assert {e.key for e in graph.edges} == {(s, t, p, "TCP") for s, t, p in _proxy_edges(graph)}
     (unresolved,) = graph.unresolved
     assert unresolved.expression == "proxy_pass http://$host$request_uri"
-    assert unresolved.reason == "the address holds $host, $request_uri, known only per request"
+    assert unresolved.reason == "the address holds $host, known only per request"
     assert str(unresolved.location).endswith("gateway/conf.d/default.conf:25:9")
 
 

@@ -74,7 +74,9 @@ server {
     # the loopback target is found here; the join drops it as a local address
     assert _calls(found) == {("127.0.0.1", 9000, "/cfg/0.conf:7:23")}
     (unknown,) = [f for f in found if isinstance(f, Unknown)]
-    assert unknown.reason == "the address holds $later, known only per request"
+    assert unknown.reason == (
+        "the address holds $later (set at /cfg/0.conf:8:5), known only per request"
+    )
 
 
 def test_nginx_malformed_file_is_reported_not_raised() -> None:
@@ -98,7 +100,7 @@ def test_nginx_template_filled_from_env() -> None:
     # not a template: ${API_HOST} is nginx's own variable syntax, known per request
     (dynamic,) = _nginx(text, env={"API_HOST": "api", "API_PORT": "8080"})
     assert isinstance(dynamic, Unknown)
-    assert dynamic.reason == "the address holds ${API_HOST}, ${API_PORT}, known only per request"
+    assert dynamic.reason == "the address holds $API_HOST, $API_PORT, known only per request"
 
 
 def test_envsubst_fill_and_template_names() -> None:
@@ -202,3 +204,36 @@ def test_readers_claim_only_their_kind() -> None:
     assert not nginx.claims("app.conf", "# proxy_pass http://a;\nkey = value\n")
     assert envoy.claims("envoy.yaml", ENVOY)
     assert not envoy.claims("deploy.yaml", "kind: Deployment\n")
+
+
+def test_nginx_map_values_chained_set_and_lua_blocks() -> None:
+    text = """\
+map $uri $backend {
+    hostnames;
+    default      web:8080;
+    ~^/api/      api;
+    ~^/echo/     $http_x_echo;
+}
+upstream api { server api-1:9000; }
+server {
+    set $svc orders;
+    set $target "${svc}:7000";
+    location /o { proxy_pass http://$target$request_uri; }
+    location / { proxy_pass http://$backend$request_uri; }
+    location /lua {
+        content_by_lua_block { local s = "}" ; ngx.say("{") }
+        set_by_lua_block $picked { return "x:1" }
+        proxy_pass http://$picked;
+    }
+}
+"""
+    found = _nginx(text)
+    assert _calls(found) == {
+        ("orders", 7000, "/cfg/0.conf:11:19"),
+        ("web", 8080, "/cfg/0.conf:12:18"),
+        ("api-1", 9000, "/cfg/0.conf:7:16"),
+    }
+    (unknown,) = [f for f in found if isinstance(f, Unknown)]
+    assert unknown.reason == (
+        "the address holds $picked (set_by_lua_block at /cfg/0.conf:15:9), known only per request"
+    )

@@ -19,6 +19,7 @@ from typing import Any
 
 from socklock.discover.proxies.envsubst import fill
 from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream
+from socklock.model import Location
 
 PASS_DIRECTIVES: dict[str, str | None] = {  # directive → scheme when none is written
     "proxy_pass": "http",
@@ -33,6 +34,10 @@ _DEFAULT_PORTS = {"http": 80, "https": 443, "grpc": 80, "grpcs": 443, "uwsgi": N
 _MARKERS = re.compile(
     r"(?:^|[;{}])[ \t]*(?:(?:" + "|".join(PASS_DIRECTIVES) + r")\s|upstream\s+\S+\s*\{)",
     re.MULTILINE,
+)
+# Where the address ends: a path, a query, or a variable that only ever holds one of them.
+_PATH_START = re.compile(
+    r"[/?]|\$\{?(?:request_uri|uri|document_uri|is_args|args|query_string)(?![\w])\}?"
 )
 _VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 
@@ -72,10 +77,27 @@ class NginxReader:
             filled.append((statement, args, unset))
         upstreams: dict[str, list[tuple[_Statement, str]]] = {}
         variables: dict[str, tuple[str, str]] = {}  # name → (value, where it is set)
+        setters: dict[str, str] = {}  # variables set per request: name → by what
+        maps: dict[str, list[tuple[str, str]]] = {}  # map variable → (value, where)
         for statement, args, _ in filled:
-            if statement.directive == "set" and len(args) == 2 and "$" not in args[1]:
-                where = statement.source.where(statement.line, "set")
-                variables[args[0].lstrip("$")] = (args[1], str(where))
+            if statement.directive == "set" and len(args) == 2:
+                value = _VARIABLE.sub(
+                    lambda m: variables.get(m.group(1) or m.group(2), (m.group(0), ""))[0],
+                    args[1],
+                )
+                if "$" not in value:
+                    where = statement.source.where(statement.line, "set")
+                    variables[args[0].lstrip("$")] = (value, str(where))
+                    continue
+            if statement.directive.startswith("map-entry:") and len(args) == 2:
+                where = statement.source.where(statement.line, args[0])
+                maps.setdefault(statement.directive.split(":", 1)[1], []).append(
+                    (args[1], str(where))
+                )
+            setter = _dynamic_setter(statement.directive, args)
+            if setter is not None:
+                where = statement.source.where(statement.line, statement.directive)
+                setters[setter] = f"{statement.directive} at {where}"
             if statement.directive.startswith("upstream-server:") and args:
                 name = statement.directive.split(":", 1)[1]
                 if "down" not in args[1:]:
@@ -96,25 +118,39 @@ class NginxReader:
                 )
                 continue
             yield from _pass_targets(
-                args[0], default_scheme, variables, upstreams, where, expression
+                args[0],
+                default_scheme,
+                _Names(variables, setters, maps, upstreams),
+                where,
+                expression,
             )
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """What the instance's files define: literal ``set`` variables, per-request setters,
+    ``map`` values, ``upstream`` pools."""
+
+    variables: Mapping[str, tuple[str, str]]
+    setters: Mapping[str, str]
+    maps: Mapping[str, list[tuple[str, str]]]
+    upstreams: Mapping[str, list[tuple[_Statement, str]]]
 
 
 def _pass_targets(
     arg: str,
     default_scheme: str | None,
-    variables: Mapping[str, tuple[str, str]],
-    upstreams: Mapping[str, list[tuple[_Statement, str]]],
-    where: Any,
+    names: _Names,
+    where: Location,
     expression: str,
 ) -> Iterator[Found]:
     used: list[str] = []
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2)
-        if name not in variables:
+        if name not in names.variables:
             return match.group(0)
-        value, set_at = variables[name]
+        value, set_at = names.variables[name]
         used.append(f"${name}={value} set at {set_at}")
         return value
 
@@ -123,16 +159,35 @@ def _pass_targets(
     scheme, sep, rest = value.partition("://")
     if not sep:
         scheme, rest = default_scheme or "", value
-    hostport = re.split(r"[/?]", rest, maxsplit=1)[0]
+    hostport = _PATH_START.split(rest, maxsplit=1)[0]
     if hostport.startswith("unix:") or not hostport:
         return  # a local socket: not a network call
-    if "$" in hostport:
-        unknown = ", ".join(sorted({m.group(0) for m in _VARIABLE.finditer(hostport)}))
+    variables = sorted({m.group(1) or m.group(2) for m in _VARIABLE.finditer(hostport)})
+    if len(variables) == 1 and variables[0] in names.maps:
+        # ``map $uri $backend {...}``: every value the map can give is a target
+        name = variables[0]
+        reference = re.compile(rf"\$(?:\{{{name}\}}|{name}(?!\w))")
+        for choice, set_at in names.maps[name]:
+            if "$" in choice:
+                continue
+            yield from _pass_targets(
+                reference.sub(choice.replace("\\", "\\\\"), arg),
+                default_scheme,
+                names,
+                where,
+                f"{expression} (${name}={choice} by map at {set_at})",
+            )
+        return
+    if variables:
+        setters = names.setters
+        unknown = ", ".join(
+            f"${n}" + (f" ({setters[n]})" if n in setters else "") for n in variables
+        )
         yield Unknown(where, detail, f"the address holds {unknown}, known only per request")
         return
     host, port = _split(hostport)
-    if port is None and host in upstreams:
-        for server, address in upstreams[host]:
+    if port is None and host in names.upstreams:
+        for server, address in names.upstreams[host]:
             server_host, server_port = _split(address)
             if address.startswith("unix:"):
                 continue
@@ -147,6 +202,18 @@ def _pass_targets(
     if port is None:
         port = _DEFAULT_PORTS.get(scheme)
     yield Upstream(host, port, scheme or None, where, detail)
+
+
+def _dynamic_setter(directive: str, args: tuple[str, ...]) -> str | None:
+    """The variable a directive sets to a value known only per request: ``map $a $b``,
+    ``set_by_lua_block $b {...}`` (Lua is read by the Lua analyser), ``set $b $a``."""
+    if directive == "map" and len(args) >= 2:
+        return args[1].lstrip("$")
+    if directive.startswith("set_by_") and args:
+        return args[0].lstrip("$")
+    if directive == "set" and len(args) == 2 and "$" in args[1]:
+        return args[0].lstrip("$")
+    return None
 
 
 def _split(hostport: str) -> tuple[str, int | None]:
@@ -178,24 +245,41 @@ def _statements(source: Source) -> tuple[list[_Statement], list[tuple[int, str]]
     parsed, errors = _parse(source)
     out: list[_Statement] = []
 
-    def walk(block: list[dict[str, Any]], upstream: str | None) -> None:
+    def walk(block: list[dict[str, Any]], parent: str | None) -> None:
         for item in block:
             directive = str(item.get("directive", ""))
             args = tuple(str(a) for a in item.get("args") or ())
             line = int(item.get("line") or 0)
-            if upstream is not None and directive == "server":
-                directive = f"upstream-server:{upstream}"
+            if parent is not None and parent.startswith("upstream-server:"):
+                if directive == "server":
+                    directive = parent
+            elif parent is not None:  # a line of a ``map`` block: ``key value;``
+                directive, args = parent, (directive, *args)
             out.append(_Statement(directive, args, line, source))
             inner = item.get("block")
             if isinstance(inner, list):
-                walk(inner, args[0] if directive == "upstream" and args else None)
+                if directive == "upstream" and args:
+                    walk(inner, f"upstream-server:{args[0]}")
+                elif directive == "map" and len(args) >= 2:
+                    walk(inner, f"map-entry:{args[1].lstrip('$')}")
+                else:
+                    walk(inner, None)
 
     walk(parsed, None)
     return out, errors
 
 
+_LUA_REGISTERED: list[bool] = []
+
+
 def _parse(source: Source) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
     import crossplane
+
+    if not _LUA_REGISTERED:  # OpenResty ``*_by_lua_block { ... }``: Lua text, not directives
+        from crossplane.ext.lua import LuaBlockPlugin
+
+        LuaBlockPlugin().register_extension()
+        _LUA_REGISTERED.append(True)
 
     options: dict[str, Any] = {
         "single": True,
