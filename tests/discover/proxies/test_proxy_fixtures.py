@@ -121,3 +121,14 @@ def test_traefik_labels_in_compose() -> None:
         ("blog/traefik", "blog/web", 3000, "TCP"),
         ("blog/traefik", "blog/api", 8000, "TCP"),
     }
+
+
+def test_compose_configs_relative_include_from_the_prefix_and_values_files() -> None:
+    """``configs:`` backed by a file is a mount; ``include snippets/*.inc`` is resolved from
+    nginx's prefix through the bind mount; nginx text in a values.yaml is not a config."""
+    graph = _graph("nginx-configs")
+    assert _proxy_edges(graph) == {
+        ("edge/proxy", "edge/api", 5000): {"nginx-configs/snippets/api.inc:2:5"},
+    }
+    assert {e.key for e in graph.edges} == {("edge/proxy", "edge/api", 5000, "TCP")}
+    assert graph.unresolved == ()

@@ -28,6 +28,7 @@ from socklock.model import Inventory
 __all__ = ["READERS", "add_proxy_evidence", "is_proxy_config"]
 
 READERS: tuple[ProxyReader, ...] = (NginxReader(), EnvoyReader())
+NGINX_PREFIXES = ("/etc/nginx", "/usr/local/nginx/conf", "/usr/local/openresty/nginx/conf")
 _READER_BY_NAME = {reader.name: reader for reader in READERS}
 MAX_CONFIG_BYTES = 1024 * 1024
 _CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json")
@@ -157,8 +158,13 @@ def _expand(pattern: str, directory: Path, mounts: list[Mount]) -> list[Path]:
                 bases.append(mount.host / written.relative_to(mount.container))
     else:
         bases.append(directory / pattern)
+        for prefix in NGINX_PREFIXES:  # nginx resolves a relative include from its prefix
+            container = PurePosixPath(prefix) / pattern
+            for mount in mounts:
+                if container.is_relative_to(mount.container):
+                    bases.append(mount.host / container.relative_to(mount.container))
     found: list[Path] = []
-    for base in bases:
+    for base in dict.fromkeys(bases):
         found.extend(Path(p) for p in sorted(glob.glob(str(base))) if Path(p).is_file())  # noqa: PTH207
     return found
 

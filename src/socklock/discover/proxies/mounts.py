@@ -1,7 +1,8 @@
 """Which workload runs a proxy config: the one that mounts it, or whose build context holds it.
 
 Compose bind mounts (``./nginx.conf:/etc/nginx/nginx.conf:ro``, a directory, or the long
-syntax) give the file to the service that mounts it, wherever it sits in the tree. A
+syntax) and ``configs:`` backed by a file give the file to the service that mounts it,
+wherever it sits in the tree. A
 Kubernetes ConfigMap mounted as a volume gives its values to the workload as files.
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from socklock.model import ComposeProject, ConfigMap, Inventory, Workload
+from socklock.model import ComposeProject, ComposeService, ConfigMap, Inventory, Workload
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,24 @@ def compose_mounts(project: ComposeProject, aliases: dict[str, str]) -> Iterator
                 continue
             host = Path(os.path.normpath(base / Path(source).expanduser()))
             yield Mount(aliases.get(service.id, service.id), host, PurePosixPath(target))
+        yield from _configs(project, service, base, aliases.get(service.id, service.id))
+
+
+def _configs(
+    project: ComposeProject, service: ComposeService, base: Path, workload: str
+) -> Iterator[Mount]:
+    """``configs:`` of a service whose top-level definition is a ``file:`` (mounted at
+    ``target``, by default ``/<name>``)."""
+    defined = project.body.get("configs")
+    for entry in service.body.get("configs") or ():
+        name, target = (entry, None) if isinstance(entry, str) else (None, None)
+        if isinstance(entry, dict):
+            name, target = entry.get("source"), entry.get("target")
+        definition = defined.get(name) if isinstance(defined, dict) and name else None
+        file = definition.get("file") if isinstance(definition, dict) else None
+        if isinstance(file, str):
+            host = Path(os.path.normpath(base / Path(file).expanduser()))
+            yield Mount(workload, host, PurePosixPath(str(target or f"/{name}")))
 
 
 def mounted_by(path: Path, mounts: list[Mount]) -> list[Mount]:

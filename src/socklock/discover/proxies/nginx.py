@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from socklock.discover.addresses import redact_credentials
 from socklock.discover.proxies.envsubst import fill
 from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream
 from socklock.model import Location
@@ -32,7 +33,8 @@ PASS_DIRECTIVES: dict[str, str | None] = {  # directive → scheme when none is 
 # nginx's default ports (ngx_parse_url): grpc:// is plain HTTP/2 on 80.
 _DEFAULT_PORTS = {"http": 80, "https": 443, "grpc": 80, "grpcs": 443, "uwsgi": None, "suwsgi": None}
 _MARKERS = re.compile(
-    r"(?:^|[;{}])[ \t]*(?:(?:" + "|".join(PASS_DIRECTIVES) + r")\s|upstream\s+\S+\s*\{)",
+    r"(?:^|[;{}])[ \t]*(?:(?:" + "|".join(PASS_DIRECTIVES) + r")\s"
+    r"|(?:upstream\s+\S+|http|server|location\s+[^{;]+)\s*\{)",
     re.MULTILINE,
 )
 # Where the address ends: a path, a query, or a variable that only ever holds one of them.
@@ -54,6 +56,8 @@ class NginxReader:
     name = "nginx"
 
     def claims(self, name: str, text: str) -> bool:
+        if name.lower().endswith((".yaml", ".yml", ".json")):
+            return False  # a manifest or values file that embeds nginx text is not nginx
         return bool(_MARKERS.search(text)) and "{" in text
 
     def includes(self, source: Source) -> list[str]:
@@ -108,7 +112,7 @@ class NginxReader:
                 continue
             where = statement.source.where(statement.line, statement.directive)
             written = " ".join(statement.args)
-            expression = f"{statement.directive} {written}"
+            expression = f"{statement.directive} {written}{_env_used(statement, env)}"
             if unset:
                 yield Unknown(
                     where,
@@ -237,6 +241,17 @@ def _fill_args(statement: _Statement, env: Mapping[str, str]) -> tuple[tuple[str
         args.append(value)
         unset.extend(m for m in missing if m not in unset)
     return tuple(args), unset
+
+
+def _env_used(statement: _Statement, env: Mapping[str, str]) -> str:
+    """`` (envsubst: API_HOST=api, API_PORT=80)`` for a template's filled directive."""
+    if not statement.source.template:
+        return ""
+    names = dict.fromkeys(
+        m.group(1) or m.group(2) for a in statement.args for m in _VARIABLE.finditer(a)
+    )
+    used = [f"{n}={redact_credentials(env[n])}" for n in names if n in env]
+    return f" (envsubst: {', '.join(used)})" if used else ""
 
 
 def _statements(source: Source) -> tuple[list[_Statement], list[tuple[int, str]]]:
