@@ -117,3 +117,37 @@ services:
     )
     graph = discover(load_paths([str(tmp_path)]))
     assert {e.key for e in graph.edges} == {("dns/proxy", "dns/resolver", 53, "UDP")}
+
+
+def test_traefik_v1_labels_and_exposed_by_default_false(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: conf
+services:
+  v1:
+    image: traefik:v1.7
+    command: --web --docker --docker.domain=docker.localhost
+  v2:
+    image: traefik:v2.11
+    command: ["--providers.docker", "--providers.docker.exposedbydefault=false"]
+  attendee:
+    image: conf/attendee:1
+    labels:
+      - "traefik.frontend.rule=Host:conf.localhost;PathPrefix:/attendee"
+      - "traefik.port=8080"
+  rating:
+    image: conf/rating:1
+    expose: ["9000"]
+    labels:
+      traefik.enable: true
+  db:
+    image: postgres:16
+"""
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {e.key for e in graph.edges} == {
+        # only v1 routes a service without traefik.enable=true
+        ("conf/v1", "conf/attendee", 8080, "TCP"),
+        ("conf/v1", "conf/rating", 9000, "TCP"),
+        ("conf/v2", "conf/rating", 9000, "TCP"),
+    }
