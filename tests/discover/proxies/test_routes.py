@@ -151,3 +151,64 @@ services:
         ("conf/v1", "conf/rating", 9000, "TCP"),
         ("conf/v2", "conf/rating", 9000, "TCP"),
     }
+
+
+def test_traefik_ingressroute_and_istio_virtualservice(tmp_path: Path) -> None:
+    service = BACKEND.split("---\napiVersion: networking.k8s.io/v1")[0]
+    text = (
+        service
+        + _controller("traefik", "traefik:v3.1", "[--providers.kubernetescrd]")
+        + """\
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: shop, namespace: web}
+spec:
+  routes:
+  - match: Host(`shop.example.com`)
+    services: [{name: shop, port: http}, {name: shop-tsvc, kind: TraefikService}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istio-ingressgateway, namespace: istio-system}
+spec:
+  template:
+    metadata: {labels: {istio: ingressgateway}}
+    spec:
+      containers: [{name: istio-proxy, image: istio/proxyv2:1.23}]
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: public, namespace: web}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: shop, namespace: web}
+spec:
+  hosts: ["*"]
+  gateways: [public]
+  http:
+  - route:
+    - destination: {host: shop.web.svc.cluster.local, port: {number: 80}}
+---
+# sidecar routing only: not a proxy's call
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: shop-mesh, namespace: web}
+spec:
+  hosts: [shop]
+  http:
+  - route:
+    - destination: {host: shop}
+"""
+    )
+    assert _keys(tmp_path, text) == (
+        {
+            ("edge/traefik", "web/shop", 3000),
+            ("istio-system/istio-ingressgateway", "web/shop", 3000),
+        },
+        set(),
+    )

@@ -81,6 +81,7 @@ class Controllers:
         self.default_class: str | None = None
         self.gateway_classes: dict[str, str] = {}  # GatewayClass name → controllerName
         self.gateways: dict[tuple[str, str], K8sObject] = {}
+        self.istio_gateways: dict[tuple[str, str], K8sObject] = {}
         for obj in inventory.objects:
             spec = obj.body.get("spec")
             spec = spec if isinstance(spec, Mapping) else {}
@@ -91,6 +92,8 @@ class Controllers:
                     self.default_class = obj.name
             elif obj.kind == "GatewayClass":
                 self.gateway_classes[obj.name] = str(spec.get("controllerName") or "")
+            elif obj.kind == "Gateway" and obj.api_version.startswith("networking.istio.io/"):
+                self.istio_gateways[(obj.namespace or "default", obj.name)] = obj
             elif obj.kind == "Gateway":
                 self.gateways[(obj.namespace or "default", obj.name)] = obj
 
@@ -137,6 +140,33 @@ class Controllers:
         return serving, f"Gateway {namespace}/{name}, class {class_name or '?'}" + (
             f", controller {controller}" if controller else ""
         )
+
+    def for_traefik(self, route: K8sObject) -> tuple[list[Workload], str]:
+        """The Traefik controllers that read IngressRoutes (of the annotated class, if any)."""
+        class_name = route.annotations.get("kubernetes.io/ingress.class")
+        found = [
+            w
+            for w in self._serving(class_name, None)
+            if any("traefik" in image for image in _images(w))
+        ] or self._serving(None, "traefik.io/ingress-controller")
+        return found, f"Traefik CRD, class {class_name}" if class_name else "Traefik CRD"
+
+    def for_istio_gateway(self, namespace: str, name: str) -> tuple[list[Workload], str]:
+        """The pods an Istio ``Gateway``'s ``spec.selector`` picks (in any namespace, as Istio
+        does by default)."""
+        gateway = self.istio_gateways.get((namespace, name))
+        if gateway is None:
+            return [], f"Istio Gateway {namespace}/{name} is not in the input"
+        spec = gateway.body.get("spec")
+        selector = spec.get("selector") if isinstance(spec, Mapping) else None
+        if not isinstance(selector, Mapping) or not selector:
+            return [], f"Istio Gateway {namespace}/{name} selects no pods"
+        found = [
+            w
+            for w in self.workloads
+            if all(w.labels.get(str(k)) == str(v) for k, v in selector.items())
+        ]
+        return found, f"pods of Istio Gateway {namespace}/{name}"
 
     def _serving(self, class_name: str | None, controller: str | None) -> list[Workload]:
         declared: list[Workload] = []

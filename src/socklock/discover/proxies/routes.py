@@ -1,4 +1,5 @@
-"""Ingress backends and Gateway API route ``backendRefs``: callees of whatever serves them.
+"""Ingress backends, Gateway API ``backendRefs``, Traefik ``IngressRoute`` services and Istio
+``VirtualService`` destinations on gateways: callees of whatever serves them.
 
 When the ingress controller (or the Gateway's workload) is in the input, each backend is
 one of its calls, and traffic from outside reaches only that workload. When it is not,
@@ -19,6 +20,8 @@ from socklock.model import Evidence, EvidenceKind, Inventory, K8sObject, Locatio
 from socklock.model.document import position_of
 
 ROUTE_KINDS = frozenset({"HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute"})
+TRAEFIK_ROUTE_KINDS = frozenset({"IngressRoute", "IngressRouteTCP", "IngressRouteUDP"})
+TRAEFIK_GROUPS = frozenset({"traefik.io", "traefik.containo.us"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +95,78 @@ def backends(inventory: Inventory) -> Iterator[Backend]:
                 how,
             )
     for obj in inventory.objects:
-        if obj.kind in ROUTE_KINDS and obj.api_version.startswith("gateway.networking.k8s.io/"):
+        group = obj.api_version.split("/", 1)[0]
+        if obj.kind in ROUTE_KINDS and group == "gateway.networking.k8s.io":
             yield from _route_backends(obj, controllers)
+        elif obj.kind in TRAEFIK_ROUTE_KINDS and group in TRAEFIK_GROUPS:
+            yield from _traefik_backends(obj, controllers)
+        elif obj.kind == "VirtualService" and group == "networking.istio.io":
+            yield from _istio_backends(obj, controllers)
+
+
+def _at(obj: K8sObject, node: object) -> Location:
+    line, column = position_of(node)
+    return Location(obj.location.file, line, column)
+
+
+def _traefik_backends(route: K8sObject, controllers: Controllers) -> Iterator[Backend]:
+    """Traefik's ``IngressRoute``: ``spec.routes[].services[]`` (Services, not
+    TraefikServices), served by the Traefik controller of the input."""
+    namespace = route.namespace or "default"
+    served, how = controllers.for_traefik(route)
+    spec = route.body.get("spec")
+    for entry in (spec.get("routes") if isinstance(spec, Mapping) else None) or ():
+        for ref in (entry.get("services") if isinstance(entry, Mapping) else None) or ():
+            if not isinstance(ref, Mapping) or ref.get("kind", "Service") != "Service":
+                continue
+            port = ref.get("port")
+            yield Backend(
+                str(ref.get("namespace") or namespace),
+                str(ref.get("name")),
+                port if isinstance(port, int | str) else None,
+                _at(route, ref),
+                f"{route.kind} {route.name}",
+                tuple(served),
+                how,
+            )
+
+
+def _istio_backends(route: K8sObject, controllers: Controllers) -> Iterator[Backend]:
+    """Istio ``VirtualService`` bound to gateways: ``http|tcp|tls[].route[].destination``,
+    served by the pods the Istio ``Gateway``'s selector picks. Routes for the ``mesh`` only
+    are sidecar routing, not a proxy's calls."""
+    namespace = route.namespace or "default"
+    spec = route.body.get("spec")
+    if not isinstance(spec, Mapping):
+        return
+    gateways = [str(g) for g in spec.get("gateways") or () if str(g) != "mesh"]
+    if not gateways:
+        return
+    served: list[Workload] = []
+    hows: list[str] = []
+    for gateway in gateways:
+        gw_namespace, _, name = gateway.rpartition("/")
+        found, how = controllers.for_istio_gateway(gw_namespace or namespace, name)
+        served.extend(w for w in found if w not in served)
+        hows.append(how)
+    for section in ("http", "tcp", "tls"):
+        for rule in spec.get(section) or ():
+            for entry in (rule.get("route") if isinstance(rule, Mapping) else None) or ():
+                destination = entry.get("destination") if isinstance(entry, Mapping) else None
+                if not isinstance(destination, Mapping) or not destination.get("host"):
+                    continue
+                host = str(destination["host"]).split(".")
+                port = destination.get("port")
+                number = port.get("number") if isinstance(port, Mapping) else None
+                yield Backend(
+                    host[1] if len(host) > 1 else namespace,
+                    host[0],
+                    number if isinstance(number, int) else None,
+                    _at(route, destination),
+                    f"VirtualService {route.name}",
+                    tuple(served),
+                    "; ".join(hows),
+                )
 
 
 def _route_backends(route: K8sObject, controllers: Controllers) -> Iterator[Backend]:
@@ -118,13 +191,12 @@ def _route_backends(route: K8sObject, controllers: Controllers) -> Iterator[Back
                 continue
             if ref.get("group", "") not in ("", "core"):
                 continue
-            line, column = position_of(ref)
             port = ref.get("port")
             yield Backend(
                 str(ref.get("namespace") or namespace),
                 str(ref.get("name")),
                 port if isinstance(port, int) else None,
-                Location(route.location.file, line, column),
+                _at(route, ref),
                 f"{route.kind} {route.name}",
                 tuple(served),
                 "; ".join(hows) or "no parentRefs",
