@@ -10,6 +10,7 @@ only known per request (``$host``, ``$arg_x``, one set by ``map``) is reported, 
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -288,6 +289,13 @@ _LUA_REGISTERED: list[bool] = []
 
 
 def _parse(source: Source) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
+    return _parse_text(source.text)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_text(text: str) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
+    """crossplane reads files: the text goes through a temporary one (a ConfigMap value or
+    a filled template has no file of its own). Cached: ``includes`` and ``read`` share it."""
     import crossplane
 
     if not _LUA_REGISTERED:  # OpenResty ``*_by_lua_block { ... }``: Lua text, not directives
@@ -305,7 +313,7 @@ def _parse(source: Source) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]
     }
     with tempfile.TemporaryDirectory(prefix="socklock-nginx-") as directory:
         path = Path(directory) / "nginx.conf"
-        path.write_text(source.text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         try:
             payload = crossplane.parse(str(path), **options)
         except Exception as exc:  # a malformed file must not stop discovery
