@@ -81,6 +81,8 @@ def test_kubernetes_configmap_template_envoy_ingress_and_routes() -> None:
         },
         # the Deployment that the Gateway's infrastructure labels select
         ("shop/public-gateway", "shop/payment", 8082): {"kubernetes/gateway.yaml:37:7"},
+        # Envoy in a projected ConfigMap: positions in the manifest, tcp_proxy uses the cluster
+        ("shop/front-envoy", "shop/orders", 8083): {"kubernetes/front-envoy.yaml:43:21"},
     }
     assert {e.key for e in graph.edges} == {(s, t, p, "TCP") for s, t, p in _proxy_edges(graph)}
     assert {(e.workload, e.port) for e in graph.entry_points} == {
@@ -107,7 +109,9 @@ def test_configmap_proxy_text_is_not_read_as_loose_tokens() -> None:
     ConfigMap was an external call; the redirect is the client's request, not nginx's."""
     graph = _graph("kubernetes", code=False)
     assert not any(e.target.startswith("external:") for e in graph.edges)
-    assert ("shop/mesh-gw", "shop/carts", 8081, "TCP") not in {e.key for e in graph.edges}
+    keys = {e.key for e in graph.edges}
+    assert ("shop/mesh-gw", "shop/carts", 8081, "TCP") not in keys  # a file of the tree
+    assert ("shop/front-envoy", "shop/orders", 8083, "TCP") in keys  # a ConfigMap
 
 
 def test_traefik_labels_in_compose() -> None:
