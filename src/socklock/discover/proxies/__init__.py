@@ -65,7 +65,7 @@ def add_proxy_evidence(
         for runner in inventory.workloads:
             if runner.owner is not None:
                 continue
-            for config_map in mounted_config_maps(runner, inventory):
+            for config_map, paths in mounted_config_maps(runner, inventory):
                 for key, value in config_map.data.items():
                     for reader in READERS:
                         if reader.claims(key, value):
@@ -73,7 +73,8 @@ def add_proxy_evidence(
                             source = Source(
                                 where.file,
                                 value,
-                                template=is_template(key),
+                                template=any(is_template(f"{p}/{key}") for p in paths)
+                                or is_template(key),
                                 line_offset=where.line,
                                 origin=f"ConfigMap {config_map.obj.namespace or 'default'}/"
                                 f"{config_map.name} key {key}",

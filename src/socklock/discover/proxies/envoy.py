@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from socklock.discover.addresses import redact_credentials
 from socklock.discover.proxies.envsubst import fill
 from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream
 from socklock.model import Location
@@ -60,27 +61,38 @@ def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
                 continue
             used = ", ".join(sorted(set(users[name])))
             for address in _addresses(cluster):
-                yield _found(source, name, used, address)
+                yield _found(source, name, used, address, env)
 
 
-def _found(source: Source, cluster: str, used: str, address: Any) -> Found:
+def _found(source: Source, cluster: str, used: str, address: Any, env: Mapping[str, str]) -> Found:
     host = address.get("address")
     port = address.get("port_value")
     line, column = address.key_positions.get("address", address.position)
+    port_line, _ = address.key_positions.get("port_value", (line, 0))
+    written = source.text.split("\n")
+    names = [
+        name
+        for number in dict.fromkeys((line, port_line))
+        if 0 < number <= len(written)
+        for name in _UNSET.findall(written[number - 1])
+        if name in env
+    ]
+    filled = ", ".join(f"{n}={redact_credentials(env[n])}" for n in dict.fromkeys(names))
     if source.line_offset:
         where = source.where(line, "address")
     else:
         where = Location(source.file, line, column)
     expression = f"cluster {cluster}: {host}:{port}"
     if not isinstance(host, str) or "${" in host or "${" in str(port):
-        names = ", ".join(dict.fromkeys(_UNSET.findall(f"{host} {port}")))
+        unset = ", ".join(dict.fromkeys(_UNSET.findall(f"{host} {port}")))
         return Unknown(
             where,
             expression,
-            f"env {names} is not set for the workload by any manifest or its image's ENV",
+            f"env {unset} is not set for the workload by any manifest or its image's ENV",
         )
     number = int(port) if isinstance(port, int | str) and str(port).isdigit() else None
-    return Upstream(host.lower(), number, None, where, f"Envoy {expression} (used by {used})")
+    via = f" (envsubst: {filled})" if filled else ""
+    return Upstream(host.lower(), number, None, where, f"Envoy {expression}{via} (used by {used})")
 
 
 def _addresses(cluster: Mapping[str, Any]) -> Iterator[Any]:

@@ -67,18 +67,29 @@ def mounted_by(path: Path, mounts: list[Mount]) -> list[Mount]:
     return [m for m in mounts if real.is_relative_to(m.host.resolve())]
 
 
-def mounted_config_maps(workload: Workload, inventory: Inventory) -> Iterator[ConfigMap]:
-    """ConfigMaps a workload mounts as volumes (``configMap`` or ``projected`` sources)."""
-    names: set[str] = set()
+def mounted_config_maps(
+    workload: Workload, inventory: Inventory
+) -> Iterator[tuple[ConfigMap, tuple[str, ...]]]:
+    """ConfigMaps a workload mounts as volumes (``configMap`` or ``projected`` sources), with
+    the paths its containers mount them at."""
+    names: dict[str, set[str]] = {}  # ConfigMap → volume names
     for volume in workload.pod_spec.get("volumes") or ():
         if not isinstance(volume, dict):
             continue
+        volume_name = str(volume.get("name"))
         if isinstance(volume.get("configMap"), dict):
-            names.add(str(volume["configMap"].get("name")))
+            names.setdefault(str(volume["configMap"].get("name")), set()).add(volume_name)
         projected = volume.get("projected")
         for item in (projected.get("sources") if isinstance(projected, dict) else None) or ():
             if isinstance(item, dict) and isinstance(item.get("configMap"), dict):
-                names.add(str(item["configMap"].get("name")))
+                names.setdefault(str(item["configMap"].get("name")), set()).add(volume_name)
     for config_map in inventory.config_maps:
         if config_map.namespace == workload.namespace and config_map.name in names:
-            yield config_map
+            volumes = names[config_map.name]
+            paths = tuple(
+                mount.mount_path
+                for container in workload.containers
+                for mount in container.volume_mounts
+                if mount.name in volumes
+            )
+            yield config_map, paths
