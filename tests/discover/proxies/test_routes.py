@@ -212,3 +212,69 @@ spec:
         },
         set(),
     )
+
+
+def test_traefik_file_provider_yaml_and_toml(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: files
+services:
+  traefik:
+    image: traefik:v3.1
+    command: ["--providers.file.directory=/etc/traefik/dynamic"]
+    volumes: ["./dynamic:/etc/traefik/dynamic:ro"]
+  api:
+    image: api:1
+  blue:
+    image: blue:1
+  green:
+    image: green:1
+  db:
+    image: postgres:16
+  old:
+    image: old:1
+"""
+    )
+    (tmp_path / "dynamic").mkdir()
+    (tmp_path / "dynamic" / "http.yml").write_text(
+        """\
+http:
+  routers:
+    api: {rule: "PathPrefix(`/api`)", service: api@file}
+    site: {rule: "PathPrefix(`/`)", service: canary}
+  services:
+    api:
+      loadBalancer:
+        servers:
+          - url: "http://api:8080"
+    canary:
+      weighted:
+        services: [{name: blue, weight: 9}, {name: green, weight: 1}]
+    blue:
+      loadBalancer: {servers: [{url: "http://blue:3000/"}]}
+    green:
+      loadBalancer: {servers: [{url: "http://green:3000/"}]}
+    retired:
+      loadBalancer: {servers: [{url: "http://old:80/"}]}
+"""
+    )
+    (tmp_path / "dynamic" / "tcp.toml").write_text(
+        """\
+[tcp.routers.pg]
+  rule = "HostSNI(`*`)"
+  service = "pg"
+
+[[tcp.services.pg.loadBalancer.servers]]
+  address = "db:5432"
+"""
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    dynamic = tmp_path / "dynamic"
+    assert {
+        (e.source, e.target, e.port, str(v.location)) for e in graph.edges for v in e.evidence
+    } == {
+        ("files/traefik", "files/api", 8080, f"{dynamic / 'http.yml'}:9:13"),
+        ("files/traefik", "files/blue", 3000, f"{dynamic / 'http.yml'}:14:33"),
+        ("files/traefik", "files/green", 3000, f"{dynamic / 'http.yml'}:16:33"),
+        ("files/traefik", "files/db", 5432, f"{dynamic / 'tcp.toml'}:6:3"),
+    }

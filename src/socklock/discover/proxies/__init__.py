@@ -23,15 +23,16 @@ from socklock.discover.proxies.join import ProxyJoin
 from socklock.discover.proxies.mounts import Mount, compose_mounts, mounted_by, mounted_config_maps
 from socklock.discover.proxies.nginx import NginxReader
 from socklock.discover.proxies.traefik import add_traefik_edges
+from socklock.discover.proxies.traefik_file import TraefikFileReader
 from socklock.model import Inventory
 
 __all__ = ["READERS", "add_proxy_evidence", "is_proxy_config"]
 
-READERS: tuple[ProxyReader, ...] = (NginxReader(), EnvoyReader())
+READERS: tuple[ProxyReader, ...] = (NginxReader(), EnvoyReader(), TraefikFileReader())
 NGINX_PREFIXES = ("/etc/nginx", "/usr/local/nginx/conf", "/usr/local/openresty/nginx/conf")
 _READER_BY_NAME = {reader.name: reader for reader in READERS}
 MAX_CONFIG_BYTES = 1024 * 1024
-_CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json")
+_CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json", ".toml")
 
 
 def is_proxy_config(name: str, text: str) -> bool:
