@@ -94,3 +94,36 @@ static_resources:
         "Envoy cluster back: back:9000 (envsubst: UPSTREAM_HOST=back, UPSTREAM_PORT=9000) "
         "(used by typed_config.cluster at line 3) (compose service mesh/back)"
     )
+
+
+def test_caddy_and_haproxy_configs_mounted_in_compose(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: lb
+services:
+  caddy:
+    image: caddy:2
+    environment: [UPSTREAM=app:5000]
+    volumes: [./Caddyfile:/etc/caddy/Caddyfile:ro]
+  haproxy:
+    image: haproxy:3.0
+    volumes: [./haproxy:/usr/local/etc/haproxy:ro]
+  app:
+    image: app:1
+  db:
+    image: postgres:16
+"""
+    )
+    (tmp_path / "Caddyfile").write_text(":80 {\n    reverse_proxy {$UPSTREAM}\n}\n")
+    (tmp_path / "haproxy").mkdir()
+    (tmp_path / "haproxy" / "haproxy.cfg").write_text(
+        "frontend pg\n    bind :5432\n    default_backend pg\nbackend pg\n    server db db:5432\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {
+        (e.source, e.target, e.port, str(v.location)) for e in graph.edges for v in e.evidence
+    } == {
+        ("lb/caddy", "lb/app", 5000, f"{tmp_path / 'Caddyfile'}:2:5"),
+        ("lb/caddy", "lb/app", 5000, f"{tmp_path / 'compose.yaml'}:5:19"),  # the env value
+        ("lb/haproxy", "lb/db", 5432, f"{tmp_path / 'haproxy' / 'haproxy.cfg'}:5:5"),
+    }

@@ -237,3 +237,83 @@ server {
     assert unknown.reason == (
         "the address holds $picked (set_by_lua_block at /cfg/0.conf:15:9), known only per request"
     )
+
+
+def test_haproxy_backends_a_frontend_uses() -> None:
+    from socklock.discover.proxies.haproxy import HAProxyReader
+
+    text = """\
+global
+    maxconn 256
+defaults
+    mode http
+frontend web
+    bind *:80
+    # use_backend commented if { path_beg /x }
+    use_backend api if { path_beg /api }
+    default_backend site
+backend api
+    server api1 api:8080 check
+    server api2 "${API2}" check
+backend site
+    server s1 site check
+backend unused
+    server u1 nobody:1
+listen stats
+    bind *:8404
+    server pg db:5432
+    server local 127.0.0.1:9000
+"""
+    reader = HAProxyReader()
+    assert reader.claims("haproxy.cfg", text)
+    found = list(reader.read([Source("/h/haproxy.cfg", text)], {"API2": "api-2:8081"}))
+    assert _calls(found) == {
+        ("api", 8080, "/h/haproxy.cfg:11:5"),
+        ("api-2", 8081, "/h/haproxy.cfg:12:5"),
+        ("site", None, "/h/haproxy.cfg:14:5"),  # the client's port: unknown
+        ("db", 5432, "/h/haproxy.cfg:19:5"),
+        ("127.0.0.1", 9000, "/h/haproxy.cfg:20:5"),  # local: dropped by the join
+    }
+    (unknown,) = [
+        f for f in reader.read([Source("/h/haproxy.cfg", text)], {}) if isinstance(f, Unknown)
+    ]
+    assert unknown.reason == (
+        "env API2 is not set for the workload by any manifest or its image's ENV"
+    )
+
+
+def test_caddy_reverse_proxy_lines_and_blocks() -> None:
+    from socklock.discover.proxies.caddy import CaddyReader
+
+    text = """\
+{$SITE:localhost} {
+    # reverse_proxy commented:1
+    reverse_proxy /api/* api:8080 api-2:8080
+    reverse_proxy @grpc h2c://grpc:50051
+    php_fastcgi php:9000
+    redir /old https://example.com{uri}
+    reverse_proxy /dyn/* {http.request.host}:80
+    reverse_proxy /sock unix//run/app.sock
+    handle /web/* {
+        reverse_proxy {
+            to {$WEB_HOST}:3000 web-b:3000
+            lb_policy round_robin
+        }
+    }
+    reverse_proxy /plain web
+}
+"""
+    reader = CaddyReader()
+    assert reader.claims("Caddyfile", text)
+    found = list(reader.read([Source("/c/Caddyfile", text)], {"WEB_HOST": "web-a"}))
+    assert _calls(found) == {
+        ("api", 8080, "/c/Caddyfile:3:5"),
+        ("api-2", 8080, "/c/Caddyfile:3:5"),
+        ("grpc", 50051, "/c/Caddyfile:4:5"),
+        ("php", 9000, "/c/Caddyfile:5:5"),
+        ("web-a", 3000, "/c/Caddyfile:11:13"),
+        ("web-b", 3000, "/c/Caddyfile:11:13"),
+        ("web", 80, "/c/Caddyfile:15:5"),
+    }
+    (unknown,) = [f for f in found if isinstance(f, Unknown)]
+    assert unknown.reason == "the address holds {http.request.host}:80, known only per request"

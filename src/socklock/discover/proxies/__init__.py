@@ -16,8 +16,10 @@ from pathlib import Path, PurePosixPath
 from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.paths import skip_dir, skip_file
+from socklock.discover.proxies.caddy import CaddyReader
 from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
+from socklock.discover.proxies.haproxy import HAProxyReader
 from socklock.discover.proxies.interface import ProxyReader, Source
 from socklock.discover.proxies.join import ProxyJoin
 from socklock.discover.proxies.mounts import Mount, compose_mounts, mounted_by, mounted_config_maps
@@ -28,11 +30,17 @@ from socklock.model import Inventory
 
 __all__ = ["READERS", "add_proxy_evidence", "is_proxy_config"]
 
-READERS: tuple[ProxyReader, ...] = (NginxReader(), EnvoyReader(), TraefikFileReader())
+READERS: tuple[ProxyReader, ...] = (
+    NginxReader(),
+    EnvoyReader(),
+    TraefikFileReader(),
+    HAProxyReader(),
+    CaddyReader(),
+)
 NGINX_PREFIXES = ("/etc/nginx", "/usr/local/nginx/conf", "/usr/local/openresty/nginx/conf")
 _READER_BY_NAME = {reader.name: reader for reader in READERS}
 MAX_CONFIG_BYTES = 1024 * 1024
-_CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json", ".toml")
+_CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json", ".toml", ".cfg", ".caddy")
 
 
 def is_proxy_config(name: str, text: str) -> bool:
@@ -200,7 +208,11 @@ def _candidates(roots: Sequence[str]) -> Iterator[Path]:
         for path in walked:
             name = path.name
             stem = name.removesuffix(".template").removesuffix(".tmpl").removesuffix(".tpl")
-            if not (stem.endswith(_CANDIDATE_SUFFIXES) or stem.startswith("nginx") or stem != name):
+            if not (
+                stem.endswith(_CANDIDATE_SUFFIXES)
+                or stem.startswith(("nginx", "Caddyfile", "haproxy"))
+                or stem != name
+            ):
                 continue
             real = path.resolve()
             if real not in seen:

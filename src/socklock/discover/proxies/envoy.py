@@ -15,7 +15,7 @@ from typing import Any
 
 from socklock.discover.addresses import redact_credentials
 from socklock.discover.proxies.envsubst import fill
-from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream
+from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream, unset_reason
 from socklock.model import Location
 
 _UNSET = re.compile(r"\$\{(\w+)\}")
@@ -84,12 +84,7 @@ def _found(source: Source, cluster: str, used: str, address: Any, env: Mapping[s
         where = Location(source.file, line, column)
     expression = f"cluster {cluster}: {host}:{port}"
     if not isinstance(host, str) or "${" in host or "${" in str(port):
-        unset = ", ".join(dict.fromkeys(_UNSET.findall(f"{host} {port}")))
-        return Unknown(
-            where,
-            expression,
-            f"env {unset} is not set for the workload by any manifest or its image's ENV",
-        )
+        return Unknown(where, expression, unset_reason(_UNSET.findall(f"{host} {port}")))
     number = int(port) if isinstance(port, int | str) and str(port).isdigit() else None
     via = f" (envsubst: {filled})" if filled else ""
     return Upstream(host.lower(), number, None, where, f"Envoy {expression}{via} (used by {used})")

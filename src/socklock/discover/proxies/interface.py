@@ -9,7 +9,7 @@ sends requests to, or the reason an address could not be known.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -69,6 +69,14 @@ class Unknown:
 
 
 Found = Upstream | Unknown
+
+
+def unset_reason(names: Iterable[str]) -> str:
+    """Why a template's address is unknown: the env it needs is nowhere in the input."""
+    return (
+        f"env {', '.join(dict.fromkeys(names))} is not set for the workload by any manifest "
+        "or its image's ENV"
+    )
 
 
 class ProxyReader(Protocol):

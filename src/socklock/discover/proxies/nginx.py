@@ -20,7 +20,7 @@ from typing import Any
 
 from socklock.discover.addresses import redact_credentials
 from socklock.discover.proxies.envsubst import fill
-from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream
+from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream, unset_reason
 from socklock.model import Location
 
 PASS_DIRECTIVES: dict[str, str | None] = {  # directive → scheme when none is written
@@ -115,12 +115,8 @@ class NginxReader:
             written = " ".join(statement.args)
             expression = f"{statement.directive} {written}{_env_used(statement, env)}"
             if unset:
-                yield Unknown(
-                    where,
-                    expression,
-                    f"env {', '.join(unset)} is not set for the workload by any manifest "
-                    "or its image's ENV (envsubst leaves it unfilled)",
-                )
+                reason = f"{unset_reason(unset)} (envsubst leaves it unfilled)"
+                yield Unknown(where, expression, reason)
                 continue
             yield from _pass_targets(
                 args[0],
