@@ -1,9 +1,13 @@
 """Reverse proxies and gateways: the workloads they send requests to are their callees.
 
-Config files in the tree (nginx, Envoy) belong to the workload that mounts them or whose
-build context holds them; ConfigMaps a workload mounts are read as the same configs. Each
-reader (one module per kind, behind :class:`ProxyReader`) yields the upstream addresses,
-which resolve from the proxy's workload like any address it would call.
+Config files in the tree (nginx, Envoy, Traefik's file provider, HAProxy, Caddy) belong to
+the workload that mounts them (compose bind mounts and ``configs:``) or whose build context
+holds them; ConfigMaps a workload mounts are read as the same configs. Each reader (one
+module per kind, behind :class:`ProxyReader`) yields the upstream addresses, which resolve
+from the proxy's workload like any address it would call. Templates are filled from the
+env the workload gets (its image's ``ENV``, then the manifests). Traefik's compose labels
+are read here too; Ingress and Gateway API routes are in :mod:`.routes`, with the entry
+points they replace.
 """
 
 from __future__ import annotations
