@@ -21,7 +21,8 @@ def discover(
     """The service graph of ``inventory``.
 
     Nodes and entry points always come from the manifests; the calls come from manifest
-    values (``manifests``) and from what the source code calls (``code``), merged.
+    values (``manifests``) and from what the source code calls (``code``), merged. Proxy
+    configs count as code when they are files of the tree, as manifests in ConfigMaps.
     """
     builder = GraphBuilder()
     aliases = add_nodes(inventory, builder)
@@ -32,4 +33,8 @@ def discover(
         from socklock.discover.code_evidence import add_code_evidence
 
         add_code_evidence(inventory, builder, aliases, progress=progress)
+    if manifests or code:
+        from socklock.discover.proxies import add_proxy_evidence
+
+        add_proxy_evidence(inventory, builder, aliases, files=code, manifests=manifests)
     return builder.build()

@@ -193,7 +193,10 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
 def _mounted_config(
     workload: Workload, inventory: Inventory
 ) -> Iterator[tuple[str, str, Evidence]]:
-    """Tokens of ConfigMaps mounted as files: config text that may name a peer."""
+    """Tokens of ConfigMaps mounted as files: config text that may name a peer. A proxy
+    config (nginx, Envoy) is read by its own parser instead (discover/proxies)."""
+    from socklock.discover.proxies import is_proxy_config
+
     names: set[str] = set()
     for volume in workload.pod_spec.get("volumes") or ():
         if isinstance(volume, dict) and isinstance(volume.get("configMap"), dict):
@@ -202,6 +205,8 @@ def _mounted_config(
         if config_map.namespace != workload.namespace or config_map.name not in names:
             continue
         for key, value in config_map.data.items():
+            if is_proxy_config(key, value):
+                continue
             for token in set(_TOKEN_SPLIT.split(value)):
                 if ":" in token:
                     yield (
@@ -279,30 +284,9 @@ def _kubernetes_entry_points(
                                 + (f" nodePort {port.node_port}" if port.node_port else ""),
                             ),
                         )
-    for ingress in inventory.ingresses:
-        for backend in ingress.backends:
-            backend_service = resolver.services.get((ingress.namespace, backend.service))
-            if backend_service is None:
-                continue
-            service = backend_service
-            for port in service.ports:
-                if backend.port not in (port.port, port.name):
-                    continue
-                target = Target(service.name, port.port, None, port.protocol.value, service.name)
-                resolution = resolver.resolve(target, service.namespace)
-                for reached in resolution if isinstance(resolution, list) else ():
-                    if reached.port is not None:
-                        builder.add_entry_point(
-                            reached.workload,
-                            reached.port,
-                            reached.protocol,
-                            Evidence(
-                                EvidenceKind.ENTRY,
-                                backend.location,
-                                f"Ingress {ingress.obj.name} → Service {service.id} "
-                                f"port {port.port}",
-                            ),
-                        )
+    from socklock.discover.proxies.routes import add_routes
+
+    add_routes(inventory, resolver, builder)
 
 
 def compose_aliases(inventory: Inventory) -> dict[str, str]:

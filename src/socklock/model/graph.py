@@ -21,6 +21,7 @@ class EvidenceKind(StrEnum):
     CONFIG = "config"  # an application config file names the callee
     GRPC = "grpc"  # a gRPC client stub dialed to the callee
     COMMAND = "command"  # a container's command line (Kubernetes args, Dockerfile CMD)
+    PROXY = "proxy"  # a reverse proxy's config (nginx, Envoy, Ingress, routes) sends to it
     FLOW = "flow"  # observed traffic
     ENTRY = "entry"  # the workload is exposed outside (NodePort, LoadBalancer, Ingress, ports)
 

@@ -1,0 +1,241 @@
+"""Reverse proxies and gateways: the workloads they send requests to are their callees.
+
+Config files in the tree (nginx, Envoy, Traefik's file provider, HAProxy, Caddy) belong to
+the workload that mounts them (compose bind mounts and ``configs:``) or whose build context
+holds them; ConfigMaps a workload mounts are read as the same configs. Each reader (one
+module per kind, behind :class:`ProxyReader`) yields the upstream addresses, which resolve
+from the proxy's workload like any address it would call. Templates are filled from the
+env the workload gets (its image's ``ENV``, then the manifests). Traefik's compose labels
+are read here too; Ingress and Gateway API routes are in :mod:`.routes`, with the entry
+points they replace.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path, PurePosixPath
+
+from socklock.discover.attribution import Context, build_contexts, owner_of
+from socklock.discover.builder import GraphBuilder
+from socklock.discover.code.paths import skip_dir, skip_file
+from socklock.discover.proxies.caddy import CaddyReader
+from socklock.discover.proxies.envoy import EnvoyReader
+from socklock.discover.proxies.envsubst import is_template
+from socklock.discover.proxies.haproxy import HAProxyReader
+from socklock.discover.proxies.interface import ProxyReader, Source
+from socklock.discover.proxies.join import ProxyJoin
+from socklock.discover.proxies.mounts import Mount, compose_mounts, mounted_by, mounted_config_maps
+from socklock.discover.proxies.nginx import NginxReader
+from socklock.discover.proxies.traefik import add_traefik_edges
+from socklock.discover.proxies.traefik_file import TraefikFileReader
+from socklock.model import Inventory
+
+__all__ = ["READERS", "add_proxy_evidence", "is_proxy_config"]
+
+READERS: tuple[ProxyReader, ...] = (
+    NginxReader(),
+    EnvoyReader(),
+    TraefikFileReader(),
+    HAProxyReader(),
+    CaddyReader(),
+)
+NGINX_PREFIXES = ("/etc/nginx", "/usr/local/nginx/conf", "/usr/local/openresty/nginx/conf")
+_READER_BY_NAME = {reader.name: reader for reader in READERS}
+MAX_CONFIG_BYTES = 1024 * 1024
+_CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json", ".toml", ".cfg", ".caddy")
+
+
+def is_proxy_config(name: str, text: str) -> bool:
+    """Whether a text is a config some reader understands (then its tokens are not read
+    again as loose addresses)."""
+    return any(reader.claims(name, text) for reader in READERS)
+
+
+def add_proxy_evidence(
+    inventory: Inventory,
+    builder: GraphBuilder,
+    aliases: dict[str, str],
+    *,
+    files: bool = True,
+    manifests: bool = True,
+) -> None:
+    """Edges from every proxy config: ``files`` in the tree, ConfigMaps in ``manifests``."""
+    owned: dict[tuple[str, str], list[Source]] = {}
+    contexts = build_contexts(inventory, aliases)
+    mounts: list[Mount] = [
+        mount
+        for project in inventory.compose_projects
+        for mount in compose_mounts(project, aliases)
+    ]
+    if files:
+        for workload, reader, source in _tree_sources(inventory, mounts, contexts):
+            owned.setdefault((workload, reader.name), []).append(source)
+    if manifests:
+        for project in inventory.compose_projects:
+            add_traefik_edges(project, aliases, builder)
+        for runner in inventory.workloads:
+            if runner.owner is not None:
+                continue
+            for config_map, paths in mounted_config_maps(runner, inventory):
+                for key, value in config_map.data.items():
+                    for reader in READERS:
+                        if reader.claims(key, value):
+                            where = config_map.data_locations[key]
+                            source = Source(
+                                where.file,
+                                value,
+                                template=any(is_template(f"{p}/{key}") for p in paths)
+                                or is_template(key),
+                                line_offset=where.line,
+                                origin=f"ConfigMap {config_map.obj.namespace or 'default'}/"
+                                f"{config_map.name} key {key}",
+                            )
+                            owned.setdefault((runner.id, reader.name), []).append(source)
+    if not owned:
+        return
+    for (workload, kind), sources in owned.items():
+        reader = _READER_BY_NAME[kind]
+        sources.extend(_included(reader, sources, [m for m in mounts if m.workload == workload]))
+    envs = _environments(inventory, aliases, contexts)
+    join = ProxyJoin(inventory, aliases, builder)
+    for (workload, kind), sources in sorted(owned.items(), key=lambda item: item[0]):
+        env = envs.get(workload, {})
+        origins = {source.file: source.origin for source in sources}
+        for found in _READER_BY_NAME[kind].read(sources, env):
+            join.add(workload, found, origins.get(found.location.file, ""))
+
+
+def _environments(
+    inventory: Inventory, aliases: dict[str, str], contexts: list[Context]
+) -> dict[str, dict[str, str]]:
+    """The env each workload's processes see: its image's ``ENV`` (the final stage of the
+    Dockerfile in its build context), overridden by what the manifests set."""
+    from socklock.discover.code_evidence import _dockerfile_env, workload_env
+
+    envs: dict[str, dict[str, str]] = {}
+    for dockerfile in inventory.dockerfiles:
+        context = owner_of(dockerfile.path, contexts)
+        if context is not None:
+            envs.setdefault(context.workload, {}).update(_dockerfile_env(dockerfile.final_stage()))
+    for project in inventory.compose_projects:
+        dotenv = _dotenv(Path(project.file).parent / ".env")
+        for service in project.services:
+            env = envs.setdefault(aliases.get(service.id, service.id), {})
+            for var in service.environment:
+                if var.value is None and var.name in dotenv:
+                    env[var.name] = dotenv[var.name]  # ``- NAME``: from the project's .env
+    for workload, values in workload_env(inventory, aliases).items():
+        envs.setdefault(workload, {}).update({k: v.value for k, v in values.items()})
+    return envs
+
+
+def _dotenv(path: Path) -> dict[str, str]:
+    """A compose project's ``.env`` (interpolated as compose does), empty when absent."""
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    try:
+        return {k: v for k, v in dotenv_values(path).items() if v is not None}
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def _included(reader: ProxyReader, sources: list[Source], mounts: list[Mount]) -> list[Source]:
+    """Files the configs include that are in the tree: relative to the including file, or
+    an absolute container path that a bind mount of the same workload maps to the tree."""
+    seen = {Path(s.file).resolve() for s in sources if not s.line_offset}
+    queue = [s for s in sources if not s.line_offset]
+    added: list[Source] = []
+    while queue:
+        source = queue.pop(0)
+        for pattern in reader.includes(source) if "include" in source.text else ():
+            for path in _expand(pattern, Path(source.file).parent, mounts):
+                text = _read(path) if path.resolve() not in seen else None
+                if text is None:
+                    continue
+                seen.add(path.resolve())
+                included = Source(str(path), text, template=is_template(str(path)))
+                added.append(included)
+                queue.append(included)
+    return added
+
+
+def _expand(pattern: str, directory: Path, mounts: list[Mount]) -> list[Path]:
+    bases: list[Path] = []
+    written = PurePosixPath(pattern)
+    if written.is_absolute():
+        for mount in mounts:
+            if written.is_relative_to(mount.container):
+                bases.append(mount.host / written.relative_to(mount.container))
+    else:
+        bases.append(directory / pattern)
+        for prefix in NGINX_PREFIXES:  # nginx resolves a relative include from its prefix
+            container = PurePosixPath(prefix) / pattern
+            for mount in mounts:
+                if container.is_relative_to(mount.container):
+                    bases.append(mount.host / container.relative_to(mount.container))
+    found: list[Path] = []
+    for base in dict.fromkeys(bases):
+        found.extend(Path(p) for p in sorted(glob.glob(str(base))) if Path(p).is_file())  # noqa: PTH207
+    return found
+
+
+def _tree_sources(
+    inventory: Inventory, mounts: list[Mount], contexts: list[Context]
+) -> Iterator[tuple[str, ProxyReader, Source]]:
+    if not mounts and not contexts:
+        return
+    for path in _candidates(inventory.roots):
+        text = _read(path)
+        if text is None:
+            continue
+        for reader in READERS:
+            if not reader.claims(path.name, text):
+                continue
+            owners = [m.workload for m in mounted_by(path, mounts)]
+            if not owners:
+                context = owner_of(str(path), contexts)
+                owners = [context.workload] if context is not None else []
+            for workload in dict.fromkeys(owners):
+                yield workload, reader, Source(str(path), text, template=is_template(str(path)))
+            break
+
+
+def _candidates(roots: Sequence[str]) -> Iterator[Path]:
+    seen: set[Path] = set()
+    for root in roots:
+        top = Path(root)
+        walked = [top] if top.is_file() else _walk(top)
+        for path in walked:
+            name = path.name
+            stem = name.removesuffix(".template").removesuffix(".tmpl").removesuffix(".tpl")
+            if not (
+                stem.endswith(_CANDIDATE_SUFFIXES)
+                or stem.startswith(("nginx", "Caddyfile", "haproxy"))
+                or stem != name
+            ):
+                continue
+            real = path.resolve()
+            if real not in seen:
+                seen.add(real)
+                yield path
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for directory, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if not skip_dir(d))
+        for name in sorted(names):
+            if not skip_file(name):
+                yield Path(directory) / name
+
+
+def _read(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None

@@ -1,0 +1,136 @@
+"""Envoy static bootstrap (YAML or JSON): clusters and the routes and filters that use them.
+
+A cluster's endpoints (``load_assignment.endpoints[].lb_endpoints[].endpoint.address.
+socket_address``, or the legacy ``hosts``) are calls of the proxy only when something
+outside the cluster list names the cluster: a route (``cluster``, ``weighted_clusters``),
+a listener filter (``tcp_proxy``, ``ext_authz``'s ``cluster_name``), a tracer's
+``collector_cluster``, an xDS source. A cluster nothing names is never sent a request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from socklock.discover.addresses import redact_credentials
+from socklock.discover.proxies.envsubst import fill
+from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream, unset_reason
+from socklock.model import Location
+
+_UNSET = re.compile(r"\$\{(\w+)\}")
+_REFERENCE_KEYS = frozenset({"cluster", "cluster_name", "collector_cluster"})
+
+
+class EnvoyReader:
+    name = "envoy"
+
+    def claims(self, name: str, text: str) -> bool:
+        return "static_resources" in text and "clusters" in text
+
+    def includes(self, source: Source) -> list[str]:
+        return []
+
+    def read(self, sources: Sequence[Source], env: Mapping[str, str]) -> Iterator[Found]:
+        for source in sources:
+            yield from _read_one(source, env)
+
+
+def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
+    from socklock.load.limits import DEFAULT_LIMITS
+    from socklock.load.yamlread import Document, load_json, load_yaml
+
+    text, _ = fill(source.text, env)  # Envoy has no ``${}`` of its own: always a template
+    loader = load_json if source.file.endswith(".json") and not source.line_offset else load_yaml
+    for document in loader(text, source.file, DEFAULT_LIMITS):
+        if not isinstance(document, Document) or not isinstance(document.value, dict):
+            continue
+        static = document.value.get("static_resources")
+        if not isinstance(static, dict):
+            continue
+        clusters = static.get("clusters")
+        if not isinstance(clusters, list):
+            continue
+        users: dict[str, list[str]] = {}
+        _references(document.value, users, clusters, source.line_offset)
+        for cluster in clusters:
+            if not isinstance(cluster, dict) or not isinstance(cluster.get("name"), str):
+                continue
+            name = cluster["name"]
+            if name not in users:
+                continue
+            used = ", ".join(sorted(set(users[name])))
+            for address in _addresses(cluster):
+                yield _found(source, name, used, address, env)
+
+
+def _found(source: Source, cluster: str, used: str, address: Any, env: Mapping[str, str]) -> Found:
+    host = address.get("address")
+    port = address.get("port_value")
+    line, column = address.key_positions.get("address", address.position)
+    port_line, _ = address.key_positions.get("port_value", (line, 0))
+    written = source.text.split("\n")
+    names = [
+        name
+        for number in dict.fromkeys((line, port_line))
+        if 0 < number <= len(written)
+        for name in _UNSET.findall(written[number - 1])
+        if name in env
+    ]
+    filled = ", ".join(f"{n}={redact_credentials(env[n])}" for n in dict.fromkeys(names))
+    if source.line_offset:
+        where = source.where(line, "address")
+    else:
+        where = Location(source.file, line, column)
+    expression = f"cluster {cluster}: {host}:{port}"
+    if not isinstance(host, str) or "${" in host or "${" in str(port):
+        return Unknown(where, expression, unset_reason(_UNSET.findall(f"{host} {port}")))
+    number = int(port) if isinstance(port, int | str) and str(port).isdigit() else None
+    via = f" (envsubst: {filled})" if filled else ""
+    return Upstream(host.lower(), number, None, where, f"Envoy {expression}{via} (used by {used})")
+
+
+def _addresses(cluster: Mapping[str, Any]) -> Iterator[Any]:
+    endpoints: list[Any] = []
+    assignment = cluster.get("load_assignment")
+    if isinstance(assignment, dict):
+        for locality in assignment.get("endpoints") or ():
+            if isinstance(locality, dict):
+                for lb in locality.get("lb_endpoints") or ():
+                    endpoint = lb.get("endpoint") if isinstance(lb, dict) else None
+                    if isinstance(endpoint, dict):
+                        endpoints.append(endpoint.get("address"))
+    endpoints.extend(cluster.get("hosts") or ())  # v2's ``hosts: [{socket_address: ...}]``
+    for address in endpoints:
+        socket = address.get("socket_address") if isinstance(address, dict) else None
+        if isinstance(socket, dict) and "address" in socket:
+            yield socket
+
+
+def _references(
+    node: Any, users: dict[str, list[str]], skip: Any, offset: int, parent: str = ""
+) -> None:
+    """Cluster names used anywhere but in the cluster list itself, with where they are used."""
+    if node is skip:
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _REFERENCE_KEYS and isinstance(value, str):
+                users.setdefault(value, []).append(_describe(node, key, parent, offset))
+            elif key == "weighted_clusters" and isinstance(value, dict):
+                for item in value.get("clusters") or ():
+                    if isinstance(item, dict) and isinstance(item.get("name"), str):
+                        used = _describe(item, "name", "weighted_clusters", offset)
+                        users.setdefault(item["name"], []).append(used)
+            else:
+                _references(value, users, skip, offset, str(key))
+    elif isinstance(node, list):
+        for item in node:
+            _references(item, users, skip, offset, parent)
+
+
+def _describe(node: Any, key: str, parent: str, offset: int) -> str:
+    """``route.cluster at line 18``."""
+    line, _ = getattr(node, "key_positions", {}).get(key, (0, 0))
+    name = f"{parent}.{key}" if parent else key
+    return f"{name} at line {line + offset}" if line else name

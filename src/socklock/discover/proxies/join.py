@@ -1,0 +1,50 @@
+"""Resolve a proxy's upstreams from the workload that runs it, as any address is resolved."""
+
+from __future__ import annotations
+
+from socklock.discover.addresses import Target, redact_credentials
+from socklock.discover.builder import GraphBuilder
+from socklock.discover.manifests import add_resolution
+from socklock.discover.proxies.interface import Found, Unknown
+from socklock.discover.resolve import ComposeResolver, KubernetesResolver, Resolution
+from socklock.model import ComposeService, Evidence, EvidenceKind, Inventory, Unresolved
+
+
+class ProxyJoin:
+    """Upstreams of a Kubernetes workload resolve against Services of its namespace; those of a
+    compose service against the services of its project."""
+
+    def __init__(self, inventory: Inventory, aliases: dict[str, str], builder: GraphBuilder):
+        self.builder = builder
+        self.kubernetes = KubernetesResolver(inventory)
+        self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
+        self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
+        for project in inventory.compose_projects:
+            resolver = ComposeResolver(project)
+            for service in project.services:
+                self.compose[aliases.get(service.id, service.id)] = (resolver, service)
+
+    def add(self, workload: str, found: Found, origin: str = "") -> None:
+        if isinstance(found, Unknown):
+            self.builder.unresolved.append(
+                Unresolved(workload, found.location, found.expression, found.reason)
+            )
+            return
+        text = f"{found.scheme}://{found.host}" if found.scheme else found.host
+        target = Target(found.host, found.port, found.scheme, "TCP", text)
+        if target.is_local:
+            return
+        resolution = self.resolve(workload, target)
+        if resolution is None:
+            return
+        detail = redact_credentials(found.detail) + (f" ({origin})" if origin else "")
+        evidence = Evidence(EvidenceKind.PROXY, found.location, detail, found.detail)
+        add_resolution(self.builder, workload, target, resolution, evidence)
+
+    def resolve(self, workload: str, target: Target) -> Resolution | None:
+        if workload in self.kubernetes_ids:
+            return self.kubernetes.resolve(target, workload.split("/", 1)[0])
+        if workload in self.compose:
+            resolver, service = self.compose[workload]
+            return resolver.resolve(target, service)
+        return None

@@ -1,0 +1,95 @@
+"""Which workload runs a proxy config: the one that mounts it, or whose build context holds it.
+
+Compose bind mounts (``./nginx.conf:/etc/nginx/nginx.conf:ro``, a directory, or the long
+syntax) and ``configs:`` backed by a file give the file to the service that mounts it,
+wherever it sits in the tree. A
+Kubernetes ConfigMap mounted as a volume gives its values to the workload as files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from socklock.model import ComposeProject, ComposeService, ConfigMap, Inventory, Workload
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """``host`` (a file or directory of the tree) is seen at ``container`` by ``workload``."""
+
+    workload: str
+    host: Path
+    container: PurePosixPath
+
+
+def compose_mounts(project: ComposeProject, aliases: dict[str, str]) -> Iterator[Mount]:
+    base = Path(project.file).parent
+    for service in project.services:
+        for volume in service.volumes:
+            source: str | None = None
+            target: str | None = None
+            if isinstance(volume, str):
+                parts = volume.split(":")
+                if len(parts) >= 2 and parts[0].startswith((".", "/", "~")):
+                    source, target = parts[0], parts[1]
+            elif volume.get("type") == "bind":
+                source, target = volume.get("source"), volume.get("target")
+            if not isinstance(source, str) or not isinstance(target, str):
+                continue
+            host = Path(os.path.normpath(base / Path(source).expanduser()))
+            yield Mount(aliases.get(service.id, service.id), host, PurePosixPath(target))
+        yield from _configs(project, service, base, aliases.get(service.id, service.id))
+
+
+def _configs(
+    project: ComposeProject, service: ComposeService, base: Path, workload: str
+) -> Iterator[Mount]:
+    """``configs:`` of a service whose top-level definition is a ``file:`` (mounted at
+    ``target``, by default ``/<name>``)."""
+    defined = project.body.get("configs")
+    for entry in service.body.get("configs") or ():
+        name, target = (entry, None) if isinstance(entry, str) else (None, None)
+        if isinstance(entry, dict):
+            name, target = entry.get("source"), entry.get("target")
+        definition = defined.get(name) if isinstance(defined, dict) and name else None
+        file = definition.get("file") if isinstance(definition, dict) else None
+        if isinstance(file, str):
+            host = Path(os.path.normpath(base / Path(file).expanduser()))
+            yield Mount(workload, host, PurePosixPath(str(target or f"/{name}")))
+
+
+def mounted_by(path: Path, mounts: list[Mount]) -> list[Mount]:
+    """The mounts through which a workload sees ``path``."""
+    real = path.resolve()
+    return [m for m in mounts if real.is_relative_to(m.host.resolve())]
+
+
+def mounted_config_maps(
+    workload: Workload, inventory: Inventory
+) -> Iterator[tuple[ConfigMap, tuple[str, ...]]]:
+    """ConfigMaps a workload mounts as volumes (``configMap`` or ``projected`` sources), with
+    the paths its containers mount them at."""
+    names: dict[str, set[str]] = {}  # ConfigMap → volume names
+    for volume in workload.pod_spec.get("volumes") or ():
+        if not isinstance(volume, dict):
+            continue
+        volume_name = str(volume.get("name"))
+        if isinstance(volume.get("configMap"), dict):
+            names.setdefault(str(volume["configMap"].get("name")), set()).add(volume_name)
+        projected = volume.get("projected")
+        for item in (projected.get("sources") if isinstance(projected, dict) else None) or ():
+            if isinstance(item, dict) and isinstance(item.get("configMap"), dict):
+                names.setdefault(str(item["configMap"].get("name")), set()).add(volume_name)
+    for config_map in inventory.config_maps:
+        if config_map.namespace == workload.namespace and config_map.name in names:
+            volumes = names[config_map.name]
+            paths = tuple(
+                mount.mount_path
+                for container in workload.containers
+                for mount in container.volume_mounts
+                if mount.name in volumes
+            )
+            yield config_map, paths

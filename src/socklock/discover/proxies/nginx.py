@@ -1,0 +1,322 @@
+"""nginx: ``proxy_pass``, ``grpc_pass``, ``fastcgi_pass``, ``uwsgi_pass``, ``scgi_pass``
+and ``upstream`` blocks, read with crossplane (nginx's own grammar, comments dropped).
+
+The files of one instance are read together: an ``upstream`` or a ``set $var`` in one file
+serves a ``proxy_pass`` in another. A target is a call only when a pass directive uses it:
+an ``upstream`` that nothing passes to is not one, nor is a ``return 301 https://...``
+(the client is redirected; nginx does not connect). A target built from a variable that is
+only known per request (``$host``, ``$arg_x``, one set by ``map``) is reported, not guessed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from socklock.discover.addresses import redact_credentials
+from socklock.discover.proxies.envsubst import fill
+from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream, unset_reason
+from socklock.model import Location
+
+PASS_DIRECTIVES: dict[str, str | None] = {  # directive → scheme when none is written
+    "proxy_pass": "http",
+    "grpc_pass": "grpc",
+    "fastcgi_pass": None,
+    "uwsgi_pass": None,
+    "scgi_pass": None,
+    "memcached_pass": None,
+}
+# nginx's default ports (ngx_parse_url): grpc:// is plain HTTP/2 on 80.
+_DEFAULT_PORTS = {"http": 80, "https": 443, "grpc": 80, "grpcs": 443, "uwsgi": None, "suwsgi": None}
+_MARKERS = re.compile(
+    r"(?:^|[;{}])[ \t]*(?:(?:" + "|".join(PASS_DIRECTIVES) + r")\s"
+    r"|(?:upstream\s+\S+|http|server|location\s+[^{;]+)\s*\{)",
+    re.MULTILINE,
+)
+# Where the address ends: a path, a query, or a variable that only ever holds one of them.
+_PATH_START = re.compile(
+    r"[/?]|\$\{?(?:request_uri|uri|document_uri|is_args|args|query_string)(?![\w])\}?"
+)
+_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    directive: str
+    args: tuple[str, ...]
+    line: int
+    source: Source
+
+
+class NginxReader:
+    name = "nginx"
+
+    def claims(self, name: str, text: str) -> bool:
+        if name.lower().endswith((".yaml", ".yml", ".json")):
+            return False  # a manifest or values file that embeds nginx text is not nginx
+        return bool(_MARKERS.search(text)) and "{" in text
+
+    def includes(self, source: Source) -> list[str]:
+        """The file patterns ``source`` includes, as written."""
+        statements, _ = _statements(source)
+        return [s.args[0] for s in statements if s.directive == "include" and s.args]
+
+    def read(self, sources: Sequence[Source], env: Mapping[str, str]) -> Iterator[Found]:
+        statements: list[_Statement] = []
+        for source in sources:
+            parsed, errors = _statements(source)
+            statements.extend(parsed)
+            for line, message in errors:
+                where = source.where(line, "")
+                yield Unknown(where, "nginx config", f"crossplane could not read it: {message}")
+        if not statements:
+            return
+        filled: list[tuple[_Statement, tuple[str, ...], list[str]]] = []
+        for statement in statements:
+            args, unset = _fill_args(statement, env)
+            filled.append((statement, args, unset))
+        upstreams: dict[str, list[tuple[_Statement, str]]] = {}
+        variables: dict[str, tuple[str, str]] = {}  # name → (value, where it is set)
+        setters: dict[str, str] = {}  # variables set per request: name → by what
+        maps: dict[str, list[tuple[str, str]]] = {}  # map variable → (value, where)
+        for statement, args, _ in filled:
+            if statement.directive == "set" and len(args) == 2:
+                value = _VARIABLE.sub(
+                    lambda m: variables.get(m.group(1) or m.group(2), (m.group(0), ""))[0],
+                    args[1],
+                )
+                if "$" not in value:
+                    where = statement.source.where(statement.line, "set")
+                    variables[args[0].lstrip("$")] = (value, str(where))
+                    continue
+            if statement.directive.startswith("map-entry:") and len(args) == 2:
+                where = statement.source.where(statement.line, args[0])
+                maps.setdefault(statement.directive.split(":", 1)[1], []).append(
+                    (args[1], str(where))
+                )
+            setter = _dynamic_setter(statement.directive, args)
+            if setter is not None:
+                where = statement.source.where(statement.line, statement.directive)
+                setters[setter] = f"{statement.directive} at {where}"
+            if statement.directive.startswith("upstream-server:") and args:
+                name = statement.directive.split(":", 1)[1]
+                if "down" not in args[1:]:
+                    upstreams.setdefault(name, []).append((statement, args[0]))
+        for statement, args, unset in filled:
+            default_scheme = PASS_DIRECTIVES.get(statement.directive, "")
+            if default_scheme == "" or not args:
+                continue
+            where = statement.source.where(statement.line, statement.directive)
+            written = " ".join(statement.args)
+            expression = f"{statement.directive} {written}{_env_used(statement, env)}"
+            if unset:
+                reason = f"{unset_reason(unset)} (envsubst leaves it unfilled)"
+                yield Unknown(where, expression, reason)
+                continue
+            yield from _pass_targets(
+                args[0],
+                default_scheme,
+                _Names(variables, setters, maps, upstreams),
+                where,
+                expression,
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """What the instance's files define: literal ``set`` variables, per-request setters,
+    ``map`` values, ``upstream`` pools."""
+
+    variables: Mapping[str, tuple[str, str]]
+    setters: Mapping[str, str]
+    maps: Mapping[str, list[tuple[str, str]]]
+    upstreams: Mapping[str, list[tuple[_Statement, str]]]
+
+
+def _pass_targets(
+    arg: str,
+    default_scheme: str | None,
+    names: _Names,
+    where: Location,
+    expression: str,
+) -> Iterator[Found]:
+    used: list[str] = []
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        if name not in names.variables:
+            return match.group(0)
+        value, set_at = names.variables[name]
+        used.append(f"${name}={value} set at {set_at}")
+        return value
+
+    value = _VARIABLE.sub(substitute, arg)
+    detail = f"{expression} ({'; '.join(used)})" if used else expression
+    scheme, sep, rest = value.partition("://")
+    if not sep:
+        scheme, rest = default_scheme or "", value
+    hostport = _PATH_START.split(rest, maxsplit=1)[0]
+    if hostport.startswith("unix:") or not hostport:
+        return  # a local socket: not a network call
+    variables = sorted({m.group(1) or m.group(2) for m in _VARIABLE.finditer(hostport)})
+    if len(variables) == 1 and variables[0] in names.maps:
+        # ``map $uri $backend {...}``: every value the map can give is a target
+        name = variables[0]
+        reference = re.compile(rf"\$(?:\{{{name}\}}|{name}(?!\w))")
+        for choice, set_at in names.maps[name]:
+            if "$" in choice:
+                continue
+            yield from _pass_targets(
+                reference.sub(choice.replace("\\", "\\\\"), arg),
+                default_scheme,
+                names,
+                where,
+                f"{expression} (${name}={choice} by map at {set_at})",
+            )
+        return
+    if variables:
+        setters = names.setters
+        unknown = ", ".join(
+            f"${n}" + (f" ({setters[n]})" if n in setters else "") for n in variables
+        )
+        yield Unknown(where, detail, f"the address holds {unknown}, known only per request")
+        return
+    host, port = _split(hostport)
+    if port is None and host in names.upstreams:
+        for server, address in names.upstreams[host]:
+            server_host, server_port = _split(address)
+            if address.startswith("unix:"):
+                continue
+            yield Upstream(
+                server_host,
+                server_port or 80,
+                scheme or None,
+                server.source.where(server.line, "server"),
+                f"{detail} → upstream {host}: server {address} (pass at {where})",
+            )
+        return
+    if port is None:
+        port = _DEFAULT_PORTS.get(scheme)
+    yield Upstream(host, port, scheme or None, where, detail)
+
+
+def _dynamic_setter(directive: str, args: tuple[str, ...]) -> str | None:
+    """The variable a directive sets to a value known only per request: ``map $a $b``,
+    ``set_by_lua_block $b {...}`` (Lua is read by the Lua analyser), ``set $b $a``."""
+    if directive == "map" and len(args) >= 2:
+        return args[1].lstrip("$")
+    if directive.startswith("set_by_") and args:
+        return args[0].lstrip("$")
+    if directive == "set" and len(args) == 2 and "$" in args[1]:
+        return args[0].lstrip("$")
+    return None
+
+
+def _split(hostport: str) -> tuple[str, int | None]:
+    if hostport.startswith("["):
+        host, _, rest = hostport[1:].partition("]")
+        port = rest[1:]
+    else:
+        host, sep, port = hostport.rpartition(":")
+        if not sep:
+            return hostport.lower(), None
+    return host.lower(), int(port) if port.isdigit() and 0 < int(port) < 65536 else None
+
+
+def _fill_args(statement: _Statement, env: Mapping[str, str]) -> tuple[tuple[str, ...], list[str]]:
+    if not statement.source.template:
+        return statement.args, []
+    args: list[str] = []
+    unset: list[str] = []
+    for arg in statement.args:
+        value, missing = fill(arg, env)
+        args.append(value)
+        unset.extend(m for m in missing if m not in unset)
+    return tuple(args), unset
+
+
+def _env_used(statement: _Statement, env: Mapping[str, str]) -> str:
+    """`` (envsubst: API_HOST=api, API_PORT=80)`` for a template's filled directive."""
+    if not statement.source.template:
+        return ""
+    names = dict.fromkeys(
+        m.group(1) or m.group(2) for a in statement.args for m in _VARIABLE.finditer(a)
+    )
+    used = [f"{n}={redact_credentials(env[n])}" for n in names if n in env]
+    return f" (envsubst: {', '.join(used)})" if used else ""
+
+
+def _statements(source: Source) -> tuple[list[_Statement], list[tuple[int, str]]]:
+    """Every directive of ``source``, flattened; ``server`` lines of an ``upstream`` block
+    are named ``upstream-server:<name>`` so they are not mistaken for virtual servers."""
+    parsed, errors = _parse(source)
+    out: list[_Statement] = []
+
+    def walk(block: list[dict[str, Any]], parent: str | None) -> None:
+        for item in block:
+            directive = str(item.get("directive", ""))
+            args = tuple(str(a) for a in item.get("args") or ())
+            line = int(item.get("line") or 0)
+            if parent is not None and parent.startswith("upstream-server:"):
+                if directive == "server":
+                    directive = parent
+            elif parent is not None:  # a line of a ``map`` block: ``key value;``
+                directive, args = parent, (directive, *args)
+            out.append(_Statement(directive, args, line, source))
+            inner = item.get("block")
+            if isinstance(inner, list):
+                if directive == "upstream" and args:
+                    walk(inner, f"upstream-server:{args[0]}")
+                elif directive == "map" and len(args) >= 2:
+                    walk(inner, f"map-entry:{args[1].lstrip('$')}")
+                else:
+                    walk(inner, None)
+
+    walk(parsed, None)
+    return out, errors
+
+
+_LUA_REGISTERED: list[bool] = []
+
+
+def _parse(source: Source) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
+    return _parse_text(source.text)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_text(text: str) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
+    """crossplane reads files: the text goes through a temporary one (a ConfigMap value or
+    a filled template has no file of its own). Cached: ``includes`` and ``read`` share it."""
+    import crossplane
+
+    if not _LUA_REGISTERED:  # OpenResty ``*_by_lua_block { ... }``: Lua text, not directives
+        from crossplane.ext.lua import LuaBlockPlugin
+
+        LuaBlockPlugin().register_extension()
+        _LUA_REGISTERED.append(True)
+
+    options: dict[str, Any] = {
+        "single": True,
+        "comments": False,
+        "catch_errors": True,
+        "check_ctx": False,
+        "check_args": False,
+    }
+    with tempfile.TemporaryDirectory(prefix="socklock-nginx-") as directory:
+        path = Path(directory) / "nginx.conf"
+        path.write_text(text, encoding="utf-8")
+        try:
+            payload = crossplane.parse(str(path), **options)
+        except Exception as exc:  # a malformed file must not stop discovery
+            return [], [(0, str(exc))]
+    errors = [
+        (int(e.get("line") or 0), str(e.get("error", "")).split(f" in {path}")[0])
+        for e in payload.get("errors") or ()
+    ]
+    configs = payload.get("config") or []
+    return (list(configs[0].get("parsed") or []) if configs else []), errors

@@ -1,0 +1,129 @@
+"""Who runs a config: mount paths decide what is a template; evidence names the env used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+APPS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: app}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: api:1, ports: [{containerPort: 5000}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: app}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 5000}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: proxy, namespace: app}
+spec:
+  template:
+    metadata: {labels: {app: proxy}}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        env: [{name: API_HOST, value: api}]
+        volumeMounts: [{name: t, mountPath: /etc/nginx/templates}]
+      volumes: [{name: t, configMap: {name: proxy}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: proxy, namespace: app}
+data:
+  site.conf: |
+    server { location / { proxy_pass http://${API_HOST}; } }
+"""
+
+
+def test_configmap_mounted_at_the_templates_directory_is_a_template(tmp_path: Path) -> None:
+    (tmp_path / "all.yaml").write_text(APPS)
+    graph = discover(load_paths([str(tmp_path)]))
+    (edge,) = [e for e in graph.edges if any(v.kind.value == "proxy" for v in e.evidence)]
+    assert edge.key == ("app/proxy", "app/api", 5000, "TCP")
+    (evidence,) = [v for v in edge.evidence if v.kind.value == "proxy"]
+    assert str(evidence.location) == f"{tmp_path / 'all.yaml'}:36:27"
+    assert evidence.detail == (
+        "proxy_pass http://${API_HOST} (envsubst: API_HOST=api) "
+        "(ConfigMap app/proxy key site.conf) (Service app/api port 80 → targetPort 5000)"
+    )
+
+
+def test_envoy_template_evidence_names_the_env_values(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: mesh
+services:
+  front:
+    build: ./front
+    environment: [UPSTREAM_HOST, UPSTREAM_PORT=9000]
+  back:
+    image: back:1
+    expose: ["9000"]
+"""
+    )
+    (tmp_path / ".env").write_text("UPSTREAM_HOST=back\n")
+    (tmp_path / "front").mkdir()
+    (tmp_path / "front" / "Dockerfile").write_text("FROM envoyproxy/envoy:v1.31-latest\n")
+    (tmp_path / "front" / "envoy.tmpl.yaml").write_text(
+        """\
+static_resources:
+  listeners:
+  - filter_chains: [{filters: [{typed_config: {cluster: back}}]}]
+  clusters:
+  - name: back
+    hosts: [{socket_address: {address: "${UPSTREAM_HOST}", port_value: "${UPSTREAM_PORT}"}}]
+"""
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    (edge,) = graph.edges
+    assert edge.key == ("mesh/front", "mesh/back", 9000, "TCP")
+    (evidence,) = edge.evidence
+    assert evidence.detail == (
+        "Envoy cluster back: back:9000 (envsubst: UPSTREAM_HOST=back, UPSTREAM_PORT=9000) "
+        "(used by typed_config.cluster at line 3) (compose service mesh/back)"
+    )
+
+
+def test_caddy_and_haproxy_configs_mounted_in_compose(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: lb
+services:
+  caddy:
+    image: caddy:2
+    environment: [UPSTREAM=app:5000]
+    volumes: [./Caddyfile:/etc/caddy/Caddyfile:ro]
+  haproxy:
+    image: haproxy:3.0
+    volumes: [./haproxy:/usr/local/etc/haproxy:ro]
+  app:
+    image: app:1
+  db:
+    image: postgres:16
+"""
+    )
+    (tmp_path / "Caddyfile").write_text(":80 {\n    reverse_proxy {$UPSTREAM}\n}\n")
+    (tmp_path / "haproxy").mkdir()
+    (tmp_path / "haproxy" / "haproxy.cfg").write_text(
+        "frontend pg\n    bind :5432\n    default_backend pg\nbackend pg\n    server db db:5432\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {
+        (e.source, e.target, e.port, str(v.location)) for e in graph.edges for v in e.evidence
+    } == {
+        ("lb/caddy", "lb/app", 5000, f"{tmp_path / 'Caddyfile'}:2:5"),
+        ("lb/caddy", "lb/app", 5000, f"{tmp_path / 'compose.yaml'}:5:19"),  # the env value
+        ("lb/haproxy", "lb/db", 5432, f"{tmp_path / 'haproxy' / 'haproxy.cfg'}:5:5"),
+    }

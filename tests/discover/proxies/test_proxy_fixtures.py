@@ -1,0 +1,138 @@
+"""Proxy configs in whole inputs: exact edges, their evidence, entry points and misses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import REPO
+
+from socklock.discover import discover
+from socklock.load import load_paths
+from socklock.model import ServiceGraph
+
+FIXTURES = REPO / "tests" / "fixtures" / "proxies"
+
+
+def _graph(case: str, **kwargs: bool) -> ServiceGraph:
+    return discover(load_paths([str(FIXTURES / case)]), **kwargs)
+
+
+def _proxy_edges(graph: ServiceGraph) -> dict[tuple[str, str, int | None], set[str]]:
+    """Edges with proxy evidence → where (file relative to the fixtures:line:col)."""
+    found: dict[tuple[str, str, int | None], set[str]] = {}
+    for edge in graph.edges:
+        for evidence in edge.evidence:
+            if evidence.kind.value == "proxy":
+                where = evidence.location
+                name = Path(where.file).resolve().relative_to(FIXTURES)
+                found.setdefault((edge.source, edge.target, edge.port), set()).add(
+                    f"{name}:{where.line}:{where.column}"
+                )
+    return found
+
+
+def test_nginx_in_compose_upstreams_variables_includes_and_negatives() -> None:
+    graph = _graph("nginx-compose")
+    gw = "nginx-compose/gateway"
+    assert _proxy_edges(graph) == {
+        # upstream api_pool (nginx.conf) used by proxy_pass in conf.d/default.conf
+        ("shop/gateway", "shop/api", 8080): {f"{gw}/nginx.conf:4:9", f"{gw}/nginx.conf:5:9"},
+        # set $orders_backend "orders:9090"
+        ("shop/gateway", "shop/orders", 9090): {f"{gw}/conf.d/default.conf:9:9"},
+        ("shop/gateway", "shop/search", 50051): {f"{gw}/conf.d/default.conf:12:9"},
+        ("shop/gateway", "shop/php", 9000): {f"{gw}/conf.d/default.conf:15:9"},
+        # a file found only through `include` of a bind-mounted directory
+        ("shop/gateway", "shop/admin", 8000): {f"{gw}/routes/admin.locations:2:5"},
+        ("shop/gateway", "external:api.stripe.com", 443): {f"{gw}/conf.d/default.conf:22:9"},
+    }
+    # not calls: the unused upstream legacy_pool, the commented-out proxy_pass, the 301
+    assert {e.key for e in graph.edges} == {(s, t, p, "TCP") for s, t, p in _proxy_edges(graph)}
+    (unresolved,) = graph.unresolved
+    assert unresolved.expression == "proxy_pass http://$host$request_uri"
+    assert unresolved.reason == "the address holds $host, known only per request"
+    assert str(unresolved.location).endswith("gateway/conf.d/default.conf:25:9")
+
+
+def test_nginx_set_variable_is_named_in_the_evidence() -> None:
+    graph = _graph("nginx-compose")
+    (edge,) = [e for e in graph.edges if e.target == "shop/orders"]
+    (evidence,) = edge.evidence
+    assert evidence.detail.startswith(
+        "proxy_pass http://$orders_backend/v1/ ($orders_backend=orders:9090 set at "
+    )
+    assert evidence.detail.endswith("default.conf:3:5) (compose service shop/orders)")
+
+
+def test_proxy_files_are_code_evidence() -> None:
+    graph = _graph("nginx-compose", code=False)
+    assert graph.edges == ()
+
+
+def test_kubernetes_configmap_template_envoy_ingress_and_routes() -> None:
+    graph = _graph("kubernetes")
+    assert _proxy_edges(graph) == {
+        # envsubst template in a mounted ConfigMap, ${VAR} from the Deployment's env
+        ("shop/edge", "shop/catalogue", 8080): {"kubernetes/edge.yaml:31:13"},
+        # Envoy: carts_service is routed to, payment_service is not used
+        ("shop/mesh-gw", "shop/carts", 8081): {"kubernetes/envoy-gw/envoy.yaml:32:32"},
+        # the controller of the Ingress's class is in the input
+        ("ingress-nginx/ingress-nginx-controller", "shop/web", 8084): {
+            "kubernetes/ingress.yaml:40:11"
+        },
+        # the Deployment that the Gateway's infrastructure labels select
+        ("shop/public-gateway", "shop/payment", 8082): {"kubernetes/gateway.yaml:37:7"},
+        # Envoy in a projected ConfigMap: positions in the manifest, tcp_proxy uses the cluster
+        ("shop/front-envoy", "shop/orders", 8083): {"kubernetes/front-envoy.yaml:43:21"},
+    }
+    assert {e.key for e in graph.edges} == {(s, t, p, "TCP") for s, t, p in _proxy_edges(graph)}
+    assert {(e.workload, e.port) for e in graph.entry_points} == {
+        ("ingress-nginx/ingress-nginx-controller", 80),
+        ("shop/orders", 8083),  # Ingress class alb: its controller is not in the input
+        ("shop/catalogue", 8080),  # GRPCRoute of a Gateway not in the input
+    }
+    (orders,) = [e for e in graph.entry_points if e.workload == "shop/orders"]
+    assert orders.evidence[0].detail == (
+        "Ingress orders → Service shop/orders port 80 (class alb; nothing in the input "
+        "serves it, so the backend is an entry point)"
+    )
+    (unresolved,) = graph.unresolved
+    assert unresolved.source == "shop/edge"
+    assert unresolved.expression == "proxy_pass http://${CARTS_ADDR}"
+    assert unresolved.reason == (
+        "env CARTS_ADDR is not set for the workload by any manifest or its image's ENV "
+        "(envsubst leaves it unfilled)"
+    )
+
+
+def test_configmap_proxy_text_is_not_read_as_loose_tokens() -> None:
+    """Before the nginx parser, `return 301 http://orders.example.com/` in a mounted
+    ConfigMap was an external call; the redirect is the client's request, not nginx's."""
+    graph = _graph("kubernetes", code=False)
+    assert not any(e.target.startswith("external:") for e in graph.edges)
+    keys = {e.key for e in graph.edges}
+    assert ("shop/mesh-gw", "shop/carts", 8081, "TCP") not in keys  # a file of the tree
+    assert ("shop/front-envoy", "shop/orders", 8083, "TCP") in keys  # a ConfigMap
+
+
+def test_traefik_labels_in_compose() -> None:
+    graph = _graph("traefik")
+    assert _proxy_edges(graph) == {
+        ("blog/traefik", "blog/web", 3000): {"traefik/compose.yaml:13:7"},
+        # no server.port label: the one port the service exposes
+        ("blog/traefik", "blog/api", 8000): {"traefik/compose.yaml:18:9"},
+    }
+    assert {e.key for e in graph.edges} == {
+        ("blog/traefik", "blog/web", 3000, "TCP"),
+        ("blog/traefik", "blog/api", 8000, "TCP"),
+    }
+
+
+def test_compose_configs_relative_include_from_the_prefix_and_values_files() -> None:
+    """``configs:`` backed by a file is a mount; ``include snippets/*.inc`` is resolved from
+    nginx's prefix through the bind mount; nginx text in a values.yaml is not a config."""
+    graph = _graph("nginx-configs")
+    assert _proxy_edges(graph) == {
+        ("edge/proxy", "edge/api", 5000): {"nginx-configs/snippets/api.inc:2:5"},
+    }
+    assert {e.key for e in graph.edges} == {("edge/proxy", "edge/api", 5000, "TCP")}
+    assert graph.unresolved == ()

@@ -1,0 +1,319 @@
+"""Each proxy reader on config text: exactly the upstreams it must find, and nothing else."""
+
+from __future__ import annotations
+
+from socklock.discover.proxies.envoy import EnvoyReader
+from socklock.discover.proxies.envsubst import fill, is_template
+from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream
+from socklock.discover.proxies.nginx import NginxReader
+
+
+def _nginx(*texts: str, env: dict[str, str] | None = None, template: bool = False) -> list[Found]:
+    sources = [Source(f"/cfg/{i}.conf", t, template=template) for i, t in enumerate(texts)]
+    return list(NginxReader().read(sources, env or {}))
+
+
+def _calls(found: list[Found]) -> set[tuple[str, int | None, str]]:
+    return {(f.host, f.port, str(f.location)) for f in found if isinstance(f, Upstream)}
+
+
+def test_nginx_pass_directives_and_default_ports() -> None:
+    text = """\
+stream {
+    server { listen 5432; proxy_pass pg:5432; }
+}
+http {
+    server {
+        location /a { proxy_pass http://a; }
+        location /b { proxy_pass https://b.example.com/x; }
+        location /c { grpc_pass grpcs://c:9443; }
+        location /d { grpc_pass d:50051; }
+        location /e { uwsgi_pass uwsgi://e:3031; }
+        location /f { scgi_pass f:4000; }
+        location /g { proxy_pass http://[fd00::1]:8080; }
+    }
+}
+"""
+    assert _calls(_nginx(text)) == {
+        ("pg", 5432, "/cfg/0.conf:2:27"),
+        ("a", 80, "/cfg/0.conf:6:23"),
+        ("b.example.com", 443, "/cfg/0.conf:7:23"),
+        ("c", 9443, "/cfg/0.conf:8:23"),
+        ("d", 50051, "/cfg/0.conf:9:23"),
+        ("e", 3031, "/cfg/0.conf:10:23"),
+        ("f", 4000, "/cfg/0.conf:11:23"),
+        ("fd00::1", 8080, "/cfg/0.conf:12:23"),
+    }
+
+
+def test_nginx_upstream_in_another_file_of_the_same_instance() -> None:
+    upstreams = (
+        "upstream pool {\n  server one:8080 max_fails=3;\n  server two;\n"
+        "  server three:1 down;\n  server unix:/run/app.sock;\n}\n"
+    )
+    server = "server { location / { proxy_pass http://pool/api; } }\n"
+    found = _nginx(upstreams, server)
+    assert _calls(found) == {("one", 8080, "/cfg/0.conf:2:3"), ("two", 80, "/cfg/0.conf:3:3")}
+    assert all("pass at /cfg/1.conf:1:23" in f.detail for f in found if isinstance(f, Upstream))
+
+
+def test_nginx_what_is_not_a_call() -> None:
+    text = """\
+upstream unused { server nobody:9999; }
+server {
+    # proxy_pass http://commented:8080;
+    location /old { return 301 https://www.example.com$request_uri; }
+    location /sock { proxy_pass http://unix:/run/app.sock:/; }
+    location /fpm { fastcgi_pass unix:/run/php-fpm.sock; }
+    location /local { proxy_pass http://127.0.0.1:9000; }
+    set $later $http_x_target;
+    location /dyn { proxy_pass http://$later; }
+}
+"""
+    found = _nginx(text)
+    # the loopback target is found here; the join drops it as a local address
+    assert _calls(found) == {("127.0.0.1", 9000, "/cfg/0.conf:7:23")}
+    (unknown,) = [f for f in found if isinstance(f, Unknown)]
+    assert unknown.reason == (
+        "the address holds $later (set at /cfg/0.conf:8:5), known only per request"
+    )
+
+
+def test_nginx_malformed_file_is_reported_not_raised() -> None:
+    (unknown,) = _nginx("server {\n  location / { proxy_pass http://a:1;\n")
+    assert isinstance(unknown, Unknown)
+    assert str(unknown.location) == "/cfg/0.conf:2:1"
+    assert unknown.reason == 'crossplane could not read it: unexpected end of file, expecting "}"'
+
+
+def test_nginx_template_filled_from_env() -> None:
+    text = (
+        "server { location / { proxy_set_header Host $host; "
+        "proxy_pass http://${API_HOST}:${API_PORT}; } }\n"
+    )
+    assert _calls(_nginx(text, env={"API_HOST": "api", "API_PORT": "8080"}, template=True)) == {
+        ("api", 8080, "/cfg/0.conf:1:52")
+    }
+    (unknown,) = _nginx(text, env={"API_HOST": "api"}, template=True)
+    assert isinstance(unknown, Unknown)
+    assert unknown.reason.startswith("env API_PORT is not set for the workload")
+    # not a template: ${API_HOST} is nginx's own variable syntax, known per request
+    (dynamic,) = _nginx(text, env={"API_HOST": "api", "API_PORT": "8080"})
+    assert isinstance(dynamic, Unknown)
+    assert dynamic.reason == "the address holds $API_HOST, $API_PORT, known only per request"
+
+
+def test_envsubst_fill_and_template_names() -> None:
+    assert fill("http://${A}:$B/$host ${C}", {"A": "a", "B": "1"}) == (
+        "http://a:1/$host ${C}",
+        ["C"],
+    )
+    assert [
+        is_template(p)
+        for p in (
+            "web/default.conf.template",
+            "proxy/envoy.tmpl.yaml",
+            "nginx/templates/site.conf",
+            "nginx/nginx.conf",
+            "templates.conf",
+        )
+    ] == [True, True, True, False, False]
+
+
+ENVOY = """\
+static_resources:
+  listeners:
+  - name: l
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          route_config:
+            virtual_hosts:
+            - routes:
+              - route:
+                  weighted_clusters:
+                    clusters: [{name: blue, weight: 90}, {name: green, weight: 10}]
+          http_filters:
+          - name: envoy.filters.http.ext_authz
+            typed_config:
+              grpc_service: {envoy_grpc: {cluster_name: authz}}
+      - name: envoy.filters.network.tcp_proxy
+        typed_config: {cluster: legacy}
+  clusters:
+  - name: blue
+    load_assignment:
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {address: blue, port_value: 8080}}}
+        - endpoint: {address: {socket_address: {address: blue-2, port_value: 8080}}}
+  - name: green
+    load_assignment:
+      cluster_name: green
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {address: "${GREEN_HOST}", port_value: 8080}}}
+  - name: authz
+    hosts: [{socket_address: {address: authz, port_value: 9001}}]
+  - name: legacy
+    load_assignment:
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {address: legacy.example.com, port_value: 443}}}
+  - name: unused
+    load_assignment:
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {address: nobody, port_value: 1}}}
+"""
+
+
+def test_envoy_clusters_used_by_routes_and_filters_only() -> None:
+    found = list(EnvoyReader().read([Source("/e/envoy.yaml", ENVOY)], {"GREEN_HOST": "green"}))
+    assert _calls(found) == {
+        ("blue", 8080, "/e/envoy.yaml:25:49"),
+        ("blue-2", 8080, "/e/envoy.yaml:26:49"),
+        ("green", 8080, "/e/envoy.yaml:32:49"),
+        ("authz", 9001, "/e/envoy.yaml:34:31"),
+        ("legacy.example.com", 443, "/e/envoy.yaml:39:49"),
+    }
+    (unknown,) = [
+        f
+        for f in EnvoyReader().read([Source("/e/envoy.yaml", ENVOY)], {})
+        if isinstance(f, Unknown)
+    ]
+    assert unknown.reason == (
+        "env GREEN_HOST is not set for the workload by any manifest or its image's ENV"
+    )
+
+
+def test_envoy_json_bootstrap() -> None:
+    text = (
+        '{"static_resources": {"listeners": [{"filter_chains": [{"filters": [{"typed_config":'
+        ' {"cluster": "api"}}]}]}], "clusters": [{"name": "api", "load_assignment": {"endpoints":'
+        ' [{"lb_endpoints": [{"endpoint": {"address": {"socket_address": {"address": "api",'
+        ' "port_value": 80}}}}]}]}}]}}'
+    )
+    found = list(EnvoyReader().read([Source("/e/envoy.json", text)], {}))
+    assert {(f.host, f.port) for f in found if isinstance(f, Upstream)} == {("api", 80)}
+
+
+def test_readers_claim_only_their_kind() -> None:
+    nginx, envoy = NginxReader(), EnvoyReader()
+    assert nginx.claims("default.conf", "server { location / { proxy_pass http://a; } }")
+    assert not nginx.claims("app.conf", "# proxy_pass http://a;\nkey = value\n")
+    assert envoy.claims("envoy.yaml", ENVOY)
+    assert not envoy.claims("deploy.yaml", "kind: Deployment\n")
+
+
+def test_nginx_map_values_chained_set_and_lua_blocks() -> None:
+    text = """\
+map $uri $backend {
+    hostnames;
+    default      web:8080;
+    ~^/api/      api;
+    ~^/echo/     $http_x_echo;
+}
+upstream api { server api-1:9000; }
+server {
+    set $svc orders;
+    set $target "${svc}:7000";
+    location /o { proxy_pass http://$target$request_uri; }
+    location / { proxy_pass http://$backend$request_uri; }
+    location /lua {
+        content_by_lua_block { local s = "}" ; ngx.say("{") }
+        set_by_lua_block $picked { return "x:1" }
+        proxy_pass http://$picked;
+    }
+}
+"""
+    found = _nginx(text)
+    assert _calls(found) == {
+        ("orders", 7000, "/cfg/0.conf:11:19"),
+        ("web", 8080, "/cfg/0.conf:12:18"),
+        ("api-1", 9000, "/cfg/0.conf:7:16"),
+    }
+    (unknown,) = [f for f in found if isinstance(f, Unknown)]
+    assert unknown.reason == (
+        "the address holds $picked (set_by_lua_block at /cfg/0.conf:15:9), known only per request"
+    )
+
+
+def test_haproxy_backends_a_frontend_uses() -> None:
+    from socklock.discover.proxies.haproxy import HAProxyReader
+
+    text = """\
+global
+    maxconn 256
+defaults
+    mode http
+frontend web
+    bind *:80
+    # use_backend commented if { path_beg /x }
+    use_backend api if { path_beg /api }
+    default_backend site
+backend api
+    server api1 api:8080 check
+    server api2 "${API2}" check
+backend site
+    server s1 site check
+backend unused
+    server u1 nobody:1
+listen stats
+    bind *:8404
+    server pg db:5432
+    server local 127.0.0.1:9000
+"""
+    reader = HAProxyReader()
+    assert reader.claims("haproxy.cfg", text)
+    found = list(reader.read([Source("/h/haproxy.cfg", text)], {"API2": "api-2:8081"}))
+    assert _calls(found) == {
+        ("api", 8080, "/h/haproxy.cfg:11:5"),
+        ("api-2", 8081, "/h/haproxy.cfg:12:5"),
+        ("site", None, "/h/haproxy.cfg:14:5"),  # the client's port: unknown
+        ("db", 5432, "/h/haproxy.cfg:19:5"),
+        ("127.0.0.1", 9000, "/h/haproxy.cfg:20:5"),  # local: dropped by the join
+    }
+    (unknown,) = [
+        f for f in reader.read([Source("/h/haproxy.cfg", text)], {}) if isinstance(f, Unknown)
+    ]
+    assert unknown.reason == (
+        "env API2 is not set for the workload by any manifest or its image's ENV"
+    )
+
+
+def test_caddy_reverse_proxy_lines_and_blocks() -> None:
+    from socklock.discover.proxies.caddy import CaddyReader
+
+    text = """\
+{$SITE:localhost} {
+    # reverse_proxy commented:1
+    reverse_proxy /api/* api:8080 api-2:8080
+    reverse_proxy @grpc h2c://grpc:50051
+    php_fastcgi php:9000
+    redir /old https://example.com{uri}
+    reverse_proxy /dyn/* {http.request.host}:80
+    reverse_proxy /sock unix//run/app.sock
+    handle /web/* {
+        reverse_proxy {
+            to {$WEB_HOST}:3000 web-b:3000
+            lb_policy round_robin
+        }
+    }
+    reverse_proxy /plain web
+}
+"""
+    reader = CaddyReader()
+    assert reader.claims("Caddyfile", text)
+    found = list(reader.read([Source("/c/Caddyfile", text)], {"WEB_HOST": "web-a"}))
+    assert _calls(found) == {
+        ("api", 8080, "/c/Caddyfile:3:5"),
+        ("api-2", 8080, "/c/Caddyfile:3:5"),
+        ("grpc", 50051, "/c/Caddyfile:4:5"),
+        ("php", 9000, "/c/Caddyfile:5:5"),
+        ("web-a", 3000, "/c/Caddyfile:11:13"),
+        ("web-b", 3000, "/c/Caddyfile:11:13"),
+        ("web", 80, "/c/Caddyfile:15:5"),
+    }
+    (unknown,) = [f for f in found if isinstance(f, Unknown)]
+    assert unknown.reason == "the address holds {http.request.host}:80, known only per request"
