@@ -18,10 +18,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.captures import collect, key
-from socklock.discover.code.definitions import Definitions
-from socklock.discover.code.evaluate import Evaluator
-from socklock.discover.code.functions import Functions
 from socklock.discover.code.interface import CallKind, CallSite, UnresolvedCall
+from socklock.discover.code.links import Links, file_evaluator
 from socklock.discover.code.render import Context, Resolved, Unknown, render
 from socklock.discover.code.values import Hole, concat, text
 
@@ -31,7 +29,8 @@ if TYPE_CHECKING:
     from tree_sitter import Node, Tree
 
     from socklock.discover.code.captures import Captures, Target
-    from socklock.discover.code.functions import Binding
+    from socklock.discover.code.evaluate import Evaluator
+    from socklock.discover.code.functions import Binding, Functions
     from socklock.discover.code.grammar import Grammar
     from socklock.discover.code.interface import Result
     from socklock.discover.code.syntax import Syntax
@@ -59,12 +58,8 @@ def analyse_tree(
     if captures.reports_nothing:
         return []
     syntax = grammar.syntax
-    evaluator: Evaluator = Evaluator(
-        syntax,
-        source,
-        captures,
-        lambda: Definitions.build(syntax, source, grammar.definitions, root),
-        lambda: Functions.build(syntax, source, grammar.calls, root, evaluator.definitions),
+    evaluator = file_evaluator(
+        path, source, root, grammar, captures, Links(path, source, syntax.name)
     )
     out = _Output(path, source)
     callers = _Callers(evaluator)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from socklock.discover.code.captures import Captures, EnvRead, Form, Key
     from socklock.discover.code.definitions import Definition
     from socklock.discover.code.functions import Functions
+    from socklock.discover.code.links import Links
     from socklock.discover.code.syntax import Syntax
     from socklock.discover.code.values import Values
 
@@ -71,6 +72,7 @@ class Evaluator:
         captures: Captures,
         definitions: Callable[[], Definitions],
         functions: Callable[[], Functions] | None = None,
+        links: Links | None = None,
     ) -> None:
         self.syntax = syntax
         self.source = source
@@ -84,6 +86,7 @@ class Evaluator:
         self._active: set[int] = set()
         self._cache: dict[int, Values] = {}
         self._bindings: Mapping[int, Node | None] = {}
+        self.links = links  # other files of the program, for names this one does not define
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
@@ -175,6 +178,9 @@ class Evaluator:
         """The value of a name at ``use``."""
         found = self.definitions.lookup(name, use, class_level=class_level)
         if not found:
+            linked = self.links.name(name) if self.links is not None and not class_level else None
+            if linked is not None:
+                return linked
             label = _short(self.text(use)) if class_level else name
             return hole(f"`{label}` is not defined in this file")
         result = self._definition(found[0])
@@ -361,6 +367,10 @@ class Evaluator:
         snippet = _short(self.text(node))
         if _USER_INPUT.search(snippet):
             return hole(f"`{snippet}` comes from the request (user input)")
+        if self.links is not None:
+            linked = self.links.member("".join(owner_text.split()), prop_text)
+            if linked is not None:
+                return linked
         return hole(f"`{snippet}` is not known in this file")
 
 
