@@ -12,12 +12,15 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from socklock.discover.addresses import Target, find_targets, redact_credentials
 from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
-from socklock.discover.manifests import add_resolution, env_values
+from socklock.discover.conventions import convention_for
+from socklock.discover.manifests import add_resolution, compose_environment, env_values
+from socklock.discover.reads import CodeReads
 from socklock.discover.resolve import ComposeResolver, KubernetesResolver
 from socklock.model import (
     ComposeService,
@@ -29,6 +32,9 @@ from socklock.model import (
     Location,
     Unresolved,
 )
+
+if TYPE_CHECKING:
+    from socklock.discover.code.interface import CallSite
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _KIND = {
@@ -71,7 +77,7 @@ def workload_env(inventory: Inventory, aliases: dict[str, str]) -> dict[str, dic
     for project in inventory.compose_projects:
         for service in project.services:
             env = envs.setdefault(aliases.get(service.id, service.id), {})
-            for var in service.environment:
+            for var in compose_environment(service):
                 if var.value is not None:
                     env.setdefault(var.name, EnvValue(var.value, var.location))
     return envs
@@ -90,13 +96,24 @@ def add_code_evidence(
     builder: GraphBuilder,
     aliases: dict[str, str],
     progress: Callable[[int, int], None] | None = None,
-) -> None:
-    """Scan the source trees under the inventory's roots and add what the code calls."""
+) -> CodeReads:
+    """Scan the source trees under the inventory's roots and add what the code calls.
+
+    Returns which workloads have code in the input and the env vars that code reads.
+    """
+    reads = CodeReads()
     contexts = build_contexts(inventory, aliases)
     if not contexts:
-        return
+        return reads
     from socklock.discover.code.interface import CallSite
-    from socklock.discover.code.scan import scan_tree
+    from socklock.discover.code.scan import iter_files, scan_tree
+
+    for path, analyser in iter_files(list(inventory.roots)):
+        if getattr(analyser, "syntax", None) is None:
+            continue  # config files alone are not the workload's code
+        owner = owner_of(path, contexts)
+        if owner is not None:
+            reads.add_code(owner.workload)
 
     joiner = _Joiner(inventory, aliases, builder)
     for dockerfile in inventory.dockerfiles:
@@ -109,11 +126,19 @@ def add_code_evidence(
             continue
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
+            for name in _env_names(result):
+                reads.add_read(owner.workload, name)
             joiner.add(owner, result, where)
         else:
             builder.unresolved.append(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
+    return reads
+
+
+def _env_names(site: CallSite) -> list[str]:
+    names = _PLACEHOLDER.findall(site.target or "")
+    return [site.env_var, *names] if site.env_var else names
 
 
 class _Joiner:
@@ -179,12 +204,18 @@ class _Joiner:
             # the analyser read a bare host where a host belongs (``new Hostname("payment")``,
             # ``spring.rabbitmq.host``): the word is a host name
             targets = find_targets(text, name_hint="HOST")
+        convention = convention_for(site.env_var) if site.env_var else None
         for target in targets:
             if target.port is None and target.scheme is None:
-                port = default_port_for(site.expression) or default_port_for(hint or "")
+                protocol = target.protocol
+                port = convention.port if convention is not None else None
+                if port is not None and convention is not None:
+                    protocol = convention.protocol
+                else:
+                    port = default_port_for(site.expression) or default_port_for(hint or "")
                 if port is not None:
                     target = type(target)(
-                        target.host, port, None, target.protocol, target.text, target.certain
+                        target.host, port, None, protocol, target.text, target.certain
                     )
             self.resolve(owner, target, evidence)
 
