@@ -195,6 +195,8 @@ class _Joiner:
             )
             return
         detail = f"{site.kind.value} {redact_credentials(site.expression)}"
+        if site.topic:
+            detail += f" (topic {site.topic})"
         if used:
             detail += " (" + "; ".join(used) + ")"
         evidence = Evidence(_KIND[site.kind.value], where, detail, site.expression, site.confidence)

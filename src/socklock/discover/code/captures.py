@@ -7,7 +7,8 @@ Capture names are the contract between the ``.scm`` files and the engine:
 ``@env`` with ``@env.name`` and optional ``@env.default``
     an env var read; ``(#set! env "spring")`` or ``"aspnet"`` says how to read the name.
 ``@target``, or ``@target.host`` with optional ``@target.port``
-    what a call connects to; settings ``kind "grpc"``, ``strength "weak"`` (report only
+    what a call connects to (``@target.topic``: the topic a broker client names);
+    settings ``kind "grpc"``, ``strength "weak"`` (report only
     what resolves to an address) and ``scheme "redis"`` (for a bare host).
 ``@form`` with ``@form.string``, ``@form.args``, ``@form.part``, ``@form.value``
     a call that builds a string; setting ``form`` is ``printf``, ``braces``, ``join``
@@ -48,6 +49,7 @@ class Target:
     weak: bool = False
     scheme: str | None = None
     bare_host: bool = False
+    topic: Node | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +107,18 @@ def collect(
         elif "target" in captures or "target.host" in captures:
             host = _first(captures, "target.host")
             node = host or captures["target"][0]
-            found.targets.setdefault(
-                key(node),
-                Target(
-                    node,
-                    port=_first(captures, "target.port"),
-                    grpc=options.get("kind") == "grpc",
-                    weak=options.get("strength") == "weak",
-                    scheme=options.get("scheme"),
-                    bare_host=host is not None,
-                ),
+            target = Target(
+                node,
+                port=_first(captures, "target.port"),
+                grpc=options.get("kind") == "grpc",
+                weak=options.get("strength") == "weak",
+                scheme=options.get("scheme"),
+                bare_host=host is not None,
+                topic=_first(captures, "target.topic"),
             )
+            known = found.targets.get(key(node))
+            if known is None or (known.topic is None and target.topic is not None):
+                found.targets[key(node)] = target  # the pattern that also names the topic
         elif "form" in captures:
             found.forms[key(captures["form"][0])] = Form(
                 style=options.get("form") or "pass",

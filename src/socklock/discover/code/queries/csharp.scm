@@ -88,6 +88,10 @@
 ((assignment_expression left: (identifier) @_fn right: (_) @target.host)
   (#set! scheme "amqp") (#eq? @_fn "HostName"))
 
+; Confluent.Kafka: new ConsumerConfig { BootstrapServers = ... } (and producers, admin)
+((assignment_expression left: (identifier) @_fn right: (_) @target)
+  (#set! scheme "kafka") (#eq? @_fn "BootstrapServers"))
+
 ((assignment_expression left: (identifier) @_fn right: (_) @target)
   (#set! strength "weak") (#eq? @_fn "Uri"))
 

@@ -158,6 +158,23 @@
      (keyword_argument name: (identifier) @_k value: (_) @target)))
   (#match? @_fn "Kafka(Producer|Consumer|AdminClient|Client)$") (#eq? @_k "bootstrap_servers"))
 
+; KafkaConsumer("orders", bootstrap_servers=...): the topic is evidence
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     . (string) @target.topic
+     (keyword_argument name: (identifier) @_k value: (_) @target)))
+  (#match? @_fn "KafkaConsumer$") (#eq? @_k "bootstrap_servers"))
+
+; confluent-kafka: Consumer({"bootstrap.servers": ...}), Producer({...})
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     . (dictionary (pair key: (string) @_k value: (_) @target))))
+  (#set! scheme "kafka")
+  (#match? @_fn "^(Consumer|Producer|AdminClient|DeserializingConsumer|SerializingProducer|AIOConsumer|AIOProducer)$")
+  (#match? @_k "^.bootstrap\\.servers.$"))
+
 ; ---- string building
 ((call
    function: (attribute object: (_) @form.string attribute: (identifier) @_fn)
