@@ -226,6 +226,26 @@ class Evaluator:
                 positional.append(self.values(child))
         return positional, keywords
 
+    def item(self, owner: Node, key: str) -> Values | None:
+        """``owner[key]`` (``owner.key``) when ``owner`` names a map literal, here or, imported,
+        in another file: ``SERVICES = {"cart": "http://cart:8080"}``."""
+        if owner.type not in self.syntax.identifiers:
+            return None
+        return self.item_of(self.text(owner), owner, key)
+
+    def item_of(self, name: str, use: Node, key: str) -> Values | None:
+        entries = self.syntax.entries
+        if entries is None:
+            return None
+        found = self.definitions.lookup(name, use)
+        if not found:
+            return self.links.item(name, key) if self.links is not None else None
+        value = found[-1].value
+        mapping = entries(value, self.source) if value is not None else None
+        if mapping is None or key not in mapping:
+            return None
+        return self.values(mapping[key])
+
     def _definition(self, definition: Definition) -> Values:
         if definition.kind is DefKind.OUT:
             return self._out(definition)
@@ -367,6 +387,9 @@ class Evaluator:
         snippet = _short(self.text(node))
         if _USER_INPUT.search(snippet):
             return hole(f"`{snippet}` comes from the request (user input)")
+        found = self.item(owner, prop_text)
+        if found is not None:
+            return found
         if self.links is not None:
             linked = self.links.member("".join(owner_text.split()), prop_text)
             if linked is not None:

@@ -60,6 +60,28 @@ class Links:
         candidates = member_candidates(self.syntax_name, self.path, self.source, owner, prop)
         return _first(candidates, self)
 
+    def item(self, name: str, key: str) -> Values | None:
+        """``name[key]`` when ``name`` is a map literal another file defines."""
+        from socklock.discover.code.imports import name_candidates
+
+        if self.chain >= MAX_CHAIN:
+            return None
+        for path, defined in name_candidates(self.syntax_name, self.path, self.source, name):
+            ident = (path, f"{defined}[{key}]")
+            if path == self.path or ident in _ACTIVE:
+                continue
+            loaded = _load(path, defined, self.chain + 1)
+            if loaded is None:
+                continue
+            _ACTIVE.add(ident)
+            try:
+                found = loaded.evaluator.item_of(defined, loaded.root, key)
+            finally:
+                _ACTIVE.discard(ident)
+            if found is not None:
+                return found
+        return None
+
 
 def _first(candidates: list[Candidate], links: Links) -> Values | None:
     for path, name in candidates:

@@ -235,6 +235,8 @@
    left: (attribute object: (identifier) @_self attribute: (identifier) @def.field)
    right: (_) @def.value)
   (#any-of? @_self "self" "cls"))
+; app.config["CART_URL"] = ...: a key of a config object, read anywhere in the file
+(assignment left: (subscript) @def.field right: (_) @def.value)
 (named_expression name: (identifier) @def.name value: (_) @def.value)
 (as_pattern . (_) @def.value alias: (as_pattern_target (identifier) @def.name))
 (parameters (identifier) @param)
