@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from socklock.discover.addresses import Target, find_targets, redact_credentials
@@ -147,6 +148,8 @@ class _Joiner:
     ) -> None:
         self.builder = builder
         self.envs = workload_env(inventory, aliases)
+        self.dockerfile_env: dict[str, dict[str, EnvValue]] = {}
+        self._profiles: dict[str, Profiles] = {}
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
@@ -162,6 +165,13 @@ class _Joiner:
         env = self.envs.get(owner.workload, {})
         used: list[str] = []
         missing: list[str] = []
+        profiles = self.profiles(owner.workload)
+        if site.profile is not None:
+            if site.profile not in profiles.active:
+                return  # config of a profile this deployment does not run
+            used.append(f"Spring profile {site.profile} is active: {profiles.why}")
+        elif site.kind.value == "config" and _SPRING_FILE.match(PurePath(site.file).name):
+            used.append(f"Spring profiles: {profiles.why}")
 
         def value_of(name: str, default: str | None) -> str | None:
             found = env.get(name)
@@ -221,11 +231,30 @@ class _Joiner:
                     )
             self.resolve(owner, target, evidence)
 
+    def profiles(self, workload: str) -> Profiles:
+        """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the
+        manifests, else from its Dockerfile; ``spring.profiles.active=`` in a command or in
+        ``JAVA_OPTS``-like values too. None active: the default profile."""
+        found = self._profiles.get(workload)
+        if found is None:
+            found = self._profiles[workload] = _active_profiles(
+                self.envs.get(workload, {}), self.dockerfile_env.get(workload, {})
+            )
+        return found
+
     def add_command(self, owner: Context, dockerfile: Dockerfile) -> None:
         """Addresses on the final stage's CMD/ENTRYPOINT, with the env the workload gets
         (the manifests' values first, then the Dockerfile's own ENV)."""
         final = dockerfile.final_stage()
         env = {name: value for name, value in _dockerfile_env(final)}
+        where = Location(dockerfile.path, 1, 1)
+        known = self.dockerfile_env.setdefault(owner.workload, {})
+        for name, value in env.items():
+            known.setdefault(name, EnvValue(value, where))
+        for instruction in final:  # ``--spring.profiles.active=...`` on the command line
+            if instruction.keyword in ("CMD", "ENTRYPOINT"):
+                line = Location(dockerfile.path, instruction.start_line, 1)
+                known.setdefault(instruction.keyword, EnvValue(instruction.value, line))
         env.update({k: v.value for k, v in self.envs.get(owner.workload, {}).items()})
         for instruction in final:
             if instruction.keyword not in ("CMD", "ENTRYPOINT"):
@@ -250,6 +279,30 @@ class _Joiner:
         else:
             return
         add_resolution(self.builder, owner.workload, target, resolution, evidence)
+
+
+_SPRING_FILE = re.compile(r"^(application|bootstrap)([-.][^/]*)?\.(ya?ml|properties)$", re.I)
+_PROFILE_FLAG = re.compile(r"spring\.profiles\.active=([A-Za-z0-9_.,-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Profiles:
+    active: frozenset[str]
+    why: str  # for evidence
+
+
+def _active_profiles(*sources: dict[str, EnvValue]) -> Profiles:
+    for env in sources:
+        found = env.get("SPRING_PROFILES_ACTIVE")
+        if found is not None:
+            names = frozenset(p.strip() for p in found.value.split(",") if p.strip())
+            return Profiles(names, f"SPRING_PROFILES_ACTIVE={found.value} at {found.where}")
+        for name, value in env.items():
+            flag = _PROFILE_FLAG.search(value.value)
+            if flag is not None:
+                names = frozenset(p for p in flag.group(1).split(",") if p)
+                return Profiles(names, f"{name} sets {flag.group(0)} at {value.where}")
+    return Profiles(frozenset(), "none active (SPRING_PROFILES_ACTIVE is not set): the default")
 
 
 def _command(value: str) -> str | list[str]:

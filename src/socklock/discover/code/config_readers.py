@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ class Entry:
     value: str
     line: int  # 1-based
     column: int  # 1-based
+    profile: str | None = None  # a YAML document that applies only under a Spring profile
 
 
 class _Lines:
@@ -158,7 +159,24 @@ def read_yaml(text: str) -> Iterator[Entry]:
     for document in documents:
         if document is None or _is_kubernetes(document):
             continue
-        yield from _walk_yaml(document, ())
+        entries = list(_walk_yaml(document, ()))
+        profile = _document_profile(entries)
+        if profile is None:
+            yield from entries
+        else:
+            yield from (replace(e, profile=profile) for e in entries)
+
+
+_PROFILE_KEYS = (("spring", "config", "activate", "on-profile"), ("spring", "profiles"))
+
+
+def _document_profile(entries: list[Entry]) -> str | None:
+    """``spring.config.activate.on-profile: docker`` (or the older ``spring.profiles``)."""
+    for entry in entries:
+        flat = tuple(part for part in entry.key for part in part.split("."))
+        if flat in _PROFILE_KEYS and entry.value.strip():
+            return entry.value.strip()
+    return None
 
 
 def _is_kubernetes(node: object) -> bool:

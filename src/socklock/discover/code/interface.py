@@ -45,6 +45,7 @@ class CallSite:
     env_default: str | None = None
     confidence: float = 1.0
     topic: str | None = None  # the topic, queue or subject a broker client names there
+    profile: str | None = None  # config that applies only under this Spring profile
 
 
 @dataclass(frozen=True, slots=True)
