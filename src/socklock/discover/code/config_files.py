@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.config_readers import (
     read_dotenv,
+    read_hocon,
     read_json,
     read_properties,
     read_toml,
@@ -93,6 +94,8 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return read_dotenv
     if lower.startswith(("docker-compose", "compose.", "compose-")):
         return None  # the manifest loader reads compose files
+    if _HOCON_FILE.match(lower):
+        return read_hocon  # Akka/Play: application.conf, reference.conf
     suffix = path.suffix.lower()
     in_config_dir = any(part.lower() in _CONFIG_DIRS for part in path.parts[:-1])
     named_config = bool(_CONFIG_STEMS.match(path.stem)) or _ENV_NAMES in lower
@@ -109,6 +112,7 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
     return None
 
 
+_HOCON_FILE = re.compile(r"^(application|reference)([-.][a-z0-9_-]+)?\.conf$")
 _PROFILE_FILE = re.compile(r"^(?:application|bootstrap)-([A-Za-z0-9_.]+)$")
 
 
