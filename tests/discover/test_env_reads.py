@@ -162,3 +162,26 @@ def test_a_shared_compose_env_file_is_a_call_only_where_the_code_reads_it(tmp_pa
     (worker,) = edges[(f"{p}/worker", f"{p}/audit", 8080)]
     assert worker.location == Location(str(tmp_path / "shared.env"), 2, 11)
     assert "[manifest-only: the input has no code of this workload]" in worker.detail
+
+
+PROPERTIES = """\
+package shop;
+
+@ConfigurationProperties(prefix = "audit")
+class AuditProperties {
+    private String url;
+}
+"""
+
+
+def test_a_configuration_properties_field_reads_its_relaxed_env_name(tmp_path: Path) -> None:
+    write(tmp_path, READS_API)
+    (tmp_path / "web" / "app.py").unlink()
+    (tmp_path / "web" / "AuditProperties.java").write_text(PROPERTIES)
+    assert web_edges(tmp_path) == {
+        ("shop/audit", 8080, "TCP"): [
+            "envFrom ConfigMap shared: AUDIT_URL=http://audit:8080 (Service shop/audit port 8080)",
+            "env-read url (AUDIT_URL=http://audit:8080 at "
+            f"{tmp_path / 'k8s' / 'shared.yaml'}:6:3) (Service shop/audit port 8080)",
+        ]
+    }

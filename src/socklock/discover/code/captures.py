@@ -5,7 +5,8 @@ Capture names are the contract between the ``.scm`` files and the engine:
 ``@seed``
     a literal that may hold an address (the pattern tests its text).
 ``@env`` with ``@env.name`` and optional ``@env.default``
-    an env var read; ``(#set! env "spring")`` or ``"aspnet"`` says how to read the name.
+    an env var read; ``(#set! env "spring")`` or ``"aspnet"`` says how to read the name;
+    ``"configuration-properties"``: a bound field, ``@env.prefix`` its properties prefix.
 ``@target``, or ``@target.host`` with optional ``@target.port``
     what a call connects to (``@target.topic``: the topic a broker client names);
     settings ``kind "grpc"``, ``strength "weak"`` (report only
@@ -58,6 +59,7 @@ class EnvRead:
     name: Node | None
     default: Node | None
     style: str | None  # None: the name is the env var; "spring"; "aspnet"
+    prefix: Node | None = None  # ``@ConfigurationProperties(prefix = ...)`` of the field
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,7 @@ def collect(
                 _first(captures, "env.name"),
                 _first(captures, "env.default"),
                 options.get("env"),
+                _first(captures, "env.prefix"),
             )
         elif "target" in captures or "target.host" in captures:
             host = _first(captures, "target.host")

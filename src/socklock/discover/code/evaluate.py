@@ -303,6 +303,8 @@ class Evaluator:
         if read.name is None:
             return self.runtime(read.node)
         name_node = read.name
+        if read.style == "configuration-properties":
+            return self._bound_field(read)
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
             raw = single_text(self.values(name_node))
             if raw is None:
@@ -323,6 +325,17 @@ class Evaluator:
         if read.style == "aspnet":
             return env(aspnet_env_name(raw), default, 0.8)
         return env(raw, default)
+
+    def _bound_field(self, read: EnvRead) -> Values:
+        """A field of a ``@ConfigurationProperties(prefix)`` class: the env var Spring binds."""
+        assert read.name is not None
+        field = self.text(read.name)
+        prefix = single_text(self.values(read.prefix)) if read.prefix is not None else None
+        if prefix is None:
+            return hole(f"the properties prefix of `{field}` is computed")
+        default = single_text(self.values(read.default)) if read.default is not None else None
+        name, confidence = spring_env_name(f"{prefix}.{field}")
+        return env(name, default or None, min(confidence, 0.8))
 
     def _form(self, form: Form) -> Values:
         if form.style == "pass":
