@@ -70,6 +70,7 @@ class Form:
     parts: tuple[Node, ...] = ()
     value: Node | None = None
     separator: str = ""
+    node: Node | None = None  # the whole call
 
 
 @dataclass(slots=True)
@@ -130,6 +131,7 @@ def collect(
                 parts=tuple(captures.get("form.part", ())),
                 value=_first(captures, "form.value"),
                 separator=options.get("sep") or "",
+                node=captures["form"][0],
             )
         elif "stub.conn" in captures:
             found.stubs.extend(captures["stub.conn"])

@@ -350,6 +350,25 @@ class Evaluator:
             pieces = [self.values(part) for part in form.parts]
             positional, _ = self.arguments(form.args)
             return concat(pieces + positional, form.separator)
+        if form.style == "uri-builder":  # ``builder.scheme(s)``, ``.host(h)``, ``.port(p)``...
+            if form.value is None or not form.parts:
+                return hole("empty expression")
+            method = form.node.child_by_field_name("name") if form.node else None
+            step = self.text(method) if method is not None else ""
+            built, part = self.values(form.value), self.values(form.parts[-1])
+            if step == "scheme":
+                return concat([built, part, text("://")])
+            if step == "port":
+                return concat([built, text(":"), part])
+            if step == "pathSegment":
+                return concat([built, text("/"), part])
+            return concat([built, part])
+        if form.style == "join-list":  # ``"/".join([...])``, ``[...].join("/")``
+            separator = single_text(self.values(form.string)) if form.string else ""
+            items = _items(form.value) if form.value is not None else None
+            if separator is None or items is None:
+                return hole("a list joined at run time")
+            return concat([self.values(item) for item in items], separator)
         if form.string is None:
             return hole("format string is missing")
         fmt = single_text(self.values(form.string))
@@ -375,6 +394,9 @@ class Evaluator:
             fmt = single_text(self.values(left))
             if fmt is None:
                 return self.runtime(node)
+            mapping = self.syntax.entries(right, self.source) if self.syntax.entries else None
+            if mapping is not None:  # ``"%(host)s" % {"host": ...}``
+                return printf(fmt, [], {k: self.values(v) for k, v in mapping.items()})
             if right.type in self.syntax.lists or right.type in ("tuple", "array"):
                 args = [self.values(c) for c in right.named_children if c.type != "comment"]
             else:
@@ -408,6 +430,15 @@ class Evaluator:
             if linked is not None:
                 return linked
         return hole(f"`{snippet}` is not known in this file")
+
+
+def _items(node: Node) -> list[Node] | None:
+    """The elements of a list literal (``[a, b]``, ``[]string{a, b}``), or None."""
+    body = node.child_by_field_name("body") or node
+    if node.type not in ("list", "array", "tuple", "composite_literal"):
+        return None
+    items = [c for c in body.named_children if c.type != "comment"]
+    return [c.named_children[0] if c.type == "literal_element" else c for c in items]
 
 
 def _inner(node: Node, skip: frozenset[str] = frozenset({"comment"})) -> Node | None:

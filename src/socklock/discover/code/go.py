@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.syntax import Strings, Syntax
-from socklock.discover.code.values import concat, single_text
+from socklock.discover.code.values import concat, single_text, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -19,12 +19,32 @@ def _composite(node: Node, ev: Evaluator) -> Values:
     """``[]string{"kafka-0:9092", "kafka-1:9092"}``: a list of addresses, comma-joined."""
     kind = node.child_by_field_name("type")
     body = node.child_by_field_name("body")
+    if kind is not None and body is not None and ev.text(kind) == "url.URL":
+        return _url(body, ev)
     if kind is None or body is None or kind.type != "slice_type":
         return ev.runtime(node)
     items = [c.named_children[0] for c in body.named_children if c.type == "literal_element"]
     if not items or len(items) != body.named_child_count:
         return ev.runtime(node)
     return concat([ev.values(item) for item in items], ",")
+
+
+def _url(body: Node, ev: Evaluator) -> Values:
+    """``url.URL{Scheme: "http", Host: host, Path: "/x"}``: the URL its String() gives."""
+    fields: dict[str, Node] = {}
+    for element in body.named_children:
+        parts = [c for c in element.named_children if c.type == "literal_element"]
+        if element.type == "keyed_element" and len(parts) == 2 and parts[1].named_children:
+            fields[ev.text(parts[0])] = parts[1].named_children[0]
+    if "Host" not in fields:
+        return ev.runtime(body)
+    pieces: list[Values] = []
+    if "Scheme" in fields:
+        pieces += [ev.values(fields["Scheme"]), text("://")]
+    pieces.append(ev.values(fields["Host"]))
+    if "Path" in fields:
+        pieces.append(ev.values(fields["Path"]))
+    return concat(pieces)
 
 
 def _entries(node: Node, source: bytes) -> dict[str, Node] | None:

@@ -109,9 +109,9 @@
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) @form.value .)) @form
   (#eq? @_fn "Uri"))
 
+; new Uri(baseUri, "relative"): the base and the path, joined
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list) @form.args) @form
-  (#eq? @_fn "Uri") (#match? @form.args ","))
-  ; new Uri(baseUri, "relative"): the base and the path, joined
+  (#set! form "join") (#eq? @_fn "Uri") (#match? @form.args ","))
 
 ((invocation_expression
    function: (member_access_expression expression: (_) @form.value name: (identifier) @_fn)

@@ -194,6 +194,11 @@
    arguments: (argument_list) @_args) @form
   (#eq? @_fn "String") (#eq? @_args "()"))
 
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @form.value . (_) @form.string .)) @form
+  (#set! form "join-list") (#eq? @_pkg "strings") (#eq? @_fn "Join"))
+
 ; kafka.TCP("kafka-0:9092", "kafka-1:9092"): the broker list
 ((call_expression
    function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)

@@ -139,6 +139,23 @@
 ((method_invocation object: (identifier) @_s name: (identifier) @_fn arguments: (argument_list . (_) @form.string) @form.args) @form
   (#set! form "braces") (#eq? @_s "MessageFormat") (#eq? @_fn "format"))
 
+; Spring's UriComponentsBuilder: fromHttpUrl(base).path("/x").toUriString(),
+; newInstance().scheme("http").host(h).port(p).path("/x").build().toUri()
+((method_invocation object: (identifier) @_fn name: (identifier) @_m arguments: (argument_list . (_) @form.value .)) @form
+  (#match? @_fn "UriComponentsBuilder$") (#any-of? @_m "fromHttpUrl" "fromUriString" "fromUri" "fromPath"))
+
+((method_invocation object: (identifier) @_fn name: (identifier) @_m arguments: (argument_list) @form.args) @form
+  (#set! form "join") (#match? @_fn "UriComponentsBuilder$") (#eq? @_m "newInstance"))
+
+((method_invocation object: (_) @form.value @_chain name: (identifier) @_m arguments: (argument_list . (_) @form.part .)) @form
+  (#set! form "uri-builder") (#match? @_chain "UriComponentsBuilder")
+  (#any-of? @_m "scheme" "host" "port" "path" "pathSegment"))
+
+((method_invocation object: (_) @form.value @_chain name: (identifier) @_m) @form
+  (#match? @_chain "UriComponentsBuilder")
+  (#any-of? @_m "toUriString" "toUri" "build" "encode" "buildAndExpand" "expand" "queryParam"
+    "queryParams" "query" "fragment" "uriVariables" "queryParamIfPresent"))
+
 ((method_invocation object: (_) @form.part name: (identifier) @_fn arguments: (argument_list) @form.args) @form
   (#set! form "join") (#any-of? @_fn "concat" "append"))
 

@@ -189,6 +189,11 @@
 ((call function: (identifier) @_fn arguments: (argument_list . (_) @form.value .)) @form
   (#any-of? @_fn "str" "int"))
 
+((call
+   function: (attribute object: (string) @form.string attribute: (identifier) @_fn)
+   arguments: (argument_list . [(list) (tuple)] @form.value .)) @form
+  (#set! form "join-list") (#eq? @_fn "join"))
+
 ; urllib.request.Request(url, ...), urlsplit(url): the URL is what travels on
 ((call
    function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
