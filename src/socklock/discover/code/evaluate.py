@@ -303,8 +303,10 @@ class Evaluator:
         if read.name is None:
             return self.runtime(read.node)
         name_node = read.name
-        if read.style == "configuration-properties":
+        if read.style in ("configuration-properties", "field"):
             return self._bound_field(read)
+        if read.style == "struct-tag":
+            return _struct_tag(self.text(name_node))
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
             raw = single_text(self.values(name_node))
             if raw is None:
@@ -330,10 +332,12 @@ class Evaluator:
         """A field of a ``@ConfigurationProperties(prefix)`` class: the env var Spring binds."""
         assert read.name is not None
         field = self.text(read.name)
+        default = single_text(self.values(read.default)) if read.default is not None else None
+        if read.style == "field":  # pydantic BaseSettings: the field's name, any case
+            return env(field.upper(), default or None, 0.8)
         prefix = single_text(self.values(read.prefix)) if read.prefix is not None else None
         if prefix is None:
             return hole(f"the properties prefix of `{field}` is computed")
-        default = single_text(self.values(read.default)) if read.default is not None else None
         name, confidence = spring_env_name(f"{prefix}.{field}")
         return env(name, default or None, min(confidence, 0.8))
 
@@ -430,6 +434,19 @@ class Evaluator:
             if linked is not None:
                 return linked
         return hole(f"`{snippet}` is not known in this file")
+
+
+_TAG_NAME = re.compile(r'\b(?:env|envconfig):"([A-Za-z_][A-Za-z0-9_]*)')
+_TAG_DEFAULT = re.compile(r'\b(?:envDefault|default):"([^"]*)"')
+
+
+def _struct_tag(tag: str) -> Values:
+    """`` `env:"CART_URL" envDefault:"http://cart"` ``: the env var a struct field gets."""
+    name = _TAG_NAME.search(tag)
+    if name is None:
+        return hole("no env var name in the struct tag")
+    default = _TAG_DEFAULT.search(tag)
+    return env(name.group(1), default.group(1) if default and default.group(1) else None)
 
 
 def _items(node: Node) -> list[Node] | None:

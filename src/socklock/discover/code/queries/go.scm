@@ -16,6 +16,17 @@
    arguments: (argument_list . (_) @env.name)) @env
   (#eq? @_pkg "os") (#any-of? @_fn "Getenv" "LookupEnv"))
 
+; struct fields filled from the environment: `env:"CART_URL" envDefault:"..."` (caarlos0/env),
+; `envconfig:"CART_URL" default:"..."` (kelseyhightower/envconfig)
+((field_declaration tag: (raw_string_literal) @env.name) @env
+  (#set! env "struct-tag") (#match? @env.name "(env|envconfig):\"[A-Za-z_]"))
+
+; viper.GetString("cart.url") with AutomaticEnv: env CART_URL
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (interpreted_string_literal) @env.name)) @env
+  (#set! env "spring-property") (#eq? @_pkg "viper") (#match? @_fn "^Get(String|Int|StringSlice)?$"))
+
 ; helpers such as getEnv("X", "default"), envOrDefault("X", "default")
 ((call_expression
    function: [(identifier) @_fn (selector_expression field: (field_identifier) @_fn)]

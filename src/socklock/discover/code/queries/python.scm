@@ -9,6 +9,14 @@
   (#match? @seed "://|:[0-9][0-9]"))
 
 ; ---- env reads
+; pydantic settings: class Settings(BaseSettings): cart_url: str = "..." reads env CART_URL
+((class_definition
+   superclasses: (argument_list [(identifier) @_fn (attribute attribute: (identifier) @_fn)])
+   body: (block
+     (expression_statement
+       (assignment left: (identifier) @env.name type: (_) right: (_)? @env.default) @env)))
+  (#set! env "field") (#eq? @_fn "BaseSettings"))
+
 ; os.environ["X"], environ["X"]
 ((subscript
    value: (attribute object: (identifier) @_os attribute: (identifier) @_fn)
