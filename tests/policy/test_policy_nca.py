@@ -178,7 +178,7 @@ def _manifests(pod_list: list[dict[str, Any]], policy_list: list[dict[str, Any]]
 
 
 _CONNECTION = re.compile(
-    r"\{protocols:((?:TCP|UDP|SCTP)(?:,(?:TCP|UDP|SCTP))*)(?:,dst_ports:([\d,\-]+))?\}"
+    r"\{protocols:((?:TCP|UDP|SCTP)(?:, ?(?:TCP|UDP|SCTP))*)(?:,dst_ports:([\d,\-]+))?\}"
 )
 
 
@@ -196,7 +196,7 @@ def _parse_nca(text: str) -> set[tuple[str, str, int, str]]:
         found = _CONNECTION.findall(what)
         assert found, f"cannot read nca's {what!r}"
         for protocols, port_text in found:
-            for proto in protocols.split(","):
+            for proto in (name.strip() for name in protocols.split(",")):
                 for p, probe_proto in PROBES:
                     if probe_proto != proto:
                         continue

@@ -21,18 +21,21 @@ def discover(
     """The service graph of ``inventory``.
 
     Nodes and entry points always come from the manifests; the calls come from manifest
-    values (``manifests``) and from what the source code calls (``code``), merged. Proxy
+    values (``manifests``) and from what the source code calls (``code``), merged. With
+    code, an env value a workload gets is its call only when its code reads the variable
+    (or an SDK does, by convention), or when the input has no code of that workload. Proxy
     configs count as code when they are files of the tree, as manifests in ConfigMaps.
     """
     builder = GraphBuilder()
     aliases = add_nodes(inventory, builder)
     add_entry_points(inventory, builder, aliases)
-    if manifests:
-        add_manifest_edges(inventory, builder, aliases)
+    reads = None
     if code:
         from socklock.discover.code_evidence import add_code_evidence
 
-        add_code_evidence(inventory, builder, aliases, progress=progress)
+        reads = add_code_evidence(inventory, builder, aliases, progress=progress)
+    if manifests:
+        add_manifest_edges(inventory, builder, aliases, reads)
     if manifests or code:
         from socklock.discover.proxies import add_proxy_evidence
 

@@ -12,12 +12,16 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from socklock.discover.addresses import Target, find_targets, redact_credentials
 from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
-from socklock.discover.manifests import add_resolution, env_values
+from socklock.discover.conventions import convention_for
+from socklock.discover.manifests import add_resolution, compose_environment, env_values
+from socklock.discover.reads import CodeReads
 from socklock.discover.resolve import ComposeResolver, KubernetesResolver
 from socklock.model import (
     ComposeService,
@@ -29,6 +33,9 @@ from socklock.model import (
     Location,
     Unresolved,
 )
+
+if TYPE_CHECKING:
+    from socklock.discover.code.interface import CallSite
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _KIND = {
@@ -71,7 +78,7 @@ def workload_env(inventory: Inventory, aliases: dict[str, str]) -> dict[str, dic
     for project in inventory.compose_projects:
         for service in project.services:
             env = envs.setdefault(aliases.get(service.id, service.id), {})
-            for var in service.environment:
+            for var in compose_environment(service):
                 if var.value is not None:
                     env.setdefault(var.name, EnvValue(var.value, var.location))
     return envs
@@ -90,13 +97,24 @@ def add_code_evidence(
     builder: GraphBuilder,
     aliases: dict[str, str],
     progress: Callable[[int, int], None] | None = None,
-) -> None:
-    """Scan the source trees under the inventory's roots and add what the code calls."""
+) -> CodeReads:
+    """Scan the source trees under the inventory's roots and add what the code calls.
+
+    Returns which workloads have code in the input and the env vars that code reads.
+    """
+    reads = CodeReads()
     contexts = build_contexts(inventory, aliases)
     if not contexts:
-        return
+        return reads
     from socklock.discover.code.interface import CallSite
-    from socklock.discover.code.scan import scan_tree
+    from socklock.discover.code.scan import iter_files, scan_tree
+
+    for path, analyser in iter_files(list(inventory.roots)):
+        if getattr(analyser, "syntax", None) is None:
+            continue  # config files alone are not the workload's code
+        owner = owner_of(path, contexts)
+        if owner is not None:
+            reads.add_code(owner.workload)
 
     joiner = _Joiner(inventory, aliases, builder)
     for dockerfile in inventory.dockerfiles:
@@ -109,11 +127,19 @@ def add_code_evidence(
             continue
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
+            for name in _env_names(result):
+                reads.add_read(owner.workload, name)
             joiner.add(owner, result, where)
         else:
             builder.unresolved.append(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
+    return reads
+
+
+def _env_names(site: CallSite) -> list[str]:
+    names = _PLACEHOLDER.findall(site.target or "")
+    return [site.env_var, *names] if site.env_var else names
 
 
 class _Joiner:
@@ -122,6 +148,8 @@ class _Joiner:
     ) -> None:
         self.builder = builder
         self.envs = workload_env(inventory, aliases)
+        self.dockerfile_env: dict[str, dict[str, EnvValue]] = {}
+        self._profiles: dict[str, Profiles] = {}
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
@@ -137,6 +165,13 @@ class _Joiner:
         env = self.envs.get(owner.workload, {})
         used: list[str] = []
         missing: list[str] = []
+        profiles = self.profiles(owner.workload)
+        if site.profile is not None:
+            if site.profile not in profiles.active:
+                return  # config of a profile this deployment does not run
+            used.append(f"Spring profile {site.profile} is active: {profiles.why}")
+        elif site.kind.value == "config" and _SPRING_FILE.match(PurePath(site.file).name):
+            used.append(f"Spring profiles: {profiles.why}")
 
         def value_of(name: str, default: str | None) -> str | None:
             found = env.get(name)
@@ -170,6 +205,8 @@ class _Joiner:
             )
             return
         detail = f"{site.kind.value} {redact_credentials(site.expression)}"
+        if site.topic:
+            detail += f" (topic {site.topic})"
         if used:
             detail += " (" + "; ".join(used) + ")"
         evidence = Evidence(_KIND[site.kind.value], where, detail, site.expression, site.confidence)
@@ -179,20 +216,45 @@ class _Joiner:
             # the analyser read a bare host where a host belongs (``new Hostname("payment")``,
             # ``spring.rabbitmq.host``): the word is a host name
             targets = find_targets(text, name_hint="HOST")
+        convention = convention_for(site.env_var) if site.env_var else None
         for target in targets:
             if target.port is None and target.scheme is None:
-                port = default_port_for(site.expression) or default_port_for(hint or "")
+                protocol = target.protocol
+                port = convention.port if convention is not None else None
+                if port is not None and convention is not None:
+                    protocol = convention.protocol
+                else:
+                    port = default_port_for(site.expression) or default_port_for(hint or "")
                 if port is not None:
                     target = type(target)(
-                        target.host, port, None, target.protocol, target.text, target.certain
+                        target.host, port, None, protocol, target.text, target.certain
                     )
             self.resolve(owner, target, evidence)
+
+    def profiles(self, workload: str) -> Profiles:
+        """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the
+        manifests, else from its Dockerfile; ``spring.profiles.active=`` in a command or in
+        ``JAVA_OPTS``-like values too. None active: the default profile."""
+        found = self._profiles.get(workload)
+        if found is None:
+            found = self._profiles[workload] = _active_profiles(
+                self.envs.get(workload, {}), self.dockerfile_env.get(workload, {})
+            )
+        return found
 
     def add_command(self, owner: Context, dockerfile: Dockerfile) -> None:
         """Addresses on the final stage's CMD/ENTRYPOINT, with the env the workload gets
         (the manifests' values first, then the Dockerfile's own ENV)."""
         final = dockerfile.final_stage()
         env = {name: value for name, value in _dockerfile_env(final)}
+        where = Location(dockerfile.path, 1, 1)
+        known = self.dockerfile_env.setdefault(owner.workload, {})
+        for name, value in env.items():
+            known.setdefault(name, EnvValue(value, where))
+        for instruction in final:  # ``--spring.profiles.active=...`` on the command line
+            if instruction.keyword in ("CMD", "ENTRYPOINT"):
+                line = Location(dockerfile.path, instruction.start_line, 1)
+                known.setdefault(instruction.keyword, EnvValue(instruction.value, line))
         env.update({k: v.value for k, v in self.envs.get(owner.workload, {}).items()})
         for instruction in final:
             if instruction.keyword not in ("CMD", "ENTRYPOINT"):
@@ -217,6 +279,30 @@ class _Joiner:
         else:
             return
         add_resolution(self.builder, owner.workload, target, resolution, evidence)
+
+
+_SPRING_FILE = re.compile(r"^(application|bootstrap)([-.][^/]*)?\.(ya?ml|properties)$", re.I)
+_PROFILE_FLAG = re.compile(r"spring\.profiles\.active=([A-Za-z0-9_.,-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Profiles:
+    active: frozenset[str]
+    why: str  # for evidence
+
+
+def _active_profiles(*sources: dict[str, EnvValue]) -> Profiles:
+    for env in sources:
+        found = env.get("SPRING_PROFILES_ACTIVE")
+        if found is not None:
+            names = frozenset(p.strip() for p in found.value.split(",") if p.strip())
+            return Profiles(names, f"SPRING_PROFILES_ACTIVE={found.value} at {found.where}")
+        for name, value in env.items():
+            flag = _PROFILE_FLAG.search(value.value)
+            if flag is not None:
+                names = frozenset(p for p in flag.group(1).split(",") if p)
+                return Profiles(names, f"{name} sets {flag.group(0)} at {value.where}")
+    return Profiles(frozenset(), "none active (SPRING_PROFILES_ACTIVE is not set): the default")
 
 
 def _command(value: str) -> str | list[str]:

@@ -8,11 +8,13 @@ them by service name (a compose call names the callee's container port, as an ed
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from socklock.discover.addresses import Target, find_targets, redact_credentials
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values
+from socklock.discover.conventions import convention_for, sdk_targets
+from socklock.discover.reads import MANIFEST_ONLY, CodeReads
 from socklock.discover.resolve import (
     ComposeResolver,
     External,
@@ -21,6 +23,7 @@ from socklock.discover.resolve import (
     Reached,
 )
 from socklock.model import (
+    ComposeEnv,
     ComposeProject,
     ComposeService,
     EnvFromKind,
@@ -89,15 +92,55 @@ def add_entry_points(inventory: Inventory, builder: GraphBuilder, aliases: dict[
 
 
 def add_manifest_edges(
-    inventory: Inventory, builder: GraphBuilder, aliases: dict[str, str]
+    inventory: Inventory,
+    builder: GraphBuilder,
+    aliases: dict[str, str],
+    reads: CodeReads | None = None,
 ) -> None:
-    """Calls named by env values, ConfigMaps and compose dependencies."""
+    """Calls named by env values, ConfigMaps and compose dependencies.
+
+    ``reads`` (when code was scanned): an env value is a call only if the workload's code
+    reads the variable, or an SDK does; without code of the workload, it is kept and its
+    evidence says manifest-only.
+    """
     resolver = KubernetesResolver(inventory)
     for workload in inventory.workloads:
         if workload.owner is None:
-            _workload_edges(workload, inventory, resolver, builder)
+            _workload_edges(workload, inventory, resolver, builder, reads)
     for project in inventory.compose_projects:
-        _compose_project(project, aliases, builder)
+        _compose_project(project, aliases, builder, reads)
+
+
+def env_targets(
+    name: str, value: str, evidence: Evidence, env: Mapping[str, str]
+) -> tuple[list[Target], Evidence]:
+    """The addresses an env value names: by an SDK's convention when one reads the variable."""
+    convention = convention_for(name)
+    if convention is None:
+        return find_targets(value, name_hint=name), evidence
+    targets = sdk_targets(convention, name, value, env)
+    if targets != find_targets(value, name_hint=name):
+        detail = f"{evidence.detail} (port as {convention.sdk} uses it)"
+        evidence = Evidence(evidence.kind, evidence.location, detail, evidence.expression)
+    return targets, evidence
+
+
+def _env_evidence(
+    workload: str, name: str, evidence: Evidence, reads: CodeReads | None
+) -> Evidence | None:
+    """The evidence of an env value as a call, or None when the workload's code ignores it."""
+    if reads is None or not name:
+        return evidence
+    if reads.has_code(workload):
+        if reads.reads_in_code(workload, name):
+            return evidence
+        convention = convention_for(name)
+        if convention is None:
+            return None
+        detail = f"{evidence.detail} (read by {convention.sdk}, by convention)"
+        return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
+    detail = f"{evidence.detail} [{MANIFEST_ONLY}]"
+    return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
 
 
 def _workload_node(workload: Workload) -> GraphNode:
@@ -244,12 +287,24 @@ def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[st
 
 
 def _workload_edges(
-    workload: Workload, inventory: Inventory, resolver: KubernetesResolver, builder: GraphBuilder
+    workload: Workload,
+    inventory: Inventory,
+    resolver: KubernetesResolver,
+    builder: GraphBuilder,
+    reads: CodeReads | None,
 ) -> None:
     values = list(env_values(workload, inventory))
     env = {name: value for name, value, _ in reversed(values)}
+    for name, value, found in values:
+        evidence = _env_evidence(workload.id, name, found, reads)
+        if evidence is None:
+            continue
+        targets, evidence = env_targets(name, value, evidence, env)
+        for target in targets:
+            if not target.is_local:
+                resolution = resolver.resolve(target, workload.namespace)
+                add_resolution(builder, workload.id, target, resolution, evidence)
     for name, value, evidence in [
-        *values,
         *_mounted_config(workload, inventory),
         *_command_lines(workload, env),
     ]:
@@ -289,6 +344,28 @@ def _kubernetes_entry_points(
     add_routes(inventory, resolver, builder)
 
 
+def compose_environment(service: ComposeService) -> list[ComposeEnv]:
+    """The service's ``environment``, then what its ``env_file`` files add (compose's order:
+    ``environment`` wins over a file, a later file over an earlier one)."""
+    from pathlib import Path
+
+    from socklock.discover.code.config_readers import read_dotenv
+
+    found = {env.name: env for env in service.environment}
+    from_files: dict[str, ComposeEnv] = {}
+    for env_file in service.env_files:
+        try:
+            text = Path(env_file).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for entry in read_dotenv(text):
+            name = entry.key[0]
+            from_files[name] = ComposeEnv(
+                name, entry.value, Location(env_file, entry.line, entry.column)
+            )
+    return [*found.values(), *(e for n, e in from_files.items() if n not in found)]
+
+
 def compose_aliases(inventory: Inventory) -> dict[str, str]:
     """compose ``project/service`` → Kubernetes workload id, where the names match uniquely."""
     by_name: dict[str, list[str]] = {}
@@ -316,7 +393,10 @@ def _compose_node(service: ComposeService, resolver: ComposeResolver) -> GraphNo
 
 
 def _compose_project(
-    project: ComposeProject, aliases: dict[str, str], builder: GraphBuilder
+    project: ComposeProject,
+    aliases: dict[str, str],
+    builder: GraphBuilder,
+    reads: CodeReads | None = None,
 ) -> None:
     """Edges a compose file names. A call folds into the Kubernetes graph only when both ends
     have a Kubernetes twin; a call to a service that exists only in compose (a dev stack's
@@ -332,13 +412,19 @@ def _compose_project(
 
     for service in project.services:
         source = aliases.get(service.id, service.id)
-        for env in service.environment:
+        environment = compose_environment(service)
+        values = {env.name: env.value for env in environment if env.value is not None}
+        for env in environment:
             if env.value is None:
                 continue
-            evidence = Evidence(
+            found = Evidence(
                 EvidenceKind.ENV, env.location, f"env {env.name}={redact_credentials(env.value)}"
             )
-            for target in find_targets(env.value, name_hint=env.name):
+            evidence = _env_evidence(source, env.name, found, reads)
+            if evidence is None:
+                continue
+            targets, evidence = env_targets(env.name, env.value, evidence, values)
+            for target in targets:
                 if target.is_local:
                     continue
                 resolution = resolver.resolve(target, service)

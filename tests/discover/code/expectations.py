@@ -5,6 +5,7 @@ In a fixture, a comment states what the *next* code line must report:
     // expect-call: literal http://orders:80/orders
     // expect-call: env-read CATALOGUE_URL default=http://catalogue target=${CATALOGUE_URL}/x
     // expect-call: grpc productcatalogservice:3550
+    // expect-call: literal kafka://kafka:9092 topic=orders
     // expect-unresolved: <substring of the reason>
     // expect-none
 
@@ -44,7 +45,7 @@ class Expectation:
         if self.what != "call" or not isinstance(result, CallSite):
             return False
         kind, subject, options = _parse_call(self.body)
-        if result.kind.value != kind:
+        if result.kind.value != kind or result.topic != options.get("topic"):
             return False
         if kind == "env-read":
             return (

@@ -5,9 +5,13 @@ Capture names are the contract between the ``.scm`` files and the engine:
 ``@seed``
     a literal that may hold an address (the pattern tests its text).
 ``@env`` with ``@env.name`` and optional ``@env.default``
-    an env var read; ``(#set! env "spring")`` or ``"aspnet"`` says how to read the name.
+    an env var read; ``(#set! env "spring")`` or ``"aspnet"`` says how to read the name;
+    ``"configuration-properties"``: a bound field, ``@env.prefix`` its properties prefix;
+    ``"field"``: a settings field read from the env var of its name; ``"struct-tag"``:
+    a Go struct field whose tag names the env var.
 ``@target``, or ``@target.host`` with optional ``@target.port``
-    what a call connects to; settings ``kind "grpc"``, ``strength "weak"`` (report only
+    what a call connects to (``@target.topic``: the topic a broker client names);
+    settings ``kind "grpc"``, ``strength "weak"`` (report only
     what resolves to an address) and ``scheme "redis"`` (for a bare host).
 ``@form`` with ``@form.string``, ``@form.args``, ``@form.part``, ``@form.value``
     a call that builds a string; setting ``form`` is ``printf``, ``braces``, ``join``
@@ -48,6 +52,7 @@ class Target:
     weak: bool = False
     scheme: str | None = None
     bare_host: bool = False
+    topic: Node | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,7 @@ class EnvRead:
     name: Node | None
     default: Node | None
     style: str | None  # None: the name is the env var; "spring"; "aspnet"
+    prefix: Node | None = None  # ``@ConfigurationProperties(prefix = ...)`` of the field
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,7 @@ class Form:
     parts: tuple[Node, ...] = ()
     value: Node | None = None
     separator: str = ""
+    node: Node | None = None  # the whole call
 
 
 @dataclass(slots=True)
@@ -101,21 +108,23 @@ def collect(
                 _first(captures, "env.name"),
                 _first(captures, "env.default"),
                 options.get("env"),
+                _first(captures, "env.prefix"),
             )
         elif "target" in captures or "target.host" in captures:
             host = _first(captures, "target.host")
             node = host or captures["target"][0]
-            found.targets.setdefault(
-                key(node),
-                Target(
-                    node,
-                    port=_first(captures, "target.port"),
-                    grpc=options.get("kind") == "grpc",
-                    weak=options.get("strength") == "weak",
-                    scheme=options.get("scheme"),
-                    bare_host=host is not None,
-                ),
+            target = Target(
+                node,
+                port=_first(captures, "target.port"),
+                grpc=options.get("kind") == "grpc",
+                weak=options.get("strength") == "weak",
+                scheme=options.get("scheme"),
+                bare_host=host is not None,
+                topic=_first(captures, "target.topic"),
             )
+            known = found.targets.get(key(node))
+            if known is None or (known.topic is None and target.topic is not None):
+                found.targets[key(node)] = target  # the pattern that also names the topic
         elif "form" in captures:
             found.forms[key(captures["form"][0])] = Form(
                 style=options.get("form") or "pass",
@@ -124,6 +133,7 @@ def collect(
                 parts=tuple(captures.get("form.part", ())),
                 value=_first(captures, "form.value"),
                 separator=options.get("sep") or "",
+                node=captures["form"][0],
             )
         elif "stub.conn" in captures:
             found.stubs.extend(captures["stub.conn"])

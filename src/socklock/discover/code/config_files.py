@@ -11,10 +11,12 @@ placeholders under an address-like key; ``x.host`` with a sibling ``x.port`` mak
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.config_readers import (
     read_dotenv,
+    read_hocon,
     read_json,
     read_properties,
     read_toml,
@@ -79,6 +81,9 @@ class ConfigFileAnalyser:
         entries = list(reader(text))
         if _ENV_NAMES in PurePath(path).name:
             return [_env_name(path, e) for e in entries if e.key[-1] != "__format"]
+        profile = _file_profile(PurePath(path))
+        if profile is not None:
+            entries = [replace(e, profile=profile) for e in entries]
         return sorted(_report(path, entries), key=lambda r: (r.line, r.column))
 
 
@@ -89,6 +94,8 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return read_dotenv
     if lower.startswith(("docker-compose", "compose.", "compose-")):
         return None  # the manifest loader reads compose files
+    if _HOCON_FILE.match(lower):
+        return read_hocon  # Akka/Play: application.conf, reference.conf
     suffix = path.suffix.lower()
     in_config_dir = any(part.lower() in _CONFIG_DIRS for part in path.parts[:-1])
     named_config = bool(_CONFIG_STEMS.match(path.stem)) or _ENV_NAMES in lower
@@ -103,6 +110,18 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
     if suffix == ".toml":
         return read_toml
     return None
+
+
+_HOCON_FILE = re.compile(r"^(application|reference)([-.][a-z0-9_-]+)?\.conf$")
+_PROFILE_FILE = re.compile(r"^(?:application|bootstrap)-([A-Za-z0-9_.]+)$")
+
+
+def _file_profile(path: PurePath) -> str | None:
+    """``application-docker.yml`` applies only when profile ``docker`` is active."""
+    if path.suffix.lower() not in (".yml", ".yaml", ".properties"):
+        return None
+    match = _PROFILE_FILE.match(path.stem)
+    return match.group(1) if match else None
 
 
 def _env_name(path: str, entry: Entry) -> Result:
@@ -150,6 +169,7 @@ def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) ->
             outcome.env_var,
             outcome.env_default,
             round(outcome.confidence, 3),
+            profile=entry.profile,
         )
     else:
         yield UnresolvedCall(path, entry.line, entry.column, expression, outcome.reason)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ class Entry:
     value: str
     line: int  # 1-based
     column: int  # 1-based
+    profile: str | None = None  # a YAML document that applies only under a Spring profile
 
 
 class _Lines:
@@ -158,7 +159,24 @@ def read_yaml(text: str) -> Iterator[Entry]:
     for document in documents:
         if document is None or _is_kubernetes(document):
             continue
-        yield from _walk_yaml(document, ())
+        entries = list(_walk_yaml(document, ()))
+        profile = _document_profile(entries)
+        if profile is None:
+            yield from entries
+        else:
+            yield from (replace(e, profile=profile) for e in entries)
+
+
+_PROFILE_KEYS = (("spring", "config", "activate", "on-profile"), ("spring", "profiles"))
+
+
+def _document_profile(entries: list[Entry]) -> str | None:
+    """``spring.config.activate.on-profile: docker`` (or the older ``spring.profiles``)."""
+    for entry in entries:
+        flat = tuple(part for part in entry.key for part in part.split("."))
+        if flat in _PROFILE_KEYS and entry.value.strip():
+            return entry.value.strip()
+    return None
 
 
 def _is_kubernetes(node: object) -> bool:
@@ -184,3 +202,91 @@ def _walk_yaml(node: object, key: Key) -> Iterator[Entry]:
     elif isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
             yield from _walk_yaml(child, (*key, str(index)))
+
+
+_HOCON_KEY = re.compile(r'\s*("(?:[^"\\]|\\.)*"|[A-Za-z0-9_\-.]+)\s*')
+_HOCON_PIECE = re.compile(
+    r'"((?:[^"\\]|\\.)*)"'  # a quoted string
+    r"|\$\{(\??)([^}]+)\}"  # a substitution, optional with ``?``
+    r'|([^"$,#}\]\n]+?(?=\s*(?:$|,|#|//|}|\]|"|\$\{)))'  # unquoted text
+)
+
+
+def read_hocon(text: str) -> Iterator[Entry]:
+    """HOCON (Akka, Play ``application.conf``), the subset config files use for addresses:
+    nested ``key { }`` objects, dotted keys, ``=``/``:``, quoted and unquoted values,
+    single-line arrays, and ``${?ENV}`` overrides, which become ``${ENV:previous value}``.
+    Other constructs (includes, multi-line arrays, ``+=``) are skipped."""
+    lines = text.splitlines()
+    stack: list[Key] = [()]
+    found: dict[Key, Entry] = {}
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        while line.startswith("}"):
+            if len(stack) > 1:
+                stack.pop()
+            line = line[1:].strip()
+        if not line or line.startswith(("#", "//", "include ")):
+            continue
+        match = _HOCON_KEY.match(line)
+        if match is None:
+            continue
+        key = (*stack[-1], *_hocon_key(match.group(1)))
+        rest = line[match.end() :]
+        if rest.startswith("{") or (rest[:1] in "=:" and rest[1:].strip().startswith("{")):
+            body = rest[rest.index("{") + 1 :].strip()
+            if body.startswith("}"):
+                continue
+            stack.append(key)
+            continue
+        if not rest[:1] or rest[0] not in "=:" or rest.startswith("+="):
+            continue
+        value = rest[1:].strip()
+        column = len(raw) - len(raw.lstrip()) + match.end() + 2
+        for index, item in enumerate(_hocon_items(value)):
+            item_key = key if not value.startswith("[") else (*key, str(index))
+            previous = found.get(item_key)
+            resolved = _hocon_value(item, previous.value if previous else None, found)
+            if resolved is not None:
+                found.pop(item_key, None)
+                found[item_key] = Entry(item_key, resolved, number, column)
+    yield from sorted(found.values(), key=lambda e: (e.line, e.column))
+
+
+def _hocon_key(text: str) -> Key:
+    if text.startswith('"'):
+        return (text[1:-1],)
+    return tuple(part for part in text.split(".") if part)
+
+
+def _hocon_items(value: str) -> list[str]:
+    if not value.startswith("["):
+        return [value]
+    end = value.find("]")
+    if end == -1:
+        return []  # a multi-line array: not read
+    return [item.strip() for item in value[1:end].split(",") if item.strip()]
+
+
+def _hocon_value(value: str, previous: str | None, found: dict[Key, Entry]) -> str | None:
+    """The value's text, substitutions as ``${ENV:default}`` (the env var HOCON reads)."""
+    pieces: list[str] = []
+    for match in _HOCON_PIECE.finditer(value):
+        quoted, optional, reference, bare = match.groups()
+        if quoted is not None:
+            pieces.append(re.sub(r"\\(.)", r"\1", quoted))
+        elif reference is not None:
+            path = tuple(reference.strip().split("."))
+            known = found.get(path)
+            if known is not None and not optional:
+                pieces.append(known.value)
+            elif optional and previous is not None and len(value.strip()) == match.end():
+                pieces.append(f"${{{reference.strip()}:{previous}}}")
+            else:
+                pieces.append(f"${{{reference.strip()}}}")
+        elif bare is not None:
+            pieces.append(bare.strip())
+    text = "".join(pieces)
+    if not text or text in ("{", "["):
+        return None
+    return text

@@ -145,6 +145,16 @@ class Definitions:
         return False
 
 
+def member_key(text: str) -> str:
+    """``app.config['X']`` and ``current_app.config["X"]`` → ``config["X"]``: one name for a
+    key of a config object, wherever the object is reached from."""
+    flat = "".join(text.split()).replace("'", '"')
+    bracket = flat.find("[")
+    head = flat[:bracket] if bracket != -1 else flat
+    dot = head.rfind(".")
+    return flat[dot + 1 :] if dot != -1 else flat
+
+
 def _contains(node: Node | None, offset: int) -> bool:
     return node is not None and node.start_byte <= offset < node.end_byte
 
@@ -175,7 +185,13 @@ def _from_match(captures: dict[str, list[Node]], syntax: Syntax, source: bytes) 
         return []
     value = captures.get("def.value", [None])[0]
     return [
-        Definition(name_of(n), n, v, DefKind.VALUE, class_level)
+        Definition(
+            name_of(n) if n.type in syntax.identifiers else member_key(name_of(n)),
+            n,
+            v,
+            DefKind.VALUE,
+            class_level,
+        )
         for n, v in _pair(_flatten(names, syntax), value, syntax)
         if n.type in syntax.identifiers or n.type in syntax.pattern_names or class_level
     ]

@@ -18,12 +18,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.captures import collect, key
-from socklock.discover.code.definitions import Definitions
-from socklock.discover.code.evaluate import Evaluator
-from socklock.discover.code.functions import Functions
 from socklock.discover.code.interface import CallKind, CallSite, UnresolvedCall
+from socklock.discover.code.links import Links, file_evaluator
 from socklock.discover.code.render import Context, Resolved, Unknown, render
-from socklock.discover.code.values import Hole, concat, text
+from socklock.discover.code.values import Hole, concat, single_text, text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,7 +29,8 @@ if TYPE_CHECKING:
     from tree_sitter import Node, Tree
 
     from socklock.discover.code.captures import Captures, Target
-    from socklock.discover.code.functions import Binding
+    from socklock.discover.code.evaluate import Evaluator
+    from socklock.discover.code.functions import Binding, Functions
     from socklock.discover.code.grammar import Grammar
     from socklock.discover.code.interface import Result
     from socklock.discover.code.syntax import Syntax
@@ -59,12 +58,8 @@ def analyse_tree(
     if captures.reports_nothing:
         return []
     syntax = grammar.syntax
-    evaluator: Evaluator = Evaluator(
-        syntax,
-        source,
-        captures,
-        lambda: Definitions.build(syntax, source, grammar.definitions, root),
-        lambda: Functions.build(syntax, source, grammar.calls, root, evaluator.definitions),
+    evaluator = file_evaluator(
+        path, source, root, grammar, captures, Links(path, source, syntax.name)
     )
     out = _Output(path, source)
     callers = _Callers(evaluator)
@@ -117,13 +112,14 @@ def _call(callers: _Callers, target: Target, context: Context, out: _Output) -> 
         return render(value, context)
 
     values = compute()
+    topic = single_text(callers.evaluator.values(target.topic)) if target.topic else None
     blocked = [v for v in values if _blocking(v, outcome(v)) is not None]
-    out.add(target.node, tuple(v for v in values if v not in blocked), context)
+    out.add(target.node, tuple(v for v in values if v not in blocked), context, topic)
     if not blocked:
         return
     found = callers.through(compute, blocked, outcome)
     for node, resolved in found:
-        out.emit(node, resolved)
+        out.emit(node, resolved, topic)
     if not found:
         for value in blocked:
             out.emit(target.node, Unknown(callers.reason(value)))
@@ -299,13 +295,13 @@ class _Output:
         self._source = source
         self._results: dict[Result, None] = {}
 
-    def add(self, node: Node, values: Values, context: Context) -> None:
+    def add(self, node: Node, values: Values, context: Context, topic: str | None = None) -> None:
         for value in values:
             outcome = render(value, context)
             if outcome is not None:
-                self.emit(node, outcome)
+                self.emit(node, outcome, topic)
 
-    def emit(self, node: Node, outcome: Resolved | Unknown) -> None:
+    def emit(self, node: Node, outcome: Resolved | Unknown, topic: str | None = None) -> None:
         line, column = self._position(node)
         expression = _trim(self._source[node.start_byte : node.end_byte])
         result: Result
@@ -322,6 +318,7 @@ class _Output:
                 outcome.env_var,
                 outcome.env_default,
                 round(outcome.confidence, 3),
+                topic or None,
             )
         self._results.setdefault(result, None)
 

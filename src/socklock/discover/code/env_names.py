@@ -100,6 +100,15 @@ def names_an_address(name: str, default: str | None = None) -> bool:
     if default is not None and parse_target(default) is not None:
         return True
     words = {word.upper() for word in _WORD.findall(name)}
-    if words & _STRONG_WORDS:
+    if words & _STRONG_WORDS or _glued(name):
         return not words & _NOT_ADDRESS_WORDS
     return bool(words & _WEAK_WORDS) and not words & _OTHER_WORDS
+
+
+_GLUED = ("URL", "URLS", "URI", "HOST", "HOSTS", "ADDR", "ADDRESS", "ENDPOINT")
+
+
+def _glued(name: str) -> bool:
+    """``SHOP_PAYMENTURL``: Spring's relaxed env name of ``shop.paymentUrl`` glues the words."""
+    last = name.rsplit("_", 1)[-1].upper()
+    return any(last.endswith(word) and len(last) > len(word) + 2 for word in _GLUED)

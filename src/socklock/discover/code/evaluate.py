@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from socklock.discover.code.captures import Captures, EnvRead, Form, Key
     from socklock.discover.code.definitions import Definition
     from socklock.discover.code.functions import Functions
+    from socklock.discover.code.links import Links
     from socklock.discover.code.syntax import Syntax
     from socklock.discover.code.values import Values
 
@@ -71,6 +72,7 @@ class Evaluator:
         captures: Captures,
         definitions: Callable[[], Definitions],
         functions: Callable[[], Functions] | None = None,
+        links: Links | None = None,
     ) -> None:
         self.syntax = syntax
         self.source = source
@@ -84,6 +86,7 @@ class Evaluator:
         self._active: set[int] = set()
         self._cache: dict[int, Values] = {}
         self._bindings: Mapping[int, Node | None] = {}
+        self.links = links  # other files of the program, for names this one does not define
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
@@ -175,6 +178,9 @@ class Evaluator:
         """The value of a name at ``use``."""
         found = self.definitions.lookup(name, use, class_level=class_level)
         if not found:
+            linked = self.links.name(name) if self.links is not None and not class_level else None
+            if linked is not None:
+                return linked
             label = _short(self.text(use)) if class_level else name
             return hole(f"`{label}` is not defined in this file")
         result = self._definition(found[0])
@@ -219,6 +225,26 @@ class Evaluator:
             else:
                 positional.append(self.values(child))
         return positional, keywords
+
+    def item(self, owner: Node, key: str) -> Values | None:
+        """``owner[key]`` (``owner.key``) when ``owner`` names a map literal, here or, imported,
+        in another file: ``SERVICES = {"cart": "http://cart:8080"}``."""
+        if owner.type not in self.syntax.identifiers:
+            return None
+        return self.item_of(self.text(owner), owner, key)
+
+    def item_of(self, name: str, use: Node, key: str) -> Values | None:
+        entries = self.syntax.entries
+        if entries is None:
+            return None
+        found = self.definitions.lookup(name, use)
+        if not found:
+            return self.links.item(name, key) if self.links is not None else None
+        value = found[-1].value
+        mapping = entries(value, self.source) if value is not None else None
+        if mapping is None or key not in mapping:
+            return None
+        return self.values(mapping[key])
 
     def _definition(self, definition: Definition) -> Values:
         if definition.kind is DefKind.OUT:
@@ -277,6 +303,10 @@ class Evaluator:
         if read.name is None:
             return self.runtime(read.node)
         name_node = read.name
+        if read.style in ("configuration-properties", "field"):
+            return self._bound_field(read)
+        if read.style == "struct-tag":
+            return _struct_tag(self.text(name_node))
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
             raw = single_text(self.values(name_node))
             if raw is None:
@@ -298,6 +328,19 @@ class Evaluator:
             return env(aspnet_env_name(raw), default, 0.8)
         return env(raw, default)
 
+    def _bound_field(self, read: EnvRead) -> Values:
+        """A field of a ``@ConfigurationProperties(prefix)`` class: the env var Spring binds."""
+        assert read.name is not None
+        field = self.text(read.name)
+        default = single_text(self.values(read.default)) if read.default is not None else None
+        if read.style == "field":  # pydantic BaseSettings: the field's name, any case
+            return env(field.upper(), default or None, 0.8)
+        prefix = single_text(self.values(read.prefix)) if read.prefix is not None else None
+        if prefix is None:
+            return hole(f"the properties prefix of `{field}` is computed")
+        name, confidence = spring_env_name(f"{prefix}.{field}")
+        return env(name, default or None, min(confidence, 0.8))
+
     def _form(self, form: Form) -> Values:
         if form.style == "pass":
             if form.value is None:
@@ -311,6 +354,25 @@ class Evaluator:
             pieces = [self.values(part) for part in form.parts]
             positional, _ = self.arguments(form.args)
             return concat(pieces + positional, form.separator)
+        if form.style == "uri-builder":  # ``builder.scheme(s)``, ``.host(h)``, ``.port(p)``...
+            if form.value is None or not form.parts:
+                return hole("empty expression")
+            method = form.node.child_by_field_name("name") if form.node else None
+            step = self.text(method) if method is not None else ""
+            built, part = self.values(form.value), self.values(form.parts[-1])
+            if step == "scheme":
+                return concat([built, part, text("://")])
+            if step == "port":
+                return concat([built, text(":"), part])
+            if step == "pathSegment":
+                return concat([built, text("/"), part])
+            return concat([built, part])
+        if form.style == "join-list":  # ``"/".join([...])``, ``[...].join("/")``
+            separator = single_text(self.values(form.string)) if form.string else ""
+            items = _items(form.value) if form.value is not None else None
+            if separator is None or items is None:
+                return hole("a list joined at run time")
+            return concat([self.values(item) for item in items], separator)
         if form.string is None:
             return hole("format string is missing")
         fmt = single_text(self.values(form.string))
@@ -336,6 +398,9 @@ class Evaluator:
             fmt = single_text(self.values(left))
             if fmt is None:
                 return self.runtime(node)
+            mapping = self.syntax.entries(right, self.source) if self.syntax.entries else None
+            if mapping is not None:  # ``"%(host)s" % {"host": ...}``
+                return printf(fmt, [], {k: self.values(v) for k, v in mapping.items()})
             if right.type in self.syntax.lists or right.type in ("tuple", "array"):
                 args = [self.values(c) for c in right.named_children if c.type != "comment"]
             else:
@@ -361,7 +426,36 @@ class Evaluator:
         snippet = _short(self.text(node))
         if _USER_INPUT.search(snippet):
             return hole(f"`{snippet}` comes from the request (user input)")
+        found = self.item(owner, prop_text)
+        if found is not None:
+            return found
+        if self.links is not None:
+            linked = self.links.member("".join(owner_text.split()), prop_text)
+            if linked is not None:
+                return linked
         return hole(f"`{snippet}` is not known in this file")
+
+
+_TAG_NAME = re.compile(r'\b(?:env|envconfig):"([A-Za-z_][A-Za-z0-9_]*)')
+_TAG_DEFAULT = re.compile(r'\b(?:envDefault|default):"([^"]*)"')
+
+
+def _struct_tag(tag: str) -> Values:
+    """`` `env:"CART_URL" envDefault:"http://cart"` ``: the env var a struct field gets."""
+    name = _TAG_NAME.search(tag)
+    if name is None:
+        return hole("no env var name in the struct tag")
+    default = _TAG_DEFAULT.search(tag)
+    return env(name.group(1), default.group(1) if default and default.group(1) else None)
+
+
+def _items(node: Node) -> list[Node] | None:
+    """The elements of a list literal (``[a, b]``, ``[]string{a, b}``), or None."""
+    body = node.child_by_field_name("body") or node
+    if node.type not in ("list", "array", "tuple", "composite_literal"):
+        return None
+    items = [c for c in body.named_children if c.type != "comment"]
+    return [c.named_children[0] if c.type == "literal_element" else c for c in items]
 
 
 def _inner(node: Node, skip: frozenset[str] = frozenset({"comment"})) -> Node | None:

@@ -31,7 +31,8 @@ class CallSite:
 
     ``target`` may hold ``${NAME}`` placeholders for env vars (e.g. ``${ORDERS_HOST}:80``);
     it is None when the whole target is one env read. ``env_var`` is set exactly when the
-    kind is ``ENV_READ`` and names the first env var the target depends on.
+    kind is ``ENV_READ`` and names the first env var the target depends on. ``topic``: a
+    message broker's client names the topic (queue, subject) it produces to or consumes.
     """
 
     file: str
@@ -43,6 +44,8 @@ class CallSite:
     env_var: str | None = None
     env_default: str | None = None
     confidence: float = 1.0
+    topic: str | None = None  # the topic, queue or subject a broker client names there
+    profile: str | None = None  # config that applies only under this Spring profile
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.syntax import Strings, Syntax, strip_quotes
-from socklock.discover.code.values import concat, text
+from socklock.discover.code.values import concat, single_text, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -71,6 +71,39 @@ def _array(node: Node, ev: Evaluator) -> Values:
     return concat([ev.values(item) for item in items], ",")
 
 
+def _entries(node: Node, source: bytes) -> dict[str, Node] | None:
+    """An object literal's keys and their value nodes (``{cart: "...", "orders": ...}``)."""
+    if node.type != "object":
+        return None
+    found: dict[str, Node] = {}
+    for child in node.named_children:
+        if child.type == "pair":
+            key = child.child_by_field_name("key")
+            value = child.child_by_field_name("value")
+            if key is not None and value is not None and key.type != "computed_property_name":
+                raw = source[key.start_byte : key.end_byte].decode()
+                found[strip_quotes(raw) if key.type == "string" else raw] = value
+        elif child.type == "shorthand_property_identifier":
+            found[source[child.start_byte : child.end_byte].decode()] = child
+    return found
+
+
+def _shorthand(node: Node, ev: Evaluator) -> Values:
+    """``{cart}`` in an object: the value of the variable ``cart``."""
+    return ev.name(ev.text(node), node)
+
+
+def _subscript(node: Node, ev: Evaluator) -> Values:
+    """``SERVICES["cart"]`` on an object literal."""
+    owner = node.child_by_field_name("object")
+    index = node.child_by_field_name("index")
+    if owner is None or index is None:
+        return ev.runtime(node)
+    key = single_text(ev.values(index))
+    found = ev.item(owner, key) if key is not None else None
+    return found if found is not None else ev.runtime(node)
+
+
 def _syntax(
     name: str, entry: str, module: str, files: tuple[str, ...], suffixes: tuple[str, ...]
 ) -> Syntax:
@@ -121,7 +154,13 @@ def _syntax(
             }
         ),
         members={"member_expression": ("object", "property")},
-        handlers={"object": _object, "array": _array},
+        handlers={
+            "object": _object,
+            "array": _array,
+            "subscript_expression": _subscript,
+            "shorthand_property_identifier": _shorthand,
+        },
+        entries=_entries,
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
-from socklock.discover.code.syntax import Strings, Syntax, unescape
-from socklock.discover.code.values import concat, hole, text
+from socklock.discover.code.definitions import member_key
+from socklock.discover.code.syntax import Strings, Syntax, strip_quotes, unescape
+from socklock.discover.code.values import concat, hole, single_text, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -76,6 +77,58 @@ def _list(node: Node, ev: Evaluator) -> Values:
     return concat([ev.values(item) for item in items], ",")
 
 
+def _entries(node: Node, source: bytes) -> dict[str, Node] | None:
+    """A dict literal's string keys and their value nodes."""
+    if node.type != "dictionary":
+        return None
+    found: dict[str, Node] = {}
+    for pair in node.named_children:
+        key = pair.child_by_field_name("key") if pair.type == "pair" else None
+        value = pair.child_by_field_name("value") if pair.type == "pair" else None
+        if key is not None and value is not None and key.type == "string":
+            found[strip_quotes(source[key.start_byte : key.end_byte].decode())] = value
+    return found
+
+
+def _keyed(owner: Node, key_node: Node, use: Node, ev: Evaluator) -> Values | None:
+    """``owner[key]``: an item of a dict literal, or a key set on a config object
+    (``app.config["X"] = ...`` read as ``current_app.config["X"]``)."""
+    key = single_text(ev.values(key_node))
+    if key is None:
+        return None
+    found = ev.item(owner, key)
+    if found is not None:
+        return found
+    name = member_key(f"{ev.text(owner)}[{key!r}]")
+    if ev.definitions.lookup(name, use, class_level=True):
+        return ev.name(name, use, class_level=True)
+    return None
+
+
+def _subscript(node: Node, ev: Evaluator) -> Values:
+    owner = node.child_by_field_name("value")
+    index = node.child_by_field_name("subscript")
+    found = _keyed(owner, index, node, ev) if owner is not None and index is not None else None
+    return found if found is not None else ev.runtime(node)
+
+
+def _call(node: Node, ev: Evaluator) -> Values:
+    """``mapping.get("key", default)`` reads an item like ``mapping["key"]``."""
+    function = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if function is None or args is None or function.type != "attribute":
+        return ev.runtime(node)
+    owner = function.child_by_field_name("object")
+    method = function.child_by_field_name("attribute")
+    items = [c for c in args.named_children if c.type != "comment"]
+    if owner is None or method is None or ev.text(method) != "get" or not items:
+        return ev.runtime(node)
+    if items[0].type != "string":
+        return ev.runtime(node)
+    found = _keyed(owner, items[0], node, ev)
+    return found if found is not None else ev.runtime(node)  # the key is there: no default
+
+
 def _keyword_value(node: Node, ev: Evaluator) -> Values:
     value = node.child_by_field_name("value")
     return ev.values(value) if value is not None else ev.runtime(node)
@@ -121,8 +174,11 @@ SYNTAX = Syntax(
         "tuple": _tuple,
         "list": _list,
         "keyword_argument": _keyword_value,
+        "subscript": _subscript,
+        "call": _call,
     },
     keyword_arg=_keyword_arg,
+    entries=_entries,
 )
 
 ANALYSER = TreeSitterAnalyser(SYNTAX)

@@ -40,6 +40,9 @@ def scan_tree(
     explicit count above 1 in a threaded process uses ``spawn``, which needs the main
     module to be importable (the usual ``if __name__ == "__main__"`` guard).
     """
+    from socklock.discover.code.links import forget
+
+    forget()  # files may have changed since the last scan in this process
     files = list(iter_files(roots))
     total = len(files)
     jobs = _worker_count(workers, total)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     Handler = Callable[[Node, Evaluator], Values]
     KeywordArg = Callable[[Node, bytes], tuple[str, Node] | None]
+    Entries = Callable[[Node, bytes], dict[str, Node] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class Syntax:
     pattern_names: frozenset[str] = frozenset()  # names bound by destructuring patterns
     handlers: Mapping[str, Handler] = field(default_factory=dict)  # language extras
     keyword_arg: KeywordArg | None = None  # ``name=value`` in a call, if the grammar has it
+    entries: Entries | None = None  # a map literal's keys and value nodes (dict, object)
     literal_kind: CallKind = CallKind.LITERAL
 
 

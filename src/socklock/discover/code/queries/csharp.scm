@@ -88,6 +88,10 @@
 ((assignment_expression left: (identifier) @_fn right: (_) @target.host)
   (#set! scheme "amqp") (#eq? @_fn "HostName"))
 
+; Confluent.Kafka: new ConsumerConfig { BootstrapServers = ... } (and producers, admin)
+((assignment_expression left: (identifier) @_fn right: (_) @target)
+  (#set! scheme "kafka") (#eq? @_fn "BootstrapServers"))
+
 ((assignment_expression left: (identifier) @_fn right: (_) @target)
   (#set! strength "weak") (#eq? @_fn "Uri"))
 
@@ -105,9 +109,9 @@
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) @form.value .)) @form
   (#eq? @_fn "Uri"))
 
+; new Uri(baseUri, "relative"): the base and the path, joined
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list) @form.args) @form
-  (#eq? @_fn "Uri") (#match? @form.args ","))
-  ; new Uri(baseUri, "relative"): the base and the path, joined
+  (#set! form "join") (#eq? @_fn "Uri") (#match? @form.args ","))
 
 ((invocation_expression
    function: (member_access_expression expression: (_) @form.value name: (identifier) @_fn)

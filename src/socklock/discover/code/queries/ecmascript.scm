@@ -108,6 +108,11 @@
   (#any-of? @_fn "String" "encodeURI"))
 
 ((call_expression
+   function: (member_expression object: (array) @form.value property: (property_identifier) @_fn)
+   arguments: (arguments . (_) @form.string .)) @form
+  (#set! form "join-list") (#eq? @_fn "join"))
+
+((call_expression
    function: (member_expression object: (_) @form.value property: (property_identifier) @_fn)
    arguments: (arguments) @_args) @form
   (#any-of? @_fn "toString" "trim" "toLowerCase") (#eq? @_args "()"))

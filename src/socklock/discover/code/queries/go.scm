@@ -16,6 +16,17 @@
    arguments: (argument_list . (_) @env.name)) @env
   (#eq? @_pkg "os") (#any-of? @_fn "Getenv" "LookupEnv"))
 
+; struct fields filled from the environment: `env:"CART_URL" envDefault:"..."` (caarlos0/env),
+; `envconfig:"CART_URL" default:"..."` (kelseyhightower/envconfig)
+((field_declaration tag: (raw_string_literal) @env.name) @env
+  (#set! env "struct-tag") (#match? @env.name "(env|envconfig):\"[A-Za-z_]"))
+
+; viper.GetString("cart.url") with AutomaticEnv: env CART_URL
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (interpreted_string_literal) @env.name)) @env
+  (#set! env "spring-property") (#eq? @_pkg "viper") (#match? @_fn "^Get(String|Int|StringSlice)?$"))
+
 ; helpers such as getEnv("X", "default"), envOrDefault("X", "default")
 ((call_expression
    function: [(identifier) @_fn (selector_expression field: (field_identifier) @_fn)]
@@ -112,6 +123,51 @@
    arguments: (argument_list . (_) @target))
   (#match? @_recv "Dialer$") (#any-of? @_fn "Dial" "DialContext"))
 
+; ---- Kafka: producers and consumers both call the broker; the topic is evidence
+; kafka-go: kafka.ReaderConfig{Brokers: ..., Topic: ...}, kafka.Writer{Addr: kafka.TCP(...)}
+((composite_literal
+   type: (qualified_type name: (type_identifier) @_fn)
+   body: (literal_value
+     (keyed_element key: (literal_element (identifier) @_key) value: (literal_element (_) @target))))
+  (#set! scheme "kafka") (#match? @_fn "^(Reader|Writer|Dialer)Config$|^Writer$")
+  (#any-of? @_key "Brokers" "Addr"))
+
+((composite_literal
+   type: (qualified_type name: (type_identifier) @_fn)
+   body: (literal_value
+     (keyed_element key: (literal_element (identifier) @_key) value: (literal_element (_) @target))
+     (keyed_element key: (literal_element (identifier) @_t) value: (literal_element (_) @target.topic))))
+  (#set! scheme "kafka") (#match? @_fn "^(Reader|Writer)Config$|^Writer$")
+  (#any-of? @_key "Brokers" "Addr") (#eq? @_t "Topic"))
+
+((composite_literal
+   type: (qualified_type name: (type_identifier) @_fn)
+   body: (literal_value
+     (keyed_element key: (literal_element (identifier) @_t) value: (literal_element (_) @target.topic))
+     (keyed_element key: (literal_element (identifier) @_key) value: (literal_element (_) @target))))
+  (#set! scheme "kafka") (#match? @_fn "^(Reader|Writer)Config$|^Writer$")
+  (#any-of? @_key "Brokers" "Addr") (#eq? @_t "Topic"))
+
+; kafka.DialLeader(ctx, "tcp", addr, topic, partition)
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) . (_) @target . (_) @target.topic))
+  (#set! scheme "kafka") (#match? @_pkg "kafka") (#eq? @_fn "DialLeader"))
+
+; confluent-kafka-go: &kafka.ConfigMap{"bootstrap.servers": ...}
+((composite_literal
+   type: (qualified_type name: (type_identifier) @_fn)
+   body: (literal_value
+     (keyed_element key: (literal_element (interpreted_string_literal) @_key) value: (literal_element (_) @target))))
+  (#set! scheme "kafka") (#eq? @_fn "ConfigMap") (#eq? @_key "\"bootstrap.servers\""))
+
+; sarama: NewSyncProducer(brokers, config), NewConsumerGroup(brokers, group, config)...
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#set! scheme "kafka") (#eq? @_pkg "sarama")
+  (#match? @_fn "^New(Sync|Async)?(Producer|Consumer|ConsumerGroup|Client|ClusterAdmin)$"))
+
 ; ---- string building
 ((call_expression
    function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
@@ -148,6 +204,17 @@
    function: (selector_expression operand: (_) @form.value field: (field_identifier) @_fn)
    arguments: (argument_list) @_args) @form
   (#eq? @_fn "String") (#eq? @_args "()"))
+
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @form.value . (_) @form.string .)) @form
+  (#set! form "join-list") (#eq? @_pkg "strings") (#eq? @_fn "Join"))
+
+; kafka.TCP("kafka-0:9092", "kafka-1:9092"): the broker list
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list) @form.args) @form
+  (#set! form "join") (#set! sep ",") (#match? @_pkg "kafka") (#eq? @_fn "TCP"))
 
 ; ---- the program's own listeners
 ((call_expression

@@ -37,6 +37,28 @@
    arguments: (argument_list . (string_literal) @env.name . (_)? @env.default)) @env
   (#set! env "spring-property") (#match? @_recv "(?i)env(ironment)?$") (#any-of? @_fn "getProperty" "getRequiredProperty"))
 
+; @ConfigurationProperties(prefix = "shop.services") on a class or record: each field is
+; bound from shop.services.<field>, so from env SHOP_SERVICES_<FIELD> (relaxed binding)
+((class_declaration
+   (modifiers (annotation
+     name: (identifier) @_fn
+     arguments: (annotation_argument_list
+       [(string_literal) @env.prefix
+        (element_value_pair key: (identifier) @_k value: (string_literal) @env.prefix)])))
+   body: (class_body
+     (field_declaration
+       declarator: (variable_declarator name: (identifier) @env.name value: (_)? @env.default) @env)))
+  (#set! env "configuration-properties") (#eq? @_fn "ConfigurationProperties"))
+
+((record_declaration
+   (modifiers (annotation
+     name: (identifier) @_fn
+     arguments: (annotation_argument_list
+       [(string_literal) @env.prefix
+        (element_value_pair key: (identifier) @_k value: (string_literal) @env.prefix)])))
+   parameters: (formal_parameters (formal_parameter name: (identifier) @env.name) @env))
+  (#set! env "configuration-properties") (#eq? @_fn "ConfigurationProperties"))
+
 ; ---- HTTP clients
 ((method_invocation name: (identifier) @_fn arguments: (argument_list . (_) @target))
   (#any-of? @_fn "getForObject" "getForEntity" "postForObject" "postForEntity"
@@ -116,6 +138,23 @@
 
 ((method_invocation object: (identifier) @_s name: (identifier) @_fn arguments: (argument_list . (_) @form.string) @form.args) @form
   (#set! form "braces") (#eq? @_s "MessageFormat") (#eq? @_fn "format"))
+
+; Spring's UriComponentsBuilder: fromHttpUrl(base).path("/x").toUriString(),
+; newInstance().scheme("http").host(h).port(p).path("/x").build().toUri()
+((method_invocation object: (identifier) @_fn name: (identifier) @_m arguments: (argument_list . (_) @form.value .)) @form
+  (#match? @_fn "UriComponentsBuilder$") (#any-of? @_m "fromHttpUrl" "fromUriString" "fromUri" "fromPath"))
+
+((method_invocation object: (identifier) @_fn name: (identifier) @_m arguments: (argument_list) @form.args) @form
+  (#set! form "join") (#match? @_fn "UriComponentsBuilder$") (#eq? @_m "newInstance"))
+
+((method_invocation object: (_) @form.value @_chain name: (identifier) @_m arguments: (argument_list . (_) @form.part .)) @form
+  (#set! form "uri-builder") (#match? @_chain "UriComponentsBuilder")
+  (#any-of? @_m "scheme" "host" "port" "path" "pathSegment"))
+
+((method_invocation object: (_) @form.value @_chain name: (identifier) @_m) @form
+  (#match? @_chain "UriComponentsBuilder")
+  (#any-of? @_m "toUriString" "toUri" "build" "encode" "buildAndExpand" "expand" "queryParam"
+    "queryParams" "query" "fragment" "uriVariables" "queryParamIfPresent"))
 
 ((method_invocation object: (_) @form.part name: (identifier) @_fn arguments: (argument_list) @form.args) @form
   (#set! form "join") (#any-of? @_fn "concat" "append"))

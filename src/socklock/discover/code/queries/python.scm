@@ -9,6 +9,14 @@
   (#match? @seed "://|:[0-9][0-9]"))
 
 ; ---- env reads
+; pydantic settings: class Settings(BaseSettings): cart_url: str = "..." reads env CART_URL
+((class_definition
+   superclasses: (argument_list [(identifier) @_fn (attribute attribute: (identifier) @_fn)])
+   body: (block
+     (expression_statement
+       (assignment left: (identifier) @env.name type: (_) right: (_)? @env.default) @env)))
+  (#set! env "field") (#eq? @_fn "BaseSettings"))
+
 ; os.environ["X"], environ["X"]
 ((subscript
    value: (attribute object: (identifier) @_os attribute: (identifier) @_fn)
@@ -158,6 +166,23 @@
      (keyword_argument name: (identifier) @_k value: (_) @target)))
   (#match? @_fn "Kafka(Producer|Consumer|AdminClient|Client)$") (#eq? @_k "bootstrap_servers"))
 
+; KafkaConsumer("orders", bootstrap_servers=...): the topic is evidence
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     . (string) @target.topic
+     (keyword_argument name: (identifier) @_k value: (_) @target)))
+  (#match? @_fn "KafkaConsumer$") (#eq? @_k "bootstrap_servers"))
+
+; confluent-kafka: Consumer({"bootstrap.servers": ...}), Producer({...})
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     . (dictionary (pair key: (string) @_k value: (_) @target))))
+  (#set! scheme "kafka")
+  (#match? @_fn "^(Consumer|Producer|AdminClient|DeserializingConsumer|SerializingProducer|AIOConsumer|AIOProducer)$")
+  (#match? @_k "^.bootstrap\\.servers.$"))
+
 ; ---- string building
 ((call
    function: (attribute object: (_) @form.string attribute: (identifier) @_fn)
@@ -171,6 +196,11 @@
 
 ((call function: (identifier) @_fn arguments: (argument_list . (_) @form.value .)) @form
   (#any-of? @_fn "str" "int"))
+
+((call
+   function: (attribute object: (string) @form.string attribute: (identifier) @_fn)
+   arguments: (argument_list . [(list) (tuple)] @form.value .)) @form
+  (#set! form "join-list") (#eq? @_fn "join"))
 
 ; urllib.request.Request(url, ...), urlsplit(url): the URL is what travels on
 ((call
@@ -218,6 +248,8 @@
    left: (attribute object: (identifier) @_self attribute: (identifier) @def.field)
    right: (_) @def.value)
   (#any-of? @_self "self" "cls"))
+; app.config["CART_URL"] = ...: a key of a config object, read anywhere in the file
+(assignment left: (subscript) @def.field right: (_) @def.value)
 (named_expression name: (identifier) @def.name value: (_) @def.value)
 (as_pattern . (_) @def.value alias: (as_pattern_target (identifier) @def.name))
 (parameters (identifier) @param)

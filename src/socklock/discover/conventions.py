@@ -1,0 +1,99 @@
+"""Addresses that SDKs read from the environment by convention (``OTEL_EXPORTER_OTLP_ENDPOINT``,
+``FLAGD_HOST``, ``SPRING_RABBITMQ_HOST``, ``KAFKA_BOOTSTRAP_SERVERS``...).
+
+The conventions are data (``data/sdk_conventions.toml``), one row per way of giving an
+address; this module reads the table and turns a variable's value into targets with the
+port and protocol the SDK uses when the value leaves them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from socklock.discover.addresses import Target, find_targets
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+_GIVES = frozenset({"url", "host", "hosts"})
+
+
+@dataclass(frozen=True, slots=True)
+class Convention:
+    sdk: str
+    env: tuple[str, ...]
+    gives: str  # url, host or hosts
+    port_env: str | None = None
+    port: int | None = None
+    protocol: str = "TCP"
+    scheme: str | None = None
+
+
+@lru_cache(maxsize=1)
+def conventions() -> tuple[Convention, ...]:
+    """Every row of the table, in its order."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("socklock.discover").joinpath("data", "sdk_conventions.toml")
+    rows = tomllib.loads(text.read_text(encoding="utf-8"))["convention"]
+    out: list[Convention] = []
+    for row in rows:
+        convention = Convention(
+            sdk=str(row["sdk"]),
+            env=tuple(str(name) for name in row["env"]),
+            gives=str(row["gives"]),
+            port_env=row.get("port_env"),
+            port=row.get("port"),
+            protocol=str(row.get("protocol", "TCP")),
+            scheme=row.get("scheme"),
+        )
+        if convention.gives not in _GIVES or convention.protocol not in ("TCP", "UDP"):
+            raise ValueError(f"sdk_conventions.toml: bad row {row!r}")
+        out.append(convention)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, Convention]:
+    table: dict[str, Convention] = {}
+    for convention in conventions():
+        for name in convention.env:
+            table.setdefault(name, convention)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _port_names() -> frozenset[str]:
+    return frozenset(c.port_env for c in conventions() if c.port_env)
+
+
+def convention_for(name: str) -> Convention | None:
+    """The convention whose SDK reads env var ``name`` as an address."""
+    return _by_name().get(name)
+
+
+def read_by_sdk(name: str) -> bool:
+    """Whether an SDK reads ``name`` on its own (an address or the port that goes with one)."""
+    return name in _by_name() or name in _port_names()
+
+
+def sdk_targets(
+    convention: Convention, name: str, value: str, env: Mapping[str, str]
+) -> list[Target]:
+    """The addresses the SDK calls when ``name`` is set to ``value`` (``env``: the other
+    variables the workload gets, for the port)."""
+    hint = "HOST" if convention.gives != "url" else name
+    out: list[Target] = []
+    for target in find_targets(value, name_hint=hint):
+        port = target.port
+        if port is None:
+            given = env.get(convention.port_env or "", "").strip()
+            port = int(given) if given.isdigit() else convention.port
+        protocol = convention.protocol if target.scheme is None else target.protocol
+        out.append(
+            Target(target.host, port, target.scheme or convention.scheme, protocol, target.text)
+        )
+    return out

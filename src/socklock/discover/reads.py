@@ -1,0 +1,47 @@
+"""Which env vars a workload's code reads: an env value it gets but never reads is not a call.
+
+A shared ConfigMap through ``envFrom`` or one ``.env`` for every service hands each
+workload the addresses of all the others; only the ones its code (or an SDK it uses, by
+convention) reads are its calls. A workload whose code is not in the input keeps every
+env value as a call, marked manifest-only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from socklock.discover.conventions import read_by_sdk
+
+_NOT_NAME = re.compile(r"[^A-Z0-9]")
+MANIFEST_ONLY = "manifest-only: the input has no code of this workload"
+
+
+def _normal(name: str) -> str:
+    """Spring's relaxed binding: ``catalogue.url``, ``CATALOGUE_URL``, ``catalogueUrl`` meet."""
+    return _NOT_NAME.sub("", name.upper())
+
+
+@dataclass(slots=True)
+class CodeReads:
+    """Workloads with source code in the input, and the env names that code reads."""
+
+    with_code: set[str] = field(default_factory=set)
+    names: dict[str, set[str]] = field(default_factory=dict)
+
+    def add_code(self, workload: str) -> None:
+        self.with_code.add(workload)
+
+    def add_read(self, workload: str, name: str) -> None:
+        self.names.setdefault(workload, set()).add(_normal(name))
+
+    def has_code(self, workload: str) -> bool:
+        return workload in self.with_code
+
+    def reads_in_code(self, workload: str, name: str) -> bool:
+        """Whether the workload's code (its source or config files) reads env var ``name``."""
+        return _normal(name) in self.names.get(workload, ())
+
+    def reads(self, workload: str, name: str) -> bool:
+        """Whether the workload's code, or an SDK by convention, reads env var ``name``."""
+        return read_by_sdk(name) or self.reads_in_code(workload, name)

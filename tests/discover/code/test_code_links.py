@@ -1,0 +1,41 @@
+"""Names defined in one file and used in another: every file of a fixture tree reports
+exactly what its expectation comments say (files without any report nothing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.discover.code.expectations import mismatches, parse_comments
+
+from socklock.discover.code.links import forget
+from socklock.discover.code.registry import analyser_for
+from socklock.discover.code.scan import scan_tree
+
+TREES = Path(__file__).parents[2] / "fixtures" / "values" / "links"
+
+
+@pytest.mark.parametrize("tree", sorted(p.name for p in TREES.iterdir()))
+def test_tree(tree: str) -> None:
+    forget()
+    root = TREES / tree
+    results = list(scan_tree([str(root)], workers=1))
+    problems: list[str] = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if analyser_for(path) is None:
+            continue
+        expectations = parse_comments(path.read_text(encoding="utf-8"))
+        found = [r for r in results if r.file == str(path)]
+        problems += [f"{path.relative_to(root)}: {p}" for p in mismatches(expectations, found)]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_file_is_linked_only_when_a_name_is_missing(tmp_path: Path) -> None:
+    """A name the file defines itself wins over another file's definition of it."""
+    forget()
+    (tmp_path / "settings.py").write_text('URL = "http://elsewhere:80"\n')
+    (tmp_path / "app.py").write_text(
+        "import requests\nfrom settings import URL\nURL = 'http://here:80'\nrequests.get(URL)\n"
+    )
+    results = list(scan_tree([str(tmp_path / "app.py")], workers=1))
+    assert [(r.line, getattr(r, "target", None)) for r in results] == [(4, "http://here:80")]

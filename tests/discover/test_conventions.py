@@ -1,0 +1,98 @@
+"""Every row of the SDK conventions table, with the address its SDK calls for a value."""
+
+from __future__ import annotations
+
+import pytest
+
+from socklock.discover.conventions import (
+    Convention,
+    convention_for,
+    conventions,
+    read_by_sdk,
+    sdk_targets,
+)
+
+# first env name of the row → (value, the other env the workload gets, expected targets)
+Case = tuple[str, dict[str, str], list[tuple[str, int | None, str | None, str]]]
+CASES: dict[str, Case] = {
+    "OTEL_EXPORTER_OTLP_ENDPOINT": (
+        "http://otel-collector:4317",
+        {},
+        [("otel-collector", 4317, "http", "TCP")],
+    ),
+    "OTEL_EXPORTER_JAEGER_ENDPOINT": ("jaeger:14250", {}, [("jaeger", 14250, None, "TCP")]),
+    "OTEL_EXPORTER_JAEGER_AGENT_HOST": (
+        "jaeger",
+        {"OTEL_EXPORTER_JAEGER_AGENT_PORT": "6832"},
+        [("jaeger", 6832, None, "UDP")],
+    ),
+    "JAEGER_AGENT_HOST": ("jaeger-agent", {}, [("jaeger-agent", 6831, None, "UDP")]),
+    "JAEGER_ENDPOINT": ("http://jaeger:14268/api/traces", {}, [("jaeger", 14268, "http", "TCP")]),
+    "OTEL_EXPORTER_ZIPKIN_ENDPOINT": (
+        "http://zipkin:9411/api/v2/spans",
+        {},
+        [("zipkin", 9411, "http", "TCP")],
+    ),
+    "DD_AGENT_HOST": ("datadog-agent", {}, [("datadog-agent", 8126, None, "TCP")]),
+    "FLAGD_HOST": ("flagd", {"FLAGD_PORT": "8013"}, [("flagd", 8013, None, "TCP")]),
+    "SPRING_RABBITMQ_HOST": ("rabbitmq", {}, [("rabbitmq", 5672, "amqp", "TCP")]),
+    "SPRING_RABBITMQ_ADDRESSES": (
+        "rabbit-0,rabbit-1:5673",
+        {},
+        [("rabbit-0", 5672, "amqp", "TCP"), ("rabbit-1", 5673, "amqp", "TCP")],
+    ),
+    "SPRING_DATA_MONGODB_URI": (
+        "mongodb://orders-db/data",
+        {},
+        [("orders-db", 27017, "mongodb", "TCP")],
+    ),
+    "SPRING_DATA_MONGODB_HOST": (
+        "carts-db",
+        {"SPRING_DATA_MONGODB_PORT": "27018"},
+        [("carts-db", 27018, "mongodb", "TCP")],
+    ),
+    "SPRING_DATASOURCE_URL": (
+        "jdbc:mysql://catalogue-db:3306/socks",
+        {},
+        [("catalogue-db", 3306, "mysql", "TCP")],
+    ),
+    "SPRING_REDIS_HOST": ("session-db", {}, [("session-db", 6379, "redis", "TCP")]),
+    "SPRING_REDIS_URL": ("redis://cache", {}, [("cache", 6379, "redis", "TCP")]),
+    "KAFKA_BOOTSTRAP_SERVERS": (
+        "kafka-0:9092,kafka-1",
+        {},
+        [("kafka-0", 9092, "kafka", "TCP"), ("kafka-1", 9092, "kafka", "TCP")],
+    ),
+    "NATS_URL": ("nats://nats", {}, [("nats", 4222, "nats", "TCP")]),
+    "REDIS_URL": ("redis:6380", {}, [("redis", 6380, "redis", "TCP")]),
+    "DATABASE_URL": ("postgres://app:secret@db/app", {}, [("db", 5432, "postgres", "TCP")]),
+    "AMQP_URL": ("amqp://guest:guest@broker", {}, [("broker", 5672, "amqp", "TCP")]),
+    "MONGO_URL": ("mongo", {}, [("mongo", 27017, "mongodb", "TCP")]),
+    "ELASTICSEARCH_URL": ("http://search:9200", {}, [("search", 9200, "http", "TCP")]),
+    "CONSUL_HTTP_ADDR": ("consul:8500", {}, [("consul", 8500, "http", "TCP")]),
+}
+
+
+def _row_id(convention: Convention) -> str:
+    return convention.env[0]
+
+
+@pytest.mark.parametrize("convention", conventions(), ids=_row_id)
+def test_row(convention: Convention) -> None:
+    name = convention.env[0]
+    assert name in CASES, f"row {name} ({convention.sdk}) has no test case"
+    value, env, expected = CASES[name]
+    assert convention_for(name) == convention
+    found = sdk_targets(convention, name, value, env)
+    assert [(t.host, t.port, t.scheme, t.protocol) for t in found] == expected
+
+
+def test_every_case_is_a_row() -> None:
+    assert sorted(CASES) == sorted(c.env[0] for c in conventions())
+
+
+def test_names_outside_the_table_are_not_read_by_an_sdk() -> None:
+    assert convention_for("CATALOGUE_URL") is None
+    assert not read_by_sdk("CATALOGUE_URL")
+    assert read_by_sdk("FLAGD_PORT")
+    assert convention_for("FLAGD_PORT") is None  # a port alone is no address

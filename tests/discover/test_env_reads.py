@@ -1,0 +1,187 @@
+"""An env value a workload gets is its call only when its code (or an SDK) reads it.
+
+A shared ConfigMap through ``envFrom`` gives every workload every address; with the code
+in the input, only the variables the code reads make edges. Without code of a workload,
+its env values stay calls, marked manifest-only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.discover import discover
+from socklock.load import load_paths
+from socklock.model import Location
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+WORKLOAD = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+      - name: {name}
+        image: shop/{name}:1
+        ports: [{{containerPort: {port}, protocol: {protocol}}}]
+        envFrom: [{{configMapRef: {{name: shared}}}}]
+        env: [{env}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{port: {port}, protocol: {protocol}}}]
+"""
+SHARED = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: shared, namespace: shop}
+data:
+  API_URL: http://api:8080
+  AUDIT_URL: http://audit:8080
+"""
+READS_API = 'import os, requests\nrequests.get(os.environ["API_URL"] + "/x")\n'
+
+
+def write(root: Path, code: str | None, env: str = "", callees: tuple[str, ...] = ()) -> None:
+    (root / "k8s").mkdir()
+    (root / "k8s" / "shared.yaml").write_text(SHARED)
+    (root / "k8s" / "web.yaml").write_text(
+        WORKLOAD.format(name="web", port=8080, protocol="TCP", env=env)
+    )
+    for callee in ("api", "audit", *callees):
+        name, _, rest = callee.partition(":")
+        port, _, protocol = (rest or "8080/TCP").partition("/")
+        (root / "k8s" / f"{name}.yaml").write_text(
+            WORKLOAD.format(name=name, port=port, protocol=protocol or "TCP", env="")
+        )
+    if code is not None:
+        (root / "web").mkdir()
+        (root / "web" / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+        (root / "web" / "app.py").write_text(code)
+
+
+def web_edges(root: Path, **kwargs: bool) -> dict[tuple[str, int | None, str], list[str]]:
+    graph = discover(load_paths([str(root)]), **kwargs)
+    return {
+        (e.target, e.port, e.protocol): [ev.detail for ev in e.evidence]
+        for e in graph.edges
+        if e.source == "shop/web"
+    }
+
+
+def test_env_the_code_never_reads_is_not_a_call(tmp_path: Path) -> None:
+    write(tmp_path, READS_API)
+    assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP")}
+
+
+def test_env_the_code_reads_is_a_call(tmp_path: Path) -> None:
+    write(tmp_path, READS_API.replace("API_URL", "AUDIT_URL"))
+    assert set(web_edges(tmp_path)) == {("shop/audit", 8080, "TCP")}
+
+
+def test_a_spring_property_reads_its_relaxed_env_name(tmp_path: Path) -> None:
+    write(tmp_path, READS_API)
+    (tmp_path / "web" / "application.properties").write_text("audit.base=${audit.url}\n")
+    assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP"), ("shop/audit", 8080, "TCP")}
+
+
+def test_without_code_every_env_value_stays_a_call_marked_manifest_only(tmp_path: Path) -> None:
+    write(tmp_path, None)
+    marker = "[manifest-only: the input has no code of this workload]"
+    assert web_edges(tmp_path) == {
+        ("shop/api", 8080, "TCP"): [
+            f"envFrom ConfigMap shared: API_URL=http://api:8080 {marker}"
+            " (Service shop/api port 8080)"
+        ],
+        ("shop/audit", 8080, "TCP"): [
+            f"envFrom ConfigMap shared: AUDIT_URL=http://audit:8080 {marker}"
+            " (Service shop/audit port 8080)"
+        ],
+    }
+
+
+def test_manifests_alone_keep_every_env_value_unmarked(tmp_path: Path) -> None:
+    write(tmp_path, READS_API)
+    edges = web_edges(tmp_path, code=False)
+    assert set(edges) == {("shop/api", 8080, "TCP"), ("shop/audit", 8080, "TCP")}
+    assert not any("manifest-only" in d for details in edges.values() for d in details)
+
+
+def test_an_sdk_convention_is_a_call_the_code_never_names(tmp_path: Path) -> None:
+    env = "{name: JAEGER_AGENT_HOST, value: jaeger}"
+    write(tmp_path, READS_API, env=env, callees=("jaeger:6831/UDP",))
+    edges = web_edges(tmp_path)
+    assert set(edges) == {("shop/api", 8080, "TCP"), ("shop/jaeger", 6831, "UDP")}
+    (detail,) = edges[("shop/jaeger", 6831, "UDP")]
+    assert detail == (
+        "env JAEGER_AGENT_HOST=jaeger (read by Jaeger client (agent), by convention)"
+        " (port as Jaeger client (agent) uses it) (Service shop/jaeger port 6831)"
+    )
+
+
+COMPOSE = """\
+services:
+  web:
+    build: ./web
+    env_file: [shared.env]
+    environment: {AUDIT_URL: "http://audit:8080"}
+  worker:
+    image: worker
+    env_file: [shared.env]
+  api: {image: api, expose: ["8080"]}
+  audit: {image: audit, expose: ["8080"]}
+"""
+
+
+def test_a_shared_compose_env_file_is_a_call_only_where_the_code_reads_it(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / "shared.env").write_text("API_URL=http://api:8080\nAUDIT_URL=http://audit:8080\n")
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+    (tmp_path / "web" / "app.py").write_text(READS_API)
+    graph = discover(load_paths([str(tmp_path)]))
+    p = tmp_path.name
+    edges = {(e.source, e.target, e.port): e.evidence for e in graph.edges}
+    assert set(edges) == {
+        (f"{p}/web", f"{p}/api", 8080),
+        (f"{p}/worker", f"{p}/api", 8080),
+        (f"{p}/worker", f"{p}/audit", 8080),
+    }
+    web = edges[(f"{p}/web", f"{p}/api", 8080)]
+    assert sorted((e.kind.value, e.location.file, e.location.line) for e in web) == [
+        ("env", str(tmp_path / "shared.env"), 1),
+        ("env-read", str(tmp_path / "web" / "app.py"), 2),
+    ]
+    (worker,) = edges[(f"{p}/worker", f"{p}/audit", 8080)]
+    assert worker.location == Location(str(tmp_path / "shared.env"), 2, 11)
+    assert "[manifest-only: the input has no code of this workload]" in worker.detail
+
+
+PROPERTIES = """\
+package shop;
+
+@ConfigurationProperties(prefix = "audit")
+class AuditProperties {
+    private String url;
+}
+"""
+
+
+def test_a_configuration_properties_field_reads_its_relaxed_env_name(tmp_path: Path) -> None:
+    write(tmp_path, READS_API)
+    (tmp_path / "web" / "app.py").unlink()
+    (tmp_path / "web" / "AuditProperties.java").write_text(PROPERTIES)
+    assert web_edges(tmp_path) == {
+        ("shop/audit", 8080, "TCP"): [
+            "envFrom ConfigMap shared: AUDIT_URL=http://audit:8080 (Service shop/audit port 8080)",
+            "env-read url (AUDIT_URL=http://audit:8080 at "
+            f"{tmp_path / 'k8s' / 'shared.yaml'}:6:3) (Service shop/audit port 8080)",
+        ]
+    }

@@ -1,0 +1,93 @@
+"""Spring profile config applies only when the profile is active; otherwise the default."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+WORKLOAD = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+      - name: {name}
+        image: shop/{name}:1
+        ports: [{{containerPort: 8080}}]
+        env: [{env}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{port: 80, targetPort: 8080}}]
+"""
+APPLICATION = """\
+payment:
+  url: http://payment
+---
+spring.config.activate.on-profile: k8s
+orders:
+  url: http://orders
+"""
+DOCKER = "catalogue.url=http://catalogue\n"
+CODE = "package shop;\n\nclass App {}\n"
+
+
+def write(root: Path, env: str = "", dockerfile_env: str = "") -> None:
+    (root / "k8s").mkdir()
+    (root / "k8s" / "web.yaml").write_text(WORKLOAD.format(name="web", env=env))
+    for callee in ("payment", "orders", "catalogue"):
+        (root / "k8s" / f"{callee}.yaml").write_text(WORKLOAD.format(name=callee, env=""))
+    resources = root / "web" / "src" / "main" / "resources"
+    resources.mkdir(parents=True)
+    (root / "web" / "Dockerfile").write_text(f"FROM eclipse-temurin:21\n{dockerfile_env}COPY . .\n")
+    (root / "web" / "App.java").write_text(CODE)
+    (resources / "application.yml").write_text(APPLICATION)
+    (resources / "application-docker.properties").write_text(DOCKER)
+
+
+def edges(root: Path) -> dict[str, list[str]]:
+    graph = discover(load_paths([str(root)]), manifests=False)
+    return {e.target: [ev.detail for ev in e.evidence] for e in graph.edges}
+
+
+def test_without_an_active_profile_only_the_default_config_applies(tmp_path: Path) -> None:
+    write(tmp_path)
+    found = edges(tmp_path)
+    assert set(found) == {"shop/payment"}
+    assert found["shop/payment"] == [
+        "config http://payment (Spring profiles: none active (SPRING_PROFILES_ACTIVE is not set):"
+        " the default) (Service shop/payment port 80 → targetPort 8080)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("env", "dockerfile_env", "expected"),
+    [
+        ("{name: SPRING_PROFILES_ACTIVE, value: 'docker'}", "", {"payment", "catalogue"}),
+        ("", "ENV SPRING_PROFILES_ACTIVE=k8s\n", {"payment", "orders"}),
+        (
+            "{name: JAVA_OPTS, value: '-Dspring.profiles.active=k8s,docker'}",
+            "",
+            {"payment", "orders", "catalogue"},
+        ),
+    ],
+    ids=["manifest-env", "dockerfile-env", "java-opts"],
+)
+def test_an_active_profile_adds_its_config(
+    tmp_path: Path, env: str, dockerfile_env: str, expected: set[str]
+) -> None:
+    write(tmp_path, env, dockerfile_env)
+    assert set(edges(tmp_path)) == {f"shop/{name}" for name in expected}
