@@ -265,7 +265,7 @@ def _extends(binary: Node, operand: Node, syntax: Syntax) -> bool:
     if operator is None:
         return False
     op = operator.type
-    if op == "+" or op in syntax.default_operators:
+    if op in syntax.concat_operators or op in syntax.default_operators:
         return True
     left = binary.child_by_field_name("left")
     return op == "%" and syntax.percent_format and left is not None and key(left) == key(operand)

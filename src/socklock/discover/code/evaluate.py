@@ -328,7 +328,7 @@ class Evaluator:
         if left is None or right is None or operator is None:
             return self.runtime(node)
         op = self.text(operator)
-        if op == "+":
+        if op in self.syntax.concat_operators:
             return concat([self.values(left), self.values(right)])
         if op in self.syntax.default_operators:
             return with_default(self.values(left), self.values(right))

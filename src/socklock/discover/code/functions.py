@@ -276,7 +276,9 @@ class Functions:
             if named is not None and named.type not in _NAMES:
                 member = named.child_by_field_name("property")  # ``exports.f = ...``
                 named = member if member is not None and member.type in _NAMES else None
-        if named is None or named.type not in _NAMES:
+        if named is None or (
+            named.type not in _NAMES and named.type not in self._syntax.identifiers
+        ):
             return None
         return self._text(named)
 

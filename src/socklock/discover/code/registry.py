@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from socklock.discover.code import config_files, csharp, go, java, javascript, python, ruby
+from socklock.discover.code import (
+    config_files,
+    csharp,
+    go,
+    java,
+    javascript,
+    php,
+    python,
+    ruby,
+)
 
 if TYPE_CHECKING:
     from pathlib import PurePath
@@ -20,6 +29,7 @@ ANALYSERS: tuple[Analyser, ...] = (
     javascript.TSX,
     csharp.ANALYSER,
     ruby.ANALYSER,
+    php.ANALYSER,
     config_files.ANALYSER,
 )
 
