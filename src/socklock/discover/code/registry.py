@@ -10,6 +10,7 @@ from socklock.discover.code import (
     go,
     java,
     javascript,
+    kotlin,
     php,
     python,
     ruby,
@@ -30,6 +31,7 @@ ANALYSERS: tuple[Analyser, ...] = (
     csharp.ANALYSER,
     ruby.ANALYSER,
     php.ANALYSER,
+    kotlin.ANALYSER,
     config_files.ANALYSER,
 )
 
