@@ -265,6 +265,8 @@ def _extends(binary: Node, operand: Node, syntax: Syntax) -> bool:
     if operator is None:
         return False
     op = operator.type
+    if op == "operator_identifier":  # Scala: ``+`` is a method name
+        op = (operator.text or b"").decode("utf-8", "replace")
     if op in syntax.concat_operators or op in syntax.default_operators:
         return True
     left = binary.child_by_field_name("left")

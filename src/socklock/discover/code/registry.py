@@ -14,6 +14,7 @@ from socklock.discover.code import (
     php,
     python,
     ruby,
+    scala,
 )
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ ANALYSERS: tuple[Analyser, ...] = (
     ruby.ANALYSER,
     php.ANALYSER,
     kotlin.ANALYSER,
+    scala.ANALYSER,
     config_files.ANALYSER,
 )
 
