@@ -14,6 +14,7 @@ from socklock.discover.code import (
     php,
     python,
     ruby,
+    rust,
     scala,
 )
 
@@ -34,6 +35,7 @@ ANALYSERS: tuple[Analyser, ...] = (
     php.ANALYSER,
     kotlin.ANALYSER,
     scala.ANALYSER,
+    rust.ANALYSER,
     config_files.ANALYSER,
 )
 
