@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code import (
     config_files,
+    cpp,
     csharp,
     go,
     java,
@@ -36,6 +37,7 @@ ANALYSERS: tuple[Analyser, ...] = (
     kotlin.ANALYSER,
     scala.ANALYSER,
     rust.ANALYSER,
+    cpp.ANALYSER,
     config_files.ANALYSER,
 )
 
