@@ -12,6 +12,7 @@ from socklock.discover.code import (
     java,
     javascript,
     kotlin,
+    lua,
     php,
     python,
     ruby,
@@ -38,6 +39,7 @@ ANALYSERS: tuple[Analyser, ...] = (
     scala.ANALYSER,
     rust.ANALYSER,
     cpp.ANALYSER,
+    lua.ANALYSER,
     config_files.ANALYSER,
 )
 
