@@ -69,7 +69,7 @@ def analyse_tree(
     out = _Output(path, source)
     callers = _Callers(evaluator)
     for target in captures.targets.values():
-        if key(target.node) in captures.idle:
+        if key(target.node) in captures.idle or _in_tests(target.node, captures):
             continue
         context = Context(
             call=True,
@@ -81,7 +81,8 @@ def analyse_tree(
         )
         _call(callers, target, context, out)
     for conn in captures.stubs:
-        _stub(callers, conn, out)
+        if not _in_tests(conn, captures):
+            _stub(callers, conn, out)
     for region in captures.listens:
         arguments = region.named_children if region.type in _ARGUMENT_LISTS else [region]
         for argument in arguments:
@@ -282,6 +283,13 @@ def _enclosing_form(node: Node, captures: Captures) -> Node | None:
             return current
         current = current.parent
     return None
+
+
+def _in_tests(node: Node, captures: Captures) -> bool:
+    return any(
+        test.start_byte <= node.start_byte and node.end_byte <= test.end_byte
+        for test in captures.tests
+    )
 
 
 def _in_region(node: Node, captures: Captures) -> bool:

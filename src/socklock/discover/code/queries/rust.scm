@@ -104,6 +104,17 @@
    arguments: (arguments) @quiet)
   (#any-of? @_fn "expect" "context" "with_context"))
 
+; ---- unit tests in the file: #[cfg(test)] mod tests { ... } and #[test] functions
+((attribute_item (attribute (identifier) @_a arguments: (token_tree (identifier) @_t)))
+  .
+  (mod_item) @test
+  (#eq? @_a "cfg") (#eq? @_t "test"))
+
+((attribute_item (attribute [(identifier) (scoped_identifier)] @_a))
+  .
+  (function_item) @test
+  (#match? @_a "^(test|tokio::test)$"))
+
 ;; section: definitions
 
 (let_declaration pattern: (identifier) @def.name value: (_) @def.value)
