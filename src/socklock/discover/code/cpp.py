@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.captures import key
 from socklock.discover.code.syntax import Strings, Syntax
-from socklock.discover.code.values import Env, concat, single_text, with_default
+from socklock.discover.code.values import Env, concat, single_text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -54,19 +54,6 @@ def _config_key(node: Node, ev: Evaluator) -> Values:
     return read
 
 
-def _conditional(node: Node, ev: Evaluator) -> Values:
-    """``getenv("X") ? getenv("X") : "default"``: the read, or the default when unset."""
-    condition = node.child_by_field_name("condition")
-    consequence = node.child_by_field_name("consequence")
-    alternative = node.child_by_field_name("alternative")
-    if condition is None or consequence is None or alternative is None:
-        return ev.runtime(node)
-    if ev.text(condition) == ev.text(consequence):
-        ev.values(condition)  # the same read: used here, not a call of its own
-        return with_default(ev.values(consequence), ev.values(alternative))
-    return ev.runtime(node)
-
-
 def _qualified(node: Node, ev: Evaluator) -> Values:
     """``config::kOrdersUrl``: a namespaced constant, looked up by its last name."""
     name = node.child_by_field_name("name")
@@ -103,7 +90,6 @@ SYNTAX = Syntax(
     self_names=frozenset({"this"}),
     handlers={
         "subscript_expression": _config_key,
-        "conditional_expression": _conditional,
         "qualified_identifier": _qualified,
         "argument_list": _constructor_arguments,
         "initializer_list": _constructor_arguments,

@@ -116,6 +116,7 @@ class Evaluator:
             return self._env(read)
         form = self.captures.forms.get(node_key)
         if form is not None:
+            self.consumed.add(node_key)  # seeds whose string expression is this form
             return self._form(form)
         syntax = self.syntax
         kind = node.type

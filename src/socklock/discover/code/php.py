@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.syntax import Strings, Syntax, unescape
-from socklock.discover.code.values import concat, hole, text, with_default
+from socklock.discover.code.values import concat, hole, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -36,15 +36,6 @@ def _string(node: Node, ev: Evaluator) -> Values:
         elif kind not in _SKIPPED:
             pieces.append(ev.values(child))
     return concat(pieces)
-
-
-def _conditional(node: Node, ev: Evaluator) -> Values:
-    """``getenv("X") ?: "default"``; a full ternary is known only at run time."""
-    condition = node.child_by_field_name("condition")
-    alternative = node.child_by_field_name("alternative")
-    if node.child_by_field_name("body") is None and condition and alternative:
-        return with_default(ev.values(condition), ev.values(alternative))
-    return ev.runtime(node)
 
 
 def _class_constant(node: Node, ev: Evaluator) -> Values:
@@ -93,7 +84,6 @@ SYNTAX = Syntax(
     pattern_names=frozenset({"string_content"}),  # ``define("NAME", value)``
     handlers={
         **dict.fromkeys(_STRING_TYPES, _string),
-        "conditional_expression": _conditional,
         "class_constant_access_expression": _class_constant,
         "argument": _argument,
     },

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.formats import braces
 from socklock.discover.code.syntax import Strings, Syntax
-from socklock.discover.code.values import concat, hole, single_text, text
+from socklock.discover.code.values import Env, concat, hole, single_text, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -68,11 +68,64 @@ def _arguments(tree: Node) -> list[list[Node]]:
 
 
 def _group_value(group: list[Node], ev: Evaluator) -> Values:
-    """One macro argument: a single token (a literal, a name, a nested macro) or ``&name``."""
+    """One macro argument. The grammar leaves a macro's arguments as flat tokens, so beyond
+    a single token (a literal, a name, a nested macro) only two shapes are read: a name
+    with conversions (``host.to_string()``) and an env read with its default
+    (``env::var("X").unwrap_or_else(|_| "d".to_string()).parse::<String>()``)."""
     tokens = [t for t in group if t.type != "&"]
     if len(tokens) == 1:
         return ev.values(tokens[0])
+    texts = [ev.text(t) for t in tokens]
+    for index, word in enumerate(texts):
+        if word in ("var", "var_os") and texts[index - 2 : index] == ["env", "::"]:
+            return _env_tokens(tokens[index + 1 :], texts[index + 1 :], ev)
+    if tokens[0].type == "identifier" and _conversions(texts[1:]):
+        return ev.values(tokens[0])
     return hole("a macro argument is computed at run time")
+
+
+def _env_tokens(tokens: list[Node], texts: list[str], ev: Evaluator) -> Values:
+    if not tokens or tokens[0].type != "token_tree":
+        return hole("an env var name is computed at run time")
+    name = _string_in(tokens[0], ev)
+    if name is None:
+        return hole("an env var name is computed at run time")
+    default = None
+    for index, word in enumerate(texts):
+        if word in ("unwrap_or", "unwrap_or_else") and index + 1 < len(tokens):
+            default = _string_in(tokens[index + 1], ev)
+            break
+    return ((Env(name, default),),)
+
+
+def _string_in(tree: Node, ev: Evaluator) -> str | None:
+    """The first string literal in a token tree, if it is known text."""
+    stack = [tree]
+    while stack:
+        node = stack.pop(0)
+        if node.type in _STRINGS:
+            return single_text(ev.values(node))
+        stack.extend(node.named_children)
+    return None
+
+
+def _conversions(texts: list[str]) -> bool:
+    """``.to_string()``, ``.clone()``, ``.as_str()`` and the like, nothing else."""
+    index = 0
+    while index < len(texts):
+        if (
+            texts[index] != "."
+            or texts[index + 1 : index + 2] == []
+            or (texts[index + 1] not in _PASS_THROUGH)
+        ):
+            return False
+        index += 2
+        if index < len(texts) and texts[index] == "()":
+            index += 1
+    return True
+
+
+_PASS_THROUGH = frozenset({"to_string", "clone", "to_owned", "as_str", "into", "as_ref"})
 
 
 def _tuple(node: Node, ev: Evaluator) -> Values:

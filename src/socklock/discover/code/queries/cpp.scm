@@ -104,6 +104,11 @@
    arguments: (argument_list) @_args) @form
   (#any-of? @_fn "c_str" "data" "str") (#eq? @_args "()"))
 
+; getenv("X") ? getenv("X") : "default"
+((conditional_expression
+   condition: (_) @_c consequence: (_) @form.value alternative: (_) @form.part) @form
+  (#set! form "default") (#eq? @_c @form.value))
+
 ; ---- the program's own listeners
 ((call_expression
    function: (field_expression field: (field_identifier) @_fn)

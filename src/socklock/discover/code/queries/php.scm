@@ -131,6 +131,10 @@
 ((function_call_expression function: (name) @_fn arguments: (arguments . (argument) @form.value)) @form
   (#any-of? @_fn "trim" "rtrim" "ltrim" "strval" "urldecode" "strtolower"))
 
+; getenv("X") ?: "default"
+((conditional_expression !body condition: (_) @form.value alternative: (_) @form.part) @form
+  (#set! form "default"))
+
 ; ---- messages: echo/print, error_log, loggers, exceptions, die
 (echo_statement) @quiet
 (print_intrinsic) @quiet
