@@ -104,6 +104,16 @@
    arguments: (argument_list) @_args) @form
   (#any-of? @_fn "c_str" "data" "str") (#eq? @_args "()"))
 
+((call_expression
+   function: (qualified_identifier name: (identifier) @_fn)
+   arguments: (argument_list) @form.args) @form
+  (#set! form "join") (#eq? @_fn "StrCat"))
+
+((call_expression
+   function: (qualified_identifier name: (identifier) @_fn)
+   arguments: (argument_list . (_) @form.string) @form.args) @form
+  (#set! form "braces") (#eq? @_fn "format"))
+
 ; getenv("X") ? getenv("X") : "default"
 ((conditional_expression
    condition: (_) @_c consequence: (_) @form.value alternative: (_) @form.part) @form

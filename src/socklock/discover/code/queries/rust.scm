@@ -61,6 +61,11 @@
   (#any-of? @_m "open" "with_uri_str" "connect" "connect_lazy"))
 
 ((call_expression
+   function: (field_expression value: (_) @_fn field: (field_identifier) @_m)
+   arguments: (arguments . (_) @target))
+  (#match? @_fn "PoolOptions::new\\(\\)") (#any-of? @_m "connect" "connect_lazy"))
+
+((call_expression
    function: (scoped_identifier path: (identifier) @_fn name: (identifier) @_m)
    arguments: (arguments . (_) @target))
   (#any-of? @_fn "async_nats" "nats" "tokio_postgres" "postgres") (#eq? @_m "connect"))
