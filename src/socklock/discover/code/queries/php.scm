@@ -48,6 +48,18 @@
    (arguments . (argument [(string) (encapsed_string) (binary_expression) (variable_name) (function_call_expression)]) @target))
   (#set! strength "weak") (#eq? @_fn "Client"))
 
+; Symfony: HttpClient::create(['base_uri' => ...]), HttpClient::createForBaseUri(...)
+((scoped_call_expression
+   scope: [(name) @_fn (qualified_name (name) @_fn .)] name: (name) @_m
+   arguments: (arguments (argument (array_creation_expression
+     (array_element_initializer . (_) @_k . (_) @target)))))
+  (#eq? @_fn "HttpClient") (#eq? @_m "create") (#match? @_k "^['\"]base_uri['\"]$"))
+
+((scoped_call_expression
+   scope: [(name) @_fn (qualified_name (name) @_fn .)] name: (name) @_m
+   arguments: (arguments . (argument) @target))
+  (#eq? @_fn "HttpClient") (#eq? @_m "createForBaseUri"))
+
 ; $client->get($url), $this->http->request('GET', $url): a probable client call
 ((member_call_expression
    object: (_) @_fn name: (name) @_m
