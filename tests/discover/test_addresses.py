@@ -28,6 +28,13 @@ from socklock.discover.addresses import find_targets, redact_credentials
             [("a", 27017, "mongodb"), ("b", 27018, "mongodb")],
         ),
         ("jdbc:mysql://catalogue-db:3306/socksdb", None, [("catalogue-db", 3306, "mysql")]),
+        (
+            "mysql:host=ratings-db;dbname=ratings;charset=utf8",
+            None,
+            [("ratings-db", 3306, "mysql")],
+        ),
+        ("pgsql:host=pg;port=5433;dbname=x", None, [("pg", 5433, "postgresql")]),
+        ("Host=orders-db;Port=5432;Database=orders", None, [("orders-db", 5432, None)]),
         ("postgresql://pg/orders", None, [("pg", 5432, "postgresql")]),
         ("user:pw@tcp(catalogue-db:3306)/socksdb", None, [("catalogue-db", 3306, "mysql")]),
         ("root@tcp(db)/x?parseTime=true", None, [("db", 3306, "mysql")]),

@@ -75,3 +75,36 @@ def test_socklock_toml_maps_directories_to_workloads(tmp_path: Path) -> None:
     (tmp_path / "web" / "Dockerfile").unlink()
     (tmp_path / "socklock.toml").write_text('[code.owners]\n"web" = "shop/web"\n')
     assert _edges(tmp_path, manifests=False) == {("shop/web", "shop/api", 8080, "literal")}
+
+
+def test_config_key_read_by_code_is_joined_with_the_json_config(tmp_path: Path) -> None:
+    code = (
+        "int main() {\n"
+        '  std::string addr = config_json["api"]["addr"];\n'
+        '  int port = config_json["api"]["port"];\n'
+        "}\n"
+    )
+    write_shop(tmp_path, "", code, file="main.cpp")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "service-config.json").write_text(
+        '{\n  "api": {"addr": "api", "port": 80},\n  "web": {"addr": "web", "port": 80}\n}\n'
+    )
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    (edge,) = graph.edges
+    assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
+    (evidence,) = edge.evidence
+    assert evidence.location.line == 2
+    config = tmp_path / "config" / "service-config.json"
+    assert f"api.addr=api at {config}:2:20; api.port=80 at {config}:2:34" in evidence.detail
+
+
+def test_config_key_without_a_config_file_is_unresolved(tmp_path: Path) -> None:
+    code = 'int main() {\n  std::string addr = config_json["api"]["addr"];\n}\n'
+    write_shop(tmp_path, "", code, file="main.cpp")
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    assert graph.edges == ()
+    (unresolved,) = graph.unresolved
+    assert (
+        unresolved.reason
+        == "config key api.addr, api.port is set by no config file under the roots"
+    )

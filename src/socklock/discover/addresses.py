@@ -104,6 +104,13 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
     if not text or len(text) > 4096:
         return []
     targets: list[Target] = []
+    if "=" in text and ";" in text and "://" not in text:
+        # a PDO/DBI data source name or an ADO.NET connection string: its host and port
+        from socklock.discover.code.targets import parse_target
+
+        address = parse_target(text)
+        if address is not None and address.text != text:
+            return find_targets(address.text, name_hint=name_hint)
     dsn = _GO_MYSQL_DSN.search(text)
     if dsn is not None:
         dsn_port = int(dsn["port"]) if dsn["port"] else DEFAULT_PORTS["mysql"]

@@ -152,6 +152,9 @@ class _Joiner:
         self._profiles: dict[str, Profiles] = {}
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
+        from socklock.discover.code.config_keys import ConfigKeys
+
+        self.config_keys = ConfigKeys(list(inventory.roots))
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
             resolver = ComposeResolver(project)
@@ -178,6 +181,11 @@ class _Joiner:
             if found is not None:
                 used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
                 return found.value
+            keyed = self.config_keys.lookup(name, where.file) if "." in name else None
+            if keyed is not None:  # a config key the code reads (``cfg["orders"]["addr"]``)
+                at = Location(keyed.file, keyed.line, keyed.column)
+                used.append(f"{name}={redact_credentials(keyed.value)} at {at}")
+                return keyed.value
             if default is not None:
                 used.append(f"{name} unset, code default {redact_credentials(default)}")
                 return default
@@ -196,7 +204,9 @@ class _Joiner:
             )
         if missing or not text:
             reason = (
-                f"env {', '.join(missing)} is not set for {owner.workload} by any manifest"
+                f"config key {', '.join(missing)} is set by no config file under the roots"
+                if missing and all("." in name for name in missing)
+                else f"env {', '.join(missing)} is not set for {owner.workload} by any manifest"
                 if missing
                 else "the call target is empty"
             )

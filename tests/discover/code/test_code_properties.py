@@ -101,3 +101,68 @@ def test_broken_sources_never_raise(path: Path, data: st.DataObject) -> None:
     assert analyser is not None
     for result in analyser.analyse(path.name, broken):
         assert result.line >= 1 and result.column >= 1
+
+
+# One known call per language, its URL built from constants by the language's own means.
+_BUILDERS = {
+    ("checkout.php", "concat"): (
+        '<?php\nconst HOST = "{host}";\n$port = {port};\n'
+        'curl_init("http://" . HOST . ":" . $port . "{path}");\n'
+    ),
+    ("checkout.php", "interpolation"): (
+        '<?php\n$host = "{host}";\n$port = {port};\ncurl_init("http://{{$host}}:$port{path}");\n'
+    ),
+    ("checkout.php", "sprintf"): (
+        '<?php\n$host = "{host}";\ncurl_init(sprintf("http://%s:%d{path}", $host, {port}));\n'
+    ),
+    ("Orders.kt", "template"): (
+        'val host = "{host}"\nval port = {port}\n'
+        'fun f() = rest.getForObject("http://$host:${{port}}{path}", String::class.java)\n'
+    ),
+    ("Orders.kt", "concat"): (
+        'val host = "{host}"\n'
+        'fun f() = rest.getForObject("http://" + host + ":" + {port} + "{path}", X::class.java)\n'
+    ),
+    ("Gateway.scala", "interpolation"): (
+        'object G {{\n  val host = "{host}"\n  val port = {port}\n'
+        '  def f() = Http().singleRequest(HttpRequest(uri = s"http://$host:$port{path}"))\n}}\n'
+    ),
+    ("Gateway.scala", "format"): (
+        'object G {{\n  val host = "{host}"\n'
+        '  def f() = Http().singleRequest(Get("http://%s:%d{path}".format(host, {port})))\n}}\n'
+    ),
+    ("main.rs", "format"): (
+        'const HOST: &str = "{host}";\nconst PORT: u16 = {port};\n'
+        'async fn f() {{ reqwest::get(format!("http://{{}}:{{}}{path}", HOST, PORT)).await; }}\n'
+    ),
+    ("main.rs", "inline"): (
+        'const HOST: &str = "{host}";\nconst PORT: u16 = {port};\n'
+        'async fn f() {{ reqwest::get(format!("http://{{HOST}}:{{PORT}}{path}")).await; }}\n'
+    ),
+    ("client.cpp", "concat"): (
+        'const std::string kHost = "{host}";\nvoid f(CURL* c) {{\n'
+        "  curl_easy_setopt(c, CURLOPT_URL,\n"
+        '    ("http://" + kHost + ":" + std::to_string({port}) + "{path}").c_str());\n}}\n'
+    ),
+    ("compose.lua", "concat"): (
+        'local host = "{host}"\nlocal port = {port}\n'
+        'httpc:request_uri("http://" .. host .. ":" .. port .. "{path}")\n'
+    ),
+    ("compose.lua", "format"): (
+        'local host = "{host}"\n'
+        'httpc:request_uri(string.format("http://%s:%d{path}", host, {port}))\n'
+    ),
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(HOSTS, PORTS, PATHS, st.sampled_from(sorted(_BUILDERS)))
+def test_each_new_language_reconstructs_the_url(
+    host: str, port: int, path: str, builder: tuple[str, str]
+) -> None:
+    file, _ = builder
+    source = _BUILDERS[builder].format(host=host, port=port, path=path)
+    analyser = analyser_for(PurePath(file))
+    assert analyser is not None
+    results = list(analyser.analyse(file, source.encode()))
+    assert _only_target(results) == f"http://{host}:{port}{path}", source

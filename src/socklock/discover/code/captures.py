@@ -22,6 +22,9 @@ Capture names are the contract between the ``.scm`` files and the engine:
     arguments of a call that opens the program's own listener.
 ``@quiet``
     a region whose strings are messages: logs, prints, exceptions, docstrings.
+``@test``
+    test code inside a source file (Rust's ``#[cfg(test)]`` module): nothing in it is
+    reported, not even known calls.
 ``@idle``
     the target of a call that connects but sends nothing (Go's UDP "outbound address"
     idiom): neither it nor what it names is reported.
@@ -85,6 +88,7 @@ class Captures:
     listens: list[Node] = field(default_factory=list)
     regions: set[Key] = field(default_factory=set)  # listen and quiet: not call targets
     idle: set[Key] = field(default_factory=set)  # targets of calls that send nothing
+    tests: list[Node] = field(default_factory=list)  # test code: nothing in it is reported
 
     @property
     def reports_nothing(self) -> bool:
@@ -144,6 +148,10 @@ def collect(
         elif "idle" in captures:
             for node in captures["idle"]:
                 found.idle.add(key(node))
+                found.regions.add(key(node))
+        elif "test" in captures:
+            for node in captures["test"]:
+                found.tests.append(node)
                 found.regions.add(key(node))
         elif "quiet" in captures:
             found.regions.update(key(node) for node in captures["quiet"])

@@ -64,7 +64,7 @@ def analyse_tree(
     out = _Output(path, source)
     callers = _Callers(evaluator)
     for target in captures.targets.values():
-        if key(target.node) in captures.idle:
+        if key(target.node) in captures.idle or _in_tests(target.node, captures):
             continue
         context = Context(
             call=True,
@@ -76,7 +76,8 @@ def analyse_tree(
         )
         _call(callers, target, context, out)
     for conn in captures.stubs:
-        _stub(callers, conn, out)
+        if not _in_tests(conn, captures):
+            _stub(callers, conn, out)
     for region in captures.listens:
         arguments = region.named_children if region.type in _ARGUMENT_LISTS else [region]
         for argument in arguments:
@@ -261,7 +262,9 @@ def _extends(binary: Node, operand: Node, syntax: Syntax) -> bool:
     if operator is None:
         return False
     op = operator.type
-    if op == "+" or op in syntax.default_operators:
+    if op == "operator_identifier":  # Scala: ``+`` is a method name
+        op = (operator.text or b"").decode("utf-8", "replace")
+    if op in syntax.concat_operators or op in syntax.default_operators:
         return True
     left = binary.child_by_field_name("left")
     return op == "%" and syntax.percent_format and left is not None and key(left) == key(operand)
@@ -276,6 +279,13 @@ def _enclosing_form(node: Node, captures: Captures) -> Node | None:
             return current
         current = current.parent
     return None
+
+
+def _in_tests(node: Node, captures: Captures) -> bool:
+    return any(
+        test.start_byte <= node.start_byte and node.end_byte <= test.end_byte
+        for test in captures.tests
+    )
 
 
 def _in_region(node: Node, captures: Captures) -> bool:

@@ -119,6 +119,7 @@ class Evaluator:
             return self._env(read)
         form = self.captures.forms.get(node_key)
         if form is not None:
+            self.consumed.add(node_key)  # seeds whose string expression is this form
             return self._form(form)
         syntax = self.syntax
         kind = node.type
@@ -390,7 +391,7 @@ class Evaluator:
         if left is None or right is None or operator is None:
             return self.runtime(node)
         op = self.text(operator)
-        if op == "+":
+        if op in self.syntax.concat_operators:
             return concat([self.values(left), self.values(right)])
         if op in self.syntax.default_operators:
             return with_default(self.values(left), self.values(right))

@@ -267,6 +267,11 @@ class Functions:
 
     def _name(self, node: Node) -> str | None:
         named = node.child_by_field_name("name")
+        declarator = _function_declarator(node)
+        if named is None and declarator is not None:  # C++: ``void Client::get(...)``
+            named = declarator.child_by_field_name("declarator")
+            while named is not None and named.type == "qualified_identifier":
+                named = named.child_by_field_name("name")
         if named is None and node.parent is not None:
             holder = node.parent
             if holder.type in ("expression_list", "parenthesized_expression") and holder.parent:
@@ -276,12 +281,21 @@ class Functions:
             if named is not None and named.type not in _NAMES:
                 member = named.child_by_field_name("property")  # ``exports.f = ...``
                 named = member if member is not None and member.type in _NAMES else None
-        if named is None or named.type not in _NAMES:
+        if named is None or (
+            named.type not in _NAMES and named.type not in self._syntax.identifiers
+        ):
             return None
         return self._text(named)
 
     def _slots(self, node: Node, name: str) -> Function:
         params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+        declarator = _function_declarator(node)
+        if params is None and declarator is not None:
+            params = declarator.child_by_field_name("parameters")
+        only: frozenset[str] | None = None
+        if params is None:  # Kotlin: an unnamed list, default values beside the parameters
+            params = next((c for c in node.named_children if c.type in _PARAMETER_LISTS), None)
+            only = frozenset({"parameter"})
         slots: list[Node] = []
         positional: int | None = None
         variadic = False
@@ -291,6 +305,8 @@ class Functions:
             for child in params.named_children:
                 kind = child.type
                 if kind == "comment" or kind == "positional_separator":
+                    continue
+                if only is not None and kind not in only:
                     continue
                 if kind == "keyword_separator":
                     positional = len(slots) if positional is None else positional
@@ -342,6 +358,17 @@ class Functions:
 
     def _text(self, node: Node) -> str:
         return self._source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+_PARAMETER_LISTS = frozenset({"function_value_parameters"})
+
+
+def _function_declarator(node: Node) -> Node | None:
+    """C and C++ name a function in its declarator: ``int *f(...)``, ``T& A::f(...)``."""
+    current = node.child_by_field_name("declarator")
+    while current is not None and current.type != "function_declarator":
+        current = current.child_by_field_name("declarator")
+    return current
 
 
 def _is_params_array(node: Node, source: bytes) -> bool:

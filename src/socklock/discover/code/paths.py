@@ -45,7 +45,9 @@ SKIP_DIRS = frozenset(
 
 _TEST_FILE = re.compile(
     r"(?:_test\.go|^test_.*\.py|_test\.py|^conftest\.py|\.(?:test|spec)\.[cm]?[jt]sx?"
-    r"|(?:Test|Tests|IT)\.java|Tests?\.cs|_spec\.rb|_test\.rb)$"
+    r"|(?:Test|Tests|IT)\.java|Tests?\.cs|_spec\.rb|_test\.rb"
+    r"|Test\.php|(?:Test|Tests|Spec)\.kts?|(?:Test|Spec|Suite)\.scala"
+    r"|_(?:unit)?test\.(?:cc|cpp|cxx)|_(?:spec|test)\.lua)$"
 )
 _DOC_FILE = re.compile(r"\.(?:md|markdown|rst|adoc|txt)$", re.IGNORECASE)
 _GENERATED_FILE = re.compile(

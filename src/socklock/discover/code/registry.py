@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from socklock.discover.code import config_files, csharp, go, java, javascript, python, ruby
+from socklock.discover.code import (
+    config_files,
+    cpp,
+    csharp,
+    go,
+    java,
+    javascript,
+    kotlin,
+    lua,
+    php,
+    python,
+    ruby,
+    rust,
+    scala,
+)
 
 if TYPE_CHECKING:
     from pathlib import PurePath
@@ -20,6 +34,12 @@ ANALYSERS: tuple[Analyser, ...] = (
     javascript.TSX,
     csharp.ANALYSER,
     ruby.ANALYSER,
+    php.ANALYSER,
+    kotlin.ANALYSER,
+    scala.ANALYSER,
+    rust.ANALYSER,
+    cpp.ANALYSER,
+    lua.ANALYSER,
     config_files.ANALYSER,
 )
 

@@ -53,6 +53,7 @@ class Syntax:
     functions: frozenset[str]  # scopes for name lookup
     conditionals: frozenset[str] = frozenset()  # a definition inside one may not run
     binaries: frozenset[str] = frozenset({"binary_expression"})
+    concat_operators: frozenset[str] = frozenset({"+"})  # PHP ``.``, Lua ``..``
     default_operators: frozenset[str] = frozenset()  # ``||``, ``??``, ``or``
     percent_format: bool = False  # ``"..." % args`` formats (Python, Ruby)
     wrappers: frozenset[str] = frozenset({"parenthesized_expression"})  # value = inner

@@ -81,6 +81,16 @@ _GO_MYSQL_DSN = re.compile(r"^(?:[^@/\s]*@)?tcp\(([^)]+)\)(.*)$")
 _IPV4 = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$")
 _LETTER = re.compile(r"[A-Za-z]")
 _CREDENTIALS = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s]*@")
+# PHP PDO / Perl DBI data source names: ``mysql:host=db;port=3306;dbname=shop``
+_PDO_DSN = re.compile(
+    r"^(?:dbi:)?(mysql|pgsql|Pg|sqlsrv|dblib|mariadb|cubrid|firebird):(?=\w+\s*=)"
+)
+_PDO_SCHEMES = {
+    "pgsql": "postgresql",
+    "pg": "postgresql",
+    "dblib": "sqlserver",
+    "sqlsrv": "sqlserver",
+}
 _CONNECTION_KEY = re.compile(
     r"(?i)(?:^|;)\s*(?:server|host|data source|address|addr|network address)\s*="
 )
@@ -103,6 +113,13 @@ def parse_target(raw: str, *, bare_host: bool = False) -> Address | None:
     be a host (``forAddress(host, port)``), wrong for arbitrary strings.
     """
     text = raw.strip()
+    pdo = _PDO_DSN.match(text)
+    if pdo is not None:
+        inner = _connection_string(text[pdo.end() :])
+        if inner is None:
+            return None
+        scheme = _PDO_SCHEMES.get(pdo.group(1).lower(), pdo.group(1).lower())
+        return Address(f"{scheme}://{inner.text}", inner.host, inner.loopback, scheme)
     if "=" in text and _CONNECTION_KEY.search(text):
         return _connection_string(text)
     if not text or any(c.isspace() for c in text):

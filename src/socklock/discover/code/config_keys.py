@@ -1,0 +1,91 @@
+"""Values of application config keys by dotted path, for code that reads its config by key.
+
+A C++ service in DeathStarBench's style reads ``config_json["user-service"]["addr"]``
+from a JSON file it loads at run time; the analyser reports the key path
+(``user-service.addr``) as a read, and the join looks it up here, as it looks env vars up
+in the manifests: in the config files under the scanned roots that the config-file
+analyser reads (JSON, YAML, TOML), the file nearest to the reading file first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from socklock.discover.code.config_readers import Entry
+
+_FORMATS = (".json", ".yml", ".yaml", ".toml")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    value: str
+    file: str
+    line: int
+    column: int
+
+
+class ConfigKeys:
+    """Every scalar of the roots' config files by dotted key path; read on first lookup."""
+
+    def __init__(self, roots: Sequence[str]) -> None:
+        self._roots = list(roots)
+        self._values: dict[str, list[KeyValue]] | None = None
+
+    def lookup(self, name: str, near: str) -> KeyValue | None:
+        """The value of ``name`` in the config file nearest to ``near`` (the reading file);
+        None when no file sets it, or the nearest files disagree."""
+        candidates = self._load().get(name)
+        if not candidates:
+            return None
+        folder = Path(near).resolve().parent.parts
+
+        def closeness(found: KeyValue) -> int:
+            other = Path(found.file).resolve().parent.parts
+            shared = 0
+            while shared < min(len(folder), len(other)) and folder[shared] == other[shared]:
+                shared += 1
+            return shared
+
+        best = max(closeness(found) for found in candidates)
+        nearest = [found for found in candidates if closeness(found) == best]
+        if len({found.value for found in nearest}) != 1:
+            return None
+        return nearest[0]
+
+    def _load(self) -> dict[str, list[KeyValue]]:
+        if self._values is None:
+            self._values = {}
+            for path in _config_files(self._roots):
+                for entry in _read(path):
+                    dotted = ".".join(part for part in entry.key if part != "[]")
+                    self._values.setdefault(dotted, []).append(
+                        KeyValue(entry.value, path, entry.line, entry.column)
+                    )
+        return self._values
+
+
+def _config_files(roots: Sequence[str]) -> Iterable[str]:
+    from socklock.discover.code.config_files import ANALYSER
+    from socklock.discover.code.scan import iter_files
+
+    for path, analyser in iter_files(roots):
+        if analyser is ANALYSER and path.lower().endswith(_FORMATS):
+            yield path
+
+
+def _read(path: str) -> Iterable[Entry]:
+    from socklock.discover.code.config_readers import read_json, read_toml, read_yaml
+
+    suffix = Path(path).suffix.lower()
+    reader: Callable[[str], Iterable[Entry]] = {".json": read_json, ".toml": read_toml}.get(
+        suffix, read_yaml
+    )
+    try:
+        return list(reader(Path(path).read_text(encoding="utf-8", errors="replace")))
+    except (OSError, ValueError):
+        return []
