@@ -54,6 +54,7 @@ class Truth:
     tuned: bool = False
     deployment: str | None = None
     folder: str = ""  # under the apps directory; by default owner+name
+    commit: str = ""  # the snapshot the truth was written from
 
 
 def read_truth(path: Path) -> Truth:
@@ -83,11 +84,19 @@ def read_truth(path: Path) -> Truth:
         tuned=bool(data.get("tuned", False)),
         deployment=None if deployment in (None, "code") else str(deployment),
         folder=str(data.get("folder", str(data["repo"]).replace("/", "+"))),
+        commit=str(data.get("commit", "")),
     )
 
 
 def truths(directory: Path = TRUTH_DIR) -> list[Truth]:
     return [read_truth(p) for p in sorted(directory.glob("*.toml"))]
+
+
+def app_folder(truth: Truth, apps: Path) -> Path:
+    """``owner+name@<commit[:7]>`` when that checkout is there (the snapshot the truth was
+    written from), else ``owner+name``."""
+    pinned = apps / f"{truth.folder}@{truth.commit[:7]}"
+    return pinned if truth.commit and pinned.is_dir() else apps / truth.folder
 
 
 def input_paths(truth: Truth, apps: Path) -> list[Path]:
@@ -97,7 +106,7 @@ def input_paths(truth: Truth, apps: Path) -> list[Path]:
         if item.startswith("@shared/"):
             out.append(SHARED / item.removeprefix("@shared/"))
         else:
-            out.append(apps / truth.folder / item)
+            out.append(app_folder(truth, apps) / item)
     return out
 
 
