@@ -23,12 +23,22 @@ EXIT_INPUT_ERROR = 2
 
 
 def load(paths: Sequence[str]) -> Inventory:
-    """Load inputs and print each input problem as ``file:line:col: error: ...`` on stderr."""
+    """Load inputs and print each input problem as ``file:line:col: error: ...`` on stderr,
+    then one line for what was skipped (``--verbose``: one line per skipped path)."""
     from socklock.load import load_paths
+    from socklock.load.summary import skip_lines, skip_summary
 
     inventory = load_paths(list(paths))
     for diagnostic in inventory.diagnostics:
         click.echo(str(diagnostic), err=True)
+    context = click.get_current_context(silent=True)
+    verbose = bool(context and (context.find_root().obj or {}).get("verbose"))
+    if verbose:
+        for line in skip_lines(inventory.skipped):
+            click.echo(line, err=True)
+    summary = skip_summary(inventory.skipped)
+    if summary is not None:
+        click.echo(summary, err=True)
     return inventory
 
 
