@@ -186,3 +186,26 @@ def test_env_file_reads_quotes_comments_and_earlier_values() -> None:
         "C": "1-x",
         "D": "4",
     }
+
+
+def test_long_extends_chain_is_bounded_not_a_crash(write) -> None:  # type: ignore[no-untyped-def]
+    lines = ["services:", "  s0: {image: base}"]
+    lines += [f"  s{i}: {{extends: s{i - 1}}}" for i in range(1, 2000)]
+    path = write("app/docker-compose.yml", "\n".join(lines) + "\n")
+    inventory = load_paths([str(path)])
+    (project,) = inventory.compose_projects
+    assert len(project.services) == 2000
+    assert inventory.errors == ()  # resolved service by service, each chain short enough
+    assert _services(project)["s1999"].image == "base"
+
+
+def test_deep_include_chain_is_bounded(write) -> None:  # type: ignore[no-untyped-def]
+    for i in range(40):
+        write(
+            f"app/part{i}.yaml", f"include: [part{i + 1}.yaml]\nservices:\n  s{i}: {{image: x}}\n"
+        )
+    main = write("app/compose.yaml", "include: [part0.yaml]\nservices:\n  main: {image: x}\n")
+    inventory = load_paths([str(main)])
+    assert [str(d) for d in inventory.errors] == [
+        f"{main.parent}/part31.yaml:1:11: error: include nested deeper than 32 files: not followed"
+    ]

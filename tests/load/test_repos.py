@@ -213,3 +213,25 @@ def test_cli_prints_the_summary_and_lists_with_verbose(mixed: Path) -> None:
         "skipped: JSONC"
     )
     assert len(verbose.stderr.splitlines()) == 13
+
+
+def test_testdata_is_test_input_not_deployment(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "pkg" / "testdata").mkdir(parents=True)
+    (root / "pkg" / "testdata" / "invalid.yaml").write_text("apiVersion: v1\nkind: [\n")
+    (root / "deploy.yaml").write_text(GOOD)
+    inventory = load_paths([str(root)])
+    assert inventory.diagnostics == ()
+    assert skip_lines(inventory.skipped) == [
+        f"{root}/pkg/testdata: skipped: testdata (test inputs, by the Go toolchain's convention)"
+    ]
+
+
+def test_a_file_that_vanishes_before_it_is_read(tmp_path: Path) -> None:
+    from socklock.load.limits import DEFAULT_LIMITS
+    from socklock.load.text import read_text
+
+    gone = tmp_path / "gone.yaml"
+    assert str(read_text(gone, str(gone), DEFAULT_LIMITS)) == (
+        f"{gone}: error: cannot read file: no such file or directory"
+    )

@@ -35,7 +35,7 @@ from socklock.model import (
     YMap,
     YSeq,
 )
-from socklock.model.document import Position
+from socklock.model.document import Position, position_of
 
 _OVERRIDE = re.compile(r"^(docker-compose|compose)\.override\.(ya?ml)$")
 _BASE_NAMES = {"docker-compose": "docker-compose", "compose": "compose"}
@@ -84,6 +84,7 @@ _SEQUENCE_KEYS = frozenset(
     }
 )
 _PATH_KEYS = ("env_file",)
+MAX_CHAIN = 32  # extends links and include levels followed; real projects use two or three
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,22 +234,40 @@ def _normalised(document: Any) -> YMap:
 
 
 def _copy(value: Any, position: Position | None = None) -> Any:
-    """A deep copy keeping positions, or moving every position to ``position``."""
+    """A deep copy keeping positions, or moving every position to ``position``.
+
+    Iterative: a hostile document's depth must not meet Python's recursion limit here."""
+    if not isinstance(value, YMap | YSeq):
+        return value
+    root = _shell(value, position)
+    stack: list[tuple[Any, Any]] = [(value, root)]
+    while stack:
+        source, target = stack.pop()
+        items: Any = source.items() if isinstance(source, YMap) else enumerate(source)
+        for key, child in items:
+            copied = _shell(child, position) if isinstance(child, YMap | YSeq) else child
+            if isinstance(target, YMap):
+                target[key] = copied
+            else:
+                target.append(copied)
+            if copied is not child:
+                stack.append((child, copied))
+    return root
+
+
+def _shell(value: YMap | YSeq, position: Position | None) -> YMap | YSeq:
+    """An empty container with ``value``'s positions (or all at ``position``)."""
     if isinstance(value, YMap):
-        mapping = YMap((k, _copy(v, position)) for k, v in value.items())
+        mapping = YMap()
         mapping.position = position or value.position
         mapping.key_positions = (
             dict.fromkeys(value, position) if position else dict(value.key_positions)
         )
         return mapping
-    if isinstance(value, YSeq):
-        sequence = YSeq(_copy(v, position) for v in value)
-        sequence.position = position or value.position
-        sequence.item_positions = (
-            [position] * len(value) if position else list(value.item_positions)
-        )
-        return sequence
-    return value
+    sequence = YSeq()
+    sequence.position = position or value.position
+    sequence.item_positions = [position] * len(value) if position else list(value.item_positions)
+    return sequence
 
 
 # --- merging (override files and extends) -------------------------------------------------
@@ -362,10 +381,15 @@ def _include(
         return
     services: YMap = document["services"]
     for index, entry in enumerate(entries):
-        where = Location(file, *entries.item_positions[index])
+        where = Location(file, *position_of(entries, index))
         paths, env_file = _include_paths(entry)
         for relative in paths:
             path = os.path.normpath(os.path.join(os.path.dirname(file), relative))
+            if len(chain) > MAX_CHAIN:
+                context.diagnostics.append(
+                    Diagnostic(where, f"include nested deeper than {MAX_CHAIN} files: not followed")
+                )
+                continue
             if path in chain or os.path.abspath(path) in map(os.path.abspath, chain):
                 context.diagnostics.append(
                     Diagnostic(where, "include cycle: " + " -> ".join([*chain, path]))
@@ -467,6 +491,11 @@ def _resolved(
     where = Location(file, *at)
     other_file, other_name = target
     other_key = (os.path.abspath(other_file), other_name)
+    if len(chain) >= MAX_CHAIN:
+        context.diagnostics.append(
+            Diagnostic(where, f"extends chain longer than {MAX_CHAIN} services: not followed")
+        )
+        return _without_extends(body)
     if other_key in [*chain, key]:
         names = [f"{n} ({os.path.basename(f)})" for f, n in [*chain, key, other_key]]
         context.diagnostics.append(Diagnostic(where, "extends cycle: " + " -> ".join(names)))

@@ -81,6 +81,8 @@ def skip_reason(path: str) -> str | None:
     name = os.path.basename(path.rstrip(os.sep))
     if name in ALWAYS_SKIPPED:
         return f"{name} (vendored code, cache or version control)"
+    if name == "testdata":
+        return "testdata (test inputs, by the Go toolchain's convention)"
     if name.endswith(".egg-info"):
         return "Python packaging metadata (*.egg-info)"
     if os.path.isfile(os.path.join(path, "pyvenv.cfg")):
