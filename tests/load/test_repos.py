@@ -235,3 +235,20 @@ def test_a_file_that_vanishes_before_it_is_read(tmp_path: Path) -> None:
     assert str(read_text(gone, str(gone), DEFAULT_LIMITS)) == (
         f"{gone}: error: cannot read file: no such file or directory"
     )
+
+
+def test_tool_configs_in_the_kubernetes_envelope_are_not_manifests(write) -> None:  # type: ignore[no-untyped-def]
+    write("repo/azds.yaml", "kind: helm-release\napiVersion: 1.1\nbuild: {context: .}\n")
+    write("repo/kind.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes: []\n")
+    write("repo/svc.yaml", "apiVersion: v1\nkind: Service\nspec: {}\n")  # a broken object
+    root = write("repo/cr.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {}\n")
+    root = root.parent
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root}/cr.yaml:3:11: error: Widget: metadata.name is missing",
+        f"{root}/svc.yaml:1:1: error: Service: metadata is missing",
+    ]
+    assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [
+        "R/azds.yaml: skipped: tool config with apiVersion/kind",
+        "R/kind.yaml: skipped: tool config with apiVersion/kind",
+    ]

@@ -157,6 +157,8 @@ def _load_file(
             )
         )
         return problems, None
+    if any(isinstance(v, dict) and "apiVersion" in v and "kind" in v for v in values):
+        return [], SkipKind.TOOL_CONFIG
     return [], SkipKind.JSON_NO_KIND if is_json else SkipKind.NO_KIND
 
 

@@ -12,6 +12,7 @@ _PLURALS = {  # the SkipKind values are the singulars
     SkipKind.TEMPLATE: "unrendered templates",
     SkipKind.NO_KIND: "YAML without apiVersion/kind",
     SkipKind.JSON_NO_KIND: "JSON without apiVersion/kind",
+    SkipKind.TOOL_CONFIG: "tool configs with apiVersion/kind",
     SkipKind.JSONC: "JSONC",
     SkipKind.UNPARSABLE: "unparsable files without apiVersion/kind",
     SkipKind.KUSTOMIZE_PATCH: "kustomize patches",

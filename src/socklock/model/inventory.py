@@ -27,6 +27,7 @@ class SkipKind(StrEnum):
     TEMPLATE = "unrendered template"  # {{ }} text that is not YAML until rendered
     NO_KIND = "YAML without apiVersion/kind"
     JSON_NO_KIND = "JSON without apiVersion/kind"
+    TOOL_CONFIG = "tool config with apiVersion/kind"  # not a Kubernetes object (azds, kind)
     JSONC = "JSONC"  # JSON with comments or trailing commas (tsconfig, devcontainer, ...)
     UNPARSABLE = "unparsable file without apiVersion/kind"  # and not a template
     KUSTOMIZE_PATCH = "kustomize patch"
