@@ -209,3 +209,24 @@ def test_deep_include_chain_is_bounded(write) -> None:  # type: ignore[no-untype
     assert [str(d) for d in inventory.errors] == [
         f"{main.parent}/part31.yaml:1:11: error: include nested deeper than 32 files: not followed"
     ]
+
+
+def test_include_and_extends_do_not_read_outside_the_input_paths(write) -> None:  # type: ignore[no-untyped-def]
+    secret = write("secret/compose.yaml", "services:\n  leak: {image: x, privileged: true}\n")
+    main = write(
+        "app/compose.yaml",
+        "include: [../secret/compose.yaml]\n"
+        "services:\n  web:\n    extends: {file: ../secret/compose.yaml, service: leak}\n",
+    )
+    inventory = load_paths([str(main.parent)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{main}:1:11: warning: {secret} is outside the input paths: not read",
+    ]
+    (project,) = inventory.compose_projects
+    assert [(s.name, s.privileged) for s in project.services] == [("web", None)]
+    # Given both directories, the include is read.
+    inventory = load_paths([str(main.parent), str(secret.parent)])
+    assert sorted(s.name for p in inventory.compose_projects for s in p.services) == [
+        "leak",
+        "web",
+    ]

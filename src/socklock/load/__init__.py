@@ -80,7 +80,7 @@ def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
         diagnostics.extend(problems)
         if skip is not None:
             skipped.append(Skipped(entry.display, skip))
-    compose, compose_problems = assemble_projects(compose_files, limits)
+    compose, compose_problems = assemble_projects(compose_files, limits, paths)
     diagnostics.extend(compose_problems)
     diagnostics.extend(k8s.diagnostics)
     return Inventory(

@@ -11,13 +11,14 @@ A file that another project includes or overrides is part of that project, not o
 own. Values inherited through ``extends`` point at the ``extends:`` line that brought them.
 """
 
-# ruff: noqa: PTH100, PTH113, PTH117, PTH118, PTH119, PTH120
+# ruff: noqa: PTH100, PTH112, PTH113, PTH117, PTH118, PTH119, PTH120
 # (paths stay the strings the user will see in messages)
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,7 @@ class _Context:
     files: dict[str, ComposeFile]  # absolute path -> the walked document
     limits: Limits
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    roots: tuple[str, ...] = ()  # real paths of the directories input may come from
     loaded: dict[str, YMap | None] = field(default_factory=dict)  # files read for include/extends
     extended: set[str] = field(default_factory=set)  # files other files extend services of
 
@@ -113,6 +115,16 @@ class _Context:
         if absolute in self.loaded:
             return self.loaded[absolute]
         value: YMap | None = None
+        if not self._inside_roots(absolute):
+            self.diagnostics.append(
+                Diagnostic(
+                    where,
+                    f"{display} is outside the input paths: not read",
+                    DiagnosticLevel.WARNING,
+                )
+            )
+            self.loaded[absolute] = None
+            return None
         text = read_text(Path(absolute), display, self.limits)
         if isinstance(text, Diagnostic):
             self.diagnostics.append(Diagnostic(where, f"cannot read {display}: {text.message}"))
@@ -125,15 +137,30 @@ class _Context:
         self.loaded[absolute] = value
         return value
 
+    def _inside_roots(self, path: str) -> bool:
+        """A file an include or extends names is read only inside the paths given (after
+        resolving links), as the walk itself never leaves them."""
+        real = os.path.realpath(path)
+        return any(
+            real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.roots
+        )
+
 
 def assemble_projects(
-    files: list[ComposeFile], limits: Limits
+    files: list[ComposeFile], limits: Limits, roots: Sequence[str] = ()
 ) -> tuple[list[ComposeProject], list[Diagnostic]]:
-    """One project per main compose file, with its overrides, includes and extends."""
+    """One project per main compose file, with its overrides, includes and extends.
+
+    ``roots``: the paths the user gave (a file stands for its directory); files outside
+    them are not read. Empty: the directories of ``files``."""
     by_path: dict[str, ComposeFile] = {}
     for item in files:
         by_path.setdefault(os.path.abspath(item.file), item)
-    context = _Context(by_path, limits)
+    given = roots or [os.path.dirname(p) for p in by_path]
+    real_roots = tuple(
+        os.path.realpath(r if os.path.isdir(r) else os.path.dirname(r) or ".") for r in given
+    )
+    context = _Context(by_path, limits, roots=real_roots)
     overrides = _overrides(by_path)
     built: list[tuple[str, ComposeProject, set[str]]] = []
     for path, item in by_path.items():
