@@ -53,9 +53,13 @@ def test_full_project_service_set_and_values(full: Path) -> None:
         ("TOKEN", ""),
     ]
     assert [(p.published, p.target) for p in api.ports] == [("8080", 8080)]  # the override
-    assert str(api.location) == f"{full}/docker-compose.yml:10:5"
-    # Inherited values point at the extends: line that brought them.
-    assert str(api.environment[0].location) == f"{full}/docker-compose.yml:10:5"
+    # The override defines api too: the merged service is the override's (what it writes
+    # wins, so fixes go there); what api keeps from the main file points at its first key.
+    assert str(api.location) == f"{full}/docker-compose.override.yml:3:5"
+    assert str(api.ports[0].location) == f"{full}/docker-compose.override.yml:3:13"
+    assert str(api.environment[0].location) == f"{full}/docker-compose.override.yml:3:5"
+    # Inherited through extends (no override): the extends: line that brought it.
+    assert str(services["worker"].location) == f"{full}/docker-compose.yml:21:5"
     worker = services["worker"]
     assert (worker.image, worker.build_context, worker.cap_add) == (
         "shop/job:1.4",
@@ -230,3 +234,14 @@ def test_include_and_extends_do_not_read_outside_the_input_paths(write) -> None:
         "leak",
         "web",
     ]
+
+
+def test_a_finding_on_an_overridden_service_is_fixed_in_the_override(write) -> None:  # type: ignore[no-untyped-def]
+    from socklock.harden import audit
+
+    main = write("app/docker-compose.yml", "services:\n  api:\n    image: x\n")
+    override = write("app/docker-compose.override.yml", "services:\n  api:\n    privileged: true\n")
+    inventory = load_paths([str(main.parent)])
+    (finding,) = [f for f in audit(inventory).findings if f.rule_id == "SLK401"]
+    assert str(finding.location) == f"{override}:3:5"
+    assert finding.fix is not None and finding.fix.file == str(override)

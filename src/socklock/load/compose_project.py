@@ -303,17 +303,22 @@ def _shell(value: YMap | YSeq, position: Position | None) -> YMap | YSeq:
 def _merge_override(
     document: YMap, override: YMap, override_file: str, service_files: dict[str, str]
 ) -> None:
-    """Compose's merge of an override file into the main document. A service only the
-    override defines keeps its own file and positions; one both define points at the main
-    file's service for what the override changed."""
+    """Compose's merge of an override file into the main document.
+
+    A service the override defines is, after the merge, the override's: what it writes wins,
+    so findings point there and fixes are written there. What it keeps from the main file
+    points at the override's service (its first key), the place where a change would win."""
     services: YMap = document["services"]
     for name, body in override["services"].items():
         if name in services and isinstance(services[name], YMap) and isinstance(body, YMap):
-            base: YMap = services[name]
-            at = base.key_positions.get(next(iter(base), ""), base.position)
-            merged = _merge_service(base, _copy(body, at))
-            merged.position = base.position
+            at = body.key_positions.get(next(iter(body), ""), body.position)
+            merged = _merge_service(_copy(services[name], at), body)
+            if "extends" in services[name]:
+                merged["extends"] = _copy(services[name]["extends"], at)
+                merged.key_positions["extends"] = at
             services[name] = merged
+            services.key_positions[name] = override["services"].key_positions.get(name, (0, 0))
+            service_files[str(name)] = override_file
         else:
             services[name] = body
             services.key_positions[name] = override["services"].key_positions.get(name, (0, 0))
