@@ -101,7 +101,32 @@ def _service_networks(generated) -> dict[str, list[str]]:  # type: ignore[no-unt
     return {name: sorted(body.get("networks") or []) for name, body in document["services"].items()}
 
 
-def test_kubernetes_generation_and_cli_flag(tmp_path: Path) -> None:
+def test_kubernetes_generation_proves_the_set_with_and_without_hints() -> None:
+    root = HINTS.parent / "hints-k8s"
+    inventory = load_paths([str(root)])
+    graph = discover(inventory, code=False)
+    assert sorted((e.source, e.target, e.port, e.hint) for e in graph.edges) == [
+        ("shop/web", "shop/api", 9000, False),
+        ("shop/web", "shop/cache", None, True),  # compose depends_on only
+    ]
+    plain = generate(inventory, graph)
+    assert plain.verification is not None
+    assert plain.verification.summary() == "verified: 7 connections allowed, 0 missing, 0 excess"
+    assert [str(n) for n in plain.notes if "start-order" in n.message] == [
+        f"{root}/docker-compose.yml:4:23: warning: shop/web -> shop/cache: not allowed: "
+        "start-order evidence only (depends_on/links), no call found; review it, and allow "
+        "it with --include-hints if it is a call"
+    ]
+    cache_policy = next(f.text for f in plain.files if f.path.endswith("cache.yaml"))
+    assert "app: web" not in cache_policy
+    asked = generate(inventory, graph, GenerateOptions(include_hints=True))
+    assert asked.verification is not None
+    assert asked.verification.summary() == "verified: 8 connections allowed, 0 missing, 0 excess"
+    cache_policy = next(f.text for f in asked.files if f.path.endswith("cache.yaml"))
+    assert "app: web" in cache_policy
+
+
+def test_cli_flag(tmp_path: Path) -> None:
     from socklock._cli.generate import generate as generate_command
 
     args = [str(HINTS), "--no-code", "--flavor", "compose"]
