@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from socklock.load.compose import is_compose_file_name, is_compose_v1, load_compose
+from socklock.load.compose_merge import copy_tree, merge_service
 from socklock.load.interpolate import Interpolation, read_env_file
 from socklock.load.limits import Limits
 from socklock.load.text import read_text
@@ -36,54 +37,9 @@ from socklock.model import (
     YMap,
     YSeq,
 )
-from socklock.model.document import Position, position_of
+from socklock.model.document import position_of
 
 _OVERRIDE = re.compile(r"^(docker-compose|compose)\.override\.(ya?ml)$")
-_BASE_NAMES = {"docker-compose": "docker-compose", "compose": "compose"}
-# Keys whose values compose merges as mappings (a list of KEY=VALUE counts as one).
-_MAPPING_KEYS = frozenset(
-    {
-        "environment",
-        "labels",
-        "annotations",
-        "extra_hosts",
-        "sysctls",
-        "ulimits",
-        "healthcheck",
-        "deploy",
-        "build",
-        "logging",
-        "networks",
-        "depends_on",
-        "blkio_config",
-        "storage_opt",
-    }
-)
-# Keys whose lists compose appends to (without repeating an entry).
-_SEQUENCE_KEYS = frozenset(
-    {
-        "ports",
-        "expose",
-        "external_links",
-        "links",
-        "dns",
-        "dns_search",
-        "dns_opt",
-        "tmpfs",
-        "cap_add",
-        "cap_drop",
-        "devices",
-        "volumes",
-        "volumes_from",
-        "security_opt",
-        "env_file",
-        "configs",
-        "secrets",
-        "group_add",
-        "device_cgroup_rules",
-        "profiles",
-    }
-)
 _PATH_KEYS = ("env_file",)
 MAX_CHAIN = 32  # extends links and include levels followed; real projects use two or three
 
@@ -199,7 +155,7 @@ def _project(
     directory = os.path.dirname(item.file)
     env = _dotenv(directory, context)
     interpolation = Interpolation(env)
-    document = _normalised(interpolation.tree(_copy(item.value)))
+    document = _normalised(interpolation.tree(copy_tree(item.value)))
     parts = {os.path.abspath(item.file)}
     service_files: dict[str, str] = {}
     if override is not None:
@@ -207,7 +163,7 @@ def _project(
         overriding = context.files[override]
         _merge_override(
             document,
-            _normalised(interpolation.tree(_copy(overriding.value))),
+            _normalised(interpolation.tree(copy_tree(overriding.value))),
             overriding.file,
             service_files,
         )
@@ -260,43 +216,6 @@ def _normalised(document: Any) -> YMap:
     return document
 
 
-def _copy(value: Any, position: Position | None = None) -> Any:
-    """A deep copy keeping positions, or moving every position to ``position``.
-
-    Iterative: a hostile document's depth must not meet Python's recursion limit here."""
-    if not isinstance(value, YMap | YSeq):
-        return value
-    root = _shell(value, position)
-    stack: list[tuple[Any, Any]] = [(value, root)]
-    while stack:
-        source, target = stack.pop()
-        items: Any = source.items() if isinstance(source, YMap) else enumerate(source)
-        for key, child in items:
-            copied = _shell(child, position) if isinstance(child, YMap | YSeq) else child
-            if isinstance(target, YMap):
-                target[key] = copied
-            else:
-                target.append(copied)
-            if copied is not child:
-                stack.append((child, copied))
-    return root
-
-
-def _shell(value: YMap | YSeq, position: Position | None) -> YMap | YSeq:
-    """An empty container with ``value``'s positions (or all at ``position``)."""
-    if isinstance(value, YMap):
-        mapping = YMap()
-        mapping.position = position or value.position
-        mapping.key_positions = (
-            dict.fromkeys(value, position) if position else dict(value.key_positions)
-        )
-        return mapping
-    sequence = YSeq()
-    sequence.position = position or value.position
-    sequence.item_positions = [position] * len(value) if position else list(value.item_positions)
-    return sequence
-
-
 # --- merging (override files and extends) -------------------------------------------------
 
 
@@ -312,9 +231,9 @@ def _merge_override(
     for name, body in override["services"].items():
         if name in services and isinstance(services[name], YMap) and isinstance(body, YMap):
             at = body.key_positions.get(next(iter(body), ""), body.position)
-            merged = _merge_service(_copy(services[name], at), body)
+            merged = merge_service(copy_tree(services[name], at), body)
             if "extends" in services[name]:
-                merged["extends"] = _copy(services[name]["extends"], at)
+                merged["extends"] = copy_tree(services[name]["extends"], at)
                 merged.key_positions["extends"] = at
             services[name] = merged
             services.key_positions[name] = override["services"].key_positions.get(name, (0, 0))
@@ -327,60 +246,9 @@ def _merge_override(
         if key == "services":
             continue
         if isinstance(value, YMap) and isinstance(document.get(key), YMap):
-            document[key].update(_copy(value, document.key_positions.get(key, (1, 1))))
+            document[key].update(copy_tree(value, document.key_positions.get(key, (1, 1))))
         else:
-            document[key] = _copy(value, (1, 1))
-
-
-def _merge_service(base: YMap, local: YMap) -> YMap:
-    """``local`` over ``base``: mappings merged, lists appended, anything else replaced."""
-    merged: YMap = _copy(base)
-    merged.position = local.position
-    for key, value in local.items():
-        if key == "extends":
-            continue
-        merged[key] = _merge_value(key, merged[key], value) if key in merged else value
-        merged.key_positions[key] = local.key_positions.get(key, local.position)
-    return merged
-
-
-def _merge_value(key: str, base: Any, local: Any) -> Any:
-    if key in _MAPPING_KEYS and isinstance(base, YMap | YSeq) and isinstance(local, YMap | YSeq):
-        if isinstance(base, YSeq) and isinstance(local, YSeq) and key != "environment":
-            return _appended(base, local)
-        out = _as_mapping(key, base)
-        for k, v in _as_mapping(key, local).items():
-            out[k] = v
-        return out
-    if key in _SEQUENCE_KEYS and isinstance(base, YSeq) and isinstance(local, YSeq):
-        return _appended(base, local)
-    return local
-
-
-def _appended(base: YSeq, local: YSeq) -> YSeq:
-    out: YSeq = _copy(base)
-    seen = {repr(v) for v in base}
-    for index, value in enumerate(local):
-        if repr(value) not in seen:
-            out.append(value)
-            out.item_positions.append(
-                local.item_positions[index] if index < len(local.item_positions) else (0, 0)
-            )
-    return out
-
-
-def _as_mapping(key: str, value: YMap | YSeq) -> YMap:
-    if isinstance(value, YMap):
-        copied: YMap = _copy(value)
-        return copied
-    out = YMap()
-    out.position = value.position
-    for index, item in enumerate(value):
-        name, sep, rest = str(item).partition("=" if key != "extra_hosts" else ":")
-        out[name] = rest if sep else (None if key == "environment" else YMap())
-        if index < len(value.item_positions):
-            out.key_positions[name] = value.item_positions[index]
-    return out
+            document[key] = copy_tree(value, (1, 1))
 
 
 # --- include ------------------------------------------------------------------------------
@@ -436,7 +304,7 @@ def _include(
             if env_file is not None:
                 env.update(_env_file(os.path.join(os.path.dirname(file), env_file), context))
             inner = Interpolation(env)
-            included = _normalised(inner.tree(_copy(raw)))
+            included = _normalised(inner.tree(copy_tree(raw)))
             inner_files: dict[str, str] = {}
             _include(included, path, inner, context, parts, inner_files, [*chain, path])
             _resolve_extends(included, path, inner_files, inner, context)
@@ -537,7 +405,9 @@ def _resolved(
     else:
         raw = context.raw(other_file, other_file, where)
         context.extended.add(os.path.abspath(other_file))
-        pool = _normalised(interpolation.tree(_copy(raw)))["services"] if raw is not None else None
+        pool = (
+            _normalised(interpolation.tree(copy_tree(raw)))["services"] if raw is not None else None
+        )
     base = pool.get(other_name) if isinstance(pool, YMap) else None
     if not isinstance(base, YMap):
         if pool is not None:
@@ -548,16 +418,16 @@ def _resolved(
     base = _resolved(
         base, other_name, other_file, pool, interpolation, context, done, [*chain, key]
     )
-    inherited = _copy(base, at)
+    inherited = copy_tree(base, at)
     if other_file != file:
         _rebase_paths(inherited, os.path.dirname(other_file), os.path.dirname(file))
-    merged = _merge_service(inherited, body)
+    merged = merge_service(inherited, body)
     done[key] = merged
     return merged
 
 
 def _without_extends(body: YMap) -> YMap:
-    out: YMap = _copy(body)
+    out: YMap = copy_tree(body)
     out.pop("extends", None)
     return out
 
