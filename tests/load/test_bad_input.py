@@ -143,6 +143,7 @@ def test_walk_skips_vendored_dirs_and_outside_symlinks(tmp_path: Path) -> None:
         (root / skipped).mkdir(parents=True)
         (root / skipped / "svc.yaml").write_text(GOOD)
     (root / "venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (root / "go.mod").write_text("module example.com/repo\n")  # the evidence: Go vendoring
     (root / "app").mkdir()
     (root / "app" / "svc.yaml").write_text(GOOD)
     outside = tmp_path / "outside.yaml"
@@ -150,8 +151,9 @@ def test_walk_skips_vendored_dirs_and_outside_symlinks(tmp_path: Path) -> None:
     os.symlink(outside, root / "app" / "link.yaml")
     os.symlink(root / "app" / "svc.yaml", root / "app" / "inside-link.yaml")
     inventory = load_paths([str(root)])
-    assert inventory.files == (
-        str(root / "app" / "inside-link.yaml"),
-        str(root / "app" / "svc.yaml"),
-    )
-    assert [s.name for s in inventory.services] == ["ok", "ok"]
+    # a link inside the tree is read where its file really is: once, not twice
+    assert inventory.files == (str(root / "app" / "svc.yaml"),)
+    assert [s.name for s in inventory.services] == ["ok"]
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root / 'app' / 'link.yaml'}: warning: symlink to {outside}, outside {root}: not followed"
+    ]

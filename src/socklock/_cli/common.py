@@ -24,8 +24,10 @@ _INPUTS = "socklock.inputs"  # click context meta: resolved paths this run read
 
 
 def load(paths: Sequence[str]) -> Inventory:
-    """Load inputs and print each input problem as ``file:line:col: error: ...`` on stderr."""
+    """Load inputs and print each input problem as ``file:line:col: error: ...`` on stderr,
+    then one line for what was skipped (``--verbose``: one line per skipped path)."""
     from socklock.load import load_paths
+    from socklock.load.summary import skip_lines, skip_summary
 
     inventory = load_paths(list(paths))
     for diagnostic in inventory.diagnostics:
@@ -33,6 +35,13 @@ def load(paths: Sequence[str]) -> Inventory:
     context = click.get_current_context(silent=True)
     if context is not None:  # so that ``-o FILE`` never replaces an input of this run
         context.meta[_INPUTS] = resolved_paths([*inventory.files, *inventory.roots])
+    verbose = bool(context and (context.find_root().obj or {}).get("verbose"))
+    if verbose:
+        for line in skip_lines(inventory.skipped):
+            click.echo(line, err=True)
+    summary = skip_summary(inventory.skipped)
+    if summary is not None:
+        click.echo(summary, err=True)
     return inventory
 
 

@@ -99,6 +99,12 @@ if TYPE_CHECKING:
     help="A call with an unknown port: allow the callee's declared ports (default), or leave "
     "it out. Either way it is reported.",
 )
+@click.option(
+    "--include-hints",
+    is_flag=True,
+    help="Also allow edges whose only evidence is compose depends_on/links (start order, not "
+    "a known call). Without it they are left out and listed for review.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print the summary line only, not the notes.")
 def generate(
     paths: tuple[str, ...],
@@ -115,6 +121,7 @@ def generate(
     ingress_namespace: str | None,
     no_dns: bool,
     unknown_ports: str | None,
+    include_hints: bool,
     quiet: bool,
 ) -> int:
     """Generate the least-privilege policies of PATHS and prove them with the engine.
@@ -148,6 +155,7 @@ def generate(
         settings["dns"] = None
     if unknown_ports:
         settings["unknown_ports"] = UnknownPorts(unknown_ports)
+    settings["include_hints"] = include_hints
     options = GenerateOptions(**settings)
     if write and options.mode is not Mode.CALLER_LABELS:
         raise UsageError(

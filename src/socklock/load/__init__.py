@@ -7,25 +7,33 @@ rest of the input is still read. Memory stays bounded by the per-file limit.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Sequence
 
-from socklock.load.compose import is_compose, load_compose
+from socklock.load.claims import is_manifest, is_template_text, read_jsonc, text_claims_input
+from socklock.load.compose import is_compose, is_compose_file_name, is_compose_v1
+from socklock.load.compose_project import ComposeFile, assemble_projects
+from socklock.load.crd import restore_schema_strings
 from socklock.load.dockerfile import load_dockerfile
 from socklock.load.duplicates import duplicate_objects
 from socklock.load.kubernetes import KubernetesObjects, add_document, looks_like_manifest
+from socklock.load.kustomize import kustomize_patches
 from socklock.load.limits import DEFAULT_LIMITS, Limits
 from socklock.load.text import read_text
 from socklock.load.walk import FileKind, InputFile, walk
 from socklock.load.yamlread import Document, load_json, load_yaml
 from socklock.model import (
-    ComposeProject,
     Diagnostic,
     Dockerfile,
     Inventory,
     Location,
+    SkipKind,
+    Skipped,
 )
 
 __all__ = ["Limits", "load_paths"]
+
+CRD_KIND = "CustomResourceDefinition"
 
 
 def load_paths(paths: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Inventory:
@@ -45,16 +53,36 @@ def load_paths(paths: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Invento
 
 def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
     k8s = KubernetesObjects()
-    compose: list[ComposeProject] = []
     dockerfiles: list[Dockerfile] = []
     diagnostics: list[Diagnostic] = []
+    skipped: list[Skipped] = []
     files: list[str] = []
+    compose_files: list[ComposeFile] = []
+    inputs: list[InputFile] = []
     for entry in walk(list(paths)):
-        if isinstance(entry, tuple):
-            diagnostics.append(Diagnostic(Location(entry[0]), entry[1]))
+        if isinstance(entry, Diagnostic):
+            diagnostics.append(entry)
+        elif isinstance(entry, Skipped):
+            skipped.append(entry)
+        else:
+            inputs.append(entry)
+    patches = kustomize_patches(
+        [e for e in inputs if e.kind is FileKind.KUSTOMIZATION], limits, diagnostics
+    )
+    for entry in inputs:
+        if entry.kind is FileKind.KUSTOMIZATION:
+            skipped.append(Skipped(entry.display, SkipKind.KNOWN_CONFIG, "kustomization"))
+            continue
+        if not entry.explicit and os.path.abspath(entry.path) in patches:  # noqa: PTH100
+            skipped.append(Skipped(entry.display, SkipKind.KUSTOMIZE_PATCH))
             continue
         files.append(entry.display)
-        _load_file(entry, limits, k8s, compose, dockerfiles, diagnostics)
+        problems, skip = _load_file(entry, limits, k8s, compose_files, dockerfiles)
+        diagnostics.extend(problems)
+        if skip is not None:
+            skipped.append(Skipped(entry.display, skip))
+    compose, compose_problems = assemble_projects(compose_files, limits, paths)
+    diagnostics.extend(compose_problems)
     diagnostics.extend(k8s.diagnostics)
     diagnostics.extend(duplicate_objects(k8s.objects))
     return Inventory(
@@ -72,6 +100,7 @@ def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
         files=tuple(files),
         roots=tuple(paths),
         diagnostics=tuple(sorted(diagnostics, key=lambda d: d.location)),
+        skipped=tuple(skipped),
     )
 
 
@@ -79,36 +108,74 @@ def _load_file(
     entry: InputFile,
     limits: Limits,
     k8s: KubernetesObjects,
-    compose: list[ComposeProject],
+    compose_files: list[ComposeFile],
     dockerfiles: list[Dockerfile],
-    diagnostics: list[Diagnostic],
-) -> None:
+) -> tuple[list[Diagnostic], SkipKind | None]:
+    """Read one file; give its problems, or why it is not input (see :mod:`.claims`)."""
     text = read_text(entry.path, entry.display, limits)
     if isinstance(text, Diagnostic):
-        diagnostics.append(text)
-        return
+        return [text], None
     if entry.kind is FileKind.DOCKERFILE:
         dockerfiles.append(load_dockerfile(text.text, entry.display))
-        return
-    reader = load_json if entry.path.suffix.lower() == ".json" else load_yaml
+        return [], None
+    is_json = entry.path.suffix.lower() == ".json"
+    reader = load_json if is_json else load_yaml
     documents: list[Document] = []
+    problems: list[Diagnostic] = []
     for item in reader(text.text, entry.display, limits):
         if isinstance(item, Diagnostic):
-            diagnostics.append(item)
+            problems.append(item)
         else:
             documents.append(item)
-    for document in documents:
-        value = document.value
-        if looks_like_manifest(value):
-            add_document(value, entry.display, k8s)
-        elif is_compose(value):
-            project, problems = load_compose(value, entry.display)
-            compose.append(project)
-            diagnostics.extend(problems)
-        elif entry.explicit:
-            diagnostics.append(
-                Diagnostic(
-                    Location(entry.display, document.line),
-                    "not a Kubernetes manifest or compose file (no apiVersion/kind, no services)",
-                )
+    if any(p.message.startswith(("invalid YAML", "invalid JSON")) for p in problems):
+        skip = _unparsable(text.text, is_json=is_json, explicit=entry.explicit)
+        if skip is not None:
+            return [], skip
+    values = [d.value for d in documents]
+    if any(is_manifest(v) for v in values):
+        lines: list[str] | None = None
+        for document in documents:
+            if is_manifest(document.value) and document.value["kind"] == CRD_KIND:
+                lines = lines if lines is not None else text.text.splitlines()
+                restore_schema_strings(document.value, lines)
+            if looks_like_manifest(document.value):
+                add_document(document.value, entry.display, k8s)
+            elif is_compose(document.value):
+                compose_files.append(ComposeFile(entry.display, document.value, document.line))
+        return problems, None
+    compose_values = [d for d in documents if is_compose(d.value) or _compose_v1(entry, d.value)]
+    if compose_values:
+        for document in compose_values:
+            compose_files.append(ComposeFile(entry.display, document.value, document.line))
+        return problems, None
+    if problems:  # a parse error or an alias bomb in a file that claims nothing: still said
+        return problems, None
+    if entry.explicit:
+        line = documents[0].line if documents else 1
+        problems.append(
+            Diagnostic(
+                Location(entry.display, line),
+                "not a Kubernetes manifest or compose file (no apiVersion/kind, no services)",
             )
+        )
+        return problems, None
+    if any(isinstance(v, dict) and "apiVersion" in v and "kind" in v for v in values):
+        return [], SkipKind.TOOL_CONFIG
+    return [], SkipKind.JSON_NO_KIND if is_json else SkipKind.NO_KIND
+
+
+def _unparsable(text: str, *, is_json: bool, explicit: bool) -> SkipKind | None:
+    """Why a file that does not parse is not input, or None when its errors stand."""
+    if is_template_text(text):
+        return SkipKind.TEMPLATE
+    if is_json:
+        value = read_jsonc(text)
+        if value is not None and not is_manifest(value):
+            return SkipKind.JSONC
+    if explicit or text_claims_input(text, json=is_json):
+        return None
+    return SkipKind.UNPARSABLE
+
+
+def _compose_v1(entry: InputFile, value: object) -> bool:
+    return is_compose_file_name(entry.path.name) and is_compose_v1(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -34,6 +35,25 @@ def is_compose(value: Any) -> bool:
     )
 
 
+_COMPOSE_FILE_NAME = re.compile(r"^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$", re.IGNORECASE)
+_SERVICE_KEYS = frozenset({"image", "build", "extends"})
+
+
+def is_compose_file_name(name: str) -> bool:
+    """``docker-compose.yml``, ``compose.yaml``, ``docker-compose.prod.yml``, ..."""
+    return _COMPOSE_FILE_NAME.match(name) is not None
+
+
+def is_compose_v1(value: Any) -> bool:
+    """A version-1 compose file: services at the top level, each with an image or a build."""
+    if not isinstance(value, dict) or not value or "services" in value or "kind" in value:
+        return False
+    services = [v for k, v in value.items() if k != "version"]
+    return bool(services) and all(
+        isinstance(body, dict) and not _SERVICE_KEYS.isdisjoint(body) for body in services
+    )
+
+
 def project_name(value: YMap, file: str) -> str:
     """The top-level ``name`` when it is a valid project name, else the directory's name
     normalised as Compose does (lowercase; only ``a-z0-9_-``; no leading ``_`` or ``-``)."""
@@ -44,7 +64,11 @@ def project_name(value: YMap, file: str) -> str:
     return re.sub(r"[^a-z0-9_-]", "", directory.lower()).lstrip("_-") or "default"
 
 
-def load_compose(value: YMap, file: str) -> tuple[ComposeProject, list[Diagnostic]]:
+def load_compose(
+    value: YMap, file: str, service_files: Mapping[str, str] | None = None
+) -> tuple[ComposeProject, list[Diagnostic]]:
+    """The project of a compose document; ``service_files`` names the file each service was
+    written in when it is not ``file`` (an ``include``d file)."""
     name = project_name(value, file)
     diagnostics: list[Diagnostic] = []
     given = value.get("name")
@@ -58,7 +82,6 @@ def load_compose(value: YMap, file: str) -> tuple[ComposeProject, list[Diagnosti
                     f"compose name {given!r} is invalid: {problem}; using {name!r}",
                 )
             )
-    base = PurePosixPath(file).parent
     networks: dict[str, ComposeNetwork] = {}
     top_reader = FieldReader(file, f"compose project {name}")
     raw_networks = top_reader.mapping(value, "networks") or YMap()
@@ -73,7 +96,8 @@ def load_compose(value: YMap, file: str) -> tuple[ComposeProject, list[Diagnosti
     services: list[ComposeService] = []
     raw_services = value["services"]
     for service_name, body in raw_services.items():
-        reader = FieldReader(file, f"compose service {service_name}")
+        source = (service_files or {}).get(str(service_name), file)
+        reader = FieldReader(source, f"compose service {service_name}")
         if not isinstance(body, YMap):
             if body is None:
                 body = YMap()
@@ -82,7 +106,9 @@ def load_compose(value: YMap, file: str) -> tuple[ComposeProject, list[Diagnosti
                 reader.error(raw_services, service_name, "service must be a mapping")
                 diagnostics.extend(reader.diagnostics)
                 continue
-        services.append(_service(str(service_name), name, body, base, reader))
+        services.append(
+            _service(str(service_name), name, body, PurePosixPath(source).parent, reader)
+        )
         diagnostics.extend(reader.diagnostics)
     diagnostics.extend(top_reader.diagnostics)
     return ComposeProject(name, file, tuple(services), networks, value), diagnostics
@@ -175,7 +201,9 @@ def _published(raw: Any, index: int, body: YMap, reader: FieldReader) -> Publish
     where = reader.location(ports, index)
     if isinstance(raw, dict):
         target = raw.get("target")
-        if not isinstance(target, int):
+        if isinstance(target, str) and target.isdigit():
+            target = int(target)  # "${PORT}" after substitution
+        if not isinstance(target, int) or isinstance(target, bool):
             reader.error(ports, index, "ports entry needs a numeric target")
             return None
         published = raw.get("published")
@@ -243,4 +271,4 @@ def _dependencies(body: YMap, reader: FieldReader) -> tuple[Dependency, ...]:
     return tuple(out)
 
 
-__all__ = ["Location", "is_compose", "load_compose"]
+__all__ = ["Location", "is_compose", "is_compose_file_name", "is_compose_v1", "load_compose"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,19 +23,27 @@ class TextFile:
 def read_text(path: Path, display: str, limits: Limits) -> TextFile | Diagnostic:
     """The file's text, or one diagnostic saying why it cannot be read as text."""
     try:
-        size = path.stat().st_size
+        # O_NONBLOCK: a FIFO put in the file's place must not hang the run.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        return Diagnostic(Location(display), f"cannot read file: {exc.strerror or exc}")
-    if size > limits.max_file_bytes:
-        return Diagnostic(
-            Location(display),
-            f"file is {size / MIB:.1f} MiB, over the {limits.max_file_bytes / MIB:.0f} MiB limit "
-            "for one input file; split it",
-        )
+        return Diagnostic(Location(display), f"cannot read file: {_why(exc)}")
     try:
-        data = path.read_bytes()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Diagnostic(Location(display), "not a regular file, not read")
+        size = info.st_size
+        if size > limits.max_file_bytes:
+            return Diagnostic(
+                Location(display),
+                f"file is {size / MIB:.1f} MiB, over the {limits.max_file_bytes / MIB:.0f} MiB "
+                "limit for one input file; split it",
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limits.max_file_bytes + 1)
     except OSError as exc:
-        return Diagnostic(Location(display), f"cannot read file: {exc.strerror or exc}")
+        return Diagnostic(Location(display), f"cannot read file: {_why(exc)}")
+    finally:
+        os.close(fd)
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
         return Diagnostic(Location(display), "binary file (contains NUL bytes), not text")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -44,3 +55,9 @@ def read_text(path: Path, display: str, limits: Limits) -> TextFile | Diagnostic
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         bad = data[exc.start : exc.start + 1].hex()
         return Diagnostic(Location(display, line, column), f"not UTF-8 text: invalid byte 0x{bad}")
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return "no such file or directory"
+    return (exc.strerror or str(exc)).lower()

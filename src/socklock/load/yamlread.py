@@ -72,6 +72,11 @@ _PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _PositionLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 # Timestamps stay strings: Kubernetes and compose never mean a datetime object.
 _PositionLoader.add_constructor("tag:yaml.org,2002:timestamp", _PositionLoader.construct_yaml_str)
+# YAML 1.1 gives a bare ``=`` the "value" tag and a bare ``<<`` (as a value, not a merge
+# key) the "merge" tag, and PyYAML has no constructor for either: real CRDs hold both in
+# enums. They are the strings written.
+_PositionLoader.add_constructor("tag:yaml.org,2002:value", _PositionLoader.construct_yaml_str)
+_PositionLoader.add_constructor("tag:yaml.org,2002:merge", _PositionLoader.construct_yaml_str)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from socklock.model.graph import (
     ServiceGraph,
     Unresolved,
 )
-from socklock.model.inventory import Inventory
+from socklock.model.inventory import Inventory, SkipKind, Skipped
 from socklock.model.kubernetes import (
     DEFAULT_NAMESPACE,
     NAMESPACE_NAME_LABEL,
@@ -101,6 +101,8 @@ __all__ = [
     "ServiceGraph",
     "ServicePort",
     "Severity",
+    "SkipKind",
+    "Skipped",
     "Stage",
     "Unresolved",
     "VolumeMount",

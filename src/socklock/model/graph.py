@@ -26,6 +26,10 @@ class EvidenceKind(StrEnum):
     ENTRY = "entry"  # the workload is exposed outside (NodePort, LoadBalancer, Ingress, ports)
 
 
+# Evidence that says start order, not a call: an edge with only these is a hint.
+HINT_KINDS = frozenset({EvidenceKind.DEPENDS_ON, EvidenceKind.LINK})
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Evidence:
     kind: EvidenceKind
@@ -77,6 +81,11 @@ class Edge:
     def key(self) -> tuple[str, str, int | None, str]:
         return (self.source, self.target, self.port, self.protocol)
 
+    @property
+    def hint(self) -> bool:
+        """Only start-order evidence (compose ``depends_on``/``links``): not a known call."""
+        return bool(self.evidence) and all(ev.kind in HINT_KINDS for ev in self.evidence)
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class EntryPoint:
@@ -104,6 +113,15 @@ class ServiceGraph:
     edges: tuple[Edge, ...] = ()
     entry_points: tuple[EntryPoint, ...] = ()
     unresolved: tuple[Unresolved, ...] = ()
+
+    @property
+    def calls(self) -> tuple[Edge, ...]:
+        """The edges that are calls (hints left out)."""
+        return tuple(e for e in self.edges if not e.hint)
+
+    @property
+    def hints(self) -> tuple[Edge, ...]:
+        return tuple(e for e in self.edges if e.hint)
 
     def node(self, node_id: str) -> GraphNode | None:
         for node in self.nodes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from socklock.model.compose import ComposeProject
 from socklock.model.dockerfile import Dockerfile
@@ -17,6 +18,30 @@ from socklock.model.kubernetes import (
     Workload,
 )
 from socklock.model.location import Diagnostic, DiagnosticLevel
+
+
+class SkipKind(StrEnum):
+    """Why a file (or directory) under the given paths was not read as input."""
+
+    HELM_TEMPLATE = "Helm template"
+    TEMPLATE = "unrendered template"  # {{ }} text that is not YAML until rendered
+    NO_KIND = "YAML without apiVersion/kind"
+    JSON_NO_KIND = "JSON without apiVersion/kind"
+    TOOL_CONFIG = "tool config with apiVersion/kind"  # not a Kubernetes object (azds, kind)
+    JSONC = "JSONC"  # JSON with comments or trailing commas (tsconfig, devcontainer, ...)
+    UNPARSABLE = "unparsable file without apiVersion/kind"  # and not a template
+    KUSTOMIZE_PATCH = "kustomize patch"
+    KNOWN_CONFIG = "known non-manifest file"  # package.json, lock files, CI configs, ...
+    DIRECTORY = "directory"  # vendored code, a cache or build output
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Skipped:
+    """A path the loader passed over on purpose, with the evidence."""
+
+    path: str
+    kind: SkipKind
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +60,7 @@ class Inventory:
     files: tuple[str, ...] = ()  # every file read
     roots: tuple[str, ...] = ()  # the paths the user gave
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    skipped: tuple[Skipped, ...] = ()  # files and directories not read, and why
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

@@ -87,6 +87,12 @@ def check_intent(
         if is_external(edge.target):
             key = (edge.source, protocol)
             external_ports[key] = external_ports.get(key, IntervalSet()) | point
+        if edge.hint:  # start order only: allowing it is not excess, denying it not missing
+            skipped.append(
+                f"{edge.source} -> {edge.target}: a start-order hint (depends_on/links), "
+                "not required"
+            )
+            continue
         verdict = connectivity.verdict(edge.source, edge.target, edge.port, protocol)
         if verdict is not Verdict.ALLOWED:
             missing.append(Needed(edge.source, edge.target, edge.port, protocol, verdict, "edge"))

@@ -26,6 +26,9 @@ def graph_dot(graph: ServiceGraph) -> str:
         )
     for edge in graph.edges:
         label = f"{edge.port}/{edge.protocol}" if edge.port else edge.protocol
-        lines.append(f"  {_quote(edge.source)} -> {_quote(edge.target)} [label={_quote(label)}];")
+        style = ", style=dotted, color=gray" if edge.hint else ""  # start order, not a call
+        lines.append(
+            f"  {_quote(edge.source)} -> {_quote(edge.target)} [label={_quote(label)}{style}];"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"

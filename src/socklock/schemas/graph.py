@@ -60,6 +60,11 @@ class EdgeModel(_Model):
     target: str = Field(alias="to")
     port: int | None = Field(description="destination container port; null when unknown")
     protocol: Literal["TCP", "UDP", "SCTP"] = "TCP"
+    hint: bool = Field(
+        default=False,
+        description="only start-order evidence (compose depends_on/links), not a known call; "
+        "policy generation leaves it out unless asked (--include-hints)",
+    )
     evidence: list[EvidenceModel] = []
 
 
@@ -128,6 +133,7 @@ def to_document(graph: ServiceGraph) -> GraphDocument:
                     "to": e.target,
                     "port": e.port,
                     "protocol": e.protocol,
+                    "hint": e.hint,
                     "evidence": [_evidence(ev) for ev in e.evidence],
                 }
             )

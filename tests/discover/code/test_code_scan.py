@@ -20,6 +20,7 @@ def _tree(root: Path) -> None:
         "app/client.py": CALL,
         "app/node_modules/lib/index.js": 'fetch("http://vendored:80")\n',
         "app/vendor/x/client.go": 'package x\nvar u = "http://vendored:80"\n',
+        "app/vendor/modules.txt": "# example.com/x v1.0.0\n",  # the evidence of Go vendoring
         "app/.venv/lib/site.py": CALL,
         "app/env/pyvenv.cfg": "home = /usr\n",
         "app/env/lib/x.py": CALL,
@@ -38,6 +39,7 @@ def _tree(root: Path) -> None:
         "docs/guide.py": CALL,
         "README.md": "call http://orders:80\n",
         "build/gen.py": CALL,
+        "build/app.jar": "PK",  # the evidence of build output (build/ alone is not)
         "web/app.js": 'fetch("http://catalogue:80/catalogue");\n',
     }
     for name, text in files.items():

@@ -8,28 +8,15 @@ from __future__ import annotations
 
 import re
 
+from socklock.load.trees import skip_reason
+
+# Vendored code, caches and build output are judged by socklock.load.trees.skip_reason, the
+# rule the manifest walk uses too (by evidence: ``build/`` may hold real code). These are
+# the trees whose code exists but is not the deployed program's.
 SKIP_DIRS = frozenset(
     {
-        # version control, editors, caches
-        "CVS",
-        "__pycache__",
-        # dependencies and virtualenvs
-        "node_modules",
-        "bower_components",
-        "jspm_packages",
-        "vendor",
         "third_party",
-        "venv",
-        "virtualenv",
-        "site-packages",
         "Pods",
-        # build output
-        "build",
-        "dist",
-        "target",
-        "out",
-        "bin",
-        "obj",
         "coverage",
         "htmlcov",
         # tests and docs
@@ -69,9 +56,10 @@ _PACKAGING_FILES = frozenset(
 )
 
 
-def skip_dir(name: str) -> bool:
-    """Directories never descended into (hidden ones included)."""
-    return name in SKIP_DIRS or name.startswith(".")
+def skip_dir(path: str, name: str) -> bool:
+    """Directories never descended into: hidden ones, tests and docs, and what the shared
+    rule finds vendored, cached or built."""
+    return name in SKIP_DIRS or name.startswith(".") or skip_reason(path) is not None
 
 
 def skip_file(name: str) -> bool:

@@ -124,7 +124,7 @@ def _walk(root: str, real_root: str, seen: set[str]) -> Iterator[tuple[str, Anal
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if not skip_dir(entry.name) and not _is_virtualenv(entry.path):
+                    if not skip_dir(entry.path, entry.name):
                         subdirs.append(entry.path)
                     continue
                 if not entry.is_file() or skip_file(entry.name):
@@ -138,10 +138,6 @@ def _walk(root: str, real_root: str, seen: set[str]) -> Iterator[tuple[str, Anal
             if analyser is not None and _first_time(entry.path, seen, resolve=link):
                 yield entry.path, analyser
         stack.extend(reversed(subdirs))
-
-
-def _is_virtualenv(path: str) -> bool:
-    return (Path(path) / "pyvenv.cfg").exists()
 
 
 def _inside(path: str, real_root: str) -> bool:

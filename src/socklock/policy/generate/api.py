@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from socklock.model import Inventory, K8sObject, ServiceGraph
 from socklock.policy.emit import OutputFile
-from socklock.policy.generate.intent import Intent, Note, PortNames, build_intent
+from socklock.policy.generate.intent import Intent, Note, NoteLevel, PortNames, build_intent
 from socklock.policy.generate.options import Flavor, GenerateOptions, Mode
 from socklock.policy.generate.plan import GenerationError, Plan, build_plan
 from socklock.policy.generate.selectors import Selectors
@@ -91,6 +91,52 @@ def generate(
     :class:`VerificationError` is raised when it does not allow exactly the intent.
     """
     options = options or GenerateOptions()
+    graph, hint_notes = _without_hints(graph, options.include_hints)
+    generated = _generate(inventory, graph, options, verify=verify)
+    if not hint_notes:
+        return generated
+    from dataclasses import replace
+
+    return replace(generated, notes=(*generated.notes, *hint_notes))
+
+
+def _without_hints(graph: ServiceGraph, include: bool) -> tuple[ServiceGraph, tuple[Note, ...]]:
+    """The graph generation works from, and one note per start-order hint for review.
+
+    ``depends_on``/``links`` say start order, not calls: an edge with only that evidence is
+    allowed only when the caller asks (``include_hints``), and named either way."""
+    hints = graph.hints
+    if not hints:
+        return graph, ()
+    if include:
+        message = (
+            "allowed from start-order evidence only (depends_on/links), as asked "
+            "(--include-hints): check that it is a call"
+        )
+    else:
+        message = (
+            "not allowed: start-order evidence only (depends_on/links), no call found; "
+            "review it, and allow it with --include-hints if it is a call"
+        )
+    notes = tuple(
+        Note(
+            NoteLevel.INFO if include else NoteLevel.WARNING,
+            f"{edge.source} -> {edge.target}" + (f":{edge.port}" if edge.port else ""),
+            message,
+            edge.evidence[0].location,
+        )
+        for edge in hints
+    )
+    if include:
+        return graph, notes
+    from dataclasses import replace
+
+    return replace(graph, edges=graph.calls), notes
+
+
+def _generate(
+    inventory: Inventory, graph: ServiceGraph, options: GenerateOptions, *, verify: bool
+) -> GeneratedSet:
     if options.flavor is Flavor.COMPOSE:
         from socklock.policy.emit.compose import generate_compose
 
@@ -138,6 +184,7 @@ def verify_generated(
     options = generated.options
     if options.flavor is Flavor.COMPOSE:
         raise GenerationError("compose sets are checked by their network model, not the engine")
+    graph, _ = _without_hints(graph, options.include_hints)
     cluster = build_cluster(inventory)
     intent = build_intent(inventory, graph, cluster, options, PortNames(inventory, cluster))
     proof, added = proof_inventory(

@@ -86,6 +86,7 @@ class GenerateOptions:
     preset: str | None = None  # compose: "segments"
     calico_order: int = 100  # order of the per-workload Calico policies
     calico_default_order: int = 10000  # order of the Calico default deny (or log) policy
+    include_hints: bool = False  # allow edges whose only evidence is depends_on/links
 
     def __post_init__(self) -> None:
         if self.mode not in MODES_BY_FLAVOR[self.flavor]:

@@ -1,0 +1,84 @@
+"""Does a file claim to be a Kubernetes manifest or a compose project?
+
+A repository holds far more YAML and JSON than manifests: CI configs, Grafana and
+Prometheus provisioning, OpenAPI specs, tsconfig. Only a file that claims to be a
+Kubernetes object (a top-level mapping with ``apiVersion`` and ``kind``) or a compose
+project is input; a problem in such a file is an error, anything else is skipped and
+counted. A file that does not parse is judged on its text:
+
+- it holds ``{{ ... }}``: an unrendered template (Helm, Go, Jinja), not YAML until
+  rendered: skipped, whatever it claims;
+- it has a top-level ``apiVersion:``, ``kind:`` or ``services:`` line (``"apiVersion":``
+  in JSON): it means to be input, so the parse error is an error;
+- otherwise it is someone else's broken file: skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from socklock.model import WORKLOAD_KINDS
+
+_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+_YAML_CLAIM = re.compile(r"^(?:apiVersion|kind|services)[ \t]*:", re.MULTILINE)
+_JSON_CLAIM = re.compile(r'"(?:apiVersion|kind)"\s*:')
+
+
+# Kubernetes API conventions: ``v1``, ``apps/v1``, ``networking.k8s.io/v1beta1``; CamelCase kinds.
+_API_VERSION = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$"
+)
+_KIND = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+# Kinds socklock reads: without metadata one is a broken object, not someone else's config.
+_READ_KINDS = frozenset(
+    {
+        *WORKLOAD_KINDS,
+        "Service",
+        "Namespace",
+        "NetworkPolicy",
+        "Ingress",
+        "ConfigMap",
+        "Secret",
+        "ServiceAccount",
+        "GlobalNetworkPolicy",
+        "AdminNetworkPolicy",
+        "BaselineAdminNetworkPolicy",
+        "CiliumNetworkPolicy",
+        "CiliumClusterwideNetworkPolicy",
+    }
+)
+
+
+def is_manifest(value: Any) -> bool:
+    """A top-level mapping that claims to be a Kubernetes object: an ``apiVersion`` and a
+    ``kind`` written as Kubernetes writes them, and metadata (or a kind socklock reads, or a
+    List). Tool configs in the same envelope (``kind: helm-release``/``apiVersion: 1.1``, a
+    kind cluster's ``Cluster`` without metadata) are not objects."""
+    if not isinstance(value, dict):
+        return False
+    api_version, kind = value.get("apiVersion"), value.get("kind")
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        return False
+    if not _API_VERSION.match(api_version) or not _KIND.match(kind):
+        return False
+    return isinstance(value.get("metadata"), dict) or kind in _READ_KINDS or kind.endswith("List")
+
+
+def is_template_text(text: str) -> bool:
+    return _TEMPLATE.search(text) is not None
+
+
+def text_claims_input(text: str, *, json: bool) -> bool:
+    """The text of a file that does not parse still says it means to be a manifest."""
+    return (_JSON_CLAIM if json else _YAML_CLAIM).search(text) is not None
+
+
+def read_jsonc(text: str) -> Any | None:
+    """JSON with comments and trailing commas (tsconfig, devcontainer, appsettings), or None."""
+    import pyjson5
+
+    try:
+        return pyjson5.decode(text)
+    except (pyjson5.Json5Exception, ValueError):
+        return None

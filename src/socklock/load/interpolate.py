@@ -1,0 +1,132 @@
+"""``${VAR}`` substitution as the Compose Specification defines it.
+
+``$VAR``, ``${VAR}``, ``${VAR:-default}`` (unset or empty), ``${VAR-default}`` (unset),
+``${VAR:?message}`` / ``${VAR?message}`` (required), ``${VAR:+other}`` / ``${VAR+other}``,
+``$$`` for a literal ``$``; defaults may nest (``${A:-${B}}``). An unset variable without
+a default becomes the empty string, as compose does. The variables come from the project's
+``.env`` file only: the library never reads the process environment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from socklock.model import YMap, YSeq
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_OPERATORS = (":-", ":?", ":+", "-", "?", "+")
+
+
+@dataclass(slots=True)
+class Interpolation:
+    """Substitutes from ``env`` and collects the required variables that are missing."""
+
+    env: Mapping[str, str]
+    missing: list[str] = field(default_factory=list)  # "VAR: message" of each ${VAR?message}
+
+    def text(self, value: str) -> str:
+        if "$" not in value:
+            return value
+        out: list[str] = []
+        i = 0
+        while i < len(value):
+            char = value[i]
+            if char != "$" or i + 1 == len(value):
+                out.append(char)
+                i += 1
+                continue
+            following = value[i + 1]
+            if following == "$":
+                out.append("$")
+                i += 2
+            elif following == "{":
+                end = _closing_brace(value, i + 2)
+                if end < 0:  # unterminated: left as written
+                    out.append(value[i:])
+                    break
+                out.append(self._braced(value[i + 2 : end]))
+                i = end + 1
+            else:
+                match = _NAME.match(value, i + 1)
+                if match is None:
+                    out.append("$")
+                    i += 1
+                    continue
+                out.append(self.env.get(match.group(), ""))
+                i = match.end()
+        return "".join(out)
+
+    def _braced(self, body: str) -> str:
+        match = _NAME.match(body)
+        if match is None:
+            return "${" + body + "}"
+        name, rest = match.group(), body[match.end() :]
+        value = self.env.get(name)
+        if not rest:
+            return value or ""
+        operator = next((op for op in _OPERATORS if rest.startswith(op)), None)
+        if operator is None:
+            return "${" + body + "}"
+        argument = rest[len(operator) :]
+        unset = value is None or (operator.startswith(":") and value == "")
+        if operator.endswith("-"):
+            return self.text(argument) if unset else str(value)
+        if operator.endswith("?"):
+            if unset:
+                self.missing.append(f"{name}: {self.text(argument)}" if argument else name)
+                return ""
+            return str(value)
+        return "" if unset else self.text(argument)  # :+ and +
+
+    def tree(self, value: Any) -> Any:
+        """Substitute in every string value of a parsed document (keys stay as written);
+        containers are changed in place, positions kept."""
+        stack: list[Any] = [value]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, YMap):
+                for key, child in node.items():
+                    if isinstance(child, str):
+                        node[key] = self.text(child)
+                    elif isinstance(child, YMap | YSeq):
+                        stack.append(child)
+            elif isinstance(node, YSeq):
+                for index, child in enumerate(node):
+                    if isinstance(child, str):
+                        node[index] = self.text(child)
+                    elif isinstance(child, YMap | YSeq):
+                        stack.append(child)
+        return self.text(value) if isinstance(value, str) else value
+
+
+def _closing_brace(text: str, start: int) -> int:
+    """Index of the ``}`` that closes a ``${`` opened just before ``start``; -1 if none."""
+    depth = 1
+    i = start
+    while i < len(text):
+        if text.startswith("${", i):
+            depth += 1
+            i += 2
+            continue
+        if text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def read_env_file(text: str) -> dict[str, str]:
+    """A ``.env`` file (python-dotenv's syntax), its own ``${VAR}`` resolved from earlier lines."""
+    import io
+
+    from dotenv import dotenv_values
+
+    raw = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    env: dict[str, str] = {}
+    for key, value in raw.items():
+        env[key] = Interpolation(env).text(value) if value is not None else ""
+    return env

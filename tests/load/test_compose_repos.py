@@ -1,0 +1,247 @@
+"""Compose as real repositories write it: v1 files, extends, include, .env, profiles,
+override files; each assembled before any rule or discovery runs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from socklock.load import load_paths
+from socklock.load.interpolate import Interpolation, read_env_file
+from socklock.model import ComposeProject, ComposeService
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "repos"
+
+
+def _services(project: ComposeProject) -> dict[str, ComposeService]:
+    return {s.name: s for s in project.services}
+
+
+@pytest.fixture
+def full(tmp_path: Path) -> Path:
+    root = tmp_path / "compose-full"
+    shutil.copytree(FIXTURES / "compose-full", root)
+    return root
+
+
+def test_full_project_service_set_and_values(full: Path) -> None:
+    inventory = load_paths([str(full)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{full}/docker-compose.yml: warning: services of profiles not enabled "
+        "(COMPOSE_PROFILES) left out: tools: admin",
+        f"{full}/docker-compose.yml:1: warning: required variable TOKEN: set TOKEN first "
+        "(not set in .env; compose would refuse to start)",
+    ]
+    assert inventory.errors == ()
+    # common.yml only lends a service to extends; db/compose.yaml is included; the override
+    # file is merged: one project.
+    (project,) = inventory.compose_projects
+    services = _services(project)
+    assert list(services) == ["base", "api", "worker", "debug", "extra", "db"]
+    api = services["api"]
+    assert api.image == "shop/api:1.4"
+    assert api.privileged is True  # inherited from base through extends
+    assert [(e.name, e.value) for e in api.environment] == [
+        ("LOG", "info"),
+        ("DB_URL", "postgres://db:5432/shop"),
+        ("PORT", "8080"),
+        ("MODE", "fallback"),
+        ("KEEP", ""),
+        ("PRICE", "$5"),
+        ("TOKEN", ""),
+    ]
+    assert [(p.published, p.target) for p in api.ports] == [("8080", 8080)]  # the override
+    # The override defines api too: the merged service is the override's (what it writes
+    # wins, so fixes go there); what api keeps from the main file points at its first key.
+    assert str(api.location) == f"{full}/docker-compose.override.yml:3:5"
+    assert str(api.ports[0].location) == f"{full}/docker-compose.override.yml:3:13"
+    assert str(api.environment[0].location) == f"{full}/docker-compose.override.yml:3:5"
+    # Inherited through extends (no override): the extends: line that brought it.
+    assert str(services["worker"].location) == f"{full}/docker-compose.yml:21:5"
+    worker = services["worker"]
+    assert (worker.image, worker.build_context, worker.cap_add) == (
+        "shop/job:1.4",
+        f"{full}/job",
+        ("NET_ADMIN",),
+    )
+    assert str(services["db"].location) == f"{full}/db/compose.yaml:3:5"
+    assert services["db"].image == "postgres:16"
+    assert str(services["extra"].location) == f"{full}/docker-compose.override.yml:5:5"
+
+
+def test_profiles_enabled_by_env_and_wildcard(full: Path) -> None:
+    (full / ".env").write_text("TAG=2\nCOMPOSE_PROFILES=tools\nTOKEN=t\n")
+    (project,) = load_paths([str(full)]).compose_projects
+    assert sorted(_services(project)) == ["admin", "api", "base", "db", "extra", "worker"]
+    (full / ".env").write_text("COMPOSE_PROFILES=*\nTOKEN=t\n")
+    inventory = load_paths([str(full)])
+    assert inventory.diagnostics == ()
+    (project,) = inventory.compose_projects
+    assert sorted(_services(project)) == [
+        "admin",
+        "api",
+        "base",
+        "db",
+        "debug",
+        "extra",
+        "worker",
+    ]
+    assert _services(project)["api"].image == "shop/api:latest"  # TAG unset: the default
+
+
+def test_v1_file_has_its_services_and_links() -> None:
+    root = FIXTURES / "compose-v1"
+    inventory = load_paths([str(root)])
+    assert inventory.diagnostics == ()
+    (project,) = inventory.compose_projects
+    services = _services(project)
+    assert list(services) == ["web", "redis"]
+    assert [(d.service, d.kind) for d in services["web"].dependencies] == [("redis", "links")]
+    assert services["web"].build_context == str(root)
+
+
+def test_a_v1_shape_in_a_file_not_named_compose_is_not_compose(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("repo/settings.yml", "web:\n  image: nginx\n")
+    inventory = load_paths([str(path.parent)])
+    assert inventory.compose_projects == ()
+
+
+def test_extends_cycle_and_missing_file_are_errors() -> None:
+    root = FIXTURES / "compose-cycle"
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root}/docker-compose.yml:6:5: error: extends cycle: a (docker-compose.yml) -> "
+        "b (docker-compose.yml) -> a (docker-compose.yml)",
+        f"{root}/docker-compose.yml:9:5: error: cannot read {root}/missing.yml: "
+        "cannot read file: no such file or directory",
+    ]
+    (project,) = inventory.compose_projects
+    assert [(s.name, s.image) for s in project.services] == [("a", "x"), ("b", "x"), ("c", "y")]
+
+
+def test_include_conflict_and_cycle(write) -> None:  # type: ignore[no-untyped-def]
+    main = write(
+        "app/compose.yaml",
+        "include: [part.yaml]\nservices:\n  web: {image: a}\n",
+    )
+    write("app/part.yaml", "include: [compose.yaml]\nservices:\n  web: {image: b}\n")
+    inventory = load_paths([str(main)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{main}:1:11: error: service 'web' is defined in {main} and in the included "
+        f"{main.parent}/part.yaml",
+        f"{main.parent}/part.yaml:1:11: error: include cycle: {main} -> "
+        f"{main.parent}/part.yaml -> {main}",
+    ]
+
+
+def test_extends_privileged_base_gives_the_finding_to_the_extending_service(write) -> None:  # type: ignore[no-untyped-def]
+    from socklock.harden import audit
+
+    path = write(
+        "app/docker-compose.yml",
+        "services:\n  base:\n    image: x\n    privileged: true\n"
+        "  child:\n    extends: {service: base}\n",
+    )
+    inventory = load_paths([str(path)])
+    privileged = sorted(
+        (f.object_ref, str(f.location)) for f in audit(inventory).findings if f.rule_id == "SLK401"
+    )
+    assert privileged == [
+        ("compose app/base", f"{path}:4:5"),
+        ("compose app/child", f"{path}:6:5"),  # the extends: line that brought it
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("${A}", "1"),
+        ("$A-x", "1-x"),
+        ("${UNSET}", ""),
+        ("${UNSET:-d}", "d"),
+        ("${EMPTY:-d}", "d"),
+        ("${EMPTY-d}", ""),
+        ("${UNSET-d}", "d"),
+        ("${A:+yes}", "yes"),
+        ("${EMPTY:+yes}", ""),
+        ("${EMPTY+yes}", "yes"),
+        ("${UNSET:-${A}}", "1"),
+        ("$$A", "$A"),
+        ("${A", "${A"),
+        ("cost: $5", "cost: $5"),
+    ],
+)
+def test_interpolation_follows_the_compose_spec(text: str, expected: str) -> None:
+    assert Interpolation({"A": "1", "EMPTY": ""}).text(text) == expected
+
+
+def test_required_variables_are_collected() -> None:
+    interpolation = Interpolation({"EMPTY": ""})
+    assert interpolation.text("${X:?need X}/${EMPTY?fine}/${EMPTY:?empty}") == "//"
+    assert interpolation.missing == ["X: need X", "EMPTY: empty"]
+
+
+def test_env_file_reads_quotes_comments_and_earlier_values() -> None:
+    assert read_env_file('# c\nA=1\nB="two words"\nC=${A}-x\nexport D=4\n') == {
+        "A": "1",
+        "B": "two words",
+        "C": "1-x",
+        "D": "4",
+    }
+
+
+def test_long_extends_chain_is_bounded_not_a_crash(write) -> None:  # type: ignore[no-untyped-def]
+    lines = ["services:", "  s0: {image: base}"]
+    lines += [f"  s{i}: {{extends: s{i - 1}}}" for i in range(1, 2000)]
+    path = write("app/docker-compose.yml", "\n".join(lines) + "\n")
+    inventory = load_paths([str(path)])
+    (project,) = inventory.compose_projects
+    assert len(project.services) == 2000
+    assert inventory.errors == ()  # resolved service by service, each chain short enough
+    assert _services(project)["s1999"].image == "base"
+
+
+def test_deep_include_chain_is_bounded(write) -> None:  # type: ignore[no-untyped-def]
+    for i in range(40):
+        write(
+            f"app/part{i}.yaml", f"include: [part{i + 1}.yaml]\nservices:\n  s{i}: {{image: x}}\n"
+        )
+    main = write("app/compose.yaml", "include: [part0.yaml]\nservices:\n  main: {image: x}\n")
+    inventory = load_paths([str(main)])
+    assert [str(d) for d in inventory.errors] == [
+        f"{main.parent}/part31.yaml:1:11: error: include nested deeper than 32 files: not followed"
+    ]
+
+
+def test_include_and_extends_do_not_read_outside_the_input_paths(write) -> None:  # type: ignore[no-untyped-def]
+    secret = write("secret/compose.yaml", "services:\n  leak: {image: x, privileged: true}\n")
+    main = write(
+        "app/compose.yaml",
+        "include: [../secret/compose.yaml]\n"
+        "services:\n  web:\n    extends: {file: ../secret/compose.yaml, service: leak}\n",
+    )
+    inventory = load_paths([str(main.parent)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{main}:1:11: warning: {secret} is outside the input paths: not read",
+    ]
+    (project,) = inventory.compose_projects
+    assert [(s.name, s.privileged) for s in project.services] == [("web", None)]
+    # Given both directories, the include is read.
+    inventory = load_paths([str(main.parent), str(secret.parent)])
+    assert sorted(s.name for p in inventory.compose_projects for s in p.services) == [
+        "leak",
+        "web",
+    ]
+
+
+def test_a_finding_on_an_overridden_service_is_fixed_in_the_override(write) -> None:  # type: ignore[no-untyped-def]
+    from socklock.harden import audit
+
+    main = write("app/docker-compose.yml", "services:\n  api:\n    image: x\n")
+    override = write("app/docker-compose.override.yml", "services:\n  api:\n    privileged: true\n")
+    inventory = load_paths([str(main.parent)])
+    (finding,) = [f for f in audit(inventory).findings if f.rule_id == "SLK401"]
+    assert str(finding.location) == f"{override}:3:5"
+    assert finding.fix is not None and finding.fix.file == str(override)

@@ -1,0 +1,254 @@
+"""Repositories as they are: only claimed manifests are input, the rest is skipped and said
+once; directories are skipped by evidence; filesystem errors are one line each."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from socklock.load import load_paths
+from socklock.load.summary import skip_lines, skip_summary
+from socklock.load.trees import skip_reason
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "repos"
+GOOD = "apiVersion: v1\nkind: Service\nmetadata: {name: ok}\nspec: {ports: [{port: 80}]}\n"
+COMPOSE = "services:\n  web:\n    image: nginx\n"
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    """The mixed fixture, plus the directories git would not keep (build/, target/, ...)."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "mixed", root)
+    (root / "build").mkdir()
+    (root / "build" / "docker-compose.yml").write_text(COMPOSE)
+    (root / "target" / "classes").mkdir(parents=True)
+    (root / "target" / "classes" / "svc.yaml").write_text(GOOD)
+    (root / "node_modules" / "pkg").mkdir(parents=True)
+    (root / "node_modules" / "pkg" / "svc.yaml").write_text(GOOD)
+    return root
+
+
+def test_mixed_repository_loads_the_manifests_and_counts_the_rest(mixed: Path) -> None:
+    inventory = load_paths([str(mixed)])
+    assert inventory.diagnostics == ()
+    assert sorted(w.id for w in inventory.workloads) == ["shop/api", "shop/worker"]
+    assert [(p.file, [s.name for s in p.services]) for p in inventory.compose_projects] == [
+        (str(mixed / "build" / "docker-compose.yml"), ["web"])
+    ]
+    assert skip_summary(inventory.skipped) == (
+        "skipped 10 files that are not manifests (1 Helm template, 1 unrendered template, "
+        "3 YAML without apiVersion/kind, 2 JSONC, 1 kustomize patch, "
+        "2 known non-manifest files) and 2 directories of vendored code, caches or build "
+        "output; --verbose lists them"
+    )
+    assert [line.replace(str(mixed), "R") for line in skip_lines(inventory.skipped)] == [
+        "R/.devcontainer/devcontainer.json: skipped: JSONC",
+        "R/.github/workflows/ci.yml: skipped: YAML without apiVersion/kind",
+        "R/alerts.tmpl.yaml: skipped: unrendered template",
+        "R/charts/web/Chart.yaml: skipped: known non-manifest file",
+        "R/charts/web/templates/deployment.yaml: skipped: Helm template",
+        "R/grafana/provisioning/datasources/prometheus.yaml: skipped: YAML without apiVersion/kind",
+        "R/kustomize/base/kustomization.yaml: skipped: known non-manifest file (kustomization)",
+        "R/kustomize/base/replicas.yaml: skipped: kustomize patch",
+        "R/node_modules: skipped: node_modules (vendored code, cache or version control)",
+        "R/openapi.yaml: skipped: YAML without apiVersion/kind",
+        "R/target: skipped: build output (classes/)",
+        "R/tsconfig.json: skipped: JSONC",
+    ]
+
+
+def test_crd_with_yaml_1_1_values_loads_with_the_strings_written() -> None:
+    inventory = load_paths([str(FIXTURES / "mixed" / "deploy" / "crd.yaml")])
+    assert inventory.diagnostics == ()
+    (crd,) = inventory.objects
+    schema = crd.body["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]
+    assert schema["operator"]["enum"] == ["=", "!=", "<<", "on", "off", "y", "n", "0755"]
+    assert schema["mode"]["default"] == "off"
+    # Outside a string schema, YAML 1.1 still decides: served: true is a boolean.
+    assert crd.body["spec"]["versions"][0]["served"] is True
+
+
+def test_broken_manifest_is_an_error_but_broken_other_yaml_is_skipped(write) -> None:  # type: ignore[no-untyped-def]
+    broken = write("repo/deploy/svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: [\n")
+    write("repo/notes.yaml", "title: [unclosed\n")
+    write("repo/tpl.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: {{ .Values.data }}\n  x: [\n")
+    write("repo/half.yaml", "kind: Service\nmetadata: {name: s}\n")  # claims only half
+    root = broken.parent.parent
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{broken}:4:1: error: invalid YAML: did not find expected node content "
+        "(while parsing a flow node started at line 4)"
+    ]
+    assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [
+        "R/half.yaml: skipped: YAML without apiVersion/kind",
+        "R/notes.yaml: skipped: unparsable file without apiVersion/kind",
+        "R/tpl.yaml: skipped: unrendered template",
+    ]
+
+
+def test_a_manifest_with_comments_is_still_an_error(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("repo/svc.json", '{"apiVersion": "v1", // c\n "kind": "Service"}\n')
+    assert [str(d) for d in load_paths([str(path.parent)]).diagnostics] == [
+        f"{path}:1:22: error: invalid JSON: Expecting property name enclosed in double quotes"
+    ]
+
+
+def test_directories_are_skipped_by_evidence_not_by_name(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    plain = ["build", "dist", "target", "env", "out", "bin", "vendor"]
+    for name in plain:
+        (root / name).mkdir(parents=True)
+        (root / name / "svc.yaml").write_text(GOOD)
+    inventory = load_paths([str(root)])
+    assert inventory.skipped == ()
+    assert sorted(Path(f).parent.name for f in inventory.files) == sorted(plain)
+
+    (root / "target" / "app.jar").write_bytes(b"PK")
+    (root / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    (root / "dist" / "main.js.map").write_text("{}")
+    (root / "bin" / "Release").mkdir()
+    (root / "vendor" / "modules.txt").write_text("# example.com/x v1\n")
+    (root / "out" / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
+    assert {name: skip_reason(str(root / name)) for name in plain if name != "build"} == {
+        "target": "build output (app.jar)",
+        "env": "a virtualenv (pyvenv.cfg)",
+        "dist": "build output (main.js.map)",
+        "bin": "build output (Release/)",
+        "vendor": "vendored dependencies (vendor/modules.txt)",
+        "out": "a cache directory (CACHEDIR.TAG)",
+    }
+    assert load_paths([str(root)]).files == (str(root / "build" / "svc.yaml"),)
+
+
+def test_code_scanner_uses_the_same_rule(tmp_path: Path) -> None:
+    from socklock.discover.code.scan import iter_files
+
+    root = tmp_path / "repo"
+    for name in ("build", "target", "node_modules"):
+        (root / name).mkdir(parents=True)
+        (root / name / "app.py").write_text("import requests\n")
+    (root / "target" / "classes").mkdir()
+    assert [path for path, _ in iter_files([str(root)])] == [str(root / "build" / "app.py")]
+
+
+def test_filesystem_errors_are_one_line_each_and_the_walk_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    (root / "a").mkdir(parents=True)
+    (root / "locked").mkdir()
+    (root / "z").mkdir()
+    (root / "a" / "svc.yaml").write_text(GOOD)
+    (root / "z" / "svc.yaml").write_text(GOOD.replace("ok", "ok2"))
+    os.symlink("loop.yaml", root / "a" / "loop.yaml")  # points at itself
+    os.symlink("gone.yaml", root / "a" / "dangling.yaml")
+    os.symlink("gone", root / "a" / "dangling-notes")  # not an input name: not our business
+    os.mkfifo(root / "a" / "pipe.yaml")
+    os.mkfifo(root / "a" / "pipe")  # not an input name either
+    os.symlink(root, root / "z" / "up")  # a directory link inside the tree: not followed
+    real_scandir = os.scandir
+
+    def scandir(path: str):  # type: ignore[no-untyped-def]
+        if str(path).endswith("locked"):  # chmod 000 does not stop root: refuse here
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root / 'a' / 'dangling.yaml'}: error: dangling symlink to gone.yaml",
+        f"{root / 'a' / 'loop.yaml'}: error: symlink loop, not followed",
+        f"{root / 'a' / 'pipe.yaml'}: error: not a regular file (a FIFO), not read",
+        f"{root / 'locked'}: error: cannot read directory: permission denied",
+    ]
+    assert sorted(s.name for s in inventory.services) == ["ok", "ok2"]
+
+
+def test_special_and_missing_roots(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    loop = tmp_path / "loop"
+    os.symlink(loop, loop)
+    assert [str(d) for d in load_paths([str(fifo), str(loop)]).diagnostics] == [
+        f"{loop}: error: symlink loop",
+        f"{fifo}: error: not a regular file or directory (a FIFO)",
+    ]
+
+
+def test_outside_symlinked_directory_is_named(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "svc.yaml").write_text(GOOD)
+    root = tmp_path / "repo"
+    root.mkdir()
+    os.symlink(outside, root / "shared")
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root / 'shared'}: warning: symlink to {outside}, outside {root}: not followed"
+    ]
+    assert inventory.errors == ()
+
+
+def test_cli_prints_the_summary_and_lists_with_verbose(mixed: Path) -> None:
+    from click.testing import CliRunner
+
+    from socklock._cli.main import cli
+
+    result = CliRunner().invoke(cli, ["map", str(mixed), "--no-code", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "skipped 10 files that are not manifests (1 Helm template, 1 unrendered template, "
+        "3 YAML without apiVersion/kind, 2 JSONC, 1 kustomize patch, "
+        "2 known non-manifest files) and 2 directories of vendored code, caches or build "
+        "output; --verbose lists them"
+    ]
+    verbose = CliRunner().invoke(
+        cli, ["--verbose", "map", str(mixed), "--no-code", "--format", "json"]
+    )
+    assert verbose.stderr.splitlines()[0] == f"{mixed}/.devcontainer/devcontainer.json: " + (
+        "skipped: JSONC"
+    )
+    assert len(verbose.stderr.splitlines()) == 13
+
+
+def test_testdata_is_test_input_not_deployment(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "pkg" / "testdata").mkdir(parents=True)
+    (root / "pkg" / "testdata" / "invalid.yaml").write_text("apiVersion: v1\nkind: [\n")
+    (root / "deploy.yaml").write_text(GOOD)
+    inventory = load_paths([str(root)])
+    assert inventory.diagnostics == ()
+    assert skip_lines(inventory.skipped) == [
+        f"{root}/pkg/testdata: skipped: testdata (test inputs, by the Go toolchain's convention)"
+    ]
+
+
+def test_a_file_that_vanishes_before_it_is_read(tmp_path: Path) -> None:
+    from socklock.load.limits import DEFAULT_LIMITS
+    from socklock.load.text import read_text
+
+    gone = tmp_path / "gone.yaml"
+    assert str(read_text(gone, str(gone), DEFAULT_LIMITS)) == (
+        f"{gone}: error: cannot read file: no such file or directory"
+    )
+
+
+def test_tool_configs_in_the_kubernetes_envelope_are_not_manifests(write) -> None:  # type: ignore[no-untyped-def]
+    write("repo/azds.yaml", "kind: helm-release\napiVersion: 1.1\nbuild: {context: .}\n")
+    write("repo/kind.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes: []\n")
+    write("repo/svc.yaml", "apiVersion: v1\nkind: Service\nspec: {}\n")  # a broken object
+    root = write("repo/cr.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {}\n")
+    root = root.parent
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root}/cr.yaml:3:11: error: Widget: metadata.name is missing",
+        f"{root}/svc.yaml:1:1: error: Service: metadata is missing",
+    ]
+    assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [
+        "R/azds.yaml: skipped: tool config with apiVersion/kind",
+        "R/kind.yaml: skipped: tool config with apiVersion/kind",
+    ]
