@@ -226,7 +226,7 @@ def _candidates(roots: Sequence[str]) -> Iterator[Path]:
 
 def _walk(root: Path) -> Iterator[Path]:
     for directory, subdirs, names in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if not skip_dir(os.path.join(directory, d), d))
+        subdirs[:] = sorted(d for d in subdirs if not skip_dir(str(Path(directory) / d), d))
         for name in sorted(names):
             if not skip_file(name):
                 yield Path(directory) / name
