@@ -75,7 +75,9 @@ services:
     )
     (tmp_path / ".env").write_text("UPSTREAM_HOST=back\n")
     (tmp_path / "front").mkdir()
-    (tmp_path / "front" / "Dockerfile").write_text("FROM envoyproxy/envoy:v1.31-latest\n")
+    (tmp_path / "front" / "Dockerfile").write_text(
+        "FROM envoyproxy/envoy:v1.31-latest\nCOPY envoy.tmpl.yaml /etc/envoy/\n"
+    )
     (tmp_path / "front" / "envoy.tmpl.yaml").write_text(
         """\
 static_resources:
@@ -127,3 +129,32 @@ services:
         ("lb/caddy", "lb/app", 5000, f"{tmp_path / 'compose.yaml'}:5:19"),  # the env value
         ("lb/haproxy", "lb/db", 5432, f"{tmp_path / 'haproxy' / 'haproxy.cfg'}:5:5"),
     }
+
+
+def test_a_config_the_image_does_not_copy_is_not_the_workloads(tmp_path: Path) -> None:
+    """An example nginx config in a service's build context, which its Dockerfile does not
+    take in, is not run by that service (another deployment's, or documentation)."""
+    (tmp_path / "compose.yaml").write_text(
+        """name: repo
+services:
+  api:
+    build: ./api
+    expose: ["8080"]
+  worker:
+    build: ./worker
+"""
+    )
+    (tmp_path / "api" / "deploy").mkdir(parents=True)
+    (tmp_path / "api" / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+    (tmp_path / "api" / "deploy" / "nginx.conf").write_text(
+        "server { location / { proxy_pass http://worker:9000; } }\n"
+    )
+    (tmp_path / "worker" / "conf").mkdir(parents=True)
+    (tmp_path / "worker" / "Dockerfile").write_text(
+        "FROM nginx:1.27 AS base\nFROM base\nCOPY conf/ /etc/nginx/conf.d/\n"
+    )
+    (tmp_path / "worker" / "conf" / "site.conf").write_text(
+        "server { location / { proxy_pass http://api:8080; } }\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {e.key for e in graph.edges} == {("repo/worker", "repo/api", 8080, "TCP")}

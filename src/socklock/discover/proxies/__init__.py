@@ -24,13 +24,14 @@ from socklock.discover.proxies.caddy import CaddyReader
 from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
 from socklock.discover.proxies.haproxy import HAProxyReader
+from socklock.discover.proxies.images import copied_by
 from socklock.discover.proxies.interface import ProxyReader, Source
 from socklock.discover.proxies.join import ProxyJoin
 from socklock.discover.proxies.mounts import Mount, compose_mounts, mounted_by, mounted_config_maps
 from socklock.discover.proxies.nginx import NginxReader
 from socklock.discover.proxies.traefik import add_traefik_edges
 from socklock.discover.proxies.traefik_file import TraefikFileReader
-from socklock.model import Inventory
+from socklock.model import Dockerfile, Inventory
 
 __all__ = ["READERS", "add_proxy_evidence", "is_proxy_config"]
 
@@ -186,8 +187,15 @@ def _expand(pattern: str, directory: Path, mounts: list[Mount]) -> list[Path]:
 def _tree_sources(
     inventory: Inventory, mounts: list[Mount], contexts: list[Context]
 ) -> Iterator[tuple[str, ProxyReader, Source]]:
+    """Configs of the tree with the workloads that run them: the ones that mount them, else
+    the one whose build context holds them, when its Dockerfile (if known) copies them in."""
     if not mounts and not contexts:
         return
+    images: dict[str, list[Dockerfile]] = {}
+    for dockerfile in inventory.dockerfiles:
+        context = owner_of(dockerfile.path, contexts)
+        if context is not None:
+            images.setdefault(context.workload, []).append(dockerfile)
     for path in _candidates(inventory.roots):
         text = _read(path)
         if text is None:
@@ -198,7 +206,9 @@ def _tree_sources(
             owners = [m.workload for m in mounted_by(path, mounts)]
             if not owners:
                 context = owner_of(str(path), contexts)
-                owners = [context.workload] if context is not None else []
+                built = images.get(context.workload, []) if context is not None else []
+                if context is not None and (not built or copied_by(path, built)):
+                    owners = [context.workload]
             for workload in dict.fromkeys(owners):
                 yield workload, reader, Source(str(path), text, template=is_template(str(path)))
             break
