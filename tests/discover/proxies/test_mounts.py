@@ -158,3 +158,31 @@ services:
     )
     graph = discover(load_paths([str(tmp_path)]))
     assert {e.key for e in graph.edges} == {("repo/worker", "repo/api", 8080, "TCP")}
+
+
+def test_kustomize_config_map_generator_files(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    (base / "conf").mkdir(parents=True)
+    (base / "app.yaml").write_text(APPS.split("---\napiVersion: v1\nkind: ConfigMap")[0])
+    (base / "kustomization.yaml").write_text(
+        """\
+namespace: app
+resources: [app.yaml]
+configMapGenerator:
+- name: proxy
+  files: [site.conf=conf/nginx-site.conf]
+- name: unrelated
+  files: [conf/other.conf]
+"""
+    )
+    (base / "conf" / "nginx-site.conf").write_text(
+        "server {\n    location / { proxy_pass http://${API_HOST}; }\n}\n"
+    )
+    (base / "conf" / "other.conf").write_text("server { location / { proxy_pass http://x:1; } }\n")
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {
+        (e.source, e.target, e.port, str(v.location))
+        for e in graph.edges
+        for v in e.evidence
+        if v.kind.value == "proxy"
+    } == {("app/proxy", "app/api", 5000, f"{base / 'conf' / 'nginx-site.conf'}:2:18")}

@@ -27,7 +27,14 @@ from socklock.discover.proxies.haproxy import HAProxyReader
 from socklock.discover.proxies.images import copied_by
 from socklock.discover.proxies.interface import ProxyReader, Source
 from socklock.discover.proxies.join import ProxyJoin
-from socklock.discover.proxies.mounts import Mount, compose_mounts, mounted_by, mounted_config_maps
+from socklock.discover.proxies.kustomize import KUSTOMIZATION_NAMES, generated_files
+from socklock.discover.proxies.mounts import (
+    Mount,
+    compose_mounts,
+    config_map_volumes,
+    mounted_by,
+    mounted_config_maps,
+)
 from socklock.discover.proxies.nginx import NginxReader
 from socklock.discover.proxies.traefik import add_traefik_edges
 from socklock.discover.proxies.traefik_file import TraefikFileReader
@@ -76,9 +83,27 @@ def add_proxy_evidence(
     if manifests:
         for project in inventory.compose_projects:
             add_traefik_edges(project, aliases, builder)
+        generated = list(generated_files(_kustomizations(inventory.roots)))
         for runner in inventory.workloads:
             if runner.owner is not None:
                 continue
+            volumes = config_map_volumes(runner)
+            for item in generated:
+                paths = volumes.get(item.config_map)
+                if paths is None or item.namespace not in (None, runner.namespace):
+                    continue
+                text = _read(item.path)
+                for reader in READERS:
+                    if text is not None and reader.claims(item.key, text):
+                        source = Source(
+                            str(item.path),
+                            text,
+                            template=any(is_template(f"{p}/{item.key}") for p in paths)
+                            or is_template(item.key),
+                            origin=f"kustomize configMapGenerator {item.config_map}",
+                        )
+                        owned.setdefault((runner.id, reader.name), []).append(source)
+                        break
             for config_map, paths in mounted_config_maps(runner, inventory):
                 for key, value in config_map.data.items():
                     for reader in READERS:
@@ -232,6 +257,15 @@ def _candidates(roots: Sequence[str]) -> Iterator[Path]:
             if real not in seen:
                 seen.add(real)
                 yield path
+
+
+def _kustomizations(roots: Sequence[str]) -> list[Path]:
+    return [
+        path
+        for root in roots
+        for path in ([Path(root)] if Path(root).is_file() else _walk(Path(root)))
+        if path.name in KUSTOMIZATION_NAMES
+    ]
 
 
 def _walk(root: Path) -> Iterator[Path]:
