@@ -317,3 +317,24 @@ def test_caddy_reverse_proxy_lines_and_blocks() -> None:
     }
     (unknown,) = [f for f in found if isinstance(f, Unknown)]
     assert unknown.reason == "the address holds {http.request.host}:80, known only per request"
+
+
+def test_envoy_cluster_header_makes_every_cluster_a_target() -> None:
+    text = ENVOY.replace(
+        "              - route:\n                  weighted_clusters:",
+        "              - route: {cluster_header: x-target}\n              - route:\n"
+        "                  weighted_clusters:",
+    )
+    found = list(EnvoyReader().read([Source("/e/envoy.yaml", text)], {"GREEN_HOST": "green"}))
+    assert {f.host for f in found if isinstance(f, Upstream)} == {
+        "blue",
+        "blue-2",
+        "green",
+        "authz",
+        "legacy.example.com",
+        "nobody",
+    }
+    (nobody,) = [f for f in found if isinstance(f, Upstream) and f.host == "nobody"]
+    assert (
+        nobody.detail == "Envoy cluster unused: nobody:1 (used by route.cluster_header at line 11)"
+    )

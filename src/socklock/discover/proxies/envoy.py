@@ -4,7 +4,8 @@ A cluster's endpoints (``load_assignment.endpoints[].lb_endpoints[].endpoint.add
 socket_address``, or the legacy ``hosts``) are calls of the proxy only when something
 outside the cluster list names the cluster: a route (``cluster``, ``weighted_clusters``),
 a listener filter (``tcp_proxy``, ``ext_authz``'s ``cluster_name``), a tracer's
-``collector_cluster``, an xDS source. A cluster nothing names is never sent a request.
+``collector_cluster``, an xDS source. A cluster nothing names is never sent a request,
+unless a route takes its cluster from a request header (``cluster_header``): then any may be.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream
 from socklock.model import Location
 
 _UNSET = re.compile(r"\$\{(\w+)\}")
+_ANY = "*"  # a route picks its cluster from a request header: any cluster may be used
 _REFERENCE_KEYS = frozenset({"cluster", "cluster_name", "collector_cluster"})
 
 
@@ -57,9 +59,9 @@ def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
             if not isinstance(cluster, dict) or not isinstance(cluster.get("name"), str):
                 continue
             name = cluster["name"]
-            if name not in users:
+            if name not in users and _ANY not in users:
                 continue
-            used = ", ".join(sorted(set(users[name])))
+            used = ", ".join(sorted(set(users.get(name, []) + users.get(_ANY, []))))
             for address in _addresses(cluster):
                 yield _found(source, name, used, address, env)
 
@@ -115,7 +117,9 @@ def _references(
         return
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in _REFERENCE_KEYS and isinstance(value, str):
+            if key == "cluster_header" and isinstance(value, str):
+                users.setdefault(_ANY, []).append(_describe(node, key, parent, offset))
+            elif key in _REFERENCE_KEYS and isinstance(value, str):
                 users.setdefault(value, []).append(_describe(node, key, parent, offset))
             elif key == "weighted_clusters" and isinstance(value, dict):
                 for item in value.get("clusters") or ():
