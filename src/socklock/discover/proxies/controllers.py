@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from socklock.discover.proxies.interface import items
 from socklock.model import Inventory, K8sObject, Workload
 
 
@@ -57,7 +58,7 @@ def _arguments(workload: Workload) -> dict[str, set[str]]:
     """``--flag=value`` and ``--flag value`` pairs of every container's command line."""
     found: dict[str, set[str]] = {}
     for container in workload.containers:
-        words = [str(w) for key in ("command", "args") for w in container.body.get(key) or ()]
+        words = [str(w) for key in ("command", "args") for w in items(container.body.get(key))]
         for index, word in enumerate(words):
             if not word.startswith("--"):
                 continue

@@ -16,7 +16,14 @@ from typing import Any
 
 from socklock.discover.addresses import redact_credentials
 from socklock.discover.proxies.envsubst import fill
-from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream, unset_reason
+from socklock.discover.proxies.interface import (
+    Found,
+    Source,
+    Unknown,
+    Upstream,
+    items,
+    unset_reason,
+)
 from socklock.model import Location
 
 _UNSET = re.compile(r"\$\{(\w+)\}")
@@ -96,13 +103,13 @@ def _addresses(cluster: Mapping[str, Any]) -> Iterator[Any]:
     endpoints: list[Any] = []
     assignment = cluster.get("load_assignment")
     if isinstance(assignment, dict):
-        for locality in assignment.get("endpoints") or ():
+        for locality in items(assignment.get("endpoints")):
             if isinstance(locality, dict):
-                for lb in locality.get("lb_endpoints") or ():
+                for lb in items(locality.get("lb_endpoints")):
                     endpoint = lb.get("endpoint") if isinstance(lb, dict) else None
                     if isinstance(endpoint, dict):
                         endpoints.append(endpoint.get("address"))
-    endpoints.extend(cluster.get("hosts") or ())  # v2's ``hosts: [{socket_address: ...}]``
+    endpoints.extend(items(cluster.get("hosts")))  # v2's ``hosts: [{socket_address: ...}]``
     for address in endpoints:
         socket = address.get("socket_address") if isinstance(address, dict) else None
         if isinstance(socket, dict) and "address" in socket:
@@ -122,7 +129,7 @@ def _references(
             elif key in _REFERENCE_KEYS and isinstance(value, str):
                 users.setdefault(value, []).append(_describe(node, key, parent, offset))
             elif key == "weighted_clusters" and isinstance(value, dict):
-                for item in value.get("clusters") or ():
+                for item in items(value.get("clusters")):
                     if isinstance(item, dict) and isinstance(item.get("name"), str):
                         used = _describe(item, "name", "weighted_clusters", offset)
                         users.setdefault(item["name"], []).append(used)

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from socklock.discover.proxies.interface import items
+
 KUSTOMIZATION_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
 
 
@@ -35,11 +37,11 @@ def generated_files(kustomizations: Sequence[Path]) -> Iterator[GeneratedFile]:
             if not isinstance(document, Document) or not isinstance(document.value, dict):
                 continue
             namespace = document.value.get("namespace")
-            for generator in document.value.get("configMapGenerator") or ():
+            for generator in items(document.value.get("configMapGenerator")):
                 if not isinstance(generator, dict) or not isinstance(generator.get("name"), str):
                     continue
                 where = generator.get("namespace", namespace)
-                for entry in generator.get("files") or ():
+                for entry in items(generator.get("files")):
                     if not isinstance(entry, str):
                         continue
                     key, sep, file = entry.partition("=")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from socklock.discover.addresses import Target
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.proxies.controllers import Controllers
+from socklock.discover.proxies.interface import items
 from socklock.discover.resolve import KubernetesResolver
 from socklock.model import Evidence, EvidenceKind, Inventory, K8sObject, Location, Workload
 from socklock.model.document import position_of
@@ -115,8 +116,8 @@ def _traefik_backends(route: K8sObject, controllers: Controllers) -> Iterator[Ba
     namespace = route.namespace or "default"
     served, how = controllers.for_traefik(route)
     spec = route.body.get("spec")
-    for entry in (spec.get("routes") if isinstance(spec, Mapping) else None) or ():
-        for ref in (entry.get("services") if isinstance(entry, Mapping) else None) or ():
+    for entry in items(spec.get("routes") if isinstance(spec, Mapping) else None):
+        for ref in items(entry.get("services") if isinstance(entry, Mapping) else None):
             if not isinstance(ref, Mapping) or ref.get("kind", "Service") != "Service":
                 continue
             port = ref.get("port")
@@ -139,7 +140,7 @@ def _istio_backends(route: K8sObject, controllers: Controllers) -> Iterator[Back
     spec = route.body.get("spec")
     if not isinstance(spec, Mapping):
         return
-    gateways = [str(g) for g in spec.get("gateways") or () if str(g) != "mesh"]
+    gateways = [str(g) for g in items(spec.get("gateways")) if str(g) != "mesh"]
     if not gateways:
         return
     served: list[Workload] = []
@@ -150,8 +151,8 @@ def _istio_backends(route: K8sObject, controllers: Controllers) -> Iterator[Back
         served.extend(w for w in found if w not in served)
         hows.append(how)
     for section in ("http", "tcp", "tls"):
-        for rule in spec.get(section) or ():
-            for entry in (rule.get("route") if isinstance(rule, Mapping) else None) or ():
+        for rule in items(spec.get(section)):
+            for entry in items(rule.get("route") if isinstance(rule, Mapping) else None):
                 destination = entry.get("destination") if isinstance(entry, Mapping) else None
                 if not isinstance(destination, Mapping) or not destination.get("host"):
                     continue
@@ -176,7 +177,7 @@ def _route_backends(route: K8sObject, controllers: Controllers) -> Iterator[Back
         return
     served: list[Workload] = []
     hows: list[str] = []
-    for parent in spec.get("parentRefs") or ():
+    for parent in items(spec.get("parentRefs")):
         if not isinstance(parent, Mapping) or parent.get("kind", "Gateway") != "Gateway":
             continue
         found, how = controllers.for_gateway(
@@ -184,9 +185,9 @@ def _route_backends(route: K8sObject, controllers: Controllers) -> Iterator[Back
         )
         served.extend(w for w in found if w not in served)
         hows.append(how)
-    for rule in spec.get("rules") or ():
+    for rule in items(spec.get("rules")):
         refs = rule.get("backendRefs") if isinstance(rule, Mapping) else None
-        for ref in refs or ():
+        for ref in items(refs):
             if not isinstance(ref, Mapping) or ref.get("kind", "Service") != "Service":
                 continue
             if ref.get("group", "") not in ("", "core"):
