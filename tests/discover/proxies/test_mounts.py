@@ -186,3 +186,59 @@ configMapGenerator:
         for v in e.evidence
         if v.kind.value == "proxy"
     } == {("app/proxy", "app/api", 5000, f"{base / 'conf' / 'nginx-site.conf'}:2:18")}
+
+
+ENVOY_TO = """\
+static_resources:
+  listeners: [{{filter_chains: [{{filters: [{{typed_config: {{cluster: c}}}}]}}]}}]
+  clusters:
+  - name: c
+    hosts: [{{socket_address: {{address: {host}, port_value: 8080}}}}]
+"""
+
+
+def test_shared_context_and_dockerfile_pick_their_config_by_build_arg(tmp_path: Path) -> None:
+    """Three services share one context and one Dockerfile whose ``COPY "$CONFIG"`` takes
+    the file their build args name (the ARG default for the one that sets none); a build
+    container that mounts the whole checkout sees every config and runs none."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "Dockerfile").write_text(
+        "FROM envoyproxy/envoy:v1.31 AS base\nARG CONFIG=front.yaml\n"
+        'COPY "$CONFIG" /etc/envoy.yaml\nFROM base AS admin\nRUN true\n'
+    )
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "compose.yaml").write_text(
+        """\
+name: mesh
+services:
+  front:
+    build: {context: ., dockerfile: ../shared/Dockerfile}
+  side-a:
+    build:
+      context: .
+      dockerfile: ../shared/Dockerfile
+      target: admin
+      args: {CONFIG: ./a.yaml}
+  side-b:
+    build:
+      context: .
+      dockerfile: ../shared/Dockerfile
+      args: [CONFIG=b.yaml]
+  svc-a: {image: a:1, expose: ["8080"]}
+  svc-b: {image: b:1, expose: ["8080"]}
+  tools:
+    image: builder:1
+    volumes: ["..:/source"]
+"""
+    )
+    (app / "front.yaml").write_text(ENVOY_TO.format(host="side-a"))
+    (app / "a.yaml").write_text(ENVOY_TO.format(host="svc-a"))
+    (app / "b.yaml").write_text(ENVOY_TO.format(host="svc-b"))
+    graph = discover(load_paths([str(app)]))
+    assert {e.key for e in graph.edges} == {
+        ("mesh/front", "mesh/side-a", 8080, "TCP"),
+        ("mesh/side-a", "mesh/svc-a", 8080, "TCP"),
+        ("mesh/side-b", "mesh/svc-b", 8080, "TCP"),
+    }

@@ -338,3 +338,21 @@ def test_envoy_cluster_header_makes_every_cluster_a_target() -> None:
     assert (
         nobody.detail == "Envoy cluster unused: nobody:1 (used by route.cluster_header at line 11)"
     )
+
+
+def test_envoy_udp_socket_address() -> None:
+    text = """\
+static_resources:
+  listeners:
+  - listener_filters:
+    - typed_config: {matcher: {on_no_match: {action: {typed_config: {cluster: dns}}}}}
+  clusters:
+  - name: dns
+    load_assignment:
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {protocol: UDP, address: dns, port_value: 53}}}
+"""
+    (found,) = EnvoyReader().read([Source("/e/envoy.yaml", text)], {})
+    assert isinstance(found, Upstream)
+    assert (found.host, found.port, found.protocol) == ("dns", 53, "UDP")

@@ -96,7 +96,9 @@ def _found(source: Source, cluster: str, used: str, address: Any, env: Mapping[s
         return Unknown(where, expression, unset_reason(_UNSET.findall(f"{host} {port}")))
     number = int(port) if isinstance(port, int | str) and str(port).isdigit() else None
     via = f" (envsubst: {filled})" if filled else ""
-    return Upstream(host.lower(), number, None, where, f"Envoy {expression}{via} (used by {used})")
+    protocol = "UDP" if str(address.get("protocol", "")).upper() == "UDP" else "TCP"
+    detail = f"Envoy {expression}{via} (used by {used})"
+    return Upstream(host.lower(), number, None, where, detail, protocol)
 
 
 def _addresses(cluster: Mapping[str, Any]) -> Iterator[Any]:

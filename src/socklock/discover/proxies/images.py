@@ -1,34 +1,146 @@
-"""Whether a workload's image holds a config file: its Dockerfile's final stage copies it.
+"""Whether a workload's image holds a config file: its build copies it in.
 
-A file inside a build context is only run by that workload when the image takes it in
+A file inside a build context is only run by a workload when its image takes it in
 (``COPY nginx.conf /etc/nginx/``, ``COPY conf/ ...``, ``COPY . .``); an example config
-that sits in the same repository for another deployment is not. The build context may be a
-directory above the Dockerfile's, so the file is matched relative to each of them.
+that sits in the same repository for another deployment is not. A compose build is
+evaluated as docker does: its context, its Dockerfile, its ``target`` stage and the stages
+that one is built ``FROM``, ``ARG`` defaults overridden by ``build.args`` (several services
+often share one context and one Dockerfile, and pick their config with a build arg). A
+Dockerfile known only by its directory is matched relative to that directory and the ones
+above it, since its real build context is not written anywhere.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from socklock.model import Dockerfile
+from socklock.discover.attribution import Context, owner_of
+from socklock.model import Dockerfile, Instruction, Inventory
+
+_REFERENCE = re.compile(r"\$(?:\{(\w+)(?::?[-=]([^}]*))?\}|(\w+))")
 
 
-def copied_by(path: Path, dockerfiles: Sequence[Dockerfile]) -> bool:
-    """True when some final stage copies ``path`` in (from the context, not another stage)."""
-    real = path.resolve()
-    for dockerfile in dockerfiles:
-        directory = Path(dockerfile.path).resolve().parent
-        bases = [directory, *directory.parents]
-        for instruction in dockerfile.final_stage():
+@dataclass(frozen=True, slots=True)
+class Build:
+    workload: str
+    contexts: tuple[Path, ...]  # the build context, or the candidates when it is not known
+    dockerfile: Dockerfile
+    args: Mapping[str, str] = field(default_factory=dict)
+    target: str | None = None
+
+    def instructions(self) -> list[Instruction]:
+        """The instructions of the stage the image is, after those of the stages below it."""
+        return stage_chain(self.dockerfile, self.target)
+
+    def holds(self, path: Path) -> bool:
+        return self.match(path) > 0
+
+    def match(self, path: Path) -> int:
+        """How specifically the build copies ``path`` in: the depth of the copied source
+        that holds it (0: not copied)."""
+        real = path.resolve()
+        best = 0
+        args = _arg_defaults(self.dockerfile, self.instructions())
+        args.update(self.args)
+        for instruction in self.instructions():
             if instruction.keyword not in ("COPY", "ADD"):
                 continue
             for source in _sources(instruction.value):
-                if _matches(real, source, bases):
-                    return True
-    return False
+                expanded = _REFERENCE.sub(
+                    lambda m: args.get(m.group(1) or m.group(3) or "", m.group(2) or ""), source
+                )
+                best = max(best, _matches(real, expanded.strip("\"'"), self.contexts, self.home))
+        return best
+
+    @property
+    def home(self) -> Path:
+        return Path(self.dockerfile.path).resolve().parent
+
+
+def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context]) -> list[Build]:
+    """Every image build the input describes, with the workload that runs it."""
+    by_path = {Path(d.path).resolve(): d for d in inventory.dockerfiles}
+    found: list[Build] = []
+    used: set[Path] = set()
+    for project in inventory.compose_projects:
+        for service in project.services:
+            if not service.build_context:
+                continue
+            context = Path(service.build_context).resolve()
+            path = (context / (service.dockerfile or "Dockerfile")).resolve()
+            dockerfile = by_path.get(path) or _load(path)
+            if dockerfile is None:
+                continue
+            used.add(path)
+            build = service.body.get("build")
+            settings = build if isinstance(build, Mapping) else {}
+            target = settings.get("target")
+            found.append(
+                Build(
+                    aliases.get(service.id, service.id),
+                    (context,),
+                    dockerfile,
+                    _build_args(settings.get("args")),
+                    str(target) if isinstance(target, str) else None,
+                )
+            )
+    for path, dockerfile in by_path.items():
+        owner = owner_of(dockerfile.path, contexts) if path not in used else None
+        if owner is not None:
+            found.append(Build(owner.workload, (path.parent, *path.parent.parents), dockerfile))
+    return found
+
+
+def stage_chain(dockerfile: Dockerfile, target: str | None) -> list[Instruction]:
+    if not dockerfile.stages:
+        return []
+    names = {s.name.lower(): s for s in dockerfile.stages if s.name}
+    stage = names.get(target.lower()) if target else None
+    stage = stage or dockerfile.stages[-1]
+    chain = [stage.index]
+    while True:
+        base = names.get(stage.base_image.lower())
+        if base is None or base.index in chain:
+            break
+        chain.append(base.index)
+        stage = base
+    order = set(chain)
+    return [i for i in dockerfile.instructions if i.stage in order]
+
+
+def _arg_defaults(dockerfile: Dockerfile, chain: Sequence[Instruction]) -> dict[str, str]:
+    """``ARG NAME=default`` before the first ``FROM`` and in the stages of the chain."""
+    args: dict[str, str] = {}
+    for instruction in [i for i in dockerfile.instructions if i.stage < 0] + list(chain):
+        if instruction.keyword != "ARG":
+            continue
+        name, sep, value = instruction.value.strip().partition("=")
+        if sep:
+            args[name.strip()] = value.strip().strip("\"'")
+    return args
+
+
+def _build_args(value: object) -> dict[str, str]:
+    if isinstance(value, Mapping):
+        return {str(k): str(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        pairs = (str(item).partition("=") for item in value)
+        return {k: v for k, sep, v in pairs if sep}
+    return {}
+
+
+def _load(path: Path) -> Dockerfile | None:
+    from socklock.load.dockerfile import load_dockerfile
+
+    try:
+        return load_dockerfile(path.read_text(encoding="utf-8", errors="replace"), str(path))
+    except (OSError, ValueError):
+        return None
 
 
 def _sources(value: str) -> list[str]:
@@ -47,16 +159,21 @@ def _sources(value: str) -> list[str]:
     return words[:-1]
 
 
-def _matches(real: Path, source: str, bases: list[Path]) -> bool:
+def _matches(real: Path, source: str, bases: Sequence[Path], home: Path) -> int:
+    """The depth of the copied path that holds ``real``, 0 when the source does not."""
     pattern = source.removeprefix("./").rstrip("/")
     for base in bases:
         if not real.is_relative_to(base):
             continue
         relative = real.relative_to(base).as_posix()
         if pattern in ("", ".", "*"):
-            return base == bases[0]  # ``COPY . .`` takes the Dockerfile's own context
-        if relative == pattern or relative.startswith(pattern + "/"):
-            return True
-        if fnmatch.fnmatch(relative, pattern):
-            return True
-    return False
+            # ``COPY . .`` of a whole context is the code of the Dockerfile beside it; a
+            # context that spans other projects' directories copies them as files, not as
+            # configs the image runs
+            held = base == bases[0] and real.is_relative_to(home)
+            return len(base.parts) if held else 0
+        if relative == pattern or fnmatch.fnmatch(relative, pattern):
+            return len(real.parts)
+        if relative.startswith(pattern + "/"):
+            return len((base / pattern).parts)
+    return 0

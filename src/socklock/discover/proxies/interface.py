@@ -57,6 +57,7 @@ class Upstream:
     scheme: str | None
     location: Location
     detail: str  # "proxy_pass http://api → upstream api: server api:8080"
+    protocol: str = "TCP"
 
 
 @dataclass(frozen=True, slots=True)

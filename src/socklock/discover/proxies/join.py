@@ -31,7 +31,7 @@ class ProxyJoin:
             )
             return
         text = f"{found.scheme}://{found.host}" if found.scheme else found.host
-        target = Target(found.host, found.port, found.scheme, "TCP", text)
+        target = Target(found.host, found.port, found.scheme, found.protocol, text)
         if target.is_local:
             return
         resolution = self.resolve(workload, target)

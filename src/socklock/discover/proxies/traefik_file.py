@@ -105,6 +105,7 @@ def _section(source: Source, protocol: str, section: Mapping[str, Any]) -> Itera
                     target.scheme,
                     where,
                     f"Traefik {protocol} service {name}: {value} (used by {used[name]})",
+                    "UDP" if protocol == "udp" else "TCP",
                 )
 
 
