@@ -143,7 +143,7 @@ def _environments(
 
     envs: dict[str, dict[str, str]] = {}
     for build in built:
-        envs.setdefault(build.workload, {}).update(_dockerfile_env(build.instructions()))
+        envs.setdefault(build.workload, {}).update(_dockerfile_env(build.instructions))
     for project in inventory.compose_projects:
         dotenv = _dotenv(Path(project.file).parent / ".env")
         for service in project.services:
@@ -222,12 +222,13 @@ def _tree_sources(
         text = _read(path)
         if text is None:
             continue
+        real = path.resolve()
         for reader in READERS:
             if not reader.claims(path.name, text):
                 continue
             owners = _most_specific(
                 [(len(m.host.parts), m.workload) for m in mounted_by(path, mounts)]
-                + [(depth, b.workload) for b in built if (depth := b.match(path))]
+                + [(depth, b.workload) for b in built if (depth := b.match(real))]
             )
             if not owners:
                 context = owner_of(str(path), contexts)

@@ -16,7 +16,7 @@ import fnmatch
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from socklock.discover.attribution import Context, owner_of
@@ -30,36 +30,41 @@ class Build:
     workload: str
     contexts: tuple[Path, ...]  # the build context, or the candidates when it is not known
     dockerfile: Dockerfile
-    args: Mapping[str, str] = field(default_factory=dict)
-    target: str | None = None
-
-    def instructions(self) -> list[Instruction]:
-        """The instructions of the stage the image is, after those of the stages below it."""
-        return stage_chain(self.dockerfile, self.target)
+    instructions: tuple[Instruction, ...]  # the target stage after the stages below it
+    sources: tuple[str, ...]  # what COPY/ADD take from the context, build args expanded
+    home: Path  # the Dockerfile's directory
 
     def holds(self, path: Path) -> bool:
-        return self.match(path) > 0
+        return self.match(path.resolve()) > 0
 
-    def match(self, path: Path) -> int:
-        """How specifically the build copies ``path`` in: the depth of the copied source
-        that holds it (0: not copied)."""
-        real = path.resolve()
-        best = 0
-        args = _arg_defaults(self.dockerfile, self.instructions())
-        args.update(self.args)
-        for instruction in self.instructions():
-            if instruction.keyword not in ("COPY", "ADD"):
-                continue
-            for source in _sources(instruction.value):
-                expanded = _REFERENCE.sub(
-                    lambda m: args.get(m.group(1) or m.group(3) or "", m.group(2) or ""), source
-                )
-                best = max(best, _matches(real, expanded.strip("\"'"), self.contexts, self.home))
-        return best
+    def match(self, real: Path) -> int:
+        """How specifically the build copies ``real`` (a resolved path) in: the depth of the
+        copied source that holds it (0: not copied)."""
+        if not any(real.is_relative_to(base) for base in self.contexts):
+            return 0
+        return max((_matches(real, s, self.contexts, self.home) for s in self.sources), default=0)
 
-    @property
-    def home(self) -> Path:
-        return Path(self.dockerfile.path).resolve().parent
+
+def _build(
+    workload: str,
+    contexts: tuple[Path, ...],
+    dockerfile: Dockerfile,
+    args: Mapping[str, str],
+    target: str | None,
+) -> Build:
+    chain = stage_chain(dockerfile, target)
+    values = _arg_defaults(dockerfile, chain)
+    values.update(args)
+    sources = [
+        _REFERENCE.sub(
+            lambda m: values.get(m.group(1) or m.group(3) or "", m.group(2) or ""), source
+        ).strip("\"'")
+        for instruction in chain
+        if instruction.keyword in ("COPY", "ADD")
+        for source in _sources(instruction.value)
+    ]
+    home = Path(dockerfile.path).resolve().parent
+    return Build(workload, contexts, dockerfile, tuple(chain), tuple(sources), home)
 
 
 def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context]) -> list[Build]:
@@ -81,7 +86,7 @@ def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context
             settings = build if isinstance(build, Mapping) else {}
             target = settings.get("target")
             found.append(
-                Build(
+                _build(
                     aliases.get(service.id, service.id),
                     (context,),
                     dockerfile,
@@ -92,7 +97,8 @@ def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context
     for path, dockerfile in by_path.items():
         owner = owner_of(dockerfile.path, contexts) if path not in used else None
         if owner is not None:
-            found.append(Build(owner.workload, (path.parent, *path.parent.parents), dockerfile))
+            contexts_above = (path.parent, *path.parent.parents)
+            found.append(_build(owner.workload, contexts_above, dockerfile, {}, None))
     return found
 
 
