@@ -356,3 +356,20 @@ static_resources:
     (found,) = EnvoyReader().read([Source("/e/envoy.yaml", text)], {})
     assert isinstance(found, Upstream)
     assert (found.host, found.port, found.protocol) == ("dns", 53, "UDP")
+
+
+def test_envoy_cluster_of_a_udp_proxy_is_udp() -> None:
+    text = """\
+static_resources:
+  listeners:
+  - listener_filters:
+    - name: envoy.filters.udp_listener.udp_proxy
+      typed_config:
+        matcher: {on_no_match: {action: {typed_config: {cluster: syslog}}}}
+  clusters:
+  - name: syslog
+    hosts: [{socket_address: {address: syslog, port_value: 514}}]
+"""
+    (found,) = EnvoyReader().read([Source("/e/envoy.yaml", text)], {})
+    assert isinstance(found, Upstream)
+    assert (found.host, found.port, found.protocol) == ("syslog", 514, "UDP")

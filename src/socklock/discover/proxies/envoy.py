@@ -10,6 +10,7 @@ unless a route takes its cluster from a request header (``cluster_header``): the
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -70,7 +71,10 @@ def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
                 continue
             used = ", ".join(sorted(set(users.get(name, []) + users.get(_ANY, []))))
             for address in _addresses(cluster):
-                yield _found(source, name, used, address, env)
+                found = _found(source, name, used, address, env)
+                if isinstance(found, Upstream) and f"udp:{name}" in users:
+                    found = dataclasses.replace(found, protocol="UDP")
+                yield found
 
 
 def _found(source: Source, cluster: str, used: str, address: Any, env: Mapping[str, str]) -> Found:
@@ -119,27 +123,36 @@ def _addresses(cluster: Mapping[str, Any]) -> Iterator[Any]:
 
 
 def _references(
-    node: Any, users: dict[str, list[str]], skip: Any, offset: int, parent: str = ""
+    node: Any,
+    users: dict[str, list[str]],
+    skip: Any,
+    offset: int,
+    parent: str = "",
+    udp: bool = False,
 ) -> None:
-    """Cluster names used anywhere but in the cluster list itself, with where they are used."""
+    """Cluster names used anywhere but in the cluster list itself, with where they are used.
+    A cluster that a ``udp_proxy`` filter sends to is recorded as ``udp:<name>`` too."""
     if node is skip:
         return
     if isinstance(node, dict):
+        udp = udp or any("udp_proxy" in str(node.get(k, "")) for k in ("name", "@type"))
         for key, value in node.items():
             if key == "cluster_header" and isinstance(value, str):
                 users.setdefault(_ANY, []).append(_describe(node, key, parent, offset))
             elif key in _REFERENCE_KEYS and isinstance(value, str):
                 users.setdefault(value, []).append(_describe(node, key, parent, offset))
+                if udp:
+                    users.setdefault(f"udp:{value}", [])
             elif key == "weighted_clusters" and isinstance(value, dict):
                 for item in items(value.get("clusters")):
                     if isinstance(item, dict) and isinstance(item.get("name"), str):
                         used = _describe(item, "name", "weighted_clusters", offset)
                         users.setdefault(item["name"], []).append(used)
             else:
-                _references(value, users, skip, offset, str(key))
+                _references(value, users, skip, offset, str(key), udp)
     elif isinstance(node, list):
         for item in node:
-            _references(item, users, skip, offset, parent)
+            _references(item, users, skip, offset, parent, udp)
 
 
 def _describe(node: Any, key: str, parent: str, offset: int) -> str:
