@@ -242,3 +242,36 @@ services:
         ("mesh/side-a", "mesh/svc-a", 8080, "TCP"),
         ("mesh/side-b", "mesh/svc-b", 8080, "TCP"),
     }
+
+
+def test_a_proxy_routes_to_services_of_another_compose_file_of_its_project(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: shop
+services:
+  proxy:
+    image: nginx:1.27
+    volumes: [./nginx.conf:/etc/nginx/nginx.conf:ro]
+"""
+    )
+    (tmp_path / "compose.observability.yaml").write_text(
+        """\
+name: shop
+services:
+  grafana:
+    image: grafana/grafana:11
+    expose: ["3000"]
+  proxy:
+    depends_on: [grafana]
+"""
+    )
+    (tmp_path / "nginx.conf").write_text(
+        "http { server { location /grafana/ { proxy_pass http://grafana:3000; } } }\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(e.key, v.kind.value) for e in graph.edges for v in e.evidence} == {
+        (("shop/proxy", "shop/grafana", 3000, "TCP"), "proxy"),
+        (("shop/proxy", "shop/grafana", 3000, "TCP"), "depends_on"),
+    }

@@ -26,7 +26,7 @@ from socklock.discover.proxies.envsubst import is_template
 from socklock.discover.proxies.haproxy import HAProxyReader
 from socklock.discover.proxies.images import Build, builds
 from socklock.discover.proxies.interface import ProxyReader, Source
-from socklock.discover.proxies.join import ProxyJoin
+from socklock.discover.proxies.join import ProxyJoin, merged_projects
 from socklock.discover.proxies.kustomize import KUSTOMIZATION_NAMES, generated_files
 from socklock.discover.proxies.mounts import (
     Mount,
@@ -82,7 +82,7 @@ def add_proxy_evidence(
         for workload, reader, source in _tree_sources(inventory, mounts, contexts, built):
             owned.setdefault((workload, reader.name), []).append(source)
     if manifests:
-        for project in inventory.compose_projects:
+        for project in merged_projects(inventory.compose_projects):
             add_traefik_edges(project, aliases, builder)
         generated = list(generated_files(_kustomizations(inventory.roots)))
         for runner in inventory.workloads:
