@@ -373,3 +373,18 @@ static_resources:
     (found,) = EnvoyReader().read([Source("/e/envoy.yaml", text)], {})
     assert isinstance(found, Upstream)
     assert (found.host, found.port, found.protocol) == ("syslog", 514, "UDP")
+
+
+def test_nginx_stream_server_listening_on_udp_passes_udp() -> None:
+    text = """\
+stream {
+    upstream dns { server coredns:53; }
+    server { listen 53 udp; proxy_pass dns; }
+    server { listen 5432; proxy_pass pg:5432; }
+}
+"""
+    found = [f for f in _nginx(text) if isinstance(f, Upstream)]
+    assert {(f.host, f.port, f.protocol) for f in found} == {
+        ("coredns", 53, "UDP"),
+        ("pg", 5432, "TCP"),
+    }
