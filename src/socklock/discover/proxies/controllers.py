@@ -54,7 +54,7 @@ _CLASS_FLAGS = ("--ingress-class", "--ingress-class-name", "--class")
 _CONTROLLER_FLAGS = ("--controller-class", "--gateway-ctlr-name", "--controller-name")
 
 
-def _arguments(workload: Workload) -> dict[str, set[str]]:
+def arguments(workload: Workload) -> dict[str, set[str]]:
     """``--flag=value`` and ``--flag value`` pairs of every container's command line."""
     found: dict[str, set[str]] = {}
     for container in workload.containers:
@@ -173,9 +173,9 @@ class Controllers:
         declared: list[Workload] = []
         known: list[Workload] = []
         for workload in self.workloads:
-            arguments = _arguments(workload)
-            classes = {v for f in _CLASS_FLAGS for v in arguments.get(f, ())}
-            controllers = {v for f in _CONTROLLER_FLAGS for v in arguments.get(f, ())}
+            flags = arguments(workload)
+            classes = {v for f in _CLASS_FLAGS for v in flags.get(f, ())}
+            controllers = {v for f in _CONTROLLER_FLAGS for v in flags.get(f, ())}
             if (class_name and class_name in classes) or (controller and controller in controllers):
                 declared.append(workload)
                 continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from socklock.discover.addresses import Target
 from socklock.discover.builder import GraphBuilder
-from socklock.discover.proxies.controllers import Controllers
+from socklock.discover.proxies.controllers import Controllers, arguments
 from socklock.discover.proxies.interface import items
 from socklock.discover.resolve import KubernetesResolver
 from socklock.model import Evidence, EvidenceKind, Inventory, K8sObject, Location, Workload
@@ -103,6 +103,47 @@ def backends(inventory: Inventory) -> Iterator[Backend]:
             yield from _traefik_backends(obj, controllers)
         elif obj.kind == "VirtualService" and group == "networking.istio.io":
             yield from _istio_backends(obj, controllers)
+    for workload in controllers.workloads:
+        yield from _controller_flags(workload, inventory)
+
+
+def _controller_flags(workload: Workload, inventory: Inventory) -> Iterator[Backend]:
+    """ingress-nginx's own backends: ``--default-backend-service=ns/name`` and the Services
+    its ``--tcp-services-configmap``/``--udp-services-configmap`` ConfigMap lists
+    (``"<port>": "ns/name:port"``)."""
+    flags = arguments(workload)
+    for value in flags.get("--default-backend-service", ()):
+        namespace, _, name = value.rpartition("/")
+        yield Backend(
+            namespace or workload.namespace,
+            name,
+            None,
+            workload.location,
+            f"--default-backend-service of {workload.id}",
+            (workload,),
+            "its own flag",
+        )
+    config_maps = {(c.namespace, c.name): c for c in inventory.config_maps}
+    for flag in ("--tcp-services-configmap", "--udp-services-configmap"):
+        for value in flags.get(flag, ()):
+            namespace, _, name = value.rpartition("/")
+            config_map = config_maps.get((namespace or workload.namespace, name))
+            if config_map is None:
+                continue
+            for key, entry in config_map.data.items():
+                service, _, rest = entry.partition(":")
+                port = rest.split(":", 1)[0]
+                service_namespace, _, service_name = service.rpartition("/")
+                yield Backend(
+                    service_namespace or config_map.namespace,
+                    service_name,
+                    int(port) if port.isdigit() else port or None,
+                    config_map.data_locations[key],
+                    f"{flag.removeprefix('--')} {config_map.namespace}/{config_map.name} "
+                    f"port {key}",
+                    (workload,),
+                    "its own flag",
+                )
 
 
 def _at(obj: K8sObject, node: object) -> Location:
