@@ -36,6 +36,7 @@ class Backend:
     route: str  # "Ingress shop/web" / "HTTPRoute shop/store"
     served_by: tuple[Workload, ...]
     how: str  # how the serving workloads were found, or why none was
+    protocol: str | None = None  # only Service ports of this protocol (None: any)
 
 
 def add_routes(inventory: Inventory, resolver: KubernetesResolver, builder: GraphBuilder) -> None:
@@ -47,6 +48,8 @@ def add_routes(inventory: Inventory, resolver: KubernetesResolver, builder: Grap
             continue
         for port in service.ports:
             if backend.port is not None and backend.port not in (port.port, port.name):
+                continue
+            if backend.protocol is not None and port.protocol.value != backend.protocol:
                 continue
             target = Target(service.name, port.port, None, port.protocol.value, service.name)
             resolution = resolver.resolve(target, service.namespace)
@@ -143,6 +146,7 @@ def _controller_flags(workload: Workload, inventory: Inventory) -> Iterator[Back
                     f"port {key}",
                     (workload,),
                     "its own flag",
+                    "UDP" if flag.startswith("--udp") else "TCP",
                 )
 
 
