@@ -50,3 +50,53 @@ def test_garbage_configs_are_reported_and_the_rest_is_read(tmp_path: Path) -> No
             'crossplane could not read it: unexpected end of file, expecting "}"',
         ),
     ]
+
+
+def test_route_objects_of_the_wrong_shape_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "routes.yaml").write_text(
+        """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: a, namespace: x}
+spec: {parentRefs: 5, rules: "x"}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: b, namespace: x}
+spec:
+  parentRefs: [{name: [1]}, 7]
+  rules: [{backendRefs: {name: x}}, 3, {backendRefs: [{name: svc, port: "80"}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: g, namespace: x}
+spec: [1, 2]
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: c, namespace: x}
+spec: {routes: {services: 1}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: d, namespace: x}
+spec: {gateways: 3, http: [5, {route: 6}, {route: [{destination: {host: [1]}}]}]}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: e, namespace: x}
+spec: {gateways: [g], tcp: [{route: [{destination: {host: svc, port: 80}}]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ctl, namespace: x}
+spec:
+  template:
+    metadata: {labels: {app: ctl}}
+    spec:
+      containers: [{name: c, image: traefik:v3, args: "--ingress-class=traefik"}]
+"""
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert graph.edges == ()
+    assert graph.entry_points == ()

@@ -75,7 +75,9 @@ services:
     )
     (tmp_path / ".env").write_text("UPSTREAM_HOST=back\n")
     (tmp_path / "front").mkdir()
-    (tmp_path / "front" / "Dockerfile").write_text("FROM envoyproxy/envoy:v1.31-latest\n")
+    (tmp_path / "front" / "Dockerfile").write_text(
+        "FROM envoyproxy/envoy:v1.31-latest\nCOPY envoy.tmpl.yaml /etc/envoy/\n"
+    )
     (tmp_path / "front" / "envoy.tmpl.yaml").write_text(
         """\
 static_resources:
@@ -126,4 +128,150 @@ services:
         ("lb/caddy", "lb/app", 5000, f"{tmp_path / 'Caddyfile'}:2:5"),
         ("lb/caddy", "lb/app", 5000, f"{tmp_path / 'compose.yaml'}:5:19"),  # the env value
         ("lb/haproxy", "lb/db", 5432, f"{tmp_path / 'haproxy' / 'haproxy.cfg'}:5:5"),
+    }
+
+
+def test_a_config_the_image_does_not_copy_is_not_the_workloads(tmp_path: Path) -> None:
+    """An example nginx config in a service's build context, which its Dockerfile does not
+    take in, is not run by that service (another deployment's, or documentation)."""
+    (tmp_path / "compose.yaml").write_text(
+        """name: repo
+services:
+  api:
+    build: ./api
+    expose: ["8080"]
+  worker:
+    build: ./worker
+"""
+    )
+    (tmp_path / "api" / "deploy").mkdir(parents=True)
+    (tmp_path / "api" / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+    (tmp_path / "api" / "deploy" / "nginx.conf").write_text(
+        "server { location / { proxy_pass http://worker:9000; } }\n"
+    )
+    (tmp_path / "worker" / "conf").mkdir(parents=True)
+    (tmp_path / "worker" / "Dockerfile").write_text(
+        "FROM nginx:1.27 AS base\nFROM base\nCOPY conf/ /etc/nginx/conf.d/\n"
+    )
+    (tmp_path / "worker" / "conf" / "site.conf").write_text(
+        "server { location / { proxy_pass http://api:8080; } }\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {e.key for e in graph.edges} == {("repo/worker", "repo/api", 8080, "TCP")}
+
+
+def test_kustomize_config_map_generator_files(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    (base / "conf").mkdir(parents=True)
+    (base / "app.yaml").write_text(APPS.split("---\napiVersion: v1\nkind: ConfigMap")[0])
+    (base / "kustomization.yaml").write_text(
+        """\
+namespace: app
+resources: [app.yaml]
+configMapGenerator:
+- name: proxy
+  files: [site.conf=conf/nginx-site.conf]
+- name: unrelated
+  files: [conf/other.conf]
+"""
+    )
+    (base / "conf" / "nginx-site.conf").write_text(
+        "server {\n    location / { proxy_pass http://${API_HOST}; }\n}\n"
+    )
+    (base / "conf" / "other.conf").write_text("server { location / { proxy_pass http://x:1; } }\n")
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {
+        (e.source, e.target, e.port, str(v.location))
+        for e in graph.edges
+        for v in e.evidence
+        if v.kind.value == "proxy"
+    } == {("app/proxy", "app/api", 5000, f"{base / 'conf' / 'nginx-site.conf'}:2:18")}
+
+
+ENVOY_TO = """\
+static_resources:
+  listeners: [{{filter_chains: [{{filters: [{{typed_config: {{cluster: c}}}}]}}]}}]
+  clusters:
+  - name: c
+    hosts: [{{socket_address: {{address: {host}, port_value: 8080}}}}]
+"""
+
+
+def test_shared_context_and_dockerfile_pick_their_config_by_build_arg(tmp_path: Path) -> None:
+    """Three services share one context and one Dockerfile whose ``COPY "$CONFIG"`` takes
+    the file their build args name (the ARG default for the one that sets none); a build
+    container that mounts the whole checkout sees every config and runs none."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "Dockerfile").write_text(
+        "FROM envoyproxy/envoy:v1.31 AS base\nARG CONFIG=front.yaml\n"
+        'COPY "$CONFIG" /etc/envoy.yaml\nFROM base AS admin\nRUN true\n'
+    )
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "compose.yaml").write_text(
+        """\
+name: mesh
+services:
+  front:
+    build: {context: ., dockerfile: ../shared/Dockerfile}
+  side-a:
+    build:
+      context: .
+      dockerfile: ../shared/Dockerfile
+      target: admin
+      args: {CONFIG: ./a.yaml}
+  side-b:
+    build:
+      context: .
+      dockerfile: ../shared/Dockerfile
+      args: [CONFIG=b.yaml]
+  svc-a: {image: a:1, expose: ["8080"]}
+  svc-b: {image: b:1, expose: ["8080"]}
+  tools:
+    image: builder:1
+    volumes: ["..:/source"]
+"""
+    )
+    (app / "front.yaml").write_text(ENVOY_TO.format(host="side-a"))
+    (app / "a.yaml").write_text(ENVOY_TO.format(host="svc-a"))
+    (app / "b.yaml").write_text(ENVOY_TO.format(host="svc-b"))
+    graph = discover(load_paths([str(app)]))
+    assert {e.key for e in graph.edges} == {
+        ("mesh/front", "mesh/side-a", 8080, "TCP"),
+        ("mesh/side-a", "mesh/svc-a", 8080, "TCP"),
+        ("mesh/side-b", "mesh/svc-b", 8080, "TCP"),
+    }
+
+
+def test_a_proxy_routes_to_services_of_another_compose_file_of_its_project(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: shop
+services:
+  proxy:
+    image: nginx:1.27
+    volumes: [./nginx.conf:/etc/nginx/nginx.conf:ro]
+"""
+    )
+    (tmp_path / "compose.observability.yaml").write_text(
+        """\
+name: shop
+services:
+  grafana:
+    image: grafana/grafana:11
+    expose: ["3000"]
+  proxy:
+    depends_on: [grafana]
+"""
+    )
+    (tmp_path / "nginx.conf").write_text(
+        "http { server { location /grafana/ { proxy_pass http://grafana:3000; } } }\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(e.key, v.kind.value) for e in graph.edges for v in e.evidence} == {
+        (("shop/proxy", "shop/grafana", 3000, "TCP"), "proxy"),
+        (("shop/proxy", "shop/grafana", 3000, "TCP"), "depends_on"),
     }

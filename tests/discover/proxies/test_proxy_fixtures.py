@@ -136,3 +136,19 @@ def test_compose_configs_relative_include_from_the_prefix_and_values_files() -> 
     }
     assert {e.key for e in graph.edges} == {("edge/proxy", "edge/api", 5000, "TCP")}
     assert graph.unresolved == ()
+
+
+def test_envsubst_template_in_the_image_filled_from_env_and_dockerfile() -> None:
+    graph = _graph("nginx-template")
+    assert _proxy_edges(graph) == {
+        ("store/web", "store/api", 8000): {"nginx-template/web/default.conf.template:5:9"},
+        ("store/web", "store/orders", 9000): {"nginx-template/web/default.conf.template:9:9"},
+    }
+    details = {e.target: e.evidence[0].detail for e in graph.edges}
+    assert details["store/api"] == (
+        "proxy_pass http://${API_HOST}:8000/ (envsubst: API_HOST=api) (compose service store/api)"
+    )
+    assert details["store/orders"] == (
+        "proxy_pass http://orders:${ORDERS_PORT} (envsubst: ORDERS_PORT=9000) "
+        "(compose service store/orders)"
+    )

@@ -317,3 +317,74 @@ def test_caddy_reverse_proxy_lines_and_blocks() -> None:
     }
     (unknown,) = [f for f in found if isinstance(f, Unknown)]
     assert unknown.reason == "the address holds {http.request.host}:80, known only per request"
+
+
+def test_envoy_cluster_header_makes_every_cluster_a_target() -> None:
+    text = ENVOY.replace(
+        "              - route:\n                  weighted_clusters:",
+        "              - route: {cluster_header: x-target}\n              - route:\n"
+        "                  weighted_clusters:",
+    )
+    found = list(EnvoyReader().read([Source("/e/envoy.yaml", text)], {"GREEN_HOST": "green"}))
+    assert {f.host for f in found if isinstance(f, Upstream)} == {
+        "blue",
+        "blue-2",
+        "green",
+        "authz",
+        "legacy.example.com",
+        "nobody",
+    }
+    (nobody,) = [f for f in found if isinstance(f, Upstream) and f.host == "nobody"]
+    assert (
+        nobody.detail == "Envoy cluster unused: nobody:1 (used by route.cluster_header at line 11)"
+    )
+
+
+def test_envoy_udp_socket_address() -> None:
+    text = """\
+static_resources:
+  listeners:
+  - listener_filters:
+    - typed_config: {matcher: {on_no_match: {action: {typed_config: {cluster: dns}}}}}
+  clusters:
+  - name: dns
+    load_assignment:
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {protocol: UDP, address: dns, port_value: 53}}}
+"""
+    (found,) = EnvoyReader().read([Source("/e/envoy.yaml", text)], {})
+    assert isinstance(found, Upstream)
+    assert (found.host, found.port, found.protocol) == ("dns", 53, "UDP")
+
+
+def test_envoy_cluster_of_a_udp_proxy_is_udp() -> None:
+    text = """\
+static_resources:
+  listeners:
+  - listener_filters:
+    - name: envoy.filters.udp_listener.udp_proxy
+      typed_config:
+        matcher: {on_no_match: {action: {typed_config: {cluster: syslog}}}}
+  clusters:
+  - name: syslog
+    hosts: [{socket_address: {address: syslog, port_value: 514}}]
+"""
+    (found,) = EnvoyReader().read([Source("/e/envoy.yaml", text)], {})
+    assert isinstance(found, Upstream)
+    assert (found.host, found.port, found.protocol) == ("syslog", 514, "UDP")
+
+
+def test_nginx_stream_server_listening_on_udp_passes_udp() -> None:
+    text = """\
+stream {
+    upstream dns { server coredns:53; }
+    server { listen 53 udp; proxy_pass dns; }
+    server { listen 5432; proxy_pass pg:5432; }
+}
+"""
+    found = [f for f in _nginx(text) if isinstance(f, Upstream)]
+    assert {(f.host, f.port, f.protocol) for f in found} == {
+        ("coredns", 53, "UDP"),
+        ("pg", 5432, "TCP"),
+    }

@@ -278,3 +278,43 @@ http:
         ("files/traefik", "files/green", 3000, f"{dynamic / 'http.yml'}:16:33"),
         ("files/traefik", "files/db", 5432, f"{dynamic / 'tcp.toml'}:6:3"),
     }
+
+
+def test_ingress_nginx_default_backend_and_tcp_services(tmp_path: Path) -> None:
+    service = BACKEND.split("---\napiVersion: networking.k8s.io/v1")[0]
+    text = (
+        service
+        + """\
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: pg, namespace: web}
+spec:
+  template:
+    metadata: {labels: {app: pg}}
+    spec:
+      containers: [{name: pg, image: postgres:16, ports: [{containerPort: 5432}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: pg, namespace: web}
+spec:
+  selector: {app: pg}
+  ports: [{port: 5432}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: tcp-services, namespace: edge}
+data:
+  "5432": "web/pg:5432"
+"""
+        + _controller(
+            "nginx",
+            "registry.k8s.io/ingress-nginx/controller:v1.11",
+            "[--default-backend-service=web/shop, --tcp-services-configmap=edge/tcp-services]",
+        )
+    )
+    assert _keys(tmp_path, text) == (
+        {("edge/nginx", "web/shop", 3000), ("edge/nginx", "web/pg", 5432)},
+        set(),
+    )

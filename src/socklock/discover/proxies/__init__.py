@@ -24,9 +24,17 @@ from socklock.discover.proxies.caddy import CaddyReader
 from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
 from socklock.discover.proxies.haproxy import HAProxyReader
+from socklock.discover.proxies.images import Build, builds
 from socklock.discover.proxies.interface import ProxyReader, Source
-from socklock.discover.proxies.join import ProxyJoin
-from socklock.discover.proxies.mounts import Mount, compose_mounts, mounted_by, mounted_config_maps
+from socklock.discover.proxies.join import ProxyJoin, merged_projects
+from socklock.discover.proxies.kustomize import KUSTOMIZATION_NAMES, generated_files
+from socklock.discover.proxies.mounts import (
+    Mount,
+    compose_mounts,
+    config_map_volumes,
+    mounted_by,
+    mounted_config_maps,
+)
 from socklock.discover.proxies.nginx import NginxReader
 from socklock.discover.proxies.traefik import add_traefik_edges
 from socklock.discover.proxies.traefik_file import TraefikFileReader
@@ -64,20 +72,39 @@ def add_proxy_evidence(
     """Edges from every proxy config: ``files`` in the tree, ConfigMaps in ``manifests``."""
     owned: dict[tuple[str, str], list[Source]] = {}
     contexts = build_contexts(inventory, aliases)
+    built = builds(inventory, aliases, contexts)
     mounts: list[Mount] = [
         mount
         for project in inventory.compose_projects
         for mount in compose_mounts(project, aliases)
     ]
     if files:
-        for workload, reader, source in _tree_sources(inventory, mounts, contexts):
+        for workload, reader, source in _tree_sources(inventory, mounts, contexts, built):
             owned.setdefault((workload, reader.name), []).append(source)
     if manifests:
-        for project in inventory.compose_projects:
+        for project in merged_projects(inventory.compose_projects):
             add_traefik_edges(project, aliases, builder)
+        generated = list(generated_files(_kustomizations(inventory.roots)))
         for runner in inventory.workloads:
             if runner.owner is not None:
                 continue
+            volumes = config_map_volumes(runner)
+            for item in generated:
+                paths = volumes.get(item.config_map)
+                if paths is None or item.namespace not in (None, runner.namespace):
+                    continue
+                text = _read(item.path)
+                for reader in READERS:
+                    if text is not None and reader.claims(item.key, text):
+                        source = Source(
+                            str(item.path),
+                            text,
+                            template=any(is_template(f"{p}/{item.key}") for p in paths)
+                            or is_template(item.key),
+                            origin=f"kustomize configMapGenerator {item.config_map}",
+                        )
+                        owned.setdefault((runner.id, reader.name), []).append(source)
+                        break
             for config_map, paths in mounted_config_maps(runner, inventory):
                 for key, value in config_map.data.items():
                     for reader in READERS:
@@ -98,7 +125,7 @@ def add_proxy_evidence(
     for (workload, kind), sources in owned.items():
         reader = _READER_BY_NAME[kind]
         sources.extend(_included(reader, sources, [m for m in mounts if m.workload == workload]))
-    envs = _environments(inventory, aliases, contexts)
+    envs = _environments(inventory, aliases, built)
     join = ProxyJoin(inventory, aliases, builder)
     for (workload, kind), sources in sorted(owned.items(), key=lambda item: item[0]):
         env = envs.get(workload, {})
@@ -108,17 +135,15 @@ def add_proxy_evidence(
 
 
 def _environments(
-    inventory: Inventory, aliases: dict[str, str], contexts: list[Context]
+    inventory: Inventory, aliases: dict[str, str], built: list[Build]
 ) -> dict[str, dict[str, str]]:
-    """The env each workload's processes see: its image's ``ENV`` (the final stage of the
-    Dockerfile in its build context), overridden by what the manifests set."""
+    """The env each workload's processes see: its image's ``ENV`` (the stage it is built
+    from), overridden by what the manifests set."""
     from socklock.discover.code_evidence import _dockerfile_env, workload_env
 
     envs: dict[str, dict[str, str]] = {}
-    for dockerfile in inventory.dockerfiles:
-        context = owner_of(dockerfile.path, contexts)
-        if context is not None:
-            envs.setdefault(context.workload, {}).update(_dockerfile_env(dockerfile.final_stage()))
+    for build in built:
+        envs.setdefault(build.workload, {}).update(_dockerfile_env(build.instructions))
     for project in inventory.compose_projects:
         dotenv = _dotenv(Path(project.file).parent / ".env")
         for service in project.services:
@@ -184,24 +209,44 @@ def _expand(pattern: str, directory: Path, mounts: list[Mount]) -> list[Path]:
 
 
 def _tree_sources(
-    inventory: Inventory, mounts: list[Mount], contexts: list[Context]
+    inventory: Inventory, mounts: list[Mount], contexts: list[Context], built: list[Build]
 ) -> Iterator[tuple[str, ProxyReader, Source]]:
-    if not mounts and not contexts:
+    """Configs of the tree with the workloads that run them: the ones that mount them or
+    whose image build copies them in (the most specific of those), else the one whose build
+    context holds them when no build of it is known (``socklock.toml`` owners, a repository
+    named like it)."""
+    if not mounts and not contexts and not built:
         return
+    known = {build.workload for build in built}
     for path in _candidates(inventory.roots):
         text = _read(path)
         if text is None:
             continue
+        real = path.resolve()
         for reader in READERS:
             if not reader.claims(path.name, text):
                 continue
-            owners = [m.workload for m in mounted_by(path, mounts)]
+            owners = _most_specific(
+                [(len(m.host.parts), m.workload) for m in mounted_by(path, mounts)]
+                + [(depth, b.workload) for b in built if (depth := b.match(real))]
+            )
             if not owners:
                 context = owner_of(str(path), contexts)
-                owners = [context.workload] if context is not None else []
+                if context is not None and context.workload not in known:
+                    owners = [context.workload]
             for workload in dict.fromkeys(owners):
                 yield workload, reader, Source(str(path), text, template=is_template(str(path)))
             break
+
+
+def _most_specific(claims: list[tuple[int, str]]) -> list[str]:
+    """The workloads that take a file in most specifically: a mount or copy of the file
+    itself before one of its directory, before one of a whole tree (a source checkout
+    mounted into a build container sees every config without running any)."""
+    if not claims:
+        return []
+    best = max(depth for depth, _ in claims)
+    return [workload for depth, workload in claims if depth == best]
 
 
 def _candidates(roots: Sequence[str]) -> Iterator[Path]:
@@ -222,6 +267,15 @@ def _candidates(roots: Sequence[str]) -> Iterator[Path]:
             if real not in seen:
                 seen.add(real)
                 yield path
+
+
+def _kustomizations(roots: Sequence[str]) -> list[Path]:
+    return [
+        path
+        for root in roots
+        for path in ([Path(root)] if Path(root).is_file() else _walk(Path(root)))
+        if path.name in KUSTOMIZATION_NAMES
+    ]
 
 
 def _walk(root: Path) -> Iterator[Path]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from socklock.discover.proxies.interface import items
 from socklock.model import Inventory, K8sObject, Workload
 
 
@@ -53,11 +54,11 @@ _CLASS_FLAGS = ("--ingress-class", "--ingress-class-name", "--class")
 _CONTROLLER_FLAGS = ("--controller-class", "--gateway-ctlr-name", "--controller-name")
 
 
-def _arguments(workload: Workload) -> dict[str, set[str]]:
+def arguments(workload: Workload) -> dict[str, set[str]]:
     """``--flag=value`` and ``--flag value`` pairs of every container's command line."""
     found: dict[str, set[str]] = {}
     for container in workload.containers:
-        words = [str(w) for key in ("command", "args") for w in container.body.get(key) or ()]
+        words = [str(w) for key in ("command", "args") for w in items(container.body.get(key))]
         for index, word in enumerate(words):
             if not word.startswith("--"):
                 continue
@@ -172,9 +173,9 @@ class Controllers:
         declared: list[Workload] = []
         known: list[Workload] = []
         for workload in self.workloads:
-            arguments = _arguments(workload)
-            classes = {v for f in _CLASS_FLAGS for v in arguments.get(f, ())}
-            controllers = {v for f in _CONTROLLER_FLAGS for v in arguments.get(f, ())}
+            flags = arguments(workload)
+            classes = {v for f in _CLASS_FLAGS for v in flags.get(f, ())}
+            controllers = {v for f in _CONTROLLER_FLAGS for v in flags.get(f, ())}
             if (class_name and class_name in classes) or (controller and controller in controllers):
                 declared.append(workload)
                 continue

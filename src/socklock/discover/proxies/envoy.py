@@ -4,21 +4,31 @@ A cluster's endpoints (``load_assignment.endpoints[].lb_endpoints[].endpoint.add
 socket_address``, or the legacy ``hosts``) are calls of the proxy only when something
 outside the cluster list names the cluster: a route (``cluster``, ``weighted_clusters``),
 a listener filter (``tcp_proxy``, ``ext_authz``'s ``cluster_name``), a tracer's
-``collector_cluster``, an xDS source. A cluster nothing names is never sent a request.
+``collector_cluster``, an xDS source. A cluster nothing names is never sent a request,
+unless a route takes its cluster from a request header (``cluster_header``): then any may be.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from socklock.discover.addresses import redact_credentials
 from socklock.discover.proxies.envsubst import fill
-from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream, unset_reason
+from socklock.discover.proxies.interface import (
+    Found,
+    Source,
+    Unknown,
+    Upstream,
+    items,
+    unset_reason,
+)
 from socklock.model import Location
 
 _UNSET = re.compile(r"\$\{(\w+)\}")
+_ANY = "*"  # a route picks its cluster from a request header: any cluster may be used
 _REFERENCE_KEYS = frozenset({"cluster", "cluster_name", "collector_cluster"})
 
 
@@ -57,11 +67,14 @@ def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
             if not isinstance(cluster, dict) or not isinstance(cluster.get("name"), str):
                 continue
             name = cluster["name"]
-            if name not in users:
+            if name not in users and _ANY not in users:
                 continue
-            used = ", ".join(sorted(set(users[name])))
+            used = ", ".join(sorted(set(users.get(name, []) + users.get(_ANY, []))))
             for address in _addresses(cluster):
-                yield _found(source, name, used, address, env)
+                found = _found(source, name, used, address, env)
+                if isinstance(found, Upstream) and f"udp:{name}" in users:
+                    found = dataclasses.replace(found, protocol="UDP")
+                yield found
 
 
 def _found(source: Source, cluster: str, used: str, address: Any, env: Mapping[str, str]) -> Found:
@@ -87,20 +100,22 @@ def _found(source: Source, cluster: str, used: str, address: Any, env: Mapping[s
         return Unknown(where, expression, unset_reason(_UNSET.findall(f"{host} {port}")))
     number = int(port) if isinstance(port, int | str) and str(port).isdigit() else None
     via = f" (envsubst: {filled})" if filled else ""
-    return Upstream(host.lower(), number, None, where, f"Envoy {expression}{via} (used by {used})")
+    protocol = "UDP" if str(address.get("protocol", "")).upper() == "UDP" else "TCP"
+    detail = f"Envoy {expression}{via} (used by {used})"
+    return Upstream(host.lower(), number, None, where, detail, protocol)
 
 
 def _addresses(cluster: Mapping[str, Any]) -> Iterator[Any]:
     endpoints: list[Any] = []
     assignment = cluster.get("load_assignment")
     if isinstance(assignment, dict):
-        for locality in assignment.get("endpoints") or ():
+        for locality in items(assignment.get("endpoints")):
             if isinstance(locality, dict):
-                for lb in locality.get("lb_endpoints") or ():
+                for lb in items(locality.get("lb_endpoints")):
                     endpoint = lb.get("endpoint") if isinstance(lb, dict) else None
                     if isinstance(endpoint, dict):
                         endpoints.append(endpoint.get("address"))
-    endpoints.extend(cluster.get("hosts") or ())  # v2's ``hosts: [{socket_address: ...}]``
+    endpoints.extend(items(cluster.get("hosts")))  # v2's ``hosts: [{socket_address: ...}]``
     for address in endpoints:
         socket = address.get("socket_address") if isinstance(address, dict) else None
         if isinstance(socket, dict) and "address" in socket:
@@ -108,25 +123,36 @@ def _addresses(cluster: Mapping[str, Any]) -> Iterator[Any]:
 
 
 def _references(
-    node: Any, users: dict[str, list[str]], skip: Any, offset: int, parent: str = ""
+    node: Any,
+    users: dict[str, list[str]],
+    skip: Any,
+    offset: int,
+    parent: str = "",
+    udp: bool = False,
 ) -> None:
-    """Cluster names used anywhere but in the cluster list itself, with where they are used."""
+    """Cluster names used anywhere but in the cluster list itself, with where they are used.
+    A cluster that a ``udp_proxy`` filter sends to is recorded as ``udp:<name>`` too."""
     if node is skip:
         return
     if isinstance(node, dict):
+        udp = udp or any("udp_proxy" in str(node.get(k, "")) for k in ("name", "@type"))
         for key, value in node.items():
-            if key in _REFERENCE_KEYS and isinstance(value, str):
+            if key == "cluster_header" and isinstance(value, str):
+                users.setdefault(_ANY, []).append(_describe(node, key, parent, offset))
+            elif key in _REFERENCE_KEYS and isinstance(value, str):
                 users.setdefault(value, []).append(_describe(node, key, parent, offset))
+                if udp:
+                    users.setdefault(f"udp:{value}", [])
             elif key == "weighted_clusters" and isinstance(value, dict):
-                for item in value.get("clusters") or ():
+                for item in items(value.get("clusters")):
                     if isinstance(item, dict) and isinstance(item.get("name"), str):
                         used = _describe(item, "name", "weighted_clusters", offset)
                         users.setdefault(item["name"], []).append(used)
             else:
-                _references(value, users, skip, offset, str(key))
+                _references(value, users, skip, offset, str(key), udp)
     elif isinstance(node, list):
         for item in node:
-            _references(item, users, skip, offset, parent)
+            _references(item, users, skip, offset, parent, udp)
 
 
 def _describe(node: Any, key: str, parent: str, offset: int) -> str:

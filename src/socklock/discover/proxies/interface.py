@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from socklock.model import Location
 
@@ -57,6 +57,7 @@ class Upstream:
     scheme: str | None
     location: Location
     detail: str  # "proxy_pass http://api → upstream api: server api:8080"
+    protocol: str = "TCP"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,11 @@ class Unknown:
 
 
 Found = Upstream | Unknown
+
+
+def items(value: object) -> list[Any]:
+    """``value`` when it is a list, else nothing: a field of the wrong type is skipped."""
+    return value if isinstance(value, list) else []
 
 
 def unset_reason(names: Iterable[str]) -> str:

@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 from socklock.discover.addresses import Target, redact_credentials
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.manifests import add_resolution
 from socklock.discover.proxies.interface import Found, Unknown
 from socklock.discover.resolve import ComposeResolver, KubernetesResolver, Resolution
-from socklock.model import ComposeService, Evidence, EvidenceKind, Inventory, Unresolved
+from socklock.model import (
+    ComposeProject,
+    ComposeService,
+    Evidence,
+    EvidenceKind,
+    Inventory,
+    Unresolved,
+)
+
+
+def merged_projects(projects: Sequence[ComposeProject]) -> list[ComposeProject]:
+    """Compose files of one project (``compose.yaml`` + ``compose.observability.yaml``, run
+    together with ``-f``) as one: a proxy in one file routes to services of another. A
+    service written in several files is taken from the one that gives its image or build."""
+    by_name: dict[str, list[ComposeProject]] = {}
+    for project in projects:
+        by_name.setdefault(project.name, []).append(project)
+    merged: list[ComposeProject] = []
+    for group in by_name.values():
+        services: dict[str, ComposeService] = {}
+        for service in (s for project in group for s in project.services):
+            known = services.get(service.name)
+            defined = service.image or service.build_context
+            if known is None or (defined and not (known.image or known.build_context)):
+                services[service.name] = service
+        merged.append(dataclasses.replace(group[0], services=tuple(services.values())))
+    return merged
 
 
 class ProxyJoin:
@@ -19,7 +48,7 @@ class ProxyJoin:
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
-        for project in inventory.compose_projects:
+        for project in merged_projects(inventory.compose_projects):
             resolver = ComposeResolver(project)
             for service in project.services:
                 self.compose[aliases.get(service.id, service.id)] = (resolver, service)
@@ -31,7 +60,7 @@ class ProxyJoin:
             )
             return
         text = f"{found.scheme}://{found.host}" if found.scheme else found.host
-        target = Target(found.host, found.port, found.scheme, "TCP", text)
+        target = Target(found.host, found.port, found.scheme, found.protocol, text)
         if target.is_local:
             return
         resolution = self.resolve(workload, target)

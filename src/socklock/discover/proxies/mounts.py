@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from socklock.discover.proxies.interface import items
 from socklock.model import ComposeProject, ComposeService, ConfigMap, Inventory, Workload
 
 
@@ -50,7 +51,7 @@ def _configs(
     """``configs:`` of a service whose top-level definition is a ``file:`` (mounted at
     ``target``, by default ``/<name>``)."""
     defined = project.body.get("configs")
-    for entry in service.body.get("configs") or ():
+    for entry in items(service.body.get("configs")):
         name, target = (entry, None) if isinstance(entry, str) else (None, None)
         if isinstance(entry, dict):
             name, target = entry.get("source"), entry.get("target")
@@ -67,29 +68,36 @@ def mounted_by(path: Path, mounts: list[Mount]) -> list[Mount]:
     return [m for m in mounts if real.is_relative_to(m.host.resolve())]
 
 
-def mounted_config_maps(
-    workload: Workload, inventory: Inventory
-) -> Iterator[tuple[ConfigMap, tuple[str, ...]]]:
-    """ConfigMaps a workload mounts as volumes (``configMap`` or ``projected`` sources), with
+def config_map_volumes(workload: Workload) -> dict[str, tuple[str, ...]]:
+    """ConfigMaps a workload mounts as volumes (``configMap`` or ``projected`` sources) →
     the paths its containers mount them at."""
     names: dict[str, set[str]] = {}  # ConfigMap → volume names
-    for volume in workload.pod_spec.get("volumes") or ():
+    for volume in items(workload.pod_spec.get("volumes")):
         if not isinstance(volume, dict):
             continue
         volume_name = str(volume.get("name"))
         if isinstance(volume.get("configMap"), dict):
             names.setdefault(str(volume["configMap"].get("name")), set()).add(volume_name)
         projected = volume.get("projected")
-        for item in (projected.get("sources") if isinstance(projected, dict) else None) or ():
+        for item in items(projected.get("sources") if isinstance(projected, dict) else None):
             if isinstance(item, dict) and isinstance(item.get("configMap"), dict):
                 names.setdefault(str(item["configMap"].get("name")), set()).add(volume_name)
+    return {
+        name: tuple(
+            mount.mount_path
+            for container in workload.containers
+            for mount in container.volume_mounts
+            if mount.name in volumes
+        )
+        for name, volumes in names.items()
+    }
+
+
+def mounted_config_maps(
+    workload: Workload, inventory: Inventory
+) -> Iterator[tuple[ConfigMap, tuple[str, ...]]]:
+    """ConfigMaps of the input a workload mounts, with the paths they are mounted at."""
+    volumes = config_map_volumes(workload)
     for config_map in inventory.config_maps:
-        if config_map.namespace == workload.namespace and config_map.name in names:
-            volumes = names[config_map.name]
-            paths = tuple(
-                mount.mount_path
-                for container in workload.containers
-                for mount in container.volume_mounts
-                if mount.name in volumes
-            )
-            yield config_map, paths
+        if config_map.namespace == workload.namespace and config_map.name in volumes:
+            yield config_map, volumes[config_map.name]

@@ -4,12 +4,14 @@ and ``upstream`` blocks, read with crossplane (nginx's own grammar, comments dro
 The files of one instance are read together: an ``upstream`` or a ``set $var`` in one file
 serves a ``proxy_pass`` in another. A target is a call only when a pass directive uses it:
 an ``upstream`` that nothing passes to is not one, nor is a ``return 301 https://...``
-(the client is redirected; nginx does not connect). A target built from a variable that is
-only known per request (``$host``, ``$arg_x``, one set by ``map``) is reported, not guessed.
+(the client is redirected; nginx does not connect). A ``set $x literal`` variable is
+substituted, a ``map`` variable stands for each value the map can give; one only known per
+request (``$host``, ``$arg_x``, ``set_by_lua_block``) is reported, not guessed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tempfile
@@ -51,6 +53,7 @@ class _Statement:
     args: tuple[str, ...]
     line: int
     source: Source
+    udp: bool = False  # inside a ``stream`` server that listens on UDP
 
 
 class NginxReader:
@@ -118,13 +121,16 @@ class NginxReader:
                 reason = f"{unset_reason(unset)} (envsubst leaves it unfilled)"
                 yield Unknown(where, expression, reason)
                 continue
-            yield from _pass_targets(
+            for found in _pass_targets(
                 args[0],
                 default_scheme,
                 _Names(variables, setters, maps, upstreams),
                 where,
                 expression,
-            )
+            ):
+                if statement.udp and isinstance(found, Upstream):
+                    found = dataclasses.replace(found, protocol="UDP")
+                yield found
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +211,15 @@ def _pass_targets(
     yield Upstream(host, port, scheme or None, where, detail)
 
 
+def _listens_udp(block: list[dict[str, Any]]) -> bool:
+    """``listen 53 udp;`` in a (stream) server: what it passes on is UDP."""
+    return any(
+        item.get("directive") == "listen" and "udp" in (item.get("args") or ())
+        for item in block
+        if isinstance(item, dict)
+    )
+
+
 def _dynamic_setter(directive: str, args: tuple[str, ...]) -> str | None:
     """The variable a directive sets to a value known only per request: ``map $a $b``,
     ``set_by_lua_block $b {...}`` (Lua is read by the Lua analyser), ``set $b $a``."""
@@ -257,7 +272,7 @@ def _statements(source: Source) -> tuple[list[_Statement], list[tuple[int, str]]
     parsed, errors = _parse(source)
     out: list[_Statement] = []
 
-    def walk(block: list[dict[str, Any]], parent: str | None) -> None:
+    def walk(block: list[dict[str, Any]], parent: str | None, udp: bool) -> None:
         for item in block:
             directive = str(item.get("directive", ""))
             args = tuple(str(a) for a in item.get("args") or ())
@@ -267,17 +282,19 @@ def _statements(source: Source) -> tuple[list[_Statement], list[tuple[int, str]]
                     directive = parent
             elif parent is not None:  # a line of a ``map`` block: ``key value;``
                 directive, args = parent, (directive, *args)
-            out.append(_Statement(directive, args, line, source))
+            out.append(_Statement(directive, args, line, source, udp))
             inner = item.get("block")
             if isinstance(inner, list):
                 if directive == "upstream" and args:
-                    walk(inner, f"upstream-server:{args[0]}")
+                    walk(inner, f"upstream-server:{args[0]}", udp)
                 elif directive == "map" and len(args) >= 2:
-                    walk(inner, f"map-entry:{args[1].lstrip('$')}")
+                    walk(inner, f"map-entry:{args[1].lstrip('$')}", udp)
+                elif directive == "server" and _listens_udp(inner):
+                    walk(inner, None, True)
                 else:
-                    walk(inner, None)
+                    walk(inner, None, udp)
 
-    walk(parsed, None)
+    walk(parsed, None, False)
     return out, errors
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from socklock.discover.addresses import Target
 from socklock.discover.builder import GraphBuilder
-from socklock.discover.proxies.controllers import Controllers
+from socklock.discover.proxies.controllers import Controllers, arguments
+from socklock.discover.proxies.interface import items
 from socklock.discover.resolve import KubernetesResolver
 from socklock.model import Evidence, EvidenceKind, Inventory, K8sObject, Location, Workload
 from socklock.model.document import position_of
@@ -35,6 +36,7 @@ class Backend:
     route: str  # "Ingress shop/web" / "HTTPRoute shop/store"
     served_by: tuple[Workload, ...]
     how: str  # how the serving workloads were found, or why none was
+    protocol: str | None = None  # only Service ports of this protocol (None: any)
 
 
 def add_routes(inventory: Inventory, resolver: KubernetesResolver, builder: GraphBuilder) -> None:
@@ -46,6 +48,8 @@ def add_routes(inventory: Inventory, resolver: KubernetesResolver, builder: Grap
             continue
         for port in service.ports:
             if backend.port is not None and backend.port not in (port.port, port.name):
+                continue
+            if backend.protocol is not None and port.protocol.value != backend.protocol:
                 continue
             target = Target(service.name, port.port, None, port.protocol.value, service.name)
             resolution = resolver.resolve(target, service.namespace)
@@ -102,6 +106,48 @@ def backends(inventory: Inventory) -> Iterator[Backend]:
             yield from _traefik_backends(obj, controllers)
         elif obj.kind == "VirtualService" and group == "networking.istio.io":
             yield from _istio_backends(obj, controllers)
+    for workload in controllers.workloads:
+        yield from _controller_flags(workload, inventory)
+
+
+def _controller_flags(workload: Workload, inventory: Inventory) -> Iterator[Backend]:
+    """ingress-nginx's own backends: ``--default-backend-service=ns/name`` and the Services
+    its ``--tcp-services-configmap``/``--udp-services-configmap`` ConfigMap lists
+    (``"<port>": "ns/name:port"``)."""
+    flags = arguments(workload)
+    for value in flags.get("--default-backend-service", ()):
+        namespace, _, name = value.rpartition("/")
+        yield Backend(
+            namespace or workload.namespace,
+            name,
+            None,
+            workload.location,
+            f"--default-backend-service of {workload.id}",
+            (workload,),
+            "its own flag",
+        )
+    config_maps = {(c.namespace, c.name): c for c in inventory.config_maps}
+    for flag in ("--tcp-services-configmap", "--udp-services-configmap"):
+        for value in flags.get(flag, ()):
+            namespace, _, name = value.rpartition("/")
+            config_map = config_maps.get((namespace or workload.namespace, name))
+            if config_map is None:
+                continue
+            for key, entry in config_map.data.items():
+                service, _, rest = entry.partition(":")
+                port = rest.split(":", 1)[0]
+                service_namespace, _, service_name = service.rpartition("/")
+                yield Backend(
+                    service_namespace or config_map.namespace,
+                    service_name,
+                    int(port) if port.isdigit() else port or None,
+                    config_map.data_locations[key],
+                    f"{flag.removeprefix('--')} {config_map.namespace}/{config_map.name} "
+                    f"port {key}",
+                    (workload,),
+                    "its own flag",
+                    "UDP" if flag.startswith("--udp") else "TCP",
+                )
 
 
 def _at(obj: K8sObject, node: object) -> Location:
@@ -115,8 +161,8 @@ def _traefik_backends(route: K8sObject, controllers: Controllers) -> Iterator[Ba
     namespace = route.namespace or "default"
     served, how = controllers.for_traefik(route)
     spec = route.body.get("spec")
-    for entry in (spec.get("routes") if isinstance(spec, Mapping) else None) or ():
-        for ref in (entry.get("services") if isinstance(entry, Mapping) else None) or ():
+    for entry in items(spec.get("routes") if isinstance(spec, Mapping) else None):
+        for ref in items(entry.get("services") if isinstance(entry, Mapping) else None):
             if not isinstance(ref, Mapping) or ref.get("kind", "Service") != "Service":
                 continue
             port = ref.get("port")
@@ -139,7 +185,7 @@ def _istio_backends(route: K8sObject, controllers: Controllers) -> Iterator[Back
     spec = route.body.get("spec")
     if not isinstance(spec, Mapping):
         return
-    gateways = [str(g) for g in spec.get("gateways") or () if str(g) != "mesh"]
+    gateways = [str(g) for g in items(spec.get("gateways")) if str(g) != "mesh"]
     if not gateways:
         return
     served: list[Workload] = []
@@ -150,8 +196,8 @@ def _istio_backends(route: K8sObject, controllers: Controllers) -> Iterator[Back
         served.extend(w for w in found if w not in served)
         hows.append(how)
     for section in ("http", "tcp", "tls"):
-        for rule in spec.get(section) or ():
-            for entry in (rule.get("route") if isinstance(rule, Mapping) else None) or ():
+        for rule in items(spec.get(section)):
+            for entry in items(rule.get("route") if isinstance(rule, Mapping) else None):
                 destination = entry.get("destination") if isinstance(entry, Mapping) else None
                 if not isinstance(destination, Mapping) or not destination.get("host"):
                     continue
@@ -176,7 +222,7 @@ def _route_backends(route: K8sObject, controllers: Controllers) -> Iterator[Back
         return
     served: list[Workload] = []
     hows: list[str] = []
-    for parent in spec.get("parentRefs") or ():
+    for parent in items(spec.get("parentRefs")):
         if not isinstance(parent, Mapping) or parent.get("kind", "Gateway") != "Gateway":
             continue
         found, how = controllers.for_gateway(
@@ -184,9 +230,9 @@ def _route_backends(route: K8sObject, controllers: Controllers) -> Iterator[Back
         )
         served.extend(w for w in found if w not in served)
         hows.append(how)
-    for rule in spec.get("rules") or ():
+    for rule in items(spec.get("rules")):
         refs = rule.get("backendRefs") if isinstance(rule, Mapping) else None
-        for ref in refs or ():
+        for ref in items(refs):
             if not isinstance(ref, Mapping) or ref.get("kind", "Service") != "Service":
                 continue
             if ref.get("group", "") not in ("", "core"):

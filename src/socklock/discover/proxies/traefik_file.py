@@ -14,7 +14,7 @@ from typing import Any
 
 from socklock.discover.addresses import find_targets
 from socklock.discover.proxies.envsubst import fill
-from socklock.discover.proxies.interface import Found, Source, Upstream
+from socklock.discover.proxies.interface import Found, Source, Upstream, items
 from socklock.model import Location
 
 _PROTOCOLS = ("http", "tcp", "udp")
@@ -80,7 +80,7 @@ def _section(source: Source, protocol: str, section: Mapping[str, Any]) -> Itera
             named = [spec.get("service")] + [
                 item.get("name")
                 for key in ("services", "mirrors")
-                for item in spec.get(key) or ()
+                for item in items(spec.get(key))
                 if isinstance(item, Mapping)
             ]
             for other in named:
@@ -105,6 +105,7 @@ def _section(source: Source, protocol: str, section: Mapping[str, Any]) -> Itera
                     target.scheme,
                     where,
                     f"Traefik {protocol} service {name}: {value} (used by {used[name]})",
+                    "UDP" if protocol == "udp" else "TCP",
                 )
 
 

@@ -1,0 +1,185 @@
+"""Whether a workload's image holds a config file: its build copies it in.
+
+A file inside a build context is only run by a workload when its image takes it in
+(``COPY nginx.conf /etc/nginx/``, ``COPY conf/ ...``, ``COPY . .``); an example config
+that sits in the same repository for another deployment is not. A compose build is
+evaluated as docker does: its context, its Dockerfile, its ``target`` stage and the stages
+that one is built ``FROM``, ``ARG`` defaults overridden by ``build.args`` (several services
+often share one context and one Dockerfile, and pick their config with a build arg). A
+Dockerfile known only by its directory is matched relative to that directory and the ones
+above it, since its real build context is not written anywhere.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from socklock.discover.attribution import Context, owner_of
+from socklock.model import Dockerfile, Instruction, Inventory
+
+_REFERENCE = re.compile(r"\$(?:\{(\w+)(?::?[-=]([^}]*))?\}|(\w+))")
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    workload: str
+    contexts: tuple[Path, ...]  # the build context, or the candidates when it is not known
+    dockerfile: Dockerfile
+    instructions: tuple[Instruction, ...]  # the target stage after the stages below it
+    sources: tuple[str, ...]  # what COPY/ADD take from the context, build args expanded
+    home: Path  # the Dockerfile's directory
+
+    def holds(self, path: Path) -> bool:
+        return self.match(path.resolve()) > 0
+
+    def match(self, real: Path) -> int:
+        """How specifically the build copies ``real`` (a resolved path) in: the depth of the
+        copied source that holds it (0: not copied)."""
+        if not any(real.is_relative_to(base) for base in self.contexts):
+            return 0
+        return max((_matches(real, s, self.contexts, self.home) for s in self.sources), default=0)
+
+
+def _build(
+    workload: str,
+    contexts: tuple[Path, ...],
+    dockerfile: Dockerfile,
+    args: Mapping[str, str],
+    target: str | None,
+) -> Build:
+    chain = stage_chain(dockerfile, target)
+    values = _arg_defaults(dockerfile, chain)
+    values.update(args)
+    sources = [
+        _REFERENCE.sub(
+            lambda m: values.get(m.group(1) or m.group(3) or "", m.group(2) or ""), source
+        ).strip("\"'")
+        for instruction in chain
+        if instruction.keyword in ("COPY", "ADD")
+        for source in _sources(instruction.value)
+    ]
+    home = Path(dockerfile.path).resolve().parent
+    return Build(workload, contexts, dockerfile, tuple(chain), tuple(sources), home)
+
+
+def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context]) -> list[Build]:
+    """Every image build the input describes, with the workload that runs it."""
+    by_path = {Path(d.path).resolve(): d for d in inventory.dockerfiles}
+    found: list[Build] = []
+    used: set[Path] = set()
+    for project in inventory.compose_projects:
+        for service in project.services:
+            if not service.build_context:
+                continue
+            context = Path(service.build_context).resolve()
+            path = (context / (service.dockerfile or "Dockerfile")).resolve()
+            dockerfile = by_path.get(path) or _load(path)
+            if dockerfile is None:
+                continue
+            used.add(path)
+            build = service.body.get("build")
+            settings = build if isinstance(build, Mapping) else {}
+            target = settings.get("target")
+            found.append(
+                _build(
+                    aliases.get(service.id, service.id),
+                    (context,),
+                    dockerfile,
+                    _build_args(settings.get("args")),
+                    str(target) if isinstance(target, str) else None,
+                )
+            )
+    for path, dockerfile in by_path.items():
+        owner = owner_of(dockerfile.path, contexts) if path not in used else None
+        if owner is not None:
+            contexts_above = (path.parent, *path.parent.parents)
+            found.append(_build(owner.workload, contexts_above, dockerfile, {}, None))
+    return found
+
+
+def stage_chain(dockerfile: Dockerfile, target: str | None) -> list[Instruction]:
+    if not dockerfile.stages:
+        return []
+    names = {s.name.lower(): s for s in dockerfile.stages if s.name}
+    stage = names.get(target.lower()) if target else None
+    stage = stage or dockerfile.stages[-1]
+    chain = [stage.index]
+    while True:
+        base = names.get(stage.base_image.lower())
+        if base is None or base.index in chain:
+            break
+        chain.append(base.index)
+        stage = base
+    order = set(chain)
+    return [i for i in dockerfile.instructions if i.stage in order]
+
+
+def _arg_defaults(dockerfile: Dockerfile, chain: Sequence[Instruction]) -> dict[str, str]:
+    """``ARG NAME=default`` before the first ``FROM`` and in the stages of the chain."""
+    args: dict[str, str] = {}
+    for instruction in [i for i in dockerfile.instructions if i.stage < 0] + list(chain):
+        if instruction.keyword != "ARG":
+            continue
+        name, sep, value = instruction.value.strip().partition("=")
+        if sep:
+            args[name.strip()] = value.strip().strip("\"'")
+    return args
+
+
+def _build_args(value: object) -> dict[str, str]:
+    if isinstance(value, Mapping):
+        return {str(k): str(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        pairs = (str(item).partition("=") for item in value)
+        return {k: v for k, sep, v in pairs if sep}
+    return {}
+
+
+def _load(path: Path) -> Dockerfile | None:
+    from socklock.load.dockerfile import load_dockerfile
+
+    try:
+        return load_dockerfile(path.read_text(encoding="utf-8", errors="replace"), str(path))
+    except (OSError, ValueError):
+        return None
+
+
+def _sources(value: str) -> list[str]:
+    text = value.strip()
+    words: list[str]
+    if text.startswith("["):
+        try:
+            words = [str(w) for w in json.loads(text)]
+        except ValueError:
+            words = text.split()
+    else:
+        words = text.split()
+    if any(w.startswith("--from") for w in words):
+        return []  # from another stage or image: not the build context
+    words = [w for w in words if not w.startswith("--")]
+    return words[:-1]
+
+
+def _matches(real: Path, source: str, bases: Sequence[Path], home: Path) -> int:
+    """The depth of the copied path that holds ``real``, 0 when the source does not."""
+    pattern = source.removeprefix("./").rstrip("/")
+    for base in bases:
+        if not real.is_relative_to(base):
+            continue
+        relative = real.relative_to(base).as_posix()
+        if pattern in ("", ".", "*"):
+            # ``COPY . .`` of a whole context is the code of the Dockerfile beside it; a
+            # context that spans other projects' directories copies them as files, not as
+            # configs the image runs
+            held = base == bases[0] and real.is_relative_to(home)
+            return len(base.parts) if held else 0
+        if relative == pattern or fnmatch.fnmatch(relative, pattern):
+            return len(real.parts)
+        if relative.startswith(pattern + "/"):
+            return len((base / pattern).parts)
+    return 0
