@@ -4,6 +4,11 @@ A call site belongs to the workload whose build context holds its file. Env read
 joined with the env values the manifests set for that workload (a literal default in the
 code is used only when no manifest sets the variable), then the address is resolved like
 any manifest value: Service names to container ports, other hosts to external endpoints.
+Service-discovery names (``lb://orders``, a Feign client, a Dapr app-id) are resolved by
+name: to the workload whose module declares that ``spring.application.name``, else to the
+Service or compose service of that name, on the callee's port; or reported unresolved.
+Declarations are gathered from every file before any call is joined, since the callee's
+files may come after the caller's.
 """
 
 from __future__ import annotations
@@ -18,7 +23,14 @@ from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
 from socklock.discover.manifests import add_resolution, env_values
-from socklock.discover.resolve import ComposeResolver, KubernetesResolver
+from socklock.discover.names import ServiceName, name_variants, service_name
+from socklock.discover.resolve import (
+    ComposeResolver,
+    KubernetesResolver,
+    NotFound,
+    Reached,
+    Resolution,
+)
 from socklock.model import (
     ComposeService,
     Dockerfile,
@@ -31,6 +43,7 @@ from socklock.model import (
 )
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
+_EXPLICIT_PORT = re.compile(r":[0-9]{1,5}$")
 _KIND = {
     "literal": EvidenceKind.LITERAL,
     "env-read": EvidenceKind.ENV_READ,
@@ -95,7 +108,7 @@ def add_code_evidence(
     contexts = build_contexts(inventory, aliases)
     if not contexts:
         return
-    from socklock.discover.code.interface import CallSite
+    from socklock.discover.code.interface import CallSite, Declaration, UnresolvedCall
     from socklock.discover.code.scan import scan_tree
 
     joiner = _Joiner(inventory, aliases, builder)
@@ -103,10 +116,16 @@ def add_code_evidence(
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
             joiner.add_command(context, dockerfile)
+    found: list[tuple[Context, CallSite | UnresolvedCall]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
         owner = owner_of(result.file, contexts)
         if owner is None:
             continue
+        if isinstance(result, Declaration):
+            joiner.declare(owner, result)
+        else:
+            found.append((owner, result))
+    for owner, result in found:
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
             joiner.add(owner, result, where)
@@ -124,6 +143,11 @@ class _Joiner:
         self.envs = workload_env(inventory, aliases)
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
+        self.workloads = {w.id: w for w in inventory.workloads if w.owner is None}
+        # service name → (workload, where declared); workload → declared server ports
+        self.identities: dict[str, list[tuple[str, Location]]] = {}
+        self.server_ports: dict[str, set[int]] = {}
+        self.load_balanced: set[str] = set()
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
             resolver = ComposeResolver(project)
@@ -173,6 +197,12 @@ class _Joiner:
         if used:
             detail += " (" + "; ".join(used) + ")"
         evidence = Evidence(_KIND[site.kind.value], where, detail, site.expression, site.confidence)
+        named = service_name(text)
+        if named is None and site.service is not None:
+            named = ServiceName(text.strip().lower(), site.service)
+        if named is not None:
+            self.resolve_name(owner, named, evidence, text)
+            return
         hint = site.env_var or site.expression
         targets = find_targets(text, name_hint=hint if hint else None)
         if not targets and (site.kind.value == "config" or site.target == text):
@@ -205,18 +235,113 @@ class _Joiner:
                 for target in find_targets(value):
                     self.resolve(owner, target, evidence)
 
+    def declare(self, owner: Context, declared: object) -> None:
+        """Remember what a module says about itself (its service name, port, load balancer)."""
+        from socklock.discover.code.interface import Declaration
+
+        assert isinstance(declared, Declaration)
+        env = self.envs.get(owner.workload, {})
+        value = _PLACEHOLDER.sub(
+            lambda m: found.value if (found := env.get(m.group(1))) else m.group(0),
+            declared.value,
+        ).strip()
+        if "${" in value:
+            return  # set at run time by something we do not see
+        where = Location(declared.file, declared.line, declared.column)
+        if declared.what == "service-name":
+            self.identities.setdefault(value.lower(), []).append((owner.workload, where))
+        elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
+            self.server_ports.setdefault(owner.workload, set()).add(int(value))
+        elif declared.what == "load-balanced":
+            self.load_balanced.add(owner.workload)
+
     def resolve(self, owner: Context, target: Target, evidence: Evidence) -> None:
         if target.is_local:
             return
+        single_label = "." not in target.host
+        explicit = _EXPLICIT_PORT.search(target.text) is not None
+        lb = owner.workload in self.load_balanced and target.scheme in ("http", "https")
+        if lb and single_label:  # a @LoadBalanced client: the host is a service id
+            port = target.port if explicit else None
+            self.resolve_name(owner, ServiceName(target.host, "lb", port), evidence, target.text)
+            return
+        resolution = self.resolution(owner, target)
+        if (
+            isinstance(resolution, NotFound)
+            and single_label
+            and any(v in self.identities for v in name_variants(target.host))
+        ):  # not a DNS name here, but a module registers under it
+            port = target.port if explicit else None
+            named = ServiceName(target.host, "discovery", port)
+            self.resolve_name(owner, named, evidence, target.text)
+            return
+        if resolution is not None:
+            add_resolution(self.builder, owner.workload, target, resolution, evidence)
+
+    def resolution(self, owner: Context, target: Target) -> Resolution | None:
+        """How the caller's platform resolves ``target``; None when the caller is neither a
+        Kubernetes workload nor a compose service."""
         if owner.workload in self.kubernetes_ids:
             namespace = owner.workload.split("/", 1)[0]
-            resolution = self.kubernetes.resolve(target, namespace)
-        elif owner.workload in self.compose:
+            return self.kubernetes.resolve(target, namespace)
+        if owner.workload in self.compose:
             resolver, service = self.compose[owner.workload]
-            resolution = resolver.resolve(target, service)
-        else:
+            return resolver.resolve(target, service)
+        return None
+
+    def resolve_name(
+        self, owner: Context, named: ServiceName, evidence: Evidence, text: str
+    ) -> None:
+        """A registry name: the module that registers under it, else the Service or compose
+        service of that name (also without a registry prefix such as ``srv-``)."""
+        target = Target(named.name, named.port, None, "TCP", text)
+        reached = self.by_identity(named)
+        for variant in name_variants(named.name) if not reached else ():
+            resolution = self.resolution(owner, Target(variant, named.port, None, "TCP", text))
+            if isinstance(resolution, list) and resolution:
+                reached = resolution
+                break
+        if not reached:
+            reason = f"{named.label} {named.name!r} matches no workload"
+            self.builder.unresolved.append(
+                Unresolved(owner.workload, evidence.location, text, reason)
+            )
             return
-        add_resolution(self.builder, owner.workload, target, resolution, evidence)
+        add_resolution(self.builder, owner.workload, target, reached, evidence)
+
+    def by_identity(self, named: ServiceName) -> list[Reached]:
+        for variant in name_variants(named.name):
+            declared = self.identities.get(variant)
+            if declared:
+                return [
+                    Reached(
+                        workload,
+                        self.callee_port(workload, named.port),
+                        "TCP",
+                        f"{named.label} {named.name!r} is the spring.application.name "
+                        f"of {workload} at {where}",
+                    )
+                    for workload, where in declared
+                ]
+        return []
+
+    def callee_port(self, workload: str, written: int | None) -> int | None:
+        """The port a registry hands out for ``workload``: the one written with the name,
+        else the one port the workload declares, else its declared ``server.port``."""
+        if written is not None:
+            return written
+        ports: set[int] = set()
+        if workload in self.workloads:
+            ports = {p.container_port for p in self.workloads[workload].ports}
+        elif workload in self.compose:
+            resolver, service = self.compose[workload]
+            ports = set(resolver.service_ports(service))
+        declared = self.server_ports.get(workload, set())
+        if len(ports) == 1:
+            return next(iter(ports))
+        if len(declared) == 1 and (not ports or declared <= ports):
+            return next(iter(declared))
+        return None
 
 
 def _command(value: str) -> str | list[str]:

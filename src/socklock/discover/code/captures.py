@@ -8,7 +8,11 @@ Capture names are the contract between the ``.scm`` files and the engine:
     an env var read; ``(#set! env "spring")`` or ``"aspnet"`` says how to read the name.
 ``@target``, or ``@target.host`` with optional ``@target.port``
     what a call connects to; settings ``kind "grpc"``, ``strength "weak"`` (report only
-    what resolves to an address) and ``scheme "redis"`` (for a bare host).
+    what resolves to an address), ``scheme "redis"`` (for a bare host) and ``service
+    "feign"`` (the value is a service name in that registry: socklock.discover.names).
+``@declare`` with optional ``@declare.value``
+    what the module says about itself (setting ``declare``: ``load-balanced``,
+    ``service-name``, ``server-port``); the value, or the captured text, is reported.
 ``@form`` with ``@form.string``, ``@form.args``, ``@form.part``, ``@form.value``
     a call that builds a string; setting ``form`` is ``printf``, ``braces``, ``join``
     (with ``sep``) or ``pass`` (its value is ``@form.value``).
@@ -48,6 +52,14 @@ class Target:
     weak: bool = False
     scheme: str | None = None
     bare_host: bool = False
+    service: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Declare:
+    node: Node
+    what: str
+    value: Node | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +90,11 @@ class Captures:
     listens: list[Node] = field(default_factory=list)
     regions: set[Key] = field(default_factory=set)  # listen and quiet: not call targets
     idle: set[Key] = field(default_factory=set)  # targets of calls that send nothing
+    declares: list[Declare] = field(default_factory=list)
 
     @property
     def reports_nothing(self) -> bool:
-        return not (self.seeds or self.envs or self.targets or self.stubs)
+        return not (self.seeds or self.envs or self.targets or self.stubs or self.declares)
 
 
 def collect(
@@ -114,7 +127,16 @@ def collect(
                     weak=options.get("strength") == "weak",
                     scheme=options.get("scheme"),
                     bare_host=host is not None,
+                    service=options.get("service"),
                 ),
+            )
+        elif "declare" in captures:
+            found.declares.append(
+                Declare(
+                    captures["declare"][0],
+                    options.get("declare") or "",
+                    _first(captures, "declare.value"),
+                )
             )
         elif "form" in captures:
             found.forms[key(captures["form"][0])] = Form(

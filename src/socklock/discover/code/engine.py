@@ -21,7 +21,7 @@ from socklock.discover.code.captures import collect, key
 from socklock.discover.code.definitions import Definitions
 from socklock.discover.code.evaluate import Evaluator
 from socklock.discover.code.functions import Functions
-from socklock.discover.code.interface import CallKind, CallSite, UnresolvedCall
+from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
 from socklock.discover.code.render import Context, Resolved, Unknown, render
 from socklock.discover.code.values import Hole, concat, text
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from tree_sitter import Node, Tree
 
-    from socklock.discover.code.captures import Captures, Target
+    from socklock.discover.code.captures import Captures, Declare, Target
     from socklock.discover.code.functions import Binding
     from socklock.discover.code.grammar import Grammar
     from socklock.discover.code.interface import Result
@@ -78,10 +78,13 @@ def analyse_tree(
             kind=literal_kind,
             scheme=target.scheme,
             bare_host=target.bare_host,
+            service=target.service,
         )
         _call(callers, target, context, out)
     for conn in captures.stubs:
         _stub(callers, conn, out)
+    for declared in captures.declares:
+        _declare(evaluator, declared, out)
     for region in captures.listens:
         arguments = region.named_children if region.type in _ARGUMENT_LISTS else [region]
         for argument in arguments:
@@ -98,6 +101,16 @@ def analyse_tree(
         out.add(top, evaluator.values(top), seed_context)
         evaluator.consumed.add(key(top))
     return out.results()
+
+
+def _declare(evaluator: Evaluator, declared: Declare, out: _Output) -> None:
+    """What the module says about itself: the value when it is known, else nothing."""
+    if declared.value is None:
+        out.declare(declared.node, declared.what, "true")
+        return
+    for value in evaluator.values(declared.value):
+        if value and all(isinstance(part, str) for part in value):
+            out.declare(declared.value, declared.what, "".join(str(part) for part in value))
 
 
 def _target_values(evaluator: Evaluator, target: Target) -> Values:
@@ -322,8 +335,14 @@ class _Output:
                 outcome.env_var,
                 outcome.env_default,
                 round(outcome.confidence, 3),
+                outcome.service,
             )
         self._results.setdefault(result, None)
+
+    def declare(self, node: Node, what: str, value: str) -> None:
+        line, column = self._position(node)
+        expression = _trim(self._source[node.start_byte : node.end_byte])
+        self._results.setdefault(Declaration(self._path, line, column, expression, what, value))
 
     def results(self) -> list[Result]:
         return sorted(self._results, key=lambda r: (r.line, r.column))

@@ -44,6 +44,7 @@ class Context:
     kind: CallKind = CallKind.LITERAL  # for literal targets (CONFIG in config files)
     scheme: str | None = None  # for a bare host
     bare_host: bool = False
+    service: str | None = None  # the value is a registry name (socklock.discover.names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class Resolved:
     env_var: str | None
     env_default: str | None
     confidence: float
+    service: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,7 @@ def render(value: Value, context: Context) -> Outcome | None:
     envs = [part for part in value if isinstance(part, Env)]
     if envs:
         return _env_read(envs, value, template, context, factor)
-    address = parse_target(template, bare_host=context.bare_host)
+    address = parse_target(template, bare_host=context.bare_host or context.service is not None)
     if address is None:
         if strict:
             return Unknown(_not_an_address(template))
@@ -93,7 +95,7 @@ def render(value: Value, context: Context) -> Outcome | None:
         confidence = CONFIDENCE_WEAK_CALL if context.weak else CONFIDENCE_CALL
     else:
         confidence = CONFIDENCE_URL if address.scheme else CONFIDENCE_HOST_PORT
-    return Resolved(kind, address.text, None, None, confidence * factor)
+    return Resolved(kind, address.text, None, None, confidence * factor, context.service)
 
 
 def _env_read(
@@ -103,7 +105,7 @@ def _env_read(
     target: str | None = None
     address = None
     if len(value) > 1 or context.scheme:
-        address = parse_target(template, bare_host=context.bare_host)
+        address = parse_target(template, bare_host=context.bare_host or context.service is not None)
         if address is not None:
             target = address.text
         elif template.startswith("${"):
@@ -113,7 +115,7 @@ def _env_read(
     confidence = CONFIDENCE_CALL if context.call else CONFIDENCE_ENV
     confidence *= min(e.confidence for e in envs) * factor
     default = redact(first.default) if first.default is not None else None
-    return Resolved(CallKind.ENV_READ, target, first.name, default, confidence)
+    return Resolved(CallKind.ENV_READ, target, first.name, default, confidence, context.service)
 
 
 def _template(value: Value) -> str:
