@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from socklock.discover.addresses import Target, find_targets, redact_credentials
 from socklock.discover.attribution import Context, build_contexts, owner_of
@@ -299,7 +299,10 @@ class _Joiner:
         for variant in name_variants(named.name) if not reached else ():
             resolution = self.resolution(owner, Target(variant, named.port, None, "TCP", text))
             if isinstance(resolution, list) and resolution:
-                reached = resolution
+                reached = [  # several ports and no number: the module's declared port
+                    r if r.port is not None else replace(r, port=self.callee_port(r.workload, None))
+                    for r in resolution
+                ]
                 break
         if not reached:
             reason = f"{named.label} {named.name!r} matches no workload"

@@ -1,0 +1,193 @@
+"""Service-discovery names joined with the inventory: exact edge sets and exact reasons."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tests.discover.shop import DEPLOYMENT
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from socklock.model import ServiceGraph
+
+Edges = set[tuple[str, str, int | None]]
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _kubernetes(root: Path, *names: str) -> None:
+    """A Deployment and a Service (port 80 → http 8080) per name, and a build context."""
+    for name in names:
+        _write(
+            root,
+            {
+                f"k8s/{name}.yaml": DEPLOYMENT.format(name=name, env=""),
+                f"{name}/Dockerfile": "FROM eclipse-temurin:21\n",
+            },
+        )
+
+
+def _graph(root: Path) -> ServiceGraph:
+    return discover(load_paths([str(root)]), manifests=False)
+
+
+def _edges(graph: ServiceGraph) -> Edges:
+    return {(e.source, e.target, e.port) for e in graph.edges}
+
+
+def _unresolved(graph: ServiceGraph) -> set[tuple[str, str, str]]:
+    return {(u.source, u.expression, u.reason) for u in graph.unresolved}
+
+
+GATEWAY_YML = """\
+spring:
+  application:
+    name: gateway
+  cloud:
+    gateway:
+      routes:
+        - id: orders
+          uri: lb://orders
+        - id: payment
+          uri: lb://payment
+        - id: ghost
+          uri: lb://ghost
+"""
+BILLING_YML = """\
+spring:
+  application:
+    name: payment
+server:
+  port: 8080
+"""
+FEIGN = """\
+@FeignClient(name = "orders")
+interface OrdersClient {}
+
+@FeignClient(name = "inventory")
+interface InventoryClient {}
+"""
+
+
+def test_kubernetes_names_resolve_by_identity_then_service(tmp_path: Path) -> None:
+    _kubernetes(tmp_path, "gateway", "orders", "billing")
+    _write(
+        tmp_path,
+        {
+            "gateway/src/main/resources/application.yml": GATEWAY_YML,
+            "gateway/src/main/java/shop/OrdersClient.java": FEIGN,
+            "billing/src/main/resources/application.yml": BILLING_YML,
+        },
+    )
+    graph = _graph(tmp_path)
+    # lb://orders and @FeignClient("orders"): the Service named orders; lb://payment: the
+    # module that registers as payment (billing), on its one container port
+    assert _edges(graph) == {
+        ("shop/gateway", "shop/orders", 8080),
+        ("shop/gateway", "shop/billing", 8080),
+    }
+    assert _unresolved(graph) == {
+        ("shop/gateway", "lb://ghost", "load-balanced service id 'ghost' matches no workload"),
+        ("shop/gateway", "inventory", "Feign client name 'inventory' matches no workload"),
+    }
+    (billing,) = [e for e in graph.edges if e.target == "shop/billing"]
+    (evidence,) = billing.evidence
+    assert evidence.kind.value == "config"
+    assert evidence.location.line == 10
+    where = tmp_path / "billing" / "src" / "main" / "resources" / "application.yml"
+    assert f"'payment' is the spring.application.name of shop/billing at {where}:3:11" in (
+        evidence.detail
+    )
+    (orders,) = [e for e in graph.edges if e.target == "shop/orders"]
+    assert {ev.location.file.rsplit("/", 1)[1] for ev in orders.evidence} == {
+        "application.yml",
+        "OrdersClient.java",
+    }
+
+
+COMPOSE = """\
+services:
+  web:
+    build: ./web
+  orders:
+    build: ./orders
+    expose: ["8081"]
+  pay:
+    build: ./pay
+    ports: ["9000:9000"]
+  ledger:
+    build: ./ledger
+    expose: ["7000", "7001"]
+  audit:
+    build: ./audit
+    expose: ["8000"]
+"""
+WEB_CONFIG = """\
+@Configuration
+class Config {
+    @Bean
+    @LoadBalanced
+    RestTemplate rest() { return new RestTemplate(); }
+}
+"""
+WEB_CALLS = """\
+class Calls {
+    Object orders(RestTemplate rest) {
+        log.info("also see http://audit/x");
+        rest.getForObject("http://ledger/entries", Object.class);
+        return rest.getForObject("http://order-service/api/orders", Object.class);
+    }
+}
+"""
+WEB_PROPERTIES = """\
+spring.application.name=web
+zuul.routes.pay.path=/pay/**
+"""
+WEB_TEST = """\
+@FeignClient(name = "audit")
+interface AuditClientTest {}
+"""
+
+
+def test_compose_load_balanced_hosts_zuul_routes_and_ports(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": COMPOSE,
+            "web/Dockerfile": "FROM eclipse-temurin:21\n",
+            "web/src/main/java/Config.java": WEB_CONFIG,
+            "web/src/main/java/Calls.java": WEB_CALLS,
+            "web/src/main/resources/application.properties": WEB_PROPERTIES,
+            "web/src/test/java/AuditClientTest.java": WEB_TEST,
+            "web/src/main/java/Notes.java": '// calls http://audit/x via @FeignClient("audit")\n',
+            "orders/Dockerfile": "FROM eclipse-temurin:21\n",
+            "orders/src/main/resources/application.yml": (
+                "spring:\n  application:\n    name: order-service\n"
+            ),
+            "pay/Dockerfile": "FROM eclipse-temurin:21\n",
+            "ledger/Dockerfile": "FROM eclipse-temurin:21\n",
+            "audit/Dockerfile": "FROM eclipse-temurin:21\n",
+            "ledger/src/main/resources/application.yml": "server:\n  port: 7001\n",
+        },
+    )
+    graph = _graph(tmp_path)
+    project = tmp_path.name
+    # @LoadBalanced: http://order-service/ is the module named order-service (compose
+    # service orders, its one port); http://ledger/ is the compose service on its declared
+    # server.port; Zuul's path-only route pay goes to the service pay. audit is named only in
+    # a log message, a comment and a test file: no edge
+    assert _edges(graph) == {
+        (f"{project}/web", f"{project}/orders", 8081),
+        (f"{project}/web", f"{project}/ledger", 7001),
+        (f"{project}/web", f"{project}/pay", 9000),
+    }
+    assert _unresolved(graph) == set()
