@@ -173,6 +173,14 @@ class _Joiner:
             missing.append(name)
             return None
 
+        early = service_name(site.target) if site.target is not None else None
+        if early is not None and "${" not in early.name:  # a sidecar's port is moot
+            detail = f"{site.kind.value} {redact_credentials(site.expression)}"
+            evidence = Evidence(
+                _KIND[site.kind.value], where, detail, site.expression, site.confidence
+            )
+            self.resolve_name(owner, early, evidence, site.target or "")
+            return
         if site.target is None:
             text = value_of(site.env_var, site.env_default) if site.env_var else None
         else:

@@ -17,6 +17,7 @@ from socklock.discover.code.env_names import names_an_address
 from socklock.discover.code.interface import CallKind
 from socklock.discover.code.targets import parse_target, redact
 from socklock.discover.code.values import Env, Hole
+from socklock.discover.names import service_name
 
 if TYPE_CHECKING:
     from socklock.discover.code.values import Value
@@ -75,6 +76,9 @@ def render(value: Value, context: Context) -> Outcome | None:
         hole_part = value[first_hole]
         assert isinstance(hole_part, Hole)
         if not _path_started(_template(prefix)):
+            sidecar = _sidecar_call(value)
+            if sidecar is not None:
+                return Resolved(context.kind, sidecar, None, None, CONFIDENCE_CALL * PARTIAL_FACTOR)
             return Unknown(hole_part.reason) if strict else None
         value, factor = prefix, PARTIAL_FACTOR
     template = _template(value)
@@ -116,6 +120,16 @@ def _env_read(
     confidence *= min(e.confidence for e in envs) * factor
     default = redact(first.default) if first.default is not None else None
     return Resolved(CallKind.ENV_READ, target, first.name, default, confidence, context.service)
+
+
+def _sidecar_call(value: Value) -> str | None:
+    """A call through a sidecar whose port is set at run time (Dapr's
+    ``http://localhost:${DAPR_HTTP_PORT}/v1.0/invoke/orders/method/x``): the app-id in the
+    path is the callee, so the unknown port does not matter."""
+    text = "".join(part if isinstance(part, str) else "" for part in value)
+    address = re.sub(r"^([A-Za-z][A-Za-z0-9+.\-]*://)[^/]*", r"\1localhost", text)
+    named = service_name(address)
+    return address if named is not None and named.registry == "dapr" else None
 
 
 def _template(value: Value) -> str:

@@ -63,6 +63,21 @@
   (#match? @_fn "^New[A-Za-z0-9_]+Client$")
   (#match? @stub.conn "(?i)(conn|cc|chan)[A-Za-z0-9_]*$"))
 
+;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
+; Dapr: client.InvokeMethod(ctx, "orders", "method", "get") calls the app-id through the sidecar
+((call_expression
+   function: (selector_expression field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) @target))
+  (#set! service "dapr") (#match? @_fn "^InvokeMethod(WithContent|WithCustomContent)?$"))
+
+; Consul: client.Health().Service("orders", "", true, nil), client.Catalog().Service("orders", ...)
+((call_expression
+   function: (selector_expression
+     operand: (call_expression function: (selector_expression field: (field_identifier) @_api))
+     field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#set! service "consul") (#any-of? @_api "Health" "Catalog") (#any-of? @_fn "Service" "ServiceMultipleTags" "Connect"))
+
 ; ---- sockets, databases, brokers
 ((call_expression
    function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)

@@ -51,6 +51,10 @@
   (#any-of? @_fn "getInstances" "choose" "getNextServerFromEureka" "getApplication"
     "getInstancesByVipAddress"))
 
+; Dapr: daprClient.invokeMethod("orders", "method", data, HttpExtension.POST)
+((method_invocation object: (_) @_recv name: (identifier) @_fn arguments: (argument_list . (_) @target))
+  (#set! service "dapr") (#match? @_recv "(?i)dapr") (#eq? @_fn "invokeMethod"))
+
 ; @LoadBalanced on a RestTemplate/WebClient bean: this module's http://<name>/ hosts are
 ; service ids
 ((marker_annotation name: (identifier) @_fn) @declare
