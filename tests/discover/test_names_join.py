@@ -104,7 +104,7 @@ def test_kubernetes_names_resolve_by_identity_then_service(tmp_path: Path) -> No
     assert evidence.kind.value == "config"
     assert evidence.location.line == 10
     where = tmp_path / "billing" / "src" / "main" / "resources" / "application.yml"
-    assert f"'payment' is the spring.application.name of shop/billing at {where}:3:11" in (
+    assert f"'payment' is the service name shop/billing declares at {where}:3:11" in (
         evidence.detail
     )
     (orders,) = [e for e in graph.edges if e.target == "shop/orders"]
@@ -191,3 +191,56 @@ def test_compose_load_balanced_hosts_zuul_routes_and_ports(tmp_path: Path) -> No
         (f"{project}/web", f"{project}/pay", 9000),
     }
     assert _unresolved(graph) == set()
+
+
+GO_FRONTEND = """\
+package main
+
+func main() {
+	grpc.Dial("consul://consul:8500/srv-search?healthy=true")
+	consul.Health().Service("srv-geo", "", true, nil)
+	grpc.Dial("xds:///reviews.shop:80")
+	grpc.Dial("dns:///ratings.shop.svc.cluster.local:80")
+	http.Get("http://localhost:3500/v1.0/invoke/shopping-cart/method/items")
+	client.InvokeMethod(ctx, "ghost", "m", "get")
+	grpc.Dial("xds:///ratings.other:80")
+}
+"""
+GO_GEO = """\
+package main
+
+func register() {
+	agent.ServiceRegister(&api.AgentServiceRegistration{Name: "srv-geo", Port: 8083})
+}
+"""
+
+
+def test_registry_names_consul_xds_dapr_and_kubernetes_dns(tmp_path: Path) -> None:
+    _kubernetes(tmp_path, "frontend", "search", "locator", "reviews", "ratings", "cart")
+    cart = tmp_path / "k8s" / "cart.yaml"
+    cart.write_text(
+        cart.read_text().replace(
+            "labels: {app: cart}}",
+            "labels: {app: cart}, annotations: {dapr.io/app-id: shopping-cart}}",
+        )
+    )
+    _write(tmp_path, {"frontend/main.go": GO_FRONTEND, "locator/register.go": GO_GEO})
+    graph = _graph(tmp_path)
+    # srv-search: the Service search (registry prefix dropped); srv-geo: the module that
+    # registers under it in Consul; xds/dns names in Kubernetes DNS forms; the Dapr app-id
+    # of the pod annotation
+    assert _edges(graph) == {
+        ("shop/frontend", "shop/search", 8080),
+        ("shop/frontend", "shop/locator", 8080),
+        ("shop/frontend", "shop/reviews", 8080),
+        ("shop/frontend", "shop/ratings", 8080),
+        ("shop/frontend", "shop/cart", 8080),
+    }
+    assert _unresolved(graph) == {
+        ("shop/frontend", "ghost", "Dapr app-id 'ghost' matches no workload"),
+        (
+            "shop/frontend",
+            "xds:///ratings.other:80",
+            "xDS name 'ratings.other' matches no workload",
+        ),
+    }

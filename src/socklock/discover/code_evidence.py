@@ -23,7 +23,7 @@ from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
 from socklock.discover.manifests import add_resolution, env_values
-from socklock.discover.names import ServiceName, name_variants, service_name
+from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.resolve import (
     ComposeResolver,
     KubernetesResolver,
@@ -148,6 +148,11 @@ class _Joiner:
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[int]] = {}
         self.load_balanced: set[str] = set()
+        for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
+            app_id = workload.pod_annotations.get(DAPR_APP_ID)
+            if app_id:
+                where = workload.location
+                self.identities.setdefault(app_id.lower(), []).append((workload.id, where))
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
             resolver = ComposeResolver(project)
@@ -329,8 +334,8 @@ class _Joiner:
                         workload,
                         self.callee_port(workload, named.port),
                         "TCP",
-                        f"{named.label} {named.name!r} is the spring.application.name "
-                        f"of {workload} at {where}",
+                        f"{named.label} {named.name!r} is the service name {workload} "
+                        f"declares at {where}",
                     )
                     for workload, where in declared
                 ]

@@ -37,6 +37,7 @@ _CONSUL = re.compile(
 )
 _DAPR = re.compile(r"^[a-z]+://[^/]*/v1\.0(?:-alpha1)?/invoke/([A-Za-z0-9_.\-]+)/method(?:/|$)")
 SCHEMES = frozenset({"lb", "xds", "consul"})
+DAPR_APP_ID = "dapr.io/app-id"  # the pod annotation that names a workload's app-id
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,13 @@
    arguments: (argument_list . (_) . (_) @target))
   (#set! service "dapr") (#match? @_fn "^InvokeMethod(WithContent|WithCustomContent)?$"))
 
+; Consul: a module that registers as a service (&api.AgentServiceRegistration{Name: "srv-geo"})
+((composite_literal
+   type: [(type_identifier) @_fn (qualified_type name: (type_identifier) @_fn)]
+   body: (literal_value
+     (keyed_element key: (literal_element (identifier) @_k) value: (literal_element (_) @declare.value)))) @declare
+  (#set! declare "service-name") (#eq? @_fn "AgentServiceRegistration") (#eq? @_k "Name"))
+
 ; Consul: client.Health().Service("orders", "", true, nil), client.Catalog().Service("orders", ...)
 ((call_expression
    function: (selector_expression
