@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.env_names import names_an_address
 from socklock.discover.code.interface import CallKind
+from socklock.discover.code.placeholders import spring_placeholders
 from socklock.discover.code.targets import parse_target, redact
 from socklock.discover.code.values import Env, Hole
 from socklock.discover.names import service_name
@@ -69,6 +70,8 @@ Outcome = Resolved | Unknown
 def render(value: Value, context: Context) -> Outcome | None:
     """What to report for one alternative value of a target expression."""
     strict = context.call and not context.weak
+    if context.service is not None:
+        value = _placeholders(value)
     first_hole = next((i for i, part in enumerate(value) if isinstance(part, Hole)), None)
     factor = 1.0
     if first_hole is not None:
@@ -120,6 +123,23 @@ def _env_read(
     confidence *= min(e.confidence for e in envs) * factor
     default = redact(first.default) if first.default is not None else None
     return Resolved(CallKind.ENV_READ, target, first.name, default, confidence, context.service)
+
+
+def _placeholders(value: Value) -> Value:
+    """A service name written as a Spring placeholder (``@FeignClient(name =
+    "${clients.orders:orders}")``) is an env read with a default."""
+    parts: list[str | Env | Hole] = []
+    for part in value:
+        if not isinstance(part, str) or "${" not in part:
+            parts.append(part)
+            continue
+        position = 0
+        for found in spring_placeholders(part):
+            parts.append(part[position : found.start])
+            parts.append(Env(found.name, found.default or None, found.confidence))
+            position = found.end
+        parts.append(part[position:])
+    return tuple(p for p in parts if p != "")
 
 
 def _sidecar_call(value: Value) -> str | None:
