@@ -244,3 +244,57 @@ def test_registry_names_consul_xds_dapr_and_kubernetes_dns(tmp_path: Path) -> No
             "xDS name 'ratings.other' matches no workload",
         ),
     }
+
+
+SERVER_YML = """\
+spring:
+  cloud:
+    config:
+      server:
+        native:
+          search-locations: classpath:/shared
+server:
+  port: 8888
+"""
+
+
+def test_config_server_files_configure_the_applications_they_name(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n  config: {build: ./config}\n  edge: {build: ./edge}\n"
+                "  orders: {build: ./orders}\n  rabbitmq: {image: rabbitmq:3}\n"
+            ),
+            "config/Dockerfile": "FROM eclipse-temurin:21\n",
+            "config/src/main/resources/application.yml": SERVER_YML,
+            # the edge's routes and the orders' port live on the config server
+            "config/src/main/resources/shared/edge.yml": (
+                "zuul:\n  routes:\n    orders:\n      path: /orders/**\n"
+            ),
+            "config/src/main/resources/shared/orders-docker.yml": "server:\n  port: 6000\n",
+            "config/src/main/resources/shared/application.yml": (
+                "spring:\n  rabbitmq:\n    host: rabbitmq\n"
+            ),
+            "edge/Dockerfile": "FROM eclipse-temurin:21\n",
+            "edge/src/main/resources/bootstrap.yml": (
+                "spring:\n  application:\n    name: edge\n  cloud:\n    config:\n"
+                "      uri: http://config:8888\n"
+            ),
+            "orders/Dockerfile": "FROM eclipse-temurin:21\n",
+            "orders/src/main/resources/bootstrap.yml": (
+                "spring:\n  application:\n    name: orders\n"
+            ),
+        },
+    )
+    graph = _graph(tmp_path)
+    project = tmp_path.name
+    # shared/application.yml is every application's (edge, orders), never the server's
+    # own nor the broker's; shared/edge.yml is the edge's; orders' port is 6000
+    assert _edges(graph) == {
+        (f"{project}/edge", f"{project}/config", 8888),
+        (f"{project}/edge", f"{project}/orders", 6000),
+        (f"{project}/edge", f"{project}/rabbitmq", 5672),
+        (f"{project}/orders", f"{project}/rabbitmq", 5672),
+    }
+    assert _unresolved(graph) == set()

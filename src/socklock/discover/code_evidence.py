@@ -22,6 +22,7 @@ from socklock.discover.addresses import Target, find_targets, redact_credentials
 from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
+from socklock.discover.config_server import ConfigServers
 from socklock.discover.manifests import add_resolution, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.resolve import (
@@ -108,7 +109,7 @@ def add_code_evidence(
     contexts = build_contexts(inventory, aliases)
     if not contexts:
         return
-    from socklock.discover.code.interface import CallSite, Declaration, UnresolvedCall
+    from socklock.discover.code.interface import CallSite, Declaration, Result, UnresolvedCall
     from socklock.discover.code.scan import scan_tree
 
     joiner = _Joiner(inventory, aliases, builder)
@@ -116,15 +117,35 @@ def add_code_evidence(
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
             joiner.add_command(context, dockerfile)
-    found: list[tuple[Context, CallSite | UnresolvedCall]] = []
+    scanned: list[tuple[Context, Result]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
         owner = owner_of(result.file, contexts)
-        if owner is None:
-            continue
-        if isinstance(result, Declaration):
+        if owner is not None:
+            scanned.append((owner, result))
+    servers = ConfigServers.from_declared(
+        (owner.workload, r.value)
+        for owner, r in scanned
+        if isinstance(r, Declaration) and r.what == "config-server"
+    )
+    found: list[tuple[Context, CallSite | UnresolvedCall]] = []
+    served: list[tuple[Context, Result]] = []
+    for owner, result in scanned:
+        if servers.serves(result.file, owner.workload):
+            served.append((owner, result))
+        elif isinstance(result, Declaration):
             joiner.declare(owner, result)
         else:
             found.append((owner, result))
+    names = joiner.service_names()
+    applications = {w for declared in joiner.identities.values() for w, _ in declared}
+    for server, result in served:  # a config server's files configure its clients
+        for client in servers.clients(result.file, server.workload, names, applications):
+            why = f"served by the config server {server.workload}"
+            owner = Context(server.directory, client, why)
+            if isinstance(result, Declaration):
+                joiner.declare(owner, result)
+            else:
+                found.append((owner, result))
     for owner, result in found:
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
@@ -267,6 +288,17 @@ class _Joiner:
             self.server_ports.setdefault(owner.workload, set()).add(int(value))
         elif declared.what == "load-balanced":
             self.load_balanced.add(owner.workload)
+
+    def service_names(self) -> dict[str, set[str]]:
+        """Name → workloads: declared service names and the workloads' own names."""
+        names: dict[str, set[str]] = {}
+        for name, declared in self.identities.items():
+            names.setdefault(name, set()).update(w for w, _ in declared)
+        for workload in self.workloads.values():
+            names.setdefault(workload.name.lower(), set()).add(workload.id)
+        for graph_id, (_, service) in self.compose.items():
+            names.setdefault(service.name.lower(), set()).add(graph_id)
+        return names
 
     def resolve(self, owner: Context, target: Target, evidence: Evidence) -> None:
         if target.is_local:

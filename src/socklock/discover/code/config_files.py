@@ -112,7 +112,11 @@ def _env_name(path: str, entry: Entry) -> Result:
 
 
 # What a Spring module says about itself: its service id and its port.
-_DECLARED = {"spring.application.name": "service-name", "server.port": "server-port"}
+_DECLARED = {
+    "spring.application.name": "service-name",
+    "server.port": "server-port",
+    "spring.cloud.config.server.native.searchlocations": "config-server",
+}
 # Spring Boot 2.4+: spring.config.import=optional:configserver:http://config:8888
 _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
 
