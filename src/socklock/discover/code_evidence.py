@@ -306,10 +306,14 @@ class _Joiner:
         single_label = "." not in target.host
         explicit = _EXPLICIT_PORT.search(target.text) is not None
         lb = owner.workload in self.load_balanced and target.scheme in ("http", "https")
-        if lb and single_label:  # a @LoadBalanced client: the host is a service id
-            port = target.port if explicit else None
-            self.resolve_name(owner, ServiceName(target.host, "lb", port), evidence, target.text)
-            return
+        if lb and single_label and evidence.kind is not EvidenceKind.CONFIG:
+            # a @LoadBalanced client in this module: the host is a service id (another,
+            # plain client may call the host by DNS, so a name no registry knows falls through)
+            named = ServiceName(target.host, "lb", target.port if explicit else None)
+            reached = self.named_workloads(owner, named)
+            if reached:
+                add_resolution(self.builder, owner.workload, target, reached, evidence)
+                return
         resolution = self.resolution(owner, target)
         if (
             isinstance(resolution, NotFound)
@@ -337,18 +341,9 @@ class _Joiner:
     def resolve_name(
         self, owner: Context, named: ServiceName, evidence: Evidence, text: str
     ) -> None:
-        """A registry name: the module that registers under it, else the Service or compose
-        service of that name (also without a registry prefix such as ``srv-``)."""
+        """A registry name: the workloads it names, or unresolved with the registry's reason."""
         target = Target(named.name, named.port, None, "TCP", text)
-        reached = self.by_identity(named)
-        for variant in name_variants(named.name) if not reached else ():
-            resolution = self.resolution(owner, Target(variant, named.port, None, "TCP", text))
-            if isinstance(resolution, list) and resolution:
-                reached = [  # several ports and no number: the module's declared port
-                    r if r.port is not None else replace(r, port=self.callee_port(r.workload, None))
-                    for r in resolution
-                ]
-                break
+        reached = self.named_workloads(owner, named)
         if not reached:
             reason = f"{named.label} {named.name!r} matches no workload"
             self.builder.unresolved.append(
@@ -356,6 +351,21 @@ class _Joiner:
             )
             return
         add_resolution(self.builder, owner.workload, target, reached, evidence)
+
+    def named_workloads(self, owner: Context, named: ServiceName) -> list[Reached]:
+        """The module that registers under the name, else the Service or compose service of
+        that name (also without a registry prefix such as ``srv-``)."""
+        reached = self.by_identity(named)
+        if reached:
+            return reached
+        for variant in name_variants(named.name):
+            resolution = self.resolution(owner, Target(variant, named.port, None, "TCP", variant))
+            if isinstance(resolution, list) and resolution:
+                return [  # several ports and no number: the module's declared port
+                    r if r.port is not None else replace(r, port=self.callee_port(r.workload, None))
+                    for r in resolution
+                ]
+        return []
 
     def by_identity(self, named: ServiceName) -> list[Reached]:
         for variant in name_variants(named.name):
