@@ -144,6 +144,7 @@ class Calls {
     Object orders(RestTemplate rest) {
         log.info("also see http://audit/x");
         rest.getForObject("http://ledger/entries", Object.class);
+        rest.getForObject("http://partner/feed", Object.class);
         return rest.getForObject("http://order-service/api/orders", Object.class);
     }
 }
@@ -190,7 +191,14 @@ def test_compose_load_balanced_hosts_zuul_routes_and_ports(tmp_path: Path) -> No
         (f"{project}/web", f"{project}/ledger", 7001),
         (f"{project}/web", f"{project}/pay", 9000),
     }
-    assert _unresolved(graph) == set()
+    # a host no registry knows is resolved as a DNS name (a plain client may call it)
+    assert _unresolved(graph) == {
+        (
+            f"{project}/web",
+            "http://partner",
+            f"no service 'partner' in compose project {project!r}",
+        )
+    }
 
 
 GO_FRONTEND = """\
