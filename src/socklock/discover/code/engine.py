@@ -178,8 +178,7 @@ def _blocking(value: Value, outcome: Resolved | Unknown | None) -> Hole | None:
     """The parameter that keeps ``value`` from resolving, if that is what does."""
     if isinstance(outcome, Resolved):
         return None
-    missing = _first_hole(value)
-    return missing if missing is not None and missing.param is not None else None
+    return next((p for p in value if isinstance(p, Hole) and p.param is not None), None)
 
 
 class _Callers:

@@ -81,7 +81,8 @@ def render(value: Value, context: Context) -> Outcome | None:
         if not _path_started(_template(prefix)):
             sidecar = _sidecar_call(value)
             if sidecar is not None:
-                return Resolved(context.kind, sidecar, None, None, CONFIDENCE_CALL * PARTIAL_FACTOR)
+                kind = CallKind.GRPC if context.grpc else context.kind
+                return Resolved(kind, sidecar, None, None, CONFIDENCE_CALL * PARTIAL_FACTOR)
             return Unknown(hole_part.reason) if strict else None
         value, factor = prefix, PARTIAL_FACTOR
     template = _template(value)
@@ -143,13 +144,22 @@ def _placeholders(value: Value) -> Value:
 
 
 def _sidecar_call(value: Value) -> str | None:
-    """A call through a sidecar whose port is set at run time (Dapr's
-    ``http://localhost:${DAPR_HTTP_PORT}/v1.0/invoke/orders/method/x``): the app-id in the
-    path is the callee, so the unknown port does not matter."""
-    text = "".join(part if isinstance(part, str) else "" for part in value)
-    address = re.sub(r"^([A-Za-z][A-Za-z0-9+.\-]*://)[^/]*", r"\1localhost", text)
+    """A call through an agent whose address is set at run time: Dapr's sidecar
+    (``http://localhost:${DAPR_HTTP_PORT}/v1.0/invoke/orders/method/x``) or a Consul agent
+    (``consul://${consulAddr}/srv-geo``). The name in the path is the callee, so the
+    unknown authority does not matter; a name that is itself unknown does."""
+    text = "".join(part if isinstance(part, str) else "\0" for part in value)
+    scheme = re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/]*", text)
+    if scheme is None:
+        return None
+    rest = text[scheme.end() :]
+    if "\0" in rest:
+        rest = rest[: rest.index("\0")]
+        if not rest.endswith(("/", "?", "#", "&", "=")):
+            return None
+    address = scheme.group(0).split("://", 1)[0] + "://localhost" + rest
     named = service_name(address)
-    return address if named is not None and named.registry == "dapr" else None
+    return address if named is not None and named.registry in ("dapr", "consul") else None
 
 
 def _template(value: Value) -> str:

@@ -70,6 +70,12 @@
    arguments: (argument_list . (_) . (_) @target))
   (#set! service "dapr") (#match? @_fn "^InvokeMethod(WithContent|WithCustomContent)?$"))
 
+; a Consul resolver target built anywhere: dialer.Dial(fmt.Sprintf("consul://%s/%s", agent, name))
+((call_expression
+   function: (selector_expression operand: (identifier) @_p field: (field_identifier) @_f)
+   arguments: (argument_list . (interpreted_string_literal) @_fn)) @target
+  (#set! kind "grpc") (#eq? @_p "fmt") (#eq? @_f "Sprintf") (#match? @_fn "consul://"))
+
 ; Consul: a module that registers as a service (&api.AgentServiceRegistration{Name: "srv-geo"})
 ((composite_literal
    type: [(type_identifier) @_fn (qualified_type name: (type_identifier) @_fn)]
