@@ -4,7 +4,8 @@ turns into an address at run time.
 ``lb://orders`` (Spring Cloud Gateway), ``xds:///orders`` (gRPC over xDS),
 ``consul://agent:8500/orders`` (a gRPC Consul resolver: the path is the service),
 ``http://localhost:3500/v1.0/invoke/orders/method/x`` (Dapr: the sidecar on localhost
-forwards to the app-id), a ``@FeignClient(name = "orders")``. Such a name is resolved
+forwards to the app-id), ``https+http://orders`` (.NET service discovery, as Aspire
+configures it), a ``@FeignClient(name = "orders")``. Such a name is resolved
 against the deployment's workloads by name (its Service or compose service, or the
 ``spring.application.name`` a module declares); the port is the callee's, since the
 registry hands out the instance's own port. What a registry is called in reports is data
@@ -25,6 +26,7 @@ REGISTRIES: dict[str, str] = {
     "xds": "xDS name",
     "consul": "Consul service name",
     "dapr": "Dapr app-id",
+    "dotnet": ".NET service discovery name",
 }
 # Registry naming conventions: a name registered as ``srv-search`` is the ``search`` workload.
 _NAME_PREFIXES = ("srv-", "srv.", "srv_")
@@ -35,8 +37,12 @@ _CONSUL = re.compile(
     r"^consul://(?:[^/?#]*)/([A-Za-z0-9_.\-]+)(?:[/?#].*)?$|^consul:///?([A-Za-z0-9_.\-]+)$",
     re.IGNORECASE,
 )
+# Microsoft.Extensions.ServiceDiscovery (Aspire): https+http://catalog-api, http://_grpc.orders
+_DOTNET = re.compile(
+    r"^(?:https\+http|http\+https)://([A-Za-z0-9_.\-]+)(?::([0-9]{1,5}))?(?:[/?#].*)?$"
+)
 _DAPR = re.compile(r"^[a-z]+://[^/]*/v1\.0(?:-alpha1)?/invoke/([A-Za-z0-9_.\-]+)/method(?:/|$)")
-SCHEMES = frozenset({"lb", "xds", "consul"})
+SCHEMES = frozenset({"lb", "xds", "consul", "https+http", "http+https"})
 DAPR_APP_ID = "dapr.io/app-id"  # the pod annotation that names a workload's app-id
 
 
@@ -56,7 +62,7 @@ class ServiceName:
 def service_name(text: str) -> ServiceName | None:
     """The registry name ``text`` calls, when it calls one rather than a host."""
     value = text.strip()
-    for pattern, registry in ((_LB, "lb"), (_XDS, "xds")):
+    for pattern, registry in ((_LB, "lb"), (_XDS, "xds"), (_DOTNET, "dotnet")):
         match = pattern.match(value)
         if match is not None:
             port = int(match.group(2)) if match.group(2) else None
