@@ -44,12 +44,22 @@ def test_name_variants_drop_a_registry_prefix() -> None:
 
 
 def test_config_server_serves_its_search_locations_to_the_applications_they_name() -> None:
-    servers = ConfigServers.from_declared([("p/config", "classpath:/shared, file:/etc/conf/")])
+    servers = ConfigServers.from_declared(
+        [
+            ("p/config", "classpath:/shared, file:/etc/conf/"),
+            ("p/git", "https://github.com/shop/shop-config.git"),
+            ("p/git", "file:///srv/{application}"),
+        ]
+    )
     assert servers.locations == {"p/config": frozenset({"shared", "conf"})}
-    assert servers.serves("/r/config/src/main/resources/shared/orders.yml", "p/config")
-    assert not servers.serves("/r/config/src/main/resources/application.yml", "p/config")
-    assert not servers.serves("/r/config/src/main/resources/shared/Orders.java", "p/config")
-    assert not servers.serves("/r/web/shared/orders.yml", "p/web")
+    assert servers.repositories == {"p/git": frozenset({"shop-config"})}
+    server_of = servers.server_of
+    assert server_of("/r/config/src/main/resources/shared/orders.yml", "p/config") == "p/config"
+    assert server_of("/r/config/src/main/resources/application.yml", "p/config") is None
+    assert server_of("/r/config/src/main/resources/shared/Orders.java", "p/config") is None
+    assert server_of("/r/web/shared/orders.yml", "p/web") is None
+    assert server_of("/r/shop-config/orders.yml", None) == "p/git"
+    assert server_of("/r/other-config/orders.yml", None) is None
     names = {"orders-service": {"p/orders"}, "config": {"p/config"}, "web": {"p/web"}}
     applications = {"p/orders", "p/web", "p/config"}
     clients = servers.clients

@@ -306,3 +306,42 @@ def test_config_server_files_configure_the_applications_they_name(tmp_path: Path
         (f"{project}/orders", f"{project}/rabbitmq", 5672),
     }
     assert _unresolved(graph) == set()
+
+
+def test_a_git_config_repository_in_the_input_configures_the_applications(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n  config: {build: ./config}\n  orders: {build: ./orders}\n"
+                "  registry: {image: eureka:1, expose: ['8761']}\n"
+                "  zipkin: {image: openzipkin/zipkin, expose: ['9411']}\n"
+            ),
+            "config/Dockerfile": "FROM eclipse-temurin:21\n",
+            "config/src/main/resources/application.yml": (
+                "spring:\n  cloud:\n    config:\n      server:\n        git:\n"
+                "          uri: https://github.com/shop/shop-config\n"
+            ),
+            "orders/Dockerfile": "FROM eclipse-temurin:21\n",
+            "orders/src/main/resources/application.yml": (
+                "spring:\n  application:\n    name: orders\n"
+            ),
+            # a checkout of the server's repository, outside every build context
+            "shop-config/orders.yml": (
+                "eureka:\n  client:\n    serviceUrl:\n"
+                "      defaultZone: http://registry:8761/eureka/\n"
+            ),
+            # config for a workload whose code is not in the input: nobody reads it here
+            "shop-config/zipkin.yml": "spring:\n  rabbitmq:\n    host: registry\n",
+            "shop-config/application.yml": "zipkin:\n  base-url: http://zipkin:9411/\n",
+        },
+    )
+    graph = _graph(tmp_path)
+    project = tmp_path.name
+    assert _edges(graph) == {
+        (f"{project}/orders", f"{project}/registry", 8761),
+        (f"{project}/orders", f"{project}/zipkin", 9411),
+    }
+    assert _unresolved(graph) == set()

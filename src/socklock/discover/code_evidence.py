@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from socklock.discover.addresses import Target, find_targets, redact_credentials
 from socklock.discover.attribution import Context, build_contexts, owner_of
@@ -117,31 +118,35 @@ def add_code_evidence(
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
             joiner.add_command(context, dockerfile)
-    scanned: list[tuple[Context, Result]] = []
+    scanned: list[tuple[Context | None, Result]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
-        owner = owner_of(result.file, contexts)
-        if owner is not None:
-            scanned.append((owner, result))
+        scanned.append((owner_of(result.file, contexts), result))
     servers = ConfigServers.from_declared(
         (owner.workload, r.value)
         for owner, r in scanned
-        if isinstance(r, Declaration) and r.what == "config-server"
+        if owner is not None and isinstance(r, Declaration) and r.what == "config-server"
     )
     found: list[tuple[Context, CallSite | UnresolvedCall]] = []
-    served: list[tuple[Context, Result]] = []
+    served: list[tuple[str, Result]] = []
     for owner, result in scanned:
-        if servers.serves(result.file, owner.workload):
-            served.append((owner, result))
+        server = servers.server_of(result.file, owner.workload if owner else None)
+        if server is not None:
+            served.append((server, result))
+        elif owner is None:
+            continue
         elif isinstance(result, Declaration):
             joiner.declare(owner, result)
         else:
             found.append((owner, result))
     names = joiner.service_names()
-    applications = {w for declared in joiner.identities.values() for w, _ in declared}
+    # the clients of a config server: applications whose code is in the input
+    with_code = {owner.workload for owner, _ in scanned if owner is not None}
+    applications = {w for ds in joiner.identities.values() for w, _ in ds} & with_code
+    names = {name: workloads & with_code for name, workloads in names.items()}
     for server, result in served:  # a config server's files configure its clients
-        for client in servers.clients(result.file, server.workload, names, applications):
-            why = f"served by the config server {server.workload}"
-            owner = Context(server.directory, client, why)
+        for client in servers.clients(result.file, server, names, applications):
+            why = f"served by the config server {server}"
+            owner = Context(Path(result.file).parent, client, why)
             if isinstance(result, Declaration):
                 joiner.declare(owner, result)
             else:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from socklock.discover.code.values import Part
 
 _CONFIG_DIRS = frozenset({"config", "configs", "conf", "settings"})
+_CONFIG_REPO_SUFFIXES = ("-config", "-configs", "config-repo")
 _CONFIG_STEMS = re.compile(r"^(application|bootstrap|appsettings|config|settings)([-._].*)?$", re.I)
 _ENV_NAMES = "custom-environment-variables"  # node-config: values are env var names
 _OWN_SERVER = re.compile(
@@ -91,6 +92,10 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return None  # the manifest loader reads compose files
     suffix = path.suffix.lower()
     in_config_dir = any(part.lower() in _CONFIG_DIRS for part in path.parts[:-1])
+    if suffix in (".yml", ".yaml", ".properties") and any(
+        part.lower().endswith(_CONFIG_REPO_SUFFIXES) for part in path.parts[:-1]
+    ):
+        in_config_dir = True  # a Spring Cloud Config repository (shop-config/orders.yml)
     named_config = bool(_CONFIG_STEMS.match(path.stem)) or _ENV_NAMES in lower
     if not (named_config or in_config_dir):
         return None
@@ -116,6 +121,7 @@ _DECLARED = {
     "spring.application.name": "service-name",
     "server.port": "server-port",
     "spring.cloud.config.server.native.searchlocations": "config-server",
+    "spring.cloud.config.server.git.uri": "config-server",
 }
 # Spring Boot 2.4+: spring.config.import=optional:configserver:http://config:8888
 _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
