@@ -76,3 +76,14 @@ def test_config_server_serves_its_search_locations_to_the_applications_they_name
     ]
     assert clients("shared/config.yml", "p/config", names, applications) == []
     assert clients("shared/unknown.yml", "p/config", names, applications) == []
+
+
+def test_config_repositories_are_read_for_spring_formats_only() -> None:
+    from pathlib import PurePath
+
+    from socklock.discover.code.config_files import ANALYSER
+
+    assert ANALYSER.handles(PurePath("r/shop-config/orders.yml"))
+    assert ANALYSER.handles(PurePath("r/config-repo/orders.properties"))
+    assert not ANALYSER.handles(PurePath("r/eslint-config/index.json"))
+    assert not ANALYSER.handles(PurePath("r/shop/orders.yml"))
