@@ -70,7 +70,7 @@ class Declaration:
     line: int
     column: int
     expression: str
-    what: str  # "service-name", "server-port", "load-balanced"
+    what: str  # "service-name", "server-port", "load-balanced", "config-server"
     value: str
 
 
