@@ -283,6 +283,7 @@ def test_config_server_files_configure_the_applications_they_name(tmp_path: Path
             "config/src/main/resources/shared/orders-docker.yml": "server:\n  port: 6000\n",
             "config/src/main/resources/shared/application.yml": (
                 "spring:\n  rabbitmq:\n    host: rabbitmq\n"
+                "orders:\n  url: http://orders:6000/api\n"
             ),
             "edge/Dockerfile": "FROM eclipse-temurin:21\n",
             "edge/src/main/resources/bootstrap.yml": (
@@ -298,7 +299,8 @@ def test_config_server_files_configure_the_applications_they_name(tmp_path: Path
     graph = _graph(tmp_path)
     project = tmp_path.name
     # shared/application.yml is every application's (edge, orders), never the server's
-    # own nor the broker's; shared/edge.yml is the edge's; orders' port is 6000
+    # own nor the broker's, and what it says about one of them is for the others (no
+    # orders -> orders); shared/edge.yml is the edge's; orders' port is 6000
     assert _edges(graph) == {
         (f"{project}/edge", f"{project}/config", 8888),
         (f"{project}/edge", f"{project}/orders", 6000),

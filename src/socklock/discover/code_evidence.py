@@ -144,6 +144,8 @@ def add_code_evidence(
     applications = {w for ds in joiner.identities.values() for w, _ in ds} & with_code
     names = {name: workloads & with_code for name, workloads in names.items()}
     for server, result in served:  # a config server's files configure its clients
+        if servers.shared(result.file):
+            joiner.shared_files.add(result.file)
         for client in servers.clients(result.file, server, names, applications):
             why = f"served by the config server {server}"
             owner = Context(Path(result.file).parent, client, why)
@@ -174,6 +176,7 @@ class _Joiner:
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[int]] = {}
         self.load_balanced: set[str] = set()
+        self.shared_files: set[str] = set()  # config a config server serves to every client
         for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
             app_id = workload.pod_annotations.get(DAPR_APP_ID)
             if app_id:
@@ -317,7 +320,7 @@ class _Joiner:
             named = ServiceName(target.host, "lb", target.port if explicit else None)
             reached = self.named_workloads(owner, named)
             if reached:
-                add_resolution(self.builder, owner.workload, target, reached, evidence)
+                self.add_resolution(owner, target, reached, evidence)
                 return
         resolution = self.resolution(owner, target)
         if (
@@ -330,7 +333,18 @@ class _Joiner:
             self.resolve_name(owner, named, evidence, target.text)
             return
         if resolution is not None:
-            add_resolution(self.builder, owner.workload, target, resolution, evidence)
+            self.add_resolution(owner, target, resolution, evidence)
+
+    def add_resolution(
+        self, owner: Context, target: Target, resolution: Resolution, evidence: Evidence
+    ) -> None:
+        """The edges, except a client's calls to itself from config shared by every client
+        (a config server's ``application.yml`` naming the registry is for the others)."""
+        if isinstance(resolution, list) and evidence.location.file in self.shared_files:
+            resolution = [r for r in resolution if r.workload != owner.workload]
+            if not resolution:
+                return
+        add_resolution(self.builder, owner.workload, target, resolution, evidence)
 
     def resolution(self, owner: Context, target: Target) -> Resolution | None:
         """How the caller's platform resolves ``target``; None when the caller is neither a
@@ -355,7 +369,7 @@ class _Joiner:
                 Unresolved(owner.workload, evidence.location, text, reason)
             )
             return
-        add_resolution(self.builder, owner.workload, target, reached, evidence)
+        self.add_resolution(owner, target, reached, evidence)
 
     def named_workloads(self, owner: Context, named: ServiceName) -> list[Reached]:
         """The module that registers under the name, else the Service or compose service of

@@ -66,15 +66,20 @@ class ConfigServers:
                 return server
         return None
 
+    @staticmethod
+    def shared(file: str) -> bool:
+        """Whether a served file is for every client (``application[-profile].yml``)."""
+        return bool(_SHARED_STEM.match(PurePath(file).stem.lower()))
+
     def clients(
         self, file: str, server: str, names: Mapping[str, set[str]], applications: set[str]
     ) -> list[str]:
         """The workloads a served file configures: ``application*`` is for every
         application (a workload that declares its service name) but the server,
         ``<name>[-<profile>]`` for the workload of that name."""
-        stem = PurePath(file).stem.lower()
-        if _SHARED_STEM.match(stem):
+        if self.shared(file):
             return sorted(applications - {server})
+        stem = PurePath(file).stem.lower()
         parts = stem.split("-")
         for end in range(len(parts), 0, -1):  # orders-service-docker → orders-service
             found = names.get("-".join(parts[:end]))
