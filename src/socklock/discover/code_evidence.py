@@ -4,6 +4,11 @@ A call site belongs to the workload whose build context holds its file. Env read
 joined with the env values the manifests set for that workload (a literal default in the
 code is used only when no manifest sets the variable), then the address is resolved like
 any manifest value: Service names to container ports, other hosts to external endpoints.
+Service-discovery names (``lb://orders``, a Feign client, a Dapr app-id) are resolved by
+name: to the workload whose module declares that ``spring.application.name``, else to the
+Service or compose service of that name, on the callee's port; or reported unresolved.
+Declarations are gathered from every file before any call is joined, since the callee's
+files may come after the caller's.
 """
 
 from __future__ import annotations
@@ -11,18 +16,26 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import PurePath
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from socklock.discover.addresses import Target, find_targets, redact_credentials
 from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
+from socklock.discover.config_server import ConfigServers
 from socklock.discover.conventions import convention_for
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
+from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.reads import CodeReads
-from socklock.discover.resolve import ComposeResolver, KubernetesResolver
+from socklock.discover.resolve import (
+    ComposeResolver,
+    KubernetesResolver,
+    NotFound,
+    Reached,
+    Resolution,
+)
 from socklock.model import (
     ComposeService,
     Dockerfile,
@@ -38,6 +51,7 @@ if TYPE_CHECKING:
     from socklock.discover.code.interface import CallSite
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
+_EXPLICIT_PORT = re.compile(r":[0-9]{1,5}$")
 _KIND = {
     "literal": EvidenceKind.LITERAL,
     "env-read": EvidenceKind.ENV_READ,
@@ -106,7 +120,7 @@ def add_code_evidence(
     contexts = build_contexts(inventory, aliases)
     if not contexts:
         return reads
-    from socklock.discover.code.interface import CallSite
+    from socklock.discover.code.interface import CallSite, Declaration, Result, UnresolvedCall
     from socklock.discover.code.scan import iter_files, scan_tree
 
     for path, analyser in iter_files(list(inventory.roots)):
@@ -121,10 +135,42 @@ def add_code_evidence(
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
             joiner.add_command(context, dockerfile)
+    scanned: list[tuple[Context | None, Result]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
-        owner = owner_of(result.file, contexts)
-        if owner is None:
+        scanned.append((owner_of(result.file, contexts), result))
+    servers = ConfigServers.from_declared(
+        (owner.workload, r.value)
+        for owner, r in scanned
+        if owner is not None and isinstance(r, Declaration) and r.what == "config-server"
+    )
+    found: list[tuple[Context, CallSite | UnresolvedCall]] = []
+    served: list[tuple[str, Result]] = []
+    for owner, result in scanned:
+        server = servers.server_of(result.file, owner.workload if owner else None)
+        if server is not None:
+            served.append((server, result))
+        elif owner is None:
             continue
+        elif isinstance(result, Declaration):
+            joiner.declare(owner, result)
+        else:
+            found.append((owner, result))
+    names = joiner.service_names()
+    # the clients of a config server: applications whose code is in the input
+    with_code = {owner.workload for owner, _ in scanned if owner is not None}
+    applications = {w for ds in joiner.identities.values() for w, _ in ds} & with_code
+    names = {name: workloads & with_code for name, workloads in names.items()}
+    for server, result in served:  # a config server's files configure its clients
+        if servers.shared(result.file):
+            joiner.shared_files.add(result.file)
+        for client in servers.clients(result.file, server, names, applications):
+            why = f"served by the config server {server}"
+            owner = Context(Path(result.file).parent, client, why)
+            if isinstance(result, Declaration):
+                joiner.declare(owner, result)
+            else:
+                found.append((owner, result))
+    for owner, result in found:
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
             for name in _env_names(result):
@@ -152,6 +198,17 @@ class _Joiner:
         self._profiles: dict[str, Profiles] = {}
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
+        self.workloads = {w.id: w for w in inventory.workloads if w.owner is None}
+        # service name → (workload, where declared); workload → declared server ports
+        self.identities: dict[str, list[tuple[str, Location]]] = {}
+        self.server_ports: dict[str, set[int]] = {}
+        self.load_balanced: set[str] = set()
+        self.shared_files: set[str] = set()  # config a config server serves to every client
+        for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
+            app_id = workload.pod_annotations.get(DAPR_APP_ID)
+            if app_id:
+                where = workload.location
+                self.identities.setdefault(app_id.lower(), []).append((workload.id, where))
         from socklock.discover.code.config_keys import ConfigKeys
 
         self.config_keys = ConfigKeys(list(inventory.roots))
@@ -192,6 +249,14 @@ class _Joiner:
             missing.append(name)
             return None
 
+        early = service_name(site.target) if site.target is not None else None
+        if early is not None and "${" not in early.name:  # a sidecar's port is moot
+            detail = f"{site.kind.value} {redact_credentials(site.expression)}"
+            evidence = Evidence(
+                _KIND[site.kind.value], where, detail, site.expression, site.confidence
+            )
+            self.resolve_name(owner, early, evidence, site.target or "")
+            return
         if site.target is None:
             text = value_of(site.env_var, site.env_default) if site.env_var else None
         else:
@@ -220,6 +285,12 @@ class _Joiner:
         if used:
             detail += " (" + "; ".join(used) + ")"
         evidence = Evidence(_KIND[site.kind.value], where, detail, site.expression, site.confidence)
+        named = service_name(text)
+        if named is None and site.service is not None:
+            named = ServiceName(text.strip().lower(), site.service)
+        if named is not None:
+            self.resolve_name(owner, named, evidence, text)
+            return
         hint = site.env_var or site.expression
         targets = find_targets(text, name_hint=hint if hint else None)
         if not targets and (site.kind.value == "config" or site.target == text):
@@ -277,18 +348,148 @@ class _Joiner:
                 for target in find_targets(value):
                     self.resolve(owner, target, evidence)
 
+    def declare(self, owner: Context, declared: object) -> None:
+        """Remember what a module says about itself (its service name, port, load balancer)."""
+        from socklock.discover.code.interface import Declaration
+
+        assert isinstance(declared, Declaration)
+        env = self.envs.get(owner.workload, {})
+        value = _PLACEHOLDER.sub(
+            lambda m: found.value if (found := env.get(m.group(1))) else m.group(0),
+            declared.value,
+        ).strip()
+        if "${" in value:
+            return  # set at run time by something we do not see
+        where = Location(declared.file, declared.line, declared.column)
+        if declared.what == "service-name":
+            self.identities.setdefault(value.lower(), []).append((owner.workload, where))
+        elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
+            self.server_ports.setdefault(owner.workload, set()).add(int(value))
+        elif declared.what == "load-balanced":
+            self.load_balanced.add(owner.workload)
+
+    def service_names(self) -> dict[str, set[str]]:
+        """Name → workloads: declared service names and the workloads' own names."""
+        names: dict[str, set[str]] = {}
+        for name, declared in self.identities.items():
+            names.setdefault(name, set()).update(w for w, _ in declared)
+        for workload in self.workloads.values():
+            names.setdefault(workload.name.lower(), set()).add(workload.id)
+        for graph_id, (_, service) in self.compose.items():
+            names.setdefault(service.name.lower(), set()).add(graph_id)
+        return names
+
     def resolve(self, owner: Context, target: Target, evidence: Evidence) -> None:
         if target.is_local:
             return
+        single_label = "." not in target.host
+        explicit = _EXPLICIT_PORT.search(target.text) is not None
+        lb = owner.workload in self.load_balanced and target.scheme in ("http", "https")
+        if lb and single_label and evidence.kind is not EvidenceKind.CONFIG:
+            # a @LoadBalanced client in this module: the host is a service id (another,
+            # plain client may call the host by DNS, so a name no registry knows falls through)
+            named = ServiceName(target.host, "lb", target.port if explicit else None)
+            reached = self.named_workloads(owner, named)
+            if reached:
+                self.add_resolution(owner, target, reached, evidence)
+                return
+        resolution = self.resolution(owner, target)
+        if (
+            isinstance(resolution, NotFound)
+            and single_label
+            and any(v in self.identities for v in name_variants(target.host))
+        ):  # not a DNS name here, but a module registers under it
+            port = target.port if explicit else None
+            named = ServiceName(target.host, "discovery", port)
+            self.resolve_name(owner, named, evidence, target.text)
+            return
+        if resolution is not None:
+            self.add_resolution(owner, target, resolution, evidence)
+
+    def add_resolution(
+        self, owner: Context, target: Target, resolution: Resolution, evidence: Evidence
+    ) -> None:
+        """The edges, except a client's calls to itself from config shared by every client
+        (a config server's ``application.yml`` naming the registry is for the others)."""
+        if isinstance(resolution, list) and evidence.location.file in self.shared_files:
+            resolution = [r for r in resolution if r.workload != owner.workload]
+            if not resolution:
+                return
+        add_resolution(self.builder, owner.workload, target, resolution, evidence)
+
+    def resolution(self, owner: Context, target: Target) -> Resolution | None:
+        """How the caller's platform resolves ``target``; None when the caller is neither a
+        Kubernetes workload nor a compose service."""
         if owner.workload in self.kubernetes_ids:
             namespace = owner.workload.split("/", 1)[0]
-            resolution = self.kubernetes.resolve(target, namespace)
-        elif owner.workload in self.compose:
+            return self.kubernetes.resolve(target, namespace)
+        if owner.workload in self.compose:
             resolver, service = self.compose[owner.workload]
-            resolution = resolver.resolve(target, service)
-        else:
+            return resolver.resolve(target, service)
+        return None
+
+    def resolve_name(
+        self, owner: Context, named: ServiceName, evidence: Evidence, text: str
+    ) -> None:
+        """A registry name: the workloads it names, or unresolved with the registry's reason."""
+        target = Target(named.name, named.port, None, "TCP", text)
+        reached = self.named_workloads(owner, named)
+        if not reached:
+            reason = f"{named.label} {named.name!r} matches no workload"
+            self.builder.unresolved.append(
+                Unresolved(owner.workload, evidence.location, text, reason)
+            )
             return
-        add_resolution(self.builder, owner.workload, target, resolution, evidence)
+        self.add_resolution(owner, target, reached, evidence)
+
+    def named_workloads(self, owner: Context, named: ServiceName) -> list[Reached]:
+        """The module that registers under the name, else the Service or compose service of
+        that name (also without a registry prefix such as ``srv-``)."""
+        reached = self.by_identity(named)
+        if reached:
+            return reached
+        for variant in name_variants(named.name):
+            resolution = self.resolution(owner, Target(variant, named.port, None, "TCP", variant))
+            if isinstance(resolution, list) and resolution:
+                return [  # several ports and no number: the module's declared port
+                    r if r.port is not None else replace(r, port=self.callee_port(r.workload, None))
+                    for r in resolution
+                ]
+        return []
+
+    def by_identity(self, named: ServiceName) -> list[Reached]:
+        for variant in name_variants(named.name):
+            declared = self.identities.get(variant)
+            if declared:
+                return [
+                    Reached(
+                        workload,
+                        self.callee_port(workload, named.port),
+                        "TCP",
+                        f"{named.label} {named.name!r} is the service name {workload} "
+                        f"declares at {where}",
+                    )
+                    for workload, where in declared
+                ]
+        return []
+
+    def callee_port(self, workload: str, written: int | None) -> int | None:
+        """The port a registry hands out for ``workload``: the one written with the name,
+        else the one port the workload declares, else its declared ``server.port``."""
+        if written is not None:
+            return written
+        ports: set[int] = set()
+        if workload in self.workloads:
+            ports = {p.container_port for p in self.workloads[workload].ports}
+        elif workload in self.compose:
+            resolver, service = self.compose[workload]
+            ports = set(resolver.service_ports(service))
+        declared = self.server_ports.get(workload, set())
+        if len(ports) == 1:
+            return next(iter(ports))
+        if len(declared) == 1 and (not ports or declared <= ports):
+            return next(iter(declared))
+        return None
 
 
 _SPRING_FILE = re.compile(r"^(application|bootstrap)([-.][^/]*)?\.(ya?ml|properties)$", re.I)

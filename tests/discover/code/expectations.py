@@ -6,6 +6,8 @@ In a fixture, a comment states what the *next* code line must report:
     // expect-call: env-read CATALOGUE_URL default=http://catalogue target=${CATALOGUE_URL}/x
     // expect-call: grpc productcatalogservice:3550
     // expect-call: literal kafka://kafka:9092 topic=orders
+    // expect-call: literal orders service=feign      (a registry name: socklock.discover.names)
+    // expect-declare: service-name orders            (what the module says about itself)
     // expect-unresolved: <substring of the reason>
     // expect-none
 
@@ -19,21 +21,21 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from socklock.discover.code.interface import CallSite, UnresolvedCall
+from socklock.discover.code.interface import CallSite, Declaration, UnresolvedCall
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from socklock.discover.code.interface import Result
 
-_COMMENT = re.compile(r"^\s*(?://|#|--|;)\s*expect-(call|unresolved|none)\b:?\s*(.*?)\s*$")
-_SIDECAR = re.compile(r"^\s*(\d+)\s+expect-(call|unresolved|none)\b:?\s*(.*?)\s*$")
+_COMMENT = re.compile(r"^\s*(?://|#|--|;)\s*expect-(call|unresolved|none|declare)\b:?\s*(.*?)\s*$")
+_SIDECAR = re.compile(r"^\s*(\d+)\s+expect-(call|unresolved|none|declare)\b:?\s*(.*?)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
 class Expectation:
     line: int  # the line the result must be on
-    what: str  # call, unresolved, none
+    what: str  # call, unresolved, none, declare
     body: str
     written_at: int  # where the expectation is written, for messages
 
@@ -42,10 +44,17 @@ class Expectation:
             return False
         if self.what == "unresolved":
             return isinstance(result, UnresolvedCall) and self.body in result.reason
+        if self.what == "declare":
+            what, _, value = self.body.partition(" ")
+            return isinstance(result, Declaration) and (result.what, result.value) == (what, value)
         if self.what != "call" or not isinstance(result, CallSite):
             return False
         kind, subject, options = _parse_call(self.body)
-        if result.kind.value != kind or result.topic != options.get("topic"):
+        if (
+            result.kind.value != kind
+            or result.topic != options.get("topic")
+            or result.service != options.get("service")
+        ):
             return False
         if kind == "env-read":
             return (

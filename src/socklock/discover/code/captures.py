@@ -12,7 +12,11 @@ Capture names are the contract between the ``.scm`` files and the engine:
 ``@target``, or ``@target.host`` with optional ``@target.port``
     what a call connects to (``@target.topic``: the topic a broker client names);
     settings ``kind "grpc"``, ``strength "weak"`` (report only
-    what resolves to an address) and ``scheme "redis"`` (for a bare host).
+    what resolves to an address), ``scheme "redis"`` (for a bare host) and ``service
+    "feign"`` (the value is a service name in that registry: socklock.discover.names).
+``@declare`` with optional ``@declare.value``
+    what the module says about itself (setting ``declare``: ``load-balanced``,
+    ``service-name``, ``server-port``); the value, or the captured text, is reported.
 ``@form`` with ``@form.string``, ``@form.args``, ``@form.part``, ``@form.value``
     a call that builds a string; setting ``form`` is ``printf``, ``braces``, ``join``
     (with ``sep``) or ``pass`` (its value is ``@form.value``).
@@ -56,6 +60,14 @@ class Target:
     scheme: str | None = None
     bare_host: bool = False
     topic: Node | None = None
+    service: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Declare:
+    node: Node
+    what: str
+    value: Node | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +101,11 @@ class Captures:
     regions: set[Key] = field(default_factory=set)  # listen and quiet: not call targets
     idle: set[Key] = field(default_factory=set)  # targets of calls that send nothing
     tests: list[Node] = field(default_factory=list)  # test code: nothing in it is reported
+    declares: list[Declare] = field(default_factory=list)
 
     @property
     def reports_nothing(self) -> bool:
-        return not (self.seeds or self.envs or self.targets or self.stubs)
+        return not (self.seeds or self.envs or self.targets or self.stubs or self.declares)
 
 
 def collect(
@@ -125,10 +138,19 @@ def collect(
                 scheme=options.get("scheme"),
                 bare_host=host is not None,
                 topic=_first(captures, "target.topic"),
+                service=options.get("service"),
             )
             known = found.targets.get(key(node))
             if known is None or (known.topic is None and target.topic is not None):
                 found.targets[key(node)] = target  # the pattern that also names the topic
+        elif "declare" in captures:
+            found.declares.append(
+                Declare(
+                    captures["declare"][0],
+                    options.get("declare") or "",
+                    _first(captures, "declare.value"),
+                )
+            )
         elif "form" in captures:
             found.forms[key(captures["form"][0])] = Form(
                 style=options.get("form") or "pass",

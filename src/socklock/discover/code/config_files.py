@@ -22,7 +22,7 @@ from socklock.discover.code.config_readers import (
     read_toml,
     read_yaml,
 )
-from socklock.discover.code.interface import CallKind, CallSite, UnresolvedCall
+from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
 from socklock.discover.code.placeholders import spring_placeholders
 from socklock.discover.code.render import Context, Resolved, render
 from socklock.discover.code.values import Env
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from socklock.discover.code.values import Part
 
 _CONFIG_DIRS = frozenset({"config", "configs", "conf", "settings"})
+_CONFIG_REPO_SUFFIXES = ("-config", "-configs", "config-repo")
 _CONFIG_STEMS = re.compile(r"^(application|bootstrap|appsettings|config|settings)([-._].*)?$", re.I)
 _ENV_NAMES = "custom-environment-variables"  # node-config: values are env var names
 _OWN_SERVER = re.compile(
@@ -98,6 +99,10 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return read_hocon  # Akka/Play: application.conf, reference.conf
     suffix = path.suffix.lower()
     in_config_dir = any(part.lower() in _CONFIG_DIRS for part in path.parts[:-1])
+    if suffix in (".yml", ".yaml", ".properties") and any(
+        part.lower().endswith(_CONFIG_REPO_SUFFIXES) for part in path.parts[:-1]
+    ):
+        in_config_dir = True  # a Spring Cloud Config repository (shop-config/orders.yml)
     named_config = bool(_CONFIG_STEMS.match(path.stem)) or _ENV_NAMES in lower
     if not (named_config or in_config_dir):
         return None
@@ -130,10 +135,35 @@ def _env_name(path: str, entry: Entry) -> Result:
     )
 
 
+# What a Spring module says about itself: its service id and its port.
+_DECLARED = {
+    "spring.application.name": "service-name",
+    "server.port": "server-port",
+    "spring.cloud.config.server.native.searchlocations": "config-server",
+    "spring.cloud.config.server.git.uri": "config-server",
+}
+# Spring Boot 2.4+: spring.config.import=optional:configserver:http://config:8888
+_IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
+
+
 def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
     by_key = {_dotted(e.key).lower(): e for e in entries}
+    routes = _zuul_routes(entries)
     for entry in entries:
         dotted = _dotted(entry.key)
+        declared = _DECLARED.get(_relaxed(dotted))
+        if declared is not None:
+            yield from _declare(path, entry, declared)
+            continue
+        if id(entry) in routes:
+            yield from _emit(path, entry, (routes[id(entry)],), _ZUUL)
+            continue
+        if _relaxed(dotted) == "spring.config.import":
+            for item in entry.value.split(","):
+                address = _IMPORT_PREFIXES.sub("", item.strip())
+                if address != item.strip():
+                    yield from _emit(path, entry, tuple(_parts(address)), _IMPORT)
+            continue
         if _OWN_SERVER.search(dotted) or _NOT_TARGET.search(dotted):
             continue
         leaf = entry.key[-1].lower() if entry.key else ""
@@ -153,6 +183,46 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         yield from _emit(path, entry, tuple(parts), context)
 
 
+_ZUUL = Context(call=True, kind=CallKind.CONFIG, service="zuul")
+_IMPORT = Context(call=True, kind=CallKind.CONFIG)
+
+
+def _zuul_routes(entries: list[Entry]) -> dict[int, str]:
+    """Zuul routes that name a service: ``zuul.routes.<route>.serviceId: orders``, or a
+    route with only a path (``zuul.routes.orders.path`` or ``zuul.routes.orders: /o/**``),
+    which Zuul maps to the service named like the route. entry id → service name."""
+    routes: dict[str, dict[str, Entry]] = {}
+    for entry in entries:
+        key = [_relaxed(part) for part in entry.key if part != "[]"]
+        if len(key) >= 3 and key[:2] == ["zuul", "routes"]:
+            field = key[3] if len(key) > 3 else "path"
+            routes.setdefault(entry.key[2], {})[field] = entry
+    found: dict[int, str] = {}
+    for route, fields in routes.items():
+        if "serviceid" in fields:
+            found[id(fields["serviceid"])] = fields["serviceid"].value
+        elif "url" not in fields and "path" in fields:
+            found[id(fields["path"])] = route
+    return found
+
+
+def _relaxed(dotted: str) -> str:
+    """Spring relaxed binding: ``serviceId``, ``service-id``, ``service_id`` are one key."""
+    return dotted.lower().replace("-", "").replace("_", "")
+
+
+def _declare(path: str, entry: Entry, what: str) -> Iterator[Result]:
+    """The declared value, with placeholders' defaults filled in (a placeholder without a
+    default stays ``${NAME}`` for the env of the workload to fill)."""
+    value = "".join(
+        part if isinstance(part, str) else part.default or f"${{{part.name}}}"
+        for part in _parts(entry.value)
+        if isinstance(part, (str, Env))
+    )
+    if value.strip():
+        yield Declaration(path, entry.line, entry.column, entry.value, what, value.strip())
+
+
 def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) -> Iterator[Result]:
     outcome = render(value, context)
     if outcome is None:
@@ -169,6 +239,7 @@ def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) ->
             outcome.env_var,
             outcome.env_default,
             round(outcome.confidence, 3),
+            service=outcome.service,
             profile=entry.profile,
         )
     else:

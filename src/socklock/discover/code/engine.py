@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.captures import collect, key
-from socklock.discover.code.interface import CallKind, CallSite, UnresolvedCall
+from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
 from socklock.discover.code.links import Links, file_evaluator
 from socklock.discover.code.render import Context, Resolved, Unknown, render
 from socklock.discover.code.values import Hole, concat, single_text, text
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from tree_sitter import Node, Tree
 
-    from socklock.discover.code.captures import Captures, Target
+    from socklock.discover.code.captures import Captures, Declare, Target
     from socklock.discover.code.evaluate import Evaluator
     from socklock.discover.code.functions import Binding, Functions
     from socklock.discover.code.grammar import Grammar
@@ -73,11 +73,15 @@ def analyse_tree(
             kind=literal_kind,
             scheme=target.scheme,
             bare_host=target.bare_host,
+            service=target.service,
         )
         _call(callers, target, context, out)
     for conn in captures.stubs:
         if not _in_tests(conn, captures):
             _stub(callers, conn, out)
+    for declared in captures.declares:
+        if not _in_tests(declared.node, captures):
+            _declare(evaluator, declared, out)
     for region in captures.listens:
         arguments = region.named_children if region.type in _ARGUMENT_LISTS else [region]
         for argument in arguments:
@@ -94,6 +98,16 @@ def analyse_tree(
         out.add(top, evaluator.values(top), seed_context)
         evaluator.consumed.add(key(top))
     return out.results()
+
+
+def _declare(evaluator: Evaluator, declared: Declare, out: _Output) -> None:
+    """What the module says about itself: the value when it is known, else nothing."""
+    if declared.value is None:
+        out.declare(declared.node, declared.what, "true")
+        return
+    for value in evaluator.values(declared.value):
+        if value and all(isinstance(part, str) for part in value):
+            out.declare(declared.value, declared.what, "".join(str(part) for part in value))
 
 
 def _target_values(evaluator: Evaluator, target: Target) -> Values:
@@ -162,8 +176,7 @@ def _blocking(value: Value, outcome: Resolved | Unknown | None) -> Hole | None:
     """The parameter that keeps ``value`` from resolving, if that is what does."""
     if isinstance(outcome, Resolved):
         return None
-    missing = _first_hole(value)
-    return missing if missing is not None and missing.param is not None else None
+    return next((p for p in value if isinstance(p, Hole) and p.param is not None), None)
 
 
 class _Callers:
@@ -329,8 +342,14 @@ class _Output:
                 outcome.env_default,
                 round(outcome.confidence, 3),
                 topic or None,
+                service=outcome.service,
             )
         self._results.setdefault(result, None)
+
+    def declare(self, node: Node, what: str, value: str) -> None:
+        line, column = self._position(node)
+        expression = _trim(self._source[node.start_byte : node.end_byte])
+        self._results.setdefault(Declaration(self._path, line, column, expression, what, value))
 
     def results(self) -> list[Result]:
         return sorted(self._results, key=lambda r: (r.line, r.column))

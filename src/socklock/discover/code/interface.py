@@ -46,6 +46,9 @@ class CallSite:
     confidence: float = 1.0
     topic: str | None = None  # the topic, queue or subject a broker client names there
     profile: str | None = None  # config that applies only under this Spring profile
+    service: str | None = (
+        None  # the target is a registry name, not a host (socklock.discover.names)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,22 @@ class UnresolvedCall:
     reason: str
 
 
-Result = CallSite | UnresolvedCall
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """What a module says about itself rather than a call: the service name it registers
+    under (``spring.application.name``), the port it serves (``server.port``), that its HTTP
+    clients resolve hosts through a load balancer (``@LoadBalanced``). Calls to service
+    names are resolved with these."""
+
+    file: str
+    line: int
+    column: int
+    expression: str
+    what: str  # "service-name", "server-port", "load-balanced", "config-server"
+    value: str
+
+
+Result = CallSite | UnresolvedCall | Declaration
 
 
 class Analyser(Protocol):
@@ -71,6 +89,6 @@ class Analyser(Protocol):
         """Whether this analyser reads the file (by name only: no I/O)."""
         ...
 
-    def analyse(self, path: str, source: bytes) -> Iterable[CallSite | UnresolvedCall]:
+    def analyse(self, path: str, source: bytes) -> Iterable[Result]:
         """Every call site in one file, in document order."""
         ...

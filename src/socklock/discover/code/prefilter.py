@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_REPORTING = re.compile(r"@(?:seed|env|target|stub\.conn)\b")
+_REPORTING = re.compile(r"@(?:seed|env|target|stub\.conn|declare)\b")
 _PREDICATE = re.compile(r'\(#(eq|any-of|match)\?\s+@([\w.]+)((?:\s+"(?:[^"\\]|\\.)*")+)\s*\)')
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")

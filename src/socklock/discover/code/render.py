@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.env_names import names_an_address
 from socklock.discover.code.interface import CallKind
+from socklock.discover.code.placeholders import spring_placeholders
 from socklock.discover.code.targets import parse_target, redact
 from socklock.discover.code.values import Env, Hole
+from socklock.discover.names import service_name
 
 if TYPE_CHECKING:
     from socklock.discover.code.values import Value
@@ -44,6 +46,7 @@ class Context:
     kind: CallKind = CallKind.LITERAL  # for literal targets (CONFIG in config files)
     scheme: str | None = None  # for a bare host
     bare_host: bool = False
+    service: str | None = None  # the value is a registry name (socklock.discover.names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,7 @@ class Resolved:
     env_var: str | None
     env_default: str | None
     confidence: float
+    service: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,8 @@ Outcome = Resolved | Unknown
 def render(value: Value, context: Context) -> Outcome | None:
     """What to report for one alternative value of a target expression."""
     strict = context.call and not context.weak
+    if context.service is not None:
+        value = _placeholders(value)
     first_hole = next((i for i, part in enumerate(value) if isinstance(part, Hole)), None)
     factor = 1.0
     if first_hole is not None:
@@ -73,6 +79,10 @@ def render(value: Value, context: Context) -> Outcome | None:
         hole_part = value[first_hole]
         assert isinstance(hole_part, Hole)
         if not _path_started(_template(prefix)):
+            sidecar = _sidecar_call(value)
+            if sidecar is not None:
+                kind = CallKind.GRPC if context.grpc else context.kind
+                return Resolved(kind, sidecar, None, None, CONFIDENCE_CALL * PARTIAL_FACTOR)
             return Unknown(hole_part.reason) if strict else None
         value, factor = prefix, PARTIAL_FACTOR
     template = _template(value)
@@ -81,7 +91,7 @@ def render(value: Value, context: Context) -> Outcome | None:
     envs = [part for part in value if isinstance(part, Env)]
     if envs:
         return _env_read(envs, value, template, context, factor)
-    address = parse_target(template, bare_host=context.bare_host)
+    address = parse_target(template, bare_host=context.bare_host or context.service is not None)
     if address is None:
         if strict:
             return Unknown(_not_an_address(template))
@@ -93,7 +103,7 @@ def render(value: Value, context: Context) -> Outcome | None:
         confidence = CONFIDENCE_WEAK_CALL if context.weak else CONFIDENCE_CALL
     else:
         confidence = CONFIDENCE_URL if address.scheme else CONFIDENCE_HOST_PORT
-    return Resolved(kind, address.text, None, None, confidence * factor)
+    return Resolved(kind, address.text, None, None, confidence * factor, context.service)
 
 
 def _env_read(
@@ -103,7 +113,7 @@ def _env_read(
     target: str | None = None
     address = None
     if len(value) > 1 or context.scheme:
-        address = parse_target(template, bare_host=context.bare_host)
+        address = parse_target(template, bare_host=context.bare_host or context.service is not None)
         if address is not None:
             target = address.text
         elif template.startswith("${"):
@@ -113,7 +123,43 @@ def _env_read(
     confidence = CONFIDENCE_CALL if context.call else CONFIDENCE_ENV
     confidence *= min(e.confidence for e in envs) * factor
     default = redact(first.default) if first.default is not None else None
-    return Resolved(CallKind.ENV_READ, target, first.name, default, confidence)
+    return Resolved(CallKind.ENV_READ, target, first.name, default, confidence, context.service)
+
+
+def _placeholders(value: Value) -> Value:
+    """A service name written as a Spring placeholder (``@FeignClient(name =
+    "${clients.orders:orders}")``) is an env read with a default."""
+    parts: list[str | Env | Hole] = []
+    for part in value:
+        if not isinstance(part, str) or "${" not in part:
+            parts.append(part)
+            continue
+        position = 0
+        for found in spring_placeholders(part):
+            parts.append(part[position : found.start])
+            parts.append(Env(found.name, found.default or None, found.confidence))
+            position = found.end
+        parts.append(part[position:])
+    return tuple(p for p in parts if p != "")
+
+
+def _sidecar_call(value: Value) -> str | None:
+    """A call through an agent whose address is set at run time: Dapr's sidecar
+    (``http://localhost:${DAPR_HTTP_PORT}/v1.0/invoke/orders/method/x``) or a Consul agent
+    (``consul://${consulAddr}/srv-geo``). The name in the path is the callee, so the
+    unknown authority does not matter; a name that is itself unknown does."""
+    text = "".join(part if isinstance(part, str) else "\0" for part in value)
+    scheme = re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/]*", text)
+    if scheme is None:
+        return None
+    rest = text[scheme.end() :]
+    if "\0" in rest:
+        rest = rest[: rest.index("\0")]
+        if not rest.endswith(("/", "?", "#", "&", "=")):
+            return None
+    address = scheme.group(0).split("://", 1)[0] + "://localhost" + rest
+    named = service_name(address)
+    return address if named is not None and named.registry in ("dapr", "consul") else None
 
 
 def _template(value: Value) -> str:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from socklock.discover.names import SCHEMES as NAME_SCHEMES
+from socklock.discover.names import service_name
+
 SCHEMES = frozenset(
     {
         "http",
@@ -138,7 +141,13 @@ def parse_target(raw: str, *, bare_host: bool = False) -> Address | None:
         text = "mysql://" + dsn.group(1) + dsn.group(2)
     scheme = _SCHEME_RE.match(text)
     if scheme is not None:
-        return _url(text, scheme.group(1).lower(), len(scheme.group(0)))
+        named = service_name(text)
+        if named is not None and scheme.group(1).lower() in NAME_SCHEMES:
+            return Address(text, named.name, False, scheme.group(1).lower())
+        address = _url(text, scheme.group(1).lower(), len(scheme.group(0)))
+        if address is not None and named is not None:  # a sidecar on localhost forwards it
+            return Address(address.text, address.host, False, address.scheme)
+        return address
     if "," in text:
         return _host_list(text)
     return _host_port(text, bare_host=bare_host)

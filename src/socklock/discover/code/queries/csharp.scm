@@ -62,6 +62,23 @@
    arguments: (argument_list . (argument (identifier) @stub.conn) .))
   (#match? @_fn "\\.[A-Za-z0-9_]+Client$") (#match? @stub.conn "(?i)chan"))
 
+;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
+; Dapr: daprClient.InvokeMethodAsync<T>("orders", "method"), InvokeMethodAsync(HttpMethod.Get,
+; "orders", "method"), CreateInvokeMethodRequest(...), DaprClient.CreateInvokeHttpClient("orders")
+((invocation_expression
+   function: (member_access_expression name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+   arguments: (argument_list . (argument (_) @target .)))
+  (#set! service "dapr")
+  (#match? @_fn "^(InvokeMethod(WithResponse|Grpc)?Async|CreateInvokeMethodRequest|CreateInvokeHttpClient)$")
+  (#not-match? @target "^HttpMethod\\."))
+
+((invocation_expression
+   function: (member_access_expression name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+   arguments: (argument_list . (argument (member_access_expression) @_m) . (argument (_) @target .)))
+  (#set! service "dapr")
+  (#match? @_fn "^(InvokeMethod(WithResponse)?Async|CreateInvokeMethodRequest)$")
+  (#match? @_m "^HttpMethod\\."))
+
 ; ---- databases and brokers
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) @target))
   (#any-of? @_fn "MongoClient" "MongoUrl" "NpgsqlConnection" "SqlConnection" "MySqlConnection" "NpgsqlDataSource"))

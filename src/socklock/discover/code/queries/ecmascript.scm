@@ -59,6 +59,15 @@
    arguments: (arguments . (_) @target . (_) @_fn))
   (#set! kind "grpc") (#match? @_fn "[Cc]redentials\\b"))
 
+;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
+; Dapr: client.invoker.invoke("orders", "method", HttpMethod.POST)
+((call_expression
+   function: (member_expression
+     object: (member_expression property: (property_identifier) @_inv)
+     property: (property_identifier) @_fn)
+   arguments: (arguments . (_) @target))
+  (#set! service "dapr") (#eq? @_inv "invoker") (#eq? @_fn "invoke"))
+
 ; ---- sockets, databases, brokers
 ((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
   (#any-of? @_fn "WebSocket" "EventSource" "MongoClient" "Sequelize" "Kafka"))

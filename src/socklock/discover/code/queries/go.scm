@@ -74,6 +74,34 @@
   (#match? @_fn "^New[A-Za-z0-9_]+Client$")
   (#match? @stub.conn "(?i)(conn|cc|chan)[A-Za-z0-9_]*$"))
 
+;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
+; Dapr: client.InvokeMethod(ctx, "orders", "method", "get") calls the app-id through the sidecar
+((call_expression
+   function: (selector_expression field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) @target))
+  (#set! service "dapr") (#match? @_fn "^InvokeMethod(WithContent|WithCustomContent)?$"))
+
+; a Consul resolver target built anywhere: dialer.Dial(fmt.Sprintf("consul://%s/%s", agent, name))
+((call_expression
+   function: (selector_expression operand: (identifier) @_p field: (field_identifier) @_f)
+   arguments: (argument_list . (interpreted_string_literal) @_fn)) @target
+  (#set! kind "grpc") (#eq? @_p "fmt") (#eq? @_f "Sprintf") (#match? @_fn "consul://"))
+
+; Consul: a module that registers as a service (&api.AgentServiceRegistration{Name: "srv-geo"})
+((composite_literal
+   type: [(type_identifier) @_fn (qualified_type name: (type_identifier) @_fn)]
+   body: (literal_value
+     (keyed_element key: (literal_element (identifier) @_k) value: (literal_element (_) @declare.value)))) @declare
+  (#set! declare "service-name") (#eq? @_fn "AgentServiceRegistration") (#eq? @_k "Name"))
+
+; Consul: client.Health().Service("orders", "", true, nil), client.Catalog().Service("orders", ...)
+((call_expression
+   function: (selector_expression
+     operand: (call_expression function: (selector_expression field: (field_identifier) @_api))
+     field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#set! service "consul") (#any-of? @_api "Health" "Catalog") (#any-of? @_fn "Service" "ServiceMultipleTags" "Connect"))
+
 ; ---- sockets, databases, brokers
 ((call_expression
    function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)

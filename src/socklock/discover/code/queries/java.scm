@@ -31,6 +31,35 @@
      (element_value_pair key: (identifier) @_k value: (string_literal) @env.name) @env))
   (#set! env "spring") (#eq? @_fn "FeignClient") (#eq? @_k "url") (#match? @env.name "^\"\\$\\{"))
 
+;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
+; Spring Cloud OpenFeign: @FeignClient(name = "orders") on an interface calls that service
+; (a literal url = "..." wins over the name: Feign then calls the url, reported above)
+((annotation
+   name: (identifier) @_fn
+   arguments: (annotation_argument_list
+     (element_value_pair key: (identifier) @_k value: (_) @target)) @_args)
+  (#set! service "feign") (#eq? @_fn "FeignClient") (#any-of? @_k "name" "value" "serviceId")
+  (#not-match? @_args "\\burl\\s*="))
+
+((annotation name: (identifier) @_fn arguments: (annotation_argument_list . (_) @target .))
+  (#set! service "feign") (#eq? @_fn "FeignClient") (#not-match? @target "="))
+
+; Spring Cloud: discoveryClient.getInstances("orders"), loadBalancerClient.choose("orders");
+; Netflix Eureka: eurekaClient.getNextServerFromEureka("ORDERS", false)
+((method_invocation object: (_) @_recv name: (identifier) @_fn arguments: (argument_list . (_) @target))
+  (#set! service "discovery") (#match? @_recv "(?i)(discovery|balancer|eureka)[A-Za-z0-9_]*$")
+  (#any-of? @_fn "getInstances" "choose" "getNextServerFromEureka" "getApplication"
+    "getInstancesByVipAddress"))
+
+; Dapr: daprClient.invokeMethod("orders", "method", data, HttpExtension.POST)
+((method_invocation object: (_) @_recv name: (identifier) @_fn arguments: (argument_list . (_) @target))
+  (#set! service "dapr") (#match? @_recv "(?i)dapr") (#eq? @_fn "invokeMethod"))
+
+; @LoadBalanced on a RestTemplate/WebClient bean: this module's http://<name>/ hosts are
+; service ids
+((marker_annotation name: (identifier) @_fn) @declare
+  (#set! declare "load-balanced") (#eq? @_fn "LoadBalanced"))
+
 ; Spring Environment: env.getProperty("orders.url", "http://orders")
 ((method_invocation
    object: (_) @_recv name: (identifier) @_fn

@@ -86,6 +86,18 @@
    arguments: (argument_list . (_) @target))
   (#any-of? @_m "websockets" "websocket") (#any-of? @_fn "connect" "create_connection"))
 
+;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
+; Dapr: DaprClient().invoke_method("orders", "method", data), invoke_method(app_id="orders", ...)
+((call
+   function: (attribute attribute: (identifier) @_fn)
+   arguments: (argument_list . [(string) (identifier) (attribute)] @target))
+  (#set! service "dapr") (#any-of? @_fn "invoke_method" "invoke_method_async"))
+
+((call
+   function: (attribute attribute: (identifier) @_fn)
+   arguments: (argument_list (keyword_argument name: (identifier) @_k value: (_) @target)))
+  (#set! service "dapr") (#any-of? @_fn "invoke_method" "invoke_method_async") (#eq? @_k "app_id"))
+
 ; ---- sockets
 ((call
    function: (attribute object: (identifier) @_m attribute: (identifier) @_fn)

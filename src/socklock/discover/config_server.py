@@ -1,0 +1,88 @@
+"""Spring Cloud Config: the files a config server serves are its clients' configuration.
+
+A config server with ``spring.cloud.config.server.native.search-locations:
+classpath:/shared`` hands ``shared/orders.yml`` (and ``shared/orders-docker.yml``) to the
+application named ``orders``, and ``shared/application.yml`` to every application; one
+with ``spring.cloud.config.server.git.uri: https://git.example/shop-config`` does the same
+with the files of the ``shop-config`` repository, when a checkout of that name is in the
+input. The addresses in those files are calls of the applications, not of the server, and
+a ``server.port`` there is the application's port.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+_SUFFIXES = frozenset({".yml", ".yaml", ".properties"})
+_GIT = re.compile(r"^(?:[a-z+]+://|git@)|\.git$")
+_SHARED_STEM = re.compile(r"^application(?:-[A-Za-z0-9_.]+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigServers:
+    """Config server workload → the directory names its search locations point at."""
+
+    locations: Mapping[str, frozenset[str]]
+    repositories: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_declared(cls, declared: Iterable[tuple[str, str]]) -> ConfigServers:
+        """(workload, value) pairs: native search locations (``classpath:/shared,file:/c``)
+        or a git repository URL (``https://github.com/shop/shop-config.git``)."""
+        locations: dict[str, set[str]] = {}
+        repositories: dict[str, set[str]] = {}
+        for workload, value in declared:
+            for item in value.split(","):
+                text = item.strip().rstrip("/")
+                if "{" in text:
+                    continue  # {application}-style patterns: the name is per client
+                if _GIT.search(text):
+                    name = text.rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
+                    if name:
+                        repositories.setdefault(workload, set()).add(name)
+                    continue
+                name = text.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+                if name:
+                    locations.setdefault(workload, set()).add(name)
+        return cls(
+            {w: frozenset(names) for w, names in locations.items()},
+            {w: frozenset(names) for w, names in repositories.items()},
+        )
+
+    def server_of(self, file: str, owner: str | None) -> str | None:
+        """The config server that hands ``file`` out: its own module's search locations,
+        or a checkout of its git repository anywhere in the input."""
+        path = PurePath(file)
+        if path.suffix.lower() not in _SUFFIXES:
+            return None
+        directories = path.parts[:-1]
+        if owner is not None and any(part in self.locations.get(owner, ()) for part in directories):
+            return owner
+        for server, names in self.repositories.items():
+            if any(part in names for part in directories):
+                return server
+        return None
+
+    @staticmethod
+    def shared(file: str) -> bool:
+        """Whether a served file is for every client (``application[-profile].yml``)."""
+        return bool(_SHARED_STEM.match(PurePath(file).stem.lower()))
+
+    def clients(
+        self, file: str, server: str, names: Mapping[str, set[str]], applications: set[str]
+    ) -> list[str]:
+        """The workloads a served file configures: ``application*`` is for every
+        application (a workload that declares its service name) but the server,
+        ``<name>[-<profile>]`` for the workload of that name."""
+        if self.shared(file):
+            return sorted(applications - {server})
+        stem = PurePath(file).stem.lower()
+        parts = stem.split("-")
+        for end in range(len(parts), 0, -1):  # orders-service-docker → orders-service
+            found = names.get("-".join(parts[:end]))
+            if found:
+                return sorted(found - {server})
+        return []
