@@ -35,6 +35,38 @@
   (#set! env "spring-property") (#match? @_recv "(?i)env(ironment)?$")
   (#any-of? @_fn "getProperty" "getRequiredProperty"))
 
+;; ---- service-discovery names (socklock/discover/names.py), as in java.scm
+; Spring Cloud OpenFeign: @FeignClient(name = "orders"); a literal url = "..." wins
+((annotation
+   (constructor_invocation
+     (user_type (identifier) @_fn)
+     (value_arguments (value_argument (identifier) @_k (_) @target)) @_args))
+  (#set! service "feign") (#eq? @_fn "FeignClient") (#any-of? @_k "name" "value" "serviceId")
+  (#not-match? @_args "\\burl\\s*="))
+
+((annotation
+   (constructor_invocation
+     (user_type (identifier) @_fn)
+     (value_arguments . (value_argument . (string_literal) @target) .)))
+  (#set! service "feign") (#eq? @_fn "FeignClient"))
+
+; discoveryClient.getInstances("orders"), loadBalancerClient.choose("orders"), Dapr invokeMethod
+((call_expression
+   (navigation_expression (_) @_recv (identifier) @_fn)
+   (value_arguments . (value_argument) @target))
+  (#set! service "discovery") (#match? @_recv "(?i)(discovery|balancer|eureka)[A-Za-z0-9_]*$")
+  (#any-of? @_fn "getInstances" "choose" "getNextServerFromEureka" "getApplication"
+    "getInstancesByVipAddress"))
+
+((call_expression
+   (navigation_expression (_) @_recv (identifier) @_fn)
+   (value_arguments . (value_argument) @target))
+  (#set! service "dapr") (#match? @_recv "(?i)dapr") (#eq? @_fn "invokeMethod"))
+
+; @LoadBalanced on a RestTemplate/WebClient bean
+((annotation (user_type (identifier) @_fn)) @declare
+  (#set! declare "load-balanced") (#eq? @_fn "LoadBalanced"))
+
 ; ---- HTTP clients: RestTemplate, WebClient, Ktor HttpClient, OkHttp Request.Builder().url()
 ((call_expression
    (navigation_expression (_) (identifier) @_fn)
