@@ -68,6 +68,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(
                 directory, owner, f"Dockerfile directory inside {parent.name}/, named like {owner}"
             )
+    _add_units(inventory, aliases, contexts)
     for root in inventory.roots:
         for directory, owner in _configured_owners(Path(root)).items():
             contexts[directory] = Context(directory, owner, "socklock.toml [code.owners]")
@@ -78,6 +79,28 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             (owner,) = owners
             contexts[directory] = Context(directory, owner, f"repository named like {owner}")
     return sorted(contexts.values(), key=lambda c: len(c.directory.parts), reverse=True)
+
+
+def _add_units(
+    inventory: Inventory, aliases: dict[str, str], contexts: dict[Path, Context]
+) -> None:
+    from socklock.discover.entrypoints import shared_image_commands
+    from socklock.discover.identity import Identities, unit_id
+
+    identities = Identities(inventory, aliases)
+    owned = [(u, identities.twins[u]) for u in identities.twins]
+    owned += [(u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))]
+    for unit, owner in owned:
+        why = f"{unit.kind} build unit {unit.name}"
+        for source in unit.sources:
+            directory = Path(source).resolve()
+            contexts.setdefault(directory, Context(directory, owner, why))
+        for file in unit.config_files:
+            path = Path(file).resolve()
+            contexts[path] = Context(path, owner, f"config-server file named after {unit.name}")
+    context_of = {c.workload: c.directory for c in contexts.values() if c.directory.is_dir()}
+    for path, owner, why in shared_image_commands(inventory, aliases, context_of):
+        contexts[path] = Context(path, owner, why)
 
 
 _NAMELESS_DIRS = frozenset({"src", "app", "docker", "build", "server", "service", "deploy"})

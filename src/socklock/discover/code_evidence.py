@@ -13,12 +13,20 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from socklock.discover.addresses import Target, find_targets, redact_credentials
+from socklock.discover.addresses import Target, find_targets, is_dns_name, is_ip, redact_credentials
 from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
+from socklock.discover.identity import Identities
 from socklock.discover.manifests import add_resolution, env_values
-from socklock.discover.resolve import ComposeResolver, KubernetesResolver
+from socklock.discover.resolve import (
+    ComposeResolver,
+    External,
+    KubernetesResolver,
+    NotFound,
+    Reached,
+    Resolution,
+)
 from socklock.model import (
     ComposeService,
     Dockerfile,
@@ -124,6 +132,7 @@ class _Joiner:
         self.envs = workload_env(inventory, aliases)
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
+        self.identities = Identities(inventory, aliases)
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
             resolver = ComposeResolver(project)
@@ -215,8 +224,19 @@ class _Joiner:
             resolver, service = self.compose[owner.workload]
             resolution = resolver.resolve(target, service)
         else:
-            return
+            resolution = by_name(self.identities, target)
         add_resolution(self.builder, owner.workload, target, resolution, evidence)
+
+
+def by_name(identities: Identities, target: Target) -> Resolution:
+    """A workload of no manifest (a build unit, an Aspire resource) calls by service name."""
+    named = identities.lookup(target.host)
+    if named is not None:
+        port = target.port if target.port is not None else named.port
+        return [Reached(named.workload, port, target.protocol, named.via)]
+    if is_ip(target.host) or (target.certain and is_dns_name(target.host)):
+        return External(target.host, target.port, target.protocol)
+    return NotFound(f"no workload is named {target.host!r}")
 
 
 def _command(value: str) -> str | list[str]:

@@ -14,6 +14,7 @@ from socklock.load.dockerfile import load_dockerfile
 from socklock.load.kubernetes import KubernetesObjects, add_document, looks_like_manifest
 from socklock.load.limits import DEFAULT_LIMITS, Limits
 from socklock.load.text import read_text
+from socklock.load.units import find_units
 from socklock.load.walk import FileKind, InputFile, walk
 from socklock.load.yamlread import Document, load_json, load_yaml
 from socklock.model import (
@@ -55,6 +56,8 @@ def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
         files.append(entry.display)
         _load_file(entry, limits, k8s, compose, dockerfiles, diagnostics)
     diagnostics.extend(k8s.diagnostics)
+    units, problems = find_units(paths)
+    diagnostics.extend(problems)
     return Inventory(
         objects=tuple(k8s.objects),
         workloads=tuple(k8s.workloads),
@@ -67,6 +70,7 @@ def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
         service_accounts=tuple(k8s.service_accounts),
         compose_projects=tuple(compose),
         dockerfiles=tuple(dockerfiles),
+        units=tuple(units),
         files=tuple(files),
         roots=tuple(paths),
         diagnostics=tuple(sorted(diagnostics, key=lambda d: d.location)),

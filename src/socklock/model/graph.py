@@ -22,6 +22,7 @@ class EvidenceKind(StrEnum):
     GRPC = "grpc"  # a gRPC client stub dialed to the callee
     COMMAND = "command"  # a container's command line (Kubernetes args, Dockerfile CMD)
     FLOW = "flow"  # observed traffic
+    MANIFEST = "manifest"  # a deployment program names the call (Aspire ``WithReference``)
     ENTRY = "entry"  # the workload is exposed outside (NodePort, LoadBalancer, Ingress, ports)
 
 

@@ -1,0 +1,136 @@
+"""Find the services the code itself declares: build units, one finder per ecosystem.
+
+Every finder reads one shared listing of the tree and returns :class:`BuildUnit` values; this
+module settles which finder owns a directory (the first, in ``FINDERS`` order), adds a unit
+for a Dockerfile no finder claimed, gives each unit a name no other unit has, and attaches the
+config-server files (``shared/<service>.yml``, ``<service>-<profile>.yml``) named after a unit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from socklock.load.units import aspire, dotnet, golang, gradle, maven, npm, python
+from socklock.load.units.docker import has_dockerfile
+from socklock.load.units.names import normal, port_of
+from socklock.load.units.spring import settings
+from socklock.load.units.tree import Tree, list_tree
+from socklock.load.units.unit import make_unit
+from socklock.model import BuildUnit, Diagnostic
+
+__all__ = ["find_units"]
+
+Finder = Callable[[Tree, list[Diagnostic]], list[BuildUnit]]
+FINDERS: tuple[Finder, ...] = (
+    maven.find,
+    gradle.find,
+    dotnet.find,
+    golang.find,
+    npm.find,
+    python.find,
+)
+CONFIG_REPO_DIRS = frozenset(
+    {"shared", "config-repo", "configs", "config", "configurations", "config-server"}
+)
+_GENERIC_DIRS = frozenset({"src", "app", "docker", "server", "service", "deploy", "build"})
+_CONFIG_SUFFIXES = (".yml", ".yaml", ".properties")
+
+
+def find_units(roots: Sequence[str]) -> tuple[list[BuildUnit], list[Diagnostic]]:
+    """The build units under ``roots`` (directories; files are ignored) and any warnings."""
+    tree = list_tree(list(roots))
+    diagnostics: list[Diagnostic] = []
+    units: list[BuildUnit] = []
+    claimed: set[str] = set()
+    for finder in FINDERS:
+        for unit in finder(tree, diagnostics):
+            if unit.directory not in claimed:
+                claimed.add(unit.directory or "")
+                units.append(unit)
+    units.extend(_dockerfile_units(tree, units))
+    units = _unique_names(units)
+    units = _with_config_server_files(tree, units)
+    units.extend(aspire.find(tree, diagnostics))
+    return units, diagnostics
+
+
+def _dockerfile_units(tree: Tree, units: list[BuildUnit]) -> list[BuildUnit]:
+    """A directory with a Dockerfile that no finder claimed builds a service of its own,
+    unless it is inside a unit (``src/main/docker``) or holds units below it (a root
+    Dockerfile of a monorepo builds one of those)."""
+    homes = [Path(s) for u in units for s in u.sources]
+    found: list[BuildUnit] = []
+    for directory in tree.files:
+        if not has_dockerfile(tree, directory):
+            continue
+        if any(directory.is_relative_to(home) or home.is_relative_to(directory) for home in homes):
+            continue
+        name = directory.name
+        if name.lower() in _GENERIC_DIRS and directory not in tree.roots:
+            name = directory.parent.name
+        dockerfile = next(
+            directory / n for n in tree.files[directory] if "ockerfile" in n or "ontainerfile" in n
+        )
+        found.append(make_unit("dockerfile", directory, name, dockerfile, tree))
+    return found
+
+
+def _unique_names(units: list[BuildUnit]) -> list[BuildUnit]:
+    """Two units with one name (two ``server`` packages): each is named by its parent too."""
+    counts: dict[str, int] = {}
+    for unit in units:
+        counts[unit.name] = counts.get(unit.name, 0) + 1
+    renamed: list[BuildUnit] = []
+    for unit in units:
+        if counts[unit.name] > 1 and unit.directory:
+            parent = normal(Path(unit.directory).parent.name)
+            name = f"{parent}-{unit.name}" if parent else unit.name
+            unit = dataclasses.replace(unit, name=name, names=tuple(sorted({*unit.names, name})))
+        renamed.append(unit)
+    return renamed
+
+
+def _with_config_server_files(tree: Tree, units: list[BuildUnit]) -> list[BuildUnit]:
+    """Spring Cloud Config repositories: ``<service>[-<profile>].yml`` configures that service
+    (its ``server.port`` wins over the service's own, as the config server's values do)."""
+    by_name = {n: u for u in units for n in u.names}
+    names = sorted(by_name, key=len, reverse=True)
+    files: dict[str, list[Path]] = {}
+    for directory, listing in tree.files.items():
+        if directory.name.lower() not in CONFIG_REPO_DIRS:
+            continue
+        for file in listing:
+            stem, suffix = Path(file).stem, Path(file).suffix
+            if suffix not in _CONFIG_SUFFIXES or stem.startswith(("application", "bootstrap")):
+                continue
+            owner = next(
+                (n for n in names if normal(stem) == n or normal(stem).startswith(n + "-")), None
+            )
+            if (
+                owner is not None
+                and by_name[owner].directory
+                and not (directory / file).is_relative_to(by_name[owner].directory or "")
+            ):
+                files.setdefault(by_name[owner].name, []).append(directory / file)
+    result: list[BuildUnit] = []
+    for unit in units:
+        mine = [p for p in files.get(unit.name, []) if _is_app_config(p)]
+        if mine:
+            ports = [
+                p for f in mine for k, v in settings(f) if k == "server.port" and (p := port_of(v))
+            ]
+            unit = dataclasses.replace(
+                unit,
+                config_files=tuple(str(p) for p in mine),
+                ports=tuple(dict.fromkeys([*ports, *unit.ports])),
+            )
+        result.append(unit)
+    return result
+
+
+def _is_app_config(path: Path) -> bool:
+    """Not a Kubernetes manifest or compose file that happens to be named after a service."""
+    keys = {key.split(".", 1)[0] for key, _ in settings(path)}
+    return not ({"apiVersion", "kind"} <= keys or "services" in keys)
