@@ -14,6 +14,7 @@ from socklock._cli.common import (
     input_exit_code,
     paths_argument,
 )
+from socklock._cli.deployment import choose_deployment, deployment_option
 from socklock.files import write_atomic
 
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
@@ -39,13 +40,25 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
     default=None,
     help="Exit 1 when a hardening finding is at or above this severity.",
 )
-def scan(paths: tuple[str, ...], out_dir: str | None, code: bool, fail_on: str | None) -> int:
+@deployment_option
+def scan(
+    paths: tuple[str, ...],
+    out_dir: str | None,
+    code: bool,
+    fail_on: str | None,
+    deployment: str | None,
+) -> int:
     """Scan PATHS: the service graph, hardening findings, and the artifacts in --out-dir."""
-    return run_scan(paths, out_dir, code=code, fail_on=fail_on)
+    return run_scan(paths, out_dir, code=code, fail_on=fail_on, deployment=deployment)
 
 
 def run_scan(
-    paths: tuple[str, ...], out_dir: str | None, *, code: bool = True, fail_on: str | None = None
+    paths: tuple[str, ...],
+    out_dir: str | None,
+    *,
+    code: bool = True,
+    fail_on: str | None = None,
+    deployment: str | None = None,
 ) -> int:
     from socklock import __version__
     from socklock._cli.common import load
@@ -60,8 +73,9 @@ def run_scan(
 
     color = color_wanted()
     inventory = load(paths)
+    chosen = choose_deployment(inventory, deployment)
     with code_progress() as progress:
-        graph = discover(inventory, code=code, progress=progress)
+        graph = discover(chosen, code=code, progress=progress)
     result = audit(inventory, HardenOptions())
     click.echo(inventory_summary(inventory))
     click.echo(render_graph(graph, "table", color=color), nl=False)
@@ -71,7 +85,7 @@ def run_scan(
     existing = existing_policies(inventory, graph)
     if out_dir is not None:
         click.echo()
-        write_policies(inventory, graph, Path(out_dir) / "policies")
+        write_policies(chosen, graph, Path(out_dir) / "policies")
         target = Path(out_dir)
         artifacts = {
             "graph.json": render_graph(graph, "json"),

@@ -58,12 +58,19 @@ class Identities:
         self.twins: dict[BuildUnit, str] = {}  # unit → the workload it builds
         self.own: list[BuildUnit] = []  # units that are workloads of their own (code/...)
         self.unmatched: list[BuildUnit] = []  # units no deployment runs
+        self.shared: list[BuildUnit] = []  # units whose build context several workloads use
         contexts = self._contexts(inventory, aliases)
         for unit in inventory.units:
             if unit.host is not None:
                 continue
             twin = self._twin(unit, contexts)
-            if twin is not None:
+            if (
+                twin is None
+                and unit.directory
+                and len(contexts.get(Path(unit.directory).resolve(), ())) > 1
+            ):
+                self.shared.append(unit)  # one image, several services (entrypoints.py)
+            elif twin is not None:
                 self.twins[unit] = twin
                 self.ports[twin].extend(p for p in unit.ports if p not in self.ports[twin])
             elif self.deployed:

@@ -24,9 +24,9 @@ from socklock.model import (
 def add_unit_nodes(inventory: Inventory, builder: GraphBuilder, identities: Identities) -> None:
     for unit in inventory.units:
         if unit.host is not None:
-            builder.add_node(_node(unit))
+            builder.add_node(_node(unit, identities))
     for unit in identities.own:
-        builder.add_node(_node(unit))
+        builder.add_node(_node(unit, identities))
     for unit in identities.unmatched:
         builder.unresolved.append(
             Unresolved(
@@ -57,12 +57,13 @@ def add_unit_edges(inventory: Inventory, builder: GraphBuilder, identities: Iden
             )
 
 
-def _node(unit: BuildUnit) -> GraphNode:
+def _node(unit: BuildUnit, identities: Identities) -> GraphNode:
+    """The unit as a workload; an Aspire project listens where its project's build says."""
     return GraphNode(
         id=unit_id(unit),
         kind=NodeKind.WORKLOAD,
         workload_kind=unit.kind if unit.host is not None else f"{unit.kind}-unit",
         labels={},
-        ports=tuple(PortSpec(p) for p in unit.ports),
+        ports=tuple(PortSpec(p) for p in identities.ports.get(unit_id(unit), unit.ports)),
         location=unit.location,
     )
