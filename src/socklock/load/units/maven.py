@@ -56,7 +56,7 @@ def _parse(path: Path, diagnostics: list[Diagnostic]) -> ElementTree.Element | N
         diagnostics.append(
             Diagnostic(
                 Location(str(path), line, column + 1),
-                f"pom.xml is not XML: {exc}",
+                f"pom.xml is not XML ({str(exc).split(':')[0]}); its module is skipped",
                 DiagnosticLevel.WARNING,
             )
         )
