@@ -44,6 +44,9 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("code/account-service", "code/config", 8888, "config"),
             ("code/account-service", "code/statistics-service", 7000, "config"),
             ("code/gateway", "code/account-service", 6000, "config"),
+            # the config repository's application.yml configures each of its clients (and a
+            # client is not its own caller)
+            ("code/statistics-service", "code/config", 8888, "config"),
         },
     ),
     "gradle": (
@@ -122,6 +125,7 @@ def test_config_server_file_is_evidence_of_the_service_it_names() -> None:
     assert files == [
         ("AccountApplication.java", 11, "literal"),
         ("account-service.yml", 4, "config"),
+        ("application.yml", 6, "config"),
     ]
 
 

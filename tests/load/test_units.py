@@ -114,8 +114,11 @@ def test_config_server_files_belong_to_the_service_they_are_named_after() -> Non
     units, _ = find_units([str(UNITS / "maven")])
     shared = UNITS / "maven" / "config" / "src" / "main" / "resources" / "shared"
     assert {u.name: u.config_files for u in units} == {
-        "account-service": (str(shared / "account-service.yml"),),
-        "statistics-service": (str(shared / "statistics-service.yml"),),
+        "account-service": (str(shared / "account-service.yml"), str(shared / "application.yml")),
+        "statistics-service": (
+            str(shared / "statistics-service.yml"),
+            str(shared / "application.yml"),
+        ),
         "config": (),
         "gateway": (),
     }

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from socklock.discover.addresses import Target, find_targets, is_dns_name, is_ip, redact_credentials
-from socklock.discover.attribution import Context, build_contexts, owner_of
+from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
 from socklock.discover.identity import Identities
@@ -112,16 +112,14 @@ def add_code_evidence(
         if context is not None:
             joiner.add_command(context, dockerfile)
     for result in scan_tree(list(inventory.roots), progress=progress):
-        owner = owner_of(result.file, contexts)
-        if owner is None:
-            continue
-        where = Location(result.file, result.line, result.column)
-        if isinstance(result, CallSite):
-            joiner.add(owner, result, where)
-        else:
-            builder.unresolved.append(
-                Unresolved(owner.workload, where, result.expression, result.reason)
-            )
+        for owner in owners_of(result.file, contexts):
+            where = Location(result.file, result.line, result.column)
+            if isinstance(result, CallSite):
+                joiner.add(owner, result, where)
+            else:
+                builder.unresolved.append(
+                    Unresolved(owner.workload, where, result.expression, result.reason)
+                )
 
 
 class _Joiner:
@@ -225,6 +223,10 @@ class _Joiner:
             resolution = resolver.resolve(target, service)
         else:
             resolution = by_name(self.identities, target)
+        if owner.shared and isinstance(resolution, list):
+            resolution = [r for r in resolution if r.workload != owner.workload]
+            if not resolution:
+                return
         add_resolution(self.builder, owner.workload, target, resolution, evidence)
 
 

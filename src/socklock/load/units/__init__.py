@@ -94,32 +94,43 @@ def _unique_names(units: list[BuildUnit]) -> list[BuildUnit]:
 
 def _with_config_server_files(tree: Tree, units: list[BuildUnit]) -> list[BuildUnit]:
     """Spring Cloud Config repositories: ``<service>[-<profile>].yml`` configures that service
-    (its ``server.port`` wins over the service's own, as the config server's values do)."""
+    (its ``server.port`` wins over the service's own, as the config server's values do), and
+    the repository's ``application[-<profile>].yml`` configures every service it has a file for."""
     by_name = {n: u for u in units for n in u.names}
     names = sorted(by_name, key=len, reverse=True)
     files: dict[str, list[Path]] = {}
     for directory, listing in tree.files.items():
         if directory.name.lower() not in CONFIG_REPO_DIRS:
             continue
+        common: list[Path] = []
+        clients: set[str] = set()
         for file in listing:
+            path = directory / file
             stem, suffix = Path(file).stem, Path(file).suffix
-            if suffix not in _CONFIG_SUFFIXES or stem.startswith(("application", "bootstrap")):
+            if suffix not in _CONFIG_SUFFIXES or not _is_app_config(path):
+                continue
+            if stem.startswith(("application", "bootstrap")):
+                common.append(path)
                 continue
             owner = next(
                 (n for n in names if normal(stem) == n or normal(stem).startswith(n + "-")), None
             )
-            if (
-                owner is not None
-                and by_name[owner].directory
-                and not (directory / file).is_relative_to(by_name[owner].directory or "")
-            ):
-                files.setdefault(by_name[owner].name, []).append(directory / file)
+            unit = by_name.get(owner or "")
+            if unit is not None and unit.directory and not _inside(path, unit.directory):
+                files.setdefault(unit.name, []).append(path)
+                clients.add(unit.name)
+        for client in clients:
+            files[client].extend(p for p in common if not _inside(p, by_name[client].directory))
     result: list[BuildUnit] = []
     for unit in units:
-        mine = [p for p in files.get(unit.name, []) if _is_app_config(p)]
+        mine = files.get(unit.name, [])
         if mine:
             ports = [
-                p for f in mine for k, v in settings(f) if k == "server.port" and (p := port_of(v))
+                p
+                for f in mine
+                if not f.stem.startswith("application")
+                for k, v in settings(f)
+                if k == "server.port" and (p := port_of(v))
             ]
             unit = dataclasses.replace(
                 unit,
@@ -128,6 +139,10 @@ def _with_config_server_files(tree: Tree, units: list[BuildUnit]) -> list[BuildU
             )
         result.append(unit)
     return result
+
+
+def _inside(path: Path, directory: str | None) -> bool:
+    return directory is not None and path.resolve().is_relative_to(Path(directory).resolve())
 
 
 def _is_app_config(path: Path) -> bool:
