@@ -80,6 +80,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
     "aspire": (
         {
             ("shop-apphost/basket-api", "aspire-project", ()),
+            ("shop-apphost/bff", "aspire-container", ()),
             ("shop-apphost/basketcache", "aspire-container", (6379,)),
             ("shop-apphost/catalog-api", "aspire-project", (8080,)),
             ("shop-apphost/mail", "aspire-container", (1080,)),

@@ -83,6 +83,8 @@ EXPECTED: dict[str, set[Row]] = {
         ("basketcache", "aspire-container", (6379,), ("basketcache",), (), "shop-apphost"),
         ("postgres", "aspire-container", (5432,), ("postgres",), (), "shop-apphost"),
         ("mail", "aspire-container", (1080,), ("mail",), (), "shop-apphost"),
+        # a route added in a configuration callback is no resource
+        ("bff", "aspire-container", (), ("bff",), (), "shop-apphost"),
         ("catalog-api", "aspire-project", (), ("catalog-api",), ("Catalog.API",), "shop-apphost"),
         ("basket-api", "aspire-project", (), ("basket-api",), ("Basket.API",), "shop-apphost"),
     },
@@ -163,3 +165,28 @@ def test_test_fixtures_and_vendored_code_hold_no_units(tmp_path: Path) -> None:
         (tmp_path / folder).mkdir(parents=True)
         (tmp_path / folder / "package.json").write_text('{"scripts": {"start": "node a.js"}}')
     assert find_units([str(tmp_path)]) == ([], [])
+
+
+def test_maven_modules_by_profile_plugin_or_framework_main(tmp_path: Path) -> None:
+    """The parent applies the Boot plugin in a profile: a module with a main is a service.
+    Without any plugin, only a framework's application class makes one (a plain ``main`` is
+    a tool). A ``docker/Dockerfile`` beside the modules builds them, it is no service."""
+    plugin = "<plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
+    files = {
+        "parent/pom.xml": (
+            "<project><artifactId>parent</artifactId><packaging>pom</packaging><profiles>"
+            f"<profile><build><plugins>{plugin}</plugins></build></profile></profiles></project>"
+        ),
+        "parent/svc/pom.xml": "<project><artifactId>svc</artifactId></project>",
+        "parent/svc/src/main/java/A.java": "class A { public static void main(String[] a) {} }",
+        "parent/docker/Dockerfile": "FROM eclipse-temurin\nARG ARTIFACT\n",
+        "alone/pom.xml": "<project><artifactId>alone</artifactId></project>",
+        "alone/src/main/java/B.java": "@SpringBootApplication class B {}",
+        "tool/pom.xml": "<project><artifactId>tool</artifactId></project>",
+        "tool/src/main/java/C.java": "class C { public static void main(String[] a) {} }",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, u.kind) for u in units) == [("alone", "maven"), ("svc", "maven")]

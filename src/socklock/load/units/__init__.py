@@ -70,6 +70,8 @@ def _dockerfile_units(tree: Tree, units: list[BuildUnit]) -> list[BuildUnit]:
         name = directory.name
         if name.lower() in _GENERIC_DIRS and directory not in tree.roots:
             name = directory.parent.name
+            if any(home.is_relative_to(directory.parent) for home in homes):
+                continue  # ``docker/Dockerfile`` beside the modules builds each of them
         dockerfile = next(
             directory / n for n in tree.files[directory] if "ockerfile" in n or "ontainerfile" in n
         )

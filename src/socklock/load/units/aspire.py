@@ -48,6 +48,8 @@ _ADD = re.compile(
 _REFERENCE = re.compile(r"\.\s*WithReference\s*\(\s*(\w+)")
 _TARGET_PORT = re.compile(r"\.\s*With(?:Http|Https)?Endpoint\s*\([^)]*?targetPort\s*:\s*(\d+)")
 _SUBJECT = re.compile(r"^\s*(\w+)\s*\.")
+_BUILDER = re.compile(r"(\w+)\s*=\s*DistributedApplication\s*\.\s*CreateBuilder")
+_RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 
 
 @dataclass(slots=True)
@@ -80,12 +82,14 @@ def _read_program(program: Path, host: str, by_class: dict[str, Path]) -> list[B
     code = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     resources: dict[str, _Resource] = {}  # resource name → resource
     variables: dict[str, str] = {}  # variable → resource name
+    found = _BUILDER.search(code)
+    builder = found.group(1) if found else "builder"
     offset = 0
     for statement in code.split(";"):
         start = offset
         offset += len(statement) + 1
         subject = _statement_resource(
-            statement, start, code, program, resources, variables, by_class
+            statement, start, code, program, builder, resources, variables, by_class
         )
         if subject is None:
             continue
@@ -126,19 +130,23 @@ def _statement_resource(
     start: int,
     code: str,
     program: Path,
+    builder: str,
     resources: dict[str, _Resource],
     variables: dict[str, str],
     by_class: dict[str, Path],
 ) -> _Resource | None:
-    """The resource a statement creates or configures; records the variable it is kept in."""
+    """The resource a statement creates (``builder.AddX("name")``) or configures; records the
+    variable it is kept in."""
     assigned = _ASSIGN.match(statement)
     added = _ADD.search(statement)
     resource: _Resource | None = None
     if added is not None:
         receiver, method, project, name, second = added.groups()
         kind = method.lower()
-        if kind in _NOT_RESOURCES or kind.startswith("azure"):
+        if kind in _NOT_RESOURCES or kind.startswith("azure") or not _RESOURCE_NAME.match(name):
             return None
+        if receiver not in variables and receiver != builder:
+            return None  # ``yarp.AddRoute("/api/..")`` in a configuration callback
         if receiver in variables:  # postgres.AddDatabase("db"): a part of that server
             resource = resources[variables[receiver]]
         else:

@@ -50,7 +50,7 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             if parent_dir != directory and directory.is_relative_to(parent_dir)
         )
         runnable = own or has_dockerfile(tree, directory)
-        if not runnable and not (inherited and has_jvm_main(directory)):
+        if not runnable and not has_jvm_main(directory, framework_only=not inherited):
             continue
         fallback = directory.name
         settings = next(

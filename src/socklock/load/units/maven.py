@@ -1,5 +1,6 @@
-"""Maven modules that build a service: the Spring Boot or Jib plugin (their own or their
-parent's ``<build><plugins>``, then with a main class), or a Dockerfile beside the pom.
+"""Maven modules that build a service: the Spring Boot, Jib or Quarkus plugin (their own, in
+a profile too), a Dockerfile beside the pom, or a main class: any ``main`` when a parent
+applies such a plugin, else a framework's application class (``@SpringBootApplication``).
 
 A ``pom`` packaging module aggregates others and is no service. Identity:
 ``spring.application.name``, else the ``artifactId``.
@@ -29,14 +30,14 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
     for directory, pom in poms.items():
         if _text(pom, "packaging") == "pom":
             continue
-        own = _plugins(pom, "build/plugins/plugin")
+        own = _plugins(pom, ".//plugins/plugin")
         inherited = any(
-            _plugins(parent, "build/plugins/plugin") & set(_SERVICE_PLUGINS)
+            _plugins(parent, ".//plugins/plugin") & set(_SERVICE_PLUGINS)
             for parent_dir, parent in poms.items()
             if parent_dir != directory and directory.is_relative_to(parent_dir)
         )
         runnable = bool(own & set(_SERVICE_PLUGINS)) or has_dockerfile(tree, directory)
-        if not runnable and not (inherited and has_jvm_main(directory)):
+        if not runnable and not has_jvm_main(directory, framework_only=not inherited):
             continue
         artifact = _text(pom, "artifactId") or directory.name
         units.append(

@@ -11,7 +11,8 @@ from socklock.load.units.tree import Tree, read
 from socklock.model import BuildUnit, Location
 
 _JVM_SOURCES = ("src/main/java", "src/main/kotlin", "src/main/scala")
-_MAIN_MARKERS = ("@SpringBootApplication", "static void main(", "fun main(", "def main(")
+_FRAMEWORK_MAINS = ("@SpringBootApplication", "@QuarkusMain", "Micronaut.run(")
+_MAIN_MARKERS = (*_FRAMEWORK_MAINS, "static void main(", "fun main(", "def main(")
 
 
 def make_unit(
@@ -46,8 +47,10 @@ def make_unit(
     )
 
 
-def has_jvm_main(directory: Path, limit: int = 400) -> bool:
-    """A class with a ``main`` (or ``@SpringBootApplication``) under the module's sources."""
+def has_jvm_main(directory: Path, limit: int = 400, *, framework_only: bool = False) -> bool:
+    """A class with a ``main`` (only a framework's application class, ``framework_only``)
+    under the module's sources."""
+    markers = _FRAMEWORK_MAINS if framework_only else _MAIN_MARKERS
     seen = 0
     for sources in _JVM_SOURCES:
         root = directory / sources
@@ -60,6 +63,6 @@ def has_jvm_main(directory: Path, limit: int = 400) -> bool:
             if seen > limit:
                 return False
             text = read(path) or ""
-            if any(marker in text for marker in _MAIN_MARKERS):
+            if any(marker in text for marker in markers):
                 return True
     return False
