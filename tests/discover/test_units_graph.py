@@ -276,3 +276,39 @@ def test_a_bare_service_name_resolves_to_its_workload_and_port() -> None:
         "code/gateway", 4000, "service name edge → code/gateway"
     )
     assert service_named(inventory, "common") is None
+
+
+def test_names_match_across_spellings(tmp_path: Path) -> None:
+    """A Gradle project ``api-gateway`` is the compose service ``apigateway``."""
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": (
+                "services:\n  apigateway:\n    image: shop/gw\n    expose: ['8080']\n"
+                "  users:\n    image: shop/users\n    expose: ['9000']\n"
+            ),
+            "api-gateway/build.gradle": "plugins { id 'org.springframework.boot' }\n",
+            "api-gateway/src/main/resources/application.yml": "users.url: http://users:9000\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    project = tmp_path.name.lower().replace("_", "_")
+    assert _edges(graph) == {(f"{project}/apigateway", f"{project}/users", 9000, "config")}
+    assert graph.unresolved == ()
+
+
+def test_a_stray_manifest_does_not_outrank_a_complete_compose_file(tmp_path: Path) -> None:
+    services = "".join(f"  s{i}:\n    image: s{i}\n" for i in range(5))
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": f"services:\n{services}",
+            "k8s/s0.yaml": _DEPLOYMENT.replace("NAME", "s0"),
+        },
+    )
+    selection = select_deployment(load_paths([str(tmp_path)]))
+    assert selection.chosen is not None
+    assert (selection.chosen.name, [d.name for d in selection.left_out]) == (
+        "docker-compose.yml",
+        ["k8s"],
+    )

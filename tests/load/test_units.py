@@ -190,3 +190,37 @@ def test_maven_modules_by_profile_plugin_or_framework_main(tmp_path: Path) -> No
         (tmp_path / name).write_text(text)
     units, _ = find_units([str(tmp_path)])
     assert sorted((u.name, u.kind) for u in units) == [("alone", "maven"), ("svc", "maven")]
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def test_names_from_generic_directories_copies_and_scripts(tmp_path: Path) -> None:
+    """``movie/cmd/main.go`` is movie; packages copied with one ``name`` are named by their
+    directories; side-by-side Flask scripts are one service each."""
+    start = '{"name": "movies-service", "scripts": {"start": "node index.js"}}'
+    _tree(
+        tmp_path,
+        {
+            "movie/go.mod": "module example.com/movie\n",
+            "movie/cmd/main.go": "package main\n\nfunc main() {}\n",
+            "booking/package.json": start,
+            "payment/package.json": start,
+            "services/__init__.py": "",
+            "services/users.py": (
+                "from flask import Flask\napp = Flask(__name__)\n"
+                "if __name__ == '__main__':\n    app.run(port=5002)\n"
+            ),
+            "services/helpers.py": "from flask import Flask\n",
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, u.kind, u.ports, u.names) for u in units) == [
+        ("booking", "npm", (), ("booking",)),
+        ("movie", "go", (), ("cmd", "movie")),
+        ("payment", "npm", (), ("payment",)),
+        ("users", "python", (5002,), ("users",)),
+    ]

@@ -13,11 +13,12 @@ so workloads are grouped by deployment and one is chosen:
 - an *Aspire deployment* is one AppHost program.
 
 The default is a Kubernetes deployment before an Aspire one before a compose one, then the
-one with the most workloads, then the shallowest. Deployments that share no service name with
-the chosen one are other applications and stay. Of the ones that do (its *variants*),
-compose files fold onto a chosen Kubernetes deployment's workloads as before (their
-evidence joins the twin); every other variant is left out and listed. Naming a deployment
-(``--deployment NAME|PATH``) keeps that one alone.
+one with the most workloads, then the shallowest; but one that runs fewer than half the
+workloads of the largest is passed over (a stray manifest beside a complete compose file).
+Deployments that share no service name with the chosen one are other applications and stay.
+Of the ones that do (its *variants*), compose files fold onto a chosen Kubernetes
+deployment's workloads as before (their evidence joins the twin); every other variant is
+left out and listed. Naming a deployment (``--deployment NAME|PATH``) keeps that one alone.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Selection:
 
 
 def find_deployments(inventory: Inventory) -> list[Deployment]:
-    """Every deployment of the input, the default choice first."""
+    """Every deployment of the input, in order of preference."""
     base = _base(inventory)
     found = [*_kubernetes(inventory, base), *_compose(inventory, base), *_aspire(inventory, base)]
     return sorted(
@@ -66,14 +67,14 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
     deployments = find_deployments(inventory)
     if not deployments:
         return Selection(inventory, None, (), (), ())
-    chosen = deployments[0] if wanted is None else _named(deployments, wanted)
+    chosen = _default(deployments) if wanted is None else _named(deployments, wanted)
     folded: list[Deployment] = []
     left_out: list[Deployment] = []
     others: list[Deployment] = []
     for deployment in deployments:
         if deployment is chosen:
             continue
-        if wanted is None and not (deployment.services & chosen.services):
+        if wanted is None and not _overlap(deployment, chosen):
             others.append(deployment)
         elif wanted is None and chosen.kind == KUBERNETES and deployment.kind == COMPOSE:
             folded.append(deployment)
@@ -82,6 +83,17 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
     return Selection(
         _without(inventory, left_out), chosen, tuple(folded), tuple(left_out), tuple(others)
     )
+
+
+def _overlap(one: Deployment, other: Deployment) -> bool:
+    from socklock.discover.identity import normal
+
+    return bool({normal(n) for n in one.services} & {normal(n) for n in other.services})
+
+
+def _default(deployments: list[Deployment]) -> Deployment:
+    largest = max(len(d.services) for d in deployments)
+    return next(d for d in deployments if 2 * len(d.services) >= largest)
 
 
 def _named(deployments: list[Deployment], wanted: str) -> Deployment:
@@ -163,13 +175,15 @@ def _merge(
             if leaf != directory and leaf.relative_to(directory).parts[0] == child
         ]
         parts.extend(_merge(directory / child, below, names_in, files_in))
+    if len(parts) <= 1:
+        return parts  # named by the deepest directory that holds all of it
     seen: set[str] = set()
     for _, names, _ in parts:
         if names & seen:
             return parts
         seen |= names
     union_files = {f for _, _, files in parts for f in files}
-    return [(directory, seen, union_files)] if parts else []
+    return [(directory, seen, union_files)]
 
 
 def _compose(inventory: Inventory, base: Path) -> list[Deployment]:

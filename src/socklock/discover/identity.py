@@ -38,9 +38,11 @@ def unit_id(unit: BuildUnit) -> str:
 
 
 def normal(name: str) -> str:
+    """The key a name is matched by: ``api-gateway``, ``apiGateway`` and ``api_gateway`` are
+    one (compose files and build files often spell one service differently)."""
     from socklock.load.units.names import normal as spelled
 
-    return spelled(name)
+    return spelled(name).replace("-", "")
 
 
 class Identities:

@@ -80,16 +80,20 @@ def _dockerfile_units(tree: Tree, units: list[BuildUnit]) -> list[BuildUnit]:
 
 
 def _unique_names(units: list[BuildUnit]) -> list[BuildUnit]:
-    """Two units with one name (two ``server`` packages): each is named by its parent too."""
+    """Two units with one name (a package copied with its ``name``): each is named by its
+    directory, or by its parent and its name when the directories are named alike too."""
     counts: dict[str, int] = {}
     for unit in units:
         counts[unit.name] = counts.get(unit.name, 0) + 1
+    folders = [normal(Path(u.directory).name) for u in units if u.directory and counts[u.name] > 1]
     renamed: list[BuildUnit] = []
     for unit in units:
         if counts[unit.name] > 1 and unit.directory:
+            folder = normal(Path(unit.directory).name)
             parent = normal(Path(unit.directory).parent.name)
-            name = f"{parent}-{unit.name}" if parent else unit.name
-            unit = dataclasses.replace(unit, name=name, names=tuple(sorted({*unit.names, name})))
+            name = folder if folders.count(folder) == 1 else f"{parent}-{unit.name}"
+            names = tuple(sorted({*(n for n in unit.names if n != unit.name), name}))
+            unit = dataclasses.replace(unit, name=name, names=names)
         renamed.append(unit)
     return renamed
 

@@ -1,6 +1,7 @@
 """Go ``main`` packages (``package main`` with ``func main``).
 
-Identity: the directory name (``cmd/<name>``), or for a main package at a module's root the
+Identity: the directory name (``cmd/<name>``; ``<name>/cmd`` and other generic names take
+the directory above), or for a main package at a module's root the
 last element of its module path. A module with one main package owns all of its code; with
 several, each owns its own directory plus a sibling package named like it
 (``internal/<name>``, ``pkg/<name>``, ``<name>/``), since the shared rest belongs to none.
@@ -17,6 +18,7 @@ from socklock.model import BuildUnit, Diagnostic
 
 _PACKAGE_MAIN = re.compile(r"^package\s+main\b", re.MULTILINE)
 _FUNC_MAIN = re.compile(r"^func\s+main\s*\(\s*\)", re.MULTILINE)
+_GENERIC_DIRS = frozenset({"cmd", "main", "server", "app", "src", "service"})
 _MODULE = re.compile(r"^module\s+(\S+)", re.MULTILINE)
 _LISTEN_PORT = re.compile(r"""(?:ListenAndServe|Listen)\s*\(\s*(?:"tcp"\s*,\s*)?"[^":]*:(\d+)\"""")
 
@@ -45,6 +47,8 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
     for module, members in by_module.items():
         for directory, main_file, ports in members:
             name = directory.name
+            if name.lower() in _GENERIC_DIRS and directory != module:
+                name = directory.parent.name  # movie/cmd/main.go: the service is movie
             if directory == module:
                 found = _MODULE.search(read(module / "go.mod") or "")
                 name = found.group(1).rstrip("/").rsplit("/", 1)[-1] if found else name

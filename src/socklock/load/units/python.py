@@ -66,4 +66,27 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         found = _PORT.search(read(entry) or "")
         port = port_of(next((g for g in found.groups() if g), None)) if found else None
         units.append(make_unit("python", home, name, entry, tree, ports=(port,) if port else ()))
+    units.extend(_scripts(tree, [Path(s) for u in units for s in u.sources]))
+    return units
+
+
+def _scripts(tree: Tree, homes: list[Path]) -> list[BuildUnit]:
+    """Servers that are single scripts side by side (``services/movies.py``, each with its
+    own ``app.run(port=..)`` under ``if __name__ == "__main__"``): one unit per script."""
+    units: list[BuildUnit] = []
+    for directory, files in tree.files.items():
+        if any(directory.is_relative_to(home) for home in homes):
+            continue
+        for name in files:
+            if not name.endswith(".py") or name.startswith("test") or name in ENTRY_NAMES:
+                continue
+            path = directory / name
+            text = read(path) or ""
+            if "__main__" not in text or not _SERVES.search(text):
+                continue
+            found = _PORT.search(text)
+            port = port_of(next((g for g in found.groups() if g), None)) if found else None
+            units.append(
+                make_unit("python", path, path.stem, path, tree, ports=(port,) if port else ())
+            )
     return units

@@ -29,8 +29,9 @@ def make_unit(
 ) -> BuildUnit:
     """A unit named by its Spring config when it has one, else ``fallback_name``."""
     spring_name, spring_ports = spring.identity(spring.config_files(directory))
-    name = normal(spring_name or fallback_name) or normal(directory.name) or "app"
-    every = [spring_name or "", fallback_name, directory.name, *names, image_name(image) or ""]
+    folder = directory.stem if directory.is_file() else directory.name  # a script is a unit too
+    name = normal(spring_name or fallback_name) or normal(folder) or "app"
+    every = [spring_name or "", fallback_name, folder, *names, image_name(image) or ""]
     all_ports: list[int] = []
     exposed = [p for d in (directory, *sources) for p in exposed_ports(tree, d)]
     for port in [*spring_ports, *ports, *exposed]:
