@@ -312,3 +312,21 @@ def test_a_stray_manifest_does_not_outrank_a_complete_compose_file(tmp_path: Pat
         "docker-compose.yml",
         ["k8s"],
     )
+
+
+def test_copies_of_an_application_the_nearest_is_the_deployed_one(tmp_path: Path) -> None:
+    """A repository holding chapters of one app: the copy beside the manifests is the
+    workload; the other copies are listed, their calls are no one's."""
+    main = 'package main\n\nimport "net/http"\n\nfunc main() { http.Get("http://CALLEE") }\n'
+    _write(
+        tmp_path,
+        {
+            "ch1/api/main.go": main.replace("CALLEE", "old"),
+            "ch2/api/main.go": main.replace("CALLEE", "payment"),
+            "ch2/k8s/api.yaml": _DEPLOYMENT.replace("NAME", "api"),
+            "ch2/k8s/payment.yaml": _DEPLOYMENT.replace("NAME", "payment"),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert _edges(graph) == {("shop/api", "shop/payment", 8080, "literal")}
+    assert [(u.source, u.expression) for u in graph.unresolved] == [("code/ch1-api", "ch1-api")]

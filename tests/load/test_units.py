@@ -219,8 +219,8 @@ def test_names_from_generic_directories_copies_and_scripts(tmp_path: Path) -> No
     )
     units, _ = find_units([str(tmp_path)])
     assert sorted((u.name, u.kind, u.ports, u.names) for u in units) == [
-        ("booking", "npm", (), ("booking",)),
+        ("booking", "npm", (), ("booking", "movies-service")),
         ("movie", "go", (), ("cmd", "movie")),
-        ("payment", "npm", (), ("payment",)),
+        ("payment", "npm", (), ("movies-service", "payment")),
         ("users", "python", (5002,), ("users",)),
     ]

@@ -9,6 +9,7 @@ config-server files (``shared/<service>.yml``, ``<service>-<profile>.yml``) name
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -80,22 +81,28 @@ def _dockerfile_units(tree: Tree, units: list[BuildUnit]) -> list[BuildUnit]:
 
 
 def _unique_names(units: list[BuildUnit]) -> list[BuildUnit]:
-    """Two units with one name (a package copied with its ``name``): each is named by its
-    directory, or by its parent and its name when the directories are named alike too."""
-    counts: dict[str, int] = {}
+    """Units with one name (a package copied with its ``name``, a book's chapters) are named
+    by their directories: the folder when that tells them apart, else the path from the
+    directory they share (``chapter08-metadata``). The name they share stays one of their
+    names, so each can still match the workload of that name."""
+    groups: dict[str, list[BuildUnit]] = {}
     for unit in units:
-        counts[unit.name] = counts.get(unit.name, 0) + 1
-    folders = [normal(Path(u.directory).name) for u in units if u.directory and counts[u.name] > 1]
-    renamed: list[BuildUnit] = []
-    for unit in units:
-        if counts[unit.name] > 1 and unit.directory:
-            folder = normal(Path(unit.directory).name)
-            parent = normal(Path(unit.directory).parent.name)
-            name = folder if folders.count(folder) == 1 else f"{parent}-{unit.name}"
-            names = tuple(sorted({*(n for n in unit.names if n != unit.name), name}))
-            unit = dataclasses.replace(unit, name=name, names=names)
-        renamed.append(unit)
-    return renamed
+        groups.setdefault(unit.name, []).append(unit)
+    renamed: dict[int, BuildUnit] = {}
+    for name, group in groups.items():
+        if len(group) < 2 or any(not u.directory for u in group):
+            continue
+        paths = [Path(u.directory or "") for u in group]
+        folders = [normal(p.stem if p.suffix else p.name) for p in paths]
+        if len(set(folders)) == len(folders) and name not in folders:
+            new = folders
+        else:
+            common = Path(os.path.commonpath([str(p) for p in paths]))
+            new = [normal("-".join(p.relative_to(common).parts)) or name for p in paths]
+        for unit, fresh in zip(group, new, strict=True):
+            names = tuple(sorted({*unit.names, fresh}))
+            renamed[id(unit)] = dataclasses.replace(unit, name=fresh, names=names)
+    return [renamed.get(id(u), u) for u in units]
 
 
 def _with_config_server_files(tree: Tree, units: list[BuildUnit]) -> list[BuildUnit]:

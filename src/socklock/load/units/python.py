@@ -75,8 +75,8 @@ def _scripts(tree: Tree, homes: list[Path]) -> list[BuildUnit]:
     own ``app.run(port=..)`` under ``if __name__ == "__main__"``): one unit per script."""
     units: list[BuildUnit] = []
     for directory, files in tree.files.items():
-        if any(directory.is_relative_to(home) for home in homes):
-            continue
+        if any(directory.is_relative_to(home) for home in homes) or has_dockerfile(tree, directory):
+            continue  # a Dockerfile's directory is one service, whatever its scripts
         for name in files:
             if not name.endswith(".py") or name.startswith("test") or name in ENTRY_NAMES:
                 continue
