@@ -204,7 +204,10 @@ def test_cli_prints_the_summary_and_lists_with_verbose(mixed: Path) -> None:
         "skipped 10 files that are not manifests (1 Helm template, 1 unrendered template, "
         "3 YAML without apiVersion/kind, 2 JSONC, 1 kustomize patch, "
         "2 known non-manifest files) and 2 directories of vendored code, caches or build "
-        "output; --verbose lists them"
+        "output; --verbose lists them",
+        "deployment: . (kubernetes, 2 workloads)",
+        "  other application: build/docker-compose.yml (compose, 1 workloads)",
+        "  choose another with --deployment NAME|PATH",
     ]
     verbose = CliRunner().invoke(
         cli, ["--verbose", "map", str(mixed), "--no-code", "--format", "json"]
@@ -212,7 +215,7 @@ def test_cli_prints_the_summary_and_lists_with_verbose(mixed: Path) -> None:
     assert verbose.stderr.splitlines()[0] == f"{mixed}/.devcontainer/devcontainer.json: " + (
         "skipped: JSONC"
     )
-    assert len(verbose.stderr.splitlines()) == 13
+    assert len(verbose.stderr.splitlines()) == 16
 
 
 def test_testdata_is_test_input_not_deployment(tmp_path: Path) -> None:

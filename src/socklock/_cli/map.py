@@ -14,6 +14,7 @@ from socklock._cli.common import (
     paths_argument,
     write_output,
 )
+from socklock._cli.deployment import choose_deployment, deployment_option
 
 
 @click.command("map")
@@ -37,16 +38,23 @@ from socklock._cli.common import (
     show_default=True,
     help="Take calls from manifest env values, ConfigMaps and compose files.",
 )
+@deployment_option
 @output_option
 def map_command(
-    paths: tuple[str, ...], fmt: str, code: bool, manifests: bool, output: str | None
+    paths: tuple[str, ...],
+    fmt: str,
+    code: bool,
+    manifests: bool,
+    deployment: str | None,
+    output: str | None,
 ) -> int:
     """Map who calls whom in PATHS (manifests, compose files, source code)."""
     from socklock.discover import discover
 
     inventory = load(paths)
+    chosen = choose_deployment(inventory, deployment)
     with code_progress() as progress:
-        graph = discover(inventory, code=code, manifests=manifests, progress=progress)
+        graph = discover(chosen, code=code, manifests=manifests, progress=progress)
     write_output(render_graph(graph, fmt, color=color_wanted() and output is None), output)
     return input_exit_code(inventory, EXIT_OK)
 

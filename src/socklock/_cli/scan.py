@@ -15,6 +15,7 @@ from socklock._cli.common import (
     input_exit_code,
     paths_argument,
 )
+from socklock._cli.deployment import choose_deployment, deployment_option
 from socklock.files import resolved_paths, write_artifacts
 
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
@@ -43,11 +44,17 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
 @click.option(
     "--force", is_flag=True, help="Overwrite files in --out-dir that socklock did not write."
 )
+@deployment_option
 def scan(
-    paths: tuple[str, ...], out_dir: str | None, code: bool, fail_on: str | None, force: bool
+    paths: tuple[str, ...],
+    out_dir: str | None,
+    code: bool,
+    fail_on: str | None,
+    force: bool,
+    deployment: str | None,
 ) -> int:
     """Scan PATHS: the service graph, hardening findings, and the artifacts in --out-dir."""
-    return run_scan(paths, out_dir, code=code, fail_on=fail_on, force=force)
+    return run_scan(paths, out_dir, code=code, fail_on=fail_on, force=force, deployment=deployment)
 
 
 def run_scan(
@@ -57,6 +64,7 @@ def run_scan(
     code: bool = True,
     fail_on: str | None = None,
     force: bool = False,
+    deployment: str | None = None,
 ) -> int:
     from socklock import __version__
     from socklock._cli.common import load
@@ -71,8 +79,9 @@ def run_scan(
 
     color = color_wanted()
     inventory = load(paths)
+    chosen = choose_deployment(inventory, deployment)
     with code_progress() as progress:
-        graph = discover(inventory, code=code, progress=progress)
+        graph = discover(chosen, code=code, progress=progress)
     result = audit(inventory, HardenOptions())
     click.echo(inventory_summary(inventory))
     click.echo(render_graph(graph, "table", color=color), nl=False)
@@ -93,7 +102,7 @@ def run_scan(
             artifacts["connectivity.json"] = existing
         # the artifacts first: a file of the user's in the way stops the run before any write
         written = write_artifacts(target, artifacts, force=force, inputs=inputs)
-        write_policies(inventory, graph, target / "policies", force=force, inputs=inputs)
+        write_policies(chosen, graph, target / "policies", force=force, inputs=inputs)
         for path in written:
             click.echo(f"wrote {path}")
     code_ = EXIT_OK

@@ -16,18 +16,28 @@ def discover(
     *,
     manifests: bool = True,
     code: bool = True,
+    deployment: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ServiceGraph:
     """The service graph of ``inventory``.
 
-    Nodes and entry points always come from the manifests; the calls come from manifest
-    values (``manifests``) and from what the source code calls (``code``), merged. With
-    code, an env value a workload gets is its call only when its code reads the variable
-    (or an SDK does, by convention), or when the input has no code of that workload. Proxy
-    configs count as code when they are files of the tree, as manifests in ConfigMaps.
+    Nodes and entry points come from one deployment (``deployment``, a name or path, or the
+    default of :func:`select_deployment`), or from the code's build units when the input has
+    none; the calls come from manifest values (``manifests``) and from what the source code
+    calls (``code``), merged. With code, an env value a workload gets is its call only when
+    its code reads the variable (or an SDK does, by convention), or when the input has no
+    code of that workload. Proxy configs count as code when they are files of the tree, as
+    manifests in ConfigMaps.
     """
+    from socklock.discover.deployments import select_deployment
+    from socklock.discover.identity import Identities
+    from socklock.discover.units import add_unit_edges, add_unit_nodes
+
+    inventory = select_deployment(inventory, deployment).inventory
     builder = GraphBuilder()
     aliases = add_nodes(inventory, builder)
+    identities = Identities(inventory, aliases)
+    add_unit_nodes(inventory, builder, identities)
     add_entry_points(inventory, builder, aliases)
     reads = None
     if code:
@@ -36,6 +46,7 @@ def discover(
         reads = add_code_evidence(inventory, builder, aliases, progress=progress)
     if manifests:
         add_manifest_edges(inventory, builder, aliases, reads)
+        add_unit_edges(inventory, builder, identities)
     if manifests or code:
         from socklock.discover.proxies import add_proxy_evidence
 

@@ -21,6 +21,7 @@ class Context:
     directory: Path
     workload: str  # graph id: ns/name or project/service
     why: str
+    shared: bool = False  # a file that configures several services: it calls none of them
 
 
 def _image_name(image: str | None) -> str | None:
@@ -68,6 +69,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(
                 directory, owner, f"Dockerfile directory inside {parent.name}/, named like {owner}"
             )
+    shared = _add_units(inventory, aliases, contexts)
     for root in inventory.roots:
         for directory, owner in _configured_owners(Path(root)).items():
             contexts[directory] = Context(directory, owner, "socklock.toml [code.owners]")
@@ -77,7 +79,38 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
         if directory.is_dir() and directory not in contexts and len(owners) == 1:
             (owner,) = owners
             contexts[directory] = Context(directory, owner, f"repository named like {owner}")
-    return sorted(contexts.values(), key=lambda c: len(c.directory.parts), reverse=True)
+    every = [*contexts.values(), *shared]
+    return sorted(every, key=lambda c: len(c.directory.parts), reverse=True)
+
+
+def _add_units(
+    inventory: Inventory, aliases: dict[str, str], contexts: dict[Path, Context]
+) -> list[Context]:
+    """Contexts of build units (into ``contexts``); returns the contexts of files that
+    configure several services (a config repository's ``application.yml``)."""
+    from socklock.discover.entrypoints import shared_image_commands
+    from socklock.discover.identity import Identities, unit_id
+
+    identities = Identities(inventory, aliases)
+    shared: list[Context] = []
+    owned = [(u, identities.twins[u]) for u in identities.twins]
+    owned += [(u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))]
+    for unit, owner in owned:
+        why = f"{unit.kind} build unit {unit.name}"
+        for source in unit.sources:
+            directory = Path(source).resolve()
+            contexts.setdefault(directory, Context(directory, owner, why))
+        for file in unit.config_files:
+            path = Path(file).resolve()
+            if Path(file).stem.startswith("application"):
+                why = f"config-server file shared by {unit.name} and other services"
+                shared.append(Context(path, owner, why, shared=True))
+            else:
+                contexts[path] = Context(path, owner, f"config-server file named after {unit.name}")
+    context_of = {c.workload: c.directory for c in contexts.values() if c.directory.is_dir()}
+    for path, owner, why in shared_image_commands(inventory, aliases, context_of):
+        contexts[path] = Context(path, owner, why)
+    return shared
 
 
 _NAMELESS_DIRS = frozenset({"src", "app", "docker", "build", "server", "service", "deploy"})
@@ -103,6 +136,15 @@ def _configured_owners(root: Path) -> dict[Path, str]:
         data = tomllib.load(handle)
     owners = data.get("code", {}).get("owners", {})
     return {(config.parent / prefix).resolve(): str(owner) for prefix, owner in owners.items()}
+
+
+def owners_of(path: str, contexts: list[Context]) -> list[Context]:
+    """Every owner of the deepest context holding ``path`` (one, but for a file that
+    configures several services)."""
+    first = owner_of(path, contexts)
+    if first is None:
+        return []
+    return [c for c in contexts if c.directory == first.directory]
 
 
 def owner_of(path: str, contexts: list[Context]) -> Context | None:

@@ -20,17 +20,25 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from socklock.discover.addresses import Target, find_targets, redact_credentials
-from socklock.discover.attribution import Context, build_contexts, owner_of
+from socklock.discover.addresses import (
+    Target,
+    find_targets,
+    is_dns_name,
+    is_ip,
+    redact_credentials,
+)
+from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
 from socklock.discover.config_server import ConfigServers
 from socklock.discover.conventions import convention_for
+from socklock.discover.identity import Identities
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.reads import CodeReads
 from socklock.discover.resolve import (
     ComposeResolver,
+    External,
     KubernetesResolver,
     NotFound,
     Reached,
@@ -137,7 +145,8 @@ def add_code_evidence(
             joiner.add_command(context, dockerfile)
     scanned: list[tuple[Context | None, Result]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
-        scanned.append((owner_of(result.file, contexts), result))
+        owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
+        scanned.extend((owner, result) for owner in owners)
     servers = ConfigServers.from_declared(
         (owner.workload, r.value)
         for owner, r in scanned
@@ -199,6 +208,7 @@ class _Joiner:
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
         self.workloads = {w.id: w for w in inventory.workloads if w.owner is None}
+        self.units = Identities(inventory, aliases)  # build units and Aspire resources
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[int]] = {}
@@ -411,22 +421,23 @@ class _Joiner:
     ) -> None:
         """The edges, except a client's calls to itself from config shared by every client
         (a config server's ``application.yml`` naming the registry is for the others)."""
-        if isinstance(resolution, list) and evidence.location.file in self.shared_files:
+        shared = owner.shared or evidence.location.file in self.shared_files
+        if isinstance(resolution, list) and shared:
             resolution = [r for r in resolution if r.workload != owner.workload]
             if not resolution:
                 return
         add_resolution(self.builder, owner.workload, target, resolution, evidence)
 
-    def resolution(self, owner: Context, target: Target) -> Resolution | None:
-        """How the caller's platform resolves ``target``; None when the caller is neither a
-        Kubernetes workload nor a compose service."""
+    def resolution(self, owner: Context, target: Target) -> Resolution:
+        """How the caller's platform resolves ``target``: Kubernetes DNS, compose service
+        names, or for a build unit or Aspire resource the service names of the input."""
         if owner.workload in self.kubernetes_ids:
             namespace = owner.workload.split("/", 1)[0]
             return self.kubernetes.resolve(target, namespace)
         if owner.workload in self.compose:
             resolver, service = self.compose[owner.workload]
             return resolver.resolve(target, service)
-        return None
+        return by_name(self.units, target)  # a workload of no manifest: by service name
 
     def resolve_name(
         self, owner: Context, named: ServiceName, evidence: Evidence, text: str
@@ -540,3 +551,14 @@ def _dockerfile_env(instructions: Sequence[Instruction]) -> Iterator[tuple[str, 
         for word in words(text):
             name, _, value = word.partition("=")
             yield name, value
+
+
+def by_name(identities: Identities, target: Target) -> Resolution:
+    """A workload of no manifest (a build unit, an Aspire resource) calls by service name."""
+    named = identities.lookup(target.host)
+    if named is not None:
+        port = target.port if target.port is not None else named.port
+        return [Reached(named.workload, port, target.protocol, named.via)]
+    if is_ip(target.host) or (target.certain and is_dns_name(target.host)):
+        return External(target.host, target.port, target.protocol)
+    return NotFound(f"no workload is named {target.host!r}")

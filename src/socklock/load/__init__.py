@@ -20,6 +20,7 @@ from socklock.load.kubernetes import KubernetesObjects, add_document, looks_like
 from socklock.load.kustomize import kustomize_patches
 from socklock.load.limits import DEFAULT_LIMITS, Limits
 from socklock.load.text import read_text
+from socklock.load.units import find_units
 from socklock.load.walk import FileKind, InputFile, walk
 from socklock.load.yamlread import Document, load_json, load_yaml
 from socklock.model import (
@@ -85,6 +86,8 @@ def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
     diagnostics.extend(compose_problems)
     diagnostics.extend(k8s.diagnostics)
     diagnostics.extend(duplicate_objects(k8s.objects))
+    units, problems = find_units(paths)
+    diagnostics.extend(problems)
     return Inventory(
         objects=tuple(k8s.objects),
         workloads=tuple(k8s.workloads),
@@ -97,6 +100,7 @@ def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
         service_accounts=tuple(k8s.service_accounts),
         compose_projects=tuple(compose),
         dockerfiles=tuple(dockerfiles),
+        units=tuple(units),
         files=tuple(files),
         roots=tuple(paths),
         diagnostics=tuple(sorted(diagnostics, key=lambda d: d.location)),

@@ -52,6 +52,7 @@ from socklock.model.kubernetes import (
     Workload,
 )
 from socklock.model.location import Diagnostic, DiagnosticLevel, Location
+from socklock.model.units import BuildUnit, UnitReference
 
 __all__ = [
     "DEFAULT_NAMESPACE",
@@ -59,6 +60,7 @@ __all__ = [
     "NAMESPACE_NAME_LABEL",
     "WORKLOAD_KINDS",
     "Applicability",
+    "BuildUnit",
     "ComposeEnv",
     "ComposeNetwork",
     "ComposeProject",
@@ -104,6 +106,7 @@ __all__ = [
     "SkipKind",
     "Skipped",
     "Stage",
+    "UnitReference",
     "Unresolved",
     "VolumeMount",
     "Workload",

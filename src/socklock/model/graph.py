@@ -23,6 +23,7 @@ class EvidenceKind(StrEnum):
     COMMAND = "command"  # a container's command line (Kubernetes args, Dockerfile CMD)
     PROXY = "proxy"  # a reverse proxy's config (nginx, Envoy, Ingress, routes) sends to it
     FLOW = "flow"  # observed traffic
+    MANIFEST = "manifest"  # a deployment program names the call (Aspire ``WithReference``)
     ENTRY = "entry"  # the workload is exposed outside (NodePort, LoadBalancer, Ingress, ports)
 
 

@@ -18,6 +18,7 @@ from socklock.model.kubernetes import (
     Workload,
 )
 from socklock.model.location import Diagnostic, DiagnosticLevel
+from socklock.model.units import BuildUnit
 
 
 class SkipKind(StrEnum):
@@ -57,6 +58,7 @@ class Inventory:
     service_accounts: tuple[ServiceAccount, ...] = ()
     compose_projects: tuple[ComposeProject, ...] = ()
     dockerfiles: tuple[Dockerfile, ...] = ()
+    units: tuple[BuildUnit, ...] = ()  # services the code declares (load/units)
     files: tuple[str, ...] = ()  # every file read
     roots: tuple[str, ...] = ()  # the paths the user gave
     diagnostics: tuple[Diagnostic, ...] = field(default=())

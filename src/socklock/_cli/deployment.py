@@ -1,0 +1,46 @@
+"""``--deployment NAME|PATH``: which deployment of the input the graph speaks of."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from socklock.model import Inventory
+
+deployment_option = click.option(
+    "--deployment",
+    "deployment",
+    metavar="NAME|PATH",
+    default=None,
+    help="Map this deployment of the input (a compose file, a Kubernetes manifest directory, "
+    "an Aspire AppHost); by default Kubernetes before Aspire before compose, the largest.",
+)
+
+
+def choose_deployment(inventory: Inventory, wanted: str | None) -> Inventory:
+    """The input narrowed to one deployment; when there is a choice, say which (on stderr)."""
+    from socklock.discover.deployments import select_deployment
+
+    selection = select_deployment(inventory, wanted)
+    chosen = selection.chosen
+    alternatives = [*selection.folded, *selection.left_out, *selection.others]
+    if chosen is not None and alternatives:
+        click.echo(
+            f"deployment: {chosen.name} ({chosen.kind}, {len(chosen.services)} workloads)", err=True
+        )
+        for label, group in (
+            ("folded onto it", selection.folded),
+            ("left out", selection.left_out),
+            ("other application", selection.others),
+        ):
+            for deployment in group:
+                click.echo(
+                    f"  {label}: {deployment.name} ({deployment.kind}, "
+                    f"{len(deployment.services)} workloads)",
+                    err=True,
+                )
+        if wanted is None:
+            click.echo("  choose another with --deployment NAME|PATH", err=True)
+    return selection.inventory

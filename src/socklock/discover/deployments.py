@@ -1,0 +1,252 @@
+"""Deployments of one application, and which one the graph speaks of.
+
+A repository often holds several deployments of the same application (compose + swarm +
+TLS variants, Kubernetes manifests + rendered Helm charts + an Istio overlay, an Aspire
+AppHost beside a compose file). Merging them would give every service two or three times,
+so workloads are grouped by deployment and one is chosen:
+
+- a *compose deployment* is a directory's compose files of one project (a base file and
+  its override or swarm files are layered, not alternatives);
+- a *Kubernetes deployment* is a tree of manifest directories: directories whose workload
+  names are disjoint are parts of one deployment (``k8s/orders/``, ``k8s/carts/``), while
+  directories that repeat names are alternatives (``deploy/kubernetes/``, ``deploy/istio/``);
+- an *Aspire deployment* is one AppHost program.
+
+The default is a Kubernetes deployment before an Aspire one before a compose one, then the
+one with the most workloads, then the shallowest; but one that runs fewer than half the
+workloads of the largest is passed over (a stray manifest beside a complete compose file).
+Deployments that share no service name with the chosen one are other applications and stay.
+Of the ones that do (its *variants*), compose files fold onto a chosen Kubernetes
+deployment's workloads as before (their evidence joins the twin); every other variant is
+left out and listed. Naming a deployment (``--deployment NAME|PATH``) keeps that one alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from socklock.errors import UsageError
+from socklock.model import Inventory
+
+KUBERNETES, ASPIRE, COMPOSE = "kubernetes", "aspire", "compose"
+_PRIORITY = {KUBERNETES: 0, ASPIRE: 1, COMPOSE: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    name: str  # how --deployment names it: a path relative to the input root
+    kind: str  # kubernetes, compose or aspire
+    path: str  # the directory (kubernetes), compose file(s)' directory, AppHost program
+    services: frozenset[str]  # workload names it runs
+    files: frozenset[str]  # resolved paths of its files
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    inventory: Inventory  # the input with the left-out deployments removed
+    chosen: Deployment | None
+    folded: tuple[Deployment, ...]  # variants whose evidence joins the chosen one's workloads
+    left_out: tuple[Deployment, ...]  # variants not in the graph
+    others: tuple[Deployment, ...]  # other applications, kept
+
+
+def find_deployments(inventory: Inventory) -> list[Deployment]:
+    """Every deployment of the input, in order of preference."""
+    base = _base(inventory)
+    found = [*_kubernetes(inventory, base), *_compose(inventory, base), *_aspire(inventory, base)]
+    return sorted(
+        found, key=lambda d: (_PRIORITY[d.kind], -len(d.services), d.name.count("/"), d.name)
+    )
+
+
+def select_deployment(inventory: Inventory, wanted: str | None = None) -> Selection:
+    """The input narrowed to one deployment (``wanted``, or the default)."""
+    deployments = find_deployments(inventory)
+    if not deployments:
+        return Selection(inventory, None, (), (), ())
+    chosen = _default(deployments) if wanted is None else _named(deployments, wanted)
+    folded: list[Deployment] = []
+    left_out: list[Deployment] = []
+    others: list[Deployment] = []
+    for deployment in deployments:
+        if deployment is chosen:
+            continue
+        if wanted is None and not _overlap(deployment, chosen):
+            others.append(deployment)
+        elif wanted is None and chosen.kind == KUBERNETES and deployment.kind == COMPOSE:
+            folded.append(deployment)
+        else:
+            left_out.append(deployment)
+    return Selection(
+        _without(inventory, left_out), chosen, tuple(folded), tuple(left_out), tuple(others)
+    )
+
+
+def _overlap(one: Deployment, other: Deployment) -> bool:
+    from socklock.discover.identity import normal
+
+    return bool({normal(n) for n in one.services} & {normal(n) for n in other.services})
+
+
+def _default(deployments: list[Deployment]) -> Deployment:
+    largest = max(len(d.services) for d in deployments)
+    return next(d for d in deployments if 2 * len(d.services) >= largest)
+
+
+def _named(deployments: list[Deployment], wanted: str) -> Deployment:
+    given = Path(wanted).resolve()
+    exact = [
+        d for d in deployments if wanted in (d.name, d.path) or Path(d.path).resolve() == given
+    ]
+    if not exact:
+        exact = [d for d in deployments if given in {Path(f) for f in d.files}]
+    if not exact:
+        tail = wanted.strip("/")
+        exact = [d for d in deployments if d.name.endswith("/" + tail) or d.name == tail]
+    if len(exact) == 1:
+        return exact[0]
+    listed = ", ".join(f"{d.name} ({d.kind})" for d in deployments)
+    if not exact:
+        raise UsageError(f"no deployment {wanted!r}; the input has: {listed}")
+    raise UsageError(f"{wanted!r} names several deployments; the input has: {listed}")
+
+
+def _base(inventory: Inventory) -> Path:
+    roots = [Path(r).resolve() for r in inventory.roots]
+    dirs = [r if r.is_dir() else r.parent for r in roots]
+    if not dirs:
+        return Path.cwd()
+    common = dirs[0]
+    for other in dirs[1:]:
+        while not other.is_relative_to(common):
+            common = common.parent
+    return common
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        text = str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+    return text if text != "" else "."
+
+
+def _kubernetes(inventory: Inventory, base: Path) -> list[Deployment]:
+    names_in: dict[Path, set[str]] = defaultdict(set)
+    files_in: dict[Path, set[str]] = defaultdict(set)
+    for workload in inventory.workloads:
+        if workload.owner is None:
+            file = Path(workload.location.file).resolve()
+            names_in[file.parent].add(workload.name)
+            files_in[file.parent].add(str(file))
+    if not names_in:
+        return []
+    top = base
+    for directory in names_in:
+        while not directory.is_relative_to(top):
+            top = top.parent
+    groups = _merge(top, sorted(names_in), names_in, files_in)
+    return [
+        Deployment(_relative(d, base), KUBERNETES, str(d), frozenset(n), frozenset(f))
+        for d, n, f in groups
+    ]
+
+
+def _merge(
+    directory: Path,
+    leaves: list[Path],
+    names_in: dict[Path, set[str]],
+    files_in: dict[Path, set[str]],
+) -> list[tuple[Path, set[str], set[str]]]:
+    """Groups under ``directory``: one group when no two parts repeat a name, else the parts."""
+    children = sorted(
+        {leaf.relative_to(directory).parts[0] for leaf in leaves if leaf != directory}
+    )
+    parts: list[tuple[Path, set[str], set[str]]] = []
+    if directory in names_in:
+        parts.append((directory, set(names_in[directory]), set(files_in[directory])))
+    for child in children:
+        below = [
+            leaf
+            for leaf in leaves
+            if leaf != directory and leaf.relative_to(directory).parts[0] == child
+        ]
+        parts.extend(_merge(directory / child, below, names_in, files_in))
+    if len(parts) <= 1:
+        return parts  # named by the deepest directory that holds all of it
+    seen: set[str] = set()
+    for _, names, _ in parts:
+        if names & seen:
+            return parts
+        seen |= names
+    union_files = {f for _, _, files in parts for f in files}
+    return [(directory, seen, union_files)]
+
+
+def _compose(inventory: Inventory, base: Path) -> list[Deployment]:
+    grouped: dict[tuple[Path, str], tuple[set[str], set[str]]] = {}
+    for project in inventory.compose_projects:
+        file = Path(project.file).resolve()
+        names, files = grouped.setdefault((file.parent, project.name), (set(), set()))
+        names.update(s.name for s in project.services)
+        files.add(str(file))
+    found: list[Deployment] = []
+    for (directory, _), (names, files) in grouped.items():
+        name = (
+            _relative(Path(sorted(files)[0]), base)
+            if len(files) == 1
+            else _relative(directory, base)
+        )
+        found.append(Deployment(name, COMPOSE, str(directory), frozenset(names), frozenset(files)))
+    return found
+
+
+def _aspire(inventory: Inventory, base: Path) -> list[Deployment]:
+    grouped: dict[str, tuple[set[str], set[str]]] = {}
+    for unit in inventory.units:
+        if unit.host is not None:
+            names, files = grouped.setdefault(unit.host, (set(), set()))
+            names.add(unit.name)
+            files.add(str(Path(unit.location.file).resolve()))
+    return [
+        Deployment(
+            _relative(Path(sorted(files)[0]), base),
+            ASPIRE,
+            sorted(files)[0],
+            frozenset(names),
+            frozenset(files),
+        )
+        for _host, (names, files) in grouped.items()
+    ]
+
+
+def _without(inventory: Inventory, left_out: list[Deployment]) -> Inventory:
+    """The inventory without the objects, compose projects and AppHost resources of
+    ``left_out`` (other objects of the input are kept)."""
+    if not left_out:
+        return inventory
+    gone = {f for d in left_out for f in d.files}
+
+    def keep(file: str) -> bool:
+        return str(Path(file).resolve()) not in gone
+
+    trees = [Path(d.path) for d in left_out if d.kind == KUBERNETES]
+
+    def keep_object(file: str) -> bool:
+        resolved = Path(file).resolve()
+        return keep(file) and not any(
+            resolved.parent == t or resolved.parent.is_relative_to(t) for t in trees
+        )
+
+    return dataclasses.replace(
+        inventory,
+        workloads=tuple(w for w in inventory.workloads if keep_object(w.location.file)),
+        services=tuple(s for s in inventory.services if keep_object(s.obj.location.file)),
+        ingresses=tuple(i for i in inventory.ingresses if keep_object(i.obj.location.file)),
+        config_maps=tuple(c for c in inventory.config_maps if keep_object(c.obj.location.file)),
+        compose_projects=tuple(p for p in inventory.compose_projects if keep(p.file)),
+        units=tuple(u for u in inventory.units if u.host is None or keep(u.location.file)),
+    )

@@ -1,0 +1,166 @@
+"""One image, several services: each service's ``command:`` runs its own entry point, so the
+entry point's code belongs to that service, not to whichever shares the build context.
+
+A command word names code by module (``python -m app.orders``), by path
+(``node services/orders.js``, ``/app/bin/worker.py``), by class (``java -cp app.jar
+com.shop.OrdersMain``) or by a directory or file named like it (``./orders`` → ``cmd/orders``).
+The word is looked up under the shared build context; a path inside the image (``/app/x.py``)
+is tried without its leading directories.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from socklock.discover.commands import words
+from socklock.model import Inventory
+
+_SOURCE_SUFFIXES = (
+    ".py",
+    ".js",
+    ".mjs",
+    ".cjs",
+    ".ts",
+    ".go",
+    ".java",
+    ".kt",
+    ".rb",
+    ".php",
+    ".cs",
+)
+_PROGRAMS = frozenset(
+    {
+        "python",
+        "python3",
+        "node",
+        "java",
+        "go",
+        "run",
+        "dotnet",
+        "ruby",
+        "php",
+        "sh",
+        "bash",
+        "-m",
+        "-c",
+        "-cp",
+        "-jar",
+        "exec",
+        "npm",
+        "yarn",
+        "start",
+        "uvicorn",
+        "gunicorn",
+        "celery",
+    }
+)
+
+
+def shared_image_commands(
+    inventory: Inventory, aliases: dict[str, str], context_of: dict[str, Path]
+) -> Iterator[tuple[Path, str, str]]:
+    """(file or directory, graph id, why) for each entry point of a shared image's services.
+
+    ``context_of``: graph id → its build context directory, for services built elsewhere
+    (a Kubernetes workload's image built from a Dockerfile the attribution found).
+    """
+    groups: dict[str, list[tuple[str, list[str], Path | None]]] = defaultdict(list)
+    for project in inventory.compose_projects:
+        for service in project.services:
+            graph_id = aliases.get(service.id, service.id)
+            key = service.build_context or service.image
+            line = [
+                *_as_words(service.body.get("entrypoint")),
+                *_as_words(service.body.get("command")),
+            ]
+            context = (
+                Path(service.build_context) if service.build_context else context_of.get(graph_id)
+            )
+            if key and line:
+                groups[f"{project.file}|{key}"].append((graph_id, line, context))
+    for workload in inventory.workloads:
+        if workload.owner is not None:
+            continue
+        for container in workload.containers:
+            line = [
+                *_as_words(container.body.get("command")),
+                *_as_words(container.body.get("args")),
+            ]
+            if container.image and line:
+                groups[container.image.split("@")[0]].append(
+                    (workload.id, line, context_of.get(workload.id))
+                )
+    for members in groups.values():
+        if len({graph_id for graph_id, _, _ in members}) < 2:
+            continue
+        contexts = [c for _, _, c in members if c is not None]
+        for graph_id, line, context in members:
+            directory = context or (contexts[0] if contexts else None)
+            if directory is None:
+                continue
+            for word in line:
+                for found in entry_paths(word, directory.resolve()):
+                    yield found, graph_id, f"command word {word!r} of {graph_id} runs it"
+
+
+def _as_words(value: object) -> list[str]:
+    if isinstance(value, str):
+        return words(value)
+    if isinstance(value, list):
+        return words([str(v) for v in value])
+    return []
+
+
+def entry_paths(word: str, context: Path) -> list[Path]:
+    """Files or directories under ``context`` that ``word`` names."""
+    if not word or word.startswith("-") or word in _PROGRAMS or "=" in word:
+        return []
+    candidates: list[str] = []
+    path = word.lstrip("./")
+    parts = Path(path).parts
+    candidates.extend(str(Path(*parts[i:])) for i in range(len(parts)))  # /app/x.py → x.py
+    if "/" not in word and "." in word and not word.endswith(_SOURCE_SUFFIXES):
+        dotted = word.replace(".", "/")  # python module or JVM class
+        candidates.extend((dotted, dotted + ".py"))
+        classes = _class_files(word, context)
+        if classes:
+            return classes
+    found: list[Path] = []
+    for candidate in dict.fromkeys(candidates):
+        target = context / candidate
+        for option in (
+            target,
+            target.with_name(target.name + ".py"),
+            target.with_name(target.name + ".js"),
+        ):
+            if (
+                option.exists()
+                and option.resolve().is_relative_to(context)
+                and option.resolve() != context
+            ):
+                found.append(option.resolve())
+                break
+        if found:
+            return found
+    if "/" not in word and "." not in word:
+        for directory in (
+            context / "cmd" / word,
+            context / "bin" / word,
+            context / "services" / word,
+        ):
+            if directory.exists():
+                return [directory.resolve()]
+    return []
+
+
+def _class_files(word: str, context: Path) -> list[Path]:
+    """``com.shop.OrdersMain`` → ``**/com/shop/OrdersMain.{java,kt,scala}``."""
+    relative = word.replace(".", "/")
+    for suffix in (".java", ".kt", ".scala"):
+        for root in ("src/main/java", "src/main/kotlin", "src/main/scala", "src", "."):
+            path = context / root / (relative + suffix)
+            if path.is_file():
+                return [path.resolve()]
+    return []

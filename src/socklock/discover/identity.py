@@ -1,0 +1,217 @@
+"""One identity per service across every source: a build unit, an image, a compose service,
+a Kubernetes workload and an Aspire resource that are the same service are one workload.
+
+Names a workload answers to: its own name, its images' names, the Kubernetes Services that
+select it, compose network aliases, and the names of the build units matched to it. A build
+unit is matched to a workload by build context (a compose ``build:`` directory or an Aspire
+``AddProject`` that is the unit's directory), else by one of its names naming exactly one
+workload. Units with no twin become workloads of their own, ``code/<name>``, when the input
+has no deployment at all; otherwise they are listed, not drawn: the deployment says what
+runs, and a unit it does not run (a tool, a service left out of the manifests, or one named
+differently, which ``socklock.toml [code.owners]`` fixes) is reported for review.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from socklock.discover.resolve import ComposeResolver, KubernetesResolver, selects
+from socklock.model import BuildUnit, Inventory
+
+CODE_NAMESPACE = "code"
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """The workload a bare service name reaches, and the port it listens on when known."""
+
+    workload: str
+    port: int | None
+    via: str
+
+
+def unit_id(unit: BuildUnit) -> str:
+    """``<apphost>/<resource>`` for an Aspire resource, ``code/<name>`` for a build unit."""
+    return f"{unit.host or CODE_NAMESPACE}/{unit.name}"
+
+
+def normal(name: str) -> str:
+    """The key a name is matched by: ``api-gateway``, ``apiGateway`` and ``api_gateway`` are
+    one (compose files and build files often spell one service differently)."""
+    from socklock.load.units.names import normal as spelled
+
+    return spelled(name).replace("-", "")
+
+
+class Identities:
+    """The workloads of the graph, the names each answers to, and the units matched to them."""
+
+    def __init__(self, inventory: Inventory, aliases: dict[str, str]) -> None:
+        self.names: dict[str, set[str]] = defaultdict(set)
+        self.primary: dict[str, set[str]] = defaultdict(set)  # a workload's own name
+        self.ports: dict[str, list[int]] = defaultdict(list)
+        self.where: dict[str, str] = {}  # graph id → the file that declares it
+        self._kubernetes(inventory)
+        self._compose(inventory, aliases)
+        for unit in inventory.units:
+            if unit.host is not None:
+                self._add(unit_id(unit), [unit.name, *unit.names], unit.ports, unit.location.file)
+        self.deployed = bool(self.ports) or any(self.names.values())
+        self.twins: dict[BuildUnit, str] = {}  # unit → the workload it builds
+        self.own: list[BuildUnit] = []  # units that are workloads of their own (code/...)
+        self.unmatched: list[BuildUnit] = []  # units no deployment runs
+        self.shared: list[BuildUnit] = []  # units whose build context several workloads use
+        contexts = self._contexts(inventory, aliases)
+        by_name: list[BuildUnit] = []
+        for unit in inventory.units:
+            if unit.host is not None:
+                continue
+            twin = self._twin(unit, contexts, by_name)
+            if (
+                twin is None
+                and unit.directory
+                and len(contexts.get(Path(unit.directory).resolve(), ())) > 1
+            ):
+                self.shared.append(unit)  # one image, several services (entrypoints.py)
+            elif twin is not None:
+                self.twins[unit] = twin
+            elif self.deployed:
+                self.unmatched.append(unit)
+            else:
+                self.own.append(unit)
+        self._nearest(by_name)
+        for unit, twin in self.twins.items():
+            self.ports[twin].extend(p for p in unit.ports if p not in self.ports[twin])
+        for unit in self.own:
+            self._add(unit_id(unit), [unit.name, *unit.names], unit.ports, unit.location.file)
+        for unit, twin in self.twins.items():
+            for name in (unit.name, *unit.names):
+                if not self.names.get(normal(name)):
+                    self.names[normal(name)].add(twin)
+
+    def lookup(self, name: str) -> Named | None:
+        """The one workload ``name`` (``account-service``, ``Catalog.API``) names, or None
+        when it names none or several."""
+        found = self._owners(name)
+        if len(found) != 1:
+            return None
+        (workload,) = found
+        ports = self.ports.get(workload, [])
+        return Named(workload, ports[0] if ports else None, f"service name {name} → {workload}")
+
+    def _owners(self, name: str) -> set[str]:
+        """Workloads whose own name ``name`` is, else those it is another name of."""
+        key = normal(name)
+        return self.primary.get(key) or self.names.get(key) or set()
+
+    def _nearest(self, by_name: list[BuildUnit]) -> None:
+        """Several units matched one workload by name (a repository holding copies of an
+        application): the ones nearest to the workload's manifest are it, the rest are not."""
+        groups: dict[str, list[BuildUnit]] = defaultdict(list)
+        for unit in by_name:
+            groups[self.twins[unit]].append(unit)
+        for twin, units in groups.items():
+            if len(units) < 2 or twin not in self.where:
+                continue
+            anchor = Path(self.where[twin]).resolve().parts
+
+            def shared(unit: BuildUnit, anchor: tuple[str, ...] = anchor) -> int:
+                parts = Path(unit.directory or "").resolve().parts
+                return next(
+                    (i for i, (a, b) in enumerate(zip(parts, anchor, strict=False)) if a != b),
+                    min(len(parts), len(anchor)),
+                )
+
+            best = max(shared(u) for u in units)
+            for unit in units:
+                if shared(unit) < best:
+                    del self.twins[unit]
+                    self.unmatched.append(unit)
+
+    def _add(
+        self,
+        graph_id: str,
+        names: list[str | None],
+        ports: tuple[int, ...] | list[int],
+        where: str | None = None,
+    ) -> None:
+        if where is not None:
+            self.where.setdefault(graph_id, where)
+        if names and names[0] and normal(names[0]):
+            self.primary[normal(names[0])].add(graph_id)
+        for name in names:
+            if name and normal(name):
+                self.names[normal(name)].add(graph_id)
+        known = self.ports[graph_id]
+        known.extend(p for p in ports if p not in known)
+
+    def _kubernetes(self, inventory: Inventory) -> None:
+        from socklock.load.units.names import image_name
+
+        resolver = KubernetesResolver(inventory)
+        for workload in inventory.workloads:
+            if workload.owner is None:
+                names = [workload.name, *(image_name(c.image) for c in workload.containers)]
+                ports = [p.container_port for p in workload.ports]
+                self._add(workload.id, names, ports, workload.location.file)
+        for service in inventory.services:
+            if not service.selector:
+                continue
+            for workload in resolver.workloads_by_ns[service.namespace]:
+                if selects(dict(service.selector), dict(workload.labels)):
+                    self.names[normal(service.name)].add(workload.id)
+
+    def _compose(self, inventory: Inventory, aliases: dict[str, str]) -> None:
+        from socklock.load.units.names import image_name
+
+        for project in inventory.compose_projects:
+            resolver = ComposeResolver(project)
+            for service in project.services:
+                graph_id = aliases.get(service.id, service.id)
+                names: list[str | None] = [service.name, image_name(service.image)]
+                names += [n for n, s in resolver.by_name.items() if s is service]
+                self._add(graph_id, names, resolver.service_ports(service), project.file)
+
+    def _contexts(self, inventory: Inventory, aliases: dict[str, str]) -> dict[Path, set[str]]:
+        """Build directories of the deployment's workloads: compose ``build:`` contexts and
+        Dockerfile directories, Aspire project directories."""
+        found: dict[Path, set[str]] = defaultdict(set)
+        for project in inventory.compose_projects:
+            for service in project.services:
+                if service.build_context:
+                    graph_id = aliases.get(service.id, service.id)
+                    context = Path(service.build_context).resolve()
+                    found[context].add(graph_id)
+                    if service.dockerfile:
+                        found[(context / service.dockerfile).parent.resolve()].add(graph_id)
+        for unit in inventory.units:
+            if unit.host is not None and unit.directory:
+                found[Path(unit.directory).resolve()].add(unit_id(unit))
+        return found
+
+    def _twin(
+        self, unit: BuildUnit, contexts: dict[Path, set[str]], by_name: list[BuildUnit]
+    ) -> str | None:
+        for source in unit.sources[:1]:
+            owners = contexts.get(Path(source).resolve(), set())
+            if len(owners) == 1:
+                return next(iter(owners))
+        for name in (unit.name, *unit.names):
+            owners = self._owners(name)
+            if len(owners) == 1:
+                by_name.append(unit)
+                return next(iter(owners))
+        return None
+
+
+def service_named(
+    inventory: Inventory, name: str, aliases: dict[str, str] | None = None
+) -> Named | None:
+    """The workload a bare service name (``account-service``) reaches, with its port.
+
+    For analysers of service-discovery names (Feign clients, ``lb://`` URIs, Aspire
+    references): build :class:`Identities` once and call ``lookup`` when resolving many.
+    """
+    return Identities(inventory, aliases or {}).lookup(name)

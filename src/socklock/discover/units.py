@@ -1,0 +1,69 @@
+"""Build units in the graph: Aspire resources (the AppHost is a deployment) and, when the input
+has no deployment at all, the code's own services as ``code/<name>`` workloads.
+
+A unit the deployment does not run is listed among the unresolved, so a service missing from
+the manifests is seen; it is not drawn (see :mod:`socklock.discover.identity`).
+"""
+
+from __future__ import annotations
+
+from socklock.discover.builder import GraphBuilder
+from socklock.discover.identity import Identities, unit_id
+from socklock.model import (
+    BuildUnit,
+    Evidence,
+    EvidenceKind,
+    GraphNode,
+    Inventory,
+    NodeKind,
+    PortSpec,
+    Unresolved,
+)
+
+
+def add_unit_nodes(inventory: Inventory, builder: GraphBuilder, identities: Identities) -> None:
+    for unit in inventory.units:
+        if unit.host is not None:
+            builder.add_node(_node(unit, identities))
+    for unit in identities.own:
+        builder.add_node(_node(unit, identities))
+    for unit in identities.unmatched:
+        builder.unresolved.append(
+            Unresolved(
+                unit_id(unit),
+                unit.location,
+                unit.name,
+                f"{unit.kind} build unit {unit.name!r} matches no workload of the deployment: "
+                "not deployed, or deployed under another name ([code.owners] in "
+                "socklock.toml maps its directory)",
+            )
+        )
+
+
+def add_unit_edges(inventory: Inventory, builder: GraphBuilder, identities: Identities) -> None:
+    """Aspire ``WithReference``: the AppHost gives the resource the other's address."""
+    for unit in inventory.units:
+        if unit.host is None:
+            continue
+        for reference in unit.references:
+            target = f"{unit.host}/{reference.target}"
+            ports = identities.ports.get(target, [])
+            builder.add_edge(
+                unit_id(unit),
+                target,
+                ports[0] if len(ports) == 1 else None,
+                "TCP",
+                Evidence(EvidenceKind.MANIFEST, reference.location, reference.detail),
+            )
+
+
+def _node(unit: BuildUnit, identities: Identities) -> GraphNode:
+    """The unit as a workload; an Aspire project listens where its project's build says."""
+    return GraphNode(
+        id=unit_id(unit),
+        kind=NodeKind.WORKLOAD,
+        workload_kind=unit.kind if unit.host is not None else f"{unit.kind}-unit",
+        labels={},
+        ports=tuple(PortSpec(p) for p in identities.ports.get(unit_id(unit), unit.ports)),
+        location=unit.location,
+    )

@@ -1,0 +1,177 @@
+""".NET Aspire AppHost programs: the AppHost *is* the deployment.
+
+Each ``builder.AddX("name")`` is a resource (a workload): ``AddProject<Projects.X>`` runs the
+project ``X`` (its directory is the resource's build context), ``AddContainer("name",
+"image")``, ``AddRedis``/``AddPostgres``/``AddRabbitMQ``/... run servers on their usual
+ports, ``AddNpmApp``/``AddPythonApp``/``AddExecutable`` run a directory's code. ``.Add*`` on a
+resource (``postgres.AddDatabase("db")``) names a part of that resource. ``.WithReference(x)``
+gives the resource x's address: a call. ``WaitFor`` orders start-up and is not a call;
+parameters and connection strings are not workloads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from socklock.load.units.dotnet import is_apphost, projects
+from socklock.load.units.names import normal, port_of
+from socklock.load.units.tree import Tree, read
+from socklock.model import BuildUnit, Diagnostic, Location, UnitReference
+
+SERVER_PORTS = {
+    "redis": 6379,
+    "garnet": 6379,
+    "valkey": 6379,
+    "postgres": 5432,
+    "rabbitmq": 5672,
+    "kafka": 9092,
+    "mongodb": 27017,
+    "sqlserver": 1433,
+    "mysql": 3306,
+    "oracle": 1521,
+    "nats": 4222,
+    "elasticsearch": 9200,
+    "keycloak": 8080,
+    "qdrant": 6334,
+    "milvus": 19530,
+    "seq": 80,
+}
+_NOT_RESOURCES = frozenset({"parameter", "connectionstring", "servicedefaults", "resource"})
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+_ASSIGN = re.compile(r"^\s*(?:var\s+|IResourceBuilder<[^>]*>\s+)?(\w+)\s*=(?!=)")
+_ADD = re.compile(
+    r"(?:\b(\w+)\s*\.\s*)?\bAdd(\w+)\s*(?:<\s*Projects\.([\w.]+)\s*>)?\s*\(\s*"
+    r"(?:name\s*:\s*)?\"([^\"]+)\"(?:\s*,\s*(?:\w+\s*:\s*)?\"([^\"]*)\")?"
+)
+_REFERENCE = re.compile(r"\.\s*WithReference\s*\(\s*(\w+)")
+_TARGET_PORT = re.compile(r"\.\s*With(?:Http|Https)?Endpoint\s*\([^)]*?targetPort\s*:\s*(\d+)")
+_SUBJECT = re.compile(r"^\s*(\w+)\s*\.")
+_BUILDER = re.compile(r"(\w+)\s*=\s*DistributedApplication\s*\.\s*CreateBuilder")
+_RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*$")
+
+
+@dataclass(slots=True)
+class _Resource:
+    name: str
+    kind: str
+    line: int
+    sources: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    ports: list[int] = field(default_factory=list)
+    image: str | None = None
+    references: list[UnitReference] = field(default_factory=list)
+
+
+def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
+    all_projects = projects(tree)
+    by_class = {p.stem.replace(".", "_").replace("-", "_"): p.parent for p, _ in all_projects}
+    units: list[BuildUnit] = []
+    for path, text in all_projects:
+        if not is_apphost(text):
+            continue
+        host = normal(path.stem)
+        for program in sorted(path.parent.glob("*.cs")):
+            units.extend(_read_program(program, host, by_class))
+    return units
+
+
+def _read_program(program: Path, host: str, by_class: dict[str, Path]) -> list[BuildUnit]:
+    text = read(program) or ""
+    code = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    resources: dict[str, _Resource] = {}  # resource name → resource
+    variables: dict[str, str] = {}  # variable → resource name
+    found = _BUILDER.search(code)
+    builder = found.group(1) if found else "builder"
+    offset = 0
+    for statement in code.split(";"):
+        start = offset
+        offset += len(statement) + 1
+        subject = _statement_resource(
+            statement, start, code, program, builder, resources, variables, by_class
+        )
+        if subject is None:
+            continue
+        for match in _REFERENCE.finditer(statement):
+            target = variables.get(match.group(1))
+            if target is None or target == subject.name:
+                continue
+            line = code.count("\n", 0, start + match.start()) + 1
+            subject.references.append(
+                UnitReference(
+                    target,
+                    Location(str(program), line, 1),
+                    f"AppHost {subject.name}.WithReference({match.group(1)})",
+                )
+            )
+        for match in _TARGET_PORT.finditer(statement):
+            port = port_of(match.group(1))
+            if port is not None and port not in subject.ports:
+                subject.ports.append(port)
+    return [
+        BuildUnit(
+            name=resource.name,
+            kind=f"aspire-{resource.kind}",
+            sources=tuple(resource.sources),
+            names=tuple(sorted({normal(n) for n in [resource.name, *resource.names] if normal(n)})),
+            ports=tuple(resource.ports),
+            location=Location(str(program), resource.line, 1),
+            host=host,
+            image=resource.image,
+            references=tuple(resource.references),
+        )
+        for resource in resources.values()
+    ]
+
+
+def _statement_resource(
+    statement: str,
+    start: int,
+    code: str,
+    program: Path,
+    builder: str,
+    resources: dict[str, _Resource],
+    variables: dict[str, str],
+    by_class: dict[str, Path],
+) -> _Resource | None:
+    """The resource a statement creates (``builder.AddX("name")``) or configures; records the
+    variable it is kept in."""
+    assigned = _ASSIGN.match(statement)
+    added = _ADD.search(statement)
+    resource: _Resource | None = None
+    if added is not None:
+        receiver, method, project, name, second = added.groups()
+        kind = method.lower()
+        if kind in _NOT_RESOURCES or kind.startswith("azure") or not _RESOURCE_NAME.match(name):
+            return None
+        if receiver not in variables and receiver != builder:
+            return None  # ``yarp.AddRoute("/api/..")`` in a configuration callback
+        if receiver in variables:  # postgres.AddDatabase("db"): a part of that server
+            resource = resources[variables[receiver]]
+        else:
+            line = code.count("\n", 0, start + added.start()) + 1
+            resource = resources.setdefault(name, _Resource(name, "container", line))
+            if project is not None:
+                resource.kind = "project"
+                directory = by_class.get(project.replace(".", "_"))
+                resource.sources = [str(directory)] if directory is not None else []
+                resource.names.append(project)
+            elif kind == "container" or kind == "dockerfile":
+                resource.image = second if kind == "container" else None
+                if kind == "dockerfile" and second:
+                    resource.sources = [str((program.parent / second).resolve())]
+            elif kind in ("npmapp", "nodeapp", "pythonapp", "uvicornapp", "executable", "javaapp"):
+                resource.kind = "app"
+                if second:
+                    resource.sources = [str((program.parent / second).resolve())]
+            elif kind in SERVER_PORTS:
+                resource.ports.append(SERVER_PORTS[kind])
+            resource.names.append(name)
+    else:
+        subject = _SUBJECT.match(statement)
+        if subject is not None and subject.group(1) in variables:
+            resource = resources[variables[subject.group(1)]]
+    if resource is not None and assigned is not None:
+        variables[assigned.group(1)] = resource.name
+    return resource

@@ -1,0 +1,76 @@
+"""Go ``main`` packages (``package main`` with ``func main``).
+
+Identity: the directory name (``cmd/<name>``; ``<name>/cmd`` and other generic names take
+the directory above), or for a main package at a module's root the
+last element of its module path. A module with one main package owns all of its code; with
+several, each owns its own directory plus a sibling package named like it
+(``internal/<name>``, ``pkg/<name>``, ``<name>/``), since the shared rest belongs to none.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from socklock.load.units.tree import Tree, read
+from socklock.load.units.unit import make_unit
+from socklock.model import BuildUnit, Diagnostic
+
+_PACKAGE_MAIN = re.compile(r"^package\s+main\b", re.MULTILINE)
+_FUNC_MAIN = re.compile(r"^func\s+main\s*\(\s*\)", re.MULTILINE)
+_GENERIC_DIRS = frozenset({"cmd", "main", "server", "app", "src", "service"})
+_MODULE = re.compile(r"^module\s+(\S+)", re.MULTILINE)
+_LISTEN_PORT = re.compile(r"""(?:ListenAndServe|Listen)\s*\(\s*(?:"tcp"\s*,\s*)?"[^":]*:(\d+)\"""")
+
+
+def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
+    mains: list[tuple[Path, Path, list[int]]] = []  # directory, file with func main, ports
+    for directory, files in tree.files.items():
+        sources = [n for n in files if n.endswith(".go") and not n.endswith("_test.go")]
+        main_file: Path | None = None
+        ports: list[int] = []
+        is_main = False
+        for name in sources:
+            text = read(directory / name) or ""
+            if not _PACKAGE_MAIN.search(text):
+                break  # one package per directory: the first file tells
+            is_main = True
+            if _FUNC_MAIN.search(text):
+                main_file = directory / name
+            ports.extend(int(p) for p in _LISTEN_PORT.findall(text) if 0 < int(p) < 65536)
+        if is_main and main_file is not None:
+            mains.append((directory, main_file, ports))
+    by_module: dict[Path, list[tuple[Path, Path, list[int]]]] = {}
+    for main in mains:
+        by_module.setdefault(_module_root(main[0], tree), []).append(main)
+    units: list[BuildUnit] = []
+    for module, members in by_module.items():
+        for directory, main_file, ports in members:
+            name = directory.name
+            if name.lower() in _GENERIC_DIRS and directory != module:
+                name = directory.parent.name  # movie/cmd/main.go: the service is movie
+            if directory == module:
+                found = _MODULE.search(read(module / "go.mod") or "")
+                name = found.group(1).rstrip("/").rsplit("/", 1)[-1] if found else name
+            extra: tuple[Path, ...] = ()
+            if len(members) == 1 and directory != module:
+                extra = (module,)
+            elif len(members) > 1:
+                extra = tuple(
+                    d
+                    for d in (module / "internal" / name, module / "pkg" / name, module / name)
+                    if d != directory and d in tree.files
+                )
+            units.append(
+                make_unit("go", directory, name, main_file, tree, ports=tuple(ports), sources=extra)
+            )
+    return units
+
+
+def _module_root(directory: Path, tree: Tree) -> Path:
+    for candidate in (directory, *directory.parents):
+        if tree.has(candidate, "go.mod"):
+            return candidate
+        if candidate in tree.roots:
+            break
+    return directory

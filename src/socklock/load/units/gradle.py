@@ -1,0 +1,93 @@
+"""Gradle projects that build a service: the Spring Boot, ``application``, Jib or Ktor plugin
+(their own, or applied to them by an enclosing build's ``subprojects``/``allprojects`` and
+then with a main class), or a Dockerfile beside the build file.
+
+Identity: ``spring.application.name``, else ``rootProject.name`` for the root, else the
+directory name.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from socklock.load.units.docker import has_dockerfile
+from socklock.load.units.tree import Tree, read
+from socklock.load.units.unit import has_jvm_main, make_unit
+from socklock.model import BuildUnit, Diagnostic
+
+BUILD_FILES = ("build.gradle", "build.gradle.kts")
+_PLUGIN = re.compile(
+    r"""(?x)
+    (?:id\s*\(?\s*["'](?:org\.springframework\.boot|application|com\.google\.cloud\.tools\.jib
+        |io\.ktor\.plugin|io\.quarkus|io\.micronaut\.application)["']
+    | apply\s*\(?\s*plugin\s*[:=]\s*["'](?:org\.springframework\.boot|application|spring-boot
+        |com\.google\.cloud\.tools\.jib)["']
+    | ^\s*application\s*(?:\{|$)
+    | ^\s*`?application`?\s*$
+    | \bspringBoot\s*\{
+    )""",
+    re.MULTILINE,
+)
+_SHARED = re.compile(r"\b(subprojects|allprojects)\s*\{")
+_ROOT_NAME = re.compile(r"""rootProject\.name\s*=\s*["']([^"']+)["']""")
+_JIB_IMAGE = re.compile(r"""\bto\s*\{[^}]*?image\s*=\s*["']([^"'$]+)["']""", re.DOTALL)
+
+
+def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
+    builds: dict[Path, tuple[Path, str]] = {}
+    for directory, files in tree.files.items():
+        for name in BUILD_FILES:
+            if name in files:
+                builds[directory] = (directory / name, read(directory / name) or "")
+                break
+    units: list[BuildUnit] = []
+    for directory, (path, text) in builds.items():
+        own = _applies(_own_part(text))
+        inherited = any(
+            _shared_applies(parent_text)
+            for parent_dir, (_, parent_text) in builds.items()
+            if parent_dir != directory and directory.is_relative_to(parent_dir)
+        )
+        runnable = own or has_dockerfile(tree, directory)
+        if not runnable and not has_jvm_main(directory, framework_only=not inherited):
+            continue
+        fallback = directory.name
+        settings = next(
+            (
+                directory / n
+                for n in ("settings.gradle", "settings.gradle.kts")
+                if tree.has(directory, n)
+            ),
+            None,
+        )
+        if settings is not None:
+            found = _ROOT_NAME.search(read(settings) or "")
+            fallback = found.group(1) if found else fallback
+        image = _JIB_IMAGE.search(text)
+        units.append(
+            make_unit(
+                "gradle", directory, fallback, path, tree, image=image.group(1) if image else None
+            )
+        )
+    return units
+
+
+def _own_part(text: str) -> str:
+    """The build file without its ``subprojects``/``allprojects`` blocks (they configure others)."""
+    match = _SHARED.search(text)
+    return text[: match.start()] if match else text
+
+
+def _shared_applies(text: str) -> bool:
+    match = _SHARED.search(text)
+    return bool(match and _applies(text[match.start() :]))
+
+
+def _applies(text: str) -> bool:
+    """A service plugin applied here (``id '...' apply false`` only declares its version)."""
+    for match in _PLUGIN.finditer(text):
+        end = text.find("\n", match.end())
+        if "apply false" not in text[match.start() : end if end >= 0 else len(text)]:
+            return True
+    return False

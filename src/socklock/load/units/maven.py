@@ -1,0 +1,86 @@
+"""Maven modules that build a service: the Spring Boot, Jib or Quarkus plugin (their own, in
+a profile too), a Dockerfile beside the pom, or a main class: any ``main`` when a parent
+applies such a plugin, else a framework's application class (``@SpringBootApplication``).
+
+A ``pom`` packaging module aggregates others and is no service. Identity:
+``spring.application.name``, else the ``artifactId``.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+from socklock.load.units.docker import has_dockerfile
+from socklock.load.units.tree import Tree, read
+from socklock.load.units.unit import has_jvm_main, make_unit
+from socklock.model import BuildUnit, Diagnostic, DiagnosticLevel, Location
+
+_SERVICE_PLUGINS = ("spring-boot-maven-plugin", "jib-maven-plugin", "quarkus-maven-plugin")
+
+
+def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
+    poms: dict[Path, ElementTree.Element] = {}
+    for directory, files in tree.files.items():
+        if "pom.xml" in files:
+            root = _parse(directory / "pom.xml", diagnostics)
+            if root is not None:
+                poms[directory] = root
+    units: list[BuildUnit] = []
+    for directory, pom in poms.items():
+        if _text(pom, "packaging") == "pom":
+            continue
+        own = _plugins(pom, ".//plugins/plugin")
+        inherited = any(
+            _plugins(parent, ".//plugins/plugin") & set(_SERVICE_PLUGINS)
+            for parent_dir, parent in poms.items()
+            if parent_dir != directory and directory.is_relative_to(parent_dir)
+        )
+        runnable = bool(own & set(_SERVICE_PLUGINS)) or has_dockerfile(tree, directory)
+        if not runnable and not has_jvm_main(directory, framework_only=not inherited):
+            continue
+        artifact = _text(pom, "artifactId") or directory.name
+        units.append(
+            make_unit("maven", directory, artifact, directory / "pom.xml", tree, image=_jib(pom))
+        )
+    return units
+
+
+def _parse(path: Path, diagnostics: list[Diagnostic]) -> ElementTree.Element | None:
+    text = read(path)
+    if text is None:
+        return None
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        line, column = exc.position
+        diagnostics.append(
+            Diagnostic(
+                Location(str(path), line, column + 1),
+                f"pom.xml is not XML ({str(exc).split(':')[0]}); its module is skipped",
+                DiagnosticLevel.WARNING,
+            )
+        )
+        return None
+    for element in root.iter():  # drop the POM namespace: paths stay readable
+        if isinstance(element.tag, str) and "}" in element.tag:
+            element.tag = element.tag.split("}", 1)[1]
+    return root
+
+
+def _text(pom: ElementTree.Element, path: str) -> str | None:
+    found = pom.find(path)
+    return found.text.strip() if found is not None and found.text else None
+
+
+def _plugins(pom: ElementTree.Element, path: str) -> set[str]:
+    return {(_text(p, "artifactId") or "") for p in pom.findall(path)}
+
+
+def _jib(pom: ElementTree.Element) -> str | None:
+    for plugin in pom.findall("build/plugins/plugin"):
+        if _text(plugin, "artifactId") == "jib-maven-plugin":
+            image = _text(plugin, "configuration/to/image")
+            if image and "$" not in image:
+                return image
+    return None

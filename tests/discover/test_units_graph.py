@@ -1,0 +1,332 @@
+"""The workload universe: build units as workloads, one identity per service, deployment
+variants, shared images and config-server files (fixtures in tests/fixtures/units)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import REPO
+
+from socklock.discover import discover
+from socklock.discover.deployments import find_deployments, select_deployment
+from socklock.discover.identity import Named, service_named
+from socklock.errors import UsageError
+from socklock.load import load_paths
+from socklock.model import ServiceGraph
+
+UNITS = REPO / "tests" / "fixtures" / "units"
+
+Edge = tuple[str, str, int | None, str]
+
+
+def _graph(case: str, deployment: str | None = None) -> ServiceGraph:
+    return discover(load_paths([str(UNITS / case)]), deployment=deployment)
+
+
+def _nodes(graph: ServiceGraph) -> set[tuple[str, str | None, tuple[int, ...]]]:
+    return {(n.id, n.workload_kind, tuple(p.port for p in n.ports)) for n in graph.nodes}
+
+
+def _edges(graph: ServiceGraph) -> set[Edge]:
+    return {(e.source, e.target, e.port, e.evidence[0].kind.value) for e in graph.edges}
+
+
+EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge]]] = {
+    "maven": (
+        {
+            ("code/account-service", "maven-unit", (6000,)),
+            ("code/config", "maven-unit", (8888,)),
+            ("code/gateway", "maven-unit", (4000,)),
+            ("code/statistics-service", "maven-unit", (7000,)),
+        },
+        {
+            ("code/account-service", "code/config", 8888, "config"),
+            ("code/account-service", "code/statistics-service", 7000, "config"),
+            ("code/gateway", "code/account-service", 6000, "config"),
+            # the config repository's application.yml configures each of its clients (and a
+            # client is not its own caller)
+            ("code/statistics-service", "code/config", 8888, "config"),
+        },
+    ),
+    "gradle": (
+        {("code/inventory", "gradle-unit", (9090,)), ("code/orders", "gradle-unit", (8081,))},
+        {("code/orders", "code/inventory", 9090, "config")},
+    ),
+    "npm": (
+        {("code/api", "npm-unit", (3000,)), ("code/users", "npm-unit", (4000,))},
+        {("code/api", "code/users", 4000, "literal")},
+    ),
+    "go": (
+        {("code/checkout", "go-unit", (5050,)), ("code/frontend", "go-unit", (8080,))},
+        {("code/frontend", "code/checkout", 5050, "literal")},
+    ),
+    "python": (
+        {
+            ("code/admin", "python-unit", ()),
+            ("code/orders", "python-unit", (8000,)),
+            ("code/payments", "python-unit", (9000,)),
+        },
+        {
+            ("code/admin", "code/orders", 8000, "literal"),
+            ("code/orders", "code/payments", 9000, "literal"),
+        },
+    ),
+    "dotnet": (
+        {("code/basket-api", "dotnet-unit", ()), ("code/catalog-api", "dotnet-unit", (8080,))},
+        {("code/basket-api", "code/catalog-api", 8080, "literal")},
+    ),
+    # the AppHost is the deployment: its projects' code is attributed to its resources
+    "aspire": (
+        {
+            ("shop-apphost/basket-api", "aspire-project", ()),
+            ("shop-apphost/bff", "aspire-container", ()),
+            ("shop-apphost/basketcache", "aspire-container", (6379,)),
+            ("shop-apphost/catalog-api", "aspire-project", (8080,)),
+            ("shop-apphost/mail", "aspire-container", (1080,)),
+            ("shop-apphost/postgres", "aspire-container", (5432,)),
+        },
+        {
+            ("shop-apphost/basket-api", "shop-apphost/basketcache", 6379, "manifest"),
+            ("shop-apphost/basket-api", "shop-apphost/catalog-api", 8080, "manifest"),
+            ("shop-apphost/basket-api", "shop-apphost/mail", 1080, "literal"),
+            ("shop-apphost/catalog-api", "shop-apphost/postgres", 5432, "manifest"),
+        },
+    ),
+    # one image, three commands: each module's calls are its own service's
+    "shared-image": (
+        {
+            ("shared-image/api", "compose-service", (8000,)),
+            ("shared-image/scheduler", "compose-service", (7000,)),
+            ("shared-image/worker", "compose-service", ()),
+        },
+        {
+            ("shared-image/api", "shared-image/scheduler", 7000, "literal"),
+            ("shared-image/worker", "shared-image/api", 8000, "literal"),
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_graph_of_each_repository(case: str) -> None:
+    graph = _graph(case)
+    nodes, edges = EXPECTED[case]
+    assert _nodes(graph) == nodes
+    assert _edges(graph) == edges
+    assert graph.unresolved == ()
+
+
+def test_config_server_file_is_evidence_of_the_service_it_names() -> None:
+    graph = _graph("maven")
+    edge = next(e for e in graph.edges if e.target == "code/statistics-service")
+    files = sorted(
+        (Path(ev.location.file).name, ev.location.line, ev.kind.value) for ev in edge.evidence
+    )
+    assert files == [
+        ("AccountApplication.java", 11, "literal"),
+        ("account-service.yml", 4, "config"),
+        ("application.yml", 6, "config"),
+    ]
+
+
+def test_a_library_url_is_no_call() -> None:
+    """common/ is no unit (no main): its constant is nobody's call."""
+    graph = _graph("maven")
+    assert not any("Money.java" in ev.location.file for e in graph.edges for ev in e.evidence)
+
+
+def test_aspire_reference_evidence_names_the_apphost_line() -> None:
+    graph = _graph("aspire")
+    edge = next(e for e in graph.edges if e.target == "shop-apphost/postgres")
+    (evidence,) = edge.evidence
+    assert str(evidence.location) == f"{UNITS / 'aspire' / 'Shop.AppHost' / 'Program.cs'}:10:1"
+    assert evidence.detail == "AppHost catalog-api.WithReference(catalogDb)"
+
+
+def test_deployments_are_grouped_and_kubernetes_is_the_default() -> None:
+    inventory = load_paths([str(UNITS / "variants")])
+    assert [(d.name, d.kind, sorted(d.services)) for d in find_deployments(inventory)] == [
+        ("k8s/base", "kubernetes", ["api", "web"]),
+        ("k8s/istio", "kubernetes", ["api", "web"]),
+        ("deploy/swarm/docker-stack.yml", "compose", ["api", "visualizer", "web"]),
+        ("docker-compose.yml", "compose", ["api", "web"]),
+    ]
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None and selection.chosen.name == "k8s/base"
+    assert [d.name for d in selection.left_out] == ["k8s/istio"]
+    assert [d.name for d in selection.folded] == [
+        "deploy/swarm/docker-stack.yml",
+        "docker-compose.yml",
+    ]
+
+
+def test_default_deployment_has_one_copy_of_each_service() -> None:
+    graph = _graph("variants")
+    assert {n.id for n in graph.nodes} == {"shop/api", "shop/web", "swarm/visualizer"}
+    assert _edges(graph) == {("shop/web", "shop/api", 9000, "env")}
+    (edge,) = graph.edges
+    assert sorted((Path(ev.location.file).name, ev.kind.value) for ev in edge.evidence) == [
+        ("app.py", "env-read"),
+        ("docker-compose.yml", "env"),
+        ("docker-stack.yml", "env"),
+        ("web.yaml", "env"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "nodes", "edges"),
+    [
+        ("k8s/istio", {"shop-mesh/api", "shop-mesh/web"}, set()),
+        ("istio", {"shop-mesh/api", "shop-mesh/web"}, set()),
+        (
+            "docker-compose.yml",
+            {"variants/api", "variants/web"},
+            {("variants/web", "variants/api", 9000, "env")},
+        ),
+        (
+            str(UNITS / "variants" / "deploy" / "swarm"),
+            {"swarm/api", "swarm/web", "swarm/visualizer"},
+            {("swarm/web", "swarm/api", 9000, "env")},
+        ),
+    ],
+)
+def test_a_named_deployment_is_mapped_alone(wanted: str, nodes: set[str], edges: set[Edge]) -> None:
+    graph = _graph("variants", wanted)
+    assert {n.id for n in graph.nodes} == nodes
+    assert _edges(graph) == edges
+
+
+def test_an_unknown_deployment_is_a_usage_error() -> None:
+    with pytest.raises(UsageError) as raised:
+        _graph("variants", "prod")
+    assert raised.value.diagnostics() == (
+        "error: no deployment 'prod'; the input has: k8s/base (kubernetes), k8s/istio "
+        "(kubernetes), deploy/swarm/docker-stack.yml (compose), docker-compose.yml (compose)"
+    )
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: NAME, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: NAME}}
+    spec:
+      containers: [{name: NAME, image: shop/NAME:1, ports: [{containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: NAME, namespace: shop}
+spec:
+  selector: {app: NAME}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+
+_POM = """\
+<project><artifactId>orders-svc</artifactId><build><plugins><plugin>
+<artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build></project>
+"""
+
+
+def test_a_unit_joins_its_deployed_twin_and_an_undeployed_one_is_listed(tmp_path: Path) -> None:
+    """A module named like a Deployment (by spring.application.name) is that workload: its
+    code's calls are the workload's. A module no manifest runs is listed, not drawn."""
+    _write(
+        tmp_path,
+        {
+            "k8s/orders.yaml": _DEPLOYMENT.replace("NAME", "orders"),
+            "k8s/payment.yaml": _DEPLOYMENT.replace("NAME", "payment"),
+            "orders-svc/pom.xml": _POM,
+            "orders-svc/src/main/resources/application.yml": (
+                "spring.application.name: orders\npayment.url: http://payment\n"
+            ),
+            "payment/main.go": "package main\n\nfunc main() {}\n",
+            "reports/manage.py": "print('django')\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {n.id for n in graph.nodes} == {"shop/orders", "shop/payment"}
+    assert _edges(graph) == {("shop/orders", "shop/payment", 8080, "config")}
+    assert [(u.source, str(u.location), u.reason) for u in graph.unresolved] == [
+        (
+            "code/reports",
+            f"{tmp_path / 'reports' / 'manage.py'}:1:1",
+            "python build unit 'reports' matches no workload of the deployment: not deployed, "
+            "or deployed under another name ([code.owners] in socklock.toml maps its directory)",
+        )
+    ]
+
+
+def test_a_bare_service_name_resolves_to_its_workload_and_port() -> None:
+    inventory = load_paths([str(UNITS / "maven")])
+    assert service_named(inventory, "statistics-service") == Named(
+        "code/statistics-service", 7000, "service name statistics-service → code/statistics-service"
+    )
+    assert service_named(inventory, "edge") == Named(
+        "code/gateway", 4000, "service name edge → code/gateway"
+    )
+    assert service_named(inventory, "common") is None
+
+
+def test_names_match_across_spellings(tmp_path: Path) -> None:
+    """A Gradle project ``api-gateway`` is the compose service ``apigateway``."""
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": (
+                "services:\n  apigateway:\n    image: shop/gw\n    expose: ['8080']\n"
+                "  users:\n    image: shop/users\n    expose: ['9000']\n"
+            ),
+            "api-gateway/build.gradle": "plugins { id 'org.springframework.boot' }\n",
+            "api-gateway/src/main/resources/application.yml": "users.url: http://users:9000\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    project = tmp_path.name.lower().replace("_", "_")
+    assert _edges(graph) == {(f"{project}/apigateway", f"{project}/users", 9000, "config")}
+    assert graph.unresolved == ()
+
+
+def test_a_stray_manifest_does_not_outrank_a_complete_compose_file(tmp_path: Path) -> None:
+    services = "".join(f"  s{i}:\n    image: s{i}\n" for i in range(5))
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": f"services:\n{services}",
+            "k8s/s0.yaml": _DEPLOYMENT.replace("NAME", "s0"),
+        },
+    )
+    selection = select_deployment(load_paths([str(tmp_path)]))
+    assert selection.chosen is not None
+    assert (selection.chosen.name, [d.name for d in selection.left_out]) == (
+        "docker-compose.yml",
+        ["k8s"],
+    )
+
+
+def test_copies_of_an_application_the_nearest_is_the_deployed_one(tmp_path: Path) -> None:
+    """A repository holding chapters of one app: the copy beside the manifests is the
+    workload; the other copies are listed, their calls are no one's."""
+    main = 'package main\n\nimport "net/http"\n\nfunc main() { http.Get("http://CALLEE") }\n'
+    _write(
+        tmp_path,
+        {
+            "ch1/api/main.go": main.replace("CALLEE", "old"),
+            "ch2/api/main.go": main.replace("CALLEE", "payment"),
+            "ch2/k8s/api.yaml": _DEPLOYMENT.replace("NAME", "api"),
+            "ch2/k8s/payment.yaml": _DEPLOYMENT.replace("NAME", "payment"),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert _edges(graph) == {("shop/api", "shop/payment", 8080, "literal")}
+    assert [(u.source, u.expression) for u in graph.unresolved] == [("code/ch1-api", "ch1-api")]

@@ -1,0 +1,226 @@
+"""Build units: each ecosystem's finder on its own small repository (tests/fixtures/units)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from tests.conftest import REPO
+
+from socklock.load.units import find_units
+from socklock.load.units.npm import _starts_server
+
+UNITS = REPO / "tests" / "fixtures" / "units"
+
+Row = tuple[str, str, tuple[int, ...], tuple[str, ...], tuple[str, ...], str | None]
+
+
+def _units(case: str) -> set[Row]:
+    root = UNITS / case
+    units, problems = find_units([str(root)])
+    assert problems == []
+    return {
+        (
+            u.name,
+            u.kind,
+            u.ports,
+            u.names,
+            tuple(os.path.relpath(s, root) for s in u.sources),
+            u.host,
+        )
+        for u in units
+    }
+
+
+EXPECTED: dict[str, set[Row]] = {
+    # the parent applies the Boot plugin to every module: common has no main, so no unit;
+    # ports from the config server's shared/<name>.yml win over the module's own
+    "maven": {
+        ("account-service", "maven", (6000,), ("account-service",), ("account-service",), None),
+        ("config", "maven", (8888,), ("config",), ("config",), None),
+        ("gateway", "maven", (4000,), ("edge", "gateway"), ("gateway",), None),
+        (
+            "statistics-service",
+            "maven",
+            (7000,),
+            ("statistics-service",),
+            ("statistics-service",),
+            None,
+        ),
+    },
+    # ``apply false`` at the root declares the plugin, lib applies none
+    "gradle": {
+        ("inventory", "gradle", (9090,), ("inventory",), ("inventory",), None),
+        ("orders", "gradle", (8081,), ("orders",), ("orders",), None),
+    },
+    # the workspace root, a react-scripts front end and a library are not services
+    "npm": {
+        ("api", "npm", (3000,), ("api",), ("packages/api",), None),
+        ("users", "npm", (4000,), ("users",), ("packages/users",), None),
+    },
+    # two main packages: each owns its cmd directory and the internal package named like it;
+    # hack/ holds tools, not services
+    "go": {
+        ("checkout", "go", (5050,), ("checkout",), ("cmd/checkout", "internal/checkout"), None),
+        ("frontend", "go", (8080,), ("frontend",), ("cmd/frontend", "internal/frontend"), None),
+    },
+    # payments' server is in app/: the Dockerfile above it builds it
+    "python": {
+        ("admin", "python", (), ("admin",), ("admin",), None),
+        ("orders", "python", (8000,), ("orders",), ("services/orders",), None),
+        ("payments", "python", (9000,), ("payments",), ("services/payments",), None),
+    },
+    # Shared.csproj is a library
+    "dotnet": {
+        ("basket-api", "dotnet", (), ("basket-api",), ("src/Basket.API",), None),
+        ("catalog-api", "dotnet", (8080,), ("catalog-api",), ("src/Catalog.API",), None),
+    },
+    # parameters are not resources; a database is part of its server
+    "aspire": {
+        ("basket-api", "dotnet", (), ("basket-api",), ("Basket.API",), None),
+        ("catalog-api", "dotnet", (8080,), ("catalog-api",), ("Catalog.API",), None),
+        ("basketcache", "aspire-container", (6379,), ("basketcache",), (), "shop-apphost"),
+        ("postgres", "aspire-container", (5432,), ("postgres",), (), "shop-apphost"),
+        ("mail", "aspire-container", (1080,), ("mail",), (), "shop-apphost"),
+        # a route added in a configuration callback is no resource
+        ("bff", "aspire-container", (), ("bff",), (), "shop-apphost"),
+        ("catalog-api", "aspire-project", (), ("catalog-api",), ("Catalog.API",), "shop-apphost"),
+        ("basket-api", "aspire-project", (), ("basket-api",), ("Basket.API",), "shop-apphost"),
+    },
+    "shared-image": {("shared-image", "dockerfile", (), ("shared-image",), (".",), None)},
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_units_of_each_ecosystem(case: str) -> None:
+    assert _units(case) == EXPECTED[case]
+
+
+def test_aspire_references_and_their_lines() -> None:
+    units, _ = find_units([str(UNITS / "aspire")])
+    program = str(UNITS / "aspire" / "Shop.AppHost" / "Program.cs")
+    references = {
+        (u.name, r.target, r.location.file, r.location.line, r.detail)
+        for u in units
+        for r in u.references
+    }
+    assert references == {
+        ("catalog-api", "postgres", program, 10, "AppHost catalog-api.WithReference(catalogDb)"),
+        ("basket-api", "basketcache", program, 14, "AppHost basket-api.WithReference(redis)"),
+        ("basket-api", "catalog-api", program, 15, "AppHost basket-api.WithReference(catalog)"),
+    }
+
+
+def test_config_server_files_belong_to_the_service_they_are_named_after() -> None:
+    units, _ = find_units([str(UNITS / "maven")])
+    shared = UNITS / "maven" / "config" / "src" / "main" / "resources" / "shared"
+    assert {u.name: u.config_files for u in units} == {
+        "account-service": (str(shared / "account-service.yml"), str(shared / "application.yml")),
+        "statistics-service": (
+            str(shared / "statistics-service.yml"),
+            str(shared / "application.yml"),
+        ),
+        "config": (),
+        "gateway": (),
+    }
+
+
+@pytest.mark.parametrize(
+    ("scripts", "server"),
+    [
+        ({"start": "node server.js"}, True),
+        ({"start": "nodemon src/index.js"}, True),
+        ({"start": "next start -p 3000"}, True),
+        ({"start": "next dev"}, False),
+        ({"start": "react-scripts start"}, False),
+        ({"start": "ng serve"}, False),
+        ({"start": "vite"}, False),
+        ({"start": "cross-env NODE_ENV=production npm run serve", "serve": "node app.js"}, True),
+        ({"start": "npm run dev", "dev": "webpack serve"}, False),
+        ({"build": "tsc"}, False),
+    ],
+)
+def test_which_start_scripts_start_a_server(scripts: dict[str, object], server: bool) -> None:
+    assert _starts_server(scripts) is server
+
+
+def test_a_broken_pom_is_a_warning_and_the_rest_is_read(tmp_path: Path) -> None:
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "pom.xml").write_text("<project><artifactId>x</project>\n")
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "package.json").write_text(
+        '{"name": "ok", "scripts": {"start": "node a.js"}}'
+    )
+    units, problems = find_units([str(tmp_path)])
+    assert [u.name for u in units] == ["ok"]
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'bad' / 'pom.xml'}:1:25: warning: pom.xml is not XML (mismatched tag); "
+        "its module is skipped"
+    ]
+
+
+def test_test_fixtures_and_vendored_code_hold_no_units(tmp_path: Path) -> None:
+    for folder in ("tests/app", "node_modules/x", "testdata/y"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "package.json").write_text('{"scripts": {"start": "node a.js"}}')
+    assert find_units([str(tmp_path)]) == ([], [])
+
+
+def test_maven_modules_by_profile_plugin_or_framework_main(tmp_path: Path) -> None:
+    """The parent applies the Boot plugin in a profile: a module with a main is a service.
+    Without any plugin, only a framework's application class makes one (a plain ``main`` is
+    a tool). A ``docker/Dockerfile`` beside the modules builds them, it is no service."""
+    plugin = "<plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
+    files = {
+        "parent/pom.xml": (
+            "<project><artifactId>parent</artifactId><packaging>pom</packaging><profiles>"
+            f"<profile><build><plugins>{plugin}</plugins></build></profile></profiles></project>"
+        ),
+        "parent/svc/pom.xml": "<project><artifactId>svc</artifactId></project>",
+        "parent/svc/src/main/java/A.java": "class A { public static void main(String[] a) {} }",
+        "parent/docker/Dockerfile": "FROM eclipse-temurin\nARG ARTIFACT\n",
+        "alone/pom.xml": "<project><artifactId>alone</artifactId></project>",
+        "alone/src/main/java/B.java": "@SpringBootApplication class B {}",
+        "tool/pom.xml": "<project><artifactId>tool</artifactId></project>",
+        "tool/src/main/java/C.java": "class C { public static void main(String[] a) {} }",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, u.kind) for u in units) == [("alone", "maven"), ("svc", "maven")]
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def test_names_from_generic_directories_copies_and_scripts(tmp_path: Path) -> None:
+    """``movie/cmd/main.go`` is movie; packages copied with one ``name`` are named by their
+    directories; side-by-side Flask scripts are one service each."""
+    start = '{"name": "movies-service", "scripts": {"start": "node index.js"}}'
+    _tree(
+        tmp_path,
+        {
+            "movie/go.mod": "module example.com/movie\n",
+            "movie/cmd/main.go": "package main\n\nfunc main() {}\n",
+            "booking/package.json": start,
+            "payment/package.json": start,
+            "services/__init__.py": "",
+            "services/users.py": (
+                "from flask import Flask\napp = Flask(__name__)\n"
+                "if __name__ == '__main__':\n    app.run(port=5002)\n"
+            ),
+            "services/helpers.py": "from flask import Flask\n",
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, u.kind, u.ports, u.names) for u in units) == [
+        ("booking", "npm", (), ("booking", "movies-service")),
+        ("movie", "go", (), ("cmd", "movie")),
+        ("payment", "npm", (), ("movies-service", "payment")),
+        ("users", "python", (5002,), ("users",)),
+    ]
