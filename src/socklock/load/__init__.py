@@ -95,6 +95,7 @@ def _load_file(
             diagnostics.append(item)
         else:
             documents.append(item)
+    del text  # up to 64 MiB no stage needs any more: not kept while the objects are built
     for document in documents:
         value = document.value
         if looks_like_manifest(value):
