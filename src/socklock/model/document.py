@@ -30,111 +30,127 @@ def pack_positions(numbers: Sequence[int]) -> bytes:
     return array("I", numbers).tobytes()
 
 
+class _Unpacked:
+    """A node's positions once its view was asked for or set: own position, table."""
+
+    __slots__ = ("position", "table")
+
+    def __init__(self, position: Position, table: Any) -> None:
+        self.position = position
+        self.table = table
+
+
+def _own(packed: bytes | _Unpacked) -> Position:
+    if type(packed) is bytes:
+        return _PAIR.unpack_from(packed) if packed else (0, 0)
+    assert isinstance(packed, _Unpacked)
+    return packed.position
+
+
+def _with_own(packed: bytes | _Unpacked, value: Position) -> bytes | _Unpacked:
+    if type(packed) is bytes:
+        return _PAIR.pack(*value) + packed[8:]
+    assert isinstance(packed, _Unpacked)
+    packed.position = value
+    return packed
+
+
 class YMap(dict[str, Any]):
     """A mapping with the position of the mapping itself and of each key."""
 
-    __slots__ = ("_keys", "_packed")
+    __slots__ = ("_packed",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._packed = b""  # own position, then each key's in insertion order
-        self._keys: dict[str, Position] | None = None  # once unpacked or set
+        # own position, then each key's in insertion order; _Unpacked once the view is used
+        self._packed: bytes | _Unpacked = b""
 
     def set_packed(self, packed: bytes) -> None:
         """The loader's positions: this mapping's, then its keys' in insertion order."""
         self._packed = packed
-        self._keys = None
 
     @property
     def position(self) -> Position:
-        packed = self._packed
-        return _PAIR.unpack_from(packed) if packed else (0, 0)
+        return _own(self._packed)
 
     @position.setter
     def position(self, value: Position) -> None:
-        self._packed = _PAIR.pack(*value) + self._packed[8:]
+        self._packed = _with_own(self._packed, value)
 
     @property
     def key_positions(self) -> dict[str, Position]:
-        keys = self._keys
-        if keys is None:
-            packed = self._packed
+        packed = self._packed
+        if type(packed) is bytes:
             keys = {
                 key: _PAIR.unpack_from(packed, offset)
                 for key, offset in zip(self, range(8, len(packed), 8), strict=False)
             }
-            self._keys = keys
-            self._packed = packed[:8]
-        return keys
+            self._packed = packed = _Unpacked(_own(packed), keys)
+        assert isinstance(packed, _Unpacked)
+        table: dict[str, Position] = packed.table
+        return table
 
     @key_positions.setter
     def key_positions(self, value: dict[str, Position]) -> None:
-        self._keys = value
-        self._packed = self._packed[:8]
+        self._packed = _Unpacked(self.position, value)
 
     def key_position(self, key: str) -> Position | None:
         """Where ``key`` was written; None when unknown."""
-        keys = self._keys
-        if keys is None:
-            packed = self._packed
-            if len(packed) > 8 * (_LARGE + 1):
-                keys = self.key_positions
-            else:
-                for offset, candidate in zip(range(8, len(packed), 8), self, strict=False):
-                    if candidate == key:
-                        return _PAIR.unpack_from(packed, offset)
-                return None
-        return keys.get(key)
+        packed = self._packed
+        if type(packed) is bytes and len(packed) <= 8 * (_LARGE + 1):
+            for offset, candidate in zip(range(8, len(packed), 8), self, strict=False):
+                if candidate == key:
+                    return _PAIR.unpack_from(packed, offset)
+            return None
+        return self.key_positions.get(key)
 
 
 class YSeq(list[Any]):
     """A sequence with the position of the sequence itself and of each item."""
 
-    __slots__ = ("_items", "_packed")
+    __slots__ = ("_packed",)
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self._packed = b""  # own position, then each item's
-        self._items: list[Position] | None = None  # once unpacked or set
+        # own position, then each item's; _Unpacked once the view is used
+        self._packed: bytes | _Unpacked = b""
 
     def set_packed(self, packed: bytes) -> None:
         """The loader's positions: this sequence's, then its items' in order."""
         self._packed = packed
-        self._items = None
 
     @property
     def position(self) -> Position:
-        packed = self._packed
-        return _PAIR.unpack_from(packed) if packed else (0, 0)
+        return _own(self._packed)
 
     @position.setter
     def position(self, value: Position) -> None:
-        self._packed = _PAIR.pack(*value) + self._packed[8:]
+        self._packed = _with_own(self._packed, value)
 
     @property
     def item_positions(self) -> list[Position]:
-        items = self._items
-        if items is None:
-            packed = self._packed
+        packed = self._packed
+        if type(packed) is bytes:
             items = [_PAIR.unpack_from(packed, offset) for offset in range(8, len(packed), 8)]
-            self._items = items
-            self._packed = packed[:8]
-        return items
+            self._packed = packed = _Unpacked(_own(packed), items)
+        assert isinstance(packed, _Unpacked)
+        table: list[Position] = packed.table
+        return table
 
     @item_positions.setter
     def item_positions(self, value: list[Position]) -> None:
-        self._items = value
-        self._packed = self._packed[:8]
+        self._packed = _Unpacked(self.position, value)
 
     def item_position(self, index: int) -> Position | None:
         """Where item ``index`` was written; None when unknown."""
-        items = self._items
-        if items is not None:
-            return items[index] if 0 <= index < len(items) else None
-        offset = 8 * (index + 1)
-        if index < 0 or offset + 8 > len(self._packed):
-            return None
-        return _PAIR.unpack_from(self._packed, offset)
+        packed = self._packed
+        if type(packed) is bytes:
+            offset = 8 * (index + 1)
+            if index < 0 or offset + 8 > len(packed):
+                return None
+            return _PAIR.unpack_from(packed, offset)
+        items = self.item_positions
+        return items[index] if 0 <= index < len(items) else None
 
 
 PathElement = str | int
