@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -55,16 +56,19 @@ COMMANDS: dict[str, list[str]] = {
     "policy-verify": ["policy", "verify", "FILE", "--no-code"],
 }
 
+CAP_BYTES = 6 * 1024 * MIB  # address space of one command: a runaway stops (MemoryError)
+
 # Run in the child: run one command with stdout to /dev/null, report its peak RSS and time.
 _WATCHER = """\
 import json, resource, subprocess, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 print(json.dumps({"seconds": seconds, "max_rss": peak, "exit": done.returncode,
                   "stderr": done.stderr.decode("utf-8", "replace")[-2000:]}))
-"""
+""".replace("CAP", str(CAP_BYTES))
 
 
 def generate(path: Path, size: int) -> int:
@@ -85,18 +89,21 @@ def run_command(name: str, file: Path, work: Path) -> dict[str, Any]:
     out = work / f"out-{name}"
     args = [str(file) if a == "FILE" else str(out) if a == "OUT" else a for a in COMMANDS[name]]
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"), NO_COLOR="1")
-    try:
-        watched = subprocess.run(
-            [sys.executable, "-c", _WATCHER, sys.executable, "-m", "socklock", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=TIMEOUT_S,
-            check=True,
-        )
-    except subprocess.TimeoutExpired:
-        return {"command": name, "seconds": None, "max_rss_mib": None, "exit": "timeout"}
-    row = json.loads(watched.stdout)
+    # its own session, so a timeout ends the command too, not only the watcher
+    with subprocess.Popen(
+        [sys.executable, "-c", _WATCHER, sys.executable, "-m", "socklock", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    ) as watcher:
+        try:
+            stdout, _ = watcher.communicate(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(watcher.pid, signal.SIGKILL)
+            watcher.communicate()
+            return {"command": name, "seconds": None, "max_rss_mib": None, "exit": "timeout"}
+    row = json.loads(stdout)
     result = {
         "command": name,
         "seconds": round(row["seconds"], 2),
