@@ -127,6 +127,7 @@ def harden(
     options = _options(config, level, pss_version, select, ignore)
     baseline = _baseline(baseline_file)
     inventory = load(paths)
+    diff_wanted = show_diff if show_diff is not None else (fmt == "table" and not fix)
     changes: tuple[FileChange, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     if fix:
@@ -143,17 +144,17 @@ def harden(
         inventory_errors = inventory.errors or run.inventory.errors
     else:
         result = audit(inventory, options, baseline=baseline)
-        plan = plan_fixes(
-            result.findings, unsafe=unsafe_fixes, broken_files=broken_files(inventory)
-        )
-        changes, skipped = plan.changes, plan.skipped
+        if diff_wanted:  # planning fixes is most of an audit's time: only when shown
+            plan = plan_fixes(
+                result.findings, unsafe=unsafe_fixes, broken_files=broken_files(inventory)
+            )
+            changes, skipped = plan.changes, plan.skipped
         inventory_errors = inventory.errors
     for skip in skipped:
         click.echo(f"{skip.file}: warning: fixes not applied: {skip.reason}", err=True)
     if write_baseline is not None:
         _write_baseline(write_baseline, result)
     text = render_audit(result, fmt, show_suppressed, __version__, format_pss_version)
-    diff_wanted = show_diff if show_diff is not None else (fmt == "table" and not fix)
     if diff_wanted and changes and not fix:
         diff = "".join(change.diff() for change in changes)
         if fmt == "table":

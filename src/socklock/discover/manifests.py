@@ -148,7 +148,7 @@ def _workload_node(workload: Workload) -> GraphNode:
         id=workload.id,
         kind=NodeKind.WORKLOAD,
         workload_kind=workload.kind,
-        labels=dict(workload.labels),
+        labels=workload.labels,  # shared, not copied: read only, one per workload
         ports=tuple(PortSpec(p.container_port, p.protocol.value, p.name) for p in workload.ports),
         location=workload.location,
     )

@@ -22,6 +22,7 @@ import yaml
 
 from socklock.load.limits import Limits
 from socklock.model import Diagnostic, Location, YMap, YSeq
+from socklock.model.document import Position, pack_positions
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -30,42 +31,148 @@ class _PositionLoader(_Loader):  # type: ignore[misc]
     """Safe loader building YMap/YSeq with 1-based positions."""
 
 
-def _construct_mapping(loader: Any, node: yaml.MappingNode) -> YMap:
-    mapping = YMap()
-    mapping.position = (node.start_mark.line + 1, node.start_mark.column + 1)
-    written = {id(key) for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"}
-    loader.flatten_mapping(node)  # merged (<<) pairs first: keys written here override them
-    seen: set[Any] = set()
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_SPECIAL_KEYS = (_MERGE, "tag:yaml.org,2002:value")  # what flatten_mapping rewrites
+# Scalar tags whose safe constructor is a plain function of the node.
+_SCALARS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("null", "bool", "int", "float", "timestamp")
+)
+
+
+class _Builder:
+    """YMap/YSeq/scalars straight from one composed document.
+
+    It replaces PyYAML's ``construct_document`` for the common tags (several Python calls
+    and a memo entry per node there) and visits nodes in the same order, so the same first
+    error is raised; other tags go through the loader's own constructors. Equal strings
+    are shared within a file (keys and values repeat in every object). Recursion is one
+    frame per nesting level, bounded by ``Limits.max_depth`` checked before parsing.
+    """
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.strings: dict[str, str] = {}
+        self.built: dict[int, Any] | None = None  # id(node) -> value, when aliases may exist
+        self.scalars = {tag: loader.yaml_constructors[tag] for tag in _SCALARS}
+
+    def document(self, node: yaml.Node, may_alias: bool) -> Any:
+        self.built = {} if may_alias else None
+        loader = self.loader
+        try:
+            return self.build(node)
+        finally:
+            self.built = None
+            loader.constructed_objects = {}
+            loader.recursive_objects = {}
+            loader.state_generators = []
+            loader.deep_construct = False
+
+    def build(self, node: yaml.Node) -> Any:
+        built = self.built
+        if built is not None:
+            known = built.get(id(node), built)
+            if known is not built:
+                return known
+        tag = node.tag
+        if tag == _STR and type(node) is yaml.ScalarNode:
+            value = node.value
+            value = self.strings.setdefault(value, value)
+        elif tag == _MAP and type(node) is yaml.MappingNode:
+            value = self.mapping(node)
+        elif tag == _SEQ and type(node) is yaml.SequenceNode:
+            value = self.sequence(node)
+        elif tag in self.scalars and type(node) is yaml.ScalarNode:
+            value = self.scalars[tag](self.loader, node)
+        else:
+            value = self.loader.construct_object(node, deep=True)
+        if built is not None:
+            built[id(node)] = value
+        return value
+
+    def key(self, node: yaml.Node) -> Any:
+        if node.tag == _STR and type(node) is yaml.ScalarNode:
+            key = node.value
+            return self.strings.setdefault(key, key)
+        key = self.build(node)
         try:
             hash(key)
         except TypeError as exc:
             raise yaml.constructor.ConstructorError(
-                None, None, "found an unhashable mapping key", key_node.start_mark
+                None, None, "found an unhashable mapping key", node.start_mark
             ) from exc
-        if id(key_node) in written:
-            if key in seen:
-                first = mapping.key_positions[key]
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"duplicate key {key!r} (first at line {first[0]}, column {first[1]})",
-                    key_node.start_mark,
-                )
-            seen.add(key)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_positions[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-    return mapping
+        return key
+
+    def mapping(self, node: yaml.MappingNode) -> YMap:
+        mapping = YMap()
+        if self.built is not None:
+            self.built[id(node)] = mapping  # a child aliasing its parent is refused earlier
+        mark = node.start_mark
+        numbers = [mark.line + 1, mark.column + 1]
+        if any(key.tag in _SPECIAL_KEYS for key, _ in node.value):
+            self.merged_mapping(node, mapping, numbers)
+        else:
+            for key_node, value_node in node.value:
+                key = self.key(key_node)
+                if key in mapping:
+                    index = list(mapping).index(key)
+                    raise _duplicate(key, numbers[2 + 2 * index], numbers[3 + 2 * index], key_node)
+                mark = key_node.start_mark
+                numbers += (mark.line + 1, mark.column + 1)
+                mapping[key] = self.build(value_node)
+        mapping.set_packed(pack_positions(numbers))
+        return mapping
+
+    def merged_mapping(self, node: yaml.MappingNode, mapping: YMap, numbers: list[int]) -> None:
+        """A mapping with ``<<`` merge keys: the merged pairs first, written keys override."""
+        written = {id(key) for key, _ in node.value if key.tag != _MERGE}
+        self.loader.flatten_mapping(node)
+        positions: dict[Any, Position] = {}
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = self.key(key_node)
+            if id(key_node) in written:
+                if key in seen:
+                    raise _duplicate(key, *positions[key], key_node)
+                seen.add(key)
+            mapping[key] = self.build(value_node)
+            positions[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        for key in mapping:
+            numbers += positions[key]
+
+    def sequence(self, node: yaml.SequenceNode) -> YSeq:
+        sequence = YSeq()
+        if self.built is not None:
+            self.built[id(node)] = sequence
+        mark = node.start_mark
+        numbers = [mark.line + 1, mark.column + 1]
+        build = self.build
+        for child in node.value:
+            sequence.append(build(child))
+            mark = child.start_mark
+            numbers += (mark.line + 1, mark.column + 1)
+        sequence.set_packed(pack_positions(numbers))
+        return sequence
+
+
+def _duplicate(key: Any, line: int, column: int, node: yaml.Node) -> yaml.YAMLError:
+    return yaml.constructor.ConstructorError(
+        None,
+        None,
+        f"duplicate key {key!r} (first at line {line}, column {column})",
+        node.start_mark,
+    )
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> YMap:
+    """For mappings met inside other tags (``!!set``, ``!!omap``...)."""
+    return _Builder(loader).mapping(node)
 
 
 def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> YSeq:
-    sequence = YSeq()
-    sequence.position = (node.start_mark.line + 1, node.start_mark.column + 1)
-    for child in node.value:
-        sequence.append(loader.construct_object(child, deep=True))
-        sequence.item_positions.append((child.start_mark.line + 1, child.start_mark.column + 1))
-    return sequence
+    return _Builder(loader).sequence(node)
 
 
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
@@ -210,6 +317,7 @@ def _load_stream(
         yield refused
         return
     loader = _PositionLoader(text)
+    builder = _Builder(loader)
     index = first_index
     may_alias = "&" in text  # no anchor, no alias: the expansion check would find nothing
     try:
@@ -231,7 +339,7 @@ def _load_stream(
                 )
                 index += 1
                 continue
-            value = loader.construct_document(node)
+            value = builder.document(node, may_alias)
             if value is not None:
                 yield Document(index, value, line)
             index += 1

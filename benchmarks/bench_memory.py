@@ -1,0 +1,156 @@
+"""Memory and time of every command on one big manifest file (target: ≤ 1 GiB at 64 MiB).
+
+The input is one multi-document YAML file of small Deployments (15 lines each, 50
+namespaces), the size of the per-file limit at full size. Each command runs in its own
+process; its peak resident memory comes from ``getrusage(RUSAGE_CHILDREN)`` of a fresh
+watcher process, so one command's peak never hides another's.
+
+``python -m benchmarks memory`` (full: 64 MiB) or ``--small`` (6 MB);
+``python benchmarks/bench_memory.py [--full] [COMMAND ...]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+MIB = 1024 * 1024
+FULL_BYTES = 64 * MIB - 4096  # just under the loader's per-file limit
+SMALL_BYTES = 6_000_000
+LIMIT_BYTES = 1024 * MIB
+TIMEOUT_S = 900
+
+DEPLOYMENT = """\
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: svc-{i}
+  namespace: ns-{ns}
+spec:
+  selector:
+    matchLabels: {{app: svc-{i}}}
+  template:
+    metadata:
+      labels: {{app: svc-{i}}}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/svc-{i}:1.0
+"""
+
+# name -> socklock arguments; FILE and OUT are replaced by the input file and a fresh directory
+COMMANDS: dict[str, list[str]] = {
+    "map": ["map", "FILE", "--no-code"],
+    "scan": ["scan", "FILE", "--no-code", "--out-dir", "OUT"],
+    "harden": ["harden", "FILE", "--format", "json", "--fail-on", "never"],
+    "harden-diff": ["harden", "FILE", "--fail-on", "never"],
+    "policy-generate": ["policy", "generate", "FILE", "--no-code", "-o", "OUT"],
+    "policy-verify": ["policy", "verify", "FILE", "--no-code"],
+}
+
+CAP_BYTES = 6 * 1024 * MIB  # address space of one command: a runaway stops (MemoryError)
+
+# Run in the child: run one command with stdout to /dev/null, report its peak RSS and time.
+_WATCHER = """\
+import json, resource, subprocess, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "max_rss": peak, "exit": done.returncode,
+                  "stderr": done.stderr.decode("utf-8", "replace")[-2000:]}))
+""".replace("CAP", str(CAP_BYTES))
+
+
+def generate(path: Path, size: int) -> int:
+    """Write Deployments into ``path`` until it holds about ``size`` bytes; their count."""
+    count = 0
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        while True:
+            text = DEPLOYMENT.format(i=count, ns=count % 50)
+            if written + len(text) > size:
+                return count
+            out.write(text)
+            written += len(text)
+            count += 1
+
+
+def run_command(name: str, file: Path, work: Path) -> dict[str, Any]:
+    out = work / f"out-{name}"
+    args = [str(file) if a == "FILE" else str(out) if a == "OUT" else a for a in COMMANDS[name]]
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), NO_COLOR="1")
+    # its own session, so a timeout ends the command too, not only the watcher
+    with subprocess.Popen(
+        [sys.executable, "-c", _WATCHER, sys.executable, "-m", "socklock", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    ) as watcher:
+        try:
+            stdout, _ = watcher.communicate(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(watcher.pid, signal.SIGKILL)
+            watcher.communicate()
+            return {"command": name, "seconds": None, "max_rss_mib": None, "exit": "timeout"}
+    row = json.loads(stdout)
+    result = {
+        "command": name,
+        "seconds": round(row["seconds"], 2),
+        "max_rss_mib": round(row["max_rss"] / MIB),
+        "exit": row["exit"],
+    }
+    if row["exit"] not in (0, 1):
+        result["stderr"] = row["stderr"]
+    return result
+
+
+def measure(size: int, names: list[str]) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
+        work = Path(tmp)
+        file = work / "big.yaml"
+        count = generate(file, size)
+        rows = []
+        for name in names:
+            row = run_command(name, file, work)
+            print(
+                f"memory: {name} on {file.stat().st_size / MIB:.1f} MiB ({count} Deployments): "
+                f"{row['seconds']} s, {row['max_rss_mib']} MiB, exit {row['exit']}",
+                file=sys.stderr,
+                flush=True,
+            )
+            rows.append(row)
+        return {"bytes": file.stat().st_size, "deployments": count, "runs": rows}
+
+
+def main(full: bool = False, names: list[str] | None = None) -> dict[str, Any]:
+    size = FULL_BYTES if full else SMALL_BYTES
+    result = measure(size, names or list(COMMANDS))
+    ok = all(
+        r["max_rss_mib"] is not None and r["max_rss_mib"] * MIB <= LIMIT_BYTES
+        for r in result["runs"]
+    )
+    return {
+        "name": "memory",
+        **result,
+        "target": "every command ≤ 1 GiB max RSS on a 64 MiB input",
+        "ok": ok,
+    }
+
+
+if __name__ == "__main__":
+    argv = sys.argv[1:]
+    chosen = [a for a in argv if not a.startswith("--")]
+    outcome = main("--full" in argv, chosen or None)
+    print(json.dumps(outcome, indent=2))
+    sys.exit(0 if outcome["ok"] else 1)

@@ -1,0 +1,89 @@
+"""Positions the loader records (packed per node): exact line:col of every key and item,
+through merge keys, aliases and flow style; the views behave like the dict/list they were."""
+
+from __future__ import annotations
+
+from socklock.load import Limits
+from socklock.load.yamlread import Document, load_yaml
+from socklock.model import YMap, YSeq, locate, position_of
+
+TEXT = """\
+base: &base
+  image: a:1
+  port: 80
+svc:
+  <<: *base
+  port: 81
+  name: x
+list: [a, {b: 1}, "c"]
+block:
+  - one
+  -   two
+---
+k: v
+"""
+
+
+def documents(text: str) -> list[Document]:
+    out = list(load_yaml(text, "f.yaml", Limits()))
+    assert all(isinstance(d, Document) for d in out)
+    return out  # type: ignore[return-value]
+
+
+def test_every_key_and_item_position() -> None:
+    first, second = documents(TEXT)
+    root = first.value
+    assert isinstance(root, YMap)
+    assert root.position == (1, 1)
+    assert root.key_positions == {"base": (1, 1), "svc": (4, 1), "list": (8, 1), "block": (9, 1)}
+    # merged keys first, where the anchor wrote them; a written key overrides in place
+    assert list(root["svc"]) == ["image", "port", "name"]
+    assert root["svc"] == {"image": "a:1", "port": 81, "name": "x"}
+    assert root["svc"].key_positions == {"image": (2, 3), "port": (6, 3), "name": (7, 3)}
+    flow = root["list"]
+    assert isinstance(flow, YSeq)
+    assert (flow.position, flow.item_positions) == ((8, 7), [(8, 8), (8, 11), (8, 19)])
+    assert root["block"].item_positions == [(10, 5), (11, 7)]
+    assert position_of(root["list"][1], "b") == (8, 12)
+    assert locate(root, ("block", 1)) == (11, 7)
+    assert locate(root, ("block", 5)) == (9, 1)  # no such item: the deepest that exists
+    assert position_of(root, "missing") == (1, 1)
+    assert position_of(root["block"], -1) == (10, 3)
+    assert (second.line, second.value.key_positions) == (13, {"k": (13, 1)})
+
+
+def test_large_mapping_positions() -> None:
+    text = "".join(f"key{i}: {i}\n" for i in range(40))
+    (doc,) = documents(text)
+    assert [position_of(doc.value, f"key{i}") for i in range(40)] == [(i + 1, 1) for i in range(40)]
+
+
+def test_views_are_mutable_like_before() -> None:
+    (doc,) = documents("a: 1\nb: [x]\n")
+    root = doc.value
+    root.key_positions["c"] = (9, 9)
+    root["c"] = 3
+    assert position_of(root, "c") == (9, 9)
+    assert position_of(root, "a") == (1, 1)
+    root.position = (5, 5)
+    assert (root.position, root.key_positions["b"]) == ((5, 5), (2, 1))
+    seq = root["b"]
+    seq.item_positions.append((7, 7))
+    seq.append("y")
+    assert (seq.position, position_of(seq, 1)) == ((2, 4), (7, 7))
+    fresh = YMap({"k": 1})
+    assert (fresh.position, fresh.key_positions, position_of(fresh, "k")) == ((0, 0), {}, (0, 0))
+
+
+def test_duplicate_key_names_first_place() -> None:
+    (diagnostic,) = list(load_yaml("a: 1\nb: 2\na: 3\n", "f.yaml", Limits()))
+    assert str(diagnostic) == (
+        "f.yaml:3:1: error: invalid YAML: duplicate key 'a' (first at line 1, column 1)"
+    )
+
+
+def test_equal_strings_are_shared_and_aliases_stay_one_object() -> None:
+    (doc,) = documents("x: &n {app: svc}\ny: *n\nz: {app: svc}\n")
+    root = doc.value
+    assert root["x"] is root["y"]
+    assert root["x"]["app"] is root["z"]["app"]
