@@ -99,6 +99,16 @@ def app_folder(truth: Truth, apps: Path) -> Path:
     return pinned if truth.commit and pinned.is_dir() else apps / truth.folder
 
 
+def deployment_of(truth: Truth, apps: Path) -> str | None:
+    """The truth's deployment as a path (the first file of a ``+``-joined compose set)."""
+    if truth.deployment is None:
+        return None
+    first = truth.deployment.split("+", 1)[0]
+    if first.startswith("shared/"):
+        return str(SHARED / first.removeprefix("shared/"))
+    return str(app_folder(truth, apps) / first)
+
+
 def input_paths(truth: Truth, apps: Path) -> list[Path]:
     """``@shared/…`` is the workspace's shared/ folder; anything else is in the app."""
     out = []
@@ -161,8 +171,15 @@ def measure(truth: Truth, apps: Path, *, code: bool, manifests: bool, mode: str)
     from socklock.discover import discover
     from socklock.load import load_paths
 
+    from socklock.errors import UsageError
+
     inventory = load_paths([str(p) for p in input_paths(truth, apps)])
-    graph = discover(inventory, code=code, manifests=manifests)
+    try:  # the deployment the truth describes, chosen as a user would (--deployment PATH)
+        graph = discover(
+            inventory, code=code, manifests=manifests, deployment=deployment_of(truth, apps)
+        )
+    except UsageError:  # not one deployment socklock knows: its default choice
+        graph = discover(inventory, code=code, manifests=manifests)
     found: dict[Edge, tuple[str, str]] = {}
     for edge in graph.edges:
         if edge.target.startswith("external:") or getattr(edge, "hint", False):
