@@ -169,9 +169,8 @@ def canonical(node_id: str, aliases: dict[str, str]) -> str:
 
 def measure(truth: Truth, apps: Path, *, code: bool, manifests: bool, mode: str) -> Score:
     from socklock.discover import discover
-    from socklock.load import load_paths
-
     from socklock.errors import UsageError
+    from socklock.load import load_paths
 
     inventory = load_paths([str(p) for p in input_paths(truth, apps)])
     try:  # the deployment the truth describes, chosen as a user would (--deployment PATH)
