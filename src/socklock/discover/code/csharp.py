@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
-from socklock.discover.code.syntax import Strings, Syntax, unescape
+from socklock.discover.code.syntax import Strings, Syntax, unescape, value_field
 from socklock.discover.code.values import concat, hole, text
 
 if TYPE_CHECKING:
@@ -43,11 +43,6 @@ def _argument(node: Node, ev: Evaluator) -> Values:
     """An argument's value is its last child (the first may be ``name:``)."""
     children = [c for c in node.named_children if c.type != "comment"]
     return ev.values(children[-1]) if children else ev.runtime(node)
-
-
-def _cast(node: Node, ev: Evaluator) -> Values:
-    value = node.child_by_field_name("value")
-    return ev.values(value) if value is not None else ev.runtime(node)
 
 
 def _keyword_arg(node: Node, source: bytes) -> tuple[str, Node] | None:
@@ -96,7 +91,7 @@ SYNTAX = Syntax(
     handlers={
         "interpolated_string_expression": _interpolated,
         "argument": _argument,
-        "cast_expression": _cast,
+        "cast_expression": value_field,
     },
     keyword_arg=_keyword_arg,
 )

@@ -3,22 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from socklock.discover.code.analyser import TreeSitterAnalyser
-from socklock.discover.code.syntax import Strings, Syntax
-
-if TYPE_CHECKING:
-    from tree_sitter import Node
-
-    from socklock.discover.code.evaluate import Evaluator
-    from socklock.discover.code.values import Values
-
-
-def _cast(node: Node, ev: Evaluator) -> Values:
-    value = node.child_by_field_name("value")
-    return ev.values(value) if value is not None else ev.runtime(node)
-
+from socklock.discover.code.syntax import Strings, Syntax, value_field
 
 SYNTAX = Syntax(
     name="java",
@@ -50,7 +36,7 @@ SYNTAX = Syntax(
         }
     ),
     members={"field_access": ("object", "field")},
-    handlers={"cast_expression": _cast},
+    handlers={"cast_expression": value_field},
 )
 
 ANALYSER = TreeSitterAnalyser(SYNTAX)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
-from socklock.discover.code.syntax import Strings, Syntax
+from socklock.discover.code.syntax import Strings, Syntax, named_pair, value_field
 from socklock.discover.code.values import hole
 
 if TYPE_CHECKING:
@@ -34,22 +34,6 @@ def _index(node: Node, ev: Evaluator) -> Values:
     return hole(f"`{snippet}` is not known in this file")
 
 
-def _field(node: Node, ev: Evaluator) -> Values:
-    value = node.child_by_field_name("value")
-    return ev.values(value) if value is not None else ev.runtime(node)
-
-
-def _keyword_arg(node: Node, source: bytes) -> tuple[str, Node] | None:
-    """``f{host = "x"}`` passes one table: its named fields read like keyword arguments."""
-    if node.type != "field":
-        return None
-    name = node.child_by_field_name("name")
-    value = node.child_by_field_name("value")
-    if name is None or value is None:
-        return None
-    return source[name.start_byte : name.end_byte].decode(), value
-
-
 SYNTAX = Syntax(
     name="lua",
     query_files=("lua.scm",),
@@ -68,8 +52,8 @@ SYNTAX = Syntax(
     default_operators=frozenset({"or"}),
     self_names=frozenset({"self"}),
     lists=frozenset({"variable_list", "expression_list"}),
-    handlers={"dot_index_expression": _index, "field": _field},
-    keyword_arg=_keyword_arg,
+    handlers={"dot_index_expression": _index, "field": value_field},
+    keyword_arg=named_pair("field"),
 )
 
 ANALYSER = TreeSitterAnalyser(SYNTAX)

@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.definitions import member_key
-from socklock.discover.code.syntax import Strings, Syntax, strip_quotes, unescape
+from socklock.discover.code.syntax import (
+    Strings,
+    Syntax,
+    named_pair,
+    strip_quotes,
+    unescape,
+    value_field,
+)
 from socklock.discover.code.values import concat, hole, single_text, text
 
 if TYPE_CHECKING:
@@ -129,21 +136,6 @@ def _call(node: Node, ev: Evaluator) -> Values:
     return found if found is not None else ev.runtime(node)  # the key is there: no default
 
 
-def _keyword_value(node: Node, ev: Evaluator) -> Values:
-    value = node.child_by_field_name("value")
-    return ev.values(value) if value is not None else ev.runtime(node)
-
-
-def _keyword_arg(node: Node, source: bytes) -> tuple[str, Node] | None:
-    if node.type != "keyword_argument":
-        return None
-    name = node.child_by_field_name("name")
-    value = node.child_by_field_name("value")
-    if name is None or value is None:
-        return None
-    return source[name.start_byte : name.end_byte].decode(), value
-
-
 SYNTAX = Syntax(
     name="python",
     query_files=("python.scm",),
@@ -173,11 +165,11 @@ SYNTAX = Syntax(
         "string": _string,
         "tuple": _tuple,
         "list": _list,
-        "keyword_argument": _keyword_value,
+        "keyword_argument": value_field,
         "subscript": _subscript,
         "call": _call,
     },
-    keyword_arg=_keyword_arg,
+    keyword_arg=named_pair("keyword_argument"),
     entries=_entries,
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
-from socklock.discover.code.syntax import Strings, Syntax
+from socklock.discover.code.syntax import Strings, Syntax, named_pair, value_field
 from socklock.discover.code.values import concat
 
 if TYPE_CHECKING:
@@ -13,21 +13,6 @@ if TYPE_CHECKING:
 
     from socklock.discover.code.evaluate import Evaluator
     from socklock.discover.code.values import Values
-
-
-def _keyword_arg(node: Node, source: bytes) -> tuple[str, Node] | None:
-    if node.type != "pair":
-        return None
-    key = node.child_by_field_name("key")
-    value = node.child_by_field_name("value")
-    if key is None or value is None:
-        return None
-    return source[key.start_byte : key.end_byte].decode().strip(":\"'"), value
-
-
-def _pair(node: Node, ev: Evaluator) -> Values:
-    value = node.child_by_field_name("value")
-    return ev.values(value) if value is not None else ev.runtime(node)
 
 
 def _array(node: Node, ev: Evaluator) -> Values:
@@ -74,8 +59,8 @@ SYNTAX = Syntax(
     members={"scope_resolution": ("scope", "name")},
     self_names=frozenset({"self"}),
     lists=frozenset({"left_assignment_list", "right_assignment_list"}),
-    handlers={"pair": _pair, "array": _array},
-    keyword_arg=_keyword_arg,
+    handlers={"pair": value_field, "array": _array},
+    keyword_arg=named_pair("pair", name="key", strip=":\"'"),
 )
 
 ANALYSER = TreeSitterAnalyser(SYNTAX)

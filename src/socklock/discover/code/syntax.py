@@ -111,3 +111,26 @@ def strip_quotes(raw: str) -> str:
     count = 3 if count >= 3 else 1
     end = len(raw) - count if raw.endswith(quote * count) else len(raw)
     return raw[start + count : end] if start + count <= end else ""
+
+
+def value_field(node: Node, ev: Evaluator) -> Values:
+    """A node that stands for its ``value`` field: a cast, a keyword argument, a table
+    field, a hash pair (unknown at run time when the field is missing)."""
+    value = node.child_by_field_name("value")
+    return ev.values(value) if value is not None else ev.runtime(node)
+
+
+def named_pair(node_type: str, name: str = "name", strip: str = "") -> KeywordArg:
+    """``keyword_arg`` for grammars whose named arguments are ``node_type`` nodes with a
+    ``name`` field (its text, less ``strip``) and a ``value`` field."""
+
+    def keyword_arg(node: Node, source: bytes) -> tuple[str, Node] | None:
+        if node.type != node_type:
+            return None
+        key = node.child_by_field_name(name)
+        value = node.child_by_field_name("value")
+        if key is None or value is None:
+            return None
+        return source[key.start_byte : key.end_byte].decode().strip(strip), value
+
+    return keyword_arg
