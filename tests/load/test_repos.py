@@ -206,7 +206,7 @@ def test_cli_prints_the_summary_and_lists_with_verbose(mixed: Path) -> None:
         "2 known non-manifest files) and 2 directories of vendored code, caches or build "
         "output; --verbose lists them",
         "deployment: . (kubernetes, 2 workloads)",
-        "  other application: build/docker-compose.yml (compose, 1 workloads)",
+        "  other application: build/docker-compose.yml (compose, 1 workload)",
         "  choose another with --deployment NAME|PATH",
     ]
     verbose = CliRunner().invoke(

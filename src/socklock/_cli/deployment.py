@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from typing import TYPE_CHECKING
 
 import click
@@ -28,7 +29,7 @@ def choose_deployment(inventory: Inventory, wanted: str | None) -> Inventory:
     alternatives = [*selection.folded, *selection.left_out, *selection.others]
     if chosen is not None and alternatives:
         click.echo(
-            f"deployment: {chosen.name} ({chosen.kind}, {len(chosen.services)} workloads)", err=True
+            f"deployment: {chosen.name} ({chosen.kind}, {_count(chosen.services)})", err=True
         )
         for label, group in (
             ("folded onto it", selection.folded),
@@ -38,9 +39,14 @@ def choose_deployment(inventory: Inventory, wanted: str | None) -> Inventory:
             for deployment in group:
                 click.echo(
                     f"  {label}: {deployment.name} ({deployment.kind}, "
-                    f"{len(deployment.services)} workloads)",
+                    f"{_count(deployment.services)})",
                     err=True,
                 )
         if wanted is None:
             click.echo("  choose another with --deployment NAME|PATH", err=True)
     return selection.inventory
+
+
+def _count(services: Sized) -> str:
+    n = len(services)
+    return f"{n} workload{'' if n == 1 else 's'}"
