@@ -27,6 +27,42 @@ spec:
 """
 
 
+def workload(
+    name: str,
+    *,
+    port: int = 8080,
+    service_port: int | None = None,
+    protocol: str = "TCP",
+    env: str = "",
+    env_from: str | None = None,
+) -> str:
+    """A Deployment of ``name`` in namespace shop listening on ``port``, and its Service
+    (on ``service_port``, default the same port); ``env_from``: a ConfigMap it loads whole."""
+    loads = f"\n        envFrom: [{{configMapRef: {{name: {env_from}}}}}]" if env_from else ""
+    served = port if service_port is None else service_port
+    return f"""\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+      - name: {name}
+        image: shop/{name}:1
+        ports: [{{containerPort: {port}, protocol: {protocol}}}]{loads}
+        env: [{env}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{port: {served}, targetPort: {port}, protocol: {protocol}}}]
+"""
+
+
 def write_shop(
     root: Path, web_env: str, code: str, code_dir: str = "web", file: str = "app.py"
 ) -> None:

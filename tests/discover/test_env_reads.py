@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests.discover.shop import workload
+
 from socklock.discover import discover
 from socklock.load import load_paths
 from socklock.model import Location
@@ -16,28 +18,6 @@ from socklock.model import Location
 if TYPE_CHECKING:
     from pathlib import Path
 
-WORKLOAD = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-      - name: {name}
-        image: shop/{name}:1
-        ports: [{{containerPort: {port}, protocol: {protocol}}}]
-        envFrom: [{{configMapRef: {{name: shared}}}}]
-        env: [{env}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{port: {port}, protocol: {protocol}}}]
-"""
 SHARED = """\
 apiVersion: v1
 kind: ConfigMap
@@ -52,14 +32,12 @@ READS_API = 'import os, requests\nrequests.get(os.environ["API_URL"] + "/x")\n'
 def write(root: Path, code: str | None, env: str = "", callees: tuple[str, ...] = ()) -> None:
     (root / "k8s").mkdir()
     (root / "k8s" / "shared.yaml").write_text(SHARED)
-    (root / "k8s" / "web.yaml").write_text(
-        WORKLOAD.format(name="web", port=8080, protocol="TCP", env=env)
-    )
+    (root / "k8s" / "web.yaml").write_text(workload("web", env=env, env_from="shared"))
     for callee in ("api", "audit", *callees):
         name, _, rest = callee.partition(":")
         port, _, protocol = (rest or "8080/TCP").partition("/")
         (root / "k8s" / f"{name}.yaml").write_text(
-            WORKLOAD.format(name=name, port=port, protocol=protocol or "TCP", env="")
+            workload(name, port=port, protocol=protocol or "TCP", env_from="shared")
         )
     if code is not None:
         (root / "web").mkdir()

@@ -4,33 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests.discover.shop import workload
+
 from socklock.discover import discover
 from socklock.load import load_paths
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-WORKLOAD = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-      - name: {name}
-        image: shop/{name}:1
-        ports: [{{containerPort: {port}}}]
-        env: [{env}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{port: {port}}}]
-"""
 PRODUCER = """\
 from kafka import KafkaProducer
 producer = KafkaProducer(bootstrap_servers="kafka:9092")
@@ -63,7 +44,7 @@ class Listener {
 
 def _service(root: Path, name: str, files: dict[str, str], env: str = "") -> None:
     (root / "k8s" / f"{name}.yaml").write_text(
-        WORKLOAD.format(name=name, port=8080 if files else 9092, env=env)
+        workload(name, port=8080 if files else 9092, env=env)
     )
     if files:
         (root / name).mkdir()

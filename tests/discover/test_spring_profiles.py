@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from tests.discover.shop import workload
 
 from socklock.discover import discover
 from socklock.load import load_paths
@@ -12,27 +13,6 @@ from socklock.load import load_paths
 if TYPE_CHECKING:
     from pathlib import Path
 
-WORKLOAD = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-      - name: {name}
-        image: shop/{name}:1
-        ports: [{{containerPort: 8080}}]
-        env: [{env}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{port: 80, targetPort: 8080}}]
-"""
 APPLICATION = """\
 payment:
   url: http://payment
@@ -47,9 +27,9 @@ CODE = "package shop;\n\nclass App {}\n"
 
 def write(root: Path, env: str = "", dockerfile_env: str = "") -> None:
     (root / "k8s").mkdir()
-    (root / "k8s" / "web.yaml").write_text(WORKLOAD.format(name="web", env=env))
+    (root / "k8s" / "web.yaml").write_text(workload("web", service_port=80, env=env))
     for callee in ("payment", "orders", "catalogue"):
-        (root / "k8s" / f"{callee}.yaml").write_text(WORKLOAD.format(name=callee, env=""))
+        (root / "k8s" / f"{callee}.yaml").write_text(workload(callee, service_port=80))
     resources = root / "web" / "src" / "main" / "resources"
     resources.mkdir(parents=True)
     (root / "web" / "Dockerfile").write_text(f"FROM eclipse-temurin:21\n{dockerfile_env}COPY . .\n")
