@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
-from socklock.discover.code.syntax import Strings, Syntax
-from socklock.discover.code.values import concat, single_text, text
+from socklock.discover.code.syntax import Strings, Syntax, literal_item
+from socklock.discover.code.values import concat, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -68,17 +68,6 @@ def _entries(node: Node, source: bytes) -> dict[str, Node] | None:
     return found
 
 
-def _index(node: Node, ev: Evaluator) -> Values:
-    """``services["cart"]`` on a map literal."""
-    owner = node.child_by_field_name("operand")
-    index = node.child_by_field_name("index")
-    if owner is None or index is None:
-        return ev.runtime(node)
-    key = single_text(ev.values(index))
-    found = ev.item(owner, key) if key is not None else None
-    return found if found is not None else ev.runtime(node)
-
-
 SYNTAX = Syntax(
     name="go",
     query_files=("go.scm",),
@@ -98,7 +87,7 @@ SYNTAX = Syntax(
     members={"selector_expression": ("operand", "field")},
     self_names=frozenset(),
     lists=frozenset({"expression_list"}),
-    handlers={"composite_literal": _composite, "index_expression": _index},
+    handlers={"composite_literal": _composite, "index_expression": literal_item("operand")},
     entries=_entries,
 )
 

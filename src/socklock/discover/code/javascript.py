@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
-from socklock.discover.code.syntax import Strings, Syntax, strip_quotes
-from socklock.discover.code.values import concat, single_text, text
+from socklock.discover.code.syntax import Strings, Syntax, literal_item, strip_quotes
+from socklock.discover.code.values import concat, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -93,17 +93,6 @@ def _shorthand(node: Node, ev: Evaluator) -> Values:
     return ev.name(ev.text(node), node)
 
 
-def _subscript(node: Node, ev: Evaluator) -> Values:
-    """``SERVICES["cart"]`` on an object literal."""
-    owner = node.child_by_field_name("object")
-    index = node.child_by_field_name("index")
-    if owner is None or index is None:
-        return ev.runtime(node)
-    key = single_text(ev.values(index))
-    found = ev.item(owner, key) if key is not None else None
-    return found if found is not None else ev.runtime(node)
-
-
 def _syntax(
     name: str, entry: str, module: str, files: tuple[str, ...], suffixes: tuple[str, ...]
 ) -> Syntax:
@@ -157,7 +146,7 @@ def _syntax(
         handlers={
             "object": _object,
             "array": _array,
-            "subscript_expression": _subscript,
+            "subscript_expression": literal_item("object"),
             "shorthand_property_identifier": _shorthand,
         },
         entries=_entries,

@@ -134,3 +134,20 @@ def named_pair(node_type: str, name: str = "name", strip: str = "") -> KeywordAr
         return source[key.start_byte : key.end_byte].decode().strip(strip), value
 
     return keyword_arg
+
+
+def literal_item(owner_field: str) -> Handler:
+    """A handler for ``owner["key"]`` on a map or object literal (``owner_field`` names the
+    grammar's field for ``owner``): the item's value, else unknown at run time."""
+    from socklock.discover.code.values import single_text
+
+    def handler(node: Node, ev: Evaluator) -> Values:
+        owner = node.child_by_field_name(owner_field)
+        index = node.child_by_field_name("index")
+        if owner is None or index is None:
+            return ev.runtime(node)
+        key = single_text(ev.values(index))
+        found = ev.item(owner, key) if key is not None else None
+        return found if found is not None else ev.runtime(node)
+
+    return handler
