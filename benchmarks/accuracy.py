@@ -220,6 +220,15 @@ def _ratio(a: int, b: int) -> str:
     return f"{a / b:.0%} ({a}/{b})" if b else "n/a"
 
 
+def held_out_totals(scores: list[Score]) -> list[tuple[str, str, str]]:
+    """(mode, recall, precision) over the apps the project was not tuned on."""
+    out = []
+    for mode, _, _ in MODES:
+        hits, truth, false = totals(s for s in scores if s.mode == mode and not s.truth.tuned)
+        out.append((mode, _ratio(hits, truth), _ratio(hits, hits + false)))
+    return out
+
+
 def report(scores: list[Score]) -> str:
     lines = []
     for score in scores:
@@ -236,13 +245,8 @@ def report(scores: list[Score]) -> str:
         for extra in sorted(score.false_edges):
             lines.append(f"   false  {extra}: {score.found[extra][0]} -> {score.found[extra][1]}")
     lines.append("")
-    for mode, _, _ in MODES:
-        held_out = [s for s in scores if s.mode == mode and not s.truth.tuned]
-        hits, truth, false = totals(held_out)
-        lines.append(
-            f"held-out apps, {mode}: recall {_ratio(hits, truth)}, precision "
-            f"{_ratio(hits, hits + false)}"
-        )
+    for mode, recall, precision in held_out_totals(scores):
+        lines.append(f"held-out apps, {mode}: recall {recall}, precision {precision}")
     return "\n".join(lines) + "\n"
 
 
@@ -261,13 +265,8 @@ def markdown(scores: list[Score]) -> str:
             f"{_ratio(len(score.hits), len(score.hits) + len(score.false_edges))} | "
             f"{score.f1:.2f} | {score.nodes} | {score.input_errors} |"
         )
-    for mode, _, _ in MODES:
-        held_out = [s for s in scores if s.mode == mode and not s.truth.tuned]
-        hits, truth, false = totals(held_out)
-        rows.append(
-            f"| **all held-out apps** | | {mode} | **{_ratio(hits, truth)}** | "
-            f"**{_ratio(hits, hits + false)}** | | | |"
-        )
+    for mode, recall, precision in held_out_totals(scores):
+        rows.append(f"| **all held-out apps** | | {mode} | **{recall}** | **{precision}** | | | |")
     return "\n".join(rows) + "\n"
 
 
