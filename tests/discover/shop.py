@@ -4,28 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-      - name: {name}
-        image: shop/{name}:1
-        ports: [{{name: http, containerPort: 8080}}]
-        env: [{env}]
----
-apiVersion: v1
-kind: Service
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  selector: {{app: {name}}}
-  ports: [{{port: 80, targetPort: http}}]
-"""
-
 
 def workload(
     name: str,
@@ -35,11 +13,15 @@ def workload(
     protocol: str = "TCP",
     env: str = "",
     env_from: str | None = None,
+    port_name: str | None = None,
 ) -> str:
     """A Deployment of ``name`` in namespace shop listening on ``port``, and its Service
-    (on ``service_port``, default the same port); ``env_from``: a ConfigMap it loads whole."""
+    (on ``service_port``, default the same port); ``env_from``: a ConfigMap it loads whole;
+    ``port_name``: the container port's name, which the Service then targets."""
     loads = f"\n        envFrom: [{{configMapRef: {{name: {env_from}}}}}]" if env_from else ""
     served = port if service_port is None else service_port
+    named = f"name: {port_name}, " if port_name else ""
+    target = port_name or port
     return f"""\
 apiVersion: apps/v1
 kind: Deployment
@@ -51,7 +33,7 @@ spec:
       containers:
       - name: {name}
         image: shop/{name}:1
-        ports: [{{containerPort: {port}, protocol: {protocol}}}]{loads}
+        ports: [{{{named}containerPort: {port}, protocol: {protocol}}}]{loads}
         env: [{env}]
 ---
 apiVersion: v1
@@ -59,7 +41,7 @@ kind: Service
 metadata: {{name: {name}, namespace: shop}}
 spec:
   selector: {{app: {name}}}
-  ports: [{{port: {served}, targetPort: {port}, protocol: {protocol}}}]
+  ports: [{{port: {served}, targetPort: {target}, protocol: {protocol}}}]
 """
 
 
@@ -69,8 +51,9 @@ def write_shop(
     """k8s/web.yaml (with ``web_env``) and k8s/api.yaml, and web's code in a build context
     (``code_dir`` with a Dockerfile) so it is attributed to shop/web."""
     (root / "k8s").mkdir(parents=True)
-    (root / "k8s" / "web.yaml").write_text(DEPLOYMENT.format(name="web", env=web_env))
-    (root / "k8s" / "api.yaml").write_text(DEPLOYMENT.format(name="api", env=""))
+    for name, env in (("web", web_env), ("api", "")):
+        text = workload(name, service_port=80, port_name="http", env=env)
+        (root / "k8s" / f"{name}.yaml").write_text(text)
     directory = root / code_dir
     directory.mkdir(parents=True)
     (directory / "Dockerfile").write_text(f"FROM python:3.12\nCOPY {file} .\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.discover.shop import DEPLOYMENT
+from tests.discover.shop import workload
 
 from socklock.discover import discover
 from socklock.load import load_paths
@@ -30,7 +30,7 @@ def _kubernetes(root: Path, *names: str) -> None:
         _write(
             root,
             {
-                f"k8s/{name}.yaml": DEPLOYMENT.format(name=name, env=""),
+                f"k8s/{name}.yaml": workload(name, service_port=80, port_name="http"),
                 f"{name}/Dockerfile": "FROM eclipse-temurin:21\n",
             },
         )
