@@ -49,3 +49,19 @@ def test_scan_maps_the_chosen_deployment() -> None:
 def test_an_unknown_deployment_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="no deployment 'prod'"):
         invoke("map", str(UNITS / "variants"), "--deployment", "prod")
+
+
+def test_table_text_is_not_read_as_rich_markup(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An unresolved unit's reason names `[code.owners]`; rich markup would swallow it."""
+    (tmp_path / "tool").mkdir()
+    (tmp_path / "tool" / "go.mod").write_text("module example.com/tool\n\ngo 1.22\n")
+    (tmp_path / "tool" / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (tmp_path / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+        "  selector: {matchLabels: {app: web}}\n  template:\n"
+        "    metadata: {labels: {app: web}}\n"
+        "    spec: {containers: [{name: web, image: nginx}]}\n"
+    )
+    code, out, _ = invoke("map", str(tmp_path))
+    assert code == 0
+    assert "([code.owners] in" in " ".join(out.split())

@@ -157,3 +157,34 @@ def test_walk_skips_vendored_dirs_and_outside_symlinks(tmp_path: Path) -> None:
     assert [str(d) for d in inventory.diagnostics] == [
         f"{root / 'app' / 'link.yaml'}: warning: symlink to {outside}, outside {root}: not followed"
     ]
+
+
+def test_null_config_map_value_reads_as_empty_string(write) -> None:  # type: ignore[no-untyped-def]
+    """The API server decodes null into a string field as "" (Go's JSON rules): no error."""
+    from socklock.load import load_paths
+
+    path = write(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  empty:\n  port: 80\n",
+    )
+    inventory = load_paths([str(path)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{path}:6:3: error: ConfigMap default/c: data.port must be a string (quote 80)"
+    ]
+    (config_map,) = inventory.config_maps
+    assert config_map.data == {"empty": "", "port": "80"}
+
+
+def test_nameless_object_of_a_kind_socklock_does_not_build_is_a_warning(write) -> None:  # type: ignore[no-untyped-def]
+    """A sed template (`name: ##NAME##` reads as a comment) must not fail the run."""
+    from socklock.load import load_paths
+
+    path = write(
+        "rbac.yaml",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
+        "  labels: {a: b}\n  name: ##CRNAME##\nrules: []\n",
+    )
+    inventory = load_paths([str(path)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{path}:4:3: warning: ClusterRole: metadata.name is missing: object not read"
+    ]

@@ -248,7 +248,7 @@ def test_tool_configs_in_the_kubernetes_envelope_are_not_manifests(write) -> Non
     root = root.parent
     inventory = load_paths([str(root)])
     assert [str(d) for d in inventory.diagnostics] == [
-        f"{root}/cr.yaml:3:11: error: Widget: metadata.name is missing",
+        f"{root}/cr.yaml:3:11: warning: Widget: metadata.name is missing: object not read",
         f"{root}/svc.yaml:1:1: error: Service: metadata is missing",
     ]
     assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from socklock.model import Diagnostic, Location, YMap, YSeq, format_path
+from socklock.model import Diagnostic, DiagnosticLevel, Location, YMap, YSeq, format_path
 from socklock.model.document import PathElement, position_of
 
 
@@ -22,6 +22,11 @@ class FieldReader:
 
     def error(self, node: Any, key: PathElement | None, message: str) -> None:
         self.diagnostics.append(Diagnostic(self.location(node, key), f"{self.what}: {message}"))
+
+    def warning(self, node: Any, key: PathElement | None, message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.location(node, key), f"{self.what}: {message}", DiagnosticLevel.WARNING)
+        )
 
     def _typed(
         self,

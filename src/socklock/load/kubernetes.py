@@ -143,8 +143,12 @@ def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
         if metadata.get("generateName"):
             name = str(metadata["generateName"])
             name_key = "generateName"
-        else:
+        elif kind in _BUILDERS or kind in WORKLOAD_KINDS:
             reader.error(metadata, None, "metadata.name is missing")
+            out.diagnostics.extend(reader.diagnostics)
+            return
+        else:  # a kind the loader does not build (RBAC, most CRDs): often a sed template
+            reader.warning(metadata, None, "metadata.name is missing: object not read")
             out.diagnostics.extend(reader.diagnostics)
             return
     namespace = (
@@ -505,7 +509,9 @@ def _add_config_map(obj: K8sObject, reader: FieldReader, out: KubernetesObjects)
     values: dict[str, str] = {}
     locations: dict[str, Location] = {}
     for key, value in data.items():
-        if not isinstance(value, str):
+        if value is None:  # the API server decodes null into a string field as ""
+            value = ""
+        elif not isinstance(value, str):
             reader.error(data, key, f"data.{key} must be a string (quote {value!r})")
             value = str(value)
         values[str(key)] = value

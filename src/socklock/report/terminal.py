@@ -1,4 +1,8 @@
-"""Render rich renderables to text, so report modules return strings like every other format."""
+"""Render rich renderables to text, so report modules return strings like every other format.
+
+Markup is off: cells hold the user's text (paths, evidence, `[code.owners]`), which rich
+would otherwise read as style tags and drop.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ def render(*renderables: Any, width: int = 120, color: bool = False) -> str:
     console = Console(
         width=width,
         record=True,
+        markup=False,
         force_terminal=color,
         no_color=not color,
         color_system="standard" if color else None,
