@@ -188,3 +188,23 @@ def test_nameless_object_of_a_kind_socklock_does_not_build_is_a_warning(write) -
     assert [str(d) for d in inventory.diagnostics] == [
         f"{path}:4:3: warning: ClusterRole: metadata.name is missing: object not read"
     ]
+
+
+def test_invalid_name_of_a_kind_socklock_does_not_build_is_a_warning(write) -> None:  # type: ignore[no-untyped-def]
+    """A tool config in the Kubernetes envelope (Tanka's Environment) names itself by path."""
+    from socklock.load import load_paths
+
+    path = write(
+        "spec.json",
+        '{"apiVersion": "tanka.dev/v1alpha1", "kind": "Environment",\n'
+        ' "metadata": {"name": "environments/dev"}, "spec": {}}\n',
+    )
+    bad = write("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a/b}\nspec: {}\n")
+    inventory = load_paths([str(path), str(bad)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{path}:2:15: warning: Environment: metadata.name 'environments/dev' is invalid: "
+        "may not contain '/'",
+        f"{bad}:3:12: error: Service: metadata.name 'a/b' is invalid: a DNS-1035 label must "
+        "consist of lower case alphanumeric characters or '-', start with an alphabetic "
+        "character, and end with an alphanumeric character",
+    ]

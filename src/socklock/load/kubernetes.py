@@ -190,15 +190,16 @@ def _valid_names(
     reader: FieldReader,
 ) -> bool:
     """Names become paths of generated files: one the API server would refuse is an input
-    error here, and the object is not used (see load/names.py)."""
+    error here, and the object is not used (see load/names.py). For a kind the loader does
+    not build (a tool's config in the Kubernetes envelope, a CRD) it is a warning: the
+    object is still not used, but the run does not fail over a file it does not need."""
+    report = reader.error if kind in _BUILDERS or kind in WORKLOAD_KINDS else reader.warning
     problem = object_name_error(kind, name, generated=name_key == "generateName")
     if problem is not None:
-        reader.error(metadata, name_key, f"metadata.{name_key} {name!r} is invalid: {problem}")
+        report(metadata, name_key, f"metadata.{name_key} {name!r} is invalid: {problem}")
         return False
     if namespace is not None and (problem := dns1123_label_error(namespace)) is not None:
-        reader.error(
-            metadata, "namespace", f"metadata.namespace {namespace!r} is invalid: {problem}"
-        )
+        report(metadata, "namespace", f"metadata.namespace {namespace!r} is invalid: {problem}")
         return False
     return True
 
