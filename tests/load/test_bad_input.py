@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from socklock.load import Limits, load_paths
 
 GOOD = "apiVersion: v1\nkind: Service\nmetadata: {name: ok}\nspec: {ports: [{port: 80}]}\n"
@@ -161,7 +163,6 @@ def test_walk_skips_vendored_dirs_and_outside_symlinks(tmp_path: Path) -> None:
 
 def test_null_config_map_value_reads_as_empty_string(write) -> None:  # type: ignore[no-untyped-def]
     """The API server decodes null into a string field as "" (Go's JSON rules): no error."""
-    from socklock.load import load_paths
 
     path = write(
         "cm.yaml",
@@ -177,7 +178,6 @@ def test_null_config_map_value_reads_as_empty_string(write) -> None:  # type: ig
 
 def test_nameless_object_of_a_kind_socklock_does_not_build_is_a_warning(write) -> None:  # type: ignore[no-untyped-def]
     """A sed template (`name: ##NAME##` reads as a comment) must not fail the run."""
-    from socklock.load import load_paths
 
     path = write(
         "rbac.yaml",
@@ -192,7 +192,6 @@ def test_nameless_object_of_a_kind_socklock_does_not_build_is_a_warning(write) -
 
 def test_invalid_name_of_a_kind_socklock_does_not_build_is_a_warning(write) -> None:  # type: ignore[no-untyped-def]
     """A tool config in the Kubernetes envelope (Tanka's Environment) names itself by path."""
-    from socklock.load import load_paths
 
     path = write(
         "spec.json",
@@ -208,3 +207,20 @@ def test_invalid_name_of_a_kind_socklock_does_not_build_is_a_warning(write) -> N
         "consist of lower case alphanumeric characters or '-', start with an alphabetic "
         "character, and end with an alphanumeric character",
     ]
+
+
+@pytest.mark.parametrize(
+    "text", ["k: *a", "- *a", "[*a]", "{k: *a}", "<<: *base", "? *a", "[x,*a]", "k:\t*a"]
+)
+def test_every_alias_form_is_seen_by_the_alias_precheck(text: str) -> None:
+    """The precheck decides whether the expansion check runs: it may never miss an alias."""
+    from socklock.load.yamlread import _ALIAS
+
+    assert _ALIAS.search(text) is not None
+
+
+@pytest.mark.parametrize("text", ["description: a && b", "k: &anchor value", "x: a*b"])
+def test_text_without_an_alias_skips_the_expansion_check(text: str) -> None:
+    from socklock.load.yamlread import _ALIAS
+
+    assert _ALIAS.search(text) is None

@@ -319,7 +319,7 @@ def _load_stream(
     loader = _PositionLoader(text)
     builder = _Builder(loader)
     index = first_index
-    may_alias = "&" in text  # no anchor, no alias: the expansion check would find nothing
+    may_alias = _ALIAS.search(text) is not None  # no alias: no node is shared, nothing expands
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -348,6 +348,10 @@ def _load_stream(
 
 
 _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
+# Where an alias token (``*name``) could start: at a line start, after blanks or a flow
+# indicator. A superset of real aliases (``a *.b`` in a scalar matches too), never fewer:
+# CRD descriptions are full of ``&`` but seldom of this.
+_ALIAS = re.compile(r"(?:^|[ \t\[{,])\*[^ \t\r\n\[\]{},]", re.MULTILINE)
 
 
 def _split_documents(text: str) -> list[tuple[int, str]]:
