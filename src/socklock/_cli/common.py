@@ -29,7 +29,7 @@ def load(paths: Sequence[str]) -> Inventory:
     from socklock.load import load_paths
     from socklock.load.summary import skip_lines, skip_summary
 
-    inventory = load_paths(list(paths))
+    inventory = load_paths(list(paths), stdin=read_stdin(paths))
     for diagnostic in inventory.diagnostics:
         click.echo(str(diagnostic), err=True)
     context = click.get_current_context(silent=True)
@@ -43,6 +43,21 @@ def load(paths: Sequence[str]) -> Inventory:
     if summary is not None:
         click.echo(summary, err=True)
     return inventory
+
+
+def read_stdin(paths: Sequence[str]) -> bytes | None:
+    """Standard input when ``-`` is one of the paths (read once, at most the size limit + 1
+    byte, so an endless pipe cannot exhaust memory)."""
+    from socklock.errors import UsageError
+    from socklock.load import STDIN
+    from socklock.load.limits import DEFAULT_LIMITS
+
+    count = list(paths).count(STDIN)
+    if count == 0:
+        return None
+    if count > 1:
+        raise UsageError("'-' (standard input) can be given once")
+    return sys.stdin.buffer.read(DEFAULT_LIMITS.max_file_bytes + 1)
 
 
 def input_exit_code(inventory: Inventory, code: int) -> int:

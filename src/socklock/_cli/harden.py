@@ -120,6 +120,7 @@ def harden(
     """
     from socklock import __version__
     from socklock._cli.common import load
+    from socklock.errors import UsageError
     from socklock.harden import audit, fix_paths, format_pss_version, plan_fixes
     from socklock.harden.run import broken_files
 
@@ -130,6 +131,8 @@ def harden(
     diff_wanted = show_diff if show_diff is not None else (fmt == "table" and not fix)
     changes: tuple[FileChange, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    if fix and inventory.streams:
+        raise UsageError("--fix cannot write to standard input: drop --fix to see the diff")
     if fix:
         run = fix_paths(paths, options, unsafe=unsafe_fixes, baseline=baseline, inventory=inventory)
         result, changes, skipped = run.after, run.changes, run.skipped
@@ -146,7 +149,10 @@ def harden(
         result = audit(inventory, options, baseline=baseline)
         if diff_wanted:  # planning fixes is most of an audit's time: only when shown
             plan = plan_fixes(
-                result.findings, unsafe=unsafe_fixes, broken_files=broken_files(inventory)
+                result.findings,
+                unsafe=unsafe_fixes,
+                broken_files=broken_files(inventory),
+                read=inventory.source_text,
             )
             changes, skipped = plan.changes, plan.skipped
         inventory_errors = inventory.errors

@@ -10,7 +10,7 @@ import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,9 +53,17 @@ def wanted(applicability: Applicability, unsafe: bool) -> bool:
 
 
 def plan_fixes(
-    findings: Iterable[Finding], *, unsafe: bool = False, broken_files: Iterable[str] = ()
+    findings: Iterable[Finding],
+    *,
+    unsafe: bool = False,
+    broken_files: Iterable[str] = (),
+    read: Callable[[str], str] | None = None,
 ) -> FixPlan:
-    """What the fixes of ``findings`` would change, file by file (nothing is written)."""
+    """What the fixes of ``findings`` would change, file by file (nothing is written).
+
+    ``read(file)`` gives a file's text as it was loaded (standard input has no file).
+    """
+    reader = read or (lambda file: Path(file).read_text(encoding="utf-8"))
     by_file: dict[str, list[Fix]] = {}
     for finding in findings:
         fix = finding.fix
@@ -70,7 +78,7 @@ def plan_fixes(
             skipped.append(Skipped(file, "the file has errors; fix them first", tuple(fixes)))
             continue
         try:
-            before = Path(file).read_text(encoding="utf-8")
+            before = reader(file)
         except (OSError, UnicodeDecodeError) as exc:
             skipped.append(Skipped(file, f"cannot read: {exc}", tuple(fixes)))
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from socklock.load.claims import is_manifest, is_template_text, read_jsonc, text_claims_input
 from socklock.load.compose import is_compose, is_compose_file_name, is_compose_v1
@@ -19,7 +20,7 @@ from socklock.load.duplicates import duplicate_objects
 from socklock.load.kubernetes import KubernetesObjects, add_document, looks_like_manifest
 from socklock.load.kustomize import kustomize_patches
 from socklock.load.limits import DEFAULT_LIMITS, Limits
-from socklock.load.text import read_text
+from socklock.load.text import decode_text, read_text
 from socklock.load.units import find_units
 from socklock.load.walk import FileKind, InputFile, walk
 from socklock.load.yamlread import Document, load_json, load_yaml
@@ -32,13 +33,20 @@ from socklock.model import (
     Skipped,
 )
 
-__all__ = ["Limits", "load_paths"]
+__all__ = ["STDIN", "Limits", "load_paths"]
 
 CRD_KIND = "CustomResourceDefinition"
+STDIN = "-"  # the path argument that means standard input
+STDIN_DISPLAY = "<stdin>"
 
 
-def load_paths(paths: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Inventory:
+def load_paths(
+    paths: Sequence[str], limits: Limits = DEFAULT_LIMITS, *, stdin: bytes | None = None
+) -> Inventory:
     """Load every input under ``paths`` (files or directories).
+
+    ``-`` among the paths is ``stdin``: a manifest stream (``helm template ... | socklock
+    map -``), shown as ``<stdin>`` in messages; it holds no code and no build units.
 
     Python's cyclic garbage collector is paused meanwhile: loading builds millions of small
     acyclic objects, and the collector's passes over them doubled the load time.
@@ -46,13 +54,13 @@ def load_paths(paths: Sequence[str], limits: Limits = DEFAULT_LIMITS) -> Invento
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_paths(paths, limits)
+        return _load_paths(paths, limits, stdin)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
+def _load_paths(paths: Sequence[str], limits: Limits, stdin: bytes | None) -> Inventory:
     k8s = KubernetesObjects()
     dockerfiles: list[Dockerfile] = []
     diagnostics: list[Diagnostic] = []
@@ -60,6 +68,10 @@ def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
     files: list[str] = []
     compose_files: list[ComposeFile] = []
     inputs: list[InputFile] = []
+    streams: dict[str, str] = {}
+    if STDIN in paths:
+        inputs.append(InputFile(Path(STDIN), STDIN_DISPLAY, FileKind.MANIFEST, explicit=True))
+    paths = [p for p in paths if p != STDIN]
     for entry in walk(list(paths)):
         if isinstance(entry, Diagnostic):
             diagnostics.append(entry)
@@ -78,7 +90,7 @@ def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
             skipped.append(Skipped(entry.display, SkipKind.KUSTOMIZE_PATCH))
             continue
         files.append(entry.display)
-        problems, skip = _load_file(entry, limits, k8s, compose_files, dockerfiles)
+        problems, skip = _load_file(entry, limits, k8s, compose_files, dockerfiles, stdin, streams)
         diagnostics.extend(problems)
         if skip is not None:
             skipped.append(Skipped(entry.display, skip))
@@ -105,6 +117,7 @@ def _load_paths(paths: Sequence[str], limits: Limits) -> Inventory:
         roots=tuple(paths),
         diagnostics=tuple(sorted(diagnostics, key=lambda d: d.location)),
         skipped=tuple(skipped),
+        streams=streams,
     )
 
 
@@ -114,9 +127,16 @@ def _load_file(
     k8s: KubernetesObjects,
     compose_files: list[ComposeFile],
     dockerfiles: list[Dockerfile],
+    stdin: bytes | None = None,
+    streams: dict[str, str] | None = None,
 ) -> tuple[list[Diagnostic], SkipKind | None]:
     """Read one file; give its problems, or why it is not input (see :mod:`.claims`)."""
-    text = read_text(entry.path, entry.display, limits)
+    if entry.display == STDIN_DISPLAY:
+        text = decode_text(stdin or b"", entry.display, limits)
+        if not isinstance(text, Diagnostic) and streams is not None:
+            streams[entry.display] = text.text
+    else:
+        text = read_text(entry.path, entry.display, limits)
     if isinstance(text, Diagnostic):
         return [text], None
     if entry.kind is FileKind.DOCKERFILE:

@@ -44,6 +44,17 @@ def read_text(path: Path, display: str, limits: Limits) -> TextFile | Diagnostic
         return Diagnostic(Location(display), f"cannot read file: {_why(exc)}")
     finally:
         os.close(fd)
+    return decode_text(data, display, limits)
+
+
+def decode_text(data: bytes, display: str, limits: Limits) -> TextFile | Diagnostic:
+    """Bytes read from a file or a stream as text, or one diagnostic saying why not."""
+    if len(data) > limits.max_file_bytes:
+        return Diagnostic(
+            Location(display),
+            f"input is over the {limits.max_file_bytes / MIB:.0f} MiB limit for one input "
+            "file; split it",
+        )
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
         return Diagnostic(Location(display), "binary file (contains NUL bytes), not text")
     if data.startswith(b"\xef\xbb\xbf"):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from socklock.model.compose import ComposeProject
 from socklock.model.dockerfile import Dockerfile
@@ -63,6 +65,13 @@ class Inventory:
     roots: tuple[str, ...] = ()  # the paths the user gave
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     skipped: tuple[Skipped, ...] = ()  # files and directories not read, and why
+    streams: Mapping[str, str] = field(default_factory=dict)  # "<stdin>" -> its text
+
+    def source_text(self, file: str) -> str:
+        """The text of an input as it was read: a stream from memory, a file from disk."""
+        if file in self.streams:
+            return self.streams[file]
+        return Path(file).read_text(encoding="utf-8")
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

@@ -12,7 +12,8 @@ def inventory_summary(inventory: Inventory) -> str:
     parts = [f"{count} {kind}" for kind, count in sorted(kinds.items())]
     services = sum(len(p.services) for p in inventory.compose_projects)
     lines = [
-        f"Read {len(inventory.files)} files from {', '.join(inventory.roots)}.",
+        f"Read {len(inventory.files)} file{'' if len(inventory.files) == 1 else 's'} from "
+        f"{', '.join([*inventory.streams, *inventory.roots])}.",
         "Kubernetes: " + (", ".join(parts) if parts else "none") + ".",
         f"Compose: {len(inventory.compose_projects)} project(s), {services} service(s). "
         f"Dockerfiles: {len(inventory.dockerfiles)}.",

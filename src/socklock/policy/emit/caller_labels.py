@@ -233,9 +233,9 @@ def patch_caller_labels(
     """Patches that give each workload exactly ``labels[workload]`` among the owned labels.
 
     Workloads not in ``labels`` lose owned labels they carry. ``read(path) -> str`` reads a
-    file (default: from disk).
+    file (default: as the input was read, so standard input too).
     """
-    reader = read or (lambda p: Path(p).read_text(encoding="utf-8"))
+    reader = read or inventory.source_text
     targets: dict[str, list[tuple[Workload, dict[str, str]]]] = defaultdict(list)
     skipped: list[Skipped] = []
     for workload in inventory.workloads:
