@@ -78,7 +78,8 @@ def test_every_problem_is_one_located_line(tmp_path: Path, shop) -> None:  # typ
 def test_an_ambiguous_bare_name_must_be_qualified(tmp_path: Path) -> None:
     for namespace in ("a", "b"):
         (tmp_path / f"{namespace}.yaml").write_text(
-            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web, namespace: {namespace}}}\n"
+            "apiVersion: apps/v1\nkind: Deployment\n"
+            f"metadata: {{name: web, namespace: {namespace}}}\n"
             "spec:\n  selector: {matchLabels: {app: web}}\n  template:\n"
             "    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: i}]}\n"
         )
