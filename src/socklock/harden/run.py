@@ -55,10 +55,15 @@ def fix_paths(
         if not plan.changes:
             break
         passes += 1
-        changes.extend(plan.changes)
         if not write:
+            changes.extend(plan.changes)
             break
-        write_plan(plan)
+        written, refused = write_plan(plan, paths)
+        changes.extend(written)
+        for skip in refused:
+            skipped[skip.file] = skip
+        if not written:
+            break
         inventory = load_paths(list(paths))
         current = audit(inventory, options, baseline=baseline)
     return FixRun(tuple(changes), tuple(skipped.values()), first, current, inventory, passes)
