@@ -15,6 +15,7 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from socklock.discover.attribution import Context, build_contexts, owner_of
@@ -25,11 +26,12 @@ from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
 from socklock.discover.proxies.haproxy import HAProxyReader
 from socklock.discover.proxies.images import Build, builds
-from socklock.discover.proxies.interface import ProxyReader, Source
+from socklock.discover.proxies.interface import ProxyReader, SelectingReader, Source
 from socklock.discover.proxies.join import ProxyJoin, merged_projects
 from socklock.discover.proxies.kustomize import KUSTOMIZATION_NAMES, generated_files
 from socklock.discover.proxies.mounts import (
     Mount,
+    command_lines,
     compose_mounts,
     config_map_volumes,
     mounted_by,
@@ -40,7 +42,7 @@ from socklock.discover.proxies.traefik import add_traefik_edges
 from socklock.discover.proxies.traefik_file import TraefikFileReader
 from socklock.model import Inventory
 
-__all__ = ["READERS", "add_proxy_evidence", "is_proxy_config"]
+__all__ = ["READERS", "add_proxy_evidence", "is_proxy_config", "readers"]
 
 READERS: tuple[ProxyReader, ...] = (
     NginxReader(),
@@ -50,15 +52,23 @@ READERS: tuple[ProxyReader, ...] = (
     CaddyReader(),
 )
 NGINX_PREFIXES = ("/etc/nginx", "/usr/local/nginx/conf", "/usr/local/openresty/nginx/conf")
-_READER_BY_NAME = {reader.name: reader for reader in READERS}
 MAX_CONFIG_BYTES = 1024 * 1024
 _CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json", ".toml", ".cfg", ".caddy")
+
+
+@lru_cache(maxsize=1)
+def readers() -> dict[str, ProxyReader]:
+    """Every reader by name: the proxies', then the servers' that call out by their own
+    config (:mod:`socklock.discover.infra`, imported here: its plug-ins use this package)."""
+    from socklock.discover.infra import CONFIG_READERS
+
+    return {reader.name: reader for reader in (*READERS, *CONFIG_READERS)}
 
 
 def is_proxy_config(name: str, text: str) -> bool:
     """Whether a text is a config some reader understands (then its tokens are not read
     again as loose addresses)."""
-    return any(reader.claims(name, text) for reader in READERS)
+    return any(reader.claims(name, text) for reader in readers().values())
 
 
 def add_proxy_evidence(
@@ -94,7 +104,7 @@ def add_proxy_evidence(
                 if paths is None or item.namespace not in (None, runner.namespace):
                     continue
                 text = _read(item.path)
-                for reader in READERS:
+                for reader in readers().values():
                     if text is not None and reader.claims(item.key, text):
                         source = Source(
                             str(item.path),
@@ -102,12 +112,13 @@ def add_proxy_evidence(
                             template=any(is_template(f"{p}/{item.key}") for p in paths)
                             or is_template(item.key),
                             origin=f"kustomize configMapGenerator {item.config_map}",
+                            container=f"{paths[0]}/{item.key}" if paths else "",
                         )
                         owned.setdefault((runner.id, reader.name), []).append(source)
                         break
             for config_map, paths in mounted_config_maps(runner, inventory):
                 for key, value in config_map.data.items():
-                    for reader in READERS:
+                    for reader in readers().values():
                         if reader.claims(key, value):
                             where = config_map.data_locations[key]
                             source = Source(
@@ -118,19 +129,24 @@ def add_proxy_evidence(
                                 line_offset=where.line,
                                 origin=f"ConfigMap {config_map.obj.namespace or 'default'}/"
                                 f"{config_map.name} key {key}",
+                                container=f"{paths[0]}/{key}" if paths else "",
                             )
                             owned.setdefault((runner.id, reader.name), []).append(source)
     if not owned:
         return
     for (workload, kind), sources in owned.items():
-        reader = _READER_BY_NAME[kind]
+        reader = readers()[kind]
         sources.extend(_included(reader, sources, [m for m in mounts if m.workload == workload]))
     envs = _environments(inventory, aliases, built)
     join = ProxyJoin(inventory, aliases, builder)
+    commands = command_lines(inventory, aliases)
     for (workload, kind), sources in sorted(owned.items(), key=lambda item: item[0]):
         env = envs.get(workload, {})
+        reader = readers()[kind]
+        if isinstance(reader, SelectingReader):
+            sources = reader.select(sources, commands.get(workload, ()))
         origins = {source.file: source.origin for source in sources}
-        for found in _READER_BY_NAME[kind].read(sources, env):
+        for found in readers()[kind].read(sources, env):
             join.add(workload, found, origins.get(found.location.file, ""))
 
 
@@ -223,7 +239,7 @@ def _tree_sources(
         if text is None:
             continue
         real = path.resolve()
-        for reader in READERS:
+        for reader in readers().values():
             if not reader.claims(path.name, text):
                 continue
             owners = _most_specific(
@@ -235,8 +251,22 @@ def _tree_sources(
                 if context is not None and context.workload not in known:
                     owners = [context.workload]
             for workload in dict.fromkeys(owners):
-                yield workload, reader, Source(str(path), text, template=is_template(str(path)))
+                container = _container_path(path, mounts, workload)
+                source = Source(
+                    str(path), text, template=is_template(str(path)), container=container
+                )
+                yield workload, reader, source
             break
+
+
+def _container_path(path: Path, mounts: list[Mount], workload: str) -> str:
+    """Where ``workload`` sees the tree file ``path``: through its most specific mount."""
+    real = path.resolve()
+    held = [m for m in mounted_by(path, mounts) if m.workload == workload]
+    if not held:
+        return ""
+    mount = max(held, key=lambda m: len(m.host.parts))
+    return str(mount.container / real.relative_to(mount.host.resolve()))
 
 
 def _most_specific(claims: list[tuple[int, str]]) -> list[str]:
