@@ -54,6 +54,10 @@ exporters:
 service:
   pipelines:
     metrics: {receivers: [otlp, redis, prometheus/api], exporters: [debug]}
+  telemetry:
+    metrics:
+      readers:
+        - periodic: {exporter: {otlp: {endpoint: "http://collector:4318"}}}
 """
 OVERRIDE = """\
 exporters:
@@ -115,7 +119,8 @@ def test_prometheus_grafana_and_collector_calls_in_compose(tmp_path: Path) -> No
         ("obs/collector", "obs/cache", 6379, f"{otel / 'base.yml'}:5:5"),
         ("obs/collector", "obs/jaeger", 4317, f"{otel / 'override.yml'}:3:5"),
     }
-    # not: prometheus scraping itself; the collector's prometheus/api receiver (the
+    # not: prometheus scraping itself, the collector sending its own telemetry to itself;
+    # the collector's prometheus/api receiver (the
     # override's receiver list replaced it); unloaded.yml (no --config names it); and the
     # host's root mounted at /hostfs does not make stray/sources.yml the collector's
     (redis,) = [
