@@ -204,3 +204,32 @@ def test_collector_config_in_a_config_map_loaded_by_its_args(tmp_path: Path) -> 
         for v in e.evidence
         if v.kind.value == "config"
     } == {("mon/collector", "mon/tempo", 4317, f"{tmp_path / 'all.yaml'}:22:25")}
+
+
+def test_a_program_that_names_its_own_file_of_a_shared_directory_reads_only_that(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: sn
+services:
+  app:
+    image: sn/app:1
+    entrypoint: AppService
+    volumes: [./config:/sn/config]
+  cache:
+    image: redis:7
+    command: /sn/config/redis.conf
+    volumes: [./config:/sn/config]
+  agent: {image: jaegertracing/all-in-one:1, expose: ["6831/udp"]}
+"""
+    )
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "redis.conf").write_text("port 6379\n")
+    (tmp_path / "config" / "jaeger.yml").write_text("reporter:\n  localAgentHostPort: agent:6831\n")
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {
+        (e.source, e.target, e.port, e.protocol)
+        for e in graph.edges
+        if any(v.kind.value == "config" for v in e.evidence)
+    } == {("sn/app", "sn/agent", 6831, "UDP")}  # not sn/cache: it reads its redis.conf

@@ -268,3 +268,61 @@ meter_provider:
         ("metrics", 4318, "/cfg/0.yml:16:13"),
     }
     assert not OtelSdkReader().claims("x.yml", "file_format: 1\nother: 2\n")
+
+
+def test_nginx_otel_exporter_endpoint_is_a_call() -> None:
+    from socklock.discover.proxies.nginx import NginxReader
+
+    text = """\
+http {
+    otel_exporter {
+        endpoint ${COLLECTOR}:4317;
+        interval 5s;
+    }
+    otel_trace on;
+    server { listen 8080; location / { root /static; } }
+}
+"""
+    source = Source("/cfg/nginx.conf.template", text, template=True)
+    found = list(NginxReader().read([source], {"COLLECTOR": "otel"}))
+    assert _calls(found) == {("otel", 4317, "/cfg/nginx.conf.template:3:9")}
+    assert [f.evidence for f in found if isinstance(f, Upstream)] == [EvidenceKind.CONFIG]
+    assert list(NginxReader().read([source], {})) == [
+        Unknown(
+            source.where(3, "endpoint"),
+            "otel_exporter endpoint ${COLLECTOR}:4317",
+            "env COLLECTOR is not set for the workload by any manifest or its image's ENV "
+            "(envsubst leaves it unfilled)",
+        )
+    ]
+
+
+def test_jaeger_client_config_agent_and_collector() -> None:
+    from socklock.discover.infra.jaeger_client import JaegerClientReader
+
+    yaml_text = """\
+disabled: false
+reporter:
+  localAgentHostPort: "agent:6831"
+sampler:
+  type: remote
+  samplingServerURL: http://agent:5778/sampling
+"""
+    json_text = '{\n  "reporter": {"collectorEndpoint": "http://collector:14268/api/traces"}\n}\n'
+    off = "disabled: true\nreporter:\n  localAgentHostPort: agent:6831\n"
+    reader = JaegerClientReader()
+    sources = [
+        Source("/c/a.yml", yaml_text),
+        Source("/c/b.json", json_text),
+        Source("/c/c.yml", off),
+    ]
+    found = list(reader.read(sources, {}))
+    assert {
+        (f.host, f.port, f.protocol, str(f.location)) for f in found if isinstance(f, Upstream)
+    } == {
+        ("agent", 6831, "UDP", "/c/a.yml:3:3"),
+        ("agent", 5778, "TCP", "/c/a.yml:6:3"),
+        ("collector", 14268, "TCP", "/c/b.json:2:16"),
+    }
+    assert reader.claims("jaeger-config.json", json_text)
+    assert not reader.claims("notes.md", yaml_text)

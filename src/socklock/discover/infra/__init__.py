@@ -1,6 +1,7 @@
 """Infrastructure programs that call others through their own configuration files:
 Prometheus scrapes, Grafana queries its data sources, an OpenTelemetry Collector (or
-Jaeger v2) exports and scrapes, an OpenTelemetry SDK exports where its config file says,
+Jaeger v2) exports and scrapes, an OpenTelemetry SDK or a Jaeger client library exports
+where its config file says,
 a Dapr sidecar connects to the brokers and stores of its components.
 
 The file readers are plug-ins of :mod:`socklock.discover.proxies` (the same
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from socklock.discover.infra.collector import CollectorReader
 from socklock.discover.infra.grafana import GrafanaReader
+from socklock.discover.infra.jaeger_client import JaegerClientReader
 from socklock.discover.infra.otel_sdk import OtelSdkReader
 from socklock.discover.infra.prometheus import PrometheusReader
 from socklock.discover.proxies.interface import ProxyReader
@@ -26,4 +28,5 @@ CONFIG_READERS: tuple[ProxyReader, ...] = (
     GrafanaReader(),
     CollectorReader(),
     OtelSdkReader(),
+    JaegerClientReader(),
 )

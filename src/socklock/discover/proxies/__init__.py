@@ -81,6 +81,7 @@ def add_proxy_evidence(
 ) -> None:
     """Edges from every proxy config: ``files`` in the tree, ConfigMaps in ``manifests``."""
     owned: dict[tuple[str, str], list[Source]] = {}
+    commands = command_lines(inventory, aliases)
     contexts = build_contexts(inventory, aliases)
     built = builds(inventory, aliases, contexts)
     mounts: list[Mount] = [
@@ -89,7 +90,8 @@ def add_proxy_evidence(
         for mount in compose_mounts(project, aliases)
     ]
     if files:
-        for workload, reader, source in _tree_sources(inventory, mounts, contexts, built):
+        in_tree = _tree_sources(inventory, mounts, contexts, built, commands)
+        for workload, reader, source in in_tree:
             owned.setdefault((workload, reader.name), []).append(source)
     if manifests:
         for project in merged_projects(inventory.compose_projects):
@@ -139,7 +141,6 @@ def add_proxy_evidence(
         sources.extend(_included(reader, sources, [m for m in mounts if m.workload == workload]))
     envs = _environments(inventory, aliases, built)
     join = ProxyJoin(inventory, aliases, builder)
-    commands = command_lines(inventory, aliases)
     for (workload, kind), sources in sorted(owned.items(), key=lambda item: item[0]):
         env = envs.get(workload, {})
         reader = readers()[kind]
@@ -225,7 +226,11 @@ def _expand(pattern: str, directory: Path, mounts: list[Mount]) -> list[Path]:
 
 
 def _tree_sources(
-    inventory: Inventory, mounts: list[Mount], contexts: list[Context], built: list[Build]
+    inventory: Inventory,
+    mounts: list[Mount],
+    contexts: list[Context],
+    built: list[Build],
+    commands: dict[str, list[str]],
 ) -> Iterator[tuple[str, ProxyReader, Source]]:
     """Configs of the tree with the workloads that run them: the ones that mount them or
     whose image build copies them in (the most specific of those), else the one whose build
@@ -243,7 +248,11 @@ def _tree_sources(
             if not reader.claims(path.name, text):
                 continue
             owners = _most_specific(
-                [(len(m.host.parts), m.workload) for m in mounted_by(path, mounts)]
+                [
+                    (len(m.host.parts), m.workload)
+                    for m in mounted_by(path, mounts)
+                    if not _reads_others(path, m, commands.get(m.workload, ()))
+                ]
                 + [(depth, b.workload) for b in built if (depth := b.match(real))]
             )
             if not owners:
@@ -257,6 +266,24 @@ def _tree_sources(
                 )
                 yield workload, reader, source
             break
+
+
+def _reads_others(path: Path, mount: Mount, words: Sequence[str]) -> bool:
+    """Whether the command line names files of a mounted directory, but not ``path``: the
+    program reads those (``redis-server /conf/redis.conf``, ``mongod --config
+    /conf/mongod.conf``), not every config that shares the directory."""
+    real, host = path.resolve(), mount.host.resolve()
+    if real == host:
+        return False
+    seen = str(mount.container / real.relative_to(host))
+    directory = f"{str(mount.container).rstrip('/')}/"
+    named = {
+        value.removeprefix("file:")
+        for word in words
+        for value in (word, word.partition("=")[2])
+        if value.removeprefix("file:").startswith(directory)
+    }
+    return bool(named) and seen not in named
 
 
 def _container_path(path: Path, mounts: list[Mount], workload: str) -> str:
