@@ -117,7 +117,7 @@ services:
   cart: {image: cart:1, expose: ["80"]}
   cart-dapr:
     image: daprio/daprd:1.14
-    command: ["./daprd", "--app-id=cart-api", "--resources-path", "/components"]
+    command: ["--app-id=cart-api", "--resources-path", "/components"]  # the image runs daprd
     network_mode: "service:cart"
     volumes: ["./components/:/components"]
   rabbitmq: {image: rabbitmq:3, expose: ["5672"]}

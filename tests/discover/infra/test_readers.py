@@ -138,7 +138,7 @@ receivers:
       scrape_configs:
         - job_name: app
           static_configs:
-            - targets: ["app:9464"]
+            - targets: ["app:${env:APP_METRICS}"]
   mysql:
     endpoint: mysql:3306
 exporters:
@@ -184,6 +184,7 @@ service:
       exporters: [otlp/jaeger]
 """
 COLLECTOR_ENV = {"MY_HOST": "collector", "WEB_ADDR": "web:8080", "DB_HOST": "db"}
+COLLECTOR_ENV["APP_METRICS"] = "9464"
 
 
 def test_collector_counts_only_components_its_pipelines_and_extensions_use() -> None:

@@ -82,7 +82,7 @@ class CollectorReader:
             config = defined.get(component) if isinstance(defined, dict) else None
             label = f"Collector {section} {component}"
             if section == "receivers" and kind == "prometheus":
-                yield from _scrape(config, label)
+                yield from _scrape(config, label, env)
                 continue
             for found in _addresses(config, env, label):
                 yield _with(found, why)
@@ -125,12 +125,12 @@ def _with(found: Found, why: str) -> Found:
     return found
 
 
-def _scrape(config: object, label: str) -> Iterator[Found]:
+def _scrape(config: object, label: str, env: Mapping[str, str]) -> Iterator[Found]:
     """The ``prometheus`` receiver: Prometheus's own ``scrape_configs`` under ``config``."""
     inner = config.get("config") if isinstance(config, dict) else None
     jobs = inner.get("scrape_configs") if isinstance(inner, dict) else None
     if isinstance(jobs, _Leaf):
-        yield from scrape(jobs.source, jobs.value, label)
+        yield from scrape(jobs.source, jobs.value, label, env)
 
 
 def _addresses(node: object, env: Mapping[str, str], label: str) -> Iterator[Found]:

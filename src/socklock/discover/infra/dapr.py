@@ -6,8 +6,9 @@ Kubernetes: a pod annotated ``dapr.io/enabled: "true"`` loads every ``Component`
 (``dapr.io/v1alpha1``) of its namespace whose ``scopes`` are empty or list its
 ``dapr.io/app-id``, and the ``Configuration`` named by ``dapr.io/config``. Compose: a
 ``daprd`` service (``-app-id``, ``-components-path``/``-resources-path``, ``-config``)
-reads those files through its mounts; it runs in the network namespace of the app it
-serves (``network_mode: service:<app>``), so its calls are that app's.
+(its command runs ``daprd``, or its image is ``daprd``) reads those files through its
+mounts; it runs in the network namespace of the app it serves (``network_mode:
+service:<app>``), so its calls are that app's.
 
 Addresses are the component metadata values whose name says they hold one (``redisHost``,
 ``host`` with ``port``, ``brokers``, ``connectionString``, ``url``...); a value taken from
@@ -108,7 +109,8 @@ def _compose(inventory: Inventory, aliases: dict[str, str]) -> Iterator[tuple[st
         for service in project.services:
             sidecar = aliases.get(service.id, service.id)
             words = commands.get(sidecar, [])
-            if not any(PurePosixPath(word).name == "daprd" for word in words):
+            image = (service.image or "").split("@")[0].rsplit("/", 1)[-1].split(":")[0]
+            if image != "daprd" and not any(PurePosixPath(w).name == "daprd" for w in words):
                 continue
             flags = _flags(words)
             app_id = flags.get("app-id")

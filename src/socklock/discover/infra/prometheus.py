@@ -45,7 +45,7 @@ class PrometheusReader:
     def read(self, sources: Sequence[Source], env: Mapping[str, str]) -> Iterator[Found]:
         for source in sources:
             for config in documents(source, env):
-                yield from scrape(source, config.get("scrape_configs"), "Prometheus")
+                yield from scrape(source, config.get("scrape_configs"), "Prometheus", {})
                 yield from _alerting(source, config.get("alerting"))
                 for key in ("remote_write", "remote_read"):
                     for index, entry in enumerate(items(config.get(key))):
@@ -55,14 +55,16 @@ class PrometheusReader:
                             yield from address(location, entry["url"], {}, label)
 
 
-def scrape(source: Source, configs: object, who: str) -> Iterator[Found]:
-    """The targets of ``scrape_configs``: each job's static targets on its ``scheme``."""
+def scrape(source: Source, configs: object, who: str, env: Mapping[str, str]) -> Iterator[Found]:
+    """The targets of ``scrape_configs``: each job's static targets on its ``scheme``;
+    ``env`` fills ``${VAR}`` where the program expands it (the Collector does, Prometheus
+    does not)."""
     for job in items(configs):
         if not isinstance(job, Mapping):
             continue
         name = str(job.get("job_name", "?"))
         scheme = str(job.get("scheme") or "http")
-        yield from _targets(source, job, f"{who} scrape job {name}", scheme)
+        yield from _targets(source, job, f"{who} scrape job {name}", scheme, env)
 
 
 def _alerting(source: Source, alerting: object) -> Iterator[Found]:
@@ -71,10 +73,12 @@ def _alerting(source: Source, alerting: object) -> Iterator[Found]:
         if isinstance(manager, Mapping):
             scheme = str(manager.get("scheme") or "http")
             label = f"Prometheus alertmanagers[{index}]"
-            yield from _targets(source, manager, label, scheme)
+            yield from _targets(source, manager, label, scheme, {})
 
 
-def _targets(source: Source, block: Mapping[str, Any], label: str, scheme: str) -> Iterator[Found]:
+def _targets(
+    source: Source, block: Mapping[str, Any], label: str, scheme: str, env: Mapping[str, str]
+) -> Iterator[Found]:
     for key, value in block.items():
         if key == "static_configs":
             for group in items(value):
@@ -82,7 +86,7 @@ def _targets(source: Source, block: Mapping[str, Any], label: str, scheme: str) 
                 for index, target in enumerate(items(targets)):
                     location = where(source, targets, index, str(target))
                     yield from address(
-                        location, target, {}, f"{label} target", default_scheme=scheme
+                        location, target, env, f"{label} target", default_scheme=scheme
                     )
         elif isinstance(key, str) and key.endswith("_sd_configs") and value:
             location = where(source, block, key, key)
