@@ -7,7 +7,9 @@ module per kind, behind :class:`ProxyReader`) yields the upstream addresses, whi
 from the proxy's workload like any address it would call. Templates are filled from the
 env the workload gets (its image's ``ENV``, then the manifests). Traefik's compose labels
 are read here too; Ingress and Gateway API routes are in :mod:`.routes`, with the entry
-points they replace.
+points they replace. The readers of :mod:`socklock.discover.infra` (Prometheus, Grafana,
+OpenTelemetry Collector...) plug into the same attribution; a reader that also selects
+(:class:`SelectingReader`) keeps the files the workload's command line loads.
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ def add_proxy_evidence(
         if isinstance(reader, SelectingReader):
             sources = reader.select(sources, commands.get(workload, ()))
         origins = {source.file: source.origin for source in sources}
-        for found in readers()[kind].read(sources, env):
+        for found in reader.read(sources, env):
             join.add(workload, found, origins.get(found.location.file, ""))
 
 
