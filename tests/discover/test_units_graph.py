@@ -93,6 +93,21 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("shop-apphost/catalog-api", "shop-apphost/postgres", 5432, "manifest"),
         },
     ),
+    # Aspire endpoints: a project's launch profile (the default, or the one AddProject names;
+    # chosen at run time: https) and WithHttp(s)Endpoint; a service-discovery URL's scheme
+    # names the endpoint it calls, a port written with the name wins
+    "aspire-endpoints": (
+        {
+            ("store-apphost/basket-api", "aspire-project", (5221,)),
+            ("store-apphost/orders-api", "aspire-project", (6000,)),
+            ("store-apphost/web", "aspire-project", (7443, 7298, 5045)),
+        },
+        {
+            ("store-apphost/web", "store-apphost/basket-api", 5221, "literal"),
+            ("store-apphost/web", "store-apphost/orders-api", 6000, "grpc"),
+            ("store-apphost/web", "store-apphost/orders-api", 6100, "literal"),
+        },
+    ),
     # one image, three commands: each module's calls are its own service's
     "shared-image": (
         {

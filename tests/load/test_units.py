@@ -97,6 +97,17 @@ def test_units_of_each_ecosystem(case: str) -> None:
     assert _units(case) == EXPECTED[case]
 
 
+def test_aspire_endpoints_come_from_launch_profiles_and_the_apphost() -> None:
+    units, _ = find_units([str(UNITS / "aspire-endpoints")])
+    assert {u.name: u.endpoints for u in units if u.host} == {
+        # the first profile that runs the project (not IIS Express)
+        "basket-api": (("http", 5221),),
+        "orders-api": (("http", 6000),),
+        # the profile is chosen at run time: https; the AppHost's own endpoint first
+        "web": (("admin", 7443), ("https", 7298), ("http", 5045)),
+    }
+
+
 def test_aspire_references_and_their_lines() -> None:
     units, _ = find_units([str(UNITS / "aspire")])
     program = str(UNITS / "aspire" / "Shop.AppHost" / "Program.cs")

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EXPLICIT_PORT = re.compile(r":[0-9]{1,5}$")
+_URL_PORT = re.compile(r"^[^:/]+://[^/?#]*:[0-9]{1,5}(?:[/?#]|$)")
 _KIND = {
     "literal": EvidenceKind.LITERAL,
     "env-read": EvidenceKind.ENV_READ,
@@ -558,6 +559,9 @@ def by_name(identities: Identities, target: Target) -> Resolution:
     named = identities.lookup(target.host)
     if named is not None:
         port = target.port if target.port is not None else named.port
+        endpoint = identities.endpoint_port(named.workload, target.text)
+        if endpoint is not None and not _URL_PORT.match(target.text):
+            port = endpoint  # Aspire service discovery: the endpoint the scheme names
         return [Reached(named.workload, port, target.protocol, named.via)]
     if is_ip(target.host) or (target.certain and is_dns_name(target.host)):
         return External(target.host, target.port, target.protocol)

@@ -43,6 +43,7 @@ class BuildUnit:
     image: str | None = None
     references: tuple[UnitReference, ...] = ()
     config_files: tuple[str, ...] = ()  # config-server files named after it
+    endpoints: tuple[tuple[str, int], ...] = ()  # named endpoints (Aspire): (name, port)
 
     @property
     def directory(self) -> str | None:

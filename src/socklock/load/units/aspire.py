@@ -7,6 +7,13 @@ ports, ``AddNpmApp``/``AddPythonApp``/``AddExecutable`` run a directory's code. 
 resource (``postgres.AddDatabase("db")``) names a part of that resource. ``.WithReference(x)``
 gives the resource x's address: a call. ``WaitFor`` orders start-up and is not a call;
 parameters and connection strings are not workloads.
+
+Endpoints: a project's come from the launch profile it runs (``launchSettings.json``, see
+``launch.py``): the one ``AddProject`` names, else the default; a name chosen at run time
+(``var profile = useHttp ? "http" : "https"``) is taken as ``https`` when that is a choice, as
+Aspire's templates run by default. ``.WithHttpEndpoint(port: 5000, name: "x")`` /
+``.WithHttpsEndpoint`` add or set one (``targetPort`` when no ``port`` is given). Endpoints are
+named, as callers name them (``http://basket-api`` asks for ``http``).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from socklock.load.units import launch
 from socklock.load.units.dotnet import is_apphost, projects
 from socklock.load.units.names import normal, port_of
 from socklock.load.units.tree import Tree, read
@@ -47,6 +55,15 @@ _ADD = re.compile(
 )
 _REFERENCE = re.compile(r"\.\s*WithReference\s*\(\s*(\w+)")
 _TARGET_PORT = re.compile(r"\.\s*With(?:Http|Https)?Endpoint\s*\([^)]*?targetPort\s*:\s*(\d+)")
+_ENDPOINT = re.compile(r"\.\s*With(Http|Https)Endpoint\s*\(([^)]*)\)")
+_NAMED_ARG = re.compile(r"\b(port|targetPort|name)\s*:\s*(\d+|\"[^\"]*\")")
+_PROFILE_ARG = re.compile(
+    r"\bAddProject\s*<[^>]*>\s*\(\s*(?:name\s*:\s*)?\"[^\"]*\"\s*,\s*"
+    r"(?:launchProfileName\s*:\s*)?(\"[^\"]*\"|\w+)\s*[,)]"
+)
+_STRING_VAR = re.compile(r"^\s*(?:var|string|const\s+string)\s+(\w+)\s*=\s*(.+?)\s*$", re.DOTALL)
+_LITERAL = re.compile(r"\"([^\"]*)\"")
+_CONDITIONAL = re.compile(r"\?\s*\"([^\"]*)\"\s*:\s*\"([^\"]*)\"\s*$")
 _SUBJECT = re.compile(r"^\s*(\w+)\s*\.")
 _BUILDER = re.compile(r"(\w+)\s*=\s*DistributedApplication\s*\.\s*CreateBuilder")
 _RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*$")
@@ -62,6 +79,8 @@ class _Resource:
     ports: list[int] = field(default_factory=list)
     image: str | None = None
     references: list[UnitReference] = field(default_factory=list)
+    endpoints: dict[str, int] = field(default_factory=dict)  # endpoint name → port
+    profile: list[str] | None = None  # the launch profile(s) AddProject names
 
 
 def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
@@ -82,12 +101,14 @@ def _read_program(program: Path, host: str, by_class: dict[str, Path]) -> list[B
     code = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     resources: dict[str, _Resource] = {}  # resource name → resource
     variables: dict[str, str] = {}  # variable → resource name
+    strings: dict[str, list[str]] = {}  # variable → the string(s) it may hold
     found = _BUILDER.search(code)
     builder = found.group(1) if found else "builder"
     offset = 0
     for statement in code.split(";"):
         start = offset
         offset += len(statement) + 1
+        _string_variable(statement, strings)
         subject = _statement_resource(
             statement, start, code, program, builder, resources, variables, by_class
         )
@@ -109,17 +130,26 @@ def _read_program(program: Path, host: str, by_class: dict[str, Path]) -> list[B
             port = port_of(match.group(1))
             if port is not None and port not in subject.ports:
                 subject.ports.append(port)
+        profile = _PROFILE_ARG.search(statement)
+        if profile is not None and subject.kind == "project":
+            subject.profile = _strings_of(profile.group(1), strings)
+        for match in _ENDPOINT.finditer(statement):
+            _add_endpoint(subject, match.group(1).lower(), match.group(2))
+    for resource in resources.values():
+        if resource.kind == "project" and resource.sources:
+            _launch_endpoints(resource, Path(resource.sources[0]))
     return [
         BuildUnit(
             name=resource.name,
             kind=f"aspire-{resource.kind}",
             sources=tuple(resource.sources),
             names=tuple(sorted({normal(n) for n in [resource.name, *resource.names] if normal(n)})),
-            ports=tuple(resource.ports),
+            ports=tuple(dict.fromkeys([*resource.ports, *resource.endpoints.values()])),
             location=Location(str(program), resource.line, 1),
             host=host,
             image=resource.image,
             references=tuple(resource.references),
+            endpoints=tuple(resource.endpoints.items()),
         )
         for resource in resources.values()
     ]
@@ -175,3 +205,49 @@ def _statement_resource(
     if resource is not None and assigned is not None:
         variables[assigned.group(1)] = resource.name
     return resource
+
+
+def _string_variable(statement: str, strings: dict[str, list[str]]) -> None:
+    """``var profile = "https"`` or ``= cond ? "http" : "https"``: the strings it may hold."""
+    found = _STRING_VAR.match(statement)
+    if found is None:
+        return
+    value = found.group(2)
+    choice = _CONDITIONAL.search(value)
+    if choice is not None:
+        strings[found.group(1)] = [choice.group(1), choice.group(2)]
+    elif (literal := _LITERAL.fullmatch(value)) is not None:
+        strings[found.group(1)] = [literal.group(1)]
+
+
+def _strings_of(argument: str, strings: dict[str, list[str]]) -> list[str] | None:
+    literal = _LITERAL.fullmatch(argument)
+    if literal is not None:
+        return [literal.group(1)]
+    return strings.get(argument)
+
+
+def chosen(choices: list[str]) -> str:
+    """One of the strings a run-time choice may give: ``https`` when it is one of them (what
+    Aspire's templates run by default), else the first."""
+    return "https" if "https" in choices else choices[0]
+
+
+def _add_endpoint(resource: _Resource, scheme: str, arguments: str) -> None:
+    """``.WithHttpEndpoint(port: 5000, targetPort: 80, name: "x")``: endpoint ``name`` (the
+    scheme by default) at ``port``, else at ``targetPort``."""
+    named = {m.group(1): m.group(2).strip('"') for m in _NAMED_ARG.finditer(arguments)}
+    port = port_of(named.get("port")) or port_of(named.get("targetPort"))
+    if port is not None:
+        resource.endpoints[named.get("name") or scheme] = port
+
+
+def _launch_endpoints(resource: _Resource, directory: Path) -> None:
+    """The endpoints of the launch profile the project runs (those set in the AppHost win)."""
+    found = launch.profiles(directory)
+    name = chosen(resource.profile) if resource.profile else launch.default_profile(found)
+    profile = found.get(name or "")
+    if profile is None:
+        return
+    for endpoint, port in launch.endpoints(profile).items():
+        resource.endpoints.setdefault(endpoint, port)
