@@ -90,6 +90,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("shop-apphost/basket-api", "shop-apphost/basketcache", 6379, "manifest"),
             ("shop-apphost/basket-api", "shop-apphost/catalog-api", 8080, "manifest"),
             ("shop-apphost/basket-api", "shop-apphost/mail", 1080, "literal"),
+            ("shop-apphost/bff", "shop-apphost/catalog-api", 8080, "manifest"),
             ("shop-apphost/catalog-api", "shop-apphost/postgres", 5432, "manifest"),
         },
     ),
@@ -99,6 +100,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
     "aspire-endpoints": (
         {
             ("store-apphost/basket-api", "aspire-project", (5221,)),
+            ("store-apphost/bff", "aspire-container", ()),
             ("store-apphost/orders-api", "aspire-project", (6000,)),
             ("store-apphost/web", "aspire-project", (7443, 7298, 5045)),
         },
@@ -106,6 +108,11 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("store-apphost/web", "store-apphost/basket-api", 5221, "literal"),
             ("store-apphost/web", "store-apphost/orders-api", 6000, "grpc"),
             ("store-apphost/web", "store-apphost/orders-api", 6100, "literal"),
+            # YARP clusters and routes: in a callback, in an extension method, to a named
+            # endpoint; a route to a cluster variable or a literal is no second call
+            ("store-apphost/bff", "store-apphost/basket-api", 5221, "manifest"),
+            ("store-apphost/bff", "store-apphost/orders-api", 6000, "manifest"),
+            ("store-apphost/bff", "store-apphost/web", 7443, "manifest"),
         },
     ),
     # one image, three commands: each module's calls are its own service's
@@ -149,6 +156,15 @@ def test_a_library_url_is_no_call() -> None:
     """common/ is no unit (no main): its constant is nobody's call."""
     graph = _graph("maven")
     assert not any("Money.java" in ev.location.file for e in graph.edges for ev in e.evidence)
+
+
+def test_yarp_route_evidence_names_the_extension_method_line() -> None:
+    graph = _graph("aspire-endpoints")
+    edge = next(e for e in graph.edges if e.target == "store-apphost/web" and e.port == 7443)
+    (evidence,) = edge.evidence
+    extensions = UNITS / "aspire-endpoints" / "Store.AppHost" / "Extensions.cs"
+    assert str(evidence.location) == f"{extensions}:11:1"
+    assert evidence.detail == "AppHost YARP bff.AddRoute(webApp.GetEndpoint('admin'))"
 
 
 def test_aspire_reference_evidence_names_the_apphost_line() -> None:

@@ -102,6 +102,7 @@ def test_aspire_endpoints_come_from_launch_profiles_and_the_apphost() -> None:
     assert {u.name: u.endpoints for u in units if u.host} == {
         # the first profile that runs the project (not IIS Express)
         "basket-api": (("http", 5221),),
+        "bff": (),
         "orders-api": (("http", 6000),),
         # the profile is chosen at run time: https; the AppHost's own endpoint first
         "web": (("admin", 7443), ("https", 7298), ("http", 5045)),
@@ -120,6 +121,7 @@ def test_aspire_references_and_their_lines() -> None:
         ("catalog-api", "postgres", program, 10, "AppHost catalog-api.WithReference(catalogDb)"),
         ("basket-api", "basketcache", program, 14, "AppHost basket-api.WithReference(redis)"),
         ("basket-api", "catalog-api", program, 15, "AppHost basket-api.WithReference(catalog)"),
+        ("bff", "catalog-api", program, 24, "AppHost YARP bff.AddRoute(catalog)"),
     }
 
 

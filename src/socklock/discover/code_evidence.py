@@ -559,7 +559,8 @@ def by_name(identities: Identities, target: Target) -> Resolution:
     named = identities.lookup(target.host)
     if named is not None:
         port = target.port if target.port is not None else named.port
-        endpoint = identities.endpoint_port(named.workload, target.text)
+        scheme = target.text.split("://", 1)[0] if "://" in target.text else ""
+        endpoint = identities.endpoint_port(named.workload, scheme)
         if endpoint is not None and not _URL_PORT.match(target.text):
             port = endpoint  # Aspire service discovery: the endpoint the scheme names
         return [Reached(named.workload, port, target.protocol, named.via)]

@@ -106,15 +106,14 @@ class Identities:
         ports = self.ports.get(workload, [])
         return Named(workload, ports[0] if ports else None, f"service name {name} → {workload}")
 
-    def endpoint_port(self, workload: str, url: str) -> int | None:
-        """The port of the endpoint a service-discovery URL without a port asks for: its
-        scheme names the endpoint (``http://basket-api`` → ``http``); ``https+http://``
-        takes the first of them the workload has."""
+    def endpoint_port(self, workload: str, names: str) -> int | None:
+        """The port of the endpoint ``names`` asks for: an endpoint name, or a service
+        discovery scheme (``http`` for ``http://basket-api``; ``https+http``: the first of
+        them the workload has)."""
         found = self.endpoints.get(workload)
-        scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-        if not found or not scheme:
+        if not found or not names:
             return None
-        return next((found[s] for s in scheme.split("+") if s in found), None)
+        return next((found[n] for n in names.lower().split("+") if n in found), None)
 
     def _owners(self, name: str) -> set[str]:
         """Workloads whose own name ``name`` is, else those it is another name of."""

@@ -41,17 +41,21 @@ def add_unit_nodes(inventory: Inventory, builder: GraphBuilder, identities: Iden
 
 
 def add_unit_edges(inventory: Inventory, builder: GraphBuilder, identities: Identities) -> None:
-    """Aspire ``WithReference``: the AppHost gives the resource the other's address."""
+    """Aspire ``WithReference`` (the AppHost gives the resource the other's address) and YARP
+    routes and clusters declared in the AppHost (the proxy calls the endpoint they name)."""
     for unit in inventory.units:
         if unit.host is None:
             continue
         for reference in unit.references:
             target = f"{unit.host}/{reference.target}"
             ports = identities.ports.get(target, [])
+            port = identities.endpoint_port(target, reference.endpoint or "")
+            if port is None and len(ports) == 1:
+                port = ports[0]
             builder.add_edge(
                 unit_id(unit),
                 target,
-                ports[0] if len(ports) == 1 else None,
+                port,
                 "TCP",
                 Evidence(EvidenceKind.MANIFEST, reference.location, reference.detail),
             )

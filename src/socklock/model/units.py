@@ -20,6 +20,9 @@ class UnitReference:
     target: str  # the referenced resource's name
     location: Location
     detail: str
+    # the endpoint it calls: a name, or a service-discovery scheme list (``https+http``);
+    # None: the resource's one port
+    endpoint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,10 +63,35 @@ _PROFILE_ARG = re.compile(
 )
 _STRING_VAR = re.compile(r"^\s*(?:var|string|const\s+string)\s+(\w+)\s*=\s*(.+?)\s*$", re.DOTALL)
 _LITERAL = re.compile(r"\"([^\"]*)\"")
+# YARP in the AppHost: ``yarp.AddCluster(catalog)``, ``yarp.AddRoute("/api/{**any}", catalog)``
+# or ``AddRoute(path, ordering.GetEndpoint("http"))``: the proxy calls that resource
+_CLUSTER = re.compile(r"\.\s*AddCluster\s*\(\s*(\w+)\s*[,)]")
+_ROUTE = re.compile(
+    r"\.\s*AddRoute\s*\(\s*(?:path\s*:\s*)?\"[^\"]*\"\s*,\s*(\w+)"
+    r"(?:\s*\.\s*GetEndpoint\s*\(\s*\"([^\"]*)\"\s*\))?"
+)
+# extension methods that configure a resource: ``static .. Name(this IResourceBuilder<..> b, ..)``
+_METHOD = re.compile(
+    r"\bstatic\s+[\w<>.,\s?]+?\s(\w+)\s*\(\s*this\s+IResourceBuilder<[^>]*>\s+\w+\s*"
+    r"((?:,\s*[\w<>.?\[\]]+(?:<[^>]*>)?\s+\w+\s*)*)\)\s*\{"
+)
+_EXTENSION_CALL = re.compile(r"\.\s*(\w+)\s*\(([\w\s,]*)\)")
 _CONDITIONAL = re.compile(r"\?\s*\"([^\"]*)\"\s*:\s*\"([^\"]*)\"\s*$")
 _SUBJECT = re.compile(r"^\s*(\w+)\s*\.")
 _BUILDER = re.compile(r"(\w+)\s*=\s*DistributedApplication\s*\.\s*CreateBuilder")
 _RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Method:
+    """An AppHost extension method on a resource builder: its parameters and its body."""
+
+    name: str
+    parameters: tuple[str, ...]
+    file: Path
+    text: str  # the whole file, comments blanked
+    start: int  # where the body starts in ``text``
+    body: str
 
 
 @dataclass(slots=True)
@@ -91,20 +116,25 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         if not is_apphost(text):
             continue
         host = normal(path.stem)
-        for program in sorted(path.parent.glob("*.cs")):
-            units.extend(_read_program(program, host, by_class))
+        programs = sorted(path.parent.glob("*.cs"))
+        methods = {m.name: m for p in programs for m in _extension_methods(p)}
+        for program in programs:
+            units.extend(_read_program(program, host, by_class, methods))
     return units
 
 
-def _read_program(program: Path, host: str, by_class: dict[str, Path]) -> list[BuildUnit]:
-    text = read(program) or ""
-    code = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+def _read_program(
+    program: Path, host: str, by_class: dict[str, Path], methods: dict[str, _Method]
+) -> list[BuildUnit]:
+    code = _code(program)
     resources: dict[str, _Resource] = {}  # resource name → resource
     variables: dict[str, str] = {}  # variable → resource name
     strings: dict[str, list[str]] = {}  # variable → the string(s) it may hold
     found = _BUILDER.search(code)
     builder = found.group(1) if found else "builder"
     offset = 0
+    depth = 0  # braces open in a configuration callback of ``enclosing``
+    enclosing: _Resource | None = None
     for statement in code.split(";"):
         start = offset
         offset += len(statement) + 1
@@ -112,8 +142,23 @@ def _read_program(program: Path, host: str, by_class: dict[str, Path]) -> list[B
         subject = _statement_resource(
             statement, start, code, program, builder, resources, variables, by_class
         )
+        if subject is None and depth > 0:
+            subject = enclosing
+        depth = max(0, depth + statement.count("{") - statement.count("}"))
+        enclosing = subject if depth > 0 else None
         if subject is None:
             continue
+        _add_routes(subject, statement, program, code, start, variables)
+        for call in _EXTENSION_CALL.finditer(statement):
+            method = methods.get(call.group(1))
+            if method is not None:
+                arguments = [a.strip() for a in call.group(2).split(",")]
+                bound = {
+                    param: variables[arg]
+                    for param, arg in zip(method.parameters, arguments, strict=False)
+                    if arg in variables
+                }
+                _add_routes(subject, method.body, method.file, method.text, method.start, bound)
         for match in _REFERENCE.finditer(statement):
             target = variables.get(match.group(1))
             if target is None or target == subject.name:
@@ -251,3 +296,55 @@ def _launch_endpoints(resource: _Resource, directory: Path) -> None:
         return
     for endpoint, port in launch.endpoints(profile).items():
         resource.endpoints.setdefault(endpoint, port)
+
+
+def _code(path: Path) -> str:
+    """The file's text with comments blanked (lines and offsets kept)."""
+    text = read(path) or ""
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def _extension_methods(path: Path) -> list[_Method]:
+    code = _code(path)
+    found: list[_Method] = []
+    for match in _METHOD.finditer(code):
+        depth, end = 1, match.end()
+        while end < len(code) and depth:
+            depth += {"{": 1, "}": -1}.get(code[end], 0)
+            end += 1
+        parameters = tuple(p.split()[-1] for p in match.group(2).split(",") if p.strip())
+        body = code[match.end() : end]
+        found.append(_Method(match.group(1), parameters, path, code, match.end(), body))
+    return found
+
+
+def _add_routes(
+    subject: _Resource,
+    text: str,
+    file: Path,
+    code: str,
+    start: int,
+    variables: dict[str, str],
+) -> None:
+    """YARP clusters and routes to resources: calls of the proxy (``subject``)."""
+    found: list[tuple[int, str, str, str | None]] = []
+    for match in _CLUSTER.finditer(text):
+        found.append((match.start(), match.group(1), "AddCluster", None))
+    for match in _ROUTE.finditer(text):
+        found.append((match.start(), match.group(1), "AddRoute", match.group(2)))
+    for at, variable, how, endpoint in sorted(found):
+        target = variables.get(variable)
+        if target is None or target == subject.name:
+            continue
+        if any(r.target == target and r.endpoint == endpoint for r in subject.references):
+            continue
+        line = code.count("\n", 0, start + at) + 1
+        shown = f"{variable}.GetEndpoint({endpoint!r})" if endpoint else variable
+        subject.references.append(
+            UnitReference(
+                target,
+                Location(str(file), line, 1),
+                f"AppHost YARP {subject.name}.{how}({shown})",
+                endpoint=endpoint or "https+http",
+            )
+        )
