@@ -113,6 +113,10 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("store-apphost/bff", "store-apphost/basket-api", 5221, "manifest"),
             ("store-apphost/bff", "store-apphost/orders-api", 6000, "manifest"),
             ("store-apphost/bff", "store-apphost/web", 7443, "manifest"),
+            # WithEnvironment naming an endpoint, read by a library both APIs reference
+            # (Identity:Url); Unread__Url is read by no code, CallBackUrl is web's own address
+            ("store-apphost/basket-api", "store-apphost/web", 7298, "env"),
+            ("store-apphost/orders-api", "store-apphost/web", 5045, "env"),
         },
     ),
     # one image, three commands: each module's calls are its own service's
@@ -156,6 +160,32 @@ def test_a_library_url_is_no_call() -> None:
     """common/ is no unit (no main): its constant is nobody's call."""
     graph = _graph("maven")
     assert not any("Money.java" in ev.location.file for e in graph.edges for ev in e.evidence)
+
+
+def test_apphost_env_is_read_in_a_shared_library_by_each_service() -> None:
+    graph = _graph("aspire-endpoints")
+    auth = UNITS / "aspire-endpoints" / "Shared.Defaults" / "Auth.cs"
+    reads = {
+        (e.source, e.port, str(ev.location))
+        for e in graph.edges
+        for ev in e.evidence
+        if ev.kind.value == "env-read"
+    }
+    assert reads == {
+        ("store-apphost/basket-api", 7298, f"{auth}:9:29"),
+        ("store-apphost/orders-api", 5045, f"{auth}:9:29"),
+    }
+
+
+def test_apphost_env_without_code_is_kept_but_never_a_call_to_itself() -> None:
+    inventory = load_paths([str(UNITS / "aspire-endpoints")])
+    graph = discover(inventory, code=False)
+    assert {(e.source, e.target, e.port) for e in graph.edges if e.target.endswith("/web")} == {
+        ("store-apphost/basket-api", "store-apphost/web", 7298),
+        ("store-apphost/bff", "store-apphost/web", 7443),
+        ("store-apphost/orders-api", "store-apphost/web", 5045),
+        ("store-apphost/orders-api", "store-apphost/web", 7443),  # Unread__Url: no code
+    }
 
 
 def test_yarp_route_evidence_names_the_extension_method_line() -> None:

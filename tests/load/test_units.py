@@ -109,6 +109,16 @@ def test_aspire_endpoints_come_from_launch_profiles_and_the_apphost() -> None:
     }
 
 
+def test_a_dotnet_service_includes_the_library_projects_it_references() -> None:
+    units, _ = find_units([str(UNITS / "aspire-endpoints")])
+    root = UNITS / "aspire-endpoints"
+    assert {u.name: u.sources for u in units if u.kind == "dotnet"} == {
+        "basket-api": (str(root / "Basket.API"), str(root / "Shared.Defaults")),
+        "orders-api": (str(root / "Orders.API"), str(root / "Shared.Defaults")),
+        "web": (str(root / "Web"),),
+    }
+
+
 def test_aspire_references_and_their_lines() -> None:
     units, _ = find_units([str(UNITS / "aspire")])
     program = str(UNITS / "aspire" / "Shop.AppHost" / "Program.cs")

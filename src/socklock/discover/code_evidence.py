@@ -32,7 +32,7 @@ from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
 from socklock.discover.config_server import ConfigServers
 from socklock.discover.conventions import convention_for
-from socklock.discover.identity import Identities
+from socklock.discover.identity import Identities, unit_id
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.reads import CodeReads
@@ -104,6 +104,11 @@ def workload_env(inventory: Inventory, aliases: dict[str, str]) -> dict[str, dic
             for var in compose_environment(service):
                 if var.value is not None:
                     env.setdefault(var.name, EnvValue(var.value, var.location))
+    for unit in inventory.units:  # an Aspire AppHost's WithEnvironment
+        if unit.host is not None:
+            env = envs.setdefault(unit_id(unit), {})
+            for set_env in unit.env:
+                env.setdefault(set_env.name, EnvValue(set_env.value, set_env.location))
     return envs
 
 
@@ -420,10 +425,12 @@ class _Joiner:
     def add_resolution(
         self, owner: Context, target: Target, resolution: Resolution, evidence: Evidence
     ) -> None:
-        """The edges, except a client's calls to itself from config shared by every client
-        (a config server's ``application.yml`` naming the registry is for the others)."""
+        """The edges, except a workload's address of itself: config shared by every client
+        (a config server's ``application.yml`` naming the registry is for the others), or a
+        URL the workload is given of itself (a callback URL it hands out to others)."""
         shared = owner.shared or evidence.location.file in self.shared_files
-        if isinstance(resolution, list) and shared:
+        own = evidence.kind is EvidenceKind.ENV_READ
+        if isinstance(resolution, list) and (shared or own):
             resolution = [r for r in resolution if r.workload != owner.workload]
             if not resolution:
                 return

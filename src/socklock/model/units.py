@@ -26,6 +26,16 @@ class UnitReference:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitEnv:
+    """An env var a deployment program sets on a resource (Aspire ``.WithEnvironment``); an
+    endpoint of another resource is written as its URL."""
+
+    name: str
+    value: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class BuildUnit:
     """One service of the code, and the names it answers to.
 
@@ -47,6 +57,7 @@ class BuildUnit:
     references: tuple[UnitReference, ...] = ()
     config_files: tuple[str, ...] = ()  # config-server files named after it
     endpoints: tuple[tuple[str, int], ...] = ()  # named endpoints (Aspire): (name, port)
+    env: tuple[UnitEnv, ...] = ()  # env the deployment program sets (Aspire)
 
     @property
     def directory(self) -> str | None:

@@ -8,6 +8,10 @@ resource (``postgres.AddDatabase("db")``) names a part of that resource. ``.With
 gives the resource x's address: a call. ``WaitFor`` orders start-up and is not a call;
 parameters and connection strings are not workloads.
 
+``.WithEnvironment("Identity__Url", identity.GetEndpoint("https"))`` (or a literal, or a
+variable holding an endpoint) is env the resource gets: an endpoint becomes its URL
+(``https://identity-api:5243``), a call when the resource's code reads the key.
+
 Endpoints: a project's come from the launch profile it runs (``launchSettings.json``, see
 ``launch.py``): the one ``AddProject`` names, else the default; a name chosen at run time
 (``var profile = useHttp ? "http" : "https"``) is taken as ``https`` when that is a choice, as
@@ -26,7 +30,7 @@ from socklock.load.units import launch
 from socklock.load.units.dotnet import is_apphost, projects
 from socklock.load.units.names import normal, port_of
 from socklock.load.units.tree import Tree, read
-from socklock.model import BuildUnit, Diagnostic, Location, UnitReference
+from socklock.model import BuildUnit, Diagnostic, Location, UnitEnv, UnitReference
 
 SERVER_PORTS = {
     "redis": 6379,
@@ -75,9 +79,17 @@ _METHOD = re.compile(
     r"\bstatic\s+[\w<>.,\s?]+?\s(\w+)\s*\(\s*this\s+IResourceBuilder<[^>]*>\s+\w+\s*"
     r"((?:,\s*[\w<>.?\[\]]+(?:<[^>]*>)?\s+\w+\s*)*)\)\s*\{"
 )
+# ``var identity = identityApi.GetEndpoint("https")``; ``.WithEnvironment("Identity__Url", x)``
+_ENDPOINT_VAR = re.compile(
+    r"^\s*var\s+(\w+)\s*=\s*(\w+)\s*\.\s*GetEndpoint\s*\(\s*(\"[^\"]*\"|\w+)\s*\)\s*$"
+)
+_ENVIRONMENT = re.compile(
+    r"\.\s*WithEnvironment\s*\(\s*\"([^\"]+)\"\s*,\s*(?:\"([^\"]*)\"|(\w+)\s*\.\s*GetEndpoint"
+    r"\s*\(\s*(\"[^\"]*\"|\w+)\s*\)|(\w+))\s*\)"
+)
 _EXTENSION_CALL = re.compile(r"\.\s*(\w+)\s*\(([\w\s,]*)\)")
 _CONDITIONAL = re.compile(r"\?\s*\"([^\"]*)\"\s*:\s*\"([^\"]*)\"\s*$")
-_SUBJECT = re.compile(r"^\s*(\w+)\s*\.")
+_SUBJECT = re.compile(r"^[\s}]*(\w+)\s*\.")
 _BUILDER = re.compile(r"(\w+)\s*=\s*DistributedApplication\s*\.\s*CreateBuilder")
 _RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 
@@ -105,6 +117,8 @@ class _Resource:
     image: str | None = None
     references: list[UnitReference] = field(default_factory=list)
     endpoints: dict[str, int] = field(default_factory=dict)  # endpoint name → port
+    env: list[tuple[str, str, Location]] = field(default_factory=list)  # name, value, where
+    endpoint_env: list[tuple[str, str, str, Location]] = field(default_factory=list)
     profile: list[str] | None = None  # the launch profile(s) AddProject names
 
 
@@ -130,6 +144,7 @@ def _read_program(
     resources: dict[str, _Resource] = {}  # resource name → resource
     variables: dict[str, str] = {}  # variable → resource name
     strings: dict[str, list[str]] = {}  # variable → the string(s) it may hold
+    endpoint_vars: dict[str, tuple[str, str]] = {}  # variable → (resource, endpoint name)
     found = _BUILDER.search(code)
     builder = found.group(1) if found else "builder"
     offset = 0
@@ -139,6 +154,11 @@ def _read_program(
         start = offset
         offset += len(statement) + 1
         _string_variable(statement, strings)
+        held = _ENDPOINT_VAR.match(statement)
+        if held is not None and held.group(2) in variables:
+            names = _strings_of(held.group(3), strings)
+            if names:
+                endpoint_vars[held.group(1)] = (variables[held.group(2)], chosen(names))
         subject = _statement_resource(
             statement, start, code, program, builder, resources, variables, by_class
         )
@@ -180,9 +200,25 @@ def _read_program(
             subject.profile = _strings_of(profile.group(1), strings)
         for match in _ENDPOINT.finditer(statement):
             _add_endpoint(subject, match.group(1).lower(), match.group(2))
+        for match in _ENVIRONMENT.finditer(statement):
+            name, literal, resource, endpoint, variable = match.groups()
+            where = Location(str(program), code.count("\n", 0, start + match.start()) + 1, 1)
+            names = _strings_of(endpoint, strings) if endpoint else None
+            if literal is not None:
+                subject.env.append((name, literal, where))
+            elif resource in variables and names:
+                subject.endpoint_env.append((name, variables[resource], chosen(names), where))
+            elif variable in endpoint_vars:
+                subject.endpoint_env.append((name, *endpoint_vars[variable], where))
     for resource in resources.values():
         if resource.kind == "project" and resource.sources:
             _launch_endpoints(resource, Path(resource.sources[0]))
+    for resource in resources.values():
+        for name, target, endpoint, where in resource.endpoint_env:
+            port = resources[target].endpoints.get(endpoint)
+            scheme = endpoint if endpoint in ("http", "https") else "http"
+            address = f"{scheme}://{target}" + (f":{port}" if port is not None else "")
+            resource.env.append((name, address, where))
     return [
         BuildUnit(
             name=resource.name,
@@ -195,6 +231,7 @@ def _read_program(
             image=resource.image,
             references=tuple(resource.references),
             endpoints=tuple(resource.endpoints.items()),
+            env=tuple(UnitEnv(n, v, w) for n, v, w in resource.env),
         )
         for resource in resources.values()
     ]

@@ -28,6 +28,33 @@
    arguments: (argument_list . (argument (string_literal) @env.name) . (argument)? @env.default)) @env
   (#set! env "aspnet") (#match? @_fn "(?i)config(uration)?$") (#eq? @_m "GetValue"))
 
+; configuration.GetRequiredValue("X") / GetValue("X", d) without a type argument
+((invocation_expression
+   function: (member_access_expression expression: (_) @_c name: (identifier) @_fn)
+   arguments: (argument_list . (argument (string_literal) @env.name) . (argument)? @env.default)) @env
+  (#set! env "aspnet") (#match? @_c "(?i)config(uration)?$") (#any-of? @_fn "GetValue" "GetRequiredValue"))
+
+; a section's keys: section["Url"], section.GetValue<T>("Url"), GetRequiredValue("Url") where
+; section = configuration.GetSection("Identity") (its key prefix, a form below)
+((element_access_expression
+   expression: (_) @env.prefix @_fn
+   subscript: (bracketed_argument_list . (argument (string_literal) @env.name))) @env
+  (#set! env "aspnet-section") (#match? @_fn "(?i)(section|Get(Required)?Section\\(.*\\))$"))
+
+((invocation_expression
+   function: (member_access_expression
+     expression: (_) @env.prefix
+     name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+   arguments: (argument_list . (argument (string_literal) @env.name) . (argument)? @env.default)) @env
+  (#set! env "aspnet-section") (#match? @env.prefix "(?i)(section|Get(Required)?Section\\(.*\\))$")
+  (#any-of? @_fn "GetValue" "GetRequiredValue"))
+
+; configuration.GetConnectionString("X") reads ConnectionStrings:X
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list . (argument (string_literal) @env.name) .)) @env
+  (#set! env "aspnet-connection-string") (#eq? @_fn "GetConnectionString"))
+
 ; ---- HttpClient
 ((invocation_expression
    function: (member_access_expression
@@ -162,6 +189,17 @@
 
 ((attribute name: (_) @_fn) @quiet
   (#match? @_fn "^(Xml|Json|Schema|Description|Obsolete|Display)"))
+
+; the key prefix of a configuration section
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list . (argument (string_literal) @form.value) .)) @form
+  (#any-of? @_fn "GetSection" "GetRequiredSection"))
+
+; ---- URLs handed to a browser or an identity provider's clients, not called: OIDC client
+; redirect URIs, the client's public URI, CORS origins
+((assignment_expression left: [(identifier) @_fn (member_access_expression name: (identifier) @_fn)] right: (_) @idle)
+  (#match? @_fn "^(RedirectUris?|PostLogoutRedirectUris?|SignedOutRedirectUri|ClientUri|AllowedCorsOrigins)$"))
 
 ;; section: definitions
 
