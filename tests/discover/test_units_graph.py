@@ -101,7 +101,9 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
         {
             ("store-apphost/basket-api", "aspire-project", (5221,)),
             ("store-apphost/bff", "aspire-container", ()),
+            ("store-apphost/cache", "aspire-container", (6379,)),
             ("store-apphost/orders-api", "aspire-project", (6000,)),
+            ("store-apphost/pg", "aspire-container", (5432,)),
             ("store-apphost/web", "aspire-project", (7443, 7298, 5045)),
         },
         {
@@ -117,6 +119,8 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             # (Identity:Url); Unread__Url is read by no code, CallBackUrl is web's own address
             ("store-apphost/basket-api", "store-apphost/web", 7298, "env"),
             ("store-apphost/orders-api", "store-apphost/web", 5045, "env"),
+            ("store-apphost/basket-api", "store-apphost/cache", 6379, "env-read"),
+            ("store-apphost/orders-api", "store-apphost/pg", 5432, "env-read"),
         },
     ),
     # one image, three commands: each module's calls are its own service's
@@ -169,7 +173,7 @@ def test_apphost_env_is_read_in_a_shared_library_by_each_service() -> None:
         (e.source, e.port, str(ev.location))
         for e in graph.edges
         for ev in e.evidence
-        if ev.kind.value == "env-read"
+        if ev.kind.value == "env-read" and e.target == "store-apphost/web"
     }
     assert reads == {
         ("store-apphost/basket-api", 7298, f"{auth}:9:29"),
@@ -185,6 +189,23 @@ def test_apphost_env_without_code_is_kept_but_never_a_call_to_itself() -> None:
         ("store-apphost/bff", "store-apphost/web", 7443),
         ("store-apphost/orders-api", "store-apphost/web", 5045),
         ("store-apphost/orders-api", "store-apphost/web", 7443),  # Unread__Url: no code
+    }
+
+
+def test_code_alone_reads_what_the_apphost_references_give() -> None:
+    """Code only: the AppHost still says what runs and what env each resource gets
+    (``ConnectionStrings__<name>``), as a manifest's env does; the calls are the code's reads
+    (AddRedisClient, AddNpgsqlDataSource), its service-discovery URLs and its config keys.
+    YARP routes and references no code reads are the AppHost's, not the code's."""
+    graph = discover(load_paths([str(UNITS / "aspire-endpoints")]), manifests=False)
+    assert _edges(graph) == {
+        ("store-apphost/basket-api", "store-apphost/cache", 6379, "env-read"),
+        ("store-apphost/basket-api", "store-apphost/web", 7298, "env-read"),
+        ("store-apphost/orders-api", "store-apphost/pg", 5432, "env-read"),
+        ("store-apphost/orders-api", "store-apphost/web", 5045, "env-read"),
+        ("store-apphost/web", "store-apphost/basket-api", 5221, "literal"),
+        ("store-apphost/web", "store-apphost/orders-api", 6000, "grpc"),
+        ("store-apphost/web", "store-apphost/orders-api", 6100, "literal"),
     }
 
 

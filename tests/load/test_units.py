@@ -103,7 +103,9 @@ def test_aspire_endpoints_come_from_launch_profiles_and_the_apphost() -> None:
         # the first profile that runs the project (not IIS Express)
         "basket-api": (("http", 5221),),
         "bff": (),
+        "cache": (),
         "orders-api": (("http", 6000),),
+        "pg": (),
         # the profile is chosen at run time: https; the AppHost's own endpoint first
         "web": (("admin", 7443), ("https", 7298), ("http", 5045)),
     }

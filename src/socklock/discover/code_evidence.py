@@ -198,6 +198,14 @@ def add_code_evidence(
     return reads
 
 
+def _dotnet_key(env: dict[str, EnvValue], name: str) -> EnvValue | None:
+    """.NET configuration keys (``ConnectionStrings__EventBus``) match in any case."""
+    if "__" not in name:
+        return None
+    lowered = name.lower()
+    return next((v for k, v in env.items() if k.lower() == lowered), None)
+
+
 def _env_names(site: CallSite) -> list[str]:
     names = _PLACEHOLDER.findall(site.target or "")
     return [site.env_var, *names] if site.env_var else names
@@ -250,7 +258,7 @@ class _Joiner:
             used.append(f"Spring profiles: {profiles.why}")
 
         def value_of(name: str, default: str | None) -> str | None:
-            found = env.get(name)
+            found = env.get(name) or _dotnet_key(env, name)
             if found is not None:
                 used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
                 return found.value

@@ -82,6 +82,8 @@ def _env_edges(
     source = unit_id(unit)
     values = {e.name: e.value for e in unit.env}
     for env in unit.env:
+        if env.reference:
+            continue  # the reference's own edge is the call
         detail = f"AppHost {unit.name}.WithEnvironment({env.name}={redact_credentials(env.value)})"
         evidence = env_evidence(
             source, env.name, Evidence(EvidenceKind.ENV, env.location, detail), reads

@@ -33,6 +33,7 @@ class UnitEnv:
     name: str
     value: str
     location: Location
+    reference: bool = False  # given by a reference (``WithReference``), which is the call
 
 
 @dataclass(frozen=True, slots=True)

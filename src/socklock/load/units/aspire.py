@@ -8,6 +8,9 @@ resource (``postgres.AddDatabase("db")``) names a part of that resource. ``.With
 gives the resource x's address: a call. ``WaitFor`` orders start-up and is not a call;
 parameters and connection strings are not workloads.
 
+``.WithReference(x)`` gives env too, as Aspire does: ``ConnectionStrings__<name>`` for a
+server (or a database of it), ``services__<x>__<endpoint>__0`` for a project; the code's reads
+of those (``AddRedisClient("redis")``, ``GetConnectionString("catalogdb")``) join them.
 ``.WithEnvironment("Identity__Url", identity.GetEndpoint("https"))`` (or a literal, or a
 variable holding an endpoint) is env the resource gets: an endpoint becomes its URL
 (``https://identity-api:5243``), a call when the resource's code reads the key.
@@ -57,6 +60,7 @@ _ADD = re.compile(
     r"(?:\b(\w+)\s*\.\s*)?\bAdd(\w+)\s*(?:<\s*Projects\.([\w.]+)\s*>)?\s*\(\s*"
     r"(?:name\s*:\s*)?\"([^\"]+)\"(?:\s*,\s*(?:\w+\s*:\s*)?\"([^\"]*)\")?"
 )
+_DATABASE = re.compile(r"\.\s*AddDatabase\s*\(\s*(?:name\s*:\s*)?\"([^\"]+)\"")
 _REFERENCE = re.compile(r"\.\s*WithReference\s*\(\s*(\w+)")
 _TARGET_PORT = re.compile(r"\.\s*With(?:Http|Https)?Endpoint\s*\([^)]*?targetPort\s*:\s*(\d+)")
 _ENDPOINT = re.compile(r"\.\s*With(Http|Https)Endpoint\s*\(([^)]*)\)")
@@ -119,6 +123,9 @@ class _Resource:
     endpoints: dict[str, int] = field(default_factory=dict)  # endpoint name → port
     env: list[tuple[str, str, Location]] = field(default_factory=list)  # name, value, where
     endpoint_env: list[tuple[str, str, str, Location]] = field(default_factory=list)
+    referenced: list[tuple[str, str, Location]] = field(default_factory=list)  # target, name
+    server: str | None = None  # the kind of server (``redis``) an ``AddRedis`` runs
+    reference_env: list[UnitEnv] = field(default_factory=list)
     profile: list[str] | None = None  # the launch profile(s) AddProject names
 
 
@@ -143,6 +150,7 @@ def _read_program(
     code = _code(program)
     resources: dict[str, _Resource] = {}  # resource name → resource
     variables: dict[str, str] = {}  # variable → resource name
+    connections: dict[str, str] = {}  # variable → its connection name (a database's own)
     strings: dict[str, list[str]] = {}  # variable → the string(s) it may hold
     endpoint_vars: dict[str, tuple[str, str]] = {}  # variable → (resource, endpoint name)
     found = _BUILDER.search(code)
@@ -160,7 +168,7 @@ def _read_program(
             if names:
                 endpoint_vars[held.group(1)] = (variables[held.group(2)], chosen(names))
         subject = _statement_resource(
-            statement, start, code, program, builder, resources, variables, by_class
+            statement, start, code, program, builder, resources, variables, by_class, connections
         )
         if subject is None and depth > 0:
             subject = enclosing
@@ -191,6 +199,8 @@ def _read_program(
                     f"AppHost {subject.name}.WithReference({match.group(1)})",
                 )
             )
+            connection = connections.get(match.group(1), target)
+            subject.referenced.append((target, connection, Location(str(program), line, 1)))
         for match in _TARGET_PORT.finditer(statement):
             port = port_of(match.group(1))
             if port is not None and port not in subject.ports:
@@ -214,6 +224,8 @@ def _read_program(
         if resource.kind == "project" and resource.sources:
             _launch_endpoints(resource, Path(resource.sources[0]))
     for resource in resources.values():
+        for target, connection, where in resource.referenced:
+            resource.reference_env.extend(_reference_env(resources[target], connection, where))
         for name, target, endpoint, where in resource.endpoint_env:
             port = resources[target].endpoints.get(endpoint)
             scheme = endpoint if endpoint in ("http", "https") else "http"
@@ -231,7 +243,10 @@ def _read_program(
             image=resource.image,
             references=tuple(resource.references),
             endpoints=tuple(resource.endpoints.items()),
-            env=tuple(UnitEnv(n, v, w) for n, v, w in resource.env),
+            env=(
+                *(UnitEnv(n, v, w) for n, v, w in resource.env),
+                *resource.reference_env,
+            ),
         )
         for resource in resources.values()
     ]
@@ -246,6 +261,7 @@ def _statement_resource(
     resources: dict[str, _Resource],
     variables: dict[str, str],
     by_class: dict[str, Path],
+    connections: dict[str, str],
 ) -> _Resource | None:
     """The resource a statement creates (``builder.AddX("name")``) or configures; records the
     variable it is kept in."""
@@ -279,6 +295,7 @@ def _statement_resource(
                     resource.sources = [str((program.parent / second).resolve())]
             elif kind in SERVER_PORTS:
                 resource.ports.append(SERVER_PORTS[kind])
+                resource.server = kind
             resource.names.append(name)
     else:
         subject = _SUBJECT.match(statement)
@@ -286,6 +303,9 @@ def _statement_resource(
             resource = resources[variables[subject.group(1)]]
     if resource is not None and assigned is not None:
         variables[assigned.group(1)] = resource.name
+        databases = _DATABASE.findall(statement)  # ``AddPostgres("pg").AddDatabase("db")``
+        named = databases[-1] if databases else added.group(4) if added is not None else None
+        connections[assigned.group(1)] = named or resource.name
     return resource
 
 
@@ -385,3 +405,21 @@ def _add_routes(
                 endpoint=endpoint or "https+http",
             )
         )
+
+
+def _reference_env(target: _Resource, connection: str, where: Location) -> list[UnitEnv]:
+    """The env ``WithReference(target)`` gives: a server's connection string under the name
+    referenced (``ConnectionStrings__catalogdb`` for a database of it), a project's endpoints
+    for service discovery (``services__basket-api__http__0``). Written as URLs."""
+    if target.server is not None:
+        address = f"{target.server}://{target.name}:{SERVER_PORTS[target.server]}"
+        return [UnitEnv(f"ConnectionStrings__{connection}", address, where, reference=True)]
+    return [
+        UnitEnv(
+            f"services__{target.name}__{name}__0",
+            f"{name if name in ('http', 'https') else 'http'}://{target.name}:{port}",
+            where,
+            reference=True,
+        )
+        for name, port in target.endpoints.items()
+    ]

@@ -55,6 +55,15 @@
    arguments: (argument_list . (argument (string_literal) @env.name) .)) @env
   (#set! env "aspnet-connection-string") (#eq? @_fn "GetConnectionString"))
 
+; Aspire client integrations: builder.AddRedisClient("cache"), AddNpgsqlDbContext<T>("catalogdb"),
+; AddNpgsqlDataSource("db"), AddRabbitMQClient("bus") read ConnectionStrings:<name>
+((invocation_expression
+   function: (member_access_expression name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+   arguments: (argument_list . (argument (string_literal) @env.name))) @env
+  (#set! env "aspnet-connection-string")
+  (#match? @_fn "^Add[A-Z][A-Za-z0-9]*(Client|DbContext|DbContextPool|DataSource)$")
+  (#not-match? @_fn "^Add(Http|Grpc|Dapr)Client$"))
+
 ; ---- HttpClient
 ((invocation_expression
    function: (member_access_expression
