@@ -58,6 +58,7 @@ class Upstream:
     location: Location
     detail: str  # "proxy_pass http://api → upstream api: server api:8080"
     protocol: str = "TCP"
+    service: str | None = None  # ``host`` is a name in this registry (``dapr``: an app-id)
 
 
 @dataclass(frozen=True, slots=True)
