@@ -102,7 +102,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("store-apphost/basket-api", "aspire-project", (5221,)),
             ("store-apphost/bff", "aspire-container", ()),
             ("store-apphost/cache", "aspire-container", (6379,)),
-            ("store-apphost/orders-api", "aspire-project", (6000,)),
+            ("store-apphost/orders-api", "aspire-project", (6000, 6001)),
             ("store-apphost/pg", "aspire-container", (5432,)),
             ("store-apphost/web", "aspire-project", (7443, 7298, 5045)),
         },

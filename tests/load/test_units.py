@@ -104,7 +104,8 @@ def test_aspire_endpoints_come_from_launch_profiles_and_the_apphost() -> None:
         "basket-api": (("http", 5221),),
         "bff": (),
         "cache": (),
-        "orders-api": (("http", 6000),),
+        # the AppHost's endpoint, then Kestrel's (its launch profile is then ignored)
+        "orders-api": (("http", 6000), ("Grpc", 6001)),
         "pg": (),
         # the profile is chosen at run time: https; the AppHost's own endpoint first
         "web": (("admin", 7443), ("https", 7298), ("http", 5045)),

@@ -345,7 +345,13 @@ def _add_endpoint(resource: _Resource, scheme: str, arguments: str) -> None:
 
 
 def _launch_endpoints(resource: _Resource, directory: Path) -> None:
-    """The endpoints of the launch profile the project runs (those set in the AppHost win)."""
+    """The project's Kestrel endpoints, else those of the launch profile it runs (those set
+    in the AppHost win)."""
+    kestrel = launch.kestrel_endpoints(directory)
+    if kestrel:
+        for endpoint, port in kestrel.items():
+            resource.endpoints.setdefault(endpoint, port)
+        return
     found = launch.profiles(directory)
     name = chosen(resource.profile) if resource.profile else launch.default_profile(found)
     profile = found.get(name or "")
