@@ -99,6 +99,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
     # names the endpoint it calls, a port written with the name wins
     "aspire-endpoints": (
         {
+            ("store-apphost/admin", "aspire-project", (5300,)),
             ("store-apphost/basket-api", "aspire-project", (5221,)),
             ("store-apphost/bff", "aspire-container", ()),
             ("store-apphost/cache", "aspire-container", (6379,)),

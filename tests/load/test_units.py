@@ -102,6 +102,7 @@ def test_aspire_endpoints_come_from_launch_profiles_and_the_apphost() -> None:
     assert {u.name: u.endpoints for u in units if u.host} == {
         # the first profile that runs the project (not IIS Express)
         "basket-api": (("http", 5221),),
+        "admin": (("http", 5300),),  # AddProject("admin", "../Admin/Admin.csproj")
         "bff": (),
         "cache": (),
         # the AppHost's endpoint, then Kestrel's (its launch profile is then ignored)
@@ -116,6 +117,7 @@ def test_a_dotnet_service_includes_the_library_projects_it_references() -> None:
     units, _ = find_units([str(UNITS / "aspire-endpoints")])
     root = UNITS / "aspire-endpoints"
     assert {u.name: u.sources for u in units if u.kind == "dotnet"} == {
+        "admin": (str(root / "Admin"),),
         "basket-api": (str(root / "Basket.API"), str(root / "Shared.Defaults")),
         "orders-api": (str(root / "Orders.API"), str(root / "Shared.Defaults")),
         "web": (str(root / "Web"),),

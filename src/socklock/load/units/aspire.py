@@ -53,6 +53,7 @@ SERVER_PORTS = {
     "milvus": 19530,
     "seq": 80,
 }
+_PROJECT_FILES = (".csproj", ".fsproj", ".vbproj")
 _NOT_RESOURCES = frozenset({"parameter", "connectionstring", "servicedefaults", "resource"})
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 _ASSIGN = re.compile(r"^\s*(?:var\s+|IResourceBuilder<[^>]*>\s+)?(\w+)\s*=(?!=)")
@@ -285,6 +286,10 @@ def _statement_resource(
                 directory = by_class.get(project.replace(".", "_"))
                 resource.sources = [str(directory)] if directory is not None else []
                 resource.names.append(project)
+            elif kind == "project" and second and second.endswith(_PROJECT_FILES):
+                resource.kind = "project"  # AddProject("api", "../Api/Api.csproj")
+                path = program.parent / second.replace("\\", "/")
+                resource.sources = [str(path.resolve().parent)]
             elif kind == "container" or kind == "dockerfile":
                 resource.image = second if kind == "container" else None
                 if kind == "dockerfile" and second:
