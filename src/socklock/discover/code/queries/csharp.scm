@@ -205,10 +205,11 @@
    arguments: (argument_list . (argument (string_literal) @form.value) .)) @form
   (#any-of? @_fn "GetSection" "GetRequiredSection"))
 
-; ---- URLs handed to a browser or an identity provider's clients, not called: OIDC client
-; redirect URIs, the client's public URI, CORS origins
+; ---- URLs handed to a browser or an identity provider's clients, or compared with a token's
+; claims, not called: OIDC client redirect URIs, the client's public URI, CORS origins, the
+; issuers and audiences a token may name
 ((assignment_expression left: [(identifier) @_fn (member_access_expression name: (identifier) @_fn)] right: (_) @idle)
-  (#match? @_fn "^(RedirectUris?|PostLogoutRedirectUris?|SignedOutRedirectUri|ClientUri|AllowedCorsOrigins)$"))
+  (#match? @_fn "^(RedirectUris?|PostLogoutRedirectUris?|SignedOutRedirectUri|ClientUri|AllowedCorsOrigins|ValidIssuers?|ValidAudiences?)$"))
 
 ;; section: definitions
 
