@@ -102,6 +102,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("store-apphost/admin", "aspire-project", (5300,)),
             ("store-apphost/basket-api", "aspire-project", (5221,)),
             ("store-apphost/bff", "aspire-container", ()),
+            ("store-apphost/bus", "aspire-container", (5672,)),
             ("store-apphost/cache", "aspire-container", (6379,)),
             ("store-apphost/orders-api", "aspire-project", (6000, 6001)),
             ("store-apphost/pg", "aspire-container", (5432,)),
@@ -122,6 +123,10 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("store-apphost/orders-api", "store-apphost/web", 5045, "env"),
             ("store-apphost/basket-api", "store-apphost/cache", 6379, "env-read"),
             ("store-apphost/orders-api", "store-apphost/pg", 5432, "env-read"),
+            # through a connection-name wrapper (AddBus("Bus") → AddRabbitMQClient)
+            ("store-apphost/web", "store-apphost/bus", 5672, "env-read"),
+            # referenced, read by no code: the AppHost's reference is the call
+            ("store-apphost/web", "store-apphost/cache", 6379, "manifest"),
         },
     ),
     # one image, three commands: each module's calls are its own service's
@@ -205,6 +210,7 @@ def test_code_alone_reads_what_the_apphost_references_give() -> None:
         ("store-apphost/orders-api", "store-apphost/pg", 5432, "env-read"),
         ("store-apphost/orders-api", "store-apphost/web", 5045, "env-read"),
         ("store-apphost/web", "store-apphost/basket-api", 5221, "literal"),
+        ("store-apphost/web", "store-apphost/bus", 5672, "env-read"),
         ("store-apphost/web", "store-apphost/orders-api", 6000, "grpc"),
         ("store-apphost/web", "store-apphost/orders-api", 6100, "literal"),
     }

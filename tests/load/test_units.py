@@ -104,6 +104,7 @@ def test_aspire_endpoints_come_from_launch_profiles_and_the_apphost() -> None:
         "basket-api": (("http", 5221),),
         "admin": (("http", 5300),),  # AddProject("admin", "../Admin/Admin.csproj")
         "bff": (),
+        "bus": (),
         "cache": (),
         # the AppHost's endpoint, then Kestrel's (its launch profile is then ignored)
         "orders-api": (("http", 6000), ("Grpc", 6001)),

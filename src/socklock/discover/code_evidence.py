@@ -56,7 +56,7 @@ from socklock.model import (
 )
 
 if TYPE_CHECKING:
-    from socklock.discover.code.interface import CallSite
+    from socklock.discover.code.interface import CallSite, UnresolvedCall
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EXPLICIT_PORT = re.compile(r":[0-9]{1,5}$")
@@ -134,7 +134,7 @@ def add_code_evidence(
     contexts = build_contexts(inventory, aliases)
     if not contexts:
         return reads
-    from socklock.discover.code.interface import CallSite, Declaration, Result, UnresolvedCall
+    from socklock.discover.code.interface import CallSite, Declaration, Result
     from socklock.discover.code.scan import iter_files, scan_tree
 
     for path, analyser in iter_files(list(inventory.roots)):
@@ -185,6 +185,7 @@ def add_code_evidence(
                 joiner.declare(owner, result)
             else:
                 found.append((owner, result))
+    found.extend(_wrapped_connections(scanned))
     for owner, result in found:
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
@@ -196,6 +197,37 @@ def add_code_evidence(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
     return reads
+
+
+_ADD_CALL = re.compile(r"\b(Add\w+)\s*(?:<[^<>]*>)?\s*\(\s*\"([^\"]*)\"")
+
+
+def _wrapped_connections(
+    scanned: Sequence[tuple[Context | None, object]],
+) -> list[tuple[Context, CallSite | UnresolvedCall]]:
+    """Calls of a connection-name wrapper (a method that hands its parameter to a client
+    integration, declared in any file): each reads ``ConnectionStrings:<name>`` like the
+    client integration it wraps."""
+    from socklock.discover.code.interface import CallKind, CallSite, Declaration
+
+    declared = [(o, r) for o, r in scanned if isinstance(r, Declaration)]
+    wrappers = {r.expression for _, r in declared if r.what == "connection-wrapper"}
+    out: list[tuple[Context, CallSite | UnresolvedCall]] = []
+    if not wrappers:
+        return out
+    for owner, result in declared:
+        if owner is None or result.what != "connection-call":
+            continue
+        call = _ADD_CALL.search(result.expression)
+        if call is None or call.group(1) not in wrappers or not call.group(2):
+            continue
+        env_var = f"ConnectionStrings__{call.group(2)}"
+        site = CallSite(
+            result.file, result.line, result.column, result.expression, CallKind.ENV_READ,
+            None, env_var, confidence=0.64,
+        )  # fmt: skip
+        out.append((owner, site))
+    return out
 
 
 def _dotnet_key(env: dict[str, EnvValue], name: str) -> EnvValue | None:

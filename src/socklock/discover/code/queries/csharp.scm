@@ -211,6 +211,29 @@
 ((assignment_expression left: [(identifier) @_fn (member_access_expression name: (identifier) @_fn)] right: (_) @idle)
   (#match? @_fn "^(RedirectUris?|PostLogoutRedirectUris?|SignedOutRedirectUri|ClientUri|AllowedCorsOrigins|ValidIssuers?|ValidAudiences?)$"))
 
+; ---- connection-name wrappers: an extension method that hands its string parameter to a client
+; integration (``AddRabbitMqEventBus(this builder, string name) { builder.AddRabbitMQClient(name); }``)
+; is declared by name; every ``x.AddSomething("literal")`` call is declared too, and the calls of
+; a declared wrapper read ConnectionStrings:<literal> (socklock.discover.code_evidence)
+((method_declaration
+   name: (identifier) @declare
+   parameters: (parameter_list (parameter name: (identifier) @_p))
+   body: (block
+     (expression_statement
+       (invocation_expression
+         function: (member_access_expression
+           name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+         arguments: (argument_list . (argument (identifier) @_a))))))
+  (#set! declare "connection-wrapper") (#eq? @_p @_a)
+  (#match? @_fn "^Add[A-Z][A-Za-z0-9]*(Client|DbContext|DbContextPool|DataSource)$")
+  (#not-match? @_fn "^Add(Http|Grpc|Dapr)Client$"))
+
+((invocation_expression
+   function: (member_access_expression name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+   arguments: (argument_list . (argument (string_literal)))) @declare
+  (#set! declare "connection-call") (#match? @_fn "^Add[A-Z]")
+  (#not-match? @_fn "^Add[A-Za-z0-9]*(Client|DbContext|DbContextPool|DataSource)$"))
+
 ;; section: definitions
 
 (variable_declarator name: (identifier) @def.name "=" . (_) @def.value)
