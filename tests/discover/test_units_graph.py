@@ -90,7 +90,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("shop-apphost/basket-api", "shop-apphost/basketcache", 6379, "manifest"),
             ("shop-apphost/basket-api", "shop-apphost/catalog-api", 8080, "manifest"),
             ("shop-apphost/basket-api", "shop-apphost/mail", 1080, "literal"),
-            ("shop-apphost/bff", "shop-apphost/catalog-api", 8080, "manifest"),
+            ("shop-apphost/bff", "shop-apphost/catalog-api", 8080, "proxy"),
             ("shop-apphost/catalog-api", "shop-apphost/postgres", 5432, "manifest"),
         },
     ),
@@ -114,9 +114,9 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("store-apphost/web", "store-apphost/orders-api", 6100, "literal"),
             # YARP clusters and routes: in a callback, in an extension method, to a named
             # endpoint; a route to a cluster variable or a literal is no second call
-            ("store-apphost/bff", "store-apphost/basket-api", 5221, "manifest"),
-            ("store-apphost/bff", "store-apphost/orders-api", 6000, "manifest"),
-            ("store-apphost/bff", "store-apphost/web", 7443, "manifest"),
+            ("store-apphost/bff", "store-apphost/basket-api", 5221, "proxy"),
+            ("store-apphost/bff", "store-apphost/orders-api", 6000, "proxy"),
+            ("store-apphost/bff", "store-apphost/web", 7443, "proxy"),
             # WithEnvironment naming an endpoint, read by a library both APIs reference
             # (Identity:Url); Unread__Url is read by no code, CallBackUrl is web's own address
             ("store-apphost/basket-api", "store-apphost/web", 7298, "env"),
@@ -201,10 +201,14 @@ def test_apphost_env_without_code_is_kept_but_never_a_call_to_itself() -> None:
 def test_code_alone_reads_what_the_apphost_references_give() -> None:
     """Code only: the AppHost still says what runs and what env each resource gets
     (``ConnectionStrings__<name>``), as a manifest's env does; the calls are the code's reads
-    (AddRedisClient, AddNpgsqlDataSource), its service-discovery URLs and its config keys.
-    YARP routes and references no code reads are the AppHost's, not the code's."""
+    (AddRedisClient, AddNpgsqlDataSource), its service-discovery URLs and its config keys;
+    YARP routes are proxy configuration in a file, as an nginx.conf is. A reference no code
+    reads (web → cache) is the AppHost's alone."""
     graph = discover(load_paths([str(UNITS / "aspire-endpoints")]), manifests=False)
     assert _edges(graph) == {
+        ("store-apphost/bff", "store-apphost/basket-api", 5221, "proxy"),
+        ("store-apphost/bff", "store-apphost/orders-api", 6000, "proxy"),
+        ("store-apphost/bff", "store-apphost/web", 7443, "proxy"),
         ("store-apphost/basket-api", "store-apphost/cache", 6379, "env-read"),
         ("store-apphost/basket-api", "store-apphost/web", 7298, "env-read"),
         ("store-apphost/orders-api", "store-apphost/pg", 5432, "env-read"),

@@ -47,13 +47,19 @@ def add_unit_edges(
     builder: GraphBuilder,
     identities: Identities,
     reads: CodeReads | None = None,
+    *,
+    references: bool = True,
 ) -> None:
-    """Aspire ``WithReference`` (the AppHost gives the resource the other's address) and YARP
-    routes and clusters declared in the AppHost (the proxy calls the endpoint they name)."""
+    """Aspire ``WithReference`` (the AppHost gives the resource the other's address; with
+    ``references``) and YARP routes and clusters declared in the AppHost (the proxy calls the
+    endpoint they name: proxy configuration written in a file of the tree, so code too)."""
     for unit in inventory.units:
         if unit.host is None:
             continue
         for reference in unit.references:
+            if not (references or reference.proxy):
+                continue
+            kind = EvidenceKind.PROXY if reference.proxy else EvidenceKind.MANIFEST
             target = f"{unit.host}/{reference.target}"
             ports = identities.ports.get(target, [])
             port = identities.endpoint_port(target, reference.endpoint or "")
@@ -64,9 +70,10 @@ def add_unit_edges(
                 target,
                 port,
                 "TCP",
-                Evidence(EvidenceKind.MANIFEST, reference.location, reference.detail),
+                Evidence(kind, reference.location, reference.detail),
             )
-        _env_edges(unit, builder, identities, reads)
+        if references:
+            _env_edges(unit, builder, identities, reads)
 
 
 def _env_edges(

@@ -23,6 +23,7 @@ class UnitReference:
     # the endpoint it calls: a name, or a service-discovery scheme list (``https+http``);
     # None: the resource's one port
     endpoint: str | None = None
+    proxy: bool = False  # a route of a proxy the program configures (YARP), not a reference
 
 
 @dataclass(frozen=True, slots=True)

@@ -414,6 +414,7 @@ def _add_routes(
                 Location(str(file), line, 1),
                 f"AppHost YARP {subject.name}.{how}({shown})",
                 endpoint=endpoint or "https+http",
+                proxy=True,
             )
         )
 
