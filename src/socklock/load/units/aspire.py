@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from socklock.load.units import launch
+from socklock.load.units.aspire_routes import Method, blank_comments, extension_methods, routes
 from socklock.load.units.dotnet import is_apphost, projects
 from socklock.load.units.names import normal, port_of
-from socklock.load.units.tree import Tree, read
+from socklock.load.units.tree import Tree
 from socklock.model import BuildUnit, Diagnostic, Location, UnitEnv, UnitReference
 
 SERVER_PORTS = {
@@ -55,7 +56,6 @@ SERVER_PORTS = {
 }
 _PROJECT_FILES = (".csproj", ".fsproj", ".vbproj")
 _NOT_RESOURCES = frozenset({"parameter", "connectionstring", "servicedefaults", "resource"})
-_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 _ASSIGN = re.compile(r"^\s*(?:var\s+|IResourceBuilder<[^>]*>\s+)?(\w+)\s*=(?!=)")
 _ADD = re.compile(
     r"(?:\b(\w+)\s*\.\s*)?\bAdd(\w+)\s*(?:<\s*Projects\.([\w.]+)\s*>)?\s*\(\s*"
@@ -72,18 +72,6 @@ _PROFILE_ARG = re.compile(
 )
 _STRING_VAR = re.compile(r"^\s*(?:var|string|const\s+string)\s+(\w+)\s*=\s*(.+?)\s*$", re.DOTALL)
 _LITERAL = re.compile(r"\"([^\"]*)\"")
-# YARP in the AppHost: ``yarp.AddCluster(catalog)``, ``yarp.AddRoute("/api/{**any}", catalog)``
-# or ``AddRoute(path, ordering.GetEndpoint("http"))``: the proxy calls that resource
-_CLUSTER = re.compile(r"\.\s*AddCluster\s*\(\s*(\w+)\s*[,)]")
-_ROUTE = re.compile(
-    r"\.\s*AddRoute\s*\(\s*(?:path\s*:\s*)?\"[^\"]*\"\s*,\s*(\w+)"
-    r"(?:\s*\.\s*GetEndpoint\s*\(\s*\"([^\"]*)\"\s*\))?"
-)
-# extension methods that configure a resource: ``static .. Name(this IResourceBuilder<..> b, ..)``
-_METHOD = re.compile(
-    r"\bstatic\s+[\w<>.,\s?]+?\s(\w+)\s*\(\s*this\s+IResourceBuilder<[^>]*>\s+\w+\s*"
-    r"((?:,\s*[\w<>.?\[\]]+(?:<[^>]*>)?\s+\w+\s*)*)\)\s*\{"
-)
 # ``var identity = identityApi.GetEndpoint("https")``; ``.WithEnvironment("Identity__Url", x)``
 _ENDPOINT_VAR = re.compile(
     r"^\s*var\s+(\w+)\s*=\s*(\w+)\s*\.\s*GetEndpoint\s*\(\s*(\"[^\"]*\"|\w+)\s*\)\s*$"
@@ -92,23 +80,10 @@ _ENVIRONMENT = re.compile(
     r"\.\s*WithEnvironment\s*\(\s*\"([^\"]+)\"\s*,\s*(?:\"([^\"]*)\"|(\w+)\s*\.\s*GetEndpoint"
     r"\s*\(\s*(\"[^\"]*\"|\w+)\s*\)|(\w+))\s*\)"
 )
-_EXTENSION_CALL = re.compile(r"\.\s*(\w+)\s*\(([\w\s,]*)\)")
 _CONDITIONAL = re.compile(r"\?\s*\"([^\"]*)\"\s*:\s*\"([^\"]*)\"\s*$")
 _SUBJECT = re.compile(r"^[\s}]*(\w+)\s*\.")
 _BUILDER = re.compile(r"(\w+)\s*=\s*DistributedApplication\s*\.\s*CreateBuilder")
 _RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class _Method:
-    """An AppHost extension method on a resource builder: its parameters and its body."""
-
-    name: str
-    parameters: tuple[str, ...]
-    file: Path
-    text: str  # the whole file, comments blanked
-    start: int  # where the body starts in ``text``
-    body: str
 
 
 @dataclass(slots=True)
@@ -139,16 +114,16 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             continue
         host = normal(path.stem)
         programs = sorted(path.parent.glob("*.cs"))
-        methods = {m.name: m for p in programs for m in _extension_methods(p)}
+        methods = {m.name: m for p in programs for m in extension_methods(p)}
         for program in programs:
             units.extend(_read_program(program, host, by_class, methods))
     return units
 
 
 def _read_program(
-    program: Path, host: str, by_class: dict[str, Path], methods: dict[str, _Method]
+    program: Path, host: str, by_class: dict[str, Path], methods: dict[str, Method]
 ) -> list[BuildUnit]:
-    code = _code(program)
+    code = blank_comments(program)
     resources: dict[str, _Resource] = {}  # resource name → resource
     variables: dict[str, str] = {}  # variable → resource name
     connections: dict[str, str] = {}  # variable → its connection name (a database's own)
@@ -177,17 +152,12 @@ def _read_program(
         enclosing = subject if depth > 0 else None
         if subject is None:
             continue
-        _add_routes(subject, statement, program, code, start, variables)
-        for call in _EXTENSION_CALL.finditer(statement):
-            method = methods.get(call.group(1))
-            if method is not None:
-                arguments = [a.strip() for a in call.group(2).split(",")]
-                bound = {
-                    param: variables[arg]
-                    for param, arg in zip(method.parameters, arguments, strict=False)
-                    if arg in variables
-                }
-                _add_routes(subject, method.body, method.file, method.text, method.start, bound)
+        for reference in routes(subject.name, statement, program, code, start, variables, methods):
+            if not any(
+                r.target == reference.target and r.endpoint == reference.endpoint
+                for r in subject.references
+            ):
+                subject.references.append(reference)
         for match in _REFERENCE.finditer(statement):
             target = variables.get(match.group(1))
             if target is None or target == subject.name:
@@ -364,59 +334,6 @@ def _launch_endpoints(resource: _Resource, directory: Path) -> None:
         return
     for endpoint, port in launch.endpoints(profile).items():
         resource.endpoints.setdefault(endpoint, port)
-
-
-def _code(path: Path) -> str:
-    """The file's text with comments blanked (lines and offsets kept)."""
-    text = read(path) or ""
-    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-
-
-def _extension_methods(path: Path) -> list[_Method]:
-    code = _code(path)
-    found: list[_Method] = []
-    for match in _METHOD.finditer(code):
-        depth, end = 1, match.end()
-        while end < len(code) and depth:
-            depth += {"{": 1, "}": -1}.get(code[end], 0)
-            end += 1
-        parameters = tuple(p.split()[-1] for p in match.group(2).split(",") if p.strip())
-        body = code[match.end() : end]
-        found.append(_Method(match.group(1), parameters, path, code, match.end(), body))
-    return found
-
-
-def _add_routes(
-    subject: _Resource,
-    text: str,
-    file: Path,
-    code: str,
-    start: int,
-    variables: dict[str, str],
-) -> None:
-    """YARP clusters and routes to resources: calls of the proxy (``subject``)."""
-    found: list[tuple[int, str, str, str | None]] = []
-    for match in _CLUSTER.finditer(text):
-        found.append((match.start(), match.group(1), "AddCluster", None))
-    for match in _ROUTE.finditer(text):
-        found.append((match.start(), match.group(1), "AddRoute", match.group(2)))
-    for at, variable, how, endpoint in sorted(found):
-        target = variables.get(variable)
-        if target is None or target == subject.name:
-            continue
-        if any(r.target == target and r.endpoint == endpoint for r in subject.references):
-            continue
-        line = code.count("\n", 0, start + at) + 1
-        shown = f"{variable}.GetEndpoint({endpoint!r})" if endpoint else variable
-        subject.references.append(
-            UnitReference(
-                target,
-                Location(str(file), line, 1),
-                f"AppHost YARP {subject.name}.{how}({shown})",
-                endpoint=endpoint or "https+http",
-                proxy=True,
-            )
-        )
 
 
 def _reference_env(target: _Resource, connection: str, where: Location) -> list[UnitEnv]:
