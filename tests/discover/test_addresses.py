@@ -69,6 +69,12 @@ def test_redact_credentials() -> None:
         redact_credentials("amqp://guest:guest@rabbitmq:5672") == "amqp://guest:***@rabbitmq:5672"
     )
     assert redact_credentials("http://catalogue:80/x") == "http://catalogue:80/x"
+    assert (
+        redact_credentials("Server=sqldata;User Id=sa;Password=Pass@word;Encrypt=false")
+        == "Server=sqldata;User Id=sa;Password=***;Encrypt=false"
+    )
+    assert redact_credentials("Host=db;pwd = s3cret") == "Host=db;pwd = ***"
+    assert redact_credentials("PasswordPolicy=strict;Host=db") == "PasswordPolicy=strict;Host=db"
 
 
 _label = st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True)

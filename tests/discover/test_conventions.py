@@ -70,6 +70,11 @@ CASES: dict[str, Case] = {
     "MONGO_URL": ("mongo", {}, [("mongo", 27017, "mongodb", "TCP")]),
     "ELASTICSEARCH_URL": ("http://search:9200", {}, [("search", 9200, "http", "TCP")]),
     "CONSUL_HTTP_ADDR": ("consul:8500", {}, [("consul", 8500, "http", "TCP")]),
+    "HealthChecksUI__HealthChecks__*__Uri": (
+        "http://basket-api/hc",
+        {},
+        [("basket-api", 80, "http", "TCP")],
+    ),
 }
 
 
@@ -96,3 +101,13 @@ def test_names_outside_the_table_are_not_read_by_an_sdk() -> None:
     assert not read_by_sdk("CATALOGUE_URL")
     assert read_by_sdk("FLAGD_PORT")
     assert convention_for("FLAGD_PORT") is None  # a port alone is no address
+
+
+def test_a_numbered_row_matches_every_index_in_any_case() -> None:
+    row = convention_for("HealthChecksUI__HealthChecks__*__Uri")
+    assert row is not None
+    assert convention_for("HealthChecksUI__HealthChecks__0__Uri") == row
+    assert convention_for("HEALTHCHECKSUI__HEALTHCHECKS__12__URI") == row
+    assert read_by_sdk("HealthChecksUI__HealthChecks__3__Uri")
+    assert convention_for("HealthChecksUI__HealthChecks__0__Name") is None
+    assert convention_for("HealthChecksUI__Webhooks__0__Uri") is None

@@ -90,7 +90,43 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("shop-apphost/basket-api", "shop-apphost/basketcache", 6379, "manifest"),
             ("shop-apphost/basket-api", "shop-apphost/catalog-api", 8080, "manifest"),
             ("shop-apphost/basket-api", "shop-apphost/mail", 1080, "literal"),
+            ("shop-apphost/bff", "shop-apphost/catalog-api", 8080, "proxy"),
             ("shop-apphost/catalog-api", "shop-apphost/postgres", 5432, "manifest"),
+        },
+    ),
+    # Aspire endpoints: a project's launch profile (the default, or the one AddProject names;
+    # chosen at run time: https) and WithHttp(s)Endpoint; a service-discovery URL's scheme
+    # names the endpoint it calls, a port written with the name wins
+    "aspire-endpoints": (
+        {
+            ("store-apphost/admin", "aspire-project", (5300,)),
+            ("store-apphost/basket-api", "aspire-project", (5221,)),
+            ("store-apphost/bff", "aspire-container", ()),
+            ("store-apphost/bus", "aspire-container", (5672,)),
+            ("store-apphost/cache", "aspire-container", (6379,)),
+            ("store-apphost/orders-api", "aspire-project", (6000, 6001)),
+            ("store-apphost/pg", "aspire-container", (5432,)),
+            ("store-apphost/web", "aspire-project", (7443, 7298, 5045)),
+        },
+        {
+            ("store-apphost/web", "store-apphost/basket-api", 5221, "literal"),
+            ("store-apphost/web", "store-apphost/orders-api", 6000, "grpc"),
+            ("store-apphost/web", "store-apphost/orders-api", 6100, "literal"),
+            # YARP clusters and routes: in a callback, in an extension method, to a named
+            # endpoint; a route to a cluster variable or a literal is no second call
+            ("store-apphost/bff", "store-apphost/basket-api", 5221, "proxy"),
+            ("store-apphost/bff", "store-apphost/orders-api", 6000, "proxy"),
+            ("store-apphost/bff", "store-apphost/web", 7443, "proxy"),
+            # WithEnvironment naming an endpoint, read by a library both APIs reference
+            # (Identity:Url); Unread__Url is read by no code, CallBackUrl is web's own address
+            ("store-apphost/basket-api", "store-apphost/web", 7298, "env"),
+            ("store-apphost/orders-api", "store-apphost/web", 5045, "env"),
+            ("store-apphost/basket-api", "store-apphost/cache", 6379, "env-read"),
+            ("store-apphost/orders-api", "store-apphost/pg", 5432, "env-read"),
+            # through a connection-name wrapper (AddBus("Bus") → AddRabbitMQClient)
+            ("store-apphost/web", "store-apphost/bus", 5672, "env-read"),
+            # referenced, read by no code: the AppHost's reference is the call
+            ("store-apphost/web", "store-apphost/cache", 6379, "manifest"),
         },
     ),
     # one image, three commands: each module's calls are its own service's
@@ -134,6 +170,63 @@ def test_a_library_url_is_no_call() -> None:
     """common/ is no unit (no main): its constant is nobody's call."""
     graph = _graph("maven")
     assert not any("Money.java" in ev.location.file for e in graph.edges for ev in e.evidence)
+
+
+def test_apphost_env_is_read_in_a_shared_library_by_each_service() -> None:
+    graph = _graph("aspire-endpoints")
+    auth = UNITS / "aspire-endpoints" / "Shared.Defaults" / "Auth.cs"
+    reads = {
+        (e.source, e.port, str(ev.location))
+        for e in graph.edges
+        for ev in e.evidence
+        if ev.kind.value == "env-read" and e.target == "store-apphost/web"
+    }
+    assert reads == {
+        ("store-apphost/basket-api", 7298, f"{auth}:9:29"),
+        ("store-apphost/orders-api", 5045, f"{auth}:9:29"),
+    }
+
+
+def test_apphost_env_without_code_is_kept_but_never_a_call_to_itself() -> None:
+    inventory = load_paths([str(UNITS / "aspire-endpoints")])
+    graph = discover(inventory, code=False)
+    assert {(e.source, e.target, e.port) for e in graph.edges if e.target.endswith("/web")} == {
+        ("store-apphost/basket-api", "store-apphost/web", 7298),
+        ("store-apphost/bff", "store-apphost/web", 7443),
+        ("store-apphost/orders-api", "store-apphost/web", 5045),
+        ("store-apphost/orders-api", "store-apphost/web", 7443),  # Unread__Url: no code
+    }
+
+
+def test_code_alone_reads_what_the_apphost_references_give() -> None:
+    """Code only: the AppHost still says what runs and what env each resource gets
+    (``ConnectionStrings__<name>``), as a manifest's env does; the calls are the code's reads
+    (AddRedisClient, AddNpgsqlDataSource), its service-discovery URLs and its config keys;
+    YARP routes are proxy configuration in a file, as an nginx.conf is. A reference no code
+    reads (web → cache) is the AppHost's alone."""
+    graph = discover(load_paths([str(UNITS / "aspire-endpoints")]), manifests=False)
+    assert _edges(graph) == {
+        ("store-apphost/bff", "store-apphost/basket-api", 5221, "proxy"),
+        ("store-apphost/bff", "store-apphost/orders-api", 6000, "proxy"),
+        ("store-apphost/bff", "store-apphost/web", 7443, "proxy"),
+        ("store-apphost/basket-api", "store-apphost/cache", 6379, "env-read"),
+        ("store-apphost/basket-api", "store-apphost/web", 7298, "env-read"),
+        ("store-apphost/orders-api", "store-apphost/pg", 5432, "env-read"),
+        ("store-apphost/orders-api", "store-apphost/web", 5045, "env-read"),
+        ("store-apphost/web", "store-apphost/basket-api", 5221, "literal"),
+        ("store-apphost/web", "store-apphost/bus", 5672, "env-read"),
+        ("store-apphost/web", "store-apphost/orders-api", 6000, "grpc"),
+        ("store-apphost/web", "store-apphost/orders-api", 6100, "literal"),
+    }
+
+
+def test_yarp_route_evidence_names_the_extension_method_line() -> None:
+    graph = _graph("aspire-endpoints")
+    edge = next(e for e in graph.edges if e.target == "store-apphost/web" and e.port == 7443)
+    (evidence,) = edge.evidence
+    extensions = UNITS / "aspire-endpoints" / "Store.AppHost" / "Extensions.cs"
+    assert str(evidence.location) == f"{extensions}:11:1"
+    assert evidence.detail == "AppHost YARP bff.AddRoute(webApp.GetEndpoint('admin'))"
 
 
 def test_aspire_reference_evidence_names_the_apphost_line() -> None:

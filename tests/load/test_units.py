@@ -97,6 +97,34 @@ def test_units_of_each_ecosystem(case: str) -> None:
     assert _units(case) == EXPECTED[case]
 
 
+def test_aspire_endpoints_come_from_launch_profiles_and_the_apphost() -> None:
+    units, _ = find_units([str(UNITS / "aspire-endpoints")])
+    assert {u.name: u.endpoints for u in units if u.host} == {
+        # the first profile that runs the project (not IIS Express)
+        "basket-api": (("http", 5221),),
+        "admin": (("http", 5300),),  # AddProject("admin", "../Admin/Admin.csproj")
+        "bff": (),
+        "bus": (),
+        "cache": (),
+        # the AppHost's endpoint, then Kestrel's (its launch profile is then ignored)
+        "orders-api": (("http", 6000), ("Grpc", 6001)),
+        "pg": (),
+        # the profile is chosen at run time: https; the AppHost's own endpoint first
+        "web": (("admin", 7443), ("https", 7298), ("http", 5045)),
+    }
+
+
+def test_a_dotnet_service_includes_the_library_projects_it_references() -> None:
+    units, _ = find_units([str(UNITS / "aspire-endpoints")])
+    root = UNITS / "aspire-endpoints"
+    assert {u.name: u.sources for u in units if u.kind == "dotnet"} == {
+        "admin": (str(root / "Admin"),),
+        "basket-api": (str(root / "Basket.API"), str(root / "Shared.Defaults")),
+        "orders-api": (str(root / "Orders.API"), str(root / "Shared.Defaults")),
+        "web": (str(root / "Web"),),
+    }
+
+
 def test_aspire_references_and_their_lines() -> None:
     units, _ = find_units([str(UNITS / "aspire")])
     program = str(UNITS / "aspire" / "Shop.AppHost" / "Program.cs")
@@ -109,6 +137,7 @@ def test_aspire_references_and_their_lines() -> None:
         ("catalog-api", "postgres", program, 10, "AppHost catalog-api.WithReference(catalogDb)"),
         ("basket-api", "basketcache", program, 14, "AppHost basket-api.WithReference(redis)"),
         ("basket-api", "catalog-api", program, 15, "AppHost basket-api.WithReference(catalog)"),
+        ("bff", "catalog-api", program, 24, "AppHost YARP bff.AddRoute(catalog)"),
     }
 
 

@@ -46,7 +46,8 @@ def discover(
         reads = add_code_evidence(inventory, builder, aliases, progress=progress)
     if manifests:
         add_manifest_edges(inventory, builder, aliases, reads)
-        add_unit_edges(inventory, builder, identities)
+    if manifests or code:  # an AppHost's YARP routes are proxy config in a file: code too
+        add_unit_edges(inventory, builder, identities, reads, references=manifests)
     if manifests or code:
         from socklock.discover.proxies import add_proxy_evidence
 

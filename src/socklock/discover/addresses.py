@@ -76,11 +76,14 @@ class Target:
 
 
 _USERINFO_PASSWORD = re.compile(r"(://[^:@/\s]*:)([^@/\s]+)(@)")
+# ADO.NET / ODBC connection strings: ``Server=db;User Id=sa;Password=secret;``
+_KEYWORD_PASSWORD = re.compile(r"(?i)((?:^|;)\s*(?:password|pwd)\s*=\s*)([^;]+)")
 
 
 def redact_credentials(text: str) -> str:
-    """``mysql://user:secret@db`` → ``mysql://user:***@db``: evidence must not leak secrets."""
-    return _USERINFO_PASSWORD.sub(r"\1***\3", text)
+    """``mysql://user:secret@db`` → ``mysql://user:***@db``, ``Password=secret;`` →
+    ``Password=***;``: evidence must not leak secrets."""
+    return _KEYWORD_PASSWORD.sub(r"\1***", _USERINFO_PASSWORD.sub(r"\1***\3", text))
 
 
 def _split_host_port(text: str) -> tuple[str, int | None]:

@@ -4,7 +4,9 @@ Build contexts come from, in order of trust: a ``socklock.toml`` ``[code.owners]
 (path prefix → workload id), compose ``build:`` contexts, and Dockerfile directories matched
 to a workload by image name or directory name (a repo-per-service layout where the repo or
 directory is named like the image; a Dockerfile in a generic ``src/`` or ``app/`` directory
-is matched by the name of the directory above it). The deepest context that contains a file wins.
+is matched by the name of the directory above it). The deepest context that contains a file
+wins. A library that several build units include (a .NET project several services
+reference) is code of each of them.
 """
 
 from __future__ import annotations
@@ -86,8 +88,9 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
 def _add_units(
     inventory: Inventory, aliases: dict[str, str], contexts: dict[Path, Context]
 ) -> list[Context]:
-    """Contexts of build units (into ``contexts``); returns the contexts of files that
-    configure several services (a config repository's ``application.yml``)."""
+    """Contexts of build units (into ``contexts``); returns the contexts that several
+    services share: files that configure several services (a config repository's
+    ``application.yml``) and libraries several services build in (each owns their code)."""
     from socklock.discover.entrypoints import shared_image_commands
     from socklock.discover.identity import Identities, unit_id
 
@@ -95,11 +98,21 @@ def _add_units(
     shared: list[Context] = []
     owned = [(u, identities.twins[u]) for u in identities.twins]
     owned += [(u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))]
+    claims: dict[Path, dict[str, str]] = {}  # directory → owner → why
     for unit, owner in owned:
         why = f"{unit.kind} build unit {unit.name}"
         for source in unit.sources:
-            directory = Path(source).resolve()
+            claims.setdefault(Path(source).resolve(), {}).setdefault(owner, why)
+    for directory, owners in claims.items():
+        if len(owners) == 1 or directory in contexts:
+            owner, why = next(iter(owners.items()))
             contexts.setdefault(directory, Context(directory, owner, why))
+        else:  # a library several services build in: its code runs in each of them
+            shared.extend(
+                Context(directory, owner, f"{why}, a library {len(owners)} services reference")
+                for owner, why in owners.items()
+            )
+    for unit, owner in owned:
         for file in unit.config_files:
             path = Path(file).resolve()
             if Path(file).stem.startswith("application"):

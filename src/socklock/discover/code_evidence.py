@@ -32,7 +32,7 @@ from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
 from socklock.discover.config_server import ConfigServers
 from socklock.discover.conventions import convention_for
-from socklock.discover.identity import Identities
+from socklock.discover.identity import Identities, unit_id
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.reads import CodeReads
@@ -56,10 +56,11 @@ from socklock.model import (
 )
 
 if TYPE_CHECKING:
-    from socklock.discover.code.interface import CallSite
+    from socklock.discover.code.interface import CallSite, UnresolvedCall
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EXPLICIT_PORT = re.compile(r":[0-9]{1,5}$")
+_URL_PORT = re.compile(r"^[^:/]+://[^/?#]*:[0-9]{1,5}(?:[/?#]|$)")
 _KIND = {
     "literal": EvidenceKind.LITERAL,
     "env-read": EvidenceKind.ENV_READ,
@@ -103,6 +104,11 @@ def workload_env(inventory: Inventory, aliases: dict[str, str]) -> dict[str, dic
             for var in compose_environment(service):
                 if var.value is not None:
                     env.setdefault(var.name, EnvValue(var.value, var.location))
+    for unit in inventory.units:  # an Aspire AppHost's WithEnvironment
+        if unit.host is not None:
+            env = envs.setdefault(unit_id(unit), {})
+            for set_env in unit.env:
+                env.setdefault(set_env.name, EnvValue(set_env.value, set_env.location))
     return envs
 
 
@@ -128,7 +134,7 @@ def add_code_evidence(
     contexts = build_contexts(inventory, aliases)
     if not contexts:
         return reads
-    from socklock.discover.code.interface import CallSite, Declaration, Result, UnresolvedCall
+    from socklock.discover.code.interface import CallSite, Declaration, Result
     from socklock.discover.code.scan import iter_files, scan_tree
 
     for path, analyser in iter_files(list(inventory.roots)):
@@ -179,6 +185,7 @@ def add_code_evidence(
                 joiner.declare(owner, result)
             else:
                 found.append((owner, result))
+    found.extend(_wrapped_connections(scanned))
     for owner, result in found:
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
@@ -190,6 +197,45 @@ def add_code_evidence(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
     return reads
+
+
+_ADD_CALL = re.compile(r"\b(Add\w+)\s*(?:<[^<>]*>)?\s*\(\s*\"([^\"]*)\"")
+
+
+def _wrapped_connections(
+    scanned: Sequence[tuple[Context | None, object]],
+) -> list[tuple[Context, CallSite | UnresolvedCall]]:
+    """Calls of a connection-name wrapper (a method that hands its parameter to a client
+    integration, declared in any file): each reads ``ConnectionStrings:<name>`` like the
+    client integration it wraps."""
+    from socklock.discover.code.interface import CallKind, CallSite, Declaration
+
+    declared = [(o, r) for o, r in scanned if isinstance(r, Declaration)]
+    wrappers = {r.expression for _, r in declared if r.what == "connection-wrapper"}
+    out: list[tuple[Context, CallSite | UnresolvedCall]] = []
+    if not wrappers:
+        return out
+    for owner, result in declared:
+        if owner is None or result.what != "connection-call":
+            continue
+        call = _ADD_CALL.search(result.expression)
+        if call is None or call.group(1) not in wrappers or not call.group(2):
+            continue
+        env_var = f"ConnectionStrings__{call.group(2)}"
+        site = CallSite(
+            result.file, result.line, result.column, result.expression, CallKind.ENV_READ,
+            None, env_var, confidence=0.64,
+        )  # fmt: skip
+        out.append((owner, site))
+    return out
+
+
+def _dotnet_key(env: dict[str, EnvValue], name: str) -> EnvValue | None:
+    """.NET configuration keys (``ConnectionStrings__EventBus``) match in any case."""
+    if "__" not in name:
+        return None
+    lowered = name.lower()
+    return next((v for k, v in env.items() if k.lower() == lowered), None)
 
 
 def _env_names(site: CallSite) -> list[str]:
@@ -244,7 +290,7 @@ class _Joiner:
             used.append(f"Spring profiles: {profiles.why}")
 
         def value_of(name: str, default: str | None) -> str | None:
-            found = env.get(name)
+            found = env.get(name) or _dotnet_key(env, name)
             if found is not None:
                 used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
                 return found.value
@@ -419,10 +465,12 @@ class _Joiner:
     def add_resolution(
         self, owner: Context, target: Target, resolution: Resolution, evidence: Evidence
     ) -> None:
-        """The edges, except a client's calls to itself from config shared by every client
-        (a config server's ``application.yml`` naming the registry is for the others)."""
+        """The edges, except a workload's address of itself: config shared by every client
+        (a config server's ``application.yml`` naming the registry is for the others), or a
+        URL the workload is given of itself (a callback URL it hands out to others)."""
         shared = owner.shared or evidence.location.file in self.shared_files
-        if isinstance(resolution, list) and shared:
+        own = evidence.kind is EvidenceKind.ENV_READ
+        if isinstance(resolution, list) and (shared or own):
             resolution = [r for r in resolution if r.workload != owner.workload]
             if not resolution:
                 return
@@ -558,6 +606,10 @@ def by_name(identities: Identities, target: Target) -> Resolution:
     named = identities.lookup(target.host)
     if named is not None:
         port = target.port if target.port is not None else named.port
+        scheme = target.text.split("://", 1)[0] if "://" in target.text else ""
+        endpoint = identities.endpoint_port(named.workload, scheme)
+        if endpoint is not None and not _URL_PORT.match(target.text):
+            port = endpoint  # Aspire service discovery: the endpoint the scheme names
         return [Reached(named.workload, port, target.protocol, named.via)]
     if is_ip(target.host) or (target.certain and is_dns_name(target.host)):
         return External(target.host, target.port, target.protocol)

@@ -9,6 +9,7 @@ port and protocol the SDK uses when the value leaves them out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -61,8 +62,21 @@ def _by_name() -> dict[str, Convention]:
     table: dict[str, Convention] = {}
     for convention in conventions():
         for name in convention.env:
-            table.setdefault(name, convention)
+            if "*" not in name:
+                table.setdefault(name, convention)
     return table
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[str, Convention], ...]:
+    """Rows whose variables are numbered (``HealthChecksUI__HealthChecks__0__Uri``): a ``*``
+    stands for the index. .NET configuration keys are case-insensitive, so the match is."""
+    return tuple(
+        (name.lower(), convention)
+        for convention in conventions()
+        for name in convention.env
+        if "*" in name
+    )
 
 
 @lru_cache(maxsize=1)
@@ -72,12 +86,16 @@ def _port_names() -> frozenset[str]:
 
 def convention_for(name: str) -> Convention | None:
     """The convention whose SDK reads env var ``name`` as an address."""
-    return _by_name().get(name)
+    found = _by_name().get(name)
+    if found is not None:
+        return found
+    lowered = name.lower()
+    return next((c for pattern, c in _patterns() if fnmatchcase(lowered, pattern)), None)
 
 
 def read_by_sdk(name: str) -> bool:
     """Whether an SDK reads ``name`` on its own (an address or the port that goes with one)."""
-    return name in _by_name() or name in _port_names()
+    return convention_for(name) is not None or name in _port_names()
 
 
 def sdk_targets(

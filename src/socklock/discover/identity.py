@@ -53,11 +53,14 @@ class Identities:
         self.primary: dict[str, set[str]] = defaultdict(set)  # a workload's own name
         self.ports: dict[str, list[int]] = defaultdict(list)
         self.where: dict[str, str] = {}  # graph id → the file that declares it
+        self.endpoints: dict[str, dict[str, int]] = {}  # graph id → endpoint name → port
         self._kubernetes(inventory)
         self._compose(inventory, aliases)
         for unit in inventory.units:
             if unit.host is not None:
                 self._add(unit_id(unit), [unit.name, *unit.names], unit.ports, unit.location.file)
+                if unit.endpoints:
+                    self.endpoints[unit_id(unit)] = dict(unit.endpoints)
         self.deployed = bool(self.ports) or any(self.names.values())
         self.twins: dict[BuildUnit, str] = {}  # unit → the workload it builds
         self.own: list[BuildUnit] = []  # units that are workloads of their own (code/...)
@@ -83,6 +86,8 @@ class Identities:
                 self.own.append(unit)
         self._nearest(by_name)
         for unit, twin in self.twins.items():
+            if twin in self.endpoints:
+                continue  # an Aspire project listens where its launch profile says
             self.ports[twin].extend(p for p in unit.ports if p not in self.ports[twin])
         for unit in self.own:
             self._add(unit_id(unit), [unit.name, *unit.names], unit.ports, unit.location.file)
@@ -100,6 +105,15 @@ class Identities:
         (workload,) = found
         ports = self.ports.get(workload, [])
         return Named(workload, ports[0] if ports else None, f"service name {name} → {workload}")
+
+    def endpoint_port(self, workload: str, names: str) -> int | None:
+        """The port of the endpoint ``names`` asks for: an endpoint name, or a service
+        discovery scheme (``http`` for ``http://basket-api``; ``https+http``: the first of
+        them the workload has)."""
+        found = self.endpoints.get(workload)
+        if not found or not names:
+            return None
+        return next((found[n] for n in names.lower().split("+") if n in found), None)
 
     def _owners(self, name: str) -> set[str]:
         """Workloads whose own name ``name`` is, else those it is another name of."""

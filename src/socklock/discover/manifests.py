@@ -125,7 +125,7 @@ def env_targets(
     return targets, evidence
 
 
-def _env_evidence(
+def env_evidence(
     workload: str, name: str, evidence: Evidence, reads: CodeReads | None
 ) -> Evidence | None:
     """The evidence of an env value as a call, or None when the workload's code ignores it."""
@@ -296,7 +296,7 @@ def _workload_edges(
     values = list(env_values(workload, inventory))
     env = {name: value for name, value, _ in reversed(values)}
     for name, value, found in values:
-        evidence = _env_evidence(workload.id, name, found, reads)
+        evidence = env_evidence(workload.id, name, found, reads)
         if evidence is None:
             continue
         targets, evidence = env_targets(name, value, evidence, env)
@@ -420,7 +420,7 @@ def _compose_project(
             found = Evidence(
                 EvidenceKind.ENV, env.location, f"env {env.name}={redact_credentials(env.value)}"
             )
-            evidence = _env_evidence(source, env.name, found, reads)
+            evidence = env_evidence(source, env.name, found, reads)
             if evidence is None:
                 continue
             targets, evidence = env_targets(env.name, env.value, evidence, values)

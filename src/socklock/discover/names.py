@@ -44,6 +44,7 @@ _DOTNET = re.compile(
 _DAPR = re.compile(r"^[a-z]+://[^/]*/v1\.0(?:-alpha1)?/invoke/([A-Za-z0-9_.\-]+)/method(?:/|$)")
 SCHEMES = frozenset({"lb", "xds", "consul", "https+http", "http+https"})
 DAPR_APP_ID = "dapr.io/app-id"  # the pod annotation that names a workload's app-id
+DAPR_APP_PORT = "dapr.io/app-port"  # the port the sidecar forwards invocations to
 
 
 @dataclass(frozen=True, slots=True)

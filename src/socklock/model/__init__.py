@@ -52,7 +52,7 @@ from socklock.model.kubernetes import (
     Workload,
 )
 from socklock.model.location import Diagnostic, DiagnosticLevel, Location
-from socklock.model.units import BuildUnit, UnitReference
+from socklock.model.units import BuildUnit, UnitEnv, UnitReference
 
 __all__ = [
     "DEFAULT_NAMESPACE",
@@ -106,6 +106,7 @@ __all__ = [
     "SkipKind",
     "Skipped",
     "Stage",
+    "UnitEnv",
     "UnitReference",
     "Unresolved",
     "VolumeMount",

@@ -20,6 +20,21 @@ class UnitReference:
     target: str  # the referenced resource's name
     location: Location
     detail: str
+    # the endpoint it calls: a name, or a service-discovery scheme list (``https+http``);
+    # None: the resource's one port
+    endpoint: str | None = None
+    proxy: bool = False  # a route of a proxy the program configures (YARP), not a reference
+
+
+@dataclass(frozen=True, slots=True)
+class UnitEnv:
+    """An env var a deployment program sets on a resource (Aspire ``.WithEnvironment``); an
+    endpoint of another resource is written as its URL."""
+
+    name: str
+    value: str
+    location: Location
+    reference: bool = False  # given by a reference (``WithReference``), which is the call
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +58,8 @@ class BuildUnit:
     image: str | None = None
     references: tuple[UnitReference, ...] = ()
     config_files: tuple[str, ...] = ()  # config-server files named after it
+    endpoints: tuple[tuple[str, int], ...] = ()  # named endpoints (Aspire): (name, port)
+    env: tuple[UnitEnv, ...] = ()  # env the deployment program sets (Aspire)
 
     @property
     def directory(self) -> str | None:

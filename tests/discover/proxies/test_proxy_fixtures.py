@@ -152,3 +152,26 @@ def test_envsubst_template_in_the_image_filled_from_env_and_dockerfile() -> None
         "proxy_pass http://orders:${ORDERS_PORT} (envsubst: ORDERS_PORT=9000) "
         "(compose service store/orders)"
     )
+
+
+def test_envoy_routes_through_the_dapr_sidecar_call_the_app_id() -> None:
+    graph = _graph("dapr-envoy")
+    assert _proxy_edges(graph) == {
+        # the app-id a compose daprd sidecar serves, on its -app-port
+        ("shop/gateway", "shop/basket", 8080): {"dapr-envoy/gateway/envoy.yaml:18:19"},
+        # an app-id no sidecar declares: the service of that name
+        ("shop/gateway", "shop/orders", 9000): {"dapr-envoy/gateway/envoy.yaml:23:19"},
+    }
+    # the sidecar on loopback is no call; /static/ is no invocation
+    assert {e.target for e in graph.edges} == {"shop/basket", "shop/orders"}
+    basket = next(e for e in graph.edges if e.target == "shop/basket")
+    assert basket.evidence[0].detail == (
+        "Envoy route prefix_rewrite /v1.0/invoke/basket-api/method/ on cluster dapr "
+        "(127.0.0.1:3500, the Dapr sidecar) (Dapr app-id basket-api (daprd -app-id of "
+        "shop/basket-dapr, the sidecar of shop/basket))"
+    )
+    (unresolved,) = graph.unresolved
+    assert (unresolved.expression, unresolved.reason) == (
+        "unknown-app",
+        "Dapr app-id 'unknown-app' matches no workload",
+    )

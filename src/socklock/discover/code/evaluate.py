@@ -327,6 +327,13 @@ class Evaluator:
             return env(name, default, confidence)
         if read.style == "aspnet":
             return env(aspnet_env_name(raw), default, 0.8)
+        if read.style == "aspnet-connection-string":
+            return env(aspnet_env_name(f"ConnectionStrings:{raw}"), default, 0.8)
+        if read.style == "aspnet-section":  # the section's key prefix, then the key
+            prefix = single_text(self.values(read.prefix)) if read.prefix is not None else None
+            if not prefix:
+                return hole(f"the configuration section of `{raw}` is computed")
+            return env(aspnet_env_name(f"{prefix}:{raw}"), default, 0.8)
         return env(raw, default)
 
     def _bound_field(self, read: EnvRead) -> Values:

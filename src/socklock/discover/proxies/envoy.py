@@ -6,6 +6,10 @@ outside the cluster list names the cluster: a route (``cluster``, ``weighted_clu
 a listener filter (``tcp_proxy``, ``ext_authz``'s ``cluster_name``), a tracer's
 ``collector_cluster``, an xDS source. A cluster nothing names is never sent a request,
 unless a route takes its cluster from a request header (``cluster_header``): then any may be.
+
+A route to a cluster on the pod's own loopback that rewrites the path to Dapr's service
+invocation API (``prefix_rewrite: /v1.0/invoke/<app-id>/method/``) is a call of the app with
+that Dapr app-id, through the Dapr sidecar (the cluster): the app-id is what is called.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from socklock.model import Location
 _UNSET = re.compile(r"\$\{(\w+)\}")
 _ANY = "*"  # a route picks its cluster from a request header: any cluster may be used
 _REFERENCE_KEYS = frozenset({"cluster", "cluster_name", "collector_cluster"})
+_DAPR_INVOKE = re.compile(r"^/v1\.0(?:-alpha1)?/invoke/([A-Za-z0-9_.\-]+)/method(?:/|$)")
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]", "0.0.0.0"})
 
 
 class EnvoyReader:
@@ -63,6 +69,8 @@ def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
             continue
         users: dict[str, list[str]] = {}
         _references(document.value, users, clusters, source.line_offset)
+        invoked: dict[str, dict[str, Any]] = {}  # cluster → Dapr app-id → the route
+        _dapr_routes(document.value, invoked, clusters)
         for cluster in clusters:
             if not isinstance(cluster, dict) or not isinstance(cluster.get("name"), str):
                 continue
@@ -70,6 +78,9 @@ def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
             if name not in users and _ANY not in users:
                 continue
             used = ", ".join(sorted(set(users.get(name, []) + users.get(_ANY, []))))
+            sidecar = [a for a in _addresses(cluster) if str(a.get("address")) in _LOOPBACK]
+            if sidecar and name in invoked:
+                yield from _invocations(source, name, sidecar[0], invoked[name])
             for address in _addresses(cluster):
                 found = _found(source, name, used, address, env)
                 if isinstance(found, Upstream) and f"udp:{name}" in users:
@@ -160,3 +171,38 @@ def _describe(node: Any, key: str, parent: str, offset: int) -> str:
     line, _ = getattr(node, "key_positions", {}).get(key, (0, 0))
     name = f"{parent}.{key}" if parent else key
     return f"{name} at line {line + offset}" if line else name
+
+
+def _dapr_routes(node: Any, invoked: dict[str, dict[str, Any]], skip: Any) -> None:
+    """Routes whose ``prefix_rewrite`` is Dapr's invoke path, by the cluster they use."""
+    if node is skip:
+        return
+    if isinstance(node, dict):
+        cluster, rewrite = node.get("cluster"), node.get("prefix_rewrite")
+        if isinstance(cluster, str) and isinstance(rewrite, str):
+            match = _DAPR_INVOKE.match(rewrite)
+            if match is not None:
+                invoked.setdefault(cluster, {}).setdefault(match.group(1).lower(), node)
+        for value in node.values():
+            _dapr_routes(value, invoked, skip)
+    elif isinstance(node, list):
+        for item in node:
+            _dapr_routes(item, invoked, skip)
+
+
+def _invocations(
+    source: Source, cluster: str, sidecar: Any, routes: Mapping[str, Any]
+) -> Iterator[Found]:
+    """One call per Dapr app-id the routes invoke through the sidecar cluster."""
+    address = f"{sidecar.get('address')}:{sidecar.get('port_value')}"
+    for app_id, route in routes.items():
+        line, column = route.key_positions.get("prefix_rewrite", route.position)
+        if source.line_offset:
+            where = source.where(line, "prefix_rewrite")
+        else:
+            where = Location(source.file, line, column)
+        detail = (
+            f"Envoy route prefix_rewrite {route['prefix_rewrite']} on cluster {cluster} "
+            f"({address}, the Dapr sidecar)"
+        )
+        yield Upstream(app_id, None, "http", where, detail, service="dapr")

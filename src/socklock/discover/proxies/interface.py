@@ -60,6 +60,7 @@ class Upstream:
     detail: str  # "proxy_pass http://api → upstream api: server api:8080"
     protocol: str = "TCP"
     evidence: EvidenceKind = EvidenceKind.PROXY  # CONFIG: a server's own config file
+    service: str | None = None  # ``host`` is a name in this registry (``dapr``: an app-id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from socklock.discover.addresses import Target, redact_credentials
 from socklock.discover.builder import GraphBuilder
+from socklock.discover.dapr import dapr_apps
 from socklock.discover.manifests import add_resolution
 from socklock.discover.proxies.interface import Found, Unknown
 from socklock.discover.resolve import ComposeResolver, KubernetesResolver, Resolution
@@ -48,6 +49,7 @@ class ProxyJoin:
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
+        self.dapr_apps = dapr_apps(inventory, aliases)  # app-id → the workloads it names
         for project in merged_projects(inventory.compose_projects):
             resolver = ComposeResolver(project)
             for service in project.services:
@@ -61,6 +63,21 @@ class ProxyJoin:
             return
         text = f"{found.scheme}://{found.host}" if found.scheme else found.host
         target = Target(found.host, found.port, found.scheme, found.protocol, text)
+        if found.service == "dapr":
+            detail = redact_credentials(found.detail) + (f" ({origin})" if origin else "")
+            evidence = Evidence(EvidenceKind.PROXY, found.location, detail, found.detail)
+            reached: Resolution | None = self.dapr_apps.get(found.host, [])
+            if not reached:  # no pod declares it: the app-id is the service's name
+                named = Target(found.host, None, None, "TCP", found.host)
+                reached = self.resolve(workload, named)
+            if not isinstance(reached, list) or not reached:
+                reason = f"Dapr app-id {found.host!r} matches no workload"
+                self.builder.unresolved.append(
+                    Unresolved(workload, found.location, found.host, reason)
+                )
+                return
+            add_resolution(self.builder, workload, target, reached, evidence)
+            return
         if target.is_local:
             return
         resolution = self.resolve(workload, target)

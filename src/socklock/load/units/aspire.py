@@ -7,6 +7,20 @@ ports, ``AddNpmApp``/``AddPythonApp``/``AddExecutable`` run a directory's code. 
 resource (``postgres.AddDatabase("db")``) names a part of that resource. ``.WithReference(x)``
 gives the resource x's address: a call. ``WaitFor`` orders start-up and is not a call;
 parameters and connection strings are not workloads.
+
+``.WithReference(x)`` gives env too, as Aspire does: ``ConnectionStrings__<name>`` for a
+server (or a database of it), ``services__<x>__<endpoint>__0`` for a project; the code's reads
+of those (``AddRedisClient("redis")``, ``GetConnectionString("catalogdb")``) join them.
+``.WithEnvironment("Identity__Url", identity.GetEndpoint("https"))`` (or a literal, or a
+variable holding an endpoint) is env the resource gets: an endpoint becomes its URL
+(``https://identity-api:5243``), a call when the resource's code reads the key.
+
+Endpoints: a project's come from the launch profile it runs (``launchSettings.json``, see
+``launch.py``): the one ``AddProject`` names, else the default; a name chosen at run time
+(``var profile = useHttp ? "http" : "https"``) is taken as ``https`` when that is a choice, as
+Aspire's templates run by default. ``.WithHttpEndpoint(port: 5000, name: "x")`` /
+``.WithHttpsEndpoint`` add or set one (``targetPort`` when no ``port`` is given). Endpoints are
+named, as callers name them (``http://basket-api`` asks for ``http``).
 """
 
 from __future__ import annotations
@@ -15,10 +29,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from socklock.load.units import launch
+from socklock.load.units.aspire_routes import Method, blank_comments, extension_methods, routes
 from socklock.load.units.dotnet import is_apphost, projects
 from socklock.load.units.names import normal, port_of
-from socklock.load.units.tree import Tree, read
-from socklock.model import BuildUnit, Diagnostic, Location, UnitReference
+from socklock.load.units.tree import Tree
+from socklock.model import BuildUnit, Diagnostic, Location, UnitEnv, UnitReference
 
 SERVER_PORTS = {
     "redis": 6379,
@@ -38,16 +54,34 @@ SERVER_PORTS = {
     "milvus": 19530,
     "seq": 80,
 }
+_PROJECT_FILES = (".csproj", ".fsproj", ".vbproj")
 _NOT_RESOURCES = frozenset({"parameter", "connectionstring", "servicedefaults", "resource"})
-_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 _ASSIGN = re.compile(r"^\s*(?:var\s+|IResourceBuilder<[^>]*>\s+)?(\w+)\s*=(?!=)")
 _ADD = re.compile(
     r"(?:\b(\w+)\s*\.\s*)?\bAdd(\w+)\s*(?:<\s*Projects\.([\w.]+)\s*>)?\s*\(\s*"
     r"(?:name\s*:\s*)?\"([^\"]+)\"(?:\s*,\s*(?:\w+\s*:\s*)?\"([^\"]*)\")?"
 )
+_DATABASE = re.compile(r"\.\s*AddDatabase\s*\(\s*(?:name\s*:\s*)?\"([^\"]+)\"")
 _REFERENCE = re.compile(r"\.\s*WithReference\s*\(\s*(\w+)")
 _TARGET_PORT = re.compile(r"\.\s*With(?:Http|Https)?Endpoint\s*\([^)]*?targetPort\s*:\s*(\d+)")
-_SUBJECT = re.compile(r"^\s*(\w+)\s*\.")
+_ENDPOINT = re.compile(r"\.\s*With(Http|Https)Endpoint\s*\(([^)]*)\)")
+_NAMED_ARG = re.compile(r"\b(port|targetPort|name)\s*:\s*(\d+|\"[^\"]*\")")
+_PROFILE_ARG = re.compile(
+    r"\bAddProject\s*<[^>]*>\s*\(\s*(?:name\s*:\s*)?\"[^\"]*\"\s*,\s*"
+    r"(?:launchProfileName\s*:\s*)?(\"[^\"]*\"|\w+)\s*[,)]"
+)
+_STRING_VAR = re.compile(r"^\s*(?:var|string|const\s+string)\s+(\w+)\s*=\s*(.+?)\s*$", re.DOTALL)
+_LITERAL = re.compile(r"\"([^\"]*)\"")
+# ``var identity = identityApi.GetEndpoint("https")``; ``.WithEnvironment("Identity__Url", x)``
+_ENDPOINT_VAR = re.compile(
+    r"^\s*var\s+(\w+)\s*=\s*(\w+)\s*\.\s*GetEndpoint\s*\(\s*(\"[^\"]*\"|\w+)\s*\)\s*$"
+)
+_ENVIRONMENT = re.compile(
+    r"\.\s*WithEnvironment\s*\(\s*\"([^\"]+)\"\s*,\s*(?:\"([^\"]*)\"|(\w+)\s*\.\s*GetEndpoint"
+    r"\s*\(\s*(\"[^\"]*\"|\w+)\s*\)|(\w+))\s*\)"
+)
+_CONDITIONAL = re.compile(r"\?\s*\"([^\"]*)\"\s*:\s*\"([^\"]*)\"\s*$")
+_SUBJECT = re.compile(r"^[\s}]*(\w+)\s*\.")
 _BUILDER = re.compile(r"(\w+)\s*=\s*DistributedApplication\s*\.\s*CreateBuilder")
 _RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 
@@ -62,6 +96,13 @@ class _Resource:
     ports: list[int] = field(default_factory=list)
     image: str | None = None
     references: list[UnitReference] = field(default_factory=list)
+    endpoints: dict[str, int] = field(default_factory=dict)  # endpoint name → port
+    env: list[tuple[str, str, Location]] = field(default_factory=list)  # name, value, where
+    endpoint_env: list[tuple[str, str, str, Location]] = field(default_factory=list)
+    referenced: list[tuple[str, str, Location]] = field(default_factory=list)  # target, name
+    server: str | None = None  # the kind of server (``redis``) an ``AddRedis`` runs
+    reference_env: list[UnitEnv] = field(default_factory=list)
+    profile: list[str] | None = None  # the launch profile(s) AddProject names
 
 
 def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
@@ -72,27 +113,51 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         if not is_apphost(text):
             continue
         host = normal(path.stem)
-        for program in sorted(path.parent.glob("*.cs")):
-            units.extend(_read_program(program, host, by_class))
+        programs = sorted(path.parent.glob("*.cs"))
+        methods = {m.name: m for p in programs for m in extension_methods(p)}
+        for program in programs:
+            units.extend(_read_program(program, host, by_class, methods))
     return units
 
 
-def _read_program(program: Path, host: str, by_class: dict[str, Path]) -> list[BuildUnit]:
-    text = read(program) or ""
-    code = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+def _read_program(
+    program: Path, host: str, by_class: dict[str, Path], methods: dict[str, Method]
+) -> list[BuildUnit]:
+    code = blank_comments(program)
     resources: dict[str, _Resource] = {}  # resource name → resource
     variables: dict[str, str] = {}  # variable → resource name
+    connections: dict[str, str] = {}  # variable → its connection name (a database's own)
+    strings: dict[str, list[str]] = {}  # variable → the string(s) it may hold
+    endpoint_vars: dict[str, tuple[str, str]] = {}  # variable → (resource, endpoint name)
     found = _BUILDER.search(code)
     builder = found.group(1) if found else "builder"
     offset = 0
+    depth = 0  # braces open in a configuration callback of ``enclosing``
+    enclosing: _Resource | None = None
     for statement in code.split(";"):
         start = offset
         offset += len(statement) + 1
+        _string_variable(statement, strings)
+        held = _ENDPOINT_VAR.match(statement)
+        if held is not None and held.group(2) in variables:
+            names = _strings_of(held.group(3), strings)
+            if names:
+                endpoint_vars[held.group(1)] = (variables[held.group(2)], chosen(names))
         subject = _statement_resource(
-            statement, start, code, program, builder, resources, variables, by_class
+            statement, start, code, program, builder, resources, variables, by_class, connections
         )
+        if subject is None and depth > 0:
+            subject = enclosing
+        depth = max(0, depth + statement.count("{") - statement.count("}"))
+        enclosing = subject if depth > 0 else None
         if subject is None:
             continue
+        for reference in routes(subject.name, statement, program, code, start, variables, methods):
+            if not any(
+                r.target == reference.target and r.endpoint == reference.endpoint
+                for r in subject.references
+            ):
+                subject.references.append(reference)
         for match in _REFERENCE.finditer(statement):
             target = variables.get(match.group(1))
             if target is None or target == subject.name:
@@ -105,21 +170,54 @@ def _read_program(program: Path, host: str, by_class: dict[str, Path]) -> list[B
                     f"AppHost {subject.name}.WithReference({match.group(1)})",
                 )
             )
+            connection = connections.get(match.group(1), target)
+            subject.referenced.append((target, connection, Location(str(program), line, 1)))
         for match in _TARGET_PORT.finditer(statement):
             port = port_of(match.group(1))
             if port is not None and port not in subject.ports:
                 subject.ports.append(port)
+        profile = _PROFILE_ARG.search(statement)
+        if profile is not None and subject.kind == "project":
+            subject.profile = _strings_of(profile.group(1), strings)
+        for match in _ENDPOINT.finditer(statement):
+            _add_endpoint(subject, match.group(1).lower(), match.group(2))
+        for match in _ENVIRONMENT.finditer(statement):
+            name, literal, resource, endpoint, variable = match.groups()
+            where = Location(str(program), code.count("\n", 0, start + match.start()) + 1, 1)
+            names = _strings_of(endpoint, strings) if endpoint else None
+            if literal is not None:
+                subject.env.append((name, literal, where))
+            elif resource in variables and names:
+                subject.endpoint_env.append((name, variables[resource], chosen(names), where))
+            elif variable in endpoint_vars:
+                subject.endpoint_env.append((name, *endpoint_vars[variable], where))
+    for resource in resources.values():
+        if resource.kind == "project" and resource.sources:
+            _launch_endpoints(resource, Path(resource.sources[0]))
+    for resource in resources.values():
+        for target, connection, where in resource.referenced:
+            resource.reference_env.extend(_reference_env(resources[target], connection, where))
+        for name, target, endpoint, where in resource.endpoint_env:
+            port = resources[target].endpoints.get(endpoint)
+            scheme = endpoint if endpoint in ("http", "https") else "http"
+            address = f"{scheme}://{target}" + (f":{port}" if port is not None else "")
+            resource.env.append((name, address, where))
     return [
         BuildUnit(
             name=resource.name,
             kind=f"aspire-{resource.kind}",
             sources=tuple(resource.sources),
             names=tuple(sorted({normal(n) for n in [resource.name, *resource.names] if normal(n)})),
-            ports=tuple(resource.ports),
+            ports=tuple(dict.fromkeys([*resource.ports, *resource.endpoints.values()])),
             location=Location(str(program), resource.line, 1),
             host=host,
             image=resource.image,
             references=tuple(resource.references),
+            endpoints=tuple(resource.endpoints.items()),
+            env=(
+                *(UnitEnv(n, v, w) for n, v, w in resource.env),
+                *resource.reference_env,
+            ),
         )
         for resource in resources.values()
     ]
@@ -134,6 +232,7 @@ def _statement_resource(
     resources: dict[str, _Resource],
     variables: dict[str, str],
     by_class: dict[str, Path],
+    connections: dict[str, str],
 ) -> _Resource | None:
     """The resource a statement creates (``builder.AddX("name")``) or configures; records the
     variable it is kept in."""
@@ -157,6 +256,10 @@ def _statement_resource(
                 directory = by_class.get(project.replace(".", "_"))
                 resource.sources = [str(directory)] if directory is not None else []
                 resource.names.append(project)
+            elif kind == "project" and second and second.endswith(_PROJECT_FILES):
+                resource.kind = "project"  # AddProject("api", "../Api/Api.csproj")
+                path = program.parent / second.replace("\\", "/")
+                resource.sources = [str(path.resolve().parent)]
             elif kind == "container" or kind == "dockerfile":
                 resource.image = second if kind == "container" else None
                 if kind == "dockerfile" and second:
@@ -167,6 +270,7 @@ def _statement_resource(
                     resource.sources = [str((program.parent / second).resolve())]
             elif kind in SERVER_PORTS:
                 resource.ports.append(SERVER_PORTS[kind])
+                resource.server = kind
             resource.names.append(name)
     else:
         subject = _SUBJECT.match(statement)
@@ -174,4 +278,77 @@ def _statement_resource(
             resource = resources[variables[subject.group(1)]]
     if resource is not None and assigned is not None:
         variables[assigned.group(1)] = resource.name
+        databases = _DATABASE.findall(statement)  # ``AddPostgres("pg").AddDatabase("db")``
+        named = databases[-1] if databases else added.group(4) if added is not None else None
+        connections[assigned.group(1)] = named or resource.name
     return resource
+
+
+def _string_variable(statement: str, strings: dict[str, list[str]]) -> None:
+    """``var profile = "https"`` or ``= cond ? "http" : "https"``: the strings it may hold."""
+    found = _STRING_VAR.match(statement)
+    if found is None:
+        return
+    value = found.group(2)
+    choice = _CONDITIONAL.search(value)
+    if choice is not None:
+        strings[found.group(1)] = [choice.group(1), choice.group(2)]
+    elif (literal := _LITERAL.fullmatch(value)) is not None:
+        strings[found.group(1)] = [literal.group(1)]
+
+
+def _strings_of(argument: str, strings: dict[str, list[str]]) -> list[str] | None:
+    literal = _LITERAL.fullmatch(argument)
+    if literal is not None:
+        return [literal.group(1)]
+    return strings.get(argument)
+
+
+def chosen(choices: list[str]) -> str:
+    """One of the strings a run-time choice may give: ``https`` when it is one of them (what
+    Aspire's templates run by default), else the first."""
+    return "https" if "https" in choices else choices[0]
+
+
+def _add_endpoint(resource: _Resource, scheme: str, arguments: str) -> None:
+    """``.WithHttpEndpoint(port: 5000, targetPort: 80, name: "x")``: endpoint ``name`` (the
+    scheme by default) at ``port``, else at ``targetPort``."""
+    named = {m.group(1): m.group(2).strip('"') for m in _NAMED_ARG.finditer(arguments)}
+    port = port_of(named.get("port")) or port_of(named.get("targetPort"))
+    if port is not None:
+        resource.endpoints[named.get("name") or scheme] = port
+
+
+def _launch_endpoints(resource: _Resource, directory: Path) -> None:
+    """The project's Kestrel endpoints, else those of the launch profile it runs (those set
+    in the AppHost win)."""
+    kestrel = launch.kestrel_endpoints(directory)
+    if kestrel:
+        for endpoint, port in kestrel.items():
+            resource.endpoints.setdefault(endpoint, port)
+        return
+    found = launch.profiles(directory)
+    name = chosen(resource.profile) if resource.profile else launch.default_profile(found)
+    profile = found.get(name or "")
+    if profile is None:
+        return
+    for endpoint, port in launch.endpoints(profile).items():
+        resource.endpoints.setdefault(endpoint, port)
+
+
+def _reference_env(target: _Resource, connection: str, where: Location) -> list[UnitEnv]:
+    """The env ``WithReference(target)`` gives: a server's connection string under the name
+    referenced (``ConnectionStrings__catalogdb`` for a database of it), a project's endpoints
+    for service discovery (``services__basket-api__http__0``). Written as URLs."""
+    if target.server is not None:
+        address = f"{target.server}://{target.name}:{SERVER_PORTS[target.server]}"
+        return [UnitEnv(f"ConnectionStrings__{connection}", address, where, reference=True)]
+    return [
+        UnitEnv(
+            f"services__{target.name}__{name}__0",
+            f"{name if name in ('http', 'https') else 'http'}://{target.name}:{port}",
+            where,
+            reference=True,
+        )
+        for name, port in target.endpoints.items()
+    ]

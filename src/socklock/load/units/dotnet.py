@@ -2,7 +2,8 @@
 ``Exe`` that references ASP.NET Core, gRPC or the generic host. Aspire AppHost projects are
 not services: ``aspire.py`` reads them as the deployment they are.
 
-Identity: the project file's name (``Catalog.API.csproj`` → ``catalog-api``).
+Identity: the project file's name (``Catalog.API.csproj`` → ``catalog-api``). The library
+projects a service references (``<ProjectReference>``, transitively) are sources of it too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _HOSTS = re.compile(
     r"""Include\s*=\s*["'](Microsoft\.AspNetCore[\w.]*|Grpc\.AspNetCore[\w.]*"""
     r"""|Microsoft\.Extensions\.Hosting|Microsoft\.Azure\.Functions\.Worker[\w.]*)["']"""
 )
+_PROJECT_REFERENCE = re.compile(r"""<ProjectReference\s+Include\s*=\s*["']([^"']+)["']""")
 _APPHOST = re.compile(r"Aspire\.AppHost\.Sdk|<IsAspireHost>\s*true", re.IGNORECASE)
 
 
@@ -40,14 +42,15 @@ def projects(tree: Tree) -> list[tuple[Path, str]]:
 
 def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
     units: list[BuildUnit] = []
-    for path, text in projects(tree):
-        if is_apphost(text):
+    found = projects(tree)
+    texts = {path.resolve(): text for path, text in found}
+    services = {path.resolve() for path, text in found if _is_service(text)}
+    for path, text in found:
+        if path.resolve() not in services:
             continue
-        web = _WEB_SDK.search(text)
-        if not web and not (_EXE.search(text) and _HOSTS.search(text)):
-            continue
-        if web and web.group(1) == "BlazorWebAssembly":
+        if (web := _WEB_SDK.search(text)) and web.group(1) == "BlazorWebAssembly":
             continue  # runs in the browser
+        libraries = _libraries(path.resolve(), texts, services)
         units.append(
             make_unit(
                 "dotnet",
@@ -56,6 +59,35 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
                 path,
                 tree,
                 names=(path.stem.replace(".", "_"),),
+                sources=tuple(lib.parent for lib in libraries),
             )
         )
     return units
+
+
+def _is_service(text: str) -> bool:
+    if is_apphost(text):
+        return False
+    return bool(_WEB_SDK.search(text) or (_EXE.search(text) and _HOSTS.search(text)))
+
+
+def _libraries(project: Path, texts: dict[Path, str], services: set[Path]) -> list[Path]:
+    """The library projects a service references, directly or through other libraries: their
+    code runs in the service (a shared ``ServiceDefaults`` reading ``Identity:Url``)."""
+    found: list[Path] = []
+    pending = [project]
+    while pending:
+        current = pending.pop()
+        for match in _PROJECT_REFERENCE.finditer(texts.get(current, "")):
+            relative = match.group(1).replace("\\", "/")
+            referenced = (current.parent / relative).resolve()
+            if (
+                referenced in texts
+                and referenced not in services
+                and referenced not in found
+                and referenced.parent != project.parent
+                and not is_apphost(texts[referenced])
+            ):
+                found.append(referenced)
+                pending.append(referenced)
+    return sorted(found)

@@ -28,6 +28,42 @@
    arguments: (argument_list . (argument (string_literal) @env.name) . (argument)? @env.default)) @env
   (#set! env "aspnet") (#match? @_fn "(?i)config(uration)?$") (#eq? @_m "GetValue"))
 
+; configuration.GetRequiredValue("X") / GetValue("X", d) without a type argument
+((invocation_expression
+   function: (member_access_expression expression: (_) @_c name: (identifier) @_fn)
+   arguments: (argument_list . (argument (string_literal) @env.name) . (argument)? @env.default)) @env
+  (#set! env "aspnet") (#match? @_c "(?i)config(uration)?$") (#any-of? @_fn "GetValue" "GetRequiredValue"))
+
+; a section's keys: section["Url"], section.GetValue<T>("Url"), GetRequiredValue("Url") where
+; section = configuration.GetSection("Identity") (its key prefix, a form below)
+((element_access_expression
+   expression: (_) @env.prefix @_fn
+   subscript: (bracketed_argument_list . (argument (string_literal) @env.name))) @env
+  (#set! env "aspnet-section") (#match? @_fn "(?i)(section|Get(Required)?Section\\(.*\\))$"))
+
+((invocation_expression
+   function: (member_access_expression
+     expression: (_) @env.prefix
+     name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+   arguments: (argument_list . (argument (string_literal) @env.name) . (argument)? @env.default)) @env
+  (#set! env "aspnet-section") (#match? @env.prefix "(?i)(section|Get(Required)?Section\\(.*\\))$")
+  (#any-of? @_fn "GetValue" "GetRequiredValue"))
+
+; configuration.GetConnectionString("X") reads ConnectionStrings:X
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list . (argument (string_literal) @env.name) .)) @env
+  (#set! env "aspnet-connection-string") (#eq? @_fn "GetConnectionString"))
+
+; Aspire client integrations: builder.AddRedisClient("cache"), AddNpgsqlDbContext<T>("catalogdb"),
+; AddNpgsqlDataSource("db"), AddRabbitMQClient("bus") read ConnectionStrings:<name>
+((invocation_expression
+   function: (member_access_expression name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+   arguments: (argument_list . (argument (string_literal) @env.name))) @env
+  (#set! env "aspnet-connection-string")
+  (#match? @_fn "^Add[A-Z][A-Za-z0-9]*(Client|DbContext|DbContextPool|DataSource)$")
+  (#not-match? @_fn "^Add(Http|Grpc|Dapr)Client$"))
+
 ; ---- HttpClient
 ((invocation_expression
    function: (member_access_expression
@@ -162,6 +198,41 @@
 
 ((attribute name: (_) @_fn) @quiet
   (#match? @_fn "^(Xml|Json|Schema|Description|Obsolete|Display)"))
+
+; the key prefix of a configuration section
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list . (argument (string_literal) @form.value) .)) @form
+  (#any-of? @_fn "GetSection" "GetRequiredSection"))
+
+; ---- URLs handed to a browser or an identity provider's clients, or compared with a token's
+; claims, not called: OIDC client redirect URIs, the client's public URI, CORS origins, the
+; issuers and audiences a token may name
+((assignment_expression left: [(identifier) @_fn (member_access_expression name: (identifier) @_fn)] right: (_) @idle)
+  (#match? @_fn "^(RedirectUris?|PostLogoutRedirectUris?|SignedOutRedirectUri|ClientUri|AllowedCorsOrigins|ValidIssuers?|ValidAudiences?)$"))
+
+; ---- connection-name wrappers: an extension method that hands its string parameter to a client
+; integration (``AddRabbitMqEventBus(this builder, string name) { builder.AddRabbitMQClient(name); }``)
+; is declared by name; every ``x.AddSomething("literal")`` call is declared too, and the calls of
+; a declared wrapper read ConnectionStrings:<literal> (socklock.discover.code_evidence)
+((method_declaration
+   name: (identifier) @declare
+   parameters: (parameter_list (parameter name: (identifier) @_p))
+   body: (block
+     (expression_statement
+       (invocation_expression
+         function: (member_access_expression
+           name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+         arguments: (argument_list . (argument (identifier) @_a))))))
+  (#set! declare "connection-wrapper") (#eq? @_p @_a)
+  (#match? @_fn "^Add[A-Z][A-Za-z0-9]*(Client|DbContext|DbContextPool|DataSource)$")
+  (#not-match? @_fn "^Add(Http|Grpc|Dapr)Client$"))
+
+((invocation_expression
+   function: (member_access_expression name: [(identifier) @_fn (generic_name (identifier) @_fn)])
+   arguments: (argument_list . (argument (string_literal)))) @declare
+  (#set! declare "connection-call") (#match? @_fn "^Add[A-Z]")
+  (#not-match? @_fn "^Add[A-Za-z0-9]*(Client|DbContext|DbContextPool|DataSource)$"))
 
 ;; section: definitions
 
