@@ -163,3 +163,37 @@ def test_a_configuration_properties_field_reads_its_relaxed_env_name(tmp_path: P
             f"{tmp_path / 'k8s' / 'shared.yaml'}:6:3) (Service shop/audit port 8080)",
         ]
     }
+
+
+PASSED = """\
+services:
+  web:
+    build: ./web
+    environment: [API_URL, AUDIT_URL]
+  api: {image: api, expose: ["8080"]}
+  audit: {image: audit, expose: ["8080"]}
+"""
+
+
+def test_a_variable_passed_through_from_the_dotenv_is_read_there(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(PASSED)
+    (tmp_path / ".env").write_text("API_PORT=8080\nAPI_URL=http://api:${API_PORT}\n")
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+    (tmp_path / "web" / "app.py").write_text(READS_API.replace("API_URL", "AUDIT_URL"))
+    p = tmp_path.name
+    # AUDIT_URL, read by the code, is set nowhere: no call; API_URL is set but not read.
+    assert [e for e in discover(load_paths([str(tmp_path)])).edges if e.source == f"{p}/web"] == []
+    (tmp_path / "web" / "app.py").write_text(READS_API)
+    graph = discover(load_paths([str(tmp_path)]))
+    (edge,) = [e for e in graph.edges if e.source == f"{p}/web"]
+    assert (edge.target, edge.port) == (f"{p}/api", 8080)
+    env, read = sorted(edge.evidence, key=lambda e: e.kind.value)
+    dotenv = str(tmp_path / ".env")
+    assert (env.location, env.detail) == (
+        Location(dotenv, 2, 1),
+        f"env API_URL=http://api:8080 (passed through by {tmp_path / 'compose.yaml'}:4:19)"
+        f" (compose service {p}/api)",
+    )
+    assert (read.kind.value, read.location.file) == ("env-read", str(tmp_path / "web" / "app.py"))
+    assert f"API_URL=http://api:8080 at {dotenv}:2:1" in read.detail

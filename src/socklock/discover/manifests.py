@@ -366,6 +366,14 @@ def compose_environment(service: ComposeService) -> list[ComposeEnv]:
     return [*found.values(), *(e for n, e in from_files.items() if n not in found)]
 
 
+def compose_env_detail(env: ComposeEnv) -> str:
+    """``env NAME=value``, and the entry that passed it through from the ``.env``."""
+    detail = f"env {env.name}={redact_credentials(env.value or '')}"
+    if env.passed_at is not None:
+        detail += f" (passed through by {env.passed_at})"
+    return detail
+
+
 def compose_aliases(inventory: Inventory) -> dict[str, str]:
     """compose ``project/service`` → Kubernetes workload id, where the names match uniquely."""
     by_name: dict[str, list[str]] = {}
@@ -417,9 +425,7 @@ def _compose_project(
         for env in environment:
             if env.value is None:
                 continue
-            found = Evidence(
-                EvidenceKind.ENV, env.location, f"env {env.name}={redact_credentials(env.value)}"
-            )
+            found = Evidence(EvidenceKind.ENV, env.location, compose_env_detail(env))
             evidence = _env_evidence(source, env.name, found, reads)
             if evidence is None:
                 continue
