@@ -96,3 +96,17 @@ def test_names_outside_the_table_are_not_read_by_an_sdk() -> None:
     assert not read_by_sdk("CATALOGUE_URL")
     assert read_by_sdk("FLAGD_PORT")
     assert convention_for("FLAGD_PORT") is None  # a port alone is no address
+
+
+def test_constructors_are_regexes_and_only_flagd_needs_its_client_built() -> None:
+    import re
+
+    for convention in conventions():
+        for constructor in convention.constructors:
+            re.compile(constructor)
+    flagd = convention_for("FLAGD_HOST")
+    assert flagd is not None
+    assert not flagd.implicit  # no agent reads FLAGD_HOST: only a provider the code builds
+    assert [c.sdk for c in conventions() if not c.implicit] == ["OpenFeature flagd provider"]
+    assert re.search(flagd.constructors[1], "provider, err := flagd.NewProvider()")
+    assert not any(re.search(c, "flagd.NewProviderOptions{}") for c in flagd.constructors)

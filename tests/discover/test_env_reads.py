@@ -197,3 +197,46 @@ def test_a_variable_passed_through_from_the_dotenv_is_read_there(tmp_path: Path)
     )
     assert (read.kind.value, read.location.file) == ("env-read", str(tmp_path / "web" / "app.py"))
     assert f"API_URL=http://api:8080 at {dotenv}:2:1" in read.detail
+
+
+FLAGS = """\
+services:
+  web:
+    build: ./web
+    environment: [FLAGD_HOST, FLAGD_PORT]
+  worker:
+    build: ./worker
+    environment: [FLAGD_HOST, FLAGD_PORT]
+  flagd: {image: flagd, expose: ["8013", "8016"]}
+"""
+BUILDS_PROVIDER = (
+    "from openfeature.contrib.provider.flagd import FlagdProvider\n"
+    "# FlagdProvider() in a comment builds nothing\n"
+    "provider = FlagdProvider()\n"
+)
+
+
+def test_an_sdk_read_only_by_its_client_is_a_call_where_code_builds_the_client(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "compose.yaml").write_text(FLAGS)
+    (tmp_path / ".env").write_text("FLAGD_HOST=flagd\nFLAGD_PORT=8013\n")
+    for name, code in (("web", BUILDS_PROVIDER), ("worker", "print('no flags here')\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+        (tmp_path / name / "app.py").write_text(code)
+    p = tmp_path.name
+    app = tmp_path / "web" / "app.py"
+    for kwargs in ({}, {"manifests": False}):
+        graph = discover(load_paths([str(tmp_path)]), **kwargs)
+        edges = {(e.source, e.target, e.port): e for e in graph.edges}
+        # the worker gets FLAGD_HOST but builds no provider: no call
+        assert set(edges) == {(f"{p}/web", f"{p}/flagd", 8013)}
+        evidence = edges[(f"{p}/web", f"{p}/flagd", 8013)].evidence
+        read = next(e for e in evidence if e.kind.value == "env-read")
+        assert read.location == Location(str(app), 3, 12)
+        assert read.detail == (
+            "env-read provider = FlagdProvider() (OpenFeature flagd provider reads "
+            f"FLAGD_HOST=flagd at {tmp_path / '.env'}:1:1, by convention) "
+            f"(compose service {p}/flagd)"
+        )

@@ -31,7 +31,7 @@ from socklock.discover.attribution import Context, build_contexts, owner_of, own
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
 from socklock.discover.config_server import ConfigServers
-from socklock.discover.conventions import convention_for
+from socklock.discover.conventions import convention_for, names_read, sdk_targets
 from socklock.discover.identity import Identities
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
@@ -193,6 +193,9 @@ def add_code_evidence(
 
 
 def _env_names(site: CallSite) -> list[str]:
+    if site.sdk is not None and site.env_var:  # an SDK client reads all its row's names
+        convention = convention_for(site.env_var)
+        return list(names_read(convention)) if convention is not None else [site.env_var]
     names = _PLACEHOLDER.findall(site.target or "")
     return [site.env_var, *names] if site.env_var else names
 
@@ -233,6 +236,9 @@ class _Joiner:
 
         assert isinstance(site, CallSite)
         env = self.envs.get(owner.workload, {})
+        if site.sdk is not None:
+            self.add_sdk(owner, site, where, env)
+            return
         used: list[str] = []
         missing: list[str] = []
         profiles = self.profiles(owner.workload)
@@ -321,6 +327,27 @@ class _Joiner:
                         target.host, port, None, protocol, target.text, target.certain
                     )
             self.resolve(owner, target, evidence)
+
+    def add_sdk(
+        self, owner: Context, site: CallSite, where: Location, env: dict[str, EnvValue]
+    ) -> None:
+        """An SDK client built in code calls what its variables hold; unset, it calls its
+        default (localhost), which is no call of the graph."""
+        convention = convention_for(site.env_var or "")
+        if convention is None:
+            return
+        values = {name: found.value for name, found in env.items()}
+        for name in convention.env:
+            found = env.get(name)
+            if found is None:
+                continue
+            detail = (
+                f"{site.kind.value} {redact_credentials(site.expression)} ({convention.sdk} reads "
+                f"{name}={redact_credentials(found.value)} at {found.where}, by convention)"
+            )
+            evidence = Evidence(_KIND[site.kind.value], where, detail, site.expression)
+            for target in sdk_targets(convention, name, found.value, values):
+                self.resolve(owner, target, evidence)
 
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the

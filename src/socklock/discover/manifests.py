@@ -135,8 +135,8 @@ def _env_evidence(
         if reads.reads_in_code(workload, name):
             return evidence
         convention = convention_for(name)
-        if convention is None:
-            return None
+        if convention is None or not convention.implicit:
+            return None  # an SDK built in code only: its code names it (code/sdk_uses.py)
         detail = f"{evidence.detail} (read by {convention.sdk}, by convention)"
         return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
     detail = f"{evidence.detail} [{MANIFEST_ONLY}]"
