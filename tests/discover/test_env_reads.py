@@ -240,3 +240,31 @@ def test_an_sdk_read_only_by_its_client_is_a_call_where_code_builds_the_client(
             f"FLAGD_HOST=flagd at {tmp_path / '.env'}:1:1, by convention) "
             f"(compose service {p}/flagd)"
         )
+
+
+def test_an_env_value_naming_the_workload_itself_is_not_a_call(tmp_path: Path) -> None:
+    # the shared ConfigMap hands API_URL to api too, and api's own OTEL_SERVICE_NAME names it
+    write(tmp_path, None)
+    (tmp_path / "k8s" / "api.yaml").write_text(
+        workload("api", env="{name: OTEL_SERVICE_NAME, value: api}", env_from="shared")
+    )
+    graph = discover(load_paths([str(tmp_path)]), code=False)
+    assert sorted((e.source, e.target) for e in graph.edges) == [
+        ("shop/api", "shop/audit"),
+        ("shop/audit", "shop/api"),
+        ("shop/web", "shop/api"),
+        ("shop/web", "shop/audit"),
+    ]
+
+
+def test_a_compose_env_value_naming_the_service_itself_is_not_a_call(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  kafka:\n    image: kafka\n    expose: ['9092']\n"
+        "    environment: [KAFKA_LISTENERS=PLAINTEXT://kafka:9092, API_URL]\n"
+        "  api: {image: api, expose: ['8080'], environment: [API_URL]}\n"
+    )
+    (tmp_path / ".env").write_text("API_URL=http://api:8080\n")
+    p = tmp_path.name
+    graph = discover(load_paths([str(tmp_path)]), code=False)
+    assert [(e.source, e.target, e.port) for e in graph.edges] == [(f"{p}/kafka", f"{p}/api", 8080)]

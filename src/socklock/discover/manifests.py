@@ -143,6 +143,17 @@ def _env_evidence(
     return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
 
 
+def others(
+    resolution: Reached | External | NotFound | list[Reached], source: str
+) -> Reached | External | NotFound | list[Reached]:
+    """An env value that names the workload itself is its own identity or listen address
+    (``OTEL_SERVICE_NAME=cart``, ``KAFKA_LISTENERS=PLAINTEXT://kafka:9092``, a shared
+    ``.env`` handing ``CART_ADDR`` to cart too), not a call: the other workloads it names."""
+    if isinstance(resolution, list):
+        return [reached for reached in resolution if reached.workload != source]
+    return resolution
+
+
 def _workload_node(workload: Workload) -> GraphNode:
     return GraphNode(
         id=workload.id,
@@ -302,8 +313,9 @@ def _workload_edges(
         targets, evidence = env_targets(name, value, evidence, env)
         for target in targets:
             if not target.is_local:
-                resolution = resolver.resolve(target, workload.namespace)
-                add_resolution(builder, workload.id, target, resolution, evidence)
+                resolution = others(resolver.resolve(target, workload.namespace), workload.id)
+                if resolution:
+                    add_resolution(builder, workload.id, target, resolution, evidence)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
         *_command_lines(workload, env),
@@ -439,6 +451,8 @@ def _compose_project(
                     continue
                 for reached in resolution:
                     caller, callee = ends(service, reached.workload)
+                    if caller == callee:
+                        continue  # its own name or listen address (see ``others``)
                     add_resolution(
                         builder,
                         caller,
