@@ -110,3 +110,13 @@ def test_constructors_are_regexes_and_only_flagd_needs_its_client_built() -> Non
     assert [c.sdk for c in conventions() if not c.implicit] == ["OpenFeature flagd provider"]
     assert re.search(flagd.constructors[1], "provider, err := flagd.NewProvider()")
     assert not any(re.search(c, "flagd.NewProviderOptions{}") for c in flagd.constructors)
+
+
+def test_agents_are_regexes_that_name_the_agent_not_any_java_option() -> None:
+    import re
+
+    (otlp,) = [c for c in conventions() if c.agents]
+    assert otlp.sdk == "OpenTelemetry OTLP exporter"
+    attached = 'JAVA_TOOL_OPTIONS="-javaagent:/usr/src/app/opentelemetry-javaagent.jar -Xmx200m"'
+    assert any(re.search(agent, attached) for agent in otlp.agents)
+    assert not any(re.search(a, "JAVA_TOOL_OPTIONS=-javaagent:/x/jmx.jar") for a in otlp.agents)

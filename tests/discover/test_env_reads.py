@@ -268,3 +268,38 @@ def test_a_compose_env_value_naming_the_service_itself_is_not_a_call(tmp_path: P
     p = tmp_path.name
     graph = discover(load_paths([str(tmp_path)]), code=False)
     assert [(e.source, e.target, e.port) for e in graph.edges] == [(f"{p}/kafka", f"{p}/api", 8080)]
+
+
+AGENT = """\
+services:
+  ads:
+    build: ./ads
+    environment: [OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318]
+  plain:
+    build: ./plain
+    environment: [OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318]
+  collector: {image: collector, expose: ["4317", "4318"]}
+"""
+
+
+def test_an_agent_the_dockerfile_attaches_reads_its_sdk_env_in_code_alone(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(AGENT)
+    for name, env in (
+        ("ads", 'ENV JAVA_TOOL_OPTIONS="-javaagent:/app/opentelemetry-javaagent.jar"\n'),
+        ("plain", "ENV JAVA_TOOL_OPTIONS=-Xmx200m\n"),
+    ):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(
+            f'FROM eclipse-temurin:21\nCOPY app.jar .\n{env}ENTRYPOINT ["java", "-jar", "a.jar"]\n'
+        )
+        (tmp_path / name / "App.java").write_text("class App {}\n")
+    p = tmp_path.name
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    (edge,) = graph.edges  # plain attaches no agent and builds no exporter: no call
+    assert (edge.source, edge.target, edge.port) == (f"{p}/ads", f"{p}/collector", 4318)
+    (evidence,) = edge.evidence
+    assert evidence.location == Location(str(tmp_path / "ads" / "Dockerfile"), 3, 1)
+    assert evidence.detail.startswith(
+        'ENV JAVA_TOOL_OPTIONS="-javaagent:/app/opentelemetry-javaagent.jar" '
+        "(OpenTelemetry OTLP exporter reads OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318"
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -31,7 +31,13 @@ from socklock.discover.attribution import Context, build_contexts, owner_of, own
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
 from socklock.discover.config_server import ConfigServers
-from socklock.discover.conventions import convention_for, names_read, sdk_targets
+from socklock.discover.conventions import (
+    Convention,
+    convention_for,
+    conventions,
+    names_read,
+    sdk_targets,
+)
 from socklock.discover.identity import Identities
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
@@ -237,7 +243,10 @@ class _Joiner:
         assert isinstance(site, CallSite)
         env = self.envs.get(owner.workload, {})
         if site.sdk is not None:
-            self.add_sdk(owner, site, where, env)
+            convention = convention_for(site.env_var or "")
+            if convention is not None:
+                kind = f"{site.kind.value} {site.expression}"
+                self.add_sdk(owner, convention, kind, where, env)
             return
         used: list[str] = []
         missing: list[str] = []
@@ -329,25 +338,43 @@ class _Joiner:
             self.resolve(owner, target, evidence)
 
     def add_sdk(
-        self, owner: Context, site: CallSite, where: Location, env: dict[str, EnvValue]
+        self,
+        owner: Context,
+        convention: Convention,
+        seen: str,
+        where: Location,
+        env: Mapping[str, EnvValue],
+        kind: EvidenceKind = EvidenceKind.ENV_READ,
     ) -> None:
-        """An SDK client built in code calls what its variables hold; unset, it calls its
-        default (localhost), which is no call of the graph."""
-        convention = convention_for(site.env_var or "")
-        if convention is None:
-            return
+        """An SDK client built in code (or an agent a Dockerfile attaches: ``seen`` says
+        which) calls what its variables hold; unset, it calls its default (localhost),
+        which is no call of the graph."""
         values = {name: found.value for name, found in env.items()}
         for name in convention.env:
             found = env.get(name)
             if found is None:
                 continue
             detail = (
-                f"{site.kind.value} {redact_credentials(site.expression)} ({convention.sdk} reads "
+                f"{redact_credentials(seen)} ({convention.sdk} reads "
                 f"{name}={redact_credentials(found.value)} at {found.where}, by convention)"
             )
-            evidence = Evidence(_KIND[site.kind.value], where, detail, site.expression)
+            evidence = Evidence(kind, where, detail, seen)
             for target in sdk_targets(convention, name, found.value, values):
                 self.resolve(owner, target, evidence)
+
+    def add_agents(self, owner: Context, dockerfile: Dockerfile) -> None:
+        """An agent the image attaches (``-javaagent:...opentelemetry-javaagent.jar`` in
+        ``JAVA_TOOL_OPTIONS``) reads its SDK's variables as a client built in code does."""
+        env = {**self.dockerfile_env.get(owner.workload, {}), **self.envs.get(owner.workload, {})}
+        for convention in conventions():
+            for instruction in dockerfile.final_stage():
+                if instruction.keyword not in ("ENV", "CMD", "ENTRYPOINT"):
+                    continue
+                if any(re.search(agent, instruction.value) for agent in convention.agents):
+                    where = Location(dockerfile.path, instruction.start_line, 1)
+                    seen = f"{instruction.keyword} {instruction.value}"
+                    self.add_sdk(owner, convention, seen, where, env, EvidenceKind.COMMAND)
+                    break
 
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the
@@ -384,6 +411,7 @@ class _Joiner:
                 evidence = Evidence(EvidenceKind.COMMAND, where, detail, word)
                 for target in find_targets(value):
                     self.resolve(owner, target, evidence)
+        self.add_agents(owner, dockerfile)
 
     def declare(self, owner: Context, declared: object) -> None:
         """Remember what a module says about itself (its service name, port, load balancer)."""

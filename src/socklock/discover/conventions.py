@@ -30,6 +30,7 @@ class Convention:
     protocol: str = "TCP"
     scheme: str | None = None
     constructors: tuple[str, ...] = ()  # regexes: code that builds the SDK's client
+    agents: tuple[str, ...] = ()  # regexes: a Dockerfile's ENV/CMD/ENTRYPOINT attaching one
     implicit: bool = True  # read without any code naming the SDK (an agent, a framework)
 
 
@@ -52,6 +53,7 @@ def conventions() -> tuple[Convention, ...]:
             protocol=str(row.get("protocol", "TCP")),
             scheme=row.get("scheme"),
             constructors=tuple(str(c) for c in row.get("constructors", ())),
+            agents=tuple(str(a) for a in row.get("agents", ())),
             implicit=bool(row.get("implicit", True)),
         )
         if convention.gives not in _GIVES or convention.protocol not in ("TCP", "UDP"):
