@@ -303,3 +303,24 @@ def test_an_agent_the_dockerfile_attaches_reads_its_sdk_env_in_code_alone(tmp_pa
         'ENV JAVA_TOOL_OPTIONS="-javaagent:/app/opentelemetry-javaagent.jar" '
         "(OpenTelemetry OTLP exporter reads OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318"
     )
+
+
+def test_an_agent_the_manifests_attach_reads_its_sdk_env_in_code_alone(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  pay:\n    build: ./pay\n    environment:\n"
+        "      - NODE_OPTIONS=--require @opentelemetry/auto-instrumentations-node/register\n"
+        "      - OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317\n"
+        "  collector: {image: collector, expose: ['4317', '4318']}\n"
+    )
+    (tmp_path / "pay").mkdir()
+    (tmp_path / "pay" / "Dockerfile").write_text("FROM node:22\nCOPY index.js .\n")
+    (tmp_path / "pay" / "index.js").write_text("console.log('pay');\n")
+    p = tmp_path.name
+    (edge,) = discover(load_paths([str(tmp_path)]), manifests=False).edges
+    assert (edge.source, edge.target, edge.port) == (f"{p}/pay", f"{p}/collector", 4317)
+    (evidence,) = edge.evidence
+    assert (evidence.kind.value, evidence.location) == (
+        "env",
+        Location(str(tmp_path / "compose.yaml"), 5, 9),
+    )

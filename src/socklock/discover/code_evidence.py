@@ -365,15 +365,22 @@ class _Joiner:
     def add_agents(self, owner: Context, dockerfile: Dockerfile) -> None:
         """An agent the image attaches (``-javaagent:...opentelemetry-javaagent.jar`` in
         ``JAVA_TOOL_OPTIONS``) reads its SDK's variables as a client built in code does."""
-        env = {**self.dockerfile_env.get(owner.workload, {}), **self.envs.get(owner.workload, {})}
+        given = self.envs.get(owner.workload, {})
+        env = {**self.dockerfile_env.get(owner.workload, {}), **given}
+        attaching = [
+            (
+                f"{i.keyword} {i.value}",
+                Location(dockerfile.path, i.start_line, 1),
+                EvidenceKind.COMMAND,
+            )
+            for i in dockerfile.final_stage()
+            if i.keyword in ("ENV", "CMD", "ENTRYPOINT")
+        ]  # or the manifests, in ``NODE_OPTIONS``, ``JAVA_TOOL_OPTIONS``...
+        attaching += [(f"env {n}={v.value}", v.where, EvidenceKind.ENV) for n, v in given.items()]
         for convention in conventions():
-            for instruction in dockerfile.final_stage():
-                if instruction.keyword not in ("ENV", "CMD", "ENTRYPOINT"):
-                    continue
-                if any(re.search(agent, instruction.value) for agent in convention.agents):
-                    where = Location(dockerfile.path, instruction.start_line, 1)
-                    seen = f"{instruction.keyword} {instruction.value}"
-                    self.add_sdk(owner, convention, seen, where, env, EvidenceKind.COMMAND)
+            for seen, where, kind in attaching:
+                if any(re.search(agent, seen) for agent in convention.agents):
+                    self.add_sdk(owner, convention, seen, where, env, kind)
                     break
 
     def profiles(self, workload: str) -> Profiles:
