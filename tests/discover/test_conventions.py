@@ -120,3 +120,5 @@ def test_agents_are_regexes_that_name_the_agent_not_any_java_option() -> None:
     attached = 'JAVA_TOOL_OPTIONS="-javaagent:/usr/src/app/opentelemetry-javaagent.jar -Xmx200m"'
     assert any(re.search(agent, attached) for agent in otlp.agents)
     assert not any(re.search(a, "JAVA_TOOL_OPTIONS=-javaagent:/x/jmx.jar") for a in otlp.agents)
+    assert any(re.search(a, "env OTEL_PHP_AUTOLOAD_ENABLED=true") for a in otlp.agents)
+    assert not any(re.search(a, "env OTEL_PHP_AUTOLOAD_ENABLED=false") for a in otlp.agents)
