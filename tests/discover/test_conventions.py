@@ -58,6 +58,7 @@ CASES: dict[str, Case] = {
     ),
     "SPRING_REDIS_HOST": ("session-db", {}, [("session-db", 6379, "redis", "TCP")]),
     "SPRING_REDIS_URL": ("redis://cache", {}, [("cache", 6379, "redis", "TCP")]),
+    "SPRING_KAFKA_BOOTSTRAP_SERVERS": ("kafka:9093", {}, [("kafka", 9093, "kafka", "TCP")]),
     "KAFKA_BOOTSTRAP_SERVERS": (
         "kafka-0:9092,kafka-1",
         {},
@@ -98,7 +99,7 @@ def test_names_outside_the_table_are_not_read_by_an_sdk() -> None:
     assert convention_for("FLAGD_PORT") is None  # a port alone is no address
 
 
-def test_constructors_are_regexes_and_only_flagd_needs_its_client_built() -> None:
+def test_constructors_are_regexes_and_only_explicit_clients_need_code() -> None:
     import re
 
     for convention in conventions():
@@ -107,7 +108,14 @@ def test_constructors_are_regexes_and_only_flagd_needs_its_client_built() -> Non
     flagd = convention_for("FLAGD_HOST")
     assert flagd is not None
     assert not flagd.implicit  # no agent reads FLAGD_HOST: only a provider the code builds
-    assert [c.sdk for c in conventions() if not c.implicit] == ["OpenFeature flagd provider"]
+    # no agent or framework reads these: a flagd provider or a Kafka client the code builds
+    assert [c.sdk for c in conventions() if not c.implicit] == [
+        "OpenFeature flagd provider",
+        "Kafka client",
+    ]
+    spring = convention_for("SPRING_KAFKA_BOOTSTRAP_SERVERS")
+    assert spring is not None
+    assert spring.implicit  # Spring Boot binds it without the code naming it
     assert re.search(flagd.constructors[1], "provider, err := flagd.NewProvider()")
     assert not any(re.search(c, "flagd.NewProviderOptions{}") for c in flagd.constructors)
 

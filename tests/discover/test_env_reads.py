@@ -324,3 +324,14 @@ def test_an_agent_the_manifests_attach_reads_its_sdk_env_in_code_alone(tmp_path:
         "env",
         Location(str(tmp_path / "compose.yaml"), 5, 9),
     )
+
+
+def test_a_broker_list_no_client_reads_on_its_own_is_a_call_only_where_code_reads_it(
+    tmp_path: Path,
+) -> None:
+    env = "{name: KAFKA_ADDR, value: 'kafka:9092'}"
+    write(tmp_path, READS_API, env=env, callees=("kafka:9092/TCP",))
+    assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP")}  # web never reads it
+    reads_kafka = READS_API + 'brokers = os.environ["KAFKA_ADDR"]\nProducer(brokers)\n'
+    (tmp_path / "web" / "app.py").write_text(reads_kafka)
+    assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP"), ("shop/kafka", 9092, "TCP")}
