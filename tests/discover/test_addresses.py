@@ -35,6 +35,9 @@ from socklock.discover.addresses import find_targets, redact_credentials
         ),
         ("pgsql:host=pg;port=5433;dbname=x", None, [("pg", 5433, "postgresql")]),
         ("Host=orders-db;Port=5432;Database=orders", None, [("orders-db", 5432, None)]),
+        # the Host= key says the word is a host, whatever the variable is called
+        ("Host=orders-db;Username=app;Database=orders", None, [("orders-db", None, None)]),
+        ("Username=app;Database=orders", "DB_CONNECTION_STRING", []),
         ("postgresql://pg/orders", None, [("pg", 5432, "postgresql")]),
         ("user:pw@tcp(catalogue-db:3306)/socksdb", None, [("catalogue-db", 3306, "mysql")]),
         ("root@tcp(db)/x?parseTime=true", None, [("db", 3306, "mysql")]),

@@ -58,6 +58,7 @@ CASES: dict[str, Case] = {
     ),
     "SPRING_REDIS_HOST": ("session-db", {}, [("session-db", 6379, "redis", "TCP")]),
     "SPRING_REDIS_URL": ("redis://cache", {}, [("cache", 6379, "redis", "TCP")]),
+    "SPRING_KAFKA_BOOTSTRAP_SERVERS": ("kafka:9093", {}, [("kafka", 9093, "kafka", "TCP")]),
     "KAFKA_BOOTSTRAP_SERVERS": (
         "kafka-0:9092,kafka-1",
         {},
@@ -111,3 +112,36 @@ def test_a_numbered_row_matches_every_index_in_any_case() -> None:
     assert read_by_sdk("HealthChecksUI__HealthChecks__3__Uri")
     assert convention_for("HealthChecksUI__HealthChecks__0__Name") is None
     assert convention_for("HealthChecksUI__Webhooks__0__Uri") is None
+
+
+def test_constructors_are_regexes_and_only_explicit_clients_need_code() -> None:
+    import re
+
+    for convention in conventions():
+        for constructor in convention.constructors:
+            re.compile(constructor)
+    flagd = convention_for("FLAGD_HOST")
+    assert flagd is not None
+    assert not flagd.implicit  # no agent reads FLAGD_HOST: only a provider the code builds
+    # no agent or framework reads these: a flagd provider or a Kafka client the code builds
+    assert [c.sdk for c in conventions() if not c.implicit] == [
+        "OpenFeature flagd provider",
+        "Kafka client",
+    ]
+    spring = convention_for("SPRING_KAFKA_BOOTSTRAP_SERVERS")
+    assert spring is not None
+    assert spring.implicit  # Spring Boot binds it without the code naming it
+    assert re.search(flagd.constructors[1], "provider, err := flagd.NewProvider()")
+    assert not any(re.search(c, "flagd.NewProviderOptions{}") for c in flagd.constructors)
+
+
+def test_agents_are_regexes_that_name_the_agent_not_any_java_option() -> None:
+    import re
+
+    (otlp,) = [c for c in conventions() if c.agents]
+    assert otlp.sdk == "OpenTelemetry OTLP exporter"
+    attached = 'JAVA_TOOL_OPTIONS="-javaagent:/usr/src/app/opentelemetry-javaagent.jar -Xmx200m"'
+    assert any(re.search(agent, attached) for agent in otlp.agents)
+    assert not any(re.search(a, "JAVA_TOOL_OPTIONS=-javaagent:/x/jmx.jar") for a in otlp.agents)
+    assert any(re.search(a, "env OTEL_PHP_AUTOLOAD_ENABLED=true") for a in otlp.agents)
+    assert not any(re.search(a, "env OTEL_PHP_AUTOLOAD_ENABLED=false") for a in otlp.agents)

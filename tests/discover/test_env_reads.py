@@ -163,3 +163,175 @@ def test_a_configuration_properties_field_reads_its_relaxed_env_name(tmp_path: P
             f"{tmp_path / 'k8s' / 'shared.yaml'}:6:3) (Service shop/audit port 8080)",
         ]
     }
+
+
+PASSED = """\
+services:
+  web:
+    build: ./web
+    environment: [API_URL, AUDIT_URL]
+  api: {image: api, expose: ["8080"]}
+  audit: {image: audit, expose: ["8080"]}
+"""
+
+
+def test_a_variable_passed_through_from_the_dotenv_is_read_there(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(PASSED)
+    (tmp_path / ".env").write_text("API_PORT=8080\nAPI_URL=http://api:${API_PORT}\n")
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+    (tmp_path / "web" / "app.py").write_text(READS_API.replace("API_URL", "AUDIT_URL"))
+    p = tmp_path.name
+    # AUDIT_URL, read by the code, is set nowhere: no call; API_URL is set but not read.
+    assert [e for e in discover(load_paths([str(tmp_path)])).edges if e.source == f"{p}/web"] == []
+    (tmp_path / "web" / "app.py").write_text(READS_API)
+    graph = discover(load_paths([str(tmp_path)]))
+    (edge,) = [e for e in graph.edges if e.source == f"{p}/web"]
+    assert (edge.target, edge.port) == (f"{p}/api", 8080)
+    env, read = sorted(edge.evidence, key=lambda e: e.kind.value)
+    dotenv = str(tmp_path / ".env")
+    assert (env.location, env.detail) == (
+        Location(dotenv, 2, 1),
+        f"env API_URL=http://api:8080 (passed through by {tmp_path / 'compose.yaml'}:4:19)"
+        f" (compose service {p}/api)",
+    )
+    assert (read.kind.value, read.location.file) == ("env-read", str(tmp_path / "web" / "app.py"))
+    assert f"API_URL=http://api:8080 at {dotenv}:2:1" in read.detail
+
+
+FLAGS = """\
+services:
+  web:
+    build: ./web
+    environment: [FLAGD_HOST, FLAGD_PORT]
+  worker:
+    build: ./worker
+    environment: [FLAGD_HOST, FLAGD_PORT]
+  flagd: {image: flagd, expose: ["8013", "8016"]}
+"""
+BUILDS_PROVIDER = (
+    "from openfeature.contrib.provider.flagd import FlagdProvider\n"
+    "# FlagdProvider() in a comment builds nothing\n"
+    "provider = FlagdProvider()\n"
+)
+
+
+def test_an_sdk_read_only_by_its_client_is_a_call_where_code_builds_the_client(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "compose.yaml").write_text(FLAGS)
+    (tmp_path / ".env").write_text("FLAGD_HOST=flagd\nFLAGD_PORT=8013\n")
+    for name, code in (("web", BUILDS_PROVIDER), ("worker", "print('no flags here')\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+        (tmp_path / name / "app.py").write_text(code)
+    p = tmp_path.name
+    app = tmp_path / "web" / "app.py"
+    for kwargs in ({}, {"manifests": False}):
+        graph = discover(load_paths([str(tmp_path)]), **kwargs)
+        edges = {(e.source, e.target, e.port): e for e in graph.edges}
+        # the worker gets FLAGD_HOST but builds no provider: no call
+        assert set(edges) == {(f"{p}/web", f"{p}/flagd", 8013)}
+        evidence = edges[(f"{p}/web", f"{p}/flagd", 8013)].evidence
+        read = next(e for e in evidence if e.kind.value == "env-read")
+        assert read.location == Location(str(app), 3, 12)
+        assert read.detail == (
+            "env-read provider = FlagdProvider() (OpenFeature flagd provider reads "
+            f"FLAGD_HOST=flagd at {tmp_path / '.env'}:1:1, by convention) "
+            f"(compose service {p}/flagd)"
+        )
+
+
+def test_an_env_value_naming_the_workload_itself_is_not_a_call(tmp_path: Path) -> None:
+    # the shared ConfigMap hands API_URL to api too, and api's own OTEL_SERVICE_NAME names it
+    write(tmp_path, None)
+    (tmp_path / "k8s" / "api.yaml").write_text(
+        workload("api", env="{name: OTEL_SERVICE_NAME, value: api}", env_from="shared")
+    )
+    graph = discover(load_paths([str(tmp_path)]), code=False)
+    assert sorted((e.source, e.target) for e in graph.edges) == [
+        ("shop/api", "shop/audit"),
+        ("shop/audit", "shop/api"),
+        ("shop/web", "shop/api"),
+        ("shop/web", "shop/audit"),
+    ]
+
+
+def test_a_compose_env_value_naming_the_service_itself_is_not_a_call(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  kafka:\n    image: kafka\n    expose: ['9092']\n"
+        "    environment: [KAFKA_LISTENERS=PLAINTEXT://kafka:9092, API_URL]\n"
+        "  api: {image: api, expose: ['8080'], environment: [API_URL]}\n"
+    )
+    (tmp_path / ".env").write_text("API_URL=http://api:8080\n")
+    p = tmp_path.name
+    graph = discover(load_paths([str(tmp_path)]), code=False)
+    assert [(e.source, e.target, e.port) for e in graph.edges] == [(f"{p}/kafka", f"{p}/api", 8080)]
+
+
+AGENT = """\
+services:
+  ads:
+    build: ./ads
+    environment: [OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318]
+  plain:
+    build: ./plain
+    environment: [OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318]
+  collector: {image: collector, expose: ["4317", "4318"]}
+"""
+
+
+def test_an_agent_the_dockerfile_attaches_reads_its_sdk_env_in_code_alone(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(AGENT)
+    for name, env in (
+        ("ads", 'ENV JAVA_TOOL_OPTIONS="-javaagent:/app/opentelemetry-javaagent.jar"\n'),
+        ("plain", "ENV JAVA_TOOL_OPTIONS=-Xmx200m\n"),
+    ):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(
+            f'FROM eclipse-temurin:21\nCOPY app.jar .\n{env}ENTRYPOINT ["java", "-jar", "a.jar"]\n'
+        )
+        (tmp_path / name / "App.java").write_text("class App {}\n")
+    p = tmp_path.name
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    (edge,) = graph.edges  # plain attaches no agent and builds no exporter: no call
+    assert (edge.source, edge.target, edge.port) == (f"{p}/ads", f"{p}/collector", 4318)
+    (evidence,) = edge.evidence
+    assert evidence.location == Location(str(tmp_path / "ads" / "Dockerfile"), 3, 1)
+    assert evidence.detail.startswith(
+        'ENV JAVA_TOOL_OPTIONS="-javaagent:/app/opentelemetry-javaagent.jar" '
+        "(OpenTelemetry OTLP exporter reads OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318"
+    )
+
+
+def test_an_agent_the_manifests_attach_reads_its_sdk_env_in_code_alone(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  pay:\n    build: ./pay\n    environment:\n"
+        "      - NODE_OPTIONS=--require @opentelemetry/auto-instrumentations-node/register\n"
+        "      - OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317\n"
+        "  collector: {image: collector, expose: ['4317', '4318']}\n"
+    )
+    (tmp_path / "pay").mkdir()
+    (tmp_path / "pay" / "Dockerfile").write_text("FROM node:22\nCOPY index.js .\n")
+    (tmp_path / "pay" / "index.js").write_text("console.log('pay');\n")
+    p = tmp_path.name
+    (edge,) = discover(load_paths([str(tmp_path)]), manifests=False).edges
+    assert (edge.source, edge.target, edge.port) == (f"{p}/pay", f"{p}/collector", 4317)
+    (evidence,) = edge.evidence
+    assert (evidence.kind.value, evidence.location) == (
+        "env",
+        Location(str(tmp_path / "compose.yaml"), 5, 9),
+    )
+
+
+def test_a_broker_list_no_client_reads_on_its_own_is_a_call_only_where_code_reads_it(
+    tmp_path: Path,
+) -> None:
+    env = "{name: KAFKA_ADDR, value: 'kafka:9092'}"
+    write(tmp_path, READS_API, env=env, callees=("kafka:9092/TCP",))
+    assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP")}  # web never reads it
+    reads_kafka = READS_API + 'brokers = os.environ["KAFKA_ADDR"]\nProducer(brokers)\n'
+    (tmp_path / "web" / "app.py").write_text(reads_kafka)
+    assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP"), ("shop/kafka", 9092, "TCP")}

@@ -113,7 +113,8 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
 
         address = parse_target(text)
         if address is not None and address.text != text:
-            return find_targets(address.text, name_hint=name_hint)
+            # ``Host=db;...``: the key says the word is a host, whatever the variable's name
+            return find_targets(address.text, name_hint="HOST")
     dsn = _GO_MYSQL_DSN.search(text)
     if dsn is not None:
         dsn_port = int(dsn["port"]) if dsn["port"] else DEFAULT_PORTS["mysql"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -31,7 +31,13 @@ from socklock.discover.attribution import Context, build_contexts, owner_of, own
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
 from socklock.discover.config_server import ConfigServers
-from socklock.discover.conventions import convention_for
+from socklock.discover.conventions import (
+    Convention,
+    convention_for,
+    conventions,
+    names_read,
+    sdk_targets,
+)
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
@@ -239,6 +245,9 @@ def _dotnet_key(env: dict[str, EnvValue], name: str) -> EnvValue | None:
 
 
 def _env_names(site: CallSite) -> list[str]:
+    if site.sdk is not None and site.env_var:  # an SDK client reads all its row's names
+        convention = convention_for(site.env_var)
+        return list(names_read(convention)) if convention is not None else [site.env_var]
     names = _PLACEHOLDER.findall(site.target or "")
     return [site.env_var, *names] if site.env_var else names
 
@@ -279,6 +288,12 @@ class _Joiner:
 
         assert isinstance(site, CallSite)
         env = self.envs.get(owner.workload, {})
+        if site.sdk is not None:
+            convention = convention_for(site.env_var or "")
+            if convention is not None:
+                kind = f"{site.kind.value} {site.expression}"
+                self.add_sdk(owner, convention, kind, where, env)
+            return
         used: list[str] = []
         missing: list[str] = []
         profiles = self.profiles(owner.workload)
@@ -368,6 +383,52 @@ class _Joiner:
                     )
             self.resolve(owner, target, evidence)
 
+    def add_sdk(
+        self,
+        owner: Context,
+        convention: Convention,
+        seen: str,
+        where: Location,
+        env: Mapping[str, EnvValue],
+        kind: EvidenceKind = EvidenceKind.ENV_READ,
+    ) -> None:
+        """An SDK client built in code (or an agent a Dockerfile attaches: ``seen`` says
+        which) calls what its variables hold; unset, it calls its default (localhost),
+        which is no call of the graph."""
+        values = {name: found.value for name, found in env.items()}
+        for name in convention.env:
+            found = env.get(name)
+            if found is None:
+                continue
+            detail = (
+                f"{redact_credentials(seen)} ({convention.sdk} reads "
+                f"{name}={redact_credentials(found.value)} at {found.where}, by convention)"
+            )
+            evidence = Evidence(kind, where, detail, seen)
+            for target in sdk_targets(convention, name, found.value, values):
+                self.resolve(owner, target, evidence)
+
+    def add_agents(self, owner: Context, dockerfile: Dockerfile) -> None:
+        """An agent the image attaches (``-javaagent:...opentelemetry-javaagent.jar`` in
+        ``JAVA_TOOL_OPTIONS``) reads its SDK's variables as a client built in code does."""
+        given = self.envs.get(owner.workload, {})
+        env = {**self.dockerfile_env.get(owner.workload, {}), **given}
+        attaching = [
+            (
+                f"{i.keyword} {i.value}",
+                Location(dockerfile.path, i.start_line, 1),
+                EvidenceKind.COMMAND,
+            )
+            for i in dockerfile.final_stage()
+            if i.keyword in ("ENV", "CMD", "ENTRYPOINT")
+        ]  # or the manifests, in ``NODE_OPTIONS``, ``JAVA_TOOL_OPTIONS``...
+        attaching += [(f"env {n}={v.value}", v.where, EvidenceKind.ENV) for n, v in given.items()]
+        for convention in conventions():
+            for seen, where, kind in attaching:
+                if any(re.search(agent, seen) for agent in convention.agents):
+                    self.add_sdk(owner, convention, seen, where, env, kind)
+                    break
+
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the
         manifests, else from its Dockerfile; ``spring.profiles.active=`` in a command or in
@@ -403,6 +464,7 @@ class _Joiner:
                 evidence = Evidence(EvidenceKind.COMMAND, where, detail, word)
                 for target in find_targets(value):
                     self.resolve(owner, target, evidence)
+        self.add_agents(owner, dockerfile)
 
     def declare(self, owner: Context, declared: object) -> None:
         """Remember what a module says about itself (its service name, port, load balancer)."""

@@ -30,6 +30,9 @@ class Convention:
     port: int | None = None
     protocol: str = "TCP"
     scheme: str | None = None
+    constructors: tuple[str, ...] = ()  # regexes: code that builds the SDK's client
+    agents: tuple[str, ...] = ()  # regexes: a Dockerfile's ENV/CMD/ENTRYPOINT attaching one
+    implicit: bool = True  # read without any code naming the SDK (an agent, a framework)
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +53,9 @@ def conventions() -> tuple[Convention, ...]:
             port=row.get("port"),
             protocol=str(row.get("protocol", "TCP")),
             scheme=row.get("scheme"),
+            constructors=tuple(str(c) for c in row.get("constructors", ())),
+            agents=tuple(str(a) for a in row.get("agents", ())),
+            implicit=bool(row.get("implicit", True)),
         )
         if convention.gives not in _GIVES or convention.protocol not in ("TCP", "UDP"):
             raise ValueError(f"sdk_conventions.toml: bad row {row!r}")
@@ -84,6 +90,11 @@ def _port_names() -> frozenset[str]:
     return frozenset(c.port_env for c in conventions() if c.port_env)
 
 
+def constructed() -> tuple[Convention, ...]:
+    """The rows whose SDK client code can be seen being built."""
+    return tuple(c for c in conventions() if c.constructors)
+
+
 def convention_for(name: str) -> Convention | None:
     """The convention whose SDK reads env var ``name`` as an address."""
     found = _by_name().get(name)
@@ -96,6 +107,11 @@ def convention_for(name: str) -> Convention | None:
 def read_by_sdk(name: str) -> bool:
     """Whether an SDK reads ``name`` on its own (an address or the port that goes with one)."""
     return convention_for(name) is not None or name in _port_names()
+
+
+def names_read(convention: Convention) -> tuple[str, ...]:
+    """Every variable the SDK reads: the addresses, then the port."""
+    return (*convention.env, *([convention.port_env] if convention.port_env else []))
 
 
 def sdk_targets(

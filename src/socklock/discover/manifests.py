@@ -135,12 +135,23 @@ def env_evidence(
         if reads.reads_in_code(workload, name):
             return evidence
         convention = convention_for(name)
-        if convention is None:
-            return None
+        if convention is None or not convention.implicit:
+            return None  # an SDK built in code only: its code names it (code/sdk_uses.py)
         detail = f"{evidence.detail} (read by {convention.sdk}, by convention)"
         return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
     detail = f"{evidence.detail} [{MANIFEST_ONLY}]"
     return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
+
+
+def others(
+    resolution: Reached | External | NotFound | list[Reached], source: str
+) -> Reached | External | NotFound | list[Reached]:
+    """An env value that names the workload itself is its own identity or listen address
+    (``OTEL_SERVICE_NAME=cart``, ``KAFKA_LISTENERS=PLAINTEXT://kafka:9092``, a shared
+    ``.env`` handing ``CART_ADDR`` to cart too), not a call: the other workloads it names."""
+    if isinstance(resolution, list):
+        return [reached for reached in resolution if reached.workload != source]
+    return resolution
 
 
 def _workload_node(workload: Workload) -> GraphNode:
@@ -302,8 +313,9 @@ def _workload_edges(
         targets, evidence = env_targets(name, value, evidence, env)
         for target in targets:
             if not target.is_local:
-                resolution = resolver.resolve(target, workload.namespace)
-                add_resolution(builder, workload.id, target, resolution, evidence)
+                resolution = others(resolver.resolve(target, workload.namespace), workload.id)
+                if resolution:
+                    add_resolution(builder, workload.id, target, resolution, evidence)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
         *_command_lines(workload, env),
@@ -366,6 +378,14 @@ def compose_environment(service: ComposeService) -> list[ComposeEnv]:
     return [*found.values(), *(e for n, e in from_files.items() if n not in found)]
 
 
+def compose_env_detail(env: ComposeEnv) -> str:
+    """``env NAME=value``, and the entry that passed it through from the ``.env``."""
+    detail = f"env {env.name}={redact_credentials(env.value or '')}"
+    if env.passed_at is not None:
+        detail += f" (passed through by {env.passed_at})"
+    return detail
+
+
 def compose_aliases(inventory: Inventory) -> dict[str, str]:
     """compose ``project/service`` → Kubernetes workload id, where the names match uniquely."""
     by_name: dict[str, list[str]] = {}
@@ -417,9 +437,7 @@ def _compose_project(
         for env in environment:
             if env.value is None:
                 continue
-            found = Evidence(
-                EvidenceKind.ENV, env.location, f"env {env.name}={redact_credentials(env.value)}"
-            )
+            found = Evidence(EvidenceKind.ENV, env.location, compose_env_detail(env))
             evidence = env_evidence(source, env.name, found, reads)
             if evidence is None:
                 continue
@@ -433,6 +451,8 @@ def _compose_project(
                     continue
                 for reached in resolution:
                     caller, callee = ends(service, reached.workload)
+                    if caller == callee:
+                        continue  # its own name or listen address (see ``others``)
                     add_resolution(
                         builder,
                         caller,

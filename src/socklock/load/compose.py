@@ -65,10 +65,14 @@ def project_name(value: YMap, file: str) -> str:
 
 
 def load_compose(
-    value: YMap, file: str, service_files: Mapping[str, str] | None = None
+    value: YMap,
+    file: str,
+    service_files: Mapping[str, str] | None = None,
+    dotenv: Mapping[str, Mapping[str, ComposeEnv]] | None = None,
 ) -> tuple[ComposeProject, list[Diagnostic]]:
     """The project of a compose document; ``service_files`` names the file each service was
-    written in when it is not ``file`` (an ``include``d file)."""
+    written in when it is not ``file`` (an ``include``d file); ``dotenv``, by service name,
+    the variables its pass-through ``environment`` entries take (the project's ``.env``)."""
     name = project_name(value, file)
     diagnostics: list[Diagnostic] = []
     given = value.get("name")
@@ -106,8 +110,9 @@ def load_compose(
                 reader.error(raw_services, service_name, "service must be a mapping")
                 diagnostics.extend(reader.diagnostics)
                 continue
+        passed = (dotenv or {}).get(str(service_name), {})
         services.append(
-            _service(str(service_name), name, body, PurePosixPath(source).parent, reader)
+            _service(str(service_name), name, body, PurePosixPath(source).parent, reader, passed)
         )
         diagnostics.extend(reader.diagnostics)
     diagnostics.extend(top_reader.diagnostics)
@@ -115,7 +120,12 @@ def load_compose(
 
 
 def _service(
-    name: str, project: str, body: YMap, base: PurePosixPath, reader: FieldReader
+    name: str,
+    project: str,
+    body: YMap,
+    base: PurePosixPath,
+    reader: FieldReader,
+    dotenv: Mapping[str, ComposeEnv],
 ) -> ComposeService:
     build = body.get("build")
     context: str | None = None
@@ -165,7 +175,7 @@ def _service(
         dockerfile=dockerfile,
         ports=ports,
         expose=tuple(expose),
-        environment=_environment(body, reader),
+        environment=_environment(body, reader, dotenv),
         env_files=tuple(env_files),
         dependencies=_dependencies(body, reader),
         networks=networks,
@@ -231,22 +241,31 @@ def _published(raw: Any, index: int, body: YMap, reader: FieldReader) -> Publish
     )
 
 
-def _environment(body: YMap, reader: FieldReader) -> tuple[ComposeEnv, ...]:
+def _environment(
+    body: YMap, reader: FieldReader, dotenv: Mapping[str, ComposeEnv]
+) -> tuple[ComposeEnv, ...]:
+    """The ``environment`` entries; one without a value takes the ``.env``'s (Compose spec:
+    "the value in the shell or the environment files"; the shell is not read)."""
     raw = body.get("environment")
-    out: list[ComposeEnv] = []
+    entries: list[tuple[str, str | None, Location]] = []
     if isinstance(raw, dict):
         for key, value in raw.items():
-            out.append(
-                ComposeEnv(
-                    str(key), None if value is None else str(value), reader.location(raw, key)
-                )
+            entries.append(
+                (str(key), None if value is None else str(value), reader.location(raw, key))
             )
     elif isinstance(raw, list):
         for i, item in enumerate(raw):
             key, sep, value = str(item).partition("=")
-            out.append(ComposeEnv(key, value if sep else None, reader.location(raw, i)))
+            entries.append((key, value if sep else None, reader.location(raw, i)))
     elif raw is not None:
         reader.error(body, "environment", "environment must be a list or a mapping")
+    out: list[ComposeEnv] = []
+    for key, value, where in entries:
+        given = dotenv.get(key) if value is None else None
+        if given is not None:
+            out.append(ComposeEnv(key, given.value, given.location, passed_at=where))
+        else:
+            out.append(ComposeEnv(key, value, where))
     return tuple(out)
 
 

@@ -1,14 +1,16 @@
 """Compose files as ``docker compose`` reads them, assembled into projects before any rule runs.
 
 For each compose file found (a project's main file): ``${VAR}`` substitution from the
-``.env`` beside it; the standard override file (``docker-compose.override.yml`` beside
-``docker-compose.yml``, ``compose.override.yaml`` beside ``compose.yaml``) merged in;
-version-1 files (services at the top level) read as ``services:``; top-level ``include``
-files added (a service defined twice is an error, as in compose); ``extends`` resolved in
-the same file and across files (a cycle is an error naming the chain); services of a
-profile that the ``.env``'s ``COMPOSE_PROFILES`` does not enable left out, with a warning.
-A file that another project includes or overrides is part of that project, not one of its
-own. Values inherited through ``extends`` point at the ``extends:`` line that brought them.
+``.env`` beside it, which also gives ``environment`` entries without a value theirs (never
+from the environment socklock runs in: a scan is hermetic); the standard override file
+(``docker-compose.override.yml`` beside ``docker-compose.yml``, ``compose.override.yaml``
+beside ``compose.yaml``) merged in; version-1 files (services at the top level) read as
+``services:``; top-level ``include`` files added (a service defined twice is an error, as in
+compose); ``extends`` resolved in the same file and across files (a cycle is an error naming
+the chain); services of a profile that the ``.env``'s ``COMPOSE_PROFILES`` does not enable
+left out, with a warning. A file that another project includes or overrides is part of that
+project, not one of its own. Values inherited through ``extends`` point at the ``extends:``
+line that brought them.
 """
 
 # ruff: noqa: PTH100, PTH112, PTH113, PTH117, PTH118, PTH119, PTH120
@@ -25,11 +27,12 @@ from typing import Any
 
 from socklock.load.compose import is_compose_file_name, is_compose_v1, load_compose
 from socklock.load.compose_merge import copy_tree, merge_service
-from socklock.load.interpolate import Interpolation, read_env_file
+from socklock.load.interpolate import Interpolation, read_env_entries
 from socklock.load.limits import Limits
 from socklock.load.text import read_text
 from socklock.load.yamlread import load_yaml
 from socklock.model import (
+    ComposeEnv,
     ComposeProject,
     Diagnostic,
     DiagnosticLevel,
@@ -153,7 +156,8 @@ def _project(
 ) -> tuple[ComposeProject, set[str]]:
     """The assembled project of one main file, and every file that went into it."""
     directory = os.path.dirname(item.file)
-    env = _dotenv(directory, context)
+    dotenv = _dotenv(directory, context)
+    env = _values(dotenv)
     interpolation = Interpolation(env)
     document = _normalised(interpolation.tree(copy_tree(item.value)))
     parts = {os.path.abspath(item.file)}
@@ -167,16 +171,29 @@ def _project(
             overriding.file,
             service_files,
         )
-    _include(document, item.file, interpolation, context, parts, service_files, [item.file])
+    included_env: dict[str, dict[str, ComposeEnv]] = {}
+    _include(
+        document,
+        item.file,
+        _Env(interpolation, dotenv),
+        context,
+        parts,
+        service_files,
+        [item.file],
+        included_env,
+    )
     _report_missing(interpolation, item, context)
     _resolve_extends(document, item.file, service_files, interpolation, context)
     _apply_profiles(document, env, item.file, context)
-    project, problems = load_compose(document, item.file, service_files)
+    passed = {str(name): included_env.get(str(name), dotenv) for name in document["services"]}
+    project, problems = load_compose(document, item.file, service_files, passed)
     context.diagnostics.extend(problems)
     return project, parts
 
 
-def _dotenv(directory: str, context: _Context) -> dict[str, str]:
+def _dotenv(directory: str, context: _Context) -> dict[str, ComposeEnv]:
+    """The project's ``.env`` beside its compose file: what ``${VAR}`` and pass-through
+    ``environment`` entries read (the shell's environment is not: a scan is hermetic)."""
     path = os.path.join(directory or ".", ".env")
     if not os.path.isfile(path):
         return {}
@@ -184,7 +201,19 @@ def _dotenv(directory: str, context: _Context) -> dict[str, str]:
     if isinstance(text, Diagnostic):
         context.diagnostics.append(text)
         return {}
-    return read_env_file(text.text)
+    return read_env_entries(text.text, path)
+
+
+def _values(entries: dict[str, ComposeEnv]) -> dict[str, str]:
+    return {name: entry.value or "" for name, entry in entries.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Env:
+    """The variables a compose file is read with: for ``${VAR}`` and pass-through entries."""
+
+    interpolation: Interpolation
+    entries: dict[str, ComposeEnv]
 
 
 def _report_missing(interpolation: Interpolation, item: ComposeFile, context: _Context) -> None:
@@ -270,12 +299,15 @@ def _include_paths(entry: Any) -> tuple[list[str], str | None]:
 def _include(
     document: YMap,
     file: str,
-    interpolation: Interpolation,
+    outer: _Env,
     context: _Context,
     parts: set[str],
     service_files: dict[str, str],
     chain: list[str],
+    service_env: dict[str, dict[str, ComposeEnv]],
 ) -> None:
+    """Add the services of the ``include``d files; ``service_env`` gets, for each, the
+    variables its file is read with (the includer's, its own ``.env``, the ``env_file``)."""
     entries = document.get("include")
     if not isinstance(entries, YSeq):
         return
@@ -299,14 +331,24 @@ def _include(
             if raw is None:
                 continue
             parts.add(os.path.abspath(path))
-            env = dict(interpolation.env)
-            env.update(_dotenv(os.path.dirname(path), context))
+            entries = dict(outer.entries)
+            entries.update(_dotenv(os.path.dirname(path), context))
             if env_file is not None:
-                env.update(_env_file(os.path.join(os.path.dirname(file), env_file), context))
-            inner = Interpolation(env)
+                entries.update(_env_file(os.path.join(os.path.dirname(file), env_file), context))
+            inner = Interpolation(_values(entries))
             included = _normalised(inner.tree(copy_tree(raw)))
             inner_files: dict[str, str] = {}
-            _include(included, path, inner, context, parts, inner_files, [*chain, path])
+            inner_env: dict[str, dict[str, ComposeEnv]] = {}
+            _include(
+                included,
+                path,
+                _Env(inner, entries),
+                context,
+                parts,
+                inner_files,
+                [*chain, path],
+                inner_env,
+            )
             _resolve_extends(included, path, inner_files, inner, context)
             for name, body in included["services"].items():
                 if name in services:
@@ -321,6 +363,7 @@ def _include(
                 services[name] = body
                 services.key_positions[name] = included["services"].key_positions.get(name, (0, 0))
                 service_files[name] = inner_files.get(name, path)
+                service_env[str(name)] = inner_env.get(str(name), entries)
             for key in ("networks", "volumes", "configs", "secrets"):
                 if isinstance(included.get(key), YMap):
                     target = document.setdefault(key, YMap())
@@ -329,11 +372,11 @@ def _include(
                             target.setdefault(k, v)
 
 
-def _env_file(path: str, context: _Context) -> dict[str, str]:
+def _env_file(path: str, context: _Context) -> dict[str, ComposeEnv]:
     if not os.path.isfile(path):
         return {}
     text = read_text(Path(path), path, context.limits)
-    return read_env_file(text.text) if not isinstance(text, Diagnostic) else {}
+    return read_env_entries(text.text, path) if not isinstance(text, Diagnostic) else {}
 
 
 # --- extends ------------------------------------------------------------------------------

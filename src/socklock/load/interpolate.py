@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from socklock.model import YMap, YSeq
+from socklock.model import ComposeEnv, Location, YMap, YSeq
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATORS = (":-", ":?", ":+", "-", "?", "+")
@@ -121,12 +121,25 @@ def _closing_brace(text: str, start: int) -> int:
 
 def read_env_file(text: str) -> dict[str, str]:
     """A ``.env`` file (python-dotenv's syntax), its own ``${VAR}`` resolved from earlier lines."""
+    return {name: entry.value or "" for name, entry in read_env_entries(text, "").items()}
+
+
+def read_env_entries(text: str, file: str) -> dict[str, ComposeEnv]:
+    """The variables a ``.env`` file sets, each with the line that sets it (the last one, as
+    compose reads it); values have their ``${VAR}`` resolved from the lines before."""
     import io
 
-    from dotenv import dotenv_values
+    from dotenv.parser import parse_stream
 
-    raw = dotenv_values(stream=io.StringIO(text), interpolate=False)
     env: dict[str, str] = {}
-    for key, value in raw.items():
-        env[key] = Interpolation(env).text(value) if value is not None else ""
-    return env
+    entries: dict[str, ComposeEnv] = {}
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.key is None or binding.error:
+            continue
+        value = Interpolation(env).text(binding.value) if binding.value is not None else ""
+        env[binding.key] = value
+        column = binding.original.string.find(binding.key) + 1
+        entries[binding.key] = ComposeEnv(
+            binding.key, value, Location(file, binding.original.line, column)
+        )
+    return entries

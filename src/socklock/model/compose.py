@@ -23,9 +23,19 @@ class PublishedPort:
 
 @dataclass(frozen=True, slots=True)
 class ComposeEnv:
+    """An ``environment`` entry, or a variable an env file sets.
+
+    An entry without a value (``- NAME``, ``NAME:``) passes the variable through: compose
+    takes it from the shell or the project's ``.env``. socklock reads the ``.env`` only
+    (never its own environment, so a scan does not depend on who runs it): when the ``.env``
+    sets it, ``value`` and ``location`` are the ``.env``'s and ``passed_at`` is the entry;
+    otherwise ``value`` is None (the variable is unset in the container).
+    """
+
     name: str
-    value: str | None  # None: taken from the shell environment at run time
+    value: str | None
     location: Location
+    passed_at: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ In a fixture, a comment states what the *next* code line must report:
     // expect-call: grpc productcatalogservice:3550
     // expect-call: literal kafka://kafka:9092 topic=orders
     // expect-call: literal orders service=feign      (a registry name: socklock.discover.names)
+    // expect-call: env-read FLAGD_HOST sdk=OpenFeature-flagd-provider  (an SDK client built)
     // expect-declare: service-name orders            (what the module says about itself)
     // expect-unresolved: <substring of the reason>
     // expect-none
@@ -54,6 +55,7 @@ class Expectation:
             result.kind.value != kind
             or result.topic != options.get("topic")
             or result.service != options.get("service")
+            or (result.sdk or "").replace(" ", "-") != options.get("sdk", "")
         ):
             return False
         if kind == "env-read":

@@ -110,3 +110,17 @@ def test_stopping_early_is_clean(tmp_path: Path) -> None:
     assert isinstance(results, GeneratorType)
     assert next(results).line == 2
     results.close()
+
+
+def test_test_runners_config_and_end_to_end_trees_are_tests(tmp_path: Path) -> None:
+    files = {
+        "web/cypress.config.ts": "const base = `http://${process.env.WEB_ADDR}`;\n",
+        "web/playwright.config.mjs": 'export default { baseURL: "http://test:80" };\n',
+        "web/cypress/e2e/home.cy.ts": 'cy.visit("http://test:80");\n',
+        "web/config.ts": 'fetch("http://config:80");\n',  # a config module, not a runner's
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    read = sorted(os.path.relpath(path, tmp_path) for path, _ in iter_files([str(tmp_path)]))
+    assert read == ["web/config.ts"]

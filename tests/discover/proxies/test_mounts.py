@@ -6,6 +6,7 @@ from pathlib import Path
 
 from socklock.discover import discover
 from socklock.load import load_paths
+from socklock.model import Location
 
 APPS = """\
 apiVersion: apps/v1
@@ -91,7 +92,9 @@ static_resources:
     graph = discover(load_paths([str(tmp_path)]))
     (edge,) = graph.edges
     assert edge.key == ("mesh/front", "mesh/back", 9000, "TCP")
-    (evidence,) = edge.evidence
+    # the .env value compose passes through is evidence of its own (manifest-only)
+    env, evidence = sorted(edge.evidence, key=lambda e: e.kind.value)
+    assert env.location == Location(str(tmp_path / ".env"), 1, 1)
     assert evidence.detail == (
         "Envoy cluster back: back:9000 (envsubst: UPSTREAM_HOST=back, UPSTREAM_PORT=9000) "
         "(used by typed_config.cluster at line 3) (compose service mesh/back)"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from socklock.discover.code.engine import analyse_tree
 from socklock.discover.code.grammar import load, prefilter
 from socklock.discover.code.interface import CallKind
+from socklock.discover.code.sdk_uses import may_use_sdk, sdk_sites
 
 if TYPE_CHECKING:
     from pathlib import PurePath
@@ -37,7 +38,9 @@ class TreeSitterAnalyser:
 
     def analyse(self, path: str, source: bytes) -> list[Result]:
         quick = prefilter(self.syntax)
-        if quick is not None and not quick.search(source):
+        calls = quick is None or quick.search(source)
+        sdk = may_use_sdk(source)
+        if not calls and not sdk:
             return []
         grammar = load(self.syntax)
         try:
@@ -46,7 +49,13 @@ class TreeSitterAnalyser:
             # query predicates fail on invalid UTF-8; lines stay where they were
             source = source.decode("utf-8", "replace").encode()
         tree = grammar.parser.parse(source)
-        return analyse_tree(path, source, tree, grammar, self._literal_kind(path))
+        found: list[Result] = []
+        if calls:
+            found.extend(analyse_tree(path, source, tree, grammar, self._literal_kind(path)))
+        if sdk:
+            found.extend(sdk_sites(path, source, tree, self.syntax))
+            found.sort(key=lambda result: (result.line, result.column))
+        return found
 
     def _literal_kind(self, path: str) -> CallKind:
         if self._config_dirs:

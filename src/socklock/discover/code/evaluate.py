@@ -141,10 +141,34 @@ class Evaluator:
         if kind in syntax.lists and node.named_child_count == 1:
             child = node.named_children[0]
             return self.values(child)
+        returned = self._returned(node)
+        if returned is not None:
+            return returned
         handler = syntax.handlers.get(kind)
         if handler is not None:
             return handler(node, self)
         return self.runtime(node)
+
+    def _returned(self, node: Node) -> Values | None:
+        """``must_map_env("CART_ADDR")``: what a function of this file returns for the
+        call's arguments (its ``return`` values with the parameters bound); None when
+        ``node`` is no bare call of such a function."""
+        callee = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        functions = self.functions if callee is not None and args is not None else None
+        if functions is None or callee is None or callee.type not in self.syntax.identifiers:
+            return None
+        found: list[Values] = []
+        for function, binding, value in functions.returns(node):
+            if function.key in self._active:
+                continue  # recursion
+            self._active.add(function.key)
+            try:
+                with self.bound({**self._bindings, **binding}):
+                    found.append(self.values(value))
+            finally:
+                self._active.discard(function.key)
+        return alternatives(found) if found else None
 
     def runtime(self, node: Node) -> Values:
         """A hole for an expression only known at run time."""

@@ -214,6 +214,37 @@ class Functions:
                     found.append((function, binding, param))
         return found
 
+    def returns(self, call_node: Node) -> list[tuple[Function, Binding, Node]]:
+        """For a bare call ``f(...)``: each ``f`` of this file the call binds, with the
+        binding and each value ``f`` returns (nested functions' returns are theirs)."""
+        name_node = call_node.child_by_field_name("function")
+        args = call_node.child_by_field_name("arguments")
+        if name_node is None or args is None:
+            return []
+        call = Call(call_node, self._text(name_node), None, args)
+        found: list[tuple[Function, Binding, Node]] = []
+        for function in self._named(call.name):
+            binding = self.bind(function, call) if function.accepts(call, frozenset()) else None
+            if binding is None:
+                continue
+            found.extend((function, binding, value) for value in self._return_values(function))
+        return found
+
+    def _return_values(self, function: Function) -> list[Node]:
+        found: list[Node] = []
+        stack = list(function.node.named_children)
+        while stack:
+            node = stack.pop()
+            if node.type in self._syntax.functions:
+                continue
+            if node.type == "return_statement":
+                values = [c for c in node.named_children if c.type != "comment"]
+                if len(values) == 1:
+                    found.append(values[0])
+                continue
+            stack.extend(node.named_children)
+        return found
+
     def stores(self, function: Function, param: Definition) -> list[Node]:
         """Values ``function`` assigns through its pointer parameter: ``*param = value``."""
         found: list[Node] = []

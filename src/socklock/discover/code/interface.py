@@ -49,6 +49,7 @@ class CallSite:
     service: str | None = (
         None  # the target is a registry name, not a host (socklock.discover.names)
     )
+    sdk: str | None = None  # an SDK built here reads ``env_var`` by convention (its name)
 
 
 @dataclass(frozen=True, slots=True)

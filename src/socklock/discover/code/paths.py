@@ -26,6 +26,7 @@ SKIP_DIRS = frozenset(
         "__mocks__",
         "testdata",
         "spec",
+        "cypress",  # end-to-end tests: cypress/e2e, cypress/support
         "docs",
     }
 )
@@ -34,7 +35,9 @@ _TEST_FILE = re.compile(
     r"(?:_test\.go|^test_.*\.py|_test\.py|^conftest\.py|\.(?:test|spec)\.[cm]?[jt]sx?"
     r"|(?:Test|Tests|IT)\.java|Tests?\.cs|_spec\.rb|_test\.rb"
     r"|Test\.php|(?:Test|Tests|Spec)\.kts?|(?:Test|Spec|Suite)\.scala"
-    r"|_(?:unit)?test\.(?:cc|cpp|cxx)|_(?:spec|test)\.lua)$"
+    r"|_(?:unit)?test\.(?:cc|cpp|cxx)|_(?:spec|test)\.lua"
+    # test runners' own config: the address of the app under test, not a call of it
+    r"|^(?:cypress|playwright|jest|vitest)\.config\.[cm]?[jt]s|^karma\.conf\.[cm]?js)$"
 )
 _DOC_FILE = re.compile(r"\.(?:md|markdown|rst|adoc|txt)$", re.IGNORECASE)
 _GENERATED_FILE = re.compile(

@@ -16,9 +16,10 @@
    property: (property_identifier) @env.name) @env
   (#eq? @_p "process") (#eq? @_fn "env"))
 
+; process.env[name]: the name a helper's caller passes (``env("AD_ADDR")``)
 ((subscript_expression
    object: (member_expression object: (identifier) @_p property: (property_identifier) @_fn)
-   index: (string) @env.name) @env
+   index: [(string) (identifier)] @env.name) @env
   (#eq? @_p "process") (#eq? @_fn "env"))
 
 ((variable_declarator
