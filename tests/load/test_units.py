@@ -224,3 +224,70 @@ def test_names_from_generic_directories_copies_and_scripts(tmp_path: Path) -> No
         ("payment", "npm", (), ("movies-service", "payment")),
         ("users", "python", (5002,), ("users",)),
     ]
+
+
+def test_build_dependencies_of_maven_and_gradle_modules(tmp_path: Path) -> None:
+    """A module's dependencies are its own and its parents' ``<dependencies>`` (not the
+    parents' ``<dependencyManagement>``); Gradle's are its ``dependencies`` block and its
+    parents' ``subprojects`` blocks. A property naming a Dockerfile directory outside the
+    module (``${basedir}/../docker``) says which Dockerfile builds it."""
+    boot = (
+        "<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
+        "</plugins></build>"
+    )
+    _tree(
+        tmp_path,
+        {
+            "shop/pom.xml": (
+                "<project><artifactId>shop</artifactId><packaging>pom</packaging>"
+                "<dependencies><dependency><artifactId>spring-cloud-starter-config</artifactId>"
+                "</dependency></dependencies><dependencyManagement><dependencies><dependency>"
+                "<artifactId>spring-cloud-dependencies</artifactId></dependency></dependencies>"
+                "</dependencyManagement></project>"
+            ),
+            "shop/orders/pom.xml": (
+                "<project><artifactId>orders</artifactId><properties>"
+                "<docker.image.dockerfile.dir>${basedir}/../docker</docker.image.dockerfile.dir>"
+                "</properties><dependencies><dependency><groupId>org.springframework.cloud"
+                "</groupId><artifactId>spring-cloud-starter-netflix-eureka-client</artifactId>"
+                f"</dependency></dependencies>{boot}</project>"
+            ),
+            "shop/docker/Dockerfile": "FROM eclipse-temurin:21\n",
+            "shop/billing/pom.xml": f"<project><artifactId>billing</artifactId>{boot}</project>",
+            "yard/build.gradle": (
+                "plugins { id 'org.springframework.boot' version '3.2.0' apply false }\n"
+                "subprojects {\n  dependencies {\n"
+                "    implementation 'org.springframework.cloud:spring-cloud-starter-zipkin'\n"
+                "  }\n}\n"
+            ),
+            "yard/stock/build.gradle": (
+                "plugins { id 'org.springframework.boot' }\n"
+                "dependencies {\n"
+                "    implementation('org.springframework.boot:spring-boot-starter-amqp:3.2.0')\n"
+                "    compile group: 'org.springframework.cloud',\n"
+                "        name: 'spring-cloud-starter-config'\n"
+                "}\n"
+            ),
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert {
+        (u.name, u.dependencies, tuple(os.path.relpath(d, tmp_path) for d in u.dockerfiles))
+        for u in units
+    } == {
+        (
+            "orders",
+            ("spring-cloud-starter-config", "spring-cloud-starter-netflix-eureka-client"),
+            ("shop/docker/Dockerfile",),
+        ),
+        ("billing", ("spring-cloud-starter-config",), ()),
+        (
+            "stock",
+            (
+                "spring-boot-starter-amqp",
+                "spring-cloud-starter-config",
+                "spring-cloud-starter-zipkin",
+            ),
+            (),
+        ),
+    }

@@ -33,6 +33,7 @@ from socklock.discover.commands import command_values, words
 from socklock.discover.config_server import ConfigServers
 from socklock.discover.conventions import convention_for
 from socklock.discover.identity import Identities
+from socklock.discover.libraries import library_for
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.reads import CodeReads
@@ -45,6 +46,7 @@ from socklock.discover.resolve import (
     Resolution,
 )
 from socklock.model import (
+    BuildUnit,
     ComposeService,
     Dockerfile,
     Evidence,
@@ -143,6 +145,8 @@ def add_code_evidence(
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
             joiner.add_command(context, dockerfile)
+    for context, dockerfile in _shared_dockerfiles(inventory, joiner.unit_workloads):
+        joiner.add_command(context, dockerfile)
     scanned: list[tuple[Context | None, Result]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
@@ -192,6 +196,21 @@ def add_code_evidence(
     return reads
 
 
+def _shared_dockerfiles(
+    inventory: Inventory, unit_workloads: dict[str, list[BuildUnit]]
+) -> Iterator[tuple[Context, Dockerfile]]:
+    """Dockerfiles a module's build points at outside its own directory (one
+    ``docker/Dockerfile`` for every Maven module): each module's workload runs it."""
+    by_path = {Path(d.path).resolve(): d for d in inventory.dockerfiles}
+    for workload, units in unit_workloads.items():
+        for unit in units:
+            for path in unit.dockerfiles:
+                dockerfile = by_path.get(Path(path).resolve())
+                if dockerfile is not None and unit.directory:
+                    why = f"{path} builds the {unit.kind} module {unit.name}"
+                    yield Context(Path(unit.directory).resolve(), workload, why), dockerfile
+
+
 def _env_names(site: CallSite) -> list[str]:
     names = _PLACEHOLDER.findall(site.target or "")
     return [site.env_var, *names] if site.env_var else names
@@ -209,6 +228,7 @@ class _Joiner:
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
         self.workloads = {w.id: w for w in inventory.workloads if w.owner is None}
         self.units = Identities(inventory, aliases)  # build units and Aspire resources
+        self.unit_workloads = self.units.workload_units()
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[int]] = {}
@@ -242,6 +262,8 @@ class _Joiner:
             used.append(f"Spring profile {site.profile} is active: {profiles.why}")
         elif site.kind.value == "config" and _SPRING_FILE.match(PurePath(site.file).name):
             used.append(f"Spring profiles: {profiles.why}")
+        if self.lacks_library(owner, site):
+            return
 
         def value_of(name: str, default: str | None) -> str | None:
             found = env.get(name)
@@ -321,6 +343,20 @@ class _Joiner:
                         target.host, port, None, protocol, target.text, target.certain
                     )
             self.resolve(owner, target, evidence)
+
+    def lacks_library(self, owner: Context, site: CallSite) -> bool:
+        """Config shared by every client (a config server's ``application.yml``) names
+        servers that only a client library calls: a workload whose build declares its
+        dependencies, and not that library, does not call them."""
+        if site.key is None or not (owner.shared or site.file in self.shared_files):
+            return False
+        library = library_for(site.key)
+        if library is None:
+            return False
+        dependencies = [
+            d for u in self.unit_workloads.get(owner.workload, ()) for d in u.dependencies
+        ]
+        return bool(dependencies) and not library.declared_in(dependencies)
 
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the

@@ -21,6 +21,7 @@ from socklock.discover.resolve import (
     KubernetesResolver,
     NotFound,
     Reached,
+    Resolution,
 )
 from socklock.model import (
     ComposeEnv,
@@ -141,6 +142,16 @@ def _env_evidence(
         return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
     detail = f"{evidence.detail} [{MANIFEST_ONLY}]"
     return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
+
+
+def others(source: str, resolution: Resolution) -> Resolution | None:
+    """An env value that names the workload's own Service is its own address (a ConfigMap
+    shared with its clients, the URL it advertises, its init scripts' target): not a call.
+    None when nothing else is left."""
+    if not isinstance(resolution, list):
+        return resolution
+    kept = [reached for reached in resolution if reached.workload != source]
+    return kept if kept or not resolution else None
 
 
 def _workload_node(workload: Workload) -> GraphNode:
@@ -302,8 +313,9 @@ def _workload_edges(
         targets, evidence = env_targets(name, value, evidence, env)
         for target in targets:
             if not target.is_local:
-                resolution = resolver.resolve(target, workload.namespace)
-                add_resolution(builder, workload.id, target, resolution, evidence)
+                resolution = others(workload.id, resolver.resolve(target, workload.namespace))
+                if resolution is not None:
+                    add_resolution(builder, workload.id, target, resolution, evidence)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
         *_command_lines(workload, env),
@@ -427,7 +439,9 @@ def _compose_project(
             for target in targets:
                 if target.is_local:
                     continue
-                resolution = resolver.resolve(target, service)
+                resolution = others(service.id, resolver.resolve(target, service))
+                if resolution is None:
+                    continue
                 if not isinstance(resolution, list):
                     add_resolution(builder, source, target, resolution, evidence)
                     continue

@@ -43,6 +43,10 @@ class BuildUnit:
     image: str | None = None
     references: tuple[UnitReference, ...] = ()
     config_files: tuple[str, ...] = ()  # config-server files named after it
+    # libraries its build file declares (Maven/Gradle artifact ids, its parents' too);
+    # empty when unknown. A Spring property of a library it lacks configures nothing.
+    dependencies: tuple[str, ...] = ()
+    dockerfiles: tuple[str, ...] = ()  # Dockerfiles outside its directory that build it
 
     @property
     def directory(self) -> str | None:

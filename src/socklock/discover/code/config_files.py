@@ -149,8 +149,13 @@ _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
 def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
     by_key = {_dotted(e.key).lower(): e for e in entries}
     routes = _zuul_routes(entries)
+    registry_off = _eureka_off(entries)
     for entry in entries:
         dotted = _dotted(entry.key)
+        if _OWN_IDENTITY.match(_relaxed(dotted)):
+            continue  # what the instance advertises of itself
+        if _relaxed(dotted).startswith("eureka.client.serviceurl.") and registry_off(entry.profile):
+            continue
         declared = _DECLARED.get(_relaxed(dotted))
         if declared is not None:
             yield from _declare(path, entry, declared)
@@ -181,6 +186,36 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             if port is not None:
                 parts = [*parts, ":", *_parts(port.value)]
         yield from _emit(path, entry, tuple(parts), context)
+
+
+# The instance's own addresses, which it advertises to a registry or an admin server.
+_OWN_IDENTITY = re.compile(
+    r"^(eureka\.instance\.|spring\.cloud\.(consul|zookeeper)\.discovery\.(hostname|ipaddress)"
+    r"|spring\.boot\.admin\.client\.instance\.)"
+)
+_EUREKA_FLAGS = (
+    "eureka.client.enabled",
+    "eureka.client.registerwitheureka",
+    "eureka.client.fetchregistry",
+)
+
+
+def _eureka_off(entries: list[Entry]) -> Callable[[str | None], bool]:
+    """Whether the Eureka client is off under a profile: ``eureka.client.enabled: false``, or
+    it neither registers nor fetches the registry (a lone Eureka server naming itself).
+    A profile's document overrides the default one."""
+    flags: dict[str | None, dict[str, str]] = {}
+    for entry in entries:
+        key = _relaxed(_dotted(entry.key))
+        if key in _EUREKA_FLAGS:
+            flags.setdefault(entry.profile, {})[key] = entry.value.strip().lower()
+
+    def off(profile: str | None) -> bool:
+        merged = {**flags.get(None, {}), **flags.get(profile, {})}
+        enabled, register, fetch = (merged.get(flag) for flag in _EUREKA_FLAGS)
+        return enabled == "false" or (register == "false" and fetch == "false")
+
+    return off
 
 
 _ZUUL = Context(call=True, kind=CallKind.CONFIG, service="zuul")
@@ -241,6 +276,7 @@ def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) ->
             round(outcome.confidence, 3),
             service=outcome.service,
             profile=entry.profile,
+            key=_dotted(entry.key),
         )
     else:
         yield UnresolvedCall(path, entry.line, entry.column, expression, outcome.reason)

@@ -49,6 +49,7 @@ class CallSite:
     service: str | None = (
         None  # the target is a registry name, not a host (socklock.discover.names)
     )
+    key: str | None = None  # the config property (dotted) a config file's value is under
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,12 +65,55 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             found = _ROOT_NAME.search(read(settings) or "")
             fallback = found.group(1) if found else fallback
         image = _JIB_IMAGE.search(text)
+        shared = [
+            parent_text[m.start() :]
+            for parent_dir, (_, parent_text) in builds.items()
+            if parent_dir != directory
+            and directory.is_relative_to(parent_dir)
+            and (m := _SHARED.search(parent_text))
+        ]
         units.append(
             make_unit(
-                "gradle", directory, fallback, path, tree, image=image.group(1) if image else None
+                "gradle",
+                directory,
+                fallback,
+                path,
+                tree,
+                image=image.group(1) if image else None,
+                dependencies=_dependencies([text, *shared]),
             )
         )
     return units
+
+
+# ``implementation 'org.springframework.cloud:spring-cloud-starter-zipkin'``,
+# ``compile group: 'x', name: 'spring-cloud-starter-config'``, ``("g:a:1.0")``
+_COORDINATE = re.compile(r"""["'][\w.\-]+:([\w.\-]+)(?::[^"']*)?["']""")
+_NAMED = re.compile(r"""\bname\s*[:=]\s*["']([\w.\-]+)["']""")
+
+
+def _dependencies(texts: list[str]) -> tuple[str, ...]:
+    """Artifact ids named in the build file and in its parents' ``subprojects`` blocks."""
+    found: set[str] = set()
+    for text in texts:
+        for block in re.finditer(r"\bdependencies\s*\{", text):
+            body = text[block.end() : _block_end(text, block.end())]
+            found.update(m.group(1) for m in _COORDINATE.finditer(body))
+            found.update(m.group(1) for m in _NAMED.finditer(body))
+    return tuple(sorted(found))
+
+
+def _block_end(text: str, start: int) -> int:
+    """The index of the brace that closes the block opened just before ``start``."""
+    depth = 1
+    for index in range(start, len(text)):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(text)
 
 
 def _own_part(text: str) -> str:
