@@ -33,10 +33,12 @@ from socklock.discover.commands import command_values, words
 from socklock.discover.config_server import ConfigServers
 from socklock.discover.conventions import convention_for
 from socklock.discover.identity import Identities
-from socklock.discover.libraries import library_for
+from socklock.discover.libraries import library_for, registry_client
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.reads import CodeReads
+from socklock.discover.registered import WHAT as REGISTRY_WHAT
+from socklock.discover.registered import ZUUL, Registrations
 from socklock.discover.resolve import (
     ComposeResolver,
     External,
@@ -193,6 +195,7 @@ def add_code_evidence(
             builder.unresolved.append(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
+    joiner.add_registry_wide()
     return reads
 
 
@@ -233,6 +236,7 @@ class _Joiner:
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[int]] = {}
         self.load_balanced: set[str] = set()
+        self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
         for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
             app_id = workload.pod_annotations.get(DAPR_APP_ID)
@@ -353,10 +357,45 @@ class _Joiner:
         library = library_for(site.key)
         if library is None:
             return False
-        dependencies = [
-            d for u in self.unit_workloads.get(owner.workload, ()) for d in u.dependencies
-        ]
+        dependencies = self.dependencies(owner.workload)
         return bool(dependencies) and not library.declared_in(dependencies)
+
+    def dependencies(self, workload: str) -> list[str]:
+        """The libraries the workload's build units declare (empty: unknown)."""
+        return [d for unit in self.unit_workloads.get(workload, ()) for d in unit.dependencies]
+
+    def add_registry_wide(self) -> None:
+        """Servers that reach every registered service (a Zuul proxy's default routes, the
+        Gateway's discovery locator, Spring Boot Admin): an edge to each registered one."""
+        everyone = sorted({*self.workloads, *self.compose, *self.unit_workloads})
+        names: dict[str, set[str]] = {}
+        for name, workloads in self.service_names().items():
+            for workload in workloads:
+                names.setdefault(workload, {workload.rsplit("/", 1)[-1]}).add(name)
+        for server, wides in self.registrations.wide.items():
+            active = self.profiles(server).active
+            dependencies = self.dependencies(server)
+            if dependencies and registry_client(dependencies) is None:
+                where = wides[0].where
+                reason = f"{wides[0].label} has no registry client in its build: no registry"
+                self.builder.unresolved.append(Unresolved(server, where, wides[0].label, reason))
+                continue
+            for wide in wides:
+                for callee in everyone:
+                    why = self.registrations.registered(
+                        callee, self.profiles(callee).active, self.dependencies(callee)
+                    )
+                    if callee == server or why is None:
+                        continue
+                    known = names.get(callee, {callee.rsplit("/", 1)[-1]})
+                    if wide.label == ZUUL and self.registrations.ignores(server, active, known):
+                        continue
+                    kind = EvidenceKind.PROXY if wide.routes else EvidenceKind.LITERAL
+                    detail = f"{wide.label} reaches every registered service: {callee} ({why})"
+                    port = self.callee_port(callee, None)
+                    self.builder.add_edge(
+                        server, callee, port, "TCP", Evidence(kind, wide.where, detail)
+                    )
 
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the
@@ -407,7 +446,15 @@ class _Joiner:
         if "${" in value:
             return  # set at run time by something we do not see
         where = Location(declared.file, declared.line, declared.column)
-        if declared.what == "service-name":
+        if declared.what in REGISTRY_WHAT:
+            shared = owner.shared or declared.file in self.shared_files
+            dependencies = self.dependencies(owner.workload)
+            if shared and dependencies and registry_client(dependencies) is None:
+                return  # a shared registry setting of a client that has no registry client
+            self.registrations.declare(
+                owner.workload, declared.what, value, declared.expression, declared.profile, where
+            )
+        elif declared.what == "service-name":
             self.identities.setdefault(value.lower(), []).append((owner.workload, where))
         elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
             self.server_ports.setdefault(owner.workload, set()).add(int(value))

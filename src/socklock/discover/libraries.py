@@ -50,6 +50,24 @@ def libraries() -> tuple[Library, ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _registry_clients() -> tuple[str, ...]:
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
+    table = tomllib.loads(text.read_text(encoding="utf-8"))["registry"]
+    return tuple(str(a).lower() for a in table["artifacts"])
+
+
+def registry_client(dependencies: Iterable[str]) -> str | None:
+    """The dependency that registers the module in a service registry (a Eureka or Consul
+    discovery client), if it has one."""
+    return next(
+        (d for d in dependencies if any(part in d.lower() for part in _registry_clients())), None
+    )
+
+
 def library_for(key: str) -> Library | None:
     """The client library that reads property ``key`` (dotted), if the table knows one."""
     wanted = relaxed(key)

@@ -74,8 +74,9 @@ class Declaration:
     line: int
     column: int
     expression: str
-    what: str  # "service-name", "server-port", "load-balanced", "config-server"
+    what: str  # "service-name", "server-port", "load-balanced", "config-server", ...
     value: str
+    profile: str | None = None  # said only under this Spring profile (socklock.discover.registered)
 
 
 Result = CallSite | UnresolvedCall | Declaration
