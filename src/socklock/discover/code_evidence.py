@@ -157,6 +157,15 @@ def add_code_evidence(
         (owner.workload, r.value)
         for owner, r in scanned
         if owner is not None and isinstance(r, Declaration) and r.what == "config-server"
+    ).adopting(
+        inventory.roots,
+        {
+            r.value.lower()
+            for _, r in scanned
+            if isinstance(r, Declaration) and r.what == "service-name"
+        }
+        | {n for unit in inventory.units for n in (unit.name, *unit.names)},
+        [str(Path(u.directory).resolve()) for u in inventory.units if u.directory],
     )
     found: list[tuple[Context, CallSite | UnresolvedCall]] = []
     served: list[tuple[str, Result]] = []
