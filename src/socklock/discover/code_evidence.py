@@ -32,7 +32,7 @@ from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values, words
 from socklock.discover.config_server import ConfigServers
 from socklock.discover.conventions import convention_for
-from socklock.discover.identity import Identities
+from socklock.discover.identity import Identities, unit_id
 from socklock.discover.libraries import library_for, registry_client
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
@@ -241,6 +241,7 @@ class _Joiner:
         self.workloads = {w.id: w for w in inventory.workloads if w.owner is None}
         self.units = Identities(inventory, aliases)  # build units and Aspire resources
         self.unit_workloads = self.units.workload_units()
+        self.own_units = {unit_id(u) for u in self.units.own}  # no deployment: the units run
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[int]] = {}
@@ -483,6 +484,7 @@ class _Joiner:
 
     def resolve(self, owner: Context, target: Target, evidence: Evidence) -> None:
         if target.is_local:
+            self.resolve_local(owner, target, evidence)
             return
         single_label = "." not in target.host
         explicit = _EXPLICIT_PORT.search(target.text) is not None
@@ -507,6 +509,29 @@ class _Joiner:
             return
         if resolution is not None:
             self.add_resolution(owner, target, resolution, evidence)
+
+    def resolve_local(self, owner: Context, target: Target, evidence: Evidence) -> None:
+        """Without a deployment the services run side by side on one host: a call to
+        ``localhost:<port>`` reaches the build unit that listens on that port, when exactly
+        one does (in a container, localhost is the container itself: no call)."""
+        own = self.own_units
+        if target.port is None or owner.workload not in own:
+            return
+        listeners = [w for w in own if target.port in self.units.ports.get(w, ())]
+        if len(listeners) != 1:
+            count = "no build unit" if not listeners else f"{len(listeners)} build units"
+            verb = "listens" if not listeners else "listen"
+            reason = f"{count} of the input {verb} on port {target.port}"
+            expression = evidence.expression or target.text
+            self.builder.unresolved.append(
+                Unresolved(owner.workload, evidence.location, expression, reason)
+            )
+            return
+        if listeners[0] == owner.workload:
+            return
+        via = f"the one build unit of the input that listens on port {target.port}"
+        reached = Reached(listeners[0], target.port, target.protocol, via)
+        self.add_resolution(owner, target, [reached], evidence)
 
     def add_resolution(
         self, owner: Context, target: Target, resolution: Resolution, evidence: Evidence
@@ -587,6 +612,8 @@ class _Joiner:
         elif workload in self.compose:
             resolver, service = self.compose[workload]
             ports = set(resolver.service_ports(service))
+        elif workload in self.own_units:  # no deployment: the ports its build says
+            ports = set(self.units.ports.get(workload, ()))
         declared = self.server_ports.get(workload, set())
         if len(ports) == 1:
             return next(iter(ports))
