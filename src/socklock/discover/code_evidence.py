@@ -38,7 +38,7 @@ from socklock.discover.manifests import add_resolution, compose_environment, env
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.reads import CodeReads
 from socklock.discover.registered import WHAT as REGISTRY_WHAT
-from socklock.discover.registered import ZUUL, Registrations
+from socklock.discover.registered import Registrations, reaches
 from socklock.discover.resolve import (
     ComposeResolver,
     External,
@@ -377,35 +377,27 @@ class _Joiner:
     def add_registry_wide(self) -> None:
         """Servers that reach every registered service (a Zuul proxy's default routes, the
         Gateway's discovery locator, Spring Boot Admin): an edge to each registered one."""
-        everyone = sorted({*self.workloads, *self.compose, *self.unit_workloads})
         names: dict[str, set[str]] = {}
         for name, workloads in self.service_names().items():
             for workload in workloads:
                 names.setdefault(workload, {workload.rsplit("/", 1)[-1]}).add(name)
-        for server, wides in self.registrations.wide.items():
-            active = self.profiles(server).active
-            dependencies = self.dependencies(server)
-            if dependencies and registry_client(dependencies) is None:
-                where = wides[0].where
-                reason = f"{wides[0].label} has no registry client in its build: no registry"
-                self.builder.unresolved.append(Unresolved(server, where, wides[0].label, reason))
+        everyone = {*self.workloads, *self.compose, *self.unit_workloads}
+        for reach in reaches(
+            self.registrations, everyone, names, self.active_profiles, self.dependencies
+        ):
+            wide = reach.wide
+            if reach.callee is None:
+                unresolved = Unresolved(reach.server, wide.where, wide.label, reach.why)
+                self.builder.unresolved.append(unresolved)
                 continue
-            for wide in wides:
-                for callee in everyone:
-                    why = self.registrations.registered(
-                        callee, self.profiles(callee).active, self.dependencies(callee)
-                    )
-                    if callee == server or why is None:
-                        continue
-                    known = names.get(callee, {callee.rsplit("/", 1)[-1]})
-                    if wide.label == ZUUL and self.registrations.ignores(server, active, known):
-                        continue
-                    kind = EvidenceKind.PROXY if wide.routes else EvidenceKind.LITERAL
-                    detail = f"{wide.label} reaches every registered service: {callee} ({why})"
-                    port = self.callee_port(callee, None)
-                    self.builder.add_edge(
-                        server, callee, port, "TCP", Evidence(kind, wide.where, detail)
-                    )
+            kind = EvidenceKind.PROXY if wide.routes else EvidenceKind.LITERAL
+            detail = f"{wide.label} reaches every registered service: {reach.callee} ({reach.why})"
+            evidence = Evidence(kind, wide.where, detail)
+            port = self.callee_port(reach.callee, None)
+            self.builder.add_edge(reach.server, reach.callee, port, "TCP", evidence)
+
+    def active_profiles(self, workload: str) -> frozenset[str]:
+        return self.profiles(workload).active
 
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from socklock.discover.libraries import registry_client
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from socklock.model import Location
 
@@ -103,3 +103,40 @@ class Registrations:
         chosen = [s for s in said if s.profile is not None] or said
         patterns = [p.strip().lower() for s in chosen for p in s.value.split(",") if p.strip()]
         return any(fnmatchcase(name.lower(), p) for p in patterns for name in names)
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """``server`` reaches ``callee`` because it reaches every registered service."""
+
+    server: str
+    callee: str | None  # None: the server has no registry client, so it reaches none
+    wide: Wide
+    why: str
+
+
+def reaches(
+    registrations: Registrations,
+    workloads: Iterable[str],
+    names: Mapping[str, set[str]],
+    active: Callable[[str], frozenset[str]],
+    dependencies: Callable[[str], list[str]],
+) -> Iterator[Reach]:
+    """Each server's registered callees (``names``: the names a workload goes by, for
+    ``zuul.ignored-services``; ``active``/``dependencies``: a workload's profiles/libraries)."""
+    everyone = sorted(workloads)
+    for server, wides in registrations.wide.items():
+        libraries = dependencies(server)
+        if libraries and registry_client(libraries) is None:
+            reason = f"{wides[0].label} has no registry client in its build: no registry"
+            yield Reach(server, None, wides[0], reason)
+            continue
+        for wide in wides:
+            for callee in everyone:
+                why = registrations.registered(callee, active(callee), dependencies(callee))
+                if callee == server or why is None:
+                    continue
+                known = names.get(callee, {callee.rsplit("/", 1)[-1]})
+                if wide.label == ZUUL and registrations.ignores(server, active(server), known):
+                    continue
+                yield Reach(server, callee, wide, why)
