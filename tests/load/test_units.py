@@ -229,7 +229,8 @@ def test_names_from_generic_directories_copies_and_scripts(tmp_path: Path) -> No
 def test_build_dependencies_of_maven_and_gradle_modules(tmp_path: Path) -> None:
     """A module's dependencies are its own and its parents' ``<dependencies>`` (not the
     parents' ``<dependencyManagement>``); Gradle's are its ``dependencies`` block and its
-    parents' ``subprojects`` blocks. A property naming a Dockerfile directory outside the
+    parents' ``subprojects`` blocks; a module of the same tree it depends on (``common``,
+    ``project(':lib')``) adds its own. A property naming a Dockerfile directory outside the
     module (``${basedir}/../docker``) says which Dockerfile builds it."""
     boot = (
         "<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
@@ -253,7 +254,19 @@ def test_build_dependencies_of_maven_and_gradle_modules(tmp_path: Path) -> None:
                 f"</dependency></dependencies>{boot}</project>"
             ),
             "shop/docker/Dockerfile": "FROM eclipse-temurin:21\n",
-            "shop/billing/pom.xml": f"<project><artifactId>billing</artifactId>{boot}</project>",
+            "shop/billing/pom.xml": (
+                "<project><artifactId>billing</artifactId><dependencies><dependency>"
+                f"<artifactId>common</artifactId></dependency></dependencies>{boot}</project>"
+            ),
+            # a library of the same tree: what billing depends on through it counts too
+            "shop/common/pom.xml": (
+                "<project><artifactId>common</artifactId><dependencies><dependency>"
+                "<artifactId>spring-boot-starter-amqp</artifactId></dependency></dependencies>"
+                "</project>"
+            ),
+            "yard/lib/build.gradle": (
+                "dependencies { implementation 'org.springframework.kafka:spring-kafka' }\n"
+            ),
             "yard/build.gradle": (
                 "plugins { id 'org.springframework.boot' version '3.2.0' apply false }\n"
                 "subprojects {\n  dependencies {\n"
@@ -264,6 +277,7 @@ def test_build_dependencies_of_maven_and_gradle_modules(tmp_path: Path) -> None:
                 "plugins { id 'org.springframework.boot' }\n"
                 "dependencies {\n"
                 "    implementation('org.springframework.boot:spring-boot-starter-amqp:3.2.0')\n"
+                "    implementation project(':lib')\n"
                 "    compile group: 'org.springframework.cloud',\n"
                 "        name: 'spring-cloud-starter-config'\n"
                 "}\n"
@@ -280,13 +294,18 @@ def test_build_dependencies_of_maven_and_gradle_modules(tmp_path: Path) -> None:
             ("spring-cloud-starter-config", "spring-cloud-starter-netflix-eureka-client"),
             ("shop/docker/Dockerfile",),
         ),
-        ("billing", ("spring-cloud-starter-config",), ()),
+        (
+            "billing",
+            ("common", "spring-boot-starter-amqp", "spring-cloud-starter-config"),
+            (),
+        ),
         (
             "stock",
             (
                 "spring-boot-starter-amqp",
                 "spring-cloud-starter-config",
                 "spring-cloud-starter-zipkin",
+                "spring-kafka",
             ),
             (),
         ),

@@ -27,6 +27,8 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             root = _parse(directory / "pom.xml", diagnostics)
             if root is not None:
                 poms[directory] = root
+    direct = {d: _dependencies(pom, _parents(d, poms)) for d, pom in poms.items()}
+    modules = {_text(pom, "artifactId"): d for d, pom in poms.items()}
     units: list[BuildUnit] = []
     for directory, pom in poms.items():
         if _text(pom, "packaging") == "pom":
@@ -41,11 +43,7 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         if not runnable and not has_jvm_main(directory, framework_only=not inherited):
             continue
         artifact = _text(pom, "artifactId") or directory.name
-        parents = [  # nearest first: a module's own value wins over its parents'
-            p
-            for d, p in sorted(poms.items(), key=lambda item: -len(item[0].parts))
-            if d != directory and directory.is_relative_to(d)
-        ]
+        parents = _parents(directory, poms)
         units.append(
             make_unit(
                 "maven",
@@ -54,11 +52,40 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
                 directory / "pom.xml",
                 tree,
                 image=_jib(pom),
-                dependencies=_dependencies(pom, parents),
+                dependencies=_with_modules(directory, direct, modules),
                 dockerfiles=_dockerfile_dirs(pom, parents, directory, tree),
             )
         )
     return units
+
+
+def _parents(directory: Path, poms: dict[Path, ElementTree.Element]) -> list[ElementTree.Element]:
+    """The poms of the directories above, nearest first (a module's own value wins)."""
+    return [
+        pom
+        for d, pom in sorted(poms.items(), key=lambda item: -len(item[0].parts))
+        if d != directory and directory.is_relative_to(d)
+    ]
+
+
+def _with_modules(
+    directory: Path, direct: dict[Path, tuple[str, ...]], modules: dict[str | None, Path]
+) -> tuple[str, ...]:
+    """The module's dependencies and, for a module of the same tree it depends on (a
+    ``common`` library), that module's own, transitively."""
+    found: set[str] = set()
+    pending = [directory]
+    seen: set[Path] = set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for artifact in direct.get(current, ()):
+            found.add(artifact)
+            if artifact in modules:
+                pending.append(modules[artifact])
+    return tuple(sorted(found))
 
 
 def _dependencies(pom: ElementTree.Element, parents: list[ElementTree.Element]) -> tuple[str, ...]:
