@@ -105,9 +105,11 @@
   (#match? @declare.value "(?i)^(service|svc)_?name$"))
 
 ((call_expression
+   function: (_) @_f
    arguments: (argument_list (interpreted_string_literal) @target . (_) @_fn .))
   (#set! service "discovery") (#match? @_fn "(?i)registry") (#match? @_fn "(?i)registry$")
-  (#match? @target "^\"[A-Za-z0-9_.-]+\"$"))
+  (#match? @target "^\"[A-Za-z0-9_.-]+\"$")
+  (#not-match? @_f "(?i)(metric|counter|gauge|histogram|meter|timer|summary|register)"))
 
 ((call_expression
    function: (selector_expression operand: (_) @_r field: (field_identifier) @_fn)
