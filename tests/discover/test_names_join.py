@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from tests.discover.shop import workload
 
 from socklock.discover import discover
@@ -346,3 +347,46 @@ def test_a_git_config_repository_in_the_input_configures_the_applications(
         (f"{project}/orders", f"{project}/zipkin", 9411),
     }
     assert _unresolved(graph) == set()
+
+
+@pytest.mark.parametrize("second_server", [False, True])
+def test_a_config_repository_given_beside_the_app_under_another_name(
+    tmp_path: Path, second_server: bool
+) -> None:
+    """``socklock map app acme+shop-config``: the second path is the git-backed server's
+    repository checked out under another name (its files are named after the app's
+    services, it holds no code). With two git-backed servers it is nobody's: no edge."""
+    app = tmp_path / "app"
+    files = {
+        "compose.yaml": (
+            "services:\n  config: {build: ./config}\n  orders: {build: ./orders}\n"
+            "  registry: {image: eureka:1, expose: ['8761']}\n"
+        ),
+        "config/Dockerfile": "FROM eclipse-temurin:21\n",
+        "config/src/main/resources/application.yml": (
+            "spring:\n  cloud:\n    config:\n      server:\n        git:\n"
+            "          uri: https://github.com/shop/shop-config\n"
+        ),
+        "orders/Dockerfile": "FROM eclipse-temurin:21\n",
+        "orders/src/main/resources/application.yml": "spring:\n  application:\n    name: orders\n",
+    }
+    if second_server:
+        files["compose.yaml"] += "  audit: {build: ./audit}\n"
+        files["audit/Dockerfile"] = "FROM eclipse-temurin:21\n"
+        files["audit/src/main/resources/application.yml"] = files[
+            "config/src/main/resources/application.yml"
+        ].replace("shop-config", "audit-config")
+    _write(app, files)
+    checkout = tmp_path / "acme+shop-config"
+    _write(
+        checkout,
+        {
+            "orders-docker.yml": (
+                "eureka:\n  client:\n    serviceUrl:\n"
+                "      defaultZone: http://registry:8761/eureka/\n"
+            )
+        },
+    )
+    graph = discover(load_paths([str(app), str(checkout)]), manifests=False)
+    expected = set() if second_server else {("app/orders", "app/registry", 8761)}
+    assert _edges(graph) == expected

@@ -253,3 +253,89 @@ def test_names_from_generic_directories_copies_and_scripts(tmp_path: Path) -> No
         ("payment", "npm", (), ("movies-service", "payment")),
         ("users", "python", (5002,), ("users",)),
     ]
+
+
+def test_build_dependencies_of_maven_and_gradle_modules(tmp_path: Path) -> None:
+    """A module's dependencies are its own and its parents' ``<dependencies>`` (not the
+    parents' ``<dependencyManagement>``); Gradle's are its ``dependencies`` block and its
+    parents' ``subprojects`` blocks; a module of the same tree it depends on (``common``,
+    ``project(':lib')``) adds its own. A property naming a Dockerfile directory outside the
+    module (``${basedir}/../docker``) says which Dockerfile builds it."""
+    boot = (
+        "<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
+        "</plugins></build>"
+    )
+    _tree(
+        tmp_path,
+        {
+            "shop/pom.xml": (
+                "<project><artifactId>shop</artifactId><packaging>pom</packaging>"
+                "<dependencies><dependency><artifactId>spring-cloud-starter-config</artifactId>"
+                "</dependency></dependencies><dependencyManagement><dependencies><dependency>"
+                "<artifactId>spring-cloud-dependencies</artifactId></dependency></dependencies>"
+                "</dependencyManagement></project>"
+            ),
+            "shop/orders/pom.xml": (
+                "<project><artifactId>orders</artifactId><properties>"
+                "<docker.image.dockerfile.dir>${basedir}/../docker</docker.image.dockerfile.dir>"
+                "</properties><dependencies><dependency><groupId>org.springframework.cloud"
+                "</groupId><artifactId>spring-cloud-starter-netflix-eureka-client</artifactId>"
+                f"</dependency></dependencies>{boot}</project>"
+            ),
+            "shop/docker/Dockerfile": "FROM eclipse-temurin:21\n",
+            "shop/billing/pom.xml": (
+                "<project><artifactId>billing</artifactId><dependencies><dependency>"
+                f"<artifactId>common</artifactId></dependency></dependencies>{boot}</project>"
+            ),
+            # a library of the same tree: what billing depends on through it counts too
+            "shop/common/pom.xml": (
+                "<project><artifactId>common</artifactId><dependencies><dependency>"
+                "<artifactId>spring-boot-starter-amqp</artifactId></dependency></dependencies>"
+                "</project>"
+            ),
+            "yard/lib/build.gradle": (
+                "dependencies { implementation 'org.springframework.kafka:spring-kafka' }\n"
+            ),
+            "yard/build.gradle": (
+                "plugins { id 'org.springframework.boot' version '3.2.0' apply false }\n"
+                "subprojects {\n  dependencies {\n"
+                "    implementation 'org.springframework.cloud:spring-cloud-starter-zipkin'\n"
+                "  }\n}\n"
+            ),
+            "yard/stock/build.gradle": (
+                "plugins { id 'org.springframework.boot' }\n"
+                "dependencies {\n"
+                "    implementation('org.springframework.boot:spring-boot-starter-amqp:3.2.0')\n"
+                "    implementation project(':lib')\n"
+                "    compile group: 'org.springframework.cloud',\n"
+                "        name: 'spring-cloud-starter-config'\n"
+                "}\n"
+            ),
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert {
+        (u.name, u.dependencies, tuple(os.path.relpath(d, tmp_path) for d in u.dockerfiles))
+        for u in units
+    } == {
+        (
+            "orders",
+            ("spring-cloud-starter-config", "spring-cloud-starter-netflix-eureka-client"),
+            ("shop/docker/Dockerfile",),
+        ),
+        (
+            "billing",
+            ("common", "spring-boot-starter-amqp", "spring-cloud-starter-config"),
+            (),
+        ),
+        (
+            "stock",
+            (
+                "spring-boot-starter-amqp",
+                "spring-cloud-starter-config",
+                "spring-cloud-starter-zipkin",
+                "spring-kafka",
+            ),
+            (),
+        ),
+    }

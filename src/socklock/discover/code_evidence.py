@@ -39,9 +39,12 @@ from socklock.discover.conventions import (
     sdk_targets,
 )
 from socklock.discover.identity import Identities, unit_id
+from socklock.discover.libraries import library_for, registry_client
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.reads import CodeReads
+from socklock.discover.registered import WHAT as REGISTRY_WHAT
+from socklock.discover.registered import Registrations, reaches
 from socklock.discover.resolve import (
     ComposeResolver,
     External,
@@ -51,6 +54,7 @@ from socklock.discover.resolve import (
     Resolution,
 )
 from socklock.model import (
+    BuildUnit,
     ComposeService,
     Dockerfile,
     Evidence,
@@ -155,6 +159,8 @@ def add_code_evidence(
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
             joiner.add_command(context, dockerfile)
+    for context, dockerfile in _shared_dockerfiles(inventory, joiner.unit_workloads):
+        joiner.add_command(context, dockerfile)
     scanned: list[tuple[Context | None, Result]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
@@ -163,6 +169,15 @@ def add_code_evidence(
         (owner.workload, r.value)
         for owner, r in scanned
         if owner is not None and isinstance(r, Declaration) and r.what == "config-server"
+    ).adopting(
+        inventory.roots,
+        {
+            r.value.lower()
+            for _, r in scanned
+            if isinstance(r, Declaration) and r.what == "service-name"
+        }
+        | {n for unit in inventory.units for n in (unit.name, *unit.names)},
+        [str(Path(u.directory).resolve()) for u in inventory.units if u.directory],
     )
     found: list[tuple[Context, CallSite | UnresolvedCall]] = []
     served: list[tuple[str, Result]] = []
@@ -202,6 +217,7 @@ def add_code_evidence(
             builder.unresolved.append(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
+    joiner.add_registry_wide()
     return reads
 
 
@@ -244,6 +260,21 @@ def _dotnet_key(env: dict[str, EnvValue], name: str) -> EnvValue | None:
     return next((v for k, v in env.items() if k.lower() == lowered), None)
 
 
+def _shared_dockerfiles(
+    inventory: Inventory, unit_workloads: dict[str, list[BuildUnit]]
+) -> Iterator[tuple[Context, Dockerfile]]:
+    """Dockerfiles a module's build points at outside its own directory (one
+    ``docker/Dockerfile`` for every Maven module): each module's workload runs it."""
+    by_path = {Path(d.path).resolve(): d for d in inventory.dockerfiles}
+    for workload, units in unit_workloads.items():
+        for unit in units:
+            for path in unit.dockerfiles:
+                dockerfile = by_path.get(Path(path).resolve())
+                if dockerfile is not None and unit.directory:
+                    why = f"{path} builds the {unit.kind} module {unit.name}"
+                    yield Context(Path(unit.directory).resolve(), workload, why), dockerfile
+
+
 def _env_names(site: CallSite) -> list[str]:
     if site.sdk is not None and site.env_var:  # an SDK client reads all its row's names
         convention = convention_for(site.env_var)
@@ -264,10 +295,13 @@ class _Joiner:
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
         self.workloads = {w.id: w for w in inventory.workloads if w.owner is None}
         self.units = Identities(inventory, aliases)  # build units and Aspire resources
+        self.unit_workloads = self.units.workload_units()
+        self.own_units = {unit_id(u) for u in self.units.own}  # no deployment: the units run
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[int]] = {}
         self.load_balanced: set[str] = set()
+        self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
         for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
             app_id = workload.pod_annotations.get(DAPR_APP_ID)
@@ -303,6 +337,8 @@ class _Joiner:
             used.append(f"Spring profile {site.profile} is active: {profiles.why}")
         elif site.kind.value == "config" and _SPRING_FILE.match(PurePath(site.file).name):
             used.append(f"Spring profiles: {profiles.why}")
+        if self.lacks_library(owner, site):
+            return
 
         def value_of(name: str, default: str | None) -> str | None:
             found = env.get(name) or _dotnet_key(env, name)
@@ -429,6 +465,47 @@ class _Joiner:
                     self.add_sdk(owner, convention, seen, where, env, kind)
                     break
 
+    def lacks_library(self, owner: Context, site: CallSite) -> bool:
+        """Config shared by every client (a config server's ``application.yml``) names
+        servers that only a client library calls: a workload whose build declares its
+        dependencies, and not that library, does not call them."""
+        if site.key is None or not (owner.shared or site.file in self.shared_files):
+            return False
+        library = library_for(site.key)
+        if library is None:
+            return False
+        dependencies = self.dependencies(owner.workload)
+        return bool(dependencies) and not library.declared_in(dependencies)
+
+    def dependencies(self, workload: str) -> list[str]:
+        """The libraries the workload's build units declare (empty: unknown)."""
+        return [d for unit in self.unit_workloads.get(workload, ()) for d in unit.dependencies]
+
+    def add_registry_wide(self) -> None:
+        """Servers that reach every registered service (a Zuul proxy's default routes, the
+        Gateway's discovery locator, Spring Boot Admin): an edge to each registered one."""
+        names: dict[str, set[str]] = {}
+        for name, workloads in self.service_names().items():
+            for workload in workloads:
+                names.setdefault(workload, {workload.rsplit("/", 1)[-1]}).add(name)
+        everyone = {*self.workloads, *self.compose, *self.unit_workloads}
+        for reach in reaches(
+            self.registrations, everyone, names, self.active_profiles, self.dependencies
+        ):
+            wide = reach.wide
+            if reach.callee is None:
+                unresolved = Unresolved(reach.server, wide.where, wide.label, reach.why)
+                self.builder.unresolved.append(unresolved)
+                continue
+            kind = EvidenceKind.PROXY if wide.routes else EvidenceKind.LITERAL
+            detail = f"{wide.label} reaches every registered service: {reach.callee} ({reach.why})"
+            evidence = Evidence(kind, wide.where, detail)
+            port = self.callee_port(reach.callee, None)
+            self.builder.add_edge(reach.server, reach.callee, port, "TCP", evidence)
+
+    def active_profiles(self, workload: str) -> frozenset[str]:
+        return self.profiles(workload).active
+
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the
         manifests, else from its Dockerfile; ``spring.profiles.active=`` in a command or in
@@ -479,7 +556,15 @@ class _Joiner:
         if "${" in value:
             return  # set at run time by something we do not see
         where = Location(declared.file, declared.line, declared.column)
-        if declared.what == "service-name":
+        if declared.what in REGISTRY_WHAT:
+            shared = owner.shared or declared.file in self.shared_files
+            dependencies = self.dependencies(owner.workload)
+            if shared and dependencies and registry_client(dependencies) is None:
+                return  # a shared registry setting of a client that has no registry client
+            self.registrations.declare(
+                owner.workload, declared.what, value, declared.expression, declared.profile, where
+            )
+        elif declared.what == "service-name":
             self.identities.setdefault(value.lower(), []).append((owner.workload, where))
         elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
             self.server_ports.setdefault(owner.workload, set()).add(int(value))
@@ -499,6 +584,7 @@ class _Joiner:
 
     def resolve(self, owner: Context, target: Target, evidence: Evidence) -> None:
         if target.is_local:
+            self.resolve_local(owner, target, evidence)
             return
         single_label = "." not in target.host
         explicit = _EXPLICIT_PORT.search(target.text) is not None
@@ -523,6 +609,29 @@ class _Joiner:
             return
         if resolution is not None:
             self.add_resolution(owner, target, resolution, evidence)
+
+    def resolve_local(self, owner: Context, target: Target, evidence: Evidence) -> None:
+        """Without a deployment the services run side by side on one host: a call to
+        ``localhost:<port>`` reaches the build unit that listens on that port, when exactly
+        one does (in a container, localhost is the container itself: no call)."""
+        own = self.own_units
+        if target.port is None or owner.workload not in own:
+            return
+        listeners = [w for w in own if target.port in self.units.ports.get(w, ())]
+        if len(listeners) != 1:
+            count = "no build unit" if not listeners else f"{len(listeners)} build units"
+            verb = "listens" if not listeners else "listen"
+            reason = f"{count} of the input {verb} on port {target.port}"
+            expression = evidence.expression or target.text
+            self.builder.unresolved.append(
+                Unresolved(owner.workload, evidence.location, expression, reason)
+            )
+            return
+        if listeners[0] == owner.workload:
+            return
+        via = f"the one build unit of the input that listens on port {target.port}"
+        reached = Reached(listeners[0], target.port, target.protocol, via)
+        self.add_resolution(owner, target, [reached], evidence)
 
     def add_resolution(
         self, owner: Context, target: Target, resolution: Resolution, evidence: Evidence
@@ -605,6 +714,8 @@ class _Joiner:
         elif workload in self.compose:
             resolver, service = self.compose[workload]
             ports = set(resolver.service_ports(service))
+        elif workload in self.own_units:  # no deployment: the ports its build says
+            ports = set(self.units.ports.get(workload, ()))
         declared = self.server_ports.get(workload, set())
         if len(ports) == 1:
             return next(iter(ports))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 _SUFFIXES = frozenset({".yml", ".yaml", ".properties"})
 _GIT = re.compile(r"^(?:[a-z+]+://|git@)|\.git$")
@@ -52,6 +52,29 @@ class ConfigServers:
             {w: frozenset(names) for w, names in repositories.items()},
         )
 
+    def adopting(
+        self, roots: Iterable[str], applications: set[str], units: Iterable[str]
+    ) -> ConfigServers:
+        """The input roots that are a git-backed server's repository checked out under
+        another name (``owner+name``, ``name-main``): with one such server in the input, a
+        root that holds no build unit and whose config files are named after the input's
+        ``applications`` is its repository. A user who gives both paths means them together."""
+        if len(self.repositories) != 1:
+            return self
+        ((server, names),) = self.repositories.items()
+        homes = [PurePath(u) for u in units]
+        adopted = set(names)
+        for root in roots:
+            path = Path(root).resolve()
+            if not path.is_dir() or path.name in names:
+                continue
+            if any(home.is_relative_to(path) for home in homes):
+                continue  # an application's own code, not a config repository
+            stems = [p.stem.lower() for p in path.iterdir() if p.suffix.lower() in _SUFFIXES]
+            if any(_named_after(stem, applications) for stem in stems):
+                adopted.add(path.name)
+        return ConfigServers(self.locations, {**self.repositories, server: frozenset(adopted)})
+
     def server_of(self, file: str, owner: str | None) -> str | None:
         """The config server that hands ``file`` out: its own module's search locations,
         or a checkout of its git repository anywhere in the input."""
@@ -86,3 +109,9 @@ class ConfigServers:
             if found:
                 return sorted(found - {server})
         return []
+
+
+def _named_after(stem: str, applications: set[str]) -> bool:
+    """``orders`` or ``orders-docker`` for the application ``orders``."""
+    parts = stem.split("-")
+    return any("-".join(parts[:end]) in applications for end in range(len(parts), 0, -1))

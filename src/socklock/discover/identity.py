@@ -96,6 +96,15 @@ class Identities:
                 if not self.names.get(normal(name)):
                     self.names[normal(name)].add(twin)
 
+    def workload_units(self) -> dict[str, list[BuildUnit]]:
+        """Graph id → the build units that are that workload (its twins, or itself)."""
+        found: dict[str, list[BuildUnit]] = defaultdict(list)
+        for unit, twin in self.twins.items():
+            found[twin].append(unit)
+        for unit in self.own:
+            found[unit_id(unit)].append(unit)
+        return dict(found)
+
     def lookup(self, name: str) -> Named | None:
         """The one workload ``name`` (``account-service``, ``Catalog.API``) names, or None
         when it names none or several."""

@@ -21,6 +21,7 @@ from socklock.discover.resolve import (
     KubernetesResolver,
     NotFound,
     Reached,
+    Resolution,
 )
 from socklock.model import (
     ComposeEnv,
@@ -143,15 +144,14 @@ def env_evidence(
     return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
 
 
-def others(
-    resolution: Reached | External | NotFound | list[Reached], source: str
-) -> Reached | External | NotFound | list[Reached]:
-    """An env value that names the workload itself is its own identity or listen address
-    (``OTEL_SERVICE_NAME=cart``, ``KAFKA_LISTENERS=PLAINTEXT://kafka:9092``, a shared
-    ``.env`` handing ``CART_ADDR`` to cart too), not a call: the other workloads it names."""
-    if isinstance(resolution, list):
-        return [reached for reached in resolution if reached.workload != source]
-    return resolution
+def others(source: str, resolution: Resolution) -> Resolution | None:
+    """An env value that names the workload's own Service is its own address (a ConfigMap
+    shared with its clients, the URL it advertises, its init scripts' target): not a call.
+    None when nothing else is left."""
+    if not isinstance(resolution, list):
+        return resolution
+    kept = [reached for reached in resolution if reached.workload != source]
+    return kept if kept or not resolution else None
 
 
 def _workload_node(workload: Workload) -> GraphNode:
@@ -313,8 +313,8 @@ def _workload_edges(
         targets, evidence = env_targets(name, value, evidence, env)
         for target in targets:
             if not target.is_local:
-                resolution = others(resolver.resolve(target, workload.namespace), workload.id)
-                if resolution:
+                resolution = others(workload.id, resolver.resolve(target, workload.namespace))
+                if resolution is not None:
                     add_resolution(builder, workload.id, target, resolution, evidence)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
@@ -445,7 +445,9 @@ def _compose_project(
             for target in targets:
                 if target.is_local:
                     continue
-                resolution = resolver.resolve(target, service)
+                resolution = others(service.id, resolver.resolve(target, service))
+                if resolution is None:
+                    continue
                 if not isinstance(resolution, list):
                     add_resolution(builder, source, target, resolution, evidence)
                     continue

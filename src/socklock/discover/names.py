@@ -23,6 +23,7 @@ REGISTRIES: dict[str, str] = {
     "discovery": "service id",
     "lb": "load-balanced service id",
     "zuul": "Zuul route service id",
+    "turbine": "Turbine app (its Hystrix stream)",
     "xds": "xDS name",
     "consul": "Consul service name",
     "dapr": "Dapr app-id",

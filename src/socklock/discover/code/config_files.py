@@ -149,11 +149,27 @@ _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
 def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
     by_key = {_dotted(e.key).lower(): e for e in entries}
     routes = _zuul_routes(entries)
+    registry_off = _eureka_off(entries)
+    routed = next((e for e in entries if _relaxed(_dotted(e.key)).startswith("zuul.routes.")), None)
+    if routed is not None:  # a Zuul proxy with routes of its own (socklock.discover.registered)
+        yield Declaration(path, routed.line, routed.column, routed.value, "own-routes", "zuul")
     for entry in entries:
         dotted = _dotted(entry.key)
+        if _OWN_IDENTITY.match(_relaxed(dotted)):
+            continue  # what the instance advertises of itself
+        if _relaxed(dotted).startswith("eureka.client.serviceurl.") and registry_off(entry.profile):
+            continue
+        registry = _registry_setting(path, entry)
+        if registry is not None:
+            yield registry
         declared = _DECLARED.get(_relaxed(dotted))
         if declared is not None:
             yield from _declare(path, entry, declared)
+            continue
+        if _relaxed(dotted) == "turbine.appconfig":
+            for name in entry.value.split(","):
+                if name.strip():
+                    yield from _emit(path, entry, (name.strip(),), _TURBINE)
             continue
         if id(entry) in routes:
             yield from _emit(path, entry, (routes[id(entry)],), _ZUUL)
@@ -183,7 +199,71 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         yield from _emit(path, entry, tuple(parts), context)
 
 
+# The instance's own addresses, which it advertises to a registry or an admin server.
+_OWN_IDENTITY = re.compile(
+    r"^(eureka\.instance\.|spring\.cloud\.(consul|zookeeper)\.discovery\.(hostname|ipaddress)"
+    r"|spring\.boot\.admin\.client\.instance\.)"
+)
+_EUREKA_FLAGS = (
+    "eureka.client.enabled",
+    "eureka.client.registerwitheureka",
+    "eureka.client.fetchregistry",
+)
+
+
+def _eureka_off(entries: list[Entry]) -> Callable[[str | None], bool]:
+    """Whether the Eureka client is off under a profile: ``eureka.client.enabled: false``, or
+    it neither registers nor fetches the registry (a lone Eureka server naming itself).
+    A profile's document overrides the default one."""
+    flags: dict[str | None, dict[str, str]] = {}
+    for entry in entries:
+        key = _relaxed(_dotted(entry.key))
+        if key in _EUREKA_FLAGS:
+            flags.setdefault(entry.profile, {})[key] = entry.value.strip().lower()
+
+    def off(profile: str | None) -> bool:
+        merged = {**flags.get(None, {}), **flags.get(profile, {})}
+        enabled, register, fetch = (merged.get(flag) for flag in _EUREKA_FLAGS)
+        return enabled == "false" or (register == "false" and fetch == "false")
+
+    return off
+
+
 _ZUUL = Context(call=True, kind=CallKind.CONFIG, service="zuul")
+_TURBINE = Context(call=True, kind=CallKind.CONFIG, service="turbine")
+# Registration in a service registry, and gateways that route to every registered service
+# (socklock.discover.registered): key → what the declaration says
+_REGISTRY_FLAGS = {
+    "eureka.client.enabled": "registers",
+    "eureka.client.registerwitheureka": "registers",
+    "spring.cloud.consul.discovery.register": "registers",
+    "spring.cloud.consul.discovery.enabled": "registers",
+}
+_LOCATORS = (
+    "spring.cloud.gateway.discovery.locator.enabled",
+    "spring.cloud.gateway.server.webflux.discovery.locator.enabled",
+)
+
+
+def _registry_setting(path: str, entry: Entry) -> Declaration | None:
+    """``eureka.client.register-with-eureka: false`` (registers false), a ``defaultZone``
+    (registers zone), ``zuul.ignored-services`` and the Gateway's discovery locator."""
+    key = _relaxed(_dotted(entry.key))
+    value = entry.value.strip()
+    what: str | None = None
+    if key in _REGISTRY_FLAGS and value.lower() in ("true", "false"):
+        what, value = _REGISTRY_FLAGS[key], value.lower()
+    elif key.startswith("eureka.client.serviceurl.") and "://" in value:
+        what, value = "registers", "zone"
+    elif key == "zuul.ignoredservices":
+        what = "ignored-services"
+    elif key in _LOCATORS and value.lower() == "true":
+        what, value = "registry-wide", "Spring Cloud Gateway discovery locator"
+    if what is None:
+        return None
+    return Declaration(path, entry.line, entry.column, entry.value, what, value, entry.profile)
+
+
 _IMPORT = Context(call=True, kind=CallKind.CONFIG)
 
 
@@ -241,6 +321,7 @@ def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) ->
             round(outcome.confidence, 3),
             service=outcome.service,
             profile=entry.profile,
+            key=_dotted(entry.key),
         )
     else:
         yield UnresolvedCall(path, entry.line, entry.column, expression, outcome.reason)

@@ -50,6 +50,7 @@ class CallSite:
         None  # the target is a registry name, not a host (socklock.discover.names)
     )
     sdk: str | None = None  # an SDK built here reads ``env_var`` by convention (its name)
+    key: str | None = None  # the config property (dotted) a config file's value is under
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +75,9 @@ class Declaration:
     line: int
     column: int
     expression: str
-    what: str  # "service-name", "server-port", "load-balanced", "config-server"
+    what: str  # "service-name", "server-port", "load-balanced", "config-server", ...
     value: str
+    profile: str | None = None  # said only under this Spring profile (socklock.discover.registered)
 
 
 Result = CallSite | UnresolvedCall | Declaration

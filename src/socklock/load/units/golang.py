@@ -21,6 +21,14 @@ _FUNC_MAIN = re.compile(r"^func\s+main\s*\(\s*\)", re.MULTILINE)
 _GENERIC_DIRS = frozenset({"cmd", "main", "server", "app", "src", "service"})
 _MODULE = re.compile(r"^module\s+(\S+)", re.MULTILINE)
 _LISTEN_PORT = re.compile(r"""(?:ListenAndServe|Listen)\s*\(\s*(?:"tcp"\s*,\s*)?"[^":]*:(\d+)\"""")
+# the default of a port flag: flag.Int("port", 8081, ...), flag.IntVar(&port, "port", 8081, ...),
+# flag.String("addr", ":8081", ...)
+_FLAG_PORT = re.compile(
+    r"""flag\.(?:Int|IntVar|Uint)\s*\(\s*(?:&[\w.]+\s*,\s*)?"[\w-]*port[\w-]*"\s*,\s*(\d+)"""
+    r"""|flag\.(?:String|StringVar)\s*\(\s*(?:&[\w.]+\s*,\s*)?"[\w-]*(?:addr|address|listen)"""
+    r'[\w-]*"\s*,\s*"[^":]*:(\d+)"',
+    re.IGNORECASE,
+)
 
 
 def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
@@ -38,6 +46,8 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             if _FUNC_MAIN.search(text):
                 main_file = directory / name
             ports.extend(int(p) for p in _LISTEN_PORT.findall(text) if 0 < int(p) < 65536)
+            flags = (int(a or b) for a, b in _FLAG_PORT.findall(text))
+            ports.extend(p for p in flags if 0 < p < 65536 and p not in ports)
         if is_main and main_file is not None:
             mains.append((directory, main_file, ports))
     by_module: dict[Path, list[tuple[Path, Path, list[int]]]] = {}

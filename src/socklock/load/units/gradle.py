@@ -41,6 +41,10 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             if name in files:
                 builds[directory] = (directory / name, read(directory / name) or "")
                 break
+    direct = {
+        d: _dependencies([text, *_shared_parts(d, builds)]) for d, (_, text) in builds.items()
+    }
+    projects = {d.name: d for d in builds}
     units: list[BuildUnit] = []
     for directory, (path, text) in builds.items():
         own = _applies(_own_part(text))
@@ -67,10 +71,81 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         image = _JIB_IMAGE.search(text)
         units.append(
             make_unit(
-                "gradle", directory, fallback, path, tree, image=image.group(1) if image else None
+                "gradle",
+                directory,
+                fallback,
+                path,
+                tree,
+                image=image.group(1) if image else None,
+                dependencies=_with_projects(directory, direct, projects),
             )
         )
     return units
+
+
+# ``implementation 'org.springframework.cloud:spring-cloud-starter-zipkin'``,
+# ``compile group: 'x', name: 'spring-cloud-starter-config'``, ``("g:a:1.0")``
+_COORDINATE = re.compile(r"""["'][\w.\-]+:([\w.\-]+)(?::[^"']*)?["']""")
+_NAMED = re.compile(r"""\bname\s*[:=]\s*["']([\w.\-]+)["']""")
+
+
+_PROJECT = re.compile(r"""\bproject\s*\(\s*(?:path\s*[:=]\s*)?["']:?([\w.\-:]+)["']""")
+
+
+def _shared_parts(directory: Path, builds: dict[Path, tuple[Path, str]]) -> list[str]:
+    """The ``subprojects``/``allprojects`` blocks of the builds above ``directory``."""
+    return [
+        text[m.start() :]
+        for parent, (_, text) in builds.items()
+        if parent != directory and directory.is_relative_to(parent) and (m := _SHARED.search(text))
+    ]
+
+
+def _dependencies(texts: list[str]) -> tuple[str, ...]:
+    """Artifact ids named in the build file and in its parents' ``subprojects`` blocks, and
+    ``project(':common')`` references as ``:common``."""
+    found: set[str] = set()
+    for text in texts:
+        for block in re.finditer(r"\bdependencies\s*\{", text):
+            body = text[block.end() : _block_end(text, block.end())]
+            found.update(m.group(1) for m in _COORDINATE.finditer(body))
+            found.update(m.group(1) for m in _NAMED.finditer(body))
+            found.update(":" + m.group(1).rsplit(":", 1)[-1] for m in _PROJECT.finditer(body))
+    return tuple(sorted(found))
+
+
+def _with_projects(
+    directory: Path, direct: dict[Path, tuple[str, ...]], projects: dict[str, Path]
+) -> tuple[str, ...]:
+    """The project's dependencies and those of the projects of the build it depends on
+    (``implementation project(':common')``), transitively."""
+    found: set[str] = set()
+    pending, seen = [directory], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for dependency in direct.get(current, ()):
+            if dependency.startswith(":"):
+                if dependency[1:] in projects:
+                    pending.append(projects[dependency[1:]])
+            else:
+                found.add(dependency)
+    return tuple(sorted(found))
+
+
+def _block_end(text: str, start: int) -> int:
+    """The index of the brace that closes the block opened just before ``start``."""
+    depth = 1
+    for index in range(start, len(text)):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(text)
 
 
 def _own_part(text: str) -> str:

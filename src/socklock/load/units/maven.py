@@ -8,10 +8,11 @@ A ``pom`` packaging module aggregates others and is no service. Identity:
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-from socklock.load.units.docker import has_dockerfile
+from socklock.load.units.docker import dockerfiles, has_dockerfile
 from socklock.load.units.tree import Tree, read
 from socklock.load.units.unit import has_jvm_main, make_unit
 from socklock.model import BuildUnit, Diagnostic, DiagnosticLevel, Location
@@ -26,6 +27,8 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             root = _parse(directory / "pom.xml", diagnostics)
             if root is not None:
                 poms[directory] = root
+    direct = {d: _dependencies(pom, _parents(d, poms)) for d, pom in poms.items()}
+    modules = {_text(pom, "artifactId"): d for d, pom in poms.items()}
     units: list[BuildUnit] = []
     for directory, pom in poms.items():
         if _text(pom, "packaging") == "pom":
@@ -40,10 +43,92 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         if not runnable and not has_jvm_main(directory, framework_only=not inherited):
             continue
         artifact = _text(pom, "artifactId") or directory.name
+        parents = _parents(directory, poms)
         units.append(
-            make_unit("maven", directory, artifact, directory / "pom.xml", tree, image=_jib(pom))
+            make_unit(
+                "maven",
+                directory,
+                artifact,
+                directory / "pom.xml",
+                tree,
+                image=_jib(pom),
+                dependencies=_with_modules(directory, direct, modules),
+                dockerfiles=_dockerfile_dirs(pom, parents, directory, tree),
+            )
         )
     return units
+
+
+def _parents(directory: Path, poms: dict[Path, ElementTree.Element]) -> list[ElementTree.Element]:
+    """The poms of the directories above, nearest first (a module's own value wins)."""
+    return [
+        pom
+        for d, pom in sorted(poms.items(), key=lambda item: -len(item[0].parts))
+        if d != directory and directory.is_relative_to(d)
+    ]
+
+
+def _with_modules(
+    directory: Path, direct: dict[Path, tuple[str, ...]], modules: dict[str | None, Path]
+) -> tuple[str, ...]:
+    """The module's dependencies and, for a module of the same tree it depends on (a
+    ``common`` library), that module's own, transitively."""
+    found: set[str] = set()
+    pending = [directory]
+    seen: set[Path] = set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for artifact in direct.get(current, ()):
+            found.add(artifact)
+            if artifact in modules:
+                pending.append(modules[artifact])
+    return tuple(sorted(found))
+
+
+def _dependencies(pom: ElementTree.Element, parents: list[ElementTree.Element]) -> tuple[str, ...]:
+    """The artifact ids of the module's ``<dependencies>`` and of its parents' (which a child
+    inherits; ``<dependencyManagement>`` only pins versions and adds nothing)."""
+    found: set[str] = set()
+    for element in (pom, *parents):
+        for dependency in element.findall("dependencies/dependency"):
+            artifact = _text(dependency, "artifactId")
+            if artifact:
+                found.add(artifact)
+    return tuple(sorted(found))
+
+
+_BASEDIR = ("${basedir}", "${project.basedir}")
+
+
+def _dockerfile_dirs(
+    pom: ElementTree.Element, parents: list[ElementTree.Element], directory: Path, tree: Tree
+) -> tuple[Path, ...]:
+    """A Dockerfile the build points at through a property (``<docker.image.dockerfile.dir>
+    ${basedir}/../docker</...>``, a parent's plugin running ``docker build`` there): one
+    Dockerfile in a shared folder that builds every module."""
+    found: list[Path] = []
+    for element in (pom, *parents):
+        properties = element.find("properties")
+        named = [
+            prop
+            for prop in (properties if properties is not None else ())
+            if "dockerfile" in str(prop.tag).lower() and prop.text
+        ]
+        for prop in named:
+            text = (prop.text or "").strip()
+            for base in _BASEDIR:
+                text = text.replace(base, ".")
+            if "$" in text:
+                continue
+            folder = Path(os.path.normpath(directory / text))
+            if folder != directory:
+                found.extend(dockerfiles(tree, folder))
+        if named:
+            break  # the module's own property wins over its parents'
+    return tuple(found)
 
 
 def _parse(path: Path, diagnostics: list[Diagnostic]) -> ElementTree.Element | None:

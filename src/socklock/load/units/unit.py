@@ -26,6 +26,8 @@ def make_unit(
     ports: tuple[int, ...] = (),
     image: str | None = None,
     sources: tuple[Path, ...] = (),
+    dependencies: tuple[str, ...] = (),
+    dockerfiles: tuple[Path, ...] = (),
 ) -> BuildUnit:
     """A unit named by its Spring config when it has one, else ``fallback_name``."""
     spring_name, spring_ports = spring.identity(spring.config_files(directory))
@@ -45,6 +47,8 @@ def make_unit(
         ports=tuple(all_ports),
         location=Location(str(build_file), 1, 1),
         image=image,
+        dependencies=dependencies,
+        dockerfiles=tuple(str(d) for d in dockerfiles),
     )
 
 

@@ -94,6 +94,29 @@
      (keyed_element key: (literal_element (identifier) @_k) value: (literal_element (_) @declare.value)))) @declare
   (#set! declare "service-name") (#eq? @_fn "AgentServiceRegistration") (#eq? @_k "Name"))
 
+; A registry of the program's own (an interface over Consul, etcd, memory):
+; registry.Register(ctx, instanceID, serviceName, addr) registers under serviceName;
+; grpcutil.ServiceConnection(ctx, "orders", registry) and registry.ServiceAddresses(ctx,
+; "orders") look the service up by name
+((call_expression
+   function: (selector_expression operand: (_) @_r field: (field_identifier) @_fn)
+   arguments: (argument_list (identifier) @declare.value)) @declare
+  (#set! declare "service-name") (#eq? @_fn "Register") (#match? @_r "(?i)registry$")
+  (#match? @declare.value "(?i)^(service|svc)_?name$"))
+
+((call_expression
+   function: (_) @_f
+   arguments: (argument_list (interpreted_string_literal) @target . (_) @_fn .))
+  (#set! service "discovery") (#match? @_fn "(?i)registry") (#match? @_fn "(?i)registry$")
+  (#match? @target "^\"[A-Za-z0-9_.-]+\"$")
+  (#not-match? @_f "(?i)(metric|counter|gauge|histogram|meter|timer|summary|register)"))
+
+((call_expression
+   function: (selector_expression operand: (_) @_r field: (field_identifier) @_fn)
+   arguments: (argument_list (interpreted_string_literal) @target))
+  (#set! service "discovery") (#match? @_r "(?i)registry$")
+  (#any-of? @_fn "ServiceAddresses" "ServiceAddress" "Discover" "Lookup" "Resolve" "Instances"))
+
 ; Consul: client.Health().Service("orders", "", true, nil), client.Catalog().Service("orders", ...)
 ((call_expression
    function: (selector_expression

@@ -60,6 +60,11 @@
 ((marker_annotation name: (identifier) @_fn) @declare
   (#set! declare "load-balanced") (#eq? @_fn "LoadBalanced"))
 
+; @EnableZuulProxy / @EnableAdminServer: the proxy routes /<service-id>/** to, and Spring
+; Boot Admin polls, every service registered in the registry (socklock/discover/registered.py)
+((marker_annotation name: (identifier) @_fn) @declare
+  (#set! declare "registry-wide") (#any-of? @_fn "EnableZuulProxy" "EnableAdminServer"))
+
 ; Spring Environment: env.getProperty("orders.url", "http://orders")
 ((method_invocation
    object: (_) @_recv name: (identifier) @_fn

@@ -67,6 +67,10 @@
 ((annotation (user_type (identifier) @_fn)) @declare
   (#set! declare "load-balanced") (#eq? @_fn "LoadBalanced"))
 
+; @EnableZuulProxy / @EnableAdminServer: routes to / polls every registered service
+((annotation (user_type (identifier) @_fn)) @declare
+  (#set! declare "registry-wide") (#any-of? @_fn "EnableZuulProxy" "EnableAdminServer"))
+
 ; ---- HTTP clients: RestTemplate, WebClient, Ktor HttpClient, OkHttp Request.Builder().url()
 ((call_expression
    (navigation_expression (_) (identifier) @_fn)

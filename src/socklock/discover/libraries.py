@@ -1,0 +1,74 @@
+"""Which client library a Spring property configures, and whether a module has it.
+
+The table is data (``data/client_libraries.toml``). A config server's shared
+``application.yml`` names the registry, the broker and the auth server for every client;
+an application calls one of them only when its build declares the library that reads
+the property (``eureka.client.*`` needs a Eureka client, ``spring.rabbitmq.*`` an AMQP
+binder). A module whose dependencies are unknown is given the benefit of the doubt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    what: str
+    keys: tuple[str, ...]  # relaxed property prefixes
+    artifacts: tuple[str, ...]
+
+    def declared_in(self, dependencies: Iterable[str]) -> bool:
+        return any(part in d.lower() for d in dependencies for part in self.artifacts)
+
+
+def relaxed(key: str) -> str:
+    """Spring relaxed binding: ``serviceUrl``, ``service-url``, ``service_url`` are one key."""
+    return key.lower().replace("-", "").replace("_", "")
+
+
+@lru_cache(maxsize=1)
+def libraries() -> tuple[Library, ...]:
+    """Every row of the table, in its order."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
+    rows = tomllib.loads(text.read_text(encoding="utf-8"))["library"]
+    return tuple(
+        Library(
+            str(row["what"]),
+            tuple(relaxed(str(k)) for k in row["keys"]),
+            tuple(str(a).lower() for a in row["artifacts"]),
+        )
+        for row in rows
+    )
+
+
+@lru_cache(maxsize=1)
+def _registry_clients() -> tuple[str, ...]:
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
+    table = tomllib.loads(text.read_text(encoding="utf-8"))["registry"]
+    return tuple(str(a).lower() for a in table["artifacts"])
+
+
+def registry_client(dependencies: Iterable[str]) -> str | None:
+    """The dependency that registers the module in a service registry (a Eureka or Consul
+    discovery client), if it has one."""
+    return next(
+        (d for d in dependencies if any(part in d.lower() for part in _registry_clients())), None
+    )
+
+
+def library_for(key: str) -> Library | None:
+    """The client library that reads property ``key`` (dotted), if the table knows one."""
+    wanted = relaxed(key)
+    return next((lib for lib in libraries() if any(wanted.startswith(k) for k in lib.keys)), None)

@@ -1,0 +1,120 @@
+"""Inputs without a deployment: the build units run side by side on one host, so a call to
+``localhost:<port>`` reaches the one unit listening there; registry lookups by name reach
+the unit that registers under it, on the port its build says."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from socklock.model import ServiceGraph
+
+
+def _write(root: Path, files: dict[str, str]) -> ServiceGraph:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return discover(load_paths([str(root)]))
+
+
+def _flask(port: int, body: str = "") -> str:
+    return (
+        "import requests\nfrom flask import Flask\napp = Flask(__name__)\n"
+        f"{body}\nif __name__ == '__main__':\n    app.run(port={port})\n"
+    )
+
+
+USER = """\
+def user(name):
+    requests.get("http://127.0.0.1:5003/bookings/{}".format(name))
+    requests.get("http://localhost:5001/movies")
+    requests.get("http://localhost:5000/self")
+    requests.get("http://localhost:7777/nobody")
+    requests.get("http://localhost:6000/twice")
+"""
+
+
+def test_localhost_reaches_the_one_unit_listening_on_the_port(tmp_path: Path) -> None:
+    """user calls bookings (5003) and movies (5001); its own port is no call; 7777 has no
+    listener and 6000 two (a and b): unresolved, with the reason."""
+    graph = _write(
+        tmp_path,
+        {
+            "services/user.py": _flask(5000, USER),
+            "services/bookings.py": _flask(5003),
+            "services/movies.py": _flask(5001),
+            "services/a.py": _flask(6000),
+            "services/b.py": _flask(6000),
+        },
+    )
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("code/user", "code/bookings", 5003),
+        ("code/user", "code/movies", 5001),
+    }
+    assert {(u.expression, u.reason) for u in graph.unresolved} == {
+        ('"http://localhost:7777/nobody"', "no build unit of the input listens on port 7777"),
+        ('"http://localhost:6000/twice"', "2 build units of the input listen on port 6000"),
+    }
+
+
+def test_in_a_deployment_localhost_is_the_container_itself(tmp_path: Path) -> None:
+    graph = _write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  user: {build: ./user}\n  bookings: {build: ./bookings}\n",
+            "user/Dockerfile": "FROM python:3.12\n",
+            "user/app.py": _flask(5000, USER),
+            "bookings/Dockerfile": "FROM python:3.12\nEXPOSE 5003\n",
+            "bookings/app.py": _flask(5003),
+        },
+    )
+    assert [e for e in graph.edges if not e.hint] == []
+
+
+METADATA = """\
+package main
+
+import "flag"
+
+const serviceName = "metadata"
+
+func main() {
+	var port int
+	flag.IntVar(&port, "port", 8081, "API handler port")
+	flag.Parse()
+	registry.Register(ctx, id, serviceName, fmt.Sprintf("localhost:%d", port))
+}
+"""
+MOVIE = """\
+package main
+
+func main() {
+	port := flag.Int("port", 8083, "API handler port")
+	grpcutil.ServiceConnection(ctx, "metadata", registry)
+	grpcutil.ServiceConnection(ctx, "ghost", registry)
+}
+"""
+
+
+def test_a_registry_name_reaches_the_unit_that_registers_it_on_its_flag_port(
+    tmp_path: Path,
+) -> None:
+    graph = _write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/shop\n",
+            "metadata/cmd/main.go": METADATA,
+            "movie/cmd/main.go": MOVIE,
+        },
+    )
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("code/movie", "code/metadata", 8081)
+    }
+    assert {(u.expression, u.reason) for u in graph.unresolved} == {
+        ("ghost", "service id 'ghost' matches no workload")
+    }
