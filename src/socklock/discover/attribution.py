@@ -1,7 +1,9 @@
 """Which workload a source file belongs to: the one whose build context contains it.
 
 Build contexts come from, in order of trust: a ``socklock.toml`` ``[code.owners]`` table
-(path prefix → workload id), compose ``build:`` contexts, and Dockerfile directories matched
+(path prefix → workload id), compose ``build:`` contexts, build units (a CMake target's
+files: the service whose command runs it), compose bind mounts (what a service mounts it
+runs), and Dockerfile directories matched
 to a workload by image name or directory name (a repo-per-service layout where the repo or
 directory is named like the image; a Dockerfile in a generic ``src/`` or ``app/`` directory
 is matched by the name of the directory above it). The deepest context that contains a file wins.
@@ -22,6 +24,7 @@ class Context:
     workload: str  # graph id: ns/name or project/service
     why: str
     shared: bool = False  # a file that configures several services: it calls none of them
+    mounted: bool = False  # bind-mounted into the workload: config in it counts when read
 
 
 def _image_name(image: str | None) -> str | None:
@@ -70,6 +73,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 directory, owner, f"Dockerfile directory inside {parent.name}/, named like {owner}"
             )
     shared = _add_units(inventory, aliases, contexts)
+    shared += _add_mounts(inventory, aliases, contexts)
     for root in inventory.roots:
         for directory, owner in _configured_owners(Path(root)).items():
             contexts[directory] = Context(directory, owner, "socklock.toml [code.owners]")
@@ -95,11 +99,15 @@ def _add_units(
     shared: list[Context] = []
     owned = [(u, identities.twins[u]) for u in identities.twins]
     owned += [(u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))]
+    files: dict[Path, dict[str, str]] = {}  # a file several units' targets compile
     for unit, owner in owned:
         why = f"{unit.kind} build unit {unit.name}"
         for source in unit.sources:
             directory = Path(source).resolve()
-            contexts.setdefault(directory, Context(directory, owner, why))
+            if directory.is_file():
+                files.setdefault(directory, {}).setdefault(owner, why)
+            else:
+                contexts.setdefault(directory, Context(directory, owner, why))
         for file in unit.config_files:
             path = Path(file).resolve()
             if Path(file).stem.startswith("application"):
@@ -107,9 +115,48 @@ def _add_units(
                 shared.append(Context(path, owner, why, shared=True))
             else:
                 contexts[path] = Context(path, owner, f"config-server file named after {unit.name}")
+    for path, owners in files.items():
+        if len(owners) == 1:
+            ((owner, why),) = owners.items()
+            contexts.setdefault(path, Context(path, owner, why))
+        elif path not in contexts:
+            shared.extend(Context(path, o, f"{why} (and others)") for o, why in owners.items())
     context_of = {c.workload: c.directory for c in contexts.values() if c.directory.is_dir()}
     for path, owner, why in shared_image_commands(inventory, aliases, context_of):
         contexts[path] = Context(path, owner, why)
+    return shared
+
+
+def _add_mounts(
+    inventory: Inventory, aliases: dict[str, str], contexts: dict[Path, Context]
+) -> list[Context]:
+    """Files and directories of the tree a compose service bind-mounts: code and config it
+    runs (``./lua-scripts:/usr/local/openresty/nginx/lua-scripts``, ``./config:/app/config``).
+    A mount of a directory that holds another service's build context or code is a source
+    checkout, not this service's own files: it adds nothing. A path several services mount
+    is each of theirs (returned, as the contexts of a file shared by several services)."""
+    from socklock.discover.proxies.mounts import compose_mounts
+
+    known = [c.directory for c in contexts.values()]
+    owners: dict[Path, dict[str, str]] = {}
+    for project in inventory.compose_projects:
+        for mount in compose_mounts(project, aliases):
+            host = mount.host.resolve()
+            if not host.exists() or host in contexts:
+                continue
+            if host.is_dir() and any(k.is_relative_to(host) for k in known):
+                continue
+            why = f"mounted by {mount.workload} at {mount.container}"
+            owners.setdefault(host, {}).setdefault(mount.workload, why)
+    shared: list[Context] = []
+    for host, mounted in owners.items():
+        if len(mounted) == 1:
+            ((workload, why),) = mounted.items()
+            contexts[host] = Context(host, workload, why, mounted=True)
+        else:
+            shared.extend(
+                Context(host, w, why, shared=True, mounted=True) for w, why in mounted.items()
+            )
     return shared
 
 

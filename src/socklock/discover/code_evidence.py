@@ -131,14 +131,25 @@ def add_code_evidence(
     from socklock.discover.code.interface import CallSite, Declaration, Result, UnresolvedCall
     from socklock.discover.code.scan import iter_files, scan_tree
 
+    code_files: dict[str, list[str]] = {}  # workload → its source files
     for path, analyser in iter_files(list(inventory.roots)):
         if getattr(analyser, "syntax", None) is None:
             continue  # config files alone are not the workload's code
-        owner = owner_of(path, contexts)
-        if owner is not None:
-            reads.add_code(owner.workload)
+        for holder in owners_of(path, contexts):
+            reads.add_code(holder.workload)
+            code_files.setdefault(holder.workload, []).append(path)
+    mentions = _Mentions(code_files)
 
     joiner = _Joiner(inventory, aliases, builder)
+
+    def given(workload: str, file: str) -> bool:
+        """``file`` is the workload's: in its build context, or mounted and read by its code."""
+        return any(
+            c.workload == workload and (not c.mounted or mentions.read(workload, file))
+            for c in owners_of(file, contexts)
+        )
+
+    joiner.given = given
     for dockerfile in inventory.dockerfiles:
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
@@ -146,7 +157,11 @@ def add_code_evidence(
     scanned: list[tuple[Context | None, Result]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
-        scanned.extend((owner, result) for owner in owners)
+        scanned.extend(
+            (owner, result)
+            for owner in owners
+            if owner is None or not owner.mounted or mentions.read(owner.workload, result.file)
+        )
     servers = ConfigServers.from_declared(
         (owner.workload, r.value)
         for owner, r in scanned
@@ -192,6 +207,35 @@ def add_code_evidence(
     return reads
 
 
+class _Mentions:
+    """Whether a workload's code names a file: a config file mounted into a container counts
+    for it only when its code opens it (``SetUpTracer("config/jaeger-config.yml")``); a
+    database that mounts the same directory for its certificates reads none of its
+    addresses. Code files themselves (a mounted script directory) are the workload's."""
+
+    def __init__(self, code_files: dict[str, list[str]]) -> None:
+        self._code_files = code_files
+        self._texts: dict[str, bytes] = {}
+        self._code = {path for paths in code_files.values() for path in paths}
+
+    def read(self, workload: str, file: str) -> bool:
+        if file in self._code:
+            return True
+        name = Path(file).name.encode()
+        return any(name in self._text(path) for path in self._code_files.get(workload, ()))
+
+    def _text(self, path: str) -> bytes:
+        if path not in self._texts:
+            try:
+                self._texts[path] = Path(path).read_bytes()[:MAX_MENTION_BYTES]
+            except OSError:
+                self._texts[path] = b""
+        return self._texts[path]
+
+
+MAX_MENTION_BYTES = 512 * 1024
+
+
 def _env_names(site: CallSite) -> list[str]:
     names = _PLACEHOLDER.findall(site.target or "")
     return [site.env_var, *names] if site.env_var else names
@@ -222,6 +266,7 @@ class _Joiner:
         from socklock.discover.code.config_keys import ConfigKeys
 
         self.config_keys = ConfigKeys(list(inventory.roots))
+        self.given: Callable[[str, str], bool] = lambda workload, file: False
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
             resolver = ComposeResolver(project)
@@ -248,7 +293,13 @@ class _Joiner:
             if found is not None:
                 used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
                 return found.value
-            keyed = self.config_keys.lookup(name, where.file) if "." in name else None
+            keyed = (
+                self.config_keys.lookup(
+                    name, where.file, lambda file: self.given(owner.workload, file)
+                )
+                if "." in name
+                else None
+            )
             if keyed is not None:  # a config key the code reads (``cfg["orders"]["addr"]``)
                 at = Location(keyed.file, keyed.line, keyed.column)
                 used.append(f"{name}={redact_credentials(keyed.value)} at {at}")

@@ -1,0 +1,99 @@
+"""One image, many services told apart by their command: each runs a build target
+(``add_executable``) whose files are its code; what a service bind-mounts is its own too
+(a script directory), and a mounted config file counts when the service's code opens it
+(fixture: tests/fixtures/units/cmake)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import REPO
+
+from socklock.discover import discover
+from socklock.discover.commands import words
+from socklock.discover.entrypoints import program_name
+from socklock.load import load_paths
+from socklock.model import ServiceGraph
+
+CASE = REPO / "tests" / "fixtures" / "units" / "cmake"
+
+
+@pytest.fixture(scope="module")
+def graph() -> ServiceGraph:
+    return discover(load_paths([str(CASE)]))
+
+
+def _where(graph: ServiceGraph, source: str, target: str) -> list[tuple[str, int, str]]:
+    edge = next(e for e in graph.edges if (e.source, e.target) == (source, target))
+    return [
+        (str(Path(ev.location.file).relative_to(CASE)), ev.location.line, ev.kind.value)
+        for ev in edge.evidence
+    ]
+
+
+def test_each_service_gets_the_code_of_the_target_its_command_runs(graph: ServiceGraph) -> None:
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        # OrdersService.cpp reads config/service.json (mounted); the openshift copy that
+        # names another host is not what this deployment mounts
+        ("cmake/orders", "cmake/payments", 9000),
+        ("cmake/orders", "cmake/audit", 7000),  # the handler header its main file includes
+        ("cmake/orders", "cmake/metrics", 9100),  # a header both targets include
+        ("cmake/payments", "cmake/metrics", 9100),
+        # config/tracer.yml is mounted into both and both open it by name; the database
+        # mounts the same directory (for certificates) and reads none of it
+        ("cmake/orders", "cmake/tracer", 6831),
+        ("cmake/payments", "cmake/tracer", 6831),
+        # the Lua directory the proxy mounts is its code; scripts/bench.lua is nobody's
+        ("cmake/proxy", "cmake/orders", 8000),
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "evidence"),
+    [
+        ("cmake/orders", "cmake/payments", [("src/orders/OrdersService.cpp", 8, "env-read")]),
+        ("cmake/orders", "cmake/audit", [("src/orders/OrdersHandler.h", 4, "literal")]),
+        ("cmake/payments", "cmake/metrics", [("src/utils.h", 5, "literal")]),
+        ("cmake/payments", "cmake/tracer", [("config/tracer.yml", 2, "config")]),
+        ("cmake/proxy", "cmake/orders", [("lua/api.lua", 8, "env-read")]),
+    ],
+)
+def test_evidence_is_the_line_in_the_targets_files(
+    graph: ServiceGraph, source: str, target: str, evidence: list[tuple[str, int, str]]
+) -> None:
+    assert _where(graph, source, target) == evidence
+
+
+def test_config_key_is_read_from_the_mounted_file(graph: ServiceGraph) -> None:
+    edge = next(e for e in graph.edges if e.target == "cmake/payments")
+    (evidence,) = edge.evidence
+    assert f"payments.addr=payments at {CASE / 'config' / 'service.json'}:3:25" in evidence.detail
+
+
+def test_a_target_no_service_runs_is_listed_not_drawn(graph: ServiceGraph) -> None:
+    assert [(u.source, Path(u.location.file).relative_to(CASE)) for u in graph.unresolved] == [
+        ("code/loadgen", Path("tools/CMakeLists.txt"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "program"),
+    [
+        ("OrdersService", "OrdersService"),
+        ("/usr/local/bin/OrdersService --port 9090", "OrdersService"),
+        (["sh", "-c", "exec /usr/local/bin/Pay --threads 4"], "Pay"),
+        ('sh -c "cd /app && exec Pay"', "Pay"),
+        (["/bin/sh", "-c", "Pay -x"], "Pay"),
+        (["tini", "--", "Pay"], "Pay"),
+        ("LOG=1 ./bin/orders", "orders"),
+        # a script with several commands and no exec runs no one program
+        ('sh -c "sleep 1 && Pay"', None),
+        # an interpreter's code is its module or file (entry_paths), not the program
+        ("python -m shop.api", None),
+        ("node server.js", None),
+        ("${COMMAND}", None),
+    ],
+)
+def test_program_a_command_runs(command: str | list[str], program: str | None) -> None:
+    assert program_name(words(command)) == program
