@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import REPO
 
 from socklock.discover import discover
+from socklock.discover.code.includes import including_files
 from socklock.discover.commands import words
 from socklock.discover.entrypoints import program_name
 from socklock.load import load_paths
@@ -37,6 +38,10 @@ def test_each_service_gets_the_code_of_the_target_its_command_runs(graph: Servic
         # OrdersService.cpp reads config/service.json (mounted); the openshift copy that
         # names another host is not what this deployment mounts
         ("cmake/orders", "cmake/payments", 9000),
+        # src/cache.h's helper reads config[name + "-redis"]: each caller's own prefix, at
+        # its call (both targets include the header; loadgen calls it without including it)
+        ("cmake/orders", "cmake/orders-redis", 6379),
+        ("cmake/payments", "cmake/payments-redis", 6379),
         ("cmake/orders", "cmake/audit", 7000),  # the handler header its main file includes
         ("cmake/orders", "cmake/metrics", 9100),  # a header both targets include
         ("cmake/payments", "cmake/metrics", 9100),
@@ -53,7 +58,9 @@ def test_each_service_gets_the_code_of_the_target_its_command_runs(graph: Servic
     ("source", "target", "evidence"),
     [
         ("cmake/orders", "cmake/payments", [("src/orders/OrdersService.cpp", 8, "env-read")]),
-        ("cmake/orders", "cmake/audit", [("src/orders/OrdersHandler.h", 4, "literal")]),
+        ("cmake/orders", "cmake/audit", [("src/orders/OrdersHandler.h", 5, "literal")]),
+        ("cmake/orders", "cmake/orders-redis", [("src/orders/OrdersService.cpp", 10, "env-read")]),
+        ("cmake/payments", "cmake/payments-redis", [("src/payments/main.cpp", 8, "env-read")]),
         ("cmake/payments", "cmake/metrics", [("src/utils.h", 5, "literal")]),
         ("cmake/payments", "cmake/tracer", [("config/tracer.yml", 2, "config")]),
         ("cmake/proxy", "cmake/orders", [("lua/api.lua", 8, "env-read")]),
@@ -97,3 +104,12 @@ def test_a_target_no_service_runs_is_listed_not_drawn(graph: ServiceGraph) -> No
 )
 def test_program_a_command_runs(command: str | list[str], program: str | None) -> None:
     assert program_name(words(command)) == program
+
+
+def test_the_callers_of_a_header_are_the_files_whose_includes_reach_it() -> None:
+    header = CASE / "src" / "cache.h"
+    assert including_files(str(header), "init_cache") == [
+        str(CASE / "src" / "orders" / "OrdersService.cpp"),  # through OrdersHandler.h
+        str(CASE / "src" / "payments" / "main.cpp"),
+    ]
+    assert including_files(str(header), "no_such_function") == []
