@@ -113,3 +113,18 @@ def test_the_callers_of_a_header_are_the_files_whose_includes_reach_it() -> None
         str(CASE / "src" / "payments" / "main.cpp"),
     ]
     assert including_files(str(header), "no_such_function") == []
+
+
+def test_each_cargo_binary_is_the_service_whose_command_runs_it() -> None:
+    case = REPO / "tests" / "fixtures" / "units" / "cargo"
+    graph = discover(load_paths([str(case)]))
+    assert {
+        (e.source, e.target, e.port, str(Path(e.evidence[0].location.file).relative_to(case)))
+        for e in graph.edges
+    } == {
+        ("cargo/order-api", "cargo/billing", 9000, "shop/src/orders/handlers.rs"),
+        ("cargo/billing", "cargo/gateway", 8080, "shop/src/bin/payments.rs"),
+        ("cargo/gateway", "cargo/order-api", 8000, "gateway/src/main.rs"),
+        # shop/src/lib.rs calls audit: code both binaries share is neither's own call
+    }
+    assert graph.unresolved == ()

@@ -118,6 +118,20 @@ EXPECTED: dict[str, set[Row]] = {
         ),
         ("loadgen", "cmake", (), ("loadgen",), ("tools/loadgen.cpp",), None),
     },
+    # a package with two binaries: one unit each (its file and the modules it declares;
+    # src/lib.rs is shared, nobody's); one binary: the package; the workspace root: none
+    "cargo": {
+        ("gateway", "cargo", (), ("gateway",), ("gateway",), None),
+        (
+            "orders-server",
+            "cargo",
+            (),
+            ("orders", "orders-server"),
+            ("shop/src/orders.rs", "shop/src/orders/handlers.rs"),
+            None,
+        ),
+        ("payments", "cargo", (), ("payments",), ("shop/src/bin/payments.rs",), None),
+    },
 }
 
 
