@@ -188,15 +188,32 @@ def _configured_owners(root: Path) -> dict[Path, str]:
 def owners_of(path: str, contexts: list[Context]) -> list[Context]:
     """Every owner of the deepest context holding ``path`` (one, but for a file that
     configures several services)."""
-    first = owner_of(path, contexts)
-    if first is None:
-        return []
-    return [c for c in contexts if c.directory == first.directory]
+    by_directory = _index(contexts)
+    resolved = Path(path).resolve()
+    for directory in (resolved, *resolved.parents):
+        found = by_directory.get(directory)
+        if found:
+            return list(found)
+    return []
 
 
 def owner_of(path: str, contexts: list[Context]) -> Context | None:
-    resolved = Path(path).resolve()
+    """The first (most trusted) owner of the deepest context holding ``path``."""
+    found = owners_of(path, contexts)
+    return found[0] if found else None
+
+
+_INDEXED: list[tuple[list[Context], int, dict[Path, list[Context]]]] = []
+
+
+def _index(contexts: list[Context]) -> dict[Path, list[Context]]:
+    """Contexts by directory, in list order (a file's owners are looked up by walking up its
+    parents: one dict lookup per level instead of a scan of every context)."""
+    for known, size, cached in _INDEXED:
+        if known is contexts and size == len(contexts):
+            return cached
+    index: dict[Path, list[Context]] = {}
     for context in contexts:
-        if resolved.is_relative_to(context.directory):
-            return context
-    return None
+        index.setdefault(context.directory, []).append(context)
+    _INDEXED[:] = [(contexts, len(contexts), index)]
+    return index
