@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from tests.conftest import REPO
+from tests.discover.shop import workload
 
 from socklock.discover import discover
 from socklock.discover.code.includes import including_files
@@ -128,3 +130,30 @@ def test_each_cargo_binary_is_the_service_whose_command_runs_it() -> None:
         # shop/src/lib.rs calls audit: code both binaries share is neither's own call
     }
     assert graph.unresolved == ()
+
+
+def test_a_kubernetes_container_command_names_the_target(tmp_path: Path) -> None:
+    """The same targets run by Deployments of one image: ``command`` picks the target
+    (``args`` are its arguments, not a program)."""
+    shutil.copytree(CASE / "src", tmp_path / "src")
+    shutil.copy(CASE / "CMakeLists.txt", tmp_path / "CMakeLists.txt")
+    (tmp_path / "tools").mkdir()  # add_subdirectory(tools) of the root CMakeLists.txt
+    deployments = []
+    for name, command, port in (
+        ("order-api", '["/usr/local/bin/OrdersService"]', 8000),
+        ("billing", '["sh", "-c", "exec PaymentsService"]', 9000),
+        ("audit", "[]", 7000),
+        ("metrics", "[]", 9100),
+    ):
+        deployments.append(
+            workload(name, port=port).replace(
+                f"image: shop/{name}:1", f"image: shop/services:1\n        command: {command}"
+            )
+        )
+    (tmp_path / "k8s.yaml").write_text("---\n".join(deployments))
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("shop/order-api", "shop/audit", 7000),
+        ("shop/order-api", "shop/metrics", 9100),
+        ("shop/billing", "shop/metrics", 9100),
+    }

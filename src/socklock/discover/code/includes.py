@@ -22,6 +22,7 @@ MAX_BYTES = 512 * 1024
 
 _LISTINGS: dict[Path, list[Path]] = {}
 _CLOSURES: dict[Path, frozenset[Path]] = {}
+_CALLERS: dict[tuple[Path, str], list[str]] = {}
 
 
 def including_files(header: str, name: str) -> list[str]:
@@ -30,19 +31,21 @@ def including_files(header: str, name: str) -> list[str]:
     real = Path(os.path.normpath(Path(header).absolute()))
     if real.suffix.lower() not in _SUFFIXES:
         return []
-    needle = name.encode()
-    found: list[str] = []
-    for path in _listing(real.parent.parent):
-        if path == real or needle not in _read(path):
-            continue
-        if real in _closure(path):
-            found.append(str(path))
-    return found
+    if (real, name) not in _CALLERS:
+        needle = name.encode()
+        _CALLERS[real, name] = [
+            str(path)
+            for path in _listing(real.parent.parent)
+            if path != real and needle in _read(path) and real in _closure(path)
+        ]
+    return list(_CALLERS[real, name])
 
 
 def forget() -> None:
+    """Drop what was listed and read (files may have changed since)."""
     _LISTINGS.clear()
     _CLOSURES.clear()
+    _CALLERS.clear()
 
 
 def _listing(top: Path) -> list[Path]:
