@@ -22,7 +22,8 @@ from socklock.load.units.tree import Tree, read
 from socklock.load.units.unit import make_unit
 from socklock.model import BuildUnit, Diagnostic
 
-_COMMAND = re.compile(r"\b(add_executable|set)\s*\(([^()]*)\)", re.IGNORECASE)
+_COMMAND = re.compile(r"\b(add_executable|set|project|file)\s*\(([^()]*)\)", re.IGNORECASE)
+_GLOBS = frozenset({"GLOB", "GLOB_RECURSE"})
 _COMMENT = re.compile(r"#(?!\[)[^\n]*")
 _VARIABLE = re.compile(r"\$\{([A-Za-z0-9_.+-]+)\}")
 _WORD = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
@@ -41,9 +42,8 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         variables = _inherited(directory, tree)
         for command, arguments in _commands(read(build_file) or ""):
             words = [_expand(w, variables) for w in _words(arguments)]
-            if command == "set":
-                if words and words[0] is not None:
-                    variables[words[0]] = " ".join(w for w in words[1:] if w is not None)
+            if command != "add_executable":
+                _assign(command, words, variables, directory)
                 continue
             unit = _executable(directory, build_file, words, tree)
             if unit is not None:
@@ -112,12 +112,46 @@ def _inherited(directory: Path, tree: Tree) -> dict[str, str]:
         here = str(parent.absolute())
         variables["CMAKE_CURRENT_SOURCE_DIR"] = variables["CMAKE_CURRENT_LIST_DIR"] = here
         for command, arguments in _commands(read(parent / "CMakeLists.txt") or ""):
-            words = [_expand(w, variables) for w in _words(arguments)]
-            if command == "set" and words and words[0] is not None:
-                variables[words[0]] = " ".join(w for w in words[1:] if w is not None)
+            if command != "add_executable":
+                words = [_expand(w, variables) for w in _words(arguments)]
+                _assign(command, words, variables, parent)
     here = str(directory.absolute())
     variables["CMAKE_CURRENT_SOURCE_DIR"] = variables["CMAKE_CURRENT_LIST_DIR"] = here
     return variables
+
+
+def _assign(
+    command: str, words: list[str | None], variables: dict[str, str], directory: Path
+) -> None:
+    """What ``set``, ``project`` and ``file(GLOB)`` give a variable (a list joined by ``;``,
+    as CMake keeps it)."""
+    if not words or words[0] is None:
+        return
+    if command == "set":
+        values = words[1:]
+        for keyword in ("CACHE", "PARENT_SCOPE"):
+            values = values[: values.index(keyword)] if keyword in values else values
+        variables[words[0]] = ";".join(w for w in values if w is not None)
+    elif command == "project":
+        variables["PROJECT_NAME"] = words[0]
+        variables.setdefault("CMAKE_PROJECT_NAME", words[0])
+    elif command == "file" and words[0] in _GLOBS and len(words) > 2 and words[1] is not None:
+        recurse = words[0] == "GLOB_RECURSE"
+        patterns = [w for w in words[2:] if w is not None and w.upper() != w]
+        found = sorted(
+            str(path) for pattern in patterns for path in _glob(directory, pattern, recurse=recurse)
+        )
+        variables[words[1]] = ";".join(found)
+
+
+def _glob(directory: Path, pattern: str, *, recurse: bool) -> list[Path]:
+    """``file(GLOB)`` relative to the CMakeLists.txt directory, files only."""
+    base = Path(pattern) if Path(pattern).is_absolute() else directory.absolute() / pattern
+    parent, name = base.parent, base.name
+    if any(c in str(parent) for c in "*?["):
+        return []
+    matches = parent.rglob(name) if recurse else parent.glob(name)
+    return [m for m in matches if m.is_file()][:MAX_FILES]
 
 
 def _commands(text: str) -> list[tuple[str, str]]:
