@@ -53,6 +53,9 @@ def test_each_service_gets_the_code_of_the_target_its_command_runs(graph: Servic
         ("cmake/payments", "cmake/tracer", 6831),
         # the Lua directory the proxy mounts is its code; scripts/bench.lua is nobody's
         ("cmake/proxy", "cmake/orders", 8000),
+        # a file mounted on its own is read where it is mounted; config/billing-config.json
+        # (payments -> audit) is in a mounted directory but no code of payments names it
+        ("cmake/proxy", "cmake/tracer", 6831),
     }
 
 
@@ -66,6 +69,7 @@ def test_each_service_gets_the_code_of_the_target_its_command_runs(graph: Servic
         ("cmake/payments", "cmake/metrics", [("src/utils.h", 5, "literal")]),
         ("cmake/payments", "cmake/tracer", [("config/tracer.yml", 2, "config")]),
         ("cmake/proxy", "cmake/orders", [("lua/api.lua", 8, "env-read")]),
+        ("cmake/proxy", "cmake/tracer", [("proxy/jaeger-config.json", 3, "config")]),
     ],
 )
 def test_evidence_is_the_line_in_the_targets_files(

@@ -138,7 +138,13 @@ def add_code_evidence(
         for holder in owners_of(path, contexts):
             reads.add_code(holder.workload)
             code_files.setdefault(holder.workload, []).append(path)
-    mentions = _Mentions(code_files)
+    mounted_files: dict[str, list[str]] = {}  # workload → files mounted on their own
+    for given_context in contexts:
+        if given_context.mounted and given_context.directory.is_file():
+            mounted_files.setdefault(given_context.workload, []).append(
+                str(given_context.directory)
+            )
+    mentions = _Mentions(code_files, mounted_files)
 
     joiner = _Joiner(inventory, aliases, builder)
 
@@ -208,21 +214,26 @@ def add_code_evidence(
 
 
 class _Mentions:
-    """Whether a workload's code names a file: a config file mounted into a container counts
-    for it only when its code opens it (``SetUpTracer("config/jaeger-config.yml")``); a
-    database that mounts the same directory for its certificates reads none of its
-    addresses. Code files themselves (a mounted script directory) are the workload's."""
+    """Whether a workload reads a file of a directory mounted into it: its code (a mounted
+    script directory) yes; a config file when its code or a file mounted on its own (the
+    server's config: ``opentracing_load_tracer ... jaeger-config.json`` in nginx.conf) names
+    it (``SetUpTracer("config/jaeger-config.yml")``). A database that mounts the same
+    directory for its certificates reads none of its addresses. A file mounted on its own
+    is read: it is mounted where the program looks for it."""
 
-    def __init__(self, code_files: dict[str, list[str]]) -> None:
-        self._code_files = code_files
+    def __init__(self, code_files: dict[str, list[str]], mounted: dict[str, list[str]]) -> None:
+        self._readers = {
+            w: [*code_files.get(w, ()), *mounted.get(w, ())] for w in {*code_files, *mounted}
+        }
         self._texts: dict[str, bytes] = {}
         self._code = {path for paths in code_files.values() for path in paths}
+        self._mounted = {(w, path) for w, paths in mounted.items() for path in paths}
 
     def read(self, workload: str, file: str) -> bool:
-        if file in self._code:
+        if file in self._code or (workload, str(Path(file).resolve())) in self._mounted:
             return True
         name = Path(file).name.encode()
-        return any(name in self._text(path) for path in self._code_files.get(workload, ()))
+        return any(name in self._text(path) for path in self._readers.get(workload, ()))
 
     def _text(self, path: str) -> bytes:
         if path not in self._texts:
