@@ -225,23 +225,29 @@ class _Mentions:
         self._readers = {
             w: [*code_files.get(w, ()), *mounted.get(w, ())] for w in {*code_files, *mounted}
         }
-        self._texts: dict[str, bytes] = {}
+        self._answers: dict[tuple[str, str], bool] = {}  # (workload, file name) → named
         self._code = {path for paths in code_files.values() for path in paths}
         self._mounted = {(w, path) for w, paths in mounted.items() for path in paths}
 
     def read(self, workload: str, file: str) -> bool:
         if file in self._code or (workload, str(Path(file).resolve())) in self._mounted:
             return True
-        name = Path(file).name.encode()
-        return any(name in self._text(path) for path in self._readers.get(workload, ()))
+        name = Path(file).name
+        if (workload, name) not in self._answers:
+            needle = name.encode()
+            self._answers[workload, name] = any(
+                needle in _head(path) for path in self._readers.get(workload, ())
+            )
+        return self._answers[workload, name]
 
-    def _text(self, path: str) -> bytes:
-        if path not in self._texts:
-            try:
-                self._texts[path] = Path(path).read_bytes()[:MAX_MENTION_BYTES]
-            except OSError:
-                self._texts[path] = b""
-        return self._texts[path]
+
+def _head(path: str) -> bytes:
+    """The start of a file (a source file larger than this is generated)."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(MAX_MENTION_BYTES)
+    except OSError:
+        return b""
 
 
 MAX_MENTION_BYTES = 512 * 1024
