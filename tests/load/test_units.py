@@ -89,6 +89,49 @@ EXPECTED: dict[str, set[Row]] = {
         ("basket-api", "aspire-project", (), ("basket-api",), ("Basket.API",), "shop-apphost"),
     },
     "shared-image": {("shared-image", "dockerfile", (), ("shared-image",), (".",), None)},
+    # each add_executable is a unit: its listed sources (``${GEN_DIR}`` set in the parent
+    # CMakeLists.txt; a variable nothing sets leaves its source out) and what they include;
+    # a header no source includes (Unused.h) and a library are nobody's; the root
+    # Dockerfile builds the targets below it, so it is no unit of its own
+    "cmake": {
+        (
+            "ordersservice",
+            "cmake",
+            (),
+            ("ordersservice",),
+            (
+                "src/orders/OrdersService.cpp",
+                "gen/orders_types.cpp",
+                "src/utils.h",
+                "src/orders/OrdersHandler.h",
+                "src/cache.h",
+            ),
+            None,
+        ),
+        (
+            "paymentsservice",
+            "cmake",
+            (),
+            ("paymentsservice",),
+            ("src/payments/main.cpp", "src/utils.h", "src/cache.h"),
+            None,
+        ),
+        ("loadgen", "cmake", (), ("loadgen",), ("tools/loadgen.cpp",), None),
+    },
+    # a package with two binaries: one unit each (its file and the modules it declares;
+    # src/lib.rs is shared, nobody's); one binary: the package; the workspace root: none
+    "cargo": {
+        ("gateway", "cargo", (), ("gateway",), ("gateway",), None),
+        (
+            "orders-server",
+            "cargo",
+            (),
+            ("orders", "orders-server"),
+            ("shop/src/orders.rs", "shop/src/orders/handlers.rs"),
+            None,
+        ),
+        ("payments", "cargo", (), ("payments",), ("shop/src/bin/payments.rs",), None),
+    },
 }
 
 

@@ -1,7 +1,9 @@
 """Which workload a source file belongs to: the one whose build context contains it.
 
 Build contexts come from, in order of trust: a ``socklock.toml`` ``[code.owners]`` table
-(path prefix → workload id), compose ``build:`` contexts, and Dockerfile directories matched
+(path prefix → workload id), compose ``build:`` contexts, build units (a CMake target's
+files: the service whose command runs it), compose bind mounts (what a service mounts it
+runs), and Dockerfile directories matched
 to a workload by image name or directory name (a repo-per-service layout where the repo or
 directory is named like the image; a Dockerfile in a generic ``src/`` or ``app/`` directory
 is matched by the name of the directory above it). The deepest context that contains a file
@@ -24,6 +26,7 @@ class Context:
     workload: str  # graph id: ns/name or project/service
     why: str
     shared: bool = False  # a file that configures several services: it calls none of them
+    mounted: bool = False  # bind-mounted into the workload: config in it counts when read
 
 
 def _image_name(image: str | None) -> str | None:
@@ -72,6 +75,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 directory, owner, f"Dockerfile directory inside {parent.name}/, named like {owner}"
             )
     shared = _add_units(inventory, aliases, contexts)
+    shared += _add_mounts(inventory, aliases, contexts)
     for root in inventory.roots:
         for directory, owner in _configured_owners(Path(root)).items():
             contexts[directory] = Context(directory, owner, "socklock.toml [code.owners]")
@@ -99,10 +103,12 @@ def _add_units(
     owned = [(u, identities.twins[u]) for u in identities.twins]
     owned += [(u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))]
     claims: dict[Path, dict[str, str]] = {}  # directory → owner → why
+    files: dict[Path, dict[str, str]] = {}  # a file several units' targets compile
     for unit, owner in owned:
         why = f"{unit.kind} build unit {unit.name}"
         for source in unit.sources:
-            claims.setdefault(Path(source).resolve(), {}).setdefault(owner, why)
+            path = Path(source).resolve()
+            (files if path.is_file() else claims).setdefault(path, {}).setdefault(owner, why)
     for directory, owners in claims.items():
         if len(owners) == 1 or directory in contexts:
             owner, why = next(iter(owners.items()))
@@ -120,9 +126,48 @@ def _add_units(
                 shared.append(Context(path, owner, why, shared=True))
             else:
                 contexts[path] = Context(path, owner, f"config-server file named after {unit.name}")
+    for path, owners in files.items():
+        if len(owners) == 1:
+            ((owner, why),) = owners.items()
+            contexts.setdefault(path, Context(path, owner, why))
+        elif path not in contexts:
+            shared.extend(Context(path, o, f"{why} (and others)") for o, why in owners.items())
     context_of = {c.workload: c.directory for c in contexts.values() if c.directory.is_dir()}
     for path, owner, why in shared_image_commands(inventory, aliases, context_of):
         contexts[path] = Context(path, owner, why)
+    return shared
+
+
+def _add_mounts(
+    inventory: Inventory, aliases: dict[str, str], contexts: dict[Path, Context]
+) -> list[Context]:
+    """Files and directories of the tree a compose service bind-mounts: code and config it
+    runs (``./lua-scripts:/usr/local/openresty/nginx/lua-scripts``, ``./config:/app/config``).
+    A mount of a directory that holds another service's build context or code is a source
+    checkout, not this service's own files: it adds nothing. A path several services mount
+    is each of theirs (returned, as the contexts of a file shared by several services)."""
+    from socklock.discover.proxies.mounts import compose_mounts
+
+    known = [c.directory for c in contexts.values()]
+    owners: dict[Path, dict[str, str]] = {}
+    for project in inventory.compose_projects:
+        for mount in compose_mounts(project, aliases):
+            host = mount.host.resolve()
+            if not host.exists() or host in contexts:
+                continue
+            if host.is_dir() and any(k.is_relative_to(host) for k in known):
+                continue
+            why = f"mounted by {mount.workload} at {mount.container}"
+            owners.setdefault(host, {}).setdefault(mount.workload, why)
+    shared: list[Context] = []
+    for host, mounted in owners.items():
+        if len(mounted) == 1:
+            ((workload, why),) = mounted.items()
+            contexts[host] = Context(host, workload, why, mounted=True)
+        else:
+            shared.extend(
+                Context(host, w, why, shared=True, mounted=True) for w, why in mounted.items()
+            )
     return shared
 
 
@@ -154,15 +199,32 @@ def _configured_owners(root: Path) -> dict[Path, str]:
 def owners_of(path: str, contexts: list[Context]) -> list[Context]:
     """Every owner of the deepest context holding ``path`` (one, but for a file that
     configures several services)."""
-    first = owner_of(path, contexts)
-    if first is None:
-        return []
-    return [c for c in contexts if c.directory == first.directory]
+    by_directory = _index(contexts)
+    resolved = Path(path).resolve()
+    for directory in (resolved, *resolved.parents):
+        found = by_directory.get(directory)
+        if found:
+            return list(found)
+    return []
 
 
 def owner_of(path: str, contexts: list[Context]) -> Context | None:
-    resolved = Path(path).resolve()
+    """The first (most trusted) owner of the deepest context holding ``path``."""
+    found = owners_of(path, contexts)
+    return found[0] if found else None
+
+
+_INDEXED: list[tuple[list[Context], int, dict[Path, list[Context]]]] = []
+
+
+def _index(contexts: list[Context]) -> dict[Path, list[Context]]:
+    """Contexts by directory, in list order (a file's owners are looked up by walking up its
+    parents: one dict lookup per level instead of a scan of every context)."""
+    for known, size, cached in _INDEXED:
+        if known is contexts and size == len(contexts):
+            return cached
+    index: dict[Path, list[Context]] = {}
     for context in contexts:
-        if resolved.is_relative_to(context.directory):
-            return context
-    return None
+        index.setdefault(context.directory, []).append(context)
+    _INDEXED[:] = [(contexts, len(contexts), index)]
+    return index

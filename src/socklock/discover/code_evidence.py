@@ -147,14 +147,31 @@ def add_code_evidence(
     from socklock.discover.code.interface import CallSite, Declaration, Result
     from socklock.discover.code.scan import iter_files, scan_tree
 
+    code_files: dict[str, list[str]] = {}  # workload → its source files
     for path, analyser in iter_files(list(inventory.roots)):
         if getattr(analyser, "syntax", None) is None:
             continue  # config files alone are not the workload's code
-        owner = owner_of(path, contexts)
-        if owner is not None:
-            reads.add_code(owner.workload)
+        for holder in owners_of(path, contexts):
+            reads.add_code(holder.workload)
+            code_files.setdefault(holder.workload, []).append(path)
+    mounted_files: dict[str, list[str]] = {}  # workload → files mounted on their own
+    for given_context in contexts:
+        if given_context.mounted and given_context.directory.is_file():
+            mounted_files.setdefault(given_context.workload, []).append(
+                str(given_context.directory)
+            )
+    mentions = _Mentions(code_files, mounted_files)
 
     joiner = _Joiner(inventory, aliases, builder)
+
+    def given(workload: str, file: str) -> bool:
+        """``file`` is the workload's: in its build context, or mounted and read by its code."""
+        return any(
+            c.workload == workload and (not c.mounted or mentions.read(workload, file))
+            for c in owners_of(file, contexts)
+        )
+
+    joiner.given = given
     for dockerfile in inventory.dockerfiles:
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
@@ -164,7 +181,11 @@ def add_code_evidence(
     scanned: list[tuple[Context | None, Result]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
-        scanned.extend((owner, result) for owner in owners)
+        scanned.extend(
+            (owner, result)
+            for owner in owners
+            if owner is None or not owner.mounted or mentions.read(owner.workload, result.file)
+        )
     servers = ConfigServers.from_declared(
         (owner.workload, r.value)
         for owner, r in scanned
@@ -275,6 +296,46 @@ def _shared_dockerfiles(
                     yield Context(Path(unit.directory).resolve(), workload, why), dockerfile
 
 
+class _Mentions:
+    """Whether a workload reads a file of a directory mounted into it: its code (a mounted
+    script directory) yes; a config file when its code or a file mounted on its own (the
+    server's config: ``opentracing_load_tracer ... jaeger-config.json`` in nginx.conf) names
+    it (``SetUpTracer("config/jaeger-config.yml")``). A database that mounts the same
+    directory for its certificates reads none of its addresses. A file mounted on its own
+    is read: it is mounted where the program looks for it."""
+
+    def __init__(self, code_files: dict[str, list[str]], mounted: dict[str, list[str]]) -> None:
+        self._readers = {
+            w: [*code_files.get(w, ()), *mounted.get(w, ())] for w in {*code_files, *mounted}
+        }
+        self._answers: dict[tuple[str, str], bool] = {}  # (workload, file name) → named
+        self._code = {path for paths in code_files.values() for path in paths}
+        self._mounted = {(w, path) for w, paths in mounted.items() for path in paths}
+
+    def read(self, workload: str, file: str) -> bool:
+        if file in self._code or (workload, str(Path(file).resolve())) in self._mounted:
+            return True
+        name = Path(file).name
+        if (workload, name) not in self._answers:
+            needle = name.encode()
+            self._answers[workload, name] = any(
+                needle in _head(path) for path in self._readers.get(workload, ())
+            )
+        return self._answers[workload, name]
+
+
+def _head(path: str) -> bytes:
+    """The start of a file (a source file larger than this is generated)."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(MAX_MENTION_BYTES)
+    except OSError:
+        return b""
+
+
+MAX_MENTION_BYTES = 512 * 1024
+
+
 def _env_names(site: CallSite) -> list[str]:
     if site.sdk is not None and site.env_var:  # an SDK client reads all its row's names
         convention = convention_for(site.env_var)
@@ -311,6 +372,7 @@ class _Joiner:
         from socklock.discover.code.config_keys import ConfigKeys
 
         self.config_keys = ConfigKeys(list(inventory.roots))
+        self.given: Callable[[str, str], bool] = lambda workload, file: False
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
             resolver = ComposeResolver(project)
@@ -345,7 +407,13 @@ class _Joiner:
             if found is not None:
                 used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
                 return found.value
-            keyed = self.config_keys.lookup(name, where.file) if "." in name else None
+            keyed = (
+                self.config_keys.lookup(
+                    name, where.file, lambda file: self.given(owner.workload, file)
+                )
+                if "." in name
+                else None
+            )
             if keyed is not None:  # a config key the code reads (``cfg["orders"]["addr"]``)
                 at = Location(keyed.file, keyed.line, keyed.column)
                 used.append(f"{name}={redact_credentials(keyed.value)} at {at}")

@@ -105,6 +105,50 @@ def shared_image_commands(
                     yield found, graph_id, f"command word {word!r} of {graph_id} runs it"
 
 
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+_WRAPPERS = frozenset({"exec", "tini", "dumb-init", "env", "--", "nohup", "gosu", "su-exec"})
+
+
+def program_name(line: list[str]) -> str | None:
+    """The executable a command line runs, by its file name (``/usr/local/bin/Orders`` →
+    ``Orders``; ``sh -c "exec Orders --port 9"`` → ``Orders``), or None for an interpreter
+    (``python -m x``: the module is the code, see :func:`entry_paths`) or an empty line.
+
+    A build target of that name (a CMake ``add_executable``) is the service's code."""
+    words = [w for w in line if w and "=" not in w.split("/")[0]]  # ``VAR=x cmd``
+    while words and (words[0] in _WRAPPERS or words[0].startswith("-")):
+        words = words[1:]
+    if not words:
+        return None
+    name = words[0].rsplit("/", 1)[-1]
+    if name in _SHELLS:
+        return _script_program(words)
+    if name in _PROGRAMS or not name or "$" in name:
+        return None
+    return name
+
+
+def _script_program(words: list[str]) -> str | None:
+    """``sh -c "<script>"``: the program the script ``exec``s, or its one command."""
+    if "-c" not in words[:-1]:
+        return None
+    segments: list[list[str]] = [[]]
+    for word in _as_words(words[words.index("-c") + 1 :]):
+        if word in ("&&", "||", ";", "|"):
+            segments.append([])
+        else:
+            segments[-1].append(word.rstrip(";"))
+    segments = [s for s in segments if s]
+    chosen = [s for s in segments if s[0] == "exec"] or (segments if len(segments) == 1 else [])
+    return program_name(chosen[0]) if chosen else None
+
+
+def command_line(body: dict[str, object], entry: str, arguments: str) -> list[str]:
+    """The words a service or container runs: its entry point, else its command."""
+    line = _as_words(body.get(entry))
+    return line or _as_words(body.get(arguments))
+
+
 def _as_words(value: object) -> list[str]:
     if isinstance(value, str):
         return words(value)

@@ -1,14 +1,16 @@
 """One identity per service across every source: a build unit, an image, a compose service,
 a Kubernetes workload and an Aspire resource that are the same service are one workload.
 
-Names a workload answers to: its own name, its images' names, the Kubernetes Services that
-select it, compose network aliases, and the names of the build units matched to it. A build
-unit is matched to a workload by build context (a compose ``build:`` directory or an Aspire
-``AddProject`` that is the unit's directory), else by one of its names naming exactly one
-workload. Units with no twin become workloads of their own, ``code/<name>``, when the input
-has no deployment at all; otherwise they are listed, not drawn: the deployment says what
-runs, and a unit it does not run (a tool, a service left out of the manifests, or one named
-differently, which ``socklock.toml [code.owners]`` fixes) is reported for review.
+Names a workload answers to: its own name, its images' names, the executable its command
+runs (``entrypoint: OrdersService``: a CMake target of that name builds it), the Kubernetes
+Services that select it, compose network aliases, and the names of the build units matched
+to it. A build unit is matched to a workload by build context (a compose ``build:``
+directory or an Aspire ``AddProject`` that is the unit's directory), else by one of its
+names naming exactly one workload. Units with no twin become workloads of their own,
+``code/<name>``, when the input has no deployment at all; otherwise they are listed, not
+drawn: the deployment says what runs, and a unit it does not run (a tool, a service left out
+of the manifests, or one named differently, which ``socklock.toml [code.owners]`` fixes) is
+reported for review.
 """
 
 from __future__ import annotations
@@ -171,12 +173,16 @@ class Identities:
         known.extend(p for p in ports if p not in known)
 
     def _kubernetes(self, inventory: Inventory) -> None:
+        from socklock.discover.entrypoints import command_line, program_name
         from socklock.load.units.names import image_name
 
         resolver = KubernetesResolver(inventory)
         for workload in inventory.workloads:
             if workload.owner is None:
                 names = [workload.name, *(image_name(c.image) for c in workload.containers)]
+                names += [
+                    program_name(command_line(c.body, "command", "")) for c in workload.containers
+                ]
                 ports = [p.container_port for p in workload.ports]
                 self._add(workload.id, names, ports, workload.location.file)
         for service in inventory.services:
@@ -187,6 +193,7 @@ class Identities:
                     self.names[normal(service.name)].add(workload.id)
 
     def _compose(self, inventory: Inventory, aliases: dict[str, str]) -> None:
+        from socklock.discover.entrypoints import command_line, program_name
         from socklock.load.units.names import image_name
 
         for project in inventory.compose_projects:
@@ -194,6 +201,7 @@ class Identities:
             for service in project.services:
                 graph_id = aliases.get(service.id, service.id)
                 names: list[str | None] = [service.name, image_name(service.image)]
+                names.append(program_name(command_line(service.body, "entrypoint", "command")))
                 names += [n for n, s in resolver.by_name.items() if s is service]
                 self._add(graph_id, names, resolver.service_ports(service), project.file)
 

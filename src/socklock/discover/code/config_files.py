@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 
 _CONFIG_DIRS = frozenset({"config", "configs", "conf", "settings"})
 _CONFIG_REPO_SUFFIXES = ("-config", "-configs", "config-repo")
-_CONFIG_STEMS = re.compile(r"^(application|bootstrap|appsettings|config|settings)([-._].*)?$", re.I)
+_CONFIG_STEMS = re.compile(
+    r"^(application|bootstrap|appsettings|config|settings)([-._].*)?$|^.+[-_]config$", re.I
+)
 _ENV_NAMES = "custom-environment-variables"  # node-config: values are env var names
 _OWN_SERVER = re.compile(
     r"^(server|management\.server)\.(port|address|host)$|(^|[._])(listen|bind)([._]|$)"

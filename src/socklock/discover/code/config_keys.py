@@ -36,12 +36,18 @@ class ConfigKeys:
         self._roots = list(roots)
         self._values: dict[str, list[KeyValue]] | None = None
 
-    def lookup(self, name: str, near: str) -> KeyValue | None:
+    def lookup(
+        self, name: str, near: str, given: Callable[[str], bool] | None = None
+    ) -> KeyValue | None:
         """The value of ``name`` in the config file nearest to ``near`` (the reading file);
-        None when no file sets it, or the nearest files disagree."""
+        None when no file sets it, or the nearest files disagree. Files ``given`` to the
+        reading workload (mounted into it, in its build context) come first: another
+        deployment's copy of the config (``openshift/config/``) may say otherwise."""
         candidates = self._load().get(name)
         if not candidates:
             return None
+        if given is not None:
+            candidates = [found for found in candidates if given(found.file)] or candidates
         folder = Path(near).resolve().parent.parts
 
         def closeness(found: KeyValue) -> int:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.captures import key
 from socklock.discover.code.syntax import Strings, Syntax
-from socklock.discover.code.values import Env, concat, single_text
+from socklock.discover.code.values import Env, Hole, concat, single_text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -33,9 +33,13 @@ def _config_key(node: Node, ev: Evaluator) -> Values:
         inner = [c for c in indices.named_children if c.type != "comment"] if indices else []
         if len(inner) != 1:
             return ev.runtime(node)
-        index = single_text(ev.values(inner[0]))
+        found = ev.values(inner[0])
+        index = single_text(found)
         if not index:
-            return ev.runtime(node)
+            # ``config[service_name + "-redis"]``: a helper's parameter names the key; the
+            # calls of the helper bind it (engine)
+            waiting = tuple(v for v in found if any(isinstance(p, Hole) and p.param for p in v))
+            return waiting or ev.runtime(node)
         keys.append(index)
         base = current.child_by_field_name("argument")
         if base is None:

@@ -95,9 +95,33 @@ def analyse_tree(
         top = _string_expression(seed, captures, syntax)
         if _in_region(seed, captures) or key(top) in evaluator.consumed:
             continue
-        out.add(top, evaluator.values(top), seed_context)
+        _seed(callers, top, seed_context, out)
         evaluator.consumed.add(key(top))
     return out.results()
+
+
+def _seed(callers: _Callers, top: Node, context: Context, out: _Output) -> None:
+    """A seed; one whose value waits on a parameter is evaluated through the calls that pass
+    it: in this file, else in the files that include this one (a C/C++ header's helper), and
+    reported at the caller's argument or call."""
+
+    def compute() -> Values:
+        return callers.evaluator.values(top)
+
+    def outcome(value: Value) -> Resolved | Unknown | None:
+        return render(value, context)
+
+    values = compute()
+    blocked = [v for v in values if _blocking(v, outcome(v)) is not None]
+    out.add(top, tuple(v for v in values if v not in blocked), context)
+    if not blocked:
+        return
+    found = callers.through(compute, blocked, outcome)
+    for node, resolved in found:
+        out.emit(node, resolved)
+    if not found:
+        for path, source, node, resolved in callers.elsewhere(compute, blocked, outcome):
+            out.emit_in(path, source, node, resolved)
 
 
 def _declare(evaluator: Evaluator, declared: Declare, out: _Output) -> None:
@@ -232,6 +256,43 @@ class _Callers:
                         )
         return found
 
+    def elsewhere(
+        self,
+        compute: Callable[[], Values],
+        blocked: list[Value],
+        outcome: Callable[[Value], Resolved | Unknown | None],
+    ) -> list[tuple[str, bytes, Node, Resolved]]:
+        """Resolved outcomes through the calls in other files (the ones that include this
+        one) of the function whose parameter blocks a value; each at its call."""
+        links = self.evaluator.links
+        if links is None:
+            return []
+        found: list[tuple[str, bytes, Node, Resolved]] = []
+        done: set[int] = set()
+        for value in blocked:
+            missing = _blocking(value, None)
+            function = (
+                self.functions.function_of(missing.param) if missing and missing.param else None
+            )
+            if function is None or function.key in done:
+                continue
+            done.add(function.key)
+            for path, source, evaluator, calls in links.callers(function.name):
+                for call in calls:
+                    binding = self.functions.bind(function, call)
+                    if binding is None:
+                        continue
+                    evaluated: dict[int, Node | Values | None] = {
+                        param: None if argument is None else evaluator.values(argument)
+                        for param, argument in binding.items()
+                    }
+                    with self.evaluator.bound(evaluated):
+                        for alternative in compute():
+                            result = outcome(alternative)
+                            if isinstance(result, Resolved):
+                                found.append((path, source, call.node, result))
+        return found
+
     def reason(self, value: Value) -> str:
         missing = _first_hole(value)
         if missing is None:
@@ -345,6 +406,13 @@ class _Output:
                 service=outcome.service,
             )
         self._results.setdefault(result, None)
+
+    def emit_in(self, path: str, source: bytes, node: Node, outcome: Resolved) -> None:
+        """A call site found through this file in another one (the caller of a helper)."""
+        other = _Output(path, source)
+        other.emit(node, outcome)
+        for result in other.results():
+            self._results.setdefault(result, None)
 
     def declare(self, node: Node, what: str, value: str) -> None:
         line, column = self._position(node)

@@ -85,15 +85,16 @@ class Evaluator:
         self._depth = 0
         self._active: set[int] = set()
         self._cache: dict[int, Values] = {}
-        self._bindings: Mapping[int, Node | None] = {}
+        self._bindings: Mapping[int, Node | Values | None] = {}
         self.links = links  # other files of the program, for names this one does not define
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     @contextmanager
-    def bound(self, bindings: Mapping[int, Node | None]) -> Iterator[None]:
-        """Evaluate with parameters bound to a caller's arguments (None: not passed)."""
+    def bound(self, bindings: Mapping[int, Node | Values | None]) -> Iterator[None]:
+        """Evaluate with parameters bound to a caller's arguments (None: not passed; values:
+        an argument evaluated in the caller's file, another file of the program)."""
         saved = self._bindings, self._cache
         self._bindings, self._cache = bindings, {}
         try:
@@ -280,6 +281,8 @@ class Evaluator:
             start = definition.node.start_byte
             if start in self._bindings:
                 argument = self._bindings[start]
+                if isinstance(argument, tuple):
+                    return argument
                 if argument is not None:
                     return self.values(argument)
                 if definition.value is None:

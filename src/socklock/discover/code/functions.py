@@ -161,6 +161,10 @@ class Functions:
         ]
         return calls[:MAX_CALLERS]
 
+    def calls_named(self, name: str) -> list[Call]:
+        """Bare calls of ``name`` in this file (a function another file defines)."""
+        return [c for c in self._calls.get(name, ()) if c.receiver is None][:MAX_CALLERS]
+
     def bind(self, function: Function, call: Call) -> Binding | None:
         """Which argument of ``call`` each parameter of ``function`` takes; None: no match."""
         positional: list[Node] = []

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
     from socklock.discover.code.captures import Captures
+    from socklock.discover.code.functions import Call
     from socklock.discover.code.grammar import Grammar
     from socklock.discover.code.imports import Candidate
     from socklock.discover.code.values import Values
@@ -59,6 +60,24 @@ class Links:
             return None
         candidates = member_candidates(self.syntax_name, self.path, self.source, owner, prop)
         return _first(candidates, self)
+
+    def callers(self, function: str) -> list[tuple[str, bytes, Evaluator, list[Call]]]:
+        """Calls of ``function`` (defined in this file) in the files that include this one
+        (C/C++ headers): each file's path, source, evaluator and calls."""
+        from socklock.discover.code.includes import including_files
+
+        if self.syntax_name != "cpp" or self.chain >= MAX_CHAIN:
+            return []
+        found: list[tuple[str, bytes, Evaluator, list[Call]]] = []
+        for path in including_files(self.path, function):
+            loaded = _load(path, function, self.chain + 1)
+            functions = loaded.evaluator.functions if loaded is not None else None
+            if loaded is None or functions is None:
+                continue
+            calls = functions.calls_named(function)
+            if calls:
+                found.append((path, loaded.source, loaded.evaluator, calls))
+        return found
 
     def item(self, name: str, key: str) -> Values | None:
         """``name[key]`` when ``name`` is a map literal another file defines."""
@@ -193,5 +212,8 @@ def _load(path: str, name: str, chain: int) -> _File | None:
 
 def forget() -> None:
     """Drop every cached file and value (tests that rewrite files use it)."""
+    from socklock.discover.code.includes import forget as forget_includes
+
+    forget_includes()
     _FILES.clear()
     _VALUES.clear()

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from socklock.load.units import aspire, dotnet, golang, gradle, maven, npm, python
+from socklock.load.units import aspire, cargo, cmake, dotnet, golang, gradle, maven, npm, python
 from socklock.load.units.docker import has_dockerfile
 from socklock.load.units.names import normal, port_of
 from socklock.load.units.spring import settings
@@ -31,6 +31,8 @@ FINDERS: tuple[Finder, ...] = (
     golang.find,
     npm.find,
     python.find,
+    cargo.find,
+    cmake.find,
 )
 CONFIG_REPO_DIRS = frozenset(
     {"shared", "config-repo", "configs", "config", "configurations", "config-server"}
