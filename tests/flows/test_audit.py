@@ -54,8 +54,8 @@ def _drop_lines(first_seen: str, last_seen: str, orders_at: str, external_at: st
 @pytest.mark.parametrize(
     ("name", "first", "last", "orders_line", "external", "unmapped_line", "bad"),
     [
-        ("hubble", "2026-01-10T10:00:03.123456Z", "2026-01-10T10:00:03.123456Z", 5,
-         "1 flow(s), 2026-01-10T10:00:04.123456Z to 2026-01-10T10:00:04.123456Z, first at "
+        ("hubble", "2026-01-10T10:00:03.123457Z", "2026-01-10T10:00:03.123457Z", 5,
+         "1 flow(s), 2026-01-10T10:00:04.123457Z to 2026-01-10T10:00:04.123457Z, first at "
          "hubble.log:7", 8, 1),
         ("calico", "2026-01-10T10:00:03Z", "2026-01-10T10:00:13Z", 3,
          "1 flow(s), 2026-01-10T10:00:04Z to 2026-01-10T10:00:14Z, first at calico.log:5", 6, 1),
@@ -159,8 +159,8 @@ def test_fail_on_missing_and_never(shop_dir: Path) -> None:
     code, out, _ = _run(*args, "--fail-on", "missing")
     assert code == 1
     assert out.splitlines()[2] == (
-        "  shop/front-end -> shop/catalogue 8080/TCP (1 flow(s), 2026-01-10T10:00:01.123456Z to "
-        "2026-01-10T10:00:01.123456Z, first at ok.log:1)"
+        "  shop/front-end -> shop/catalogue 8080/TCP (1 flow(s), 2026-01-10T10:00:01.123457Z to "
+        "2026-01-10T10:00:01.123457Z, first at ok.log:1)"
     )
     assert _run("audit", "hubble.log", *CLUSTER_ARGS, "--fail-on", "never")[0] == 0
     code, out, _ = _run("audit", "hubble.log", *CLUSTER_ARGS, "--no-graph")
@@ -217,22 +217,22 @@ def test_map_flows_adds_observed_evidence(shop_dir: Path) -> None:
             "file": "hubble.log",
             "line": 5,
             "column": 0,
-            "detail": "observed 1 flow(s), 2026-01-10T10:00:03.123456Z to "
-            "2026-01-10T10:00:03.123456Z",
+            "detail": "observed 1 flow(s), 2026-01-10T10:00:03.123457Z to "
+            "2026-01-10T10:00:03.123457Z",
             "expression": None,
             "confidence": 1.0,
             "observed": {
                 "count": 1,
-                "first_seen": "2026-01-10T10:00:03.123456Z",
-                "last_seen": "2026-01-10T10:00:03.123456Z",
+                "first_seen": "2026-01-10T10:00:03.123457Z",
+                "last_seen": "2026-01-10T10:00:03.123457Z",
             },
         }
     ]
     catalogue = edges["shop/front-end", "shop/catalogue", 8080]["evidence"][1]["observed"]
     assert catalogue == {
         "count": 3,
-        "first_seen": "2026-01-10T10:00:01.123456Z",
-        "last_seen": "2026-01-10T10:00:05.123456Z",
+        "first_seen": "2026-01-10T10:00:01.123457Z",
+        "last_seen": "2026-01-10T10:00:05.123457Z",
     }
     assert "hubble.log:8: warning: source 10.0.9.9 not mapped to a workload" in err
 

@@ -34,11 +34,11 @@ def test_hubble(tmp_path: Path) -> None:
     assert [(f.format, f.records, f.skipped, f.bad) for f in read.files] == [("hubble", 6, 2, 1)]
     fwd = ["FORWARDED"]
     assert rows == {
-        _key(FRONT, CATALOGUE, 8080): (2, T0 + 1.123456, T0 + 5.123456, 1, fwd),
-        _key(FRONT, SVC, 80): (1, T0 + 2.123456, T0 + 2.123456, 4, fwd),
-        _key(FRONT, ORDERS, 80): (1, T0 + 3.123456, T0 + 3.123456, 5, fwd),
-        _key(ORDERS, "1.1.1.1", 443): (1, T0 + 4.123456, T0 + 4.123456, 7, fwd),
-        _key("10.0.9.9", CATALOGUE, 8080): (1, T0 + 6.123456, T0 + 6.123456, 8, fwd),
+        _key(FRONT, CATALOGUE, 8080): (2, T0 + 1.123456789, T0 + 5.123456789, 1, fwd),
+        _key(FRONT, SVC, 80): (1, T0 + 2.123456789, T0 + 2.123456789, 4, fwd),
+        _key(FRONT, ORDERS, 80): (1, T0 + 3.123456789, T0 + 3.123456789, 5, fwd),
+        _key(ORDERS, "1.1.1.1", 443): (1, T0 + 4.123456789, T0 + 4.123456789, 7, fwd),
+        _key("10.0.9.9", CATALOGUE, 8080): (1, T0 + 6.123456789, T0 + 6.123456789, 8, fwd),
     }
     assert warnings == ["F:6: warning: hubble: not JSON: EOF while parsing an object"]
 
@@ -168,3 +168,25 @@ def test_many_bad_lines_are_counted_and_the_first_shown(tmp_path: Path) -> None:
     assert warnings[0] == "F:2: warning: vpc: 2 fields, the format has 14"
     assert warnings[19] == "F:21: warning: vpc: 2 fields, the format has 14"
     assert warnings[20:] == ["F: warning: 5 more bad lines not shown"]
+
+
+@pytest.mark.parametrize("name", ["VPC", "HUBBLE", "KERNEL"])
+def test_parallel_reading_equals_one_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    import socklock.flows.read as module
+
+    header, *body = getattr(samples, name).split("\n")
+    text = "\n".join([header, *body * 40]) + "\n"
+    path = tmp_path / "flows.log"
+    path.write_text(text, encoding="utf-8")
+    one = read_flows([str(path)], workers=1)
+    monkeypatch.setattr(module, "CHUNK", 512)  # several blocks, ranges that cut records
+    monkeypatch.setattr(module, "PARALLEL_BYTES", 1)
+    several = read_flows([str(path)], workers=3)
+    assert several.files == one.files
+    assert several.warnings == one.warnings
+    assert {
+        k: (o.count, o.first, o.last, o.line, o.verdicts) for k, o in several.observations.items()
+    } == {k: (o.count, o.first, o.last, o.line, o.verdicts) for k, o in one.observations.items()}
+    assert len(one.warnings) == 21  # 40 bad lines: the first 20, then the count

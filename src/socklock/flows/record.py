@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # IANA protocol numbers the policies speak of (VPC flow logs and some kernel logs give numbers).
 PROTOCOL_NUMBERS = {"6": "TCP", "17": "UDP", "132": "SCTP", "1": "ICMP", "58": "ICMPV6"}
@@ -12,21 +13,23 @@ class BadLine(ValueError):
     """A line that is not a record of its format: counted and reported, never fatal."""
 
 
-@dataclass(frozen=True, slots=True)
-class FlowRecord:
+class FlowRecord(NamedTuple):
     """One record: addresses or (namespace, name) of each side, the destination port, the
-    protocol, what the source said of it (``verdict``) and when (seconds since the epoch)."""
+    protocol, what the source said of it (``verdict``) and when (seconds since the epoch).
+
+    A tuple, for speed: its first six fields are the key records aggregate under. A name is
+    given only for a side without an address (addresses map more surely than names)."""
 
     src: str | None
     dst: str | None
+    src_name: tuple[str, str] | None
+    dst_name: tuple[str, str] | None
     dport: int | None
     protocol: str  # TCP, UDP, SCTP, ICMP, ...
     verdict: str | None = None  # as written: FORWARDED, DROPPED, allow, deny, ACCEPT, REJECT
     time: float | None = None
     last_time: float | None = None  # end of an aggregated record's window
-    count: int = 1  # connections an aggregated record stands for
-    src_name: tuple[str, str] | None = None  # (namespace, pod or aggregated name)
-    dst_name: tuple[str, str] | None = None
+    flows: int = 1  # connections an aggregated record stands for
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -66,7 +66,8 @@ def _parse(line: str) -> FlowRecord | None:
     if not isinstance(proto, str | int):
         raise BadLine("no proto")
     src, dst = _address(fields.get("source_ip")), _address(fields.get("dest_ip"))
-    src_name, dst_name = _name(fields, "source"), _name(fields, "dest")
+    src_name = None if src else _name(fields, "source")
+    dst_name = None if dst else _name(fields, "dest")
     if not (src or src_name) or not (dst or dst_name):
         raise BadLine("a side has neither IP nor namespace and name")
     count = fields.get("num_flows", fields.get("num_connections_started", 1))
@@ -74,14 +75,14 @@ def _parse(line: str) -> FlowRecord | None:
     return FlowRecord(
         src,
         dst,
+        src_name,
+        dst_name,
         port_number(fields.get("dest_port"), "dest_port"),
         protocol_name(str(proto)),
         action if isinstance(action, str) else None,
         _time(fields.get("start_time"), "start_time"),
         _time(fields.get("end_time"), "end_time"),
         count if isinstance(count, int) and count > 0 else 1,
-        src_name,
-        dst_name,
     )
 
 

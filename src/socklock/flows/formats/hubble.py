@@ -54,28 +54,30 @@ def _parse(line: str) -> FlowRecord | None:
     protocol, dport = "", None
     for key, name in _L4:
         layer = l4.get(key)
-        if isinstance(layer, dict):
+        if layer is not None:
+            if not isinstance(layer, dict):
+                raise BadLine(f"l4.{key} must be an object")
             protocol = name
-            dport = port_number(
-                layer.get("destination_port", layer.get("destinationPort")), "destination_port"
-            )
+            port = layer.get("destination_port", layer.get("destinationPort"))
+            dport = port if type(port) is int and 0 < port < 65536 else port_number(port, "port")
             break
     if not protocol:
         raise BadLine("l4 names no TCP, UDP, SCTP or ICMP layer")
     src, dst = ip.get("source"), ip.get("destination")
-    src_name, dst_name = _name(flow.get("source")), _name(flow.get("destination"))
-    if not (isinstance(src, str) or src_name) or not (isinstance(dst, str) or dst_name):
+    src_name = None if type(src) is str else _name(flow.get("source"))
+    dst_name = None if type(dst) is str else _name(flow.get("destination"))
+    if (src_name is None and type(src) is not str) or (dst_name is None and type(dst) is not str):
         raise BadLine("a side has neither IP nor namespace/pod_name")
     verdict = flow.get("verdict")
     return FlowRecord(
-        src if isinstance(src, str) else None,
-        dst if isinstance(dst, str) else None,
+        src if src_name is None else None,
+        dst if dst_name is None else None,
+        src_name,
+        dst_name,
         dport,
         protocol,
-        verdict if isinstance(verdict, str) else None,
+        verdict if type(verdict) is str else None,
         rfc3339(flow.get("time")),
-        src_name=src_name,
-        dst_name=dst_name,
     )
 
 

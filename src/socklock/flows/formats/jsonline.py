@@ -32,23 +32,44 @@ def looks_like_object(line: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+_SECONDS: dict[str, float] = {}  # "2026-01-10T10:00:01Z" -> epoch: records share seconds
+_SECONDS_MAX = 100_000
+
+
 def rfc3339(value: object) -> float | None:
-    """``2024-05-01T10:00:00.123456789Z`` -> seconds since the epoch (None when absent)."""
+    """``2024-05-01T10:00:00.123456789Z`` -> seconds since the epoch (None when absent).
+
+    The whole seconds are parsed once per distinct second (cached), the fraction by float():
+    flow files hold millions of records over few seconds each."""
     if not isinstance(value, str) or not value:
         return None
-    text = value.replace("Z", "+00:00")
-    head, dot, rest = text.partition(".")
-    if dot:  # fromisoformat takes at most 6 fractional digits
-        digits = len(rest) - len(rest.lstrip("0123456789"))
-        rest = rest[:digits][:6] + rest[digits:]
-        text = f"{head}.{rest}"
+    head, rest = value[:19], value[19:]
+    if rest[-1:] in ("Z", "z"):
+        digits, rest = rest[:-1], "Z"
+    elif len(rest) >= 6 and rest[-6] in "+-":
+        digits, rest = rest[:-6], rest[-6:]
+    else:
+        digits, rest = rest, ""
     try:
-        parsed = dt.datetime.fromisoformat(text)
+        fraction = float(digits) if digits else 0.0
     except ValueError:
         raise BadLine(f"time {value!r} is not RFC 3339") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.timestamp()
+    if not 0 <= fraction < 1 or (digits and digits[0] != "."):
+        raise BadLine(f"time {value!r} is not RFC 3339")
+    key = head + rest
+    seconds = _SECONDS.get(key)
+    if seconds is None:
+        try:
+            parsed = dt.datetime.fromisoformat(head + ("+00:00" if rest == "Z" else rest))
+        except ValueError:
+            raise BadLine(f"time {value!r} is not RFC 3339") from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        seconds = parsed.timestamp()
+        if len(_SECONDS) >= _SECONDS_MAX:
+            _SECONDS.clear()
+        _SECONDS[key] = seconds
+    return seconds + fraction
 
 
 def epoch(value: object, what: str) -> float | None:

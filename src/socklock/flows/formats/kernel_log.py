@@ -8,9 +8,11 @@ high-precision format) and is unknown for syslog's year-less one.
 
 from __future__ import annotations
 
+import re
+
 from socklock.flows.formats.interface import LineParser
 from socklock.flows.formats.jsonline import rfc3339
-from socklock.flows.record import BadLine, FlowRecord, port_number, protocol_name
+from socklock.flows.record import BadLine, FlowRecord, protocol_name
 
 NAME = "kernel-log"
 DESCRIPTION = "kernel LOG lines (iptables LOG, nftables log, Calico Log action)"
@@ -39,24 +41,27 @@ def _time(line: str) -> float | None:
     return None
 
 
+_FIELDS = re.compile(
+    r" SRC=(?P<src>\S+) DST=(?P<dst>\S+) .*?\bPROTO=(?P<proto>\S+)(?: SPT=\d+ DPT=(?P<dpt>\d+))?"
+)
+
+
 def _parse(line: str) -> FlowRecord | None:
     if " SRC=" not in line:
         return None  # another kernel or syslog message
     start = line.find("IN=")
     if start < 0:
         raise BadLine("no IN= field: not a kernel LOG line")
-    fields: dict[str, str] = {}
-    for token in line[start:].split():
-        key, sep, value = token.partition("=")
-        if sep:
-            fields[key] = value
-    src, dst, proto = fields.get("SRC"), fields.get("DST"), fields.get("PROTO")
-    if not src or not dst or not proto:
+    found = _FIELDS.search(line, start - 1)
+    if found is None:
         raise BadLine("SRC=, DST= and PROTO= are required")
+    src, dst, proto, dpt = found.group("src", "dst", "proto", "dpt")
     return FlowRecord(
         src,
         dst,
-        port_number(fields.get("DPT"), "DPT"),
+        None,
+        None,
+        int(dpt) if dpt is not None else None,
         protocol_name(proto),
         _prefix(line[:start]),
         _time(line),

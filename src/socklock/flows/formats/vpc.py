@@ -78,6 +78,8 @@ class _Parser:
         return FlowRecord(
             src,
             dst,
+            None,
+            None,
             port_number(words[index["dstport"]], "dstport"),
             protocol_name(words[index["protocol"]]),
             words[action] if action is not None else None,
