@@ -253,3 +253,14 @@ def test_observed_evidence_reads_back(shop_dir: Path) -> None:
     graph = from_document(GraphDocument.model_validate_json(out))
     again = to_document(graph).model_dump_json(by_alias=True, indent=2) + "\n"
     assert again == out
+
+
+def test_no_candidate_policy_is_said(shop_dir: Path) -> None:
+    (shop_dir / "empty").mkdir()
+    (shop_dir / "empty" / "README.md").write_text("no policies yet\n")
+    code, out, err = _run(
+        "audit", "hubble.log", "--policy", "empty", "--cluster", "cluster.yaml", "--no-graph"
+    )
+    assert code == 0
+    assert "warning: no policy in the --policy paths: every flow is allowed" in err
+    assert out.splitlines()[0] == "Would be dropped: 0"

@@ -101,6 +101,11 @@ def audit(
     candidate = [
         o for o in inventory.objects if is_policy_object(o) and _under(o.location.file, roots)
     ]
+    if not candidate:
+        click.echo(
+            "warning: no policy in the --policy paths: every flow is allowed (no pod is isolated)",
+            err=True,
+        )
     connectivity = _analyse_with(inventory, candidate)
     if connectivity is None:
         return EXIT_INPUT_ERROR
