@@ -264,3 +264,42 @@ def test_no_candidate_policy_is_said(shop_dir: Path) -> None:
     assert code == 0
     assert "warning: no policy in the --policy paths: every flow is allowed" in err
     assert out.splitlines()[0] == "Would be dropped: 0"
+
+
+def test_flows_from_stdin(shop_dir: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["audit", "-", *CLUSTER_ARGS, "--no-graph"],
+        input=samples.VPC + "\n",
+        standalone_mode=False,
+        catch_exceptions=False,
+    )
+    assert result.return_value == 1
+    assert result.stdout.splitlines()[1] == (
+        "  shop/front-end -> shop/orders 80/TCP: denied (1 flow(s), 2026-01-10T10:00:03Z to "
+        "2026-01-10T10:01:03Z, first at <stdin>:4)"
+    )
+    assert "<stdin>:5: warning: vpc: 6 fields, the format has 14" in result.stderr
+
+
+def test_hubble_pod_names_without_ips_and_a_service_port_it_lacks(shop_dir: Path) -> None:
+    named = (
+        '{"flow":{"time":"2026-01-10T10:00:09Z","verdict":"DROPPED",'
+        '"source":{"namespace":"shop","pod_name":"front-end-7d9c8b-x1x2x"},'
+        '"destination":{"namespace":"shop","pod_name":"orders-6c7d8e-z3z4z"},'
+        '"l4":{"UDP":{"source_port":5000,"destination_port":53}}}}'
+    )
+    wrong_port = samples.HUBBLE.split("\n")[3].replace(
+        '"destination_port":80', '"destination_port":81'
+    )
+    (shop_dir / "named.log").write_text(f"{named}\n{wrong_port}\n")
+    code, out, _ = _run("audit", "named.log", *CLUSTER_ARGS, "--no-graph")
+    assert code == 1
+    assert out.splitlines()[1] == (
+        "  shop/front-end -> shop/orders 53/UDP: denied (1 flow(s), 2026-01-10T10:00:09Z to "
+        "2026-01-10T10:00:09Z, first at named.log:1)"
+    )
+    assert (
+        "  destination 10.96.0.20: Service shop/catalogue (10.96.0.20) has no TCP port 81 "
+        "(1 flow(s), first at named.log:2)"
+    ) in out.splitlines()
