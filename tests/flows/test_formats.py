@@ -190,3 +190,10 @@ def test_parallel_reading_equals_one_reader(
         k: (o.count, o.first, o.last, o.line, o.verdicts) for k, o in several.observations.items()
     } == {k: (o.count, o.first, o.last, o.line, o.verdicts) for k, o in one.observations.items()}
     assert len(one.warnings) == 21  # 40 bad lines: the first 20, then the count
+
+
+def test_cli_choices_are_the_registered_formats() -> None:
+    from socklock._cli.flows import FORMAT_NAMES
+    from socklock.flows.formats import FORMATS
+
+    assert tuple(FORMATS) == FORMAT_NAMES
