@@ -197,3 +197,23 @@ def test_cli_choices_are_the_registered_formats() -> None:
     from socklock.flows.formats import FORMATS
 
     assert tuple(FORMATS) == FORMAT_NAMES
+
+
+def test_bytes_that_are_not_utf8_make_a_bad_line_not_a_crash(tmp_path: Path) -> None:
+    good = samples.HUBBLE.split("\n")[0].encode()
+    bad = good.replace(b'"node-1"', b'"node-\xff"', 1)
+    path = tmp_path / "flows.log"
+    path.write_bytes(good + b"\n" + bad + b"\n")
+    read = read_flows([str(path)])
+    assert [(f.records, f.bad) for f in read.files] == [(1, 1)]
+    column = good.index(b'"node-1"') + len(b'"node-') + 1  # the 0xff byte, 1-based
+    assert [str(w).replace(str(path), "F") for w in read.warnings] == [
+        f"F:2: warning: hubble: bytes that are not UTF-8 at column {column}"
+    ]
+    vpc = samples.VPC.split("\n")[1].encode()
+    path.write_bytes(vpc + b"\n" + vpc.replace(b"10.0.1.5", b"10.0.1.\xfe") + b"\n")
+    read = read_flows([str(path)])
+    assert [(f.records, f.bad) for f in read.files] == [(1, 1)]
+    assert [str(w).replace(str(path), "F") for w in read.warnings] == [
+        f"F:2: warning: vpc: bytes that are not UTF-8 at column {vpc.index(b'10.0.1.5') + 8}"
+    ]

@@ -262,6 +262,15 @@ def _merge(read: FlowRead, summary: FileSummary, parts: list[_Part], name: str) 
         )
 
 
+def _check_utf8(line: str) -> None:
+    """Lines are decoded with surrogateescape (a bad byte must not stop a 1 GB read): such a
+    line is a bad line, so no report ever holds an undecodable character."""
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BadLine(f"bytes that are not UTF-8 at column {exc.start + 1}") from None
+
+
 def _scan(
     numbered: Iterable[tuple[int, str | None]], parse: LineParser, chosen: str, name: str
 ) -> _Part:
@@ -280,6 +289,8 @@ def _scan(
         if not line or line.isspace():
             continue
         try:
+            if not line.isascii():
+                _check_utf8(line)
             record = parse(line)
         except BadLine as exc:
             bad += 1

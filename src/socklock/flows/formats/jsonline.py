@@ -13,6 +13,8 @@ from socklock.flows.record import BadLine
 def json_object(line: str) -> dict[str, Any]:
     try:
         value = from_json(line)
+    except TypeError:  # text with bytes that are not UTF-8 (the reader rejects it first)
+        raise BadLine("bytes that are not UTF-8") from None
     except ValueError as exc:
         reason = str(exc).splitlines()[0].partition(" at line ")[0]
         raise BadLine(f"not JSON: {reason}") from None
@@ -27,7 +29,7 @@ def looks_like_object(line: str) -> dict[str, Any] | None:
         return None
     try:
         value = from_json(line)
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: text with bytes that are not UTF-8
         return None
     return value if isinstance(value, dict) else None
 
