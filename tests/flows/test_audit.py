@@ -303,3 +303,23 @@ def test_hubble_pod_names_without_ips_and_a_service_port_it_lacks(shop_dir: Path
         "  destination 10.96.0.20: Service shop/catalogue (10.96.0.20) has no TCP port 81 "
         "(1 flow(s), first at named.log:2)"
     ) in out.splitlines()
+
+
+def test_ipv6_addresses_are_compared_canonically(shop_dir: Path) -> None:
+    (shop_dir / "addresses.txt").write_text(
+        "fd00:0:0:0::0005 shop/front-end\nfd00::7 shop/orders\n"
+    )
+    line = (
+        "2026-01-10T10:00:01.000000+00:00 node-1 kernel: socklock-drop: IN=veth1 OUT= "
+        "SRC=fd00:0000::5 DST=fd00::0007 LEN=80 TC=0 HOPLIMIT=64 FLOWLBL=1 PROTO=TCP SPT=40000 "
+        "DPT=80 WINDOW=64800 RES=0x00 SYN URGP=0"
+    )
+    (shop_dir / "v6.log").write_text(line + "\n")
+    code, out, _ = _run(
+        "audit", "v6.log", *CLUSTER_ARGS, "--addresses", "addresses.txt", "--no-graph"
+    )
+    assert code == 1
+    assert out.splitlines()[1] == (
+        "  shop/front-end -> shop/orders 80/TCP: denied (1 flow(s), 2026-01-10T10:00:01Z to "
+        "2026-01-10T10:00:01Z, first at v6.log:1)"
+    )
