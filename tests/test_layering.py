@@ -18,6 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "policy": {"model", "load", "errors", "schemas", "files"},
     "harden": {"model", "policy", "load", "errors", "schemas", "files"},
     "lab": {"policy", "model", "load", "errors"},
+    "flows": {"model", "errors", "policy", "schemas"},
     "report": {"model", "schemas", "errors", "policy", "harden", "discover"},
     "intent": {"model", "errors", "load", "discover", "schemas"},
 }

@@ -20,6 +20,10 @@ COMMANDS = {
     ),
     "harden": ("socklock._cli.harden:harden", "Audit and fix container security settings."),
     "rules": ("socklock._cli.rules:rules", "List the hardening rules."),
+    "audit": (
+        "socklock._cli.audit:audit",
+        "Replay observed flows against candidate policies and the map.",
+    ),
     "lab": ("socklock._cli.lab:lab", "Enforce policies in network namespaces and probe (root)."),
 }
 

@@ -27,7 +27,7 @@ from socklock._cli.common import (
 from socklock._cli.lazy import LazyGroup
 
 if TYPE_CHECKING:
-    from socklock.model import Inventory, ServiceGraph
+    from socklock.model import Inventory, K8sObject, ServiceGraph
     from socklock.policy import Connectivity
 
 # Subcommands defined in other modules, imported only when run:
@@ -80,10 +80,17 @@ def _refuse(inventory: Inventory) -> bool:
 
 
 def _analyse(inventory: Inventory, externals: list[str] | None = None) -> Connectivity | None:
+    return _analyse_with(inventory, None, externals)
+
+
+def _analyse_with(
+    inventory: Inventory, policies: list[K8sObject] | None, externals: list[str] | None = None
+) -> Connectivity | None:
+    """The engine over ``policies`` (None: the inventory's); None after printing why not."""
     from socklock.policy import PolicyErrors, analyse
 
     try:
-        return analyse(inventory, externals=externals or ())
+        return analyse(inventory, policies, externals=externals or ())
     except PolicyErrors as refused:
         click.echo(refused.diagnostics(), err=True)
         click.echo(

@@ -22,7 +22,7 @@ class EvidenceKind(StrEnum):
     GRPC = "grpc"  # a gRPC client stub dialed to the callee
     COMMAND = "command"  # a container's command line (Kubernetes args, Dockerfile CMD)
     PROXY = "proxy"  # a reverse proxy's config (nginx, Envoy, Ingress, routes) sends to it
-    FLOW = "flow"  # observed traffic
+    OBSERVED = "observed"  # observed traffic (socklock map --flows): see Evidence.observed
     MANIFEST = "manifest"  # a deployment program names the call (Aspire ``WithReference``)
     ENTRY = "entry"  # the workload is exposed outside (NodePort, LoadBalancer, Ingress, ports)
 
@@ -32,12 +32,22 @@ HINT_KINDS = frozenset({EvidenceKind.DEPENDS_ON, EvidenceKind.LINK})
 
 
 @dataclass(frozen=True, slots=True, order=True)
+class Observed:
+    """How often and when observed traffic showed a call (times: RFC 3339, UTC)."""
+
+    count: int
+    first_seen: str | None
+    last_seen: str | None
+
+
+@dataclass(frozen=True, slots=True, order=True)
 class Evidence:
     kind: EvidenceKind
     location: Location
     detail: str  # human text: "env CATALOGUE_URL=http://catalogue"
     expression: str | None = None  # the code expression, for code evidence
     confidence: float = 1.0
+    observed: Observed | None = field(default=None, compare=False)  # kind OBSERVED only
 
 
 class NodeKind(StrEnum):

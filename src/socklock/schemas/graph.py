@@ -14,6 +14,7 @@ from socklock.model import (
     GraphNode,
     Location,
     NodeKind,
+    Observed,
     PortSpec,
     ServiceGraph,
     Unresolved,
@@ -32,6 +33,12 @@ class PortModel(_Model):
     name: str | None = None
 
 
+class ObservedModel(_Model):
+    count: int = Field(ge=1, description="flow records that showed the call")
+    first_seen: str | None = Field(description="RFC 3339, UTC; null when the records give none")
+    last_seen: str | None
+
+
 class EvidenceModel(_Model):
     kind: EvidenceKind
     file: str
@@ -40,6 +47,12 @@ class EvidenceModel(_Model):
     detail: str
     expression: str | None = None
     confidence: float = Field(default=1.0, ge=0, le=1)
+    observed: ObservedModel | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="kind 'observed' only (socklock map --flows): count, first and last seen; "
+        "absent on other evidence",
+    )
 
 
 class WorkloadModel(_Model):
@@ -105,6 +118,15 @@ def _evidence(evidence: Evidence) -> EvidenceModel:
         detail=evidence.detail,
         expression=evidence.expression,
         confidence=evidence.confidence,
+        observed=(
+            ObservedModel(
+                count=evidence.observed.count,
+                first_seen=evidence.observed.first_seen,
+                last_seen=evidence.observed.last_seen,
+            )
+            if evidence.observed is not None
+            else None
+        ),
     )
 
 
@@ -168,6 +190,9 @@ def _from_evidence(model: EvidenceModel) -> Evidence:
         model.detail,
         model.expression,
         model.confidence,
+        Observed(model.observed.count, model.observed.first_seen, model.observed.last_seen)
+        if model.observed is not None
+        else None,
     )
 
 
