@@ -52,6 +52,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from socklock.errors import UsageError
 from socklock.model import Inventory, K8sObject, Protocol
@@ -74,6 +75,7 @@ from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Isolation, PolicyErrors, Verdict
 
 PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.SCTP)
+T = TypeVar("T")
 
 
 def analyse(
@@ -104,6 +106,14 @@ def analyse(
     return Connectivity(cluster, (*parsed.policies, *given), tuple(externals))
 
 
+class PerClass(dict[int, list[T]]):
+    """Lists per class index, stored only for classes that have one (reading another gives a
+    fresh empty list and stores nothing)."""
+
+    def __missing__(self, key: int) -> list[T]:
+        return []
+
+
 @dataclass(frozen=True, slots=True)
 class PortRange:
     """Ports ``low``..``high`` of ``protocol``."""
@@ -125,25 +135,25 @@ class Connectivity:
         self.compiled: tuple[CompiledPolicy, ...] = tuple(
             compiler.policy(i, p) for i, p in enumerate(self.policies)
         )
-        n = len(cluster.classes)
         self._all = cluster.all_classes
         self.ingress_isolated = NO_CLASSES
         self.egress_isolated = NO_CLASSES
-        self.ingress_policies: list[list[int]] = [[] for _ in range(n)]
-        self.egress_policies: list[list[int]] = [[] for _ in range(n)]
-        self._ingress_rules: list[list[CompiledRule]] = [[] for _ in range(n)]
-        self._egress_rules: list[list[CompiledRule]] = [[] for _ in range(n)]
-        self._egress_to: list[list[CompiledRule]] = [[] for _ in range(n)]
+        # per class, only for the classes that have some: most classes of a big cluster have none
+        self.ingress_policies: PerClass[int] = PerClass()
+        self.egress_policies: PerClass[int] = PerClass()
+        self._ingress_rules: PerClass[CompiledRule] = PerClass()
+        self._egress_rules: PerClass[CompiledRule] = PerClass()
+        self._egress_to: PerClass[CompiledRule] = PerClass()
         self._egress_to_all: list[CompiledRule] = []
         for index, compiled in enumerate(self.compiled):
             policy = compiled.policy
             for c in compiled.subjects:
                 if policy.applies(Direction.INGRESS):
-                    self.ingress_policies[c].append(index)
-                    self._ingress_rules[c].extend(compiled.ingress)
+                    self.ingress_policies.setdefault(c, []).append(index)
+                    self._ingress_rules.setdefault(c, []).extend(compiled.ingress)
                 if policy.applies(Direction.EGRESS):
-                    self.egress_policies[c].append(index)
-                    self._egress_rules[c].extend(compiled.egress)
+                    self.egress_policies.setdefault(c, []).append(index)
+                    self._egress_rules.setdefault(c, []).extend(compiled.egress)
             if policy.applies(Direction.INGRESS):
                 self.ingress_isolated |= compiled.subjects
             if policy.applies(Direction.EGRESS):
@@ -153,7 +163,7 @@ class Connectivity:
                     self._egress_to_all.append(rule)
                 else:
                     for c in rule.classes | rule.partial:
-                        self._egress_to[c].append(rule)
+                        self._egress_to.setdefault(c, []).append(rule)
         self._egress_open = self._all - self.egress_isolated
         self._rows: dict[str, list[PortRange]] = {}
         names = set(externals)

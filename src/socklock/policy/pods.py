@@ -26,6 +26,7 @@ from socklock.policy.classset import ClassSet
 from socklock.policy.selectors import LabelIndex
 
 PortKey = tuple[int, Protocol]
+_NO_PORTS: Mapping[str, PortKey] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,10 @@ def build_cluster(inventory: Inventory) -> Cluster:
             if index is None:
                 index = len(classes)
                 class_keys[class_key] = index
-                classes.append(PodClass(index, w.namespace, dict(w.labels), named, addresses))
+                # the workload's own labels (read only), and one shared empty port table
+                classes.append(
+                    PodClass(index, w.namespace, w.labels, named or _NO_PORTS, addresses)
+                )
             mine.append(index)
         single = len(members) == 1 and members[0].kind == "Pod" and members[0].owner is None
         endpoints.append(
