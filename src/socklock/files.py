@@ -122,13 +122,27 @@ def write_artifacts(
     Every target is :func:`confined`; an existing file that does not carry socklock's
     marker is the user's, and the whole write is refused unless ``force``.
     """
-    targets = {confined(directory, name, inputs): text for name, text in artifacts.items()}
+    targets = check_artifacts(directory, artifacts, force=force, inputs=inputs)
+    for target, text in zip(targets, artifacts.values(), strict=True):
+        write_atomic(target, text)
+    return targets
+
+
+def check_artifacts(
+    directory: Path,
+    names: Iterable[str],
+    *,
+    force: bool = False,
+    inputs: Collection[Path] = (),
+) -> list[Path]:
+    """The targets of ``names`` under ``directory``, refused as :func:`write_artifacts`
+    would refuse them, before anything is written (so artifacts too big to hold at once can
+    be rendered and written one at a time, still all or nothing)."""
+    targets = [confined(directory, name, inputs) for name in names]
     theirs = [t for t in targets if t.exists() and not (force or _ours(t))]
     if theirs:
         raise NotOurs(theirs)
-    for target, text in targets.items():
-        write_atomic(target, text)
-    return list(targets)
+    return targets
 
 
 def _ours(path: Path) -> bool:
