@@ -68,3 +68,35 @@ def test_atomic_write_leaves_the_old_file_on_failure(
         write_atomic(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]  # no temporary file left
+
+
+def test_batched_writes_replace_every_file_and_leave_no_temporary(tmp_path: Path) -> None:
+    from socklock import files
+
+    targets = [tmp_path / "ns" / f"w{i}.yaml" for i in range(files._BATCH + 2)]
+    targets[0].parent.mkdir()
+    targets[0].write_text("old\n")
+    targets[0].chmod(0o600)
+    files.write_many((t, f"{t.name}\n") for t in targets)
+    assert all(t.read_text() == f"{t.name}\n" for t in targets)
+    assert targets[0].stat().st_mode & 0o777 == 0o600  # a replaced file keeps its bits
+    assert targets[1].stat().st_mode & 0o777 == 0o644
+    assert sorted(p.name for p in targets[0].parent.iterdir()) == sorted(t.name for t in targets)
+
+
+def test_batched_write_failure_leaves_old_files_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socklock import files
+
+    target = tmp_path / "x.yaml"
+    target.write_text("old\n")
+
+    def broken(self: Path, other: Path) -> Path:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Path, "replace", broken)
+    with pytest.raises(OSError):
+        files.write_many([(target, "new\n"), (tmp_path / "y.yaml", "y\n")])
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]

@@ -224,8 +224,9 @@ def _verify_table(document: object, *, color: bool) -> str:
     console.print(table)
     if document.unprotected:
         console.print("\n[bold]Not isolated[/bold] (SLK-NP001):")
+        # plain lines, one write each: no markup read into names, no per-line highlighting
         for item in document.unprotected:
-            console.print(f"  {item.file}:{item.line}: {item.severity}: {item.message}")
+            buffer.write(f"  {item.file}:{item.line}: {item.severity}: {item.message}\n")
     if summary.missing is not None:
         console.print(f"\n[bold]Missing[/bold] (needed, not allowed): {summary.missing}")
         for m in document.missing:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import click
@@ -16,7 +16,7 @@ from socklock._cli.common import (
     paths_argument,
 )
 from socklock._cli.deployment import choose_deployment, deployment_option
-from socklock.files import resolved_paths, write_artifacts
+from socklock.files import check_artifacts, resolved_paths, write_artifacts
 
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
@@ -89,25 +89,34 @@ def run_scan(
     click.echo(findings_by_rule(result.findings, color=color), nl=False)
     click.echo(summary_line(result.findings, len(result.suppressed)))
     existing = existing_policies(inventory, graph)
+    code_ = EXIT_OK
+    if fail_on is not None and any(f.severity.at_least(Severity(fail_on)) for f in result.findings):
+        code_ = EXIT_FINDINGS
     if out_dir is not None:
         click.echo()
         target = Path(out_dir)
         inputs = resolved_paths(inventory.files)
-        artifacts = {
-            "graph.json": render_graph(graph, "json"),
-            "findings.json": render_audit(result, "json", False, __version__, None),
-            "findings.sarif": render_audit(result, "sarif", False, __version__, None),
+        # One artifact at a time, each rendered, written and let go: on a big input each is
+        # large, and holding them all (and the audit) while policies are generated is not
+        # needed. Every target is checked first: a file of the user's in the way stops the
+        # run before any write.
+        audited = result
+        renderers: dict[str, Callable[[], str]] = {
+            "graph.json": lambda: render_graph(graph, "json"),
+            "findings.json": lambda: render_audit(audited, "json", False, __version__, None),
+            "findings.sarif": lambda: render_audit(audited, "sarif", False, __version__, None),
         }
         if existing is not None:
-            artifacts["connectivity.json"] = existing
-        # the artifacts first: a file of the user's in the way stops the run before any write
-        written = write_artifacts(target, artifacts, force=force, inputs=inputs)
+            text = existing
+            renderers["connectivity.json"] = lambda: text
+        check_artifacts(target, renderers, force=force, inputs=inputs)
+        written: list[Path] = []
+        for name, render in renderers.items():
+            written += write_artifacts(target, {name: render()}, force=force, inputs=inputs)
+        del result, audited, renderers, existing
         write_policies(chosen, graph, target / "policies", force=force, inputs=inputs)
         for path in written:
             click.echo(f"wrote {path}")
-    code_ = EXIT_OK
-    if fail_on is not None and any(f.severity.at_least(Severity(fail_on)) for f in result.findings):
-        code_ = EXIT_FINDINGS
     return input_exit_code(inventory, code_)
 
 
@@ -155,6 +164,7 @@ def write_policies(
             f"{flavor} {mode}: {len(result.written) + len(result.unchanged)} file(s) "
             f"in {target}; {summary}"
         )
+        del generated, result  # one flavour's set at a time
 
 
 def existing_policies(inventory: object, graph: object, shown: int = 10) -> str | None:

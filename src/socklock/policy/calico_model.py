@@ -42,11 +42,13 @@ from socklock.policy.addresses import (
     external_addresses,
     external_id,
 )
+from socklock.policy.classset import EMPTY as NO_CLASSES
+from socklock.policy.classset import ClassSet
 from socklock.policy.engine import address_verdict, mask_verdict
 from socklock.policy.intervals import ALL_PORTS, EMPTY, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Verdict
-from socklock.policy.selectors import bits
+from socklock.policy.selectors import LabelIndex
 
 API_VERSION = "projectcalico.org/v3"
 NAMESPACE_NAME = "projectcalico.org/name"
@@ -198,43 +200,39 @@ def parse_selector(text: str) -> Node:
 
 
 class _Index:
-    """Label sets numbered 0..n-1; a parsed selector evaluates to a bitset of members."""
+    """Label sets numbered 0..n-1; a parsed selector evaluates to a set of members (over the
+    Kubernetes engine's inverted index)."""
 
     def __init__(self, label_sets: Sequence[Mapping[str, str]]) -> None:
         self.sets = label_sets
-        self.all = (1 << len(label_sets)) - 1
-        self.pairs: dict[tuple[str, str], int] = {}
-        self.keys: dict[str, int] = {}
-        for index, labels in enumerate(label_sets):
-            for key, value in labels.items():
-                self.pairs[(key, value)] = self.pairs.get((key, value), 0) | 1 << index
-                self.keys[key] = self.keys.get(key, 0) | 1 << index
-        self.cache: dict[str, int] = {}
+        self.index = LabelIndex(label_sets)
+        self.all = self.index.all
+        self.cache: dict[str, ClassSet] = {}
 
-    def select(self, text: str) -> int:
+    def select(self, text: str) -> ClassSet:
         found = self.cache.get(text)
         if found is None:
             found = self.evaluate(parse_selector(text))
             self.cache[text] = found
         return found
 
-    def evaluate(self, node: Node) -> int:
+    def evaluate(self, node: Node) -> ClassSet:
         op = node[0]
         if op == "all":
             return self.all
         if op == "global":
-            return 0
+            return NO_CLASSES
         if op == "has":
-            return self.keys.get(node[1], 0)
+            return self.index.key(node[1])
         if op == "eq":
-            return self.pairs.get((node[1], node[2]), 0)
+            return self.index.pair(node[1], node[2])
         if op == "in":
-            out = 0
+            out = NO_CLASSES
             for value in node[2]:
-                out |= self.pairs.get((node[1], value), 0)
+                out |= self.index.pair(node[1], value)
             return out
         if op in ("contains", "starts", "ends"):
-            out = 0
+            hits: list[int] = []
             for index, labels in enumerate(self.sets):
                 value = labels.get(node[1])
                 if value is None:
@@ -247,10 +245,10 @@ class _Index:
                     else value.endswith(node[2])
                 )
                 if hit:
-                    out |= 1 << index
-            return out
+                    hits.append(index)
+            return ClassSet.of(hits)
         if op == "not":
-            return self.all & ~self.evaluate(node[1])
+            return self.all - self.evaluate(node[1])
         if op == "and":
             return self.evaluate(node[1]) & self.evaluate(node[2])
         if op == "or":
@@ -488,14 +486,14 @@ def parse_calico(obj: K8sObject) -> CalicoPolicy:
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    """A rule with its selections as bitsets of classes."""
+    """A rule with its selections as sets of classes."""
 
     rank: int  # position in the global (order, name, rule) sequence
     action: str
     rule: CalicoRule
     policy: CalicoPolicy
-    subjects: int  # classes the policy applies to (and the local entity admits)
-    peers: int  # classes on the other side that the rule admits (ports apart)
+    subjects: ClassSet  # classes the policy applies to (and the local entity admits)
+    peers: ClassSet  # classes on the other side that the rule admits (ports apart)
     addresses: AddressSet  # external addresses on the other side that it admits
 
 
@@ -519,7 +517,7 @@ class CalicoConnectivity:
             [{**cluster.namespace_labels[ns], NAMESPACE_NAME: ns} for ns in self.namespace_names]
         )
         self._all = cluster.all_classes
-        self.selected: dict[str, int] = {"ingress": 0, "egress": 0}
+        self.selected: dict[str, ClassSet] = {"ingress": NO_CLASSES, "egress": NO_CLASSES}
         self.rules: dict[str, list[list[_Compiled]]] = {
             "ingress": [[] for _ in cluster.classes],
             "egress": [[] for _ in cluster.classes],
@@ -550,13 +548,13 @@ class CalicoConnectivity:
                         self._entity_classes(remote, policy, local_side=False),
                         self._entity_addresses(remote),
                     )
-                    for c in bits(compiled.subjects):
+                    for c in compiled.subjects:
                         self.rules[direction][c].append(compiled)
                     if direction == "egress":
                         if compiled.peers == self._all:
                             self._egress_to_all.append(compiled)
                         else:
-                            for c in bits(compiled.peers):
+                            for c in compiled.peers:
                                 self._egress_to[c].append(compiled)
                     for nets in (remote.nets, remote.not_nets):
                         if nets is not None:
@@ -568,43 +566,43 @@ class CalicoConnectivity:
 
     # -- selections --------------------------------------------------------------------------
 
-    def _namespace_classes(self, text: str) -> int:
-        out = 0
-        for index in bits(self.namespaces.select(text)):
+    def _namespace_classes(self, text: str) -> ClassSet:
+        out = NO_CLASSES
+        for index in self.namespaces.select(text):
             out |= self.cluster.namespace_members[self.namespace_names[index]]
         return out
 
-    def _policy_subjects(self, policy: CalicoPolicy) -> int:
+    def _policy_subjects(self, policy: CalicoPolicy) -> ClassSet:
         subjects = self.pods.select(policy.selector)
         if policy.namespace is not None:
-            subjects &= self.cluster.namespace_members.get(policy.namespace, 0)
+            subjects &= self.cluster.namespace_members.get(policy.namespace, NO_CLASSES)
         elif policy.namespace_selector is not None:
             subjects &= self._namespace_classes(policy.namespace_selector)
         return subjects
 
-    def _entity_classes(self, entity: Entity, policy: CalicoPolicy, local_side: bool) -> int:
+    def _entity_classes(self, entity: Entity, policy: CalicoPolicy, local_side: bool) -> ClassSet:
         """Classes an entity admits, ports apart (local side: the policy's own pods)."""
         out = self._all
         if not local_side:
             if entity.namespace_selector is not None:
                 out &= self._namespace_classes(entity.namespace_selector)
             elif entity.selector is not None and policy.namespace is not None:
-                out &= self.cluster.namespace_members.get(policy.namespace, 0)
+                out &= self.cluster.namespace_members.get(policy.namespace, NO_CLASSES)
             if entity.nets is not None:
-                out &= sum(
-                    1 << c.index
+                nets = entity.nets
+                out &= ClassSet.of(
+                    c.index
                     for c in self.cluster.classes
-                    if c.addresses and c.addresses.issubset(entity.nets)
+                    if c.addresses and c.addresses.issubset(nets)
                 )
         if entity.selector is not None:
             out &= self.pods.select(entity.selector)
         if entity.not_selector is not None:
-            out &= ~self.pods.select(entity.not_selector)
+            out -= self.pods.select(entity.not_selector)
         if entity.not_nets is not None:
-            out &= ~sum(
-                1 << c.index
-                for c in self.cluster.classes
-                if c.addresses and c.addresses & entity.not_nets
+            not_nets = entity.not_nets
+            out -= ClassSet.of(
+                c.index for c in self.cluster.classes if c.addresses and c.addresses & not_nets
             )
         return out & self._all
 
@@ -648,11 +646,11 @@ class CalicoConnectivity:
         )
 
     def _decide(
-        self, matches: Iterator[tuple[_Compiled, int, AddressSet]]
-    ) -> tuple[int, AddressSet]:
+        self, matches: Iterator[tuple[_Compiled, ClassSet, AddressSet]]
+    ) -> tuple[ClassSet, AddressSet]:
         """Walk matching rules in order over every peer at once: (classes, addresses) allowed."""
         undecided, open_addresses = self._all, ALL_ADDRESSES
-        allowed, allowed_addresses = 0, NO_ADDRESSES
+        allowed, allowed_addresses = NO_CLASSES, NO_ADDRESSES
         for compiled, classes, addresses in matches:
             classes &= undecided
             addresses = addresses & open_addresses
@@ -664,17 +662,19 @@ class CalicoConnectivity:
             if action in ("Allow", "Pass"):  # Pass: past the only tier, to the profile (allow)
                 allowed |= classes
                 allowed_addresses = allowed_addresses | addresses
-            undecided &= ~classes
+            undecided -= classes
             open_addresses = open_addresses - addresses
         return allowed, allowed_addresses
 
-    def ingress(self, target: PodClass, port: int, protocol: Protocol) -> tuple[int, AddressSet]:
+    def ingress(
+        self, target: PodClass, port: int, protocol: Protocol
+    ) -> tuple[ClassSet, AddressSet]:
         """Classes and addresses whose traffic ``target``'s ingress admits."""
-        if not self.selected["ingress"] >> target.index & 1:
+        if target.index not in self.selected["ingress"]:
             return self._all, ALL_ADDRESSES
         rules = self.rules["ingress"][target.index]
 
-        def matches() -> Iterator[tuple[_Compiled, int, AddressSet]]:
+        def matches() -> Iterator[tuple[_Compiled, ClassSet, AddressSet]]:
             for compiled in rules:
                 if self._protocol_ok(compiled.rule, protocol) and self._ports_ok(
                     compiled.rule, target, port, protocol
@@ -685,12 +685,11 @@ class CalicoConnectivity:
 
     def egress_allows(self, source: int, target: PodClass, port: int, protocol: Protocol) -> bool:
         """Does class ``source``'s egress admit ``target`` on ``port``?"""
-        if not self.selected["egress"] >> source & 1:
+        if source not in self.selected["egress"]:
             return True
-        bit = 1 << target.index
         for compiled in self.rules["egress"][source]:
             rule = compiled.rule
-            if not compiled.peers & bit:
+            if target.index not in compiled.peers:
                 continue
             if not self._protocol_ok(rule, protocol) or not self._ports_ok(
                 rule, target, port, protocol
@@ -705,31 +704,32 @@ class CalicoConnectivity:
         return False
 
     def egress_addresses(self, source: PodClass, port: int, protocol: Protocol) -> AddressSet:
-        if not self.selected["egress"] >> source.index & 1:
+        if source.index not in self.selected["egress"]:
             return ALL_ADDRESSES
         rules = self.rules["egress"][source.index]
 
-        def matches() -> Iterator[tuple[_Compiled, int, AddressSet]]:
+        def matches() -> Iterator[tuple[_Compiled, ClassSet, AddressSet]]:
             for compiled in rules:
                 if self._protocol_ok(compiled.rule, protocol) and self._ports_ok(
                     compiled.rule, None, port, protocol
                 ):
-                    yield compiled, 0, compiled.addresses
+                    yield compiled, NO_CLASSES, compiled.addresses
 
         return self._decide(matches())[1]
 
-    def sources(self, target: PodClass, port: int, protocol: Protocol) -> tuple[int, AddressSet]:
+    def sources(
+        self, target: PodClass, port: int, protocol: Protocol
+    ) -> tuple[ClassSet, AddressSet]:
         admitted, addresses = self.ingress(target, port, protocol)
-        senders = 0
-        for c in bits(admitted):
-            if self.egress_allows(c, target, port, protocol):
-                senders |= 1 << c
-        return senders, addresses
+        # classes whose egress is open send anywhere; only the others are asked one by one
+        asked = admitted & self.selected["egress"]
+        allowed = ClassSet.of(c for c in asked if self.egress_allows(c, target, port, protocol))
+        return (admitted - asked) | allowed, addresses
 
     # -- rows --------------------------------------------------------------------------------
 
     def _classes(self, endpoint: Endpoint) -> list[PodClass]:
-        return [self.cluster.classes[i] for i in bits(endpoint.classes)]
+        return [self.cluster.classes[i] for i in endpoint.classes]
 
     def _mentioned(self, target: Endpoint, protocol: Protocol) -> IntervalSet:
         out = EMPTY
@@ -770,7 +770,7 @@ class CalicoConnectivity:
             classes = self._classes(target)
             for low, high, protocol in self.rows(target):
                 end = high if high != low else None
-                every, some = self._all, 0
+                every, some = self._all, NO_CLASSES
                 address_sets = []
                 for c in classes:
                     found, addresses = self.sources(c, low, protocol)
@@ -781,7 +781,7 @@ class CalicoConnectivity:
                 if include_denied:
                     candidates = set(range(len(endpoints)))
                 else:
-                    for bit in bits(some):
+                    for bit in some:
                         candidates.update(owners[bit])
                 for index in sorted(candidates):
                     source = endpoints[index]

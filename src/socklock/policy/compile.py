@@ -1,4 +1,4 @@
-"""Policies compiled against one cluster: selections as bitsets of pod classes.
+"""Policies compiled against one cluster: selections as sets of pod classes.
 
 Every selector is evaluated once (interned in the cluster's :class:`LabelIndex`); a rule
 becomes the set of classes and addresses its peers admit plus its ports, resolved lazily per
@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from socklock.model import Protocol
 from socklock.policy.addresses import ALL_ADDRESSES, NO_ADDRESSES, AddressSet
 from socklock.policy.api import Direction, NetworkPolicy, Peer, PolicyPort, Rule
+from socklock.policy.classset import EMPTY as NO_CLASSES
+from socklock.policy.classset import ClassSet
 from socklock.policy.intervals import ALL_PORTS, EMPTY, IntervalSet
 from socklock.policy.pods import Cluster, PodClass
-from socklock.policy.selectors import LabelSelector, bits
+from socklock.policy.selectors import LabelSelector
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +60,16 @@ class CompiledRule:
     policy: int  # index in Compiled.policies
     rule: Rule
     everyone: bool  # no peers: every pod and every address
-    classes: int  # pod classes the peers admit (through selectors, or every IP the input gives)
+    classes: ClassSet  # classes the peers admit (through selectors, or every IP the input gives)
     addresses: AddressSet  # addresses the ipBlocks admit (outside ones, and pod IPs)
     ports: CompiledPorts
-    partial: int = 0  # classes whose given IPs the ipBlocks admit some of, not all
+    partial: ClassSet = NO_CLASSES  # classes whose given IPs the ipBlocks admit some of, not all
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledPolicy:
     policy: NetworkPolicy
-    subjects: int  # classes the policy selects
+    subjects: ClassSet  # classes the policy selects
     ingress: tuple[CompiledRule, ...]  # only rules that count (policyTypes)
     egress: tuple[CompiledRule, ...]
 
@@ -93,53 +95,56 @@ def compile_ports(ports: tuple[PolicyPort, ...]) -> CompiledPorts:
 class Compiler:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
-        self._namespaces: dict[LabelSelector, int] = {}
+        self._namespaces: dict[LabelSelector, ClassSet] = {}
         self._with_addresses = [c for c in cluster.classes if c.addresses]
 
-    def namespaces(self, selector: LabelSelector) -> int:
+    def namespaces(self, selector: LabelSelector) -> ClassSet:
         """Classes in every namespace ``selector`` matches."""
         cached = self._namespaces.get(selector)
         if cached is None:
-            cached = 0
+            cached = NO_CLASSES
             names = self.cluster.namespaces
-            for index in bits(self.cluster.namespace_index.select(selector)):
+            for index in self.cluster.namespace_index.select(selector):
                 cached |= self.cluster.namespace_members[names[index]]
             self._namespaces[selector] = cached
         return cached
 
-    def peer(self, peer: Peer, namespace: str) -> tuple[int, AddressSet]:
+    def peer(self, peer: Peer, namespace: str) -> tuple[ClassSet, AddressSet]:
         """The classes a selector peer selects, or the addresses an ipBlock peer admits (no
         classes: which pods an ipBlock matches depends on every ipBlock of the rule)."""
         if peer.ip_block is not None:
-            return 0, peer.ip_block.addresses
+            return NO_CLASSES, peer.ip_block.addresses
         if peer.namespace_selector is None:
-            scope = self.cluster.namespace_members.get(namespace, 0)
+            scope = self.cluster.namespace_members.get(namespace, NO_CLASSES)
         else:
             scope = self.namespaces(peer.namespace_selector)
         if peer.pod_selector is not None:
             scope &= self.cluster.pod_labels.select(peer.pod_selector)
         return scope, NO_ADDRESSES
 
-    def by_address(self, addresses: AddressSet, selected: int = 0) -> tuple[int, int]:
+    def by_address(
+        self, addresses: AddressSet, selected: ClassSet = NO_CLASSES
+    ) -> tuple[ClassSet, ClassSet]:
         """(classes every given IP of which is in ``addresses``, classes some of whose given
         IPs are), leaving out the classes in ``selected``."""
-        full = partial = 0
+        full: list[int] = []
+        partial: list[int] = []
         if addresses:
             for c in self._with_addresses:
-                if selected >> c.index & 1:
+                if c.index in selected:
                     continue
                 hit = c.addresses & addresses
                 if hit == c.addresses:
-                    full |= 1 << c.index
+                    full.append(c.index)
                 elif hit:
-                    partial |= 1 << c.index
-        return full, partial
+                    partial.append(c.index)
+        return ClassSet.of(full), ClassSet.of(partial)
 
     def rule(self, index: int, policy: NetworkPolicy, rule: Rule) -> CompiledRule:
         ports = compile_ports(rule.ports)
         if not rule.peers:
             return CompiledRule(index, rule, True, self.cluster.all_classes, ALL_ADDRESSES, ports)
-        classes = 0
+        classes = NO_CLASSES
         addresses = NO_ADDRESSES
         for peer in rule.peers:
             peer_classes, peer_addresses = self.peer(peer, policy.namespace)
@@ -149,7 +154,7 @@ class Compiler:
         return CompiledRule(index, rule, False, classes | full, addresses, ports, partial)
 
     def policy(self, index: int, policy: NetworkPolicy) -> CompiledPolicy:
-        subjects = self.cluster.namespace_members.get(policy.namespace, 0)
+        subjects = self.cluster.namespace_members.get(policy.namespace, NO_CLASSES)
         subjects &= self.cluster.pod_labels.select(policy.pod_selector)
         return CompiledPolicy(
             policy,

@@ -13,7 +13,6 @@ from socklock.policy.engine import PROTOCOLS, Connectivity, address_verdict, mas
 from socklock.policy.intervals import ALL_PORTS
 from socklock.policy.pods import Endpoint
 from socklock.policy.result import Verdict
-from socklock.policy.selectors import bits
 
 _RANK = {Verdict.DENIED: 0, Verdict.PARTIAL: 1, Verdict.ALLOWED: 2}
 
@@ -158,7 +157,7 @@ def diff(old: Connectivity, new: Connectivity) -> ConnectivityDiff:
                 every_n, some_n = new.endpoint_sources(target, low, protocol)
                 if (every_o, some_o) != (every_n, some_n):
                     seen: set[int] = set()
-                    for bit in bits(some_o | some_n | (every_o ^ every_n)):
+                    for bit in some_o | some_n | (every_o ^ every_n):
                         seen.update(class_endpoints[bit])
                     for i in sorted(seen):
                         source = endpoints[i]

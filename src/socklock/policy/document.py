@@ -56,7 +56,7 @@ def verification(
         workload = finding.key.split(":")[1]
         isolation = connectivity.isolation(workload)
         unprotected_models.append(
-            UnprotectedModel(
+            UnprotectedModel.model_construct(  # values valid by type, as for rows
                 workload=workload,
                 kind=connectivity.endpoint(workload).kind,
                 ingress_isolated=isolation.ingress,

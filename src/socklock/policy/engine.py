@@ -44,13 +44,15 @@ Conventions (where the reference leaves it to the implementation):
   listing every error; it never answers with a policy left out.
 
 Cost grows with classes and rules, not with pods: selectors are evaluated once per class,
-sets of classes are bitsets, and ports are split into the atomic ranges the rules mention.
+sets of classes are offset bitsets (:mod:`socklock.policy.classset`: a set costs its span,
+not the cluster's size), and ports are split into the atomic ranges the rules mention.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from socklock.errors import UsageError
 from socklock.model import Inventory, K8sObject, Protocol
@@ -65,13 +67,15 @@ from socklock.policy.addresses import (
     is_external,
 )
 from socklock.policy.api import Direction, NetworkPolicy, is_policy_object, parse_policies
+from socklock.policy.classset import EMPTY as NO_CLASSES
+from socklock.policy.classset import ClassSet
 from socklock.policy.compile import CompiledPolicy, CompiledRule, Compiler
 from socklock.policy.intervals import ALL_PORTS, PORT_MAX, PORT_MIN, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Isolation, PolicyErrors, Verdict
-from socklock.policy.selectors import bits
 
 PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.SCTP)
+T = TypeVar("T")
 
 
 def analyse(
@@ -102,6 +106,14 @@ def analyse(
     return Connectivity(cluster, (*parsed.policies, *given), tuple(externals))
 
 
+class PerClass(dict[int, list[T]]):
+    """Lists per class index, stored only for classes that have one (reading another gives a
+    fresh empty list and stores nothing)."""
+
+    def __missing__(self, key: int) -> list[T]:
+        return []
+
+
 @dataclass(frozen=True, slots=True)
 class PortRange:
     """Ports ``low``..``high`` of ``protocol``."""
@@ -123,25 +135,25 @@ class Connectivity:
         self.compiled: tuple[CompiledPolicy, ...] = tuple(
             compiler.policy(i, p) for i, p in enumerate(self.policies)
         )
-        n = len(cluster.classes)
         self._all = cluster.all_classes
-        self.ingress_isolated = 0
-        self.egress_isolated = 0
-        self.ingress_policies: list[list[int]] = [[] for _ in range(n)]
-        self.egress_policies: list[list[int]] = [[] for _ in range(n)]
-        self._ingress_rules: list[list[CompiledRule]] = [[] for _ in range(n)]
-        self._egress_rules: list[list[CompiledRule]] = [[] for _ in range(n)]
-        self._egress_to: list[list[CompiledRule]] = [[] for _ in range(n)]
+        self.ingress_isolated = NO_CLASSES
+        self.egress_isolated = NO_CLASSES
+        # per class, only for the classes that have some: most classes of a big cluster have none
+        self.ingress_policies: PerClass[int] = PerClass()
+        self.egress_policies: PerClass[int] = PerClass()
+        self._ingress_rules: PerClass[CompiledRule] = PerClass()
+        self._egress_rules: PerClass[CompiledRule] = PerClass()
+        self._egress_to: PerClass[CompiledRule] = PerClass()
         self._egress_to_all: list[CompiledRule] = []
         for index, compiled in enumerate(self.compiled):
             policy = compiled.policy
-            for c in bits(compiled.subjects):
+            for c in compiled.subjects:
                 if policy.applies(Direction.INGRESS):
-                    self.ingress_policies[c].append(index)
-                    self._ingress_rules[c].extend(compiled.ingress)
+                    self.ingress_policies.setdefault(c, []).append(index)
+                    self._ingress_rules.setdefault(c, []).extend(compiled.ingress)
                 if policy.applies(Direction.EGRESS):
-                    self.egress_policies[c].append(index)
-                    self._egress_rules[c].extend(compiled.egress)
+                    self.egress_policies.setdefault(c, []).append(index)
+                    self._egress_rules.setdefault(c, []).extend(compiled.egress)
             if policy.applies(Direction.INGRESS):
                 self.ingress_isolated |= compiled.subjects
             if policy.applies(Direction.EGRESS):
@@ -150,9 +162,9 @@ class Connectivity:
                 if rule.everyone:
                     self._egress_to_all.append(rule)
                 else:
-                    for c in bits(rule.classes | rule.partial):
-                        self._egress_to[c].append(rule)
-        self._egress_open = self._all & ~self.egress_isolated
+                    for c in rule.classes | rule.partial:
+                        self._egress_to.setdefault(c, []).append(rule)
+        self._egress_open = self._all - self.egress_isolated
         self._rows: dict[str, list[PortRange]] = {}
         names = set(externals)
         for compiled in self.compiled:
@@ -179,30 +191,30 @@ class Connectivity:
 
     # -- per class ---------------------------------------------------------------------------
 
-    def sources(self, target: PodClass, port: int, protocol: Protocol) -> tuple[int, int]:
+    def sources(self, target: PodClass, port: int, protocol: Protocol) -> tuple[ClassSet, ClassSet]:
         """(classes whose pods may open ``port``/``protocol`` on a (distinct) pod of ``target``
         over every address family the two pods share, classes that may over some).
 
         An ipBlock that holds only some of a pod's given IPs admits it over those IPs'
         families only: the ingress rules of ``target`` match the source's IPs, the egress rules
         of the source match ``target``'s. Such classes (rare: only pods whose IPs the input
-        gives) are decided per family; every other class is a bit in a mask."""
+        gives) are decided per family; every other class is a member of a set."""
         c = target.index
         partial_in: list[CompiledRule] = []
-        if self.ingress_isolated >> c & 1:
-            admitted = touched = 0
+        if c in self.ingress_isolated:
+            admitted = touched = NO_CLASSES
             for rule in self._ingress_rules[c]:
                 if rule.ports.matches(target, port, protocol):
                     admitted |= rule.classes
                     if rule.partial:
                         touched |= rule.partial
                         partial_in.append(rule)
-            touched &= ~admitted
+            touched -= admitted
         else:
-            admitted, touched = self._all, 0
-        if not admitted | touched:
-            return 0, 0
-        senders, reaching = self._egress_open, 0
+            admitted, touched = self._all, NO_CLASSES
+        if not admitted and not touched:
+            return NO_CLASSES, NO_CLASSES
+        senders, reaching = self._egress_open, NO_CLASSES
         partial_out: list[CompiledRule] = []
         for rule in self._egress_to_all:
             if rule.ports.matches(target, port, protocol):
@@ -210,15 +222,15 @@ class Connectivity:
         for rule in self._egress_to[c]:
             if rule.ports.matches(target, port, protocol):
                 subjects = self.compiled[rule.policy].subjects & self.egress_isolated
-                if rule.classes >> c & 1:
+                if c in rule.classes:
                     senders |= subjects
                 else:
                     reaching |= subjects
                     partial_out.append(rule)
-        reaching &= ~senders
+        reaching -= senders
         every = admitted & senders
         some = (admitted | touched) & (senders | reaching)
-        uncertain = some & ~every & (touched | reaching)
+        uncertain = (some - every) & (touched | reaching)
         if uncertain:
             every, some = self._by_family(
                 target, uncertain, every, some, admitted, senders, partial_in, partial_out
@@ -228,14 +240,14 @@ class Connectivity:
     def _by_family(
         self,
         target: PodClass,
-        uncertain: int,
-        every: int,
-        some: int,
-        admitted: int,
-        senders: int,
+        uncertain: ClassSet,
+        every: ClassSet,
+        some: ClassSet,
+        admitted: ClassSet,
+        senders: ClassSet,
         partial_in: list[CompiledRule],
         partial_out: list[CompiledRule],
-    ) -> tuple[int, int]:
+    ) -> tuple[ClassSet, ClassSet]:
         """Decide the classes in ``uncertain`` (matched by an ipBlock through some of their
         IPs or some of ``target``'s) family by family: over each family both pods have, the
         source's IPs of that family must be admitted by ``target``'s ingress and ``target``'s
@@ -243,34 +255,34 @@ class Connectivity:
         inbound = NO_ADDRESSES
         for rule in partial_in:
             inbound = inbound | rule.addresses
-        for s in bits(uncertain):
+        for s in uncertain:
             source = self.cluster.classes[s]
             both = _families(source.addresses) & _families(target.addresses)
             if not both:  # no family in common: judge over the families either has
                 both = _families(source.addresses) | _families(target.addresses)
-            if admitted >> s & 1:
+            if s in admitted:
                 in_every = in_some = both
             else:
                 in_every, in_some = _covered(source.addresses, inbound)
-            if senders >> s & 1:
+            if s in senders:
                 out_every = out_some = both
             else:
                 outbound = NO_ADDRESSES
                 for rule in partial_out:
-                    if self.compiled[rule.policy].subjects >> s & 1:
+                    if s in self.compiled[rule.policy].subjects:
                         outbound = outbound | rule.addresses
                 out_every, out_some = _covered(target.addresses, outbound)
-            bit = 1 << s
+            bit = ClassSet.single(s)
             if in_every & out_every & both == both:
                 every |= bit
             elif not in_some & out_some & both:
-                some &= ~bit
+                some -= bit
         return every, some
 
     def ingress_addresses(self, target: PodClass, port: int, protocol: Protocol) -> AddressSet:
         """External addresses that may open ``port``/``protocol`` on ``target``."""
         c = target.index
-        if not self.ingress_isolated >> c & 1:
+        if c not in self.ingress_isolated:
             return ALL_ADDRESSES
         out = NO_ADDRESSES
         for rule in self._ingress_rules[c]:
@@ -281,7 +293,7 @@ class Connectivity:
     def egress_addresses(self, source: PodClass, port: int, protocol: Protocol) -> AddressSet:
         """External addresses ``source`` may reach on ``port``/``protocol``."""
         c = source.index
-        if not self.egress_isolated >> c & 1:
+        if c not in self.egress_isolated:
             return ALL_ADDRESSES
         out = NO_ADDRESSES
         for rule in self._egress_rules[c]:
@@ -316,7 +328,7 @@ class Connectivity:
 
     def pod_classes(self, endpoint: Endpoint) -> list[PodClass]:
         """The pod classes of a workload's pods."""
-        return [self.cluster.classes[i] for i in bits(endpoint.classes)]
+        return [self.cluster.classes[i] for i in endpoint.classes]
 
     # -- questions ---------------------------------------------------------------------------
 
@@ -356,9 +368,11 @@ class Connectivity:
         ``target`` (every address, for an external side)."""
         return self.verdict(source, target, port, protocol) is Verdict.ALLOWED
 
-    def endpoint_sources(self, target: Endpoint, port: int, protocol: Protocol) -> tuple[int, int]:
+    def endpoint_sources(
+        self, target: Endpoint, port: int, protocol: Protocol
+    ) -> tuple[ClassSet, ClassSet]:
         """(classes that reach every pod of ``target``, classes that reach some pod of it)."""
-        every, some = self._all, 0
+        every, some = self._all, NO_CLASSES
         for c in self.pod_classes(target):
             found, reached = self.sources(c, port, protocol)
             every &= found
@@ -393,8 +407,8 @@ class Connectivity:
         """(ingress, egress): True when a policy selects every pod of the workload."""
         mask = self.endpoint(workload_id).classes
         return Isolation(
-            mask & self.ingress_isolated == mask and mask != 0,
-            mask & self.egress_isolated == mask and mask != 0,
+            bool(mask) and mask <= self.ingress_isolated,
+            bool(mask) and mask <= self.egress_isolated,
         )
 
     # -- the table ---------------------------------------------------------------------------
@@ -440,7 +454,7 @@ class Connectivity:
             classes = self.pod_classes(target)
             for atom in self.rows(target):
                 end = atom.high if atom.high != atom.low else None
-                every, some = self._all, 0
+                every, some = self._all, NO_CLASSES
                 for c in classes:
                     found, reached = self.sources(c, atom.low, atom.protocol)
                     every &= found
@@ -449,7 +463,7 @@ class Connectivity:
                     candidates: Iterable[Endpoint] = endpoints
                 else:
                     seen: set[int] = set()
-                    for bit in bits(some):
+                    for bit in some:
                         seen.update(class_endpoints[bit])
                     if target.single_pod:
                         seen.add(position)
@@ -536,10 +550,10 @@ def _row_key(row: Connection) -> tuple[str, str, int, str, int]:
     return (row.source, row.target, row.port, row.protocol.value, row.end_port or 0)
 
 
-def mask_verdict(sources: int, every: int, some: int) -> Verdict:
-    if sources and sources & every == sources:
+def mask_verdict(sources: ClassSet, every: ClassSet, some: ClassSet) -> Verdict:
+    if sources and sources <= every:
         return Verdict.ALLOWED
-    if sources & some:
+    if not sources.isdisjoint(some):
         return Verdict.PARTIAL
     return Verdict.DENIED
 

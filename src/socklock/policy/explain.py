@@ -9,11 +9,12 @@ from socklock.errors import UsageError
 from socklock.model import Location, Protocol
 from socklock.policy.addresses import AddressSet, is_external
 from socklock.policy.api import Direction
+from socklock.policy.classset import EMPTY as NO_CLASSES
+from socklock.policy.classset import ClassSet
 from socklock.policy.compile import CompiledRule
 from socklock.policy.engine import Connectivity
 from socklock.policy.pods import PodClass
 from socklock.policy.result import Verdict
-from socklock.policy.selectors import bits
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -79,7 +80,7 @@ def _side(
     direction: Direction,
     workload: str,
     own: list[PodClass],
-    peers: int | AddressSet,
+    peers: ClassSet | AddressSet,
     destinations: list[PodClass] | None,
     port: int,
     protocol: Protocol,
@@ -116,7 +117,7 @@ def _side(
             else ([None] if destinations is None else list(destinations))
         )
         for target in targets:
-            covered_classes = 0
+            covered_classes = NO_CLASSES
             covered_addresses = AddressSet()
             any_rule = False
             for rule in rules:
@@ -127,7 +128,7 @@ def _side(
                 elif direction is Direction.INGRESS:
                     peer_ok = bool(matched & peers)
                 else:
-                    peer_ok = target is not None and bool(matched >> target.index & 1)
+                    peer_ok = target is not None and target.index in matched
                 ref = _describe_rule(rule, connectivity)
                 if port_ok and peer_ok:
                     admitting.add(ref)
@@ -151,14 +152,14 @@ def _side(
                 # those IPs' address families only (the source's IPs for ingress, the
                 # destination's for egress).
                 if direction is Direction.INGRESS:
-                    matched_pods = [connectivity.cluster.classes[i] for i in bits(peers)]
+                    matched_pods = [connectivity.cluster.classes[i] for i in peers]
                 elif target is not None:
                     matched_pods = [target]
                 else:
                     matched_pods = []
                 ok = True
                 for pod in matched_pods:
-                    if covered_classes >> pod.index & 1:
+                    if pod.index in covered_classes:
                         continue
                     through = pod.addresses & covered_addresses
                     if through and through == pod.addresses:

@@ -22,9 +22,11 @@ from socklock.model import (
     Workload,
 )
 from socklock.policy.addresses import NO_ADDRESSES, AddressSet
+from socklock.policy.classset import ClassSet
 from socklock.policy.selectors import LabelIndex
 
 PortKey = tuple[int, Protocol]
+_NO_PORTS: Mapping[str, PortKey] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class Endpoint:
     id: str
     kind: str
     namespace: str
-    classes: int  # bitset of class indices
+    classes: ClassSet  # the classes of its pods
     single_pod: bool  # a bare Pod: traffic to itself is one pod talking to itself
     ports: tuple[PortKey, ...]  # declared container ports, sorted
     location: Location
@@ -56,15 +58,15 @@ class Cluster:
     endpoints: tuple[Endpoint, ...]  # sorted by id
     namespaces: tuple[str, ...]  # sorted
     namespace_labels: Mapping[str, Mapping[str, str]]
-    namespace_members: Mapping[str, int]  # namespace -> bitset of classes
+    namespace_members: Mapping[str, ClassSet]  # namespace -> its classes
     diagnostics: tuple[Diagnostic, ...]
     by_id: Mapping[str, Endpoint] = field(compare=False)
     pod_labels: LabelIndex = field(compare=False)
     namespace_index: LabelIndex = field(compare=False)
 
     @property
-    def all_classes(self) -> int:
-        return (1 << len(self.classes)) - 1
+    def all_classes(self) -> ClassSet:
+        return self.pod_labels.all
 
     def endpoint(self, endpoint_id: str) -> Endpoint | None:
         return self.by_id.get(endpoint_id)
@@ -73,11 +75,8 @@ class Cluster:
         """For each class, the indices of the endpoints that contain it."""
         out: list[list[int]] = [[] for _ in self.classes]
         for index, endpoint in enumerate(self.endpoints):
-            mask = endpoint.classes
-            while mask:
-                low = mask & -mask
-                out[low.bit_length() - 1].append(index)
-                mask ^= low
+            for c in endpoint.classes:
+                out[c].append(index)
         return out
 
 
@@ -125,7 +124,7 @@ def build_cluster(inventory: Inventory) -> Cluster:
     classes: list[PodClass] = []
     endpoints: list[Endpoint] = []
     for ident, (kind, members) in sorted(_group(inventory.workloads).items()):
-        mask = 0
+        mine: list[int] = []
         ports: set[PortKey] = set()
         for w in members:
             named: dict[str, PortKey] = {}
@@ -161,15 +160,18 @@ def build_cluster(inventory: Inventory) -> Cluster:
             if index is None:
                 index = len(classes)
                 class_keys[class_key] = index
-                classes.append(PodClass(index, w.namespace, dict(w.labels), named, addresses))
-            mask |= 1 << index
+                # the workload's own labels (read only), and one shared empty port table
+                classes.append(
+                    PodClass(index, w.namespace, w.labels, named or _NO_PORTS, addresses)
+                )
+            mine.append(index)
         single = len(members) == 1 and members[0].kind == "Pod" and members[0].owner is None
         endpoints.append(
             Endpoint(
                 id=ident,
                 kind=kind,
                 namespace=members[0].namespace,
-                classes=mask,
+                classes=ClassSet.of(mine),
                 single_pod=single,
                 ports=tuple(sorted(ports)),
                 location=members[0].location,
@@ -178,15 +180,15 @@ def build_cluster(inventory: Inventory) -> Cluster:
         )
     namespaces = sorted(set(inventory.namespace_names()) | {c.namespace for c in classes})
     ns_labels = {ns: inventory.namespace_labels(ns) for ns in namespaces}
-    members_by_ns: dict[str, int] = dict.fromkeys(namespaces, 0)
+    members_by_ns: dict[str, list[int]] = {ns: [] for ns in namespaces}
     for c in classes:
-        members_by_ns[c.namespace] |= 1 << c.index
+        members_by_ns[c.namespace].append(c.index)
     return Cluster(
         classes=tuple(classes),
         endpoints=tuple(endpoints),
         namespaces=tuple(namespaces),
         namespace_labels=ns_labels,
-        namespace_members=members_by_ns,
+        namespace_members={ns: ClassSet.of(m) for ns, m in members_by_ns.items()},
         diagnostics=tuple(diagnostics),
         by_id={e.id: e for e in endpoints},
         pod_labels=LabelIndex([c.labels for c in classes]),

@@ -1,9 +1,9 @@
-"""Label selectors (matchLabels + matchExpressions), and their evaluation as bitsets.
+"""Label selectors (matchLabels + matchExpressions), and their evaluation as sets of members.
 
 A :class:`LabelSelector` is a canonical value: ``matchLabels: {a: b}`` and the expression
 ``a In [b]`` are the same requirement, so equal selectors compare and hash equal and are
 evaluated once. :class:`LabelIndex` evaluates a selector over many label sets at once with
-bitset algebra on an inverted index (``(key, value) -> members``), so its cost depends on
+set algebra on an inverted index (``(key, value) -> members``), so its cost depends on
 the selector, not on the number of members.
 """
 
@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from socklock.policy.classset import EMPTY, ClassSet
 
 
 class Operator(StrEnum):
@@ -83,30 +85,43 @@ EVERYTHING = LabelSelector()
 
 
 class LabelIndex:
-    """Label sets numbered 0..n-1; ``select`` answers a selector as a bitset of members."""
+    """Label sets numbered 0..n-1; ``select`` answers a selector as a set of members.
+
+    Each ``(key, value)`` and each key maps to the members that carry it, kept as
+    :class:`ClassSet` (their cost is their span, not the index size: a label held by one
+    member is one small value)."""
 
     def __init__(self, label_sets: Sequence[Mapping[str, str]]) -> None:
         self.size = len(label_sets)
-        self.all = (1 << self.size) - 1
-        self._pairs: dict[tuple[str, str], int] = {}
-        self._keys: dict[str, int] = {}
+        self.all = ClassSet.first(self.size)
+        pairs: dict[tuple[str, str], list[int]] = {}
+        keys: dict[str, list[int]] = {}
         for index, labels in enumerate(label_sets):
-            bit = 1 << index
             for key, value in labels.items():
-                self._pairs[(key, value)] = self._pairs.get((key, value), 0) | bit
-                self._keys[key] = self._keys.get(key, 0) | bit
-        self._cache: dict[LabelSelector, int] = {}
+                pairs.setdefault((key, value), []).append(index)
+                keys.setdefault(key, []).append(index)
+        self._pairs = {pair: ClassSet.of(members) for pair, members in pairs.items()}
+        self._keys = {key: ClassSet.of(members) for key, members in keys.items()}
+        self._cache: dict[LabelSelector, ClassSet] = {}
 
-    def _requirement(self, requirement: Requirement) -> int:
+    def pair(self, key: str, value: str) -> ClassSet:
+        """Members whose label ``key`` is ``value``."""
+        return self._pairs.get((key, value), EMPTY)
+
+    def key(self, key: str) -> ClassSet:
+        """Members that carry label ``key``."""
+        return self._keys.get(key, EMPTY)
+
+    def _requirement(self, requirement: Requirement) -> ClassSet:
         if requirement.operator in (Operator.IN, Operator.NOT_IN):
-            found = 0
+            found = EMPTY
             for value in requirement.values:
-                found |= self._pairs.get((requirement.key, value), 0)
-            return found if requirement.operator is Operator.IN else self.all & ~found
-        present = self._keys.get(requirement.key, 0)
-        return present if requirement.operator is Operator.EXISTS else self.all & ~present
+                found |= self.pair(requirement.key, value)
+            return found if requirement.operator is Operator.IN else self.all - found
+        present = self.key(requirement.key)
+        return present if requirement.operator is Operator.EXISTS else self.all - present
 
-    def select(self, selector: LabelSelector) -> int:
+    def select(self, selector: LabelSelector) -> ClassSet:
         cached = self._cache.get(selector)
         if cached is not None:
             return cached
@@ -117,13 +132,3 @@ class LabelIndex:
                 break
         self._cache[selector] = result
         return result
-
-
-def bits(mask: int) -> list[int]:
-    """Indices of the set bits of ``mask``, ascending."""
-    out: list[int] = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out

@@ -27,6 +27,7 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
 from socklock.model import YMap, YSeq
+from socklock.model.document import pack_positions
 
 GENERATED_MARKER = "socklock:generated"
 INDENT = 2  # mapping indent; sequences: dash at +2, content at +4
@@ -179,6 +180,7 @@ class _Writer:
     def mapping(self, node: dict[str, Any], column: int, inline: bool) -> YMap:
         pad = " " * column
         out = YMap()
+        numbers: list[int] = []  # own position, then each key's: packed as the loader packs
         for index, (key, raw) in enumerate(node.items()):
             value, comment = _unwrap(raw)
             first_inline = inline and index == 0
@@ -189,9 +191,7 @@ class _Writer:
             lead = "" if first_inline else pad
             tag, value = _tag_prefix(value)
             here = (self.line, column + 1)
-            if index == 0:
-                out.position = here
-            out.key_positions[key] = here
+            numbers += here * 2 if index == 0 else here
             head = f"{lead}{scalar(key)}: {tag}"
             if _is_block(value):
                 self.put(head)
@@ -204,19 +204,22 @@ class _Writer:
             else:
                 self.put(head + scalar(value))
                 out[key] = value
+        if numbers:
+            out.set_packed(pack_positions(numbers))
         return out
 
     def sequence(self, node: Sequence[Any], column: int) -> YSeq:
         pad = " " * column
         out = YSeq()
+        numbers: list[int] = []  # own position, then each item's
         for index, raw in enumerate(node):
             value, comment = _unwrap(raw)
             if comment:
                 self.comments(comment, column)
             if index == 0:
-                out.position = (self.line, column + 1)
+                numbers += (self.line, column + 1)
             here = (self.line, column + INDENT + 1)
-            out.item_positions.append(here)
+            numbers += here
             if isinstance(value, dict) and value:
                 self.out.append(f"{pad}- ")
                 out.append(self.mapping(value, column + INDENT, inline=True))
@@ -230,6 +233,8 @@ class _Writer:
             else:
                 self.put(f"{pad}- {scalar(value)}")
                 out.append(value)
+        if numbers:
+            out.set_packed(pack_positions(numbers))
         return out
 
 

@@ -62,20 +62,9 @@ class VerificationError(GenerationError):
 
 
 def _selectors(inventory: Inventory, cluster: Cluster) -> Selectors:
-    members = {
-        e.id: [cluster.classes[i].labels for i in _bits(e.classes)] for e in cluster.endpoints
-    }
+    members = {e.id: [cluster.classes[i].labels for i in e.classes] for e in cluster.endpoints}
     namespace_of = {e.id: e.namespace for e in cluster.endpoints}
     return Selectors(members, namespace_of, inventory.services)
-
-
-def _bits(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
 
 
 def generate(

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from socklock.errors import UsageError
-from socklock.files import confined, write_atomic
+from socklock.files import confined, write_atomic, write_many
+
+__all__ = ["WriteConflict", "WriteResult", "plan_write", "write_atomic", "write_set"]
 from socklock.policy.emit import OutputFile
 from socklock.policy.emit.yamltext import is_generated
 
@@ -124,8 +126,7 @@ def write_set(
     to_write, unchanged, to_remove, conflicts = plan_write(files, directory, force, owner, inputs)
     if conflicts:
         raise WriteConflict(conflicts)
-    for target, text in to_write:
-        write_atomic(target, text)
+    write_many(to_write)
     for path in to_remove:
         path.unlink(missing_ok=True)
     return WriteResult(tuple(t for t, _ in to_write), tuple(unchanged), tuple(to_remove))

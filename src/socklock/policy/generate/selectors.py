@@ -55,10 +55,6 @@ class Selection:
         return bool(self.labels)
 
 
-def _matches(selector: Mapping[str, str], labels: Mapping[str, str]) -> bool:
-    return all(labels.get(k) == v for k, v in selector.items())
-
-
 def _usable(key: str) -> bool:
     return key not in VOLATILE_KEYS and not key.startswith(SOCKLOCK_PREFIX)
 
@@ -93,26 +89,45 @@ class Selectors:
             if service.selector:
                 self.services[service.namespace].append(service)
         self._cache: dict[str, Selection] = {}
+        # every pod label set numbered; (namespace, key, value) -> the sets that carry it, so
+        # a check costs the pods that share a label, not every pod of the namespace
+        self._owner: list[str] = []
+        self._sets_of: dict[str, list[int]] = {}
+        self._pairs: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        for workload in sorted(members):
+            namespace = namespace_of[workload]
+            mine = self._sets_of[workload] = []
+            for labels in members[workload]:
+                mine.append(len(self._owner))
+                for key, value in labels.items():
+                    self._pairs[(namespace, key, value)].append(len(self._owner))
+                self._owner.append(workload)
+
+    def _matching(self, namespace: str, selector: Mapping[str, str]) -> set[int]:
+        """The label sets of ``namespace`` that ``selector`` (non-empty) matches."""
+        lists = sorted(
+            (self._pairs.get((namespace, k, v), []) for k, v in selector.items()), key=len
+        )
+        found = set(lists[0])
+        for more in lists[1:]:
+            found.intersection_update(more)
+        return found
 
     def singles_out(self, workload: str, selector: Mapping[str, str]) -> bool:
         if not selector:
             return False
-        if not all(_matches(selector, labels) for labels in self.members[workload]):
+        found = self._matching(self.namespace_of[workload], selector)
+        if not found.issuperset(self._sets_of[workload]):
             return False
-        for other in self.by_namespace[self.namespace_of[workload]]:
-            if other != workload and any(
-                _matches(selector, labels) for labels in self.members[other]
-            ):
-                return False
-        return True
+        return all(self._owner[i] == workload for i in found)
 
     def others_selected(self, workload: str, selector: Mapping[str, str]) -> list[str]:
-        return [
-            other
-            for other in self.by_namespace[self.namespace_of[workload]]
-            if other != workload
-            and any(_matches(selector, labels) for labels in self.members[other])
-        ]
+        if not selector:  # the empty selector matches every pod of the namespace
+            others = [o for o in self.by_namespace[self.namespace_of[workload]] if self._sets_of[o]]
+        else:
+            found = self._matching(self.namespace_of[workload], selector)
+            others = sorted({self._owner[i] for i in found})
+        return [other for other in others if other != workload]
 
     def common_labels(self, workload: str) -> dict[str, str]:
         sets = self.members[workload]

@@ -237,7 +237,7 @@ def expected_rows(
             e.id
             for e in cluster.endpoints
             if e.namespace == dns.namespace
-            and all(selector.matches(cluster.classes[i].labels) for i in _bits(e.classes))
+            and all(selector.matches(cluster.classes[i].labels) for i in e.classes)
         ]
         for source in intent.scope:
             for target in targets:
@@ -275,15 +275,6 @@ def expected_rows(
                 pieces.append((low, high, allowed_here))
             rows.update(_runs(source, externals, protocol, pieces))
     return rows
-
-
-def _bits(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
 
 
 def actual_rows(reach: Reachability, scope: set[str]) -> set[Row]:
