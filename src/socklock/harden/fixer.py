@@ -10,7 +10,7 @@ import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,9 @@ class FileChange:
 
     def diff(self) -> str:
         return unified_diff(self.file, self.before, self.after)
+
+    def diff_pieces(self) -> Iterator[str]:
+        yield self.diff()
 
 
 @dataclass(frozen=True, slots=True)
