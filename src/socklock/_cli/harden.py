@@ -136,18 +136,24 @@ def harden(
     skipped: tuple[Skipped, ...] = ()
     if fix and inventory.streams:
         raise UsageError("--fix cannot write to standard input: drop --fix to see the diff")
+    inventory_errors = inventory.errors
     if fix:
-        run = fix_paths(paths, options, unsafe=unsafe_fixes, baseline=baseline, inventory=inventory)
+        loaded = [inventory]
+        del inventory  # fix_paths re-loads after writing: one inventory in memory at a time
+        run = fix_paths(
+            paths, options, unsafe=unsafe_fixes, baseline=baseline, inventory=loaded.pop()
+        )
         result, changes, skipped = run.after, run.changes, run.skipped
         fixed_files = sorted({c.file for c in changes})
-        fixed = len(run.before.findings) - len(run.after.findings)
+        fixed = run.found - len(run.after.findings)
         click.echo(
             f"fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(fixed_files)} "
             f"file{'s' if len(fixed_files) != 1 else ''}"
             + (f" ({run.passes} passes)" if run.passes > 1 else ""),
             err=True,
         )
-        inventory_errors = inventory.errors or run.inventory.errors
+        inventory_errors = inventory_errors or run.inventory.errors
+        del run  # its inventory
     else:
         result = audit(inventory, options, baseline=baseline)
         if diff_wanted:  # planning fixes is most of an audit's time: only when shown
@@ -158,7 +164,8 @@ def harden(
                 read=inventory.source_text,
             )
             changes, skipped = plan.changes, plan.skipped
-        inventory_errors = inventory.errors
+            del plan
+        del inventory  # the report needs the findings only
     for skip in skipped:
         click.echo(f"{skip.file}: warning: fixes not applied: {skip.reason}", err=True)
     if write_baseline is not None:
