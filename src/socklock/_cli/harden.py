@@ -213,9 +213,9 @@ def iter_audit(result: AuditResult, fmt: str, show_suppressed: bool, version: st
 
         yield render_sarif(result.findings, list(suppressed), result.rules, version=version)
         return
-    from socklock.report.findings_table import render_findings_table
+    from socklock.report.findings_table import iter_findings_table
 
-    yield render_findings_table(result.findings, len(result.suppressed), color=color_wanted())
+    yield from iter_findings_table(result.findings, len(result.suppressed), color=color_wanted())
     if show_suppressed and result.suppressed:
         yield "".join(
             f"{f.location}: {f.rule_id} suppressed by {kind}: {reason or '(no reason)'}\n"
