@@ -88,3 +88,22 @@ def test_streamed_json_of_the_demo_shop() -> None:
     hidden = [(s.finding, s.kind, s.reason) for s in result.suppressed]
     expected = render_json(to_document(result.findings, hidden, **options))  # type: ignore[arg-type]
     assert "".join(iter_json(result.findings, hidden, **options)) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("suppressed", [[], [(FIXED, "comment", "reviewed ✓")]])
+@pytest.mark.parametrize("findings", [[], [ODD, FIXED, SAFE]])
+def test_streamed_sarif_is_json_dumps_of_the_log(
+    findings: list[Finding], suppressed: list[tuple[Finding, str, str]]
+) -> None:
+    from socklock.harden.registry import RULES
+    from socklock.report.sarif import iter_sarif
+
+    pieces = list(iter_sarif(iter(findings), iter(suppressed), RULES[:3], version="1.0"))
+    text = "".join(pieces)
+    log = json.loads(text)
+    assert text == json.dumps(log, indent=2) + "\n"  # the layout of one json.dumps
+    results = log["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == [f.rule_id for f in findings] + [
+        f.rule_id for f, _, _ in suppressed
+    ]
+    assert len(pieces) == len(results) + 2  # the head, a piece per result, the tail

@@ -209,9 +209,9 @@ def iter_audit(result: AuditResult, fmt: str, show_suppressed: bool, version: st
         )
         return
     if fmt == "sarif":
-        from socklock.report.sarif import render_sarif
+        from socklock.report.sarif import iter_sarif
 
-        yield render_sarif(result.findings, list(suppressed), result.rules, version=version)
+        yield from iter_sarif(result.findings, suppressed, result.rules, version=version)
         return
     from socklock.report.findings_table import iter_findings_table
 
