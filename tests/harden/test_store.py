@@ -12,12 +12,14 @@ from socklock.harden import store as store_module
 from socklock.harden.engine import Baseline, sort_key
 from socklock.harden.store import FindingStore
 from socklock.load import load_paths
-from socklock.model import Finding, Location, Severity
+from socklock.model import Applicability, Finding, Fix, LineEdit, Location, Severity, YamlEdit
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def finding(index: int) -> Finding:
+    edits = (YamlEdit(0, ("spec", 0), "set", {"a": [1, None]}, (3, 5)), LineEdit(2, 1, "USER 1"))
+    fix = Fix(Applicability.UNSAFE, "fix it", "a.yaml", edits, "why") if index % 2 else None
     return Finding(
         rule_id="SLK101",
         rule_name="run-as-non-root",
@@ -27,6 +29,8 @@ def finding(index: int) -> Finding:
         field_path="spec",
         object_ref=f"Pod ns/p{index}",
         key=f"k{index}",
+        fix=fix,
+        references=("PSS x",),
     )
 
 

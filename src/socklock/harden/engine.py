@@ -213,7 +213,11 @@ def _audit(
     suppressed = [s for stream in streams for s in stream.suppressed]
     reported: Sequence[Finding]
     if baseline is None and all(stream.in_order for stream in streams):
-        reported = FindingStore(heapq.merge(*(s.findings for s in streams), key=sort_key))
+        filled = [s.findings for s in streams if len(s.findings)]
+        if len(filled) == 1:
+            reported = filled[0]
+        else:
+            reported = FindingStore(heapq.merge(*filled, key=sort_key))
     else:
         everything = [f for stream in streams for f in stream.findings]
         if baseline is not None:

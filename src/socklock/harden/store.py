@@ -7,14 +7,36 @@ sequence (length, iteration, indexing) and only ever hold one batch as objects.
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import operator
 import pickle
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, overload
 
-from socklock.model import Finding
+from socklock.model import Finding, Fix, LineEdit, Location, YamlEdit
 
 BATCH = 4096
+
+
+def _by_fields(cls: type[Any]) -> Callable[[Any], tuple[type[Any], tuple[Any, ...]]]:
+    """Pickle a dataclass as its constructor's arguments: loading then calls the
+    constructor, twice as fast as the generic state of a slotted dataclass."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    values = operator.attrgetter(*names)
+    return lambda obj: (cls, values(obj))
+
+
+_REDUCERS = {cls: _by_fields(cls) for cls in (Finding, Location, Fix, YamlEdit, LineEdit)}
+
+
+def _pack(findings: list[Finding]) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.dispatch_table = _REDUCERS  # type: ignore[assignment]
+    pickler.dump(findings)
+    return zlib.compress(out.getvalue(), 1)
 
 
 class FindingStore(Sequence[Finding]):
@@ -32,7 +54,7 @@ class FindingStore(Sequence[Finding]):
         self._pending.append(finding)
         self._count += 1
         if len(self._pending) >= BATCH:
-            self._batches.append(zlib.compress(pickle.dumps(self._pending, protocol=5), 1))
+            self._batches.append(_pack(self._pending))
             self._pending = []
 
     def __len__(self) -> int:
