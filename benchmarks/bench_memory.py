@@ -6,7 +6,8 @@ process; its peak resident memory comes from ``getrusage(RUSAGE_CHILDREN)`` of a
 watcher process, so one command's peak never hides another's.
 
 ``python -m benchmarks memory`` (full: 64 MiB) or ``--small`` (6 MB);
-``python benchmarks/bench_memory.py [--full] [COMMAND ...]``.
+``python benchmarks/bench_memory.py [--full] [COMMAND ...]``. ``harden-fix`` writes to a copy
+of the input of its own, removed afterwards.
 """
 
 from __future__ import annotations
