@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NCA_VENV := .venv-nca
 NCA_STAMP := $(NCA_VENV)/.installed
-APT_PACKAGES := nftables iproute2
+APT_PACKAGES := nftables iproute2 openssl
 PYTEST_ARGS ?=
 
 .PHONY: demo test lint bench lock clean debs fmt docs nca schemas
@@ -22,6 +22,7 @@ debs:
 	@missing=""; \
 	command -v nft >/dev/null || missing="$$missing nftables"; \
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \

@@ -19,6 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "harden": {"model", "policy", "load", "errors", "schemas", "files"},
     "lab": {"policy", "model", "load", "errors"},
     "report": {"model", "schemas", "errors", "policy", "harden", "discover"},
+    "intent": {"model", "errors", "load", "discover", "schemas"},
 }
 
 

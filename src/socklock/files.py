@@ -9,8 +9,10 @@ unless it stays inside the directory once symlinks are resolved and is no input 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
+import stat
 import tempfile
 from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
@@ -83,6 +85,70 @@ def write_atomic(path: str | Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class EditRefused(Exception):
+    """An edit of a user's file that is not made, and why (the file is left as it was)."""
+
+
+def read_for_edit(path: str | Path) -> str:
+    """A file's text exactly as stored (line endings and BOM kept), for a later edit."""
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def edit_file(path: str | Path, before: str, after: str, *, within: Path | None = None) -> None:
+    """Change a user's file from ``before`` to ``after``, or raise EditRefused.
+
+    Compare-and-swap: the file must still hold ``before`` (an edit saved meanwhile is never
+    overwritten; the window left is between the last check and the rename). The result is
+    a new file renamed over the old one (a crash leaves one or the other), with the old
+    file's mode, owner and group. A symlink is edited at its target, which must stay inside
+    ``within`` when given (the scanned tree); it is never replaced by a regular file.
+    Refused: read-only files, files with several hard links (a rename would split them),
+    anything but a regular file.
+    """
+    link = Path(path)
+    target = Path(os.path.realpath(link))
+    if link.is_symlink() and within is not None and not _inside(target, within):
+        raise EditRefused(f"symlink to {target}, outside {within}: edit the target by hand")
+    try:
+        info = target.lstat()
+    except OSError as exc:
+        raise EditRefused(f"cannot read: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise EditRefused("not a regular file")
+    if info.st_nlink > 1:
+        raise EditRefused(f"the file has {info.st_nlink} hard links: a rewrite would split them")
+    if not os.access(target, os.W_OK) or not info.st_mode & stat.S_IWUSR:
+        raise EditRefused("the file is read-only")
+    if read_for_edit(target) != before:
+        raise EditRefused("the file changed since socklock read it: run again")
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(after)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))  # noqa: PTH101
+        with contextlib.suppress(PermissionError):  # not root: the owner is already us
+            os.chown(temporary, info.st_uid, info.st_gid)
+        now = target.lstat()
+        if (now.st_ino, now.st_size, now.st_mtime_ns) != (
+            info.st_ino,
+            info.st_size,
+            info.st_mtime_ns,
+        ) or read_for_edit(target) != before:
+            raise EditRefused("the file changed while socklock edited it: run again")
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _inside(path: Path, root: Path) -> bool:
+    real_root = Path(os.path.realpath(root))
+    return path == real_root or real_root in path.parents
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -8,19 +8,20 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from socklock.files import check_not_input, resolved_paths, write_atomic
 
 if TYPE_CHECKING:
-    from socklock.model import Inventory
+    from socklock.model import Diagnostic, Inventory
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT_ERROR = 2
 _INPUTS = "socklock.inputs"  # click context meta: resolved paths this run read
+_CLUSTER = "socklock.cluster"  # click context meta: --cluster, --context, --cluster-namespace
 
 
 def load(paths: Sequence[str]) -> Inventory:
@@ -29,10 +30,22 @@ def load(paths: Sequence[str]) -> Inventory:
     from socklock.load import load_paths
     from socklock.load.summary import skip_lines, skip_summary
 
-    inventory = load_paths(list(paths), stdin=read_stdin(paths))
+    context = click.get_current_context(silent=True)
+    cluster = (context.meta.get(_CLUSTER) if context is not None else None) or {}
+    if not paths and not cluster.get("cluster"):
+        from socklock.errors import UsageError
+
+        raise UsageError("give PATHS (directories, files, or - for standard input) or --cluster")
+    streams: dict[str, bytes] = {}
+    problems: list[Diagnostic] = []
+    if cluster.get("cluster"):
+        from socklock.load.cluster import read_cluster
+
+        live = read_cluster(cluster.get("context"), cluster.get("namespace"))
+        streams, problems = live.streams, live.diagnostics
+    inventory = load_paths(list(paths), stdin=read_stdin(paths), streams=streams, problems=problems)
     for diagnostic in inventory.diagnostics:
         click.echo(str(diagnostic), err=True)
-    context = click.get_current_context(silent=True)
     if context is not None:  # so that ``-o FILE`` never replaces an input of this run
         context.meta[_INPUTS] = resolved_paths([*inventory.files, *inventory.roots])
     verbose = bool(context and (context.find_root().obj or {}).get("verbose"))
@@ -81,9 +94,46 @@ def color_wanted() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-paths_argument = click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(exists=False, dir_okay=True)
+def _remember_cluster(context: click.Context, parameter: click.Parameter, value: object) -> None:
+    context.meta.setdefault(_CLUSTER, {})[parameter.name] = value
+
+
+_CLUSTER_OPTIONS = (
+    click.option(
+        "--cluster",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_cluster,
+        help="Also read the live cluster of the kubeconfig (needs the 'cluster' extra).",
+    ),
+    click.option(
+        "--context",
+        default=None,
+        expose_value=False,
+        callback=_remember_cluster,
+        help="With --cluster: the kubeconfig context (default: the current one).",
+    ),
+    click.option(
+        "--cluster-namespace",
+        "namespace",
+        default=None,
+        expose_value=False,
+        callback=_remember_cluster,
+        help="With --cluster: read this namespace only (default: every namespace).",
+    ),
 )
+
+
+def paths_argument(command: Callable[..., Any]) -> Callable[..., Any]:
+    """PATHS (``-`` is standard input) and the live-cluster options every reader shares."""
+    command = click.argument(
+        "paths", nargs=-1, required=False, type=click.Path(exists=False, dir_okay=True)
+    )(command)
+    for option in reversed(_CLUSTER_OPTIONS):
+        command = option(command)
+    return command
+
+
 output_option = click.option(
     "-o",
     "--output",

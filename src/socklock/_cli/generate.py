@@ -225,16 +225,9 @@ def _graph(inventory: Inventory, graph_file: str | None, code: bool) -> ServiceG
         from socklock.discover import discover
 
         return discover(inventory, code=code)
-    from pydantic import ValidationError
+    from socklock.intent import read_intent
 
-    from socklock.errors import UsageError
-    from socklock.schemas.graph import GraphDocument, from_document
-
-    try:
-        document = GraphDocument.model_validate_json(Path(graph_file).read_bytes())
-    except ValidationError as exc:
-        raise UsageError(f"{graph_file}: not a socklock/graph/v1 document: {exc}") from None
-    return from_document(document)
+    return read_intent(graph_file, inventory)  # InputErrors: one file:line:col line each
 
 
 def _concatenated(files: Sequence[OutputFile]) -> str:

@@ -94,24 +94,6 @@ def _analyse(inventory: Inventory, externals: list[str] | None = None) -> Connec
         return None
 
 
-def _read_intent(path: str) -> ServiceGraph:
-    import json
-
-    from pydantic import ValidationError
-
-    from socklock.errors import InputError
-    from socklock.model import Location
-    from socklock.schemas.graph import GraphDocument, from_document
-
-    try:
-        with open(path, encoding="utf-8") as handle:  # noqa: PTH123
-            data = json.load(handle)
-        return from_document(GraphDocument.model_validate(data))
-    except (OSError, ValueError, ValidationError) as exc:
-        first = str(exc).splitlines()[0]
-        raise InputError(f"not a socklock/graph/v1 document: {first}", Location(path)) from exc
-
-
 @policy.command(
     "verify", short_help="What the policies allow, port by port; --intent: missing and excess."
 )
@@ -151,7 +133,8 @@ def verify(
     declares and those the policies mention; external endpoints appear where the policies
     mention ipBlocks or the intent names them.
     """
-    from socklock.errors import InputError
+    from socklock.errors import InputError, InputErrors
+    from socklock.intent import read_intent
 
     with _no_cyclic_gc():
         inventory = load(paths)
@@ -160,8 +143,8 @@ def verify(
         graph = None
         if intent is not None:
             try:
-                graph = _read_intent(intent)
-            except InputError as exc:
+                graph = read_intent(intent, inventory)
+            except (InputError, InputErrors) as exc:
                 click.echo(exc.diagnostics(), err=True)
                 return EXIT_INPUT_ERROR
         elif not no_intent:

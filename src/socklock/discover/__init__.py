@@ -51,4 +51,7 @@ def discover(
         from socklock.discover.proxies import add_proxy_evidence
 
         add_proxy_evidence(inventory, builder, aliases, files=code, manifests=manifests)
+        from socklock.discover.infra.dapr import add_dapr_evidence
+
+        add_dapr_evidence(inventory, builder, aliases, files=code, manifests=manifests)
     return builder.build()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import io
 import itertools
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from socklock.files import unified_diff, write_atomic
+from socklock.files import EditRefused, edit_file, read_for_edit, unified_diff
 from socklock.model import Applicability, Finding, Fix, LineEdit, YamlEdit
 
 
@@ -92,7 +93,7 @@ def plan_fixes(
 
     ``read(file)`` gives a file's text as it was loaded (standard input has no file).
     """
-    reader = read or (lambda file: Path(file).read_text(encoding="utf-8"))
+    reader = read or read_for_edit  # line endings kept: the edit must keep them too
     by_file: dict[str, list[Fix]] = {}
     for finding in findings:
         fix = finding.fix
@@ -121,13 +122,25 @@ def plan_fixes(
     return FixPlan(tuple(changes), tuple(skipped))
 
 
+def as_lf(text: str) -> str:
+    """The fixes work on LF text; a CRLF file gets its endings back afterwards."""
+    return text.replace("\r\n", "\n")
+
+
+def with_line_endings_of(original: str, text: str) -> str:
+    """``text`` with CRLF endings when ``original`` used CRLF on every line, else as is."""
+    if "\r\n" in original and "\n" not in original.replace("\r\n", ""):
+        return text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return text
+
+
 class FixError(Exception):
     """A fix that cannot be applied to a file as it is."""
 
 
-# Line breaks other than LF and CRLF: ``splitlines`` (difflib's lines) cuts there too, so the
-# splices' LF line numbers would not be the diff's.
-_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\r(?!\n)")
+# Line breaks other than LF: ``splitlines`` (difflib's lines) cuts there too, so the splices'
+# LF line numbers would not be the diff's; CRLF files are fixed as LF, their endings restored.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _change(file: str, text: str, fixes: Sequence[Fix]) -> tuple[str, tuple[Splice, ...] | None]:
@@ -142,7 +155,7 @@ def _change(file: str, text: str, fixes: Sequence[Fix]) -> tuple[str, tuple[Spli
     ):
         splices = yaml_splices(text, [e for e in edits if isinstance(e, YamlEdit)])
         return splice(text, splices), tuple(splices)
-    return apply_to_text(file, text, fixes), None
+    return with_line_endings_of(text, apply_to_text(file, as_lf(text), fixes)), None
 
 
 def apply_to_text(file: str, text: str, fixes: Sequence[Fix]) -> str:
@@ -765,6 +778,29 @@ def _keep_style(old: Any, new: Any) -> Any:
 # -- writing -------------------------------------------------------------------------------------
 
 
-def write_plan(plan: FixPlan) -> None:
+def write_plan(
+    plan: FixPlan, roots: Sequence[str] = ()
+) -> tuple[tuple[FileChange, ...], tuple[Skipped, ...]]:
+    """Write each change safely (see :func:`socklock.files.edit_file`): what was written,
+    and what was refused with the reason. ``roots``: the paths the user gave; a symlink
+    found inside one of these directories must not lead out of it."""
+    written: list[FileChange] = []
+    refused: list[Skipped] = []
     for change in plan.changes:
-        write_atomic(change.file, change.after)
+        try:
+            edit_file(change.file, change.before, change.after, within=_tree_of(change.file, roots))
+        except EditRefused as exc:
+            refused.append(Skipped(change.file, str(exc), change.fixes))
+        else:
+            written.append(change)
+    return tuple(written), tuple(refused)
+
+
+def _tree_of(file: str, roots: Sequence[str]) -> Path | None:
+    """The directory root ``file`` was found in; None for a file named on the command line."""
+    path = Path(os.path.abspath(file))  # noqa: PTH100 (lexical: the link itself, not its target)
+    for root in roots:
+        base = Path(os.path.abspath(root))  # noqa: PTH100
+        if base.is_dir() and base in path.parents:
+            return base
+    return None

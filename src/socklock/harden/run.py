@@ -58,11 +58,16 @@ def fix_paths(
         if not plan.changes:
             break
         passes += 1
-        changes.extend(replace(change, fixes=()) for change in plan.changes)
         if not write:
+            changes.extend(replace(change, fixes=()) for change in plan.changes)
             break
-        write_plan(plan)
-        del plan, current, inventory
+        written, refused = write_plan(plan, paths)
+        changes.extend(replace(change, fixes=()) for change in written)
+        for skip in refused:
+            skipped[skip.file] = replace(skip, fixes=())
+        if not written:
+            break
+        del plan, written, current, inventory
         inventory = load_paths(list(paths))
         current = audit(inventory, options, baseline=baseline)
     return FixRun(tuple(changes), tuple(skipped.values()), found, current, inventory, passes)

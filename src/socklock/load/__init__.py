@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from socklock.load.claims import is_manifest, is_template_text, read_jsonc, text_claims_input
@@ -41,12 +42,19 @@ STDIN_DISPLAY = "<stdin>"
 
 
 def load_paths(
-    paths: Sequence[str], limits: Limits = DEFAULT_LIMITS, *, stdin: bytes | None = None
+    paths: Sequence[str],
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    stdin: bytes | None = None,
+    streams: Mapping[str, bytes] | None = None,
+    problems: Sequence[Diagnostic] = (),
 ) -> Inventory:
     """Load every input under ``paths`` (files or directories).
 
     ``-`` among the paths is ``stdin``: a manifest stream (``helm template ... | socklock
     map -``), shown as ``<stdin>`` in messages; it holds no code and no build units.
+    ``streams`` are more manifest streams by the name messages give them (a live
+    cluster's objects, see :mod:`.cluster`); ``problems`` met while reading them.
 
     Python's cyclic garbage collector is paused meanwhile: loading builds millions of small
     acyclic objects, and the collector's passes over them doubled the load time.
@@ -54,13 +62,24 @@ def load_paths(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_paths(paths, limits, stdin)
+        given = dict(streams or {})
+        if STDIN in paths:
+            given[STDIN_DISPLAY] = stdin or b""
+        inventory = _load_paths([p for p in paths if p != STDIN], limits, given)
+        if not problems:
+            return inventory
+        return replace(
+            inventory,
+            diagnostics=tuple(
+                sorted([*inventory.diagnostics, *problems], key=lambda d: d.location)
+            ),
+        )
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _load_paths(paths: Sequence[str], limits: Limits, stdin: bytes | None) -> Inventory:
+def _load_paths(paths: Sequence[str], limits: Limits, given: dict[str, bytes]) -> Inventory:
     k8s = KubernetesObjects()
     dockerfiles: list[Dockerfile] = []
     diagnostics: list[Diagnostic] = []
@@ -69,9 +88,8 @@ def _load_paths(paths: Sequence[str], limits: Limits, stdin: bytes | None) -> In
     compose_files: list[ComposeFile] = []
     inputs: list[InputFile] = []
     streams: dict[str, str] = {}
-    if STDIN in paths:
-        inputs.append(InputFile(Path(STDIN), STDIN_DISPLAY, FileKind.MANIFEST, explicit=True))
-    paths = [p for p in paths if p != STDIN]
+    for name in given:  # first, in the order given: they name no directory
+        inputs.append(InputFile(Path(name), name, FileKind.MANIFEST, explicit=True))
     for entry in walk(list(paths)):
         if isinstance(entry, Diagnostic):
             diagnostics.append(entry)
@@ -90,7 +108,7 @@ def _load_paths(paths: Sequence[str], limits: Limits, stdin: bytes | None) -> In
             skipped.append(Skipped(entry.display, SkipKind.KUSTOMIZE_PATCH))
             continue
         files.append(entry.display)
-        problems, skip = _load_file(entry, limits, k8s, compose_files, dockerfiles, stdin, streams)
+        problems, skip = _load_file(entry, limits, k8s, compose_files, dockerfiles, given, streams)
         diagnostics.extend(problems)
         if skip is not None:
             skipped.append(Skipped(entry.display, skip))
@@ -127,12 +145,12 @@ def _load_file(
     k8s: KubernetesObjects,
     compose_files: list[ComposeFile],
     dockerfiles: list[Dockerfile],
-    stdin: bytes | None = None,
+    given: dict[str, bytes] | None = None,
     streams: dict[str, str] | None = None,
 ) -> tuple[list[Diagnostic], SkipKind | None]:
     """Read one file; give its problems, or why it is not input (see :mod:`.claims`)."""
-    if entry.display == STDIN_DISPLAY:
-        text = decode_text(stdin or b"", entry.display, limits)
+    if given is not None and entry.display in given:
+        text = decode_text(given[entry.display], entry.display, limits)
         if not isinstance(text, Diagnostic) and streams is not None:
             streams[entry.display] = text.text
     else:
@@ -142,7 +160,8 @@ def _load_file(
     if entry.kind is FileKind.DOCKERFILE:
         dockerfiles.append(load_dockerfile(text.text, entry.display))
         return [], None
-    is_json = entry.path.suffix.lower() == ".json"
+    # a stream is YAML whatever its name ends with (an object may be named "app.json")
+    is_json = entry.path.suffix.lower() == ".json" and not (given and entry.display in given)
     reader = load_json if is_json else load_yaml
     documents: list[Document] = []
     problems: list[Diagnostic] = []

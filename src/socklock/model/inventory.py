@@ -71,7 +71,8 @@ class Inventory:
         """The text of an input as it was read: a stream from memory, a file from disk."""
         if file in self.streams:
             return self.streams[file]
-        return Path(file).read_text(encoding="utf-8")
+        with Path(file).open(encoding="utf-8", newline="") as handle:  # CRLF stays CRLF
+            return handle.read()
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

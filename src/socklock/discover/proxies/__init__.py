@@ -7,7 +7,9 @@ module per kind, behind :class:`ProxyReader`) yields the upstream addresses, whi
 from the proxy's workload like any address it would call. Templates are filled from the
 env the workload gets (its image's ``ENV``, then the manifests). Traefik's compose labels
 are read here too; Ingress and Gateway API routes are in :mod:`.routes`, with the entry
-points they replace.
+points they replace. The readers of :mod:`socklock.discover.infra` (Prometheus, Grafana,
+OpenTelemetry Collector...) plug into the same attribution; a reader that also selects
+(:class:`SelectingReader`) keeps the files the workload's command line loads.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from socklock.discover.attribution import Context, build_contexts, owner_of
@@ -25,11 +28,12 @@ from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
 from socklock.discover.proxies.haproxy import HAProxyReader
 from socklock.discover.proxies.images import Build, builds
-from socklock.discover.proxies.interface import ProxyReader, Source
+from socklock.discover.proxies.interface import ProxyReader, SelectingReader, Source
 from socklock.discover.proxies.join import ProxyJoin, merged_projects
 from socklock.discover.proxies.kustomize import KUSTOMIZATION_NAMES, generated_files
 from socklock.discover.proxies.mounts import (
     Mount,
+    command_lines,
     compose_mounts,
     config_map_volumes,
     mounted_by,
@@ -40,7 +44,7 @@ from socklock.discover.proxies.traefik import add_traefik_edges
 from socklock.discover.proxies.traefik_file import TraefikFileReader
 from socklock.model import Inventory
 
-__all__ = ["READERS", "add_proxy_evidence", "is_proxy_config"]
+__all__ = ["READERS", "add_proxy_evidence", "is_proxy_config", "readers"]
 
 READERS: tuple[ProxyReader, ...] = (
     NginxReader(),
@@ -50,15 +54,23 @@ READERS: tuple[ProxyReader, ...] = (
     CaddyReader(),
 )
 NGINX_PREFIXES = ("/etc/nginx", "/usr/local/nginx/conf", "/usr/local/openresty/nginx/conf")
-_READER_BY_NAME = {reader.name: reader for reader in READERS}
 MAX_CONFIG_BYTES = 1024 * 1024
 _CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json", ".toml", ".cfg", ".caddy")
+
+
+@lru_cache(maxsize=1)
+def readers() -> dict[str, ProxyReader]:
+    """Every reader by name: the proxies', then the servers' that call out by their own
+    config (:mod:`socklock.discover.infra`, imported here: its plug-ins use this package)."""
+    from socklock.discover.infra import CONFIG_READERS
+
+    return {reader.name: reader for reader in (*READERS, *CONFIG_READERS)}
 
 
 def is_proxy_config(name: str, text: str) -> bool:
     """Whether a text is a config some reader understands (then its tokens are not read
     again as loose addresses)."""
-    return any(reader.claims(name, text) for reader in READERS)
+    return any(reader.claims(name, text) for reader in readers().values())
 
 
 def add_proxy_evidence(
@@ -71,6 +83,7 @@ def add_proxy_evidence(
 ) -> None:
     """Edges from every proxy config: ``files`` in the tree, ConfigMaps in ``manifests``."""
     owned: dict[tuple[str, str], list[Source]] = {}
+    commands = command_lines(inventory, aliases)
     contexts = build_contexts(inventory, aliases)
     built = builds(inventory, aliases, contexts)
     mounts: list[Mount] = [
@@ -79,7 +92,8 @@ def add_proxy_evidence(
         for mount in compose_mounts(project, aliases)
     ]
     if files:
-        for workload, reader, source in _tree_sources(inventory, mounts, contexts, built):
+        in_tree = _tree_sources(inventory, mounts, contexts, built, commands)
+        for workload, reader, source in in_tree:
             owned.setdefault((workload, reader.name), []).append(source)
     if manifests:
         for project in merged_projects(inventory.compose_projects):
@@ -94,7 +108,7 @@ def add_proxy_evidence(
                 if paths is None or item.namespace not in (None, runner.namespace):
                     continue
                 text = _read(item.path)
-                for reader in READERS:
+                for reader in readers().values():
                     if text is not None and reader.claims(item.key, text):
                         source = Source(
                             str(item.path),
@@ -102,12 +116,13 @@ def add_proxy_evidence(
                             template=any(is_template(f"{p}/{item.key}") for p in paths)
                             or is_template(item.key),
                             origin=f"kustomize configMapGenerator {item.config_map}",
+                            container=f"{paths[0]}/{item.key}" if paths else "",
                         )
                         owned.setdefault((runner.id, reader.name), []).append(source)
                         break
             for config_map, paths in mounted_config_maps(runner, inventory):
                 for key, value in config_map.data.items():
-                    for reader in READERS:
+                    for reader in readers().values():
                         if reader.claims(key, value):
                             where = config_map.data_locations[key]
                             source = Source(
@@ -118,19 +133,23 @@ def add_proxy_evidence(
                                 line_offset=where.line,
                                 origin=f"ConfigMap {config_map.obj.namespace or 'default'}/"
                                 f"{config_map.name} key {key}",
+                                container=f"{paths[0]}/{key}" if paths else "",
                             )
                             owned.setdefault((runner.id, reader.name), []).append(source)
     if not owned:
         return
     for (workload, kind), sources in owned.items():
-        reader = _READER_BY_NAME[kind]
+        reader = readers()[kind]
         sources.extend(_included(reader, sources, [m for m in mounts if m.workload == workload]))
     envs = _environments(inventory, aliases, built)
     join = ProxyJoin(inventory, aliases, builder)
     for (workload, kind), sources in sorted(owned.items(), key=lambda item: item[0]):
         env = envs.get(workload, {})
+        reader = readers()[kind]
+        if isinstance(reader, SelectingReader):
+            sources = reader.select(sources, commands.get(workload, ()))
         origins = {source.file: source.origin for source in sources}
-        for found in _READER_BY_NAME[kind].read(sources, env):
+        for found in reader.read(sources, env):
             join.add(workload, found, origins.get(found.location.file, ""))
 
 
@@ -209,7 +228,11 @@ def _expand(pattern: str, directory: Path, mounts: list[Mount]) -> list[Path]:
 
 
 def _tree_sources(
-    inventory: Inventory, mounts: list[Mount], contexts: list[Context], built: list[Build]
+    inventory: Inventory,
+    mounts: list[Mount],
+    contexts: list[Context],
+    built: list[Build],
+    commands: dict[str, list[str]],
 ) -> Iterator[tuple[str, ProxyReader, Source]]:
     """Configs of the tree with the workloads that run them: the ones that mount them or
     whose image build copies them in (the most specific of those), else the one whose build
@@ -223,11 +246,15 @@ def _tree_sources(
         if text is None:
             continue
         real = path.resolve()
-        for reader in READERS:
+        for reader in readers().values():
             if not reader.claims(path.name, text):
                 continue
             owners = _most_specific(
-                [(len(m.host.parts), m.workload) for m in mounted_by(path, mounts)]
+                [
+                    (len(m.host.parts), m.workload)
+                    for m in mounted_by(path, mounts)
+                    if not _reads_others(path, m, commands.get(m.workload, ()))
+                ]
                 + [(depth, b.workload) for b in built if (depth := b.match(real))]
             )
             if not owners:
@@ -235,8 +262,40 @@ def _tree_sources(
                 if context is not None and context.workload not in known:
                     owners = [context.workload]
             for workload in dict.fromkeys(owners):
-                yield workload, reader, Source(str(path), text, template=is_template(str(path)))
+                container = _container_path(path, mounts, workload)
+                source = Source(
+                    str(path), text, template=is_template(str(path)), container=container
+                )
+                yield workload, reader, source
             break
+
+
+def _reads_others(path: Path, mount: Mount, words: Sequence[str]) -> bool:
+    """Whether the command line names files of a mounted directory, but not ``path``: the
+    program reads those (``redis-server /conf/redis.conf``, ``mongod --config
+    /conf/mongod.conf``), not every config that shares the directory."""
+    real, host = path.resolve(), mount.host.resolve()
+    if real == host:
+        return False
+    seen = str(mount.container / real.relative_to(host))
+    directory = f"{str(mount.container).rstrip('/')}/"
+    named = {
+        value.removeprefix("file:")
+        for word in words
+        for value in (word, word.partition("=")[2])
+        if value.removeprefix("file:").startswith(directory)
+    }
+    return bool(named) and seen not in named
+
+
+def _container_path(path: Path, mounts: list[Mount], workload: str) -> str:
+    """Where ``workload`` sees the tree file ``path``: through its most specific mount."""
+    real = path.resolve()
+    held = [m for m in mounted_by(path, mounts) if m.workload == workload]
+    if not held:
+        return ""
+    mount = max(held, key=lambda m: len(m.host.parts))
+    return str(mount.container / real.relative_to(mount.host.resolve()))
 
 
 def _most_specific(claims: list[tuple[int, str]]) -> list[str]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
-from socklock.model import Location
+from socklock.model import EvidenceKind, Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,7 @@ class Source:
     template: bool = False  # an envsubst template: ``${VAR}`` is filled from the env
     line_offset: int = 0
     origin: str = ""  # "ConfigMap shop/nginx key nginx.conf", for evidence
+    container: str = ""  # the path the workload sees it at, when a mount says it
     _lines: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def where(self, line: int, word: str) -> Location:
@@ -58,6 +59,7 @@ class Upstream:
     location: Location
     detail: str  # "proxy_pass http://api → upstream api: server api:8080"
     protocol: str = "TCP"
+    evidence: EvidenceKind = EvidenceKind.PROXY  # CONFIG: a server's own config file
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,4 +102,14 @@ class ProxyReader(Protocol):
 
     def read(self, sources: Sequence[Source], env: Mapping[str, str]) -> Iterator[Found]:
         """The upstreams of one proxy instance configured by ``sources``."""
+        ...
+
+
+@runtime_checkable
+class SelectingReader(Protocol):
+    """A reader whose program loads only the files its command line names, in that order
+    (the OpenTelemetry Collector's ``--config`` flags, merged one over the other)."""
+
+    def select(self, sources: Sequence[Source], args: Sequence[str]) -> list[Source]:
+        """The ``sources`` that ``args`` load, in load order."""
         ...

@@ -66,8 +66,11 @@ class ProxyJoin:
         resolution = self.resolve(workload, target)
         if resolution is None:
             return
+        if found.evidence is not EvidenceKind.PROXY and isinstance(resolution, list):
+            # a server's config naming its own address (its listener, its self-telemetry)
+            resolution = [reached for reached in resolution if reached.workload != workload]
         detail = redact_credentials(found.detail) + (f" ({origin})" if origin else "")
-        evidence = Evidence(EvidenceKind.PROXY, found.location, detail, found.detail)
+        evidence = Evidence(found.evidence, found.location, detail, found.detail)
         add_resolution(self.builder, workload, target, resolution, evidence)
 
     def resolve(self, workload: str, target: Target) -> Resolution | None:

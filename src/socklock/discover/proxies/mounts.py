@@ -9,6 +9,7 @@ Kubernetes ConfigMap mounted as a volume gives its values to the workload as fil
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -41,6 +42,8 @@ def compose_mounts(project: ComposeProject, aliases: dict[str, str]) -> Iterator
             if not isinstance(source, str) or not isinstance(target, str):
                 continue
             host = Path(os.path.normpath(base / Path(source).expanduser()))
+            if base.is_relative_to(host) and host != base:
+                continue  # the host's filesystem above the project (``/:/hostfs``), not its files
             yield Mount(aliases.get(service.id, service.id), host, PurePosixPath(target))
         yield from _configs(project, service, base, aliases.get(service.id, service.id))
 
@@ -101,3 +104,40 @@ def mounted_config_maps(
     for config_map in inventory.config_maps:
         if config_map.namespace == workload.namespace and config_map.name in volumes:
             yield config_map, volumes[config_map.name]
+
+
+def command_lines(inventory: Inventory, aliases: dict[str, str]) -> dict[str, list[str]]:
+    """The words of each workload's command line (``command`` and ``args``): a program such
+    as the OpenTelemetry Collector loads the config files its flags name. Compose files of
+    one project override a service's ``command``: the file that defines its image or build
+    is the base, the others are applied over it in name order, the last one wins."""
+    found: dict[str, list[str]] = {}
+    for workload in inventory.workloads:
+        if workload.owner is None:
+            found[workload.id] = [
+                str(word)
+                for container in workload.containers
+                for key in ("command", "args")
+                for word in items(container.body.get(key))
+            ]
+    layers: dict[str, list[tuple[bool, str, list[str]]]] = {}
+    for project in inventory.compose_projects:
+        for service in project.services:
+            command = service.body.get("command")
+            words = _words(command) if isinstance(command, str) else list(map(str, items(command)))
+            if not words:
+                continue
+            base = bool(service.image or service.build_context)
+            layers.setdefault(aliases.get(service.id, service.id), []).append(
+                (not base, project.file, words)
+            )
+    for name, defined in layers.items():
+        found[name] = sorted(defined, key=lambda layer: layer[:2])[-1][2]
+    return found
+
+
+def _words(command: str) -> list[str]:
+    try:
+        return shlex.split(command, posix=True)
+    except ValueError:  # an unbalanced quote: compose would refuse it too
+        return command.split()

@@ -6,7 +6,8 @@ serves a ``proxy_pass`` in another. A target is a call only when a pass directiv
 an ``upstream`` that nothing passes to is not one, nor is a ``return 301 https://...``
 (the client is redirected; nginx does not connect). A ``set $x literal`` variable is
 substituted, a ``map`` variable stands for each value the map can give; one only known per
-request (``$host``, ``$arg_x``, ``set_by_lua_block``) is reported, not guessed.
+request (``$host``, ``$arg_x``, ``set_by_lua_block``) is reported, not guessed. The OpenTelemetry
+module's ``otel_exporter { endpoint host:port; }`` is where nginx exports its traces (OTLP/gRPC).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from socklock.discover.addresses import redact_credentials
 from socklock.discover.proxies.envsubst import fill
 from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream, unset_reason
-from socklock.model import Location
+from socklock.model import EvidenceKind, Location
 
 PASS_DIRECTIVES: dict[str, str | None] = {  # directive → scheme when none is written
     "proxy_pass": "http",
@@ -45,6 +46,7 @@ _PATH_START = re.compile(
     r"[/?]|\$\{?(?:request_uri|uri|document_uri|is_args|args|query_string)(?![\w])\}?"
 )
 _VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+_OTEL_EXPORTER = "otel_exporter"  # a block of ngx_otel_module: ``endpoint`` is a call
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +114,13 @@ class NginxReader:
                     upstreams.setdefault(name, []).append((statement, args[0]))
         for statement, args, unset in filled:
             default_scheme = PASS_DIRECTIVES.get(statement.directive, "")
-            if default_scheme == "" or not args:
+            exporter = statement.directive == _OTEL_EXPORTER
+            if exporter and len(args) == 2 and args[0] == "endpoint":
+                default_scheme, args = "grpc", args[1:]
+            elif default_scheme == "" or not args:
                 continue
-            where = statement.source.where(statement.line, statement.directive)
+            word = "endpoint" if exporter else statement.directive
+            where = statement.source.where(statement.line, word)
             written = " ".join(statement.args)
             expression = f"{statement.directive} {written}{_env_used(statement, env)}"
             if unset:
@@ -130,6 +136,8 @@ class NginxReader:
             ):
                 if statement.udp and isinstance(found, Upstream):
                     found = dataclasses.replace(found, protocol="UDP")
+                if exporter and isinstance(found, Upstream):
+                    found = dataclasses.replace(found, evidence=EvidenceKind.CONFIG)
                 yield found
 
 
@@ -289,6 +297,8 @@ def _statements(source: Source) -> tuple[list[_Statement], list[tuple[int, str]]
                     walk(inner, f"upstream-server:{args[0]}", udp)
                 elif directive == "map" and len(args) >= 2:
                     walk(inner, f"map-entry:{args[1].lstrip('$')}", udp)
+                elif directive == _OTEL_EXPORTER:
+                    walk(inner, _OTEL_EXPORTER, udp)  # ``endpoint x;`` → (endpoint, x)
                 elif directive == "server" and _listens_udp(inner):
                     walk(inner, None, True)
                 else:

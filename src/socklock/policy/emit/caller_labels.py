@@ -17,7 +17,6 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -25,7 +24,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from socklock.errors import UsageError
-from socklock.files import unified_diff, write_atomic
+from socklock.files import EditRefused, edit_file, read_for_edit, unified_diff
 from socklock.model import Inventory, Workload
 from socklock.model.document import PathElement
 from socklock.policy.emit.yamltext import GENERATED_MARKER
@@ -294,13 +293,16 @@ def patch_caller_labels(
 
 def apply_patches(patches: Sequence[FilePatch]) -> list[str]:
     """Write each patch atomically; refuse (before writing any) if a file changed meanwhile."""
-    changed = [p.path for p in patches if Path(p.path).read_text(encoding="utf-8") != p.old]
+    changed = [p.path for p in patches if read_for_edit(p.path) != p.old]
     if changed:
         raise UsageError(
             f"{', '.join(changed)} changed since socklock read it; run the command again"
         )
     for patch in patches:
-        write_atomic(Path(patch.path), patch.new)
+        try:
+            edit_file(patch.path, patch.old, patch.new)
+        except EditRefused as exc:
+            raise UsageError(f"{patch.path}: not written: {exc}") from None
     return [p.path for p in patches]
 
 
