@@ -282,17 +282,18 @@ class _CommentIndex:
     def _load(self, file: str) -> tuple[list[str], list[Ignore]]:
         if file not in self._files:
             try:
-                lines = Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
+                text = Path(file).read_text(encoding="utf-8", errors="replace")
             except OSError:
-                lines = []
+                text = ""
+            # most files have no such comment: their lines are never split (a 64 MiB
+            # file's lines are a quarter of a gigabyte as strings)
+            lines = text.splitlines() if "socklock:" in text else []
+            del text
             whole: list[Ignore] = []
-            if any("socklock:" in line for line in lines):
-                for line in lines:
-                    match = _COMMENT.search(line)
-                    if match and match[1] == "ignore-file":
-                        whole.append(parse_ignore(match[2]))
-            else:
-                lines = []  # nothing to find: keep no text
+            for line in lines:
+                match = _COMMENT.search(line)
+                if match and match[1] == "ignore-file":
+                    whole.append(parse_ignore(match[2]))
             self._files[file] = (lines, whole)
         return self._files[file]
 
