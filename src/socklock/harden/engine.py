@@ -281,14 +281,17 @@ class _CommentIndex:
 
     def _load(self, file: str) -> tuple[list[str], list[Ignore]]:
         if file not in self._files:
+            # most files have no such comment: they are searched as bytes, a chunk at a
+            # time, never held as text (a 64 MiB file's lines are a quarter of a gigabyte
+            # as strings)
             try:
-                text = Path(file).read_text(encoding="utf-8", errors="replace")
+                lines = (
+                    Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
+                    if _mentions(file, b"socklock:")
+                    else []
+                )
             except OSError:
-                text = ""
-            # most files have no such comment: their lines are never split (a 64 MiB
-            # file's lines are a quarter of a gigabyte as strings)
-            lines = text.splitlines() if "socklock:" in text else []
-            del text
+                lines = []
             whole: list[Ignore] = []
             for line in lines:
                 match = _COMMENT.search(line)
@@ -323,6 +326,18 @@ class _CommentIndex:
             if match and match[1] == "ignore":
                 yield parse_ignore(match[2])
             index -= 1
+
+
+def _mentions(file: str, marker: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether ``file`` holds ``marker``, read a chunk at a time."""
+    with Path(file).open("rb") as handle:
+        tail = b""
+        while block := handle.read(chunk):
+            window = tail + block
+            if marker in window:
+                return True
+            tail = window[-(len(marker) - 1) :]
+    return False
 
 
 # -- baseline ----------------------------------------------------------------------------------
