@@ -6,13 +6,15 @@ process; its peak resident memory comes from ``getrusage(RUSAGE_CHILDREN)`` of a
 watcher process, so one command's peak never hides another's.
 
 ``python -m benchmarks memory`` (full: 64 MiB) or ``--small`` (6 MB);
-``python benchmarks/bench_memory.py [--full] [COMMAND ...]``.
+``python benchmarks/bench_memory.py [--full] [COMMAND ...]``. ``harden-fix`` writes to a copy
+of the input of its own, removed afterwards.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -46,12 +48,14 @@ spec:
           image: registry.example.com/svc-{i}:1.0
 """
 
-# name -> socklock arguments; FILE and OUT are replaced by the input file and a fresh directory
+# name -> socklock arguments; FILE and OUT are replaced by the input file and a fresh
+# directory, COPY by a copy of the input of the command's own (for commands that write it)
 COMMANDS: dict[str, list[str]] = {
     "map": ["map", "FILE", "--no-code"],
     "scan": ["scan", "FILE", "--no-code", "--out-dir", "OUT"],
     "harden": ["harden", "FILE", "--format", "json", "--fail-on", "never"],
     "harden-diff": ["harden", "FILE", "--fail-on", "never"],
+    "harden-fix": ["harden", "COPY", "--fix", "--fail-on", "never"],
     "policy-generate": ["policy", "generate", "FILE", "--no-code", "-o", "OUT"],
     "policy-verify": ["policy", "verify", "FILE", "--no-code"],
 }
@@ -87,7 +91,12 @@ def generate(path: Path, size: int) -> int:
 
 def run_command(name: str, file: Path, work: Path) -> dict[str, Any]:
     out = work / f"out-{name}"
-    args = [str(file) if a == "FILE" else str(out) if a == "OUT" else a for a in COMMANDS[name]]
+    copy = work / f"copy-{name}" / file.name
+    if "COPY" in COMMANDS[name]:
+        copy.parent.mkdir()
+        shutil.copyfile(file, copy)
+    places = {"FILE": str(file), "OUT": str(out), "COPY": str(copy)}
+    args = [places.get(a, a) for a in COMMANDS[name]]
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"), NO_COLOR="1")
     # its own session, so a timeout ends the command too, not only the watcher
     with subprocess.Popen(
@@ -103,6 +112,9 @@ def run_command(name: str, file: Path, work: Path) -> dict[str, Any]:
             os.killpg(watcher.pid, signal.SIGKILL)
             watcher.communicate()
             return {"command": name, "seconds": None, "max_rss_mib": None, "exit": "timeout"}
+        finally:
+            if copy.parent.is_dir():
+                shutil.rmtree(copy.parent)  # 64 MiB per command is enough in the temp dir
     row = json.loads(stdout)
     result = {
         "command": name,

@@ -159,3 +159,88 @@ def test_demo_shop_passes_restricted_after_fixing(tmp_path: Path) -> None:
     # the real files were not touched, and a second run changes nothing
     again = fix_paths([str(shop)], HardenOptions(), unsafe=True)
     assert again.changes == ()
+
+
+# -- multi-document files: fixed document by document, spliced back ----------------------------
+
+POD = """\
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+spec:
+  containers:
+    - name: c
+      image: a:1
+"""
+# ruamel.yaml would reformat this one (3-space mappings, extra spaces after the dash)
+ODD_POD = (
+    "---\napiVersion: v1\nkind: Pod\nmetadata:\n   name: odd\nspec:\n     containers:\n"
+    "     -   name: c\n         image: a:1\n"
+)
+
+
+def test_multi_document_fix_touches_only_the_edited_documents(tmp_path: Path) -> None:
+    text = "# head comment, before the first marker\n" + POD.format(name="a") + ODD_POD
+    text += POD.format(name="b") + "---\n# a comment-only document\n" + POD.format(name="c")
+    path = tmp_path / "all.yaml"
+    path.write_text(text)
+    # the odd document is suppressed, so no edit anchors in it: it is left as it is
+    path.write_text(
+        text.replace(
+            "   name: odd\n", "   name: odd\n   annotations: {socklock.io/ignore: SLK103}\n"
+        )
+    )
+    before = path.read_text()
+    run = fix_paths([str(path)], HardenOptions(select=frozenset({"SLK103"})))
+    after = path.read_text()
+    assert [c.file for c in run.changes] == [str(path)] and run.skipped == ()
+    assert after.count("allowPrivilegeEscalation: false") == 3
+    odd = before[before.index("---\napiVersion: v1\nkind: Pod\nmetadata:\n   name: odd") :]
+    odd = odd[: odd.index("---", 3)]
+    assert odd in after  # byte for byte
+    assert after.startswith("# head comment, before the first marker\n---\n")
+    assert "---\n# a comment-only document\n" in after
+    # the spliced diff is difflib's diff of the whole texts
+    change = run.changes[0]
+    assert change.splices is not None and len(change.splices) == 3
+    expected = "".join(
+        difflib.unified_diff(
+            before.splitlines(True),
+            after.splitlines(True),
+            fromfile=f"a/{str(path).lstrip('/')}",
+            tofile=f"b/{str(path).lstrip('/')}",
+        )
+    )
+    assert change.diff() == expected
+    assert len(list(change.diff_pieces())) == expected.count("\n@@ ")  # a piece per hunk
+
+
+def test_an_edited_document_ruamel_would_reformat_refuses_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "all.yaml"
+    text = POD.format(name="a") + ODD_POD
+    path.write_text(text)
+    run = fix_paths([str(path)], HardenOptions(select=frozenset({"SLK103"})))
+    assert run.changes == () and "reformat" in run.skipped[0].reason
+    assert path.read_text() == text
+
+
+@pytest.mark.parametrize("gap", [0, 1, 2, 3, 4, 6, 7])
+def test_splice_diff_merges_hunks_as_difflib_does(gap: int) -> None:
+    from socklock.harden.fixer import Splice, splice, splice_diff
+
+    before = "".join(f"line {i}\n" for i in range(40))
+    cuts = [
+        Splice(2, 4, "line 2\nnew a\nline 3\n", 3),  # an insertion
+        Splice(4 + gap, 5 + gap, f"changed {4 + gap}\n", 1),  # a replacement
+        Splice(20, 22, "", 0),  # a deletion
+        Splice(38, 40, "line 38\nline 39\nend\n", 3),  # at the end
+    ]
+    after = splice(before, cuts)
+    expected = "".join(
+        difflib.unified_diff(
+            before.splitlines(True), after.splitlines(True), fromfile="a/f", tofile="b/f"
+        )
+    )
+    assert "".join(splice_diff("f", before, cuts)) == expected

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from socklock.harden import Baseline, HardenOptions, audit
 from socklock.harden.engine import parse_ignore
 from socklock.load import load_paths
@@ -100,3 +102,16 @@ def test_baseline_survives_line_shifts(write, tmp_path: Path) -> None:  # type: 
     assert {
         f.key.split("|")[-1].split(".")[0] for f in third.findings if "containers" in f.key
     } == {"containers[name=second]"}
+
+
+@pytest.mark.parametrize("at", [0, 1, 3, 4, 5, 8, 9])
+def test_comment_search_finds_the_marker_across_chunks(tmp_path: Path, at: int) -> None:
+    """Files are searched for ``socklock:`` a chunk at a time (never held as text when it
+    is absent); a marker cut by a chunk boundary is still found."""
+    from socklock.harden.engine import _mentions
+
+    path = tmp_path / "f.yaml"
+    path.write_bytes(b"x" * at + b"# socklock: ignore SLK101" + b"y" * 7)
+    assert _mentions(str(path), b"socklock:", chunk=4)
+    path.write_bytes(b"x" * at + b"# socklock ignore socklock :y socklock")
+    assert not _mentions(str(path), b"socklock:", chunk=4)

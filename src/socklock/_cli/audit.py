@@ -20,7 +20,7 @@ from socklock._cli.common import (
     write_output,
 )
 from socklock._cli.flows import addresses_option, flow_format_option, observe
-from socklock._cli.policy import _analyse_with, _read_intent, _refuse, format_option
+from socklock._cli.policy import _analyse_with, _refuse, format_option
 
 
 def _under(file: str, roots: list[Path]) -> bool:
@@ -114,9 +114,12 @@ def audit(
     gaps = None
     if not no_graph:
         if graph is not None:
+            from socklock.errors import InputErrors
+            from socklock.intent import read_intent
+
             try:
-                intent = _read_intent(graph)
-            except InputError as exc:
+                intent = read_intent(graph, inventory)
+            except (InputError, InputErrors) as exc:
                 click.echo(exc.diagnostics(), err=True)
                 return EXIT_INPUT_ERROR
         else:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,7 +124,7 @@ def harden(
     from socklock import __version__
     from socklock._cli.common import load
     from socklock.errors import UsageError
-    from socklock.harden import audit, fix_paths, format_pss_version, plan_fixes
+    from socklock.harden import audit, fix_paths, plan_fixes
     from socklock.harden.run import broken_files
 
     config = _config(config_file, paths)
@@ -133,18 +136,24 @@ def harden(
     skipped: tuple[Skipped, ...] = ()
     if fix and inventory.streams:
         raise UsageError("--fix cannot write to standard input: drop --fix to see the diff")
+    inventory_errors = inventory.errors
     if fix:
-        run = fix_paths(paths, options, unsafe=unsafe_fixes, baseline=baseline, inventory=inventory)
+        loaded = [inventory]
+        del inventory  # fix_paths re-loads after writing: one inventory in memory at a time
+        run = fix_paths(
+            paths, options, unsafe=unsafe_fixes, baseline=baseline, inventory=loaded.pop()
+        )
         result, changes, skipped = run.after, run.changes, run.skipped
         fixed_files = sorted({c.file for c in changes})
-        fixed = len(run.before.findings) - len(run.after.findings)
+        fixed = run.found - len(run.after.findings)
         click.echo(
             f"fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(fixed_files)} "
             f"file{'s' if len(fixed_files) != 1 else ''}"
             + (f" ({run.passes} passes)" if run.passes > 1 else ""),
             err=True,
         )
-        inventory_errors = inventory.errors or run.inventory.errors
+        inventory_errors = inventory_errors or run.inventory.errors
+        del run  # its inventory
     else:
         result = audit(inventory, options, baseline=baseline)
         if diff_wanted:  # planning fixes is most of an audit's time: only when shown
@@ -155,21 +164,22 @@ def harden(
                 read=inventory.source_text,
             )
             changes, skipped = plan.changes, plan.skipped
-        inventory_errors = inventory.errors
+            del plan
+        del inventory  # the report needs the findings only
     for skip in skipped:
         click.echo(f"{skip.file}: warning: fixes not applied: {skip.reason}", err=True)
     if write_baseline is not None:
         _write_baseline(write_baseline, result)
-    text = render_audit(result, fmt, show_suppressed, __version__, format_pss_version)
+    pieces = iter_audit(result, fmt, show_suppressed, __version__)
     if diff_wanted and changes and not fix:
-        diff = "".join(change.diff() for change in changes)
+        diff = (piece for change in changes for piece in change.diff_pieces())
         if fmt == "table":
-            text = (
-                diff + "\n" + text + _unsafe_notes(result) if unsafe_fixes else diff + "\n" + text
-            )
+            notes = [_unsafe_notes(result)] if unsafe_fixes else []
+            pieces = itertools.chain(diff, ["\n"], pieces, notes)
         else:  # keep stdout a valid JSON/SARIF document
-            click.echo(diff, err=True, nl=False)
-    write_output(text, output)
+            for piece in diff:
+                click.echo(piece, err=True, nl=False)
+    _write_pieces(pieces, output)
     if inventory_errors:
         return EXIT_INPUT_ERROR
     return _exit_code(result, fail_on)
@@ -178,36 +188,49 @@ def harden(
 def render_audit(
     result: AuditResult, fmt: str, show_suppressed: bool, version: str, fmt_version: object
 ) -> str:
+    return "".join(iter_audit(result, fmt, show_suppressed, version))
+
+
+def iter_audit(result: AuditResult, fmt: str, show_suppressed: bool, version: str) -> Iterator[str]:
+    """The report in pieces (JSON: one finding each), so stdout gets it without the whole
+    text in memory."""
     from socklock.harden import format_pss_version
 
-    suppressed = [(s.finding, s.kind, s.reason) for s in result.suppressed]
+    suppressed = ((s.finding, s.kind, s.reason) for s in result.suppressed)
     if fmt == "json":
-        from socklock.schemas.findings import render_json, to_document
+        from socklock.schemas.findings import iter_json
 
-        return render_json(
-            to_document(
-                result.findings,
-                suppressed,
-                level=result.options.level.value,
-                pss_version=format_pss_version(result.options.pss_version),
-                rules=[r.id for r in result.rules],
-            )
+        yield from iter_json(
+            result.findings,
+            suppressed,
+            level=result.options.level.value,
+            pss_version=format_pss_version(result.options.pss_version),
+            rules=[r.id for r in result.rules],
         )
+        return
     if fmt == "sarif":
-        from socklock.report.sarif import render_sarif
+        from socklock.report.sarif import iter_sarif
 
-        return render_sarif(result.findings, suppressed, result.rules, version=version)
-    from socklock.report.findings_table import render_findings_table
+        yield from iter_sarif(result.findings, suppressed, result.rules, version=version)
+        return
+    from socklock.report.findings_table import iter_findings_table
 
-    shown = list(result.findings)
-    text = render_findings_table(shown, len(suppressed), color=color_wanted())
-    if show_suppressed and suppressed:
-        lines = [
-            f"{f.location}: {f.rule_id} suppressed by {kind}: {reason or '(no reason)'}"
+    yield from iter_findings_table(result.findings, len(result.suppressed), color=color_wanted())
+    if show_suppressed and result.suppressed:
+        yield "".join(
+            f"{f.location}: {f.rule_id} suppressed by {kind}: {reason or '(no reason)'}\n"
             for f, kind, reason in suppressed
-        ]
-        text += "\n".join(lines) + "\n"
-    return text
+        )
+
+
+def _write_pieces(pieces: Iterable[str], output: str | None) -> None:
+    """Standard output gets the pieces as they come; ``-o FILE`` the whole text, atomically."""
+    if output is None or output == "-":
+        for piece in pieces:
+            sys.stdout.write(piece)
+        sys.stdout.flush()
+        return
+    write_output("".join(pieces), output)
 
 
 def _unsafe_notes(result: AuditResult) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gc
+import heapq
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from socklock.harden.rule import (
     Status,
     WorkloadRule,
 )
+from socklock.harden.store import FindingStore
 from socklock.model import Finding, Inventory
 
 IGNORE_ANNOTATION = "socklock.io/ignore"
@@ -37,7 +39,7 @@ class Suppressed:
 
 @dataclass(frozen=True, slots=True)
 class AuditResult:
-    findings: tuple[Finding, ...]
+    findings: Sequence[Finding]  # sorted by sort_key; a FindingStore (compressed batches)
     suppressed: tuple[Suppressed, ...]
     rules: tuple[type[Rule], ...]
     options: HardenOptions
@@ -162,59 +164,90 @@ def _audit(
     ctx = Context(inventory, options)
     rules = active_rules(options)
     comments = _CommentIndex()
-    found: list[tuple[Finding, Ignore | None, str]] = []
+    # one stream per kind of subject, in the order they are audited; each subject's findings
+    # sorted: when every stream is then sorted (subjects in file order), merging the
+    # streams gives the sorted findings without holding them all as objects
+    streams = [_Stream() for _ in range(4)]
 
     def collect(
-        results: Iterable[Finding], annotations: list[Mapping[str, str]], scope: int
+        stream: _Stream,
+        results: Iterable[Finding],
+        annotations: list[Mapping[str, str]],
+        scope: int,
     ) -> None:
         ignores = [
             parse_ignore(a[IGNORE_ANNOTATION]) for a in annotations if IGNORE_ANNOTATION in a
         ]
-        for finding in results:
+        for finding in sorted(results, key=sort_key):
             hit = next((i for i in ignores if finding.rule_id in i.rules), None)
             if hit is not None:
-                found.append((finding, hit, "annotation"))
+                stream.suppressed.append(Suppressed(finding, "annotation", hit.reason))
                 continue
             comment = comments.lookup(finding, scope)
-            found.append((finding, comment, "comment"))
+            if comment is not None:
+                stream.suppressed.append(Suppressed(finding, "comment", comment.reason))
+            else:
+                stream.add(finding)
 
+    workloads, services, dockerfiles, composes = streams
     workload_rules = [r() for r in rules if issubclass(r, WorkloadRule)]
     service_rules = [r() for r in rules if issubclass(r, ServiceRule)]
     dockerfile_rules = [r() for r in rules if issubclass(r, DockerfileRule)]
     compose_rules = [r() for r in rules if issubclass(r, ComposeRule)]
     for workload in inventory.workloads:
         annotations = [workload.obj.annotations, workload.pod_annotations]
-        for wrule in workload_rules:
-            collect(wrule.check(workload, ctx), annotations, workload.obj.location.line)
+        found = [f for wrule in workload_rules for f in wrule.check(workload, ctx)]
+        collect(workloads, found, annotations, workload.obj.location.line)
     for service in inventory.services:
-        for srule in service_rules:
-            collect(srule.check(service, ctx), [service.obj.annotations], service.obj.location.line)
+        found = [f for srule in service_rules for f in srule.check(service, ctx)]
+        collect(services, found, [service.obj.annotations], service.obj.location.line)
     for dockerfile in inventory.dockerfiles:
-        for drule in dockerfile_rules:
-            collect(drule.check(dockerfile, ctx), [], 0)
+        found = [f for drule in dockerfile_rules for f in drule.check(dockerfile, ctx)]
+        collect(dockerfiles, found, [], 0)
     for project in inventory.compose_projects:
         for compose_service in project.services:
             labels = compose_service.body.get("labels")
-            annotations = [_labels(labels)]
             scope = max(compose_service.body.position[0] - 1, 0)
-            for crule in compose_rules:
-                collect(crule.check(compose_service, ctx), annotations, scope)
-    reported: list[Finding] = []
-    suppressed: list[Suppressed] = []
-    for finding, ignore, kind in found:
-        if ignore is not None:
-            suppressed.append(Suppressed(finding, kind, ignore.reason))
+            found = [f for crule in compose_rules for f in crule.check(compose_service, ctx)]
+            collect(composes, found, [_labels(labels)], scope)
+    suppressed = [s for stream in streams for s in stream.suppressed]
+    reported: Sequence[Finding]
+    if baseline is None and all(stream.in_order for stream in streams):
+        filled = [s.findings for s in streams if len(s.findings)]
+        if len(filled) == 1:
+            reported = filled[0]
         else:
-            reported.append(finding)
-    if baseline is not None:
-        reported, known = baseline.split(reported)
-        suppressed.extend(Suppressed(f, "baseline", "in the baseline") for f in known)
+            reported = FindingStore(heapq.merge(*filled, key=sort_key))
+    else:
+        everything = [f for stream in streams for f in stream.findings]
+        if baseline is not None:
+            everything, known = baseline.split(everything)
+            suppressed.extend(Suppressed(f, "baseline", "in the baseline") for f in known)
+        reported = FindingStore(sorted(everything, key=sort_key))
     return AuditResult(
-        findings=tuple(sorted(reported, key=sort_key)),
+        findings=reported,
         suppressed=tuple(sorted(suppressed, key=lambda s: sort_key(s.finding))),
         rules=rules,
         options=options,
     )
+
+
+class _Stream:
+    """The reported findings of one kind of subject, in audit order, and whether that order
+    is already the sorted one."""
+
+    def __init__(self) -> None:
+        self.findings = FindingStore()
+        self.suppressed: list[Suppressed] = []
+        self.in_order = True
+        self._last: tuple[str, int, int, str, str] | None = None
+
+    def add(self, finding: Finding) -> None:
+        key = sort_key(finding)
+        if self._last is not None and key < self._last:
+            self.in_order = False
+        self._last = key
+        self.findings.append(finding)
 
 
 def sort_key(finding: Finding) -> tuple[str, int, int, str, str]:
@@ -248,18 +281,22 @@ class _CommentIndex:
 
     def _load(self, file: str) -> tuple[list[str], list[Ignore]]:
         if file not in self._files:
+            # most files have no such comment: they are searched as bytes, a chunk at a
+            # time, never held as text (a 64 MiB file's lines are a quarter of a gigabyte
+            # as strings)
             try:
-                lines = Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
+                lines = (
+                    Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
+                    if _mentions(file, b"socklock:")
+                    else []
+                )
             except OSError:
                 lines = []
             whole: list[Ignore] = []
-            if any("socklock:" in line for line in lines):
-                for line in lines:
-                    match = _COMMENT.search(line)
-                    if match and match[1] == "ignore-file":
-                        whole.append(parse_ignore(match[2]))
-            else:
-                lines = []  # nothing to find: keep no text
+            for line in lines:
+                match = _COMMENT.search(line)
+                if match and match[1] == "ignore-file":
+                    whole.append(parse_ignore(match[2]))
             self._files[file] = (lines, whole)
         return self._files[file]
 
@@ -289,6 +326,18 @@ class _CommentIndex:
             if match and match[1] == "ignore":
                 yield parse_ignore(match[2])
             index -= 1
+
+
+def _mentions(file: str, marker: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether ``file`` holds ``marker``, read a chunk at a time."""
+    with Path(file).open("rb") as handle:
+        tail = b""
+        while block := handle.read(chunk):
+            window = tail + block
+            if marker in window:
+                return True
+            tail = window[-(len(marker) - 1) :]
+    return False
 
 
 # -- baseline ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ its documentation, in the fixed sections listed in :data:`DOC_SECTIONS`. The reg
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -121,8 +122,6 @@ class Rule:
     @classmethod
     def doc(cls) -> str:
         """The rule's documentation: its module's docstring (one module per rule)."""
-        import sys
-
         module = sys.modules.get(cls.__module__)
         return (module.__doc__ if module is not None else None) or cls.__doc__ or ""
 
@@ -145,14 +144,16 @@ class Rule:
         fix: Fix | None,
         severity: Severity | None = None,
     ) -> Finding:
+        # field paths and object names repeat across findings: one copy of each (a big
+        # input has millions of findings)
         return Finding(
             rule_id=self.id,
             rule_name=self.name,
             severity=severity or self.severity,
             message=message,
             location=location,
-            field_path=field_path,
-            object_ref=object_ref,
+            field_path=sys.intern(field_path),
+            object_ref=sys.intern(object_ref),
             fix=fix,
             references=self.reference_strings(),
             key=f"{self.id}|{_stable_ref(object_ref)}|{key}",

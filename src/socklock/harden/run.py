@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from socklock.harden.context import HardenOptions
 from socklock.harden.engine import AuditResult, Baseline, audit
@@ -17,7 +17,7 @@ MAX_PASSES = 4
 class FixRun:
     changes: tuple[FileChange, ...]  # every write, in order (a file may appear per pass)
     skipped: tuple[Skipped, ...]
-    before: AuditResult
+    found: int  # findings before the first pass
     after: AuditResult
     inventory: Inventory  # as loaded after the last pass
     passes: int
@@ -38,32 +38,36 @@ def fix_paths(
 ) -> FixRun:
     """Audit, apply the fixes (safe ones, plus unsafe ones when asked), re-load, repeat.
 
-    ``inventory``: the paths already loaded (the first pass then reuses it)."""
+    ``inventory``: the paths already loaded (the first pass then reuses it). One pass's
+    inventory and findings are dropped before the next pass loads: on a big input each
+    costs hundreds of megabytes. The changes kept keep no fixes (they hold every finding's).
+    """
     from socklock.load import load_paths
 
     if inventory is None:
         inventory = load_paths(list(paths))
-    first = audit(inventory, options, baseline=baseline)
-    current = first
+    current = audit(inventory, options, baseline=baseline)
+    found = len(current.findings)
     changes: list[FileChange] = []
     skipped: dict[str, Skipped] = {}
     passes = 0
     while passes < MAX_PASSES:
         plan = plan_fixes(current.findings, unsafe=unsafe, broken_files=broken_files(inventory))
         for skip in plan.skipped:
-            skipped[skip.file] = skip
+            skipped[skip.file] = replace(skip, fixes=())
         if not plan.changes:
             break
         passes += 1
         if not write:
-            changes.extend(plan.changes)
+            changes.extend(replace(change, fixes=()) for change in plan.changes)
             break
         written, refused = write_plan(plan, paths)
-        changes.extend(written)
+        changes.extend(replace(change, fixes=()) for change in written)
         for skip in refused:
-            skipped[skip.file] = skip
+            skipped[skip.file] = replace(skip, fixes=())
         if not written:
             break
+        del plan, written, current, inventory
         inventory = load_paths(list(paths))
         current = audit(inventory, options, baseline=baseline)
-    return FixRun(tuple(changes), tuple(skipped.values()), first, current, inventory, passes)
+    return FixRun(tuple(changes), tuple(skipped.values()), found, current, inventory, passes)

@@ -9,8 +9,9 @@ annotation, a comment or the baseline hides it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -132,9 +133,21 @@ def render_sarif(
     *,
     version: str,
 ) -> str:
+    return "".join(iter_sarif(findings, suppressed, rules, version=version))
+
+
+_RESULTS = '"results": []'
+
+
+def iter_sarif(
+    findings: Iterable[Finding],
+    suppressed: Iterable[tuple[Finding, str, str]],
+    rules: Sequence[type[Rule]],
+    *,
+    version: str,
+) -> Iterator[str]:
+    """The SARIF log as ``json.dumps(log, indent=2)`` writes it, one result per piece."""
     index = {rule.id: i for i, rule in enumerate(rules)}
-    results = [_result(f, index, None) for f in findings]
-    results += [_result(f, index, (kind, reason)) for f, kind, reason in suppressed]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -149,8 +162,20 @@ def render_sarif(
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": results,
+                "results": [],
             }
         ],
     }
-    return json.dumps(log, indent=2) + "\n"
+    text = json.dumps(log, indent=2)
+    cut = text.rindex(_RESULTS)
+    yield text[:cut] + '"results": '
+    results = itertools.chain(
+        (_result(f, index, None) for f in findings),
+        (_result(f, index, (kind, reason)) for f, kind, reason in suppressed),
+    )
+    indent = "\n        "
+    first = True
+    for result in results:
+        yield ("[" if first else ",") + indent + json.dumps(result, indent=2).replace("\n", indent)
+        first = False
+    yield ("[]" if first else "\n      ]") + text[cut + len(_RESULTS) :] + "\n"
