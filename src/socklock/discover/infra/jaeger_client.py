@@ -23,6 +23,9 @@ _KEYS = (
 
 class JaegerClientReader:
     name = "jaeger-client"
+    # a client library's file: the program opens it by name, so a directory mount alone
+    # (a database mounting ./config for its certificates) does not make it that program's
+    client_config = True
 
     def claims(self, name: str, text: str) -> bool:
         return (

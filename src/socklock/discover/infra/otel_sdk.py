@@ -20,6 +20,9 @@ _PROVIDERS = ("tracer_provider", "meter_provider", "logger_provider")
 
 class OtelSdkReader:
     name = "otel-sdk-config"
+    # a client library's file: the program opens it by name, so a directory mount alone
+    # (a database mounting ./config for its certificates) does not make it that program's
+    client_config = True
 
     def claims(self, name: str, text: str) -> bool:
         keys = top_keys(text)

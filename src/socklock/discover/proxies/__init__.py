@@ -254,6 +254,7 @@ def _tree_sources(
                     (len(m.host.parts), m.workload)
                     for m in mounted_by(path, mounts)
                     if not _reads_others(path, m, commands.get(m.workload, ()))
+                    and not (getattr(reader, "client_config", False) and m.host != path.resolve())
                 ]
                 + [(depth, b.workload) for b in built if (depth := b.match(real))]
             )
