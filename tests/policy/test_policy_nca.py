@@ -231,6 +231,11 @@ def _socklock(directory: Path, names: list[str]) -> set[tuple[str, str, int, str
     }
 
 
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -244,7 +249,10 @@ def test_agrees_with_network_config_analyzer(
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         docs = _manifests(pod_list, policy_list)
-        (directory / "cluster.yaml").write_text(yaml.safe_dump_all(docs, sort_keys=False))
+        # no anchors/aliases for objects the strategies share (a selector reused as a peer):
+        # nca mis-reads aliased selectors, the flaky disagreement seen once in ten runs
+        text = yaml.dump_all(docs, Dumper=_NoAliases, sort_keys=False)
+        (directory / "cluster.yaml").write_text(text)
         names = [f"{p['namespace']}/p{i}" for i, p in enumerate(pod_list)]
         ours = _socklock(directory, names)
         theirs = _nca(directory)
