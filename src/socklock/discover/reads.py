@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from socklock.discover.conventions import read_by_sdk
-
 _NOT_NAME = re.compile(r"[^A-Z0-9]")
 MANIFEST_ONLY = "manifest-only: the input has no code of this workload"
 
@@ -41,7 +39,3 @@ class CodeReads:
     def reads_in_code(self, workload: str, name: str) -> bool:
         """Whether the workload's code (its source or config files) reads env var ``name``."""
         return _normal(name) in self.names.get(workload, ())
-
-    def reads(self, workload: str, name: str) -> bool:
-        """Whether the workload's code, or an SDK by convention, reads env var ``name``."""
-        return read_by_sdk(name) or self.reads_in_code(workload, name)
