@@ -188,13 +188,26 @@ def write_artifacts(
     Every target is :func:`confined`; an existing file that does not carry socklock's
     marker is the user's, and the whole write is refused unless ``force``.
     """
-    targets = {confined(directory, name, inputs): text for name, text in artifacts.items()}
+    targets = check_ours(directory, artifacts, force=force, inputs=inputs)
+    for target, text in zip(targets, artifacts.values(), strict=True):
+        write_atomic(target, text)
+    return targets
+
+
+def check_ours(
+    directory: Path,
+    names: Iterable[str],
+    *,
+    force: bool = False,
+    inputs: Collection[Path] = (),
+) -> list[Path]:
+    """The paths of ``names`` under ``directory``; raises :class:`NotOurs` when any is a file
+    socklock did not write (unless ``force``): checked before a run writes anything."""
+    targets = [confined(directory, name, inputs) for name in names]
     theirs = [t for t in targets if t.exists() and not (force or _ours(t))]
     if theirs:
         raise NotOurs(theirs)
-    for target, text in targets.items():
-        write_atomic(target, text)
-    return list(targets)
+    return targets
 
 
 def _ours(path: Path) -> bool:

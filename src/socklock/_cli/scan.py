@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,7 +17,11 @@ from socklock._cli.common import (
     paths_argument,
 )
 from socklock._cli.deployment import choose_deployment, deployment_option
-from socklock.files import resolved_paths, write_artifacts
+from socklock.files import check_ours, resolved_paths, write_artifacts
+
+if TYPE_CHECKING:
+    from socklock.model import Finding, Inventory, ServiceGraph
+    from socklock.policy.generate import GeneratedSet
 
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
@@ -101,8 +106,11 @@ def run_scan(
         if existing is not None:
             artifacts["connectivity.json"] = existing
         # the artifacts first: a file of the user's in the way stops the run before any write
+        check_ours(target, [*artifacts, "report.html"], force=force, inputs=inputs)
         written = write_artifacts(target, artifacts, force=force, inputs=inputs)
-        write_policies(chosen, graph, target / "policies", force=force, inputs=inputs)
+        generated = write_policies(chosen, graph, target / "policies", force=force, inputs=inputs)
+        report = html_report(inventory, chosen, graph, result.findings, generated, paths)
+        written += write_artifacts(target, {"report.html": report}, force=force, inputs=inputs)
         for path in written:
             click.echo(f"wrote {path}")
     code_ = EXIT_OK
@@ -126,12 +134,14 @@ def write_policies(
     *,
     force: bool = False,
     inputs: Collection[Path] = (),
-) -> None:
-    """Generate, prove and write every flavour the demo shows, one directory each."""
+) -> dict[str, GeneratedSet]:
+    """Generate, prove and write every flavour the demo shows, one directory each; returns
+    the generated sets by directory name."""
     from socklock.model import Inventory, ServiceGraph
     from socklock.policy.generate import Flavor, GenerateOptions, Mode, generate, write_set
 
     assert isinstance(inventory, Inventory) and isinstance(graph, ServiceGraph)
+    sets: dict[str, GeneratedSet] = {}
     for flavor, mode in DEMO_FLAVORS:
         needs = "a compose file" if flavor == "compose" else "Kubernetes workloads"
         if not (inventory.compose_projects if flavor == "compose" else inventory.workloads):
@@ -140,6 +150,7 @@ def write_policies(
         options = GenerateOptions(flavor=Flavor(flavor), mode=Mode(mode))
         generated = generate(inventory, graph, options)
         target = directory / f"{flavor}-{mode}"
+        sets[target.name] = generated
         result = write_set(
             generated.files, target, force=force, owner=f"--flavor {flavor}", inputs=inputs
         )
@@ -155,6 +166,47 @@ def write_policies(
             f"{flavor} {mode}: {len(result.written) + len(result.unchanged)} file(s) "
             f"in {target}; {summary}"
         )
+    return sets
+
+
+def html_report(
+    inventory: Inventory,
+    chosen: Inventory,
+    graph: ServiceGraph,
+    findings: Sequence[Finding],
+    generated: Mapping[str, GeneratedSet],
+    paths: Sequence[str],
+) -> str:
+    """report.html: connections checked against the input's NetworkPolicies, else against the
+    Kubernetes policies just generated (policies/kubernetes-enforce)."""
+    from socklock import __version__
+    from socklock.policy.api import is_policy_object
+    from socklock.report.html import render_html
+    from socklock.report.html_data import PolicySource, build_report
+
+    existing = tuple(o for o in inventory.objects if is_policy_object(o))
+    enforce = generated.get("kubernetes-enforce")
+    source = None
+    if existing:
+        source = PolicySource("input", f"the input's NetworkPolicies ({len(existing)})", existing)
+    elif enforce is not None:
+        source = PolicySource(
+            "generated",
+            "the policies socklock generated in policies/kubernetes-enforce "
+            "(the input has no NetworkPolicies)",
+            enforce.policies,
+            prefix="policies/kubernetes-enforce/",
+        )
+    data = build_report(
+        inventory if existing else chosen,
+        graph,
+        findings,
+        policies=source,
+        title="socklock report: " + " ".join(paths),
+        version=__version__,
+        inputs=paths,
+    )
+    return render_html(data)
 
 
 def existing_policies(inventory: object, graph: object, shown: int = 10) -> str | None:
