@@ -9,6 +9,7 @@ binder). A module whose dependencies are unknown is given the benefit of the dou
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -66,6 +67,45 @@ def registry_client(dependencies: Iterable[str]) -> str | None:
     return next(
         (d for d in dependencies if any(part in d.lower() for part in _registry_clients())), None
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """A client constructor in code and the protocol it speaks (its default port)."""
+
+    what: str
+    languages: frozenset[str]
+    callees: tuple[re.Pattern[str], ...]
+    scheme: str
+
+
+@lru_cache(maxsize=1)
+def clients() -> tuple[Client, ...]:
+    """Every ``[[client]]`` row of the table, in its order."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
+    rows = tomllib.loads(text.read_text(encoding="utf-8"))["client"]
+    return tuple(
+        Client(
+            str(row["what"]),
+            frozenset(str(lang) for lang in row["languages"]),
+            tuple(re.compile(str(c)) for c in row["callees"]),
+            str(row["scheme"]),
+        )
+        for row in rows
+    )
+
+
+def client_scheme(language: str, callee: str) -> str | None:
+    """The protocol of the client that ``callee`` (a call's text before its ``(``) builds
+    in ``language``, if the table knows it."""
+    wanted = " ".join(callee.split())
+    for client in clients():
+        if language in client.languages and any(c.search(wanted) for c in client.callees):
+            return client.scheme
+    return None
 
 
 def library_for(key: str) -> Library | None:

@@ -46,6 +46,8 @@ def _object(node: Node, ev: Evaluator) -> Values:
         if name in fields:
             return _field(fields[name], name, ev)
     host = fields.get("host") or fields.get("hostname")
+    if host is None and "socket" in fields and fields["socket"].type == "object":
+        return _object(fields["socket"], ev)  # node-redis 4: {socket: {host, port}}
     if host is None:
         return ev.runtime(node)
     pieces: list[Values] = []
