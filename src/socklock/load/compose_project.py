@@ -157,15 +157,6 @@ def _project(
     document = _normalised(interpolation.tree(copy_tree(item.value)))
     parts = {os.path.abspath(item.file)}
     service_files: dict[str, str] = {}
-    if override is not None:
-        parts.add(override)
-        overriding = context.files[override]
-        _merge_override(
-            document,
-            _normalised(interpolation.tree(copy_tree(overriding.value))),
-            overriding.file,
-            service_files,
-        )
     included_env: dict[str, dict[str, ComposeEnv]] = {}
     _include(
         document,
@@ -177,6 +168,15 @@ def _project(
         [item.file],
         included_env,
     )
+    if override is not None:  # merged over the model the main file's includes completed
+        parts.add(override)
+        overriding = context.files[override]
+        _merge_override(
+            document,
+            _normalised(interpolation.tree(copy_tree(overriding.value))),
+            overriding.file,
+            service_files,
+        )
     _report_missing(interpolation, item, context)
     _resolve_extends(document, item.file, service_files, interpolation, context)
     _apply_profiles(document, env, item.file, context)
