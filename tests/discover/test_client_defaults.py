@@ -19,6 +19,13 @@ ROWS = [
     ("node-postgres", "javascript", "new pg.Pool", "new Pool", "postgresql"),
     ("Jedis", "java", "new JedisPool", "new JedisPoolConfig", "redis"),
     (
+        "MongoDB Java driver (legacy MongoClient)",
+        "kotlin",
+        "new MongoClient",
+        "MongoClients",
+        "mongodb",
+    ),
+    (
         "StackExchange.Redis",
         "csharp",
         "ConnectionMultiplexer.Connect",
