@@ -193,3 +193,31 @@ def test_a_helm_chart_is_named_with_the_command_that_renders_it(tmp_path: Path) 
         "error: deploy/helm is a Helm chart: its templates are not manifests until rendered; "
         "map what it renders to: helm template deploy/helm | socklock map -"
     )
+
+
+def test_the_cli_names_variants_and_charts_once(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from socklock._cli.main import cli
+
+    chart = "apiVersion: v2\nname: NAME\nversion: 1.0.0\n"
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": _BASE,
+            "docker-compose.otel.yml": _OTEL,
+            "charts/web/Chart.yaml": chart.replace("NAME", "web"),
+            "charts/web/templates/web.yaml": _CHART,
+            "charts/api/Chart.yaml": chart.replace("NAME", "api"),
+            "charts/api/templates/api.yaml": _CHART,
+        },
+    )
+    result = CliRunner().invoke(cli, ["map", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[1:] == [
+        "deployment: docker-compose.yml (compose, 2 workloads)",
+        "  left out: docker-compose.otel.yml (compose variant, 2 workloads)",
+        "  choose another with --deployment NAME|PATH",
+        "Helm charts not rendered: charts/api, charts/web; map one with helm template CHART "
+        "| socklock map -",
+    ]

@@ -46,9 +46,16 @@ def choose_deployment(inventory: Inventory, wanted: str | None) -> Inventory:
                 )
         if wanted is None:
             click.echo("  choose another with --deployment NAME|PATH", err=True)
-    for chart in selection.charts:
+    if len(selection.charts) == 1:
+        (chart,) = selection.charts
         click.echo(
             f"Helm chart {chart} not rendered: map it with helm template {chart} | socklock map -",
+            err=True,
+        )
+    elif selection.charts:
+        click.echo(
+            f"Helm charts not rendered: {', '.join(selection.charts)}; map one with "
+            "helm template CHART | socklock map -",
             err=True,
         )
     return selection.inventory
