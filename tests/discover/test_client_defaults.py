@@ -15,6 +15,8 @@ from socklock.load import load_paths
 
 ROWS = [
     ("node-redis", "javascript", "redis.createClient", "createClient", "redis"),
+    ("amqplib", "javascript", "amqplib.connect", "amqp.connection", "amqp"),
+    ("nats.js", "typescript", "nats.connect", "natsConnect", "nats"),
     ("mysql / mysql2 (Node)", "typescript", "mysql2.createPool", "pool.createPool", "mysql"),
     ("node-postgres", "javascript", "new pg.Pool", "new Pool", "postgresql"),
     ("Jedis", "java", "new JedisPool", "new JedisPoolConfig", "redis"),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.syntax import Strings, Syntax, literal_item, strip_quotes
-from socklock.discover.code.values import concat, text
+from socklock.discover.code.values import concat, single_text, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -52,7 +52,12 @@ def _object(node: Node, ev: Evaluator) -> Values:
         return ev.runtime(node)
     pieces: list[Values] = []
     if "protocol" in fields:
-        pieces += [_field(fields["protocol"], "protocol", ev), text("//")]
+        protocol = _field(fields["protocol"], "protocol", ev)
+        written = single_text(protocol)
+        if written is not None:  # ``http:`` (Node's url options) or ``amqp`` (amqplib)
+            pieces.append(text(written.rstrip(":") + "://"))
+        else:
+            pieces += [protocol, text("//")]
     pieces.append(_field(host, "host", ev))
     if "port" in fields:
         pieces += [text(":"), _field(fields["port"], "port", ev)]
