@@ -71,11 +71,12 @@ def registry_client(dependencies: Iterable[str]) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Client:
-    """A client constructor in code and the protocol it speaks (its default port)."""
+    """A client in code and the protocol it speaks (its default port)."""
 
     what: str
     languages: frozenset[str]
-    callees: tuple[re.Pattern[str], ...]
+    calls: tuple[str, ...]  # regexes of a call's callee text
+    constructors: tuple[str, ...]  # regexes of the type a ``new`` builds
     scheme: str
 
 
@@ -91,19 +92,21 @@ def clients() -> tuple[Client, ...]:
         Client(
             str(row["what"]),
             frozenset(str(lang) for lang in row["languages"]),
-            tuple(re.compile(str(c)) for c in row["callees"]),
+            tuple(str(c) for c in row.get("calls", ())),
+            tuple(str(c) for c in row.get("constructors", ())),
             str(row["scheme"]),
         )
         for row in rows
     )
 
 
-def client_scheme(language: str, callee: str) -> str | None:
-    """The protocol of the client that ``callee`` (a call's text before its ``(``) builds
-    in ``language``, if the table knows it."""
-    wanted = " ".join(callee.split())
+def client_scheme(language: str, callee: str, *, constructor: bool = False) -> str | None:
+    """The protocol of the client that a call of ``callee`` (or, with ``constructor``, a
+    ``new`` of that type) builds in ``language``, if the table knows it."""
+    wanted = "".join(callee.split())
     for client in clients():
-        if language in client.languages and any(c.search(wanted) for c in client.callees):
+        patterns = client.constructors if constructor else client.calls
+        if language in client.languages and any(re.search(p, wanted) for p in patterns):
             return client.scheme
     return None
 

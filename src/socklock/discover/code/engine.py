@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.captures import collect, key
+from socklock.discover.code.clients import client_scheme_at
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
 from socklock.discover.code.links import Links, file_evaluator
 from socklock.discover.code.render import Context, Resolved, Unknown, render
@@ -71,7 +72,7 @@ def analyse_tree(
             weak=target.weak,
             grpc=target.grpc,
             kind=literal_kind,
-            scheme=target.scheme or _client_scheme(syntax.name, target.node, source),
+            scheme=target.scheme or client_scheme_at(syntax.name, target.node, source),
             bare_host=target.bare_host,
             service=target.service,
         )
@@ -98,35 +99,6 @@ def analyse_tree(
         _seed(callers, top, seed_context, out)
         evaluator.consumed.add(key(top))
     return out.results()
-
-
-_CALL_TYPES = frozenset(
-    {
-        "call",
-        "call_expression",
-        "new_expression",
-        "method_invocation",
-        "object_creation_expression",
-        "invocation_expression",
-    }
-)
-_CALLEE_LEVELS = 5  # argument → arguments → call, or value → pair → object → arguments → call
-
-
-def _client_scheme(language: str, node: Node, source: bytes) -> str | None:
-    """The protocol of the client the call around ``node`` builds (data/client_libraries.toml
-    ``[[client]]``): a bare host given to it takes that protocol's default port."""
-    from socklock.discover.libraries import client_scheme
-
-    call: Node | None = node.parent
-    for _ in range(_CALLEE_LEVELS):
-        if call is None or call.type in _CALL_TYPES:
-            break
-        call = call.parent
-    if call is None or call.type not in _CALL_TYPES:
-        return None
-    head = source[call.start_byte : call.end_byte].split(b"(", 1)[0]
-    return client_scheme(language, head.decode("utf-8", "replace"))
 
 
 def _seed(callers: _Callers, top: Node, context: Context, out: _Output) -> None:

@@ -85,13 +85,6 @@
 ((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
   (#set! strength "weak") (#any-of? @_fn "Client" "Pool"))
 
-; new pg.Pool({...}), new pg.Client({...}): a bare host counts when the client's protocol is
-; known (data/client_libraries.toml [[client]])
-((new_expression
-   constructor: (member_expression property: (property_identifier) @_fn)
-   arguments: (arguments . (_) @target))
-  (#set! strength "weak") (#any-of? @_fn "Client" "Pool"))
-
 ((call_expression
    function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
    arguments: (arguments . (_) @target))
