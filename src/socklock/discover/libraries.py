@@ -5,6 +5,10 @@ The table is data (``data/client_libraries.toml``). A config server's shared
 an application calls one of them only when its build declares the library that reads
 the property (``eureka.client.*`` needs a Eureka client, ``spring.rabbitmq.*`` an AMQP
 binder). A module whose dependencies are unknown is given the benefit of the doubt.
+
+The same file's ``[[client]]`` rows name clients in code (``redis.createClient``, ``new
+Jedis``) and the protocol each speaks, so a host given to one without a port takes that
+protocol's default port (code/clients.py makes a row a query pattern too).
 """
 
 from __future__ import annotations
