@@ -100,13 +100,16 @@ def app_folder(truth: Truth, apps: Path) -> Path:
 
 
 def deployment_of(truth: Truth, apps: Path) -> str | None:
-    """The truth's deployment as a path (the first file of a ``+``-joined compose set)."""
+    """The truth's deployment as paths (a ``+``-joined compose set stays joined: layered)."""
     if truth.deployment is None:
         return None
-    first = truth.deployment.split("+", 1)[0]
-    if first.startswith("shared/"):
-        return str(SHARED / first.removeprefix("shared/"))
-    return str(app_folder(truth, apps) / first)
+    paths = []
+    for part in truth.deployment.split("+"):
+        if part.startswith("shared/"):
+            paths.append(str(SHARED / part.removeprefix("shared/")))
+        else:
+            paths.append(str(app_folder(truth, apps) / part))
+    return "+".join(paths)
 
 
 def input_paths(truth: Truth, apps: Path) -> list[Path]:

@@ -39,7 +39,8 @@ def test_full_project_service_set_and_values(full: Path) -> None:
     # file is merged: one project.
     (project,) = inventory.compose_projects
     services = _services(project)
-    assert list(services) == ["base", "api", "worker", "debug", "extra", "db"]
+    # the includes complete the model before the override adds to it
+    assert list(services) == ["base", "api", "worker", "debug", "db", "extra"]
     api = services["api"]
     assert api.image == "shop/api:1.4"
     assert api.privileged is True  # inherited from base through extends

@@ -208,6 +208,7 @@ def test_cli_prints_the_summary_and_lists_with_verbose(mixed: Path) -> None:
         "deployment: . (kubernetes, 2 workloads)",
         "  other application: build/docker-compose.yml (compose, 1 workload)",
         "  choose another with --deployment NAME|PATH",
+        "Helm chart charts/web not rendered: map it with helm template charts/web | socklock map -",
     ]
     verbose = CliRunner().invoke(
         cli, ["--verbose", "map", str(mixed), "--no-code", "--format", "json"]
@@ -215,7 +216,7 @@ def test_cli_prints_the_summary_and_lists_with_verbose(mixed: Path) -> None:
     assert verbose.stderr.splitlines()[0] == f"{mixed}/.devcontainer/devcontainer.json: " + (
         "skipped: JSONC"
     )
-    assert len(verbose.stderr.splitlines()) == 16
+    assert len(verbose.stderr.splitlines()) == 17
 
 
 def test_testdata_is_test_input_not_deployment(tmp_path: Path) -> None:

@@ -16,7 +16,9 @@ deployment_option = click.option(
     metavar="NAME|PATH",
     default=None,
     help="Map this deployment of the input (a compose file, a Kubernetes manifest directory, "
-    "an Aspire AppHost); by default Kubernetes before Aspire before compose, the largest.",
+    "an Aspire AppHost; compose files joined by + are layered as -f a -f b does); by default "
+    "Kubernetes before Aspire before compose, the largest, and of compose files what docker "
+    "compose reads without -f.",
 )
 
 
@@ -37,13 +39,25 @@ def choose_deployment(inventory: Inventory, wanted: str | None) -> Inventory:
             ("other application", selection.others),
         ):
             for deployment in group:
+                kind = f"{deployment.kind} variant" if deployment.variant else deployment.kind
                 click.echo(
-                    f"  {label}: {deployment.name} ({deployment.kind}, "
-                    f"{_count(deployment.services)})",
+                    f"  {label}: {deployment.name} ({kind}, {_count(deployment.services)})",
                     err=True,
                 )
         if wanted is None:
             click.echo("  choose another with --deployment NAME|PATH", err=True)
+    if len(selection.charts) == 1:
+        (chart,) = selection.charts
+        click.echo(
+            f"Helm chart {chart} not rendered: map it with helm template {chart} | socklock map -",
+            err=True,
+        )
+    elif selection.charts:
+        click.echo(
+            f"Helm charts not rendered: {', '.join(selection.charts)}; map one with "
+            "helm template CHART | socklock map -",
+            err=True,
+        )
     return selection.inventory
 
 

@@ -5,8 +5,11 @@ TLS variants, Kubernetes manifests + rendered Helm charts + an Istio overlay, an
 AppHost beside a compose file). Merging them would give every service two or three times,
 so workloads are grouped by deployment and one is chosen:
 
-- a *compose deployment* is a directory's compose files of one project (a base file and
-  its override or swarm files are layered, not alternatives);
+- a *compose deployment* is what ``docker compose`` reads in a directory without ``-f``
+  (its main file and override, or ``COMPOSE_FILE``'s list: load/compose_files.py); every
+  other compose file there (``docker-compose.tls.yml``, ``compose.otel.yaml``) is a
+  *variant*, read only when named; in a directory without a main file each file is its own
+  deployment;
 - a *Kubernetes deployment* is a tree of manifest directories: directories whose workload
   names are disjoint are parts of one deployment (``k8s/orders/``, ``k8s/carts/``), while
   directories that repeat names are alternatives (``deploy/kubernetes/``, ``deploy/istio/``);
@@ -14,11 +17,15 @@ so workloads are grouped by deployment and one is chosen:
 
 The default is a Kubernetes deployment before an Aspire one before a compose one, then the
 one with the most workloads, then the shallowest; but one that runs fewer than half the
-workloads of the largest is passed over (a stray manifest beside a complete compose file).
-Deployments that share no service name with the chosen one are other applications and stay.
-Of the ones that do (its *variants*), compose files fold onto a chosen Kubernetes
-deployment's workloads as before (their evidence joins the twin); every other variant is
-left out and listed. Naming a deployment (``--deployment NAME|PATH``) keeps that one alone.
+workloads of the largest is passed over (a stray manifest beside a complete compose file),
+and a compose variant is never the default. Deployments that share no service name with
+the chosen one are other applications and stay. Of the ones that do, compose files that
+``docker compose`` reads by default fold onto a chosen Kubernetes deployment's workloads
+(their evidence joins the twin); every other one, and every compose variant, is left out
+and listed. Naming a deployment (``--deployment NAME|PATH``) keeps that one alone; names
+joined by ``+`` (``compose.yaml+compose.full.yaml``) layer several, as ``-f a -f b`` does.
+A Helm chart (its ``templates/`` skipped as unrendered) is listed apart: naming it says
+how to render it.
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from socklock.errors import UsageError
-from socklock.model import Inventory
+from socklock.load.compose_files import default_files
+from socklock.model import Inventory, SkipKind
 
 KUBERNETES, ASPIRE, COMPOSE = "kubernetes", "aspire", "compose"
 _PRIORITY = {KUBERNETES: 0, ASPIRE: 1, COMPOSE: 2}
@@ -42,6 +50,7 @@ class Deployment:
     path: str  # the directory (kubernetes), compose file(s)' directory, AppHost program
     services: frozenset[str]  # workload names it runs
     files: frozenset[str]  # resolved paths of its files
+    variant: bool = False  # a compose file ``docker compose`` reads only with ``-f``
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,7 @@ class Selection:
     folded: tuple[Deployment, ...]  # variants whose evidence joins the chosen one's workloads
     left_out: tuple[Deployment, ...]  # variants not in the graph
     others: tuple[Deployment, ...]  # other applications, kept
+    charts: tuple[str, ...] = ()  # Helm charts of the input, not rendered (input-relative)
 
 
 def find_deployments(inventory: Inventory) -> list[Deployment]:
@@ -65,23 +75,45 @@ def find_deployments(inventory: Inventory) -> list[Deployment]:
 def select_deployment(inventory: Inventory, wanted: str | None = None) -> Selection:
     """The input narrowed to one deployment (``wanted``, or the default)."""
     deployments = find_deployments(inventory)
+    charts = helm_charts(inventory)
+    if wanted is not None:
+        _refuse_chart(wanted, charts, _base(inventory))
     if not deployments:
-        return Selection(inventory, None, (), (), ())
-    chosen = _default(deployments) if wanted is None else _named(deployments, wanted)
+        return Selection(inventory, None, (), (), (), charts)
+    parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
+    chosen = parts[0] if len(parts) == 1 else _layered(parts, wanted or "")
     folded: list[Deployment] = []
     left_out: list[Deployment] = []
     others: list[Deployment] = []
     for deployment in deployments:
-        if deployment is chosen:
+        if deployment in parts:
             continue
-        if wanted is None and not _overlap(deployment, chosen):
+        if wanted is not None or deployment.variant:
+            left_out.append(deployment)
+        elif not _overlap(deployment, chosen):
             others.append(deployment)
-        elif wanted is None and chosen.kind == KUBERNETES and deployment.kind == COMPOSE:
+        elif chosen.kind == KUBERNETES and deployment.kind == COMPOSE:
             folded.append(deployment)
         else:
             left_out.append(deployment)
     return Selection(
-        _without(inventory, left_out), chosen, tuple(folded), tuple(left_out), tuple(others)
+        _without(inventory, left_out),
+        chosen,
+        tuple(folded),
+        tuple(left_out),
+        tuple(others),
+        charts,
+    )
+
+
+def _layered(parts: list[Deployment], name: str) -> Deployment:
+    """Several deployments named together (``a.yml+b.yml``): one, as ``-f a -f b`` reads."""
+    return Deployment(
+        name,
+        parts[0].kind,
+        parts[0].path,
+        frozenset().union(*(d.services for d in parts)),
+        frozenset().union(*(d.files for d in parts)),
     )
 
 
@@ -91,12 +123,32 @@ def _overlap(one: Deployment, other: Deployment) -> bool:
     return bool({normal(n) for n in one.services} & {normal(n) for n in other.services})
 
 
-def _default(deployments: list[Deployment]) -> Deployment:
-    largest = max(len(d.services) for d in deployments)
-    return next(d for d in deployments if 2 * len(d.services) >= largest)
+def _default_parts(deployments: list[Deployment]) -> list[Deployment]:
+    candidates = [d for d in deployments if not d.variant] or deployments
+    largest = max(len(d.services) for d in candidates)
+    return [next(d for d in candidates if 2 * len(d.services) >= largest)]
 
 
-def _named(deployments: list[Deployment], wanted: str) -> Deployment:
+def _named_parts(deployments: list[Deployment], wanted: str) -> list[Deployment]:
+    """The deployment ``wanted`` names, or each of several joined by ``+``."""
+    if "+" not in wanted or _matching(deployments, wanted):
+        return [_named(deployments, wanted)]
+    parts: list[Deployment] = []
+    pending = ""  # a '+' may also be part of a path (``owner+name/compose.yaml``)
+    for token in wanted.split("+"):
+        pending = f"{pending}+{token}" if pending else token
+        if _matching(deployments, pending.strip()):
+            one = _named(deployments, pending.strip())
+            parts.extend([one] if one not in parts else [])
+            pending = ""
+        elif Path(pending.strip()).is_file():
+            pending = ""  # a file that defines no service (comments only) adds nothing
+    if pending:
+        _named(deployments, pending.strip())  # raises: names no deployment
+    return parts
+
+
+def _matching(deployments: list[Deployment], wanted: str) -> list[Deployment]:
     given = Path(wanted).resolve()
     exact = [
         d for d in deployments if wanted in (d.name, d.path) or Path(d.path).resolve() == given
@@ -106,12 +158,45 @@ def _named(deployments: list[Deployment], wanted: str) -> Deployment:
     if not exact:
         tail = wanted.strip("/")
         exact = [d for d in deployments if d.name.endswith("/" + tail) or d.name == tail]
+    if len(exact) > 1:  # a directory names what ``docker compose`` reads there
+        defaults = [d for d in exact if not d.variant]
+        exact = defaults if len(defaults) == 1 else exact
+    return exact
+
+
+def _named(deployments: list[Deployment], wanted: str) -> Deployment:
+    exact = _matching(deployments, wanted)
     if len(exact) == 1:
         return exact[0]
     listed = ", ".join(f"{d.name} ({d.kind})" for d in deployments)
     if not exact:
         raise UsageError(f"no deployment {wanted!r}; the input has: {listed}")
     raise UsageError(f"{wanted!r} names several deployments; the input has: {listed}")
+
+
+def helm_charts(inventory: Inventory) -> tuple[str, ...]:
+    """The Helm charts whose templates the loader skipped (input-relative directories)."""
+    base = _base(inventory)
+    found: set[str] = set()
+    for item in inventory.skipped:
+        if item.kind is not SkipKind.HELM_TEMPLATE:
+            continue
+        for parent in Path(item.path).resolve().parents:
+            if parent.name == "templates" and (parent.parent / "Chart.yaml").exists():
+                found.add(_relative(parent.parent, base))
+                break
+    return tuple(sorted(found))
+
+
+def _refuse_chart(wanted: str, charts: tuple[str, ...], base: Path) -> None:
+    """Naming a Helm chart: socklock reads what it renders to, not its templates."""
+    given = Path(wanted).resolve()
+    for chart in charts:
+        if given == (base / chart).resolve() or chart == wanted.strip("/"):
+            raise UsageError(
+                f"{chart} is a Helm chart: its templates are not manifests until rendered; "
+                f"map what it renders to: helm template {chart} | socklock map -"
+            )
 
 
 def _base(inventory: Inventory) -> Path:
@@ -187,20 +272,34 @@ def _merge(
 
 
 def _compose(inventory: Inventory, base: Path) -> list[Deployment]:
-    grouped: dict[tuple[Path, str], tuple[set[str], set[str]]] = {}
+    """Per directory: what ``docker compose`` reads there by default, and its variants."""
+    in_directory: dict[Path, dict[str, set[str]]] = defaultdict(dict)
     for project in inventory.compose_projects:
         file = Path(project.file).resolve()
-        names, files = grouped.setdefault((file.parent, project.name), (set(), set()))
-        names.update(s.name for s in project.services)
-        files.add(str(file))
-    found: list[Deployment] = []
-    for (directory, _), (names, files) in grouped.items():
-        name = (
-            _relative(Path(sorted(files)[0]), base)
-            if len(files) == 1
-            else _relative(directory, base)
+        in_directory[file.parent].setdefault(str(file), set()).update(
+            s.name for s in project.services
         )
-        found.append(Deployment(name, COMPOSE, str(directory), frozenset(names), frozenset(files)))
+    found: list[Deployment] = []
+    for directory, projects in in_directory.items():
+        read = [f for f in default_files(str(directory), set(projects)) if f in projects]
+        if read:
+            names = set().union(*(projects[f] for f in read))
+            name = "+".join(_relative(Path(f), base) for f in read)
+            found.append(
+                Deployment(name, COMPOSE, str(directory), frozenset(names), frozenset(read))
+            )
+        for other, names in sorted(projects.items()):
+            if other not in read:
+                found.append(
+                    Deployment(
+                        _relative(Path(other), base),
+                        COMPOSE,
+                        str(directory),
+                        frozenset(names),
+                        frozenset({other}),
+                        variant=bool(read),
+                    )
+                )
     return found
 
 

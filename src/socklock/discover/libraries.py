@@ -5,10 +5,15 @@ The table is data (``data/client_libraries.toml``). A config server's shared
 an application calls one of them only when its build declares the library that reads
 the property (``eureka.client.*`` needs a Eureka client, ``spring.rabbitmq.*`` an AMQP
 binder). A module whose dependencies are unknown is given the benefit of the doubt.
+
+The same file's ``[[client]]`` rows name clients in code (``redis.createClient``, ``new
+Jedis``) and the protocol each speaks, so a host given to one without a port takes that
+protocol's default port (code/clients.py makes a row a query pattern too).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -66,6 +71,48 @@ def registry_client(dependencies: Iterable[str]) -> str | None:
     return next(
         (d for d in dependencies if any(part in d.lower() for part in _registry_clients())), None
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """A client in code and the protocol it speaks (its default port)."""
+
+    what: str
+    languages: frozenset[str]
+    calls: tuple[str, ...]  # regexes of a call's callee text
+    constructors: tuple[str, ...]  # regexes of the type a ``new`` builds
+    scheme: str
+
+
+@lru_cache(maxsize=1)
+def clients() -> tuple[Client, ...]:
+    """Every ``[[client]]`` row of the table, in its order."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
+    rows = tomllib.loads(text.read_text(encoding="utf-8"))["client"]
+    return tuple(
+        Client(
+            str(row["what"]),
+            frozenset(str(lang) for lang in row["languages"]),
+            tuple(str(c) for c in row.get("calls", ())),
+            tuple(str(c) for c in row.get("constructors", ())),
+            str(row["scheme"]),
+        )
+        for row in rows
+    )
+
+
+def client_scheme(language: str, callee: str, *, constructor: bool = False) -> str | None:
+    """The protocol of the client that a call of ``callee`` (or, with ``constructor``, a
+    ``new`` of that type) builds in ``language``, if the table knows it."""
+    wanted = "".join(callee.split())
+    for client in clients():
+        patterns = client.constructors if constructor else client.calls
+        if language in client.languages and any(re.search(p, wanted) for p in patterns):
+            return client.scheme
+    return None
 
 
 def library_for(key: str) -> Library | None:

@@ -13,7 +13,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from socklock.load.claims import is_manifest, is_template_text, read_jsonc, text_claims_input
-from socklock.load.compose import is_compose, is_compose_file_name, is_compose_v1
+from socklock.load.compose import (
+    is_compose,
+    is_compose_file_name,
+    is_compose_include,
+    is_compose_v1,
+)
 from socklock.load.compose_project import ComposeFile, assemble_projects
 from socklock.load.crd import restore_schema_strings
 from socklock.load.dockerfile import load_dockerfile
@@ -221,4 +226,7 @@ def _unparsable(text: str, *, is_json: bool, explicit: bool) -> SkipKind | None:
 
 
 def _compose_v1(entry: InputFile, value: object) -> bool:
-    return is_compose_file_name(entry.path.name) and is_compose_v1(value)
+    """A version-1 file, or one that only ``include``s others, named like a compose file."""
+    return is_compose_file_name(entry.path.name) and (
+        is_compose_v1(value) or is_compose_include(value)
+    )

@@ -44,6 +44,17 @@ def is_compose_file_name(name: str) -> bool:
     return _COMPOSE_FILE_NAME.match(name) is not None
 
 
+def is_compose_include(value: Any) -> bool:
+    """A compose file whose services all come from top-level ``include`` (no ``services``)."""
+    return (
+        isinstance(value, dict)
+        and "services" not in value
+        and "kind" not in value
+        and isinstance(value.get("include"), list)
+        and bool(value["include"])
+    )
+
+
 def is_compose_v1(value: Any) -> bool:
     """A version-1 compose file: services at the top level, each with an image or a build."""
     if not isinstance(value, dict) or not value or "services" in value or "kind" in value:
@@ -290,4 +301,11 @@ def _dependencies(body: YMap, reader: FieldReader) -> tuple[Dependency, ...]:
     return tuple(out)
 
 
-__all__ = ["Location", "is_compose", "is_compose_file_name", "is_compose_v1", "load_compose"]
+__all__ = [
+    "Location",
+    "is_compose",
+    "is_compose_file_name",
+    "is_compose_include",
+    "is_compose_v1",
+    "load_compose",
+]

@@ -1,12 +1,13 @@
 """Compose's merge of one service mapping over another (override files, ``extends``), and a
-position-keeping deep copy: mappings merged, lists appended, anything else replaced."""
+position-keeping deep copy: mappings merged, lists appended, anything else replaced, and a
+value tagged ``!override`` or ``!reset`` replacing what it is merged over."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from socklock.model import YMap, YSeq
-from socklock.model.document import Position
+from socklock.model.document import Position, ReplacingMap, ReplacingSeq
 
 # Keys whose values compose merges as mappings (a list of KEY=VALUE counts as one).
 _MAPPING_KEYS = frozenset(
@@ -79,13 +80,13 @@ def copy_tree(value: Any, position: Position | None = None) -> Any:
 def _shell(value: YMap | YSeq, position: Position | None) -> YMap | YSeq:
     """An empty container with ``value``'s positions (or all at ``position``)."""
     if isinstance(value, YMap):
-        mapping = YMap()
+        mapping = type(value)()  # a ReplacingMap stays one
         mapping.position = position or value.position
         mapping.key_positions = (
             dict.fromkeys(value, position) if position else dict(value.key_positions)
         )
         return mapping
-    sequence = YSeq()
+    sequence = type(value)()
     sequence.position = position or value.position
     sequence.item_positions = [position] * len(value) if position else list(value.item_positions)
     return sequence
@@ -104,6 +105,8 @@ def merge_service(base: YMap, local: YMap) -> YMap:
 
 
 def _merge_value(key: str, base: Any, local: Any) -> Any:
+    if isinstance(local, ReplacingMap | ReplacingSeq):  # ``!override`` / ``!reset``
+        return local
     if key in _MAPPING_KEYS and isinstance(base, YMap | YSeq) and isinstance(local, YMap | YSeq):
         if isinstance(base, YSeq) and isinstance(local, YSeq) and key != "environment":
             return _appended(base, local)

@@ -2,15 +2,14 @@
 
 For each compose file found (a project's main file): ``${VAR}`` substitution from the
 ``.env`` beside it, which also gives ``environment`` entries without a value theirs (never
-from the environment socklock runs in: a scan is hermetic); the standard override file
-(``docker-compose.override.yml`` beside ``docker-compose.yml``, ``compose.override.yaml``
-beside ``compose.yaml``) merged in; version-1 files (services at the top level) read as
-``services:``; top-level ``include`` files added (a service defined twice is an error, as in
-compose); ``extends`` resolved in the same file and across files (a cycle is an error naming
-the chain); services of a profile that the ``.env``'s ``COMPOSE_PROFILES`` does not enable
-left out, with a warning. A file that another project includes or overrides is part of that
-project, not one of its own. Values inherited through ``extends`` point at the ``extends:``
-line that brought them.
+from the environment socklock runs in: a scan is hermetic); the override file that
+``docker compose`` merges into the main file it picks (load/compose_files.py) merged in;
+version-1 files (services at the top level) read as ``services:``; top-level ``include``
+files added (a service defined twice is an error, as in compose); ``extends`` resolved in
+the same file and across files (a cycle is an error naming the chain); services of a
+profile that the ``.env``'s ``COMPOSE_PROFILES`` does not enable left out, with a warning.
+A file that another project includes or overrides is part of that project, not one of its
+own. Values inherited through ``extends`` point at the ``extends:`` line that brought them.
 """
 
 # ruff: noqa: PTH100, PTH112, PTH113, PTH117, PTH118, PTH119, PTH120
@@ -19,13 +18,13 @@ line that brought them.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from socklock.load.compose import is_compose_file_name, is_compose_v1, load_compose
+from socklock.load.compose_files import main_and_override
 from socklock.load.compose_merge import copy_tree, merge_service
 from socklock.load.interpolate import Interpolation, read_env_entries
 from socklock.load.limits import Limits
@@ -42,7 +41,6 @@ from socklock.model import (
 )
 from socklock.model.document import position_of
 
-_OVERRIDE = re.compile(r"^(docker-compose|compose)\.override\.(ya?ml)$")
 _PATH_KEYS = ("env_file",)
 MAX_CHAIN = 32  # extends links and include levels followed; real projects use two or three
 
@@ -136,18 +134,15 @@ def assemble_projects(
 
 
 def _overrides(by_path: dict[str, ComposeFile]) -> dict[str, str]:
-    """Main file -> its standard override file, both found by the walk."""
-    out: dict[str, str] = {}
+    """Main file -> the override file ``docker compose`` merges into it (compose_files)."""
+    in_directory: dict[str, set[str]] = {}
     for path in by_path:
-        match = _OVERRIDE.match(os.path.basename(path))
-        if match is None:
-            continue
-        directory = os.path.dirname(path)
-        for suffix in ("yml", "yaml"):
-            main = os.path.join(directory, f"{match.group(1)}.{suffix}")
-            if main in by_path:
-                out[main] = path
-                break
+        in_directory.setdefault(os.path.dirname(path), set()).add(os.path.basename(path))
+    out: dict[str, str] = {}
+    for directory, names in in_directory.items():
+        main, override = main_and_override(names)
+        if main is not None and override is not None:
+            out[os.path.join(directory, main)] = os.path.join(directory, override)
     return out
 
 
@@ -162,15 +157,6 @@ def _project(
     document = _normalised(interpolation.tree(copy_tree(item.value)))
     parts = {os.path.abspath(item.file)}
     service_files: dict[str, str] = {}
-    if override is not None:
-        parts.add(override)
-        overriding = context.files[override]
-        _merge_override(
-            document,
-            _normalised(interpolation.tree(copy_tree(overriding.value))),
-            overriding.file,
-            service_files,
-        )
     included_env: dict[str, dict[str, ComposeEnv]] = {}
     _include(
         document,
@@ -182,6 +168,15 @@ def _project(
         [item.file],
         included_env,
     )
+    if override is not None:  # merged over the model the main file's includes completed
+        parts.add(override)
+        overriding = context.files[override]
+        _merge_override(
+            document,
+            _normalised(interpolation.tree(copy_tree(overriding.value))),
+            overriding.file,
+            service_files,
+        )
     _report_missing(interpolation, item, context)
     _resolve_extends(document, item.file, service_files, interpolation, context)
     _apply_profiles(document, env, item.file, context)

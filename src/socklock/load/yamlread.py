@@ -22,7 +22,7 @@ import yaml
 
 from socklock.load.limits import Limits
 from socklock.model import Diagnostic, Location, YMap, YSeq
-from socklock.model.document import Position, pack_positions
+from socklock.model.document import Position, ReplacingMap, ReplacingSeq, pack_positions
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -36,6 +36,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _SPECIAL_KEYS = (_MERGE, "tag:yaml.org,2002:value")  # what flatten_mapping rewrites
+_REPLACING = frozenset({"!override", "!reset"})  # Compose's merge tags
 # Scalar tags whose safe constructor is a plain function of the node.
 _SCALARS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("null", "bool", "int", "float", "timestamp")
@@ -86,6 +87,8 @@ class _Builder:
             value = self.sequence(node)
         elif tag in self.scalars and type(node) is yaml.ScalarNode:
             value = self.scalars[tag](self.loader, node)
+        elif tag in _REPLACING:
+            value = self.replacing(node, reset=tag == "!reset")
         else:
             value = self.loader.construct_object(node, deep=True)
         if built is not None:
@@ -105,8 +108,8 @@ class _Builder:
             ) from exc
         return key
 
-    def mapping(self, node: yaml.MappingNode) -> YMap:
-        mapping = YMap()
+    def mapping(self, node: yaml.MappingNode, kind: type[YMap] = YMap) -> YMap:
+        mapping = kind()
         if self.built is not None:
             self.built[id(node)] = mapping  # a child aliasing its parent is refused earlier
         mark = node.start_mark
@@ -142,8 +145,24 @@ class _Builder:
         for key in mapping:
             numbers += positions[key]
 
-    def sequence(self, node: yaml.SequenceNode) -> YSeq:
-        sequence = YSeq()
+    def replacing(self, node: yaml.Node, *, reset: bool) -> Any:
+        """Compose's ``!override`` (replace what is merged over) and ``!reset`` (replace it
+        with nothing): the node's own value, in a container that says so."""
+        container: YMap | YSeq
+        if reset and type(node) in (yaml.MappingNode, yaml.SequenceNode):
+            container = ReplacingMap() if type(node) is yaml.MappingNode else ReplacingSeq()
+            container.set_packed(
+                pack_positions([node.start_mark.line + 1, node.start_mark.column + 1])
+            )
+            return container
+        if type(node) is yaml.MappingNode:
+            return self.mapping(node, ReplacingMap)
+        if type(node) is yaml.SequenceNode:
+            return self.sequence(node, ReplacingSeq)
+        return None if reset else node.value
+
+    def sequence(self, node: yaml.SequenceNode, kind: type[YSeq] = YSeq) -> YSeq:
+        sequence = kind()
         if self.built is not None:
             self.built[id(node)] = sequence
         mark = node.start_mark

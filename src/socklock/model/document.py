@@ -194,3 +194,16 @@ def format_path(path: Sequence[PathElement]) -> str:
         else:
             out += f".{element}" if out else element
     return out
+
+
+class ReplacingMap(YMap):
+    """A mapping tagged ``!override`` or ``!reset`` (Compose): it replaces the value it is
+    merged over instead of merging into it (``!reset``: with nothing)."""
+
+    __slots__ = ()
+
+
+class ReplacingSeq(YSeq):
+    """A sequence tagged ``!override`` or ``!reset`` (Compose): see :class:`ReplacingMap`."""
+
+    __slots__ = ()

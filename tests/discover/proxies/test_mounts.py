@@ -273,7 +273,12 @@ services:
     (tmp_path / "nginx.conf").write_text(
         "http { server { location /grafana/ { proxy_pass http://grafana:3000; } } }\n"
     )
-    graph = discover(load_paths([str(tmp_path)]))
+    inventory = load_paths([str(tmp_path)])
+    # ``docker compose up`` reads compose.yaml alone: grafana is not deployed, and the proxy's
+    # route names no workload of it
+    assert {n.id for n in discover(inventory).nodes} == {"shop/proxy"}
+    # layered as ``-f compose.yaml -f compose.observability.yaml``: the proxy routes to grafana
+    graph = discover(inventory, deployment="compose.yaml+compose.observability.yaml")
     assert {(e.key, v.kind.value) for e in graph.edges for v in e.evidence} == {
         (("shop/proxy", "shop/grafana", 3000, "TCP"), "proxy"),
         (("shop/proxy", "shop/grafana", 3000, "TCP"), "depends_on"),

@@ -120,13 +120,16 @@ def collect(
             found.seeds.extend(captures["seed"])
         elif "env" in captures:
             node = captures["env"][0]
-            found.envs[key(node)] = EnvRead(
+            read = EnvRead(
                 node,
                 _first(captures, "env.name"),
                 _first(captures, "env.default"),
                 options.get("env"),
                 _first(captures, "env.prefix"),
             )
+            seen = found.envs.get(key(node))
+            if seen is None or seen.default is None or read.default is not None:
+                found.envs[key(node)] = read  # the pattern that also names the default
         elif "target" in captures or "target.host" in captures:
             host = _first(captures, "target.host")
             node = host or captures["target"][0]
@@ -141,8 +144,12 @@ def collect(
                 service=options.get("service"),
             )
             known = found.targets.get(key(node))
-            if known is None or (known.topic is None and target.topic is not None):
-                found.targets[key(node)] = target  # the pattern that also names the topic
+            if (
+                known is None
+                or (known.topic is None and target.topic is not None)
+                or (known.port is None and target.port is not None)
+            ):
+                found.targets[key(node)] = target  # the pattern that also names topic or port
         elif "declare" in captures:
             found.declares.append(
                 Declare(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.captures import collect, key
+from socklock.discover.code.clients import client_scheme_at
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
 from socklock.discover.code.links import Links, file_evaluator
 from socklock.discover.code.render import Context, Resolved, Unknown, render
@@ -71,7 +72,7 @@ def analyse_tree(
             weak=target.weak,
             grpc=target.grpc,
             kind=literal_kind,
-            scheme=target.scheme,
+            scheme=target.scheme or client_scheme_at(syntax.name, target.node, source),
             bare_host=target.bare_host,
             service=target.service,
         )

@@ -48,7 +48,7 @@ _PREFILTERS: dict[str, Prefilter | None] = {}
 def prefilter(syntax: Syntax) -> Prefilter | None:
     """The prefilter alone: built from the query text, without loading tree-sitter."""
     if syntax.name not in _PREFILTERS:
-        _PREFILTERS[syntax.name] = build_prefilter(query_sections(syntax.query_files)["targets"])
+        _PREFILTERS[syntax.name] = build_prefilter(_targets(syntax))
     return _PREFILTERS[syntax.name]
 
 
@@ -74,13 +74,21 @@ def query_sections(query_files: tuple[str, ...]) -> dict[str, str]:
     return sections
 
 
+def _targets(syntax: Syntax, sections: dict[str, str] | None = None) -> str:
+    """The ``targets`` section, with the patterns of the client table's rows (clients.py)."""
+    from socklock.discover.code.clients import client_patterns
+
+    text = (sections or query_sections(syntax.query_files))["targets"]
+    return text + client_patterns(syntax.name)
+
+
 def _compile(syntax: Syntax) -> Grammar:
     from tree_sitter import Language, Parser, Query
 
     module = importlib.import_module(syntax.module)
     language = Language(getattr(module, syntax.entry)())
     sections = query_sections(syntax.query_files)
-    targets = Query(language, sections["targets"])
+    targets = Query(language, _targets(syntax, sections))
     definitions = Query(language, sections["definitions"])
     calls = Query(language, sections["calls"]) if sections["calls"].strip() else None
     settings = tuple(targets.pattern_settings(i) for i in range(targets.pattern_count))

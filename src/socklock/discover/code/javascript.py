@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.syntax import Strings, Syntax, literal_item, strip_quotes
-from socklock.discover.code.values import concat, text
+from socklock.discover.code.values import concat, single_text, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -46,11 +46,18 @@ def _object(node: Node, ev: Evaluator) -> Values:
         if name in fields:
             return _field(fields[name], name, ev)
     host = fields.get("host") or fields.get("hostname")
+    if host is None and "socket" in fields and fields["socket"].type == "object":
+        return _object(fields["socket"], ev)  # node-redis 4: {socket: {host, port}}
     if host is None:
         return ev.runtime(node)
     pieces: list[Values] = []
     if "protocol" in fields:
-        pieces += [_field(fields["protocol"], "protocol", ev), text("//")]
+        protocol = _field(fields["protocol"], "protocol", ev)
+        written = single_text(protocol)
+        if written is not None:  # ``http:`` (Node's url options) or ``amqp`` (amqplib)
+            pieces.append(text(written.rstrip(":") + "://"))
+        else:
+            pieces += [protocol, text("//")]
     pieces.append(_field(host, "host", ev))
     if "port" in fields:
         pieces += [text(":"), _field(fields["port"], "port", ev)]

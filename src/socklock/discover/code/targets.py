@@ -97,6 +97,10 @@ _PDO_SCHEMES = {
 _CONNECTION_KEY = re.compile(
     r"(?i)(?:^|;)\s*(?:server|host|data source|address|addr|network address)\s*="
 )
+# libpq's keyword/value connection string (Go lib/pq and pgx, psycopg, libpq itself):
+# ``host=orders-db port=5432 user=app dbname=orders``; values may be single-quoted.
+_CONNINFO = re.compile(r"^\s*(?:[A-Za-z_]+\s*=\s*(?:'(?:[^'\\]|\\.)*'|[^\s=']+)\s*)+$")
+_CONNINFO_PAIR = re.compile(r"([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s=']+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,8 @@ def parse_target(raw: str, *, bare_host: bool = False) -> Address | None:
             return None
         scheme = _PDO_SCHEMES.get(pdo.group(1).lower(), pdo.group(1).lower())
         return Address(f"{scheme}://{inner.text}", inner.host, inner.loopback, scheme)
+    if "=" in text and ";" not in text and " " in text.strip() and _CONNINFO.match(text):
+        return _conninfo(text)
     if "=" in text and _CONNECTION_KEY.search(text):
         return _connection_string(text)
     if not text or any(c.isspace() for c in text):
@@ -188,6 +194,18 @@ def _url(text: str, scheme: str, authority_start: int) -> Address | None:
         return None
     normalized = scheme + "://" + _lower_host(authority) + tail
     return Address(normalized, host, host.lower() in _LOOPBACK, scheme)
+
+
+def _conninfo(text: str) -> Address | None:
+    """libpq ``host=db port=5432 ...``: a PostgreSQL address (port 5432 when none is set)."""
+    fields = {k.lower(): v.strip("'") for k, v in _CONNINFO_PAIR.findall(text)}
+    host = fields.get("host") or fields.get("hostaddr") or ""
+    if not host or host.startswith("/") or "," in host:  # a Unix socket, or a host list
+        return None
+    inner = _host_port(f"{host}:{fields['port']}" if fields.get("port") else host, bare_host=True)
+    if inner is None:
+        return None
+    return Address(f"postgresql://{inner.text}", inner.host, inner.loopback, "postgresql")
 
 
 def _connection_string(text: str) -> Address | None:

@@ -29,11 +29,19 @@
    arguments: (arguments . [(string) (identifier) (binary_expression) (dot_index_expression) (function_call)] @target.host . (_) @target.port))
   (#not-match? @_o "(?i)^red$|redis") (#eq? @_fn "connect"))
 
+; host alone (the driver's default port), then host and port: an optional
+; node whose predicate fails would drop the whole match
+((function_call
+   name: (method_index_expression table: (_) @_o method: (identifier) @_fn)
+   arguments: (arguments . (table_constructor
+     (field name: (identifier) @_h value: (_) @target.host))))
+  (#eq? @_fn "connect") (#eq? @_h "host"))
+
 ((function_call
    name: (method_index_expression table: (_) @_o method: (identifier) @_fn)
    arguments: (arguments . (table_constructor
      (field name: (identifier) @_h value: (_) @target.host)
-     (field name: (identifier) @_p value: (_) @target.port)?)))
+     (field name: (identifier) @_p value: (_) @target.port))))
   (#eq? @_fn "connect") (#eq? @_h "host") (#eq? @_p "port"))
 
 ; ngx.location.capture("/x") is a subrequest to a location of this nginx, whose
@@ -48,8 +56,14 @@
 ((function_call
    name: (method_index_expression table: (identifier) @_fn method: (identifier) @_m)
    arguments: (arguments . (table_constructor
+     (field name: (identifier) @_h value: (_) @target.host))))
+  (#any-of? @_fn "TSocket" "TFramedTransport" "THttpClient") (#eq? @_m "new") (#eq? @_h "host"))
+
+((function_call
+   name: (method_index_expression table: (identifier) @_fn method: (identifier) @_m)
+   arguments: (arguments . (table_constructor
      (field name: (identifier) @_h value: (_) @target.host)
-     (field name: (identifier) @_p value: (_) @target.port)?)))
+     (field name: (identifier) @_p value: (_) @target.port))))
   (#any-of? @_fn "TSocket" "TFramedTransport" "THttpClient") (#eq? @_m "new") (#eq? @_h "host") (#eq? @_p "port"))
 
 ; ---- string building: string.format(fmt, ...), ("..."):format(...)

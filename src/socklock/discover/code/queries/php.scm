@@ -128,11 +128,20 @@
    (arguments . (argument) @target))
   (#set! strength "weak") (#match? @_fn "MongoDB|Predis") (#eq? @_c "Client"))
 
+; host alone (the driver's default port), then host and port: an optional
+; node whose predicate fails would drop the whole match
+((object_creation_expression
+   [(name) @_fn (qualified_name (name) @_fn .)]
+   (arguments (argument (array_creation_expression
+     (array_element_initializer . (_) @_h . (_) @target.host)))))
+  (#set! scheme "redis") (#any-of? @_fn "Client" "Redis" "RedisCluster")
+  (#match? @_h "^['\"]host['\"]$"))
+
 ((object_creation_expression
    [(name) @_fn (qualified_name (name) @_fn .)]
    (arguments (argument (array_creation_expression
      (array_element_initializer . (_) @_h . (_) @target.host)
-     (array_element_initializer . (_) @_p . (_) @target.port)?))))
+     (array_element_initializer . (_) @_p . (_) @target.port)))))
   (#set! scheme "redis") (#any-of? @_fn "Client" "Redis" "RedisCluster")
   (#match? @_h "^['\"]host['\"]$") (#match? @_p "^['\"]port['\"]$"))
 

@@ -40,11 +40,18 @@
   (#eq? @_fn "getenv"))
 
 ; python-decouple / environs: config("X", default="..."), env.str("X", "...")
+; (the name alone, then with its default: an optional node whose predicate fails would
+; drop the whole match, as config("X", cast=int) would)
+((call
+   function: (identifier) @_fn
+   arguments: (argument_list . (string) @env.name)) @env
+  (#eq? @_fn "config") (#match? @env.name "^[\"'][A-Z][A-Z0-9_]*[\"']$"))
+
 ((call
    function: (identifier) @_fn
    arguments: (argument_list
      . (string) @env.name
-     (keyword_argument name: (identifier) @_k value: (_) @env.default)?)) @env
+     (keyword_argument name: (identifier) @_k value: (_) @env.default))) @env
   (#eq? @_fn "config") (#match? @env.name "^[\"'][A-Z][A-Z0-9_]*[\"']$") (#eq? @_k "default"))
 
 ; ---- HTTP clients
@@ -142,33 +149,61 @@
   (#any-of? @_fn "psycopg2" "psycopg" "asyncpg" "aio_pika" "aiormq" "pika" "kombu")
   (#any-of? @_m "connect" "create_pool"))
 
+; host alone (the driver's default port), then host and port: an optional
+; node whose predicate fails would drop the whole match
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)))
+  (#set! scheme "redis") (#any-of? @_fn "Redis" "StrictRedis") (#eq? @_h "host"))
+
 ((call
    function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
    arguments: (argument_list
      (keyword_argument name: (identifier) @_h value: (_) @target.host)
-     (keyword_argument name: (identifier) @_p value: (_) @target.port)?))
+     (keyword_argument name: (identifier) @_p value: (_) @target.port)))
   (#set! scheme "redis") (#any-of? @_fn "Redis" "StrictRedis") (#eq? @_h "host") (#eq? @_p "port"))
 
 ((call
    function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
    arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)))
+  (#set! scheme "amqp") (#eq? @_fn "ConnectionParameters") (#eq? @_h "host"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
      (keyword_argument name: (identifier) @_h value: (_) @target.host)
-     (keyword_argument name: (identifier) @_p value: (_) @target.port)?))
+     (keyword_argument name: (identifier) @_p value: (_) @target.port)))
   (#set! scheme "amqp") (#eq? @_fn "ConnectionParameters") (#eq? @_h "host") (#eq? @_p "port"))
 
 ((call
    function: (attribute object: (_) @_fn attribute: (identifier) @_m)
    arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)))
+  (#set! scheme "mysql") (#any-of? @_fn "pymysql" "MySQLdb" "mysql.connector" "aiomysql") (#eq? @_m "connect")
+  (#eq? @_h "host"))
+
+((call
+   function: (attribute object: (_) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list
      (keyword_argument name: (identifier) @_h value: (_) @target.host)
-     (keyword_argument name: (identifier) @_p value: (_) @target.port)?))
+     (keyword_argument name: (identifier) @_p value: (_) @target.port)))
   (#set! scheme "mysql") (#any-of? @_fn "pymysql" "MySQLdb" "mysql.connector" "aiomysql") (#eq? @_m "connect")
   (#eq? @_h "host") (#eq? @_p "port"))
 
 ((call
    function: (attribute object: (_) @_fn attribute: (identifier) @_m)
    arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)))
+  (#set! scheme "postgresql") (#any-of? @_fn "psycopg2" "psycopg" "asyncpg") (#eq? @_m "connect")
+  (#eq? @_h "host"))
+
+((call
+   function: (attribute object: (_) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list
      (keyword_argument name: (identifier) @_h value: (_) @target.host)
-     (keyword_argument name: (identifier) @_p value: (_) @target.port)?))
+     (keyword_argument name: (identifier) @_p value: (_) @target.port)))
   (#set! scheme "postgresql") (#any-of? @_fn "psycopg2" "psycopg" "asyncpg") (#eq? @_m "connect")
   (#eq? @_h "host") (#eq? @_p "port"))
 

@@ -48,12 +48,21 @@
   (#any-of? @_fn "Faraday" "Redis" "Bunny" "PG" "Client") (#any-of? @_m "new" "connect")
   (#any-of? @_k "url" "uri"))
 
+; host alone (the driver's default port), then host and port: an optional
+; node whose predicate fails would drop the whole match
+((call
+   receiver: [(constant) @_fn (scope_resolution name: (constant) @_fn)]
+   method: (identifier) @_m
+   arguments: (argument_list
+     (pair key: (hash_key_symbol) @_h value: (_) @target.host)))
+  (#set! scheme "redis") (#eq? @_fn "Redis") (#eq? @_m "new") (#eq? @_h "host"))
+
 ((call
    receiver: [(constant) @_fn (scope_resolution name: (constant) @_fn)]
    method: (identifier) @_m
    arguments: (argument_list
      (pair key: (hash_key_symbol) @_h value: (_) @target.host)
-     (pair key: (hash_key_symbol) @_p value: (_) @target.port)?))
+     (pair key: (hash_key_symbol) @_p value: (_) @target.port)))
   (#set! scheme "redis") (#eq? @_fn "Redis") (#eq? @_m "new") (#eq? @_h "host") (#eq? @_p "port"))
 
 ((call

@@ -1,0 +1,223 @@
+"""Compose deployments as ``docker compose`` reads them: the default file (and its override,
+or ``COMPOSE_FILE``) is the deployment; the other compose files of the directory are
+variants, listed and left out unless named; names joined by ``+`` layer files as
+``-f a -f b``. Helm charts are named once, with the command that renders them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socklock.discover import discover
+from socklock.discover.deployments import find_deployments, select_deployment
+from socklock.errors import UsageError
+from socklock.load import load_paths
+from socklock.model import ServiceGraph
+
+_BASE = """\
+services:
+  web:
+    image: shop/web
+    environment:
+      API_URL: http://api:9000
+  api:
+    image: shop/api
+    expose: ["9000"]
+"""
+# An overlay meant for ``-f docker-compose.yml -f docker-compose.otel.yml``: it sends
+# telemetry to a collector that only it defines.
+_OTEL = """\
+services:
+  web:
+    environment:
+      OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4317
+  otel-collector:
+    image: otel/opentelemetry-collector
+    expose: ["4317"]
+"""
+_TLS = """\
+services:
+  web:
+    image: shop/web
+    environment:
+      API_URL: https://api:9443
+  api:
+    image: shop/api
+    expose: ["9443"]
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _edges(graph: ServiceGraph) -> set[tuple[str, str, int | None]]:
+    return {(e.source.split("/")[1], e.target.split("/")[1], e.port) for e in graph.edges}
+
+
+def test_variant_files_are_not_read_without_f(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": _BASE,
+            "docker-compose.otel.yml": _OTEL,
+            "docker-compose-tls.yml": _TLS,
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    assert [(d.name, d.variant) for d in find_deployments(inventory)] == [
+        ("docker-compose-tls.yml", True),
+        ("docker-compose.otel.yml", True),
+        ("docker-compose.yml", False),
+    ]
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None and selection.chosen.name == "docker-compose.yml"
+    assert [d.name for d in selection.left_out] == [
+        "docker-compose-tls.yml",
+        "docker-compose.otel.yml",
+    ]
+    graph = discover(inventory)
+    assert _edges(graph) == {("web", "api", 9000)}  # no collector, no TLS port
+    assert {n.id.split("/")[1] for n in graph.nodes} == {"web", "api"}
+
+
+def test_a_variant_is_mapped_when_named(tmp_path: Path) -> None:
+    _write(tmp_path, {"docker-compose.yml": _BASE, "docker-compose-tls.yml": _TLS})
+    graph = discover(load_paths([str(tmp_path)]), deployment="docker-compose-tls.yml")
+    assert _edges(graph) == {("web", "api", 9443)}
+
+
+def test_files_joined_by_plus_are_layered(tmp_path: Path) -> None:
+    _write(tmp_path, {"docker-compose.yml": _BASE, "docker-compose.otel.yml": _OTEL})
+    inventory = load_paths([str(tmp_path)])
+    selection = select_deployment(inventory, "docker-compose.yml+docker-compose.otel.yml")
+    assert selection.chosen is not None
+    assert selection.chosen.services == {"web", "api", "otel-collector"}
+    assert selection.left_out == ()
+    graph = discover(inventory, deployment="docker-compose.yml+docker-compose.otel.yml")
+    assert _edges(graph) == {("web", "api", 9000), ("web", "otel-collector", 4317)}
+
+
+def test_a_plus_inside_a_path_is_part_of_the_path(tmp_path: Path) -> None:
+    app = tmp_path / "owner+app"
+    _write(app, {"compose.yaml": _BASE, "compose.otel.yaml": _OTEL})
+    inventory = load_paths([str(app)])
+    wanted = f"{app / 'compose.yaml'}+{app / 'compose.otel.yaml'}"
+    selection = select_deployment(inventory, wanted)
+    assert selection.chosen is not None
+    assert selection.chosen.services == {"web", "api", "otel-collector"}
+    with pytest.raises(UsageError) as raised:
+        select_deployment(inventory, f"{app / 'compose.yaml'}+compose.prod.yaml")
+    assert "no deployment 'compose.prod.yaml'" in raised.value.diagnostics()
+
+
+def test_compose_yaml_is_preferred_to_docker_compose_yml(tmp_path: Path) -> None:
+    _write(tmp_path, {"compose.yaml": _BASE, "docker-compose.yml": _TLS})
+    selection = select_deployment(load_paths([str(tmp_path)]))
+    assert selection.chosen is not None and selection.chosen.name == "compose.yaml"
+    assert [(d.name, d.variant) for d in selection.left_out] == [("docker-compose.yml", True)]
+
+
+def test_the_override_file_joins_whatever_the_main_files_spelling(tmp_path: Path) -> None:
+    _write(tmp_path, {"compose.yaml": _BASE, "docker-compose.override.yml": _OTEL})
+    inventory = load_paths([str(tmp_path)])
+    (deployment,) = find_deployments(inventory)
+    assert (deployment.name, deployment.variant) == ("compose.yaml", False)
+    assert _edges(discover(inventory)) == {
+        ("web", "api", 9000),
+        ("web", "otel-collector", 4317),
+    }
+
+
+def test_compose_file_in_dotenv_is_the_default(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": _BASE,
+            "docker-compose.otel.yml": _OTEL,
+            "docker-compose-tls.yml": _TLS,
+            ".env": "COMPOSE_FILE=docker-compose.yml:docker-compose.otel.yml\n",
+        },
+    )
+    selection = select_deployment(load_paths([str(tmp_path)]))
+    assert selection.chosen is not None
+    assert selection.chosen.name == "docker-compose.yml+docker-compose.otel.yml"
+    assert [d.name for d in selection.left_out] == ["docker-compose-tls.yml"]
+
+
+def test_a_directory_without_a_main_file_has_no_variant(tmp_path: Path) -> None:
+    """``docker compose`` reads none of them without ``-f``: each is a deployment."""
+    _write(tmp_path, {"deploy/docker-compose-tls.yml": _TLS, "deploy/docker-stack.yml": _BASE})
+    inventory = load_paths([str(tmp_path)])
+    assert [(d.name, d.variant) for d in find_deployments(inventory)] == [
+        ("deploy/docker-compose-tls.yml", False),
+        ("deploy/docker-stack.yml", False),
+    ]
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None
+    assert selection.chosen.name == "deploy/docker-compose-tls.yml"
+    assert [d.name for d in selection.left_out] == ["deploy/docker-stack.yml"]
+
+
+def test_a_directory_names_what_compose_reads_there(tmp_path: Path) -> None:
+    _write(tmp_path, {"app/docker-compose.yml": _BASE, "app/docker-compose-tls.yml": _TLS})
+    selection = select_deployment(load_paths([str(tmp_path)]), str(tmp_path / "app"))
+    assert selection.chosen is not None and selection.chosen.name == "app/docker-compose.yml"
+
+
+_CHART = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: {{ .Values.name }}}
+"""
+
+
+def test_a_helm_chart_is_named_with_the_command_that_renders_it(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": _BASE,
+            "deploy/helm/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 1.0.0\n",
+            "deploy/helm/templates/web.yaml": _CHART,
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    assert select_deployment(inventory).charts == ("deploy/helm",)
+    with pytest.raises(UsageError) as raised:
+        select_deployment(inventory, "deploy/helm")
+    assert raised.value.diagnostics() == (
+        "error: deploy/helm is a Helm chart: its templates are not manifests until rendered; "
+        "map what it renders to: helm template deploy/helm | socklock map -"
+    )
+
+
+def test_the_cli_names_variants_and_charts_once(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from socklock._cli.main import cli
+
+    chart = "apiVersion: v2\nname: NAME\nversion: 1.0.0\n"
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": _BASE,
+            "docker-compose.otel.yml": _OTEL,
+            "charts/web/Chart.yaml": chart.replace("NAME", "web"),
+            "charts/web/templates/web.yaml": _CHART,
+            "charts/api/Chart.yaml": chart.replace("NAME", "api"),
+            "charts/api/templates/api.yaml": _CHART,
+        },
+    )
+    result = CliRunner().invoke(cli, ["map", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[1:] == [
+        "deployment: docker-compose.yml (compose, 2 workloads)",
+        "  left out: docker-compose.otel.yml (compose variant, 2 workloads)",
+        "  choose another with --deployment NAME|PATH",
+        "Helm charts not rendered: charts/api, charts/web; map one with helm template CHART "
+        "| socklock map -",
+    ]
