@@ -67,6 +67,7 @@ def topology_to_dict(topology: Topology) -> dict[str, Any]:
         "pod_ports": [[n, str(p)] for n, p in topology.pod_ports],
         "outside_ports": [[n, str(p)] for n, p in topology.outside_ports],
         "endpoints": list(topology.endpoints),
+        "served": {k: [list(x) for x in v] for k, v in topology.served.items()},
     }
 
 
@@ -101,6 +102,10 @@ def topology_from_dict(data: Mapping[str, Any]) -> Topology:
         pod_ports=tuple((int(n), Protocol(p)) for n, p in data["pod_ports"]),
         outside_ports=tuple((int(n), Protocol(p)) for n, p in data["outside_ports"]),
         endpoints=tuple(data["endpoints"]),
+        served={
+            k: tuple((str(a), int(n), str(p)) for a, n, p in v)
+            for k, v in data.get("served", {}).items()
+        },
     )
 
 
