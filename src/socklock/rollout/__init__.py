@@ -74,6 +74,7 @@ class Story:
     would_drop: tuple[Drop, ...]
     missing: tuple[Tuple, ...]  # observed calls the log-mode graph lacks
     files: dict[str, Path]  # log, addresses, policies
+    cluster: tuple[str, ...]  # the inputs: audit's --cluster
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -183,6 +184,7 @@ def run(
     out_dir: Path,
     *,
     probe: bool = True,
+    inputs: Sequence[str] = (),
 ) -> Story:
     """The whole story (see the module docstring); artifacts under ``out_dir``."""
     from socklock.flows.addresses import AddressBook, read_table
@@ -265,5 +267,6 @@ def run(
         tuple(found),
         tuple(gaps),
         {"log": flows_file, "addresses": table_file, "policies": policy_dir},
+        tuple(inputs),
         timings,
     )
