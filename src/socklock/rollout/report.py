@@ -62,14 +62,14 @@ def text(story: Story) -> str:
             )
         )
     name = story.compromised.partition("/")[2]
-    for was, now in zip(story.attacks_before, story.attacks_after, strict=True):
-        target = now.target
+    for first, then in zip(story.attacks_before, story.attacks_after, strict=True):
+        target = then.target
         rows.append(
             (
                 f"attacker in {name}",
                 f"{target.label} ({target.host}:{target.port})",
-                "reachable" if was.reachable else f"blocked ({was.outcome})",
-                "REACHABLE" if now.reachable else f"blocked ({now.outcome})",
+                "reachable" if first.reachable else f"blocked ({first.outcome})",
+                "REACHABLE" if then.reachable else f"blocked ({then.outcome})",
             )
         )
     lines.extend(_table(rows))
