@@ -11,7 +11,9 @@ closed; a UDP datagram is answered with the token.
 (``source`` an address to bind, or null; an optional sixth field ``true`` asks only for the
 connection: a real program serves that port and speaks first only when asked) and prints one
 JSON object ``{id: outcome}``: ``ok:<token>`` when the server answered (``ok:connected`` for a
-connection asked for alone), ``refused``, ``timeout``, or ``error:<errno name>``.
+connection asked for alone), ``refused``, ``timeout``, or ``error:<errno name>``. With
+``"retry_for": s`` an attempt that fails is made again until it succeeds or ``s`` seconds
+have passed (waiting for a program to open its port).
 
 ``nflog``: reads ``{"group": n, "namespaces": [[path, name], ...], "out": file}``, subscribes
 to the nftables log group ``n`` in each network namespace (a netlink socket opened inside it
@@ -22,14 +24,10 @@ until SIGTERM (then reads what is pending and exits): ``{"socklock_lab": 1, "tim
 
 from __future__ import annotations
 
-import ctypes
-import datetime
 import errno
-import ipaddress
 import json
 import os
 import selectors
-import signal
 import socket
 import struct
 import sys
@@ -121,13 +119,30 @@ def _attempt(
             return _outcome(exc)
 
 
+def _until(deadline: float, *args: Any) -> str:
+    """Attempt until the answer is ``ok:...`` or ``deadline`` (monotonic) has passed."""
+    while True:
+        outcome = _attempt(*args)
+        if outcome.startswith("ok:") or time.monotonic() >= deadline:
+            return outcome
+        time.sleep(0.05)
+
+
 def probe(spec: dict[str, Any]) -> None:
     timeout = float(spec["timeout"])
     attempts = spec["attempts"]
+    deadline = time.monotonic() + float(spec.get("retry_for", 0))
     with ThreadPoolExecutor(max_workers=min(WORKERS, max(1, len(attempts)))) as pool:
         futures = {
             str(ident): pool.submit(
-                _attempt, address, int(port), protocol, source, timeout, bool(rest and rest[0])
+                _until,
+                deadline,
+                address,
+                int(port),
+                protocol,
+                source,
+                timeout,
+                bool(rest and rest[0]),
             )
             for ident, address, port, protocol, source, *rest in attempts
         }
@@ -184,6 +199,8 @@ def _subscribe(group: int) -> socket.socket:
 
 def _in_namespace(path: str, group: int) -> socket.socket:
     """A log subscription opened inside the network namespace at ``path``."""
+    import ctypes
+
     libc = ctypes.CDLL(None, use_errno=True)
     home = os.open("/proc/self/ns/net", os.O_RDONLY)
     target = os.open(path, os.O_RDONLY)
@@ -214,6 +231,9 @@ def _attributes(data: bytes) -> dict[int, bytes]:
 
 def packet_record(netns: str, attributes: dict[int, bytes]) -> dict[str, Any] | None:
     """One logged packet as a JSON-able record (None: not an IP packet)."""
+    import datetime
+    import ipaddress
+
     payload = attributes.get(NFULA_PAYLOAD, b"")
     if not payload:
         return None
@@ -278,6 +298,8 @@ def _drain(sock: socket.socket, netns: str, out: Any) -> None:
 
 
 def nflog(spec: dict[str, Any]) -> None:
+    import signal
+
     group = int(spec["group"])
     sockets = [(_in_namespace(path, group), name) for path, name in spec["namespaces"]]
     stopping: list[bool] = []

@@ -21,8 +21,8 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -277,20 +277,29 @@ def _wait_serving(
     pending = {
         netns: list(sockets) for netns, sockets in served(topology, chosen).items() if sockets
     }
-    deadline = time.monotonic() + timeout
-    while pending:
-        for netns, sockets in list(pending.items()):
-            attempts = [[i, a, p, proto, None, True] for i, (a, p, proto) in enumerate(sockets)]
-            outcomes = run_prober_spec(netns, {"timeout": 0.3, "attempts": attempts})
+    with ThreadPoolExecutor(max_workers=max(1, len(pending))) as pool:
+        asked = {
+            netns: pool.submit(
+                run_prober_spec,
+                netns,
+                {
+                    "timeout": 0.3,
+                    "retry_for": timeout,
+                    "attempts": [
+                        [i, a, p, proto, None, True] for i, (a, p, proto) in enumerate(sockets)
+                    ],
+                },
+            )
+            for netns, sockets in pending.items()
+        }
+        for netns, future in asked.items():
+            outcomes = future.result()
             pending[netns] = [
-                s for i, s in enumerate(sockets) if outcomes.get(str(i)) != "ok:connected"
+                s for i, s in enumerate(pending[netns]) if outcomes.get(str(i)) != "ok:connected"
             ]
-            if not pending[netns]:
-                del pending[netns]
+    pending = {k: v for k, v in pending.items() if v}
+    if pending:
         dead = [program for program, p in zip(chosen, started, strict=True) if p.poll() is not None]
         if dead:
             raise system.LabError(f"a program exited at start: {dead[0]!r}")
-        if pending and time.monotonic() > deadline:
-            raise system.LabError(f"programs not serving after {timeout:g}s: {sorted(pending)}")
-        if pending:
-            time.sleep(0.05)
+        raise system.LabError(f"programs not serving after {timeout:g}s: {sorted(pending)}")

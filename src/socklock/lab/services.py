@@ -13,7 +13,12 @@ Service gets:
 - names, in a hosts file per pod namespace (``/etc/netns/<netns>/hosts``, which ``ip netns
   exec`` mounts over ``/etc/hosts`` for the programs it starts): ``name.ns.svc.cluster.local``,
   ``name.ns.svc``, ``name.ns`` for every Service, and ``name`` for the Services of the pod's
-  own namespace (the search path of a pod's resolv.conf).
+  own namespace (the search path of a pod's resolv.conf);
+- a resolv.conf (mounted the same way) with the cluster's search path and a name server on
+  the pod's loopback where nothing listens: the lab has no DNS server, so a name the hosts
+  file does not hold fails at once (a reverse lookup, e.g. Python's ``HTTPServer`` asking
+  for its own name, would otherwise wait for the machine's name server, which the pod
+  cannot reach).
 
 *Ready* pods are those a real program runs in: a Service's traffic goes to them only.
 """
@@ -156,13 +161,19 @@ def hosts_file(services: Sequence[LabService], pod: LabPod) -> str:
     return "\n".join(lines) + "\n"
 
 
+def resolv_conf(pod: LabPod) -> str:
+    search = f"{pod.namespace}.svc.{CLUSTER_DOMAIN} svc.{CLUSTER_DOMAIN} {CLUSTER_DOMAIN}"
+    return f"nameserver 127.0.0.1\nsearch {search}\noptions ndots:5 timeout:1 attempts:1\n"
+
+
 def install(topology: Topology, services: Sequence[LabService]) -> None:
-    """The DNAT rules and the hosts file in every pod's namespace."""
+    """The DNAT rules, the hosts file and resolv.conf in every pod's namespace."""
     script = nat_script(services)
     for pod in topology.pods:
         folder = system.etc_netns(pod.netns)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "hosts").write_text(hosts_file(services, pod))
+        (folder / "resolv.conf").write_text(resolv_conf(pod))
     system.run_all(
         [(system.netns_exec(pod.netns, ["nft", "-f", "-"]), script) for pod in topology.pods]
     )

@@ -185,6 +185,7 @@ def run(
     *,
     probe: bool = True,
     inputs: Sequence[str] = (),
+    run_id: str | None = None,
 ) -> Story:
     """The whole story (see the module docstring); artifacts under ``out_dir``."""
     from socklock.flows.addresses import AddressBook, read_table
@@ -221,6 +222,7 @@ def run(
         extra_ports=[(ATTACK_PORT, Protocol.TCP)],
         run=chosen,
         enforce=False,
+        run_id=run_id,
     ) as lab:
         timings["lab_up_s"] = round(time.perf_counter() - mark, 3)
         mark = time.perf_counter()
