@@ -37,8 +37,13 @@ $(NCA_STAMP): requirements-nca.txt
 
 nca: $(NCA_STAMP)
 
+# As root, the demo also runs the shop for real in the lab (socklock demo --lab).
 demo: $(STAMP)
-	$(VENV)/bin/socklock demo
+	@if [ "$$(id -u)" = 0 ]; then \
+	  $(MAKE) --no-print-directory debs && $(VENV)/bin/socklock demo --lab; \
+	else \
+	  $(VENV)/bin/socklock demo; \
+	fi
 
 test: $(STAMP) debs nca
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
