@@ -118,3 +118,37 @@ def test_the_shop_attacked_defended_and_rolled_out(tmp_path: Path, lab_run_id: s
 def _pods(table: Path) -> list[tuple[str, str]]:
     rows = [line.split() for line in table.read_text().splitlines() if not line.startswith("#")]
     return [(a, w) for a, w in rows]
+
+
+def test_a_program_that_dies_at_start_fails_up_and_leaves_nothing(
+    tmp_path: Path, lab_run_id: str
+) -> None:
+    from socklock.lab import LabError, programs, running
+
+    (tmp_path / "crash").mkdir()
+    (tmp_path / "crash" / "Dockerfile").write_text(
+        'FROM python:3\nCMD ["python", "-c", "raise SystemExit(3)"]\n'
+    )
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  crash: {build: ./crash, image: me/crash:1}\n"
+    )
+    (tmp_path / "k8s.yaml").write_text(
+        """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: crash, namespace: n}
+spec:
+  selector: {matchLabels: {app: crash}}
+  template:
+    metadata: {labels: {app: crash}}
+    spec:
+      containers: [{name: crash, image: me/crash:1, ports: [{containerPort: 8080}]}]
+"""
+    )
+    inventory = load_paths([str(tmp_path)])
+    chosen, _ = programs.programs(inventory)
+    assert [p.endpoint for p in chosen] == ["n/crash"]
+    refused = pytest.raises(LabError, match=r"a program exited at start: Program\(n/crash, crash, ")
+    with refused, running(inventory, (), run=chosen, run_id=lab_run_id):
+        pass
+    assert system.namespaces(f"{system.PREFIX}{lab_run_id}-") == []
+    assert not any(system.ETC_NETNS.glob(f"{system.PREFIX}{lab_run_id}-*"))

@@ -21,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -265,41 +266,49 @@ def start(
     return started
 
 
+ROUND = 1.0  # seconds each prober keeps retrying before the programs are checked again
+
+
 def _wait_serving(
     topology: Topology,
     chosen: Sequence[Program],
     started: Sequence[subprocess.Popen[bytes]],
     timeout: float,
 ) -> None:
-    """Connect to every program's sockets from its own pod until all answer."""
+    """Connect to every program's sockets from its own pod until all answer; a program that
+    exits meanwhile is an error at once."""
     from .probe import run_prober_spec
 
     pending = {
         netns: list(sockets) for netns, sockets in served(topology, chosen).items() if sockets
     }
-    with ThreadPoolExecutor(max_workers=max(1, len(pending))) as pool:
-        asked = {
-            netns: pool.submit(
-                run_prober_spec,
-                netns,
-                {
-                    "timeout": 0.3,
-                    "retry_for": timeout,
-                    "attempts": [
-                        [i, a, p, proto, None, True] for i, (a, p, proto) in enumerate(sockets)
-                    ],
-                },
-            )
-            for netns, sockets in pending.items()
-        }
-        for netns, future in asked.items():
-            outcomes = future.result()
-            pending[netns] = [
-                s for i, s in enumerate(pending[netns]) if outcomes.get(str(i)) != "ok:connected"
-            ]
-    pending = {k: v for k, v in pending.items() if v}
-    if pending:
+    deadline = time.monotonic() + timeout
+    while pending:
+        with ThreadPoolExecutor(max_workers=len(pending)) as pool:
+            asked = {
+                netns: pool.submit(
+                    run_prober_spec,
+                    netns,
+                    {
+                        "timeout": 0.3,
+                        "retry_for": ROUND,
+                        "attempts": [
+                            [i, a, p, proto, None, True] for i, (a, p, proto) in enumerate(sockets)
+                        ],
+                    },
+                )
+                for netns, sockets in pending.items()
+            }
+            for netns, future in asked.items():
+                outcomes = future.result()
+                pending[netns] = [
+                    s
+                    for i, s in enumerate(pending[netns])
+                    if outcomes.get(str(i)) != "ok:connected"
+                ]
+        pending = {k: v for k, v in pending.items() if v}
         dead = [program for program, p in zip(chosen, started, strict=True) if p.poll() is not None]
         if dead:
             raise system.LabError(f"a program exited at start: {dead[0]!r}")
-        raise system.LabError(f"programs not serving after {timeout:g}s: {sorted(pending)}")
+        if pending and time.monotonic() > deadline:
+            raise system.LabError(f"programs not serving after {timeout:g}s: {sorted(pending)}")
