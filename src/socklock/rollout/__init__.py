@@ -27,6 +27,7 @@ from socklock.flows.audit import Drop, Tuple
 from socklock.lab.compare import Comparison
 from socklock.lab.session import Lab
 from socklock.model import Edge, Inventory, Protocol, ServiceGraph
+from socklock.policy import Connectivity
 
 ATTACK_PORT = 443  # where the attacker sends what it stole, outside
 ATTACK_TIMEOUT = 1.0
@@ -59,6 +60,14 @@ class Attack:
     target: Target
     reachable: bool
     outcome: str  # ok:connected, refused, timeout, ...
+    destination: str  # the workload (or external:ADDRESS) the Service sends it to
+    port: int  # its container port
+    engine: str = ""  # the engine's verdict for the same connection, and who refuses it
+
+    @property
+    def agrees(self) -> bool:
+        """The kernel did what the engine says."""
+        return self.engine.startswith("allowed") == self.reachable
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +98,7 @@ class Story:
             and self.shopper_log_mode.ok
             and all(a.reachable for a in self.attacks_before)
             and not any(a.reachable for a in self.attacks_after)
+            and all(a.agrees for a in (*self.attacks_before, *self.attacks_after))
             and (self.comparison is None or self.comparison.ok)
             and [d.flow for d in self.would_drop] == wanted
         )
@@ -160,8 +170,26 @@ def _python() -> str:
     return sys.executable
 
 
-def attack(lab: Lab, compromised: str, chosen: Sequence[Target]) -> tuple[Attack, ...]:
-    """Connect from the compromised workload's first pod to every target, by name."""
+def _destination(lab: Lab, target: Target) -> tuple[str, int]:
+    """Where a connection to ``target`` lands: a ready pod's workload and container port (the
+    Service's DNAT), or the outside address itself."""
+    for service in lab.services:
+        if f"{service.name}.{service.namespace}.svc" not in target.host:
+            continue
+        for port in service.ports:
+            if port.port == target.port and port.protocol is Protocol.TCP and port.backends:
+                backend = port.backends[0]
+                for pod in lab.topology.pods:
+                    if backend.address in pod.addresses:
+                        return pod.endpoint, backend.port
+    return f"external:{target.host}", target.port
+
+
+def attack(
+    lab: Lab, compromised: str, chosen: Sequence[Target], connectivity: Connectivity
+) -> tuple[Attack, ...]:
+    """Connect from the compromised workload's first pod to every target, by name; each
+    attempt next to the engine's verdict for the connection it makes."""
     from socklock.lab.probe import run_prober_spec
 
     netns = lab.topology.pods_of(compromised)[0].netns
@@ -170,10 +198,35 @@ def attack(lab: Lab, compromised: str, chosen: Sequence[Target]) -> tuple[Attack
         "attempts": [[i, t.host, t.port, "TCP", None, True] for i, t in enumerate(chosen)],
     }
     outcomes = run_prober_spec(netns, spec)
-    return tuple(
-        Attack(t, outcomes.get(str(i)) == "ok:connected", outcomes.get(str(i), "missing"))
-        for i, t in enumerate(chosen)
-    )
+    out = []
+    for i, target in enumerate(chosen):
+        destination, port = _destination(lab, target)
+        outcome = outcomes.get(str(i), "missing")
+        out.append(
+            Attack(
+                target,
+                outcome == "ok:connected",
+                outcome,
+                destination,
+                port,
+                engine_verdict(connectivity, compromised, destination, port),
+            )
+        )
+    return tuple(out)
+
+
+def engine_verdict(connectivity: Connectivity, source: str, target: str, port: int) -> str:
+    """``allowed``, or ``denied by egress of X, ingress of Y`` (the sides that refuse)."""
+    from socklock.policy import explain
+
+    explanation = explain(connectivity, source, target, port, Protocol.TCP)
+    refusing = [
+        f"{side.direction.spec_field} of {side.workload}"
+        for side in (explanation.egress, explanation.ingress)
+        if side is not None and not side.allowed
+    ]
+    verdict = str(explanation.verdict)
+    return f"{verdict} by {', '.join(refusing)}" if refusing else verdict
 
 
 def run(
@@ -207,6 +260,9 @@ def run(
     chosen, _not_run = programs.programs(inventory)
     externals = graph_externals(graph)
     attack_targets = targets(inventory, graph, compromised)
+    asked = [*externals, *(f"external:{t.host}" for t in attack_targets if t.label == "outside")]
+    open_engine = analyse(inventory, [], externals=asked)
+    enforced_engine = analyse(inventory, enforced.policies, externals=asked)
     out_dir.mkdir(parents=True, exist_ok=True)
     policy_dir = out_dir / "log-mode-policies"
     write_set(logged.files, policy_dir, force=True)
@@ -227,18 +283,17 @@ def run(
         timings["lab_up_s"] = round(time.perf_counter() - mark, 3)
         mark = time.perf_counter()
         shopper_before = shop(lab, shopper, compromised, entry.port)
-        attacks_before = attack(lab, compromised, attack_targets)
+        attacks_before = attack(lab, compromised, attack_targets, open_engine)
         timings["open_s"] = round(time.perf_counter() - mark, 3)
         mark = time.perf_counter()
         lab = session.apply(lab, inventory, enforced.policies)
         shopper_after = shop(lab, shopper, compromised, entry.port)
-        attacks_after = attack(lab, compromised, attack_targets)
+        attacks_after = attack(lab, compromised, attack_targets, enforced_engine)
         timings["enforced_s"] = round(time.perf_counter() - mark, 3)
         comparison = None
         if probe:
             mark = time.perf_counter()
-            engine = analyse(inventory, enforced.policies, externals=externals)
-            comparison = session.check(lab, engine)
+            comparison = session.check(lab, enforced_engine)
             timings["probe_s"] = round(time.perf_counter() - mark, 3)
         mark = time.perf_counter()
         lab = session.apply(lab, inventory, logged.policies, mode=nft.LOG)

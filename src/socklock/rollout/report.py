@@ -49,7 +49,9 @@ def _drop(drop: Drop, policies: Path) -> list[str]:
 
 def text(story: Story) -> str:
     lines = ["", "The shop in the lab: its own programs, one network namespace per pod", ""]
-    rows: list[tuple[str, ...]] = [("", "", "before (no policy)", "after (socklock policies)")]
+    rows: list[tuple[str, ...]] = [
+        ("", "", "before (no policy)", "after (socklock policies)", "the engine, after")
+    ]
     before = {s.name: s for s in story.shopper_before.steps}
     for step in story.shopper_after.steps:
         was = before.get(step.name)
@@ -59,6 +61,7 @@ def text(story: Story) -> str:
                 step.name,
                 "ok" if was is not None and was.ok else "FAILED",
                 "ok" if step.ok else f"FAILED: {step.detail}",
+                "",
             )
         )
     name = story.compromised.partition("/")[2]
@@ -70,6 +73,7 @@ def text(story: Story) -> str:
                 f"{target.label} ({target.host}:{target.port})",
                 "reachable" if first.reachable else f"blocked ({first.outcome})",
                 "REACHABLE" if then.reachable else f"blocked ({then.outcome})",
+                then.engine + ("" if then.agrees and first.agrees else " (DISAGREES)"),
             )
         )
     lines.extend(_table(rows))
