@@ -114,6 +114,30 @@ def test_the_shop_attacked_defended_and_rolled_out(tmp_path: Path, lab_run_id: s
     assert [(d["from"], d["to"], d["port"], d["protocol"]) for d in document["dropped"]] == [EDGE]
     assert document["unmapped"] == []
 
+    # and a flow source for the map like any other: the edge, observed
+    result = CliRunner().invoke(
+        cli,
+        [
+            "map",
+            str(DEMO_SHOP / "kubernetes"),
+            "--flows",
+            str(story.files["log"]),
+            "--addresses",
+            str(story.files["addresses"]),
+            "--format",
+            "json",
+        ],
+        standalone_mode=False,
+    )
+    assert result.return_value == 0, result.output
+    observed = [
+        (e["from"], e["to"], e["port"], e["protocol"], v["observed"]["count"])
+        for e in json.loads(result.stdout)["edges"]
+        for v in e["evidence"]
+        if v["kind"] == "observed"
+    ]
+    assert observed == [(*EDGE, len(records))]
+
 
 def _pods(table: Path) -> list[tuple[str, str]]:
     rows = [line.split() for line in table.read_text().splitlines() if not line.startswith("#")]
