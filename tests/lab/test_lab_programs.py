@@ -206,3 +206,19 @@ def test_address_table_names_every_lab_address() -> None:
     assert len(lines) == sum(len(p.addresses) for p in laid_out.pods) + len(
         laid_out.outside.addresses
     )
+
+
+def test_cli_rules_in_log_mode() -> None:
+    from click.testing import CliRunner
+
+    from socklock._cli.main import cli
+
+    paths = [str(FIXTURES / "_cluster"), str(FIXTURES / "07-and-peer")]
+    result = CliRunner().invoke(
+        cli, ["lab", "rules", *paths, "--pod", "x/a", "--mode", "log"], standalone_mode=False
+    )
+    assert result.return_value == 0, result.output
+    assert [line.strip() for line in result.output.splitlines() if "isolated:" in line] == [
+        'meta l4proto { tcp, udp, sctp } log prefix "socklock ingress x/a pod 0" group 7 '
+        'accept comment "isolated: would be denied"'
+    ]

@@ -23,8 +23,10 @@ from .topology import Topology
 READY_TIMEOUT = 10.0
 
 
-def start(topology: Topology, path: Path) -> subprocess.Popen[bytes]:
-    """Start recording the log of every pod of ``topology`` into ``path`` (appended)."""
+def start(topology: Topology, path: Path, detached: bool = False) -> subprocess.Popen[bytes]:
+    """Start recording the log of every pod of ``topology`` into ``path`` (appended);
+    ``detached``: in a session of its own, to outlive this process (``socklock lab up``:
+    ``lab down`` stops it by its pid)."""
     spec = {
         "group": nft.LOG_GROUP,
         "namespaces": [[str(system.NETNS_DIR / p.netns), p.netns] for p in topology.pods],
@@ -35,6 +37,7 @@ def start(topology: Topology, path: Path) -> subprocess.Popen[bytes]:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=detached,
     )
     try:
         out, err = _ready(process, json.dumps(spec).encode())
@@ -45,6 +48,8 @@ def start(topology: Topology, path: Path) -> subprocess.Popen[bytes]:
         system.stop_started([process])
         last = err.decode(errors="replace").strip().splitlines()[-1:] or ["exited"]
         raise system.LabError(f"the lab's log reader failed: {last[0]}")
+    if detached and process.stderr is not None:
+        process.stderr.close()
     return process
 
 

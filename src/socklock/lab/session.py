@@ -92,12 +92,14 @@ def up(
     extra_ports: Iterable[PortKey] = (),
     run: Sequence[Program] = (),
     enforce: bool = True,
+    mode: str = nft.ENFORCE,
 ) -> Lab:
     """Create the lab: namespaces and bridge, nftables rules, then the listeners.
 
     ``run``: programs to run in their workloads' first pods (:mod:`.programs`), with the
     Services (ClusterIPs, names) they call their peers by; ``enforce=False`` starts the lab
-    open (no rules installed): :func:`apply` installs them later.
+    open (no rules installed): :func:`apply` installs them later; ``mode="log"`` installs
+    the policies in log mode (:mod:`.nft`).
     """
     system.require()
     parsed = parse(inventory, policies)
@@ -111,6 +113,8 @@ def up(
     if run:
         laid_out = replace(laid_out, served=programs.served(laid_out, run))
         rulesets = nft.compile_all(laid_out, parsed)
+    if mode != nft.ENFORCE:
+        rulesets = nft.compile_all(laid_out, parsed, mode)
     installed = rulesets if enforce else nft.compile_all(laid_out, ())
     timings: dict[str, float] = {}
     started = time.perf_counter()
