@@ -42,7 +42,9 @@ demo: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then \
 	  $(MAKE) --no-print-directory debs && $(VENV)/bin/socklock demo --lab; \
 	else \
-	  $(VENV)/bin/socklock demo; \
+	  $(VENV)/bin/socklock demo; status=$$?; \
+	  echo "(as root, make demo also runs the shop for real in the lab: sudo make demo)"; \
+	  exit $$status; \
 	fi
 
 test: $(STAMP) debs nca
