@@ -6,10 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NCA_VENV := .venv-nca
 NCA_STAMP := $(NCA_VENV)/.installed
-APT_PACKAGES := nftables iproute2 openssl
+APT_PACKAGES := nftables iproute2 openssl chromium chromium-driver
+CYTOSCAPE_VERSION := 3.35.0
+ASSETS := src/socklock/report/assets
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint bench lock clean debs fmt docs nca schemas
+.PHONY: demo test lint bench lock clean debs fmt docs nca schemas assets
 
 $(STAMP): requirements-dev.txt requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +19,15 @@ $(STAMP): requirements-dev.txt requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-# Debian packages the lab and its tests need; installed only when missing.
+# Debian packages the lab and the tests need (chromium: the HTML report's browser test);
+# installed only when missing.
 debs:
 	@missing=""; \
 	command -v nft >/dev/null || missing="$$missing nftables"; \
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -76,6 +81,16 @@ lock:
 	$(PYTHON) -m pip install --quiet uv
 	cd requirements && UV_PYTHON_DOWNLOADS=never $(PYTHON) -m uv pip compile --python-version 3.11 --generate-hashes --no-header --quiet runtime.in -o ../requirements.txt
 	cd requirements && UV_PYTHON_DOWNLOADS=never $(PYTHON) -m uv pip compile --python-version 3.11 --generate-hashes --no-header --quiet dev.in -o ../requirements-dev.txt
+
+# The HTML report's graph library, vendored from npm (npm pack checks the registry's
+# integrity); NOTICE records its version and sha256, which a test compares.
+assets:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	(cd "$$tmp" && npm pack --silent cytoscape@$(CYTOSCAPE_VERSION) >/dev/null \
+	  && tar xzf cytoscape-$(CYTOSCAPE_VERSION).tgz) \
+	&& cp "$$tmp/package/dist/cytoscape.min.js" $(ASSETS)/cytoscape.min.js \
+	&& cp "$$tmp/package/LICENSE" $(ASSETS)/cytoscape.LICENSE \
+	&& sha256sum $(ASSETS)/cytoscape.min.js
 
 clean:
 	rm -rf $(VENV) $(NCA_VENV) out .pytest_cache .mypy_cache .ruff_cache

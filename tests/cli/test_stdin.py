@@ -126,4 +126,5 @@ def test_scan_of_the_stream_writes_its_artifacts(tmp_path: Path) -> None:
         "findings.sarif",
         "graph.json",
         "policies",
+        "report.html",
     ]

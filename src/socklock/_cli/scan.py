@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,10 @@ from socklock._cli.common import (
 )
 from socklock._cli.deployment import choose_deployment, deployment_option
 from socklock.files import check_artifacts, resolved_paths, write_artifacts
+
+if TYPE_CHECKING:
+    from socklock.model import Finding, Inventory, ServiceGraph
+    from socklock.policy.generate import GeneratedSet
 
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
@@ -109,12 +114,15 @@ def run_scan(
         if existing is not None:
             text = existing
             renderers["connectivity.json"] = lambda: text
-        check_artifacts(target, renderers, force=force, inputs=inputs)
+        check_artifacts(target, [*renderers, "report.html"], force=force, inputs=inputs)
         written: list[Path] = []
         for name, render in renderers.items():
             written += write_artifacts(target, {name: render()}, force=force, inputs=inputs)
-        del result, audited, renderers, existing
-        write_policies(chosen, graph, target / "policies", force=force, inputs=inputs)
+        del renderers, existing
+        generated = write_policies(chosen, graph, target / "policies", force=force, inputs=inputs)
+        report = html_report(inventory, chosen, graph, audited.findings, generated, paths)
+        del result, audited, generated
+        written += write_artifacts(target, {"report.html": report}, force=force, inputs=inputs)
         for path in written:
             click.echo(f"wrote {path}")
     return input_exit_code(inventory, code_)
@@ -135,12 +143,15 @@ def write_policies(
     *,
     force: bool = False,
     inputs: Collection[Path] = (),
-) -> None:
-    """Generate, prove and write every flavour the demo shows, one directory each."""
+) -> dict[str, GeneratedSet]:
+    """Generate, prove and write every flavour the demo shows, one directory each; returns
+    only the Kubernetes enforce set (report.html checks connections against it): the others
+    are let go one at a time."""
     from socklock.model import Inventory, ServiceGraph
     from socklock.policy.generate import Flavor, GenerateOptions, Mode, generate, write_set
 
     assert isinstance(inventory, Inventory) and isinstance(graph, ServiceGraph)
+    kept: dict[str, GeneratedSet] = {}
     for flavor, mode in DEMO_FLAVORS:
         needs = "a compose file" if flavor == "compose" else "Kubernetes workloads"
         if not (inventory.compose_projects if flavor == "compose" else inventory.workloads):
@@ -164,7 +175,50 @@ def write_policies(
             f"{flavor} {mode}: {len(result.written) + len(result.unchanged)} file(s) "
             f"in {target}; {summary}"
         )
+        if (flavor, mode) == ("kubernetes", "enforce"):
+            kept[f"{flavor}-{mode}"] = generated  # for report.html
         del generated, result  # one flavour's set at a time
+    return kept
+
+
+def html_report(
+    inventory: Inventory,
+    chosen: Inventory,
+    graph: ServiceGraph,
+    findings: Sequence[Finding],
+    generated: Mapping[str, GeneratedSet],
+    paths: Sequence[str],
+) -> str:
+    """report.html: connections checked against the input's NetworkPolicies, else against the
+    Kubernetes policies just generated (policies/kubernetes-enforce)."""
+    from socklock import __version__
+    from socklock.policy.api import is_policy_object
+    from socklock.report.html import render_html
+    from socklock.report.html_data import PolicySource, build_report
+
+    existing = tuple(o for o in inventory.objects if is_policy_object(o))
+    enforce = generated.get("kubernetes-enforce")
+    source = None
+    if existing:
+        source = PolicySource("input", f"the input's NetworkPolicies ({len(existing)})", existing)
+    elif enforce is not None:
+        source = PolicySource(
+            "generated",
+            "the policies socklock generated in policies/kubernetes-enforce "
+            "(the input has no NetworkPolicies)",
+            enforce.policies,
+            prefix="policies/kubernetes-enforce/",
+        )
+    data = build_report(
+        inventory if existing else chosen,
+        graph,
+        findings,
+        policies=source,
+        title="socklock report: " + " ".join(paths),
+        version=__version__,
+        inputs=paths,
+    )
+    return render_html(data)
 
 
 def existing_policies(inventory: object, graph: object, shown: int = 10) -> str | None:
