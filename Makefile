@@ -41,7 +41,7 @@ debs-lab:
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 # network-config-analyzer pins old PyYAML/networkx: it lives in its own venv.
