@@ -81,6 +81,7 @@ def test_entrypoint_cmd_expansion_and_what_cannot_run(tmp_path: Path) -> None:
             "compose.yaml": """services:
   api: {build: ./api, image: me/api:1}
   shell: {build: ./shell, image: me/shell:1}
+  ghost: {build: ./ghost, image: me/ghost:1}
 """,
             "api/Dockerfile": 'FROM scratch AS build\nCMD ["ignored"]\nFROM python:3\n'
             'ENTRYPOINT ["/usr/bin/env", "server"]\nCMD ["--port", "9000"]\n',
@@ -107,6 +108,7 @@ spec:
             - name: T
               valueFrom: {secretKeyRef: {name: s, key: token}}
         - {name: shell, image: me/shell:1}
+        - {name: ghost, image: me/ghost:1}
         - {name: other, image: elsewhere/x:2}
 """,
         },
@@ -123,6 +125,7 @@ spec:
     ]
     assert [(n.container, n.reason) for n in not_run] == [
         ("shell", f"{folder}/shell/Dockerfile has no exec-form CMD or ENTRYPOINT"),
+        ("ghost", f"{folder}/ghost/Dockerfile is not among the inputs"),
         ("other", "image elsewhere/x:2 is built from no folder of the inputs"),
     ]
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from socklock.model import Container, Inventory, Protocol, Workload
+from socklock.model.dockerfile import Dockerfile
 from socklock.model.kubernetes import EnvFromKind, EnvSourceKind
 
 from . import system
@@ -62,25 +63,23 @@ class NotRun:
     reason: str
 
 
-def _command(dockerfile: Path) -> list[str] | None:
+def _command(dockerfile: Dockerfile) -> list[str] | None:
     """ENTRYPOINT + CMD of the final stage, exec form (JSON arrays) only."""
     entrypoint: list[str] = []
     command: list[str] = []
-    for raw in dockerfile.read_text(encoding="utf-8").splitlines():
-        keyword, _, rest = raw.strip().partition(" ")
-        if keyword.upper() == "FROM":
-            entrypoint, command = [], []
-        if keyword.upper() in ("CMD", "ENTRYPOINT"):
-            try:
-                value = json.loads(rest)
-            except ValueError:
-                return None
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                return None
-            if keyword.upper() == "CMD":
-                command = value
-            else:
-                entrypoint, command = value, []
+    for instruction in dockerfile.final_stage():
+        if instruction.keyword not in ("CMD", "ENTRYPOINT"):
+            continue
+        try:
+            value = json.loads(instruction.value)
+        except ValueError:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return None
+        if instruction.keyword == "CMD":
+            command = value
+        else:
+            entrypoint, command = value, []  # an ENTRYPOINT resets an earlier CMD
     argv = entrypoint + command
     return argv or None
 
@@ -166,19 +165,20 @@ def environment(inventory: Inventory, workload: Workload, container: Container) 
 
 
 def _builds(inventory: Inventory) -> dict[str, tuple[str, str]]:
-    """image -> (build context, Dockerfile) from the compose files of the inputs."""
+    """image -> (build context, Dockerfile path) from the compose files of the inputs."""
     out: dict[str, tuple[str, str]] = {}
     for project in inventory.compose_projects:
         for service in project.services:
             if service.image and service.build_context:
-                dockerfile = str(Path(service.build_context) / (service.dockerfile or "Dockerfile"))
-                out.setdefault(service.image, (service.build_context, dockerfile))
+                dockerfile = Path(service.build_context) / (service.dockerfile or "Dockerfile")
+                out.setdefault(service.image, (service.build_context, str(dockerfile.resolve())))
     return out
 
 
 def programs(inventory: Inventory) -> tuple[list[Program], list[NotRun]]:
     """The programs of every Kubernetes workload whose images the inputs build."""
     builds = _builds(inventory)
+    dockerfiles = {str(Path(d.path).resolve()): d for d in inventory.dockerfiles}
     found: list[Program] = []
     skipped: list[NotRun] = []
     for workload in inventory.workloads:
@@ -191,9 +191,14 @@ def programs(inventory: Inventory) -> tuple[list[Program], list[NotRun]]:
                 skipped.append(NotRun(workload.id, container.name, reason))
                 continue
             context, dockerfile = build
-            argv = _command(Path(dockerfile)) if Path(dockerfile).is_file() else None
+            parsed = dockerfiles.get(dockerfile)
+            argv = _command(parsed) if parsed is not None else None
             if argv is None:
-                reason = f"{dockerfile} has no exec-form CMD or ENTRYPOINT"
+                reason = (
+                    f"{dockerfile} has no exec-form CMD or ENTRYPOINT"
+                    if parsed is not None
+                    else f"{dockerfile} is not among the inputs"
+                )
                 skipped.append(NotRun(workload.id, container.name, reason))
                 continue
             if argv[0] in _PYTHON:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,7 +51,7 @@ class Shopping:
 class Target:
     """What the attacker tries: a Service by its cluster name, or an outside address."""
 
-    label: str  # e.g. "sock-shop/user-db" or "outside"
+    label: str  # the Service's id (e.g. "sock-shop/user-db"), or "outside"
     host: str
     port: int
 
@@ -154,7 +155,7 @@ def shop(lab: Lab, shopper: Path, entry: str, port: int) -> Shopping:
 
     pod = lab.topology.pods_of(entry)[0]
     url = f"http://{pod.address(4)}:{port}"
-    argv = system.netns_exec(lab.topology.outside.netns, [_python(), str(shopper), url])
+    argv = system.netns_exec(lab.topology.outside.netns, [sys.executable, str(shopper), url])
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
         answer = json.loads(done.stdout)
@@ -164,17 +165,11 @@ def shop(lab: Lab, shopper: Path, entry: str, port: int) -> Shopping:
     return Shopping(bool(answer["ok"]) and done.returncode == 0, steps)
 
 
-def _python() -> str:
-    import sys
-
-    return sys.executable
-
-
 def _destination(lab: Lab, target: Target) -> tuple[str, int]:
     """Where a connection to ``target`` lands: a ready pod's workload and container port (the
     Service's DNAT), or the outside address itself."""
     for service in lab.services:
-        if f"{service.name}.{service.namespace}.svc" not in target.host:
+        if service.id != target.label:
             continue
         for port in service.ports:
             if port.port == target.port and port.protocol is Protocol.TCP and port.backends:
