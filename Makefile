@@ -11,7 +11,7 @@ CYTOSCAPE_VERSION := 3.35.0
 ASSETS := src/socklock/report/assets
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint bench lock clean debs fmt docs nca schemas assets
+.PHONY: demo test lint bench lock clean debs debs-lab fmt docs nca schemas assets
 
 $(STAMP): requirements-dev.txt requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ debs:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The two the lab needs (make demo as root), installed only when missing.
+debs-lab:
+	@missing=""; \
+	command -v nft >/dev/null || missing="$$missing nftables"; \
+	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
 # network-config-analyzer pins old PyYAML/networkx: it lives in its own venv.
 $(NCA_STAMP): requirements-nca.txt
 	$(PYTHON) -m venv $(NCA_VENV)
@@ -42,8 +52,15 @@ $(NCA_STAMP): requirements-nca.txt
 
 nca: $(NCA_STAMP)
 
+# As root, the demo also runs the shop for real in the lab (socklock demo --lab).
 demo: $(STAMP)
-	$(VENV)/bin/socklock demo
+	@if [ "$$(id -u)" = 0 ]; then \
+	  $(MAKE) --no-print-directory debs-lab && $(VENV)/bin/socklock demo --lab; \
+	else \
+	  $(VENV)/bin/socklock demo; status=$$?; \
+	  echo "(as root, make demo also runs the shop for real in the lab: sudo make demo)"; \
+	  exit $$status; \
+	fi
 
 test: $(STAMP) debs nca
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

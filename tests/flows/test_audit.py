@@ -190,7 +190,7 @@ def test_unreadable_flow_file_exits_two(shop_dir: Path) -> None:
     code, _, err = _run("audit", "junk.log", "absent.log", *CLUSTER_ARGS)
     assert code == 2
     assert err.splitlines()[:2] == [
-        "junk.log: error: not a flow format socklock reads (hubble, calico, kernel-log, vpc); "
+        "junk.log: error: not a flow format socklock reads (hubble, calico, kernel-log, vpc, lab); "
         "name it with --flow-format",
         "absent.log: error: cannot read: No such file or directory",
     ]

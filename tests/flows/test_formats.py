@@ -140,7 +140,7 @@ def test_unknown_format_is_an_error_not_a_crash(tmp_path: Path) -> None:
     read, rows, _ = _read(tmp_path, "hello\nworld")
     assert rows == {}
     assert [str(e).replace(str(tmp_path / "flows.log"), "F") for e in read.errors] == [
-        "F: warning: not a flow format socklock reads (hubble, calico, kernel-log, vpc); "
+        "F: warning: not a flow format socklock reads (hubble, calico, kernel-log, vpc, lab); "
         "name it with --flow-format"
     ]
 

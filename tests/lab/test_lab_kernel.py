@@ -275,3 +275,87 @@ def test_cli_refuses_without_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     )
     assert result.return_value == 2
     assert "needs root" in result.output
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_cli_log_mode_logs_what_would_be_refused_and_audit_names_it(
+    tmp_path: Path, lab_run_id: str
+) -> None:
+    """`lab up --mode log --log FILE`: a connection the policy would refuse gets through,
+    is logged by the refusing pod, and `socklock audit` names the policy."""
+    from socklock._cli.lab import _run_id
+    from socklock._cli.main import cli
+    from socklock.lab import state
+    from socklock.lab.probe import run_prober_spec
+
+    def invoke(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, list(args), standalone_mode=False)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.return_value, result.output
+
+    work = tmp_path / "input"
+    work.mkdir()
+    (work / "cluster.yaml").write_text((FIXTURES / "_cluster" / "cluster.yaml").read_text())
+    (work / "policies.yaml").write_text((FIXTURES / "07-and-peer" / "policies.yaml").read_text())
+    run_dir, log = tmp_path / "run", tmp_path / "lab-flows.jsonl"
+    assert invoke("lab", "up", str(work), "--run-dir", str(run_dir), "--log", str(log))[0] == 2
+    try:
+        code, out = invoke(
+            "lab", "up", str(work), "--run-dir", str(run_dir), "--mode", "log", "--log", str(log)
+        )
+        assert code == 0, out
+        assert f"logged to {log}" in out
+        saved = state.load(_run_id([str(work)], run_dir), run_dir)
+        assert saved is not None and saved.mode == "log"
+        topology = saved.topology
+        source, target = topology.pods_of("x/b")[0], topology.pods_of("x/a")[0]
+        allowed = topology.pods_of("y/b")[0]
+        attempts = [
+            [0, target.address(4), 80, "TCP", None],  # x/b -> x/a: refused in enforce mode
+            [1, target.address(4), 81, "UDP", None],
+        ]
+        outcomes = run_prober_spec(source.netns, {"timeout": 1.0, "attempts": attempts})
+        assert outcomes == {"0": f"ok:{target.netns}", "1": f"ok:{target.netns}"}
+        outcomes = run_prober_spec(allowed.netns, {"timeout": 1.0, "attempts": attempts[:1]})
+        assert outcomes == {"0": f"ok:{target.netns}"}  # y/b -> x/a: allowed, not logged
+        code, out = invoke("lab", "probe", str(work), "--run-dir", str(run_dir))
+        assert code == 2
+    finally:
+        assert invoke("lab", "down", str(work), "--run-dir", str(run_dir))[0] == 0
+    assert not system.is_agent(saved.listeners["log"])
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert sorted(
+        (r["prefix"], r["src"], r["dst"], r["protocol"], r["dport"]) for r in records
+    ) == [
+        ("socklock ingress x/a pod 0", source.address(4), target.address(4), "TCP", 80),
+        ("socklock ingress x/a pod 0", source.address(4), target.address(4), "UDP", 81),
+    ]
+    code, out = invoke(
+        "audit",
+        str(log),
+        "--policy",
+        str(work / "policies.yaml"),
+        "--cluster",
+        str(work / "cluster.yaml"),
+        "--addresses",
+        f"{log}.addresses",
+        "--no-graph",
+        "--format",
+        "json",
+    )
+    assert code == 1, out
+    dropped = json.loads(out)["dropped"]
+    assert [
+        (
+            d["from"],
+            d["to"],
+            d["port"],
+            d["protocol"],
+            [c["policies"][0]["policy"] for c in d["decided_by"]],
+        )
+        for d in dropped
+    ] == [
+        ("x/b", "x/a", 80, "TCP", ["x/a-from-y-b"]),
+        ("x/b", "x/a", 81, "UDP", ["x/a-from-y-b"]),
+    ]

@@ -88,7 +88,7 @@ def audit(
     Reports the observed flows the policies in --policy would drop, each with the side and
     the policies that refuse it (file:line), and the observed calls missing from the map.
     Formats: Cilium Hubble JSON, Calico flow logs (file JSON, Goldmane/Whisker), kernel LOG
-    lines, AWS VPC flow logs; detected per file."""
+    lines, AWS VPC flow logs, the socklock lab's log; detected per file."""
     from socklock.errors import InputError
     from socklock.flows.audit import drops, missing
     from socklock.flows.report import Audit, document, text

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from socklock.model import Inventory
     from socklock.policy import Connectivity
 
-FORMAT_NAMES = ("hubble", "calico", "kernel-log", "vpc")  # socklock.flows.formats.FORMATS
+FORMAT_NAMES = ("hubble", "calico", "kernel-log", "vpc", "lab")  # socklock.flows.formats.FORMATS
 
 flow_format_option = click.option(
     "--flow-format",

@@ -3,9 +3,11 @@ namespaces, and real packets compared with the engine's answers.
 
 ``up`` builds the lab for the workloads and policies in PATH (a namespace per pod on a bridge
 with no uplink, nftables rules per pod, a listener per pod) and leaves it running, its state
-in ``/run/socklock-lab/<id>.json``; ``probe`` connects from every pod (and from outside
-addresses) to every pod on its ports, and compares each row with the engine; ``down`` stops
-the listeners (by pid) and deletes the lab's namespaces (by the ``socklock-`` prefix).
+in ``/run/socklock-lab/<id>.json``; with ``--mode log --log FILE`` the policies only log what
+they would deny, into FILE (the ``lab`` flow format, for ``socklock audit``); ``probe``
+connects from every pod (and from outside addresses) to every pod on its ports, and compares
+each row with the engine; ``down`` stops the listeners (by pid) and deletes the lab's
+namespaces (by the ``socklock-`` prefix).
 ``rules`` prints the nftables scripts without creating anything (no root needed).
 
 Exit codes: 0 the kernel agrees with the engine on every row; 1 some row differs (probe);
@@ -100,11 +102,36 @@ def _inventory(paths: Sequence[str]) -> Inventory | None:
     help="Also probe this outside range (e.g. 203.0.113.0/24); the policies' ipBlocks are "
     "always probed.",
 )
-def up_command(paths: tuple[str, ...], run_dir: Path, externals: tuple[str, ...]) -> int:
+@click.option(
+    "--mode",
+    type=click.Choice(["enforce", "log"]),
+    default="enforce",
+    show_default=True,
+    help="log: the policies refuse nothing; each connection they would refuse is logged to "
+    "--log FILE (the rollout loop: see what enforcement would break first).",
+)
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --mode log: append the lab's log here (and its address table to "
+    "FILE.addresses) until `socklock lab down`.",
+)
+def up_command(
+    paths: tuple[str, ...],
+    run_dir: Path,
+    externals: tuple[str, ...],
+    mode: str,
+    log_file: Path | None,
+) -> int:
     """Build the lab for the workloads and policies in PATH and start the listeners."""
+    if (mode == "log") != (log_file is not None):
+        click.echo("error: --mode log and --log FILE go together", err=True)
+        return EXIT_INPUT_ERROR
     if _unavailable():
         return EXIT_INPUT_ERROR
-    from socklock.lab import session, state, system
+    from socklock.lab import log, session, state, system
 
     inventory = _inventory(paths)
     if inventory is None:
@@ -112,27 +139,47 @@ def up_command(paths: tuple[str, ...], run_dir: Path, externals: tuple[str, ...]
     names = tuple(n if n.startswith("external:") else f"external:{n}" for n in externals)
     run_id = _run_id(paths, run_dir)
     _down(run_id, run_dir)  # up again replaces the previous lab of the same PATH
-    started = session.up(inventory, run_id=run_id, externals=names)
+    started = session.up(inventory, run_id=run_id, externals=names, mode=mode)
+    listeners = dict(started.listeners)
     try:
+        if log_file is not None:
+            log_file = log_file.resolve()
+            table = log_file.with_name(log_file.name + ".addresses")
+            table.write_text(log.address_table(started.topology))
+            listeners["log"] = log.start(started.topology, log_file, detached=True).pid
         where = state.save(
             state.RunState(
                 started.topology,
                 started.digest,
-                started.listeners,
+                listeners,
                 tuple(str(Path(p).resolve()) for p in paths),
                 names,
+                mode,
+                str(log_file) if log_file is not None else None,
             ),
             run_dir,
         )
     except OSError as exc:
+        system.stop(list(listeners.values()))
         session.down(started)
-        raise system.LabError(f"cannot save the lab's state in {run_dir}: {exc}") from exc
+        raise system.LabError(f"cannot write the lab's state or log: {exc}") from exc
+    except BaseException:
+        system.stop(list(listeners.values()))
+        session.down(started)
+        raise
     topology = started.topology
     click.echo(
         f"lab {run_id} up: {len(topology.pods)} pods of {len(topology.endpoints)} workloads "
         f"in namespaces {topology.prefix}*, {len(started.policies)} policies enforced, "
         f"{len(started.listeners)} listeners (state: {where})"
     )
+    if log_file is not None:
+        click.echo(
+            f"log mode: connections the policies would refuse are logged to {log_file}; "
+            f"after `socklock lab down`: socklock audit {log_file} --policy POLICIES "
+            f"--cluster {' '.join(paths)} --addresses {log_file}.addresses"
+        )
+        return EXIT_OK
     click.echo(f"next: socklock lab probe {' '.join(paths)}")
     return EXIT_OK
 
@@ -165,6 +212,13 @@ def probe_command(
     saved = state.load(run_id, run_dir)
     if saved is None:
         click.echo(f"error: no lab is up for {' '.join(paths)}: run socklock lab up", err=True)
+        return EXIT_INPUT_ERROR
+    if saved.mode != "enforce":
+        click.echo(
+            f"error: the lab of {' '.join(paths)} is in {saved.mode} mode: its policies refuse "
+            f"nothing to probe; read what they would refuse with socklock audit {saved.log}",
+            err=True,
+        )
         return EXIT_INPUT_ERROR
     policies = session.parse(inventory)
     laid_out, rulesets = session.plan(inventory, policies, run_id, externals=saved.externals)
@@ -245,14 +299,24 @@ def _down(run_id: str, run_dir: Path) -> list[str]:
 @lab.command("rules")
 @paths_argument
 @click.option("--pod", "pods", multiple=True, metavar="NS/NAME", help="Only this workload.")
-def rules_command(paths: tuple[str, ...], pods: tuple[str, ...]) -> int:
+@click.option(
+    "--mode",
+    type=click.Choice(["enforce", "log"]),
+    default="enforce",
+    show_default=True,
+    help="log: the rules `lab up --mode log` installs.",
+)
+def rules_command(paths: tuple[str, ...], pods: tuple[str, ...], mode: str) -> int:
     """Print the nftables script of each pod (nothing is created; no root needed)."""
-    from socklock.lab import session
+    from socklock.lab import nft, session
 
     inventory = _inventory(paths)
     if inventory is None:
         return EXIT_INPUT_ERROR
-    laid_out, rulesets = session.plan(inventory, session.parse(inventory), "plan")
+    policies = session.parse(inventory)
+    laid_out, rulesets = session.plan(inventory, policies, "plan")
+    if mode == nft.LOG:
+        rulesets = nft.compile_all(laid_out, policies, mode)
     chosen = [p for p in laid_out.pods if not pods or p.endpoint in pods]
     write_output("\n".join(rulesets[p.netns] for p in chosen), None)
     return EXIT_OK

@@ -51,8 +51,8 @@ if TYPE_CHECKING:
     "flow_paths",
     multiple=True,
     type=click.Path(exists=False),
-    help="Observed flows (Hubble, Calico, kernel LOG, VPC): add their calls as evidence "
-    "of kind 'observed'. Repeatable.",
+    help="Observed flows (Hubble, Calico, kernel LOG, VPC, the lab's log): add their calls "
+    "as evidence of kind 'observed'. Repeatable.",
 )
 @flow_format_option
 @addresses_option

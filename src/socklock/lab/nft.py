@@ -23,6 +23,13 @@ validated, defaulted ``policy_types``), every rule of every such policy is compi
 reset, anything else with ICMP administratively prohibited. ``reject`` rather than ``drop``
 is what several CNIs do and makes a denial as fast as an answer; both mean "denied".
 
+*Log mode* (the rollout loop: see what enforcement would break before enforcing it): where
+the chain would reject, a TCP, UDP or SCTP packet is logged to nflog group :data:`LOG_GROUP`
+with the prefix ``socklock <direction> <pod>`` (:func:`log_prefix`), then accepted. Only the
+first packet of a connection reaches that statement (replies and later packets are accepted
+as established), so the log holds one record per connection the policies would refuse, on
+each side that would refuse it.
+
 A rule is (peers) x (ports):
 
 - no peers: any address; a ``podSelector``/``namespaceSelector`` peer: the addresses of the
@@ -52,6 +59,8 @@ from socklock.policy.api import Direction, NetworkPolicy, Peer, PolicyPort, Rule
 from .topology import LabPod, Topology
 
 TABLE = "socklock_lab"
+LOG_GROUP = 7  # the nflog group the lab's log statements write to (per network namespace)
+ENFORCE, LOG = "enforce", "log"
 _L4 = {Protocol.TCP: "tcp", Protocol.UDP: "udp", Protocol.SCTP: "sctp"}
 
 
@@ -118,10 +127,16 @@ class _Table:
         return lines
 
 
+def log_prefix(direction: Direction, pod: LabPod) -> str:
+    """What a log-mode chain writes before each packet its pod's policies would refuse."""
+    return f"socklock {direction.spec_field} {pod.endpoint} pod {pod.replica}"
+
+
 class _PodCompiler:
-    def __init__(self, topology: Topology, pod: LabPod) -> None:
+    def __init__(self, topology: Topology, pod: LabPod, mode: str = ENFORCE) -> None:
         self.topology = topology
         self.pod = pod
+        self.mode = mode
         self.table = _Table()
         assigned = topology.lab_assigned
         self.lab = {
@@ -244,17 +259,28 @@ class _PodCompiler:
             for policy in selecting:
                 for rule in policy.rules(direction):
                     lines.extend(f"\t\t{s}" for s in self.rule(policy, rule))
-            lines.append('\t\tmeta l4proto tcp reject with tcp reset comment "isolated: denied"')
-            lines.append('\t\treject with icmpx admin-prohibited comment "isolated: denied"')
+            if self.mode == LOG:
+                prefix = log_prefix(direction, self.pod)
+                lines.append(
+                    f'\t\tmeta l4proto {{ tcp, udp, sctp }} log prefix "{prefix}" '
+                    f'group {LOG_GROUP} accept comment "isolated: would be denied"'
+                )
+            else:
+                lines.append(
+                    '\t\tmeta l4proto tcp reject with tcp reset comment "isolated: denied"'
+                )
+                lines.append('\t\treject with icmpx admin-prohibited comment "isolated: denied"')
         else:
             lines.append(f"\t\t# not isolated for {direction.spec_field}: everything is allowed")
         lines.append("\t}")
         return lines
 
 
-def compile_pod(topology: Topology, pod: LabPod, policies: Sequence[NetworkPolicy]) -> str:
+def compile_pod(
+    topology: Topology, pod: LabPod, policies: Sequence[NetworkPolicy], mode: str = ENFORCE
+) -> str:
     """The ``nft -f`` script of one pod's namespace (replaces the lab's table if present)."""
-    compiler = _PodCompiler(topology, pod)
+    compiler = _PodCompiler(topology, pod, mode)
     chains = [
         *compiler.chain(Direction.INGRESS, policies),
         *compiler.chain(Direction.EGRESS, policies),
@@ -268,6 +294,8 @@ def compile_pod(topology: Topology, pod: LabPod, policies: Sequence[NetworkPolic
     return "\n".join([*header, *compiler.table.render_sets(), *chains, "}", ""])
 
 
-def compile_all(topology: Topology, policies: Sequence[NetworkPolicy]) -> dict[str, str]:
-    """netns -> nft script, for every pod of the lab."""
-    return {pod.netns: compile_pod(topology, pod, policies) for pod in topology.pods}
+def compile_all(
+    topology: Topology, policies: Sequence[NetworkPolicy], mode: str = ENFORCE
+) -> dict[str, str]:
+    """netns -> nft script, for every pod of the lab (``mode``: enforce or log)."""
+    return {pod.netns: compile_pod(topology, pod, policies, mode) for pod in topology.pods}

@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from socklock.model import Protocol
 from socklock.policy.result import Verdict
@@ -39,6 +40,7 @@ from . import system
 from .topology import PROBED, LabPod, Topology
 
 DEFAULT_TIMEOUT = 0.4
+CONNECTED = "connected"
 SCTP_REASON = "SCTP: the kernel here has no SCTP sockets, so nothing can be probed"
 
 
@@ -53,8 +55,14 @@ class Attempt:
     netns: str  # where the probe runs
     address: str  # the destination
     bind: str | None  # the source address (the outside namespace has many)
-    expect: str  # the listener's answer: its namespace
+    expect: str  # the listener's answer: its namespace ("connected": a program's port)
     pair: str  # e.g. "x/a#0 -> x/b#0"
+
+    @property
+    def connect_only(self) -> bool:
+        """A real program serves the port: a connection made is the answer (it would not
+        speak first)."""
+        return self.expect == CONNECTED
 
     @property
     def family(self) -> str:
@@ -223,7 +231,7 @@ def plan_attempts(topology: Topology) -> tuple[list[list[Attempt]], list[Skipped
                         p.netns,
                         address,
                         None,
-                        q.netns,
+                        _expect(topology, q, address, port, protocol),
                         f"{p.name} -> {q.name}",
                     )
                     for p, q in pairs
@@ -252,7 +260,7 @@ def plan_attempts(topology: Topology) -> tuple[list[list[Attempt]], list[Skipped
                         outside.netns,
                         address,
                         sample,
-                        q.netns,
+                        _expect(topology, q, address, port, protocol),
                         f"{sample} -> {q.name}",
                     )
                     for sample in samples
@@ -296,6 +304,14 @@ def plan_attempts(topology: Topology) -> tuple[list[list[Attempt]], list[Skipped
     return rows, skipped
 
 
+def _expect(topology: Topology, pod: LabPod, address: str, port: int, protocol: Protocol) -> str:
+    """What an attempt at ``pod`` must get back: the listener's token, or a connection to a
+    real program's socket."""
+    if (address, port, str(protocol)) in topology.served.get(pod.netns, ()):
+        return CONNECTED
+    return pod.netns
+
+
 def _add(
     rows: list[list[Attempt]],
     skipped: list[SkippedRow],
@@ -316,13 +332,20 @@ def _run_prober(netns: str, attempts: list[Attempt], timeout: float) -> dict[str
     spec = {
         "timeout": timeout,
         "attempts": [
-            [i, a.address, a.port, str(a.protocol), a.bind] for i, a in enumerate(attempts)
+            [i, a.address, a.port, str(a.protocol), a.bind, a.connect_only]
+            for i, a in enumerate(attempts)
         ],
     }
+    return run_prober_spec(netns, spec)
+
+
+def run_prober_spec(netns: str, spec: dict[str, Any]) -> dict[str, str]:
+    """Run the agent's ``probe`` in ``netns``: attempt id -> outcome."""
+    attempts = len(spec["attempts"])
     out = system.run(
         system.netns_exec(netns, [*system.agent_argv(), "probe"]),
         json.dumps(spec),
-        timeout=60 + timeout * len(attempts) / 16,
+        timeout=60 + float(spec["timeout"]) * attempts / 16,
     )
     result = json.loads(out)
     if not isinstance(result, dict):

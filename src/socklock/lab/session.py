@@ -12,7 +12,7 @@ import subprocess
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from socklock.model import Inventory, K8sObject
 from socklock.policy.api import NetworkPolicy, is_policy_object, parse_policies
@@ -20,9 +20,11 @@ from socklock.policy.engine import Connectivity
 from socklock.policy.pods import build_cluster
 from socklock.policy.result import PolicyErrors
 
-from . import nft, system, topology
+from . import nft, programs, services, system, topology
 from .compare import Comparison, compare
 from .probe import DEFAULT_TIMEOUT, Observed, probe, start_listeners
+from .programs import Program
+from .services import LabService
 from .state import topology_to_dict
 from .topology import PortKey, Topology
 
@@ -37,6 +39,8 @@ class Lab:
     listeners: dict[str, int]  # netns -> pid
     timings: dict[str, float] = field(default_factory=dict)
     processes: tuple[subprocess.Popen[bytes], ...] = field(default=(), compare=False)
+    programs: tuple[subprocess.Popen[bytes], ...] = field(default=(), compare=False)
+    services: tuple[LabService, ...] = ()
 
     @property
     def digest(self) -> str:
@@ -86,8 +90,17 @@ def up(
     run_id: str | None = None,
     externals: Iterable[str] = (),
     extra_ports: Iterable[PortKey] = (),
+    run: Sequence[Program] = (),
+    enforce: bool = True,
+    mode: str = nft.ENFORCE,
 ) -> Lab:
-    """Create the lab: namespaces and bridge, nftables rules, then the listeners."""
+    """Create the lab: namespaces and bridge, nftables rules, then the listeners.
+
+    ``run``: programs to run in their workloads' first pods (:mod:`.programs`), with the
+    Services (ClusterIPs, names) they call their peers by; ``enforce=False`` starts the lab
+    open (no rules installed): :func:`apply` installs them later; ``mode="log"`` installs
+    the policies in log mode (:mod:`.nft`).
+    """
     system.require()
     parsed = parse(inventory, policies)
     laid_out, rulesets = plan(
@@ -97,22 +110,61 @@ def up(
         externals=externals,
         extra_ports=extra_ports,
     )
+    if run:
+        laid_out = replace(laid_out, served=programs.served(laid_out, run))
+        rulesets = nft.compile_all(laid_out, parsed)
+    if mode != nft.ENFORCE:
+        rulesets = nft.compile_all(laid_out, parsed, mode)
+    installed = rulesets if enforce else nft.compile_all(laid_out, ())
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    running_programs: list[subprocess.Popen[bytes]] = []
+    lab_services: list[LabService] = []
     try:
         topology.build(laid_out)
         timings["topology_s"] = round(time.perf_counter() - started, 3)
         mark = time.perf_counter()
-        install(rulesets)
+        install(installed)
         timings["rules_s"] = round(time.perf_counter() - mark, 3)
+        if run:
+            mark = time.perf_counter()
+            homes = {p.netns for r in run if (p := programs.home(laid_out, r)) is not None}
+            lab_services = services.plan(inventory, laid_out, homes)
+            services.install(laid_out, lab_services)
+            running_programs = programs.start(laid_out, run)
+            timings["programs_s"] = round(time.perf_counter() - mark, 3)
         mark = time.perf_counter()
         processes = start_listeners(laid_out)
         timings["listeners_s"] = round(time.perf_counter() - mark, 3)
     except BaseException:
+        system.stop_started(running_programs)
         topology.destroy(laid_out.prefix)
         raise
     pids = {netns: proc.pid for netns, proc in processes.items()}
-    return Lab(laid_out, parsed, rulesets, pids, timings, tuple(processes.values()))
+    return Lab(
+        laid_out,
+        parsed,
+        installed,
+        pids,
+        timings,
+        tuple(processes.values()),
+        tuple(running_programs),
+        tuple(lab_services),
+    )
+
+
+def apply(
+    lab: Lab,
+    inventory: Inventory,
+    policies: Sequence[K8sObject | NetworkPolicy],
+    mode: str = nft.ENFORCE,
+) -> Lab:
+    """Replace the rules of a running lab: ``policies`` enforced (``mode`` enforce) or only
+    logged where they would deny (``mode`` log). Established connections stay up."""
+    parsed = parse(inventory, policies)
+    rulesets = nft.compile_all(lab.topology, parsed, mode)
+    install(rulesets)
+    return replace(lab, policies=parsed, rulesets=rulesets)
 
 
 def install(rulesets: dict[str, str]) -> None:
@@ -128,6 +180,7 @@ def install(rulesets: dict[str, str]) -> None:
 def down(lab: Lab | Topology | str) -> list[str]:
     """Stop the lab's listeners (by pid) and delete its namespaces (by its prefix)."""
     if isinstance(lab, Lab):
+        system.stop_started(lab.programs)
         system.stop(list(lab.listeners.values()))
         for process in lab.processes:
             process.wait(timeout=5)
@@ -159,11 +212,21 @@ def running(
     run_id: str | None = None,
     externals: Iterable[str] = (),
     extra_ports: Iterable[PortKey] = (),
+    run: Sequence[Program] = (),
+    enforce: bool = True,
 ) -> Iterator[Lab]:
     """``up``, then ``down`` whatever happens."""
     run_id = run_id or topology.new_run_id()
     try:
-        lab = up(inventory, policies, run_id=run_id, externals=externals, extra_ports=extra_ports)
+        lab = up(
+            inventory,
+            policies,
+            run_id=run_id,
+            externals=externals,
+            extra_ports=extra_ports,
+            run=run,
+            enforce=enforce,
+        )
         try:
             yield lab
         finally:

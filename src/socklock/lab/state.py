@@ -33,6 +33,8 @@ class RunState:
     listeners: Mapping[str, int]  # netns -> pid
     inputs: tuple[str, ...]
     externals: tuple[str, ...] = ()  # external ranges asked for at `up`
+    mode: str = "enforce"  # or "log": the policies only log what they would deny
+    log: str | None = None  # the file the lab's log reader writes (log mode)
 
     @property
     def run_id(self) -> str:
@@ -67,6 +69,7 @@ def topology_to_dict(topology: Topology) -> dict[str, Any]:
         "pod_ports": [[n, str(p)] for n, p in topology.pod_ports],
         "outside_ports": [[n, str(p)] for n, p in topology.outside_ports],
         "endpoints": list(topology.endpoints),
+        "served": {k: [list(x) for x in v] for k, v in topology.served.items()},
     }
 
 
@@ -101,6 +104,10 @@ def topology_from_dict(data: Mapping[str, Any]) -> Topology:
         pod_ports=tuple((int(n), Protocol(p)) for n, p in data["pod_ports"]),
         outside_ports=tuple((int(n), Protocol(p)) for n, p in data["outside_ports"]),
         endpoints=tuple(data["endpoints"]),
+        served={
+            k: tuple((str(a), int(n), str(p)) for a, n, p in v)
+            for k, v in data.get("served", {}).items()
+        },
     )
 
 
@@ -116,6 +123,8 @@ def save(state: RunState, directory: Path = STATE_DIR) -> Path:
         "digest": state.digest,
         "inputs": list(state.inputs),
         "externals": list(state.externals),
+        "mode": state.mode,
+        "log": state.log,
         "listeners": dict(state.listeners),
         "topology": topology_to_dict(state.topology),
     }
@@ -139,6 +148,8 @@ def load(run_id: str, directory: Path = STATE_DIR) -> RunState | None:
         listeners={str(k): int(v) for k, v in body["listeners"].items()},
         inputs=tuple(body["inputs"]),
         externals=tuple(body.get("externals", ())),
+        mode=str(body.get("mode", "enforce")),
+        log=body.get("log"),
     )
 
 

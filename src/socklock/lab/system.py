@@ -27,6 +27,7 @@ from socklock.errors import SocklockError
 PREFIX = "socklock-"
 AGENT = Path(__file__).with_name("_agent.py")
 NETNS_DIR = Path("/run/netns")
+ETC_NETNS = Path("/etc/netns")  # per-namespace /etc files that `ip netns exec` mounts
 
 
 class LabError(SocklockError):
@@ -168,8 +169,30 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+def etc_netns(namespace: str) -> Path:
+    """The folder of ``namespace``'s own /etc files (its hosts file)."""
+    _check_prefix(namespace)
+    return ETC_NETNS / namespace
+
+
+def stop_started(processes: Sequence[subprocess.Popen[bytes]], grace: float = 2.0) -> None:
+    """Stop processes this process started (their Popen: the pid cannot have been reused,
+    they are not reaped yet): SIGTERM, then SIGKILL after ``grace`` seconds."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
 def delete_namespaces(prefix: str) -> list[str]:
-    """Stop the lab's agents inside, then delete every namespace named ``prefix*``."""
+    """Stop the lab's agents inside, then delete every namespace named ``prefix*`` and its
+    /etc/netns folder."""
     found = namespaces(prefix)
     pids = [pid for name in found for pid in namespace_pids(name)]
     stop(pids)
@@ -178,4 +201,10 @@ def delete_namespaces(prefix: str) -> list[str]:
             run(["ip", "netns", "del", name])
         except LabError:
             continue
+    if ETC_NETNS.is_dir():
+        for folder in ETC_NETNS.iterdir():
+            if folder.name.startswith(prefix) and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            ETC_NETNS.rmdir()  # only when empty: it may hold other tools' folders
     return found

@@ -154,6 +154,8 @@ class Topology:
     pod_ports: tuple[PortKey, ...]  # extra ports every pod listens on (policies mention them)
     outside_ports: tuple[PortKey, ...]  # ports the outside listens on
     endpoints: tuple[str, ...] = field(default=())
+    # netns -> sockets (address, port, protocol) a real program serves instead of the listener
+    served: Mapping[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
 
     @property
     def bridge_netns(self) -> str:
@@ -178,10 +180,14 @@ class Topology:
         return sorted(set(declared) | set(self.pod_ports))
 
     def sockets(self, pod: LabPod) -> list[tuple[str, int, str]]:
+        """What the pod's listener binds: every address and port, but the sockets a real
+        program of the pod serves."""
+        served = set(self.served.get(pod.netns, ()))
         return [
-            (address, port, str(protocol))
+            socket
             for address in pod.addresses
             for port, protocol in self.listen_ports(pod)
+            if (socket := (address, port, str(protocol))) not in served
         ]
 
     def outside_sockets(self) -> list[tuple[str, int, str]]:

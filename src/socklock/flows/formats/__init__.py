@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from socklock.flows.formats import calico, hubble, kernel_log, vpc
+from socklock.flows.formats import calico, hubble, kernel_log, lab, vpc
 
-FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (hubble, calico, kernel_log, vpc)}
+FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (hubble, calico, kernel_log, vpc, lab)}
 
 
 def detect(line: str) -> str | None:
