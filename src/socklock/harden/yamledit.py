@@ -1,0 +1,750 @@
+"""Surgical YAML (and JSON) edits: each fix becomes one small text edit at the positions the
+parser gives, and every byte outside it stays as it was.
+
+Why not a round-trip emitter: one that re-emits a whole file reformats what it does not
+model (a list indented one way here and another way there, flow style, comments between
+keys), so it had to refuse half of real files. Here an edit is one of: insert a key with the
+indentation of its siblings, replace one scalar, append one list item in the style of that
+list (block or flow, dash indented or not), delete one key or item. Edits are applied one at
+a time, the text re-parsed in between (PyYAML's C composer: nodes with line and column), and
+at the end the text must read back as exactly the intended data (the same edits applied to
+the loaded data); otherwise the text is refused with the reason, never written.
+
+Aliases resolve to the node where the anchor is defined: an edit through an alias lands
+there, once, which is also what the intended data says (the loader shares aliased values).
+A key that a mapping only gets through a ``<<`` merge is followed into the merged mapping.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from socklock.model import YamlEdit
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE = "tag:yaml.org,2002:merge"
+_NULL = "tag:yaml.org,2002:null"
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
+PathElement = str | int
+_MAX_STEPS = 64
+
+
+class EditError(Exception):
+    """An edit this text cannot take surgically (the reason says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    step: int  # a nested mapping's keys: this many columns right of its key
+    dash: int  # a block list under a key: its dashes this many columns right of the key
+    newline: str
+    json: bool
+
+
+def edit_yaml(
+    text: str, edits: Sequence[YamlEdit], *, first_line: int = 0, json_: bool = False
+) -> str:
+    """``text`` with ``edits`` applied. ``first_line``: lines of the file before ``text``
+    (anchors are file lines). Raises :class:`EditError` when an edit cannot be made or the
+    result would not read back as intended."""
+    documents = _compose(text)
+    intended = _construct(text)
+    style = _style(text, documents, json_)
+    targets: list[tuple[YamlEdit, int, tuple[PathElement, ...]]] = []
+    seen: set[str] = set()
+    roots = _anchored(documents) if any(e.anchor != (0, 0) for e in edits) else {}
+    for edit in edits:
+        identity = repr((edit.document, edit.anchor, edit.path, edit.op, edit.value))
+        if identity in seen:
+            continue
+        seen.add(identity)
+        if not edit.path:
+            raise EditError("an edit needs a path")
+        if edit.anchor != (0, 0):
+            found = roots.get((edit.anchor[0] - first_line, edit.anchor[1]))
+            if found is None:
+                raise EditError(f"no mapping at line {edit.anchor[0]}, column {edit.anchor[1]}")
+            targets.append((edit, *found))
+        else:
+            if not 0 <= edit.document < len(documents):
+                raise EditError(f"no document {edit.document}")
+            targets.append((edit, edit.document, ()))
+    for edit, document, prefix in targets:
+        _apply_data(_data_at(intended, document, prefix), edit)
+        for _ in range(_MAX_STEPS):  # one text edit at a time, until the edit holds
+            change = _text_edit(text, _node_at(documents[document], prefix), edit, style)
+            if change is None:
+                break
+            start, end, new = change
+            text = text[:start] + new + text[end:]
+            documents = _compose(text)
+        else:
+            raise EditError(f"the edit of {'.'.join(map(str, edit.path))} does not settle")
+    try:
+        result = _construct(text)
+    except yaml.YAMLError as exc:
+        raise EditError(f"the edited text would not parse: {_first_line(exc)}") from exc
+    if result != intended:
+        raise EditError("the edited text would not read back as the intended data")
+    return text
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+# -- parsing -----------------------------------------------------------------------------------
+
+
+def _compose(text: str) -> list[Any]:
+    try:
+        return list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        raise EditError(f"cannot parse: {_first_line(exc)}") from exc
+
+
+def _construct(text: str) -> list[Any]:
+    try:
+        return list(yaml.load_all(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        raise EditError(f"cannot parse: {_first_line(exc)}") from exc
+
+
+def _anchored(documents: list[Any]) -> dict[tuple[int, int], tuple[int, tuple[PathElement, ...]]]:
+    """Each mapping by its 1-based (line, column): its document and path from that root."""
+    out: dict[tuple[int, int], tuple[int, tuple[PathElement, ...]]] = {}
+    for index, root in enumerate(documents):
+        stack: list[tuple[Any, tuple[PathElement, ...]]] = [(root, ())]
+        visited: set[int] = set()
+        while stack:
+            node, path = stack.pop()
+            if node is None or id(node) in visited:
+                continue
+            visited.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                out.setdefault(
+                    (node.start_mark.line + 1, node.start_mark.column + 1), (index, path)
+                )
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
+                        stack.append((value, (*path, _key_value(key))))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend((child, (*path, i)) for i, child in enumerate(node.value))
+    return out
+
+
+def _key_value(node: Any) -> Any:
+    """A scalar key as the loader reads it (``80`` is an int key)."""
+    return (
+        yaml.load(yaml.serialize(node), Loader=_Loader)
+        if node.tag != "tag:yaml.org,2002:str"
+        else node.value
+    )
+
+
+def _node_at(root: Any, path: Sequence[PathElement]) -> Any:
+    node = root
+    for element in path:
+        found = _child(node, element)
+        if found is None:
+            raise EditError(f"{element!r}: not found after an earlier edit")
+        node = found[1]
+    return node
+
+
+def _child(node: Any, element: PathElement) -> tuple[Any, Any] | None:
+    """(key node, value node) of ``element`` in a mapping (also through ``<<`` merges), or
+    (None, item) in a sequence; None when absent."""
+    if isinstance(element, int):
+        if isinstance(node, yaml.SequenceNode) and -len(node.value) <= element < len(node.value):
+            return None, node.value[element]
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE and _key_value(key) == element:
+            return key, value
+    for key, value in reversed(node.value):  # later merges lose to earlier ones: search first
+        if key.tag != _MERGE:
+            continue
+        merged = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        for source in merged:
+            found = _child(source, element)
+            if found is not None:
+                return found
+    return None
+
+
+def _data_at(documents: list[Any], index: int, path: Sequence[PathElement]) -> Any:
+    node = documents[index]
+    for element in path:
+        node = node[element]
+    return node
+
+
+# -- the intended data -------------------------------------------------------------------------
+
+
+def _same_item(a: Any, b: Any) -> bool:
+    if a == b:
+        return True
+    return (
+        isinstance(a, dict) and isinstance(b, dict) and "name" in b and a.get("name") == b["name"]
+    )
+
+
+def _apply_data(root: Any, edit: YamlEdit) -> None:
+    """The edit on plain data (the semantics of :class:`YamlEdit`)."""
+    *parents, last = edit.path
+    node = root
+    create = edit.op in ("set", "setdefault", "append")
+    for element in parents:
+        if isinstance(element, int):
+            if not isinstance(node, list) or not -len(node) <= element < len(node):
+                raise EditError(f"no list item {element}")
+            node = node[element]
+            continue
+        if not isinstance(node, dict):
+            raise EditError(f"{element!r}: parent is not a mapping")
+        if node.get(element) is None:
+            if not create:
+                return
+            node[element] = {}
+        node = node[element]
+    if edit.op in ("set", "setdefault"):
+        if isinstance(last, int):
+            if edit.op == "set":
+                node[last] = _plain(edit.value)
+            return
+        if not isinstance(node, dict):
+            raise EditError(f"{last!r}: parent is not a mapping")
+        if edit.op == "setdefault" and node.get(last) is not None:
+            return
+        node[last] = _plain(edit.value)
+    elif edit.op == "append":
+        if not isinstance(node, dict) or isinstance(last, int):
+            raise EditError("append needs a mapping key")
+        items = node.get(last)
+        if items is None:
+            items = node[last] = []
+        elif isinstance(items, str):
+            items = node[last] = [items]
+        if not isinstance(items, list):
+            raise EditError(f"{last!r} is not a list")
+        if not any(_same_item(item, edit.value) for item in items):
+            items.append(_plain(edit.value))
+    elif edit.op == "remove":
+        if isinstance(last, int):
+            if isinstance(node, list) and -len(node) <= last < len(node):
+                del node[last]
+            return
+        if not isinstance(node, dict) or last not in node:
+            return
+        if edit.value is None:
+            del node[last]
+            return
+        items = node[last]
+        if isinstance(items, list):
+            items[:] = [item for item in items if item != edit.value]
+            if not items:
+                del node[last]
+    elif edit.op == "replace":
+        if not isinstance(node, dict) or isinstance(last, int):
+            return
+        items = node.get(last)
+        old, new = edit.value
+        if isinstance(items, list):
+            items[:] = [new if item == old else item for item in items]
+    else:
+        raise EditError(f"unknown edit operation {edit.op!r}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+# -- the text edit of one operation ------------------------------------------------------------
+
+_Change = tuple[int, int, str]  # replace text[start:end] by the string
+
+
+class _Text:
+    """Offsets of a text's lines as YAML counts them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+
+    def offset(self, mark: Any) -> int:
+        line: int = mark.line
+        column: int = mark.column
+        return self.starts[line] + column
+
+    def line_of(self, offset: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def line_start(self, offset: int) -> int:
+        return self.starts[self.line_of(offset)]
+
+    def next_line(self, offset: int) -> int:
+        """The start of the line after the one holding ``offset`` (the end of the text when
+        that is the last line)."""
+        line = self.line_of(offset)
+        return self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+
+
+def _text_edit(text: str, root: Any, edit: YamlEdit, style: _Style) -> _Change | None:
+    *parents, last = edit.path
+    lines = _Text(text)
+    create = edit.op in ("set", "setdefault", "append")
+    node = root
+    for depth, element in enumerate(parents):
+        found = _child(node, element)
+        if found is None or _is_null(found[1]):
+            if not create:
+                return None
+            if isinstance(element, int):
+                raise EditError(f"no list item {element}")
+            value = _nested(parents[depth + 1 :], last, edit)
+            if value is None:
+                return None
+            if found is None:
+                return _insert_entry(lines, node, element, value, style)
+            return _replace_value(lines, found[0], found[1], value, style, flow=_is_flow(node))
+        node = found[1]
+    if edit.op in ("set", "setdefault"):
+        found = _child(node, last)
+        if isinstance(last, int):
+            if found is None or edit.op == "setdefault":
+                return None
+            flow = _is_flow(node)
+            return _replace_value(lines, None, found[1], _plain(edit.value), style, flow=flow)
+        if not isinstance(node, yaml.MappingNode):
+            raise EditError(f"{last!r}: parent is not a mapping")
+        if found is None:
+            return _insert_entry(lines, node, last, _plain(edit.value), style)
+        if edit.op == "setdefault" and not _is_null(found[1]):
+            return None
+        if _value(found[1]) == _plain(edit.value) and not _is_null(found[1]):
+            return None
+        if isinstance(edit.value, dict) and isinstance(found[1], yaml.MappingNode):
+            return _merge_into(text, root, edit, _value(found[1]), style)
+        value = _plain(edit.value)
+        return _replace_value(lines, found[0], found[1], value, style, flow=_is_flow(node))
+    if edit.op == "append":
+        if not isinstance(node, yaml.MappingNode) or isinstance(last, int):
+            raise EditError("append needs a mapping key")
+        found = _child(node, last)
+        item = _plain(edit.value)
+        if found is None:
+            return _insert_entry(lines, node, last, [item], style)
+        key, items = found
+        flow = _is_flow(node)
+        if _is_null(items):
+            return _replace_value(lines, key, items, [item], style, flow=flow)
+        if isinstance(items, yaml.ScalarNode) and isinstance(_value(items), str):
+            both = [_value(items), item]
+            return _replace_value(lines, key, items, both, style, flow=True)
+        if not isinstance(items, yaml.SequenceNode):
+            raise EditError(f"{last!r} is not a list")
+        if any(_same_item(_value(child), item) for child in items.value):
+            return None
+        return _append_item(lines, items, item, style)
+    if edit.op == "remove":
+        found = _child(node, last)
+        if found is None:
+            return None
+        if isinstance(last, int):
+            return _delete_item(lines, node, found[1])
+        if _own_key(node, found[0]) is None:
+            raise EditError(f"{last!r} comes from a merged mapping: remove it there by hand")
+        if edit.value is None:
+            return _delete_entry(lines, node, found[0], found[1])
+        items = found[1]
+        if not isinstance(items, yaml.SequenceNode):
+            return None
+        matches = [child for child in items.value if _value(child) == edit.value]
+        if not matches:
+            return None
+        if len(matches) == len(items.value):
+            return _delete_entry(lines, node, found[0], items)
+        return _delete_item(lines, items, matches[0])  # one at a time: the rest on re-parse
+    if edit.op == "replace":
+        found = _child(node, last)
+        if found is None or not isinstance(found[1], yaml.SequenceNode):
+            return None
+        old, new = edit.value
+        for child in found[1].value:
+            if isinstance(child, yaml.ScalarNode) and _value(child) == old:
+                return _replace_scalar(lines, child, new, style)
+        return None
+    raise EditError(f"unknown edit operation {edit.op!r}")
+
+
+def _merge_into(
+    text: str, root: Any, edit: YamlEdit, current: dict[Any, Any], style: _Style
+) -> _Change | None:
+    """A mapping set over a mapping: the first key that differs is set (or, not wanted,
+    removed) on its own, so the keys that already match keep their text."""
+    for key, value in edit.value.items():
+        if key not in current or current[key] != _plain(value) or current[key] is None:
+            step = YamlEdit(edit.document, (*edit.path, key), "set", value, edit.anchor)
+            return _text_edit(text, root, step, style)
+    for key in current:
+        if key not in edit.value:
+            step = YamlEdit(edit.document, (*edit.path, key), "remove", None, edit.anchor)
+            return _text_edit(text, root, step, style)
+    return None
+
+
+def _nested(rest: Sequence[PathElement], last: PathElement, edit: YamlEdit) -> Any:
+    """The value a missing key on the way gets: the rest of the path down to the edit."""
+    if edit.op == "append":
+        value: Any = {last: [_plain(edit.value)]}
+    else:
+        value = {last: _plain(edit.value)}
+    for element in reversed(rest):
+        if isinstance(element, int):
+            raise EditError(f"no list item {element}")
+        value = {element: value}
+    return value
+
+
+def _is_null(node: Any) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
+
+
+def _value(node: Any) -> Any:
+    return (
+        yaml.load(yaml.serialize(node), Loader=_Loader)
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str"
+        else node.value
+    )
+
+
+def _own_key(mapping: Any, key: Any) -> Any:
+    return next((k for k, _ in mapping.value if k is key), None)
+
+
+def _is_flow(node: Any) -> bool:
+    return bool(getattr(node, "flow_style", False))
+
+
+def _end(lines: _Text, node: Any) -> int:
+    """The offset right after the last character of ``node``'s own text (not the blank lines,
+    comments or indentation that the parser's end mark may include)."""
+    if isinstance(node, yaml.MappingNode) and not _is_flow(node) and node.value:
+        key, value = node.value[-1]
+        if _is_empty(value):
+            return _colon_after(lines, key)
+        if _start(lines, value) < _start(lines, key):  # an alias: its own text is ``*name``
+            return _alias_end(lines, _colon_after(lines, key))
+        return _end(lines, value)
+    if isinstance(node, yaml.SequenceNode) and not _is_flow(node) and node.value:
+        last = node.value[-1]
+        before = node.value[-2] if len(node.value) > 1 else node
+        if _start(lines, last) <= _start(lines, before) and last is not node.value[0]:
+            return _alias_end(lines, _end(lines, before))
+        if _start(lines, last) < _start(lines, node):
+            return _alias_end(lines, _start(lines, node))
+        return _end(lines, last)
+    end = lines.offset(node.end_mark)
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        while end > 0 and lines.text[end - 1] in " \t\r\n\x85\u2028\u2029":
+            end -= 1
+    return end
+
+
+_ALIAS = re.compile(r"\*[^\s,\[\]{}]+")
+
+
+def _alias_end(lines: _Text, offset: int) -> int:
+    """The end of the ``*name`` alias written next after ``offset``."""
+    found = _ALIAS.search(lines.text, offset)
+    if found is None:
+        raise EditError("an alias without its name")
+    return found.end()
+
+
+def _is_alias(lines: _Text, key: Any, value: Any) -> bool:
+    """Is this mapping value an alias (the node is where its anchor is, before the key)?"""
+    return key is not None and _start(lines, value) < _start(lines, key)
+
+
+def _is_empty(node: Any) -> bool:
+    """A null written as nothing (``key:`` alone)."""
+    return isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None
+
+
+def _start(lines: _Text, node: Any) -> int:
+    return lines.offset(node.start_mark)
+
+
+def _insert_entry(
+    lines: _Text, mapping: Any, key: PathElement, value: Any, style: _Style
+) -> _Change:
+    if _is_flow(mapping) or style.json:
+        return _insert_flow(lines, mapping, [(key, value)], style, mapping=True)
+    column = mapping.start_mark.column
+    end = _end(lines, mapping)
+    text = "".join(line + style.newline for line in _entry_lines(key, value, column, style))
+    return _insert_after_line(lines, end, text, style)
+
+
+def _insert_after_line(lines: _Text, end: int, text: str, style: _Style) -> _Change:
+    at = lines.next_line(max(end - 1, 0))
+    if at == len(lines.text) and not _BREAK.search(lines.text[lines.line_start(max(end - 1, 0)) :]):
+        return at, at, style.newline + text.removesuffix(style.newline)  # no final newline
+    return at, at, text
+
+
+def _append_item(lines: _Text, items: Any, item: Any, style: _Style) -> _Change:
+    if _is_flow(items) or style.json:
+        return _insert_flow(lines, items, [(None, item)], style, mapping=False)
+    if not items.value:
+        raise EditError("an empty block list")
+    dash = items.start_mark.column
+    first = items.value[0]
+    content = (
+        first.start_mark.column if first.start_mark.line == items.start_mark.line else dash + 2
+    )
+    end = _end(lines, items)
+    text = "".join(line + style.newline for line in _item_lines(item, dash, content - dash, style))
+    return _insert_after_line(lines, end, text, style)
+
+
+def _insert_flow(
+    lines: _Text, node: Any, entries: list[tuple[Any, Any]], style: _Style, *, mapping: bool
+) -> _Change:
+    """Add to a flow collection (or JSON): after its last entry, on that entry's line when
+    the collection is on one line, else on a new line indented like the last entry."""
+    pieces = [
+        (f"{_flow(k, style)}: {_flow(v, style)}" if mapping else _flow(v, style))
+        for k, v in entries
+    ]
+    addition = ", ".join(pieces)
+    if not node.value:
+        close = lines.offset(node.end_mark) - 1  # the closing bracket
+        if lines.text[close] not in "]}":
+            raise EditError("an empty flow collection without its bracket")
+        return close, close, addition
+    last = node.value[-1][1] if mapping else node.value[-1]
+    end = _end(lines, last)
+    open_line = node.start_mark.line
+    last_line = lines.line_of(end)
+    if open_line == last_line:
+        return end, end, ", " + addition
+    first = node.value[-1][0] if mapping else node.value[-1]
+    indent = " " * first.start_mark.column
+    return end, end, "," + style.newline + indent + addition
+
+
+def _replace_value(
+    lines: _Text, key: Any, node: Any, value: Any, style: _Style, *, flow: bool
+) -> _Change:
+    """A key's (or item's) value becomes ``value``: scalars in place, collections in the
+    style around (flow inside a flow collection or JSON, else block lines under the key).
+    ``flow``: the collection holding the value is in flow style."""
+    if _is_alias(lines, key, node):
+        raise EditError("the value is an alias: edit the anchored value by hand")
+    collection = isinstance(value, dict | list) and bool(value)
+    flow = flow or style.json
+    if _is_empty(node):
+        if key is None:
+            raise EditError("an empty list item")
+        at = _colon_after(lines, key)
+        if collection and not flow:
+            body = _value_lines(value, key.start_mark.column, style)
+            return _insert_after_line(
+                lines, at, "".join(line + style.newline for line in body), style
+            )
+        return at, at, " " + _flow(value, style)
+    if not collection or flow:
+        if isinstance(node, yaml.ScalarNode):
+            return _replace_scalar(lines, node, value, style)
+        if not _is_flow(node):
+            raise EditError("a block collection replaced in a flow collection")
+        return _start(lines, node), _end(lines, node), _flow(value, style)
+    if key is None:
+        raise EditError("a list item replaced by a block collection")
+    if not isinstance(node, yaml.ScalarNode):
+        raise EditError("a collection replaced by a block collection")
+    at, end = _start(lines, node), _end(lines, node)
+    while at > 0 and lines.text[at - 1] == " ":
+        at -= 1
+    if lines.text[end : lines.next_line(end)].strip().startswith("#"):
+        raise EditError("a comment after the value that becomes a block")
+    body = _value_lines(value, key.start_mark.column, style)
+    return at, end, "".join(style.newline + line for line in body)
+
+
+def _colon_after(lines: _Text, key: Any) -> int:
+    at = lines.offset(key.end_mark)
+    while at < len(lines.text) and lines.text[at] in " \t":
+        at += 1
+    if at >= len(lines.text) or lines.text[at] != ":":
+        raise EditError("a key without its colon")
+    return at + 1
+
+
+def _replace_scalar(lines: _Text, node: Any, value: Any, style: _Style) -> _Change:
+    start, end = _start(lines, node), _end(lines, node)
+    if node.style in ("|", ">"):
+        raise EditError("a block scalar replaced")
+    if isinstance(value, str) and node.style in ("'", '"') and not style.json:
+        quoted = json.dumps(value) if node.style == '"' else "'" + value.replace("'", "''") + "'"
+        return start, end, quoted
+    return start, end, _flow(value, style)
+
+
+def _value_end(lines: _Text, key: Any, value: Any) -> int:
+    if _is_empty(value):
+        return _colon_after(lines, key)
+    if _is_alias(lines, key, value):
+        return _alias_end(lines, _colon_after(lines, key))
+    return _end(lines, value)
+
+
+def _delete_entry(lines: _Text, mapping: Any, key: Any, value: Any) -> _Change:
+    start = _start(lines, key)
+    if _is_flow(mapping) or lines.text[lines.line_start(start) : start].strip(" ") not in ("",):
+        index = next(i for i, (k, _) in enumerate(mapping.value) if k is key)
+        if _is_flow(mapping):
+            return _delete_flow(lines, mapping, index, mapping=True)
+        if index + 1 < len(mapping.value):  # ``- key: v`` then more keys: the next moves up
+            return start, _start(lines, mapping.value[index + 1][0]), ""
+        return start, _value_end(lines, key, value), "{}"
+    end = _value_end(lines, key, value)
+    if len(mapping.value) == 1:  # the mapping stays, empty: ``key: {}`` when it can
+        before = lines.text[:start].rstrip(" \t\r\n")
+        if before.endswith(":") and not lines.text[len(before) : start].strip():
+            return len(before), end, " {}"
+        return start, end, "{}"
+    return lines.line_start(start), lines.next_line(max(end - 1, start)), ""
+
+
+def _delete_item(lines: _Text, items: Any, item: Any) -> _Change:
+    index = next(i for i, child in enumerate(items.value) if child is item)
+    if _is_flow(items):
+        return _delete_flow(lines, items, index, mapping=False)
+    start = _start(lines, item)
+    dash = lines.text.rfind("-", 0, start)
+    if lines.text[lines.line_start(dash) : dash].strip(" "):
+        raise EditError("a list item that shares its line")
+    if len(items.value) == 1:  # the list stays, empty
+        return dash, _end(lines, item), "[]"
+    return lines.line_start(dash), lines.next_line(max(_end(lines, item) - 1, start)), ""
+
+
+def _delete_flow(lines: _Text, node: Any, index: int, *, mapping: bool) -> _Change:
+    entries = [(k, v) for k, v in node.value] if mapping else [(c, c) for c in node.value]
+    first, last = entries[index]
+    start, end = _start(lines, first), _end(lines, last)
+    if index + 1 < len(entries):
+        return start, _start(lines, entries[index + 1][0]), ""
+    if index > 0:
+        return _end(lines, entries[index - 1][1]), end, ""
+    return start, end, ""
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+def _flow(value: Any, style: _Style) -> str:
+    if style.json:
+        return json.dumps(value)
+    if isinstance(value, dict):
+        return (
+            "{" + ", ".join(f"{_flow(k, style)}: {_flow(v, style)}" for k, v in value.items()) + "}"
+        )
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(v, style) for v in value) + "]"
+    text = _scalar(value)
+    if isinstance(value, str) and re.search(r"[,\[\]{}]", text) and text[0] not in "'\"":
+        return json.dumps(value)
+    return text
+
+
+def _scalar(value: Any) -> str:
+    from socklock.policy.emit.yamltext import scalar
+
+    if value is None:
+        return "null"
+    if isinstance(value, float):
+        return repr(value)
+    return scalar(value)
+
+
+def _entry_lines(key: PathElement, value: Any, column: int, style: _Style) -> list[str]:
+    head = " " * column + _scalar(key) + ":"
+    if isinstance(value, dict | list) and value:
+        return [head, *_value_lines(value, column, style)]
+    return [f"{head} {_flow(value, style)}"]
+
+
+def _value_lines(value: Any, key_column: int, style: _Style) -> list[str]:
+    """A collection under a key at ``key_column``, in block style."""
+    if isinstance(value, dict):
+        out: list[str] = []
+        for k, v in value.items():
+            out += _entry_lines(k, v, key_column + style.step, style)
+        return out
+    out = []
+    for item in value:
+        out += _item_lines(item, key_column + style.dash, 2, style)
+    return out
+
+
+def _item_lines(item: Any, dash: int, gap: int, style: _Style) -> list[str]:
+    lead = " " * dash + "-" + " " * (gap - 1)
+    if isinstance(item, dict) and item:
+        lines: list[str] = []
+        for k, v in item.items():
+            lines += _entry_lines(k, v, dash + gap, style)
+        return [lead + lines[0][dash + gap :], *lines[1:]]
+    if isinstance(item, list) and item:
+        return [lead + _flow(item, style)]
+    return [lead + _flow(item, style)]
+
+
+# -- the file's style --------------------------------------------------------------------------
+
+
+def _style(text: str, documents: list[Any], json_: bool) -> _Style:
+    steps: Counter[int] = Counter()
+    dashes: Counter[int] = Counter()
+    stack = list(documents)
+    visited: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if not _is_flow(node) and not _is_flow(value):
+                    if isinstance(value, yaml.MappingNode) and value.value:
+                        steps[value.start_mark.column - key.start_mark.column] += 1
+                    elif isinstance(value, yaml.SequenceNode) and value.value:
+                        dashes[value.start_mark.column - key.start_mark.column] += 1
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    step = next((s for s, _ in steps.most_common() if s > 0), 2)
+    dash = next((d for d, _ in dashes.most_common() if d >= 0), step)
+    crlf = text.count("\r\n")
+    newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+    return _Style(step, dash, newline, json_)
