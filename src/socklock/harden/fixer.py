@@ -254,8 +254,13 @@ def yaml_splices(text: str, edits: Sequence[YamlEdit]) -> list[Splice]:
         except EditError as exc:
             raise FixError(str(exc)) from exc
         if new != old:
-            splices.append(Splice(first, first + old.count("\n"), new, new.count("\n")))
+            splices.append(Splice(first, first + _line_count(old), new, _line_count(new)))
     return splices
+
+
+def _line_count(text: str) -> int:
+    """Lines of ``text``, a last one without its newline included."""
+    return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
 
 
 def splice(text: str, splices: Sequence[Splice]) -> str:

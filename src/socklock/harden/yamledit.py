@@ -484,6 +484,17 @@ def _is_alias(lines: _Text, key: Any, value: Any) -> bool:
     return key is not None and _start(lines, value) < _start(lines, key)
 
 
+def _key_column(mapping: Any) -> int:
+    """The column of a block mapping's keys (its start is its anchor or tag, when written)."""
+    column: int = (mapping.value[0][0] if mapping.value else mapping).start_mark.column
+    return column
+
+
+def _is_alias_item(lines: _Text, items: Any) -> bool:
+    """Is the first item of a block list an alias (``- *name``)?"""
+    return _start(lines, items.value[0]) < _start(lines, items)
+
+
 def _is_empty(node: Any) -> bool:
     """A null written as nothing (``key:`` alone)."""
     return isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None
@@ -498,7 +509,7 @@ def _insert_entry(
 ) -> _Change:
     if _is_flow(mapping) or style.json:
         return _insert_flow(lines, mapping, [(key, value)], style, mapping=True)
-    column = mapping.start_mark.column
+    column = _key_column(mapping)
     end = _end(lines, mapping)
     text = "".join(line + style.newline for line in _entry_lines(key, value, column, style))
     return _insert_after_line(lines, end, text, style)
@@ -516,11 +527,13 @@ def _append_item(lines: _Text, items: Any, item: Any, style: _Style) -> _Change:
         return _insert_flow(lines, items, [(None, item)], style, mapping=False)
     if not items.value:
         raise EditError("an empty block list")
-    dash = items.start_mark.column
     first = items.value[0]
-    content = (
-        first.start_mark.column if first.start_mark.line == items.start_mark.line else dash + 2
-    )
+    dash_at = lines.text.rfind("-", 0, _start(lines, first))
+    if _is_alias_item(lines, items) or dash_at < 0:
+        raise EditError("a list whose first item is an alias")
+    dash = dash_at - lines.line_start(dash_at)
+    same_line = lines.line_of(dash_at) == first.start_mark.line
+    content = first.start_mark.column if same_line else dash + 2
     end = _end(lines, items)
     text = "".join(line + style.newline for line in _item_lines(item, dash, content - dash, style))
     return _insert_after_line(lines, end, text, style)
@@ -737,9 +750,10 @@ def _style(text: str, documents: list[Any], json_: bool) -> _Style:
             for key, value in node.value:
                 if not _is_flow(node) and not _is_flow(value):
                     if isinstance(value, yaml.MappingNode) and value.value:
-                        steps[value.start_mark.column - key.start_mark.column] += 1
+                        steps[_key_column(value) - key.start_mark.column] += 1
                     elif isinstance(value, yaml.SequenceNode) and value.value:
-                        dashes[value.start_mark.column - key.start_mark.column] += 1
+                        if value.start_mark.line > key.start_mark.line:  # at its first dash
+                            dashes[value.start_mark.column - key.start_mark.column] += 1
                 stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
