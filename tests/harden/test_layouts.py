@@ -278,21 +278,15 @@ def test_delete_items_from_block_and_flow_lists() -> None:
     assert out == "a:\n  - X\n  - Z\nb: [X]\n"
 
 
+SMALL_POD = "kind: Pod\napiVersion: v1\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n"
+
+
 @pytest.mark.parametrize(
     ("name", "text"),
     [
-        (
-            "crlf.yaml",
-            "kind: Pod\r\napiVersion: v1\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers:\r\n  - name: c\r\n    image: a:1\r\n",
-        ),
-        (
-            "bom.yaml",
-            "\ufeffkind: Pod\napiVersion: v1\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: a:1\n",
-        ),
-        (
-            "noeol.yaml",
-            "kind: Pod\napiVersion: v1\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: a:1",
-        ),
+        ("crlf.yaml", SMALL_POD.replace("\n", "\r\n") + "    image: a:1\r\n"),
+        ("bom.yaml", "\ufeff" + SMALL_POD + "    image: a:1\n"),
+        ("noeol.yaml", SMALL_POD + "    image: a:1"),
     ],
 )
 def test_line_endings_bom_and_missing_final_newline_are_kept(
@@ -308,7 +302,10 @@ def test_line_endings_bom_and_missing_final_newline_are_kept(
 
 
 def test_multi_document_with_comment_only_and_end_markers(tmp_path: Path) -> None:
-    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {n}\nspec:\n  containers:\n    - name: c\n      image: a:1\n"
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {n}\nspec:\n"
+        "  containers:\n    - name: c\n      image: a:1\n"
+    )
     text = (
         "# header\n---\n"
         + pod.format(n="a")

@@ -751,9 +751,12 @@ def _style(text: str, documents: list[Any], json_: bool) -> _Style:
                 if not _is_flow(node) and not _is_flow(value):
                     if isinstance(value, yaml.MappingNode) and value.value:
                         steps[_key_column(value) - key.start_mark.column] += 1
-                    elif isinstance(value, yaml.SequenceNode) and value.value:
-                        if value.start_mark.line > key.start_mark.line:  # at its first dash
-                            dashes[value.start_mark.column - key.start_mark.column] += 1
+                    elif (
+                        isinstance(value, yaml.SequenceNode)
+                        and value.value
+                        and value.start_mark.line > key.start_mark.line  # at its first dash
+                    ):
+                        dashes[value.start_mark.column - key.start_mark.column] += 1
                 stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
