@@ -6,10 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NCA_VENV := .venv-nca
 NCA_STAMP := $(NCA_VENV)/.installed
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 APT_PACKAGES := nftables iproute2 openssl
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint bench lock clean debs fmt docs nca schemas
+.PHONY: demo test lint bench lock clean debs fmt docs nca checkov schemas
 
 $(STAMP): requirements-dev.txt requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +39,15 @@ $(NCA_STAMP): requirements-nca.txt
 
 nca: $(NCA_STAMP)
 
+# checkov (the reference of the harden benchmarks, and the independent restricted-profile
+# check of benchmarks/fixer_proof.py) pins its own dependencies: its own venv too.
+$(CHECKOV_STAMP): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-checkov.txt
+	touch $@
+
+checkov: $(CHECKOV_STAMP)
+
 demo: $(STAMP)
 	$(VENV)/bin/socklock demo
 
@@ -59,7 +70,7 @@ schemas: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m socklock.harden.docs
 
-bench: $(STAMP) debs nca
+bench: $(STAMP) debs nca checkov
 	$(PY) -m benchmarks
 	SOCKLOCK_NCA_EXAMPLES=200 $(PY) -m pytest -m nca tests/policy
 	SOCKLOCK_FUZZ_EXAMPLES=5000 $(PY) -m pytest tests/hostile/test_loader_fuzz.py
@@ -69,6 +80,7 @@ lock:
 	$(PYTHON) -m pip install --quiet uv
 	cd requirements && UV_PYTHON_DOWNLOADS=never $(PYTHON) -m uv pip compile --python-version 3.11 --generate-hashes --no-header --quiet runtime.in -o ../requirements.txt
 	cd requirements && UV_PYTHON_DOWNLOADS=never $(PYTHON) -m uv pip compile --python-version 3.11 --generate-hashes --no-header --quiet dev.in -o ../requirements-dev.txt
+	cd requirements && UV_PYTHON_DOWNLOADS=never $(PYTHON) -m uv pip compile --python-version 3.11 --generate-hashes --no-header --quiet checkov.in -o ../requirements-checkov.txt
 
 clean:
-	rm -rf $(VENV) $(NCA_VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NCA_VENV) $(CHECKOV_VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -13,9 +13,9 @@ one row per repository:
   or when it is a line of a key that some fix's path names and keeps its indentation and
   its comment; a deleted line must be a key or item a fix removes. Anything else (a
   re-indented list, a dropped comment, a re-quoted value) counts here;
-- pss: when ``kubectl`` and the Pod Security Admission checker (``benchmarks/psa``) can run,
-  the workloads whose findings were all fixable, checked against the restricted profile
-  by the upstream library (see :mod:`benchmarks.psa_check`).
+- pss: the workloads whose restricted-profile findings all had a fix, checked after the
+  fix by checkov's corresponding checks (see :mod:`benchmarks.psa_check`; "not checked"
+  when checkov is not installed).
 
 ``make bench`` runs it through ``bench_fixer_proof`` when ``SOCKLOCK_FIXER_REPOS`` names the
 repositories (``NAME=PATH,PATH;NAME=PATH``).
@@ -62,7 +62,7 @@ class Proof:
 
 HEADER = (
     "| repository | files changed | findings | fixable | fixed | files refused | "
-    "second run changes | lines changed outside edits | restricted profile (PSA library) |\n"
+    "second run changes | lines changed outside edits | restricted profile (independent check) |\n"
     "|---|---|---|---|---|---|---|---|---|"
 )
 
@@ -140,12 +140,12 @@ def outside_changes(
         for line in changed:
             match = _KEY.match(line)
             comment = line[line.index(" #") :].rstrip() if " #" in line else ""
-            kept = [
+            kept = [  # the same key at the same column, its comment kept
                 n
                 for n in replacement
                 if match
-                and _KEY.match(n)
-                and _KEY.match(n).group(1) == match.group(1)  # type: ignore[union-attr]
+                and (other := _KEY.match(n))
+                and other.group(1, 2) == match.group(1, 2)
                 and (not comment or n.rstrip().endswith(comment))
             ]
             flow_key = match is not None and match.group(2).strip() in keys
@@ -160,9 +160,23 @@ def _only_added_or_removed(old: str, new: str, removed: set[str]) -> bool:
     taken out (no character of the rest changed)?"""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     ops = matcher.get_opcodes()
-    return all(tag in ("equal", "insert", "delete") for tag, *_ in ops) and all(
-        any(r in old[i1:i2] for r in removed) for tag, i1, i2, _, _ in ops if tag == "delete"
+    return (
+        all(tag in ("equal", "insert", "delete") for tag, *_ in ops)
+        and all(
+            any(r in old[i1:i2] for r in removed) for tag, i1, i2, _, _ in ops if tag == "delete"
+        )
+        and not any(
+            _reindents(old, i1, new[j1:j2]) for tag, i1, _, j1, j2 in ops if tag == "insert"
+        )
     )
+
+
+def _reindents(old: str, at: int, added: str) -> bool:
+    """Does inserting ``added`` at ``at`` change an old line (its indentation, its quoting)
+    rather than add whole lines, add at a line's end or before a closing bracket?"""
+    head = old[old.rfind("\n", 0, at) + 1 : at]
+    whole_lines = not head.strip() and added.endswith("\n")
+    return not whole_lines and old[at : at + 1] not in ("\n", "", "]", "}")
 
 
 def prove(name: str, sources: Sequence[Path], check_pss: bool = True) -> Proof:
@@ -182,6 +196,7 @@ def prove(name: str, sources: Sequence[Path], check_pss: bool = True) -> Proof:
             copies.append(str(target))
         options = HardenOptions()
         before = audit(load_paths(copies), options)
+        checked_before = _checkov_before(copies) if check_pss else {}
         fixable = [f for f in before.findings if _fixable(f)]
         proof.findings = len(before.findings)
         proof.fixable = len(fixable)
@@ -209,22 +224,33 @@ def prove(name: str, sources: Sequence[Path], check_pss: bool = True) -> Proof:
             from benchmarks.psa_check import check_restricted
 
             clean = _all_fixable_objects(before.findings)
-            proof.pss = check_restricted(copies, clean)
+            proof.pss = check_restricted(copies, clean, checked_before)
     return proof
 
 
-def _all_fixable_objects(findings: Iterable[Any]) -> set[str]:
-    """Objects (``Kind namespace/name``) whose restricted-profile findings all had a fix."""
+def _checkov_before(paths: Sequence[str]) -> dict[tuple[str, str], set[str]]:
+    from benchmarks.psa_check import failures
+
+    try:
+        return failures(paths)
+    except (OSError, ValueError):
+        return {}
+
+
+def _all_fixable_objects(findings: Iterable[Any]) -> set[tuple[str, str]]:
+    """Objects (file, ``Kind namespace/name``) whose restricted-profile findings (SLK1xx) all
+    had a fix; compose services and Dockerfiles are not Kubernetes objects."""
     from socklock.model import Applicability
 
-    verdict: dict[str, bool] = {}
+    verdict: dict[tuple[str, str], bool] = {}
     for finding in findings:
-        if not finding.rule_id.startswith("SLK1"):
+        if not finding.rule_id.startswith("SLK1") or finding.object_ref.startswith("compose"):
             continue
         fix = finding.fix
         ok = bool(fix and fix.edits and fix.applicability is not Applicability.DISPLAY_ONLY)
-        verdict[finding.object_ref] = verdict.get(finding.object_ref, True) and ok
-    return {ref for ref, ok in verdict.items() if ok}
+        key = (finding.location.file, finding.object_ref)
+        verdict[key] = verdict.get(key, True) and ok
+    return {key for key, ok in verdict.items() if ok}
 
 
 def parse_repos(spec: str) -> list[tuple[str, list[Path]]]:

@@ -40,12 +40,32 @@ class EditError(Exception):
     """An edit this text cannot take surgically (the reason says why)."""
 
 
-@dataclass(frozen=True, slots=True)
 class _Style:
-    step: int  # a nested mapping's keys: this many columns right of its key
-    dash: int  # a block list under a key: its dashes this many columns right of the key
-    newline: str
-    json: bool
+    """How the file writes what an edit adds; the indentation is measured on first use
+    (most edits of a round render nothing new in block style... and a plan that is only
+    checked should not pay for it)."""
+
+    def __init__(self, text: str, documents: list[Any], json_: bool) -> None:
+        crlf = text.count("\r\n")
+        self.newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+        self.json = json_
+        self._documents = documents
+        self._indent: tuple[int, int] | None = None
+
+    @property
+    def step(self) -> int:
+        """A nested mapping's keys: this many columns right of its key."""
+        return self._measure()[0]
+
+    @property
+    def dash(self) -> int:
+        """A block list under a key: its dashes this many columns right of the key."""
+        return self._measure()[1]
+
+    def _measure(self) -> tuple[int, int]:
+        if self._indent is None:
+            self._indent = _indentation(self._documents)
+        return self._indent
 
 
 def edit_yaml(
@@ -55,11 +75,14 @@ def edit_yaml(
     (anchors are file lines). Raises :class:`EditError` when an edit cannot be made or the
     result would not read back as intended."""
     documents = _compose(text)
-    intended = _construct(text)
-    style = _style(text, documents, json_)
+    try:
+        intended = [_data(root) for root in documents]
+    except yaml.YAMLError as exc:
+        raise EditError(f"cannot read: {_first_line(exc)}") from exc
+    style = _Style(text, documents, json_)
     targets: list[tuple[YamlEdit, int, tuple[PathElement, ...]]] = []
     seen: set[str] = set()
-    roots = _anchored(documents) if any(e.anchor != (0, 0) for e in edits) else {}
+    roots: dict[tuple[int, int], tuple[int, tuple[PathElement, ...]] | None] = {}
     for edit in edits:
         identity = repr((edit.document, edit.anchor, edit.path, edit.op, edit.value))
         if identity in seen:
@@ -68,7 +91,10 @@ def edit_yaml(
         if not edit.path:
             raise EditError("an edit needs a path")
         if edit.anchor != (0, 0):
-            found = roots.get((edit.anchor[0] - first_line, edit.anchor[1]))
+            where = (edit.anchor[0] - first_line, edit.anchor[1])
+            if where not in roots:
+                roots[where] = _anchored(documents, *where)
+            found = roots[where]
             if found is None:
                 raise EditError(f"no mapping at line {edit.anchor[0]}, column {edit.anchor[1]}")
             targets.append((edit, *found))
@@ -78,22 +104,36 @@ def edit_yaml(
             targets.append((edit, edit.document, ()))
     for edit, document, prefix in targets:
         _apply_data(_data_at(intended, document, prefix), edit)
-        for _ in range(_MAX_STEPS):  # one text edit at a time, until the edit holds
-            change = _text_edit(text, _node_at(documents[document], prefix), edit, style)
-            if change is None:
-                break
-            start, end, new = change
-            text = text[:start] + new + text[end:]
-            documents = _compose(text)
-        else:
-            raise EditError(f"the edit of {'.'.join(map(str, edit.path))} does not settle")
-    try:
-        result = _construct(text)
-    except yaml.YAMLError as exc:
-        raise EditError(f"the edited text would not parse: {_first_line(exc)}") from exc
-    if result != intended:
+    pending = targets
+    result: list[Any] | None = None
+    for _ in range(_MAX_STEPS):  # rounds: the edits that do not hold yet, then re-parse
+        lines = _Text(text)
+        intents: list[tuple[tuple[YamlEdit, int, tuple[PathElement, ...]], _Intent]] = []
+        for target in pending:
+            edit, document, prefix = target
+            intent = _text_edit(lines, _node_at(documents[document], prefix), edit, style)
+            if intent is not None:
+                intents.append((target, intent))
+        if not intents:
+            break
+        pending = [target for target, _ in intents]
+        text = _apply_round(lines, [intent for _, intent in intents], style)
+        documents = _compose(text)
+        result = _read_back(documents)
+        if result == intended:  # every edit holds: no need to ask each one again
+            return text
+    else:
+        raise EditError("the edits do not settle")
+    if (result if result is not None else _read_back(documents)) != intended:
         raise EditError("the edited text would not read back as the intended data")
     return text
+
+
+def _read_back(documents: list[Any]) -> list[Any]:
+    try:
+        return [_data(root) for root in documents]
+    except yaml.YAMLError as exc:
+        raise EditError(f"the edited text would not read back: {_first_line(exc)}") from exc
 
 
 def _first_line(exc: Exception) -> str:
@@ -110,16 +150,11 @@ def _compose(text: str) -> list[Any]:
         raise EditError(f"cannot parse: {_first_line(exc)}") from exc
 
 
-def _construct(text: str) -> list[Any]:
-    try:
-        return list(yaml.load_all(text, Loader=_Loader))
-    except yaml.YAMLError as exc:
-        raise EditError(f"cannot parse: {_first_line(exc)}") from exc
-
-
-def _anchored(documents: list[Any]) -> dict[tuple[int, int], tuple[int, tuple[PathElement, ...]]]:
-    """Each mapping by its 1-based (line, column): its document and path from that root."""
-    out: dict[tuple[int, int], tuple[int, tuple[PathElement, ...]]] = {}
+def _anchored(
+    documents: list[Any], line: int, column: int
+) -> tuple[int, tuple[PathElement, ...]] | None:
+    """The mapping that starts at 1-based (``line``, ``column``): its document and its path
+    from that root (only the nodes whose lines span ``line`` are visited)."""
     for index, root in enumerate(documents):
         stack: list[tuple[Any, tuple[PathElement, ...]]] = [(root, ())]
         visited: set[int] = set()
@@ -128,19 +163,20 @@ def _anchored(documents: list[Any]) -> dict[tuple[int, int], tuple[int, tuple[Pa
             if node is None or id(node) in visited:
                 continue
             visited.add(id(node))
+            if not node.start_mark.line + 1 <= line <= node.end_mark.line + 1:
+                continue
             if isinstance(node, yaml.MappingNode):
-                out.setdefault(
-                    (node.start_mark.line + 1, node.start_mark.column + 1), (index, path)
-                )
+                if (node.start_mark.line + 1, node.start_mark.column + 1) == (line, column):
+                    return index, path
                 for key, value in node.value:
                     if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
-                        stack.append((value, (*path, _key_value(key))))
+                        stack.append((value, (*path, _key_data(key))))
             elif isinstance(node, yaml.SequenceNode):
                 stack.extend((child, (*path, i)) for i, child in enumerate(node.value))
-    return out
+    return None
 
 
-def _key_value(node: Any) -> Any:
+def _key_data(node: Any) -> Any:
     """A scalar key as the loader reads it (``80`` is an int key)."""
     return (
         yaml.load(yaml.serialize(node), Loader=_Loader)
@@ -168,9 +204,9 @@ def _child(node: Any, element: PathElement) -> tuple[Any, Any] | None:
         return None
     if not isinstance(node, yaml.MappingNode):
         return None
-    for key, value in node.value:
-        if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE and _key_value(key) == element:
-            return key, value
+    keys = _keys(node)
+    if element in keys:
+        return keys[element]
     for key, value in reversed(node.value):  # later merges lose to earlier ones: search first
         if key.tag != _MERGE:
             continue
@@ -180,6 +216,18 @@ def _child(node: Any, element: PathElement) -> tuple[Any, Any] | None:
             if found is not None:
                 return found
     return None
+
+
+def _keys(node: Any) -> dict[Any, tuple[Any, Any]]:
+    """A mapping node's own (not merged) keys, indexed once per parse."""
+    keys: dict[Any, tuple[Any, Any]] | None = getattr(node, "socklock_keys", None)
+    if keys is None:
+        keys = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
+                keys.setdefault(_key_data(key), (key, value))
+        node.socklock_keys = keys
+    return keys
 
 
 def _data_at(documents: list[Any], index: int, path: Sequence[PathElement]) -> Any:
@@ -279,6 +327,99 @@ def _plain(value: Any) -> Any:
 _Change = tuple[int, int, str]  # replace text[start:end] by the string
 
 
+@dataclass(slots=True)
+class _Insert:
+    """Keys to add to a mapping (edits that add to the same mapping in a round join)."""
+
+    node: Any
+    entries: dict[Any, Any]
+
+
+@dataclass(slots=True)
+class _Append:
+    """Items to add to a list."""
+
+    node: Any
+    items: list[Any]
+
+
+_Intent = _Change | _Insert | _Append
+
+
+class _Conflict(Exception):
+    """Two edits of a round want different values at one place: the later waits a round."""
+
+
+def _join(a: Any, b: Any) -> Any:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = dict(a)
+        for key, value in b.items():
+            out[key] = _join(out[key], value) if key in out else value
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        return a + [item for item in b if not any(_same_item(x, item) for x in a)]
+    if a == b and type(a) is type(b):
+        return a
+    raise _Conflict
+
+
+def _apply_round(lines: _Text, intents: list[_Intent], style: _Style) -> str:
+    """Make the round's edits that do not collide (the rest waits for the next round, on
+    the re-parsed text): additions to one mapping or list join into one insertion; other
+    changes must not touch each other; insertions at one offset go deepest first."""
+    groups: dict[int, _Insert | _Append] = {}
+    order: list[_Intent] = []
+    for intent in intents:
+        if isinstance(intent, tuple):
+            order.append(intent)
+            continue
+        group = groups.get(id(intent.node))
+        if group is None:
+            group = groups[id(intent.node)] = (
+                _Insert(intent.node, {})
+                if isinstance(intent, _Insert)
+                else _Append(intent.node, [])
+            )
+            order.append(group)
+        try:
+            if isinstance(group, _Insert) and isinstance(intent, _Insert):
+                group.entries = _join(group.entries, intent.entries)
+            elif isinstance(group, _Append) and isinstance(intent, _Append):
+                group.items = _join(group.items, intent.items)
+        except _Conflict:
+            continue
+    accepted: list[tuple[int, int, str, int]] = []  # start, end, text, column (deeper first)
+    for intent in order:
+        if isinstance(intent, _Insert):
+            start, end, new = _render_insert(lines, intent.node, intent.entries, style)
+            column = _key_column(intent.node)
+        elif isinstance(intent, _Append):
+            start, end, new = _render_append(lines, intent.node, intent.items, style)
+            column = intent.node.start_mark.column
+        else:
+            start, end, new = intent
+            column = -1
+        if any(_collide((start, end), (s, e)) for s, e, _, _ in accepted):
+            continue
+        accepted.append((start, end, new, column))
+    text = lines.text
+    pieces: list[str] = []
+    position = 0
+    for start, end, new, _ in sorted(accepted, key=lambda c: (c[0], -c[3])):
+        pieces.append(text[position:start])
+        pieces.append(new)
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _collide(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two changes collide when their spans overlap or touch, unless both only insert."""
+    if a[0] == a[1] and b[0] == b[1]:
+        return False
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
 class _Text:
     """Offsets of a text's lines as YAML counts them."""
 
@@ -306,9 +447,9 @@ class _Text:
         return self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
 
 
-def _text_edit(text: str, root: Any, edit: YamlEdit, style: _Style) -> _Change | None:
+def _text_edit(lines: _Text, root: Any, edit: YamlEdit, style: _Style) -> _Intent | None:
+    """What the text needs next for ``edit`` to hold (None: it holds)."""
     *parents, last = edit.path
-    lines = _Text(text)
     create = edit.op in ("set", "setdefault", "append")
     node = root
     for depth, element in enumerate(parents):
@@ -323,7 +464,7 @@ def _text_edit(text: str, root: Any, edit: YamlEdit, style: _Style) -> _Change |
                 return None
             if found is None:
                 return _insert_entry(lines, node, element, value, style)
-            return _replace_value(lines, found[0], found[1], value, style, flow=_is_flow(node))
+            return _replace_data(lines, found[0], found[1], value, style, flow=_is_flow(node))
         node = found[1]
     if edit.op in ("set", "setdefault"):
         found = _child(node, last)
@@ -331,19 +472,19 @@ def _text_edit(text: str, root: Any, edit: YamlEdit, style: _Style) -> _Change |
             if found is None or edit.op == "setdefault":
                 return None
             flow = _is_flow(node)
-            return _replace_value(lines, None, found[1], _plain(edit.value), style, flow=flow)
+            return _replace_data(lines, None, found[1], _plain(edit.value), style, flow=flow)
         if not isinstance(node, yaml.MappingNode):
             raise EditError(f"{last!r}: parent is not a mapping")
         if found is None:
             return _insert_entry(lines, node, last, _plain(edit.value), style)
         if edit.op == "setdefault" and not _is_null(found[1]):
             return None
-        if _value(found[1]) == _plain(edit.value) and not _is_null(found[1]):
+        if _data(found[1]) == _plain(edit.value) and not _is_null(found[1]):
             return None
         if isinstance(edit.value, dict) and isinstance(found[1], yaml.MappingNode):
-            return _merge_into(text, root, edit, _value(found[1]), style)
+            return _merge_into(lines, root, edit, _data(found[1]), style)
         value = _plain(edit.value)
-        return _replace_value(lines, found[0], found[1], value, style, flow=_is_flow(node))
+        return _replace_data(lines, found[0], found[1], value, style, flow=_is_flow(node))
     if edit.op == "append":
         if not isinstance(node, yaml.MappingNode) or isinstance(last, int):
             raise EditError("append needs a mapping key")
@@ -354,13 +495,13 @@ def _text_edit(text: str, root: Any, edit: YamlEdit, style: _Style) -> _Change |
         key, items = found
         flow = _is_flow(node)
         if _is_null(items):
-            return _replace_value(lines, key, items, [item], style, flow=flow)
-        if isinstance(items, yaml.ScalarNode) and isinstance(_value(items), str):
-            both = [_value(items), item]
-            return _replace_value(lines, key, items, both, style, flow=True)
+            return _replace_data(lines, key, items, [item], style, flow=flow)
+        if isinstance(items, yaml.ScalarNode) and isinstance(_data(items), str):
+            both = [_data(items), item]
+            return _replace_data(lines, key, items, both, style, flow=True)
         if not isinstance(items, yaml.SequenceNode):
             raise EditError(f"{last!r} is not a list")
-        if any(_same_item(_value(child), item) for child in items.value):
+        if any(_same_item(_data(child), item) for child in items.value):
             return None
         return _append_item(lines, items, item, style)
     if edit.op == "remove":
@@ -376,7 +517,7 @@ def _text_edit(text: str, root: Any, edit: YamlEdit, style: _Style) -> _Change |
         items = found[1]
         if not isinstance(items, yaml.SequenceNode):
             return None
-        matches = [child for child in items.value if _value(child) == edit.value]
+        matches = [child for child in items.value if _data(child) == edit.value]
         if not matches:
             return None
         if len(matches) == len(items.value):
@@ -388,25 +529,25 @@ def _text_edit(text: str, root: Any, edit: YamlEdit, style: _Style) -> _Change |
             return None
         old, new = edit.value
         for child in found[1].value:
-            if isinstance(child, yaml.ScalarNode) and _value(child) == old:
+            if isinstance(child, yaml.ScalarNode) and _data(child) == old:
                 return _replace_scalar(lines, child, new, style)
         return None
     raise EditError(f"unknown edit operation {edit.op!r}")
 
 
 def _merge_into(
-    text: str, root: Any, edit: YamlEdit, current: dict[Any, Any], style: _Style
-) -> _Change | None:
+    lines: _Text, root: Any, edit: YamlEdit, current: dict[Any, Any], style: _Style
+) -> _Intent | None:
     """A mapping set over a mapping: the first key that differs is set (or, not wanted,
     removed) on its own, so the keys that already match keep their text."""
     for key, value in edit.value.items():
         if key not in current or current[key] != _plain(value) or current[key] is None:
             step = YamlEdit(edit.document, (*edit.path, key), "set", value, edit.anchor)
-            return _text_edit(text, root, step, style)
+            return _text_edit(lines, root, step, style)
     for key in current:
         if key not in edit.value:
             step = YamlEdit(edit.document, (*edit.path, key), "remove", None, edit.anchor)
-            return _text_edit(text, root, step, style)
+            return _text_edit(lines, root, step, style)
     return None
 
 
@@ -427,12 +568,38 @@ def _is_null(node: Any) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
 
 
-def _value(node: Any) -> Any:
-    return (
-        yaml.load(yaml.serialize(node), Loader=_Loader)
-        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str"
-        else node.value
-    )
+_SCALARS: Any = yaml.SafeLoader("")  # its scalar constructors (no state for scalars)
+_STR = "tag:yaml.org,2002:str"
+
+
+def _data(node: Any, memo: dict[int, Any] | None = None) -> Any:
+    """A node as the safe loader builds it (``<<`` merges resolved, aliases shared), without
+    emitting and parsing it again. Unknown tags (compose's ``!reset``) build by kind."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:
+            return node.value
+        construct = _SCALARS.yaml_constructors.get(node.tag)
+        return construct(_SCALARS, node) if construct is not None else node.value
+    memo = {} if memo is None else memo
+    if id(node) in memo:
+        return memo[id(node)]
+    if isinstance(node, yaml.SequenceNode):
+        items: list[Any] = []
+        memo[id(node)] = items
+        items.extend(_data(child, memo) for child in node.value)
+        return items
+    mapping: dict[Any, Any] = {}
+    memo[id(node)] = mapping
+    merged: list[Any] = []
+    for key, value in node.value:
+        if key.tag == _MERGE:
+            merged += value.value if isinstance(value, yaml.SequenceNode) else [value]
+    for source in reversed(merged):  # the first merged mapping wins over later ones
+        mapping.update(_data(source, memo))
+    for key, value in node.value:
+        if key.tag != _MERGE:
+            mapping[_data(key, memo)] = _data(value, memo)
+    return mapping
 
 
 def _own_key(mapping: Any, key: Any) -> Any:
@@ -506,12 +673,21 @@ def _start(lines: _Text, node: Any) -> int:
 
 def _insert_entry(
     lines: _Text, mapping: Any, key: PathElement, value: Any, style: _Style
-) -> _Change:
+) -> _Intent:
+    return _Insert(mapping, {key: value})
+
+
+def _render_insert(lines: _Text, mapping: Any, entries: dict[Any, Any], style: _Style) -> _Change:
+    """New keys at the end of a mapping, at the column of its keys (flow: after the last)."""
     if _is_flow(mapping) or style.json:
-        return _insert_flow(lines, mapping, [(key, value)], style, mapping=True)
+        return _insert_flow(lines, mapping, list(entries.items()), style, mapping=True)
     column = _key_column(mapping)
     end = _end(lines, mapping)
-    text = "".join(line + style.newline for line in _entry_lines(key, value, column, style))
+    text = "".join(
+        line + style.newline
+        for key, value in entries.items()
+        for line in _entry_lines(key, value, column, style)
+    )
     return _insert_after_line(lines, end, text, style)
 
 
@@ -522,9 +698,14 @@ def _insert_after_line(lines: _Text, end: int, text: str, style: _Style) -> _Cha
     return at, at, text
 
 
-def _append_item(lines: _Text, items: Any, item: Any, style: _Style) -> _Change:
+def _append_item(lines: _Text, items: Any, item: Any, style: _Style) -> _Intent:
+    return _Append(items, [item])
+
+
+def _render_append(lines: _Text, items: Any, new: list[Any], style: _Style) -> _Change:
+    """New items at the end of a list, in its style (block: at its dash column)."""
     if _is_flow(items) or style.json:
-        return _insert_flow(lines, items, [(None, item)], style, mapping=False)
+        return _insert_flow(lines, items, [(None, item) for item in new], style, mapping=False)
     if not items.value:
         raise EditError("an empty block list")
     first = items.value[0]
@@ -535,7 +716,11 @@ def _append_item(lines: _Text, items: Any, item: Any, style: _Style) -> _Change:
     same_line = lines.line_of(dash_at) == first.start_mark.line
     content = first.start_mark.column if same_line else dash + 2
     end = _end(lines, items)
-    text = "".join(line + style.newline for line in _item_lines(item, dash, content - dash, style))
+    text = "".join(
+        line + style.newline
+        for item in new
+        for line in _item_lines(item, dash, content - dash, style)
+    )
     return _insert_after_line(lines, end, text, style)
 
 
@@ -565,7 +750,7 @@ def _insert_flow(
     return end, end, "," + style.newline + indent + addition
 
 
-def _replace_value(
+def _replace_data(
     lines: _Text, key: Any, node: Any, value: Any, style: _Style, *, flow: bool
 ) -> _Change:
     """A key's (or item's) value becomes ``value``: scalars in place, collections in the
@@ -736,7 +921,8 @@ def _item_lines(item: Any, dash: int, gap: int, style: _Style) -> list[str]:
 # -- the file's style --------------------------------------------------------------------------
 
 
-def _style(text: str, documents: list[Any], json_: bool) -> _Style:
+def _indentation(documents: list[Any]) -> tuple[int, int]:
+    """(mapping step, dash offset) most used in the documents."""
     steps: Counter[int] = Counter()
     dashes: Counter[int] = Counter()
     stack = list(documents)
@@ -762,6 +948,4 @@ def _style(text: str, documents: list[Any], json_: bool) -> _Style:
             stack.extend(node.value)
     step = next((s for s, _ in steps.most_common() if s > 0), 2)
     dash = next((d for d, _ in dashes.most_common() if d >= 0), step)
-    crlf = text.count("\r\n")
-    newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
-    return _Style(step, dash, newline, json_)
+    return step, dash
