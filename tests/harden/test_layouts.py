@@ -330,3 +330,31 @@ def test_a_result_that_would_not_read_back_is_refused_with_the_reason() -> None:
     text = "c:\n  s: |+\n    keep\n\n\nd: 1\n"
     with pytest.raises(FixError, match="intended data"):
         apply_yaml_edits(text, [_edit(("c", "x"), "set", 1)])
+
+
+def test_the_diff_of_a_file_without_final_newline_applies(tmp_path: Path) -> None:
+    """The last line gets git's "No newline at end of file" marker instead of running into
+    the next diff line; ``patch`` applies the diff."""
+    import shutil
+    import subprocess
+
+    from socklock.harden import audit
+    from socklock.harden.fixer import plan_fixes
+    from socklock.load import load_paths
+
+    text = SMALL_POD + "    image: a:1"
+    path = tmp_path / "pod.yaml"
+    path.write_text(text)
+    result = audit(load_paths([str(path)]), HardenOptions(select=APE))
+    diff = plan_fixes(result.findings).diff()
+    assert diff.endswith(
+        "-    image: a:1\n\\ No newline at end of file\n+    image: a:1\n"
+        "+    securityContext:\n+      allowPrivilegeEscalation: false\n"
+        "\\ No newline at end of file\n"
+    )
+    if shutil.which("patch"):
+        subprocess.run(["patch", "-s", "-p0", str(path)], input=diff.encode(), check=True)
+        assert (
+            path.read_text()
+            == text + "\n    securityContext:\n      allowPrivilegeEscalation: false"
+        )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from socklock.files import EditRefused, edit_file, read_for_edit, unified_diff
+from socklock.files import EditRefused, diff_line, edit_file, read_for_edit, unified_diff
 from socklock.model import Applicability, Finding, Fix, LineEdit, YamlEdit
 
 
@@ -327,12 +327,12 @@ def splice_diff(
         header = ""
         for op, a1, a2, b1, b2 in group:
             if op == "equal":
-                hunk.extend(" " + line for line in lines.get(a1, a2))
+                hunk.extend(diff_line(" " + line) for line in lines.get(a1, a2))
                 continue
             if op in {"replace", "delete"}:
-                hunk.extend("-" + line for line in lines.get(a1, a2))
+                hunk.extend(diff_line("-" + line) for line in lines.get(a1, a2))
             if op in {"replace", "insert"}:
-                hunk.extend("+" + line for line in added(b1, b2))
+                hunk.extend(diff_line("+" + line) for line in added(b1, b2))
         yield "".join(hunk)
 
 
