@@ -358,3 +358,35 @@ def test_the_diff_of_a_file_without_final_newline_applies(tmp_path: Path) -> Non
             path.read_text()
             == text + "\n    securityContext:\n      allowPrivilegeEscalation: false"
         )
+
+
+def test_additions_that_end_at_one_place_nest_in_order() -> None:
+    """``volumes:`` (dashes at the key's column) ends where the pod spec ends: the item
+    appended to it comes before the key added to the pod spec, in one round."""
+    text = "spec:\n  containers:\n  - name: a\n  volumes:\n  - name: v\n    emptyDir: {}\n"
+    out = apply_yaml_edits(
+        text,
+        [
+            _edit(("spec", "automountServiceAccountToken"), "set", False),
+            _edit(("spec", "volumes"), "append", {"name": "tmp", "emptyDir": {}}),
+            _edit(("spec", "containers", 0, "x"), "set", 1),
+        ],
+    )
+    assert out == (
+        "spec:\n  containers:\n  - name: a\n    x: 1\n  volumes:\n  - name: v\n    emptyDir: {}\n"
+        "  - name: tmp\n    emptyDir: {}\n  automountServiceAccountToken: false\n"
+    )
+
+
+def test_a_key_deleted_and_keys_added_to_the_same_mapping() -> None:
+    """``privileged`` (the only key) removed and other keys added: the deletion leaves
+    ``{}``, so the additions wait for the next round instead of landing under it."""
+    text = "c:\n  sc:\n    privileged: true\n  image: a\n"
+    out = apply_yaml_edits(
+        text,
+        [
+            _edit(("c", "sc", "privileged"), "remove"),
+            _edit(("c", "sc", "runAsNonRoot"), "set", True),
+        ],
+    )
+    assert out == "c:\n  sc: {runAsNonRoot: true}\n  image: a\n"

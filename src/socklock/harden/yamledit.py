@@ -395,11 +395,11 @@ def _apply_round(lines: _Text, intents: list[_Intent], style: _Style) -> str:
             column = _key_column(intent.node)
         elif isinstance(intent, _Append):
             start, end, new = _render_append(lines, intent.node, intent.items, style)
-            column = intent.node.start_mark.column
+            column = intent.node.start_mark.column + 2  # its items' content: inside its key
         else:
             start, end, new = intent
             column = -1
-        if any(_collide((start, end), (s, e)) for s, e, _, _ in accepted):
+        if any(_collide(lines, (start, end), (s, e)) for s, e, _, _ in accepted):
             continue
         accepted.append((start, end, new, column))
     text = lines.text
@@ -413,11 +413,19 @@ def _apply_round(lines: _Text, intents: list[_Intent], style: _Style) -> str:
     return "".join(pieces)
 
 
-def _collide(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Two changes collide when their spans overlap or touch, unless both only insert."""
+def _collide(lines: _Text, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two changes collide when the lines they touch overlap or follow each other (a key
+    deleted and one added to the same mapping), unless both only insert."""
     if a[0] == a[1] and b[0] == b[1]:
         return False
+    a = _widen(lines, a) if a[0] != a[1] else a
+    b = _widen(lines, b) if b[0] != b[1] else b
     return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _widen(lines: _Text, span: tuple[int, int]) -> tuple[int, int]:
+    """A change's span from the start of its first line to the start of the line after."""
+    return lines.line_start(span[0]), lines.next_line(max(span[1] - 1, span[0]))
 
 
 class _Text:
