@@ -6,12 +6,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NCA_VENV := .venv-nca
 NCA_STAMP := $(NCA_VENV)/.installed
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 APT_PACKAGES := nftables iproute2 openssl chromium chromium-driver
 CYTOSCAPE_VERSION := 3.35.0
 ASSETS := src/socklock/report/assets
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint bench lock clean debs debs-lab fmt docs nca schemas assets
+.PHONY: demo test lint bench lock clean debs debs-lab fmt docs nca checkov schemas assets
 
 $(STAMP): requirements-dev.txt requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +54,15 @@ $(NCA_STAMP): requirements-nca.txt
 
 nca: $(NCA_STAMP)
 
+# checkov (the reference of the harden benchmarks, and the independent restricted-profile
+# check of benchmarks/fixer_proof.py) pins its own dependencies: its own venv too.
+$(CHECKOV_STAMP): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-checkov.txt
+	touch $@
+
+checkov: $(CHECKOV_STAMP)
+
 # As root, the demo also runs the shop for real in the lab (socklock demo --lab).
 demo: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -81,7 +92,7 @@ schemas: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m socklock.harden.docs
 
-bench: $(STAMP) debs nca
+bench: $(STAMP) debs nca checkov
 	$(PY) -m benchmarks
 	SOCKLOCK_NCA_EXAMPLES=200 $(PY) -m pytest -m nca tests/policy
 	SOCKLOCK_FUZZ_EXAMPLES=5000 $(PY) -m pytest tests/hostile/test_loader_fuzz.py
@@ -91,6 +102,7 @@ lock:
 	$(PYTHON) -m pip install --quiet uv
 	cd requirements && UV_PYTHON_DOWNLOADS=never $(PYTHON) -m uv pip compile --python-version 3.11 --generate-hashes --no-header --quiet runtime.in -o ../requirements.txt
 	cd requirements && UV_PYTHON_DOWNLOADS=never $(PYTHON) -m uv pip compile --python-version 3.11 --generate-hashes --no-header --quiet dev.in -o ../requirements-dev.txt
+	cd requirements && UV_PYTHON_DOWNLOADS=never $(PYTHON) -m uv pip compile --python-version 3.11 --generate-hashes --no-header --quiet checkov.in -o ../requirements-checkov.txt
 
 # The HTML report's graph library, vendored from npm (npm pack checks the registry's
 # integrity); NOTICE records its version and sha256, which a test compares.
@@ -103,4 +115,4 @@ assets:
 	&& sha256sum $(ASSETS)/cytoscape.min.js
 
 clean:
-	rm -rf $(VENV) $(NCA_VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NCA_VENV) $(CHECKOV_VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -194,11 +194,21 @@ def _inside(path: Path, root: Path) -> bool:
     return path == real_root or real_root in path.parents
 
 
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def diff_line(line: str) -> str:
+    """A diff line; a last line without its newline gets one and git's marker after it
+    (else it would run into the next line and the diff would not apply)."""
+    return line if line.endswith("\n") else line + "\n" + NO_NEWLINE
+
+
 def unified_diff(path: str, before: str, after: str) -> str:
     """``git diff``-style text of one file's change (``a/`` and ``b/`` prefixes)."""
     name = path.lstrip("/")
     return "".join(
-        difflib.unified_diff(
+        diff_line(line)
+        for line in difflib.unified_diff(
             before.splitlines(keepends=True),
             after.splitlines(keepends=True),
             fromfile=f"a/{name}",

@@ -170,3 +170,31 @@ def test_config_allowed_registries(write, capsys: pytest.CaptureFixture[str]) ->
     data = json.loads(out)
     assert code == 1
     assert [f["rule_id"] for f in data["findings"]] == ["SLK206"]
+
+
+def test_fixes_are_planned_only_when_shown_or_applied(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planning fixes costs more than the audit: ``--format json`` (no ``--diff``) and
+    ``--no-diff`` plan none; ``--diff`` and the table's default diff do."""
+    import socklock.harden
+
+    path = tmp_path / "pod.yaml"
+    path.write_text(BAD)
+    planned: list[int] = []
+    real = socklock.harden.plan_fixes
+
+    def counting(*args: object, **kwargs: object) -> object:
+        planned.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socklock.harden, "plan_fixes", counting)
+    for args, plans in [
+        (("--format", "json"), 0),
+        (("--no-diff",), 0),
+        (("--format", "json", "--diff"), 1),
+        ((), 1),
+    ]:
+        planned.clear()
+        code, _, _ = run(capsys, "harden", *args, str(path))
+        assert (code, len(planned)) == (1, plans), args

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from socklock.harden import HardenOptions, fix_paths
-from socklock.harden.fixer import apply_line_edits, apply_yaml_edits, detect_indent
+from socklock.harden.fixer import apply_line_edits, apply_yaml_edits
 from socklock.model import LineEdit, YamlEdit
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,24 +81,6 @@ def test_only_insertions_outside_the_edits(tmp_path: Path) -> None:
     )
 
 
-def test_detect_indent() -> None:
-    assert detect_indent(COMMENTED) == (2, 2, 0)
-    assert detect_indent((DEMO / "kubernetes" / "carts.yaml").read_text()) == (2, 4, 2)
-
-
-def test_files_ruamel_would_reformat_are_skipped(tmp_path: Path) -> None:
-    path = tmp_path / "odd.yaml"
-    text = (
-        "apiVersion: v1\nkind: Pod\nmetadata:\n   name: p\nspec:\n     containers:\n"
-        "     -   name: c\n         image: a:1\n"
-    )
-    path.write_text(text)
-    run = fix_paths([str(path)], HardenOptions(select=frozenset({"SLK103"})))
-    assert run.changes == ()
-    assert run.skipped and "reformat" in run.skipped[0].reason
-    assert path.read_text() == text
-
-
 def test_files_with_errors_are_skipped(tmp_path: Path) -> None:
     path = tmp_path / "two.yaml"
     text = (
@@ -115,13 +97,13 @@ def test_yaml_edit_operations() -> None:
     edits = [
         YamlEdit(0, ("a", "list"), "append", "z"),
         YamlEdit(0, ("a", "list"), "append", "x"),
-        YamlEdit(0, ("a", "list"), "replace", ("y", "Y")),
+        YamlEdit(0, ("a", "list"), "replace", ("y", "w")),
         YamlEdit(0, ("a", "keep"), "setdefault", 2),
         YamlEdit(0, ("a", "new", "deep"), "set", {"k": "yes"}),
         YamlEdit(0, ("a", "gone"), "remove"),
     ]
     assert apply_yaml_edits(text, edits) == (
-        'a:\n  list: [x, Y, z]\n  keep: 1\n  new:\n    deep:\n      k: "yes"\n'
+        "a:\n  list: [x, w, z]\n  keep: 1\n  new:\n    deep:\n      k: 'yes'\n"
     )
 
 
@@ -174,7 +156,7 @@ spec:
     - name: c
       image: a:1
 """
-# ruamel.yaml would reformat this one (3-space mappings, extra spaces after the dash)
+# an odd layout: 3-space mappings, 5 under spec, extra spaces after the dash
 ODD_POD = (
     "---\napiVersion: v1\nkind: Pod\nmetadata:\n   name: odd\nspec:\n     containers:\n"
     "     -   name: c\n         image: a:1\n"
@@ -217,13 +199,22 @@ def test_multi_document_fix_touches_only_the_edited_documents(tmp_path: Path) ->
     assert len(list(change.diff_pieces())) == expected.count("\n@@ ")  # a piece per hunk
 
 
-def test_an_edited_document_ruamel_would_reformat_refuses_the_file(tmp_path: Path) -> None:
+def test_an_odd_document_is_edited_in_its_own_indentation(tmp_path: Path) -> None:
+    """Mapping indentation 3 and 5, a dash followed by three spaces: the key goes in at its
+    siblings' column; a round-trip emitter would have re-indented the document."""
     path = tmp_path / "all.yaml"
     text = POD.format(name="a") + ODD_POD
     path.write_text(text)
     run = fix_paths([str(path)], HardenOptions(select=frozenset({"SLK103"})))
-    assert run.changes == () and "reformat" in run.skipped[0].reason
-    assert path.read_text() == text
+    assert run.skipped == ()
+    assert path.read_text() == (
+        POD.format(name="a").replace(
+            "      image: a:1\n",
+            "      image: a:1\n      securityContext:\n        allowPrivilegeEscalation: false\n",
+        )
+        + ODD_POD
+        + "         securityContext:\n            allowPrivilegeEscalation: false\n"
+    )
 
 
 @pytest.mark.parametrize("gap", [0, 1, 2, 3, 4, 6, 7])

@@ -24,10 +24,12 @@ CMD ["python", "app.py"]
 ```
 
 ## Fix safety
-Unsafe: the fix inserts `USER 10001:10001` before the final `CMD`/`ENTRYPOINT` (or replaces
-`USER root`). Files the process writes must be writable by that UID, and it can no longer
-bind ports below 1024. (hadolint has no rule for a missing `USER`; its DL3002 only flags an
-explicit last `USER root`.)
+Unsafe: the fix inserts `USER 10001:10001` after the last instruction that builds the image
+(`RUN`, `COPY`, `ADD`, `WORKDIR`), before the final `CMD`/`ENTRYPOINT`. A last `USER root`
+is replaced only when nothing after it builds; otherwise it stays (a later
+`RUN apk add` needs it) and the new `USER` goes after that instruction. Files the process
+writes must be writable by that UID, and it can no longer bind ports below 1024. (hadolint
+has no rule for a missing `USER`; its DL3002 only flags an explicit last `USER root`.)
 
 ## References
 - CIS Docker Benchmark 1.6.0, 4.1: ensure that a user for the container has been created.
@@ -36,17 +38,32 @@ explicit last `USER root`.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from socklock.harden.context import Context
 from socklock.harden.rule import DockerfileRule, Reference, line_fix
-from socklock.model import Applicability, Dockerfile, Finding, LineEdit, Severity
+from socklock.model import Applicability, Dockerfile, Finding, Instruction, LineEdit, Severity
 
 ROOT = ("root", "0")
 WHY = (
     "files the process writes must be writable by the new user, and it can no longer bind "
     "ports below 1024"
 )
+
+
+BUILDS = ("RUN", "COPY", "ADD", "WORKDIR")  # a USER inserted goes after the last of these
+
+
+def _user_line(instructions: Sequence[Instruction]) -> int:
+    """Where a USER goes: before the first CMD/ENTRYPOINT that follows the last instruction
+    that builds, else after the last instruction (heredoc bodies included)."""
+    insert_before = None
+    for instruction in instructions:
+        if instruction.keyword in BUILDS:
+            insert_before = None
+        elif instruction.keyword in ("CMD", "ENTRYPOINT") and insert_before is None:
+            insert_before = instruction.start_line
+    return insert_before if insert_before is not None else instructions[-1].end_line + 1
 
 
 def is_root(user: str) -> bool:
@@ -76,6 +93,23 @@ class DockerfileRootUser(DockerfileRule):
             last = users[-1]
             if not is_root(last.value):
                 return
+            after = [i for i in final if i.start_line > last.end_line]
+            if any(i.keyword in BUILDS for i in after):  # they need root: USER goes after
+                where = _user_line(after)
+                yield self.dockerfile_finding(
+                    dockerfile,
+                    last,
+                    f"the final stage runs as {last.value.strip()}",
+                    line_fix(
+                        dockerfile,
+                        Applicability.UNSAFE,
+                        f"add USER {uid}:{uid} after the last instruction that needs root",
+                        [LineEdit(where, where - 1, f"USER {uid}:{uid}\n")],
+                        WHY,
+                    ),
+                    column=len("USER ") + 1,
+                )
+                return
             yield self.dockerfile_finding(
                 dockerfile,
                 last,
@@ -91,13 +125,7 @@ class DockerfileRootUser(DockerfileRule):
             )
             return
         anchor = final[0]
-        insert_before = None
-        for instruction in final:
-            if instruction.keyword in ("RUN", "COPY", "ADD", "WORKDIR"):
-                insert_before = None
-            elif instruction.keyword in ("CMD", "ENTRYPOINT") and insert_before is None:
-                insert_before = instruction.start_line
-        where = insert_before if insert_before is not None else final[-1].end_line + 1
+        where = _user_line(final)
         yield self.dockerfile_finding(
             dockerfile,
             None,

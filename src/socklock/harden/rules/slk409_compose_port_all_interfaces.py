@@ -74,6 +74,8 @@ class ComposePortAllInterfaces(ComposeRule):
                     if text.startswith(prefix):
                         text = text[len(prefix) :]
                         break
+                if port.published is None:  # ``9200``: a host port Docker picks, kept so
+                    text = f":{text}"  # (``127.0.0.1:9200`` would read as HOST:CONTAINER)
                 edit = (("ports",), "replace", (entry, f"127.0.0.1:{text}"))
                 shown = str(entry)
             yield self.compose_finding(
