@@ -95,8 +95,7 @@ def render_index() -> str:
     ]
     for network in NETWORK_RULES:
         lines.append(
-            f"| [{network.id}]({page_name(network)}) | {network.name} | "
-            f"{network.severity.value} |"
+            f"| [{network.id}]({page_name(network)}) | {network.name} | {network.severity.value} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -144,7 +144,8 @@ def _result(
         "logicalLocations": [
             {
                 "name": finding.field_path or finding.object_ref,
-                "fullyQualifiedName": f"{finding.object_ref}#{finding.field_path}",
+                "fullyQualifiedName": finding.object_ref
+                + (f"#{finding.field_path}" if finding.field_path else ""),
                 "kind": "object",
             }
         ],

@@ -31,7 +31,7 @@ class SourceRoot:
 
 def is_file_path(name: str) -> bool:
     """False for the places that are not files: standard input, live-cluster objects."""
-    return not _PSEUDO.match(name)
+    return name != "-" and not _PSEUDO.match(name)
 
 
 def absolute_path(name: str) -> Path:
