@@ -22,8 +22,8 @@ from socklock._cli.deployment import deployment_option
 from socklock.files import check_artifacts, resolved_paths, write_artifacts
 
 if TYPE_CHECKING:
+    from socklock.pipeline import Result
     from socklock.policy.generate import GeneratedSet
-    from socklock.scan import Result
 
 
 @click.command("scan")
@@ -89,11 +89,11 @@ def run_scan(
     from socklock._cli.deployment import say_selection
     from socklock._cli.harden import harden_options
     from socklock._cli.map import render_graph
+    from socklock.pipeline import scan_inventory
     from socklock.report.existing_policies import existing_policies_text
     from socklock.report.findings_summary import findings_by_rule
     from socklock.report.findings_table import summary_line
     from socklock.report.summary import inventory_summary
-    from socklock.scan import scan_inventory
 
     color = color_wanted()
     options = harden_options(config_file, paths)
@@ -192,8 +192,8 @@ def write_policies(
     """Write each policy set of the scan into its own directory, one at a time; returns the
     Kubernetes enforce set (report.html checks connections against it), the others are let
     go as soon as they are written."""
+    from socklock.pipeline import SkippedSet
     from socklock.policy.generate import write_set
-    from socklock.scan import SkippedSet
 
     enforce = None
     for item in result.policy_sets():

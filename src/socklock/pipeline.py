@@ -4,6 +4,9 @@ The result holds everything ``socklock scan`` prints and writes: the inventory, 
 deployment, the service graph, the hardening audit, the verdict on the input's
 NetworkPolicies, and the policy sets (generated on demand, one at a time, so that a caller
 that writes each and lets it go never holds them all: on a large input each is large).
+
+The module is not named ``scan``: a submodule of that name would replace the function
+``socklock.scan`` on the package as soon as it was imported.
 """
 
 from __future__ import annotations
