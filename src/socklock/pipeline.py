@@ -65,14 +65,16 @@ class Result:
     audit: AuditResult | None = None  # hardening findings (None: scan(..., harden=False))
     existing: ExistingPolicies | None = None  # None: not asked for
 
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        """Every finding: hardening (with SLK209 for unprotected workloads), then the
-        connections the input's policies would break or leave open."""
+    def findings(self) -> Iterator[Finding]:
+        """Every finding, one at a time (the audit's are stored compressed: a tuple of them
+        all would undo that on a big input): hardening (with SLK209 for unprotected
+        workloads), then the connections the input's policies would break or leave open."""
         from socklock.policy.existing import PolicyVerdict
 
-        network = self.existing.findings if isinstance(self.existing, PolicyVerdict) else ()
-        return (*(self.audit.findings if self.audit is not None else ()), *network)
+        if self.audit is not None:
+            yield from self.audit.findings
+        if isinstance(self.existing, PolicyVerdict):
+            yield from self.existing.findings
 
     @property
     def rules(self) -> tuple[type[Rule] | NetworkRule, ...]:

@@ -114,7 +114,7 @@ def run_scan(
     if existing:
         click.echo()
         click.echo(existing, nl=False)
-    code_ = input_exit_code(result.inventory, exit_code(result.findings, fail_on))
+    code_ = input_exit_code(result.inventory, exit_code(result.findings(), fail_on))
     if out_dir is not None:
         click.echo()
         handed = [result]
@@ -153,8 +153,9 @@ def write_everything(
         result = replace(result, existing=result.existing.without_document())
     enforce = write_policies(result, target / "policies", force=force, inputs=inputs)
     deployment = result.deployment if result.deployment is not None else result.inventory
-    report = scan_html(
-        result.inventory, deployment, result.graph, result.findings, enforce, paths, version
+    assert result.audit is not None
+    report = scan_html(  # the hardening findings; connections show their state as edges
+        result.inventory, deployment, result.graph, result.audit.findings, enforce, paths, version
     )
     del result, enforce
     written += write_artifacts(target, {"report.html": report}, force=force, inputs=inputs)
@@ -174,7 +175,7 @@ def render_findings(result: Result, fmt: str, version: str, paths: Sequence[str]
 
     suppressed = ((s.finding, s.kind, s.reason) for s in result.audit.suppressed)
     return render_sarif(
-        result.findings,
+        result.findings(),
         suppressed,
         result.rules,
         version=version,
