@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from socklock.scan import Result, scan
+    from socklock.pipeline import Result, scan
 
 __all__ = ["Result", "__version__", "scan"]
 
 
 def __getattr__(name: str) -> Any:
     if name in ("scan", "Result"):
-        from socklock import scan as _scan_module
+        from socklock import pipeline as _pipeline
 
-        return getattr(_scan_module, name)
+        return getattr(_pipeline, name)
     raise AttributeError(name)

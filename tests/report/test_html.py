@@ -30,9 +30,9 @@ from socklock.model import (
     PortSpec,
     ServiceGraph,
 )
+from socklock.pipeline import scan
 from socklock.report.html import embedded_json, render_html
 from socklock.report.html_data import PolicySource, build_report
-from socklock.scan import scan
 
 FIXTURE = REPO / "tests" / "fixtures" / "report"
 SHOP = f"{FIXTURE}/shop.yaml"

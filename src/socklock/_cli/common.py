@@ -6,7 +6,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +15,13 @@ import click
 from socklock.files import check_not_input, resolved_paths, write_atomic
 
 if TYPE_CHECKING:
-    from socklock.model import Diagnostic, Inventory
+    from socklock.model import Diagnostic, Finding, Inventory
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT_ERROR = 2
+NEVER = "never"  # --fail-on never: findings never fail the run (input errors still do)
+SEVERITY_CHOICES = ("info", "low", "medium", "high", "critical", NEVER)
 _INPUTS = "socklock.inputs"  # click context meta: resolved paths this run read
 _CLUSTER = "socklock.cluster"  # click context meta: --cluster, --context, --cluster-namespace
 
@@ -71,6 +73,16 @@ def read_stdin(paths: Sequence[str]) -> bytes | None:
     if count > 1:
         raise UsageError("'-' (standard input) can be given once")
     return sys.stdin.buffer.read(DEFAULT_LIMITS.max_file_bytes + 1)
+
+
+def exit_code(findings: Iterable[Finding], fail_on: str) -> int:
+    """1 when a finding is at or above ``fail_on`` (``never``: 0): scan and harden alike."""
+    from socklock.model import Severity
+
+    if fail_on == NEVER:
+        return EXIT_OK
+    threshold = Severity(fail_on)
+    return EXIT_FINDINGS if any(f.severity.at_least(threshold) for f in findings) else EXIT_OK
 
 
 def input_exit_code(inventory: Inventory, code: int) -> int:
@@ -132,6 +144,18 @@ def paths_argument(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(_CLUSTER_OPTIONS):
         command = option(command)
     return command
+
+
+def fail_on_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--fail-on SEVERITY|never``, one vocabulary for every command that reports findings."""
+    return click.option(
+        "--fail-on",
+        type=click.Choice(SEVERITY_CHOICES),
+        default=default,
+        show_default=True,
+        help="Exit 1 when a finding at or above this severity remains ('never': exit 0 on "
+        "findings; input errors still exit 2).",
+    )
 
 
 output_option = click.option(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from socklock.discover.deployments import Selection
     from socklock.model import Inventory
 
 deployment_option = click.option(
@@ -27,6 +28,12 @@ def choose_deployment(inventory: Inventory, wanted: str | None) -> Inventory:
     from socklock.discover.deployments import select_deployment
 
     selection = select_deployment(inventory, wanted)
+    say_selection(selection, wanted)
+    return selection.inventory
+
+
+def say_selection(selection: Selection, wanted: str | None) -> None:
+    """Which deployment the graph speaks of, when there was a choice (on stderr)."""
     chosen = selection.chosen
     alternatives = [*selection.folded, *selection.left_out, *selection.others]
     if chosen is not None and alternatives:
@@ -58,7 +65,6 @@ def choose_deployment(inventory: Inventory, wanted: str | None) -> Inventory:
             "helm template CHART | socklock map -",
             err=True,
         )
-    return selection.inventory
 
 
 def _count(services: Sized) -> str:

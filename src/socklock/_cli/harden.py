@@ -5,17 +5,17 @@ from __future__ import annotations
 import itertools
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from socklock._cli.common import (
-    EXIT_FINDINGS,
     EXIT_INPUT_ERROR,
-    EXIT_OK,
     color_wanted,
+    exit_code,
+    fail_on_option,
     output_option,
     paths_argument,
     write_output,
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from socklock.harden import AuditResult, Baseline, HardenOptions
     from socklock.harden.config import HardenConfig
     from socklock.harden.fixer import FileChange, Skipped
-
-SEVERITIES = ("info", "low", "medium", "high", "critical", "never")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -68,13 +66,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     show_default=True,
 )
 @output_option
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES),
-    default="low",
-    show_default=True,
-    help="Exit 1 when a finding at or above this severity remains.",
-)
+@fail_on_option(default="low")
 @click.option(
     "--baseline",
     "baseline_file",
@@ -127,8 +119,7 @@ def harden(
     from socklock.harden import audit, fix_paths, plan_fixes
     from socklock.harden.run import broken_files
 
-    config = _config(config_file, paths)
-    options = _options(config, level, pss_version, select, ignore)
+    options = harden_options(config_file, paths, level, pss_version, select, ignore)
     baseline = _baseline(baseline_file)
     inventory = load(paths)
     diff_wanted = show_diff if show_diff is not None else (fmt == "table" and not fix)
@@ -170,7 +161,7 @@ def harden(
         click.echo(f"{skip.file}: warning: fixes not applied: {skip.reason}", err=True)
     if write_baseline is not None:
         _write_baseline(write_baseline, result)
-    pieces = iter_audit(result, fmt, show_suppressed, __version__)
+    pieces = iter_audit(result, fmt, show_suppressed, __version__, paths)
     if diff_wanted and changes and not fix:
         diff = (piece for change in changes for piece in change.diff_pieces())
         if fmt == "table":
@@ -191,9 +182,16 @@ def render_audit(
     return "".join(iter_audit(result, fmt, show_suppressed, version))
 
 
-def iter_audit(result: AuditResult, fmt: str, show_suppressed: bool, version: str) -> Iterator[str]:
+def iter_audit(
+    result: AuditResult,
+    fmt: str,
+    show_suppressed: bool,
+    version: str,
+    paths: Sequence[str] = (),
+) -> Iterator[str]:
     """The report in pieces (JSON: one finding each), so stdout gets it without the whole
-    text in memory."""
+    text in memory. SARIF locations are relative to the git work tree holding ``paths``,
+    else to their common directory."""
     from socklock.harden import format_pss_version
 
     suppressed = ((s.finding, s.kind, s.reason) for s in result.suppressed)
@@ -210,8 +208,11 @@ def iter_audit(result: AuditResult, fmt: str, show_suppressed: bool, version: st
         return
     if fmt == "sarif":
         from socklock.report.sarif import iter_sarif
+        from socklock.report.source_root import source_root
 
-        yield from iter_sarif(result.findings, suppressed, result.rules, version=version)
+        yield from iter_sarif(
+            result.findings, suppressed, result.rules, version=version, root=source_root(paths)
+        )
         return
     from socklock.report.findings_table import iter_findings_table
 
@@ -246,14 +247,20 @@ def _unsafe_notes(result: AuditResult) -> str:
 
 
 def _exit_code(result: AuditResult, fail_on: str) -> int:
-    from socklock.model import Severity
+    return exit_code(result.findings, fail_on)
 
-    if fail_on == "never":
-        return EXIT_OK
-    threshold = Severity(fail_on)
-    if any(f.severity.at_least(threshold) for f in result.findings):
-        return EXIT_FINDINGS
-    return EXIT_OK
+
+def harden_options(
+    config_file: str | None,
+    paths: tuple[str, ...],
+    level: str | None = None,
+    pss_version: str | None = None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+) -> HardenOptions:
+    """The options of socklock.toml (``--config``, else the nearest one above the first
+    PATH) under the command line's: harden and scan audit alike."""
+    return _options(_config(config_file, paths), level, pss_version, select, ignore)
 
 
 def _config(config_file: str | None, paths: tuple[str, ...]) -> HardenConfig:

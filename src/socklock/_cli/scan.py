@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from socklock._cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
     code_progress,
     color_wanted,
+    exit_code,
+    fail_on_option,
     input_exit_code,
     paths_argument,
 )
-from socklock._cli.deployment import choose_deployment, deployment_option
+from socklock._cli.deployment import deployment_option
 from socklock.files import check_artifacts, resolved_paths, write_artifacts
 
 if TYPE_CHECKING:
-    from socklock.model import Finding, Inventory, ServiceGraph
+    from socklock.pipeline import Result
     from socklock.policy.generate import GeneratedSet
-
-SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
 
 @click.command("scan")
@@ -40,11 +40,13 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
     show_default=True,
     help="Analyse source code for calls (besides manifests).",
 )
+@fail_on_option(default="never")
 @click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES),
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
     default=None,
-    help="Exit 1 when a hardening finding is at or above this severity.",
+    help="socklock.toml to read (default: the nearest one above the first PATH), as harden.",
 )
 @click.option(
     "--force", is_flag=True, help="Overwrite files in --out-dir that socklock did not write."
@@ -54,12 +56,22 @@ def scan(
     paths: tuple[str, ...],
     out_dir: str | None,
     code: bool,
-    fail_on: str | None,
+    fail_on: str,
+    config_file: str | None,
     force: bool,
     deployment: str | None,
 ) -> int:
-    """Scan PATHS: the service graph, hardening findings, and the artifacts in --out-dir."""
-    return run_scan(paths, out_dir, code=code, fail_on=fail_on, force=force, deployment=deployment)
+    """Scan PATHS: the service graph, hardening findings, the input's NetworkPolicies against
+    the graph, and every artifact in --out-dir (findings.sarif among them)."""
+    return run_scan(
+        paths,
+        out_dir,
+        code=code,
+        fail_on=fail_on,
+        force=force,
+        deployment=deployment,
+        config_file=config_file,
+    )
 
 
 def run_scan(
@@ -67,197 +79,146 @@ def run_scan(
     out_dir: str | None,
     *,
     code: bool = True,
-    fail_on: str | None = None,
+    fail_on: str = "never",
     force: bool = False,
     deployment: str | None = None,
+    config_file: str | None = None,
 ) -> int:
     from socklock import __version__
     from socklock._cli.common import load
-    from socklock._cli.harden import render_audit
+    from socklock._cli.deployment import say_selection
+    from socklock._cli.harden import harden_options
     from socklock._cli.map import render_graph
-    from socklock.discover import discover
-    from socklock.harden import HardenOptions, audit
-    from socklock.model import Severity
+    from socklock.pipeline import scan_inventory
+    from socklock.report.existing_policies import existing_policies_text
     from socklock.report.findings_summary import findings_by_rule
     from socklock.report.findings_table import summary_line
     from socklock.report.summary import inventory_summary
 
     color = color_wanted()
+    options = harden_options(config_file, paths)
     inventory = load(paths)
-    chosen = choose_deployment(inventory, deployment)
     with code_progress() as progress:
-        graph = discover(chosen, code=code, progress=progress)
-    result = audit(inventory, HardenOptions())
-    click.echo(inventory_summary(inventory))
-    click.echo(render_graph(graph, "table", color=color), nl=False)
+        result = scan_inventory(
+            inventory, code=code, deployment=deployment, harden=options, progress=progress
+        )
+    del inventory
+    assert result.audit is not None and result.selection is not None
+    say_selection(result.selection, deployment)
+    click.echo(inventory_summary(result.inventory))
+    click.echo(render_graph(result.graph, "table", color=color), nl=False)
     click.echo()
-    click.echo(findings_by_rule(result.findings, color=color), nl=False)
-    click.echo(summary_line(result.findings, len(result.suppressed)))
-    existing = existing_policies(inventory, graph)
-    code_ = EXIT_OK
-    if fail_on is not None and any(f.severity.at_least(Severity(fail_on)) for f in result.findings):
-        code_ = EXIT_FINDINGS
+    click.echo(findings_by_rule(result.audit.findings, color=color), nl=False)
+    click.echo(summary_line(result.audit.findings, len(result.audit.suppressed)))
+    existing = existing_policies_text(result.existing) if result.existing is not None else ""
+    if existing:
+        click.echo()
+        click.echo(existing, nl=False)
+    code_ = input_exit_code(result.inventory, exit_code(result.findings(), fail_on))
     if out_dir is not None:
         click.echo()
-        target = Path(out_dir)
-        inputs = resolved_paths(inventory.files)
-        # One artifact at a time, each rendered, written and let go: on a big input each is
-        # large, and holding them all (and the audit) while policies are generated is not
-        # needed. Every target is checked first: a file of the user's in the way stops the
-        # run before any write.
-        audited = result
-        renderers: dict[str, Callable[[], str]] = {
-            "graph.json": lambda: render_graph(graph, "json"),
-            "findings.json": lambda: render_audit(audited, "json", False, __version__, None),
-            "findings.sarif": lambda: render_audit(audited, "sarif", False, __version__, None),
-        }
-        if existing is not None:
-            text = existing
-            renderers["connectivity.json"] = lambda: text
-        check_artifacts(target, [*renderers, "report.html"], force=force, inputs=inputs)
-        written: list[Path] = []
-        for name, render in renderers.items():
-            written += write_artifacts(target, {name: render()}, force=force, inputs=inputs)
-        del renderers, existing
-        generated = write_policies(chosen, graph, target / "policies", force=force, inputs=inputs)
-        report = html_report(inventory, chosen, graph, audited.findings, generated, paths)
-        del result, audited, generated
-        written += write_artifacts(target, {"report.html": report}, force=force, inputs=inputs)
-        for path in written:
-            click.echo(f"wrote {path}")
-    return input_exit_code(inventory, code_)
+        handed = [result]
+        del result  # write_everything lets parts of it go as they are written
+        write_everything(handed, Path(out_dir), paths, force=force, version=__version__)
+    return code_
 
 
-DEMO_FLAVORS = (
-    ("kubernetes", "enforce"),
-    ("kubernetes", "caller-labels"),
-    ("calico", "log"),
-    ("compose", "enforce"),
-)
+def write_everything(
+    handed: list[Result], target: Path, paths: Sequence[str], *, force: bool, version: str
+) -> None:
+    """Every artifact into ``target``, one at a time: each is rendered, written and let go
+    (on a big input each is large). Every target is checked first: a file of the user's in
+    the way stops the run before any write. ``handed`` holds the result, taken from it so
+    that nothing else keeps what is let go."""
+    result = handed.pop()
+    from socklock._cli.map import render_graph
+    from socklock.policy.existing import PolicyVerdict
+    from socklock.report.existing_policies import connectivity_json
+    from socklock.report.html_page import scan_html
+
+    inputs = resolved_paths(result.inventory.files)
+    renderers: dict[str, Callable[[], str]] = {
+        "graph.json": partial(render_graph, result.graph, "json"),
+        "findings.json": partial(render_findings, result, "json", version, paths),
+        "findings.sarif": partial(render_findings, result, "sarif", version, paths),
+    }
+    if isinstance(result.existing, PolicyVerdict):
+        renderers["connectivity.json"] = partial(connectivity_json, result.existing)
+    check_artifacts(target, [*renderers, "report.html"], force=force, inputs=inputs)
+    written: list[Path] = []
+    for name, render in renderers.items():
+        written += write_artifacts(target, {name: render()}, force=force, inputs=inputs)
+    del renderers
+    if isinstance(result.existing, PolicyVerdict):  # the document is written: let it go
+        result = replace(result, existing=result.existing.without_document())
+    enforce = write_policies(result, target / "policies", force=force, inputs=inputs)
+    deployment = result.deployment if result.deployment is not None else result.inventory
+    assert result.audit is not None
+    report = scan_html(  # the hardening findings; connections show their state as edges
+        result.inventory, deployment, result.graph, result.audit.findings, enforce, paths, version
+    )
+    del result, enforce
+    written += write_artifacts(target, {"report.html": report}, force=force, inputs=inputs)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def render_findings(result: Result, fmt: str, version: str, paths: Sequence[str]) -> str:
+    """findings.json (the hardening audit) or findings.sarif (every finding kind)."""
+    from socklock._cli.harden import render_audit
+
+    assert result.audit is not None
+    if fmt == "json":
+        return render_audit(result.audit, "json", False, version, None)
+    from socklock.report.sarif import render_sarif
+    from socklock.report.source_root import source_root
+
+    suppressed = ((s.finding, s.kind, s.reason) for s in result.audit.suppressed)
+    return render_sarif(
+        result.findings(),
+        suppressed,
+        result.rules,
+        version=version,
+        root=source_root(paths),
+    )
 
 
 def write_policies(
-    inventory: object,
-    graph: object,
+    result: Result,
     directory: Path,
     *,
     force: bool = False,
     inputs: Collection[Path] = (),
-) -> dict[str, GeneratedSet]:
-    """Generate, prove and write every flavour the demo shows, one directory each; returns
-    only the Kubernetes enforce set (report.html checks connections against it): the others
-    are let go one at a time."""
-    from socklock.model import Inventory, ServiceGraph
-    from socklock.policy.generate import Flavor, GenerateOptions, Mode, generate, write_set
+) -> GeneratedSet | None:
+    """Write each policy set of the scan into its own directory, one at a time; returns the
+    Kubernetes enforce set (report.html checks connections against it), the others are let
+    go as soon as they are written."""
+    from socklock.pipeline import SkippedSet
+    from socklock.policy.generate import write_set
 
-    assert isinstance(inventory, Inventory) and isinstance(graph, ServiceGraph)
-    kept: dict[str, GeneratedSet] = {}
-    for flavor, mode in DEMO_FLAVORS:
-        needs = "a compose file" if flavor == "compose" else "Kubernetes workloads"
-        if not (inventory.compose_projects if flavor == "compose" else inventory.workloads):
-            click.echo(f"{flavor} {mode}: skipped (no {needs} in the input)")
+    enforce = None
+    for item in result.policy_sets():
+        if isinstance(item, SkippedSet):
+            click.echo(f"{item.flavor} {item.mode}: skipped ({item.reason})")
             continue
-        options = GenerateOptions(flavor=Flavor(flavor), mode=Mode(mode))
-        generated = generate(inventory, graph, options)
-        target = directory / f"{flavor}-{mode}"
-        result = write_set(
-            generated.files, target, force=force, owner=f"--flavor {flavor}", inputs=inputs
+        generated, target = item.generated, directory / item.name
+        written = write_set(
+            generated.files, target, force=force, owner=f"--flavor {item.flavor}", inputs=inputs
         )
-        if mode == "caller-labels":
+        if item.mode == "caller-labels":
             from socklock.policy.emit.caller_labels import patch_caller_labels, patch_text
 
-            patches, _ = patch_caller_labels(inventory, generated.caller_labels)
+            chosen = result.deployment if result.deployment is not None else result.inventory
+            patches, _ = patch_caller_labels(chosen, generated.caller_labels)
             write_artifacts(
                 target, {"caller-labels.diff": patch_text(patches)}, force=force, inputs=inputs
             )
         summary = generated.verification.summary() if generated.verification else "written"
         click.echo(
-            f"{flavor} {mode}: {len(result.written) + len(result.unchanged)} file(s) "
-            f"in {target}; {summary}"
+            f"{item.flavor} {item.mode}: {len(written.written) + len(written.unchanged)} "
+            f"file(s) in {target}; {summary}"
         )
-        if (flavor, mode) == ("kubernetes", "enforce"):
-            kept[f"{flavor}-{mode}"] = generated  # for report.html
-        del generated, result  # one flavour's set at a time
-    return kept
-
-
-def html_report(
-    inventory: Inventory,
-    chosen: Inventory,
-    graph: ServiceGraph,
-    findings: Sequence[Finding],
-    generated: Mapping[str, GeneratedSet],
-    paths: Sequence[str],
-) -> str:
-    """report.html: connections checked against the input's NetworkPolicies, else against the
-    Kubernetes policies just generated (policies/kubernetes-enforce)."""
-    from socklock import __version__
-    from socklock.policy.api import is_policy_object
-    from socklock.report.html import render_html
-    from socklock.report.html_data import PolicySource, build_report
-
-    existing = tuple(o for o in inventory.objects if is_policy_object(o))
-    enforce = generated.get("kubernetes-enforce")
-    source = None
-    if existing:
-        source = PolicySource("input", f"the input's NetworkPolicies ({len(existing)})", existing)
-    elif enforce is not None:
-        source = PolicySource(
-            "generated",
-            "the policies socklock generated in policies/kubernetes-enforce "
-            "(the input has no NetworkPolicies)",
-            enforce.policies,
-            prefix="policies/kubernetes-enforce/",
-        )
-    data = build_report(
-        inventory if existing else chosen,
-        graph,
-        findings,
-        policies=source,
-        title="socklock report: " + " ".join(paths),
-        version=__version__,
-        inputs=paths,
-    )
-    return render_html(data)
-
-
-def existing_policies(inventory: object, graph: object, shown: int = 10) -> str | None:
-    """When PATHS carry NetworkPolicies: what they break (missing) and leave open (excess)
-    against the discovered graph. Returns the connectivity JSON, or None without policies."""
-    from socklock.model import Inventory, ServiceGraph
-    from socklock.policy import PolicyErrors, analyse
-    from socklock.policy.api import is_policy_object
-    from socklock.policy.document import verification
-    from socklock.policy.intent import graph_externals
-
-    assert isinstance(inventory, Inventory) and isinstance(graph, ServiceGraph)
-    policies = [o for o in inventory.objects if is_policy_object(o)]
-    if not policies:
-        return None
-    click.echo()
-    try:
-        connectivity = analyse(inventory, externals=graph_externals(graph))
-    except PolicyErrors as exc:
-        click.echo(f"Existing NetworkPolicies ({len(policies)}): not evaluated, they have errors:")
-        click.echo(exc.diagnostics())
-        return None
-    document, check, unprotected = verification(connectivity, graph)
-    assert check is not None
-    click.echo(
-        f"Existing NetworkPolicies ({len(policies)}) against the graph: "
-        f"{len(check.missing)} needed connection(s) denied, {len(check.excess)} allowed "
-        f"but not needed, {len(unprotected)} workload(s) not isolated"
-    )
-    for needed in check.missing[:shown]:
-        click.echo(
-            f"  breaks {needed.source} -> {needed.target} {needed.port}/{needed.protocol.value}"
-            f" ({needed.why}: {needed.verdict.value})"
-        )
-    if len(check.missing) > shown:
-        click.echo(f"  ... and {len(check.missing) - shown} more (connectivity.json)")
-    for row in check.excess[:shown]:
-        ports = f"{row.port}-{row.end_port}" if row.end_port else str(row.port)
-        click.echo(f"  open   {row.source} -> {row.target} {ports}/{row.protocol.value}")
-    if len(check.excess) > shown:
-        click.echo(f"  ... and {len(check.excess) - shown} more (connectivity.json)")
-    return document.model_dump_json(by_alias=True, indent=2) + "\n"
+        if item.name == "kubernetes-enforce":
+            enforce = generated  # for report.html
+        del item, generated, written  # one flavour's set at a time
+    return enforce

@@ -1,0 +1,50 @@
+"""report.html of a scan: which policies its connections are checked against."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from socklock.model import Finding, Inventory, ServiceGraph
+
+if TYPE_CHECKING:
+    from socklock.policy.generate import GeneratedSet
+
+
+def scan_html(
+    inventory: Inventory,
+    chosen: Inventory,
+    graph: ServiceGraph,
+    findings: Sequence[Finding],
+    enforce: GeneratedSet | None,
+    paths: Sequence[str],
+    version: str,
+) -> str:
+    """Connections checked against the input's NetworkPolicies, else against the Kubernetes
+    policies just generated (policies/kubernetes-enforce)."""
+    from socklock.policy.api import is_policy_object
+    from socklock.report.html import render_html
+    from socklock.report.html_data import PolicySource, build_report
+
+    existing = tuple(o for o in inventory.objects if is_policy_object(o))
+    source = None
+    if existing:
+        source = PolicySource("input", f"the input's NetworkPolicies ({len(existing)})", existing)
+    elif enforce is not None:
+        source = PolicySource(
+            "generated",
+            "the policies socklock generated in policies/kubernetes-enforce "
+            "(the input has no NetworkPolicies)",
+            enforce.policies,
+            prefix="policies/kubernetes-enforce/",
+        )
+    data = build_report(
+        inventory if existing else chosen,
+        graph,
+        findings,
+        policies=source,
+        title="socklock report: " + " ".join(paths),
+        version=version,
+        inputs=paths,
+    )
+    return render_html(data)
