@@ -130,7 +130,7 @@ def harden(
     config = _config(config_file, paths)
     options = _options(config, level, pss_version, select, ignore)
     baseline = _baseline(baseline_file)
-    inventory = load(paths)
+    inventory = load(paths, render_kustomize=not fix)  # --fix writes the files as written
     diff_wanted = show_diff if show_diff is not None else (fmt == "table" and not fix)
     changes: tuple[FileChange, ...] = ()
     skipped: tuple[Skipped, ...] = ()

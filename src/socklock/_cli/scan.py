@@ -153,7 +153,7 @@ def write_policies(
     assert isinstance(inventory, Inventory) and isinstance(graph, ServiceGraph)
     kept: dict[str, GeneratedSet] = {}
     for flavor, mode in DEMO_FLAVORS:
-        needs = "a compose file" if flavor == "compose" else "Kubernetes workloads"
+        needs = "compose file" if flavor == "compose" else "Kubernetes workload"
         if not (inventory.compose_projects if flavor == "compose" else inventory.workloads):
             click.echo(f"{flavor} {mode}: skipped (no {needs} in the input)")
             continue
