@@ -157,14 +157,33 @@ def test_a_kustomization_kubectl_refuses_is_an_error_and_its_files_are_read(
     root = tmp_path / "app"
     root.mkdir()
     shutil.copy(PLAIN / "cart.yaml", root / "cart.yaml")
-    (root / "kustomization.yaml").write_text("resources:\n  - cart.yaml\n  - missing.yaml\n")
+    (root / "kustomization.yaml").write_text("resources:\n  - cart.yaml\nnamePrefix: [x]\n")
     code, out, err = socklock("map", str(root), "--format", "json")
     assert code == 2
     (line,) = [x for x in err.splitlines() if ": error: " in x]
     assert line.startswith(f"{root}/kustomization.yaml: error: kubectl kustomize failed: ")
-    assert "missing.yaml" in line
+    assert "cannot unmarshal array into Go struct field Kustomization.namePrefix" in line
     assert line.endswith(
         f"; its files are read as written: kubectl kustomize {root} | socklock scan -"
+    )
+    assert graph(out)[1] == ["shop/cart"]
+
+
+def test_a_file_a_build_step_makes_is_named_not_rendered(tmp_path: Path) -> None:
+    """A ``.env`` a deploy tool writes, an ``all.yaml`` a CI step renders: not there yet."""
+    root = tmp_path / "app"
+    (root / "overlay").mkdir(parents=True)
+    shutil.copy(PLAIN / "cart.yaml", root / "overlay" / "cart.yaml")
+    (root / "overlay" / "kustomization.yaml").write_text(
+        "resources:\n  - cart.yaml\n  - all.yaml\n"
+        "configMapGenerator:\n  - name: cfg\n    envs:\n      - .env\n"
+    )
+    code, out, err = socklock("map", str(root), "--format", "json")
+    assert code == 0
+    assert err.splitlines()[0] == (
+        f"{root}/overlay/kustomization.yaml: warning: not rendered: it names .env, which is "
+        "not there (made by a build or deploy step?); its files are read as written: "
+        f"kubectl kustomize {root}/overlay | socklock scan -"
     )
     assert graph(out)[1] == ["shop/cart"]
 

@@ -180,7 +180,8 @@ def _kustomizations(
         tree = list(closure(found, directory))
         shown = os.path.dirname(tree[0].file) or "."  # noqa: PTH120
         remote = tuple(r for k in tree for r in k.remote)
-        result = render(shown, tree[0].file, remote, limits)
+        missing = tuple(m for k in tree for m in k.missing)
+        result = render(shown, tree[0].file, remote, limits, missing)
         if not isinstance(result, Rendered):
             diagnostics.append(result)
             continue

@@ -13,16 +13,25 @@ import shlex
 from collections.abc import Iterable
 from pathlib import Path
 
-from socklock.model import Diagnostic, DiagnosticLevel, Location, Skipped
+from socklock.model import Diagnostic, DiagnosticLevel, Location, SkipKind, Skipped
 
 CHART_FILE = "Chart.yaml"
 
 
 def chart_notices(skipped: Iterable[Skipped]) -> list[Diagnostic]:
-    """One warning per top-level chart among the skipped ``Chart.yaml`` files."""
-    charts = [
-        Path(s.path) for s in skipped if Path(s.path).name == CHART_FILE and _has_templates(s.path)
-    ]
+    """One warning per top-level chart of the skipped ``Chart.yaml`` files and templates
+    (a chart's ``templates/`` given alone is named too)."""
+    charts: set[Path] = set()
+    for item in skipped:
+        path = Path(item.path)
+        if path.name == CHART_FILE and _has_templates(item.path):
+            charts.add(path)
+        elif item.kind is SkipKind.HELM_TEMPLATE:
+            charts.update(
+                p.parent / CHART_FILE
+                for p in path.parents
+                if p.name == "templates" and (p.parent / CHART_FILE).is_file()
+            )
     out: list[Diagnostic] = []
     for chart in sorted(charts):
         if _is_subchart(chart):

@@ -46,6 +46,7 @@ class Kustomization:
     patches: frozenset[str]  # the subset of ``reads`` that are patches
     bases: frozenset[str]  # absolute directories of the kustomizations it builds on
     remote: tuple[str, ...]  # references kustomize would fetch (git, http)
+    missing: tuple[str, ...] = ()  # local files it names that are not there (made by a build)
 
 
 def read_kustomizations(
@@ -130,18 +131,22 @@ def _read(
                 reads.add(local)
             elif _is_remote(reference):
                 remote.append(reference)
+            else:
+                reads.add(local)
         for reference in _patch_paths(value):
             patches.add(os.path.normpath(os.path.join(directory, reference)))
         for reference in [*_strings(value, _FILE_LISTS), *_generator_files(value)]:
             reads.add(os.path.normpath(os.path.join(directory, reference)))
+    everything = reads | patches
     return Kustomization(
         shown,
         directory,
         kind,
-        frozenset(reads | patches),
+        frozenset(everything),
         frozenset(patches),
         frozenset(bases),
         tuple(remote),
+        tuple(sorted(f for f in everything if not os.path.lexists(f))),
     )
 
 

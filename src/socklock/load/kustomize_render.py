@@ -7,6 +7,9 @@ kustomization that names a remote base (a git or http URL) is not rendered: kust
 would fetch it, and socklock reads only what it is given.
 """
 
+# ruff: noqa: PTH118, PTH120
+# (the display paths the walk gives, joined as strings)
+
 from __future__ import annotations
 
 import os
@@ -35,7 +38,7 @@ def command(directory: str) -> str:
 
 
 def stream_name(directory: str) -> str:
-    return os.path.join(directory, RENDERED)  # noqa: PTH118
+    return os.path.join(directory, RENDERED)
 
 
 def kubectl() -> str | None:
@@ -44,11 +47,27 @@ def kubectl() -> str | None:
 
 
 def render(
-    directory: str, file: str, remote: tuple[str, ...], limits: Limits
+    directory: str,
+    file: str,
+    remote: tuple[str, ...],
+    limits: Limits,
+    missing: tuple[str, ...] = (),
 ) -> Rendered | Diagnostic:
     """The rendered stream of the kustomization in ``directory`` (``file`` is its
-    kustomization file, for messages), or the one line that says why it was not."""
+    kustomization file, for messages), or the one line that says why it was not.
+
+    ``missing``: files it names that are not there (a ``.env`` a deploy tool writes, a
+    chart a CI step renders to ``all.yaml``): kustomize would fail on them, so it is not
+    run, and the line says which file is missing rather than kubectl's error."""
     where = Location(file)
+    if missing:
+        return Diagnostic(
+            where,
+            f"not rendered: it names {os.path.relpath(missing[0], os.path.dirname(file) or '.')}"
+            ", which is not there (made by a build or deploy step?); its files are read as "
+            f"written: {command(directory)}",
+            DiagnosticLevel.WARNING,
+        )
     if remote:
         return Diagnostic(
             where,
