@@ -129,6 +129,13 @@ def test_a_kustomize_base_and_overlays(tmp_path: Path) -> None:
     assert rendered[cart["evidence"][0]["line"] - 1].strip() == "- name: REDIS_ADDR"
     code, out, err = socklock("map", str(root), "--deployment", "overlays/prod", "--format", "json")
     assert (code, graph(out)) == (0, (EDGES, WORKLOADS)), err
+    # an overlay given alone: its base, outside the path given, is rendered with it
+    code, out, err = socklock("map", str(root / "overlays" / "prod"), "--format", "json")
+    assert (code, graph(out)) == (0, (EDGES, WORKLOADS))
+    assert err.splitlines() == [
+        "skipped 2 files that are not manifests (1 kustomize patch, 1 known non-manifest "
+        "file); --verbose lists them"
+    ]
 
 
 def test_kustomize_without_kubectl_is_named_once_with_the_command(tmp_path: Path) -> None:
