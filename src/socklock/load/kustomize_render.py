@@ -12,6 +12,7 @@ would fetch it, and socklock reads only what it is given.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -101,10 +102,13 @@ def render(
     except OSError as exc:
         return Diagnostic(where, f"cannot run kubectl: {exc.strerror or exc}")
     if done.returncode != 0:
+        old = _old_kubectl(program)
         return Diagnostic(
             where,
-            f"kubectl kustomize failed: {_reason(done.stderr)}; its files are read as "
-            f"written: {command(directory)}",
+            f"kubectl kustomize failed: {_reason(done.stderr)}"
+            + (f" ({old})" if old else "")
+            + f"; its files are read as written: {command(directory)}",
+            DiagnosticLevel.WARNING if old else DiagnosticLevel.ERROR,
         )
     if len(done.stdout) > limits.max_file_bytes:
         return Diagnostic(
@@ -113,6 +117,32 @@ def render(
             f"{limits.max_file_bytes / MIB:.0f} MiB limit for one input",
         )
     return Rendered(stream_name(directory), done.stdout)
+
+
+def _old_kubectl(program: str) -> str | None:
+    """Why this kubectl may fail where a newer one would not, or None.
+
+    kubectl before 1.21 (Debian bookworm's ``kubernetes-client`` is 1.20) embeds kustomize
+    2.0.3, which knows no ``components``, no directory under ``resources`` and no newer
+    patch forms: its failure is the tool's limit, not the input's fault (a warning)."""
+    try:
+        done = subprocess.run(
+            [program, "version", "--client", "-o", "json"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        version = json.loads(done.stdout)["clientVersion"]
+        major, minor = int(version["major"]), int(re.sub(r"\D.*", "", version["minor"]))
+    except (OSError, subprocess.TimeoutExpired, ValueError, KeyError, TypeError):
+        return None
+    if (major, minor) >= (1, 21):
+        return None
+    return (
+        f"kubectl {version.get('gitVersion', f'{major}.{minor}')} embeds kustomize 2.0.3; "
+        "kubectl 1.21 or later reads newer kustomizations"
+    )
 
 
 def _reason(stderr: bytes) -> str:
