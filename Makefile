@@ -8,7 +8,7 @@ NCA_VENV := .venv-nca
 NCA_STAMP := $(NCA_VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
-APT_PACKAGES := nftables iproute2 openssl chromium chromium-driver
+APT_PACKAGES := nftables iproute2 openssl chromium chromium-driver kubernetes-client
 CYTOSCAPE_VERSION := 3.35.0
 ASSETS := src/socklock/report/assets
 PYTEST_ARGS ?=
@@ -21,8 +21,9 @@ $(STAMP): requirements-dev.txt requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-# Debian packages the lab and the tests need (chromium: the HTML report's browser test);
-# installed only when missing.
+# Debian packages the lab and the tests need (chromium: the HTML report's browser test;
+# kubernetes-client: kubectl, whose `kubectl kustomize` renders kustomizations); installed
+# only when missing.
 debs:
 	@missing=""; \
 	command -v nft >/dev/null || missing="$$missing nftables"; \
@@ -30,6 +31,7 @@ debs:
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	command -v kubectl >/dev/null || missing="$$missing kubernetes-client"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \

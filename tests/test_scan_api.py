@@ -46,7 +46,7 @@ def test_the_whole_pipeline_in_one_call() -> None:
     assert isinstance(enforce, PolicySet) and isinstance(skipped, SkippedSet)
     assert enforce.generated.verification is not None
     assert enforce.generated.verification.summary().startswith("verified: ")
-    assert skipped.reason == "no a compose file in the input"
+    assert skipped.reason == "no compose file in the input"
 
 
 def test_without_policies_and_with_broken_ones(tmp_path: Path) -> None:

@@ -96,7 +96,7 @@ class Result:
         for flavor, mode in FLAVORS:
             compose = flavor == "compose"
             if not (inventory.compose_projects if compose else inventory.workloads):
-                needs = "a compose file" if compose else "Kubernetes workloads"
+                needs = "compose file" if compose else "Kubernetes workload"
                 yield SkippedSet(flavor, mode, f"no {needs} in the input")
                 continue
             options = GenerateOptions(flavor=Flavor(flavor), mode=Mode(mode))

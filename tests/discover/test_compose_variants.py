@@ -214,10 +214,16 @@ def test_the_cli_names_variants_and_charts_once(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(cli, ["map", str(tmp_path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[1:] == [
+    assert result.stderr.splitlines() == [
+        f"{tmp_path}/charts/api/Chart.yaml: warning: a Helm chart: its templates are not read "
+        f"(socklock does not render Helm); to read its objects: helm template api "
+        f"{tmp_path}/charts/api | socklock scan -",
+        f"{tmp_path}/charts/web/Chart.yaml: warning: a Helm chart: its templates are not read "
+        f"(socklock does not render Helm); to read its objects: helm template web "
+        f"{tmp_path}/charts/web | socklock scan -",
+        "skipped 4 files that are not manifests (2 Helm templates, 2 known non-manifest "
+        "files); --verbose lists them",
         "deployment: docker-compose.yml (compose, 2 workloads)",
         "  left out: docker-compose.otel.yml (compose variant, 2 workloads)",
         "  choose another with --deployment NAME|PATH",
-        "Helm charts not rendered: charts/api, charts/web; map one with helm template CHART "
-        "| socklock map -",
     ]

@@ -423,3 +423,26 @@ def test_copies_of_an_application_the_nearest_is_the_deployed_one(tmp_path: Path
     graph = discover(load_paths([str(tmp_path)]))
     assert _edges(graph) == {("shop/api", "shop/payment", 8080, "literal")}
     assert [(u.source, u.expression) for u in graph.unresolved] == [("code/ch1-api", "ch1-api")]
+
+
+def test_a_variant_below_a_left_out_directory_keeps_its_objects(tmp_path: Path) -> None:
+    """``k8s/`` (two workloads) and ``k8s/mesh/`` (the same two and a third) are variants;
+    the larger one is chosen and keeps its objects although ``k8s/`` holds it."""
+    _write(
+        tmp_path,
+        {
+            "k8s/api.yaml": _DEPLOYMENT.replace("NAME", "api"),
+            "k8s/web.yaml": _DEPLOYMENT.replace("NAME", "web"),
+            "k8s/mesh/all.yaml": "---\n".join(
+                _DEPLOYMENT.replace("NAME", n) for n in ("api", "web", "proxy")
+            ),
+        },
+    )
+    selection = select_deployment(load_paths([str(tmp_path)]))
+    assert selection.chosen is not None
+    assert (selection.chosen.name, [d.name for d in selection.left_out]) == ("k8s/mesh", ["k8s"])
+    kept = sorted(
+        (w.name, Path(w.location.file).parent.name) for w in selection.inventory.workloads
+    )
+    assert kept == [("api", "mesh"), ("proxy", "mesh"), ("web", "mesh")]
+    assert sorted(s.obj.name for s in selection.inventory.services) == ["api", "proxy", "web"]

@@ -34,14 +34,20 @@ def mixed(tmp_path: Path) -> Path:
 
 def test_mixed_repository_loads_the_manifests_and_counts_the_rest(mixed: Path) -> None:
     inventory = load_paths([str(mixed)])
-    assert inventory.diagnostics == ()
+    chart = mixed / "charts" / "web"
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{chart}/Chart.yaml: warning: a Helm chart: its templates are not read (socklock does "
+        f"not render Helm); to read its objects: helm template web {chart} | socklock scan -"
+    ]
     assert sorted(w.id for w in inventory.workloads) == ["shop/api", "shop/worker"]
+    (worker,) = [w for w in inventory.workloads if w.name == "worker"]
+    assert worker.location.file == f"{mixed}/kustomize/base/<kubectl kustomize>"
     assert [(p.file, [s.name for s in p.services]) for p in inventory.compose_projects] == [
         (str(mixed / "build" / "docker-compose.yml"), ["web"])
     ]
     assert skip_summary(inventory.skipped) == (
-        "skipped 10 files that are not manifests (1 Helm template, 1 unrendered template, "
-        "3 YAML without apiVersion/kind, 2 JSONC, 1 kustomize patch, "
+        "skipped 11 files that are not manifests (1 Helm template, 1 unrendered template, "
+        "3 YAML without apiVersion/kind, 2 JSONC, 1 kustomize patch, 1 kustomize input, "
         "2 known non-manifest files) and 2 directories of vendored code, caches or build "
         "output; --verbose lists them"
     )
@@ -54,6 +60,8 @@ def test_mixed_repository_loads_the_manifests_and_counts_the_rest(mixed: Path) -
         "R/grafana/provisioning/datasources/prometheus.yaml: skipped: YAML without apiVersion/kind",
         "R/kustomize/base/kustomization.yaml: skipped: known non-manifest file (kustomization)",
         "R/kustomize/base/replicas.yaml: skipped: kustomize patch",
+        "R/kustomize/base/worker.yaml: skipped: kustomize input "
+        "(rendered in R/kustomize/base/<kubectl kustomize>)",
         "R/node_modules: skipped: node_modules (vendored code, cache or version control)",
         "R/openapi.yaml: skipped: YAML without apiVersion/kind",
         "R/target: skipped: build output (classes/)",
@@ -200,23 +208,25 @@ def test_cli_prints_the_summary_and_lists_with_verbose(mixed: Path) -> None:
 
     result = CliRunner().invoke(cli, ["map", str(mixed), "--no-code", "--format", "json"])
     assert result.exit_code == 0, result.output
+    chart = mixed / "charts" / "web"
     assert result.stderr.splitlines() == [
-        "skipped 10 files that are not manifests (1 Helm template, 1 unrendered template, "
-        "3 YAML without apiVersion/kind, 2 JSONC, 1 kustomize patch, "
+        f"{chart}/Chart.yaml: warning: a Helm chart: its templates are not read (socklock does "
+        f"not render Helm); to read its objects: helm template web {chart} | socklock scan -",
+        "skipped 11 files that are not manifests (1 Helm template, 1 unrendered template, "
+        "3 YAML without apiVersion/kind, 2 JSONC, 1 kustomize patch, 1 kustomize input, "
         "2 known non-manifest files) and 2 directories of vendored code, caches or build "
         "output; --verbose lists them",
         "deployment: . (kubernetes, 2 workloads)",
         "  other application: build/docker-compose.yml (compose, 1 workload)",
         "  choose another with --deployment NAME|PATH",
-        "Helm chart charts/web not rendered: map it with helm template charts/web | socklock map -",
     ]
     verbose = CliRunner().invoke(
         cli, ["--verbose", "map", str(mixed), "--no-code", "--format", "json"]
     )
-    assert verbose.stderr.splitlines()[0] == f"{mixed}/.devcontainer/devcontainer.json: " + (
+    assert verbose.stderr.splitlines()[1] == f"{mixed}/.devcontainer/devcontainer.json: " + (
         "skipped: JSONC"
     )
-    assert len(verbose.stderr.splitlines()) == 17
+    assert len(verbose.stderr.splitlines()) == 18
 
 
 def test_testdata_is_test_input_not_deployment(tmp_path: Path) -> None:

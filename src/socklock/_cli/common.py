@@ -26,9 +26,10 @@ _INPUTS = "socklock.inputs"  # click context meta: resolved paths this run read
 _CLUSTER = "socklock.cluster"  # click context meta: --cluster, --context, --cluster-namespace
 
 
-def load(paths: Sequence[str]) -> Inventory:
+def load(paths: Sequence[str], *, render_kustomize: bool = True) -> Inventory:
     """Load inputs and print each input problem as ``file:line:col: error: ...`` on stderr,
-    then one line for what was skipped (``--verbose``: one line per skipped path)."""
+    then one line for what was skipped (``--verbose``: one line per skipped path).
+    ``render_kustomize=False`` reads kustomizations' files as written (``harden --fix``)."""
     from socklock.load import load_paths
     from socklock.load.summary import skip_lines, skip_summary
 
@@ -45,7 +46,13 @@ def load(paths: Sequence[str]) -> Inventory:
 
         live = read_cluster(cluster.get("context"), cluster.get("namespace"))
         streams, problems = live.streams, live.diagnostics
-    inventory = load_paths(list(paths), stdin=read_stdin(paths), streams=streams, problems=problems)
+    inventory = load_paths(
+        list(paths),
+        stdin=read_stdin(paths),
+        streams=streams,
+        problems=problems,
+        render_kustomize=render_kustomize,
+    )
     for diagnostic in inventory.diagnostics:
         click.echo(str(diagnostic), err=True)
     if context is not None:  # so that ``-o FILE`` never replaces an input of this run

@@ -53,18 +53,7 @@ def say_selection(selection: Selection, wanted: str | None) -> None:
                 )
         if wanted is None:
             click.echo("  choose another with --deployment NAME|PATH", err=True)
-    if len(selection.charts) == 1:
-        (chart,) = selection.charts
-        click.echo(
-            f"Helm chart {chart} not rendered: map it with helm template {chart} | socklock map -",
-            err=True,
-        )
-    elif selection.charts:
-        click.echo(
-            f"Helm charts not rendered: {', '.join(selection.charts)}; map one with "
-            "helm template CHART | socklock map -",
-            err=True,
-        )
+    # Helm charts are named once by the loader, at their Chart.yaml (load/helm.py).
 
 
 def _count(services: Sized) -> str:

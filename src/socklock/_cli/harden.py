@@ -121,7 +121,7 @@ def harden(
 
     options = harden_options(config_file, paths, level, pss_version, select, ignore)
     baseline = _baseline(baseline_file)
-    inventory = load(paths)
+    inventory = load(paths, render_kustomize=not fix)  # --fix writes the files as written
     diff_wanted = show_diff if show_diff is not None else (fmt == "table" and not fix)
     changes: tuple[FileChange, ...] = ()
     skipped: tuple[Skipped, ...] = ()

@@ -96,8 +96,9 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
             folded.append(deployment)
         else:
             left_out.append(deployment)
+    kept = [d for d in deployments if d not in left_out]
     return Selection(
-        _without(inventory, left_out),
+        _without(inventory, left_out, kept),
         chosen,
         tuple(folded),
         tuple(left_out),
@@ -322,9 +323,11 @@ def _aspire(inventory: Inventory, base: Path) -> list[Deployment]:
     ]
 
 
-def _without(inventory: Inventory, left_out: list[Deployment]) -> Inventory:
+def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deployment]) -> Inventory:
     """The inventory without the objects, compose projects and AppHost resources of
-    ``left_out`` (other objects of the input are kept)."""
+    ``left_out`` (other objects of the input are kept). An object belongs to the deepest
+    Kubernetes deployment whose directory holds it: a variant below a left-out directory
+    (``k8s/`` left out, ``k8s/istio/`` kept) keeps its objects."""
     if not left_out:
         return inventory
     gone = {f for d in left_out for f in d.files}
@@ -332,13 +335,12 @@ def _without(inventory: Inventory, left_out: list[Deployment]) -> Inventory:
     def keep(file: str) -> bool:
         return str(Path(file).resolve()) not in gone
 
-    trees = [Path(d.path) for d in left_out if d.kind == KUBERNETES]
+    trees = [(Path(d.path), d in left_out) for d in [*left_out, *kept] if d.kind == KUBERNETES]
 
     def keep_object(file: str) -> bool:
-        resolved = Path(file).resolve()
-        return keep(file) and not any(
-            resolved.parent == t or resolved.parent.is_relative_to(t) for t in trees
-        )
+        directory = Path(file).resolve().parent
+        holders = [(len(t.parts), gone) for t, gone in trees if directory.is_relative_to(t)]
+        return keep(file) and not (holders and max(holders)[1])
 
     return dataclasses.replace(
         inventory,

@@ -45,7 +45,7 @@ def fix_paths(
     from socklock.load import load_paths
 
     if inventory is None:
-        inventory = load_paths(list(paths))
+        inventory = load_paths(list(paths), render_kustomize=not write)
     current = audit(inventory, options, baseline=baseline)
     found = len(current.findings)
     changes: list[FileChange] = []
@@ -68,6 +68,6 @@ def fix_paths(
         if not written:
             break
         del plan, written, current, inventory
-        inventory = load_paths(list(paths))
+        inventory = load_paths(list(paths), render_kustomize=not write)
         current = audit(inventory, options, baseline=baseline)
     return FixRun(tuple(changes), tuple(skipped.values()), found, current, inventory, passes)

@@ -23,8 +23,10 @@ from socklock.load.compose_project import ComposeFile, assemble_projects
 from socklock.load.crd import restore_schema_strings
 from socklock.load.dockerfile import load_dockerfile
 from socklock.load.duplicates import duplicate_objects
+from socklock.load.helm import chart_notices
 from socklock.load.kubernetes import KubernetesObjects, add_document, looks_like_manifest
-from socklock.load.kustomize import kustomize_patches
+from socklock.load.kustomize import closure, read_kustomizations, top_level
+from socklock.load.kustomize_render import RENDERED, Rendered, render
 from socklock.load.limits import DEFAULT_LIMITS, Limits
 from socklock.load.text import decode_text, read_text
 from socklock.load.units import find_units
@@ -53,6 +55,7 @@ def load_paths(
     stdin: bytes | None = None,
     streams: Mapping[str, bytes] | None = None,
     problems: Sequence[Diagnostic] = (),
+    render_kustomize: bool = True,
 ) -> Inventory:
     """Load every input under ``paths`` (files or directories).
 
@@ -60,6 +63,8 @@ def load_paths(
     map -``), shown as ``<stdin>`` in messages; it holds no code and no build units.
     ``streams`` are more manifest streams by the name messages give them (a live
     cluster's objects, see :mod:`.cluster`); ``problems`` met while reading them.
+    Top-level kustomizations are rendered with ``kubectl kustomize`` unless
+    ``render_kustomize`` is false (``harden --fix`` reads the files as written).
 
     Python's cyclic garbage collector is paused meanwhile: loading builds millions of small
     acyclic objects, and the collector's passes over them doubled the load time.
@@ -70,7 +75,9 @@ def load_paths(
         given = dict(streams or {})
         if STDIN in paths:
             given[STDIN_DISPLAY] = stdin or b""
-        inventory = _load_paths([p for p in paths if p != STDIN], limits, given)
+        inventory = _load_paths(
+            [p for p in paths if p != STDIN], limits, given, render_kustomize=render_kustomize
+        )
         if not problems:
             return inventory
         return replace(
@@ -84,7 +91,9 @@ def load_paths(
             gc.enable()
 
 
-def _load_paths(paths: Sequence[str], limits: Limits, given: dict[str, bytes]) -> Inventory:
+def _load_paths(
+    paths: Sequence[str], limits: Limits, given: dict[str, bytes], *, render_kustomize: bool
+) -> Inventory:
     k8s = KubernetesObjects()
     dockerfiles: list[Dockerfile] = []
     diagnostics: list[Diagnostic] = []
@@ -102,25 +111,35 @@ def _load_paths(paths: Sequence[str], limits: Limits, given: dict[str, bytes]) -
             skipped.append(entry)
         else:
             inputs.append(entry)
-    patches = kustomize_patches(
-        [e for e in inputs if e.kind is FileKind.KUSTOMIZATION], limits, diagnostics
+    left_to_kustomize, patches = _kustomizations(
+        inputs, limits, given, diagnostics, render_kustomize=render_kustomize
     )
+    skipped_before = len(skipped)
     for entry in inputs:
         if entry.kind is FileKind.KUSTOMIZATION:
             skipped.append(Skipped(entry.display, SkipKind.KNOWN_CONFIG, "kustomization"))
             continue
-        if not entry.explicit and os.path.abspath(entry.path) in patches:  # noqa: PTH100
-            skipped.append(Skipped(entry.display, SkipKind.KUSTOMIZE_PATCH))
-            continue
+        if not entry.explicit and entry.display not in given:
+            where = os.path.abspath(entry.path)  # noqa: PTH100
+            if where in patches:
+                skipped.append(Skipped(entry.display, SkipKind.KUSTOMIZE_PATCH))
+                continue
+            if where in left_to_kustomize:
+                skipped.append(
+                    Skipped(entry.display, SkipKind.KUSTOMIZE_INPUT, left_to_kustomize[where])
+                )
+                continue
         files.append(entry.display)
         problems, skip = _load_file(entry, limits, k8s, compose_files, dockerfiles, given, streams)
         diagnostics.extend(problems)
         if skip is not None:
             skipped.append(Skipped(entry.display, skip))
+    diagnostics.extend(chart_notices(skipped[:skipped_before]))
     compose, compose_problems = assemble_projects(compose_files, limits, paths)
     diagnostics.extend(compose_problems)
     diagnostics.extend(k8s.diagnostics)
-    diagnostics.extend(duplicate_objects(k8s.objects))
+    rendered = frozenset(n for n in given if n.endswith(RENDERED))
+    diagnostics.extend(duplicate_objects(k8s.objects, rendered))
     units, problems = find_units(paths)
     diagnostics.extend(problems)
     return Inventory(
@@ -142,6 +161,41 @@ def _load_paths(paths: Sequence[str], limits: Limits, given: dict[str, bytes]) -
         skipped=tuple(skipped),
         streams=streams,
     )
+
+
+def _kustomizations(
+    inputs: list[InputFile],
+    limits: Limits,
+    given: dict[str, bytes],
+    diagnostics: list[Diagnostic],
+    *,
+    render_kustomize: bool,
+) -> tuple[dict[str, str], frozenset[str]]:
+    """Render the top-level kustomizations; their streams join ``inputs`` and ``given``.
+
+    Gives the files the rendered ones read (absolute path -> which rendering holds them),
+    and the patch files of every kustomization (never objects of their own)."""
+    entries = [e for e in inputs if e.kind is FileKind.KUSTOMIZATION]
+    if not entries:
+        return {}, frozenset()
+    found = read_kustomizations(entries, limits, diagnostics)
+    patches = frozenset(p for k in found.values() for p in k.patches)
+    left: dict[str, str] = {}
+    for directory in top_level(found, [str(e.path) for e in entries]) if render_kustomize else ():
+        tree = list(closure(found, directory))
+        shown = os.path.dirname(tree[0].file) or "."  # noqa: PTH120
+        remote = tuple(r for k in tree for r in k.remote)
+        missing = tuple(m for k in tree for m in k.missing)
+        result = render(shown, tree[0].file, remote, limits, missing)
+        if not isinstance(result, Rendered):
+            diagnostics.append(result)
+            continue
+        given[result.name] = result.text
+        inputs.append(InputFile(Path(result.name), result.name, FileKind.MANIFEST, explicit=True))
+        for kustomization in tree:
+            for file in kustomization.reads:
+                left.setdefault(file, f"rendered in {result.name}")
+    return left, patches
 
 
 def _load_file(

@@ -21,13 +21,18 @@ def _key(obj: K8sObject) -> ObjectKey:
     return (group, obj.kind, obj.namespace, obj.name)
 
 
-def duplicate_objects(objects: Iterable[K8sObject]) -> Iterator[Diagnostic]:
-    """One warning per pair of files that define the same objects, at the later copy."""
+def duplicate_objects(
+    objects: Iterable[K8sObject], variants: frozenset[str] = frozenset()
+) -> Iterator[Diagnostic]:
+    """One warning per pair of files that define the same objects, at the later copy.
+
+    Two of ``variants`` (renderings of kustomize overlays) repeat objects by design: they
+    are alternative deployments, which :mod:`socklock.discover.deployments` chooses from."""
     first: dict[ObjectKey, K8sObject] = {}
     pairs: dict[tuple[str, str], list[tuple[K8sObject, K8sObject]]] = {}
     for obj in objects:
         seen = first.setdefault(_key(obj), obj)
-        if seen is not obj:
+        if seen is not obj and not {seen.location.file, obj.location.file} <= variants:
             pairs.setdefault((seen.location.file, obj.location.file), []).append((seen, obj))
     for (_, _), found in pairs.items():
         original, again = found[0]

@@ -66,6 +66,7 @@ _POD_SPEC_PATHS: dict[str, tuple[PathElement, ...]] = {
 }
 _TEMPLATE_PATH: tuple[PathElement, ...] = ("spec", "template")
 _SECRET_REDACTED = "<redacted>"
+_MADE_BY_CONTROLLERS = frozenset({"Pod", "ReplicaSet", "Job"})
 
 
 @dataclass(slots=True)
@@ -305,7 +306,8 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
             containers=tuple(containers),
             service_account=service_account,
             pod_ips=_pod_ips(obj) if obj.kind == "Pod" else (),
-            owner=_owner(obj) if obj.kind == "Pod" else None,
+            # what a controller made (in a kubectl dump): the controller is the workload
+            owner=_owner(obj) if obj.kind in _MADE_BY_CONTROLLERS else None,
         )
     )
 
@@ -324,7 +326,8 @@ def _pod_ips(obj: K8sObject) -> tuple[str, ...]:
 
 
 def _owner(obj: K8sObject) -> tuple[str, str] | None:
-    """The workload that owns a dumped Pod: a ReplicaSet of a Deployment is seen through."""
+    """The workload that owns a dumped Pod, ReplicaSet or Job: a ReplicaSet of a Deployment
+    is seen through."""
     refs = obj.body.get("metadata", {}).get("ownerReferences") or ()
     for ref in refs:
         if not isinstance(ref, dict) or not ref.get("controller", True):

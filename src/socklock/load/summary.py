@@ -16,6 +16,7 @@ _PLURALS = {  # the SkipKind values are the singulars
     SkipKind.JSONC: "JSONC",
     SkipKind.UNPARSABLE: "unparsable files without apiVersion/kind",
     SkipKind.KUSTOMIZE_PATCH: "kustomize patches",
+    SkipKind.KUSTOMIZE_INPUT: "kustomize inputs",
     SkipKind.KNOWN_CONFIG: "known non-manifest files",
 }
 _ORDER = list(_PLURALS)

@@ -34,6 +34,7 @@ class SkipKind(StrEnum):
     JSONC = "JSONC"  # JSON with comments or trailing commas (tsconfig, devcontainer, ...)
     UNPARSABLE = "unparsable file without apiVersion/kind"  # and not a template
     KUSTOMIZE_PATCH = "kustomize patch"
+    KUSTOMIZE_INPUT = "kustomize input"  # read by a kustomization socklock rendered
     KNOWN_CONFIG = "known non-manifest file"  # package.json, lock files, CI configs, ...
     DIRECTORY = "directory"  # vendored code, a cache or build output
 

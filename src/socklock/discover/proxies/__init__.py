@@ -30,7 +30,11 @@ from socklock.discover.proxies.haproxy import HAProxyReader
 from socklock.discover.proxies.images import Build, builds
 from socklock.discover.proxies.interface import ProxyReader, SelectingReader, Source
 from socklock.discover.proxies.join import ProxyJoin, merged_projects
-from socklock.discover.proxies.kustomize import KUSTOMIZATION_NAMES, generated_files
+from socklock.discover.proxies.kustomize import (
+    KUSTOMIZATION_NAMES,
+    generated_files,
+    generated_name,
+)
 from socklock.discover.proxies.mounts import (
     Mount,
     command_lines,
@@ -103,10 +107,13 @@ def add_proxy_evidence(
             if runner.owner is not None:
                 continue
             volumes = config_map_volumes(runner)
+            covered: set[str] = set()  # generated ConfigMaps read from their files
             for item in generated:
-                paths = volumes.get(item.config_map)
+                name = generated_name(item.config_map, volumes)
+                paths = volumes.get(name) if name is not None else None
                 if paths is None or item.namespace not in (None, runner.namespace):
                     continue
+                covered.add(name or "")
                 text = _read(item.path)
                 for reader in readers().values():
                     if text is not None and reader.claims(item.key, text):
@@ -121,6 +128,8 @@ def add_proxy_evidence(
                         owned.setdefault((runner.id, reader.name), []).append(source)
                         break
             for config_map, paths in mounted_config_maps(runner, inventory):
+                if config_map.name in covered:
+                    continue  # its files were read where they are written
                 for key, value in config_map.data.items():
                     for reader in readers().values():
                         if reader.claims(key, value):

@@ -7,7 +7,8 @@ runs them. The files are read where they are written, so evidence points into th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,15 @@ class GeneratedFile:
     namespace: str | None  # None: whatever namespace the resources get
     key: str
     path: Path
+
+
+def generated_name(generator: str, volumes: Mapping[str, object]) -> str | None:
+    """The volume's ConfigMap name that ``generator`` makes: its own name as written, or
+    with the content hash ``kubectl kustomize`` appends (``proxy-7bm5k2c9t4``)."""
+    if generator in volumes:
+        return generator
+    hashed = re.compile(re.escape(generator) + r"-[a-z0-9]{10}")
+    return next((name for name in volumes if hashed.fullmatch(name)), None)
 
 
 def generated_files(kustomizations: Sequence[Path]) -> Iterator[GeneratedFile]:

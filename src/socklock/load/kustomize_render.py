@@ -1,0 +1,167 @@
+"""Render a kustomization with ``kubectl kustomize DIR``, as a user would pipe it.
+
+kubectl is run without a shell, with a time limit and no standard input; its output is
+a manifest stream read as ``-`` is, named ``DIR/<kubectl kustomize>`` so that evidence
+says which kustomization made an object and the line of the rendered stream. A
+kustomization that names a remote base (a git or http URL) is not rendered: kustomize
+would fetch it, and socklock reads only what it is given.
+"""
+
+# ruff: noqa: PTH118, PTH120
+# (the display paths the walk gives, joined as strings)
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from socklock.load.limits import MIB, Limits
+from socklock.model import Diagnostic, DiagnosticLevel, Location
+
+TIMEOUT_SECONDS = 120
+RENDERED = "<kubectl kustomize>"  # the stream's file name, in the kustomization's directory
+_KLOG = re.compile(r'^E\d{4} [^\]]*\] "command failed" err="(?P<err>.*)"$')
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    name: str  # DIR/<kubectl kustomize>
+    text: bytes
+
+
+def command(directory: str) -> str:
+    """What the user can run instead: the stream socklock would have read."""
+    return f"kubectl kustomize {_quoted(directory)} | socklock scan -"
+
+
+def stream_name(directory: str) -> str:
+    return os.path.join(directory, RENDERED)
+
+
+def kubectl() -> str | None:
+    """The kubectl on PATH (Debian's ``kubernetes-client`` has ``kubectl kustomize``)."""
+    return shutil.which("kubectl")
+
+
+def render(
+    directory: str,
+    file: str,
+    remote: tuple[str, ...],
+    limits: Limits,
+    missing: tuple[str, ...] = (),
+) -> Rendered | Diagnostic:
+    """The rendered stream of the kustomization in ``directory`` (``file`` is its
+    kustomization file, for messages), or the one line that says why it was not.
+
+    ``missing``: files it names that are not there (a ``.env`` a deploy tool writes, a
+    chart a CI step renders to ``all.yaml``): kustomize would fail on them, so it is not
+    run, and the line says which file is missing rather than kubectl's error."""
+    where = Location(file)
+    if missing:
+        return Diagnostic(
+            where,
+            f"not rendered: it names {os.path.relpath(missing[0], os.path.dirname(file) or '.')}"
+            ", which is not there (made by a build or deploy step?); its files are read as "
+            f"written: {command(directory)}",
+            DiagnosticLevel.WARNING,
+        )
+    if remote:
+        return Diagnostic(
+            where,
+            f"not rendered: it builds on {remote[0]}, which kustomize would fetch from the "
+            f"network; socklock reads only local files: {command(directory)}",
+            DiagnosticLevel.WARNING,
+        )
+    program = kubectl()
+    if program is None:
+        return Diagnostic(
+            where,
+            "not rendered: kubectl is not installed (Debian: apt-get install "
+            "kubernetes-client); its files are read as written, without what kustomize "
+            f"changes: {command(directory)}",
+            DiagnosticLevel.WARNING,
+        )
+    try:
+        done = subprocess.run(  # no shell: the directory is one argument
+            [program, "kustomize", directory],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return Diagnostic(
+            where,
+            f"kubectl kustomize did not finish in {TIMEOUT_SECONDS} s; its files are read as "
+            f"written: {command(directory)}",
+        )
+    except OSError as exc:
+        return Diagnostic(where, f"cannot run kubectl: {exc.strerror or exc}")
+    if done.returncode != 0:
+        old = _old_kubectl(program)
+        return Diagnostic(
+            where,
+            f"kubectl kustomize failed: {_reason(done.stderr)}"
+            + (f" ({old})" if old else "")
+            + f"; its files are read as written: {command(directory)}",
+            DiagnosticLevel.WARNING if old else DiagnosticLevel.ERROR,
+        )
+    if len(done.stdout) > limits.max_file_bytes:
+        return Diagnostic(
+            where,
+            f"kubectl kustomize printed {len(done.stdout) / MIB:.1f} MiB, over the "
+            f"{limits.max_file_bytes / MIB:.0f} MiB limit for one input",
+        )
+    return Rendered(stream_name(directory), done.stdout)
+
+
+def _old_kubectl(program: str) -> str | None:
+    """Why this kubectl may fail where a newer one would not, or None.
+
+    kubectl before 1.21 (Debian bookworm's ``kubernetes-client`` is 1.20) embeds kustomize
+    2.0.3, which knows no ``components``, no directory under ``resources`` and no newer
+    patch forms: its failure is the tool's limit, not the input's fault (a warning)."""
+    try:
+        done = subprocess.run(
+            [program, "version", "--client", "-o", "json"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        version = json.loads(done.stdout)["clientVersion"]
+        major, minor = int(version["major"]), int(re.sub(r"\D.*", "", version["minor"]))
+    except (OSError, subprocess.TimeoutExpired, ValueError, KeyError, TypeError):
+        return None
+    if (major, minor) >= (1, 21):
+        return None
+    return (
+        f"kubectl {version.get('gitVersion', f'{major}.{minor}')} embeds kustomize 2.0.3; "
+        "kubectl 1.21 or later reads newer kustomizations"
+    )
+
+
+def _reason(stderr: bytes) -> str:
+    """The error kubectl printed: its last line that is not a deprecation warning."""
+    lines = [
+        line.strip()
+        for line in stderr.decode("utf-8", "replace").splitlines()
+        if line.strip() and not line.startswith("# Warning")
+    ]
+    if not lines:
+        return "no message"
+    last = lines[-1]
+    match = _KLOG.match(last)
+    if match is not None:
+        last = match["err"].replace('\\"', '"')
+    return last.removeprefix("Error: ")
+
+
+def _quoted(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path)
