@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -179,16 +178,10 @@ def harden(
         else:  # keep stdout a valid JSON/SARIF document
             for piece in diff:
                 click.echo(piece, err=True, nl=False)
-    _write_pieces(pieces, output)
+    write_output(pieces, output)  # in pieces: never the whole report in memory
     if inventory_errors:
         return EXIT_INPUT_ERROR
     return _exit_code(result, fail_on)
-
-
-def render_audit(
-    result: AuditResult, fmt: str, show_suppressed: bool, version: str, fmt_version: object
-) -> str:
-    return "".join(iter_audit(result, fmt, show_suppressed, version))
 
 
 def iter_audit(result: AuditResult, fmt: str, show_suppressed: bool, version: str) -> Iterator[str]:
@@ -223,14 +216,6 @@ def iter_audit(result: AuditResult, fmt: str, show_suppressed: bool, version: st
         )
 
 
-def _write_pieces(pieces: Iterable[str], output: str | None) -> None:
-    """Standard output gets the pieces as they come; ``-o FILE`` the whole text, atomically."""
-    if output is None or output == "-":
-        for piece in pieces:
-            sys.stdout.write(piece)
-        sys.stdout.flush()
-        return
-    write_output("".join(pieces), output)
 
 
 def _unsafe_notes(result: AuditResult) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import click
@@ -68,7 +68,7 @@ def run_scan(
 ) -> int:
     from socklock import __version__
     from socklock._cli.common import load
-    from socklock._cli.harden import render_audit
+    from socklock._cli.harden import iter_audit
     from socklock._cli.map import render_graph
     from socklock.discover import discover
     from socklock.harden import HardenOptions, audit
@@ -101,10 +101,11 @@ def run_scan(
         # needed. Every target is checked first: a file of the user's in the way stops the
         # run before any write.
         audited = result
-        renderers: dict[str, Callable[[], str]] = {
+        renderers: dict[str, Callable[[], str | Iterable[str]]] = {
             "graph.json": lambda: render_graph(graph, "json"),
-            "findings.json": lambda: render_audit(audited, "json", False, __version__, None),
-            "findings.sarif": lambda: render_audit(audited, "sarif", False, __version__, None),
+            # in pieces, written as rendered: a report of millions of findings is gigabytes
+            "findings.json": lambda: iter_audit(audited, "json", False, __version__),
+            "findings.sarif": lambda: iter_audit(audited, "sarif", False, __version__),
         }
         if existing is not None:
             text = existing

@@ -7,11 +7,11 @@ dropped here, at the door: only names and keys go further.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from socklock.load.fields import FieldReader
+from socklock.load.fields import NO_STRINGS, FieldReader
 from socklock.load.names import dns1123_label_error, object_name_error
 from socklock.model import (
     NAMESPACE_NAME_LABEL,
@@ -262,13 +262,15 @@ def _pod_template(
 
 def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -> None:
     metadata, pod_spec, spec_path = _pod_template(obj, reader)
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
     if obj.kind == "Pod":
-        labels, annotations = dict(obj.labels), dict(obj.annotations)
+        labels, annotations = obj.labels, obj.annotations
     elif metadata is not None:
         labels = reader.str_map(metadata, "labels", (*spec_path[:-1], "metadata"))
         annotations = reader.str_map(metadata, "annotations", (*spec_path[:-1], "metadata"))
     else:
-        labels, annotations = {}, {}
+        labels, annotations = NO_STRINGS, NO_STRINGS
     containers: list[Container] = []
     for role in ContainerRole:
         items = reader.sequence(pod_spec, role.value, spec_path) or YSeq()
