@@ -216,8 +216,6 @@ def iter_audit(result: AuditResult, fmt: str, show_suppressed: bool, version: st
         )
 
 
-
-
 def _unsafe_notes(result: AuditResult) -> str:
     """Why each unsafe fix in the diff may break something."""
     from socklock.model import Applicability

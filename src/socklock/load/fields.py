@@ -9,7 +9,6 @@ from typing import Any
 from socklock.model import Diagnostic, DiagnosticLevel, Location, YMap, YSeq, format_path
 from socklock.model.document import PathElement, position_of
 
-
 NO_STRINGS: Mapping[str, str] = MappingProxyType({})
 """The labels (annotations...) of an object that has none: one shared, read-only mapping."""
 
