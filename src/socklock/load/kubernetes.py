@@ -65,6 +65,9 @@ _POD_SPEC_PATHS: dict[str, tuple[PathElement, ...]] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
 _TEMPLATE_PATH: tuple[PathElement, ...] = ("spec", "template")
+_TEMPLATE_SPEC_PATH: tuple[PathElement, ...] = (*_TEMPLATE_PATH, "spec")
+# the path of each container from its object's root, shared by every object written alike
+_CONTAINER_PATHS: dict[tuple[PathElement, ...], tuple[PathElement, ...]] = {}
 _SECRET_REDACTED = "<redacted>"
 
 
@@ -229,7 +232,7 @@ def _pod_template(
     if obj.kind == "Pod":
         spec = reader.mapping(body, "spec")
         return reader.mapping(body, "metadata"), spec if spec is not None else YMap(), ("spec",)
-    path: tuple[PathElement, ...] = _POD_SPEC_PATHS.get(obj.kind, (*_TEMPLATE_PATH, "spec"))
+    path: tuple[PathElement, ...] = _POD_SPEC_PATHS.get(obj.kind, _TEMPLATE_SPEC_PATH)
     node: Any = body
     walked: tuple[PathElement, ...] = ()
     template: YMap | None = None
@@ -275,9 +278,9 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
     for role in ContainerRole:
         items = reader.sequence(pod_spec, role.value, spec_path) or YSeq()
         for index, item in enumerate(items):
-            container = _container(
-                item, role, (*spec_path, role.value, index), reader, items, index
-            )
+            path = (*spec_path, role.value, index)
+            path = _CONTAINER_PATHS.setdefault(path, path)
+            container = _container(item, role, path, reader, items, index)
             if container is not None:
                 containers.append(container)
     if not any(c.role is ContainerRole.CONTAINER for c in containers) and pod_spec:
