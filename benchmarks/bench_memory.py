@@ -48,16 +48,42 @@ spec:
           image: registry.example.com/svc-{i}:1.0
 """
 
+# the candidate policies and the flows of `audit` (the big file is its cluster)
+POLICY = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: ns-0}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+"""
+FLOWS = (
+    "2026-01-10T10:00:01.000000+00:00 node-1 kernel: [1234.5678] calico-packet: IN=cali1 "
+    "OUT=eth0 SRC=10.0.1.5 DST=10.0.2.7 LEN=60 TTL=63 ID=4242 DF PROTO=TCP SPT=41000 "
+    "DPT=8080 WINDOW=64240 RES=0x00 SYN URGP=0\n"
+)
+
 # name -> socklock arguments; FILE and OUT are replaced by the input file and a fresh
-# directory, COPY by a copy of the input of the command's own (for commands that write it)
+# directory, COPY by a copy of the input of the command's own (for commands that write it),
+# POLICY and FLOWS by small files of the texts above
 COMMANDS: dict[str, list[str]] = {
     "map": ["map", "FILE", "--no-code"],
     "scan": ["scan", "FILE", "--no-code", "--out-dir", "OUT"],
     "harden": ["harden", "FILE", "--format", "json", "--fail-on", "never"],
+    "harden-sarif": ["harden", "FILE", "--format", "sarif", "--fail-on", "never", "-o", "OUT"],
     "harden-diff": ["harden", "FILE", "--fail-on", "never"],
     "harden-fix": ["harden", "COPY", "--fix", "--fail-on", "never"],
     "policy-generate": ["policy", "generate", "FILE", "--no-code", "-o", "OUT"],
     "policy-verify": ["policy", "verify", "FILE", "--no-code"],
+    "audit": [
+        "audit",
+        "FLOWS",
+        "--policy",
+        "POLICY",
+        "--cluster",
+        "FILE",
+        "--no-code",
+        "--fail-on",
+        "never",
+    ],
 }
 
 CAP_BYTES = 6 * 1024 * MIB  # address space of one command: a runaway stops (MemoryError)
@@ -95,7 +121,16 @@ def run_command(name: str, file: Path, work: Path) -> dict[str, Any]:
     if "COPY" in COMMANDS[name]:
         copy.parent.mkdir()
         shutil.copyfile(file, copy)
-    places = {"FILE": str(file), "OUT": str(out), "COPY": str(copy)}
+    policy, flows = work / "policy.yaml", work / "flows.log"
+    policy.write_text(POLICY)
+    flows.write_text(FLOWS)
+    places = {
+        "FILE": str(file),
+        "OUT": str(out),
+        "COPY": str(copy),
+        "POLICY": str(policy),
+        "FLOWS": str(flows),
+    }
     args = [places.get(a, a) for a in COMMANDS[name]]
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"), NO_COLOR="1")
     # its own session, so a timeout ends the command too, not only the watcher

@@ -65,11 +65,12 @@ def written_by_socklock(text: str) -> bool:
     return any(marker in head for marker in GENERATED_MARKERS)
 
 
-def write_atomic(path: str | Path, text: str) -> None:
+def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
     """Replace ``path`` with ``text``: temporary file in the same directory, fsync, rename.
 
-    A file that is replaced keeps its permission bits; a new one gets 0644. Missing parent
-    directories are created.
+    ``text`` may come in pieces (a report of millions of findings is written as it is
+    rendered, never held whole). A file that is replaced keeps its permission bits; a new
+    one gets 0644. Missing parent directories are created.
     """
     target = Path(path)
     temporary = _stage(target, text, durable=True)
@@ -110,7 +111,7 @@ def _commit(batch: list[tuple[Path, Path]]) -> None:
         raise
 
 
-def _stage(target: Path, text: str, *, durable: bool) -> Path:
+def _stage(target: Path, text: str | Iterable[str], *, durable: bool) -> Path:
     """``text`` in a new temporary file beside ``target``, with ``target``'s permission bits
     (0644 for a new file); fsynced when ``durable``."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +120,10 @@ def _stage(target: Path, text: str, *, durable: bool) -> Path:
     temporary = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -231,7 +235,7 @@ class NotOurs(UsageError):
 
 def write_artifacts(
     directory: Path,
-    artifacts: dict[str, str],
+    artifacts: dict[str, str | Iterable[str]],
     *,
     force: bool = False,
     inputs: Collection[Path] = (),

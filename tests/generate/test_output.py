@@ -100,3 +100,22 @@ def test_batched_write_failure_leaves_old_files_and_no_temporary(
         files.write_many([(target, "new\n"), (tmp_path / "y.yaml", "y\n")])
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]
+
+
+def test_a_text_in_pieces_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    """Reports of millions of findings are written as rendered: the pieces end up as one
+    file, and a renderer that fails half-way leaves the old file and no temporary."""
+    from collections.abc import Iterator
+
+    target = tmp_path / "findings.json"
+    write_atomic(target, iter(['{"schema": ', '"socklock/findings/v1"', "}\n"]))
+    assert target.read_text() == '{"schema": "socklock/findings/v1"}\n'
+
+    def failing() -> Iterator[str]:
+        yield '{"schema": "socklock/findings/v1", "findings": ['
+        raise RuntimeError("renderer failed")
+
+    with pytest.raises(RuntimeError, match="renderer failed"):
+        write_atomic(target, failing())
+    assert target.read_text() == '{"schema": "socklock/findings/v1"}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]

@@ -87,3 +87,20 @@ def test_equal_strings_are_shared_and_aliases_stay_one_object() -> None:
     root = doc.value
     assert root["x"] is root["y"]
     assert root["x"]["app"] is root["z"]["app"]
+
+
+def test_nodes_sharing_a_document_buffer_never_read_a_neighbours_positions() -> None:
+    """A document's nodes share one packed buffer: a key or item added after loading has
+    no position (it must not read the next node's run), and moving one node leaves the
+    others where they were."""
+    (first, _) = documents(TEXT)
+    value = first.value
+    svc, listed, block = value["svc"], value["list"], value["block"]
+    assert isinstance(svc, YMap) and isinstance(listed, YSeq) and isinstance(block, YSeq)
+    svc["added"] = "later"  # as the loader does for a List's items (kind, apiVersion)
+    listed.append("later")
+    assert (svc.key_position("added"), listed.item_position(3)) == (None, None)
+    assert (svc.key_position("name"), listed.item_position(2)) == ((7, 3), (8, 19))
+    block.position = (42, 1)
+    assert (block.position, block.item_positions) == ((42, 1), [(10, 5), (11, 7)])
+    assert (listed.position, value.key_position("block")) == ((8, 7), (9, 1))

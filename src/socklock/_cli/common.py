@@ -97,10 +97,15 @@ def input_exit_code(inventory: Inventory, code: int) -> int:
     return EXIT_INPUT_ERROR if inventory.errors else code
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Write to ``-o FILE`` atomically (temporary file, then rename), or to stdout."""
+def write_output(text: str | Iterable[str], output: str | None) -> None:
+    """Write to ``-o FILE`` atomically (temporary file, then rename), or to stdout; ``text``
+    may come in pieces, written as they come."""
     if output is None or output == "-":
-        sys.stdout.write(text)
+        if isinstance(text, str):
+            sys.stdout.write(text)
+        else:
+            for piece in text:
+                sys.stdout.write(piece)
         sys.stdout.flush()
         return
     context = click.get_current_context(silent=True)

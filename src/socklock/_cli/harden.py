@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -170,7 +169,7 @@ def harden(
         else:  # keep stdout a valid JSON/SARIF document
             for piece in diff:
                 click.echo(piece, err=True, nl=False)
-    _write_pieces(pieces, output)
+    write_output(pieces, output)  # in pieces: never the whole report in memory
     if inventory_errors:
         return EXIT_INPUT_ERROR
     return _exit_code(result, fail_on)
@@ -222,16 +221,6 @@ def iter_audit(
             f"{f.location}: {f.rule_id} suppressed by {kind}: {reason or '(no reason)'}\n"
             for f, kind, reason in suppressed
         )
-
-
-def _write_pieces(pieces: Iterable[str], output: str | None) -> None:
-    """Standard output gets the pieces as they come; ``-o FILE`` the whole text, atomically."""
-    if output is None or output == "-":
-        for piece in pieces:
-            sys.stdout.write(piece)
-        sys.stdout.flush()
-        return
-    write_output("".join(pieces), output)
 
 
 def _unsafe_notes(result: AuditResult) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -137,7 +137,8 @@ def write_everything(
     from socklock.report.html_page import scan_html
 
     inputs = resolved_paths(result.inventory.files)
-    renderers: dict[str, Callable[[], str]] = {
+    # findings in pieces, written as rendered: a report of millions of findings is gigabytes
+    renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "graph.json": partial(render_graph, result.graph, "json"),
         "findings.json": partial(render_findings, result, "json", version, paths),
         "findings.sarif": partial(render_findings, result, "sarif", version, paths),
@@ -163,18 +164,18 @@ def write_everything(
         click.echo(f"wrote {path}")
 
 
-def render_findings(result: Result, fmt: str, version: str, paths: Sequence[str]) -> str:
-    """findings.json (the hardening audit) or findings.sarif (every finding kind)."""
-    from socklock._cli.harden import render_audit
+def render_findings(result: Result, fmt: str, version: str, paths: Sequence[str]) -> Iterable[str]:
+    """findings.json (the hardening audit) or findings.sarif (every finding kind), in pieces."""
+    from socklock._cli.harden import iter_audit
 
     assert result.audit is not None
     if fmt == "json":
-        return render_audit(result.audit, "json", False, version, None)
-    from socklock.report.sarif import render_sarif
+        return iter_audit(result.audit, "json", False, version)
+    from socklock.report.sarif import iter_sarif
     from socklock.report.source_root import source_root
 
     suppressed = ((s.finding, s.kind, s.reason) for s in result.audit.suppressed)
-    return render_sarif(
+    return iter_sarif(
         result.findings(),
         suppressed,
         result.rules,

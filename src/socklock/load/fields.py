@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from socklock.model import Diagnostic, DiagnosticLevel, Location, YMap, YSeq, format_path
 from socklock.model.document import PathElement, position_of
+
+NO_STRINGS: Mapping[str, str] = MappingProxyType({})
+"""The labels (annotations...) of an object that has none: one shared, read-only mapping."""
 
 
 class FieldReader:
@@ -67,11 +72,18 @@ class FieldReader:
         value = self._typed(node, key, path, (bool,), "true or false")
         return value if isinstance(value, bool) else None
 
-    def str_map(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> dict[str, str]:
-        """Labels, annotations, selectors: string to string; numbers and bools are refused."""
+    def str_map(
+        self, node: YMap, key: str, path: tuple[PathElement, ...] = ()
+    ) -> Mapping[str, str]:
+        """Labels, annotations, selectors: string to string; numbers and bools are refused.
+
+        Read only: a well-typed mapping is the document's own (a copy per object was a
+        tenth of a big input's memory), a missing one is shared."""
         raw = self.mapping(node, key, path)
         if raw is None:
-            return {}
+            return NO_STRINGS
+        if all(type(k) is str and type(v) is str for k, v in raw.items()):
+            return raw
         out: dict[str, str] = {}
         for k, v in raw.items():
             if not isinstance(k, str) or not isinstance(v, str):

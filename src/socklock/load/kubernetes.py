@@ -7,11 +7,11 @@ dropped here, at the door: only names and keys go further.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from socklock.load.fields import FieldReader
+from socklock.load.fields import NO_STRINGS, FieldReader
 from socklock.load.names import dns1123_label_error, object_name_error
 from socklock.model import (
     NAMESPACE_NAME_LABEL,
@@ -65,6 +65,9 @@ _POD_SPEC_PATHS: dict[str, tuple[PathElement, ...]] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
 _TEMPLATE_PATH: tuple[PathElement, ...] = ("spec", "template")
+_TEMPLATE_SPEC_PATH: tuple[PathElement, ...] = (*_TEMPLATE_PATH, "spec")
+# the path of each container from its object's root, shared by every object written alike
+_CONTAINER_PATHS: dict[tuple[PathElement, ...], tuple[PathElement, ...]] = {}
 _SECRET_REDACTED = "<redacted>"
 _MADE_BY_CONTROLLERS = frozenset({"Pod", "ReplicaSet", "Job"})
 
@@ -230,7 +233,7 @@ def _pod_template(
     if obj.kind == "Pod":
         spec = reader.mapping(body, "spec")
         return reader.mapping(body, "metadata"), spec if spec is not None else YMap(), ("spec",)
-    path: tuple[PathElement, ...] = _POD_SPEC_PATHS.get(obj.kind, (*_TEMPLATE_PATH, "spec"))
+    path: tuple[PathElement, ...] = _POD_SPEC_PATHS.get(obj.kind, _TEMPLATE_SPEC_PATH)
     node: Any = body
     walked: tuple[PathElement, ...] = ()
     template: YMap | None = None
@@ -263,20 +266,22 @@ def _pod_template(
 
 def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -> None:
     metadata, pod_spec, spec_path = _pod_template(obj, reader)
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
     if obj.kind == "Pod":
-        labels, annotations = dict(obj.labels), dict(obj.annotations)
+        labels, annotations = obj.labels, obj.annotations
     elif metadata is not None:
         labels = reader.str_map(metadata, "labels", (*spec_path[:-1], "metadata"))
         annotations = reader.str_map(metadata, "annotations", (*spec_path[:-1], "metadata"))
     else:
-        labels, annotations = {}, {}
+        labels, annotations = NO_STRINGS, NO_STRINGS
     containers: list[Container] = []
     for role in ContainerRole:
         items = reader.sequence(pod_spec, role.value, spec_path) or YSeq()
         for index, item in enumerate(items):
-            container = _container(
-                item, role, (*spec_path, role.value, index), reader, items, index
-            )
+            path = (*spec_path, role.value, index)
+            path = _CONTAINER_PATHS.setdefault(path, path)
+            container = _container(item, role, path, reader, items, index)
             if container is not None:
                 containers.append(container)
     if not any(c.role is ContainerRole.CONTAINER for c in containers) and pod_spec:

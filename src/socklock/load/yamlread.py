@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -58,13 +59,21 @@ class _Builder:
         self.strings: dict[str, str] = {}
         self.built: dict[int, Any] | None = None  # id(node) -> value, when aliases may exist
         self.scalars = {tag: loader.yaml_constructors[tag] for tag in _SCALARS}
+        # the document's positions, packed (see model/document.py), and where each node's
+        # run starts: one buffer shared by the document's nodes
+        self.numbers = array("I")
+        self.runs: list[tuple[YMap | YSeq, int]] = []
 
     def document(self, node: yaml.Node, may_alias: bool) -> Any:
         self.built = {} if may_alias else None
         loader = self.loader
         try:
-            return self.build(node)
+            value = self.build(node)
+            self.pack()
+            return value
         finally:
+            self.numbers = array("I")
+            self.runs = []
             self.built = None
             loader.constructed_objects = {}
             loader.recursive_objects = {}
@@ -94,6 +103,20 @@ class _Builder:
         if built is not None:
             built[id(node)] = value
         return value
+
+    def run(self, collection: YMap | YSeq, numbers: list[int]) -> None:
+        """Keep ``collection``'s positions (its own, then its keys' or items')."""
+        self.runs.append((collection, len(self.numbers)))
+        self.numbers.append(len(numbers) // 2 - 1)
+        self.numbers.extend(numbers)
+
+    def pack(self) -> None:
+        """Give every collection built since the last call the shared packed positions."""
+        packed = self.numbers.tobytes()
+        for collection, at in self.runs:
+            collection.set_packed(packed, at)
+        self.numbers = array("I")
+        self.runs = []
 
     def key(self, node: yaml.Node) -> Any:
         if node.tag == _STR and type(node) is yaml.ScalarNode:
@@ -125,7 +148,7 @@ class _Builder:
                 mark = key_node.start_mark
                 numbers += (mark.line + 1, mark.column + 1)
                 mapping[key] = self.build(value_node)
-        mapping.set_packed(pack_positions(numbers))
+        self.run(mapping, numbers)
         return mapping
 
     def merged_mapping(self, node: yaml.MappingNode, mapping: YMap, numbers: list[int]) -> None:
@@ -172,7 +195,7 @@ class _Builder:
             sequence.append(build(child))
             mark = child.start_mark
             numbers += (mark.line + 1, mark.column + 1)
-        sequence.set_packed(pack_positions(numbers))
+        self.run(sequence, numbers)
         return sequence
 
 
@@ -187,11 +210,17 @@ def _duplicate(key: Any, line: int, column: int, node: yaml.Node) -> yaml.YAMLEr
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> YMap:
     """For mappings met inside other tags (``!!set``, ``!!omap``...)."""
-    return _Builder(loader).mapping(node)
+    builder = _Builder(loader)
+    mapping = builder.mapping(node)
+    builder.pack()
+    return mapping
 
 
 def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> YSeq:
-    return _Builder(loader).sequence(node)
+    builder = _Builder(loader)
+    sequence = builder.sequence(node)
+    builder.pack()
+    return sequence
 
 
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)

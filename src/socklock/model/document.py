@@ -4,11 +4,13 @@ The loader builds :class:`YMap` and :class:`YSeq` instead of plain ``dict``/``li
 stage can point a user at the exact line of a field (``spec.ingress[0].from[1]``) without
 re-reading the file. They behave exactly like ``dict`` and ``list``.
 
-Positions are stored packed: the loader gives each node one ``bytes`` string holding its own
-(line, column) and those of its keys or items, in order (8 bytes a position), instead of a
-dict of tuples per mapping; a 64 MiB manifest file would otherwise cost several GiB. The
-``key_positions``/``item_positions`` views are unpacked on first use. A packed node is read
-only: the positions of its keys follow the order in which the loader inserted them.
+Positions are stored packed: each node's own (line, column) then those of its keys or
+items, in order (8 bytes a position), instead of a dict of tuples per mapping; a 64 MiB
+manifest file would otherwise cost several GiB. The loader packs a whole document into one
+``bytes`` shared by its nodes, each node holding where its run starts (a ``bytes`` object
+per node cost more than the positions in it). The ``key_positions``/``item_positions``
+views are unpacked on first use. A packed node is read only: the positions of its keys
+follow the order in which the loader inserted them.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ Position = tuple[int, int]
 """(line, column), both 1-based."""
 
 _PAIR = struct.Struct("=II")
+_HEAD = struct.Struct("=III")  # a node's run: how many positions follow, its own position
 _LARGE = 16  # a packed mapping with more keys is unpacked once for its key lookups
 
 
 def pack_positions(numbers: Sequence[int]) -> bytes:
-    """``line, column, line, column, ...`` in the packed form YMap/YSeq store."""
-    return array("I", numbers).tobytes()
+    """``line, column, line, column, ...`` (the node's own, then its keys' or items') in the
+    packed form YMap/YSeq store: the count of the positions after the node's own first."""
+    return array("I", [len(numbers) // 2 - 1, *numbers]).tobytes()
 
 
 class _Unpacked:
@@ -40,52 +44,69 @@ class _Unpacked:
         self.table = table
 
 
-def _own(packed: bytes | _Unpacked) -> Position:
+def _own(packed: bytes | _Unpacked, at: int) -> Position:
     if type(packed) is bytes:
-        return _PAIR.unpack_from(packed) if packed else (0, 0)
+        return _PAIR.unpack_from(packed, 4 * at + 4) if packed else (0, 0)
     assert isinstance(packed, _Unpacked)
     return packed.position
 
 
-def _with_own(packed: bytes | _Unpacked, value: Position) -> bytes | _Unpacked:
-    if type(packed) is bytes:
-        return _PAIR.pack(*value) + packed[8:]
-    assert isinstance(packed, _Unpacked)
-    packed.position = value
-    return packed
+def _run(packed: bytes, at: int) -> range:
+    """Byte offsets of the positions after a node's own (its keys' or items') in its run."""
+    if not packed:
+        return range(0)
+    start = 4 * at + _HEAD.size
+    return range(start, start + 8 * _HEAD.unpack_from(packed, 4 * at)[0], 8)
+
+
+def _repacked(packed: bytes, at: int, own: Position) -> bytes:
+    """A node's run on its own, with a new own position."""
+    run = _run(packed, at)
+    return _HEAD.pack(len(run), *own) + packed[run.start : run.stop]
 
 
 class YMap(dict[str, Any]):
     """A mapping with the position of the mapping itself and of each key."""
 
-    __slots__ = ("_packed",)
+    __slots__ = ("_at", "_packed")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # own position, then each key's in insertion order; _Unpacked once the view is used
+        # own position, then each key's in insertion order, from number _at of _packed (4
+        # bytes each; other nodes of the document share it); _Unpacked once the view is used
         self._packed: bytes | _Unpacked = b""
+        self._at = 0
 
-    def set_packed(self, packed: bytes) -> None:
-        """The loader's positions: this mapping's, then its keys' in insertion order."""
+    def set_packed(self, packed: bytes, at: int = 0) -> None:
+        """The loader's positions: this mapping's, then its keys' in insertion order, from
+        number ``at`` of ``packed`` (see :func:`pack_positions`; 4 bytes a number)."""
         self._packed = packed
+        self._at = at
 
     @property
     def position(self) -> Position:
-        return _own(self._packed)
+        return _own(self._packed, self._at)
 
     @position.setter
     def position(self, value: Position) -> None:
-        self._packed = _with_own(self._packed, value)
+        packed = self._packed
+        if type(packed) is bytes:
+            self._packed = _repacked(packed, self._at, value)
+            self._at = 0
+        else:
+            assert isinstance(packed, _Unpacked)
+            packed.position = value
 
     @property
     def key_positions(self) -> dict[str, Position]:
         packed = self._packed
         if type(packed) is bytes:
+            offsets = _run(packed, self._at)
             keys = {
                 key: _PAIR.unpack_from(packed, offset)
-                for key, offset in zip(self, range(8, len(packed), 8), strict=False)
+                for key, offset in zip(self, offsets, strict=False)
             }
-            self._packed = packed = _Unpacked(_own(packed), keys)
+            self._packed = packed = _Unpacked(_own(packed, self._at), keys)
         assert isinstance(packed, _Unpacked)
         table: dict[str, Position] = packed.table
         return table
@@ -97,8 +118,8 @@ class YMap(dict[str, Any]):
     def key_position(self, key: str) -> Position | None:
         """Where ``key`` was written; None when unknown."""
         packed = self._packed
-        if type(packed) is bytes and len(packed) <= 8 * (_LARGE + 1):
-            for offset, candidate in zip(range(8, len(packed), 8), self, strict=False):
+        if type(packed) is bytes and len(self) <= _LARGE:
+            for offset, candidate in zip(_run(packed, self._at), self, strict=False):
                 if candidate == key:
                     return _PAIR.unpack_from(packed, offset)
             return None
@@ -108,31 +129,42 @@ class YMap(dict[str, Any]):
 class YSeq(list[Any]):
     """A sequence with the position of the sequence itself and of each item."""
 
-    __slots__ = ("_packed",)
+    __slots__ = ("_at", "_packed")
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        # own position, then each item's; _Unpacked once the view is used
+        # own position, then each item's, from number _at of _packed; _Unpacked once the
+        # view is used
         self._packed: bytes | _Unpacked = b""
+        self._at = 0
 
-    def set_packed(self, packed: bytes) -> None:
-        """The loader's positions: this sequence's, then its items' in order."""
+    def set_packed(self, packed: bytes, at: int = 0) -> None:
+        """The loader's positions: this sequence's, then its items' in order, from number
+        ``at`` of ``packed`` (see :func:`pack_positions`; 4 bytes a number)."""
         self._packed = packed
+        self._at = at
 
     @property
     def position(self) -> Position:
-        return _own(self._packed)
+        return _own(self._packed, self._at)
 
     @position.setter
     def position(self, value: Position) -> None:
-        self._packed = _with_own(self._packed, value)
+        packed = self._packed
+        if type(packed) is bytes:
+            self._packed = _repacked(packed, self._at, value)
+            self._at = 0
+        else:
+            assert isinstance(packed, _Unpacked)
+            packed.position = value
 
     @property
     def item_positions(self) -> list[Position]:
         packed = self._packed
         if type(packed) is bytes:
-            items = [_PAIR.unpack_from(packed, offset) for offset in range(8, len(packed), 8)]
-            self._packed = packed = _Unpacked(_own(packed), items)
+            offsets = _run(packed, self._at)
+            items = [_PAIR.unpack_from(packed, offset) for offset in offsets]
+            self._packed = packed = _Unpacked(_own(packed, self._at), items)
         assert isinstance(packed, _Unpacked)
         table: list[Position] = packed.table
         return table
@@ -145,10 +177,8 @@ class YSeq(list[Any]):
         """Where item ``index`` was written; None when unknown."""
         packed = self._packed
         if type(packed) is bytes:
-            offset = 8 * (index + 1)
-            if index < 0 or offset + 8 > len(packed):
-                return None
-            return _PAIR.unpack_from(packed, offset)
+            run = _run(packed, self._at)
+            return _PAIR.unpack_from(packed, run[index]) if 0 <= index < len(run) else None
         items = self.item_positions
         return items[index] if 0 <= index < len(items) else None
 
