@@ -45,8 +45,8 @@ def write_cluster(
 ) -> int:
     """Write the cluster under ``root``; return the number of distinct calls (edges).
 
-    ``shape`` "deployments": Deployments only (Monzo's manifests). "dump": what a cluster
-    dump holds: each Deployment's ``replicas`` Pods as objects of their own, owned by its
+    ``shape`` "deployments": Deployments (Monzo's manifests). "dump": the running Pods
+    instead, as a cluster dump lists them: each Deployment's ``replicas`` Pods, owned by its
     ReplicaSet (``ownerReferences``, ``pod-template-hash``), each with its ``status.podIP``;
     every fourth service also admits ``ipBlock: 0.0.0.0/0`` on its port (an internet-facing
     service), and callers in other namespaces are selected by namespaceSelector."""
@@ -114,9 +114,8 @@ def write_cluster(
             if shape == "dump"
             else ""
         )
-        (root / f"{ns}-{name}.yaml").write_text(
-            pods
-            + f"""apiVersion: apps/v1
+        deployment = (
+            f"""apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: {name}
@@ -141,7 +140,14 @@ spec:
             - name: serve
               containerPort: {port}
 ---
-apiVersion: v1
+"""
+            if shape == "deployments"
+            else ""
+        )
+        (root / f"{ns}-{name}.yaml").write_text(
+            pods
+            + deployment
+            + f"""apiVersion: v1
 kind: Service
 metadata:
   name: {name}

@@ -209,3 +209,42 @@ def test_diff(tmp_path: Path) -> None:
     code, _, err = invoke("policy", "diff", scenario("16-port-default-protocol-tcp"),
                           scenario("25-endport-range"))  # fmt: skip
     assert code == 2 and "no workloads" in err
+
+
+def test_verify_summary_groups_what_every_workload_reaches() -> None:
+    """--summary: a (target, port) every workload reaches is one row from "*"; x/a, which
+    admits some only, keeps its rows; the counts are those of the full listing."""
+    args = ("policy", "verify", str(CLUSTER), scenario("19-rules-are-a-union"), "--format", "json")
+    _, full_out, _ = invoke(*args)
+    code, out, err = invoke(*args, "--summary")
+    assert (code, err) == (0, "")
+    document, full = json.loads(out), json.loads(full_out)
+    jsonschema.validate(document, json.loads((REPO / "schemas/connectivity.v1.json").read_text()))
+    grouped = [r for r in document["connections"] if r["from"] == "*"]
+    assert sorted({r["to"] for r in grouped}) == [
+        "x/b",
+        "x/c",
+        "y/a",
+        "y/b",
+        "y/c",
+        "z/a",
+        "z/b",
+        "z/c",
+    ]
+    assert len(grouped) == 8 * 6 and all(r["verdict"] == "allowed" for r in grouped)
+    assert document["connections"][: len(grouped)] == grouped  # listed first
+    rest = [r for r in document["connections"] if r["from"] != "*"]
+    assert rest == [r for r in full["connections"] if r["to"] == "x/a"]
+    assert document["summary"] == full["summary"]
+
+
+def test_verify_cni_decides_whether_ipblocks_admit_pods() -> None:
+    """Scenario 38's block holds y/a's IPv4: generic (the default) lets y/a in over IPv4
+    (partial), cilium never matches pods with ipBlocks (y/a is not listed into x/a)."""
+    base = ("policy", "verify", scenario("_cluster-ips"), scenario("38-ipblock-matches-pod-ips"))
+    for cni, want in (("generic", ["partial"]), ("cilium", [])):
+        code, out, _ = invoke(*base, "--format", "json", "--cni", cni)
+        rows = json.loads(out)["connections"]
+        found = [r["verdict"] for r in rows if (r["from"], r["to"], r["port"]) == ("y/a", "x/a", 80)
+                 and r["protocol"] == "TCP"]  # fmt: skip
+        assert (code, found) == (0, want), cni
