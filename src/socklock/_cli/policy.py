@@ -314,9 +314,17 @@ def _port(text: str) -> tuple[int, str]:
 @click.option("--from", "source", required=True, help="NS/NAME or external:<cidr|host>")
 @click.option("--to", "target", required=True, help="NS/NAME or external:<cidr|host>")
 @click.option("--port", "port_text", required=True, help="N or N/PROTO (default TCP)")
+@cni_option
+@format_option
 @output_option
 def explain_command(
-    paths: tuple[str, ...], source: str, target: str, port_text: str, output: str | None
+    paths: tuple[str, ...],
+    source: str,
+    target: str,
+    port_text: str,
+    cni: str,
+    fmt: str,
+    output: str | None,
 ) -> int:
     """Why one connection is allowed or denied.
 
@@ -330,7 +338,7 @@ def explain_command(
     inventory = load(paths)
     if _refuse(inventory):
         return EXIT_INPUT_ERROR
-    connectivity = _analyse(inventory)
+    connectivity = _analyse(inventory, cni=cni)
     if connectivity is None:
         return EXIT_INPUT_ERROR
     try:
@@ -338,6 +346,13 @@ def explain_command(
     except UsageError as exc:
         click.echo(exc.diagnostics(), err=True)
         return EXIT_INPUT_ERROR
+    code = EXIT_OK if explanation.verdict is Verdict.ALLOWED else EXIT_FINDINGS
+    if fmt == "json":
+        from socklock.report.policy_json import explain_document
+
+        document = explain_document(explanation)
+        write_output(document.model_dump_json(by_alias=True, indent=2) + "\n", output)
+        return code
     lines = [f"{source} -> {target} {port}/{protocol}: {explanation.verdict}"]
     if explanation.note:
         lines.append(f"  note: {explanation.note}")
@@ -356,7 +371,7 @@ def explain_command(
         for miss in side.near_misses:
             lines.append(f"  not this: {miss}")
     write_output("\n".join(lines) + "\n", output)
-    return EXIT_OK if explanation.verdict is Verdict.ALLOWED else EXIT_FINDINGS
+    return code
 
 
 def _merged(old: Inventory, new: Inventory, extra: Inventory | None) -> Inventory:
@@ -392,8 +407,12 @@ def _merged(old: Inventory, new: Inventory, extra: Inventory | None) -> Inventor
     type=click.Path(exists=False),
     help="Manifests of the workloads (when OLD and NEW hold policies only). Repeatable.",
 )
+@cni_option
+@format_option
 @output_option
-def diff_command(old: str, new: str, cluster_paths: tuple[str, ...], output: str | None) -> int:
+def diff_command(
+    old: str, new: str, cluster_paths: tuple[str, ...], cni: str, fmt: str, output: str | None
+) -> int:
     """Semantic difference of the policies in OLD and NEW.
 
     Connections opened and closed over the workloads of OLD, NEW and --cluster (every port,
@@ -414,13 +433,24 @@ def diff_command(old: str, new: str, cluster_paths: tuple[str, ...], output: str
         )
         return EXIT_INPUT_ERROR
     try:
-        old_c = analyse(merged, [o for o in before.objects if is_policy_object(o)])
-        new_c = analyse(merged, [o for o in after.objects if is_policy_object(o)])
+        old_policies = [o for o in before.objects if is_policy_object(o)]
+        new_policies = [o for o in after.objects if is_policy_object(o)]
+        old_c = analyse(merged, old_policies, also=new_policies, cni=cni)
+        new_c = analyse(merged, new_policies, also=old_policies, cni=cni)
     except PolicyErrors as refused:
         click.echo(refused.diagnostics(), err=True)
         return EXIT_INPUT_ERROR
     assert isinstance(old_c, Connectivity)
     result = diff(old_c, new_c)
+    code = EXIT_OK if result.equivalent else EXIT_FINDINGS
+    if fmt == "json":
+        from socklock.report.policy_json import diff_document
+
+        document = diff_document(
+            result, len(new_c.endpoints), len(old_c.policies), len(new_c.policies)
+        )
+        write_output(document.model_dump_json(by_alias=True, indent=2) + "\n", output)
+        return code
     if result.equivalent:
         write_output(
             f"equivalent: {len(old_c.policies)} and {len(new_c.policies)} policies allow "

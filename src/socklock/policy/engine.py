@@ -85,6 +85,7 @@ def analyse(
     *,
     externals: Iterable[str] = (),
     cni: str = GENERIC,
+    also: Sequence[K8sObject | NetworkPolicy] = (),
 ) -> Connectivity:
     """Connectivity of the inventory's workloads under ``policies``.
 
@@ -94,7 +95,9 @@ def analyse(
     same workloads. ``externals`` adds endpoints such as ``external:10.0.0.0/8`` or
     ``external:api.example.com`` to :meth:`Connectivity.connections`.
 
-    ``cni`` says whether ipBlocks match pod IPs (:data:`CNIS`).
+    ``cni`` says whether ipBlocks match pod IPs (:data:`CNIS`). ``also``: other policies
+    whose ipBlocks cut pods into classes too (the other side of a diff, so that both sides
+    class the pods alike).
 
     Raises :class:`PolicyErrors` when any policy is invalid.
     """
@@ -104,7 +107,9 @@ def analyse(
     parsed = parse_policies(objects)
     given = [p for p in policies if isinstance(p, NetworkPolicy)]
     every = (*parsed.policies, *given)
-    cluster = build_cluster(inventory, AddressCuts(block_addresses(every)))
+    others = parse_policies([p for p in also if isinstance(p, K8sObject)]).policies
+    others += tuple(p for p in also if isinstance(p, NetworkPolicy))
+    cluster = build_cluster(inventory, AddressCuts(block_addresses((*every, *others))))
     diagnostics = (*cluster.diagnostics, *parsed.diagnostics)
     if diagnostics:
         raise PolicyErrors(tuple(sorted(diagnostics)))
