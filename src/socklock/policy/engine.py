@@ -51,7 +51,6 @@ not the cluster's size), and ports are split into the atomic ranges the rules me
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from socklock.errors import UsageError
@@ -74,6 +73,15 @@ from socklock.policy.compile import CNIS, GENERIC, CompiledPolicy, CompiledRule,
 from socklock.policy.intervals import ALL_PORTS, PORT_MAX, PORT_MIN, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Isolation, PolicyErrors, Verdict
+from socklock.policy.table import (
+    EVERY_WORKLOAD,
+    Cell,
+    PortRange,
+    Row,
+    cells,
+    iter_rows,
+    mask_verdict,
+)
 
 PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.SCTP)
 T = TypeVar("T")
@@ -134,32 +142,6 @@ class PerClass(dict[int, list[T]]):
 
     def __missing__(self, key: int) -> list[T]:
         return []
-
-
-@dataclass(frozen=True, slots=True)
-class PortRange:
-    """Ports ``low``..``high`` of ``protocol``."""
-
-    low: int
-    high: int
-    protocol: Protocol
-
-
-EVERY_WORKLOAD = "*"
-"""The source of a summary row: every workload of the input."""
-
-Row = tuple[str, str, int, Protocol, Verdict, int | None]
-"""(source, target, port, protocol, verdict, end port): a :class:`Connection`'s fields."""
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One row of the table: traffic to endpoint ``target`` (its index) on ``atom``."""
-
-    target: int
-    atom: PortRange
-    every: ClassSet  # classes whose pods reach every pod of the target
-    some: ClassSet  # classes whose pods reach some
 
 
 class Connectivity:
@@ -507,106 +489,21 @@ class Connectivity:
         return tuple(Connection(*row) for row in self.iter_rows(include_denied))
 
     def cells(self) -> Iterator[Cell]:
-        """The connectivity table in its own terms: for each workload target (sorted by id)
-        and each of its rows (sorted by port), the classes that reach every pod of it and
-        those that reach some."""
-        for position, target in enumerate(self.cluster.endpoints):
-            classes = self.pod_classes(target)
-            for atom in sorted(self.rows(target), key=_atom_key):
-                every, some = self._all, NO_CLASSES
-                for c in classes:
-                    found, reached = self.sources(c, atom.low, atom.protocol)
-                    every &= found
-                    some |= reached
-                yield Cell(position, atom, every, some)
-
-    def universal(self, cell: Cell) -> bool:
-        """Does every workload (the target itself included) reach the cell's target?"""
-        return bool(self._all) and self._all <= cell.every
+        """The connectivity table (:func:`socklock.policy.table.cells`)."""
+        return cells(self)
 
     def iter_rows(self, include_denied: bool = False, summary: bool = False) -> Iterator[Row]:
-        """:meth:`connections` as plain tuples, one source at a time (memory: the table and
-        one source's rows, not the listing). ``summary``: a cell every workload reaches is one
-        row from ``*`` (listed first) instead of one per workload."""
-        endpoints = self.cluster.endpoints
-        class_endpoints = self.cluster.class_endpoints()
-        cells = list(self.cells())
-        by_source: list[list[int]] = [[] for _ in endpoints]
-        external_cells: list[int] = []
-        grouped: list[int] = []
-        for index, cell in enumerate(cells):
-            if summary and self.universal(cell):
-                grouped.append(index)
-                continue
-            if include_denied:
-                continue
-            seen: set[int] = set()
-            for bit in cell.some:
-                seen.update(class_endpoints[bit])
-            if endpoints[cell.target].single_pod:
-                seen.add(cell.target)
-            for e in seen:
-                by_source[e].append(index)
-            external_cells.append(index)
-        for index in grouped:
-            cell = cells[index]
-            yield (
-                EVERY_WORKLOAD,
-                endpoints[cell.target].id,
-                cell.atom.low,
-                cell.atom.protocol,
-                Verdict.ALLOWED,
-                _end(cell.atom),
-            )
-        grouped_set = set(grouped)
-        sources: list[tuple[str, int]] = [(e.id, i) for i, e in enumerate(endpoints)]
-        sources += [(name, -1) for name in self.externals]
-        sources.sort()
-        for name, position in sources:
-            out: list[Row] = []
-            if position < 0:  # an external endpoint: into every cell
-                for index, cell in enumerate(cells):
-                    if index in grouped_set:
-                        continue
-                    target = endpoints[cell.target]
-                    sets = [
-                        self.ingress_addresses(c, cell.atom.low, cell.atom.protocol)
-                        for c in self.pod_classes(target)
-                    ]
-                    verdict = self.external_verdict(name, sets)
-                    if include_denied or verdict is not Verdict.DENIED:
-                        out.append(_row(name, target.id, cell, verdict))
-            else:
-                source = endpoints[position]
-                indices = (
-                    [i for i in range(len(cells)) if i not in grouped_set]
-                    if include_denied
-                    else by_source[position]
-                )
-                single = next(iter(source.classes)) if len(source.classes) == 1 else None
-                for index in indices:
-                    cell = cells[index]
-                    if cell.target == position and source.single_pod:
-                        verdict = Verdict.ALLOWED
-                    elif single is not None:
-                        verdict = (
-                            Verdict.ALLOWED
-                            if single in cell.every
-                            else Verdict.PARTIAL
-                            if single in cell.some
-                            else Verdict.DENIED
-                        )
-                    else:
-                        verdict = mask_verdict(source.classes, cell.every, cell.some)
-                    if include_denied or verdict is not Verdict.DENIED:
-                        out.append(_row(source.id, endpoints[cell.target].id, cell, verdict))
-                if self.externals:
-                    out.extend(
-                        (r.source, r.target, r.port, r.protocol, r.verdict, r.end_port)
-                        for r in self._external_rows(source, include_denied)
-                    )
-            out.sort(key=_tuple_key)
-            yield from out
+        """:meth:`connections` as plain tuples (:func:`socklock.policy.table.iter_rows`)."""
+        return iter_rows(self, include_denied, summary)
+
+    def class_sources(
+        self, target: PodClass, port: int, protocol: Protocol
+    ) -> tuple[ClassSet, ClassSet]:
+        return self.sources(target, port, protocol)
+
+    def external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Row]:
+        for r in self._external_rows(source, include_denied):
+            yield (r.source, r.target, r.port, r.protocol, r.verdict, r.end_port)
 
     def row_count(self) -> int:
         """How many rows ``connections(include_denied=True)`` has, without listing them."""
@@ -665,30 +562,6 @@ def _row_key(row: Connection) -> tuple[str, str, int, str, int]:
     return (row.source, row.target, row.port, row.protocol.value, row.end_port or 0)
 
 
-def _tuple_key(row: Row) -> tuple[str, int, str, int]:
-    return (row[1], row[2], row[3].value, row[5] or 0)
-
-
-def _atom_key(atom: PortRange) -> tuple[int, str, int]:
-    return (atom.low, atom.protocol.value, atom.high)
-
-
-def _end(atom: PortRange) -> int | None:
-    return atom.high if atom.high != atom.low else None
-
-
-def _row(source: str, target: str, cell: Cell, verdict: Verdict) -> Row:
-    return (source, target, cell.atom.low, cell.atom.protocol, verdict, _end(cell.atom))
-
-
-def mask_verdict(sources: ClassSet, every: ClassSet, some: ClassSet) -> Verdict:
-    if sources and sources <= every:
-        return Verdict.ALLOWED
-    if not sources.isdisjoint(some):
-        return Verdict.PARTIAL
-    return Verdict.DENIED
-
-
 def address_verdict(addresses: AddressSet, sets: Sequence[AddressSet]) -> Verdict:
     """ALLOWED when every pod class admits every one of ``addresses``, PARTIAL when some class
     admits some, DENIED otherwise (and for no addresses at all: nothing outside gets through)."""
@@ -720,10 +593,13 @@ def covered_verdict(addresses: AddressSet, every: AddressSet, some: AddressSet) 
 
 
 __all__ = [
+    "EVERY_WORKLOAD",
     "IPV4_WORLD",
     "IPV6_WORLD",
+    "Cell",
     "Connectivity",
     "PortRange",
+    "Row",
     "address_verdict",
     "analyse",
     "mask_verdict",
