@@ -239,7 +239,7 @@ def run_verify(
         )
         check = checks[0]
     else:
-        from socklock.policy.document import verification
+        from socklock.report.connectivity_document import verification
 
         document, check, _ = verification(connectivity, intent, include_denied, summary)
         write_output(_verify_table(document, color=color_wanted() and output is None), output)

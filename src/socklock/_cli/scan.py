@@ -173,8 +173,8 @@ def existing_policies(inventory: object, graph: object, shown: int = 10) -> str 
     from socklock.model import Inventory, ServiceGraph
     from socklock.policy import PolicyErrors, analyse
     from socklock.policy.api import is_policy_object
-    from socklock.policy.document import verification
     from socklock.policy.intent import graph_externals
+    from socklock.report.connectivity_document import verification
 
     assert isinstance(inventory, Inventory) and isinstance(graph, ServiceGraph)
     policies = [o for o in inventory.objects if is_policy_object(o)]

@@ -1,4 +1,5 @@
-"""The ``socklock/connectivity/v1`` document of a verification (pydantic: import lazily)."""
+"""The ``socklock/connectivity/v1`` document of a verification, in memory (for the table and
+``scan``; ``--format json`` streams it: :mod:`.connectivity_json`). Pydantic: import lazily."""
 
 from __future__ import annotations
 
