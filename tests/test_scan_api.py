@@ -9,7 +9,7 @@ from tests.conftest import REPO
 
 import socklock
 from socklock.pipeline import PolicySet, SkippedSet
-from socklock.policy.existing import NoPolicies, PoliciesNotEvaluated, PolicyVerdict
+from socklock.report.policy_verdict import NoPolicies, PoliciesNotEvaluated, PolicyVerdict
 
 FIXTURE = REPO / "tests" / "fixtures" / "sarif"
 

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from socklock.discover.deployments import Selection
     from socklock.harden import AuditResult, HardenOptions
     from socklock.harden.rule import Rule
-    from socklock.policy.existing import ExistingPolicies
     from socklock.policy.generate import GeneratedSet
     from socklock.policy.rules import NetworkRule
+    from socklock.report.policy_verdict import ExistingPolicies
 
 # The policy sets a scan writes, in order: (flavour, mode).
 FLAVORS: tuple[tuple[str, str], ...] = (
@@ -69,7 +69,7 @@ class Result:
         """Every finding, one at a time (the audit's are stored compressed: a tuple of them
         all would undo that on a big input): hardening (with SLK209 for unprotected
         workloads), then the connections the input's policies would break or leave open."""
-        from socklock.policy.existing import PolicyVerdict
+        from socklock.report.policy_verdict import PolicyVerdict
 
         if self.audit is not None:
             yield from self.audit.findings
@@ -80,8 +80,8 @@ class Result:
     def rules(self) -> tuple[type[Rule] | NetworkRule, ...]:
         """The rules that ran: the hardening rules, and the network rules when the input's
         policies were judged."""
-        from socklock.policy.existing import PolicyVerdict
         from socklock.policy.rules import STILL_OPEN, WOULD_BREAK
+        from socklock.report.policy_verdict import PolicyVerdict
 
         hardening = self.audit.rules if self.audit is not None else ()
         network = (WOULD_BREAK, STILL_OPEN) if isinstance(self.existing, PolicyVerdict) else ()
@@ -129,7 +129,7 @@ def scan_inventory(
     from socklock.discover import discover
     from socklock.discover.deployments import select_deployment
     from socklock.harden import HardenOptions, audit
-    from socklock.policy.existing import check_existing
+    from socklock.report.policy_verdict import check_existing
 
     selection = select_deployment(inventory, deployment)
     chosen = selection.inventory

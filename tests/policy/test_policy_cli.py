@@ -209,3 +209,95 @@ def test_diff(tmp_path: Path) -> None:
     code, _, err = invoke("policy", "diff", scenario("16-port-default-protocol-tcp"),
                           scenario("25-endport-range"))  # fmt: skip
     assert code == 2 and "no workloads" in err
+
+
+def test_verify_summary_groups_what_every_workload_reaches() -> None:
+    """--summary: a (target, port) every workload reaches is one row from "*"; x/a, which
+    admits some only, keeps its rows; the counts are those of the full listing."""
+    args = ("policy", "verify", str(CLUSTER), scenario("19-rules-are-a-union"), "--format", "json")
+    _, full_out, _ = invoke(*args)
+    code, out, err = invoke(*args, "--summary")
+    assert (code, err) == (0, "")
+    document, full = json.loads(out), json.loads(full_out)
+    jsonschema.validate(document, json.loads((REPO / "schemas/connectivity.v1.json").read_text()))
+    grouped = [r for r in document["connections"] if r["from"] == "*"]
+    assert sorted({r["to"] for r in grouped}) == [
+        "x/b",
+        "x/c",
+        "y/a",
+        "y/b",
+        "y/c",
+        "z/a",
+        "z/b",
+        "z/c",
+    ]
+    assert len(grouped) == 8 * 6 and all(r["verdict"] == "allowed" for r in grouped)
+    assert document["connections"][: len(grouped)] == grouped  # listed first
+    rest = [r for r in document["connections"] if r["from"] != "*"]
+    assert rest == [r for r in full["connections"] if r["to"] == "x/a"]
+    assert document["summary"] == full["summary"]
+
+
+def test_verify_cni_decides_whether_ipblocks_admit_pods() -> None:
+    """Scenario 38's block holds y/a's IPv4: generic (the default) lets y/a in over IPv4
+    (partial), cilium never matches pods with ipBlocks (y/a is not listed into x/a)."""
+    base = ("policy", "verify", scenario("_cluster-ips"), scenario("38-ipblock-matches-pod-ips"))
+    for cni, want in (("generic", ["partial"]), ("cilium", [])):
+        code, out, _ = invoke(*base, "--format", "json", "--cni", cni)
+        rows = json.loads(out)["connections"]
+        found = [r["verdict"] for r in rows if (r["from"], r["to"], r["port"]) == ("y/a", "x/a", 80)
+                 and r["protocol"] == "TCP"]  # fmt: skip
+        assert (code, found) == (0, want), cni
+
+
+def _schema(name: str) -> dict[str, object]:
+    found: dict[str, object] = json.loads((REPO / f"schemas/{name}.v1.json").read_text())
+    return found
+
+
+def test_explain_json_is_the_published_schema() -> None:
+    code, out, _ = invoke(
+        "policy", "explain", str(CLUSTER), scenario("19-rules-are-a-union"),
+        "--from", "y/b", "--to", "x/a", "--port", "81", "--format", "json",
+    )  # fmt: skip
+    document = json.loads(out)
+    jsonschema.validate(document, _schema("explain"))
+    policies = f"{scenario('19-rules-are-a-union')}/policies.yaml"
+    assert code == 0
+    assert (document["from"], document["to"], document["verdict"]) == ("y/b", "x/a", "allowed")
+    assert document["egress"]["isolated"] is False
+    assert document["ingress"]["selecting"] == [
+        {"policy": "x/a-two-rules", "file": policies, "line": 1}
+    ]
+    assert document["ingress"]["admitting"] == [
+        {"policy": "x/a-two-rules", "rule": "spec.ingress[1]", "file": policies, "line": 18,
+         "peers": "namespaces ns=y", "ports": "81/TCP"}
+    ]  # fmt: skip
+
+
+def test_diff_json_is_the_published_schema() -> None:
+    code, out, _ = invoke(
+        "policy", "diff", scenario("16-port-default-protocol-tcp"),
+        scenario("25-endport-range"), "--cluster", str(CLUSTER), "--format", "json",
+    )  # fmt: skip
+    document = json.loads(out)
+    jsonschema.validate(document, _schema("diff"))
+    assert (code, document["equivalent"], document["closed"]) == (1, False, [])
+    assert (document["workloads"], document["old_policies"], document["new_policies"]) == (9, 1, 1)
+    assert {"from": "x/b", "to": "x/a", "port": 81, "end_port": 81, "protocol": "TCP",
+            "before": "denied", "after": "allowed"} in document["opened"]  # fmt: skip
+    assert len(document["opened"]) == 10
+
+
+def test_diff_of_ipblocks_over_pods_with_ips() -> None:
+    """The two sides cut pod addresses differently (38's block against none): both are
+    classed by the cuts of both, so the diff answers (y/a, y/b lose IPv4 into x/a)."""
+    code, out, err = invoke(
+        "policy", "diff", scenario("38-ipblock-matches-pod-ips"),
+        scenario("02-deny-all-ingress-namespace"), "--cluster", scenario("_cluster-ips"),
+        "--format", "json",
+    )  # fmt: skip
+    assert (code, err) == (1, "")
+    closed = {(c["from"], c["to"], c["before"], c["after"]) for c in json.loads(out)["closed"]}
+    assert ("y/a", "x/a", "partial", "denied") in closed
+    assert ("y/c", "x/a", "denied", "denied") not in closed

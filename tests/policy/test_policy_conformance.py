@@ -24,7 +24,7 @@ def _analyse(folder: Path) -> tuple[Connectivity | PolicyErrors, list[str]]:
     inventory = load_paths(paths)
     assert [str(d) for d in inventory.errors] == []
     try:
-        return analyse(inventory), paths
+        return analyse(inventory, cni=expected.cni), paths
     except PolicyErrors as refused:
         return refused, paths
 

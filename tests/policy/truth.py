@@ -3,6 +3,7 @@
 ``expected.txt``::
 
     # comments
+    cni: calico              the --cni the scenario is decided under (default generic)
     cluster: _cluster        directories under tests/fixtures/policy/ loaded with the scenario
                              (default _cluster; "none" for a scenario that brings its own pods)
     error: <text>            analyse must refuse, with exactly these diagnostics (file paths
@@ -37,6 +38,7 @@ class Expected:
     errors: list[str]
     isolation: dict[str, tuple[bool, bool]]
     tables: list[Table]
+    cni: str = "generic"
 
 
 def _port(text: str) -> tuple[int, str]:
@@ -51,7 +53,9 @@ def parse(path: Path) -> Expected:
         line = raw.split(" #", 1)[0].rstrip() if not raw.startswith("error:") else raw.rstrip()
         if not line or line.startswith("#"):
             continue
-        if line.startswith("cluster:"):
+        if line.startswith("cni:"):
+            expected.cni = line.split(":", 1)[1].strip()
+        elif line.startswith("cluster:"):
             names = line.split(":", 1)[1].split()
             expected.clusters = [] if names == ["none"] else names
         elif line.startswith("error:"):

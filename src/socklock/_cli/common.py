@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -112,6 +113,29 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
     inputs = context.meta.get(_INPUTS, frozenset()) if context is not None else frozenset()
     check_not_input(Path(output), inputs)
     write_atomic(Path(output), text)
+
+
+def write_output_stream(output: str | None, write: Callable[[IO[bytes]], object]) -> None:
+    """:func:`write_output` for a document written piece by piece: ``write`` gets a buffered
+    binary file (``-o FILE``: a temporary file renamed over it at the end, 0644)."""
+    if output is None or output == "-":
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    context = click.get_current_context(silent=True)
+    inputs = context.meta.get(_INPUTS, frozenset()) if context is not None else frozenset()
+    target = Path(output)
+    check_not_input(target, inputs)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb", buffering=1 << 20) as out:
+            write(out)
+        Path(name).chmod(0o644)
+        Path(name).replace(target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 def color_wanted() -> bool:

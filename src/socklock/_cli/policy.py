@@ -23,6 +23,7 @@ from socklock._cli.common import (
     output_option,
     paths_argument,
     write_output,
+    write_output_stream,
 )
 from socklock._cli.lazy import LazyGroup
 
@@ -45,6 +46,17 @@ format_option = click.option(
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
+)
+
+
+cni_option = click.option(
+    "--cni",
+    type=click.Choice(["generic", "calico", "cilium"]),
+    default="generic",
+    show_default=True,
+    help="Whether ipBlocks admit pods: generic, through the pod IPs the input gives; calico, "
+    "and pods without given IPs when a rule holds all of IPv4; cilium, never (outside "
+    "addresses only).",
 )
 
 
@@ -79,18 +91,23 @@ def _refuse(inventory: Inventory) -> bool:
     return False
 
 
-def _analyse(inventory: Inventory, externals: list[str] | None = None) -> Connectivity | None:
-    return _analyse_with(inventory, None, externals)
+def _analyse(
+    inventory: Inventory, externals: list[str] | None = None, cni: str = "generic"
+) -> Connectivity | None:
+    return _analyse_with(inventory, None, externals, cni)
 
 
 def _analyse_with(
-    inventory: Inventory, policies: list[K8sObject] | None, externals: list[str] | None = None
+    inventory: Inventory,
+    policies: list[K8sObject] | None,
+    externals: list[str] | None = None,
+    cni: str = "generic",
 ) -> Connectivity | None:
     """The engine over ``policies`` (None: the inventory's); None after printing why not."""
     from socklock.policy import PolicyErrors, analyse
 
     try:
-        return analyse(inventory, policies, externals=externals or ())
+        return analyse(inventory, policies, externals=externals or (), cni=cni)
     except PolicyErrors as refused:
         click.echo(refused.diagnostics(), err=True)
         click.echo(
@@ -123,6 +140,12 @@ def _analyse_with(
     help="When discovering the intent, analyse source code too.",
 )
 @click.option("--all", "include_denied", is_flag=True, help="List denied connections too.")
+@click.option(
+    "--summary",
+    is_flag=True,
+    help='One row (from "*") for each port on which every workload may reach a target.',
+)
+@cni_option
 @format_option
 @output_option
 def verify(
@@ -131,6 +154,8 @@ def verify(
     no_intent: bool,
     code: bool,
     include_denied: bool,
+    summary: bool,
+    cni: str,
     fmt: str,
     output: str | None,
 ) -> int:
@@ -156,7 +181,15 @@ def verify(
                 return EXIT_INPUT_ERROR
         elif not no_intent:
             graph = _discovered_intent(inventory, code)
-        return run_verify(inventory, graph, include_denied=include_denied, fmt=fmt, output=output)
+        return run_verify(
+            inventory,
+            graph,
+            include_denied=include_denied,
+            fmt=fmt,
+            output=output,
+            summary=summary,
+            cni=cni,
+        )
 
 
 def _discovered_intent(inventory: Inventory, code: bool) -> ServiceGraph | None:
@@ -181,21 +214,35 @@ def run_verify(
     include_denied: bool = False,
     fmt: str = "table",
     output: str | None = None,
+    summary: bool = False,
+    cni: str = "generic",
 ) -> int:
     """Verify and report. ``intent`` None: no missing/excess (the hook for discovery: a
     caller may pass the graph ``socklock.discover`` builds from the same inventory)."""
-    from socklock.policy.document import verification
     from socklock.policy.intent import graph_externals
 
-    connectivity = _analyse(inventory, graph_externals(intent) if intent is not None else None)
+    externals = graph_externals(intent) if intent is not None else None
+    connectivity = _analyse(inventory, externals, cni)
     if connectivity is None:
         return EXIT_INPUT_ERROR
-    document, check, _ = verification(connectivity, intent, include_denied)
-    if fmt == "json":
-        text = document.model_dump_json(by_alias=True, indent=2, exclude_none=False) + "\n"
+    if fmt == "json":  # streamed: the listing can be large
+        from socklock.report.connectivity_json import write_verification
+
+        checks = []
+        write_output_stream(
+            output,
+            lambda out: checks.append(
+                write_verification(
+                    connectivity, intent, out, include_denied=include_denied, summary=summary
+                )
+            ),
+        )
+        check = checks[0]
     else:
-        text = _verify_table(document, color=color_wanted() and output is None)
-    write_output(text, output)
+        from socklock.report.connectivity_document import verification
+
+        document, check, _ = verification(connectivity, intent, include_denied, summary)
+        write_output(_verify_table(document, color=color_wanted() and output is None), output)
     if check is not None and not check.ok:
         return EXIT_FINDINGS
     return EXIT_OK
@@ -267,9 +314,17 @@ def _port(text: str) -> tuple[int, str]:
 @click.option("--from", "source", required=True, help="NS/NAME or external:<cidr|host>")
 @click.option("--to", "target", required=True, help="NS/NAME or external:<cidr|host>")
 @click.option("--port", "port_text", required=True, help="N or N/PROTO (default TCP)")
+@cni_option
+@format_option
 @output_option
 def explain_command(
-    paths: tuple[str, ...], source: str, target: str, port_text: str, output: str | None
+    paths: tuple[str, ...],
+    source: str,
+    target: str,
+    port_text: str,
+    cni: str,
+    fmt: str,
+    output: str | None,
 ) -> int:
     """Why one connection is allowed or denied.
 
@@ -283,7 +338,7 @@ def explain_command(
     inventory = load(paths)
     if _refuse(inventory):
         return EXIT_INPUT_ERROR
-    connectivity = _analyse(inventory)
+    connectivity = _analyse(inventory, cni=cni)
     if connectivity is None:
         return EXIT_INPUT_ERROR
     try:
@@ -291,6 +346,13 @@ def explain_command(
     except UsageError as exc:
         click.echo(exc.diagnostics(), err=True)
         return EXIT_INPUT_ERROR
+    code = EXIT_OK if explanation.verdict is Verdict.ALLOWED else EXIT_FINDINGS
+    if fmt == "json":
+        from socklock.report.policy_json import explain_document
+
+        document = explain_document(explanation)
+        write_output(document.model_dump_json(by_alias=True, indent=2) + "\n", output)
+        return code
     lines = [f"{source} -> {target} {port}/{protocol}: {explanation.verdict}"]
     if explanation.note:
         lines.append(f"  note: {explanation.note}")
@@ -309,7 +371,7 @@ def explain_command(
         for miss in side.near_misses:
             lines.append(f"  not this: {miss}")
     write_output("\n".join(lines) + "\n", output)
-    return EXIT_OK if explanation.verdict is Verdict.ALLOWED else EXIT_FINDINGS
+    return code
 
 
 def _merged(old: Inventory, new: Inventory, extra: Inventory | None) -> Inventory:
@@ -345,8 +407,12 @@ def _merged(old: Inventory, new: Inventory, extra: Inventory | None) -> Inventor
     type=click.Path(exists=False),
     help="Manifests of the workloads (when OLD and NEW hold policies only). Repeatable.",
 )
+@cni_option
+@format_option
 @output_option
-def diff_command(old: str, new: str, cluster_paths: tuple[str, ...], output: str | None) -> int:
+def diff_command(
+    old: str, new: str, cluster_paths: tuple[str, ...], cni: str, fmt: str, output: str | None
+) -> int:
     """Semantic difference of the policies in OLD and NEW.
 
     Connections opened and closed over the workloads of OLD, NEW and --cluster (every port,
@@ -367,13 +433,24 @@ def diff_command(old: str, new: str, cluster_paths: tuple[str, ...], output: str
         )
         return EXIT_INPUT_ERROR
     try:
-        old_c = analyse(merged, [o for o in before.objects if is_policy_object(o)])
-        new_c = analyse(merged, [o for o in after.objects if is_policy_object(o)])
+        old_policies = [o for o in before.objects if is_policy_object(o)]
+        new_policies = [o for o in after.objects if is_policy_object(o)]
+        old_c = analyse(merged, old_policies, also=new_policies, cni=cni)
+        new_c = analyse(merged, new_policies, also=old_policies, cni=cni)
     except PolicyErrors as refused:
         click.echo(refused.diagnostics(), err=True)
         return EXIT_INPUT_ERROR
     assert isinstance(old_c, Connectivity)
     result = diff(old_c, new_c)
+    code = EXIT_OK if result.equivalent else EXIT_FINDINGS
+    if fmt == "json":
+        from socklock.report.policy_json import diff_document
+
+        document = diff_document(
+            result, len(new_c.endpoints), len(old_c.policies), len(new_c.policies)
+        )
+        write_output(document.model_dump_json(by_alias=True, indent=2) + "\n", output)
+        return code
     if result.equivalent:
         write_output(
             f"equivalent: {len(old_c.policies)} and {len(new_c.policies)} policies allow "

@@ -132,9 +132,9 @@ def write_everything(
     that nothing else keeps what is let go."""
     result = handed.pop()
     from socklock._cli.map import render_graph
-    from socklock.policy.existing import PolicyVerdict
     from socklock.report.existing_policies import connectivity_json
     from socklock.report.html_page import scan_html
+    from socklock.report.policy_verdict import PolicyVerdict
 
     inputs = resolved_paths(result.inventory.files)
     # findings in pieces, written as rendered: a report of millions of findings is gigabytes

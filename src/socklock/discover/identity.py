@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from socklock.discover.resolve import ComposeResolver, KubernetesResolver, selects
+from socklock.discover.resolve import ComposeResolver, KubernetesResolver
 from socklock.model import BuildUnit, Inventory
 
 CODE_NAMESPACE = "code"
@@ -188,9 +188,8 @@ class Identities:
         for service in inventory.services:
             if not service.selector:
                 continue
-            for workload in resolver.workloads_by_ns[service.namespace]:
-                if selects(dict(service.selector), dict(workload.labels)):
-                    self.names[normal(service.name)].add(workload.id)
+            for workload in resolver.selected(service):
+                self.names[normal(service.name)].add(workload.id)
 
     def _compose(self, inventory: Inventory, aliases: dict[str, str]) -> None:
         from socklock.discover.entrypoints import command_line, program_name

@@ -55,6 +55,7 @@ class KubernetesResolver:
         for workload in inventory.workloads:
             if workload.owner is None:
                 self.workloads_by_ns[workload.namespace].append(workload)
+        self._by_label: dict[tuple[str, str, str], list[Workload]] | None = None
         self.namespaces = (
             {ns.name for ns in inventory.namespaces}
             | set(self.workloads_by_ns)
@@ -77,10 +78,21 @@ class KubernetesResolver:
         return None
 
     def selected(self, service: Service) -> list[Workload]:
+        """The workloads ``service`` selects, in input order. Only those carrying one of its
+        label pairs are tried (an index by namespace and label: one Service costs its
+        matches, not its namespace's workloads)."""
         selector = dict(service.selector or {})
-        return [
-            w for w in self.workloads_by_ns[service.namespace] if selects(selector, dict(w.labels))
-        ]
+        if not selector:
+            return []
+        if self._by_label is None:
+            self._by_label = defaultdict(list)
+            for namespace, workloads in self.workloads_by_ns.items():
+                for w in workloads:
+                    for pair in w.labels.items():
+                        self._by_label[(namespace, *pair)].append(w)
+        key, value = next(iter(selector.items()))
+        candidates = self._by_label.get((service.namespace, key, value), [])
+        return [w for w in candidates if selects(selector, dict(w.labels))]
 
     def resolve(self, target: Target, namespace: str) -> Resolution:
         service = self.service_for(target.host, namespace)

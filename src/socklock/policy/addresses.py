@@ -31,12 +31,22 @@ class AddressSet:
 
     @classmethod
     def addresses(cls, texts: Iterable[str]) -> AddressSet:
-        out = cls()
+        v4: list[tuple[int, int]] = []
+        v6: list[tuple[int, int]] = []
         for text in texts:
             address = ipaddress.ip_address(text)
-            point = IntervalSet.point(int(address))
-            out = out | (cls(v4=point) if address.version == 4 else cls(v6=point))
-        return out
+            (v4 if address.version == 4 else v6).append((int(address), int(address)))
+        return cls(IntervalSet.of(v4), IntervalSet.of(v6))
+
+    @classmethod
+    def union(cls, sets: Iterable[AddressSet]) -> AddressSet:
+        """The union of many sets, normalised once (not pair by pair)."""
+        v4: list[tuple[int, int]] = []
+        v6: list[tuple[int, int]] = []
+        for found in sets:
+            v4.extend(found.v4.ranges)
+            v6.extend(found.v6.ranges)
+        return cls(IntervalSet.of(v4), IntervalSet.of(v6))
 
     def __or__(self, other: AddressSet) -> AddressSet:
         return AddressSet(self.v4 | other.v4, self.v6 | other.v6)

@@ -44,11 +44,12 @@ from socklock.policy.addresses import (
 )
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
-from socklock.policy.engine import address_verdict, mask_verdict
+from socklock.policy.engine import address_verdict
 from socklock.policy.intervals import ALL_PORTS, EMPTY, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Verdict
 from socklock.policy.selectors import LabelIndex
+from socklock.policy.table import PortRange, Row, iter_rows
 
 API_VERSION = "projectcalico.org/v3"
 NAMESPACE_NAME = "projectcalico.org/name"
@@ -717,14 +718,23 @@ class CalicoConnectivity:
 
         return self._decide(matches())[1]
 
-    def sources(
+    def class_sources(
         self, target: PodClass, port: int, protocol: Protocol
-    ) -> tuple[ClassSet, AddressSet]:
-        admitted, addresses = self.ingress(target, port, protocol)
+    ) -> tuple[ClassSet, ClassSet]:
+        """Classes whose pods reach ``target``: Calico decides per pod class, never in part,
+        so every and some are one set."""
+        admitted, _ = self.ingress(target, port, protocol)
         # classes whose egress is open send anywhere; only the others are asked one by one
         asked = admitted & self.selected["egress"]
         allowed = ClassSet.of(c for c in asked if self.egress_allows(c, target, port, protocol))
-        return (admitted - asked) | allowed, addresses
+        found = (admitted - asked) | allowed
+        return found, found
+
+    def ingress_addresses(self, target: PodClass, port: int, protocol: Protocol) -> AddressSet:
+        return self.ingress(target, port, protocol)[1]
+
+    def external_verdict(self, name: str, sets: Sequence[AddressSet]) -> Verdict:
+        return address_verdict(self._external_sets[name], sets)
 
     # -- rows --------------------------------------------------------------------------------
 
@@ -753,55 +763,20 @@ class CalicoConnectivity:
                             out = out | IntervalSet.point(found[0])
         return out
 
-    def rows(self, target: Endpoint) -> list[tuple[int, int, Protocol]]:
-        out = [(p, p, proto) for p, proto in target.ports]
+    def rows(self, target: Endpoint) -> list[PortRange]:
+        out = [PortRange(p, p, proto) for p, proto in target.ports]
         for protocol in PROTOCOLS:
             declared = IntervalSet.of((p, p) for p, proto in target.ports if proto is protocol)
             mentioned = self._mentioned(target, protocol) - declared
             cuts = mentioned.cuts() | declared.cuts()
-            out.extend((lo, hi, protocol) for lo, hi in mentioned.split(cuts))
+            out.extend(PortRange(lo, hi, protocol) for lo, hi in mentioned.split(cuts))
         return out
 
     def connections(self, include_denied: bool = False) -> tuple[Connection, ...]:
-        out: list[Connection] = []
-        endpoints = self.cluster.endpoints
-        owners = self.cluster.class_endpoints()
-        for target in endpoints:
-            classes = self._classes(target)
-            for low, high, protocol in self.rows(target):
-                end = high if high != low else None
-                every, some = self._all, NO_CLASSES
-                address_sets = []
-                for c in classes:
-                    found, addresses = self.sources(c, low, protocol)
-                    every &= found
-                    some |= found
-                    address_sets.append(addresses)
-                candidates: set[int] = set()
-                if include_denied:
-                    candidates = set(range(len(endpoints)))
-                else:
-                    for bit in some:
-                        candidates.update(owners[bit])
-                for index in sorted(candidates):
-                    source = endpoints[index]
-                    if source is target and target.single_pod:
-                        verdict = Verdict.ALLOWED
-                    else:
-                        verdict = mask_verdict(source.classes, every, some)
-                    if include_denied or verdict is not Verdict.DENIED:
-                        out.append(Connection(source.id, target.id, low, protocol, verdict, end))
-                for name in self.externals:
-                    verdict = address_verdict(self._external_sets[name], address_sets)
-                    if include_denied or verdict is not Verdict.DENIED:
-                        out.append(Connection(name, target.id, low, protocol, verdict, end))
-        if self.externals:
-            for source in endpoints:
-                out.extend(self._external_rows(source, include_denied))
-        out.sort()
-        return tuple(out)
+        """Every row, as :func:`socklock.policy.table.iter_rows` lists them for any decider."""
+        return tuple(Connection(*row) for row in iter_rows(self, include_denied))
 
-    def _external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Connection]:
+    def external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Row]:
         classes = self._classes(source)
         for protocol in PROTOCOLS:
             cuts: set[int] = set()
@@ -827,7 +802,7 @@ class CalicoConnectivity:
                         verdict = verdicts[start][e]
                         if include_denied or verdict is not Verdict.DENIED:
                             low, high = atoms[start][0], atoms[i - 1][1]
-                            yield Connection(
+                            yield (
                                 source.id,
                                 name,
                                 low,

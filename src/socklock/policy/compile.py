@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from socklock.model import Protocol
-from socklock.policy.addresses import ALL_ADDRESSES, NO_ADDRESSES, AddressSet
+from socklock.policy.address_classes import PodAddressIndex
+from socklock.policy.addresses import ALL_ADDRESSES, IPV4_WORLD, NO_ADDRESSES, AddressSet
 from socklock.policy.api import Direction, NetworkPolicy, Peer, PolicyPort, Rule
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
@@ -92,11 +93,31 @@ def compile_ports(ports: tuple[PolicyPort, ...]) -> CompiledPorts:
     return CompiledPorts(False, numeric, frozenset(named))
 
 
+GENERIC = "generic"
+CALICO = "calico"
+CILIUM = "cilium"
+CNIS = (GENERIC, CALICO, CILIUM)
+"""Whether an ipBlock admits pods (the API leaves it to the network plug-in):
+
+- ``generic`` (default): a pod is matched through the IPs the input gives it
+  (``status.podIPs`` of a dumped Pod); a pod without given IPs is never matched;
+- ``calico``: as generic, and a pod without given IPs is matched by a rule whose ipBlocks
+  hold every IPv4 address (wherever its IP falls, the block holds it; pods are taken to be
+  IPv4, as host names are);
+- ``cilium``: ipBlocks never select pods (Cilium's CIDR rules do not select cluster
+  endpoints): they admit addresses outside the cluster only.
+"""
+
+
 class Compiler:
-    def __init__(self, cluster: Cluster) -> None:
+    def __init__(self, cluster: Cluster, cni: str = GENERIC) -> None:
         self.cluster = cluster
+        self.cni = cni
         self._namespaces: dict[LabelSelector, ClassSet] = {}
-        self._with_addresses = [c for c in cluster.classes if c.addresses]
+        self._addresses = PodAddressIndex(
+            [(c.index, c.addresses) for c in cluster.classes if c.addresses]
+        )
+        self._no_addresses = ClassSet.of(c.index for c in cluster.classes if not c.addresses)
 
     def namespaces(self, selector: LabelSelector) -> ClassSet:
         """Classes in every namespace ``selector`` matches."""
@@ -126,19 +147,14 @@ class Compiler:
         self, addresses: AddressSet, selected: ClassSet = NO_CLASSES
     ) -> tuple[ClassSet, ClassSet]:
         """(classes every given IP of which is in ``addresses``, classes some of whose given
-        IPs are), leaving out the classes in ``selected``."""
-        full: list[int] = []
-        partial: list[int] = []
-        if addresses:
-            for c in self._with_addresses:
-                if c.index in selected:
-                    continue
-                hit = c.addresses & addresses
-                if hit == c.addresses:
-                    full.append(c.index)
-                elif hit:
-                    partial.append(c.index)
-        return ClassSet.of(full), ClassSet.of(partial)
+        IPs are), leaving out the classes in ``selected``; what counts as a pod's IPs is the
+        ``cni``'s."""
+        if self.cni == CILIUM or not addresses:
+            return NO_CLASSES, NO_CLASSES
+        full, partial = self._addresses.match(addresses)
+        if self.cni == CALICO and IPV4_WORLD.issubset(addresses):
+            full |= self._no_addresses
+        return full - selected, partial - selected
 
     def rule(self, index: int, policy: NetworkPolicy, rule: Rule) -> CompiledRule:
         ports = compile_ports(rule.ports)

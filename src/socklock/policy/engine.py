@@ -51,11 +51,11 @@ not the cluster's size), and ports are split into the atomic ranges the rules me
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from socklock.errors import UsageError
 from socklock.model import Inventory, K8sObject, Protocol
+from socklock.policy.address_classes import AddressCuts
 from socklock.policy.addresses import (
     ALL_ADDRESSES,
     IPV4_WORLD,
@@ -69,10 +69,19 @@ from socklock.policy.addresses import (
 from socklock.policy.api import Direction, NetworkPolicy, is_policy_object, parse_policies
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
-from socklock.policy.compile import CompiledPolicy, CompiledRule, Compiler
+from socklock.policy.compile import CNIS, GENERIC, CompiledPolicy, CompiledRule, Compiler
 from socklock.policy.intervals import ALL_PORTS, PORT_MAX, PORT_MIN, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Isolation, PolicyErrors, Verdict
+from socklock.policy.table import (
+    EVERY_WORKLOAD,
+    Cell,
+    PortRange,
+    Row,
+    cells,
+    iter_rows,
+    mask_verdict,
+)
 
 PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.SCTP)
 T = TypeVar("T")
@@ -83,6 +92,8 @@ def analyse(
     policies: Sequence[K8sObject | NetworkPolicy] | None = None,
     *,
     externals: Iterable[str] = (),
+    cni: str = GENERIC,
+    also: Sequence[K8sObject | NetworkPolicy] = (),
 ) -> Connectivity:
     """Connectivity of the inventory's workloads under ``policies``.
 
@@ -92,18 +103,37 @@ def analyse(
     same workloads. ``externals`` adds endpoints such as ``external:10.0.0.0/8`` or
     ``external:api.example.com`` to :meth:`Connectivity.connections`.
 
+    ``cni`` says whether ipBlocks match pod IPs (:data:`CNIS`). ``also``: other policies
+    whose ipBlocks cut pods into classes too (the other side of a diff, so that both sides
+    class the pods alike).
+
     Raises :class:`PolicyErrors` when any policy is invalid.
     """
-    cluster = build_cluster(inventory)
     if policies is None:
         policies = [o for o in inventory.objects if is_policy_object(o)]
     objects = [p for p in policies if isinstance(p, K8sObject)]
     parsed = parse_policies(objects)
+    given = [p for p in policies if isinstance(p, NetworkPolicy)]
+    every = (*parsed.policies, *given)
+    others = parse_policies([p for p in also if isinstance(p, K8sObject)]).policies
+    others += tuple(p for p in also if isinstance(p, NetworkPolicy))
+    cluster = build_cluster(inventory, AddressCuts(block_addresses((*every, *others))))
     diagnostics = (*cluster.diagnostics, *parsed.diagnostics)
     if diagnostics:
         raise PolicyErrors(tuple(sorted(diagnostics)))
-    given = [p for p in policies if isinstance(p, NetworkPolicy)]
-    return Connectivity(cluster, (*parsed.policies, *given), tuple(externals))
+    return Connectivity(cluster, every, tuple(externals), cni=cni)
+
+
+def block_addresses(policies: Iterable[NetworkPolicy]) -> Iterator[AddressSet]:
+    """The addresses of every ipBlock (and each of its excepts) of ``policies``."""
+    for policy in policies:
+        for direction in (Direction.INGRESS, Direction.EGRESS):
+            for rule in policy.rules(direction):
+                for peer in rule.peers:
+                    if peer.ip_block is not None:
+                        yield AddressSet.network(peer.ip_block.cidr)
+                        for hole in peer.ip_block.excepts:
+                            yield AddressSet.network(hole)
 
 
 class PerClass(dict[int, list[T]]):
@@ -114,24 +144,23 @@ class PerClass(dict[int, list[T]]):
         return []
 
 
-@dataclass(frozen=True, slots=True)
-class PortRange:
-    """Ports ``low``..``high`` of ``protocol``."""
-
-    low: int
-    high: int
-    protocol: Protocol
-
-
 class Connectivity:
     """The answers of the engine for one cluster and one set of policies."""
 
     def __init__(
-        self, cluster: Cluster, policies: Sequence[NetworkPolicy], externals: Sequence[str] = ()
+        self,
+        cluster: Cluster,
+        policies: Sequence[NetworkPolicy],
+        externals: Sequence[str] = (),
+        *,
+        cni: str = GENERIC,
     ) -> None:
+        if cni not in CNIS:
+            raise UsageError(f"--cni {cni!r}: expected one of {', '.join(CNIS)}")
         self.cluster = cluster
         self.policies = tuple(policies)
-        compiler = Compiler(cluster)
+        self.cni = cni
+        compiler = Compiler(cluster, cni)
         self.compiled: tuple[CompiledPolicy, ...] = tuple(
             compiler.policy(i, p) for i, p in enumerate(self.policies)
         )
@@ -178,16 +207,26 @@ class Connectivity:
                             "external:0.0.0.0/0" if block.cidr.version == 4 else "external:::/0"
                         )
         self.externals: tuple[str, ...] = tuple(sorted(names))
-        pod_addresses = NO_ADDRESSES
-        for pod_class in cluster.classes:
-            pod_addresses = pod_addresses | pod_class.addresses
-        self.pod_addresses = pod_addresses
+        self.pod_addresses = AddressSet.union(c.addresses for c in cluster.classes)
         self._external_sets = {name: self.outside(name) for name in self.externals}
+        self._verdicts: dict[tuple[str, AddressSet, AddressSet], Verdict] = {}
 
     def outside(self, endpoint: str) -> AddressSet:
         """The addresses an ``external:...`` endpoint stands for, less every pod IP the input
         gives: an external endpoint speaks of addresses outside the cluster only."""
         return external_addresses(endpoint) - self.pod_addresses
+
+    def external_verdict(self, name: str, sets: Sequence[AddressSet]) -> Verdict:
+        """:func:`address_verdict` of the external endpoint ``name``, once per distinct
+        question (its addresses less every pod IP are a long set to compare)."""
+        if not sets:
+            return Verdict.DENIED
+        every, some = every_and_some(sets)
+        key = (name, every, some)
+        found = self._verdicts.get(key)
+        if found is None:
+            found = self._verdicts[key] = covered_verdict(self._external_sets[name], every, some)
+        return found
 
     # -- per class ---------------------------------------------------------------------------
 
@@ -447,49 +486,24 @@ class Connectivity:
         :meth:`rows` lists, from every workload and external endpoint; from each workload to
         each external endpoint over the whole port space (ranges of uniform verdict).
         Without ``include_denied``, only ALLOWED and PARTIAL rows."""
-        out: list[Connection] = []
-        class_endpoints = self.cluster.class_endpoints()
-        endpoints = self.cluster.endpoints
-        for position, target in enumerate(endpoints):
-            classes = self.pod_classes(target)
-            for atom in self.rows(target):
-                end = atom.high if atom.high != atom.low else None
-                every, some = self._all, NO_CLASSES
-                for c in classes:
-                    found, reached = self.sources(c, atom.low, atom.protocol)
-                    every &= found
-                    some |= reached
-                if include_denied:
-                    candidates: Iterable[Endpoint] = endpoints
-                else:
-                    seen: set[int] = set()
-                    for bit in some:
-                        seen.update(class_endpoints[bit])
-                    if target.single_pod:
-                        seen.add(position)
-                    candidates = [endpoints[i] for i in sorted(seen)]
-                for source in candidates:
-                    if source is target and target.single_pod:
-                        verdict = Verdict.ALLOWED
-                    else:
-                        verdict = mask_verdict(source.classes, every, some)
-                    if include_denied or verdict is not Verdict.DENIED:
-                        out.append(
-                            Connection(source.id, target.id, atom.low, atom.protocol, verdict, end)
-                        )
-                if self.externals:
-                    sets = [self.ingress_addresses(c, atom.low, atom.protocol) for c in classes]
-                    for name in self.externals:
-                        verdict = address_verdict(self._external_sets[name], sets)
-                        if include_denied or verdict is not Verdict.DENIED:
-                            out.append(
-                                Connection(name, target.id, atom.low, atom.protocol, verdict, end)
-                            )
-        if self.externals:
-            for source in endpoints:
-                out.extend(self._external_rows(source, include_denied))
-        out.sort(key=_row_key)
-        return tuple(out)
+        return tuple(Connection(*row) for row in self.iter_rows(include_denied))
+
+    def cells(self) -> Iterator[Cell]:
+        """The connectivity table (:func:`socklock.policy.table.cells`)."""
+        return cells(self)
+
+    def iter_rows(self, include_denied: bool = False, summary: bool = False) -> Iterator[Row]:
+        """:meth:`connections` as plain tuples (:func:`socklock.policy.table.iter_rows`)."""
+        return iter_rows(self, include_denied, summary)
+
+    def class_sources(
+        self, target: PodClass, port: int, protocol: Protocol
+    ) -> tuple[ClassSet, ClassSet]:
+        return self.sources(target, port, protocol)
+
+    def external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Row]:
+        for r in self._external_rows(source, include_denied):
+            yield (r.source, r.target, r.port, r.protocol, r.verdict, r.end_port)
 
     def row_count(self) -> int:
         """How many rows ``connections(include_denied=True)`` has, without listing them."""
@@ -507,9 +521,7 @@ class Connectivity:
             verdicts = []
             for atom in atoms:
                 sets = [self.egress_addresses(c, atom.low, protocol) for c in classes]
-                verdicts.append(
-                    [address_verdict(self._external_sets[n], sets) for n in self.externals]
-                )
+                verdicts.append([self.external_verdict(n, sets) for n in self.externals])
             for e, name in enumerate(self.externals):
                 start = 0
                 for i in range(1, len(atoms) + 1):
@@ -550,24 +562,29 @@ def _row_key(row: Connection) -> tuple[str, str, int, str, int]:
     return (row.source, row.target, row.port, row.protocol.value, row.end_port or 0)
 
 
-def mask_verdict(sources: ClassSet, every: ClassSet, some: ClassSet) -> Verdict:
-    if sources and sources <= every:
-        return Verdict.ALLOWED
-    if not sources.isdisjoint(some):
-        return Verdict.PARTIAL
-    return Verdict.DENIED
-
-
 def address_verdict(addresses: AddressSet, sets: Sequence[AddressSet]) -> Verdict:
     """ALLOWED when every pod class admits every one of ``addresses``, PARTIAL when some class
     admits some, DENIED otherwise (and for no addresses at all: nothing outside gets through)."""
     if not sets or not addresses:
         return Verdict.DENIED
+    every, some = every_and_some(sets)
+    return covered_verdict(addresses, every, some)
+
+
+def every_and_some(sets: Sequence[AddressSet]) -> tuple[AddressSet, AddressSet]:
+    """(the addresses in every one of ``sets``, the addresses in some)."""
     every = sets[0]
     some = sets[0]
     for found in sets[1:]:
         every = every & found
         some = some | found
+    return every, some
+
+
+def covered_verdict(addresses: AddressSet, every: AddressSet, some: AddressSet) -> Verdict:
+    """ALLOWED when ``every`` holds all of ``addresses``, PARTIAL when ``some`` holds some."""
+    if not addresses:
+        return Verdict.DENIED
     if addresses.issubset(every):
         return Verdict.ALLOWED
     if addresses & some:
@@ -576,10 +593,13 @@ def address_verdict(addresses: AddressSet, sets: Sequence[AddressSet]) -> Verdic
 
 
 __all__ = [
+    "EVERY_WORKLOAD",
     "IPV4_WORLD",
     "IPV6_WORLD",
+    "Cell",
     "Connectivity",
     "PortRange",
+    "Row",
     "address_verdict",
     "analyse",
     "mask_verdict",

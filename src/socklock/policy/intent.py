@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from socklock.model import EXTERNAL_PREFIX, Protocol, ServiceGraph
@@ -57,7 +58,7 @@ def graph_externals(graph: ServiceGraph) -> list[str]:
 def check_intent(
     connectivity: Connectivity,
     graph: ServiceGraph,
-    rows: tuple[Connection, ...] | None = None,
+    rows: Iterable[Connection] | None = None,
 ) -> IntentCheck:
     """Missing and excess connections of ``connectivity`` against ``graph``."""
     known = set(connectivity.endpoints)

@@ -1,7 +1,9 @@
 """The pods a policy can see, grouped into classes, and the workloads answers speak of.
 
-A *pod class* is every pod with the same namespace, labels, named ports and (when the input
-gives them) IPs: policies cannot tell such pods apart, so the engine decides once per class.
+A *pod class* is every pod with the same namespace, labels, named ports and address class
+(:mod:`.address_classes`: the atoms of the policies' ipBlocks its given IPs fall in; without
+the policies at hand, the IPs themselves): policies cannot tell such pods apart, so the
+engine decides once per class. A class's ``addresses`` are every given IP of its pods.
 The replicas of one pod template are one class. An *endpoint* is what an answer names: a
 workload ``namespace/name`` (Deployment, StatefulSet, ..., bare Pod); dumped Pods and
 ReplicaSets/Jobs that carry a controller ``ownerReference`` are grouped under their owning
@@ -10,6 +12,7 @@ workload, so answers speak of workloads, not replicas.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -21,6 +24,7 @@ from socklock.model import (
     Protocol,
     Workload,
 )
+from socklock.policy.address_classes import AddressCuts
 from socklock.policy.addresses import NO_ADDRESSES, AddressSet
 from socklock.policy.classset import ClassSet
 from socklock.policy.selectors import LabelIndex
@@ -117,11 +121,16 @@ def _group(workloads: tuple[Workload, ...]) -> dict[str, tuple[str, list[Workloa
     return groups
 
 
-def build_cluster(inventory: Inventory) -> Cluster:
-    """Pod classes and endpoints of every workload in ``inventory``."""
+def build_cluster(inventory: Inventory, cuts: AddressCuts | None = None) -> Cluster:
+    """Pod classes and endpoints of every workload in ``inventory``.
+
+    ``cuts``: the ipBlock boundaries of the policies the cluster will be asked about; pods
+    are then classed by the atoms their IPs fall in. None: by the IPs themselves (right for
+    any policies, but one class per pod when the input gives pod IPs)."""
     diagnostics: list[Diagnostic] = []
     class_keys: dict[tuple[object, ...], int] = {}
     classes: list[PodClass] = []
+    gathered: list[list[AddressSet]] = []  # per class, the IPs of each pod in it
     endpoints: list[Endpoint] = []
     for ident, (kind, members) in sorted(_group(inventory.workloads).items()):
         mine: list[int] = []
@@ -154,7 +163,7 @@ def build_cluster(inventory: Inventory) -> Cluster:
                 w.namespace,
                 tuple(sorted(w.labels.items())),
                 tuple(sorted(named.items())),
-                addresses,
+                addresses if cuts is None else cuts.key(addresses),
             )
             index = class_keys.get(class_key)
             if index is None:
@@ -164,6 +173,9 @@ def build_cluster(inventory: Inventory) -> Cluster:
                 classes.append(
                     PodClass(index, w.namespace, w.labels, named or _NO_PORTS, addresses)
                 )
+                gathered.append([])
+            if addresses:
+                gathered[index].append(addresses)
             mine.append(index)
         single = len(members) == 1 and members[0].kind == "Pod" and members[0].owner is None
         endpoints.append(
@@ -178,6 +190,9 @@ def build_cluster(inventory: Inventory) -> Cluster:
                 workloads=tuple(members),
             )
         )
+    for index, found in enumerate(gathered):
+        if len(found) > 1:
+            classes[index] = dataclasses.replace(classes[index], addresses=AddressSet.union(found))
     namespaces = sorted(set(inventory.namespace_names()) | {c.namespace for c in classes})
     ns_labels = {ns: inventory.namespace_labels(ns) for ns in namespaces}
     members_by_ns: dict[str, list[int]] = {ns: [] for ns in namespaces}

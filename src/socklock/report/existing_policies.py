@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socklock.policy.existing import ExistingPolicies, PoliciesNotEvaluated, PolicyVerdict
+from socklock.report.policy_verdict import ExistingPolicies, PoliciesNotEvaluated, PolicyVerdict
 
 
 def existing_policies_text(existing: ExistingPolicies, shown: int = 10) -> str:

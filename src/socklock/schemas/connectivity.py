@@ -2,7 +2,9 @@
 
 ``connections`` lists the allowed (and partly allowed) connections, or every row with
 ``--all``; a row is (from, to, the target's container port, protocol), with ``end_port`` when
-it stands for a range of ports. ``missing`` and ``excess`` compare with an intent graph.
+it stands for a range of ports. With ``--summary`` a (target, port) that every workload
+reaches is one row from ``*``, listed first. ``missing`` and ``excess`` compare with an
+intent graph.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ class _Model(BaseModel):
 
 
 class ConnectionModel(_Model):
-    source: str = Field(alias="from", description="workload ns/name or external:<cidr|host>")
+    source: str = Field(
+        alias="from",
+        description='workload ns/name, external:<cidr|host>, or "*" (--summary: every workload)',
+    )
     target: str = Field(alias="to")
     port: int = Field(ge=1, le=65535, description="the target's container port")
     end_port: int | None = Field(

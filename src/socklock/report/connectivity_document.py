@@ -1,11 +1,12 @@
-"""The ``socklock/connectivity/v1`` document of a verification (pydantic: import lazily)."""
+"""The ``socklock/connectivity/v1`` document of a verification, in memory (for the table and
+``scan``; ``--format json`` streams it: :mod:`.connectivity_json`). Pydantic: import lazily."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from socklock.model import Finding, ServiceGraph
-from socklock.policy.engine import Connectivity
+from socklock.policy.engine import EVERY_WORKLOAD, Connectivity
 from socklock.policy.findings import unprotected
 from socklock.policy.intent import IntentCheck, check_intent
 from socklock.policy.result import Connection, Verdict
@@ -33,6 +34,7 @@ def verification(
     connectivity: Connectivity,
     intent: ServiceGraph | None,
     include_denied: bool = False,
+    summary: bool = False,
 ) -> tuple[ConnectivityDocument, IntentCheck | None, tuple[Finding, ...]]:
     """The verify report: rows, unprotected workloads and, with an intent graph, missing and
     excess connections."""
@@ -43,13 +45,16 @@ def verification(
         UnprotectedModel,
     )
 
-    rows = connectivity.connections(include_denied=include_denied)
+    rows = tuple(Connection(*r) for r in connectivity.iter_rows(include_denied, summary))
     check = check_intent(connectivity, intent, rows) if intent is not None else None
     findings = unprotected(connectivity)
     counts = {v: 0 for v in Verdict}
     for row in rows:
-        counts[row.verdict] += 1
-    total = len(rows) if include_denied else connectivity.row_count()
+        if row.source == EVERY_WORKLOAD:
+            counts[row.verdict] += len(connectivity.endpoints)
+        else:
+            counts[row.verdict] += 1
+    total = connectivity.row_count()
     counts[Verdict.DENIED] = total - counts[Verdict.ALLOWED] - counts[Verdict.PARTIAL]
     unprotected_models = []
     for finding in findings:

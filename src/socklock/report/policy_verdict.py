@@ -55,9 +55,9 @@ def check_existing(inventory: Inventory, graph: ServiceGraph) -> ExistingPolicie
     """Judge the input's NetworkPolicies against ``graph``."""
     from socklock.policy import PolicyErrors, analyse
     from socklock.policy.api import is_policy_object
-    from socklock.policy.document import verification
     from socklock.policy.intent import graph_externals
     from socklock.policy.intent_findings import still_open, would_break
+    from socklock.report.connectivity_document import verification
 
     count = sum(1 for o in inventory.objects if is_policy_object(o))
     if not count:

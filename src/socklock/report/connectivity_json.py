@@ -1,0 +1,138 @@
+"""The ``socklock/connectivity/v1`` document, streamed to the file row by row.
+
+The listing grows with the answer (a quarter of 1,500 services open to ``0.0.0.0/0`` is
+half a million rows), so rows are never pydantic objects: each is a small dict encoded as it
+comes (orjson when installed, the standard library otherwise) and written through one
+buffered file. The small parts (summary, unprotected, missing) are the schema's models.
+The document is the one :mod:`socklock.schemas.connectivity` publishes, one row per line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any, cast
+
+from socklock.model import ServiceGraph
+from socklock.policy.engine import Connectivity, Row
+from socklock.policy.findings import unprotected
+from socklock.policy.intent import IntentCheck, check_intent
+from socklock.policy.result import Connection, Verdict
+from socklock.schemas.connectivity import SCHEMA
+
+
+def _encoder() -> Callable[[Any], bytes]:
+    try:  # by name: the type checker may run where the pinned wheel is not installed
+        module = importlib.import_module("orjson")
+    except ImportError:  # the pinned dependency is missing: slower, the same document
+        return lambda value: json.dumps(value, separators=(",", ":")).encode()
+    return cast("Callable[[Any], bytes]", module.dumps)
+
+
+def _row(row: Row) -> dict[str, object]:
+    verdict = row[4]
+    return {
+        "from": row[0],
+        "to": row[1],
+        "port": row[2],
+        "end_port": row[5],
+        "protocol": row[3].value,
+        "allowed": verdict is Verdict.ALLOWED,
+        "verdict": verdict.value,
+    }
+
+
+def write_verification(
+    connectivity: Connectivity,
+    intent: ServiceGraph | None,
+    out: IO[bytes],
+    *,
+    include_denied: bool = False,
+    summary: bool = False,
+) -> IntentCheck | None:
+    """Write the verify document to ``out``; return the intent check (None without one)."""
+    from socklock.schemas.connectivity import MissingModel, SummaryModel, UnprotectedModel
+
+    dumps = _encoder()
+    counts = {v: 0 for v in Verdict}
+    kept: list[Row] = []  # the listed rows, for the intent check (plain tuples)
+    out.write(b'{"schema":' + dumps(SCHEMA) + b',"connections":[')
+    first = True
+    for row in connectivity.iter_rows(include_denied, summary):
+        if intent is not None:
+            kept.append(row)
+        if row[0] == "*":
+            counts[Verdict.ALLOWED] += len(connectivity.endpoints)
+        else:
+            counts[row[4]] += 1
+        out.write(b"\n" + dumps(_row(row)) if first else b",\n" + dumps(_row(row)))
+        first = False
+    check = check_intent(connectivity, intent, _connections(kept)) if intent is not None else None
+    findings = unprotected(connectivity)
+    total = connectivity.row_count()
+    counts[Verdict.DENIED] = total - counts[Verdict.ALLOWED] - counts[Verdict.PARTIAL]
+    unprotected_models = []
+    for finding in findings:
+        workload = finding.key.split(":")[1]
+        isolation = connectivity.isolation(workload)
+        unprotected_models.append(
+            UnprotectedModel(
+                workload=workload,
+                kind=connectivity.endpoint(workload).kind,
+                ingress_isolated=isolation.ingress,
+                egress_isolated=isolation.egress,
+                rule_id=finding.rule_id,
+                severity=finding.severity.value,
+                message=finding.message,
+                file=finding.location.file,
+                line=finding.location.line,
+            ).model_dump(by_alias=True)
+        )
+    document_summary = SummaryModel(
+        workloads=len(connectivity.endpoints),
+        externals=len(connectivity.externals),
+        policies=len(connectivity.policies),
+        rows=total,
+        allowed=counts[Verdict.ALLOWED],
+        partial=counts[Verdict.PARTIAL],
+        denied=counts[Verdict.DENIED],
+        unprotected=len(findings),
+        missing=len(check.missing) if check else None,
+        excess=len(check.excess) if check else None,
+        skipped_intent=list(check.skipped) if check else [],
+    )
+    missing = [
+        MissingModel.model_validate(
+            {
+                "from": m.source,
+                "to": m.target,
+                "port": m.port,
+                "protocol": str(m.protocol),
+                "verdict": str(m.verdict),
+                "needed_by": m.why,
+            }
+        ).model_dump(by_alias=True)
+        for m in (check.missing if check else ())
+    ]
+    out.write(b"\n],\n" + b'"summary":' + dumps(document_summary.model_dump(by_alias=True)))
+    out.write(b',\n"unprotected":' + dumps(unprotected_models))
+    out.write(b',\n"missing":' + dumps(missing))
+    out.write(b',\n"excess":[')
+    for index, excess in enumerate(check.excess if check else ()):
+        item: Row = (
+            excess.source,
+            excess.target,
+            excess.port,
+            excess.protocol,
+            excess.verdict,
+            excess.end_port,
+        )
+        out.write((b"\n" if index == 0 else b",\n") + dumps(_row(item)))
+    out.write(b"\n]}\n")
+    return check
+
+
+def _connections(rows: Iterable[Row]) -> Iterator[Connection]:
+    for row in rows:
+        yield Connection(*row)
