@@ -12,7 +12,13 @@ from socklock.policy.intent import IntentCheck, check_intent
 from socklock.policy.result import Connection, Verdict
 
 if TYPE_CHECKING:
-    from socklock.schemas.connectivity import ConnectionModel, ConnectivityDocument
+    from socklock.schemas.connectivity import (
+        ConnectionModel,
+        ConnectivityDocument,
+        MissingModel,
+        SummaryModel,
+        UnprotectedModel,
+    )
 
 
 def _row(row: Connection) -> ConnectionModel:
@@ -38,12 +44,7 @@ def verification(
 ) -> tuple[ConnectivityDocument, IntentCheck | None, tuple[Finding, ...]]:
     """The verify report: rows, unprotected workloads and, with an intent graph, missing and
     excess connections."""
-    from socklock.schemas.connectivity import (
-        ConnectivityDocument,
-        MissingModel,
-        SummaryModel,
-        UnprotectedModel,
-    )
+    from socklock.schemas.connectivity import ConnectivityDocument
 
     rows = tuple(Connection(*r) for r in connectivity.iter_rows(include_denied, summary))
     check = check_intent(connectivity, intent, rows) if intent is not None else None
@@ -54,8 +55,31 @@ def verification(
             counts[row.verdict] += len(connectivity.endpoints)
         else:
             counts[row.verdict] += 1
+    summary_part, unprotected_part, missing_part = small_parts(
+        connectivity, counts, findings, check
+    )
+    document = ConnectivityDocument(
+        connections=[_row(r) for r in rows],
+        summary=summary_part,
+        unprotected=unprotected_part,
+        missing=missing_part,
+        excess=[_row(r) for r in (check.excess if check else ())],
+    )
+    return document, check, findings
+
+
+def small_parts(
+    connectivity: Connectivity,
+    counts: dict[Verdict, int],
+    findings: tuple[Finding, ...],
+    check: IntentCheck | None,
+) -> tuple[SummaryModel, list[UnprotectedModel], list[MissingModel]]:
+    """The document's parts besides the rows (summary, unprotected, missing), the same for
+    the document in memory and the streamed one. ``counts`` holds the listed rows' allowed
+    and partial counts; denied is what the table holds beyond them."""
+    from socklock.schemas.connectivity import MissingModel, SummaryModel, UnprotectedModel
+
     total = connectivity.row_count()
-    counts[Verdict.DENIED] = total - counts[Verdict.ALLOWED] - counts[Verdict.PARTIAL]
     unprotected_models = []
     for finding in findings:
         workload = finding.key.split(":")[1]
@@ -73,35 +97,30 @@ def verification(
                 line=finding.location.line,
             )
         )
-    document = ConnectivityDocument(
-        connections=[_row(r) for r in rows],
-        summary=SummaryModel(
-            workloads=len(connectivity.endpoints),
-            externals=len(connectivity.externals),
-            policies=len(connectivity.policies),
-            rows=total,
-            allowed=counts[Verdict.ALLOWED],
-            partial=counts[Verdict.PARTIAL],
-            denied=counts[Verdict.DENIED],
-            unprotected=len(findings),
-            missing=len(check.missing) if check else None,
-            excess=len(check.excess) if check else None,
-            skipped_intent=list(check.skipped) if check else [],
-        ),
-        unprotected=unprotected_models,
-        missing=[
-            MissingModel.model_validate(
-                {
-                    "from": m.source,
-                    "to": m.target,
-                    "port": m.port,
-                    "protocol": str(m.protocol),
-                    "verdict": str(m.verdict),
-                    "needed_by": m.why,
-                }
-            )
-            for m in (check.missing if check else ())
-        ],
-        excess=[_row(r) for r in (check.excess if check else ())],
+    summary = SummaryModel(
+        workloads=len(connectivity.endpoints),
+        externals=len(connectivity.externals),
+        policies=len(connectivity.policies),
+        rows=total,
+        allowed=counts[Verdict.ALLOWED],
+        partial=counts[Verdict.PARTIAL],
+        denied=total - counts[Verdict.ALLOWED] - counts[Verdict.PARTIAL],
+        unprotected=len(findings),
+        missing=len(check.missing) if check else None,
+        excess=len(check.excess) if check else None,
+        skipped_intent=list(check.skipped) if check else [],
     )
-    return document, check, findings
+    missing = [
+        MissingModel.model_validate(
+            {
+                "from": m.source,
+                "to": m.target,
+                "port": m.port,
+                "protocol": str(m.protocol),
+                "verdict": str(m.verdict),
+                "needed_by": m.why,
+            }
+        )
+        for m in (check.missing if check else ())
+    ]
+    return summary, unprotected_models, missing

@@ -52,7 +52,7 @@ def write_verification(
     summary: bool = False,
 ) -> IntentCheck | None:
     """Write the verify document to ``out``; return the intent check (None without one)."""
-    from socklock.schemas.connectivity import MissingModel, SummaryModel, UnprotectedModel
+    from socklock.report.connectivity_document import small_parts
 
     dumps = _encoder()
     counts = {v: 0 for v in Verdict}
@@ -63,59 +63,20 @@ def write_verification(
         if intent is not None:
             kept.append(row)
         if row[0] == "*":
-            counts[Verdict.ALLOWED] += len(connectivity.endpoints)
+            counts[row[4]] += len(connectivity.endpoints)
         else:
             counts[row[4]] += 1
         out.write(b"\n" + dumps(_row(row)) if first else b",\n" + dumps(_row(row)))
         first = False
     check = check_intent(connectivity, intent, _connections(kept)) if intent is not None else None
     findings = unprotected(connectivity)
-    total = connectivity.row_count()
-    counts[Verdict.DENIED] = total - counts[Verdict.ALLOWED] - counts[Verdict.PARTIAL]
-    unprotected_models = []
-    for finding in findings:
-        workload = finding.key.split(":")[1]
-        isolation = connectivity.isolation(workload)
-        unprotected_models.append(
-            UnprotectedModel(
-                workload=workload,
-                kind=connectivity.endpoint(workload).kind,
-                ingress_isolated=isolation.ingress,
-                egress_isolated=isolation.egress,
-                rule_id=finding.rule_id,
-                severity=finding.severity.value,
-                message=finding.message,
-                file=finding.location.file,
-                line=finding.location.line,
-            ).model_dump(by_alias=True)
-        )
-    document_summary = SummaryModel(
-        workloads=len(connectivity.endpoints),
-        externals=len(connectivity.externals),
-        policies=len(connectivity.policies),
-        rows=total,
-        allowed=counts[Verdict.ALLOWED],
-        partial=counts[Verdict.PARTIAL],
-        denied=counts[Verdict.DENIED],
-        unprotected=len(findings),
-        missing=len(check.missing) if check else None,
-        excess=len(check.excess) if check else None,
-        skipped_intent=list(check.skipped) if check else [],
+    summary_part, unprotected_part, missing_part = small_parts(
+        connectivity, counts, findings, check
     )
-    missing = [
-        MissingModel.model_validate(
-            {
-                "from": m.source,
-                "to": m.target,
-                "port": m.port,
-                "protocol": str(m.protocol),
-                "verdict": str(m.verdict),
-                "needed_by": m.why,
-            }
-        ).model_dump(by_alias=True)
-        for m in (check.missing if check else ())
-    ]
-    out.write(b"\n],\n" + b'"summary":' + dumps(document_summary.model_dump(by_alias=True)))
+    document_summary = summary_part.model_dump(by_alias=True)
+    unprotected_models = [u.model_dump(by_alias=True) for u in unprotected_part]
+    missing = [m.model_dump(by_alias=True) for m in missing_part]
+    out.write(b"\n],\n" + b'"summary":' + dumps(document_summary))
     out.write(b',\n"unprotected":' + dumps(unprotected_models))
     out.write(b',\n"missing":' + dumps(missing))
     out.write(b',\n"excess":[')
