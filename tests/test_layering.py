@@ -21,6 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "flows": {"model", "errors", "policy", "schemas"},
     "report": {"model", "schemas", "errors", "policy", "harden", "discover"},
     "intent": {"model", "errors", "load", "discover", "schemas"},
+    "rollout": {"model", "errors", "policy", "lab", "flows"},
 }
 
 
