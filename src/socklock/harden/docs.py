@@ -21,16 +21,9 @@ def page_name(rule: type[Rule] | NetworkRule) -> str:
     return f"{rule.id}.md"
 
 
-def render_network_rule(rule: NetworkRule) -> str:
-    doc = rule.doc().strip()
-    summary, _, body = doc.partition("\n")
-    facts = [
-        f"- **Id**: `{rule.id}` (`{rule.name}`)",
-        f"- **Severity**: {rule.severity.value}",
-        f"- **Status**: {rule.status}",
-        "- **Looks at**: the input's NetworkPolicies against the service graph",
-        "- **Fix**: none",
-    ]
+def _page(rule: type[Rule] | NetworkRule, facts: list[str]) -> str:
+    """A rule's page: its summary line, its facts, then the rest of its documentation."""
+    summary, _, body = rule.doc().strip().partition("\n")
     return (
         HEADER
         + f"# {rule.id} {rule.name}\n\n{summary.strip()}\n\n"
@@ -41,9 +34,18 @@ def render_network_rule(rule: NetworkRule) -> str:
     )
 
 
+def render_network_rule(rule: NetworkRule) -> str:
+    facts = [
+        f"- **Id**: `{rule.id}` (`{rule.name}`)",
+        f"- **Severity**: {rule.severity.value}",
+        f"- **Status**: {rule.status}",
+        "- **Looks at**: the input's NetworkPolicies against the service graph",
+        "- **Fix**: none",
+    ]
+    return _page(rule, facts)
+
+
 def render_rule(rule: type[Rule]) -> str:
-    doc = rule.doc().strip()
-    summary, _, body = doc.partition("\n")
     facts = [
         f"- **Id**: `{rule.id}` (`{rule.name}`)",
         f"- **Severity**: {rule.severity.value}",
@@ -59,14 +61,7 @@ def render_rule(rule: type[Rule]) -> str:
             f"(behaviour from {since})"
             + (f"; overrides `{'`, `'.join(pss.overrides)}`" if pss.overrides else "")
         )
-    return (
-        HEADER
-        + f"# {rule.id} {rule.name}\n\n{summary.strip()}\n\n"
-        + "\n".join(facts)
-        + "\n\n"
-        + body.strip()
-        + "\n"
-    )
+    return _page(rule, facts)
 
 
 def render_index() -> str:
