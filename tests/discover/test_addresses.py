@@ -55,6 +55,19 @@ from socklock.discover.addresses import find_targets, redact_credentials
         ("catalogue:99999", None, []),
         ("", None, []),
         ("some sentence: with colon", None, []),
+        # a namespace the program fills in at run time: the caller's own namespace
+        ("location.<NAMESPACE>:8081", "LOCATION_ADDR", [("location", 8081, None)]),
+        ("http://jaeger.<NAMESPACE>:4318", None, [("jaeger", 4318, "http")]),
+        (
+            "kafka.${POD_NAMESPACE}.svc.cluster.local:9092",
+            None,
+            [("kafka", 9092, None)],
+        ),
+        ("redis.{namespace}:6379", None, [("redis", 6379, None)]),
+        ("http://orders.$(MY_NS)/api", None, [("orders", 80, "http")]),
+        # a placeholder that is not a namespace is not dropped: no address
+        ("api.<DOMAIN>:443", "API_ADDR", []),
+        ("orders.<ENV>:8080", "ORDERS_ADDR", []),
     ],
 )
 def test_find_targets(value: str, hint: str | None, expected: list[tuple[object, ...]]) -> None:

@@ -5,6 +5,7 @@ variants, listed and left out unless named; names joined by ``+`` layer files as
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,68 @@ def test_the_cli_names_variants_and_charts_once(tmp_path: Path) -> None:
         "  left out: docker-compose.otel.yml (compose variant, 2 workloads)",
         "  choose another with --deployment NAME|PATH",
     ]
+
+
+_KUSTOMIZE = {
+    "k8s/base/kustomization.yaml": "resources: [shop.yaml]\n",
+    "k8s/base/shop.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: shop/web
+          env:
+            - {name: API_ADDR, value: "api.<NAMESPACE>:9000"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: shop/api, ports: [{containerPort: 9000}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec: {selector: {app: api}, ports: [{port: 9000}]}
+""",
+    # the dev overlay builds on the base and adds a tracing backend the base does not run
+    "k8s/dev/kustomization.yaml": "resources: [../base, tracing.yaml]\n",
+    "k8s/dev/tracing.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tracing}
+spec:
+  selector: {matchLabels: {app: tracing}}
+  template:
+    metadata: {labels: {app: tracing}}
+    spec:
+      containers: [{name: tracing, image: jaegertracing/all-in-one}]
+""",
+}
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="make debs installs kubectl")
+def test_a_kustomize_base_is_rendered_when_named(tmp_path: Path) -> None:
+    _write(tmp_path, _KUSTOMIZE)
+    inventory = load_paths([str(tmp_path)])
+    assert [d.name for d in find_deployments(inventory)] == ["k8s/dev"]
+    chosen = select_deployment(inventory, "k8s/base")
+    assert chosen.chosen is not None
+    assert (chosen.chosen.name, sorted(chosen.chosen.services)) == ("k8s/base", ["api", "web"])
+    assert [d.name for d in chosen.left_out] == ["k8s/dev"]
+    graph = discover(inventory, deployment=str(tmp_path / "k8s" / "base"))
+    # ``api.<NAMESPACE>``: the namespace the caller runs in, filled in at run time
+    assert _edges(graph) == {("web", "api", 9000)}
+    assert sorted(n.id for n in graph.nodes) == ["default/api", "default/web"]
+    with pytest.raises(UsageError, match="no deployment 'k8s/none'"):
+        select_deployment(inventory, "k8s/none")

@@ -100,12 +100,37 @@ def _valid_port(port: int | None) -> bool:
     return port is None or 0 < port < 65536
 
 
+# ``orders.<NAMESPACE>:8080``, ``orders.${POD_NAMESPACE}.svc.cluster.local``: a namespace the
+# program (or a templating step) fills in at run time with the one it runs in.
+_NAMESPACE_PLACEHOLDER = re.compile(
+    r"\.(?:<[^<>\s]*>|\{\{?[^{}\s]*\}\}?|\$\{[^}\s]*\}|\$\([^)\s]*\))"
+    r"(?:\.svc(?:\.cluster\.local)?)?(?=[:/,?#]|$)"
+)
+_NAMESPACE_WORD = re.compile(r"(?i)namespace|(?<![a-z])ns(?![a-z])")
+
+
+def without_namespace_placeholder(text: str) -> str:
+    """``orders.<NAMESPACE>:8080`` → ``orders:8080``. A placeholder in the namespace part of
+    a service's DNS name stands for the namespace the caller runs in: the name it leaves
+    is the same Service, found in the caller's namespace. Only a placeholder that says it
+    is a namespace counts (``<NAMESPACE>``, ``{namespace}``, ``${POD_NAMESPACE}``,
+    ``$(NS)``); ``api.<DOMAIN>`` stays as written."""
+    if "." not in text:
+        return text
+
+    def drop(match: re.Match[str]) -> str:
+        return "" if _NAMESPACE_WORD.search(match.group(0)) else match.group(0)
+
+    return _NAMESPACE_PLACEHOLDER.sub(drop, text)
+
+
 def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
     """Every address in ``value``. ``name_hint`` (an env var or config key name) lets a bare
     word such as ``catalogue`` count as a host when the name says it holds one."""
     text = value.strip()
     if not text or len(text) > 4096:
         return []
+    text = without_namespace_placeholder(text)
     targets: list[Target] = []
     if "=" in text and ";" in text and "://" not in text:
         # a PDO/DBI data source name or an ADO.NET connection string: its host and port

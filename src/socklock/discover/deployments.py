@@ -24,6 +24,7 @@ the chosen one are other applications and stay. Of the ones that do, compose fil
 (their evidence joins the twin); every other one, and every compose variant, is left out
 and listed. Naming a deployment (``--deployment NAME|PATH``) keeps that one alone; names
 joined by ``+`` (``compose.yaml+compose.full.yaml``) layer several, as ``-f a -f b`` does.
+A kustomize base that overlays build on is rendered when named (``--deployment k8s/base``).
 A Helm chart (its ``templates/`` skipped as unrendered) is listed apart: naming it says
 how to render it.
 """
@@ -78,6 +79,9 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
     charts = helm_charts(inventory)
     if wanted is not None:
         _refuse_chart(wanted, charts, _base(inventory))
+        if not _matching(deployments, wanted):
+            inventory = _rendered_base(inventory, wanted)
+            deployments = find_deployments(inventory)
     if not deployments:
         return Selection(inventory, None, (), (), (), charts)
     parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
@@ -105,6 +109,16 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         tuple(others),
         charts,
     )
+
+
+def _rendered_base(inventory: Inventory, wanted: str) -> Inventory:
+    """The input with the kustomize base ``wanted`` names rendered (see
+    :mod:`.kustomize_base`), or as it was when it names none."""
+    from socklock.discover.kustomize_base import named_base, with_base
+
+    directory = named_base(wanted, _base(inventory))
+    rendered = with_base(inventory, directory) if directory is not None else None
+    return rendered if rendered is not None else inventory
 
 
 def _layered(parts: list[Deployment], name: str) -> Deployment:
