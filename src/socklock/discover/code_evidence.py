@@ -239,6 +239,7 @@ def add_code_evidence(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
     joiner.add_registry_wide()
+    joiner.add_implied()
     return reads
 
 
@@ -362,6 +363,7 @@ class _Joiner:
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[int]] = {}
         self.load_balanced: set[str] = set()
+        self.keys_set: dict[str, set[str]] = {}  # workload → config keys its config sets
         self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
         for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
@@ -383,6 +385,8 @@ class _Joiner:
         from socklock.discover.code.interface import CallSite
 
         assert isinstance(site, CallSite)
+        if site.key is not None:
+            self.keys_set.setdefault(owner.workload, set()).add(site.key)
         env = self.envs.get(owner.workload, {})
         if site.sdk is not None:
             convention = convention_for(site.env_var or "")
@@ -418,6 +422,11 @@ class _Joiner:
                 at = Location(keyed.file, keyed.line, keyed.column)
                 used.append(f"{name}={redact_credentials(keyed.value)} at {at}")
                 return keyed.value
+            baked = self.dockerfile_env.get(owner.workload, {}).get(name)
+            if baked is not None and name not in ("CMD", "ENTRYPOINT"):
+                # the image's ``ENV``: what the program gets when no manifest overrides it
+                used.append(f"{name}={redact_credentials(baked.value)} at {baked.where}")
+                return baked.value
             if default is not None:
                 used.append(f"{name} unset, code default {redact_credentials(default)}")
                 return default
@@ -571,6 +580,31 @@ class _Joiner:
             port = self.callee_port(reach.callee, None)
             self.builder.add_edge(reach.server, reach.callee, port, "TCP", evidence)
 
+    def add_implied(self) -> None:
+        """Clients of a server whose address is set outside the input (see
+        :mod:`socklock.discover.implied`): an edge to the deployment's one such server."""
+        from socklock.discover.implied import implied_calls
+
+        images: dict[str, str | None] = {}
+        for graph_id, workload in self.workloads.items():
+            images[graph_id] = next((c.image for c in workload.containers if c.image), None)
+        for graph_id, (_, service) in self.compose.items():
+            images[graph_id] = service.image
+        everyone = {*self.workloads, *self.compose, *self.unit_workloads}
+        for implied in implied_calls(everyone, self.dependencies, images, self.keys_set):
+            if self.builder.ports_called(implied.client, implied.server):
+                continue  # already mapped from what the input says
+            units = self.unit_workloads.get(implied.client, ())
+            where = units[0].location if units else Location("<build>", 1, 1)
+            detail = (
+                f"{implied.row.what}: {implied.client}'s build has {implied.artifact} and the "
+                f"deployment runs one {implied.row.what}, {implied.server}; its address is "
+                "set outside the input"
+            )
+            evidence = Evidence(EvidenceKind.CONFIG, where, detail)
+            port = self.callee_port(implied.server, None) or implied.row.port
+            self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
+
     def active_profiles(self, workload: str) -> frozenset[str]:
         return self.profiles(workload).active
 
@@ -590,10 +624,14 @@ class _Joiner:
         (the manifests' values first, then the Dockerfile's own ENV)."""
         final = dockerfile.final_stage()
         env = {name: value for name, value in _dockerfile_env(final)}
-        where = Location(dockerfile.path, 1, 1)
+        baked: dict[str, EnvValue] = {}  # the last ENV of a name is the one that holds
+        for instruction in final:
+            line = Location(dockerfile.path, instruction.start_line, 1)
+            for name, value in _dockerfile_env([instruction]):
+                baked[name] = EnvValue(value, line)
         known = self.dockerfile_env.setdefault(owner.workload, {})
-        for name, value in env.items():
-            known.setdefault(name, EnvValue(value, where))
+        for name, value_at in baked.items():
+            known.setdefault(name, value_at)
         for instruction in final:  # ``--spring.profiles.active=...`` on the command line
             if instruction.keyword in ("CMD", "ENTRYPOINT"):
                 line = Location(dockerfile.path, instruction.start_line, 1)

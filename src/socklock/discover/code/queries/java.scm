@@ -196,6 +196,17 @@
 ((method_invocation object: (_) @form.value name: (identifier) @_fn arguments: (argument_list . (_) @form.part .)) @form
   (#set! form "default") (#eq? @_fn "orElse"))
 
+; System.getenv("X") == null ? "default" : System.getenv("X"), and the != form
+((ternary_expression
+   condition: (binary_expression left: (_) @_l operator: "==" right: (null_literal))
+   consequence: (_) @form.part alternative: (_) @form.value) @form
+  (#set! form "default") (#eq? @_l @form.value))
+
+((ternary_expression
+   condition: (binary_expression left: (_) @_l operator: "!=" right: (null_literal))
+   consequence: (_) @form.value alternative: (_) @form.part) @form
+  (#set! form "default") (#eq? @_l @form.value))
+
 ((method_invocation object: (_) @form.value name: (identifier) @_fn arguments: (argument_list) @_args) @form
   (#any-of? @_fn "toString" "trim" "toLowerCase" "toURL" "toURI" "build") (#eq? @_args "()"))
 
