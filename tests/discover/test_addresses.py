@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socklock.discover.addresses import find_targets, redact_credentials
+from socklock.discover.addresses import (
+    find_targets,
+    redact_credentials,
+    sibling_port_name,
+    with_sibling_port,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +54,7 @@ from socklock.discover.addresses import find_targets, redact_credentials
         ("[fd00::1]:8080", None, [("fd00::1", 8080, None)]),
         ("catalogue", "CATALOGUE_HOST", [("catalogue", None, None)]),
         ("catalogue", "CATALOGUE_NAME", []),
+        ("rabbitmq", "ORDER_QUEUE_HOSTNAME", [("rabbitmq", None, None)]),
         ("debug", "LOG_LEVEL", []),
         ("1.2.3", "VERSION", []),
         ("3:4", None, []),
@@ -105,3 +111,25 @@ _label = st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True)
 def test_url_round_trip(scheme: str, host: str, port: int, path: str) -> None:
     (target,) = find_targets(f"{scheme}://{host}:{port}{path}")
     assert (target.host, target.port, target.scheme) == (host, port, scheme)
+
+
+def test_a_host_variable_takes_the_port_its_sibling_holds() -> None:
+    env = {"ORDER_QUEUE_PORT": "5672", "CACHE_PORT": "not-a-port", "db_port": "5433"}
+    assert [sibling_port_name(n) for n in ("ORDER_QUEUE_HOSTNAME", "db_host", "HOST", "X_URL")] == [
+        "ORDER_QUEUE_PORT",
+        "db_port",
+        None,
+        None,
+    ]
+
+    def ports(value: str, name: str) -> list[tuple[str, int | None]]:
+        found = with_sibling_port(find_targets(value, name_hint=name), name, env.get)
+        return [(t.host, t.port) for t in found]
+
+    assert ports("rabbitmq", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5672)]
+    assert ports("pg", "db_host") == [("pg", 5433)]
+    # a port written with the host, or a scheme's, wins; a sibling that is no number is none
+    assert ports("rabbitmq:5673", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5673)]
+    assert ports("amqp://rabbitmq", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5672)]
+    assert ports("redis", "CACHE_HOST") == [("redis", None)]
+    assert ports("redis", "REDIS_HOST") == [("redis", None)]

@@ -293,3 +293,55 @@ def test_a_kustomize_base_is_rendered_when_named(tmp_path: Path) -> None:
     assert sorted(n.id for n in graph.nodes) == ["default/api", "default/web"]
     with pytest.raises(UsageError, match="no deployment 'k8s/none'"):
         select_deployment(inventory, "k8s/none")
+
+
+def _deployment(name: str, *, image: str = "shop/x", env: str = "") -> str:
+    return (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n"
+        f"  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n"
+        f"    metadata: {{labels: {{app: {name}}}}}\n    spec:\n"
+        f"      containers: [{{name: {name}, image: {image}{env}}}]\n"
+    )
+
+
+def _svc(name: str, *ports: int) -> str:
+    listed = ", ".join(f"{{name: p{p}, port: {p}}}" for p in ports)
+    return (
+        f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n"
+        f"  selector: {{app: {name}}}\n  ports: [{listed}]\n"
+    )
+
+
+def test_files_of_one_directory_that_repeat_names_are_alternatives(tmp_path: Path) -> None:
+    """``all-in-one.yaml`` and ``quickstart.yaml`` run the same services: each is a
+    deployment of its own; ``addon.yaml`` runs another one, an add-on kept apart; the
+    host/port variable pair gives the port of a Service that has several."""
+    env = (
+        ", env: [{name: QUEUE_HOSTNAME, value: queue}, {name: QUEUE_PORT, value: '5672'},"
+        " {name: AI_URL, value: 'http://ai:5001'}]"
+    )
+    full = "---\n".join(
+        [_deployment("web", env=env), _deployment("queue"), _svc("queue", 5672, 15672)]
+    )
+    _write(
+        tmp_path,
+        {
+            "all-in-one.yaml": full,
+            "quickstart.yaml": _deployment("web"),
+            "addon.yaml": _deployment("ai") + "---\n" + _svc("ai", 5001),
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    assert [(d.name, sorted(d.services)) for d in find_deployments(inventory)] == [
+        ("all-in-one.yaml", ["queue", "web"]),
+        ("addon.yaml", ["ai"]),
+        ("quickstart.yaml", ["web"]),
+    ]
+    graph = discover(inventory, deployment="all-in-one.yaml")
+    assert _edges(graph) == {("web", "queue", 5672)}  # the add-on is not in this one
+    chosen = select_deployment(inventory)
+    assert chosen.chosen is not None
+    assert (chosen.chosen.name, [d.name for d in chosen.others]) == (
+        "all-in-one.yaml",
+        ["addon.yaml"],
+    )

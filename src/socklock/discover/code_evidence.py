@@ -26,6 +26,7 @@ from socklock.discover.addresses import (
     is_dns_name,
     is_ip,
     redact_credentials,
+    with_sibling_port,
 )
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.builder import GraphBuilder
@@ -482,6 +483,13 @@ class _Joiner:
             # ``spring.rabbitmq.host``): the word is a host name
             targets = find_targets(text, name_hint="HOST")
         convention = convention_for(site.env_var) if site.env_var else None
+        if site.env_var and convention is None:
+
+            def known(name: str) -> str | None:
+                found = env.get(name) or self.dockerfile_env.get(owner.workload, {}).get(name)
+                return found.value if found is not None else None
+
+            targets = with_sibling_port(targets, site.env_var, known)
         for target in targets:
             if target.port is None and target.scheme is None:
                 protocol = target.protocol

@@ -244,6 +244,7 @@ def _kubernetes(inventory: Inventory, base: Path) -> list[Deployment]:
             files_in[file.parent].add(str(file))
     if not names_in:
         return []
+    _split_alternative_files(inventory, names_in, files_in)
     top = base
     for directory in names_in:
         while not directory.is_relative_to(top):
@@ -253,6 +254,31 @@ def _kubernetes(inventory: Inventory, base: Path) -> list[Deployment]:
         Deployment(_relative(d, base), KUBERNETES, str(d), frozenset(n), frozenset(f))
         for d, n, f in groups
     ]
+
+
+def _split_alternative_files(
+    inventory: Inventory, names_in: dict[Path, set[str]], files_in: dict[Path, set[str]]
+) -> None:
+    """A directory whose files repeat workload names holds alternatives
+    (``all-in-one.yaml`` beside ``quickstart.yaml``): each file is then a leaf of its own,
+    as directories that repeat names are."""
+    per_file: dict[Path, set[str]] = defaultdict(set)
+    for workload in inventory.workloads:
+        if workload.owner is None:
+            per_file[Path(workload.location.file).resolve()].add(workload.name)
+    for directory in list(names_in):
+        files = [f for f in per_file if f.parent == directory]
+        seen: set[str] = set()
+        repeated = False
+        for file in sorted(files):
+            repeated = repeated or bool(per_file[file] & seen)
+            seen |= per_file[file]
+        if not repeated:
+            continue
+        del names_in[directory], files_in[directory]
+        for file in files:
+            names_in[file] = per_file[file]
+            files_in[file] = {str(file)}
 
 
 def _merge(

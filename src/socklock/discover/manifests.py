@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from socklock.discover.addresses import Target, find_targets, redact_credentials
+from socklock.discover.addresses import (
+    Target,
+    find_targets,
+    redact_credentials,
+    with_sibling_port,
+)
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values
 from socklock.discover.conventions import convention_for, sdk_targets
@@ -118,7 +123,7 @@ def env_targets(
     """The addresses an env value names: by an SDK's convention when one reads the variable."""
     convention = convention_for(name)
     if convention is None:
-        return find_targets(value, name_hint=name), evidence
+        return with_sibling_port(find_targets(value, name_hint=name), name, env.get), evidence
     targets = sdk_targets(convention, name, value, env)
     if targets != find_targets(value, name_hint=name):
         detail = f"{evidence.detail} (port as {convention.sdk} uses it)"
