@@ -150,12 +150,20 @@ class KubernetesResolver:
 
 
 class ComposeResolver:
-    """Compose service names, aliases and ``links`` → services of the same project."""
+    """Compose service names, aliases and ``links`` → services of the same project.
+
+    A service also answers to its ``container_name`` and its ``hostname`` (``hostname:
+    carts`` on service ``cart``: the app's peers are given ``http://carts:8080``); a
+    service's own name wins over another's hostname."""
 
     def __init__(self, project: ComposeProject) -> None:
         self.project = project
         self.by_name: dict[str, ComposeService] = {s.name.lower(): s for s in project.services}
         for service in project.services:
+            for key in ("container_name", "hostname"):
+                other = service.body.get(key)
+                if isinstance(other, str) and other.strip() and "$" not in other:
+                    self.by_name.setdefault(other.strip().lower(), service)
             networks = service.body.get("networks")
             if isinstance(networks, dict):
                 for spec in networks.values():

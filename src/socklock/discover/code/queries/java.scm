@@ -71,14 +71,19 @@
    arguments: (argument_list . (string_literal) @env.name . (_)? @env.default)) @env
   (#set! env "spring-property") (#match? @_recv "(?i)env(ironment)?$") (#any-of? @_fn "getProperty" "getRequiredProperty"))
 
-; @ConfigurationProperties(prefix = "shop.services") on a class or record: each field is
-; bound from shop.services.<field>, so from env SHOP_SERVICES_<FIELD> (relaxed binding)
+; @ConfigurationProperties(prefix = "shop.services") on a class or record (the prefix may be a
+; constant: prefix = Props.PREFIX): each field is bound from shop.services.<field>, so from
+; env SHOP_SERVICES_<FIELD> (relaxed binding)
 ((class_declaration
    (modifiers (annotation
      name: (identifier) @_fn
      arguments: (annotation_argument_list
        [(string_literal) @env.prefix
-        (element_value_pair key: (identifier) @_k value: (string_literal) @env.prefix)])))
+        (identifier) @env.prefix
+        (field_access) @env.prefix
+        (element_value_pair
+          key: (identifier) @_k
+          value: [(string_literal) (identifier) (field_access)] @env.prefix)])))
    body: (class_body
      (field_declaration
        declarator: (variable_declarator name: (identifier) @env.name value: (_)? @env.default) @env)))
@@ -89,7 +94,11 @@
      name: (identifier) @_fn
      arguments: (annotation_argument_list
        [(string_literal) @env.prefix
-        (element_value_pair key: (identifier) @_k value: (string_literal) @env.prefix)])))
+        (identifier) @env.prefix
+        (field_access) @env.prefix
+        (element_value_pair
+          key: (identifier) @_k
+          value: [(string_literal) (identifier) (field_access)] @env.prefix)])))
    parameters: (formal_parameters (formal_parameter name: (identifier) @env.name) @env))
   (#set! env "configuration-properties") (#eq? @_fn "ConfigurationProperties"))
 
