@@ -103,6 +103,25 @@ def test_files_joined_by_plus_are_layered(tmp_path: Path) -> None:
     assert _edges(graph) == {("web", "api", 9000), ("web", "otel-collector", 4317)}
 
 
+def test_a_service_of_one_layered_file_calls_a_service_of_another(tmp_path: Path) -> None:
+    """``-f compose.yaml -f compose.full.yaml``: ``worker`` only in the second file calls
+    ``api`` of the first, and ``web`` of the first calls ``worker``; one project."""
+    full = (
+        "services:\n  worker:\n    image: shop/worker\n    expose: ['7000']\n"
+        "    environment: [API_URL=http://api:9000]\n"
+    )
+    base = _BASE.replace("API_URL: http://api:9000", "WORKER_URL: http://worker:7000")
+    _write(tmp_path, {"compose.yaml": base, "compose.full.yaml": full})
+    graph = discover(load_paths([str(tmp_path)]), deployment="compose.yaml+compose.full.yaml")
+    assert _edges(graph) == {("worker", "api", 9000), ("web", "worker", 7000)}
+    # read alone, the base file has no worker: its call names nothing
+    alone = discover(load_paths([str(tmp_path)]), deployment="compose.yaml")
+    assert (_edges(alone), [u.reason for u in alone.unresolved]) == (
+        set(),
+        [f"no service 'worker' in compose project '{tmp_path.name.lower()}'"],
+    )
+
+
 def test_a_plus_inside_a_path_is_part_of_the_path(tmp_path: Path) -> None:
     app = tmp_path / "owner+app"
     _write(app, {"compose.yaml": _BASE, "compose.otel.yaml": _OTEL})

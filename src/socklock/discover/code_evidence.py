@@ -378,7 +378,7 @@ class _Joiner:
         self.given: Callable[[str, str], bool] = lambda workload, file: False
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
-            resolver = ComposeResolver(project)
+            resolver = ComposeResolver(project, inventory.compose_projects)
             for service in project.services:
                 self.compose[aliases.get(service.id, service.id)] = (resolver, service)
 

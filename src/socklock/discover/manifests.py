@@ -8,7 +8,7 @@ them by service name (a compose call names the callee's container port, as an ed
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from socklock.discover.addresses import (
     Target,
@@ -114,7 +114,7 @@ def add_manifest_edges(
         if workload.owner is None:
             _workload_edges(workload, inventory, resolver, builder, reads)
     for project in inventory.compose_projects:
-        _compose_project(project, aliases, builder, reads)
+        _compose_project(project, aliases, builder, reads, inventory.compose_projects)
 
 
 def env_targets(
@@ -422,11 +422,13 @@ def _compose_project(
     aliases: dict[str, str],
     builder: GraphBuilder,
     reads: CodeReads | None = None,
+    layered: Sequence[ComposeProject] = (),
 ) -> None:
     """Edges a compose file names. A call folds into the Kubernetes graph only when both ends
     have a Kubernetes twin; a call to a service that exists only in compose (a dev stack's
-    zipkin, say) belongs to that compose deployment and keeps its compose ids."""
-    resolver = ComposeResolver(project)
+    zipkin, say) belongs to that compose deployment and keeps its compose ids. ``layered``:
+    the input's compose files, of which those read with this one (``-f a -f b``) count."""
+    resolver = ComposeResolver(project, layered)
 
     def ends(source: ComposeService, target_id: str) -> tuple[str, str]:
         if source.id in aliases and target_id in aliases:
