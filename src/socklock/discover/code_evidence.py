@@ -239,6 +239,7 @@ def add_code_evidence(
             builder.unresolved.append(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
+    joiner.add_framework_reads()
     joiner.add_registry_wide()
     joiner.add_implied()
     return reads
@@ -528,6 +529,29 @@ class _Joiner:
             evidence = Evidence(kind, where, detail, seen)
             for target in sdk_targets(convention, name, found.value, values):
                 self.resolve(owner, target, evidence)
+
+    def add_framework_reads(self) -> None:
+        """A framework the build declares reads its variables as a client built in code
+        does: Spring Boot binds ``SPRING_DATASOURCE_URL`` when the module has a JDBC
+        library (the [[library]] row of data/client_libraries.toml named like the
+        convention's SDK says which artifacts)."""
+        from socklock.discover.libraries import libraries
+
+        by_what = {library.what: library for library in libraries()}
+        for workload, units in self.unit_workloads.items():
+            dependencies = [d for unit in units for d in unit.dependencies]
+            env = {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
+            if not dependencies or not env:
+                continue
+            unit = units[0]
+            owner = Context(Path(unit.location.file).parent, workload, f"build unit {unit.name}")
+            for convention in conventions():
+                library = by_what.get(convention.sdk)
+                if library is None or not library.declared_in(dependencies):
+                    continue
+                artifact = next(d for d in dependencies if library.declared_in([d]))
+                seen = f"{artifact} in the build of {unit.name}"
+                self.add_sdk(owner, convention, seen, unit.location, env, EvidenceKind.CONFIG)
 
     def add_agents(self, owner: Context, dockerfile: Dockerfile) -> None:
         """An agent the image attaches (``-javaagent:...opentelemetry-javaagent.jar`` in
