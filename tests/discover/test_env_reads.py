@@ -364,3 +364,27 @@ def test_the_images_env_is_read_when_no_manifest_sets_the_variable(tmp_path: Pat
             f"{tmp_path}/web/Dockerfile:3:1) (Service shop/audit port 8080)"
         ],
     }
+
+
+def test_a_numbered_sdk_variable_is_read_where_the_code_builds_the_sdk(tmp_path: Path) -> None:
+    """``AddHealthChecksUI()`` polls every ``HealthChecksUI__HealthChecks__<n>__Uri`` it is
+    given: code alone finds each; ``__Name`` is no address."""
+    env = (
+        "{name: HealthChecksUI__HealthChecks__0__Name, value: api},"
+        " {name: HealthChecksUI__HealthChecks__0__Uri, value: 'http://api:8080/hc'},"
+        " {name: HealthChecksUI__HealthChecks__1__Uri, value: 'http://audit:8080/hc'}"
+    )
+    write(tmp_path, None, env)
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM mcr.microsoft.com/dotnet/aspnet:8.0\n")
+    (tmp_path / "web" / "Program.cs").write_text(
+        "var builder = WebApplication.CreateBuilder(args);\n"
+        "builder.Services.AddHealthChecksUI().AddInMemoryStorage();\n"
+    )
+    found = web_edges(tmp_path, manifests=False)
+    assert sorted(found) == [("shop/api", 8080, "TCP"), ("shop/audit", 8080, "TCP")]
+    assert found["shop/api", 8080, "TCP"] == [
+        "env-read builder.Services.AddHealthChecksUI().AddInMemoryStorage(); (ASP.NET Core "
+        "HealthChecks UI reads HealthChecksUI__HealthChecks__0__Uri=http://api:8080/hc at "
+        f"{tmp_path}/k8s/web.yaml:13:74, by convention) (Service shop/api port 8080)"
+    ]

@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
@@ -518,7 +519,13 @@ class _Joiner:
         which) calls what its variables hold; unset, it calls its default (localhost),
         which is no call of the graph."""
         values = {name: found.value for name, found in env.items()}
-        for name in convention.env:
+        given = [
+            name
+            for pattern in convention.env
+            for name in ([pattern] if "*" not in pattern else sorted(env))
+            if fnmatchcase(name.lower(), pattern.lower())  # a numbered name: every index
+        ]
+        for name in given:
             found = env.get(name)
             if found is None:
                 continue
