@@ -69,6 +69,7 @@ from socklock.model import (
 
 if TYPE_CHECKING:
     from socklock.discover.code.interface import CallSite, UnresolvedCall
+    from socklock.discover.infra.dapr import Secret
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EXPLICIT_PORT = re.compile(r":[0-9]{1,5}$")
@@ -367,6 +368,9 @@ class _Joiner:
         self.server_ports: dict[str, set[int]] = {}
         self.load_balanced: set[str] = set()
         self.keys_set: dict[str, set[str]] = {}  # workload → config keys its config sets
+        self.secret_stores: dict[str, set[str]] = {}  # workload → Dapr stores it reads config from
+        self._secrets: dict[str, dict[str, dict[str, Secret]]] | None = None
+        self._inventory, self._aliases = inventory, aliases
         self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
         for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
@@ -425,6 +429,10 @@ class _Joiner:
                 at = Location(keyed.file, keyed.line, keyed.column)
                 used.append(f"{name}={redact_credentials(keyed.value)} at {at}")
                 return keyed.value
+            secret = self.secret(owner.workload, name)
+            if secret is not None:  # a Dapr secret store the app's configuration reads
+                used.append(f"{name} from a Dapr secret store at {secret.where}")
+                return secret.value
             baked = self.dockerfile_env.get(owner.workload, {}).get(name)
             if baked is not None and name not in ("CMD", "ENTRYPOINT"):
                 # the image's ``ENV``: what the program gets when no manifest overrides it
@@ -536,6 +544,23 @@ class _Joiner:
             evidence = Evidence(kind, where, detail, seen)
             for target in sdk_targets(convention, name, found.value, values):
                 self.resolve(owner, target, evidence)
+
+    def secret(self, workload: str, name: str) -> Secret | None:
+        """The value a Dapr secret store the workload's configuration reads gives the
+        config key ``name`` (``ConnectionStrings__CatalogDB``: ``ConnectionStrings:CatalogDB``)."""
+        stores = self.secret_stores.get(workload)
+        if not stores:
+            return None
+        if self._secrets is None:
+            from socklock.discover.infra.dapr import secret_stores
+
+            self._secrets = secret_stores(self._inventory, self._aliases)
+        wanted = name.replace("__", ":").lower()
+        for store in sorted(stores):
+            for key, found in self._secrets.get(workload, {}).get(store, {}).items():
+                if key.lower() == wanted:
+                    return found
+        return None
 
     def add_framework_reads(self) -> None:
         """A framework the build declares reads its variables as a client built in code
@@ -715,6 +740,8 @@ class _Joiner:
             self.server_ports.setdefault(owner.workload, set()).add(int(value))
         elif declared.what == "load-balanced":
             self.load_balanced.add(owner.workload)
+        elif declared.what == "dapr-secret-store":
+            self.secret_stores.setdefault(owner.workload, set()).add(value)
 
     def service_names(self) -> dict[str, set[str]]:
         """Name → workloads: declared service names and the workloads' own names."""

@@ -234,6 +234,13 @@
   (#set! declare "connection-call") (#match? @_fn "^Add[A-Z]")
   (#not-match? @_fn "^Add[A-Za-z0-9]*(Client|DbContext|DbContextPool|DataSource)$"))
 
+; configuration read from a Dapr secret store as well as the environment
+; (``builder.Configuration.AddDaprSecretStore("store", client)``): its keys are config keys
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list . (argument (_) @declare.value))) @declare
+  (#set! declare "dapr-secret-store") (#eq? @_fn "AddDaprSecretStore"))
+
 ;; section: definitions
 
 (variable_declarator name: (identifier) @def.name "=" . (_) @def.value)
