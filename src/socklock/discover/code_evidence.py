@@ -462,6 +462,13 @@ class _Joiner:
                 ),
                 site.target,
             )
+        switch = self.switch_off(owner.workload, site.env_var) if site.env_var else None
+        if switch is not None:
+            reason = f"the feature is switched off: {switch}"
+            self.builder.unresolved.append(
+                Unresolved(owner.workload, where, site.expression, reason)
+            )
+            return
         if missing or not text:
             reason = (
                 f"config key {', '.join(missing)} is set by no config file under the roots"
@@ -544,6 +551,19 @@ class _Joiner:
             evidence = Evidence(kind, where, detail, seen)
             for target in sdk_targets(convention, name, found.value, values):
                 self.resolve(owner, target, evidence)
+
+    def switch_off(self, workload: str, name: str) -> str | None:
+        """The switch (``X_ENABLED=false``) the workload gets that turns ``name`` off."""
+        from socklock.discover.switches import switched_off
+
+        env = self.envs.get(workload, {})
+        baked = self.dockerfile_env.get(workload, {})
+
+        def lookup(switch: str) -> str | None:
+            found = env.get(switch) or baked.get(switch)
+            return found.value if found is not None else None
+
+        return switched_off(name, lookup)
 
     def secret(self, workload: str, name: str) -> Secret | None:
         """The value a Dapr secret store the workload's configuration reads gives the

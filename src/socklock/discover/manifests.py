@@ -120,7 +120,12 @@ def add_manifest_edges(
 def env_targets(
     name: str, value: str, evidence: Evidence, env: Mapping[str, str]
 ) -> tuple[list[Target], Evidence]:
-    """The addresses an env value names: by an SDK's convention when one reads the variable."""
+    """The addresses an env value names: by an SDK's convention when one reads the variable;
+    none when a feature switch beside it is off (:mod:`socklock.discover.switches`)."""
+    from socklock.discover.switches import switched_off
+
+    if switched_off(name, env.get) is not None:
+        return [], evidence
     convention = convention_for(name)
     if convention is None:
         return with_sibling_port(find_targets(value, name_hint=name), name, env.get), evidence
