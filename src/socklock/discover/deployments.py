@@ -261,7 +261,8 @@ def _split_alternative_files(
 ) -> None:
     """A directory whose files repeat workload names holds alternatives
     (``all-in-one.yaml`` beside ``quickstart.yaml``): each file is then a leaf of its own,
-    as directories that repeat names are."""
+    as directories that repeat names are. Files that all run the same workloads are copies
+    of one deployment (the loader warns of the duplicate objects): they stay one."""
     per_file: dict[Path, set[str]] = defaultdict(set)
     for workload in inventory.workloads:
         if workload.owner is None:
@@ -273,8 +274,8 @@ def _split_alternative_files(
         for file in sorted(files):
             repeated = repeated or bool(per_file[file] & seen)
             seen |= per_file[file]
-        if not repeated:
-            continue
+        if not repeated or len({frozenset(per_file[f]) for f in files}) == 1:
+            continue  # disjoint parts, or copies of one set of objects (a duplicate, warned)
         del names_in[directory], files_in[directory]
         for file in files:
             names_in[file] = per_file[file]

@@ -115,6 +115,13 @@
   (#match? @_fn "^(InvokeMethod(WithResponse)?Async|CreateInvokeMethodRequest)$")
   (#match? @_m "^HttpMethod\\."))
 
+; Dapr HTTP proxying: request.Headers.Add("dapr-app-id", "orders") on a request to the sidecar
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list . (argument (string_literal) @_k) . (argument (_) @target) .))
+  (#set! service "dapr") (#any-of? @_fn "Add" "TryAddWithoutValidation")
+  (#match? @_k "^\"(?i:dapr-app-id)\"$"))
+
 ; ---- databases and brokers
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) @target))
   (#any-of? @_fn "MongoClient" "MongoUrl" "NpgsqlConnection" "SqlConnection" "MySqlConnection" "NpgsqlDataSource"))

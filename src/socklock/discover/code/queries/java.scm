@@ -55,6 +55,11 @@
 ((method_invocation object: (_) @_recv name: (identifier) @_fn arguments: (argument_list . (_) @target))
   (#set! service "dapr") (#match? @_recv "(?i)dapr") (#eq? @_fn "invokeMethod"))
 
+; Dapr HTTP proxying: HttpRequest.newBuilder(uri).header("dapr-app-id", "orders"), headers.set(...)
+((method_invocation name: (identifier) @_fn arguments: (argument_list . (string_literal) @_k . (_) @target .))
+  (#set! service "dapr") (#any-of? @_fn "header" "setHeader" "addHeader" "set" "add")
+  (#match? @_k "^\"(?i:dapr-app-id)\"$"))
+
 ; @LoadBalanced on a RestTemplate/WebClient bean: this module's http://<name>/ hosts are
 ; service ids
 ((marker_annotation name: (identifier) @_fn) @declare

@@ -105,6 +105,10 @@
    arguments: (argument_list (keyword_argument name: (identifier) @_k value: (_) @target)))
   (#set! service "dapr") (#any-of? @_fn "invoke_method" "invoke_method_async") (#eq? @_k "app_id"))
 
+; Dapr HTTP proxying: requests.get(f"{sidecar}/orders", headers={"dapr-app-id": "orders"})
+((pair key: (string) @_k value: (_) @target)
+  (#set! service "dapr") (#match? @_k "^['\"](?i:dapr-app-id)['\"]$"))
+
 ; ---- sockets
 ((call
    function: (attribute object: (identifier) @_m attribute: (identifier) @_fn)
