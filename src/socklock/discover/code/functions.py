@@ -235,7 +235,7 @@ class Functions:
         return found
 
     def _return_values(self, function: Function) -> list[Node]:
-        found: list[Node] = []
+        found: list[Node] = _expression_body(function.node)
         stack = list(function.node.named_children)
         while stack:
             node = stack.pop()
@@ -424,3 +424,15 @@ def bare_callee(call_node: Node) -> Node | None:
     ):
         found = call_node.child_by_field_name("name")
     return found
+
+
+def _expression_body(function: Node) -> list[Node]:
+    """The value an expression-bodied function returns: C#'s ``=> expr`` member, a
+    JavaScript arrow function without braces."""
+    for child in function.named_children:
+        if child.type == "arrow_expression_clause":
+            return [c for c in child.named_children if c.type != "comment"][:1]
+    body = function.child_by_field_name("body")
+    if function.type == "arrow_function" and body is not None and body.type != "statement_block":
+        return [body]
+    return []

@@ -178,6 +178,20 @@
    arguments: (argument_list) @_args) @form
   (#any-of? @_fn "ToString" "Trim" "TrimEnd" "ToLowerInvariant") (#eq? @_args "()"))
 
+; a DNS lookup of a host is that host (Dns.GetHostEntryAsync(h).Result.AddressList.First(...)
+; handed to a client connects to h): the lookup, and the steps that pick one of its addresses
+((invocation_expression
+   function: (member_access_expression expression: (identifier) @_c name: (identifier) @_fn)
+   arguments: (argument_list . (argument) @form.value)) @form
+  (#eq? @_c "Dns") (#match? @_fn "^GetHost(Entry|Addresses)(Async)?$"))
+
+((member_access_expression expression: (_) @form.value name: (identifier) @_m) @form
+  (#any-of? @_m "Result" "AddressList") (#match? @form.value "^Dns\\.GetHost"))
+
+((invocation_expression
+   function: (member_access_expression expression: (_) @form.value name: (identifier) @_fn)) @form
+  (#any-of? @_fn "First" "FirstOrDefault" "Single" "Last") (#match? @form.value "^Dns\\.GetHost"))
+
 ; ---- the program's own listeners
 ((invocation_expression
    function: (member_access_expression name: (identifier) @_fn)

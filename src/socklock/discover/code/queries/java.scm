@@ -210,6 +210,13 @@
 ((method_invocation object: (_) @form.value name: (identifier) @_fn arguments: (argument_list . (_) @form.part .)) @form
   (#set! form "default") (#eq? @_fn "orElse"))
 
+; a DNS lookup of a host is that host: InetAddress.getByName(h).getHostAddress()
+((method_invocation object: (identifier) @_c name: (identifier) @_fn arguments: (argument_list . (_) @form.value .)) @form
+  (#eq? @_c "InetAddress") (#any-of? @_fn "getByName" "getAllByName"))
+
+((method_invocation object: (_) @form.value name: (identifier) @_fn arguments: (argument_list) @_a) @form
+  (#any-of? @_fn "getHostAddress" "getHostName") (#eq? @_a "()") (#match? @form.value "^InetAddress\\."))
+
 ; System.getenv("X") == null ? "default" : System.getenv("X"), and the != form
 ((ternary_expression
    condition: (binary_expression left: (_) @_l operator: "==" right: (null_literal))

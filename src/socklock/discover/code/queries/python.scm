@@ -93,6 +93,12 @@
    arguments: (argument_list . (_) @target))
   (#any-of? @_m "websockets" "websocket") (#any-of? @_fn "connect" "create_connection"))
 
+; a DNS lookup of a host is that host: socket.gethostbyname(h) handed to a client connects to h
+((call
+   function: (attribute object: (identifier) @_m attribute: (identifier) @_fn)
+   arguments: (argument_list . (_) @form.value)) @form
+  (#eq? @_m "socket") (#any-of? @_fn "gethostbyname" "gethostbyname_ex"))
+
 ;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
 ; Dapr: DaprClient().invoke_method("orders", "method", data), invoke_method(app_id="orders", ...)
 ((call
