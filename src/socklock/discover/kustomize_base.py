@@ -31,11 +31,10 @@ _KUBERNETES_FIELDS = (
 
 def named_base(wanted: str, base: Path) -> Path | None:
     """The directory ``wanted`` names (as given, or under the input's ``base``) when it
-    holds a kustomization, else None."""
+    holds a kustomization, else None. Spelled as given: evidence names it so."""
     for candidate in (Path(wanted), base / wanted):
-        directory = candidate if candidate.is_dir() else None
-        if directory is not None and kustomization_file(str(directory.resolve())) is not None:
-            return directory.resolve()
+        if candidate.is_dir() and kustomization_file(str(candidate.resolve())) is not None:
+            return candidate
     return None
 
 
