@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socklock.discover.addresses import find_targets, redact_credentials
+from socklock.discover.addresses import (
+    find_targets,
+    redact_credentials,
+    sibling_port_name,
+    with_sibling_port,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,12 +54,26 @@ from socklock.discover.addresses import find_targets, redact_credentials
         ("[fd00::1]:8080", None, [("fd00::1", 8080, None)]),
         ("catalogue", "CATALOGUE_HOST", [("catalogue", None, None)]),
         ("catalogue", "CATALOGUE_NAME", []),
+        ("rabbitmq", "ORDER_QUEUE_HOSTNAME", [("rabbitmq", None, None)]),
         ("debug", "LOG_LEVEL", []),
         ("1.2.3", "VERSION", []),
         ("3:4", None, []),
         ("catalogue:99999", None, []),
         ("", None, []),
         ("some sentence: with colon", None, []),
+        # a namespace the program fills in at run time: the caller's own namespace
+        ("location.<NAMESPACE>:8081", "LOCATION_ADDR", [("location", 8081, None)]),
+        ("http://jaeger.<NAMESPACE>:4318", None, [("jaeger", 4318, "http")]),
+        (
+            "kafka.${POD_NAMESPACE}.svc.cluster.local:9092",
+            None,
+            [("kafka", 9092, None)],
+        ),
+        ("redis.{namespace}:6379", None, [("redis", 6379, None)]),
+        ("http://orders.$(MY_NS)/api", None, [("orders", 80, "http")]),
+        # a placeholder that is not a namespace is not dropped: no address
+        ("api.<DOMAIN>:443", "API_ADDR", []),
+        ("orders.<ENV>:8080", "ORDERS_ADDR", []),
     ],
 )
 def test_find_targets(value: str, hint: str | None, expected: list[tuple[object, ...]]) -> None:
@@ -92,3 +111,25 @@ _label = st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True)
 def test_url_round_trip(scheme: str, host: str, port: int, path: str) -> None:
     (target,) = find_targets(f"{scheme}://{host}:{port}{path}")
     assert (target.host, target.port, target.scheme) == (host, port, scheme)
+
+
+def test_a_host_variable_takes_the_port_its_sibling_holds() -> None:
+    env = {"ORDER_QUEUE_PORT": "5672", "CACHE_PORT": "not-a-port", "db_port": "5433"}
+    assert [sibling_port_name(n) for n in ("ORDER_QUEUE_HOSTNAME", "db_host", "HOST", "X_URL")] == [
+        "ORDER_QUEUE_PORT",
+        "db_port",
+        None,
+        None,
+    ]
+
+    def ports(value: str, name: str) -> list[tuple[str, int | None]]:
+        found = with_sibling_port(find_targets(value, name_hint=name), name, env.get)
+        return [(t.host, t.port) for t in found]
+
+    assert ports("rabbitmq", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5672)]
+    assert ports("pg", "db_host") == [("pg", 5433)]
+    # a port written with the host, or a scheme's, wins; a sibling that is no number is none
+    assert ports("rabbitmq:5673", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5673)]
+    assert ports("amqp://rabbitmq", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5672)]
+    assert ports("redis", "CACHE_HOST") == [("redis", None)]
+    assert ports("redis", "REDIS_HOST") == [("redis", None)]

@@ -3,9 +3,16 @@ which a build declaring the client has and a build without it lacks."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
+from socklock.discover import discover
 from socklock.discover.libraries import libraries, library_for
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ROWS = [
     (
@@ -92,3 +99,73 @@ def test_every_row_has_a_test_and_other_properties_have_no_library() -> None:
     assert library_for("EUREKA.CLIENT.SERVICEURL.DEFAULTZONE") is not None
     assert library_for("spring.cloud.config.server.git.uri") is None
     assert library_for("orders.url") is None
+
+
+def _pom(name: str, *artifacts: str) -> str:
+    dependencies = "".join(
+        f"<dependency><artifactId>{a}</artifactId></dependency>" for a in artifacts
+    )
+    return (
+        f"<project><artifactId>{name}</artifactId><dependencies>{dependencies}</dependencies>"
+        "<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
+        "</plugins></build></project>"
+    )
+
+
+def test_a_framework_the_build_declares_reads_its_variables_in_code_alone(
+    tmp_path: Path,
+) -> None:
+    """Spring Boot binds ``SPRING_DATASOURCE_URL`` in a module with a JDBC library, and
+    ``SPRING_RABBITMQ_HOST`` in one with AMQP: code alone (the build) finds the calls the
+    manifests' values name; a module without the library calls neither."""
+    env = (
+        "    environment: [SPRING_DATASOURCE_URL=jdbc:postgresql://db:5432/x,"
+        " SPRING_RABBITMQ_HOST=queue]\n"
+    )
+    files = {
+        "compose.yaml": (
+            "services:\n"
+            f"  orders:\n    build: ./orders\n{env}"
+            f"  legacy:\n    build: ./legacy\n{env}"
+            "  db: {image: postgres:16, expose: ['5432']}\n"
+            "  queue: {image: rabbitmq:3, expose: ['5672', '15672']}\n"
+        ),
+        "orders/pom.xml": _pom(
+            "orders", "spring-boot-starter-data-jpa", "spring-boot-starter-amqp"
+        ),
+        "orders/Dockerfile": "FROM eclipse-temurin:21\n",
+        "legacy/pom.xml": _pom("legacy", "spring-boot-starter-web"),
+        "legacy/Dockerfile": "FROM eclipse-temurin:21\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    found = {
+        (e.source.split("/")[-1], e.target.split("/")[-1], e.port): [
+            (ev.kind.value, ev.location.file, ev.detail) for ev in e.evidence
+        ]
+        for e in graph.edges
+    }
+    compose = f"{tmp_path}/compose.yaml"
+    assert found == {
+        ("orders", "db", 5432): [
+            (
+                "config",
+                f"{tmp_path}/orders/pom.xml",
+                "spring-boot-starter-data-jpa in the build of orders (Spring JDBC DataSource "
+                f"reads SPRING_DATASOURCE_URL=jdbc:postgresql://db:5432/x at {compose}:4:19, "
+                "by convention) (compose service "
+                f"{tmp_path.name.lower()}/db)",
+            )
+        ],
+        ("orders", "queue", 5672): [
+            (
+                "config",
+                f"{tmp_path}/orders/pom.xml",
+                "spring-boot-starter-amqp in the build of orders (Spring AMQP (RabbitMQ) "
+                f"reads SPRING_RABBITMQ_HOST=queue at {compose}:4:70, by convention) "
+                f"(compose service {tmp_path.name.lower()}/queue)",
+            )
+        ],
+    }

@@ -5,6 +5,7 @@ variants, listed and left out unless named; names joined by ``+`` layer files as
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,25 @@ def test_files_joined_by_plus_are_layered(tmp_path: Path) -> None:
     assert selection.left_out == ()
     graph = discover(inventory, deployment="docker-compose.yml+docker-compose.otel.yml")
     assert _edges(graph) == {("web", "api", 9000), ("web", "otel-collector", 4317)}
+
+
+def test_a_service_of_one_layered_file_calls_a_service_of_another(tmp_path: Path) -> None:
+    """``-f compose.yaml -f compose.full.yaml``: ``worker`` only in the second file calls
+    ``api`` of the first, and ``web`` of the first calls ``worker``; one project."""
+    full = (
+        "services:\n  worker:\n    image: shop/worker\n    expose: ['7000']\n"
+        "    environment: [API_URL=http://api:9000]\n"
+    )
+    base = _BASE.replace("API_URL: http://api:9000", "WORKER_URL: http://worker:7000")
+    _write(tmp_path, {"compose.yaml": base, "compose.full.yaml": full})
+    graph = discover(load_paths([str(tmp_path)]), deployment="compose.yaml+compose.full.yaml")
+    assert _edges(graph) == {("worker", "api", 9000), ("web", "worker", 7000)}
+    # read alone, the base file has no worker: its call names nothing
+    alone = discover(load_paths([str(tmp_path)]), deployment="compose.yaml")
+    assert (_edges(alone), [u.reason for u in alone.unresolved]) == (
+        set(),
+        [f"no service 'worker' in compose project '{tmp_path.name.lower()}'"],
+    )
 
 
 def test_a_plus_inside_a_path_is_part_of_the_path(tmp_path: Path) -> None:
@@ -227,3 +247,120 @@ def test_the_cli_names_variants_and_charts_once(tmp_path: Path) -> None:
         "  left out: docker-compose.otel.yml (compose variant, 2 workloads)",
         "  choose another with --deployment NAME|PATH",
     ]
+
+
+_KUSTOMIZE = {
+    "k8s/base/kustomization.yaml": "resources: [shop.yaml]\n",
+    "k8s/base/shop.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: shop/web
+          env:
+            - {name: API_ADDR, value: "api.<NAMESPACE>:9000"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: shop/api, ports: [{containerPort: 9000}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec: {selector: {app: api}, ports: [{port: 9000}]}
+""",
+    # the dev overlay builds on the base and adds a tracing backend the base does not run
+    "k8s/dev/kustomization.yaml": "resources: [../base, tracing.yaml]\n",
+    "k8s/dev/tracing.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tracing}
+spec:
+  selector: {matchLabels: {app: tracing}}
+  template:
+    metadata: {labels: {app: tracing}}
+    spec:
+      containers: [{name: tracing, image: jaegertracing/all-in-one}]
+""",
+}
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="make debs installs kubectl")
+def test_a_kustomize_base_is_rendered_when_named(tmp_path: Path) -> None:
+    _write(tmp_path, _KUSTOMIZE)
+    inventory = load_paths([str(tmp_path)])
+    assert [d.name for d in find_deployments(inventory)] == ["k8s/dev"]
+    chosen = select_deployment(inventory, "k8s/base")
+    assert chosen.chosen is not None
+    assert (chosen.chosen.name, sorted(chosen.chosen.services)) == ("k8s/base", ["api", "web"])
+    assert [d.name for d in chosen.left_out] == ["k8s/dev"]
+    graph = discover(inventory, deployment=str(tmp_path / "k8s" / "base"))
+    # ``api.<NAMESPACE>``: the namespace the caller runs in, filled in at run time
+    assert _edges(graph) == {("web", "api", 9000)}
+    assert sorted(n.id for n in graph.nodes) == ["default/api", "default/web"]
+    with pytest.raises(UsageError, match="no deployment 'k8s/none'"):
+        select_deployment(inventory, "k8s/none")
+
+
+def _deployment(name: str, *, image: str = "shop/x", env: str = "") -> str:
+    return (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n"
+        f"  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n"
+        f"    metadata: {{labels: {{app: {name}}}}}\n    spec:\n"
+        f"      containers: [{{name: {name}, image: {image}{env}}}]\n"
+    )
+
+
+def _svc(name: str, *ports: int) -> str:
+    listed = ", ".join(f"{{name: p{p}, port: {p}}}" for p in ports)
+    return (
+        f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n"
+        f"  selector: {{app: {name}}}\n  ports: [{listed}]\n"
+    )
+
+
+def test_files_of_one_directory_that_repeat_names_are_alternatives(tmp_path: Path) -> None:
+    """``all-in-one.yaml`` and ``quickstart.yaml`` run the same services: each is a
+    deployment of its own; ``addon.yaml`` runs another one, an add-on kept apart; the
+    host/port variable pair gives the port of a Service that has several."""
+    env = (
+        ", env: [{name: QUEUE_HOSTNAME, value: queue}, {name: QUEUE_PORT, value: '5672'},"
+        " {name: AI_URL, value: 'http://ai:5001'}]"
+    )
+    full = "---\n".join(
+        [_deployment("web", env=env), _deployment("queue"), _svc("queue", 5672, 15672)]
+    )
+    _write(
+        tmp_path,
+        {
+            "all-in-one.yaml": full,
+            "quickstart.yaml": _deployment("web"),
+            "addon.yaml": _deployment("ai") + "---\n" + _svc("ai", 5001),
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    assert [(d.name, sorted(d.services)) for d in find_deployments(inventory)] == [
+        ("all-in-one.yaml", ["queue", "web"]),
+        ("addon.yaml", ["ai"]),
+        ("quickstart.yaml", ["web"]),
+    ]
+    graph = discover(inventory, deployment="all-in-one.yaml")
+    assert _edges(graph) == {("web", "queue", 5672)}  # the add-on is not in this one
+    chosen = select_deployment(inventory)
+    assert chosen.chosen is not None
+    assert (chosen.chosen.name, [d.name for d in chosen.others]) == (
+        "all-in-one.yaml",
+        ["addon.yaml"],
+    )

@@ -335,3 +335,56 @@ def test_a_broker_list_no_client_reads_on_its_own_is_a_call_only_where_code_read
     reads_kafka = READS_API + 'brokers = os.environ["KAFKA_ADDR"]\nProducer(brokers)\n'
     (tmp_path / "web" / "app.py").write_text(reads_kafka)
     assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP"), ("shop/kafka", 9092, "TCP")}
+
+
+def test_the_images_env_is_read_when_no_manifest_sets_the_variable(tmp_path: Path) -> None:
+    """``ENV AUDIT_URL=...`` in the Dockerfile: the program gets it unless a manifest
+    overrides it (API_URL is set by the ConfigMap too: the manifest's value wins)."""
+    code = (
+        "import os, requests\n"
+        'requests.get(os.environ["AUDIT_URL"] + "/x")\n'
+        'requests.get(os.environ["API_URL"] + "/y")\n'
+        'requests.get(os.environ["LEDGER_URL"] + "/z")\n'
+    )
+    write(tmp_path, code, callees=("ledger",))
+    (tmp_path / "web" / "Dockerfile").write_text(
+        "FROM python:3.12\nENV AUDIT_URL=http://ledger:8080 API_URL=http://nowhere:1\n"
+        "ENV AUDIT_URL=http://audit:8080\nCOPY app.py .\n"
+    )
+    without_audit = SHARED.replace("  AUDIT_URL: http://audit:8080\n", "")
+    (tmp_path / "k8s" / "shared.yaml").write_text(without_audit)
+    found = web_edges(tmp_path, manifests=False)
+    assert found == {
+        ("shop/api", 8080, "TCP"): [
+            'env-read os.environ["API_URL"] + "/y" (API_URL=http://api:8080 at '
+            f"{tmp_path}/k8s/shared.yaml:5:3) (Service shop/api port 8080)"
+        ],
+        ("shop/audit", 8080, "TCP"): [
+            'env-read os.environ["AUDIT_URL"] + "/x" (AUDIT_URL=http://audit:8080 at '
+            f"{tmp_path}/web/Dockerfile:3:1) (Service shop/audit port 8080)"
+        ],
+    }
+
+
+def test_a_numbered_sdk_variable_is_read_where_the_code_builds_the_sdk(tmp_path: Path) -> None:
+    """``AddHealthChecksUI()`` polls every ``HealthChecksUI__HealthChecks__<n>__Uri`` it is
+    given: code alone finds each; ``__Name`` is no address."""
+    env = (
+        "{name: HealthChecksUI__HealthChecks__0__Name, value: api},"
+        " {name: HealthChecksUI__HealthChecks__0__Uri, value: 'http://api:8080/hc'},"
+        " {name: HealthChecksUI__HealthChecks__1__Uri, value: 'http://audit:8080/hc'}"
+    )
+    write(tmp_path, None, env)
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM mcr.microsoft.com/dotnet/aspnet:8.0\n")
+    (tmp_path / "web" / "Program.cs").write_text(
+        "var builder = WebApplication.CreateBuilder(args);\n"
+        "builder.Services.AddHealthChecksUI().AddInMemoryStorage();\n"
+    )
+    found = web_edges(tmp_path, manifests=False)
+    assert sorted(found) == [("shop/api", 8080, "TCP"), ("shop/audit", 8080, "TCP")]
+    assert found["shop/api", 8080, "TCP"] == [
+        "env-read builder.Services.AddHealthChecksUI().AddInMemoryStorage(); (ASP.NET Core "
+        "HealthChecks UI reads HealthChecksUI__HealthChecks__0__Uri=http://api:8080/hc at "
+        f"{tmp_path}/k8s/web.yaml:13:74, by convention) (Service shop/api port 8080)"
+    ]

@@ -198,3 +198,31 @@ spec:
     write("tools/docker-compose.yml", 'services:\n  admin:\n    image: a:1\n    ports: ["9:90"]\n')
     graph = discover(load_paths([str(Path(write("x.txt", "")).parent)]), code=False)
     assert [(p.workload, p.port) for p in graph.entry_points] == [("tools/admin", 90)]
+
+
+def test_a_compose_service_answers_to_its_hostname_and_container_name(write) -> None:  # type: ignore[no-untyped-def]
+    """``hostname: carts`` on service ``cart``, ``container_name: orders-db``: peers given
+    those names reach the service; a service's own name wins over another's hostname."""
+    compose = write(
+        "app/compose.yaml",
+        """\
+name: shop
+services:
+  web:
+    image: web:1
+    environment:
+      - CARTS_URL=http://carts:8080
+      - DB_URL=postgresql://orders-db/orders
+      - SEARCH_URL=http://search:9200
+  cart: {image: cart:1, hostname: carts, expose: ["8080"]}
+  orders-postgres: {image: postgres:16, container_name: orders-db, expose: ["5432"]}
+  search: {image: search:1, expose: ["9200"]}
+  decoy: {image: decoy:1, hostname: search, expose: ["9300"]}
+""",
+    )
+    graph = discover(load_paths([str(compose)]), code=False)
+    assert [(e.source, e.target, e.port) for e in graph.edges] == [
+        ("shop/web", "shop/cart", 8080),
+        ("shop/web", "shop/orders-postgres", 5432),
+        ("shop/web", "shop/search", 9200),
+    ]

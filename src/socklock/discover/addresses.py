@@ -9,6 +9,7 @@ or an external endpoint is decided later, by the resolver.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 DEFAULT_PORTS: dict[str, int] = {
@@ -53,7 +54,7 @@ _HOST_PORT = re.compile(rf"^(?P<host>{_HOST}):(?P<port>[0-9]{{1,5}})$")
 _BARE_HOST = re.compile(rf"^{_HOST}$")
 _DNS_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})+$")
 _HOSTISH_NAME = re.compile(
-    r"(HOST|ADDR|ADDRESS|URL|URI|ENDPOINT|SERVER|SERVERS|BROKER|BROKERS|DSN|SERVICE|SVC|"
+    r"(HOST|HOSTNAME|ADDR|ADDRESS|URL|URI|ENDPOINT|SERVER|SERVERS|BROKER|BROKERS|DSN|SERVICE|SVC|"
     r"BOOTSTRAP|UPSTREAM|TARGET|REMOTE|BACKEND|API|PEER)S?($|_)",
     re.IGNORECASE,
 )
@@ -100,12 +101,37 @@ def _valid_port(port: int | None) -> bool:
     return port is None or 0 < port < 65536
 
 
+# ``orders.<NAMESPACE>:8080``, ``orders.${POD_NAMESPACE}.svc.cluster.local``: a namespace the
+# program (or a templating step) fills in at run time with the one it runs in.
+_NAMESPACE_PLACEHOLDER = re.compile(
+    r"\.(?:<[^<>\s]*>|\{\{?[^{}\s]*\}\}?|\$\{[^}\s]*\}|\$\([^)\s]*\))"
+    r"(?:\.svc(?:\.cluster\.local)?)?(?=[:/,?#]|$)"
+)
+_NAMESPACE_WORD = re.compile(r"(?i)namespace|(?<![a-z])ns(?![a-z])")
+
+
+def without_namespace_placeholder(text: str) -> str:
+    """``orders.<NAMESPACE>:8080`` → ``orders:8080``. A placeholder in the namespace part of
+    a service's DNS name stands for the namespace the caller runs in: the name it leaves
+    is the same Service, found in the caller's namespace. Only a placeholder that says it
+    is a namespace counts (``<NAMESPACE>``, ``{namespace}``, ``${POD_NAMESPACE}``,
+    ``$(NS)``); ``api.<DOMAIN>`` stays as written."""
+    if "." not in text:
+        return text
+
+    def drop(match: re.Match[str]) -> str:
+        return "" if _NAMESPACE_WORD.search(match.group(0)) else match.group(0)
+
+    return _NAMESPACE_PLACEHOLDER.sub(drop, text)
+
+
 def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
     """Every address in ``value``. ``name_hint`` (an env var or config key name) lets a bare
     word such as ``catalogue`` count as a host when the name says it holds one."""
     text = value.strip()
     if not text or len(text) > 4096:
         return []
+    text = without_namespace_placeholder(text)
     targets: list[Target] = []
     if "=" in text and ";" in text and "://" not in text:
         # a PDO/DBI data source name or an ADO.NET connection string: its host and port
@@ -151,6 +177,37 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
         if hinted or "." in part:
             targets.append(Target(part.strip("[]").lower(), None, None, "TCP", part, hinted))
     return targets
+
+
+_HOST_NAME_SUFFIX = re.compile(r"(?i)(?:HOST|HOSTNAME|ADDR|ADDRESS|SERVER)$")
+
+
+def sibling_port_name(name: str) -> str | None:
+    """``ORDER_QUEUE_HOSTNAME`` → ``ORDER_QUEUE_PORT``: the variable that holds the port
+    of the host a variable of this name holds (None: the name says no host)."""
+    found = _HOST_NAME_SUFFIX.search(name)
+    if found is None or found.start() == 0:
+        return None
+    prefix = name[: found.start()]
+    return f"{prefix}{'PORT' if name[found.start()].isupper() else 'port'}"
+
+
+def with_sibling_port(
+    targets: list[Target], name: str, lookup: Callable[[str], str | None]
+) -> list[Target]:
+    """A bare host (no port, no scheme) under ``X_HOST`` takes the port ``X_PORT`` holds,
+    when the same environment sets it to a number (``lookup``: the environment)."""
+    sibling = sibling_port_name(name)
+    value = lookup(sibling) if sibling is not None else None
+    if value is None or not value.strip().isdigit() or not _valid_port(int(value.strip())):
+        return targets
+    port = int(value.strip())
+    return [
+        Target(t.host, port, t.scheme, t.protocol, t.text, t.certain)
+        if t.port is None and t.scheme is None
+        else t
+        for t in targets
+    ]
 
 
 def _is_ipv4(text: str) -> bool:

@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from socklock.discover.addresses import (
     is_dns_name,
     is_ip,
     redact_credentials,
+    with_sibling_port,
 )
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.builder import GraphBuilder
@@ -67,6 +69,7 @@ from socklock.model import (
 
 if TYPE_CHECKING:
     from socklock.discover.code.interface import CallSite, UnresolvedCall
+    from socklock.discover.infra.dapr import Secret
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EXPLICIT_PORT = re.compile(r":[0-9]{1,5}$")
@@ -238,7 +241,9 @@ def add_code_evidence(
             builder.unresolved.append(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
+    joiner.add_framework_reads()
     joiner.add_registry_wide()
+    joiner.add_implied()
     return reads
 
 
@@ -362,6 +367,10 @@ class _Joiner:
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[int]] = {}
         self.load_balanced: set[str] = set()
+        self.keys_set: dict[str, set[str]] = {}  # workload → config keys its config sets
+        self.secret_stores: dict[str, set[str]] = {}  # workload → Dapr stores it reads config from
+        self._secrets: dict[str, dict[str, dict[str, Secret]]] | None = None
+        self._inventory, self._aliases = inventory, aliases
         self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
         for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
@@ -375,7 +384,7 @@ class _Joiner:
         self.given: Callable[[str, str], bool] = lambda workload, file: False
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
-            resolver = ComposeResolver(project)
+            resolver = ComposeResolver(project, inventory.compose_projects)
             for service in project.services:
                 self.compose[aliases.get(service.id, service.id)] = (resolver, service)
 
@@ -383,6 +392,8 @@ class _Joiner:
         from socklock.discover.code.interface import CallSite
 
         assert isinstance(site, CallSite)
+        if site.key is not None:
+            self.keys_set.setdefault(owner.workload, set()).add(site.key)
         env = self.envs.get(owner.workload, {})
         if site.sdk is not None:
             convention = convention_for(site.env_var or "")
@@ -418,6 +429,15 @@ class _Joiner:
                 at = Location(keyed.file, keyed.line, keyed.column)
                 used.append(f"{name}={redact_credentials(keyed.value)} at {at}")
                 return keyed.value
+            secret = self.secret(owner.workload, name)
+            if secret is not None:  # a Dapr secret store the app's configuration reads
+                used.append(f"{name} from a Dapr secret store at {secret.where}")
+                return secret.value
+            baked = self.dockerfile_env.get(owner.workload, {}).get(name)
+            if baked is not None and name not in ("CMD", "ENTRYPOINT"):
+                # the image's ``ENV``: what the program gets when no manifest overrides it
+                used.append(f"{name}={redact_credentials(baked.value)} at {baked.where}")
+                return baked.value
             if default is not None:
                 used.append(f"{name} unset, code default {redact_credentials(default)}")
                 return default
@@ -442,6 +462,13 @@ class _Joiner:
                 ),
                 site.target,
             )
+        switch = self.switch_off(owner.workload, site.env_var) if site.env_var else None
+        if switch is not None:
+            reason = f"the feature is switched off: {switch}"
+            self.builder.unresolved.append(
+                Unresolved(owner.workload, where, site.expression, reason)
+            )
+            return
         if missing or not text:
             reason = (
                 f"config key {', '.join(missing)} is set by no config file under the roots"
@@ -473,6 +500,13 @@ class _Joiner:
             # ``spring.rabbitmq.host``): the word is a host name
             targets = find_targets(text, name_hint="HOST")
         convention = convention_for(site.env_var) if site.env_var else None
+        if site.env_var and convention is None:
+
+            def known(name: str) -> str | None:
+                found = env.get(name) or self.dockerfile_env.get(owner.workload, {}).get(name)
+                return found.value if found is not None else None
+
+            targets = with_sibling_port(targets, site.env_var, known)
         for target in targets:
             if target.port is None and target.scheme is None:
                 protocol = target.protocol
@@ -500,7 +534,13 @@ class _Joiner:
         which) calls what its variables hold; unset, it calls its default (localhost),
         which is no call of the graph."""
         values = {name: found.value for name, found in env.items()}
-        for name in convention.env:
+        given = [
+            name
+            for pattern in convention.env
+            for name in ([pattern] if "*" not in pattern else sorted(env))
+            if fnmatchcase(name.lower(), pattern.lower())  # a numbered name: every index
+        ]
+        for name in given:
             found = env.get(name)
             if found is None:
                 continue
@@ -511,6 +551,59 @@ class _Joiner:
             evidence = Evidence(kind, where, detail, seen)
             for target in sdk_targets(convention, name, found.value, values):
                 self.resolve(owner, target, evidence)
+
+    def switch_off(self, workload: str, name: str) -> str | None:
+        """The switch (``X_ENABLED=false``) the workload gets that turns ``name`` off."""
+        from socklock.discover.switches import switched_off
+
+        env = self.envs.get(workload, {})
+        baked = self.dockerfile_env.get(workload, {})
+
+        def lookup(switch: str) -> str | None:
+            found = env.get(switch) or baked.get(switch)
+            return found.value if found is not None else None
+
+        return switched_off(name, lookup)
+
+    def secret(self, workload: str, name: str) -> Secret | None:
+        """The value a Dapr secret store the workload's configuration reads gives the
+        config key ``name`` (``ConnectionStrings__CatalogDB``: ``ConnectionStrings:CatalogDB``)."""
+        stores = self.secret_stores.get(workload)
+        if not stores:
+            return None
+        if self._secrets is None:
+            from socklock.discover.infra.dapr import secret_stores
+
+            self._secrets = secret_stores(self._inventory, self._aliases)
+        wanted = name.replace("__", ":").lower()
+        for store in sorted(stores):
+            for key, found in self._secrets.get(workload, {}).get(store, {}).items():
+                if key.lower() == wanted:
+                    return found
+        return None
+
+    def add_framework_reads(self) -> None:
+        """A framework the build declares reads its variables as a client built in code
+        does: Spring Boot binds ``SPRING_DATASOURCE_URL`` when the module has a JDBC
+        library (the [[library]] row of data/client_libraries.toml named like the
+        convention's SDK says which artifacts)."""
+        from socklock.discover.libraries import libraries
+
+        by_what = {library.what: library for library in libraries()}
+        for workload, units in self.unit_workloads.items():
+            dependencies = [d for unit in units for d in unit.dependencies]
+            env = {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
+            if not dependencies or not env:
+                continue
+            unit = units[0]
+            owner = Context(Path(unit.location.file).parent, workload, f"build unit {unit.name}")
+            for convention in conventions():
+                library = by_what.get(convention.sdk)
+                if library is None or not library.declared_in(dependencies):
+                    continue
+                artifact = next(d for d in dependencies if library.declared_in([d]))
+                seen = f"{artifact} in the build of {unit.name}"
+                self.add_sdk(owner, convention, seen, unit.location, env, EvidenceKind.CONFIG)
 
     def add_agents(self, owner: Context, dockerfile: Dockerfile) -> None:
         """An agent the image attaches (``-javaagent:...opentelemetry-javaagent.jar`` in
@@ -571,6 +664,31 @@ class _Joiner:
             port = self.callee_port(reach.callee, None)
             self.builder.add_edge(reach.server, reach.callee, port, "TCP", evidence)
 
+    def add_implied(self) -> None:
+        """Clients of a server whose address is set outside the input (see
+        :mod:`socklock.discover.implied`): an edge to the deployment's one such server."""
+        from socklock.discover.implied import implied_calls
+
+        images: dict[str, str | None] = {}
+        for graph_id, workload in self.workloads.items():
+            images[graph_id] = next((c.image for c in workload.containers if c.image), None)
+        for graph_id, (_, service) in self.compose.items():
+            images[graph_id] = service.image
+        everyone = {*self.workloads, *self.compose, *self.unit_workloads}
+        for implied in implied_calls(everyone, self.dependencies, images, self.keys_set):
+            if self.builder.ports_called(implied.client, implied.server):
+                continue  # already mapped from what the input says
+            units = self.unit_workloads.get(implied.client, ())
+            where = units[0].location if units else Location("<build>", 1, 1)
+            detail = (
+                f"{implied.row.what}: {implied.client}'s build has {implied.artifact} and the "
+                f"deployment runs one {implied.row.what}, {implied.server}; its address is "
+                "set outside the input"
+            )
+            evidence = Evidence(EvidenceKind.CONFIG, where, detail)
+            port = self.callee_port(implied.server, None) or implied.row.port
+            self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
+
     def active_profiles(self, workload: str) -> frozenset[str]:
         return self.profiles(workload).active
 
@@ -590,10 +708,14 @@ class _Joiner:
         (the manifests' values first, then the Dockerfile's own ENV)."""
         final = dockerfile.final_stage()
         env = {name: value for name, value in _dockerfile_env(final)}
-        where = Location(dockerfile.path, 1, 1)
+        baked: dict[str, EnvValue] = {}  # the last ENV of a name is the one that holds
+        for instruction in final:
+            line = Location(dockerfile.path, instruction.start_line, 1)
+            for name, value in _dockerfile_env([instruction]):
+                baked[name] = EnvValue(value, line)
         known = self.dockerfile_env.setdefault(owner.workload, {})
-        for name, value in env.items():
-            known.setdefault(name, EnvValue(value, where))
+        for name, value_at in baked.items():
+            known.setdefault(name, value_at)
         for instruction in final:  # ``--spring.profiles.active=...`` on the command line
             if instruction.keyword in ("CMD", "ENTRYPOINT"):
                 line = Location(dockerfile.path, instruction.start_line, 1)
@@ -638,6 +760,8 @@ class _Joiner:
             self.server_ports.setdefault(owner.workload, set()).add(int(value))
         elif declared.what == "load-balanced":
             self.load_balanced.add(owner.workload)
+        elif declared.what == "dapr-secret-store":
+            self.secret_stores.setdefault(owner.workload, set()).add(value)
 
     def service_names(self) -> dict[str, set[str]]:
         """Name → workloads: declared service names and the workloads' own names."""

@@ -24,6 +24,7 @@ the chosen one are other applications and stay. Of the ones that do, compose fil
 (their evidence joins the twin); every other one, and every compose variant, is left out
 and listed. Naming a deployment (``--deployment NAME|PATH``) keeps that one alone; names
 joined by ``+`` (``compose.yaml+compose.full.yaml``) layer several, as ``-f a -f b`` does.
+A kustomize base that overlays build on is rendered when named (``--deployment k8s/base``).
 A Helm chart (its ``templates/`` skipped as unrendered) is listed apart: naming it says
 how to render it.
 """
@@ -78,6 +79,9 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
     charts = helm_charts(inventory)
     if wanted is not None:
         _refuse_chart(wanted, charts, _base(inventory))
+        if not _matching(deployments, wanted):
+            inventory = _rendered_base(inventory, wanted)
+            deployments = find_deployments(inventory)
     if not deployments:
         return Selection(inventory, None, (), (), (), charts)
     parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
@@ -105,6 +109,16 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         tuple(others),
         charts,
     )
+
+
+def _rendered_base(inventory: Inventory, wanted: str) -> Inventory:
+    """The input with the kustomize base ``wanted`` names rendered (see
+    :mod:`.kustomize_base`), or as it was when it names none."""
+    from socklock.discover.kustomize_base import named_base, with_base
+
+    directory = named_base(wanted, _base(inventory))
+    rendered = with_base(inventory, directory) if directory is not None else None
+    return rendered if rendered is not None else inventory
 
 
 def _layered(parts: list[Deployment], name: str) -> Deployment:
@@ -230,6 +244,7 @@ def _kubernetes(inventory: Inventory, base: Path) -> list[Deployment]:
             files_in[file.parent].add(str(file))
     if not names_in:
         return []
+    _split_alternative_files(inventory, names_in, files_in)
     top = base
     for directory in names_in:
         while not directory.is_relative_to(top):
@@ -239,6 +254,32 @@ def _kubernetes(inventory: Inventory, base: Path) -> list[Deployment]:
         Deployment(_relative(d, base), KUBERNETES, str(d), frozenset(n), frozenset(f))
         for d, n, f in groups
     ]
+
+
+def _split_alternative_files(
+    inventory: Inventory, names_in: dict[Path, set[str]], files_in: dict[Path, set[str]]
+) -> None:
+    """A directory whose files repeat workload names holds alternatives
+    (``all-in-one.yaml`` beside ``quickstart.yaml``): each file is then a leaf of its own,
+    as directories that repeat names are. Files that all run the same workloads are copies
+    of one deployment (the loader warns of the duplicate objects): they stay one."""
+    per_file: dict[Path, set[str]] = defaultdict(set)
+    for workload in inventory.workloads:
+        if workload.owner is None:
+            per_file[Path(workload.location.file).resolve()].add(workload.name)
+    for directory in list(names_in):
+        files = [f for f in per_file if f.parent == directory]
+        seen: set[str] = set()
+        repeated = False
+        for file in sorted(files):
+            repeated = repeated or bool(per_file[file] & seen)
+            seen |= per_file[file]
+        if not repeated or len({frozenset(per_file[f]) for f in files}) == 1:
+            continue  # disjoint parts, or copies of one set of objects (a duplicate, warned)
+        del names_in[directory], files_in[directory]
+        for file in files:
+            names_in[file] = per_file[file]
+            files_in[file] = {str(file)}
 
 
 def _merge(

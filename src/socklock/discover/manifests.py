@@ -8,9 +8,14 @@ them by service name (a compose call names the callee's container port, as an ed
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
-from socklock.discover.addresses import Target, find_targets, redact_credentials
+from socklock.discover.addresses import (
+    Target,
+    find_targets,
+    redact_credentials,
+    with_sibling_port,
+)
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values
 from socklock.discover.conventions import convention_for, sdk_targets
@@ -109,16 +114,21 @@ def add_manifest_edges(
         if workload.owner is None:
             _workload_edges(workload, inventory, resolver, builder, reads)
     for project in inventory.compose_projects:
-        _compose_project(project, aliases, builder, reads)
+        _compose_project(project, aliases, builder, reads, inventory.compose_projects)
 
 
 def env_targets(
     name: str, value: str, evidence: Evidence, env: Mapping[str, str]
 ) -> tuple[list[Target], Evidence]:
-    """The addresses an env value names: by an SDK's convention when one reads the variable."""
+    """The addresses an env value names: by an SDK's convention when one reads the variable;
+    none when a feature switch beside it is off (:mod:`socklock.discover.switches`)."""
+    from socklock.discover.switches import switched_off
+
+    if switched_off(name, env.get) is not None:
+        return [], evidence
     convention = convention_for(name)
     if convention is None:
-        return find_targets(value, name_hint=name), evidence
+        return with_sibling_port(find_targets(value, name_hint=name), name, env.get), evidence
     targets = sdk_targets(convention, name, value, env)
     if targets != find_targets(value, name_hint=name):
         detail = f"{evidence.detail} (port as {convention.sdk} uses it)"
@@ -417,11 +427,13 @@ def _compose_project(
     aliases: dict[str, str],
     builder: GraphBuilder,
     reads: CodeReads | None = None,
+    layered: Sequence[ComposeProject] = (),
 ) -> None:
     """Edges a compose file names. A call folds into the Kubernetes graph only when both ends
     have a Kubernetes twin; a call to a service that exists only in compose (a dev stack's
-    zipkin, say) belongs to that compose deployment and keeps its compose ids."""
-    resolver = ComposeResolver(project)
+    zipkin, say) belongs to that compose deployment and keeps its compose ids. ``layered``:
+    the input's compose files, of which those read with this one (``-f a -f b``) count."""
+    resolver = ComposeResolver(project, layered)
 
     def ends(source: ComposeService, target_id: str) -> tuple[str, str]:
         if source.id in aliases and target_id in aliases:

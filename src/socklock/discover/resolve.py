@@ -8,7 +8,9 @@ each selected workload's container ports (a workload without that name is not re
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from socklock.discover.addresses import Target, is_dns_name, is_ip
 from socklock.model import ComposeProject, ComposeService, Inventory, Service, Workload
@@ -149,13 +151,29 @@ class KubernetesResolver:
         return reached
 
 
-class ComposeResolver:
-    """Compose service names, aliases and ``links`` → services of the same project."""
+def _directory(file: str) -> str:
+    return str(Path(file).resolve().parent)
 
-    def __init__(self, project: ComposeProject) -> None:
+
+class ComposeResolver:
+    """Compose service names, aliases and ``links`` → services of the same project.
+
+    A service also answers to its ``container_name`` and its ``hostname`` (``hostname:
+    carts`` on service ``cart``: the app's peers are given ``http://carts:8080``); a
+    service's own name wins over another's hostname."""
+
+    def __init__(self, project: ComposeProject, layered: Sequence[ComposeProject] = ()) -> None:
         self.project = project
         self.by_name: dict[str, ComposeService] = {s.name.lower(): s for s in project.services}
+        for other in layered:  # files read together (``-f a -f b``): one project's services
+            if other.name == project.name and _directory(other.file) == _directory(project.file):
+                for service in other.services:
+                    self.by_name.setdefault(service.name.lower(), service)
         for service in project.services:
+            for key in ("container_name", "hostname"):
+                name = service.body.get(key)
+                if isinstance(name, str) and name.strip() and "$" not in name:
+                    self.by_name.setdefault(name.strip().lower(), service)
             networks = service.body.get("networks")
             if isinstance(networks, dict):
                 for spec in networks.values():

@@ -148,3 +148,76 @@ services:
         ("shop/orders", "shop/zipkin", 9411, "config.yaml:6"),
         ("shop/cart", "shop/rabbitmq", 5672, "pubsub.yaml:7"),
     }  # cart: state is scoped to orders-api, and it has no -config
+
+
+def test_config_read_from_a_dapr_secret_store_names_the_database(tmp_path: Path) -> None:
+    """``AddDaprSecretStore("secrets")``: the app's configuration reads the keys of the
+    ``secretstores.local.file`` its sidecar loads (``ConnectionStrings:OrdersDB``); cart
+    reads the same key but never adds the store: its value is not known."""
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: shop
+services:
+  orders: {build: ./orders, expose: ["80"]}
+  orders-dapr:
+    image: daprio/daprd:1.14
+    command: ["./daprd", "-app-id", "orders-api", "-components-path", "/components"]
+    network_mode: "service:orders"
+    volumes: ["./components/:/components"]
+  cart: {build: ./cart, expose: ["80"]}
+  cart-dapr:
+    image: daprio/daprd:1.14
+    command: ["./daprd", "-app-id", "cart-api", "-components-path", "/components"]
+    network_mode: "service:cart"
+    volumes: ["./components/:/components"]
+  sqldata: {image: mcr.microsoft.com/mssql/server, expose: ["1433"]}
+"""
+    )
+    (tmp_path / "components").mkdir()
+    (tmp_path / "components" / "secrets.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: secrets}\n"
+        "spec:\n  type: secretstores.local.file\n  metadata:\n"
+        "  - {name: secretsFile, value: /components/secrets.json}\n"
+        "  - {name: nestedSeparator, value: ':'}\n"
+    )
+    (tmp_path / "components" / "secrets.json").write_text(
+        '{"ConnectionStrings": {"OrdersDB": "Server=sqldata;Database=orders;Password=x"}}'
+    )
+    reads = (
+        "        builder.Services.AddDbContext<Db>(o =>\n"
+        '            o.UseSqlServer(builder.Configuration["ConnectionStrings:OrdersDB"]));\n'
+    )
+    for app, adds in (("orders", True), ("cart", False)):
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "Dockerfile").write_text("FROM mcr.microsoft.com/dotnet/aspnet:8.0\n")
+        store = (
+            '        builder.Configuration.AddDaprSecretStore("secrets", new DaprClientBuilder()'
+            ".Build());\n"
+            if adds
+            else ""
+        )
+        (tmp_path / app / "Program.cs").write_text(
+            "public static class Program {\n"
+            "    public static void Main(string[] args) {\n"
+            "        var builder = WebApplication.CreateBuilder(args);\n"
+            f"{store}{reads}"
+            "    }\n}\n"
+        )
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    assert [
+        (e.source, e.target, e.port, [ev.detail for ev in e.evidence]) for e in graph.edges
+    ] == [
+        (
+            "shop/orders",
+            "shop/sqldata",
+            1433,
+            [
+                'env-read builder.Configuration["ConnectionStrings:OrdersDB"] '
+                f"(ConnectionStrings__OrdersDB from a Dapr secret store at "
+                f"{tmp_path}/components/secrets.json:1:1) (compose service shop/sqldata)"
+            ],
+        )
+    ]
+    assert [(u.source, u.reason) for u in graph.unresolved if "OrdersDB" in u.expression] == [
+        ("shop/cart", "env ConnectionStrings__OrdersDB is not set for shop/cart by any manifest")
+    ]

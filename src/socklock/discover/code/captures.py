@@ -120,6 +120,8 @@ def collect(
             found.seeds.extend(captures["seed"])
         elif "env" in captures:
             node = captures["env"][0]
+            if options.get("env") == "configuration-properties" and _static_field(node):
+                continue  # a constant of the class (its PREFIX): Spring binds no env to it
             read = EnvRead(
                 node,
                 _first(captures, "env.name"),
@@ -190,3 +192,14 @@ def collect(
 def _first(captures: dict[str, list[Node]], name: str) -> Node | None:
     nodes = captures.get(name)
     return nodes[0] if nodes else None
+
+
+def _static_field(declarator: Node) -> bool:
+    """Whether a Java field's declarator belongs to a ``static`` field declaration."""
+    declaration = declarator.parent
+    if declaration is None or declaration.type != "field_declaration":
+        return False
+    return any(
+        child.type == "modifiers" and b"static" in (child.text or b"").split()
+        for child in declaration.children
+    )

@@ -154,7 +154,9 @@ class Evaluator:
         """``must_map_env("CART_ADDR")``: what a function of this file returns for the
         call's arguments (its ``return`` values with the parameters bound); None when
         ``node`` is no bare call of such a function."""
-        callee = node.child_by_field_name("function")
+        from socklock.discover.code.functions import bare_callee
+
+        callee = bare_callee(node)
         args = node.child_by_field_name("arguments")
         functions = self.functions if callee is not None and args is not None else None
         if functions is None or callee is None or callee.type not in self.syntax.identifiers:

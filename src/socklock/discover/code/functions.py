@@ -221,7 +221,7 @@ class Functions:
     def returns(self, call_node: Node) -> list[tuple[Function, Binding, Node]]:
         """For a bare call ``f(...)``: each ``f`` of this file the call binds, with the
         binding and each value ``f`` returns (nested functions' returns are theirs)."""
-        name_node = call_node.child_by_field_name("function")
+        name_node = bare_callee(call_node)
         args = call_node.child_by_field_name("arguments")
         if name_node is None or args is None:
             return []
@@ -235,7 +235,7 @@ class Functions:
         return found
 
     def _return_values(self, function: Function) -> list[Node]:
-        found: list[Node] = []
+        found: list[Node] = _expression_body(function.node)
         stack = list(function.node.named_children)
         while stack:
             node = stack.pop()
@@ -411,3 +411,28 @@ def _is_params_array(node: Node, source: bytes) -> bool:
     return node.type == "parameter" and source[node.start_byte : node.end_byte].startswith(
         b"params "
     )
+
+
+def bare_callee(call_node: Node) -> Node | None:
+    """The name a bare call ``f(...)`` calls: its ``function`` field, or a Java method
+    invocation's ``name`` when it has no object (a method of the same class)."""
+    found = call_node.child_by_field_name("function")
+    if (
+        found is None
+        and call_node.type == "method_invocation"
+        and call_node.child_by_field_name("object") is None
+    ):
+        found = call_node.child_by_field_name("name")
+    return found
+
+
+def _expression_body(function: Node) -> list[Node]:
+    """The value an expression-bodied function returns: C#'s ``=> expr`` member, a
+    JavaScript arrow function without braces."""
+    for child in function.named_children:
+        if child.type == "arrow_expression_clause":
+            return [c for c in child.named_children if c.type != "comment"][:1]
+    body = function.child_by_field_name("body")
+    if function.type == "arrow_function" and body is not None and body.type != "statement_block":
+        return [body]
+    return []

@@ -101,6 +101,20 @@ def _kubernetes(inventory: Inventory) -> Iterator[tuple[str, Found, str]]:
 
 
 def _compose(inventory: Inventory, aliases: dict[str, str]) -> Iterator[tuple[str, Found, str]]:
+    for caller, resource, origin in _compose_resources(inventory, aliases):
+        if resource.kind == "Component":
+            for item in _component(resource):
+                yield caller, item, origin
+        else:
+            for item in _configuration(resource):
+                yield caller, item, origin
+
+
+def _compose_resources(
+    inventory: Inventory, aliases: dict[str, str]
+) -> Iterator[tuple[str, _Resource, str]]:
+    """(the app a compose ``daprd`` serves, each Component in its scope and its
+    Configuration, which sidecar loads it)."""
     from socklock.discover.proxies.mounts import command_lines, compose_mounts
 
     commands = command_lines(inventory, aliases)
@@ -123,12 +137,99 @@ def _compose(inventory: Inventory, aliases: dict[str, str]) -> Iterator[tuple[st
             paths = [flags[f] for f in _COMPONENTS_FLAGS if f in flags]
             for resource in _files(paths, seen, "Component"):
                 if _in_scope(resource, app_id):
-                    for item in _component(resource):
-                        yield caller, item, f"daprd {sidecar} of app-id {app_id}"
+                    yield caller, resource, f"daprd {sidecar} of app-id {app_id}"
             if "config" in flags:
                 for resource in _files([flags["config"]], seen, "Configuration"):
-                    for item in _configuration(resource):
-                        yield caller, item, f"daprd {sidecar} -config of app-id {app_id}"
+                    yield caller, resource, f"daprd {sidecar} -config of app-id {app_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """One value of a Dapr secret store an app reads its configuration from."""
+
+    value: str
+    where: Location
+
+
+def secret_stores(
+    inventory: Inventory, aliases: dict[str, str]
+) -> dict[str, dict[str, dict[str, Secret]]]:
+    """App → secret store name → key (``ConnectionStrings:CatalogDB``, the store's
+    nesting joined by its ``nestedSeparator``, ``:`` by default) → value, for the
+    ``secretstores.local.file`` stores a compose ``daprd`` loads (the JSON file it names,
+    found through the sidecar's mounts). An app that adds the store to its configuration
+    (``AddDaprSecretStore("name")``) reads its keys as it reads its environment."""
+    import json
+
+    found: dict[str, dict[str, dict[str, Secret]]] = {}
+    mounts = _sidecar_mounts(inventory, aliases)
+    for caller, resource, _origin in _compose_resources(inventory, aliases):
+        spec = resource.body.get("spec")
+        if resource.kind != "Component" or not isinstance(spec, Mapping):
+            continue
+        if str(spec.get("type", "")) != "secretstores.local.file":
+            continue
+        metadata = {
+            str(m.get("name", "")): m.get("value")
+            for m in items(spec.get("metadata"))
+            if isinstance(m, Mapping)
+        }
+        written = metadata.get("secretsFile")
+        separator = str(metadata.get("nestedSeparator") or ":")
+        if not isinstance(written, str):
+            continue
+        for host in _mapped(written, mounts.get(caller, {}), Path(resource.file).parent):
+            try:
+                data = json.loads(host.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            where = Location(str(host), 1, 1)
+            values = found.setdefault(caller, {}).setdefault(resource.name, {})
+            for key, value in _flattened(data, separator):
+                values.setdefault(key, Secret(value, where))
+    return found
+
+
+def _sidecar_mounts(
+    inventory: Inventory, aliases: dict[str, str]
+) -> dict[str, dict[PurePosixPath, Path]]:
+    """App → the bind mounts of its ``daprd`` sidecars (and its own)."""
+    from socklock.discover.proxies.mounts import compose_mounts
+
+    by_service: dict[str, dict[PurePosixPath, Path]] = {}
+    for project in inventory.compose_projects:
+        for mount in compose_mounts(project, aliases):
+            by_service.setdefault(mount.workload, {})[mount.container] = mount.host
+        for service in project.services:
+            mode = service.network_mode or ""
+            if mode.startswith("service:"):
+                app = f"{project.name}/{mode.removeprefix('service:')}"
+                sidecar = aliases.get(service.id, service.id)
+                merged = by_service.setdefault(aliases.get(app, app), {})
+                for container, host in by_service.get(sidecar, {}).items():
+                    merged.setdefault(container, host)
+    return by_service
+
+
+def _mapped(written: str, mounts: Mapping[PurePosixPath, Path], beside: Path) -> list[Path]:
+    """The tree file a path inside the sidecar is (through its mounts), or a relative path
+    beside the component file (``daprd`` run from the repository)."""
+    inside = PurePosixPath(written)
+    for container, host in mounts.items():
+        if inside.is_relative_to(container):
+            target = host / inside.relative_to(container)
+            if target.is_file():
+                return [target]
+    near = beside / inside.name
+    return [near] if near.is_file() else []
+
+
+def _flattened(data: object, separator: str, prefix: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from _flattened(value, separator, f"{prefix}{separator}{key}" if prefix else key)
+    elif isinstance(data, str | int | float) and not isinstance(data, bool) and prefix:
+        yield prefix, str(data)
 
 
 def _flags(words: Sequence[str]) -> dict[str, str]:

@@ -115,6 +115,13 @@
   (#match? @_fn "^(InvokeMethod(WithResponse)?Async|CreateInvokeMethodRequest)$")
   (#match? @_m "^HttpMethod\\."))
 
+; Dapr HTTP proxying: request.Headers.Add("dapr-app-id", "orders") on a request to the sidecar
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list . (argument (string_literal) @_k) . (argument (_) @target) .))
+  (#set! service "dapr") (#any-of? @_fn "Add" "TryAddWithoutValidation")
+  (#match? @_k "^\"(?i:dapr-app-id)\"$"))
+
 ; ---- databases and brokers
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) @target))
   (#any-of? @_fn "MongoClient" "MongoUrl" "NpgsqlConnection" "SqlConnection" "MySqlConnection" "NpgsqlDataSource"))
@@ -170,6 +177,20 @@
    function: (member_access_expression expression: (_) @form.value name: (identifier) @_fn)
    arguments: (argument_list) @_args) @form
   (#any-of? @_fn "ToString" "Trim" "TrimEnd" "ToLowerInvariant") (#eq? @_args "()"))
+
+; a DNS lookup of a host is that host (Dns.GetHostEntryAsync(h).Result.AddressList.First(...)
+; handed to a client connects to h): the lookup, and the steps that pick one of its addresses
+((invocation_expression
+   function: (member_access_expression expression: (identifier) @_c name: (identifier) @_fn)
+   arguments: (argument_list . (argument) @form.value)) @form
+  (#eq? @_c "Dns") (#match? @_fn "^GetHost(Entry|Addresses)(Async)?$"))
+
+((member_access_expression expression: (_) @form.value name: (identifier) @_m) @form
+  (#any-of? @_m "Result" "AddressList") (#match? @form.value "^Dns\\.GetHost"))
+
+((invocation_expression
+   function: (member_access_expression expression: (_) @form.value name: (identifier) @_fn)) @form
+  (#any-of? @_fn "First" "FirstOrDefault" "Single" "Last") (#match? @form.value "^Dns\\.GetHost"))
 
 ; ---- the program's own listeners
 ((invocation_expression
@@ -233,6 +254,13 @@
    arguments: (argument_list . (argument (string_literal)))) @declare
   (#set! declare "connection-call") (#match? @_fn "^Add[A-Z]")
   (#not-match? @_fn "^Add[A-Za-z0-9]*(Client|DbContext|DbContextPool|DataSource)$"))
+
+; configuration read from a Dapr secret store as well as the environment
+; (``builder.Configuration.AddDaprSecretStore("store", client)``): its keys are config keys
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list . (argument (_) @declare.value))) @declare
+  (#set! declare "dapr-secret-store") (#eq? @_fn "AddDaprSecretStore"))
 
 ;; section: definitions
 

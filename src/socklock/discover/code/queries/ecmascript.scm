@@ -69,6 +69,11 @@
    arguments: (arguments . (_) @target))
   (#set! service "dapr") (#eq? @_inv "invoker") (#eq? @_fn "invoke"))
 
+; Dapr HTTP proxying: a request to the sidecar with header dapr-app-id names the callee
+; (axios.get(`${sidecar}/orders`, {headers: {'dapr-app-id': 'orders'}}), fetch(url, {headers}))
+((pair key: [(string) (property_identifier)] @_k value: (_) @target)
+  (#set! service "dapr") (#match? @_k "^['\"]?(?i:dapr-app-id)['\"]?$"))
+
 ; ---- sockets, databases, brokers
 ((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
   (#any-of? @_fn "WebSocket" "EventSource" "MongoClient" "Sequelize" "Kafka"))

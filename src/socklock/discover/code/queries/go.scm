@@ -81,6 +81,12 @@
    arguments: (argument_list . (_) . (_) @target))
   (#set! service "dapr") (#match? @_fn "^InvokeMethod(WithContent|WithCustomContent)?$"))
 
+; Dapr HTTP proxying: req.Header.Set("dapr-app-id", "orders") on a request to the sidecar
+((call_expression
+   function: (selector_expression field: (field_identifier) @_fn)
+   arguments: (argument_list . (interpreted_string_literal) @_k . (_) @target .))
+  (#set! service "dapr") (#any-of? @_fn "Set" "Add") (#match? @_k "^\"(?i:dapr-app-id)\"$"))
+
 ; a Consul resolver target built anywhere: dialer.Dial(fmt.Sprintf("consul://%s/%s", agent, name))
 ((call_expression
    function: (selector_expression operand: (identifier) @_p field: (field_identifier) @_f)

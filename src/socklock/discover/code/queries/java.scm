@@ -55,6 +55,11 @@
 ((method_invocation object: (_) @_recv name: (identifier) @_fn arguments: (argument_list . (_) @target))
   (#set! service "dapr") (#match? @_recv "(?i)dapr") (#eq? @_fn "invokeMethod"))
 
+; Dapr HTTP proxying: HttpRequest.newBuilder(uri).header("dapr-app-id", "orders"), headers.set(...)
+((method_invocation name: (identifier) @_fn arguments: (argument_list . (string_literal) @_k . (_) @target .))
+  (#set! service "dapr") (#any-of? @_fn "header" "setHeader" "addHeader" "set" "add")
+  (#match? @_k "^\"(?i:dapr-app-id)\"$"))
+
 ; @LoadBalanced on a RestTemplate/WebClient bean: this module's http://<name>/ hosts are
 ; service ids
 ((marker_annotation name: (identifier) @_fn) @declare
@@ -71,14 +76,19 @@
    arguments: (argument_list . (string_literal) @env.name . (_)? @env.default)) @env
   (#set! env "spring-property") (#match? @_recv "(?i)env(ironment)?$") (#any-of? @_fn "getProperty" "getRequiredProperty"))
 
-; @ConfigurationProperties(prefix = "shop.services") on a class or record: each field is
-; bound from shop.services.<field>, so from env SHOP_SERVICES_<FIELD> (relaxed binding)
+; @ConfigurationProperties(prefix = "shop.services") on a class or record (the prefix may be a
+; constant: prefix = Props.PREFIX): each field is bound from shop.services.<field>, so from
+; env SHOP_SERVICES_<FIELD> (relaxed binding)
 ((class_declaration
    (modifiers (annotation
      name: (identifier) @_fn
      arguments: (annotation_argument_list
        [(string_literal) @env.prefix
-        (element_value_pair key: (identifier) @_k value: (string_literal) @env.prefix)])))
+        (identifier) @env.prefix
+        (field_access) @env.prefix
+        (element_value_pair
+          key: (identifier) @_k
+          value: [(string_literal) (identifier) (field_access)] @env.prefix)])))
    body: (class_body
      (field_declaration
        declarator: (variable_declarator name: (identifier) @env.name value: (_)? @env.default) @env)))
@@ -89,7 +99,11 @@
      name: (identifier) @_fn
      arguments: (annotation_argument_list
        [(string_literal) @env.prefix
-        (element_value_pair key: (identifier) @_k value: (string_literal) @env.prefix)])))
+        (identifier) @env.prefix
+        (field_access) @env.prefix
+        (element_value_pair
+          key: (identifier) @_k
+          value: [(string_literal) (identifier) (field_access)] @env.prefix)])))
    parameters: (formal_parameters (formal_parameter name: (identifier) @env.name) @env))
   (#set! env "configuration-properties") (#eq? @_fn "ConfigurationProperties"))
 
@@ -195,6 +209,24 @@
 
 ((method_invocation object: (_) @form.value name: (identifier) @_fn arguments: (argument_list . (_) @form.part .)) @form
   (#set! form "default") (#eq? @_fn "orElse"))
+
+; a DNS lookup of a host is that host: InetAddress.getByName(h).getHostAddress()
+((method_invocation object: (identifier) @_c name: (identifier) @_fn arguments: (argument_list . (_) @form.value .)) @form
+  (#eq? @_c "InetAddress") (#any-of? @_fn "getByName" "getAllByName"))
+
+((method_invocation object: (_) @form.value name: (identifier) @_fn arguments: (argument_list) @_a) @form
+  (#any-of? @_fn "getHostAddress" "getHostName") (#eq? @_a "()") (#match? @form.value "^InetAddress\\."))
+
+; System.getenv("X") == null ? "default" : System.getenv("X"), and the != form
+((ternary_expression
+   condition: (binary_expression left: (_) @_l operator: "==" right: (null_literal))
+   consequence: (_) @form.part alternative: (_) @form.value) @form
+  (#set! form "default") (#eq? @_l @form.value))
+
+((ternary_expression
+   condition: (binary_expression left: (_) @_l operator: "!=" right: (null_literal))
+   consequence: (_) @form.value alternative: (_) @form.part) @form
+  (#set! form "default") (#eq? @_l @form.value))
 
 ((method_invocation object: (_) @form.value name: (identifier) @_fn arguments: (argument_list) @_args) @form
   (#any-of? @_fn "toString" "trim" "toLowerCase" "toURL" "toURI" "build") (#eq? @_args "()"))

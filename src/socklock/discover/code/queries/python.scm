@@ -93,6 +93,12 @@
    arguments: (argument_list . (_) @target))
   (#any-of? @_m "websockets" "websocket") (#any-of? @_fn "connect" "create_connection"))
 
+; a DNS lookup of a host is that host: socket.gethostbyname(h) handed to a client connects to h
+((call
+   function: (attribute object: (identifier) @_m attribute: (identifier) @_fn)
+   arguments: (argument_list . (_) @form.value)) @form
+  (#eq? @_m "socket") (#any-of? @_fn "gethostbyname" "gethostbyname_ex"))
+
 ;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
 ; Dapr: DaprClient().invoke_method("orders", "method", data), invoke_method(app_id="orders", ...)
 ((call
@@ -104,6 +110,10 @@
    function: (attribute attribute: (identifier) @_fn)
    arguments: (argument_list (keyword_argument name: (identifier) @_k value: (_) @target)))
   (#set! service "dapr") (#any-of? @_fn "invoke_method" "invoke_method_async") (#eq? @_k "app_id"))
+
+; Dapr HTTP proxying: requests.get(f"{sidecar}/orders", headers={"dapr-app-id": "orders"})
+((pair key: (string) @_k value: (_) @target)
+  (#set! service "dapr") (#match? @_k "^['\"](?i:dapr-app-id)['\"]$"))
 
 ; ---- sockets
 ((call

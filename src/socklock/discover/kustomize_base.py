@@ -1,0 +1,61 @@
+"""A kustomize base named as the deployment: rendered on demand.
+
+The loader renders only top-level kustomizations (the overlays), so a base that overlays
+build on (``k8s/base``, ``overlays/prod`` under ``overlays/dev``) is no deployment of the
+input by default. It is one all the same (``kubectl apply -k k8s/base``): naming it with
+``--deployment`` renders it as the overlays are rendered, and its objects join the input
+beside theirs (the selection then keeps it alone).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from socklock.load.kustomize import kustomization_file
+from socklock.model import Inventory
+
+_KUBERNETES_FIELDS = (
+    "objects",
+    "workloads",
+    "services",
+    "namespaces",
+    "network_policies",
+    "ingresses",
+    "config_maps",
+    "secrets",
+    "service_accounts",
+)
+
+
+def named_base(wanted: str, base: Path) -> Path | None:
+    """The directory ``wanted`` names (as given, or under the input's ``base``) when it
+    holds a kustomization, else None. Spelled as given: evidence names it so."""
+    for candidate in (Path(wanted), base / wanted):
+        if candidate.is_dir() and kustomization_file(str(candidate.resolve())) is not None:
+            return candidate
+    return None
+
+
+def with_base(inventory: Inventory, directory: Path) -> Inventory | None:
+    """``inventory`` plus the objects the kustomization in ``directory`` renders to, or
+    None when it renders nothing (kubectl missing, a remote base, a broken file)."""
+    from socklock.load import load_paths
+    from socklock.load.kustomize_render import stream_name
+
+    rendered = load_paths([str(directory)])
+    stream = stream_name(str(directory))  # not the kustomizations below it it leaves out
+
+    def own(item: Any) -> bool:
+        holder = getattr(item, "obj", item)
+        return bool(holder.location.file == stream)
+
+    changes: dict[str, object] = {
+        name: (*getattr(inventory, name), *filter(own, getattr(rendered, name)))
+        for name in _KUBERNETES_FIELDS
+    }
+    if not any(own(w) for w in rendered.workloads):
+        return None
+    changes["streams"] = {**inventory.streams, stream: rendered.streams.get(stream, "")}
+    return dataclasses.replace(inventory, **changes)  # type: ignore[arg-type]
