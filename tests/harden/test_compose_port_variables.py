@@ -116,7 +116,7 @@ def test_a_variable_whose_value_adds_an_address_gets_no_fix(tmp_path: Path) -> N
 
 
 def test_scalar_at_and_masked() -> None:
-    text = 'a:\n  - "${A:-1}:2"  # c\n  - ${B}:3\nb: [\'x\', "${C}:4"]\n'
+    text = 'a:\n  - "${A:-1}:2"  # c\n  - ${B}:3\nb: [\'x\', "${C}:4"]\n'.splitlines()
     assert scalar_at(text, 2, 5) == "${A:-1}:2"
     assert scalar_at(text, 3, 5) == "${B}:3"
     assert scalar_at(text, 4, 10) == "${C}:4"

@@ -8,6 +8,7 @@ matched the substituted value would find nothing, or drop the variable.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import yaml
 
@@ -16,10 +17,9 @@ _FLOW_PLAIN = re.compile(r"[^,\[\]{}#\r\n]*?(?=\s+#|\s*[,\]}]|\s*$)")
 _BLOCK_PLAIN = re.compile(r".*?(?=\s+#|\s*$)")
 
 
-def scalar_at(text: str, line: int, column: int) -> str | None:
-    """The one-line scalar that starts at 1-based (``line``, ``column``) of ``text`` (quoted
-    or plain; after a ``key:`` when the position is the key's); None when there is none."""
-    lines = text.splitlines()
+def scalar_at(lines: Sequence[str], line: int, column: int) -> str | None:
+    """The one-line scalar that starts at 1-based (``line``, ``column``) of a text's
+    ``lines`` (quoted or plain); None when there is none."""
     if not 0 < line <= len(lines):
         return None
     before, rest = lines[line - 1][: column - 1], lines[line - 1][column - 1 :]
@@ -36,13 +36,12 @@ def scalar_at(text: str, line: int, column: int) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def after_key(text: str, line: int, column: int) -> str | None:
+def after_key(lines: Sequence[str], line: int, column: int) -> str | None:
     """The one-line scalar value of the ``key: value`` whose key is at (``line``, ``column``)."""
-    lines = text.splitlines()
     if not 0 < line <= len(lines):
         return None
     found = re.match(r"[^:]*:[ \t]+", lines[line - 1][column - 1 :])
-    return scalar_at(text, line, column + found.end()) if found else None
+    return scalar_at(lines, line, column + found.end()) if found else None
 
 
 def masked(value: str) -> str | None:
@@ -73,11 +72,11 @@ def masked(value: str) -> str | None:
     return "".join(out)
 
 
-def read_source(file: str) -> str | None:
-    """A file's text; None when it cannot be read."""
+def read_lines(file: str) -> list[str] | None:
+    """A file's lines; None when it cannot be read."""
     from pathlib import Path
 
     try:
-        return Path(file).read_text(encoding="utf-8", errors="replace")
+        return Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None

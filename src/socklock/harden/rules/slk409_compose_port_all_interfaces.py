@@ -42,7 +42,7 @@ from typing import Any
 
 from socklock.harden.context import Context
 from socklock.harden.rule import ComposeRule, Reference, yaml_fix
-from socklock.harden.written import after_key, masked, read_source, scalar_at
+from socklock.harden.written import after_key, masked, read_lines, scalar_at
 from socklock.model import Applicability, ComposeService, Finding, PublishedPort, Severity
 
 ANY = (None, "", "0.0.0.0", "::", "[::]")
@@ -64,7 +64,7 @@ class ComposePortAllInterfaces(ComposeRule):
     fix_applicability = Applicability.UNSAFE
 
     def __init__(self) -> None:
-        self._texts: dict[str, str | None] = {}  # the compose files' text, read once a run
+        self._texts: dict[str, list[str] | None] = {}  # compose files' lines, read once a run
 
     def check(self, service: ComposeService, ctx: Context) -> Iterator[Finding]:
         raw = service.body.get("ports")
@@ -160,9 +160,9 @@ class ComposePortAllInterfaces(ComposeRule):
             return None
         return after_key(text, *where)
 
-    def _source(self, file: str) -> str | None:
+    def _source(self, file: str) -> list[str] | None:
         if file not in self._texts:
-            self._texts[file] = read_source(file)
+            self._texts[file] = read_lines(file)
         return self._texts[file]
 
 
