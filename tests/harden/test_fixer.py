@@ -235,3 +235,28 @@ def test_splice_diff_merges_hunks_as_difflib_does(gap: int) -> None:
         )
     )
     assert "".join(splice_diff("f", before, cuts)) == expected
+
+
+def test_a_value_rewritten_in_one_line_and_keys_added_after_it_take_one_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from socklock.harden import yamledit
+
+    parses: list[str] = []
+    compose = yamledit._compose
+    monkeypatch.setattr(yamledit, "_compose", lambda text: parses.append(text) or compose(text))
+    text = "securityContext:\n  capabilities:\n    drop: [all]\nimage: x\n"
+    edits = [
+        YamlEdit(0, ("securityContext", "capabilities", "drop"), "replace", ("all", "ALL")),
+        YamlEdit(0, ("securityContext", "runAsNonRoot"), "set", True),
+    ]
+    assert yamledit.edit_yaml(text, edits) == (
+        "securityContext:\n  capabilities:\n    drop: [ALL]\n  runAsNonRoot: true\nimage: x\n"
+    )
+    assert len(parses) == 2  # the text as given, then once after the one round of edits
+
+
+def test_a_deleted_line_and_an_insertion_after_it_still_take_two_rounds() -> None:
+    text = "a:\n  b: 1\n  c: 2\nd: 3\n"
+    edits = [YamlEdit(0, ("a", "c"), "remove", None), YamlEdit(0, ("a", "e"), "set", 5)]
+    assert apply_yaml_edits(text, edits) == "a:\n  b: 1\n  e: 5\nd: 3\n"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gc
 import heapq
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,14 @@ from socklock.harden.rule import (
     WorkloadRule,
 )
 from socklock.harden.store import FindingStore
-from socklock.model import Finding, Inventory
+from socklock.model import (
+    ComposeService,
+    Dockerfile,
+    Finding,
+    Inventory,
+    Service,
+    Workload,
+)
 
 IGNORE_ANNOTATION = "socklock.io/ignore"
 _COMMENT = re.compile(r"#\s*socklock:\s*(ignore-file|ignore)\b\s*(.*)$")
@@ -164,13 +172,12 @@ def _audit(
     ctx = Context(inventory, options)
     rules = active_rules(options)
     comments = _CommentIndex()
-    # one stream per kind of subject, in the order they are audited; each subject's findings
-    # sorted: when every stream is then sorted (subjects in file order), merging the
-    # streams gives the sorted findings without holding them all as objects
-    streams = [_Stream() for _ in range(4)]
+    # subjects of every kind merged in file order, each subject's findings sorted: the one
+    # stream is then already sorted (checked as it fills), so the findings are stored (and
+    # compressed) once, never merged into a second store
+    stream = _Stream()
 
     def collect(
-        stream: _Stream,
         results: Iterable[Finding],
         annotations: list[Mapping[str, str]],
         scope: int,
@@ -189,37 +196,36 @@ def _audit(
             else:
                 stream.add(finding)
 
-    workloads, services, dockerfiles, composes = streams
     workload_rules = [r() for r in rules if issubclass(r, WorkloadRule)]
     service_rules = [r() for r in rules if issubclass(r, ServiceRule)]
     dockerfile_rules = [r() for r in rules if issubclass(r, DockerfileRule)]
     compose_rules = [r() for r in rules if issubclass(r, ComposeRule)]
-    for workload in inventory.workloads:
-        annotations = [workload.obj.annotations, workload.pod_annotations]
-        found = [f for wrule in workload_rules for f in wrule.check(workload, ctx)]
-        collect(workloads, found, annotations, workload.obj.location.line)
-    for service in inventory.services:
-        found = [f for srule in service_rules for f in srule.check(service, ctx)]
-        collect(services, found, [service.obj.annotations], service.obj.location.line)
-    for dockerfile in inventory.dockerfiles:
-        found = [f for drule in dockerfile_rules for f in drule.check(dockerfile, ctx)]
-        collect(dockerfiles, found, [], 0)
-    for project in inventory.compose_projects:
-        for compose_service in project.services:
+    for _, kind, subject in _in_file_order(inventory):
+        if kind == 0:
+            workload: Workload = subject
+            annotations = [workload.obj.annotations, workload.pod_annotations]
+            found = [f for wrule in workload_rules for f in wrule.check(workload, ctx)]
+            collect(found, annotations, workload.obj.location.line)
+        elif kind == 1:
+            service: Service = subject
+            found = [f for srule in service_rules for f in srule.check(service, ctx)]
+            collect(found, [service.obj.annotations], service.obj.location.line)
+        elif kind == 2:
+            dockerfile: Dockerfile = subject
+            found = [f for drule in dockerfile_rules for f in drule.check(dockerfile, ctx)]
+            collect(found, [], 0)
+        else:
+            compose_service: ComposeService = subject
             labels = compose_service.body.get("labels")
             scope = max(compose_service.body.position[0] - 1, 0)
             found = [f for crule in compose_rules for f in crule.check(compose_service, ctx)]
-            collect(composes, found, [_labels(labels)], scope)
-    suppressed = [s for stream in streams for s in stream.suppressed]
+            collect(found, [_labels(labels)], scope)
+    suppressed = stream.suppressed
     reported: Sequence[Finding]
-    if baseline is None and all(stream.in_order for stream in streams):
-        filled = [s.findings for s in streams if len(s.findings)]
-        if len(filled) == 1:
-            reported = filled[0]
-        else:
-            reported = FindingStore(heapq.merge(*filled, key=sort_key))
+    if baseline is None and stream.in_order:
+        reported = stream.findings
     else:
-        everything = [f for stream in streams for f in stream.findings]
+        everything: list[Finding] = list(stream.findings)
         if baseline is not None:
             everything, known = baseline.split(everything)
             suppressed.extend(Suppressed(f, "baseline", "in the baseline") for f in known)
@@ -230,6 +236,22 @@ def _audit(
         rules=rules,
         options=options,
     )
+
+
+def _in_file_order(inventory: Inventory) -> Iterator[tuple[tuple[str, int], int, Any]]:
+    """Every subject as ((file, line), kind, subject): 0 workloads, 1 Services, 2
+    Dockerfiles, 3 compose services; each kind comes in load order, merged by position."""
+
+    where = operator.itemgetter(0)
+    workloads = (((w.obj.location.file, w.obj.location.line), 0, w) for w in inventory.workloads)
+    services = (((s.obj.location.file, s.obj.location.line), 1, s) for s in inventory.services)
+    dockerfiles = (((d.path, 0), 2, d) for d in inventory.dockerfiles)
+    composes = (
+        ((s.location.file, s.location.line), 3, s)
+        for project in inventory.compose_projects
+        for s in project.services
+    )
+    return heapq.merge(workloads, services, dockerfiles, composes, key=where)
 
 
 class _Stream:

@@ -399,7 +399,7 @@ def _apply_round(lines: _Text, intents: list[_Intent], style: _Style) -> str:
         else:
             start, end, new = intent
             column = -1
-        if any(_collide(lines, (start, end), (s, e)) for s, e, _, _ in accepted):
+        if any(_collide(lines, (start, end, new), (s, e, n)) for s, e, n, _ in accepted):
             continue
         accepted.append((start, end, new, column))
     text = lines.text
@@ -413,14 +413,41 @@ def _apply_round(lines: _Text, intents: list[_Intent], style: _Style) -> str:
     return "".join(pieces)
 
 
-def _collide(lines: _Text, a: tuple[int, int], b: tuple[int, int]) -> bool:
+def _collide(lines: _Text, a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
     """Two changes collide when the lines they touch overlap or follow each other (a key
-    deleted and one added to the same mapping), unless both only insert."""
+    deleted and one added to the same mapping), unless both only insert, or one inserts
+    whole lines and the other rewrites a value inside one other line (``drop: [all]`` made
+    ``[ALL]`` and a key added after it: independent, so one round, one re-parse)."""
     if a[0] == a[1] and b[0] == b[1]:
         return False
-    a = _widen(lines, a) if a[0] != a[1] else a
-    b = _widen(lines, b) if b[0] != b[1] else b
-    return a[0] <= b[1] and b[0] <= a[1]
+    if (_in_line(lines, a) and _at_other_line(lines, b, a)) or (
+        _in_line(lines, b) and _at_other_line(lines, a, b)
+    ):
+        return False
+    wide_a = _widen(lines, a[:2]) if a[0] != a[1] else a[:2]
+    wide_b = _widen(lines, b[:2]) if b[0] != b[1] else b[:2]
+    return wide_a[0] <= wide_b[1] and wide_b[0] <= wide_a[1]
+
+
+def _in_line(lines: _Text, change: tuple[int, int, str]) -> bool:
+    """A replacement inside one line that leaves it one line."""
+    start, end, new = change
+    return (
+        start != end
+        and lines.line_of(start) == lines.line_of(end)
+        and _BREAK.search(lines.text, start, end) is None
+        and _BREAK.search(new) is None
+    )
+
+
+def _at_other_line(lines: _Text, insert: tuple[int, int, str], other: tuple[int, int, str]) -> bool:
+    """An insertion at the start of a line other than the one ``other`` changes."""
+    at = insert[0]
+    return (
+        insert[0] == insert[1]
+        and lines.line_start(at) == at
+        and lines.line_of(at) != lines.line_of(other[0])
+    )
 
 
 def _widen(lines: _Text, span: tuple[int, int]) -> tuple[int, int]:
