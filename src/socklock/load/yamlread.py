@@ -391,7 +391,9 @@ def _load_stream(
     loader = _PositionLoader(text)
     builder = _Builder(loader)
     index = first_index
-    may_alias = _ALIAS.search(text) is not None  # no alias: no node is shared, nothing expands
+    # no alias: no node is shared, nothing expands (most texts hold no "*" at all: the
+    # regular expression, tried at every position, is only run on those that do)
+    may_alias = "*" in text and _ALIAS.search(text) is not None
     try:
         while loader.check_node():
             node = loader.get_node()
