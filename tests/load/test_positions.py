@@ -104,3 +104,37 @@ def test_nodes_sharing_a_document_buffer_never_read_a_neighbours_positions() -> 
     block.position = (42, 1)
     assert (block.position, block.item_positions) == ((42, 1), [(10, 5), (11, 7)])
     assert (listed.position, value.key_position("block")) == ((8, 7), (9, 1))
+
+
+def test_scalar_types_are_resolved_alike_whether_seen_before_or_not() -> None:
+    text = 'a: 1\nb: "1"\nc: 1\nd: yes\ne: "yes"\nf: ~\ng: 1.5\nh: 0x10\ni: 1\n'
+    first, again = documents(text + "---\n" + text)
+    expected = {
+        "a": 1,
+        "b": "1",
+        "c": 1,
+        "d": True,
+        "e": "yes",
+        "f": None,
+        "g": 1.5,
+        "h": 16,
+        "i": 1,
+    }
+    assert first.value == expected
+    assert again.value == expected
+    assert [type(v) for v in again.value.values()] == [type(v) for v in expected.values()]
+
+
+def nested(levels: int) -> str:
+    """A block mapping ``levels`` deep, by indentation only."""
+    return "".join("  " * i + "k:\n" for i in range(levels - 1)) + "  " * (levels - 1) + "k: v\n"
+
+
+def test_nesting_by_indentation_is_refused_past_the_limit_only() -> None:
+    limits = Limits(max_depth=20)
+    (at_limit,) = list(load_yaml(nested(20), "f.yaml", limits))
+    assert isinstance(at_limit, Document)
+    (refused,) = list(load_yaml(nested(21), "f.yaml", limits))
+    assert str(refused) == (
+        "f.yaml:21:41: error: nesting deeper than 20 levels: refused before parsing"
+    )

@@ -11,6 +11,7 @@ spec says (so two documents concatenated without ``---`` are not silently merged
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -31,12 +32,32 @@ _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _PositionLoader(_Loader):  # type: ignore[misc]
     """Safe loader building YMap/YSeq with 1-based positions."""
 
+    def resolve(self, kind: Any, value: Any, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's resolution, remembered per plain scalar.
+
+        The C parser asks once per scalar (millions in a big input), and the answer depends
+        only on the text: this loader has no path resolvers, and a quoted scalar is a
+        string. The memory is bounded (short texts, a fixed number of them)."""
+        if kind is not yaml.ScalarNode:
+            return str(super().resolve(kind, value, implicit))
+        if not implicit[0]:
+            return _STR
+        tag = _RESOLVED.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(value) <= _RESOLVED_TEXT and len(_RESOLVED) < _RESOLVED_COUNT:
+                _RESOLVED[value] = tag
+        return str(tag)
+
 
 _STR = "tag:yaml.org,2002:str"
+_RESOLVED: dict[str, str] = {}  # plain scalar -> its implicit tag (see _PositionLoader.resolve)
+_RESOLVED_TEXT = 64
+_RESOLVED_COUNT = 100_000
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
-_SPECIAL_KEYS = (_MERGE, "tag:yaml.org,2002:value")  # what flatten_mapping rewrites
+_SPECIAL_KEYS = frozenset({_MERGE, "tag:yaml.org,2002:value"})  # what flatten_mapping rewrites
 _REPLACING = frozenset({"!override", "!reset"})  # Compose's merge tags
 # Scalar tags whose safe constructor is a plain function of the node.
 _SCALARS = frozenset(
@@ -137,7 +158,7 @@ class _Builder:
             self.built[id(node)] = mapping  # a child aliasing its parent is refused earlier
         mark = node.start_mark
         numbers = [mark.line + 1, mark.column + 1]
-        if any(key.tag in _SPECIAL_KEYS for key, _ in node.value):
+        if not _SPECIAL_KEYS.isdisjoint([key.tag for key, _ in node.value]):
             self.merged_mapping(node, mapping, numbers)
         else:
             for key_node, value_node in node.value:
@@ -292,7 +313,13 @@ class TooDeepError(Exception):
         self.column = column
 
 
-_BLOCK_PREFIX = re.compile(r"^([ \t]*)((?:[-?:][ \t]+)*)", re.MULTILINE)
+@functools.cache
+def _block_prefix(length: int) -> re.Pattern[str]:
+    """A line whose indentation and compact ``- ``/``? ``/``: `` entries are ``length``
+    characters or more: one search of the whole text instead of a match per line."""
+    return re.compile(rf"^(?:[ \t]|[-?:](?=[ \t])){{{length}}}", re.MULTILINE)
+
+
 _STARTS = (
     yaml.BlockMappingStartToken,
     yaml.BlockSequenceStartToken,
@@ -307,17 +334,14 @@ def _check_depth(text: str, limits: Limits) -> None:
 
     A cheap bound first (the ``[`` and ``{`` of the ``---``-separated part that has most,
     since a flow collection never spans documents, plus the deepest line's indentation and
-    compact ``- `` entries): almost every file is far below the limit. Otherwise the C
-    scanner's tokens, which it produces one at a time without recursion, are counted.
+    compact ``- `` entries, found by one regular expression search): almost every file is
+    far below the limit. Otherwise the C scanner's tokens, which it produces one at a time
+    without recursion, are counted.
     """
     starts = [0, *(m.start() for m in _SEPARATOR.finditer(text)), len(text)]
     flow = max(text.count("[", a, b) + text.count("{", a, b) for a, b in itertools.pairwise(starts))
-    if flow <= limits.max_depth:
-        block = max(
-            (len(m.group(1)) + len(m.group(2)) for m in _BLOCK_PREFIX.finditer(text)), default=0
-        )
-        if flow + block <= limits.max_depth:
-            return
+    if flow <= limits.max_depth and not _block_prefix(limits.max_depth - flow + 1).search(text):
+        return
     scanner = _Loader(text)
     depth = 0
     try:
@@ -367,7 +391,9 @@ def _load_stream(
     loader = _PositionLoader(text)
     builder = _Builder(loader)
     index = first_index
-    may_alias = _ALIAS.search(text) is not None  # no alias: no node is shared, nothing expands
+    # no alias: no node is shared, nothing expands (most texts hold no "*" at all: the
+    # regular expression, tried at every position, is only run on those that do)
+    may_alias = "*" in text and _ALIAS.search(text) is not None
     try:
         while loader.check_node():
             node = loader.get_node()
