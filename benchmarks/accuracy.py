@@ -131,6 +131,9 @@ class Score:
     nodes: int
     input_errors: int
     unmatched: frozenset[Edge] = field(default=frozenset())
+    # why socklock refused the truth's deployment (then its default choice was scored): a
+    # score of another deployment than the truth describes must say so, not pass silently
+    refused: str = ""
 
     def matches(self, truth_edge: Edge) -> Edge | None:
         source, target, port = truth_edge
@@ -176,11 +179,13 @@ def measure(truth: Truth, apps: Path, *, code: bool, manifests: bool, mode: str)
     from socklock.load import load_paths
 
     inventory = load_paths([str(p) for p in input_paths(truth, apps)])
+    refused = ""
     try:  # the deployment the truth describes, chosen as a user would (--deployment PATH)
         graph = discover(
             inventory, code=code, manifests=manifests, deployment=deployment_of(truth, apps)
         )
-    except UsageError:  # not one deployment socklock knows: its default choice
+    except UsageError as error:  # not one deployment socklock knows: its default choice
+        refused = str(error).replace(str(app_folder(truth, apps)) + "/", "")
         graph = discover(inventory, code=code, manifests=manifests)
     found: dict[Edge, tuple[str, str]] = {}
     for edge in graph.edges:
@@ -193,7 +198,7 @@ def measure(truth: Truth, apps: Path, *, code: bool, manifests: bool, mode: str)
         )
         found.setdefault(key, (edge.source, edge.target))
     workloads = sum(1 for n in graph.nodes if not n.id.startswith("external:"))
-    return Score(truth, mode, found, workloads, len(inventory.errors))
+    return Score(truth, mode, found, workloads, len(inventory.errors), refused=refused)
 
 
 def score_all(apps: Path, selected: Sequence[str] = ()) -> list[Score]:
@@ -242,6 +247,8 @@ def report(scores: list[Score]) -> str:
             f"{_ratio(len(score.hits), len(score.hits) + len(score.false_edges))}, "
             f"{score.nodes} workloads, {score.input_errors} input errors"
         )
+        if score.refused:
+            lines.append(f"   deployment refused, socklock's default scored: {score.refused}")
         for miss in sorted(set(truth.calls) - score.hits):
             why = truth.misses.get(miss, "UNEXPLAINED")
             lines.append(f"   missed {miss}: {why}  [{truth.calls[miss]}]")
@@ -262,8 +269,9 @@ def markdown(scores: list[Score]) -> str:
     for score in scores:
         truth = score.truth
         name = f"{truth.app}{' (tuned, not evidence)' if truth.tuned else ''}"
+        mode = f"{score.mode} (deployment refused: default scored)" if score.refused else score.mode
         rows.append(
-            f"| {name} | {', '.join(truth.categories)} | {score.mode} | "
+            f"| {name} | {', '.join(truth.categories)} | {mode} | "
             f"{_ratio(len(score.hits), len(truth.calls))} | "
             f"{_ratio(len(score.hits), len(score.hits) + len(score.false_edges))} | "
             f"{score.f1:.2f} | {score.nodes} | {score.input_errors} |"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.accuracy import measure, read_truth, truths
+from benchmarks.accuracy import markdown, measure, read_truth, report, truths
 
 COMPOSE = """\
 services:
@@ -73,3 +73,21 @@ def test_every_truth_file_reads() -> None:
         assert truth.calls, truth.file
         for edge, evidence in truth.calls.items():
             assert evidence, f"{truth.file}: {edge} has no evidence"
+
+
+def test_a_refused_deployment_is_reported_not_scored_silently(tmp_path: Path) -> None:
+    app = tmp_path / "apps" / "us+tiny"
+    app.mkdir(parents=True)
+    (app / "docker-compose.yml").write_text(COMPOSE)
+    truth_file = tmp_path / "tiny.toml"
+    truth_file.write_text(TRUTH.replace('inputs = ["."]\n', 'inputs = ["."]\ndeployment = "k8s"\n'))
+    truth = read_truth(truth_file)
+    score = measure(truth, tmp_path / "apps", code=False, manifests=True, mode="manifests only")
+    assert score.refused == "no deployment 'k8s'; the input has: docker-compose.yml (compose)"
+    # the default choice (the compose file) is what was scored
+    assert score.hits == {("web", "api", 8080), ("api", "database", 0)}
+    assert report([score]).splitlines()[1] == (
+        "   deployment refused, socklock's default scored: "
+        "no deployment 'k8s'; the input has: docker-compose.yml (compose)"
+    )
+    assert "| manifests only (deployment refused: default scored) |" in markdown([score])
