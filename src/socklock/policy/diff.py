@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from socklock.errors import UsageError
 from socklock.model import Protocol
 from socklock.policy.addresses import AddressSet, external_addresses
-from socklock.policy.engine import PROTOCOLS, Connectivity, address_verdict, mask_verdict
+from socklock.policy.engine import Connectivity, address_verdict, mask_verdict
 from socklock.policy.intervals import ALL_PORTS
 from socklock.policy.pods import Endpoint
 from socklock.policy.result import Verdict
+from socklock.policy.table import PROTOCOLS
 
 _RANK = {Verdict.DENIED: 0, Verdict.PARTIAL: 1, Verdict.ALLOWED: 2}
 
