@@ -162,7 +162,12 @@ def _calico_rule(rule: dict[str, Any], direction: str) -> dict[str, Any]:
 def _calico_manifests(
     pod_list: list[dict[str, Any]], policy_list: list[dict[str, Any]], ips: list[bool]
 ) -> list[Any]:
-    docs = _with_ips(_manifests(pod_list, []), ips, [])
+    return _with_ips(_manifests(pod_list, []), ips, []) + calico_documents(policy_list)
+
+
+def calico_documents(policy_list: list[dict[str, Any]]) -> list[Any]:
+    """The Calico policies as YAML documents."""
+    docs: list[Any] = []
     for i, policy in enumerate(policy_list):
         spec: dict[str, Any] = {"selector": policy["selector"]}
         if policy["order"] is not None:

@@ -46,11 +46,11 @@ from socklock.policy.api import Direction
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
 from socklock.policy.engine import address_verdict
-from socklock.policy.intervals import ALL_PORTS, EMPTY, IntervalSet
+from socklock.policy.intervals import EMPTY, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Verdict
 from socklock.policy.selectors import LabelIndex
-from socklock.policy.table import PROTOCOLS, PortRange, Row, iter_rows, port_rows, verdict_of
+from socklock.policy.table import PROTOCOLS, PortRange, iter_rows, port_rows, verdict_of
 from socklock.policy.trace import ClassTrace
 
 API_VERSION = "projectcalico.org/v3"
@@ -819,41 +819,13 @@ class CalicoConnectivity:
         """Every row, as :func:`socklock.policy.table.iter_rows` lists them for any decider."""
         return tuple(Connection(*row) for row in iter_rows(self, include_denied))
 
-    def external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Row]:
-        classes = self._classes(source)
-        for protocol in PROTOCOLS:
-            cuts: set[int] = set()
-            for c in classes:
-                for compiled in self.rules["egress"][c.index]:
-                    for ports in (
-                        compiled.rule.destination.ports,
-                        compiled.rule.destination.not_ports,
-                    ):
-                        if ports is not None:
-                            cuts |= ports.numeric.cuts()
-            atoms = ALL_PORTS.split(cuts)
-            verdicts = []
-            for low, _ in atoms:
-                sets = [self.egress_addresses(c, low, protocol) for c in classes]
-                verdicts.append(
-                    [address_verdict(self._external_sets[n], sets) for n in self.externals]
-                )
-            for e, name in enumerate(self.externals):
-                start = 0
-                for i in range(1, len(atoms) + 1):
-                    if i == len(atoms) or verdicts[i][e] is not verdicts[start][e]:
-                        verdict = verdicts[start][e]
-                        if include_denied or verdict is not Verdict.DENIED:
-                            low, high = atoms[start][0], atoms[i - 1][1]
-                            yield (
-                                source.id,
-                                name,
-                                low,
-                                protocol,
-                                verdict,
-                                high if high != low else None,
-                            )
-                        start = i
+    def egress_cuts(self, source: PodClass, protocol: Protocol) -> set[int]:
+        cuts: set[int] = set()
+        for compiled in self.rules["egress"][source.index]:
+            for ports in (compiled.rule.destination.ports, compiled.rule.destination.not_ports):
+                if ports is not None:
+                    cuts |= ports.numeric.cuts()
+        return cuts
 
 
 def external_id_all(nets: AddressSet) -> list[str]:

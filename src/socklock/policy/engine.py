@@ -84,6 +84,7 @@ from socklock.policy.table import (
     iter_rows,
     mask_verdict,
     port_rows,
+    row_count,
     target_sources,
     verdict_of,
 )
@@ -487,43 +488,15 @@ class Connectivity:
     ) -> tuple[ClassSet, ClassSet]:
         return self.sources(target, port, protocol)
 
-    def external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Row]:
-        for r in self._external_rows(source, include_denied):
-            yield (r.source, r.target, r.port, r.protocol, r.verdict, r.end_port)
+    def egress_cuts(self, source: PodClass, protocol: Protocol) -> set[int]:
+        cuts: set[int] = set()
+        for rule in self._egress_rules[source.index]:
+            cuts |= rule.ports.resolved(None, protocol).cuts()
+        return cuts
 
     def row_count(self) -> int:
-        """How many rows ``connections(include_denied=True)`` has, without listing them."""
-        per_source = len(self.cluster.endpoints) + len(self.externals)
-        total = sum(len(self.rows(t)) * per_source for t in self.cluster.endpoints)
-        if self.externals:
-            for source in self.cluster.endpoints:
-                total += sum(1 for _ in self._external_rows(source, True))
-        return total
-
-    def _external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Connection]:
-        classes = self.pod_classes(source)
-        for protocol in PROTOCOLS:
-            atoms = self.atoms(self.externals[0], protocol, source=source.id)
-            verdicts = []
-            for atom in atoms:
-                sets = [self.egress_addresses(c, atom.low, protocol) for c in classes]
-                verdicts.append([self.external_verdict(n, sets) for n in self.externals])
-            for e, name in enumerate(self.externals):
-                start = 0
-                for i in range(1, len(atoms) + 1):
-                    if i == len(atoms) or verdicts[i][e] is not verdicts[start][e]:
-                        verdict = verdicts[start][e]
-                        if include_denied or verdict is not Verdict.DENIED:
-                            low, high = atoms[start].low, atoms[i - 1].high
-                            yield Connection(
-                                source.id,
-                                name,
-                                low,
-                                protocol,
-                                verdict,
-                                high if high != low else None,
-                            )
-                        start = i
+        """How many rows ``connections(include_denied=True)`` has (:func:`row_count`)."""
+        return row_count(self)
 
 
 def _families(addresses: AddressSet) -> int:

@@ -19,8 +19,8 @@ from socklock.model import Protocol
 from socklock.policy.addresses import AddressSet, is_external
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
+from socklock.policy.intervals import ALL_PORTS, PORT_MAX, PORT_MIN, IntervalSet
 from socklock.policy.intervals import EMPTY as NO_PORTS
-from socklock.policy.intervals import PORT_MAX, PORT_MIN, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass
 from socklock.policy.result import Verdict
 
@@ -81,8 +81,9 @@ class Decider(TypingProtocol):
         class's admitted addresses."""
         ...
 
-    def external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Row]:
-        """Rows from ``source`` to every external endpoint (ranges of uniform verdict)."""
+    def egress_cuts(self, source: PodClass, protocol: Protocol) -> set[int]:
+        """The ports where what ``source``'s egress admits of external addresses may change
+        (the bounds of its egress rules' ports)."""
         ...
 
 
@@ -249,9 +250,52 @@ def iter_rows(
                 if include_denied or verdict is not Verdict.DENIED:
                     out.append(_row(source.id, target.id, cell, verdict))
             if decider.externals:
-                out.extend(decider.external_rows(source, include_denied))
+                out.extend(external_rows(decider, source, include_denied))
         out.sort(key=_tuple_key)
         yield from out
+
+
+def external_rows(decider: Decider, source: Endpoint, include_denied: bool) -> Iterator[Row]:
+    """Rows from ``source`` to every external endpoint of the decider, per protocol, as
+    maximal port ranges of one verdict."""
+    classes = [decider.cluster.classes[i] for i in source.classes]
+    for protocol in PROTOCOLS:
+        cuts: set[int] = set()
+        for c in classes:
+            cuts |= decider.egress_cuts(c, protocol)
+        atoms = ALL_PORTS.split(cuts)
+        verdicts = []
+        for low, _ in atoms:
+            sets = [decider.egress_addresses(c, low, protocol) for c in classes]
+            verdicts.append([decider.external_verdict(n, sets) for n in decider.externals])
+        for e, name in enumerate(decider.externals):
+            start = 0
+            for i in range(1, len(atoms) + 1):
+                if i == len(atoms) or verdicts[i][e] is not verdicts[start][e]:
+                    verdict = verdicts[start][e]
+                    if include_denied or verdict is not Verdict.DENIED:
+                        low, high = atoms[start][0], atoms[i - 1][1]
+                        yield (
+                            source.id,
+                            name,
+                            low,
+                            protocol,
+                            verdict,
+                            high if high != low else None,
+                        )
+                    start = i
+
+
+def row_count(decider: Decider) -> int:
+    """How many rows ``iter_rows(decider, include_denied=True)`` lists, without listing
+    the workload rows."""
+    endpoints = decider.cluster.endpoints
+    per_source = len(endpoints) + len(decider.externals)
+    total = sum(len(decider.rows(t)) * per_source for t in endpoints)
+    if decider.externals:
+        for source in endpoints:
+            total += sum(1 for _ in external_rows(decider, source, True))
+    return total
 
 
 def _tuple_key(row: Row) -> tuple[str, int, str, int]:
