@@ -243,10 +243,17 @@ def iter_rows(
                 if include_denied
                 else by_source[position]
             )
+            # a source of one class (most): mask_verdict is a membership test
+            single = next(iter(source.classes)) if len(source.classes) == 1 else None
             for index in indices:
                 cell = table[index]
                 target = endpoints[cell.target]
-                verdict = pair_verdict(source, target, cell.every, cell.some)
+                if single is None or target is source:
+                    verdict = pair_verdict(source, target, cell.every, cell.some)
+                elif single in cell.every:
+                    verdict = Verdict.ALLOWED
+                else:
+                    verdict = Verdict.PARTIAL if single in cell.some else Verdict.DENIED
                 if include_denied or verdict is not Verdict.DENIED:
                     out.append(_row(source.id, target.id, cell, verdict))
             if decider.externals:
