@@ -42,19 +42,20 @@ from socklock.policy.addresses import (
     external_addresses,
     external_id,
 )
+from socklock.policy.api import Direction
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
 from socklock.policy.engine import address_verdict
-from socklock.policy.intervals import ALL_PORTS, EMPTY, IntervalSet
+from socklock.policy.intervals import EMPTY, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Verdict
 from socklock.policy.selectors import LabelIndex
-from socklock.policy.table import PortRange, Row, iter_rows
+from socklock.policy.table import PROTOCOLS, PortRange, iter_rows, port_rows, verdict_of
+from socklock.policy.trace import ClassTrace
 
 API_VERSION = "projectcalico.org/v3"
 NAMESPACE_NAME = "projectcalico.org/name"
 POD_NAMESPACE = "projectcalico.org/namespace"
-PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.SCTP)
 ENFORCED = {"NetworkPolicy": False, "GlobalNetworkPolicy": True}
 STAGED = {"StagedNetworkPolicy": False, "StagedGlobalNetworkPolicy": True}
 ACTIONS = ("Allow", "Deny", "Log", "Pass")
@@ -527,8 +528,10 @@ class CalicoConnectivity:
         self._egress_to_all: list[_Compiled] = []
         rank = 0
         names = set(externals)
+        self.subjects: list[ClassSet] = []  # per policy (in order)
         for policy in self.policies:
             subjects = self._policy_subjects(policy)
+            self.subjects.append(subjects)
             for direction in ("ingress", "egress"):
                 if direction.capitalize() not in policy.types:
                     continue
@@ -647,25 +650,54 @@ class CalicoConnectivity:
         )
 
     def _decide(
-        self, matches: Iterator[tuple[_Compiled, ClassSet, AddressSet]]
+        self,
+        matches: Iterable[tuple[_Compiled, ClassSet, AddressSet]],
+        decided: list[tuple[_Compiled, str, ClassSet, AddressSet]] | None = None,
     ) -> tuple[ClassSet, AddressSet]:
-        """Walk matching rules in order over every peer at once: (classes, addresses) allowed."""
+        """Walk matching rules in order over every peer at once: (classes, addresses) allowed.
+        ``decided`` collects (rule, action, classes, addresses) for each rule that decided some
+        peers (the trace)."""
         undecided, open_addresses = self._all, ALL_ADDRESSES
         allowed, allowed_addresses = NO_CLASSES, NO_ADDRESSES
         for compiled, classes, addresses in matches:
             classes &= undecided
             addresses = addresses & open_addresses
-            action = compiled.action
-            if action == "Log":
-                if not self.log_as_deny:
-                    continue
-                action = "Deny"
+            action = self._action(compiled)
+            if action is None:
+                continue
             if action in ("Allow", "Pass"):  # Pass: past the only tier, to the profile (allow)
                 allowed |= classes
                 allowed_addresses = allowed_addresses | addresses
+            if decided is not None and (classes or addresses):
+                decided.append((compiled, action, classes, addresses))
             undecided -= classes
             open_addresses = open_addresses - addresses
         return allowed, allowed_addresses
+
+    def _action(self, compiled: _Compiled) -> str | None:
+        """The action a matching rule takes; None for Log, which logs and goes on (unless
+        ``log_as_deny``: then it denies)."""
+        if compiled.action == "Log":
+            return "Deny" if self.log_as_deny else None
+        return compiled.action
+
+    def _ingress_matches(
+        self, target: PodClass, port: int, protocol: Protocol
+    ) -> Iterator[tuple[_Compiled, ClassSet, AddressSet]]:
+        for compiled in self.rules["ingress"][target.index]:
+            if self._protocol_ok(compiled.rule, protocol) and self._ports_ok(
+                compiled.rule, target, port, protocol
+            ):
+                yield compiled, compiled.peers, compiled.addresses
+
+    def _egress_matches(
+        self, source: PodClass, port: int, protocol: Protocol
+    ) -> Iterator[tuple[_Compiled, ClassSet, AddressSet]]:
+        for compiled in self.rules["egress"][source.index]:
+            if self._protocol_ok(compiled.rule, protocol) and self._ports_ok(
+                compiled.rule, None, port, protocol
+            ):
+                yield compiled, NO_CLASSES, compiled.addresses
 
     def ingress(
         self, target: PodClass, port: int, protocol: Protocol
@@ -673,21 +705,13 @@ class CalicoConnectivity:
         """Classes and addresses whose traffic ``target``'s ingress admits."""
         if target.index not in self.selected["ingress"]:
             return self._all, ALL_ADDRESSES
-        rules = self.rules["ingress"][target.index]
+        return self._decide(self._ingress_matches(target, port, protocol))
 
-        def matches() -> Iterator[tuple[_Compiled, ClassSet, AddressSet]]:
-            for compiled in rules:
-                if self._protocol_ok(compiled.rule, protocol) and self._ports_ok(
-                    compiled.rule, target, port, protocol
-                ):
-                    yield compiled, compiled.peers, compiled.addresses
-
-        return self._decide(matches())
-
-    def egress_allows(self, source: int, target: PodClass, port: int, protocol: Protocol) -> bool:
-        """Does class ``source``'s egress admit ``target`` on ``port``?"""
-        if source not in self.selected["egress"]:
-            return True
+    def egress_decision(
+        self, source: int, target: PodClass, port: int, protocol: Protocol
+    ) -> tuple[_Compiled, str] | None:
+        """The first rule of class ``source``'s egress that decides traffic to ``target`` on
+        ``port``, and its action; None when none does (denied at the end of the tier)."""
         for compiled in self.rules["egress"][source]:
             rule = compiled.rule
             if target.index not in compiled.peers:
@@ -696,27 +720,22 @@ class CalicoConnectivity:
                 rule, target, port, protocol
             ):
                 continue
-            action = compiled.action
-            if action == "Log":
-                if not self.log_as_deny:
-                    continue
-                return False
-            return action in ("Allow", "Pass")
-        return False
+            action = self._action(compiled)
+            if action is not None:
+                return compiled, action
+        return None
+
+    def egress_allows(self, source: int, target: PodClass, port: int, protocol: Protocol) -> bool:
+        """Does class ``source``'s egress admit ``target`` on ``port``?"""
+        if source not in self.selected["egress"]:
+            return True
+        decision = self.egress_decision(source, target, port, protocol)
+        return decision is not None and decision[1] in ("Allow", "Pass")
 
     def egress_addresses(self, source: PodClass, port: int, protocol: Protocol) -> AddressSet:
         if source.index not in self.selected["egress"]:
             return ALL_ADDRESSES
-        rules = self.rules["egress"][source.index]
-
-        def matches() -> Iterator[tuple[_Compiled, ClassSet, AddressSet]]:
-            for compiled in rules:
-                if self._protocol_ok(compiled.rule, protocol) and self._ports_ok(
-                    compiled.rule, None, port, protocol
-                ):
-                    yield compiled, NO_CLASSES, compiled.addresses
-
-        return self._decide(matches())[1]
+        return self._decide(self._egress_matches(source, port, protocol))[1]
 
     def class_sources(
         self, target: PodClass, port: int, protocol: Protocol
@@ -733,16 +752,44 @@ class CalicoConnectivity:
     def ingress_addresses(self, target: PodClass, port: int, protocol: Protocol) -> AddressSet:
         return self.ingress(target, port, protocol)[1]
 
+    def outside(self, endpoint: str) -> AddressSet:
+        """The addresses an ``external:...`` endpoint stands for."""
+        found = self._external_sets.get(endpoint)
+        return external_addresses(endpoint) if found is None else found
+
     def external_verdict(self, name: str, sets: Sequence[AddressSet]) -> Verdict:
-        return address_verdict(self._external_sets[name], sets)
+        return address_verdict(self.outside(name), sets)
+
+    def verdict(
+        self, source: str, target: str, port: int, protocol: Protocol | str = Protocol.TCP
+    ) -> Verdict:
+        """The table's answer for one port (:func:`socklock.policy.table.verdict_of`)."""
+        return verdict_of(self, source, target, port, Protocol(protocol))
+
+    def trace(
+        self,
+        direction: Direction,
+        own: PodClass,
+        peers: ClassSet | AddressSet,
+        destinations: Sequence[PodClass] | None,
+        port: int,
+        protocol: Protocol,
+    ) -> ClassTrace:
+        """Which rules decide (:meth:`socklock.policy.trace.Tracer.trace`)."""
+        from socklock.policy.trace_calico import trace
+
+        return trace(self, direction, own, peers, destinations, port, protocol)
 
     # -- rows --------------------------------------------------------------------------------
 
     def _classes(self, endpoint: Endpoint) -> list[PodClass]:
         return [self.cluster.classes[i] for i in endpoint.classes]
 
-    def _mentioned(self, target: Endpoint, protocol: Protocol) -> IntervalSet:
+    def _mentioned(self, target: Endpoint, protocol: Protocol) -> tuple[IntervalSet, set[int]]:
+        """(the ports the rules deciding traffic to ``target`` mention, the bounds of each
+        rule's ports and notPorts: where an answer may change)."""
         out = EMPTY
+        cuts: set[int] = set()
         for c in self._classes(target):
             relevant = [
                 *self.rules["ingress"][c.index],
@@ -756,61 +803,29 @@ class CalicoConnectivity:
                 for ports in (rule.destination.ports, rule.destination.not_ports):
                     if ports is None:
                         continue
-                    out = out | ports.numeric
+                    resolved = ports.numeric
                     for name in ports.named:
                         found = c.named_ports.get(name)
                         if found is not None and found[1] is protocol:
-                            out = out | IntervalSet.point(found[0])
-        return out
+                            resolved = resolved | IntervalSet.point(found[0])
+                    out = out | resolved
+                    cuts |= resolved.cuts()
+        return out, cuts
 
     def rows(self, target: Endpoint) -> list[PortRange]:
-        out = [PortRange(p, p, proto) for p, proto in target.ports]
-        for protocol in PROTOCOLS:
-            declared = IntervalSet.of((p, p) for p, proto in target.ports if proto is protocol)
-            mentioned = self._mentioned(target, protocol) - declared
-            cuts = mentioned.cuts() | declared.cuts()
-            out.extend(PortRange(lo, hi, protocol) for lo, hi in mentioned.split(cuts))
-        return out
+        return port_rows(target, {p: self._mentioned(target, p) for p in PROTOCOLS})
 
     def connections(self, include_denied: bool = False) -> tuple[Connection, ...]:
         """Every row, as :func:`socklock.policy.table.iter_rows` lists them for any decider."""
         return tuple(Connection(*row) for row in iter_rows(self, include_denied))
 
-    def external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Row]:
-        classes = self._classes(source)
-        for protocol in PROTOCOLS:
-            cuts: set[int] = set()
-            for c in classes:
-                for compiled in self.rules["egress"][c.index]:
-                    for ports in (
-                        compiled.rule.destination.ports,
-                        compiled.rule.destination.not_ports,
-                    ):
-                        if ports is not None:
-                            cuts |= ports.numeric.cuts()
-            atoms = ALL_PORTS.split(cuts)
-            verdicts = []
-            for low, _ in atoms:
-                sets = [self.egress_addresses(c, low, protocol) for c in classes]
-                verdicts.append(
-                    [address_verdict(self._external_sets[n], sets) for n in self.externals]
-                )
-            for e, name in enumerate(self.externals):
-                start = 0
-                for i in range(1, len(atoms) + 1):
-                    if i == len(atoms) or verdicts[i][e] is not verdicts[start][e]:
-                        verdict = verdicts[start][e]
-                        if include_denied or verdict is not Verdict.DENIED:
-                            low, high = atoms[start][0], atoms[i - 1][1]
-                            yield (
-                                source.id,
-                                name,
-                                low,
-                                protocol,
-                                verdict,
-                                high if high != low else None,
-                            )
-                        start = i
+    def egress_cuts(self, source: PodClass, protocol: Protocol) -> set[int]:
+        cuts: set[int] = set()
+        for compiled in self.rules["egress"][source.index]:
+            for ports in (compiled.rule.destination.ports, compiled.rule.destination.not_ports):
+                if ports is not None:
+                    cuts |= ports.numeric.cuts()
+        return cuts
 
 
 def external_id_all(nets: AddressSet) -> list[str]:

@@ -1,5 +1,8 @@
 """The semantic difference of two policy sets over the same workloads: connections added and
-removed, over every port and every address, not a text diff."""
+removed, over every port and every address, not a text diff.
+
+Written once over any decider (:class:`socklock.policy.table.Decider`): the two sides may be
+of one flavour or of two (a Kubernetes set against the Calico set that replaces it)."""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ from dataclasses import dataclass
 
 from socklock.errors import UsageError
 from socklock.model import Protocol
-from socklock.policy.addresses import AddressSet, external_addresses
-from socklock.policy.engine import PROTOCOLS, Connectivity, address_verdict, mask_verdict
+from socklock.policy.addresses import AddressSet
 from socklock.policy.intervals import ALL_PORTS
 from socklock.policy.pods import Endpoint
 from socklock.policy.result import Verdict
+from socklock.policy.table import PROTOCOLS, Decider, pair_verdict, target_sources
 
 _RANK = {Verdict.DENIED: 0, Verdict.PARTIAL: 1, Verdict.ALLOWED: 2}
 
@@ -58,10 +61,10 @@ class ConnectivityDiff:
         return not self.changes
 
 
-def _check_same_cluster(old: Connectivity, new: Connectivity) -> None:
+def _check_same_cluster(old: Decider, new: Decider) -> None:
     if old.cluster is new.cluster:
         return
-    if old.endpoints != new.endpoints or [
+    if [e.id for e in old.cluster.endpoints] != [e.id for e in new.cluster.endpoints] or [
         (c.namespace, dict(c.labels), dict(c.named_ports), c.addresses) for c in old.cluster.classes
     ] != [
         (c.namespace, dict(c.labels), dict(c.named_ports), c.addresses) for c in new.cluster.classes
@@ -99,38 +102,40 @@ def _change(values: list[object], protocol: Protocol) -> Change:
     return Change(source, target, low, high, protocol, before, after)
 
 
-def _cuts(
-    connectivity: Connectivity, endpoint: Endpoint, protocol: Protocol, egress: bool
-) -> set[int]:
+def _target_cuts(decider: Decider, target: Endpoint, protocol: Protocol) -> set[int]:
+    """Where an answer about traffic to ``target`` may change: the bounds of the rows the
+    decider lists for it (its ports and every port its rules mention, split where a rule's
+    ports end); the ports no row holds are all answered alike."""
     out: set[int] = set()
-    for c in connectivity.pod_classes(endpoint):
-        if egress:
-            for rule in connectivity.egress_rules(c):
-                out |= rule.ports.resolved(None, protocol).cuts()
-        else:
-            for atom in connectivity.atoms(endpoint.id, protocol):
-                out.add(atom.low)
+    for row in decider.rows(target):
+        if row.protocol is protocol:
+            out |= {row.low, row.high + 1}
+    return out
+
+
+def _source_cuts(decider: Decider, source: Endpoint, protocol: Protocol) -> set[int]:
+    out: set[int] = set()
+    for c in source.classes:
+        out |= decider.egress_cuts(decider.cluster.classes[c], protocol)
     return out
 
 
 def _address_changes(
-    before_sets: list[AddressSet], after_sets: list[AddressSet], pods: AddressSet
+    old: Decider, new: Decider, before_sets: list[AddressSet], after_sets: list[AddressSet]
 ) -> Iterator[tuple[str, Verdict, Verdict]]:
-    """External ranges whose verdict changes; ``pods`` (the pod IPs the input gives) are left
-    out of them, as the engine leaves them out of every external endpoint."""
+    """External ranges whose verdict changes, each decider judging its own external endpoint
+    (the Kubernetes engine leaves the pod IPs the input gives out of it)."""
     every_b, some_b = _fold(before_sets)
     every_a, some_a = _fold(after_sets)
     if (every_b, some_b) == (every_a, some_a):
         return
     region = (every_b - every_a) | (every_a - every_b) | (some_b - some_a) | (some_a - some_b)
     for cidr in region.cidrs():
-        addresses = external_addresses(f"external:{cidr}") - pods
-        if not addresses:
-            continue
-        before = address_verdict(addresses, before_sets)
-        after = address_verdict(addresses, after_sets)
+        name = f"external:{cidr}"
+        before = old.external_verdict(name, before_sets)
+        after = new.external_verdict(name, after_sets)
         if before is not after:
-            yield f"external:{cidr}", before, after
+            yield name, before, after
 
 
 def _fold(sets: list[AddressSet]) -> tuple[AddressSet, AddressSet]:
@@ -140,7 +145,7 @@ def _fold(sets: list[AddressSet]) -> tuple[AddressSet, AddressSet]:
     return every, some
 
 
-def diff(old: Connectivity, new: Connectivity) -> ConnectivityDiff:
+def diff(old: Decider, new: Decider) -> ConnectivityDiff:
     """What changes from ``old`` to ``new`` (two analyses of the same workloads)."""
     _check_same_cluster(old, new)
     endpoints = new.cluster.endpoints
@@ -148,42 +153,42 @@ def diff(old: Connectivity, new: Connectivity) -> ConnectivityDiff:
     found: list[Change] = []
     for protocol in PROTOCOLS:
         raw: list[tuple[int, int, str, str, Verdict, Verdict]] = []
-        for target in endpoints:
-            cuts = _cuts(old, target, protocol, False) | _cuts(new, target, protocol, False)
-            classes_old = old.pod_classes(old.endpoint(target.id))
-            classes_new = new.pod_classes(target)
+        for position, target in enumerate(endpoints):
+            before_target = old.cluster.endpoints[position]
+            cuts = _target_cuts(old, before_target, protocol) | _target_cuts(new, target, protocol)
+            classes_old = [old.cluster.classes[c] for c in before_target.classes]
+            classes_new = [new.cluster.classes[c] for c in target.classes]
             for low, high in ALL_PORTS.split(cuts):
-                every_o, some_o = old.endpoint_sources(old.endpoint(target.id), low, protocol)
-                every_n, some_n = new.endpoint_sources(target, low, protocol)
+                every_o, some_o = target_sources(old, before_target, low, protocol)
+                every_n, some_n = target_sources(new, target, low, protocol)
                 if (every_o, some_o) != (every_n, some_n):
                     seen: set[int] = set()
                     for bit in some_o | some_n | (every_o ^ every_n):
                         seen.update(class_endpoints[bit])
                     for i in sorted(seen):
                         source = endpoints[i]
-                        if source is target and target.single_pod:
-                            continue
-                        before = mask_verdict(source.classes, every_o, some_o)
-                        after = mask_verdict(source.classes, every_n, some_n)
+                        before = pair_verdict(source, target, every_o, some_o)
+                        after = pair_verdict(source, target, every_n, some_n)
                         if before is not after:
                             raw.append((low, high, source.id, target.id, before, after))
                 for name, before, after in _address_changes(
+                    old,
+                    new,
                     [old.ingress_addresses(c, low, protocol) for c in classes_old],
                     [new.ingress_addresses(c, low, protocol) for c in classes_new],
-                    new.pod_addresses,
                 ):
                     raw.append((low, high, name, target.id, before, after))
-        for source in endpoints:
-            cuts = _cuts(old, old.endpoint(source.id), protocol, True) | _cuts(
-                new, source, protocol, True
-            )
-            classes_old = old.pod_classes(old.endpoint(source.id))
-            classes_new = new.pod_classes(source)
+        for position, source in enumerate(endpoints):
+            before_source = old.cluster.endpoints[position]
+            cuts = _source_cuts(old, before_source, protocol) | _source_cuts(new, source, protocol)
+            classes_old = [old.cluster.classes[c] for c in before_source.classes]
+            classes_new = [new.cluster.classes[c] for c in source.classes]
             for low, high in ALL_PORTS.split(cuts):
                 for name, before, after in _address_changes(
+                    old,
+                    new,
                     [old.egress_addresses(c, low, protocol) for c in classes_old],
                     [new.egress_addresses(c, low, protocol) for c in classes_new],
-                    new.pod_addresses,
                 ):
                     raw.append((low, high, source.id, name, before, after))
         found.extend(_merge(raw, protocol))

@@ -70,20 +70,26 @@ from socklock.policy.api import Direction, NetworkPolicy, is_policy_object, pars
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
 from socklock.policy.compile import CNIS, GENERIC, CompiledPolicy, CompiledRule, Compiler
-from socklock.policy.intervals import ALL_PORTS, PORT_MAX, PORT_MIN, IntervalSet
+from socklock.policy.intervals import ALL_PORTS, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Isolation, PolicyErrors, Verdict
 from socklock.policy.table import (
     EVERY_WORKLOAD,
+    PROTOCOLS,
     Cell,
     PortRange,
     Row,
     cells,
+    endpoint_of,
     iter_rows,
     mask_verdict,
+    port_rows,
+    row_count,
+    target_sources,
+    verdict_of,
 )
+from socklock.policy.trace import ClassTrace
 
-PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.SCTP)
 T = TypeVar("T")
 
 
@@ -225,7 +231,10 @@ class Connectivity:
         key = (name, every, some)
         found = self._verdicts.get(key)
         if found is None:
-            found = self._verdicts[key] = covered_verdict(self._external_sets[name], every, some)
+            addresses = self._external_sets.get(name)
+            if addresses is None:
+                addresses = self.outside(name)
+            found = self._verdicts[key] = covered_verdict(addresses, every, some)
         return found
 
     # -- per class ---------------------------------------------------------------------------
@@ -346,6 +355,20 @@ class Connectivity:
     def egress_rules(self, source: PodClass) -> list[CompiledRule]:
         return self._egress_rules[source.index]
 
+    def trace(
+        self,
+        direction: Direction,
+        own: PodClass,
+        peers: ClassSet | AddressSet,
+        destinations: Sequence[PodClass] | None,
+        port: int,
+        protocol: Protocol,
+    ) -> ClassTrace:
+        """Which rules decide (:meth:`socklock.policy.trace.Tracer.trace`)."""
+        from socklock.policy.trace_kubernetes import trace
+
+        return trace(self, direction, own, peers, destinations, port, protocol)
+
     def _relevant(self, target: PodClass) -> Iterator[CompiledRule]:
         """Every rule that can decide traffic to ``target``."""
         yield from self._ingress_rules[target.index]
@@ -360,10 +383,7 @@ class Connectivity:
         return tuple(e.id for e in self.cluster.endpoints)
 
     def endpoint(self, endpoint_id: str) -> Endpoint:
-        found = self.cluster.endpoint(endpoint_id)
-        if found is None:
-            raise UsageError(f"no workload {endpoint_id!r} in the input")
-        return found
+        return endpoint_of(self, endpoint_id)
 
     def pod_classes(self, endpoint: Endpoint) -> list[PodClass]:
         """The pod classes of a workload's pods."""
@@ -374,31 +394,9 @@ class Connectivity:
     def verdict(
         self, source: str, target: str, port: int, protocol: Protocol | str = Protocol.TCP
     ) -> Verdict:
-        """May ``source`` open ``port``/``protocol`` on ``target``? (ids or ``external:...``)"""
-        protocol = Protocol(protocol)
-        if not PORT_MIN <= port <= PORT_MAX:
-            raise UsageError(f"port {port} is not in 1-65535")
-        if is_external(source) and is_external(target):
-            raise UsageError("one side must be a workload: policies do not govern external traffic")
-        if is_external(source):
-            addresses = self.outside(source)
-            sets = [
-                self.ingress_addresses(c, port, protocol)
-                for c in self.pod_classes(self.endpoint(target))
-            ]
-            return address_verdict(addresses, sets)
-        if is_external(target):
-            addresses = self.outside(target)
-            sets = [
-                self.egress_addresses(c, port, protocol)
-                for c in self.pod_classes(self.endpoint(source))
-            ]
-            return address_verdict(addresses, sets)
-        src, dst = self.endpoint(source), self.endpoint(target)
-        if src.id == dst.id and src.single_pod:
-            return Verdict.ALLOWED
-        every, some = self.endpoint_sources(dst, port, protocol)
-        return mask_verdict(src.classes, every, some)
+        """May ``source`` open ``port``/``protocol`` on ``target``? (ids or ``external:...``)
+        The table's answer (:func:`socklock.policy.table.verdict_of`)."""
+        return verdict_of(self, source, target, port, Protocol(protocol))
 
     def allowed(
         self, source: str, target: str, port: int, protocol: Protocol | str = Protocol.TCP
@@ -411,12 +409,7 @@ class Connectivity:
         self, target: Endpoint, port: int, protocol: Protocol
     ) -> tuple[ClassSet, ClassSet]:
         """(classes that reach every pod of ``target``, classes that reach some pod of it)."""
-        every, some = self._all, NO_CLASSES
-        for c in self.pod_classes(target):
-            found, reached = self.sources(c, port, protocol)
-            every &= found
-            some |= reached
-        return every, some
+        return target_sources(self, target, port, protocol)
 
     def allowed_ports(self, source: str, target: str, protocol: Protocol | str) -> IntervalSet:
         """Every port of ``protocol`` on which ``source`` may reach ``target`` (ALLOWED)."""
@@ -459,27 +452,21 @@ class Connectivity:
         return cached
 
     def _compute_rows(self, target: Endpoint) -> list[PortRange]:
-        """The (port range, protocol) rows listed for ``target``: its declared container ports,
-        then the other ports the rules that decide traffic to it mention, split into ranges of
-        uniform verdict."""
-        declared = {
-            protocol: IntervalSet.of((p, p) for p, proto in target.ports if proto is protocol)
-            for protocol in PROTOCOLS
-        }
-        out = [PortRange(p, p, proto) for p, proto in target.ports]
+        """The (port range, protocol) rows listed for ``target`` (:func:`port_rows`): its
+        declared container ports, then the other ports the rules that decide traffic to it
+        mention, split at every rule's bounds."""
         classes = self.pod_classes(target)
+        mentioned: dict[Protocol, tuple[IntervalSet, set[int]]] = {}
         for protocol in PROTOCOLS:
-            mentioned = IntervalSet()
-            cuts = declared[protocol].cuts()
+            ports = IntervalSet()
+            cuts: set[int] = set()
             for c in classes:
                 for rule in self._relevant(c):
-                    resolved = rule.ports.resolved(c, protocol)
                     if not rule.ports.every:
-                        mentioned = mentioned | rule.ports.numeric.get(protocol, IntervalSet())
-                    cuts |= resolved.cuts()
-            for lo, hi in (mentioned - declared[protocol]).split(cuts):
-                out.append(PortRange(lo, hi, protocol))
-        return out
+                        ports = ports | rule.ports.numeric.get(protocol, IntervalSet())
+                    cuts |= rule.ports.resolved(c, protocol).cuts()
+            mentioned[protocol] = (ports, cuts)
+        return port_rows(target, mentioned)
 
     def connections(self, include_denied: bool = False) -> tuple[Connection, ...]:
         """Every (source, target, port, protocol) row, sorted: to each workload on the ports
@@ -501,43 +488,15 @@ class Connectivity:
     ) -> tuple[ClassSet, ClassSet]:
         return self.sources(target, port, protocol)
 
-    def external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Row]:
-        for r in self._external_rows(source, include_denied):
-            yield (r.source, r.target, r.port, r.protocol, r.verdict, r.end_port)
+    def egress_cuts(self, source: PodClass, protocol: Protocol) -> set[int]:
+        cuts: set[int] = set()
+        for rule in self._egress_rules[source.index]:
+            cuts |= rule.ports.resolved(None, protocol).cuts()
+        return cuts
 
     def row_count(self) -> int:
-        """How many rows ``connections(include_denied=True)`` has, without listing them."""
-        per_source = len(self.cluster.endpoints) + len(self.externals)
-        total = sum(len(self.rows(t)) * per_source for t in self.cluster.endpoints)
-        if self.externals:
-            for source in self.cluster.endpoints:
-                total += sum(1 for _ in self._external_rows(source, True))
-        return total
-
-    def _external_rows(self, source: Endpoint, include_denied: bool) -> Iterator[Connection]:
-        classes = self.pod_classes(source)
-        for protocol in PROTOCOLS:
-            atoms = self.atoms(self.externals[0], protocol, source=source.id)
-            verdicts = []
-            for atom in atoms:
-                sets = [self.egress_addresses(c, atom.low, protocol) for c in classes]
-                verdicts.append([self.external_verdict(n, sets) for n in self.externals])
-            for e, name in enumerate(self.externals):
-                start = 0
-                for i in range(1, len(atoms) + 1):
-                    if i == len(atoms) or verdicts[i][e] is not verdicts[start][e]:
-                        verdict = verdicts[start][e]
-                        if include_denied or verdict is not Verdict.DENIED:
-                            low, high = atoms[start].low, atoms[i - 1].high
-                            yield Connection(
-                                source.id,
-                                name,
-                                low,
-                                protocol,
-                                verdict,
-                                high if high != low else None,
-                            )
-                        start = i
+        """How many rows ``connections(include_denied=True)`` has (:func:`row_count`)."""
+        return row_count(self)
 
 
 def _families(addresses: AddressSet) -> int:

@@ -1,35 +1,24 @@
 """Why a connection is allowed or denied: which policies select each side, which rule admits
-it (file:line), or why none does."""
+it (file:line), or why none does.
+
+Written once over any decider that traces (:class:`socklock.policy.trace.Tracer`): the verdict
+is the table's (:func:`socklock.policy.table.verdict_of`, the code the listing decides with),
+and each side's policies and rules are the decider's own trace of the rules it decides with.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from socklock.errors import UsageError
-from socklock.model import Location, Protocol
+from socklock.model import Protocol
 from socklock.policy.addresses import AddressSet, is_external
 from socklock.policy.api import Direction
-from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
-from socklock.policy.compile import CompiledRule
-from socklock.policy.engine import Connectivity
 from socklock.policy.pods import PodClass
 from socklock.policy.result import Verdict
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class PolicyRef:
-    policy: str  # namespace/name
-    location: Location
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class RuleRef:
-    policy: str
-    rule: str  # spec.ingress[0]
-    location: Location
-    peers: str  # what the rule admits, in words
-    ports: str
+from socklock.policy.table import endpoint_of, verdict_of
+from socklock.policy.trace import PolicyRef, RuleRef, Tracer
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +47,12 @@ class Explanation:
     note: str = ""
 
 
-def _addresses(addresses: AddressSet) -> str:
-    """``10.0.1.1``, ``fd00::/64``: single addresses without their prefix length."""
-    return ", ".join(c.removesuffix("/32").removesuffix("/128") for c in addresses.cidrs())
-
-
-def _describe_rule(rule: CompiledRule, connectivity: Connectivity) -> RuleRef:
-    policy = connectivity.policies[rule.policy]
-    written = rule.rule
-    peers = (
-        "everyone (no peers: every pod and every address)"
-        if not written.peers
-        else "; ".join(str(p) for p in written.peers)
-    )
-    ports = "every port" if not written.ports else ", ".join(str(p) for p in written.ports)
-    return RuleRef(policy.id, written.path, written.location, peers, ports)
+def _classes(decider: Tracer, members: ClassSet) -> list[PodClass]:
+    return [decider.cluster.classes[i] for i in members]
 
 
 def _side(
-    connectivity: Connectivity,
+    decider: Tracer,
     direction: Direction,
     workload: str,
     own: list[PodClass],
@@ -86,90 +62,16 @@ def _side(
     protocol: Protocol,
 ) -> Side:
     """The verdict of ``direction`` for the pods ``own`` (the target's pods for ingress, the
-    source's for egress), towards ``peers`` (classes or addresses) at ``destinations``."""
-    selecting: set[PolicyRef] = set()
-    admitting: set[RuleRef] = set()
-    near: set[str] = set()
-    partly: set[str] = set()  # the IPs through which ipBlocks match pods only partially
-    isolated_all = True
-    allowed_all = True
-    for c in own:
-        index_lists = (
-            connectivity.ingress_policies
-            if direction is Direction.INGRESS
-            else connectivity.egress_policies
-        )
-        indices = index_lists[c.index]
-        for i in indices:
-            policy = connectivity.policies[i]
-            selecting.add(PolicyRef(policy.id, policy.location))
-        if not indices:
-            isolated_all = False
-            continue
-        rules = (
-            connectivity.ingress_rules(c)
-            if direction is Direction.INGRESS
-            else connectivity.egress_rules(c)
-        )
-        targets: list[PodClass | None] = (
-            [c]
-            if direction is Direction.INGRESS
-            else ([None] if destinations is None else list(destinations))
-        )
-        for target in targets:
-            covered_classes = NO_CLASSES
-            covered_addresses = AddressSet()
-            any_rule = False
-            for rule in rules:
-                port_ok = rule.ports.matches(target, port, protocol)
-                matched = rule.classes | rule.partial
-                if isinstance(peers, AddressSet):
-                    peer_ok = bool(rule.addresses & peers)
-                elif direction is Direction.INGRESS:
-                    peer_ok = bool(matched & peers)
-                else:
-                    peer_ok = target is not None and target.index in matched
-                ref = _describe_rule(rule, connectivity)
-                if port_ok and peer_ok:
-                    admitting.add(ref)
-                    any_rule = True
-                    covered_classes |= rule.classes
-                    covered_addresses = covered_addresses | rule.addresses
-                elif peer_ok:
-                    near.add(
-                        f"{ref.policy} {ref.rule} ({ref.location}) admits the peer, but on "
-                        f"{ref.ports} only"
-                    )
-                elif port_ok:
-                    near.add(
-                        f"{ref.policy} {ref.rule} ({ref.location}) covers the port, but admits "
-                        f"{ref.peers} only"
-                    )
-            if isinstance(peers, AddressSet):
-                ok = peers.issubset(covered_addresses)
-            else:
-                # Pods matched by the ipBlocks through some of their IPs only: admitted over
-                # those IPs' address families only (the source's IPs for ingress, the
-                # destination's for egress).
-                if direction is Direction.INGRESS:
-                    matched_pods = [connectivity.cluster.classes[i] for i in peers]
-                elif target is not None:
-                    matched_pods = [target]
-                else:
-                    matched_pods = []
-                ok = True
-                for pod in matched_pods:
-                    if pod.index in covered_classes:
-                        continue
-                    through = pod.addresses & covered_addresses
-                    if through and through == pod.addresses:
-                        continue
-                    ok = False
-                    if through:
-                        partly.add(_addresses(through))
-                if direction is Direction.EGRESS and not any_rule:
-                    ok = False
-            allowed_all = allowed_all and ok
+    source's for egress), towards ``peers`` (classes or addresses) at ``destinations``: every
+    pod class's trace, put together."""
+    traces = [decider.trace(direction, c, peers, destinations, port, protocol) for c in own]
+    selecting = sorted({p for t in traces for p in t.selecting})
+    admitting = sorted({r for t in traces for r in t.admitting})
+    denying = sorted({r for t in traces for r in t.denying})
+    near = sorted({n for t in traces for n in t.near_misses})
+    partly = sorted({a for t in traces for a in t.partly})
+    isolated_all = all(t.isolated for t in traces)
+    allowed_all = all(t.allowed for t in traces)
     way = "ingress" if direction is Direction.INGRESS else "egress"
     if not selecting:
         reason = f"no policy selects {workload} for {way}: {way} is open"
@@ -181,26 +83,28 @@ def _side(
     elif admitting:
         reason = f"admitted for some pods or addresses only, by {len(admitting)} rule(s)"
         if partly:
-            reason += f"; partially: only through {', '.join(sorted(partly))}"
+            reason += f"; partially: only through {', '.join(partly)}"
     else:
         reason = (
             f"isolated for {way} by {len(selecting)} policy(ies), and none of their rules "
             f"admits it on {port}/{protocol}"
         )
+    if denying:
+        reason += "; denied by " + ", ".join(f"{r.policy} {r.rule} ({r.location})" for r in denying)
     return Side(
         direction,
         workload,
         isolated_all,
         allowed_all,
-        tuple(sorted(selecting)),
-        tuple(sorted(admitting)),
-        tuple(sorted(near)),
+        tuple(selecting),
+        tuple(admitting),
+        tuple(near),
         reason,
     )
 
 
 def explain(
-    connectivity: Connectivity,
+    decider: Tracer,
     source: str,
     target: str,
     port: int,
@@ -208,53 +112,53 @@ def explain(
 ) -> Explanation:
     """Explain the verdict of ``source -> target`` on ``port``/``protocol``."""
     protocol = Protocol(protocol)
-    verdict = connectivity.verdict(source, target, port, protocol)
+    verdict = verdict_of(decider, source, target, port, protocol)
     if is_external(source) and is_external(target):
         raise UsageError("one side must be a workload")
     egress: Side | None = None
     ingress: Side | None = None
     note = ""
     if is_external(source):
-        dst = connectivity.endpoint(target)
+        dst = endpoint_of(decider, target)
         ingress = _side(
-            connectivity,
+            decider,
             Direction.INGRESS,
             target,
-            connectivity.pod_classes(dst),
-            connectivity.outside(source),
+            _classes(decider, dst.classes),
+            decider.outside(source),
             None,
             port,
             protocol,
         )
         note = "traffic from outside the cluster is decided by the target's ingress alone"
     elif is_external(target):
-        src = connectivity.endpoint(source)
+        src = endpoint_of(decider, source)
         egress = _side(
-            connectivity,
+            decider,
             Direction.EGRESS,
             source,
-            connectivity.pod_classes(src),
-            connectivity.outside(target),
+            _classes(decider, src.classes),
+            decider.outside(target),
             None,
             port,
             protocol,
         )
         note = "traffic to outside the cluster is decided by the source's egress alone"
     else:
-        src, dst = connectivity.endpoint(source), connectivity.endpoint(target)
-        dst_classes = connectivity.pod_classes(dst)
+        src, dst = endpoint_of(decider, source), endpoint_of(decider, target)
+        dst_classes = _classes(decider, dst.classes)
         egress = _side(
-            connectivity,
+            decider,
             Direction.EGRESS,
             source,
-            connectivity.pod_classes(src),
+            _classes(decider, src.classes),
             dst.classes,
             dst_classes,
             port,
             protocol,
         )
         ingress = _side(
-            connectivity,
+            decider,
             Direction.INGRESS,
             target,
             dst_classes,
@@ -271,3 +175,6 @@ def explain(
                 "reaches itself)"
             )
     return Explanation(source, target, port, protocol, verdict, egress, ingress, note)
+
+
+__all__ = ["Explanation", "PolicyRef", "RuleRef", "Side", "explain"]

@@ -1,4 +1,5 @@
-"""Questions about whole policy sets: equivalent, contains, redundant."""
+"""Questions about whole policy sets: equivalent, contains (over any decider, through
+:func:`socklock.policy.diff.diff`), redundant (NetworkPolicies: it removes one at a time)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from socklock.model import Inventory, K8sObject, Location
 from socklock.policy.api import Direction, NetworkPolicy
 from socklock.policy.diff import diff
 from socklock.policy.engine import Connectivity, analyse
+from socklock.policy.table import Decider
 
 
-def equivalent(a: Connectivity, b: Connectivity) -> bool:
+def equivalent(a: Decider, b: Decider) -> bool:
     """Do ``a`` and ``b`` allow exactly the same connections (every port, every address)?"""
     return diff(a, b).equivalent
 
 
-def contains(a: Connectivity, b: Connectivity) -> bool:
+def contains(a: Decider, b: Decider) -> bool:
     """Is everything ``b`` allows also allowed by ``a``?"""
     return not diff(a, b).added
 

@@ -133,15 +133,9 @@ def _generate(
     cluster = build_cluster(inventory)
     intent = build_intent(inventory, graph, cluster, options, PortNames(inventory, cluster))
     plan = build_plan(intent, cluster, _selectors(inventory, cluster), options)
-    if options.flavor is Flavor.CALICO:
-        from socklock.policy.emit.calico import render as render_calico
+    from socklock.policy.emit.table import emit
 
-        files = render_calico(plan)
-    else:
-        from socklock.policy.emit.kubernetes import render as render_kubernetes
-
-        mode_text = options.mode.value if options.mode is not Mode.ENFORCE else ""
-        files = render_kubernetes(plan, mode_text)
+    files = emit(plan)
     generated = GeneratedSet(
         options=options,
         files=tuple(files),
