@@ -66,10 +66,18 @@ from socklock.policy.addresses import (
     external_id,
     is_external,
 )
+from socklock.policy.admin_api import is_admin_object
 from socklock.policy.api import Direction, NetworkPolicy, is_policy_object, parse_policies
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
-from socklock.policy.compile import CNIS, GENERIC, CompiledPolicy, CompiledRule, Compiler
+from socklock.policy.compile import (
+    CNIS,
+    GENERIC,
+    CompiledPolicy,
+    CompiledPorts,
+    CompiledRule,
+    Compiler,
+)
 from socklock.policy.intervals import ALL_PORTS, PORT_MAX, PORT_MIN, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Isolation, PolicyErrors, Verdict
@@ -111,6 +119,10 @@ def analyse(
     """
     if policies is None:
         policies = [o for o in inventory.objects if is_policy_object(o)]
+    if any(isinstance(p, K8sObject) and is_admin_object(p) for p in (*policies, *also)):
+        from socklock.policy.admin import analyse_admin  # the tiers above and below NP
+
+        return analyse_admin(inventory, policies, externals=externals, cni=cni, also=also)
     objects = [p for p in policies if isinstance(p, K8sObject)]
     parsed = parse_policies(objects)
     given = [p for p in policies if isinstance(p, NetworkPolicy)]
@@ -352,6 +364,17 @@ class Connectivity:
         yield from self._egress_to_all
         yield from self._egress_to[target.index]
 
+    def _relevant_ports(self, target: PodClass) -> Iterator[CompiledPorts]:
+        """The ports of every rule that can decide traffic to ``target`` (a decider with more
+        tiers adds its own)."""
+        for rule in self._relevant(target):
+            yield rule.ports
+
+    def _outbound_ports(self, source: PodClass) -> Iterator[CompiledPorts]:
+        """The ports of every rule that can decide traffic from ``source`` to outside."""
+        for rule in self._egress_rules[source.index]:
+            yield rule.ports
+
     # -- endpoints ---------------------------------------------------------------------------
 
     @property
@@ -434,12 +457,12 @@ class Connectivity:
             if source is None or is_external(source):
                 raise UsageError("atoms of an external target need a workload source")
             for c in self.pod_classes(self.endpoint(source)):
-                for rule in self._egress_rules[c.index]:
-                    cuts |= rule.ports.resolved(None, protocol).cuts()
+                for ports in self._outbound_ports(c):
+                    cuts |= ports.resolved(None, protocol).cuts()
         else:
             for c in self.pod_classes(self.endpoint(target)):
-                for rule in self._relevant(c):
-                    cuts |= rule.ports.resolved(c, protocol).cuts()
+                for ports in self._relevant_ports(c):
+                    cuts |= ports.resolved(c, protocol).cuts()
         return [PortRange(lo, hi, protocol) for lo, hi in ALL_PORTS.split(cuts)]
 
     def isolation(self, workload_id: str) -> Isolation:
@@ -472,10 +495,10 @@ class Connectivity:
             mentioned = IntervalSet()
             cuts = declared[protocol].cuts()
             for c in classes:
-                for rule in self._relevant(c):
-                    resolved = rule.ports.resolved(c, protocol)
-                    if not rule.ports.every:
-                        mentioned = mentioned | rule.ports.numeric.get(protocol, IntervalSet())
+                for ports in self._relevant_ports(c):
+                    resolved = ports.resolved(c, protocol)
+                    if not ports.every:
+                        mentioned = mentioned | ports.numeric.get(protocol, IntervalSet())
                     cuts |= resolved.cuts()
             for lo, hi in (mentioned - declared[protocol]).split(cuts):
                 out.append(PortRange(lo, hi, protocol))
