@@ -108,3 +108,43 @@ def test_listing_agrees_with_verdicts(folder: Path) -> None:
 def test_the_suite_covers_enough_scenarios() -> None:
     assert len(anp_scenarios()) >= 25
     assert len(anp_scenarios(refused=True)) >= 3
+
+
+def _scenario(name: str) -> AdminConnectivity:
+    result = _analyse(ANP_FIXTURES / name)
+    assert isinstance(result, AdminConnectivity), result
+    return result
+
+
+def test_networks_externals() -> None:
+    """networks decide egress to addresses outside too; ANP/BANP ingress peers are pods only."""
+    passed = _scenario("28-pass-pods-before-networks-deny")
+    assert passed.externals == ("external:0.0.0.0/0",)
+    assert passed.verdict("x/a", "external:8.8.8.8", 443) is Verdict.DENIED
+    assert passed.verdict("y/a", "external:8.8.8.8", 443) is Verdict.ALLOWED
+    assert passed.verdict("external:8.8.8.8", "x/a", 80) is Verdict.ALLOWED
+    narrow = _scenario("26-networks-match-pod-ips")
+    assert narrow.externals == ("external:0.0.0.0/0", "external:10.0.1.0/24")
+    assert narrow.verdict("x/a", "external:10.0.1.0/24", 80) is Verdict.DENIED
+    assert narrow.verdict("x/a", "external:10.0.2.7", 80) is Verdict.ALLOWED
+    assert narrow.verdict("x/a", "external:0.0.0.0/0", 80) is Verdict.PARTIAL
+    baseline = _scenario("09-baseline-deny-all-ingress")
+    assert baseline.verdict("external:192.0.2.1", "x/a", 80) is Verdict.ALLOWED
+
+
+def test_external_rows_follow_the_tiers() -> None:
+    """The listing's rows to outside come from the same tiers as verdict()."""
+    passed = _scenario("28-pass-pods-before-networks-deny")
+    rows = [
+        (r.source, r.target, r.port, str(r.protocol), r.verdict.value, r.end_port)
+        for r in passed.connections(include_denied=True)
+        if r.target.startswith("external:") and r.source in ("x/a", "y/a")
+    ]
+    assert rows == [
+        ("x/a", "external:0.0.0.0/0", 1, "SCTP", "denied", 65535),
+        ("x/a", "external:0.0.0.0/0", 1, "TCP", "denied", 65535),
+        ("x/a", "external:0.0.0.0/0", 1, "UDP", "denied", 65535),
+        ("y/a", "external:0.0.0.0/0", 1, "SCTP", "allowed", 65535),
+        ("y/a", "external:0.0.0.0/0", 1, "TCP", "allowed", 65535),
+        ("y/a", "external:0.0.0.0/0", 1, "UDP", "allowed", 65535),
+    ]

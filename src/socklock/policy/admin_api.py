@@ -423,6 +423,7 @@ def _rule(
 def parse_admin_policy(obj: K8sObject) -> AdminPolicy | tuple[Diagnostic, ...]:
     """The validated ANP or BANP, or every problem found in it."""
     reader = _Reader(obj)
+    reader.what = f"{obj.kind} {obj.name}"  # cluster-scoped: no namespace in its name
     body = obj.body
     kind = obj.kind
     if kind not in KINDS or obj.api_version != API_VERSION:
