@@ -3,6 +3,7 @@ and names the rule that decided."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,31 @@ def test_pass_then_networkpolicy_is_named() -> None:
     assert denied.ingress.near_misses == (
         "AdminNetworkPolicy x-delegates-y spec.ingress[1] (nobody-else)",
     )
+
+
+def test_cli_explain_and_verify_answer_with_tiers() -> None:
+    """`policy explain` names the tiers; `policy verify` lists the decider's rows."""
+    from tests.policy.test_policy_cli import invoke
+    from tests.policy.truth import FIXTURES
+
+    folder = str(ANP_FIXTURES / "05-anp-pass-to-baseline")
+    cluster = str(FIXTURES / "_cluster")
+    code, out, _ = invoke(
+        "policy", "explain", cluster, folder, "--from", "y/b", "--to", "x/a", "--port", "80"
+    )
+    assert code == 1
+    assert out.splitlines()[:3] == [
+        "y/b -> x/a 80/TCP: denied",
+        "egress of y/b: allows: no admin, NetworkPolicy or baseline rule decides it: allowed",
+        "ingress of x/a: DENIES: passed by AdminNetworkPolicy x-delegates-y spec.ingress[0]; "
+        "Deny by BaselineAdminNetworkPolicy default spec.ingress[1] (baseline)",
+    ]
+    code, out, _ = invoke("policy", "verify", "--no-intent", "--format", "json", cluster, folder)
+    assert code == 0
+    rows = {
+        (row["from"], row["to"], row["port"], row["protocol"]): row["verdict"]
+        for row in json.loads(out)["connections"]
+    }
+    assert rows[("y/a", "x/a", 80, "TCP")] == "allowed"
+    assert ("y/b", "x/a", 80, "TCP") not in rows  # denied rows are not listed
+    assert rows[("y/b", "y/a", 80, "TCP")] == "allowed"
