@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from socklock.model import Diagnostic, Inventory, K8sObject
+from socklock.model import Diagnostic, Inventory, K8sObject, Location, position_of
 from socklock.model import Protocol as L4
 from socklock.policy.address_classes import AddressCuts
 from socklock.policy.addresses import (
@@ -103,10 +103,34 @@ def analyse_admin(
     other_tiers = (*other_admin.admin, *((other_admin.baseline,) if other_admin.baseline else ()))
     cuts = [*block_addresses((*every, *others)), *network_addresses((*tiers, *other_tiers))]
     cluster = build_cluster(inventory, AddressCuts(cuts))
-    diagnostics = (*cluster.diagnostics, *parsed.diagnostics, *admin.diagnostics)
+    diagnostics = (
+        *cluster.diagnostics,
+        *parsed.diagnostics,
+        *admin.diagnostics,
+        *host_network_pods(inventory),
+    )
     if diagnostics:
         raise PolicyErrors(tuple(sorted(diagnostics)))
     return AdminConnectivity(cluster, every, admin.admin, admin.baseline, tuple(externals), cni=cni)
+
+
+def host_network_pods(inventory: Inventory) -> Iterator[Diagnostic]:
+    """Host-networked pods are neither subjects nor pod peers of these policies (the
+    reference), but the model treats every pod alike: refused, not guessed."""
+    for workload in inventory.workloads:
+        if workload.pod_spec.get("hostNetwork") is True:
+            line, column = position_of(workload.pod_spec, "hostNetwork")
+            where = (
+                Location(workload.obj.location.file, line, column)
+                if (line, column) != (0, 0)
+                else workload.obj.location
+            )
+            yield Diagnostic(
+                where,
+                f"{workload.obj.ref}: hostNetwork pods are left out of AdminNetworkPolicy "
+                "subjects and pod peers, which the engine does not model beside them (no "
+                "verdict is given)",
+            )
 
 
 def network_addresses(policies: Iterable[AdminPolicy]) -> Iterator[AddressSet]:
