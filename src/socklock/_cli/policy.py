@@ -341,8 +341,14 @@ def explain_command(
     connectivity = _analyse(inventory, cni=cni)
     if connectivity is None:
         return EXIT_INPUT_ERROR
+    from socklock.policy.admin import AdminConnectivity
+    from socklock.policy.admin_explain import explain_admin
+
     try:
-        explanation = explain(connectivity, source, target, port, protocol)
+        if isinstance(connectivity, AdminConnectivity):  # tiers: admin, NP, baseline
+            explanation = explain_admin(connectivity, source, target, port, protocol)
+        else:
+            explanation = explain(connectivity, source, target, port, protocol)
     except UsageError as exc:
         click.echo(exc.diagnostics(), err=True)
         return EXIT_INPUT_ERROR

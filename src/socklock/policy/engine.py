@@ -66,10 +66,18 @@ from socklock.policy.addresses import (
     external_id,
     is_external,
 )
+from socklock.policy.admin_api import is_admin_object
 from socklock.policy.api import Direction, NetworkPolicy, is_policy_object, parse_policies
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
-from socklock.policy.compile import CNIS, GENERIC, CompiledPolicy, CompiledRule, Compiler
+from socklock.policy.compile import (
+    CNIS,
+    GENERIC,
+    CompiledPolicy,
+    CompiledPorts,
+    CompiledRule,
+    Compiler,
+)
 from socklock.policy.intervals import ALL_PORTS, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Isolation, PolicyErrors, Verdict
@@ -117,6 +125,10 @@ def analyse(
     """
     if policies is None:
         policies = [o for o in inventory.objects if is_policy_object(o)]
+    if any(isinstance(p, K8sObject) and is_admin_object(p) for p in (*policies, *also)):
+        from socklock.policy.admin import analyse_admin  # the tiers above and below NP
+
+        return analyse_admin(inventory, policies, externals=externals, cni=cni, also=also)
     objects = [p for p in policies if isinstance(p, K8sObject)]
     parsed = parse_policies(objects)
     given = [p for p in policies if isinstance(p, NetworkPolicy)]
@@ -375,6 +387,17 @@ class Connectivity:
         yield from self._egress_to_all
         yield from self._egress_to[target.index]
 
+    def _relevant_ports(self, target: PodClass) -> Iterator[CompiledPorts]:
+        """The ports of every rule that can decide traffic to ``target`` (a decider with more
+        tiers adds its own)."""
+        for rule in self._relevant(target):
+            yield rule.ports
+
+    def _outbound_ports(self, source: PodClass) -> Iterator[CompiledPorts]:
+        """The ports of every rule that can decide traffic from ``source`` to outside."""
+        for rule in self._egress_rules[source.index]:
+            yield rule.ports
+
     # -- endpoints ---------------------------------------------------------------------------
 
     @property
@@ -427,12 +450,12 @@ class Connectivity:
             if source is None or is_external(source):
                 raise UsageError("atoms of an external target need a workload source")
             for c in self.pod_classes(self.endpoint(source)):
-                for rule in self._egress_rules[c.index]:
-                    cuts |= rule.ports.resolved(None, protocol).cuts()
+                for ports in self._outbound_ports(c):
+                    cuts |= ports.resolved(None, protocol).cuts()
         else:
             for c in self.pod_classes(self.endpoint(target)):
-                for rule in self._relevant(c):
-                    cuts |= rule.ports.resolved(c, protocol).cuts()
+                for ports in self._relevant_ports(c):
+                    cuts |= ports.resolved(c, protocol).cuts()
         return [PortRange(lo, hi, protocol) for lo, hi in ALL_PORTS.split(cuts)]
 
     def isolation(self, workload_id: str) -> Isolation:
@@ -458,14 +481,14 @@ class Connectivity:
         classes = self.pod_classes(target)
         mentioned: dict[Protocol, tuple[IntervalSet, set[int]]] = {}
         for protocol in PROTOCOLS:
-            ports = IntervalSet()
+            numbered = IntervalSet()
             cuts: set[int] = set()
             for c in classes:
-                for rule in self._relevant(c):
-                    if not rule.ports.every:
-                        ports = ports | rule.ports.numeric.get(protocol, IntervalSet())
-                    cuts |= rule.ports.resolved(c, protocol).cuts()
-            mentioned[protocol] = (ports, cuts)
+                for ports in self._relevant_ports(c):
+                    if not ports.every:
+                        numbered = numbered | ports.numeric.get(protocol, IntervalSet())
+                    cuts |= ports.resolved(c, protocol).cuts()
+            mentioned[protocol] = (numbered, cuts)
         return port_rows(target, mentioned)
 
     def connections(self, include_denied: bool = False) -> tuple[Connection, ...]:
@@ -490,8 +513,8 @@ class Connectivity:
 
     def egress_cuts(self, source: PodClass, protocol: Protocol) -> set[int]:
         cuts: set[int] = set()
-        for rule in self._egress_rules[source.index]:
-            cuts |= rule.ports.resolved(None, protocol).cuts()
+        for ports in self._outbound_ports(source):
+            cuts |= ports.resolved(None, protocol).cuts()
         return cuts
 
     def row_count(self) -> int:
