@@ -179,6 +179,15 @@ def _reindents(old: str, at: int, added: str) -> bool:
     return not whole_lines and old[at : at + 1] not in ("\n", "", "]", "}")
 
 
+def _make_writable(copy: Path) -> None:
+    """Give the owner write permission on the copied files: the proof is about layouts, and
+    a read-only source (a corpus kept read-only) would be refused by the fixer's safe-write
+    rule, which is its own test (tests/harden/test_safe_writes.py)."""
+    for path in (copy, *copy.rglob("*")) if copy.is_dir() else (copy,):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(path.stat().st_mode | 0o200)
+
+
 def prove(name: str, sources: Sequence[Path], check_pss: bool = True) -> Proof:
     from socklock.harden import HardenOptions, audit, fix_paths
     from socklock.load import load_paths
@@ -193,6 +202,7 @@ def prove(name: str, sources: Sequence[Path], check_pss: bool = True) -> Proof:
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
+            _make_writable(target)
             copies.append(str(target))
         options = HardenOptions()
         before = audit(load_paths(copies), options)
