@@ -37,6 +37,7 @@ from socklock.policy.api import (
     _selector,
 )
 from socklock.policy.selectors import LabelSelector
+from socklock.policy.unique import parse_unique
 
 API_VERSION = "policy.networking.k8s.io/v1alpha1"
 ANP = "AdminNetworkPolicy"
@@ -507,28 +508,10 @@ def parse_admin_policy(obj: K8sObject) -> AdminPolicy | tuple[Diagnostic, ...]:
 
 def parse_admin_policies(objects: Iterable[K8sObject]) -> ParsedAdminPolicies:
     """Validate every ANP and BANP; the ones with errors are left out and reported."""
-    admin: list[AdminPolicy] = []
-    baseline: AdminPolicy | None = None
-    diagnostics: list[Diagnostic] = []
-    seen: dict[tuple[str, str], Location] = {}
-    for obj in objects:
-        parsed = parse_admin_policy(obj)
-        if isinstance(parsed, tuple):
-            diagnostics.extend(parsed)
-            continue
-        key = (parsed.kind, parsed.name)
-        if key in seen:
-            diagnostics.append(
-                Diagnostic(
-                    parsed.location,
-                    f"{parsed.id}: defined twice (also at {seen[key]}); only one can be in force",
-                )
-            )
-            continue
-        seen[key] = parsed.location
-        if parsed.baseline:
-            baseline = parsed
-        else:
-            admin.append(parsed)
+    parsed, diagnostics = parse_unique(
+        objects, parse_admin_policy, lambda p: (p.kind, p.name), lambda p: p.id
+    )
+    admin = [p for p in parsed if not p.baseline]
+    baseline = next((p for p in parsed if p.baseline), None)
     admin.sort(key=lambda p: (p.priority or 0, p.name))
     return ParsedAdminPolicies(tuple(admin), baseline, tuple(sorted(diagnostics)))

@@ -32,6 +32,7 @@ from socklock.model import (
 from socklock.model.document import PathElement
 from socklock.policy.addresses import AddressSet, Network
 from socklock.policy.selectors import LabelSelector, Operator
+from socklock.policy.unique import parse_unique
 
 API_VERSION = "networking.k8s.io/v1"
 # Objects that change connectivity but that this engine does not evaluate: refused, not ignored.
@@ -662,24 +663,10 @@ def is_policy_object(obj: K8sObject) -> bool:
 
 def parse_policies(objects: Iterable[K8sObject]) -> ParsedPolicies:
     """Validate every policy object; the ones with errors are left out and reported."""
-    policies: list[NetworkPolicy] = []
-    diagnostics: list[Diagnostic] = []
-    seen: dict[tuple[str, str], Location] = {}
-    for obj in objects:
-        parsed = parse_policy(obj)
-        if isinstance(parsed, tuple):
-            diagnostics.extend(parsed)
-            continue
-        key = (parsed.namespace, parsed.name)
-        if key in seen:
-            diagnostics.append(
-                Diagnostic(
-                    parsed.location,
-                    f"NetworkPolicy {parsed.id}: defined twice (also at {seen[key]}); "
-                    "only one can be in force",
-                )
-            )
-            continue
-        seen[key] = parsed.location
-        policies.append(parsed)
+    policies, diagnostics = parse_unique(
+        objects,
+        parse_policy,
+        lambda p: (p.namespace, p.name),
+        lambda p: f"NetworkPolicy {p.id}",
+    )
     return ParsedPolicies(tuple(policies), tuple(sorted(diagnostics)))
