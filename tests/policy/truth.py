@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "policy"
 CELLS = {".": "allowed", "X": "denied", "~": "partial"}
@@ -86,3 +87,44 @@ def scenarios(refused: bool | None = None) -> list[Path]:
     if refused is None:
         return found
     return [p for p in found if bool(parse(p / "expected.txt").errors) is refused]
+
+
+def mismatches(expected: Expected, decider: Any) -> list[str]:
+    """Every way ``decider`` departs from ``expected``'s isolation lines and tables, and
+    every (source, target, declared port) the tables leave without an expectation: an
+    empty list when the decider gives exactly the hand-derived answer."""
+    found: list[str] = []
+    for workload, isolation in expected.isolation.items():
+        got_isolation = tuple(decider.isolation(workload))
+        if got_isolation != isolation:
+            found.append(f"isolation {workload}: {got_isolation}, not {isolation}")
+    declared = {
+        (port, str(protocol))
+        for endpoint in decider.cluster.endpoints
+        for port, protocol in endpoint.ports
+    }
+    checked: set[tuple[str, str, int, str]] = set()
+    listed: set[tuple[int, str]] = set()
+    for table in expected.tables:
+        ports = sorted(declared - listed) if table.ports is None else table.ports
+        listed.update(ports)
+        if not ports:
+            found.append("a table for no port")
+        for port, protocol in ports:
+            for source, cells in table.rows:
+                for target, want in zip(table.targets, cells, strict=True):
+                    got = decider.verdict(source, target, port, protocol)
+                    checked.add((source, target, port, protocol))
+                    if got != want:
+                        found.append(f"{source} -> {target} {port}/{protocol}: {got}, not {want}")
+    workloads = decider.endpoints
+    missing = [
+        (s, t, p, proto)
+        for s in workloads
+        for t in workloads
+        for p, proto in sorted(declared)
+        if (s, t, p, proto) not in checked
+    ]
+    if missing:
+        found.append(f"{len(missing)} cells without an expectation, e.g. {missing[:3]}")
+    return found
