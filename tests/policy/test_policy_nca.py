@@ -38,26 +38,24 @@ KNOWN_DIVERGENCES = """
 - rules for a direction that policyTypes leaves out: the API server accepts them and they
   have no effect (scenarios 30 and 31); nca refuses the whole input ("A NetworkPolicy with
   egress field but no \"Egress\" in its policyTypes"). The generator writes no such rules.
-- a peer with a namespaceSelector and a podSelector whose only requirement is `Exists`: the
+- a peer with a namespaceSelector and a podSelector with an `Exists` requirement: the
   podSelector is "within the namespaces selected by namespaceSelector" (NetworkPolicyPeer);
   nca matches only pods of the policy's own namespace (found by this test: a pod of n2
-  with the label was denied; `In`/`NotIn` and `matchLabels` are read right). socklock
-  follows the reference: scenario 68-exists-pod-selector-in-every-namespace. The generator
-  gives such a peer an `In` requirement beside the `Exists`.
+  with the label was denied, with `Exists` alone and with `Exists` beside `In`; `In`,
+  `NotIn` and `matchLabels` are read right). socklock follows the reference: scenario
+  68-exists-pod-selector-in-every-namespace. The generator writes such a peer's `Exists`
+  on `tier` as `In [t]`, which selects the same pods here (every `tier` label is "t").
 """
 
-EXISTS_ONLY = {"matchExpressions": [{"key": "tier", "operator": "Exists"}]}
-EXISTS_AND_IN = {
-    "matchExpressions": [
-        {"key": "tier", "operator": "Exists"},
-        {"key": "app", "operator": "In", "values": ["web", "api", "db"]},
-    ]
-}
+TIER_EXISTS = {"key": "tier", "operator": "Exists"}
+TIER_IS_T = {"key": "tier", "operator": "In", "values": ["t"]}
 
 
 def _avoid_peer_divergence(peer: dict[str, Any]) -> dict[str, Any]:
-    if "namespaceSelector" in peer and peer.get("podSelector") == EXISTS_ONLY:
-        return {**peer, "podSelector": EXISTS_AND_IN}
+    expressions = peer.get("podSelector", {}).get("matchExpressions", [])
+    if "namespaceSelector" in peer and TIER_EXISTS in expressions:
+        rewritten = [TIER_IS_T if e == TIER_EXISTS else e for e in expressions]
+        return {**peer, "podSelector": {"matchExpressions": rewritten}}
     return peer
 
 
@@ -258,6 +256,9 @@ class _NoAliases(yaml.SafeDumper):
 
 @settings(
     max_examples=EXAMPLES,
+    # make test draws the same small sample each run (CI must not fail on a new draw of a
+    # peer's bug); make bench explores afresh at the full size
+    derandomize="SOCKLOCK_NCA_EXAMPLES" not in os.environ,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example runs nca: no shrinking
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
