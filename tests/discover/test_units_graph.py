@@ -360,6 +360,66 @@ def test_a_unit_joins_its_deployed_twin_and_an_undeployed_one_is_listed(tmp_path
     ]
 
 
+_VERSIONED = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: NAME-VERSION, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: NAME, version: VERSION}}
+    spec:
+      containers: [{name: NAME, image: shop/NAME-VERSION:1, ports: [{containerPort: 8080}]}]
+"""
+
+_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata: {name: NAME, namespace: shop}
+spec:
+  selector: {app: NAME}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+
+def test_a_unit_deployed_as_several_versions_is_each_of_them(tmp_path: Path) -> None:
+    """One build unit ``reviews`` runs as ``reviews-v1`` and ``reviews-v2`` (one Service
+    selects both): its code's calls are each version's. A unit whose name reaches several
+    workloads not named after it (``cart`` → ``basket``, ``checkout``) is not guessed."""
+    versions = "---\n".join(
+        _VERSIONED.replace("NAME", "reviews").replace("VERSION", v) for v in ("v1", "v2")
+    )
+    both = _SERVICE.replace("NAME", "cart").replace("{app: cart}", "{tier: shop}")
+    _write(
+        tmp_path,
+        {
+            "k8s/reviews.yaml": versions + "---\n" + _SERVICE.replace("NAME", "reviews"),
+            "k8s/ratings.yaml": _DEPLOYMENT.replace("NAME", "ratings"),
+            "k8s/shop.yaml": "---\n".join(
+                [
+                    _DEPLOYMENT.replace("NAME", n).replace(
+                        "{app: " + n + "}", f"{{app: {n}, tier: shop}}"
+                    )
+                    for n in ("basket", "checkout")
+                ]
+                + [both]
+            ),
+            "reviews/Dockerfile": 'FROM python:3.12\nCOPY app.py .\nCMD ["python", "app.py"]\n',
+            "reviews/app.py": "import requests\nrequests.get('http://ratings:80/ratings')\n",
+            "cart/Dockerfile": 'FROM python:3.12\nCOPY app.py .\nCMD ["python", "app.py"]\n',
+            "cart/app.py": "import requests\nrequests.get('http://ratings:80/ratings')\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert _edges(graph) == {
+        ("shop/reviews-v1", "shop/ratings", 8080, "literal"),
+        ("shop/reviews-v2", "shop/ratings", 8080, "literal"),
+    }
+    assert [u.reason for u in graph.unresolved if u.source == "code/cart"] == [
+        "dockerfile build unit 'cart' matches no workload of the deployment: not deployed, "
+        "or deployed under another name ([code.owners] in socklock.toml maps its directory)"
+    ]
+
+
 def test_a_bare_service_name_resolves_to_its_workload_and_port() -> None:
     inventory = load_paths([str(UNITS / "maven")])
     assert service_named(inventory, "statistics-service") == Named(

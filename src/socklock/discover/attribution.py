@@ -101,6 +101,7 @@ def _add_units(
     identities = Identities(inventory, aliases)
     shared: list[Context] = []
     owned = [(u, identities.twins[u]) for u in identities.twins]
+    owned += [(u, w) for u, versions in identities.versions.items() for w in versions]
     owned += [(u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))]
     claims: dict[Path, dict[str, str]] = {}  # directory → owner → why
     files: dict[Path, dict[str, str]] = {}  # a file several units' targets compile

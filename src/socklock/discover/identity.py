@@ -68,6 +68,7 @@ class Identities:
         self.own: list[BuildUnit] = []  # units that are workloads of their own (code/...)
         self.unmatched: list[BuildUnit] = []  # units no deployment runs
         self.shared: list[BuildUnit] = []  # units whose build context several workloads use
+        self.versions: dict[BuildUnit, list[str]] = {}  # unit → the workloads that are its versions
         contexts = self._contexts(inventory, aliases)
         by_name: list[BuildUnit] = []
         for unit in inventory.units:
@@ -82,6 +83,8 @@ class Identities:
                 self.shared.append(unit)  # one image, several services (entrypoints.py)
             elif twin is not None:
                 self.twins[unit] = twin
+            elif versions := self._versions(unit):
+                self.versions[unit] = versions
             elif self.deployed:
                 self.unmatched.append(unit)
             else:
@@ -99,10 +102,14 @@ class Identities:
                     self.names[normal(name)].add(twin)
 
     def workload_units(self) -> dict[str, list[BuildUnit]]:
-        """Graph id → the build units that are that workload (its twins, or itself)."""
+        """Graph id → the build units that are that workload (its twins, the unit it is a
+        version of, or itself)."""
         found: dict[str, list[BuildUnit]] = defaultdict(list)
         for unit, twin in self.twins.items():
             found[twin].append(unit)
+        for unit, versions in self.versions.items():
+            for workload in versions:
+                found[workload].append(unit)
         for unit in self.own:
             found[unit_id(unit)].append(unit)
         return dict(found)
@@ -154,6 +161,18 @@ class Identities:
                 if shared(unit) < best:
                     del self.twins[unit]
                     self.unmatched.append(unit)
+
+    def _versions(self, unit: BuildUnit) -> list[str]:
+        """Workloads that each run ``unit``: the unit's name reaches several workloads (a
+        Service named like it selects them all) and each workload's own name is the unit's
+        name and a suffix (``reviews`` → ``reviews-v1``, ``reviews-v2``; ``orders`` →
+        ``orders-canary``): versions, canaries or blue/green copies of one service."""
+        for name in (unit.name, *unit.names):
+            owners = self._owners(name)
+            key = normal(name)
+            if len(owners) > 1 and all(_own_name(w).startswith(key) for w in owners):
+                return sorted(owners)
+        return []
 
     def _add(
         self,
@@ -234,6 +253,11 @@ class Identities:
                 by_name.append(unit)
                 return next(iter(owners))
         return None
+
+
+def _own_name(graph_id: str) -> str:
+    """A workload's own name, matched like any name (``default/reviews-v1`` → ``reviewsv1``)."""
+    return normal(graph_id.rsplit("/", 1)[-1])
 
 
 def service_named(

@@ -254,6 +254,36 @@
 ((call function: (identifier) @_fn arguments: (argument_list . (_) @form.value .)) @form
   (#any-of? @_fn "str" "int"))
 
+; "default" if os.environ.get("X") is None else os.environ.get("X"), and the "is not" form
+((conditional_expression
+   (_) @form.part
+   .
+   [(comparison_operator (_) @_l "is" (none))
+    (parenthesized_expression (comparison_operator (_) @_l "is" (none)))]
+   .
+   (_) @form.value) @form
+  (#set! form "default") (#eq? @_l @form.value))
+
+; "" if os.environ.get("D") is None else "." + os.environ.get("D"): the value built from the
+; variable, the literal when it is unset
+((conditional_expression
+   (_) @form.part
+   .
+   [(comparison_operator (_) @_l "is" (none))
+    (parenthesized_expression (comparison_operator (_) @_l "is" (none)))]
+   .
+   (binary_operator) @form.value) @form
+  (#set! form "default") (#match? @_l "^os\\.(environ\\.get|getenv)\\("))
+
+((conditional_expression
+   (_) @form.value
+   .
+   [(comparison_operator (_) @_l "is not" (none))
+    (parenthesized_expression (comparison_operator (_) @_l "is not" (none)))]
+   .
+   (_) @form.part) @form
+  (#set! form "default") (#eq? @_l @form.value))
+
 ((call
    function: (attribute object: (string) @form.string attribute: (identifier) @_fn)
    arguments: (argument_list . [(list) (tuple)] @form.value .)) @form
