@@ -388,3 +388,21 @@ def test_a_numbered_sdk_variable_is_read_where_the_code_builds_the_sdk(tmp_path:
         "HealthChecks UI reads HealthChecksUI__HealthChecks__0__Uri=http://api:8080/hc at "
         f"{tmp_path}/k8s/web.yaml:13:74, by convention) (Service shop/api port 8080)"
     ]
+
+
+def test_each_variable_of_an_address_takes_its_own_code_default(tmp_path: Path) -> None:
+    """``http://{host}:{port}`` built from two variables, each with a default in the code and
+    neither set by a manifest: the address is the two defaults (not only the first's)."""
+    code = (
+        "import os, requests\n"
+        'host = os.environ.get("AUDIT_HOST", "audit")\n'
+        'port = os.environ.get("AUDIT_PORT", "9090")\n'
+        'requests.get("http://{0}:{1}/log".format(host, port))\n'
+    )
+    write(tmp_path, code, callees=("audit:9090",))
+    assert web_edges(tmp_path) == {
+        ("shop/audit", 9090, "TCP"): [
+            'env-read "http://{0}:{1}/log".format(host, port) (AUDIT_HOST unset, code default '
+            "audit; AUDIT_PORT unset, code default 9090) (Service shop/audit port 9090)"
+        ]
+    }

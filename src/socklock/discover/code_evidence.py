@@ -455,12 +455,11 @@ class _Joiner:
         if site.target is None:
             text = value_of(site.env_var, site.env_default) if site.env_var else None
         else:
+            defaults = dict(site.other_defaults)
+            if site.env_var and site.env_default is not None:
+                defaults[site.env_var] = site.env_default
             text = _PLACEHOLDER.sub(
-                lambda m: (
-                    value_of(m.group(1), site.env_default if m.group(1) == site.env_var else None)
-                    or ""
-                ),
-                site.target,
+                lambda m: value_of(m.group(1), defaults.get(m.group(1))) or "", site.target
             )
         switch = self.switch_off(owner.workload, site.env_var) if site.env_var else None
         if switch is not None:

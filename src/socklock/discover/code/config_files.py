@@ -324,6 +324,7 @@ def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) ->
             service=outcome.service,
             profile=entry.profile,
             key=_dotted(entry.key),
+            other_defaults=outcome.other_defaults,
         )
     else:
         yield UnresolvedCall(path, entry.line, entry.column, expression, outcome.reason)

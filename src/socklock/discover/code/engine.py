@@ -405,6 +405,7 @@ class _Output:
                 round(outcome.confidence, 3),
                 topic or None,
                 service=outcome.service,
+                other_defaults=outcome.other_defaults,
             )
         self._results.setdefault(result, None)
 

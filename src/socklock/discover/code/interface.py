@@ -51,6 +51,9 @@ class CallSite:
     )
     sdk: str | None = None  # an SDK built here reads ``env_var`` by convention (its name)
     key: str | None = None  # the config property (dotted) a config file's value is under
+    # the code's default of each other env var the target reads (``env_default`` is the
+    # first's): ``http://${HOST}:${PORT}`` with HOST and PORT each defaulted in the code
+    other_defaults: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

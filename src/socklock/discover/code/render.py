@@ -57,6 +57,7 @@ class Resolved:
     env_default: str | None
     confidence: float
     service: str | None = None
+    other_defaults: tuple[tuple[str, str], ...] = ()  # the other env vars' code defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,14 @@ def _env_read(
     confidence = CONFIDENCE_CALL if context.call else CONFIDENCE_ENV
     confidence *= min(e.confidence for e in envs) * factor
     default = redact(first.default) if first.default is not None else None
-    return Resolved(CallKind.ENV_READ, target, first.name, default, confidence, context.service)
+    others = tuple(
+        (e.name, redact(e.default))
+        for e in envs[1:]
+        if e.default is not None and e.name != first.name
+    )
+    return Resolved(
+        CallKind.ENV_READ, target, first.name, default, confidence, context.service, others
+    )
 
 
 def _placeholders(value: Value) -> Value:
