@@ -506,3 +506,37 @@ def test_a_variant_below_a_left_out_directory_keeps_its_objects(tmp_path: Path) 
     )
     assert kept == [("api", "mesh"), ("proxy", "mesh"), ("web", "mesh")]
     assert sorted(s.obj.name for s in selection.inventory.services) == ["api", "proxy", "web"]
+
+
+def test_of_the_workloads_sharing_a_units_image_the_one_running_its_default_is_the_unit(
+    tmp_path: Path,
+) -> None:
+    """``store`` and ``store-bot`` run the image ``shop/store-web``; the bot overrides the
+    command to run its own program. The unit named like the image (``store-web``) is
+    ``store``'s code; the bot's program (its own main package) is the bot's."""
+    store = _DEPLOYMENT.replace("NAME", "store").replace("shop/store:1", "shop/store-web:1")
+    bot = _DEPLOYMENT.replace("NAME", "store-bot").replace(
+        "image: shop/store-bot:1", "image: shop/store-web:1, command: [store-bot]"
+    )
+    _write(
+        tmp_path,
+        {
+            "k8s/store.yaml": store,
+            "k8s/bot.yaml": bot,
+            "k8s/ratings.yaml": _DEPLOYMENT.replace("NAME", "ratings"),
+            "store-web/go.mod": "module example.com/store-web\n\ngo 1.22\n",
+            "store-web/main.go": (
+                'package main\n\nimport "net/http"\n\n'
+                'func main() { http.Get("http://ratings:80/r") }\n'
+            ),
+            "store-web/cmd/store-bot/main.go": (
+                'package main\n\nimport "net/http"\n\n'
+                'func main() { http.Get("http://store:80/") }\n'
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    assert _edges(graph) == {
+        ("shop/store", "shop/ratings", 8080, "literal"),
+        ("shop/store-bot", "shop/store", 8080, "literal"),
+    }

@@ -56,6 +56,7 @@ class Identities:
         self.ports: dict[str, list[int]] = defaultdict(list)
         self.where: dict[str, str] = {}  # graph id → the file that declares it
         self.endpoints: dict[str, dict[str, int]] = {}  # graph id → endpoint name → port
+        self.commanded: set[str] = set()  # graph ids that override their image's command
         self._kubernetes(inventory)
         self._compose(inventory, aliases)
         for unit in inventory.units:
@@ -204,6 +205,8 @@ class Identities:
                 ]
                 ports = [p.container_port for p in workload.ports]
                 self._add(workload.id, names, ports, workload.location.file)
+                if any(command_line(c.body, "command", "command") for c in workload.containers):
+                    self.commanded.add(workload.id)
         for service in inventory.services:
             if not service.selector:
                 continue
@@ -222,6 +225,8 @@ class Identities:
                 names.append(program_name(command_line(service.body, "entrypoint", "command")))
                 names += [n for n, s in resolver.by_name.items() if s is service]
                 self._add(graph_id, names, resolver.service_ports(service), project.file)
+                if command_line(service.body, "entrypoint", "command"):
+                    self.commanded.add(graph_id)
 
     def _contexts(self, inventory: Inventory, aliases: dict[str, str]) -> dict[Path, set[str]]:
         """Build directories of the deployment's workloads: compose ``build:`` contexts and
@@ -249,6 +254,8 @@ class Identities:
                 return next(iter(owners))
         for name in (unit.name, *unit.names):
             owners = self._owners(name)
+            if len(owners) > 1:  # one image, several services: the others run other commands
+                owners = owners - self.commanded if owners & self.commanded else owners
             if len(owners) == 1:
                 by_name.append(unit)
                 return next(iter(owners))
