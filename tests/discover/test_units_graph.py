@@ -540,3 +540,30 @@ def test_of_the_workloads_sharing_a_units_image_the_one_running_its_default_is_t
         ("shop/store", "shop/ratings", 8080, "literal"),
         ("shop/store-bot", "shop/store", 8080, "literal"),
     }
+
+
+def test_copies_of_one_compose_build_each_run_its_code(tmp_path: Path) -> None:
+    """``web1`` and ``web2`` build the same ``./web`` and run its default command (two
+    copies behind a load balancer): the code's calls are each copy's. ``jobs`` builds it
+    too but runs another command: the base code is not its."""
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n"
+                "  redis: {image: redis}\n"
+                "  web1: {build: ./web}\n"
+                "  web2: {build: ./web}\n"
+                "  jobs: {build: ./web, command: [python, jobs.py]}\n"
+            ),
+            "web/Dockerfile": 'FROM python:3.12\nCOPY . .\nCMD ["python", "app.py"]\n',
+            "web/app.py": "import redis\nredis.Redis(host='redis', port=6379)\n",
+            "web/jobs.py": "print('no calls')\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    project = tmp_path.name
+    assert _edges(graph) == {
+        (f"{project}/web1", f"{project}/redis", 6379, "literal"),
+        (f"{project}/web2", f"{project}/redis", 6379, "literal"),
+    }

@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from socklock.discover.entrypoints import command_line
 from socklock.model import Inventory
 
 
@@ -47,15 +48,29 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
         names.update(n for c in workload.containers if (n := _image_name(c.image)))
         for name in names:
             by_name.setdefault(name, set()).add(workload.id)
+    replicas: list[Context] = []
     for project in inventory.compose_projects:
+        builders: dict[Path, list[tuple[str, str, bool]]] = {}  # context → (id, service, runs)
         for service in project.services:
             graph_id = aliases.get(service.id, service.id)
             for name in {service.name, _image_name(service.image) or service.name}:
                 by_name.setdefault(name, set()).add(graph_id)
             if service.build_context:
                 directory = Path(service.build_context).resolve()
-                contexts[directory] = Context(
-                    directory, graph_id, f"compose build context of {service.id}"
+                runs_default = not command_line(service.body, "entrypoint", "command")
+                builders.setdefault(directory, []).append((graph_id, service.id, runs_default))
+        for directory, services in builders.items():
+            default = [s for s in services if s[2]] or services[-1:]
+            graph_id, service_id, _ = default[0]
+            contexts[directory] = Context(
+                directory, graph_id, f"compose build context of {service_id}"
+            )
+            if len(default) > 1:  # copies of one service (web1, web2): the code runs in each
+                replicas.extend(
+                    Context(
+                        directory, g, f"compose build context of {s} (and {len(default) - 1} more)"
+                    )
+                    for g, s, _ in default
                 )
     for dockerfile in inventory.dockerfiles:
         directory = Path(dockerfile.context_dir).resolve()
@@ -74,7 +89,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(
                 directory, owner, f"Dockerfile directory inside {parent.name}/, named like {owner}"
             )
-    shared = _add_units(inventory, aliases, contexts)
+    shared = _add_units(inventory, aliases, contexts) + replicas
     shared += _add_mounts(inventory, aliases, contexts)
     for root in inventory.roots:
         for directory, owner in _configured_owners(Path(root)).items():
