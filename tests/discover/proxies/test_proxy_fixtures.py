@@ -175,3 +175,12 @@ def test_envoy_routes_through_the_dapr_sidecar_call_the_app_id() -> None:
         "unknown-app",
         "Dapr app-id 'unknown-app' matches no workload",
     )
+
+
+def test_a_config_is_read_where_the_image_puts_it_whatever_its_name() -> None:
+    """``COPY site /etc/nginx/conf.d/default.conf``: ``site`` is nginx config; a file beside
+    it with the same text that the image does not take in (``unused``) is not read."""
+    graph = _graph("nginx-placed")
+    assert _proxy_edges(graph) == {
+        ("placed/edge", "placed/api", 8080): {"nginx-placed/edge/site:4:9"}
+    }

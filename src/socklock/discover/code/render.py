@@ -73,6 +73,7 @@ def render(value: Value, context: Context) -> Outcome | None:
     strict = context.call and not context.weak
     if context.service is not None:
         value = _placeholders(value)
+    value = _fill_credentials(value)
     first_hole = next((i for i, part in enumerate(value) if isinstance(part, Hole)), None)
     factor = 1.0
     if first_hole is not None:
@@ -149,6 +150,31 @@ def _placeholders(value: Value) -> Value:
             position = found.end
         parts.append(part[position:])
     return tuple(p for p in parts if p != "")
+
+
+_SECRET_KEY = re.compile(r"(?i)(?:^|[;\s])(?:password|pwd|user ?id|uid|user ?name|user)\s*=\s*$")
+_USERINFO_BEFORE = re.compile(r"(?:^|://)[^/@\s]*$")
+_USERINFO_AFTER = re.compile(r"^[^/@\s]*@")
+
+
+def _fill_credentials(value: Value) -> Value:
+    """A value computed at run time where a credential goes (``password={pw}`` in a
+    connection string, ``postgres://user:%s@db:5432``, ``root:%s@tcp(db:3306)/x``) says
+    nothing of the address: it is filled with a stand-in instead of losing the address."""
+    if not any(isinstance(part, Hole) for part in value):
+        return value
+    texts = ["" if not isinstance(part, str) else part for part in value]
+    filled: list[str | Env | Hole] = []
+    for index, part in enumerate(value):
+        if isinstance(part, Hole):
+            before = "".join(texts[:index])
+            after = "".join(texts[index + 1 :])
+            in_userinfo = _USERINFO_BEFORE.search(before) and _USERINFO_AFTER.match(after)
+            if _SECRET_KEY.search(before) or in_userinfo:
+                filled.append("secret")
+                continue
+        filled.append(part)
+    return tuple(filled)
 
 
 def _sidecar_call(value: Value) -> str | None:

@@ -27,7 +27,7 @@ from socklock.discover.proxies.caddy import CaddyReader
 from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
 from socklock.discover.proxies.haproxy import HAProxyReader
-from socklock.discover.proxies.images import Build, builds
+from socklock.discover.proxies.images import Build, builds, copied_into
 from socklock.discover.proxies.interface import ProxyReader, SelectingReader, Source
 from socklock.discover.proxies.join import ProxyJoin, merged_projects
 from socklock.discover.proxies.kustomize import (
@@ -58,6 +58,15 @@ READERS: tuple[ProxyReader, ...] = (
     CaddyReader(),
 )
 NGINX_PREFIXES = ("/etc/nginx", "/usr/local/nginx/conf", "/usr/local/openresty/nginx/conf")
+# where the proxies read their config: a file placed there is config whatever its name
+CONFIG_PREFIXES = (
+    *NGINX_PREFIXES,
+    "/etc/haproxy",
+    "/usr/local/etc/haproxy",
+    "/etc/caddy",
+    "/etc/envoy",
+    "/etc/traefik",
+)
 MAX_CONFIG_BYTES = 1024 * 1024
 _CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json", ".toml", ".cfg", ".caddy")
 
@@ -250,7 +259,9 @@ def _tree_sources(
     if not mounts and not contexts and not built:
         return
     known = {build.workload for build in built}
-    for path in _candidates(inventory.roots):
+    placed = [path for build in built for path in copied_into(build, CONFIG_PREFIXES)]
+    placed += [m.host for m in mounts if str(m.container).startswith(CONFIG_PREFIXES)]
+    for path in _candidates(inventory.roots, placed):
         text = _read(path)
         if text is None:
             continue
@@ -318,8 +329,15 @@ def _most_specific(claims: list[tuple[int, str]]) -> list[str]:
     return [workload for depth, workload in claims if depth == best]
 
 
-def _candidates(roots: Sequence[str]) -> Iterator[Path]:
+def _candidates(roots: Sequence[str], placed: Sequence[Path] = ()) -> Iterator[Path]:
+    """Files named like a proxy's config, and ``placed``: files an image build or a mount
+    puts where a proxy reads its config, whatever they are named."""
     seen: set[Path] = set()
+    for path in placed:
+        real = path.resolve()
+        if real.is_file() and real not in seen:
+            seen.add(real)
+            yield path
     for root in roots:
         top = Path(root)
         walked = [top] if top.is_file() else _walk(top)

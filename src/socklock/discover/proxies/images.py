@@ -149,6 +149,36 @@ def _load(path: Path) -> Dockerfile | None:
         return None
 
 
+def copied_into(build: Build, prefixes: Sequence[str]) -> list[Path]:
+    """Files of the tree that ``build`` copies under one of ``prefixes`` (``COPY conf
+    /etc/nginx/conf.d/default.conf``): config by where it lands, whatever its own name."""
+    found: list[Path] = []
+    for instruction in build.instructions:
+        if instruction.keyword not in ("COPY", "ADD"):
+            continue
+        words = _words(instruction.value)
+        if len(words) < 2 or not words[-1].startswith(tuple(prefixes)):
+            continue
+        for source in _sources(instruction.value):
+            for base in build.contexts:
+                path = base / source.removeprefix("./")
+                if path.is_file():
+                    found.append(path)
+                elif path.is_dir():
+                    found.extend(p for p in sorted(path.iterdir()) if p.is_file())
+    return found
+
+
+def _words(value: str) -> list[str]:
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return [str(w) for w in json.loads(text)]
+        except ValueError:
+            return text.split()
+    return [w for w in text.split() if not w.startswith("--")]
+
+
 def _sources(value: str) -> list[str]:
     text = value.strip()
     words: list[str]
