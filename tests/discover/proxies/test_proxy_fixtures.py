@@ -184,3 +184,17 @@ def test_a_config_is_read_where_the_image_puts_it_whatever_its_name() -> None:
     assert _proxy_edges(graph) == {
         ("placed/edge", "placed/api", 8080): {"nginx-placed/edge/site:4:9"}
     }
+
+
+def test_a_dev_server_forwards_to_the_proxy_its_package_json_names() -> None:
+    """create-react-app's ``"proxy"``: ``web`` runs the dev server (its image copies the
+    package.json in and starts it) and forwards to ``api``; ``site`` builds the app and
+    serves it with nginx, so its package.json's proxy never runs."""
+    graph = _graph("dev-server")
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("dev/web", "dev/api", 4000)
+    }
+    (edge,) = [e for e in graph.edges if e.source == "dev/web"]
+    assert [(ev.kind.value, ev.detail, ev.location.line) for ev in edge.evidence] == [
+        ("config", "dev server proxy http://api:4000 (compose service dev/api)", 3)
+    ]

@@ -24,6 +24,7 @@ from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.paths import skip_dir, skip_file
 from socklock.discover.proxies.caddy import CaddyReader
+from socklock.discover.proxies.devserver import DevServerReader
 from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
 from socklock.discover.proxies.haproxy import HAProxyReader
@@ -52,6 +53,7 @@ __all__ = ["READERS", "add_proxy_evidence", "is_proxy_config", "readers"]
 
 READERS: tuple[ProxyReader, ...] = (
     NginxReader(),
+    DevServerReader(),
     EnvoyReader(),
     TraefikFileReader(),
     HAProxyReader(),
@@ -68,6 +70,8 @@ CONFIG_PREFIXES = (
     "/etc/traefik",
 )
 MAX_CONFIG_BYTES = 1024 * 1024
+# packaging metadata that is also a proxy's config (create-react-app's "proxy")
+_PACKAGING_CONFIGS = frozenset({"package.json"})
 _CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json", ".toml", ".cfg", ".caddy")
 
 
@@ -369,7 +373,7 @@ def _walk(root: Path) -> Iterator[Path]:
     for directory, subdirs, names in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if not skip_dir(str(Path(directory) / d), d))
         for name in sorted(names):
-            if not skip_file(name):
+            if not skip_file(name) or name in _PACKAGING_CONFIGS:
                 yield Path(directory) / name
 
 
