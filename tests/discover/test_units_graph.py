@@ -567,3 +567,59 @@ def test_copies_of_one_compose_build_each_run_its_code(tmp_path: Path) -> None:
         (f"{project}/web1", f"{project}/redis", 6379, "literal"),
         (f"{project}/web2", f"{project}/redis", 6379, "literal"),
     }
+
+
+def test_a_unit_matches_by_its_containers_name_or_by_its_name_less_a_language_word(
+    tmp_path: Path,
+) -> None:
+    """``php-redis/`` builds the ``frontend`` Deployment's container ``php-redis``;
+    ``guestbook-go/`` is the ``guestbook`` Deployment (the unit adds a language word). A
+    container name is not a DNS name: a call to ``php-redis`` reaches nothing."""
+    frontend = _DEPLOYMENT.replace("NAME", "frontend").replace(
+        "containers: [{name: frontend,", "containers: [{name: php-redis,"
+    )
+    _write(
+        tmp_path,
+        {
+            "k8s/frontend.yaml": frontend,
+            "k8s/guestbook.yaml": _DEPLOYMENT.replace("NAME", "guestbook"),
+            "k8s/redis.yaml": _DEPLOYMENT.replace("NAME", "redis"),
+            "php-redis/Dockerfile": "FROM php:8-apache\nCOPY index.php /var/www/html/\n",
+            "php-redis/index.php": (
+                "<?php\n$c = new Predis\\Client(['host' => 'redis', 'port' => 80]);\n"
+            ),
+            "guestbook-go/go.mod": "module example.com/guestbook\n\ngo 1.22\n",
+            "guestbook-go/main.go": (
+                'package main\n\nimport "net/http"\n\n'
+                'func main() {\n\thttp.Get("http://redis:80/")\n\thttp.Get("http://php-redis:80/")\n}\n'
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert _edges(graph) == {
+        ("shop/frontend", "shop/redis", 8080, "literal"),
+        ("shop/guestbook", "shop/redis", 8080, "literal"),
+    }
+
+
+def test_a_deployment_that_is_one_file_in_a_variant_directory_keeps_its_objects(
+    tmp_path: Path,
+) -> None:
+    """``all-in-one/app.yaml`` chosen while the top directory (another variant holding
+    the same services) and ``all-in-one/orders.yaml`` (an alternative file beside it) are
+    left out: the chosen file's objects are the deployment."""
+    both = _DEPLOYMENT.replace("NAME", "orders") + "---\n" + _DEPLOYMENT.replace("NAME", "payment")
+    _write(
+        tmp_path,
+        {
+            "orders.yaml": _DEPLOYMENT.replace("NAME", "orders"),
+            "payment.yaml": _DEPLOYMENT.replace("NAME", "payment"),
+            "all-in-one/app.yaml": both,
+            "all-in-one/orders.yaml": _DEPLOYMENT.replace("NAME", "orders"),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]), deployment="all-in-one/app.yaml")
+    assert sorted(n.id for n in graph.nodes) == ["shop/orders", "shop/payment"]
+    assert {n.location.file for n in graph.nodes if n.location} == {
+        str(tmp_path / "all-in-one" / "app.yaml")
+    }

@@ -378,8 +378,17 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
 
     trees = [(Path(d.path), d in left_out) for d in [*left_out, *kept] if d.kind == KUBERNETES]
 
+    # a deployment that is one file (``all-in-one/app.yaml``) keeps that file's objects
+    # whatever the directories around it are
+    kept_files = {
+        Path(d.path).resolve() for d in kept if d.kind == KUBERNETES and Path(d.path).is_file()
+    }
+
     def keep_object(file: str) -> bool:
-        directory = Path(file).resolve().parent
+        real = Path(file).resolve()
+        if real in kept_files:
+            return True
+        directory = real.parent
         holders = [(len(t.parts), gone) for t, gone in trees if directory.is_relative_to(t)]
         return keep(file) and not (holders and max(holders)[1])
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from socklock.discover.resolve import ComposeResolver, KubernetesResolver
 from socklock.model import BuildUnit, Inventory
+from socklock.model.kubernetes import ContainerRole
 
 CODE_NAMESPACE = "code"
 
@@ -57,6 +58,9 @@ class Identities:
         self.where: dict[str, str] = {}  # graph id → the file that declares it
         self.endpoints: dict[str, dict[str, int]] = {}  # graph id → endpoint name → port
         self.commanded: set[str] = set()  # graph ids that override their image's command
+        # names that say which code a workload runs but that no client dials: its
+        # containers' names (a Deployment ``frontend`` whose container is ``php-redis``)
+        self.code_names: dict[str, set[str]] = defaultdict(set)
         self._kubernetes(inventory)
         self._compose(inventory, aliases)
         for unit in inventory.units:
@@ -207,6 +211,9 @@ class Identities:
                 self._add(workload.id, names, ports, workload.location.file)
                 if any(command_line(c.body, "command", "command") for c in workload.containers):
                     self.commanded.add(workload.id)
+                for container in workload.containers:
+                    if container.role == ContainerRole.CONTAINER and normal(container.name):
+                        self.code_names[normal(container.name)].add(workload.id)
         for service in inventory.services:
             if not service.selector:
                 continue
@@ -259,7 +266,36 @@ class Identities:
             if len(owners) == 1:
                 by_name.append(unit)
                 return next(iter(owners))
+        for name in (unit.name, *unit.names):  # a container named like the unit
+            owners = self.code_names.get(normal(name), set())
+            if len(owners) == 1:
+                by_name.append(unit)
+                return next(iter(owners))
+        stem = _stem(unit.name)  # ``guestbook-go`` → ``guestbook``
+        owners = self.primary.get(stem, set()) if stem else set()
+        if len(owners) == 1:
+            by_name.append(unit)
+            return next(iter(owners))
         return None
+
+
+# words a build unit's name adds to the service's name: the language or the kind of program
+_UNIT_AFFIXES = frozenset(
+    {"go", "golang", "py", "python", "node", "nodejs", "js", "ts", "java", "kotlin", "dotnet"}
+    | {"net", "rust", "rs", "ruby", "rb", "php", "service", "svc", "app", "server", "srv"}
+)
+
+
+def _stem(name: str) -> str | None:
+    """The service's name inside a unit's name, when the unit adds a language or program
+    word to it (``guestbook-go``, ``orders-service``, ``py-ratings``), else None."""
+    from socklock.load.units.names import normal as spelled
+
+    words = [w for w in spelled(name).split("-") if w]
+    kept = [w for w in words if w not in _UNIT_AFFIXES]
+    if not kept or len(kept) == len(words):
+        return None
+    return "".join(kept)
 
 
 def _own_name(graph_id: str) -> str:
