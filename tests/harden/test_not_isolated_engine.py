@@ -17,21 +17,22 @@ def _messages(name: str) -> list[str]:
 
 def test_ingress_open() -> None:
     assert _messages("bad.yaml") == [
-        "no NetworkPolicy in namespace 'shop' isolates shop/app for ingress: every pod in the "
-        "cluster can connect to it"
+        "Deployment shop/app is not isolated for ingress: no NetworkPolicy selects it for "
+        "ingress, so any pod, and any address outside the cluster, can connect to it"
     ]
 
 
 def test_egress_open() -> None:
     assert _messages("bad-egress.yaml") == [
-        "no NetworkPolicy in namespace 'web' isolates web/api for egress: it can connect anywhere"
+        "Deployment web/api is not isolated for egress: no NetworkPolicy selects it for egress, "
+        "so it can connect anywhere, inside the cluster and out"
     ]
 
 
 def test_invalid_policies_prove_nothing() -> None:
     assert _messages("bad-invalid.yaml") == [
-        "data/db cannot be proven isolated: the NetworkPolicies in the input have errors, so "
-        "socklock does not evaluate them"
+        "Deployment data/db cannot be proven isolated: the NetworkPolicies in the input have "
+        "errors, so socklock does not evaluate them"
     ]
 
 

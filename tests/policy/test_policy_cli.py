@@ -51,7 +51,7 @@ def test_verify_json_is_the_published_schema() -> None:
         "kind": "Pod",
         "ingress_isolated": True,
         "egress_isolated": False,
-        "rule_id": "SLK-NP001",
+        "rule_id": "SLK209",
         "severity": "medium",
         "message": "Pod x/a is not isolated for egress: no NetworkPolicy selects it for "
         "egress, so it can connect anywhere, inside the cluster and out",

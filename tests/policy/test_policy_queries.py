@@ -79,13 +79,13 @@ def test_connections_with_ranges_and_externals() -> None:
 def test_isolation_findings() -> None:
     findings = unprotected(analyse(inventory("40-pod-reaches-itself")))
     assert [f.key for f in findings] == [
-        f"SLK-NP001:{ns}/{p}:ingress+egress" for ns in "yz" for p in "abc"
+        f"SLK209:{ns}/{p}:ingress+egress" for ns in "yz" for p in "abc"
     ]
     assert {f.severity for f in findings} == {Severity.HIGH}
     findings = unprotected(analyse(inventory("02-deny-all-ingress-namespace")))
-    x_a = next(f for f in findings if f.key.startswith("SLK-NP001:x/a:"))
+    x_a = next(f for f in findings if f.key.startswith("SLK209:x/a:"))
     assert (x_a.key, x_a.severity, x_a.location.line) == (
-        "SLK-NP001:x/a:egress",
+        "SLK209:x/a:egress",
         Severity.MEDIUM,
         26,
     )

@@ -130,10 +130,11 @@ def test_a_hardening_finding(shop: dict[str, Any]) -> None:
 
 def test_an_unprotected_workload(shop: dict[str, Any]) -> None:
     (found,) = _results(shop, "SLK209")  # only other/d: no policy in its namespace
-    assert found["level"] == "warning"
+    assert found["level"] == "error"  # open for ingress: high
     assert found["message"]["text"] == (
-        "no NetworkPolicy in namespace 'other' isolates other/d for ingress: every pod in the "
-        "cluster can connect to it"
+        "Deployment other/d is not isolated for ingress or egress: no NetworkPolicy selects it "
+        "for ingress and egress, so any pod, and any address outside the cluster, can connect "
+        "to it"
     )
     assert found["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "deploy/shop.yaml", "uriBaseId": "%SRCROOT%"},

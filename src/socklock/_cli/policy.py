@@ -270,7 +270,7 @@ def _verify_table(document: object, *, color: bool) -> str:
         table.add_row(row.source, row.target, f"{ports}/{row.protocol}", row.verdict)
     console.print(table)
     if document.unprotected:
-        console.print("\n[bold]Not isolated[/bold] (SLK-NP001):")
+        console.print("\n[bold]Not isolated[/bold] (SLK209):")
         # plain lines, one write each: no markup read into names, no per-line highlighting
         for item in document.unprotected:
             buffer.write(f"  {item.file}:{item.line}: {item.severity}: {item.message}\n")

@@ -28,40 +28,6 @@ class NetworkRule:
 
 _K8S = "Kubernetes: Network Policies, https://kubernetes.io/docs/concepts/services-networking/network-policies/"
 
-NOT_ISOLATED = NetworkRule(
-    id="SLK-NP001",
-    name="workload-not-isolated",
-    title="Workloads should be isolated by the NetworkPolicies for ingress and egress",
-    severity=Severity.HIGH,
-    references=(_K8S,),
-    documentation="""\
-A workload that no NetworkPolicy of the input isolates.
-
-## What it does
-Reported by `socklock policy verify` (and in `connectivity.json` of `socklock scan`) for each
-workload some of whose pods no policy selects for ingress (high) or, isolated for ingress,
-for egress (medium). The engine decides isolation per pod, with policyTypes and their
-defaults. `socklock scan` and `socklock harden` report the same condition as the hardening
-rule SLK209 (not-isolated), once per workload.
-
-## Why is this bad?
-A pod that no policy selects for ingress accepts connections from every pod in the cluster
-and from outside it; one that no policy selects for egress can connect anywhere.
-
-## Example
-A namespace with a policy for `front-end` only: every other workload is not isolated.
-
-Use instead: a default-deny policy per namespace, then one policy per workload that admits
-its callers (`socklock policy generate`).
-
-## Fix safety
-None: policies come from the service graph (`socklock policy generate`).
-
-## References
-- Kubernetes documentation: Network Policies (isolated and non-isolated pods).
-""",
-)
-
 WOULD_BREAK = NetworkRule(
     id="SLK-NP002",
     name="connection-would-break",
@@ -137,5 +103,5 @@ time); check the graph first (`socklock map`), or record the call in an intent f
 """,
 )
 
-NETWORK_RULES: tuple[NetworkRule, ...] = (NOT_ISOLATED, WOULD_BREAK, STILL_OPEN)
+NETWORK_RULES: tuple[NetworkRule, ...] = (WOULD_BREAK, STILL_OPEN)
 BY_ID: dict[str, NetworkRule] = {rule.id: rule for rule in NETWORK_RULES}

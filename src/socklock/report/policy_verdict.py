@@ -34,7 +34,7 @@ class PolicyVerdict:
     count: int
     document: ConnectivityDocument | None  # None once written and let go
     check: IntentCheck
-    unprotected: tuple[Finding, ...]  # SLK-NP001, per workload (as in connectivity.json)
+    unprotected: tuple[Finding, ...]  # SLK209, per workload (as in connectivity.json)
     would_break: tuple[Finding, ...]  # SLK-NP002
     still_open: tuple[Finding, ...]  # SLK-NP003
 
@@ -44,7 +44,7 @@ class PolicyVerdict:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """The connection findings (unprotected workloads are SLK209's in a scan)."""
+        """The connection findings (the unprotected workloads are SLK209, reported apart)."""
         return (*self.would_break, *self.still_open)
 
 

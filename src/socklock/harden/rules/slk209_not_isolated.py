@@ -3,9 +3,12 @@
 ## What it does
 Asks socklock's exact NetworkPolicy engine whether some policy of the workload's namespace
 selects it for ingress and for egress (policyTypes and their defaults, matchLabels and
-matchExpressions, every pod of the workload). When the policies have errors the engine
-refuses to answer, and the workload is reported as not proven isolated: never isolated by
-assumption.
+matchExpressions, every pod of the workload). Open for ingress is high; isolated for
+ingress but not for egress is medium. When the policies have errors the engine refuses to
+answer, and the workload is reported (high) as not proven isolated: never isolated by
+assumption. `harden`, `scan` and `policy verify` (its unprotected list, and
+`connectivity.json`) report this one rule; it replaces SLK-NP001, which verify used to
+report for the same condition.
 
 ## Why is this bad?
 A pod that no policy selects accepts connections from every pod in the cluster: one
@@ -33,13 +36,15 @@ from collections.abc import Iterator
 from socklock.harden.context import Context
 from socklock.harden.rule import Reference, WorkloadRule
 from socklock.model import Applicability, Finding, Fix, Severity, Workload
+from socklock.policy.findings import RULE_ID, RULE_NAME, not_isolated
+from socklock.policy.result import Isolation
 
 
 class NotIsolated(WorkloadRule):
-    id = "SLK209"
-    name = "not-isolated"
+    id = RULE_ID
+    name = RULE_NAME
     title = "Workloads should be isolated by NetworkPolicies for ingress and egress"
-    severity = Severity.MEDIUM
+    severity = Severity.HIGH
     references = (
         Reference("practice", "Kubernetes", "Network Policies: isolated and non-isolated pods"),
         Reference(
@@ -55,23 +60,12 @@ class NotIsolated(WorkloadRule):
             return  # a dumped pod: its owner is checked
         isolation = ctx.isolation
         state = isolation.get(workload.id) if isolation is not None else None
-        if state is not None and state.ingress and state.egress:
+        if isolation is not None and state is None:
+            state = Isolation(False, False)
+        verdict = not_isolated(workload.kind, workload.id, state)
+        if verdict is None:
             return
-        if isolation is None:
-            message = (
-                f"{workload.id} cannot be proven isolated: the NetworkPolicies in the input "
-                "have errors, so socklock does not evaluate them"
-            )
-        elif state is None or not state.ingress:
-            message = (
-                f"no NetworkPolicy in namespace {workload.namespace!r} isolates {workload.id} "
-                "for ingress: every pod in the cluster can connect to it"
-            )
-        else:
-            message = (
-                f"no NetworkPolicy in namespace {workload.namespace!r} isolates {workload.id} "
-                "for egress: it can connect anywhere"
-            )
+        severity, message, _ = verdict
         labels_path = (
             ("metadata", "labels")
             if workload.kind == "Pod"
@@ -88,4 +82,5 @@ class NotIsolated(WorkloadRule):
                 (),
             ),
             stable_path="pod",
+            severity=severity,
         )
