@@ -226,3 +226,28 @@ services:
         ("shop/web", "shop/orders-postgres", 5432),
         ("shop/web", "shop/search", 9200),
     ]
+
+
+def test_a_bare_host_reaches_a_server_image_on_its_protocol_port(write) -> None:  # type: ignore[no-untyped-def]
+    """``WORDPRESS_DB_HOST=db``: ``db`` runs mariadb and exposes 3306 and 33060 (the X
+    protocol); a client naming only the host dials 3306. ``cache`` runs an image of our own
+    exposing two ports: which one is not known."""
+    compose = write(
+        "app/compose.yaml",
+        """\
+name: blog
+services:
+  wordpress:
+    image: wordpress:6
+    environment:
+      - WORDPRESS_DB_HOST=db
+      - CACHE_HOST=cache
+  db: {image: "mariadb:10.6", expose: ["3306", "33060"]}
+  cache: {image: "blog/cache:1", expose: ["7000", "7001"]}
+""",
+    )
+    graph = discover(load_paths([str(compose)]), code=False)
+    assert [(e.source, e.target, e.port) for e in graph.edges] == [
+        ("blog/wordpress", "blog/cache", None),
+        ("blog/wordpress", "blog/db", 3306),
+    ]

@@ -38,7 +38,39 @@ DEFAULT_PORTS: dict[str, int] = {
     "tcp": 0,
     "udp": 0,
 }
+# The port a server image is dialled on when a client names only its host: the image's
+# protocol's port (``mariadb`` also exposes 33060, the X protocol; ``rabbitmq`` 15672, its UI)
+IMAGE_PORTS: dict[str, int] = {
+    "mysql": 3306,
+    "mariadb": 3306,
+    "postgres": 5432,
+    "postgresql": 5432,
+    "postgis": 5432,
+    "redis": 6379,
+    "valkey": 6379,
+    "mongo": 27017,
+    "mongodb": 27017,
+    "rabbitmq": 5672,
+    "kafka": 9092,
+    "memcached": 11211,
+    "elasticsearch": 9200,
+    "opensearch": 9200,
+    "cassandra": 9042,
+    "nats": 4222,
+    "zookeeper": 2181,
+}
 UDP_SCHEMES = frozenset({"udp", "statsd"})
+
+
+def image_port(image: str | None) -> int | None:
+    """The protocol port of a well-known server image (``mariadb:10.6`` → 3306), by the
+    image's last name component; None for any other image."""
+    if not image:
+        return None
+    name = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    return IMAGE_PORTS.get(name)
+
+
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "::", "[::1]", "[::]"})
 
 # A host label: RFC 1123, allowing underscores as in compose service names.

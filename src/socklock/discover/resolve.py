@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from socklock.discover.addresses import Target, is_dns_name, is_ip
+from socklock.discover.addresses import Target, image_port, is_dns_name, is_ip
 from socklock.model import ComposeProject, ComposeService, Inventory, Service, Workload
 
 DEFAULT_CLUSTER_DOMAIN = "cluster.local"
@@ -200,5 +200,6 @@ class ComposeResolver:
         port = target.port
         if port is None:
             known = self.service_ports(service)
-            port = known[0] if len(known) == 1 else None
+            main = image_port(service.image)
+            port = known[0] if len(known) == 1 else main if main in known else None
         return [Reached(service.id, port, target.protocol, f"compose service {service.id}")]

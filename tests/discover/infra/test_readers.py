@@ -327,3 +327,48 @@ sampler:
     }
     assert reader.claims("jaeger-config.json", json_text)
     assert not reader.claims("notes.md", yaml_text)
+
+
+def test_logstash_outputs_and_pulling_inputs_but_not_listeners() -> None:
+    from socklock.discover.infra.logstash import LogstashReader
+
+    pipeline = """\
+input {
+  beats { port => 5044 }          # listens: no call
+  kafka {
+    bootstrap_servers => "kafka:9092"
+    topics => ["logs"]
+  }
+  redis { host => "queue" port => 6380 data_type => "list" key => "logs" }
+}
+filter { mutate { add_field => { "host" => "not-an-address" } } }
+output {
+  elasticsearch {
+    hosts => ["http://es:9200", "es-2"]
+    index => "logs-%{+YYYY.MM.dd}"
+  }
+  # stdout { codec => rubydebug }
+}
+"""
+    reader = LogstashReader()
+    assert reader.claims("logstash-nginx.config", pipeline)
+    assert not reader.claims("nginx.conf", "http { server { listen 80; } }\n")
+    found = list(reader.read([Source("/p/pipeline.conf", pipeline)], {}))
+    assert sorted(
+        (f.host, f.port, str(f.location), f.detail) for f in found if isinstance(f, Upstream)
+    ) == [
+        (
+            "es",
+            9200,
+            "/p/pipeline.conf:12:16",
+            "Logstash output elasticsearch hosts http://es:9200",
+        ),
+        ("es-2", 80, "/p/pipeline.conf:12:34", "Logstash output elasticsearch hosts es-2"),
+        (
+            "kafka",
+            9092,
+            "/p/pipeline.conf:4:27",
+            "Logstash input kafka bootstrap_servers kafka:9092",
+        ),
+        ("queue", 6380, "/p/pipeline.conf:7:20", "Logstash input redis host queue:6380"),
+    ]

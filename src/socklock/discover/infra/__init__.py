@@ -17,6 +17,7 @@ from __future__ import annotations
 from socklock.discover.infra.collector import CollectorReader
 from socklock.discover.infra.grafana import GrafanaReader
 from socklock.discover.infra.jaeger_client import JaegerClientReader
+from socklock.discover.infra.logstash import LogstashReader
 from socklock.discover.infra.otel_sdk import OtelSdkReader
 from socklock.discover.infra.prometheus import PrometheusReader
 from socklock.discover.proxies.interface import ProxyReader
@@ -29,4 +30,5 @@ CONFIG_READERS: tuple[ProxyReader, ...] = (
     CollectorReader(),
     OtelSdkReader(),
     JaegerClientReader(),
+    LogstashReader(),
 )

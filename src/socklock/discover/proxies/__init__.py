@@ -68,11 +68,22 @@ CONFIG_PREFIXES = (
     "/etc/caddy",
     "/etc/envoy",
     "/etc/traefik",
+    "/usr/share/logstash/pipeline",
 )
 MAX_CONFIG_BYTES = 1024 * 1024
 # packaging metadata that is also a proxy's config (create-react-app's "proxy")
 _PACKAGING_CONFIGS = frozenset({"package.json"})
-_CANDIDATE_SUFFIXES = (".conf", ".nginx", ".yaml", ".yml", ".json", ".toml", ".cfg", ".caddy")
+_CANDIDATE_SUFFIXES = (
+    ".conf",
+    ".config",
+    ".nginx",
+    ".yaml",
+    ".yml",
+    ".json",
+    ".toml",
+    ".cfg",
+    ".caddy",
+)
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from socklock.discover.infra.values import address, documents, where
 from socklock.discover.proxies.interface import Found, Source
 
 _DEV_SERVERS = ("react-scripts start", "craco start", "react-app-rewired start")
@@ -29,6 +28,9 @@ class DevServerReader:
         return []
 
     def read(self, sources: Sequence[Source], env: Mapping[str, str]) -> Iterator[Found]:
+        # the infra readers' helpers (imported here: that package plugs into this one)
+        from socklock.discover.infra.values import address, documents, where
+
         for source in sources:
             for package in documents(source, {}):
                 proxy = package.get("proxy")
