@@ -84,3 +84,55 @@ spec:
     allowed = explain(model, "n1/b", "n1/b", 80, "TCP")
     assert allowed.verdict is Verdict.ALLOWED
     assert allowed.note == "a pod always reaches itself"
+
+
+TIERED = f"""\
+apiVersion: {API_VERSION}
+kind: Tier
+metadata: {{name: security}}
+spec: {{order: 100}}
+---
+apiVersion: {API_VERSION}
+kind: GlobalNetworkPolicy
+metadata: {{name: security.hand-off}}
+spec:
+  tier: security
+  selector: app == 'b'
+  types: [Ingress, Egress]
+  ingress:
+    - action: Pass
+      source: {{selector: app == 'a'}}
+  egress:
+    - action: Pass
+---
+apiVersion: {API_VERSION}
+kind: NetworkPolicy
+metadata: {{name: b-out, namespace: n1}}
+spec:
+  selector: app == 'b'
+  types: [Egress]
+  egress:
+    - action: Deny
+      destination: {{selector: app == 'a'}}
+"""
+
+
+def test_explain_follows_a_pass_to_the_next_tier(tmp_path: Path) -> None:
+    """a -> b: the security tier passes it, no default-tier policy selects b's ingress: the
+    profile allows, and the Pass is named as admitting. b -> a: b's egress passes on to the
+    default tier, whose Deny decides."""
+    model = _model(tmp_path, TIERED)
+    into_b = explain(model, "n1/a", "n1/b", 80, "TCP")
+    assert into_b.verdict is Verdict.ALLOWED
+    assert into_b.ingress is not None
+    assert [(r.policy, r.rule) for r in into_b.ingress.admitting] == [
+        ("security.hand-off", "spec.ingress[0] (Pass)")
+    ]
+    out_of_b = explain(model, "n1/b", "n1/a", 80, "TCP")
+    assert out_of_b.verdict is Verdict.DENIED
+    assert out_of_b.egress is not None
+    assert out_of_b.egress.reason == (
+        "isolated for egress by 2 policy(ies), and none of their rules admits it on 80/TCP; "
+        f"denied by n1/b-out spec.egress[0] (Deny) ({tmp_path / 'all.yaml'}:29:1)"
+    )
+    assert [(r.policy, r.rule) for r in out_of_b.egress.admitting] == []

@@ -7,11 +7,14 @@ terms (the same :class:`~socklock.policy.pods.Cluster`, the same
 - NetworkPolicy (namespaced: selects pods of its namespace; rule selectors without a
   ``namespaceSelector`` mean its namespace) and GlobalNetworkPolicy (``namespaceSelector``
   narrows the pods it selects; rule selectors mean every namespace);
-- policies of one tier, applied in ``order`` (lower first, none = last; ties by name); in a
-  policy, rules in order; the first Allow, Deny or Pass decides; Log logs and goes on;
-- a pod that some policy selects for a direction and that no rule decides is denied at the
-  end of the tier; a pod no policy selects, or that a Pass sends past the (only) tier, falls
-  to its namespace profile, which allows;
+- tiers (``Tier`` objects: ``order``, lower first, none = last, ties by name;
+  ``defaultAction`` Deny or Pass; the ``default`` tier has order 1,000,000 unless the input
+  defines it); a policy belongs to ``spec.tier`` (default ``default``);
+- for one endpoint and direction, the tiers with a policy selecting it, in order; in a tier,
+  its policies in ``order`` (lower first, none = last; ties by name); in a policy, rules in
+  order; the first Allow or Deny decides; a Pass skips the rest of the tier to the next one;
+  Log logs and goes on; no rule of the tier decides: the tier's ``defaultAction`` (Deny, or
+  Pass to the next tier); past the last tier, the namespace profile, which allows;
 - selectors: ``==``, ``!=``, ``in {}``, ``not in {}``, ``has()``, ``!has()``, ``contains``,
   ``starts with``, ``ends with``, ``all()``, ``global()``, ``!``, ``&&``, ``||``, parentheses;
   namespaces carry ``projectcalico.org/name``, pods ``projectcalico.org/namespace``;
@@ -57,6 +60,10 @@ API_VERSION = "projectcalico.org/v3"
 NAMESPACE_NAME = "projectcalico.org/name"
 POD_NAMESPACE = "projectcalico.org/namespace"
 ENFORCED = {"NetworkPolicy": False, "GlobalNetworkPolicy": True}
+TIER = "Tier"
+DEFAULT_TIER = "default"
+DEFAULT_TIER_ORDER = 1_000_000.0
+ICMP = frozenset({"ICMP", "ICMPV6"})  # protocols with no ports: they match no row
 STAGED = {"StagedNetworkPolicy": False, "StagedGlobalNetworkPolicy": True}
 ACTIONS = ("Allow", "Deny", "Log", "Pass")
 _SPEC = frozenset(
@@ -292,8 +299,8 @@ class Entity:
 @dataclass(frozen=True, slots=True)
 class CalicoRule:
     action: str
-    protocol: Protocol | None  # None: any
-    not_protocol: Protocol | None
+    protocol: Protocol | str | None  # None: any; a str: ICMP or ICMPv6 (no row)
+    not_protocol: Protocol | str | None
     source: Entity
     destination: Entity
     where: str
@@ -310,10 +317,52 @@ class CalicoPolicy:
     ingress: tuple[CalicoRule, ...]
     egress: tuple[CalicoRule, ...]
     obj: K8sObject
+    tier: str = DEFAULT_TIER
 
     @property
     def sort_key(self) -> tuple[float, str]:
         return (self.order, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class CalicoTier:
+    """A ``Tier``: where its policies come in the evaluation, and what happens when none of
+    its rules decides for an endpoint it applies to."""
+
+    name: str
+    order: float  # inf: none given (last)
+    default_action: str  # Deny or Pass
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        return (self.order, self.name)
+
+
+DEFAULT = CalicoTier(DEFAULT_TIER, DEFAULT_TIER_ORDER, "Deny")
+
+
+def parse_tier(obj: K8sObject) -> CalicoTier:
+    """A ``projectcalico.org/v3`` Tier; anything but ``order`` and ``defaultAction`` is refused."""
+    spec = obj.body.get("spec") or {}
+    if not isinstance(spec, dict):
+        _errors(obj, ["spec must be a mapping"])
+    problems = [
+        f"spec.{key}: not evaluated by socklock's Calico model"
+        for key in spec
+        if key not in ("order", "defaultAction")
+    ]
+    action = spec.get("defaultAction", "Deny")
+    if action not in ("Deny", "Pass"):
+        problems.append(f"spec.defaultAction: {action!r} (expected Deny, Pass)")
+    raw_order = spec.get("order")
+    order = float("inf")
+    if raw_order is not None:
+        try:
+            order = float(raw_order)
+        except (TypeError, ValueError):
+            problems.append(f"spec.order: {raw_order!r} is not a number")
+    _errors(obj, problems)
+    return CalicoTier(obj.name, order, str(action))
 
 
 def _errors(obj: K8sObject, problems: list[str]) -> None:
@@ -394,14 +443,22 @@ def _entity(raw: Any, problems: list[str], where: str) -> Entity:
     )
 
 
-def _protocol(raw: Any, problems: list[str], where: str) -> Protocol | None:
+def _protocol(raw: Any, problems: list[str], where: str) -> Protocol | str | None:
     if raw is None:
         return None
+    if str(raw).upper() in ICMP:
+        return str(raw)
     try:
         return Protocol(str(raw).upper())
     except ValueError:
-        problems.append(f"{where}: protocol {raw!r} is not evaluated (TCP, UDP, SCTP)")
+        problems.append(
+            f"{where}: protocol {raw!r} is not evaluated (TCP, UDP, SCTP, ICMP, ICMPv6)"
+        )
         return None
+
+
+def _is_icmp(protocol: Protocol | str | None) -> bool:
+    return protocol is not None and not isinstance(protocol, Protocol)
 
 
 def parse_calico(obj: K8sObject) -> CalicoPolicy:
@@ -416,8 +473,10 @@ def parse_calico(obj: K8sObject) -> CalicoPolicy:
     for key in spec:
         if key not in _SPEC:
             problems.append(f"spec.{key}: not evaluated by socklock's Calico model")
-    if spec.get("tier", "default") != "default":
-        problems.append("spec.tier: only the default tier is evaluated")
+    tier = spec.get("tier", DEFAULT_TIER)
+    if not isinstance(tier, str) or not tier:
+        problems.append(f"spec.tier: {tier!r} is not a tier name")
+        tier = DEFAULT_TIER
     if obj.kind in STAGED and spec.get("stagedAction", "Set") != "Set":
         problems.append("spec.stagedAction: only Set is evaluated")
     raw_order = spec.get("order")
@@ -448,16 +507,22 @@ def parse_calico(obj: K8sObject) -> CalicoPolicy:
             if action not in ACTIONS:
                 problems.append(f"{where}.action: {action!r} (expected {', '.join(ACTIONS)})")
                 continue
-            rules[direction].append(
-                CalicoRule(
-                    str(action),
-                    _protocol(raw.get("protocol"), problems, where),
-                    _protocol(raw.get("notProtocol"), problems, where),
-                    _entity(raw.get("source"), problems, f"{where}.source"),
-                    _entity(raw.get("destination"), problems, f"{where}.destination"),
-                    where,
-                )
+            rule = CalicoRule(
+                str(action),
+                _protocol(raw.get("protocol"), problems, where),
+                _protocol(raw.get("notProtocol"), problems, where),
+                _entity(raw.get("source"), problems, f"{where}.source"),
+                _entity(raw.get("destination"), problems, f"{where}.destination"),
+                where,
             )
+            for key in ("ports", "notPorts"):
+                if key in (raw.get("source") or {}):
+                    problems.append(f"{where}.source.{key}: a client's port is not evaluated")
+            if _is_icmp(rule.protocol) and (
+                rule.destination.ports is not None or rule.destination.not_ports is not None
+            ):
+                problems.append(f"{where}: {rule.protocol} has no ports (Calico refuses ports)")
+            rules[direction].append(rule)
     raw_types = spec.get("types")
     if raw_types is None:
         types = set()
@@ -480,6 +545,7 @@ def parse_calico(obj: K8sObject) -> CalicoPolicy:
         tuple(rules["ingress"]),
         tuple(rules["egress"]),
         obj,
+        tier,
     )
 
 
@@ -490,7 +556,8 @@ def parse_calico(obj: K8sObject) -> CalicoPolicy:
 class _Compiled:
     """A rule with its selections as sets of classes."""
 
-    rank: int  # position in the global (order, name, rule) sequence
+    rank: int  # position in the global (tier, order, name, rule) sequence
+    tier: int  # the tier's position (in self.tiers)
     action: str
     rule: CalicoRule
     policy: CalicoPolicy
@@ -508,10 +575,14 @@ class CalicoConnectivity:
         policies: Sequence[CalicoPolicy],
         externals: Iterable[str] = (),
         log_as_deny: bool = False,
+        tiers: Sequence[CalicoTier] = (),
     ) -> None:
         self.cluster = cluster
         self.log_as_deny = log_as_deny
-        self.policies = tuple(sorted(policies, key=lambda p: p.sort_key))
+        known = {DEFAULT_TIER: DEFAULT, **{t.name: t for t in tiers}}
+        self.tiers = tuple(sorted(known.values(), key=lambda t: t.sort_key))
+        position = {t.name: i for i, t in enumerate(self.tiers)}
+        self.policies = tuple(sorted(policies, key=lambda p: (position[p.tier], *p.sort_key)))
         pod_labels = [{**c.labels, POD_NAMESPACE: c.namespace} for c in cluster.classes]
         self.pods = _Index(pod_labels)
         self.namespace_names = list(cluster.namespaces)
@@ -520,6 +591,10 @@ class CalicoConnectivity:
         )
         self._all = cluster.all_classes
         self.selected: dict[str, ClassSet] = {"ingress": NO_CLASSES, "egress": NO_CLASSES}
+        # per direction and tier: the classes some policy of the tier selects
+        self.tier_selects: dict[str, list[ClassSet]] = {
+            d: [NO_CLASSES for _ in self.tiers] for d in ("ingress", "egress")
+        }
         self.rules: dict[str, list[list[_Compiled]]] = {
             "ingress": [[] for _ in cluster.classes],
             "egress": [[] for _ in cluster.classes],
@@ -536,6 +611,8 @@ class CalicoConnectivity:
                 if direction.capitalize() not in policy.types:
                     continue
                 self.selected[direction] |= subjects
+                tier = position[policy.tier]
+                self.tier_selects[direction][tier] |= subjects
                 for rule in policy.ingress if direction == "ingress" else policy.egress:
                     rank += 1
                     local, remote = (
@@ -545,6 +622,7 @@ class CalicoConnectivity:
                     )
                     compiled = _Compiled(
                         rank,
+                        tier,
                         rule.action,
                         rule,
                         policy,
@@ -620,8 +698,13 @@ class CalicoConnectivity:
 
     # -- rule matching -----------------------------------------------------------------------
 
+    def tiers_of(self, direction: str, own: int) -> list[int]:
+        """The tiers (positions, in order) with a policy that selects class ``own``."""
+        return [i for i, s in enumerate(self.tier_selects[direction]) if own in s]
+
     @staticmethod
     def _protocol_ok(rule: CalicoRule, protocol: Protocol) -> bool:
+        """ICMP rules match no TCP/UDP/SCTP row; ``notProtocol: ICMP`` excludes none."""
         if rule.protocol is not None and rule.protocol is not protocol:
             return False
         return not (rule.not_protocol is not None and rule.not_protocol is protocol)
@@ -651,28 +734,43 @@ class CalicoConnectivity:
 
     def _decide(
         self,
+        tiers: Sequence[int],
         matches: Iterable[tuple[_Compiled, ClassSet, AddressSet]],
         decided: list[tuple[_Compiled, str, ClassSet, AddressSet]] | None = None,
     ) -> tuple[ClassSet, AddressSet]:
-        """Walk matching rules in order over every peer at once: (classes, addresses) allowed.
-        ``decided`` collects (rule, action, classes, addresses) for each rule that decided some
-        peers (the trace)."""
+        """Walk the tiers that apply (``tiers``) and their matching rules in order over every
+        peer at once: (classes, addresses) allowed. ``decided`` collects (rule, action,
+        classes, addresses) for each rule that decided or passed some peers (the trace)."""
+        by_tier: dict[int, list[tuple[_Compiled, ClassSet, AddressSet]]] = {}
+        for match in matches:
+            by_tier.setdefault(match[0].tier, []).append(match)
         undecided, open_addresses = self._all, ALL_ADDRESSES
         allowed, allowed_addresses = NO_CLASSES, NO_ADDRESSES
-        for compiled, classes, addresses in matches:
-            classes &= undecided
-            addresses = addresses & open_addresses
-            action = self._action(compiled)
-            if action is None:
-                continue
-            if action in ("Allow", "Pass"):  # Pass: past the only tier, to the profile (allow)
-                allowed |= classes
-                allowed_addresses = allowed_addresses | addresses
-            if decided is not None and (classes or addresses):
-                decided.append((compiled, action, classes, addresses))
-            undecided -= classes
-            open_addresses = open_addresses - addresses
-        return allowed, allowed_addresses
+        for tier in tiers:
+            passed, passed_addresses = NO_CLASSES, NO_ADDRESSES
+            for compiled, classes, addresses in by_tier.get(tier, ()):
+                classes &= undecided
+                addresses = addresses & open_addresses
+                action = self._action(compiled)
+                if action is None:
+                    continue
+                if action == "Allow":
+                    allowed |= classes
+                    allowed_addresses = allowed_addresses | addresses
+                elif action == "Pass":
+                    passed |= classes
+                    passed_addresses = passed_addresses | addresses
+                if decided is not None and (classes or addresses):
+                    decided.append((compiled, action, classes, addresses))
+                undecided -= classes
+                open_addresses = open_addresses - addresses
+            if self.tiers[tier].default_action == "Deny":  # the rest ends here
+                undecided, open_addresses = passed, passed_addresses
+            else:
+                undecided |= passed
+                open_addresses = open_addresses | passed_addresses
+        # past the last tier: the profile allows
+        return allowed | undecided, allowed_addresses | open_addresses
 
     def _action(self, compiled: _Compiled) -> str | None:
         """The action a matching rule takes; None for Log, which logs and goes on (unless
@@ -705,37 +803,47 @@ class CalicoConnectivity:
         """Classes and addresses whose traffic ``target``'s ingress admits."""
         if target.index not in self.selected["ingress"]:
             return self._all, ALL_ADDRESSES
-        return self._decide(self._ingress_matches(target, port, protocol))
+        tiers = self.tiers_of("ingress", target.index)
+        return self._decide(tiers, self._ingress_matches(target, port, protocol))
 
     def egress_decision(
         self, source: int, target: PodClass, port: int, protocol: Protocol
-    ) -> tuple[_Compiled, str] | None:
-        """The first rule of class ``source``'s egress that decides traffic to ``target`` on
-        ``port``, and its action; None when none does (denied at the end of the tier)."""
-        for compiled in self.rules["egress"][source]:
-            rule = compiled.rule
-            if target.index not in compiled.peers:
-                continue
-            if not self._protocol_ok(rule, protocol) or not self._ports_ok(
-                rule, target, port, protocol
-            ):
-                continue
-            action = self._action(compiled)
-            if action is not None:
-                return compiled, action
-        return None
+    ) -> tuple[list[tuple[_Compiled, str]], bool]:
+        """Class ``source``'s egress to ``target`` on ``port``: the rules that decided on the
+        way (each Pass, then the Allow or Deny), and whether it is allowed (a tier's default
+        Deny or the profile's allow decide with no rule)."""
+        rules = self.rules["egress"][source]
+        path: list[tuple[_Compiled, str]] = []
+        for tier in self.tiers_of("egress", source):
+            outcome = self.tiers[tier].default_action
+            for compiled in rules:
+                rule = compiled.rule
+                if compiled.tier != tier or target.index not in compiled.peers:
+                    continue
+                if not self._protocol_ok(rule, protocol) or not self._ports_ok(
+                    rule, target, port, protocol
+                ):
+                    continue
+                action = self._action(compiled)
+                if action is not None:
+                    path.append((compiled, action))
+                    outcome = action
+                    break
+            if outcome in ("Allow", "Deny"):
+                return path, outcome == "Allow"
+        return path, True
 
     def egress_allows(self, source: int, target: PodClass, port: int, protocol: Protocol) -> bool:
         """Does class ``source``'s egress admit ``target`` on ``port``?"""
         if source not in self.selected["egress"]:
             return True
-        decision = self.egress_decision(source, target, port, protocol)
-        return decision is not None and decision[1] in ("Allow", "Pass")
+        return self.egress_decision(source, target, port, protocol)[1]
 
     def egress_addresses(self, source: PodClass, port: int, protocol: Protocol) -> AddressSet:
         if source.index not in self.selected["egress"]:
             return ALL_ADDRESSES
-        return self._decide(self._egress_matches(source, port, protocol))[1]
+        tiers = self.tiers_of("egress", source.index)
+        return self._decide(tiers, self._egress_matches(source, port, protocol))[1]
 
     def class_sources(
         self, target: PodClass, port: int, protocol: Protocol
@@ -846,19 +954,41 @@ def analyse_calico(
     Raises :class:`CalicoErrors` for anything the model cannot evaluate exactly.
     """
     cluster = build_cluster(inventory)
-    parsed = []
+    parsed: list[CalicoPolicy] = []
+    tiers: list[CalicoTier] = []
+    problems: list[InputError] = []
     for obj in policies:
         if obj.kind in STAGED and not staged:
             continue
-        parsed.append(parse_calico(obj))
-    return CalicoConnectivity(cluster, parsed, externals, log_as_deny)
+        try:
+            if obj.kind == TIER and obj.api_version == API_VERSION:
+                tiers.append(parse_tier(obj))
+            else:
+                parsed.append(parse_calico(obj))
+        except CalicoErrors as refused:
+            problems.extend(refused.errors)
+    names = {DEFAULT_TIER} | {t.name for t in tiers}
+    for policy in parsed:
+        if policy.tier not in names:
+            problems.append(
+                InputError(
+                    f"{policy.obj.kind} {policy.name}: spec.tier: no Tier {policy.tier!r} "
+                    "in the input",
+                    policy.obj.location,
+                )
+            )
+    if problems:
+        raise CalicoErrors(problems)
+    return CalicoConnectivity(cluster, parsed, externals, log_as_deny, tiers)
 
 
 __all__ = [
     "CalicoConnectivity",
     "CalicoErrors",
+    "CalicoTier",
     "analyse_calico",
     "external_id",
     "parse_calico",
     "parse_selector",
+    "parse_tier",
 ]

@@ -1,5 +1,6 @@
 """The Calico decider's trace: the first rule (in order) that decides each peer, found by the
-same walk the model decides with (:meth:`CalicoConnectivity._decide` and
+same walk the model decides with (tiers in order; a Pass admits only when a later tier
+or the profile does) (:meth:`CalicoConnectivity._decide` and
 :meth:`CalicoConnectivity.egress_decision`)."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from socklock.policy.trace import OPEN, ClassTrace, PolicyRef, RuleRef, near_mis
 if TYPE_CHECKING:
     from socklock.policy.calico_model import CalicoConnectivity, CalicoPolicy, Entity, _Compiled
 
-ALLOWING = ("Allow", "Pass")
+ALLOWING = ("Allow",)
 
 
 def _policy_id(policy: CalicoPolicy) -> str:
@@ -43,9 +44,9 @@ def _ports(compiled: _Compiled) -> str:
     rule = compiled.rule
     words = []
     if rule.protocol is not None:
-        words.append(rule.protocol.value)
+        words.append(str(getattr(rule.protocol, "value", rule.protocol)))
     if rule.not_protocol is not None:
-        words.append(f"not {rule.not_protocol.value}")
+        words.append(f"not {getattr(rule.not_protocol, 'value', rule.not_protocol)}")
     for label, ports in (("", rule.destination.ports), ("not ", rule.destination.not_ports)):
         if ports is not None:
             listed = [f"{lo}" if lo == hi else f"{lo}:{hi}" for lo, hi in ports.numeric]
@@ -98,25 +99,31 @@ def trace(
             if ingress
             else model._egress_matches(own, port, protocol)
         )
-        classes, addresses = model._decide(matches, decided)
-        for compiled, action, hit_classes, hit_addresses in decided:
-            hit = hit_addresses & peers if isinstance(peers, AddressSet) else hit_classes & peers
-            if hit:
-                (admitting if action in ALLOWING else denying).add(describe(compiled, direction))
+        tiers = model.tiers_of(way, own.index)
+        classes, addresses = model._decide(tiers, matches, decided)
         if isinstance(peers, AddressSet):
             allowed = bool(peers) and peers.issubset(addresses)
         else:
             allowed = peers <= classes
+        for compiled, action, hit_classes, hit_addresses in decided:
+            hit = hit_addresses & peers if isinstance(peers, AddressSet) else hit_classes & peers
+            if not hit:
+                continue
+            if action == "Pass":  # a hand-off: it admits only if a later tier does
+                if allowed:
+                    admitting.add(describe(compiled, direction))
+            else:
+                (admitting if action in ALLOWING else denying).add(describe(compiled, direction))
     else:
         allowed = True
         for destination in destinations or ():
-            decision = model.egress_decision(own.index, destination, port, protocol)
-            if decision is None:
-                allowed = False
-                continue
-            compiled, action = decision
-            (admitting if action in ALLOWING else denying).add(describe(compiled, direction))
-            allowed = allowed and action in ALLOWING
+            path, admitted = model.egress_decision(own.index, destination, port, protocol)
+            for compiled, action in path:
+                if action in ALLOWING or (action == "Pass" and admitted):
+                    admitting.add(describe(compiled, direction))
+                elif action == "Deny":
+                    denying.add(describe(compiled, direction))
+            allowed = allowed and admitted
     near: set[str] = set()
     targets: list[PodClass | None] = [own]
     if not ingress:
