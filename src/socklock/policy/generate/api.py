@@ -160,6 +160,13 @@ def _plan(inventory: Inventory, graph: ServiceGraph, options: GenerateOptions) -
     return build_plan(intent, cluster, _selectors(inventory, cluster), options)
 
 
+def _intent(inventory: Inventory, graph: ServiceGraph, options: GenerateOptions) -> Intent:
+    """The intent of ``graph``, recomputed for the proof; the cluster it is built on is let
+    go before the engine builds its own."""
+    cluster = build_cluster(inventory)
+    return build_intent(inventory, graph, cluster, options, PortNames(inventory, cluster))
+
+
 def _with(generated: GeneratedSet, verification: Verification) -> GeneratedSet:
     from dataclasses import replace
 
@@ -175,8 +182,7 @@ def verify_generated(
     if options.flavor is Flavor.COMPOSE:
         raise GenerationError("compose sets are checked by their network model, not the engine")
     graph, _ = _without_hints(graph, options.include_hints)
-    cluster = build_cluster(inventory)
-    intent = build_intent(inventory, graph, cluster, options, PortNames(inventory, cluster))
+    intent = _intent(inventory, graph, options)
     proof, added = proof_inventory(
         inventory, options.dns, options.ingress_namespace, generated.caller_labels
     )
