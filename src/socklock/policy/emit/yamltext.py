@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,6 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
 from socklock.model import YMap, YSeq
-from socklock.model.document import pack_positions
 
 GENERATED_MARKER = "socklock:generated"
 INDENT = 2  # mapping indent; sequences: dash at +2, content at +4
@@ -162,6 +162,24 @@ class _Writer:
     def __init__(self, first_line: int) -> None:
         self.out: list[str] = []
         self.line = first_line
+        # the document's positions, packed as the loader packs them: one buffer shared by
+        # the document's nodes (a buffer per node cost ~60 bytes more each, 10 a policy)
+        self.numbers = array("I")
+        self.runs: list[tuple[YMap | YSeq, int]] = []
+
+    def run(self, node: YMap | YSeq, numbers: list[int]) -> None:
+        """Keep ``node``'s positions (its own, then its keys' or items')."""
+        self.runs.append((node, len(self.numbers)))
+        self.numbers.append(len(numbers) // 2 - 1)
+        self.numbers.extend(numbers)
+
+    def pack(self) -> None:
+        """Give every node written since the last call the shared packed positions."""
+        packed = self.numbers.tobytes()
+        for node, at in self.runs:
+            node.set_packed(packed, at)
+        self.numbers = array("I")
+        self.runs = []
 
     def put(self, text: str) -> None:
         self.out.append(text.rstrip() + "\n")
@@ -198,14 +216,14 @@ class _Writer:
                 out[key] = self.block(value, column + INDENT)
             elif isinstance(value, dict | list | tuple):
                 empty: YMap | YSeq = YMap() if isinstance(value, dict) else YSeq()
-                empty.position = (self.line, column + len(scalar(key)) + 3 + len(tag))
+                self.run(empty, [self.line, column + len(scalar(key)) + 3 + len(tag)])
                 self.put(head + ("{}" if isinstance(value, dict) else "[]"))
                 out[key] = empty
             else:
                 self.put(head + scalar(value))
                 out[key] = value
         if numbers:
-            out.set_packed(pack_positions(numbers))
+            self.run(out, numbers)
         return out
 
     def sequence(self, node: Sequence[Any], column: int) -> YSeq:
@@ -225,7 +243,7 @@ class _Writer:
                 out.append(self.mapping(value, column + INDENT, inline=True))
             elif isinstance(value, dict):
                 empty = YMap()
-                empty.position = here
+                self.run(empty, list(here))
                 self.put(f"{pad}- {{}}")
                 out.append(empty)
             elif isinstance(value, list | tuple):
@@ -234,7 +252,7 @@ class _Writer:
                 self.put(f"{pad}- {scalar(value)}")
                 out.append(value)
         if numbers:
-            out.set_packed(pack_positions(numbers))
+            self.run(out, numbers)
         return out
 
 
@@ -250,6 +268,7 @@ def render_documents(
         if index:
             writer.put("---")
         root = writer.block(document, 0)
+        writer.pack()
         if not isinstance(root, YMap):
             raise ValueError("a document must be a mapping")
         roots.append(root)
