@@ -145,7 +145,8 @@ def _split(
                 where,
                 at,
                 path,
-                f"label {raw_key!r} names a Cilium-internal identity, which the input does not describe",
+                f"label {raw_key!r} names a Cilium-internal identity, which the input does "
+                "not describe",
             )
             ok = False
         else:
@@ -159,7 +160,8 @@ def _split(
                 node,
                 None,
                 path,
-                "a CiliumNetworkPolicy selects in its own namespace; a namespace requirement here is not modelled",
+                "a CiliumNetworkPolicy selects in its own namespace; a namespace requirement "
+                "here is not modelled",
             )
             return None
         return pod_selector, LabelSelector.build(None, spaces)
