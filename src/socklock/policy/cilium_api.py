@@ -21,8 +21,11 @@ values and decided by it with ipBlocks that never select pods (``cni: cilium``):
 - a rule with no peer field and no ``toPorts`` (``ingress: [{}]``) admits nothing but makes
   the endpoint default-deny; a rule with only ``toPorts`` admits every peer on those ports.
 
-Refused (an error at the field, no verdict): ``ingressDeny``/``egressDeny`` (not modelled
-yet), ``enableDefaultDeny``, L7 ``toPorts.rules``, ``toFQDNs``, ``toServices``, ``toGroups``,
+- ``ingressDeny``/``egressDeny``: the same peers and ports, lowered to a deny policy of their
+  own that :mod:`.cilium` subtracts from every allow.
+
+Refused (an error at the field, no verdict): ``enableDefaultDeny``, L7 ``toPorts.rules``
+(and ``serverNames``, ``originatingTLS``...), ``toFQDNs``, ``toServices``, ``toGroups``,
 ``fromRequires``/``toRequires``, ``fromNodes``/``toNodes``, ``nodeSelector``, ``icmps``,
 ``authentication``, ``cidrGroupRef`` and any field not listed above.
 """
@@ -30,7 +33,7 @@ yet), ``enableDefaultDeny``, L7 ``toPorts.rules``, ``toFQDNs``, ``toServices``, 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -75,6 +78,7 @@ class Lowered:
     its subjects, to be expanded over the cluster's namespaces."""
 
     policy: NetworkPolicy
+    deny: NetworkPolicy  # the ingressDeny/egressDeny rules, as rules of a policy
     namespaces: LabelSelector | None
 
 
@@ -262,10 +266,15 @@ def _ports(reader: _Reader, rule: YMap, path: str) -> tuple[PolicyPort, ...]:
 
 
 def _rules(
-    reader: _Reader, spec: YMap, direction: Direction, path: str, clusterwide: bool
+    reader: _Reader,
+    spec: YMap,
+    direction: Direction,
+    path: str,
+    clusterwide: bool,
+    deny: bool = False,
 ) -> tuple[bool, tuple[Rule, ...]]:
-    """(whether the spec isolates the direction, the allow rules)."""
-    key = "ingress" if direction is Direction.INGRESS else "egress"
+    """(whether the section is written, its rules); ``deny``: the ingressDeny/egressDeny one."""
+    key = ("ingress" if direction is Direction.INGRESS else "egress") + ("Deny" if deny else "")
     items = spec.get(key)
     if items is None:
         return False, ()
@@ -320,14 +329,6 @@ def lower(objects: Iterable[K8sObject]) -> tuple[list[Lowered], list[Diagnostic]
                         f"{path}.{field}",
                         "is out of scope for socklock's Cilium model: no verdict is given",
                     )
-            for field in ("ingressDeny", "egressDeny"):
-                if field in spec:
-                    reader.error(
-                        spec,
-                        field,
-                        f"{path}.{field}",
-                        "deny rules are not modelled yet: no verdict is given",
-                    )
             if "endpointSelector" not in spec:
                 reader.error(
                     spec, None, path, "needs an endpointSelector (nodeSelector is not modelled)"
@@ -340,27 +341,36 @@ def lower(objects: Iterable[K8sObject]) -> tuple[list[Lowered], list[Diagnostic]
                 clusterwide,
                 subject=True,
             )
-            ingress = _rules(reader, spec, Direction.INGRESS, path, clusterwide)
-            egress = _rules(reader, spec, Direction.EGRESS, path, clusterwide)
+            allow = {d: _rules(reader, spec, d, path, clusterwide) for d in Direction}
+            deny = {d: _rules(reader, spec, d, path, clusterwide, deny=True) for d in Direction}
             if split is None:
                 continue
-            types = frozenset(
-                d
-                for d, (isolates, _) in ((Direction.INGRESS, ingress), (Direction.EGRESS, egress))
-                if isolates
-            )
+            # enableDefaultDeny's default: default-deny for each direction that has rules
+            types = frozenset(d for d in Direction if allow[d][0] or deny[d][0])
             name = obj.name if len(specs) == 1 else f"{obj.name}#{index}"
+            namespace = obj.namespace or "default"
+            subjects = split[0] or LabelSelector()
             policy = NetworkPolicy(
                 name,
-                obj.namespace or "default",
-                split[0] or LabelSelector(),
+                namespace,
+                subjects,
                 types,
-                ingress[1],
-                egress[1],
+                allow[Direction.INGRESS][1],
+                allow[Direction.EGRESS][1],
                 obj,
                 reader.at(spec),
             )
-            found.append(Lowered(policy, split[1] if clusterwide else None))
+            denies = NetworkPolicy(
+                name,
+                namespace,
+                subjects,
+                frozenset(d for d in Direction if deny[d][1]),
+                deny[Direction.INGRESS][1],
+                deny[Direction.EGRESS][1],
+                obj,
+                reader.at(spec),
+            )
+            found.append(Lowered(policy, denies, split[1] if clusterwide else None))
         if reader.errors:
             errors.extend(reader.errors)
         else:
@@ -368,14 +378,19 @@ def lower(objects: Iterable[K8sObject]) -> tuple[list[Lowered], list[Diagnostic]
     return lowered, errors
 
 
-def expand(lowered: Sequence[Lowered], namespaces_of: Any) -> list[NetworkPolicy]:
-    """The NetworkPolicies in force: a CCNP's once per namespace it selects in
-    (``namespaces_of(selector)`` gives their names)."""
-    out: list[NetworkPolicy] = []
+def expand(
+    lowered: Sequence[Lowered], namespaces_of: Callable[[LabelSelector], list[str]]
+) -> tuple[list[NetworkPolicy], list[NetworkPolicy]]:
+    """(the allow policies in force, the deny policies): a CCNP's once per namespace it
+    selects in (``namespaces_of(selector)`` gives their names)."""
+    allows: list[NetworkPolicy] = []
+    denies: list[NetworkPolicy] = []
     for item in lowered:
-        if item.namespaces is None:
-            out.append(item.policy)
-            continue
-        for ns in namespaces_of(item.namespaces):
-            out.append(replace(item.policy, namespace=ns, name=f"{item.policy.name}@{ns}"))
-    return out
+        pairs = ((allows, item.policy), (denies, item.deny))
+        for out, policy in pairs:
+            if item.namespaces is None:
+                out.append(policy)
+                continue
+            for ns in namespaces_of(item.namespaces):
+                out.append(replace(policy, namespace=ns, name=f"{policy.name}@{ns}"))
+    return allows, [d for d in denies if d.policy_types]
