@@ -106,6 +106,6 @@ def test_verify_through_the_cli() -> None:
 
 def test_verify_refuses_out_of_scope_fields_through_the_cli() -> None:
     folder = CILIUM_FIXTURES / "26-refused-to-fqdns"
-    code, out, err = invoke("policy", "verify", str(CLUSTER), str(folder))
+    code, _, err = invoke("policy", "verify", str(CLUSTER), str(folder))
     assert code == 2
     assert f"{folder}/policies.yaml:11:7: error: CiliumNetworkPolicy x/refused-to-fqdns: " in err
