@@ -97,6 +97,17 @@ class _Reader:
         self.errors.append(Diagnostic(self.at(node, key), f"{self.obj.ref}: {path}: {message}"))
 
 
+def _list(reader: _Reader, parent: Any, key: str, path: str) -> list[Any]:
+    """The list at ``parent[key]`` ([] when absent or null); an error when it is not a list."""
+    value = parent.get(key) if isinstance(parent, dict) else None
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        reader.error(parent, key, f"{path}.{key}", "must be a list")
+        return []
+    return value
+
+
 def _split(
     reader: _Reader, node: Any, path: str, clusterwide: bool, subject: bool
 ) -> tuple[LabelSelector | None, LabelSelector | None] | None:
@@ -114,11 +125,14 @@ def _split(
             reader.error(node, key, f"{path}.{key}", "unknown field")
             ok = False
     labels = node.get("matchLabels") or {}
+    if not isinstance(labels, dict):
+        reader.error(node, "matchLabels", f"{path}.matchLabels", "must be a mapping")
+        ok = False
     expressions: list[tuple[Any, Any, list[str], Any, Any]] = []
     if isinstance(labels, dict):
         for k, v in labels.items():
             expressions.append((k, "In", [str(v)], labels, k))
-    for i, e in enumerate(node.get("matchExpressions") or []):
+    for i, e in enumerate(_list(reader, node, "matchExpressions", path)):
         if not isinstance(e, YMap) or "key" not in e or "operator" not in e:
             reader.error(
                 node, "matchExpressions", f"{path}.matchExpressions[{i}]", "needs key and operator"
@@ -186,12 +200,12 @@ def _peers(
     prefix = "from" if direction is Direction.INGRESS else "to"
     loc = reader.at(rule)
     out: list[Peer] = []
-    for i, sel in enumerate(rule.get(f"{prefix}Endpoints") or []):
+    for i, sel in enumerate(_list(reader, rule, f"{prefix}Endpoints", path)):
         here = f"{path}.{prefix}Endpoints[{i}]"
         split = _split(reader, sel, here, clusterwide, subject=False)
         if split is not None:
             out.append(Peer(split[0], split[1], None, loc, here))
-    for i, entity in enumerate(rule.get(f"{prefix}Entities") or []):
+    for i, entity in enumerate(_list(reader, rule, f"{prefix}Entities", path)):
         here = f"{path}.{prefix}Entities[{i}]"
         name = str(entity)
         cidrs = _WORLD.get(name, ()) + (("0.0.0.0/0", "::/0") if name == "all" else ())
@@ -207,12 +221,12 @@ def _peers(
                 f"entity {name!r} names endpoints the input does not describe (socklock models "
                 "world, world-ipv4, world-ipv6, cluster and all)",
             )
-    for i, text in enumerate(rule.get(f"{prefix}CIDR") or []):
+    for i, text in enumerate(_list(reader, rule, f"{prefix}CIDR", path)):
         here = f"{path}.{prefix}CIDR[{i}]"
         network = _network(reader, rule[f"{prefix}CIDR"], i, here, text)
         if network is not None:
             out.append(Peer(None, None, IPBlock(network, (), loc), loc, here))
-    for i, item in enumerate(rule.get(f"{prefix}CIDRSet") or []):
+    for i, item in enumerate(_list(reader, rule, f"{prefix}CIDRSet", path)):
         here = f"{path}.{prefix}CIDRSet[{i}]"
         if not isinstance(item, YMap) or "cidr" not in item:
             reader.error(
@@ -229,7 +243,7 @@ def _peers(
 
 def _ports(reader: _Reader, rule: YMap, path: str) -> tuple[PolicyPort, ...]:
     out: list[PolicyPort] = []
-    for i, entry in enumerate(rule.get("toPorts") or []):
+    for i, entry in enumerate(_list(reader, rule, "toPorts", path)):
         here = f"{path}.toPorts[{i}]"
         if not isinstance(entry, YMap):
             reader.error(rule["toPorts"], i, here, "must be a mapping")
@@ -242,8 +256,11 @@ def _ports(reader: _Reader, rule: YMap, path: str) -> tuple[PolicyPort, ...]:
                     f"{here}.{key}",
                     "is out of scope (L7 and TLS rules are not modelled): no verdict is given",
                 )
-        for j, port in enumerate(entry.get("ports") or []):
+        for j, port in enumerate(_list(reader, entry, "ports", here)):
             at = f"{here}.ports[{j}]"
+            if not isinstance(port, YMap):
+                reader.error(entry["ports"], j, at, "must be a mapping")
+                continue
             where = reader.at(port)
             raw_protocol = str(port.get("protocol", "ANY")).upper()
             if raw_protocol not in _PROTOCOLS:
@@ -260,6 +277,16 @@ def _ports(reader: _Reader, rule: YMap, path: str) -> tuple[PolicyPort, ...]:
             else:
                 number = str(raw)
             end = port.get("endPort")
+            if isinstance(number, int) and not 0 < number <= 65535:
+                reader.error(port, "port", at, f"port {number} is not in 1-65535")
+                continue
+            if end is not None and (
+                not isinstance(end, int)
+                or not isinstance(number, int)
+                or not number <= end <= 65535
+            ):
+                reader.error(port, "endPort", at, "endPort must be a port >= port (a number)")
+                continue
             for protocol in _PROTOCOLS[raw_protocol]:
                 out.append(PolicyPort(protocol, number, int(end) if end else None, where))
     return tuple(out)
@@ -275,8 +302,8 @@ def _rules(
 ) -> tuple[bool, tuple[Rule, ...]]:
     """(whether the section is written, its rules); ``deny``: the ingressDeny/egressDeny one."""
     key = ("ingress" if direction is Direction.INGRESS else "egress") + ("Deny" if deny else "")
-    items = spec.get(key)
-    if items is None:
+    items = _list(reader, spec, key, path)
+    if not items:  # the reference: "If omitted or empty, this rule does not apply"
         return False, ()
     out: list[Rule] = []
     allowed = _DIRECTION_FIELDS[direction] | {"toPorts"}
@@ -314,7 +341,7 @@ def lower(objects: Iterable[K8sObject]) -> tuple[list[Lowered], list[Diagnostic]
         specs: list[tuple[str, Any]] = []
         if "spec" in obj.body:
             specs.append(("spec", obj.body["spec"]))
-        for i, s in enumerate(obj.body.get("specs") or []):
+        for i, s in enumerate(_list(reader, obj.body, "specs", "")):
             specs.append((f"specs[{i}]", s))
         found: list[Lowered] = []
         for index, (path, spec) in enumerate(specs):
