@@ -96,3 +96,8 @@ def test_listing_agrees_with_verdicts(folder: Path) -> None:
             for port, protocol in result.endpoint(target_id).ports:
                 row = by_key[(source_id, target_id, port, str(protocol))]
                 assert row.verdict == result.verdict(source_id, target_id, port, protocol)
+
+
+def test_the_suite_covers_enough_scenarios() -> None:
+    assert len(cilium_scenarios()) >= 25
+    assert len(cilium_scenarios(refused=True)) >= 4

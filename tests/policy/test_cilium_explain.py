@@ -109,3 +109,34 @@ def test_verify_refuses_out_of_scope_fields_through_the_cli() -> None:
     code, _, err = invoke("policy", "verify", str(CLUSTER), str(folder))
     assert code == 2
     assert f"{folder}/policies.yaml:11:7: error: CiliumNetworkPolicy x/refused-to-fqdns: " in err
+
+
+def test_malformed_fields_are_errors_at_their_position(tmp_path: Path) -> None:
+    """Every problem of a Cilium policy is reported with its position, none skipped."""
+    policy = tmp_path / "bad.yaml"
+    policy.write_text(
+        "apiVersion: cilium.io/v2\n"
+        "kind: CiliumNetworkPolicy\n"
+        "metadata:\n"
+        "  name: bad\n"
+        "  namespace: x\n"
+        "spec:\n"
+        "  endpointSelector:\n"
+        "    matchLabels: [pod]\n"
+        "  ingress:\n"
+        "    - fromEndpoints: {}\n"
+        "      toPorts:\n"
+        "        - ports:\n"
+        "            - port: '80'\n"
+        "              endPort: 70\n"
+    )
+    code, _, err = invoke("policy", "verify", str(CLUSTER), str(policy))
+    assert code == 2
+    assert err.splitlines()[:3] == [
+        f"{policy}:8:5: error: CiliumNetworkPolicy x/bad: spec.endpointSelector.matchLabels: "
+        "must be a mapping",
+        f"{policy}:10:7: error: CiliumNetworkPolicy x/bad: spec.ingress[0].fromEndpoints: "
+        "must be a list",
+        f"{policy}:14:15: error: CiliumNetworkPolicy x/bad: spec.ingress[0].toPorts[0].ports[0]: "
+        "endPort must be a port >= port (a number)",
+    ]
