@@ -68,6 +68,7 @@ from socklock.policy.addresses import (
 )
 from socklock.policy.admin_api import is_admin_object
 from socklock.policy.api import Direction, NetworkPolicy, is_policy_object, parse_policies
+from socklock.policy.cilium_api import is_cilium_object
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
 from socklock.policy.compile import (
@@ -125,6 +126,10 @@ def analyse(
     """
     if policies is None:
         policies = [o for o in inventory.objects if is_policy_object(o)]
+    if any(isinstance(p, K8sObject) and is_cilium_object(p) for p in (*policies, *also)):
+        from socklock.policy.cilium import analyse_cilium  # lowered to NetworkPolicies
+
+        return analyse_cilium(inventory, policies, externals=externals, also=also)
     if any(isinstance(p, K8sObject) and is_admin_object(p) for p in (*policies, *also)):
         from socklock.policy.admin import analyse_admin  # the tiers above and below NP
 
