@@ -46,8 +46,8 @@ port_entries = st.one_of(
     st.tuples(protocols, st.sampled_from((80, 81))).map(
         lambda t: {"portNumber": {"protocol": t[0], "port": t[1]}}
     ),
-    st.tuples(protocols, st.sampled_from((79, 80)), st.sampled_from((80, 81))).map(
-        lambda t: {"portRange": {"protocol": t[0], "start": t[1], "end": t[2]}}
+    st.tuples(protocols, st.sampled_from(((79, 80), (79, 81), (80, 81)))).map(
+        lambda t: {"portRange": {"protocol": t[0], "start": t[1][0], "end": t[1][1]}}
     ),
     st.tuples(st.sampled_from((80, 81)), st.sampled_from(("tcp", "udp"))).map(
         lambda t: {"namedPort": f"serve-{t[0]}-{t[1]}"}
