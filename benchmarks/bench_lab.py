@@ -99,8 +99,9 @@ def main(full: bool) -> dict[str, object]:
     assert isinstance(differences, list)
     disagreements += len(differences)
     results["sockshop_generated"] = run
-    results["admin_tiers"] = admin_tiers(full)
-    anp_differences = results["admin_tiers"]["disagreements"]
+    tiers = admin_tiers(full)
+    results["admin_tiers"] = tiers
+    anp_differences = tiers["disagreements"]
     assert isinstance(anp_differences, int)
     disagreements += anp_differences
     results["rollout_story"] = story()
