@@ -99,6 +99,11 @@ def main(full: bool) -> dict[str, object]:
     assert isinstance(differences, list)
     disagreements += len(differences)
     results["sockshop_generated"] = run
+    tiers = admin_tiers(full)
+    results["admin_tiers"] = tiers
+    anp_differences = tiers["disagreements"]
+    assert isinstance(anp_differences, int)
+    disagreements += anp_differences
     results["rollout_story"] = story()
     results["scenarios"] = len(folders)
     results["disagreements"] = disagreements
@@ -109,6 +114,55 @@ def main(full: bool) -> dict[str, object]:
         "story_up_shop_attack_probe_s": 30.0,
     }
     return results
+
+
+def admin_tiers(full: bool) -> dict[str, object]:
+    """AdminNetworkPolicy/BaselineAdminNetworkPolicy (:mod:`socklock.lab.nft_admin`): every
+    answered scenario of tests/fixtures/anp (full) or three, then the random differential
+    test (``SOCKLOCK_LAB_ANP_EXAMPLES``: 100 full, 3 small)."""
+    import subprocess
+
+    from tests.policy.test_anp_conformance import _cluster, anp_scenarios
+    from tests.policy.truth import parse
+
+    from socklock.load import load_paths
+
+    folders = anp_scenarios(refused=False)
+    folders = folders if full else folders[:3]
+    out: dict[str, object] = {}
+    disagreements = 0
+    started = time.perf_counter()
+    for folder in folders:
+        expected = parse(folder / "expected.txt")
+        inventory = load_paths([_cluster(c) for c in expected.clusters] + [str(folder)])
+        run = _one(inventory, None, ())
+        differences = run["differences"]
+        assert isinstance(differences, list)
+        disagreements += len(differences)
+        out[folder.name] = run
+    out["scenarios_s"] = round(time.perf_counter() - started, 3)
+    examples = "100" if full else "3"
+    mark = time.perf_counter()
+    test = "tests/lab/test_lab_anp_property.py"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+        cwd=REPO,
+        env={**os.environ, "SOCKLOCK_LAB_ANP_EXAMPLES": examples},
+        capture_output=True,
+        text=True,
+    )
+    random: dict[str, object] = {
+        "examples": int(examples),
+        "passed": done.returncode == 0,
+        "seconds": round(time.perf_counter() - mark, 3),
+    }
+    if done.returncode != 0:
+        disagreements += 1
+        random["output"] = done.stdout[-2000:]
+    out["random"] = random
+    out["scenarios"] = len(folders)
+    out["disagreements"] = disagreements
+    return out
 
 
 def story() -> dict[str, object]:

@@ -236,7 +236,8 @@ def probe_command(
             err=True,
         )
         return EXIT_INPUT_ERROR
-    connectivity = analyse(inventory, policies, externals=saved.topology.outside.samples)
+    # the inventory's own policy objects (session.parse read the same), ANP/BANP included
+    connectivity = analyse(inventory, externals=saved.topology.outside.samples)
     with state.locked(run_id, run_dir, exclusive=False):  # `lab down` waits for us
         comparison = session.check(saved.topology, connectivity, timeout)
     if fmt == "json":

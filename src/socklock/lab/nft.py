@@ -54,6 +54,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from socklock.model import Protocol
+from socklock.policy.admin_api import AdminPolicy
 from socklock.policy.api import Direction, NetworkPolicy, Peer, PolicyPort, Rule
 
 from .topology import LabPod, Topology
@@ -61,6 +62,7 @@ from .topology import LabPod, Topology
 TABLE = "socklock_lab"
 LOG_GROUP = 7  # the nflog group the lab's log statements write to (per network namespace)
 ENFORCE, LOG = "enforce", "log"
+LabPolicy = NetworkPolicy | AdminPolicy  # ANP/BANP: compiled by :mod:`.nft_admin`
 _L4 = {Protocol.TCP: "tcp", Protocol.UDP: "udp", Protocol.SCTP: "sctp"}
 
 
@@ -241,17 +243,32 @@ class _PodCompiler:
                         out.append(f"{family} daddr {address} {match} accept {comment}")
         return out
 
-    def chain(self, direction: Direction, policies: Sequence[NetworkPolicy]) -> list[str]:
+    def preamble(self, direction: Direction) -> list[str]:
+        """The base chain's head: loopback, replies and neighbour discovery pass."""
         hook, iface = (
             ("input", "iifname") if direction is Direction.INGRESS else ("output", "oifname")
         )
-        lines = [
+        return [
             f"\tchain {direction.spec_field} {{",
             f"\t\ttype filter hook {hook} priority filter; policy accept;",
             f'\t\t{iface} "lo" accept comment "a pod always reaches itself"',
             '\t\tct state established,related accept comment "replies"',
             "\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept",
         ]
+
+    def isolated(self, direction: Direction, policies: Sequence[NetworkPolicy]) -> bool:
+        return any(self.subject_of(p) and p.applies(direction) for p in policies)
+
+    def chain(
+        self,
+        direction: Direction,
+        policies: Sequence[NetworkPolicy],
+        head: list[str] | None = None,
+        open_end: str | None = None,
+    ) -> list[str]:
+        """The NetworkPolicy tier; ``head`` replaces the base chain's preamble and
+        ``open_end`` is the statement for a pod no policy isolates (the admin tiers)."""
+        lines = self.preamble(direction) if head is None else head
         selecting = [p for p in policies if self.subject_of(p) and p.applies(direction)]
         if selecting:
             names = ", ".join(p.id for p in selecting)
@@ -272,19 +289,29 @@ class _PodCompiler:
                 lines.append('\t\treject with icmpx admin-prohibited comment "isolated: denied"')
         else:
             lines.append(f"\t\t# not isolated for {direction.spec_field}: everything is allowed")
+            if open_end is not None:
+                lines.append(f"\t\t{open_end}")
         lines.append("\t}")
         return lines
 
 
 def compile_pod(
-    topology: Topology, pod: LabPod, policies: Sequence[NetworkPolicy], mode: str = ENFORCE
+    topology: Topology, pod: LabPod, policies: Sequence[LabPolicy], mode: str = ENFORCE
 ) -> str:
     """The ``nft -f`` script of one pod's namespace (replaces the lab's table if present)."""
     compiler = _PodCompiler(topology, pod, mode)
-    chains = [
-        *compiler.chain(Direction.INGRESS, policies),
-        *compiler.chain(Direction.EGRESS, policies),
-    ]
+    admin = [p for p in policies if isinstance(p, AdminPolicy)]
+    plain = [p for p in policies if isinstance(p, NetworkPolicy)]
+    if admin:
+        from .nft_admin import admin_chains  # the tiers above and below NetworkPolicy
+
+        chains = [*admin_chains(compiler, Direction.INGRESS, admin, plain)]
+        chains += admin_chains(compiler, Direction.EGRESS, admin, plain)
+    else:
+        chains = [
+            *compiler.chain(Direction.INGRESS, plain),
+            *compiler.chain(Direction.EGRESS, plain),
+        ]
     header = [
         f"# socklock lab: NetworkPolicies enforced for pod {pod.name} ({pod.netns})",
         f"table inet {TABLE}",
@@ -295,7 +322,7 @@ def compile_pod(
 
 
 def compile_all(
-    topology: Topology, policies: Sequence[NetworkPolicy], mode: str = ENFORCE
+    topology: Topology, policies: Sequence[LabPolicy], mode: str = ENFORCE
 ) -> dict[str, str]:
     """netns -> nft script, for every pod of the lab (``mode``: enforce or log)."""
     return {pod.netns: compile_pod(topology, pod, policies, mode) for pod in topology.pods}

@@ -15,13 +15,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from socklock.model import Inventory, K8sObject
+from socklock.policy.admin_api import is_admin_object, parse_admin_policies
 from socklock.policy.api import NetworkPolicy, is_policy_object, parse_policies
 from socklock.policy.engine import Connectivity
 from socklock.policy.pods import build_cluster
 from socklock.policy.result import PolicyErrors
 
-from . import nft, programs, services, system, topology
+from . import nft, nft_admin, programs, services, system, topology
 from .compare import Comparison, compare
+from .nft import LabPolicy
 from .probe import DEFAULT_TIMEOUT, Observed, probe, start_listeners
 from .programs import Program
 from .services import LabService
@@ -34,7 +36,7 @@ class Lab:
     """A lab that is up: its topology, the rules installed (netns -> script), its listeners."""
 
     topology: Topology
-    policies: tuple[NetworkPolicy, ...]
+    policies: tuple[LabPolicy, ...]
     rulesets: dict[str, str]
     listeners: dict[str, int]  # netns -> pid
     timings: dict[str, float] = field(default_factory=dict)
@@ -55,30 +57,42 @@ def fingerprint(laid_out: Topology, rulesets: dict[str, str]) -> str:
 
 def parse(
     inventory: Inventory, policies: Sequence[K8sObject | NetworkPolicy] | None = None
-) -> tuple[NetworkPolicy, ...]:
+) -> tuple[LabPolicy, ...]:
     """The validated policies (the inventory's by default); refuses any invalid one, as the
     engine does."""
     if policies is None:
         policies = [o for o in inventory.objects if is_policy_object(o)]
     objects = [p for p in policies if isinstance(p, K8sObject)]
-    parsed = parse_policies(objects)
-    diagnostics = (*build_cluster(inventory).diagnostics, *parsed.diagnostics)
+    admin = parse_admin_policies(o for o in objects if is_admin_object(o))
+    parsed = parse_policies(o for o in objects if not is_admin_object(o))
+    diagnostics = (
+        *build_cluster(inventory).diagnostics,
+        *parsed.diagnostics,
+        *admin.diagnostics,
+    )
     if diagnostics:
         raise PolicyErrors(tuple(sorted(diagnostics)))
-    return (*parsed.policies, *(p for p in policies if isinstance(p, NetworkPolicy)))
+    tiers = (*admin.admin, *([admin.baseline] if admin.baseline is not None else []))
+    return (*parsed.policies, *(p for p in policies if isinstance(p, NetworkPolicy)), *tiers)
 
 
 def plan(
     inventory: Inventory,
-    policies: Sequence[NetworkPolicy],
+    policies: Sequence[LabPolicy],
     run_id: str,
     *,
     externals: Iterable[str] = (),
     extra_ports: Iterable[PortKey] = (),
 ) -> tuple[Topology, dict[str, str]]:
     """The topology and the nft scripts, without creating anything."""
+    plain = [p for p in policies if isinstance(p, NetworkPolicy)]
+    names, ports = nft_admin.mentioned([p for p in policies if not isinstance(p, NetworkPolicy)])
     laid_out = topology.plan(
-        inventory, policies, run_id=run_id, externals=externals, extra_ports=extra_ports
+        inventory,
+        plain,
+        run_id=run_id,
+        externals=[*externals, *names],
+        extra_ports=[*extra_ports, *ports],
     )
     return laid_out, nft.compile_all(laid_out, policies)
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from itertools import count, pairwise
 
 from socklock.model import Inventory, Protocol
+from socklock.policy.admin_api import AdminPolicy
 from socklock.policy.api import NetworkPolicy
 from socklock.policy.pods import build_cluster
 
@@ -273,7 +274,7 @@ def policy_externals(policies: Sequence[NetworkPolicy]) -> list[str]:
     return sorted(names)
 
 
-def mentioned_ports(policies: Sequence[NetworkPolicy]) -> list[PortKey]:
+def mentioned_ports(policies: Sequence[NetworkPolicy | AdminPolicy]) -> list[PortKey]:
     """Numeric ports the policies mention, with the first port outside each range."""
     out: set[PortKey] = set()
     for policy in policies:
