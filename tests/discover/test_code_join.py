@@ -108,3 +108,63 @@ def test_config_key_without_a_config_file_is_unresolved(tmp_path: Path) -> None:
         unresolved.reason
         == "config key api.addr, api.port is set by no config file under the roots"
     )
+
+
+def test_python_conditional_default_on_an_unset_variable(tmp_path: Path) -> None:
+    """``"d" if os.environ.get("X") is None else os.environ.get("X")`` reads X with default d."""
+    code = (
+        "import os, urllib.request\n"
+        'api = "http://api.shop:80" if (os.environ.get("API_URL") is None)'
+        ' else os.environ.get("API_URL")\n'
+        "urllib.request.urlopen(api)\n"
+    )
+    write_shop(tmp_path, "", code)
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    (edge,) = graph.edges
+    assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
+    assert "API_URL unset, code default http://api.shop:80" in edge.evidence[0].detail
+
+
+def test_python_conditional_on_another_variable_is_not_a_default(tmp_path: Path) -> None:
+    """The fallback only counts when the tested read is the value read."""
+    code = (
+        "import os, urllib.request\n"
+        'api = "http://api.shop:80" if os.environ.get("MODE") is None'
+        ' else os.environ.get("API_URL")\n'
+        "urllib.request.urlopen(api)\n"
+    )
+    write_shop(tmp_path, "", code)
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    assert all("API_URL unset, code default" not in e.evidence[0].detail for e in graph.edges)
+
+
+def test_each_env_read_of_a_built_address_keeps_its_own_default(tmp_path: Path) -> None:
+    """``"http://{0}:{1}".format(host, port)`` where both reads have code defaults."""
+    code = (
+        "import os, urllib.request\n"
+        'host = os.environ.get("API_HOST", "api.shop")\n'
+        'port = os.environ.get("API_PORT", "80")\n'
+        'urllib.request.urlopen("http://{0}:{1}/x".format(host, port))\n'
+    )
+    write_shop(tmp_path, "", code)
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    (edge,) = graph.edges
+    assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
+    assert (
+        "API_HOST unset, code default api.shop; API_PORT unset, code default 80"
+        in edge.evidence[0].detail
+    )
+
+
+def test_a_manifest_value_wins_over_the_second_reads_default(tmp_path: Path) -> None:
+    code = (
+        "import os, urllib.request\n"
+        'host = os.environ.get("API_HOST", "api.shop")\n'
+        'port = os.environ.get("API_PORT", "81")\n'
+        'urllib.request.urlopen("http://{0}:{1}/x".format(host, port))\n'
+    )
+    write_shop(tmp_path, "{name: API_PORT, value: '80'}", code)
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    (edge,) = graph.edges
+    assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
+    assert "API_PORT=80 at" in edge.evidence[0].detail
