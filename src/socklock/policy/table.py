@@ -306,7 +306,8 @@ def row_count(decider: Decider) -> int:
 
 
 def _tuple_key(row: Row) -> tuple[str, int, str, int]:
-    return (row[1], row[2], row[3].value, row[5] or 0)
+    # str() of a StrEnum is its value without enum's slow ``.value`` descriptor (per row).
+    return (row[1], row[2], str(row[3]), row[5] or 0)
 
 
 def _atom_key(atom: PortRange) -> tuple[int, str, int]:

@@ -31,15 +31,16 @@ def _encoder() -> Callable[[Any], bytes]:
 
 
 def _row(row: Row) -> dict[str, object]:
+    """One row; str() of the StrEnums is their value, without enum's slow ``.value``."""
     verdict = row[4]
     return {
         "from": row[0],
         "to": row[1],
         "port": row[2],
         "end_port": row[5],
-        "protocol": row[3].value,
+        "protocol": str(row[3]),
         "allowed": verdict is Verdict.ALLOWED,
-        "verdict": verdict.value,
+        "verdict": str(verdict),
     }
 
 
