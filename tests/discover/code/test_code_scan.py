@@ -124,3 +124,20 @@ def test_test_runners_config_and_end_to_end_trees_are_tests(tmp_path: Path) -> N
         (tmp_path / name).write_text(text, encoding="utf-8")
     read = sorted(os.path.relpath(path, tmp_path) for path, _ in iter_files([str(tmp_path)]))
     assert read == ["web/config.ts"]
+
+
+def test_a_minified_bundle_is_not_read_as_source(tmp_path: Path) -> None:
+    """A built bundle (``static/js/main.3f2a.js``: a few lines of thousands of bytes) is not
+    the program's source; a long source file of ordinary lines is."""
+    call = 'fetch("http://orders:8080/api");'
+    bundle = (("var a=1;" * 400 + call) + "\n") * 20
+    ordinary = "".join(f"const x{i} = {i};\n" for i in range(2_000)) + call + "\n"
+    (tmp_path / "static" / "js").mkdir(parents=True)
+    (tmp_path / "static" / "js" / "main.3f2a.js").write_text(bundle)
+    (tmp_path / "app.js").write_text(ordinary)
+    targets = {
+        (os.path.basename(r.file), r.target)
+        for r in scan_tree([str(tmp_path)])
+        if isinstance(r, CallSite)
+    }
+    assert targets == {("app.js", "http://orders:8080/api")}

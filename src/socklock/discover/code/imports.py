@@ -46,7 +46,10 @@ def exported(syntax: str, root: Node, source: bytes, name: str) -> Node | None:
     return None
 
 
+@lru_cache(maxsize=8)
 def _text(source: bytes) -> str:
+    """The text of a source, decoded once: one evaluation asks for its imports again and
+    again (each member of each name it follows), the same bytes object each time."""
     return source.decode("utf-8", "replace")
 
 
@@ -173,8 +176,10 @@ def _js_module_files(path: str, specifier: str) -> list[str]:
     return [str(c) for c in candidates if _is_file(c)][:1]
 
 
-def _js_bindings(text: str) -> list[tuple[str, str | None, str]]:
-    """(local name, exported name or None for the whole module, specifier)."""
+@lru_cache(maxsize=8)
+def _js_bindings(text: str) -> tuple[tuple[str, str | None, str], ...]:
+    """(local name, exported name or None for the whole module, specifier), found once per
+    text."""
     out: list[tuple[str, str | None, str]] = []
 
     def named(group: str, separator: str, specifier: str) -> None:
@@ -199,7 +204,7 @@ def _js_bindings(text: str) -> list[tuple[str, str | None, str]]:
             out.append((whole, None, specifier))
         if braces:
             named(braces, ":", specifier)
-    return out
+    return tuple(out)
 
 
 def _js_names(path: str, text: str, name: str) -> list[Candidate]:

@@ -159,6 +159,17 @@ def _read(path: str) -> bytes | None:
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
             return None
-        return file.read_bytes()
+        data = file.read_bytes()
     except OSError:
         return None
+    return None if is_minified(data) else data
+
+
+def is_minified(data: bytes) -> bool:
+    """A bundle or minified file (``main.7416479b.js``, a vendored ``jquery.min.js`` under
+    another name): built from sources, not one; its few huge lines also make every lookup
+    in it slow. Lines of 2,000 bytes or more that hold most of the text say so."""
+    if len(data) < 20_000:
+        return False
+    long_lines = sum(len(line) for line in data.split(b"\n") if len(line) >= 2_000)
+    return long_lines * 2 > len(data)
