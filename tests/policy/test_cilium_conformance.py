@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.policy.truth import FIXTURES, parse
+from tests.policy.truth import FIXTURES, mismatches, parse
 
 from socklock.load import load_paths
 from socklock.policy.engine import Connectivity, analyse
@@ -51,37 +51,7 @@ def test_scenario(folder: Path) -> None:
         assert found == expected.errors
         return
     assert isinstance(result, Connectivity), result
-    for workload, isolation in expected.isolation.items():
-        assert tuple(result.isolation(workload)) == isolation, workload
-    declared = {
-        (port, str(protocol))
-        for endpoint in result.cluster.endpoints
-        for port, protocol in endpoint.ports
-    }
-    mismatches: list[str] = []
-    checked: set[tuple[str, str, int, str]] = set()
-    listed: set[tuple[int, str]] = set()
-    for table in expected.tables:
-        ports = sorted(declared - listed) if table.ports is None else table.ports
-        listed.update(ports)
-        for port, protocol in ports:
-            for source, cells in table.rows:
-                for target, want in zip(table.targets, cells, strict=True):
-                    got = result.verdict(source, target, port, protocol)
-                    checked.add((source, target, port, protocol))
-                    if got != want:
-                        mismatches.append(
-                            f"{source} -> {target} {port}/{protocol}: {got}, not {want}"
-                        )
-    assert mismatches == []
-    missing = [
-        (s, t, p, proto)
-        for s in result.endpoints
-        for t in result.endpoints
-        for p, proto in declared
-        if (s, t, p, proto) not in checked
-    ]
-    assert missing == [], f"{len(missing)} cells without an expectation, e.g. {missing[:3]}"
+    assert mismatches(expected, result) == []
 
 
 @pytest.mark.parametrize("folder", cilium_scenarios(refused=False), ids=lambda p: p.name)
