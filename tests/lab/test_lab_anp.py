@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from tests.lab.test_lab_kernel import _asked
-from tests.policy.test_anp_conformance import _cluster, anp_scenarios
-from tests.policy.truth import parse
+from tests.policy.test_anp_conformance import ANP_FIXTURES, anp_scenarios
+from tests.policy.truth import parse, scenario_paths
 
 from socklock.lab import check, running
 from socklock.load import load_paths
@@ -32,7 +32,7 @@ def _chosen() -> list[Path]:
 @pytest.mark.parametrize("folder", _chosen(), ids=lambda p: p.name)
 def test_kernel_agrees_with_engine_and_truth_table(folder: Path, lab_run_id: str) -> None:
     expected = parse(folder / "expected.txt")
-    inventory = load_paths([_cluster(n) for n in expected.clusters] + [str(folder)])
+    inventory = load_paths(scenario_paths(folder, ANP_FIXTURES))
     assert [str(d) for d in inventory.errors] == []
     names, ports = _asked(expected, inventory)
     with running(inventory, run_id=lab_run_id, externals=names, extra_ports=ports) as lab:

@@ -12,36 +12,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.policy.truth import FIXTURES, mismatches, parse
+from tests.policy.truth import analyse_scenario, mismatches, parse, refusal, scenarios
 
-from socklock.load import load_paths
 from socklock.policy.admin import AdminConnectivity
-from socklock.policy.engine import Connectivity, analyse
+from socklock.policy.engine import Connectivity
 from socklock.policy.result import PolicyErrors, Verdict
 
 ANP_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "anp"
 
 
 def anp_scenarios(refused: bool | None = None) -> list[Path]:
-    found = sorted(p for p in ANP_FIXTURES.iterdir() if p.is_dir() and p.name[:2].isdigit())
-    if refused is None:
-        return found
-    return [p for p in found if bool(parse(p / "expected.txt").errors) is refused]
-
-
-def _cluster(name: str) -> str:
-    own = ANP_FIXTURES / name
-    return str(own if own.is_dir() else FIXTURES / name)
+    return scenarios(refused, ANP_FIXTURES)
 
 
 def _analyse(folder: Path) -> Connectivity | PolicyErrors:
-    expected = parse(folder / "expected.txt")
-    inventory = load_paths([_cluster(n) for n in expected.clusters] + [str(folder)])
-    assert [str(d) for d in inventory.errors] == []
-    try:
-        return analyse(inventory, cni=expected.cni)
-    except PolicyErrors as refused:
-        return refused
+    result: Connectivity | PolicyErrors = analyse_scenario(folder, ANP_FIXTURES)
+    return result
 
 
 @pytest.mark.parametrize("folder", anp_scenarios(), ids=lambda p: p.name)
@@ -51,8 +37,7 @@ def test_scenario(folder: Path) -> None:
     result = _analyse(folder)
     if expected.errors:
         assert isinstance(result, PolicyErrors), "the engine answered but must refuse"
-        found = [str(d).replace(f"{folder}/", "") for d in result.diagnostic_list]
-        assert found == expected.errors
+        assert refusal(folder, result) == expected.errors
         return
     assert isinstance(result, AdminConnectivity), result
     assert mismatches(expected, result) == []

@@ -81,12 +81,42 @@ def parse(path: Path) -> Expected:
     return expected
 
 
-def scenarios(refused: bool | None = None) -> list[Path]:
-    """Scenario folders; ``refused`` True/False keeps only those that expect errors/answers."""
-    found = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name[:2].isdigit())
+def scenarios(refused: bool | None = None, root: Path = FIXTURES) -> list[Path]:
+    """Scenario folders of ``root`` (a flavour's fixtures); ``refused`` True/False keeps only
+    those that expect errors/answers."""
+    found = sorted(p for p in root.iterdir() if p.is_dir() and p.name[:2].isdigit())
     if refused is None:
         return found
     return [p for p in found if bool(parse(p / "expected.txt").errors) is refused]
+
+
+def scenario_paths(folder: Path, root: Path = FIXTURES) -> list[str]:
+    """What a scenario loads: its clusters (``root``'s own folder of that name, else the
+    NetworkPolicy scenarios' one) and its own folder."""
+    names = parse(folder / "expected.txt").clusters
+    return [*(str(root / n if (root / n).is_dir() else FIXTURES / n) for n in names), str(folder)]
+
+
+def analyse_scenario(folder: Path, root: Path = FIXTURES) -> Any:
+    """The engine's answer for a scenario (a decider, or the PolicyErrors it refuses with):
+    its clusters are ``root``'s own folders of that name, else the NetworkPolicy ones."""
+    from socklock.load import load_paths
+    from socklock.policy.engine import analyse
+    from socklock.policy.result import PolicyErrors
+
+    expected = parse(folder / "expected.txt")
+    inventory = load_paths(scenario_paths(folder, root))
+    assert [str(d) for d in inventory.errors] == []
+    try:
+        return analyse(inventory, cni=expected.cni)
+    except PolicyErrors as refused:
+        return refused
+
+
+def refusal(folder: Path, refused: Any) -> list[str]:
+    """The refusal's diagnostics, with paths relative to the scenario folder (as the
+    expected.txt ``error:`` lines write them)."""
+    return [str(d).replace(f"{folder}/", "") for d in refused.diagnostic_list]
 
 
 def mismatches(expected: Expected, decider: Any) -> list[str]:
