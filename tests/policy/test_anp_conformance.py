@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.policy.truth import analyse_scenario, mismatches, parse, refusal, scenarios
+from tests.policy.truth import analyse_scenario, check_listing, check_scenario, scenarios
 
 from socklock.policy.admin import AdminConnectivity
 from socklock.policy.engine import Connectivity
@@ -33,14 +33,7 @@ def _analyse(folder: Path) -> Connectivity | PolicyErrors:
 @pytest.mark.parametrize("folder", anp_scenarios(), ids=lambda p: p.name)
 def test_scenario(folder: Path) -> None:
     """The decider's verdicts are exactly the hand-derived table (or its exact refusal)."""
-    expected = parse(folder / "expected.txt")
-    result = _analyse(folder)
-    if expected.errors:
-        assert isinstance(result, PolicyErrors), "the engine answered but must refuse"
-        assert refusal(folder, result) == expected.errors
-        return
-    assert isinstance(result, AdminConnectivity), result
-    assert mismatches(expected, result) == []
+    check_scenario(folder, ANP_FIXTURES, AdminConnectivity)
 
 
 @pytest.mark.parametrize("folder", anp_scenarios(refused=False), ids=lambda p: p.name)
@@ -48,14 +41,7 @@ def test_listing_agrees_with_verdicts(folder: Path) -> None:
     """The shared listing (table.iter_rows over this decider) gives verdict()'s answers."""
     result = _analyse(folder)
     assert isinstance(result, AdminConnectivity)
-    rows = result.connections(include_denied=True)
-    by_key = {(r.source, r.target, r.port, str(r.protocol)): r for r in rows if r.end_port is None}
-    for target_id in result.endpoints:
-        for source_id in result.endpoints:
-            for port, protocol in result.endpoint(target_id).ports:
-                row = by_key[(source_id, target_id, port, str(protocol))]
-                assert row.verdict == result.verdict(source_id, target_id, port, protocol)
-    assert result.row_count() == len(rows)
+    check_listing(result)
 
 
 def test_the_suite_covers_enough_scenarios() -> None:

@@ -158,3 +158,31 @@ def mismatches(expected: Expected, decider: Any) -> list[str]:
     if missing:
         found.append(f"{len(missing)} cells without an expectation, e.g. {missing[:3]}")
     return found
+
+
+def check_scenario(folder: Path, root: Path, kind: type) -> None:
+    """A scenario's verdicts are exactly its hand-derived table, or its exact refusal; the
+    engine's answer is a ``kind`` decider."""
+    from socklock.policy.result import PolicyErrors
+
+    expected = parse(folder / "expected.txt")
+    result = analyse_scenario(folder, root)
+    if expected.errors:
+        assert isinstance(result, PolicyErrors), "the engine answered but must refuse"
+        assert refusal(folder, result) == expected.errors
+        return
+    assert isinstance(result, kind), result
+    assert mismatches(expected, result) == []
+
+
+def check_listing(decider: Any) -> None:
+    """The shared listing (table.iter_rows over ``decider``) gives verdict()'s answer on
+    every declared port of every pair, and row_count() counts it."""
+    rows = decider.connections(include_denied=True)
+    assert decider.row_count() == len(rows)
+    by_key = {(r.source, r.target, r.port, str(r.protocol)): r for r in rows if r.end_port is None}
+    for target_id in decider.endpoints:
+        for source_id in decider.endpoints:
+            for port, protocol in decider.endpoint(target_id).ports:
+                row = by_key[(source_id, target_id, port, str(protocol))]
+                assert row.verdict == decider.verdict(source_id, target_id, port, protocol)
