@@ -387,6 +387,31 @@ class AdminConnectivity(Connectivity):
                 yield rule.ports
 
 
+def _first_matches(
+    rules: Sequence[CompiledAdminRule],
+    everyone: ClassSet,
+    target: PodClass,
+    port: int,
+    protocol: L4,
+    subjects: list[ClassSet] | None,
+) -> Iterator[tuple[Action, ClassSet]]:
+    """Each rule's action with the classes it is the first to match (rules in order; a
+    class the rules leave undecided is in none).
+
+    Ingress (``subjects`` None): ``rules`` are the target's; a rule decides for the peers it
+    holds. Egress: ``rules`` are those whose peers hold the target; a rule decides for its
+    policy's subjects."""
+    undecided = everyone
+    for rule in rules:
+        if not undecided:
+            return
+        if not rule.ports.matches(target, port, protocol):
+            continue
+        hit = (rule.classes if subjects is None else subjects[rule.policy]) & undecided
+        undecided -= hit
+        yield rule.rule.action, hit
+
+
 def _admin_tier(
     rules: Sequence[CompiledAdminRule],
     everyone: ClassSet,
@@ -395,25 +420,14 @@ def _admin_tier(
     protocol: L4,
     subjects: list[ClassSet] | None,
 ) -> tuple[ClassSet, ClassSet]:
-    """(classes an ANP rule allows, classes left to NetworkPolicy: unmatched or passed).
-
-    Ingress (``subjects`` None): ``rules`` are the target's, in order; a rule decides for the
-    peers it holds. Egress: ``rules`` are those whose peers hold the target, in order; a rule
-    decides for its policy's subjects."""
-    allowed = passed = NO_CLASSES
-    undecided = everyone
-    for rule in rules:
-        if not undecided:
-            break
-        if not rule.ports.matches(target, port, protocol):
-            continue
-        hit = (rule.classes if subjects is None else subjects[rule.policy]) & undecided
-        if rule.rule.action is Action.ALLOW:
+    """(classes an ANP rule allows, classes left to NetworkPolicy: unmatched or passed)."""
+    allowed = denied = NO_CLASSES
+    for action, hit in _first_matches(rules, everyone, target, port, protocol, subjects):
+        if action is Action.ALLOW:
             allowed |= hit
-        elif rule.rule.action is Action.PASS:
-            passed |= hit
-        undecided -= hit
-    return allowed, undecided | passed
+        elif action is Action.DENY:
+            denied |= hit
+    return allowed, everyone - allowed - denied
 
 
 def _baseline(
@@ -426,16 +440,9 @@ def _baseline(
 ) -> ClassSet:
     """Classes the baseline does not deny (its first matching rule decides; none: allowed)."""
     denied = NO_CLASSES
-    undecided = everyone
-    for rule in rules:
-        if not undecided:
-            break
-        if not rule.ports.matches(target, port, protocol):
-            continue
-        hit = (rule.classes if subjects is None else subjects[rule.policy]) & undecided
-        if rule.rule.action is Action.DENY:
+    for action, hit in _first_matches(rules, everyone, target, port, protocol, subjects):
+        if action is Action.DENY:
             denied |= hit
-        undecided -= hit
     return everyone - denied
 
 
