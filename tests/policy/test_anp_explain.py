@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from tests.policy.test_anp_conformance import ANP_FIXTURES, _analyse, anp_scenarios
+from tests.policy.truth import explain_disagreements
 
 from socklock.policy.admin import AdminConnectivity
 from socklock.policy.admin_explain import explain_admin
@@ -23,19 +24,7 @@ def _connectivity(folder: Path) -> AdminConnectivity:
 @pytest.mark.parametrize("folder", anp_scenarios(refused=False), ids=lambda p: p.name)
 def test_sides_agree_with_the_verdict(folder: Path) -> None:
     """Between distinct workloads, allowed exactly when both sides' walks allow."""
-    connectivity = _connectivity(folder)
-    disagreements = []
-    for source in connectivity.endpoints:
-        for target in connectivity.endpoints:
-            if source == target:
-                continue
-            for port, protocol in connectivity.endpoint(target).ports:
-                found = explain_admin(connectivity, source, target, port, protocol)
-                assert found.egress is not None and found.ingress is not None
-                both = found.egress.allowed and found.ingress.allowed
-                if both != (found.verdict is Verdict.ALLOWED):
-                    disagreements.append((source, target, port, str(protocol)))
-    assert disagreements == []
+    assert explain_disagreements(_connectivity(folder), explain_admin) == []
 
 
 def test_pass_then_networkpolicy_is_named() -> None:

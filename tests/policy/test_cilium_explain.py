@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from tests.policy.test_cilium_conformance import CILIUM_FIXTURES, _analyse, cilium_scenarios
 from tests.policy.test_policy_cli import CLUSTER, invoke
+from tests.policy.truth import explain_disagreements
 
 from socklock.policy.cilium import CiliumConnectivity
 from socklock.policy.explain import explain
@@ -24,19 +25,7 @@ def _connectivity(name: str) -> CiliumConnectivity:
 @pytest.mark.parametrize("folder", cilium_scenarios(refused=False), ids=lambda p: p.name)
 def test_sides_agree_with_the_verdict(folder: Path) -> None:
     """Between distinct workloads, explain's two sides allow exactly when the verdict does."""
-    connectivity = _connectivity(folder.name)
-    disagreements = []
-    for source in connectivity.endpoints:
-        for target in connectivity.endpoints:
-            if source == target:
-                continue
-            for port, protocol in connectivity.endpoint(target).ports:
-                found = explain(connectivity, source, target, port, protocol)
-                assert found.egress is not None and found.ingress is not None
-                both = found.egress.allowed and found.ingress.allowed
-                if both != (found.verdict is Verdict.ALLOWED):
-                    disagreements.append((source, target, port, str(protocol)))
-    assert disagreements == []
+    assert explain_disagreements(_connectivity(folder.name), explain) == []
 
 
 def test_externals_follow_cidrs_entities_and_denies() -> None:

@@ -186,3 +186,22 @@ def check_listing(decider: Any) -> None:
             for port, protocol in decider.endpoint(target_id).ports:
                 row = by_key[(source_id, target_id, port, str(protocol))]
                 assert row.verdict == decider.verdict(source_id, target_id, port, protocol)
+
+
+def explain_disagreements(decider: Any, explain: Any) -> list[tuple[str, str, int, str]]:
+    """(source, target, port, protocol) between distinct workloads where ``explain``'s two
+    sides allow and the verdict does not, or the other way round; each side must be there."""
+    from socklock.policy.result import Verdict
+
+    found: list[tuple[str, str, int, str]] = []
+    for source in decider.endpoints:
+        for target in decider.endpoints:
+            if source == target:
+                continue
+            for port, protocol in decider.endpoint(target).ports:
+                answer = explain(decider, source, target, port, protocol)
+                assert answer.egress is not None and answer.ingress is not None
+                both = answer.egress.allowed and answer.ingress.allowed
+                if both != (answer.verdict is Verdict.ALLOWED):
+                    found.append((source, target, port, str(protocol)))
+    return found
