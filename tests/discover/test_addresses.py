@@ -49,6 +49,17 @@ from socklock.discover.addresses import (
         ("amqp://user:pass@rabbitmq:5672", None, [("rabbitmq", 5672, "amqp")]),
         ("amqp://guest:guest@rabbitmq", None, [("rabbitmq", 5672, "amqp")]),
         ("redis://:secret@session-db", None, [("session-db", 6379, "redis")]),
+        # an unencoded @ in the password: the userinfo ends at the authority's last @
+        ("postgres://pg:P@ssw0rd@postgres:5432/db", None, [("postgres", 5432, "postgres")]),
+        # libpq keyword/value connection string
+        (
+            "host=postgres user=pg password=x dbname=db sslmode=disable",
+            None,
+            [("postgres", 5432, "postgresql")],
+        ),
+        ("host=pg port=5433 dbname=db", "PG_DSN", [("pg", 5433, "postgresql")]),
+        ("host=/var/run/postgresql dbname=db", None, []),
+        ("a sentence = not a connection string", None, []),
         ("kafka-0:9092,kafka-1:9092", None, [("kafka-0", 9092, None), ("kafka-1", 9092, None)]),
         ("10.0.0.1:8080", None, [("10.0.0.1", 8080, None)]),
         ("[fd00::1]:8080", None, [("fd00::1", 8080, None)]),
@@ -91,6 +102,7 @@ def test_redact_credentials() -> None:
         redact_credentials("amqp://guest:guest@rabbitmq:5672") == "amqp://guest:***@rabbitmq:5672"
     )
     assert redact_credentials("http://catalogue:80/x") == "http://catalogue:80/x"
+    assert redact_credentials("postgres://pg:P@ss@db:5432/x") == "postgres://pg:***@db:5432/x"
     assert (
         redact_credentials("Server=sqldata;User Id=sa;Password=Pass@word;Encrypt=false")
         == "Server=sqldata;User Id=sa;Password=***;Encrypt=false"

@@ -77,7 +77,7 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "::", "[::1
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 _HOST = rf"(?:\[[0-9A-Fa-f:.]+\]|{_LABEL}(?:\.{_LABEL})*)"
 _URL = re.compile(
-    rf"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/\s?#]*@)?(?P<hosts>{_HOST}(?::[0-9]+)?"
+    rf"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:[^/\s?#]*@)?(?P<hosts>{_HOST}(?::[0-9]+)?"
     rf"(?:,{_HOST}(?::[0-9]+)?)*)"
 )
 # Go's MySQL driver DSN: user:password@tcp(host:port)/dbname
@@ -108,7 +108,9 @@ class Target:
         return self.host.lower() in LOCAL_HOSTS
 
 
-_USERINFO_PASSWORD = re.compile(r"(://[^:@/\s]*:)([^@/\s]+)(@)")
+# The userinfo ends at the authority's last ``@`` (WHATWG URL, Go's net/url): an
+# unencoded ``@`` in a password (``postgres:P@ssw0rd@db``) is part of the password.
+_USERINFO_PASSWORD = re.compile(r"(://[^:@/\s]*:)([^/\s]+)(@)")
 # ADO.NET / ODBC connection strings: ``Server=db;User Id=sa;Password=secret;``
 _KEYWORD_PASSWORD = re.compile(r"(?i)((?:^|;)\s*(?:password|pwd)\s*=\s*)([^;]+)")
 
@@ -165,8 +167,9 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
         return []
     text = without_namespace_placeholder(text)
     targets: list[Target] = []
-    if "=" in text and ";" in text and "://" not in text:
-        # a PDO/DBI data source name or an ADO.NET connection string: its host and port
+    if "=" in text and "://" not in text and (";" in text or " " in text):
+        # a PDO/DBI data source name, an ADO.NET connection string or a libpq
+        # ``host=db port=5432 ...`` one: its host and port
         from socklock.discover.code.targets import parse_target
 
         address = parse_target(text)

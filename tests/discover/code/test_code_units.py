@@ -101,6 +101,12 @@ def test_env_defaults_are_redacted() -> None:
     outcome = render((Env("AMQP_URL", "amqp://guest:secret@rabbitmq:5672"),), Context(call=True))
     assert isinstance(outcome, Resolved)
     assert outcome.env_default == "amqp://rabbitmq:5672"
+    # an unencoded @ in the password is still the password
+    outcome = render(
+        (Env("PG_URL", "postgres://pg:P@ssw0rd@postgres:5432/db"),), Context(call=True)
+    )
+    assert isinstance(outcome, Resolved)
+    assert outcome.env_default == "postgres://postgres:5432/db"
 
 
 def test_config_readers_keep_positions() -> None:

@@ -83,7 +83,8 @@ _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 _GO_MYSQL_DSN = re.compile(r"^(?:[^@/\s]*@)?tcp\(([^)]+)\)(.*)$")
 _IPV4 = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$")
 _LETTER = re.compile(r"[A-Za-z]")
-_CREDENTIALS = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s]*@")
+# up to the authority's last ``@``: an unencoded ``@`` in a password is still the password
+_CREDENTIALS = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#\s]*@")
 # PHP PDO / Perl DBI data source names: ``mysql:host=db;port=3306;dbname=shop``
 _PDO_DSN = re.compile(
     r"^(?:dbi:)?(mysql|pgsql|Pg|sqlsrv|dblib|mariadb|cubrid|firebird):(?=\w+\s*=)"
