@@ -80,7 +80,7 @@ def render(value: Value, context: Context) -> Outcome | None:
         prefix = value[:first_hole]
         hole_part = value[first_hole]
         assert isinstance(hole_part, Hole)
-        if not _path_started(_template(prefix)):
+        if not _path_started(_template(prefix)) and not _path_started(_with_defaults(prefix)):
             sidecar = _sidecar_call(value)
             if sidecar is not None:
                 kind = CallKind.GRPC if context.grpc else context.kind
@@ -199,6 +199,16 @@ def _sidecar_call(value: Value) -> str | None:
 def _template(value: Value) -> str:
     return "".join(
         part if isinstance(part, str) else f"${{{part.name}}}" if isinstance(part, Env) else ""
+        for part in value
+    )
+
+
+def _with_defaults(value: Value) -> str:
+    """The text with each env read replaced by its code default: ``f"{url}{id}"`` where
+    ``url`` defaults to ``http://localhost:8002/api/casts/`` has its authority complete
+    before the hole, whatever address the deployment puts in the variable."""
+    return "".join(
+        part if isinstance(part, str) else part.default or "\0" if isinstance(part, Env) else ""
         for part in value
     )
 
