@@ -136,7 +136,8 @@ class Evaluator:
             inner = _inner(node)
             return self.values(inner) if inner is not None else hole("empty expression")
         if kind in syntax.members:
-            return self._member(node)
+            special = syntax.handlers.get(kind)  # a language's own reading of some members
+            return special(node, self) if special is not None else self.member(node)
         if kind in syntax.numbers:
             return text(self.text(node))
         if kind in syntax.lists and node.named_child_count == 1:
@@ -445,7 +446,9 @@ class Evaluator:
             return printf(fmt, args)
         return self.runtime(node)
 
-    def _member(self, node: Node) -> Values:
+    def member(self, node: Node) -> Values:
+        """``owner.prop``: a field of this class, a name this file defines, a map item, or
+        a member of a module or class another file defines."""
         object_field, property_field = self.syntax.members[node.type]
         owner = node.child_by_field_name(object_field)
         prop = node.child_by_field_name(property_field)

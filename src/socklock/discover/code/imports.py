@@ -386,16 +386,19 @@ def _java_members(path: str, text: str, owner: str, prop: str) -> list[Candidate
     return found
 
 
-_CSHARP_FILES_LIMIT = 5000
+_PROJECT_FILES_LIMIT = 5000
+_NOT_SOURCE_DIRS = frozenset({"bin", "obj", ".git", "node_modules", "vendor"})
 
 
 @lru_cache(maxsize=64)
-def _csharp_project_files(directory: Path) -> dict[str, tuple[str, ...]]:
-    """File name → paths of every ``.cs`` file of the project (the ``.csproj`` folder)."""
+def _project_files(directory: Path, marker: str, suffix: str) -> dict[str, tuple[str, ...]]:
+    """File name → paths of every ``suffix`` file of the project that holds ``directory``:
+    the nearest ancestor with a file named ``marker`` or ending in it (``.csproj``,
+    ``composer.json``), else ``directory`` itself."""
     root = directory
     for base in _ancestors(directory):
         try:
-            if any(f.suffix == ".csproj" for f in base.iterdir()):
+            if any(f.name == marker or f.name.endswith(marker) for f in base.iterdir()):
                 root = base
                 break
         except OSError:
@@ -403,12 +406,12 @@ def _csharp_project_files(directory: Path) -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     seen = 0
     for current, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in ("bin", "obj", ".git", "node_modules"))
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_SOURCE_DIRS)
         for file in sorted(files):
-            if file.endswith(".cs"):
+            if file.endswith(suffix):
                 index.setdefault(file, []).append(str(Path(current) / file))
                 seen += 1
-        if seen > _CSHARP_FILES_LIMIT:
+        if seen > _PROJECT_FILES_LIMIT:
             break
     return {name: tuple(paths) for name, paths in index.items()}
 
@@ -417,8 +420,18 @@ def _csharp_members(path: str, text: str, owner: str, prop: str) -> list[Candida
     if not owner[:1].isupper():
         return []
     class_name = owner.rsplit(".", 1)[-1]
-    files = _csharp_project_files(_directory(path)).get(class_name + ".cs", ())
+    files = _project_files(_directory(path), ".csproj", ".cs").get(class_name + ".cs", ())
     return [(f, prop) for f in files]
+
+
+def _php_members(path: str, text: str, owner: str, prop: str) -> list[Candidate]:
+    """``Config::HOST`` of a class another file defines: PSR-4 autoloading puts class
+    ``App\\Service\\Config`` in ``Config.php``, found in the Composer project."""
+    class_name = owner.rsplit("\\", 1)[-1]
+    if not class_name[:1].isupper():
+        return []
+    files = _project_files(_directory(path), "composer.json", ".php").get(class_name + ".php", ())
+    return [(f, prop) for f in files if f != str(Path(path).absolute())]
 
 
 _NAMES: dict[str, Callable[[str, str, str], list[Candidate]]] = {
@@ -437,4 +450,5 @@ _MEMBERS: dict[str, Callable[[str, str, str, str], list[Candidate]]] = {
     "go": _go_members,
     "java": _java_members,
     "csharp": _csharp_members,
+    "php": _php_members,
 }

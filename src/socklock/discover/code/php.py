@@ -39,11 +39,34 @@ def _string(node: Node, ev: Evaluator) -> Values:
 
 
 def _class_constant(node: Node, ev: Evaluator) -> Values:
-    """``self::BASE``, ``static::BASE``, ``Config::BASE``: a class constant of the file."""
-    names = [c for c in node.named_children if c.type == "name"]
-    if not names:
+    """``self::BASE``, ``static::BASE``: a class constant (or enum case) of the file;
+    ``Config::BASE`` of another class: found in that class's file when this one has none."""
+    parts = node.named_children
+    if len(parts) < 2 or parts[-1].type != "name":
         return ev.runtime(node)
-    return ev.name(ev.text(names[-1]), node, class_level=True)
+    constant = ev.text(parts[-1])
+    owner = ev.text(parts[0])
+    here = ev.definitions.lookup(constant, node, class_level=True)
+    if not here and parts[0].type != "relative_scope" and ev.links is not None:
+        linked = ev.links.member(owner.lstrip("\\"), constant)
+        if linked is not None:
+            return linked
+    return ev.name(constant, node, class_level=True)
+
+
+def _member_access(node: Node, ev: Evaluator) -> Values:
+    """``RabbitEnv::Host->value``: the value of a backed enum's case (PHP 8.1) is the case's
+    own value; any other ``$obj->prop`` is an ordinary member."""
+    owner = node.child_by_field_name("object")
+    prop = node.child_by_field_name("name")
+    if (
+        owner is not None
+        and prop is not None
+        and owner.type == "class_constant_access_expression"
+        and ev.text(prop) == "value"
+    ):
+        return ev.values(owner)
+    return ev.member(node)
 
 
 def _argument(node: Node, ev: Evaluator) -> Values:
@@ -85,6 +108,7 @@ SYNTAX = Syntax(
     handlers={
         **dict.fromkeys(_STRING_TYPES, _string),
         "class_constant_access_expression": _class_constant,
+        "member_access_expression": _member_access,
         "argument": _argument,
     },
     keyword_arg=_keyword_arg,

@@ -181,6 +181,7 @@
   (#eq? @_t "$this"))
 (property_element name: (variable_name (name) @def.field) default_value: (_) @def.value)
 (const_element (name) @def.name . (_) @def.value)
+(enum_case name: (name) @def.name value: (_) @def.value)
 ((function_call_expression
    function: (name) @_d
    arguments: (arguments
