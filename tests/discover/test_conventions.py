@@ -127,12 +127,30 @@ def test_constructors_are_regexes_and_only_explicit_clients_need_code() -> None:
     assert [c.sdk for c in conventions() if not c.implicit] == [
         "OpenFeature flagd provider",
         "Kafka client",
+        "database driver (DATABASE_URL)",
     ]
     spring = convention_for("SPRING_KAFKA_BOOTSTRAP_SERVERS")
     assert spring is not None
     assert spring.implicit  # Spring Boot binds it without the code naming it
     assert re.search(flagd.constructors[1], "provider, err := flagd.NewProvider()")
     assert not any(re.search(c, "flagd.NewProviderOptions{}") for c in flagd.constructors)
+
+
+def test_database_url_is_read_only_by_a_framework_the_code_uses() -> None:
+    import re
+
+    database = convention_for("DATABASE_URL")
+    assert database is not None
+    assert not database.implicit  # Symfony, Go, Node read it in code or config, or not at all
+    users = [
+        "class ApplicationRecord < ActiveRecord::Base",
+        "DATABASES = {'default': dj_database_url.config(conn_max_age=600)}",
+        "DATABASES = {'default': env.db()}",
+        "const prisma = new PrismaClient();",
+    ]
+    assert [any(re.search(c, line) for c in database.constructors) for line in users] == [True] * 4
+    others = ["dj_database_url.parse(url)", "environment.db_name", "PrismaClientKnownRequestError"]
+    assert not any(re.search(c, line) for c in database.constructors for line in others)
 
 
 def test_agents_are_regexes_that_name_the_agent_not_any_java_option() -> None:

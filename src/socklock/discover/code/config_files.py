@@ -23,7 +23,7 @@ from socklock.discover.code.config_readers import (
     read_yaml,
 )
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
-from socklock.discover.code.placeholders import spring_placeholders
+from socklock.discover.code.placeholders import config_placeholders
 from socklock.discover.code.render import Context, Resolved, render
 from socklock.discover.code.values import Env
 
@@ -331,10 +331,11 @@ def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) ->
 
 
 def _parts(value: str) -> list[Part]:
-    """Text with ``${NAME:default}`` (Spring) or ``${NAME:-default}`` (shell) as env reads."""
+    """Text with ``${NAME:default}`` (Spring), ``${NAME:-default}`` (shell) or
+    ``%env(NAME)%`` (Symfony) as env reads."""
     parts: list[Part] = []
     position = 0
-    for placeholder in spring_placeholders(value):
+    for placeholder in config_placeholders(value):
         parts.append(value[position : placeholder.start])
         default = placeholder.default
         if default is not None and default.startswith("-"):

@@ -61,6 +61,25 @@ def spring_placeholders(value: str) -> list[Placeholder]:
     return found
 
 
+# Symfony: ``%env(DATABASE_URL)%``, with processors before the name
+# (``%env(resolve:DATABASE_URL)%``, ``%env(default:fallback_param:REDIS_URL)%``)
+_SYMFONY_ENV = re.compile(r"%env\((?:[a-z_]+:)*([A-Za-z_][A-Za-z0-9_]*)\)%")
+
+
+def config_placeholders(value: str) -> list[Placeholder]:
+    """Every env reference a config file's value holds, in order: Spring/shell
+    ``${NAME:default}`` and Symfony ``%env(processor:NAME)%`` (which has no literal
+    default: ``default:`` names a parameter)."""
+    found = spring_placeholders(value)
+    if "%env(" in value:
+        found += [
+            Placeholder(m.start(), m.end(), m.group(1), None, 1.0)
+            for m in _SYMFONY_ENV.finditer(value)
+        ]
+        found.sort(key=lambda p: p.start)
+    return found
+
+
 def spring_placeholder(value: str) -> Placeholder | None:
     """The placeholder when ``value`` is exactly one ``${...}``."""
     found = spring_placeholders(value.strip())
