@@ -251,3 +251,26 @@ services:
         ("blog/wordpress", "blog/cache", None),
         ("blog/wordpress", "blog/db", 3306),
     ]
+
+
+def test_a_bare_host_reaches_a_server_image_that_declares_no_port(write) -> None:  # type: ignore[no-untyped-def]
+    """``DB_HOST=postgres`` where ``postgres`` runs ``postgres:16`` with no ``ports:`` or
+    ``expose:``: the image listens on its protocol's port. An image of our own that
+    declares no port stays unknown."""
+    compose = write(
+        "app/compose.yaml",
+        """\
+name: inventory
+services:
+  web:
+    image: inventory/web:1
+    environment: [DB_HOST=postgres, SEARCH_HOST=search]
+  postgres: {image: "docker.io/library/postgres:16-alpine"}
+  search: {image: "inventory/search:1"}
+""",
+    )
+    graph = discover(load_paths([str(compose)]), code=False)
+    assert [(e.source, e.target, e.port) for e in graph.edges] == [
+        ("inventory/web", "inventory/postgres", 5432),
+        ("inventory/web", "inventory/search", None),
+    ]

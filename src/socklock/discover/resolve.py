@@ -201,5 +201,11 @@ class ComposeResolver:
         if port is None:
             known = self.service_ports(service)
             main = image_port(service.image)
-            port = known[0] if len(known) == 1 else main if main in known else None
+            # the one port it declares; else the protocol port of a well-known server
+            # image that declares none (``postgres:16`` with no ``ports:``) or declares it
+            # among others
+            if len(known) == 1:
+                port = known[0]
+            elif main is not None and (not known or main in known):
+                port = main
         return [Reached(service.id, port, target.protocol, f"compose service {service.id}")]
