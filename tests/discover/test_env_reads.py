@@ -406,3 +406,28 @@ def test_each_variable_of_an_address_takes_its_own_code_default(tmp_path: Path) 
             "audit; AUDIT_PORT unset, code default 9090) (Service shop/audit port 9090)"
         ]
     }
+
+
+def test_a_framework_config_key_is_read_through_the_env_var_that_overrides_it(
+    tmp_path: Path,
+) -> None:
+    """ASP.NET Core reads ``ReverseProxy__Clusters__api__Destinations__d__Address`` into the
+    appsettings key ``ReverseProxy:Clusters:api:Destinations:d:Address`` (Spring Boot's
+    relaxed binding does the same for ``application.yml``): the workload's code names the
+    key, so the manifest's value is its call. A key of a file no framework binds env to
+    (``config.json``) is no read of ``AUDIT_URL``."""
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "shared.yaml").write_text(SHARED)
+    env = "{name: ReverseProxy__Clusters__api__Destinations__d__Address, value: 'http://api:8080'}"
+    (tmp_path / "k8s" / "web.yaml").write_text(workload("web", env=env, env_from="shared"))
+    for callee in ("api", "audit"):
+        (tmp_path / "k8s" / f"{callee}.yaml").write_text(workload(callee, port="8080"))
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM mcr.microsoft.com/dotnet/aspnet:8.0\n")
+    (tmp_path / "web" / "appsettings.json").write_text(
+        '{"ReverseProxy": {"Clusters": {"api": {"Destinations": {"d": '
+        '{"Address": "http://localhost:5002"}}}}}}\n'
+    )
+    (tmp_path / "web" / "config.json").write_text('{"audit": {"url": "http://localhost:9"}}\n')
+    (tmp_path / "web" / "Program.cs").write_text("var app = WebApplication.Create(args);\n")
+    assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP")}

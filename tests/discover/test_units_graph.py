@@ -623,3 +623,56 @@ def test_a_deployment_that_is_one_file_in_a_variant_directory_keeps_its_objects(
     assert {n.location.file for n in graph.nodes if n.location} == {
         str(tmp_path / "all-in-one" / "app.yaml")
     }
+
+
+_PORTS = "ports: [{containerPort: 8080}]"
+_ENV = ", env: [{name: PG_HOST, value: postgres}, {name: AUDIT_HOST, value: audit}]"
+
+
+def test_units_match_workloads_by_their_cores_and_crates_run_in_each_binary(
+    tmp_path: Path,
+) -> None:
+    """``product-catalog-api`` (a Cargo binary) is the ``productcatalogapp`` Deployment and
+    ``inventory-api`` the ``inventoryapp`` one: each name less its trailing program word.
+    Both binaries build in the ``common`` crate they depend on by path: its env read is a
+    read of each, so each one's ``PG_HOST`` is its call and ``AUDIT_HOST``, which no code
+    reads, is not. ``ordersvc`` matches nothing: two
+    workloads (``orders`` and ``ordersapi``) share its core."""
+    _write(
+        tmp_path,
+        {
+            "k8s/productcatalogapp.yaml": _DEPLOYMENT.replace("NAME", "productcatalogapp").replace(
+                _PORTS, _PORTS + _ENV
+            ),
+            "k8s/inventoryapp.yaml": _DEPLOYMENT.replace("NAME", "inventoryapp").replace(
+                _PORTS, _PORTS + _ENV
+            ),
+            "k8s/postgres.yaml": _DEPLOYMENT.replace("NAME", "postgres"),
+            "k8s/audit.yaml": _DEPLOYMENT.replace("NAME", "audit"),
+            "k8s/orders.yaml": _DEPLOYMENT.replace("NAME", "orders"),
+            "k8s/ordersapi.yaml": _DEPLOYMENT.replace("NAME", "ordersapi"),
+            "rust/Cargo.toml": (
+                '[package]\nname = "store"\nversion = "0.1.0"\n\n'
+                '[[bin]]\nname = "inventory-api"\npath = "src/inventory.rs"\n\n'
+                '[[bin]]\nname = "product-catalog-api"\npath = "src/catalog.rs"\n\n'
+                '[dependencies]\ncommon = { path = "crates/common" }\n'
+            ),
+            "rust/src/inventory.rs": "fn main() { common::serve(); }\n",
+            "rust/src/catalog.rs": "fn main() { common::serve(); }\n",
+            "rust/crates/common/Cargo.toml": '[package]\nname = "common"\nversion = "0.1.0"\n',
+            "rust/crates/common/src/lib.rs": (
+                "use clap::Parser;\n#[derive(Parser)]\npub struct Db {\n"
+                '    #[clap(default_value = "127.0.0.1", env)]\n    pub pg_host: String,\n}\n'
+            ),
+            "ordersvc/go.mod": "module example.com/ordersvc\n\ngo 1.22\n",
+            "ordersvc/main.go": (
+                'package main\n\nimport "net/http"\n\n'
+                'func main() { http.Get("http://postgres:8080/") }\n'
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert _edges(graph) == {
+        ("shop/inventoryapp", "shop/postgres", 8080, "env"),
+        ("shop/productcatalogapp", "shop/postgres", 8080, "env"),
+    }

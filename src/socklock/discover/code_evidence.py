@@ -236,6 +236,13 @@ def add_code_evidence(
         if isinstance(result, CallSite):
             for name in _env_names(result):
                 reads.add_read(owner.workload, name)
+            key = result.key
+            if (
+                key is not None
+                and _BOUND_CONFIG.match(Path(result.file).name)
+                and not joiner.lacks_library_of(owner.workload, key)
+            ):
+                reads.add_read(owner.workload, key)  # the env var that overrides it
             joiner.add(owner, result, where)
         else:
             builder.unresolved.append(
@@ -339,6 +346,15 @@ def _head(path: str) -> bytes:
 
 
 MAX_MENTION_BYTES = 512 * 1024
+
+
+# Framework config files whose every key an env var overrides: Spring Boot's relaxed
+# binding (SPRING_DATASOURCE_URL for spring.datasource.url) and ASP.NET Core's
+# configuration (ReverseProxy__Clusters__c__Destinations__d__Address for the JSON path)
+_BOUND_CONFIG = re.compile(
+    r"^(?:(?:application|bootstrap)(?:[-.][\w.-]+)?\.(?:ya?ml|properties)|appsettings(?:\.[\w-]+)?\.json)$",
+    re.IGNORECASE,
+)
 
 
 def _env_names(site: CallSite) -> list[str]:
@@ -631,10 +647,15 @@ class _Joiner:
         dependencies, and not that library, does not call them."""
         if site.key is None or not (owner.shared or site.file in self.shared_files):
             return False
-        library = library_for(site.key)
+        return self.lacks_library_of(owner.workload, site.key)
+
+    def lacks_library_of(self, workload: str, key: str) -> bool:
+        """Whether the workload's build declares its dependencies, and not the library
+        that reads property ``key``."""
+        library = library_for(key)
         if library is None:
             return False
-        dependencies = self.dependencies(owner.workload)
+        dependencies = self.dependencies(workload)
         return bool(dependencies) and not library.declared_in(dependencies)
 
     def dependencies(self, workload: str) -> list[str]:

@@ -61,6 +61,7 @@ class Identities:
         # names that say which code a workload runs but that no client dials: its
         # containers' names (a Deployment ``frontend`` whose container is ``php-redis``)
         self.code_names: dict[str, set[str]] = defaultdict(set)
+        self._core_names: dict[str, set[str]] | None = None
         self._kubernetes(inventory)
         self._compose(inventory, aliases)
         for unit in inventory.units:
@@ -276,7 +277,35 @@ class Identities:
         if len(owners) == 1:
             by_name.append(unit)
             return next(iter(owners))
+        owners = self._cores().get(_core(unit.name), set())  # ``sale`` ↔ ``saleapp``
+        if len(owners) == 1:
+            by_name.append(unit)
+            return next(iter(owners))
         return None
+
+    def _cores(self) -> dict[str, set[str]]:
+        """Workloads by their name without a trailing program word (``productcatalogapp``
+        → ``productcatalog``); a core two workloads share names neither."""
+        if self._core_names is None:
+            self._core_names = defaultdict(set)
+            for name, owners in self.primary.items():
+                self._core_names[_core(name)].update(owners)
+        return self._core_names
+
+
+# words that end a program's name written without a separator (``saleapp``,
+# ``identityserver``): language words are not among them (``mongo`` is not ``mon`` + go)
+_PROGRAM_SUFFIXES = ("service", "server", "app", "api", "svc", "srv")
+
+
+def _core(name: str) -> str:
+    """A unit's or a workload's name without its trailing program word, compared between
+    the two: ``product-catalog-api`` and ``productcatalogapp`` are both ``productcatalog``."""
+    spelled = normal(name)
+    for suffix in _PROGRAM_SUFFIXES:
+        if spelled.endswith(suffix) and len(spelled) - len(suffix) >= 3:
+            return spelled[: -len(suffix)]
+    return spelled
 
 
 # words a build unit's name adds to the service's name: the language or the kind of program

@@ -81,11 +81,8 @@ def test_credentials_never_reach_the_target(
     assert address.text == f"{scheme}://{host}:{port}/db"
 
 
-_FIXTURES = sorted(
-    p
-    for p in (Path(__file__).parent / "fixtures").rglob("*")
-    if p.is_file() and p.suffix != ".expect"
-)
+_FIXTURE_ROOT = Path(__file__).parent / "fixtures"
+_FIXTURES = sorted(p for p in _FIXTURE_ROOT.rglob("*") if p.is_file() and p.suffix != ".expect")
 
 
 @settings(max_examples=150, deadline=None)
@@ -97,7 +94,7 @@ def test_broken_sources_never_raise(path: Path, data: st.DataObject) -> None:
     end = data.draw(st.integers(min_value=start, max_value=min(len(source), start + 400)))
     junk = data.draw(st.binary(max_size=8))
     broken = source[:start] + junk + source[end:]
-    analyser = analyser_for(PurePath(path.relative_to(path.parents[1])))
+    analyser = analyser_for(PurePath(path.relative_to(_FIXTURE_ROOT)))
     assert analyser is not None
     for result in analyser.analyse(path.name, broken):
         assert result.line >= 1 and result.column >= 1

@@ -4,11 +4,14 @@ A package with one binary is one unit (its directory, named by the binary, answe
 package name too). A package with several binaries (one image, the command picks one) gives
 one unit per binary: its file and the modules it declares (``mod x;`` → ``x.rs`` or
 ``x/mod.rs``, transitively); the library they share (``src/lib.rs``) belongs to none, as a
-Go module's shared packages do. A workspace root or a library alone is no unit.
+Go module's shared packages do. The crates a package depends on by path (``common = { path
+= "crates/common" }``, transitively) are built into each of its binaries: their code runs in
+each. A workspace root or a library alone is no unit.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -35,15 +38,48 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         if not isinstance(package, dict) or not isinstance(package.get("name"), str):
             continue
         bins = _binaries(directory, data, package, tree)
+        crates = _path_crates(directory, data, tree)
         if len(bins) == 1:
             ((name, _),) = bins.items()
             names = (package["name"],)
-            units.append(make_unit("cargo", directory, name, manifest, tree, names=names))
+            units.append(
+                make_unit("cargo", directory, name, manifest, tree, names=names, sources=crates)
+            )
             continue
         for name, path in bins.items():
             modules = _modules(path, tree)
-            units.append(make_unit("cargo", path, name, manifest, tree, sources=modules))
+            units.append(
+                make_unit("cargo", path, name, manifest, tree, sources=(*modules, *crates))
+            )
     return units
+
+
+_DEPENDENCY_TABLES = ("dependencies", "build-dependencies")
+MAX_CRATES = 50
+
+
+def _path_crates(directory: Path, data: dict[str, object], tree: Tree) -> tuple[Path, ...]:
+    """Directories of the crates a package depends on by path, transitively (a workspace's
+    ``crates/common``): the ones in the tree, nearest first."""
+    found: dict[Path, None] = {}
+    queue: list[tuple[Path, dict[str, object]]] = [(directory, data)]
+    while queue and len(found) < MAX_CRATES:
+        home, manifest = queue.pop(0)
+        for table in _DEPENDENCY_TABLES:
+            dependencies = manifest.get(table)
+            for spec in dependencies.values() if isinstance(dependencies, dict) else ():
+                path = spec.get("path") if isinstance(spec, dict) else None
+                if not isinstance(path, str):
+                    continue
+                crate = Path(os.path.normpath(home / path))
+                if crate in found or crate == directory or not tree.has(crate, "Cargo.toml"):
+                    continue
+                found[crate] = None
+                try:
+                    queue.append((crate, tomllib.loads(read(crate / "Cargo.toml") or "")))
+                except tomllib.TOMLDecodeError:
+                    continue
+    return tuple(found)
 
 
 def _binaries(

@@ -14,6 +14,34 @@
    arguments: (arguments . (_) @env.name .)) @env
   (#match? @_p "(^|::)(env|dotenv|dotenvy)$") (#any-of? @_fn "var" "var_os"))
 
+; clap: a field of a Parser struct with `#[clap(env)]` / `#[arg(env)]` reads the env var
+; named after the field (PG_HOST for pg_host); `env = "NAME"` names it
+; (a bare `env`: the last argument, or one a comma follows; not `env = "NAME"`)
+((field_declaration_list
+   (attribute_item (attribute (identifier) @_fn arguments: (token_tree (identifier) @_e .)))
+   .
+   (field_declaration name: (field_identifier) @env.name) @env)
+  (#set! env "field") (#any-of? @_fn "clap" "arg") (#eq? @_e "env"))
+((field_declaration_list
+   (attribute_item (attribute (identifier) @_fn arguments: (token_tree (identifier) @_e . ",")))
+   .
+   (field_declaration name: (field_identifier) @env.name) @env)
+  (#set! env "field") (#any-of? @_fn "clap" "arg") (#eq? @_e "env"))
+((field_declaration_list
+   (attribute_item
+     (attribute (identifier) @_fn
+       arguments: (token_tree (identifier) @_d . "=" . (string_literal) @env.default (identifier) @_e .)))
+   .
+   (field_declaration name: (field_identifier) @env.name) @env)
+  (#set! env "field") (#any-of? @_fn "clap" "arg") (#eq? @_e "env") (#eq? @_d "default_value"))
+((field_declaration_list
+   (attribute_item
+     (attribute (identifier) @_fn
+       arguments: (token_tree (identifier) @_e . "=" . (string_literal) @env.name)))
+   .
+   (field_declaration) @env)
+  (#any-of? @_fn "clap" "arg") (#eq? @_e "env"))
+
 ; ---- HTTP: reqwest::get(url), client.get(url), Client::new().post(url), hyper/ureq/surf
 ((call_expression
    function: (scoped_identifier path: (_) @_fn name: (identifier) @_m)
