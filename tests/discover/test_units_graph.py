@@ -569,6 +569,36 @@ def test_copies_of_one_compose_build_each_run_its_code(tmp_path: Path) -> None:
     }
 
 
+def test_services_of_one_build_each_running_a_command_of_its_own_each_run_its_code(
+    tmp_path: Path,
+) -> None:
+    """``server`` and ``worker`` build ``.`` and each gives its own command to the image's
+    entry point script (``dev_server``, ``dev_worker``): which code each command runs is
+    not known, so the code's calls are each one's, never the last one's alone."""
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n"
+                "  redis: {image: redis}\n"
+                "  server: {build: ., command: dev_server, environment: [REDIS_HOST=redis]}\n"
+                "  worker: {build: ., command: dev_worker, environment: [REDIS_HOST=redis]}\n"
+            ),
+            "Dockerfile": 'FROM python:3.12\nCOPY . .\nENTRYPOINT ["/app/bin/entrypoint"]\n',
+            "app/settings.py": "import os\nREDIS = os.environ.get('REDIS_HOST', 'localhost')\n",
+            "app/queue.py": (
+                "import redis\nfrom app.settings import REDIS\nredis.Redis(host=REDIS)\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    project = tmp_path.name
+    assert {(s, t, p) for s, t, p, _ in _edges(graph)} == {
+        (f"{project}/server", f"{project}/redis", 6379),
+        (f"{project}/worker", f"{project}/redis", 6379),
+    }
+
+
 def test_a_unit_matches_by_its_containers_name_or_by_its_name_less_a_language_word(
     tmp_path: Path,
 ) -> None:

@@ -60,7 +60,9 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 runs_default = not command_line(service.body, "entrypoint", "command")
                 builders.setdefault(directory, []).append((graph_id, service.id, runs_default))
         for directory, services in builders.items():
-            default = [s for s in services if s[2]] or services[-1:]
+            # the one running the image's own command is the program; when each runs a
+            # command of its own (``dev_server``, ``dev_worker``), the code is each one's
+            default = [s for s in services if s[2]] or services
             graph_id, service_id, _ = default[0]
             contexts[directory] = Context(
                 directory, graph_id, f"compose build context of {service_id}"
