@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from socklock.discover.entrypoints import command_line
+from socklock.discover.entrypoints import command_line, entry_paths
 from socklock.model import Inventory
 
 
@@ -57,7 +57,10 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 by_name.setdefault(name, set()).add(graph_id)
             if service.build_context:
                 directory = Path(service.build_context).resolve()
-                runs_default = not command_line(service.body, "entrypoint", "command")
+                line = command_line(service.body, "entrypoint", "command")
+                # a command naming no file of the build (``sidekiq``, ``dev_worker``) runs
+                # the image's code base as a whole, as the image's own command does
+                runs_default = not any(entry_paths(word, directory) for word in line)
                 builders.setdefault(directory, []).append((graph_id, service.id, runs_default))
         for directory, services in builders.items():
             # the one running the image's own command is the program; when each runs a
