@@ -55,6 +55,7 @@ from socklock.discover.resolve import (
     Reached,
     Resolution,
 )
+from socklock.discover.spring_properties import Source, SpringProperties
 from socklock.model import (
     BuildUnit,
     ComposeService,
@@ -151,8 +152,11 @@ def add_code_evidence(
     from socklock.discover.code.scan import iter_files, scan_tree
 
     code_files: dict[str, list[str]] = {}  # workload → its source files
+    config_files: list[str] = []
     for path, analyser in iter_files(list(inventory.roots)):
         if getattr(analyser, "syntax", None) is None:
+            if analyser.name == "config":
+                config_files.append(path)
             continue  # config files alone are not the workload's code
         for holder in owners_of(path, contexts):
             reads.add_code(holder.workload)
@@ -220,6 +224,8 @@ def add_code_evidence(
     with_code = {owner.workload for owner, _ in scanned if owner is not None}
     applications = {w for ds in joiner.identities.values() for w, _ in ds} & with_code
     names = {name: workloads & with_code for name, workloads in names.items()}
+    properties = _spring_files(config_files, contexts, mentions, servers, names, applications)
+    joiner.properties = properties
     for server, result in served:  # a config server's files configure its clients
         if servers.shared(result.file):
             joiner.shared_files.add(result.file)
@@ -245,6 +251,38 @@ def add_code_evidence(
     joiner.add_registry_wide()
     joiner.add_implied()
     return reads
+
+
+def _spring_files(
+    files: list[str],
+    contexts: list[Context],
+    mentions: _Mentions,
+    servers: ConfigServers,
+    names: dict[str, set[str]],
+    applications: set[str],
+) -> SpringProperties:
+    """The Spring config files each workload runs with: its own ``application*`` and
+    ``bootstrap*`` files, and what a config server serves it (by the build's attribution
+    of a config repository, or by the server's search locations)."""
+    properties = SpringProperties()
+    for path in files:
+        readers: list[Context | None] = [*owners_of(path, contexts)] or [None]
+        for reader in readers:
+            if reader is not None and reader.mounted and not mentions.read(reader.workload, path):
+                continue
+            workload = reader.workload if reader is not None else None
+            server = servers.server_of(path, workload)
+            if reader is not None and reader.served:  # the build says whose it is
+                served_as = Source.SERVED_SHARED if reader.shared else Source.SERVED
+                properties.add(reader.workload, path, served_as)
+            elif server is not None:
+                source = Source.SERVED_SHARED if servers.shared(path) else Source.SERVED
+                for client in servers.clients(path, server, names, applications):
+                    properties.add(client, path, source)
+            elif workload is not None and (match := _SPRING_FILE.match(PurePath(path).name)):
+                own = Source.BOOTSTRAP if match.group(1).lower() == "bootstrap" else Source.OWN
+                properties.add(workload, path, own)
+    return properties
 
 
 _ADD_CALL = re.compile(r"\b(Add\w+)\s*(?:<[^<>]*>)?\s*\(\s*\"([^\"]*)\"")
@@ -365,7 +403,7 @@ class _Joiner:
         self.own_units = {unit_id(u) for u in self.units.own}  # no deployment: the units run
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
-        self.server_ports: dict[str, set[int]] = {}
+        self.server_ports: dict[str, set[tuple[int, str | None]]] = {}  # (port, profile)
         self.load_balanced: set[str] = set()
         self.keys_set: dict[str, set[str]] = {}  # workload → config keys its config sets
         self.secret_stores: dict[str, set[str]] = {}  # workload → Dapr stores it reads config from
@@ -373,6 +411,7 @@ class _Joiner:
         self._inventory, self._aliases = inventory, aliases
         self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
+        self.properties = SpringProperties()  # the Spring config each workload runs with
         for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
             app_id = workload.pod_annotations.get(DAPR_APP_ID)
             if app_id:
@@ -413,7 +452,12 @@ class _Joiner:
         if self.lacks_library(owner, site):
             return
 
-        def value_of(name: str, default: str | None) -> str | None:
+        # Spring resolves ``${app.host}`` in its config and in ``@Value`` from its properties
+        spring = self.properties.has(owner.workload) and (
+            site.kind.value == "config" or "${" in site.expression
+        )
+
+        def value_of(name: str, default: str | None, depth: int = 0) -> str | None:
             found = env.get(name) or _dotnet_key(env, name)
             if found is not None:
                 used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
@@ -438,6 +482,15 @@ class _Joiner:
                 # the image's ``ENV``: what the program gets when no manifest overrides it
                 used.append(f"{name}={redact_credentials(baked.value)} at {baked.where}")
                 return baked.value
+            prop = (
+                self.properties.lookup(owner.workload, name, profiles.active)
+                if spring and depth < _MAX_NESTING
+                else None
+            )
+            if prop is not None:  # another property of the application
+                at = Location(prop.file, prop.line, prop.column)
+                used.append(f"{prop.key}={redact_credentials(prop.value)} at {at}")
+                return _fill(prop.value, lambda n, d: value_of(n, d, depth + 1))
             if default is not None:
                 used.append(f"{name} unset, code default {redact_credentials(default)}")
                 return default
@@ -756,7 +809,8 @@ class _Joiner:
         elif declared.what == "service-name":
             self.identities.setdefault(value.lower(), []).append((owner.workload, where))
         elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
-            self.server_ports.setdefault(owner.workload, set()).add(int(value))
+            port = (int(value), declared.profile)
+            self.server_ports.setdefault(owner.workload, set()).add(port)
         elif declared.what == "load-balanced":
             self.load_balanced.add(owner.workload)
         elif declared.what == "dapr-secret-store":
@@ -907,12 +961,33 @@ class _Joiner:
             ports = set(resolver.service_ports(service))
         elif workload in self.own_units:  # no deployment: the ports its build says
             ports = set(self.units.ports.get(workload, ()))
-        declared = self.server_ports.get(workload, set())
+        declared = self.declared_ports(workload)
         if len(ports) == 1:
             return next(iter(ports))
         if len(declared) == 1 and (not ports or declared <= ports):
             return next(iter(declared))
         return None
+
+    def declared_ports(self, workload: str) -> set[int]:
+        """The ``server.port`` values of the workload's config under the profiles it runs:
+        an active profile's port replaces the default one; an inactive profile's is not."""
+        active = self.active_profiles(workload)
+        said = self.server_ports.get(workload, set())
+        profiled = {port for port, profile in said if profile is not None and profile in active}
+        return profiled or {port for port, profile in said if profile is None}
+
+
+_MAX_NESTING = 8  # properties naming properties: deeper than this is a cycle
+
+
+def _fill(value: str, value_of: Callable[[str, str | None], str | None]) -> str:
+    """``value`` with its ``${name:default}`` placeholders filled in."""
+    from socklock.discover.code.placeholders import spring_placeholders
+
+    for found in reversed(spring_placeholders(value)):
+        filled = value_of(found.name, found.default or None) or ""
+        value = value[: found.start] + filled + value[found.end :]
+    return value
 
 
 _SPRING_FILE = re.compile(r"^(application|bootstrap)([-.][^/]*)?\.(ya?ml|properties)$", re.I)
