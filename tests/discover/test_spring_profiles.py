@@ -63,8 +63,32 @@ def test_without_an_active_profile_only_the_default_config_applies(tmp_path: Pat
             "",
             {"payment", "orders", "catalogue"},
         ),
+        (
+            "",
+            "ENV PROFILE=k8s\nENTRYPOINT exec java -Dspring.profiles.active=$PROFILE -jar a.jar\n",
+            {"payment", "orders"},
+        ),
+        (
+            "",
+            'ENTRYPOINT ["sh", "-c", "java -Dspring.profiles.active=${PROFILE:-docker} -jar a"]\n',
+            {"payment", "catalogue"},
+        ),
+        (
+            "{name: PROFILE, value: k8s}",
+            'ENTRYPOINT ["sh", "-c", "java -Dspring.profiles.active=${PROFILE:-docker} -jar a"]\n',
+            {"payment", "orders"},
+        ),
+        ("", "CMD java -Dspring.profiles.active=${UNSET} -jar a.jar\n", {"payment"}),
     ],
-    ids=["manifest-env", "dockerfile-env", "java-opts"],
+    ids=[
+        "manifest-env",
+        "dockerfile-env",
+        "java-opts",
+        "flag-from-dockerfile-env",
+        "flag-default",
+        "flag-from-manifest-env",
+        "flag-unset",
+    ],
 )
 def test_an_active_profile_adds_its_config(
     tmp_path: Path, env: str, dockerfile_env: str, expected: set[str]

@@ -31,7 +31,7 @@ from socklock.discover.addresses import (
 )
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.builder import GraphBuilder
-from socklock.discover.commands import command_values, words
+from socklock.discover.commands import command_values, expand, words
 from socklock.discover.config_server import ConfigServers
 from socklock.discover.conventions import (
     Convention,
@@ -991,7 +991,10 @@ def _fill(value: str, value_of: Callable[[str, str | None], str | None]) -> str:
 
 
 _SPRING_FILE = re.compile(r"^(application|bootstrap)([-.][^/]*)?\.(ya?ml|properties)$", re.I)
-_PROFILE_FLAG = re.compile(r"spring\.profiles\.active=([A-Za-z0-9_.,-]+)")
+# ``-Dspring.profiles.active=docker``, also from a variable: ``=${PROFILE:-docker}``, ``=$P``
+_PROFILE_FLAG = re.compile(
+    r"spring\.profiles\.active=[\"']?(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_.,-]+)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1001,6 +1004,10 @@ class Profiles:
 
 
 def _active_profiles(*sources: dict[str, EnvValue]) -> Profiles:
+    def lookup(name: str) -> str | None:
+        found = next((env[name] for env in sources if name in env), None)
+        return found.value if found is not None else None
+
     for env in sources:
         found = env.get("SPRING_PROFILES_ACTIVE")
         if found is not None:
@@ -1008,9 +1015,11 @@ def _active_profiles(*sources: dict[str, EnvValue]) -> Profiles:
             return Profiles(names, f"SPRING_PROFILES_ACTIVE={found.value} at {found.where}")
         for name, value in env.items():
             flag = _PROFILE_FLAG.search(value.value)
-            if flag is not None:
-                names = frozenset(p for p in flag.group(1).split(",") if p)
-                return Profiles(names, f"{name} sets {flag.group(0)} at {value.where}")
+            expanded = expand(flag.group(1), lookup) if flag is not None else None
+            if flag is not None and expanded is not None:
+                names = frozenset(p.strip("\"' ") for p in expanded[0].split(",") if p)
+                via = "".join(f", {n}={lookup(n)}" for n in expanded[1])
+                return Profiles(names - {""}, f"{name} sets {flag.group(0)}{via} at {value.where}")
     return Profiles(frozenset(), "none active (SPRING_PROFILES_ACTIVE is not set): the default")
 
 
