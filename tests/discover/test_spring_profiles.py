@@ -95,3 +95,26 @@ def test_an_active_profile_adds_its_config(
 ) -> None:
     write(tmp_path, env, dockerfile_env)
     assert set(edges(tmp_path)) == {f"shop/{name}" for name in expected}
+
+
+RUN_SH = """\
+#!/bin/bash
+PROFILE=${PROFILE:-"k8s"}
+# java -Dspring.profiles.active=docker (an old line)
+exec java -Dspring.profiles.active=${PROFILE} -jar app.jar
+"""
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [("", {"payment", "orders"}), ("{name: PROFILE, value: docker}", {"payment", "catalogue"})],
+    ids=["script-default", "manifest-env"],
+)
+def test_the_entry_point_script_sets_the_profile(
+    tmp_path: Path, env: str, expected: set[str]
+) -> None:
+    """``CMD ["/app/run.sh"]``: the script the build copies from src/main/resources runs
+    java with the profile of a variable it defaults; the manifest's env comes first."""
+    write(tmp_path, env, 'CMD ["/app/run.sh"]\n')
+    (tmp_path / "web" / "src" / "main" / "resources" / "run.sh").write_text(RUN_SH)
+    assert set(edges(tmp_path)) == {f"shop/{name}" for name in expected}

@@ -394,6 +394,7 @@ class _Joiner:
         self.builder = builder
         self.envs = workload_env(inventory, aliases)
         self.dockerfile_env: dict[str, dict[str, EnvValue]] = {}
+        self.script_env: dict[str, dict[str, EnvValue]] = {}  # set by its entry-point script
         self._profiles: dict[str, Profiles] = {}
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
@@ -746,12 +747,15 @@ class _Joiner:
 
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the
-        manifests, else from its Dockerfile; ``spring.profiles.active=`` in a command or in
-        ``JAVA_OPTS``-like values too. None active: the default profile."""
+        manifests, else from its Dockerfile; ``spring.profiles.active=`` in a command, in
+        ``JAVA_OPTS``-like values or in the entry-point script too (a variable there takes
+        the env, else the script's default). None active: the default profile."""
         found = self._profiles.get(workload)
         if found is None:
             found = self._profiles[workload] = _active_profiles(
-                self.envs.get(workload, {}), self.dockerfile_env.get(workload, {})
+                self.envs.get(workload, {}),
+                self.dockerfile_env.get(workload, {}),
+                self.script_env.get(workload, {}),
             )
         return found
 
@@ -772,6 +776,7 @@ class _Joiner:
             if instruction.keyword in ("CMD", "ENTRYPOINT"):
                 line = Location(dockerfile.path, instruction.start_line, 1)
                 known.setdefault(instruction.keyword, EnvValue(instruction.value, line))
+                self.add_script(owner, dockerfile, instruction)
         env.update({k: v.value for k, v in self.envs.get(owner.workload, {}).items()})
         for instruction in final:
             if instruction.keyword not in ("CMD", "ENTRYPOINT"):
@@ -784,6 +789,30 @@ class _Joiner:
                 for target in find_targets(value):
                     self.resolve(owner, target, evidence)
         self.add_agents(owner, dockerfile)
+
+    def add_script(self, owner: Context, dockerfile: Dockerfile, instruction: Instruction) -> None:
+        """The shell script a CMD/ENTRYPOINT runs (``/app/run.sh``): its ``java
+        -Dspring.profiles.active=${PROFILE}`` lines and the variables it sets, for the
+        workload's profiles."""
+        from socklock.discover.entrypoints import MAX_SCRIPT_BYTES, script_of, script_settings
+
+        for word in words(_command(instruction.value)):
+            script = script_of(word, Path(dockerfile.path).parent, owner.directory)
+            if script is None:
+                continue
+            try:
+                with script.open("rb") as handle:
+                    text = handle.read(MAX_SCRIPT_BYTES).decode("utf-8", "replace")
+            except OSError:
+                continue
+            known = self.dockerfile_env.setdefault(owner.workload, {})
+            for number, line in enumerate(text.splitlines(), start=1):
+                if _PROFILE_FLAG.search(line) and not line.lstrip().startswith("#"):
+                    where = Location(str(script), number, 1)
+                    known.setdefault(f"{script.name}:{number}", EnvValue(line.strip(), where))
+            settings = self.script_env.setdefault(owner.workload, {})
+            for name, (value, number) in script_settings(text).items():
+                settings.setdefault(name, EnvValue(value, Location(str(script), number, 1)))
 
     def declare(self, owner: Context, declared: object) -> None:
         """Remember what a module says about itself (its service name, port, load balancer)."""
