@@ -116,5 +116,13 @@ def test_the_entry_point_script_sets_the_profile(
     """``CMD ["/app/run.sh"]``: the script the build copies from src/main/resources runs
     java with the profile of a variable it defaults; the manifest's env comes first."""
     write(tmp_path, env, 'CMD ["/app/run.sh"]\n')
-    (tmp_path / "web" / "src" / "main" / "resources" / "run.sh").write_text(RUN_SH)
-    assert set(edges(tmp_path)) == {f"shop/{name}" for name in expected}
+    script = tmp_path / "web" / "src" / "main" / "resources" / "run.sh"
+    script.write_text(RUN_SH)
+    found = edges(tmp_path)
+    assert set(found) == {f"shop/{name}" for name in expected}
+    if not env:
+        assert found["shop/orders"] == [
+            "config http://orders (Spring profile k8s is active: run.sh:4 sets"
+            f" spring.profiles.active=${{PROFILE}} at {script}:4:1 (PROFILE=k8s))"
+            " (Service shop/orders port 80 → targetPort 8080)"
+        ]

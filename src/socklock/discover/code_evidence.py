@@ -1047,8 +1047,9 @@ def _active_profiles(*sources: dict[str, EnvValue]) -> Profiles:
             expanded = expand(flag.group(1), lookup) if flag is not None else None
             if flag is not None and expanded is not None:
                 names = frozenset(p.strip("\"' ") for p in expanded[0].split(",") if p)
-                via = "".join(f", {n}={lookup(n)}" for n in expanded[1])
-                return Profiles(names - {""}, f"{name} sets {flag.group(0)}{via} at {value.where}")
+                via = ", ".join(f"{n}={lookup(n)}" for n in expanded[1])
+                why = f"{name} sets {flag.group(0)} at {value.where}" + (f" ({via})" if via else "")
+                return Profiles(names - {""}, why)
     return Profiles(frozenset(), "none active (SPRING_PROFILES_ACTIVE is not set): the default")
 
 
