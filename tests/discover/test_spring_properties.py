@@ -190,3 +190,26 @@ def test_served_profile_documents_come_first_then_own_application_then_bootstrap
         "own", "named", None, None,
     ]  # fmt: skip
     assert properties.has("w") and not properties.has("x")
+
+
+def test_the_env_overrides_the_own_files_but_not_what_the_config_server_serves(
+    tmp_path: Path,
+) -> None:
+    """``APP_CONFIGHOST`` in orders' env replaces its bootstrap.yml's ``app.config-host``;
+    ``APP_REGISTRY`` does not replace the served ``app.registry`` (Spring Cloud Config's
+    remote properties are not overridden locally unless they allow it)."""
+    compose = COMPOSE.replace(
+        "    build: ./orders\n    environment: [SPRING_PROFILES_ACTIVE=docker]",
+        "    build: ./orders\n    environment: [SPRING_PROFILES_ACTIVE=docker,"
+        " APP_CONFIGHOST=audit, APP_REGISTRY=audit]",
+    )
+    assert compose != COMPOSE
+    _shop(tmp_path, compose)
+    p = tmp_path.name
+    orders = {edge for edge in _edges(tmp_path) if edge[0] == f"{p}/orders"}
+    assert orders == {
+        (f"{p}/orders", f"{p}/audit", 8888),
+        (f"{p}/orders", f"{p}/registry", 8761),
+        (f"{p}/orders", f"{p}/broker", 5672),
+        (f"{p}/orders", f"{p}/billing", 8080),
+    }

@@ -55,7 +55,7 @@ from socklock.discover.resolve import (
     Reached,
     Resolution,
 )
-from socklock.discover.spring_properties import Source, SpringProperties
+from socklock.discover.spring_properties import Property, Source, SpringProperties
 from socklock.model import (
     BuildUnit,
     ComposeService,
@@ -459,6 +459,13 @@ class _Joiner:
         )
 
         def value_of(name: str, default: str | None, depth: int = 0) -> str | None:
+            prop = (
+                self.properties.lookup(owner.workload, name, profiles.active)
+                if spring and depth < _MAX_NESTING
+                else None
+            )
+            if prop is not None and prop.served:  # a config server's values win over env
+                return from_property(prop, depth)
             found = env.get(name) or _dotnet_key(env, name)
             if found is not None:
                 used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
@@ -483,20 +490,18 @@ class _Joiner:
                 # the image's ``ENV``: what the program gets when no manifest overrides it
                 used.append(f"{name}={redact_credentials(baked.value)} at {baked.where}")
                 return baked.value
-            prop = (
-                self.properties.lookup(owner.workload, name, profiles.active)
-                if spring and depth < _MAX_NESTING
-                else None
-            )
             if prop is not None:  # another property of the application
-                at = Location(prop.file, prop.line, prop.column)
-                used.append(f"{prop.key}={redact_credentials(prop.value)} at {at}")
-                return _fill(prop.value, lambda n, d: value_of(n, d, depth + 1))
+                return from_property(prop, depth)
             if default is not None:
                 used.append(f"{name} unset, code default {redact_credentials(default)}")
                 return default
             missing.append(name)
             return None
+
+        def from_property(prop: Property, depth: int) -> str:
+            at = Location(prop.file, prop.line, prop.column)
+            used.append(f"{prop.key}={redact_credentials(prop.value)} at {at}")
+            return _fill(prop.value, lambda n, d: value_of(n, d, depth + 1))
 
         early = service_name(site.target) if site.target is not None else None
         if early is not None and "${" not in early.name:  # a sidecar's port is moot

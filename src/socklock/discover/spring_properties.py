@@ -4,7 +4,8 @@
 application's Environment: ``app.config-server`` set in the same file, in its other config
 files, or in what a config server serves it, under the profiles it runs. Precedence, highest
 first (Spring Boot and Spring Cloud Config's documented order): the files a config server
-serves the application, then its own ``application*`` files, then its ``bootstrap*`` files;
+serves the application (before the env too: the join looks at the env between these and
+the rest), then its own ``application*`` files, then its ``bootstrap*`` files;
 within the served files, a document or file of an active profile before the default ones and
 ``<name>.yml`` before the shared ``application.yml``; within the own files, an active
 profile's before the default. A property set only under a profile the workload does not
@@ -43,6 +44,7 @@ class Property:
     line: int
     column: int
     profile: str | None
+    served: bool  # by a config server: Spring Cloud Config puts it before the env
 
 
 class SpringProperties:
@@ -69,7 +71,10 @@ class SpringProperties:
                 if entry.profile is not None and entry.profile not in active:
                     continue
                 dotted = _dotted(entry)
-                prop = Property(dotted, entry.value, file, entry.line, entry.column, entry.profile)
+                served = source >= Source.SERVED_SHARED
+                prop = Property(
+                    dotted, entry.value, file, entry.line, entry.column, entry.profile, served
+                )
                 found.append((_rank(source, entry.profile is not None), prop))
         if not found:
             return None
