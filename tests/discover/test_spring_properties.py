@@ -144,7 +144,8 @@ def test_a_property_of_an_inactive_profile_leaves_the_placeholder_unresolved(
         (
             f"{tmp_path.name}/orders",
             "http://${app.audit-host}:9000/events",
-            f"env APP_AUDITHOST is not set for {tmp_path.name}/orders by any manifest",
+            f"env APP_AUDITHOST is not set for {tmp_path.name}/orders by any manifest,"
+            " nor by its Spring config (profiles: docker)",
         )
     ]
 

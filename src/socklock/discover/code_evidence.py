@@ -535,6 +535,9 @@ class _Joiner:
                 if missing
                 else "the call target is empty"
             )
+            if spring and missing:
+                running = ", ".join(sorted(profiles.active)) or "default"
+                reason += f", nor by its Spring config (profiles: {running})"
             self.builder.unresolved.append(
                 Unresolved(owner.workload, where, site.expression, reason)
             )
