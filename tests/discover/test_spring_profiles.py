@@ -63,11 +63,66 @@ def test_without_an_active_profile_only_the_default_config_applies(tmp_path: Pat
             "",
             {"payment", "orders", "catalogue"},
         ),
+        (
+            "",
+            "ENV PROFILE=k8s\nENTRYPOINT exec java -Dspring.profiles.active=$PROFILE -jar a.jar\n",
+            {"payment", "orders"},
+        ),
+        (
+            "",
+            'ENTRYPOINT ["sh", "-c", "java -Dspring.profiles.active=${PROFILE:-docker} -jar a"]\n',
+            {"payment", "catalogue"},
+        ),
+        (
+            "{name: PROFILE, value: k8s}",
+            'ENTRYPOINT ["sh", "-c", "java -Dspring.profiles.active=${PROFILE:-docker} -jar a"]\n',
+            {"payment", "orders"},
+        ),
+        ("", "CMD java -Dspring.profiles.active=${UNSET} -jar a.jar\n", {"payment"}),
     ],
-    ids=["manifest-env", "dockerfile-env", "java-opts"],
+    ids=[
+        "manifest-env",
+        "dockerfile-env",
+        "java-opts",
+        "flag-from-dockerfile-env",
+        "flag-default",
+        "flag-from-manifest-env",
+        "flag-unset",
+    ],
 )
 def test_an_active_profile_adds_its_config(
     tmp_path: Path, env: str, dockerfile_env: str, expected: set[str]
 ) -> None:
     write(tmp_path, env, dockerfile_env)
     assert set(edges(tmp_path)) == {f"shop/{name}" for name in expected}
+
+
+RUN_SH = """\
+#!/bin/bash
+PROFILE=${PROFILE:-"k8s"}
+# java -Dspring.profiles.active=docker (an old line)
+exec java -Dspring.profiles.active=${PROFILE} -jar app.jar
+"""
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [("", {"payment", "orders"}), ("{name: PROFILE, value: docker}", {"payment", "catalogue"})],
+    ids=["script-default", "manifest-env"],
+)
+def test_the_entry_point_script_sets_the_profile(
+    tmp_path: Path, env: str, expected: set[str]
+) -> None:
+    """``CMD ["/app/run.sh"]``: the script the build copies from src/main/resources runs
+    java with the profile of a variable it defaults; the manifest's env comes first."""
+    write(tmp_path, env, 'CMD ["/app/run.sh"]\n')
+    script = tmp_path / "web" / "src" / "main" / "resources" / "run.sh"
+    script.write_text(RUN_SH)
+    found = edges(tmp_path)
+    assert set(found) == {f"shop/{name}" for name in expected}
+    if not env:
+        assert found["shop/orders"] == [
+            "config http://orders (Spring profile k8s is active: run.sh:4 sets"
+            f" spring.profiles.active=${{PROFILE}} at {script}:4:1 (PROFILE=k8s))"
+            " (Service shop/orders port 80 → targetPort 8080)"
+        ]

@@ -28,6 +28,7 @@ class Context:
     why: str
     shared: bool = False  # a file that configures several services: it calls none of them
     mounted: bool = False  # bind-mounted into the workload: config in it counts when read
+    served: bool = False  # a config server hands the file to the workload
 
 
 def _image_name(image: str | None) -> str | None:
@@ -144,9 +145,10 @@ def _add_units(
             path = Path(file).resolve()
             if Path(file).stem.startswith("application"):
                 why = f"config-server file shared by {unit.name} and other services"
-                shared.append(Context(path, owner, why, shared=True))
+                shared.append(Context(path, owner, why, shared=True, served=True))
             else:
-                contexts[path] = Context(path, owner, f"config-server file named after {unit.name}")
+                why = f"config-server file named after {unit.name}"
+                contexts[path] = Context(path, owner, why, served=True)
     for path, owners in files.items():
         if len(owners) == 1:
             ((owner, why),) = owners.items()

@@ -31,7 +31,7 @@ from socklock.discover.addresses import (
 )
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.builder import GraphBuilder
-from socklock.discover.commands import command_values, words
+from socklock.discover.commands import command_values, expand, words
 from socklock.discover.config_server import ConfigServers
 from socklock.discover.conventions import (
     Convention,
@@ -55,6 +55,7 @@ from socklock.discover.resolve import (
     Reached,
     Resolution,
 )
+from socklock.discover.spring_properties import Property, Source, SpringProperties
 from socklock.model import (
     BuildUnit,
     ComposeService,
@@ -151,8 +152,11 @@ def add_code_evidence(
     from socklock.discover.code.scan import iter_files, scan_tree
 
     code_files: dict[str, list[str]] = {}  # workload → its source files
+    config_files: list[str] = []
     for path, analyser in iter_files(list(inventory.roots)):
         if getattr(analyser, "syntax", None) is None:
+            if analyser.name == "config":
+                config_files.append(path)
             continue  # config files alone are not the workload's code
         for holder in owners_of(path, contexts):
             reads.add_code(holder.workload)
@@ -220,6 +224,8 @@ def add_code_evidence(
     with_code = {owner.workload for owner, _ in scanned if owner is not None}
     applications = {w for ds in joiner.identities.values() for w, _ in ds} & with_code
     names = {name: workloads & with_code for name, workloads in names.items()}
+    properties = _spring_files(config_files, contexts, mentions, servers, names, applications)
+    joiner.properties = properties
     for server, result in served:  # a config server's files configure its clients
         if servers.shared(result.file):
             joiner.shared_files.add(result.file)
@@ -252,6 +258,38 @@ def add_code_evidence(
     joiner.add_registry_wide()
     joiner.add_implied()
     return reads
+
+
+def _spring_files(
+    files: list[str],
+    contexts: list[Context],
+    mentions: _Mentions,
+    servers: ConfigServers,
+    names: dict[str, set[str]],
+    applications: set[str],
+) -> SpringProperties:
+    """The Spring config files each workload runs with: its own ``application*`` and
+    ``bootstrap*`` files, and what a config server serves it (by the build's attribution
+    of a config repository, or by the server's search locations)."""
+    properties = SpringProperties()
+    for path in files:
+        readers: list[Context | None] = [*owners_of(path, contexts)] or [None]
+        for reader in readers:
+            if reader is not None and reader.mounted and not mentions.read(reader.workload, path):
+                continue
+            workload = reader.workload if reader is not None else None
+            server = servers.server_of(path, workload)
+            if reader is not None and reader.served:  # the build says whose it is
+                served_as = Source.SERVED_SHARED if reader.shared else Source.SERVED
+                properties.add(reader.workload, path, served_as)
+            elif server is not None:
+                source = Source.SERVED_SHARED if servers.shared(path) else Source.SERVED
+                for client in servers.clients(path, server, names, applications):
+                    properties.add(client, path, source)
+            elif workload is not None and (match := _SPRING_FILE.match(PurePath(path).name)):
+                own = Source.BOOTSTRAP if match.group(1).lower() == "bootstrap" else Source.OWN
+                properties.add(workload, path, own)
+    return properties
 
 
 _ADD_CALL = re.compile(r"\b(Add\w+)\s*(?:<[^<>]*>)?\s*\(\s*\"([^\"]*)\"")
@@ -372,6 +410,7 @@ class _Joiner:
         self.builder = builder
         self.envs = workload_env(inventory, aliases)
         self.dockerfile_env: dict[str, dict[str, EnvValue]] = {}
+        self.script_env: dict[str, dict[str, EnvValue]] = {}  # set by its entry-point script
         self._profiles: dict[str, Profiles] = {}
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
@@ -381,7 +420,7 @@ class _Joiner:
         self.own_units = {unit_id(u) for u in self.units.own}  # no deployment: the units run
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
-        self.server_ports: dict[str, set[int]] = {}
+        self.server_ports: dict[str, set[tuple[int, str | None]]] = {}  # (port, profile)
         self.load_balanced: set[str] = set()
         self.keys_set: dict[str, set[str]] = {}  # workload → config keys its config sets
         self.secret_stores: dict[str, set[str]] = {}  # workload → Dapr stores it reads config from
@@ -389,6 +428,7 @@ class _Joiner:
         self._inventory, self._aliases = inventory, aliases
         self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
+        self.properties = SpringProperties()  # the Spring config each workload runs with
         for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
             app_id = workload.pod_annotations.get(DAPR_APP_ID)
             if app_id:
@@ -429,7 +469,19 @@ class _Joiner:
         if self.lacks_library(owner, site):
             return
 
-        def value_of(name: str, default: str | None) -> str | None:
+        # Spring resolves ``${app.host}`` in its config and in ``@Value`` from its properties
+        spring = self.properties.has(owner.workload) and (
+            site.kind.value == "config" or "${" in site.expression
+        )
+
+        def value_of(name: str, default: str | None, depth: int = 0) -> str | None:
+            prop = (
+                self.properties.lookup(owner.workload, name, profiles.active)
+                if spring and depth < _MAX_NESTING
+                else None
+            )
+            if prop is not None and prop.served:  # a config server's values win over env
+                return from_property(prop, depth)
             found = env.get(name) or _dotnet_key(env, name)
             if found is not None:
                 used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
@@ -454,11 +506,18 @@ class _Joiner:
                 # the image's ``ENV``: what the program gets when no manifest overrides it
                 used.append(f"{name}={redact_credentials(baked.value)} at {baked.where}")
                 return baked.value
+            if prop is not None:  # another property of the application
+                return from_property(prop, depth)
             if default is not None:
                 used.append(f"{name} unset, code default {redact_credentials(default)}")
                 return default
             missing.append(name)
             return None
+
+        def from_property(prop: Property, depth: int) -> str:
+            at = Location(prop.file, prop.line, prop.column)
+            used.append(f"{prop.key}={redact_credentials(prop.value)} at {at}")
+            return _fill(prop.value, lambda n, d: value_of(n, d, depth + 1))
 
         early = service_name(site.target) if site.target is not None else None
         if early is not None and "${" not in early.name:  # a sidecar's port is moot
@@ -492,6 +551,9 @@ class _Joiner:
                 if missing
                 else "the call target is empty"
             )
+            if spring and missing:
+                running = ", ".join(sorted(profiles.active)) or "default"
+                reason += f", nor by its Spring config (profiles: {running})"
             self.builder.unresolved.append(
                 Unresolved(owner.workload, where, site.expression, reason)
             )
@@ -714,12 +776,15 @@ class _Joiner:
 
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the
-        manifests, else from its Dockerfile; ``spring.profiles.active=`` in a command or in
-        ``JAVA_OPTS``-like values too. None active: the default profile."""
+        manifests, else from its Dockerfile; ``spring.profiles.active=`` in a command, in
+        ``JAVA_OPTS``-like values or in the entry-point script too (a variable there takes
+        the env, else the script's default). None active: the default profile."""
         found = self._profiles.get(workload)
         if found is None:
             found = self._profiles[workload] = _active_profiles(
-                self.envs.get(workload, {}), self.dockerfile_env.get(workload, {})
+                self.envs.get(workload, {}),
+                self.dockerfile_env.get(workload, {}),
+                self.script_env.get(workload, {}),
             )
         return found
 
@@ -740,6 +805,7 @@ class _Joiner:
             if instruction.keyword in ("CMD", "ENTRYPOINT"):
                 line = Location(dockerfile.path, instruction.start_line, 1)
                 known.setdefault(instruction.keyword, EnvValue(instruction.value, line))
+                self.add_script(owner, dockerfile, instruction)
         env.update({k: v.value for k, v in self.envs.get(owner.workload, {}).items()})
         for instruction in final:
             if instruction.keyword not in ("CMD", "ENTRYPOINT"):
@@ -752,6 +818,30 @@ class _Joiner:
                 for target in find_targets(value):
                     self.resolve(owner, target, evidence)
         self.add_agents(owner, dockerfile)
+
+    def add_script(self, owner: Context, dockerfile: Dockerfile, instruction: Instruction) -> None:
+        """The shell script a CMD/ENTRYPOINT runs (``/app/run.sh``): its ``java
+        -Dspring.profiles.active=${PROFILE}`` lines and the variables it sets, for the
+        workload's profiles."""
+        from socklock.discover.entrypoints import MAX_SCRIPT_BYTES, script_of, script_settings
+
+        for word in words(_command(instruction.value)):
+            script = script_of(word, Path(dockerfile.path).parent, owner.directory)
+            if script is None:
+                continue
+            try:
+                with script.open("rb") as handle:
+                    text = handle.read(MAX_SCRIPT_BYTES).decode("utf-8", "replace")
+            except OSError:
+                continue
+            known = self.dockerfile_env.setdefault(owner.workload, {})
+            for number, line in enumerate(text.splitlines(), start=1):
+                if _PROFILE_FLAG.search(line) and not line.lstrip().startswith("#"):
+                    where = Location(str(script), number, 1)
+                    known.setdefault(f"{script.name}:{number}", EnvValue(line.strip(), where))
+            settings = self.script_env.setdefault(owner.workload, {})
+            for name, (value, number) in script_settings(text).items():
+                settings.setdefault(name, EnvValue(value, Location(str(script), number, 1)))
 
     def declare(self, owner: Context, declared: object) -> None:
         """Remember what a module says about itself (its service name, port, load balancer)."""
@@ -777,7 +867,8 @@ class _Joiner:
         elif declared.what == "service-name":
             self.identities.setdefault(value.lower(), []).append((owner.workload, where))
         elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
-            self.server_ports.setdefault(owner.workload, set()).add(int(value))
+            port = (int(value), declared.profile)
+            self.server_ports.setdefault(owner.workload, set()).add(port)
         elif declared.what == "load-balanced":
             self.load_balanced.add(owner.workload)
         elif declared.what == "dapr-secret-store":
@@ -928,16 +1019,40 @@ class _Joiner:
             ports = set(resolver.service_ports(service))
         elif workload in self.own_units:  # no deployment: the ports its build says
             ports = set(self.units.ports.get(workload, ()))
-        declared = self.server_ports.get(workload, set())
+        declared = self.declared_ports(workload)
         if len(ports) == 1:
             return next(iter(ports))
         if len(declared) == 1 and (not ports or declared <= ports):
             return next(iter(declared))
         return None
 
+    def declared_ports(self, workload: str) -> set[int]:
+        """The ``server.port`` values of the workload's config under the profiles it runs:
+        an active profile's port replaces the default one; an inactive profile's is not."""
+        active = self.active_profiles(workload)
+        said = self.server_ports.get(workload, set())
+        profiled = {port for port, profile in said if profile is not None and profile in active}
+        return profiled or {port for port, profile in said if profile is None}
+
+
+_MAX_NESTING = 8  # properties naming properties: deeper than this is a cycle
+
+
+def _fill(value: str, value_of: Callable[[str, str | None], str | None]) -> str:
+    """``value`` with its ``${name:default}`` placeholders filled in."""
+    from socklock.discover.code.placeholders import spring_placeholders
+
+    for found in reversed(spring_placeholders(value)):
+        filled = value_of(found.name, found.default or None) or ""
+        value = value[: found.start] + filled + value[found.end :]
+    return value
+
 
 _SPRING_FILE = re.compile(r"^(application|bootstrap)([-.][^/]*)?\.(ya?ml|properties)$", re.I)
-_PROFILE_FLAG = re.compile(r"spring\.profiles\.active=([A-Za-z0-9_.,-]+)")
+# ``-Dspring.profiles.active=docker``, also from a variable: ``=${PROFILE:-docker}``, ``=$P``
+_PROFILE_FLAG = re.compile(
+    r"spring\.profiles\.active=[\"']?(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_.,-]+)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -947,6 +1062,10 @@ class Profiles:
 
 
 def _active_profiles(*sources: dict[str, EnvValue]) -> Profiles:
+    def lookup(name: str) -> str | None:
+        found = next((env[name] for env in sources if name in env), None)
+        return found.value if found is not None else None
+
     for env in sources:
         found = env.get("SPRING_PROFILES_ACTIVE")
         if found is not None:
@@ -954,9 +1073,12 @@ def _active_profiles(*sources: dict[str, EnvValue]) -> Profiles:
             return Profiles(names, f"SPRING_PROFILES_ACTIVE={found.value} at {found.where}")
         for name, value in env.items():
             flag = _PROFILE_FLAG.search(value.value)
-            if flag is not None:
-                names = frozenset(p for p in flag.group(1).split(",") if p)
-                return Profiles(names, f"{name} sets {flag.group(0)} at {value.where}")
+            expanded = expand(flag.group(1), lookup) if flag is not None else None
+            if flag is not None and expanded is not None:
+                names = frozenset(p.strip("\"' ") for p in expanded[0].split(",") if p)
+                via = ", ".join(f"{n}={lookup(n)}" for n in expanded[1])
+                why = f"{name} sets {flag.group(0)} at {value.where}" + (f" ({via})" if via else "")
+                return Profiles(names - {""}, why)
     return Profiles(frozenset(), "none active (SPRING_PROFILES_ACTIVE is not set): the default")
 
 

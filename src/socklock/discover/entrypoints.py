@@ -10,6 +10,7 @@ is tried without its leading directories.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -208,3 +209,44 @@ def _class_files(word: str, context: Path) -> list[Path]:
             if path.is_file():
                 return [path.resolve()]
     return []
+
+
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*?)\s*$")
+_SELF_DEFAULT = re.compile(r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):?-(?P<default>[^}]*)\}$")
+MAX_SCRIPT_BYTES = 64 * 1024
+
+
+def script_of(word: str, dockerfile_dir: Path, module: Path) -> Path | None:
+    """The shell script an image's CMD/ENTRYPOINT word runs (``/app/run.sh``): beside the
+    Dockerfile, under the build context by its path, else the one file of its name in the
+    module (a build that copies it into the image from ``src/main/resources``)."""
+    if not word.endswith(".sh"):
+        return None
+    name = Path(word).name
+    beside = dockerfile_dir / name
+    if beside.is_file():
+        return beside
+    found = [p for p in entry_paths(word, module.resolve()) if p.is_file()]
+    if found:
+        return found[0]
+    if not module.is_dir():
+        return None
+    named = [p for p in module.rglob(name) if p.is_file()]
+    return named[0] if len(named) == 1 else None
+
+
+def script_settings(text: str) -> dict[str, tuple[str, int]]:
+    """Variables a shell script sets (name → value, 1-based line): ``NAME=value`` and
+    ``NAME=${NAME:-default}``, whose value is the default (the env, when set, comes first)."""
+    settings: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _ASSIGNMENT.match(line)
+        if match is None:
+            continue
+        name, value = match.group(1), match.group(2).strip("\"'")
+        own = _SELF_DEFAULT.match(value)
+        if own is not None and own["name"] == name:
+            value = own["default"].strip("\"'")
+        if "$" not in value and "`" not in value:
+            settings[name] = (value, number)
+    return settings

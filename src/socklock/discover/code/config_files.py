@@ -81,13 +81,25 @@ class ConfigFileAnalyser:
         if reader is None:
             return []
         text = source.decode("utf-8", "replace")
-        entries = list(reader(text))
         if _ENV_NAMES in PurePath(path).name:
+            entries = list(reader(text))
             return [_env_name(path, e) for e in entries if e.key[-1] != "__format"]
-        profile = _file_profile(PurePath(path))
-        if profile is not None:
-            entries = [replace(e, profile=profile) for e in entries]
-        return sorted(_report(path, entries), key=lambda r: (r.line, r.column))
+        return sorted(_report(path, read_entries(path, text)), key=lambda r: (r.line, r.column))
+
+
+def read_entries(path: str, text: str) -> list[Entry]:
+    """The file's entries, each with the Spring profile it applies under (its document's
+    ``spring.config.activate.on-profile``, or the file's own: ``application-docker.yml``)."""
+    from pathlib import PurePath
+
+    reader = _reader_for(PurePath(path))
+    if reader is None:
+        return []
+    entries = list(reader(text))
+    profile = _file_profile(PurePath(path))
+    if profile is not None:
+        entries = [replace(e, profile=profile) for e in entries]
+    return entries
 
 
 def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
@@ -149,7 +161,7 @@ _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
 
 
 def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
-    by_key = {_dotted(e.key).lower(): e for e in entries}
+    by_key = {(_dotted(e.key).lower(), e.profile): e for e in entries}
     routes = _zuul_routes(entries)
     registry_off = _eureka_off(entries)
     routed = next((e for e in entries if _relaxed(_dotted(e.key)).startswith("zuul.routes.")), None)
@@ -184,7 +196,7 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             continue
         if _OWN_SERVER.search(dotted) or _NOT_TARGET.search(dotted):
             continue
-        leaf = entry.key[-1].lower() if entry.key else ""
+        leaf = dotted.rsplit(".", 1)[-1].lower()  # ``spring.rabbitmq.host: x`` in YAML too
         parts: list[Part] = _parts(entry.value)
         context = Context(
             call=bool(_ADDRESS_KEY.search(leaf)),
@@ -195,7 +207,8 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         )
         if leaf in ("host", "hostname"):
             port_key = dotted.lower().rsplit(".", 1)[0] + ".port" if "." in dotted else "port"
-            port = by_key.get(port_key)
+            # the port of the host's profile document, else of the default one
+            port = by_key.get((port_key, entry.profile)) or by_key.get((port_key, None))
             if port is not None:
                 parts = [*parts, ":", *_parts(port.value)]
         yield from _emit(path, entry, tuple(parts), context)
@@ -302,7 +315,9 @@ def _declare(path: str, entry: Entry, what: str) -> Iterator[Result]:
         if isinstance(part, (str, Env))
     )
     if value.strip():
-        yield Declaration(path, entry.line, entry.column, entry.value, what, value.strip())
+        yield Declaration(
+            path, entry.line, entry.column, entry.value, what, value.strip(), entry.profile
+        )
 
 
 def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) -> Iterator[Result]:
