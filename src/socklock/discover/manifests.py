@@ -285,8 +285,19 @@ def _mounted_config(
 
 
 def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[str, str, Evidence]]:
-    """Addresses on the containers' command lines (``command`` and ``args``)."""
+    """Addresses on the containers' command lines (``command`` and ``args``), and the ones
+    a wait-for tool on them connects to (:mod:`socklock.discover.waits`)."""
     for container in workload.containers:
+        whole = [
+            str(word)
+            for key in ("command", "args")
+            if isinstance(container.body.get(key), list)
+            for word in container.body[key]
+        ]
+        first = "command" if isinstance(container.body.get("command"), list) else "args"
+        at = container.body.key_positions.get(first, (0, 0))
+        where = Location(container.location.file, *at)
+        yield from wait_evidence(whole, env, where, f"container {container.name}")
         for key in ("command", "args"):
             line = container.body.get(key)
             if not isinstance(line, list):
@@ -305,6 +316,18 @@ def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[st
                         f"{key} of container {container.name}: {redact_credentials(word)}{via}",
                     ),
                 )
+
+
+def wait_evidence(
+    line: str | list[str], env: Mapping[str, str], where: Location, whose: str
+) -> Iterator[tuple[str, str, Evidence]]:
+    """("", address, evidence) for each address a wait-for tool on ``line`` connects to."""
+    from socklock.discover.waits import waits
+
+    for wait in waits(line, env):
+        via = f" ({', '.join(wait.used)} from env)" if wait.used else ""
+        detail = f"{wait.tool} {redact_credentials(wait.written)} in the command of {whose}{via}"
+        yield "", wait.value, Evidence(EvidenceKind.WAIT_FOR, where, detail)
 
 
 def _workload_edges(
@@ -442,6 +465,29 @@ def _compose_project(
             builder.add_node(_compose_node(source, resolver))
         return source.id, target_id
 
+    def add_call(service: ComposeService, target: Target, evidence: Evidence) -> None:
+        if target.is_local:
+            return
+        resolution = others(service.id, resolver.resolve(target, service))
+        if resolution is None:
+            return
+        if not isinstance(resolution, list):
+            add_resolution(
+                builder, aliases.get(service.id, service.id), target, resolution, evidence
+            )
+            return
+        for reached in resolution:
+            caller, callee = ends(service, reached.workload)
+            if caller == callee:
+                continue  # its own name or listen address (see ``others``)
+            add_resolution(
+                builder,
+                caller,
+                target,
+                [Reached(callee, reached.port, reached.protocol, reached.via)],
+                evidence,
+            )
+
     for service in project.services:
         source = aliases.get(service.id, service.id)
         environment = compose_environment(service)
@@ -455,25 +501,17 @@ def _compose_project(
                 continue
             targets, evidence = env_targets(env.name, env.value, evidence, values)
             for target in targets:
-                if target.is_local:
-                    continue
-                resolution = others(service.id, resolver.resolve(target, service))
-                if resolution is None:
-                    continue
-                if not isinstance(resolution, list):
-                    add_resolution(builder, source, target, resolution, evidence)
-                    continue
-                for reached in resolution:
-                    caller, callee = ends(service, reached.workload)
-                    if caller == callee:
-                        continue  # its own name or listen address (see ``others``)
-                    add_resolution(
-                        builder,
-                        caller,
-                        target,
-                        [Reached(callee, reached.port, reached.protocol, reached.via)],
-                        evidence,
-                    )
+                add_call(service, target, evidence)
+        for key in ("entrypoint", "command"):
+            line = service.body.get(key)
+            if isinstance(line, (str, list)):
+                at = service.body.key_position(key)
+                where = Location(service.location.file, *at) if at else service.location
+                for _, value, evidence in wait_evidence(
+                    line, values, where, f"compose service {service.name} ({key})"
+                ):
+                    for target in find_targets(value):
+                        add_call(service, target, evidence)
         for dependency in service.dependencies:
             callee_service = resolver.by_name.get(dependency.service.lower())
             if callee_service is None:
