@@ -18,7 +18,7 @@ from socklock.discover.addresses import (
 )
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values
-from socklock.discover.conventions import convention_for, sdk_targets
+from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
 from socklock.discover.reads import MANIFEST_ONLY, CodeReads
 from socklock.discover.resolve import (
     ComposeResolver,
@@ -136,16 +136,42 @@ def env_targets(
     return targets, evidence
 
 
+def env_calls(
+    name: str, value: str, evidence: Evidence, env: Mapping[str, str]
+) -> list[tuple[Target, Evidence]]:
+    """The addresses an env value names (:func:`env_targets`), and those that a row switched
+    on in the same environment reads from it (``DD_AGENT_HOST`` with
+    ``DD_RUNTIME_METRICS_ENABLED=true``: DogStatsD, UDP 8125), each with its evidence."""
+    switched = switched_rows(name, env.get)
+    calls: list[tuple[Target, Evidence]] = []
+    if convention_for(name) is not None or not switched:
+        targets, found = env_targets(name, value, evidence, env)
+        calls += [(target, found) for target in targets]
+    for row in switched:
+        on = ", ".join(f"{switch}={env[switch]}" for switch in row.when)
+        detail = f"{evidence.detail} (read by {row.sdk}: {on})"
+        found = Evidence(evidence.kind, evidence.location, detail, evidence.expression)
+        calls += [(target, found) for target in sdk_targets(row, name, value, env)]
+    return calls
+
+
 def env_evidence(
-    workload: str, name: str, evidence: Evidence, reads: CodeReads | None
+    workload: str,
+    name: str,
+    evidence: Evidence,
+    reads: CodeReads | None,
+    env: Mapping[str, str] | None = None,
 ) -> Evidence | None:
-    """The evidence of an env value as a call, or None when the workload's code ignores it."""
+    """The evidence of an env value as a call, or None when the workload's code ignores it
+    (``env``: the workload's other variables, for the rows a switch turns on)."""
     if reads is None or not name:
         return evidence
     if reads.has_code(workload):
         if reads.reads_in_code(workload, name):
             return evidence
         convention = convention_for(name)
+        if convention is None and env is not None:
+            convention = next(iter(switched_rows(name, env.get)), None)
         if convention is None or not convention.implicit:
             return None  # an SDK built in code only: its code names it (code/sdk_uses.py)
         detail = f"{evidence.detail} (read by {convention.sdk}, by convention)"
@@ -340,15 +366,14 @@ def _workload_edges(
     values = list(env_values(workload, inventory))
     env = {name: value for name, value, _ in reversed(values)}
     for name, value, found in values:
-        evidence = env_evidence(workload.id, name, found, reads)
+        evidence = env_evidence(workload.id, name, found, reads, env)
         if evidence is None:
             continue
-        targets, evidence = env_targets(name, value, evidence, env)
-        for target in targets:
+        for target, call in env_calls(name, value, evidence, env):
             if not target.is_local:
                 resolution = others(workload.id, resolver.resolve(target, workload.namespace))
                 if resolution is not None:
-                    add_resolution(builder, workload.id, target, resolution, evidence)
+                    add_resolution(builder, workload.id, target, resolution, call)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
         *_command_lines(workload, env),
@@ -496,12 +521,11 @@ def _compose_project(
             if env.value is None:
                 continue
             found = Evidence(EvidenceKind.ENV, env.location, compose_env_detail(env))
-            evidence = env_evidence(source, env.name, found, reads)
+            evidence = env_evidence(source, env.name, found, reads, values)
             if evidence is None:
                 continue
-            targets, evidence = env_targets(env.name, env.value, evidence, values)
-            for target in targets:
-                add_call(service, target, evidence)
+            for target, call in env_calls(env.name, env.value, evidence, values):
+                add_call(service, target, call)
         for key in ("entrypoint", "command"):
             line = service.body.get(key)
             if isinstance(line, (str, list)):
