@@ -103,7 +103,8 @@ def add_manifest_edges(
     aliases: dict[str, str],
     reads: CodeReads | None = None,
 ) -> None:
-    """Calls named by env values, ConfigMaps and compose dependencies.
+    """Calls named by env values, ConfigMaps, commands, compose dependencies and Datadog
+    Autodiscovery labels.
 
     ``reads`` (when code was scanned): an env value is a call only if the workload's code
     reads the variable, or an SDK does; without code of the workload, it is kept and its
@@ -115,6 +116,9 @@ def add_manifest_edges(
             _workload_edges(workload, inventory, resolver, builder, reads)
     for project in inventory.compose_projects:
         _compose_project(project, aliases, builder, reads, inventory.compose_projects)
+    from socklock.discover.autodiscovery import add_autodiscovery
+
+    add_autodiscovery(inventory, builder, aliases)
 
 
 def env_targets(
