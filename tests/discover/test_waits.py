@@ -25,6 +25,11 @@ ENV = {"DB_HOST": "db", "DB_PORT": "5432"}
         ("wait-for-it --host=db --port=5432 --strict", [("wait-for-it", "db:5432")]),
         ("sh ./wait-for.sh cache:6379 -t 10 -- node server.js", [("wait-for.sh", "cache:6379")]),
         (
+            "wait-for -t 30 -q http://api:8080/ready -- ./app",
+            [("wait-for", "http://api:8080/ready")],
+        ),
+        ("wait-for cache -- ./app", []),  # no port
+        (
             "dockerize -wait tcp://db:5432 -wait=http://api:8080/health -timeout 60s ./app",
             [("dockerize", "tcp://db:5432"), ("dockerize", "http://api:8080/health")],
         ),
@@ -125,4 +130,51 @@ spec: {selector: {app: db}, ports: [{port: 5432}]}
             "nc $(WAIT_ON):5432 in the command of container wait-for-db (WAIT_ON from env) "
             "(Service shop/db port 5432)",
         )
+    ]
+
+
+def test_dockerfile_entrypoint_waits_unless_the_deployment_replaces_it(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text("""\
+services:
+  web:
+    build: ./web
+  job:
+    build: ./job
+    command: ["./run-once"]
+  api:
+    image: shop/api:1
+    expose: ["4000"]
+  db:
+    image: postgres:16
+""")
+    for name in ("web", "job"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(
+            "FROM node:20\n"
+            'ENTRYPOINT ["dockerize", "-wait", "http://api:4000/health", "--"]\n'
+            "CMD wait-for-it db:5432 -- node server.js\n"
+        )
+    graph = discover(load_paths([str(tmp_path)]))
+    found = sorted(
+        (e.source.split("/")[1], e.target.split("/")[1], e.port, ev.kind.value, ev.detail)
+        for e in graph.edges
+        for ev in e.evidence
+    )
+    project = tmp_path.name.lower()
+    assert found == [
+        (  # the compose command replaces the CMD, not the ENTRYPOINT
+            "job",
+            "api",
+            4000,
+            "wait-for",
+            f"ENTRYPOINT dockerize http://api:4000/health (compose service {project}/api)",
+        ),
+        (
+            "web",
+            "api",
+            4000,
+            "wait-for",
+            f"ENTRYPOINT dockerize http://api:4000/health (compose service {project}/api)",
+        ),
+        ("web", "db", 5432, "wait-for", f"CMD wait-for-it db:5432 (compose service {project}/db)"),
     ]

@@ -130,7 +130,7 @@ def _addresses(words: list[str]) -> Iterator[tuple[str, str, str | None]]:
     if _WAIT_FOR_IT.match(name):
         yield from ((name, h, p) for h, p in _wait_for_it(args))
     elif _WAIT_FOR.match(name):
-        yield from ((name, a, None) for a in args[:1] if not a.startswith("-"))
+        yield from ((name, a, None) for a in _wait_for(args))
     elif name == "dockerize":
         yield from ((name, a, None) for a in _dockerize(args))
     elif name in _NETCAT:
@@ -164,6 +164,21 @@ def _wait_for_it(args: list[str]) -> Iterator[tuple[str, str | None]]:
         yield host, port
     elif positional and ":" in positional[0]:
         yield positional[0], None
+
+
+def _wait_for(args: list[str]) -> Iterator[str]:
+    """The one address of ``wait-for [-t 30] host:port`` (or a URL): its first operand."""
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word in ("-t", "--timeout"):
+            index += 2
+            continue
+        if not word.startswith("-"):
+            if ":" in word:
+                yield word
+            return
+        index += 1
 
 
 def _dockerize(args: list[str]) -> Iterator[str]:
