@@ -10,6 +10,7 @@ from socklock.discover.conventions import (
     conventions,
     read_by_sdk,
     sdk_targets,
+    switched_rows,
 )
 
 # first env name of the row → (value, the other env the workload gets, expected targets)
@@ -34,6 +35,21 @@ CASES: dict[str, Case] = {
         [("zipkin", 9411, "http", "TCP")],
     ),
     "DD_AGENT_HOST": ("datadog-agent", {}, [("datadog-agent", 8126, None, "TCP")]),
+    "DD_DOGSTATSD_URL when DD_RUNTIME_METRICS_ENABLED": (
+        "udp://statsd:8125",
+        {"DD_RUNTIME_METRICS_ENABLED": "true"},
+        [("statsd", 8125, "udp", "UDP")],
+    ),
+    "DD_DOGSTATSD_HOST when DD_RUNTIME_METRICS_ENABLED": (
+        "statsd",
+        {"DD_RUNTIME_METRICS_ENABLED": "1", "DD_DOGSTATSD_PORT": "8127"},
+        [("statsd", 8127, None, "UDP")],
+    ),
+    "DD_AGENT_HOST when DD_RUNTIME_METRICS_ENABLED": (
+        "datadog-agent",
+        {"DD_RUNTIME_METRICS_ENABLED": "true"},
+        [("datadog-agent", 8125, None, "UDP")],
+    ),
     "FLAGD_HOST": ("flagd", {"FLAGD_PORT": "8013"}, [("flagd", 8013, None, "TCP")]),
     "SPRING_RABBITMQ_HOST": ("rabbitmq", {}, [("rabbitmq", 5672, "amqp", "TCP")]),
     "SPRING_RABBITMQ_ADDRESSES": (
@@ -64,6 +80,11 @@ CASES: dict[str, Case] = {
         {},
         [("kafka-0", 9092, "kafka", "TCP"), ("kafka-1", 9092, "kafka", "TCP")],
     ),
+    "EVENTUATELOCAL_KAFKA_BOOTSTRAP_SERVERS": (
+        "kafka:29092",
+        {},
+        [("kafka", 29092, "kafka", "TCP")],
+    ),
     "NATS_URL": ("nats://nats", {}, [("nats", 4222, "nats", "TCP")]),
     "REDIS_URL": ("redis:6380", {}, [("redis", 6380, "redis", "TCP")]),
     "DATABASE_URL": ("postgres://app:secret@db/app", {}, [("db", 5432, "postgres", "TCP")]),
@@ -80,21 +101,48 @@ CASES: dict[str, Case] = {
 
 
 def _row_id(convention: Convention) -> str:
-    return convention.env[0]
+    switches = f" when {','.join(convention.when)}" if convention.when else ""
+    return convention.env[0] + switches
 
 
 @pytest.mark.parametrize("convention", conventions(), ids=_row_id)
 def test_row(convention: Convention) -> None:
     name = convention.env[0]
-    assert name in CASES, f"row {name} ({convention.sdk}) has no test case"
-    value, env, expected = CASES[name]
-    assert convention_for(name) == convention
+    assert _row_id(convention) in CASES, f"row {name} ({convention.sdk}) has no test case"
+    value, env, expected = CASES[_row_id(convention)]
+    if convention.when:
+        assert switched_rows(name, env.get) == [convention]
+        assert switched_rows(name, {}.get) == []  # its switch is off
+    else:
+        assert convention_for(name) == convention
     found = sdk_targets(convention, name, value, env)
     assert [(t.host, t.port, t.scheme, t.protocol) for t in found] == expected
 
 
 def test_every_case_is_a_row() -> None:
-    assert sorted(CASES) == sorted(c.env[0] for c in conventions())
+    assert sorted(CASES) == sorted(_row_id(c) for c in conventions())
+
+
+def test_dogstatsd_goes_where_the_first_address_set_says_only_with_runtime_metrics_on() -> None:
+    on = {"DD_RUNTIME_METRICS_ENABLED": "true", "DD_AGENT_HOST": "agent"}
+    tracer = convention_for("DD_AGENT_HOST")
+    assert tracer is not None
+    assert tracer.sdk == "Datadog tracer"  # traces, always
+    assert [r.sdk for r in switched_rows("DD_AGENT_HOST", on.get)] == [
+        "Datadog runtime metrics (DogStatsD)"
+    ]
+    off = {**on, "DD_RUNTIME_METRICS_ENABLED": "false"}
+    assert switched_rows("DD_AGENT_HOST", off.get) == []
+    with_host = {**on, "DD_DOGSTATSD_HOST": "statsd"}
+    assert switched_rows("DD_AGENT_HOST", with_host.get) == []  # DogStatsD goes to statsd
+    assert [r.env for r in switched_rows("DD_DOGSTATSD_HOST", with_host.get)] == [
+        ("DD_DOGSTATSD_HOST",)
+    ]
+    with_url = {**with_host, "DD_DOGSTATSD_URL": "unix:///var/run/datadog/dsd.socket"}
+    assert switched_rows("DD_DOGSTATSD_HOST", with_url.get) == []
+    (url_row,) = switched_rows("DD_DOGSTATSD_URL", with_url.get)
+    assert sdk_targets(url_row, "DD_DOGSTATSD_URL", with_url["DD_DOGSTATSD_URL"], {}) == []
+    assert convention_for("DD_DOGSTATSD_HOST") is None  # no row reads it with the switch off
 
 
 def test_names_outside_the_table_are_not_read_by_an_sdk() -> None:
@@ -127,6 +175,7 @@ def test_constructors_are_regexes_and_only_explicit_clients_need_code() -> None:
     assert [c.sdk for c in conventions() if not c.implicit] == [
         "OpenFeature flagd provider",
         "Kafka client",
+        "Eventuate Tram / Eventuate Local (Kafka consumer)",
         "database driver (DATABASE_URL)",
     ]
     spring = convention_for("SPRING_KAFKA_BOOTSTRAP_SERVERS")
@@ -151,6 +200,30 @@ def test_database_url_is_read_only_by_a_framework_the_code_uses() -> None:
     assert [any(re.search(c, line) for c in database.constructors) for line in users] == [True] * 4
     others = ["dj_database_url.parse(url)", "environment.db_name", "PrismaClientKnownRequestError"]
     assert not any(re.search(c, line) for c in database.constructors for line in others)
+
+
+def test_eventuate_reads_its_brokers_only_in_a_service_that_subscribes() -> None:
+    import re
+
+    eventuate = convention_for("EVENTUATELOCAL_KAFKA_BOOTSTRAP_SERVERS")
+    assert eventuate is not None
+    assert not eventuate.implicit  # a publisher writes to its outbox: the CDC publishes
+    assert convention_for("EVENTUATELOCAL_ZOOKEEPER_CONNECTION_STRING") is None  # the CDC's
+    subscribers = [
+        "public DomainEventDispatcher dispatcher(DomainEventDispatcherFactory factory) {",
+        "SagaCommandDispatcherFactory sagaCommandDispatcherFactory) {",
+        'return new CommandDispatcher("orders", handlers.commandHandlers());',
+        "public OrderService(SagaInstanceFactory sagaInstanceFactory) {",
+        '@EventSubscriber(id = "accountEventHandlers")',
+    ]
+    found = [any(re.search(c, line) for c in eventuate.constructors) for line in subscribers]
+    assert found == [True] * 5
+    publishers = [
+        "@Import(TramEventsPublisherConfiguration.class)",
+        "domainEventPublisher.publish(Restaurant.class, id, events);",
+        'commandProducer.send("accountingService", command, replyTo, headers);',
+    ]
+    assert not any(re.search(c, line) for c in eventuate.constructors for line in publishers)
 
 
 def test_agents_are_regexes_that_name_the_agent_not_any_java_option() -> None:

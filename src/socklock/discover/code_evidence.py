@@ -56,6 +56,7 @@ from socklock.discover.resolve import (
     Resolution,
 )
 from socklock.discover.spring_properties import Property, Source, SpringProperties
+from socklock.discover.waits import waits
 from socklock.model import (
     BuildUnit,
     ComposeService,
@@ -807,11 +808,23 @@ class _Joiner:
                 known.setdefault(instruction.keyword, EnvValue(instruction.value, line))
                 self.add_script(owner, dockerfile, instruction)
         env.update({k: v.value for k, v in self.envs.get(owner.workload, {}).items()})
+        overridden = self.overridden(owner.workload)
         for instruction in final:
             if instruction.keyword not in ("CMD", "ENTRYPOINT"):
                 continue
             where = Location(dockerfile.path, instruction.start_line, 1)
-            for word, value, used in command_values(_command(instruction.value), env):
+            command = _command(instruction.value)
+            waited = [] if instruction.keyword in overridden else waits(command, env)
+            for wait in waited:  # ``wait-for-it db:5432 -- ...``: see discover/waits.py
+                via = f" ({', '.join(wait.used)} from env)" if wait.used else ""
+                written = redact_credentials(wait.written)
+                detail = f"{instruction.keyword} {wait.tool} {written}{via}"
+                evidence = Evidence(EvidenceKind.WAIT_FOR, where, detail, wait.written)
+                for target in find_targets(wait.value):
+                    self.resolve(owner, target, evidence)
+            for word, value, used in command_values(command, env):
+                if any(word == wait.written for wait in waited):
+                    continue  # a wait's URL (``dockerize -wait http://...``): said above
                 via = f" ({', '.join(used)} from env)" if used else ""
                 detail = f"{instruction.keyword} {redact_credentials(word)}{via}"
                 evidence = Evidence(EvidenceKind.COMMAND, where, detail, word)
@@ -842,6 +855,25 @@ class _Joiner:
             settings = self.script_env.setdefault(owner.workload, {})
             for name, (value, number) in script_settings(text).items():
                 settings.setdefault(name, EnvValue(value, Location(str(script), number, 1)))
+
+    def overridden(self, workload: str) -> frozenset[str]:
+        """The image's CMD/ENTRYPOINT that the deployment replaces: compose ``entrypoint``
+        (both: it resets CMD) and ``command``; Kubernetes ``command`` (both) and ``args``."""
+        if workload in self.compose:
+            body = self.compose[workload][1].body
+            if "entrypoint" in body:
+                return frozenset({"ENTRYPOINT", "CMD"})
+            return frozenset({"CMD"} if "command" in body else ())
+        out: set[str] = set()
+        workload_of = self.workloads.get(workload)
+        for container in workload_of.containers if workload_of is not None else ():
+            if container.role.value != "containers":
+                continue  # an init container's own command replaces nothing of the app's
+            if "command" in container.body:
+                out |= {"ENTRYPOINT", "CMD"}
+            elif "args" in container.body:
+                out.add("CMD")
+        return frozenset(out)
 
     def declare(self, owner: Context, declared: object) -> None:
         """Remember what a module says about itself (its service name, port, load balancer)."""

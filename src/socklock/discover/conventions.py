@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from socklock.discover.addresses import Target, find_targets
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 _GIVES = frozenset({"url", "host", "hosts"})
 
@@ -33,6 +33,8 @@ class Convention:
     constructors: tuple[str, ...] = ()  # regexes: code that builds the SDK's client
     agents: tuple[str, ...] = ()  # regexes: a Dockerfile's ENV/CMD/ENTRYPOINT attaching one
     implicit: bool = True  # read without any code naming the SDK (an agent, a framework)
+    when: tuple[str, ...] = ()  # switches that must be on (``DD_RUNTIME_METRICS_ENABLED``)
+    unless: tuple[str, ...] = ()  # variables that, when set, give the address instead
 
 
 @lru_cache(maxsize=1)
@@ -56,8 +58,16 @@ def conventions() -> tuple[Convention, ...]:
             constructors=tuple(str(c) for c in row.get("constructors", ())),
             agents=tuple(str(a) for a in row.get("agents", ())),
             implicit=bool(row.get("implicit", True)),
+            when=tuple(str(w) for w in row.get("when", ())),
+            unless=tuple(str(u) for u in row.get("unless", ())),
         )
-        if convention.gives not in _GIVES or convention.protocol not in ("TCP", "UDP"):
+        bad_gate = convention.when and (convention.constructors or convention.agents)
+        if (
+            convention.gives not in _GIVES
+            or convention.protocol not in ("TCP", "UDP")
+            or bad_gate
+            or (convention.unless and not convention.when)
+        ):
             raise ValueError(f"sdk_conventions.toml: bad row {row!r}")
         out.append(convention)
     return tuple(out)
@@ -67,6 +77,8 @@ def conventions() -> tuple[Convention, ...]:
 def _by_name() -> dict[str, Convention]:
     table: dict[str, Convention] = {}
     for convention in conventions():
+        if convention.when:
+            continue  # switched on beside another row: see switched_rows
         for name in convention.env:
             if "*" not in name:
                 table.setdefault(name, convention)
@@ -81,7 +93,7 @@ def _patterns() -> tuple[tuple[str, Convention], ...]:
         (name.lower(), convention)
         for convention in conventions()
         for name in convention.env
-        if "*" in name
+        if "*" in name and not convention.when
     )
 
 
@@ -102,6 +114,22 @@ def convention_for(name: str) -> Convention | None:
         return found
     lowered = name.lower()
     return next((c for pattern, c in _patterns() if fnmatchcase(lowered, pattern)), None)
+
+
+def switched_rows(name: str, lookup: Callable[[str], str | None]) -> list[Convention]:
+    """The rows that read ``name`` only while a switch is on (``DD_AGENT_HOST`` is also
+    where runtime metrics go, over DogStatsD, when ``DD_RUNTIME_METRICS_ENABLED=true``):
+    those whose switches ``lookup`` says are on and none of whose ``unless`` is set."""
+    from socklock.discover.switches import switched_on
+
+    return [
+        convention
+        for convention in conventions()
+        if convention.when
+        and name in convention.env
+        and all(switched_on(switch, lookup) for switch in convention.when)
+        and not any(lookup(other) for other in convention.unless)
+    ]
 
 
 def read_by_sdk(name: str) -> bool:

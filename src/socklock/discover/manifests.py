@@ -18,7 +18,7 @@ from socklock.discover.addresses import (
 )
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values
-from socklock.discover.conventions import convention_for, sdk_targets
+from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
 from socklock.discover.reads import MANIFEST_ONLY, CodeReads
 from socklock.discover.resolve import (
     ComposeResolver,
@@ -103,7 +103,8 @@ def add_manifest_edges(
     aliases: dict[str, str],
     reads: CodeReads | None = None,
 ) -> None:
-    """Calls named by env values, ConfigMaps and compose dependencies.
+    """Calls named by env values, ConfigMaps, commands, compose dependencies and Datadog
+    Autodiscovery labels.
 
     ``reads`` (when code was scanned): an env value is a call only if the workload's code
     reads the variable, or an SDK does; without code of the workload, it is kept and its
@@ -115,6 +116,9 @@ def add_manifest_edges(
             _workload_edges(workload, inventory, resolver, builder, reads)
     for project in inventory.compose_projects:
         _compose_project(project, aliases, builder, reads, inventory.compose_projects)
+    from socklock.discover.autodiscovery import add_autodiscovery
+
+    add_autodiscovery(inventory, builder, aliases)
 
 
 def env_targets(
@@ -136,16 +140,42 @@ def env_targets(
     return targets, evidence
 
 
+def env_calls(
+    name: str, value: str, evidence: Evidence, env: Mapping[str, str]
+) -> list[tuple[Target, Evidence]]:
+    """The addresses an env value names (:func:`env_targets`), and those that a row switched
+    on in the same environment reads from it (``DD_AGENT_HOST`` with
+    ``DD_RUNTIME_METRICS_ENABLED=true``: DogStatsD, UDP 8125), each with its evidence."""
+    switched = switched_rows(name, env.get)
+    calls: list[tuple[Target, Evidence]] = []
+    if convention_for(name) is not None or not switched:
+        targets, found = env_targets(name, value, evidence, env)
+        calls += [(target, found) for target in targets]
+    for row in switched:
+        on = ", ".join(f"{switch}={env[switch]}" for switch in row.when)
+        detail = f"{evidence.detail} (read by {row.sdk}: {on})"
+        found = Evidence(evidence.kind, evidence.location, detail, evidence.expression)
+        calls += [(target, found) for target in sdk_targets(row, name, value, env)]
+    return calls
+
+
 def env_evidence(
-    workload: str, name: str, evidence: Evidence, reads: CodeReads | None
+    workload: str,
+    name: str,
+    evidence: Evidence,
+    reads: CodeReads | None,
+    env: Mapping[str, str] | None = None,
 ) -> Evidence | None:
-    """The evidence of an env value as a call, or None when the workload's code ignores it."""
+    """The evidence of an env value as a call, or None when the workload's code ignores it
+    (``env``: the workload's other variables, for the rows a switch turns on)."""
     if reads is None or not name:
         return evidence
     if reads.has_code(workload):
         if reads.reads_in_code(workload, name):
             return evidence
         convention = convention_for(name)
+        if convention is None and env is not None:
+            convention = next(iter(switched_rows(name, env.get)), None)
         if convention is None or not convention.implicit:
             return None  # an SDK built in code only: its code names it (code/sdk_uses.py)
         detail = f"{evidence.detail} (read by {convention.sdk}, by convention)"
@@ -285,8 +315,19 @@ def _mounted_config(
 
 
 def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[str, str, Evidence]]:
-    """Addresses on the containers' command lines (``command`` and ``args``)."""
+    """Addresses on the containers' command lines (``command`` and ``args``), and the ones
+    a wait-for tool on them connects to (:mod:`socklock.discover.waits`)."""
     for container in workload.containers:
+        whole = [
+            str(word)
+            for key in ("command", "args")
+            if isinstance(container.body.get(key), list)
+            for word in container.body[key]
+        ]
+        first = "command" if isinstance(container.body.get("command"), list) else "args"
+        at = container.body.key_positions.get(first, (0, 0))
+        where = Location(container.location.file, *at)
+        yield from wait_evidence(whole, env, where, f"container {container.name}")
         for key in ("command", "args"):
             line = container.body.get(key)
             if not isinstance(line, list):
@@ -307,6 +348,18 @@ def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[st
                 )
 
 
+def wait_evidence(
+    line: str | list[str], env: Mapping[str, str], where: Location, whose: str
+) -> Iterator[tuple[str, str, Evidence]]:
+    """("", address, evidence) for each address a wait-for tool on ``line`` connects to."""
+    from socklock.discover.waits import waits
+
+    for wait in waits(line, env):
+        via = f" ({', '.join(wait.used)} from env)" if wait.used else ""
+        detail = f"{wait.tool} {redact_credentials(wait.written)} in the command of {whose}{via}"
+        yield "", wait.value, Evidence(EvidenceKind.WAIT_FOR, where, detail)
+
+
 def _workload_edges(
     workload: Workload,
     inventory: Inventory,
@@ -317,15 +370,14 @@ def _workload_edges(
     values = list(env_values(workload, inventory))
     env = {name: value for name, value, _ in reversed(values)}
     for name, value, found in values:
-        evidence = env_evidence(workload.id, name, found, reads)
+        evidence = env_evidence(workload.id, name, found, reads, env)
         if evidence is None:
             continue
-        targets, evidence = env_targets(name, value, evidence, env)
-        for target in targets:
+        for target, call in env_calls(name, value, evidence, env):
             if not target.is_local:
                 resolution = others(workload.id, resolver.resolve(target, workload.namespace))
                 if resolution is not None:
-                    add_resolution(builder, workload.id, target, resolution, evidence)
+                    add_resolution(builder, workload.id, target, resolution, call)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
         *_command_lines(workload, env),
@@ -442,6 +494,29 @@ def _compose_project(
             builder.add_node(_compose_node(source, resolver))
         return source.id, target_id
 
+    def add_call(service: ComposeService, target: Target, evidence: Evidence) -> None:
+        if target.is_local:
+            return
+        resolution = others(service.id, resolver.resolve(target, service))
+        if resolution is None:
+            return
+        if not isinstance(resolution, list):
+            add_resolution(
+                builder, aliases.get(service.id, service.id), target, resolution, evidence
+            )
+            return
+        for reached in resolution:
+            caller, callee = ends(service, reached.workload)
+            if caller == callee:
+                continue  # its own name or listen address (see ``others``)
+            add_resolution(
+                builder,
+                caller,
+                target,
+                [Reached(callee, reached.port, reached.protocol, reached.via)],
+                evidence,
+            )
+
     for service in project.services:
         source = aliases.get(service.id, service.id)
         environment = compose_environment(service)
@@ -450,30 +525,21 @@ def _compose_project(
             if env.value is None:
                 continue
             found = Evidence(EvidenceKind.ENV, env.location, compose_env_detail(env))
-            evidence = env_evidence(source, env.name, found, reads)
+            evidence = env_evidence(source, env.name, found, reads, values)
             if evidence is None:
                 continue
-            targets, evidence = env_targets(env.name, env.value, evidence, values)
-            for target in targets:
-                if target.is_local:
-                    continue
-                resolution = others(service.id, resolver.resolve(target, service))
-                if resolution is None:
-                    continue
-                if not isinstance(resolution, list):
-                    add_resolution(builder, source, target, resolution, evidence)
-                    continue
-                for reached in resolution:
-                    caller, callee = ends(service, reached.workload)
-                    if caller == callee:
-                        continue  # its own name or listen address (see ``others``)
-                    add_resolution(
-                        builder,
-                        caller,
-                        target,
-                        [Reached(callee, reached.port, reached.protocol, reached.via)],
-                        evidence,
-                    )
+            for target, call in env_calls(env.name, env.value, evidence, values):
+                add_call(service, target, call)
+        for key in ("entrypoint", "command"):
+            line = service.body.get(key)
+            if isinstance(line, (str, list)):
+                at = service.body.key_position(key)
+                where = Location(service.location.file, *at) if at else service.location
+                for _, value, evidence in wait_evidence(
+                    line, values, where, f"compose service {service.name} ({key})"
+                ):
+                    for target in find_targets(value):
+                        add_call(service, target, evidence)
         for dependency in service.dependencies:
             callee_service = resolver.by_name.get(dependency.service.lower())
             if callee_service is None:

@@ -34,3 +34,9 @@ def switched_off(name: str, lookup: Callable[[str], str | None]) -> str | None:
                     return f"{switch}={value.strip()}"
                 return None  # the nearest switch is on: the feature runs
     return None
+
+
+def switched_on(switch: str, lookup: Callable[[str], str | None]) -> bool:
+    """Whether the variable ``switch`` is set to a true value (``true``, ``1``, ``yes``)."""
+    value = lookup(switch)
+    return value is not None and value.strip().lower() in _ON

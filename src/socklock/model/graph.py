@@ -21,6 +21,7 @@ class EvidenceKind(StrEnum):
     CONFIG = "config"  # an application config file names the callee
     GRPC = "grpc"  # a gRPC client stub dialed to the callee
     COMMAND = "command"  # a container's command line (Kubernetes args, Dockerfile CMD)
+    WAIT_FOR = "wait-for"  # a command waits for the callee's port (wait-for-it, nc -z)
     PROXY = "proxy"  # a reverse proxy's config (nginx, Envoy, Ingress, routes) sends to it
     OBSERVED = "observed"  # observed traffic (socklock map --flows): see Evidence.observed
     MANIFEST = "manifest"  # a deployment program names the call (Aspire ``WithReference``)
