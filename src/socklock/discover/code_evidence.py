@@ -31,6 +31,7 @@ from socklock.discover.addresses import (
 )
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.builder import GraphBuilder
+from socklock.discover.code.placeholders import spring_env_name
 from socklock.discover.commands import command_values, expand, words
 from socklock.discover.config_server import ConfigServers
 from socklock.discover.conventions import (
@@ -248,6 +249,7 @@ def add_code_evidence(
                 key is not None
                 and _BOUND_CONFIG.match(Path(result.file).name)
                 and not joiner.lacks_library_of(owner.workload, key)
+                and _bound_without_client(key)
             ):
                 reads.add_read(owner.workload, key)  # the env var that overrides it
             joiner.add(owner, result, where)
@@ -394,6 +396,14 @@ _BOUND_CONFIG = re.compile(
     r"^(?:(?:application|bootstrap)(?:[-.][\w.-]+)?\.(?:ya?ml|properties)|appsettings(?:\.[\w-]+)?\.json)$",
     re.IGNORECASE,
 )
+
+
+def _bound_without_client(key: str) -> bool:
+    """Whether the env var that overrides config key ``key`` is read just by being bound:
+    not when an SDK convention says only a client the code builds reads it (an Eventuate
+    consumer, a flagd provider): then the client's construction decides."""
+    convention = convention_for(spring_env_name(key)[0])
+    return convention is None or convention.implicit
 
 
 def _env_names(site: CallSite) -> list[str]:
