@@ -16,11 +16,14 @@ variable holding an endpoint) is env the resource gets: an endpoint becomes its 
 (``https://identity-api:5243``), a call when the resource's code reads the key.
 
 Endpoints: a project's come from the launch profile it runs (``launchSettings.json``, see
-``launch.py``): the one ``AddProject`` names, else the default; a name chosen at run time
-(``var profile = useHttp ? "http" : "https"``) is taken as ``https`` when that is a choice, as
-Aspire's templates run by default. ``.WithHttpEndpoint(port: 5000, name: "x")`` /
-``.WithHttpsEndpoint`` add or set one (``targetPort`` when no ``port`` is given). Endpoints are
-named, as callers name them (``http://basket-api`` asks for ``http``).
+``launch.py``): the one ``AddProject`` names, else the project's profile named as the one the
+AppHost itself runs (its own default profile, which Aspire passes down), else the project's
+default; a name chosen at run time (``var profile = useHttp ? "http" : "https"``) is taken as
+``https`` when that is a choice, as Aspire's templates run by default.
+``.WithHttpEndpoint(port: 5000, name: "x")`` / ``.WithHttpsEndpoint`` add or set one
+(``targetPort`` when no ``port`` is given). Endpoints are named, as callers name them
+(``http://basket-api`` asks for ``http``; a bare reference, as ``https+http://`` does, https
+first).
 """
 
 from __future__ import annotations
@@ -54,9 +57,13 @@ SERVER_PORTS = {
     "milvus": 19530,
     "seq": 80,
 }
+# a reference hands over every endpoint; the client asks as Aspire's service discovery
+# does by default (``https+http://x``): https when the resource serves it, else http
+DISCOVERY = "https+http"
 _PROJECT_FILES = (".csproj", ".fsproj", ".vbproj")
 _NOT_RESOURCES = frozenset({"parameter", "connectionstring", "servicedefaults", "resource"})
-_ASSIGN = re.compile(r"^\s*(?:var\s+|IResourceBuilder<[^>]*>\s+)?(\w+)\s*=(?!=)")
+# a statement may open after a block's closing brace (``if (..) { .. }\nvar db = ..``)
+_ASSIGN = re.compile(r"^[\s}]*(?:var\s+|IResourceBuilder<[^>]*>\s+)?(\w+)\s*=(?!=)")
 _ADD = re.compile(
     r"(?:\b(\w+)\s*\.\s*)?\bAdd(\w+)\s*(?:<\s*Projects\.([\w.]+)\s*>)?\s*\(\s*"
     r"(?:name\s*:\s*)?\"([^\"]+)\"(?:\s*,\s*(?:\w+\s*:\s*)?\"([^\"]*)\")?"
@@ -70,11 +77,11 @@ _PROFILE_ARG = re.compile(
     r"\bAddProject\s*<[^>]*>\s*\(\s*(?:name\s*:\s*)?\"[^\"]*\"\s*,\s*"
     r"(?:launchProfileName\s*:\s*)?(\"[^\"]*\"|\w+)\s*[,)]"
 )
-_STRING_VAR = re.compile(r"^\s*(?:var|string|const\s+string)\s+(\w+)\s*=\s*(.+?)\s*$", re.DOTALL)
+_STRING_VAR = re.compile(r"^[\s}]*(?:var|string|const\s+string)\s+(\w+)\s*=\s*(.+?)\s*$", re.DOTALL)
 _LITERAL = re.compile(r"\"([^\"]*)\"")
 # ``var identity = identityApi.GetEndpoint("https")``; ``.WithEnvironment("Identity__Url", x)``
 _ENDPOINT_VAR = re.compile(
-    r"^\s*var\s+(\w+)\s*=\s*(\w+)\s*\.\s*GetEndpoint\s*\(\s*(\"[^\"]*\"|\w+)\s*\)\s*$"
+    r"^[\s}]*var\s+(\w+)\s*=\s*(\w+)\s*\.\s*GetEndpoint\s*\(\s*(\"[^\"]*\"|\w+)\s*\)\s*$"
 )
 _ENVIRONMENT = re.compile(
     r"\.\s*WithEnvironment\s*\(\s*\"([^\"]+)\"\s*,\s*(?:\"([^\"]*)\"|(\w+)\s*\.\s*GetEndpoint"
@@ -115,13 +122,20 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         host = normal(path.stem)
         programs = sorted(path.parent.glob("*.cs"))
         methods = {m.name: m for p in programs for m in extension_methods(p)}
+        # the profile the AppHost runs (DOTNET_LAUNCH_PROFILE): a project runs its own
+        # profile of that name when it has one
+        run = launch.default_profile(launch.profiles(path.parent))
         for program in programs:
-            units.extend(_read_program(program, host, by_class, methods))
+            units.extend(_read_program(program, host, by_class, methods, run))
     return units
 
 
 def _read_program(
-    program: Path, host: str, by_class: dict[str, Path], methods: dict[str, Method]
+    program: Path,
+    host: str,
+    by_class: dict[str, Path],
+    methods: dict[str, Method],
+    run: str | None = None,
 ) -> list[BuildUnit]:
     code = blank_comments(program)
     resources: dict[str, _Resource] = {}  # resource name → resource
@@ -168,6 +182,7 @@ def _read_program(
                     target,
                     Location(str(program), line, 1),
                     f"AppHost {subject.name}.WithReference({match.group(1)})",
+                    endpoint=DISCOVERY,
                 )
             )
             connection = connections.get(match.group(1), target)
@@ -193,7 +208,7 @@ def _read_program(
                 subject.endpoint_env.append((name, *endpoint_vars[variable], where))
     for resource in resources.values():
         if resource.kind == "project" and resource.sources:
-            _launch_endpoints(resource, Path(resource.sources[0]))
+            _launch_endpoints(resource, Path(resource.sources[0]), run)
     for resource in resources.values():
         for target, connection, where in resource.referenced:
             resource.reference_env.extend(_reference_env(resources[target], connection, where))
@@ -319,16 +334,22 @@ def _add_endpoint(resource: _Resource, scheme: str, arguments: str) -> None:
         resource.endpoints[named.get("name") or scheme] = port
 
 
-def _launch_endpoints(resource: _Resource, directory: Path) -> None:
+def _launch_endpoints(resource: _Resource, directory: Path, run: str | None) -> None:
     """The project's Kestrel endpoints, else those of the launch profile it runs (those set
-    in the AppHost win)."""
+    in the AppHost win): the one ``AddProject`` names, else the project's profile named as
+    the one the AppHost runs (``run``), else its default."""
     kestrel = launch.kestrel_endpoints(directory)
     if kestrel:
         for endpoint, port in kestrel.items():
             resource.endpoints.setdefault(endpoint, port)
         return
     found = launch.profiles(directory)
-    name = chosen(resource.profile) if resource.profile else launch.default_profile(found)
+    if resource.profile:
+        name = chosen(resource.profile)
+    elif run is not None and run in found:
+        name = run
+    else:
+        name = launch.default_profile(found)
     profile = found.get(name or "")
     if profile is None:
         return
