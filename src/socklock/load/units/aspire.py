@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from socklock.load.units import launch
+from socklock.load.units.aspire_companions import CompanionCall, companion_calls
 from socklock.load.units.aspire_routes import Method, blank_comments, extension_methods, routes
 from socklock.load.units.dotnet import is_apphost, projects
 from socklock.load.units.names import normal, port_of
@@ -88,7 +89,10 @@ _ENVIRONMENT = re.compile(
     r"\s*\(\s*(\"[^\"]*\"|\w+)\s*\)|(\w+))\s*\)"
 )
 _CONDITIONAL = re.compile(r"\?\s*\"([^\"]*)\"\s*:\s*\"([^\"]*)\"\s*$")
-_SUBJECT = re.compile(r"^[\s}]*(\w+)\s*\.")
+# ``x.WithY()``, also opening a block: ``if (builder.ExecutionContext.IsRunMode) { x.WithY()``
+_SUBJECT = re.compile(
+    r"^[\s}]*(?:(?:else\s+)?if\s*\((?:[^()]|\([^()]*\))*\)\s*\{?\s*|else\s*\{?\s*)?(\w+)\s*\."
+)
 _BUILDER = re.compile(r"(\w+)\s*=\s*DistributedApplication\s*\.\s*CreateBuilder")
 _RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 
@@ -143,6 +147,7 @@ def _read_program(
     connections: dict[str, str] = {}  # variable → its connection name (a database's own)
     strings: dict[str, list[str]] = {}  # variable → the string(s) it may hold
     endpoint_vars: dict[str, tuple[str, str]] = {}  # variable → (resource, endpoint name)
+    tools: list[tuple[str, CompanionCall, Location]] = []  # server, its admin tool, where
     found = _BUILDER.search(code)
     builder = found.group(1) if found else "builder"
     offset = 0
@@ -172,6 +177,10 @@ def _read_program(
                 for r in subject.references
             ):
                 subject.references.append(reference)
+        for call in companion_calls(statement):
+            if subject.server in call.companion.servers:
+                line = code.count("\n", 0, start + call.at) + 1
+                tools.append((subject.name, call, Location(str(program), line, 1)))
         for match in _REFERENCE.finditer(statement):
             target = variables.get(match.group(1))
             if target is None or target == subject.name:
@@ -206,6 +215,7 @@ def _read_program(
                 subject.endpoint_env.append((name, variables[resource], chosen(names), where))
             elif variable in endpoint_vars:
                 subject.endpoint_env.append((name, *endpoint_vars[variable], where))
+    _add_companions(resources, tools)
     for resource in resources.values():
         if resource.kind == "project" and resource.sources:
             _launch_endpoints(resource, Path(resource.sources[0]), run)
@@ -299,6 +309,40 @@ def _statement_resource(
     return resource
 
 
+def _add_companions(
+    resources: dict[str, _Resource], tools: list[tuple[str, CompanionCall, Location]]
+) -> None:
+    """The admin tools the servers add (``WithPgAdmin()``): a container each, or one per
+    AppHost (named by the first call) connected to every server of its kinds, as Aspire
+    configures them; see ``aspire_companions``."""
+    made: set[str] = set()  # the shared tools (by method) already made
+    for server, call, where in tools:
+        companion = call.companion
+        if companion.shared and call.method in made:
+            continue  # Aspire configures the one it made
+        name = call.name or f"{server}-{companion.suffix}"
+        if name in resources or not _RESOURCE_NAME.match(name):
+            continue
+        made.add(call.method)
+        tool = _Resource(name, "container", where.line, ports=[companion.listens])
+        tool.names.append(name)
+        targets = (
+            [r.name for r in resources.values() if r.server in companion.servers]
+            if companion.shared
+            else [server]
+        )
+        for target in targets:
+            tool.references.append(
+                UnitReference(
+                    target,
+                    where,
+                    f"AppHost {server}.{call.method}(): {name} connects to {target}",
+                    port=companion.port,
+                )
+            )
+        resources[name] = tool
+
+
 def _string_variable(statement: str, strings: dict[str, list[str]]) -> None:
     """``var profile = "https"`` or ``= cond ? "http" : "https"``: the strings it may hold."""
     found = _STRING_VAR.match(statement)
@@ -344,6 +388,7 @@ def _launch_endpoints(resource: _Resource, directory: Path, run: str | None) -> 
             resource.endpoints.setdefault(endpoint, port)
         return
     found = launch.profiles(directory)
+    name: str | None
     if resource.profile:
         name = chosen(resource.profile)
     elif run is not None and run in found:
