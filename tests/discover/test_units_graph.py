@@ -172,7 +172,8 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("mall-apphost/web", "mall-apphost/orders", 7100, "literal"),
             ("mall-apphost/web", "mall-apphost/reports", 5400, "manifest"),
             ("mall-apphost/web", "mall-apphost/worker", 5300, "manifest"),
-            ("mall-apphost/worker", "mall-apphost/bus", 5672, "manifest"),
+            # WithReference(bus, connectionName: "messaging"), AddRabbitMQClient("messaging")
+            ("mall-apphost/worker", "mall-apphost/bus", 5672, "env-read"),
         },
     ),
     # one image, three commands: each module's calls are its own service's
@@ -274,6 +275,7 @@ def test_admin_tools_are_the_apphosts_and_not_of_code_alone() -> None:
         ("mall-apphost/orders", "mall-apphost/pg", 5432, "env-read"),
         ("mall-apphost/orders", "mall-apphost/cache", 6379, "env-read"),
         ("mall-apphost/web", "mall-apphost/orders", 7100, "literal"),
+        ("mall-apphost/worker", "mall-apphost/bus", 5672, "env-read"),
     }
 
 

@@ -198,6 +198,16 @@ def test_a_bare_reference_asks_https_first_and_a_tool_names_its_port() -> None:
         ("audit-mongoexpress", "audit", None, None),
         ("events-kafka-ui", "events", None, 9093),
     }
+    env = {(u.name, e.name, e.value) for u in units for e in u.env}
+    assert env == {
+        ("orders", "ConnectionStrings__ordersdb", "postgres://pg:5432"),  # the database's name
+        ("orders", "ConnectionStrings__cache", "redis://cache:6379"),
+        ("worker", "ConnectionStrings__messaging", "rabbitmq://bus:5672"),  # connectionName
+        ("web", "services__orders__https__0", "https://orders:7100"),
+        ("web", "services__orders__http__0", "http://orders:5100"),
+        ("web", "services__worker__http__0", "http://worker:5300"),
+        ("web", "services__reports__http__0", "http://reports:5400"),
+    }
 
 
 def test_companion_calls_read_the_container_name_past_a_callback() -> None:

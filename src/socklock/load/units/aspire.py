@@ -70,7 +70,10 @@ _ADD = re.compile(
     r"(?:name\s*:\s*)?\"([^\"]+)\"(?:\s*,\s*(?:\w+\s*:\s*)?\"([^\"]*)\")?"
 )
 _DATABASE = re.compile(r"\.\s*AddDatabase\s*\(\s*(?:name\s*:\s*)?\"([^\"]+)\"")
-_REFERENCE = re.compile(r"\.\s*WithReference\s*\(\s*(\w+)")
+# ``.WithReference(db)``; ``.WithReference(db, connectionName: "orders")`` renames the connection
+_REFERENCE = re.compile(
+    r"\.\s*WithReference\s*\(\s*(\w+)\s*(?:,\s*(?:connectionName\s*:\s*)?\"([^\"]+)\")?"
+)
 _TARGET_PORT = re.compile(r"\.\s*With(?:Http|Https)?Endpoint\s*\([^)]*?targetPort\s*:\s*(\d+)")
 _ENDPOINT = re.compile(r"\.\s*With(Http|Https)Endpoint\s*\(([^)]*)\)")
 _NAMED_ARG = re.compile(r"\b(port|targetPort|name)\s*:\s*(\d+|\"[^\"]*\")")
@@ -194,7 +197,7 @@ def _read_program(
                     endpoint=DISCOVERY,
                 )
             )
-            connection = connections.get(match.group(1), target)
+            connection = match.group(2) or connections.get(match.group(1), target)
             subject.referenced.append((target, connection, Location(str(program), line, 1)))
         for match in _TARGET_PORT.finditer(statement):
             port = port_of(match.group(1))
