@@ -169,6 +169,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             # a database's connection is its server's (ordersdb: pg)
             ("mall-apphost/orders", "mall-apphost/pg", 5432, "env-read"),
             ("mall-apphost/orders", "mall-apphost/cache", 6379, "env-read"),
+            ("mall-apphost/reports", "mall-apphost/reports-pg", 5432, "env-read"),
             ("mall-apphost/web", "mall-apphost/orders", 7100, "literal"),
             ("mall-apphost/web", "mall-apphost/reports", 5400, "manifest"),
             ("mall-apphost/web", "mall-apphost/worker", 5300, "manifest"),
@@ -274,6 +275,7 @@ def test_admin_tools_are_the_apphosts_and_not_of_code_alone() -> None:
     assert _edges(graph) == {
         ("mall-apphost/orders", "mall-apphost/pg", 5432, "env-read"),
         ("mall-apphost/orders", "mall-apphost/cache", 6379, "env-read"),
+        ("mall-apphost/reports", "mall-apphost/reports-pg", 5432, "env-read"),
         ("mall-apphost/web", "mall-apphost/orders", 7100, "literal"),
         ("mall-apphost/worker", "mall-apphost/bus", 5672, "env-read"),
     }
@@ -284,7 +286,7 @@ def test_admin_tool_evidence_names_the_call_that_adds_it() -> None:
     edge = next(e for e in graph.edges if e.source == "mall-apphost/cache-ui")
     (evidence,) = edge.evidence
     program = UNITS / "aspire-tools" / "Mall.AppHost" / "Program.cs"
-    assert str(evidence.location) == f"{program}:18:1"
+    assert str(evidence.location) == f"{program}:21:1"
     assert evidence.detail == "AppHost cache.WithRedisInsight(): cache-ui connects to cache"
 
 

@@ -188,6 +188,7 @@ def test_a_bare_reference_asks_https_first_and_a_tool_names_its_port() -> None:
         ("web", "orders", "https+http", None),
         ("web", "worker", "https+http", None),
         ("web", "reports", "https+http", None),
+        ("reports", "reports-pg", "https+http", None),
         ("pg-pgadmin", "pg", None, None),
         ("pg-pgadmin", "reports-pg", None, None),
         ("pg-pgweb", "pg", None, None),
@@ -203,6 +204,7 @@ def test_a_bare_reference_asks_https_first_and_a_tool_names_its_port() -> None:
         ("orders", "ConnectionStrings__ordersdb", "postgres://pg:5432"),  # the database's name
         ("orders", "ConnectionStrings__cache", "redis://cache:6379"),
         ("worker", "ConnectionStrings__messaging", "rabbitmq://bus:5672"),  # connectionName
+        ("reports", "ConnectionStrings__reports", "postgres://reports-pg:5432"),  # a variable
         ("web", "services__orders__https__0", "https://orders:7100"),
         ("web", "services__orders__http__0", "http://orders:5100"),
         ("web", "services__worker__http__0", "http://worker:5300"),

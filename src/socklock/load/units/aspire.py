@@ -64,12 +64,15 @@ DISCOVERY = "https+http"
 _PROJECT_FILES = (".csproj", ".fsproj", ".vbproj")
 _NOT_RESOURCES = frozenset({"parameter", "connectionstring", "servicedefaults", "resource"})
 # a statement may open after a block's closing brace (``if (..) { .. }\nvar db = ..``)
-_ASSIGN = re.compile(r"^[\s}]*(?:var\s+|IResourceBuilder<[^>]*>\s+)?(\w+)\s*=(?!=)")
+# (``var db = pg.AddDatabase(name)``: the variable, and the resource it is made from)
+_ASSIGN = re.compile(
+    r"^[\s}]*(?:var\s+|IResourceBuilder<[^>]*>\s+)?(\w+)\s*=(?!=)\s*(?:(\w+)\s*\.)?"
+)
 _ADD = re.compile(
     r"(?:\b(\w+)\s*\.\s*)?\bAdd(\w+)\s*(?:<\s*Projects\.([\w.]+)\s*>)?\s*\(\s*"
     r"(?:name\s*:\s*)?\"([^\"]+)\"(?:\s*,\s*(?:\w+\s*:\s*)?\"([^\"]*)\")?"
 )
-_DATABASE = re.compile(r"\.\s*AddDatabase\s*\(\s*(?:name\s*:\s*)?\"([^\"]+)\"")
+_DATABASE = re.compile(r"\.\s*AddDatabase\s*\(\s*(?:name\s*:\s*)?(\"[^\"]+\"|\w+)\s*[,)]")
 # ``.WithReference(db)``; ``.WithReference(db, connectionName: "orders")`` renames the connection
 _REFERENCE = re.compile(
     r"\.\s*WithReference\s*\(\s*(\w+)\s*(?:,\s*(?:connectionName\s*:\s*)?\"([^\"]+)\")?"
@@ -166,7 +169,16 @@ def _read_program(
             if names:
                 endpoint_vars[held.group(1)] = (variables[held.group(2)], chosen(names))
         subject = _statement_resource(
-            statement, start, code, program, builder, resources, variables, by_class, connections
+            statement,
+            start,
+            code,
+            program,
+            builder,
+            resources,
+            variables,
+            by_class,
+            connections,
+            strings,
         )
         if subject is None and depth > 0:
             subject = enclosing
@@ -261,6 +273,7 @@ def _statement_resource(
     variables: dict[str, str],
     by_class: dict[str, Path],
     connections: dict[str, str],
+    strings: dict[str, list[str]],
 ) -> _Resource | None:
     """The resource a statement creates (``builder.AddX("name")``) or configures; records the
     variable it is kept in."""
@@ -302,12 +315,16 @@ def _statement_resource(
             resource.names.append(name)
     else:
         subject = _SUBJECT.match(statement)
-        if subject is not None and subject.group(1) in variables:
-            resource = resources[variables[subject.group(1)]]
+        held = subject.group(1) if subject else assigned.group(2) if assigned else None
+        if held in variables:
+            resource = resources[variables[held]]
     if resource is not None and assigned is not None:
         variables[assigned.group(1)] = resource.name
-        databases = _DATABASE.findall(statement)  # ``AddPostgres("pg").AddDatabase("db")``
-        named = databases[-1] if databases else added.group(4) if added is not None else None
+        # ``AddPostgres("pg").AddDatabase("db")``, ``pg.AddDatabase(dbName)``
+        databases = _DATABASE.findall(statement)
+        named = added.group(4) if added is not None else None
+        if databases:
+            named = chosen(_strings_of(databases[-1], strings) or [""])
         connections[assigned.group(1)] = named or resource.name
     return resource
 
