@@ -85,6 +85,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("shop-apphost/catalog-api", "aspire-project", (8080,)),
             ("shop-apphost/mail", "aspire-container", (1080,)),
             ("shop-apphost/postgres", "aspire-container", (5432,)),
+            ("shop-apphost/postgres-pgadmin", "aspire-container", (80,)),
         },
         {
             ("shop-apphost/basket-api", "shop-apphost/basketcache", 6379, "manifest"),
@@ -92,6 +93,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("shop-apphost/basket-api", "shop-apphost/mail", 1080, "literal"),
             ("shop-apphost/bff", "shop-apphost/catalog-api", 8080, "proxy"),
             ("shop-apphost/catalog-api", "shop-apphost/postgres", 5432, "manifest"),
+            ("shop-apphost/postgres-pgadmin", "shop-apphost/postgres", 5432, "manifest"),
         },
     ),
     # Aspire endpoints: a project's launch profile (the default, or the one AddProject names;
@@ -127,6 +129,52 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("store-apphost/web", "store-apphost/bus", 5672, "env-read"),
             # referenced, read by no code: the AppHost's reference is the call
             ("store-apphost/web", "store-apphost/cache", 6379, "manifest"),
+        },
+    ),
+    # hosting-integration admin tools beside their servers; the AppHost's own launch profile
+    # picks each project's; a bare reference asks https first
+    "aspire-tools": (
+        {
+            ("mall-apphost/audit", "aspire-container", (27017,)),
+            ("mall-apphost/audit-mongoexpress", "aspire-container", (8081,)),
+            ("mall-apphost/bus", "aspire-container", (5672,)),
+            ("mall-apphost/cache", "aspire-container", (6379,)),
+            ("mall-apphost/cache-commander", "aspire-container", (8081,)),
+            ("mall-apphost/cache-ui", "aspire-container", (5540,)),
+            ("mall-apphost/events", "aspire-container", (9092,)),
+            ("mall-apphost/events-kafka-ui", "aspire-container", (8080,)),
+            ("mall-apphost/mongo", "aspire-container", (27017,)),
+            ("mall-apphost/mongo-mongoexpress", "aspire-container", (8081,)),
+            ("mall-apphost/orders", "aspire-project", (7100, 5100)),
+            ("mall-apphost/pg", "aspire-container", (5432,)),
+            ("mall-apphost/pg-pgadmin", "aspire-container", (80,)),
+            ("mall-apphost/pg-pgweb", "aspire-container", (8081,)),
+            ("mall-apphost/reports", "aspire-project", (5400,)),
+            ("mall-apphost/reports-pg", "aspire-container", (5432,)),
+            ("mall-apphost/web", "aspire-project", (7200, 5200)),
+            ("mall-apphost/worker", "aspire-project", (5300,)),
+        },
+        {
+            # one pgAdmin and one pgweb for every Postgres server; no reports-pg-pgadmin
+            ("mall-apphost/pg-pgadmin", "mall-apphost/pg", 5432, "manifest"),
+            ("mall-apphost/pg-pgadmin", "mall-apphost/reports-pg", 5432, "manifest"),
+            ("mall-apphost/pg-pgweb", "mall-apphost/pg", 5432, "manifest"),
+            ("mall-apphost/pg-pgweb", "mall-apphost/reports-pg", 5432, "manifest"),
+            ("mall-apphost/cache-commander", "mall-apphost/cache", 6379, "manifest"),
+            ("mall-apphost/cache-ui", "mall-apphost/cache", 6379, "manifest"),
+            # Mongo Express: each its own server
+            ("mall-apphost/audit-mongoexpress", "mall-apphost/audit", 27017, "manifest"),
+            ("mall-apphost/mongo-mongoexpress", "mall-apphost/mongo", 27017, "manifest"),
+            ("mall-apphost/events-kafka-ui", "mall-apphost/events", 9093, "manifest"),
+            # a database's connection is its server's (ordersdb: pg)
+            ("mall-apphost/orders", "mall-apphost/pg", 5432, "env-read"),
+            ("mall-apphost/orders", "mall-apphost/cache", 6379, "env-read"),
+            ("mall-apphost/reports", "mall-apphost/reports-pg", 5432, "env-read"),
+            ("mall-apphost/web", "mall-apphost/orders", 7100, "literal"),
+            ("mall-apphost/web", "mall-apphost/reports", 5400, "manifest"),
+            ("mall-apphost/web", "mall-apphost/worker", 5300, "manifest"),
+            # WithReference(bus, connectionName: "messaging"), AddRabbitMQClient("messaging")
+            ("mall-apphost/worker", "mall-apphost/bus", 5672, "env-read"),
         },
     ),
     # one image, three commands: each module's calls are its own service's
@@ -218,6 +266,28 @@ def test_code_alone_reads_what_the_apphost_references_give() -> None:
         ("store-apphost/web", "store-apphost/orders-api", 6000, "grpc"),
         ("store-apphost/web", "store-apphost/orders-api", 6100, "literal"),
     }
+
+
+def test_admin_tools_are_the_apphosts_and_not_of_code_alone() -> None:
+    """Aspire configures an admin tool with its servers' addresses, as it hands a reference
+    over: without the AppHost's references only the code's own calls stay."""
+    graph = discover(load_paths([str(UNITS / "aspire-tools")]), manifests=False)
+    assert _edges(graph) == {
+        ("mall-apphost/orders", "mall-apphost/pg", 5432, "env-read"),
+        ("mall-apphost/orders", "mall-apphost/cache", 6379, "env-read"),
+        ("mall-apphost/reports", "mall-apphost/reports-pg", 5432, "env-read"),
+        ("mall-apphost/web", "mall-apphost/orders", 7100, "literal"),
+        ("mall-apphost/worker", "mall-apphost/bus", 5672, "env-read"),
+    }
+
+
+def test_admin_tool_evidence_names_the_call_that_adds_it() -> None:
+    graph = _graph("aspire-tools")
+    edge = next(e for e in graph.edges if e.source == "mall-apphost/cache-ui")
+    (evidence,) = edge.evidence
+    program = UNITS / "aspire-tools" / "Mall.AppHost" / "Program.cs"
+    assert str(evidence.location) == f"{program}:21:1"
+    assert evidence.detail == "AppHost cache.WithRedisInsight(): cache-ui connects to cache"
 
 
 def test_yarp_route_evidence_names_the_extension_method_line() -> None:

@@ -82,6 +82,15 @@ EXPECTED: dict[str, set[Row]] = {
         ("catalog-api", "dotnet", (8080,), ("catalog-api",), ("Catalog.API",), None),
         ("basketcache", "aspire-container", (6379,), ("basketcache",), (), "shop-apphost"),
         ("postgres", "aspire-container", (5432,), ("postgres",), (), "shop-apphost"),
+        # WithPgAdmin() adds the pgAdmin container beside its server
+        (
+            "postgres-pgadmin",
+            "aspire-container",
+            (80,),
+            ("postgres-pgadmin",),
+            (),
+            "shop-apphost",
+        ),
         ("mail", "aspire-container", (1080,), ("mail",), (), "shop-apphost"),
         # a route added in a configuration callback is no resource
         ("bff", "aspire-container", (), ("bff",), (), "shop-apphost"),
@@ -157,6 +166,68 @@ def test_aspire_endpoints_come_from_launch_profiles_and_the_apphost() -> None:
     }
 
 
+def test_a_project_runs_its_profile_named_as_the_apphosts_own() -> None:
+    """The AppHost runs its first profile (https): a project without a profile named in
+    AddProject runs its own of that name, else its default."""
+    units, _ = find_units([str(UNITS / "aspire-tools")])
+    assert {u.name: u.endpoints for u in units if u.kind == "aspire-project"} == {
+        "orders": (("https", 7100), ("http", 5100)),  # its default is http
+        "web": (("https", 7200), ("http", 5200)),
+        "worker": (("http", 5300),),  # AddProject("worker", "http") wins
+        "reports": (("http", 5400),),  # no https profile: its first
+    }
+
+
+def test_a_bare_reference_asks_https_first_and_a_tool_names_its_port() -> None:
+    units, _ = find_units([str(UNITS / "aspire-tools")])
+    references = {(u.name, r.target, r.endpoint, r.port) for u in units for r in u.references}
+    assert references == {
+        ("orders", "pg", "https+http", None),  # WithReference(ordersDb): the server
+        ("orders", "cache", "https+http", None),
+        ("worker", "bus", "https+http", None),
+        ("web", "orders", "https+http", None),
+        ("web", "worker", "https+http", None),
+        ("web", "reports", "https+http", None),
+        ("reports", "reports-pg", "https+http", None),
+        ("pg-pgadmin", "pg", None, None),
+        ("pg-pgadmin", "reports-pg", None, None),
+        ("pg-pgweb", "pg", None, None),
+        ("pg-pgweb", "reports-pg", None, None),
+        ("cache-ui", "cache", None, None),
+        ("cache-commander", "cache", None, None),
+        ("mongo-mongoexpress", "mongo", None, None),
+        ("audit-mongoexpress", "audit", None, None),
+        ("events-kafka-ui", "events", None, 9093),
+    }
+    env = {(u.name, e.name, e.value) for u in units for e in u.env}
+    assert env == {
+        ("orders", "ConnectionStrings__ordersdb", "postgres://pg:5432"),  # the database's name
+        ("orders", "ConnectionStrings__cache", "redis://cache:6379"),
+        ("worker", "ConnectionStrings__messaging", "rabbitmq://bus:5672"),  # connectionName
+        ("reports", "ConnectionStrings__reports", "postgres://reports-pg:5432"),  # a variable
+        ("web", "services__orders__https__0", "https://orders:7100"),
+        ("web", "services__orders__http__0", "http://orders:5100"),
+        ("web", "services__worker__http__0", "http://worker:5300"),
+        ("web", "services__reports__http__0", "http://reports:5400"),
+    }
+
+
+def test_companion_calls_read_the_container_name_past_a_callback() -> None:
+    from socklock.load.units.aspire_companions import COMPANIONS, companion_calls
+
+    statement = (
+        'pg.WithPgAdmin(c => c.WithHostPort(f(1)), containerName: "admin")'
+        ".WithDataVolume().WithPgWeb()"
+        '.WithRedisCommanderish(containerName: "no")'
+    )
+    assert [(c.method, c.name, c.at) for c in companion_calls(statement)] == [
+        ("WithPgAdmin", "admin", 2),
+        ("WithPgWeb", None, 82),
+    ]
+    (commander,) = companion_calls("redis.WithRedisCommander()")
+    assert commander.companion == COMPANIONS["WithRedisCommander"]
+
+
 def test_a_dotnet_service_includes_the_library_projects_it_references() -> None:
     units, _ = find_units([str(UNITS / "aspire-endpoints")])
     root = UNITS / "aspire-endpoints"
@@ -181,6 +252,13 @@ def test_aspire_references_and_their_lines() -> None:
         ("basket-api", "basketcache", program, 14, "AppHost basket-api.WithReference(redis)"),
         ("basket-api", "catalog-api", program, 15, "AppHost basket-api.WithReference(catalog)"),
         ("bff", "catalog-api", program, 24, "AppHost YARP bff.AddRoute(catalog)"),
+        (
+            "postgres-pgadmin",
+            "postgres",
+            program,
+            5,
+            "AppHost postgres.WithPgAdmin(): postgres-pgadmin connects to postgres",
+        ),
     }
 
 

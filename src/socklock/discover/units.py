@@ -62,7 +62,7 @@ def add_unit_edges(
             kind = EvidenceKind.PROXY if reference.proxy else EvidenceKind.MANIFEST
             target = f"{unit.host}/{reference.target}"
             ports = identities.ports.get(target, [])
-            port = identities.endpoint_port(target, reference.endpoint or "")
+            port = reference.port or identities.endpoint_port(target, reference.endpoint or "")
             if port is None and len(ports) == 1:
                 port = ports[0]
             builder.add_edge(

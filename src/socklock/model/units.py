@@ -24,6 +24,7 @@ class UnitReference:
     # None: the resource's one port
     endpoint: str | None = None
     proxy: bool = False  # a route of a proxy the program configures (YARP), not a reference
+    port: int | None = None  # the port called, when the program fixes it (not an endpoint's)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,14 @@ variable holding an endpoint) is env the resource gets: an endpoint becomes its 
 (``https://identity-api:5243``), a call when the resource's code reads the key.
 
 Endpoints: a project's come from the launch profile it runs (``launchSettings.json``, see
-``launch.py``): the one ``AddProject`` names, else the default; a name chosen at run time
-(``var profile = useHttp ? "http" : "https"``) is taken as ``https`` when that is a choice, as
-Aspire's templates run by default. ``.WithHttpEndpoint(port: 5000, name: "x")`` /
-``.WithHttpsEndpoint`` add or set one (``targetPort`` when no ``port`` is given). Endpoints are
-named, as callers name them (``http://basket-api`` asks for ``http``).
+``launch.py``): the one ``AddProject`` names, else the project's profile named as the one the
+AppHost itself runs (its own default profile, which Aspire passes down), else the project's
+default; a name chosen at run time (``var profile = useHttp ? "http" : "https"``) is taken as
+``https`` when that is a choice, as Aspire's templates run by default.
+``.WithHttpEndpoint(port: 5000, name: "x")`` / ``.WithHttpsEndpoint`` add or set one
+(``targetPort`` when no ``port`` is given). Endpoints are named, as callers name them
+(``http://basket-api`` asks for ``http``; a bare reference, as ``https+http://`` does, https
+first).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from socklock.load.units import launch
+from socklock.load.units.aspire_companions import CompanionCall, companion_calls
 from socklock.load.units.aspire_routes import Method, blank_comments, extension_methods, routes
 from socklock.load.units.dotnet import is_apphost, projects
 from socklock.load.units.names import normal, port_of
@@ -54,15 +58,25 @@ SERVER_PORTS = {
     "milvus": 19530,
     "seq": 80,
 }
+# a reference hands over every endpoint; the client asks as Aspire's service discovery
+# does by default (``https+http://x``): https when the resource serves it, else http
+DISCOVERY = "https+http"
 _PROJECT_FILES = (".csproj", ".fsproj", ".vbproj")
 _NOT_RESOURCES = frozenset({"parameter", "connectionstring", "servicedefaults", "resource"})
-_ASSIGN = re.compile(r"^\s*(?:var\s+|IResourceBuilder<[^>]*>\s+)?(\w+)\s*=(?!=)")
+# a statement may open after a block's closing brace (``if (..) { .. }\nvar db = ..``)
+# (``var db = pg.AddDatabase(name)``: the variable, and the resource it is made from)
+_ASSIGN = re.compile(
+    r"^[\s}]*(?:var\s+|IResourceBuilder<[^>]*>\s+)?(\w+)\s*=(?!=)\s*(?:(\w+)\s*\.)?"
+)
 _ADD = re.compile(
     r"(?:\b(\w+)\s*\.\s*)?\bAdd(\w+)\s*(?:<\s*Projects\.([\w.]+)\s*>)?\s*\(\s*"
     r"(?:name\s*:\s*)?\"([^\"]+)\"(?:\s*,\s*(?:\w+\s*:\s*)?\"([^\"]*)\")?"
 )
-_DATABASE = re.compile(r"\.\s*AddDatabase\s*\(\s*(?:name\s*:\s*)?\"([^\"]+)\"")
-_REFERENCE = re.compile(r"\.\s*WithReference\s*\(\s*(\w+)")
+_DATABASE = re.compile(r"\.\s*AddDatabase\s*\(\s*(?:name\s*:\s*)?(\"[^\"]+\"|\w+)\s*[,)]")
+# ``.WithReference(db)``; ``.WithReference(db, connectionName: "orders")`` renames the connection
+_REFERENCE = re.compile(
+    r"\.\s*WithReference\s*\(\s*(\w+)\s*(?:,\s*(?:connectionName\s*:\s*)?\"([^\"]+)\")?"
+)
 _TARGET_PORT = re.compile(r"\.\s*With(?:Http|Https)?Endpoint\s*\([^)]*?targetPort\s*:\s*(\d+)")
 _ENDPOINT = re.compile(r"\.\s*With(Http|Https)Endpoint\s*\(([^)]*)\)")
 _NAMED_ARG = re.compile(r"\b(port|targetPort|name)\s*:\s*(\d+|\"[^\"]*\")")
@@ -70,18 +84,21 @@ _PROFILE_ARG = re.compile(
     r"\bAddProject\s*<[^>]*>\s*\(\s*(?:name\s*:\s*)?\"[^\"]*\"\s*,\s*"
     r"(?:launchProfileName\s*:\s*)?(\"[^\"]*\"|\w+)\s*[,)]"
 )
-_STRING_VAR = re.compile(r"^\s*(?:var|string|const\s+string)\s+(\w+)\s*=\s*(.+?)\s*$", re.DOTALL)
+_STRING_VAR = re.compile(r"^[\s}]*(?:var|string|const\s+string)\s+(\w+)\s*=\s*(.+?)\s*$", re.DOTALL)
 _LITERAL = re.compile(r"\"([^\"]*)\"")
 # ``var identity = identityApi.GetEndpoint("https")``; ``.WithEnvironment("Identity__Url", x)``
 _ENDPOINT_VAR = re.compile(
-    r"^\s*var\s+(\w+)\s*=\s*(\w+)\s*\.\s*GetEndpoint\s*\(\s*(\"[^\"]*\"|\w+)\s*\)\s*$"
+    r"^[\s}]*var\s+(\w+)\s*=\s*(\w+)\s*\.\s*GetEndpoint\s*\(\s*(\"[^\"]*\"|\w+)\s*\)\s*$"
 )
 _ENVIRONMENT = re.compile(
     r"\.\s*WithEnvironment\s*\(\s*\"([^\"]+)\"\s*,\s*(?:\"([^\"]*)\"|(\w+)\s*\.\s*GetEndpoint"
     r"\s*\(\s*(\"[^\"]*\"|\w+)\s*\)|(\w+))\s*\)"
 )
 _CONDITIONAL = re.compile(r"\?\s*\"([^\"]*)\"\s*:\s*\"([^\"]*)\"\s*$")
-_SUBJECT = re.compile(r"^[\s}]*(\w+)\s*\.")
+# ``x.WithY()``, also opening a block: ``if (builder.ExecutionContext.IsRunMode) { x.WithY()``
+_SUBJECT = re.compile(
+    r"^[\s}]*(?:(?:else\s+)?if\s*\((?:[^()]|\([^()]*\))*\)\s*\{?\s*|else\s*\{?\s*)?(\w+)\s*\."
+)
 _BUILDER = re.compile(r"(\w+)\s*=\s*DistributedApplication\s*\.\s*CreateBuilder")
 _RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 
@@ -115,13 +132,20 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         host = normal(path.stem)
         programs = sorted(path.parent.glob("*.cs"))
         methods = {m.name: m for p in programs for m in extension_methods(p)}
+        # the profile the AppHost runs (DOTNET_LAUNCH_PROFILE): a project runs its own
+        # profile of that name when it has one
+        run = launch.default_profile(launch.profiles(path.parent))
         for program in programs:
-            units.extend(_read_program(program, host, by_class, methods))
+            units.extend(_read_program(program, host, by_class, methods, run))
     return units
 
 
 def _read_program(
-    program: Path, host: str, by_class: dict[str, Path], methods: dict[str, Method]
+    program: Path,
+    host: str,
+    by_class: dict[str, Path],
+    methods: dict[str, Method],
+    run: str | None = None,
 ) -> list[BuildUnit]:
     code = blank_comments(program)
     resources: dict[str, _Resource] = {}  # resource name → resource
@@ -129,6 +153,7 @@ def _read_program(
     connections: dict[str, str] = {}  # variable → its connection name (a database's own)
     strings: dict[str, list[str]] = {}  # variable → the string(s) it may hold
     endpoint_vars: dict[str, tuple[str, str]] = {}  # variable → (resource, endpoint name)
+    tools: list[tuple[str, CompanionCall, Location]] = []  # server, its admin tool, where
     found = _BUILDER.search(code)
     builder = found.group(1) if found else "builder"
     offset = 0
@@ -144,7 +169,16 @@ def _read_program(
             if names:
                 endpoint_vars[held.group(1)] = (variables[held.group(2)], chosen(names))
         subject = _statement_resource(
-            statement, start, code, program, builder, resources, variables, by_class, connections
+            statement,
+            start,
+            code,
+            program,
+            builder,
+            resources,
+            variables,
+            by_class,
+            connections,
+            strings,
         )
         if subject is None and depth > 0:
             subject = enclosing
@@ -158,6 +192,10 @@ def _read_program(
                 for r in subject.references
             ):
                 subject.references.append(reference)
+        for call in companion_calls(statement):
+            if subject.server in call.companion.servers:
+                line = code.count("\n", 0, start + call.at) + 1
+                tools.append((subject.name, call, Location(str(program), line, 1)))
         for match in _REFERENCE.finditer(statement):
             target = variables.get(match.group(1))
             if target is None or target == subject.name:
@@ -168,9 +206,10 @@ def _read_program(
                     target,
                     Location(str(program), line, 1),
                     f"AppHost {subject.name}.WithReference({match.group(1)})",
+                    endpoint=DISCOVERY,
                 )
             )
-            connection = connections.get(match.group(1), target)
+            connection = match.group(2) or connections.get(match.group(1), target)
             subject.referenced.append((target, connection, Location(str(program), line, 1)))
         for match in _TARGET_PORT.finditer(statement):
             port = port_of(match.group(1))
@@ -191,9 +230,10 @@ def _read_program(
                 subject.endpoint_env.append((name, variables[resource], chosen(names), where))
             elif variable in endpoint_vars:
                 subject.endpoint_env.append((name, *endpoint_vars[variable], where))
+    _add_companions(resources, tools)
     for resource in resources.values():
         if resource.kind == "project" and resource.sources:
-            _launch_endpoints(resource, Path(resource.sources[0]))
+            _launch_endpoints(resource, Path(resource.sources[0]), run)
     for resource in resources.values():
         for target, connection, where in resource.referenced:
             resource.reference_env.extend(_reference_env(resources[target], connection, where))
@@ -233,6 +273,7 @@ def _statement_resource(
     variables: dict[str, str],
     by_class: dict[str, Path],
     connections: dict[str, str],
+    strings: dict[str, list[str]],
 ) -> _Resource | None:
     """The resource a statement creates (``builder.AddX("name")``) or configures; records the
     variable it is kept in."""
@@ -274,14 +315,52 @@ def _statement_resource(
             resource.names.append(name)
     else:
         subject = _SUBJECT.match(statement)
-        if subject is not None and subject.group(1) in variables:
-            resource = resources[variables[subject.group(1)]]
+        held = subject.group(1) if subject else assigned.group(2) if assigned else None
+        if held in variables:
+            resource = resources[variables[held]]
     if resource is not None and assigned is not None:
         variables[assigned.group(1)] = resource.name
-        databases = _DATABASE.findall(statement)  # ``AddPostgres("pg").AddDatabase("db")``
-        named = databases[-1] if databases else added.group(4) if added is not None else None
+        # ``AddPostgres("pg").AddDatabase("db")``, ``pg.AddDatabase(dbName)``
+        databases = _DATABASE.findall(statement)
+        named = added.group(4) if added is not None else None
+        if databases:
+            named = chosen(_strings_of(databases[-1], strings) or [""])
         connections[assigned.group(1)] = named or resource.name
     return resource
+
+
+def _add_companions(
+    resources: dict[str, _Resource], tools: list[tuple[str, CompanionCall, Location]]
+) -> None:
+    """The admin tools the servers add (``WithPgAdmin()``): a container each, or one per
+    AppHost (named by the first call) connected to every server of its kinds, as Aspire
+    configures them; see ``aspire_companions``."""
+    made: set[str] = set()  # the shared tools (by method) already made
+    for server, call, where in tools:
+        companion = call.companion
+        if companion.shared and call.method in made:
+            continue  # Aspire configures the one it made
+        name = call.name or f"{server}-{companion.suffix}"
+        if name in resources or not _RESOURCE_NAME.match(name):
+            continue
+        made.add(call.method)
+        tool = _Resource(name, "container", where.line, ports=[companion.listens])
+        tool.names.append(name)
+        targets = (
+            [r.name for r in resources.values() if r.server in companion.servers]
+            if companion.shared
+            else [server]
+        )
+        for target in targets:
+            tool.references.append(
+                UnitReference(
+                    target,
+                    where,
+                    f"AppHost {server}.{call.method}(): {name} connects to {target}",
+                    port=companion.port,
+                )
+            )
+        resources[name] = tool
 
 
 def _string_variable(statement: str, strings: dict[str, list[str]]) -> None:
@@ -319,16 +398,23 @@ def _add_endpoint(resource: _Resource, scheme: str, arguments: str) -> None:
         resource.endpoints[named.get("name") or scheme] = port
 
 
-def _launch_endpoints(resource: _Resource, directory: Path) -> None:
+def _launch_endpoints(resource: _Resource, directory: Path, run: str | None) -> None:
     """The project's Kestrel endpoints, else those of the launch profile it runs (those set
-    in the AppHost win)."""
+    in the AppHost win): the one ``AddProject`` names, else the project's profile named as
+    the one the AppHost runs (``run``), else its default."""
     kestrel = launch.kestrel_endpoints(directory)
     if kestrel:
         for endpoint, port in kestrel.items():
             resource.endpoints.setdefault(endpoint, port)
         return
     found = launch.profiles(directory)
-    name = chosen(resource.profile) if resource.profile else launch.default_profile(found)
+    name: str | None
+    if resource.profile:
+        name = chosen(resource.profile)
+    elif run is not None and run in found:
+        name = run
+    else:
+        name = launch.default_profile(found)
     profile = found.get(name or "")
     if profile is None:
         return
