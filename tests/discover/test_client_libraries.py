@@ -81,6 +81,12 @@ ROWS = [
         "spring-boot-admin-starter-server",
         "Spring Boot Admin client",
     ),
+    (
+        "eventuatelocal.zookeeper.connection.string",
+        "eventuate-local-java-cdc-connector-mysql-binlog",
+        "eventuate-tram-spring-consumer-kafka",
+        "Eventuate CDC",
+    ),
 ]
 
 

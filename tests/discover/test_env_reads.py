@@ -431,3 +431,25 @@ def test_a_framework_config_key_is_read_through_the_env_var_that_overrides_it(
     (tmp_path / "web" / "config.json").write_text('{"audit": {"url": "http://localhost:9"}}\n')
     (tmp_path / "web" / "Program.cs").write_text("var app = WebApplication.Create(args);\n")
     assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP")}
+
+
+def test_a_bound_key_whose_variable_only_a_client_reads_waits_for_the_client(
+    tmp_path: Path,
+) -> None:
+    """``application.properties`` names ``api.url`` and ``kafka.bootstrap.servers``: Spring
+    binds ``API_URL`` and ``KAFKA_BOOTSTRAP_SERVERS`` to them. ``API_URL`` is read through
+    its key; the Kafka variable is read only by a producer or consumer the code builds, and
+    this code builds none."""
+    (tmp_path / "k8s").mkdir()
+    env = "{name: API_URL, value: 'http://api:8080'}, {name: KAFKA_BOOTSTRAP_SERVERS, value: kafka}"
+    (tmp_path / "k8s" / "web.yaml").write_text(workload("web", env=env))
+    (tmp_path / "k8s" / "api.yaml").write_text(workload("api", port=8080))
+    (tmp_path / "k8s" / "kafka.yaml").write_text(workload("kafka", port=9092))
+    resources = tmp_path / "web" / "src" / "main" / "resources"
+    resources.mkdir(parents=True)
+    (tmp_path / "web" / "Dockerfile").write_text("FROM eclipse-temurin:21\n")
+    (resources / "application.properties").write_text(
+        "api.url=http://localhost:8080\nkafka.bootstrap.servers=localhost:9092\n"
+    )
+    (tmp_path / "web" / "App.java").write_text("class App { }\n")
+    assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP")}
