@@ -776,3 +776,39 @@ def test_units_match_workloads_by_their_cores_and_crates_run_in_each_binary(
         ("shop/inventoryapp", "shop/postgres", 8080, "env"),
         ("shop/productcatalogapp", "shop/postgres", 8080, "env"),
     }
+
+
+def test_a_service_name_reaches_the_unit_whose_name_less_a_program_word_is_its_own(
+    tmp_path: Path,
+) -> None:
+    """No deployment file: the units are the workloads. The Dapr app-id ``go-app`` (its
+    cloud deployment's name) reaches the unit in ``go-service/``: both are ``go`` less a
+    program word. ``shop-app`` reaches nothing: ``shop-api`` and ``shop-svc`` leave two
+    candidates."""
+    _write(
+        tmp_path,
+        {
+            "go-service/go.mod": "module example.com/inventory-mux\n\ngo 1.22\n",
+            "go-service/main.go": (
+                'package main\n\nimport "net/http"\n\n'
+                'func main() { http.ListenAndServe(":8050", nil) }\n'
+            ),
+            "go-service/Dockerfile": "FROM golang:1.22\nEXPOSE 8050\n",
+            "node-service/package.json": (
+                '{"name": "node-service", "scripts": {"start": "node app.js"}}\n'
+            ),
+            "node-service/app.js": (
+                "const axios = require('axios');\n"
+                "axios.get('http://localhost:3500/stock', {headers: {'dapr-app-id': 'go-app'}});\n"
+                "axios.get('http://localhost:3500/x', {headers: {'dapr-app-id': 'shop-app'}});\n"
+            ),
+            "shop-api/package.json": '{"name": "shop-api", "scripts": {"start": "node a.js"}}\n',
+            "shop-api/a.js": "console.log('api');\n",
+            "shop-svc/package.json": '{"name": "shop-svc", "scripts": {"start": "node w.js"}}\n',
+            "shop-svc/w.js": "console.log('svc');\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(s, t, p) for s, t, p, _ in _edges(graph)} == {
+        ("code/node-service", "code/inventory-mux", 8050)
+    }

@@ -123,7 +123,7 @@ class Identities:
     def lookup(self, name: str) -> Named | None:
         """The one workload ``name`` (``account-service``, ``Catalog.API``) names, or None
         when it names none or several."""
-        found = self._owners(name)
+        found = self._owners(name) or self._cores().get(_core(name), set())  # go-app ↔ go-service
         if len(found) != 1:
             return None
         (workload,) = found
@@ -191,9 +191,11 @@ class Identities:
             self.where.setdefault(graph_id, where)
         if names and names[0] and normal(names[0]):
             self.primary[normal(names[0])].add(graph_id)
+            self._core_names = None  # made again from the names known now
         for name in names:
             if name and normal(name):
                 self.names[normal(name)].add(graph_id)
+                self._core_names = None
         known = self.ports[graph_id]
         known.extend(p for p in ports if p not in known)
 
@@ -284,12 +286,14 @@ class Identities:
         return None
 
     def _cores(self) -> dict[str, set[str]]:
-        """Workloads by their name without a trailing program word (``productcatalogapp``
-        → ``productcatalog``); a core two workloads share names neither."""
+        """Workloads by any of their names without a trailing program word
+        (``productcatalogapp`` → ``productcatalog``); a core two workloads share names
+        neither."""
         if self._core_names is None:
             self._core_names = defaultdict(set)
-            for name, owners in self.primary.items():
-                self._core_names[_core(name)].update(owners)
+            for table in (self.primary, self.names):
+                for name, owners in table.items():
+                    self._core_names[_core(name)].update(owners)
         return self._core_names
 
 
@@ -303,7 +307,7 @@ def _core(name: str) -> str:
     the two: ``product-catalog-api`` and ``productcatalogapp`` are both ``productcatalog``."""
     spelled = normal(name)
     for suffix in _PROGRAM_SUFFIXES:
-        if spelled.endswith(suffix) and len(spelled) - len(suffix) >= 3:
+        if spelled.endswith(suffix) and len(spelled) - len(suffix) >= 2:
             return spelled[: -len(suffix)]
     return spelled
 
