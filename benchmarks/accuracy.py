@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -92,11 +93,25 @@ def truths(directory: Path = TRUTH_DIR) -> list[Truth]:
     return [read_truth(p) for p in sorted(directory.glob("*.toml"))]
 
 
+CLONES = Path(tempfile.gettempdir()) / "socklock-accuracy"
+
+
 def app_folder(truth: Truth, apps: Path) -> Path:
-    """``owner+name@<commit[:7]>`` when that checkout is there (the snapshot the truth was
-    written from), else ``owner+name``."""
+    """The app as a new user has it: a clone named after the repository (``paperless-ngx``,
+    not our ``owner+name`` folder, since socklock matches a repository's name to an image).
+    A symlink under the temporary directory to ``owner+name@<commit[:7]>`` when that
+    checkout is there (the snapshot the truth was written from), else to ``owner+name``."""
     pinned = apps / f"{truth.folder}@{truth.commit[:7]}"
-    return pinned if truth.commit and pinned.is_dir() else apps / truth.folder
+    stored = pinned if truth.commit and pinned.is_dir() else apps / truth.folder
+    if not stored.is_dir():
+        return stored
+    clone = CLONES / stored.name / truth.repo.rsplit("/", 1)[-1]
+    if not clone.is_symlink() or clone.resolve() != stored.resolve():
+        clone.parent.mkdir(parents=True, exist_ok=True)
+        if clone.is_symlink():
+            clone.unlink()
+        clone.symlink_to(stored.resolve(), target_is_directory=True)
+    return clone
 
 
 def deployment_of(truth: Truth, apps: Path) -> str | None:

@@ -111,4 +111,4 @@ _GLUED = ("URL", "URLS", "URI", "HOST", "HOSTS", "ADDR", "ADDRESS", "ENDPOINT")
 def _glued(name: str) -> bool:
     """``SHOP_PAYMENTURL``: Spring's relaxed env name of ``shop.paymentUrl`` glues the words."""
     last = name.rsplit("_", 1)[-1].upper()
-    return any(last.endswith(word) and len(last) > len(word) + 2 for word in _GLUED)
+    return any(last.endswith(word) and len(last) >= len(word) + 2 for word in _GLUED)
