@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -93,19 +92,16 @@ def truths(directory: Path = TRUTH_DIR) -> list[Truth]:
     return [read_truth(p) for p in sorted(directory.glob("*.toml"))]
 
 
-CLONES = Path(tempfile.gettempdir()) / "socklock-accuracy"
-
-
 def app_folder(truth: Truth, apps: Path) -> Path:
     """The app as a new user has it: a clone named after the repository (``paperless-ngx``,
     not our ``owner+name`` folder, since socklock matches a repository's name to an image).
-    A symlink under the temporary directory to ``owner+name@<commit[:7]>`` when that
+    A symlink in the apps directory's ``.clones/`` to ``owner+name@<commit[:7]>`` when that
     checkout is there (the snapshot the truth was written from), else to ``owner+name``."""
     pinned = apps / f"{truth.folder}@{truth.commit[:7]}"
     stored = pinned if truth.commit and pinned.is_dir() else apps / truth.folder
     if not stored.is_dir():
         return stored
-    clone = CLONES / stored.name / truth.repo.rsplit("/", 1)[-1]
+    clone = apps / ".clones" / stored.name / truth.repo.rsplit("/", 1)[-1]
     if not clone.is_symlink() or clone.resolve() != stored.resolve():
         clone.parent.mkdir(parents=True, exist_ok=True)
         if clone.is_symlink():
