@@ -282,3 +282,36 @@ def test_tool_configs_in_the_kubernetes_envelope_are_not_manifests(write) -> Non
         "R/azds.yaml: skipped: tool config with apiVersion/kind",
         "R/kind.yaml: skipped: tool config with apiVersion/kind",
     ]
+
+
+def test_another_tools_services_mapping_is_not_a_compose_file(write) -> None:  # type: ignore[no-untyped-def]
+    """The Azure Developer CLI's ``azure.yaml`` has ``name`` and ``services``, but its
+    services name a project, a language and a host: not a compose file, skipped (no error
+    on its project name). A compose file of one service with only a command still is one."""
+    write(
+        "repo/azure.yaml",
+        "name: eShopOnWeb\nservices:\n"
+        "  web: {project: ./src/Web, language: csharp, host: appservice}\n",
+    )
+    root = write("repo/docker-compose.yml", "services:\n  worker: {command: [run]}\n").parent
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == []
+    assert [p.file for p in inventory.compose_projects] == [f"{root}/docker-compose.yml"]
+    assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [
+        "R/azure.yaml: skipped: YAML without apiVersion/kind",
+    ]
+
+
+def test_a_template_spaced_out_by_a_formatter_is_still_a_template(write) -> None:  # type: ignore[no-untyped-def]
+    """``issuer: { { .Values.idp.issuer } }`` does not parse (a mapping as a key); it is an
+    unrendered Helm template, skipped, not a broken manifest."""
+    root = write(
+        "repo/policy.yaml",
+        "apiVersion: authentication.istio.io/v1alpha1\nkind: Policy\nmetadata: {name: p}\n"
+        "spec:\n  origins:\n    - jwt:\n        issuer: { { .Values.idp.issuer } }\n",
+    ).parent
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == []
+    assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [
+        "R/policy.yaml: skipped: unrendered template",
+    ]

@@ -6,8 +6,8 @@ Kubernetes object (a top-level mapping with ``apiVersion`` and ``kind``) or a co
 project is input; a problem in such a file is an error, anything else is skipped and
 counted. A file that does not parse is judged on its text:
 
-- it holds ``{{ ... }}``: an unrendered template (Helm, Go, Jinja), not YAML until
-  rendered: skipped, whatever it claims;
+- it holds ``{{ ... }}`` (or ``{ { ... } }``, as a formatter spaces it): an unrendered
+  template (Helm, Go, Jinja), not YAML until rendered: skipped, whatever it claims;
 - it has a top-level ``apiVersion:``, ``kind:`` or ``services:`` line (``"apiVersion":``
   in JSON): it means to be input, so the parse error is an error;
 - otherwise it is someone else's broken file: skipped.
@@ -20,7 +20,8 @@ from typing import Any
 
 from socklock.model import WORKLOAD_KINDS
 
-_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+# ``{{ .Values.x }}``, and the same spaced out by a formatter (``{ { .Values.x } }``)
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{ \{ *[-.$A-Za-z][^{}\n]*\} \}", re.DOTALL)
 _YAML_CLAIM = re.compile(r"^(?:apiVersion|kind|services)[ \t]*:", re.MULTILINE)
 _JSON_CLAIM = re.compile(r'"(?:apiVersion|kind)"\s*:')
 

@@ -29,10 +29,52 @@ _PORT_SHORT = re.compile(
 
 
 def is_compose(value: Any) -> bool:
-    """A document that is a compose file: top-level ``services`` mapping, no Kubernetes kind."""
-    return (
-        isinstance(value, dict) and isinstance(value.get("services"), dict) and "kind" not in value
-    )
+    """A document that is a compose file: top-level ``services`` mapping, no Kubernetes kind,
+    and services that say what they run with a key of the Compose specification (an Azure
+    Developer CLI ``azure.yaml`` also has ``name`` and ``services``, whose entries hold
+    ``project``, ``language`` and ``host``: not a compose file)."""
+    if not isinstance(value, dict) or "kind" in value:
+        return False
+    services = value.get("services")
+    if not isinstance(services, dict):
+        return False
+    bodies = [body for body in services.values() if isinstance(body, dict)]
+    return not services or any(not _COMPOSE_SERVICE_KEYS.isdisjoint(body) for body in bodies)
+
+
+# Keys of a service in the Compose specification that say what it runs or how: a services
+# mapping with none of them in any service is another tool's file
+_COMPOSE_SERVICE_KEYS = frozenset(
+    {
+        "image",
+        "build",
+        "extends",
+        "command",
+        "entrypoint",
+        "environment",
+        "env_file",
+        "ports",
+        "expose",
+        "volumes",
+        "depends_on",
+        "networks",
+        "network_mode",
+        "deploy",
+        "healthcheck",
+        "restart",
+        "container_name",
+        "hostname",
+        "labels",
+        "profiles",
+        "working_dir",
+        "user",
+        "links",
+        "secrets",
+        "configs",
+        "scale",
+        "develop",
+    }
+)
 
 
 _COMPOSE_FILE_NAME = re.compile(r"^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$", re.IGNORECASE)
