@@ -168,7 +168,7 @@ def test_filesystem_errors_are_one_line_each_and_the_walk_goes_on(
     monkeypatch.setattr(os, "scandir", scandir)
     inventory = load_paths([str(root)])
     assert [str(d) for d in inventory.diagnostics] == [
-        f"{root / 'a' / 'dangling.yaml'}: error: dangling symlink to gone.yaml",
+        f"{root / 'a' / 'dangling.yaml'}: warning: dangling symlink to gone.yaml, not read",
         f"{root / 'a' / 'loop.yaml'}: error: symlink loop, not followed",
         f"{root / 'a' / 'pipe.yaml'}: error: not a regular file (a FIFO), not read",
         f"{root / 'locked'}: error: cannot read directory: permission denied",

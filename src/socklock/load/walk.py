@@ -1,10 +1,11 @@
 """Which files of a tree socklock reads, without leaving the tree or entering vendored code.
 
 The walk never stops on a filesystem error: an unreadable directory, a symlink loop, a
-dangling link, a file that vanished or a FIFO/socket/device named like an input each
-become one diagnostic, and the walk goes on. A link that leads out of the tree is not
-followed and is named in a warning. Directories are skipped by evidence
-(:mod:`socklock.load.trees`), never by name alone.
+file that vanished or a FIFO/socket/device named like an input each become one error, and
+the walk goes on. A dangling link named like an input (a git-annex file, a link to an
+untracked private file) is a warning: what it would hold is unknown, nothing is read. A
+link that leads out of the tree is not followed and is named in a warning. Directories are
+skipped by evidence (:mod:`socklock.load.trees`), never by name alone.
 """
 
 # ruff: noqa: PTH115, PTH116
@@ -145,7 +146,13 @@ def _entry(
         if link and exc.errno == errno.ENOENT:
             if classify(path) is None:
                 return None
-            return _error(shown, f"dangling symlink to {_link_target(entry.path)}")
+            # a link to a file the checkout does not hold (git-annex, an untracked private
+            # file): its content is unknown, so nothing is read, and it is named
+            return Diagnostic(
+                Location(shown),
+                f"dangling symlink to {_link_target(entry.path)}, not read",
+                DiagnosticLevel.WARNING,
+            )
         if exc.errno == errno.ENOENT:
             if classify(path) is None:
                 return None
