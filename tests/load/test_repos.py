@@ -315,3 +315,25 @@ def test_a_template_spaced_out_by_a_formatter_is_still_a_template(write) -> None
     assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [
         "R/policy.yaml: skipped: unrendered template",
     ]
+
+
+def test_a_ytt_template_is_skipped_as_a_template(write) -> None:  # type: ignore[no-untyped-def]
+    """Carvel ytt: the YAML parses, but ``name: #@ data.values.name`` is code (the name is
+    missing until ytt runs): an unrendered template, not a Deployment with no name. A
+    manifest with an ordinary comment (``# @owner``) is read."""
+    write(
+        "repo/app.yaml",
+        '#@ load("@ytt:data", "data")\n---\napiVersion: apps/v1\nkind: Deployment\n'
+        "metadata:\n  name: #@ data.values.name\nspec: {}\n",
+    )
+    root = write(
+        "repo/svc.yaml",
+        "# @owner: team-a\napiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+        "spec: {ports: [{port: 80}]}\n",
+    ).parent
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == []
+    assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [
+        "R/app.yaml: skipped: unrendered template",
+    ]
+    assert [o.name for o in inventory.services] == ["web"]

@@ -12,7 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from socklock.load.claims import is_manifest, is_template_text, read_jsonc, text_claims_input
+from socklock.load.claims import (
+    is_manifest,
+    is_template_text,
+    is_ytt_template,
+    read_jsonc,
+    text_claims_input,
+)
 from socklock.load.compose import (
     is_compose,
     is_compose_file_name,
@@ -229,6 +235,8 @@ def _load_file(
             problems.append(item)
         else:
             documents.append(item)
+    if not is_json and is_ytt_template(text.text):
+        return [], SkipKind.TEMPLATE
     if any(p.message.startswith(("invalid YAML", "invalid JSON")) for p in problems):
         skip = _unparsable(text.text, is_json=is_json, explicit=entry.explicit)
         if skip is not None:

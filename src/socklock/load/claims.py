@@ -8,6 +8,7 @@ counted. A file that does not parse is judged on its text:
 
 - it holds ``{{ ... }}`` (or ``{ { ... } }``, as a formatter spaces it): an unrendered
   template (Helm, Go, Jinja), not YAML until rendered: skipped, whatever it claims;
+  a Carvel ytt template (``#@`` annotations) parses, but is skipped the same way;
 - it has a top-level ``apiVersion:``, ``kind:`` or ``services:`` line (``"apiVersion":``
   in JSON): it means to be input, so the parse error is an error;
 - otherwise it is someone else's broken file: skipped.
@@ -68,6 +69,17 @@ def is_manifest(value: Any) -> bool:
 
 def is_template_text(text: str) -> bool:
     return _TEMPLATE.search(text) is not None
+
+
+# Carvel ytt: ``#@ load("@ytt:data", "data")``, ``name: #@ data.values.name``,
+# ``#@overlay/match``: YAML that parses, but whose values are filled in by ytt
+_YTT = re.compile(r"^[ \t-]*#@(?:[ \t]|[a-z]+(?:/|\b))|:[ \t]+#@[ \t]", re.MULTILINE)
+
+
+def is_ytt_template(text: str) -> bool:
+    """A Carvel ytt template: its ``#@`` annotations are code, not comments, so the YAML it
+    parses to is not the object it renders."""
+    return _YTT.search(text) is not None
 
 
 def text_claims_input(text: str, *, json: bool) -> bool:
