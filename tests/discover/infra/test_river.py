@@ -158,6 +158,12 @@ def test_evaluator_knows_env_local_files_and_json_functions() -> None:
     assert _value('format("%s:%d", "host", 9)', env, files) == "host:9"
     assert _value('join(["a", "b"], ",")', env, files) == "a,b"
     assert _value("concat([1], [2, 3])", env, files) == [1, 2, 3]
+    assert _value('coalesce(env("UNSET"), "", "http://fallback:1")', env, files) == (
+        "http://fallback:1"
+    )
+    assert _value('coalesce(env("SINK"), "http://fallback:1")', env, files) == (
+        "http://metrics:9009"
+    )
 
 
 @pytest.mark.parametrize(
@@ -172,6 +178,10 @@ def test_evaluator_knows_env_local_files_and_json_functions() -> None:
             "run time",
         ),
         ("random()", "random() is evaluated at run time"),
+        (
+            'coalesce(env("NOPE"), "")',
+            "env NOPE is not set for the workload by any manifest or its image's ENV",
+        ),
     ],
 )
 def test_evaluator_says_why_a_value_is_unknown(expression: str, reason: str) -> None:

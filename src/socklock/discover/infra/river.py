@@ -351,8 +351,8 @@ def walk(statements: tuple[Attribute | Block, ...]) -> Iterator[Block]:
 class Evaluator:
     """Evaluates expressions with what is known statically: ``env("X")`` from the
     container's env, ``local.file.L.content`` from the files the config reads, and the
-    ``json_decode``/``json_path``/``encoding.from_json``/``concat``/``format``/``join``
-    standard functions. Anything else raises :class:`Unresolved`."""
+    ``json_decode``/``json_path``/``encoding.from_json``/``concat``/``format``/``join``/
+    ``coalesce`` standard functions. Anything else raises :class:`Unresolved`."""
 
     env: Mapping[str, str]
     contents: Callable[[str], str | None]  # local.file label → the text it reads
@@ -379,6 +379,8 @@ class Evaluator:
                 if isinstance(base, Mapping) and isinstance(key, str) and key in base:
                     return base[key]
                 raise Unresolved(f"no element {key!r}")
+            case Call(function=("coalesce",), arguments=arguments):
+                return self._coalesce(arguments)
             case Call(function=function, arguments=arguments):
                 return self._call(".".join(function), [self.value(a) for a in arguments])
             case Operation(operator="+", operands=(left, right)):
@@ -388,6 +390,21 @@ class Evaluator:
                 if isinstance(a, int | float) and isinstance(b, int | float):
                     return a + b
         raise Unresolved("an expression evaluated at run time")
+
+    def _coalesce(self, arguments: tuple[Expr, ...]) -> object:
+        """The first argument that is known and not empty (an unset ``env`` is empty)."""
+        reasons: list[str] = []
+        for argument in arguments:
+            try:
+                value = self.value(argument)
+            except Unresolved as why:
+                if not str(why).startswith("env "):
+                    raise
+                reasons.append(str(why))
+                continue
+            if value not in ("", None, [], {}, 0, False):
+                return value
+        raise Unresolved(reasons[0] if reasons else "coalesce of empty values")
 
     def _reference(self, path: tuple[str, ...]) -> object:
         if len(path) == 4 and path[:2] == ("local", "file") and path[3] == "content":
