@@ -97,6 +97,11 @@ CASES: dict[str, Case] = {
         {},
         [("basket-api", 80, "http", "TCP")],
     ),
+    "K6_PROMETHEUS_RW_SERVER_URL": (
+        "http://metrics-store:9009/api/v1/push",
+        {},
+        [("metrics-store", 9009, "http", "TCP")],
+    ),
 }
 
 

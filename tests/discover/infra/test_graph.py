@@ -233,3 +233,68 @@ services:
         for e in graph.edges
         if any(v.kind.value == "config" for v in e.evidence)
     } == {("sn/app", "sn/agent", 6831, "UDP")}  # not sn/cache: it reads its redis.conf
+
+
+ALLOY_COMPOSE = """\
+name: lgtm
+services:
+  app: {image: app:1, expose: ["8080"]}
+  metrics: {image: grafana/mimir:2, expose: ["9009"]}
+  traces:
+    image: grafana/tempo:2
+    command: [-config.file=/etc/tempo.yaml]
+    expose: ["4317", "3200"]
+    volumes: [./tempo/tempo.yaml:/etc/tempo.yaml]
+  agent:
+    image: grafana/alloy:v1
+    command: [run, /etc/alloy/config.alloy]
+    environment: [TRACES=traces:4317]
+    volumes:
+      - ./alloy/config.alloy:/etc/alloy/config.alloy
+      - ./alloy/sinks-local.json:/etc/alloy/sinks.json
+"""
+ALLOY = """\
+local.file "sinks" { filename = "/etc/alloy/sinks.json" }
+prometheus.scrape "apps" {
+  targets = [{"__address__" = "app:8080"}, {"__address__" = "localhost:12345"}]
+}
+prometheus.remote_write "out" {
+  endpoint { url = json_decode(local.file.sinks.content).metrics }
+}
+otelcol.receiver.otlp "in" {
+  grpc { endpoint = "0.0.0.0:4317" }
+}
+otelcol.exporter.otlp "out" {
+  client { endpoint = env("TRACES") }
+}
+"""
+TEMPO = """\
+storage: {trace: {backend: local}}
+metrics_generator:
+  storage:
+    remote_write: [{url: "http://metrics:9009/api/v1/push"}]
+"""
+
+
+def test_alloy_and_tempo_calls_in_compose(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(ALLOY_COMPOSE)
+    (tmp_path / "alloy").mkdir()
+    (tmp_path / "alloy" / "config.alloy").write_text(ALLOY)
+    (tmp_path / "alloy" / "sinks-local.json").write_text('{"metrics": "http://metrics:9009/push"}')
+    # a sibling the config does not read (another deployment mounts it instead)
+    (tmp_path / "alloy" / "sinks.json").write_text('{"metrics": "http://elsewhere:9009/push"}')
+    (tmp_path / "tempo").mkdir()
+    (tmp_path / "tempo" / "tempo.yaml").write_text(TEMPO)
+    graph = discover(load_paths([str(tmp_path)]))
+    config = tmp_path / "alloy" / "config.alloy"
+    assert {
+        (e.source, e.target, e.port, str(v.location))
+        for e in graph.edges
+        for v in e.evidence
+        if v.kind.value == "config"
+    } == {
+        ("lgtm/agent", "lgtm/app", 8080, f"{config}:3:31"),
+        ("lgtm/agent", "lgtm/metrics", 9009, f"{config}:6:20"),
+        ("lgtm/agent", "lgtm/traces", 4317, f"{config}:12:23"),
+        ("lgtm/traces", "lgtm/metrics", 9009, f"{tmp_path / 'tempo' / 'tempo.yaml'}:4:21"),
+    }

@@ -2,6 +2,8 @@
 Prometheus scrapes, Grafana queries its data sources, an OpenTelemetry Collector (or
 Jaeger v2) exports and scrapes, an OpenTelemetry SDK or a Jaeger client library exports
 where its config file says,
+Tempo, Loki and Mimir remote-write and notify where their YAML says, Grafana Alloy
+scrapes and pushes where its ``*.alloy`` config says,
 a Dapr sidecar connects to the brokers and stores of its components.
 
 The file readers are plug-ins of :mod:`socklock.discover.proxies` (the same
@@ -14,6 +16,8 @@ are Kubernetes objects (or files a ``daprd`` sidecar loads) and join by app-id i
 
 from __future__ import annotations
 
+from socklock.discover.infra.alloy import AlloyReader
+from socklock.discover.infra.backends import BackendReader
 from socklock.discover.infra.collector import CollectorReader
 from socklock.discover.infra.grafana import GrafanaReader
 from socklock.discover.infra.jaeger_client import JaegerClientReader
@@ -22,7 +26,7 @@ from socklock.discover.infra.otel_sdk import OtelSdkReader
 from socklock.discover.infra.prometheus import PrometheusReader
 from socklock.discover.proxies.interface import ProxyReader
 
-__all__ = ["CONFIG_READERS"]
+__all__ = ["CONFIG_READERS", "NAMED_READERS"]
 
 CONFIG_READERS: tuple[ProxyReader, ...] = (
     PrometheusReader(),
@@ -31,4 +35,8 @@ CONFIG_READERS: tuple[ProxyReader, ...] = (
     OtelSdkReader(),
     JaegerClientReader(),
     LogstashReader(),
+    BackendReader(),
 )
+# readers whose files are known by their extension (``*.alloy``): asked before the ones
+# that recognise a config by its content (nginx would take any ``name { ... }`` text)
+NAMED_READERS: tuple[ProxyReader, ...] = (AlloyReader(),)

@@ -83,6 +83,8 @@ _CANDIDATE_SUFFIXES = (
     ".toml",
     ".cfg",
     ".caddy",
+    ".alloy",
+    ".river",
 )
 
 
@@ -90,9 +92,9 @@ _CANDIDATE_SUFFIXES = (
 def readers() -> dict[str, ProxyReader]:
     """Every reader by name: the proxies', then the servers' that call out by their own
     config (:mod:`socklock.discover.infra`, imported here: its plug-ins use this package)."""
-    from socklock.discover.infra import CONFIG_READERS
+    from socklock.discover.infra import CONFIG_READERS, NAMED_READERS
 
-    return {reader.name: reader for reader in (*READERS, *CONFIG_READERS)}
+    return {reader.name: reader for reader in (*NAMED_READERS, *READERS, *CONFIG_READERS)}
 
 
 def is_proxy_config(name: str, text: str) -> bool:
@@ -228,13 +230,18 @@ def _included(reader: ProxyReader, sources: list[Source], mounts: list[Mount]) -
     added: list[Source] = []
     while queue:
         source = queue.pop(0)
-        for pattern in reader.includes(source) if "include" in source.text else ():
+        marker = getattr(reader, "include_marker", "include")  # cheap: most configs have none
+        for pattern in reader.includes(source) if marker in source.text else ():
             for path in _expand(pattern, Path(source.file).parent, mounts):
                 text = _read(path) if path.resolve() not in seen else None
                 if text is None:
                     continue
                 seen.add(path.resolve())
-                included = Source(str(path), text, template=is_template(str(path)))
+                # an absolute file name is where the workload sees it (Alloy's local.file)
+                container = pattern if pattern.startswith("/") and "*" not in pattern else ""
+                included = Source(
+                    str(path), text, template=is_template(str(path)), container=container
+                )
                 added.append(included)
                 queue.append(included)
     return added
