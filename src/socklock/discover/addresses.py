@@ -62,13 +62,20 @@ IMAGE_PORTS: dict[str, int] = {
 UDP_SCHEMES = frozenset({"udp", "statsd"})
 
 
-def image_port(image: str | None) -> int | None:
-    """The protocol port of a well-known server image (``mariadb:10.6`` → 3306), by the
-    image's last name component; None for any other image."""
+def server_image(image: str | None) -> str | None:
+    """The name a well-known server image goes by in :data:`IMAGE_PORTS` (``bitnami/redis:7``
+    → ``redis``), by the image's last name component; None for any other image."""
     if not image:
         return None
     name = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
-    return IMAGE_PORTS.get(name)
+    return name if name in IMAGE_PORTS else None
+
+
+def image_port(image: str | None) -> int | None:
+    """The protocol port of a well-known server image (``mariadb:10.6`` → 3306); None for
+    any other image."""
+    name = server_image(image)
+    return IMAGE_PORTS[name] if name is not None else None
 
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "::", "[::1]", "[::]"})
