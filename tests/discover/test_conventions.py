@@ -299,7 +299,7 @@ EMULATOR_CLIENTS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "FIREBASE_AUTH_EMULATOR_HOST": (
         ["authClient, err := firebaseApp.Auth(ctx)", "const auth = admin.auth();"],
-        ["token := r.Header.Get(\"Authorization\")"],
+        ['token := r.Header.Get("Authorization")'],
     ),
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from tests.discover.shop import workload
 
 from socklock.discover import discover
@@ -142,6 +143,44 @@ def test_a_shared_compose_env_file_is_a_call_only_where_the_code_reads_it(tmp_pa
     assert "[manifest-only: the input has no code of this workload]" in worker.detail
 
 
+SERVERS = """\
+services:
+  web:
+    build: ./web
+    env_file: [shared.env]
+  mysql:
+    image: mariadb:10
+    env_file: [shared.env]
+  replica:
+    image: bitnami/redis:7.2
+    env_file: [shared.env]
+    environment: {REDIS_MASTER_HOST: cache}
+  cache: {image: redis:7}
+  api: {image: api, expose: ["8080"]}
+  audit: {image: audit, expose: ["8080"]}
+"""
+
+
+@pytest.mark.parametrize("with_code", [True, False])
+def test_a_server_image_calls_none_of_a_shared_env_file_but_its_replication(
+    tmp_path: Path, with_code: bool
+) -> None:
+    (tmp_path / "compose.yaml").write_text(SERVERS)
+    (tmp_path / "shared.env").write_text("API_URL=http://api:8080\nAUDIT_URL=http://audit:8080\n")
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+    (tmp_path / "web" / "app.py").write_text(READS_API)
+    graph = discover(load_paths([str(tmp_path)]), code=with_code)
+    p = tmp_path.name
+    web = {(f"{p}/web", f"{p}/api", 8080)}
+    if not with_code:  # no code read: web keeps every address it gets
+        web.add((f"{p}/web", f"{p}/audit", 8080))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        *web,
+        (f"{p}/replica", f"{p}/cache", 6379),  # bitnami REDIS_MASTER_HOST: the replica follows
+    }
+
+
 PROPERTIES = """\
 package shop;
 
@@ -260,7 +299,7 @@ def test_an_env_value_naming_the_workload_itself_is_not_a_call(tmp_path: Path) -
 def test_a_compose_env_value_naming_the_service_itself_is_not_a_call(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(
         "services:\n"
-        "  kafka:\n    image: kafka\n    expose: ['9092']\n"
+        "  kafka:\n    image: events\n    expose: ['9092']\n"  # not a server image
         "    environment: [KAFKA_LISTENERS=PLAINTEXT://kafka:9092, API_URL]\n"
         "  api: {image: api, expose: ['8080'], environment: [API_URL]}\n"
     )

@@ -20,7 +20,6 @@ from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values
 from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
 from socklock.discover.reads import MANIFEST_ONLY, CodeReads
-from socklock.discover.server_dials import server_dials, server_of
 from socklock.discover.resolve import (
     ComposeResolver,
     External,
@@ -29,6 +28,7 @@ from socklock.discover.resolve import (
     Reached,
     Resolution,
 )
+from socklock.discover.server_dials import server_dials, server_of
 from socklock.model import (
     ComposeEnv,
     ComposeProject,
