@@ -181,6 +181,50 @@ def test_a_server_image_calls_none_of_a_shared_env_file_but_its_replication(
     }
 
 
+ENTRYPOINT_APP = """\
+services:
+  app:
+    build: ./app
+    environment:
+      REMOTE_POSTGRES_HOST: database
+      QUEUE_HOST: queue
+      AUDIT_URL: http://audit:8080
+      FLAGD_HOST: flags
+  database: {image: example/custom-postgresql:14}
+  queue: {image: example/queue, expose: ["7000"]}
+  audit: {image: audit, expose: ["8080"]}
+  flags: {image: example/flags, expose: ["8016"]}
+"""
+ENTRYPOINT_SCRIPT = """\
+#!/bin/bash
+REMOTE_POSTGRES_HOST="${REMOTE_POSTGRES_HOST:-127.0.0.1}"
+export QUEUE_HOST=${QUEUE_HOST:-localhost}
+FLAGD_HOST="${FLAGD_HOST:-flagd}"
+echo "audit at $AUDIT_URL"
+exec python manage.py run
+"""
+
+
+def test_an_entrypoint_script_hands_the_env_it_defaults_to_its_program(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(ENTRYPOINT_APP)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "Dockerfile").write_text(
+        "FROM python:3.12\nCOPY entrypoint.sh /sbin/entrypoint.sh\nCOPY manage.py .\n"
+        'ENTRYPOINT ["/sbin/entrypoint.sh"]\n'
+    )
+    (app / "entrypoint.sh").write_text(ENTRYPOINT_SCRIPT)
+    (app / "manage.py").write_text("import sys\nprint(sys.argv)\n")
+    graph = discover(load_paths([str(tmp_path)]))
+    p = tmp_path.name
+    # the database declares no port: its variable names the protocol (postgres, 5432);
+    # AUDIT_URL is only echoed; FLAGD_HOST's row says a flagd provider reads it, not a script
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        (f"{p}/app", f"{p}/database", 5432),
+        (f"{p}/app", f"{p}/queue", 7000),
+    }
+
+
 PROPERTIES = """\
 package shop;
 

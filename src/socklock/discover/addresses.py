@@ -252,6 +252,37 @@ def with_sibling_port(
     ]
 
 
+# words of an env var name that say which protocol a bare host in it speaks
+_PROTOCOL_WORDS: dict[str, str] = {
+    "POSTGRES": "postgres",
+    "POSTGRESQL": "postgres",
+    "MYSQL": "mysql",
+    "MARIADB": "mysql",
+    "REDIS": "redis",
+    "RABBITMQ": "amqp",
+    "AMQP": "amqp",
+    "MONGO": "mongodb",
+    "MONGODB": "mongodb",
+    "MEMCACHED": "memcached",
+}
+
+
+def with_named_protocol(targets: list[Target], name: str) -> list[Target]:
+    """A bare host (no port, no scheme) under a name that says its protocol
+    (``REMOTE_POSTGRES_HOST``) takes that scheme: a server that declares no port is then
+    dialled on the protocol's (resolve.py). Names that say two protocols say none."""
+    schemes = {_PROTOCOL_WORDS[w] for w in name.upper().split("_") if w in _PROTOCOL_WORDS}
+    if len(schemes) != 1:
+        return targets
+    (scheme,) = schemes
+    return [
+        Target(t.host, t.port, scheme, t.protocol, t.text, t.certain)
+        if t.port is None and t.scheme is None
+        else t
+        for t in targets
+    ]
+
+
 def _is_ipv4(text: str) -> bool:
     parts = text.split(".")
     return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)

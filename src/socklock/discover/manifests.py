@@ -14,6 +14,7 @@ from socklock.discover.addresses import (
     Target,
     find_targets,
     redact_credentials,
+    with_named_protocol,
     with_sibling_port,
 )
 from socklock.discover.builder import GraphBuilder
@@ -133,7 +134,8 @@ def env_targets(
         return [], evidence
     convention = convention_for(name)
     if convention is None:
-        return with_sibling_port(find_targets(value, name_hint=name), name, env.get), evidence
+        found = with_sibling_port(find_targets(value, name_hint=name), name, env.get)
+        return with_named_protocol(found, name), evidence
     targets = sdk_targets(convention, name, value, env)
     if targets != find_targets(value, name_hint=name):
         detail = f"{evidence.detail} (port as {convention.sdk} uses it)"
