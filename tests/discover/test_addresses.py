@@ -10,6 +10,7 @@ from socklock.discover.addresses import (
     find_targets,
     redact_credentials,
     sibling_port_name,
+    with_named_protocol,
     with_sibling_port,
 )
 
@@ -145,3 +146,19 @@ def test_a_host_variable_takes_the_port_its_sibling_holds() -> None:
     assert ports("amqp://rabbitmq", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5672)]
     assert ports("redis", "CACHE_HOST") == [("redis", None)]
     assert ports("redis", "REDIS_HOST") == [("redis", None)]
+
+
+def test_a_bare_host_takes_the_protocol_its_variable_names() -> None:
+    def named(value: str, name: str) -> list[tuple[str, int | None, str | None]]:
+        found = with_named_protocol(find_targets(value, name_hint=name), name)
+        return [(t.host, t.port, t.scheme) for t in found]
+
+    assert named("database", "SETTING_REMOTE_POSTGRES_HOST") == [("database", None, "postgres")]
+    assert named("queue", "RABBITMQ_HOST") == [("queue", None, "amqp")]
+    assert named("cache", "mariadb_host") == [("cache", None, "mysql")]
+    # a port or a scheme already written wins; a name with no protocol, or two, says none
+    assert named("database:5433", "POSTGRES_HOST") == [("database", 5433, None)]
+    assert named("redis://cache", "POSTGRES_HOST") == [("cache", 6379, "redis")]
+    assert named("database", "DB_HOST") == [("database", None, None)]
+    assert named("bridge", "REDIS_TO_POSTGRES_HOST") == [("bridge", None, None)]
+    assert named("redis-master", "REDISTRIBUTOR_HOST") == [("redis-master", None, None)]

@@ -88,6 +88,13 @@ CASES: dict[str, Case] = {
     "NATS_URL": ("nats://nats", {}, [("nats", 4222, "nats", "TCP")]),
     "REDIS_URL": ("redis:6380", {}, [("redis", 6380, "redis", "TCP")]),
     "DATABASE_URL": ("postgres://app:secret@db/app", {}, [("db", 5432, "postgres", "TCP")]),
+    "FIRESTORE_EMULATOR_HOST": ("firestore:8787", {}, [("firestore", 8787, None, "TCP")]),
+    "DATASTORE_EMULATOR_HOST": ("datastore", {}, [("datastore", 8081, None, "TCP")]),
+    "PUBSUB_EMULATOR_HOST": ("pubsub-emulator:8681", {}, [("pubsub-emulator", 8681, None, "TCP")]),
+    "STORAGE_EMULATOR_HOST": ("http://gcs:4443", {}, [("gcs", 4443, "http", "TCP")]),
+    "SPANNER_EMULATOR_HOST": ("spanner", {}, [("spanner", 9010, None, "TCP")]),
+    "BIGTABLE_EMULATOR_HOST": ("bigtable:8086", {}, [("bigtable", 8086, None, "TCP")]),
+    "FIREBASE_AUTH_EMULATOR_HOST": ("firebase", {}, [("firebase", 9099, None, "TCP")]),
     "AMQP_URL": ("amqp://guest:guest@broker", {}, [("broker", 5672, "amqp", "TCP")]),
     "MONGO_URL": ("mongo", {}, [("mongo", 27017, "mongodb", "TCP")]),
     "ELASTICSEARCH_URL": ("http://search:9200", {}, [("search", 9200, "http", "TCP")]),
@@ -182,6 +189,13 @@ def test_constructors_are_regexes_and_only_explicit_clients_need_code() -> None:
         "Kafka client",
         "Eventuate Tram / Eventuate Local (Kafka consumer)",
         "database driver (DATABASE_URL)",
+        "Google Cloud Firestore client (emulator)",
+        "Google Cloud Datastore client (emulator)",
+        "Google Cloud Pub/Sub client (emulator)",
+        "Google Cloud Storage client (emulator)",
+        "Google Cloud Spanner client (emulator)",
+        "Google Cloud Bigtable client (emulator)",
+        "Firebase Admin SDK Auth (emulator)",
     ]
     spring = convention_for("SPRING_KAFKA_BOOTSTRAP_SERVERS")
     assert spring is not None
@@ -201,9 +215,17 @@ def test_database_url_is_read_only_by_a_framework_the_code_uses() -> None:
         "DATABASES = {'default': dj_database_url.config(conn_max_age=600)}",
         "DATABASES = {'default': env.db()}",
         "const prisma = new PrismaClient();",
+        "export class PrismaService extends PrismaClient implements OnModuleInit {",
+        "  datasource: { url: env('DATABASE_URL') },",  # prisma.config.ts: the prisma CLI
     ]
-    assert [any(re.search(c, line) for c in database.constructors) for line in users] == [True] * 4
-    others = ["dj_database_url.parse(url)", "environment.db_name", "PrismaClientKnownRequestError"]
+    assert [any(re.search(c, line) for c in database.constructors) for line in users] == [True] * 6
+    others = [
+        "dj_database_url.parse(url)",
+        "environment.db_name",
+        "PrismaClientKnownRequestError",
+        "class Repo extends PrismaClientExtension {",
+        "url: env('SHADOW_DATABASE_URL'),",
+    ]
     assert not any(re.search(c, line) for c in database.constructors for line in others)
 
 
@@ -241,3 +263,61 @@ def test_agents_are_regexes_that_name_the_agent_not_any_java_option() -> None:
     assert not any(re.search(a, "JAVA_TOOL_OPTIONS=-javaagent:/x/jmx.jar") for a in otlp.agents)
     assert any(re.search(a, "env OTEL_PHP_AUTOLOAD_ENABLED=true") for a in otlp.agents)
     assert not any(re.search(a, "env OTEL_PHP_AUTOLOAD_ENABLED=false") for a in otlp.agents)
+
+
+# row's first variable → (lines that build its client, lines that do not)
+EMULATOR_CLIENTS: dict[str, tuple[list[str], list[str]]] = {
+    "FIRESTORE_EMULATOR_HOST": (
+        [
+            'client, err := firestore.NewClient(ctx, os.Getenv("GCP_PROJECT"))',
+            "const db = new Firestore({ projectId });",
+            "db = firestore.Client(project='demo')",
+            "Firestore db = FirestoreOptions.getDefaultInstance().getService();",
+            "var db = FirestoreDb.Create(projectId);",
+            "const db = admin.firestore();",
+        ],
+        ["var ref *firestore.Client", "import { Firestore } from '@google-cloud/firestore';"],
+    ),
+    "DATASTORE_EMULATOR_HOST": (
+        ["client, err := datastore.NewClient(ctx, projectID)", "client = datastore.Client()"],
+        ["key := datastore.NameKey(kind, name, nil)"],
+    ),
+    "PUBSUB_EMULATOR_HOST": (
+        [
+            "client, err := pubsub.NewClient(ctx, project)",
+            "const pubsub = new PubSub();",
+            "publisher = pubsub_v1.PublisherClient()",
+        ],
+        ["msg := &pubsub.Message{Data: data}"],
+    ),
+    "STORAGE_EMULATOR_HOST": (
+        ["client, err := storage.NewClient(ctx)", "const storage = new Storage();"],
+        ["localStorage.getItem('token')", "const s = new LocalStorage();"],
+    ),
+    "SPANNER_EMULATOR_HOST": (
+        ["client, err := spanner.NewClient(ctx, db)", "const spanner = new Spanner({projectId});"],
+        ["stmt := spanner.Statement{SQL: q}"],
+    ),
+    "BIGTABLE_EMULATOR_HOST": (
+        ["client, err := bigtable.NewClient(ctx, project, instance)"],
+        ["mut := bigtable.NewMutation()"],
+    ),
+    "FIREBASE_AUTH_EMULATOR_HOST": (
+        ["authClient, err := firebaseApp.Auth(ctx)", "const auth = admin.auth();"],
+        ['token := r.Header.Get("Authorization")'],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMULATOR_CLIENTS))
+def test_an_emulator_is_dialled_only_by_a_client_the_code_builds(name: str) -> None:
+    import re
+
+    row = convention_for(name)
+    assert row is not None
+    assert not row.implicit  # the emulator's own container, given the same env, dials nothing
+    builds, others = EMULATOR_CLIENTS[name]
+    assert [any(re.search(c, line) for c in row.constructors) for line in builds] == [True] * len(
+        builds
+    )
+    assert [line for line in others if any(re.search(c, line) for c in row.constructors)] == []

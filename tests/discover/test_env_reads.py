@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from tests.discover.shop import workload
 
 from socklock.discover import discover
@@ -142,6 +143,88 @@ def test_a_shared_compose_env_file_is_a_call_only_where_the_code_reads_it(tmp_pa
     assert "[manifest-only: the input has no code of this workload]" in worker.detail
 
 
+SERVERS = """\
+services:
+  web:
+    build: ./web
+    env_file: [shared.env]
+  mysql:
+    image: mariadb:10
+    env_file: [shared.env]
+  replica:
+    image: bitnami/redis:7.2
+    env_file: [shared.env]
+    environment: {REDIS_MASTER_HOST: cache}
+  cache: {image: redis:7}
+  api: {image: api, expose: ["8080"]}
+  audit: {image: audit, expose: ["8080"]}
+"""
+
+
+@pytest.mark.parametrize("with_code", [True, False])
+def test_a_server_image_calls_none_of_a_shared_env_file_but_its_replication(
+    tmp_path: Path, with_code: bool
+) -> None:
+    (tmp_path / "compose.yaml").write_text(SERVERS)
+    (tmp_path / "shared.env").write_text("API_URL=http://api:8080\nAUDIT_URL=http://audit:8080\n")
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM python:3.12\nCOPY app.py .\n")
+    (tmp_path / "web" / "app.py").write_text(READS_API)
+    graph = discover(load_paths([str(tmp_path)]), code=with_code)
+    p = tmp_path.name
+    web = {(f"{p}/web", f"{p}/api", 8080)}
+    if not with_code:  # no code read: web keeps every address it gets
+        web.add((f"{p}/web", f"{p}/audit", 8080))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        *web,
+        (f"{p}/replica", f"{p}/cache", 6379),  # bitnami REDIS_MASTER_HOST: the replica follows
+    }
+
+
+ENTRYPOINT_APP = """\
+services:
+  app:
+    build: ./app
+    environment:
+      REMOTE_POSTGRES_HOST: database
+      QUEUE_HOST: queue
+      AUDIT_URL: http://audit:8080
+      FLAGD_HOST: flags
+  database: {image: example/custom-postgresql:14}
+  queue: {image: example/queue, expose: ["7000"]}
+  audit: {image: audit, expose: ["8080"]}
+  flags: {image: example/flags, expose: ["8016"]}
+"""
+ENTRYPOINT_SCRIPT = """\
+#!/bin/bash
+REMOTE_POSTGRES_HOST="${REMOTE_POSTGRES_HOST:-127.0.0.1}"
+export QUEUE_HOST=${QUEUE_HOST:-localhost}
+FLAGD_HOST="${FLAGD_HOST:-flagd}"
+echo "audit at $AUDIT_URL"
+exec python manage.py run
+"""
+
+
+def test_an_entrypoint_script_hands_the_env_it_defaults_to_its_program(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(ENTRYPOINT_APP)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "Dockerfile").write_text(
+        "FROM python:3.12\nCOPY entrypoint.sh /sbin/entrypoint.sh\nCOPY manage.py .\n"
+        'ENTRYPOINT ["/sbin/entrypoint.sh"]\n'
+    )
+    (app / "entrypoint.sh").write_text(ENTRYPOINT_SCRIPT)
+    (app / "manage.py").write_text("import sys\nprint(sys.argv)\n")
+    graph = discover(load_paths([str(tmp_path)]))
+    p = tmp_path.name
+    # the database declares no port: its variable names the protocol (postgres, 5432);
+    # AUDIT_URL is only echoed; FLAGD_HOST's row says a flagd provider reads it, not a script
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        (f"{p}/app", f"{p}/database", 5432),
+        (f"{p}/app", f"{p}/queue", 7000),
+    }
+
+
 PROPERTIES = """\
 package shop;
 
@@ -260,7 +343,7 @@ def test_an_env_value_naming_the_workload_itself_is_not_a_call(tmp_path: Path) -
 def test_a_compose_env_value_naming_the_service_itself_is_not_a_call(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(
         "services:\n"
-        "  kafka:\n    image: kafka\n    expose: ['9092']\n"
+        "  kafka:\n    image: events\n    expose: ['9092']\n"  # not a server image
         "    environment: [KAFKA_LISTENERS=PLAINTEXT://kafka:9092, API_URL]\n"
         "  api: {image: api, expose: ['8080'], environment: [API_URL]}\n"
     )

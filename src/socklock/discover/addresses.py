@@ -62,13 +62,20 @@ IMAGE_PORTS: dict[str, int] = {
 UDP_SCHEMES = frozenset({"udp", "statsd"})
 
 
-def image_port(image: str | None) -> int | None:
-    """The protocol port of a well-known server image (``mariadb:10.6`` → 3306), by the
-    image's last name component; None for any other image."""
+def server_image(image: str | None) -> str | None:
+    """The name a well-known server image goes by in :data:`IMAGE_PORTS` (``bitnami/redis:7``
+    → ``redis``), by the image's last name component; None for any other image."""
     if not image:
         return None
     name = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
-    return IMAGE_PORTS.get(name)
+    return name if name in IMAGE_PORTS else None
+
+
+def image_port(image: str | None) -> int | None:
+    """The protocol port of a well-known server image (``mariadb:10.6`` → 3306); None for
+    any other image."""
+    name = server_image(image)
+    return IMAGE_PORTS[name] if name is not None else None
 
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "::", "[::1]", "[::]"})
@@ -239,6 +246,37 @@ def with_sibling_port(
     port = int(value.strip())
     return [
         Target(t.host, port, t.scheme, t.protocol, t.text, t.certain)
+        if t.port is None and t.scheme is None
+        else t
+        for t in targets
+    ]
+
+
+# words of an env var name that say which protocol a bare host in it speaks
+_PROTOCOL_WORDS: dict[str, str] = {
+    "POSTGRES": "postgres",
+    "POSTGRESQL": "postgres",
+    "MYSQL": "mysql",
+    "MARIADB": "mysql",
+    "REDIS": "redis",
+    "RABBITMQ": "amqp",
+    "AMQP": "amqp",
+    "MONGO": "mongodb",
+    "MONGODB": "mongodb",
+    "MEMCACHED": "memcached",
+}
+
+
+def with_named_protocol(targets: list[Target], name: str) -> list[Target]:
+    """A bare host (no port, no scheme) under a name that says its protocol
+    (``REMOTE_POSTGRES_HOST``) takes that scheme: a server that declares no port is then
+    dialled on the protocol's (resolve.py). Names that say two protocols say none."""
+    schemes = {_PROTOCOL_WORDS[w] for w in name.upper().split("_") if w in _PROTOCOL_WORDS}
+    if len(schemes) != 1:
+        return targets
+    (scheme,) = schemes
+    return [
+        Target(t.host, t.port, scheme, t.protocol, t.text, t.certain)
         if t.port is None and t.scheme is None
         else t
         for t in targets

@@ -39,6 +39,7 @@ from socklock.discover.conventions import (
     convention_for,
     conventions,
     names_read,
+    read_by_sdk,
     sdk_targets,
 )
 from socklock.discover.identity import Identities, unit_id
@@ -239,6 +240,11 @@ def add_code_evidence(
             else:
                 found.append((owner, result))
     found.extend(_wrapped_connections(scanned))
+    for workload, script_names in joiner.script_reads.items():
+        if reads.has_code(workload):  # else its env values stay calls anyway
+            for name in script_names:
+                if not read_by_sdk(name):  # the script is not the SDK: its port is not the row's
+                    reads.add_read(workload, name)
     for owner, result in found:
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
@@ -422,6 +428,7 @@ class _Joiner:
         self.envs = workload_env(inventory, aliases)
         self.dockerfile_env: dict[str, dict[str, EnvValue]] = {}
         self.script_env: dict[str, dict[str, EnvValue]] = {}  # set by its entry-point script
+        self.script_reads: dict[str, set[str]] = {}  # env its entry-point script hands on
         self._profiles: dict[str, Profiles] = {}
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
@@ -846,7 +853,12 @@ class _Joiner:
         """The shell script a CMD/ENTRYPOINT runs (``/app/run.sh``): its ``java
         -Dspring.profiles.active=${PROFILE}`` lines and the variables it sets, for the
         workload's profiles."""
-        from socklock.discover.entrypoints import MAX_SCRIPT_BYTES, script_of, script_settings
+        from socklock.discover.entrypoints import (
+            MAX_SCRIPT_BYTES,
+            script_of,
+            script_reads,
+            script_settings,
+        )
 
         for word in words(_command(instruction.value)):
             script = script_of(word, Path(dockerfile.path).parent, owner.directory)
@@ -862,6 +874,7 @@ class _Joiner:
                 if _PROFILE_FLAG.search(line) and not line.lstrip().startswith("#"):
                     where = Location(str(script), number, 1)
                     known.setdefault(f"{script.name}:{number}", EnvValue(line.strip(), where))
+            self.script_reads.setdefault(owner.workload, set()).update(script_reads(text))
             settings = self.script_env.setdefault(owner.workload, {})
             for name, (value, number) in script_settings(text).items():
                 settings.setdefault(name, EnvValue(value, Location(str(script), number, 1)))

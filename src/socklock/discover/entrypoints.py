@@ -235,6 +235,19 @@ def script_of(word: str, dockerfile_dir: Path, module: Path) -> Path | None:
     return named[0] if len(named) == 1 else None
 
 
+def script_reads(text: str) -> set[str]:
+    """Variables a shell script takes from the environment and hands on to what it starts:
+    ``NAME="${NAME:-default}"`` (the env's value, else the default), the idiom of an
+    entry point that turns its env into the program's settings."""
+    out: set[str] = set()
+    for line in text.splitlines():
+        match = _ASSIGNMENT.match(line)
+        own = _SELF_DEFAULT.match(match.group(2).strip("\"'")) if match else None
+        if match is not None and own is not None and own["name"] == match.group(1):
+            out.add(match.group(1))
+    return out
+
+
 def script_settings(text: str) -> dict[str, tuple[str, int]]:
     """Variables a shell script sets (name → value, 1-based line): ``NAME=value`` and
     ``NAME=${NAME:-default}``, whose value is the default (the env, when set, comes first)."""

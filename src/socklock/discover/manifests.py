@@ -14,6 +14,7 @@ from socklock.discover.addresses import (
     Target,
     find_targets,
     redact_credentials,
+    with_named_protocol,
     with_sibling_port,
 )
 from socklock.discover.builder import GraphBuilder
@@ -28,6 +29,7 @@ from socklock.discover.resolve import (
     Reached,
     Resolution,
 )
+from socklock.discover.server_dials import server_dials, server_of
 from socklock.model import (
     ComposeEnv,
     ComposeProject,
@@ -132,7 +134,8 @@ def env_targets(
         return [], evidence
     convention = convention_for(name)
     if convention is None:
-        return with_sibling_port(find_targets(value, name_hint=name), name, env.get), evidence
+        found = with_sibling_port(find_targets(value, name_hint=name), name, env.get)
+        return with_named_protocol(found, name), evidence
     targets = sdk_targets(convention, name, value, env)
     if targets != find_targets(value, name_hint=name):
         detail = f"{evidence.detail} (port as {convention.sdk} uses it)"
@@ -165,9 +168,15 @@ def env_evidence(
     evidence: Evidence,
     reads: CodeReads | None,
     env: Mapping[str, str] | None = None,
+    server: str | None = None,
 ) -> Evidence | None:
     """The evidence of an env value as a call, or None when the workload's code ignores it
-    (``env``: the workload's other variables, for the rows a switch turns on)."""
+    (``env``: the workload's other variables, for the rows a switch turns on). ``server``:
+    the well-known server image the workload runs (:func:`server_of`), which calls only the
+    addresses of its replication and cluster settings unless the input has its code."""
+    no_code = reads is None or not reads.has_code(workload)
+    if server is not None and name and no_code and not server_dials(server, name):
+        return None
     if reads is None or not name:
         return evidence
     if reads.has_code(workload):
@@ -369,8 +378,9 @@ def _workload_edges(
 ) -> None:
     values = list(env_values(workload, inventory))
     env = {name: value for name, value, _ in reversed(values)}
+    server = server_of(container.image for container in workload.containers)
     for name, value, found in values:
-        evidence = env_evidence(workload.id, name, found, reads, env)
+        evidence = env_evidence(workload.id, name, found, reads, env, server)
         if evidence is None:
             continue
         for target, call in env_calls(name, value, evidence, env):
@@ -521,11 +531,12 @@ def _compose_project(
         source = aliases.get(service.id, service.id)
         environment = compose_environment(service)
         values = {env.name: env.value for env in environment if env.value is not None}
+        server = server_of([service.image])
         for env in environment:
             if env.value is None:
                 continue
             found = Evidence(EvidenceKind.ENV, env.location, compose_env_detail(env))
-            evidence = env_evidence(source, env.name, found, reads, values)
+            evidence = env_evidence(source, env.name, found, reads, values, server)
             if evidence is None:
                 continue
             for target, call in env_calls(env.name, env.value, evidence, values):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from socklock.discover.addresses import Target, image_port, is_dns_name, is_ip
+from socklock.discover.addresses import DEFAULT_PORTS, Target, image_port, is_dns_name, is_ip
 from socklock.model import ComposeProject, ComposeService, Inventory, Service, Workload
 
 DEFAULT_CLUSTER_DOMAIN = "cluster.local"
@@ -208,4 +208,6 @@ class ComposeResolver:
                 port = known[0]
             elif main is not None and (not known or main in known):
                 port = main
+            elif not known and target.scheme in DEFAULT_PORTS:
+                port = DEFAULT_PORTS[target.scheme]  # a server image of its own: its protocol's
         return [Reached(service.id, port, target.protocol, f"compose service {service.id}")]

@@ -174,6 +174,20 @@
      (keyword_argument name: (identifier) @_p value: (_) @target.port)))
   (#set! scheme "redis") (#any-of? @_fn "Redis" "StrictRedis") (#eq? @_h "host") (#eq? @_p "port"))
 
+; redis-py's Redis(host="localhost", port=6379, ...) also takes them positionally
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     . [(string) (identifier) (attribute) (subscript) (call) (binary_operator)] @target.host))
+  (#set! scheme "redis") (#any-of? @_fn "Redis" "StrictRedis"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     . [(string) (identifier) (attribute) (subscript) (call) (binary_operator)] @target.host
+     . [(integer) (string) (identifier) (attribute) (subscript) (call)] @target.port))
+  (#set! scheme "redis") (#any-of? @_fn "Redis" "StrictRedis"))
+
 ((call
    function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
    arguments: (argument_list

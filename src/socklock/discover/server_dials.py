@@ -1,0 +1,51 @@
+"""Which env vars a well-known server image calls the address of.
+
+A ``mysql`` or ``redis`` container given the application's env file (compose ``env_file``
+shared by every service) gets its peers' addresses too, but the server reads none of them:
+only its replication and cluster settings (bitnami ``REDIS_MASTER_HOST``,
+``KAFKA_ZOOKEEPER_CONNECT``...) make it call another server. Those are data
+(``data/server_dials.toml``).
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from socklock.discover.addresses import IMAGE_PORTS, server_image
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+@lru_cache(maxsize=1)
+def _dialled() -> dict[str, tuple[str, ...]]:
+    """Server image name → the env names (patterns) whose addresses it calls."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("socklock.discover").joinpath("data", "server_dials.toml")
+    table: dict[str, tuple[str, ...]] = {}
+    for row in tomllib.loads(text.read_text(encoding="utf-8"))["server"]:
+        images = [str(name) for name in row["images"]]
+        if any(name not in IMAGE_PORTS for name in images):
+            raise ValueError(f"server_dials.toml: not a server image of IMAGE_PORTS: {row!r}")
+        for name in images:
+            table[name] = table.get(name, ()) + tuple(str(env) for env in row["env"])
+    return table
+
+
+def server_of(images: Iterable[str | None]) -> str | None:
+    """The server image every container runs (``mariadb``), or None when any container runs
+    another image (an exporter sidecar reads its own env) or none is given."""
+    names = {server_image(image) for image in images}
+    if len(names) != 1:
+        return None
+    return next(iter(names))
+
+
+def server_dials(server: str, name: str) -> bool:
+    """Whether server image ``server`` (an :data:`IMAGE_PORTS` name) calls the address that
+    env var ``name`` holds."""
+    return any(fnmatchcase(name, pattern) for pattern in _dialled().get(server, ()))

@@ -1,0 +1,57 @@
+"""A well-known server image calls only the addresses of its replication and cluster
+settings: every row of data/server_dials.toml, and what the table leaves out."""
+
+from __future__ import annotations
+
+import pytest
+
+from socklock.discover.addresses import IMAGE_PORTS, server_image
+from socklock.discover.server_dials import server_dials, server_of
+
+# image → (a setting it calls the address of, a shared env var it never reads)
+ROWS: dict[str, tuple[str, str]] = {
+    "bitnami/redis:7.2": ("REDIS_MASTER_HOST", "REDIS_URL"),
+    "bitnami/valkey:8": ("VALKEY_PRIMARY_HOST", "API_URL"),
+    "bitnami/postgresql:16": ("POSTGRESQL_PRIMARY_HOST", "DATABASE_URL"),
+    "postgres:16-alpine": ("REPMGR_PARTNER_NODES", "USERS_GRPC_ADDR"),
+    "mariadb:10": ("MARIADB_GALERA_CLUSTER_ADDRESS", "MYSQL_ADDR"),
+    "bitnami/mysql:8.0": ("MYSQL_MASTER_HOST", "FIRESTORE_EMULATOR_HOST"),
+    "mongo:7": ("MONGODB_INITIAL_PRIMARY_HOST", "MONGO_URL"),
+    "rabbitmq:3-management": ("RABBITMQ_CLUSTER_NODE_NAME", "AMQP_URL"),
+    "wurstmeister/kafka": ("KAFKA_ZOOKEEPER_CONNECT", "KAFKA_ADVERTISED_HOST_NAME_URL"),
+    "zookeeper:3.9": ("ZOO_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"),
+    "cassandra:4": ("CASSANDRA_SEEDS", "CATALOGUE_URL"),
+    "docker.elastic.co/elasticsearch/elasticsearch:8.13.0": ("discovery.seed_hosts", "KIBANA_URL"),
+}
+
+
+@pytest.mark.parametrize("image", sorted(ROWS))
+def test_a_server_calls_its_cluster_settings_only(image: str) -> None:
+    server = server_of([image])
+    assert server is not None
+    dialled, shared = ROWS[image]
+    assert server_dials(server, dialled)
+    assert not server_dials(server, shared)
+
+
+def test_a_setting_is_dialled_only_by_its_own_family_of_servers() -> None:
+    assert not server_dials("postgres", "REDIS_MASTER_HOST")
+    assert not server_dials("memcached", "ZOO_SERVERS")  # no row: it calls nothing
+    assert not server_dials("nats", "NATS_URL")
+
+
+def test_only_a_pod_whose_containers_all_run_one_server_image_is_a_server() -> None:
+    assert server_of(["mariadb:10.6", "docker.io/library/mariadb@sha256:abc"]) == "mariadb"
+    assert server_of(["postgres:16", "prometheuscommunity/postgres-exporter"]) is None
+    assert server_of(["postgres:16", "redis:7"]) is None
+    assert server_of(["node:20-alpine"]) is None
+    assert server_of([None]) is None
+    assert server_of([]) is None
+
+
+def test_server_image_names_an_image_by_its_last_component() -> None:
+    assert server_image("bitnami/redis:7.2") == "redis"
+    assert server_image("registry.example.com:5000/team/postgres:16") == "postgres"
+    assert server_image("redis-commander:latest") is None
+    assert server_image(None) is None
+    assert set(ROWS) and all(server_image(image) in IMAGE_PORTS for image in ROWS)
