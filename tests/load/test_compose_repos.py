@@ -246,3 +246,27 @@ def test_a_finding_on_an_overridden_service_is_fixed_in_the_override(write) -> N
     (finding,) = [f for f in audit(inventory).findings if f.rule_id == "SLK401"]
     assert str(finding.location) == f"{override}:3:5"
     assert finding.fix is not None and finding.fix.file == str(override)
+
+
+def test_a_file_whose_every_service_is_in_a_profile_reads_them_all(tmp_path: Path) -> None:
+    """No service runs without a profile and no ``COMPOSE_PROFILES`` is set (the repository
+    leaves it to an uncommitted ``.env``): every profile is read, with a warning, instead of
+    an empty map. Once a profile is chosen, the others are left out as usual."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        "  backend: {image: app/backend:1, profiles: [backend]}\n"
+        "  aio: {image: app/aio:1, profiles: [default]}\n"
+        "  db: {image: postgres:16, profiles: [backend, default]}\n"
+    )
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root}/docker-compose.yml: warning: every service is in a profile and "
+        "COMPOSE_PROFILES is not set: all profiles read (backend, default)",
+    ]
+    (project,) = inventory.compose_projects
+    assert list(_services(project)) == ["backend", "aio", "db"]
+    (root / ".env").write_text("COMPOSE_PROFILES=backend\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert list(_services(project)) == ["backend", "db"]

@@ -497,9 +497,29 @@ def _rebase_paths(body: YMap, base_dir: str, here: str) -> None:
 
 
 def _apply_profiles(document: YMap, env: dict[str, str], file: str, context: _Context) -> None:
-    """Leave out services whose profiles are not enabled (``COMPOSE_PROFILES`` in .env)."""
+    """Leave out services whose profiles are not enabled (``COMPOSE_PROFILES`` in .env).
+
+    A file whose every service is in a profile, with no ``COMPOSE_PROFILES`` set (the
+    repository leaves it to an uncommitted ``.env``), would map to nothing: every profile
+    is read then, as ``COMPOSE_PROFILES=*``, and a warning says so."""
     enabled = {p.strip() for p in env.get("COMPOSE_PROFILES", "").split(",") if p.strip()}
     services: YMap = document["services"]
+    profiled = [
+        body.get("profiles")
+        for body in services.values()
+        if isinstance(body, YMap) and isinstance(body.get("profiles"), list) and body["profiles"]
+    ]
+    if "COMPOSE_PROFILES" not in env and profiled and len(profiled) == len(services):
+        names = sorted({str(p) for profiles in profiled for p in profiles})
+        context.diagnostics.append(
+            Diagnostic(
+                Location(file),
+                "every service is in a profile and COMPOSE_PROFILES is not set: all profiles "
+                f"read ({', '.join(names)})",
+                DiagnosticLevel.WARNING,
+            )
+        )
+        return
     left_out: dict[str, list[str]] = {}
     for name, body in list(services.items()):
         profiles = body.get("profiles") if isinstance(body, YMap) else None
