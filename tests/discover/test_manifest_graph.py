@@ -274,3 +274,17 @@ services:
         ("inventory/web", "inventory/postgres", 5432),
         ("inventory/web", "inventory/search", None),
     ]
+
+
+def test_an_env_file_missing_from_the_clone_is_read_from_its_template(write) -> None:  # type: ignore[no-untyped-def]
+    """``env_file: .env`` that the repository does not commit, ``.env.example`` beside it:
+    the service's environment is the template's, so its DATABASE_URL is a call."""
+    compose = write(
+        "app/compose.yaml",
+        "name: shop\nservices:\n"
+        "  api: {image: shop/api:1, env_file: .env}\n"
+        "  db: {image: postgres:16}\n",
+    )
+    write("app/.env.example", "DATABASE_URL=postgresql://app:secret@db:5432/app\n")
+    graph = discover(load_paths([str(compose)]), code=False)
+    assert [(e.source, e.target, e.port) for e in graph.edges] == [("shop/api", "shop/db", 5432)]

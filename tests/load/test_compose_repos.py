@@ -270,3 +270,33 @@ def test_a_file_whose_every_service_is_in_a_profile_reads_them_all(tmp_path: Pat
     (root / ".env").write_text("COMPOSE_PROFILES=backend\n")
     (project,) = load_paths([str(root)]).compose_projects
     assert list(_services(project)) == ["backend", "db"]
+
+
+def test_a_new_clone_reads_the_env_template_the_repository_ships(tmp_path: Path) -> None:
+    """No ``.env`` (git ignores it), an ``env.example`` to copy: its values fill ``${VAR}``
+    and a service's missing ``env_file: .env``, with one warning; an interpolated
+    ``read_only: ${READONLY}`` is cast as compose casts it. A real ``.env`` wins."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        "  web:\n"
+        "    image: app/web:${TAG}\n"
+        "    read_only: ${READONLY}\n"
+        "    env_file: .env\n"
+    )
+    (root / "env.example").write_text("TAG=2\nREADONLY=false\nDB_HOST=db\n")
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root}/env.example: warning: no .env beside it: its values read from env.example, "
+        "the template the repository ships for it",
+    ]
+    (project,) = inventory.compose_projects
+    web = _services(project)["web"]
+    assert (web.image, web.read_only) == ("app/web:2", False)
+    (root / ".env").write_text("TAG=3\nREADONLY=1\n")
+    inventory = load_paths([str(root)])
+    assert inventory.diagnostics == ()
+    (project,) = inventory.compose_projects
+    web = _services(project)["web"]
+    assert (web.image, web.read_only) == ("app/web:3", True)

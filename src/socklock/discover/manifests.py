@@ -437,7 +437,10 @@ def compose_environment(service: ComposeService) -> list[ComposeEnv]:
 
     found = {env.name: env for env in service.environment}
     from_files: dict[str, ComposeEnv] = {}
+    from socklock.load.env_templates import env_template
+
     for env_file in service.env_files:
+        env_file = env_template(env_file) or env_file  # a new clone: the committed template
         try:
             text = Path(env_file).read_text(encoding="utf-8", errors="replace")
         except OSError:

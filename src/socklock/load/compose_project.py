@@ -26,6 +26,7 @@ from typing import Any
 from socklock.load.compose import is_compose_file_name, is_compose_v1, load_compose
 from socklock.load.compose_files import main_and_override
 from socklock.load.compose_merge import copy_tree, merge_service
+from socklock.load.env_templates import env_template
 from socklock.load.interpolate import Interpolation, read_env_entries
 from socklock.load.limits import Limits
 from socklock.load.text import read_text
@@ -190,6 +191,17 @@ def _dotenv(directory: str, context: _Context) -> dict[str, ComposeEnv]:
     """The project's ``.env`` beside its compose file: what ``${VAR}`` and pass-through
     ``environment`` entries read (the shell's environment is not: a scan is hermetic)."""
     path = os.path.join(directory or ".", ".env")
+    template = env_template(path)
+    if template is not None:  # a new clone: the repository's template for its .env
+        said = Diagnostic(
+            Location(template),
+            f"no .env beside it: its values read from {os.path.basename(template)}, "
+            "the template the repository ships for it",
+            DiagnosticLevel.WARNING,
+        )
+        if said not in context.diagnostics:  # once, whatever the files beside it
+            context.diagnostics.append(said)
+        path = template
     if not os.path.isfile(path):
         return {}
     text = read_text(Path(path), path, context.limits)
@@ -368,6 +380,7 @@ def _include(
 
 
 def _env_file(path: str, context: _Context) -> dict[str, ComposeEnv]:
+    path = env_template(path) or path
     if not os.path.isfile(path):
         return {}
     text = read_text(Path(path), path, context.limits)
@@ -504,8 +517,8 @@ def _apply_profiles(document: YMap, env: dict[str, str], file: str, context: _Co
     is read then, as ``COMPOSE_PROFILES=*``, and a warning says so."""
     enabled = {p.strip() for p in env.get("COMPOSE_PROFILES", "").split(",") if p.strip()}
     services: YMap = document["services"]
-    profiled = [
-        body.get("profiles")
+    profiled: list[list[object]] = [
+        body["profiles"]
         for body in services.values()
         if isinstance(body, YMap) and isinstance(body.get("profiles"), list) and body["profiles"]
     ]

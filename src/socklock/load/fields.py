@@ -13,6 +13,13 @@ NO_STRINGS: Mapping[str, str] = MappingProxyType({})
 """The labels (annotations...) of an object that has none: one shared, read-only mapping."""
 
 
+# the texts Go's strconv.ParseBool reads (compose casts interpolated text this way)
+_BOOL_TEXTS = {
+    **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
+    **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
+}
+
+
 class FieldReader:
     """Reads fields of one object; each problem becomes a diagnostic naming file:line."""
 
@@ -71,6 +78,15 @@ class FieldReader:
     def flag(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> bool | None:
         value = self._typed(node, key, path, (bool,), "true or false")
         return value if isinstance(value, bool) else None
+
+    def cast_flag(self, node: YMap, key: str) -> bool | None:
+        """A compose boolean: compose casts a field's text to its type after interpolation
+        (``read_only: ${READONLY}`` with ``READONLY=false``), as Go's strconv.ParseBool
+        reads it; any other text is an error."""
+        value = node.get(key)
+        if isinstance(value, str) and value in _BOOL_TEXTS:
+            return _BOOL_TEXTS[value]
+        return self.flag(node, key)
 
     def str_map(
         self, node: YMap, key: str, path: tuple[PathElement, ...] = ()
