@@ -57,9 +57,9 @@ def _image_names(image: str | None) -> set[str]:
     return {n for n in (_image_name(image), _tag_name(image)) if n}
 
 
-def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Context]:
-    """Every directory that is the build context of a known workload, deepest first."""
-    contexts: dict[Path, Context] = {}
+def workload_names(inventory: Inventory, aliases: dict[str, str]) -> dict[str, set[str]]:
+    """Name → the graph ids it may stand for: workload and service names, the images they
+    run (``org/shop-api:1`` → ``shop-api``) and a shared repository's tags."""
     by_name: dict[str, set[str]] = {}
     for workload in inventory.workloads:
         if workload.owner is not None:
@@ -68,13 +68,23 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
         names.update(n for c in workload.containers for n in _image_names(c.image))
         for name in names:
             by_name.setdefault(name, set()).add(workload.id)
+    for project in inventory.compose_projects:
+        for service in project.services:
+            graph_id = aliases.get(service.id, service.id)
+            for name in {service.name, *_image_names(service.image)}:
+                by_name.setdefault(name, set()).add(graph_id)
+    return by_name
+
+
+def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Context]:
+    """Every directory that is the build context of a known workload, deepest first."""
+    contexts: dict[Path, Context] = {}
+    by_name = workload_names(inventory, aliases)
     replicas: list[Context] = []
     for project in inventory.compose_projects:
         builders: dict[Path, list[tuple[str, str, bool]]] = {}  # context → (id, service, runs)
         for service in project.services:
             graph_id = aliases.get(service.id, service.id)
-            for name in {service.name, *_image_names(service.image)}:
-                by_name.setdefault(name, set()).add(graph_id)
             if service.build_context:
                 directory = Path(service.build_context).resolve()
                 line = command_line(service.body, "entrypoint", "command")

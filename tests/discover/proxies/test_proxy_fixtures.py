@@ -198,3 +198,27 @@ def test_a_dev_server_forwards_to_the_proxy_its_package_json_names() -> None:
     assert [(ev.kind.value, ev.detail, ev.location.line) for ev in edge.evidence] == [
         ("config", "dev server proxy http://api:4000 (compose service dev/api)", 3)
     ]
+
+
+def test_templates_an_entry_point_renders_with_its_own_defaults() -> None:
+    # Dockerfile.edge builds the image acme/edge runs; its entry point exports
+    # API_URI=${API_URI:-http://api:8080}, sets POOL (a whole ``server`` line) in the first
+    # branch of an ``if``, and renders /tmp/site.conf.template (COPY'd from files/) into
+    # /etc/nginx/conf.d; files/extra.conf.template is neither copied nor rendered
+    graph = _graph("nginx-entrypoint")
+    site = "nginx-entrypoint/deploy/files/site.conf.template"
+    assert _proxy_edges(graph) == {
+        ("kiosk/edge", "kiosk/api", 8080): {f"{site}:7:22"},
+        ("kiosk/edge", "kiosk/orders", 9000): {f"{site}:2:5"},
+    }
+    assert {e.key for e in graph.edges} == {
+        ("kiosk/edge", "kiosk/api", 8080, "TCP"),
+        ("kiosk/edge", "kiosk/orders", 9000, "TCP"),
+    }
+    details = {e.target: e.evidence[0].detail for e in graph.edges}
+    script = FIXTURES / "nginx-entrypoint/deploy/files/edge-entrypoint.sh"
+    assert details["kiosk/api"] == (
+        "proxy_pass $API_URI/ (envsubst: API_URI=http://api:8080) "
+        f"(envsubst at {script.resolve()}:11 → /etc/nginx/conf.d/default.conf) "
+        "(compose service kiosk/api)"
+    )

@@ -25,6 +25,7 @@ from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.paths import skip_dir, skip_file
 from socklock.discover.proxies.caddy import CaddyReader
 from socklock.discover.proxies.devserver import DevServerReader
+from socklock.discover.proxies.entrypoint import rendered, script_env
 from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
 from socklock.discover.proxies.haproxy import HAProxyReader
@@ -123,6 +124,11 @@ def add_proxy_evidence(
         in_tree = _tree_sources(inventory, mounts, contexts, built, commands)
         for workload, reader, source in in_tree:
             owned.setdefault((workload, reader.name), []).append(source)
+        for workload, reader, source in _rendered_sources(built):
+            known = owned.setdefault((workload, reader.name), [])
+            real = Path(source.file).resolve()  # the one render, where the image puts it
+            known[:] = [s for s in known if s.line_offset or Path(s.file).resolve() != real]
+            known.append(source)
     if manifests:
         for project in merged_projects(inventory.compose_projects):
             add_traefik_edges(project, aliases, builder)
@@ -205,7 +211,30 @@ def _environments(
                     env[var.name] = dotenv[var.name]  # ``- NAME``: from the project's .env
     for workload, values in workload_env(inventory, aliases).items():
         envs.setdefault(workload, {}).update({k: v.value for k, v in values.items()})
+    for build in built:  # the entry point's exports: ``A=${A:-default}`` keeps the env's
+        envs[build.workload] = script_env(build, envs.get(build.workload, {}))
     return envs
+
+
+def _rendered_sources(built: list[Build]) -> Iterator[tuple[str, ProxyReader, Source]]:
+    """Templates an image's entry point renders with ``envsubst`` into config."""
+    for build in built:
+        for item in rendered(build):
+            text = _read(item.template)
+            if text is None:
+                continue
+            for reader in readers().values():
+                if reader.claims(PurePosixPath(item.container).name, text):
+                    origin = f"envsubst at {item.script}:{item.line} → {item.container}"
+                    source = Source(
+                        str(item.template),
+                        text,
+                        template=True,
+                        origin=origin,
+                        container=item.container,
+                    )
+                    yield build.workload, reader, source
+                    break
 
 
 def _dotenv(path: Path) -> dict[str, str]:
