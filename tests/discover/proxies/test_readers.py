@@ -118,7 +118,8 @@ def test_nginx_template_variable_holding_whole_directives() -> None:
     (call,) = found
     assert isinstance(call, Upstream)
     assert call.detail == (
-        "proxy_pass http://pool/ → upstream pool: server shop-api:3030 (pass at /cfg/0.conf:5:23)"
+        "proxy_pass http://pool/ → upstream pool: server shop-api:3030 "
+        "(envsubst: POOL=server shop-api:3030;) (pass at /cfg/0.conf:5:23)"
     )
     # a value that spans lines is not filled (line numbers stay the file's); unset: no call
     assert (

@@ -85,7 +85,7 @@ class NginxReader:
         for statement in statements:
             args, unset = _fill_args(statement, env)
             filled.append((statement, args, unset))
-        upstreams: dict[str, list[tuple[_Statement, str]]] = {}
+        upstreams: dict[str, list[tuple[_Statement, str, str]]] = {}
         variables: dict[str, tuple[str, str]] = {}  # name → (value, where it is set)
         setters: dict[str, str] = {}  # variables set per request: name → by what
         maps: dict[str, list[tuple[str, str]]] = {}  # map variable → (value, where)
@@ -113,7 +113,8 @@ class NginxReader:
             if statement.directive.startswith("upstream-server:") and args:
                 name = statement.directive.split(":", 1)[1]
                 if "down" not in args[1:]:
-                    upstreams.setdefault(name, []).append((statement, args[0]))
+                    filled_by = _env_used(statement, env)
+                    upstreams.setdefault(name, []).append((statement, args[0], filled_by))
         for statement, args, unset in filled:
             default_scheme = PASS_DIRECTIVES.get(statement.directive, "")
             exporter = statement.directive == _OTEL_EXPORTER
@@ -151,7 +152,7 @@ class _Names:
     variables: Mapping[str, tuple[str, str]]
     setters: Mapping[str, str]
     maps: Mapping[str, list[tuple[str, str]]]
-    upstreams: Mapping[str, list[tuple[_Statement, str]]]
+    upstreams: Mapping[str, list[tuple[_Statement, str, str]]]  # (line, address, env used)
 
 
 def _pass_targets(
@@ -208,7 +209,7 @@ def _pass_targets(
         yield Unknown(where, detail, reason)
         return
     if port is None and host in names.upstreams:
-        for server, address in names.upstreams[host]:
+        for server, address, filled_by in names.upstreams[host]:
             server_host, server_port = _split(address)
             if address.startswith("unix:"):
                 continue
@@ -217,7 +218,7 @@ def _pass_targets(
                 server_port or 80,
                 scheme or None,
                 server.source.where(server.line, "server"),
-                f"{detail} → upstream {host}: server {address} (pass at {where})",
+                f"{detail} → upstream {host}: server {address}{filled_by} (pass at {where})",
             )
         return
     if port is None:
