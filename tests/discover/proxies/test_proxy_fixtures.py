@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -222,3 +223,21 @@ def test_templates_an_entry_point_renders_with_its_own_defaults() -> None:
         f"(envsubst at {script.resolve()}:11 → /etc/nginx/conf.d/default.conf) "
         "(compose service kiosk/api)"
     )
+
+
+def test_an_entry_point_the_deployment_replaces_fills_nothing(tmp_path: Path) -> None:
+    copy = tmp_path / "nginx-entrypoint"
+    shutil.copytree(FIXTURES / "nginx-entrypoint", copy)
+    compose = copy / "docker-compose.yml"
+    compose.write_text(
+        compose.read_text().replace(
+            "    image: acme/edge:1.0\n",
+            '    image: acme/edge:1.0\n    entrypoint: ["nginx", "-g", "daemon off;"]\n',
+        )
+    )
+    graph = discover(load_paths([str(copy)]))
+    assert {e.key for e in graph.edges} == set()
+    assert {(u.location.line, u.reason) for u in graph.unresolved if u.source == "kiosk/edge"} == {
+        (7, "the address holds $API_URI, known only per request"),
+        (8, "upstream orders_pool has no server line that can be read (an unfilled template?)"),
+    }
