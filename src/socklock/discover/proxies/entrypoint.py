@@ -13,10 +13,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from socklock.discover.entrypoints import (
+    MAX_SCRIPT_BYTES,
+    logical_lines,
+    script_environment,
+    script_of,
+)
 from socklock.discover.proxies.images import Build, image_file, instruction_words
 
 _ENVSUBST = re.compile(r"\benvsubst\b[^<>\n]*<\s*(\S+)\s*>\s*(\S+)")
-MAX_SCRIPT_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +37,6 @@ class Rendered:
 
 def entry_script(build: Build) -> Path | None:
     """The shell script the image's final ``ENTRYPOINT`` (else ``CMD``) runs."""
-    from socklock.discover.entrypoints import script_of
-
     for keyword in ("ENTRYPOINT", "CMD"):
         chosen = [i for i in build.instructions if i.keyword == keyword]
         if not chosen:
@@ -50,6 +53,7 @@ def entry_script(build: Build) -> Path | None:
 
 
 def script_text(script: Path) -> str:
+    """The script's text (its first ``MAX_SCRIPT_BYTES``), empty when it cannot be read."""
     try:
         with script.open("rb") as handle:
             return handle.read(MAX_SCRIPT_BYTES).decode("utf-8", "replace")
@@ -59,8 +63,6 @@ def script_text(script: Path) -> str:
 
 def script_env(build: Build, env: Mapping[str, str]) -> dict[str, str]:
     """``env`` with what the entry point exports before the proxy starts."""
-    from socklock.discover.entrypoints import script_environment
-
     script = entry_script(build)
     if script is None:
         return dict(env)
@@ -73,8 +75,6 @@ def rendered(build: Build) -> Iterator[Rendered]:
     script = entry_script(build)
     if script is None:
         return
-    from socklock.discover.entrypoints import logical_lines
-
     for number, line in logical_lines(script_text(script)):
         if line.startswith("#"):
             continue
