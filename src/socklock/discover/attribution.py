@@ -13,6 +13,7 @@ reference) is code of each of them.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,24 +39,52 @@ def _image_name(image: str | None) -> str | None:
     return name.split(":")[0] or None
 
 
-def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Context]:
-    """Every directory that is the build context of a known workload, deepest first."""
-    contexts: dict[Path, Context] = {}
+_TAG_VERSION = re.compile(r"-(?:latest|main|master|dev|v?\d[\w.]*)$")
+
+
+def _tag_name(image: str | None) -> str | None:
+    """The component a shared image repository's tag names: ``org/app:web-1.2`` and
+    ``org/app:web-latest`` are images of ``web`` (one repository, a tag per service). A
+    tag without such a version suffix (``alpine``, ``1.2``) names no component."""
+    if not image or ":" not in image.split("@")[0].rsplit("/", 1)[-1]:
+        return None
+    tag = image.split("@")[0].rsplit(":", 1)[-1]
+    name = _TAG_VERSION.sub("", tag)
+    return name if name != tag and re.search(r"[A-Za-z]", name) else None
+
+
+def _image_names(image: str | None) -> set[str]:
+    return {n for n in (_image_name(image), _tag_name(image)) if n}
+
+
+def workload_names(inventory: Inventory, aliases: dict[str, str]) -> dict[str, set[str]]:
+    """Name → the graph ids it may stand for: workload and service names, the images they
+    run (``org/shop-api:1`` → ``shop-api``) and a shared repository's tags."""
     by_name: dict[str, set[str]] = {}
     for workload in inventory.workloads:
         if workload.owner is not None:
             continue
         names = {workload.name}
-        names.update(n for c in workload.containers if (n := _image_name(c.image)))
+        names.update(n for c in workload.containers for n in _image_names(c.image))
         for name in names:
             by_name.setdefault(name, set()).add(workload.id)
+    for project in inventory.compose_projects:
+        for service in project.services:
+            graph_id = aliases.get(service.id, service.id)
+            for name in {service.name, *_image_names(service.image)}:
+                by_name.setdefault(name, set()).add(graph_id)
+    return by_name
+
+
+def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Context]:
+    """Every directory that is the build context of a known workload, deepest first."""
+    contexts: dict[Path, Context] = {}
+    by_name = workload_names(inventory, aliases)
     replicas: list[Context] = []
     for project in inventory.compose_projects:
         builders: dict[Path, list[tuple[str, str, bool]]] = {}  # context → (id, service, runs)
         for service in project.services:
             graph_id = aliases.get(service.id, service.id)
-            for name in {service.name, _image_name(service.image) or service.name}:
-                by_name.setdefault(name, set()).add(graph_id)
             if service.build_context:
                 directory = Path(service.build_context).resolve()
                 line = command_line(service.body, "entrypoint", "command")
@@ -89,7 +118,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 directory, owner, f"Dockerfile directory named like {owner}"
             )
             continue
-        named = _named_parent(directory, by_name)
+        named = _named_parent(directory, by_name) or _prefixed(directory, by_name)
         if named is not None:
             owner, parent = named
             contexts[directory] = Context(
@@ -207,6 +236,17 @@ def _named_parent(directory: Path, by_name: dict[str, set[str]]) -> tuple[str, P
         return None
     (owner,) = owners
     return owner, parent
+
+
+def _prefixed(directory: Path, by_name: dict[str, set[str]]) -> tuple[str, Path] | None:
+    """``calculator/web/Dockerfile`` built as image ``calculator-web``: an image named by a
+    directory above and its own directory (compose's ``<project>-<service>`` naming)."""
+    for parent in directory.parents:
+        owners = by_name.get(f"{parent.name}-{directory.name}", set())
+        if parent.name and len(owners) == 1:
+            (owner,) = owners
+            return owner, parent
+    return None
 
 
 def _configured_owners(root: Path) -> dict[Path, str]:

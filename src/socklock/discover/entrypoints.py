@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from socklock.discover.commands import words
@@ -263,3 +263,95 @@ def script_settings(text: str) -> dict[str, tuple[str, int]]:
         if "$" not in value and "`" not in value:
             settings[name] = (value, number)
     return settings
+
+
+_REFERENCE = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
+_HEREDOC = re.compile(r"<<-?\s*['\"]?(\w+)['\"]?")
+_OPENERS = frozenset({"if", "case"})
+_CLOSERS = frozenset({"fi", "esac"})
+
+
+def script_environment(text: str, env: Mapping[str, str]) -> dict[str, tuple[str, int]]:
+    """What a shell entry point leaves in the environment of the program it ``exec``s, in
+    order: ``export A=${A:-api:80}`` (the env first), ``B="server ${A};"`` (expanded from
+    what is known so far). An assignment inside a conditional only sets a variable the
+    script has not set yet (the first branch met wins; conditions are not evaluated). A
+    value from a command (``$(...)``, backticks, arithmetic) or naming an unknown variable
+    is not known, and left unset."""
+    values: dict[str, tuple[str, int]] = {}
+    known = dict(env)
+    branches: list[bool] = []  # per open conditional: in a later branch
+    heredoc: str | None = None
+    for number, line in logical_lines(text):
+        if heredoc is not None:
+            heredoc = None if line == heredoc else heredoc
+            continue
+        marker = _HEREDOC.search(line)
+        if marker is not None:
+            heredoc = marker.group(1)
+        first = line.split(maxsplit=1)[0].rstrip(";") if line else ""
+        if first in _OPENERS:
+            branches.append(False)
+        elif first in ("else", "elif") and branches:
+            branches[-1] = True
+        elif first in _CLOSERS and branches:
+            branches.pop()
+        match = _ASSIGNMENT.match(line.removeprefix("then ").removeprefix("else "))
+        if match is None or line.startswith("#"):
+            continue
+        name, value = match.group(1), _unquote(match.group(2))
+        if value is None or (branches and name in values):
+            continue
+        expanded = _expand(value, known)
+        if expanded is not None:
+            values[name] = (expanded, number)
+            known[name] = expanded
+    return values
+
+
+def _unquote(value: str) -> str | None:
+    """The assigned text: quotes removed, a trailing comment dropped; None for a command's
+    output or arithmetic."""
+    value = value.strip().rstrip(";").strip()
+    if value[:1] in ("'", '"') and value[-1:] == value[:1] and len(value) > 1:
+        value = value[1:-1]
+    else:
+        value = value.split(" #", 1)[0].strip()
+    if "$(" in value or "`" in value:
+        return None
+    return value
+
+
+def _expand(value: str, known: Mapping[str, str]) -> str | None:
+    missing: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        name, default = match.group(1) or match.group(3), match.group(2)
+        if name in known and (known[name] or default is None):
+            return known[name]
+        if default is not None and "$" not in default:
+            return default.strip("\"'")
+        missing.append(name)
+        return ""
+
+    expanded = _REFERENCE.sub(one, value)
+    return None if missing else expanded
+
+
+def logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(first line number, stripped text) of each command line, ``\\`` continuations joined."""
+    start, parts = 0, list[str]()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not parts:
+            start = number
+        line = raw.strip()
+        if line.endswith("\\"):
+            parts.append(line[:-1])
+            continue
+        parts.append(line)
+        yield start, " ".join(p.strip() for p in parts)
+        parts = []
+    if parts:
+        yield start, " ".join(p.strip() for p in parts)

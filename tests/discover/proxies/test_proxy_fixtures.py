@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -198,3 +199,45 @@ def test_a_dev_server_forwards_to_the_proxy_its_package_json_names() -> None:
     assert [(ev.kind.value, ev.detail, ev.location.line) for ev in edge.evidence] == [
         ("config", "dev server proxy http://api:4000 (compose service dev/api)", 3)
     ]
+
+
+def test_templates_an_entry_point_renders_with_its_own_defaults() -> None:
+    # Dockerfile.edge builds the image acme/edge runs; its entry point exports
+    # API_URI=${API_URI:-http://api:8080}, sets POOL (a whole ``server`` line) in the first
+    # branch of an ``if``, and renders /tmp/site.conf.template (COPY'd from files/) into
+    # /etc/nginx/conf.d; files/extra.conf.template is neither copied nor rendered
+    graph = _graph("nginx-entrypoint")
+    site = "nginx-entrypoint/deploy/files/site.conf.template"
+    assert _proxy_edges(graph) == {
+        ("kiosk/edge", "kiosk/api", 8080): {f"{site}:7:22"},
+        ("kiosk/edge", "kiosk/orders", 9000): {f"{site}:2:5"},
+    }
+    assert {e.key for e in graph.edges} == {
+        ("kiosk/edge", "kiosk/api", 8080, "TCP"),
+        ("kiosk/edge", "kiosk/orders", 9000, "TCP"),
+    }
+    details = {e.target: e.evidence[0].detail for e in graph.edges}
+    script = FIXTURES / "nginx-entrypoint/deploy/files/edge-entrypoint.sh"
+    assert details["kiosk/api"] == (
+        "proxy_pass $API_URI/ (envsubst: API_URI=http://api:8080) "
+        f"(envsubst at {script.resolve()}:11 → /etc/nginx/conf.d/default.conf) "
+        "(compose service kiosk/api)"
+    )
+
+
+def test_an_entry_point_the_deployment_replaces_fills_nothing(tmp_path: Path) -> None:
+    copy = tmp_path / "nginx-entrypoint"
+    shutil.copytree(FIXTURES / "nginx-entrypoint", copy)
+    compose = copy / "docker-compose.yml"
+    compose.write_text(
+        compose.read_text().replace(
+            "    image: acme/edge:1.0\n",
+            '    image: acme/edge:1.0\n    entrypoint: ["nginx", "-g", "daemon off;"]\n',
+        )
+    )
+    graph = discover(load_paths([str(copy)]))
+    assert {e.key for e in graph.edges} == set()
+    assert {(u.location.line, u.reason) for u in graph.unresolved if u.source == "kiosk/edge"} == {
+        (7, "the address holds $API_URI, known only per request"),
+        (8, "upstream orders_pool has no server line that can be read (an unfilled template?)"),
+    }

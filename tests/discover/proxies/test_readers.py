@@ -103,6 +103,50 @@ def test_nginx_template_filled_from_env() -> None:
     assert dynamic.reason == "the address holds $API_HOST, $API_PORT, known only per request"
 
 
+def test_nginx_template_variable_holding_whole_directives() -> None:
+    # envsubst renders the text before nginx parses it: ${EXTRA} (empty) would otherwise
+    # swallow the upstream block below it, and ${POOL} is a whole ``server`` line
+    text = (
+        "${EXTRA}\n"
+        "upstream pool {\n"
+        "    ${POOL}\n"
+        "}\n"
+        "server { location / { proxy_pass http://pool/; } }\n"
+    )
+    found = _nginx(text, env={"EXTRA": "", "POOL": "server shop-api:3030;"}, template=True)
+    assert _calls(found) == {("shop-api", 3030, "/cfg/0.conf:3:5")}
+    (call,) = found
+    assert isinstance(call, Upstream)
+    assert call.detail == (
+        "proxy_pass http://pool/ → upstream pool: server shop-api:3030 "
+        "(envsubst: POOL=server shop-api:3030;) (pass at /cfg/0.conf:5:23)"
+    )
+    # a value that spans lines is not filled (line numbers stay the file's); unset: no call
+    assert (
+        _calls(_nginx(text, env={"EXTRA": "", "POOL": "server a:1;\nserver b:2;"}, template=True))
+        == set()
+    )
+    (unknown,) = _nginx(text, env={"EXTRA": ""}, template=True)
+    assert isinstance(unknown, Unknown)
+    assert unknown.reason == (
+        "upstream pool has no server line that can be read (an unfilled template?)"
+    )
+    # not a template: the text is nginx's own, ${POOL} is never filled
+    assert ("shop-api", 3030) not in {
+        (f.host, f.port)
+        for f in _nginx(text, env={"EXTRA": "", "POOL": "server shop-api:3030;"})
+        if isinstance(f, Upstream)
+    }
+
+
+def test_nginx_template_evidence_writes_the_directive_as_the_file_does() -> None:
+    text = "server { location / { proxy_pass $API_URI/v1; } }\n"
+    (call,) = _nginx(text, env={"API_URI": "http://api:8080"}, template=True)
+    assert isinstance(call, Upstream)
+    assert (call.host, call.port) == ("api", 8080)
+    assert call.detail == "proxy_pass $API_URI/v1 (envsubst: API_URI=http://api:8080)"
+
+
 def test_envsubst_fill_and_template_names() -> None:
     assert fill("http://${A}:$B/$host ${C}", {"A": "a", "B": "1"}) == (
         "http://a:1/$host ${C}",

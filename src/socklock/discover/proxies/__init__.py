@@ -25,6 +25,7 @@ from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.paths import skip_dir, skip_file
 from socklock.discover.proxies.caddy import CaddyReader
 from socklock.discover.proxies.devserver import DevServerReader
+from socklock.discover.proxies.entrypoint import rendered, script_env
 from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
 from socklock.discover.proxies.haproxy import HAProxyReader
@@ -125,6 +126,13 @@ def add_proxy_evidence(
         in_tree = _tree_sources(inventory, mounts, contexts, built, commands)
         for workload, reader, source in in_tree:
             owned.setdefault((workload, reader.name), []).append(source)
+        replaced = _replaced_entry_points(inventory, aliases)
+        running = [build for build in built if build.workload not in replaced]
+        for workload, reader, source in _rendered_sources(running):
+            known = owned.setdefault((workload, reader.name), [])
+            real = Path(source.file).resolve()  # the one render, where the image puts it
+            known[:] = [s for s in known if s.line_offset or Path(s.file).resolve() != real]
+            known.append(source)
     if manifests:
         for project in merged_projects(inventory.compose_projects):
             add_traefik_edges(project, aliases, builder)
@@ -207,7 +215,50 @@ def _environments(
                     env[var.name] = dotenv[var.name]  # ``- NAME``: from the project's .env
     for workload, values in workload_env(inventory, aliases).items():
         envs.setdefault(workload, {}).update({k: v.value for k, v in values.items()})
+    replaced = _replaced_entry_points(inventory, aliases)
+    for build in built:  # the entry point's exports: ``A=${A:-default}`` keeps the env's
+        if build.workload not in replaced:
+            envs[build.workload] = script_env(build, envs.get(build.workload, {}))
     return envs
+
+
+def _replaced_entry_points(inventory: Inventory, aliases: dict[str, str]) -> set[str]:
+    """Workloads whose deployment replaces the image's ``ENTRYPOINT`` (compose
+    ``entrypoint:``, a Kubernetes container's ``command``): its script never runs."""
+    replaced = {
+        aliases.get(service.id, service.id)
+        for project in inventory.compose_projects
+        for service in project.services
+        if "entrypoint" in service.body
+    }
+    replaced.update(
+        workload.id
+        for workload in inventory.workloads
+        if workload.owner is None
+        and any(c.role.value == "containers" and "command" in c.body for c in workload.containers)
+    )
+    return replaced
+
+
+def _rendered_sources(built: list[Build]) -> Iterator[tuple[str, ProxyReader, Source]]:
+    """Templates an image's entry point renders with ``envsubst`` into config."""
+    for build in built:
+        for item in rendered(build):
+            text = _read(item.template)
+            if text is None:
+                continue
+            for reader in readers().values():
+                if reader.claims(PurePosixPath(item.container).name, text):
+                    origin = f"envsubst at {item.script}:{item.line} → {item.container}"
+                    source = Source(
+                        str(item.template),
+                        text,
+                        template=True,
+                        origin=origin,
+                        container=item.container,
+                    )
+                    yield build.workload, reader, source
+                    break
 
 
 def _dotenv(path: Path) -> dict[str, str]:

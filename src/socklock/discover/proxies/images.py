@@ -17,9 +17,9 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from socklock.discover.attribution import Context, owner_of
+from socklock.discover.attribution import Context, owner_of, workload_names
 from socklock.model import Dockerfile, Instruction, Inventory
 
 _REFERENCE = re.compile(r"\$(?:\{(\w+)(?::?[-=]([^}]*))?\}|(\w+))")
@@ -94,12 +94,32 @@ def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context
                     str(target) if isinstance(target, str) else None,
                 )
             )
+    names: dict[str, set[str]] | None = None
     for path, dockerfile in by_path.items():
-        owner = owner_of(dockerfile.path, contexts) if path not in used else None
-        if owner is not None:
+        if path in used:
+            continue
+        owner = owner_of(dockerfile.path, contexts)
+        workload = owner.workload if owner is not None else None
+        if workload is None and _named_file(path):
+            names = workload_names(inventory, aliases) if names is None else names
+            owners = names.get(_named_file(path), set())
+            workload = next(iter(owners)) if len(owners) == 1 else None
+        if workload is not None:
             contexts_above = (path.parent, *path.parent.parents)
-            found.append(_build(owner.workload, contexts_above, dockerfile, {}, None))
+            found.append(_build(workload, contexts_above, dockerfile, {}, None))
     return found
+
+
+def _named_file(path: Path) -> str:
+    """The image a Dockerfile's own name gives: ``Dockerfile.web``, ``web.Dockerfile``."""
+    name = path.name
+    for prefix in ("Dockerfile.", "dockerfile."):
+        if name.startswith(prefix):
+            return name.removeprefix(prefix)
+    for suffix in (".Dockerfile", ".dockerfile"):
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
+    return ""
 
 
 def stage_chain(dockerfile: Dockerfile, target: str | None) -> list[Instruction]:
@@ -167,6 +187,42 @@ def copied_into(build: Build, prefixes: Sequence[str]) -> list[Path]:
                 elif path.is_dir():
                     found.extend(p for p in sorted(path.iterdir()) if p.is_file())
     return found
+
+
+def image_file(build: Build, container: str) -> Path | None:
+    """The file of the tree that ``build`` copies to ``container`` (``COPY files/run.sh
+    /run.sh``, ``COPY conf/ /tmp/conf/``), the last copy winning as in the image."""
+    found: Path | None = None
+    target = PurePosixPath(container)
+    for instruction in build.instructions:
+        if instruction.keyword not in ("COPY", "ADD"):
+            continue
+        words = _words(instruction.value)
+        sources = _sources(instruction.value)
+        if len(words) < 2 or not sources:
+            continue
+        destination = PurePosixPath(words[-1])
+        for source in sources:
+            for base in build.contexts:
+                path = base / source.removeprefix("./")
+                if path.is_file() and (
+                    destination == target
+                    or (
+                        (words[-1].endswith("/") or len(sources) > 1)
+                        and destination / path.name == target
+                    )
+                ):
+                    found = path
+                elif path.is_dir() and target.is_relative_to(destination):
+                    inside = path / target.relative_to(destination)
+                    if inside.is_file():
+                        found = inside
+    return found
+
+
+def instruction_words(value: str) -> list[str]:
+    """The words of a Dockerfile instruction's value (exec or shell form), flags dropped."""
+    return _words(value)
 
 
 def _words(value: str) -> list[str]:

@@ -27,6 +27,7 @@ class Source:
     line_offset: int = 0
     origin: str = ""  # "ConfigMap shop/nginx key nginx.conf", for evidence
     container: str = ""  # the path the workload sees it at, when a mount says it
+    original: str = ""  # a filled template's text as written (``text`` is the filled one)
     _lines: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def where(self, line: int, word: str) -> Location:

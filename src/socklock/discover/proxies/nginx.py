@@ -74,7 +74,7 @@ class NginxReader:
     def read(self, sources: Sequence[Source], env: Mapping[str, str]) -> Iterator[Found]:
         statements: list[_Statement] = []
         for source in sources:
-            parsed, errors = _statements(source)
+            parsed, errors = _statements(_filled(source, env))
             statements.extend(parsed)
             for line, message in errors:
                 where = source.where(line, "")
@@ -85,7 +85,7 @@ class NginxReader:
         for statement in statements:
             args, unset = _fill_args(statement, env)
             filled.append((statement, args, unset))
-        upstreams: dict[str, list[tuple[_Statement, str]]] = {}
+        upstreams: dict[str, list[tuple[_Statement, str, str]]] = {}
         variables: dict[str, tuple[str, str]] = {}  # name → (value, where it is set)
         setters: dict[str, str] = {}  # variables set per request: name → by what
         maps: dict[str, list[tuple[str, str]]] = {}  # map variable → (value, where)
@@ -108,10 +108,13 @@ class NginxReader:
             if setter is not None:
                 where = statement.source.where(statement.line, statement.directive)
                 setters[setter] = f"{statement.directive} at {where}"
+            if statement.directive == "upstream" and args:
+                upstreams.setdefault(args[0], [])  # declared: its name is no host
             if statement.directive.startswith("upstream-server:") and args:
                 name = statement.directive.split(":", 1)[1]
                 if "down" not in args[1:]:
-                    upstreams.setdefault(name, []).append((statement, args[0]))
+                    filled_by = _env_used(statement, env)
+                    upstreams.setdefault(name, []).append((statement, args[0], filled_by))
         for statement, args, unset in filled:
             default_scheme = PASS_DIRECTIVES.get(statement.directive, "")
             exporter = statement.directive == _OTEL_EXPORTER
@@ -121,7 +124,7 @@ class NginxReader:
                 continue
             word = "endpoint" if exporter else statement.directive
             where = statement.source.where(statement.line, word)
-            written = " ".join(statement.args)
+            written = _written(statement)
             expression = f"{statement.directive} {written}{_env_used(statement, env)}"
             if unset:
                 reason = f"{unset_reason(unset)} (envsubst leaves it unfilled)"
@@ -149,7 +152,7 @@ class _Names:
     variables: Mapping[str, tuple[str, str]]
     setters: Mapping[str, str]
     maps: Mapping[str, list[tuple[str, str]]]
-    upstreams: Mapping[str, list[tuple[_Statement, str]]]
+    upstreams: Mapping[str, list[tuple[_Statement, str, str]]]  # (line, address, env used)
 
 
 def _pass_targets(
@@ -201,8 +204,12 @@ def _pass_targets(
         yield Unknown(where, detail, f"the address holds {unknown}, known only per request")
         return
     host, port = _split(hostport)
+    if port is None and host in names.upstreams and not names.upstreams[host]:
+        reason = f"upstream {host} has no server line that can be read (an unfilled template?)"
+        yield Unknown(where, detail, reason)
+        return
     if port is None and host in names.upstreams:
-        for server, address in names.upstreams[host]:
+        for server, address, filled_by in names.upstreams[host]:
             server_host, server_port = _split(address)
             if address.startswith("unix:"):
                 continue
@@ -211,7 +218,7 @@ def _pass_targets(
                 server_port or 80,
                 scheme or None,
                 server.source.where(server.line, "server"),
-                f"{detail} → upstream {host}: server {address} (pass at {where})",
+                f"{detail} → upstream {host}: server {address}{filled_by} (pass at {where})",
             )
         return
     if port is None:
@@ -263,13 +270,39 @@ def _fill_args(statement: _Statement, env: Mapping[str, str]) -> tuple[tuple[str
     return tuple(args), unset
 
 
+def _filled(source: Source, env: Mapping[str, str]) -> Source:
+    """A template as envsubst renders it, before nginx parses it: a variable may hold
+    whole directives (``upstream api { ${SERVERS} }``, ``SERVERS="server api:80;"``), not
+    only an argument. Values are kept to one line so line numbers stay the file's."""
+    if not source.template:
+        return source
+    one_line = {k: v for k, v in env.items() if "\n" not in v}
+    text, _ = fill(source.text, one_line)
+    return (
+        source
+        if text == source.text
+        else dataclasses.replace(source, text=text, original=source.text)
+    )
+
+
+def _written(statement: _Statement) -> str:
+    """The directive's arguments as the file writes them (a template's before filling)."""
+    filled = " ".join(statement.args)
+    if not statement.source.original:
+        return filled
+    lines = statement.source.original.split("\n")
+    line = lines[statement.line - 1] if 0 < statement.line <= len(lines) else ""
+    match = re.search(rf"(?<![\w$]){re.escape(statement.directive)}\s+([^;]*)", line)
+    return " ".join(match.group(1).split()) if match else filled
+
+
 def _env_used(statement: _Statement, env: Mapping[str, str]) -> str:
     """`` (envsubst: API_HOST=api, API_PORT=80)`` for a template's filled directive."""
     if not statement.source.template:
         return ""
-    names = dict.fromkeys(
-        m.group(1) or m.group(2) for a in statement.args for m in _VARIABLE.finditer(a)
-    )
+    lines = (statement.source.original or statement.source.text).split("\n")
+    line = lines[statement.line - 1] if 0 < statement.line <= len(lines) else ""
+    names = dict.fromkeys(m.group(1) or m.group(2) for m in _VARIABLE.finditer(line))
     used = [f"{n}={redact_credentials(env[n])}" for n in names if n in env]
     return f" (envsubst: {', '.join(used)})" if used else ""
 

@@ -1,0 +1,87 @@
+"""An image's shell entry point prepares the proxy's config: the variables it exports
+(``export API=${API:-api:80}``) fill the templates, and its ``envsubst < /tmp/a.template >
+/etc/nginx/nginx.conf`` lines say which files of the image become config.
+
+The script is the file the image's final ``ENTRYPOINT``/``CMD`` runs, found through the
+build's ``COPY`` (``COPY files/run.sh /entrypoint.sh``) or beside the Dockerfile.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from socklock.discover.entrypoints import (
+    MAX_SCRIPT_BYTES,
+    logical_lines,
+    script_environment,
+    script_of,
+)
+from socklock.discover.proxies.images import Build, image_file, instruction_words
+
+_ENVSUBST = re.compile(r"\benvsubst\b[^<>\n]*<\s*(\S+)\s*>\s*(\S+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A template of the image the script renders to ``container`` (where the proxy reads
+    it), written at ``line`` of ``script``."""
+
+    template: Path
+    container: str
+    script: Path
+    line: int
+
+
+def entry_script(build: Build) -> Path | None:
+    """The shell script the image's final ``ENTRYPOINT`` (else ``CMD``) runs."""
+    for keyword in ("ENTRYPOINT", "CMD"):
+        chosen = [i for i in build.instructions if i.keyword == keyword]
+        if not chosen:
+            continue
+        for word in instruction_words(chosen[-1].value):
+            if not word.endswith(".sh"):
+                continue
+            found = image_file(build, word) if word.startswith("/") else None
+            found = found or script_of(word, build.home, build.contexts[0])
+            if found is not None:
+                return found
+        return None
+    return None
+
+
+def script_text(script: Path) -> str:
+    """The script's text (its first ``MAX_SCRIPT_BYTES``), empty when it cannot be read."""
+    try:
+        with script.open("rb") as handle:
+            return handle.read(MAX_SCRIPT_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def script_env(build: Build, env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` with what the entry point exports before the proxy starts."""
+    script = entry_script(build)
+    if script is None:
+        return dict(env)
+    values = script_environment(script_text(script), env)
+    return {**env, **{name: value for name, (value, _) in values.items()}}
+
+
+def rendered(build: Build) -> Iterator[Rendered]:
+    """The templates the entry point renders with ``envsubst``, as files of the tree."""
+    script = entry_script(build)
+    if script is None:
+        return
+    for number, line in logical_lines(script_text(script)):
+        if line.startswith("#"):
+            continue
+        for match in _ENVSUBST.finditer(line):
+            source, container = match.group(1).strip("\"'"), match.group(2).strip("\"'")
+            if "$" in source or "$" in container:
+                continue
+            template = image_file(build, source) if source.startswith("/") else None
+            if template is not None:
+                yield Rendered(template, container, script, number)
