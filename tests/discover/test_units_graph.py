@@ -812,3 +812,29 @@ def test_a_service_name_reaches_the_unit_whose_name_less_a_program_word_is_its_o
     assert {(s, t, p) for s, t, p, _ in _edges(graph)} == {
         ("code/node-service", "code/inventory-mux", 8050)
     }
+
+
+def test_a_left_out_compose_file_still_says_which_directory_builds_an_image(
+    tmp_path: Path,
+) -> None:
+    """The Kubernetes file is chosen; the compose file beside it is left out, but its
+    ``build: ./vote`` + ``image: shop/vote-front:1`` says the code in ``vote/`` is the
+    image the ``front`` Deployment runs: the code's call is ``front``'s."""
+    front = _DEPLOYMENT.replace("NAME", "front").replace(
+        "image: shop/front:1", "image: shop/vote-front:1"
+    )
+    _write(
+        tmp_path,
+        {
+            "k8s.yaml": front + "---\n" + _DEPLOYMENT.replace("NAME", "back"),
+            "docker-compose.yml": (
+                "services:\n"
+                "  vote-front: {build: ./vote, image: 'shop/vote-front:1'}\n"
+                "  back: {image: 'shop/back:1'}\n"
+            ),
+            "vote/Dockerfile": "FROM python:3.12\nCOPY app.py .\n",
+            "vote/app.py": "import requests\nrequests.get('http://back/votes')\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]), deployment=str(tmp_path / "k8s.yaml"))
+    assert _edges(graph) == {("shop/front", "shop/back", 8080, "literal")}

@@ -124,6 +124,14 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(
                 directory, owner, f"Dockerfile directory inside {parent.name}/, named like {owner}"
             )
+    for image, context in inventory.image_builds:  # a left-out compose file's builds
+        directory = Path(context).resolve()
+        owners = by_name.get(_image_name(image) or "", set())
+        if directory not in contexts and len(owners) == 1:
+            (owner,) = owners
+            contexts[directory] = Context(
+                directory, owner, f"builds image {image} (a compose file left out says so)"
+            )
     shared = _add_units(inventory, aliases, contexts) + replicas
     shared += _add_mounts(inventory, aliases, contexts)
     for root in inventory.roots:

@@ -400,4 +400,14 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
         config_maps=tuple(c for c in inventory.config_maps if keep_object(c.obj.location.file)),
         compose_projects=tuple(p for p in inventory.compose_projects if keep(p.file)),
         units=tuple(u for u in inventory.units if u.host is None or keep(u.location.file)),
+        image_builds=(
+            *inventory.image_builds,
+            *(
+                (service.image, service.build_context)
+                for project in inventory.compose_projects
+                if not keep(project.file)
+                for service in project.services
+                if service.image and service.build_context
+            ),
+        ),
     )

@@ -62,6 +62,9 @@ class Inventory:
     compose_projects: tuple[ComposeProject, ...] = ()
     dockerfiles: tuple[Dockerfile, ...] = ()
     units: tuple[BuildUnit, ...] = ()  # services the code declares (load/units)
+    # (image, build context) of the compose files a chosen deployment leaves out: they still
+    # say which directory builds an image the deployment runs
+    image_builds: tuple[tuple[str, str], ...] = ()
     files: tuple[str, ...] = ()  # every file read
     roots: tuple[str, ...] = ()  # the paths the user gave
     diagnostics: tuple[Diagnostic, ...] = field(default=())
