@@ -40,11 +40,9 @@ class Convention:
 @lru_cache(maxsize=1)
 def conventions() -> tuple[Convention, ...]:
     """Every row of the table, in its order."""
-    import tomllib
-    from importlib import resources
+    from socklock.discover.tables import section
 
-    text = resources.files("socklock.discover").joinpath("data", "sdk_conventions.toml")
-    rows = tomllib.loads(text.read_text(encoding="utf-8"))["convention"]
+    rows = section("sdk_conventions.toml", "convention")
     out: list[Convention] = []
     for row in rows:
         convention = Convention(

@@ -59,11 +59,9 @@ class Implied:
 @lru_cache(maxsize=1)
 def implied_servers() -> tuple[ImpliedServer, ...]:
     """Every ``[[implied]]`` row of the table, in its order."""
-    import tomllib
-    from importlib import resources
+    from socklock.discover.tables import section
 
-    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
-    rows = tomllib.loads(text.read_text(encoding="utf-8"))["implied"]
+    rows = section("client_libraries.toml", "implied")
     return tuple(
         ImpliedServer(
             str(row["what"]),

@@ -40,11 +40,9 @@ def relaxed(key: str) -> str:
 @lru_cache(maxsize=1)
 def libraries() -> tuple[Library, ...]:
     """Every row of the table, in its order."""
-    import tomllib
-    from importlib import resources
+    from socklock.discover.tables import section
 
-    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
-    rows = tomllib.loads(text.read_text(encoding="utf-8"))["library"]
+    rows = section("client_libraries.toml", "library")
     return tuple(
         Library(
             str(row["what"]),
@@ -57,11 +55,9 @@ def libraries() -> tuple[Library, ...]:
 
 @lru_cache(maxsize=1)
 def _registry_clients() -> tuple[str, ...]:
-    import tomllib
-    from importlib import resources
+    from socklock.discover.tables import section
 
-    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
-    table = tomllib.loads(text.read_text(encoding="utf-8"))["registry"]
+    table = section("client_libraries.toml", "registry")
     return tuple(str(a).lower() for a in table["artifacts"])
 
 
@@ -87,11 +83,9 @@ class Client:
 @lru_cache(maxsize=1)
 def clients() -> tuple[Client, ...]:
     """Every ``[[client]]`` row of the table, in its order."""
-    import tomllib
-    from importlib import resources
+    from socklock.discover.tables import section
 
-    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
-    rows = tomllib.loads(text.read_text(encoding="utf-8"))["client"]
+    rows = section("client_libraries.toml", "client")
     return tuple(
         Client(
             str(row["what"]),

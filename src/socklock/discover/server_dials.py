@@ -22,12 +22,10 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=1)
 def _dialled() -> dict[str, tuple[str, ...]]:
     """Server image name → the env names (patterns) whose addresses it calls."""
-    import tomllib
-    from importlib import resources
+    from socklock.discover.tables import section
 
-    text = resources.files("socklock.discover").joinpath("data", "server_dials.toml")
     table: dict[str, tuple[str, ...]] = {}
-    for row in tomllib.loads(text.read_text(encoding="utf-8"))["server"]:
+    for row in section("server_dials.toml", "server"):
         images = [str(name) for name in row["images"]]
         if any(name not in IMAGE_PORTS for name in images):
             raise ValueError(f"server_dials.toml: not a server image of IMAGE_PORTS: {row!r}")

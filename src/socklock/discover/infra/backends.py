@@ -40,11 +40,9 @@ class Program:
 @lru_cache(maxsize=1)
 def programs() -> tuple[Program, ...]:
     """The rows of ``data/telemetry_backends.toml``."""
-    import tomllib
-    from importlib import resources
+    from socklock.discover.tables import section
 
-    text = resources.files("socklock.discover").joinpath("data", "telemetry_backends.toml")
-    rows = tomllib.loads(text.read_text(encoding="utf-8"))["program"]
+    rows = section("telemetry_backends.toml", "program")
     return tuple(
         Program(
             str(row["name"]),

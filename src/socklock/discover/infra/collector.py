@@ -173,9 +173,7 @@ def _raw(
 
 @lru_cache(maxsize=1)
 def _listening() -> dict[str, frozenset[str]]:
-    import tomllib
-    from importlib import resources
+    from socklock.discover.tables import section
 
-    text = resources.files("socklock.discover").joinpath("data", "collector_components.toml")
-    table = tomllib.loads(text.read_text(encoding="utf-8"))["listen"]
+    table = section("collector_components.toml", "listen")
     return {section: frozenset(map(str, names)) for section, names in table.items()}
