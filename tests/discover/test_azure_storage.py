@@ -3,10 +3,18 @@ when the string names none."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
+from socklock.discover import discover
 from socklock.discover.addresses import find_targets
-from socklock.discover.azure_storage import storage_endpoints
+from socklock.discover.azure_storage import called_endpoints, storage_endpoints
+from socklock.discover.libraries import storage_services
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _AZURITE = (
     "DefaultEndpointsProtocol=http;AccountName=devacct;AccountKey=a2V5a2V5==;"
@@ -94,3 +102,74 @@ def test_explicit_endpoints_derive_no_others_from_the_account() -> None:
     assert storage_endpoints(
         "DefaultEndpointsProtocol=http;AccountName=acct;QueueEndpoint=http://q:10001/acct"
     ) == [("queue", "http://q:10001/acct")]
+
+
+@pytest.mark.parametrize(
+    ("package", "services"),
+    [
+        ("Azure.Storage.Blobs", {"blob"}),
+        ("Azure.Storage.Queues", {"queue"}),
+        ("Azure.Data.Tables", {"table"}),
+        ("Azure.Storage.Files.Shares", {"file"}),
+        ("Microsoft.Orleans.Clustering.AzureStorage", {"table"}),
+        ("Microsoft.Orleans.Persistence.AzureStorage", {"table", "blob"}),
+        ("Microsoft.Orleans.Streaming.AzureStorage", {"queue"}),
+        ("WindowsAzure.Storage", {"blob", "queue", "table"}),
+        ("Azure.Storage.Common", set()),
+        ("Npgsql", set()),
+    ],
+)
+def test_each_storage_row_names_its_services(package: str, services: set[str]) -> None:
+    assert storage_services([package]) == services
+
+
+def test_a_client_of_some_services_calls_only_their_endpoints() -> None:
+    targets = find_targets(_AZURITE) + find_targets("http://api:8080")
+    kept = called_endpoints(targets, frozenset({"queue"}))
+    assert [(t.host, t.port) for t in kept] == [("queues", 10001), ("api", 8080)]
+    assert called_endpoints(targets, frozenset()) == targets
+
+
+_STRING = "UseDevelopmentStorage=true;DevelopmentStorageProxyUri=http://azurite"
+_COMPOSE = f"""\
+services:
+  storage: {{image: "mcr.microsoft.com/azure-storage/azurite", hostname: azurite}}
+  queues: {{build: ./Queues, environment: ["ConnectionStrings__Store={_STRING}"]}}
+  silo: {{build: ./Silo, environment: ["ConnectionStrings__Store={_STRING}"]}}
+  legacy: {{build: ./Legacy, environment: ["ConnectionStrings__Store={_STRING}"]}}
+"""
+_PROGRAM = 'var store = builder.Configuration.GetConnectionString("Store");\n'
+
+
+def _project(name: str, *packages: str) -> dict[str, str]:
+    references = "".join(f'<PackageReference Include="{p}" Version="1.0.0" />' for p in packages)
+    return {
+        f"{name}/{name}.csproj": (
+            f'<Project Sdk="Microsoft.NET.Sdk.Web"><ItemGroup>{references}</ItemGroup></Project>'
+        ),
+        f"{name}/Program.cs": _PROGRAM,
+        f"{name}/Dockerfile": "FROM mcr.microsoft.com/dotnet/aspnet:8.0\n",
+    }
+
+
+def test_each_workload_calls_the_endpoints_of_the_clients_its_build_has(tmp_path: Path) -> None:
+    """queues builds a Queue client, silo Orleans Table clustering: each calls its service's
+    port; legacy's build names no storage client, so every endpoint is its call."""
+    files = {
+        "compose.yaml": _COMPOSE,
+        **_project("Queues", "Azure.Storage.Queues"),
+        **_project("Silo", "Microsoft.Orleans.Clustering.AzureStorage"),
+        **_project("Legacy", "Newtonsoft.Json"),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    graph = discover(load_paths([str(tmp_path)]))
+    edges = {(e.source.split("/")[1], e.target.split("/")[1], e.port) for e in graph.edges}
+    assert edges == {
+        ("queues", "storage", 10001),
+        ("silo", "storage", 10002),
+        ("legacy", "storage", 10000),
+        ("legacy", "storage", 10001),
+        ("legacy", "storage", 10002),
+    }

@@ -17,8 +17,12 @@ A string with only ``AccountName``/``AccountKey`` names no endpoint: no address.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from socklock.discover.code.targets import connection_fields
+
+if TYPE_CHECKING:
+    from socklock.discover.addresses import Target
 
 # The emulator's port of each service (Azurite's defaults); ``file`` has no emulator.
 EMULATOR_PORTS: dict[str, int] = {"blob": 10000, "queue": 10001, "table": 10002}
@@ -73,3 +77,12 @@ def _emulator(proxy: str) -> list[tuple[str, str]]:
         (service, f"{scheme}://{host}:{port}/devstoreaccount1")
         for service, port in EMULATOR_PORTS.items()
     ]
+
+
+def called_endpoints(targets: list[Target], services: frozenset[str]) -> list[Target]:
+    """The targets a workload whose build has clients of ``services`` calls: a storage
+    endpoint only when it is one of those services' (``services`` empty: which clients
+    the workload builds is unknown, so every endpoint)."""
+    if not services:
+        return targets
+    return [t for t in targets if t.storage is None or t.storage in services]

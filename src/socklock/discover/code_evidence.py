@@ -30,6 +30,7 @@ from socklock.discover.addresses import (
     with_sibling_port,
 )
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
+from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.placeholders import spring_env_name
 from socklock.discover.commands import command_values, expand, words
@@ -43,7 +44,7 @@ from socklock.discover.conventions import (
     sdk_targets,
 )
 from socklock.discover.identity import Identities, unit_id
-from socklock.discover.libraries import library_for, registry_client
+from socklock.discover.libraries import library_for, registry_client, storage_services
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.reads import CodeReads
@@ -173,6 +174,10 @@ def add_code_evidence(
     mentions = _Mentions(code_files, mounted_files)
 
     joiner = _Joiner(inventory, aliases, builder)
+    for workload in joiner.unit_workloads:
+        services = storage_services(joiner.dependencies(workload))
+        if services:
+            reads.storage[workload] = services
 
     def given(workload: str, file: str) -> bool:
         """``file`` is the workload's: in its build context, or mounted and read by its code."""
@@ -594,6 +599,8 @@ class _Joiner:
             # the analyser read a bare host where a host belongs (``new Hostname("payment")``,
             # ``spring.rabbitmq.host``): the word is a host name
             targets = find_targets(text, name_hint="HOST")
+        services = storage_services(self.dependencies(owner.workload))
+        targets = called_endpoints(targets, services)
         convention = convention_for(site.env_var) if site.env_var else None
         if site.env_var and convention is None:
 
