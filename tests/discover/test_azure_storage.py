@@ -137,29 +137,39 @@ services:
   queues: {{build: ./Queues, environment: ["ConnectionStrings__Store={_STRING}"]}}
   silo: {{build: ./Silo, environment: ["ConnectionStrings__Store={_STRING}"]}}
   legacy: {{build: ./Legacy, environment: ["ConnectionStrings__Store={_STRING}"]}}
+  grains: {{build: ./Grains, environment: ["ConnectionStrings__Store={_STRING}"]}}
+  blobs: {{build: ./Blobs, environment: ["ConnectionStrings__Store={_STRING}"]}}
 """
 _PROGRAM = 'var store = builder.Configuration.GetConnectionString("Store");\n'
 
 
-def _project(name: str, *packages: str) -> dict[str, str]:
+def _project(name: str, *packages: str, code: str = "") -> dict[str, str]:
     references = "".join(f'<PackageReference Include="{p}" Version="1.0.0" />' for p in packages)
     return {
         f"{name}/{name}.csproj": (
             f'<Project Sdk="Microsoft.NET.Sdk.Web"><ItemGroup>{references}</ItemGroup></Project>'
         ),
-        f"{name}/Program.cs": _PROGRAM,
+        f"{name}/Program.cs": _PROGRAM + code,
         f"{name}/Dockerfile": "FROM mcr.microsoft.com/dotnet/aspnet:8.0\n",
     }
 
 
 def test_each_workload_calls_the_endpoints_of_the_clients_its_build_has(tmp_path: Path) -> None:
     """queues builds a Queue client, silo Orleans Table clustering: each calls its service's
-    port; legacy's build names no storage client, so every endpoint is its call."""
+    port; legacy's build names no storage client, so every endpoint is its call. Orleans
+    grain storage is Table or Blob by package: grains' code names Table grain storage;
+    blobs has no storage package but its code builds a BlobServiceClient."""
     files = {
         "compose.yaml": _COMPOSE,
         **_project("Queues", "Azure.Storage.Queues"),
         **_project("Silo", "Microsoft.Orleans.Clustering.AzureStorage"),
         **_project("Legacy", "Newtonsoft.Json"),
+        **_project(
+            "Grains",
+            "Microsoft.Orleans.Persistence.AzureStorage",
+            code='silo.AddAzureTableGrainStorage("r", o => o.ConfigureTableServiceClient(s));\n',
+        ),
+        **_project("Blobs", code="var client = new BlobServiceClient(store);\n"),
     }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -172,4 +182,6 @@ def test_each_workload_calls_the_endpoints_of_the_clients_its_build_has(tmp_path
         ("legacy", "storage", 10000),
         ("legacy", "storage", 10001),
         ("legacy", "storage", 10002),
+        ("grains", "storage", 10002),
+        ("blobs", "storage", 10000),
     }
