@@ -175,3 +175,16 @@ def test_a_framework_the_build_declares_reads_its_variables_in_code_alone(
             )
         ],
     }
+
+
+def test_steeltoes_dotnet_discovery_client_is_a_eureka_and_registry_client() -> None:
+    """.NET builds have dependencies too: Steeltoe's client reads the Eureka keys."""
+    from socklock.discover.libraries import registry_client
+
+    eureka = library_for("eureka.client.serviceUrl.defaultZone")
+    assert eureka is not None
+    assert eureka.declared_in(["Steeltoe.Discovery.Eureka"])
+    assert eureka.declared_in(["Steeltoe.Discovery.ClientCore"])
+    assert not eureka.declared_in(["Steeltoe.Management.Endpoint"])
+    assert registry_client(["Npgsql", "Steeltoe.Discovery.Consul"]) == "Steeltoe.Discovery.Consul"
+    assert registry_client(["Npgsql", "Azure.Storage.Queues"]) is None

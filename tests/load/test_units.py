@@ -460,3 +460,28 @@ def test_build_dependencies_of_maven_and_gradle_modules(tmp_path: Path) -> None:
             (),
         ),
     }
+
+
+def test_a_dotnet_services_dependencies_are_its_and_its_libraries_packages(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "Api").mkdir()
+    (tmp_path / "Shared").mkdir()
+    (tmp_path / "Api" / "Api.csproj").write_text(
+        '<Project Sdk="Microsoft.NET.Sdk.Web"><ItemGroup>'
+        '<PackageReference Include="Azure.Storage.Queues" Version="12.0.0" />'
+        '<ProjectReference Include="..\\Shared\\Shared.csproj" />'
+        "</ItemGroup></Project>",
+        encoding="utf-8",
+    )
+    (tmp_path / "Shared" / "Shared.csproj").write_text(
+        '<Project Sdk="Microsoft.NET.Sdk"><ItemGroup>'
+        '<PackageReference Include="Npgsql" Version="8.0.0" />'
+        '<PackageReference Include="Azure.Storage.Queues" Version="12.0.0" />'
+        "</ItemGroup></Project>",
+        encoding="utf-8",
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert {u.name: u.dependencies for u in units if u.kind == "dotnet"} == {
+        "api": ("Azure.Storage.Queues", "Npgsql")
+    }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 DEFAULT_PORTS: dict[str, int] = {
     "http": 80,
@@ -109,6 +109,9 @@ class Target:
     protocol: str  # TCP or UDP
     text: str  # the part of the input that named it
     certain: bool = True  # False: a bare dotted word that counts only if it names a Service
+    # the Azure Storage service (blob, queue, table, file) a connection string's endpoint is
+    # for: only a client of that service calls it (azure_storage.py)
+    storage: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -174,6 +177,16 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
         return []
     text = without_namespace_placeholder(text)
     targets: list[Target] = []
+    if "=" in text:
+        from socklock.discover.azure_storage import storage_endpoints
+
+        endpoints = storage_endpoints(text)
+        if endpoints is not None:  # an Azure Storage connection string: its endpoints
+            return [
+                replace(target, storage=service)
+                for service, url in endpoints
+                for target in find_targets(url)
+            ]
     if "=" in text and "://" not in text and (";" in text or " " in text):
         # a PDO/DBI data source name, an ADO.NET connection string or a libpq
         # ``host=db port=5432 ...`` one: its host and port

@@ -30,6 +30,7 @@ from socklock.discover.addresses import (
     with_sibling_port,
 )
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
+from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.placeholders import spring_env_name
 from socklock.discover.commands import command_values, expand, words
@@ -43,7 +44,7 @@ from socklock.discover.conventions import (
     sdk_targets,
 )
 from socklock.discover.identity import Identities, unit_id
-from socklock.discover.libraries import library_for, registry_client
+from socklock.discover.libraries import library_for, registry_client, storage_services
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.reads import CodeReads
@@ -240,6 +241,10 @@ def add_code_evidence(
             else:
                 found.append((owner, result))
     found.extend(_wrapped_connections(scanned))
+    for workload in {*joiner.unit_workloads, *joiner.storage_named}:
+        services = joiner.storage_clients(workload)
+        if services:
+            reads.storage[workload] = services
     for workload, script_names in joiner.script_reads.items():
         if reads.has_code(workload):  # else its env values stay calls anyway
             for name in script_names:
@@ -420,6 +425,10 @@ def _env_names(site: CallSite) -> list[str]:
     return [site.env_var, *names] if site.env_var else names
 
 
+# ``azure-storage-queue``: the code builds a client of that Azure Storage service (csharp.scm)
+_STORAGE_CLIENT = "azure-storage-"
+
+
 class _Joiner:
     def __init__(
         self, inventory: Inventory, aliases: dict[str, str], builder: GraphBuilder
@@ -442,6 +451,7 @@ class _Joiner:
         self.load_balanced: set[str] = set()
         self.keys_set: dict[str, set[str]] = {}  # workload → config keys its config sets
         self.secret_stores: dict[str, set[str]] = {}  # workload → Dapr stores it reads config from
+        self.storage_named: dict[str, set[str]] = {}  # workload → Azure Storage clients in code
         self._secrets: dict[str, dict[str, dict[str, Secret]]] | None = None
         self._inventory, self._aliases = inventory, aliases
         self.registrations = Registrations()
@@ -594,6 +604,7 @@ class _Joiner:
             # the analyser read a bare host where a host belongs (``new Hostname("payment")``,
             # ``spring.rabbitmq.host``): the word is a host name
             targets = find_targets(text, name_hint="HOST")
+        targets = called_endpoints(targets, self.storage_clients(owner.workload))
         convention = convention_for(site.env_var) if site.env_var else None
         if site.env_var and convention is None:
 
@@ -928,6 +939,17 @@ class _Joiner:
             self.load_balanced.add(owner.workload)
         elif declared.what == "dapr-secret-store":
             self.secret_stores.setdefault(owner.workload, set()).add(value)
+        elif declared.what.startswith(_STORAGE_CLIENT):
+            service = declared.what.removeprefix(_STORAGE_CLIENT)
+            self.storage_named.setdefault(owner.workload, set()).add(service)
+
+    def storage_clients(self, workload: str) -> frozenset[str]:
+        """The Azure Storage services the workload calls: those of the clients its code
+        builds, else those its build has clients of; empty when neither says."""
+        named = self.storage_named.get(workload)
+        if named:
+            return frozenset(named)
+        return storage_services(self.dependencies(workload))
 
     def service_names(self) -> dict[str, set[str]]:
         """Name → workloads: declared service names and the workloads' own names."""

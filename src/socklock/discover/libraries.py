@@ -109,6 +109,31 @@ def client_scheme(language: str, callee: str, *, constructor: bool = False) -> s
     return None
 
 
+@lru_cache(maxsize=1)
+def _storage_rows() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
+    rows = tomllib.loads(text.read_text(encoding="utf-8"))["storage"]
+    return tuple(
+        (tuple(str(p).lower() for p in row["packages"]), frozenset(map(str, row["services"])))
+        for row in rows
+    )
+
+
+def storage_services(dependencies: Iterable[str]) -> frozenset[str]:
+    """The Azure Storage services (blob, queue, table, file) the module's build has clients
+    of (``[[storage]]`` rows); empty when it has none the table knows."""
+    lowered = [d.lower() for d in dependencies]
+    return frozenset(
+        service
+        for packages, services in _storage_rows()
+        if any(part in d for d in lowered for part in packages)
+        for service in services
+    )
+
+
 def library_for(key: str) -> Library | None:
     """The client library that reads property ``key`` (dotted), if the table knows one."""
     wanted = relaxed(key)

@@ -17,6 +17,7 @@ from socklock.discover.addresses import (
     with_named_protocol,
     with_sibling_port,
 )
+from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values
 from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
@@ -369,6 +370,13 @@ def wait_evidence(
         yield "", wait.value, Evidence(EvidenceKind.WAIT_FOR, where, detail)
 
 
+def _storage_clients(reads: CodeReads | None, *ids: str) -> frozenset[str]:
+    """The Azure Storage services the workload's build has clients of (empty: unknown)."""
+    if reads is None:
+        return frozenset()
+    return next((reads.storage[i] for i in ids if i in reads.storage), frozenset())
+
+
 def _workload_edges(
     workload: Workload,
     inventory: Inventory,
@@ -379,12 +387,13 @@ def _workload_edges(
     values = list(env_values(workload, inventory))
     env = {name: value for name, value, _ in reversed(values)}
     server = server_of(container.image for container in workload.containers)
+    storage = _storage_clients(reads, workload.id)
     for name, value, found in values:
         evidence = env_evidence(workload.id, name, found, reads, env, server)
         if evidence is None:
             continue
         for target, call in env_calls(name, value, evidence, env):
-            if not target.is_local:
+            if not target.is_local and called_endpoints([target], storage):
                 resolution = others(workload.id, resolver.resolve(target, workload.namespace))
                 if resolution is not None:
                     add_resolution(builder, workload.id, target, resolution, call)
@@ -535,6 +544,7 @@ def _compose_project(
         environment = compose_environment(service)
         values = {env.name: env.value for env in environment if env.value is not None}
         server = server_of([service.image])
+        storage = _storage_clients(reads, source, service.id)
         for env in environment:
             if env.value is None:
                 continue
@@ -543,7 +553,8 @@ def _compose_project(
             if evidence is None:
                 continue
             for target, call in env_calls(env.name, env.value, evidence, values):
-                add_call(service, target, call)
+                if called_endpoints([target], storage):
+                    add_call(service, target, call)
         for key in ("entrypoint", "command"):
             line = service.body.get(key)
             if isinstance(line, (str, list)):

@@ -26,6 +26,8 @@ class CodeReads:
 
     with_code: set[str] = field(default_factory=set)
     names: dict[str, set[str]] = field(default_factory=dict)
+    # the Azure Storage services each workload's build has clients of (none: unknown)
+    storage: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def add_code(self, workload: str) -> None:
         self.with_code.add(workload)

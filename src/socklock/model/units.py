@@ -61,7 +61,8 @@ class BuildUnit:
     config_files: tuple[str, ...] = ()  # config-server files named after it
     endpoints: tuple[tuple[str, int], ...] = ()  # named endpoints (Aspire): (name, port)
     env: tuple[UnitEnv, ...] = ()  # env the deployment program sets (Aspire)
-    # libraries its build file declares (Maven/Gradle artifact ids, its parents' too);
+    # libraries its build file declares (Maven/Gradle artifact ids, its parents' too;
+    # .NET PackageReferences, its library projects' too);
     # empty when unknown. A Spring property of a library it lacks configures nothing.
     dependencies: tuple[str, ...] = ()
     dockerfiles: tuple[str, ...] = ()  # Dockerfiles outside its directory that build it

@@ -209,12 +209,20 @@ def _conninfo(text: str) -> Address | None:
     return Address(f"postgresql://{inner.text}", inner.host, inner.loopback, "postgresql")
 
 
-def _connection_string(text: str) -> Address | None:
-    """ADO.NET style ``Host=db;Port=5432;...`` or ``Server=tcp:db,1433;...``."""
+def connection_fields(text: str) -> dict[str, str]:
+    """``Key=value;Key=value``: each key (lower-cased) with its value. A value keeps any
+    ``=`` after the first (a base64 ``AccountKey=...==``)."""
     fields: dict[str, str] = {}
     for item in text.split(";"):
         name, _, value = item.partition("=")
-        fields[name.strip().lower()] = value.strip()
+        if name.strip():
+            fields[name.strip().lower()] = value.strip()
+    return fields
+
+
+def _connection_string(text: str) -> Address | None:
+    """ADO.NET style ``Host=db;Port=5432;...`` or ``Server=tcp:db,1433;...``."""
+    fields = connection_fields(text)
     host = next(
         (
             fields[k]

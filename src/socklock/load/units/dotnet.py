@@ -3,7 +3,8 @@
 not services: ``aspire.py`` reads them as the deployment they are.
 
 Identity: the project file's name (``Catalog.API.csproj`` → ``catalog-api``). The library
-projects a service references (``<ProjectReference>``, transitively) are sources of it too.
+projects a service references (``<ProjectReference>``, transitively) are sources of it too,
+and its dependencies are the ``<PackageReference>`` packages of all of them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _HOSTS = re.compile(
     r"""|Microsoft\.Extensions\.Hosting|Microsoft\.Azure\.Functions\.Worker[\w.]*)["']"""
 )
 _PROJECT_REFERENCE = re.compile(r"""<ProjectReference\s+Include\s*=\s*["']([^"']+)["']""")
+_PACKAGE_REFERENCE = re.compile(r"""<PackageReference\s+Include\s*=\s*["']([^"']+)["']""")
 _APPHOST = re.compile(r"Aspire\.AppHost\.Sdk|<IsAspireHost>\s*true", re.IGNORECASE)
 
 
@@ -60,9 +62,20 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
                 tree,
                 names=(path.stem.replace(".", "_"),),
                 sources=tuple(lib.parent for lib in libraries),
+                dependencies=_packages([text, *(texts[lib] for lib in libraries)]),
             )
         )
     return units
+
+
+def _packages(texts: list[str]) -> tuple[str, ...]:
+    """The NuGet packages the project and its library projects reference, in order."""
+    found: list[str] = []
+    for text in texts:
+        for match in _PACKAGE_REFERENCE.finditer(text):
+            if match.group(1) not in found:
+                found.append(match.group(1))
+    return tuple(found)
 
 
 def _is_service(text: str) -> bool:

@@ -262,6 +262,31 @@
    arguments: (argument_list . (argument (_) @declare.value))) @declare
   (#set! declare "dapr-secret-store") (#eq? @_fn "AddDaprSecretStore"))
 
+; Azure Storage clients the code builds (``new QueueClient(...)``, Orleans'
+; ``UseAzureStorageClustering``): a connection string's endpoint of another service is not
+; its call (socklock.discover.azure_storage)
+((object_creation_expression type: (_) @_fn) @declare
+  (#set! declare "azure-storage-blob")
+  (#match? @_fn "(^|[.])(Blob(Service|Container|Batch)?Client|(Block|Append|Page)BlobClient|CloudBlobClient|CloudBlobContainer)$"))
+((object_creation_expression type: (_) @_fn) @declare
+  (#set! declare "azure-storage-queue")
+  (#match? @_fn "(^|[.])(Queue(Service)?Client|CloudQueueClient|CloudQueue)$"))
+((object_creation_expression type: (_) @_fn) @declare
+  (#set! declare "azure-storage-table")
+  (#match? @_fn "(^|[.])(Table(Service)?Client|CloudTableClient|CloudTable)$"))
+((invocation_expression
+   function: (member_access_expression name: [(identifier) @_fn (generic_name (identifier) @_fn)])) @declare
+  (#set! declare "azure-storage-blob")
+  (#match? @_fn "^(AddBlobServiceClient|AddAzureBlobClient|AddAzureBlobGrainStorage(AsDefault)?|ConfigureBlobServiceClient|GetBlobContainerClient|CreateCloudBlobClient)$"))
+((invocation_expression
+   function: (member_access_expression name: [(identifier) @_fn (generic_name (identifier) @_fn)])) @declare
+  (#set! declare "azure-storage-queue")
+  (#match? @_fn "^(AddQueueServiceClient|AddAzureQueueClient|AddAzureQueueStreams|ConfigureQueueServiceClient|GetQueueClient|CreateCloudQueueClient)$"))
+((invocation_expression
+   function: (member_access_expression name: [(identifier) @_fn (generic_name (identifier) @_fn)])) @declare
+  (#set! declare "azure-storage-table")
+  (#match? @_fn "^(AddTableServiceClient|AddAzureTableClient|UseAzureStorageClustering|UseAzureTableReminderService|AddAzureTableGrainStorage(AsDefault)?|ConfigureTableServiceClient|GetTableClient|CreateCloudTableClient)$"))
+
 ;; section: definitions
 
 (variable_declarator name: (identifier) @def.name "=" . (_) @def.value)
