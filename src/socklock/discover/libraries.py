@@ -111,11 +111,9 @@ def client_scheme(language: str, callee: str, *, constructor: bool = False) -> s
 
 @lru_cache(maxsize=1)
 def _storage_rows() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
-    import tomllib
-    from importlib import resources
+    from socklock.discover.tables import section
 
-    text = resources.files("socklock.discover").joinpath("data", "client_libraries.toml")
-    rows = tomllib.loads(text.read_text(encoding="utf-8"))["storage"]
+    rows = section("client_libraries.toml", "storage")
     return tuple(
         (tuple(str(p).lower() for p in row["packages"]), frozenset(map(str, row["services"])))
         for row in rows
