@@ -1,8 +1,8 @@
 """Reverse proxies and gateways: the workloads they send requests to are their callees.
 
-Config files in the tree (nginx, Envoy, Traefik's file provider, HAProxy, Caddy) belong to
-the workload that mounts them (compose bind mounts and ``configs:``) or whose build context
-holds them; ConfigMaps a workload mounts are read as the same configs. Each reader (one
+Config files in the tree (nginx, Envoy, Traefik's file provider, HAProxy, Caddy, KrakenD)
+belong to the workload that mounts them (compose bind mounts and ``configs:``) or whose build
+context holds them; ConfigMaps a workload mounts are read as the same configs. Each reader (one
 module per kind, behind :class:`ProxyReader`) yields the upstream addresses, which resolve
 from the proxy's workload like any address it would call. Templates are filled from the
 env the workload gets (its image's ``ENV``, then the manifests). Traefik's compose labels
@@ -32,6 +32,7 @@ from socklock.discover.proxies.haproxy import HAProxyReader
 from socklock.discover.proxies.images import Build, builds, copied_into
 from socklock.discover.proxies.interface import ProxyReader, SelectingReader, Source
 from socklock.discover.proxies.join import ProxyJoin, merged_projects
+from socklock.discover.proxies.krakend import KrakenDReader
 from socklock.discover.proxies.kustomize import (
     KUSTOMIZATION_NAMES,
     generated_files,
@@ -59,6 +60,7 @@ READERS: tuple[ProxyReader, ...] = (
     TraefikFileReader(),
     HAProxyReader(),
     CaddyReader(),
+    KrakenDReader(),
 )
 NGINX_PREFIXES = ("/etc/nginx", "/usr/local/nginx/conf", "/usr/local/openresty/nginx/conf")
 # where the proxies read their config: a file placed there is config whatever its name
@@ -69,6 +71,7 @@ CONFIG_PREFIXES = (
     "/etc/caddy",
     "/etc/envoy",
     "/etc/traefik",
+    "/etc/krakend",
     "/usr/share/logstash/pipeline",
 )
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -342,18 +345,25 @@ def _tree_sources(
         for reader in readers().values():
             if not reader.claims(path.name, text):
                 continue
+            # a mount whose workload's command line loads other files of it: not read there
+            holders = [
+                (m, _reads_others(path, m, commands.get(m.workload, ())))
+                for m in mounted_by(path, mounts)
+            ]
+            skips = {m.workload for m, other in holders if other}
+            skips -= {m.workload for m, other in holders if not other}
             owners = _most_specific(
                 [
                     (len(m.host.parts), m.workload)
-                    for m in mounted_by(path, mounts)
-                    if not _reads_others(path, m, commands.get(m.workload, ()))
+                    for m, other in holders
+                    if not other
                     and not (getattr(reader, "client_config", False) and m.host != path.resolve())
                 ]
                 + [(depth, b.workload) for b in built if (depth := b.match(real))]
             )
             if not owners:
                 context = owner_of(str(path), contexts)
-                if context is not None and context.workload not in known:
+                if context is not None and context.workload not in known | skips:
                     owners = [context.workload]
             for workload in dict.fromkeys(owners):
                 container = _container_path(path, mounts, workload)
