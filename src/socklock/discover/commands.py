@@ -68,3 +68,39 @@ def command_values(
         value = expanded[0]
         if "://" in value or (flag and ":" in value):
             yield written, value, expanded[1]
+
+
+_SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;", "|&"})
+
+
+def simple_commands(parts: list[str]) -> Iterator[list[str]]:
+    """The simple commands of a command line: words split at ``;``, ``&&``, ``|``...; a
+    quoted word, or an exec-form word, that is itself a script (``sh -c "..."``) is split
+    the same way."""
+    current: list[str] = []
+    for part in parts:
+        if len(parts) > 1 and any(c.isspace() for c in str(part)):
+            tokens = [str(part)]  # an exec-form word that is a script of its own
+        else:
+            tokens = _tokens(str(part))
+        for token in tokens:
+            if token in _SEPARATORS or set(token) <= set(";&|"):
+                if current:
+                    yield current
+                current = []
+            elif any(c.isspace() for c in token):
+                yield from simple_commands([token])
+            else:
+                current.append(token)
+    if current:
+        yield current
+
+
+def _tokens(text: str) -> list[str]:
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    try:
+        return list(lexer)
+    except ValueError:  # unbalanced quotes: fall back to whitespace
+        return text.split()

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from socklock.discover.commands import words
+from socklock.discover.commands import simple_commands, words
 from socklock.model import Inventory
 
 _SOURCE_SUFFIXES = (
@@ -133,13 +133,7 @@ def _script_program(words: list[str]) -> str | None:
     """``sh -c "<script>"``: the program the script ``exec``s, or its one command."""
     if "-c" not in words[:-1]:
         return None
-    segments: list[list[str]] = [[]]
-    for word in _as_words(words[words.index("-c") + 1 :]):
-        if word in ("&&", "||", ";", "|"):
-            segments.append([])
-        else:
-            segments[-1].append(word.rstrip(";"))
-    segments = [s for s in segments if s]
+    segments = list(simple_commands(words[words.index("-c") + 1 :]))
     chosen = [s for s in segments if s[0] == "exec"] or (segments if len(segments) == 1 else [])
     return program_name(chosen[0]) if chosen else None
 

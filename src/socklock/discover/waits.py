@@ -13,13 +13,11 @@ Only these tools count, and only the addresses they are given: a bare ``nc db 54
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
-from socklock.discover.commands import expand
+from socklock.discover.commands import expand, simple_commands
 
-_SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;", "|&"})
 # words before the program in a simple command: shell keywords, ``exec``, assignments
 _LEADING = frozenset({"until", "while", "if", "!", "do", "then", "else", "elif", "exec", "time"})
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -47,7 +45,7 @@ def waits(command: str | list[str], env: Mapping[str, str]) -> list[Wait]:
     given, with the variables ``env`` sets expanded; an address with an unknown variable
     that has no default is left out."""
     out: list[Wait] = []
-    for words in _simple_commands(command if isinstance(command, list) else [command]):
+    for words in simple_commands(command if isinstance(command, list) else [command]):
         for tool, host, port in _addresses(words):
             found = _expanded(host, port, env.get)
             if found is not None:
@@ -71,39 +69,6 @@ def _expanded(
     if port is not None and not values[1].isdigit():
         return None
     return ":".join(values), tuple(used)
-
-
-def _simple_commands(parts: list[str]) -> Iterator[list[str]]:
-    """The simple commands of a command line: words split at ``;``, ``&&``, ``|``...; a
-    quoted word, or an exec-form word, that is itself a script (``sh -c "..."``) is split
-    the same way."""
-    current: list[str] = []
-    for part in parts:
-        if len(parts) > 1 and any(c.isspace() for c in str(part)):
-            tokens = [str(part)]  # an exec-form word that is a script of its own
-        else:
-            tokens = _tokens(str(part))
-        for token in tokens:
-            if token in _SEPARATORS or set(token) <= set(";&|"):
-                if current:
-                    yield current
-                current = []
-            elif any(c.isspace() for c in token):
-                yield from _simple_commands([token])
-            else:
-                current.append(token)
-    if current:
-        yield current
-
-
-def _tokens(text: str) -> list[str]:
-    lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
-    lexer.whitespace_split = True
-    lexer.commenters = "#"
-    try:
-        return list(lexer)
-    except ValueError:  # unbalanced quotes: fall back to whitespace
-        return text.split()
 
 
 def _program(words: list[str]) -> list[str]:
