@@ -135,6 +135,18 @@ def test_a_plus_inside_a_path_is_part_of_the_path(tmp_path: Path) -> None:
     assert "no deployment 'compose.prod.yaml'" in raised.value.diagnostics()
 
 
+def test_a_named_file_that_is_no_deployment_is_a_usage_error(tmp_path: Path) -> None:
+    """A path with a ``+`` naming an existing file that holds no deployment (its services
+    were refused) is refused by name, not an internal error."""
+    app = tmp_path / "owner+app"
+    _write(app, {"compose.yaml": _BASE, "notes.yaml": "# nothing here\n"})
+    inventory = load_paths([str(app)])
+    wanted = str(app / "notes.yaml")
+    with pytest.raises(UsageError) as raised:
+        select_deployment(inventory, wanted)
+    assert f"no deployment {wanted!r}" in raised.value.diagnostics()
+
+
 def test_compose_yaml_is_preferred_to_docker_compose_yml(tmp_path: Path) -> None:
     _write(tmp_path, {"compose.yaml": _BASE, "docker-compose.yml": _TLS})
     selection = select_deployment(load_paths([str(tmp_path)]))

@@ -158,8 +158,8 @@ def _named_parts(deployments: list[Deployment], wanted: str) -> list[Deployment]
             pending = ""
         elif Path(pending.strip()).is_file():
             pending = ""  # a file that defines no service (comments only) adds nothing
-    if pending:
-        _named(deployments, pending.strip())  # raises: names no deployment
+    if pending or not parts:  # raises: names no deployment
+        _named(deployments, pending.strip() or wanted)
     return parts
 
 
