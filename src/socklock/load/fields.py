@@ -59,19 +59,33 @@ class FieldReader:
             return None
         return value
 
+    # Each typed read first tries the exact type (most values have it: one test, no call).
+
     def mapping(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> YMap | None:
+        value = node.get(key)
+        if type(value) is YMap:
+            return value
         value = self._typed(node, key, path, (dict,), "a mapping")
         return value if isinstance(value, YMap) else None
 
     def sequence(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> YSeq | None:
+        value = node.get(key)
+        if type(value) is YSeq:
+            return value
         value = self._typed(node, key, path, (list,), "a list")
         return value if isinstance(value, YSeq) else None
 
     def text(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> str | None:
+        value = node.get(key)
+        if type(value) is str:
+            return value
         value = self._typed(node, key, path, (str,), "a string")
         return value if isinstance(value, str) else None
 
     def integer(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> int | None:
+        value = node.get(key)
+        if type(value) is int:
+            return value
         value = self._typed(node, key, path, (int,), "an integer")
         return value if isinstance(value, int) else None
 

@@ -34,6 +34,14 @@ def pack_positions(numbers: Sequence[int]) -> bytes:
     return array("I", [len(numbers) // 2 - 1, *numbers]).tobytes()
 
 
+def share_packed(runs: Sequence[tuple[YMap | YSeq, int]], packed: bytes) -> None:
+    """Give each (node, where its run starts) of one document the document's packed
+    positions: the loader's last step, one call a document rather than one a node."""
+    for node, at in runs:
+        node._packed = packed
+        node._at = at
+
+
 class _Unpacked:
     """A node's positions once its view was asked for or set: own position, table."""
 

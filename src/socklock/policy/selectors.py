@@ -9,6 +9,7 @@ the selector, not on the number of members.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -62,6 +63,8 @@ class LabelSelector:
         match_labels: Mapping[str, str] | None = None,
         expressions: Sequence[tuple[str, Operator, Sequence[str]]] = (),
     ) -> LabelSelector:
+        if not expressions and cls is LabelSelector:  # most selectors: a few repeated labels
+            return _of_labels(tuple((match_labels or {}).items()))
         found: dict[tuple[str, str, tuple[str, ...]], Requirement] = {}
         for k, v in (match_labels or {}).items():
             found[(k, Operator.IN.value, (v,))] = Requirement(k, Operator.IN, (v,))
@@ -82,6 +85,14 @@ class LabelSelector:
 
 
 EVERYTHING = LabelSelector()
+
+
+@functools.lru_cache(maxsize=65536)
+def _of_labels(pairs: tuple[tuple[str, str], ...]) -> LabelSelector:
+    """The selector of ``matchLabels`` alone, built once per distinct labels: a cluster's
+    policies name the same few labels of each workload over and over."""
+    requirements = {(k, v): Requirement(k, Operator.IN, (v,)) for k, v in pairs}
+    return LabelSelector(tuple(requirements[k] for k in sorted(requirements)))
 
 
 class LabelIndex:

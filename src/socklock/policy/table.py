@@ -10,6 +10,7 @@ range, holding sets of pod classes), and the rows a report lists, one source at 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol as TypingProtocol
@@ -180,86 +181,175 @@ def universal(decider: Decider, cell: Cell) -> bool:
     return bool(everything) and everything <= cell.every
 
 
-def iter_rows(
-    decider: Decider, include_denied: bool = False, summary: bool = False
-) -> Iterator[Row]:
+DENIED_CODE, PARTIAL_CODE, ALLOWED_CODE = 0, 1, 2
+VERDICTS = (Verdict.DENIED, Verdict.PARTIAL, Verdict.ALLOWED)
+"""A listed row into the table is the int ``cell index << 2 | verdict code`` (an index into
+:data:`VERDICTS`): one small int per row, where a tuple would be seven references."""
+
+Item = int | Row
+"""One row of a :class:`Listing` block: a coded row into the table, or a row to an external
+endpoint (those are not cells of the table)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a report lists, in the table's own terms: the cells, and per source (sorted by
+    name) its rows, sorted, as :data:`Item` values. Renderers encode the cells once and the
+    rows from them (:meth:`rows` gives the plain tuples)."""
+
+    decider: Decider
+    table: list[Cell]
+    blocks: Iterator[tuple[str, Sequence[Item]]]
+
+    def target_ids(self) -> list[str]:
+        """The id of each cell's target, by cell index."""
+        endpoints = self.decider.cluster.endpoints
+        return [endpoints[cell.target].id for cell in self.table]
+
+    def rows(self) -> Iterator[Row]:
+        """Every row as a plain tuple, in order."""
+        ids = self.target_ids()
+        for source, items in self.blocks:
+            yield from self.decode(source, items, ids)
+
+    def decode(self, source: str, items: Sequence[Item], ids: list[str]) -> Iterator[Row]:
+        """The plain tuples of one block (``ids``: :meth:`target_ids`)."""
+        table = self.table
+        for item in items:
+            if isinstance(item, int):
+                yield _row(source, ids[item >> 2], table[item >> 2], VERDICTS[item & 3])
+            else:
+                yield item
+
+
+def listing(decider: Decider, include_denied: bool = False, summary: bool = False) -> Listing:
     """Every (source, target, port, protocol) row, sorted: to each workload on the ports
     :meth:`Decider.rows` lists, from every workload and external endpoint; from each workload
     to each external endpoint (ranges of uniform verdict). Without ``include_denied``, only
-    ALLOWED and PARTIAL rows. One source at a time (memory: the table and one source's rows,
-    not the listing). A single Pod always reaches itself. ``summary``: a cell every workload
-    reaches is one row from ``*`` (listed first) instead of one per workload."""
-    endpoints = decider.cluster.endpoints
-    class_endpoints = decider.cluster.class_endpoints()
-    classes_of = decider.cluster.classes
+    ALLOWED and PARTIAL rows. One source at a time (memory: the table and one int per listed
+    row, not the rows). A single Pod always reaches itself. ``summary``: a cell every
+    workload reaches is one row from ``*`` (listed first) instead of one per workload."""
     table = list(cells(decider))
-    by_source: list[list[int]] = [[] for _ in endpoints]
-    grouped: list[int] = []
-    for index, cell in enumerate(table):
-        if summary and universal(decider, cell):
-            grouped.append(index)
-            continue
-        if include_denied:
-            continue
-        seen: set[int] = set()
-        for bit in cell.some:
-            seen.update(class_endpoints[bit])
-        if endpoints[cell.target].single_pod:
-            seen.add(cell.target)
-        for e in seen:
-            by_source[e].append(index)
-    for index in grouped:
-        cell = table[index]
-        yield (
-            EVERY_WORKLOAD,
-            endpoints[cell.target].id,
-            cell.atom.low,
-            cell.atom.protocol,
-            Verdict.ALLOWED,
-            _end(cell.atom),
-        )
+    grouped = [i for i, cell in enumerate(table) if summary and universal(decider, cell)]
+    return Listing(decider, table, _blocks(decider, table, grouped, include_denied))
+
+
+def iter_rows(
+    decider: Decider, include_denied: bool = False, summary: bool = False
+) -> Iterator[Row]:
+    """The rows of :func:`listing`, as plain tuples."""
+    return listing(decider, include_denied, summary).rows()
+
+
+def _blocks(
+    decider: Decider, table: list[Cell], grouped: list[int], include_denied: bool
+) -> Iterator[tuple[str, Sequence[Item]]]:
+    endpoints = decider.cluster.endpoints
+    if grouped:
+        yield EVERY_WORKLOAD, [index << 2 | ALLOWED_CODE for index in grouped]
     grouped_set = set(grouped)
+    by_source = None if include_denied else _reached(decider, table, grouped_set)
     sources: list[tuple[str, int]] = [(e.id, i) for i, e in enumerate(endpoints)]
     sources += [(name, -1) for name in decider.externals]
     sources.sort()
+    ids = [endpoints[cell.target].id for cell in table]
     for name, position in sources:
-        out: list[Row] = []
         if position < 0:  # an external endpoint: into every cell
+            yield name, _from_external(decider, name, table, grouped_set, include_denied)
+            continue
+        source = endpoints[position]
+        codes: list[int]
+        if by_source is None:
+            codes = []
             for index, cell in enumerate(table):
-                if index in grouped_set:
-                    continue
-                target = endpoints[cell.target]
-                sets = [
-                    decider.ingress_addresses(classes_of[c], cell.atom.low, cell.atom.protocol)
-                    for c in target.classes
-                ]
-                verdict = decider.external_verdict(name, sets)
-                if include_denied or verdict is not Verdict.DENIED:
-                    out.append(_row(name, target.id, cell, verdict))
+                if index not in grouped_set:
+                    verdict = pair_verdict(source, endpoints[cell.target], cell.every, cell.some)
+                    codes.append(index << 2 | _CODES[verdict])
         else:
-            source = endpoints[position]
-            indices = (
-                [i for i in range(len(table)) if i not in grouped_set]
-                if include_denied
-                else by_source[position]
-            )
-            # a source of one class (most): mask_verdict is a membership test
-            single = next(iter(source.classes)) if len(source.classes) == 1 else None
-            for index in indices:
-                cell = table[index]
-                target = endpoints[cell.target]
-                if single is None or target is source:
-                    verdict = pair_verdict(source, target, cell.every, cell.some)
-                elif single in cell.every:
-                    verdict = Verdict.ALLOWED
-                else:
-                    verdict = Verdict.PARTIAL if single in cell.some else Verdict.DENIED
-                if include_denied or verdict is not Verdict.DENIED:
-                    out.append(_row(source.id, target.id, cell, verdict))
-            if decider.externals:
-                out.extend(external_rows(decider, source, include_denied))
-        out.sort(key=_tuple_key)
-        yield from out
+            codes = by_source[position]
+            by_source[position] = []  # memory: the rows listed so far are not kept
+        if not decider.externals:
+            yield source.id, codes
+            continue
+        # the rows to external endpoints, each where its target sorts among the cells'
+        items: list[Item] = []
+        done = 0
+        for row in sorted(external_rows(decider, source, include_denied), key=_tuple_key):
+            at = bisect.bisect_left(codes, row[1], lo=done, key=lambda c: ids[c >> 2])
+            items += codes[done:at]
+            items.append(row)
+            done = at
+        items += codes[done:]
+        yield source.id, items
+
+
+def _reached(decider: Decider, table: list[Cell], grouped: set[int]) -> list[list[int]]:
+    """For each workload source, its ALLOWED and PARTIAL rows into the table, coded, in
+    table order (which is the rows' order: targets by id, then port and protocol).
+
+    A source of one class (most) is reached where its class is in the cell's ``some``, and
+    allowed where it is in ``every`` too: found by walking the cell's members once, with no
+    test per source. Sources of several classes, and a single Pod's row to itself, go
+    through :func:`pair_verdict`."""
+    endpoints = decider.cluster.endpoints
+    one_class: list[list[int]] = [[] for _ in decider.cluster.classes]
+    several: list[list[int]] = [[] for _ in decider.cluster.classes]
+    for position, endpoint in enumerate(endpoints):
+        members = list(endpoint.classes)
+        for c in members:
+            (one_class if len(members) == 1 else several)[c].append(position)
+    any_several = any(several)
+    by_source: list[list[int]] = [[] for _ in endpoints]
+    for index, cell in enumerate(table):
+        if index in grouped:
+            continue
+        every_some = cell.every & cell.some
+        code = index << 2 | ALLOWED_CODE
+        for c in every_some:
+            for e in one_class[c]:
+                by_source[e].append(code)
+        code = index << 2 | PARTIAL_CODE
+        for c in cell.some - every_some:
+            for e in one_class[c]:
+                by_source[e].append(code)
+        mixed: set[int] = set()
+        if any_several:
+            for c in cell.some:
+                mixed.update(several[c])
+        target = endpoints[cell.target]
+        if target.single_pod:  # reaches itself, whatever the policies say
+            mixed.add(cell.target)
+            rows = by_source[cell.target]
+            if rows and rows[-1] >> 2 == index:  # listed above from its one class
+                rows.pop()
+        for e in sorted(mixed):
+            verdict = pair_verdict(endpoints[e], target, cell.every, cell.some)
+            if verdict is not Verdict.DENIED:
+                by_source[e].append(index << 2 | _CODES[verdict])
+    return by_source
+
+
+def _from_external(
+    decider: Decider, name: str, table: list[Cell], grouped: set[int], include_denied: bool
+) -> list[Item]:
+    endpoints = decider.cluster.endpoints
+    classes_of = decider.cluster.classes
+    items: list[Item] = []
+    for index, cell in enumerate(table):
+        if index in grouped:
+            continue
+        target = endpoints[cell.target]
+        sets = [
+            decider.ingress_addresses(classes_of[c], cell.atom.low, cell.atom.protocol)
+            for c in target.classes
+        ]
+        verdict = decider.external_verdict(name, sets)
+        if include_denied or verdict is not Verdict.DENIED:
+            items.append(index << 2 | _CODES[verdict])
+    return items
+
+
+_CODES = {Verdict.DENIED: DENIED_CODE, Verdict.PARTIAL: PARTIAL_CODE, Verdict.ALLOWED: ALLOWED_CODE}
 
 
 def external_rows(decider: Decider, source: Endpoint, include_denied: bool) -> Iterator[Row]:

@@ -19,6 +19,7 @@ from socklock.policy.engine import Connectivity, Row
 from socklock.policy.findings import unprotected
 from socklock.policy.intent import IntentCheck, check_intent
 from socklock.policy.result import Connection, Verdict
+from socklock.policy.table import EVERY_WORKLOAD, VERDICTS, Cell, listing
 from socklock.schemas.connectivity import SCHEMA
 
 
@@ -32,15 +33,13 @@ def _encoder() -> Callable[[Any], bytes]:
 
 def _row(row: Row) -> dict[str, object]:
     """One row; str() of the StrEnums is their value, without enum's slow ``.value``."""
-    verdict = row[4]
     return {
         "from": row[0],
         "to": row[1],
         "port": row[2],
         "end_port": row[5],
         "protocol": str(row[3]),
-        "allowed": verdict is Verdict.ALLOWED,
-        "verdict": str(verdict),
+        **_verdict_part(row[4]),
     }
 
 
@@ -56,19 +55,31 @@ def write_verification(
     from socklock.report.connectivity_document import small_parts
 
     dumps = _encoder()
-    counts = {v: 0 for v in Verdict}
+    found = listing(connectivity, include_denied, summary)
+    ids = found.target_ids()
+    tails = _cell_tails(found.table, ids, dumps)
+    tally = [0, 0, 0]  # rows per verdict code
     kept: list[Row] = []  # the listed rows, for the intent check (plain tuples)
     out.write(b'{"schema":' + dumps(SCHEMA) + b',"connections":[')
-    first = True
-    for row in connectivity.iter_rows(include_denied, summary):
+    separator = b"\n"
+    for source, items in found.blocks:
+        if not items:
+            continue
         if intent is not None:
-            kept.append(row)
-        if row[0] == "*":
-            counts[row[4]] += len(connectivity.endpoints)
-        else:
-            counts[row[4]] += 1
-        out.write(b"\n" + dumps(_row(row)) if first else b",\n" + dumps(_row(row)))
-        first = False
+            kept.extend(found.decode(source, items, ids))
+        head = b'{"from":' + dumps(source) + b","
+        weight = len(connectivity.endpoints) if source == EVERY_WORKLOAD else 1
+        encoded = []
+        for entry in items:
+            if isinstance(entry, int):
+                tally[entry & 3] += weight
+                encoded.append(head + tails[entry])
+            else:
+                tally[_CODE[entry[4]]] += weight
+                encoded.append(dumps(_row(entry)))
+        out.write(separator + b",\n".join(encoded))
+        separator = b",\n"
+    counts = {verdict: tally[_CODE[verdict]] for verdict in Verdict}
     check = check_intent(connectivity, intent, _connections(kept)) if intent is not None else None
     findings = unprotected(connectivity)
     summary_part, unprotected_part, missing_part = small_parts(
@@ -93,6 +104,33 @@ def write_verification(
         out.write((b"\n" if index == 0 else b",\n") + dumps(_row(item)))
     out.write(b"\n]}\n")
     return check
+
+
+_CODE = {verdict: code for code, verdict in enumerate(VERDICTS)}
+
+
+def _cell_tails(table: list[Cell], ids: list[str], dumps: Callable[[Any], bytes]) -> list[bytes]:
+    """For each coded row (``cell index << 2 | verdict code``), its encoding after the
+    source: what :func:`_row`'s dict encodes to from ``"to"`` on, so that a row is the source
+    part and this, byte for byte the dict's encoding (compact JSON, keys in order)."""
+    verdicts = [b"," + dumps(_verdict_part(verdict))[1:] for verdict in VERDICTS]
+    tails: list[bytes] = []
+    for index, cell in enumerate(table):
+        atom = cell.atom
+        fields = {
+            "to": ids[index],
+            "port": atom.low,
+            "end_port": atom.high if atom.high != atom.low else None,
+            "protocol": str(atom.protocol),
+        }
+        place = dumps(fields)[1:-1]
+        tails.extend(place + verdict for verdict in verdicts)
+        tails.append(b"")  # code 3: unused
+    return tails
+
+
+def _verdict_part(verdict: Verdict) -> dict[str, object]:
+    return {"allowed": verdict is Verdict.ALLOWED, "verdict": str(verdict)}
 
 
 def _connections(rows: Iterable[Row]) -> Iterator[Connection]:
