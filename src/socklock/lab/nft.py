@@ -56,13 +56,15 @@ from dataclasses import dataclass, field
 from socklock.model import Protocol
 from socklock.policy.admin_api import AdminPolicy
 from socklock.policy.api import Direction, NetworkPolicy, Peer, PolicyPort, Rule
+from socklock.policy.calico_model import CalicoPolicy, CalicoTier
 
 from .topology import LabPod, Topology
 
 TABLE = "socklock_lab"
 LOG_GROUP = 7  # the nflog group the lab's log statements write to (per network namespace)
 ENFORCE, LOG = "enforce", "log"
-LabPolicy = NetworkPolicy | AdminPolicy  # ANP/BANP: compiled by :mod:`.nft_admin`
+# ANP/BANP: compiled by :mod:`.nft_admin`; Calico policies and tiers by :mod:`.nft_calico`
+LabPolicy = NetworkPolicy | AdminPolicy | CalicoPolicy | CalicoTier
 _L4 = {Protocol.TCP: "tcp", Protocol.UDP: "udp", Protocol.SCTP: "sctp"}
 
 
@@ -302,7 +304,13 @@ def compile_pod(
     compiler = _PodCompiler(topology, pod, mode)
     admin = [p for p in policies if isinstance(p, AdminPolicy)]
     plain = [p for p in policies if isinstance(p, NetworkPolicy)]
-    if admin:
+    calico = [p for p in policies if isinstance(p, CalicoPolicy | CalicoTier)]
+    if calico:
+        from .nft_calico import calico_chains  # tiers, Pass and Log (alone: see session.parse)
+
+        chains = [*calico_chains(compiler, Direction.INGRESS, calico)]
+        chains += calico_chains(compiler, Direction.EGRESS, calico)
+    elif admin:
         from .nft_admin import admin_chains  # the tiers above and below NetworkPolicy
 
         chains = [*admin_chains(compiler, Direction.INGRESS, admin, plain)]

@@ -15,13 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from socklock.model import Inventory, K8sObject
-from socklock.policy.admin_api import is_admin_object, parse_admin_policies
+from socklock.policy.admin_api import AdminPolicy, is_admin_object, parse_admin_policies
 from socklock.policy.api import NetworkPolicy, is_policy_object, parse_policies
+from socklock.policy.calico_model import CalicoPolicy, CalicoTier
 from socklock.policy.engine import Connectivity
 from socklock.policy.pods import build_cluster
 from socklock.policy.result import PolicyErrors
 
-from . import nft, nft_admin, programs, services, system, topology
+from . import nft, nft_admin, nft_calico, programs, services, system, topology
 from .compare import Comparison, compare
 from .nft import LabPolicy
 from .probe import DEFAULT_TIMEOUT, Observed, probe, start_listeners
@@ -59,10 +60,27 @@ def parse(
     inventory: Inventory, policies: Sequence[K8sObject | NetworkPolicy] | None = None
 ) -> tuple[LabPolicy, ...]:
     """The validated policies (the inventory's by default); refuses any invalid one, as the
-    engine does."""
+    engine does. ``projectcalico.org/v3`` objects are Calico's tiers and policies, enforced
+    alone (:mod:`.nft_calico`)."""
     if policies is None:
-        policies = [o for o in inventory.objects if is_policy_object(o)]
+        policies = [
+            o for o in inventory.objects if is_policy_object(o) or nft_calico.is_calico_object(o)
+        ]
     objects = [p for p in policies if isinstance(p, K8sObject)]
+    calico = [o for o in objects if nft_calico.is_calico_object(o)]
+    if calico:
+        others = [
+            p for p in policies if not (isinstance(p, K8sObject) and nft_calico.is_calico_object(p))
+        ]
+        if others:
+            raise system.LabError(
+                "the lab enforces Calico policies alone (as the Calico decider evaluates "
+                f"them): {len(others)} other policy object(s) beside them"
+            )
+        problems = build_cluster(inventory).diagnostics
+        if problems:
+            raise PolicyErrors(tuple(sorted(problems)))
+        return nft_calico.parse(calico)  # CalicoErrors for what the decider refuses
     admin = parse_admin_policies(o for o in objects if is_admin_object(o))
     parsed = parse_policies(o for o in objects if not is_admin_object(o))
     diagnostics = (
@@ -86,7 +104,11 @@ def plan(
 ) -> tuple[Topology, dict[str, str]]:
     """The topology and the nft scripts, without creating anything."""
     plain = [p for p in policies if isinstance(p, NetworkPolicy)]
-    names, ports = nft_admin.mentioned([p for p in policies if not isinstance(p, NetworkPolicy)])
+    names, ports = nft_admin.mentioned([p for p in policies if isinstance(p, AdminPolicy)])
+    calico_names, calico_ports = nft_calico.mentioned(
+        [p for p in policies if isinstance(p, CalicoPolicy | CalicoTier)]
+    )
+    names, ports = [*names, *calico_names], [*ports, *calico_ports]
     laid_out = topology.plan(
         inventory,
         plain,

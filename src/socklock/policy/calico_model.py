@@ -953,7 +953,19 @@ def analyse_calico(
     Staged kinds count only with ``staged`` (as if enforced); enforced kinds always count.
     Raises :class:`CalicoErrors` for anything the model cannot evaluate exactly.
     """
-    cluster = build_cluster(inventory)
+    parsed, tiers = parse_objects(policies, staged=staged)
+    return CalicoConnectivity(build_cluster(inventory), parsed, externals, log_as_deny, tiers)
+
+
+def parse_objects(
+    policies: Iterable[K8sObject], *, staged: bool = False
+) -> tuple[list[CalicoPolicy], list[CalicoTier]]:
+    """The policies and tiers of Calico ``policies`` (the Staged kinds only with ``staged``),
+    checked as :func:`analyse_calico` needs them (and the lab, which enforces the same objects).
+
+    Raises :class:`CalicoErrors` with every problem: a field or kind the model does not
+    evaluate, or a policy in a tier the input does not define.
+    """
     parsed: list[CalicoPolicy] = []
     tiers: list[CalicoTier] = []
     problems: list[InputError] = []
@@ -979,7 +991,7 @@ def analyse_calico(
             )
     if problems:
         raise CalicoErrors(problems)
-    return CalicoConnectivity(cluster, parsed, externals, log_as_deny, tiers)
+    return parsed, tiers
 
 
 __all__ = [
@@ -989,6 +1001,7 @@ __all__ = [
     "analyse_calico",
     "external_id",
     "parse_calico",
+    "parse_objects",
     "parse_selector",
     "parse_tier",
 ]
