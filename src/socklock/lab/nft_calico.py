@@ -268,7 +268,7 @@ def _cidrs(nets: AddressSet, version: int) -> list[str]:
 def _protocols(rule: CalicoRule) -> list[Protocol]:
     """The port-carrying protocols a rule can match."""
     if isinstance(rule.protocol, Protocol):
-        return [rule.protocol]
+        return [rule.protocol] if rule.protocol is not rule.not_protocol else []
     if rule.protocol is not None:  # ICMP or ICMPv6
         return []
     return [p for p in _L4 if p is not rule.not_protocol]
@@ -319,7 +319,7 @@ def port_matches(rule: CalicoRule, destination: LabPod | None) -> list[str]:
 
 def _verdict(rule: CalicoRule, direction: Direction, where: str) -> str:
     if rule.action == "Allow":
-        return "return"
+        return "accept"
     if rule.action == "Deny":
         return f"goto deny_{direction.spec_field}"
     if rule.action == "Pass":
