@@ -4,9 +4,7 @@ compiler (:mod:`socklock.lab.nft_calico`) and probed: every row the kernel answe
 the Calico decider's.
 
 ``make test`` draws a few sets; ``SOCKLOCK_LAB_CALICO_EXAMPLES=N`` (the bench) draws N. A set
-the decider refuses is not drawn again (the lab refuses the same input). The local side of a
-rule (an ingress rule's destination, an egress rule's source) is drawn with selectors only:
-see docs/policy-calico.md, "In the lab".
+the decider refuses is not drawn again (the lab refuses the same input).
 """
 
 from __future__ import annotations
@@ -59,26 +57,23 @@ port_lists = st.lists(
 )
 
 
-def entity(peer: bool, destination: bool) -> st.SearchStrategy[dict[str, Any]]:
-    """A rule's source or destination: selectors (and, on the peer side, nets); ports on
-    the destination."""
+def entity(destination: bool) -> st.SearchStrategy[dict[str, Any]]:
+    """A rule's source or destination (the selected pod's side or the peer's): selectors and
+    nets; ports on the destination."""
     fields: dict[str, st.SearchStrategy[Any]] = {
         "selector": pod_selectors,
         "notSelector": pod_selectors,
+        "namespaceSelector": namespace_selectors,
+        "nets": st.lists(networks, min_size=1, max_size=2),
+        "notNets": st.lists(networks, min_size=1, max_size=1),
     }
-    if peer:
-        fields["namespaceSelector"] = namespace_selectors
-        fields["nets"] = st.lists(networks, min_size=1, max_size=2)
-        fields["notNets"] = st.lists(networks, min_size=1, max_size=1)
     if destination:
         fields["ports"] = port_lists
         fields["notPorts"] = port_lists
     return st.fixed_dictionaries({}, optional=fields)
 
 
-def rule(direction: str) -> st.SearchStrategy[dict[str, Any]]:
-    ingress = direction == "ingress"
-
+def rule() -> st.SearchStrategy[dict[str, Any]]:
     def build(parts: tuple[str, str | None, str | None, dict[str, Any], dict[str, Any]]) -> dict:
         action, protocol, not_protocol, source, destination = parts
         out: dict[str, Any] = {"action": action}
@@ -99,8 +94,8 @@ def rule(direction: str) -> st.SearchStrategy[dict[str, Any]]:
         st.sampled_from(("Allow", "Deny", "Pass", "Log")),
         st.one_of(st.none(), st.sampled_from(("TCP", "UDP", "ICMP"))),
         st.one_of(st.none(), st.sampled_from(("UDP", "ICMP"))),
-        entity(peer=ingress, destination=False),
-        entity(peer=not ingress, destination=True),
+        entity(destination=False),
+        entity(destination=True),
     ).map(build)
 
 
@@ -134,8 +129,8 @@ def policy(index: int) -> st.SearchStrategy[dict[str, Any]]:
         pod_selectors,
         st.one_of(st.none(), namespace_selectors),
         st.one_of(st.none(), st.sampled_from((["Ingress"], ["Egress"], ["Ingress", "Egress"]))),
-        st.lists(rule("ingress"), max_size=3),
-        st.lists(rule("egress"), max_size=3),
+        st.lists(rule(), max_size=3),
+        st.lists(rule(), max_size=3),
     ).map(build)
 
 

@@ -663,20 +663,18 @@ class CalicoConnectivity:
         return subjects
 
     def _entity_classes(self, entity: Entity, policy: CalicoPolicy, local_side: bool) -> ClassSet:
-        """Classes an entity admits, ports apart (local side: the policy's own pods)."""
+        """Classes an entity admits, ports apart (local side: the policy's own pods, which
+        its namespaceSelector and nets narrow as they narrow a peer)."""
         out = self._all
-        if not local_side:
-            if entity.namespace_selector is not None:
-                out &= self._namespace_classes(entity.namespace_selector)
-            elif entity.selector is not None and policy.namespace is not None:
-                out &= self.cluster.namespace_members.get(policy.namespace, NO_CLASSES)
-            if entity.nets is not None:
-                nets = entity.nets
-                out &= ClassSet.of(
-                    c.index
-                    for c in self.cluster.classes
-                    if c.addresses and c.addresses.issubset(nets)
-                )
+        if entity.namespace_selector is not None:
+            out &= self._namespace_classes(entity.namespace_selector)
+        elif entity.selector is not None and policy.namespace is not None and not local_side:
+            out &= self.cluster.namespace_members.get(policy.namespace, NO_CLASSES)
+        if entity.nets is not None:
+            nets = entity.nets
+            out &= ClassSet.of(
+                c.index for c in self.cluster.classes if c.addresses and c.addresses.issubset(nets)
+            )
         if entity.selector is not None:
             out &= self.pods.select(entity.selector)
         if entity.not_selector is not None:
