@@ -18,12 +18,11 @@ from socklock.model import Inventory, K8sObject
 from socklock.policy.admin_api import AdminPolicy, is_admin_object, parse_admin_policies
 from socklock.policy.api import NetworkPolicy, is_policy_object, parse_policies
 from socklock.policy.calico_model import CalicoPolicy, CalicoTier
-from socklock.policy.engine import Connectivity
 from socklock.policy.pods import build_cluster
 from socklock.policy.result import PolicyErrors
 
 from . import nft, nft_admin, nft_calico, programs, services, system, topology
-from .compare import Comparison, compare
+from .compare import Answers, Comparison, compare
 from .nft import LabPolicy
 from .probe import DEFAULT_TIMEOUT, Observed, probe, start_listeners
 from .programs import Program
@@ -232,8 +231,21 @@ def observe(lab: Lab | Topology, timeout: float = DEFAULT_TIMEOUT) -> Observed:
     return probe(lab.topology if isinstance(lab, Lab) else lab, timeout)
 
 
+def decider(inventory: Inventory, externals: Iterable[str] = ()) -> Answers:
+    """The answers to compare the lab with, for the inventory's own policies: the Calico
+    decider for Calico objects (enforced alone, see :func:`parse`), else the engine."""
+    calico = [o for o in inventory.objects if nft_calico.is_calico_object(o)]
+    if calico:
+        from socklock.policy.calico_model import analyse_calico
+
+        return analyse_calico(inventory, calico, externals=externals)
+    from socklock.policy import analyse
+
+    return analyse(inventory, externals=externals)
+
+
 def check(
-    lab: Lab | Topology, connectivity: Connectivity, timeout: float = DEFAULT_TIMEOUT
+    lab: Lab | Topology, connectivity: Answers, timeout: float = DEFAULT_TIMEOUT
 ) -> Comparison:
     """Probe the lab and compare every row with the engine's ``connectivity`` (computed on
     the same inventory and policies)."""
