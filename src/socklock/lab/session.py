@@ -18,10 +18,11 @@ from socklock.model import Inventory, K8sObject
 from socklock.policy.admin_api import AdminPolicy, is_admin_object, parse_admin_policies
 from socklock.policy.api import NetworkPolicy, is_policy_object, parse_policies
 from socklock.policy.calico_model import CalicoPolicy, CalicoTier
+from socklock.policy.cilium_api import is_cilium_object
 from socklock.policy.pods import build_cluster
 from socklock.policy.result import PolicyErrors
 
-from . import nft, nft_admin, nft_calico, programs, services, system, topology
+from . import nft, nft_admin, nft_calico, nft_cilium, programs, services, system, topology
 from .compare import Answers, Comparison, compare
 from .nft import LabPolicy
 from .probe import DEFAULT_TIMEOUT, Observed, probe, start_listeners
@@ -60,7 +61,8 @@ def parse(
 ) -> tuple[LabPolicy, ...]:
     """The validated policies (the inventory's by default); refuses any invalid one, as the
     engine does. ``projectcalico.org/v3`` objects are Calico's tiers and policies, enforced
-    alone (:mod:`.nft_calico`)."""
+    alone (:mod:`.nft_calico`); ``cilium.io/v2`` policies are enforced with the
+    NetworkPolicies beside them (:mod:`.nft_cilium`)."""
     if policies is None:
         policies = [
             o for o in inventory.objects if is_policy_object(o) or nft_calico.is_calico_object(o)
@@ -80,6 +82,17 @@ def parse(
         if problems:
             raise PolicyErrors(tuple(sorted(problems)))
         return nft_calico.parse(calico)  # CalicoErrors for what the decider refuses
+    if any(is_cilium_object(o) for o in objects):
+        if any(is_admin_object(o) for o in objects):
+            raise system.LabError(
+                "the lab enforces Cilium policies with NetworkPolicies, not beside "
+                "AdminNetworkPolicy or BaselineAdminNetworkPolicy"
+            )
+        problems = build_cluster(inventory).diagnostics
+        if problems:
+            raise PolicyErrors(tuple(sorted(problems)))
+        given = tuple(nft_cilium.CiliumAllow(p) for p in policies if isinstance(p, NetworkPolicy))
+        return (*nft_cilium.parse(inventory, objects), *given)
     admin = parse_admin_policies(o for o in objects if is_admin_object(o))
     parsed = parse_policies(o for o in objects if not is_admin_object(o))
     diagnostics = (
@@ -103,6 +116,9 @@ def plan(
 ) -> tuple[Topology, dict[str, str]]:
     """The topology and the nft scripts, without creating anything."""
     plain = [p for p in policies if isinstance(p, NetworkPolicy)]
+    plain += nft_cilium.networks_of(
+        [p for p in policies if isinstance(p, nft_cilium.CiliumAllow | nft_cilium.CiliumDeny)]
+    )
     names, ports = nft_admin.mentioned([p for p in policies if isinstance(p, AdminPolicy)])
     calico_names, calico_ports = nft_calico.mentioned(
         [p for p in policies if isinstance(p, CalicoPolicy | CalicoTier)]
