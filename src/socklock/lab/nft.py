@@ -338,7 +338,7 @@ def compile_pod(
             *compiler.chain(Direction.EGRESS, plain),
         ]
     header = [
-        f"# socklock lab: NetworkPolicies enforced for pod {pod.name} ({pod.netns})",
+        f"# socklock lab: policies enforced for pod {pod.name} ({pod.netns})",
         f"table inet {TABLE}",
         f"delete table inet {TABLE}",
         f"table inet {TABLE} {{",
