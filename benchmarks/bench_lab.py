@@ -1,7 +1,8 @@
 """The lab: real packets through nftables in network namespaces, timed, against the engine.
 
 ``main(full=True)`` (``make bench``) runs every conformance scenario the engine answers plus
-the demo shop's generated policies; ``full=False`` the small set ``make test`` runs. Each run
+the demo shop's generated policies, then every answered ANP, Calico and Cilium scenario and 100
+random sets of each flavour; ``full=False`` the small sets ``make test`` runs. Each run
 is up (namespaces, rules, listeners), probe, compare, down; the result has the time of each
 stage, the connections probed and every disagreement between the kernel and the engine.
 Then the rollout story (``socklock demo --lab``): the shop's own programs in the lab, the
@@ -30,12 +31,16 @@ def _one(
     inventory: Inventory, policies: Sequence[K8sObject] | None, externals: tuple[str, ...]
 ) -> dict[str, object]:
     from socklock.lab import check, running
+    from socklock.lab.session import decider
     from socklock.policy import analyse
 
     started = time.perf_counter()
     with running(inventory, policies, externals=externals) as lab:
         up = time.perf_counter() - started
-        engine = analyse(inventory, policies, externals=externals)
+        if policies is None:  # the inventory's own: Calico's go to the Calico decider
+            engine = decider(inventory, externals)
+        else:
+            engine = analyse(inventory, policies, externals=externals)
         comparison = check(lab, engine)
         mark = time.perf_counter()
     down = time.perf_counter() - mark
@@ -104,6 +109,12 @@ def main(full: bool) -> dict[str, object]:
     anp_differences = tiers["disagreements"]
     assert isinstance(anp_differences, int)
     disagreements += anp_differences
+    for name, flavour in (("calico_tiers", calico_tiers), ("cilium_rules", cilium_rules)):
+        found = flavour(full)
+        results[name] = found
+        differing = found["disagreements"]
+        assert isinstance(differing, int)
+        disagreements += differing
     results["rollout_story"] = story()
     results["scenarios"] = len(folders)
     results["disagreements"] = disagreements
@@ -120,7 +131,6 @@ def admin_tiers(full: bool) -> dict[str, object]:
     """AdminNetworkPolicy/BaselineAdminNetworkPolicy (:mod:`socklock.lab.nft_admin`): every
     answered scenario of tests/fixtures/anp (full) or three, then the random differential
     test (``SOCKLOCK_LAB_ANP_EXAMPLES``: 100 full, 3 small)."""
-    import subprocess
 
     from tests.policy.test_anp_conformance import _cluster, anp_scenarios
     from tests.policy.truth import parse
@@ -141,13 +151,86 @@ def admin_tiers(full: bool) -> dict[str, object]:
         disagreements += len(differences)
         out[folder.name] = run
     out["scenarios_s"] = round(time.perf_counter() - started, 3)
-    examples = "100" if full else "3"
+    random = _random_sets(
+        "tests/lab/test_lab_anp_property.py",
+        "SOCKLOCK_LAB_ANP_EXAMPLES",
+        "100" if full else "3",
+    )
+    disagreements += 0 if random["passed"] else 1
+    out["random"] = random
+    out["scenarios"] = len(folders)
+    out["disagreements"] = disagreements
+    return out
+
+
+def calico_tiers(full: bool) -> dict[str, object]:
+    """Calico policies and tiers (:mod:`socklock.lab.nft_calico`): every answered scenario of
+    tests/fixtures/calico (full) or the few ``make test`` runs, against the Calico decider,
+    then the random differential test (``SOCKLOCK_LAB_CALICO_EXAMPLES``: 100 full, 3 small)."""
+    from tests.lab.test_lab_calico import SMALL
+    from tests.policy.test_calico_conformance import calico_scenarios, load_scenario
+
+    folders = [f for f in calico_scenarios(refused=False) if full or f.name[:2] in SMALL]
+    return _flavour(
+        [(f.name, load_scenario(f)[0]) for f in folders],
+        "tests/lab/test_lab_calico_property.py",
+        "SOCKLOCK_LAB_CALICO_EXAMPLES",
+        full,
+    )
+
+
+def cilium_rules(full: bool) -> dict[str, object]:
+    """Cilium policies (:mod:`socklock.lab.nft_cilium`): every answered scenario of
+    tests/fixtures/cilium (full) or the few ``make test`` runs, against the engine, then the
+    random differential test (``SOCKLOCK_LAB_CILIUM_EXAMPLES``: 100 full, 3 small)."""
+    from tests.lab.test_lab_cilium import SMALL
+    from tests.policy.test_cilium_conformance import CILIUM_FIXTURES, cilium_scenarios
+    from tests.policy.truth import scenario_paths
+
+    from socklock.load import load_paths
+
+    folders = [f for f in cilium_scenarios(refused=False) if full or f.name[:2] in SMALL]
+    return _flavour(
+        [(f.name, load_paths(scenario_paths(f, CILIUM_FIXTURES))) for f in folders],
+        "tests/lab/test_lab_cilium_property.py",
+        "SOCKLOCK_LAB_CILIUM_EXAMPLES",
+        full,
+    )
+
+
+def _flavour(
+    inventories: Sequence[tuple[str, Inventory]], test: str, variable: str, full: bool
+) -> dict[str, object]:
+    """Each scenario's inventory in the lab against its decider, then ``test`` drawing random
+    sets (100 full, 3 small): the runs, the disagreements."""
+    out: dict[str, object] = {}
+    disagreements = 0
+    started = time.perf_counter()
+    for name, inventory in inventories:
+        run = _one(inventory, None, ())
+        differences = run["differences"]
+        assert isinstance(differences, list)
+        disagreements += len(differences)
+        out[name] = run
+    out["scenarios_s"] = round(time.perf_counter() - started, 3)
+    random = _random_sets(test, variable, "100" if full else "3")
+    disagreements += 0 if random["passed"] else 1
+    out["random"] = random
+    out["scenarios"] = len(inventories)
+    out["disagreements"] = disagreements
+    return out
+
+
+def _random_sets(test: str, variable: str, examples: str) -> dict[str, object]:
+    """Run a lab property test with ``variable`` = ``examples``: passed, seconds (and the end
+    of its output when it failed)."""
+    import subprocess
+
     mark = time.perf_counter()
-    test = "tests/lab/test_lab_anp_property.py"
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
         cwd=REPO,
-        env={**os.environ, "SOCKLOCK_LAB_ANP_EXAMPLES": examples},
+        env={**os.environ, variable: examples},
         capture_output=True,
         text=True,
     )
@@ -157,12 +240,8 @@ def admin_tiers(full: bool) -> dict[str, object]:
         "seconds": round(time.perf_counter() - mark, 3),
     }
     if done.returncode != 0:
-        disagreements += 1
         random["output"] = done.stdout[-2000:]
-    out["random"] = random
-    out["scenarios"] = len(folders)
-    out["disagreements"] = disagreements
-    return out
+    return random
 
 
 def story() -> dict[str, object]:

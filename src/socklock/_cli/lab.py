@@ -203,7 +203,6 @@ def probe_command(
     if _unavailable():
         return EXIT_INPUT_ERROR
     from socklock.lab import session, state, system
-    from socklock.policy import analyse
 
     inventory = _inventory(paths)
     if inventory is None:
@@ -236,8 +235,9 @@ def probe_command(
             err=True,
         )
         return EXIT_INPUT_ERROR
-    # the inventory's own policy objects (session.parse read the same), ANP/BANP included
-    connectivity = analyse(inventory, externals=saved.topology.outside.samples)
+    # the inventory's own policy objects (session.parse read the same): ANP/BANP included,
+    # Calico's by the Calico decider
+    connectivity = session.decider(inventory, externals=saved.topology.outside.samples)
     with state.locked(run_id, run_dir, exclusive=False):  # `lab down` waits for us
         comparison = session.check(saved.topology, connectivity, timeout)
     if fmt == "json":

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol as TypingProtocol
 
 from socklock.model import Protocol
-from socklock.policy.engine import Connectivity
 from socklock.policy.result import Verdict
 
 from .probe import Observed, ObservedRow, SkippedRow
+
+
+class Answers(TypingProtocol):
+    """What the lab asks of a decider (the engine's Connectivity, the Calico decider, ...)."""
+
+    def verdict(
+        self, source: str, target: str, port: int, protocol: Protocol | str = Protocol.TCP
+    ) -> Verdict: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +87,7 @@ def _row(observed: ObservedRow, engine: Verdict) -> RowResult:
     )
 
 
-def compare(observed: Observed, connectivity: Connectivity) -> Comparison:
+def compare(observed: Observed, connectivity: Answers) -> Comparison:
     """Each observed row next to the engine's verdict for it."""
     rows: Sequence[RowResult] = [
         _row(row, connectivity.verdict(row.source, row.target, row.port, row.protocol))

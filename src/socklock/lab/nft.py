@@ -56,13 +56,17 @@ from dataclasses import dataclass, field
 from socklock.model import Protocol
 from socklock.policy.admin_api import AdminPolicy
 from socklock.policy.api import Direction, NetworkPolicy, Peer, PolicyPort, Rule
+from socklock.policy.calico_model import CalicoPolicy, CalicoTier
 
+from .nft_cilium import CiliumAllow, CiliumDeny
 from .topology import LabPod, Topology
 
 TABLE = "socklock_lab"
 LOG_GROUP = 7  # the nflog group the lab's log statements write to (per network namespace)
 ENFORCE, LOG = "enforce", "log"
-LabPolicy = NetworkPolicy | AdminPolicy  # ANP/BANP: compiled by :mod:`.nft_admin`
+# ANP/BANP: compiled by :mod:`.nft_admin`; Calico policies and tiers by :mod:`.nft_calico`;
+# Cilium's rules (and the NetworkPolicies beside them) by :mod:`.nft_cilium`
+LabPolicy = NetworkPolicy | AdminPolicy | CalicoPolicy | CalicoTier | CiliumAllow | CiliumDeny
 _L4 = {Protocol.TCP: "tcp", Protocol.UDP: "udp", Protocol.SCTP: "sctp"}
 
 
@@ -135,12 +139,18 @@ def log_prefix(direction: Direction, pod: LabPod) -> str:
 
 
 class _PodCompiler:
-    def __init__(self, topology: Topology, pod: LabPod, mode: str = ENFORCE) -> None:
+    def __init__(
+        self, topology: Topology, pod: LabPod, mode: str = ENFORCE, cidr_selects_pods: bool = True
+    ) -> None:
         self.topology = topology
         self.pod = pod
         self.mode = mode
         self.table = _Table()
+        # an ipBlock never matches a lab-assigned address; with Cilium, no pod address at all
+        self.cidr_selects_pods = cidr_selects_pods
         assigned = topology.lab_assigned
+        if not cidr_selects_pods:
+            assigned = tuple(a for q in topology.pods for a in q.addresses)
         self.lab = {
             "ip": self.table.set_of("ip", [a for a in assigned if ":" not in a], "lab"),
             "ip6": self.table.set_of("ip6", [a for a in assigned if ":" in a], "lab"),
@@ -175,7 +185,7 @@ class _PodCompiler:
         block = peer.ip_block
         if block is None:
             return list(pod.addresses) if pod in self.selected(policy, peer) else []
-        if not pod.given:
+        if not pod.given or not self.cidr_selects_pods:
             return []
         out = []
         for text in pod.addresses:
@@ -208,7 +218,8 @@ class _PodCompiler:
                 out.append(f"{family} {side} @{self.table.set_of(family, found, 'pods')}")
         return out
 
-    def rule(self, policy: NetworkPolicy, rule: Rule) -> list[str]:
+    def rule(self, policy: NetworkPolicy, rule: Rule, verdict: str = "accept") -> list[str]:
+        """The statements of one rule (its peers x its ports), each ending in ``verdict``."""
         side = "saddr" if rule.direction is Direction.INGRESS else "daddr"
         comment = f'comment "{policy.id} {rule.path}"'
         named = [p for p in rule.ports if isinstance(p.port, str)]
@@ -222,7 +233,9 @@ class _PodCompiler:
         else:
             addresses = [""]
         out = [
-            f"{' '.join(x for x in (a, p) if x)} accept {comment}" for a in addresses for p in ports
+            f"{' '.join(x for x in (a, p) if x)} {verdict} {comment}"
+            for a in addresses
+            for p in ports
         ]
         if rule.direction is Direction.EGRESS and named:
             # Egress named ports: resolved on each destination pod the peers select.
@@ -240,7 +253,7 @@ class _PodCompiler:
                 for match in port_matches(named, target):
                     for address in found:
                         family = "ip" if ipaddress.ip_address(address).version == 4 else "ip6"
-                        out.append(f"{family} daddr {address} {match} accept {comment}")
+                        out.append(f"{family} daddr {address} {match} {verdict} {comment}")
         return out
 
     def preamble(self, direction: Direction) -> list[str]:
@@ -299,10 +312,22 @@ def compile_pod(
     topology: Topology, pod: LabPod, policies: Sequence[LabPolicy], mode: str = ENFORCE
 ) -> str:
     """The ``nft -f`` script of one pod's namespace (replaces the lab's table if present)."""
-    compiler = _PodCompiler(topology, pod, mode)
+    cilium = [p for p in policies if isinstance(p, CiliumAllow | CiliumDeny)]
+    compiler = _PodCompiler(topology, pod, mode, cidr_selects_pods=not cilium)
     admin = [p for p in policies if isinstance(p, AdminPolicy)]
     plain = [p for p in policies if isinstance(p, NetworkPolicy)]
-    if admin:
+    calico = [p for p in policies if isinstance(p, CalicoPolicy | CalicoTier)]
+    if cilium:
+        from .nft_cilium import cilium_chains  # deny rules first, then the union of allows
+
+        chains = [*cilium_chains(compiler, Direction.INGRESS, cilium)]
+        chains += cilium_chains(compiler, Direction.EGRESS, cilium)
+    elif calico:
+        from .nft_calico import calico_chains  # tiers, Pass and Log (alone: see session.parse)
+
+        chains = [*calico_chains(compiler, Direction.INGRESS, calico)]
+        chains += calico_chains(compiler, Direction.EGRESS, calico)
+    elif admin:
         from .nft_admin import admin_chains  # the tiers above and below NetworkPolicy
 
         chains = [*admin_chains(compiler, Direction.INGRESS, admin, plain)]
@@ -313,7 +338,7 @@ def compile_pod(
             *compiler.chain(Direction.EGRESS, plain),
         ]
     header = [
-        f"# socklock lab: NetworkPolicies enforced for pod {pod.name} ({pod.netns})",
+        f"# socklock lab: policies enforced for pod {pod.name} ({pod.netns})",
         f"table inet {TABLE}",
         f"delete table inet {TABLE}",
         f"table inet {TABLE} {{",

@@ -15,14 +15,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from socklock.model import Inventory, K8sObject
-from socklock.policy.admin_api import is_admin_object, parse_admin_policies
+from socklock.policy.admin_api import AdminPolicy, is_admin_object, parse_admin_policies
 from socklock.policy.api import NetworkPolicy, is_policy_object, parse_policies
-from socklock.policy.engine import Connectivity
+from socklock.policy.calico_model import CalicoPolicy, CalicoTier
+from socklock.policy.cilium_api import is_cilium_object
 from socklock.policy.pods import build_cluster
 from socklock.policy.result import PolicyErrors
 
-from . import nft, nft_admin, programs, services, system, topology
-from .compare import Comparison, compare
+from . import nft, nft_admin, nft_calico, nft_cilium, programs, services, system, topology
+from .compare import Answers, Comparison, compare
 from .nft import LabPolicy
 from .probe import DEFAULT_TIMEOUT, Observed, probe, start_listeners
 from .programs import Program
@@ -59,10 +60,39 @@ def parse(
     inventory: Inventory, policies: Sequence[K8sObject | NetworkPolicy] | None = None
 ) -> tuple[LabPolicy, ...]:
     """The validated policies (the inventory's by default); refuses any invalid one, as the
-    engine does."""
+    engine does. ``projectcalico.org/v3`` objects are Calico's tiers and policies, enforced
+    alone (:mod:`.nft_calico`); ``cilium.io/v2`` policies are enforced with the
+    NetworkPolicies beside them (:mod:`.nft_cilium`)."""
     if policies is None:
-        policies = [o for o in inventory.objects if is_policy_object(o)]
+        policies = [
+            o for o in inventory.objects if is_policy_object(o) or nft_calico.is_calico_object(o)
+        ]
     objects = [p for p in policies if isinstance(p, K8sObject)]
+    calico = [o for o in objects if nft_calico.is_calico_object(o)]
+    if calico:
+        others = [
+            p for p in policies if not (isinstance(p, K8sObject) and nft_calico.is_calico_object(p))
+        ]
+        if others:
+            raise system.LabError(
+                "the lab enforces Calico policies alone (as the Calico decider evaluates "
+                f"them): {len(others)} other policy object(s) beside them"
+            )
+        problems = build_cluster(inventory).diagnostics
+        if problems:
+            raise PolicyErrors(tuple(sorted(problems)))
+        return nft_calico.parse(calico)  # CalicoErrors for what the decider refuses
+    if any(is_cilium_object(o) for o in objects):
+        if any(is_admin_object(o) for o in objects):
+            raise system.LabError(
+                "the lab enforces Cilium policies with NetworkPolicies, not beside "
+                "AdminNetworkPolicy or BaselineAdminNetworkPolicy"
+            )
+        problems = build_cluster(inventory).diagnostics
+        if problems:
+            raise PolicyErrors(tuple(sorted(problems)))
+        given = tuple(nft_cilium.CiliumAllow(p) for p in policies if isinstance(p, NetworkPolicy))
+        return (*nft_cilium.parse(inventory, objects), *given)
     admin = parse_admin_policies(o for o in objects if is_admin_object(o))
     parsed = parse_policies(o for o in objects if not is_admin_object(o))
     diagnostics = (
@@ -86,7 +116,14 @@ def plan(
 ) -> tuple[Topology, dict[str, str]]:
     """The topology and the nft scripts, without creating anything."""
     plain = [p for p in policies if isinstance(p, NetworkPolicy)]
-    names, ports = nft_admin.mentioned([p for p in policies if not isinstance(p, NetworkPolicy)])
+    plain += nft_cilium.networks_of(
+        [p for p in policies if isinstance(p, nft_cilium.CiliumAllow | nft_cilium.CiliumDeny)]
+    )
+    names, ports = nft_admin.mentioned([p for p in policies if isinstance(p, AdminPolicy)])
+    calico_names, calico_ports = nft_calico.mentioned(
+        [p for p in policies if isinstance(p, CalicoPolicy | CalicoTier)]
+    )
+    names, ports = [*names, *calico_names], [*ports, *calico_ports]
     laid_out = topology.plan(
         inventory,
         plain,
@@ -210,8 +247,21 @@ def observe(lab: Lab | Topology, timeout: float = DEFAULT_TIMEOUT) -> Observed:
     return probe(lab.topology if isinstance(lab, Lab) else lab, timeout)
 
 
+def decider(inventory: Inventory, externals: Iterable[str] = ()) -> Answers:
+    """The answers to compare the lab with, for the inventory's own policies: the Calico
+    decider for Calico objects (enforced alone, see :func:`parse`), else the engine."""
+    calico = [o for o in inventory.objects if nft_calico.is_calico_object(o)]
+    if calico:
+        from socklock.policy.calico_model import analyse_calico
+
+        return analyse_calico(inventory, calico, externals=externals)
+    from socklock.policy import analyse
+
+    return analyse(inventory, externals=externals)
+
+
 def check(
-    lab: Lab | Topology, connectivity: Connectivity, timeout: float = DEFAULT_TIMEOUT
+    lab: Lab | Topology, connectivity: Answers, timeout: float = DEFAULT_TIMEOUT
 ) -> Comparison:
     """Probe the lab and compare every row with the engine's ``connectivity`` (computed on
     the same inventory and policies)."""

@@ -663,20 +663,18 @@ class CalicoConnectivity:
         return subjects
 
     def _entity_classes(self, entity: Entity, policy: CalicoPolicy, local_side: bool) -> ClassSet:
-        """Classes an entity admits, ports apart (local side: the policy's own pods)."""
+        """Classes an entity admits, ports apart (local side: the policy's own pods, which
+        its namespaceSelector and nets narrow as they narrow a peer)."""
         out = self._all
-        if not local_side:
-            if entity.namespace_selector is not None:
-                out &= self._namespace_classes(entity.namespace_selector)
-            elif entity.selector is not None and policy.namespace is not None:
-                out &= self.cluster.namespace_members.get(policy.namespace, NO_CLASSES)
-            if entity.nets is not None:
-                nets = entity.nets
-                out &= ClassSet.of(
-                    c.index
-                    for c in self.cluster.classes
-                    if c.addresses and c.addresses.issubset(nets)
-                )
+        if entity.namespace_selector is not None:
+            out &= self._namespace_classes(entity.namespace_selector)
+        elif entity.selector is not None and policy.namespace is not None and not local_side:
+            out &= self.cluster.namespace_members.get(policy.namespace, NO_CLASSES)
+        if entity.nets is not None:
+            nets = entity.nets
+            out &= ClassSet.of(
+                c.index for c in self.cluster.classes if c.addresses and c.addresses.issubset(nets)
+            )
         if entity.selector is not None:
             out &= self.pods.select(entity.selector)
         if entity.not_selector is not None:
@@ -953,7 +951,19 @@ def analyse_calico(
     Staged kinds count only with ``staged`` (as if enforced); enforced kinds always count.
     Raises :class:`CalicoErrors` for anything the model cannot evaluate exactly.
     """
-    cluster = build_cluster(inventory)
+    parsed, tiers = parse_objects(policies, staged=staged)
+    return CalicoConnectivity(build_cluster(inventory), parsed, externals, log_as_deny, tiers)
+
+
+def parse_objects(
+    policies: Iterable[K8sObject], *, staged: bool = False
+) -> tuple[list[CalicoPolicy], list[CalicoTier]]:
+    """The policies and tiers of Calico ``policies`` (the Staged kinds only with ``staged``),
+    checked as :func:`analyse_calico` needs them (and the lab, which enforces the same objects).
+
+    Raises :class:`CalicoErrors` with every problem: a field or kind the model does not
+    evaluate, or a policy in a tier the input does not define.
+    """
     parsed: list[CalicoPolicy] = []
     tiers: list[CalicoTier] = []
     problems: list[InputError] = []
@@ -979,7 +989,7 @@ def analyse_calico(
             )
     if problems:
         raise CalicoErrors(problems)
-    return CalicoConnectivity(cluster, parsed, externals, log_as_deny, tiers)
+    return parsed, tiers
 
 
 __all__ = [
@@ -989,6 +999,7 @@ __all__ = [
     "analyse_calico",
     "external_id",
     "parse_calico",
+    "parse_objects",
     "parse_selector",
     "parse_tier",
 ]

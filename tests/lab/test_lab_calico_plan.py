@@ -1,0 +1,122 @@
+"""The Calico compilation (:mod:`socklock.lab.nft_calico`) read without creating anything (no
+root needed): tiers as chains in order, Pass as return, Log as a statement without a verdict,
+the end of a tier, and what the lab refuses."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from tests.policy.test_calico_conformance import CALICO
+from tests.policy.truth import FIXTURES
+
+from socklock.lab import LabError, parse, plan
+from socklock.lab.topology import Topology
+from socklock.load import load_paths
+from socklock.policy.calico_model import CalicoErrors
+
+
+def _plan(scenario: str) -> tuple[Topology, dict[str, str]]:
+    inventory = load_paths([str(FIXTURES / "_cluster"), str(CALICO / scenario)])
+    return plan(inventory, parse(inventory), "t0")
+
+
+def _chain(script: str, name: str) -> list[str]:
+    body = re.search(rf"\tchain {name} \{{\n(.*?)\n\t\}}", script, re.S)
+    assert body is not None, name
+    return [line.strip() for line in body.group(1).splitlines()]
+
+
+def _pods(topology: Topology, script: str, chain: list[str], family: str) -> set[str]:
+    """The pods whose addresses the set named in the first ``<family> saddr @set`` holds."""
+    name = next(m.group(1) for line in chain if (m := re.search(rf"{family} saddr @(\w+)", line)))
+    found = re.search(rf"set {name} \{{ [^}}]*elements = \{{ ([^}}]*) \}}", script)
+    assert found is not None
+    addresses = set(found.group(1).split(", "))
+    return {p.name for p in topology.pods if set(p.addresses) & addresses}
+
+
+def test_tiers_in_order_pass_returns_and_the_profile_allows() -> None:
+    topology, rules = _plan("01-tier-first-decides-then-pass")
+    script = rules[topology.pods_of("x/a")[0].netns]
+    assert _chain(script, "ingress")[-3:] == [
+        'jump t0_ingress comment "tier security"',
+        'jump t1_ingress comment "tier default"',
+        'accept comment "profile: allow"',
+    ]
+    first = _chain(script, "t0_ingress")
+    assert first[2:] == [
+        'return comment "GlobalNetworkPolicy security.deny-b spec.ingress[1]"',
+        'goto deny_ingress comment "end of tier security: Deny"',
+    ]
+    assert _pods(topology, script, first, "ip") == {"x/b#0", "y/b#0", "z/b#0"}
+    assert _pods(topology, script, _chain(script, "t1_ingress"), "ip6") == {"x/b#0"}
+    # y/a: only the security tier selects it; nothing selects anyone's egress
+    other = rules[topology.pods_of("y/a")[0].netns]
+    assert "t1_ingress" not in other and "jump t0_ingress" in other
+    assert _chain(other, "egress")[-1] == "# no Calico policy selects this pod for egress: open"
+
+
+def test_default_action_pass_returns_at_the_end_of_the_tier() -> None:
+    topology, rules = _plan("02-tier-default-action-pass")
+    script = rules[topology.pods_of("x/a")[0].netns]
+    assert _chain(script, "t0_ingress")[-1] == 'return comment "end of tier security: Pass"'
+
+
+def test_log_writes_to_its_own_group_and_goes_on() -> None:
+    topology, rules = _plan("10-log-goes-on")
+    chain = _chain(rules[topology.pods_of("x/a")[0].netns], "t0_ingress")
+    assert chain[0] == (
+        'log prefix "socklock calico log-then-c spec.ingress[0]" group 8 '
+        'comment "NetworkPolicy x/log-then-c spec.ingress[0]"'
+    )
+    assert [line.split(" comment ")[0] for line in chain[1:]] == [
+        "ip saddr @pods2 accept",
+        "ip6 saddr @pods3 accept",
+        "goto deny_ingress",
+    ]
+
+
+def test_nets_match_outside_addresses_but_never_lab_assigned_ones() -> None:
+    topology, rules = _plan("26-nets-admit-external-addresses")
+    script = rules[topology.pods_of("x/a")[0].netns]
+    assert _chain(script, "t0_ingress")[0] == (
+        'ip saddr @nets2 ip saddr != @lab0 accept comment "NetworkPolicy x/nets spec.ingress[0]"'
+    )
+    nets = "set nets2 { type ipv4_addr; flags interval; auto-merge; elements = { 192.168.0.0/16 }"
+    assert nets in script
+    assert "external:192.168.0.0/16" in topology.outside.samples
+
+
+def test_named_port_resolves_on_the_selected_pod() -> None:
+    topology, rules = _plan("19-named-port")
+    chain = _chain(rules[topology.pods_of("x/b")[0].netns], "t0_ingress")
+    assert [line.split(" comment ")[0] for line in chain] == [
+        "tcp dport { 81 } accept",
+        "goto deny_ingress",
+    ]
+
+
+def test_calico_beside_other_policies_is_refused() -> None:
+    inventory = load_paths(
+        [
+            str(FIXTURES / "_cluster"),
+            str(CALICO / "17-port-and-protocol"),
+            str(FIXTURES / "07-and-peer"),
+        ]
+    )
+    with pytest.raises(LabError) as refused:
+        parse(inventory)
+    assert str(refused.value) == (
+        "the lab enforces Calico policies alone (as the Calico decider evaluates them): "
+        "1 other policy object(s) beside them"
+    )
+
+
+def test_what_the_decider_refuses_the_lab_refuses() -> None:
+    inventory = load_paths([str(FIXTURES / "_cluster"), str(CALICO / "29-refused-unknown-tier")])
+    with pytest.raises(CalicoErrors) as refused:
+        parse(inventory)
+    assert [e.message for e in refused.value.errors] == [
+        "GlobalNetworkPolicy nowhere.p: spec.tier: no Tier 'nowhere' in the input"
+    ]
