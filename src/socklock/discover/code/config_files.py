@@ -1,5 +1,5 @@
-"""Application config files: Spring ``application.properties``/``.yml``, ``.env``, JSON, YAML
-and TOML config, node-config's ``config/*.json``.
+"""Application config files: Spring ``application.properties``/``.yml``, ``.env``, JSON (with
+its relaxed kin JSON5 and Hjson), YAML and TOML config, node-config's ``config/*.json``.
 
 Which files count is decided by name, not by trying every YAML and JSON file: a
 Kubernetes manifest, a CI workflow or a ``package.json`` is not the application's
@@ -112,6 +112,8 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
     if _HOCON_FILE.match(lower):
         return read_hocon  # Akka/Play: application.conf, reference.conf
     suffix = path.suffix.lower()
+    if suffix == ".hjson":
+        return read_json  # a format made for config files: whatever its name, it is one
     in_config_dir = any(part.lower() in _CONFIG_DIRS for part in path.parts[:-1])
     if suffix in (".yml", ".yaml", ".properties") and any(
         part.lower().endswith(_CONFIG_REPO_SUFFIXES) for part in path.parts[:-1]
@@ -124,7 +126,7 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return read_properties
     if suffix in (".yml", ".yaml"):
         return read_yaml
-    if suffix == ".json":
+    if suffix in (".json", ".json5"):
         return read_json
     if suffix == ".toml":
         return read_toml
