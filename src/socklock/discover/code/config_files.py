@@ -151,6 +151,37 @@ def _env_name(path: str, entry: Entry) -> Result:
     )
 
 
+_DOCUMENT_KEY = re.compile(r"^[ \t]*[\"']?[\w.-]+[\"']?[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+
+
+def document_addresses(value: str) -> list[tuple[str, str]]:
+    """(key, address) of each address in a value that is a whole config document: an env
+    var holding the app's YAML (``APP_CONFIG: |`` over several lines) or JSON
+    (``SPRING_APPLICATION_JSON='{...}'``), read as a config file of that format is (the
+    key says which value is an address; ``host`` and ``port`` siblings make one). Empty
+    for a value that is no document, and for an address that needs the env."""
+    from socklock.discover.code.config_readers import read_json, read_yaml
+
+    text = value.strip()
+    if text.startswith("{") and text.endswith("}"):
+        entries = list(read_json(text))
+    elif "\n" in text and _DOCUMENT_KEY.search(text):
+        entries = list(read_yaml(text))
+    else:
+        return []
+    if not entries or any(not entry.key for entry in entries):
+        return []  # a multi-line scalar (a script, a certificate), not a mapping
+    return [
+        (result.key or "", result.target)
+        for result in _report("", entries)
+        if isinstance(result, CallSite)
+        and result.target is not None
+        and result.env_var is None
+        and result.service is None
+        and "${" not in result.target
+    ]
+
+
 # What a Spring module says about itself: its service id and its port.
 _DECLARED = {
     "spring.application.name": "service-name",
