@@ -4,8 +4,8 @@ and ``upstream`` blocks, read with crossplane (nginx's own grammar, comments dro
 The files of one instance are read together: an ``upstream`` or a ``set $var`` in one file
 serves a ``proxy_pass`` in another. A target is a call only when a pass directive uses it:
 an ``upstream`` that nothing passes to is not one, nor is a ``return 301 https://...``
-(the client is redirected; nginx does not connect). A ``set $x literal`` variable is
-substituted, a ``map`` variable stands for each value the map can give; one only known per
+(the client is redirected; nginx does not connect). A variable stands for each literal value
+its ``set`` lines (``if`` blocks included) and its ``map`` can give; one only known per
 request (``$host``, ``$arg_x``, ``set_by_lua_block``) is reported, not guessed. The OpenTelemetry
 module's ``otel_exporter { endpoint host:port; }`` is where nginx exports its traces (OTLP/gRPC).
 """
