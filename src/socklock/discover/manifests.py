@@ -136,12 +136,34 @@ def env_targets(
     convention = convention_for(name)
     if convention is None:
         found = with_sibling_port(find_targets(value, name_hint=name), name, env.get)
-        return with_named_protocol(found, name), evidence
+        return _with_document(with_named_protocol(found, name), value, evidence)
     targets = sdk_targets(convention, name, value, env)
     if targets != find_targets(value, name_hint=name):
         detail = f"{evidence.detail} (port as {convention.sdk} uses it)"
         evidence = Evidence(evidence.kind, evidence.location, detail, evidence.expression)
     return targets, evidence
+
+
+def _with_document(
+    targets: list[Target], value: str, evidence: Evidence
+) -> tuple[list[Target], Evidence]:
+    """``targets`` and the addresses of the config document the value is, if it is one
+    (:func:`socklock.discover.code.config_files.document_addresses`), the keys in the
+    evidence."""
+    from socklock.discover.code.config_files import document_addresses
+
+    document = document_addresses(value)
+    if not document:
+        return targets, evidence
+    known = {(target.host, target.port) for target in targets}
+    for key, address in document:
+        for target in find_targets(address, name_hint=key.rsplit(".", 1)[-1]):
+            if (target.host, target.port) not in known:
+                known.add((target.host, target.port))
+                targets = [*targets, target]
+    keys = ", ".join(f"{key}={redact_credentials(address)}" for key, address in document)
+    detail = f"{evidence.detail} (config document: {keys})"
+    return targets, Evidence(evidence.kind, evidence.location, detail, evidence.expression)
 
 
 def env_calls(
@@ -174,7 +196,10 @@ def env_evidence(
     """The evidence of an env value as a call, or None when the workload's code ignores it
     (``env``: the workload's other variables, for the rows a switch turns on). ``server``:
     the well-known server image the workload runs (:func:`server_of`), which calls only the
-    addresses of its replication and cluster settings unless the input has its code."""
+    addresses of its replication and cluster settings unless the input has its code. A
+    variable that holds a whole config document with addresses (``APP_CONFIG: |``) is the
+    program's own configuration, not a peer's address handed to every workload: it counts
+    even when no read of it by name is found (the program may be in a language not read)."""
     no_code = reads is None or not reads.has_code(workload)
     if server is not None and name and no_code and not server_dials(server, name):
         return None
@@ -183,6 +208,9 @@ def env_evidence(
     if reads.has_code(workload):
         if reads.reads_in_code(workload, name):
             return evidence
+        if env is not None and _is_document(env.get(name)):
+            detail = f"{evidence.detail} (the workload's own config document: read whole)"
+            return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
         convention = convention_for(name)
         if convention is None and env is not None:
             convention = next(iter(switched_rows(name, env.get)), None)
@@ -192,6 +220,12 @@ def env_evidence(
         return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
     detail = f"{evidence.detail} [{MANIFEST_ONLY}]"
     return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
+
+
+def _is_document(value: str | None) -> bool:
+    from socklock.discover.code.config_files import document_addresses
+
+    return value is not None and bool(document_addresses(value))
 
 
 def others(source: str, resolution: Resolution) -> Resolution | None:

@@ -277,10 +277,18 @@ server {
         ("web", 8080, "/cfg/0.conf:12:18"),
         ("api-1", 9000, "/cfg/0.conf:7:16"),
     }
-    (unknown,) = [f for f in found if isinstance(f, Unknown)]
-    assert unknown.reason == (
-        "the address holds $picked (set_by_lua_block at /cfg/0.conf:15:9), known only per request"
-    )
+    # a map value read from the request is reported, not guessed
+    assert [(str(f.location), f.reason) for f in found if isinstance(f, Unknown)] == [
+        (
+            "/cfg/0.conf:12:18",
+            "the address holds $http_x_echo, known only per request",
+        ),
+        (
+            "/cfg/0.conf:16:9",
+            "the address holds $picked (set_by_lua_block at /cfg/0.conf:15:9),"
+            " known only per request",
+        ),
+    ]
 
 
 def test_haproxy_backends_a_frontend_uses() -> None:
@@ -432,3 +440,63 @@ stream {
         ("coredns", 53, "UDP"),
         ("pg", 5432, "TCP"),
     }
+
+
+def test_nginx_variable_stands_for_every_value_set_or_mapped() -> None:
+    text = """\
+upstream web { server web-1:3000; }
+upstream api { server api-1:8000; }
+map $http_accept $feed {
+    default                  http://web;
+    "~application/json"      http://api;
+}
+server {
+    location / {
+        set $to "http://web";
+        if ($request_method = POST) { set $to "http://api"; }
+        if ($http_x_debug) { set $to "http://api"; }
+        proxy_pass $to;
+    }
+    location /feed { proxy_pass $feed; }
+}
+"""
+    found = _nginx(text)
+    assert [(f.host, f.port, str(f.location)) for f in found if isinstance(f, Upstream)] == [
+        ("web-1", 3000, "/cfg/0.conf:1:16"),
+        ("api-1", 8000, "/cfg/0.conf:2:16"),
+        ("web-1", 3000, "/cfg/0.conf:1:16"),
+        ("api-1", 8000, "/cfg/0.conf:2:16"),
+    ]
+    details = [f.detail for f in found if isinstance(f, Upstream)]
+    assert details[1] == (
+        "proxy_pass $to ($to=http://api set at /cfg/0.conf:10:39) → upstream api:"
+        " server api-1:8000 (pass at /cfg/0.conf:12:9)"
+    )
+    assert details[3] == (
+        "proxy_pass $feed ($feed=http://api by map at /cfg/0.conf:5:6) → upstream api:"
+        " server api-1:8000 (pass at /cfg/0.conf:14:22)"
+    )
+    assert not [f for f in found if isinstance(f, Unknown)]
+
+
+def test_nginx_variable_also_fed_by_the_request_is_reported_for_that() -> None:
+    text = """\
+server {
+    location / {
+        set $to "http://web:3000";
+        if ($arg_debug) { set $to $host; }
+        proxy_pass $to;
+    }
+    location /self { proxy_pass http://$host:8080; }
+    location /scheme { proxy_pass $scheme://api:9000; }
+}
+"""
+    found = _nginx(text)
+    assert _calls(found) == {("web", 3000, "/cfg/0.conf:5:9"), ("api", 9000, "/cfg/0.conf:8:24")}
+    assert [(str(f.location), f.reason) for f in found if isinstance(f, Unknown)] == [
+        (
+            "/cfg/0.conf:5:9",
+            "the address holds $to (set at /cfg/0.conf:4:27), known only per request",
+        ),
+        ("/cfg/0.conf:7:22", "the address holds $host, known only per request"),
+    ]

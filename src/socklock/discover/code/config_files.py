@@ -1,5 +1,5 @@
-"""Application config files: Spring ``application.properties``/``.yml``, ``.env``, JSON, YAML
-and TOML config, node-config's ``config/*.json``.
+"""Application config files: Spring ``application.properties``/``.yml``, ``.env``, JSON (with
+its relaxed kin JSON5 and Hjson), YAML and TOML config, node-config's ``config/*.json``.
 
 Which files count is decided by name, not by trying every YAML and JSON file: a
 Kubernetes manifest, a CI workflow or a ``package.json`` is not the application's
@@ -112,6 +112,8 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
     if _HOCON_FILE.match(lower):
         return read_hocon  # Akka/Play: application.conf, reference.conf
     suffix = path.suffix.lower()
+    if suffix == ".hjson":
+        return read_json  # a format made for config files: whatever its name, it is one
     in_config_dir = any(part.lower() in _CONFIG_DIRS for part in path.parts[:-1])
     if suffix in (".yml", ".yaml", ".properties") and any(
         part.lower().endswith(_CONFIG_REPO_SUFFIXES) for part in path.parts[:-1]
@@ -124,7 +126,7 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return read_properties
     if suffix in (".yml", ".yaml"):
         return read_yaml
-    if suffix == ".json":
+    if suffix in (".json", ".json5"):
         return read_json
     if suffix == ".toml":
         return read_toml
@@ -147,6 +149,37 @@ def _env_name(path: str, entry: Entry) -> Result:
     return CallSite(
         path, entry.line, entry.column, entry.value, CallKind.ENV_READ, None, entry.value
     )
+
+
+_DOCUMENT_KEY = re.compile(r"^[ \t]*[\"']?[\w.-]+[\"']?[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+
+
+def document_addresses(value: str) -> list[tuple[str, str]]:
+    """(key, address) of each address in a value that is a whole config document: an env
+    var holding the app's YAML (``APP_CONFIG: |`` over several lines) or JSON
+    (``SPRING_APPLICATION_JSON='{...}'``), read as a config file of that format is (the
+    key says which value is an address; ``host`` and ``port`` siblings make one). Empty
+    for a value that is no document, and for an address that needs the env."""
+    from socklock.discover.code.config_readers import read_json, read_yaml
+
+    text = value.strip()
+    if text.startswith("{") and text.endswith("}"):
+        entries = list(read_json(text))
+    elif "\n" in text and _DOCUMENT_KEY.search(text):
+        entries = list(read_yaml(text))
+    else:
+        return []
+    if not entries or any(not entry.key for entry in entries):
+        return []  # a multi-line scalar (a script, a certificate), not a mapping
+    return [
+        (result.key or "", result.target)
+        for result in _report("", entries)
+        if isinstance(result, CallSite)
+        and result.target is not None
+        and result.env_var is None
+        and result.service is None
+        and "${" not in result.target
+    ]
 
 
 # What a Spring module says about itself: its service id and its port.

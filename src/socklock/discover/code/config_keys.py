@@ -4,7 +4,7 @@ A C++ service in DeathStarBench's style reads ``config_json["user-service"]["add
 from a JSON file it loads at run time; the analyser reports the key path
 (``user-service.addr``) as a read, and the join looks it up here, as it looks env vars up
 in the manifests: in the config files under the scanned roots that the config-file
-analyser reads (JSON, YAML, TOML), the file nearest to the reading file first.
+analyser reads (JSON, JSON5, Hjson, YAML, TOML), the file nearest to the reading file first.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from socklock.discover.code.config_readers import Entry
 
-_FORMATS = (".json", ".yml", ".yaml", ".toml")
+_FORMATS = (".json", ".json5", ".hjson", ".yml", ".yaml", ".toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +85,9 @@ def _config_files(roots: Sequence[str]) -> Iterable[str]:
 
 
 def _read(path: str) -> Iterable[Entry]:
-    from socklock.discover.code.config_readers import read_json, read_toml, read_yaml
+    from socklock.discover.code.config_files import read_entries
 
-    suffix = Path(path).suffix.lower()
-    reader: Callable[[str], Iterable[Entry]] = {".json": read_json, ".toml": read_toml}.get(
-        suffix, read_yaml
-    )
     try:
-        return list(reader(Path(path).read_text(encoding="utf-8", errors="replace")))
+        return read_entries(path, Path(path).read_text(encoding="utf-8", errors="replace"))
     except (OSError, ValueError):
         return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import textwrap
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -78,43 +79,85 @@ def read_dotenv(text: str) -> Iterator[Entry]:
         yield Entry((match.group(1),), value, number, column)
 
 
-_JSON_TOKEN = re.compile(
-    r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/|[{}\[\]:,]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?',
-    re.DOTALL,
+# Between two values: blanks, commas (optional in Hjson, trailing in JSON5) and comments.
+_JSON_GAP = re.compile(r"(?:[\s\ufeff,]+|//[^\n]*|#[^\n]*|/\*.*?\*/)*", re.DOTALL)
+_JSON_QUOTED = re.compile(r"'''.*?'''|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", re.DOTALL)
+_JSON_BARE_KEY = re.compile(r"[^\s,:\[\]{}\"']+")
+_JSON_COLON = re.compile(r"[ \t]*:")
+# A number or keyword ends at a delimiter; in Hjson any other bare value is a quoteless
+# string that runs to the end of its line.
+_JSON_LITERAL = re.compile(
+    r"(?:[-+]?(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|Infinity|NaN)"
+    r"|true|false|null)(?=[ \t]*(?:[,\]}]|#|//|/\*|$))",
+    re.MULTILINE,
 )
 
 
 def read_json(text: str) -> Iterator[Entry]:
-    """JSON (comments allowed): every string or number value with its key path."""
+    """JSON and the relaxed forms config files are written in: comments (JSONC), JSON5
+    (single quotes, bare keys, trailing commas, hex numbers) and Hjson (quoteless strings
+    to the end of the line, ``'''`` strings, optional commas and root braces). Every
+    string, number or keyword value with its key path; a malformed file gives what it can."""
     lines = _Lines(text)
-    stack: list[tuple[str, str]] = []  # (bracket, the container's key in its parent)
-    pending_key: str | None = None
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group(0)
-        if token.startswith(("//", "/*")) or token in ":,":
-            continue
-        if token in "{[":
+    position = _skip_gap(text, 0)
+    braced = text[position : position + 1] in ("{", "[")
+    stack: list[tuple[str, str]] = [] if braced else [("{", "")]  # (bracket, its key)
+    key: str | None = None
+    while True:
+        position = _skip_gap(text, position)
+        if position >= len(text):
+            return
+        char = text[position]
+        if char in "{[":
             in_array = bool(stack) and stack[-1][0] == "["
-            stack.append((token, pending_key or ("[]" if in_array else "")))
-            pending_key = None
+            stack.append((char, key if key is not None else ("[]" if in_array else "")))
+            key, position = None, position + 1
             continue
-        if token in "}]":
-            if stack:
+        if char in "}]:":
+            if char != ":" and stack:
                 stack.pop()
-            pending_key = None
+            key, position = None, position + 1
             continue
-        value = _json_string(token) if token.startswith('"') else token
-        if stack and stack[-1][0] == "{" and text[match.end() :].lstrip().startswith(":"):
-            pending_key = value
+        quoted = _JSON_QUOTED.match(text, position)
+        if stack and stack[-1][0] == "{" and key is None:  # a member's name
+            name = quoted or _JSON_BARE_KEY.match(text, position)
+            if name is None:
+                position += 1
+                continue
+            colon = _JSON_COLON.match(text, name.end())
+            if colon is not None:
+                key = _json_string(name.group(0)) if quoted else name.group(0)
+                position = colon.end()
+            else:
+                position = name.end()
             continue
-        key = pending_key if pending_key is not None else "[]"
-        line, column = lines.position(match.start() + (1 if token.startswith('"') else 0))
+        if quoted is not None:
+            token = quoted.group(0)
+            value, start, position = _json_string(token), position, quoted.end()
+            start += 3 if token.startswith("'''") else 1
+        else:
+            literal = _JSON_LITERAL.match(text, position)
+            end = literal.end() if literal else _end_of_line(text, position)
+            value, start, position = text[position:end].rstrip(), position, end
+        line, column = lines.position(start)
         path = tuple(name for _, name in stack if name)
-        yield Entry((*path, key), value, line, column)
-        pending_key = None
+        yield Entry((*path, key if key is not None else "[]"), value, line, column)
+        key = None
+
+
+def _end_of_line(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end == -1 else end
+
+
+def _skip_gap(text: str, position: int) -> int:
+    gap = _JSON_GAP.match(text, position)
+    return gap.end() if gap else position
 
 
 def _json_string(token: str) -> str:
+    if token.startswith("'''"):
+        return textwrap.dedent(token[3:-3]).strip("\n")  # Hjson's multi-line string
     body = token[1:-1]
     if "\\" not in body:
         return body

@@ -4,8 +4,8 @@ and ``upstream`` blocks, read with crossplane (nginx's own grammar, comments dro
 The files of one instance are read together: an ``upstream`` or a ``set $var`` in one file
 serves a ``proxy_pass`` in another. A target is a call only when a pass directive uses it:
 an ``upstream`` that nothing passes to is not one, nor is a ``return 301 https://...``
-(the client is redirected; nginx does not connect). A ``set $x literal`` variable is
-substituted, a ``map`` variable stands for each value the map can give; one only known per
+(the client is redirected; nginx does not connect). A variable stands for each literal value
+its ``set`` lines (``if`` blocks included) and its ``map`` can give; one only known per
 request (``$host``, ``$arg_x``, ``set_by_lua_block``) is reported, not guessed. The OpenTelemetry
 module's ``otel_exporter { endpoint host:port; }`` is where nginx exports its traces (OTLP/gRPC).
 """
@@ -86,24 +86,28 @@ class NginxReader:
             args, unset = _fill_args(statement, env)
             filled.append((statement, args, unset))
         upstreams: dict[str, list[tuple[_Statement, str, str]]] = {}
-        variables: dict[str, tuple[str, str]] = {}  # name → (value, where it is set)
+        latest: dict[str, str] = {}  # the last literal value of each variable, for chaining
+        choices: dict[str, dict[str, str]] = {}  # variable → {literal value: how it is set}
         setters: dict[str, str] = {}  # variables set per request: name → by what
-        maps: dict[str, list[tuple[str, str]]] = {}  # map variable → (value, where)
         for statement, args, _ in filled:
             if statement.directive == "set" and len(args) == 2:
                 value = _VARIABLE.sub(
-                    lambda m: variables.get(m.group(1) or m.group(2), (m.group(0), ""))[0],
-                    args[1],
+                    lambda m: latest.get(m.group(1) or m.group(2), m.group(0)), args[1]
                 )
                 if "$" not in value:
                     where = statement.source.where(statement.line, "set")
-                    variables[args[0].lstrip("$")] = (value, str(where))
+                    name = args[0].lstrip("$")
+                    latest[name] = value
+                    choices.setdefault(name, {}).setdefault(value, f"set at {where}")
                     continue
-            if statement.directive.startswith("map-entry:") and len(args) == 2:
+            if (
+                statement.directive.startswith("map-entry:")
+                and len(args) == 2
+                and args[0] != "include"
+            ):
                 where = statement.source.where(statement.line, args[0])
-                maps.setdefault(statement.directive.split(":", 1)[1], []).append(
-                    (args[1], str(where))
-                )
+                name = statement.directive.split(":", 1)[1]
+                choices.setdefault(name, {}).setdefault(args[1], f"by map at {where}")
             setter = _dynamic_setter(statement.directive, args)
             if setter is not None:
                 where = statement.source.where(statement.line, statement.directive)
@@ -133,7 +137,7 @@ class NginxReader:
             for found in _pass_targets(
                 args[0],
                 default_scheme,
-                _Names(variables, setters, maps, upstreams),
+                _Names(choices, setters, upstreams),
                 where,
                 expression,
             ):
@@ -146,12 +150,11 @@ class NginxReader:
 
 @dataclass(frozen=True, slots=True)
 class _Names:
-    """What the instance's files define: literal ``set`` variables, per-request setters,
-    ``map`` values, ``upstream`` pools."""
+    """What the instance's files define: the values ``set`` and ``map`` can give each
+    variable, the variables set per request, the ``upstream`` pools."""
 
-    variables: Mapping[str, tuple[str, str]]
+    choices: Mapping[str, Mapping[str, str]]  # variable → {value: how it is set}
     setters: Mapping[str, str]
-    maps: Mapping[str, list[tuple[str, str]]]
     upstreams: Mapping[str, list[tuple[_Statement, str, str]]]  # (line, address, env used)
 
 
@@ -161,47 +164,49 @@ def _pass_targets(
     names: _Names,
     where: Location,
     expression: str,
+    used: tuple[tuple[str, str], ...] = (),
 ) -> Iterator[Found]:
-    used: list[str] = []
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(2)
-        if name not in names.variables:
-            return match.group(0)
-        value, set_at = names.variables[name]
-        used.append(f"${name}={value} set at {set_at}")
-        return value
-
-    value = _VARIABLE.sub(substitute, arg)
-    detail = f"{expression} ({'; '.join(used)})" if used else expression
-    scheme, sep, rest = value.partition("://")
+    """The targets of a pass directive's address. A variable in it stands for each value a
+    ``set`` or a ``map`` can give it (``set $p http://ui;`` and, under an ``if``, ``set $p
+    http://api;``: both are targets); one set from request data is reported, not guessed."""
+    detail = expression
+    if used:
+        detail += " (" + "; ".join(f"${name}={how}" for name, how in used) + ")"
+    scheme, sep, rest = arg.partition("://")
     if not sep:
-        scheme, rest = default_scheme or "", value
+        scheme, rest = default_scheme or "", arg
     hostport = _PATH_START.split(rest, maxsplit=1)[0]
     if hostport.startswith("unix:") or not hostport:
         return  # a local socket: not a network call
-    variables = sorted({m.group(1) or m.group(2) for m in _VARIABLE.finditer(hostport)})
-    if len(variables) == 1 and variables[0] in names.maps:
-        # ``map $uri $backend {...}``: every value the map can give is a target
-        name = variables[0]
-        reference = re.compile(rf"\$(?:\{{{name}\}}|{name}(?!\w))")
-        for choice, set_at in names.maps[name]:
-            if "$" in choice:
-                continue
+    address_end = len(arg) - len(rest) + len(hostport)
+    seen = {name for name, _ in used}
+    unknown: list[str] = []
+    for match in _VARIABLE.finditer(arg[:address_end]):
+        name = match.group(1) or match.group(2)
+        values = {} if name in seen else names.choices.get(name, {})
+        if not values:
+            if match.start() >= len(arg) - len(rest) and name not in unknown:
+                unknown.append(name)  # ``$scheme://api``: the scheme names no host
+            continue
+        for value, how in values.items():
             yield from _pass_targets(
-                reference.sub(choice.replace("\\", "\\\\"), arg),
+                arg[: match.start()] + value + arg[match.end() :],
                 default_scheme,
                 names,
                 where,
-                f"{expression} (${name}={choice} by map at {set_at})",
+                expression,
+                (*used, (name, f"{value} {how}")),
             )
+        if name in names.setters:
+            unknown = [name]
+            break
         return
-    if variables:
+    if unknown:
         setters = names.setters
-        unknown = ", ".join(
-            f"${n}" + (f" ({setters[n]})" if n in setters else "") for n in variables
+        held = ", ".join(
+            f"${n}" + (f" ({setters[n]})" if n in setters else "") for n in sorted(unknown)
         )
-        yield Unknown(where, detail, f"the address holds {unknown}, known only per request")
+        yield Unknown(where, detail, f"the address holds {held}, known only per request")
         return
     host, port = _split(hostport)
     if port is None and host in names.upstreams and not names.upstreams[host]:
@@ -236,10 +241,8 @@ def _listens_udp(block: list[dict[str, Any]]) -> bool:
 
 
 def _dynamic_setter(directive: str, args: tuple[str, ...]) -> str | None:
-    """The variable a directive sets to a value known only per request: ``map $a $b``,
+    """The variable a directive sets to a value known only per request:
     ``set_by_lua_block $b {...}`` (Lua is read by the Lua analyser), ``set $b $a``."""
-    if directive == "map" and len(args) >= 2:
-        return args[1].lstrip("$")
     if directive.startswith("set_by_") and args:
         return args[0].lstrip("$")
     if directive == "set" and len(args) == 2 and "$" in args[1]:

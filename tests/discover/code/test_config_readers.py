@@ -1,0 +1,58 @@
+"""The JSON-family reader on JSON, JSON5 and Hjson text: every value with its key path and
+position, and what it does with text that is none of them."""
+
+from __future__ import annotations
+
+from socklock.discover.code.config_readers import read_json
+
+
+def _entries(text: str) -> list[tuple[str, str, int, int]]:
+    return [(".".join(e.key), e.value, e.line, e.column) for e in read_json(text)]
+
+
+def test_plain_json_with_comments() -> None:
+    text = '{"db": {"hosts": ["a:1", {"b": 2}], "on": true}, /* x */ "n": null}'
+    assert _entries(text) == [
+        ("db.hosts.[]", "a:1", 1, 20),
+        ("db.hosts.[].b", "2", 1, 32),
+        ("db.on", "true", 1, 43),
+        ("n", "null", 1, 63),
+    ]
+
+
+def test_json5_bare_keys_single_quotes_trailing_commas() -> None:
+    text = "{\n  api: {url: 'http://api:80/', 'retries': +0x0A,},\n  tags: ['a', \"b\",],\n}\n"
+    assert _entries(text) == [
+        ("api.url", "http://api:80/", 2, 15),
+        ("api.retries", "+0x0A", 2, 43),
+        ("tags.[]", "a", 3, 11),
+        ("tags.[]", "b", 3, 16),
+    ]
+
+
+def test_hjson_quoteless_values_and_root_without_braces() -> None:
+    text = (
+        "# no root braces\n"
+        "url: http://api:80/a, b # both part of the string\n"
+        "port: 8080 # a number, then a comment\n"
+        "size: 3 apples\n"
+        "pool: {\n  host: db\n  note:\n    '''\n    two\n    lines\n    '''\n}\n"
+    )
+    assert _entries(text) == [
+        ("url", "http://api:80/a, b # both part of the string", 2, 6),
+        ("port", "8080", 3, 7),
+        ("size", "3 apples", 4, 7),
+        ("pool.host", "db", 6, 9),
+        ("pool.note", "two\nlines", 8, 8),
+    ]
+
+
+def test_malformed_text_gives_what_it_can() -> None:
+    assert _entries('{"a": "x", "b": [1, \n "c": "unterminated\n}') == [
+        ("a", "x", 1, 8),
+        ("b.[]", "1", 1, 18),
+        ("b.[]", "c", 2, 3),
+        ("b.[]", '"unterminated', 2, 7),
+    ]
+    assert _entries("") == []
+    assert _entries("}}]]::,,") == []
