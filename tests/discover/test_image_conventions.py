@@ -129,6 +129,69 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, int | No
         [("taiga-async-rabbitmq", 5672), ("taiga-events-rabbitmq", 5672)],
     ),
     ("taigaio/taiga-events", {}, (), [("taiga-events-rabbitmq", 5672)]),
+    ("adminer:4", {}, (), [("db", None)]),  # the port: the database system the user picks
+    ("phpmyadmin", {}, (), [("db", 3306)]),
+    (
+        "phpmyadmin/phpmyadmin",
+        {"PMA_HOSTS": "a,b", "PMA_PORT": "3307"},
+        (),
+        [("a", 3307), ("b", 3307)],
+    ),
+    ("docker.elastic.co/beats/filebeat:8.4.1", {}, (), [("elasticsearch", 9200)]),
+    ("elastic/metricbeat:8", {"ELASTICSEARCH_HOSTS": "es01:9200"}, (), [("es01", 9200)]),
+    ("docker.elastic.co/beats/heartbeat:8.4.1", {}, (), [("elasticsearch", 9200)]),
+    (
+        "openzipkin/zipkin",
+        {"STORAGE_TYPE": "elasticsearch", "ES_HOSTS": "http://es:9200"},
+        (),
+        [("es", 9200)],
+    ),
+    ("openzipkin/zipkin", {"STORAGE_TYPE": "mysql", "MYSQL_HOST": "zdb"}, (), [("zdb", 3306)]),
+    (
+        "openzipkin/zipkin-slim",
+        {"STORAGE_TYPE": "cassandra3", "CASSANDRA_CONTACT_POINTS": "c1"},
+        (),
+        [("c1", 9042)],
+    ),
+    (
+        "jaegertracing/all-in-one:1.57",
+        {"SPAN_STORAGE_TYPE": "elasticsearch", "ES_SERVER_URLS": "http://es:9200"},
+        (),
+        [("es", 9200)],
+    ),
+    (
+        "jaegertracing/jaeger-collector",
+        {"SPAN_STORAGE_TYPE": "cassandra", "CASSANDRA_SERVERS": "c1"},
+        (),
+        [("c1", 9042)],
+    ),
+    (
+        "jaegertracing/jaeger-collector",
+        {"SPAN_STORAGE_TYPE": "kafka", "KAFKA_PRODUCER_BROKERS": "k1,k2:9093"},
+        (),
+        [("k1", 9092), ("k2", 9093)],
+    ),
+    (
+        "ghost:5",
+        {"database__client": "mysql", "database__connection__host": "gdb"},
+        (),
+        [("gdb", 3306)],
+    ),
+    ("matomo", {"MATOMO_DATABASE_HOST": "mdb"}, (), [("mdb", 3306)]),
+    ("redmine:5", {"REDMINE_DB_MYSQL": "rdb"}, (), [("rdb", 3306)]),
+    ("redmine:5", {"REDMINE_DB_POSTGRES": "rdb", "REDMINE_DB_PORT": "6432"}, (), [("rdb", 6432)]),
+    ("nextcloud:29", {"MYSQL_HOST": "ncdb"}, (), [("ncdb", 3306)]),
+    ("nextcloud:29", {"POSTGRES_HOST": "ncdb"}, (), [("ncdb", 5432)]),
+    ("nextcloud:29", {"REDIS_HOST": "cache"}, (), [("cache", 6379)]),
+    (
+        "gitea/gitea:1.21",
+        {"GITEA__database__DB_TYPE": "postgres", "GITEA__database__HOST": "gdb"},
+        (),
+        [("gdb", 5432)],
+    ),
+    ("gitea/gitea:1.21", {"GITEA__database__HOST": "gdb"}, (), [("gdb", 3306)]),
+    ("gitea/gitea:1.12", {"DB_TYPE": "postgres", "DB_HOST": "gdb:5433"}, (), [("gdb", 5433)]),
+    ("gitea/gitea:1.12", {"DB_TYPE": "mysql", "DB_HOST": "gdb"}, (), [("gdb", 3306)]),
 ]
 
 
@@ -185,6 +248,10 @@ def test_every_row_of_the_table_has_a_case() -> None:
         ("zammad/zammad", {"ELASTICSEARCH_ENABLED": "false"}, ("zammad-init",)),
         # another command of the image: the websocket server proxies nothing, searches nothing
         ("zammad/zammad", {}, ("zammad-websocket",)),
+        ("openzipkin/zipkin", {"ES_HOSTS": "http://es:9200"}, ()),  # in-memory storage
+        ("jaegertracing/all-in-one", {"ES_SERVER_URLS": "http://es:9200"}, ()),
+        ("ghost:5", {"database__connection__host": "gdb"}, ()),  # SQLite by default
+        ("gitea/gitea", {"GITEA__database__DB_TYPE": "sqlite3", "GITEA__database__HOST": "x"}, ()),
         (
             "plausible/analytics",
             {
@@ -334,4 +401,33 @@ def test_a_kubernetes_workload_running_a_known_image(tmp_path: Path) -> None:
     graph = discover(load_paths([str(tmp_path)]))
     assert [(e.source, e.target, e.port) for e in graph.edges] == [
         ("default/dash", "default/es", 9200)
+    ]
+
+
+def test_the_evidence_says_which_image_read_what_and_under_which_condition(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "name: logs\nservices:\n"
+        "  elasticsearch: {image: 'elasticsearch:8.4.1', expose: ['9200']}\n"
+        "  kibana: {image: 'kibana:8.4.1'}\n"
+        "  wf:\n    image: temporalio/auto-setup:1.29.1\n"
+        "    environment: {ENABLE_ES: 'true', ES_SEEDS: elasticsearch}\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert sorted(
+        (e.source, ev.location.line, ev.detail) for e in graph.edges for ev in e.evidence
+    ) == [
+        (
+            "logs/kibana",
+            4,
+            "ELASTICSEARCH_HOSTS, ELASTICSEARCH_URL unset: the Kibana image's default "
+            "http://elasticsearch:9200 (compose service logs/elasticsearch)",
+        ),
+        (
+            "logs/wf",
+            7,
+            "env ES_SEEDS=elasticsearch (read by the Temporal server image: ENABLE_ES=true) "
+            "(compose service logs/elasticsearch)",
+        ),
     ]

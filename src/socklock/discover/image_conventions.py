@@ -149,8 +149,11 @@ class ImageRun:
             return False
         return all(self._value(name).lower() in values for name, values in address.when)
 
+    def _conditions(self, address: ImageAddress) -> str:
+        return ", ".join(f"{name}={self._value(name) or '(unset)'}" for name, _ in address.when)
+
     def _evidence(self, address: ImageAddress, evidence: Evidence) -> Evidence:
-        on = ", ".join(f"{name}={self._value(name) or '(unset)'}" for name, _ in address.when)
+        on = self._conditions(address)
         detail = f"{evidence.detail} (read by the {self.family.name} image{': ' if on else ''}{on})"
         return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
 
@@ -181,9 +184,12 @@ class ImageRun:
                 continue
             if any(self._replaces(path) for path in address.configs):
                 continue
-            unset = ", ".join(address.reading.env) or "a fixed setting"
-            detail = f"{unset} unset: the {self.family.name} image's default {address.default}"
-            found = self._evidence(address, Evidence(EvidenceKind.ENV, where, detail))
+            unset = f"{', '.join(address.reading.env)} unset: " if address.reading.env else ""
+            on = self._conditions(address)
+            detail = f"{unset}the {self.family.name} image's default {address.default}" + (
+                f" ({on})" if on else ""
+            )
+            found = Evidence(EvidenceKind.ENV, where, detail)
             name = address.reading.env[0] if address.reading.env else "HOST"
             out += [
                 (target, found)
