@@ -21,6 +21,7 @@ from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.commands import command_values
 from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
+from socklock.discover.image_conventions import ImageRun, compose_run, workload_run
 from socklock.discover.reads import MANIFEST_ONLY, CodeReads
 from socklock.discover.resolve import (
     ComposeResolver,
@@ -183,6 +184,19 @@ def env_calls(
         found = Evidence(evidence.kind, evidence.location, detail, evidence.expression)
         calls += [(target, found) for target in sdk_targets(row, name, value, env)]
     return calls
+
+
+def image_calls(
+    run: ImageRun | None, name: str, value: str, evidence: Evidence
+) -> list[tuple[Target, Evidence]] | None:
+    """The calls a known image makes from env var ``name`` (:mod:`image_conventions`):
+    none at all for an idle toolbox image; None when the image's table does not read the
+    variable, so the generic reading applies."""
+    if run is None:
+        return None
+    if run.silent:
+        return []
+    return run.calls(name, value, evidence)
 
 
 def env_evidence(
@@ -422,15 +436,25 @@ def _workload_edges(
     env = {name: value for name, value, _ in reversed(values)}
     server = server_of(container.image for container in workload.containers)
     storage = _storage_clients(reads, workload.id)
+    run = workload_run(workload, env)
+    calls: list[tuple[Target, Evidence]] = []
     for name, value, found in values:
-        evidence = env_evidence(workload.id, name, found, reads, env, server)
-        if evidence is None:
+        by_image = image_calls(run, name, value, found)
+        if by_image is not None:
+            calls += by_image
             continue
-        for target, call in env_calls(name, value, evidence, env):
-            if not target.is_local and called_endpoints([target], storage):
-                resolution = others(workload.id, resolver.resolve(target, workload.namespace))
-                if resolution is not None:
-                    add_resolution(builder, workload.id, target, resolution, call)
+        evidence = env_evidence(workload.id, name, found, reads, env, server)
+        if evidence is not None:
+            calls += env_calls(name, value, evidence, env)
+    for target, call in calls:
+        if not target.is_local and called_endpoints([target], storage):
+            resolution = others(workload.id, resolver.resolve(target, workload.namespace))
+            if resolution is not None:
+                add_resolution(builder, workload.id, target, resolution, call)
+    for target, call in run.defaults(workload.location) if run else ():
+        resolution = others(workload.id, resolver.resolve(target, workload.namespace))
+        if isinstance(resolution, list):  # a default counts only when its workload exists
+            add_resolution(builder, workload.id, target, resolution, call)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
         *_command_lines(workload, env),
@@ -579,16 +603,21 @@ def _compose_project(
         values = {env.name: env.value for env in environment if env.value is not None}
         server = server_of([service.image])
         storage = _storage_clients(reads, source, service.id)
+        run = compose_run(service, values)
         for env in environment:
             if env.value is None:
                 continue
             found = Evidence(EvidenceKind.ENV, env.location, compose_env_detail(env))
-            evidence = env_evidence(source, env.name, found, reads, values, server)
-            if evidence is None:
-                continue
-            for target, call in env_calls(env.name, env.value, evidence, values):
+            calls = image_calls(run, env.name, env.value, found)
+            if calls is None:
+                evidence = env_evidence(source, env.name, found, reads, values, server)
+                calls = env_calls(env.name, env.value, evidence, values) if evidence else []
+            for target, call in calls:
                 if called_endpoints([target], storage):
                     add_call(service, target, call)
+        for target, call in run.defaults(service.location) if run else ():
+            if isinstance(resolver.resolve(target, service), list):  # its workload exists
+                add_call(service, target, call)
         for key in ("entrypoint", "command"):
             line = service.body.get(key)
             if isinstance(line, (str, list)):
