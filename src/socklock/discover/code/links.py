@@ -213,7 +213,9 @@ def _load(path: str, name: str, chain: int) -> _File | None:
 def forget() -> None:
     """Drop every cached file and value (tests that rewrite files use it)."""
     from socklock.discover.code.includes import forget as forget_includes
+    from socklock.discover.code.options import forget as forget_options
 
     forget_includes()
+    forget_options()
     _FILES.clear()
     _VALUES.clear()

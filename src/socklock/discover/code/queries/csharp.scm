@@ -145,6 +145,14 @@
              left: (member_access_expression name: (identifier) @_k) right: (_) @target)]))))
   (#set! scheme "redis") (#eq? @_fn "AddStackExchangeRedisCache") (#eq? @_k "Configuration"))
 
+; Serilog sinks that send to a server: .WriteTo.Seq(url), .WriteTo.Http(url), .WriteTo.GrafanaLoki(url)
+((invocation_expression
+   function: (member_access_expression
+     expression: (member_access_expression name: (identifier) @_fn)
+     name: (identifier) @_sink)
+   arguments: (argument_list . (argument) @target))
+  (#eq? @_fn "WriteTo") (#any-of? @_sink "Seq" "Http" "DurableHttpUsingFileSizeRolledBuffers" "GrafanaLoki"))
+
 ((assignment_expression left: (identifier) @_fn right: (_) @target.host)
   (#set! scheme "amqp") (#eq? @_fn "HostName"))
 
@@ -168,6 +176,12 @@
 
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) @form.value .)) @form
   (#eq? @_fn "Uri"))
+
+; StackExchange.Redis: ConfigurationOptions.Parse(connectionString) handed to ConnectionMultiplexer.Connect
+((invocation_expression
+   function: (member_access_expression expression: (identifier) @_c name: (identifier) @_fn)
+   arguments: (argument_list . (argument) @form.value)) @form
+  (#eq? @_c "ConfigurationOptions") (#eq? @_fn "Parse"))
 
 ; new Uri(baseUri, "relative"): the base and the path, joined
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list) @form.args) @form
@@ -307,3 +321,10 @@
   function: (member_access_expression expression: (_) @call.object name: (identifier) @call.name)
   arguments: (argument_list) @call.args) @call
 (object_creation_expression type: (identifier) @call.name arguments: (argument_list) @call.args) @call
+
+;; section: types
+; declared types of names, for properties read from an options object (socklock.discover.code.options)
+
+(parameter type: (_) @type name: (identifier) @name)
+(variable_declaration type: (_) @type (variable_declarator name: (identifier) @name))
+(property_declaration type: (_) @type name: (identifier) @name)
