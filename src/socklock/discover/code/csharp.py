@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.options import bound_member
 from socklock.discover.code.syntax import Strings, Syntax, unescape, value_field
-from socklock.discover.code.values import alternatives, concat, hole, text, with_default
+from socklock.discover.code.values import concat, hole, text, with_default
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -67,7 +67,8 @@ _SET = re.compile(
 
 def _conditional(node: Node, ev: Evaluator) -> Values:
     """``string.IsNullOrEmpty(url) ? "http://seq" : url`` is ``url`` with a default, like
-    ``url ?? "http://seq"``; any other ``c ? a : b`` may be either branch."""
+    ``url ?? "http://seq"``; any other ``c ? a : b`` is known only at run time (both
+    branches would be a guess: ``isHttps ? "https" : "http"`` runs one of them)."""
     condition = node.child_by_field_name("condition")
     yes = node.child_by_field_name("consequence")
     no = node.child_by_field_name("alternative")
@@ -79,7 +80,7 @@ def _conditional(node: Node, ev: Evaluator) -> Values:
         return with_default(ev.values(no), ev.values(yes))
     if is_set is not None and ev.text(yes) in is_set.groups():
         return with_default(ev.values(yes), ev.values(no))
-    return alternatives([ev.values(yes), ev.values(no)])
+    return ev.runtime(node)
 
 
 def _keyword_arg(node: Node, source: bytes) -> tuple[str, Node] | None:

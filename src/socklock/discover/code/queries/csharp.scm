@@ -79,6 +79,11 @@
 ((assignment_expression left: [(identifier) @_fn (member_access_expression name: (identifier) @_fn)] right: (_) @target)
   (#any-of? @_fn "BaseAddress" "RequestUri"))
 
+; JwtBearer / OpenIdConnect options: the authority's discovery document and signing keys are
+; fetched from it (options.Authority = identityUrl, options.MetadataAddress = ...)
+((assignment_expression left: [(identifier) @_fn (member_access_expression name: (identifier) @_fn)] right: (_) @target)
+  (#any-of? @_fn "Authority" "MetadataAddress"))
+
 ; ---- gRPC: GrpcChannel.ForAddress(address); new Catalog.CatalogClient(channel); AddGrpcClient(o => o.Address = ...)
 ((invocation_expression
    function: (member_access_expression expression: (identifier) @_g name: (identifier) @_fn)
