@@ -233,7 +233,8 @@ def _types_query(ev: Evaluator) -> Query:
 
 # --- the section a type is bound to ----------------------------------------------------
 
-_SECTION = r'\s*(?:"([^"\\]*)"|nameof\(\s*([\w.]+)\s*\))\s*'
+# a section name: "literal", nameof(Class), or a string constant (SectionName, Options.Name)
+_SECTION = r'\s*(?:"([^"\\]*)"|nameof\(\s*([\w.]+)\s*\)|([A-Za-z_][\w.]*))\s*'
 _ARGUMENT = r"\s*([^()]*?(?:\((?:[^()]|\([^()]*\))*\))?[^()]*?)\s*"  # two levels of ()
 _TYPE = r"\s*([\w.]+)\s*"
 _CONFIGURE = re.compile(rf"\bConfigure<{_TYPE}>\s*\({_ARGUMENT}\)")
@@ -249,63 +250,95 @@ _BIND_INSTANCE = re.compile(
 )
 _SECTION_CALL = re.compile(rf"^[\w.]*\.Get(?:Required)?Section\({_SECTION}\)$")
 _WORDS = ("Configure<", "AddOptions<", ".Get<", ".Bind(")
+Project = dict[str, tuple[str, ...]]  # file name → paths, of the project's .cs files
 
 
-def bindings(text: str) -> list[tuple[str, str]]:
-    """(class, section) for every binding of an options class in one file's text."""
+def bindings(text: str, project: Project | None = None) -> list[tuple[str, str]]:
+    """(class, section) for every binding of an options class in one file's text; the
+    string constants a section may be named by are looked up here, or for ``Class.NAME``
+    in ``Class.cs`` of the ``project``."""
     if not any(word in text for word in _WORDS):
         return []
     found: list[tuple[str, str]] = []
+    names = _Names(text, project)
 
     def add(written: str, section: str | None) -> None:
         if section is not None:
             found.append((written.rsplit(".", 1)[-1], section))
 
     for match in _CONFIGURE.finditer(text):
-        add(match.group(1), _argument_section(match.group(2), text))
+        add(match.group(1), names.argument(match.group(2)))
     for match in _BIND.finditer(text):
-        add(match.group(1), _argument_section(match.group(2), text))
+        add(match.group(1), names.argument(match.group(2)))
     for match in _BIND_CONFIGURATION.finditer(text):
-        add(match.group(1), _literal_section(match.group(2), match.group(3)))
+        add(match.group(1), names.section(*match.group(2, 3, 4)))
     for match in _GET.finditer(text):
-        add(match.group(4), _receiver_section(match.group(1), match.group(2), match.group(3)))
+        add(match.group(5), names.receiver(match.group(1), *match.group(2, 3, 4)))
     for match in _BIND_INSTANCE.finditer(text):
-        receiver, quoted, named, key_quoted, key_named, instance = match.groups()
-        section = _receiver_section(receiver, quoted, named)
-        if section is not None and (key_quoted is not None or key_named is not None):
-            inner = _literal_section(key_quoted, key_named)
-            section = f"{section}:{inner}" if section else inner
-        made = re.search(rf"\b{re.escape(instance)}\s*=\s*new\s+([\w.]+)\s*[({{]", text)
-        declared = re.search(rf"\b([\w.]+)\s+{re.escape(instance)}\s*=\s*new\s*\(", text)
-        written = made or declared
+        section = names.receiver(match.group(1), *match.group(2, 3, 4))
+        if section is not None and any(g is not None for g in match.group(5, 6, 7)):
+            inner = names.section(*match.group(5, 6, 7))
+            section = None if inner is None else f"{section}:{inner}" if section else inner
+        instance = re.escape(match.group(8))
+        made = re.search(rf"\b{instance}\s*=\s*new\s+([\w.]+)\s*[({{]", text)
+        written = made or re.search(rf"\b([\w.]+)\s+{instance}\s*=\s*new\s*\(", text)
         if written is not None:
             add(written.group(1), section)
     return found
 
 
-def _literal_section(quoted: str | None, named: str | None) -> str:
-    return quoted if quoted is not None else (named or "").rsplit(".", 1)[-1]
+class _Names:
+    """Section names as one file writes them."""
 
+    def __init__(self, text: str, project: Project | None) -> None:
+        self.text = text
+        self.project = project
 
-def _receiver_section(receiver: str, quoted: str | None, named: str | None) -> str | None:
-    if quoted is not None or named is not None:
-        return _literal_section(quoted, named)
-    return "" if _CONFIGURATION.search(receiver) else None
+    def section(self, quoted: str | None, named: str | None, constant: str | None) -> str | None:
+        if quoted is not None:
+            return quoted
+        if named is not None:
+            return named.rsplit(".", 1)[-1]
+        return self.constant(constant) if constant is not None else None
 
+    def constant(self, written: str) -> str | None:
+        """``SectionName`` or ``Options.Name``: a string constant of this file or the
+        class's own file."""
+        owner, _, name = written.rpartition(".")
+        pattern = re.compile(rf'\bstring\s+{re.escape(name)}\s*(?:\{{[^}}]*\}})?\s*=\s*"([^"]*)"')
+        found = pattern.search(self.text)
+        if found is None and owner and self.project is not None:
+            for path in self.project.get(owner.rsplit(".", 1)[-1] + ".cs", ()):
+                try:
+                    found = pattern.search(Path(path).read_text(encoding="utf-8", errors="replace"))
+                except OSError:
+                    continue
+                if found is not None:
+                    break
+        return found.group(1) if found is not None else None
 
-def _argument_section(argument: str, text: str) -> str | None:
-    """The section of ``Configure<T>(argument)``: ``configuration`` is the root,
-    ``configuration.GetSection("s")`` is ``s``, a variable holding one is followed."""
-    call = _SECTION_CALL.match(argument)
-    if call is not None:
-        return _literal_section(call.group(1), call.group(2))
-    if _CONFIGURATION.search(argument) and re.fullmatch(r"[\w.]+", argument):
-        return ""
-    if re.fullmatch(r"\w+", argument):
-        held = re.search(rf"\b{argument}\s*=\s*[\w.]*\.Get(?:Required)?Section\({_SECTION}\)", text)
-        if held is not None:
-            return _literal_section(held.group(1), held.group(2))
-    return None
+    def receiver(
+        self, receiver: str, quoted: str | None, named: str | None, constant: str | None
+    ) -> str | None:
+        if quoted is not None or named is not None or constant is not None:
+            return self.section(quoted, named, constant)
+        return "" if _CONFIGURATION.search(receiver) else None
+
+    def argument(self, argument: str) -> str | None:
+        """The section of ``Configure<T>(argument)``: ``configuration`` is the root,
+        ``configuration.GetSection("s")`` is ``s``, a variable holding one is followed."""
+        call = _SECTION_CALL.match(argument)
+        if call is not None:
+            return self.section(*call.group(1, 2, 3))
+        if _CONFIGURATION.search(argument) and re.fullmatch(r"[\w.]+", argument):
+            return ""
+        if re.fullmatch(r"\w+", argument):
+            held = re.search(
+                rf"\b{argument}\s*=\s*[\w.]*\.Get(?:Required)?Section\({_SECTION}\)", self.text
+            )
+            if held is not None:
+                return self.section(*held.group(1, 2, 3))
+        return None
 
 
 def bound_sections(name: str, path: str | None, source: bytes) -> tuple[str, ...]:
@@ -321,13 +354,14 @@ def _project_bindings(directory: Path) -> dict[str, tuple[str, ...]]:
     from socklock.discover.code.imports import project_files
 
     found: dict[str, set[str]] = {}
-    for paths in project_files(directory, ".csproj", ".cs").values():
+    project = project_files(directory, ".csproj", ".cs")
+    for paths in project.values():
         for file in paths:
             try:
                 text = Path(file).read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            for name, section in bindings(text):
+            for name, section in bindings(text, project):
                 found.setdefault(name, set()).add(section)
     return {name: tuple(sorted(sections)) for name, sections in found.items()}
 
