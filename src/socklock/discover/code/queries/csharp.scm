@@ -310,6 +310,11 @@
 
 (variable_declarator name: (identifier) @def.name "=" . (_) @def.value)
 (assignment_expression left: (identifier) @def.name operator: "=" right: (_) @def.value)
+; a field set in a constructor (``_baseUrl = configuration["Orders:Url"];``) is read by every method
+(constructor_declaration
+  body: (block
+    (expression_statement
+      (assignment_expression left: (identifier) @def.field operator: "=" right: (_) @def.value))))
 (assignment_expression
   left: (member_access_expression expression: "this" name: (identifier) @def.field)
   operator: "="
