@@ -54,6 +54,29 @@ def _member(node: Node, ev: Evaluator) -> Values:
     return bound if bound is not None else ev.member(node)
 
 
+def _invocation(node: Node, ev: Evaluator) -> Values:
+    """``API.Catalog.GetAllItems(baseUri, page)``: what a static method of a class another
+    file defines returns for these arguments; else known only at run time."""
+    function = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    owner = function.child_by_field_name("expression") if function is not None else None
+    method = function.child_by_field_name("name") if function is not None else None
+    if owner is None or method is None or args is None or method.type != "identifier":
+        return ev.runtime(node)
+    written = ev.text(owner)
+    if ev.links is None or not _STATIC_OWNER.fullmatch(written):
+        return ev.runtime(node)
+    if any(ev.syntax.keyword_arg and ev.syntax.keyword_arg(c, ev.source) for c in args.children):
+        return ev.runtime(node)  # named arguments: not bound here
+
+    def positional() -> list[Values]:
+        return ev.arguments(args)[0]
+
+    found = ev.links.returned(written, ev.text(method), positional)
+    return found if found is not None else ev.runtime(node)
+
+
+_STATIC_OWNER = re.compile(r"[A-Z]\w*(?:\.[A-Z]\w*)*")
 _NAME = r"([A-Za-z_][\w.]*)"
 _UNSET = re.compile(
     rf"^(?:[Ss]tring\.IsNullOr(?:Empty|WhiteSpace)\({_NAME}\)|{_NAME}\s*==\s*(?:null|\"\")"
@@ -132,6 +155,7 @@ SYNTAX = Syntax(
         "cast_expression": value_field,
         "member_access_expression": _member,
         "conditional_expression": _conditional,
+        "invocation_expression": _invocation,
     },
     keyword_arg=_keyword_arg,
 )

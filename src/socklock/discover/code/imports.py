@@ -424,6 +424,19 @@ def _csharp_members(path: str, text: str, owner: str, prop: str) -> list[Candida
     return [(f, prop) for f in files]
 
 
+def class_files(syntax: str, path: str, owner: str) -> list[str]:
+    """Files of the project that may define class ``owner`` (``API.Catalog``: ``API.cs``,
+    then ``Catalog.cs``, for a class nested in another); C# only."""
+    if syntax != "csharp":
+        return []
+    project = project_files(_directory(path), ".csproj", ".cs")
+    found: list[str] = []
+    for part in owner.split("."):
+        if part[:1].isupper():
+            found += [f for f in project.get(part + ".cs", ()) if f not in found]
+    return found
+
+
 def _php_members(path: str, text: str, owner: str, prop: str) -> list[Candidate]:
     """``Config::HOST`` of a class another file defines: PSR-4 autoloading puts class
     ``App\\Service\\Config`` in ``Config.php``, found in the Composer project."""
