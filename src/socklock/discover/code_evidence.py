@@ -337,9 +337,10 @@ def _wrapped_connections(
     return out
 
 
-def _dotnet_key(env: dict[str, EnvValue], name: str) -> EnvValue | None:
-    """.NET configuration keys (``ConnectionStrings__EventBus``) match in any case."""
-    if "__" not in name:
+def _dotnet_key(env: dict[str, EnvValue], name: str, dotnet: bool = False) -> EnvValue | None:
+    """.NET configuration keys (``ConnectionStrings__EventBus``, or any key C# code reads:
+    ``IdentityUrl`` set as ``identityUrl``) match in any case."""
+    if "__" not in name and not dotnet:
         return None
     lowered = name.lower()
     return next((v for k, v in env.items() if k.lower() == lowered), None)
@@ -510,7 +511,7 @@ class _Joiner:
             )
             if prop is not None and prop.served:  # a config server's values win over env
                 return from_property(prop, depth)
-            found = env.get(name) or _dotnet_key(env, name)
+            found = env.get(name) or _dotnet_key(env, name, where.file.endswith(".cs"))
             if found is not None:
                 used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
                 return found.value

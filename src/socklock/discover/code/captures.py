@@ -130,8 +130,8 @@ def collect(
                 _first(captures, "env.prefix"),
             )
             seen = found.envs.get(key(node))
-            if seen is None or seen.default is None or read.default is not None:
-                found.envs[key(node)] = read  # the pattern that also names the default
+            if _better(read, seen):
+                found.envs[key(node)] = read  # the pattern that also names prefix or default
         elif "target" in captures or "target.host" in captures:
             host = _first(captures, "target.host")
             node = host or captures["target"][0]
@@ -187,6 +187,15 @@ def collect(
         elif "quiet" in captures:
             found.regions.update(key(node) for node in captures["quiet"])
     return found
+
+
+def _better(read: EnvRead, seen: EnvRead | None) -> bool:
+    """Whether ``read`` says more than ``seen`` of the same read: its prefix, its default."""
+    if seen is None:
+        return True
+    if (read.prefix is None) != (seen.prefix is None):
+        return read.prefix is not None
+    return seen.default is None or read.default is not None
 
 
 def _first(captures: dict[str, list[Node]], name: str) -> Node | None:

@@ -72,9 +72,15 @@ class Definitions:
         self._by_name: dict[str, list[Definition]] = {}
         unique: dict[tuple[str, int], Definition] = {}
         for definition in found:
-            # two patterns may bind one name (a parameter, and the same with a default)
+            # two patterns may bind one name (a parameter, and the same with a default; an
+            # assignment, and the same seen as a field a constructor sets)
             ident = (definition.name, definition.node.start_byte)
-            if ident not in unique or unique[ident].value is None:
+            seen = unique.get(ident)
+            if (
+                seen is None
+                or seen.value is None
+                or (definition.class_level and not seen.class_level)
+            ):
                 unique[ident] = definition
         for definition in unique.values():
             self._by_name.setdefault(definition.name, []).append(definition)

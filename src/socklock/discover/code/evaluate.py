@@ -372,7 +372,12 @@ class Evaluator:
         field = self.text(read.name)
         default = single_text(self.values(read.default)) if read.default is not None else None
         if read.style == "field":  # pydantic BaseSettings: the field's name, any case
-            return env(field.upper(), default or None, 0.8)
+            if read.prefix is None:
+                return env(field.upper(), default or None, 0.8)
+            prefix = single_text(self.values(read.prefix))
+            if prefix is None:
+                return hole(f"the env prefix of `{field}` is computed")
+            return env(f"{prefix}{field}".upper(), default or None, 0.8)
         prefix = single_text(self.values(read.prefix)) if read.prefix is not None else None
         if prefix is None:
             return hole(f"the properties prefix of `{field}` is computed")

@@ -16,10 +16,13 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tree_sitter import Node, Query
 
     from socklock.discover.code.definitions import Definition, Definitions
     from socklock.discover.code.syntax import Syntax
+    from socklock.discover.code.values import Values
 
 MAX_CALLERS = 64  # calls of one function evaluated per blocked target
 
@@ -231,6 +234,27 @@ class Functions:
             binding = self.bind(function, call) if function.accepts(call, frozenset()) else None
             if binding is None:
                 continue
+            found.extend((function, binding, value) for value in self._return_values(function))
+        return found
+
+    def defines(self, name: str) -> bool:
+        """Whether a function of this file may be called as ``name`` from another file."""
+        return bool(self._named(name))
+
+    def returns_for(
+        self, name: str, arguments: Sequence[Values]
+    ) -> list[tuple[Function, dict[int, Values | None], Node]]:
+        """For a call of ``name`` made in another file with these positional argument
+        values: each function of this file it may be, its binding, each value it returns."""
+        found: list[tuple[Function, dict[int, Values | None], Node]] = []
+        for function in self._named(name):
+            if not function.variadic and len(arguments) > function.positional:
+                continue  # another overload
+            binding: dict[int, Values | None] = {}
+            for index, param in enumerate(function.slots):
+                if param is not None:
+                    passed = index < function.positional and index < len(arguments)
+                    binding[param] = arguments[index] if passed else None
             found.extend((function, binding, value) for value in self._return_values(function))
         return found
 

@@ -391,7 +391,7 @@ _NOT_SOURCE_DIRS = frozenset({"bin", "obj", ".git", "node_modules", "vendor"})
 
 
 @lru_cache(maxsize=64)
-def _project_files(directory: Path, marker: str, suffix: str) -> dict[str, tuple[str, ...]]:
+def project_files(directory: Path, marker: str, suffix: str) -> dict[str, tuple[str, ...]]:
     """File name → paths of every ``suffix`` file of the project that holds ``directory``:
     the nearest ancestor with a file named ``marker`` or ending in it (``.csproj``,
     ``composer.json``), else ``directory`` itself."""
@@ -420,8 +420,21 @@ def _csharp_members(path: str, text: str, owner: str, prop: str) -> list[Candida
     if not owner[:1].isupper():
         return []
     class_name = owner.rsplit(".", 1)[-1]
-    files = _project_files(_directory(path), ".csproj", ".cs").get(class_name + ".cs", ())
+    files = project_files(_directory(path), ".csproj", ".cs").get(class_name + ".cs", ())
     return [(f, prop) for f in files]
+
+
+def class_files(syntax: str, path: str, owner: str) -> list[str]:
+    """Files of the project that may define class ``owner`` (``API.Catalog``: ``API.cs``,
+    then ``Catalog.cs``, for a class nested in another); C# only."""
+    if syntax != "csharp":
+        return []
+    project = project_files(_directory(path), ".csproj", ".cs")
+    found: list[str] = []
+    for part in owner.split("."):
+        if part[:1].isupper():
+            found += [f for f in project.get(part + ".cs", ()) if f not in found]
+    return found
 
 
 def _php_members(path: str, text: str, owner: str, prop: str) -> list[Candidate]:
@@ -430,7 +443,7 @@ def _php_members(path: str, text: str, owner: str, prop: str) -> list[Candidate]
     class_name = owner.rsplit("\\", 1)[-1]
     if not class_name[:1].isupper():
         return []
-    files = _project_files(_directory(path), "composer.json", ".php").get(class_name + ".php", ())
+    files = project_files(_directory(path), "composer.json", ".php").get(class_name + ".php", ())
     return [(f, prop) for f in files if f != str(Path(path).absolute())]
 
 

@@ -20,8 +20,11 @@ from socklock.discover.code.captures import collect
 from socklock.discover.code.definitions import Definitions
 from socklock.discover.code.evaluate import Evaluator
 from socklock.discover.code.functions import Functions
+from socklock.discover.code.values import alternatives
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from tree_sitter import Node
 
     from socklock.discover.code.captures import Captures
@@ -60,6 +63,36 @@ class Links:
             return None
         candidates = member_candidates(self.syntax_name, self.path, self.source, owner, prop)
         return _first(candidates, self)
+
+    def returned(
+        self, owner: str, function: str, arguments: Callable[[], Sequence[Values]]
+    ) -> Values | None:
+        """What ``Owner.Nested.function(...)`` returns when another file of the program
+        defines it (a static helper class: ``API.Catalog.GetAllItems(baseUri)``);
+        ``arguments`` evaluates the call's arguments in this file, only once one is found."""
+        from socklock.discover.code.imports import class_files
+
+        if self.chain >= MAX_CHAIN:
+            return None
+        for path in class_files(self.syntax_name, self.path, owner):
+            ident = (path, f"{owner}.{function}()")
+            if path == self.path or ident in _ACTIVE:
+                continue
+            loaded = _load(path, function, self.chain + 1)
+            functions = loaded.evaluator.functions if loaded is not None else None
+            if loaded is None or functions is None or not functions.defines(function):
+                continue
+            found: list[Values] = []
+            _ACTIVE.add(ident)
+            try:
+                for _, binding, value in functions.returns_for(function, arguments()):
+                    with loaded.evaluator.bound(binding):
+                        found.append(loaded.evaluator.values(value))
+            finally:
+                _ACTIVE.discard(ident)
+            if found:
+                return alternatives(found)
+        return None
 
     def callers(self, function: str) -> list[tuple[str, bytes, Evaluator, list[Call]]]:
         """Calls of ``function`` (defined in this file) in the files that include this one
@@ -213,7 +246,9 @@ def _load(path: str, name: str, chain: int) -> _File | None:
 def forget() -> None:
     """Drop every cached file and value (tests that rewrite files use it)."""
     from socklock.discover.code.includes import forget as forget_includes
+    from socklock.discover.code.options import forget as forget_options
 
     forget_includes()
+    forget_options()
     _FILES.clear()
     _VALUES.clear()

@@ -79,6 +79,11 @@
 ((assignment_expression left: [(identifier) @_fn (member_access_expression name: (identifier) @_fn)] right: (_) @target)
   (#any-of? @_fn "BaseAddress" "RequestUri"))
 
+; JwtBearer / OpenIdConnect options: the authority's discovery document and signing keys are
+; fetched from it (options.Authority = identityUrl, options.MetadataAddress = ...)
+((assignment_expression left: [(identifier) @_fn (member_access_expression name: (identifier) @_fn)] right: (_) @target)
+  (#any-of? @_fn "Authority" "MetadataAddress"))
+
 ; ---- gRPC: GrpcChannel.ForAddress(address); new Catalog.CatalogClient(channel); AddGrpcClient(o => o.Address = ...)
 ((invocation_expression
    function: (member_access_expression expression: (identifier) @_g name: (identifier) @_fn)
@@ -145,6 +150,14 @@
              left: (member_access_expression name: (identifier) @_k) right: (_) @target)]))))
   (#set! scheme "redis") (#eq? @_fn "AddStackExchangeRedisCache") (#eq? @_k "Configuration"))
 
+; Serilog sinks that send to a server: .WriteTo.Seq(url), .WriteTo.Http(url), .WriteTo.GrafanaLoki(url)
+((invocation_expression
+   function: (member_access_expression
+     expression: (member_access_expression name: (identifier) @_fn)
+     name: (identifier) @_sink)
+   arguments: (argument_list . (argument) @target))
+  (#eq? @_fn "WriteTo") (#any-of? @_sink "Seq" "Http" "DurableHttpUsingFileSizeRolledBuffers" "GrafanaLoki"))
+
 ((assignment_expression left: (identifier) @_fn right: (_) @target.host)
   (#set! scheme "amqp") (#eq? @_fn "HostName"))
 
@@ -168,6 +181,12 @@
 
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) @form.value .)) @form
   (#eq? @_fn "Uri"))
+
+; StackExchange.Redis: ConfigurationOptions.Parse(connectionString) handed to ConnectionMultiplexer.Connect
+((invocation_expression
+   function: (member_access_expression expression: (identifier) @_c name: (identifier) @_fn)
+   arguments: (argument_list . (argument) @form.value)) @form
+  (#eq? @_c "ConfigurationOptions") (#eq? @_fn "Parse"))
 
 ; new Uri(baseUri, "relative"): the base and the path, joined
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list) @form.args) @form
@@ -291,6 +310,11 @@
 
 (variable_declarator name: (identifier) @def.name "=" . (_) @def.value)
 (assignment_expression left: (identifier) @def.name operator: "=" right: (_) @def.value)
+; a field set in a constructor (``_baseUrl = configuration["Orders:Url"];``) is read by every method
+(constructor_declaration
+  body: (block
+    (expression_statement
+      (assignment_expression left: (identifier) @def.field operator: "=" right: (_) @def.value))))
 (assignment_expression
   left: (member_access_expression expression: "this" name: (identifier) @def.field)
   operator: "="
@@ -307,3 +331,10 @@
   function: (member_access_expression expression: (_) @call.object name: (identifier) @call.name)
   arguments: (argument_list) @call.args) @call
 (object_creation_expression type: (identifier) @call.name arguments: (argument_list) @call.args) @call
+
+;; section: types
+; declared types of names, for properties read from an options object (socklock.discover.code.options)
+
+(parameter type: (_) @type name: (identifier) @name)
+(variable_declaration type: (_) @type (variable_declarator name: (identifier) @name))
+(property_declaration type: (_) @type name: (identifier) @name)

@@ -17,6 +17,32 @@
        (assignment left: (identifier) @env.name type: (_) right: (_)? @env.default) @env)))
   (#set! env "field") (#eq? @_fn "BaseSettings"))
 
+; ... with an env prefix: model_config = SettingsConfigDict(env_prefix="SHOP_") (before the
+; fields), or pydantic 1's nested class Config: env_prefix = "SHOP_" (after them)
+((class_definition
+   superclasses: (argument_list [(identifier) @_fn (attribute attribute: (identifier) @_fn)])
+   body: (block
+     (expression_statement
+       (assignment
+         left: (identifier) @_mc
+         right: (call arguments: (argument_list
+           (keyword_argument name: (identifier) @_k value: (string) @env.prefix)))))
+     (expression_statement
+       (assignment left: (identifier) @env.name type: (_) right: (_)? @env.default) @env)))
+  (#set! env "field") (#eq? @_fn "BaseSettings") (#eq? @_mc "model_config") (#eq? @_k "env_prefix"))
+
+((class_definition
+   superclasses: (argument_list [(identifier) @_fn (attribute attribute: (identifier) @_fn)])
+   body: (block
+     (expression_statement
+       (assignment left: (identifier) @env.name type: (_) right: (_)? @env.default) @env)
+     (class_definition
+       name: (identifier) @_c
+       body: (block
+         (expression_statement
+           (assignment left: (identifier) @_k right: (string) @env.prefix))))))
+  (#set! env "field") (#eq? @_fn "BaseSettings") (#eq? @_c "Config") (#eq? @_k "env_prefix"))
+
 ; os.environ["X"], environ["X"]
 ((subscript
    value: (attribute object: (identifier) @_os attribute: (identifier) @_fn)

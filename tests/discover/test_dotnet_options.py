@@ -1,0 +1,63 @@
+"""Configuration keys C# code reads, joined with a compose file's env: .NET binds them in
+any case, through options classes too (code only: the edges come from the code)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_COMPOSE = """\
+services:
+  gateway:
+    build: ./Gateway
+    environment: ["urls__grpcBasket=http://basket:81", "identityUrl=http://identity"]
+  worker:
+    build: ./Worker
+    environment: ["identityUrl=http://identity"]
+  basket: {image: shop/basket}
+  identity: {image: shop/identity}
+"""
+_STARTUP = """\
+public static class Startup
+{
+    public static void ConfigureServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<UrlsConfig>(configuration.GetSection("urls"));
+        services.AddGrpcClient<Basket.BasketClient>((provider, options) =>
+        {
+            var basketApi = provider.GetRequiredService<IOptions<UrlsConfig>>().Value.GrpcBasket;
+            options.Address = new Uri(basketApi);
+        });
+        services.AddAuthentication("Bearer").AddJwtBearer(options =>
+        {
+            options.Authority = configuration["IdentityUrl"];
+        });
+    }
+}
+"""
+_URLS = "public class UrlsConfig { public string GrpcBasket { get; set; } }\n"
+# a process env read is case-sensitive on Linux: Python's os.environ is no .NET key
+_WORKER = 'import os, requests\nrequests.get(os.environ["IdentityUrl"] + "/health")\n'
+
+
+def test_keys_the_code_reads_match_the_env_in_any_case(tmp_path: Path) -> None:
+    files = {
+        "compose.yaml": _COMPOSE,
+        "Gateway/Gateway.csproj": '<Project Sdk="Microsoft.NET.Sdk.Web"></Project>',
+        "Gateway/Startup.cs": _STARTUP,
+        "Gateway/Config/UrlsConfig.cs": _URLS,
+        "Gateway/Dockerfile": "FROM mcr.microsoft.com/dotnet/aspnet:8.0\n",
+        "Worker/worker.py": _WORKER,
+        "Worker/Dockerfile": "FROM python:3.12\nCOPY worker.py .\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    edges = {(e.source.split("/")[1], e.target.split("/")[1], e.port) for e in graph.edges}
+    assert edges == {("gateway", "basket", 81), ("gateway", "identity", 80)}
