@@ -33,13 +33,15 @@ def choose_deployment(inventory: Inventory, wanted: str | None) -> Inventory:
 
 
 def say_selection(selection: Selection, wanted: str | None) -> None:
-    """Which deployment the graph speaks of, when there was a choice (on stderr)."""
+    """Which deployment the graph speaks of, when there was a choice (on stderr), after
+    what choosing it found (a deploy script's unresolved lines)."""
+    for diagnostic in selection.diagnostics:
+        click.echo(str(diagnostic), err=True)
     chosen = selection.chosen
     alternatives = [*selection.folded, *selection.left_out, *selection.others]
     if chosen is not None and alternatives:
-        click.echo(
-            f"deployment: {chosen.name} ({chosen.kind}, {_count(chosen.services)})", err=True
-        )
+        kind = "deploy script" if chosen.script else chosen.kind
+        click.echo(f"deployment: {chosen.name} ({kind}, {_count(chosen.services)})", err=True)
         for label, group in (
             ("folded onto it", selection.folded),
             ("left out", selection.left_out),
@@ -47,6 +49,7 @@ def say_selection(selection: Selection, wanted: str | None) -> None:
         ):
             for deployment in group:
                 kind = f"{deployment.kind} variant" if deployment.variant else deployment.kind
+                kind = "deploy script" if deployment.script else kind
                 click.echo(
                     f"  {label}: {deployment.name} ({kind}, {_count(deployment.services)})",
                     err=True,

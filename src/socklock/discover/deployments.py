@@ -38,7 +38,7 @@ from pathlib import Path
 
 from socklock.errors import UsageError
 from socklock.load.compose_files import default_files
-from socklock.model import Inventory, SkipKind
+from socklock.model import Diagnostic, Inventory, SkipKind
 
 KUBERNETES, ASPIRE, COMPOSE = "kubernetes", "aspire", "compose"
 _PRIORITY = {KUBERNETES: 0, ASPIRE: 1, COMPOSE: 2}
@@ -52,6 +52,12 @@ class Deployment:
     services: frozenset[str]  # workload names it runs
     files: frozenset[str]  # resolved paths of its files
     variant: bool = False  # a compose file ``docker compose`` reads only with ``-f``
+    # a deploy script's: each file it applies, with the namespaces its objects land in
+    placed: tuple[tuple[str, tuple[str | None, ...]], ...] = ()
+
+    @property
+    def script(self) -> bool:
+        return bool(self.placed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,28 +68,87 @@ class Selection:
     left_out: tuple[Deployment, ...]  # variants not in the graph
     others: tuple[Deployment, ...]  # other applications, kept
     charts: tuple[str, ...] = ()  # Helm charts of the input, not rendered (input-relative)
+    # what choosing it found: a deploy script's unresolved lines, namespace mismatches
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 def find_deployments(inventory: Inventory) -> list[Deployment]:
     """Every deployment of the input, in order of preference."""
+    return _find(inventory)[0]
+
+
+def _find(inventory: Inventory) -> tuple[list[Deployment], list[Diagnostic]]:
+    """The deployments in order of preference, and what reading deploy scripts found.
+
+    A deploy script is preferred to the manifest directories it applies when it is the
+    only script that deploys anything; several are alternatives, each after the
+    directories (none is the default)."""
     base = _base(inventory)
-    found = [*_kubernetes(inventory, base), *_compose(inventory, base), *_aspire(inventory, base)]
-    return sorted(
-        found, key=lambda d: (_PRIORITY[d.kind], -len(d.services), d.name.count("/"), d.name)
+    scripts, problems = _scripts(inventory, base)
+    found = [
+        *scripts,
+        *_kubernetes(inventory, base),
+        *_compose(inventory, base),
+        *_aspire(inventory, base),
+    ]
+    preferred = len(scripts) == 1
+    ordered = sorted(
+        found,
+        key=lambda d: (
+            _PRIORITY[d.kind],
+            (0 if preferred else 2) if d.script else 1,
+            -len(d.services),
+            d.name.count("/"),
+            d.name,
+        ),
     )
+    return ordered, problems
+
+
+def _scripts(inventory: Inventory, base: Path) -> tuple[list[Deployment], list[Diagnostic]]:
+    """Deploy scripts that apply workloads (:mod:`.scripted`), and the problems of every
+    script that applies anything."""
+    from socklock.discover.scripted import deploy_scripts, script_files
+
+    found: list[Deployment] = []
+    problems: list[Diagnostic] = []
+    for script in deploy_scripts(inventory, base):
+        name = _relative(Path(script.file), base)
+        if inventory.deployment not in (None, name):
+            continue  # narrowed to another deployment already
+        problems.extend(script.diagnostics)
+        placed = script_files(inventory, script).placed
+        files = {f for f, _ in placed}
+        names = {
+            w.name
+            for w in inventory.workloads
+            if w.owner is None and str(Path(w.location.file).resolve()) in files
+        }
+        if names:
+            found.append(
+                Deployment(
+                    name,
+                    KUBERNETES,
+                    script.file,
+                    frozenset(names),
+                    frozenset(files),
+                    placed=placed,
+                )
+            )
+    return found, problems
 
 
 def select_deployment(inventory: Inventory, wanted: str | None = None) -> Selection:
     """The input narrowed to one deployment (``wanted``, or the default)."""
-    deployments = find_deployments(inventory)
+    deployments, problems = _find(inventory)
     charts = helm_charts(inventory)
     if wanted is not None:
         _refuse_chart(wanted, charts, _base(inventory))
         if not _matching(deployments, wanted):
             inventory = _rendered_base(inventory, wanted)
-            deployments = find_deployments(inventory)
+            deployments, problems = _find(inventory)
     if not deployments:
-        return Selection(inventory, None, (), (), (), charts)
+        return Selection(inventory, None, (), (), (), charts, tuple(problems))
     parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
     chosen = parts[0] if len(parts) == 1 else _layered(parts, wanted or "")
     folded: list[Deployment] = []
@@ -101,13 +166,22 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         else:
             left_out.append(deployment)
     kept = [d for d in deployments if d not in left_out]
+    narrowed = dataclasses.replace(_without(inventory, left_out, kept), deployment=chosen.name)
+    scripted = [d for d in left_out if d.script]
+    problems = [p for p in problems if not any(p.location.file == d.name for d in scripted)]
+    if chosen.script:
+        from socklock.discover.scripted import place
+
+        narrowed, mismatches = place(narrowed, chosen.placed)
+        problems.extend(mismatches)
     return Selection(
-        _without(inventory, left_out, kept),
+        narrowed,
         chosen,
         tuple(folded),
         tuple(left_out),
         tuple(others),
         charts,
+        tuple(problems),
     )
 
 
@@ -371,18 +445,26 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
     (``k8s/`` left out, ``k8s/istio/`` kept) keeps its objects."""
     if not left_out:
         return inventory
-    gone = {f for d in left_out for f in d.files}
+    gone = {f for d in left_out for f in d.files} - {f for d in kept for f in d.files}
 
     def keep(file: str) -> bool:
         return str(Path(file).resolve()) not in gone
 
-    trees = [(Path(d.path), d in left_out) for d in [*left_out, *kept] if d.kind == KUBERNETES]
+    trees = [
+        (Path(d.path), d in left_out)
+        for d in [*left_out, *kept]
+        if d.kind == KUBERNETES and not d.script
+    ]
 
     # a deployment that is one file (``all-in-one/app.yaml``) keeps that file's objects
     # whatever the directories around it are
     kept_files = {
-        Path(d.path).resolve() for d in kept if d.kind == KUBERNETES and Path(d.path).is_file()
+        Path(d.path).resolve()
+        for d in kept
+        if d.kind == KUBERNETES and not d.script and Path(d.path).is_file()
     }
+    # a deploy script keeps the files it applies, wherever they are
+    kept_files |= {Path(f) for d in kept if d.script for f in d.files}
 
     def keep_object(file: str) -> bool:
         real = Path(file).resolve()

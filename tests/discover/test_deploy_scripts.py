@@ -1,0 +1,233 @@
+"""A deploy script of ``kubectl apply -f FILE -n NS`` lines is a deployment: it says which
+files form it and in which namespace their objects land when they set none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from socklock.discover import discover
+from socklock.discover.deploy_scripts import Applied, read_script
+from socklock.discover.deployments import find_deployments, select_deployment
+from socklock.load import load_paths
+from socklock.model import Location
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _deployment(name: str, *, env: str = "", namespace: str = "") -> str:
+    ns = f", namespace: {namespace}" if namespace else ""
+    return (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}{ns}}}\nspec:\n"
+        f"  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n"
+        f"    metadata: {{labels: {{app: {name}}}}}\n    spec:\n"
+        f"      containers: [{{name: {name}, image: shop/{name}{env}}}]\n"
+    )
+
+
+def _svc(name: str, port: int) -> str:
+    return (
+        f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n"
+        f"  selector: {{app: {name}}}\n  ports: [{{port: {port}}}]\n"
+    )
+
+
+_CALLER = ", env: [{name: PRICES_URL, value: 'http://prices.shop:8000'}]"
+_APP = {
+    "k8s/app.yaml": _deployment("web", env=_CALLER)
+    + "---\n"
+    + _deployment("prices")
+    + "---\n"
+    + _svc("prices", 8000),
+    # a file of the directory the script does not apply: not part of its deployment
+    "k8s/debug.yaml": _deployment("debug-shell"),
+    # applied with -n shop, but it says kube-system itself: kubectl refuses the mismatch
+    "k8s/agent.yaml": _deployment("agent", namespace="kube-system"),
+}
+_SCRIPT = """\
+#!/bin/bash
+set -e
+NS=shop
+DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+kubectl create namespace $NS
+kubectl apply -f k8s/app.yaml -n $NS
+kubectl apply --namespace=$NS \\
+  -f $DIR/k8s/agent.yaml
+kubectl apply -f - <<EOF
+kubectl apply -f k8s/debug.yaml
+EOF
+kubectl -n "$TARGET" apply -f k8s/debug.yaml
+oc apply -f k8s/missing.yaml
+"""
+
+
+def _edges(graph: object) -> set[tuple[str, str, int | None]]:
+    return {(e.source, e.target, e.port) for e in graph.edges}  # type: ignore[attr-defined]
+
+
+def test_read_script_gives_each_applied_file_and_its_namespace(tmp_path: Path) -> None:
+    _write(tmp_path, {**_APP, "deploy.sh": _SCRIPT})
+    script = read_script(str(tmp_path / "deploy.sh"), "deploy.sh", str(tmp_path))
+    assert script.applied == (
+        Applied(str(tmp_path / "k8s/app.yaml"), "shop", False, False, Location("deploy.sh", 6)),
+        Applied(str(tmp_path / "k8s/agent.yaml"), "shop", False, False, Location("deploy.sh", 7)),
+    )
+    assert [str(d) for d in script.diagnostics] == [
+        "deploy.sh:12: warning: $TARGET needs $TARGET, which this script does not set; the "
+        "line is left out of its deployment",
+        "deploy.sh:13: warning: kubectl apply names k8s/missing.yaml, which is not there; "
+        "left out of this script's deployment",
+    ]
+
+
+def test_kustomize_lines_directories_and_flags_before_the_verb(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "overlay/kustomization.yaml": "resources: []\n",
+            "manifests/a.yaml": "",
+            "scripts/up.sh": (
+                "cd ..\n"
+                "sudo kubectl --context kind-dev apply -k overlay/ -nstage\n"
+                "kubectl apply -R -f manifests,manifests/a.yaml\n"
+                "kubectl delete -f manifests/a.yaml\n"
+                "echo kubectl apply -f manifests/a.yaml\n"
+                "kubectl apply -f https://example.com/crds.yaml\n"
+            ),
+        },
+    )
+    script = read_script(str(tmp_path / "scripts/up.sh"), "up.sh", str(tmp_path))
+    assert script.applied == (
+        Applied(str(tmp_path / "overlay"), "stage", True, False, Location("up.sh", 2)),
+        Applied(str(tmp_path / "manifests"), None, False, True, Location("up.sh", 3)),
+        Applied(str(tmp_path / "manifests/a.yaml"), None, False, True, Location("up.sh", 3)),
+    )
+    assert script.diagnostics == ()
+
+
+def test_the_only_deploy_script_is_the_default_deployment(tmp_path: Path) -> None:
+    _write(tmp_path, {**_APP, "deploy.sh": _SCRIPT})
+    inventory = load_paths([str(tmp_path)])
+    assert [(d.name, d.script) for d in find_deployments(inventory)] == [
+        ("deploy.sh", True),
+        ("k8s", False),
+    ]
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None and selection.chosen.name == "deploy.sh"
+    assert sorted(w.id for w in selection.inventory.workloads) == [
+        "kube-system/agent",
+        "shop/prices",
+        "shop/web",
+    ]
+    assert [str(d) for d in selection.diagnostics] == [
+        "deploy.sh:12: warning: $TARGET needs $TARGET, which this script does not set; the "
+        "line is left out of its deployment",
+        "deploy.sh:13: warning: kubectl apply names k8s/missing.yaml, which is not there; "
+        "left out of this script's deployment",
+        f"{tmp_path}/k8s/agent.yaml:1:1: warning: Deployment kube-system/agent sets "
+        "namespace kube-system, but a deploy script applies its file with -n shop (kubectl "
+        "refuses the mismatch); it stays in kube-system",
+    ]
+    # ``prices.shop``: the Service the script put in namespace shop
+    assert _edges(discover(inventory)) == {("shop/web", "shop/prices", 8000)}
+
+
+def test_naming_the_directory_reads_it_as_written(tmp_path: Path) -> None:
+    _write(tmp_path, {**_APP, "deploy.sh": _SCRIPT})
+    inventory = load_paths([str(tmp_path)])
+    selection = select_deployment(inventory, "k8s")
+    assert [d.name for d in selection.left_out] == ["deploy.sh"]
+    assert selection.diagnostics == ()
+    assert sorted(w.id for w in selection.inventory.workloads) == [
+        "default/debug-shell",
+        "default/prices",
+        "default/web",
+        "kube-system/agent",
+    ]
+    # narrowing the narrowed input again keeps the directory (discover does)
+    graph = discover(inventory, deployment="k8s")
+    assert {n.id for n in graph.nodes} >= {"default/web", "default/prices"}
+    assert "shop/web" not in {n.id for n in graph.nodes}
+
+
+def test_a_file_applied_to_two_namespaces_runs_in_both(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "redis.yaml": _deployment("redis"),
+            "up.sh": "for ns in a b; do :; done\nkubectl apply -f redis.yaml -n a\n"
+            "kubectl apply -f redis.yaml -n b\n",
+        },
+    )
+    selection = select_deployment(load_paths([str(tmp_path)]), "up.sh")
+    assert sorted(w.id for w in selection.inventory.workloads) == ["a/redis", "b/redis"]
+
+
+def test_several_scripts_are_alternatives_and_none_is_the_default(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "k8s/app.yaml": _deployment("web") + "---\n" + _deployment("api"),
+            "dev.sh": "kubectl apply -f k8s/app.yaml -n dev\n",
+            "prod.sh": "kubectl apply -f k8s/app.yaml -n prod\n",
+            # no kubectl line: not a deployment, and no warning
+            "build.sh": "docker build -t shop/web .\nNS=$1\n",
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    assert [d.name for d in find_deployments(inventory)] == ["k8s", "dev.sh", "prod.sh"]
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None and selection.chosen.name == "k8s"
+    assert sorted(w.id for w in selection.inventory.workloads) == ["default/api", "default/web"]
+    assert sorted(w.id for w in select_deployment(inventory, "prod.sh").inventory.workloads) == [
+        "prod/api",
+        "prod/web",
+    ]
+
+
+def test_a_script_of_unresolved_lines_only_is_no_deployment(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "k8s/app.yaml": _deployment("web"),
+            "deploy.sh": "kubectl apply -f k8s/app.yaml -n ${NAMESPACE}\n",
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None and selection.chosen.name == "k8s"
+    assert [str(d) for d in selection.diagnostics] == [
+        "deploy.sh:1: warning: ${NAMESPACE} needs $NAMESPACE, which this script does not "
+        "set; the line is left out of its deployment"
+    ]
+    assert [w.id for w in selection.inventory.workloads] == ["default/web"]
+
+
+def test_the_cli_names_the_script_it_chose(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from socklock._cli.main import cli
+
+    _write(
+        tmp_path,
+        {
+            "k8s/app.yaml": _deployment("web", env=_CALLER)
+            + "---\n"
+            + _deployment("prices")
+            + "---\n"
+            + _svc("prices", 8000),
+            "k8s/debug.yaml": _deployment("debug-shell"),
+            "deploy.sh": "kubectl apply -f k8s/app.yaml -n shop\n",
+        },
+    )
+    result = CliRunner().invoke(cli, ["map", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "deployment: deploy.sh (deploy script, 2 workloads)",
+        "  left out: k8s (kubernetes, 3 workloads)",
+        "  choose another with --deployment NAME|PATH",
+    ]
