@@ -54,6 +54,7 @@ class Deployment:
     variant: bool = False  # a compose file ``docker compose`` reads only with ``-f``
     # a deploy script's: each file it applies, with the namespaces its objects land in
     placed: tuple[tuple[str, tuple[str | None, ...]], ...] = ()
+    listed: bool = False  # its files are a list (an unrendered overlay's), not a tree
 
     @property
     def script(self) -> bool:
@@ -147,6 +148,8 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         if not _matching(deployments, wanted):
             inventory = _rendered_base(inventory, wanted)
             deployments, problems = _find(inventory)
+        if not _matching(deployments, wanted):
+            deployments.extend(_written_overlay(inventory, wanted))
     if not deployments:
         return Selection(inventory, None, (), (), (), charts, tuple(problems))
     parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
@@ -193,6 +196,36 @@ def _rendered_base(inventory: Inventory, wanted: str) -> Inventory:
     directory = named_base(wanted, _base(inventory))
     rendered = with_base(inventory, directory) if directory is not None else None
     return rendered if rendered is not None else inventory
+
+
+def _written_overlay(inventory: Inventory, wanted: str) -> list[Deployment]:
+    """A named kustomization that could not be rendered: the files it reads, as written."""
+    from socklock.discover.kustomize_base import named_base, written_files
+
+    base = _base(inventory)
+    directory = named_base(wanted, base)
+    if directory is None:
+        return []
+    files = written_files(directory)
+    names = {
+        w.name
+        for w in inventory.workloads
+        if w.owner is None and str(Path(w.location.file).resolve()) in files
+    }
+    if not names:
+        return []
+    held = frozenset(f for f in files if Path(f).is_file())
+    resolved = directory.resolve()
+    return [
+        Deployment(
+            _relative(resolved, base),
+            KUBERNETES,
+            str(resolved),
+            frozenset(names),
+            held,
+            listed=True,
+        )
+    ]
 
 
 def _layered(parts: list[Deployment], name: str) -> Deployment:
@@ -453,7 +486,7 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
     trees = [
         (Path(d.path), d in left_out)
         for d in [*left_out, *kept]
-        if d.kind == KUBERNETES and not d.script
+        if d.kind == KUBERNETES and not (d.script or d.listed)
     ]
 
     # a deployment that is one file (``all-in-one/app.yaml``) keeps that file's objects
@@ -463,8 +496,8 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
         for d in kept
         if d.kind == KUBERNETES and not d.script and Path(d.path).is_file()
     }
-    # a deploy script keeps the files it applies, wherever they are
-    kept_files |= {Path(f) for d in kept if d.script for f in d.files}
+    # a deploy script (an unrendered overlay) keeps the files it applies, wherever they are
+    kept_files |= {Path(f) for d in kept if d.script or d.listed for f in d.files}
 
     def keep_object(file: str) -> bool:
         real = Path(file).resolve()

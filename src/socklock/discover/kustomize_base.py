@@ -4,7 +4,9 @@ The loader renders only top-level kustomizations (the overlays), so a base that 
 build on (``k8s/base``, ``overlays/prod`` under ``overlays/dev``) is no deployment of the
 input by default. It is one all the same (``kubectl apply -k k8s/base``): naming it with
 ``--deployment`` renders it as the overlays are rendered, and its objects join the input
-beside theirs (the selection then keeps it alone).
+beside theirs (the selection then keeps it alone). An overlay that cannot be rendered
+(a file a build makes is missing, kubectl is not installed) is, when named, the files it
+and its bases read, as written.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from socklock.load.kustomize import kustomization_file
+from socklock.load.kustomize import closure, kustomization_file, read_kustomizations
 from socklock.model import Inventory
 
 _KUBERNETES_FIELDS = (
@@ -59,3 +61,22 @@ def with_base(inventory: Inventory, directory: Path) -> Inventory | None:
         return None
     changes["streams"] = {**inventory.streams, stream: rendered.streams.get(stream, "")}
     return dataclasses.replace(inventory, **changes)  # type: ignore[arg-type]
+
+
+def written_files(directory: Path) -> frozenset[str]:
+    """The files the kustomization in ``directory`` and those it builds on read, resolved
+    (patches excepted): the objects a user gets from it when it cannot be rendered (a
+    missing generated file, no kubectl) are these, read as written."""
+    from socklock.load.limits import DEFAULT_LIMITS
+    from socklock.load.walk import FileKind, InputFile
+
+    file = kustomization_file(str(directory.resolve()))
+    if file is None:
+        return frozenset()
+    entry = InputFile(Path(file), file, FileKind.KUSTOMIZATION, explicit=True)
+    found = read_kustomizations([entry], DEFAULT_LIMITS, [])
+    return frozenset(
+        str(Path(f).resolve())
+        for k in closure(found, str(directory.resolve()))
+        for f in k.reads - k.patches
+    )
