@@ -170,12 +170,13 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
             left_out.append(deployment)
     kept = [d for d in deployments if d not in left_out]
     narrowed = dataclasses.replace(_without(inventory, left_out, kept), deployment=chosen.name)
-    scripted = [d for d in left_out if d.script]
-    problems = [p for p in problems if not any(p.location.file == d.name for d in scripted)]
-    if chosen.script:
+    placing = _placing(deployments, chosen)
+    unused = [d for d in deployments if d.script and d is not placing]
+    problems = [p for p in problems if not any(p.location.file == d.name for d in unused)]
+    if placing is not None:
         from socklock.discover.scripted import place
 
-        narrowed, mismatches = place(narrowed, chosen.placed)
+        narrowed, mismatches = place(narrowed, placing.placed)
         problems.extend(mismatches)
     return Selection(
         narrowed,
@@ -196,6 +197,19 @@ def _rendered_base(inventory: Inventory, wanted: str) -> Inventory:
     directory = named_base(wanted, _base(inventory))
     rendered = with_base(inventory, directory) if directory is not None else None
     return rendered if rendered is not None else inventory
+
+
+def _placing(deployments: list[Deployment], chosen: Deployment) -> Deployment | None:
+    """The deploy script whose namespaces the chosen deployment's objects land in: the
+    chosen one, or else the only script of the input when it applies files of the chosen
+    one (naming ``k8s/`` picks the objects; the repository's one way of deploying them
+    still says where they run). Several scripts disagree: none is used."""
+    if chosen.script:
+        return chosen
+    scripts = [d for d in deployments if d.script]
+    if len(scripts) == 1 and scripts[0].files & chosen.files:
+        return scripts[0]
+    return None
 
 
 def _written_overlay(inventory: Inventory, wanted: str) -> list[Deployment]:
