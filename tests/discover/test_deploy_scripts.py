@@ -232,7 +232,8 @@ def test_a_script_of_unresolved_lines_only_is_no_deployment(tmp_path: Path) -> N
     inventory = load_paths([str(tmp_path)])
     selection = select_deployment(inventory)
     assert selection.chosen is not None and selection.chosen.name == "k8s"
-    assert [str(d) for d in selection.diagnostics] == [
+    assert selection.diagnostics == ()
+    assert [str(d) for d in selection.notes] == [
         "deploy.sh:1: warning: ${NAMESPACE} needs $NAMESPACE, which this script does not "
         "set; the line is left out of its deployment"
     ]
@@ -262,4 +263,57 @@ def test_the_cli_names_the_script_it_chose(tmp_path: Path) -> None:
         "deployment: deploy.sh (deploy script, 2 workloads)",
         "  left out: k8s (kubernetes, 3 workloads)",
         "  choose another with --deployment NAME|PATH",
+    ]
+
+
+def test_paths_from_a_directory_above_the_script_and_process_substitution(
+    tmp_path: Path,
+) -> None:
+    """``chapter/k8s/scripts/up.sh`` is run from ``chapter``: its paths are read from the
+    nearest directory above it where they exist; ``<(cat ...)`` is known only at run time."""
+    _write(
+        tmp_path,
+        {
+            "chapter/k8s/app.yaml": "",
+            "chapter/k8s/scripts/up.sh": "kubectl apply -f k8s/app.yaml\n"
+            "kubectl apply -f <(cat k8s/app.yaml)\n",
+        },
+    )
+    script = read_script(str(tmp_path / "chapter/k8s/scripts/up.sh"), "up.sh", str(tmp_path))
+    assert script.applied == (
+        Applied(str(tmp_path / "chapter/k8s/app.yaml"), None, False, False, Location("up.sh", 1)),
+    )
+    assert [str(d) for d in script.diagnostics] == [
+        "up.sh:2: warning: <(cat is known only when the script runs; the line is left out of "
+        "its deployment"
+    ]
+
+
+def test_the_cli_sums_up_lines_of_scripts_that_deploy_nothing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from socklock._cli.main import cli
+
+    _write(
+        tmp_path,
+        {
+            "k8s/app.yaml": _deployment("web"),
+            "a.sh": "kubectl apply -f $X/app.yaml\nkubectl apply -f $Y/app.yaml\n",
+            "b.sh": "oc apply -f $Z/app.yaml\n",
+        },
+    )
+    result = CliRunner().invoke(cli, ["map", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "3 lines of 2 deploy scripts not read (a variable the script does not set, a file "
+        "that is not there); --verbose lists them"
+    ]
+    result = CliRunner().invoke(cli, ["--verbose", "map", str(tmp_path), "--format", "json"])
+    assert result.stderr.splitlines() == [
+        "a.sh:1: warning: $X/app.yaml needs $X, which this script does not set; the line is "
+        "left out of its deployment",
+        "a.sh:2: warning: $Y/app.yaml needs $Y, which this script does not set; the line is "
+        "left out of its deployment",
+        "b.sh:1: warning: $Z/app.yaml needs $Z, which this script does not set; the line is "
+        "left out of its deployment",
     ]

@@ -37,6 +37,19 @@ def say_selection(selection: Selection, wanted: str | None) -> None:
     what choosing it found (a deploy script's unresolved lines)."""
     for diagnostic in selection.diagnostics:
         click.echo(str(diagnostic), err=True)
+    if selection.notes:
+        context = click.get_current_context(silent=True)
+        if context and (context.find_root().obj or {}).get("verbose"):
+            for note in selection.notes:
+                click.echo(str(note), err=True)
+        else:
+            files = len({n.location.file for n in selection.notes})
+            click.echo(
+                f"{len(selection.notes)} line{'' if len(selection.notes) == 1 else 's'} of "
+                f"{files} deploy script{'' if files == 1 else 's'} not read (a variable "
+                "the script does not set, a file that is not there); --verbose lists them",
+                err=True,
+            )
     chosen = selection.chosen
     alternatives = [*selection.folded, *selection.left_out, *selection.others]
     if chosen is not None and alternatives:

@@ -12,7 +12,8 @@ Variables resolve only from assignments earlier in the same script (``NS=shop``,
 ``export NS=shop``, ``${NS:-shop}`` defaults, and ``DIR=$(dirname "$0")``, the script's own
 directory); a line whose file or namespace needs anything else is one warning naming
 ``file:line`` and is left out, never guessed. Relative paths are read from the directory
-the script ``cd``s to, else its own directory, else the input's root.
+the script ``cd``s to, else its own directory, else the nearest one above it (up to the
+input's root) where the path exists.
 """
 
 # ruff: noqa: PTH100, PTH110, PTH112, PTH118, PTH119, PTH120, PTH123
@@ -183,7 +184,7 @@ class _Reader:
 
     def _expand(self, word: str) -> str | None:
         """``word`` with the script's own variables; None when one is not known."""
-        if "$(" in word or "`" in word:
+        if "$(" in word or "`" in word or "<(" in word:
             return None  # a command's output: not known before the script runs
         word = re.sub(r"\$\{[0-9]+:-([^}]*)\}", r"\1", word)  # a positional's default
         expanded = expand(word, self.variables.get)
@@ -249,19 +250,34 @@ class _Reader:
             self.applied.append(Applied(found, shown_ns, kustomize, recursive, where))
 
     def _resolve(self, path: str) -> str | None:
-        for directory in (self.cwd, os.path.dirname(self.file), self.root):
+        """``path`` from where the script runs: the directory it ``cd``s to, else its own,
+        else one above it up to the input's root (``Chapter1/k8s/deploy.sh`` run from
+        ``Chapter1``), the nearest first."""
+        for directory in (self.cwd, *self._upwards()):
             candidate = os.path.normpath(os.path.join(directory, path))
             if os.path.exists(candidate):
                 return candidate
         return None
 
+    def _upwards(self) -> Iterator[str]:
+        directory = os.path.dirname(self.file)
+        while True:
+            yield directory
+            if directory == self.root or not directory.startswith(self.root + os.sep):
+                return
+            directory = os.path.dirname(directory)
+
     def _unresolved(self, where: Location, written: str) -> None:
-        names = sorted(set(re.findall(r"\$\{?([A-Za-z_0-9]+)", written))) or [written]
+        names = sorted(set(re.findall(r"\$\{?([A-Za-z_0-9]+)", written)))
+        why = (
+            f"needs {', '.join('$' + n for n in names)}, which this script does not set"
+            if names
+            else "is known only when the script runs"
+        )
         self.diagnostics.append(
             Diagnostic(
                 where,
-                f"{written} needs {', '.join('$' + n for n in names)}, which this script "
-                "does not set; the line is left out of its deployment",
+                f"{written} {why}; the line is left out of its deployment",
                 DiagnosticLevel.WARNING,
             )
         )

@@ -71,6 +71,8 @@ class Selection:
     charts: tuple[str, ...] = ()  # Helm charts of the input, not rendered (input-relative)
     # what choosing it found: a deploy script's unresolved lines, namespace mismatches
     diagnostics: tuple[Diagnostic, ...] = ()
+    # unresolved lines of deploy scripts that deploy no workload of the input (--verbose)
+    notes: tuple[Diagnostic, ...] = ()
 
 
 def find_deployments(inventory: Inventory) -> list[Deployment]:
@@ -151,7 +153,7 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         if not _matching(deployments, wanted):
             deployments.extend(_written_overlay(inventory, wanted))
     if not deployments:
-        return Selection(inventory, None, (), (), (), charts, tuple(problems))
+        return Selection(inventory, None, (), (), (), charts, (), tuple(problems))
     parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
     chosen = parts[0] if len(parts) == 1 else _layered(parts, wanted or "")
     folded: list[Deployment] = []
@@ -171,13 +173,15 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
     kept = [d for d in deployments if d not in left_out]
     narrowed = dataclasses.replace(_without(inventory, left_out, kept), deployment=chosen.name)
     placing = _placing(deployments, chosen)
-    unused = [d for d in deployments if d.script and d is not placing]
-    problems = [p for p in problems if not any(p.location.file == d.name for d in unused)]
+    scripts = {d.name for d in deployments if d.script}
+    used = [p for p in problems if placing is not None and p.location.file == placing.name]
+    # scripts that deploy no workload of the input: their lines are only noted (--verbose)
+    unused = [p for p in problems if p.location.file not in scripts]
     if placing is not None:
         from socklock.discover.scripted import place
 
         narrowed, mismatches = place(narrowed, placing.placed)
-        problems.extend(mismatches)
+        used.extend(mismatches)
     return Selection(
         narrowed,
         chosen,
@@ -185,7 +189,8 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         tuple(left_out),
         tuple(others),
         charts,
-        tuple(problems),
+        tuple(used),
+        tuple(unused),
     )
 
 
