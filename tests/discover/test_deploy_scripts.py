@@ -317,3 +317,43 @@ def test_the_cli_sums_up_lines_of_scripts_that_deploy_nothing(tmp_path: Path) ->
         "b.sh:1: warning: $Z/app.yaml needs $Z, which this script does not set; the line is "
         "left out of its deployment",
     ]
+
+
+def test_a_variable_assigned_on_a_branch_has_no_one_value(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "app.yaml": "",
+            "app-mesh.yaml": "",
+            "up.sh": "SUFFIX=''\nNS=shop\n"
+            'if [ "$1" = "--mesh" ]\nthen\n    SUFFIX=-mesh\nfi\n'
+            "kubectl apply -f app$SUFFIX.yaml -n $NS\n"
+            "for f in a b; do kubectl apply -f $f.yaml; done\n",
+        },
+    )
+    script = read_script(str(tmp_path / "up.sh"), "up.sh", str(tmp_path))
+    assert script.applied == ()
+    assert [str(d) for d in script.diagnostics] == [
+        "up.sh:7: warning: app$SUFFIX.yaml needs $SUFFIX, which this script does not set; "
+        "the line is left out of its deployment",
+        "up.sh:8: warning: $f.yaml needs $f, which this script does not set; the line is "
+        "left out of its deployment",
+    ]
+
+
+def test_a_script_that_sets_no_namespace_is_never_the_default(tmp_path: Path) -> None:
+    """``kubectl apply -f k8s/`` says nothing the directory does not: the directory stays
+    the default, and the script can be named."""
+    _write(
+        tmp_path,
+        {
+            "k8s/app.yaml": _deployment("web") + "---\n" + _deployment("api"),
+            "extras/tls/setup.sh": "kubectl apply -f ../../k8s\n",
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    assert [d.name for d in find_deployments(inventory)] == ["k8s", "extras/tls/setup.sh"]
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None and selection.chosen.name == "k8s"
+    named = select_deployment(inventory, "extras/tls/setup.sh")
+    assert named.chosen is not None and sorted(named.chosen.services) == ["api", "web"]

@@ -10,7 +10,8 @@ Lines are split by the project's one command splitter
 
 Variables resolve only from assignments earlier in the same script (``NS=shop``,
 ``export NS=shop``, ``${NS:-shop}`` defaults, and ``DIR=$(dirname "$0")``, the script's own
-directory); a line whose file or namespace needs anything else is one warning naming
+directory), outside any ``if``/``case``/loop: one assigned on a branch has no one value; a
+line whose file or namespace needs anything else is one warning naming
 ``file:line`` and is left out, never guessed. Relative paths are read from the directory
 the script ``cd``s to, else its own directory, else the nearest one above it (up to the
 input's root) where the path exists.
@@ -35,6 +36,9 @@ _CLIENTS = frozenset({"kubectl", "oc"})
 _WRAPPERS = frozenset({"sudo", "time", "exec", "command", "nohup"})
 _VERBS = frozenset({"apply", "create", "replace"})
 _DECLARE = frozenset({"export", "readonly", "declare", "local", "typeset"})
+_OPEN = frozenset({"if", "case", "for", "while", "until", "select"})
+_CLOSE = frozenset({"fi", "esac", "done"})
+_LEADING = frozenset({"then", "else", "do", "!"})
 _ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$")
 # kubectl flags that take a value as the next word (so it is not read as the verb)
 _VALUED = frozenset(
@@ -136,6 +140,8 @@ class _Reader:
         self.file, self.shown, self.root = file, shown, root
         self.cwd = os.path.dirname(file)
         self.variables: dict[str, str] = {}
+        self.depth = 0  # inside if/case/loops: an assignment there holds on one branch only
+        self.branched: set[str] = set()  # variables assigned on a branch: never known
         self.applied: list[Applied] = []
         self.diagnostics: list[Diagnostic] = []
 
@@ -150,9 +156,12 @@ class _Reader:
             self._command(number, text, words)
 
     def _command(self, number: int, text: str, words: list[str]) -> None:
-        while words and words[0] in _WRAPPERS:
+        while words and words[0] in _WRAPPERS | _LEADING:
             words = words[1:]
         if not words:
+            return
+        if words[0] in _OPEN or words[0] in _CLOSE:
+            self.depth = self.depth + 1 if words[0] in _OPEN else max(0, self.depth - 1)
             return
         if words[0] in _DECLARE or _ASSIGNMENT.match(words[0]):
             rest = words[1:] if words[0] in _DECLARE else words
@@ -176,8 +185,10 @@ class _Reader:
         match = _ASSIGNMENT.match(word)
         if match is None:
             return
+        if self.depth:
+            self.branched.add(match["name"])
         expanded = self._expand(match["value"])
-        if expanded is None:
+        if expanded is None or match["name"] in self.branched:
             self.variables.pop(match["name"], None)  # now unknown
         else:
             self.variables[match["name"]] = expanded

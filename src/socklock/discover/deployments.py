@@ -83,9 +83,10 @@ def find_deployments(inventory: Inventory) -> list[Deployment]:
 def _find(inventory: Inventory) -> tuple[list[Deployment], list[Diagnostic]]:
     """The deployments in order of preference, and what reading deploy scripts found.
 
-    A deploy script is preferred to the manifest directories it applies when it is the
-    only script that deploys anything; several are alternatives, each after the
-    directories (none is the default)."""
+    A deploy script is the default when it is the only script that deploys anything and
+    it says what the manifests do not: the namespace of objects that set none. Any other
+    script is an alternative, after the directories, never the default (``kubectl apply -f
+    k8s/`` with no ``-n``, or several scripts that disagree)."""
     base = _base(inventory)
     scripts, problems = _scripts(inventory, base)
     found = [
@@ -94,18 +95,27 @@ def _find(inventory: Inventory) -> tuple[list[Deployment], list[Diagnostic]]:
         *_compose(inventory, base),
         *_aspire(inventory, base),
     ]
-    preferred = len(scripts) == 1
+    preferred = _preferred_script(scripts)
     ordered = sorted(
         found,
         key=lambda d: (
             _PRIORITY[d.kind],
-            (0 if preferred else 2) if d.script else 1,
+            (0 if d is preferred else 2) if d.script else 1,
             -len(d.services),
             d.name.count("/"),
             d.name,
         ),
     )
     return ordered, problems
+
+
+def _preferred_script(deployments: list[Deployment]) -> Deployment | None:
+    """The deploy script that is the default: the only one, when it places objects in a
+    namespace."""
+    scripts = [d for d in deployments if d.script]
+    if len(scripts) != 1 or all(ns is None for _, n in scripts[0].placed for ns in n):
+        return None
+    return scripts[0]
 
 
 def _scripts(inventory: Inventory, base: Path) -> tuple[list[Deployment], list[Diagnostic]]:
@@ -116,7 +126,7 @@ def _scripts(inventory: Inventory, base: Path) -> tuple[list[Deployment], list[D
     found: list[Deployment] = []
     problems: list[Diagnostic] = []
     for script in deploy_scripts(inventory, base):
-        name = _relative(Path(script.file), base)
+        name = _relative(Path(script.file).resolve(), base)
         if inventory.deployment not in (None, name):
             continue  # narrowed to another deployment already
         problems.extend(script.diagnostics)
@@ -265,7 +275,10 @@ def _overlap(one: Deployment, other: Deployment) -> bool:
 
 
 def _default_parts(deployments: list[Deployment]) -> list[Deployment]:
-    candidates = [d for d in deployments if not d.variant] or deployments
+    preferred = _preferred_script(deployments)
+    candidates = [
+        d for d in deployments if not d.variant and (not d.script or d is preferred)
+    ] or deployments
     largest = max(len(d.services) for d in candidates)
     return [next(d for d in candidates if 2 * len(d.services) >= largest)]
 
