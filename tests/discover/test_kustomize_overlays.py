@@ -126,3 +126,13 @@ def test_a_committed_env_local_is_the_template_of_a_missing_env(tmp_path: Path) 
     assert env_template(str(tmp_path / ".env")) == str(tmp_path / ".env.example")
     (tmp_path / ".env").write_text("A=3\n")
     assert env_template(str(tmp_path / ".env")) is None
+
+
+def test_a_script_that_applies_an_overlay_with_a_namespace(tmp_path: Path) -> None:
+    overlays = {k: v for k, v in _OVERLAYS.items() if "staging" not in k}
+    _write(tmp_path, {**overlays, "deploy.sh": "kubectl apply -k deploy/cloud -n shop\n"})
+    inventory = load_paths([str(tmp_path)])
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None and selection.chosen.name == "deploy.sh"
+    assert sorted(w.id for w in selection.inventory.workloads) == ["shop/db", "shop/web"]
+    assert [s.id for s in selection.inventory.services] == ["shop/db"]
