@@ -136,3 +136,18 @@ def test_a_script_that_applies_an_overlay_with_a_namespace(tmp_path: Path) -> No
     assert selection.chosen is not None and selection.chosen.name == "deploy.sh"
     assert sorted(w.id for w in selection.inventory.workloads) == ["shop/db", "shop/web"]
     assert [s.id for s in selection.inventory.services] == ["shop/db"]
+
+
+def test_a_copy_over_the_size_limit_is_not_rendered(tmp_path: Path) -> None:
+    from socklock.load.limits import Limits
+
+    files = {k: v for k, v in _OVERLAYS.items() if k.startswith("deploy/base/")}
+    files["deploy/cloud/kustomization.yaml"] = _OVERLAYS["deploy/cloud/kustomization.yaml"]
+    files["deploy/cloud/.env.example"] = "TOKEN=" + "x" * 4096 + "\n"
+    _write(tmp_path, files)
+    inventory = load_paths([str(tmp_path)], Limits(max_file_bytes=2048))
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{tmp_path}/deploy/cloud/kustomization.yaml: warning: not rendered: its files are "
+        "over the 0 MiB limit for a copy with env templates in place; its files are read as "
+        f"written: kubectl kustomize {tmp_path}/deploy/cloud | socklock scan -"
+    ]

@@ -8,7 +8,7 @@ directory, keeping their layout, with each template copied to the name the gener
 gives; that copy is rendered. The user's tree is never written.
 """
 
-# ruff: noqa: PTH103, PTH113, PTH118, PTH120
+# ruff: noqa: PTH103, PTH113, PTH202, PTH118, PTH120
 # (string paths, as the kustomization reader gives them)
 
 from __future__ import annotations
@@ -27,14 +27,24 @@ def stand_ins(tree: Sequence[Kustomization]) -> tuple[tuple[str, str], ...]:
     return tuple(pair for k in tree for pair in k.stand_ins)
 
 
+def _sources(tree: Sequence[Kustomization]) -> dict[str, str]:
+    """Where each file of the copy comes from (a template for a missing env file)."""
+    copies = dict.fromkeys(
+        f for k in tree for f in (k.own_file, *sorted(k.reads)) if os.path.isfile(f)
+    )
+    return {**{f: f for f in copies}, **dict(stand_ins(tree))}
+
+
+def copied_bytes(tree: Sequence[Kustomization]) -> int:
+    """How much the copy would hold (held to the limit of one input)."""
+    return sum(os.path.getsize(source) for source in _sources(tree).values())
+
+
 @contextmanager
 def mirrored(tree: Sequence[Kustomization], directory: str) -> Iterator[str]:
     """The copy of ``directory``'s kustomization (``tree``: it and what it builds on) with
     the templates in place, as a directory to render; removed afterwards."""
-    copies = dict.fromkeys(
-        f for k in tree for f in (k.own_file, *sorted(k.reads)) if os.path.isfile(f)
-    )
-    sources = {**{f: f for f in copies}, **dict(stand_ins(tree))}
+    sources = _sources(tree)
     top = os.path.commonpath([directory, *sources])
     with tempfile.TemporaryDirectory(prefix="socklock-kustomize-") as temporary:
         for target, source in sources.items():

@@ -95,9 +95,17 @@ def render(
             f"changes: {command(directory)}",
             DiagnosticLevel.WARNING,
         )
-    from socklock.load.kustomize_mirror import mirrored, stand_ins
+    from socklock.load.kustomize_mirror import copied_bytes, mirrored, stand_ins
 
     templates = stand_ins(tree)
+    if templates and copied_bytes(tree) > limits.max_file_bytes:
+        return Diagnostic(
+            where,
+            f"not rendered: its files are over the {limits.max_file_bytes / MIB:.0f} MiB "
+            "limit for a copy with env templates in place; its files are read as written: "
+            f"{command(directory)}",
+            DiagnosticLevel.WARNING,
+        )
     try:
         if templates:
             with mirrored(tree, os.path.abspath(directory)) as copy:
