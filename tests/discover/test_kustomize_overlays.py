@@ -151,3 +151,34 @@ def test_a_copy_over_the_size_limit_is_not_rendered(tmp_path: Path) -> None:
         "over the 0 MiB limit for a copy with env templates in place; its files are read as "
         f"written: kubectl kustomize {tmp_path}/deploy/cloud | socklock scan -"
     ]
+
+
+def test_an_unrendered_overlay_beside_a_rendered_one_is_a_variant(tmp_path: Path) -> None:
+    """``deploy/cloud`` names a file a build makes: its own ``agent.yaml`` is read as
+    written, but it is the cloud overlay's, not more of ``deploy/basic``: the default is
+    the overlay that renders; naming ``deploy/cloud`` gives its files with its base."""
+    agent = _APP.split("---\n")[0].replace("web", "agent")
+    _write(
+        tmp_path,
+        {
+            "deploy/base/app/kustomization.yaml": "resources: [app.yaml]\n",
+            "deploy/base/app/app.yaml": _APP,
+            "deploy/basic/kustomization.yaml": "resources: [../base/app]\n",
+            "deploy/cloud/kustomization.yaml": "resources: [../base/app, agent.yaml]\n" + _SECRET,
+            "deploy/cloud/agent.yaml": agent,
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    assert [(d.name, sorted(d.services), d.variant) for d in find_deployments(inventory)] == [
+        ("deploy/cloud", ["agent", "db", "web"], True),
+        ("deploy/basic", ["db", "web"], False),
+    ]
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None and selection.chosen.name == "deploy/basic"
+    assert sorted(w.id for w in selection.inventory.workloads) == ["default/db", "default/web"]
+    named = select_deployment(inventory, "deploy/cloud")
+    assert sorted((w.id, Path(w.location.file).name) for w in named.inventory.workloads) == [
+        ("default/agent", "agent.yaml"),
+        ("default/db", "app.yaml"),
+        ("default/web", "app.yaml"),
+    ]

@@ -181,6 +181,10 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         else:
             left_out.append(deployment)
     kept = [d for d in deployments if d not in left_out]
+    if chosen.listed:  # its base went to a sibling's rendering: read as written for it
+        from socklock.discover.kustomize_base import with_written
+
+        inventory = with_written(inventory, chosen.files)
     narrowed = dataclasses.replace(_without(inventory, left_out, kept), deployment=chosen.name)
     placing = _placing(deployments, chosen)
     scripts = {d.name for d in deployments if d.script}
@@ -384,14 +388,31 @@ def _kubernetes(inventory: Inventory, base: Path) -> list[Deployment]:
     if not names_in:
         return []
     _split_alternative_files(inventory, names_in, files_in)
+    from socklock.discover.overlays import unrendered_overlays
+
+    overlays = [
+        Deployment(
+            _relative(d, base),
+            KUBERNETES,
+            str(d),
+            frozenset(n),
+            frozenset(f),
+            variant=True,  # the default is a sibling that renders as committed
+            listed=True,
+        )
+        for d, n, f in unrendered_overlays(inventory, names_in, files_in)
+    ]
     top = base
     for directory in names_in:
         while not directory.is_relative_to(top):
             top = top.parent
-    groups = _merge(top, sorted(names_in), names_in, files_in)
+    groups = _merge(top, sorted(names_in), names_in, files_in) if names_in else []
     return [
-        Deployment(_relative(d, base), KUBERNETES, str(d), frozenset(n), frozenset(f))
-        for d, n, f in groups
+        *(
+            Deployment(_relative(d, base), KUBERNETES, str(d), frozenset(n), frozenset(f))
+            for d, n, f in groups
+        ),
+        *overlays,
     ]
 
 

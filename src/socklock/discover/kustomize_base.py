@@ -80,3 +80,29 @@ def written_files(directory: Path) -> frozenset[str]:
         for k in closure(found, str(directory.resolve()))
         for f in k.reads - k.patches
     )
+
+
+def with_written(inventory: Inventory, files: frozenset[str]) -> Inventory:
+    """``inventory`` plus the objects of ``files`` it does not hold (an unrendered overlay's
+    base, which a sibling overlay's rendering read instead), read as written."""
+    from socklock.load import load_paths
+
+    held = {str(Path(o.location.file).resolve()) for o in inventory.objects}
+    missing = sorted(f for f in files if f not in held and Path(f).is_file())
+    if not missing:
+        return inventory
+    here = Path.cwd()  # shown as the user's shell would show them
+    read = load_paths(
+        [str(Path(f).relative_to(here)) if Path(f).is_relative_to(here) else f for f in missing],
+        render_kustomize=False,
+    )
+
+    def new(item: Any) -> bool:
+        holder = getattr(item, "obj", item)
+        return str(Path(holder.location.file).resolve()) in missing
+
+    changes: dict[str, object] = {
+        name: (*getattr(inventory, name), *filter(new, getattr(read, name)))
+        for name in _KUBERNETES_FIELDS
+    }
+    return dataclasses.replace(inventory, **changes)  # type: ignore[arg-type]
