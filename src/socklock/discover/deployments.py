@@ -121,21 +121,23 @@ def _preferred_script(deployments: list[Deployment]) -> Deployment | None:
 def _scripts(inventory: Inventory, base: Path) -> tuple[list[Deployment], list[Diagnostic]]:
     """Deploy scripts that apply workloads (:mod:`.scripted`), and the problems of every
     script that applies anything."""
-    from socklock.discover.scripted import deploy_scripts, script_files
+    from socklock.discover.scripted import deploy_scripts, resolved_files, script_files
 
     found: list[Deployment] = []
     problems: list[Diagnostic] = []
-    for script in deploy_scripts(inventory, base):
+    scripts = deploy_scripts(inventory, base)
+    resolved = resolved_files(inventory) if scripts else {}
+    for script in scripts:
         name = _relative(Path(script.file).resolve(), base)
         if inventory.deployment not in (None, name):
             continue  # narrowed to another deployment already
         problems.extend(script.diagnostics)
-        placed = script_files(inventory, script).placed
+        placed = script_files(script, resolved).placed
         files = {f for f, _ in placed}
         names = {
             w.name
             for w in inventory.workloads
-            if w.owner is None and str(Path(w.location.file).resolve()) in files
+            if w.owner is None and resolved.get(w.location.file) in files
         }
         if names:
             found.append(

@@ -77,11 +77,16 @@ def _script_paths(roots: tuple[str, ...]) -> Iterator[str]:
                     yield os.path.join(directory, name)
 
 
-def script_files(inventory: Inventory, script: DeployScript) -> ScriptFiles:
-    """The object files ``script`` applies (as the loader named them, resolved)."""
-    object_files = sorted(
-        {str(Path(o.location.file).resolve()) for o in inventory.objects if o.location.file}
-    )
+def resolved_files(inventory: Inventory) -> dict[str, str]:
+    """Each object file of the input, as the loader named it -> resolved (each once)."""
+    named = {o.location.file for o in inventory.objects if o.location.file}
+    return {file: str(Path(file).resolve()) for file in named}
+
+
+def script_files(script: DeployScript, resolved: dict[str, str]) -> ScriptFiles:
+    """The object files ``script`` applies (resolved; ``resolved``: the input's object
+    files, as :func:`resolved_files` gives them)."""
+    object_files = sorted(set(resolved.values()))
     placed: dict[str, list[str | None]] = {}
     for applied in script.applied:
         for file in _applied_files(applied, object_files):
@@ -97,12 +102,12 @@ def _applied_files(applied: Applied, object_files: list[str]) -> list[str]:
     target = str(Path(applied.target).resolve())
     if applied.kustomize:
         stream = stream_name(target)
-        if stream in object_files:
+        if stream in set(object_files):
             return [stream]
         # not rendered (a missing file, no kubectl): its files were read as written
         return [f for f in object_files if f.startswith(target + os.sep)]
     if not os.path.isdir(target):
-        return [target] if target in object_files else []
+        return [target] if target in set(object_files) else []
     return [
         f
         for f in object_files
@@ -123,8 +128,13 @@ def place(
     made: dict[tuple[int, str | None], K8sObject] = {}
     warned: set[tuple[str, str]] = set()
 
+    resolved: dict[str, str] = {}
+
     def moved(obj: K8sObject) -> list[K8sObject]:
-        namespaces = where.get(str(Path(obj.location.file).resolve()))
+        file = obj.location.file
+        if file not in resolved:
+            resolved[file] = str(Path(file).resolve())
+        namespaces = where.get(resolved[file])
         if namespaces is None or obj.namespace is None:  # not applied, or cluster-scoped
             return [obj]
         own = _own_namespace(obj)
