@@ -357,3 +357,18 @@ def test_a_script_that_sets_no_namespace_is_never_the_default(tmp_path: Path) ->
     assert selection.chosen is not None and selection.chosen.name == "k8s"
     named = select_deployment(inventory, "extras/tls/setup.sh")
     assert named.chosen is not None and sorted(named.chosen.services) == ["api", "web"]
+
+
+def test_a_fifo_and_a_link_out_of_the_tree_are_not_read(tmp_path: Path) -> None:
+    import os
+
+    from socklock.discover.scripted import _script_paths
+
+    outside = tmp_path / "outside.sh"
+    outside.write_text("kubectl apply -f app.yaml -n x\n")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    os.mkfifo(tree / "pipe.sh")
+    (tree / "link.sh").symlink_to(outside)
+    (tree / "deploy.sh").write_text("kubectl apply -f app.yaml\n")
+    assert list(_script_paths((str(tree),))) == [str(tree / "deploy.sh")]

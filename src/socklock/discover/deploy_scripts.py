@@ -152,7 +152,14 @@ class _Reader:
         if own is not None:
             self.variables[own["name"]] = os.path.dirname(self.file)
             return
-        for words in simple_commands([text]):
+        try:
+            commands = list(simple_commands([text]))
+        except RecursionError:  # quotes nested past any real script's
+            self.diagnostics.append(
+                Diagnostic(Location(self.shown, number), "quotes nested too deep: not read")
+            )
+            return
+        for words in commands:
             self._command(number, text, words)
 
     def _command(self, number: int, text: str, words: list[str]) -> None:

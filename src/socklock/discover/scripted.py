@@ -6,7 +6,7 @@ kustomization's rendering), and an object that sets no namespace lands in the li
 ``-n``. One that sets its own keeps it (kubectl refuses the mismatch: a warning says so).
 """
 
-# ruff: noqa: PTH112, PTH113, PTH118, PTH120
+# ruff: noqa: PTH112, PTH113, PTH114, PTH118, PTH120
 # (string paths joined as the walk gives them)
 
 from __future__ import annotations
@@ -73,8 +73,10 @@ def _script_paths(roots: tuple[str, ...]) -> Iterator[str]:
                 d for d in subdirs if skip_reason(os.path.join(directory, d)) is None
             )
             for name in sorted(files):
-                if is_script_name(name):
-                    yield os.path.join(directory, name)
+                path = os.path.join(directory, name)
+                # a regular file of the tree: never a FIFO, never a link out of the tree
+                if is_script_name(name) and not os.path.islink(path) and os.path.isfile(path):
+                    yield path
 
 
 def resolved_files(inventory: Inventory) -> dict[str, str]:
