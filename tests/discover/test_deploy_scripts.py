@@ -104,6 +104,7 @@ def test_kustomize_lines_directories_and_flags_before_the_verb(tmp_path: Path) -
             "overlay/kustomization.yaml": "resources: []\n",
             "manifests/a.yaml": "",
             "scripts/up.sh": (
+                "cat <<<word\n"  # a here-string, not a here-document
                 "cd ..\n"
                 "sudo kubectl --context kind-dev apply -k overlay/ -nstage\n"
                 "kubectl apply -R -f manifests,manifests/a.yaml\n"
@@ -115,9 +116,9 @@ def test_kustomize_lines_directories_and_flags_before_the_verb(tmp_path: Path) -
     )
     script = read_script(str(tmp_path / "scripts/up.sh"), "up.sh", str(tmp_path))
     assert script.applied == (
-        Applied(str(tmp_path / "overlay"), "stage", True, False, Location("up.sh", 2)),
-        Applied(str(tmp_path / "manifests"), None, False, True, Location("up.sh", 3)),
-        Applied(str(tmp_path / "manifests/a.yaml"), None, False, True, Location("up.sh", 3)),
+        Applied(str(tmp_path / "overlay"), "stage", True, False, Location("up.sh", 3)),
+        Applied(str(tmp_path / "manifests"), None, False, True, Location("up.sh", 4)),
+        Applied(str(tmp_path / "manifests/a.yaml"), None, False, True, Location("up.sh", 4)),
     )
     assert script.diagnostics == ()
 

@@ -68,7 +68,7 @@ _SCRIPT_DIR = re.compile(
     r"^\s*(?:export\s+|readonly\s+|local\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=[\"']?\$\("
     r".*dirname\s+[\"']?\$(?:0\b|\{0\}|\{?BASH_SOURCE)[^|;]*$"
 )
-_HEREDOC = re.compile(r"<<-?\s*[\"']?(?P<tag>[A-Za-z_][A-Za-z0-9_]*)[\"']?")
+_HEREDOC = re.compile(r"(?<!<)<<(?!<)-?\s*[\"']?(?P<tag>[A-Za-z_][A-Za-z0-9_]*)[\"']?")
 
 
 @dataclass(frozen=True, slots=True)
