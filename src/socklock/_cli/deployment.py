@@ -16,10 +16,10 @@ deployment_option = click.option(
     "deployment",
     metavar="NAME|PATH",
     default=None,
-    help="Map this deployment of the input (a compose file, a Kubernetes manifest directory, "
-    "an Aspire AppHost; compose files joined by + are layered as -f a -f b does); by default "
-    "Kubernetes before Aspire before compose, the largest, and of compose files what docker "
-    "compose reads without -f.",
+    help="Map this deployment of the input (a compose file, a Kubernetes manifest directory "
+    "or kustomize overlay, a deploy script of kubectl apply lines, an Aspire AppHost; compose "
+    "files joined by + are layered as -f a -f b does); by default Kubernetes before Aspire "
+    "before compose, the largest, and of compose files what docker compose reads without -f.",
 )
 
 
@@ -33,13 +33,28 @@ def choose_deployment(inventory: Inventory, wanted: str | None) -> Inventory:
 
 
 def say_selection(selection: Selection, wanted: str | None) -> None:
-    """Which deployment the graph speaks of, when there was a choice (on stderr)."""
+    """Which deployment the graph speaks of, when there was a choice (on stderr), after
+    what choosing it found (a deploy script's unresolved lines)."""
+    for diagnostic in selection.diagnostics:
+        click.echo(str(diagnostic), err=True)
+    if selection.notes:
+        context = click.get_current_context(silent=True)
+        if context and (context.find_root().obj or {}).get("verbose"):
+            for note in selection.notes:
+                click.echo(str(note), err=True)
+        else:
+            files = len({n.location.file for n in selection.notes})
+            click.echo(
+                f"{len(selection.notes)} line{'' if len(selection.notes) == 1 else 's'} of "
+                f"{files} deploy script{'' if files == 1 else 's'} not read (a variable "
+                "the script does not set, a file that is not there); --verbose lists them",
+                err=True,
+            )
     chosen = selection.chosen
     alternatives = [*selection.folded, *selection.left_out, *selection.others]
     if chosen is not None and alternatives:
-        click.echo(
-            f"deployment: {chosen.name} ({chosen.kind}, {_count(chosen.services)})", err=True
-        )
+        kind = "deploy script" if chosen.script else chosen.kind
+        click.echo(f"deployment: {chosen.name} ({kind}, {_count(chosen.services)})", err=True)
         for label, group in (
             ("folded onto it", selection.folded),
             ("left out", selection.left_out),
@@ -47,6 +62,7 @@ def say_selection(selection: Selection, wanted: str | None) -> None:
         ):
             for deployment in group:
                 kind = f"{deployment.kind} variant" if deployment.variant else deployment.kind
+                kind = "deploy script" if deployment.script else kind
                 click.echo(
                     f"  {label}: {deployment.name} ({kind}, {_count(deployment.services)})",
                     err=True,

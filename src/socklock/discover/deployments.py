@@ -38,7 +38,7 @@ from pathlib import Path
 
 from socklock.errors import UsageError
 from socklock.load.compose_files import default_files
-from socklock.model import Inventory, SkipKind
+from socklock.model import Diagnostic, Inventory, SkipKind
 
 KUBERNETES, ASPIRE, COMPOSE = "kubernetes", "aspire", "compose"
 _PRIORITY = {KUBERNETES: 0, ASPIRE: 1, COMPOSE: 2}
@@ -52,6 +52,13 @@ class Deployment:
     services: frozenset[str]  # workload names it runs
     files: frozenset[str]  # resolved paths of its files
     variant: bool = False  # a compose file ``docker compose`` reads only with ``-f``
+    # a deploy script's: each file it applies, with the namespaces its objects land in
+    placed: tuple[tuple[str, tuple[str | None, ...]], ...] = ()
+    listed: bool = False  # its files are a list (an unrendered overlay's), not a tree
+
+    @property
+    def script(self) -> bool:
+        return bool(self.placed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,28 +69,103 @@ class Selection:
     left_out: tuple[Deployment, ...]  # variants not in the graph
     others: tuple[Deployment, ...]  # other applications, kept
     charts: tuple[str, ...] = ()  # Helm charts of the input, not rendered (input-relative)
+    # what choosing it found: a deploy script's unresolved lines, namespace mismatches
+    diagnostics: tuple[Diagnostic, ...] = ()
+    # unresolved lines of deploy scripts that deploy no workload of the input (--verbose)
+    notes: tuple[Diagnostic, ...] = ()
 
 
 def find_deployments(inventory: Inventory) -> list[Deployment]:
     """Every deployment of the input, in order of preference."""
+    return _find(inventory)[0]
+
+
+def _find(inventory: Inventory) -> tuple[list[Deployment], list[Diagnostic]]:
+    """The deployments in order of preference, and what reading deploy scripts found.
+
+    A deploy script is the default when it is the only script that deploys anything and
+    it says what the manifests do not: the namespace of objects that set none. Any other
+    script is an alternative, after the directories, never the default (``kubectl apply -f
+    k8s/`` with no ``-n``, or several scripts that disagree)."""
     base = _base(inventory)
-    found = [*_kubernetes(inventory, base), *_compose(inventory, base), *_aspire(inventory, base)]
-    return sorted(
-        found, key=lambda d: (_PRIORITY[d.kind], -len(d.services), d.name.count("/"), d.name)
+    scripts, problems = _scripts(inventory, base)
+    found = [
+        *scripts,
+        *_kubernetes(inventory, base),
+        *_compose(inventory, base),
+        *_aspire(inventory, base),
+    ]
+    preferred = _preferred_script(scripts)
+    ordered = sorted(
+        found,
+        key=lambda d: (
+            _PRIORITY[d.kind],
+            (0 if d is preferred else 2) if d.script else 1,
+            -len(d.services),
+            d.name.count("/"),
+            d.name,
+        ),
     )
+    return ordered, problems
+
+
+def _preferred_script(deployments: list[Deployment]) -> Deployment | None:
+    """The deploy script that is the default: the only one, when it places objects in a
+    namespace."""
+    scripts = [d for d in deployments if d.script]
+    if len(scripts) != 1 or all(ns is None for _, n in scripts[0].placed for ns in n):
+        return None
+    return scripts[0]
+
+
+def _scripts(inventory: Inventory, base: Path) -> tuple[list[Deployment], list[Diagnostic]]:
+    """Deploy scripts that apply workloads (:mod:`.scripted`), and the problems of every
+    script that applies anything."""
+    from socklock.discover.scripted import deploy_scripts, resolved_files, script_files
+
+    found: list[Deployment] = []
+    problems: list[Diagnostic] = []
+    scripts = deploy_scripts(inventory, base)
+    resolved = resolved_files(inventory) if scripts else {}
+    for script in scripts:
+        name = _relative(Path(script.file).resolve(), base)
+        if inventory.deployment not in (None, name):
+            continue  # narrowed to another deployment already
+        problems.extend(script.diagnostics)
+        placed = script_files(script, resolved).placed
+        files = {f for f, _ in placed}
+        names = {
+            w.name
+            for w in inventory.workloads
+            if w.owner is None and resolved.get(w.location.file) in files
+        }
+        if names:
+            found.append(
+                Deployment(
+                    name,
+                    KUBERNETES,
+                    script.file,
+                    frozenset(names),
+                    frozenset(files),
+                    placed=placed,
+                )
+            )
+    return found, problems
 
 
 def select_deployment(inventory: Inventory, wanted: str | None = None) -> Selection:
     """The input narrowed to one deployment (``wanted``, or the default)."""
-    deployments = find_deployments(inventory)
+    deployments, problems = _find(inventory)
     charts = helm_charts(inventory)
     if wanted is not None:
         _refuse_chart(wanted, charts, _base(inventory))
         if not _matching(deployments, wanted):
             inventory = _rendered_base(inventory, wanted)
-            deployments = find_deployments(inventory)
+            deployments, problems = _find(inventory)
+        if not _matching(deployments, wanted):
+            deployments.extend(_written_overlay(inventory, wanted))
     if not deployments:
-        return Selection(inventory, None, (), (), (), charts)
+        return Selection(inventory, None, (), (), (), charts, (), tuple(problems))
     parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
     chosen = parts[0] if len(parts) == 1 else _layered(parts, wanted or "")
     folded: list[Deployment] = []
@@ -101,13 +183,30 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         else:
             left_out.append(deployment)
     kept = [d for d in deployments if d not in left_out]
+    if chosen.listed:  # its base went to a sibling's rendering: read as written for it
+        from socklock.discover.kustomize_base import with_written
+
+        inventory = with_written(inventory, chosen.files)
+    narrowed = dataclasses.replace(_without(inventory, left_out, kept), deployment=chosen.name)
+    placing = _placing(deployments, chosen)
+    scripts = {d.name for d in deployments if d.script}
+    used = [p for p in problems if placing is not None and p.location.file == placing.name]
+    # scripts that deploy no workload of the input: their lines are only noted (--verbose)
+    unused = [p for p in problems if p.location.file not in scripts]
+    if placing is not None:
+        from socklock.discover.scripted import place
+
+        narrowed, mismatches = place(narrowed, placing.placed)
+        used.extend(mismatches)
     return Selection(
-        _without(inventory, left_out, kept),
+        narrowed,
         chosen,
         tuple(folded),
         tuple(left_out),
         tuple(others),
         charts,
+        tuple(used),
+        tuple(unused),
     )
 
 
@@ -119,6 +218,49 @@ def _rendered_base(inventory: Inventory, wanted: str) -> Inventory:
     directory = named_base(wanted, _base(inventory))
     rendered = with_base(inventory, directory) if directory is not None else None
     return rendered if rendered is not None else inventory
+
+
+def _placing(deployments: list[Deployment], chosen: Deployment) -> Deployment | None:
+    """The deploy script whose namespaces the chosen deployment's objects land in: the
+    chosen one, or else the only script of the input when it applies files of the chosen
+    one (naming ``k8s/`` picks the objects; the repository's one way of deploying them
+    still says where they run). Several scripts disagree: none is used."""
+    if chosen.script:
+        return chosen
+    scripts = [d for d in deployments if d.script]
+    if len(scripts) == 1 and scripts[0].files & chosen.files:
+        return scripts[0]
+    return None
+
+
+def _written_overlay(inventory: Inventory, wanted: str) -> list[Deployment]:
+    """A named kustomization that could not be rendered: the files it reads, as written."""
+    from socklock.discover.kustomize_base import named_base, written_files
+
+    base = _base(inventory)
+    directory = named_base(wanted, base)
+    if directory is None:
+        return []
+    files = written_files(directory)
+    names = {
+        w.name
+        for w in inventory.workloads
+        if w.owner is None and str(Path(w.location.file).resolve()) in files
+    }
+    if not names:
+        return []
+    held = frozenset(f for f in files if Path(f).is_file())
+    resolved = directory.resolve()
+    return [
+        Deployment(
+            _relative(resolved, base),
+            KUBERNETES,
+            str(resolved),
+            frozenset(names),
+            held,
+            listed=True,
+        )
+    ]
 
 
 def _layered(parts: list[Deployment], name: str) -> Deployment:
@@ -139,7 +281,10 @@ def _overlap(one: Deployment, other: Deployment) -> bool:
 
 
 def _default_parts(deployments: list[Deployment]) -> list[Deployment]:
-    candidates = [d for d in deployments if not d.variant] or deployments
+    preferred = _preferred_script(deployments)
+    candidates = [
+        d for d in deployments if not d.variant and (not d.script or d is preferred)
+    ] or deployments
     largest = max(len(d.services) for d in candidates)
     return [next(d for d in candidates if 2 * len(d.services) >= largest)]
 
@@ -245,14 +390,31 @@ def _kubernetes(inventory: Inventory, base: Path) -> list[Deployment]:
     if not names_in:
         return []
     _split_alternative_files(inventory, names_in, files_in)
+    from socklock.discover.overlays import unrendered_overlays
+
+    overlays = [
+        Deployment(
+            _relative(d, base),
+            KUBERNETES,
+            str(d),
+            frozenset(n),
+            frozenset(f),
+            variant=True,  # the default is a sibling that renders as committed
+            listed=True,
+        )
+        for d, n, f in unrendered_overlays(inventory, names_in, files_in)
+    ]
     top = base
     for directory in names_in:
         while not directory.is_relative_to(top):
             top = top.parent
-    groups = _merge(top, sorted(names_in), names_in, files_in)
+    groups = _merge(top, sorted(names_in), names_in, files_in) if names_in else []
     return [
-        Deployment(_relative(d, base), KUBERNETES, str(d), frozenset(n), frozenset(f))
-        for d, n, f in groups
+        *(
+            Deployment(_relative(d, base), KUBERNETES, str(d), frozenset(n), frozenset(f))
+            for d, n, f in groups
+        ),
+        *overlays,
     ]
 
 
@@ -371,18 +533,26 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
     (``k8s/`` left out, ``k8s/istio/`` kept) keeps its objects."""
     if not left_out:
         return inventory
-    gone = {f for d in left_out for f in d.files}
+    gone = {f for d in left_out for f in d.files} - {f for d in kept for f in d.files}
 
     def keep(file: str) -> bool:
         return str(Path(file).resolve()) not in gone
 
-    trees = [(Path(d.path), d in left_out) for d in [*left_out, *kept] if d.kind == KUBERNETES]
+    trees = [
+        (Path(d.path), d in left_out)
+        for d in [*left_out, *kept]
+        if d.kind == KUBERNETES and not (d.script or d.listed)
+    ]
 
     # a deployment that is one file (``all-in-one/app.yaml``) keeps that file's objects
     # whatever the directories around it are
     kept_files = {
-        Path(d.path).resolve() for d in kept if d.kind == KUBERNETES and Path(d.path).is_file()
+        Path(d.path).resolve()
+        for d in kept
+        if d.kind == KUBERNETES and not d.script and Path(d.path).is_file()
     }
+    # a deploy script (an unrendered overlay) keeps the files it applies, wherever they are
+    kept_files |= {Path(f) for d in kept if d.script or d.listed for f in d.files}
 
     def keep_object(file: str) -> bool:
         real = Path(file).resolve()

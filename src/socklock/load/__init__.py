@@ -192,10 +192,11 @@ def _kustomizations(
         shown = os.path.dirname(tree[0].file) or "."  # noqa: PTH120
         remote = tuple(r for k in tree for r in k.remote)
         missing = tuple(m for k in tree for m in k.missing)
-        result = render(shown, tree[0].file, remote, limits, missing)
+        result = render(shown, tree[0].file, remote, limits, missing, tree)
         if not isinstance(result, Rendered):
             diagnostics.append(result)
             continue
+        diagnostics.extend(n for n in result.notes if n not in diagnostics)
         given[result.name] = result.text
         inputs.append(InputFile(Path(result.name), result.name, FileKind.MANIFEST, explicit=True))
         for kustomization in tree:

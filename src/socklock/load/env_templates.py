@@ -1,16 +1,18 @@
 """The template a repository ships for an env file it does not commit.
 
 Repositories keep ``.env`` out of git and commit ``.env.example`` (or ``env.example``,
-``.env.sample``, ``.env.dist``...) for the user to copy, as their README says. A new clone
-has only the template: compose would fail or run with empty values, so its values are what
-the repository documents. A real ``.env`` always wins.
+``.env.sample``, ``.env.dist``, ``.env.local``...) for the user to copy, as their README
+says. A new clone has only the template: compose would fail or run with empty values, so
+its values are what the repository documents. A real ``.env`` always wins.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-_SUFFIXES = (".example", ".sample", ".dist", ".template", ".default", ".defaults")
+# ``.local``: last; a committed ``.env.local`` beside a missing ``.env`` is the values the
+# repository gives a local run (the file is not committed where it is a personal override)
+_SUFFIXES = (".example", ".sample", ".dist", ".template", ".default", ".defaults", ".local")
 
 
 def env_template(path: str) -> str | None:

@@ -8,7 +8,7 @@ are still not objects. Kustomizations that another one of the input builds on (a
 component) are not top-level: they are rendered as part of their overlays.
 """
 
-# ruff: noqa: PTH100, PTH110, PTH112, PTH113, PTH117, PTH118, PTH120
+# ruff: noqa: PTH100, PTH119, PTH110, PTH112, PTH113, PTH117, PTH118, PTH120
 # (paths compared as normalised strings, as the walk gives them)
 
 from __future__ import annotations
@@ -47,6 +47,14 @@ class Kustomization:
     bases: frozenset[str]  # absolute directories of the kustomizations it builds on
     remote: tuple[str, ...]  # references kustomize would fetch (git, http)
     missing: tuple[str, ...] = ()  # local files it names that are not there (made by a build)
+    # a generator's env file a new clone lacks -> the template committed beside it
+    # (``.env`` -> ``.env.example``: load/env_templates.py), read in its place
+    stand_ins: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def own_file(self) -> str:
+        """The kustomization file's absolute path."""
+        return os.path.join(self.directory, os.path.basename(self.file))
 
 
 def read_kustomizations(
@@ -114,6 +122,7 @@ def _read(
         return None
     directory = os.path.dirname(os.path.abspath(path))
     reads: set[str] = set()
+    generated: set[str] = set()
     patches: set[str] = set()
     bases: set[str] = set()
     remote: list[str] = []
@@ -135,9 +144,13 @@ def _read(
                 reads.add(local)
         for reference in _patch_paths(value):
             patches.add(os.path.normpath(os.path.join(directory, reference)))
-        for reference in [*_strings(value, _FILE_LISTS), *_generator_files(value)]:
+        for reference in _strings(value, _FILE_LISTS):
             reads.add(os.path.normpath(os.path.join(directory, reference)))
-    everything = reads | patches
+        generated.update(
+            os.path.normpath(os.path.join(directory, r)) for r in _generator_files(value)
+        )
+    stand_ins = _stand_ins(generated)
+    everything = reads | patches | generated
     return Kustomization(
         shown,
         directory,
@@ -146,8 +159,22 @@ def _read(
         frozenset(patches),
         frozenset(bases),
         tuple(remote),
-        tuple(sorted(f for f in everything if not os.path.lexists(f))),
+        tuple(sorted(f for f in everything if not os.path.lexists(f) and f not in stand_ins)),
+        tuple(sorted(stand_ins.items())),
     )
+
+
+def _stand_ins(generated: set[str]) -> dict[str, str]:
+    """The generator inputs that are missing but have a committed template beside them."""
+    from socklock.load.env_templates import env_template
+
+    found: dict[str, str] = {}
+    for file in generated:
+        if not os.path.lexists(file):
+            template = env_template(file)
+            if template is not None:
+                found[file] = template
+    return found
 
 
 def _is_remote(reference: str) -> bool:

@@ -7,7 +7,7 @@ kustomization that names a remote base (a git or http URL) is not rendered: kust
 would fetch it, and socklock reads only what it is given.
 """
 
-# ruff: noqa: PTH118, PTH120
+# ruff: noqa: PTH100, PTH118, PTH120
 # (the display paths the walk gives, joined as strings)
 
 from __future__ import annotations
@@ -17,10 +17,15 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from socklock.load.limits import MIB, Limits
 from socklock.model import Diagnostic, DiagnosticLevel, Location
+
+if TYPE_CHECKING:
+    from socklock.load.kustomize import Kustomization
 
 TIMEOUT_SECONDS = 120
 RENDERED = "<kubectl kustomize>"  # the stream's file name, in the kustomization's directory
@@ -31,6 +36,7 @@ _KLOG = re.compile(r'^E\d{4} [^\]]*\] "command failed" err="(?P<err>.*)"$')
 class Rendered:
     name: str  # DIR/<kubectl kustomize>
     text: bytes
+    notes: tuple[Diagnostic, ...] = ()  # templates read in place of missing env files
 
 
 def command(directory: str) -> str:
@@ -53,9 +59,13 @@ def render(
     remote: tuple[str, ...],
     limits: Limits,
     missing: tuple[str, ...] = (),
+    tree: Sequence[Kustomization] = (),
 ) -> Rendered | Diagnostic:
     """The rendered stream of the kustomization in ``directory`` (``file`` is its
     kustomization file, for messages), or the one line that says why it was not.
+
+    ``tree``: the kustomization and those it builds on; a generator's env file they name
+    that a new clone lacks is read from its committed template (:mod:`.kustomize_mirror`).
 
     ``missing``: files it names that are not there (a ``.env`` a deploy tool writes, a
     chart a CI step renders to ``all.yaml``): kustomize would fail on them, so it is not
@@ -85,14 +95,23 @@ def render(
             f"changes: {command(directory)}",
             DiagnosticLevel.WARNING,
         )
-    try:
-        done = subprocess.run(  # no shell: the directory is one argument
-            [program, "kustomize", directory],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
+    from socklock.load.kustomize_mirror import copied_bytes, mirrored, stand_ins
+
+    templates = stand_ins(tree)
+    if templates and copied_bytes(tree) > limits.max_file_bytes:
+        return Diagnostic(
+            where,
+            f"not rendered: its files are over the {limits.max_file_bytes / MIB:.0f} MiB "
+            "limit for a copy with env templates in place; its files are read as written: "
+            f"{command(directory)}",
+            DiagnosticLevel.WARNING,
         )
+    try:
+        if templates:
+            with mirrored(tree, os.path.abspath(directory)) as copy:
+                done = _kustomize(program, copy)
+        else:
+            done = _kustomize(program, directory)
     except subprocess.TimeoutExpired:
         return Diagnostic(
             where,
@@ -116,7 +135,27 @@ def render(
             f"kubectl kustomize printed {len(done.stdout) / MIB:.1f} MiB, over the "
             f"{limits.max_file_bytes / MIB:.0f} MiB limit for one input",
         )
-    return Rendered(stream_name(directory), done.stdout)
+    notes = tuple(
+        Diagnostic(
+            Location(k.file),
+            f"{os.path.relpath(gone, k.directory)} is not there (kept out of git?); rendered "
+            f"with the template {os.path.relpath(template, k.directory)} in its place",
+            DiagnosticLevel.WARNING,
+        )
+        for k in tree
+        for gone, template in k.stand_ins
+    )
+    return Rendered(stream_name(directory), done.stdout, notes)
+
+
+def _kustomize(program: str, directory: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(  # no shell: the directory is one argument
+        [program, "kustomize", directory],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
 
 
 def _old_kubectl(program: str) -> str | None:

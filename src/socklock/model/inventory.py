@@ -70,6 +70,9 @@ class Inventory:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     skipped: tuple[Skipped, ...] = ()  # files and directories not read, and why
     streams: Mapping[str, str] = field(default_factory=dict)  # "<stdin>" -> its text
+    # the deployment it was narrowed to (discover/deployments.py), so that narrowing it
+    # again does not turn to a deploy script it left out
+    deployment: str | None = None
 
     def source_text(self, file: str) -> str:
         """The text of an input as it was read: a stream from memory, a file from disk."""
