@@ -47,6 +47,7 @@ from socklock.discover.identity import Identities, unit_id
 from socklock.discover.libraries import library_for, registry_client, storage_services
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
+from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads
 from socklock.discover.registered import WHAT as REGISTRY_WHAT
 from socklock.discover.registered import Registrations, reaches
@@ -190,13 +191,20 @@ def add_code_evidence(
     for context, dockerfile in _shared_dockerfiles(inventory, joiner.unit_workloads):
         joiner.add_command(context, dockerfile)
     scanned: list[tuple[Context | None, Result]] = []
+    reach = Reach(frozenset(c.program for c in contexts if c.program is not None))
+
+    def runs(owner: Context, result: Result) -> bool:
+        """The owner runs the result's line: mounted files it reads, and of a shared tree
+        the library code its program reaches."""
+        if owner.mounted and not mentions.read(owner.workload, result.file):
+            return False
+        if owner.program is None or isinstance(result, Declaration):
+            return True
+        return reach.reaches(owner.program, owner.directory, result.file, result.line)
+
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
-        scanned.extend(
-            (owner, result)
-            for owner in owners
-            if owner is None or not owner.mounted or mentions.read(owner.workload, result.file)
-        )
+        scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
     servers = ConfigServers.from_declared(
         (owner.workload, r.value)
         for owner, r in scanned

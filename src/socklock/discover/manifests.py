@@ -19,6 +19,7 @@ from socklock.discover.addresses import (
 )
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
+from socklock.discover.built_env import ignores_shared_env
 from socklock.discover.commands import command_values
 from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
 from socklock.discover.reads import MANIFEST_ONLY, CodeReads
@@ -550,7 +551,11 @@ def _compose_project(
                 continue
             found = Evidence(EvidenceKind.ENV, env.location, compose_env_detail(env))
             evidence = env_evidence(source, env.name, found, reads, values, server)
-            if evidence is None:
+            if evidence is None or (
+                reads is not None
+                and not reads.has_code(source)
+                and ignores_shared_env(service, project, env.name, env.location.file)
+            ):
                 continue
             for target, call in env_calls(env.name, env.value, evidence, values):
                 if called_endpoints([target], storage):
