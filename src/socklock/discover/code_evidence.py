@@ -1025,10 +1025,11 @@ class _Joiner:
         self, owner: Context, target: Target, resolution: Resolution, evidence: Evidence
     ) -> None:
         """The edges, except a workload's address of itself: config shared by every client
-        (a config server's ``application.yml`` naming the registry is for the others), or a
-        URL the workload is given of itself (a callback URL it hands out to others)."""
+        (a config server's ``application.yml`` naming the registry is for the others), a
+        URL the workload is given of itself (a callback URL it hands out to others), or one
+        its code writes down (the address its server listens on: ``url: 'auth:50051'``)."""
         shared = owner.shared or evidence.location.file in self.shared_files
-        own = evidence.kind is EvidenceKind.ENV_READ
+        own = evidence.kind in (EvidenceKind.ENV_READ, EvidenceKind.LITERAL)
         if isinstance(resolution, list) and (shared or own):
             resolution = [r for r in resolution if r.workload != owner.workload]
             if not resolution:
