@@ -168,3 +168,19 @@ def test_a_manifest_value_wins_over_the_second_reads_default(tmp_path: Path) -> 
     (edge,) = graph.edges
     assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
     assert "API_PORT=80 at" in edge.evidence[0].detail
+
+
+def test_a_literal_of_the_workloads_own_address_is_not_a_call(tmp_path: Path) -> None:
+    # the address its gRPC server listens on, and a real call to another service
+    code = (
+        "const app = await NestFactory.createMicroservice(AppModule, {\n"
+        "  transport: Transport.GRPC,\n"
+        "  options: { url: 'web:80', package: 'auth' },\n"
+        "});\n"
+        "const client = ClientProxyFactory.create({\n"
+        "  transport: Transport.GRPC,\n"
+        "  options: { url: 'api:80', package: 'orders' },\n"
+        "});\n"
+    )
+    write_shop(tmp_path, "{name: UNUSED, value: x}", code, file="main.ts")
+    assert _edges(tmp_path, manifests=False) == {("shop/web", "shop/api", 8080, "literal")}

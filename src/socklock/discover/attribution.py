@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from socklock.discover.entrypoints import command_line, entry_paths
 from socklock.model import Inventory
@@ -30,6 +30,9 @@ class Context:
     shared: bool = False  # a file that configures several services: it calls none of them
     mounted: bool = False  # bind-mounted into the workload: config in it counts when read
     served: bool = False  # a config server hands the file to the workload
+    # a shared tree mounted with a ``working_dir`` inside it: the program's own directory
+    # (the rest of the tree is library code: :mod:`socklock.discover.reach`)
+    program: Path | None = None
 
 
 def _image_name(image: str | None) -> str | None:
@@ -210,7 +213,9 @@ def _add_mounts(
 
     known = [c.directory for c in contexts.values()]
     owners: dict[Path, dict[str, str]] = {}
+    programs: dict[tuple[Path, str], Path] = {}  # (mount, workload) → its working directory
     for project in inventory.compose_projects:
+        working = {aliases.get(s.id, s.id): s.body.get("working_dir") for s in project.services}
         for mount in compose_mounts(project, aliases):
             host = mount.host.resolve()
             if not host.exists() or host in contexts:
@@ -219,16 +224,33 @@ def _add_mounts(
                 continue
             why = f"mounted by {mount.workload} at {mount.container}"
             owners.setdefault(host, {}).setdefault(mount.workload, why)
+            program = _working_directory(host, mount.container, working.get(mount.workload))
+            if program is not None:
+                programs[host, mount.workload] = program
     shared: list[Context] = []
     for host, mounted in owners.items():
         if len(mounted) == 1:
             ((workload, why),) = mounted.items()
-            contexts[host] = Context(host, workload, why, mounted=True)
+            program = programs.get((host, workload))
+            contexts[host] = Context(host, workload, why, mounted=True, program=program)
         else:
             shared.extend(
-                Context(host, w, why, shared=True, mounted=True) for w, why in mounted.items()
+                Context(host, w, why, shared=True, mounted=True, program=programs.get((host, w)))
+                for w, why in mounted.items()
             )
     return shared
+
+
+def _working_directory(host: Path, container: PurePosixPath, working_dir: object) -> Path | None:
+    """The directory of the tree that ``working_dir`` names, when it is a directory below
+    the mount's root (at the root, the whole tree is the program)."""
+    if not isinstance(working_dir, str) or not working_dir.startswith("/"):
+        return None
+    inside = PurePosixPath(working_dir)
+    if inside == container or not inside.is_relative_to(container):
+        return None
+    directory = host.joinpath(*inside.relative_to(container).parts)
+    return directory if directory.is_dir() else None
 
 
 _NAMELESS_DIRS = frozenset({"src", "app", "docker", "build", "server", "service", "deploy"})

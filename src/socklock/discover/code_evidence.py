@@ -47,6 +47,7 @@ from socklock.discover.identity import Identities, unit_id
 from socklock.discover.libraries import library_for, registry_client, storage_services
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
+from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads
 from socklock.discover.registered import WHAT as REGISTRY_WHAT
 from socklock.discover.registered import Registrations, reaches
@@ -190,13 +191,20 @@ def add_code_evidence(
     for context, dockerfile in _shared_dockerfiles(inventory, joiner.unit_workloads):
         joiner.add_command(context, dockerfile)
     scanned: list[tuple[Context | None, Result]] = []
+    reach = Reach(frozenset(c.program for c in contexts if c.program is not None))
+
+    def runs(owner: Context, result: Result) -> bool:
+        """The owner runs the result's line: mounted files it reads, and of a shared tree
+        the library code its program reaches."""
+        if owner.mounted and not mentions.read(owner.workload, result.file):
+            return False
+        if owner.program is None or isinstance(result, Declaration):
+            return True
+        return reach.reaches(owner.program, owner.directory, result.file, result.line)
+
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
-        scanned.extend(
-            (owner, result)
-            for owner in owners
-            if owner is None or not owner.mounted or mentions.read(owner.workload, result.file)
-        )
+        scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
     servers = ConfigServers.from_declared(
         (owner.workload, r.value)
         for owner, r in scanned
@@ -1018,10 +1026,11 @@ class _Joiner:
         self, owner: Context, target: Target, resolution: Resolution, evidence: Evidence
     ) -> None:
         """The edges, except a workload's address of itself: config shared by every client
-        (a config server's ``application.yml`` naming the registry is for the others), or a
-        URL the workload is given of itself (a callback URL it hands out to others)."""
+        (a config server's ``application.yml`` naming the registry is for the others), a
+        URL the workload is given of itself (a callback URL it hands out to others), or one
+        its code writes down (the address its server listens on: ``url: 'auth:50051'``)."""
         shared = owner.shared or evidence.location.file in self.shared_files
-        own = evidence.kind is EvidenceKind.ENV_READ
+        own = evidence.kind in (EvidenceKind.ENV_READ, EvidenceKind.LITERAL)
         if isinstance(resolution, list) and (shared or own):
             resolution = [r for r in resolution if r.workload != owner.workload]
             if not resolution:

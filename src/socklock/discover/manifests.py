@@ -19,6 +19,7 @@ from socklock.discover.addresses import (
 )
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
+from socklock.discover.built_env import ignores_shared_env
 from socklock.discover.commands import command_values
 from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
 from socklock.discover.image_conventions import ImageRun, compose_run, workload_run
@@ -611,7 +612,13 @@ def _compose_project(
             calls = image_calls(run, env.name, env.value, found)
             if calls is None:
                 evidence = env_evidence(source, env.name, found, reads, values, server)
-                calls = env_calls(env.name, env.value, evidence, values) if evidence else []
+                if evidence is None or (
+                    reads is not None
+                    and not reads.has_code(source)
+                    and ignores_shared_env(service, project, env.name, env.location.file)
+                ):
+                    continue
+                calls = env_calls(env.name, env.value, evidence, values)
             for target, call in calls:
                 if called_endpoints([target], storage):
                     add_call(service, target, call)

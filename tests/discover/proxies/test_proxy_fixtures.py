@@ -121,11 +121,28 @@ def test_traefik_labels_in_compose() -> None:
         ("blog/traefik", "blog/web", 3000): {"traefik/compose.yaml:13:7"},
         # no server.port label: the one port the service exposes
         ("blog/traefik", "blog/api", 8000): {"traefik/compose.yaml:18:9"},
+        # nor a declared one: the one its build's Dockerfile EXPOSEs
+        ("blog/traefik", "blog/admin", 8081): {"traefik/compose.yaml:33:9"},
+        # the forwardAuth address of a middleware a router uses
+        ("blog/traefik", "blog/auth", 9091): {"traefik/compose.yaml:41:7"},
+        # a well-known server image: its protocol port
+        ("blog/traefik", "blog/cache", 6379): {"traefik/compose.yaml:47:14"},
     }
     assert {e.key for e in graph.edges} == {
         ("blog/traefik", "blog/web", 3000, "TCP"),
         ("blog/traefik", "blog/api", 8000, "TCP"),
+        ("blog/traefik", "blog/admin", 8081, "TCP"),
+        ("blog/traefik", "blog/auth", 9091, "TCP"),
+        ("blog/traefik", "blog/cache", 6379, "TCP"),
     }
+    assert [(u.source, u.location.line, u.reason) for u in graph.unresolved] == [
+        (
+            "blog/traefik",
+            40,
+            "traefik routes to the one port blog/auth listens on, which the input does not "
+            "show (no ports, expose, EXPOSE or server.port label)",
+        )
+    ]
 
 
 def test_compose_configs_relative_include_from_the_prefix_and_values_files() -> None:

@@ -138,7 +138,7 @@ def add_proxy_evidence(
             known.append(source)
     if manifests:
         for project in merged_projects(inventory.compose_projects):
-            add_traefik_edges(project, aliases, builder)
+            add_traefik_edges(project, aliases, builder, inventory.dockerfiles)
         generated = list(generated_files(_kustomizations(inventory.roots)))
         for runner in inventory.workloads:
             if runner.owner is not None:

@@ -4,19 +4,34 @@ A service with ``traefik.http.routers.*`` or ``traefik.<http|tcp|udp>.services.*
 (or v1's ``traefik.frontend.rule``/``traefik.port``), or ``traefik.enable=true``, is a
 callee of every Traefik service of its project, on the port
 ``traefik.<proto>.services.<name>.loadbalancer.server.port`` (v1: ``traefik.port``) names,
-or on the one port the service exposes. ``traefik.enable=false`` takes a service out, and a
-Traefik started with ``exposedbydefault=false`` routes only to ``traefik.enable=true``. A
-Traefik service is one whose image is Traefik's or whose command enables the Docker provider.
+or on the one port the service exposes: the one it declares, else the one its local build's
+Dockerfile EXPOSEs, else a well-known server image's; with none of these the route is
+reported unresolved (never a call on no port). ``traefik.enable=false`` takes a service
+out, and a Traefik started with ``exposedbydefault=false`` routes only to
+``traefik.enable=true``. A ``forwardAuth`` middleware that a router uses is a call of
+Traefik too: it asks the ``address`` before every request it forwards. A Traefik service is
+one whose image is Traefik's or whose command enables the Docker provider.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
+from socklock.discover.addresses import find_targets, image_port
 from socklock.discover.builder import GraphBuilder
+from socklock.discover.manifests import add_resolution
 from socklock.discover.resolve import ComposeResolver
-from socklock.model import ComposeProject, ComposeService, Evidence, EvidenceKind, Location
+from socklock.model import (
+    ComposeProject,
+    ComposeService,
+    Dockerfile,
+    Evidence,
+    EvidenceKind,
+    Location,
+    Unresolved,
+)
 
 # v2/v3 routers and services; v1's ``traefik.frontend.rule``, ``traefik.backend``,
 # ``traefik.port`` and per-service ``traefik.<name>.port`` / ``traefik.<name>.frontend.*``
@@ -24,6 +39,8 @@ _ROUTING = re.compile(
     r"^traefik\.(?:(?:http|tcp|udp)\.(?:routers|services)\.|frontend\.|backend$|port$"
     r"|[^.]+\.port$|[^.]+\.frontend\.)"
 )
+_FORWARD_AUTH = re.compile(r"^traefik\.http\.middlewares\.([^.]+)\.forwardauth\.address$", re.I)
+_ROUTER_MIDDLEWARES = re.compile(r"^traefik\.http\.routers\.[^.]+\.middlewares$", re.I)
 _SERVER_PORT = re.compile(
     r"^traefik\.(?:(http|tcp|udp)\.services\.[^.]+\.loadbalancer\.server\.port|port|[^.]+\.port)$"
 )
@@ -66,13 +83,75 @@ def _exposed_by_default(proxy: ComposeService) -> bool:
     return True
 
 
+def _exposed(service: ComposeService, dockerfiles: Sequence[Dockerfile]) -> list[int]:
+    """The ports the final stage of the service's local build EXPOSEs."""
+    if not service.build_context:
+        return []
+    path = (Path(service.build_context) / (service.dockerfile or "Dockerfile")).resolve()
+    built = next((d for d in dockerfiles if Path(d.path).resolve() == path), None)
+    ports: set[int] = set()
+    for instruction in built.final_stage() if built is not None else ():
+        if instruction.keyword == "EXPOSE":
+            for word in instruction.value.split():
+                number = word.split("/")[0]
+                if number.isdigit():
+                    ports.add(int(number))
+    return sorted(ports)
+
+
+def _routed_port(
+    service: ComposeService, resolver: ComposeResolver, dockerfiles: Sequence[Dockerfile]
+) -> int | None:
+    """The port Traefik routes to without a port label: the container's one port."""
+    for known in (resolver.service_ports(service), _exposed(service, dockerfiles)):
+        if len(known) == 1:
+            return known[0]
+        if known:
+            return None
+    return image_port(service.image)
+
+
+def _forward_auth(
+    project: ComposeProject,
+    proxies: list[ComposeService],
+    aliases: dict[str, str],
+    builder: GraphBuilder,
+    resolver: ComposeResolver,
+) -> None:
+    """``forwardAuth.address`` of a middleware some router uses: Traefik calls it."""
+    labels = [label for service in project.services for label in _labels(service)]
+    used = {
+        name.strip().split("@")[0]
+        for key, value, _ in labels
+        if _ROUTER_MIDDLEWARES.match(key)
+        for name in value.split(",")
+    }
+    for key, value, where in labels:
+        match = _FORWARD_AUTH.match(key)
+        if match is None or match.group(1) not in used:
+            continue
+        for proxy in proxies:
+            evidence = Evidence(
+                EvidenceKind.PROXY,
+                where,
+                f"traefik forwardAuth {key}={value} (called by {proxy.id})",
+            )
+            for target in find_targets(value):
+                source = aliases.get(proxy.id, proxy.id)
+                add_resolution(builder, source, target, resolver.resolve(target, proxy), evidence)
+
+
 def add_traefik_edges(
-    project: ComposeProject, aliases: dict[str, str], builder: GraphBuilder
+    project: ComposeProject,
+    aliases: dict[str, str],
+    builder: GraphBuilder,
+    dockerfiles: Sequence[Dockerfile] = (),
 ) -> None:
     proxies = [s for s in project.services if _is_traefik(s)]
     if not proxies:
         return
     resolver = ComposeResolver(project)
+    _forward_auth(project, proxies, aliases, builder, resolver)
     for service in project.services:
         if service in proxies:
             continue
@@ -93,14 +172,22 @@ def add_traefik_edges(
                 protocol = "UDP" if match.group(1) == "udp" else "TCP"
                 calls.append((int(value), protocol, f"{key}={value}", where))
         if not calls:
-            known = resolver.service_ports(service)
             key, value, where = routing[0]
-            calls.append((known[0] if len(known) == 1 else None, "TCP", f"{key}={value}", where))
+            calls.append(
+                (_routed_port(service, resolver, dockerfiles), "TCP", f"{key}={value}", where)
+            )
         for proxy in routers:
             source, target = proxy.id, service.id
             if proxy.id in aliases and service.id in aliases:
                 source, target = aliases[proxy.id], aliases[service.id]
             for port, protocol, label, where in calls:
+                if port is None:
+                    reason = (
+                        f"traefik routes to the one port {service.id} listens on, which the "
+                        "input does not show (no ports, expose, EXPOSE or server.port label)"
+                    )
+                    builder.unresolved.append(Unresolved(source, where, label, reason))
+                    continue
                 builder.add_edge(
                     source,
                     target,
