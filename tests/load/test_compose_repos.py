@@ -386,3 +386,30 @@ def test_a_required_variable_left_unset_warns_once_at_its_place(tmp_path: Path) 
         ("BASE", "/x"),
         ("DB", "postgres://db:5432/app"),
     ]
+
+
+def test_a_base_profile_is_read_when_no_profiles_are_set(tmp_path: Path) -> None:
+    """Some services outside any profile, the app's core in profile ``base``: without
+    COMPOSE_PROFILES the base is read with them (a setup script enables it), the other
+    profiles stay out; an explicit COMPOSE_PROFILES is obeyed as written."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "compose.yml").write_text(
+        "services:\n"
+        "  explorer: {image: explorer:1}\n"
+        "  web: {image: web:1, profiles: [base]}\n"
+        "  db: {image: mongo:7, profiles: [base]}\n"
+        "  mail: {image: mail:1, profiles: [email]}\n"
+    )
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root}/compose.yml: warning: COMPOSE_PROFILES is not set: profile base read as "
+        "the application's base",
+        f"{root}/compose.yml: warning: services of profiles not enabled (COMPOSE_PROFILES) "
+        "left out: email: mail",
+    ]
+    (project,) = inventory.compose_projects
+    assert list(_services(project)) == ["explorer", "web", "db"]
+    (root / ".env").write_text("COMPOSE_PROFILES=email\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert list(_services(project)) == ["explorer", "mail"]

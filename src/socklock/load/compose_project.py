@@ -539,13 +539,18 @@ def _rebase_paths(body: YMap, base_dir: str, here: str) -> None:
 
 # --- profiles -----------------------------------------------------------------------------
 
+_BASE_PROFILES = ("base", "core")  # what a project's own setup enables before any extra
+
 
 def _apply_profiles(document: YMap, env: dict[str, str], file: str, context: _Context) -> None:
     """Leave out services whose profiles are not enabled (``COMPOSE_PROFILES`` in .env).
 
     A file whose every service is in a profile, with no ``COMPOSE_PROFILES`` set (the
     repository leaves it to an uncommitted ``.env``), would map to nothing: every profile
-    is read then, as ``COMPOSE_PROFILES=*``, and a warning says so."""
+    is read then, as ``COMPOSE_PROFILES=*``, and a warning says so. In a file that has
+    services outside any profile too, a profile named as the application's base
+    (``base``, ``core``: the setup script that enables it is not compose) is read with
+    them, also with a warning."""
     enabled = {p.strip() for p in env.get("COMPOSE_PROFILES", "").split(",") if p.strip()}
     services: YMap = document["services"]
     profiled: list[list[object]] = [
@@ -553,6 +558,17 @@ def _apply_profiles(document: YMap, env: dict[str, str], file: str, context: _Co
         for body in services.values()
         if isinstance(body, YMap) and isinstance(body.get("profiles"), list) and body["profiles"]
     ]
+    used = {str(p) for profiles in profiled for p in profiles}
+    base = next((p for p in _BASE_PROFILES if p in used), None)
+    if "COMPOSE_PROFILES" not in env and base is not None and len(profiled) < len(services):
+        enabled = {base}
+        context.diagnostics.append(
+            Diagnostic(
+                Location(file),
+                f"COMPOSE_PROFILES is not set: profile {base} read as the application's base",
+                DiagnosticLevel.WARNING,
+            )
+        )
     if "COMPOSE_PROFILES" not in env and profiled and len(profiled) == len(services):
         names = sorted({str(p) for profiles in profiled for p in profiles})
         context.diagnostics.append(
