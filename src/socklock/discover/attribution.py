@@ -30,6 +30,7 @@ class Context:
     shared: bool = False  # a file that configures several services: it calls none of them
     mounted: bool = False  # bind-mounted into the workload: config in it counts when read
     served: bool = False  # a config server hands the file to the workload
+    container: str = ""  # where a bind mount puts it in the workload's container
 
 
 def _image_name(image: str | None) -> str | None:
@@ -209,7 +210,7 @@ def _add_mounts(
     from socklock.discover.proxies.mounts import compose_mounts
 
     known = [c.directory for c in contexts.values()]
-    owners: dict[Path, dict[str, str]] = {}
+    owners: dict[Path, dict[str, tuple[str, str]]] = {}
     for project in inventory.compose_projects:
         for mount in compose_mounts(project, aliases):
             host = mount.host.resolve()
@@ -218,15 +219,16 @@ def _add_mounts(
             if host.is_dir() and any(k.is_relative_to(host) for k in known):
                 continue
             why = f"mounted by {mount.workload} at {mount.container}"
-            owners.setdefault(host, {}).setdefault(mount.workload, why)
+            owners.setdefault(host, {}).setdefault(mount.workload, (why, str(mount.container)))
     shared: list[Context] = []
     for host, mounted in owners.items():
         if len(mounted) == 1:
-            ((workload, why),) = mounted.items()
-            contexts[host] = Context(host, workload, why, mounted=True)
+            ((workload, (why, container)),) = mounted.items()
+            contexts[host] = Context(host, workload, why, mounted=True, container=container)
         else:
             shared.extend(
-                Context(host, w, why, shared=True, mounted=True) for w, why in mounted.items()
+                Context(host, w, why, shared=True, mounted=True, container=container)
+                for w, (why, container) in mounted.items()
             )
     return shared
 
