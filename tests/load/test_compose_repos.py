@@ -305,7 +305,8 @@ def test_a_new_clone_reads_the_env_template_the_repository_ships(tmp_path: Path)
 def test_the_env_file_a_setup_step_copies_is_the_template(tmp_path: Path) -> None:
     """The README (or a CI workflow) says ``cp deploy.env .env``: a new clone reads
     deploy.env for ``${VAR}``, before any ``.env.example`` beside it; a copy from outside
-    the input is never read; a real ``.env`` wins."""
+    the input, or of a template named for development or tests, is never read; a real
+    ``.env`` wins."""
     root = tmp_path / "app"
     (root / ".github" / "workflows").mkdir(parents=True)
     (root / "docker-compose.yml").write_text("services:\n  web:\n    image: app/web:${TAG}\n")
@@ -320,6 +321,12 @@ def test_the_env_file_a_setup_step_copies_is_the_template(tmp_path: Path) -> Non
     )
     (project,) = load_paths([str(root)]).compose_projects
     assert _services(project)["web"].image == "app/web:deploy"
+    (root / ".env.dev.example").write_text("TAG=dev\n")
+    (root / ".github" / "workflows" / "ci.yml").write_text(
+        "jobs:\n  test:\n    steps:\n      - run: cp .env.dev.example .env\n"
+    )
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "app/web:example"  # a dev setup is not it
     (root / ".github" / "workflows" / "ci.yml").unlink()
     (project,) = load_paths([str(root)]).compose_projects
     assert _services(project)["web"].image == "app/web:example"

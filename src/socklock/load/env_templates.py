@@ -20,6 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 _SUFFIXES = (".example", ".sample", ".dist", ".template", ".default", ".defaults")
+# a template named for development or tests (``.env.dev.example``, ``test.env``): what CI
+# copies to run its tests against a local stack, not the deployment's values
+_NOT_DEPLOYMENT = frozenset({"dev", "development", "test", "tests", "testing", "ci", "local"})
 _READ_AT_MOST = 256 * 1024  # of one README or workflow: setup steps sit near the top
 # ``cp [-flags] SOURCE DEST`` (also ``copy``/``mv``), as a README or a CI step writes it
 _COPY = re.compile(r"(?:^|[\s`;&|(>$])(?:cp|copy|mv)((?:[ \t]+[^\s;&|`<>()]+){2,})")
@@ -61,12 +64,19 @@ def _copied_to(target: str, top: str | None) -> str | None:
         stop = directory
     while True:
         for source, destination in setup_copies(directory):
-            if destination == real_target and os.path.isfile(source) and _within(source, stop):
+            if destination != real_target or _for_development(source):
+                continue
+            if os.path.isfile(source) and _within(source, stop):
                 return _shown(source, target)
         parent = os.path.dirname(directory)
         if directory == stop or parent == directory:
             return None
         directory = parent
+
+
+def _for_development(source: str) -> bool:
+    words = re.split(r"[._-]+", os.path.basename(source).lower())
+    return any(word in _NOT_DEPLOYMENT for word in words)
 
 
 def _inside(path: str, top: str) -> bool:
