@@ -31,7 +31,7 @@ def test_full_project_service_set_and_values(full: Path) -> None:
     assert [str(d) for d in inventory.diagnostics] == [
         f"{full}/docker-compose.yml: warning: services of profiles not enabled "
         "(COMPOSE_PROFILES) left out: tools: admin",
-        f"{full}/docker-compose.yml:1: warning: required variable TOKEN: set TOKEN first "
+        f"{full}/docker-compose.yml:18:7: warning: required variable TOKEN: set TOKEN first "
         "(not set in .env; compose would refuse to start)",
     ]
     assert inventory.errors == ()
@@ -300,3 +300,123 @@ def test_a_new_clone_reads_the_env_template_the_repository_ships(tmp_path: Path)
     (project,) = inventory.compose_projects
     web = _services(project)["web"]
     assert (web.image, web.read_only) == ("app/web:3", True)
+
+
+def test_the_env_file_a_setup_step_copies_is_the_template(tmp_path: Path) -> None:
+    """The README (or a CI workflow) says ``cp deploy.env .env``: a new clone reads
+    deploy.env for ``${VAR}``, before any ``.env.example`` beside it; a copy from outside
+    the input, or of a template named for development or tests, is never read; a real
+    ``.env`` wins."""
+    root = tmp_path / "app"
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / "docker-compose.yml").write_text("services:\n  web:\n    image: app/web:${TAG}\n")
+    (root / ".env.example").write_text("TAG=example\n")
+    (root / "deploy.env").write_text("TAG=deploy\n")
+    (root / "README.md").write_text("Run:\n\n```sh\ncp deploy.env .env\ndocker compose up\n```\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "app/web:deploy"
+    (root / "README.md").write_text("Set it up with `cp /etc/hostname .env`.\n")
+    (root / ".github" / "workflows" / "ci.yml").write_text(
+        "jobs:\n  test:\n    steps:\n      - run: cp -f deploy.env .env && docker compose up\n"
+    )
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "app/web:deploy"
+    (root / ".env.dev.example").write_text("TAG=dev\n")
+    (root / ".github" / "workflows" / "ci.yml").write_text(
+        "jobs:\n  test:\n    steps:\n      - run: cp .env.dev.example .env\n"
+    )
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "app/web:example"  # a dev setup is not it
+    (root / ".github" / "workflows" / "ci.yml").unlink()
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "app/web:example"
+    (root / ".env").write_text("TAG=real\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "app/web:real"
+
+
+def test_a_setup_copy_is_read_up_to_the_input_root_only(tmp_path: Path) -> None:
+    """The compose file sits in deploy/; the README at the input root copies into it."""
+    root = tmp_path / "app"
+    (root / "deploy").mkdir(parents=True)
+    (root / "deploy" / "compose.yaml").write_text("services:\n  web:\n    image: web:${TAG}\n")
+    (root / "deploy" / "prod.env").write_text("TAG=prod\n")
+    (root / "README.md").write_text("    cp deploy/prod.env deploy/.env\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "web:prod"
+    (project,) = load_paths([str(root / "deploy")]).compose_projects
+    assert _services(project)["web"].image == "web:"
+
+
+def test_a_variant_that_includes_the_default_file_leaves_it_a_project(tmp_path: Path) -> None:
+    """``docker-compose-extras.yml`` includes ``docker-compose.yml`` beside it: both are
+    projects (the default one and a variant); a non-default included file is not."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text(
+        "include: [common.yml]\nservices:\n  web: {image: web:1}\n"
+    )
+    (root / "common.yml").write_text("services:\n  db: {image: postgres:16}\n")
+    (root / "docker-compose-extras.yml").write_text(
+        "include:\n  - docker-compose.yml\nservices:\n  admin: {image: admin:1}\n"
+    )
+    projects = {
+        Path(p.file).name: sorted(_services(p)) for p in load_paths([str(root)]).compose_projects
+    }
+    assert projects == {
+        "docker-compose.yml": ["db", "web"],
+        "docker-compose-extras.yml": ["admin", "db", "web"],
+    }
+
+
+def test_a_required_variable_left_unset_warns_once_at_its_place(tmp_path: Path) -> None:
+    """``${URL:?err}`` with no value: one warning at the value's line and column, even
+    when a variant includes the file; the value reads as empty and the file still maps."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        "  web:\n"
+        "    image: web:1\n"
+        "    environment:\n"
+        "      - BASE=${URL:?err}/x\n"
+        "      - DB=postgres://db:5432/app\n"
+    )
+    (root / "docker-compose-extras.yml").write_text("include: [docker-compose.yml]\n")
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root}/docker-compose.yml:5:9: warning: required variable URL: err "
+        "(not set in .env; compose would refuse to start)",
+    ]
+    project = next(p for p in inventory.compose_projects if p.file.endswith("/docker-compose.yml"))
+    assert [(e.name, e.value) for e in _services(project)["web"].environment] == [
+        ("BASE", "/x"),
+        ("DB", "postgres://db:5432/app"),
+    ]
+
+
+def test_a_base_profile_is_read_when_no_profiles_are_set(tmp_path: Path) -> None:
+    """Some services outside any profile, the app's core in profile ``base``: without
+    COMPOSE_PROFILES the base is read with them (a setup script enables it), the other
+    profiles stay out; an explicit COMPOSE_PROFILES is obeyed as written."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "compose.yml").write_text(
+        "services:\n"
+        "  explorer: {image: explorer:1}\n"
+        "  web: {image: web:1, profiles: [base]}\n"
+        "  db: {image: mongo:7, profiles: [base]}\n"
+        "  mail: {image: mail:1, profiles: [email]}\n"
+    )
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root}/compose.yml: warning: COMPOSE_PROFILES is not set: profile base read as "
+        "the application's base",
+        f"{root}/compose.yml: warning: services of profiles not enabled (COMPOSE_PROFILES) "
+        "left out: email: mail",
+    ]
+    (project,) = inventory.compose_projects
+    assert list(_services(project)) == ["explorer", "web", "db"]
+    (root / ".env").write_text("COMPOSE_PROFILES=email\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert list(_services(project)) == ["explorer", "mail"]

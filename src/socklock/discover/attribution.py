@@ -33,6 +33,7 @@ class Context:
     # a shared tree mounted with a ``working_dir`` inside it: the program's own directory
     # (the rest of the tree is library code: :mod:`socklock.discover.reach`)
     program: Path | None = None
+    container: str = ""  # where a bind mount puts it in the workload's container
 
 
 def _image_name(image: str | None) -> str | None:
@@ -212,7 +213,7 @@ def _add_mounts(
     from socklock.discover.proxies.mounts import compose_mounts
 
     known = [c.directory for c in contexts.values()]
-    owners: dict[Path, dict[str, str]] = {}
+    owners: dict[Path, dict[str, tuple[str, str]]] = {}
     programs: dict[tuple[Path, str], Path] = {}  # (mount, workload) → its working directory
     for project in inventory.compose_projects:
         working = {aliases.get(s.id, s.id): s.body.get("working_dir") for s in project.services}
@@ -223,20 +224,30 @@ def _add_mounts(
             if host.is_dir() and any(k.is_relative_to(host) for k in known):
                 continue
             why = f"mounted by {mount.workload} at {mount.container}"
-            owners.setdefault(host, {}).setdefault(mount.workload, why)
+            owners.setdefault(host, {}).setdefault(mount.workload, (why, str(mount.container)))
             program = _working_directory(host, mount.container, working.get(mount.workload))
             if program is not None:
                 programs[host, mount.workload] = program
     shared: list[Context] = []
     for host, mounted in owners.items():
         if len(mounted) == 1:
-            ((workload, why),) = mounted.items()
+            ((workload, (why, container)),) = mounted.items()
             program = programs.get((host, workload))
-            contexts[host] = Context(host, workload, why, mounted=True, program=program)
+            contexts[host] = Context(
+                host, workload, why, mounted=True, program=program, container=container
+            )
         else:
             shared.extend(
-                Context(host, w, why, shared=True, mounted=True, program=programs.get((host, w)))
-                for w, why in mounted.items()
+                Context(
+                    host,
+                    w,
+                    why,
+                    shared=True,
+                    mounted=True,
+                    program=programs.get((host, w)),
+                    container=container,
+                )
+                for w, (why, container) in mounted.items()
             )
     return shared
 

@@ -74,7 +74,7 @@ from socklock.model import (
 )
 
 if TYPE_CHECKING:
-    from socklock.discover.code.interface import CallSite, UnresolvedCall
+    from socklock.discover.code.interface import CallSite, Result, UnresolvedCall
     from socklock.discover.infra.dapr import Secret
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
@@ -153,7 +153,7 @@ def add_code_evidence(
     contexts = build_contexts(inventory, aliases)
     if not contexts:
         return reads
-    from socklock.discover.code.interface import CallSite, Declaration, Result
+    from socklock.discover.code.interface import CallSite, Declaration
     from socklock.discover.code.scan import iter_files, scan_tree
 
     code_files: dict[str, list[str]] = {}  # workload → its source files
@@ -205,6 +205,7 @@ def add_code_evidence(
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
         scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
+    scanned.extend(_mounted_as_config(contexts))
     servers = ConfigServers.from_declared(
         (owner.workload, r.value)
         for owner, r in scanned
@@ -280,6 +281,31 @@ def add_code_evidence(
     joiner.add_registry_wide()
     joiner.add_implied()
     return reads
+
+
+def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, Result]]:
+    """A file mounted on its own where its program reads config by name (``conf/app.conf``
+    mounted at ``/app/conf/application.conf``, Typesafe config's file): read as that config,
+    whatever the tree calls it. A file whose own name is a config's was scanned already."""
+    from socklock.discover.code.config_files import ConfigFileAnalyser
+    from socklock.discover.code.scan import MAX_FILE_BYTES
+
+    analyser = ConfigFileAnalyser()
+    for context in contexts:
+        seen_as = PurePath(context.container)
+        if not (context.mounted and context.container and context.directory.is_file()):
+            continue
+        if analyser.handles(context.directory) or not analyser.handles(seen_as):
+            continue
+        try:
+            with context.directory.open("rb") as handle:
+                source = handle.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            continue
+        if len(source) > MAX_FILE_BYTES:
+            continue
+        for result in analyser.analyse(str(context.directory), source, seen_as=seen_as.name):
+            yield context, result
 
 
 def _spring_files(

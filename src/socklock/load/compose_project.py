@@ -95,6 +95,14 @@ class _Context:
         self.loaded[absolute] = value
         return value
 
+    def root_of(self, path: str) -> str | None:
+        """The input root ``path`` lies in (setup steps are read up to it), or None."""
+        real = os.path.realpath(path)
+        for root in self.roots:
+            if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+                return root
+        return None
+
     def _inside_roots(self, path: str) -> bool:
         """A file an include or extends names is read only inside the paths given (after
         resolving links), as the walk itself never leaves them."""
@@ -126,12 +134,28 @@ def assemble_projects(
             continue
         project, parts = _project(item, overrides.get(path), context)
         built.append((path, project, parts))
-    included = set().union(*(parts - {path} for path, _, parts in built)) if built else set()
+    mains = _main_files(by_path)
+    included: set[str] = set()
+    for path, _, parts in built:
+        for part in parts - {path}:
+            # What ``docker compose`` reads by default in a directory stays a deployment of
+            # its own when a variant beside it includes it (``-f compose-extras.yml``).
+            if part not in mains or os.path.dirname(part) != os.path.dirname(path):
+                included.add(part)
     # A file that only lends services to extends (common.yml) is not a project of its own;
     # one named like a compose file (docker-compose.yml extended by a variant) still is.
     included.update(p for p in context.extended if not is_compose_file_name(os.path.basename(p)))
     projects = [project for path, project, _ in built if path not in included]
     return projects, context.diagnostics
+
+
+def _main_files(by_path: dict[str, ComposeFile]) -> set[str]:
+    """The main file ``docker compose`` reads by default in each directory (compose_files)."""
+    in_directory: dict[str, set[str]] = {}
+    for path in by_path:
+        in_directory.setdefault(os.path.dirname(path), set()).add(os.path.basename(path))
+    mains = ((d, main_and_override(names)[0]) for d, names in in_directory.items())
+    return {os.path.join(d, main) for d, main in mains if main is not None}
 
 
 def _overrides(by_path: dict[str, ComposeFile]) -> dict[str, str]:
@@ -155,7 +179,7 @@ def _project(
     dotenv = _dotenv(directory, context)
     env = _values(dotenv)
     interpolation = Interpolation(env)
-    document = _normalised(interpolation.tree(copy_tree(item.value)))
+    document = _normalised(interpolation.tree(copy_tree(item.value), item.file))
     parts = {os.path.abspath(item.file)}
     service_files: dict[str, str] = {}
     included_env: dict[str, dict[str, ComposeEnv]] = {}
@@ -174,11 +198,11 @@ def _project(
         overriding = context.files[override]
         _merge_override(
             document,
-            _normalised(interpolation.tree(copy_tree(overriding.value))),
+            _normalised(interpolation.tree(copy_tree(overriding.value), overriding.file)),
             overriding.file,
             service_files,
         )
-    _report_missing(interpolation, item, context)
+    _report_missing(interpolation, context)
     _resolve_extends(document, item.file, service_files, interpolation, context)
     _apply_profiles(document, env, item.file, context)
     passed = {str(name): included_env.get(str(name), dotenv) for name in document["services"]}
@@ -191,7 +215,7 @@ def _dotenv(directory: str, context: _Context) -> dict[str, ComposeEnv]:
     """The project's ``.env`` beside its compose file: what ``${VAR}`` and pass-through
     ``environment`` entries read (the shell's environment is not: a scan is hermetic)."""
     path = os.path.join(directory or ".", ".env")
-    template = env_template(path)
+    template = env_template(path, context.root_of(directory or "."))
     if template is not None:  # a new clone: the repository's template for its .env
         said = Diagnostic(
             Location(template),
@@ -223,16 +247,20 @@ class _Env:
     entries: dict[str, ComposeEnv]
 
 
-def _report_missing(interpolation: Interpolation, item: ComposeFile, context: _Context) -> None:
-    for missing in dict.fromkeys(interpolation.missing):
-        context.diagnostics.append(
-            Diagnostic(
-                Location(item.file, item.line),
-                f"required variable {missing} (not set in .env; compose would refuse to start)",
-                DiagnosticLevel.WARNING,
-            )
+def _report_missing(interpolation: Interpolation, context: _Context) -> None:
+    """One warning per required variable left unset, at its place: the value reads as
+    empty and the rest of the file maps (a deployment the user can name is never dropped
+    for it), though ``docker compose`` itself would refuse to start."""
+    for missing, where in zip(interpolation.missing, interpolation.missing_at, strict=True):
+        said = Diagnostic(
+            where,
+            f"required variable {missing} (not set in .env; compose would refuse to start)",
+            DiagnosticLevel.WARNING,
         )
+        if said not in context.diagnostics:
+            context.diagnostics.append(said)
     interpolation.missing.clear()
+    interpolation.missing_at.clear()
 
 
 def _normalised(document: Any) -> YMap:
@@ -343,7 +371,8 @@ def _include(
             if env_file is not None:
                 entries.update(_env_file(os.path.join(os.path.dirname(file), env_file), context))
             inner = Interpolation(_values(entries))
-            included = _normalised(inner.tree(copy_tree(raw)))
+            included = _normalised(inner.tree(copy_tree(raw), path))
+            _report_missing(inner, context)
             inner_files: dict[str, str] = {}
             inner_env: dict[str, dict[str, ComposeEnv]] = {}
             _include(
@@ -380,7 +409,7 @@ def _include(
 
 
 def _env_file(path: str, context: _Context) -> dict[str, ComposeEnv]:
-    path = env_template(path) or path
+    path = env_template(path, context.root_of(os.path.dirname(path) or ".")) or path
     if not os.path.isfile(path):
         return {}
     text = read_text(Path(path), path, context.limits)
@@ -457,7 +486,9 @@ def _resolved(
         raw = context.raw(other_file, other_file, where)
         context.extended.add(os.path.abspath(other_file))
         pool = (
-            _normalised(interpolation.tree(copy_tree(raw)))["services"] if raw is not None else None
+            _normalised(interpolation.tree(copy_tree(raw), other_file))["services"]
+            if raw is not None
+            else None
         )
     base = pool.get(other_name) if isinstance(pool, YMap) else None
     if not isinstance(base, YMap):
@@ -508,13 +539,18 @@ def _rebase_paths(body: YMap, base_dir: str, here: str) -> None:
 
 # --- profiles -----------------------------------------------------------------------------
 
+_BASE_PROFILES = ("base", "core")  # what a project's own setup enables before any extra
+
 
 def _apply_profiles(document: YMap, env: dict[str, str], file: str, context: _Context) -> None:
     """Leave out services whose profiles are not enabled (``COMPOSE_PROFILES`` in .env).
 
     A file whose every service is in a profile, with no ``COMPOSE_PROFILES`` set (the
     repository leaves it to an uncommitted ``.env``), would map to nothing: every profile
-    is read then, as ``COMPOSE_PROFILES=*``, and a warning says so."""
+    is read then, as ``COMPOSE_PROFILES=*``, and a warning says so. In a file that has
+    services outside any profile too, a profile named as the application's base
+    (``base``, ``core``: the setup script that enables it is not compose) is read with
+    them, also with a warning."""
     enabled = {p.strip() for p in env.get("COMPOSE_PROFILES", "").split(",") if p.strip()}
     services: YMap = document["services"]
     profiled: list[list[object]] = [
@@ -522,6 +558,17 @@ def _apply_profiles(document: YMap, env: dict[str, str], file: str, context: _Co
         for body in services.values()
         if isinstance(body, YMap) and isinstance(body.get("profiles"), list) and body["profiles"]
     ]
+    used = {str(p) for profiles in profiled for p in profiles}
+    base = next((p for p in _BASE_PROFILES if p in used), None)
+    if "COMPOSE_PROFILES" not in env and base is not None and len(profiled) < len(services):
+        enabled = {base}
+        context.diagnostics.append(
+            Diagnostic(
+                Location(file),
+                f"COMPOSE_PROFILES is not set: profile {base} read as the application's base",
+                DiagnosticLevel.WARNING,
+            )
+        )
     if "COMPOSE_PROFILES" not in env and profiled and len(profiled) == len(services):
         names = sorted({str(p) for profiles in profiled for p in profiles})
         context.diagnostics.append(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socklock.model import ComposeEnv, Location, YMap, YSeq
+from socklock.model.document import position_of
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATORS = (":-", ":?", ":+", "-", "?", "+")
@@ -26,6 +27,8 @@ class Interpolation:
 
     env: Mapping[str, str]
     missing: list[str] = field(default_factory=list)  # "VAR: message" of each ${VAR?message}
+    missing_at: list[Location] = field(default_factory=list)  # where each of ``missing`` is
+    _at: Location = field(default_factory=lambda: Location(""))  # the value being substituted
 
     def text(self, value: str) -> str:
         if "$" not in value:
@@ -77,29 +80,37 @@ class Interpolation:
         if operator.endswith("?"):
             if unset:
                 self.missing.append(f"{name}: {self.text(argument)}" if argument else name)
+                self.missing_at.append(self._at)
                 return ""
             return str(value)
         return "" if unset else self.text(argument)  # :+ and +
 
-    def tree(self, value: Any) -> Any:
+    def tree(self, value: Any, file: str = "") -> Any:
         """Substitute in every string value of a parsed document (keys stay as written);
-        containers are changed in place, positions kept."""
+        containers are changed in place, positions kept. A required variable that is
+        missing is recorded with the place of its value in ``file``."""
         stack: list[Any] = [value]
         while stack:
             node = stack.pop()
             if isinstance(node, YMap):
                 for key, child in node.items():
                     if isinstance(child, str):
-                        node[key] = self.text(child)
+                        node[key] = self._at_text(child, file, node, key)
                     elif isinstance(child, YMap | YSeq):
                         stack.append(child)
             elif isinstance(node, YSeq):
                 for index, child in enumerate(node):
                     if isinstance(child, str):
-                        node[index] = self.text(child)
+                        node[index] = self._at_text(child, file, node, index)
                     elif isinstance(child, YMap | YSeq):
                         stack.append(child)
         return self.text(value) if isinstance(value, str) else value
+
+    def _at_text(self, value: str, file: str, node: YMap | YSeq, key: str | int) -> str:
+        if "$" not in value:
+            return value
+        self._at = Location(file, *position_of(node, key))
+        return self.text(value)
 
 
 def _closing_brace(text: str, start: int) -> int:

@@ -298,3 +298,42 @@ def test_alloy_and_tempo_calls_in_compose(tmp_path: Path) -> None:
         ("lgtm/agent", "lgtm/traces", 4317, f"{config}:12:23"),
         ("lgtm/traces", "lgtm/metrics", 9009, f"{tmp_path / 'tempo' / 'tempo.yaml'}:4:21"),
     }
+
+
+def test_prometheus_file_sd_targets_where_its_mount_puts_them(tmp_path: Path) -> None:
+    """prometheus.yml's file_sd_configs glob the container path of a mounted directory:
+    its target files are Prometheus' calls; a target file the globs do not name is not."""
+    (tmp_path / "compose.yaml").write_text(
+        "name: sd\n"
+        "services:\n"
+        "  app: {image: app:1, expose: ['9458']}\n"
+        "  exporter: {image: exporter:1, expose: ['9216']}\n"
+        "  cache: {image: redis:7, expose: ['6379']}\n"
+        "  prometheus:\n"
+        "    image: prom/prometheus:v3\n"
+        "    command: [--config.file=/etc/prometheus/prometheus.yml]\n"
+        "    volumes: [./files/prometheus:/etc/prometheus:ro]\n"
+    )
+    files = tmp_path / "files" / "prometheus"
+    (files / "targets").mkdir(parents=True)
+    (files / "unused").mkdir()
+    (files / "prometheus.yml").write_text(
+        "scrape_configs:\n"
+        "  - job_name: sd\n"
+        "    file_sd_configs:\n"
+        "      - files: [/etc/prometheus/targets/*.yml]\n"
+    )
+    (files / "targets" / "app.yml").write_text("- targets:\n    - app:9458\n")
+    (files / "targets" / "exporter.yml").write_text("- targets: ['exporter:9216']\n")
+    (files / "unused" / "cache.yml").write_text("- targets: ['cache:6379']\n")
+    graph = discover(load_paths([str(tmp_path)]))
+    found = {
+        (e.source, e.target, e.port, str(v.location))
+        for e in graph.edges
+        for v in e.evidence
+        if v.kind.value == "config"
+    }
+    assert found == {
+        ("sd/prometheus", "sd/app", 9458, f"{files / 'targets' / 'app.yml'}:2:7"),
+        ("sd/prometheus", "sd/exporter", 9216, f"{files / 'targets' / 'exporter.yml'}:1:13"),
+    }

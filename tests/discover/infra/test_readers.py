@@ -71,6 +71,55 @@ def test_prometheus_scrape_targets_alertmanagers_and_remote_write() -> None:
     assert all(f.evidence is EvidenceKind.CONFIG for f in found if isinstance(f, Upstream))
 
 
+FILE_SD = """\
+scrape_configs:
+- job_name: apps
+  file_sd_configs:
+  - files: [/etc/prometheus/targets/*.yml, targets/*.json]
+- job_name: secure
+  scheme: https
+  file_sd_configs:
+  - files: ['/etc/prometheus/secure/*.yaml']
+- job_name: elsewhere
+  file_sd_configs:
+  - files: [/var/lib/sd/*.yml]
+"""
+
+
+def test_prometheus_file_sd_target_files_are_the_jobs_targets() -> None:
+    """Target files (YAML or JSON lists of groups) read on their job's scheme; a job whose
+    files are not among the sources stays unknown; the patterns are what it includes."""
+    reader = PrometheusReader()
+    sources = [
+        Source("/cfg/prometheus.yml", FILE_SD),
+        Source("/cfg/targets/api.yml", "- targets:\n    - api:8080\n  labels: {job: api}\n"),
+        Source("/cfg/targets/w.json", '[{"targets": ["worker:9100"]}]'),
+        Source("/cfg/secure/vault.yaml", "- targets: [vault]\n"),
+    ]
+    assert reader.includes(sources[0]) == [
+        "/etc/prometheus/targets/*.yml",
+        "targets/*.json",
+        "/etc/prometheus/secure/*.yaml",
+        "/var/lib/sd/*.yml",
+    ]
+    assert reader.includes(sources[1]) == []
+    found = list(reader.read(sources, {}))
+    assert _calls(found) == {
+        ("api", 8080, "/cfg/targets/api.yml:2:7"),
+        ("worker", 9100, "/cfg/targets/w.json:1:15"),
+        ("vault", 443, "/cfg/secure/vault.yaml:1:13"),
+    }
+    assert _unknown(found) == {
+        (
+            "/cfg/prometheus.yml:10:3",
+            "Prometheus scrape job elsewhere file_sd_configs",
+            "file_sd finds the targets at run time",
+        )
+    }
+    (api,) = [f for f in found if isinstance(f, Upstream) and f.host == "api"]
+    assert api.detail == "Prometheus scrape job apps file_sd target api:8080"
+
+
 def test_prometheus_claims_only_its_own_files() -> None:
     reader = PrometheusReader()
     assert reader.claims("prometheus.yml", PROMETHEUS)

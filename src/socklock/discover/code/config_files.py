@@ -74,29 +74,33 @@ class ConfigFileAnalyser:
     def handles(self, path: PurePath) -> bool:
         return _reader_for(path) is not None
 
-    def analyse(self, path: str, source: bytes) -> list[Result]:
+    def analyse(self, path: str, source: bytes, seen_as: str = "") -> list[Result]:
+        """``seen_as``: the name the program reads the file by (a mount's), if not its own."""
         from pathlib import PurePath
 
-        reader = _reader_for(PurePath(path))
+        reader = _reader_for(PurePath(seen_as or path))
         if reader is None:
             return []
         text = source.decode("utf-8", "replace")
         if _ENV_NAMES in PurePath(path).name:
             entries = list(reader(text))
             return [_env_name(path, e) for e in entries if e.key[-1] != "__format"]
-        return sorted(_report(path, read_entries(path, text)), key=lambda r: (r.line, r.column))
+        entries = read_entries(path, text, seen_as)
+        return sorted(_report(path, entries), key=lambda r: (r.line, r.column))
 
 
-def read_entries(path: str, text: str) -> list[Entry]:
+def read_entries(path: str, text: str, seen_as: str = "") -> list[Entry]:
     """The file's entries, each with the Spring profile it applies under (its document's
-    ``spring.config.activate.on-profile``, or the file's own: ``application-docker.yml``)."""
+    ``spring.config.activate.on-profile``, or the file's own: ``application-docker.yml``);
+    ``seen_as`` names the file as its program reads it, when not by its own name."""
     from pathlib import PurePath
 
-    reader = _reader_for(PurePath(path))
+    name = PurePath(seen_as or path)
+    reader = _reader_for(name)
     if reader is None:
         return []
     entries = list(reader(text))
-    profile = _file_profile(PurePath(path))
+    profile = _file_profile(name)
     if profile is not None:
         entries = [replace(e, profile=profile) for e in entries]
     return entries
