@@ -122,6 +122,20 @@ def test_a_service_of_one_layered_file_calls_a_service_of_another(tmp_path: Path
     )
 
 
+def test_an_inventory_narrowed_to_layered_files_stays_layered(tmp_path: Path) -> None:
+    """The CLI narrows the input to the chosen deployment, then discovers on it: the narrowed
+    inventory must not choose again (it would keep the largest of its files alone)."""
+    full = (
+        "services:\n  worker:\n    image: shop/worker\n    expose: ['7000']\n"
+        "    environment: [API_URL=http://api:9000]\n"
+    )
+    base = _BASE.replace("API_URL: http://api:9000", "WORKER_URL: http://worker:7000")
+    _write(tmp_path, {"compose.yaml": base, "compose.full.yaml": full})
+    narrowed = select_deployment(load_paths([str(tmp_path)]), "compose.yaml+compose.full.yaml")
+    graph = discover(narrowed.inventory)
+    assert _edges(graph) == {("worker", "api", 9000), ("web", "worker", 7000)}
+
+
 def test_a_plus_inside_a_path_is_part_of_the_path(tmp_path: Path) -> None:
     app = tmp_path / "owner+app"
     _write(app, {"compose.yaml": _BASE, "compose.otel.yaml": _OTEL})

@@ -155,6 +155,8 @@ def _scripts(inventory: Inventory, base: Path) -> tuple[list[Deployment], list[D
 
 def select_deployment(inventory: Inventory, wanted: str | None = None) -> Selection:
     """The input narrowed to one deployment (``wanted``, or the default)."""
+    if wanted is None:  # narrowed already (the CLI narrows, then discovers): the same one
+        wanted = inventory.deployment
     deployments, problems = _find(inventory)
     charts = helm_charts(inventory)
     if wanted is not None:
