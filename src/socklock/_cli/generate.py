@@ -5,9 +5,7 @@ A standalone click command; the ``policy`` group attaches it.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +13,7 @@ import click
 
 from socklock._cli.common import EXIT_FINDINGS, EXIT_OK, input_exit_code, load, paths_argument
 from socklock.files import resolved_paths
+from socklock.gcpause import paused_gc
 
 if TYPE_CHECKING:
     from socklock.model import Inventory, ServiceGraph
@@ -167,7 +166,9 @@ def generate(
     from socklock.policy.generate import generate as generate_set
 
     try:
-        with _no_cyclic_gc():
+        # millions of small objects, few cycles: pausing the collector halves the time at
+        # 1,500 services (benchmarks/bench_generate.py; see socklock.gcpause)
+        with paused_gc():
             generated = generate_set(inventory, graph, options)
     except VerificationError as exc:
         click.echo(exc.diagnostics(), err=True)
@@ -198,19 +199,6 @@ def generate(
     if generated.verification is not None:
         say(generated.verification.summary())
     return input_exit_code(inventory, EXIT_OK)
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Generation builds millions of small objects and few cycles: pausing the cyclic
-    collector halves its time at 1,500 services (benchmarks/bench_generate.py)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _printer(err: bool) -> Callable[[str], None]:

@@ -7,9 +7,6 @@ any policy the engine cannot read (it refuses to answer rather than guess).
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import click
@@ -26,6 +23,7 @@ from socklock._cli.common import (
     write_output_stream,
 )
 from socklock._cli.lazy import LazyGroup
+from socklock.gcpause import paused_gc
 
 if TYPE_CHECKING:
     from socklock.model import Inventory, K8sObject, ServiceGraph
@@ -63,20 +61,6 @@ cni_option = click.option(
 @click.group("policy", cls=LazyGroup, lazy=POLICY_COMMANDS)
 def policy() -> None:
     """Generate, verify, explain and diff NetworkPolicies."""
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Run without the cyclic garbage collector: loading builds a million small objects and
-    every collection walks them all (about a third of the run at 1,500 services); a command
-    creates few reference cycles and ends soon."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _refuse(inventory: Inventory) -> bool:
@@ -168,7 +152,8 @@ def verify(
     from socklock.errors import InputError, InputErrors
     from socklock.intent import read_intent
 
-    with _no_cyclic_gc():
+    # loading builds a million small objects and few cycles: see socklock.gcpause
+    with paused_gc():
         inventory = load(paths)
         if _refuse(inventory):
             return EXIT_INPUT_ERROR

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import heapq
 import operator
 import re
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from socklock.gcpause import paused_gc
 from socklock.harden.context import Context, HardenOptions
 from socklock.harden.registry import RULES, resolve
 from socklock.harden.rule import (
@@ -156,13 +156,8 @@ def audit(
     small acyclic objects, and each collection would walk the whole inventory (a third of
     the run time on 1,000 manifests). It is restored on the way out.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _audit(inventory, options, baseline)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _audit(

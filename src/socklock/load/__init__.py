@@ -6,12 +6,12 @@ rest of the input is still read. Memory stays bounded by the per-file limit.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from socklock.gcpause import paused_gc
 from socklock.load.claims import (
     is_manifest,
     is_template_text,
@@ -75,9 +75,7 @@ def load_paths(
     Python's cyclic garbage collector is paused meanwhile: loading builds millions of small
     acyclic objects, and the collector's passes over them doubled the load time.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         given = dict(streams or {})
         if STDIN in paths:
             given[STDIN_DISPLAY] = stdin or b""
@@ -92,9 +90,6 @@ def load_paths(
                 sorted([*inventory.diagnostics, *problems], key=lambda d: d.location)
             ),
         )
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load_paths(

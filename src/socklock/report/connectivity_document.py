@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from socklock.model import Finding, ServiceGraph
 from socklock.policy.engine import EVERY_WORKLOAD, Connectivity
@@ -74,53 +74,70 @@ def small_parts(
     findings: tuple[Finding, ...],
     check: IntentCheck | None,
 ) -> tuple[SummaryModel, list[UnprotectedModel], list[MissingModel]]:
-    """The document's parts besides the rows (summary, unprotected, missing), the same for
-    the document in memory and the streamed one. ``counts`` holds the listed rows' allowed
-    and partial counts; denied is what the table holds beyond them."""
+    """The document's parts besides the rows (summary, unprotected, missing), as the
+    schema's models: :func:`small_part_values`, validated (but the unprotected rows, valid
+    by type)."""
     from socklock.schemas.connectivity import MissingModel, SummaryModel, UnprotectedModel
 
+    summary, unprotected_rows, missing = small_part_values(connectivity, counts, findings, check)
+    return (
+        SummaryModel.model_validate(summary),
+        [UnprotectedModel.model_construct(**row) for row in unprotected_rows],
+        [MissingModel.model_validate(row) for row in missing],
+    )
+
+
+def small_part_values(
+    connectivity: Connectivity,
+    counts: dict[Verdict, int],
+    findings: tuple[Finding, ...],
+    check: IntentCheck | None,
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The document's parts besides the rows (summary, unprotected, missing), the same for
+    the document in memory and the streamed one, as plain values: each dict is what its
+    model in :mod:`socklock.schemas.connectivity` dumps (``by_alias``, keys in field order),
+    so the streamed document is written without pydantic. ``counts`` holds the listed
+    rows' allowed and partial counts; denied is what the table holds beyond them."""
     total = connectivity.row_count()
-    unprotected_models = []
+    unprotected_rows = []
     for finding in findings:
         workload = finding.key.split(":")[1]
         isolation = connectivity.isolation(workload)
-        unprotected_models.append(
-            UnprotectedModel.model_construct(  # values valid by type, as for rows
-                workload=workload,
-                kind=connectivity.endpoint(workload).kind,
-                ingress_isolated=isolation.ingress,
-                egress_isolated=isolation.egress,
-                rule_id=finding.rule_id,
-                severity=finding.severity.value,
-                message=finding.message,
-                file=finding.location.file,
-                line=finding.location.line,
-            )
-        )
-    summary = SummaryModel(
-        workloads=len(connectivity.endpoints),
-        externals=len(connectivity.externals),
-        policies=len(connectivity.policies),
-        rows=total,
-        allowed=counts[Verdict.ALLOWED],
-        partial=counts[Verdict.PARTIAL],
-        denied=total - counts[Verdict.ALLOWED] - counts[Verdict.PARTIAL],
-        unprotected=len(findings),
-        missing=len(check.missing) if check else None,
-        excess=len(check.excess) if check else None,
-        skipped_intent=list(check.skipped) if check else [],
-    )
-    missing = [
-        MissingModel.model_validate(
+        unprotected_rows.append(
             {
-                "from": m.source,
-                "to": m.target,
-                "port": m.port,
-                "protocol": str(m.protocol),
-                "verdict": str(m.verdict),
-                "needed_by": m.why,
+                "workload": workload,
+                "kind": connectivity.endpoint(workload).kind,
+                "ingress_isolated": isolation.ingress,
+                "egress_isolated": isolation.egress,
+                "rule_id": finding.rule_id,
+                "severity": str(finding.severity),
+                "message": finding.message,
+                "file": finding.location.file,
+                "line": finding.location.line,
             }
         )
+    summary = {
+        "workloads": len(connectivity.endpoints),
+        "externals": len(connectivity.externals),
+        "policies": len(connectivity.policies),
+        "rows": total,
+        "allowed": counts[Verdict.ALLOWED],
+        "partial": counts[Verdict.PARTIAL],
+        "denied": total - counts[Verdict.ALLOWED] - counts[Verdict.PARTIAL],
+        "unprotected": len(findings),
+        "missing": len(check.missing) if check else None,
+        "excess": len(check.excess) if check else None,
+        "skipped_intent": list(check.skipped) if check else [],
+    }
+    missing = [
+        {
+            "from": m.source,
+            "to": m.target,
+            "port": m.port,
+            "protocol": str(m.protocol),
+            "verdict": str(m.verdict),
+            "needed_by": m.why,
+        }
         for m in (check.missing if check else ())
     ]
-    return summary, unprotected_models, missing
+    return summary, unprotected_rows, missing

@@ -3,8 +3,9 @@
 The listing grows with the answer (a quarter of 1,500 services open to ``0.0.0.0/0`` is
 half a million rows), so rows are never pydantic objects: each is a small dict encoded as it
 comes (orjson when installed, the standard library otherwise) and written through one
-buffered file. The small parts (summary, unprotected, missing) are the schema's models.
-The document is the one :mod:`socklock.schemas.connectivity` publishes, one row per line.
+buffered file. The small parts (summary, unprotected, missing) are the plain values their
+models in :mod:`socklock.schemas.connectivity` dump, so no pydantic is imported. The
+document is the one that module publishes, one row per line.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from socklock.policy.findings import unprotected
 from socklock.policy.intent import IntentCheck, check_intent
 from socklock.policy.result import Connection, Verdict
 from socklock.policy.table import EVERY_WORKLOAD, VERDICTS, Cell, listing
-from socklock.schemas.connectivity import SCHEMA
+from socklock.schemas import CONNECTIVITY
 
 
 def _encoder() -> Callable[[Any], bytes]:
@@ -52,7 +53,7 @@ def write_verification(
     summary: bool = False,
 ) -> IntentCheck | None:
     """Write the verify document to ``out``; return the intent check (None without one)."""
-    from socklock.report.connectivity_document import small_parts
+    from socklock.report.connectivity_document import small_part_values
 
     dumps = _encoder()
     found = listing(connectivity, include_denied, summary)
@@ -60,7 +61,7 @@ def write_verification(
     tails = _cell_tails(found.table, ids, dumps)
     tally = [0, 0, 0]  # rows per verdict code
     kept: list[Row] = []  # the listed rows, for the intent check (plain tuples)
-    out.write(b'{"schema":' + dumps(SCHEMA) + b',"connections":[')
+    out.write(b'{"schema":' + dumps(CONNECTIVITY) + b',"connections":[')
     separator = b"\n"
     for source, items in found.blocks:
         if not items:
@@ -82,14 +83,11 @@ def write_verification(
     counts = {verdict: tally[_CODE[verdict]] for verdict in Verdict}
     check = check_intent(connectivity, intent, _connections(kept)) if intent is not None else None
     findings = unprotected(connectivity)
-    summary_part, unprotected_part, missing_part = small_parts(
+    document_summary, unprotected_rows, missing = small_part_values(
         connectivity, counts, findings, check
     )
-    document_summary = summary_part.model_dump(by_alias=True)
-    unprotected_models = [u.model_dump(by_alias=True) for u in unprotected_part]
-    missing = [m.model_dump(by_alias=True) for m in missing_part]
     out.write(b"\n],\n" + b'"summary":' + dumps(document_summary))
-    out.write(b',\n"unprotected":' + dumps(unprotected_models))
+    out.write(b',\n"unprotected":' + dumps(unprotected_rows))
     out.write(b',\n"missing":' + dumps(missing))
     out.write(b',\n"excess":[')
     for index, excess in enumerate(check.excess if check else ()):

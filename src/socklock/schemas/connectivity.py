@@ -13,7 +13,9 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA: Final = "socklock/connectivity/v1"
+from socklock.schemas import CONNECTIVITY
+
+SCHEMA: Final = CONNECTIVITY
 
 ProtocolName = Literal["TCP", "UDP", "SCTP"]
 VerdictName = Literal["allowed", "partial", "denied"]
