@@ -271,6 +271,8 @@ class Evaluator:
             return self.links.item(name, key) if self.links is not None else None
         value = found[-1].value
         mapping = entries(value, self.source) if value is not None else None
+        if mapping is None and value is not None and self.syntax.env_object is not None:
+            return self.syntax.env_object(value, key, self)
         if mapping is None or key not in mapping:
             return None
         return self.values(mapping[key])
