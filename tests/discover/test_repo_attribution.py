@@ -1,5 +1,5 @@
-"""The repository's root as a workload's code: a checkout reached through a symlink keeps
-its own name, and an image whose Dockerfile copies nothing builds none of the code."""
+"""The repository's root as a workload's code: an image whose Dockerfile copies nothing
+builds none of it."""
 
 from __future__ import annotations
 
@@ -50,14 +50,6 @@ def test_a_browser_image_that_copies_nothing_leaves_the_root_to_the_app(tmp_path
 def test_an_image_that_copies_its_context_is_built_from_the_root(tmp_path: Path) -> None:
     root = tmp_path / "shop"
     assert _root_owner(root, "FROM node:20\nCOPY . /app\n") == "docker/browser"
-
-
-def test_a_symlinked_checkout_is_named_by_its_link(tmp_path: Path) -> None:
-    real = tmp_path / "org+shop"
-    real.mkdir()
-    link = tmp_path / "shop"
-    link.symlink_to(real)
-    assert _root_owner(link, "FROM chromium-base:1\nUSER 1000\n") == "docker/web"
 
 
 def test_a_checkout_named_like_no_image_is_nobody_s(tmp_path: Path) -> None:

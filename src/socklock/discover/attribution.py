@@ -143,11 +143,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(directory, owner, "socklock.toml [code.owners]")
     for root in inventory.roots:  # a repo per service: the root itself is named like it
         directory = Path(root).resolve()
-        # the name the repository has where the user reads it (a symlinked checkout
-        # keeps its own name), else the name of the directory it points to
-        owners = by_name.get(Path(root).absolute().name, set()) or by_name.get(
-            directory.name, set()
-        )
+        owners = by_name.get(directory.name, set())
         if directory.is_dir() and directory not in contexts and len(owners) == 1:
             (owner,) = owners
             contexts[directory] = Context(directory, owner, f"repository named like {owner}")
