@@ -117,8 +117,9 @@ def test_kustomize_lines_directories_and_flags_before_the_verb(tmp_path: Path) -
     script = read_script(str(tmp_path / "scripts/up.sh"), "up.sh", str(tmp_path))
     assert script.applied == (
         Applied(str(tmp_path / "overlay"), "stage", True, False, Location("up.sh", 3)),
-        Applied(str(tmp_path / "manifests"), None, False, True, Location("up.sh", 4)),
-        Applied(str(tmp_path / "manifests/a.yaml"), None, False, True, Location("up.sh", 4)),
+        # no -n: the current namespace, the one namespace the script names
+        Applied(str(tmp_path / "manifests"), "stage", False, True, Location("up.sh", 4)),
+        Applied(str(tmp_path / "manifests/a.yaml"), "stage", False, True, Location("up.sh", 4)),
     )
     assert script.diagnostics == ()
 
@@ -373,3 +374,41 @@ def test_a_fifo_and_a_link_out_of_the_tree_are_not_read(tmp_path: Path) -> None:
     (tree / "link.sh").symlink_to(outside)
     (tree / "deploy.sh").write_text("kubectl apply -f app.yaml\n")
     assert list(_script_paths((str(tree),))) == [str(tree / "deploy.sh")]
+
+
+def test_lines_without_a_namespace_run_in_the_one_the_script_names(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "web.yaml": _deployment("web", env=", env: [{name: P, value: 'http://prices:8000'}]"),
+            "prices.yaml": _deployment("prices"),
+            "prices-svc.yaml": _svc("prices", 8000),
+            "up.sh": "kubectl apply -f web.yaml\nkubectl apply -f prices.yaml\n"
+            "kubectl create -f prices-svc.yaml -n tutorial\n",
+        },
+    )
+    selection = select_deployment(load_paths([str(tmp_path)]), "up.sh")
+    assert sorted(w.id for w in selection.inventory.workloads) == [
+        "tutorial/prices",
+        "tutorial/web",
+    ]
+    assert ("tutorial/web", "tutorial/prices", 8000) in _edges(discover(selection.inventory))
+
+
+def test_lines_of_two_named_namespaces_leave_the_others_as_written(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "web.yaml": _deployment("web"),
+            "a.yaml": _deployment("a"),
+            "b.yaml": _deployment("b"),
+            "up.sh": "kubectl apply -f web.yaml\nkubectl apply -f a.yaml -n one\n"
+            "kubectl apply -f b.yaml -n two\n",
+        },
+    )
+    selection = select_deployment(load_paths([str(tmp_path)]), "up.sh")
+    assert sorted(w.id for w in selection.inventory.workloads) == [
+        "default/web",
+        "one/a",
+        "two/b",
+    ]

@@ -131,6 +131,56 @@ def workload_env(inventory: Inventory, aliases: dict[str, str]) -> dict[str, dic
     return envs
 
 
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash"})
+
+
+def workload_arguments(
+    inventory: Inventory, aliases: dict[str, str]
+) -> dict[str, dict[str, EnvValue]]:
+    """graph id → the pseudo env vars (:mod:`socklock.discover.code.arguments`) its
+    program's command-line arguments give: a Kubernetes container's ``args`` (after its
+    ``command``'s program when it sets one), a compose service's words after its
+    ``entrypoint``'s program, else its ``command``'s (the whole command when it starts
+    with a flag: the image's entry point is the program). A program that is a shell gives
+    none (its words are a script, not the program's arguments)."""
+    from socklock.discover.code.arguments import argument_values
+    from socklock.discover.entrypoints import _as_words
+
+    found: dict[str, dict[str, EnvValue]] = {}
+
+    def add(graph_id: str, program: str | None, line: list[str], where: Location) -> None:
+        if (program or (line[0] if line else "")) in _SHELLS or not line:
+            return
+        given = found.setdefault(graph_id, {})
+        for name, value in argument_values(line).items():
+            given.setdefault(name, EnvValue(value, where))
+
+    for workload in inventory.workloads:
+        if workload.owner is not None:
+            continue
+        for container in workload.containers:
+            if container.role.value != "containers":
+                continue
+            command = _as_words(container.body.get("command"))
+            arguments = _as_words(container.body.get("args"))
+            if command:
+                add(workload.id, command[0], [*command[1:], *arguments], container.location)
+            else:
+                add(workload.id, None, arguments, container.location)
+    for project in inventory.compose_projects:
+        for service in project.services:
+            graph_id = aliases.get(service.id, service.id)
+            entry = _as_words(service.body.get("entrypoint"))
+            command = _as_words(service.body.get("command"))
+            if entry:
+                add(graph_id, entry[0], [*entry[1:], *command], service.location)
+            elif command and command[0].startswith("-"):
+                add(graph_id, None, command, service.location)
+            elif command:
+                add(graph_id, command[0], command[1:], service.location)
+    return found
+
+
 def default_port_for(name: str) -> int | None:
     lowered = name.lower()
     for word, port in _PORT_BY_NAME:
@@ -470,6 +520,10 @@ class _Joiner:
     ) -> None:
         self.builder = builder
         self.envs = workload_env(inventory, aliases)
+        for graph_id, arguments in workload_arguments(inventory, aliases).items():
+            given = self.envs.setdefault(graph_id, {})
+            for name, value in arguments.items():
+                given.setdefault(name, value)
         self.dockerfile_env: dict[str, dict[str, EnvValue]] = {}
         self.script_env: dict[str, dict[str, EnvValue]] = {}  # set by its entry-point script
         self.script_reads: dict[str, set[str]] = {}  # env its entry-point script hands on

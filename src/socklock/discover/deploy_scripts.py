@@ -22,6 +22,7 @@ input's root) where the path exists.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
@@ -109,7 +110,22 @@ def read_script(path: str, shown: str, root: str) -> DeployScript:
     reader = _Reader(os.path.abspath(path), shown, os.path.abspath(root))
     for line, logical in _logical_lines(text):
         reader.line(line, logical)
-    return DeployScript(reader.file, tuple(reader.applied), tuple(reader.diagnostics))
+    return DeployScript(reader.file, _one_namespace(reader.applied), tuple(reader.diagnostics))
+
+
+def _one_namespace(applied: list[Applied]) -> tuple[Applied, ...]:
+    """A script whose lines name one namespace (``kubectl create -f svc.yml -n shop``)
+    but for a few that name none (``kubectl apply -f deploy.yml``) runs those in that
+    namespace too: the current context's, which the app needs to be it (a Service selects
+    pods of its own namespace only). Lines naming several namespaces are left as written."""
+    named = {a.namespace for a in applied if a.namespace is not None}
+    if len(named) != 1:
+        return tuple(applied)
+    (namespace,) = named
+    return tuple(
+        a if a.namespace is not None else dataclasses.replace(a, namespace=namespace)
+        for a in applied
+    )
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:

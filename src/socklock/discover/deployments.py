@@ -579,7 +579,24 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
                 for project in inventory.compose_projects
                 if not keep(project.file)
                 for service in project.services
-                if service.image and service.build_context
+                if service.image
+                and service.build_context
+                and _copies_context(service.build_context, service.dockerfile, inventory)
             ),
         ),
     )
+
+
+def _copies_context(context: str, dockerfile: str | None, inventory: Inventory) -> bool:
+    """Whether a build's Dockerfile copies anything from its context (``COPY``/``ADD``
+    without ``--from``): an image that only layers flags on a public base (a browser, a
+    database) builds none of the repository's code, whatever its context. A Dockerfile
+    socklock did not read is taken to copy its context."""
+    path = (Path(context) / (dockerfile or "Dockerfile")).resolve()
+    for candidate in inventory.dockerfiles:
+        if Path(candidate.path).resolve() == path:
+            return any(
+                i.keyword in ("COPY", "ADD") and "--from" not in i.value
+                for i in candidate.instructions
+            )
+    return True

@@ -12,6 +12,7 @@ import re
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from socklock.discover.code.arguments import command_argument
 from socklock.discover.code.captures import key
 from socklock.discover.code.definitions import Definitions, DefKind
 from socklock.discover.code.formats import braces, printf
@@ -271,6 +272,8 @@ class Evaluator:
             return self.links.item(name, key) if self.links is not None else None
         value = found[-1].value
         mapping = entries(value, self.source) if value is not None else None
+        if mapping is None and value is not None and self.syntax.env_object is not None:
+            return self.syntax.env_object(value, key, self)
         if mapping is None or key not in mapping:
             return None
         return self.values(mapping[key])
@@ -338,6 +341,8 @@ class Evaluator:
             return self._bound_field(read)
         if read.style == "struct-tag":
             return _struct_tag(self.text(name_node))
+        if read.style == "argument":  # the container's args, as an env of its own
+            return env(command_argument(self.text(name_node)))
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
             raw = single_text(self.values(name_node))
             if raw is None:

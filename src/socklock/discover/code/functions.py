@@ -48,6 +48,7 @@ _NAME_HOLDERS = {
     "pair": "key",
     "public_field_definition": "name",
     "field_definition": "property",
+    "short_var_declaration": "left",  # Go ``get := func(path string) {...}``
 }
 _NAMES = frozenset(
     {"identifier", "property_identifier", "field_identifier", "private_property_identifier"}
@@ -337,6 +338,8 @@ class Functions:
                 holder = holder.parent  # Go ``f := func(...)``
             field_name = _NAME_HOLDERS.get(holder.type)
             named = holder.child_by_field_name(field_name) if field_name else None
+            if named is not None and named.type == "expression_list" and named.named_children:
+                named = named.named_children[0]  # ``a := func(...)``: one name, one value
             if named is not None and named.type not in _NAMES:
                 member = named.child_by_field_name("property")  # ``exports.f = ...``
                 named = member if member is not None and member.type in _NAMES else None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.syntax import Strings, Syntax, literal_item, strip_quotes
-from socklock.discover.code.values import concat, single_text, text
+from socklock.discover.code.values import concat, env, single_text, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -28,6 +28,8 @@ _ADDRESS_KEYS = (
     "node",
     "servers",
     "brokers",
+    "browserWSEndpoint",
+    "browserURL",
 )
 
 
@@ -95,6 +97,72 @@ def _entries(node: Node, source: bytes) -> dict[str, Node] | None:
     return found
 
 
+_ENV_OBJECT_WRAPPERS = frozenset({"await_expression", "non_null_expression", "as_expression"})
+_ENV_OBJECT_DEPTH = 12  # how deep a schema's key is looked for (a zod ``.object({...})`` chain)
+
+
+def _env_object(value: Node, key: str, ev: Evaluator) -> Values | None:
+    """``z.object({...}).parse(process.env)``, envalid's ``cleanEnv(process.env, {...})``:
+    an object validated from the environment, so ``config.KEY`` reads the env var ``KEY``;
+    its default is the schema's ``.default("...")`` or ``{default: "..."}`` for that key."""
+    while value.type in _ENV_OBJECT_WRAPPERS and value.named_child_count:
+        value = value.named_children[0]
+    if value.type != "call_expression":
+        return None
+    arguments = value.child_by_field_name("arguments")
+    if arguments is None or not any(
+        "".join(ev.text(a).split()) == "process.env" for a in arguments.named_children
+    ):
+        return None
+    schema = _schema_entry(value, key, ev, 0)
+    default = _schema_default(schema, ev, 0) if schema is not None else None
+    written = single_text(default) if default is not None else None
+    return env(key, written or None)
+
+
+def _key(node: Node, ev: Evaluator) -> str:
+    return strip_quotes(ev.text(node)) if node.type == "string" else ev.text(node)
+
+
+def _schema_entry(node: Node, key: str, ev: Evaluator, depth: int) -> Node | None:
+    """The value of the pair ``key: ...`` somewhere in ``node`` (the schema's field)."""
+    if depth > _ENV_OBJECT_DEPTH:
+        return None
+    for child in node.named_children:
+        if child.type == "pair":
+            name = child.child_by_field_name("key")
+            if name is not None and _key(name, ev) == key:
+                return child.child_by_field_name("value")
+        found = _schema_entry(child, key, ev, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _schema_default(node: Node, ev: Evaluator, depth: int) -> Values | None:
+    """``.default("x")`` in a zod chain, ``{default: "x"}`` in envalid's validator options."""
+    if depth > _ENV_OBJECT_DEPTH:
+        return None
+    if node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        prop = function.child_by_field_name("property") if function is not None else None
+        arguments = node.child_by_field_name("arguments")
+        if prop is not None and ev.text(prop) == "default" and arguments is not None:
+            first = arguments.named_children[:1]
+            if first and first[0].type in ("string", "template_string"):
+                return ev.values(first[0])
+    if node.type == "pair":
+        name = node.child_by_field_name("key")
+        value = node.child_by_field_name("value")
+        if name is not None and value is not None and _key(name, ev) == "default":
+            return ev.values(value) if value.type in ("string", "template_string") else None
+    for child in node.named_children:
+        found = _schema_default(child, ev, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 def _shorthand(node: Node, ev: Evaluator) -> Values:
     """``{cart}`` in an object: the value of the variable ``cart``."""
     return ev.name(ev.text(node), node)
@@ -157,6 +225,7 @@ def _syntax(
             "shorthand_property_identifier": _shorthand,
         },
         entries=_entries,
+        env_object=_env_object,
     )
 
 

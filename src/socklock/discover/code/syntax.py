@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     Handler = Callable[[Node, Evaluator], Values]
     KeywordArg = Callable[[Node, bytes], tuple[str, Node] | None]
     Entries = Callable[[Node, bytes], dict[str, Node] | None]
+    EnvObject = Callable[[Node, str, Evaluator], Values | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class Syntax:
     handlers: Mapping[str, Handler] = field(default_factory=dict)  # language extras
     keyword_arg: KeywordArg | None = None  # ``name=value`` in a call, if the grammar has it
     entries: Entries | None = None  # a map literal's keys and value nodes (dict, object)
+    env_object: EnvObject | None = None  # ``schema.parse(process.env)``: keys are env vars
     literal_kind: CallKind = CallKind.LITERAL
 
 

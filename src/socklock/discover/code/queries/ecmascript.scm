@@ -76,7 +76,14 @@
 
 ; ---- sockets, databases, brokers
 ((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
-  (#any-of? @_fn "WebSocket" "EventSource" "MongoClient" "Sequelize" "Kafka"))
+  (#any-of? @_fn "WebSocket" "EventSource" "MongoClient" "Sequelize" "Kafka" "MeiliSearch" "Meilisearch"))
+
+; a remote browser: chromium.connectOverCDP(url), puppeteer.connect({browserWSEndpoint})
+((call_expression
+   function: (member_expression object: (identifier) @_o property: (property_identifier) @_fn)
+   arguments: (arguments . (_) @target))
+  (#any-of? @_o "chromium" "firefox" "webkit" "puppeteer")
+  (#any-of? @_fn "connectOverCDP" "connect"))
 
 ; new Redis({host: "session-db"}), connect-redis's new RedisStore({host: "session-db"})
 ((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))

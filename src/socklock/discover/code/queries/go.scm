@@ -16,6 +16,12 @@
    arguments: (argument_list . (_) @env.name)) @env
   (#eq? @_pkg "os") (#any-of? @_fn "Getenv" "LookupEnv"))
 
+; the command line: flag.Arg(0), the first argument after the flags
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (int_literal) @env.name .)) @env
+  (#set! env "argument") (#eq? @_pkg "flag") (#eq? @_fn "Arg"))
+
 ; struct fields filled from the environment: `env:"CART_URL" envDefault:"..."` (caarlos0/env),
 ; `envconfig:"CART_URL" default:"..."` (kelseyhightower/envconfig)
 ((field_declaration tag: (raw_string_literal) @env.name) @env
