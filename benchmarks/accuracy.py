@@ -180,6 +180,11 @@ class Score:
 
 
 def canonical(node_id: str, aliases: dict[str, str]) -> str:
+    """The truth's name for a node: its full ``namespace/name`` (``project/name``) when the
+    truth aliases it (every Deployment named ``app``, each in its own namespace), else the
+    name part."""
+    if node_id in aliases:
+        return aliases[node_id]
     name = node_id.rsplit("/", 1)[-1]
     return aliases.get(name, name)
 

@@ -92,3 +92,16 @@ def test_a_refused_deployment_is_reported_not_scored_silently(tmp_path: Path) ->
         "no deployment 'k8s'; the input has: docker-compose.yml (compose)"
     )
     assert "| manifests only (deployment refused: default scored) |" in markdown([score])
+
+
+def test_canonical_tries_the_full_node_id_before_the_name() -> None:
+    """Every Deployment named ``app``, each in its own namespace: the truth aliases
+    ``namespace/name``, and only a node id the truth does not alias falls back to its name."""
+    from benchmarks.accuracy import canonical
+
+    aliases = {"authority/app": "authority", "catalog/app": "catalog", "db": "database"}
+    assert canonical("authority/app", aliases) == "authority"
+    assert canonical("catalog/app", aliases) == "catalog"
+    assert canonical("other/app", aliases) == "app"
+    assert canonical("shop/db", aliases) == "database"
+    assert canonical("shop/api", aliases) == "api"

@@ -136,3 +136,19 @@ services:
         f"{path}:6:3: error: compose service b: service must be a mapping",
     ]
     assert [s.name for s in inventory.compose_projects[0].services] == ["a", "c"]
+
+
+def test_expose_reads_the_container_side_of_a_ports_style_entry(write) -> None:  # type: ignore[no-untyped-def]
+    """Compose accepts ``expose: ["1616:1616"]`` (its schema checks no format there): the
+    container side is exposed, no error. A word that is no port stays an error."""
+    path = write(
+        "compose.yaml",
+        'services:\n  mq: {image: mq, expose: ["1616:1616", "8080:80/tcp", 5672]}\n'
+        '  bad: {image: x, expose: ["amqp"]}\n',
+    )
+    inventory = load_paths([str(path)])
+    mq, bad = inventory.compose_projects[0].services
+    assert (mq.expose, bad.expose) == ((1616, 80, 5672), ())
+    assert [d.message for d in inventory.diagnostics] == [
+        "compose service bad: expose entry 'amqp' is not a port"
+    ]

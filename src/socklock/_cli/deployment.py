@@ -17,7 +17,8 @@ deployment_option = click.option(
     metavar="NAME|PATH",
     default=None,
     help="Map this deployment of the input (a compose file, a Kubernetes manifest directory "
-    "or kustomize overlay, a deploy script of kubectl apply lines, an Aspire AppHost; compose "
+    "or kustomize overlay, a directory over several (all applied), a Skaffold config, a deploy "
+    "script of kubectl apply lines, an Aspire AppHost; compose "
     "files joined by + are layered as -f a -f b does); by default Kubernetes before Aspire "
     "before compose, the largest, and of compose files what docker compose reads without -f.",
 )

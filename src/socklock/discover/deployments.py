@@ -24,6 +24,9 @@ the chosen one are other applications and stay. Of the ones that do, compose fil
 (their evidence joins the twin); every other one, and every compose variant, is left out
 and listed. Naming a deployment (``--deployment NAME|PATH``) keeps that one alone; names
 joined by ``+`` (``compose.yaml+compose.full.yaml``) layer several, as ``-f a -f b`` does.
+A directory over several Kubernetes deployments names them all, as ``kubectl apply -R -f``
+applies them (``--deployment k8s``, ``--deployment .``; :mod:`.applied_once`), and a Skaffold
+config names the files it lists (``--deployment skaffold.yaml``; :mod:`.skaffold`).
 A kustomize base that overlays build on is rendered when named (``--deployment k8s/base``).
 A Helm chart (its ``templates/`` skipped as unrendered) is listed apart: naming it says
 how to render it.
@@ -166,17 +169,28 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
             deployments, problems = _find(inventory)
         if not _matching(deployments, wanted):
             deployments.extend(_written_overlay(inventory, wanted))
+        if not _matching(deployments, wanted):
+            from socklock.discover.skaffold import skaffold_deployment
+
+            deployments.extend(skaffold_deployment(inventory, wanted, _base(inventory)))
     if not deployments:
         return Selection(inventory, None, (), (), (), charts, (), tuple(problems))
-    parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
-    chosen = parts[0] if len(parts) == 1 else _layered(parts, wanted or "")
+    tree = None if wanted is None else _named_tree(deployments, wanted, _base(inventory))
+    if tree is not None:
+        parts = [d for d in deployments if _is_tree(d) and Path(d.path).is_relative_to(tree)]
+        chosen = _layered(parts, _relative(tree, _base(inventory)))
+    else:
+        parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
+        chosen = parts[0] if len(parts) == 1 else _layered(parts, wanted or "")
     folded: list[Deployment] = []
     left_out: list[Deployment] = []
     others: list[Deployment] = []
     for deployment in deployments:
         if deployment in parts:
             continue
-        if wanted is not None or deployment.variant:
+        # a named tree is the Kubernetes choice the default makes, over more directories:
+        # what is not under it is kept, folded or left out by the same rule
+        if (wanted is not None and tree is None) or deployment.variant:
             left_out.append(deployment)
         elif not _overlap(deployment, chosen):
             others.append(deployment)
@@ -190,6 +204,11 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
 
         inventory = with_written(inventory, chosen.files)
     narrowed = dataclasses.replace(_without(inventory, left_out, kept), deployment=chosen.name)
+    repeated: list[Diagnostic] = []
+    if tree is not None:  # kubectl apply -R -f DIR: one copy of each object runs
+        from socklock.discover.applied_once import applied_once
+
+        narrowed, repeated = applied_once(narrowed, chosen.name, chosen.files)
     placing = _placing(deployments, chosen)
     scripts = {d.name for d in deployments if d.script}
     used = [p for p in problems if placing is not None and p.location.file == placing.name]
@@ -200,6 +219,7 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
 
         narrowed, mismatches = place(narrowed, placing.placed)
         used.extend(mismatches)
+    used.extend(repeated)
     return Selection(
         narrowed,
         chosen,
@@ -263,6 +283,28 @@ def _written_overlay(inventory: Inventory, wanted: str) -> list[Deployment]:
             listed=True,
         )
     ]
+
+
+def _is_tree(deployment: Deployment) -> bool:
+    """A Kubernetes deployment that is a directory (or file) of manifests as committed."""
+    return deployment.kind == KUBERNETES and not (deployment.script or deployment.listed)
+
+
+def _named_tree(deployments: list[Deployment], wanted: str, base: Path) -> Path | None:
+    """The directory ``wanted`` names when it is no deployment itself but holds several
+    Kubernetes ones (``k8s/`` over ``k8s/infrastructure/`` and ``k8s/applications/``; the
+    input's root, ``.``): what ``kubectl apply -R -f DIR`` applies, as one deployment."""
+    if "+" in wanted and not Path(wanted).exists() and not (base / wanted).exists():
+        return None
+    if _matching(deployments, wanted):
+        return None
+    for candidate in (base / wanted, Path(wanted)):
+        directory = candidate.resolve()
+        if not directory.is_dir():
+            continue
+        held = [d for d in deployments if _is_tree(d) and Path(d.path).is_relative_to(directory)]
+        return directory if held else None
+    return None
 
 
 def _layered(parts: list[Deployment], name: str) -> Deployment:

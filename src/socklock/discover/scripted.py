@@ -91,14 +91,14 @@ def script_files(script: DeployScript, resolved: dict[str, str]) -> ScriptFiles:
     object_files = sorted(set(resolved.values()))
     placed: dict[str, list[str | None]] = {}
     for applied in script.applied:
-        for file in _applied_files(applied, object_files):
+        for file in applied_files(applied, object_files):
             namespaces = placed.setdefault(file, [])
             if applied.namespace not in namespaces:
                 namespaces.append(applied.namespace)
     return ScriptFiles(script, tuple((f, tuple(n)) for f, n in placed.items()))
 
 
-def _applied_files(applied: Applied, object_files: list[str]) -> list[str]:
+def applied_files(applied: Applied, object_files: list[str]) -> list[str]:
     from socklock.load.kustomize_render import stream_name
 
     target = str(Path(applied.target).resolve())

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from socklock.gcpause import paused_gc
 from socklock.load.claims import (
+    has_placeholder_identity,
     is_manifest,
     is_template_text,
     is_ytt_template,
@@ -238,6 +239,8 @@ def _load_file(
         if skip is not None:
             return [], skip
     values = [d.value for d in documents]
+    if any(is_manifest(v) and has_placeholder_identity(v) for v in values):
+        return [], SkipKind.TEMPLATE
     if any(is_manifest(v) for v in values):
         lines: list[str] | None = None
         for document in documents:

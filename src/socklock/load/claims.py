@@ -12,6 +12,9 @@ counted. A file that does not parse is judged on its text:
 - it has a top-level ``apiVersion:``, ``kind:`` or ``services:`` line (``"apiVersion":``
   in JSON): it means to be input, so the parse error is an error;
 - otherwise it is someone else's broken file: skipped.
+
+A manifest whose name or namespace is a placeholder a script fills in (``<K8S_NAMESPACE>``,
+``${NAMESPACE}``) is an unrendered template too: skipped.
 """
 
 from __future__ import annotations
@@ -65,6 +68,26 @@ def is_manifest(value: Any) -> bool:
     if not _API_VERSION.match(api_version) or not _KIND.match(kind):
         return False
     return isinstance(value.get("metadata"), dict) or kind in _READ_KINDS or kind.endswith("List")
+
+
+# a value a script fills in before it applies the file (``sed s/<K8S_NAMESPACE>/.../``,
+# ``envsubst``): ``<K8S_NAMESPACE>``, ``${NAMESPACE}``, ``${NS:-shop}``, ``$NS``, ``__APP__``
+_PLACEHOLDER = re.compile(
+    r"^(?:<[A-Za-z_][A-Za-z0-9_.-]*>|\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}"
+    r"|\$[A-Z_][A-Z0-9_]*|__[A-Z][A-Z0-9_]*__)$"
+)
+
+
+def has_placeholder_identity(value: Any) -> bool:
+    """A manifest whose name or namespace is a placeholder: a template a script fills in,
+    not an object until then (a name no object can have, not a broken one)."""
+    metadata = value.get("metadata") if isinstance(value, dict) else None
+    if not isinstance(metadata, dict):
+        return False
+    return any(
+        isinstance(metadata.get(key), str) and _PLACEHOLDER.match(metadata[key]) is not None
+        for key in ("name", "namespace")
+    )
 
 
 def is_template_text(text: str) -> bool:

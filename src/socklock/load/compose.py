@@ -262,7 +262,9 @@ def _service(
     )
     expose: list[int] = []
     for raw in _list(body, "expose", reader):
-        text = str(raw).split("/")[0]
+        # compose accepts a ``ports``-style "1616:1616" here too (its schema's expose
+        # format checks nothing): the container side is what it exposes
+        text = str(raw).split("/")[0].rsplit(":", 1)[-1]
         start, _, end = text.partition("-")
         if start.isdigit():
             expose.extend(range(int(start), int(end or start) + 1))

@@ -14,7 +14,7 @@ from socklock.model import Diagnostic, DiagnosticLevel, K8sObject
 ObjectKey = tuple[str, str, str | None, str]
 
 
-def _key(obj: K8sObject) -> ObjectKey:
+def object_key(obj: K8sObject) -> ObjectKey:
     """API group (not version: apps/v1 and apps/v1beta2 name the same object), kind,
     namespace, name."""
     group = obj.api_version.rsplit("/", 1)[0] if "/" in obj.api_version else ""
@@ -31,7 +31,7 @@ def duplicate_objects(
     first: dict[ObjectKey, K8sObject] = {}
     pairs: dict[tuple[str, str], list[tuple[K8sObject, K8sObject]]] = {}
     for obj in objects:
-        seen = first.setdefault(_key(obj), obj)
+        seen = first.setdefault(object_key(obj), obj)
         if seen is not obj and not {seen.location.file, obj.location.file} <= variants:
             pairs.setdefault((seen.location.file, obj.location.file), []).append((seen, obj))
     for (_, _), found in pairs.items():

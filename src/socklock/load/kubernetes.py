@@ -6,9 +6,11 @@ dropped here, at the door: only names and keys go further.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from socklock.load.fields import NO_STRINGS, FieldReader
@@ -401,10 +403,9 @@ def _container(
             continue
         value = var.get("value")
         if value is not None and not isinstance(value, str):
-            reader.error(
-                var, "value", f"env {var['name']}: value must be a string (quote {value!r})"
+            value = _unquoted(
+                reader, var, "value", value, f"env {var['name']}: value must be a string"
             )
-            value = str(value)
         env.append(EnvVar(var["name"], value, _env_source(var), reader.location(var)))
     env_from: list[EnvFrom] = []
     for source in reader.sequence(item, "envFrom", path) or ():
@@ -508,6 +509,22 @@ def _add_namespace(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) 
     out.namespaces.append(Namespace(obj, labels))
 
 
+# resources a JVM build merges into what it generates: Quarkus (Dekorate), Eclipse JKube
+_BUILD_FRAGMENTS = (("src", "main", "kubernetes"), ("src", "main", "jkube"))
+
+
+def _unquoted(reader: FieldReader, node: Any, key: PathElement, value: object, what: str) -> str:
+    """A number or boolean where Kubernetes wants a string: an error (the API server refuses
+    it), read as its text. In a JVM build's ``src/main/kubernetes/`` fragment it is no
+    error: the build reads it with Jackson, which converts scalars (``true``, ``80``)."""
+    parts = Path(reader.file).parts
+    fragment = any(parts[i : i + len(f)] == f for f in _BUILD_FRAGMENTS for i in range(len(parts)))
+    if fragment:
+        return json.dumps(value) if isinstance(value, bool) else str(value)
+    reader.error(node, key, f"{what} (quote {value!r})")
+    return str(value)
+
+
 def _add_network_policy(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -> None:
     if obj.api_version.startswith("networking.k8s.io/"):
         out.network_policies.append(obj)
@@ -521,8 +538,7 @@ def _add_config_map(obj: K8sObject, reader: FieldReader, out: KubernetesObjects)
         if value is None:  # the API server decodes null into a string field as ""
             value = ""
         elif not isinstance(value, str):
-            reader.error(data, key, f"data.{key} must be a string (quote {value!r})")
-            value = str(value)
+            value = _unquoted(reader, data, key, value, f"data.{key} must be a string")
         values[str(key)] = value
         locations[str(key)] = reader.location(data, key)
     out.config_maps.append(ConfigMap(obj, values, locations))

@@ -39,6 +39,10 @@ class Rendered:
     notes: tuple[Diagnostic, ...] = ()  # templates read in place of missing env files
 
 
+# kustomize's load restrictor refusing a file outside the kustomization's root
+_RESTRICTED = b"is not in or below"
+
+
 def command(directory: str) -> str:
     """What the user can run instead: the stream socklock would have read."""
     return f"kubectl kustomize {_quoted(directory)} | socklock scan -"
@@ -106,12 +110,19 @@ def render(
             f"{command(directory)}",
             DiagnosticLevel.WARNING,
         )
+    unrestricted = False
     try:
         if templates:
             with mirrored(tree, os.path.abspath(directory)) as copy:
                 done = _kustomize(program, copy)
         else:
             done = _kustomize(program, directory)
+            if done.returncode != 0 and _RESTRICTED in done.stderr:
+                # a file (a symlink) outside the kustomization's root: Flux builds with
+                # LoadRestrictionsNone, Argo CD with a build option; read as they render it
+                retried = _kustomize(program, directory, unrestricted=True)
+                unrestricted = retried.returncode == 0
+                done = retried if unrestricted else done
     except subprocess.TimeoutExpired:
         return Diagnostic(
             where,
@@ -145,12 +156,24 @@ def render(
         for k in tree
         for gone, template in k.stand_ins
     )
+    if unrestricted:
+        notes += (
+            Diagnostic(
+                where,
+                "rendered with --load-restrictor=LoadRestrictionsNone: it reads a file "
+                "outside its directory (a symlink), which kubectl apply -k refuses without it",
+                DiagnosticLevel.WARNING,
+            ),
+        )
     return Rendered(stream_name(directory), done.stdout, notes)
 
 
-def _kustomize(program: str, directory: str) -> subprocess.CompletedProcess[bytes]:
+def _kustomize(
+    program: str, directory: str, *, unrestricted: bool = False
+) -> subprocess.CompletedProcess[bytes]:
+    flags = ["--load-restrictor=LoadRestrictionsNone"] if unrestricted else []
     return subprocess.run(  # no shell: the directory is one argument
-        [program, "kustomize", directory],
+        [program, "kustomize", *flags, directory],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         timeout=TIMEOUT_SECONDS,
