@@ -288,3 +288,48 @@ def test_an_env_file_missing_from_the_clone_is_read_from_its_template(write) -> 
     write("app/.env.example", "DATABASE_URL=postgresql://app:secret@db:5432/app\n")
     graph = discover(load_paths([str(compose)]), code=False)
     assert [(e.source, e.target, e.port) for e in graph.edges] == [("shop/api", "shop/db", 5432)]
+
+
+_ASSETS = """\
+apiVersion: apps/v1
+kind: {kind}
+metadata: {{name: {name}}}
+spec:
+  template:
+    metadata: {{labels: {{app: assets}}}}
+    spec:
+      containers: [{{name: c, image: assets, ports: [{{containerPort: 3000}}]}}]
+---
+"""
+_EDGE = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: edge}
+spec:
+  template:
+    metadata: {labels: {app: edge}}
+    spec:
+      containers: [{name: c, image: i, env: [{name: ASSETS_URL, value: "http://assets"}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: assets}
+spec:
+  selector: {app: assets}
+  ports: [{port: 80, targetPort: 3000}]
+"""
+
+
+def test_a_job_sharing_its_apps_labels_is_not_reached_through_the_service(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "w.yaml",
+        _ASSETS.format(kind="Deployment", name="assets")
+        + _ASSETS.format(kind="Job", name="assets-upload")
+        + _EDGE,
+    )
+    assert _edges([path]) == {("default/edge", "default/assets", 3000)}
+
+
+def test_a_service_selecting_only_a_job_still_reaches_it(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("w.yaml", _ASSETS.format(kind="Job", name="assets-upload") + _EDGE)
+    assert _edges([path]) == {("default/edge", "default/assets-upload", 3000)}

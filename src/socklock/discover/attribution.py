@@ -13,12 +13,13 @@ reference) is code of each of them.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from socklock.discover.entrypoints import command_line, entry_paths
+from socklock.discover.entrypoints import command_line, entry_paths, run_words
 from socklock.model import Inventory
 
 
@@ -34,6 +35,20 @@ class Context:
     # (the rest of the tree is library code: :mod:`socklock.discover.reach`)
     program: Path | None = None
     container: str = ""  # where a bind mount puts it in the workload's container
+    # of a mounted directory, the files the service's command or healthcheck names: it runs
+    # those (``mongosh /scripts/replica-set.js``), not every script kept beside them
+    named: frozenset[Path] = frozenset()
+
+    def runs_file(self, path: str) -> bool:
+        """Whether the workload runs the code file ``path`` of this context: any file of it,
+        but of a mounted directory whose files its command names, only those and the
+        files they mention (a helper module they import)."""
+        if not self.named:
+            return True
+        resolved = Path(path).resolve()
+        if resolved in self.named:
+            return True
+        return any(_mentions(named, resolved.stem) for named in self.named)
 
 
 def _image_name(image: str | None) -> str | None:
@@ -215,8 +230,10 @@ def _add_mounts(
     known = [c.directory for c in contexts.values()]
     owners: dict[Path, dict[str, tuple[str, str]]] = {}
     programs: dict[tuple[Path, str], Path] = {}  # (mount, workload) → its working directory
+    named: dict[tuple[Path, str], frozenset[Path]] = {}  # (mount, workload) → files it runs
     for project in inventory.compose_projects:
         working = {aliases.get(s.id, s.id): s.body.get("working_dir") for s in project.services}
+        ran = {aliases.get(s.id, s.id): run_words(s.body) for s in project.services}
         for mount in compose_mounts(project, aliases):
             host = mount.host.resolve()
             if not host.exists() or host in contexts:
@@ -228,13 +245,23 @@ def _add_mounts(
             program = _working_directory(host, mount.container, working.get(mount.workload))
             if program is not None:
                 programs[host, mount.workload] = program
+            if host.is_dir():
+                named[host, mount.workload] = _named_files(
+                    host, mount.container, ran.get(mount.workload, [])
+                )
     shared: list[Context] = []
     for host, mounted in owners.items():
         if len(mounted) == 1:
             ((workload, (why, container)),) = mounted.items()
             program = programs.get((host, workload))
             contexts[host] = Context(
-                host, workload, why, mounted=True, program=program, container=container
+                host,
+                workload,
+                why,
+                mounted=True,
+                program=program,
+                container=container,
+                named=named.get((host, workload), frozenset()),
             )
         else:
             shared.extend(
@@ -246,10 +273,40 @@ def _add_mounts(
                     mounted=True,
                     program=programs.get((host, w)),
                     container=container,
+                    named=named.get((host, w), frozenset()),
                 )
                 for w, (why, container) in mounted.items()
             )
     return shared
+
+
+def _named_files(host: Path, container: PurePosixPath, ran: list[str]) -> frozenset[Path]:
+    """The files of the mounted directory ``host`` that the words a service runs name by
+    their path in the container (``/scripts/replica-set.js``)."""
+    found: set[Path] = set()
+    for word in ran:
+        if not word.startswith("/"):
+            continue
+        inside = PurePosixPath(word)
+        if inside == container or not inside.is_relative_to(container):
+            continue
+        path = host.joinpath(*inside.relative_to(container).parts)
+        if path.is_file():
+            found.add(path.resolve())
+    return frozenset(found)
+
+
+@functools.cache
+def _mentions(path: Path, stem: str) -> bool:
+    """Whether the file ``path`` names ``stem`` (a module it imports or a script it runs)."""
+    try:
+        text = path.read_bytes()[:MAX_NAMED_BYTES]
+    except OSError:
+        return False
+    return re.search(rb"\b" + re.escape(stem.encode()) + rb"\b", text) is not None
+
+
+MAX_NAMED_BYTES = 256 * 1024
 
 
 def _working_directory(host: Path, container: PurePosixPath, working_dir: object) -> Path | None:

@@ -214,6 +214,8 @@ def add_code_evidence(
                 config_files.append(path)
             continue  # config files alone are not the workload's code
         for holder in owners_of(path, contexts):
+            if not holder.runs_file(path):
+                continue
             reads.add_code(holder.workload)
             code_files.setdefault(holder.workload, []).append(path)
     mounted_files: dict[str, list[str]] = {}  # workload → files mounted on their own
@@ -247,6 +249,8 @@ def add_code_evidence(
         """The owner runs the result's line: mounted files it reads, and of a shared tree
         the library code its program reaches."""
         if owner.mounted and not mentions.read(owner.workload, result.file):
+            return False
+        if not owner.runs_file(result.file):
             return False
         if owner.program is None or isinstance(result, Declaration):
             return True

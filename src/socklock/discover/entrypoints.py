@@ -144,6 +144,13 @@ def command_line(body: dict[str, object], entry: str, arguments: str) -> list[st
     return line or _as_words(body.get(arguments))
 
 
+def run_words(body: dict[str, object]) -> list[str]:
+    """Every word a compose service runs: its entry point, command and healthcheck test."""
+    healthcheck = body.get("healthcheck")
+    test = healthcheck.get("test") if isinstance(healthcheck, dict) else None
+    return [*_as_words(body.get("entrypoint")), *_as_words(body.get("command")), *_as_words(test)]
+
+
 def _as_words(value: object) -> list[str]:
     if isinstance(value, str):
         return words(value)

@@ -23,6 +23,7 @@ from socklock.discover.built_env import ignores_shared_env
 from socklock.discover.commands import command_values
 from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
 from socklock.discover.image_conventions import ImageRun, compose_run, workload_run
+from socklock.discover.quiet_scripts import compose_line, container_line, quiet_script
 from socklock.discover.reads import MANIFEST_ONLY, CodeReads
 from socklock.discover.resolve import (
     ComposeResolver,
@@ -377,6 +378,8 @@ def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[st
     """Addresses on the containers' command lines (``command`` and ``args``), and the ones
     a wait-for tool on them connects to (:mod:`socklock.discover.waits`)."""
     for container in workload.containers:
+        if quiet_script(container_line(container.body), container.image):
+            continue  # a script that only writes files: the addresses it names are text
         whole = [
             str(word)
             for key in ("command", "args")
@@ -439,6 +442,10 @@ def _workload_edges(
     storage = _storage_clients(reads, workload.id)
     run = workload_run(workload, env)
     calls: list[tuple[Target, Evidence]] = []
+    if workload.containers and all(
+        quiet_script(container_line(c.body), c.image) for c in workload.containers
+    ):
+        values = []  # scripts that only write files hand the addresses on
     for name, value, found in values:
         by_image = image_calls(run, name, value, found)
         if by_image is not None:
@@ -605,9 +612,10 @@ def _compose_project(
         server = server_of([service.image])
         storage = _storage_clients(reads, source, service.id)
         run = compose_run(service, values)
+        quiet = quiet_script(compose_line(service.body), service.image)
         for env in environment:
-            if env.value is None:
-                continue
+            if env.value is None or quiet:
+                continue  # a script that only writes files hands the address on
             found = Evidence(EvidenceKind.ENV, env.location, compose_env_detail(env))
             calls = image_calls(run, env.name, env.value, found)
             if calls is None:

@@ -16,6 +16,7 @@ from socklock.discover.addresses import DEFAULT_PORTS, Target, image_port, is_dn
 from socklock.model import ComposeProject, ComposeService, Inventory, Service, Workload
 
 DEFAULT_CLUSTER_DOMAIN = "cluster.local"
+_RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,12 @@ class KubernetesResolver:
                         self._by_label[(namespace, *pair)].append(w)
         key, value = next(iter(selector.items()))
         candidates = self._by_label.get((service.namespace, key, value), [])
-        return [w for w in candidates if selects(selector, dict(w.labels))]
+        chosen = [w for w in candidates if selects(selector, dict(w.labels))]
+        # a chart's one-off Job often copies its app's labels (``assets-deploy`` beside the
+        # ``assets`` Deployment): it runs to completion and serves nothing, so the Service's
+        # callers reach the long-running workload only
+        serving = [w for w in chosen if w.kind not in _RUN_TO_COMPLETION]
+        return serving or chosen
 
     def resolve(self, target: Target, namespace: str) -> Resolution:
         service = self.service_for(target.host, namespace)

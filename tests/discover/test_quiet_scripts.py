@@ -1,0 +1,116 @@
+"""A shell script that only writes files (a config rendered from env) calls nobody; one
+that runs a client, or a program of its own, is read as usual."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socklock.discover import discover
+from socklock.discover.quiet_scripts import quiet_script
+from socklock.load import load_paths
+
+RENDER = """\
+set -e
+mkdir -p /conf
+cat <<'END' > /conf/routes.yml
+services:
+  api:
+    servers:
+END
+for server in $(echo $$BACKENDS | tr "," "\\n"); do
+  echo "      - url: \\"http://$$server\\"" >> /conf/routes.yml
+done
+echo "files written, idling"
+sleep 3600
+"""
+
+COMPOSE = """\
+name: qs
+services:
+  api: {{image: api:1, expose: ['3000']}}
+  init:
+    image: {image}
+    entrypoint: sh
+    environment:
+      BACKENDS: api:3000
+    command:
+      - -c
+      - |-
+{script}
+"""
+
+
+def _calls(root: Path) -> set[tuple[str, str, int]]:
+    graph = discover(load_paths([str(root)]))
+    return {(e.source, e.target, e.port) for e in graph.edges if not e.hint}
+
+
+def _compose(root: Path, script: str, image: str = "alpine:3") -> None:
+    indented = "\n".join(f"        {line}" for line in script.splitlines())
+    (root / "compose.yml").write_text(COMPOSE.format(image=image, script=indented))
+
+
+def test_a_script_that_only_renders_a_config_calls_nobody(tmp_path: Path) -> None:
+    _compose(tmp_path, RENDER)
+    assert _calls(tmp_path) == set()
+
+
+def test_a_script_that_runs_a_client_calls_the_address(tmp_path: Path) -> None:
+    _compose(tmp_path, RENDER.replace("sleep 3600", "curl -fsS http://$$BACKENDS/"))
+    assert _calls(tmp_path) == {("qs/init", "qs/api", 3000)}
+
+
+@pytest.mark.parametrize(
+    ("line", "image", "quiet"),
+    [
+        (["sh", "-c", "mkdir -p /d && echo $X > /d/f"], "busybox", True),
+        (["/bin/sh", "-c", "echo start; exec /app/server"], "app:1", False),
+        (["-c", "echo a\nwget -q http://x/"], "alpine", False),
+        (["python", "-c", "print(1)"], "python:3", False),
+        (["echo", "hello world"], "alpine", True),
+        (["echo", "hello world"], "app:1", False),
+        (["sh", "/scripts/render.sh"], "alpine", False),
+        ([], "alpine", False),
+    ],
+)
+def test_which_lines_are_quiet(line: list[str], image: str, quiet: bool) -> None:
+    assert quiet_script(line, image) is quiet
+
+
+def test_a_kubernetes_job_rendering_a_config_calls_nobody(tmp_path: Path) -> None:
+    script = 'mkdir -p /conf && echo "backend: $API_URL" > /conf/app.yml'
+    job = f"""\
+apiVersion: batch/v1
+kind: Job
+metadata: {{name: render}}
+spec:
+  template:
+    spec:
+      containers:
+      - name: c
+        image: busybox:1
+        command: [sh, -c, '{script}']
+        env: [{{name: API_URL, value: "http://api:3000"}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api}}
+spec:
+  template:
+    metadata: {{labels: {{app: api}}}}
+    spec:
+      containers: [{{name: c, image: api:1, ports: [{{containerPort: 3000}}]}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: api}}
+spec:
+  selector: {{app: api}}
+  ports: [{{port: 3000}}]
+"""
+    (tmp_path / "app.yaml").write_text(job)
+    assert _calls(tmp_path) == set()
+    (tmp_path / "app.yaml").write_text(job.replace("mkdir -p /conf", "wget -q $API_URL"))
+    assert _calls(tmp_path) == {("default/render", "default/api", 3000)}
