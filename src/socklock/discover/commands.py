@@ -58,8 +58,19 @@ def command_values(
     command: str | list[str], env: Mapping[str, str]
 ) -> Iterator[tuple[str, str, list[str]]]:
     """(word as written, expanded value, env vars used) for each word that, once expanded,
-    is a URL or the ``host:port`` value of a ``--flag=``."""
-    for word in words(command):
+    is a URL or the ``host:port`` value of a ``--flag=``; what ``echo``/``printf`` print is
+    a message, not an address handed to a program."""
+    parts = command if isinstance(command, list) else [command]
+    for simple in simple_commands([str(part) for part in parts]):
+        if simple[0].rsplit("/", 1)[-1] not in _PRINTERS:
+            yield from _handed(simple, env)
+
+
+_PRINTERS = frozenset({"echo", "printf"})
+
+
+def _handed(simple: list[str], env: Mapping[str, str]) -> Iterator[tuple[str, str, list[str]]]:
+    for word in simple:
         flag = _FLAG_VALUE.match(word)
         written = flag["value"] if flag else word
         expanded = expand(written, env.get)
