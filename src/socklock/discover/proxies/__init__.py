@@ -132,7 +132,7 @@ def add_proxy_evidence(
             owned.setdefault((workload, reader.name), []).append(source)
         replaced = _replaced_entry_points(inventory, aliases)
         running = [build for build in built if build.workload not in replaced]
-        envs = _environments(inventory, aliases, built)
+        envs = _environments(inventory, aliases, built)  # Go templates are filled with it
         for workload, reader, source in _rendered_sources(running, envs):
             known = owned.setdefault((workload, reader.name), [])
             real = Path(source.file).resolve()  # the one render, where the image puts it
@@ -189,7 +189,8 @@ def add_proxy_evidence(
     for (workload, kind), sources in owned.items():
         reader = readers()[kind]
         sources.extend(_included(reader, sources, [m for m in mounts if m.workload == workload]))
-    envs = _environments(inventory, aliases, built)  # again: the files above may add none
+    if not files:
+        envs = _environments(inventory, aliases, built)
     join = ProxyJoin(inventory, aliases, builder)
     for (workload, kind), sources in sorted(owned.items(), key=lambda item: item[0]):
         env = envs.get(workload, {})
