@@ -23,6 +23,15 @@ ENV = {"FRONTEND_ADDR": "frontend:80", "API": "api"}
         (["--port=${PORT:-8080}", "--name=x"], []),  # no host:port, no scheme
         (["echo", "pinging ${FRONTEND_ADDR}..."], []),  # a message, not a call
         (["sh", "-c", "echo http://$FRONTEND_ADDR && curl http://$API/x"], ["http://api/x"]),
+        # a here-document's body is text written to a file, not a word handed to a program
+        (
+            [
+                "sh",
+                "-c",
+                "cat <<'EOF' > /cfg/dyn.yml\n  url: http://api:80\nEOF\ncurl http://$API/y",
+            ],
+            ["http://api/y"],
+        ),
         (["--target=${TARGET:-http://api:80}"], ["http://api:80"]),
     ],
 )
