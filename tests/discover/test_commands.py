@@ -22,6 +22,16 @@ ENV = {"FRONTEND_ADDR": "frontend:80", "API": "api"}
         (["--upstream=${MISSING}:8080"], []),  # unknown variable, no default: not a call
         (["--port=${PORT:-8080}", "--name=x"], []),  # no host:port, no scheme
         (["echo", "pinging ${FRONTEND_ADDR}..."], []),  # a message, not a call
+        (["sh", "-c", "echo http://$FRONTEND_ADDR && curl http://$API/x"], ["http://api/x"]),
+        # a here-document's body is text written to a file, not a word handed to a program
+        (
+            [
+                "sh",
+                "-c",
+                "cat <<'EOF' > /cfg/dyn.yml\n  url: http://api:80\nEOF\ncurl http://$API/y",
+            ],
+            ["http://api/y"],
+        ),
         (["--target=${TARGET:-http://api:80}"], ["http://api:80"]),
     ],
 )
@@ -82,5 +92,50 @@ spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
             11,
             "args of container load: http://$(FRONTEND_ADDR)/ (FRONTEND_ADDR from "
             "env) (Service shop/web port 80 → targetPort 8080)",
+        ),
+    ]
+
+
+def test_compose_command_hands_its_program_an_address(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("""\
+name: mon
+services:
+  db-exporter:
+    image: example/db-exporter:1
+    command: ["--db.uri=${DB_URI:-mongodb://db:27017}", "--collect-all"]
+  bus-exporter:
+    image: example/bus-exporter:1
+    command: [-healthz, -varz, "http://bus:8222"]
+  reporter:
+    image: example/reporter:1
+    command: --listen=0.0.0.0:9000 --name=reporter --port=${PORT:-80} --retries 3
+  docs:
+    image: example/docs:1
+    command: echo see http://bus for details
+  db: {image: 'mongo:7', expose: ['27017']}
+  bus: {image: 'nats:2', expose: ['4222', '8222']}
+""")
+    graph = discover(load_paths([str(tmp_path)]))
+    found = sorted(
+        (e.source, e.target, e.port, [(ev.kind.value, ev.detail) for ev in e.evidence])
+        for e in graph.edges
+    )
+    assert found == [
+        (
+            "mon/bus-exporter",
+            "mon/bus",
+            8222,
+            [("command", "command of bus-exporter: http://bus:8222 (compose service mon/bus)")],
+        ),
+        (
+            "mon/db-exporter",
+            "mon/db",
+            27017,
+            [
+                (
+                    "command",
+                    "command of db-exporter: mongodb://db:27017 (compose service mon/db)",
+                )
+            ],
         ),
     ]

@@ -110,6 +110,7 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, int | No
     ("wordpress:6", {"WORDPRESS_DB_HOST": "blogdb:3307"}, (), [("blogdb", 3307)]),
     ("odoo:17", {}, (), [("db", 5432)]),
     ("ghcr.io/zammad/zammad:7.1", {}, ("zammad-init",), [("zammad-elasticsearch", 9200)]),
+    ("openproject/community:13", {"APP_HOST": "web"}, ("./docker/prod/proxy",), [("web", 8080)]),
     (
         "zammad/zammad",
         {},
@@ -248,6 +249,7 @@ def test_every_row_of_the_table_has_a_case() -> None:
         ("zammad/zammad", {"ELASTICSEARCH_ENABLED": "false"}, ("zammad-init",)),
         # another command of the image: the websocket server proxies nothing, searches nothing
         ("zammad/zammad", {}, ("zammad-websocket",)),
+        ("openproject/openproject", {"APP_HOST": "web"}, ("./docker/prod/worker",)),
         ("openzipkin/zipkin", {"ES_HOSTS": "http://es:9200"}, ()),  # in-memory storage
         ("jaegertracing/all-in-one", {"ES_SERVER_URLS": "http://es:9200"}, ()),
         ("ghost:5", {"database__connection__host": "gdb"}, ()),  # SQLite by default

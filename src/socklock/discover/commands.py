@@ -58,8 +58,35 @@ def command_values(
     command: str | list[str], env: Mapping[str, str]
 ) -> Iterator[tuple[str, str, list[str]]]:
     """(word as written, expanded value, env vars used) for each word that, once expanded,
-    is a URL or the ``host:port`` value of a ``--flag=``."""
-    for word in words(command):
+    is a URL or the ``host:port`` value of a ``--flag=``; what ``echo``/``printf`` print is
+    a message, not an address handed to a program."""
+    parts = command if isinstance(command, list) else [command]
+    for simple in simple_commands([_without_heredocs(str(part)) for part in parts]):
+        if simple[0].rsplit("/", 1)[-1] not in _PRINTERS:
+            yield from _handed(simple, env)
+
+
+_PRINTERS = frozenset({"echo", "printf"})
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
+
+
+def _without_heredocs(script: str) -> str:
+    """``script`` without its here-documents' bodies: text written to a file or fed to a
+    program's input (``cat <<'EOF' > dynamic.yml``), not words of a command line."""
+    kept: list[str] = []
+    ending: list[str] = []
+    for line in script.split("\n"):
+        if ending:
+            if line.strip() == ending[0]:
+                ending.pop(0)
+            continue
+        kept.append(line)
+        ending.extend(match[2] for match in _HEREDOC.finditer(line))
+    return "\n".join(kept)
+
+
+def _handed(simple: list[str], env: Mapping[str, str]) -> Iterator[tuple[str, str, list[str]]]:
+    for word in simple:
         flag = _FLAG_VALUE.match(word)
         written = flag["value"] if flag else word
         expanded = expand(written, env.get)

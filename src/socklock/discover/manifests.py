@@ -410,6 +410,17 @@ def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[st
                 )
 
 
+def _compose_command(
+    line: str | list[str], env: Mapping[str, str], where: Location, whose: str
+) -> Iterator[tuple[str, str, Evidence]]:
+    """Addresses a compose service's ``command``/``entrypoint`` hands its program as a URL
+    word or a ``--flag=host:port`` value (an exporter's ``--mongodb.uri=mongodb://db``)."""
+    for word, value, used in command_values(line, env):
+        via = f" ({', '.join(used)} from env)" if used else ""
+        detail = f"{whose}: {redact_credentials(word)}{via}"
+        yield "", value, Evidence(EvidenceKind.COMMAND, where, detail)
+
+
 def wait_evidence(
     line: str | list[str], env: Mapping[str, str], where: Location, whose: str
 ) -> Iterator[tuple[str, str, Evidence]]:
@@ -638,9 +649,15 @@ def _compose_project(
             if isinstance(line, (str, list)):
                 at = service.body.key_position(key)
                 where = Location(service.location.file, *at) if at else service.location
-                for _, value, evidence in wait_evidence(
-                    line, values, where, f"compose service {service.name} ({key})"
-                ):
+                waited = list(
+                    wait_evidence(line, values, where, f"compose service {service.name} ({key})")
+                )
+                handed = [
+                    call
+                    for call in _compose_command(line, values, where, f"{key} of {service.name}")
+                    if call[1] not in {value for _, value, _ in waited}
+                ]
+                for _, value, evidence in [*waited, *handed]:
                     for target in find_targets(value):
                         add_call(service, target, evidence)
         for dependency in service.dependencies:

@@ -258,3 +258,27 @@ def test_an_entry_point_the_deployment_replaces_fills_nothing(tmp_path: Path) ->
         (7, "the address holds $API_URI, known only per request"),
         (8, "upstream orders_pool has no server line that can be read (an unfilled template?)"),
     }
+
+
+def test_go_templates_a_startup_script_renders_with_their_env_defaults() -> None:
+    # web's image ships /defaults/site.conf (COPY rootfs/ /), rendered by its s6-overlay
+    # start-up script with ``tpl``: CHAT_URL unset → the template's default, whose host is
+    # chat's network alias; SEARCH_URL set by compose → its value, not the default; STATS_HOST
+    # unset with no default → no address
+    graph = _graph("nginx-gotemplate")
+    site = "nginx-gotemplate/web/rootfs/defaults/site.conf"
+    assert _proxy_edges(graph) == {
+        ("chat/web", "chat/chat", 5280): {f"{site}:8:9"},
+        ("chat/web", "chat/finder", 7700): {f"{site}:11:9"},
+    }
+    assert {e.key for e in graph.edges} == {
+        ("chat/web", "chat/chat", 5280, "TCP"),
+        ("chat/web", "chat/finder", 7700, "TCP"),
+    }
+    script = FIXTURES / "nginx-gotemplate/web/rootfs/etc/s6-overlay/scripts/config"
+    details = {e.target: e.evidence[0].detail for e in graph.edges}
+    assert details["chat/chat"] == (
+        "proxy_pass {{ $CHAT_URL }}/bind "
+        f"(Go template at {script.resolve()}:3 → /run/web/nginx/site.conf) "
+        "(compose service chat/chat)"
+    )

@@ -25,9 +25,10 @@ from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.paths import skip_dir, skip_file
 from socklock.discover.proxies.caddy import CaddyReader
 from socklock.discover.proxies.devserver import DevServerReader
-from socklock.discover.proxies.entrypoint import rendered, script_env
+from socklock.discover.proxies.entrypoint import go_rendered, rendered, script_env
 from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
+from socklock.discover.proxies.gotemplate import render
 from socklock.discover.proxies.haproxy import HAProxyReader
 from socklock.discover.proxies.images import Build, builds, copied_into
 from socklock.discover.proxies.interface import ProxyReader, SelectingReader, Source
@@ -131,7 +132,8 @@ def add_proxy_evidence(
             owned.setdefault((workload, reader.name), []).append(source)
         replaced = _replaced_entry_points(inventory, aliases)
         running = [build for build in built if build.workload not in replaced]
-        for workload, reader, source in _rendered_sources(running):
+        envs = _environments(inventory, aliases, built)  # Go templates are filled with it
+        for workload, reader, source in _rendered_sources(running, envs):
             known = owned.setdefault((workload, reader.name), [])
             real = Path(source.file).resolve()  # the one render, where the image puts it
             known[:] = [s for s in known if s.line_offset or Path(s.file).resolve() != real]
@@ -187,7 +189,8 @@ def add_proxy_evidence(
     for (workload, kind), sources in owned.items():
         reader = readers()[kind]
         sources.extend(_included(reader, sources, [m for m in mounts if m.workload == workload]))
-    envs = _environments(inventory, aliases, built)
+    if not files:
+        envs = _environments(inventory, aliases, built)
     join = ProxyJoin(inventory, aliases, builder)
     for (workload, kind), sources in sorted(owned.items(), key=lambda item: item[0]):
         env = envs.get(workload, {})
@@ -243,22 +246,30 @@ def _replaced_entry_points(inventory: Inventory, aliases: dict[str, str]) -> set
     return replaced
 
 
-def _rendered_sources(built: list[Build]) -> Iterator[tuple[str, ProxyReader, Source]]:
-    """Templates an image's entry point renders with ``envsubst`` into config."""
+def _rendered_sources(
+    built: list[Build], envs: dict[str, dict[str, str]]
+) -> Iterator[tuple[str, ProxyReader, Source]]:
+    """Templates an image's start-up scripts render into config: with ``envsubst`` (filled
+    by the reader from the env), or Go templates (filled here with the workload's env)."""
     for build in built:
-        for item in rendered(build):
+        for item in [*rendered(build), *go_rendered(build)]:
             text = _read(item.template)
             if text is None:
                 continue
+            written = text
+            if item.go:
+                text = render(text, envs.get(build.workload, {}))
             for reader in readers().values():
                 if reader.claims(PurePosixPath(item.container).name, text):
-                    origin = f"envsubst at {item.script}:{item.line} → {item.container}"
+                    tool = "Go template" if item.go else "envsubst"
+                    origin = f"{tool} at {item.script}:{item.line} → {item.container}"
                     source = Source(
                         str(item.template),
                         text,
-                        template=True,
+                        template=not item.go,
                         origin=origin,
                         container=item.container,
+                        original=written if item.go else "",
                     )
                     yield build.workload, reader, source
                     break

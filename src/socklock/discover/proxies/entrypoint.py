@@ -22,6 +22,21 @@ from socklock.discover.entrypoints import (
 from socklock.discover.proxies.images import Build, image_file, instruction_words
 
 _ENVSUBST = re.compile(r"\benvsubst\b[^<>\n]*<\s*(\S+)\s*>\s*(\S+)")
+# Go template renderers: jitsi's ``tpl SRC > DST``, ``gomplate -f SRC -o DST``, ``gomplate <
+# SRC > DST``
+_GO_RENDER = re.compile(
+    r"(?:^|[;&|(]\s*)(?:tpl\s+(\S+)\s*>>?\s*(\S+)"
+    r"|gomplate\s+(?:-f|--file)\s+(\S+)\s+(?:-o|--out)\s+(\S+)"
+    r"|gomplate\s*<\s*(\S+)\s*>>?\s*(\S+))"
+)
+# where s6-overlay and the official images' entry points look for start-up scripts
+_STARTUP_DIRS = (
+    "/etc/s6-overlay/",
+    "/etc/cont-init.d/",
+    "/etc/services.d/",
+    "/docker-entrypoint.d/",
+)
+MAX_STARTUP_FILES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +48,7 @@ class Rendered:
     container: str
     script: Path
     line: int
+    go: bool = False  # a Go template (``{{ .Env.X }}``), not an envsubst one
 
 
 def entry_script(build: Build) -> Path | None:
@@ -85,3 +101,53 @@ def rendered(build: Build) -> Iterator[Rendered]:
             template = image_file(build, source) if source.startswith("/") else None
             if template is not None:
                 yield Rendered(template, container, script, number)
+
+
+def go_rendered(build: Build) -> Iterator[Rendered]:
+    """The Go templates the image's start-up scripts (its entry point, s6-overlay's and the
+    ``/docker-entrypoint.d`` scripts it ships) render into config."""
+    script = entry_script(build)
+    scripts = [script] if script is not None else []
+    scripts += [path for path in startup_scripts(build) if path != script]
+    for path in scripts:
+        for number, line in logical_lines(script_text(path)):
+            if line.startswith("#"):
+                continue
+            for match in _GO_RENDER.finditer(line):
+                pair = [g for g in match.groups() if g is not None]
+                source, container = pair[0].strip("\"'"), pair[1].strip("\"'")
+                if "$" in source or "$" in container or not source.startswith("/"):
+                    continue
+                template = image_file(build, source)
+                if template is not None:
+                    yield Rendered(template, container, path, number, go=True)
+
+
+def startup_scripts(build: Build) -> list[Path]:
+    """Files of the tree the build copies under a start-up scripts directory."""
+    found: list[Path] = []
+    for instruction in build.instructions:
+        if instruction.keyword not in ("COPY", "ADD") or "--from" in instruction.value:
+            continue
+        words = instruction_words(instruction.value)
+        if len(words) < 2:
+            continue
+        destination = words[-1].rstrip("/") + "/"
+        for source in words[:-1]:
+            for base in build.contexts:
+                path = base / source.removeprefix("./")
+                if path.is_file() and destination.startswith(_STARTUP_DIRS):
+                    found.append(path)
+                if not path.is_dir():
+                    continue
+                for folder in _STARTUP_DIRS:  # only the part that lands in one of them
+                    if destination.startswith(folder):
+                        below = path
+                    elif folder.startswith(destination):
+                        below = path / folder.removeprefix(destination)
+                    else:
+                        continue
+                    found.extend(p for p in sorted(below.rglob("*")) if p.is_file())
+                    if len(found) > MAX_STARTUP_FILES:
+                        return found[:MAX_STARTUP_FILES]
+    return found
