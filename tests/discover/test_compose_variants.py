@@ -390,3 +390,39 @@ def test_files_of_one_directory_that_repeat_names_are_alternatives(tmp_path: Pat
         "all-in-one.yaml",
         ["addon.yaml"],
     )
+
+
+def test_a_copy_named_on_its_own_is_read_without_its_siblings(tmp_path: Path) -> None:
+    """``install.yaml`` and ``getting-started.yaml`` run the same workloads (copies: one
+    deployment of the directory), their Services differing: naming one file maps that copy,
+    the other's same-named Service does not shadow its own. Without a name, or naming a
+    file that is one part of a directory, the directory is the deployment."""
+    env = ", env: [{name: API_URL, value: 'http://api:9002'}]"
+    started = "---\n".join(
+        [_deployment("web", env=env), _deployment("api"), _svc("api", 9002)]
+    ).replace("{name: p9002, port: 9002}", "{name: p9002, port: 9002, targetPort: 8080}")
+    install = "---\n".join([_deployment("web", env=env), _deployment("api"), _svc("api", 9004)])
+    _write(
+        tmp_path,
+        {
+            "manifests/getting-started.yaml": started,
+            "manifests/install.yaml": install,
+            "split/web.yaml": _deployment("web", env=env),
+            "split/api.yaml": _deployment("api") + "---\n" + _svc("api", 9002),
+        },
+    )
+    inventory = load_paths([str(tmp_path / "manifests")])
+    named = str(tmp_path / "manifests" / "getting-started.yaml")
+    chosen = select_deployment(inventory, named)
+    assert chosen.chosen is not None
+    assert (chosen.chosen.name, sorted(chosen.chosen.services)) == (
+        "getting-started.yaml",
+        ["api", "web"],
+    )
+    assert _edges(discover(inventory, deployment=named)) == {("web", "api", 8080)}
+    whole = select_deployment(inventory)
+    assert whole.chosen is not None and len(whole.chosen.files) == 2
+    split = load_paths([str(tmp_path / "split")])
+    part = select_deployment(split, str(tmp_path / "split" / "web.yaml"))
+    assert part.chosen is not None
+    assert (part.chosen.name, sorted(part.chosen.services)) == (".", ["api", "web"])

@@ -53,9 +53,18 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
         {("code/inventory", "gradle-unit", (9090,)), ("code/orders", "gradle-unit", (8081,))},
         {("code/orders", "code/inventory", 9090, "config")},
     ),
+    # the api calls search through the workspace library it depends on
     "npm": (
-        {("code/api", "npm-unit", (3000,)), ("code/users", "npm-unit", (4000,))},
-        {("code/api", "code/users", 4000, "literal")},
+        {
+            ("code/api", "npm-unit", (3000,)),
+            ("code/search", "npm-unit", (4100,)),
+            ("code/users", "npm-unit", (4000,)),
+        },
+        {
+            ("code/api", "code/users", 4000, "literal"),
+            ("code/api", "code/search", 4100, "literal"),
+            ("code/users", "code/search", 4100, "literal"),  # localhost:4100, one listener
+        },
     ),
     "go": (
         {("code/checkout", "go-unit", (5050,)), ("code/frontend", "go-unit", (8080,))},

@@ -54,9 +54,19 @@ EXPECTED: dict[str, set[Row]] = {
         ("inventory", "gradle", (9090,), ("inventory",), ("inventory",), None),
         ("orders", "gradle", (8081,), ("orders",), ("orders",), None),
     },
-    # the workspace root, a react-scripts front end and a library are not services
+    # the workspace root, a react-scripts front end and a library are not services; the
+    # workspace packages a service depends on (through each other) run in it, its
+    # development dependencies do not; a server listens on ``listen({port})``
     "npm": {
-        ("api", "npm", (3000,), ("api",), ("packages/api",), None),
+        (
+            "api",
+            "npm",
+            (3000,),
+            ("api",),
+            ("packages/api", "packages/utils", "packages/search-client"),
+            None,
+        ),
+        ("search", "npm", (4100,), ("search",), ("packages/search",), None),
         ("users", "npm", (4000,), ("users",), ("packages/users",), None),
     },
     # two main packages: each owns its cmd directory and the internal package named like it;
@@ -485,3 +495,54 @@ def test_a_dotnet_services_dependencies_are_its_and_its_libraries_packages(
     assert {u.name: u.dependencies for u in units if u.kind == "dotnet"} == {
         "api": ("Azure.Storage.Queues", "Npgsql")
     }
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+_SERVER = 'require("http").createServer().listen(3000);\n'
+
+
+def test_a_unit_is_named_by_the_workload_its_own_chart_runs(tmp_path: Path) -> None:
+    """Peers call a service by the name its chart deploys it under, not its package's."""
+    package = '{"name": "%s", "scripts": {"start": "node server.js"}}'
+    deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\n  labels: {}\n"
+    service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: %s\n"
+    _write(
+        tmp_path,
+        {
+            "catalog/package.json": package % "movies-api",
+            "catalog/server.js": _SERVER,
+            "catalog/chart/Chart.yaml": "name: movies-catalog\n",
+            "catalog/chart/templates/deployment.yaml": (
+                deployment % "catalog" + "---\n" + service % "catalog-svc"
+            ),
+            # the release names it: the package's name stays
+            "orders/package.json": package % "orders-app",
+            "orders/server.js": _SERVER,
+            "orders/helm/Chart.yaml": "name: orders\n",
+            "orders/helm/templates/app.yaml": deployment % "{{ .Release.Name }}",
+            # two workloads: no one name
+            "users/package.json": package % "users-app",
+            "users/server.js": _SERVER,
+            "users/chart/Chart.yaml": "name: users\n",
+            "users/chart/templates/a.yaml": deployment % "users-api",
+            "users/chart/templates/b.yaml": deployment % "users-worker",
+            # a chart that is no unit's own (no chart directory of the unit)
+            "web/package.json": package % "web-app",
+            "web/server.js": _SERVER,
+            "web/templates/deployment.yaml": deployment % "frontend",
+        },
+    )
+    units, problems = find_units([str(tmp_path)])
+    assert problems == []
+    assert sorted((u.name, u.names) for u in units) == [
+        ("catalog", ("catalog", "movies-api")),
+        ("orders-app", ("orders", "orders-app")),
+        ("users-app", ("users", "users-app")),
+        ("web-app", ("web", "web-app")),
+    ]

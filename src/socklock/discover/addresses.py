@@ -234,11 +234,12 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
     return targets
 
 
-_HOST_NAME_SUFFIX = re.compile(r"(?i)(?:HOST|HOSTNAME|ADDR|ADDRESS|SERVER)$")
+_HOST_NAME_SUFFIX = re.compile(r"(?i)(?:HOST|HOSTNAME|ADDR|ADDRESS|SERVER|ENDPOINT)$")
 
 
 def sibling_port_name(name: str) -> str | None:
-    """``ORDER_QUEUE_HOSTNAME`` → ``ORDER_QUEUE_PORT``: the variable that holds the port
+    """``ORDER_QUEUE_HOSTNAME`` → ``ORDER_QUEUE_PORT``, ``AUTH_GRPC_ENDPOINT`` →
+    ``AUTH_GRPC_PORT``: the variable that holds the port
     of the host a variable of this name holds (None: the name says no host)."""
     found = _HOST_NAME_SUFFIX.search(name)
     if found is None or found.start() == 0:

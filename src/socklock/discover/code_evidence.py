@@ -85,6 +85,7 @@ _KIND = {
     "env-read": EvidenceKind.ENV_READ,
     "config": EvidenceKind.CONFIG,
     "grpc": EvidenceKind.GRPC,
+    "loopback": EvidenceKind.LITERAL,
 }
 # A config key or env var that names a kind of server tells the port when only a host is set.
 _PORT_BY_NAME = (
@@ -718,7 +719,10 @@ class _Joiner:
                     target = type(target)(
                         target.host, port, None, protocol, target.text, target.certain
                     )
-            self.resolve(owner, target, evidence)
+            if site.kind.value == "loopback":
+                self.resolve_local(owner, target, evidence, quiet=True)
+            else:
+                self.resolve(owner, target, evidence)
 
     def add_sdk(
         self,
@@ -1083,14 +1087,19 @@ class _Joiner:
         if resolution is not None:
             self.add_resolution(owner, target, resolution, evidence)
 
-    def resolve_local(self, owner: Context, target: Target, evidence: Evidence) -> None:
+    def resolve_local(
+        self, owner: Context, target: Target, evidence: Evidence, *, quiet: bool = False
+    ) -> None:
         """Without a deployment the services run side by side on one host: a call to
         ``localhost:<port>`` reaches the build unit that listens on that port, when exactly
-        one does (in a container, localhost is the container itself: no call)."""
+        one does (in a container, localhost is the container itself: no call). ``quiet``: a
+        URL written anywhere, not at a known call: it is no call unless a unit listens."""
         own = self.own_units
         if target.port is None or owner.workload not in own:
             return
         listeners = [w for w in own if target.port in self.units.ports.get(w, ())]
+        if len(listeners) != 1 and quiet:
+            return
         if len(listeners) != 1:
             count = "no build unit" if not listeners else f"{len(listeners)} build units"
             verb = "listens" if not listeners else "listen"

@@ -158,8 +158,10 @@ def _scripts(inventory: Inventory, base: Path) -> tuple[list[Deployment], list[D
 
 def select_deployment(inventory: Inventory, wanted: str | None = None) -> Selection:
     """The input narrowed to one deployment (``wanted``, or the default)."""
-    if wanted is None:  # narrowed already (the CLI narrows, then discovers): the same one
-        wanted = inventory.deployment
+    if wanted is None and inventory.deployment is not None:
+        # narrowed already (the CLI narrows, then discovers): choosing again could only
+        # undo the first choice (a layered set, a folded compose twin)
+        return Selection(inventory, None, (), (), ())
     deployments, problems = _find(inventory)
     charts = helm_charts(inventory)
     if wanted is not None:
@@ -181,6 +183,8 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         chosen = _layered(parts, _relative(tree, _base(inventory)))
     else:
         parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
+        if wanted is not None and len(parts) == 1:
+            parts = [_one_copy(inventory, parts[0], wanted)]
         chosen = parts[0] if len(parts) == 1 else _layered(parts, wanted or "")
     folded: list[Deployment] = []
     left_out: list[Deployment] = []
@@ -199,6 +203,7 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         else:
             left_out.append(deployment)
     kept = [d for d in deployments if d not in left_out]
+    kept += [d for d in parts if d not in deployments]  # a copy named on its own
     if chosen.listed:  # its base went to a sibling's rendering: read as written for it
         from socklock.discover.kustomize_base import with_written
 
@@ -229,6 +234,34 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         charts,
         tuple(used),
         tuple(unused),
+    )
+
+
+def _one_copy(inventory: Inventory, deployment: Deployment, wanted: str) -> Deployment:
+    """The file ``wanted`` names alone, when it is one of several copies of ``deployment``
+    (``install.yaml`` beside ``getting-started.yaml``, each running every one of its
+    workloads, their Services differing): the user asked for that copy, not the others,
+    whose same-named objects would otherwise shadow its own."""
+    given = Path(wanted).resolve()
+    if (
+        deployment.kind != KUBERNETES
+        or deployment.script
+        or deployment.listed
+        or len(deployment.files) < 2
+        or str(given) not in deployment.files
+        or not given.is_file()
+    ):
+        return deployment
+    names = {
+        w.name
+        for w in inventory.workloads
+        if w.owner is None and Path(w.location.file).resolve() == given
+    }
+    if names != set(deployment.services):
+        return deployment  # one part of the deployment: the directory is the deployment
+    name = _relative(given, _base(inventory))
+    return dataclasses.replace(
+        deployment, name=name, path=str(given), files=frozenset({str(given)})
     )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 # registry tag (what analysers write in ``CallSite.service``) → how reports name it
 REGISTRIES: dict[str, str] = {
     "feign": "Feign client name",
+    "micronaut": "Micronaut client id",
     "discovery": "service id",
     "lb": "load-balanced service id",
     "zuul": "Zuul route service id",
@@ -44,6 +45,14 @@ _DOTNET = re.compile(
 )
 _DAPR = re.compile(r"^[a-z]+://[^/]*/v1\.0(?:-alpha1)?/invoke/([A-Za-z0-9_.\-]+)/method(?:/|$)")
 SCHEMES = frozenset({"lb", "xds", "consul", "https+http", "http+https"})
+# Kuma's mesh DNS on Kubernetes: ``<service>_<namespace>_svc_<port>.mesh`` (the
+# ``kuma.io/service`` tag it generates) and ``<service>.<namespace>.svc.<port>.mesh``; the
+# sidecar intercepts the virtual IP on any port and sends the call to that Service port.
+_KUMA = re.compile(
+    r"^(?P<service>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:_(?P<ns>[a-z0-9-]+)_svc_"
+    r"|\.(?P<dotted>[a-z0-9-]+)\.svc\.)(?P<port>[0-9]{1,5})\.mesh\.?$",
+    re.IGNORECASE,
+)
 DAPR_APP_ID = "dapr.io/app-id"  # the pod annotation that names a workload's app-id
 DAPR_APP_PORT = "dapr.io/app-port"  # the port the sidecar forwards invocations to
 
@@ -76,6 +85,24 @@ def service_name(text: str) -> ServiceName | None:
     if match is not None:
         return ServiceName(match.group(1).lower(), "dapr")
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class MeshName:
+    """A Kubernetes Service port named through a service mesh's own DNS."""
+
+    service: str
+    namespace: str
+    port: int  # the Service port the mesh sends the call to, whatever port was dialled
+
+
+def kuma_mesh_name(host: str) -> MeshName | None:
+    """The Service and port a Kuma ``.mesh`` name stands for (None: not one)."""
+    match = _KUMA.match(host.strip())
+    if match is None:
+        return None
+    namespace = match["ns"] or match["dotted"]
+    return MeshName(match["service"].lower(), namespace.lower(), int(match["port"]))
 
 
 def name_variants(name: str) -> list[str]:

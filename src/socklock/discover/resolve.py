@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from socklock.discover.addresses import DEFAULT_PORTS, Target, image_port, is_dns_name, is_ip
+from socklock.discover.names import kuma_mesh_name
 from socklock.model import ComposeProject, ComposeService, Inventory, Service, Workload
 
 DEFAULT_CLUSTER_DOMAIN = "cluster.local"
@@ -103,6 +104,15 @@ class KubernetesResolver:
         return serving or chosen
 
     def resolve(self, target: Target, namespace: str) -> Resolution:
+        mesh = kuma_mesh_name(target.host)
+        if mesh is not None:  # the sidecar sends it to the Service port the name carries
+            meshed = replace(target, host=f"{mesh.service}.{mesh.namespace}", port=mesh.port)
+            found = self.resolve(meshed, namespace)
+            if isinstance(found, External):  # the mesh's own DNS names nothing outside
+                return NotFound(f"no Service {mesh.service!r} in namespace {mesh.namespace!r}")
+            if isinstance(found, NotFound):
+                return found
+            return [replace(r, via=f"Kuma mesh name {target.host}: {r.via}") for r in found]
         service = self.service_for(target.host, namespace)
         if service is None:
             if is_ip(target.host) or (target.certain and is_dns_name(target.host)):

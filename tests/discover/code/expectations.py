@@ -5,6 +5,7 @@ In a fixture, a comment states what the *next* code line must report:
     // expect-call: literal http://orders:80/orders
     // expect-call: env-read CATALOGUE_URL default=http://catalogue target=${CATALOGUE_URL}/x
     // expect-call: grpc productcatalogservice:3550
+    // expect-call: loopback http://localhost:8080/x  (a call only where services share a host)
     // expect-call: literal kafka://kafka:9092 topic=orders
     // expect-call: literal orders service=feign      (a registry name: socklock.discover.names)
     // expect-call: env-read FLAGD_HOST sdk=OpenFeature-flagd-provider  (an SDK client built)

@@ -23,6 +23,9 @@ class CallKind(StrEnum):
     ENV_READ = "env-read"  # the target depends on an environment variable
     CONFIG = "config"  # an address written in an application config file
     GRPC = "grpc"  # a gRPC channel dialed to the address
+    # a ``localhost:<port>`` URL written anywhere: a call only where the services share one
+    # host (no deployment), to the one that listens on that port
+    LOOPBACK = "loopback"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,11 +29,16 @@ CONFIDENCE_URL = 0.9  # a URL literal anywhere
 CONFIDENCE_HOST_PORT = 0.7  # a ``host:port`` literal anywhere
 CONFIDENCE_ENV = 0.8  # an address-like env var read anywhere
 PARTIAL_FACTOR = 0.9  # the path was cut at a run-time piece
+# a ``localhost:<port>`` URL literal anywhere: the program itself, or, where the services run
+# side by side on one host (no deployment), the one that listens on that port
+CONFIDENCE_LOOPBACK = 0.5
 
 _DOC_HOSTS = re.compile(
     r"(^|\.)(wikipedia\.org|github\.com|gitlab\.com|bitbucket\.org|stackoverflow\.com"
     r"|readthedocs\.io|readthedocs\.org)$"
 )
+
+_LOCAL_PORT = re.compile(r"^[a-z]+://(?:localhost|127\.0\.0\.1):[0-9]{2,5}(?:/|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,8 @@ def render(value: Value, context: Context) -> Outcome | None:
         if strict:
             return Unknown(_not_an_address(template))
         return None
+    if not context.call and address.loopback and address.scheme and _LOCAL_PORT.search(template):
+        return Resolved(CallKind.LOOPBACK, address.text, None, None, CONFIDENCE_LOOPBACK)
     if not context.call and (address.loopback or _DOC_HOSTS.search(address.host.lower())):
         return None  # the program itself, or a link to documentation
     kind = CallKind.GRPC if context.grpc else context.kind

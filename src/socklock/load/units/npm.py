@@ -54,20 +54,17 @@ _DEV_SERVERS = frozenset(
 )
 _RUNNERS = frozenset({"npm", "yarn", "pnpm", "npx", "cross-env", "env", "dotenv"})
 _LISTEN = re.compile(r"\.listen\s*\(|createServer\s*\(|\bfastify\s*\(|new\s+Koa\s*\(")
-_PORT = re.compile(r"(?:process\.env\.PORT\s*(?:\|\||\?\?)\s*|\.listen\s*\(\s*)(\d{2,5})\b")
+# ``listen(4001)``, ``PORT || 4001``, and an options object: ``listen({ port: 4001 })``
+_PORT = re.compile(
+    r"(?:process\.env\.PORT\s*(?:\|\||\?\?)\s*|\.listen\s*\(\s*"
+    r"(?:\{[^{}]*?\bport\s*:\s*)?)(\d{2,5})\b"
+)
 
 
 def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
     units: list[BuildUnit] = []
-    for directory, files in tree.files.items():
-        if "package.json" not in files:
-            continue
-        try:
-            package = json.loads(read(directory / "package.json") or "")
-        except ValueError:
-            continue
-        if not isinstance(package, dict):
-            continue
+    packages = _packages(tree)
+    for directory, package in packages.items():
         scripts = package.get("scripts") if isinstance(package.get("scripts"), dict) else {}
         assert isinstance(scripts, dict)
         entry = _entry_file(directory, package, scripts)
@@ -82,10 +79,64 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             found = _PORT.search(read(entry) or "")
             port = port_of(found.group(1)) if found else None
             ports = (port,) if port else ()
+        libraries = _workspace_libraries(directory, packages)
         units.append(
-            make_unit("npm", directory, name, directory / "package.json", tree, ports=ports)
+            make_unit(
+                "npm",
+                directory,
+                name,
+                directory / "package.json",
+                tree,
+                ports=ports,
+                sources=libraries,
+            )
         )
     return units
+
+
+def _packages(tree: Tree) -> dict[Path, dict[str, object]]:
+    """Every readable ``package.json`` of the tree, by directory."""
+    found: dict[Path, dict[str, object]] = {}
+    for directory, files in tree.files.items():
+        if "package.json" not in files:
+            continue
+        try:
+            package = json.loads(read(directory / "package.json") or "")
+        except ValueError:
+            continue
+        if isinstance(package, dict):
+            found[directory] = package
+    return found
+
+
+def _workspace_libraries(
+    directory: Path, packages: dict[Path, dict[str, object]]
+) -> tuple[Path, ...]:
+    """The directories of the packages of the same tree that the package at ``directory``
+    depends on, directly or through each other (a monorepo's ``libs/``, linked by
+    ``workspace:*`` or a version): their code runs in its process. Development
+    dependencies do not."""
+    by_name = {
+        str(p["name"]): d
+        for d, p in packages.items()
+        if isinstance(p.get("name"), str) and "workspaces" not in p
+    }
+    found: list[Path] = []
+    pending = [directory]
+    while pending:
+        current = pending.pop(0)
+        dependencies = packages.get(current, {}).get("dependencies")
+        if not isinstance(dependencies, dict):
+            continue
+        for name in dependencies:
+            library = by_name.get(str(name))
+            if library is None or library == directory or library in found:
+                continue
+            if directory.is_relative_to(library):
+                continue  # a package above the unit: its own tree, not a library
+            found.append(library)
+            pending.append(library)
+    return tuple(found)
 
 
 def _command_words(scripts: dict[str, object], script: str, depth: int = 0) -> list[str]:

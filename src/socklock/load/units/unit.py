@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from socklock.load.units import spring
+from socklock.load.units.charts import chart_workload_name
 from socklock.load.units.docker import exposed_ports
 from socklock.load.units.names import image_name, normal
 from socklock.load.units.tree import Tree, read
@@ -32,8 +33,10 @@ def make_unit(
     """A unit named by its Spring config when it has one, else ``fallback_name``."""
     spring_name, spring_ports = spring.identity(spring.config_files(directory))
     folder = directory.stem if directory.is_file() else directory.name  # a script is a unit too
-    name = normal(spring_name or fallback_name) or normal(folder) or "app"
-    every = [spring_name or "", fallback_name, folder, *names, image_name(image) or ""]
+    deployed = chart_workload_name(tree, directory) if directory.is_dir() else None
+    name = normal(spring_name or deployed or fallback_name) or normal(folder) or "app"
+    every = [spring_name or "", deployed or "", fallback_name, folder, *names]
+    every.append(image_name(image) or "")
     all_ports: list[int] = []
     exposed = [p for d in (directory, *sources) for p in exposed_ports(tree, d)]
     for port in [*spring_ports, *ports, *exposed]:

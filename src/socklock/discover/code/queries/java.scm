@@ -44,6 +44,14 @@
 ((annotation name: (identifier) @_fn arguments: (annotation_argument_list . (_) @target .))
   (#set! service "feign") (#eq? @_fn "FeignClient") (#not-match? @target "="))
 
+; Micronaut declarative client: @Client(id = "orders") names a service id the discovery
+; client (Consul, Eureka, Kubernetes) resolves; @Client("http://...") is a URL, read as a literal
+((annotation
+   name: (identifier) @_fn
+   arguments: (annotation_argument_list
+     (element_value_pair key: (identifier) @_k value: (_) @target)))
+  (#set! service "micronaut") (#eq? @_fn "Client") (#eq? @_k "id"))
+
 ; Spring Cloud: discoveryClient.getInstances("orders"), loadBalancerClient.choose("orders");
 ; Netflix Eureka: eurekaClient.getNextServerFromEureka("ORDERS", false)
 ((method_invocation object: (_) @_recv name: (identifier) @_fn arguments: (argument_list . (_) @target))
