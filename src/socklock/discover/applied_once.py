@@ -14,19 +14,9 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from socklock.discover.scripted import NAMESPACED_FIELDS
 from socklock.load.duplicates import ObjectKey, object_key
 from socklock.model import Diagnostic, DiagnosticLevel, Inventory, K8sObject
-
-_FIELDS = (
-    "objects",
-    "workloads",
-    "services",
-    "network_policies",
-    "ingresses",
-    "config_maps",
-    "secrets",
-    "service_accounts",
-)
 
 
 def applied_once(
@@ -58,7 +48,7 @@ def applied_once(
         kept = last.get(object_key(obj))
         return kept is None or kept.location.file == obj.location.file
 
-    changes = {f: tuple(filter(keep, getattr(inventory, f))) for f in _FIELDS}
+    changes = {f: tuple(filter(keep, getattr(inventory, f))) for f in NAMESPACED_FIELDS}
     count = sum(len(objs) for objs in dropped.values())
     first = next(iter(dropped.values()))[0]
     problems = [

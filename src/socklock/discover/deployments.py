@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -297,11 +298,7 @@ def _written_overlay(inventory: Inventory, wanted: str) -> list[Deployment]:
     if directory is None:
         return []
     files = written_files(directory)
-    names = {
-        w.name
-        for w in inventory.workloads
-        if w.owner is None and str(Path(w.location.file).resolve()) in files
-    }
+    names = workloads_in(inventory, files)
     if not names:
         return []
     held = frozenset(f for f in files if Path(f).is_file())
@@ -338,6 +335,15 @@ def _named_tree(deployments: list[Deployment], wanted: str, base: Path) -> Path 
         held = [d for d in deployments if _is_tree(d) and Path(d.path).is_relative_to(directory)]
         return directory if held else None
     return None
+
+
+def workloads_in(inventory: Inventory, files: Collection[str]) -> set[str]:
+    """The names of the top-level workloads (no owner) that ``files`` (resolved paths) hold."""
+    return {
+        w.name
+        for w in inventory.workloads
+        if w.owner is None and str(Path(w.location.file).resolve()) in files
+    }
 
 
 def _layered(parts: list[Deployment], name: str) -> Deployment:

@@ -20,7 +20,8 @@ from typing import Any
 from socklock.discover.deploy_scripts import Applied, DeployScript, is_script_name, read_script
 from socklock.model import Diagnostic, DiagnosticLevel, Inventory, K8sObject, Location
 
-_NAMESPACED_FIELDS = (
+# the inventory's fields that hold Kubernetes objects (each item has a namespace)
+NAMESPACED_FIELDS = (
     "objects",
     "workloads",
     "services",
@@ -157,7 +158,7 @@ def place(
         return list({id(o): o for o in out}.values())
 
     changes: dict[str, tuple[Any, ...]] = {}
-    for name in _NAMESPACED_FIELDS:
+    for name in NAMESPACED_FIELDS:
         items: list[Any] = []
         for item in getattr(inventory, name):
             if isinstance(item, K8sObject):

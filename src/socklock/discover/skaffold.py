@@ -45,11 +45,9 @@ def skaffold_deployment(inventory: Inventory, wanted: str, base: Path) -> list[D
     for target, kustomize in _targets(documents, config.parent):
         applied = Applied(target, None, kustomize, False, here)
         files.update(applied_files(applied, object_files))
-    names = {
-        w.name
-        for w in inventory.workloads
-        if w.owner is None and str(Path(w.location.file).resolve()) in files
-    }
+    from socklock.discover.deployments import workloads_in
+
+    names = workloads_in(inventory, files)
     if not names:
         return []
     return [
