@@ -536,3 +536,26 @@ def test_a_bound_key_whose_variable_only_a_client_reads_waits_for_the_client(
     )
     (tmp_path / "web" / "App.java").write_text("class App { }\n")
     assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP")}
+
+
+def test_a_config_file_naming_the_workload_itself_is_not_a_call(tmp_path: Path) -> None:
+    """A service's own config file gives its public URL (handed to others) beside its
+    database: the database is a call, its own address is not."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  api:\n    build: ./api\n    expose: ['8000']\n  db:\n    image: postgres:16\n"
+    )
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "Dockerfile").write_text(
+        'FROM python:3.12\nCOPY . .\nCMD ["python", "app.py"]\n'
+    )
+    (tmp_path / "api" / "config.yaml").write_text(
+        "server:\n  public_url: http://api:8000\ndatabase:\n  url: postgres://u:p@db:5432/app\n"
+    )
+    (tmp_path / "api" / "app.py").write_text(
+        'import yaml\nconfig = yaml.safe_load(open("config.yaml"))\n'
+    )
+    p = tmp_path.name
+    graph = discover(load_paths([str(tmp_path)]))
+    assert [
+        (e.source, e.target, e.port, [v.kind.value for v in e.evidence]) for e in graph.edges
+    ] == [(f"{p}/api", f"{p}/db", 5432, ["config"])]

@@ -1121,9 +1121,10 @@ class _Joiner:
         """The edges, except a workload's address of itself: config shared by every client
         (a config server's ``application.yml`` naming the registry is for the others), a
         URL the workload is given of itself (a callback URL it hands out to others), or one
-        its code writes down (the address its server listens on: ``url: 'auth:50051'``)."""
+        its code or its own config file writes down (the address its server listens on:
+        ``url: 'auth:50051'``, the public URL it hands out)."""
         shared = owner.shared or evidence.location.file in self.shared_files
-        own = evidence.kind in (EvidenceKind.ENV_READ, EvidenceKind.LITERAL)
+        own = evidence.kind in (EvidenceKind.ENV_READ, EvidenceKind.LITERAL, EvidenceKind.CONFIG)
         if isinstance(resolution, list) and (shared or own):
             resolution = [r for r in resolution if r.workload != owner.workload]
             if not resolution:
