@@ -61,7 +61,7 @@ def command_values(
     is a URL or the ``host:port`` value of a ``--flag=``; what ``echo``/``printf`` print is
     a message, not an address handed to a program."""
     parts = command if isinstance(command, list) else [command]
-    for simple in simple_commands([_without_heredocs(str(part)) for part in parts]):
+    for simple in simple_commands([without_heredocs(str(part)) for part in parts]):
         if simple[0].rsplit("/", 1)[-1] not in _PRINTERS:
             yield from _handed(simple, env)
 
@@ -70,7 +70,7 @@ _PRINTERS = frozenset({"echo", "printf"})
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 
 
-def _without_heredocs(script: str) -> str:
+def without_heredocs(script: str) -> str:
     """``script`` without its here-documents' bodies: text written to a file or fed to a
     program's input (``cat <<'EOF' > dynamic.yml``), not words of a command line."""
     kept: list[str] = []

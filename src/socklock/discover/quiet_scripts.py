@@ -16,7 +16,7 @@ import re
 import shlex
 from collections.abc import Mapping
 
-from socklock.discover.commands import words
+from socklock.discover.commands import without_heredocs, words
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _BARE_IMAGES = frozenset({"alpine", "busybox", "debian", "ubuntu", "bash", "centos", "fedora"})
@@ -33,7 +33,6 @@ _QUIET = frozenset(
         *("base64", "tar", "gzip", "gunzip", "stat", "realpath", "readlink", "id", "whoami"),
     }
 )
-_HEREDOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1")
 _OPENERS = ("$(", "`", "(", "{", "!")
 _OPENING = frozenset({"do", "then", "else", "!"})  # keywords before a body's first command
 
@@ -76,7 +75,7 @@ def _programs(line: list[str]) -> set[str]:
     if not scripts:  # an exec-form line: the program and its arguments
         scripts = [shlex.join(line)]
     for script in scripts:
-        for text in _without_heredocs(script).splitlines():
+        for text in without_heredocs(script).splitlines():
             for command in _commands(text):
                 program = _program(command)
                 if program:
@@ -111,19 +110,3 @@ def _program(command: list[str]) -> str | None:
             continue  # an assignment before the program, or a keyword that opens a body
         return word.rsplit("/", 1)[-1] if word.startswith("/") else word
     return None
-
-
-def _without_heredocs(script: str) -> str:
-    """The script less the bodies of its heredocs (``cat <<'EOF' > f ... EOF``)."""
-    out: list[str] = []
-    delimiter: str | None = None
-    for text in script.splitlines():
-        if delimiter is not None:
-            if text.strip() == delimiter:
-                delimiter = None
-            continue
-        out.append(text)
-        match = _HEREDOC.search(text)
-        if match:
-            delimiter = match.group(2)
-    return "\n".join(out)
