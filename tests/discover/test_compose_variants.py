@@ -136,6 +136,66 @@ def test_an_inventory_narrowed_to_layered_files_stays_layered(tmp_path: Path) ->
     assert _edges(graph) == {("worker", "api", 9000), ("web", "worker", 7000)}
 
 
+_DEBUG_OVERRIDE = """\
+services:
+  web:
+    environment:
+      DEBUGGER_URL: http://debugger:5678
+  debugger:
+    image: shop/debugger
+    expose: ["5678"]
+"""
+_DEPLOY = """\
+services:
+  web:
+    environment:
+      API_URL: http://api:9443
+  api:
+    expose: ["9443"]
+"""
+
+
+def test_named_files_are_read_without_the_default_override(tmp_path: Path) -> None:
+    """``-f compose.yml -f compose.deploy.yml`` reads those two files only: the
+    directory's compose.override.yml (a dev debugger) is not part of it, and the second
+    file's value of a setting replaces the first's (one merged project, not two)."""
+    _write(
+        tmp_path,
+        {
+            "compose.yml": _BASE,
+            "compose.override.yml": _DEBUG_OVERRIDE,
+            "compose.deploy.yml": _DEPLOY,
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    selection = select_deployment(inventory, "compose.yml+compose.deploy.yml")
+    assert selection.chosen is not None
+    assert selection.chosen.services == {"web", "api"}
+    assert selection.chosen.files == {
+        str((tmp_path / "compose.yml").resolve()),
+        str((tmp_path / "compose.deploy.yml").resolve()),
+    }
+    graph = discover(inventory, deployment="compose.yml+compose.deploy.yml")
+    assert _edges(graph) == {("web", "api", 9443)}
+    # without -f, docker compose reads the main file and its override
+    default = discover(load_paths([str(tmp_path)]))
+    assert _edges(default) == {("web", "api", 9000), ("web", "debugger", 5678)}
+
+
+def test_the_override_is_read_when_listed(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "compose.yml": _BASE,
+            "compose.override.yml": _DEBUG_OVERRIDE,
+            "compose.deploy.yml": _DEPLOY,
+        },
+    )
+    wanted = "compose.yml+compose.override.yml+compose.deploy.yml"
+    graph = discover(load_paths([str(tmp_path)]), deployment=wanted)
+    assert _edges(graph) == {("web", "api", 9443), ("web", "debugger", 5678)}
+
+
 def test_a_plus_inside_a_path_is_part_of_the_path(tmp_path: Path) -> None:
     app = tmp_path / "owner+app"
     _write(app, {"compose.yaml": _BASE, "compose.otel.yaml": _OTEL})

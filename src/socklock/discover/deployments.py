@@ -183,10 +183,16 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         parts = [d for d in deployments if _is_tree(d) and Path(d.path).is_relative_to(tree)]
         chosen = _layered(parts, _relative(tree, _base(inventory)))
     else:
-        parts = _default_parts(deployments) if wanted is None else _named_parts(deployments, wanted)
+        parts = (
+            _default_parts(deployments)
+            if wanted is None
+            else _named_parts(deployments, wanted, _base(inventory))
+        )
         if wanted is not None and len(parts) == 1:
             parts = [_one_copy(inventory, parts[0], wanted)]
         chosen = parts[0] if len(parts) == 1 else _layered(parts, wanted or "")
+        if wanted is not None and "+" in wanted and chosen.kind == COMPOSE:
+            inventory, chosen = _compose_layered(inventory, chosen, wanted)
     folded: list[Deployment] = []
     left_out: list[Deployment] = []
     others: list[Deployment] = []
@@ -357,6 +363,26 @@ def _layered(parts: list[Deployment], name: str) -> Deployment:
     )
 
 
+def _compose_layered(
+    inventory: Inventory, chosen: Deployment, wanted: str
+) -> tuple[Inventory, Deployment]:
+    """Compose files named with ``+``: the input with the one project ``-f a -f b`` reads
+    (compose_layers), and the deployment of exactly its services and files."""
+    from socklock.discover.compose_layers import named_layers, with_layers
+
+    layers = named_layers(inventory, wanted, _base(inventory))
+    if not layers:
+        return inventory, chosen
+    inventory = with_layers(inventory, layers)
+    first = str(Path(layers[0]).resolve())
+    project = next(p for p in inventory.compose_projects if str(Path(p.file).resolve()) == first)
+    return inventory, dataclasses.replace(
+        chosen,
+        services=frozenset(s.name for s in project.services),
+        files=frozenset(str(Path(f).resolve()) for f in layers),
+    )
+
+
 def _overlap(one: Deployment, other: Deployment) -> bool:
     from socklock.discover.identity import normal
 
@@ -372,8 +398,9 @@ def _default_parts(deployments: list[Deployment]) -> list[Deployment]:
     return [next(d for d in candidates if 2 * len(d.services) >= largest)]
 
 
-def _named_parts(deployments: list[Deployment], wanted: str) -> list[Deployment]:
-    """The deployment ``wanted`` names, or each of several joined by ``+``."""
+def _named_parts(deployments: list[Deployment], wanted: str, base: Path) -> list[Deployment]:
+    """The deployment ``wanted`` names, or each of several joined by ``+`` (a file that is
+    no deployment of its own, an override, joins the layers: compose_layers)."""
     if "+" not in wanted or _matching(deployments, wanted):
         return [_named(deployments, wanted)]
     parts: list[Deployment] = []
@@ -384,7 +411,7 @@ def _named_parts(deployments: list[Deployment], wanted: str) -> list[Deployment]
             one = _named(deployments, pending.strip())
             parts.extend([one] if one not in parts else [])
             pending = ""
-        elif Path(pending.strip()).is_file():
+        elif Path(pending.strip()).is_file() or (base / pending.strip()).is_file():
             pending = ""  # a file that defines no service (comments only) adds nothing
     if pending or not parts:  # raises: names no deployment
         _named(deployments, pending.strip() or wanted)

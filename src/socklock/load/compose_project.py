@@ -95,6 +95,11 @@ class _Context:
         self.loaded[absolute] = value
         return value
 
+    def shown(self, path: str) -> str:
+        """How messages name ``path``: as the walk found it, else as given."""
+        walked = self.files.get(os.path.abspath(path))
+        return path if walked is None else walked.file
+
     def root_of(self, path: str) -> str | None:
         """The input root ``path`` lies in (setup steps are read up to it), or None."""
         real = os.path.realpath(path)
@@ -132,7 +137,8 @@ def assemble_projects(
     for path, item in by_path.items():
         if path in overrides.values():
             continue
-        project, parts = _project(item, overrides.get(path), context)
+        override = overrides.get(path)
+        project, parts = _project(item, () if override is None else (override,), context)
         built.append((path, project, parts))
     mains = _main_files(by_path)
     included: set[str] = set()
@@ -171,10 +177,31 @@ def _overrides(by_path: dict[str, ComposeFile]) -> dict[str, str]:
     return out
 
 
+def assemble_layered(
+    files: Sequence[str], limits: Limits, roots: Sequence[str] = ()
+) -> tuple[ComposeProject | None, list[Diagnostic]]:
+    """The project ``docker compose -f files[0] -f files[1] ...`` reads: the first file
+    (with its includes), each next one merged over it in order, and no other file (the
+    directory's default override is read only when listed). None when the first file is
+    not a compose document."""
+    given = roots or [os.path.dirname(f) for f in files]
+    real_roots = tuple(
+        os.path.realpath(r if os.path.isdir(r) else os.path.dirname(r) or ".") for r in given
+    )
+    context = _Context({}, limits, roots=real_roots)
+    first = files[0]
+    value = context.raw(first, first, Location(first, 1))
+    if value is None or not isinstance(value.get("services"), YMap):
+        return None, context.diagnostics
+    project, _ = _project(ComposeFile(first, value, 1), tuple(files[1:]), context)
+    return project, context.diagnostics
+
+
 def _project(
-    item: ComposeFile, override: str | None, context: _Context
+    item: ComposeFile, overrides: Sequence[str], context: _Context
 ) -> tuple[ComposeProject, set[str]]:
-    """The assembled project of one main file, and every file that went into it."""
+    """The assembled project of one main file merged with ``overrides`` in order, and every
+    file that went into it."""
     directory = os.path.dirname(item.file)
     dotenv = _dotenv(directory, context)
     env = _values(dotenv)
@@ -193,13 +220,16 @@ def _project(
         [item.file],
         included_env,
     )
-    if override is not None:  # merged over the model the main file's includes completed
-        parts.add(override)
-        overriding = context.files[override]
+    for override in overrides:  # merged over the model the main file's includes completed
+        overriding = context.raw(override, override, Location(item.file, 1))
+        if overriding is None:
+            continue
+        parts.add(os.path.abspath(override))
+        shown = context.shown(override)
         _merge_override(
             document,
-            _normalised(interpolation.tree(copy_tree(overriding.value), overriding.file)),
-            overriding.file,
+            _normalised(interpolation.tree(copy_tree(overriding), shown)),
+            shown,
             service_files,
         )
     _report_missing(interpolation, context)
