@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check answers, never time: a deadline per example fails on a loaded machine
+# (timing is `make bench`'s job), so no example has one and slow data generation is allowed.
+settings.register_profile("socklock", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("socklock")
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_SHOP = REPO / "examples" / "sockshop"
