@@ -299,3 +299,29 @@ def test_cilium_refuses_an_external_name_with_its_reason() -> None:
     ]
     assert "toFQDNs:" not in "".join(f.text for f in generated.files)
     assert "rules:" not in "".join(f.text for f in generated.files)  # no L7 rule, DNS included
+
+
+def test_the_cilium_decider_refuses_more_than_40_ports_in_a_port_rule(tmp_path: Any) -> None:
+    """The CRD's maxItems, checked where the policies are read: an emitter that did not split
+    would have its set refused rather than proven."""
+    from socklock.policy.cilium import analyse_cilium
+    from socklock.policy.emit import parse_objects
+    from socklock.policy.result import PolicyErrors
+
+    ports = "".join(f"\n            - {{port: '{9000 + i}', protocol: TCP}}" for i in range(41))
+    text = f"""apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {{name: wide, namespace: a}}
+spec:
+  endpointSelector: {{matchLabels: {{app: wide}}}}
+  ingress:
+    - toPorts:
+        - ports:{ports}
+"""
+    inventory = inventory_of(tmp_path, [deployment("a", "wide")])
+    with pytest.raises(PolicyErrors) as caught:
+        analyse_cilium(inventory, parse_objects(text, "wide.yaml"))
+    assert caught.value.diagnostics() == (
+        "wide.yaml:8:11: error: CiliumNetworkPolicy a/wide: spec.ingress[0].toPorts[0].ports: "
+        "at most 40 ports, not 41 (the CRD's maxItems)"
+    )

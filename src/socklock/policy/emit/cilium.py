@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from socklock.policy.cilium_api import API_VERSION, NAMESPACE_KEY
+from socklock.policy.cilium_api import API_VERSION, MAX_PORTS, NAMESPACE_KEY
 from socklock.policy.emit import OutputFile, rendered
 from socklock.policy.emit.kubernetes import MANAGED_BY
 from socklock.policy.emit.yamltext import Commented, header_lines
@@ -43,7 +43,6 @@ from socklock.policy.generate.plan import (
 KIND = "CiliumNetworkPolicy"
 COMMAND = "socklock policy generate --flavor cilium"
 NAMESPACE_LABEL = f"k8s:{NAMESPACE_KEY}"
-MAX_PORTS = 40  # PortRule.ports maxItems
 DEFAULT_DENY = "socklock-default-deny"
 
 
