@@ -325,3 +325,44 @@ spec:
         "wide.yaml:8:11: error: CiliumNetworkPolicy a/wide: spec.ingress[0].toPorts[0].ports: "
         "at most 40 ports, not 41 (the CRD's maxItems)"
     )
+
+
+def test_demo_rows_are_the_same_in_every_flavour() -> None:
+    """The demo shop (``make demo``'s input) in the four plan flavours, each decided by its
+    own decider over the proof's inventory: the same 43 rows allowed (14 calls, DNS for 13
+    workloads, the entry point from outside and from the DNS pod) and the same 269 denied."""
+    from socklock.discover import discover
+    from socklock.load import load_paths
+    from socklock.policy.emit.table import decide
+    from socklock.policy.generate.verify import externals_for, proof_inventory
+
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        inventory = load_paths(["examples/sockshop"])
+        graph = discover(inventory, code=False)
+    finally:
+        os.chdir(cwd)
+    tables = {}
+    for flavor in (Flavor.KUBERNETES, Flavor.CALICO, Flavor.ANP, Flavor.CILIUM):
+        options = GenerateOptions(flavor=flavor)
+        generated = generate(inventory, graph, options)
+        assert generated.verification is not None
+        assert generated.verification.summary() == (
+            "verified: 43 connections allowed, 0 missing, 0 excess"
+        )
+        assert generated.intent is not None
+        proof, added = proof_inventory(inventory, options.dns, None)
+        assert added == ("kube-system/kube-dns",)
+        decision = decide(proof, generated.policies, externals_for(generated.intent), options)
+        scope = set(generated.intent.scope)
+        tables[flavor] = {
+            (c.source, c.target, c.port, c.end_port, c.protocol.value, c.verdict.value)
+            for c in decision.reach.connections(include_denied=True)
+            if c.source in scope or c.target in scope
+        }
+    verdicts = [row[-1] for row in tables[Flavor.ANP]]
+    assert (verdicts.count("allowed"), verdicts.count("denied"), len(verdicts)) == (43, 269, 312)
+    assert tables[Flavor.ANP] == tables[Flavor.KUBERNETES]
+    assert tables[Flavor.CILIUM] == tables[Flavor.KUBERNETES]
+    assert tables[Flavor.CALICO] == tables[Flavor.KUBERNETES]
