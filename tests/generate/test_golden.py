@@ -27,6 +27,8 @@ CASES = {
     "calico-log": GenerateOptions(flavor=Flavor.CALICO, mode=Mode.LOG),
     "calico-staged": GenerateOptions(flavor=Flavor.CALICO, mode=Mode.STAGED),
     "calico-caller-labels": GenerateOptions(flavor=Flavor.CALICO, mode=Mode.CALLER_LABELS),
+    "anp-enforce": GenerateOptions(flavor=Flavor.ANP),
+    "cilium-enforce": GenerateOptions(flavor=Flavor.CILIUM),
     "compose-enforce": GenerateOptions(flavor=Flavor.COMPOSE),
     "compose-segments": GenerateOptions(flavor=Flavor.COMPOSE, preset="segments"),
 }

@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 @paths_argument
 @click.option(
     "--flavor",
-    type=click.Choice(["kubernetes", "calico", "compose"]),
+    type=click.Choice(["kubernetes", "calico", "anp", "cilium", "compose"]),
     default="kubernetes",
     show_default=True,
-    help="Kubernetes NetworkPolicy, Calico policies, or docker-compose networks.",
+    help="Kubernetes NetworkPolicy, Calico policies, anp (a BaselineAdminNetworkPolicy "
+    "default deny with NetworkPolicies above it), cilium (CiliumNetworkPolicy, L3/L4), or "
+    "docker-compose networks.",
 )
 @click.option(
     "--mode",
@@ -125,8 +127,9 @@ def generate(
 ) -> int:
     """Generate the least-privilege policies of PATHS and prove them with the engine.
 
-    Every Kubernetes and Calico set is checked before anything is written: what it allows
-    must equal the service graph plus DNS plus the entry points.
+    Every Kubernetes, Calico, ANP and Cilium set is checked by its flavour's decider before
+    anything is written: what it allows must equal the service graph plus DNS plus the entry
+    points; a set that fails is not written (exit 1).
     """
     from socklock.errors import UsageError
     from socklock.policy.generate import (

@@ -47,6 +47,7 @@ KINDS = frozenset({"CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"})
 NAMESPACE_KEY = "io.kubernetes.pod.namespace"
 NAMESPACE_LABELS = "io.cilium.k8s.namespace.labels."
 NAME_LABEL = "kubernetes.io/metadata.name"
+MAX_PORTS = 40  # toPorts[].ports maxItems in the CRD
 
 _RULE_FIELDS = frozenset(
     {"endpointSelector", "ingress", "egress", "ingressDeny", "egressDeny", "description", "labels"}
@@ -256,7 +257,16 @@ def _ports(reader: _Reader, rule: YMap, path: str) -> tuple[PolicyPort, ...]:
                     f"{here}.{key}",
                     "is out of scope (L7 and TLS rules are not modelled): no verdict is given",
                 )
-        for j, port in enumerate(_list(reader, entry, "ports", here)):
+        listed = _list(reader, entry, "ports", here)
+        if len(listed) > MAX_PORTS:
+            reader.error(
+                entry,
+                "ports",
+                f"{here}.ports",
+                f"at most {MAX_PORTS} ports, not {len(listed)} (the CRD's maxItems)",
+            )
+            continue
+        for j, port in enumerate(listed):
             at = f"{here}.ports[{j}]"
             if not isinstance(port, YMap):
                 reader.error(entry["ports"], j, at, "must be a mapping")

@@ -1,5 +1,5 @@
-"""Emitters: one module per output flavour (kubernetes, calico, compose), plus the patcher
-that writes caller labels into the user's own manifests (caller_labels)."""
+"""Emitters: one module per output flavour (kubernetes, calico, anp, cilium, compose), plus
+the patcher that writes caller labels into the user's own manifests (caller_labels)."""
 
 from __future__ import annotations
 

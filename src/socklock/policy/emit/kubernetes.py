@@ -21,6 +21,7 @@ from socklock.policy.generate.plan import (
     PeerKind,
     Plan,
     WorkloadPolicy,
+    object_name,
 )
 
 API_VERSION = "networking.k8s.io/v1"
@@ -30,7 +31,7 @@ COMMAND = "socklock policy generate --flavor kubernetes"
 
 
 def policy_name(workload_name: str, direction: str) -> str:
-    return f"socklock-{workload_name}-{direction}"
+    return object_name(f"socklock-{workload_name}-{direction}")
 
 
 def namespace_selector(namespaces: Sequence[str]) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """Least-privilege policy generation from the service graph (issue 4).
 
 ``generate(inventory, graph, options) -> GeneratedSet`` builds the set in the chosen flavour
-(Kubernetes NetworkPolicy, Calico, docker-compose networks) and proves it with the engine
-before returning it; ``verify_generated`` repeats the proof; ``write_set`` writes the files
-atomically without ever overwriting a file socklock did not write.
+(Kubernetes NetworkPolicy, Calico, a BaselineAdminNetworkPolicy with NetworkPolicies,
+Cilium, docker-compose networks) and proves it with its flavour's decider before returning
+it; ``verify_generated`` repeats the proof; ``write_set`` writes the files atomically
+without ever overwriting a file socklock did not write.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from socklock.model import Inventory, K8sObject, ServiceGraph
 from socklock.policy.emit import OutputFile
 from socklock.policy.generate.intent import Intent, Note, NoteLevel, PortNames, build_intent
-from socklock.policy.generate.options import Flavor, GenerateOptions, Mode
+from socklock.policy.generate.options import Flavor, GenerateOptions
 from socklock.policy.generate.plan import GenerationError, Plan, build_plan
 from socklock.policy.generate.selectors import Selectors
 from socklock.policy.generate.verify import (
@@ -176,8 +176,9 @@ def _with(generated: GeneratedSet, verification: Verification) -> GeneratedSet:
 def verify_generated(
     inventory: Inventory, graph: ServiceGraph, generated: GeneratedSet
 ) -> Verification:
-    """What ``generated`` allows (by the engine or the Calico model) against the intent,
-    recomputed from ``graph``: the proof does not trust the plan."""
+    """What ``generated`` allows (by its flavour's decider: the engine, the Calico model, the
+    admin or the Cilium decider) against the intent, recomputed from ``graph``: the proof
+    does not trust the plan."""
     options = generated.options
     if options.flavor is Flavor.COMPOSE:
         raise GenerationError("compose sets are checked by their network model, not the engine")
@@ -187,24 +188,7 @@ def verify_generated(
         inventory, options.dns, options.ingress_namespace, generated.caller_labels
     )
     externals = externals_for(intent)
-    if options.flavor is Flavor.CALICO:
-        from socklock.policy.calico_model import analyse_calico
+    from socklock.policy.emit.table import decide
 
-        if options.mode is Mode.LOG:
-            reach = analyse_calico(proof, generated.policies, externals=externals, log_as_deny=True)
-            return compare(
-                "calico model",
-                reach,
-                intent,
-                options.dns,
-                added,
-                logged="log mode: everything else is logged, then allowed",
-            )
-        reach = analyse_calico(
-            proof, generated.policies, externals=externals, staged=options.mode is Mode.STAGED
-        )
-        return compare("calico model", reach, intent, options.dns, added)
-    from socklock.policy.engine import analyse
-
-    connectivity = analyse(proof, list(generated.policies), externals=externals)
-    return compare("engine", connectivity, intent, options.dns, added)
+    decision = decide(proof, generated.policies, externals, options)
+    return compare(decision.method, decision.reach, intent, options.dns, added, decision.logged)

@@ -32,7 +32,12 @@ from socklock.model import (
     ServiceGraph,
     Workload,
 )
-from socklock.policy.generate.options import SYSTEM_NAMESPACES, GenerateOptions, UnknownPorts
+from socklock.policy.generate.options import (
+    SYSTEM_NAMESPACES,
+    Flavor,
+    GenerateOptions,
+    UnknownPorts,
+)
 from socklock.policy.pods import Cluster, Endpoint
 
 OUTSIDE = "outside"
@@ -131,6 +136,26 @@ class Intent:
     dns: bool
     ingress_namespace: str | None
     secondary_files: frozenset[str] = frozenset()  # compose files: their evidence goes last
+
+
+def fqdn_reason(host: str, flavor: Flavor) -> str:
+    """Why a call to the external name ``host`` is not allowed in ``flavor``."""
+    if flavor is Flavor.CILIUM:
+        why = (
+            "toFQDNs needs Cilium's DNS proxy (an L7 dns rule) and the DNS answers, which the "
+            "proof cannot see (the decider is L3/L4)"
+        )
+    elif flavor is Flavor.ANP:
+        why = (
+            "a NetworkPolicy matches addresses only, and AdminNetworkPolicy domainNames is "
+            "experimental and not proven by the decider"
+        )
+    else:
+        why = (
+            "a NetworkPolicy matches addresses only "
+            "(FQDN policy is a Calico Enterprise / Cilium feature)"
+        )
+    return f"{host} is a DNS name: {why}; give its address range to allow it"
 
 
 def is_address(host: str) -> str | None:
@@ -265,9 +290,7 @@ def build_intent(
                         edge.target,
                         edge.port,
                         edge.protocol,
-                        f"{host} is a DNS name: a NetworkPolicy matches addresses only "
-                        "(FQDN policy is a Calico Enterprise / Cilium feature); "
-                        "give its address range to allow it",
+                        fqdn_reason(host, options.flavor),
                         edge.evidence,
                     )
                 )

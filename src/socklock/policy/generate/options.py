@@ -33,6 +33,8 @@ SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
 class Flavor(StrEnum):
     KUBERNETES = "kubernetes"
     CALICO = "calico"
+    ANP = "anp"  # BaselineAdminNetworkPolicy + NetworkPolicy (policy.networking.k8s.io)
+    CILIUM = "cilium"  # CiliumNetworkPolicy (cilium.io/v2), L3/L4
     COMPOSE = "compose"
 
 
@@ -53,6 +55,8 @@ class UnknownPorts(StrEnum):
 MODES_BY_FLAVOR: Mapping[Flavor, tuple[Mode, ...]] = {
     Flavor.KUBERNETES: (Mode.ENFORCE, Mode.CALLER_LABELS),
     Flavor.CALICO: (Mode.ENFORCE, Mode.CALLER_LABELS, Mode.LOG, Mode.STAGED),
+    Flavor.ANP: (Mode.ENFORCE,),
+    Flavor.CILIUM: (Mode.ENFORCE,),
     Flavor.COMPOSE: (Mode.ENFORCE,),
 }
 

@@ -115,6 +115,12 @@ def _hashed(name: str, limit: int = 63) -> str:
     return name[: limit - 11].rstrip("-_.") + "-" + digest
 
 
+def object_name(name: str) -> str:
+    """``name`` as a DNS-1123 subdomain of at most 253 characters (what policies' names must
+    be): workload names are lower-case already; a longer name keeps a hash of the whole."""
+    return _hashed(name, 253)
+
+
 def caller_label_key(target_namespace: str, target_name: str, caller_namespace: str) -> str:
     """``socklock.io/to.<name>`` (``to.<namespace>.<name>`` from another namespace); the
     part after the prefix is kept within the 63 characters of a label name."""

@@ -1,10 +1,11 @@
-"""The built-in proof: what a generated set allows, by the engine, equals the intent.
+"""The built-in proof: what a generated set allows, by its decider, equals the intent.
 
 The generated files are read back (as the loader reads any manifest) and analysed against
-the same workloads: the exact NetworkPolicy engine for Kubernetes sets, the Calico model
-(:mod:`socklock.policy.calico_model`) for Calico sets. The allowed rows are compared with the
-rows the intent asks for (graph + DNS + entry points, after the documented decisions),
-over every row in which a workload in scope takes part:
+the same workloads by the decider of the set's flavour (``emit.table.DECIDERS``): the exact
+NetworkPolicy engine for Kubernetes sets, the Calico model for Calico sets, the admin
+decider for BANP + NetworkPolicy sets, the Cilium decider for Cilium sets. The allowed rows
+are compared with the rows the intent asks for (graph + DNS + entry points, after the
+documented decisions), over every row in which a workload in scope takes part:
 
 - workload to workload, on each port the engine distinguishes for the target;
 - outside (``external:...`` endpoints) to a workload, and a workload to outside, as maximal
