@@ -154,3 +154,38 @@ def test_cli_verify_lists_the_tiers_answer() -> None:
         "4 workloads, 1 policies, 2 external endpoints: 40 allowed, 3 partial, 5 denied of 48 "
         "rows; 4 not isolated"
     )
+
+
+def test_cli_diff_of_a_migration_from_v1alpha1() -> None:
+    """`policy diff` of a v1alpha1 set against its v1alpha2 rewrite (each side one version):
+    the same answer, or exactly what the new Baseline tier opens."""
+    anp = CNP_FIXTURES.parent / "anp"
+    code, out, err = invoke(
+        "policy",
+        "diff",
+        "--cluster",
+        CLUSTER,
+        str(anp / "04-anp-pass-to-networkpolicy"),
+        str(CNP_FIXTURES / "04-admin-pass-to-networkpolicy"),
+    )
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == (
+        "equivalent: 1 and 1 policies allow exactly the same connections between 9 workloads"
+    )
+    code, out, err = invoke(
+        "policy",
+        "diff",
+        "--cluster",
+        CLUSTER,
+        str(anp / "09-baseline-deny-all-ingress"),
+        str(CNP_FIXTURES / "09-baseline-several-policies-by-priority"),
+    )
+    assert (code, err) == (1, "")
+    lines = out.splitlines()
+    assert lines[-1] == "27 opened, 0 closed"
+    assert sorted(lines[:-1]) == [
+        f"+ y/{s} -> x/{t} 1-65535/{p}: denied -> allowed"
+        for s in "abc"
+        for t in "abc"
+        for p in ("SCTP", "TCP", "UDP")
+    ]
