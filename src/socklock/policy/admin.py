@@ -97,7 +97,7 @@ def analyse_admin(
     cni: str = GENERIC,
     also: Sequence[K8sObject | NetworkPolicy] = (),
 ) -> AdminConnectivity:
-    """:func:`socklock.policy.engine.analyse` for a set that holds ANPs or a BANP."""
+    """:func:`socklock.policy.engine.analyse` for a set that holds ANPs, a BANP or CNPs."""
     admin_objects = [p for p in policies if isinstance(p, K8sObject) and is_admin_object(p)]
     kind = CNP if any(o.kind == CNP for o in admin_objects) else ANP
     objects = [p for p in policies if isinstance(p, K8sObject) and not is_admin_object(p)]
