@@ -1,13 +1,13 @@
 """The lab: real packets through nftables in network namespaces, timed, against the engine.
 
 ``main(full=True)`` (``make bench``) runs every conformance scenario the engine answers plus
-the demo shop's generated policies, then every answered ANP, Calico and Cilium scenario and 100
-random sets of each flavour; ``full=False`` the small sets ``make test`` runs. Each run
-is up (namespaces, rules, listeners), probe, compare, down; the result has the time of each
-stage, the connections probed and every disagreement between the kernel and the engine.
-Then the rollout story (``socklock demo --lab``): the shop's own programs in the lab, the
-shopper and the attacker open and enforced, a full probe, log mode; its target is lab up +
-shopper + attacker + full probe under 30 s.
+the demo shop's generated policies, then every answered ANP, ClusterNetworkPolicy, Calico and
+Cilium scenario and 100 random sets of each flavour; ``full=False`` the small sets ``make
+test`` runs. Each run is up (namespaces, rules, listeners), probe, compare, down; the result
+has the time of each stage, the connections probed and every disagreement between the kernel
+and the engine. Then the rollout story (``socklock demo --lab``): the shop's own programs in
+the lab, the shopper and the attacker open and enforced, a full probe, log mode; its target
+is lab up + shopper + attacker + full probe under 30 s.
 Needs root, ``ip`` and ``nft``: otherwise the result says why it was skipped.
 """
 
@@ -109,7 +109,11 @@ def main(full: bool) -> dict[str, object]:
     anp_differences = tiers["disagreements"]
     assert isinstance(anp_differences, int)
     disagreements += anp_differences
-    for name, flavour in (("calico_tiers", calico_tiers), ("cilium_rules", cilium_rules)):
+    for name, flavour in (
+        ("cluster_tiers", cluster_tiers),
+        ("calico_tiers", calico_tiers),
+        ("cilium_rules", cilium_rules),
+    ):
         found = flavour(full)
         results[name] = found
         differing = found["disagreements"]
@@ -132,8 +136,8 @@ def admin_tiers(full: bool) -> dict[str, object]:
     answered scenario of tests/fixtures/anp (full) or three, then the random differential
     test (``SOCKLOCK_LAB_ANP_EXAMPLES``: 100 full, 3 small)."""
 
-    from tests.policy.test_anp_conformance import _cluster, anp_scenarios
-    from tests.policy.truth import parse
+    from tests.policy.test_anp_conformance import ANP_FIXTURES, anp_scenarios
+    from tests.policy.truth import scenario_paths
 
     from socklock.load import load_paths
 
@@ -143,8 +147,7 @@ def admin_tiers(full: bool) -> dict[str, object]:
     disagreements = 0
     started = time.perf_counter()
     for folder in folders:
-        expected = parse(folder / "expected.txt")
-        inventory = load_paths([_cluster(c) for c in expected.clusters] + [str(folder)])
+        inventory = load_paths(scenario_paths(folder, ANP_FIXTURES))
         run = _one(inventory, None, ())
         differences = run["differences"]
         assert isinstance(differences, list)
@@ -155,12 +158,33 @@ def admin_tiers(full: bool) -> dict[str, object]:
         "tests/lab/test_lab_anp_property.py",
         "SOCKLOCK_LAB_ANP_EXAMPLES",
         "100" if full else "3",
+        "random_tiers",
     )
     disagreements += 0 if random["passed"] else 1
     out["random"] = random
     out["scenarios"] = len(folders)
     out["disagreements"] = disagreements
     return out
+
+
+def cluster_tiers(full: bool) -> dict[str, object]:
+    """ClusterNetworkPolicy (v1alpha2, :mod:`socklock.lab.nft_admin`): every answered scenario
+    of tests/fixtures/cnp (full) or three, then the random differential test
+    (``SOCKLOCK_LAB_CNP_EXAMPLES``: 100 full, 3 small)."""
+    from tests.policy.test_cnp_conformance import CNP_FIXTURES, cnp_scenarios
+    from tests.policy.truth import scenario_paths
+
+    from socklock.load import load_paths
+
+    folders = cnp_scenarios(refused=False)
+    folders = folders if full else folders[:3]
+    return _flavour(
+        [(f.name, load_paths(scenario_paths(f, CNP_FIXTURES))) for f in folders],
+        "tests/lab/test_lab_anp_property.py",
+        "SOCKLOCK_LAB_CNP_EXAMPLES",
+        full,
+        "random_cluster_policies",
+    )
 
 
 def calico_tiers(full: bool) -> dict[str, object]:
@@ -199,7 +223,11 @@ def cilium_rules(full: bool) -> dict[str, object]:
 
 
 def _flavour(
-    inventories: Sequence[tuple[str, Inventory]], test: str, variable: str, full: bool
+    inventories: Sequence[tuple[str, Inventory]],
+    test: str,
+    variable: str,
+    full: bool,
+    select: str = "",
 ) -> dict[str, object]:
     """Each scenario's inventory in the lab against its decider, then ``test`` drawing random
     sets (100 full, 3 small): the runs, the disagreements."""
@@ -213,7 +241,7 @@ def _flavour(
         disagreements += len(differences)
         out[name] = run
     out["scenarios_s"] = round(time.perf_counter() - started, 3)
-    random = _random_sets(test, variable, "100" if full else "3")
+    random = _random_sets(test, variable, "100" if full else "3", select)
     disagreements += 0 if random["passed"] else 1
     out["random"] = random
     out["scenarios"] = len(inventories)
@@ -221,14 +249,15 @@ def _flavour(
     return out
 
 
-def _random_sets(test: str, variable: str, examples: str) -> dict[str, object]:
-    """Run a lab property test with ``variable`` = ``examples``: passed, seconds (and the end
-    of its output when it failed)."""
+def _random_sets(test: str, variable: str, examples: str, select: str = "") -> dict[str, object]:
+    """Run a lab property test (those of ``test`` whose name holds ``select``) with
+    ``variable`` = ``examples``: passed, seconds (and the end of its output when it failed)."""
     import subprocess
 
     mark = time.perf_counter()
+    chosen = ["-k", select] if select else []
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *chosen, test],
         cwd=REPO,
         env={**os.environ, variable: examples},
         capture_output=True,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from tests.policy.test_cnp_conformance import CNP_FIXTURES
 from tests.policy.truth import FIXTURES
 
 from socklock.lab import parse, plan
@@ -13,6 +15,7 @@ from socklock.lab.topology import Topology
 from socklock.load import load_paths
 from socklock.model import Location, Protocol
 from socklock.policy.api import PolicyPort
+from socklock.policy.result import PolicyErrors
 
 
 def _plan(scenario: str, cluster: str = "_cluster") -> tuple[Topology, dict[str, str]]:
@@ -135,3 +138,37 @@ def test_ports_are_merged_by_protocol() -> None:
 def test_state_round_trip() -> None:
     topology, _ = _plan("36-ipblock-v4-except-external")
     assert topology_from_dict(topology_to_dict(topology)) == topology
+
+
+def test_cluster_network_policy_baseline_chain_by_priority_pass_accepts() -> None:
+    """ClusterNetworkPolicy's Baseline tier: its policies by priority (z-skips-baseline-into-x,
+    10, before deny-all, 20, whatever the names), a Pass there accepting (the default tier)."""
+    folder = CNP_FIXTURES / "10-baseline-pass-skips-the-rest-of-the-tier"
+    inventory = load_paths([str(FIXTURES / "_cluster"), str(folder)])
+    topology, rules = plan(inventory, parse(inventory), "t0")
+    script = _script(topology, rules, "x/a")
+    chain = script[script.index("chain baseline_ingress {") :]
+    chain = chain[: chain.index("}")]
+    verdicts = re.findall(r"(accept|goto deny_ingress) comment \"([^\"]+)\"", chain)
+    assert verdicts == [
+        ("accept", "ClusterNetworkPolicy z-skips-baseline-into-x spec.ingress[0]"),
+        ("accept", "ClusterNetworkPolicy z-skips-baseline-into-x spec.ingress[0]"),
+        ("goto deny_ingress", "ClusterNetworkPolicy deny-all spec.ingress[0]"),
+        ("goto deny_ingress", "ClusterNetworkPolicy deny-all spec.ingress[0]"),
+        ("accept", "no tier denies"),
+    ]
+
+
+def test_the_lab_refuses_v1alpha1_beside_v1alpha2() -> None:
+    """As the engine does: the reference orders neither API version's tiers against the other."""
+    folder = CNP_FIXTURES / "36-error-mixed-api-versions"
+    inventory = load_paths([str(FIXTURES / "_cluster"), str(folder)])
+    with pytest.raises(PolicyErrors) as refused:
+        parse(inventory)
+    assert [d.message for d in refused.value.diagnostic_list] == [
+        "ClusterNetworkPolicy new (policy.networking.k8s.io/v1alpha2) is beside "
+        "AdminNetworkPolicy old (policy.networking.k8s.io/v1alpha1, "
+        f"{folder}/policies.yaml:1:1): the API does not order v1alpha1 "
+        "AdminNetworkPolicy/BaselineAdminNetworkPolicy against v1alpha2 ClusterNetworkPolicy "
+        "(v1alpha2 replaces them), so no verdict is given: migrate every object to one version"
+    ]

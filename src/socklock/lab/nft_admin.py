@@ -1,16 +1,20 @@
-"""AdminNetworkPolicy and BaselineAdminNetworkPolicy compiled to nftables: the tiers as chains.
+"""The network-policy API's tiers compiled to nftables: AdminNetworkPolicy and
+BaselineAdminNetworkPolicy (v1alpha1) or ClusterNetworkPolicy (v1alpha2), the tiers as chains.
 
 Like :mod:`.nft`, this reads the *policies* (the parsed objects of
 :mod:`socklock.policy.admin_api`) and the lab's pods, never the engine's answers. Per pod
 and direction (ingress at the destination, egress at the source), after the usual preamble:
 
-- the base chain holds every ANP rule whose policy selects the pod, by priority (lower
-  first, then name, as parsed) and rule order: ``Allow`` accepts (NetworkPolicy and the
-  baseline are skipped), ``Deny`` goes to the deny chain, ``Pass`` goes to the
-  NetworkPolicy tier; then the NetworkPolicy tier;
+- the base chain holds every Admin-tier rule (ANP, or ClusterNetworkPolicy of tier Admin)
+  whose policy selects the pod, by priority (lower first, then name, as parsed) and rule
+  order: ``Allow``/``Accept`` accepts (NetworkPolicy and the baseline are skipped), ``Deny``
+  goes to the deny chain, ``Pass`` goes to the NetworkPolicy tier; then the NetworkPolicy
+  tier;
 - ``np_<direction>``: the NetworkPolicies as :mod:`.nft` compiles them; a pod no policy
   isolates for the direction goes on to the baseline;
-- ``baseline_<direction>``: the BANP's rules (``Allow``/``Deny``), then accept;
+- ``baseline_<direction>``: the Baseline tier's rules (the BANP's, or the Baseline
+  ClusterNetworkPolicies' by priority, then name), ``Pass`` accepting as the default tier
+  after it does, then accept;
 - ``deny_<direction>``: reject (or, in log mode, log and accept), as an isolated pod's end.
 
 Peers: ``namespaces``/``pods`` select lab pods; ``networks`` match addresses outside the
@@ -82,12 +86,13 @@ def address_matches(compiler: _PodCompiler, peer: AdminPeer, side: str) -> list[
 
 
 def rule_statements(compiler: _PodCompiler, policy: AdminPolicy, rule: AdminRule) -> list[str]:
-    """One rule's statements, each ending in its action's verdict."""
+    """One rule's statements, each ending in its action's verdict (Pass: the next tier, the
+    NetworkPolicy chain after the Admin tier, the default "allowed" after the Baseline)."""
     direction = rule.direction.spec_field
     verdict = {
         Action.ALLOW: "accept",
         Action.DENY: f"goto deny_{direction}",
-        Action.PASS: f"goto np_{direction}",
+        Action.PASS: "accept" if policy.baseline else f"goto np_{direction}",
     }[rule.action]
     comment = f'comment "{policy.id} {rule.path}"'
     side = "saddr" if rule.direction is Direction.INGRESS else "daddr"
@@ -119,8 +124,8 @@ def admin_chains(
     """The base chain (ANP tier), and the NetworkPolicy, baseline and deny chains."""
     name = direction.spec_field
     known = compiler.topology.namespace_labels
-    ordered = sorted((p for p in admin if not p.baseline), key=lambda p: (p.priority or 0, p.name))
-    baselines = [p for p in admin if p.baseline]
+    ordered = sorted((p for p in admin if not p.baseline), key=lambda p: p.order)
+    baselines = sorted((p for p in admin if p.baseline), key=lambda p: p.order)
     lines = compiler.preamble(direction)
     for policy in ordered:
         if selects(policy.subject, compiler.pod, known):

@@ -86,7 +86,7 @@ def parse(
         if any(is_admin_object(o) for o in objects):
             raise system.LabError(
                 "the lab enforces Cilium policies with NetworkPolicies, not beside "
-                "AdminNetworkPolicy or BaselineAdminNetworkPolicy"
+                "AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy"
             )
         problems = build_cluster(inventory).diagnostics
         if problems:
@@ -102,7 +102,7 @@ def parse(
     )
     if diagnostics:
         raise PolicyErrors(tuple(sorted(diagnostics)))
-    tiers = (*admin.admin, *([admin.baseline] if admin.baseline is not None else []))
+    tiers = (*admin.admin, *admin.baseline)
     return (*parsed.policies, *(p for p in policies if isinstance(p, NetworkPolicy)), *tiers)
 
 

@@ -49,6 +49,7 @@ _READ_KINDS = frozenset(
         "GlobalNetworkPolicy",
         "AdminNetworkPolicy",
         "BaselineAdminNetworkPolicy",
+        "ClusterNetworkPolicy",
         "CiliumNetworkPolicy",
         "CiliumClusterwideNetworkPolicy",
     }

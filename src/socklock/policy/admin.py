@@ -1,16 +1,20 @@
-"""AdminNetworkPolicy and BaselineAdminNetworkPolicy composed with NetworkPolicy: a decider.
+"""The network-policy API's tiers composed with NetworkPolicy: a decider.
 
-The API reference (``policy.networking.k8s.io/v1alpha1``) is the spec. Each direction of a
+One decider for both API versions of the reference: ``policy.networking.k8s.io/v1alpha1``
+(AdminNetworkPolicy, BaselineAdminNetworkPolicy) and ``v1alpha2`` (ClusterNetworkPolicy,
+whose ``spec.tier`` is Admin or Baseline; Accept is v1alpha1's Allow). Each direction of a
 connection (the source's egress, the target's ingress) is decided in three tiers:
 
-1. the AdminNetworkPolicies whose subject selects the pod, lowest ``priority`` first, the
-   rules of one policy in the order written: the first rule whose peers and ports match
+1. Admin: the policies of the tier whose subject selects the pod, lowest ``priority`` first,
+   the rules of one policy in the order written: the first rule whose peers and ports match
    decides. Allow and Deny are final (NetworkPolicy cannot undo them); Pass skips every
-   remaining ANP rule and goes on to 2;
+   remaining rule of the tier and goes on to 2;
 2. NetworkPolicy: if a NetworkPolicy selects the pod for that direction, its rules decide
    (allowed when one admits the traffic, denied otherwise, as NetworkPolicy always does);
-3. else the BaselineAdminNetworkPolicy (the one named ``default``): its first matching rule
-   (Allow or Deny) decides; traffic no rule matches is allowed.
+3. else Baseline: the tier's policies (v1alpha1: the one BANP, named ``default``; v1alpha2:
+   any number, by priority), likewise: the first matching rule decides; Allow and Deny are
+   final, Pass skips the rest of the tier; traffic no rule decides is allowed (the default
+   tier).
 
 A connection is allowed when both directions are. Peers: ``namespaces`` and ``pods`` select
 pods (never external addresses), so ANP/BANP ingress rules never match traffic from outside;
@@ -25,9 +29,10 @@ Conventions and refusals (fail closed, each an error at the field's position):
 - a ``networks`` rule matches a pod through the IPs the input gives it; a pod without given
   IPs is taken to be IPv4: matched by a rule holding every IPv4 address, and the engine
   refuses a narrower IPv4 ``networks`` rule when such pods exist (their IPs decide it);
-- two ANPs of one priority that select a common pod and hold rules of one direction that can
-  match the same traffic with different actions are refused: the reference lets an
-  implementation apply either;
+- two policies of one tier and priority that select a common pod and hold rules of one
+  direction that can match the same traffic with different actions are refused: the
+  reference lets an implementation apply either;
+- v1alpha1 and v1alpha2 objects in one set are refused (:func:`.admin_api.mixed_versions`);
 - a NetworkPolicy ipBlock that holds some but not all of a dual-stack pod's IPs is refused
   beside these policies (the per-family answer is not composed with the tiers);
 - ``nodes`` and ``domainNames`` peers are refused (:mod:`.admin_api`).
@@ -49,9 +54,12 @@ from socklock.policy.addresses import (
     external_id,
 )
 from socklock.policy.admin_api import (
+    ANP,
+    CNP,
     Action,
     AdminPolicy,
     AdminRule,
+    Tier,
     is_admin_object,
     parse_admin_policies,
 )
@@ -89,8 +97,9 @@ def analyse_admin(
     cni: str = GENERIC,
     also: Sequence[K8sObject | NetworkPolicy] = (),
 ) -> AdminConnectivity:
-    """:func:`socklock.policy.engine.analyse` for a set that holds ANPs or a BANP."""
+    """:func:`socklock.policy.engine.analyse` for a set that holds ANPs, a BANP or CNPs."""
     admin_objects = [p for p in policies if isinstance(p, K8sObject) and is_admin_object(p)]
+    kind = CNP if any(o.kind == CNP for o in admin_objects) else ANP
     objects = [p for p in policies if isinstance(p, K8sObject) and not is_admin_object(p)]
     parsed = parse_policies(objects)
     admin = parse_admin_policies(admin_objects)
@@ -99,22 +108,24 @@ def analyse_admin(
     others = parse_policies([o for o in other_objects if not is_admin_object(o)]).policies
     others += tuple(p for p in also if isinstance(p, NetworkPolicy))
     other_admin = parse_admin_policies([o for o in other_objects if is_admin_object(o)])
-    tiers = (*admin.admin, *((admin.baseline,) if admin.baseline else ()))
-    other_tiers = (*other_admin.admin, *((other_admin.baseline,) if other_admin.baseline else ()))
+    tiers = (*admin.admin, *admin.baseline)
+    other_tiers = (*other_admin.admin, *other_admin.baseline)
     cuts = [*block_addresses((*every, *others)), *network_addresses((*tiers, *other_tiers))]
     cluster = build_cluster(inventory, AddressCuts(cuts))
     diagnostics = (
         *cluster.diagnostics,
         *parsed.diagnostics,
         *admin.diagnostics,
-        *host_network_pods(inventory),
+        *host_network_pods(inventory, kind),
     )
     if diagnostics:
         raise PolicyErrors(tuple(sorted(diagnostics)))
-    return AdminConnectivity(cluster, every, admin.admin, admin.baseline, tuple(externals), cni=cni)
+    return AdminConnectivity(
+        cluster, every, admin.admin, admin.baseline, tuple(externals), cni=cni, kind=kind
+    )
 
 
-def host_network_pods(inventory: Inventory) -> Iterator[Diagnostic]:
+def host_network_pods(inventory: Inventory, kind: str = ANP) -> Iterator[Diagnostic]:
     """Host-networked pods are neither subjects nor pod peers of these policies (the
     reference), but the model treats every pod alike: refused, not guessed."""
     for workload in inventory.workloads:
@@ -127,7 +138,7 @@ def host_network_pods(inventory: Inventory) -> Iterator[Diagnostic]:
             )
             yield Diagnostic(
                 where,
-                f"{workload.obj.ref}: hostNetwork pods are left out of AdminNetworkPolicy "
+                f"{workload.obj.ref}: hostNetwork pods are left out of {kind} "
                 "subjects and pod peers, which the engine does not model beside them (no "
                 "verdict is given)",
             )
@@ -150,29 +161,30 @@ class AdminConnectivity(Connectivity):
         cluster: Cluster,
         policies: Sequence[NetworkPolicy],
         admin: Sequence[AdminPolicy],
-        baseline: AdminPolicy | None,
+        baseline: Sequence[AdminPolicy],
         externals: Sequence[str] = (),
         *,
         cni: str = GENERIC,
+        kind: str = ANP,
     ) -> None:
         super().__init__(cluster, policies, externals, cni=cni)
         self.admin_policies = tuple(admin)
-        self.baseline = baseline
+        self.baseline = tuple(baseline)
+        self.kind = kind  # the Admin tier's kind, as diagnostics name it
         errors: list[Diagnostic] = []
         compiler = Compiler(cluster, CALICO)  # networks match pod IPs; IP-less pods are IPv4
         ip_less = ClassSet.of(c.index for c in cluster.classes if not c.addresses)
-        tiers = (*self.admin_policies, *((baseline,) if baseline else ()))
+        tiers = (*self.admin_policies, *self.baseline)
         self.tiers: tuple[CompiledAdmin, ...] = tuple(
             self._compile(i, p, compiler, ip_less, errors) for i, p in enumerate(tiers)
         )
-        self._baseline_index = len(self.admin_policies) if baseline else -1
         errors.extend(self._ambiguous())
         errors.extend(self._partial_blocks())
         if errors:
             raise PolicyErrors(tuple(sorted(errors)))
         n = len(cluster.classes)
         # per class: the rules deciding its ingress, and the egress rules whose peers hold it,
-        # each list in evaluation order (priority, name, rule); admin tier and baseline apart
+        # each list in evaluation order (priority, name, rule); Admin and Baseline tiers apart
         self._admin_in: list[list[CompiledAdminRule]] = [[] for _ in range(n)]
         self._base_in: list[list[CompiledAdminRule]] = [[] for _ in range(n)]
         self._admin_to: list[list[CompiledAdminRule]] = [[] for _ in range(n)]
@@ -235,11 +247,13 @@ class AdminConnectivity(Connectivity):
         )
 
     def _ambiguous(self) -> Iterator[Diagnostic]:
-        """Two ANPs of one priority that could decide the same traffic differently."""
-        by_priority: dict[int, list[CompiledAdmin]] = {}
+        """Two policies of one tier and priority that could decide the same traffic
+        differently."""
+        by_priority: dict[tuple[Tier, int], list[CompiledAdmin]] = {}
         for compiled in self.tiers:
-            if compiled.policy.priority is not None:
-                by_priority.setdefault(compiled.policy.priority, []).append(compiled)
+            policy = compiled.policy
+            if policy.priority is not None:
+                by_priority.setdefault((policy.tier, policy.priority), []).append(compiled)
         for group in by_priority.values():
             for i, first in enumerate(group):
                 for second in group[i + 1 :]:
@@ -253,8 +267,8 @@ class AdminConnectivity(Connectivity):
                             f"{second.policy.id}: {b.rule.path}: priority "
                             f"{second.policy.priority} is also {first.policy.id}'s "
                             f"({first.policy.location}), whose {a.rule.path} can match the same "
-                            f"traffic with action {a.rule.action} (this rule: "
-                            f"{b.rule.action}); the API lets an implementation apply either, so "
+                            f"traffic with action {a.rule.verb} (this rule: "
+                            f"{b.rule.verb}); the API lets an implementation apply either, so "
                             "no verdict is given: give the policies distinct priorities",
                         )
 
@@ -266,7 +280,7 @@ class AdminConnectivity(Connectivity):
                         rule.rule.location,
                         f"NetworkPolicy {compiled.policy.id}: {rule.rule.path}: its ipBlocks "
                         "hold some but not all IPs of a dual-stack pod; beside "
-                        "AdminNetworkPolicies this is not evaluated (no verdict is given)",
+                        f"{self.kind} objects this is not evaluated (no verdict is given)",
                     )
 
     def _add_externals(self, given: Iterable[str]) -> None:

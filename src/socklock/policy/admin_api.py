@@ -11,6 +11,10 @@ engine would have to guess is refused with the field's position, never read loos
   or is an error is not said by the API;
 - a BaselineAdminNetworkPolicy not named ``default``, and more than one of them.
 
+``policy.networking.k8s.io/v1alpha2`` ClusterNetworkPolicy objects are read by
+:mod:`.cnp_api` into the same types (a tier each: Admin or Baseline);
+:func:`parse_admin_policies` reads both and refuses a set that mixes the two API versions.
+
 Semantics (priority, actions, how these compose with NetworkPolicy) are
 :mod:`socklock.policy.admin`'s.
 """
@@ -18,7 +22,7 @@ Semantics (priority, actions, how these compose with NetworkPolicy) are
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -43,6 +47,8 @@ API_VERSION = "policy.networking.k8s.io/v1alpha1"
 ANP = "AdminNetworkPolicy"
 BANP = "BaselineAdminNetworkPolicy"
 KINDS = frozenset({ANP, BANP})
+CNP = "ClusterNetworkPolicy"  # read by :mod:`.cnp_api`
+CNP_API_VERSION = "policy.networking.k8s.io/v1alpha2"
 BASELINE_NAME = "default"
 MAX_RULES = 100
 MAX_PEERS = 100
@@ -62,9 +68,16 @@ _PORT_RANGE = frozenset({"protocol", "start", "end"})
 
 
 class Action(StrEnum):
-    ALLOW = "Allow"
+    ALLOW = "Allow"  # v1alpha2 writes it Accept (AdminRule.verb)
     DENY = "Deny"
     PASS = "Pass"
+
+
+class Tier(StrEnum):
+    """Where a policy is evaluated: before NetworkPolicy (Admin) or after it (Baseline)."""
+
+    ADMIN = "Admin"
+    BASELINE = "Baseline"
 
 
 ACTIONS = {ANP: (Action.ALLOW, Action.DENY, Action.PASS), BANP: (Action.ALLOW, Action.DENY)}
@@ -111,18 +124,25 @@ class AdminRule:
     ports: tuple[PolicyPort, ...]  # a namedPort is one entry per protocol, named
     location: Location
     path: str
+    written: str = ""  # the action as written, where it differs from ``action`` (Accept)
+
+    @property
+    def verb(self) -> str:
+        """The action in the policy's own words (Allow for v1alpha1, Accept for v1alpha2)."""
+        return self.written or self.action.value
 
 
 @dataclass(frozen=True, slots=True)
 class AdminPolicy:
-    kind: str  # ANP or BANP
+    kind: str  # ANP, BANP or ClusterNetworkPolicy
     name: str
-    priority: int | None  # None for the baseline
+    priority: int | None  # None for the v1alpha1 baseline (a singleton)
     subject: Selection
     ingress: tuple[AdminRule, ...]
     egress: tuple[AdminRule, ...]
     obj: K8sObject
     location: Location
+    tier: Tier = Tier.ADMIN
 
     @property
     def id(self) -> str:
@@ -130,7 +150,12 @@ class AdminPolicy:
 
     @property
     def baseline(self) -> bool:
-        return self.kind == BANP
+        return self.tier is Tier.BASELINE
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """Evaluation order within the tier: priority (lower first), then name."""
+        return (self.priority or 0, self.name)
 
     def rules(self, direction: Direction) -> tuple[AdminRule, ...]:
         return self.ingress if direction is Direction.INGRESS else self.egress
@@ -138,13 +163,15 @@ class AdminPolicy:
 
 @dataclass(frozen=True, slots=True)
 class ParsedAdminPolicies:
-    admin: tuple[AdminPolicy, ...]  # sorted by priority, then name
-    baseline: AdminPolicy | None
+    admin: tuple[AdminPolicy, ...]  # the Admin tier, sorted by priority, then name
+    baseline: tuple[AdminPolicy, ...]  # the Baseline tier, likewise (v1alpha1: one BANP)
     diagnostics: tuple[Diagnostic, ...]
 
 
 def is_admin_object(obj: K8sObject) -> bool:
-    return obj.kind in KINDS
+    """An object of the network-policy API's tiers: ANP, BANP or ClusterNetworkPolicy (of
+    any apiVersion: a kind of that name in another API group is refused, not ignored)."""
+    return obj.kind in KINDS or obj.kind == CNP
 
 
 def _one_of(
@@ -178,9 +205,15 @@ def _required_selector(
 
 
 def _selection(
-    reader: _Reader, node: YMap, path: tuple[PathElement, ...], allowed: frozenset[str]
+    reader: _Reader,
+    node: YMap,
+    path: tuple[PathElement, ...],
+    allowed: frozenset[str],
+    any_namespace: bool = False,
 ) -> Selection | str | None:
-    """A subject or peer: the pods it selects, the name of another set field, or None."""
+    """A subject or peer: the pods it selects, the name of another set field, or None.
+    ``any_namespace``: ``pods.namespaceSelector`` may be left out, meaning every namespace
+    (v1alpha2: optional, and an empty selector selects all Namespaces)."""
     field = _one_of(reader, node, allowed, path)
     if field is None:
         return None
@@ -195,7 +228,10 @@ def _selection(
         reader.error(node, "pods", here, "pods needs namespaceSelector and podSelector")
         return None
     reader.fields(pods, _NAMESPACED_POD, here)
-    namespaces = _required_selector(reader, pods, "namespaceSelector", here)
+    if any_namespace and "namespaceSelector" not in pods:
+        namespaces: LabelSelector | None = LabelSelector()
+    else:
+        namespaces = _required_selector(reader, pods, "namespaceSelector", here)
     selector = _required_selector(reader, pods, "podSelector", here)
     if namespaces is None or selector is None:
         return None
@@ -244,15 +280,15 @@ def _host_bits(text: str) -> bool:
 
 def _peer(
     reader: _Reader,
-    kind: str,
-    direction: Direction,
+    allowed: frozenset[str],
     node: YMap,
     path: tuple[PathElement, ...],
     parent: Any,
     index: int,
+    any_namespace: bool = False,
 ) -> AdminPeer | None:
-    allowed = _INGRESS_PEER if direction is Direction.INGRESS else _EGRESS_PEER[kind]
-    found = _selection(reader, node, path, allowed)
+    """One peer of the union ``allowed``; ``nodes`` and ``domainNames`` are refused."""
+    found = _selection(reader, node, path, allowed, any_namespace)
     location = reader.location(parent, index)
     where = format_path(path)
     if isinstance(found, Selection):
@@ -391,7 +427,8 @@ def _rule(
         )
     else:
         for i, item in reader.items(node, peers_field, (*path, peers_field)) or ():
-            peer = _peer(reader, kind, direction, item, (*path, peers_field, i), raw_peers, i)
+            allowed = _INGRESS_PEER if direction is Direction.INGRESS else _EGRESS_PEER[kind]
+            peer = _peer(reader, allowed, item, (*path, peers_field, i), raw_peers, i)
             if peer is not None:
                 peers.append(peer)
     ports: list[PolicyPort] = []
@@ -503,15 +540,38 @@ def parse_admin_policy(obj: K8sObject) -> AdminPolicy | tuple[Diagnostic, ...]:
         tuple(rules[Direction.EGRESS]),
         obj,
         obj.location,
+        Tier.BASELINE if kind == BANP else Tier.ADMIN,
     )
 
 
 def parse_admin_policies(objects: Iterable[K8sObject]) -> ParsedAdminPolicies:
-    """Validate every ANP and BANP; the ones with errors are left out and reported."""
-    parsed, diagnostics = parse_unique(
-        objects, parse_admin_policy, lambda p: (p.kind, p.name), lambda p: p.id
-    )
-    admin = [p for p in parsed if not p.baseline]
-    baseline = next((p for p in parsed if p.baseline), None)
-    admin.sort(key=lambda p: (p.priority or 0, p.name))
-    return ParsedAdminPolicies(tuple(admin), baseline, tuple(sorted(diagnostics)))
+    """Validate every ANP, BANP and ClusterNetworkPolicy; the ones with errors are left out
+    and reported. A set holding both API versions is refused (:func:`mixed_versions`)."""
+    from socklock.policy.cnp_api import parse_cluster_policy  # it reads with this module
+
+    listed = list(objects)
+
+    def parse(obj: K8sObject) -> AdminPolicy | tuple[Diagnostic, ...]:
+        return parse_cluster_policy(obj) if obj.kind == CNP else parse_admin_policy(obj)
+
+    parsed, diagnostics = parse_unique(listed, parse, lambda p: (p.kind, p.name), lambda p: p.id)
+    diagnostics.extend(mixed_versions(listed))
+    admin = sorted((p for p in parsed if not p.baseline), key=lambda p: p.order)
+    baseline = sorted((p for p in parsed if p.baseline), key=lambda p: p.order)
+    return ParsedAdminPolicies(tuple(admin), tuple(baseline), tuple(sorted(diagnostics)))
+
+
+def mixed_versions(objects: Sequence[K8sObject]) -> Iterator[Diagnostic]:
+    """v1alpha1 (ANP, BANP) beside v1alpha2 (ClusterNetworkPolicy): refused. The reference
+    publishes them in different releases (v0.1.x, and v0.2.0 on, where ClusterNetworkPolicy
+    "replaces" the two) and orders neither API's tiers against the other's."""
+    old = next((o for o in objects if o.kind in KINDS and o.api_version == API_VERSION), None)
+    new = next((o for o in objects if o.kind == CNP and o.api_version == CNP_API_VERSION), None)
+    if old is not None and new is not None:
+        yield Diagnostic(
+            new.location,
+            f"{CNP} {new.name} ({new.api_version}) is beside {old.kind} {old.name} "
+            f"({old.api_version}, {old.location}): the API does not order v1alpha1 "
+            f"{ANP}/{BANP} against v1alpha2 {CNP} (v1alpha2 replaces them), so no verdict is "
+            "given: migrate every object to one version",
+        )

@@ -133,7 +133,7 @@ def _decide(
                 passed = f"passed by {ref.policy} {ref.rule}; "
                 break
             allowed = rule.rule.action is Action.ALLOW
-            return allowed, ref, f"{rule.rule.action} by {ref.policy} {ref.rule} (admin tier)"
+            return allowed, ref, f"{rule.rule.verb} by {ref.policy} {ref.rule} (admin tier)"
     isolated = c in (connectivity.ingress_isolated if ingress else connectivity.egress_isolated)
     if isolated:
         rules = connectivity.ingress_rules(own) if ingress else connectivity.egress_rules(own)
@@ -155,8 +155,10 @@ def _decide(
         hit = isinstance(peer, PodClass) and peer.index in rule.classes
         if rule.ports.matches(at, port, protocol) and _matches(hit, rule.addresses, peer):
             ref = _ref(connectivity, rule)
+            if rule.rule.action is Action.PASS:  # the rest of the tier is skipped: allowed
+                return True, None, f"{passed}passed by {ref.policy} {ref.rule} (baseline): allowed"
             allowed = rule.rule.action is Action.ALLOW
-            return allowed, ref, f"{passed}{rule.rule.action} by {ref.policy} {ref.rule} (baseline)"
+            return allowed, ref, f"{passed}{rule.rule.verb} by {ref.policy} {ref.rule} (baseline)"
     return True, None, f"{passed}no admin, NetworkPolicy or baseline rule decides it: allowed"
 
 

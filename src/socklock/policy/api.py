@@ -41,6 +41,7 @@ OTHER_POLICY_KINDS = frozenset(
         "GlobalNetworkPolicy",
         "AdminNetworkPolicy",
         "BaselineAdminNetworkPolicy",
+        "ClusterNetworkPolicy",
         "CiliumNetworkPolicy",
         "CiliumClusterwideNetworkPolicy",
         "AuthorizationPolicy",
