@@ -409,7 +409,10 @@ def diff_command(
     Connections opened and closed over the workloads of OLD, NEW and --cluster (every port,
     every address). Exit 0 when the sets are equivalent, 1 when they differ."""
     from socklock.policy import Connectivity, PolicyErrors, analyse, diff
-    from socklock.policy.api import is_policy_object
+    from socklock.policy.api import is_calico_policy_object, is_policy_object
+
+    def _is_policy(obj: K8sObject) -> bool:
+        return is_policy_object(obj) or is_calico_policy_object(obj)
 
     before, after = load([old]), load([new])
     extra = load(list(cluster_paths)) if cluster_paths else None
@@ -424,8 +427,8 @@ def diff_command(
         )
         return EXIT_INPUT_ERROR
     try:
-        old_policies = [o for o in before.objects if is_policy_object(o)]
-        new_policies = [o for o in after.objects if is_policy_object(o)]
+        old_policies = [o for o in before.objects if _is_policy(o)]
+        new_policies = [o for o in after.objects if _is_policy(o)]
         old_c = analyse(merged, old_policies, also=new_policies, cni=cni)
         new_c = analyse(merged, new_policies, also=old_policies, cni=cni)
     except PolicyErrors as refused:
@@ -438,13 +441,13 @@ def diff_command(
         from socklock.report.policy_json import diff_document
 
         document = diff_document(
-            result, len(new_c.endpoints), len(old_c.policies), len(new_c.policies)
+            result, len(new_c.endpoints), old_c.policy_count(), new_c.policy_count()
         )
         write_output(document.model_dump_json(by_alias=True, indent=2) + "\n", output)
         return code
     if result.equivalent:
         write_output(
-            f"equivalent: {len(old_c.policies)} and {len(new_c.policies)} policies allow "
+            f"equivalent: {old_c.policy_count()} and {new_c.policy_count()} policies allow "
             f"exactly the same connections between {len(new_c.endpoints)} workloads\n",
             output,
         )

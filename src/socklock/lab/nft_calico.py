@@ -43,6 +43,7 @@ from socklock.policy.calico_model import (
     API_VERSION,
     DEFAULT,
     NAMESPACE_NAME,
+    ORCHESTRATOR,
     POD_NAMESPACE,
     CalicoPolicy,
     CalicoRule,
@@ -137,7 +138,7 @@ def _selected(text: str, labels: Mapping[str, str]) -> bool:
 
 
 def _pod_labels(pod: LabPod) -> dict[str, str]:
-    return {**pod.labels, POD_NAMESPACE: pod.namespace}
+    return {**pod.labels, POD_NAMESPACE: pod.namespace, ORCHESTRATOR: "k8s"}
 
 
 def _namespace_labels(compiler: _PodCompiler, namespace: str) -> dict[str, str]:
