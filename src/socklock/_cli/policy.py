@@ -88,10 +88,14 @@ def _analyse_with(
     cni: str = "generic",
 ) -> Connectivity | None:
     """The engine over ``policies`` (None: the inventory's); None after printing why not."""
+    from socklock.errors import UsageError
     from socklock.policy import PolicyErrors, analyse
 
     try:
         return analyse(inventory, policies, externals=externals or (), cni=cni)
+    except UsageError as wrong:  # e.g. --cni cilium on a Calico input
+        click.echo(wrong.diagnostics(), err=True)
+        return None
     except PolicyErrors as refused:
         click.echo(refused.diagnostics(), err=True)
         click.echo(
@@ -408,6 +412,7 @@ def diff_command(
 
     Connections opened and closed over the workloads of OLD, NEW and --cluster (every port,
     every address). Exit 0 when the sets are equivalent, 1 when they differ."""
+    from socklock.errors import UsageError
     from socklock.policy import Connectivity, PolicyErrors, analyse, diff
     from socklock.policy.api import is_calico_policy_object, is_policy_object
 
@@ -431,7 +436,7 @@ def diff_command(
         new_policies = [o for o in after.objects if _is_policy(o)]
         old_c = analyse(merged, old_policies, also=new_policies, cni=cni)
         new_c = analyse(merged, new_policies, also=old_policies, cni=cni)
-    except PolicyErrors as refused:
+    except (PolicyErrors, UsageError) as refused:
         click.echo(refused.diagnostics(), err=True)
         return EXIT_INPUT_ERROR
     assert isinstance(old_c, Connectivity)

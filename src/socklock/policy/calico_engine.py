@@ -26,12 +26,13 @@ Refused (each an error at the object, no verdict):
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from socklock.errors import UsageError
 from socklock.model import Diagnostic, Inventory, K8sObject, Protocol
 from socklock.policy.addresses import AddressSet
 from socklock.policy.admin_api import is_admin_object
-from socklock.policy.api import Direction, NetworkPolicy, is_calico_policy_object, parse_policies
+from socklock.policy.api import Direction, NetworkPolicy, parse_policies
 from socklock.policy.calico_knp import KNP_ORDER, convert
 from socklock.policy.calico_model import (
     API_VERSION,
@@ -70,6 +71,17 @@ _ADMIN_WHY = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class CalicoMix:
+    """A set Calico enforces, read and checked: what the decider and the lab both start from
+    (the lab compiles the Kubernetes NetworkPolicies itself, never through :func:`convert`)."""
+
+    calico: tuple[CalicoPolicy, ...]  # the projectcalico.org/v3 policies
+    tiers: tuple[CalicoTier, ...]
+    kubernetes: tuple[NetworkPolicy, ...]
+    cluster: Cluster
+
+
 def analyse_calico_mix(
     inventory: Inventory,
     policies: Sequence[K8sObject | NetworkPolicy],
@@ -90,6 +102,19 @@ def analyse_calico_mix(
             "--cni cilium: the input holds Calico (projectcalico.org/v3) objects, so Calico "
             "enforces its policies; give --cni calico or generic (both mean Calico here)"
         )
+    mix = parse_calico_mix(inventory, policies, also)
+    converted = [convert(p) for p in mix.kubernetes]
+    model = CalicoConnectivity(mix.cluster, [*mix.calico, *converted], externals, tiers=mix.tiers)
+    return CalicoAnalysis(model, mix.kubernetes)
+
+
+def parse_calico_mix(
+    inventory: Inventory,
+    policies: Sequence[K8sObject | NetworkPolicy],
+    also: Sequence[K8sObject | NetworkPolicy] = (),
+) -> CalicoMix:
+    """The Calico policies, tiers and Kubernetes NetworkPolicies of ``policies``, checked;
+    :class:`PolicyErrors` with every problem (and every refused mix: see the module)."""
     problems: list[Diagnostic] = []
     objects = [p for p in policies if isinstance(p, K8sObject)]
     for obj in (*objects, *(p for p in also if isinstance(p, K8sObject))):
@@ -113,17 +138,15 @@ def analyse_calico_mix(
         problems.extend(
             Diagnostic(e.location, e.message) for e in refused.errors if e.location is not None
         )
-    given = [p for p in policies if isinstance(p, NetworkPolicy)]
-    converted = [convert(p) for p in (*parsed.policies, *given)]
-    if converted:
+    every = (*parsed.policies, *(p for p in policies if isinstance(p, NetworkPolicy)))
+    if every:
         problems.extend(_ties(own))
     cluster = build_cluster(inventory)
     problems.extend(cluster.diagnostics)
-    problems.extend(split_pods(cluster, [*own, *converted]))
+    problems.extend(split_pods(cluster, [*own, *(convert(p) for p in every)]))
     if problems:
         raise PolicyErrors(tuple(sorted(problems)))
-    model = CalicoConnectivity(cluster, [*own, *converted], externals, tiers=tiers)
-    return CalicoAnalysis(model, (*parsed.policies, *given))
+    return CalicoMix(tuple(own), tuple(tiers), every, cluster)
 
 
 def _ties(own: Iterable[CalicoPolicy]) -> Iterator[Diagnostic]:
@@ -247,4 +270,4 @@ class CalicoAnalysis(Connectivity):
         return self.model.trace(direction, own, peers, destinations, port, protocol)
 
 
-__all__ = ["CalicoAnalysis", "analyse_calico_mix", "is_calico_policy_object"]
+__all__ = ["CalicoAnalysis", "CalicoMix", "analyse_calico_mix", "parse_calico_mix"]
