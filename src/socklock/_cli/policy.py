@@ -54,7 +54,8 @@ cni_option = click.option(
     show_default=True,
     help="Whether ipBlocks admit pods: generic, through the pod IPs the input gives; calico, "
     "and pods without given IPs when a rule holds all of IPv4; cilium, never (outside "
-    "addresses only).",
+    "addresses only). Calico objects in the input mean Calico's semantics (cilium is then "
+    "an error).",
 )
 
 
@@ -414,10 +415,7 @@ def diff_command(
     every address). Exit 0 when the sets are equivalent, 1 when they differ."""
     from socklock.errors import UsageError
     from socklock.policy import Connectivity, PolicyErrors, analyse, diff
-    from socklock.policy.api import is_calico_policy_object, is_policy_object
-
-    def _is_policy(obj: K8sObject) -> bool:
-        return is_policy_object(obj) or is_calico_policy_object(obj)
+    from socklock.policy.api import is_policy_object
 
     before, after = load([old]), load([new])
     extra = load(list(cluster_paths)) if cluster_paths else None
@@ -432,8 +430,8 @@ def diff_command(
         )
         return EXIT_INPUT_ERROR
     try:
-        old_policies = [o for o in before.objects if _is_policy(o)]
-        new_policies = [o for o in after.objects if _is_policy(o)]
+        old_policies = [o for o in before.objects if is_policy_object(o)]
+        new_policies = [o for o in after.objects if is_policy_object(o)]
         old_c = analyse(merged, old_policies, also=new_policies, cni=cni)
         new_c = analyse(merged, new_policies, also=old_policies, cni=cni)
     except (PolicyErrors, UsageError) as refused:

@@ -71,9 +71,7 @@ def parse(
     (:mod:`.nft_calico`); ``cilium.io/v2`` policies are enforced with the
     NetworkPolicies beside them (:mod:`.nft_cilium`)."""
     if policies is None:
-        policies = [
-            o for o in inventory.objects if is_policy_object(o) or is_calico_policy_object(o)
-        ]
+        policies = [o for o in inventory.objects if is_policy_object(o)]
     objects = [p for p in policies if isinstance(p, K8sObject)]
     if any(is_calico_policy_object(o) for o in objects):
         # what the decider refuses, refused alike; the lab compiles the rest itself

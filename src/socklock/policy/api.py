@@ -682,8 +682,13 @@ def is_calico_policy_object(obj: K8sObject) -> bool:
 
 
 def is_policy_object(obj: K8sObject) -> bool:
-    """An object that restricts connectivity: every NetworkPolicy and the kinds we refuse."""
-    return obj.kind == "NetworkPolicy" or obj.kind in OTHER_POLICY_KINDS
+    """An object that restricts connectivity: every NetworkPolicy, the other kinds of
+    :data:`OTHER_POLICY_KINDS`, and Calico's tiers and policy kinds."""
+    return (
+        obj.kind == "NetworkPolicy"
+        or obj.kind in OTHER_POLICY_KINDS
+        or is_calico_policy_object(obj)
+    )
 
 
 def parse_policies(objects: Iterable[K8sObject]) -> ParsedPolicies:

@@ -131,9 +131,7 @@ def analyse(
     Raises :class:`PolicyErrors` when any policy is invalid.
     """
     if policies is None:
-        policies = [
-            o for o in inventory.objects if is_policy_object(o) or is_calico_policy_object(o)
-        ]
+        policies = [o for o in inventory.objects if is_policy_object(o)]
     if any(isinstance(p, K8sObject) and is_calico_policy_object(p) for p in (*policies, *also)):
         from socklock.policy.calico_engine import analyse_calico_mix  # Calico's tiers, KNPs
 
