@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from socklock.errors import UsageError
-from socklock.model import Diagnostic, Inventory, K8sObject, Protocol
+from socklock.model import Diagnostic, Inventory, K8sObject, Location, Protocol, position_of
 from socklock.policy.addresses import AddressSet
 from socklock.policy.admin_api import is_admin_object
 from socklock.policy.api import Direction, NetworkPolicy, parse_policies
@@ -143,6 +143,7 @@ def parse_calico_mix(
         problems.extend(_ties(own))
     cluster = build_cluster(inventory)
     problems.extend(cluster.diagnostics)
+    problems.extend(host_network_pods(inventory))
     problems.extend(split_pods(cluster, [*own, *(convert(p) for p in every)]))
     if problems:
         raise PolicyErrors(tuple(sorted(problems)))
@@ -162,6 +163,26 @@ def _ties(own: Iterable[CalicoPolicy]) -> Iterator[Diagnostic]:
                 "Calico gives Kubernetes NetworkPolicies: which comes first is decided by "
                 "names whose form depends on the Calico release (knp.default.<name> before "
                 "3.32); give another order",
+            )
+
+
+def host_network_pods(inventory: Inventory) -> Iterator[Diagnostic]:
+    """A host-networked pod is no Calico workload endpoint (``IsValidCalicoWorkloadEndpoint``
+    in ``libcalico-go/lib/backend/k8s/conversion/conversion.go``): no policy selects it and
+    its traffic carries the node's address, which the decider does not model: refused."""
+    for workload in inventory.workloads:
+        if workload.pod_spec.get("hostNetwork") is True:
+            line, column = position_of(workload.pod_spec, "hostNetwork")
+            where = (
+                Location(workload.obj.location.file, line, column)
+                if (line, column) != (0, 0)
+                else workload.obj.location
+            )
+            yield Diagnostic(
+                where,
+                f"{workload.obj.ref}: hostNetwork pods are not Calico workload endpoints (no "
+                "policy selects them; their traffic carries the node's address), which the "
+                "Calico decider does not model (no verdict is given)",
             )
 
 
