@@ -10,16 +10,23 @@ through given IPs only).
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
-from tests.policy.truth import mismatches, parse, scenario_paths, scenarios
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.lab.test_lab_calico_property import k8s_policy
+from tests.policy.truth import FIXTURES, mismatches, parse, scenario_paths, scenarios
 
 from socklock.load import load_paths
 from socklock.model import K8sObject
 from socklock.policy.api import is_policy_object, parse_policy
 from socklock.policy.calico_engine import analyse_calico_mix
 from socklock.policy.calico_knp import convert, selector_text
+from socklock.policy.engine import analyse
 from socklock.policy.result import PolicyErrors
 
 SPLIT = {
@@ -141,3 +148,35 @@ def test_selector_text() -> None:
         {"a": "1"}, [("b", Operator.EXISTS, []), ("c", Operator.DOES_NOT_EXIST, [])]
     )
     assert selector_text(built, pods=False) == "a == '1' && has(b) && ! has(c)"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.integers(0, 9), min_size=1, max_size=4, unique=True).flatmap(
+        lambda ns: st.tuples(*(k8s_policy(n) for n in ns))
+    )
+)
+def test_random_networkpolicies_alone_decide_alike(documents: tuple[dict[str, Any], ...]) -> None:
+    """Random NetworkPolicies (the lab property test's strategy: selectors with In/NotIn/
+    Exists, ipBlocks, named ports, endPort, a protocol alone): the Kubernetes engine and the
+    Calico decider over their conversion give the same verdict for every pair of workloads
+    and outside address, on the ports the policies name, their neighbours and the ends."""
+    with tempfile.TemporaryDirectory() as work:
+        (Path(work) / "policies.yaml").write_text(yaml.safe_dump_all(list(documents)))
+        inventory = load_paths([str(FIXTURES / "_cluster"), work])
+    policies = [o for o in inventory.objects if is_policy_object(o)]
+    kubernetes = analyse(inventory, policies)
+    calico = analyse_calico_mix(inventory, policies)
+    outside = ["external:192.168.2.7", "external:192.168.1.7", "external:10.1.2.3"]
+    ends = [*kubernetes.endpoints, *outside]
+    wrong = [
+        (source, target, port, protocol)
+        for source in ends
+        for target in ends
+        if not (source.startswith("external:") and target.startswith("external:"))
+        for port in (1, 79, 80, 81, 82, 65535)
+        for protocol in ("TCP", "UDP", "SCTP")
+        if calico.verdict(source, target, port, protocol)
+        is not kubernetes.verdict(source, target, port, protocol)
+    ]
+    assert wrong == []
