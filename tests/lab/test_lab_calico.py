@@ -3,7 +3,7 @@ policy objects, not from the decider), probed with real packets, every row compa
 Calico decider and with the scenario's hand-derived table.
 
 ``make test`` runs a few scenarios (tiers and Pass, Log, nets and notNets, an Allow final
-across tiers);
+across tiers, Kubernetes NetworkPolicies under a tier on both directions);
 ``SOCKLOCK_LAB_CALICO=all`` runs every answered scenario of tests/fixtures/calico/ (``make
 bench`` does), ``SOCKLOCK_LAB_CALICO=01,19`` picks some by number.
 """
@@ -21,11 +21,11 @@ from tests.policy.truth import FIXTURES, Expected, parse
 
 from socklock.lab import Comparison, check, running
 from socklock.model import Inventory
-from socklock.policy.calico_model import analyse_calico
+from socklock.policy import analyse
 
 pytestmark = pytest.mark.lab
 
-SMALL = ("01", "10", "27", "31")
+SMALL = ("01", "10", "27", "31", "35", "45")
 
 
 def _chosen() -> list[Path]:
@@ -38,12 +38,13 @@ def _chosen() -> list[Path]:
 
 
 def run_calico_scenario(folder: Path, run_id: str) -> tuple[Comparison, Expected, Inventory]:
-    """A Calico scenario enforced in the lab and probed, beside the Calico decider."""
+    """A Calico scenario (Kubernetes NetworkPolicies beside, if any) enforced in the lab and
+    probed, beside the engine's answer (the Calico decider)."""
     expected = parse(folder / "expected.txt")
-    inventory, calico = load_scenario(folder)
+    inventory, _ = load_scenario(folder)
     names, ports = _asked(expected, inventory)
     with running(inventory, run_id=run_id, externals=names, extra_ports=ports) as lab:
-        comparison = check(lab, analyse_calico(inventory, calico, externals=names))
+        comparison = check(lab, analyse(inventory, externals=names))
     return comparison, expected, inventory
 
 

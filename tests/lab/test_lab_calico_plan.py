@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.policy.test_calico_conformance import CALICO
+from tests.policy.test_calico_conformance import CALICO, calico_scenarios
 from tests.policy.truth import FIXTURES
 
-from socklock.lab import LabError, parse, plan
+from socklock.lab import parse, plan
 from socklock.lab.topology import Topology
 from socklock.load import load_paths
-from socklock.policy.calico_model import CalicoErrors
+from socklock.policy import PolicyErrors, analyse
 
 
 def _plan(scenario: str) -> tuple[Topology, dict[str, str]]:
@@ -97,26 +97,42 @@ def test_named_port_resolves_on_the_selected_pod() -> None:
     ]
 
 
-def test_calico_beside_other_policies_is_refused() -> None:
-    inventory = load_paths(
-        [
-            str(FIXTURES / "_cluster"),
-            str(CALICO / "17-port-and-protocol"),
-            str(FIXTURES / "07-and-peer"),
-        ]
-    )
-    with pytest.raises(LabError) as refused:
-        parse(inventory)
-    assert str(refused.value) == (
-        "the lab enforces Calico policies alone (as the Calico decider evaluates them): "
-        "1 other policy object(s) beside them"
-    )
+def test_kubernetes_policies_go_to_the_default_tier_after_lower_orders() -> None:
+    """Scenario 37: a Calico Deny at order 500, then the KNP (order 1000) compiled by the lab's
+    NetworkPolicy rules as accepts, then the end of the default tier."""
+    topology, rules = _plan("37-calico-deny-order-500-before-knp")
+    script = rules[topology.pods_of("x/a")[0].netns]
+    assert _chain(script, "ingress")[-2:] == [
+        'jump t0_ingress comment "tier default"',
+        'accept comment "profile: allow"',
+    ]
+    chain = _chain(script, "t0_ingress")
+    assert [line.split(" comment ")[1] for line in chain] == [
+        '"NetworkPolicy x/deny-b spec.ingress[0]"',
+        '"NetworkPolicy x/deny-b spec.ingress[0]"',
+        '"x/all-to-a spec.ingress[0]"',
+        '"x/all-to-a spec.ingress[0]"',
+        '"end of tier default: Deny"',
+    ]
+    assert chain[0].startswith("ip saddr @") and " goto deny_ingress " in chain[0]
+    assert chain[2].split(" comment ")[0].endswith(" accept")
+
+
+def test_calico_beside_admin_or_cilium_is_refused_as_the_engine_refuses() -> None:
+    for name in ("47-refused-anp-beside-calico", "48-refused-cilium-beside-calico"):
+        inventory = load_paths([str(FIXTURES / "_cluster"), str(CALICO / name)])
+        with pytest.raises(PolicyErrors) as refused:
+            parse(inventory)
+        with pytest.raises(PolicyErrors) as engine:
+            analyse(inventory)
+        assert refused.value.diagnostic_list == engine.value.diagnostic_list
 
 
 def test_what_the_decider_refuses_the_lab_refuses() -> None:
-    inventory = load_paths([str(FIXTURES / "_cluster"), str(CALICO / "29-refused-unknown-tier")])
-    with pytest.raises(CalicoErrors) as refused:
-        parse(inventory)
-    assert [e.message for e in refused.value.errors] == [
-        "GlobalNetworkPolicy nowhere.p: spec.tier: no Tier 'nowhere' in the input"
-    ]
+    for folder in calico_scenarios(refused=True):
+        inventory = load_paths([str(FIXTURES / "_cluster"), str(folder)])
+        with pytest.raises(PolicyErrors) as refused:
+            parse(inventory)
+        with pytest.raises(PolicyErrors) as engine:
+            analyse(inventory)
+        assert refused.value.diagnostic_list == engine.value.diagnostic_list, folder.name

@@ -1,7 +1,9 @@
-"""Random Calico tiers, NetworkPolicies and GlobalNetworkPolicies on the e2e cluster
-(namespaces x, y, z; pods a, b, c serving 80 and 81 on TCP and UDP), enforced by the lab's own
-compiler (:mod:`socklock.lab.nft_calico`) and probed: every row the kernel answers must be
-the Calico decider's.
+"""Random Calico tiers, NetworkPolicies and GlobalNetworkPolicies, with Kubernetes
+NetworkPolicies beside them, on the e2e cluster (namespaces x, y, z; pods a, b, c serving 80
+and 81 on TCP and UDP), enforced by the lab's own compiler (:mod:`socklock.lab.nft_calico`,
+the Kubernetes policies placed in the default tier at order 1000 and compiled by the lab's
+NetworkPolicy rules) and probed: every row the kernel answers must be the engine's (the
+Calico decider, Kubernetes policies converted as Calico converts them).
 
 ``make test`` draws a few sets; ``SOCKLOCK_LAB_CALICO_EXAMPLES=N`` (the bench) draws N. A set
 the decider refuses is not drawn again (the lab refuses the same input).
@@ -23,8 +25,8 @@ from tests.policy.truth import FIXTURES
 from socklock.lab import check, running, system
 from socklock.lab.topology import new_run_id
 from socklock.load import load_paths
-from socklock.model import K8sObject
-from socklock.policy.calico_model import API_VERSION, CalicoErrors, analyse_calico
+from socklock.policy import PolicyErrors, analyse
+from socklock.policy.calico_model import API_VERSION
 
 pytestmark = pytest.mark.lab
 
@@ -125,7 +127,7 @@ def policy(index: int) -> st.SearchStrategy[dict[str, Any]]:
     return st.tuples(
         st.one_of(st.none(), st.sampled_from(NAMES)),
         st.sampled_from(("default", *TIERS)),
-        st.one_of(st.none(), st.sampled_from((1, 10))),
+        st.one_of(st.none(), st.sampled_from((1, 10, 2000))),  # 2000: after the KNPs
         pod_selectors,
         st.one_of(st.none(), namespace_selectors),
         st.one_of(st.none(), st.sampled_from((["Ingress"], ["Egress"], ["Ingress", "Egress"]))),
@@ -150,12 +152,83 @@ def tier(name: str) -> st.SearchStrategy[dict[str, Any]]:
     ).map(build)
 
 
+k8s_selectors = st.sampled_from(
+    (
+        {},
+        {"matchLabels": {"pod": "a"}},
+        {"matchExpressions": [{"key": "pod", "operator": "NotIn", "values": ["b"]}]},
+        {"matchExpressions": [{"key": "pod", "operator": "In", "values": ["a", "c"]}]},
+    )
+)
+k8s_namespaces = st.sampled_from(
+    ({}, {"matchLabels": {"ns": "y"}}, {"matchExpressions": [{"key": "ns", "operator": "Exists"}]})
+)
+k8s_peers = st.one_of(
+    st.fixed_dictionaries({"podSelector": k8s_selectors}),
+    st.fixed_dictionaries({"namespaceSelector": k8s_namespaces}),
+    st.fixed_dictionaries({"podSelector": k8s_selectors, "namespaceSelector": k8s_namespaces}),
+    st.just({"ipBlock": {"cidr": "192.168.0.0/16", "except": ["192.168.1.0/24"]}}),
+    st.just({"ipBlock": {"cidr": "0.0.0.0/0"}}),
+)
+k8s_ports = st.sampled_from(
+    (
+        {"port": 80},
+        {"protocol": "UDP", "port": 81},
+        {"port": "serve-81-tcp"},
+        {"protocol": "UDP", "port": "serve-80-udp"},
+        {"port": 80, "endPort": 81},
+        {"protocol": "UDP"},
+    )
+)
+
+
+def k8s_rule(peers: str) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            peers: st.lists(k8s_peers, min_size=1, max_size=2),
+            "ports": st.lists(k8s_ports, min_size=1, max_size=2),
+        },
+    )
+
+
+def k8s_policy(index: int) -> st.SearchStrategy[dict[str, Any]]:
+    """A Kubernetes NetworkPolicy: Calico puts it in the default tier at order 1000."""
+
+    def build(parts: tuple[Any, ...]) -> dict[str, Any]:
+        namespace, selector, types, ingress, egress = parts
+        spec: dict[str, Any] = {"podSelector": selector}
+        if types is not None:
+            spec["policyTypes"] = types
+        if ingress:
+            spec["ingress"] = ingress
+        if egress:
+            spec["egress"] = egress
+        return {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": f"k{index}", "namespace": namespace},
+            "spec": spec,
+        }
+
+    return st.tuples(
+        st.sampled_from(NAMES),
+        k8s_selectors,
+        st.one_of(st.none(), st.sampled_from((["Ingress"], ["Egress"], ["Ingress", "Egress"]))),
+        st.lists(k8s_rule("from"), max_size=2),
+        st.lists(k8s_rule("to"), max_size=2),
+    ).map(build)
+
+
 policy_sets = st.tuples(
     st.tuples(*(tier(name) for name in TIERS)),
     st.lists(st.integers(0, 9), min_size=1, max_size=4, unique=True).flatmap(
         lambda ns: st.tuples(*(policy(n) for n in ns))
     ),
-).map(lambda t: [*t[0], *t[1]])
+    st.lists(st.integers(0, 9), max_size=2, unique=True).flatmap(
+        lambda ns: st.tuples(*(k8s_policy(n) for n in ns))
+    ),
+).map(lambda t: [*t[0], *t[1], *t[2]])
 
 
 @settings(
@@ -173,14 +246,13 @@ def test_kernel_agrees_with_decider_on_random_calico_sets(documents: list[dict[s
         (Path(work) / "policies.yaml").write_text(yaml.safe_dump_all(documents))
         inventory = load_paths([str(FIXTURES / "_cluster"), work])
     assert [str(d) for d in inventory.errors] == []
-    calico: list[K8sObject] = [o for o in inventory.objects if o.api_version == API_VERSION]
     try:
-        decider = analyse_calico(inventory, calico)
-    except CalicoErrors:
+        decider = analyse(inventory)
+    except PolicyErrors:
         reject()
     with running(inventory, run_id=new_run_id()) as lab:
         names = tuple(lab.topology.outside.samples)
-        comparison = check(lab, analyse_calico(inventory, calico, externals=names))
+        comparison = check(lab, analyse(inventory, externals=names))
     assert decider.cluster.endpoints  # the same cluster
     assert [str(d) for d in comparison.differences] == []
     assert len(comparison.rows) > 0

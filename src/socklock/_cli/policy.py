@@ -54,7 +54,8 @@ cni_option = click.option(
     show_default=True,
     help="Whether ipBlocks admit pods: generic, through the pod IPs the input gives; calico, "
     "and pods without given IPs when a rule holds all of IPv4; cilium, never (outside "
-    "addresses only).",
+    "addresses only). Calico objects in the input mean Calico's semantics (cilium is then "
+    "an error).",
 )
 
 
@@ -88,10 +89,14 @@ def _analyse_with(
     cni: str = "generic",
 ) -> Connectivity | None:
     """The engine over ``policies`` (None: the inventory's); None after printing why not."""
+    from socklock.errors import UsageError
     from socklock.policy import PolicyErrors, analyse
 
     try:
         return analyse(inventory, policies, externals=externals or (), cni=cni)
+    except UsageError as wrong:  # e.g. --cni cilium on a Calico input
+        click.echo(wrong.diagnostics(), err=True)
+        return None
     except PolicyErrors as refused:
         click.echo(refused.diagnostics(), err=True)
         click.echo(
@@ -408,6 +413,7 @@ def diff_command(
 
     Connections opened and closed over the workloads of OLD, NEW and --cluster (every port,
     every address). Exit 0 when the sets are equivalent, 1 when they differ."""
+    from socklock.errors import UsageError
     from socklock.policy import Connectivity, PolicyErrors, analyse, diff
     from socklock.policy.api import is_policy_object
 
@@ -428,7 +434,7 @@ def diff_command(
         new_policies = [o for o in after.objects if is_policy_object(o)]
         old_c = analyse(merged, old_policies, also=new_policies, cni=cni)
         new_c = analyse(merged, new_policies, also=old_policies, cni=cni)
-    except PolicyErrors as refused:
+    except (PolicyErrors, UsageError) as refused:
         click.echo(refused.diagnostics(), err=True)
         return EXIT_INPUT_ERROR
     assert isinstance(old_c, Connectivity)
@@ -438,13 +444,13 @@ def diff_command(
         from socklock.report.policy_json import diff_document
 
         document = diff_document(
-            result, len(new_c.endpoints), len(old_c.policies), len(new_c.policies)
+            result, len(new_c.endpoints), old_c.policy_count(), new_c.policy_count()
         )
         write_output(document.model_dump_json(by_alias=True, indent=2) + "\n", output)
         return code
     if result.equivalent:
         write_output(
-            f"equivalent: {len(old_c.policies)} and {len(new_c.policies)} policies allow "
+            f"equivalent: {old_c.policy_count()} and {new_c.policy_count()} policies allow "
             f"exactly the same connections between {len(new_c.endpoints)} workloads\n",
             output,
         )

@@ -323,10 +323,10 @@ def compile_pod(
         chains = [*cilium_chains(compiler, Direction.INGRESS, cilium)]
         chains += cilium_chains(compiler, Direction.EGRESS, cilium)
     elif calico:
-        from .nft_calico import calico_chains  # tiers, Pass and Log (alone: see session.parse)
+        from .nft_calico import calico_chains  # tiers, Pass and Log, the NPs in the default tier
 
-        chains = [*calico_chains(compiler, Direction.INGRESS, calico)]
-        chains += calico_chains(compiler, Direction.EGRESS, calico)
+        chains = [*calico_chains(compiler, Direction.INGRESS, calico, plain)]
+        chains += calico_chains(compiler, Direction.EGRESS, calico, plain)
     elif admin:
         from .nft_admin import admin_chains  # the tiers above and below NetworkPolicy
 

@@ -38,11 +38,12 @@ from typing import Any
 
 from socklock.model import K8sObject, Protocol
 from socklock.policy.addresses import AddressSet
-from socklock.policy.api import Direction
+from socklock.policy.api import Direction, NetworkPolicy
 from socklock.policy.calico_model import (
     API_VERSION,
     DEFAULT,
     NAMESPACE_NAME,
+    ORCHESTRATOR,
     POD_NAMESPACE,
     CalicoPolicy,
     CalicoRule,
@@ -137,7 +138,7 @@ def _selected(text: str, labels: Mapping[str, str]) -> bool:
 
 
 def _pod_labels(pod: LabPod) -> dict[str, str]:
-    return {**pod.labels, POD_NAMESPACE: pod.namespace}
+    return {**pod.labels, POD_NAMESPACE: pod.namespace, ORCHESTRATOR: "k8s"}
 
 
 def _namespace_labels(compiler: _PodCompiler, namespace: str) -> dict[str, str]:
@@ -378,16 +379,49 @@ def tiers_in_order(objects: Sequence[CalicoObject]) -> list[CalicoTier]:
     return sorted(known.values(), key=lambda t: t.sort_key)
 
 
+KNP_ORDER = 1000.0  # where Calico puts a Kubernetes NetworkPolicy: the default tier, order 1000
+
+Placed = CalicoPolicy | NetworkPolicy
+
+
+def _place(policy: Placed) -> tuple[str, tuple[float, str]]:
+    """(tier, sort key) of a policy: a Kubernetes NetworkPolicy is Calico's
+    ``knp.default.<name>`` of the default tier at order 1000 (Calico's conversion)."""
+    if isinstance(policy, NetworkPolicy):
+        return DEFAULT.name, (KNP_ORDER, f"knp.default.{policy.name}")
+    return policy.tier, policy.sort_key
+
+
+def _selects(compiler: _PodCompiler, policy: Placed, direction: Direction) -> bool:
+    if isinstance(policy, NetworkPolicy):  # its podSelector in its namespace, its types
+        return compiler.subject_of(policy) and policy.applies(direction)
+    return applies(compiler, policy, direction)
+
+
+def _statements(compiler: _PodCompiler, policy: Placed, direction: Direction) -> list[str]:
+    """A policy's rules in order; a Kubernetes NetworkPolicy's rules are Allow rules, compiled
+    as the lab compiles any NetworkPolicy rule (``accept`` when a peer and a port match)."""
+    if isinstance(policy, NetworkPolicy):
+        return [s for rule in policy.rules(direction) for s in compiler.rule(policy, rule)]
+    rules = policy.ingress if direction is Direction.INGRESS else policy.egress
+    return [s for rule in rules for s in rule_statements(compiler, policy, rule, direction)]
+
+
 def calico_chains(
-    compiler: _PodCompiler, direction: Direction, objects: Sequence[CalicoObject]
+    compiler: _PodCompiler,
+    direction: Direction,
+    objects: Sequence[CalicoObject],
+    kubernetes: Sequence[NetworkPolicy] = (),
 ) -> list[str]:
     """The base chain of one direction, its tier chains and its deny chain."""
     name = direction.spec_field
-    policies = sorted((p for p in objects if isinstance(p, CalicoPolicy)), key=lambda p: p.sort_key)
+    placed: list[Placed] = [p for p in objects if isinstance(p, CalicoPolicy)]
+    placed += kubernetes
+    placed.sort(key=lambda p: _place(p)[1])
     lines = compiler.preamble(direction)
-    tiers: list[tuple[int, CalicoTier, list[CalicoPolicy]]] = []
+    tiers: list[tuple[int, CalicoTier, list[Placed]]] = []
     for number, tier in enumerate(tiers_in_order(objects)):
-        mine = [p for p in policies if p.tier == tier.name and applies(compiler, p, direction)]
+        mine = [p for p in placed if _place(p)[0] == tier.name and _selects(compiler, p, direction)]
         if mine:
             tiers.append((number, tier, mine))
     if not tiers:
@@ -399,8 +433,7 @@ def calico_chains(
     for number, tier, mine in tiers:
         lines.append(f"\tchain t{number}_{name} {{")
         for policy in mine:
-            for rule in policy.ingress if direction is Direction.INGRESS else policy.egress:
-                lines.extend(f"\t\t{s}" for s in rule_statements(compiler, policy, rule, direction))
+            lines.extend(f"\t\t{s}" for s in _statements(compiler, policy, direction))
         if tier.default_action == "Deny":
             lines.append(f'\t\tgoto deny_{name} comment "end of tier {tier.name}: Deny"')
         else:

@@ -16,7 +16,13 @@ from dataclasses import dataclass, field, replace
 
 from socklock.model import Inventory, K8sObject
 from socklock.policy.admin_api import AdminPolicy, is_admin_object, parse_admin_policies
-from socklock.policy.api import NetworkPolicy, is_policy_object, parse_policies
+from socklock.policy.api import (
+    NetworkPolicy,
+    is_calico_policy_object,
+    is_policy_object,
+    parse_policies,
+)
+from socklock.policy.calico_engine import parse_calico_mix
 from socklock.policy.calico_model import CalicoPolicy, CalicoTier
 from socklock.policy.cilium_api import is_cilium_object
 from socklock.policy.pods import build_cluster
@@ -61,27 +67,16 @@ def parse(
 ) -> tuple[LabPolicy, ...]:
     """The validated policies (the inventory's by default); refuses any invalid one, as the
     engine does. ``projectcalico.org/v3`` objects are Calico's tiers and policies, enforced
-    alone (:mod:`.nft_calico`); ``cilium.io/v2`` policies are enforced with the
+    with the Kubernetes NetworkPolicies beside them placed as Calico places them
+    (:mod:`.nft_calico`); ``cilium.io/v2`` policies are enforced with the
     NetworkPolicies beside them (:mod:`.nft_cilium`)."""
     if policies is None:
-        policies = [
-            o for o in inventory.objects if is_policy_object(o) or nft_calico.is_calico_object(o)
-        ]
+        policies = [o for o in inventory.objects if is_policy_object(o)]
     objects = [p for p in policies if isinstance(p, K8sObject)]
-    calico = [o for o in objects if nft_calico.is_calico_object(o)]
-    if calico:
-        others = [
-            p for p in policies if not (isinstance(p, K8sObject) and nft_calico.is_calico_object(p))
-        ]
-        if others:
-            raise system.LabError(
-                "the lab enforces Calico policies alone (as the Calico decider evaluates "
-                f"them): {len(others)} other policy object(s) beside them"
-            )
-        problems = build_cluster(inventory).diagnostics
-        if problems:
-            raise PolicyErrors(tuple(sorted(problems)))
-        return nft_calico.parse(calico)  # CalicoErrors for what the decider refuses
+    if any(is_calico_policy_object(o) for o in objects):
+        # what the decider refuses, refused alike; the lab compiles the rest itself
+        mix = parse_calico_mix(inventory, policies)
+        return (*mix.tiers, *mix.calico, *mix.kubernetes)
     if any(is_cilium_object(o) for o in objects):
         if any(is_admin_object(o) for o in objects):
             raise system.LabError(
@@ -248,13 +243,8 @@ def observe(lab: Lab | Topology, timeout: float = DEFAULT_TIMEOUT) -> Observed:
 
 
 def decider(inventory: Inventory, externals: Iterable[str] = ()) -> Answers:
-    """The answers to compare the lab with, for the inventory's own policies: the Calico
-    decider for Calico objects (enforced alone, see :func:`parse`), else the engine."""
-    calico = [o for o in inventory.objects if nft_calico.is_calico_object(o)]
-    if calico:
-        from socklock.policy.calico_model import analyse_calico
-
-        return analyse_calico(inventory, calico, externals=externals)
+    """The answers to compare the lab with, for the inventory's own policies: the engine
+    (which decides a set holding Calico objects with the Calico decider)."""
     from socklock.policy import analyse
 
     return analyse(inventory, externals=externals)

@@ -657,9 +657,39 @@ def parse_policy(obj: K8sObject) -> NetworkPolicy | tuple[Diagnostic, ...]:
     )
 
 
+CALICO_API_VERSION = "projectcalico.org/v3"
+# the projectcalico.org/v3 kinds that decide or change what pods may reach (policies, tiers,
+# and kinds the Calico decider refuses); the rest of that API (IPPool, FelixConfiguration,
+# BGP...) is left alone
+CALICO_KINDS = frozenset(
+    {
+        "NetworkPolicy",
+        "GlobalNetworkPolicy",
+        "StagedNetworkPolicy",
+        "StagedGlobalNetworkPolicy",
+        "StagedKubernetesNetworkPolicy",
+        "Tier",
+        "NetworkSet",
+        "GlobalNetworkSet",
+        "HostEndpoint",
+        "Profile",
+    }
+)
+
+
+def is_calico_policy_object(obj: K8sObject) -> bool:
+    """A ``projectcalico.org/v3`` policy, tier, or a kind that would change selections."""
+    return obj.api_version == CALICO_API_VERSION and obj.kind in CALICO_KINDS
+
+
 def is_policy_object(obj: K8sObject) -> bool:
-    """An object that restricts connectivity: every NetworkPolicy and the kinds we refuse."""
-    return obj.kind == "NetworkPolicy" or obj.kind in OTHER_POLICY_KINDS
+    """An object that restricts connectivity: every NetworkPolicy, the other kinds of
+    :data:`OTHER_POLICY_KINDS`, and Calico's tiers and policy kinds."""
+    return (
+        obj.kind == "NetworkPolicy"
+        or obj.kind in OTHER_POLICY_KINDS
+        or is_calico_policy_object(obj)
+    )
 
 
 def parse_policies(objects: Iterable[K8sObject]) -> ParsedPolicies:

@@ -59,12 +59,20 @@ from socklock.policy.trace import ClassTrace
 API_VERSION = "projectcalico.org/v3"
 NAMESPACE_NAME = "projectcalico.org/name"
 POD_NAMESPACE = "projectcalico.org/namespace"
+ORCHESTRATOR = "projectcalico.org/orchestrator"  # "k8s" on every pod Calico manages
 ENFORCED = {"NetworkPolicy": False, "GlobalNetworkPolicy": True}
 TIER = "Tier"
 DEFAULT_TIER = "default"
-DEFAULT_TIER_ORDER = 1_000_000.0
+DEFAULT_TIER_ORDER = 1_000_000.0  # DefaultTierOrder, api/pkg/apis/projectcalico/v3/tier.go
+# the tiers Calico's Tier validation pins (name: (order, defaultAction)), same file
+FIXED_TIERS = {
+    DEFAULT_TIER: (DEFAULT_TIER_ORDER, "Deny"),
+    "kube-admin": (1_000.0, "Pass"),
+    "kube-baseline": (10_000_000.0, "Pass"),
+}
 ICMP = frozenset({"ICMP", "ICMPV6"})  # protocols with no ports: they match no row
 STAGED = {"StagedNetworkPolicy": False, "StagedGlobalNetworkPolicy": True}
+STAGED_KUBERNETES = "StagedKubernetesNetworkPolicy"
 ACTIONS = ("Allow", "Deny", "Log", "Pass")
 _SPEC = frozenset(
     {"order", "selector", "namespaceSelector", "types", "ingress", "egress", "tier", "stagedAction"}
@@ -318,6 +326,7 @@ class CalicoPolicy:
     egress: tuple[CalicoRule, ...]
     obj: K8sObject
     tier: str = DEFAULT_TIER
+    kubernetes: bool = False  # a Kubernetes NetworkPolicy as Calico converts it (calico_knp)
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -361,6 +370,12 @@ def parse_tier(obj: K8sObject) -> CalicoTier:
             order = float(raw_order)
         except (TypeError, ValueError):
             problems.append(f"spec.order: {raw_order!r} is not a number")
+    fixed = FIXED_TIERS.get(obj.name)
+    if fixed is not None and not problems and (order, action) != fixed:
+        problems.append(
+            f"the {obj.name!r} tier must have order {fixed[0]:,.0f} and defaultAction {fixed[1]} "
+            "(Calico's Tier validation)"
+        )
     _errors(obj, problems)
     return CalicoTier(obj.name, order, str(action))
 
@@ -583,7 +598,9 @@ class CalicoConnectivity:
         self.tiers = tuple(sorted(known.values(), key=lambda t: t.sort_key))
         position = {t.name: i for i, t in enumerate(self.tiers)}
         self.policies = tuple(sorted(policies, key=lambda p: (position[p.tier], *p.sort_key)))
-        pod_labels = [{**c.labels, POD_NAMESPACE: c.namespace} for c in cluster.classes]
+        pod_labels = [
+            {**c.labels, POD_NAMESPACE: c.namespace, ORCHESTRATOR: "k8s"} for c in cluster.classes
+        ]
         self.pods = _Index(pod_labels)
         self.namespace_names = list(cluster.namespaces)
         self.namespaces = _Index(
@@ -921,6 +938,10 @@ class CalicoConnectivity:
     def rows(self, target: Endpoint) -> list[PortRange]:
         return port_rows(target, {p: self._mentioned(target, p) for p in PROTOCOLS})
 
+    def cuts(self, target: Endpoint, protocol: Protocol) -> set[int]:
+        """The ports where an answer about traffic to ``target`` may change."""
+        return self._mentioned(target, protocol)[1]
+
     def connections(self, include_denied: bool = False) -> tuple[Connection, ...]:
         """Every row, as :func:`socklock.policy.table.iter_rows` lists them for any decider."""
         return tuple(Connection(*row) for row in iter_rows(self, include_denied))
@@ -968,8 +989,8 @@ def parse_objects(
     tiers: list[CalicoTier] = []
     problems: list[InputError] = []
     for obj in policies:
-        if obj.kind in STAGED and not staged:
-            continue
+        if (obj.kind in STAGED or obj.kind == STAGED_KUBERNETES) and not staged:
+            continue  # not enforced
         try:
             if obj.kind == TIER and obj.api_version == API_VERSION:
                 tiers.append(parse_tier(obj))

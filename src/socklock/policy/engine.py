@@ -67,7 +67,13 @@ from socklock.policy.addresses import (
     is_external,
 )
 from socklock.policy.admin_api import is_admin_object
-from socklock.policy.api import Direction, NetworkPolicy, is_policy_object, parse_policies
+from socklock.policy.api import (
+    Direction,
+    NetworkPolicy,
+    is_calico_policy_object,
+    is_policy_object,
+    parse_policies,
+)
 from socklock.policy.cilium_api import is_cilium_object
 from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
@@ -126,6 +132,10 @@ def analyse(
     """
     if policies is None:
         policies = [o for o in inventory.objects if is_policy_object(o)]
+    if any(isinstance(p, K8sObject) and is_calico_policy_object(p) for p in (*policies, *also)):
+        from socklock.policy.calico_engine import analyse_calico_mix  # Calico's tiers, KNPs
+
+        return analyse_calico_mix(inventory, policies, externals=externals, cni=cni, also=also)
     if any(isinstance(p, K8sObject) and is_cilium_object(p) for p in (*policies, *also)):
         from socklock.policy.cilium import analyse_cilium  # lowered to NetworkPolicies
 
@@ -402,6 +412,10 @@ class Connectivity:
         """The ports of every rule that can decide traffic from ``source`` to outside."""
         for rule in self._egress_rules[source.index]:
             yield rule.ports
+
+    def policy_count(self) -> int:
+        """How many policies decide (a decider with other kinds counts those too)."""
+        return len(self.policies)
 
     # -- endpoints ---------------------------------------------------------------------------
 

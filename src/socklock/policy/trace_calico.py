@@ -22,7 +22,9 @@ ALLOWING = ("Allow",)
 
 
 def _policy_id(policy: CalicoPolicy) -> str:
-    return policy.name if policy.namespace is None else f"{policy.namespace}/{policy.name}"
+    """The policy as Calico lists it: a Kubernetes NetworkPolicy is ``knp.default.<name>``."""
+    name = f"knp.default.{policy.name}" if policy.kubernetes else policy.name
+    return name if policy.namespace is None else f"{policy.namespace}/{name}"
 
 
 def _entity(entity: Entity) -> str:

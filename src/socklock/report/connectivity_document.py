@@ -119,7 +119,7 @@ def small_part_values(
     summary = {
         "workloads": len(connectivity.endpoints),
         "externals": len(connectivity.externals),
-        "policies": len(connectivity.policies),
+        "policies": connectivity.policy_count(),
         "rows": total,
         "allowed": counts[Verdict.ALLOWED],
         "partial": counts[Verdict.PARTIAL],
