@@ -146,3 +146,27 @@ def test_anp_beside_calico_is_refused(tmp_path: Path) -> None:
         "AdminNetworkPolicy p: beside Calico policies: how Calico enforces it depends on its "
         "release"
     )
+
+
+def test_cluster_network_policy_beside_calico_is_refused(tmp_path: Path) -> None:
+    """Current Calico converts ClusterNetworkPolicy into tiers of its own; that conversion is
+    not modelled, so the mix gets no verdict (and the message does not say Calico ignores it)."""
+    shutil.copytree(MIXED, tmp_path / "in")
+    (tmp_path / "in" / "cnp.yaml").write_text(
+        "apiVersion: policy.networking.k8s.io/v1alpha2\n"
+        "kind: ClusterNetworkPolicy\n"
+        "metadata: {name: p}\n"
+        "spec:\n"
+        "  tier: Admin\n"
+        "  priority: 1\n"
+        "  subject: {namespaces: {}}\n"
+        "  ingress: [{action: Accept, from: [{namespaces: {}}]}]\n"
+    )
+    code, out, err = invoke("policy", "verify", "--no-intent", str(tmp_path / "in"))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == (
+        f"{tmp_path}/in/cnp.yaml:1:1: error: policy.networking.k8s.io/v1alpha2 "
+        "ClusterNetworkPolicy p: beside Calico policies: current Calico releases convert "
+        "ClusterNetworkPolicy into tiers of their own, a conversion socklock does not model "
+        "yet; no verdict is given for the mix"
+    )

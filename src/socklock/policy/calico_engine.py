@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from socklock.errors import UsageError
 from socklock.model import Diagnostic, Inventory, K8sObject, Location, Protocol, position_of
 from socklock.policy.addresses import AddressSet
-from socklock.policy.admin_api import is_admin_object
+from socklock.policy.admin_api import CNP, is_admin_object
 from socklock.policy.api import Direction, NetworkPolicy, parse_policies
 from socklock.policy.calico_knp import KNP_ORDER, convert
 from socklock.policy.calico_model import (
@@ -68,6 +68,10 @@ _ADMIN_WHY = (
     "ANP/BANP removal, the adminnetworkpolicy tier at order 1000 and the "
     "baselineadminnetworkpolicy tier at order 10000000; current releases do not enforce "
     "it), which the input does not say"
+)
+_CNP_WHY = (
+    "beside Calico policies: current Calico releases convert ClusterNetworkPolicy into tiers "
+    "of their own, a conversion socklock does not model yet; no verdict is given for the mix"
 )
 
 
@@ -121,7 +125,8 @@ def parse_calico_mix(
         if is_cilium_object(obj):
             problems.append(_refusal(obj, _CILIUM_WHY, obj.kind == "CiliumNetworkPolicy"))
         elif is_admin_object(obj):
-            problems.append(_refusal(obj, _ADMIN_WHY, False))
+            why = _CNP_WHY if obj.kind == CNP else _ADMIN_WHY
+            problems.append(_refusal(obj, why, False))
     calico = [o for o in objects if o.api_version == API_VERSION]
     kubernetes = [
         o
