@@ -129,3 +129,27 @@ def test_malformed_fields_are_errors_at_their_position(tmp_path: Path) -> None:
         f"{policy}:14:15: error: CiliumNetworkPolicy x/bad: spec.ingress[0].toPorts[0].ports[0]: "
         "endPort must be a port >= port (a number)",
     ]
+
+
+def test_network_policy_api_kinds_beside_cilium_are_refused(tmp_path: Path) -> None:
+    """An AdminNetworkPolicy or ClusterNetworkPolicy beside Cilium policies gets no verdict:
+    it was read as a NetworkPolicy and refused with a message naming the wrong engine."""
+    folder = CILIUM_FIXTURES / "20-rules-add-up-per-port"
+    cnp = tmp_path / "cnp.yaml"
+    cnp.write_text(
+        "apiVersion: policy.networking.k8s.io/v1alpha2\n"
+        "kind: ClusterNetworkPolicy\n"
+        "metadata: {name: p}\n"
+        "spec:\n"
+        "  tier: Admin\n"
+        "  priority: 1\n"
+        "  subject: {namespaces: {}}\n"
+        "  ingress: [{action: Accept, from: [{namespaces: {}}]}]\n"
+    )
+    code, out, err = invoke("policy", "verify", str(CLUSTER), str(folder), str(cnp))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == (
+        f"{cnp}:1:1: error: policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy p: beside "
+        "Cilium policies: Cilium's policy reference does not say whether or where among its "
+        "own rules it enforces this kind; no verdict is given for the mix"
+    )

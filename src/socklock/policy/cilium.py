@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from socklock.model import Inventory, K8sObject, Protocol
+from socklock.model import Diagnostic, Inventory, K8sObject, Protocol
 from socklock.policy.address_classes import AddressCuts
 from socklock.policy.addresses import AddressSet
+from socklock.policy.admin_api import is_admin_object
 from socklock.policy.api import Direction, NetworkPolicy, parse_policies
 from socklock.policy.cilium_api import expand, is_cilium_object, lower
 from socklock.policy.classset import EMPTY as NO_CLASSES
@@ -40,6 +41,18 @@ def has_cilium(policies: Iterable[K8sObject | NetworkPolicy]) -> bool:
     return any(isinstance(p, K8sObject) and is_cilium_object(p) for p in policies)
 
 
+def _admin_refusal(obj: K8sObject) -> Diagnostic:
+    """An object of the network-policy API's tiers beside Cilium policies: Cilium's policy
+    reference does not say whether or where among its own rules it enforces them (its
+    feature request is cilium/cilium issue 23380), so the mix is refused, not guessed."""
+    return Diagnostic(
+        obj.location,
+        f"{obj.api_version} {obj.kind} {obj.name}: beside Cilium policies: Cilium's policy "
+        "reference does not say whether or where among its own rules it enforces this kind; "
+        "no verdict is given for the mix",
+    )
+
+
 def analyse_cilium(
     inventory: Inventory,
     policies: Sequence[K8sObject | NetworkPolicy],
@@ -49,7 +62,12 @@ def analyse_cilium(
 ) -> CiliumConnectivity:
     """:func:`socklock.policy.engine.analyse` for a set that holds Cilium policies."""
     cilium = [p for p in policies if isinstance(p, K8sObject) and is_cilium_object(p)]
-    objects = [p for p in policies if isinstance(p, K8sObject) and not is_cilium_object(p)]
+    admin = [p for p in policies if isinstance(p, K8sObject) and is_admin_object(p)]
+    objects = [
+        p
+        for p in policies
+        if isinstance(p, K8sObject) and not is_cilium_object(p) and not is_admin_object(p)
+    ]
     parsed = parse_policies(objects)
     given = [p for p in policies if isinstance(p, NetworkPolicy)]
     lowered, errors = lower(cilium)
@@ -69,7 +87,12 @@ def analyse_cilium(
         )
     )
     cluster = build_cluster(inventory, AddressCuts(cuts))
-    diagnostics = (*cluster.diagnostics, *parsed.diagnostics, *errors)
+    diagnostics = (
+        *cluster.diagnostics,
+        *parsed.diagnostics,
+        *errors,
+        *(_admin_refusal(obj) for obj in admin),
+    )
     if diagnostics:
         raise PolicyErrors(tuple(sorted(diagnostics)))
     names = cluster.namespaces
