@@ -5,7 +5,9 @@ tiers here. Calico converts every Kubernetes NetworkPolicy into a Calico policy 
 ``default`` tier at order 1000 (:mod:`.calico_knp`) and evaluates the lot with its tiers
 (:mod:`.calico_model`); so does this module. :class:`CalicoAnalysis` puts the Calico decider
 behind the engine's :class:`~socklock.policy.engine.Connectivity`, so verify, explain, diff
-and the listing are the shared ones.
+and the listing are the shared ones. ClusterNetworkPolicies (v1alpha2) beside them are
+converted into the ``kube-admin`` and ``kube-baseline`` tiers as current Calico converts them
+(:mod:`.calico_cnp`).
 
 Refused (each an error at the object, no verdict):
 
@@ -20,7 +22,11 @@ Refused (each an error at the object, no verdict):
   Kubernetes NetworkPolicies: Calico breaks the tie by name, and the name a Kubernetes
   NetworkPolicy sorts under depends on the release (``knp.default.<name>`` before 3.32,
   ``<name>/<namespace>/KubernetesNetworkPolicy`` since: ``felix/calc/policy_sorter.go``
-  ``PolKVLess``, ``libcalico-go/lib/backend/model/policy.go``).
+  ``PolKVLess``, ``libcalico-go/lib/backend/model/policy.go``);
+- a Calico policy of the ``kube-admin`` or ``kube-baseline`` tier at the order a
+  ClusterNetworkPolicy of that tier has as its priority: Calico breaks the tie by the
+  ``<name>/<namespace>/<kind>`` of both keys, which socklock does not model for Calico's own
+  kinds.
 """
 
 from __future__ import annotations
@@ -31,8 +37,11 @@ from dataclasses import dataclass
 from socklock.errors import UsageError
 from socklock.model import Diagnostic, Inventory, K8sObject, Location, Protocol, position_of
 from socklock.policy.addresses import AddressSet
-from socklock.policy.admin_api import CNP, is_admin_object
+from socklock.policy.admin_api import CNP, AdminPolicy, is_admin_object
 from socklock.policy.api import Direction, NetworkPolicy, parse_policies
+from socklock.policy.calico_cnp import TIERS as CNP_TIERS
+from socklock.policy.calico_cnp import cnp_tiers
+from socklock.policy.calico_cnp import convert as convert_cnp
 from socklock.policy.calico_knp import KNP_ORDER, convert
 from socklock.policy.calico_model import (
     API_VERSION,
@@ -45,6 +54,7 @@ from socklock.policy.calico_model import (
 )
 from socklock.policy.cilium_api import is_cilium_object
 from socklock.policy.classset import ClassSet
+from socklock.policy.cnp_api import parse_cluster_policy
 from socklock.policy.compile import CILIUM, GENERIC, CompiledPorts
 from socklock.policy.engine import Connectivity
 from socklock.policy.intervals import ALL_PORTS
@@ -69,10 +79,6 @@ _ADMIN_WHY = (
     "baselineadminnetworkpolicy tier at order 10000000; current releases do not enforce "
     "it), which the input does not say"
 )
-_CNP_WHY = (
-    "beside Calico policies: current Calico releases convert ClusterNetworkPolicy into tiers "
-    "of their own, a conversion socklock does not model yet; no verdict is given for the mix"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,7 @@ class CalicoMix:
     tiers: tuple[CalicoTier, ...]
     kubernetes: tuple[NetworkPolicy, ...]
     cluster: Cluster
+    cnps: tuple[AdminPolicy, ...] = ()  # the ClusterNetworkPolicies (kube-admin/kube-baseline)
 
 
 def analyse_calico_mix(
@@ -107,7 +114,7 @@ def analyse_calico_mix(
             "enforces its policies; give --cni calico or generic (both mean Calico here)"
         )
     mix = parse_calico_mix(inventory, policies, also)
-    converted = [convert(p) for p in mix.kubernetes]
+    converted = [convert(p) for p in mix.kubernetes] + [convert_cnp(p) for p in mix.cnps]
     model = CalicoConnectivity(mix.cluster, [*mix.calico, *converted], externals, tiers=mix.tiers)
     return CalicoAnalysis(model, mix.kubernetes)
 
@@ -124,10 +131,17 @@ def parse_calico_mix(
     for obj in (*objects, *(p for p in also if isinstance(p, K8sObject))):
         if is_cilium_object(obj):
             problems.append(_refusal(obj, _CILIUM_WHY, obj.kind == "CiliumNetworkPolicy"))
-        elif is_admin_object(obj):
-            why = _CNP_WHY if obj.kind == CNP else _ADMIN_WHY
-            problems.append(_refusal(obj, why, False))
+        elif is_admin_object(obj) and obj.kind != CNP:
+            problems.append(_refusal(obj, _ADMIN_WHY, False))
     calico = [o for o in objects if o.api_version == API_VERSION]
+    cnps: list[AdminPolicy] = []
+    for obj in objects:
+        if obj.kind == CNP:
+            found = parse_cluster_policy(obj)
+            if isinstance(found, AdminPolicy):
+                cnps.append(found)
+            else:
+                problems.extend(found)
     kubernetes = [
         o
         for o in objects
@@ -146,13 +160,49 @@ def parse_calico_mix(
     every = (*parsed.policies, *(p for p in policies if isinstance(p, NetworkPolicy)))
     if every:
         problems.extend(_ties(own))
+    problems.extend(_cnp_ties(own, cnps))
+    problems.extend(_duplicates(cnps))
+    if cnps:
+        given = {t.name for t in tiers}
+        tiers += [t for t in cnp_tiers() if t.name not in given]
     cluster = build_cluster(inventory)
     problems.extend(cluster.diagnostics)
     problems.extend(host_network_pods(inventory))
-    problems.extend(split_pods(cluster, [*own, *(convert(p) for p in every)]))
+    converted = [*(convert(p) for p in every), *(convert_cnp(p) for p in cnps)]
+    problems.extend(split_pods(cluster, [*own, *converted]))
     if problems:
         raise PolicyErrors(tuple(sorted(problems)))
-    return CalicoMix(tuple(own), tuple(tiers), every, cluster)
+    return CalicoMix(tuple(own), tuple(tiers), every, cluster, tuple(cnps))
+
+
+def _cnp_ties(own: Iterable[CalicoPolicy], cnps: Sequence[AdminPolicy]) -> Iterator[Diagnostic]:
+    """Calico policies of a ClusterNetworkPolicy tier at a ClusterNetworkPolicy's order."""
+    taken = {(CNP_TIERS[p.tier], float(p.priority or 0)): p for p in cnps}
+    for policy in own:
+        cnp = taken.get((policy.tier, policy.order))
+        if cnp is None:
+            continue
+        name = f"{policy.namespace}/{policy.name}" if policy.namespace else policy.name
+        yield Diagnostic(
+            policy.obj.location,
+            f"{policy.obj.kind} {name}: spec.order: {policy.order:g} in the {policy.tier} "
+            f"tier, the order Calico gives ClusterNetworkPolicy {cnp.name} (its priority): "
+            "which comes first is decided by the <name>/<namespace>/<kind> of their keys, "
+            "which socklock does not model for Calico's own kinds; give another order",
+        )
+
+
+def _duplicates(cnps: Sequence[AdminPolicy]) -> Iterator[Diagnostic]:
+    """Two ClusterNetworkPolicies of one name: one object in a cluster, two in the input."""
+    seen: dict[str, AdminPolicy] = {}
+    for policy in cnps:
+        first = seen.setdefault(policy.name, policy)
+        if first is not policy:
+            yield Diagnostic(
+                policy.location,
+                f"{CNP} {policy.name}: defined twice (also at {first.location}): a cluster "
+                "holds one object of a name",
+            )
 
 
 def _ties(own: Iterable[CalicoPolicy]) -> Iterator[Diagnostic]:

@@ -70,6 +70,7 @@ FIXED_TIERS = {
     "kube-admin": (1_000.0, "Pass"),
     "kube-baseline": (10_000_000.0, "Pass"),
 }
+CNP_KIND = "KubernetesClusterNetworkPolicy"  # its key's kind: libcalico-go/lib/backend/model
 ICMP = frozenset({"ICMP", "ICMPV6"})  # protocols with no ports: they match no row
 STAGED = {"StagedNetworkPolicy": False, "StagedGlobalNetworkPolicy": True}
 STAGED_KUBERNETES = "StagedKubernetesNetworkPolicy"
@@ -327,9 +328,14 @@ class CalicoPolicy:
     obj: K8sObject
     tier: str = DEFAULT_TIER
     kubernetes: bool = False  # a Kubernetes NetworkPolicy as Calico converts it (calico_knp)
+    cluster: bool = False  # a ClusterNetworkPolicy as Calico converts it (calico_cnp)
 
     @property
     def sort_key(self) -> tuple[float, str]:
+        """Order, then name; a converted ClusterNetworkPolicy's tie name is Calico's
+        ``<name>/<namespace>/<kind>`` (``PolKVLess``, ``felix/calc/policy_sorter.go``)."""
+        if self.cluster:
+            return (self.order, f"{self.name}//{CNP_KIND}")
         return (self.order, self.name)
 
 

@@ -22,8 +22,11 @@ ALLOWING = ("Allow",)
 
 
 def _policy_id(policy: CalicoPolicy) -> str:
-    """The policy as Calico lists it: a Kubernetes NetworkPolicy is ``knp.default.<name>``."""
+    """The policy as Calico lists it: a Kubernetes NetworkPolicy is ``knp.default.<name>``,
+    a ClusterNetworkPolicy ``kcnp.<name>``."""
     name = f"knp.default.{policy.name}" if policy.kubernetes else policy.name
+    if policy.cluster:
+        name = f"kcnp.{policy.name}"  # felix's short kind (felix/types/policy_id.go)
     return name if policy.namespace is None else f"{policy.namespace}/{name}"
 
 
