@@ -148,25 +148,79 @@ def test_anp_beside_calico_is_refused(tmp_path: Path) -> None:
     )
 
 
-def test_cluster_network_policy_beside_calico_is_refused(tmp_path: Path) -> None:
-    """Current Calico converts ClusterNetworkPolicy into tiers of its own; that conversion is
-    not modelled, so the mix gets no verdict (and the message does not say Calico ignores it)."""
+CNP = """\
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: x-not-into-y}
+spec:
+  tier: Admin
+  priority: 1
+  subject: {namespaces: {matchLabels: {ns: y}}}
+  ingress: [{action: Deny, from: [{namespaces: {matchLabels: {ns: x}}}]}]
+"""
+
+VERIFY_CNP = """\
+Connections
+┏━━━━━━┳━━━━━┳━━━━━━━━┳━━━━━━━━━┓
+┃ from ┃ to  ┃ port   ┃ verdict ┃
+┡━━━━━━╇━━━━━╇━━━━━━━━╇━━━━━━━━━┩
+│ x/a  │ x/a │ 80/TCP │ allowed │
+│ x/a  │ x/b │ 80/TCP │ allowed │
+│ x/b  │ x/a │ 80/TCP │ allowed │
+│ x/b  │ x/b │ 80/TCP │ allowed │
+│ y/c  │ y/c │ 80/TCP │ allowed │
+└──────┴─────┴────────┴─────────┘
+
+Not isolated (SLK209):
+  {mixed}/cluster.yaml:9: medium: Pod x/a is not isolated for egress: no NetworkPolicy \
+selects it for egress, so it can connect anywhere, inside the cluster and out
+  {mixed}/cluster.yaml:16: medium: Pod x/b is not isolated for egress: no NetworkPolicy \
+selects it for egress, so it can connect anywhere, inside the cluster and out
+  {mixed}/cluster.yaml:23: medium: Pod y/c is not isolated for egress: no NetworkPolicy \
+selects it for egress, so it can connect anywhere, inside the cluster and out
+
+3 workloads, 3 policies, 0 external endpoints: 5 allowed, 0 partial, 4 denied of 9 rows; \
+3 not isolated
+"""
+
+
+def test_cluster_network_policy_beside_calico_is_converted(tmp_path: Path) -> None:
+    """Current Calico converts a ClusterNetworkPolicy into the kube-admin tier (order 1000,
+    after the security tier at 100): its Deny of x into y is final; the rest is as without it
+    (y into x denied by the security tier, x/b into x/a admitted by the KNP)."""
+    shutil.copytree(MIXED, tmp_path / "in")
+    (tmp_path / "in" / "cnp.yaml").write_text(CNP)
+    code, out, err = invoke("policy", "verify", "--no-intent", str(tmp_path / "in"))
+    assert (code, err) == (0, "")
+    assert out == VERIFY_CNP.format(mixed=tmp_path / "in")
+    code, out, _ = invoke(
+        "policy", "explain", str(tmp_path / "in"), "--from", "x/a", "--to", "y/c", "--port", "80"
+    )
+    assert out.splitlines()[:1] == ["x/a -> y/c 80/TCP: denied"]
+    assert "denied by kcnp.x-not-into-y spec.ingress[0].from[0] (Deny)" in out.splitlines()[2]
+
+
+def test_calico_policy_tying_a_cluster_network_policy_is_refused(tmp_path: Path) -> None:
+    """A Calico policy of the kube-admin tier at a ClusterNetworkPolicy's priority: Calico
+    orders the two by their keys' <name>/<namespace>/<kind>, not modelled: no verdict."""
     shutil.copytree(MIXED, tmp_path / "in")
     (tmp_path / "in" / "cnp.yaml").write_text(
-        "apiVersion: policy.networking.k8s.io/v1alpha2\n"
-        "kind: ClusterNetworkPolicy\n"
-        "metadata: {name: p}\n"
-        "spec:\n"
-        "  tier: Admin\n"
-        "  priority: 1\n"
-        "  subject: {namespaces: {}}\n"
-        "  ingress: [{action: Accept, from: [{namespaces: {}}]}]\n"
+        CNP + "---\n"
+        "apiVersion: projectcalico.org/v3\n"
+        "kind: Tier\n"
+        "metadata: {name: kube-admin}\n"
+        "spec: {order: 1000, defaultAction: Pass}\n"
+        "---\n"
+        "apiVersion: projectcalico.org/v3\n"
+        "kind: GlobalNetworkPolicy\n"
+        "metadata: {name: same-order}\n"
+        "spec: {tier: kube-admin, order: 1, selector: all(), ingress: [{action: Pass}]}\n"
     )
     code, out, err = invoke("policy", "verify", "--no-intent", str(tmp_path / "in"))
     assert (code, out) == (2, "")
     assert err.splitlines()[0] == (
-        f"{tmp_path}/in/cnp.yaml:1:1: error: policy.networking.k8s.io/v1alpha2 "
-        "ClusterNetworkPolicy p: beside Calico policies: current Calico releases convert "
-        "ClusterNetworkPolicy into tiers of their own, a conversion socklock does not model "
-        "yet; no verdict is given for the mix"
+        f"{tmp_path}/in/cnp.yaml:15:1: error: GlobalNetworkPolicy same-order: spec.order: 1 in "
+        "the kube-admin tier, the order Calico gives ClusterNetworkPolicy x-not-into-y (its "
+        "priority): which comes first is decided by the <name>/<namespace>/<kind> of their "
+        "keys, which socklock does not model for Calico's own kinds; give another order"
     )
