@@ -325,8 +325,8 @@ def compile_pod(
     elif calico:
         from .nft_calico import calico_chains  # tiers, Pass and Log, the NPs in the default tier
 
-        chains = [*calico_chains(compiler, Direction.INGRESS, calico, plain)]
-        chains += calico_chains(compiler, Direction.EGRESS, calico, plain)
+        chains = [*calico_chains(compiler, Direction.INGRESS, calico, plain, admin)]
+        chains += calico_chains(compiler, Direction.EGRESS, calico, plain, admin)
     elif admin:
         from .nft_admin import admin_chains  # the tiers above and below NetworkPolicy
 

@@ -55,12 +55,17 @@ def selects(selection: Selection, pod: LabPod, namespaces: Mapping[str, Mapping[
     return selection.pods is None or selection.pods.matches(pod.labels)
 
 
-def peer_addresses(compiler: _PodCompiler, peer: AdminPeer, pod: LabPod) -> list[str]:
-    """The addresses of ``pod`` that ``peer`` matches."""
+def peer_addresses(
+    compiler: _PodCompiler, peer: AdminPeer, pod: LabPod, given_only: bool = False
+) -> list[str]:
+    """The addresses of ``pod`` that ``peer`` matches (``given_only``: ``networks`` match a
+    pod through the addresses the input gives it only, the Calico lab's convention)."""
     if peer.selection is not None:
         known = compiler.topology.namespace_labels
         return list(pod.addresses) if selects(peer.selection, pod, known) else []
     if not pod.given:
+        if given_only:
+            return []
         world = any(n.version == 4 and n.prefixlen == 0 for n in peer.networks)
         return list(pod.addresses) if world else []
     return [a for a in pod.addresses if any(ipaddress.ip_address(a) in n for n in peer.networks)]
@@ -70,9 +75,12 @@ def _family(address: str) -> str:
     return "ip" if ipaddress.ip_address(address).version == 4 else "ip6"
 
 
-def address_matches(compiler: _PodCompiler, peer: AdminPeer, side: str) -> list[str]:
+def address_matches(
+    compiler: _PodCompiler, peer: AdminPeer, side: str, given_only: bool = False
+) -> list[str]:
     """nft matches for one peer: the lab pods it matches, and its networks outside the lab."""
-    found = [a for q in compiler.topology.pods for a in peer_addresses(compiler, peer, q)]
+    pods = compiler.topology.pods
+    found = [a for q in pods for a in peer_addresses(compiler, peer, q, given_only)]
     out = []
     for family in ("ip", "ip6"):
         mine = [a for a in found if _family(a) == family]
@@ -85,14 +93,22 @@ def address_matches(compiler: _PodCompiler, peer: AdminPeer, side: str) -> list[
     return out
 
 
-def rule_statements(compiler: _PodCompiler, policy: AdminPolicy, rule: AdminRule) -> list[str]:
+def rule_statements(
+    compiler: _PodCompiler,
+    policy: AdminPolicy,
+    rule: AdminRule,
+    pass_verdict: str | None = None,
+    given_only: bool = False,
+) -> list[str]:
     """One rule's statements, each ending in its action's verdict (Pass: the next tier, the
-    NetworkPolicy chain after the Admin tier, the default "allowed" after the Baseline)."""
+    NetworkPolicy chain after the Admin tier, the default "allowed" after the Baseline; or
+    ``pass_verdict``, as the Calico lab places these policies in its tiers)."""
     direction = rule.direction.spec_field
+    passed = "accept" if policy.baseline else f"goto np_{direction}"
     verdict = {
         Action.ALLOW: "accept",
         Action.DENY: f"goto deny_{direction}",
-        Action.PASS: "accept" if policy.baseline else f"goto np_{direction}",
+        Action.PASS: pass_verdict or passed,
     }[rule.action]
     comment = f'comment "{policy.id} {rule.path}"'
     side = "saddr" if rule.direction is Direction.INGRESS else "daddr"
@@ -102,12 +118,18 @@ def rule_statements(compiler: _PodCompiler, policy: AdminPolicy, rule: AdminRule
         ports = port_matches(rule.ports, compiler.pod)
     else:
         ports = port_matches(numeric, None) if numeric else []
-    addresses = [m for peer in rule.peers for m in address_matches(compiler, peer, side)]
+    addresses = [
+        m for peer in rule.peers for m in address_matches(compiler, peer, side, given_only)
+    ]
     out = [f"{a} {p} {verdict} {comment}".replace("  ", " ") for a in addresses for p in ports]
     if rule.direction is Direction.EGRESS and named:
         for target in compiler.topology.pods:
             found = sorted(
-                {a for peer in rule.peers for a in peer_addresses(compiler, peer, target)}
+                {
+                    a
+                    for peer in rule.peers
+                    for a in peer_addresses(compiler, peer, target, given_only)
+                }
             )
             for match in port_matches(named, target):
                 for address in found:

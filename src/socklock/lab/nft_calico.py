@@ -38,6 +38,7 @@ from typing import Any
 
 from socklock.model import K8sObject, Protocol
 from socklock.policy.addresses import AddressSet
+from socklock.policy.admin_api import AdminPolicy, Tier
 from socklock.policy.api import Direction, NetworkPolicy
 from socklock.policy.calico_model import (
     API_VERSION,
@@ -55,6 +56,8 @@ from socklock.policy.calico_model import (
 )
 
 from .nft import LOG, LOG_GROUP, _merge, _PodCompiler, log_prefix
+from .nft_admin import rule_statements as cnp_statements
+from .nft_admin import selects
 from .topology import EXTERNAL_PREFIX, PROBED, LabPod, PortKey
 
 CalicoObject = CalicoPolicy | CalicoTier
@@ -373,36 +376,65 @@ def rule_statements(
     return out
 
 
-def tiers_in_order(objects: Sequence[CalicoObject]) -> list[CalicoTier]:
-    """The tiers, by ``order`` then name (the ``default`` tier unless the input defines it)."""
-    known = {DEFAULT.name: DEFAULT, **{t.name: t for t in objects if isinstance(t, CalicoTier)}}
+# the tiers Calico creates for ClusterNetworkPolicies (libcalico-go/lib/clientv3/client.go)
+CNP_TIER_VALUES = (
+    CalicoTier("kube-admin", 1_000.0, "Pass"),
+    CalicoTier("kube-baseline", 10_000_000.0, "Pass"),
+)
+
+
+def tiers_in_order(objects: Sequence[CalicoObject], cnps: bool = False) -> list[CalicoTier]:
+    """The tiers, by ``order`` then name (the ``default`` tier unless the input defines it;
+    with ClusterNetworkPolicies, ``kube-admin`` and ``kube-baseline`` likewise)."""
+    known = {DEFAULT.name: DEFAULT}
+    if cnps:
+        known.update({t.name: t for t in CNP_TIER_VALUES})
+    known.update({t.name: t for t in objects if isinstance(t, CalicoTier)})
     return sorted(known.values(), key=lambda t: t.sort_key)
 
 
 KNP_ORDER = 1000.0  # where Calico puts a Kubernetes NetworkPolicy: the default tier, order 1000
+# where Calico puts a ClusterNetworkPolicy (clusternetworkpolicy.go): its tier's own tier
+CNP_TIERS = {Tier.ADMIN: "kube-admin", Tier.BASELINE: "kube-baseline"}
 
-Placed = CalicoPolicy | NetworkPolicy
+Placed = CalicoPolicy | NetworkPolicy | AdminPolicy
 
 
 def _place(policy: Placed) -> tuple[str, tuple[float, str]]:
     """(tier, sort key) of a policy: a Kubernetes NetworkPolicy is Calico's
-    ``knp.default.<name>`` of the default tier at order 1000 (Calico's conversion)."""
+    ``knp.default.<name>`` of the default tier at order 1000, a ClusterNetworkPolicy is in
+    ``kube-admin`` or ``kube-baseline`` at its priority, ties by Calico's
+    ``<name>/<namespace>/<kind>`` (Calico's conversions)."""
     if isinstance(policy, NetworkPolicy):
         return DEFAULT.name, (KNP_ORDER, f"knp.default.{policy.name}")
+    if isinstance(policy, AdminPolicy):
+        key = f"{policy.name}//KubernetesClusterNetworkPolicy"
+        return CNP_TIERS[policy.tier], (float(policy.priority or 0), key)
     return policy.tier, policy.sort_key
 
 
 def _selects(compiler: _PodCompiler, policy: Placed, direction: Direction) -> bool:
     if isinstance(policy, NetworkPolicy):  # its podSelector in its namespace, its types
         return compiler.subject_of(policy) and policy.applies(direction)
+    if isinstance(policy, AdminPolicy):  # its subject, for a direction it has rules for
+        known = compiler.topology.namespace_labels
+        return bool(policy.rules(direction)) and selects(policy.subject, compiler.pod, known)
     return applies(compiler, policy, direction)
 
 
 def _statements(compiler: _PodCompiler, policy: Placed, direction: Direction) -> list[str]:
     """A policy's rules in order; a Kubernetes NetworkPolicy's rules are Allow rules, compiled
-    as the lab compiles any NetworkPolicy rule (``accept`` when a peer and a port match)."""
+    as the lab compiles any NetworkPolicy rule (``accept`` when a peer and a port match); a
+    ClusterNetworkPolicy's as the lab compiles them (:mod:`.nft_admin`), Pass returning to
+    the next tier and ``networks`` matching pods through given addresses only."""
     if isinstance(policy, NetworkPolicy):
         return [s for rule in policy.rules(direction) for s in compiler.rule(policy, rule)]
+    if isinstance(policy, AdminPolicy):
+        return [
+            s
+            for rule in policy.rules(direction)
+            for s in cnp_statements(compiler, policy, rule, "return", given_only=True)
+        ]
     rules = policy.ingress if direction is Direction.INGRESS else policy.egress
     return [s for rule in rules for s in rule_statements(compiler, policy, rule, direction)]
 
@@ -412,15 +444,17 @@ def calico_chains(
     direction: Direction,
     objects: Sequence[CalicoObject],
     kubernetes: Sequence[NetworkPolicy] = (),
+    cnps: Sequence[AdminPolicy] = (),
 ) -> list[str]:
     """The base chain of one direction, its tier chains and its deny chain."""
     name = direction.spec_field
     placed: list[Placed] = [p for p in objects if isinstance(p, CalicoPolicy)]
     placed += kubernetes
+    placed += cnps
     placed.sort(key=lambda p: _place(p)[1])
     lines = compiler.preamble(direction)
     tiers: list[tuple[int, CalicoTier, list[Placed]]] = []
-    for number, tier in enumerate(tiers_in_order(objects)):
+    for number, tier in enumerate(tiers_in_order(objects, bool(cnps))):
         mine = [p for p in placed if _place(p)[0] == tier.name and _selects(compiler, p, direction)]
         if mine:
             tiers.append((number, tier, mine))

@@ -23,7 +23,7 @@ from socklock.policy.api import (
     parse_policies,
 )
 from socklock.policy.calico_engine import parse_calico_mix
-from socklock.policy.calico_model import CalicoPolicy, CalicoTier
+from socklock.policy.calico_model import DEFAULT, CalicoPolicy, CalicoTier
 from socklock.policy.cilium_api import is_cilium_object
 from socklock.policy.pods import build_cluster
 from socklock.policy.result import PolicyErrors
@@ -76,7 +76,10 @@ def parse(
     if any(is_calico_policy_object(o) for o in objects):
         # what the decider refuses, refused alike; the lab compiles the rest itself
         mix = parse_calico_mix(inventory, policies)
-        return (*mix.tiers, *mix.calico, *mix.kubernetes)
+        # the default tier named: the Calico compiler runs even when every Calico object
+        # is a staged one (not enforced)
+        calico_tiers: tuple[CalicoTier, ...] = mix.tiers or (DEFAULT,)
+        return (*calico_tiers, *mix.calico, *mix.kubernetes, *mix.cnps)
     if any(is_cilium_object(o) for o in objects):
         if any(is_admin_object(o) for o in objects):
             raise system.LabError(

@@ -115,7 +115,9 @@ def analyse_calico_mix(
         )
     mix = parse_calico_mix(inventory, policies, also)
     converted = [convert(p) for p in mix.kubernetes] + [convert_cnp(p) for p in mix.cnps]
-    model = CalicoConnectivity(mix.cluster, [*mix.calico, *converted], externals, tiers=mix.tiers)
+    given = {t.name for t in mix.tiers}
+    tiers = [*mix.tiers, *(t for t in cnp_tiers() if mix.cnps and t.name not in given)]
+    model = CalicoConnectivity(mix.cluster, [*mix.calico, *converted], externals, tiers=tiers)
     return CalicoAnalysis(model, mix.kubernetes)
 
 
@@ -162,9 +164,6 @@ def parse_calico_mix(
         problems.extend(_ties(own))
     problems.extend(_cnp_ties(own, cnps))
     problems.extend(_duplicates(cnps))
-    if cnps:
-        given = {t.name for t in tiers}
-        tiers += [t for t in cnp_tiers() if t.name not in given]
     cluster = build_cluster(inventory)
     problems.extend(cluster.diagnostics)
     problems.extend(host_network_pods(inventory))
