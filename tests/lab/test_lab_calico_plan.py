@@ -136,3 +136,40 @@ def test_what_the_decider_refuses_the_lab_refuses() -> None:
         with pytest.raises(PolicyErrors) as engine:
             analyse(inventory)
         assert refused.value.diagnostic_list == engine.value.diagnostic_list, folder.name
+
+
+def test_cluster_network_policies_sit_in_kube_admin_before_the_default_tier() -> None:
+    """The lab places the parsed CNP in its own kube-admin chain (order 1000, before the
+    default tier holding the NetworkPolicy): Pass returns to the next tier, Accept accepts,
+    and the tier's end passes."""
+    topology, rules = _plan("53-cnp-admin-pass-to-knp")
+    script = rules[topology.pods_of("x/a")[0].netns]
+    assert _chain(script, "ingress")[-3:] == [
+        'jump t0_ingress comment "tier kube-admin"',
+        'jump t1_ingress comment "tier default"',
+        'accept comment "profile: allow"',
+    ]
+    assert [line.split(" @")[1] for line in _chain(script, "t0_ingress")[:4]] == [
+        'pods2 return comment "ClusterNetworkPolicy pass-y spec.ingress[0]"',
+        'pods3 return comment "ClusterNetworkPolicy pass-y spec.ingress[0]"',
+        'lab0 accept comment "ClusterNetworkPolicy pass-y spec.ingress[1]"',
+        'lab1 accept comment "ClusterNetworkPolicy pass-y spec.ingress[1]"',
+    ]
+    assert _chain(script, "t0_ingress")[-1] == 'return comment "end of tier kube-admin: Pass"'
+    assert _pods(topology, script, _chain(script, "t0_ingress"), "ip") == {
+        "y/a#0",
+        "y/b#0",
+        "y/c#0",
+    }
+
+
+def test_a_calico_policy_in_kube_admin_goes_by_order_among_the_cnps() -> None:
+    topology, rules = _plan("59-calico-policy-inside-kube-admin")
+    chain = _chain(rules[topology.pods_of("x/c")[0].netns], "t0_ingress")
+    assert [line.split(" comment ")[1] for line in chain] == [
+        '"GlobalNetworkPolicy c-deny-z spec.ingress[0]"',
+        '"GlobalNetworkPolicy c-deny-z spec.ingress[0]"',
+        '"ClusterNetworkPolicy accept-all spec.ingress[0]"',
+        '"ClusterNetworkPolicy accept-all spec.ingress[0]"',
+        '"end of tier kube-admin: Pass"',
+    ]

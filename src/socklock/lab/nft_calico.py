@@ -28,6 +28,13 @@ matches addresses outside the lab in ``nets`` (or anywhere) but ``notNets``. Por
 ``low:high`` ranges and names, per protocol (the rule's, or TCP, UDP and SCTP but
 ``notProtocol``); a name resolves on the destination pod (per destination in the egress
 chain) and never on an address outside. ICMP rules match ICMP only.
+
+ClusterNetworkPolicies (the parsed objects of :mod:`socklock.policy.cnp_api`) are placed
+where Calico places them, by this module's own constants, not the decider's conversion:
+the ``kube-admin`` tier (Admin, order 1000) or ``kube-baseline`` (Baseline, order
+10,000,000), both ending in Pass, at their priority (ties by
+``<name>//KubernetesClusterNetworkPolicy``), for a direction they have rules for; their rules
+are :mod:`.nft_admin`'s, Pass returning to the next tier.
 """
 
 from __future__ import annotations
