@@ -7,6 +7,7 @@ import sys
 import click
 
 from socklock import __version__
+from socklock._cli import ending
 from socklock._cli.lazy import LazyGroup
 from socklock.errors import SocklockError
 
@@ -47,7 +48,9 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 
 def main() -> None:
+    """The console script: run the command, then end the process (:mod:`.ending`)."""
     verbose = "--verbose" in sys.argv[1:]
+    ending.arm()
     try:
         result = cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -75,4 +78,4 @@ def main() -> None:
         )
         sys.exit(2)
     else:
-        sys.exit(result if isinstance(result, int) else 0)
+        ending.end(result if isinstance(result, int) else 0)

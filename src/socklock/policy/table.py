@@ -300,18 +300,20 @@ def _reached(decider: Decider, table: list[Cell], grouped: set[int]) -> list[lis
             (one_class if len(members) == 1 else several)[c].append(position)
     any_several = any(several)
     by_source: list[list[int]] = [[] for _ in endpoints]
+    # per class, the appends of its one-class sources' rows (a row is one call, in C)
+    adders = [[by_source[e].append for e in sources] for sources in one_class]
     for index, cell in enumerate(table):
         if index in grouped:
             continue
         every_some = cell.every & cell.some
         code = index << 2 | ALLOWED_CODE
-        for c in every_some:
-            for e in one_class[c]:
-                by_source[e].append(code)
+        for c in every_some.members():
+            for add in adders[c]:
+                add(code)
         code = index << 2 | PARTIAL_CODE
-        for c in cell.some - every_some:
-            for e in one_class[c]:
-                by_source[e].append(code)
+        for c in (cell.some - every_some).members():
+            for add in adders[c]:
+                add(code)
         mixed: set[int] = set()
         if any_several:
             for c in cell.some:
