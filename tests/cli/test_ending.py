@@ -76,10 +76,10 @@ def test_the_program_writes_its_document_and_exits_with_its_code(tmp_path: Path)
     out = tmp_path / "out.json"
     done = _python(
         "import sys\n"
-        "from socklock._cli.main import main\n"
+        "from socklock._cli.main import run\n"
         f"sys.argv = ['socklock', 'policy', 'verify', {str(tmp_path / 'in')!r}, '--no-intent',"
         f" '--format', 'json', '-o', {str(out)!r}]\n"
-        "main()\n"
+        "run()\n"
     )
     assert (done.returncode, done.stdout) == (0, "")
     document = json.loads(out.read_text())

@@ -9,9 +9,10 @@ directories), then ends the process with ``os._exit``. It falls back to ``sys.ex
 that is not safe: another thread still runs (a normal exit would join it), or a flush
 fails (a normal exit reports it).
 
-Only the console script arms it (:func:`arm`); a test or a library caller that runs the
-click command in the same process keeps the normal exit, and :func:`keep` keeps nothing
-for them.
+What a command holds to its end anyway is kept past its return (:func:`keep`): every
+loaded inventory (``common.load``), and ``policy verify``'s analysis. Only the console
+script arms this (:func:`arm`); a test or a library caller that runs the click command in
+the same process keeps the normal exit, and :func:`keep` keeps nothing for them.
 """
 
 from __future__ import annotations

@@ -47,10 +47,20 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     ctx.obj["verbose"] = verbose
 
 
-def main() -> None:
-    """The console script: run the command, then end the process (:mod:`.ending`)."""
-    verbose = "--verbose" in sys.argv[1:]
+def run() -> None:
+    """The console script and ``python -m socklock``: :func:`main`, then the process ends
+    as :mod:`.ending` says (output flushed, exit handlers run, no finalizing)."""
     ending.arm()
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            ending.end(exc.code or 0)
+        raise
+
+
+def main() -> None:
+    verbose = "--verbose" in sys.argv[1:]
     try:
         result = cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -78,4 +88,4 @@ def main() -> None:
         )
         sys.exit(2)
     else:
-        ending.end(result if isinstance(result, int) else 0)
+        sys.exit(result if isinstance(result, int) else 0)

@@ -156,7 +156,6 @@ def verify(
     # loading builds a million small objects and few cycles: see socklock.gcpause
     with paused_gc():
         inventory = load(paths)
-        ending.keep(inventory)
         if _refuse(inventory):
             return EXIT_INPUT_ERROR
         graph = None
