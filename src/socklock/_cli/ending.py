@@ -2,7 +2,7 @@
 
 A command that loaded 1,500 services holds about three million small objects, and Python
 frees them one at a time: when the command returns (its locals) and again when the
-interpreter finalizes (0.08 s of a 2 s ``policy verify``), for memory the operating system
+interpreter finalizes (0.09 s of a 2 s ``policy verify``), for memory the operating system
 takes back at once. :func:`end` does what a normal exit does that anyone can observe: it
 flushes stdout and stderr and runs the ``atexit`` handlers (logging, coverage, temporary
 directories), then ends the process with ``os._exit``. It falls back to ``sys.exit`` when
@@ -11,8 +11,9 @@ fails (a normal exit reports it).
 
 What a command holds to its end anyway is kept past its return (:func:`keep`): every
 loaded inventory (``common.load``), and ``policy verify``'s analysis. Only the console
-script arms this (:func:`arm`); a test or a library caller that runs the click command in
-the same process keeps the normal exit, and :func:`keep` keeps nothing for them.
+script and ``python -m socklock`` arm this (:func:`arm`, in ``main.run``); a test or a
+library caller that calls ``main()`` or runs the click command in its own process keeps
+the normal exit (``SystemExit``), and :func:`keep` keeps nothing for them.
 """
 
 from __future__ import annotations
