@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socklock._cli.main import main
+from socklock._cli.main import run
 
 if __name__ == "__main__":
-    main()
+    run()

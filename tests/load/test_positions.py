@@ -138,3 +138,50 @@ def test_nesting_by_indentation_is_refused_past_the_limit_only() -> None:
     assert str(refused) == (
         "f.yaml:21:41: error: nesting deeper than 20 levels: refused before parsing"
     )
+
+
+def test_merge_key_written_after_other_keys_without_an_alias() -> None:
+    """An inline ``<<`` met after plain keys: the mapping is built again as a merged one,
+    and what was built of it before (its values' positions too) is not kept."""
+    text = "svc:\n  name: x\n  list: [a, b]\n  <<: {image: a, port: 80}\n  port: 81\nz: 1\n"
+    (doc,) = documents(text)
+    svc = doc.value["svc"]
+    assert list(svc) == ["image", "port", "name", "list"]
+    assert svc == {"image": "a", "port": 81, "name": "x", "list": ["a", "b"]}
+    assert svc.key_positions == {"image": (4, 8), "port": (5, 3), "name": (2, 3), "list": (3, 3)}
+    assert (svc["list"].position, svc["list"].item_positions) == ((3, 9), [(3, 10), (3, 13)])
+    assert doc.value.key_positions == {"svc": (1, 1), "z": (6, 1)}
+
+
+def test_duplicate_key_before_a_merge_key() -> None:
+    for text, line in (("a: 1\nb: 2\na: 3\n<<: {c: 1}\n", 3), ("a: 1\na: 3\n<<: {a: 1}\n", 2)):
+        (diagnostic,) = list(load_yaml(text, "f.yaml", Limits()))
+        assert str(diagnostic) == (
+            f"f.yaml:{line}:1: error: invalid YAML: duplicate key 'a' (first at line 1, column 1)"
+        )
+
+
+def test_integers_read_as_yaml_1_1_says() -> None:
+    text = "a: 010\nb: 0\nc: 1_000\nd: +5\ne: -3\nf: 12\ng: 0o7\nh: 1:30\ni: 0x1f\nj: 00\n"
+    (doc,) = documents(text + "k: 99999999999999999999\nl: !!int 7\n")
+    assert doc.value == {
+        "a": 8,
+        "b": 0,
+        "c": 1000,
+        "d": 5,
+        "e": -3,
+        "f": 12,
+        "g": "0o7",
+        "h": 90,
+        "i": 31,
+        "j": 0,
+        "k": 99999999999999999999,
+        "l": 7,
+    }
+
+
+def test_sequence_items_of_every_kind() -> None:
+    (doc,) = documents("- a\n- 'b'\n- 1\n- [x, y]\n- {k: v}\n- ~\n")
+    assert doc.value == ["a", "b", 1, ["x", "y"], {"k": "v"}, None]
+    assert doc.value.item_positions == [(1, 3), (2, 3), (3, 3), (4, 3), (5, 3), (6, 3)]
+    assert doc.value[4].key_positions == {"k": (5, 4)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -94,3 +95,16 @@ def test_bisection_agrees_with_intersection(
     expected_partial = [i for i, s in enumerate(sets) if s & block and (s & block) != s]
     assert list(full) == expected_full
     assert list(partial) == expected_partial
+
+
+def test_pod_addresses_parse_as_ipaddress_does() -> None:
+    """The C parser reads IPv4 first; IPv6 and every refusal are ipaddress's."""
+    assert AddressSet.addresses(["10.0.0.1", "0.0.0.0", "255.255.255.255", "fd00::1"]) == (
+        AddressSet(
+            IntervalSet.of([(167772161, 167772161), (0, 0), (2**32 - 1, 2**32 - 1)]),
+            IntervalSet.of([(int(ipaddress.IPv6Address("fd00::1")),) * 2]),
+        )
+    )
+    for bad in ("01.2.3.4", "1.2.3", "256.1.1.1", " 1.2.3.4", "1.2.3.4\0", "x", ""):
+        with pytest.raises(ValueError):
+            AddressSet.addresses([bad])

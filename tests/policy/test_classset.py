@@ -50,3 +50,15 @@ def test_first_and_empty() -> None:
     assert list(ClassSet.first(5)) == [0, 1, 2, 3, 4]
     assert ClassSet.first(0) == EMPTY == ClassSet.of([])
     assert list(ClassSet.first(5) - ClassSet.of([0, 4])) == [1, 2, 3]
+
+
+@given(members)
+def test_members_are_the_iteration(a: set[int]) -> None:
+    assert list(ClassSet.of(a).members()) == sorted(a)
+
+
+def test_members_of_a_run_are_a_range() -> None:
+    assert ClassSet.of([3, 4, 5]).members() == range(3, 6)
+    assert ClassSet.first(4).members() == range(0, 4)
+    assert EMPTY.members() == range(0, 0)
+    assert ClassSet.of([1, 3]).members() == [1, 3]

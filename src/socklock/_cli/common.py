@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from socklock._cli.ending import keep
 from socklock.files import check_not_input, resolved_paths, write_atomic
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def load(paths: Sequence[str], *, render_kustomize: bool = True) -> Inventory:
         problems=problems,
         render_kustomize=render_kustomize,
     )
+    keep(inventory)  # dropped with the process, not one object at a time (see .ending)
     for diagnostic in inventory.diagnostics:
         click.echo(str(diagnostic), err=True)
     if context is not None:  # so that ``-o FILE`` never replaces an input of this run

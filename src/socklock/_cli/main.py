@@ -7,6 +7,7 @@ import sys
 import click
 
 from socklock import __version__
+from socklock._cli import ending
 from socklock._cli.lazy import LazyGroup
 from socklock.errors import SocklockError
 
@@ -44,6 +45,18 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
+
+
+def run() -> None:
+    """The console script and ``python -m socklock``: :func:`main`, then the process ends
+    as :mod:`.ending` says (output flushed, exit handlers run, no finalizing)."""
+    ending.arm()
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            ending.end(exc.code or 0)
+        raise
 
 
 def main() -> None:

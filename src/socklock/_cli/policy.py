@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from socklock._cli import ending
 from socklock._cli.common import (
     EXIT_FINDINGS,
     EXIT_INPUT_ERROR,
@@ -213,6 +214,7 @@ def run_verify(
 
     externals = graph_externals(intent) if intent is not None else None
     connectivity = _analyse(inventory, externals, cni)
+    ending.keep(intent, connectivity)
     if connectivity is None:
         return EXIT_INPUT_ERROR
     if fmt == "json":  # streamed: the listing can be large

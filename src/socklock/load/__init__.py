@@ -239,12 +239,13 @@ def _load_file(
         if skip is not None:
             return [], skip
     values = [d.value for d in documents]
-    if any(is_manifest(v) and has_placeholder_identity(v) for v in values):
+    claims = [is_manifest(v) for v in values]  # once a document: the test is not free
+    if any(claim and has_placeholder_identity(v) for claim, v in zip(claims, values, strict=True)):
         return [], SkipKind.TEMPLATE
-    if any(is_manifest(v) for v in values):
+    if any(claims):
         lines: list[str] | None = None
-        for document in documents:
-            if is_manifest(document.value) and document.value["kind"] == CRD_KIND:
+        for claim, document in zip(claims, documents, strict=True):
+            if claim and document.value["kind"] == CRD_KIND:
                 lines = lines if lines is not None else text.text.splitlines()
                 restore_schema_strings(document.value, lines)
             if looks_like_manifest(document.value):

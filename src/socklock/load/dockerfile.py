@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-from dockerfile_parse import DockerfileParser
-
 from socklock.model import Dockerfile, Instruction, Stage
 
 
@@ -19,6 +17,9 @@ def is_dockerfile_name(name: str) -> bool:
 
 
 def load_dockerfile(text: str, path: str) -> Dockerfile:
+    # imported here: it brings logging with it (5 ms), and most inputs hold no Dockerfile
+    from dockerfile_parse import DockerfileParser
+
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")), env_replace=False)
     instructions: list[Instruction] = []
     stages: list[Stage] = []

@@ -59,12 +59,15 @@ class FieldReader:
             return None
         return value
 
-    # Each typed read first tries the exact type (most values have it: one test, no call).
+    # Each typed read first tries the exact type (most values have it: one test, no call),
+    # then absence (most other reads: a field the object does not write).
 
     def mapping(self, node: YMap, key: str, path: tuple[PathElement, ...] = ()) -> YMap | None:
         value = node.get(key)
         if type(value) is YMap:
             return value
+        if value is None:  # absent: no more to check
+            return None
         value = self._typed(node, key, path, (dict,), "a mapping")
         return value if isinstance(value, YMap) else None
 
@@ -72,6 +75,8 @@ class FieldReader:
         value = node.get(key)
         if type(value) is YSeq:
             return value
+        if value is None:  # absent: no more to check
+            return None
         value = self._typed(node, key, path, (list,), "a list")
         return value if isinstance(value, YSeq) else None
 
@@ -79,6 +84,8 @@ class FieldReader:
         value = node.get(key)
         if type(value) is str:
             return value
+        if value is None:  # absent: no more to check
+            return None
         value = self._typed(node, key, path, (str,), "a string")
         return value if isinstance(value, str) else None
 
@@ -86,6 +93,8 @@ class FieldReader:
         value = node.get(key)
         if type(value) is int:
             return value
+        if value is None:  # absent: no more to check
+            return None
         value = self._typed(node, key, path, (int,), "an integer")
         return value if isinstance(value, int) else None
 

@@ -39,7 +39,12 @@ def read_text(path: Path, display: str, limits: Limits) -> TextFile | Diagnostic
                 "limit for one input file; split it",
             )
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limits.max_file_bytes + 1)
+            # the size it has, and one byte more: asking for the limit would allocate it
+            # (64 MiB) for every file; a file that grew since (or reports no size, as
+            # /proc does) is read on, up to the limit and one byte
+            data = handle.read(min(size, limits.max_file_bytes) + 1)
+            if len(data) > size:
+                data += handle.read(limits.max_file_bytes + 1 - len(data))
     except OSError as exc:
         return Diagnostic(Location(display), f"cannot read file: {_why(exc)}")
     finally:

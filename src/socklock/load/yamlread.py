@@ -72,6 +72,7 @@ _RESOLVED_COUNT = 100_000
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
+_INT = "tag:yaml.org,2002:int"
 _SPECIAL_KEYS = frozenset({_MERGE, "tag:yaml.org,2002:value"})  # what flatten_mapping rewrites
 _REPLACING = frozenset({"!override", "!reset"})  # Compose's merge tags
 # Scalar tags whose safe constructor is a plain function of the node.
@@ -130,6 +131,8 @@ class _Builder:
             value = self.mapping(node)
         elif tag == _SEQ and type(node) is yaml.SequenceNode:
             value = self.sequence(node)
+        elif tag == _INT and node.value.isdigit() and node.value[0] != "0":
+            value = int(node.value)  # decimal: what PyYAML's int constructor gives, sooner
         elif tag in self.scalars and type(node) is yaml.ScalarNode:
             value = self.scalars[tag](self.loader, node)
         elif tag in _REPLACING:
@@ -166,33 +169,54 @@ class _Builder:
         built = self.built
         if built is not None:
             built[id(node)] = mapping  # a child aliasing its parent is refused earlier
+        runs, written = len(self.runs), len(self.numbers)
         mark = node.start_mark
         numbers = [mark.line + 1, mark.column + 1]
         pairs = node.value
-        if not _SPECIAL_KEYS.isdisjoint([key.tag for key, _ in pairs]):
+        if built is not None and _merges(pairs):
             self.merged_mapping(node, mapping, numbers)
-        else:
-            strings = self.strings
-            for key_node, value_node in pairs:
-                if key_node.tag == _STR and type(key_node) is _ScalarNode:
-                    key = key_node.value
-                    key = strings.setdefault(key, key)
-                else:
-                    key = self.key(key_node)
-                if key in mapping:
-                    index = list(mapping).index(key)
-                    raise _duplicate(key, numbers[2 + 2 * index], numbers[3 + 2 * index], key_node)
-                mark = key_node.start_mark
-                numbers += (mark.line + 1, mark.column + 1)
-                if built is None and value_node.tag == _STR and type(value_node) is _ScalarNode:
-                    value = value_node.value
-                    mapping[key] = strings.setdefault(value, value)
-                else:
-                    mapping[key] = self.build(value_node)
+        elif not self.plain_mapping(pairs, mapping, numbers):
+            # a merge key met on the way (rare): built again from the start, what was built
+            # of it so far (its values' runs included) dropped
+            del self.runs[runs:], self.numbers[written:]
+            mapping.clear()
+            del numbers[2:]
+            self.merged_mapping(node, mapping, numbers)
         self.runs.append((mapping, len(self.numbers)))
         self.numbers.append(len(numbers) // 2 - 1)
         self.numbers.extend(numbers)
         return mapping
+
+    def plain_mapping(self, pairs: list[Any], mapping: YMap, numbers: list[int]) -> bool:
+        """Fill ``mapping`` from ``pairs`` and ``numbers`` with the keys' positions; False
+        as soon as a merge key (``<<``) shows that :meth:`merged_mapping` must build it.
+
+        Only when nothing is shared (no alias): then what was built so far is only this
+        mapping's, and dropping it is enough. A duplicate key is reported as
+        :meth:`merged_mapping` would when the mapping has a merge key further on."""
+        strings = self.strings
+        shared = self.built is not None
+        for key_node, value_node in pairs:
+            if key_node.tag == _STR and type(key_node) is _ScalarNode:
+                key = key_node.value
+                key = strings.setdefault(key, key)
+            elif key_node.tag in _SPECIAL_KEYS:
+                return False
+            else:
+                key = self.key(key_node)
+            if key in mapping:
+                if _merges(pairs):
+                    return False
+                index = list(mapping).index(key)
+                raise _duplicate(key, numbers[2 + 2 * index], numbers[3 + 2 * index], key_node)
+            mark = key_node.start_mark
+            numbers += (mark.line + 1, mark.column + 1)
+            if not shared and value_node.tag == _STR and type(value_node) is _ScalarNode:
+                value = value_node.value
+                mapping[key] = strings.setdefault(value, value)
+            else:
+                mapping[key] = self.build(value_node)
+        return True
 
     def merged_mapping(self, node: yaml.MappingNode, mapping: YMap, numbers: list[int]) -> None:
         """A mapping with ``<<`` merge keys: the merged pairs first, written keys override."""
@@ -235,14 +259,24 @@ class _Builder:
         mark = node.start_mark
         numbers = [mark.line + 1, mark.column + 1]
         build = self.build
+        strings = self.strings
         for child in node.value:
-            sequence.append(build(child))
+            if built is None and child.tag == _STR and type(child) is _ScalarNode:
+                value = child.value
+                sequence.append(strings.setdefault(value, value))
+            else:
+                sequence.append(build(child))
             mark = child.start_mark
             numbers += (mark.line + 1, mark.column + 1)
         self.runs.append((sequence, len(self.numbers)))
         self.numbers.append(len(numbers) // 2 - 1)
         self.numbers.extend(numbers)
         return sequence
+
+
+def _merges(pairs: list[Any]) -> bool:
+    """Does a mapping's key say to merge (``<<``) or is it YAML 1.1's value key (``=``)?"""
+    return not _SPECIAL_KEYS.isdisjoint([key.tag for key, _ in pairs])
 
 
 def _duplicate(key: Any, line: int, column: int, node: yaml.Node) -> yaml.YAMLError:

@@ -219,6 +219,8 @@ class _Reader:
         self.errors.append(Diagnostic(self.location(node, key), f"{self.what}: {where}{message}"))
 
     def fields(self, node: YMap, allowed: frozenset[str], path: tuple[PathElement, ...]) -> None:
+        if node.keys() <= allowed:  # the usual case, one set comparison in C
+            return
         for key in node:
             if key not in allowed:
                 self.error(
@@ -263,6 +265,12 @@ class _Reader:
             else:
                 out.append((index, item))
         return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _where(path: tuple[PathElement, ...]) -> str:
+    """:func:`format_path`, remembered: every policy has the same few rule and peer paths."""
+    return format_path(path)
 
 
 def _describe(value: Any) -> str:
@@ -332,8 +340,8 @@ def _selector(
     )
     pairs: list[tuple[Any, Any]] = list((raw_labels or {}).items())
     for label, value in pairs:
-        at = (*here, "matchLabels", str(label))
         if not isinstance(label, str):
+            at = (*here, "matchLabels", str(label))
             reader.error(
                 raw_labels, label, at, f"label key must be a string, not {_describe(label)}"
             )
@@ -342,13 +350,13 @@ def _selector(
             reader.error(
                 raw_labels,
                 label,
-                at,
+                (*here, "matchLabels", label),
                 f"label value must be a string, not {_describe(value)} (quote it)",
             )
             continue
         problem = _label_key_problem(label) or _label_value_problem(value)
         if problem:
-            reader.error(raw_labels, label, at, problem)
+            reader.error(raw_labels, label, (*here, "matchLabels", label), problem)
             continue
         labels[label] = value
     expressions: list[tuple[str, Operator, list[str]]] = []
@@ -491,7 +499,7 @@ def _peer(
         )
         return None
     location = reader.location(parent, index)
-    where = format_path(path)
+    where = _where(path)
     if "ipBlock" in node:
         block = _ip_block(reader, node, path)
         return None if block is None else Peer(None, None, block, location, where)
@@ -574,7 +582,7 @@ def _rule(
         tuple(peers),
         tuple(ports),
         reader.location(parent, index),
-        format_path(path),
+        _where(path),
     )
 
 

@@ -290,7 +290,9 @@ def _reached(decider: Decider, table: list[Cell], grouped: set[int]) -> list[lis
     A source of one class (most) is reached where its class is in the cell's ``some``, and
     allowed where it is in ``every`` too: found by walking the cell's members once, with no
     test per source. Sources of several classes, and a single Pod's row to itself, go
-    through :func:`pair_verdict`."""
+    through :func:`pair_verdict`. A cell every class is allowed into (a rule admitting
+    ``0.0.0.0/0`` under the generic CNI) is a row of every source when no source has
+    several classes: it is added to all of them at the end, by a sort that merges."""
     endpoints = decider.cluster.endpoints
     one_class: list[list[int]] = [[] for _ in decider.cluster.classes]
     several: list[list[int]] = [[] for _ in decider.cluster.classes]
@@ -300,18 +302,25 @@ def _reached(decider: Decider, table: list[Cell], grouped: set[int]) -> list[lis
             (one_class if len(members) == 1 else several)[c].append(position)
     any_several = any(several)
     by_source: list[list[int]] = [[] for _ in endpoints]
+    # per class, the appends of its one-class sources' rows (a row is one call, in C)
+    adders = [[by_source[e].append for e in sources] for sources in one_class]
+    everything = decider.cluster.all_classes
+    shared: list[int] = []  # cells every source is allowed into: added to all at the end
     for index, cell in enumerate(table):
         if index in grouped:
             continue
         every_some = cell.every & cell.some
+        if not any_several and not endpoints[cell.target].single_pod and everything <= every_some:
+            shared.append(index << 2 | ALLOWED_CODE)
+            continue
         code = index << 2 | ALLOWED_CODE
-        for c in every_some:
-            for e in one_class[c]:
-                by_source[e].append(code)
+        for c in every_some.members():
+            for add in adders[c]:
+                add(code)
         code = index << 2 | PARTIAL_CODE
-        for c in cell.some - every_some:
-            for e in one_class[c]:
-                by_source[e].append(code)
+        for c in (cell.some - every_some).members():
+            for add in adders[c]:
+                add(code)
         mixed: set[int] = set()
         if any_several:
             for c in cell.some:
@@ -326,6 +335,9 @@ def _reached(decider: Decider, table: list[Cell], grouped: set[int]) -> list[lis
             verdict = pair_verdict(endpoints[e], target, cell.every, cell.some)
             if verdict is not Verdict.DENIED:
                 by_source[e].append(index << 2 | _CODES[verdict])
+    if shared:  # both in table order: one sort merges the two runs, in C
+        for e, rows in enumerate(by_source):
+            by_source[e] = sorted(shared + rows)
     return by_source
 
 

@@ -11,9 +11,11 @@ document is the one that module publishes, one row per line.
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any, cast
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, TypeVar, cast
 
 from socklock.model import ServiceGraph
 from socklock.policy.engine import Connectivity, Row
@@ -22,6 +24,8 @@ from socklock.policy.intent import IntentCheck, check_intent
 from socklock.policy.result import Connection, Verdict
 from socklock.policy.table import EVERY_WORKLOAD, VERDICTS, Cell, listing
 from socklock.schemas import CONNECTIVITY
+
+T = TypeVar("T")
 
 
 def _encoder() -> Callable[[Any], bytes]:
@@ -59,6 +63,7 @@ def write_verification(
     found = listing(connectivity, include_denied, summary)
     ids = found.target_ids()
     tails = _cell_tails(found.table, ids, dumps)
+    verdict_codes = [code & 3 for code in range(len(tails))]
     tally = [0, 0, 0]  # rows per verdict code
     kept: list[Row] = []  # the listed rows, for the intent check (plain tuples)
     out.write(b'{"schema":' + dumps(CONNECTIVITY) + b',"connections":[')
@@ -71,13 +76,17 @@ def write_verification(
         head = b'{"from":' + dumps(source) + b","
         weight = len(connectivity.endpoints) if source == EVERY_WORKLOAD else 1
         encoded = []
-        for entry in items:
-            if isinstance(entry, int):
-                tally[entry & 3] += weight
-                encoded.append(head + tails[entry])
+        for kind, group in itertools.groupby(items, type):
+            if kind is int:  # coded rows: their bytes and verdicts picked in C
+                codes = cast("list[int]", list(group))
+                encoded.append(head + (b",\n" + head).join(_picked(codes, tails)))
+                verdicts = _picked(codes, verdict_codes)
+                for code in range(len(VERDICTS)):
+                    tally[code] += weight * verdicts.count(code)
             else:
-                tally[_CODE[entry[4]]] += weight
-                encoded.append(dumps(_row(entry)))
+                for entry in cast("Iterator[Row]", group):
+                    tally[_CODE[entry[4]]] += weight
+                    encoded.append(dumps(_row(entry)))
         out.write(separator + b",\n".join(encoded))
         separator = b",\n"
     counts = {verdict: tally[_CODE[verdict]] for verdict in Verdict}
@@ -105,6 +114,15 @@ def write_verification(
 
 
 _CODE = {verdict: code for code, verdict in enumerate(VERDICTS)}
+
+
+def _picked(codes: list[int], values: Sequence[T]) -> Sequence[T]:
+    """``[values[c] for c in codes]``, by one C call (``itemgetter``) instead of a Python
+    step per row: a listing's rows are half a million at 1,500 services."""
+    if len(codes) == 1:
+        return (values[codes[0]],)
+    picked: Sequence[T] = operator.itemgetter(*codes)(values)
+    return picked
 
 
 def _cell_tails(table: list[Cell], ids: list[str], dumps: Callable[[Any], bytes]) -> list[bytes]:
