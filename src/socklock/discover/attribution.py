@@ -108,8 +108,11 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 directory = Path(service.build_context).resolve()
                 line = command_line(service.body, "entrypoint", "command")
                 # a command naming no file of the build (``sidekiq``, ``dev_worker``) runs
-                # the image's code base as a whole, as the image's own command does
-                runs_default = not any(entry_paths(word, directory) for word in line)
+                # the image's code base as a whole, as the image's own command does; so does
+                # a shell script (``./bin/run-prod.sh`` that execs gunicorn): a launcher
+                runs_default = not any(
+                    not _launcher(path) for word in line for path in entry_paths(word, directory)
+                )
                 builders.setdefault(directory, []).append((graph_id, service.id, runs_default))
         for directory, services in builders.items():
             # the one running the image's own command is the program; when each runs a
@@ -212,9 +215,53 @@ def _add_units(
         elif path not in contexts:
             shared.extend(Context(path, o, f"{why} (and others)") for o, why in owners.items())
     context_of = {c.workload: c.directory for c in contexts.values() if c.directory.is_dir()}
+    commands: dict[Path, dict[str, str]] = {}  # entry point → owner → why
     for path, owner, why in shared_image_commands(inventory, aliases, context_of):
-        contexts[path] = Context(path, owner, why)
+        commands.setdefault(path, {})[owner] = why
+    for path, owners in _imported_packages(commands).items():
+        if len(owners) == 1:
+            ((owner, why),) = owners.items()
+            contexts[path] = Context(path, owner, why)
+        else:  # a package one service's command names and another's entry file imports
+            contexts.pop(path, None)
+            shared.extend(Context(path, owner, why) for owner, why in owners.items())
     return shared
+
+
+def _imported_packages(commands: dict[Path, dict[str, str]]) -> dict[Path, dict[str, str]]:
+    """``commands`` with each package directory that one service's command names (``celery
+    -A proj``) also owned by the services whose entry file imports it (``manage.py`` setting
+    ``DJANGO_SETTINGS_MODULE`` to ``proj.settings``): both run that package's code."""
+    entries: dict[str, list[Path]] = {}
+    for path, owners in commands.items():
+        for owner in owners:
+            if path.is_file():
+                entries.setdefault(owner, []).append(path)
+    out = {path: dict(owners) for path, owners in commands.items()}
+    for path, owners in out.items():
+        if not path.is_dir():
+            continue
+        for other, files in entries.items():
+            importer = next((f for f in files if _imports(f, path.name)), None)
+            if other not in owners and importer is not None:
+                owners[other] = f"{importer.name}, the entry point of {other}, imports it"
+    return out
+
+
+@functools.cache
+def _imports(path: Path, package: str) -> bool:
+    """Whether the source file ``path`` imports ``package`` (``import proj``, ``from proj.x
+    import``) or names one of its modules in a string (``"proj.settings"``, ``"proj:app"``),
+    or, a shell script, on a command line (``exec gunicorn proj.wsgi``)."""
+    try:
+        text = path.read_bytes()[:MAX_NAMED_BYTES]
+    except OSError:
+        return False
+    name = re.escape(package.encode())
+    # a launcher script names it as a word of a command line: ``gunicorn proj.wsgi``
+    quote = rb"(?:^|[\s\"'=])" if _launcher(path) else rb"[\"']"
+    pattern = rb"(?:\b(?:import|from)\s+" + name + rb"\b)|(?:" + quote + name + rb"[.:]\w)"
+    return re.search(pattern, text, re.MULTILINE) is not None
 
 
 def _add_mounts(
@@ -294,6 +341,23 @@ def _named_files(host: Path, container: PurePosixPath, ran: list[str]) -> frozen
         if path.is_file():
             found.add(path.resolve())
     return frozenset(found)
+
+
+_SHELL_SHEBANG = re.compile(rb"#!\s*\S*/(?:env\s+)?(?:ba|da|z|a)?sh\b")
+
+
+def _launcher(path: Path) -> bool:
+    """Whether ``path`` is a shell script: it starts a program (gunicorn, a JVM, the app's
+    own binary) that loads the code base as a whole, not one module of it."""
+    if path.suffix == ".sh":
+        return True
+    if path.suffix or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            return _SHELL_SHEBANG.match(handle.read(64)) is not None
+    except OSError:
+        return False
 
 
 @functools.cache
