@@ -75,3 +75,40 @@ def test_an_entry_file_that_only_mentions_the_word_does_not_run_the_package(
     root = _app(tmp_path, "python manage.py runserver", "celery -A shop worker")
     (root / "manage.py").write_text("# the shop front end\nprint('shop')\n")
     assert _owners(tmp_path, "shop/settings.py") == ["shop-app/worker"]
+
+
+def _layered(tmp_path: Path, base: str) -> Path:
+    """A repository whose compose file builds a thin layer (an entry script) FROM ``base``."""
+    root = tmp_path / "flowapp"
+    (root / "docker").mkdir(parents=True)
+    (root / "packages" / "backend").mkdir(parents=True)
+    (root / "packages" / "backend" / "db.js").write_text("module.exports = {}\n")
+    (root / "docker" / "Dockerfile").write_text("FROM node:22\nCOPY . /app\n")
+    (root / "docker" / "Dockerfile.compose").write_text(
+        f"FROM {base}\nCOPY start.sh /start.sh\nENTRYPOINT [\"sh\", \"/start.sh\"]\n"
+    )
+    (root / "docker" / "start.sh").write_text("#!/bin/sh\nexec node packages/backend\n")
+    build = "    build: {context: ./docker, dockerfile: Dockerfile.compose}\n"
+    (root / "docker-compose.yml").write_text(
+        f"services:\n  main:\n{build}  worker:\n{build}    environment: [WORKER=1]\n"
+    )
+    return root
+
+
+def _layered_owners(root: Path, path: str) -> list[str]:
+    inventory = load_paths([str(root)])
+    aliases = add_nodes(inventory, GraphBuilder())
+    contexts = build_contexts(inventory, aliases)
+    return sorted({c.workload for c in owners_of(str(root / path), contexts)})
+
+
+def test_a_layer_over_the_repository_s_own_image_runs_the_repository(tmp_path: Path) -> None:
+    """``FROM org/flowapp:latest`` in ``docker/``: the image the repository builds of
+    itself; the services built on it run the repository's code."""
+    root = _layered(tmp_path, "org/flowapp:latest")
+    assert _layered_owners(root, "packages/backend/db.js") == ["flowapp/main", "flowapp/worker"]
+
+
+def test_a_layer_over_someone_else_s_image_runs_none_of_the_repository(tmp_path: Path) -> None:
+    root = _layered(tmp_path, "node:22")
+    assert _layered_owners(root, "packages/backend/db.js") == []

@@ -8,12 +8,14 @@ to a workload by image name or directory name (a repo-per-service layout where t
 directory is named like the image; a Dockerfile in a generic ``src/`` or ``app/`` directory
 is matched by the name of the directory above it). The deepest context that contains a file
 wins. A library that several build units include (a .NET project several services
-reference) is code of each of them.
+reference) is code of each of them. A service built FROM the repository's own image (a
+compose ``build: ./docker`` that adds an entry script) runs the repository's code.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -165,8 +167,39 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
         if directory.is_dir() and directory not in contexts and len(owners) == 1:
             (owner,) = owners
             contexts[directory] = Context(directory, owner, f"repository named like {owner}")
+    for root in inventory.roots:
+        directory = Path(root).resolve()
+        if directory.is_dir() and directory not in contexts:
+            names = {Path(os.path.abspath(root)).name.lower(), directory.name.lower()}
+            based = _built_on(inventory, aliases, names)
+            shared.extend(
+                Context(directory, owner, f"{service} is built FROM {image}, this repository's")
+                for owner, service, image in based
+            )
     every = [*contexts.values(), *shared]
     return sorted(every, key=lambda c: len(c.directory.parts), reverse=True)
+
+
+def _built_on(
+    inventory: Inventory, aliases: dict[str, str], names: set[str]
+) -> list[tuple[str, str, str]]:
+    """(graph id, service, image) of the compose services whose Dockerfile builds FROM the
+    image of the repository (its name is one of ``names``): a thin layer (an entry point
+    script) over the program whose code is the repository."""
+    by_path = {Path(d.path).resolve(): d for d in inventory.dockerfiles}
+    found = []
+    for project in inventory.compose_projects:
+        for service in project.services:
+            if not service.build_context:
+                continue
+            path = Path(service.build_context, service.dockerfile or "Dockerfile").resolve()
+            dockerfile = by_path.get(path)
+            if dockerfile is None or not dockerfile.stages:
+                continue
+            image = dockerfile.stages[-1].base_image
+            if (_image_name(image) or "").lower() in names:
+                found.append((aliases.get(service.id, service.id), service.id, image))
+    return found
 
 
 def _add_units(
