@@ -85,7 +85,7 @@ def _layered(tmp_path: Path, base: str) -> Path:
     (root / "packages" / "backend" / "db.js").write_text("module.exports = {}\n")
     (root / "docker" / "Dockerfile").write_text("FROM node:22\nCOPY . /app\n")
     (root / "docker" / "Dockerfile.compose").write_text(
-        f"FROM {base}\nCOPY start.sh /start.sh\nENTRYPOINT [\"sh\", \"/start.sh\"]\n"
+        f'FROM {base}\nCOPY start.sh /start.sh\nENTRYPOINT ["sh", "/start.sh"]\n'
     )
     (root / "docker" / "start.sh").write_text("#!/bin/sh\nexec node packages/backend\n")
     build = "    build: {context: ./docker, dockerfile: Dockerfile.compose}\n"

@@ -15,7 +15,6 @@ compose ``build: ./docker`` that adds an entry script) runs the repository's cod
 from __future__ import annotations
 
 import functools
-import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -170,7 +169,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
     for root in inventory.roots:
         directory = Path(root).resolve()
         if directory.is_dir() and directory not in contexts:
-            names = {Path(os.path.abspath(root)).name.lower(), directory.name.lower()}
+            names = {Path(root).absolute().name.lower(), directory.name.lower()}
             based = _built_on(inventory, aliases, names)
             shared.extend(
                 Context(directory, owner, f"{service} is built FROM {image}, this repository's")
