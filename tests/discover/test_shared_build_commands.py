@@ -112,3 +112,20 @@ def test_a_layer_over_the_repository_s_own_image_runs_the_repository(tmp_path: P
 def test_a_layer_over_someone_else_s_image_runs_none_of_the_repository(tmp_path: Path) -> None:
     root = _layered(tmp_path, "node:22")
     assert _layered_owners(root, "packages/backend/db.js") == []
+
+
+def test_a_service_running_the_image_another_builds_runs_its_code(tmp_path: Path) -> None:
+    """``worker: image: org/shop:1`` beside ``web: build: .`` tagged ``org/shop``: the
+    worker runs the same code with another command; a service of another image does not."""
+    root = tmp_path / "shop-app"
+    (root / "shop").mkdir(parents=True)
+    (root / "Dockerfile").write_text("FROM python:3.12\nCOPY . /app\n")
+    (root / "shop" / "settings.py").write_text('CACHE = "redis://cache:6379/0"\n')
+    (root / "compose.yaml").write_text(
+        "services:\n"
+        "  web:\n    build: .\n    image: org/shop:${TAG:-latest}\n"
+        "  worker:\n    image: org/shop:${TAG:-latest}\n    command: celery worker\n"
+        "  beat:\n    image: org/shop-beat:1\n"
+        "  cache:\n    image: redis:7\n"
+    )
+    assert _owners(tmp_path, "shop/settings.py") == ["shop-app/web", "shop-app/worker"]

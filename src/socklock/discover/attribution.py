@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from socklock.discover.entrypoints import command_line, entry_paths, run_words
-from socklock.model import Inventory
+from socklock.model import ComposeProject, Inventory
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +115,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                     not _launcher(path) for word in line for path in entry_paths(word, directory)
                 )
                 builders.setdefault(directory, []).append((graph_id, service.id, runs_default))
+        replicas.extend(_image_runners(project, aliases))
         for directory, services in builders.items():
             # the one running the image's own command is the program; when each runs a
             # command of its own (``dev_server``, ``dev_worker``), the code is each one's
@@ -177,6 +178,35 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             )
     every = [*contexts.values(), *shared]
     return sorted(every, key=lambda c: len(c.directory.parts), reverse=True)
+
+
+def _image_runners(project: ComposeProject, aliases: dict[str, str]) -> list[Context]:
+    """Services that run, without a build of their own, the image another service of the
+    project builds (``celeryworker: image: org/app`` beside ``web: build: .`` tagged
+    ``org/app``): the same code, started with another command."""
+    built: dict[str, tuple[Path, str]] = {}
+    for service in project.services:
+        name = _untagged(service.image)
+        if service.build_context and name:
+            built.setdefault(name, (Path(service.build_context).resolve(), service.id))
+    found = []
+    for service in project.services:
+        name = _untagged(service.image)
+        if service.build_context or name not in built:
+            continue
+        directory, builder = built[name]
+        why = f"runs image {service.image}, which {builder} builds"
+        found.append(Context(directory, aliases.get(service.id, service.id), why))
+    return found
+
+
+def _untagged(image: str | None) -> str:
+    """An image reference without its tag or digest (``org/app:1`` → ``org/app``)."""
+    if not image:
+        return ""
+    name = image.split("@")[0]
+    last = name.rsplit("/", 1)[-1]
+    return name[: len(name) - len(last)] + last.split(":")[0]
 
 
 def _built_on(
