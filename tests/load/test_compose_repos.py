@@ -420,3 +420,24 @@ def test_a_base_profile_is_read_when_no_profiles_are_set(tmp_path: Path) -> None
     (root / ".env").write_text("COMPOSE_PROFILES=email\n")
     (project,) = load_paths([str(root)]).compose_projects
     assert list(_services(project)) == ["explorer", "mail"]
+
+
+def test_a_template_named_with_a_hyphen_or_underscore_is_the_env_file(tmp_path: Path) -> None:
+    """``.env-dist`` and ``env_template`` are templates of ``.env`` as ``.env.dist`` is;
+    ``.env-test`` (a test setup) is not one; a Makefile's ``cp -n`` names the template."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text("services:\n  web:\n    image: app/web:${TAG}\n")
+    (root / ".env-test").write_text("TAG=test\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "app/web:"
+    (root / "env_template").write_text("TAG=template\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "app/web:template"
+    (root / ".env-dist").write_text("TAG=dist\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "app/web:dist"
+    (root / "prod.env").write_text("TAG=prod\n")
+    (root / "Makefile").write_text(".env:\n\tcp -n prod.env .env;\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert _services(project)["web"].image == "app/web:prod"

@@ -546,3 +546,25 @@ def test_a_unit_is_named_by_the_workload_its_own_chart_runs(tmp_path: Path) -> N
         ("users-app", ("users", "users-app")),
         ("web-app", ("web", "web-app")),
     ]
+
+
+def test_a_dockerfile_in_docker_that_copies_through_its_folder_builds_the_repository(
+    tmp_path: Path,
+) -> None:
+    """``docker/Dockerfile`` with ``COPY ./docker/entrypoint.sh``: built with the repository
+    as context (``-f docker/Dockerfile .``), so the repository is the unit's source; one
+    that copies only its own files builds its folder."""
+    root = tmp_path / "tracks"
+    _tree(
+        root,
+        {
+            "app/models/point.rb": "class Point; end\n",
+            "docker/Dockerfile": "FROM ruby:3\nCOPY ../Gemfile ./\nCOPY ./docker/run.sh /run.sh\n",
+            "docker/run.sh": "#!/bin/sh\nexec rails server\n",
+        },
+    )
+    units, _ = find_units([str(root)])
+    assert [(u.name, u.sources) for u in units] == [("tracks", (str(root),))]
+    (root / "docker" / "Dockerfile").write_text("FROM ruby:3\nCOPY run.sh /run.sh\n")
+    units, _ = find_units([str(root)])
+    assert [(u.name, u.sources) for u in units] == [("tracks", (str(root / "docker"),))]

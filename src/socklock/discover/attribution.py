@@ -8,7 +8,8 @@ to a workload by image name or directory name (a repo-per-service layout where t
 directory is named like the image; a Dockerfile in a generic ``src/`` or ``app/`` directory
 is matched by the name of the directory above it). The deepest context that contains a file
 wins. A library that several build units include (a .NET project several services
-reference) is code of each of them.
+reference) is code of each of them. A service built FROM the repository's own image (a
+compose ``build: ./docker`` that adds an entry script) runs the repository's code.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from socklock.discover.entrypoints import command_line, entry_paths, run_words
-from socklock.model import Inventory
+from socklock.model import ComposeProject, Inventory
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +109,13 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 directory = Path(service.build_context).resolve()
                 line = command_line(service.body, "entrypoint", "command")
                 # a command naming no file of the build (``sidekiq``, ``dev_worker``) runs
-                # the image's code base as a whole, as the image's own command does
-                runs_default = not any(entry_paths(word, directory) for word in line)
+                # the image's code base as a whole, as the image's own command does; so does
+                # a shell script (``./bin/run-prod.sh`` that execs gunicorn): a launcher
+                runs_default = not any(
+                    not _launcher(path) for word in line for path in entry_paths(word, directory)
+                )
                 builders.setdefault(directory, []).append((graph_id, service.id, runs_default))
+        replicas.extend(_image_runners(project, aliases))
         for directory, services in builders.items():
             # the one running the image's own command is the program; when each runs a
             # command of its own (``dev_server``, ``dev_worker``), the code is each one's
@@ -162,8 +167,68 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
         if directory.is_dir() and directory not in contexts and len(owners) == 1:
             (owner,) = owners
             contexts[directory] = Context(directory, owner, f"repository named like {owner}")
+    for root in inventory.roots:
+        directory = Path(root).resolve()
+        if directory.is_dir() and directory not in contexts:
+            names = {Path(root).absolute().name.lower(), directory.name.lower()}
+            based = _built_on(inventory, aliases, names)
+            shared.extend(
+                Context(directory, owner, f"{service} is built FROM {image}, this repository's")
+                for owner, service, image in based
+            )
     every = [*contexts.values(), *shared]
     return sorted(every, key=lambda c: len(c.directory.parts), reverse=True)
+
+
+def _image_runners(project: ComposeProject, aliases: dict[str, str]) -> list[Context]:
+    """Services that run, without a build of their own, the image another service of the
+    project builds (``celeryworker: image: org/app`` beside ``web: build: .`` tagged
+    ``org/app``): the same code, started with another command."""
+    built: dict[str, tuple[Path, str]] = {}
+    for service in project.services:
+        name = _untagged(service.image)
+        if service.build_context and name:
+            built.setdefault(name, (Path(service.build_context).resolve(), service.id))
+    found = []
+    for service in project.services:
+        name = _untagged(service.image)
+        if service.build_context or name not in built:
+            continue
+        directory, builder = built[name]
+        why = f"runs image {service.image}, which {builder} builds"
+        found.append(Context(directory, aliases.get(service.id, service.id), why))
+    return found
+
+
+def _untagged(image: str | None) -> str:
+    """An image reference without its tag or digest (``org/app:1`` → ``org/app``)."""
+    if not image:
+        return ""
+    name = image.split("@")[0]
+    last = name.rsplit("/", 1)[-1]
+    return name[: len(name) - len(last)] + last.split(":")[0]
+
+
+def _built_on(
+    inventory: Inventory, aliases: dict[str, str], names: set[str]
+) -> list[tuple[str, str, str]]:
+    """(graph id, service, image) of the compose services whose Dockerfile builds FROM the
+    image of the repository (its name is one of ``names``): a thin layer (an entry point
+    script) over the program whose code is the repository."""
+    by_path = {Path(d.path).resolve(): d for d in inventory.dockerfiles}
+    found = []
+    for project in inventory.compose_projects:
+        for service in project.services:
+            if not service.build_context:
+                continue
+            path = Path(service.build_context, service.dockerfile or "Dockerfile").resolve()
+            dockerfile = by_path.get(path)
+            if dockerfile is None or not dockerfile.stages:
+                continue
+            image = dockerfile.stages[-1].base_image
+            if (_image_name(image) or "").lower() in names:
+                found.append((aliases.get(service.id, service.id), service.id, image))
+    return found
 
 
 def _add_units(
@@ -212,9 +277,53 @@ def _add_units(
         elif path not in contexts:
             shared.extend(Context(path, o, f"{why} (and others)") for o, why in owners.items())
     context_of = {c.workload: c.directory for c in contexts.values() if c.directory.is_dir()}
+    commands: dict[Path, dict[str, str]] = {}  # entry point → owner → why
     for path, owner, why in shared_image_commands(inventory, aliases, context_of):
-        contexts[path] = Context(path, owner, why)
+        commands.setdefault(path, {})[owner] = why
+    for path, owners in _imported_packages(commands).items():
+        if len(owners) == 1:
+            ((owner, why),) = owners.items()
+            contexts[path] = Context(path, owner, why)
+        else:  # a package one service's command names and another's entry file imports
+            contexts.pop(path, None)
+            shared.extend(Context(path, owner, why) for owner, why in owners.items())
     return shared
+
+
+def _imported_packages(commands: dict[Path, dict[str, str]]) -> dict[Path, dict[str, str]]:
+    """``commands`` with each package directory that one service's command names (``celery
+    -A proj``) also owned by the services whose entry file imports it (``manage.py`` setting
+    ``DJANGO_SETTINGS_MODULE`` to ``proj.settings``): both run that package's code."""
+    entries: dict[str, list[Path]] = {}
+    for path, owners in commands.items():
+        for owner in owners:
+            if path.is_file():
+                entries.setdefault(owner, []).append(path)
+    out = {path: dict(owners) for path, owners in commands.items()}
+    for path, owners in out.items():
+        if not path.is_dir():
+            continue
+        for other, files in entries.items():
+            importer = next((f for f in files if _imports(f, path.name)), None)
+            if other not in owners and importer is not None:
+                owners[other] = f"{importer.name}, the entry point of {other}, imports it"
+    return out
+
+
+@functools.cache
+def _imports(path: Path, package: str) -> bool:
+    """Whether the source file ``path`` imports ``package`` (``import proj``, ``from proj.x
+    import``) or names one of its modules in a string (``"proj.settings"``, ``"proj:app"``),
+    or, a shell script, on a command line (``exec gunicorn proj.wsgi``)."""
+    try:
+        text = path.read_bytes()[:MAX_NAMED_BYTES]
+    except OSError:
+        return False
+    name = re.escape(package.encode())
+    # a launcher script names it as a word of a command line: ``gunicorn proj.wsgi``
+    quote = rb"(?:^|[\s\"'=])" if _launcher(path) else rb"[\"']"
+    pattern = rb"(?:\b(?:import|from)\s+" + name + rb"\b)|(?:" + quote + name + rb"[.:]\w)"
+    return re.search(pattern, text, re.MULTILINE) is not None
 
 
 def _add_mounts(
@@ -294,6 +403,23 @@ def _named_files(host: Path, container: PurePosixPath, ran: list[str]) -> frozen
         if path.is_file():
             found.add(path.resolve())
     return frozenset(found)
+
+
+_SHELL_SHEBANG = re.compile(rb"#!\s*\S*/(?:env\s+)?(?:ba|da|z|a)?sh\b")
+
+
+def _launcher(path: Path) -> bool:
+    """Whether ``path`` is a shell script: it starts a program (gunicorn, a JVM, the app's
+    own binary) that loads the code base as a whole, not one module of it."""
+    if path.suffix == ".sh":
+        return True
+    if path.suffix or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            return _SHELL_SHEBANG.match(handle.read(64)) is not None
+    except OSError:
+        return False
 
 
 @functools.cache

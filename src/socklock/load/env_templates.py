@@ -4,7 +4,8 @@ Repositories keep ``.env`` out of git and commit a template for the user to copy
 README says (``cp deploy.env .env``) or their CI does before it starts the stack. A new clone
 has only the template: compose would fail or run with empty values, so its values are what
 the repository documents. The file a setup step copies to the env file is taken first; then
-``.env.example`` and its kin (``env.example``, ``.env.sample``, ``.env.dist``...) beside it.
+``.env.example`` and its kin (``env.example``, ``.env.sample``, ``.env-dist``,
+``env_template``...) beside it.
 A real env file always wins.
 """
 
@@ -21,7 +22,9 @@ from pathlib import Path
 
 # ``.local``: last; a committed ``.env.local`` beside a missing ``.env`` is the values the
 # repository gives a local run (the file is not committed where it is a personal override)
-_SUFFIXES = (".example", ".sample", ".dist", ".template", ".default", ".defaults", ".local")
+_WORDS = ("example", "sample", "dist", "template", "default", "defaults", "local")
+# ``.env.example`` first, then ``.env-dist`` and ``env_template`` (a hyphen or underscore)
+_SUFFIXES = tuple(separator + word for separator in ".-_" for word in _WORDS)
 # a template named for development or tests (``.env.dev.example``, ``test.env``): what CI
 # copies to run its tests against a local stack, not the deployment's values
 _NOT_DEPLOYMENT = frozenset({"dev", "development", "test", "tests", "testing", "ci", "local"})
@@ -97,9 +100,11 @@ def _shown(source: str, target: str) -> str:
 
 
 def setup_copies(directory: str) -> tuple[tuple[str, str], ...]:
-    """(source, destination) absolute paths of every ``cp SOURCE DEST`` in the READMEs and
-    GitHub workflows of ``directory``, both relative to it (where those commands run)."""
-    docs = [p for p in _listing(directory) if p.lower().startswith("readme")]
+    """(source, destination) absolute paths of every ``cp SOURCE DEST`` in the READMEs,
+    Makefiles (``make setup``) and GitHub workflows of ``directory``, both relative to it
+    (where those commands run)."""
+    docs = [p for p in _listing(directory) if p.lower().startswith(("readme", "makefile"))]
+    docs += [p for p in _listing(directory) if p == "GNUmakefile"]
     paths = [os.path.join(directory, p) for p in sorted(docs)]
     workflows = os.path.join(directory, ".github", "workflows")
     paths += [

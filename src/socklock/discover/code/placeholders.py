@@ -66,17 +66,45 @@ def spring_placeholders(value: str) -> list[Placeholder]:
 _SYMFONY_ENV = re.compile(r"%env\((?:[a-z_]+:)*([A-Za-z_][A-Za-z0-9_]*)\)%")
 
 
+# Rails' ERB in config/*.yml (database.yml, cable.yml): ``<%= ENV['X'] %>``,
+# ``<%= ENV['X'] || 'dflt' %>``, ``<%= ENV.fetch('X', 'dflt') %>``,
+# ``<%= ENV.fetch("X") { 5432 } %>``
+_RUBY_LITERAL = r"""(?:'[^']*'|"[^"]*"|\d+|nil)"""
+_ERB_ENV = re.compile(
+    r"<%=\s*ENV(?:\[\s*(['\"])(?P<index>[A-Za-z_]\w*)\1\s*\]"
+    r"|\.fetch\(\s*(['\"])(?P<fetch>[A-Za-z_]\w*)\3\s*(?:,\s*(?P<argument>"
+    + _RUBY_LITERAL
+    + r")\s*)?\)(?:\s*\{\s*(?P<block>"
+    + _RUBY_LITERAL
+    + r")\s*\})?)(?:\s*\|\|\s*(?P<otherwise>"
+    + _RUBY_LITERAL
+    + r"))?\s*-?%>"
+)
+
+
+def _ruby_default(match: re.Match[str]) -> str | None:
+    written = match["argument"] or match["block"] or match["otherwise"]
+    if written is None or written == "nil":
+        return None
+    return written.strip("'\"")
+
+
 def config_placeholders(value: str) -> list[Placeholder]:
     """Every env reference a config file's value holds, in order: Spring/shell
-    ``${NAME:default}`` and Symfony ``%env(processor:NAME)%`` (which has no literal
-    default: ``default:`` names a parameter)."""
+    ``${NAME:default}``, Symfony ``%env(processor:NAME)%`` (which has no literal
+    default: ``default:`` names a parameter) and Rails' ERB ``<%= ENV['NAME'] || 'x' %>``."""
     found = spring_placeholders(value)
     if "%env(" in value:
         found += [
             Placeholder(m.start(), m.end(), m.group(1), None, 1.0)
             for m in _SYMFONY_ENV.finditer(value)
         ]
-        found.sort(key=lambda p: p.start)
+    if "<%" in value:
+        found += [
+            Placeholder(m.start(), m.end(), m["index"] or m["fetch"], _ruby_default(m), 1.0)
+            for m in _ERB_ENV.finditer(value)
+        ]
+    found.sort(key=lambda p: p.start)
     return found
 
 

@@ -48,6 +48,7 @@ from socklock.discover.proxies.mounts import (
     mounted_config_maps,
 )
 from socklock.discover.proxies.nginx import NginxReader
+from socklock.discover.proxies.nginx_proxy import add_virtual_host_edges
 from socklock.discover.proxies.traefik import add_traefik_edges
 from socklock.discover.proxies.traefik_file import TraefikFileReader
 from socklock.model import Inventory
@@ -141,6 +142,7 @@ def add_proxy_evidence(
     if manifests:
         for project in merged_projects(inventory.compose_projects):
             add_traefik_edges(project, aliases, builder, inventory.dockerfiles)
+            add_virtual_host_edges(project, aliases, builder, inventory.dockerfiles)
         generated = list(generated_files(_kustomizations(inventory.roots)))
         for runner in inventory.workloads:
             if runner.owner is not None:

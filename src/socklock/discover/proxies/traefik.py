@@ -99,7 +99,7 @@ def _exposed(service: ComposeService, dockerfiles: Sequence[Dockerfile]) -> list
     return sorted(ports)
 
 
-def _routed_port(
+def routed_port(
     service: ComposeService, resolver: ComposeResolver, dockerfiles: Sequence[Dockerfile]
 ) -> int | None:
     """The port Traefik routes to without a port label: the container's one port."""
@@ -174,7 +174,7 @@ def add_traefik_edges(
         if not calls:
             key, value, where = routing[0]
             calls.append(
-                (_routed_port(service, resolver, dockerfiles), "TCP", f"{key}={value}", where)
+                (routed_port(service, resolver, dockerfiles), "TCP", f"{key}={value}", where)
             )
         for proxy in routers:
             source, target = proxy.id, service.id

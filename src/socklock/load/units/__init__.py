@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -78,8 +79,39 @@ def _dockerfile_units(tree: Tree, units: list[BuildUnit]) -> list[BuildUnit]:
         dockerfile = next(
             directory / n for n in tree.files[directory] if "ockerfile" in n or "ontainerfile" in n
         )
-        found.append(make_unit("dockerfile", directory, name, dockerfile, tree))
+        home = directory
+        if (
+            directory not in tree.roots
+            and not any(h.is_relative_to(directory.parent) for h in homes)
+            and _built_from_parent(dockerfile)
+        ):
+            home = directory.parent  # ``docker/Dockerfile`` run with the repository as context
+        found.append(make_unit("dockerfile", home, name, dockerfile, tree))
     return found
+
+
+_COPY = re.compile(r"^\s*(?:COPY|ADD)\s+(.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+def _built_from_parent(dockerfile: Path) -> bool:
+    """Whether the Dockerfile's context is the directory above its own: it copies files by
+    a path through its own folder (``COPY ./docker/entrypoint.sh /``) or above it
+    (``COPY ../Gemfile ./``), as a build run with ``-f docker/Dockerfile .`` does."""
+    try:
+        text = dockerfile.read_text(encoding="utf-8", errors="replace")[:_DOCKERFILE_BYTES]
+    except OSError:
+        return False
+    folder = dockerfile.parent.name
+    for match in _COPY.finditer(text):
+        words = [w for w in match.group(1).split() if not w.startswith("--")]
+        for source in words[:-1]:  # the last word is the destination
+            path = source.strip('"[],').removeprefix("./")
+            if path.startswith(("../", f"{folder}/")):
+                return True
+    return False
+
+
+_DOCKERFILE_BYTES = 256 * 1024
 
 
 def _unique_names(units: list[BuildUnit]) -> list[BuildUnit]:

@@ -35,6 +35,32 @@
    value: (member_expression object: (identifier) @_p property: (property_identifier) @_fn))
   (#eq? @_p "process") (#eq? @_fn "env"))
 
+; NestJS @nestjs/config: configService.get('X'), this.configService.get<string>('X', 'dflt'),
+; .getOrThrow('X'): the service reads process.env (after loading the app's .env files)
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (string) @env.name .)) @env
+  (#any-of? @_fn "configService" "_configService") (#any-of? @_m "get" "getOrThrow"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (string) @env.name . (_) @env.default .)) @env
+  (#any-of? @_fn "configService" "_configService") (#any-of? @_m "get" "getOrThrow"))
+
+((call_expression
+   function: (member_expression
+     object: (member_expression property: (property_identifier) @_fn)
+     property: (property_identifier) @_m)
+   arguments: (arguments . (string) @env.name .)) @env
+  (#any-of? @_fn "configService" "_configService") (#any-of? @_m "get" "getOrThrow"))
+
+((call_expression
+   function: (member_expression
+     object: (member_expression property: (property_identifier) @_fn)
+     property: (property_identifier) @_m)
+   arguments: (arguments . (string) @env.name . (_) @env.default .)) @env
+  (#any-of? @_fn "configService" "_configService") (#any-of? @_m "get" "getOrThrow"))
+
 ; ---- HTTP clients: fetch(url), axios(url), got(url)
 ((call_expression function: (identifier) @_fn arguments: (arguments . (_) @target))
   (#any-of? @_fn "fetch" "axios" "got" "ky" "request" "needle" "superagent" "nodeFetch"))

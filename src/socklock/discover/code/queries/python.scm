@@ -80,6 +80,40 @@
      (keyword_argument name: (identifier) @_k value: (_) @env.default))) @env
   (#eq? @_fn "config") (#match? @env.name "^[\"'][A-Z][A-Z0-9_]*[\"']$") (#eq? @_k "default"))
 
+; django-environ / environs: env("X"), env.str("X"), env.db("X"), env.cache("X", default=...)
+((call
+   function: (identifier) @_fn
+   arguments: (argument_list . (string) @env.name)) @env
+  (#eq? @_fn "env") (#match? @env.name "^[\"'][A-Z][A-Z0-9_]*[\"']$"))
+
+((call
+   function: (identifier) @_fn
+   arguments: (argument_list
+     . (string) @env.name
+     (keyword_argument name: (identifier) @_k value: (_) @env.default))) @env
+  (#eq? @_fn "env") (#match? @env.name "^[\"'][A-Z][A-Z0-9_]*[\"']$") (#eq? @_k "default"))
+
+((call
+   function: (attribute object: (identifier) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list . (string) @env.name)) @env
+  (#eq? @_fn "env") (#match? @env.name "^[\"'][A-Z][A-Z0-9_]*[\"']$")
+  (#any-of? @_m "str" "url" "db" "db_url" "cache" "cache_url" "email" "email_url" "search_url"))
+
+((call
+   function: (attribute object: (identifier) @_fn attribute: (identifier) @_m)
+   arguments: (argument_list
+     . (string) @env.name
+     (keyword_argument name: (identifier) @_k value: (_) @env.default))) @env
+  (#eq? @_fn "env") (#match? @env.name "^[\"'][A-Z][A-Z0-9_]*[\"']$") (#eq? @_k "default")
+  (#any-of? @_m "str" "url" "db" "db_url" "cache" "cache_url" "email" "email_url" "search_url"))
+
+; Django's SMTP backend connects to the settings module's EMAIL_HOST:EMAIL_PORT (the port
+; set after the host: a settings file that overrides both later pairs its own two)
+((module
+   (expression_statement (assignment left: (identifier) @_fn right: (_) @target.host))
+   (expression_statement (assignment left: (identifier) @_p right: (_) @target.port)))
+  (#set! scheme "smtp") (#eq? @_fn "EMAIL_HOST") (#eq? @_p "EMAIL_PORT"))
+
 ; ---- HTTP clients
 ((call
    function: (attribute object: (identifier) @_fn attribute: (identifier) @_m)
