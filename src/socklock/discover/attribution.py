@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from socklock.discover.entrypoints import command_line, entry_paths, run_words
-from socklock.model import Inventory
+from socklock.model import ComposeProject, Inventory
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +116,22 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             # command of its own (``dev_server``, ``dev_worker``), the code is each one's
             default = [s for s in services if s[2]] or services
             graph_id, service_id, _ = default[0]
+            # services sharing a context, each building its own program of it (a build arg
+            # picks the directory): the rest of the context is library code
+            programs = _built_programs(inventory, project, directory) if len(services) > 1 else {}
             contexts[directory] = Context(
-                directory, graph_id, f"compose build context of {service_id}"
+                directory,
+                graph_id,
+                f"compose build context of {service_id}",
+                program=programs.get(service_id),
             )
             if len(default) > 1:  # copies of one service (web1, web2): the code runs in each
                 replicas.extend(
                     Context(
-                        directory, g, f"compose build context of {s} (and {len(default) - 1} more)"
+                        directory,
+                        g,
+                        f"compose build context of {s} (and {len(default) - 1} more)",
+                        program=programs.get(s),
                     )
                     for g, s, _ in default
                 )
@@ -164,6 +173,29 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(directory, owner, f"repository named like {owner}")
     every = [*contexts.values(), *shared]
     return sorted(every, key=lambda c: len(c.directory.parts), reverse=True)
+
+
+def _built_programs(
+    inventory: Inventory, project: ComposeProject, directory: Path
+) -> dict[str, Path]:
+    """Service id → the directory of the shared build context ``directory`` its build
+    compiles or runs (:mod:`socklock.discover.build_programs`), for the services of
+    ``project`` built there whose builds pick different directories."""
+    from socklock.discover.build_programs import program_directory
+    from socklock.discover.proxies.images import build_settings, dockerfile_at
+
+    found: dict[str, Path] = {}
+    for service in project.services:
+        if not service.build_context or Path(service.build_context).resolve() != directory:
+            continue
+        dockerfile = dockerfile_at(inventory, directory / (service.dockerfile or "Dockerfile"))
+        if dockerfile is None:
+            continue
+        args, target = build_settings(service)
+        program = program_directory(dockerfile, directory, args, target)
+        if program is not None:
+            found[service.id] = program
+    return found if len(set(found.values())) > 1 else {}
 
 
 def _add_units(
