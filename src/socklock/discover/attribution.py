@@ -38,6 +38,9 @@ class Context:
     # of a mounted directory, the files the service's command or healthcheck names: it runs
     # those (``mongosh /scripts/replica-set.js``), not every script kept beside them
     named: frozenset[Path] = frozenset()
+    # the words of the command a service runs one program with (``app search``): of a
+    # program several services run, it runs what its subcommand dispatches to
+    arguments: tuple[str, ...] = ()
 
     def runs_file(self, path: str) -> bool:
         """Whether the workload runs the code file ``path`` of this context: any file of it,
@@ -244,8 +247,17 @@ def _add_units(
         elif path not in contexts:
             shared.extend(Context(path, o, f"{why} (and others)") for o, why in owners.items())
     context_of = {c.workload: c.directory for c in contexts.values() if c.directory.is_dir()}
-    for path, owner, why in shared_image_commands(inventory, aliases, context_of):
-        contexts[path] = Context(path, owner, why)
+    commanded: dict[Path, dict[str, tuple[str, tuple[str, ...]]]] = {}
+    for path, owner, why, line in shared_image_commands(inventory, aliases, context_of):
+        commanded.setdefault(path, {})[owner] = (why, line)
+    for path, commands in commanded.items():
+        if len(commands) == 1:
+            ((owner, (why, _)),) = commands.items()
+            contexts[path] = Context(path, owner, why)
+        else:  # one program, a subcommand each: it runs in each, per its arguments
+            shared.extend(
+                Context(path, owner, why, arguments=line) for owner, (why, line) in commands.items()
+            )
     return shared
 
 
