@@ -207,7 +207,7 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, int | No
         [("node-0", 16379), ("node-1", 16379), ("node-0", 6379), ("node-1", 6379)],
     ),
     (  # not the creator: the cluster bus only
-        "bitnami/redis-cluster",
+        "docker.io/bitnamilegacy/redis-cluster:7.0.10",
         {"REDIS_NODES": "node-0", "REDIS_CLUSTER_CREATOR": "no"},
         (),
         [("node-0", 16379)],
