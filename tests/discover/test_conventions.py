@@ -188,6 +188,7 @@ def test_constructors_are_regexes_and_only_explicit_clients_need_code() -> None:
         "OpenFeature flagd provider",
         "Kafka client",
         "Eventuate Tram / Eventuate Local (Kafka consumer)",
+        "NATS client",
         "database driver (DATABASE_URL)",
         "Google Cloud Firestore client (emulator)",
         "Google Cloud Datastore client (emulator)",
@@ -202,6 +203,23 @@ def test_constructors_are_regexes_and_only_explicit_clients_need_code() -> None:
     assert spring.implicit  # Spring Boot binds it without the code naming it
     assert re.search(flagd.constructors[1], "provider, err := flagd.NewProvider()")
     assert not any(re.search(c, "flagd.NewProviderOptions{}") for c in flagd.constructors)
+
+
+def test_nats_url_is_read_only_where_the_code_connects() -> None:
+    import re
+
+    nats = convention_for("NATS_URL")
+    assert nats is not None
+    assert not nats.implicit
+    connects = [
+        "nc, err := nats.Connect(cfg.URL)",
+        "sc, err := stan.Connect(clusterID, clientID, stan.NatsURL(url))",
+        "nc = await nats.connect(servers=[url])",
+        "Connection nc = Nats.connect(url);",
+    ]
+    assert [any(re.search(c, line) for c in nats.constructors) for line in connects] == [True] * 4
+    others = ["nats.DefaultURL", "stan.NatsURL(url)", "reconnect(url)", "natsConnect(url)"]
+    assert not any(re.search(c, line) for c in nats.constructors for line in others)
 
 
 def test_database_url_is_read_only_by_a_framework_the_code_uses() -> None:

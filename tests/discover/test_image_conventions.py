@@ -193,6 +193,31 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, int | No
     ("gitea/gitea:1.21", {"GITEA__database__HOST": "gdb"}, (), [("gdb", 3306)]),
     ("gitea/gitea:1.12", {"DB_TYPE": "postgres", "DB_HOST": "gdb:5433"}, (), [("gdb", 5433)]),
     ("gitea/gitea:1.12", {"DB_TYPE": "mysql", "DB_HOST": "gdb"}, (), [("gdb", 3306)]),
+    # every node meets the others on the cluster bus; the creator also on the client port
+    (
+        "docker.io/bitnami/redis-cluster:7.0",
+        {"REDIS_NODES": "node-0 node-1"},
+        (),
+        [("node-0", 16379), ("node-1", 16379)],
+    ),
+    (
+        "bitnami/redis-cluster",
+        {"REDIS_NODES": "node-0 node-1", "REDIS_CLUSTER_CREATOR": "yes"},
+        (),
+        [("node-0", 16379), ("node-1", 16379), ("node-0", 6379), ("node-1", 6379)],
+    ),
+    (  # not the creator: the cluster bus only
+        "docker.io/bitnamilegacy/redis-cluster:7.0.10",
+        {"REDIS_NODES": "node-0", "REDIS_CLUSTER_CREATOR": "no"},
+        (),
+        [("node-0", 16379)],
+    ),
+    (
+        "bitnami/valkey-cluster:8",
+        {"VALKEY_NODES": "v-0,v-1", "VALKEY_CLUSTER_CREATOR": "yes", "VALKEY_PORT_NUMBER": "7000"},
+        (),
+        [("v-0", 16379), ("v-1", 16379), ("v-0", 7000), ("v-1", 7000)],
+    ),
 ]
 
 
@@ -341,6 +366,18 @@ def test_a_switched_off_store_is_not_called(tmp_path: Path) -> None:
         "      KONG_DATABASE: 'off'\n      KONG_PG_HOST: pg\n"
     )
     assert _edges(tmp_path, compose) == []
+
+
+def test_redis_cluster_nodes_meet_each_other_but_not_themselves(tmp_path: Path) -> None:
+    nodes = "node-0 node-1 node-2"
+    compose = "name: c\nservices:\n" + "".join(
+        f"  node-{i}:\n    image: bitnami/redis-cluster:7.0\n    environment:\n"
+        f"      REDIS_NODES: {nodes}\n" + ("      REDIS_CLUSTER_CREATOR: 'yes'\n" if i == 2 else "")
+        for i in range(3)
+    )
+    bus = [(f"c/node-{a}", f"c/node-{b}", 16379) for a in range(3) for b in range(3) if a != b]
+    create = [("c/node-2", f"c/node-{b}", 6379) for b in range(2)]
+    assert _edges(tmp_path, compose) == sorted(bus + create)
 
 
 def test_a_default_address_counts_only_when_its_workload_exists(tmp_path: Path) -> None:

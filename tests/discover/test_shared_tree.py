@@ -187,3 +187,77 @@ def test_a_variable_set_for_the_build_alone_stays_a_call(tmp_path: Path) -> None
     compose = _BUILT.replace('    env_file: [.env]\n    ports: ["8787', alone)
     (tmp_path / "docker-compose.yml").write_text(compose)
     assert _calls(tmp_path) == {("api", "orders", 9000), ("emulator", "orders", 9000)}
+
+
+def _go_tree(root: Path, files: dict[str, str]) -> Reach:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return Reach(frozenset({(root / "web").resolve()}))
+
+
+_APPS = """\
+package apps
+
+// Gateway runs the web side. See NewWorker for the other one.
+type Gateway struct{ Cfg string }
+
+type Worker struct{ Cfg string }
+
+func NewGateway() *Gateway {
+\treturn &Gateway{}
+}
+
+func NewWorker() *Worker {
+\treturn &Worker{}
+}
+
+func (g *Gateway) run() {
+\tdialOrders()
+}
+
+func (w *Worker) run() {
+\tdialBilling()
+}
+
+func dialOrders() {}
+
+func dialBilling() {}
+"""
+
+
+def test_a_go_method_is_reached_only_with_its_receiver_type(tmp_path: Path) -> None:
+    main = 'package main\n\nimport "x/apps"\n\nfunc main() {\n\tapps.NewGateway().run()\n}\n'
+    reach = _go_tree(tmp_path, {"web/main.go": main, "apps/apps.go": _APPS})
+    program, library, apps = (tmp_path / "web").resolve(), tmp_path.resolve(), "apps/apps.go"
+    lines = _APPS.splitlines()
+    gateway_run = lines.index("func (g *Gateway) run() {") + 2
+    worker_run = lines.index("func (w *Worker) run() {") + 2
+    assert reach.reaches(program, library, str(tmp_path / apps), gateway_run)
+    # ``run`` is named, but no code of the program names Worker (the comment does not count)
+    assert not reach.reaches(program, library, str(tmp_path / apps), worker_run)
+
+
+def test_a_go_type_of_another_package_does_not_name_a_library_type(tmp_path: Path) -> None:
+    # web names its own ``Worker`` (web/local.go) and calls ``run`` on it: apps.Worker's
+    # ``run`` is another type's method
+    main = 'package main\n\nimport "x/apps"\n\nfunc main() {\n\tapps.NewGateway()\n}\n'
+    local = "package main\n\ntype Worker struct{}\n\nfunc (w Worker) run() {}\n"
+    reach = _go_tree(tmp_path, {"web/main.go": main, "web/local.go": local, "apps/apps.go": _APPS})
+    program, library = (tmp_path / "web").resolve(), tmp_path.resolve()
+    worker_run = _APPS.splitlines().index("func (w *Worker) run() {") + 2
+    assert not reach.reaches(program, library, str(tmp_path / "apps/apps.go"), worker_run)
+    # named as apps.Worker, it is reached
+    (tmp_path / "web" / "local.go").write_text(
+        'package main\n\nimport "x/apps"\n\nvar w = apps.Worker{}\n\nfunc start() {\n\tw.run()\n}\n'
+    )
+    again = Reach(frozenset({program}))
+    assert again.reaches(program, library, str(tmp_path / "apps/apps.go"), worker_run)
+
+
+def test_another_go_main_package_is_never_library_code(tmp_path: Path) -> None:
+    main = "package main\n\nfunc main() {\n\tconnect()\n}\n"
+    other = "package main\n\nfunc connect() {\n\tdial()\n}\n\nfunc dial() {}\n"
+    reach = _go_tree(tmp_path, {"web/main.go": main, "tools/seed/main.go": other})
+    program, library = (tmp_path / "web").resolve(), tmp_path.resolve()
+    assert not reach.reaches(program, library, str(tmp_path / "tools/seed/main.go"), 4)

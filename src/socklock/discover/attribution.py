@@ -39,6 +39,9 @@ class Context:
     # of a mounted directory, the files the service's command or healthcheck names: it runs
     # those (``mongosh /scripts/replica-set.js``), not every script kept beside them
     named: frozenset[Path] = frozenset()
+    # the words of the command a service runs one program with (``app search``): of a
+    # program several services run, it runs what its subcommand dispatches to
+    arguments: tuple[str, ...] = ()
 
     def runs_file(self, path: str) -> bool:
         """Whether the workload runs the code file ``path`` of this context: any file of it,
@@ -121,13 +124,22 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             # command of its own (``dev_server``, ``dev_worker``), the code is each one's
             default = [s for s in services if s[2]] or services
             graph_id, service_id, _ = default[0]
+            # services sharing a context, each building its own program of it (a build arg
+            # picks the directory): the rest of the context is library code
+            programs = _built_programs(inventory, project, directory) if len(services) > 1 else {}
             contexts[directory] = Context(
-                directory, graph_id, f"compose build context of {service_id}"
+                directory,
+                graph_id,
+                f"compose build context of {service_id}",
+                program=programs.get(service_id),
             )
             if len(default) > 1:  # copies of one service (web1, web2): the code runs in each
                 replicas.extend(
                     Context(
-                        directory, g, f"compose build context of {s} (and {len(default) - 1} more)"
+                        directory,
+                        g,
+                        f"compose build context of {s} (and {len(default) - 1} more)",
+                        program=programs.get(s),
                     )
                     for g, s, _ in default
                 )
@@ -231,6 +243,29 @@ def _built_on(
     return found
 
 
+def _built_programs(
+    inventory: Inventory, project: ComposeProject, directory: Path
+) -> dict[str, Path]:
+    """Service id → the directory of the shared build context ``directory`` its build
+    compiles or runs (:mod:`socklock.discover.build_programs`), for the services of
+    ``project`` built there whose builds pick different directories."""
+    from socklock.discover.build_programs import program_directory
+    from socklock.discover.proxies.images import build_settings, dockerfile_at
+
+    found: dict[str, Path] = {}
+    for service in project.services:
+        if not service.build_context or Path(service.build_context).resolve() != directory:
+            continue
+        dockerfile = dockerfile_at(inventory, directory / (service.dockerfile or "Dockerfile"))
+        if dockerfile is None:
+            continue
+        args, target = build_settings(service)
+        program = program_directory(dockerfile, directory, args, target)
+        if program is not None:
+            found[service.id] = program
+    return found if len(set(found.values())) > 1 else {}
+
+
 def _add_units(
     inventory: Inventory, aliases: dict[str, str], contexts: dict[Path, Context]
 ) -> list[Context]:
@@ -277,16 +312,23 @@ def _add_units(
         elif path not in contexts:
             shared.extend(Context(path, o, f"{why} (and others)") for o, why in owners.items())
     context_of = {c.workload: c.directory for c in contexts.values() if c.directory.is_dir()}
-    commands: dict[Path, dict[str, str]] = {}  # entry point → owner → why
-    for path, owner, why in shared_image_commands(inventory, aliases, context_of):
-        commands.setdefault(path, {})[owner] = why
+    commanded: dict[Path, dict[str, tuple[str, tuple[str, ...]]]] = {}
+    for path, owner, why, line in shared_image_commands(inventory, aliases, context_of):
+        commanded.setdefault(path, {})[owner] = (why, line)
+    commands = {p: {o: why for o, (why, _) in owners.items()} for p, owners in commanded.items()}
     for path, owners in _imported_packages(commands).items():
         if len(owners) == 1:
             ((owner, why),) = owners.items()
             contexts[path] = Context(path, owner, why)
-        else:  # a package one service's command names and another's entry file imports
-            contexts.pop(path, None)
-            shared.extend(Context(path, owner, why) for owner, why in owners.items())
+            continue
+        # one program, a subcommand each (it runs in each, per its arguments), or a package
+        # one service's command names and another's entry file imports
+        contexts.pop(path, None)
+        lines = commanded.get(path, {})
+        shared.extend(
+            Context(path, owner, why, arguments=lines.get(owner, ("", ()))[1])
+            for owner, why in owners.items()
+        )
     return shared
 
 

@@ -60,6 +60,7 @@ from socklock.discover.resolve import (
     Resolution,
 )
 from socklock.discover.spring_properties import Property, Source, SpringProperties
+from socklock.discover.subcommands import runs_for
 from socklock.discover.waits import waits
 from socklock.model import (
     BuildUnit,
@@ -252,6 +253,8 @@ def add_code_evidence(
         if owner.mounted and not mentions.read(owner.workload, result.file):
             return False
         if not owner.runs_file(result.file):
+            return False
+        if owner.arguments and not runs_for(result.file, result.line, owner.arguments):
             return False
         if owner.program is None or isinstance(result, Declaration):
             return True

@@ -147,7 +147,9 @@ def sdk_targets(
     variables the workload gets, for the port)."""
     hint = "HOST" if convention.gives != "url" else name
     out: list[Target] = []
-    for target in find_targets(value, name_hint=hint):
+    # a host list is comma- or space-separated (``REDIS_NODES=node-0 node-1``)
+    items = value.split() if convention.gives == "hosts" else [value]
+    for target in (t for item in items for t in find_targets(item, name_hint=hint)):
         port = target.port
         if port is None:
             given = env.get(convention.port_env or "", "").strip()

@@ -61,8 +61,9 @@ _PROGRAMS = frozenset(
 
 def shared_image_commands(
     inventory: Inventory, aliases: dict[str, str], context_of: dict[str, Path]
-) -> Iterator[tuple[Path, str, str]]:
-    """(file or directory, graph id, why) for each entry point of a shared image's services.
+) -> Iterator[tuple[Path, str, str, tuple[str, ...]]]:
+    """(file or directory, graph id, why, the command's words) for each entry point of a
+    shared image's services.
 
     ``context_of``: graph id → its build context directory, for services built elsewhere
     (a Kubernetes workload's image built from a Dockerfile the attribution found).
@@ -103,7 +104,8 @@ def shared_image_commands(
                 continue
             for word in line:
                 for found in entry_paths(word, directory.resolve()):
-                    yield found, graph_id, f"command word {word!r} of {graph_id} runs it"
+                    why = f"command word {word!r} of {graph_id} runs it"
+                    yield found, graph_id, why, tuple(line)
 
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})

@@ -9,6 +9,14 @@ textual (identifiers, not types): a name two functions share reaches both, so it
 towards keeping a call. Code outside any function (package-level statements, a module's
 top-level code) runs on import: always reached. Languages without a definition pattern
 here are always reached.
+
+Go keeps methods at the top level: a method runs only on a value of its receiver's type, so
+it is reached when both its name and its type are (``Gateway.run`` is not ``Service.run``);
+a type's declaration is a definition too (a struct embedding another names it). A Go type
+is named unqualified only inside its own package (its directory), elsewhere as
+``package.Type``: ``application.Service`` does not name ``applications.Service``. Comments
+name nothing. A Go ``package main`` is a program of its own that nothing imports: never
+library code.
 """
 
 from __future__ import annotations
@@ -19,7 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # a top-level definition starting at column 0, per source file suffix
-_GO = re.compile(r"func\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)")
+_GO = re.compile(r"(?:func\s+(?:\([^)]*\)\s*)?|type\s+)([A-Za-z_]\w*)")
+# a Go method's receiver type: func (s *Service[T]) run
+_RECEIVER = re.compile(r"func\s+\(\s*(?:[A-Za-z_]\w*\s+)?\*?\s*([A-Za-z_]\w*)")
+_PACKAGE_MAIN = re.compile(r"^package\s+main\b", re.MULTILINE)
+_TYPE = re.compile(r"type\s+([A-Za-z_]\w*)")
+_PACKAGE = re.compile(r"^package\s+([A-Za-z_]\w*)", re.MULTILINE)
+_PLAIN = re.compile(r"(?<![\w$.])[A-Za-z_$][\w$]*")  # an identifier not after a dot
+# a comment: ``// ...``, ``/* ... */``, ``# ...`` (in a string too: no code is lost)
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/|(?<![\w$])#[^\n]*", re.DOTALL)
+_QUALIFIED = re.compile(r"([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
 _PYTHON = re.compile(r"(?:async\s+def|def|class)\s+([A-Za-z_]\w*)")
 _JS = re.compile(
     r"(?:export\s+(?:default\s+)?)?(?:"
@@ -43,6 +60,17 @@ class Definition:
     first: int  # 1-based lines, inclusive
     last: int
     body: str
+    receiver: str | None = None  # the Go type it needs named: a method's, a type's own
+    directory: Path | None = None  # the file's directory (a Go package)
+    package: str | None = None  # the file's Go package name
+
+
+def _receiver(path: Path, line: str) -> str | None:
+    """The Go type a definition needs named: a method's receiver type, a type's own name."""
+    if path.suffix != ".go":
+        return None
+    found = _RECEIVER.match(line) or _TYPE.match(line)
+    return found.group(1) if found else None
 
 
 def definitions(path: Path) -> list[Definition] | None:
@@ -50,14 +78,28 @@ def definitions(path: Path) -> list[Definition] | None:
     pattern = _DEFINITIONS.get(path.suffix)
     if pattern is None:
         return None
-    lines = _text(path).splitlines()
+    text = _text(path)
+    lines = text.splitlines()
+    package = _PACKAGE.search(text) if path.suffix == ".go" else None
     found: list[Definition] = []
     start: tuple[str, int] | None = None
 
     def close(last: int) -> None:
         if start is not None:
             name, first = start
-            found.append(Definition(name, first, last, "\n".join(lines[first - 1 : last])))
+            body = "\n".join(lines[first - 1 : last])
+            receiver = _receiver(path, lines[first - 1])
+            found.append(
+                Definition(
+                    name,
+                    first,
+                    last,
+                    body,
+                    receiver,
+                    path.parent,
+                    package.group(1) if package else None,
+                )
+            )
 
     for number, line in enumerate(lines, 1):
         if not line or line[0].isspace() or line.startswith(_CONTINUES):
@@ -76,6 +118,11 @@ def _text(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
+
+
+def _program_of_its_own(path: Path) -> bool:
+    """A Go file of a ``package main``: a program nothing imports."""
+    return path.suffix == ".go" and _PACKAGE_MAIN.search(_text(path)[:4096]) is not None
 
 
 def _sources(directory: Path, *, tests: bool) -> list[Path]:
@@ -98,7 +145,7 @@ class Reach:
     ``service.NewApplication``)."""
 
     programs: frozenset[Path] = frozenset()
-    _reached: dict[tuple[Path, Path], frozenset[str]] = field(default_factory=dict)
+    _reached: dict[tuple[Path, Path], _Named] = field(default_factory=dict)
     _definitions: dict[Path, list[Definition] | None] = field(default_factory=dict)
 
     def reaches(self, program: Path, library: Path, file: str, line: int) -> bool:
@@ -108,16 +155,18 @@ class Reach:
         path = Path(file).resolve()
         if path.is_relative_to(program) or not path.is_relative_to(library):
             return True
-        if self._in_other_program(path, program):
+        if self._in_other_program(path, program) or _program_of_its_own(path):
             return False
         enclosing = self._enclosing(path, line)
-        return enclosing is None or enclosing in self._names(program, library)
+        if enclosing is None:
+            return True
+        return self._names(program, library).runs(enclosing)
 
-    def _enclosing(self, path: Path, line: int) -> str | None:
+    def _enclosing(self, path: Path, line: int) -> Definition | None:
         if path not in self._definitions:
             self._definitions[path] = definitions(path)
         found = self._definitions[path]
-        return next((d.name for d in found or () if d.first <= line <= d.last), None)
+        return next((d for d in found or () if d.first <= line <= d.last), None)
 
     def _in_other_program(self, path: Path, program: Path) -> bool:
         return any(
@@ -126,26 +175,77 @@ class Reach:
             if other != program
         )
 
-    def _names(self, program: Path, library: Path) -> frozenset[str]:
+    def _names(self, program: Path, library: Path) -> _Named:
         """Every identifier the program's code names, closed over the library definitions
         those names reach."""
         key = (program, library)
         if key in self._reached:
             return self._reached[key]
-        names: set[str] = set()
+        named = _Named()
+        queue: list[str] = []
         for path in _sources(program, tests=False):
-            names.update(_IDENTIFIER.findall(_text(path)))
-        bodies: dict[str, list[str]] = {}
+            queue.extend(named.add(_text(path), path.parent))
+        pending: dict[str, list[Definition]] = {}  # not yet reached, by name
         for path in _sources(library, tests=False):
             if path.is_relative_to(program) or self._in_other_program(path, program):
                 continue
+            if _program_of_its_own(path):
+                continue
             for definition in self._definitions.setdefault(path, definitions(path)) or ():
-                bodies.setdefault(definition.name, []).append(definition.body)
-        queue = [n for n in names if n in bodies]
-        while queue:
-            for body in bodies.pop(queue.pop(), ()):
-                new = set(_IDENTIFIER.findall(body)) - names
-                names |= new
-                queue.extend(n for n in new if n in bodies)
-        self._reached[key] = frozenset(names)
-        return self._reached[key]
+                pending.setdefault(definition.name, []).append(definition)
+        untyped: dict[str, list[Definition]] = {}  # methods named, their type not yet
+        ready: list[Definition] = []
+        queue = [n for n in {*queue, *named.names} if n in pending]
+        while queue or ready:
+            if not ready:
+                for definition in pending.pop(queue.pop(), ()):
+                    if named.typed(definition):
+                        ready.append(definition)
+                    else:
+                        untyped.setdefault(definition.receiver or "", []).append(definition)
+                continue
+            definition = ready.pop()
+            queue.extend(
+                n for n in named.add(definition.body, definition.directory) if n in pending
+            )
+            words = set(_IDENTIFIER.findall(_COMMENT.sub(" ", definition.body)))
+            for word in words & untyped.keys():
+                for method in untyped.pop(word):
+                    if named.typed(method):
+                        ready.append(method)
+                    else:
+                        untyped.setdefault(word, []).append(method)
+        self._reached[key] = named
+        return named
+
+
+@dataclass(slots=True)
+class _Named:
+    """What a program names: every identifier; of Go, unqualified identifiers by the
+    directory (package) naming them, and qualified ones (``applications.Service``), since a
+    type is named unqualified only inside its own package."""
+
+    names: set[str] = field(default_factory=set)
+    local: set[tuple[Path | None, str]] = field(default_factory=set)
+    qualified: set[str] = field(default_factory=set)
+
+    def add(self, text: str, directory: Path | None) -> list[str]:
+        """Take in the names of ``text`` (of a file in ``directory``; its comments name
+        nothing that runs); returns the new ones."""
+        text = _COMMENT.sub(" ", text)
+        new = set(_IDENTIFIER.findall(text)) - self.names
+        self.names |= new
+        self.local.update((directory, word) for word in _PLAIN.findall(text))
+        self.qualified.update(f"{a}.{b}" for a, b in _QUALIFIED.findall(text))
+        return list(new)
+
+    def typed(self, definition: Definition) -> bool:
+        """Whether a definition's receiver type (a Go method's) is named, if it has one."""
+        receiver = definition.receiver
+        return receiver is None or (
+            (definition.directory, receiver) in self.local
+            or f"{definition.package}.{receiver}" in self.qualified
+        )
+
+    def runs(self, definition: Definition) -> bool:
+        return definition.name in self.names and self.typed(definition)

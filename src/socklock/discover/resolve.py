@@ -8,7 +8,7 @@ each selected workload's container ports (a workload without that name is not re
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -171,12 +171,24 @@ def _directory(file: str) -> str:
     return str(Path(file).resolve().parent)
 
 
+def default_container_names(project: str, service: ComposeService) -> list[str]:
+    """The names compose gives a service's containers, which its network resolves too:
+    ``<project>-<service>-<n>`` (Compose v2) and ``<project>_<service>_<n>`` (v1), one per
+    replica (a Prometheus scrape config lists ``shop-orders-1:8080``)."""
+    deploy = service.body.get("deploy")
+    replicas = deploy.get("replicas") if isinstance(deploy, Mapping) else None
+    count = replicas if isinstance(replicas, int) and 0 < replicas <= 16 else 1
+    base = (project.lower(), service.name.lower())
+    return [f"{sep.join(base)}{sep}{n}" for n in range(1, count + 1) for sep in ("-", "_")]
+
+
 class ComposeResolver:
     """Compose service names, aliases and ``links`` → services of the same project.
 
     A service also answers to its ``container_name`` and its ``hostname`` (``hostname:
-    carts`` on service ``cart``: the app's peers are given ``http://carts:8080``); a
-    service's own name wins over another's hostname."""
+    carts`` on service ``cart``: the app's peers are given ``http://carts:8080``), and,
+    without a ``container_name``, to the names compose gives its containers
+    (:func:`default_container_names`); a service's own name wins over another's hostname."""
 
     def __init__(self, project: ComposeProject, layered: Sequence[ComposeProject] = ()) -> None:
         self.project = project
@@ -190,6 +202,9 @@ class ComposeResolver:
                 name = service.body.get(key)
                 if isinstance(name, str) and name.strip() and "$" not in name:
                     self.by_name.setdefault(name.strip().lower(), service)
+            if not service.body.get("container_name"):
+                for name in default_container_names(project.name, service):
+                    self.by_name.setdefault(name, service)
             networks = service.body.get("networks")
             if isinstance(networks, dict):
                 for spec in networks.values():

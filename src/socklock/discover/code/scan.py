@@ -40,6 +40,7 @@ def scan_tree(
     explicit count above 1 in a threaded process uses ``spawn``, which needs the main
     module to be importable (the usual ``if __name__ == "__main__"`` guard).
     """
+    from socklock.discover.code.go_nested_env import nested_reads
     from socklock.discover.code.links import forget
 
     forget()  # files may have changed since the last scan in this process
@@ -47,10 +48,13 @@ def scan_tree(
     total = len(files)
     jobs = _worker_count(workers, total)
     results = _in_processes(files, jobs) if jobs > 1 else map(_analyse, files)
+    go_reads: list[Result] = []  # struct-tag reads, joined over a package's structs at the end
     for done, found in enumerate(results, start=1):
         yield from found
+        go_reads.extend(r for r in found if r.file.endswith(".go"))
         if progress is not None:
             progress(done, total)
+    yield from nested_reads(go_reads)
 
 
 def _analyse(job: tuple[str, Analyser]) -> list[Result]:

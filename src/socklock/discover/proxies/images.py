@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from socklock.discover.attribution import Context, owner_of, workload_names
-from socklock.model import Dockerfile, Instruction, Inventory
+from socklock.model import ComposeService, Dockerfile, Instruction, Inventory
 
 _REFERENCE = re.compile(r"\$(?:\{(\w+)(?::?[-=]([^}]*))?\}|(\w+))")
 
@@ -82,17 +82,9 @@ def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context
             if dockerfile is None:
                 continue
             used.add(path)
-            build = service.body.get("build")
-            settings = build if isinstance(build, Mapping) else {}
-            target = settings.get("target")
+            args, target = build_settings(service)
             found.append(
-                _build(
-                    aliases.get(service.id, service.id),
-                    (context,),
-                    dockerfile,
-                    _build_args(settings.get("args")),
-                    str(target) if isinstance(target, str) else None,
-                )
+                _build(aliases.get(service.id, service.id), (context,), dockerfile, args, target)
             )
     names: dict[str, set[str]] | None = None
     for path, dockerfile in by_path.items():
@@ -108,6 +100,23 @@ def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context
             contexts_above = (path.parent, *path.parent.parents)
             found.append(_build(workload, contexts_above, dockerfile, {}, None))
     return found
+
+
+def build_settings(service: ComposeService) -> tuple[dict[str, str], str | None]:
+    """A compose service's ``build.args`` and ``build.target``."""
+    build = service.body.get("build")
+    settings = build if isinstance(build, Mapping) else {}
+    target = settings.get("target")
+    return _build_args(settings.get("args")), str(target) if isinstance(target, str) else None
+
+
+def dockerfile_at(inventory: Inventory, path: Path) -> Dockerfile | None:
+    """The Dockerfile at ``path``: as loaded with the inventory, else read now."""
+    resolved = path.resolve()
+    for dockerfile in inventory.dockerfiles:
+        if Path(dockerfile.path).resolve() == resolved:
+            return dockerfile
+    return _load(resolved)
 
 
 def _named_file(path: Path) -> str:

@@ -33,6 +33,13 @@
    arguments: (argument_list . (interpreted_string_literal) @env.name)) @env
   (#set! env "spring-property") (#eq? @_pkg "viper") (#match? @_fn "^Get(String|Int|StringSlice)?$"))
 
+; viper.SetDefault("cart.url", "http://cart"): a key the program reads, which AutomaticEnv lets
+; env CART_URL override (viper.Unmarshal reads the keys it knows)
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (interpreted_string_literal) @env.name . (_) @env.default .)) @env
+  (#set! env "spring-property") (#eq? @_pkg "viper") (#eq? @_fn "SetDefault"))
+
 ; helpers such as getEnv("X", "default"), envOrDefault("X", "default")
 ((call_expression
    function: [(identifier) @_fn (selector_expression field: (field_identifier) @_fn)]

@@ -120,9 +120,14 @@
    arguments: (arguments . (_) @form.value .)) @form
   (#any-of? @_s "String" "Uri" "Url") (#any-of? @_fn "from" "from_static" "parse"))
 
-; ---- the program's own listeners
+; ---- the program's own listeners: server.bind(addr), warp::serve(..).run(addr); a module's
+; own function named run (consumer::run("amqp://...")) is no listener
 ((call_expression
-   function: [(scoped_identifier name: (identifier) @_fn) (field_expression field: (field_identifier) @_fn)]
+   function: (scoped_identifier name: (identifier) @_fn)
+   arguments: (arguments) @listen)
+  (#any-of? @_fn "bind" "serve" "listen"))
+((call_expression
+   function: (field_expression field: (field_identifier) @_fn)
    arguments: (arguments) @listen)
   (#any-of? @_fn "bind" "serve" "listen" "run"))
 
