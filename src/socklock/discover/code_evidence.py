@@ -104,6 +104,11 @@ _PORT_BY_NAME = (
 )
 
 
+def _squash(name: str) -> str:
+    """A name without case and word separators: ``Movies_Service`` → ``moviesservice``."""
+    return re.sub(r"[-_.\s]", "", name.lower())
+
+
 @dataclass(frozen=True, slots=True)
 class EnvValue:
     value: str
@@ -1093,7 +1098,14 @@ class _Joiner:
         """Without a deployment the services run side by side on one host: a call to
         ``localhost:<port>`` reaches the build unit that listens on that port, when exactly
         one does (in a container, localhost is the container itself: no call). ``quiet``: a
-        URL written anywhere, not at a known call: it is no call unless a unit listens."""
+        URL written anywhere, not at a known call: it is no call unless a unit listens.
+        A compose service on the host's network reaches the host's ports instead."""
+        if (
+            owner.workload in self.compose
+            and self.compose[owner.workload][1].network_mode == "host"
+        ):
+            self.resolve_on_host(owner, target, evidence, quiet=quiet)
+            return
         own = self.own_units
         if target.port is None or owner.workload not in own:
             return
@@ -1114,6 +1126,29 @@ class _Joiner:
         via = f"the one build unit of the input that listens on port {target.port}"
         reached = Reached(listeners[0], target.port, target.protocol, via)
         self.add_resolution(owner, target, [reached], evidence)
+
+    def resolve_on_host(
+        self, owner: Context, target: Target, evidence: Evidence, *, quiet: bool
+    ) -> None:
+        """``localhost:<port>`` from a service with ``network_mode: host``: the service of its
+        project that listens on that port of the host (see ``ComposeResolver.on_host``); a
+        build's declared ``server.port`` counts as where it listens."""
+        resolver, _ = self.compose[owner.workload]
+        listens = {
+            service.id: {port for port, _ in self.server_ports.get(graph_id, ())}
+            for graph_id, (_, service) in self.compose.items()
+        }
+        found = resolver.on_host(target, listens)
+        if isinstance(found, list):
+            found = [r for r in found if r.workload != owner.workload]
+            if found:
+                self.add_resolution(owner, target, found, evidence)
+            return
+        if not quiet and isinstance(found, NotFound) and target.port is not None:
+            expression = evidence.expression or target.text
+            self.builder.unresolved.append(
+                Unresolved(owner.workload, evidence.location, expression, found.reason)
+            )
 
     def add_resolution(
         self, owner: Context, target: Target, resolution: Resolution, evidence: Evidence
@@ -1169,7 +1204,25 @@ class _Joiner:
                     r if r.port is not None else replace(r, port=self.callee_port(r.workload, None))
                     for r in resolution
                 ]
-        return []
+        return self.by_squashed_name(named)
+
+    def by_squashed_name(self, named: ServiceName) -> list[Reached]:
+        """A registry name written in another case style than the one workload it names
+        (``MoviesService`` registered by the compose service ``movies_service``, ``ORDERS``
+        by ``orders-api``'s ``OrdersApi``...): names compared without case and separators,
+        when exactly one workload matches."""
+        wanted = _squash(named.name)
+        matched = {
+            workload
+            for name, workloads in self.service_names().items()
+            if _squash(name) == wanted
+            for workload in workloads
+        }
+        if len(matched) != 1:
+            return []
+        (workload,) = matched
+        via = f"{named.label} {named.name!r} is {workload}'s name written another way"
+        return [Reached(workload, self.callee_port(workload, named.port), "TCP", via)]
 
     def by_identity(self, named: ServiceName) -> list[Reached]:
         for variant in name_variants(named.name):

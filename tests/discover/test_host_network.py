@@ -1,0 +1,146 @@
+"""Services on the host's network (``network_mode: host``) and Micronaut service ids:
+``localhost:<port>`` is the host's port, so the service listening there; a Micronaut
+``@Client(id = ...)`` is the module that declares ``micronaut.application.name``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from socklock.model import ServiceGraph
+
+COMPOSE = """\
+services:
+  consul:
+    image: hashicorp/consul:1.19
+    network_mode: host
+  broker:
+    image: example/kafka
+    network_mode: host
+    ports:
+      - 9092:9092
+  search:
+    image: elasticsearch:8.14.0
+    ports:
+      - "19200:9200"
+  private:
+    image: example/private
+    ports:
+      - "10.0.0.5:7000:7000"
+  web:
+    build: ./web
+    network_mode: host
+  orders:
+    build: ./orders
+    network_mode: host
+  billing:
+    build: ./billing
+    network_mode: host
+  tool:
+    image: example/tool
+    network_mode: host
+    environment:
+      BROKERS: localhost:9092
+      NOBODY: localhost:4444
+  bridged:
+    image: example/bridged
+    environment:
+      BROKERS: localhost:9092
+"""
+WEB_YML = """\
+micronaut:
+  application:
+    name: web
+  server:
+    host: localhost
+    port: ${SERVICE_PORT:8081}
+consul:
+  client:
+    defaultZone: "${CONSUL_HOST:localhost}:${CONSUL_PORT:8500}"
+kafka:
+  bootstrap:
+    servers: "${KAFKA_HOST:localhost}:${KAFKA_PORT:9092}"
+elastic:
+  url: http://localhost:19200
+private:
+  url: http://localhost:7000
+billing:
+  url: http://localhost:8082/invoices
+"""
+WEB_JAVA = """\
+@Client(id = "order-service")
+interface OrdersClient {}
+
+@Client(id = "ghost-service")
+interface GhostClient {}
+"""
+ORDERS_YML = """\
+micronaut:
+  application:
+    name: order-service
+  server:
+    port: ${SERVICE_PORT:-1}
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _graph(root: Path, *, code: bool = True) -> ServiceGraph:
+    return discover(load_paths([str(root)]), code=code)
+
+
+def test_localhost_from_the_hosts_network_reaches_the_service_on_that_host_port(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": COMPOSE,
+            "web/Dockerfile": "FROM eclipse-temurin:21\n",
+            "web/src/main/resources/application.yml": WEB_YML,
+            "web/src/main/java/Clients.java": WEB_JAVA,
+            "orders/Dockerfile": "FROM eclipse-temurin:21\n",
+            "orders/src/main/resources/application.yml": ORDERS_YML,
+            "billing/Dockerfile": "FROM eclipse-temurin:21\n",
+            "billing/src/main/resources/application.yml": (
+                "micronaut:\n  server:\n    port: ${SERVICE_PORT:8082}\n"
+            ),
+        },
+    )
+    graph = _graph(tmp_path)
+    project = tmp_path.name
+    edges = {(e.source, e.target, e.port) for e in graph.edges}
+    # consul by its image's port, the broker by its declared ports, billing by the port its
+    # build declares, search by the host port it publishes (19200 → 9200); 10.0.0.5:7000 is
+    # not localhost; the Micronaut client id is
+    # the module that names itself order-service, whose port is random (-1: no port);
+    # the bridged service's localhost is its own container: no call
+    assert edges == {
+        (f"{project}/web", f"{project}/consul", 8500),
+        (f"{project}/web", f"{project}/broker", 9092),
+        (f"{project}/web", f"{project}/search", 9200),
+        (f"{project}/web", f"{project}/orders", None),
+        (f"{project}/web", f"{project}/billing", 8082),
+        (f"{project}/tool", f"{project}/broker", 9092),
+    }
+    unresolved = {(u.source, u.expression, u.reason) for u in graph.unresolved}
+    assert (
+        f"{project}/web",
+        "http://localhost:7000",
+        "no service of the host's network listens on port 7000",
+    ) in unresolved
+    assert (
+        f"{project}/web",
+        "ghost-service",
+        "Micronaut client id 'ghost-service' matches no workload",
+    ) in unresolved
