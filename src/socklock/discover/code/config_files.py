@@ -433,6 +433,17 @@ def _declare(path: str, entry: Entry, what: str) -> Iterator[Result]:
         )
 
 
+def emit_value(
+    path: str, key: tuple[str, ...], value: str, line: int, column: int
+) -> Iterator[Result]:
+    """What a config value under ``key`` that is known to be an address reports (another
+    format's reader: a logging config's appender), placeholders read as env reads."""
+    from socklock.discover.code.config_readers import Entry
+
+    entry = Entry(key, value, line, column)
+    yield from _emit(path, entry, tuple(_parts(value)), Context(call=True, kind=CallKind.CONFIG))
+
+
 def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) -> Iterator[Result]:
     outcome = render(value, context)
     if outcome is None:
