@@ -144,3 +144,40 @@ def test_localhost_from_the_hosts_network_reaches_the_service_on_that_host_port(
         "ghost-service",
         "Micronaut client id 'ghost-service' matches no workload",
     ) in unresolved
+
+
+def test_the_consul_agent_polls_the_http_checks_of_the_services_registered_with_it(
+    tmp_path: Path,
+) -> None:
+    def service(name: str, registration: str) -> str:
+        return (
+            f"micronaut:\n  application:\n    name: {name}\n  server:\n    port: 9000\n"
+            f"consul:\n  client:\n    defaultZone: consul:8500\n{registration}"
+        )
+
+    checked = "    registration:\n      check:\n        http: true\n"
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n  consul:\n    image: hashicorp/consul:1.19\n"
+                + "".join(f"  {n}:\n    build: ./{n}\n" for n in ("orders", "ttl", "silent"))
+            ),
+            **{f"{n}/Dockerfile": "FROM eclipse-temurin:21\n" for n in ("orders", "ttl", "silent")},
+            "orders/src/main/resources/application.yml": service("orders", checked),
+            "ttl/src/main/resources/application.yml": service("ttl", ""),
+            "silent/src/main/resources/application.yml": service(
+                "silent",
+                "    registration:\n      enabled: false\n      check:\n        http: true\n",
+            ),
+        },
+    )
+    project = tmp_path.name
+    edges = {(e.source, e.target, e.port) for e in _graph(tmp_path).edges}
+    # a TTL check (the default) is the service's own call; registration off: no check
+    assert edges == {
+        (f"{project}/orders", f"{project}/consul", 8500),
+        (f"{project}/ttl", f"{project}/consul", 8500),
+        (f"{project}/silent", f"{project}/consul", 8500),
+        (f"{project}/consul", f"{project}/orders", 9000),
+    }

@@ -32,6 +32,7 @@ from socklock.discover.addresses import (
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
+from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS
 from socklock.discover.code.placeholders import spring_env_name
 from socklock.discover.commands import command_values, expand, words
 from socklock.discover.config_server import ConfigServers
@@ -547,6 +548,9 @@ class _Joiner:
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[tuple[int, str | None]]] = {}  # (port, profile)
+        # workload → (registry, where) when its registry agent polls its HTTP health check
+        self.http_checked: dict[str, tuple[str, Location]] = {}
+        self._registry_site: str | None = None  # the workload whose registry address is joined
         self.load_balanced: set[str] = set()
         self.keys_set: dict[str, set[str]] = {}  # workload → config keys its config sets
         self.secret_stores: dict[str, set[str]] = {}  # workload → Dapr stores it reads config from
@@ -577,6 +581,14 @@ class _Joiner:
         assert isinstance(site, CallSite)
         if site.key is not None:
             self.keys_set.setdefault(owner.workload, set()).add(site.key)
+        registry = site.key is not None and site.key.lower().startswith(REGISTRY_ADDRESS_KEYS)
+        self._registry_site = owner.workload if registry else None
+        try:
+            self._add(owner, site, where)
+        finally:
+            self._registry_site = None
+
+    def _add(self, owner: Context, site: CallSite, where: Location) -> None:
         env = self.envs.get(owner.workload, {})
         if site.sdk is not None:
             convention = convention_for(site.env_var or "")
@@ -1037,6 +1049,8 @@ class _Joiner:
         elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
             port = (int(value), declared.profile)
             self.server_ports.setdefault(owner.workload, set()).add(port)
+        elif declared.what == HTTP_CHECKED:
+            self.http_checked.setdefault(owner.workload, (value, where))
         elif declared.what == "load-balanced":
             self.load_balanced.add(owner.workload)
         elif declared.what == "dapr-secret-store":
@@ -1165,6 +1179,22 @@ class _Joiner:
             if not resolution:
                 return
         add_resolution(self.builder, owner.workload, target, resolution, evidence)
+        if self._registry_site == owner.workload and isinstance(resolution, list):
+            self.add_health_checks(owner.workload, resolution)
+
+    def add_health_checks(self, workload: str, agents: list[Reached]) -> None:
+        """The registry agent the workload registers with polls its HTTP health check: an
+        edge from the agent to the workload's own port (unknown when it is random)."""
+        checked = self.http_checked.get(workload)
+        if checked is None:
+            return
+        registry, where = checked
+        port = self.callee_port(workload, None)
+        detail = f"the {registry} agent polls {workload}'s HTTP health check"
+        for agent in agents:
+            if agent.workload != workload:
+                evidence = Evidence(EvidenceKind.CONFIG, where, detail)
+                self.builder.add_edge(agent.workload, workload, port, "TCP", evidence)
 
     def resolution(self, owner: Context, target: Target) -> Resolution:
         """How the caller's platform resolves ``target``: Kubernetes DNS, compose service

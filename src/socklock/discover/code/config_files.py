@@ -208,6 +208,11 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
     if routed is not None:  # a Zuul proxy with routes of its own (socklock.discover.registered)
         yield Declaration(path, routed.line, routed.column, routed.value, "own-routes", "zuul")
     ocelot = _ocelot_routes(entries)
+    consul_off = any(
+        _relaxed(_dotted(e.key)) == "consul.client.registration.enabled"
+        and e.value.strip().lower() == "false"
+        for e in entries
+    )
     for entry in entries:
         dotted = _dotted(entry.key)
         if id(entry) in ocelot:
@@ -220,7 +225,7 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         if _relaxed(dotted).startswith("eureka.client.serviceurl.") and registry_off(entry.profile):
             continue
         registry = _registry_setting(path, entry)
-        if registry is not None:
+        if registry is not None and not (registry.what == HTTP_CHECKED and consul_off):
             yield registry
         declared = _DECLARED.get(_relaxed(dotted))
         if declared is not None:
@@ -320,20 +325,30 @@ def _registry_setting(path: str, entry: Entry) -> Declaration | None:
         what = "ignored-services"
     elif key in _LOCATORS and value.lower() == "true":
         what, value = "registry-wide", "Spring Cloud Gateway discovery locator"
+    elif key == _CONSUL_HTTP_CHECK and value.lower() == "true":
+        what, value = HTTP_CHECKED, "Consul"
     if what is None:
         return None
     return Declaration(path, entry.line, entry.column, entry.value, what, value, entry.profile)
 
 
+# Micronaut's Consul registration with an HTTP check: the Consul agent calls the service's
+# /health (``consul.client.registration.check.http``; the default is a TTL the service
+# reports itself). The agent is the one the service's ``consul.client`` address names.
+_CONSUL_HTTP_CHECK = "consul.client.registration.check.http"
+HTTP_CHECKED = "registry-http-check"
+REGISTRY_ADDRESS_KEYS = ("consul.client.",)
+
+
 _IMPORT = Context(call=True, kind=CallKind.CONFIG)
 
 
-# Ocelot (.NET API gateway): ``Routes`` (``ReRoutes`` before Ocelot 16) forward to each
-# ``DownstreamHostAndPorts`` Host and Port, or to the instances a service registry lists
-# under the route's ``ServiceName`` (Consul, Eureka: GlobalConfiguration names the registry).
 # A key whose value is a host without port (or one item of a list of hosts: RawRabbit's
 # ``hostnames: [rabbitmq]``); a sibling ``port`` key gives its port.
 _HOST_LEAVES = frozenset({"host", "hostname", "hosts", "hostnames"})
+# Ocelot (.NET API gateway): ``Routes`` (``ReRoutes`` before Ocelot 16) forward to each
+# ``DownstreamHostAndPorts`` Host and Port, or to the instances a service registry lists
+# under the route's ``ServiceName`` (Consul, Eureka: GlobalConfiguration names the registry).
 _OCELOT_ROUTE = re.compile(r"^(re)?routes\.(downstreamhostandports\.)?[a-z]+$")
 _OCELOT = Context(call=True, kind=CallKind.CONFIG, service="ocelot")
 
