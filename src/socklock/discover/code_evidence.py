@@ -917,6 +917,13 @@ class _Joiner:
     def active_profiles(self, workload: str) -> frozenset[str]:
         return self.profiles(workload).active
 
+    def profile_runs(self, owner: Context, profile: str) -> bool:
+        """Whether the workload runs Spring profile ``profile`` (a profile expression such
+        as ``docker,cloud`` or ``!test`` runs when any of its parts would)."""
+        active = self.profiles(owner.workload).active
+        parts = [p.strip() for p in re.split(r"[,|&]", profile) if p.strip()]
+        return any((p[1:] not in active) if p.startswith("!") else (p in active) for p in parts)
+
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the
         manifests, else from its Dockerfile; ``spring.profiles.active=`` in a command, in
@@ -1045,6 +1052,8 @@ class _Joiner:
                 owner.workload, declared.what, value, declared.expression, declared.profile, where
             )
         elif declared.what == "service-name":
+            if declared.profile is not None and not self.profile_runs(owner, declared.profile):
+                return  # the name of a profile it does not run (``test``)
             self.identities.setdefault(value.lower(), []).append((owner.workload, where))
         elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
             port = (int(value), declared.profile)
