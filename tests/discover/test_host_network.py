@@ -214,3 +214,42 @@ def test_the_docker_hosts_address_reaches_the_service_publishing_the_port(
         (f"{project}/hook", f"{project}/auth", 8080),
         (f"{project}/hook", "external:host.docker.internal", 9999),
     }
+
+
+def test_a_proxy_on_the_hosts_network_reaches_the_build_listening_on_the_port(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n"
+                "  web:\n    build: ./web\n    network_mode: host\n"
+                "  gateway:\n    build: ./gateway\n    network_mode: host\n"
+            ),
+            "web/Dockerfile": (
+                "FROM nginx\n"
+                "ENV GATEWAY_URL=${GATEWAY_URL:-http://localhost:8081}\n"
+                "COPY ./app.conf /etc/nginx/conf.d/default.tmpl\n"
+                "COPY entrypoint.sh /\n"
+                'ENTRYPOINT ["/entrypoint.sh"]\n'
+            ),
+            "web/entrypoint.sh": (
+                "#!/bin/bash\n"
+                "envsubst < /etc/nginx/conf.d/default.tmpl '${GATEWAY_URL}'"
+                " > /etc/nginx/conf.d/default.conf\n"
+                "exec nginx -g 'daemon off;'\n"
+            ),
+            "web/app.conf": (
+                "server {\n  listen 80;\n  location /api {\n    proxy_pass $GATEWAY_URL;\n  }\n}\n"
+            ),
+            "gateway/Dockerfile": "FROM eclipse-temurin:21\n",
+            "gateway/src/main/resources/application.yml": (
+                "micronaut:\n  server:\n    port: ${SERVICE_PORT:8081}\n"
+            ),
+        },
+    )
+    project = tmp_path.name
+    edges = {(e.source, e.target, e.port) for e in _graph(tmp_path).edges}
+    # the image's ENV fills ${GATEWAY_URL:-...} at build time; envsubst renders the template
+    assert edges == {(f"{project}/web", f"{project}/gateway", 8081)}

@@ -952,10 +952,8 @@ class _Joiner:
         final = dockerfile.final_stage()
         env = {name: value for name, value in _dockerfile_env(final)}
         baked: dict[str, EnvValue] = {}  # the last ENV of a name is the one that holds
-        for instruction in final:
-            line = Location(dockerfile.path, instruction.start_line, 1)
-            for name, value in _dockerfile_env([instruction]):
-                baked[name] = EnvValue(value, line)
+        for instruction, name, value in _dockerfile_env_at(final):
+            baked[name] = EnvValue(value, Location(dockerfile.path, instruction.start_line, 1))
         known = self.dockerfile_env.setdefault(owner.workload, {})
         for name, value_at in baked.items():
             known.setdefault(name, value_at)
@@ -1066,6 +1064,7 @@ class _Joiner:
         elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
             port = (int(value), declared.profile)
             self.server_ports.setdefault(owner.workload, set()).add(port)
+            self.builder.listens[owner.workload].add(port[0])
         elif declared.what == HTTP_CHECKED:
             self.http_checked.setdefault(owner.workload, (value, where))
         elif declared.what == "load-balanced":
@@ -1166,7 +1165,7 @@ class _Joiner:
         build's declared ``server.port`` counts as where it listens."""
         resolver, _ = self.compose[owner.workload]
         listens = {
-            service.id: {port for port, _ in self.server_ports.get(graph_id, ())}
+            service.id: self.builder.listens.get(graph_id, set())
             for graph_id, (_, service) in self.compose.items()
         }
         found = resolver.on_host(target, listens)
@@ -1376,17 +1375,54 @@ def _command(value: str) -> str | list[str]:
 
 
 def _dockerfile_env(instructions: Sequence[Instruction]) -> Iterator[tuple[str, str]]:
+    for _, name, value in _dockerfile_env_at(instructions):
+        yield name, value
+
+
+def _dockerfile_env_at(
+    instructions: Sequence[Instruction],
+) -> Iterator[tuple[Instruction, str, str]]:
+    """The ``ENV`` values, with the references Docker substitutes at build time filled in:
+    ``${NAME}`` and ``$NAME`` of an earlier ``ENV`` or ``ARG`` default, and ``${NAME:-word}``
+    (``word`` when NAME is unset). Any other reference is left as written."""
+    known: dict[str, str] = {}
     for instruction in instructions:
+        if instruction.keyword == "ARG":
+            for word in words(instruction.value.strip()):
+                name, equals, value = word.partition("=")
+                if equals and name not in known:
+                    known[name] = value
+            continue
         if instruction.keyword != "ENV":
             continue
         text = instruction.value.strip()
         if "=" not in text.split(maxsplit=1)[0]:
             name, _, value = text.partition(" ")  # legacy ``ENV NAME value``
-            yield name, value.strip().strip('"')
-            continue
-        for word in words(text):
-            name, _, value = word.partition("=")
-            yield name, value
+            pairs = [(name, value.strip().strip('"'))]
+        else:
+            pairs = [(n, v) for n, _, v in (word.partition("=") for word in words(text))]
+        filled = [(name, _build_substitute(value, known)) for name, value in pairs]
+        for name, value in filled:  # one ENV's values see the env before it (Docker)
+            known[name] = value
+            yield instruction, name, value
+
+
+_BUILD_REFERENCE = re.compile(
+    r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}"
+    r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
+)
+
+
+def _build_substitute(value: str, known: Mapping[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name") or match.group("bare")
+        if name in known:
+            return known[name]
+        if match.group("default") is not None:
+            return match.group("default")
+        return match.group(0)
+
+    return _BUILD_REFERENCE.sub(replace, value)
 
 
 def by_name(identities: Identities, target: Target) -> Resolution:
