@@ -13,6 +13,7 @@ files may come after the caller's.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -305,6 +306,11 @@ def add_code_evidence(
     names = {name: workloads & with_code for name, workloads in names.items()}
     properties = _spring_files(config_files, contexts, mentions, servers, names, applications)
     joiner.properties = properties
+    for owner, result in _kubernetes_config_maps(inventory, joiner):
+        if isinstance(result, Declaration):
+            joiner.declare(owner, result)
+        else:
+            found.append((owner, result))
     for server, result in served:  # a config server's files configure its clients
         if servers.shared(result.file):
             joiner.shared_files.add(result.file)
@@ -347,6 +353,39 @@ def add_code_evidence(
     joiner.add_registry_wide()
     joiner.add_implied()
     return reads
+
+
+# Spring Cloud Kubernetes Config: the ConfigMap named like the application (in its
+# namespace) is a property source; its ``application.properties``/``.yml`` keys are read as
+# the application's config files. Its starters: spring-cloud-starter-kubernetes-{client,
+# fabric8}-{config,all} (before 2020: spring-cloud-starter-kubernetes-{config,all}).
+_KUBERNETES_CONFIG = re.compile(r"starter-kubernetes(?:-[a-z0-9]+)*-(?:config|all)\b")
+_PROPERTY_KEYS = re.compile(r"^application(?:-[\w.]+)?\.(?:properties|ya?ml)$")
+
+
+def _kubernetes_config_maps(
+    inventory: Inventory, joiner: _Joiner
+) -> Iterator[tuple[Context, Result]]:
+    from socklock.discover.code.config_files import ConfigFileAnalyser
+
+    analyser = ConfigFileAnalyser()
+    for config_map in inventory.config_maps:
+        readers = [
+            workload
+            for workload, _ in joiner.identities.get(config_map.name.lower(), [])
+            if workload in joiner.kubernetes_ids
+            and workload.split("/", 1)[0] == config_map.namespace
+            and any(_KUBERNETES_CONFIG.search(d.lower()) for d in joiner.dependencies(workload))
+        ]
+        for key, value in config_map.data.items() if readers else ():
+            if not _PROPERTY_KEYS.match(key):
+                continue
+            where = config_map.data_locations[key]
+            for result in analyser.analyse(where.file, value.encode(), seen_as=key):
+                moved = dataclasses.replace(result, line=where.line + result.line)
+                for workload in sorted(set(readers)):
+                    why = f"Spring Cloud Kubernetes reads ConfigMap {config_map.name} key {key}"
+                    yield Context(Path(where.file).parent, workload, why), moved
 
 
 def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, Result]]:
