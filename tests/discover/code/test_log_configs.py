@@ -84,3 +84,7 @@ def test_logback_appenders_the_root_logger_uses() -> None:
 def test_other_xml_and_broken_files_are_not_read() -> None:
     assert not ANALYSER.handles(PurePath("src/main/resources/beans.xml"))
     assert ANALYSER.analyse("log4j2.xml", b"<Configuration><Appenders>") == []
+    bomb = b'<!DOCTYPE c [<!ENTITY a "udp:x">]><Configuration><Appenders>'
+    bomb += b'<Gelf name="g" host="&a;"/></Appenders><Loggers><Root>'
+    bomb += b'<AppenderRef ref="g"/></Root></Loggers></Configuration>'
+    assert ANALYSER.analyse("log4j2.xml", bomb) == []

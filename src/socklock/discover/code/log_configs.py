@@ -85,7 +85,10 @@ class LogConfigAnalyser:
 
 
 def _parse(source: bytes) -> _Element | None:
-    """The document as elements with 1-based positions; None when it is no XML."""
+    """The document as elements with 1-based positions; None when it is no XML, or has a
+    DOCTYPE (entity declarations live there: no expansion bombs; no log config needs one)."""
+    if b"<!DOCTYPE" in source or b"<!ENTITY" in source:
+        return None
     parser = expat.ParserCreate()
     stack: list[_Element] = []
     roots: list[_Element] = []
