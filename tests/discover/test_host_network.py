@@ -183,39 +183,6 @@ def test_the_consul_agent_polls_the_http_checks_of_the_services_registered_with_
     }
 
 
-def test_the_docker_hosts_address_reaches_the_service_publishing_the_port(
-    tmp_path: Path,
-) -> None:
-    _write(
-        tmp_path,
-        {
-            "compose.yaml": (
-                "services:\n"
-                "  web:\n    build: ./web\n"
-                "  auth:\n    image: example/auth\n    ports:\n      - 8181:8080\n"
-                "  hook:\n    image: example/hook\n    environment:\n"
-                "      AUTHORITY: http://host.docker.internal:8181\n"
-                "      OTHER: http://host.docker.internal:9999\n"
-            ),
-            "web/Dockerfile": "FROM eclipse-temurin:21\n",
-            "web/src/main/resources/application.yml": (
-                "auth:\n  userInfoUri: http://${DOCKER_IP:192.168.99.100}:8181/uaa/user\n"
-                "cors:\n  allowedOrigins: http://host.docker.internal:8181\n"
-            ),
-        },
-    )
-    project = tmp_path.name
-    graph = _graph(tmp_path)
-    edges = {(e.source, e.target, e.port) for e in graph.edges}
-    # DOCKER_IP holds the host's address whatever its default; a CORS origin is no call;
-    # a host port nothing publishes stays the host, outside the project
-    assert edges == {
-        (f"{project}/web", f"{project}/auth", 8080),
-        (f"{project}/hook", f"{project}/auth", 8080),
-        (f"{project}/hook", "external:host.docker.internal", 9999),
-    }
-
-
 def test_a_proxy_on_the_hosts_network_reaches_the_build_listening_on_the_port(
     tmp_path: Path,
 ) -> None:

@@ -106,11 +106,6 @@ _PORT_BY_NAME = (
 )
 
 
-# Variables that hold the Docker host's address (``docker-machine ip``, a script's
-# ``hostname -I``): a call to one of its ports reaches the service that publishes it.
-_DOCKER_HOST_VARIABLES = frozenset({"DOCKER_IP", "DOCKER_HOST_IP", "DOCKER_MACHINE_IP"})
-
-
 def _squash(name: str) -> str:
     """A name without case and word separators: ``Movies_Service`` → ``moviesservice``."""
     return re.sub(r"[-_.\s]", "", name.lower())
@@ -658,9 +653,6 @@ class _Joiner:
         )
 
         def value_of(name: str, default: str | None, depth: int = 0) -> str | None:
-            if name.upper() in _DOCKER_HOST_VARIABLES:  # whatever IP it holds: the host's
-                used.append(f"{name} is the Docker host's address")
-                return "host.docker.internal"
             prop = (
                 self.properties.lookup(owner.workload, name, profiles.active)
                 if spring and depth < _MAX_NESTING

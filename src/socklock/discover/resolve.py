@@ -30,11 +30,6 @@ DEFAULT_CLUSTER_DOMAIN = "cluster.local"
 # agent docs, ``ports.http``), Zipkin's collector and UI (openzipkin/zipkin README).
 _LISTENS: dict[str, tuple[int, ...]] = {"consul": (8500,), "hashicorp/consul": (8500,)}
 _LISTENS["openzipkin/zipkin"] = _LISTENS["openzipkin/zipkin-slim"] = (9411,)
-# Names a container reaches the Docker host by (Docker Desktop, ``extra_hosts:
-# host.docker.internal:host-gateway`` on Linux).
-DOCKER_HOST_NAMES = frozenset(
-    {"host.docker.internal", "gateway.docker.internal", "docker.for.mac.localhost"}
-)
 _HOST_INTERFACES = frozenset({"0.0.0.0", "127.0.0.1", "::", "[::]", "::1", "[::1]"})
 _RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
 
@@ -260,11 +255,6 @@ class ComposeResolver:
 
     def resolve(self, target: Target, source: ComposeService) -> Resolution:
         host = target.host.lower()
-        if host in DOCKER_HOST_NAMES and target.port is not None:
-            # the Docker host itself: its ports are those the project's services publish
-            found = self.on_host(target)
-            if isinstance(found, list):
-                return found
         aliases = {d.alias: d.service for d in source.dependencies if d.alias}
         service = self.by_name.get(aliases.get(host, host))
         if service is None:

@@ -48,8 +48,7 @@ _OWN_SERVER = re.compile(
     re.IGNORECASE,
 )
 _NOT_TARGET = re.compile(
-    r"(^|\.)(\$schema|\$id|xmlns|homepage|repository|license|bugs|docs|documentation)$"
-    r"|origins?$",  # CORS: the browser origins allowed to call this service
+    r"(^|\.)(\$schema|\$id|xmlns|homepage|repository|license|bugs|docs|documentation)$",
     re.IGNORECASE,
 )
 _ADDRESS_KEY = re.compile(
