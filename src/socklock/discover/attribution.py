@@ -20,6 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from socklock.discover.build_scripts import script_builds
 from socklock.discover.entrypoints import command_line, entry_paths, run_words
 from socklock.model import ComposeProject, Inventory
 
@@ -78,6 +79,32 @@ def _tag_name(image: str | None) -> str | None:
 
 def _image_names(image: str | None) -> set[str]:
     return {n for n in (_image_name(image), _tag_name(image)) if n}
+
+
+def _repository(image: str) -> str:
+    """The image without tag, digest and Docker Hub's implicit prefixes."""
+    name = image.split("@")[0].lower()
+    if ":" in name.rsplit("/", 1)[-1]:
+        name = name.rsplit(":", 1)[0]
+    return name.removeprefix("docker.io/").removeprefix("library/")
+
+
+def running_image(inventory: Inventory, aliases: dict[str, str], image: str) -> set[str]:
+    """The graph ids of the workloads and compose services that run ``image`` (any tag)."""
+    wanted = _repository(image)
+    found = {
+        workload.id
+        for workload in inventory.workloads
+        if workload.owner is None
+        and any(c.image and _repository(c.image) == wanted for c in workload.containers)
+    }
+    found.update(
+        aliases.get(service.id, service.id)
+        for project in inventory.compose_projects
+        for service in project.services
+        if service.image and _repository(service.image) == wanted
+    )
+    return found
 
 
 def workload_names(inventory: Inventory, aliases: dict[str, str]) -> dict[str, set[str]]:
@@ -167,6 +194,14 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             (owner,) = owners
             contexts[directory] = Context(
                 directory, owner, f"builds image {image} (a compose file left out says so)"
+            )
+    for image, context in script_builds(tuple(inventory.roots)):  # ``docker build -t``
+        directory = Path(context).resolve()
+        owners = running_image(inventory, aliases, image)
+        if directory not in contexts and len(owners) == 1:
+            (owner,) = owners
+            contexts[directory] = Context(
+                directory, owner, f"builds image {image} (a build script says so)"
             )
     shared = _add_units(inventory, aliases, contexts) + replicas
     shared += _add_mounts(inventory, aliases, contexts)

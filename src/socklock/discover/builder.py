@@ -26,6 +26,9 @@ class GraphBuilder:
         self._edges: dict[EdgeKey, list[Evidence]] = defaultdict(list)
         self._entries: dict[tuple[str, int, str], list[Evidence]] = defaultdict(list)
         self.unresolved: list[Unresolved] = []
+        # graph id → ports its own code says it serves on (``server.port``): what a later
+        # stage (a proxy on the host's network) needs to know who listens where
+        self.listens: dict[str, set[int]] = defaultdict(set)
 
     def add_node(self, node: GraphNode) -> None:
         self.nodes.setdefault(node.id, node)

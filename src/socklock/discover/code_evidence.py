@@ -13,6 +13,7 @@ files may come after the caller's.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -32,6 +33,7 @@ from socklock.discover.addresses import (
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
+from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS
 from socklock.discover.code.placeholders import spring_env_name
 from socklock.discover.commands import command_values, expand, words
 from socklock.discover.config_server import ConfigServers
@@ -103,6 +105,11 @@ _PORT_BY_NAME = (
     ("elasticsearch", 9200),
     ("cassandra", 9042),
 )
+
+
+def _squash(name: str) -> str:
+    """A name without case and word separators: ``Movies_Service`` → ``moviesservice``."""
+    return re.sub(r"[-_.\s]", "", name.lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +304,11 @@ def add_code_evidence(
     names = {name: workloads & with_code for name, workloads in names.items()}
     properties = _spring_files(config_files, contexts, mentions, servers, names, applications)
     joiner.properties = properties
+    for owner, result in _kubernetes_config_maps(inventory, joiner):
+        if isinstance(result, Declaration):
+            joiner.declare(owner, result)
+        else:
+            found.append((owner, result))
     for server, result in served:  # a config server's files configure its clients
         if servers.shared(result.file):
             joiner.shared_files.add(result.file)
@@ -339,6 +351,39 @@ def add_code_evidence(
     joiner.add_registry_wide()
     joiner.add_implied()
     return reads
+
+
+# Spring Cloud Kubernetes Config: the ConfigMap named like the application (in its
+# namespace) is a property source; its ``application.properties``/``.yml`` keys are read as
+# the application's config files. Its starters: spring-cloud-starter-kubernetes-{client,
+# fabric8}-{config,all} (before 2020: spring-cloud-starter-kubernetes-{config,all}).
+_KUBERNETES_CONFIG = re.compile(r"starter-kubernetes(?:-[a-z0-9]+)*-(?:config|all)\b")
+_PROPERTY_KEYS = re.compile(r"^application(?:-[\w.]+)?\.(?:properties|ya?ml)$")
+
+
+def _kubernetes_config_maps(
+    inventory: Inventory, joiner: _Joiner
+) -> Iterator[tuple[Context, Result]]:
+    from socklock.discover.code.config_files import ConfigFileAnalyser
+
+    analyser = ConfigFileAnalyser()
+    for config_map in inventory.config_maps:
+        readers = [
+            workload
+            for workload, _ in joiner.identities.get(config_map.name.lower(), [])
+            if workload in joiner.kubernetes_ids
+            and workload.split("/", 1)[0] == config_map.namespace
+            and any(_KUBERNETES_CONFIG.search(d.lower()) for d in joiner.dependencies(workload))
+        ]
+        for key, value in config_map.data.items() if readers else ():
+            if not _PROPERTY_KEYS.match(key):
+                continue
+            where = config_map.data_locations[key]
+            for result in analyser.analyse(where.file, value.encode(), seen_as=key):
+                moved = dataclasses.replace(result, line=where.line + result.line)
+                for workload in sorted(set(readers)):
+                    why = f"Spring Cloud Kubernetes reads ConfigMap {config_map.name} key {key}"
+                    yield Context(Path(where.file).parent, workload, why), moved
 
 
 def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, Result]]:
@@ -545,6 +590,9 @@ class _Joiner:
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[tuple[int, str | None]]] = {}  # (port, profile)
+        # workload → (registry, where) when its registry agent polls its HTTP health check
+        self.http_checked: dict[str, tuple[str, Location]] = {}
+        self._registry_site: str | None = None  # the workload whose registry address is joined
         self.load_balanced: set[str] = set()
         self.keys_set: dict[str, set[str]] = {}  # workload → config keys its config sets
         self.secret_stores: dict[str, set[str]] = {}  # workload → Dapr stores it reads config from
@@ -575,6 +623,14 @@ class _Joiner:
         assert isinstance(site, CallSite)
         if site.key is not None:
             self.keys_set.setdefault(owner.workload, set()).add(site.key)
+        registry = site.key is not None and site.key.lower().startswith(REGISTRY_ADDRESS_KEYS)
+        self._registry_site = owner.workload if registry else None
+        try:
+            self._add(owner, site, where)
+        finally:
+            self._registry_site = None
+
+    def _add(self, owner: Context, site: CallSite, where: Location) -> None:
         env = self.envs.get(owner.workload, {})
         if site.sdk is not None:
             convention = convention_for(site.env_var or "")
@@ -903,6 +959,13 @@ class _Joiner:
     def active_profiles(self, workload: str) -> frozenset[str]:
         return self.profiles(workload).active
 
+    def profile_runs(self, owner: Context, profile: str) -> bool:
+        """Whether the workload runs Spring profile ``profile`` (a profile expression such
+        as ``docker,cloud`` or ``!test`` runs when any of its parts would)."""
+        active = self.profiles(owner.workload).active
+        parts = [p.strip() for p in re.split(r"[,|&]", profile) if p.strip()]
+        return any((p[1:] not in active) if p.startswith("!") else (p in active) for p in parts)
+
     def profiles(self, workload: str) -> Profiles:
         """The Spring profiles the workload runs: ``SPRING_PROFILES_ACTIVE`` from the
         manifests, else from its Dockerfile; ``spring.profiles.active=`` in a command, in
@@ -923,10 +986,8 @@ class _Joiner:
         final = dockerfile.final_stage()
         env = {name: value for name, value in _dockerfile_env(final)}
         baked: dict[str, EnvValue] = {}  # the last ENV of a name is the one that holds
-        for instruction in final:
-            line = Location(dockerfile.path, instruction.start_line, 1)
-            for name, value in _dockerfile_env([instruction]):
-                baked[name] = EnvValue(value, line)
+        for instruction, name, value in _dockerfile_env_at(final):
+            baked[name] = EnvValue(value, Location(dockerfile.path, instruction.start_line, 1))
         known = self.dockerfile_env.setdefault(owner.workload, {})
         for name, value_at in baked.items():
             known.setdefault(name, value_at)
@@ -1031,10 +1092,15 @@ class _Joiner:
                 owner.workload, declared.what, value, declared.expression, declared.profile, where
             )
         elif declared.what == "service-name":
+            if declared.profile is not None and not self.profile_runs(owner, declared.profile):
+                return  # the name of a profile it does not run (``test``)
             self.identities.setdefault(value.lower(), []).append((owner.workload, where))
         elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
             port = (int(value), declared.profile)
             self.server_ports.setdefault(owner.workload, set()).add(port)
+            self.builder.listens[owner.workload].add(port[0])
+        elif declared.what == HTTP_CHECKED:
+            self.http_checked.setdefault(owner.workload, (value, where))
         elif declared.what == "load-balanced":
             self.load_balanced.add(owner.workload)
         elif declared.what == "dapr-secret-store":
@@ -1096,7 +1162,14 @@ class _Joiner:
         """Without a deployment the services run side by side on one host: a call to
         ``localhost:<port>`` reaches the build unit that listens on that port, when exactly
         one does (in a container, localhost is the container itself: no call). ``quiet``: a
-        URL written anywhere, not at a known call: it is no call unless a unit listens."""
+        URL written anywhere, not at a known call: it is no call unless a unit listens.
+        A compose service on the host's network reaches the host's ports instead."""
+        if (
+            owner.workload in self.compose
+            and self.compose[owner.workload][1].network_mode == "host"
+        ):
+            self.resolve_on_host(owner, target, evidence, quiet=quiet)
+            return
         own = self.own_units
         if target.port is None or owner.workload not in own:
             return
@@ -1118,6 +1191,29 @@ class _Joiner:
         reached = Reached(listeners[0], target.port, target.protocol, via)
         self.add_resolution(owner, target, [reached], evidence)
 
+    def resolve_on_host(
+        self, owner: Context, target: Target, evidence: Evidence, *, quiet: bool
+    ) -> None:
+        """``localhost:<port>`` from a service with ``network_mode: host``: the service of its
+        project that listens on that port of the host (see ``ComposeResolver.on_host``); a
+        build's declared ``server.port`` counts as where it listens."""
+        resolver, _ = self.compose[owner.workload]
+        listens = {
+            service.id: self.builder.listens.get(graph_id, set())
+            for graph_id, (_, service) in self.compose.items()
+        }
+        found = resolver.on_host(target, listens)
+        if isinstance(found, list):
+            found = [r for r in found if r.workload != owner.workload]
+            if found:
+                self.add_resolution(owner, target, found, evidence)
+            return
+        if not quiet and isinstance(found, NotFound) and target.port is not None:
+            expression = evidence.expression or target.text
+            self.builder.unresolved.append(
+                Unresolved(owner.workload, evidence.location, expression, found.reason)
+            )
+
     def add_resolution(
         self, owner: Context, target: Target, resolution: Resolution, evidence: Evidence
     ) -> None:
@@ -1133,6 +1229,22 @@ class _Joiner:
             if not resolution:
                 return
         add_resolution(self.builder, owner.workload, target, resolution, evidence)
+        if self._registry_site == owner.workload and isinstance(resolution, list):
+            self.add_health_checks(owner.workload, resolution)
+
+    def add_health_checks(self, workload: str, agents: list[Reached]) -> None:
+        """The registry agent the workload registers with polls its HTTP health check: an
+        edge from the agent to the workload's own port (unknown when it is random)."""
+        checked = self.http_checked.get(workload)
+        if checked is None:
+            return
+        registry, where = checked
+        port = self.callee_port(workload, None)
+        detail = f"the {registry} agent polls {workload}'s HTTP health check"
+        for agent in agents:
+            if agent.workload != workload:
+                evidence = Evidence(EvidenceKind.CONFIG, where, detail)
+                self.builder.add_edge(agent.workload, workload, port, "TCP", evidence)
 
     def resolution(self, owner: Context, target: Target) -> Resolution:
         """How the caller's platform resolves ``target``: Kubernetes DNS, compose service
@@ -1172,7 +1284,25 @@ class _Joiner:
                     r if r.port is not None else replace(r, port=self.callee_port(r.workload, None))
                     for r in resolution
                 ]
-        return []
+        return self.by_squashed_name(named)
+
+    def by_squashed_name(self, named: ServiceName) -> list[Reached]:
+        """A registry name written in another case style than the one workload it names
+        (``MoviesService`` registered by the compose service ``movies_service``, ``ORDERS``
+        by ``orders-api``'s ``OrdersApi``...): names compared without case and separators,
+        when exactly one workload matches."""
+        wanted = _squash(named.name)
+        matched = {
+            workload
+            for name, workloads in self.service_names().items()
+            if _squash(name) == wanted
+            for workload in workloads
+        }
+        if len(matched) != 1:
+            return []
+        (workload,) = matched
+        via = f"{named.label} {named.name!r} is {workload}'s name written another way"
+        return [Reached(workload, self.callee_port(workload, named.port), "TCP", via)]
 
     def by_identity(self, named: ServiceName) -> list[Reached]:
         for variant in name_variants(named.name):
@@ -1279,17 +1409,54 @@ def _command(value: str) -> str | list[str]:
 
 
 def _dockerfile_env(instructions: Sequence[Instruction]) -> Iterator[tuple[str, str]]:
+    for _, name, value in _dockerfile_env_at(instructions):
+        yield name, value
+
+
+def _dockerfile_env_at(
+    instructions: Sequence[Instruction],
+) -> Iterator[tuple[Instruction, str, str]]:
+    """The ``ENV`` values, with the references Docker substitutes at build time filled in:
+    ``${NAME}`` and ``$NAME`` of an earlier ``ENV`` or ``ARG`` default, and ``${NAME:-word}``
+    (``word`` when NAME is unset). Any other reference is left as written."""
+    known: dict[str, str] = {}
     for instruction in instructions:
+        if instruction.keyword == "ARG":
+            for word in words(instruction.value.strip()):
+                name, equals, value = word.partition("=")
+                if equals and name not in known:
+                    known[name] = value
+            continue
         if instruction.keyword != "ENV":
             continue
         text = instruction.value.strip()
         if "=" not in text.split(maxsplit=1)[0]:
             name, _, value = text.partition(" ")  # legacy ``ENV NAME value``
-            yield name, value.strip().strip('"')
-            continue
-        for word in words(text):
-            name, _, value = word.partition("=")
-            yield name, value
+            pairs = [(name, value.strip().strip('"'))]
+        else:
+            pairs = [(n, v) for n, _, v in (word.partition("=") for word in words(text))]
+        filled = [(name, _build_substitute(value, known)) for name, value in pairs]
+        for name, value in filled:  # one ENV's values see the env before it (Docker)
+            known[name] = value
+            yield instruction, name, value
+
+
+_BUILD_REFERENCE = re.compile(
+    r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}"
+    r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
+)
+
+
+def _build_substitute(value: str, known: Mapping[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name") or match.group("bare")
+        if name in known:
+            return known[name]
+        if match.group("default") is not None:
+            return match.group("default")
+        return match.group(0)
+
+    return _BUILD_REFERENCE.sub(replace, value)
 
 
 def by_name(identities: Identities, target: Target) -> Resolution:

@@ -594,9 +594,12 @@ def _compose_project(
         return source.id, target_id
 
     def add_call(service: ComposeService, target: Target, evidence: Evidence) -> None:
-        if target.is_local:
-            return
-        resolution = others(service.id, resolver.resolve(target, service))
+        if target.is_local and service.network_mode != "host":
+            return  # the container itself
+        found = resolver.on_host(target) if target.is_local else resolver.resolve(target, service)
+        if target.is_local and not isinstance(found, list):
+            return  # nothing of the project on the host's port: maybe the host's own
+        resolution = others(service.id, found)
         if resolution is None:
             return
         if not isinstance(resolution, list):

@@ -29,6 +29,7 @@ REGISTRIES: dict[str, str] = {
     "consul": "Consul service name",
     "dapr": "Dapr app-id",
     "dotnet": ".NET service discovery name",
+    "ocelot": "Ocelot route ServiceName",
 }
 # Registry naming conventions: a name registered as ``srv-search`` is the ``search`` workload.
 _NAME_PREFIXES = ("srv-", "srv.", "srv_")

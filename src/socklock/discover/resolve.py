@@ -8,15 +8,29 @@ each selected workload's container ports (a workload without that name is not re
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from socklock.discover.addresses import DEFAULT_PORTS, Target, image_port, is_dns_name, is_ip
 from socklock.discover.names import kuma_mesh_name
-from socklock.model import ComposeProject, ComposeService, Inventory, Service, Workload
+from socklock.model import (
+    ComposeProject,
+    ComposeService,
+    Inventory,
+    PublishedPort,
+    Service,
+    Workload,
+)
 
 DEFAULT_CLUSTER_DOMAIN = "cluster.local"
+# Ports well-known infrastructure images listen on that no client protocol default gives
+# (IMAGE_PORTS has the servers clients dial by host alone): where a service on the host's
+# network, which declares no port, answers ``localhost:<port>``. Consul's HTTP API (its
+# agent docs, ``ports.http``), Zipkin's collector and UI (openzipkin/zipkin README).
+_LISTENS: dict[str, tuple[int, ...]] = {"consul": (8500,), "hashicorp/consul": (8500,)}
+_LISTENS["openzipkin/zipkin"] = _LISTENS["openzipkin/zipkin-slim"] = (9411,)
+_HOST_INTERFACES = frozenset({"0.0.0.0", "127.0.0.1", "::", "[::]", "::1", "[::1]"})
 _RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
 
 
@@ -193,11 +207,15 @@ class ComposeResolver:
     def __init__(self, project: ComposeProject, layered: Sequence[ComposeProject] = ()) -> None:
         self.project = project
         self.by_name: dict[str, ComposeService] = {s.name.lower(): s for s in project.services}
+        services = list(project.services)
         for other in layered:  # files read together (``-f a -f b``): one project's services
             if other.name == project.name and _directory(other.file) == _directory(project.file):
                 for service in other.services:
-                    self.by_name.setdefault(service.name.lower(), service)
-        for service in project.services:
+                    if service.name.lower() not in self.by_name:
+                        self.by_name[service.name.lower()] = service
+                        services.append(service)
+        self.services = tuple(services)
+        for service in services:  # the other files' container names and aliases too
             for key in ("container_name", "hostname"):
                 name = service.body.get(key)
                 if isinstance(name, str) and name.strip() and "$" not in name:
@@ -217,6 +235,38 @@ class ComposeResolver:
         ports = set(service.expose)
         ports.update(p.target for p in service.ports)
         return sorted(ports)
+
+    def on_host(
+        self, target: Target, listens: Mapping[str, Iterable[int]] | None = None
+    ) -> Resolution:
+        """``localhost:<port>`` called from a service on the host's network (``network_mode:
+        host``): the host's port, so the service of the project that listens there, one on
+        the host's network too (its declared ports, its image's, or ``listens``: the ports
+        its build declares) or one that publishes the port on the host. Compose ignores the
+        ``ports:`` of a host-networked service, but they say where it listens."""
+        port = target.port
+        if port is None:
+            return NotFound("no port: the host's network does not say which service")
+        reached: list[Reached] = []
+        for service in self.services:
+            if service.network_mode == "host":
+                known = {*self.service_ports(service), *(listens or {}).get(service.id, ())}
+                main = image_port(service.image)
+                known.update(_LISTENS.get(_image_name(service.image), ()))
+                if main is not None:
+                    known.add(main)
+                if port in known:
+                    via = f"compose service {service.id} on the host's network listens on {port}"
+                    reached.append(Reached(service.id, port, target.protocol, via))
+                continue
+            for published in service.ports:
+                inner = _published_target(published, port, target.protocol)
+                if inner is not None:
+                    via = f"compose service {service.id} publishes host port {port} → {inner}"
+                    reached.append(Reached(service.id, inner, target.protocol, via))
+        if not reached:
+            return NotFound(f"no service of the host's network listens on port {port}")
+        return reached
 
     def resolve(self, target: Target, source: ComposeService) -> Resolution:
         host = target.host.lower()
@@ -242,3 +292,29 @@ class ComposeResolver:
             elif not known and target.scheme in DEFAULT_PORTS:
                 port = DEFAULT_PORTS[target.scheme]  # a server image of its own: its protocol's
         return [Reached(service.id, port, target.protocol, f"compose service {service.id}")]
+
+
+def _image_name(image: str | None) -> str:
+    """The image without registry host, tag or digest (``docker.io/openzipkin/zipkin:3``)."""
+    name = (image or "").split("@")[0].lower()
+    if ":" in name.rsplit("/", 1)[-1]:
+        name = name.rsplit(":", 1)[0]
+    parts = name.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0]):
+        parts = parts[1:]
+    return "/".join(parts).removeprefix("library/")
+
+
+def _published_target(published: PublishedPort, port: int, protocol: str) -> int | None:
+    """The container port that host port ``port`` reaches through ``published``, if any."""
+    if published.published is None or published.protocol.upper() != protocol.upper():
+        return None
+    if published.host_ip is not None and published.host_ip not in _HOST_INTERFACES:
+        return None
+    low, _, high = published.published.partition("-")
+    if not low.strip().isdigit() or (high and not high.strip().isdigit()):
+        return None
+    first, last = int(low), int(high or low)
+    if not first <= port <= last:
+        return None
+    return published.target + (port - first)

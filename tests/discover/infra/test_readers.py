@@ -412,7 +412,8 @@ output {
             "/p/pipeline.conf:12:16",
             "Logstash output elasticsearch hosts http://es:9200",
         ),
-        ("es-2", 80, "/p/pipeline.conf:12:34", "Logstash output elasticsearch hosts es-2"),
+        # no port written: the elasticsearch output's own default, 9200 (not http's 80)
+        ("es-2", 9200, "/p/pipeline.conf:12:34", "Logstash output elasticsearch hosts es-2:9200"),
         (
             "kafka",
             9092,

@@ -38,11 +38,12 @@ if TYPE_CHECKING:
 _CONFIG_DIRS = frozenset({"config", "configs", "conf", "settings"})
 _CONFIG_REPO_SUFFIXES = ("-config", "-configs", "config-repo")
 _CONFIG_STEMS = re.compile(
-    r"^(application|bootstrap|appsettings|config|settings)([-._].*)?$|^.+[-_]config$", re.I
+    r"^(application|bootstrap|appsettings|config|settings|ocelot)([-._].*)?$|^.+[-_]config$", re.I
 )
 _ENV_NAMES = "custom-environment-variables"  # node-config: values are env var names
 _OWN_SERVER = re.compile(
-    r"^(server|management\.server)\.(port|address|host)$|(^|[._])(listen|bind)([._]|$)"
+    r"^(micronaut\.)?(server|management\.server)\.(port|address|host)$"
+    r"|(^|[._])(listen|bind)([._]|$)"
     r"|^urls$|^kestrel\.|^aspnetcore_urls$|^port$|^spring\.application\.name$",
     re.IGNORECASE,
 )
@@ -186,10 +187,12 @@ def document_addresses(value: str) -> list[tuple[str, str]]:
     ]
 
 
-# What a Spring module says about itself: its service id and its port.
+# What a Spring (or Micronaut) module says about itself: its service id and its port.
 _DECLARED = {
     "spring.application.name": "service-name",
     "server.port": "server-port",
+    "micronaut.application.name": "service-name",
+    "micronaut.server.port": "server-port",
     "spring.cloud.config.server.native.searchlocations": "config-server",
     "spring.cloud.config.server.git.uri": "config-server",
 }
@@ -204,14 +207,25 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
     routed = next((e for e in entries if _relaxed(_dotted(e.key)).startswith("zuul.routes.")), None)
     if routed is not None:  # a Zuul proxy with routes of its own (socklock.discover.registered)
         yield Declaration(path, routed.line, routed.column, routed.value, "own-routes", "zuul")
+    ocelot = _ocelot_routes(entries)
+    consul_off = any(
+        _relaxed(_dotted(e.key)) == "consul.client.registration.enabled"
+        and e.value.strip().lower() == "false"
+        for e in entries
+    )
     for entry in entries:
         dotted = _dotted(entry.key)
+        if id(entry) in ocelot:
+            yield from _emit(path, entry, *ocelot[id(entry)])
+            continue
+        if _OCELOT_ROUTE.match(_relaxed(dotted)):
+            continue  # a route's other fields (its port goes with its host)
         if _OWN_IDENTITY.match(_relaxed(dotted)):
             continue  # what the instance advertises of itself
         if _relaxed(dotted).startswith("eureka.client.serviceurl.") and registry_off(entry.profile):
             continue
         registry = _registry_setting(path, entry)
-        if registry is not None:
+        if registry is not None and not (registry.what == HTTP_CHECKED and consul_off):
             yield registry
         declared = _DECLARED.get(_relaxed(dotted))
         if declared is not None:
@@ -239,10 +253,10 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             call=bool(_ADDRESS_KEY.search(leaf)),
             weak=True,
             kind=CallKind.CONFIG,
-            bare_host=leaf in ("host", "hostname"),
-            scheme=_scheme_hint(dotted) if leaf in ("host", "hostname") else None,
+            bare_host=leaf in _HOST_LEAVES,
+            scheme=_scheme_hint(dotted) if leaf in _HOST_LEAVES else None,
         )
-        if leaf in ("host", "hostname"):
+        if leaf in _HOST_LEAVES:
             port_key = dotted.lower().rsplit(".", 1)[0] + ".port" if "." in dotted else "port"
             # the port of the host's profile document, else of the default one
             port = by_key.get((port_key, entry.profile)) or by_key.get((port_key, None))
@@ -254,8 +268,8 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
 # The instance's own addresses, which it advertises to a registry or an admin server.
 _OWN_IDENTITY = re.compile(
     r"^(eureka\.instance\.|spring\.cloud\.(consul|zookeeper)\.discovery\.(hostname|ipaddress)"
-    r"|spring\.boot\.admin\.client\.instance\.)"
-)
+    r"|spring\.boot\.admin\.client\.instance\.|globalconfiguration\.baseurl$)"
+)  # Ocelot's GlobalConfiguration.BaseUrl: the gateway's own public address
 _EUREKA_FLAGS = (
     "eureka.client.enabled",
     "eureka.client.registerwitheureka",
@@ -311,12 +325,83 @@ def _registry_setting(path: str, entry: Entry) -> Declaration | None:
         what = "ignored-services"
     elif key in _LOCATORS and value.lower() == "true":
         what, value = "registry-wide", "Spring Cloud Gateway discovery locator"
+    elif key == _CONSUL_HTTP_CHECK and value.lower() == "true":
+        what, value = HTTP_CHECKED, "Consul"
     if what is None:
         return None
     return Declaration(path, entry.line, entry.column, entry.value, what, value, entry.profile)
 
 
+# Micronaut's Consul registration with an HTTP check: the Consul agent calls the service's
+# /health (``consul.client.registration.check.http``; the default is a TTL the service
+# reports itself). The agent is the one the service's ``consul.client`` address names.
+_CONSUL_HTTP_CHECK = "consul.client.registration.check.http"
+HTTP_CHECKED = "registry-http-check"
+REGISTRY_ADDRESS_KEYS = ("consul.client.",)
+
+
 _IMPORT = Context(call=True, kind=CallKind.CONFIG)
+
+
+# A key whose value is a host without port (or one item of a list of hosts: RawRabbit's
+# ``hostnames: [rabbitmq]``); a sibling ``port`` key gives its port.
+_HOST_LEAVES = frozenset({"host", "hostname", "hosts", "hostnames"})
+# Ocelot (.NET API gateway): ``Routes`` (``ReRoutes`` before Ocelot 16) forward to each
+# ``DownstreamHostAndPorts`` Host and Port, or to the instances a service registry lists
+# under the route's ``ServiceName`` (Consul, Eureka: GlobalConfiguration names the registry).
+_OCELOT_ROUTE = re.compile(r"^(re)?routes\.(downstreamhostandports\.)?[a-z]+$")
+_OCELOT = Context(call=True, kind=CallKind.CONFIG, service="ocelot")
+
+
+def _ocelot_routes(entries: list[Entry]) -> dict[int, tuple[tuple[Part, ...], Context]]:
+    """Entry id → what to emit for each Ocelot route target: a ``ServiceName`` as a registry
+    name, a downstream ``Host`` with the ``Port`` that follows it in the same list item (an
+    item's fields come together, in the file's order), on the scheme's port when it has none.
+    Empty for a file with no route that has a ``DownstreamPathTemplate``."""
+    keyed = [(_relaxed(_dotted(e.key)), e) for e in entries]
+    prefixes = {k.rsplit(".", 1)[0] for k, _ in keyed if k.endswith(".downstreampathtemplate")}
+    prefixes = {p for p in prefixes if p in ("routes", "reroutes")}
+    found: dict[int, tuple[tuple[Part, ...], Context]] = {}
+    if not prefixes:
+        return found
+    for index, (key, entry) in enumerate(keyed):
+        route, _, field = key.partition(".")
+        if route not in prefixes:
+            continue
+        if field == "servicename" and entry.value.strip():
+            found[id(entry)] = ((entry.value.strip(),), _OCELOT)
+        elif field == "downstreamhostandports.host":
+            port = next(
+                (
+                    e
+                    for k, e in keyed[index + 1 :]
+                    if k in (f"{route}.downstreamhostandports.port", key)
+                ),
+                None,
+            )
+            parts: tuple[Part, ...] = tuple(_parts(entry.value))
+            if port is not None and _relaxed(_dotted(port.key)).endswith(".port"):
+                parts = (*parts, ":", *_parts(port.value))
+            context = Context(
+                call=True, kind=CallKind.CONFIG, bare_host=True, scheme=_route_scheme(keyed, index)
+            )
+            found[id(entry)] = (parts, context)
+    return found
+
+
+def _route_scheme(keyed: list[tuple[str, Entry]], index: int) -> str | None:
+    """The ``DownstreamScheme`` of the route item that holds entry ``index``: the nearest one
+    written before it since the item's ``DownstreamPathTemplate``, else after it."""
+    route = keyed[index][0].split(".", 1)[0]
+    start = index
+    while start > 0 and keyed[start][0] != f"{route}.downstreampathtemplate":
+        start -= 1
+    for key, entry in keyed[start:]:
+        if key == f"{route}.downstreamscheme":
+            return entry.value.strip().lower() or None
+        if key == f"{route}.downstreampathtemplate" and entry is not keyed[start][1]:
+            break
+    return None
 
 
 def _zuul_routes(entries: list[Entry]) -> dict[int, str]:
@@ -345,7 +430,13 @@ def _relaxed(dotted: str) -> str:
 
 def _declare(path: str, entry: Entry, what: str) -> Iterator[Result]:
     """The declared value, with placeholders' defaults filled in (a placeholder without a
-    default stays ``${NAME}`` for the env of the workload to fill)."""
+    default stays ``${NAME}`` for the env of the workload to fill). A port of ``-1`` or ``0``
+    (``${SERVICE_PORT:-1}``: Spring and Micronaut read ``-1``, not the shell's ``1``) is a
+    random one: nothing to declare."""
+    if what == "server-port" and any(
+        p.default in ("-1", "0", "-0") for p in config_placeholders(entry.value)
+    ):
+        return
     value = "".join(
         part if isinstance(part, str) else part.default or f"${{{part.name}}}"
         for part in _parts(entry.value)
@@ -355,6 +446,17 @@ def _declare(path: str, entry: Entry, what: str) -> Iterator[Result]:
         yield Declaration(
             path, entry.line, entry.column, entry.value, what, value.strip(), entry.profile
         )
+
+
+def emit_value(
+    path: str, key: tuple[str, ...], value: str, line: int, column: int
+) -> Iterator[Result]:
+    """What a config value under ``key`` that is known to be an address reports (another
+    format's reader: a logging config's appender), placeholders read as env reads."""
+    from socklock.discover.code.config_readers import Entry
+
+    entry = Entry(key, value, line, column)
+    yield from _emit(path, entry, tuple(_parts(value)), Context(call=True, kind=CallKind.CONFIG))
 
 
 def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) -> Iterator[Result]:

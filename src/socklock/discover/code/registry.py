@@ -12,6 +12,7 @@ from socklock.discover.code import (
     java,
     javascript,
     kotlin,
+    log_configs,
     lua,
     php,
     python,
@@ -40,6 +41,7 @@ ANALYSERS: tuple[Analyser, ...] = (
     rust.ANALYSER,
     cpp.ANALYSER,
     lua.ANALYSER,
+    log_configs.ANALYSER,
     config_files.ANALYSER,
 )
 

@@ -27,6 +27,18 @@ _PLUGINS: dict[str, tuple[tuple[str, ...], str]] = {
     "mongodb": (("uri",), "mongodb"),
     "http": (("url",), "http"),
 }
+# the port a plugin connects to when its address names none (the plugins' docs: an
+# ``elasticsearch`` output's ``hosts => ["es"]`` is es:9200, not the http scheme's 80)
+_DEFAULT_PORTS = {
+    "elasticsearch": 9200,
+    "opensearch": 9200,
+    "kafka": 9092,
+    "redis": 6379,
+    "rabbitmq": 5672,
+}
+_AUTHORITY = re.compile(
+    r"^(?P<scheme>[a-z][a-z0-9+.-]*://)?(?P<host>[^/:?#\s]+)(?P<rest>[/?#].*)?$"
+)
 _SECTIONS = ("input", "output")
 _TOKEN = re.compile(
     r'#[^\n]*|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|=>|[{}\[\],]|[^\s{}\[\],#"\'=]+(?:=(?!>)[^\s{}\[\],#"\']*)*'
@@ -48,7 +60,7 @@ class LogstashReader:
         return (
             name.lower().endswith((".conf", ".config", ".cfg"))
             and "=>" in text
-            and re.search(r"(?m)^\s*output\s*\{", text) is not None
+            and re.search(r"(?m)(?:^|\})\s*output\s*\{", text) is not None  # also inline
         )
 
     def includes(self, source: Source) -> list[str]:
@@ -72,6 +84,7 @@ class LogstashReader:
                 port = ports.get((setting.section, setting.plugin))
                 for text, line in setting.values:
                     value = f"{text}:{port}" if port and ":" not in text else text
+                    value = _with_port(value, _DEFAULT_PORTS.get(setting.plugin))
                     location = source.where(line, text)
                     label = f"Logstash {setting.section} {setting.plugin} {setting.name}"
                     yield from address(location, value, env, label, default_scheme=scheme)
@@ -124,3 +137,11 @@ def _settings(text: str) -> Iterator[_Setting]:
                 name = None
             continue
         pending = word
+
+
+def _with_port(value: str, port: int | None) -> str:
+    """``es`` or ``http://es/`` with the plugin's default port when none is written."""
+    match = _AUTHORITY.match(value.strip())
+    if port is None or match is None or "$" in value:
+        return value
+    return f"{match['scheme'] or ''}{match['host']}:{port}{match['rest'] or ''}"

@@ -186,6 +186,12 @@ def add_proxy_evidence(
                                 container=f"{paths[0]}/{key}" if paths else "",
                             )
                             owned.setdefault((runner.id, reader.name), []).append(source)
+    if manifests:
+        for workload, source in _inline_configs(inventory, aliases):
+            for reader in readers().values():
+                if reader.claims(_INLINE_NAME, source.text):
+                    owned.setdefault((workload, reader.name), []).append(source)
+                    break
     if not owned:
         return
     for (workload, kind), sources in owned.items():
@@ -246,6 +252,33 @@ def _replaced_entry_points(inventory: Inventory, aliases: dict[str, str]) -> set
         and any(c.role.value == "containers" and "command" in c.body for c in workload.containers)
     )
     return replaced
+
+
+# Flags that hand a program its whole config on the command line: Logstash's ``-e`` /
+# ``--config.string`` pipeline. The text is read as a config file of this name would be.
+_INLINE_FLAGS = ("-e", "--config.string")
+_INLINE_NAME = "inline.conf"
+
+
+def _inline_configs(inventory: Inventory, aliases: dict[str, str]) -> Iterator[tuple[str, Source]]:
+    """(workload, config text) of each compose ``command`` that gives a config inline."""
+    from socklock.discover.proxies.mounts import words_of
+
+    for project in inventory.compose_projects:
+        for service in project.services:
+            words = words_of(service.body.get("command"))
+            position = service.body.key_position("command")
+            line = position[0] if position else service.location.line
+            for index, word in enumerate(words):
+                text = None
+                if word in _INLINE_FLAGS and index + 1 < len(words):
+                    text = words[index + 1]
+                elif word.startswith("--config.string="):
+                    text = word.removeprefix("--config.string=")
+                if text and "{" in text:
+                    origin = f"{service.id} command {word}"
+                    source = Source(project.file, text, line_offset=line - 1, origin=origin)
+                    yield aliases.get(service.id, service.id), source
 
 
 def _rendered_sources(

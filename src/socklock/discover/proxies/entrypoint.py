@@ -21,7 +21,11 @@ from socklock.discover.entrypoints import (
 )
 from socklock.discover.proxies.images import Build, image_file, instruction_words
 
-_ENVSUBST = re.compile(r"\benvsubst\b[^<>\n]*<\s*(\S+)\s*>\s*(\S+)")
+# ``envsubst < SRC > DST``, also with its SHELL-FORMAT argument after the input redirection
+# (``envsubst < SRC '${A},${B}' > DST``)
+_ENVSUBST = re.compile(
+    r"\benvsubst\b[^<>\n]*<\s*(\S+)(?:\s+(?:'[^'\n]*'|\"[^\"\n]*\"|[^<>\s'\"]+))*\s*>\s*(\S+)"
+)
 # Go template renderers: jitsi's ``tpl SRC > DST``, ``gomplate -f SRC -o DST``, ``gomplate <
 # SRC > DST``
 _GO_RENDER = re.compile(

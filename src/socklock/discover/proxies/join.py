@@ -10,7 +10,7 @@ from socklock.discover.builder import GraphBuilder
 from socklock.discover.dapr import dapr_apps
 from socklock.discover.manifests import add_resolution
 from socklock.discover.proxies.interface import Found, Unknown
-from socklock.discover.resolve import ComposeResolver, KubernetesResolver, Resolution
+from socklock.discover.resolve import ComposeResolver, KubernetesResolver, Reached, Resolution
 from socklock.model import (
     ComposeProject,
     ComposeService,
@@ -79,6 +79,11 @@ class ProxyJoin:
             add_resolution(self.builder, workload, target, reached, evidence)
             return
         if target.is_local:
+            hosted = self.on_host(workload, target)
+            if hosted:
+                detail = redact_credentials(found.detail) + (f" ({origin})" if origin else "")
+                evidence = Evidence(found.evidence, found.location, detail, found.detail)
+                add_resolution(self.builder, workload, target, hosted, evidence)
             return
         resolution = self.resolve(workload, target)
         if resolution is None:
@@ -89,6 +94,19 @@ class ProxyJoin:
         detail = redact_credentials(found.detail) + (f" ({origin})" if origin else "")
         evidence = Evidence(found.evidence, found.location, detail, found.detail)
         add_resolution(self.builder, workload, target, resolution, evidence)
+
+    def on_host(self, workload: str, target: Target) -> list[Reached]:
+        """``localhost:<port>`` from a compose service on the host's network: the other
+        service that listens on that host port (``ComposeResolver.on_host``)."""
+        if workload not in self.compose or self.compose[workload][1].network_mode != "host":
+            return []
+        resolver, _ = self.compose[workload]
+        listens = {
+            service.id: self.builder.listens.get(graph_id, set())
+            for graph_id, (_, service) in self.compose.items()
+        }
+        found = resolver.on_host(target, listens)
+        return [r for r in found if r.workload != workload] if isinstance(found, list) else []
 
     def resolve(self, workload: str, target: Target) -> Resolution | None:
         if workload in self.kubernetes_ids:

@@ -136,6 +136,13 @@ def command_lines(inventory: Inventory, aliases: dict[str, str]) -> dict[str, li
     return found
 
 
+def words_of(command: object) -> list[str]:
+    """The words of a compose ``command`` (a string is split as a shell would)."""
+    if isinstance(command, str):
+        return _words(command)
+    return list(map(str, items(command)))
+
+
 def _words(command: str) -> list[str]:
     try:
         return shlex.split(command, posix=True)

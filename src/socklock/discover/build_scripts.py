@@ -1,0 +1,150 @@
+"""Shell scripts that build images: which directory builds the image a deployment runs.
+
+``docker build -t shop/orders ../orders`` (also ``docker buildx build``, ``podman build``,
+``--tag``, ``-f``) in a script of the input says the image ``shop/orders`` is built from
+``orders/``: a compose service or Kubernetes container running that image (with no
+``build:`` of its own) runs that directory's code, as when a compose file left out of the
+deployment builds it. The context is read relative to the directory the script ``cd``s to
+with a literal path, else the script's own directory. A script is a ``.sh``/``.bash`` file,
+or a file with no suffix whose first line is a ``sh``/``bash`` shebang.
+"""
+
+# ruff: noqa: PTH100, PTH111, PTH112, PTH113, PTH114, PTH118, PTH119, PTH120, PTH123
+# (string paths, as the walk gives them)
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+from socklock.discover.commands import simple_commands, words
+
+MAX_SCRIPT_BYTES = 256 * 1024
+_SHEBANG = re.compile(rb"^#!\s*\S*/(?:env\s+)?(?:ba)?sh\b")
+_BUILDERS = frozenset({"docker", "podman"})
+# ``docker build`` flags that take a value as the next word (besides -t and -f)
+_VALUED = frozenset(
+    {
+        "--build-arg",
+        "--target",
+        "--platform",
+        "--network",
+        "--label",
+        "--cache-from",
+        "--cache-to",
+        "--secret",
+        "--ssh",
+        "--output",
+        "-o",
+        "--progress",
+        "--iidfile",
+        "--add-host",
+        "--build-context",
+        "--builder",
+        "--shm-size",
+        "-m",
+        "--memory",
+    }
+)
+
+
+def script_builds(roots: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(image, absolute context directory) of every ``docker build -t`` line of the
+    scripts under ``roots``, in path order; a context that is not a directory is left out."""
+    found: list[tuple[str, str]] = []
+    for path in _script_paths(roots):
+        for image, context in _builds(path):
+            if os.path.isdir(context) and (image, context) not in found:
+                found.append((image, context))
+    return tuple(found)
+
+
+def _builds(path: str) -> Iterator[tuple[str, str]]:
+    from socklock.discover.entrypoints import logical_lines
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SCRIPT_BYTES)
+    except OSError:
+        return
+    if b" build" not in data:
+        return
+    here = os.path.dirname(os.path.abspath(path))
+    for _, line in logical_lines(data.decode("utf-8", "replace")):
+        if line.startswith("#"):
+            continue
+        for command in simple_commands(words(line)):
+            if len(command) == 2 and command[0] == "cd" and "$" not in command[1]:
+                here = os.path.normpath(os.path.join(here, os.path.expanduser(command[1])))
+                continue
+            built = _built(command)
+            if built is not None:
+                image, context = built
+                yield image, os.path.normpath(os.path.join(here, context))
+
+
+def _built(command: list[str]) -> tuple[str, str] | None:
+    """(image, context as written) of a ``docker build`` command with one literal tag."""
+    if len(command) < 3 or os.path.basename(command[0]) not in _BUILDERS:
+        return None
+    rest = command[1:]
+    if rest[:2] == ["buildx", "build"] or rest[:2] == ["image", "build"]:
+        rest = rest[2:]
+    elif rest[:1] == ["build"]:
+        rest = rest[1:]
+    else:
+        return None
+    tags: list[str] = []
+    positional: list[str] = []
+    index = 0
+    while index < len(rest):
+        word = rest[index]
+        if word in ("-t", "--tag") and index + 1 < len(rest):
+            tags.append(rest[index + 1])
+            index += 2
+            continue
+        if word.startswith("--tag="):
+            tags.append(word.removeprefix("--tag="))
+        elif word in _VALUED or word in ("-f", "--file"):
+            index += 1
+        elif not word.startswith("-"):
+            positional.append(word)
+        index += 1
+    if len(tags) != 1 or len(positional) != 1 or "$" in tags[0] or "$" in positional[0]:
+        return None
+    context = positional[0]
+    if "://" in context or context == "-":
+        return None  # a remote context or a Dockerfile on stdin
+    return tags[0], context
+
+
+def _script_paths(roots: tuple[str, ...]) -> Iterator[str]:
+    from socklock.load.trees import skip_reason
+
+    for root in roots:
+        if os.path.isfile(root):
+            if _is_script(root):
+                yield root
+            continue
+        for directory, subdirs, files in os.walk(root):
+            subdirs[:] = sorted(
+                d for d in subdirs if skip_reason(os.path.join(directory, d)) is None
+            )
+            for name in sorted(files):
+                path = os.path.join(directory, name)
+                if not os.path.islink(path) and os.path.isfile(path) and _is_script(path):
+                    yield path
+
+
+def _is_script(path: str) -> bool:
+    name = os.path.basename(path)
+    if name.endswith((".sh", ".bash")):
+        return True
+    if "." in name:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return bool(_SHEBANG.match(handle.read(64)))
+    except OSError:
+        return False

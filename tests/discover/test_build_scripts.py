@@ -1,0 +1,75 @@
+"""Build scripts name the directory an image is built from: its code runs where the image
+runs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.discover import discover
+from socklock.discover.build_scripts import script_builds
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SCRIPT = """\
+#!/usr/bin/env bash
+set -e
+# docker build -t shop/commented ../ghost
+docker build -t shop/orders ../orders
+docker buildx build --platform linux/amd64 --tag shop/web:1.0 -f ../web/Dockerfile ../web
+docker build -t shop/a -t shop/b ../orders
+docker build -t "$IMAGE" ../orders
+cd .. && podman build -t shop/pay pay
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_docker_build_lines_of_scripts_with_and_without_suffix(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "docker/build-images": SCRIPT,
+            "docker/notes": "docker build -t shop/notes ../orders\n",  # no shebang: no script
+            "orders/Dockerfile": "FROM eclipse-temurin:21\n",
+            "web/Dockerfile": "FROM eclipse-temurin:21\n",
+            "pay/Dockerfile": "FROM eclipse-temurin:21\n",
+        },
+    )
+    # two tags or a variable: not one known image; the cd moves the contexts' base
+    assert script_builds((str(tmp_path),)) == (
+        ("shop/orders", str(tmp_path / "orders")),
+        ("shop/web:1.0", str(tmp_path / "web")),
+        ("shop/pay", str(tmp_path / "pay")),
+    )
+
+
+def test_a_service_running_a_scripted_image_runs_that_directorys_code(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "docker/build.sh": "docker build -t acme/ledger ../orders\n",
+            "docker/compose.yaml": (
+                "services:\n"
+                "  backend:\n    image: acme/ledger:latest\n"
+                "  db:\n    image: postgres:16\n"
+            ),
+            "orders/Dockerfile": "FROM eclipse-temurin:21\n",
+            "orders/src/main/resources/application.properties": (
+                "spring.datasource.url=jdbc:postgresql://db:5432/orders\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("docker/backend", "docker/db", 5432)
+    }
+    (tmp_path / "docker" / "build.sh").unlink()  # nothing says backend runs orders/
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    assert {(e.source, e.target, e.port) for e in graph.edges} == set()
