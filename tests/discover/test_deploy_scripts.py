@@ -364,7 +364,7 @@ def test_a_script_that_sets_no_namespace_is_never_the_default(tmp_path: Path) ->
 def test_a_fifo_and_a_link_out_of_the_tree_are_not_read(tmp_path: Path) -> None:
     import os
 
-    from socklock.discover.scripted import _script_paths
+    from socklock.discover.scripted import script_paths
 
     outside = tmp_path / "outside.sh"
     outside.write_text("kubectl apply -f app.yaml -n x\n")
@@ -373,7 +373,7 @@ def test_a_fifo_and_a_link_out_of_the_tree_are_not_read(tmp_path: Path) -> None:
     os.mkfifo(tree / "pipe.sh")
     (tree / "link.sh").symlink_to(outside)
     (tree / "deploy.sh").write_text("kubectl apply -f app.yaml\n")
-    assert list(_script_paths((str(tree),))) == [str(tree / "deploy.sh")]
+    assert list(script_paths((str(tree),))) == [str(tree / "deploy.sh")]
 
 
 def test_lines_without_a_namespace_run_in_the_one_the_script_names(tmp_path: Path) -> None:

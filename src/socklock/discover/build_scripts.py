@@ -9,7 +9,7 @@ with a literal path, else the script's own directory. A script is a ``.sh``/``.b
 or a file with no suffix whose first line is a ``sh``/``bash`` shebang.
 """
 
-# ruff: noqa: PTH100, PTH111, PTH112, PTH113, PTH114, PTH118, PTH119, PTH120, PTH123
+# ruff: noqa: PTH100, PTH111, PTH112, PTH118, PTH119, PTH120, PTH123
 # (string paths, as the walk gives them)
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from socklock.discover.commands import simple_commands, words
+from socklock.discover.scripted import script_paths
 
 MAX_SCRIPT_BYTES = 256 * 1024
 _SHEBANG = re.compile(rb"^#!\s*\S*/(?:env\s+)?(?:ba)?sh\b")
@@ -53,7 +54,7 @@ def script_builds(roots: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(image, absolute context directory) of every ``docker build -t`` line of the
     scripts under ``roots``, in path order; a context that is not a directory is left out."""
     found: list[tuple[str, str]] = []
-    for path in _script_paths(roots):
+    for path in script_paths(roots, _is_script):
         for image, context in _builds(path):
             if os.path.isdir(context) and (image, context) not in found:
                 found.append((image, context))
@@ -117,24 +118,6 @@ def _built(command: list[str]) -> tuple[str, str] | None:
     if "://" in context or context == "-":
         return None  # a remote context or a Dockerfile on stdin
     return tags[0], context
-
-
-def _script_paths(roots: tuple[str, ...]) -> Iterator[str]:
-    from socklock.load.trees import skip_reason
-
-    for root in roots:
-        if os.path.isfile(root):
-            if _is_script(root):
-                yield root
-            continue
-        for directory, subdirs, files in os.walk(root):
-            subdirs[:] = sorted(
-                d for d in subdirs if skip_reason(os.path.join(directory, d)) is None
-            )
-            for name in sorted(files):
-                path = os.path.join(directory, name)
-                if not os.path.islink(path) and os.path.isfile(path) and _is_script(path):
-                    yield path
 
 
 def _is_script(path: str) -> bool:

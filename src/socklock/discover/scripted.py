@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ def deploy_scripts(inventory: Inventory, base: Path) -> list[DeployScript]:
     if not inventory.workloads:
         return []
     found: list[DeployScript] = []
-    for path in _script_paths(inventory.roots):
+    for path in script_paths(inventory.roots):
         script = read_script(path, _shown(path, base), str(base))
         if script.applied or script.diagnostics:
             found.append(script)
@@ -61,12 +61,17 @@ def _shown(path: str, base: Path) -> str:
         return path
 
 
-def _script_paths(roots: tuple[str, ...]) -> Iterator[str]:
+def script_paths(
+    roots: tuple[str, ...], accept: Callable[[str], bool] = is_script_name
+) -> Iterator[str]:
+    """The files under ``roots`` that ``accept`` (given the path) takes for scripts, in
+    order: regular files of the tree only, never a FIFO, never a link out of the tree, and
+    no directory the loader skips."""
     from socklock.load.trees import skip_reason
 
     for root in roots:
         if os.path.isfile(root):
-            if is_script_name(root):
+            if accept(root):
                 yield root
             continue
         for directory, subdirs, files in os.walk(root):
@@ -75,8 +80,7 @@ def _script_paths(roots: tuple[str, ...]) -> Iterator[str]:
             )
             for name in sorted(files):
                 path = os.path.join(directory, name)
-                # a regular file of the tree: never a FIFO, never a link out of the tree
-                if is_script_name(name) and not os.path.islink(path) and os.path.isfile(path):
+                if not os.path.islink(path) and os.path.isfile(path) and accept(path):
                     yield path
 
 

@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from socklock.model import Diagnostic, Inventory, K8sObject, Location, position_of
+from socklock.model import Diagnostic, Inventory, K8sObject
 from socklock.model import Protocol as L4
 from socklock.policy.address_classes import AddressCuts
 from socklock.policy.addresses import (
@@ -68,7 +68,7 @@ from socklock.policy.classset import EMPTY as NO_CLASSES
 from socklock.policy.classset import ClassSet
 from socklock.policy.compile import CALICO, GENERIC, CompiledPorts, Compiler, compile_ports
 from socklock.policy.engine import Connectivity, block_addresses
-from socklock.policy.pods import Cluster, PodClass, build_cluster
+from socklock.policy.pods import Cluster, PodClass, build_cluster, host_networked
 from socklock.policy.result import Isolation, PolicyErrors
 
 
@@ -128,20 +128,13 @@ def analyse_admin(
 def host_network_pods(inventory: Inventory, kind: str = ANP) -> Iterator[Diagnostic]:
     """Host-networked pods are neither subjects nor pod peers of these policies (the
     reference), but the model treats every pod alike: refused, not guessed."""
-    for workload in inventory.workloads:
-        if workload.pod_spec.get("hostNetwork") is True:
-            line, column = position_of(workload.pod_spec, "hostNetwork")
-            where = (
-                Location(workload.obj.location.file, line, column)
-                if (line, column) != (0, 0)
-                else workload.obj.location
-            )
-            yield Diagnostic(
-                where,
-                f"{workload.obj.ref}: hostNetwork pods are left out of {kind} "
-                "subjects and pod peers, which the engine does not model beside them (no "
-                "verdict is given)",
-            )
+    for workload, where in host_networked(inventory):
+        yield Diagnostic(
+            where,
+            f"{workload.obj.ref}: hostNetwork pods are left out of {kind} "
+            "subjects and pod peers, which the engine does not model beside them (no "
+            "verdict is given)",
+        )
 
 
 def network_addresses(policies: Iterable[AdminPolicy]) -> Iterator[AddressSet]:

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from socklock.errors import UsageError
-from socklock.model import Diagnostic, Inventory, K8sObject, Location, Protocol, position_of
+from socklock.model import Diagnostic, Inventory, K8sObject, Protocol
 from socklock.policy.addresses import AddressSet
 from socklock.policy.admin_api import CNP, AdminPolicy, is_admin_object
 from socklock.policy.api import Direction, NetworkPolicy, parse_policies
@@ -58,7 +58,7 @@ from socklock.policy.cnp_api import parse_cluster_policy
 from socklock.policy.compile import CILIUM, GENERIC, CompiledPorts
 from socklock.policy.engine import Connectivity
 from socklock.policy.intervals import ALL_PORTS
-from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
+from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster, host_networked
 from socklock.policy.result import PolicyErrors, Verdict
 from socklock.policy.table import PortRange
 from socklock.policy.trace import ClassTrace
@@ -224,20 +224,13 @@ def host_network_pods(inventory: Inventory) -> Iterator[Diagnostic]:
     """A host-networked pod is no Calico workload endpoint (``IsValidCalicoWorkloadEndpoint``
     in ``libcalico-go/lib/backend/k8s/conversion/conversion.go``): no policy selects it and
     its traffic carries the node's address, which the decider does not model: refused."""
-    for workload in inventory.workloads:
-        if workload.pod_spec.get("hostNetwork") is True:
-            line, column = position_of(workload.pod_spec, "hostNetwork")
-            where = (
-                Location(workload.obj.location.file, line, column)
-                if (line, column) != (0, 0)
-                else workload.obj.location
-            )
-            yield Diagnostic(
-                where,
-                f"{workload.obj.ref}: hostNetwork pods are not Calico workload endpoints (no "
-                "policy selects them; their traffic carries the node's address), which the "
-                "Calico decider does not model (no verdict is given)",
-            )
+    for workload, where in host_networked(inventory):
+        yield Diagnostic(
+            where,
+            f"{workload.obj.ref}: hostNetwork pods are not Calico workload endpoints (no "
+            "policy selects them; their traffic carries the node's address), which the "
+            "Calico decider does not model (no verdict is given)",
+        )
 
 
 def split_pods(cluster: Cluster, policies: Iterable[CalicoPolicy]) -> Iterator[Diagnostic]:

@@ -13,7 +13,7 @@ workload, so answers speak of workloads, not replicas.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from socklock.model import (
@@ -23,6 +23,7 @@ from socklock.model import (
     Location,
     Protocol,
     Workload,
+    position_of,
 )
 from socklock.policy.address_classes import AddressCuts
 from socklock.policy.addresses import NO_ADDRESSES, AddressSet
@@ -119,6 +120,22 @@ def _group(workloads: tuple[Workload, ...]) -> dict[str, tuple[str, list[Workloa
             owner = owners.get(ident)
         groups.setdefault(ident, (kind, []))[1].append(w)
     return groups
+
+
+def host_networked(inventory: Inventory) -> Iterator[tuple[Workload, Location]]:
+    """Each workload whose pods share their node's network (``hostNetwork: true``), with the
+    place that says so: deciders that cannot model such pods refuse them there."""
+    for workload in inventory.workloads:
+        if workload.pod_spec.get("hostNetwork") is True:
+            line, column = position_of(workload.pod_spec, "hostNetwork")
+            yield (
+                workload,
+                (
+                    Location(workload.obj.location.file, line, column)
+                    if (line, column) != (0, 0)
+                    else workload.obj.location
+                ),
+            )
 
 
 def build_cluster(inventory: Inventory, cuts: AddressCuts | None = None) -> Cluster:
