@@ -33,7 +33,7 @@ from __future__ import annotations
 from socklock.model import Protocol
 from socklock.policy.addresses import AddressSet
 from socklock.policy.admin_api import Action, AdminPeer, AdminPolicy, AdminRule, Selection, Tier
-from socklock.policy.calico_knp import selector_text
+from socklock.policy.calico_knp import selector_text, sides
 from socklock.policy.calico_model import FIXED_TIERS, CalicoPolicy, CalicoRule, CalicoTier, Entity
 from socklock.policy.calico_model import Ports as CalicoPorts
 from socklock.policy.intervals import IntervalSet
@@ -92,21 +92,7 @@ def _rules(rule: AdminRule) -> list[CalicoRule]:
     out = []
     for protocol, ports in by_protocol(rule):
         for peer in rule.peers:
-            entity = _peer(peer)
-            if ingress:
-                source = entity
-                destination = Entity(None, None, None, None, None, ports, None)
-            else:
-                source = Entity(None, None, None, None, None, None, None)
-                destination = Entity(
-                    entity.selector,
-                    None,
-                    entity.namespace_selector,
-                    entity.nets,
-                    None,
-                    ports,
-                    None,
-                )
+            source, destination = sides(_peer(peer), ports, ingress)
             action = _ACTIONS[rule.action]
             out.append(CalicoRule(action, protocol, None, source, destination, peer.path))
     return out

@@ -121,6 +121,17 @@ def _by_protocol(ports: tuple[PolicyPort, ...]) -> list[tuple[Protocol | None, P
     return [(p, grouped[p]) for p in sorted(grouped, key=lambda p: p.value)]
 
 
+def sides(entity: Entity, ports: Ports | None, ingress: bool) -> tuple[Entity, Entity]:
+    """(source, destination) of a converted rule: the peer is the source of an ingress rule
+    and the destination of an egress one; the ports are always the destination's."""
+    if ingress:
+        return entity, Entity(None, None, None, None, None, ports, None)
+    destination = Entity(
+        entity.selector, None, entity.namespace_selector, entity.nets, entity.not_nets, ports, None
+    )
+    return Entity(None, None, None, None, None, None, None), destination
+
+
 def _rules(rule: Rule, ingress: bool) -> list[CalicoRule]:
     """``k8sRuleToCalico``: one Allow rule per (protocol, peer)."""
     peers: list[Peer | None] = list(rule.peers) or [None]
@@ -131,20 +142,7 @@ def _rules(rule: Rule, ingress: bool) -> list[CalicoRule]:
             where = rule.path if peer is None else f"{rule.path}.{'from' if ingress else 'to'}"
             if peer is not None:
                 where = f"{where}[{index}]"
-            if ingress:
-                source = entity
-                destination = Entity(None, None, None, None, None, ports, None)
-            else:
-                source = Entity(None, None, None, None, None, None, None)
-                destination = Entity(
-                    entity.selector,
-                    None,
-                    entity.namespace_selector,
-                    entity.nets,
-                    entity.not_nets,
-                    ports,
-                    None,
-                )
+            source, destination = sides(entity, ports, ingress)
             out.append(CalicoRule("Allow", protocol, None, source, destination, where))
     return out
 
