@@ -22,7 +22,7 @@ Semantics (priority, actions, how these compose with NetworkPolicy) are
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -52,6 +52,7 @@ CNP_API_VERSION = "policy.networking.k8s.io/v1alpha2"
 BASELINE_NAME = "default"
 MAX_RULES = 100
 MAX_PEERS = 100
+MAX_RULE_NAME = 100  # a rule's name, in both API versions
 MAX_PORTS = 100
 MAX_NETWORKS = 25
 PROTOCOLS = (Protocol.TCP, Protocol.UDP, Protocol.SCTP)
@@ -393,6 +394,57 @@ def _ports(
     return out, named
 
 
+def rule_head(
+    reader: _Reader,
+    node: YMap,
+    path: tuple[PathElement, ...],
+    *,
+    direction: Direction,
+    ports_field: str,
+    actions: Mapping[str, Action],
+    allowed_peers: frozenset[str],
+    max_peers: int,
+    any_namespace: bool = False,
+) -> tuple[str, Action | None, list[AdminPeer]]:
+    """What every rule of the network-policy API holds besides its ports (ANP/BANP
+    ``ports``, ClusterNetworkPolicy ``protocols``): its name, action and peers, read and
+    checked; errors go to ``reader``."""
+    peers_field = direction.peers_field
+    reader.fields(node, frozenset({"name", "action", peers_field, ports_field}), path)
+    name = node.get("name", "")
+    if not isinstance(name, str) or len(name) > MAX_RULE_NAME:
+        reader.error(
+            node, "name", (*path, "name"), f"must be a string of at most {MAX_RULE_NAME} characters"
+        )
+    raw_action = node.get("action")
+    action = actions.get(raw_action) if isinstance(raw_action, str) else None
+    if action is None:
+        reader.error(
+            node,
+            "action" if "action" in node else None,
+            (*path, "action"),
+            f"must be {' or '.join(actions)}, not {_describe(raw_action)}",
+        )
+    peers: list[AdminPeer] = []
+    raw_peers = node.get(peers_field)
+    if not isinstance(raw_peers, list) or not 1 <= len(raw_peers) <= max_peers:
+        reader.error(
+            node,
+            peers_field if peers_field in node else None,
+            (*path, peers_field),
+            f"{peers_field} is required: a list of 1-{max_peers} peers",
+        )
+    else:
+        for i, item in reader.items(node, peers_field, (*path, peers_field)) or ():
+            where = (*path, peers_field, i)
+            peer = _peer(
+                reader, allowed_peers, item, where, raw_peers, i, any_namespace=any_namespace
+            )
+            if peer is not None:
+                peers.append(peer)
+    return (name if isinstance(name, str) else ""), action, peers
+
+
 def _rule(
     reader: _Reader,
     kind: str,
@@ -402,35 +454,17 @@ def _rule(
     path: tuple[PathElement, ...],
 ) -> AdminRule | None:
     before = len(reader.errors)
-    peers_field = direction.peers_field
-    reader.fields(node, frozenset({"name", "action", peers_field, "ports"}), path)
-    name = node.get("name", "")
-    if not isinstance(name, str) or len(name) > 100:
-        reader.error(node, "name", (*path, "name"), "must be a string of at most 100 characters")
-    raw_action = node.get("action")
-    action = next((a for a in ACTIONS[kind] if a.value == raw_action), None)
-    if action is None:
-        reader.error(
-            node,
-            "action" if "action" in node else None,
-            (*path, "action"),
-            f"must be {' or '.join(a.value for a in ACTIONS[kind])}, not {_describe(raw_action)}",
-        )
-    peers: list[AdminPeer] = []
-    raw_peers = node.get(peers_field)
-    if not isinstance(raw_peers, list) or not 1 <= len(raw_peers) <= MAX_PEERS:
-        reader.error(
-            node,
-            peers_field if peers_field in node else None,
-            (*path, peers_field),
-            f"{peers_field} is required: a list of 1-{MAX_PEERS} peers",
-        )
-    else:
-        for i, item in reader.items(node, peers_field, (*path, peers_field)) or ():
-            allowed = _INGRESS_PEER if direction is Direction.INGRESS else _EGRESS_PEER[kind]
-            peer = _peer(reader, allowed, item, (*path, peers_field, i), raw_peers, i)
-            if peer is not None:
-                peers.append(peer)
+    allowed = _INGRESS_PEER if direction is Direction.INGRESS else _EGRESS_PEER[kind]
+    name, action, peers = rule_head(
+        reader,
+        node,
+        path,
+        direction=direction,
+        ports_field="ports",
+        actions={a.value: a for a in ACTIONS[kind]},
+        allowed_peers=allowed,
+        max_peers=MAX_PEERS,
+    )
     ports: list[PolicyPort] = []
     if "ports" in node:
         found = _ports(reader, node, path)
@@ -449,7 +483,7 @@ def _rule(
     return AdminRule(
         direction,
         index,
-        name if isinstance(name, str) else "",
+        name,
         action,
         tuple(peers),
         tuple(ports),

@@ -30,15 +30,14 @@ from socklock.policy.admin_api import (
     CNP_API_VERSION,
     PROTOCOLS,
     Action,
-    AdminPeer,
     AdminPolicy,
     AdminRule,
     Selection,
     Tier,
     _number,
     _one_of,
-    _peer,
     _selection,
+    rule_head,
 )
 from socklock.policy.api import (
     _METADATA_FIELDS,
@@ -53,7 +52,6 @@ API_VERSION = CNP_API_VERSION
 MAX_RULES = 25
 MAX_PEERS = 25
 MAX_PROTOCOLS = 25
-MAX_NAME = 100
 
 _SPEC = frozenset({"tier", "priority", "subject", "ingress", "egress"})
 _SUBJECT = frozenset({"namespaces", "pods"})
@@ -159,37 +157,17 @@ def _rule(
     reader: _Reader, direction: Direction, index: int, node: YMap, path: tuple[PathElement, ...]
 ) -> AdminRule | None:
     before = len(reader.errors)
-    peers_field = direction.peers_field
-    reader.fields(node, frozenset({"name", "action", peers_field, "protocols"}), path)
-    name = node.get("name", "")
-    if not isinstance(name, str) or len(name) > MAX_NAME:
-        reader.error(
-            node, "name", (*path, "name"), f"must be a string of at most {MAX_NAME} characters"
-        )
-    raw_action = node.get("action")
-    action = ACTIONS.get(raw_action) if isinstance(raw_action, str) else None
-    if action is None:
-        reader.error(
-            node,
-            "action" if "action" in node else None,
-            (*path, "action"),
-            f"must be {' or '.join(ACTIONS)}, not {_describe(raw_action)}",
-        )
-    peers: list[AdminPeer] = []
-    raw_peers = node.get(peers_field)
-    if not isinstance(raw_peers, list) or not 1 <= len(raw_peers) <= MAX_PEERS:
-        reader.error(
-            node,
-            peers_field if peers_field in node else None,
-            (*path, peers_field),
-            f"{peers_field} is required: a list of 1-{MAX_PEERS} peers",
-        )
-    else:
-        for i, item in reader.items(node, peers_field, (*path, peers_field)) or ():
-            where = (*path, peers_field, i)
-            peer = _peer(reader, _PEERS[direction], item, where, raw_peers, i, any_namespace=True)
-            if peer is not None:
-                peers.append(peer)
+    name, action, peers = rule_head(
+        reader,
+        node,
+        path,
+        direction=direction,
+        ports_field="protocols",
+        actions=ACTIONS,
+        allowed_peers=_PEERS[direction],
+        max_peers=MAX_PEERS,
+        any_namespace=True,
+    )
     ports: list[PolicyPort] = []
     if "protocols" in node:
         found = _protocols(reader, node, path)
@@ -209,13 +187,13 @@ def _rule(
     return AdminRule(
         direction,
         index,
-        name if isinstance(name, str) else "",
+        name,
         action,
         tuple(peers),
         tuple(ports),
         reader.location(parent, index),
         format_path(path),
-        str(raw_action) if action is Action.ALLOW else "",
+        str(node.get("action")) if action is Action.ALLOW else "",
     )
 
 
