@@ -106,3 +106,28 @@ def test_input_errors_exit_2_even_with_never(shop: Path, command: str) -> None:
     (shop / "broken.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: [\n")
     extra = ["--no-code"] if command == "scan" else ["--no-diff"]
     assert _code(command, str(shop), *extra, "--fail-on", "never") == 2
+
+
+def test_scan_names_a_namespace_it_could_not_lock_once_and_exits_2(tmp_path: Path) -> None:
+    """Every policy flavour leaves the same namespace unlocked (two workloads with the same
+    labels): scan says so once, writes the rest, and exits 2 (the input must change)."""
+    from tests.generate.helpers import deployment
+
+    manifests = tmp_path / "in"
+    manifests.mkdir()
+    documents = [deployment("a", "x", {"app": "same"}), deployment("a", "y", {"app": "same"})]
+    (manifests / "app.yaml").write_text("---\n".join([*documents, deployment("b", "api")]))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["scan", str(manifests), "--no-code", "--out-dir", str(out)],
+        standalone_mode=False,
+        catch_exceptions=False,
+    )
+    assert result.return_value == 2
+    lines = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert [line.split(": error: ")[1][:50] for line in lines] == [
+        "namespace a: not locked down (no policy generated "
+    ]
+    assert (out / "policies" / "kubernetes-enforce" / "b" / "api.yaml").is_file()
+    assert not (out / "policies" / "kubernetes-enforce" / "a").exists()

@@ -134,3 +134,26 @@ def test_a_set_that_fails_its_proof_is_not_written(
     ) in err.splitlines()
     assert "  missing: sock-shop/carts -> kube-system/kube-dns 53/TCP" in err.splitlines()
     assert not target.exists()
+
+
+def test_a_namespace_left_unlocked_is_an_input_error_and_the_rest_is_written(
+    tmp_path: Path,
+) -> None:
+    from tests.generate.helpers import deployment
+
+    manifests = tmp_path / "in"
+    manifests.mkdir()
+    documents = [
+        deployment("a", "x", {"app": "same"}),
+        deployment("a", "y", {"app": "same"}),
+        deployment("b", "api"),
+    ]
+    (manifests / "app.yaml").write_text("---\n".join(documents))
+    out = tmp_path / "out"
+    code, stdout, _ = invoke(str(manifests), "--no-code", "-o", str(out), "--quiet")
+    assert code == 2
+    assert f"{manifests / 'app.yaml'}:1:1: error: namespace a: not locked down" in stdout
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.yaml")) == [
+        "b/_default-deny.yaml",
+        "b/api.yaml",
+    ]

@@ -10,7 +10,6 @@ from tests.generate.helpers import deployment, graph_of, inventory_of, service
 from socklock.policy.generate import (
     Flavor,
     GenerateOptions,
-    GenerationError,
     Mode,
     UnknownPorts,
     generate,
@@ -52,16 +51,69 @@ def test_selector_needs_two_labels_when_each_one_is_shared(tmp_path: Path) -> No
     assert spec["podSelector"] == {"matchLabels": {"app": "one", "tier": "api"}}
 
 
-def test_identical_labels_cannot_be_singled_out(tmp_path: Path) -> None:
+SHARED_LABELS = "its pod template labels also select"
+ADVICE = "give each workload a distinguishing pod template label (e.g. app.kubernetes.io/name)"
+
+
+def namespaces_of(generated) -> set[str]:  # type: ignore[no-untyped-def]
+    return {p.body["metadata"]["namespace"] for p in generated.policies}
+
+
+def test_a_namespace_whose_workloads_share_labels_is_left_unlocked(tmp_path: Path) -> None:
+    """Two workloads with the same labels cannot be told apart by any policy: their
+    namespace gets no policy (an error note at the first one's manifest), the others are
+    generated and proven as usual."""
     inventory = inventory_of(
         tmp_path,
-        [deployment("a", "x", {"app": "same"}), deployment("a", "y", {"app": "same"})],
+        [
+            deployment("a", "x", {"app": "same"}),
+            deployment("a", "y", {"app": "same"}),
+            deployment("b", "api"),
+            deployment("b", "web"),
+        ],
     )
-    with pytest.raises(GenerationError) as caught:
-        generate(inventory, graph_of([("a/x", "a/y", 8080)]))
-    assert "a/x: cannot be singled out: its pod template labels also select a/y" in (
-        caught.value.diagnostics()
+    generated = generate(inventory, graph_of([("a/x", "a/y", 8080), ("b/web", "b/api", 8080)]))
+    errors = [n for n in generated.notes if n.level.value == "error"]
+    assert [str(n) for n in errors] == [
+        f"{tmp_path / 'app.yaml'}:1:1: error: namespace a: not locked down (no policy generated "
+        f"for it): a/x cannot be singled out: {SHARED_LABELS} a/y; a/y cannot be singled out: "
+        f"{SHARED_LABELS} a/x; {ADVICE}"
+    ]
+    assert namespaces_of(generated) == {"b"}
+    assert generated.options.unlocked == ("a",)
+    assert generated.verification is not None and generated.verification.ok
+    assert generated.intent is not None and generated.intent.namespaces == ("b",)
+
+
+def test_a_namespace_that_talks_to_such_a_workload_is_left_unlocked_too(tmp_path: Path) -> None:
+    """c/client calls a/x: its egress rule would have to name a/x, so c is left out as well;
+    d, which talks to nobody there, is locked down."""
+    inventory = inventory_of(
+        tmp_path,
+        [
+            deployment("a", "x", {"app": "same"}),
+            deployment("a", "y", {"app": "same"}),
+            deployment("c", "client"),
+            deployment("d", "alone"),
+        ],
     )
+    generated = generate(inventory, graph_of([("c/client", "a/x", 8080)]))
+    errors = [str(n).split(": error: ", 1)[1] for n in generated.notes if n.level.value == "error"]
+    assert errors == [
+        f"namespace a: not locked down (no policy generated for it): a/x cannot be singled "
+        f"out: {SHARED_LABELS} a/y; a/y cannot be singled out: {SHARED_LABELS} a/x; {ADVICE}",
+        "namespace c: not locked down (no policy generated for it): c/client talks to a/x, "
+        f"which cannot be singled out; {ADVICE}",
+    ]
+    assert namespaces_of(generated) == {"d"}
+    assert generated.verification is not None and generated.verification.ok
+
+
+def test_every_namespace_locked_when_every_workload_can_be_singled_out(tmp_path: Path) -> None:
+    inventory = inventory_of(tmp_path, [deployment("a", "x"), deployment("a", "y")])
+    generated = generate(inventory, graph_of([("a/x", "a/y", 8080)]))
+    assert [n for n in generated.notes if n.level.value == "error"] == []
+    assert generated.options.unlocked == ()
 
 
 def test_service_selector_is_used_when_template_labels_are_ambiguous(tmp_path: Path) -> None:

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from socklock._cli.common import EXIT_FINDINGS, EXIT_OK, input_exit_code, load, paths_argument
+from socklock._cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT_ERROR,
+    EXIT_OK,
+    input_exit_code,
+    load,
+    paths_argument,
+)
 from socklock.files import resolved_paths
 from socklock.gcpause import paused_gc
 
@@ -136,6 +143,7 @@ def generate(
         Flavor,
         GenerateOptions,
         Mode,
+        NoteLevel,
         UnknownPorts,
         VerificationError,
         load_config,
@@ -178,8 +186,8 @@ def generate(
         return EXIT_FINDINGS
     to_stdout = output_dir is None
     say = _printer(err=to_stdout)
-    if not quiet:
-        for note in generated.notes:
+    for note in generated.notes:
+        if not quiet or note.level is NoteLevel.ERROR:
             say(str(note))
     if to_stdout:
         click.echo(_concatenated(generated.files), nl=False)
@@ -201,6 +209,8 @@ def generate(
         _caller_labels(inventory, generated.caller_labels, write, say, to_stdout)
     if generated.verification is not None:
         say(generated.verification.summary())
+    if any(note.level is NoteLevel.ERROR for note in generated.notes):
+        return EXIT_INPUT_ERROR  # a namespace could not be locked down: the input must change
     return input_exit_code(inventory, EXIT_OK)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from socklock._cli.common import (
+    EXIT_INPUT_ERROR,
     code_progress,
     color_wanted,
     exit_code,
@@ -119,17 +120,19 @@ def run_scan(
         click.echo()
         handed = [result]
         del result  # write_everything lets parts of it go as they are written
-        write_everything(handed, Path(out_dir), paths, force=force, version=__version__)
+        if not write_everything(handed, Path(out_dir), paths, force=force, version=__version__):
+            code_ = EXIT_INPUT_ERROR  # a namespace could not be locked down
     return code_
 
 
 def write_everything(
     handed: list[Result], target: Path, paths: Sequence[str], *, force: bool, version: str
-) -> None:
+) -> bool:
     """Every artifact into ``target``, one at a time: each is rendered, written and let go
     (on a big input each is large). Every target is checked first: a file of the user's in
     the way stops the run before any write. ``handed`` holds the result, taken from it so
-    that nothing else keeps what is let go."""
+    that nothing else keeps what is let go. False when a policy set left a namespace
+    unlocked (its error notes are printed)."""
     result = handed.pop()
     from socklock._cli.map import render_graph
     from socklock.report.existing_policies import connectivity_json
@@ -152,7 +155,7 @@ def write_everything(
     del renderers
     if isinstance(result.existing, PolicyVerdict):  # the document is written: let it go
         result = replace(result, existing=result.existing.without_document())
-    enforce = write_policies(result, target / "policies", force=force, inputs=inputs)
+    enforce, complete = write_policies(result, target / "policies", force=force, inputs=inputs)
     deployment = result.deployment if result.deployment is not None else result.inventory
     assert result.audit is not None
     report = scan_html(  # the hardening findings; connections show their state as edges
@@ -162,6 +165,7 @@ def write_everything(
     written += write_artifacts(target, {"report.html": report}, force=force, inputs=inputs)
     for path in written:
         click.echo(f"wrote {path}")
+    return complete
 
 
 def render_findings(result: Result, fmt: str, version: str, paths: Sequence[str]) -> Iterable[str]:
@@ -190,14 +194,17 @@ def write_policies(
     *,
     force: bool = False,
     inputs: Collection[Path] = (),
-) -> GeneratedSet | None:
+) -> tuple[GeneratedSet | None, bool]:
     """Write each policy set of the scan into its own directory, one at a time; returns the
-    Kubernetes enforce set (report.html checks connections against it), the others are let
-    go as soon as they are written."""
+    Kubernetes enforce set (report.html checks connections against it; the others are let
+    go as soon as they are written) and whether every set locked every namespace (a set's
+    error notes are printed)."""
     from socklock.pipeline import SkippedSet
-    from socklock.policy.generate import write_set
+    from socklock.policy.generate import Note, NoteLevel, write_set
 
     enforce = None
+    complete = True
+    said: set[Note] = set()
     for item in result.policy_sets():
         if isinstance(item, SkippedSet):
             click.echo(f"{item.flavor} {item.mode}: skipped ({item.reason})")
@@ -214,6 +221,12 @@ def write_policies(
             write_artifacts(
                 target, {"caller-labels.diff": patch_text(patches)}, force=force, inputs=inputs
             )
+        errors = [n for n in generated.notes if n.level is NoteLevel.ERROR]
+        for note in errors:
+            if note not in said:  # every flavour leaves the same namespaces unlocked
+                said.add(note)
+                click.echo(str(note), err=True)
+        complete = complete and not errors
         summary = generated.verification.summary() if generated.verification else "written"
         click.echo(
             f"{item.flavor} {item.mode}: {len(written.written) + len(written.unchanged)} "
@@ -222,4 +235,4 @@ def write_policies(
         if item.name == "kubernetes-enforce":
             enforce = generated  # for report.html
         del item, generated, written  # one flavour's set at a time
-    return enforce
+    return enforce, complete

@@ -136,7 +136,7 @@ def _generate(
 
     files = emit(plan)
     generated = GeneratedSet(
-        options=options,
+        options=plan.options,  # with the namespaces left unlocked, for the proof
         files=tuple(files),
         policies=tuple(o for f in files for o in f.objects),
         notes=plan.notes,
@@ -154,10 +154,24 @@ def _generate(
 
 def _plan(inventory: Inventory, graph: ServiceGraph, options: GenerateOptions) -> Plan:
     """The plan of ``graph``; the cluster it is built on is let go here, before the proof
-    builds its own (two at once cost about 0.8 KB a workload)."""
+    builds its own (two at once cost about 0.8 KB a workload). Namespaces where a workload
+    cannot be singled out are left out of the scope (the plan's options say which, so the
+    proof recomputes the same intent) and named in error notes."""
+    from dataclasses import replace
+
+    from socklock.policy.generate.singled_out import unlockable, unlocked_notes
+
     cluster = build_cluster(inventory)
-    intent = build_intent(inventory, graph, cluster, options, PortNames(inventory, cluster))
-    return build_plan(intent, cluster, _selectors(inventory, cluster), options)
+    names = PortNames(inventory, cluster)
+    selectors = _selectors(inventory, cluster)
+    intent = build_intent(inventory, graph, cluster, options, names)
+    why = unlockable(intent, selectors)
+    if not why:
+        return build_plan(intent, cluster, selectors, options)
+    options = replace(options, unlocked=(*options.unlocked, *why))
+    intent = build_intent(inventory, graph, cluster, options, names)
+    plan = build_plan(intent, cluster, selectors, options)
+    return replace(plan, notes=(*unlocked_notes(why, inventory), *plan.notes))
 
 
 def _intent(inventory: Inventory, graph: ServiceGraph, options: GenerateOptions) -> Intent:

@@ -46,6 +46,7 @@ OUTSIDE = "outside"
 class NoteLevel(StrEnum):
     INFO = "info"
     WARNING = "warning"  # the application may break here, or the output allows more
+    ERROR = "error"  # part of the input could not be turned into policy: it must change
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -219,6 +220,7 @@ def scope_namespaces(cluster: Cluster, options: GenerateOptions) -> tuple[str, .
         wanted.discard(options.dns.namespace)
     if options.ingress_namespace is not None:
         wanted.discard(options.ingress_namespace)
+    wanted.difference_update(options.unlocked)
     return tuple(sorted(wanted & present))
 
 

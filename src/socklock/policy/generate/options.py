@@ -91,6 +91,9 @@ class GenerateOptions:
     calico_order: int = 100  # order of the per-workload Calico policies
     calico_default_order: int = 10000  # order of the Calico default deny (or log) policy
     include_hints: bool = False  # allow edges whose only evidence is depends_on/links
+    # namespaces the generator leaves without policy: a workload there cannot be singled out
+    # (set by the generator, see socklock.policy.generate.singled_out)
+    unlocked: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.mode not in MODES_BY_FLAVOR[self.flavor]:
