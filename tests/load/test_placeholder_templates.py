@@ -34,6 +34,8 @@ spec:
         ("bench", "${NS:-shop}"),
         ("bench", "$NS"),
         ("__JOB_NAME__", "shop"),
+        ("'{{ item }}'", "shop"),  # an Ansible role's template: quoted, so it parses
+        ("bench", '"shop-{{ env }}"'),
     ],
 )
 def test_a_placeholder_name_or_namespace_is_a_template(
@@ -47,7 +49,7 @@ def test_a_placeholder_name_or_namespace_is_a_template(
     ]
 
 
-@pytest.mark.parametrize("namespace", ["Shop_Prod", "<not a placeholder>", "$ns"])
+@pytest.mark.parametrize("namespace", ["Shop_Prod", "<not a placeholder>", "$ns", "{ item }"])
 def test_an_invalid_namespace_that_is_no_placeholder_stays_an_error(
     tmp_path: Path, namespace: str
 ) -> None:

@@ -14,7 +14,8 @@ counted. A file that does not parse is judged on its text:
 - otherwise it is someone else's broken file: skipped.
 
 A manifest whose name or namespace is a placeholder a script fills in (``<K8S_NAMESPACE>``,
-``${NAMESPACE}``) is an unrendered template too: skipped.
+``${NAMESPACE}``) or holds a template expression (an Ansible/Jinja ``"{{ item }}"``, quoted,
+so the file parses) is an unrendered template too: skipped.
 """
 
 from __future__ import annotations
@@ -77,6 +78,9 @@ _PLACEHOLDER = re.compile(
     r"^(?:<[A-Za-z_][A-Za-z0-9_.-]*>|\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}"
     r"|\$[A-Z_][A-Z0-9_]*|__[A-Z][A-Z0-9_]*__)$"
 )
+# a template expression inside a quoted value (Ansible/Jinja, Go templates): ``"{{ item }}"``,
+# ``"shop-{{ env }}"``; no Kubernetes name can hold braces
+_TEMPLATE_VALUE = re.compile(r"\{\{[^{}]*\}\}")
 
 
 def has_placeholder_identity(value: Any) -> bool:
@@ -86,7 +90,11 @@ def has_placeholder_identity(value: Any) -> bool:
     if not isinstance(metadata, dict):
         return False
     return any(
-        isinstance(metadata.get(key), str) and _PLACEHOLDER.match(metadata[key]) is not None
+        isinstance(metadata.get(key), str)
+        and (
+            _PLACEHOLDER.match(metadata[key]) is not None
+            or _TEMPLATE_VALUE.search(metadata[key]) is not None
+        )
         for key in ("name", "namespace")
     )
 
