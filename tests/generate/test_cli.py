@@ -157,3 +157,46 @@ def test_a_namespace_left_unlocked_is_an_input_error_and_the_rest_is_written(
         "b/_default-deny.yaml",
         "b/api.yaml",
     ]
+
+
+_VARIANT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: shop}}
+spec:
+  template:
+    metadata: {{labels: {{{labels}}}}}
+    spec:
+      containers:
+        - name: main
+          image: example/web:1
+          env: [{{name: API_URL, value: "http://api:8080"}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api, namespace: shop}}
+spec:
+  template:
+    metadata: {{labels: {{app: api}}}}
+    spec:
+      containers:
+        - {{name: main, image: example/api:1, ports: [{{containerPort: 8080}}]}}
+"""
+
+
+def test_generates_for_the_deployment_map_chose_not_every_copy(tmp_path: Path) -> None:
+    """Two variants of one app (its web pods labelled differently in each): as map and scan
+    do, generate locks down the chosen deployment (the other is left out, and can be asked
+    for), not both copies at once (whose web no label could single out)."""
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "app.yaml").write_text(_VARIANT.format(labels="app: web"))
+    (tmp_path / "k8s-mesh").mkdir()
+    (tmp_path / "k8s-mesh" / "app.yaml").write_text(_VARIANT.format(labels="name: web-mesh"))
+    for wanted, selector in ((None, "app: web"), ("k8s-mesh", "name: web-mesh")):
+        out = tmp_path / f"out-{wanted}"
+        extra = ["--deployment", wanted] if wanted else []
+        code, stdout, _ = invoke(str(tmp_path), "--no-code", "-o", str(out), *extra)
+        assert code == 0, stdout
+        assert "verified: 4 connections allowed, 0 missing, 0 excess" in stdout
+        web = (out / "shop" / "web.yaml").read_text()
+        assert f"  podSelector:\n    matchLabels:\n      {selector}\n" in web

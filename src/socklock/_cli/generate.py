@@ -19,6 +19,7 @@ from socklock._cli.common import (
     load,
     paths_argument,
 )
+from socklock._cli.deployment import choose_deployment, deployment_option
 from socklock.files import resolved_paths
 from socklock.gcpause import paused_gc
 
@@ -114,6 +115,7 @@ if TYPE_CHECKING:
     "a known call). Without it they are left out and listed for review.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print the summary line only, not the notes.")
+@deployment_option
 def generate(
     paths: tuple[str, ...],
     flavor: str,
@@ -131,6 +133,7 @@ def generate(
     unknown_ports: str | None,
     include_hints: bool,
     quiet: bool,
+    deployment: str | None,
 ) -> int:
     """Generate the least-privilege policies of PATHS and prove them with the engine.
 
@@ -173,14 +176,15 @@ def generate(
         )
 
     inventory = load(paths)
-    graph = _graph(inventory, graph_file, code)
+    chosen = choose_deployment(inventory, deployment)  # what map and scan lock down
+    graph = _graph(chosen, graph_file, code)
     from socklock.policy.generate import generate as generate_set
 
     try:
         # millions of small objects, few cycles: pausing the collector halves the time at
         # 1,500 services (benchmarks/bench_generate.py; see socklock.gcpause)
         with paused_gc():
-            generated = generate_set(inventory, graph, options)
+            generated = generate_set(chosen, graph, options)
     except VerificationError as exc:
         click.echo(exc.diagnostics(), err=True)
         return EXIT_FINDINGS
@@ -206,7 +210,7 @@ def generate(
         if result.unchanged and not quiet:
             say(f"unchanged: {len(result.unchanged)} file(s)")
     if options.mode is Mode.CALLER_LABELS:
-        _caller_labels(inventory, generated.caller_labels, write, say, to_stdout)
+        _caller_labels(chosen, generated.caller_labels, write, say, to_stdout)
     if generated.verification is not None:
         say(generated.verification.summary())
     if any(note.level is NoteLevel.ERROR for note in generated.notes):
