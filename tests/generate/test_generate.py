@@ -336,3 +336,27 @@ workloads = ["mon/b", "mon/a"]
     assert options.unknown_ports is UnknownPorts.REFUSE
     assert options.dns is not None and options.dns.ports == ((53, "UDP"),)
     assert options.types[0].workloads == ("mon/a", "mon/b")
+
+
+def test_two_jobs_with_the_same_labels_are_told_apart_by_their_job_name(tmp_path: Path) -> None:
+    """The Job controller labels each Job's pods with the Job's name: two Jobs with one
+    template (a create and a patch step) are singled out by it."""
+    job = """apiVersion: batch/v1
+kind: Job
+metadata: {{name: {name}, namespace: a}}
+spec:
+  template:
+    metadata: {{labels: {{app: admission}}}}
+    spec:
+      restartPolicy: Never
+      containers: [{{name: main, image: example/jobs:1}}]
+"""
+    inventory = inventory_of(
+        tmp_path,
+        [job.format(name="create"), job.format(name="patch"), deployment("a", "api")],
+    )
+    generated = generate(inventory, graph_of([("a/create", "a/api", 8080)]))
+    assert [n for n in generated.notes if n.level.value == "error"] == []
+    egress = policy(generated, "socklock-create-egress").body["spec"]
+    assert egress["podSelector"] == {"matchLabels": {"batch.kubernetes.io/job-name": "create"}}
+    assert generated.verification is not None and generated.verification.ok

@@ -143,7 +143,9 @@ def test_every_workload_kind(write) -> None:  # type: ignore[no-untyped-def]
         ]
     )
     for workload in inventory.workloads:
-        assert dict(workload.labels) == {"k": "v"}, workload.kind
+        # the Job controller labels a Job's pods with its name (a CronJob's runs each have one)
+        job = {"batch.kubernetes.io/job-name": "w-job", "job-name": "w-job"}
+        assert dict(workload.labels) == {"k": "v", **(job if workload.kind == "Job" else {})}
         assert [p.container_port for p in workload.ports] == [80], workload.kind
         assert workload.namespace == "default"
     cron = next(w for w in inventory.workloads if w.kind == "CronJob")
@@ -277,3 +279,15 @@ items:
     )
     inventory = load_paths([str(path)])
     assert [s.id for s in inventory.services] == ["default/a"]
+
+
+def test_a_job_with_a_manual_selector_gets_no_controller_labels(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "job.yaml",
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: once}\nspec:\n"
+        "  manualSelector: true\n  selector: {matchLabels: {k: v}}\n"
+        "  template:\n    metadata: {labels: {k: v}}\n"
+        "    spec: {restartPolicy: Never, containers: [{name: c, image: i}]}\n",
+    )
+    (job,) = load_paths([str(path)]).workloads
+    assert dict(job.labels) == {"k": "v"}

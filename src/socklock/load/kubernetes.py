@@ -277,6 +277,8 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
         annotations = reader.str_map(metadata, "annotations", (*spec_path[:-1], "metadata"))
     else:
         labels, annotations = NO_STRINGS, NO_STRINGS
+    if obj.kind == "Job":
+        labels = _with_job_labels(obj, labels)
     containers: list[Container] = []
     for role in ContainerRole:
         items = reader.sequence(pod_spec, role.value, spec_path) or YSeq()
@@ -317,6 +319,23 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
             owner=_owner(obj) if obj.kind in _MADE_BY_CONTROLLERS else None,
         )
     )
+
+
+# The labels the Job controller adds to every pod of a Job whose selector it generates
+# (``manualSelector`` unset or false; kubernetes.io/docs/concepts/workloads/controllers/job/):
+# the legacy ``job-name`` and, since Kubernetes 1.27, ``batch.kubernetes.io/job-name``, both
+# the Job's name; ``controller-uid`` too, whose value (the Job's uid) no manifest knows.
+JOB_NAME_LABELS = ("batch.kubernetes.io/job-name", "job-name")
+
+
+def _with_job_labels(obj: K8sObject, labels: Mapping[str, str]) -> Mapping[str, str]:
+    """A Job's pod labels as its pods carry them: what a policy (the user's, or one socklock
+    writes for two Jobs with the same template labels) can select them by."""
+    spec = obj.body.get("spec")
+    if isinstance(spec, dict) and spec.get("manualSelector") is True:
+        return labels
+    added = {key: obj.name for key in JOB_NAME_LABELS if key not in labels}
+    return {**labels, **added} if added else labels
 
 
 def _pod_ips(obj: K8sObject) -> tuple[str, ...]:
