@@ -98,6 +98,23 @@ def test_broken_manifest_is_an_error_but_broken_other_yaml_is_skipped(write) -> 
     ]
 
 
+def test_a_broken_compose_file_is_an_error_but_a_broken_ci_pipeline_is_skipped(write) -> None:  # type: ignore[no-untyped-def]
+    """A top-level ``services:`` claims compose only in a file named like one: CI pipelines
+    (Woodpecker, Drone, GitLab) have one too, and YAML merges Go's parser accepts."""
+    text = "x:\n  - &p ['a']\nservices:\n  db:\n    <<: [*p]\n"
+    compose = write("repo/docker-compose.yml", text)
+    write("repo/.woodpecker/test.yaml", text)
+    root = compose.parent
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{compose}:2:5: error: invalid YAML: expected a mapping for merging, but found "
+        "sequence (while constructing a mapping started at line 5)"
+    ]
+    assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [
+        "R/.woodpecker/test.yaml: skipped: unparsable file without apiVersion/kind",
+    ]
+
+
 def test_a_manifest_with_comments_is_still_an_error(write) -> None:  # type: ignore[no-untyped-def]
     path = write("repo/svc.json", '{"apiVersion": "v1", // c\n "kind": "Service"}\n')
     assert [str(d) for d in load_paths([str(path.parent)]).diagnostics] == [

@@ -9,8 +9,9 @@ counted. A file that does not parse is judged on its text:
 - it holds ``{{ ... }}`` (or ``{ { ... } }``, as a formatter spaces it): an unrendered
   template (Helm, Go, Jinja), not YAML until rendered: skipped, whatever it claims;
   a Carvel ytt template (``#@`` annotations) parses, but is skipped the same way;
-- it has a top-level ``apiVersion:``, ``kind:`` or ``services:`` line (``"apiVersion":``
-  in JSON): it means to be input, so the parse error is an error;
+- it has a top-level ``apiVersion:`` or ``kind:`` line (``"apiVersion":`` in JSON), or a
+  ``services:`` line and a compose file's name: it means to be input, so the parse error
+  is an error;
 - otherwise it is someone else's broken file: skipped.
 
 A manifest whose name or namespace is a placeholder a script fills in (``<K8S_NAMESPACE>``,
@@ -27,7 +28,8 @@ from socklock.model import WORKLOAD_KINDS
 
 # ``{{ .Values.x }}``, and the same spaced out by a formatter (``{ { .Values.x } }``)
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{ \{ *[-.$A-Za-z][^{}\n]*\} \}", re.DOTALL)
-_YAML_CLAIM = re.compile(r"^(?:apiVersion|kind|services)[ \t]*:", re.MULTILINE)
+_YAML_CLAIM = re.compile(r"^(?:apiVersion|kind)[ \t]*:", re.MULTILINE)
+_COMPOSE_CLAIM = re.compile(r"^services[ \t]*:", re.MULTILINE)
 _JSON_CLAIM = re.compile(r'"(?:apiVersion|kind)"\s*:')
 
 
@@ -114,9 +116,15 @@ def is_ytt_template(text: str) -> bool:
     return "#@" in text and _YTT.search(text) is not None  # the search scans every line
 
 
-def text_claims_input(text: str, *, json: bool) -> bool:
-    """The text of a file that does not parse still says it means to be a manifest."""
-    return (_JSON_CLAIM if json else _YAML_CLAIM).search(text) is not None
+def text_claims_input(text: str, *, json: bool, compose_name: bool = False) -> bool:
+    """The text of a file that does not parse still says it means to be a manifest: an
+    ``apiVersion``/``kind`` line, or a top-level ``services:`` in a file named like a compose
+    file (CI pipelines, Woodpecker, Drone, GitLab, have a top-level ``services:`` too)."""
+    if json:
+        return _JSON_CLAIM.search(text) is not None
+    if _YAML_CLAIM.search(text) is not None:
+        return True
+    return compose_name and _COMPOSE_CLAIM.search(text) is not None
 
 
 def read_jsonc(text: str) -> Any | None:
