@@ -149,3 +149,16 @@ def test_an_object_defined_twice_is_a_warning_naming_both_places(tmp_path: Path)
         "and 1 more object(s) of that file here too: a cluster keeps only the copy applied "
         "last; socklock reads every copy"
     ]
+
+
+def test_single_pair_mappings_in_flow_sequences_count_as_levels(tmp_path: Path) -> None:
+    """``[a: [a: ...]]``: each ``[`` opens a sequence and a mapping; 199 of them are 399
+    levels, refused before parsing (they crashed the builder's recursion)."""
+    path = tmp_path / "pairs.yaml"
+    path.write_text("k: " + "[a: " * 199 + "b" + "]" * 199 + "\n")
+    from socklock.load import load_paths
+
+    inventory = load_paths([str(path)])
+    assert [str(d) for d in inventory.errors] == [
+        f"{path}:1:401: error: nesting deeper than 200 levels: refused before parsing"
+    ]

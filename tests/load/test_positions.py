@@ -3,6 +3,10 @@ through merge keys, aliases and flow style; the views behave like the dict/list 
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from socklock.load import Limits
 from socklock.load.yamlread import Document, load_yaml
 from socklock.model import YMap, YSeq, locate, position_of
@@ -185,3 +189,55 @@ def test_sequence_items_of_every_kind() -> None:
     assert doc.value == ["a", "b", 1, ["x", "y"], {"k": "v"}, None]
     assert doc.value.item_positions == [(1, 3), (2, 3), (3, 3), (4, 3), (5, 3), (6, 3)]
     assert doc.value[4].key_positions == {"k": (5, 4)}
+
+
+def _event_depth(text: str) -> int:
+    """The deepest nesting of collections libyaml's parser reaches in ``text`` (the events
+    the composer would have nested, up to the first error if any)."""
+    import yaml
+
+    depth = deepest = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return deepest
+
+
+_PIECES = ["[", "]", "{", "}", ", ", "a", "'", '"', "# ", ": ", "- ", "\n", "\n  ", "\n    ", " "]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_the_cheap_depth_bound_never_lets_a_deep_text_through(pieces: list[str]) -> None:
+    """However brackets, quotes, comments and lines mix, a text libyaml's parser nests
+    deeper than the limit (even before it fails) is refused before parsing: the bound may
+    over-count, never under-count."""
+    from socklock.load.yamlread import TooDeepError, _check_depth
+
+    text = "k: " + "".join(pieces)
+    limits = Limits(max_depth=3)
+    if _event_depth(text) <= limits.max_depth:
+        return
+    with pytest.raises(TooDeepError):
+        _check_depth(text, limits)
+
+
+def test_brackets_closed_on_their_own_line_do_not_count_towards_the_bound() -> None:
+    """A CRD schema's many ``default: {}`` and ``enum: [a, b]`` (more brackets than the
+    limit, none nested) are read without the exact token count; a string's bracket does not
+    close a real one."""
+    from socklock.load.yamlread import _open_brackets
+
+    limits = Limits(max_depth=3)
+    crd = "".join(f"f{i}:\n  default: {{}}\n  enum: [a, [b], {{c: d}}]\n" for i in range(50))
+    assert _open_brackets(crd, 0, len(crd), limits) == 4  # [a, [b]: up to 2 levels a [
+    quoted = "k: [ 'x]', [ \"y}\", {\n  a: b} ] ]\n" * 2
+    assert _open_brackets(quoted, 0, len(quoted), limits) == 2 * 5 + 5
+    commented = "k: [ # ]\n  a ]\n" * 4
+    assert _open_brackets(commented, 0, len(commented), limits) == 4 * 2 + 2

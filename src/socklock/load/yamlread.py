@@ -395,13 +395,47 @@ def _deep_lines(text: str, length: int) -> bool:
     return _block_prefix(length).search(text) is not None
 
 
-_STARTS = (
-    yaml.BlockMappingStartToken,
-    yaml.BlockSequenceStartToken,
-    yaml.FlowMappingStartToken,
-    yaml.FlowSequenceStartToken,
-)
-_ENDS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+_OPENING = re.compile(r"[\[{]")
+_BRACKET = re.compile(r"[\[\]{}]")
+# levels a bracket can open: a flow sequence holds single-pair mappings (``[a: [b: c]]``)
+_LEVELS = {"[": 2, "{": 1}
+
+
+def _open_brackets(text: str, start: int, end: int, limits: Limits) -> int:
+    """A bound of the flow nesting of ``text[start:end]``: the brackets each line leaves
+    open, summed, plus the deepest any one line goes on its own. On a line with no quote and
+    no ``#`` a ``]``/``}`` closes the line's last open bracket: it is structure (a plain
+    scalar in a flow collection cannot hold one) or text beside text brackets, never a
+    string's bracket closing a real collection; on any other line every ``[``/``{`` counts
+    as left open. CRD schemas are full of ``default: {}`` and ``enum: [a, b]``: counted raw,
+    a 3 MB CRD needs libyaml's exact token count (seconds)."""
+    raw = 2 * text.count("[", start, end) + text.count("{", start, end)
+    if raw <= limits.max_depth:
+        return raw
+    left_open = deepest = 0
+    done = start - 1
+    for match in _OPENING.finditer(text, start, end):
+        if match.start() <= done:
+            continue  # its line is counted
+        line_start = text.rfind("\n", start, match.start()) + 1
+        line_end = text.find("\n", match.start(), end)
+        done = line_end = end if line_end < 0 else line_end
+        line = text[line_start:line_end]
+        if "'" in line or '"' in line or "#" in line:
+            depth = peak = 2 * line.count("[") + line.count("{")
+        else:
+            opened: list[int] = []
+            depth = peak = 0
+            for bracket in _BRACKET.findall(line):
+                if bracket in "[{":
+                    opened.append(_LEVELS[bracket])
+                    depth += opened[-1]
+                    peak = max(peak, depth)
+                elif opened:
+                    depth -= opened.pop()
+        left_open += depth
+        deepest = max(deepest, peak)
+    return left_open + deepest
 
 
 def _check_depth(text: str, limits: Limits) -> None:
@@ -410,30 +444,33 @@ def _check_depth(text: str, limits: Limits) -> None:
     A cheap bound first (the ``[`` and ``{`` of the ``---``-separated part that has most,
     since a flow collection never spans documents, plus the deepest line's indentation and
     compact ``- `` entries, found by one regular expression search): almost every file is
-    far below the limit. Otherwise the C scanner's tokens, which it produces one at a time
-    without recursion, are counted.
+    far below the limit. Otherwise the C parser's events, which it produces one at a time
+    without recursion, are counted: the levels the composer would nest (a single-pair
+    mapping in a flow sequence, ``[a: b]``, is a level no token shows).
     """
-    flow = text.count("[") + text.count("{")
+    flow = 2 * text.count("[") + text.count("{")
     if flow > limits.max_depth:
         starts = [0, *(m.start() for m in _SEPARATOR.finditer(text)), len(text)]
-        flow = max(
-            text.count("[", a, b) + text.count("{", a, b) for a, b in itertools.pairwise(starts)
-        )
-    if flow <= limits.max_depth and not _deep_lines(text, limits.max_depth - flow + 1):
+        flow = max(_open_brackets(text, a, b, limits) for a, b in itertools.pairwise(starts))
+    # the top collection is one level at no indentation: deeper only if a line has
+    # max_depth - flow characters of indentation and compact entries
+    if flow <= limits.max_depth and not _deep_lines(text, limits.max_depth - flow):
         return
-    scanner = _Loader(text)
+    parser = _Loader(text)
     depth = 0
     try:
-        while (token := scanner.get_token()) is not None:
-            if isinstance(token, _STARTS):
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > limits.max_depth:
-                    mark = token.start_mark
+                    mark = event.start_mark
+                    assert mark is not None  # the C parser marks every event
                     raise TooDeepError(mark.line + 1, mark.column + 1)
-            elif isinstance(token, _ENDS):
+            elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     finally:
-        scanner.dispose()
+        parser.dispose()
 
 
 def _depth_refusal(text: str, file: str, limits: Limits, line_offset: int) -> Diagnostic | None:
