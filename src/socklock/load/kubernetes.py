@@ -43,6 +43,7 @@ from socklock.model import (
     YMap,
     YSeq,
 )
+from socklock.model.compact import compact
 from socklock.model.document import PathElement
 
 CLUSTER_SCOPED = {
@@ -88,6 +89,11 @@ class KubernetesObjects:
     secrets: list[Secret] = field(default_factory=list)
     service_accounts: list[ServiceAccount] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def extend(self, other: KubernetesObjects) -> None:
+        """Add what ``other`` holds after what this holds, list by list."""
+        for name in self.__slots__:
+            getattr(self, name).extend(getattr(other, name))
 
 
 def is_manifest(value: Any) -> bool:
@@ -175,7 +181,7 @@ def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
         namespace=namespace,
         labels=reader.str_map(metadata, "labels", ("metadata",)),
         annotations=reader.str_map(metadata, "annotations", ("metadata",)),
-        body=body,
+        document=compact(body),
         location=where,
     )
     out.objects.append(obj)
@@ -283,7 +289,7 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
         for index, item in enumerate(items):
             path = (*spec_path, role.value, index)
             path = _CONTAINER_PATHS.setdefault(path, path)
-            container = _container(item, role, path, reader, items, index)
+            container = _container(obj, item, role, path, reader, items, index)
             if container is not None:
                 containers.append(container)
     if not any(c.role is ContainerRole.CONTAINER for c in containers) and pod_spec:
@@ -308,7 +314,6 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
             labels=labels,
             pod_annotations=annotations,
             replicas=replicas,
-            pod_spec=pod_spec,
             pod_spec_path=spec_path,
             containers=tuple(containers),
             service_account=service_account,
@@ -362,6 +367,7 @@ def _protocol(raw: Any, node: YMap, key: str, reader: FieldReader) -> Protocol:
 
 
 def _container(
+    obj: K8sObject,
     item: Any,
     role: ContainerRole,
     path: tuple[PathElement, ...],
@@ -428,6 +434,9 @@ def _container(
         for m in reader.sequence(item, "volumeMounts", path) or ()
         if isinstance(m, dict)
     )
+    # read for their errors only: the container reads them through its object's body
+    reader.mapping(item, "securityContext", path)
+    reader.mapping(item, "resources", path)
     return Container(
         name=name,
         image=reader.text(item, "image", path),
@@ -436,11 +445,9 @@ def _container(
         env=tuple(env),
         env_from=tuple(env_from),
         volume_mounts=mounts,
-        security_context=reader.mapping(item, "securityContext", path),
-        resources=reader.mapping(item, "resources", path),
-        body=item,
         path=path,
         location=reader.location(item),
+        obj=obj,
     )
 
 
