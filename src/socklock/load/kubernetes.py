@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from socklock.load.fields import NO_STRINGS, FieldReader
@@ -445,10 +446,19 @@ def _container(
         env=tuple(env),
         env_from=tuple(env_from),
         volume_mounts=mounts,
+        run={key: item[key] for key in _RUN_KEYS if key in item} if _has_run(item) else NO_RUN,
         path=path,
         location=reader.location(item),
         obj=obj,
     )
+
+
+_RUN_KEYS = ("command", "args")
+NO_RUN: Mapping[str, object] = MappingProxyType({})
+
+
+def _has_run(item: YMap) -> bool:
+    return "command" in item or "args" in item
 
 
 def _env_source(var: YMap) -> EnvSource | None:

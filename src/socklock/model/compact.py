@@ -128,64 +128,63 @@ def compact(body: YMap) -> CompactDocument | YMap:
     packed = body._packed
     if type(packed) is not bytes or not packed or type(body) is not YMap:
         return body
-    walk = _Walk(packed)
+    # the first run of the post-order: the first collection's first collection's ...
+    first: YMap | YSeq = body
+    while True:
+        values = first.values() if type(first) is YMap else first
+        child = next((v for v in values if type(v) is YMap or type(v) is YSeq), None)
+        if child is None:
+            break
+        first = child
+    base = first._at
     try:
-        plain = walk.plain(body)
+        plain, end = _plain(body, packed, base)
         data = marshal.dumps(plain)
     except (_Loose, ValueError, RecursionError):
         return body
-    assert walk.base is not None
-    return CompactDocument(data, packed, walk.base, body)
+    # every node's run started where the count said, so each count matched but maybe the
+    # last one's (the root's): a key added to the root after loading
+    if _COUNT.unpack_from(packed, 4 * body._at)[0] != len(body):
+        return body
+    assert end == body._at + 3 + 2 * len(body)
+    return CompactDocument(data, packed, base, body)
 
 
-class _Walk:
-    """The plain copy of a loaded tree, checking on the way that each node's run starts
-    where the post-order count says (what :func:`_rebuild` will count)."""
-
-    __slots__ = ("at", "base", "packed")
-
-    def __init__(self, packed: bytes) -> None:
-        self.packed = packed
-        self.at = 0
-        self.base: int | None = None
-
-    def plain(self, node: YMap | YSeq) -> Any:
-        kind = type(node)
-        out: Any
-        if isinstance(node, YMap) and kind is YMap:
-            out = {}
-            for key, value in node.items():
-                if type(key) not in _SCALARS:
-                    raise _Loose
-                if type(value) in _SCALARS:
-                    out[key] = value
-                elif type(value) is YMap or type(value) is YSeq:
-                    out[key] = self.plain(value)
-                else:
-                    raise _Loose
-        elif kind is YSeq:
-            out = []
-            for value in node:
-                if type(value) in _SCALARS:
-                    out.append(value)
-                elif type(value) is YMap or type(value) is YSeq:
-                    out.append(self.plain(value))
-                else:
-                    raise _Loose
-        else:
-            raise _Loose
-        packed = self.packed
-        at = node._at
-        if self.base is None:
-            self.base = self.at = at
-        if (
-            node._packed is not packed
-            or at != self.at
-            or _COUNT.unpack_from(packed, 4 * at)[0] != len(node)
-        ):
-            raise _Loose
-        self.at = at + 3 + 2 * len(node)
-        return out
+def _plain(node: YMap | YSeq, packed: bytes, at: int) -> tuple[Any, int]:
+    """The plain copy of a loaded subtree whose first run starts at number ``at``, checking
+    that each node's run starts where the post-order count says (what :func:`_rebuild`
+    counts); also where the next run starts. A count that does not match the node's length
+    shifts its parent's start, so only the root's needs its own check."""
+    out: Any
+    if type(node) is YMap:
+        out = {}
+        for key, value in node.items():
+            kind = type(key)
+            if kind is not str and kind not in _SCALARS:
+                raise _Loose
+            kind = type(value)
+            if kind is str or kind in _SCALARS:
+                out[key] = value
+            elif kind is YMap or kind is YSeq:
+                out[key], at = _plain(value, packed, at)
+            else:
+                raise _Loose
+    elif type(node) is YSeq:
+        out = []
+        for value in node:
+            kind = type(value)
+            if kind is str or kind in _SCALARS:
+                out.append(value)
+            elif kind is YMap or kind is YSeq:
+                value, at = _plain(value, packed, at)
+                out.append(value)
+            else:
+                raise _Loose
+    else:
+        raise _Loose
+    if node._at != at or node._packed is not packed:
+        raise _Loose
+    return out, at + 3 + 2 * len(node)
 
 
 def _rebuild(plain: Any, packed: bytes, at: int) -> tuple[YMap | YSeq, int]:
@@ -195,13 +194,15 @@ def _rebuild(plain: Any, packed: bytes, at: int) -> tuple[YMap | YSeq, int]:
     if type(plain) is dict:
         node = dict.__new__(YMap)
         for key, value in plain.items():
-            if type(value) is dict or type(value) is list:
+            kind = type(value)
+            if kind is dict or kind is list:
                 value, at = _rebuild(value, packed, at)
             node[key] = value
     else:
         node = list.__new__(YSeq)
         for value in plain:
-            if type(value) is dict or type(value) is list:
+            kind = type(value)
+            if kind is dict or kind is list:
                 value, at = _rebuild(value, packed, at)
             node.append(value)
     node._packed = packed

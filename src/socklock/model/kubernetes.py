@@ -142,6 +142,9 @@ class Container:
     env: tuple[EnvVar, ...]
     env_from: tuple[EnvFrom, ...]
     volume_mounts: tuple[VolumeMount, ...]
+    # its ``command`` and ``args`` as loaded (only those present): what discovery reads of
+    # every container, pass after pass, without rebuilding the body each time
+    run: Mapping[str, object]
     path: tuple[PathElement, ...]  # from the object root, e.g. spec.template.spec.containers[0]
     location: Location
     obj: K8sObject = field(repr=False, compare=False)  # whose body holds this container

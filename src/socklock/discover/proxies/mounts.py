@@ -118,7 +118,7 @@ def command_lines(inventory: Inventory, aliases: dict[str, str]) -> dict[str, li
                 str(word)
                 for container in workload.containers
                 for key in ("command", "args")
-                for word in items(container.body.get(key))
+                for word in items(container.run.get(key))
             ]
     layers: dict[str, list[tuple[bool, str, list[str]]]] = {}
     for project in inventory.compose_projects:
