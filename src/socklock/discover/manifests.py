@@ -352,7 +352,7 @@ def _mounted_config(
     from socklock.discover.proxies import is_proxy_config
 
     names: set[str] = set()
-    for volume in workload.pod_spec.get("volumes") or ():
+    for volume in workload.volumes or ():  # type: ignore[attr-defined]
         if isinstance(volume, dict) and isinstance(volume.get("configMap"), dict):
             names.add(str(volume["configMap"].get("name")))
     for config_map in inventory.config_maps:

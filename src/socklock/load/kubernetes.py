@@ -321,8 +321,23 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
             pod_ips=_pod_ips(obj) if obj.kind == "Pod" else (),
             # what a controller made (in a kubectl dump): the controller is the workload
             owner=_owner(obj) if obj.kind in _MADE_BY_CONTROLLERS else None,
+            controller=_controller(obj.body),
+            volumes=pod_spec.get("volumes"),
         )
     )
+
+
+def _controller(body: YMap) -> tuple[str, str] | None:
+    """The workload an object's ``ownerReferences`` name as its controller, as written."""
+    metadata = body.get("metadata")
+    refs = metadata.get("ownerReferences") if isinstance(metadata, dict) else None
+    for ref in refs if isinstance(refs, list) else ():
+        if not isinstance(ref, dict) or not ref.get("controller", True):
+            continue
+        kind, name = ref.get("kind"), ref.get("name")
+        if isinstance(kind, str) and isinstance(name, str) and kind in WORKLOAD_KINDS:
+            return kind, name
+    return None
 
 
 def _pod_ips(obj: K8sObject) -> tuple[str, ...]:

@@ -192,6 +192,11 @@ class Workload:
     service_account: str | None
     pod_ips: tuple[str, ...] = ()
     owner: tuple[str, str] | None = None  # (kind, name) of the owning workload, for dumped pods
+    # (kind, name) of the workload its ownerReferences name as controller, as written
+    controller: tuple[str, str] | None = None
+    # the pod spec's ``volumes`` as loaded: what discovery reads of every workload, held so
+    # its passes do not rebuild every body (the rest of the pod spec: :attr:`pod_spec`)
+    volumes: object = None
 
     @property
     def pod_spec(self) -> YMap:

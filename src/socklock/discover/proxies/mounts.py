@@ -75,7 +75,7 @@ def config_map_volumes(workload: Workload) -> dict[str, tuple[str, ...]]:
     """ConfigMaps a workload mounts as volumes (``configMap`` or ``projected`` sources) →
     the paths its containers mount them at."""
     names: dict[str, set[str]] = {}  # ConfigMap → volume names
-    for volume in items(workload.pod_spec.get("volumes")):
+    for volume in items(workload.volumes):
         if not isinstance(volume, dict):
             continue
         volume_name = str(volume.get("name"))
