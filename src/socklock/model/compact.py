@@ -131,11 +131,12 @@ def compact(body: YMap) -> CompactDocument | YMap:
     # the first run of the post-order: the first collection's first collection's ...
     first: YMap | YSeq = body
     while True:
-        values = first.values() if type(first) is YMap else first
-        child = next((v for v in values if type(v) is YMap or type(v) is YSeq), None)
-        if child is None:
+        for child in first.values() if type(first) is YMap else first:
+            if type(child) is YMap or type(child) is YSeq:
+                first = child
+                break
+        else:
             break
-        first = child
     base = first._at
     try:
         plain, end = _plain(body, packed, base)
