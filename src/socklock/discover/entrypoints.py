@@ -87,8 +87,8 @@ def shared_image_commands(
             continue
         for container in workload.containers:
             line = [
-                *_as_words(container.body.get("command")),
-                *_as_words(container.body.get("args")),
+                *_as_words(container.run.get("command")),
+                *_as_words(container.run.get("args")),
             ]
             if container.image and line:
                 groups[container.image.split("@")[0]].append(
@@ -140,7 +140,7 @@ def _script_program(words: list[str]) -> str | None:
     return program_name(chosen[0]) if chosen else None
 
 
-def command_line(body: dict[str, object], entry: str, arguments: str) -> list[str]:
+def command_line(body: Mapping[str, object], entry: str, arguments: str) -> list[str]:
     """The words a service or container runs: its entry point, else its command."""
     line = _as_words(body.get(entry))
     return line or _as_words(body.get(arguments))

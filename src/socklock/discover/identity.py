@@ -208,11 +208,11 @@ class Identities:
             if workload.owner is None:
                 names = [workload.name, *(image_name(c.image) for c in workload.containers)]
                 names += [
-                    program_name(command_line(c.body, "command", "")) for c in workload.containers
+                    program_name(command_line(c.run, "command", "")) for c in workload.containers
                 ]
                 ports = [p.container_port for p in workload.ports]
                 self._add(workload.id, names, ports, workload.location.file)
-                if any(command_line(c.body, "command", "command") for c in workload.containers):
+                if any(command_line(c.run, "command", "command") for c in workload.containers):
                     self.commanded.add(workload.id)
                 for container in workload.containers:
                     if container.role == ContainerRole.CONTAINER and normal(container.name):

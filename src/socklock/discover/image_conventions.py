@@ -225,8 +225,8 @@ def workload_run(workload: Workload, env: Mapping[str, str]) -> ImageRun | None:
         word
         for container in workload.containers
         for key in ("command", "args")
-        if isinstance(container.body.get(key), list)
-        for word in words([str(part) for part in container.body[key]])
+        if isinstance(line := container.run.get(key), list)
+        for word in words([str(part) for part in line])
     ]
     mounts = [m.mount_path for c in workload.containers for m in c.volume_mounts]
     return ImageRun(family, env, tuple(command), tuple(mounts))

@@ -352,7 +352,7 @@ def _mounted_config(
     from socklock.discover.proxies import is_proxy_config
 
     names: set[str] = set()
-    for volume in workload.pod_spec.get("volumes") or ():
+    for volume in workload.volumes or ():  # type: ignore[attr-defined]
         if isinstance(volume, dict) and isinstance(volume.get("configMap"), dict):
             names.add(str(volume["configMap"].get("name")))
     for config_map in inventory.config_maps:
@@ -378,20 +378,23 @@ def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[st
     """Addresses on the containers' command lines (``command`` and ``args``), and the ones
     a wait-for tool on them connects to (:mod:`socklock.discover.waits`)."""
     for container in workload.containers:
-        if quiet_script(container_line(container.body), container.image):
+        run = container.run
+        if not run:
+            continue  # no command line: no address on it
+        if quiet_script(container_line(run), container.image):
             continue  # a script that only writes files: the addresses it names are text
         whole = [
             str(word)
             for key in ("command", "args")
-            if isinstance(container.body.get(key), list)
-            for word in container.body[key]
+            if isinstance(line := run.get(key), list)
+            for word in line
         ]
-        first = "command" if isinstance(container.body.get("command"), list) else "args"
+        first = "command" if isinstance(run.get("command"), list) else "args"
         at = container.body.key_positions.get(first, (0, 0))
         where = Location(container.location.file, *at)
         yield from wait_evidence(whole, env, where, f"container {container.name}")
         for key in ("command", "args"):
-            line = container.body.get(key)
+            line = run.get(key)
             if not isinstance(line, list):
                 continue
             where = Location(
@@ -454,7 +457,7 @@ def _workload_edges(
     run = workload_run(workload, env)
     calls: list[tuple[Target, Evidence]] = []
     if workload.containers and all(
-        quiet_script(container_line(c.body), c.image) for c in workload.containers
+        quiet_script(container_line(c.run), c.image) for c in workload.containers
     ):
         values = []  # scripts that only write files hand the addresses on
     for name, value, found in values:

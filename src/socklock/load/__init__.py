@@ -38,7 +38,7 @@ from socklock.load.limits import DEFAULT_LIMITS, Limits
 from socklock.load.text import decode_text, read_text
 from socklock.load.units import find_units
 from socklock.load.walk import FileKind, InputFile, walk
-from socklock.load.yamlread import Document, load_json, load_yaml
+from socklock.load.yamlread import Document, Restart, load_json, stream_yaml
 from socklock.model import (
     Diagnostic,
     Dockerfile,
@@ -224,16 +224,16 @@ def _load_file(
         return [], None
     # a stream is YAML whatever its name ends with (an object may be named "app.json")
     is_json = entry.path.suffix.lower() == ".json" and not (given and entry.display in given)
-    reader = load_json if is_json else load_yaml
-    documents: list[Document] = []
-    problems: list[Diagnostic] = []
-    for item in reader(text.text, entry.display, limits):
-        if isinstance(item, Diagnostic):
-            problems.append(item)
-        else:
-            documents.append(item)
     if not is_json and is_ytt_template(text.text):
         return [], SkipKind.TEMPLATE
+    read = _FileDocuments(entry, text.text)
+    for item in (
+        load_json(text.text, entry.display, limits)
+        if is_json
+        else stream_yaml(text.text, entry.display, limits)
+    ):
+        read.take(item)
+    problems = read.problems
     if any(p.message.startswith(("invalid YAML", "invalid JSON")) for p in problems):
         skip = _unparsable(
             text.text,
@@ -243,22 +243,15 @@ def _load_file(
         )
         if skip is not None:
             return [], skip
-    values = [d.value for d in documents]
-    claims = [is_manifest(v) for v in values]  # once a document: the test is not free
-    if any(claim and has_placeholder_identity(v) for claim, v in zip(claims, values, strict=True)):
+    if read.placeholder:
         return [], SkipKind.TEMPLATE
-    if any(claims):
-        lines: list[str] | None = None
-        for claim, document in zip(claims, documents, strict=True):
-            if claim and document.value["kind"] == CRD_KIND:
-                lines = lines if lines is not None else text.text.splitlines()
-                restore_schema_strings(document.value, lines)
-            if looks_like_manifest(document.value):
-                add_document(document.value, entry.display, k8s)
-            elif is_compose(document.value):
+    if read.claimed:
+        k8s.extend(read.objects)
+        for document in read.others:
+            if not looks_like_manifest(document.value) and is_compose(document.value):
                 compose_files.append(ComposeFile(entry.display, document.value, document.line))
         return problems, None
-    compose_values = [d for d in documents if is_compose(d.value) or _compose_v1(entry, d.value)]
+    compose_values = [d for d in read.others if is_compose(d.value) or _compose_v1(entry, d.value)]
     if compose_values:
         for document in compose_values:
             compose_files.append(ComposeFile(entry.display, document.value, document.line))
@@ -266,7 +259,7 @@ def _load_file(
     if problems:  # a parse error or an alias bomb in a file that claims nothing: still said
         return problems, None
     if entry.explicit:
-        line = documents[0].line if documents else 1
+        line = read.first_line or 1
         problems.append(
             Diagnostic(
                 Location(entry.display, line),
@@ -274,9 +267,67 @@ def _load_file(
             )
         )
         return problems, None
-    if any(isinstance(v, dict) and "apiVersion" in v and "kind" in v for v in values):
+    if read.enveloped:
         return [], SkipKind.TOOL_CONFIG
     return [], SkipKind.JSON_NO_KIND if is_json else SkipKind.NO_KIND
+
+
+class _FileDocuments:
+    """One file's documents as they are read: each manifest is added to the file's own
+    objects at once (kept compact from there, see model/compact.py), so a big file is never
+    held whole as parsed trees; the objects join the inventory only once the whole file is
+    known to be manifests. Other documents (compose candidates) are kept as read."""
+
+    def __init__(self, entry: InputFile, text: str) -> None:
+        self.entry = entry
+        self.text = text
+        self.lines: list[str] | None = None
+        self.start()
+
+    def start(self) -> None:
+        """Nothing read yet (again, after a :class:`Restart`)."""
+        self.problems: list[Diagnostic] = []
+        self.objects = KubernetesObjects()
+        self.others: list[Document] = []  # not manifests, or compose files that look like one
+        self.waiting: list[Document] = []  # look like manifests, before any document claims
+        self.claimed = False  # a document is a manifest (apiVersion and kind)
+        self.placeholder = False  # a manifest's identity is a template placeholder
+        self.enveloped = False  # a document has apiVersion and kind (a manifest or not)
+        self.first_line: int | None = None
+
+    def take(self, item: Document | Diagnostic | Restart) -> None:
+        if isinstance(item, Restart):  # the stream is read again: what came is void
+            self.start()
+            return
+        if isinstance(item, Diagnostic):
+            self.problems.append(item)
+            return
+        if self.first_line is None:
+            self.first_line = item.line
+        value = item.value
+        if isinstance(value, dict) and "apiVersion" in value and "kind" in value:
+            self.enveloped = True
+        if is_manifest(value):
+            self.claimed = True
+            if has_placeholder_identity(value):
+                self.placeholder = True
+                self.objects = KubernetesObjects()  # the file is not used: nothing to keep
+                self.waiting = []
+            if value["kind"] == CRD_KIND:
+                self.lines = self.lines if self.lines is not None else self.text.splitlines()
+                restore_schema_strings(value, self.lines)
+        looks = looks_like_manifest(value)
+        if not looks or is_compose(value) or _compose_v1(self.entry, value):
+            self.others.append(item)
+        if not looks or self.placeholder:
+            return
+        if not self.claimed:  # kept as read until a document says the file is manifests
+            self.waiting.append(item)
+            return
+        for waiting in self.waiting:
+            add_document(waiting.value, self.entry.display, self.objects)
+        self.waiting = []
+        add_document(value, self.entry.display, self.objects)
 
 
 def _unparsable(text: str, *, is_json: bool, explicit: bool, compose_name: bool) -> SkipKind | None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from socklock.load.fields import NO_STRINGS, FieldReader
@@ -43,6 +44,7 @@ from socklock.model import (
     YMap,
     YSeq,
 )
+from socklock.model.compact import compact
 from socklock.model.document import PathElement
 
 CLUSTER_SCOPED = {
@@ -88,6 +90,11 @@ class KubernetesObjects:
     secrets: list[Secret] = field(default_factory=list)
     service_accounts: list[ServiceAccount] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def extend(self, other: KubernetesObjects) -> None:
+        """Add what ``other`` holds after what this holds, list by list."""
+        for name in self.__slots__:
+            getattr(self, name).extend(getattr(other, name))
 
 
 def is_manifest(value: Any) -> bool:
@@ -175,7 +182,7 @@ def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
         namespace=namespace,
         labels=reader.str_map(metadata, "labels", ("metadata",)),
         annotations=reader.str_map(metadata, "annotations", ("metadata",)),
-        body=body,
+        document=compact(body),
         location=where,
     )
     out.objects.append(obj)
@@ -285,7 +292,7 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
         for index, item in enumerate(items):
             path = (*spec_path, role.value, index)
             path = _CONTAINER_PATHS.setdefault(path, path)
-            container = _container(item, role, path, reader, items, index)
+            container = _container(obj, item, role, path, reader, items, index)
             if container is not None:
                 containers.append(container)
     if not any(c.role is ContainerRole.CONTAINER for c in containers) and pod_spec:
@@ -310,13 +317,14 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
             labels=labels,
             pod_annotations=annotations,
             replicas=replicas,
-            pod_spec=pod_spec,
             pod_spec_path=spec_path,
             containers=tuple(containers),
             service_account=service_account,
             pod_ips=_pod_ips(obj) if obj.kind == "Pod" else (),
             # what a controller made (in a kubectl dump): the controller is the workload
             owner=_owner(obj) if obj.kind in _MADE_BY_CONTROLLERS else None,
+            controller=_controller(obj.body),
+            volumes=pod_spec.get("volumes"),
         )
     )
 
@@ -336,6 +344,19 @@ def _with_job_labels(obj: K8sObject, labels: Mapping[str, str]) -> Mapping[str, 
         return labels
     added = {key: obj.name for key in JOB_NAME_LABELS if key not in labels}
     return {**labels, **added} if added else labels
+
+
+def _controller(body: YMap) -> tuple[str, str] | None:
+    """The workload an object's ``ownerReferences`` name as its controller, as written."""
+    metadata = body.get("metadata")
+    refs = metadata.get("ownerReferences") if isinstance(metadata, dict) else None
+    for ref in refs if isinstance(refs, list) else ():
+        if not isinstance(ref, dict) or not ref.get("controller", True):
+            continue
+        kind, name = ref.get("kind"), ref.get("name")
+        if isinstance(kind, str) and isinstance(name, str) and kind in WORKLOAD_KINDS:
+            return kind, name
+    return None
 
 
 def _pod_ips(obj: K8sObject) -> tuple[str, ...]:
@@ -381,6 +402,7 @@ def _protocol(raw: Any, node: YMap, key: str, reader: FieldReader) -> Protocol:
 
 
 def _container(
+    obj: K8sObject,
     item: Any,
     role: ContainerRole,
     path: tuple[PathElement, ...],
@@ -447,6 +469,9 @@ def _container(
         for m in reader.sequence(item, "volumeMounts", path) or ()
         if isinstance(m, dict)
     )
+    # read for their errors only: the container reads them through its object's body
+    reader.mapping(item, "securityContext", path)
+    reader.mapping(item, "resources", path)
     return Container(
         name=name,
         image=reader.text(item, "image", path),
@@ -455,12 +480,19 @@ def _container(
         env=tuple(env),
         env_from=tuple(env_from),
         volume_mounts=mounts,
-        security_context=reader.mapping(item, "securityContext", path),
-        resources=reader.mapping(item, "resources", path),
-        body=item,
+        run={key: item[key] for key in _RUN_KEYS if key in item} if _has_run(item) else NO_RUN,
         path=path,
         location=reader.location(item),
+        obj=obj,
     )
+
+
+_RUN_KEYS = ("command", "args")
+NO_RUN: Mapping[str, object] = MappingProxyType({})
+
+
+def _has_run(item: YMap) -> bool:
+    return "command" in item or "args" in item
 
 
 def _env_source(var: YMap) -> EnvSource | None:

@@ -555,24 +555,42 @@ def _split_documents(text: str) -> list[tuple[int, str]]:
     return [(text.count("\n", 0, offset), part) for offset, part in parts if part.strip()]
 
 
-def load_yaml(text: str, file: str, limits: Limits) -> Iterator[Document | Diagnostic]:
-    """Every document of a YAML stream; a broken part yields a diagnostic, the rest still load."""
-    results: list[Document | Diagnostic] = []
+class Restart:
+    """In :func:`stream_yaml`: what came before is void, the stream is read again."""
+
+    __slots__ = ()
+
+
+RESTART = Restart()
+
+
+def stream_yaml(text: str, file: str, limits: Limits) -> Iterator[Document | Diagnostic | Restart]:
+    """Every document of a YAML stream as soon as it is read (a reader need not hold them
+    all). When the stream fails, :data:`RESTART`, then its ``---``-separated parts read
+    one by one: a broken part yields a diagnostic, the others still load."""
     try:
-        results.extend(_load_stream(text, file, limits, 0, 0))
+        yield from _load_stream(text, file, limits, 0, 0)
     except yaml.YAMLError as exc:
         parts = _split_documents(text)
         if len(parts) <= 1:
-            yield from results
             yield _yaml_error(file, exc, 0)
             return
-        results = []
+        yield RESTART
         for index, (offset, part) in enumerate(parts):
             try:
-                for item in _load_stream(part, file, limits, offset, index):
-                    results.append(item)
+                yield from _load_stream(part, file, limits, offset, index)
             except yaml.YAMLError as part_exc:
-                results.append(_yaml_error(file, part_exc, offset))
+                yield _yaml_error(file, part_exc, offset)
+
+
+def load_yaml(text: str, file: str, limits: Limits) -> Iterator[Document | Diagnostic]:
+    """Every document of a YAML stream; a broken part yields a diagnostic, the rest still load."""
+    results: list[Document | Diagnostic] = []
+    for item in stream_yaml(text, file, limits):
+        if isinstance(item, Restart):
+            results.clear()
+        else:
+            results.append(item)
     yield from results
 
 

@@ -2,6 +2,9 @@
 
 Every object keeps its raw body (a :class:`YMap`, so positions of nested fields stay known)
 and its :class:`Location`. Secrets keep names and keys only: the loader never stores a value.
+A loaded body is kept compact (:mod:`socklock.model.compact`) and rebuilt when ``body`` is
+read; the typed parts of a workload that are raw YAML (its pod spec, a container's body,
+security context and resources) are read through it by their paths, never held apart.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from socklock.model.compact import CompactDocument
 from socklock.model.document import PathElement, YMap
 from socklock.model.location import Location
 
@@ -27,14 +31,39 @@ class K8sObject:
     namespace: str | None  # None for cluster-scoped kinds
     labels: Mapping[str, str]
     annotations: Mapping[str, str]
-    body: YMap
+    document: YMap | CompactDocument  # the body, compact when the loader could keep it so
     location: Location
+
+    @property
+    def body(self) -> YMap:
+        """The raw document as loaded (rebuilt from its compact form when it is one): do not
+        change it, a change is lost once the rebuilt tree leaves the cache."""
+        document = self.document
+        if isinstance(document, CompactDocument):
+            return document.tree()
+        return document
 
     @property
     def ref(self) -> str:
         """``Deployment sock-shop/carts`` (cluster-scoped: ``Namespace sock-shop``)."""
         scope = f"{self.namespace}/" if self.namespace is not None else ""
         return f"{self.kind} {scope}{self.name}"
+
+
+def subtree(root: YMap, path: tuple[PathElement, ...]) -> object:
+    """The value at ``path`` under ``root``, through mappings and sequences only; None when
+    the path does not lead anywhere."""
+    node: object = root
+    for element in path:
+        if isinstance(element, str):
+            if not isinstance(node, dict):
+                return None
+            node = node.get(element)
+        elif isinstance(node, list) and 0 <= element < len(node):
+            node = node[element]
+        else:
+            return None
+    return node
 
 
 class Protocol(StrEnum):
@@ -113,11 +142,29 @@ class Container:
     env: tuple[EnvVar, ...]
     env_from: tuple[EnvFrom, ...]
     volume_mounts: tuple[VolumeMount, ...]
-    security_context: YMap | None
-    resources: YMap | None
-    body: YMap
+    # its ``command`` and ``args`` as loaded (only those present): what discovery reads of
+    # every container, pass after pass, without rebuilding the body each time
+    run: Mapping[str, object]
     path: tuple[PathElement, ...]  # from the object root, e.g. spec.template.spec.containers[0]
     location: Location
+    obj: K8sObject = field(repr=False, compare=False)  # whose body holds this container
+
+    @property
+    def body(self) -> YMap:
+        """The container's mapping, read through its object's body by its path."""
+        found = subtree(self.obj.body, self.path)
+        assert isinstance(found, YMap)
+        return found
+
+    @property
+    def security_context(self) -> YMap | None:
+        found = self.body.get("securityContext")
+        return found if isinstance(found, YMap) else None
+
+    @property
+    def resources(self) -> YMap | None:
+        found = self.body.get("resources")
+        return found if isinstance(found, YMap) else None
 
 
 WORKLOAD_KINDS = (
@@ -140,12 +187,22 @@ class Workload:
     labels: Mapping[str, str]  # the pod template's labels: what selectors see
     pod_annotations: Mapping[str, str]
     replicas: int | None
-    pod_spec: YMap
     pod_spec_path: tuple[PathElement, ...]
     containers: tuple[Container, ...]  # every role: containers, initContainers, ephemeral
     service_account: str | None
     pod_ips: tuple[str, ...] = ()
     owner: tuple[str, str] | None = None  # (kind, name) of the owning workload, for dumped pods
+    # (kind, name) of the workload its ownerReferences name as controller, as written
+    controller: tuple[str, str] | None = None
+    # the pod spec's ``volumes`` as loaded: what discovery reads of every workload, held so
+    # its passes do not rebuild every body (the rest of the pod spec: :attr:`pod_spec`)
+    volumes: object = None
+
+    @property
+    def pod_spec(self) -> YMap:
+        """The pod spec, read through the object's body (empty when it has none)."""
+        found = subtree(self.obj.body, self.pod_spec_path)
+        return found if isinstance(found, YMap) else YMap()
 
     @property
     def kind(self) -> str:

@@ -17,7 +17,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from socklock.model import (
-    WORKLOAD_KINDS,
     Diagnostic,
     Inventory,
     Location,
@@ -85,21 +84,10 @@ class Cluster:
         return out
 
 
-def _controller(workload: Workload) -> tuple[str, str] | None:
-    """The owning workload of a non-Pod workload (a ReplicaSet of a Deployment, ...)."""
-    metadata = workload.obj.body.get("metadata")
-    refs = metadata.get("ownerReferences") if isinstance(metadata, dict) else None
-    for ref in refs if isinstance(refs, list) else ():
-        if not isinstance(ref, dict) or not ref.get("controller", True):
-            continue
-        kind, name = ref.get("kind"), ref.get("name")
-        if isinstance(kind, str) and isinstance(name, str) and kind in WORKLOAD_KINDS:
-            return kind, name
-    return None
-
-
 def _owner_of(workload: Workload) -> tuple[str, str] | None:
-    return workload.owner if workload.kind == "Pod" else _controller(workload)
+    """The owning workload: a dumped Pod's (seen through its ReplicaSet), else the one its
+    ownerReferences name (a ReplicaSet of a Deployment, ...)."""
+    return workload.owner if workload.kind == "Pod" else workload.controller
 
 
 def _group(workloads: tuple[Workload, ...]) -> dict[str, tuple[str, list[Workload]]]:

@@ -249,7 +249,7 @@ def _replaced_entry_points(inventory: Inventory, aliases: dict[str, str]) -> set
         workload.id
         for workload in inventory.workloads
         if workload.owner is None
-        and any(c.role.value == "containers" and "command" in c.body for c in workload.containers)
+        and any(c.role.value == "containers" and "command" in c.run for c in workload.containers)
     )
     return replaced
 

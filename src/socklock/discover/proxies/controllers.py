@@ -58,7 +58,7 @@ def arguments(workload: Workload) -> dict[str, set[str]]:
     """``--flag=value`` and ``--flag value`` pairs of every container's command line."""
     found: dict[str, set[str]] = {}
     for container in workload.containers:
-        words = [str(w) for key in ("command", "args") for w in items(container.body.get(key))]
+        words = [str(w) for key in ("command", "args") for w in items(container.run.get(key))]
         for index, word in enumerate(words):
             if not word.startswith("--"):
                 continue
@@ -84,15 +84,14 @@ class Controllers:
         self.gateways: dict[tuple[str, str], K8sObject] = {}
         self.istio_gateways: dict[tuple[str, str], K8sObject] = {}
         for obj in inventory.objects:
-            spec = obj.body.get("spec")
-            spec = spec if isinstance(spec, Mapping) else {}
             if obj.kind == "IngressClass":
+                spec = _spec(obj)
                 self.ingress_classes[obj.name] = str(spec.get("controller") or "")
                 default = obj.annotations.get("ingressclass.kubernetes.io/is-default-class")
                 if str(default).lower() == "true":
                     self.default_class = obj.name
             elif obj.kind == "GatewayClass":
-                self.gateway_classes[obj.name] = str(spec.get("controllerName") or "")
+                self.gateway_classes[obj.name] = str(_spec(obj).get("controllerName") or "")
             elif obj.kind == "Gateway" and obj.api_version.startswith("networking.istio.io/"):
                 self.istio_gateways[(obj.namespace or "default", obj.name)] = obj
             elif obj.kind == "Gateway":
@@ -192,3 +191,10 @@ class Controllers:
                     known.append(workload)
                     break
         return declared or known
+
+
+def _spec(obj: K8sObject) -> Mapping[str, object]:
+    """An object's ``spec`` (empty when it has none): read only for the kinds that need it,
+    a body being rebuilt when read (model/compact.py)."""
+    spec = obj.body.get("spec")
+    return spec if isinstance(spec, Mapping) else {}

@@ -75,7 +75,7 @@ def config_map_volumes(workload: Workload) -> dict[str, tuple[str, ...]]:
     """ConfigMaps a workload mounts as volumes (``configMap`` or ``projected`` sources) →
     the paths its containers mount them at."""
     names: dict[str, set[str]] = {}  # ConfigMap → volume names
-    for volume in items(workload.pod_spec.get("volumes")):
+    for volume in items(workload.volumes):
         if not isinstance(volume, dict):
             continue
         volume_name = str(volume.get("name"))
@@ -118,7 +118,7 @@ def command_lines(inventory: Inventory, aliases: dict[str, str]) -> dict[str, li
                 str(word)
                 for container in workload.containers
                 for key in ("command", "args")
-                for word in items(container.body.get(key))
+                for word in items(container.run.get(key))
             ]
     layers: dict[str, list[tuple[bool, str, list[str]]]] = {}
     for project in inventory.compose_projects:
