@@ -16,6 +16,7 @@ import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from socklock.load.fields import given
 from socklock.model import (
     WORKLOAD_KINDS,
     Diagnostic,
@@ -90,7 +91,7 @@ def _controller(workload: Workload) -> tuple[str, str] | None:
     metadata = workload.obj.body.get("metadata")
     refs = metadata.get("ownerReferences") if isinstance(metadata, dict) else None
     for ref in refs if isinstance(refs, list) else ():
-        if not isinstance(ref, dict) or not ref.get("controller", True):
+        if not isinstance(ref, dict) or not given(ref, "controller", True):
             continue
         kind, name = ref.get("kind"), ref.get("name")
         if isinstance(kind, str) and isinstance(name, str) and kind in WORKLOAD_KINDS:
