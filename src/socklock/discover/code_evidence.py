@@ -46,6 +46,7 @@ from socklock.discover.conventions import (
     sdk_targets,
 )
 from socklock.discover.identity import Identities, unit_id
+from socklock.discover.key_overrides import overridden_target, overriding_env
 from socklock.discover.libraries import library_for, registry_client, storage_services
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
@@ -271,10 +272,15 @@ def add_code_evidence(
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
         scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
     scanned.extend(_mounted_as_config(contexts))
-    servers = ConfigServers.from_declared(
-        (owner.workload, r.value)
+    declared = [
+        (owner.workload, r)
         for owner, r in scanned
-        if owner is not None and isinstance(r, Declaration) and r.what == "config-server"
+        if owner is not None and isinstance(r, Declaration)
+        if r.what in ("config-server", "config-search-paths")
+    ]
+    servers = ConfigServers.from_declared(
+        [(workload, r.value) for workload, r in declared if r.what == "config-server"],
+        [(workload, r.value) for workload, r in declared if r.what == "config-search-paths"],
     ).adopting(
         inventory.roots,
         {
@@ -314,7 +320,7 @@ def add_code_evidence(
             joiner.shared_files.add(result.file)
         for client in servers.clients(result.file, server, names, applications):
             why = f"served by the config server {server}"
-            owner = Context(Path(result.file).parent, client, why)
+            owner = Context(Path(result.file).parent, client, why, served=True)
             if isinstance(result, Declaration):
                 joiner.declare(owner, result)
             else:
@@ -640,6 +646,21 @@ class _Joiner:
             return
         used: list[str] = []
         missing: list[str] = []
+        override = (  # not a key only a client the code builds reads (its SDK row says)
+            overriding_env(site.key, site.file, env)
+            if site.key is not None
+            and site.target is not None
+            and not owner.served
+            and _bound_without_client(site.key)
+            and not self.lacks_library_of(owner.workload, site.key)
+            else None
+        )
+        if override is not None and site.target is not None:  # the env wins over the file
+            name, found = override
+            site = replace(
+                site, target=overridden_target(site.target, site.expression, found.value)
+            )
+            used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
         profiles = self.profiles(owner.workload)
         if site.profile is not None:
             if site.profile not in profiles.active:
@@ -889,10 +910,11 @@ class _Joiner:
                     break
 
     def lacks_library(self, owner: Context, site: CallSite) -> bool:
-        """Config shared by every client (a config server's ``application.yml``) names
-        servers that only a client library calls: a workload whose build declares its
-        dependencies, and not that library, does not call them."""
-        if site.key is None or not (owner.shared or site.file in self.shared_files):
+        """Config shared by every client (a config server's ``application.yml``) or handed
+        out by a config server (its files are often one template per service) names servers
+        that only a client library calls: a workload whose build declares its dependencies,
+        and not that library, does not call them."""
+        if site.key is None or not (owner.shared or owner.served or site.file in self.shared_files):
             return False
         return self.lacks_library_of(owner.workload, site.key)
 
