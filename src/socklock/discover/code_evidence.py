@@ -45,6 +45,11 @@ from socklock.discover.conventions import (
     read_by_sdk,
     sdk_targets,
 )
+from socklock.discover.dotnet_settings import (
+    DotnetSettings,
+    environment_of,
+    settings_environment,
+)
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.key_overrides import overridden_target, overriding_env
 from socklock.discover.libraries import library_for, registry_client, storage_services
@@ -616,6 +621,7 @@ class _Joiner:
         from socklock.discover.code.config_keys import ConfigKeys
 
         self.config_keys = ConfigKeys(list(inventory.roots))
+        self.dotnet_settings = DotnetSettings()
         self.given: Callable[[str, str], bool] = lambda workload, file: False
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
@@ -646,6 +652,10 @@ class _Joiner:
             return
         used: list[str] = []
         missing: list[str] = []
+        dotnet_environment = self.dotnet_environment(owner.workload)
+        written_for = settings_environment(site.file)
+        if written_for is not None and written_for != dotnet_environment:
+            return  # appsettings.Development.json in a host that runs another environment
         override = (  # not a key only a client the code builds reads (its SDK row says)
             overriding_env(site.key, site.file, env)
             if site.key is not None
@@ -695,6 +705,15 @@ class _Joiner:
                 if "." in name
                 else None
             )
+            setting = (
+                self.dotnet_settings.lookup(name, where.file, dotnet_environment)
+                if where.file.endswith(".cs")
+                else None
+            )
+            if setting is not None:  # ``Configuration["RabbitMQHost"]``: its appsettings
+                at = Location(setting.file, setting.line, setting.column)
+                used.append(f"{name}={redact_credentials(setting.value)} at {at}")
+                return setting.value
             if keyed is not None:  # a config key the code reads (``cfg["orders"]["addr"]``)
                 at = Location(keyed.file, keyed.line, keyed.column)
                 used.append(f"{name}={redact_credentials(keyed.value)} at {at}")
@@ -977,6 +996,16 @@ class _Joiner:
             evidence = Evidence(EvidenceKind.CONFIG, where, detail)
             port = self.callee_port(implied.server, None) or implied.row.port
             self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
+
+    def dotnet_environment(self, workload: str) -> str:
+        """The ASP.NET Core environment the workload runs (its env's, else its image's
+        ``ENV``; unset: Production), which picks its ``appsettings.{Environment}.json``."""
+        given = {
+            name: value.value
+            for source in (self.dockerfile_env.get(workload, {}), self.envs.get(workload, {}))
+            for name, value in source.items()
+        }
+        return environment_of(given)
 
     def active_profiles(self, workload: str) -> frozenset[str]:
         return self.profiles(workload).active
