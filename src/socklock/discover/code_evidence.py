@@ -50,6 +50,7 @@ from socklock.discover.dotnet_settings import (
     environment_of,
     settings_environment,
 )
+from socklock.discover.host_servers import host_server
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.key_overrides import overridden_target, overriding_env
 from socklock.discover.libraries import library_for, registry_client, storage_services
@@ -636,6 +637,8 @@ class _Joiner:
         if site.key is not None:
             self.keys_set.setdefault(owner.workload, set()).add(site.key)
         registry = site.key is not None and site.key.lower().startswith(REGISTRY_ADDRESS_KEYS)
+        if registry and self.spring_consul_checked(owner.workload, site.key or ""):
+            self.http_checked.setdefault(owner.workload, ("Consul", where))
         self._registry_site = owner.workload if registry else None
         try:
             self._add(owner, site, where)
@@ -997,6 +1000,26 @@ class _Joiner:
             port = self.callee_port(implied.server, None) or implied.row.port
             self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
 
+    def spring_consul_checked(self, workload: str, key: str) -> bool:
+        """Whether Spring Cloud Consul registers the workload with an HTTP health check,
+        which the agent polls: its discovery starter registers one by default, unless the
+        config turns registration or the check off, or a heartbeat (a TTL check) replaces
+        it. ``key``: the registry address key being joined."""
+        if not key.lower().startswith(_SPRING_CONSUL):
+            return False
+        if not any(_CONSUL_DISCOVERY in d for d in self.dependencies(workload)):
+            return False
+        active = self.profiles(workload).active
+
+        def value(name: str) -> str | None:
+            prop = self.properties.lookup(workload, spring_env_name(name)[0], active)
+            return prop.value.strip().lower() if prop is not None else None
+
+        return not (
+            any(value(f"{_SPRING_CONSUL}{flag}") == "false" for flag in _CONSUL_REGISTERS)
+            or value(f"{_SPRING_CONSUL}discovery.heartbeat.enabled") == "true"
+        )
+
     def dotnet_environment(self, workload: str) -> str:
         """The ASP.NET Core environment the workload runs (its env's, else its image's
         ``ENV``; unset: Production), which picks its ``appsettings.{Environment}.json``."""
@@ -1227,6 +1250,13 @@ class _Joiner:
         listeners = [w for w in own if target.port in self.units.ports.get(w, ())]
         if len(listeners) != 1 and quiet:
             return
+        server = host_server(target.port) if not listeners else None
+        if server is not None and self.units.lookup(server.id.rsplit("/", 1)[-1]) is None:
+            self.builder.add_node(server)  # run beside the code: a workload of its own
+            via = f"no build unit listens on port {target.port}: the {server.id} it expects"
+            reached = Reached(server.id, target.port, target.protocol, via)
+            self.add_resolution(owner, target, [reached], evidence)
+            return
         if len(listeners) != 1:
             count = "no build unit" if not listeners else f"{len(listeners)} build units"
             verb = "listens" if not listeners else "listen"
@@ -1413,6 +1443,15 @@ def _fill(value: str, value_of: Callable[[str, str | None], str | None]) -> str:
     return value
 
 
+# Spring Cloud Consul: its discovery starter, and the flags that stop its HTTP health check
+_SPRING_CONSUL = "spring.cloud.consul."
+_CONSUL_DISCOVERY = "consul-discovery"  # spring-cloud-starter-consul-discovery
+_CONSUL_REGISTERS = (
+    "enabled",
+    "discovery.enabled",
+    "discovery.register",
+    "discovery.register-health-check",
+)
 _SPRING_FILE = re.compile(r"^(application|bootstrap)([-.][^/]*)?\.(ya?ml|properties)$", re.I)
 # ``-Dspring.profiles.active=docker``, also from a variable: ``=${PROFILE:-docker}``, ``=$P``
 _PROFILE_FLAG = re.compile(

@@ -341,7 +341,7 @@ def _registry_setting(path: str, entry: Entry) -> Declaration | None:
 # reports itself). The agent is the one the service's ``consul.client`` address names.
 _CONSUL_HTTP_CHECK = "consul.client.registration.check.http"
 HTTP_CHECKED = "registry-http-check"
-REGISTRY_ADDRESS_KEYS = ("consul.client.",)
+REGISTRY_ADDRESS_KEYS = ("consul.client.", "spring.cloud.consul.host")
 
 
 _IMPORT = Context(call=True, kind=CallKind.CONFIG)
