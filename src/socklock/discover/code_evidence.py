@@ -37,6 +37,8 @@ from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_K
 from socklock.discover.code.placeholders import spring_env_name
 from socklock.discover.commands import command_values, expand, words
 from socklock.discover.config_server import ConfigServers
+from socklock.discover.consul_template import LABEL as CONSUL_TEMPLATE
+from socklock.discover.consul_template import every_service_template
 from socklock.discover.conventions import (
     Convention,
     convention_for,
@@ -1068,6 +1070,13 @@ class _Joiner:
         for instruction in final:  # ``--spring.profiles.active=...`` on the command line
             if instruction.keyword in ("CMD", "ENTRYPOINT"):
                 line = Location(dockerfile.path, instruction.start_line, 1)
+                context = Path(dockerfile.path).parent
+                template = every_service_template(_command(instruction.value), context)
+                if template is not None:  # a proxy config rendered for every Consul service
+                    expression = f"{CONSUL_TEMPLATE} -template {template.name}"
+                    self.registrations.declare(
+                        owner.workload, "registry-wide", CONSUL_TEMPLATE, expression, None, line
+                    )
                 known.setdefault(instruction.keyword, EnvValue(instruction.value, line))
                 self.add_script(owner, dockerfile, instruction)
         env.update({k: v.value for k, v in self.envs.get(owner.workload, {}).items()})
