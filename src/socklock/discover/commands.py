@@ -99,10 +99,11 @@ def _handed(simple: list[str], env: Mapping[str, str]) -> Iterator[tuple[str, st
             yield written, value, expanded[1]
 
 
-# a flag whose name says its value is a server's address, and such a value (a named host)
+# a flag that is only a server's address (``-consul``; not a compound one such as a Dapr
+# sidecar's ``-placement-host-address``, whose server is no call of the app), and its value
 _ADDRESS_FLAG = re.compile(
-    r"^--?(?:[a-z0-9-]*[-_.])?(?:consul|addr|address|host|server|servers|endpoint|broker|brokers"
-    r"|bootstrap-server|bootstrap-servers|connect|zookeeper|registry|upstream|backend)$",
+    r"^--?(?:consul|addr|address|server|servers|endpoint|broker|brokers"
+    r"|bootstrap-server|bootstrap-servers|zookeeper|upstream|backend)$",
     re.IGNORECASE,
 )
 _HOST_PORT = re.compile(r"^(?=[^:]*[A-Za-z])[A-Za-z0-9_.-]+:[0-9]{1,5}$")
