@@ -33,6 +33,12 @@ ENV = {"FRONTEND_ADDR": "frontend:80", "API": "api"}
             ["http://api/y"],
         ),
         (["--target=${TARGET:-http://api:80}"], ["http://api:80"]),
+        # an address flag's value as the next word; not an image tag, a port mapping, a name
+        ("consul-template -log-level info -consul consul:8500", ["consul:8500"]),
+        (["agent", "--broker", "$API:6379"], ["api:6379"]),
+        (["daprd", "-placement-host-address", "placement:50006"], []),
+        ("docker run --rm postgres:15 -p 8080:80 --name cache:1", []),
+        ("app --server 8080:80 --host localhost", []),
     ],
 )
 def test_command_values(command: str | list[str], expected: list[str]) -> None:

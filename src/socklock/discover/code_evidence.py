@@ -37,6 +37,8 @@ from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_K
 from socklock.discover.code.placeholders import spring_env_name
 from socklock.discover.commands import command_values, expand, words
 from socklock.discover.config_server import ConfigServers
+from socklock.discover.consul_template import LABEL as CONSUL_TEMPLATE
+from socklock.discover.consul_template import every_service_template
 from socklock.discover.conventions import (
     Convention,
     convention_for,
@@ -45,7 +47,14 @@ from socklock.discover.conventions import (
     read_by_sdk,
     sdk_targets,
 )
+from socklock.discover.dotnet_settings import (
+    DotnetSettings,
+    environment_of,
+    settings_environment,
+)
+from socklock.discover.host_servers import host_server
 from socklock.discover.identity import Identities, unit_id
+from socklock.discover.key_overrides import overridden_target, overriding_env
 from socklock.discover.libraries import library_for, registry_client, storage_services
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
@@ -271,10 +280,15 @@ def add_code_evidence(
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
         scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
     scanned.extend(_mounted_as_config(contexts))
-    servers = ConfigServers.from_declared(
-        (owner.workload, r.value)
+    declared = [
+        (owner.workload, r)
         for owner, r in scanned
-        if owner is not None and isinstance(r, Declaration) and r.what == "config-server"
+        if owner is not None and isinstance(r, Declaration)
+        if r.what in ("config-server", "config-search-paths")
+    ]
+    servers = ConfigServers.from_declared(
+        [(workload, r.value) for workload, r in declared if r.what == "config-server"],
+        [(workload, r.value) for workload, r in declared if r.what == "config-search-paths"],
     ).adopting(
         inventory.roots,
         {
@@ -314,7 +328,7 @@ def add_code_evidence(
             joiner.shared_files.add(result.file)
         for client in servers.clients(result.file, server, names, applications):
             why = f"served by the config server {server}"
-            owner = Context(Path(result.file).parent, client, why)
+            owner = Context(Path(result.file).parent, client, why, served=True)
             if isinstance(result, Declaration):
                 joiner.declare(owner, result)
             else:
@@ -610,6 +624,7 @@ class _Joiner:
         from socklock.discover.code.config_keys import ConfigKeys
 
         self.config_keys = ConfigKeys(list(inventory.roots))
+        self.dotnet_settings = DotnetSettings()
         self.given: Callable[[str, str], bool] = lambda workload, file: False
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
@@ -624,6 +639,8 @@ class _Joiner:
         if site.key is not None:
             self.keys_set.setdefault(owner.workload, set()).add(site.key)
         registry = site.key is not None and site.key.lower().startswith(REGISTRY_ADDRESS_KEYS)
+        if registry and self.spring_consul_checked(owner.workload, site.key or ""):
+            self.http_checked.setdefault(owner.workload, ("Consul", where))
         self._registry_site = owner.workload if registry else None
         try:
             self._add(owner, site, where)
@@ -640,6 +657,25 @@ class _Joiner:
             return
         used: list[str] = []
         missing: list[str] = []
+        dotnet_environment = self.dotnet_environment(owner.workload)
+        written_for = settings_environment(site.file)
+        if written_for is not None and written_for != dotnet_environment:
+            return  # appsettings.Development.json in a host that runs another environment
+        override = (  # not a key only a client the code builds reads (its SDK row says)
+            overriding_env(site.key, site.file, env)
+            if site.key is not None
+            and site.target is not None
+            and not owner.served
+            and _bound_without_client(site.key)
+            and not self.lacks_library_of(owner.workload, site.key)
+            else None
+        )
+        if override is not None and site.target is not None:  # the env wins over the file
+            name, found = override
+            site = replace(
+                site, target=overridden_target(site.target, site.expression, found.value)
+            )
+            used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
         profiles = self.profiles(owner.workload)
         if site.profile is not None:
             if site.profile not in profiles.active:
@@ -674,6 +710,15 @@ class _Joiner:
                 if "." in name
                 else None
             )
+            setting = (
+                self.dotnet_settings.lookup(name, where.file, dotnet_environment)
+                if where.file.endswith(".cs")
+                else None
+            )
+            if setting is not None:  # ``Configuration["RabbitMQHost"]``: its appsettings
+                at = Location(setting.file, setting.line, setting.column)
+                used.append(f"{name}={redact_credentials(setting.value)} at {at}")
+                return setting.value
             if keyed is not None:  # a config key the code reads (``cfg["orders"]["addr"]``)
                 at = Location(keyed.file, keyed.line, keyed.column)
                 used.append(f"{name}={redact_credentials(keyed.value)} at {at}")
@@ -889,10 +934,11 @@ class _Joiner:
                     break
 
     def lacks_library(self, owner: Context, site: CallSite) -> bool:
-        """Config shared by every client (a config server's ``application.yml``) names
-        servers that only a client library calls: a workload whose build declares its
-        dependencies, and not that library, does not call them."""
-        if site.key is None or not (owner.shared or site.file in self.shared_files):
+        """Config shared by every client (a config server's ``application.yml``) or handed
+        out by a config server (its files are often one template per service) names servers
+        that only a client library calls: a workload whose build declares its dependencies,
+        and not that library, does not call them."""
+        if site.key is None or not (owner.shared or owner.served or site.file in self.shared_files):
             return False
         return self.lacks_library_of(owner.workload, site.key)
 
@@ -956,6 +1002,36 @@ class _Joiner:
             port = self.callee_port(implied.server, None) or implied.row.port
             self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
 
+    def spring_consul_checked(self, workload: str, key: str) -> bool:
+        """Whether Spring Cloud Consul registers the workload with an HTTP health check,
+        which the agent polls: its discovery starter registers one by default, unless the
+        config turns registration or the check off, or a heartbeat (a TTL check) replaces
+        it. ``key``: the registry address key being joined."""
+        if not key.lower().startswith(_SPRING_CONSUL):
+            return False
+        if not any(_CONSUL_DISCOVERY in d for d in self.dependencies(workload)):
+            return False
+        active = self.profiles(workload).active
+
+        def value(name: str) -> str | None:
+            prop = self.properties.lookup(workload, spring_env_name(name)[0], active)
+            return prop.value.strip().lower() if prop is not None else None
+
+        return not (
+            any(value(f"{_SPRING_CONSUL}{flag}") == "false" for flag in _CONSUL_REGISTERS)
+            or value(f"{_SPRING_CONSUL}discovery.heartbeat.enabled") == "true"
+        )
+
+    def dotnet_environment(self, workload: str) -> str:
+        """The ASP.NET Core environment the workload runs (its env's, else its image's
+        ``ENV``; unset: Production), which picks its ``appsettings.{Environment}.json``."""
+        given = {
+            name: value.value
+            for source in (self.dockerfile_env.get(workload, {}), self.envs.get(workload, {}))
+            for name, value in source.items()
+        }
+        return environment_of(given)
+
     def active_profiles(self, workload: str) -> frozenset[str]:
         return self.profiles(workload).active
 
@@ -994,6 +1070,13 @@ class _Joiner:
         for instruction in final:  # ``--spring.profiles.active=...`` on the command line
             if instruction.keyword in ("CMD", "ENTRYPOINT"):
                 line = Location(dockerfile.path, instruction.start_line, 1)
+                context = Path(dockerfile.path).parent
+                template = every_service_template(_command(instruction.value), context)
+                if template is not None:  # a proxy config rendered for every Consul service
+                    expression = f"{CONSUL_TEMPLATE} -template {template.name}"
+                    self.registrations.declare(
+                        owner.workload, "registry-wide", CONSUL_TEMPLATE, expression, None, line
+                    )
                 known.setdefault(instruction.keyword, EnvValue(instruction.value, line))
                 self.add_script(owner, dockerfile, instruction)
         env.update({k: v.value for k, v in self.envs.get(owner.workload, {}).items()})
@@ -1175,6 +1258,13 @@ class _Joiner:
             return
         listeners = [w for w in own if target.port in self.units.ports.get(w, ())]
         if len(listeners) != 1 and quiet:
+            return
+        server = host_server(target.port) if not listeners else None
+        if server is not None and self.units.lookup(server.id.rsplit("/", 1)[-1]) is None:
+            self.builder.add_node(server)  # run beside the code: a workload of its own
+            via = f"no build unit listens on port {target.port}: the {server.id} it expects"
+            reached = Reached(server.id, target.port, target.protocol, via)
+            self.add_resolution(owner, target, [reached], evidence)
             return
         if len(listeners) != 1:
             count = "no build unit" if not listeners else f"{len(listeners)} build units"
@@ -1362,6 +1452,15 @@ def _fill(value: str, value_of: Callable[[str, str | None], str | None]) -> str:
     return value
 
 
+# Spring Cloud Consul: its discovery starter, and the flags that stop its HTTP health check
+_SPRING_CONSUL = "spring.cloud.consul."
+_CONSUL_DISCOVERY = "consul-discovery"  # spring-cloud-starter-consul-discovery
+_CONSUL_REGISTERS = (
+    "enabled",
+    "discovery.enabled",
+    "discovery.register",
+    "discovery.register-health-check",
+)
 _SPRING_FILE = re.compile(r"^(application|bootstrap)([-.][^/]*)?\.(ya?ml|properties)$", re.I)
 # ``-Dspring.profiles.active=docker``, also from a variable: ``=${PROFILE:-docker}``, ``=$P``
 _PROFILE_FLAG = re.compile(

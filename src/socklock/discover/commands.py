@@ -3,8 +3,8 @@
 ``locust --host="http://${FRONTEND_ADDR}"`` or ``wget http://$(API_HOST)/ready`` name a
 callee through an env var the manifests set. Variables are expanded as Kubernetes
 (``$(VAR)``) and a shell (``${VAR}``, ``$VAR``, ``${VAR:-default}``) would. Only words that
-carry a URL scheme, or a ``--flag=host:port`` value, count: a bare word in a script is too
-weak a sign of a call.
+carry a URL scheme, a ``--flag=host:port`` value, or the ``host:port`` after an address
+flag (``-consul consul:8500``) count: a bare word in a script is too weak a sign of a call.
 """
 
 from __future__ import annotations
@@ -86,15 +86,27 @@ def without_heredocs(script: str) -> str:
 
 
 def _handed(simple: list[str], env: Mapping[str, str]) -> Iterator[tuple[str, str, list[str]]]:
-    for word in simple:
+    for index, word in enumerate(simple):
         flag = _FLAG_VALUE.match(word)
+        # ``-consul consul:8500``: an address flag's value as the next word
+        spaced = index > 0 and bool(_ADDRESS_FLAG.match(simple[index - 1]))
         written = flag["value"] if flag else word
         expanded = expand(written, env.get)
         if expanded is None or not expanded[0]:
             continue
         value = expanded[0]
-        if "://" in value or (flag and ":" in value):
+        if "://" in value or (flag and ":" in value) or (spaced and _HOST_PORT.match(value)):
             yield written, value, expanded[1]
+
+
+# a flag that is only a server's address (``-consul``; not a compound one such as a Dapr
+# sidecar's ``-placement-host-address``, whose server is no call of the app), and its value
+_ADDRESS_FLAG = re.compile(
+    r"^--?(?:consul|addr|address|server|servers|endpoint|broker|brokers"
+    r"|bootstrap-server|bootstrap-servers|zookeeper|upstream|backend)$",
+    re.IGNORECASE,
+)
+_HOST_PORT = re.compile(r"^(?=[^:]*[A-Za-z])[A-Za-z0-9_.-]+:[0-9]{1,5}$")
 
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;", "|&"})

@@ -5,20 +5,26 @@ classpath:/shared`` hands ``shared/orders.yml`` (and ``shared/orders-docker.yml`
 application named ``orders``, and ``shared/application.yml`` to every application; one
 with ``spring.cloud.config.server.git.uri: https://git.example/shop-config`` does the same
 with the files of the ``shop-config`` repository, when a checkout of that name is in the
-input. The addresses in those files are calls of the applications, not of the server, and
-a ``server.port`` there is the application's port.
+input: the files at its top level and in its ``search-paths`` folders, as the server searches
+(``search-paths: configuration-repo`` in an application's own repository: that folder of it,
+wherever the input has it). The addresses in those files are calls of the applications, not
+of the server, and a ``server.port`` there is the application's port.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path, PurePath
 
 _SUFFIXES = frozenset({".yml", ".yaml", ".properties"})
 _GIT = re.compile(r"^(?:[a-z+]+://|git@)|\.git$")
 _SHARED_STEM = re.compile(r"^application(?:-[A-Za-z0-9_.]+)?$")
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")  # {application}, {profile}, {label}
+# folders of an application's own config (``src/main/resources``), never a served repository's
+_OWN_CONFIG_DIRS = frozenset({"src", "resources"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +33,22 @@ class ConfigServers:
 
     locations: Mapping[str, frozenset[str]]
     repositories: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # git server → its search-paths (``configuration-repo``, ``{application}``)
+    search_paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def from_declared(cls, declared: Iterable[tuple[str, str]]) -> ConfigServers:
+    def from_declared(
+        cls, declared: Iterable[tuple[str, str]], search_paths: Iterable[tuple[str, str]] = ()
+    ) -> ConfigServers:
         """(workload, value) pairs: native search locations (``classpath:/shared,file:/c``)
-        or a git repository URL (``https://github.com/shop/shop-config.git``)."""
+        or a git repository URL (``https://github.com/shop/shop-config.git``); and of a git
+        server, its ``search-paths`` (``configuration-repo,{application}``)."""
+        paths: dict[str, list[str]] = {}
+        for workload, value in search_paths:
+            for item in value.split(","):
+                text = item.strip().strip("/")
+                if text:
+                    paths.setdefault(workload, []).append(text)
         locations: dict[str, set[str]] = {}
         repositories: dict[str, set[str]] = {}
         for workload, value in declared:
@@ -50,6 +67,7 @@ class ConfigServers:
         return cls(
             {w: frozenset(names) for w, names in locations.items()},
             {w: frozenset(names) for w, names in repositories.items()},
+            {w: tuple(found) for w, found in paths.items() if w in repositories},
         )
 
     def adopting(
@@ -73,7 +91,9 @@ class ConfigServers:
             stems = [p.stem.lower() for p in path.iterdir() if p.suffix.lower() in _SUFFIXES]
             if any(_named_after(stem, applications) for stem in stems):
                 adopted.add(path.name)
-        return ConfigServers(self.locations, {**self.repositories, server: frozenset(adopted)})
+        return ConfigServers(
+            self.locations, {**self.repositories, server: frozenset(adopted)}, self.search_paths
+        )
 
     def server_of(self, file: str, owner: str | None) -> str | None:
         """The config server that hands ``file`` out: its own module's search locations,
@@ -85,7 +105,11 @@ class ConfigServers:
         if owner is not None and any(part in self.locations.get(owner, ()) for part in directories):
             return owner
         for server, names in self.repositories.items():
-            if any(part in names for part in directories):
+            patterns = self.search_paths.get(server, ())
+            for index, part in enumerate(directories):
+                if part in names and _searched(directories[index + 1 :], patterns):
+                    return server
+            if _in_search_path(directories, patterns):
                 return server
         return None
 
@@ -109,6 +133,32 @@ class ConfigServers:
             if found:
                 return sorted(found - {server})
         return []
+
+
+def _glob(pattern: str) -> str:
+    return _PLACEHOLDER.sub("*", pattern)
+
+
+def _searched(below: Sequence[str], patterns: Sequence[str]) -> bool:
+    """Whether a git server searches the folder ``below`` its repository's top: the top
+    itself, or one of its search paths."""
+    return not below or any(fnmatchcase("/".join(below), _glob(p)) for p in patterns)
+
+
+def _in_search_path(directories: Sequence[str], patterns: Sequence[str]) -> bool:
+    """Whether the file's folder is a search path of a repository checked out under another
+    name (the application's own repository: ``search-paths: configuration-repo``). Only a
+    path that starts with a plain folder name says where it is; an application module's
+    own resources are never it."""
+    if _OWN_CONFIG_DIRS.intersection(directories):
+        return False
+    for pattern in patterns:
+        parts = pattern.split("/")
+        if _PLACEHOLDER.search(parts[0]) or "*" in parts[0] or len(directories) <= len(parts):
+            continue
+        if fnmatchcase("/".join(directories[-len(parts) :]), _glob(pattern)):
+            return True
+    return False
 
 
 def _named_after(stem: str, applications: set[str]) -> bool:

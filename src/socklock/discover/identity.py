@@ -311,11 +311,15 @@ _PROGRAM_SUFFIXES = ("service", "server", "app", "api", "svc", "srv")
 
 def _core(name: str) -> str:
     """A unit's or a workload's name without its trailing program word, compared between
-    the two: ``product-catalog-api`` and ``productcatalogapp`` are both ``productcatalog``."""
+    the two: ``product-catalog-api`` and ``productcatalogapp`` are both ``productcatalog``;
+    a plural is its singular (``CommandsService`` builds the image ``commandservice``)."""
     spelled = normal(name)
     for suffix in _PROGRAM_SUFFIXES:
         if spelled.endswith(suffix) and len(spelled) - len(suffix) >= 2:
-            return spelled[: -len(suffix)]
+            spelled = spelled[: -len(suffix)]
+            break
+    if len(spelled) > 3 and spelled.endswith("s") and not spelled.endswith("ss"):
+        return spelled[:-1]
     return spelled
 
 

@@ -20,6 +20,17 @@ _BOOL_TEXTS = {
 }
 
 
+def given(node: Mapping[Any, Any], key: str, default: Any) -> Any:
+    """An optional field of an API object, or ``default`` when it is absent or null.
+
+    The API server decodes JSON, where ``targetPort:`` with nothing after it is null, and a
+    null optional field is no value at all: the server then defaults it as if it were
+    absent (a Service port's targetPort becomes its port). Compose is different (a null
+    ``environment`` entry means "take it from the shell"): use this for API objects only."""
+    value = node.get(key)
+    return default if value is None else value
+
+
 class FieldReader:
     """Reads fields of one object; each problem becomes a diagnostic naming file:line."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from socklock.load.fields import NO_STRINGS, FieldReader
+from socklock.load.fields import NO_STRINGS, FieldReader, given
 from socklock.load.names import dns1123_label_error, object_name_error
 from socklock.model import (
     NAMESPACE_NAME_LABEL,
@@ -351,7 +351,7 @@ def _controller(body: YMap) -> tuple[str, str] | None:
     metadata = body.get("metadata")
     refs = metadata.get("ownerReferences") if isinstance(metadata, dict) else None
     for ref in refs if isinstance(refs, list) else ():
-        if not isinstance(ref, dict) or not ref.get("controller", True):
+        if not isinstance(ref, dict) or not given(ref, "controller", True):
             continue
         kind, name = ref.get("kind"), ref.get("name")
         if isinstance(kind, str) and isinstance(name, str) and kind in WORKLOAD_KINDS:
@@ -377,7 +377,7 @@ def _owner(obj: K8sObject) -> tuple[str, str] | None:
     is seen through."""
     refs = obj.body.get("metadata", {}).get("ownerReferences") or ()
     for ref in refs:
-        if not isinstance(ref, dict) or not ref.get("controller", True):
+        if not isinstance(ref, dict) or not given(ref, "controller", True):
             continue
         kind, name = ref.get("kind"), ref.get("name")
         if not isinstance(kind, str) or not isinstance(name, str):
@@ -526,12 +526,14 @@ def _add_service(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) ->
         if number is None:
             reader.error(port, None, f"spec.ports[{i}].port is missing")
             continue
-        target = port.get("targetPort", number)
+        target = given(port, "targetPort", number)
         if not isinstance(target, int | str) or isinstance(target, bool):
             reader.error(port, "targetPort", "targetPort must be a number or a port name")
             target = number
         if isinstance(target, str) and target.isdigit():
             target = int(target)
+        if target in (0, ""):  # the API server defaults these as it does an absent one
+            target = number
         ports.append(
             ServicePort(
                 port=number,
@@ -625,7 +627,7 @@ def _add_ingress(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) ->
             backends.append(
                 IngressBackend(
                     node["serviceName"],
-                    node.get("servicePort", 80),
+                    given(node, "servicePort", 80),
                     host,
                     path,
                     reader.location(node),

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from socklock.load.fields import given
 from socklock.model import Diagnostic, K8sObject, Location, Protocol, YMap, format_path
 from socklock.model.document import PathElement
 from socklock.policy.addresses import Network
@@ -411,7 +412,7 @@ def rule_head(
     checked; errors go to ``reader``."""
     peers_field = direction.peers_field
     reader.fields(node, frozenset({"name", "action", peers_field, ports_field}), path)
-    name = node.get("name", "")
+    name = given(node, "name", "")
     if not isinstance(name, str) or len(name) > MAX_RULE_NAME:
         reader.error(
             node, "name", (*path, "name"), f"must be a string of at most {MAX_RULE_NAME} characters"

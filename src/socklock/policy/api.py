@@ -325,7 +325,9 @@ def port_name_problem(name: str) -> str | None:
 def _selector(
     reader: _Reader, parent: YMap, key: str, path: tuple[PathElement, ...]
 ) -> LabelSelector | None:
-    """A label selector; null or ``{}`` selects everything. None when invalid."""
+    """A label selector; null or ``{}`` selects everything (a policy's own podSelector is a
+    value, which JSON null leaves empty; a peer's null selectors never get here). None when
+    invalid."""
     here = (*path, key)
     node = reader.mapping(parent, key, here)
     if node is None:
@@ -486,11 +488,14 @@ def _peer(
     reader.fields(node, _PEER_FIELDS, path)
     if len(reader.errors) > before:
         return None
-    present = [k for k in ("podSelector", "namespaceSelector", "ipBlock") if k in node]
+    # a peer's fields are pointers: null is no selector at all, as absent (not ``{}``)
+    present = [
+        k for k in ("podSelector", "namespaceSelector", "ipBlock") if node.get(k) is not None
+    ]
     if not present:
         reader.error(parent, index, path, "a peer needs podSelector, namespaceSelector or ipBlock")
         return None
-    if "ipBlock" in node and len(present) > 1:
+    if "ipBlock" in present and len(present) > 1:
         reader.error(
             node,
             "ipBlock",
@@ -500,12 +505,14 @@ def _peer(
         return None
     location = reader.location(parent, index)
     where = _where(path)
-    if "ipBlock" in node:
+    if "ipBlock" in present:
         block = _ip_block(reader, node, path)
         return None if block is None else Peer(None, None, block, location, where)
-    pods = _selector(reader, node, "podSelector", path) if "podSelector" in node else None
+    pods = _selector(reader, node, "podSelector", path) if "podSelector" in present else None
     namespaces = (
-        _selector(reader, node, "namespaceSelector", path) if "namespaceSelector" in node else None
+        _selector(reader, node, "namespaceSelector", path)
+        if "namespaceSelector" in present
+        else None
     )
     if len(reader.errors) > before:
         return None

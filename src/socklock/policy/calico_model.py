@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from socklock.errors import InputError, InputErrors
+from socklock.load.fields import given
 from socklock.model import Inventory, K8sObject, Protocol
 from socklock.policy.addresses import (
     ALL_ADDRESSES,
@@ -366,7 +367,7 @@ def parse_tier(obj: K8sObject) -> CalicoTier:
         for key in spec
         if key not in ("order", "defaultAction")
     ]
-    action = spec.get("defaultAction", "Deny")
+    action = given(spec, "defaultAction", "Deny")
     if action not in ("Deny", "Pass"):
         problems.append(f"spec.defaultAction: {action!r} (expected Deny, Pass)")
     raw_order = spec.get("order")
@@ -494,15 +495,16 @@ def parse_calico(obj: K8sObject) -> CalicoPolicy:
     for key in spec:
         if key not in _SPEC:
             problems.append(f"spec.{key}: not evaluated by socklock's Calico model")
-    tier = spec.get("tier", DEFAULT_TIER)
+    tier = given(spec, "tier", DEFAULT_TIER)
     if not isinstance(tier, str) or not tier:
         problems.append(f"spec.tier: {tier!r} is not a tier name")
         tier = DEFAULT_TIER
-    if obj.kind in STAGED and spec.get("stagedAction", "Set") != "Set":
+    if obj.kind in STAGED and given(spec, "stagedAction", "Set") != "Set":
         problems.append("spec.stagedAction: only Set is evaluated")
     raw_order = spec.get("order")
     order = float("inf") if raw_order is None else float(raw_order)
-    selector = _selector_text(spec.get("selector", "all()"), problems, "spec.selector") or "all()"
+    raw_selector = given(spec, "selector", "all()")
+    selector = _selector_text(raw_selector, problems, "spec.selector") or "all()"
     namespace_selector = None
     if is_global:
         namespace_selector = _selector_text(

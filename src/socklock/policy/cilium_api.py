@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from socklock.load.fields import given
 from socklock.model import Diagnostic, K8sObject, Location, Protocol, YMap, position_of
 from socklock.policy.addresses import Network
 from socklock.policy.api import Direction, IPBlock, NetworkPolicy, Peer, PolicyPort, Rule
@@ -272,7 +273,7 @@ def _ports(reader: _Reader, rule: YMap, path: str) -> tuple[PolicyPort, ...]:
                 reader.error(entry["ports"], j, at, "must be a mapping")
                 continue
             where = reader.at(port)
-            raw_protocol = str(port.get("protocol", "ANY")).upper()
+            raw_protocol = str(given(port, "protocol", "ANY")).upper()
             if raw_protocol not in _PROTOCOLS:
                 reader.error(
                     port, "protocol", at, f"protocol {raw_protocol} is not TCP, UDP, SCTP or ANY"

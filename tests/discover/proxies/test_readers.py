@@ -500,3 +500,57 @@ server {
         ),
         ("/cfg/0.conf:7:22", "the address holds $host, known only per request"),
     ]
+
+
+def test_httpd_proxy_pass_balancer_members_and_proxied_rewrites() -> None:
+    from socklock.discover.proxies.httpd import HttpdReader
+
+    text = """\
+Define BACKEND_PORT 8081
+<VirtualHost *:80>
+    ProxyPreserveHost On
+    ProxyPass        /orders http://orders:8080/
+    ProxyPassReverse /orders http://orders:8080/
+    ProxyPass        /static !
+    ProxyPass        /legacy ajp://legacy/ timeout=30
+    ProxyPassMatch   ^/(.*\\.php)$ fcgi://php:9000/var/www/$1
+    ProxyPass        /api http://api:${BACKEND_PORT}/
+    ProxyPass        /shop balancer://shop/
+    <Proxy balancer://shop>
+        BalancerMember http://shop-1:8080
+        BalancerMember http://shop-2:8080 loadfactor=2
+    </Proxy>
+    <Location /billing>
+        ProxyPass http://billing:7000/
+    </Location>
+    RewriteEngine On
+    RewriteRule ^/old/(.*)$ http://old:9090/$1 [P,L]
+    RewriteRule ^/moved$ http://elsewhere.example.com/ [R=301,L]
+    # ProxyPass /commented http://ghost:1/
+    ProxyPass /report http://${REPORT_HOST}/
+</VirtualHost>
+"""
+    reader = HttpdReader()
+    assert reader.claims("000-default.conf", text)
+    assert not reader.claims("nginx.conf", "server { proxy_pass http://a; }\n")
+    assert not reader.claims("notes.conf", "ProxyPass is an Apache directive\n")
+    found = list(reader.read([Source("/a/000-default.conf", text)], {}))
+    assert _calls(found) == {
+        ("orders", 8080, "/a/000-default.conf:4:5"),
+        ("legacy", 8009, "/a/000-default.conf:7:5"),
+        ("php", 9000, "/a/000-default.conf:8:5"),
+        ("api", 8081, "/a/000-default.conf:9:5"),
+        ("shop-1", 8080, "/a/000-default.conf:12:9"),
+        ("shop-2", 8080, "/a/000-default.conf:13:9"),
+        ("billing", 7000, "/a/000-default.conf:16:9"),
+        ("old", 9090, "/a/000-default.conf:19:5"),
+    }
+    assert [(u.expression, u.reason) for u in found if isinstance(u, Unknown)] == [
+        ("ProxyPass balancer://shop/", "balancer shop: its BalancerMember lines say"),
+        (
+            "ProxyPass http://${REPORT_HOST}/",
+            "env REPORT_HOST is not set for the workload by any manifest or its image's ENV",
+        ),
+    ]
+    env_found = list(reader.read([Source("/a/x.conf", text)], {"REPORT_HOST": "report:3000"}))
+    assert ("report", 3000, "/a/x.conf:22:5") in _calls(env_found)

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 _CONFIG_DIRS = frozenset({"config", "configs", "conf", "settings"})
 _CONFIG_REPO_SUFFIXES = ("-config", "-configs", "config-repo")
+# a Spring Cloud Config repository folder: configuration-repo, config-repository
+_CONFIG_REPO = re.compile(r"^config(?:uration)?s?[-_]repo(?:sitory)?$", re.IGNORECASE)
 _CONFIG_STEMS = re.compile(
     r"^(application|bootstrap|appsettings|config|settings|ocelot)([-._].*)?$|^.+[-_]config$", re.I
 )
@@ -121,7 +123,8 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return read_json  # a format made for config files: whatever its name, it is one
     in_config_dir = any(part.lower() in _CONFIG_DIRS for part in path.parts[:-1])
     if suffix in (".yml", ".yaml", ".properties") and any(
-        part.lower().endswith(_CONFIG_REPO_SUFFIXES) for part in path.parts[:-1]
+        part.lower().endswith(_CONFIG_REPO_SUFFIXES) or _CONFIG_REPO.match(part)
+        for part in path.parts[:-1]
     ):
         in_config_dir = True  # a Spring Cloud Config repository (shop-config/orders.yml)
     named_config = bool(_CONFIG_STEMS.match(path.stem)) or _ENV_NAMES in lower
@@ -195,6 +198,7 @@ _DECLARED = {
     "micronaut.server.port": "server-port",
     "spring.cloud.config.server.native.searchlocations": "config-server",
     "spring.cloud.config.server.git.uri": "config-server",
+    "spring.cloud.config.server.git.searchpaths": "config-search-paths",
 }
 # Spring Boot 2.4+: spring.config.import=optional:configserver:http://config:8888
 _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
@@ -337,7 +341,7 @@ def _registry_setting(path: str, entry: Entry) -> Declaration | None:
 # reports itself). The agent is the one the service's ``consul.client`` address names.
 _CONSUL_HTTP_CHECK = "consul.client.registration.check.http"
 HTTP_CHECKED = "registry-http-check"
-REGISTRY_ADDRESS_KEYS = ("consul.client.",)
+REGISTRY_ADDRESS_KEYS = ("consul.client.", "spring.cloud.consul.host")
 
 
 _IMPORT = Context(call=True, kind=CallKind.CONFIG)

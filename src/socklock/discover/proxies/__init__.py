@@ -1,14 +1,14 @@
 """Reverse proxies and gateways: the workloads they send requests to are their callees.
 
-Config files in the tree (nginx, Envoy, Traefik's file provider, HAProxy, Caddy, KrakenD)
-belong to the workload that mounts them (compose bind mounts and ``configs:``) or whose build
-context holds them; ConfigMaps a workload mounts are read as the same configs. Each reader (one
-module per kind, behind :class:`ProxyReader`) yields the upstream addresses, which resolve
-from the proxy's workload like any address it would call. Templates are filled from the
-env the workload gets (its image's ``ENV``, then the manifests). Traefik's compose labels
-are read here too; Ingress and Gateway API routes are in :mod:`.routes`, with the entry
-points they replace. The readers of :mod:`socklock.discover.infra` (Prometheus, Grafana,
-OpenTelemetry Collector...) plug into the same attribution; a reader that also selects
+Config files in the tree (nginx, Envoy, Traefik's file provider, HAProxy, Caddy, KrakenD,
+Apache httpd) belong to the workload that mounts them (compose bind mounts and ``configs:``)
+or whose build context holds them; ConfigMaps a workload mounts are read as the same configs.
+Each reader (one module per kind, behind :class:`ProxyReader`) yields the upstream addresses,
+which resolve from the proxy's workload like any address it would call. Templates are filled
+from the env the workload gets (its image's ``ENV``, then the manifests). Traefik's compose
+labels are read here too; Ingress and Gateway API routes are in :mod:`.routes`, with the
+entry points they replace. The readers of :mod:`socklock.discover.infra` (Prometheus,
+Grafana, OpenTelemetry Collector...) plug into the same attribution; a reader that also selects
 (:class:`SelectingReader`) keeps the files the workload's command line loads.
 """
 
@@ -30,6 +30,7 @@ from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import is_template
 from socklock.discover.proxies.gotemplate import render
 from socklock.discover.proxies.haproxy import HAProxyReader
+from socklock.discover.proxies.httpd import HttpdReader
 from socklock.discover.proxies.images import Build, builds, copied_into
 from socklock.discover.proxies.interface import ProxyReader, SelectingReader, Source
 from socklock.discover.proxies.join import ProxyJoin, merged_projects
@@ -63,6 +64,7 @@ READERS: tuple[ProxyReader, ...] = (
     HAProxyReader(),
     CaddyReader(),
     KrakenDReader(),
+    HttpdReader(),
 )
 NGINX_PREFIXES = ("/etc/nginx", "/usr/local/nginx/conf", "/usr/local/openresty/nginx/conf")
 # where the proxies read their config: a file placed there is config whatever its name
@@ -74,6 +76,9 @@ CONFIG_PREFIXES = (
     "/etc/envoy",
     "/etc/traefik",
     "/etc/krakend",
+    "/etc/apache2",
+    "/etc/httpd",
+    "/usr/local/apache2/conf",
     "/usr/share/logstash/pipeline",
 )
 MAX_CONFIG_BYTES = 1024 * 1024

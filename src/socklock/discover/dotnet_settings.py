@@ -1,0 +1,97 @@
+"""ASP.NET Core configuration files: what ``Configuration["RabbitMQHost"]`` reads.
+
+A .NET host reads ``appsettings.json`` from its content root (the project folder), then
+``appsettings.{Environment}.json`` over it; the environment is ``ASPNETCORE_ENVIRONMENT``
+(else ``DOTNET_ENVIRONMENT``) and, unset, ``Production``. Env vars override both (the join
+looks them up first). Keys are case-insensitive; ``ConnectionStrings__Orders`` (the env
+spelling) is the key ``ConnectionStrings:Orders``. A file of another environment
+(``appsettings.Development.json`` in a container that runs Production) is not read at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+DEFAULT_ENVIRONMENT = "Production"
+ENVIRONMENT_VARIABLES = ("ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT")
+_SETTINGS = re.compile(r"^appsettings(?:\.([\w-]+))?\.json$", re.IGNORECASE)
+_MAX_DEPTH = 6  # folders walked up from a source file to its project's content root
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    value: str
+    file: str
+    line: int
+    column: int
+
+
+def environment_of(env: Mapping[str, str]) -> str:
+    """The host environment a workload runs: its env's, else Production."""
+    return next((env[n] for n in ENVIRONMENT_VARIABLES if env.get(n)), DEFAULT_ENVIRONMENT)
+
+
+def settings_environment(file: str) -> str | None:
+    """``Development`` for ``appsettings.Development.json``; None for ``appsettings.json``
+    (read in every environment) and any other file."""
+    match = _SETTINGS.match(PurePath(file).name)
+    return match.group(1) if match else None
+
+
+class DotnetSettings:
+    """The appsettings files of each project, read on first lookup."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, dict[str, Setting]] = {}
+        self._roots: dict[Path, Path | None] = {}
+
+    def lookup(self, name: str, reading_file: str, environment: str) -> Setting | None:
+        """The value of key ``name`` (``RabbitMQHost``, ``ConnectionStrings__Orders``) for
+        the project of ``reading_file`` running in ``environment``: its environment's file
+        first, then ``appsettings.json``."""
+        root = self._content_root(Path(reading_file).parent)
+        if root is None:
+            return None
+        key = name.replace("__", ".").replace(":", ".").lower()
+        for file in (root / f"appsettings.{environment}.json", root / "appsettings.json"):
+            found = self._read(file).get(key)
+            # null (the reader's text for it) or "": the code's default applies
+            if found is not None and found.value not in ("", "null"):
+                return found
+        return None
+
+    def _content_root(self, folder: Path) -> Path | None:
+        """The nearest folder at or above ``folder`` with an ``appsettings*.json`` (a
+        project may have only its environments' files), not above the project's own."""
+        if folder not in self._roots:
+            found: Path | None = None
+            for candidate in [folder, *folder.parents][:_MAX_DEPTH]:
+                try:
+                    names = [p.name for p in candidate.iterdir()]
+                except OSError:
+                    continue
+                if any(_SETTINGS.match(n) for n in names):
+                    found = candidate
+                    break
+                if any(n.endswith(".csproj") for n in names):
+                    break  # the project's folder, and it has none
+            self._roots[folder] = found
+        return self._roots[folder]
+
+    def _read(self, file: Path) -> dict[str, Setting]:
+        if file not in self._files:
+            from socklock.discover.code.config_files import read_entries
+
+            values: dict[str, Setting] = {}
+            try:
+                text = file.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            for entry in read_entries(str(file), text) if text else ():
+                dotted = ".".join(part for part in entry.key if part != "[]").lower()
+                values[dotted] = Setting(entry.value, str(file), entry.line, entry.column)
+            self._files[file] = values
+        return self._files[file]
