@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -45,6 +46,7 @@ from socklock.discover.conventions import (
     read_by_sdk,
     sdk_targets,
 )
+from socklock.discover.env_mounts import compose_env_files, program_not_read
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.libraries import library_for, registry_client, storage_services
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
@@ -267,8 +269,14 @@ def add_code_evidence(
             return True
         return reach.reaches(owner.program, owner.directory, result.file, result.line)
 
+    environments = compose_env_files(inventory, aliases)  # whose environment each file is
+    env_files: list[tuple[Context, Result]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
+        naming = environments.get(os.path.realpath(result.file)) if environments else None
+        if naming is not None:  # the environment of the services that name it: below
+            env_files.extend((o, result) for o in owners if o is not None and o.workload in naming)
+            continue
         scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
     scanned.extend(_mounted_as_config(contexts))
     servers = ConfigServers.from_declared(
@@ -347,6 +355,11 @@ def add_code_evidence(
             builder.unresolved.append(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
+    for owner, result in env_files:
+        # a service's env file is its environment, whose values count where its code reads
+        # them; read as its config only when its program is in a language not read here
+        if isinstance(result, CallSite) and program_not_read(str(owner.directory)):
+            joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
     joiner.add_registry_wide()
     joiner.add_implied()

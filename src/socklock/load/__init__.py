@@ -235,7 +235,9 @@ def _load_file(
     if not is_json and is_ytt_template(text.text):
         return [], SkipKind.TEMPLATE
     if any(p.message.startswith(("invalid YAML", "invalid JSON")) for p in problems):
-        skip = _unparsable(text.text, is_json=is_json, explicit=entry.explicit)
+        skip = _unparsable(
+            text.text, is_json=is_json, explicit=entry.explicit, name=entry.path.name
+        )
         if skip is not None:
             return [], skip
     values = [d.value for d in documents]
@@ -274,7 +276,7 @@ def _load_file(
     return [], SkipKind.JSON_NO_KIND if is_json else SkipKind.NO_KIND
 
 
-def _unparsable(text: str, *, is_json: bool, explicit: bool) -> SkipKind | None:
+def _unparsable(text: str, *, is_json: bool, explicit: bool, name: str) -> SkipKind | None:
     """Why a file that does not parse is not input, or None when its errors stand."""
     if is_template_text(text):
         return SkipKind.TEMPLATE
@@ -282,7 +284,7 @@ def _unparsable(text: str, *, is_json: bool, explicit: bool) -> SkipKind | None:
         value = read_jsonc(text)
         if value is not None and not is_manifest(value):
             return SkipKind.JSONC
-    if explicit or text_claims_input(text, json=is_json):
+    if explicit or text_claims_input(text, json=is_json, name=name):
         return None
     return SkipKind.UNPARSABLE
 
