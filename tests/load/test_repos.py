@@ -98,6 +98,30 @@ def test_broken_manifest_is_an_error_but_broken_other_yaml_is_skipped(write) -> 
     ]
 
 
+def test_a_broken_config_with_its_own_services_key_is_skipped_and_named(write) -> None:  # type: ignore[no-untyped-def]
+    """A framework's config has a top-level ``services:`` too (Symfony's ``services.yaml``
+    and bundle config): broken, it is skipped and named in the summary, never an error. A
+    broken file that says it is compose (by its name, or services with an ``image:`` or
+    ``build:``) stays an error."""
+    config = write(
+        "repo/config/packages/api.yaml",
+        "api:\n  title: x\nservices:\n  app.filter:\n    arguments:\n"
+        "      $properties: { user: 'exact' } ]\n",
+    )
+    root = config.parent.parent.parent
+    inventory = load_paths([str(root)])
+    assert inventory.diagnostics == ()
+    assert skip_summary(inventory.skipped) == (
+        "skipped 1 file that is not a manifest (1 unparsable file without apiVersion/kind); "
+        f"does not parse: {config}; --verbose lists them"
+    )
+    stack = write("repo/stack.yml", "services:\n  web:\n    image: [web\n")
+    compose = write("repo/docker-compose.yml", "services:\n  web: {build: .\n")
+    inventory = load_paths([str(root)])
+    assert sorted(d.location.file for d in inventory.diagnostics) == [str(compose), str(stack)]
+    assert [s.path for s in inventory.skipped] == [str(config)]
+
+
 def test_a_manifest_with_comments_is_still_an_error(write) -> None:  # type: ignore[no-untyped-def]
     path = write("repo/svc.json", '{"apiVersion": "v1", // c\n "kind": "Service"}\n')
     assert [str(d) for d in load_paths([str(path.parent)]).diagnostics] == [

@@ -258,7 +258,12 @@ def built_on(service: ComposeService) -> str | None:
 
     from socklock.discover.proxies.images import build_settings, stage_chain
 
-    dockerfile = _dockerfile(str(Path(service.build_context, service.dockerfile or "Dockerfile")))
+    path = Path(service.build_context, service.dockerfile or "Dockerfile")
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    dockerfile = _dockerfile(str(path), status.st_size, status.st_mtime_ns)
     if dockerfile is None or not dockerfile.stages:
         return None
     _, target = build_settings(service)
@@ -275,7 +280,9 @@ def built_on(service: ComposeService) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _dockerfile(path: str) -> Dockerfile | None:
+def _dockerfile(path: str, size: int, mtime: int) -> Dockerfile | None:
+    """The Dockerfile at ``path``, read again only when it changed (size and time: the key)."""
+    del size, mtime
     from pathlib import Path
 
     from socklock.load.dockerfile import load_dockerfile
