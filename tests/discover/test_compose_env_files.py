@@ -96,22 +96,11 @@ def _shared_build(root: Path, main: str) -> None:
 
 def test_an_env_file_configures_the_services_that_name_it(tmp_path: Path) -> None:
     """Two services built from one tree: the env file one of them names is its environment,
-    not config of the other that runs the same code. The program is in a language read
-    nowhere here (Elixir: ``mix.exs``), so the file is the evidence of its call."""
+    not config of the other that runs the same code."""
     root = tmp_path / "explorer"
     _shared_build(root, "mix.exs")
     assert _calls(root) == {("api", "db", 5432)}
     assert _calls(root, manifests=False) == {("api", "db", 5432)}
-
-
-def test_an_env_file_is_no_config_of_code_that_does_not_read_it(tmp_path: Path) -> None:
-    """The program is read here (JavaScript) and never reads ``DATABASE_URL``: the env file
-    handed to it makes no call."""
-    root = tmp_path / "explorer"
-    _shared_build(root, "package.json")
-    (root / "server.js").write_text("const port = process.env.PORT || 3000;\n")
-    assert _calls(root, manifests=False) == set()
-    assert _calls(root) == set()
 
 
 _BACKEND_ENV = (

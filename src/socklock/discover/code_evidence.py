@@ -46,7 +46,7 @@ from socklock.discover.conventions import (
     read_by_sdk,
     sdk_targets,
 )
-from socklock.discover.env_mounts import compose_env_files, program_not_read
+from socklock.discover.env_mounts import compose_env_files
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.libraries import library_for, registry_client, storage_services
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
@@ -356,9 +356,10 @@ def add_code_evidence(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
     for owner, result in env_files:
-        # a service's env file is its environment, whose values count where its code reads
-        # them; read as its config only when its program is in a language not read here
-        if isinstance(result, CallSite) and program_not_read(str(owner.directory)):
+        # a service's env file is its environment: read as config of the services that
+        # name it (a program in a language not read here, or one whose ORM reads a variable
+        # from its own schema file, has no env read to join the value with)
+        if isinstance(result, CallSite):
             joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
     joiner.add_registry_wide()

@@ -66,32 +66,6 @@ def compose_env_files(inventory: Inventory, aliases: dict[str, str]) -> dict[str
     return found
 
 
-# build files of languages no analyser reads (Elixir, Erlang, Haskell, Clojure, Dart, Swift,
-# Crystal, OCaml, Zig): a program built from such a tree reads its env in code not read here
-_UNREAD_BUILDS = frozenset(
-    {
-        "mix.exs",
-        "rebar.config",
-        "stack.yaml",
-        "cabal.project",
-        "project.clj",
-        "deps.edn",
-        "pubspec.yaml",
-        "Package.swift",
-        "shard.yml",
-        "dune-project",
-        "build.zig",
-    }
-)
-
-
-def program_not_read(directory: str) -> bool:
-    """Whether the program built from ``directory`` is in a language no analyser reads (its
-    build file sits at the top): which variables it reads is then not known, and the env
-    file a service of it is given is the best evidence of what it calls."""
-    return any(os.path.isfile(os.path.join(directory, name)) for name in _UNREAD_BUILDS)
-
-
 def _bind(volume: object) -> tuple[str | None, str | None]:
     """(host path, container path) of a bind mount in short or long syntax."""
     if isinstance(volume, str):
