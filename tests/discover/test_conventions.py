@@ -183,7 +183,8 @@ def test_constructors_are_regexes_and_only_explicit_clients_need_code() -> None:
     flagd = convention_for("FLAGD_HOST")
     assert flagd is not None
     assert not flagd.implicit  # no agent reads FLAGD_HOST: only a provider the code builds
-    # no agent or framework reads these: a flagd provider or a Kafka client the code builds
+    # no agent or framework reads these: a flagd provider, a Kafka or MongoDB client the code
+    # builds
     assert [c.sdk for c in conventions() if not c.implicit] == [
         "OpenFeature flagd provider",
         "Kafka client",
@@ -197,6 +198,7 @@ def test_constructors_are_regexes_and_only_explicit_clients_need_code() -> None:
         "Google Cloud Spanner client (emulator)",
         "Google Cloud Bigtable client (emulator)",
         "Firebase Admin SDK Auth (emulator)",
+        "MongoDB driver",
     ]
     spring = convention_for("SPRING_KAFKA_BOOTSTRAP_SERVERS")
     assert spring is not None

@@ -129,3 +129,23 @@ def test_a_service_running_the_image_another_builds_runs_its_code(tmp_path: Path
         "  cache:\n    image: redis:7\n"
     )
     assert _owners(tmp_path, "shop/settings.py") == ["shop-app/web", "shop-app/worker"]
+
+
+def test_a_framework_console_at_the_root_runs_the_whole_code_base(tmp_path: Path) -> None:
+    """``php artisan horizon`` (a suffix-less interpreter script at the build's root, or in
+    its ``bin/``) boots the framework with every file of the tree, as the image's own command
+    does; an interpreter script deeper in the tree names one program of it."""
+    root = _app(tmp_path / "a", "gunicorn shop.wsgi", "php artisan queue:work")
+    (root / "artisan").write_text("#!/usr/bin/env php\n<?php\nrequire 'bootstrap/app.php';\n")
+    assert _owners(tmp_path / "a", "shop/tasks.py") == ["shop-app/web", "shop-app/worker"]
+    root = _app(tmp_path / "b", "gunicorn shop.wsgi", "bin/console messenger:consume")
+    (root / "bin" / "console").write_text("#!/usr/bin/env php\n<?php\n")
+    assert _owners(tmp_path / "b", "shop/tasks.py") == ["shop-app/web", "shop-app/worker"]
+
+
+def test_a_console_elsewhere_in_the_tree_is_one_program_of_it(tmp_path: Path) -> None:
+    root = _app(tmp_path, "gunicorn shop.wsgi", "ruby tools/sync")
+    (root / "tools").mkdir()
+    (root / "tools" / "sync").write_text("#!/usr/bin/env ruby\nputs 1\n")
+    assert _owners(tmp_path, "shop/tasks.py") == ["shop-app/web"]
+    assert _owners(tmp_path, "tools/sync") == ["shop-app/worker"]

@@ -441,3 +441,55 @@ def test_a_template_named_with_a_hyphen_or_underscore_is_the_env_file(tmp_path: 
     (root / "Makefile").write_text(".env:\n\tcp -n prod.env .env;\n")
     (project,) = load_paths([str(root)]).compose_projects
     assert _services(project)["web"].image == "app/web:prod"
+
+
+def test_a_template_named_for_docker_is_the_env_file(tmp_path: Path) -> None:
+    """``.env.docker`` is the template a repository ships for its container setup (its docs
+    say to copy it to ``.env``): read when no ``.env`` and no generic template is there;
+    ``.env.testing`` beside it is a test setup, never read."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text(
+        "services:\n  db:\n    image: mariadb\n    ports: ['${DB_PORT}:${DB_PORT}']\n"
+    )
+    (root / ".env.testing").write_text("DB_PORT=1\n")
+    (root / ".env.docker").write_text("DB_PORT=3306\n")
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root}/.env.docker: warning: no .env beside it: its values read from .env.docker, "
+        "the template the repository ships for it",
+    ]
+    (project,) = inventory.compose_projects
+    assert [(p.published, p.target) for p in _services(project)["db"].ports] == [("3306", 3306)]
+    (root / ".env.example").write_text("DB_PORT=3307\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert [(p.published, p.target) for p in _services(project)["db"].ports] == [("3307", 3307)]
+
+
+def test_an_extended_service_keeps_its_bind_mounts_relative_to_its_file(tmp_path: Path) -> None:
+    """``../proxy:/etc/nginx/templates`` in ``services/nginx.yml`` is the ``proxy`` folder
+    beside ``services/``, however the extending file is placed; named volumes stay."""
+    root = tmp_path / "app"
+    (root / "services").mkdir(parents=True)
+    (root / "services" / "nginx.yml").write_text(
+        "services:\n"
+        "  proxy:\n"
+        "    image: nginx\n"
+        "    volumes:\n"
+        "      - ../proxy:/etc/nginx/templates\n"
+        "      - ./certs:/certs:ro\n"
+        "      - cache:/var/cache/nginx\n"
+        "      - {type: bind, source: ../static, target: /srv}\n"
+    )
+    (root / "docker-compose.yml").write_text(
+        "services:\n  proxy:\n    extends: {file: ./services/nginx.yml, service: proxy}\n"
+        "volumes:\n  cache: {}\n"
+    )
+    (project,) = load_paths([str(root / "docker-compose.yml")]).compose_projects
+    volumes = _services(project)["proxy"].volumes
+    assert volumes[:3] == (
+        "./proxy:/etc/nginx/templates",
+        "./services/certs:/certs:ro",
+        "cache:/var/cache/nginx",
+    )
+    assert volumes[3]["source"] == "./static"

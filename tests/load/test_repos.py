@@ -98,12 +98,13 @@ def test_broken_manifest_is_an_error_but_broken_other_yaml_is_skipped(write) -> 
     ]
 
 
-def test_a_broken_compose_file_is_an_error_but_a_broken_ci_pipeline_is_skipped(write) -> None:  # type: ignore[no-untyped-def]
-    """A top-level ``services:`` claims compose only in a file named like one: CI pipelines
-    (Woodpecker, Drone, GitLab) have one too, and YAML merges Go's parser accepts."""
+def test_a_broken_compose_file_is_an_error_but_a_ci_pipeline_is_skipped(write) -> None:  # type: ignore[no-untyped-def]
+    """CI pipelines (Woodpecker, Drone, GitLab) have a top-level ``services:`` with images,
+    and YAML merges Go's parser accepts: known files, skipped unread."""
     text = "x:\n  - &p ['a']\nservices:\n  db:\n    <<: [*p]\n"
     compose = write("repo/docker-compose.yml", text)
     write("repo/.woodpecker/test.yaml", text)
+    write("repo/.drone.yml", text)
     root = compose.parent
     inventory = load_paths([str(root)])
     assert [str(d) for d in inventory.diagnostics] == [
@@ -111,8 +112,33 @@ def test_a_broken_compose_file_is_an_error_but_a_broken_ci_pipeline_is_skipped(w
         "sequence (while constructing a mapping started at line 5)"
     ]
     assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [
-        "R/.woodpecker/test.yaml: skipped: unparsable file without apiVersion/kind",
+        "R/.drone.yml: skipped: known non-manifest file",
+        "R/.woodpecker/test.yaml: skipped: known non-manifest file",
     ]
+
+
+def test_a_broken_config_with_its_own_services_key_is_skipped_and_named(write) -> None:  # type: ignore[no-untyped-def]
+    """A framework's config has a top-level ``services:`` too (Symfony's ``services.yaml``
+    and bundle config): broken, it is skipped and named in the summary, never an error. A
+    broken file that says it is compose (by its name, or services with an ``image:`` or
+    ``build:``) stays an error."""
+    config = write(
+        "repo/config/packages/api.yaml",
+        "api:\n  title: x\nservices:\n  app.filter:\n    arguments:\n"
+        "      $properties: { user: 'exact' } ]\n",
+    )
+    root = config.parent.parent.parent
+    inventory = load_paths([str(root)])
+    assert inventory.diagnostics == ()
+    assert skip_summary(inventory.skipped) == (
+        "skipped 1 file that is not a manifest (1 unparsable file without apiVersion/kind); "
+        f"does not parse: {config}; --verbose lists them"
+    )
+    stack = write("repo/stack.yml", "services:\n  web:\n    image: [web\n")
+    compose = write("repo/docker-compose.yml", "services:\n  web: {build: .\n")
+    inventory = load_paths([str(root)])
+    assert sorted(d.location.file for d in inventory.diagnostics) == [str(compose), str(stack)]
+    assert [s.path for s in inventory.skipped] == [str(config)]
 
 
 def test_a_manifest_with_comments_is_still_an_error(write) -> None:  # type: ignore[no-untyped-def]

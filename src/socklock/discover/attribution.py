@@ -142,7 +142,9 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 # the image's code base as a whole, as the image's own command does; so does
                 # a shell script (``./bin/run-prod.sh`` that execs gunicorn): a launcher
                 runs_default = not any(
-                    not _launcher(path) for word in line for path in entry_paths(word, directory)
+                    not (_launcher(path) or _console(path, directory))
+                    for word in line
+                    for path in entry_paths(word, directory)
                 )
                 builders.setdefault(directory, []).append((graph_id, service.id, runs_default))
         replicas.extend(_image_runners(project, aliases))
@@ -495,6 +497,23 @@ def _launcher(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
             return _SHELL_SHEBANG.match(handle.read(64)) is not None
+    except OSError:
+        return False
+
+
+_SCRIPT_SHEBANG = re.compile(rb"#!\s*\S*/(?:env\s+)?(?:php|ruby|python[\d.]*|node|perl)\b")
+
+
+def _console(path: Path, directory: Path) -> bool:
+    """Whether ``path`` is the application's console, a suffix-less interpreter script at the
+    root of the build or in its ``bin/`` (``php artisan horizon``, ``bin/console
+    messenger:consume``, ``bin/rails``): it boots the framework with the whole code base and
+    runs one of its commands."""
+    if path.suffix or not path.is_file() or path.parent not in (directory, directory / "bin"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            return _SCRIPT_SHEBANG.match(handle.read(64)) is not None
     except OSError:
         return False
 

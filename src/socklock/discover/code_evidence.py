@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -52,6 +53,7 @@ from socklock.discover.dotnet_settings import (
     environment_of,
     settings_environment,
 )
+from socklock.discover.env_mounts import compose_env_files
 from socklock.discover.host_servers import host_server
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.key_overrides import overridden_target, overriding_env
@@ -276,8 +278,14 @@ def add_code_evidence(
             return True
         return reach.reaches(owner.program, owner.directory, result.file, result.line)
 
+    environments = compose_env_files(inventory, aliases)  # whose environment each file is
+    env_files: list[tuple[Context, Result]] = []
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
+        naming = environments.get(os.path.realpath(result.file)) if environments else None
+        if naming is not None:  # the environment of the services that name it: below
+            env_files.extend((o, result) for o in owners if o is not None and o.workload in naming)
+            continue
         scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
     scanned.extend(_mounted_as_config(contexts))
     declared = [
@@ -361,6 +369,12 @@ def add_code_evidence(
             builder.unresolved.append(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
+    for owner, result in env_files:
+        # a service's env file is its environment: read as config of the services that
+        # name it (a program in a language not read here, or one whose ORM reads a variable
+        # from its own schema file, has no env read to join the value with)
+        if isinstance(result, CallSite):
+            joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
     joiner.add_registry_wide()
     joiner.add_implied()

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from socklock.discover.addresses import Target
-    from socklock.model import ComposeService, Location, Workload
+    from socklock.model import ComposeService, Dockerfile, Location, Workload
 
 _GIVES = frozenset({"url", "host", "hosts"})
 
@@ -202,8 +202,12 @@ class ImageRun:
 
 
 def compose_run(service: ComposeService, env: Mapping[str, str]) -> ImageRun | None:
-    """The run of a compose service whose image the table knows, else None."""
+    """The run of a compose service whose image the table knows, else None. A service built
+    from the input runs the image its Dockerfile builds on (:func:`built_on`)."""
     family = family_of([service.image])
+    if family is None:
+        base = built_on(service)
+        family = family_of([base]) if base is not None else None
     if family is None:
         return None
     command = [
@@ -241,3 +245,50 @@ def _mount_target(volume: object) -> str | None:
     if isinstance(volume, Mapping) and volume.get("target"):
         return str(volume["target"])
     return None
+
+
+def built_on(service: ComposeService) -> str | None:
+    """The published image a service's build adds files to (``FROM bitnami/keycloak`` then
+    ``COPY`` of themes and plug-ins): its program is that image's, started by that image's
+    entry point. None when the service is not built, the Dockerfile is not found, the base is
+    not written out (``FROM ${BASE}``) or a stage of the build sets its own ``ENTRYPOINT``."""
+    if not service.build_context:
+        return None
+    from pathlib import Path
+
+    from socklock.discover.proxies.images import build_settings, stage_chain
+
+    path = Path(service.build_context, service.dockerfile or "Dockerfile")
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    dockerfile = _dockerfile(str(path), status.st_size, status.st_mtime_ns)
+    if dockerfile is None or not dockerfile.stages:
+        return None
+    _, target = build_settings(service)
+    chain = stage_chain(dockerfile, target)
+    if any(instruction.keyword == "ENTRYPOINT" for instruction in chain):
+        return None
+    names = {stage.name.lower() for stage in dockerfile.stages if stage.name}
+    used = {instruction.stage for instruction in chain}
+    bases = [s.base_image for s in dockerfile.stages if s.index in used]
+    external = [b for b in bases if b.lower() not in names]
+    if len(external) != 1 or "$" in external[0]:
+        return None
+    return external[0]
+
+
+@lru_cache(maxsize=64)
+def _dockerfile(path: str, size: int, mtime: int) -> Dockerfile | None:
+    """The Dockerfile at ``path``, read again only when it changed (size and time: the key)."""
+    del size, mtime
+    from pathlib import Path
+
+    from socklock.load.dockerfile import load_dockerfile
+
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return load_dockerfile(text, path)

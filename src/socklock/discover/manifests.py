@@ -23,6 +23,7 @@ from socklock.discover.built_env import ignores_shared_env
 from socklock.discover.commands import command_values
 from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
 from socklock.discover.image_conventions import ImageRun, compose_run, workload_run
+from socklock.discover.migrations import is_migration, may_be_database
 from socklock.discover.quiet_scripts import compose_line, container_line, quiet_script
 from socklock.discover.reads import MANIFEST_ONLY, CodeReads
 from socklock.discover.resolve import (
@@ -52,6 +53,9 @@ from socklock.model import (
     Workload,
 )
 
+# ``NGINX_PROXY_CONTAINER``, ``DB_CONTAINER_NAME``: the container a program drives through
+# the Docker socket (``docker exec``, a signal), not an address it dials
+_CONTAINER_NAME = re.compile(r"(?:^|_)CONTAINERS?(?:_NAMES?)?$", re.IGNORECASE)
 _TOKEN_SPLIT = re.compile(r"[\s\"'`,;=()\[\]{}<>]+")
 
 
@@ -139,6 +143,8 @@ def env_targets(
     convention = convention_for(name)
     if convention is None:
         found = with_sibling_port(find_targets(value, name_hint=name), name, env.get)
+        if _CONTAINER_NAME.search(name):  # a name for the Docker API: a bare one is no host
+            found = [t for t in found if t.port is not None or t.scheme is not None]
         return _with_document(with_named_protocol(found, name), value, evidence)
     targets = sdk_targets(convention, name, value, env)
     if targets != find_targets(value, name_hint=name):
@@ -519,27 +525,41 @@ def _kubernetes_entry_points(
 
 def compose_environment(service: ComposeService) -> list[ComposeEnv]:
     """The service's ``environment``, then what its ``env_file`` files add (compose's order:
-    ``environment`` wins over a file, a later file over an earlier one)."""
+    ``environment`` wins over a file, a later file over an earlier one), then the env files
+    it mounts where its program loads them (:mod:`socklock.discover.env_mounts`)."""
+    from socklock.discover.env_mounts import mounted_env_files
+    from socklock.load.env_templates import env_template
+
+    found = {env.name: env for env in service.environment}
+    from_files: dict[str, ComposeEnv] = {}
+    for env_file in service.env_files:
+        env_file = env_template(env_file) or env_file  # a new clone: the committed template
+        from_files.update(_env_file_entries(env_file))
+    mounted: dict[str, ComposeEnv] = {}
+    for env_file in mounted_env_files(service):
+        mounted.update(_env_file_entries(env_file))
+    return [
+        *found.values(),
+        *(e for n, e in from_files.items() if n not in found),
+        *(e for n, e in mounted.items() if n not in found and n not in from_files),
+    ]
+
+
+def _env_file_entries(env_file: str) -> dict[str, ComposeEnv]:
     from pathlib import Path
 
     from socklock.discover.code.config_readers import read_dotenv
 
-    found = {env.name: env for env in service.environment}
-    from_files: dict[str, ComposeEnv] = {}
-    from socklock.load.env_templates import env_template
-
-    for env_file in service.env_files:
-        env_file = env_template(env_file) or env_file  # a new clone: the committed template
-        try:
-            text = Path(env_file).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        for entry in read_dotenv(text):
-            name = entry.key[0]
-            from_files[name] = ComposeEnv(
-                name, entry.value, Location(env_file, entry.line, entry.column)
-            )
-    return [*found.values(), *(e for n, e in from_files.items() if n not in found)]
+    try:
+        text = Path(env_file).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {}
+    return {
+        entry.key[0]: ComposeEnv(
+            entry.key[0], entry.value, Location(env_file, entry.line, entry.column)
+        )
+        for entry in read_dotenv(text)
+    }
 
 
 def compose_env_detail(env: ComposeEnv) -> str:
@@ -630,6 +650,7 @@ def _compose_project(
         storage = _storage_clients(reads, source, service.id)
         run = compose_run(service, values)
         quiet = quiet_script(compose_line(service.body), service.image)
+        migration = is_migration(service, project)  # calls its database alone
         for env in environment:
             if env.value is None or quiet:
                 continue  # a script that only writes files hands the address on
@@ -645,6 +666,8 @@ def _compose_project(
                     continue
                 calls = env_calls(env.name, env.value, evidence, values)
             for target, call in calls:
+                if migration and not may_be_database(target):
+                    continue
                 if called_endpoints([target], storage):
                     add_call(service, target, call)
         for target, call in run.defaults(service.location) if run else ():

@@ -236,10 +236,7 @@ def _load_file(
     problems = read.problems
     if any(p.message.startswith(("invalid YAML", "invalid JSON")) for p in problems):
         skip = _unparsable(
-            text.text,
-            is_json=is_json,
-            explicit=entry.explicit,
-            compose_name=is_compose_file_name(entry.path.name),
+            text.text, is_json=is_json, explicit=entry.explicit, name=entry.path.name
         )
         if skip is not None:
             return [], skip
@@ -330,7 +327,7 @@ class _FileDocuments:
         add_document(value, self.entry.display, self.objects)
 
 
-def _unparsable(text: str, *, is_json: bool, explicit: bool, compose_name: bool) -> SkipKind | None:
+def _unparsable(text: str, *, is_json: bool, explicit: bool, name: str) -> SkipKind | None:
     """Why a file that does not parse is not input, or None when its errors stand."""
     if is_template_text(text):
         return SkipKind.TEMPLATE
@@ -338,7 +335,7 @@ def _unparsable(text: str, *, is_json: bool, explicit: bool, compose_name: bool)
         value = read_jsonc(text)
         if value is not None and not is_manifest(value):
             return SkipKind.JSONC
-    if explicit or text_claims_input(text, json=is_json, compose_name=compose_name):
+    if explicit or text_claims_input(text, json=is_json, name=name):
         return None
     return SkipKind.UNPARSABLE
 

@@ -10,8 +10,9 @@ counted. A file that does not parse is judged on its text:
   template (Helm, Go, Jinja), not YAML until rendered: skipped, whatever it claims;
   a Carvel ytt template (``#@`` annotations) parses, but is skipped the same way;
 - it has a top-level ``apiVersion:`` or ``kind:`` line (``"apiVersion":`` in JSON), or a
-  ``services:`` line and a compose file's name: it means to be input, so the parse error
-  is an error;
+  top-level ``services:`` line in a file named like a compose file or whose services have
+  an ``image:`` or ``build:`` (Symfony's ``services.yaml`` and its bundles' config have a
+  ``services:`` of their own): it means to be input, so the parse error is an error;
 - otherwise it is someone else's broken file: skipped.
 
 A manifest whose name or namespace is a placeholder a script fills in (``<K8S_NAMESPACE>``,
@@ -24,12 +25,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from socklock.load.compose import is_compose_file_name
 from socklock.model import WORKLOAD_KINDS
 
 # ``{{ .Values.x }}``, and the same spaced out by a formatter (``{ { .Values.x } }``)
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{ \{ *[-.$A-Za-z][^{}\n]*\} \}", re.DOTALL)
 _YAML_CLAIM = re.compile(r"^(?:apiVersion|kind)[ \t]*:", re.MULTILINE)
-_COMPOSE_CLAIM = re.compile(r"^services[ \t]*:", re.MULTILINE)
+_SERVICES = re.compile(r"^services[ \t]*:", re.MULTILINE)
+_SERVICE_KEY = re.compile(r"^[ \t]+(?:image|build)[ \t]*:", re.MULTILINE)
 _JSON_CLAIM = re.compile(r'"(?:apiVersion|kind)"\s*:')
 
 
@@ -116,15 +119,16 @@ def is_ytt_template(text: str) -> bool:
     return "#@" in text and _YTT.search(text) is not None  # the search scans every line
 
 
-def text_claims_input(text: str, *, json: bool, compose_name: bool = False) -> bool:
-    """The text of a file that does not parse still says it means to be a manifest: an
-    ``apiVersion``/``kind`` line, or a top-level ``services:`` in a file named like a compose
-    file (CI pipelines, Woodpecker, Drone, GitLab, have a top-level ``services:`` too)."""
+def text_claims_input(text: str, *, json: bool, name: str = "") -> bool:
+    """The text of a file that does not parse still says it means to be a manifest
+    (``name``: the file's name, which may say it is a compose file)."""
     if json:
         return _JSON_CLAIM.search(text) is not None
     if _YAML_CLAIM.search(text) is not None:
         return True
-    return compose_name and _COMPOSE_CLAIM.search(text) is not None
+    if _SERVICES.search(text) is None:
+        return False
+    return is_compose_file_name(name) or _SERVICE_KEY.search(text) is not None
 
 
 def read_jsonc(text: str) -> Any | None:

@@ -566,6 +566,23 @@ def _rebase_paths(body: YMap, base_dir: str, here: str) -> None:
                 if isinstance(entry, str):
                     value[index] = rebase(entry)
 
+    def host_path(path: str) -> str:  # ``./x`` stays a path, not a named volume ``x``
+        moved = rebase(path)
+        return moved if moved.startswith((".", "/")) else f"./{moved}"
+
+    volumes = body.get("volumes")
+    if not isinstance(volumes, YSeq):
+        return
+    for index, entry in enumerate(volumes):
+        # a bind mount's host path (``../proxy:/etc/nginx/templates``); a named volume stays
+        if isinstance(entry, str) and entry.startswith("."):
+            host, sep, rest = entry.partition(":")
+            volumes[index] = host_path(host) + sep + rest
+        elif isinstance(entry, YMap) and entry.get("type") == "bind":
+            source = entry.get("source")
+            if isinstance(source, str) and source.startswith("."):
+                entry["source"] = host_path(source)
+
 
 # --- profiles -----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ README says (``cp deploy.env .env``) or their CI does before it starts the stack
 has only the template: compose would fail or run with empty values, so its values are what
 the repository documents. The file a setup step copies to the env file is taken first; then
 ``.env.example`` and its kin (``env.example``, ``.env.sample``, ``.env-dist``,
-``env_template``...) beside it.
+``env_template``, ``.env.docker``...) beside it.
 A real env file always wins.
 """
 
@@ -20,9 +20,11 @@ import shlex
 from functools import lru_cache
 from pathlib import Path
 
+# ``.docker``: after the generic names; a committed ``.env.docker`` is the values the
+# repository gives its container setup (its docs say to copy it to ``.env``).
 # ``.local``: last; a committed ``.env.local`` beside a missing ``.env`` is the values the
 # repository gives a local run (the file is not committed where it is a personal override)
-_WORDS = ("example", "sample", "dist", "template", "default", "defaults", "local")
+_WORDS = ("example", "sample", "dist", "template", "default", "defaults", "docker", "local")
 # ``.env.example`` first, then ``.env-dist`` and ``env_template`` (a hyphen or underscore)
 _SUFFIXES = tuple(separator + word for separator in ".-_" for word in _WORDS)
 # a template named for development or tests (``.env.dev.example``, ``test.env``): what CI

@@ -20,6 +20,7 @@ _PLURALS = {  # the SkipKind values are the singulars
     SkipKind.KNOWN_CONFIG: "known non-manifest files",
 }
 _ORDER = list(_PLURALS)
+_NAMED_AT_MOST = 3  # broken files named in the summary line
 
 
 def _count(n: int, kind: SkipKind) -> str:
@@ -41,7 +42,13 @@ def skip_summary(skipped: Sequence[Skipped]) -> str | None:
         parts.append(f"{directories} {noun} of vendored code, caches or build output")
     if not parts:
         return None
-    return f"skipped {' and '.join(parts)}; --verbose lists them"
+    # a broken file is named: its owner may want to know it does not parse
+    broken = sorted(item.path for item in skipped if item.kind is SkipKind.UNPARSABLE)
+    named = ", ".join(broken[:_NAMED_AT_MOST])
+    if len(broken) > _NAMED_AT_MOST:
+        named += f" and {len(broken) - _NAMED_AT_MOST} more"
+    said = f"; does not parse: {named}" if broken else ""
+    return f"skipped {' and '.join(parts)}{said}; --verbose lists them"
 
 
 def skip_lines(skipped: Sequence[Skipped]) -> list[str]:

@@ -42,6 +42,10 @@ NOT_MANIFESTS = frozenset(
         ".pre-commit-config.yaml",
         ".gitlab-ci.yml",
         ".travis.yml",
+        ".drone.yml",
+        ".woodpecker.yml",
+        ".woodpecker.yaml",
+        "bitbucket-pipelines.yml",
         "codecov.yml",
         "dependabot.yml",
         "Chart.yaml",
@@ -52,6 +56,9 @@ NOT_MANIFESTS = frozenset(
         "bootstrap.yml",
     }
 )
+# Directories whose YAML is a CI system's pipelines, by that system's convention (a
+# pipeline's top-level ``services:`` is not compose's)
+PIPELINE_DIRECTORIES = frozenset({".woodpecker", ".circleci"})
 KUSTOMIZATION_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
 
 
@@ -179,7 +186,7 @@ def _entry(
         return None
     if not stat.S_ISREG(mode):
         return _error(shown, f"not a regular file ({_file_type(mode)}), not read")
-    if entry.name in NOT_MANIFESTS:
+    if entry.name in NOT_MANIFESTS or path.parent.name in PIPELINE_DIRECTORIES:
         return Skipped(shown, SkipKind.KNOWN_CONFIG)
     if kind is FileKind.MANIFEST and _in_helm_templates(path, root):
         return Skipped(shown, SkipKind.HELM_TEMPLATE)

@@ -163,6 +163,37 @@ def _schema_default(node: Node, ev: Evaluator, depth: int) -> Values | None:
     return None
 
 
+# ``typeof window === "undefined"``: true on the server (Node has no ``window`` or
+# ``document``), the guard of code shared with the browser (Next.js, Nuxt, SvelteKit)
+_BROWSER_GLOBALS = ("window", "document")
+_ON_SERVER = frozenset(
+    f"typeof {name} {op} {quote}undefined{quote}"
+    for name in _BROWSER_GLOBALS
+    for op in ("===", "==")
+    for quote in "\"'"
+)
+_IN_BROWSER = frozenset(t.replace("==", "!=", 1) for t in _ON_SERVER)
+
+
+def _ternary(node: Node, ev: Evaluator) -> Values:
+    """``typeof window === "undefined" ? process.env.API : window.origin``: the branch a
+    server process runs (the container's call; the other branch runs in the user's
+    browser). Any other ``c ? a : b`` is known only at run time."""
+    condition = node.child_by_field_name("condition")
+    yes = node.child_by_field_name("consequence")
+    no = node.child_by_field_name("alternative")
+    if condition is None or yes is None or no is None:
+        return ev.runtime(node)
+    while condition.type == "parenthesized_expression" and condition.named_child_count == 1:
+        condition = condition.named_children[0]
+    tested = " ".join(ev.text(condition).split())
+    if tested in _ON_SERVER:
+        return ev.values(yes)
+    if tested in _IN_BROWSER:
+        return ev.values(no)
+    return ev.runtime(node)
+
+
 def _shorthand(node: Node, ev: Evaluator) -> Values:
     """``{cart}`` in an object: the value of the variable ``cart``."""
     return ev.name(ev.text(node), node)
@@ -223,6 +254,7 @@ def _syntax(
             "array": _array,
             "subscript_expression": literal_item("object"),
             "shorthand_property_identifier": _shorthand,
+            "ternary_expression": _ternary,
         },
         entries=_entries,
         env_object=_env_object,

@@ -85,7 +85,11 @@ def render(value: Value, context: Context) -> Outcome | None:
         prefix = value[:first_hole]
         hole_part = value[first_hole]
         assert isinstance(hole_part, Hole)
-        if not _path_started(_template(prefix)) and not _path_started(_with_defaults(prefix)):
+        if (
+            not _path_started(_template(prefix))
+            and not _path_started(_with_defaults(prefix))
+            and not (strict and _whole_base(prefix))
+        ):
             sidecar = _sidecar_call(value)
             if sidecar is not None:
                 kind = CallKind.GRPC if context.grpc else context.kind
@@ -218,6 +222,13 @@ def _with_defaults(value: Value) -> str:
         part if isinstance(part, str) else part.default or "\0" if isinstance(part, Env) else ""
         for part in value
     )
+
+
+def _whole_base(prefix: Value) -> bool:
+    """``fetch(process.env.API_URL + path)``: a call's address that starts with an env var
+    and nothing else before the run-time piece; the variable holds the whole base address
+    (``http://api``, ``http://api:8080/v1``), the piece is the path the call appends."""
+    return len(prefix) == 1 and isinstance(prefix[0], Env)
 
 
 def _path_started(prefix: str) -> bool:
