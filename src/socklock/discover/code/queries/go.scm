@@ -27,6 +27,11 @@
 ((field_declaration tag: (raw_string_literal) @env.name) @env
   (#set! env "struct-tag") (#match? @env.name "(env|envconfig):\"[A-Za-z_]"))
 
+; struct fields filled by ardanlabs/conf: `conf:"default:http://auth:6000"`, env PREFIX_AUTH_HOST
+; (the variable's name comes from the field's path: discover/code/go_conf_tags.py)
+((field_declaration tag: (raw_string_literal) @env.name) @env
+  (#set! env "conf-tag") (#match? @env.name "(^|[` ])conf:\"[^\"]"))
+
 ; viper.GetString("cart.url") with AutomaticEnv: env CART_URL
 ((call_expression
    function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
