@@ -53,3 +53,54 @@ def test_a_file_mounted_as_application_conf_is_read_as_hocon(tmp_path: Path) -> 
         ("hc/app", "hc/redis", 6379, f"{conf}:3:12"),
         ("hc/app", "hc/explorer", 9002, f"{conf}:4:29"),
     }
+
+
+TEMPLATE = """\
+mysql:
+  host: '${DB_HOST:-db}'
+  port: ${DB_PORT:-3306}
+es:
+  hosts: 'http://${ES_HOST:-search}:9200'
+cache:
+  host: '${CACHE_HOST:-cache}:6379'
+"""
+
+
+def test_a_mounted_template_is_read_as_the_config_it_renders(tmp_path: Path) -> None:
+    """``conf/service.yaml.template`` mounted beside the config its entrypoint renders: its
+    ``${VAR:-default}`` take the container's env. ``ES_PORT`` of the shared env file is the
+    port the search server publishes, which the code does not read: the code's own 9200
+    counts, not 1200. A template mounted outside a config directory, under no config's
+    name, is not read."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text(
+        "import yaml\n\nsettings = yaml.safe_load(open('/app/conf/service.yaml'))\n"
+    )
+    (tmp_path / "app" / "Dockerfile").write_text("FROM python:3.12\nCOPY . /app\n")
+    (tmp_path / "service.yaml.template").write_text(TEMPLATE)
+    (tmp_path / "notes.txt.template").write_text("see http://search:9200\n")
+    (tmp_path / ".env").write_text("DB_HOST=db\nES_HOST=search\nES_PORT=1200\n")
+    (tmp_path / "compose.yml").write_text(
+        "name: tp\n"
+        "services:\n"
+        "  app:\n"
+        "    build: ./app\n"
+        "    env_file: .env\n"
+        "    volumes:\n"
+        "      - ./service.yaml.template:/app/conf/service.yaml.template\n"
+        "  tool:\n"
+        "    image: tool:1\n"
+        "    volumes:\n"
+        "      - ./service.yaml.template:/srv/service.yaml.template\n"
+        "      - ./notes.txt.template:/etc/tool/notes.txt.template\n"
+        "  db: {image: 'mysql:8'}\n"
+        "  search:\n"
+        "    image: elasticsearch:8.11.3\n"
+        "    ports: ['${ES_PORT}:9200']\n"
+    )
+    template = tmp_path / "service.yaml.template"
+    assert {(s, t, p) for s, t, p, _ in _calls(tmp_path)} == {
+        ("tp/app", "tp/db", 3306),
+        ("tp/app", "tp/search", 9200),
+    }
+    assert (("tp/app", "tp/search", 9200, f"{template}:5:11")) in _calls(tmp_path)

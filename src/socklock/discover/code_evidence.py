@@ -389,13 +389,15 @@ def _kubernetes_config_maps(
 def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, Result]]:
     """A file mounted on its own where its program reads config by name (``conf/app.conf``
     mounted at ``/app/conf/application.conf``, Typesafe config's file): read as that config,
-    whatever the tree calls it. A file whose own name is a config's was scanned already."""
+    whatever the tree calls it. A file whose own name is a config's was scanned already.
+    A template mounted beside it (``conf/service.yaml.template``) is read as the config its
+    entrypoint renders from it, its ``${VAR:-default}`` from the container's env."""
     from socklock.discover.code.config_files import ConfigFileAnalyser
     from socklock.discover.code.scan import MAX_FILE_BYTES
 
     analyser = ConfigFileAnalyser()
     for context in contexts:
-        seen_as = PurePath(context.container)
+        seen_as = rendered_name(PurePath(context.container))
         if not (context.mounted and context.container and context.directory.is_file()):
             continue
         if analyser.handles(context.directory) or not analyser.handles(seen_as):
@@ -407,8 +409,19 @@ def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, R
             continue
         if len(source) > MAX_FILE_BYTES:
             continue
-        for result in analyser.analyse(str(context.directory), source, seen_as=seen_as.name):
+        for result in analyser.analyse(str(context.directory), source, seen_as=str(seen_as)):
             yield context, result
+
+
+_TEMPLATE_SUFFIXES = frozenset({".template", ".tmpl", ".tpl"})
+
+
+def rendered_name(path: PurePath) -> PurePath:
+    """The config a template renders (``conf/app.yaml.template``: ``conf/app.yaml``);
+    ``path`` itself when it is no template of a named format."""
+    if path.suffix.lower() in _TEMPLATE_SUFFIXES and PurePath(path.stem).suffix:
+        return path.with_name(path.stem)
+    return path
 
 
 def _spring_files(
