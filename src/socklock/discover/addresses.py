@@ -90,6 +90,9 @@ _URL = re.compile(
 # Go's MySQL driver DSN: user:password@tcp(host:port)/dbname
 _GO_MYSQL_DSN = re.compile(rf"@(?:tcp|unix)\((?P<host>{_HOST})(?::(?P<port>[0-9]{{1,5}}))?\)/")
 _HOST_PORT = re.compile(rf"^(?P<host>{_HOST}):(?P<port>[0-9]{{1,5}})$")
+# ``db:5432/orders``, ``replica:3306/readyz``: an address with a path and no scheme (a
+# health-check tool's argument, a database named after the port); the address is its head
+_HOST_PORT_PATH = re.compile(rf"^(?P<host>{_HOST}):(?P<port>[0-9]{{1,5}})/[^\s:@]*$")
 _BARE_HOST = re.compile(rf"^{_HOST}$")
 _DNS_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})+$")
 _HOSTISH_NAME = re.compile(
@@ -219,12 +222,12 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        host_port = _HOST_PORT.match(part)
+        host_port = _HOST_PORT.match(part) or _HOST_PORT_PATH.match(part)
         if host_port:
             host, port = host_port["host"].strip("[]").lower(), int(host_port["port"])
             numeric = host.replace(".", "").isdigit()
             if _valid_port(port) and (not numeric or _is_ipv4(host)):
-                targets.append(Target(host, port, None, "TCP", part))
+                targets.append(Target(host, port, None, "TCP", part.split("/", 1)[0]))
             continue
         if not _BARE_HOST.match(part) or (part.replace(".", "").isdigit() and not _is_ipv4(part)):
             continue

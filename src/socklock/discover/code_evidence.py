@@ -152,7 +152,7 @@ def workload_arguments(
     ``entrypoint``'s program, else its ``command``'s (the whole command when it starts
     with a flag: the image's entry point is the program). A program that is a shell gives
     none (its words are a script, not the program's arguments)."""
-    from socklock.discover.code.arguments import argument_values
+    from socklock.discover.code.arguments import argument_values, flag_values
     from socklock.discover.entrypoints import _as_words
 
     found: dict[str, dict[str, EnvValue]] = {}
@@ -161,7 +161,7 @@ def workload_arguments(
         if (program or (line[0] if line else "")) in _SHELLS or not line:
             return
         given = found.setdefault(graph_id, {})
-        for name, value in argument_values(line).items():
+        for name, value in {**argument_values(line), **flag_values(line)}.items():
             given.setdefault(name, EnvValue(value, where))
 
     for workload in inventory.workloads:

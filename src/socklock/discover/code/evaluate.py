@@ -12,7 +12,7 @@ import re
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from socklock.discover.code.arguments import command_argument
+from socklock.discover.code.arguments import command_argument, command_flag
 from socklock.discover.code.captures import key
 from socklock.discover.code.definitions import Definitions, DefKind
 from socklock.discover.code.formats import braces, printf
@@ -346,6 +346,12 @@ class Evaluator:
             return conf_tag(self.text(name_node), read.node, self.source)
         if read.style == "argument":  # the container's args, as an env of its own
             return env(command_argument(self.text(name_node)))
+        if read.style == "flag":  # a named flag of the container's args, likewise
+            flag = single_text(self.values(name_node))
+            if not flag:
+                return hole("the flag's name is computed")
+            fallback = single_text(self.values(read.default)) if read.default else None
+            return env(command_flag(flag), fallback or None)
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
             raw = single_text(self.values(name_node))
             if raw is None:
