@@ -173,3 +173,13 @@ def test_an_address_with_a_path_and_no_scheme_is_its_head() -> None:
     assert [(t.host, t.port) for t in find_targets("redis:6379/0")] == [("redis", 6379)]
     assert find_targets("registry:5000/shop/web:1.2") == []
     assert find_targets("user:pass/x@db") == []
+
+
+def test_socat_connect_addresses_and_not_its_listener() -> None:
+    assert [(t.host, t.port, t.protocol) for t in find_targets("TCP:two.upstream:8080")] == [
+        ("two.upstream", 8080, "TCP")
+    ]
+    assert [(t.host, t.port, t.protocol) for t in find_targets("UDP4-CONNECT:dns:53,ttl=4")] == [
+        ("dns", 53, "UDP")
+    ]
+    assert find_targets("TCP-LISTEN:80,reuseaddr,fork") == []

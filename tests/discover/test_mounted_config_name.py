@@ -104,3 +104,33 @@ def test_a_mounted_template_is_read_as_the_config_it_renders(tmp_path: Path) -> 
         ("tp/app", "tp/search", 9200),
     }
     assert (("tp/app", "tp/search", 9200, f"{template}:5:11")) in _calls(tmp_path)
+
+
+def test_a_mounted_file_its_env_names_is_its_config_whatever_its_name(tmp_path: Path) -> None:
+    """``OTEL_CONFIG=/opt/tracing/otel.toml`` names the file mounted there: its config (a
+    TOML ``host`` with its integer ``port``); the same file mounted into a service that
+    names it nowhere is not read; socat's command connects to its upstream."""
+    (tmp_path / "otel.toml").write_text(
+        'exporter = "otlp"\n\n[exporters.otlp]\nhost = "jaeger"\nport = 4317\n'
+    )
+    (tmp_path / "compose.yml").write_text(
+        "name: ot\n"
+        "services:\n"
+        "  gateway:\n"
+        "    image: gateway:1\n"
+        "    environment:\n"
+        "      OTEL_CONFIG: /opt/tracing/otel.toml\n"
+        "    volumes: ['./otel.toml:/opt/tracing/otel.toml']\n"
+        "  sidecar:\n"
+        "    image: sidecar:1\n"
+        "    volumes: ['./otel.toml:/opt/other/otel.toml']\n"
+        "  forward:\n"
+        "    image: alpine/socat\n"
+        "    command: '-d TCP-LISTEN:80,fork TCP:upstream:8080'\n"
+        "  upstream: {image: 'upstream:1', expose: ['8080']}\n"
+        "  jaeger: {image: 'jaegertracing/all-in-one:1.60', expose: ['4317', '16686']}\n"
+    )
+    assert {(s, t, p) for s, t, p, _ in _calls(tmp_path)} == {
+        ("ot/gateway", "ot/jaeger", 4317),
+        ("ot/forward", "ot/upstream", 8080),
+    }

@@ -400,8 +400,16 @@ def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, R
         seen_as = rendered_name(PurePath(context.container))
         if not (context.mounted and context.container and context.directory.is_file()):
             continue
-        if analyser.handles(context.directory) or not analyser.handles(seen_as):
+        if analyser.handles(context.directory):
             continue
+        if not analyser.handles(seen_as):
+            if context.directory.resolve() not in context.named:
+                continue
+            # the service names the file (its command, an env var): its config, whatever
+            # its name, read by its format
+            seen_as = PurePath("config", seen_as.name)
+            if not analyser.handles(seen_as):
+                continue
         try:
             with context.directory.open("rb") as handle:
                 source = handle.read(MAX_FILE_BYTES + 1)
