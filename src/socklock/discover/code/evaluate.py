@@ -350,8 +350,11 @@ class Evaluator:
             flag = single_text(self.values(name_node))
             if not flag:
                 return hole("the flag's name is computed")
-            fallback = single_text(self.values(read.default)) if read.default else None
-            return env(command_flag(flag), fallback or None)
+            # its default is not taken: one binary's subcommands declare flags they alone
+            # read (argocd's ``--argocd-repo-server``), so only what the args give counts
+            if read.default is not None:
+                self.values(read.default)  # consumed: the literal is no call of its own
+            return env(command_flag(flag))
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
             raw = single_text(self.values(name_node))
             if raw is None:
