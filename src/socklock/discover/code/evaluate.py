@@ -351,9 +351,8 @@ class Evaluator:
             if not flag:
                 return hole("the flag's name is computed")
             # its default is not taken: one binary's subcommands declare flags they alone
-            # read (argocd's ``--argocd-repo-server``), so only what the args give counts
-            if read.default is not None:
-                self.values(read.default)  # consumed: the literal is no call of its own
+            # read (argocd's ``--argocd-repo-server``), so only what the args give counts;
+            # a literal default stays a literal of its subcommand (subcommands.py)
             return env(command_flag(flag))
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
             raw = single_text(self.values(name_node))
