@@ -162,3 +162,24 @@ def test_a_bare_host_takes_the_protocol_its_variable_names() -> None:
     assert named("database", "DB_HOST") == [("database", None, None)]
     assert named("bridge", "REDIS_TO_POSTGRES_HOST") == [("bridge", None, None)]
     assert named("redis-master", "REDISTRIBUTOR_HOST") == [("redis-master", None, None)]
+
+
+def test_an_address_with_a_path_and_no_scheme_is_its_head() -> None:
+    """``podcli check http replica:3306/readyz``, ``REDIS=redis:6379/0``: the address is
+    the part before the path; an image reference with a tag after the path is none."""
+    assert [(t.host, t.port, t.text) for t in find_targets("replica:3306/readyz")] == [
+        ("replica", 3306, "replica:3306")
+    ]
+    assert [(t.host, t.port) for t in find_targets("redis:6379/0")] == [("redis", 6379)]
+    assert find_targets("registry:5000/shop/web:1.2") == []
+    assert find_targets("user:pass/x@db") == []
+
+
+def test_socat_connect_addresses_and_not_its_listener() -> None:
+    assert [(t.host, t.port, t.protocol) for t in find_targets("TCP:two.upstream:8080")] == [
+        ("two.upstream", 8080, "TCP")
+    ]
+    assert [(t.host, t.port, t.protocol) for t in find_targets("UDP4-CONNECT:dns:53,ttl=4")] == [
+        ("dns", 53, "UDP")
+    ]
+    assert find_targets("TCP-LISTEN:80,reuseaddr,fork") == []

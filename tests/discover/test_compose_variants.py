@@ -486,3 +486,58 @@ def test_a_copy_named_on_its_own_is_read_without_its_siblings(tmp_path: Path) ->
     part = select_deployment(split, str(tmp_path / "split" / "web.yaml"))
     assert part.chosen is not None
     assert (part.chosen.name, sorted(part.chosen.services)) == (".", ["api", "web"])
+
+
+_COLLECTOR = """\
+include:
+  - ../../quickstart/docker-compose.yaml
+services:
+  collector:
+    image: shop/collector
+    expose: ["4195"]
+    environment:
+      API_URL: http://api:9000
+  seeder:
+    image: shop/seeder
+    environment:
+      COLLECTOR_URL: http://collector:4195
+"""
+
+
+def test_a_file_another_directory_includes_runs_alone_when_named(tmp_path: Path) -> None:
+    """``collector/quickstart/docker-compose.yaml`` includes ``quickstart/docker-compose.yaml``:
+    the loader folds the quickstart into the collector's project, but named on its own it is
+    what ``docker compose -f quickstart/docker-compose.yaml`` runs: without the collector."""
+    _write(
+        tmp_path,
+        {
+            "quickstart/docker-compose.yaml": _BASE,
+            "collector/quickstart/docker-compose.yaml": _COLLECTOR,
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    assert [d.name for d in find_deployments(inventory)] == [
+        "collector/quickstart/docker-compose.yaml"
+    ]
+    named = str(tmp_path / "quickstart" / "docker-compose.yaml")
+    selection = select_deployment(inventory, named)
+    assert selection.chosen is not None
+    assert (selection.chosen.name, selection.chosen.services) == (
+        "quickstart/docker-compose.yaml",
+        {"web", "api"},
+    )
+    assert _edges(discover(inventory, deployment=named)) == {("web", "api", 9000)}
+    # the includer, named, still runs both files' services
+    with_collector = discover(inventory, deployment="collector/quickstart/docker-compose.yaml")
+    assert _edges(with_collector) == {
+        ("web", "api", 9000),
+        ("collector", "api", 9000),
+        ("seeder", "collector", 4195),
+    }
+
+
+def test_a_file_no_project_reads_is_not_a_deployment(tmp_path: Path) -> None:
+    _write(tmp_path, {"docker-compose.yml": _BASE, "notes/config.yaml": "a: 1\n"})
+    inventory = load_paths([str(tmp_path)])
+    with pytest.raises(UsageError, match="no deployment"):
+        select_deployment(inventory, str(tmp_path / "notes" / "config.yaml"))

@@ -90,6 +90,16 @@ _URL = re.compile(
 # Go's MySQL driver DSN: user:password@tcp(host:port)/dbname
 _GO_MYSQL_DSN = re.compile(rf"@(?:tcp|unix)\((?P<host>{_HOST})(?::(?P<port>[0-9]{{1,5}}))?\)/")
 _HOST_PORT = re.compile(rf"^(?P<host>{_HOST}):(?P<port>[0-9]{{1,5}})$")
+# socat's connecting addresses: ``TCP:upstream:8080``, ``UDP4-CONNECT:dns:53,opts``
+_SOCAT = re.compile(
+    rf"^(?P<kind>TCP|UDP|OPENSSL|SSL)[46]?(?:-CONNECT)?:(?P<host>{_HOST}):(?P<port>[0-9]{{1,5}})"
+    r"(?:,[^\s]*)?$",
+    re.IGNORECASE,
+)
+_SOCAT_LISTEN = re.compile(r"^(?:TCP|UDP|OPENSSL|SSL)[46]?-LISTEN:", re.IGNORECASE)
+# ``db:5432/orders``, ``replica:3306/readyz``: an address with a path and no scheme (a
+# health-check tool's argument, a database named after the port); the address is its head
+_HOST_PORT_PATH = re.compile(rf"^(?P<host>{_HOST}):(?P<port>[0-9]{{1,5}})/[^\s:@]*$")
 _BARE_HOST = re.compile(rf"^{_HOST}$")
 _DNS_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})+$")
 _HOSTISH_NAME = re.compile(
@@ -219,12 +229,22 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        host_port = _HOST_PORT.match(part)
+        if _SOCAT_LISTEN.match(part):
+            break  # socat's own listener (``TCP-LISTEN:80,fork``)
+        socat = _SOCAT.match(text) if part == text.split(",", 1)[0].strip() else None
+        if socat is not None and _valid_port(int(socat["port"])):
+            protocol = "UDP" if socat["kind"].upper() == "UDP" else "TCP"
+            written = f"{socat['host']}:{socat['port']}"
+            targets.append(
+                Target(socat["host"].lower(), int(socat["port"]), None, protocol, written)
+            )
+            break
+        host_port = _HOST_PORT.match(part) or _HOST_PORT_PATH.match(part)
         if host_port:
             host, port = host_port["host"].strip("[]").lower(), int(host_port["port"])
             numeric = host.replace(".", "").isdigit()
             if _valid_port(port) and (not numeric or _is_ipv4(host)):
-                targets.append(Target(host, port, None, "TCP", part))
+                targets.append(Target(host, port, None, "TCP", part.split("/", 1)[0]))
             continue
         if not _BARE_HOST.match(part) or (part.replace(".", "").isdigit() and not _is_ipv4(part)):
             continue
@@ -235,6 +255,11 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
 
 
 _HOST_NAME_SUFFIX = re.compile(r"(?i)(?:HOST|HOSTNAME|ADDR|ADDRESS|SERVER|ENDPOINT)$")
+
+
+def is_socat_address(word: str) -> bool:
+    """Whether ``word`` is an address socat connects to (``TCP:upstream:8080``)."""
+    return _SOCAT.match(word) is not None
 
 
 def sibling_port_name(name: str) -> str | None:

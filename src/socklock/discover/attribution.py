@@ -421,7 +421,10 @@ def _add_mounts(
     named: dict[tuple[Path, str], frozenset[Path]] = {}  # (mount, workload) → files it runs
     for project in inventory.compose_projects:
         working = {aliases.get(s.id, s.id): s.body.get("working_dir") for s in project.services}
-        ran = {aliases.get(s.id, s.id): run_words(s.body) for s in project.services}
+        ran = {
+            aliases.get(s.id, s.id): [*run_words(s.body), *(e.value or "" for e in s.environment)]
+            for s in project.services
+        }
         for mount in compose_mounts(project, aliases):
             host = mount.host.resolve()
             if not host.exists() or host in contexts:
@@ -437,6 +440,9 @@ def _add_mounts(
                 named[host, mount.workload] = _named_files(
                     host, mount.container, ran.get(mount.workload, [])
                 )
+            elif str(mount.container) in ran.get(mount.workload, []):
+                # a file its command or env names (``OTEL_CONFIG=/etc/otel.toml``): its config
+                named[host, mount.workload] = frozenset({host})
     shared: list[Context] = []
     for host, mounted in owners.items():
         if len(mounted) == 1:

@@ -163,7 +163,7 @@ def workload_arguments(
     ``entrypoint``'s program, else its ``command``'s (the whole command when it starts
     with a flag: the image's entry point is the program). A program that is a shell gives
     none (its words are a script, not the program's arguments)."""
-    from socklock.discover.code.arguments import argument_values
+    from socklock.discover.code.arguments import argument_values, flag_values
     from socklock.discover.entrypoints import _as_words
 
     found: dict[str, dict[str, EnvValue]] = {}
@@ -172,7 +172,7 @@ def workload_arguments(
         if (program or (line[0] if line else "")) in _SHELLS or not line:
             return
         given = found.setdefault(graph_id, {})
-        for name, value in argument_values(line).items():
+        for name, value in {**argument_values(line), **flag_values(line)}.items():
             given.setdefault(name, EnvValue(value, where))
 
     for workload in inventory.workloads:
@@ -417,17 +417,27 @@ def _kubernetes_config_maps(
 def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, Result]]:
     """A file mounted on its own where its program reads config by name (``conf/app.conf``
     mounted at ``/app/conf/application.conf``, Typesafe config's file): read as that config,
-    whatever the tree calls it. A file whose own name is a config's was scanned already."""
+    whatever the tree calls it. A file whose own name is a config's was scanned already.
+    A template mounted beside it (``conf/service.yaml.template``) is read as the config its
+    entrypoint renders from it, its ``${VAR:-default}`` from the container's env."""
     from socklock.discover.code.config_files import ConfigFileAnalyser
     from socklock.discover.code.scan import MAX_FILE_BYTES
 
     analyser = ConfigFileAnalyser()
     for context in contexts:
-        seen_as = PurePath(context.container)
+        seen_as = rendered_name(PurePath(context.container))
         if not (context.mounted and context.container and context.directory.is_file()):
             continue
-        if analyser.handles(context.directory) or not analyser.handles(seen_as):
+        if analyser.handles(context.directory):
             continue
+        if not analyser.handles(seen_as):
+            if context.directory.resolve() not in context.named:
+                continue
+            # the service names the file (its command, an env var): its config, whatever
+            # its name, read by its format
+            seen_as = PurePath("config", seen_as.name)
+            if not analyser.handles(seen_as):
+                continue
         try:
             with context.directory.open("rb") as handle:
                 source = handle.read(MAX_FILE_BYTES + 1)
@@ -435,8 +445,19 @@ def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, R
             continue
         if len(source) > MAX_FILE_BYTES:
             continue
-        for result in analyser.analyse(str(context.directory), source, seen_as=seen_as.name):
+        for result in analyser.analyse(str(context.directory), source, seen_as=str(seen_as)):
             yield context, result
+
+
+_TEMPLATE_SUFFIXES = frozenset({".template", ".tmpl", ".tpl"})
+
+
+def rendered_name(path: PurePath) -> PurePath:
+    """The config a template renders (``conf/app.yaml.template``: ``conf/app.yaml``);
+    ``path`` itself when it is no template of a named format."""
+    if path.suffix.lower() in _TEMPLATE_SUFFIXES and PurePath(path.stem).suffix:
+        return path.with_name(path.stem)
+    return path
 
 
 def _spring_files(

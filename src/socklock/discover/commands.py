@@ -13,6 +13,8 @@ import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping
 
+from socklock.discover.addresses import is_socat_address
+
 _VARIABLE = re.compile(
     r"\$\((?P<k8s>[A-Za-z_][A-Za-z0-9_]*)\)"
     r"|\$\{(?P<shell>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}"
@@ -95,7 +97,12 @@ def _handed(simple: list[str], env: Mapping[str, str]) -> Iterator[tuple[str, st
         if expanded is None or not expanded[0]:
             continue
         value = expanded[0]
-        if "://" in value or (flag and ":" in value) or (spaced and _HOST_PORT.match(value)):
+        if (
+            "://" in value
+            or (flag and ":" in value)
+            or (spaced and _HOST_PORT.match(value))
+            or is_socat_address(value)
+        ):
             yield written, value, expanded[1]
 
 

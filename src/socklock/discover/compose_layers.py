@@ -64,3 +64,18 @@ def _resolved(path: str, base: Path) -> str:
     if given.exists():
         return str(given.resolve())
     return str((base / given).resolve())
+
+
+def included_alone(inventory: Inventory, wanted: str, base: Path) -> Inventory:
+    """``inventory`` with the project ``docker compose -f wanted`` reads, when ``wanted``
+    is a compose file the input read that is no project of its own: another directory's
+    file includes it (``collector/compose.yaml`` includes ``../quickstart/compose.yaml``),
+    so the loader folded it into that project. Named alone, it runs alone: its own
+    services, without the includer's. Unchanged otherwise."""
+    resolved = _resolved(wanted, base)
+    shown = {_resolved(f, base): f for f in inventory.files}
+    if resolved not in shown:
+        return inventory
+    if any(_resolved(p.file, base) == resolved for p in inventory.compose_projects):
+        return inventory
+    return with_layers(inventory, (shown[resolved],))

@@ -176,6 +176,13 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
             from socklock.discover.skaffold import skaffold_deployment
 
             deployments.extend(skaffold_deployment(inventory, wanted, _base(inventory)))
+        if not _matching(deployments, wanted):
+            from socklock.discover.compose_layers import included_alone
+
+            alone = included_alone(inventory, wanted, _base(inventory))
+            if alone is not inventory:
+                inventory = alone
+                deployments, problems = _find(inventory)
     if not deployments:
         return Selection(inventory, None, (), (), (), charts, (), tuple(problems))
     tree = None if wanted is None else _named_tree(deployments, wanted, _base(inventory))

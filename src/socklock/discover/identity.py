@@ -294,11 +294,11 @@ class Identities:
 
     def _cores(self) -> dict[str, set[str]]:
         """Workloads by any of their names without a trailing program word
-        (``productcatalogapp`` → ``productcatalog``); a core two workloads share names
-        neither."""
+        (``productcatalogapp`` → ``productcatalog``), their containers' names among them
+        (``converter-api`` runs ``converter``); a core two workloads share names neither."""
         if self._core_names is None:
             self._core_names = defaultdict(set)
-            for table in (self.primary, self.names):
+            for table in (self.primary, self.names, self.code_names):
                 for name, owners in table.items():
                     self._core_names[_core(name)].update(owners)
         return self._core_names

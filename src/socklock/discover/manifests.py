@@ -490,9 +490,11 @@ def _workload_edges(
         for target in find_targets(value, name_hint=name):
             if target.is_local:
                 continue
-            add_resolution(
-                builder, workload.id, target, resolver.resolve(target, workload.namespace), evidence
-            )
+            # its own Service in its config or flags is the address it listens on or
+            # advertises (an OTLP receiver's ``endpoint: tempo:4317``): not a call
+            resolution = others(workload.id, resolver.resolve(target, workload.namespace))
+            if resolution is not None:
+                add_resolution(builder, workload.id, target, resolution, evidence)
 
 
 def _kubernetes_entry_points(

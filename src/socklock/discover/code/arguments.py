@@ -12,11 +12,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 ARGUMENT = "ARG."  # positional, after the flags
+FLAG = "FLAG."  # a named flag: ``--backend-url=http://backend:9898``
 
 
 def command_argument(index: str) -> str:
     """The pseudo env var that positional argument ``index`` (as written: ``0``) reads."""
     return f"{ARGUMENT}{int(index, 0)}"
+
+
+def command_flag(name: str) -> str:
+    """The pseudo env var that the flag ``name`` (as declared: ``backend-url``) reads."""
+    return f"{FLAG}{name.lstrip('-')}"
+
+
+def flag_values(words: Sequence[str]) -> dict[str, str]:
+    """The named flags among ``words`` as pseudo env values: ``--name=value`` and
+    ``-name=value``, and ``--name value`` (the word after a flag without ``=`` is its value
+    when it is no flag itself; a boolean flag's positional is taken for a value, but only a
+    string flag the code declares reads it). The first of a repeated flag counts."""
+    found: dict[str, str] = {}
+    for index, word in enumerate(words):
+        if word == "--":
+            break
+        if not word.startswith("-") or word.strip("-") == "":
+            continue
+        name, equals, value = word.lstrip("-").partition("=")
+        if not equals:
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if not following or following.startswith("-"):
+                continue
+            value = following
+        if name:
+            found.setdefault(command_flag(name), value)
+    return found
 
 
 def argument_values(words: Sequence[str]) -> dict[str, str]:

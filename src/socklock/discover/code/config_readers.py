@@ -169,8 +169,12 @@ _TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"']+)\s*=")
 _TOML_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 
 
+_TOML_INTEGER = re.compile(r"\s*(\d{1,5})\s*(?:#.*)?$")
+
+
 def read_toml(text: str) -> Iterator[Entry]:
-    """TOML: string values (also inside arrays) under their table and key."""
+    """TOML: string values (also inside arrays) under their table and key, and integers
+    (a ``port = 4317`` beside its ``host``)."""
     table: Key = ()
     key: Key = ()
     for number, line in enumerate(text.splitlines(), start=1):
@@ -186,6 +190,12 @@ def read_toml(text: str) -> Iterator[Entry]:
         if named is not None:
             key = tuple(part.strip("\"'") for part in named.group(1).split("."))
             start = named.end()
+            number_value = _TOML_INTEGER.match(line, start)
+            if number_value is not None:
+                yield Entry(
+                    (*table, *key), number_value.group(1), number, number_value.start(1) + 1
+                )
+                continue
         for match in _TOML_STRING.finditer(line, start):
             yield Entry((*table, *key), match.group(0)[1:-1], number, match.start() + 2)
 

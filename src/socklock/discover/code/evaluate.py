@@ -12,10 +12,11 @@ import re
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from socklock.discover.code.arguments import command_argument
+from socklock.discover.code.arguments import command_argument, command_flag
 from socklock.discover.code.captures import key
 from socklock.discover.code.definitions import Definitions, DefKind
 from socklock.discover.code.formats import braces, printf
+from socklock.discover.code.go_conf_tags import conf_tag
 from socklock.discover.code.placeholders import (
     aspnet_env_name,
     spring_env_name,
@@ -341,8 +342,18 @@ class Evaluator:
             return self._bound_field(read)
         if read.style == "struct-tag":
             return _struct_tag(self.text(name_node))
+        if read.style == "conf-tag":  # ardanlabs/conf: the field's path names the variable
+            return conf_tag(self.text(name_node), read.node, self.source)
         if read.style == "argument":  # the container's args, as an env of its own
             return env(command_argument(self.text(name_node)))
+        if read.style == "flag":  # a named flag of the container's args, likewise
+            flag = single_text(self.values(name_node))
+            if not flag:
+                return hole("the flag's name is computed")
+            # its default is not taken: one binary's subcommands declare flags they alone
+            # read (argocd's ``--argocd-repo-server``), so only what the args give counts;
+            # a literal default stays a literal of its subcommand (subcommands.py)
+            return env(command_flag(flag))
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
             raw = single_text(self.values(name_node))
             if raw is None:

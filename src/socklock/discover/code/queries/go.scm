@@ -22,10 +22,29 @@
    arguments: (argument_list . (int_literal) @env.name .)) @env
   (#set! env "argument") (#eq? @_pkg "flag") (#eq? @_fn "Arg"))
 
+; named flags: flag.String("backend-url", "http://backend", ""), fs.StringSlice(...) (pflag):
+; the container's args give them (`--backend-url=...`), as pseudo env FLAG.backend-url
+((call_expression
+   function: (selector_expression operand: (_) @_set field: (field_identifier) @_fn)
+   arguments: (argument_list . (interpreted_string_literal) @env.name . (_) @env.default . (_) .)) @env
+  (#set! env "flag") (#match? @_set "(?i)^(flag|pflag|fs|flags|flagset|.*\\.Flags\\(\\)|.*PersistentFlags\\(\\))$")
+  (#any-of? @_fn "String" "StringSlice" "StringArray"))
+
+((call_expression
+   function: (selector_expression operand: (_) @_set field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (interpreted_string_literal) @env.name . (_) @env.default . (_) .)) @env
+  (#set! env "flag") (#match? @_set "(?i)^(flag|pflag|fs|flags|flagset|.*\\.Flags\\(\\)|.*PersistentFlags\\(\\))$")
+  (#any-of? @_fn "StringVar" "StringSliceVar" "StringArrayVar"))
+
 ; struct fields filled from the environment: `env:"CART_URL" envDefault:"..."` (caarlos0/env),
 ; `envconfig:"CART_URL" default:"..."` (kelseyhightower/envconfig)
 ((field_declaration tag: (raw_string_literal) @env.name) @env
   (#set! env "struct-tag") (#match? @env.name "(env|envconfig):\"[A-Za-z_]"))
+
+; struct fields filled by ardanlabs/conf: `conf:"default:http://auth:6000"`, env PREFIX_AUTH_HOST
+; (the variable's name comes from the field's path: discover/code/go_conf_tags.py)
+((field_declaration tag: (raw_string_literal) @env.name) @env
+  (#set! env "conf-tag") (#match? @env.name "(^|[` ])conf:\"[^\"]"))
 
 ; viper.GetString("cart.url") with AutomaticEnv: env CART_URL
 ((call_expression
