@@ -162,3 +162,19 @@ def test_single_pair_mappings_in_flow_sequences_count_as_levels(tmp_path: Path) 
     assert [str(d) for d in inventory.errors] == [
         f"{path}:1:401: error: nesting deeper than 200 levels: refused before parsing"
     ]
+
+
+def test_json_the_yaml_parser_refuses_is_still_read_as_json(tmp_path: Path) -> None:
+    """The nesting check runs libyaml's parser over JSON too; a JSON text it refuses (a key
+    longer than YAML's 1024-character implicit keys) stops the count, not the run."""
+    from socklock.load import load_paths
+    from socklock.model import SkipKind
+
+    path = tmp_path / "data.json"
+    items = ", ".join('["x"]' for _ in range(150))
+    path.write_text("[" + items + ', {"' + "k" * 1100 + '": 1}]\n')
+    inventory = load_paths([str(tmp_path)])  # walked: a JSON file that is no manifest
+    assert (inventory.diagnostics, [(s.path, s.kind) for s in inventory.skipped]) == (
+        (),
+        [(str(path), SkipKind.JSON_NO_KIND)],
+    )

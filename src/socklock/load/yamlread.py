@@ -469,6 +469,8 @@ def _check_depth(text: str, limits: Limits) -> None:
                     raise TooDeepError(mark.line + 1, mark.column + 1)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+    except yaml.YAMLError:
+        return  # the composer stops where the parser does: no deeper than counted here
     finally:
         parser.dispose()
 
