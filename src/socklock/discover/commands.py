@@ -35,6 +35,16 @@ def words(command: str | list[str]) -> list[str]:
     return out
 
 
+def service_words(body: Mapping[str, object]) -> list[str]:
+    """The shell words of a compose service's ``entrypoint`` then ``command``, as written."""
+    return [
+        word
+        for key in ("entrypoint", "command")
+        if isinstance(value := body.get(key), (str, list))
+        for word in words(value)
+    ]
+
+
 def expand(word: str, lookup: Callable[[str], str | None]) -> tuple[str, list[str]] | None:
     """``word`` with its variables expanded; None when one is unknown and has no default."""
     used: list[str] = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from socklock.discover.commands import words
+from socklock.discover.commands import service_words, words
 from socklock.discover.conventions import Convention, sdk_targets
 from socklock.model import Evidence, EvidenceKind
 
@@ -210,12 +210,7 @@ def compose_run(service: ComposeService, env: Mapping[str, str]) -> ImageRun | N
         family = family_of([base]) if base is not None else None
     if family is None:
         return None
-    command = [
-        word
-        for key in ("entrypoint", "command")
-        if isinstance(service.body.get(key), (str, list))
-        for word in words(service.body[key])
-    ]
+    command = service_words(service.body)
     mounts = [_mount_target(volume) for volume in service.volumes]
     return ImageRun(family, env, tuple(command), tuple(m for m in mounts if m))
 

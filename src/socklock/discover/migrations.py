@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from socklock.discover.commands import words
+from socklock.discover.commands import service_words
 
 if TYPE_CHECKING:
     from socklock.discover.addresses import Target
@@ -52,12 +52,7 @@ def is_migration(service: ComposeService, project: ComposeProject) -> bool:
     )
     if not (waited or _one_shot(service)):
         return False
-    line = [
-        word
-        for key in ("entrypoint", "command")
-        if isinstance(service.body.get(key), (str, list))
-        for word in words(service.body[key])
-    ]
+    line = service_words(service.body)
     if any(word in _CHAINED for word in line) or any(
         separator in word for word in line for separator in ("&&", "; ")
     ):
