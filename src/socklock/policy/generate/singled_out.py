@@ -20,9 +20,9 @@ from socklock.policy.generate.intent import Intent, Note, NoteLevel
 from socklock.policy.generate.selectors import Selectors
 
 
-def unlockable(intent: Intent, selectors: Selectors) -> dict[str, list[str]]:
-    """The namespaces of the intent's scope that cannot be locked, each with why (one line
-    per workload that cannot be singled out, or per call that names one)."""
+def unlockable(intent: Intent, selectors: Selectors) -> dict[str, list[tuple[str, str]]]:
+    """The namespaces of the intent's scope that cannot be locked, each with why: (workload,
+    line) per workload that cannot be singled out, or per call that names one."""
     needed = set(intent.scope)
     for call in intent.calls:
         needed.update((call.source, call.target))
@@ -30,21 +30,24 @@ def unlockable(intent: Intent, selectors: Selectors) -> dict[str, list[str]]:
     if not lost:
         return {}
     namespace_of = selectors.namespace_of
-    why: dict[str, list[str]] = defaultdict(list)
+    why: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for workload in sorted(lost):
         source = selectors.select(workload).source
-        why[namespace_of[workload]].append(f"{workload} cannot be singled out: {source}")
+        line = f"{workload} cannot be singled out: {source}"
+        why[namespace_of[workload]].append((workload, line))
     for call in intent.calls:
         for end, other in ((call.source, call.target), (call.target, call.source)):
             if other in lost and end not in lost:
-                line = f"{end} talks to {other}, which cannot be singled out"
-                if line not in why[namespace_of[end]]:
-                    why[namespace_of[end]].append(line)
+                reason = (end, f"{end} talks to {other}, which cannot be singled out")
+                if reason not in why[namespace_of[end]]:
+                    why[namespace_of[end]].append(reason)
     in_scope = set(intent.namespaces)
     return {ns: lines for ns, lines in sorted(why.items()) if ns in in_scope}
 
 
-def unlocked_notes(why: Mapping[str, list[str]], inventory: Inventory) -> tuple[Note, ...]:
+def unlocked_notes(
+    why: Mapping[str, list[tuple[str, str]]], inventory: Inventory
+) -> tuple[Note, ...]:
     """One error note per namespace left out, at the manifest of its first workload that
     cannot be singled out (or that talks to one)."""
     where: dict[str, Location] = {}
@@ -55,10 +58,10 @@ def unlocked_notes(why: Mapping[str, list[str]], inventory: Inventory) -> tuple[
             NoteLevel.ERROR,
             f"namespace {namespace}",
             "not locked down (no policy generated for it): "
-            + "; ".join(lines)
+            + "; ".join(line for _, line in reasons)
             + "; give each workload a distinguishing pod template label "
             "(e.g. app.kubernetes.io/name)",
-            where.get(lines[0].split(" ", 1)[0]),
+            where.get(reasons[0][0]),
         )
-        for namespace, lines in why.items()
+        for namespace, reasons in why.items()
     )
