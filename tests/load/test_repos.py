@@ -345,6 +345,32 @@ def test_another_tools_services_mapping_is_not_a_compose_file(write) -> None:  #
     ]
 
 
+def test_a_top_level_key_compose_refuses_makes_another_tools_file(write) -> None:  # type: ignore[no-untyped-def]
+    """A GitHub Action's ``action.yml`` may hold ``services:`` of images beside ``runs:``:
+    compose refuses a top-level key outside its specification, so the file is another
+    tool's and skipped (no error on its ``name``). ``x-`` extensions are compose's, and a
+    file named like a compose file stays one whatever else it holds."""
+    write(
+        "repo/.github/actions/setup/action.yml",
+        "name: 'Set up test environment'\ndescription: 'Set up'\n"
+        "services:\n  mysql:\n    image: mysql:5.7\n"
+        "runs:\n  using: composite\n  steps: []\n",
+    )
+    write("repo/stack.yml", "x-common: {restart: always}\nservices:\n  web: {image: nginx}\n")
+    root = write(
+        "repo/compose.yaml", "services:\n  worker: {image: busybox}\nruns: {using: x}\n"
+    ).parent
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == []
+    assert sorted(p.file for p in inventory.compose_projects) == [
+        f"{root}/compose.yaml",
+        f"{root}/stack.yml",
+    ]
+    assert [line.replace(str(root), "R") for line in skip_lines(inventory.skipped)] == [
+        "R/.github/actions/setup/action.yml: skipped: YAML without apiVersion/kind",
+    ]
+
+
 def test_a_template_spaced_out_by_a_formatter_is_still_a_template(write) -> None:  # type: ignore[no-untyped-def]
     """``issuer: { { .Values.idp.issuer } }`` does not parse (a mapping as a key); it is an
     unrendered Helm template, skipped, not a broken manifest."""

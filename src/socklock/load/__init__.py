@@ -245,10 +245,16 @@ def _load_file(
     if read.claimed:
         k8s.extend(read.objects)
         for document in read.others:
-            if not looks_like_manifest(document.value) and is_compose(document.value):
+            if not looks_like_manifest(document.value) and is_compose(
+                document.value, file_name=entry.path.name
+            ):
                 compose_files.append(ComposeFile(entry.display, document.value, document.line))
         return problems, None
-    compose_values = [d for d in read.others if is_compose(d.value) or _compose_v1(entry, d.value)]
+    compose_values = [
+        d
+        for d in read.others
+        if is_compose(d.value, file_name=entry.path.name) or _compose_v1(entry, d.value)
+    ]
     if compose_values:
         for document in compose_values:
             compose_files.append(ComposeFile(entry.display, document.value, document.line))
@@ -314,7 +320,8 @@ class _FileDocuments:
                 self.lines = self.lines if self.lines is not None else self.text.splitlines()
                 restore_schema_strings(value, self.lines)
         looks = looks_like_manifest(value)
-        if not looks or is_compose(value) or _compose_v1(self.entry, value):
+        name = self.entry.path.name
+        if not looks or is_compose(value, file_name=name) or _compose_v1(self.entry, value):
             self.others.append(item)
         if not looks or self.placeholder:
             return

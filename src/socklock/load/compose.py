@@ -28,18 +28,46 @@ _PORT_SHORT = re.compile(
 )
 
 
-def is_compose(value: Any) -> bool:
+def is_compose(value: Any, *, file_name: str = "") -> bool:
     """A document that is a compose file: top-level ``services`` mapping, no Kubernetes kind,
     and services that say what they run with a key of the Compose specification (an Azure
     Developer CLI ``azure.yaml`` also has ``name`` and ``services``, whose entries hold
-    ``project``, ``language`` and ``host``: not a compose file)."""
+    ``project``, ``language`` and ``host``: not a compose file). A top-level key compose
+    refuses (a GitHub Action's ``runs``) says the file is another tool's, unless its name
+    (``file_name``) says it is a compose file."""
     if not isinstance(value, dict) or "kind" in value:
         return False
     services = value.get("services")
     if not isinstance(services, dict):
         return False
+    if _foreign_top_level_key(value) and not is_compose_file_name(file_name):
+        return False
     bodies = [body for body in services.values() if isinstance(body, dict)]
     return not services or any(not _COMPOSE_SERVICE_KEYS.isdisjoint(body) for body in bodies)
+
+
+# The top-level keys of the Compose specification (compose-spec.json: ``additionalProperties``
+# is false, bar ``x-`` extensions): compose refuses a file with any other
+_COMPOSE_TOP_LEVEL_KEYS = frozenset(
+    {
+        "version",
+        "name",
+        "include",
+        "services",
+        "models",
+        "networks",
+        "volumes",
+        "secrets",
+        "configs",
+    }
+)
+
+
+def _foreign_top_level_key(value: dict[Any, Any]) -> bool:
+    return any(
+        not (isinstance(key, str) and (key in _COMPOSE_TOP_LEVEL_KEYS or key.startswith("x-")))
+        for key in value
+    )
 
 
 # The keys of a service in the Compose specification (services.md): a services mapping with
