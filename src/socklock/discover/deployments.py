@@ -15,10 +15,12 @@ so workloads are grouped by deployment and one is chosen:
   directories that repeat names are alternatives (``deploy/kubernetes/``, ``deploy/istio/``);
 - an *Aspire deployment* is one AppHost program.
 
-The default is a Kubernetes deployment before an Aspire one before a compose one, then the
-one with the most workloads, then the shallowest; but one that runs fewer than half the
-workloads of the largest is passed over (a stray manifest beside a complete compose file),
-and a compose variant is never the default. Deployments that share no service name with
+The default passes over the deployments under tests, CI or archive directories, then keeps
+the ones a command of the README names, if any (:mod:`.deployment_signals`); of those, a
+Kubernetes deployment before an Aspire one before a compose one, then the one with the most
+workloads, then the shallowest; but one that runs fewer than half the workloads of the
+largest is passed over (a stray manifest beside a complete compose file), and a compose
+variant is never the default. Deployments that share no service name with
 the chosen one are other applications and stay. Of the ones that do, compose files that
 ``docker compose`` reads by default fold onto a chosen Kubernetes deployment's workloads
 (their evidence joins the twin); every other one, and every compose variant, is left out
@@ -40,6 +42,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from socklock.discover.deployment_signals import documented, incidental
 from socklock.errors import UsageError
 from socklock.load.compose_files import default_files
 from socklock.model import Diagnostic, Inventory, SkipKind
@@ -191,7 +194,7 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         chosen = _layered(parts, _relative(tree, _base(inventory)))
     else:
         parts = (
-            _default_parts(deployments)
+            _default_parts(deployments, _base(inventory))
             if wanted is None
             else _named_parts(deployments, wanted, _base(inventory))
         )
@@ -396,11 +399,15 @@ def _overlap(one: Deployment, other: Deployment) -> bool:
     return bool({normal(n) for n in one.services} & {normal(n) for n in other.services})
 
 
-def _default_parts(deployments: list[Deployment]) -> list[Deployment]:
+def _default_parts(deployments: list[Deployment], base: Path) -> list[Deployment]:
     preferred = _preferred_script(deployments)
     candidates = [
         d for d in deployments if not d.variant and (not d.script or d is preferred)
     ] or deployments
+    candidates = [d for d in candidates if not incidental(d.name)] or candidates
+    directories = {d.name: _relative(Path(d.path), base) for d in candidates if d.kind == COMPOSE}
+    named = documented(((d.name, directories.get(d.name)) for d in candidates), base)
+    candidates = [d for d in candidates if d.name in named] or candidates
     largest = max(len(d.services) for d in candidates)
     return [next(d for d in candidates if 2 * len(d.services) >= largest)]
 
