@@ -153,8 +153,25 @@ def test_documented_reads_only_the_root_readme_command_lines(tmp_path: Path) -> 
             "docs/README.md": "kubectl apply -f docs/k8s\n",
         },
     )
-    names = [("docs/compose.yaml", "docs"), ("docs/k8s", None), ("deploy/k8s", None)]
-    assert documented([*names, ("compose.yaml", ".")], tmp_path) == frozenset()
-    assert documented([("deploy/compose.yaml", "deploy"), ("compose.yaml", ".")], tmp_path) == {
-        "deploy/compose.yaml"
-    }
+    names = [("docs/compose.yaml", "docs", ()), ("docs/k8s", None, ()), ("deploy/k8s", None, ())]
+    assert documented([*names, ("compose.yaml", ".", ())], tmp_path) == frozenset()
+    assert documented(
+        [("deploy/compose.yaml", "deploy", ()), ("compose.yaml", ".", ())], tmp_path
+    ) == {"deploy/compose.yaml"}
+
+
+def test_a_manifest_file_the_readme_applies_names_its_directory(tmp_path: Path) -> None:
+    """``kubectl apply -f all-in-one.yaml`` at the root names the root's Kubernetes
+    deployment (``.``), over the compose file beside it."""
+    root = _write(
+        tmp_path / "repo",
+        {
+            "README.md": "    docker compose up\n    kubectl apply -f all-in-one.yaml\n",
+            "docker-compose.yml": _compose("web", "api"),
+            "all-in-one.yaml": _K8S.format(name="web") + "---\n" + _K8S.format(name="api"),
+            "overlays/big/all.yaml": "".join(
+                _K8S.format(name=n) + "---\n" for n in ("web", "api", "db", "cache", "proxy")
+            ),
+        },
+    )
+    assert _default(root) == "."

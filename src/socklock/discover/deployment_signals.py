@@ -61,23 +61,29 @@ def incidental(name: str) -> bool:
     return False
 
 
-def documented(deployments: Iterable[tuple[str, str | None]], base: Path) -> frozenset[str]:
-    """The deployments a command of the README names, given as ``(name, directory)``:
-    ``directory`` is a compose deployment's directory relative to ``base`` (``.`` at the
-    root), None for any other kind."""
+def documented(
+    deployments: Iterable[tuple[str, str | None, Iterable[str]]], base: Path
+) -> frozenset[str]:
+    """The deployments a command of the README names, each given as ``(name, directory,
+    paths)``: ``directory`` is a compose deployment's directory relative to ``base`` (``.``
+    at the root), None for any other kind; ``paths`` are its files relative to ``base``
+    (``kubectl apply -f all-in-one.yaml`` names the deployment that holds the file)."""
     lines = [line for line in _readme(base).splitlines() if _COMMAND.search(line)]
     if not lines:
         return frozenset()
-    return frozenset(name for name, directory in deployments if _names(name, directory, lines))
+    return frozenset(
+        name for name, directory, paths in deployments if _names(name, directory, paths, lines)
+    )
 
 
-def _names(name: str, directory: str | None, lines: list[str]) -> bool:
+def _names(name: str, directory: str | None, paths: Iterable[str], lines: list[str]) -> bool:
     if directory == ".":
         if any(_compose_up_here(line) for line in lines):
             return True
     elif directory is not None and _cd_into(directory, lines):
         return True
-    return any(_path_in(part, lines) for part in name.split("+") if part not in ("", "."))
+    tokens = {part for part in name.split("+") if part not in ("", ".")} | set(paths)
+    return any(_path_in(token, lines) for token in tokens)
 
 
 def _cd_into(directory: str, lines: list[str]) -> bool:

@@ -405,8 +405,17 @@ def _default_parts(deployments: list[Deployment], base: Path) -> list[Deployment
         d for d in deployments if not d.variant and (not d.script or d is preferred)
     ] or deployments
     candidates = [d for d in candidates if not incidental(d.name)] or candidates
-    directories = {d.name: _relative(Path(d.path), base) for d in candidates if d.kind == COMPOSE}
-    named = documented(((d.name, directories.get(d.name)) for d in candidates), base)
+    named = documented(
+        (
+            (
+                d.name,
+                _relative(Path(d.path), base) if d.kind == COMPOSE else None,
+                (_relative(Path(f), base) for f in d.files),
+            )
+            for d in candidates
+        ),
+        base,
+    )
     candidates = [d for d in candidates if d.name in named] or candidates
     largest = max(len(d.services) for d in candidates)
     return [next(d for d in candidates if 2 * len(d.services) >= largest)]
