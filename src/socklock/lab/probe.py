@@ -16,7 +16,9 @@ from each workload to each external range on the lab's outside ports. A workload
 every pair of pods (distinct pods for ``w -> w``, except a bare Pod, which is itself) over
 every address family both pods have; an external row covers one address per atom of the
 range. The kernel's verdict is ALLOWED when every attempt got through, DENIED when none did,
-PARTIAL otherwise. SCTP rows are skipped: this kernel has no SCTP sockets.
+PARTIAL otherwise. A row that would be PARTIAL because some attempts timed out gets a second
+look at those attempts alone, with a longer timeout: on a loaded machine an answer can come
+after the first timeout, while a packet the policy drops times out again. SCTP rows are skipped: this kernel has no SCTP sockets.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from . import system
 from .topology import PROBED, LabPod, Topology
 
 DEFAULT_TIMEOUT = 0.4
+RECHECK_TIMEOUT = 2.0  # the second look at a partial row's attempts that timed out
 CONNECTED = "connected"
 SCTP_REASON = "SCTP: the kernel here has no SCTP sockets, so nothing can be probed"
 
@@ -328,12 +331,11 @@ def _add(
         skipped.append(SkippedRow(source, target, port, protocol, reason))
 
 
-def _run_prober(netns: str, attempts: list[Attempt], timeout: float) -> dict[str, str]:
+def _run_prober(netns: str, attempts: list[tuple[int, Attempt]], timeout: float) -> dict[str, str]:
     spec = {
         "timeout": timeout,
         "attempts": [
-            [i, a.address, a.port, str(a.protocol), a.bind, a.connect_only]
-            for i, a in enumerate(attempts)
+            [i, a.address, a.port, str(a.protocol), a.bind, a.connect_only] for i, a in attempts
         ],
     }
     return run_prober_spec(netns, spec)
@@ -353,14 +355,10 @@ def run_prober_spec(netns: str, spec: dict[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in result.items()}
 
 
-def probe(topology: Topology, timeout: float = DEFAULT_TIMEOUT) -> Observed:
-    """Probe every row of the lab (its namespaces and listeners must be up)."""
-    started = time.perf_counter()
-    rows, skipped = plan_attempts(topology)
-    by_netns: dict[str, list[Attempt]] = defaultdict(list)
-    for row in rows:
-        for attempt in row:
-            by_netns[attempt.netns].append(attempt)
+def _probe_all(
+    by_netns: Mapping[str, list[tuple[int, Attempt]]], timeout: float
+) -> dict[tuple[str, int], str]:
+    """Every namespace's attempts at once: (netns, attempt id) -> outcome."""
     outcomes: dict[tuple[str, int], str] = {}
     workers = min(len(by_netns), max(4, (os.cpu_count() or 2) * 8)) or 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -371,7 +369,39 @@ def probe(topology: Topology, timeout: float = DEFAULT_TIMEOUT) -> Observed:
         for netns, future in futures.items():
             for ident, outcome in future.result().items():
                 outcomes[(netns, int(ident))] = outcome
-    index = {id(a): i for attempts in by_netns.values() for i, a in enumerate(attempts)}
+    return outcomes
+
+
+def _timed_out_in_partial_rows(
+    rows: list[list[Attempt]], outcomes: Mapping[tuple[str, int], str], index: Mapping[int, int]
+) -> dict[str, list[tuple[int, Attempt]]]:
+    """The attempts to look at again: those that timed out in a row where another attempt
+    went through. On a loaded machine an answer can come later than the first timeout; a
+    packet the policy drops times out again, so the row stays what the kernel does."""
+    again: dict[str, list[tuple[int, Attempt]]] = defaultdict(list)
+    for row in rows:
+        results = [(a, outcomes.get((a.netns, index[id(a)]), "missing")) for a in row]
+        if not any(outcome == f"ok:{a.expect}" for a, outcome in results):
+            continue
+        for attempt, outcome in results:
+            if outcome == "timeout":
+                again[attempt.netns].append((index[id(attempt)], attempt))
+    return again
+
+
+def probe(topology: Topology, timeout: float = DEFAULT_TIMEOUT) -> Observed:
+    """Probe every row of the lab (its namespaces and listeners must be up)."""
+    started = time.perf_counter()
+    rows, skipped = plan_attempts(topology)
+    by_netns: dict[str, list[tuple[int, Attempt]]] = defaultdict(list)
+    for row in rows:
+        for attempt in row:
+            by_netns[attempt.netns].append((len(by_netns[attempt.netns]), attempt))
+    index = {id(a): i for attempts in by_netns.values() for i, a in attempts}
+    outcomes = _probe_all(by_netns, timeout)
+    again = _timed_out_in_partial_rows(rows, outcomes, index)
+    if again:
+        outcomes.update(_probe_all(again, max(timeout, RECHECK_TIMEOUT)))
     observed: list[ObservedRow] = []
     for row in rows:
         observations = tuple(
