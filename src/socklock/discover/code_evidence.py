@@ -1292,6 +1292,9 @@ class _Joiner:
         if target.port is None or owner.workload not in own:
             return
         listeners = [w for w in own if target.port in self.units.ports.get(w, ())]
+        if not listeners and (published := self.published_on_host(target)):
+            self.add_resolution(owner, target, published, evidence)
+            return
         if len(listeners) != 1 and quiet:
             return
         server = host_server(target.port) if not listeners else None
@@ -1315,6 +1318,19 @@ class _Joiner:
         via = f"the one build unit of the input that listens on port {target.port}"
         reached = Reached(listeners[0], target.port, target.protocol, via)
         self.add_resolution(owner, target, [reached], evidence)
+
+    def published_on_host(self, target: Target) -> list[Reached]:
+        """The compose services that publish ``target``'s port on the host (a compose file
+        of databases and brokers beside code that runs on the host), when there are any."""
+        resolvers = {id(r): r for r, _ in self.compose.values()}
+        reached: list[Reached] = []
+        for resolver in resolvers.values():
+            found = resolver.on_host(target)
+            if isinstance(found, list):
+                for r in found:
+                    graph_id = self._aliases.get(r.workload, r.workload)
+                    reached.append(Reached(graph_id, r.port, r.protocol, r.via))
+        return reached
 
     def resolve_on_host(
         self, owner: Context, target: Target, evidence: Evidence, *, quiet: bool

@@ -96,6 +96,8 @@ class Identities:
             else:
                 self.own.append(unit)
         self._nearest(by_name)
+        if self.unmatched and _infrastructure_only(inventory, self):
+            self.own, self.unmatched = self.unmatched, []  # the code runs beside it, on the host
         for unit, twin in self.twins.items():
             if twin in self.endpoints:
                 continue  # an Aspire project listens where its launch profile says
@@ -302,6 +304,21 @@ class Identities:
                 for name, owners in table.items():
                     self._core_names[_core(name)].update(owners)
         return self._core_names
+
+
+def _infrastructure_only(inventory: Inventory, identities: Identities) -> bool:
+    """Whether the deployment runs none of the input's code: compose files only, whose
+    services all run public images (no ``build:``), none of them a build unit's twin. Such a
+    file starts the databases and brokers the services use, while the services themselves
+    run on the host (``mvn spring-boot:run``) and reach them through published ports."""
+    if inventory.workloads or not inventory.compose_projects:
+        return False
+    if identities.twins or identities.versions or identities.shared:
+        return False
+    if any(unit.host is not None for unit in inventory.units):
+        return False
+    projects = inventory.compose_projects
+    return not any(service.build_context for project in projects for service in project.services)
 
 
 # words that end a program's name written without a separator (``saleapp``,
