@@ -7,10 +7,11 @@ Services that select it, compose network aliases, and the names of the build uni
 to it. A build unit is matched to a workload by build context (a compose ``build:``
 directory or an Aspire ``AddProject`` that is the unit's directory), else by one of its
 names naming exactly one workload. Units with no twin become workloads of their own,
-``code/<name>``, when the input has no deployment at all; otherwise they are listed, not
-drawn: the deployment says what runs, and a unit it does not run (a tool, a service left out
-of the manifests, or one named differently, which ``socklock.toml [code.owners]`` fixes) is
-reported for review.
+``code/<name>``, when the input has no deployment at all or only a compose file of public
+images that builds none of them (the databases and brokers beside code run on the host);
+otherwise they are listed, not drawn: the deployment says what runs, and a unit it does not
+run (a tool, a service left out of the manifests, or one named differently, which
+``socklock.toml [code.owners]`` fixes) is reported for review.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ project ``X`` (its directory is the resource's build context), ``AddContainer("n
 ports, ``AddNpmApp``/``AddPythonApp``/``AddExecutable`` run a directory's code. ``.Add*`` on a
 resource (``postgres.AddDatabase("db")``) names a part of that resource. ``.WithReference(x)``
 gives the resource x's address: a call. ``WaitFor`` orders start-up and is not a call;
-parameters and connection strings are not workloads.
+parameters and connection strings are not workloads. A static helper of the AppHost's files
+given the builder (``var sales = Sales.AddResources(builder, sqlServer, rabbitMq)``) is read
+where it is called: its parameters are the caller's resources, its ``return`` the variable's.
 
 ``.WithReference(x)`` gives env too, as Aspire does: ``ConnectionStrings__<name>`` for a
 server (or a database of it), ``services__<x>__<endpoint>__0`` for a project; the code's reads
