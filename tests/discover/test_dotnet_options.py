@@ -61,3 +61,57 @@ def test_keys_the_code_reads_match_the_env_in_any_case(tmp_path: Path) -> None:
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
     edges = {(e.source.split("/")[1], e.target.split("/")[1], e.port) for e in graph.edges}
     assert edges == {("gateway", "basket", 81), ("gateway", "identity", 80)}
+
+
+_ACCESSOR_COMPOSE = """\
+services:
+  orders:
+    build: ./Orders
+    environment: ["Billing__BaseUrl=http://billing:5000", "Stock__BaseUrl=http://stock:5001"]
+  billing: {image: shop/billing}
+  stock: {image: shop/stock}
+"""
+_SETTINGS = """\
+public class Settings : ISettings
+{
+    private readonly IConfiguration _configuration;
+    public Settings(IConfiguration configuration) { _configuration = configuration; }
+    public BillingSettings Billing()
+    {
+        return _configuration.GetSection("Billing").Get<BillingSettings>();
+    }
+    public string Name() { return "orders"; }
+}
+"""
+_CLIENT = """\
+public class BillingClient
+{
+    private readonly string _baseUrl;
+    private readonly HttpClient _http;
+    public BillingClient(HttpClient http, ISettings settings)
+    {
+        _http = http;
+        _baseUrl = settings.Billing().BaseUrl;
+    }
+    public Task Send() => _http.PostAsync($"{_baseUrl}/invoices", null);
+}
+"""
+
+
+def test_an_options_object_handed_out_by_a_settings_method(tmp_path: Path) -> None:
+    """``settings.Billing().BaseUrl``: the method returns the class bound to ``Billing``;
+    ``Stock__BaseUrl``, which the code never reads, is no call."""
+    files = {
+        "compose.yaml": _ACCESSOR_COMPOSE,
+        "Orders/Orders.csproj": '<Project Sdk="Microsoft.NET.Sdk.Web"></Project>',
+        "Orders/Settings.cs": _SETTINGS,
+        "Orders/BillingSettings.cs": "public class BillingSettings { public string BaseUrl; }\n",
+        "Orders/BillingClient.cs": _CLIENT,
+        "Orders/Dockerfile": "FROM mcr.microsoft.com/dotnet/aspnet:8.0\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    edges = {(e.source.split("/")[1], e.target.split("/")[1], e.port) for e in graph.edges}
+    assert edges == {("orders", "billing", 5000)}

@@ -113,6 +113,11 @@ def _made_by(call: Node, ev: Evaluator) -> _Type | None:
     """``sp.GetRequiredService<IOptions<T>>()``; ``configuration.GetSection("s").Get<T>()``."""
     function = call.child_by_field_name("function")
     method = function.child_by_field_name("name") if function is not None else None
+    if method is not None and method.type == "identifier":  # ``settings.Database()``
+        path = _path(ev)
+        returned = _project_returns(Path(path).absolute().parent) if path else {}
+        types = returned.get(ev.text(method), ())
+        return _Type(types[0]) if len(types) == 1 else None
     if function is None or method is None or method.type != "generic_name":
         return None
     words = [c for c in method.named_children if c.type == "identifier"]
@@ -366,6 +371,36 @@ def _project_bindings(directory: Path) -> dict[str, tuple[str, ...]]:
     return {name: tuple(sorted(sections)) for name, sections in found.items()}
 
 
+# ``public DatabaseSettings Database()``: a method without parameters that returns an object
+_RETURNS = re.compile(
+    r"^\s*(?:(?:public|internal|private|protected|static|virtual|override)\s+)*"
+    r"([A-Za-z_][\w.]*)\s+([A-Za-z_]\w*)\s*\(\s*\)",
+    re.MULTILINE,
+)
+
+
+@lru_cache(maxsize=32)
+def _project_returns(directory: Path) -> dict[str, tuple[str, ...]]:
+    """Method name → the classes a method of that name without parameters returns, in the
+    project's files: a settings accessor (``environment.Database().Host``) hands out an
+    options object bound elsewhere (``GetSection("Database").Get<DatabaseSettings>()``)."""
+    from socklock.discover.code.imports import project_files
+
+    found: dict[str, set[str]] = {}
+    for paths in project_files(directory, ".csproj", ".cs").values():
+        for file in paths:
+            try:
+                text = Path(file).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for match in _RETURNS.finditer(text):
+                written, name = match.groups()
+                if written not in ("return", "new", "void", "await", "var"):
+                    found.setdefault(name, set()).add(written.rsplit(".", 1)[-1])
+    return {name: tuple(sorted(types)) for name, types in found.items()}
+
+
 def forget() -> None:
     """Drop the cached project bindings (tests that rewrite files use it)."""
     _project_bindings.cache_clear()
+    _project_returns.cache_clear()
