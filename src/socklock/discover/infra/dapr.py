@@ -8,7 +8,9 @@ Kubernetes: a pod annotated ``dapr.io/enabled: "true"`` loads every ``Component`
 ``daprd`` service (``-app-id``, ``-components-path``/``-resources-path``, ``-config``)
 (its command runs ``daprd``, or its image is ``daprd``) reads those files through its
 mounts; it runs in the network namespace of the app it serves (``network_mode:
-service:<app>``), so its calls are that app's.
+service:<app>``), so its calls are that app's. A compose sidecar with an actor state store
+in its scope (``actorStateStore: "true"``: it runs actors, or workflows on them) joins the
+placement service its ``-placement-host-address`` names.
 
 Addresses are the component metadata values whose name says they hold one (``redisHost``,
 ``host`` with ``port``, ``brokers``, ``connectionString``, ``url``...); a value taken from
