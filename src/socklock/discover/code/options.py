@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.definitions import enclosing_scopes
 from socklock.discover.code.placeholders import aspnet_env_name
-from socklock.discover.code.values import alternatives, env, single_text
+from socklock.discover.code.values import alternatives, concat, env, single_text, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Query
@@ -69,8 +69,57 @@ def bound_member(node: Node, ev: Evaluator) -> Values | None:
         sections = bound_sections(typed.name, _path(ev), ev.source)
     if not sections:
         return None
+    path = _path(ev)
+    computed = _computed(Path(path).absolute().parent, typed.name, name) if path else None
+    if computed is not None:  # ``ConnectionString => $"Server={Server},{Port}"``
+        return alternatives(
+            concat(
+                [
+                    env(aspnet_env_name(f"{s}:{piece[1:]}" if s else piece[1:]), None, 0.8)
+                    if piece.startswith("{")
+                    else text(piece)
+                    for piece in computed
+                ]
+            )
+            for s in sections
+        )
     keys = [f"{section}:{name}" if section else name for section in sections]
     return alternatives(env(aspnet_env_name(k), None, 0.8) for k in keys)
+
+
+# ``public string ConnectionString => $"Server={Server},{Port};..."``: a property computed
+# from the others (each ``{Name}`` a property bound to the same section)
+_COMPUTED = re.compile(r"\b(\w+)\s*=>\s*\$\"((?:[^\"\\{}]|\{\w+\})*)\"\s*;")
+_HOLE = re.compile(r"(\{\w+\})")
+
+
+def _computed(directory: Path, class_name: str, name: str) -> tuple[str, ...] | None:
+    """The pieces (literal text, ``{Property}``) of an options class's property that is an
+    interpolated string of its other properties, None when it is none."""
+    return _project_computed(directory).get((class_name, name))
+
+
+@lru_cache(maxsize=32)
+def _project_computed(directory: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    from socklock.discover.code.imports import project_files
+
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    for paths in project_files(directory, ".csproj", ".cs").values():
+        for file in paths:
+            try:
+                text = Path(file).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if "=>" not in text:
+                continue
+            for match in _COMPUTED.finditer(text):
+                classes = re.findall(r"\bclass\s+(\w+)", text[: match.start()])
+                if classes:
+                    pieces = tuple(p for p in _HOLE.split(match.group(2)) if p)
+                    found[(classes[-1], match.group(1))] = tuple(
+                        p[:-1] if p.startswith("{") else p for p in pieces
+                    )
+    return found
 
 
 def _path(ev: Evaluator) -> str | None:
@@ -404,3 +453,4 @@ def forget() -> None:
     """Drop the cached project bindings (tests that rewrite files use it)."""
     _project_bindings.cache_clear()
     _project_returns.cache_clear()
+    _project_computed.cache_clear()
