@@ -85,3 +85,14 @@ def test_a_service_image_named_like_a_unit_is_the_deployment(tmp_path: Path) -> 
     _write(tmp_path, {"docker-compose.yml": pulled})
     graph = discover(load_paths([str(tmp_path)]))
     assert not any(e.source.startswith("code/") for e in graph.edges)
+
+
+def test_an_image_of_the_repositorys_own_is_no_infrastructure(tmp_path: Path) -> None:
+    _services(tmp_path)
+    # ``acme/storefront`` is built elsewhere (CI, a script): the compose file deploys the
+    # application, not only what it needs; the units it does not name are left out
+    pulled = INFRA + "  storefront:\n    image: acme/storefront:2.1\n"
+    _write(tmp_path, {"docker-compose.yml": pulled})
+    graph = discover(load_paths([str(tmp_path)]))
+    assert not any(e.source.startswith("code/") for e in graph.edges)
+    assert {"code/orders", "code/stock"} <= {u.source for u in graph.unresolved}

@@ -318,8 +318,21 @@ def _infrastructure_only(inventory: Inventory, identities: Identities) -> bool:
         return False
     if any(unit.host is not None for unit in inventory.units):
         return False
-    projects = inventory.compose_projects
-    return not any(service.build_context for project in projects for service in project.services)
+    services = [service for project in inventory.compose_projects for service in project.services]
+    return all(not service.build_context and _public_image(service.image) for service in services)
+
+
+def _public_image(image: str | None) -> bool:
+    """A Docker official image (``mongo:7``, no namespace) or a well-known server's
+    (``bitnami/kafka``): not an image of the repository's own code pushed to a registry."""
+    from socklock.discover.addresses import image_port
+
+    name = (image or "").split("@")[0].rsplit(":", 1)[0] if image else ""
+    if not name:
+        return False
+    return "/" not in name.removeprefix("docker.io/").removeprefix("library/") or (
+        image_port(image) is not None
+    )
 
 
 # words that end a program's name written without a separator (``saleapp``,
