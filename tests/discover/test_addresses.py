@@ -128,6 +128,7 @@ def test_url_round_trip(scheme: str, host: str, port: int, path: str) -> None:
 
 def test_a_host_variable_takes_the_port_its_sibling_holds() -> None:
     env = {"ORDER_QUEUE_PORT": "5672", "CACHE_PORT": "not-a-port", "db_port": "5433"}
+    env |= {"MessageBus__Port": "5673", "Store__PORT": "x"}
     assert [sibling_port_name(n) for n in ("ORDER_QUEUE_HOSTNAME", "db_host", "HOST", "X_URL")] == [
         "ORDER_QUEUE_PORT",
         "db_port",
@@ -146,6 +147,9 @@ def test_a_host_variable_takes_the_port_its_sibling_holds() -> None:
     assert ports("amqp://rabbitmq", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5672)]
     assert ports("redis", "CACHE_HOST") == [("redis", None)]
     assert ports("redis", "REDIS_HOST") == [("redis", None)]
+    # .NET configuration keys ignore case: ``MessageBus__Host`` and ``MessageBus__Port``
+    assert ports("rabbitmq", "MessageBus__Host") == [("rabbitmq", 5673)]
+    assert ports("rabbitmq", "Store__Host") == [("rabbitmq", None)]  # its sibling is no port
 
 
 def test_a_bare_host_takes_the_protocol_its_variable_names() -> None:

@@ -103,6 +103,9 @@ def test_every_row_has_a_test_and_other_properties_have_no_library() -> None:
     assert sorted({row[3] for row in ROWS}) == sorted(lib.what for lib in libraries())
     # relaxed binding: any spelling of the prefix; a property no client reads: none
     assert library_for("EUREKA.CLIENT.SERVICEURL.DEFAULTZONE") is not None
+    # a key an application makes up under ``eureka.`` for its defaultZone's placeholders
+    eureka = library_for("eureka.host")
+    assert eureka is not None and eureka.what == "Eureka client"
     assert library_for("spring.cloud.config.server.git.uri") is None
     assert library_for("orders.url") is None
 

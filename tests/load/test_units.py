@@ -568,3 +568,70 @@ def test_a_dockerfile_in_docker_that_copies_through_its_folder_builds_the_reposi
     (root / "docker" / "Dockerfile").write_text("FROM ruby:3\nCOPY run.sh /run.sh\n")
     units, _ = find_units([str(root)])
     assert [(u.name, u.sources) for u in units] == [("tracks", (str(root / "docker"),))]
+
+
+_APPHOST_PROJECT = (
+    '<Project Sdk="Microsoft.NET.Sdk"><Sdk Name="Aspire.AppHost.Sdk" Version="9.0.0" />'
+    "<PropertyGroup><IsAspireHost>true</IsAspireHost></PropertyGroup></Project>"
+)
+
+
+def test_aspire_resources_added_by_helper_classes(tmp_path: Path) -> None:
+    """An AppHost whose Program.cs hands the builder to static helpers in other files: each
+    helper's parameters are the caller's resources, and what it returns is the variable's."""
+    _write(
+        tmp_path,
+        {
+            "Host/Host.csproj": _APPHOST_PROJECT,
+            "Orders.Api/Orders.Api.csproj": '<Project Sdk="Microsoft.NET.Sdk.Web"></Project>',
+            "Host/Program.cs": (
+                "IDistributedApplicationBuilder builder =\n"
+                "    DistributedApplication.CreateBuilder(args);\n"
+                "IResourceBuilder<RedisResource> cache = Infra.AddCache(builder);\n"
+                "var orders = Apps.AddOrders(builder, cache);\n"
+                "Unused.AddNothing(orders);\n"  # no builder given: not a helper of the AppHost
+                "builder.Build().Run();\n"
+            ),
+            "Host/Resources/Infra.cs": (
+                "public static class Infra {\n"
+                "    public static IResourceBuilder<RedisResource> AddCache(\n"
+                "        IDistributedApplicationBuilder b)\n"
+                "    {\n"
+                '        return b.AddRedis("cache");\n'
+                "    }\n"
+                "}\n"
+            ),
+            "Host/Resources/Apps.cs": (
+                "public static class Apps {\n"
+                "    public static IResourceBuilder<ProjectResource> AddOrders(\n"
+                "        IDistributedApplicationBuilder builder,\n"
+                "        IResourceBuilder<RedisResource> redis)\n"
+                "    {\n"
+                '        return builder.AddProject<Projects.Orders_Api>("orders")\n'
+                "            .WithReference(redis);\n"
+                "    }\n"
+                "}\n"
+            ),
+            "Host/Resources/Unused.cs": (
+                "public static class Unused {\n"
+                "    public static void AddNothing(IResourceBuilder<ProjectResource> p) {\n"
+                '        p.WithEnvironment("X", "y");\n'
+                "    }\n"
+                "}\n"
+            ),
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    apps = str(tmp_path / "Host" / "Resources" / "Apps.cs")
+    assert {
+        (u.name, u.host, tuple(os.path.relpath(s, tmp_path) for s in u.sources))
+        for u in units
+        if u.host is not None
+    } == {("cache", "host", ()), ("orders", "host", ("Orders.Api",))}
+    assert {
+        (u.name, r.target, r.location.file, r.location.line) for u in units for r in u.references
+    } == {("orders", "cache", apps, 7)}
+    orders = next(u for u in units if u.name == "orders" and u.host is not None)
+    assert [(e.name, e.value) for e in orders.env] == [
+        ("ConnectionStrings__cache", "redis://cache:6379")
+    ]

@@ -279,7 +279,11 @@ def with_sibling_port(
     """A bare host (no port, no scheme) under ``X_HOST`` takes the port ``X_PORT`` holds,
     when the same environment sets it to a number (``lookup``: the environment)."""
     sibling = sibling_port_name(name)
-    value = lookup(sibling) if sibling is not None else None
+    value = None
+    if sibling is not None:  # .NET configuration keys ignore case: ``Bus__Host``, ``Bus__Port``
+        prefix = sibling[: -len("port")]
+        spellings = (sibling, f"{prefix}Port", f"{prefix}port", f"{prefix}PORT")
+        value = next((v for n in dict.fromkeys(spellings) if (v := lookup(n)) is not None), None)
     if value is None or not value.strip().isdigit() or not _valid_port(int(value.strip())):
         return targets
     port = int(value.strip())

@@ -354,8 +354,9 @@ def add_code_evidence(
     for owner, result in found:
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
-            for name in _env_names(result):
-                reads.add_read(owner.workload, name)
+            if not joiner.lacks_library(owner, result):  # config of a library it has not
+                for name in _env_names(result):
+                    reads.add_read(owner.workload, name)
             key = result.key
             if (
                 key is not None
@@ -713,9 +714,12 @@ class _Joiner:
             used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
         profiles = self.profiles(owner.workload)
         if site.profile is not None:
-            if site.profile not in profiles.active:
+            if PurePath(site.file).name in self.properties.imports(owner.workload):
+                used.append(f"{PurePath(site.file).name} is imported by spring.config.import")
+            elif site.profile not in profiles.active:
                 return  # config of a profile this deployment does not run
-            used.append(f"Spring profile {site.profile} is active: {profiles.why}")
+            else:
+                used.append(f"Spring profile {site.profile} is active: {profiles.why}")
         elif site.kind.value == "config" and _SPRING_FILE.match(PurePath(site.file).name):
             used.append(f"Spring profiles: {profiles.why}")
         if self.lacks_library(owner, site):
@@ -972,8 +976,11 @@ class _Joiner:
         """Config shared by every client (a config server's ``application.yml``) or handed
         out by a config server (its files are often one template per service) names servers
         that only a client library calls: a workload whose build declares its dependencies,
-        and not that library, does not call them."""
-        if site.key is None or not (owner.shared or owner.served or site.file in self.shared_files):
+        and not that library, does not call them. So is a common file every service imports
+        (``spring.config.import: classpath:application-common.yaml`` from a shared module)."""
+        imported = PurePath(site.file).name in self.properties.imports(owner.workload)
+        shared = owner.shared or owner.served or site.file in self.shared_files or imported
+        if site.key is None or not shared:
             return False
         return self.lacks_library_of(owner.workload, site.key)
 
@@ -1292,6 +1299,9 @@ class _Joiner:
         if target.port is None or owner.workload not in own:
             return
         listeners = [w for w in own if target.port in self.units.ports.get(w, ())]
+        if not listeners and (published := self.published_on_host(target)):
+            self.add_resolution(owner, target, published, evidence)
+            return
         if len(listeners) != 1 and quiet:
             return
         server = host_server(target.port) if not listeners else None
@@ -1315,6 +1325,19 @@ class _Joiner:
         via = f"the one build unit of the input that listens on port {target.port}"
         reached = Reached(listeners[0], target.port, target.protocol, via)
         self.add_resolution(owner, target, [reached], evidence)
+
+    def published_on_host(self, target: Target) -> list[Reached]:
+        """The compose services that publish ``target``'s port on the host (a compose file
+        of databases and brokers beside code that runs on the host), when there are any."""
+        resolvers = {id(r): r for r, _ in self.compose.values()}
+        reached: list[Reached] = []
+        for resolver in resolvers.values():
+            found = resolver.on_host(target)
+            if isinstance(found, list):
+                for r in found:
+                    graph_id = self._aliases.get(r.workload, r.workload)
+                    reached.append(Reached(graph_id, r.port, r.protocol, r.via))
+        return reached
 
     def resolve_on_host(
         self, owner: Context, target: Target, evidence: Evidence, *, quiet: bool

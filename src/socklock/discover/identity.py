@@ -7,10 +7,11 @@ Services that select it, compose network aliases, and the names of the build uni
 to it. A build unit is matched to a workload by build context (a compose ``build:``
 directory or an Aspire ``AddProject`` that is the unit's directory), else by one of its
 names naming exactly one workload. Units with no twin become workloads of their own,
-``code/<name>``, when the input has no deployment at all; otherwise they are listed, not
-drawn: the deployment says what runs, and a unit it does not run (a tool, a service left out
-of the manifests, or one named differently, which ``socklock.toml [code.owners]`` fixes) is
-reported for review.
+``code/<name>``, when the input has no deployment at all or only a compose file of public
+images that builds none of them (the databases and brokers beside code run on the host);
+otherwise they are listed, not drawn: the deployment says what runs, and a unit it does not
+run (a tool, a service left out of the manifests, or one named differently, which
+``socklock.toml [code.owners]`` fixes) is reported for review.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ class Identities:
             else:
                 self.own.append(unit)
         self._nearest(by_name)
+        if self.unmatched and _infrastructure_only(inventory, self):
+            self.own, self.unmatched = self.unmatched, []  # the code runs beside it, on the host
         for unit, twin in self.twins.items():
             if twin in self.endpoints:
                 continue  # an Aspire project listens where its launch profile says
@@ -302,6 +305,34 @@ class Identities:
                 for name, owners in table.items():
                     self._core_names[_core(name)].update(owners)
         return self._core_names
+
+
+def _infrastructure_only(inventory: Inventory, identities: Identities) -> bool:
+    """Whether the deployment runs none of the input's code: compose files only, whose
+    services all run public images (no ``build:``), none of them a build unit's twin. Such a
+    file starts the databases and brokers the services use, while the services themselves
+    run on the host (``mvn spring-boot:run``) and reach them through published ports."""
+    if inventory.workloads or not inventory.compose_projects:
+        return False
+    if identities.twins or identities.versions or identities.shared:
+        return False
+    if any(unit.host is not None for unit in inventory.units):
+        return False
+    services = [service for project in inventory.compose_projects for service in project.services]
+    return all(not service.build_context and _public_image(service.image) for service in services)
+
+
+def _public_image(image: str | None) -> bool:
+    """A Docker official image (``mongo:7``, no namespace) or a well-known server's
+    (``bitnami/kafka``): not an image of the repository's own code pushed to a registry."""
+    from socklock.discover.addresses import image_port
+
+    name = (image or "").split("@")[0].rsplit(":", 1)[0] if image else ""
+    if not name:
+        return False
+    return "/" not in name.removeprefix("docker.io/").removeprefix("library/") or (
+        image_port(image) is not None
+    )
 
 
 # words that end a program's name written without a separator (``saleapp``,

@@ -22,6 +22,7 @@ from socklock.discover.builder import GraphBuilder
 from socklock.discover.built_env import ignores_shared_env
 from socklock.discover.commands import command_values
 from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
+from socklock.discover.created_config import Created, created_config
 from socklock.discover.image_conventions import ImageRun, compose_run, workload_run
 from socklock.discover.migrations import is_migration, may_be_database
 from socklock.discover.quiet_scripts import compose_line, container_line, quiet_script
@@ -40,6 +41,7 @@ from socklock.model import (
     ComposeProject,
     ComposeService,
     EnvFromKind,
+    EnvSource,
     EnvSourceKind,
     Evidence,
     EvidenceKind,
@@ -302,8 +304,10 @@ def add_resolution(
 
 
 def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, str, Evidence]]:
-    """(name, value, evidence) of every env value a workload's containers get."""
+    """(name, value, evidence) of every env value a workload's containers get; a ConfigMap or
+    Secret no manifest declares may be one a script creates (:mod:`.created_config`)."""
     config_maps = {(c.namespace, c.name): c for c in inventory.config_maps}
+    created = _created_objects(inventory, workload.namespace)
     for container in workload.containers:
         for var in container.env:
             if var.value is not None:
@@ -331,11 +335,28 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
                             f"{redact_credentials(value)}",
                         ),
                     )
+                elif config_map is None:
+                    yield from _created_key(created, "ConfigMap", var.name, var.source)
+            elif var.source is not None and var.source.kind is EnvSourceKind.SECRET_KEY:
+                yield from _created_key(created, "Secret", var.name, var.source)
         for source in container.env_from:
-            if source.kind is not EnvFromKind.CONFIG_MAP:
-                continue
+            kind = "ConfigMap" if source.kind is EnvFromKind.CONFIG_MAP else "Secret"
             config_map = config_maps.get((workload.namespace, source.name))
-            if config_map is None:
+            if config_map is None or kind == "Secret":
+                made = created.get((kind, source.name))
+                if made is None:
+                    continue
+                for key, value in made.data.items():
+                    yield (
+                        source.prefix + key,
+                        value,
+                        Evidence(
+                            EvidenceKind.CONFIG_MAP,
+                            made.locations[key],
+                            f"envFrom {kind} {made.name} (created by a script): "
+                            f"{source.prefix}{key}={redact_credentials(value)}",
+                        ),
+                    )
                 continue
             for key, value in config_map.data.items():
                 yield (
@@ -348,6 +369,36 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
                         f"{redact_credentials(value)}",
                     ),
                 )
+
+
+def _created_objects(inventory: Inventory, namespace: str) -> dict[tuple[str, str], Created]:
+    """(kind, name) → the ConfigMaps and Secrets the input's scripts create in ``namespace``
+    (one created with no ``-n`` lands in the script's current namespace: any)."""
+    return {
+        (c.kind, c.name): c
+        for c in created_config(tuple(inventory.roots))
+        if c.namespace in (None, namespace)
+    }
+
+
+def _created_key(
+    created: dict[tuple[str, str], Created], kind: str, name: str, source: EnvSource
+) -> Iterator[tuple[str, str, Evidence]]:
+    """The env var a ``secretKeyRef``/``configMapKeyRef`` of a created object gets."""
+    made = created.get((kind, source.name or ""))
+    key = source.key or ""
+    if made is not None and key in made.data:
+        value = made.data[key]
+        yield (
+            name,
+            value,
+            Evidence(
+                EvidenceKind.CONFIG_MAP,
+                made.locations[key],
+                f"env {name} from {kind} {made.name} (created by a script) key {key}="
+                f"{redact_credentials(value)}",
+            ),
+        )
 
 
 def _mounted_config(

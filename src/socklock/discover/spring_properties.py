@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.placeholders import spring_env_name
@@ -66,9 +66,14 @@ class SpringProperties:
         """The property that sets env-style ``name`` for ``workload`` under ``active``
         profiles; None when no file sets it or the strongest settings disagree."""
         found: list[tuple[tuple[int, ...], Property]] = []
+        imported = self.imports(workload) if name != _IMPORT else frozenset()
         for file, source in self._files.get(workload, {}).items():
             for entry in self._read(file).get(name, ()):
-                if entry.profile is not None and entry.profile not in active:
+                if (
+                    entry.profile is not None
+                    and entry.profile not in active
+                    and Path(file).name not in imported
+                ):
                     continue
                 dotted = _dotted(entry)
                 served = source >= Source.SERVED_SHARED
@@ -84,6 +89,22 @@ class SpringProperties:
             return None
         return max(strongest, key=lambda prop: (prop.line, prop.column))
 
+    def imports(self, workload: str) -> frozenset[str]:
+        """The names of the files the workload's default config imports
+        (``spring.config.import: classpath:application-common.yaml``, ``optional:`` too):
+        loaded whatever profiles run, so a profile-named file imported so is no profile's."""
+        found: set[str] = set()
+        for file in self._files.get(workload, {}):
+            for entry in self._read(file).get(_IMPORT, ()):
+                if entry.profile is not None:
+                    continue
+                for item in entry.value.split(","):
+                    written = item.strip().removeprefix("optional:")
+                    for scheme in ("classpath:", "file:"):
+                        if written.startswith(scheme):
+                            found.add(PurePosixPath(written[len(scheme) :]).name)
+        return frozenset(found)
+
     def _read(self, file: str) -> dict[str, list[Entry]]:
         if file not in self._entries:
             from socklock.discover.code.config_files import read_entries
@@ -97,6 +118,9 @@ class SpringProperties:
                 by_name.setdefault(spring_env_name(_dotted(entry))[0], []).append(entry)
             self._entries[file] = by_name
         return self._entries[file]
+
+
+_IMPORT = "SPRING_CONFIG_IMPORT"  # spring.config.import, as an env name
 
 
 def _dotted(entry: Entry) -> str:

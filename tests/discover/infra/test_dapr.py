@@ -221,3 +221,43 @@ services:
     assert [(u.source, u.reason) for u in graph.unresolved if "OrdersDB" in u.expression] == [
         ("shop/cart", "env ConnectionStrings__OrdersDB is not set for shop/cart by any manifest")
     ]
+
+
+def test_a_sidecar_with_an_actor_state_store_joins_the_placement_service(tmp_path: Path) -> None:
+    """``-placement-host-address`` is a call only when the actor runtime starts: an actor
+    state store (``actorStateStore: "true"``) is among the components in the app's scope."""
+    (tmp_path / "compose.yaml").write_text(
+        """\
+name: shop
+services:
+  placement:
+    image: daprio/dapr:1.14
+    command: ["./placement", "-port", "50006"]
+  orders: {image: orders:1, expose: ["80"]}
+  orders-dapr:
+    image: daprio/daprd:1.14
+    command: ["./daprd", "-app-id", "orders-api", "-components-path", "/components",
+              "-placement-host-address", "placement:50006"]
+    network_mode: "service:orders"
+    volumes: ["./components/:/components"]
+  cart: {image: cart:1, expose: ["80"]}
+  cart-dapr:
+    image: daprio/daprd:1.14
+    command: ["./daprd", "-app-id", "cart-api", "-components-path", "/components",
+              "-placement-host-address", "placement:50006"]
+    network_mode: "service:cart"
+    volumes: ["./components/:/components"]
+  redis: {image: redis:7, expose: ["6379"]}
+"""
+    )
+    (tmp_path / "components").mkdir()
+    (tmp_path / "components" / "state.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: state}\n"
+        "spec:\n  type: state.redis\n  metadata:\n  - {name: redisHost, value: 'redis:6379'}\n"
+        "  - {name: actorStateStore, value: 'true'}\nscopes: [orders-api]\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert _config_edges(graph) == {
+        ("shop/orders", "shop/redis", 6379, "state.yaml:7"),
+        ("shop/orders", "shop/placement", 50006, "compose.yaml:8"),
+    }  # cart: no actor state store in its scope, so no actor runtime

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.code.definitions import enclosing_scopes
 from socklock.discover.code.placeholders import aspnet_env_name
-from socklock.discover.code.values import alternatives, env, single_text
+from socklock.discover.code.values import alternatives, concat, env, single_text, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Query
@@ -69,8 +69,57 @@ def bound_member(node: Node, ev: Evaluator) -> Values | None:
         sections = bound_sections(typed.name, _path(ev), ev.source)
     if not sections:
         return None
+    path = _path(ev)
+    computed = _computed(Path(path).absolute().parent, typed.name, name) if path else None
+    if computed is not None:  # ``ConnectionString => $"Server={Server},{Port}"``
+        return alternatives(
+            concat(
+                [
+                    env(aspnet_env_name(f"{s}:{piece[1:]}" if s else piece[1:]), None, 0.8)
+                    if piece.startswith("{")
+                    else text(piece)
+                    for piece in computed
+                ]
+            )
+            for s in sections
+        )
     keys = [f"{section}:{name}" if section else name for section in sections]
     return alternatives(env(aspnet_env_name(k), None, 0.8) for k in keys)
+
+
+# ``public string ConnectionString => $"Server={Server},{Port};..."``: a property computed
+# from the others (each ``{Name}`` a property bound to the same section)
+_COMPUTED = re.compile(r"\b(\w+)\s*=>\s*\$\"((?:[^\"\\{}]|\{\w+\})*)\"\s*;")
+_HOLE = re.compile(r"(\{\w+\})")
+
+
+def _computed(directory: Path, class_name: str, name: str) -> tuple[str, ...] | None:
+    """The pieces (literal text, ``{Property}``) of an options class's property that is an
+    interpolated string of its other properties, None when it is none."""
+    return _project_computed(directory).get((class_name, name))
+
+
+@lru_cache(maxsize=32)
+def _project_computed(directory: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    from socklock.discover.code.imports import project_files
+
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    for paths in project_files(directory, ".csproj", ".cs").values():
+        for file in paths:
+            try:
+                text = Path(file).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if "=>" not in text:
+                continue
+            for match in _COMPUTED.finditer(text):
+                classes = re.findall(r"\bclass\s+(\w+)", text[: match.start()])
+                if classes:
+                    pieces = tuple(p for p in _HOLE.split(match.group(2)) if p)
+                    found[(classes[-1], match.group(1))] = tuple(
+                        p[:-1] if p.startswith("{") else p for p in pieces
+                    )
+    return found
 
 
 def _path(ev: Evaluator) -> str | None:
@@ -113,6 +162,11 @@ def _made_by(call: Node, ev: Evaluator) -> _Type | None:
     """``sp.GetRequiredService<IOptions<T>>()``; ``configuration.GetSection("s").Get<T>()``."""
     function = call.child_by_field_name("function")
     method = function.child_by_field_name("name") if function is not None else None
+    if method is not None and method.type == "identifier":  # ``settings.Database()``
+        path = _path(ev)
+        returned = _project_returns(Path(path).absolute().parent) if path else {}
+        types = returned.get(ev.text(method), ())
+        return _Type(types[0]) if len(types) == 1 else None
     if function is None or method is None or method.type != "generic_name":
         return None
     words = [c for c in method.named_children if c.type == "identifier"]
@@ -366,6 +420,37 @@ def _project_bindings(directory: Path) -> dict[str, tuple[str, ...]]:
     return {name: tuple(sorted(sections)) for name, sections in found.items()}
 
 
+# ``public DatabaseSettings Database()``: a method without parameters that returns an object
+_RETURNS = re.compile(
+    r"^\s*(?:(?:public|internal|private|protected|static|virtual|override)\s+)*"
+    r"([A-Za-z_][\w.]*)\s+([A-Za-z_]\w*)\s*\(\s*\)",
+    re.MULTILINE,
+)
+
+
+@lru_cache(maxsize=32)
+def _project_returns(directory: Path) -> dict[str, tuple[str, ...]]:
+    """Method name → the classes a method of that name without parameters returns, in the
+    project's files: a settings accessor (``environment.Database().Host``) hands out an
+    options object bound elsewhere (``GetSection("Database").Get<DatabaseSettings>()``)."""
+    from socklock.discover.code.imports import project_files
+
+    found: dict[str, set[str]] = {}
+    for paths in project_files(directory, ".csproj", ".cs").values():
+        for file in paths:
+            try:
+                text = Path(file).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for match in _RETURNS.finditer(text):
+                written, name = match.groups()
+                if written not in ("return", "new", "void", "await", "var"):
+                    found.setdefault(name, set()).add(written.rsplit(".", 1)[-1])
+    return {name: tuple(sorted(types)) for name, types in found.items()}
+
+
 def forget() -> None:
     """Drop the cached project bindings (tests that rewrite files use it)."""
     _project_bindings.cache_clear()
+    _project_returns.cache_clear()
+    _project_computed.cache_clear()

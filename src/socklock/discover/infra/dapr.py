@@ -8,7 +8,9 @@ Kubernetes: a pod annotated ``dapr.io/enabled: "true"`` loads every ``Component`
 ``daprd`` service (``-app-id``, ``-components-path``/``-resources-path``, ``-config``)
 (its command runs ``daprd``, or its image is ``daprd``) reads those files through its
 mounts; it runs in the network namespace of the app it serves (``network_mode:
-service:<app>``), so its calls are that app's.
+service:<app>``), so its calls are that app's. A compose sidecar with an actor state store
+in its scope (``actorStateStore: "true"``: it runs actors, or workflows on them) joins the
+placement service its ``-placement-host-address`` names.
 
 Addresses are the component metadata values whose name says they hold one (``redisHost``,
 ``host`` with ``port``, ``brokers``, ``connectionString``, ``url``...); a value taken from
@@ -39,6 +41,7 @@ _ADDRESS_NAME = re.compile(
 )
 _FAMILY_PORTS = {"rabbitmq": DEFAULT_PORTS["amqp"], "jetstream": DEFAULT_PORTS["nats"]}
 _COMPONENTS_FLAGS = ("components-path", "resources-path")
+_PLACEMENT = "Placement"  # the placement service a sidecar with actors joins
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,11 @@ def _kubernetes(inventory: Inventory) -> Iterator[tuple[str, Found, str]]:
 
 def _compose(inventory: Inventory, aliases: dict[str, str]) -> Iterator[tuple[str, Found, str]]:
     for caller, resource, origin in _compose_resources(inventory, aliases):
-        if resource.kind == "Component":
+        if resource.kind == _PLACEMENT:
+            where = Location(resource.file, int(resource.body.get("line") or 1), 1)
+            label = "daprd -placement-host-address"
+            yield from ((caller, f, origin) for f in address(where, resource.name, {}, label))
+        elif resource.kind == "Component":
             for item in _component(resource):
                 yield caller, item, origin
         else:
@@ -135,9 +142,20 @@ def _compose_resources(
             caller = aliases.get(app, app) if mode.startswith("service:") else sidecar
             seen = {m.container: m.host for m in mounts if m.workload == sidecar}
             paths = [flags[f] for f in _COMPONENTS_FLAGS if f in flags]
+            actors = False
             for resource in _files(paths, seen, "Component"):
                 if _in_scope(resource, app_id):
+                    actors = actors or _actor_store(resource)
                     yield caller, resource, f"daprd {sidecar} of app-id {app_id}"
+            placement = flags.get("placement-host-address")
+            if placement and actors:  # the actor runtime starts: it joins the placement ring
+                where = service.location
+                yield (
+                    caller,
+                    _Resource(_PLACEMENT, placement, "", {"line": where.line}, where.file),
+                    f"daprd {sidecar} -placement-host-address of app-id {app_id} "
+                    "(an actor state store is in its scope)",
+                )
             if "config" in flags:
                 for resource in _files([flags["config"]], seen, "Configuration"):
                     yield caller, resource, f"daprd {sidecar} -config of app-id {app_id}"
@@ -276,6 +294,19 @@ def _files(
                     name = str(meta.get("name", "")) if isinstance(meta, Mapping) else ""
                     found.append(_Resource(kind, name, "", body, str(file)))
     return found
+
+
+def _actor_store(resource: _Resource) -> bool:
+    """Whether a Component is the actor state store (``actorStateStore: "true"``): with one
+    loaded, the sidecar runs actors (and workflows, which run on them)."""
+    spec = resource.body.get("spec")
+    metadata = spec.get("metadata") if isinstance(spec, Mapping) else None
+    return any(
+        isinstance(m, Mapping)
+        and str(m.get("name", "")) == "actorStateStore"
+        and str(m.get("value", "")).strip().lower() == "true"
+        for m in items(metadata)
+    )
 
 
 def _in_scope(resource: _Resource, app_id: str) -> bool:

@@ -6,7 +6,9 @@ project ``X`` (its directory is the resource's build context), ``AddContainer("n
 ports, ``AddNpmApp``/``AddPythonApp``/``AddExecutable`` run a directory's code. ``.Add*`` on a
 resource (``postgres.AddDatabase("db")``) names a part of that resource. ``.WithReference(x)``
 gives the resource x's address: a call. ``WaitFor`` orders start-up and is not a call;
-parameters and connection strings are not workloads.
+parameters and connection strings are not workloads. A static helper of the AppHost's files
+given the builder (``var sales = Sales.AddResources(builder, sqlServer, rabbitMq)``) is read
+where it is called: its parameters are the caller's resources, its ``return`` the variable's.
 
 ``.WithReference(x)`` gives env too, as Aspire does: ``ConnectionStrings__<name>`` for a
 server (or a database of it), ``services__<x>__<endpoint>__0`` for a project; the code's reads
@@ -122,6 +124,204 @@ class _Resource:
     profile: list[str] | None = None  # the launch profile(s) AddProject names
 
 
+@dataclass(frozen=True, slots=True)
+class Helper:
+    """A static method of the AppHost's files that adds resources to the builder it is given
+    (``Sales.AddResources(builder, sqlServer, rabbitMq)``): its parameters and its body."""
+
+    parameters: tuple[str, ...]
+    file: Path
+    text: str  # the whole file, comments blanked
+    start: int  # where the body starts in ``text``
+    end: int
+
+
+_HELPER = re.compile(
+    r"\bstatic\s+[\w<>.,\s?]+?\s(\w+)\s*\(\s*(IDistributedApplicationBuilder\s+\w+\s*"
+    r"(?:,\s*[\w<>.?\[\]]+(?:<[^>]*>)?\s+\w+\s*)*)\)\s*\{"
+)
+_CLASS = re.compile(r"\bclass\s+(\w+)")
+_HELPER_CALL = re.compile(r"\b(\w+)\s*\.\s*(\w+)\s*\(([\w\s,]*)\)")
+_RETURN = re.compile(r"^[\s}]*return\b")
+
+
+def helpers(files: list[Path]) -> dict[tuple[str, str], Helper]:
+    """(class, method) → the static methods of ``files`` that take the application builder."""
+    found: dict[tuple[str, str], Helper] = {}
+    for path in files:
+        code = blank_comments(path)
+        for match in _HELPER.finditer(code):
+            classes = _CLASS.findall(code, 0, match.start())
+            if not classes:
+                continue
+            depth, end = 1, match.end()
+            while end < len(code) and depth:
+                depth += {"{": 1, "}": -1}.get(code[end], 0)
+                end += 1
+            parameters = tuple(p.split()[-1] for p in match.group(2).split(",") if p.strip())
+            found[(classes[-1], match.group(1))] = Helper(parameters, path, code, match.end(), end)
+    return found
+
+
+class _State:
+    """The resources an AppHost program adds, read statement by statement; a helper method it
+    calls is read in its own scope, its parameters bound to the caller's resources."""
+
+    def __init__(
+        self,
+        program: Path,
+        code: str,
+        builder: str,
+        helpers: dict[tuple[str, str], Helper],
+        by_class: dict[str, Path],
+        methods: dict[str, Method],
+    ) -> None:
+        self.program, self.code, self.builder = program, code, builder
+        self.helpers, self.by_class, self.methods = helpers, by_class, methods
+        self.resources: dict[str, _Resource] = {}  # resource name → resource
+        self.variables: dict[str, str] = {}  # variable → resource name
+        self.connections: dict[str, str] = {}  # variable → its connection name (a database's)
+        self.strings: dict[str, list[str]] = {}  # variable → the string(s) it may hold
+        self.endpoint_vars: dict[str, tuple[str, str]] = {}  # variable → (resource, endpoint)
+        self.tools: list[tuple[str, CompanionCall, Location]] = []  # server, admin tool, where
+        self.returned: str | None = None  # the resource a helper's ``return`` gives back
+        self.calls = 0  # helpers entered, a bound on recursion
+
+    def scope(self, helper: Helper, arguments: list[str]) -> _State:
+        """A state for ``helper``'s body: its own variables, the caller's resources."""
+        inner = _State(
+            helper.file, helper.text, self.builder, self.helpers, self.by_class, self.methods
+        )
+        inner.resources, inner.tools, inner.calls = self.resources, self.tools, self.calls + 1
+        for parameter, argument in zip(helper.parameters, arguments, strict=False):
+            if argument == self.builder:
+                inner.builder = parameter
+            elif argument in self.variables:
+                inner.variables[parameter] = self.variables[argument]
+                inner.connections[parameter] = self.connections.get(
+                    argument, self.variables[argument]
+                )
+        return inner
+
+    def helper_call(self, statement: str) -> bool:
+        """Reads the helper a statement calls (``var db = Sql.AddResources(builder)``) and
+        keeps the resource it returns in the statement's variable."""
+        if self.calls > 8:
+            return False
+        for match in _HELPER_CALL.finditer(statement):
+            helper = self.helpers.get((match.group(1), match.group(2)))
+            if helper is None:
+                continue
+            arguments = [a.strip() for a in match.group(3).split(",")]
+            if self.builder not in arguments:
+                continue
+            inner = self.scope(helper, arguments)
+            inner.walk(helper.start, helper.end)
+            assigned = _ASSIGN.match(statement)
+            if inner.returned is not None and assigned is not None:
+                self.variables[assigned.group(1)] = inner.returned
+                self.connections[assigned.group(1)] = inner.returned
+            return True
+        return False
+
+    def walk(self, begin: int, end: int) -> None:
+        offset = begin
+        depth = 0  # braces open in a configuration callback of ``enclosing``
+        enclosing: _Resource | None = None
+        for statement in self.code[begin:end].split(";"):
+            start = offset
+            offset += len(statement) + 1
+            if self.helper_call(statement):
+                continue
+            _string_variable(statement, self.strings)
+            held = _ENDPOINT_VAR.match(statement)
+            if held is not None and held.group(2) in self.variables:
+                names = _strings_of(held.group(3), self.strings)
+                if names:
+                    self.endpoint_vars[held.group(1)] = (
+                        self.variables[held.group(2)],
+                        chosen(names),
+                    )
+            subject = _statement_resource(
+                statement,
+                start,
+                self.code,
+                self.program,
+                self.builder,
+                self.resources,
+                self.variables,
+                self.by_class,
+                self.connections,
+                self.strings,
+            )
+            if subject is None and depth > 0:
+                subject = enclosing
+            depth = max(0, depth + statement.count("{") - statement.count("}"))
+            enclosing = subject if depth > 0 else None
+            if subject is None:
+                continue
+            if _RETURN.match(statement):
+                self.returned = subject.name
+            for reference in routes(
+                subject.name,
+                statement,
+                self.program,
+                self.code,
+                start,
+                self.variables,
+                self.methods,
+            ):
+                if not any(
+                    r.target == reference.target and r.endpoint == reference.endpoint
+                    for r in subject.references
+                ):
+                    subject.references.append(reference)
+            for call in companion_calls(statement):
+                if subject.server in call.companion.servers:
+                    line = self.code.count("\n", 0, start + call.at) + 1
+                    self.tools.append((subject.name, call, Location(str(self.program), line, 1)))
+            for match in _REFERENCE.finditer(statement):
+                target = self.variables.get(match.group(1))
+                if target is None or target == subject.name:
+                    continue
+                line = self.code.count("\n", 0, start + match.start()) + 1
+                subject.references.append(
+                    UnitReference(
+                        target,
+                        Location(str(self.program), line, 1),
+                        f"AppHost {subject.name}.WithReference({match.group(1)})",
+                        endpoint=DISCOVERY,
+                    )
+                )
+                connection = match.group(2) or self.connections.get(match.group(1), target)
+                subject.referenced.append(
+                    (target, connection, Location(str(self.program), line, 1))
+                )
+            for match in _TARGET_PORT.finditer(statement):
+                port = port_of(match.group(1))
+                if port is not None and port not in subject.ports:
+                    subject.ports.append(port)
+            profile = _PROFILE_ARG.search(statement)
+            if profile is not None and subject.kind == "project":
+                subject.profile = _strings_of(profile.group(1), self.strings)
+            for match in _ENDPOINT.finditer(statement):
+                _add_endpoint(subject, match.group(1).lower(), match.group(2))
+            for match in _ENVIRONMENT.finditer(statement):
+                name, literal, resource, endpoint, variable = match.groups()
+                where = Location(
+                    str(self.program), self.code.count("\n", 0, start + match.start()) + 1, 1
+                )
+                names = _strings_of(endpoint, self.strings) if endpoint else None
+                if literal is not None:
+                    subject.env.append((name, literal, where))
+                elif resource in self.variables and names:
+                    subject.endpoint_env.append(
+                        (name, self.variables[resource], chosen(names), where)
+                    )
+                elif variable in self.endpoint_vars:
+                    subject.endpoint_env.append((name, *self.endpoint_vars[variable], where))
+
+
 def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
     all_projects = projects(tree)
     by_class = {p.stem.replace(".", "_").replace("-", "_"): p.parent for p, _ in all_projects}
@@ -132,11 +332,19 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         host = normal(path.stem)
         programs = sorted(path.parent.glob("*.cs"))
         methods = {m.name: m for p in programs for m in extension_methods(p)}
+        # helper classes in the AppHost's folders (``Resources/Sales.cs``), read when called
+        called = helpers(
+            sorted(
+                p
+                for p in path.parent.rglob("*.cs")
+                if not {"bin", "obj"} & set(p.relative_to(path.parent).parts)
+            )
+        )
         # the profile the AppHost runs (DOTNET_LAUNCH_PROFILE): a project runs its own
         # profile of that name when it has one
         run = launch.default_profile(launch.profiles(path.parent))
         for program in programs:
-            units.extend(_read_program(program, host, by_class, methods, run))
+            units.extend(_read_program(program, host, by_class, methods, run, called))
     return units
 
 
@@ -146,90 +354,15 @@ def _read_program(
     by_class: dict[str, Path],
     methods: dict[str, Method],
     run: str | None = None,
+    helpers: dict[tuple[str, str], Helper] | None = None,
 ) -> list[BuildUnit]:
     code = blank_comments(program)
-    resources: dict[str, _Resource] = {}  # resource name → resource
-    variables: dict[str, str] = {}  # variable → resource name
-    connections: dict[str, str] = {}  # variable → its connection name (a database's own)
-    strings: dict[str, list[str]] = {}  # variable → the string(s) it may hold
-    endpoint_vars: dict[str, tuple[str, str]] = {}  # variable → (resource, endpoint name)
-    tools: list[tuple[str, CompanionCall, Location]] = []  # server, its admin tool, where
     found = _BUILDER.search(code)
-    builder = found.group(1) if found else "builder"
-    offset = 0
-    depth = 0  # braces open in a configuration callback of ``enclosing``
-    enclosing: _Resource | None = None
-    for statement in code.split(";"):
-        start = offset
-        offset += len(statement) + 1
-        _string_variable(statement, strings)
-        held = _ENDPOINT_VAR.match(statement)
-        if held is not None and held.group(2) in variables:
-            names = _strings_of(held.group(3), strings)
-            if names:
-                endpoint_vars[held.group(1)] = (variables[held.group(2)], chosen(names))
-        subject = _statement_resource(
-            statement,
-            start,
-            code,
-            program,
-            builder,
-            resources,
-            variables,
-            by_class,
-            connections,
-            strings,
-        )
-        if subject is None and depth > 0:
-            subject = enclosing
-        depth = max(0, depth + statement.count("{") - statement.count("}"))
-        enclosing = subject if depth > 0 else None
-        if subject is None:
-            continue
-        for reference in routes(subject.name, statement, program, code, start, variables, methods):
-            if not any(
-                r.target == reference.target and r.endpoint == reference.endpoint
-                for r in subject.references
-            ):
-                subject.references.append(reference)
-        for call in companion_calls(statement):
-            if subject.server in call.companion.servers:
-                line = code.count("\n", 0, start + call.at) + 1
-                tools.append((subject.name, call, Location(str(program), line, 1)))
-        for match in _REFERENCE.finditer(statement):
-            target = variables.get(match.group(1))
-            if target is None or target == subject.name:
-                continue
-            line = code.count("\n", 0, start + match.start()) + 1
-            subject.references.append(
-                UnitReference(
-                    target,
-                    Location(str(program), line, 1),
-                    f"AppHost {subject.name}.WithReference({match.group(1)})",
-                    endpoint=DISCOVERY,
-                )
-            )
-            connection = match.group(2) or connections.get(match.group(1), target)
-            subject.referenced.append((target, connection, Location(str(program), line, 1)))
-        for match in _TARGET_PORT.finditer(statement):
-            port = port_of(match.group(1))
-            if port is not None and port not in subject.ports:
-                subject.ports.append(port)
-        profile = _PROFILE_ARG.search(statement)
-        if profile is not None and subject.kind == "project":
-            subject.profile = _strings_of(profile.group(1), strings)
-        for match in _ENDPOINT.finditer(statement):
-            _add_endpoint(subject, match.group(1).lower(), match.group(2))
-        for match in _ENVIRONMENT.finditer(statement):
-            name, literal, resource, endpoint, variable = match.groups()
-            where = Location(str(program), code.count("\n", 0, start + match.start()) + 1, 1)
-            names = _strings_of(endpoint, strings) if endpoint else None
-            if literal is not None:
-                subject.env.append((name, literal, where))
-            elif resource in variables and names:
-                subject.endpoint_env.append((name, variables[resource], chosen(names), where))
-            elif variable in endpoint_vars:
-                subject.endpoint_env.append((name, *endpoint_vars[variable], where))
+    state = _State(
+        program, code, found.group(1) if found else "builder", helpers or {}, by_class, methods
+    )
+    state.walk(0, len(code))
+    resources, tools = state.resources, state.tools
     _add_companions(resources, tools)
     for resource in resources.values():
         if resource.kind == "project" and resource.sources:

@@ -128,6 +128,13 @@
   (#match? @_k "^\"(?i:dapr-app-id)\"$"))
 
 ; ---- databases and brokers
+; EF Core: options.UseSqlServer(connectionString) (UseNpgsql, UseMySql): the database's
+; connection string (``Server=db,1433;...``, ``Host=pg;...``: a key/value string, no URL)
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_fn)
+   arguments: (argument_list . (argument) @target))
+  (#any-of? @_fn "UseSqlServer" "UseNpgsql" "UseMySql" "UseMySQL"))
+
 ((object_creation_expression type: (identifier) @_fn arguments: (argument_list . (argument) @target))
   (#any-of? @_fn "MongoClient" "MongoUrl" "NpgsqlConnection" "SqlConnection" "MySqlConnection" "NpgsqlDataSource"))
 

@@ -1,0 +1,105 @@
+"""ConfigMaps and Secrets a script creates from env files (``kubectl create secret generic
+NAME --from-env-file=F``): the workload that reads them through ``envFrom`` or a key
+reference gets their values as env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from socklock.discover import discover
+from socklock.discover.created_config import created_config
+from socklock.load import load_paths
+
+_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: %(name)s}
+spec:
+  selector: {matchLabels: {app: %(name)s}}
+  template:
+    metadata: {labels: {app: %(name)s}}
+    spec:
+      containers:
+      - name: %(name)s
+        image: shop/%(name)s:1
+        ports: [{containerPort: %(port)s}]
+%(env)s
+---
+apiVersion: v1
+kind: Service
+metadata: {name: %(name)s-svc}
+spec:
+  selector: {app: %(name)s}
+  ports: [{port: 80, targetPort: %(port)s}]
+"""
+_ENV_FROM = "        envFrom:\n        - secretRef: {name: orders-env}\n"
+_KEY_REF = (
+    "        env:\n        - name: STOCK_URL\n"
+    "          valueFrom: {configMapKeyRef: {name: billing-config, key: stock}}\n"
+)
+_MAKEFILE = """\
+secrets:
+\tkubectl delete secret orders-env --ignore-not-found
+\tkubectl create secret generic orders-env --from-env-file=k8s/env/orders.env
+\tkubectl create configmap billing-config \\
+\t\t--from-literal=stock=http://stock-svc:80 -n default
+\tkubectl create secret generic other-env --from-env-file=$(ENV_DIR)/other.env
+"""
+_ENV = "# orders\nBus__Host=rabbit-svc\nBus__Port=80\nBilling__Url=http://billing-svc:80\n"
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _deployment(name: str, port: int, env: str = "") -> str:
+    return _DEPLOYMENT % {"name": name, "port": port, "env": env.rstrip("\n")}
+
+
+def test_env_files_and_literals_a_makefile_creates(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "Makefile": _MAKEFILE,
+            "k8s/env/orders.env": _ENV,
+            "k8s/orders.yaml": _deployment("orders", 8080, _ENV_FROM),
+            "k8s/billing.yaml": _deployment("billing", 9000, _KEY_REF),
+            "k8s/stock.yaml": _deployment("stock", 7000),
+            "k8s/rabbit.yaml": _deployment("rabbit", 5672),
+        },
+    )
+    created = {
+        (c.kind, c.namespace, c.name): dict(c.data) for c in created_config((str(tmp_path),))
+    }
+    assert created == {
+        ("Secret", None, "orders-env"): {
+            "Bus__Host": "rabbit-svc",
+            "Bus__Port": "80",
+            "Billing__Url": "http://billing-svc:80",
+        },
+        ("ConfigMap", "default", "billing-config"): {"stock": "http://stock-svc:80"},
+        # ``$(ENV_DIR)``: a variable, never guessed
+    }
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("default/orders", "default/rabbit", 5672),  # Bus__Port: the sibling of Bus__Host
+        ("default/orders", "default/billing", 9000),
+        ("default/billing", "default/stock", 7000),
+    }
+
+
+def test_a_secret_no_script_creates_gives_nothing(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "deploy.sh": "kubectl create secret tls orders-env --cert=c.pem --key=k.pem\n",
+            "k8s/orders.yaml": _deployment("orders", 8080, _ENV_FROM),
+            "k8s/rabbit.yaml": _deployment("rabbit", 5672),
+        },
+    )
+    assert created_config((str(tmp_path),)) == ()
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == set()
