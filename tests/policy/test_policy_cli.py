@@ -301,3 +301,64 @@ def test_diff_of_ipblocks_over_pods_with_ips() -> None:
     closed = {(c["from"], c["to"], c["before"], c["after"]) for c in json.loads(out)["closed"]}
     assert ("y/a", "x/a", "partial", "denied") in closed
     assert ("y/c", "x/a", "denied", "denied") not in closed
+
+
+def _table_tail(document: dict[str, object]) -> list[str]:
+    """What the verify table prints after its connections, from the JSON document."""
+    summary = document["summary"]
+    assert isinstance(summary, dict)
+    lines: list[str] = []
+    unprotected = document["unprotected"]
+    assert isinstance(unprotected, list)
+    if unprotected:
+        lines += ["", "Not isolated (SLK209):"]
+        lines += [
+            f"  {u['file']}:{u['line']}: {u['severity']}: {u['message']}" for u in unprotected
+        ]
+    if summary["missing"] is not None:
+        lines += ["", f"Missing (needed, not allowed): {summary['missing']}"]
+        for m in document["missing"]:  # type: ignore[attr-defined]
+            lines.append(f"  {m['from']} -> {m['to']} {m['port']}/{m['protocol']}: {m['verdict']}")
+        lines.append(f"Excess (allowed, not needed): {summary['excess']}")
+        for e in document["excess"]:  # type: ignore[attr-defined]
+            ports = f"{e['port']}-{e['end_port']}" if e["end_port"] else str(e["port"])
+            lines.append(f"  {e['from']} -> {e['to']} {ports}/{e['protocol']}: {e['verdict']}")
+        lines += [f"  skipped: {note}" for note in summary["skipped_intent"]]
+    lines += [
+        "",
+        f"{summary['workloads']} workloads, {summary['policies']} policies, "
+        f"{summary['externals']} external endpoints: {summary['allowed']} allowed, "
+        f"{summary['partial']} partial, {summary['denied']} denied of {summary['rows']} rows; "
+        f"{summary['unprotected']} not isolated",
+    ]
+    return lines
+
+
+def test_verify_table_tail_is_the_documents(tmp_path: Path) -> None:
+    # The table is written in pieces (the unprotected list a batch of lines at a time): what
+    # follows the connections is the JSON document's unprotected, missing and excess, line
+    # for line, and the last piece is the summary.
+    graph = _graph(tmp_path, [("x/b", "x/a", 80), ("x/c", "x/a", 80)])
+    text = (FIXTURES / "40-pod-reaches-itself" / "policies.yaml").read_text()
+    locked = []
+    for namespaces in ("xz", "xyz"):
+        lockdown = tmp_path / f"lockdown-{namespaces}"
+        lockdown.mkdir()
+        (lockdown / "p.yaml").write_text(
+            "---\n".join(text.replace("namespace: x", f"namespace: {ns}") for ns in namespaces)
+        )
+        locked.append(str(lockdown))
+    unprotected = []
+    for extra in (["--intent", graph], ["--no-intent"]):
+        for policies in (scenario("19-rules-are-a-union"), *locked):
+            args = ("policy", "verify", str(CLUSTER), policies, *extra)
+            code, out, _ = invoke(*args)
+            json_code, document_text, _ = invoke(*args, "--format", "json")
+            document = json.loads(document_text)
+            tail = _table_tail(document)
+            lines = out.splitlines()
+            assert code == json_code
+            assert lines[len(lines) - len(tail) :] == tail
+            assert lines[len(lines) - len(tail) - 1].startswith("└")  # the table's last line
+            unprotected.append(document["summary"]["unprotected"])
+    assert unprotected == [9, 3, 0, 9, 3, 0]

@@ -21,6 +21,7 @@ from socklock.policy import (
     redundant,
     unprotected,
 )
+from socklock.policy.findings import iter_unprotected, unprotected_count
 
 CLUSTER = str(FIXTURES / "_cluster")
 
@@ -89,6 +90,14 @@ def test_isolation_findings() -> None:
         Severity.MEDIUM,
         26,
     )
+
+
+def test_unprotected_one_at_a_time_and_counted() -> None:
+    for name, count in (("40-pod-reaches-itself", 6), ("02-deny-all-ingress-namespace", 9)):
+        connectivity = analyse(inventory(name))
+        every = unprotected(connectivity)
+        assert (len(every), unprotected_count(connectivity)) == (count, count)
+        assert tuple(iter_unprotected(connectivity)) == every
 
 
 def test_explain_partial_and_self() -> None:

@@ -59,6 +59,20 @@ def test_streamed_document_is_the_models_document(
     )
 
 
+def test_streamed_document_with_nothing_unprotected(tmp_path: Path) -> None:
+    lockdown = (FIXTURES / "40-pod-reaches-itself" / "policies.yaml").read_text()
+    policies = tmp_path / "p.yaml"
+    policies.write_text(
+        "---\n".join(lockdown.replace("namespace: x", f"namespace: {ns}") for ns in "xyz")
+    )
+    connectivity = analyse(load_paths([str(CLUSTER), str(policies)]))
+    out = io.BytesIO()
+    write_verification(connectivity, None, out)
+    document, _, _ = verification(connectivity, None)
+    assert out.getvalue().replace(b"\n", b"") == document.model_dump_json(by_alias=True).encode()
+    assert b',\n"unprotected":[],\n"missing":[]' in out.getvalue()
+
+
 def test_the_schema_id_is_the_models() -> None:
     assert CONNECTIVITY == SCHEMA == "socklock/connectivity/v1"
 

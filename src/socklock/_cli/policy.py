@@ -27,8 +27,12 @@ from socklock._cli.lazy import LazyGroup
 from socklock.gcpause import paused_gc
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from socklock.model import Inventory, K8sObject, ServiceGraph
     from socklock.policy import Connectivity
+    from socklock.policy.intent import IntentCheck
+    from socklock.policy.result import Connection, Verdict
 
 # Subcommands defined in other modules, imported only when run:
 # name -> ("module:attribute", one-line help). Add new ones here.
@@ -231,58 +235,89 @@ def run_verify(
         )
         check = checks[0]
     else:
-        from socklock.report.connectivity_document import verification
+        from socklock.report.connectivity_document import listed
 
-        document, check, _ = verification(connectivity, intent, include_denied, summary)
-        write_output(_verify_table(document, color=color_wanted() and output is None), output)
+        rows, check, counts = listed(connectivity, intent, include_denied, summary)
+        color = color_wanted() and output is None
+        write_output(_verify_table(connectivity, rows, check, counts, color=color), output)
     if check is not None and not check.ok:
         return EXIT_FINDINGS
     return EXIT_OK
 
 
-def _verify_table(document: object, *, color: bool) -> str:
+def _verify_table(
+    connectivity: Connectivity,
+    rows: tuple[Connection, ...],
+    check: IntentCheck | None,
+    counts: dict[Verdict, int],
+    *,
+    color: bool,
+) -> Iterator[str]:
+    """The verify table, in pieces as they are rendered: the unprotected list (one line per
+    workload an open cluster leaves open) is made and written a batch at a time, never held
+    whole, nor as findings."""
     import io
 
     from rich.console import Console
     from rich.table import Table
 
-    from socklock.schemas.connectivity import ConnectivityDocument
+    from socklock.policy.findings import iter_unprotected
+    from socklock.report.connectivity_document import missing_values, summary_value
 
-    assert isinstance(document, ConnectivityDocument)
     buffer = io.StringIO()
     console = Console(
         file=buffer, force_terminal=color, no_color=not color, width=120, soft_wrap=True
     )
-    summary = document.summary
+
+    def rendered() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
     table = Table(title="Connections", show_lines=False)
     for column in ("from", "to", "port", "verdict"):
         table.add_column(column)
-    for row in document.connections:
+    for row in rows:
         ports = f"{row.port}-{row.end_port}" if row.end_port else str(row.port)
-        table.add_row(row.source, row.target, f"{ports}/{row.protocol}", row.verdict)
+        table.add_row(row.source, row.target, f"{ports}/{row.protocol.value}", row.verdict.value)
     console.print(table)
-    if document.unprotected:
-        console.print("\n[bold]Not isolated[/bold] (SLK209):")
-        # plain lines, one write each: no markup read into names, no per-line highlighting
-        for item in document.unprotected:
-            buffer.write(f"  {item.file}:{item.line}: {item.severity}: {item.message}\n")
-    if summary.missing is not None:
-        console.print(f"\n[bold]Missing[/bold] (needed, not allowed): {summary.missing}")
-        for m in document.missing:
-            console.print(f"  {m.source} -> {m.target} {m.port}/{m.protocol}: {m.verdict}")
-        console.print(f"[bold]Excess[/bold] (allowed, not needed): {summary.excess}")
-        for row in document.excess:
+    del table
+    yield rendered()
+    unprotected = 0
+    lines: list[str] = []
+    for finding in iter_unprotected(connectivity):
+        if not unprotected:
+            console.print("\n[bold]Not isolated[/bold] (SLK209):")
+            yield rendered()
+        unprotected += 1
+        # plain lines: no markup read into names, no per-line highlighting
+        where = finding.location
+        lines.append(f"  {where.file}:{where.line}: {finding.severity}: {finding.message}\n")
+        if len(lines) == 1024:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
+    summary = summary_value(connectivity, counts, unprotected, check)
+    if summary["missing"] is not None:
+        console.print(f"\n[bold]Missing[/bold] (needed, not allowed): {summary['missing']}")
+        for m in missing_values(check):
+            console.print(f"  {m['from']} -> {m['to']} {m['port']}/{m['protocol']}: {m['verdict']}")
+        console.print(f"[bold]Excess[/bold] (allowed, not needed): {summary['excess']}")
+        for row in check.excess if check else ():
             ports = f"{row.port}-{row.end_port}" if row.end_port else str(row.port)
-            console.print(f"  {row.source} -> {row.target} {ports}/{row.protocol}: {row.verdict}")
-        for note in summary.skipped_intent:
+            console.print(
+                f"  {row.source} -> {row.target} {ports}/{row.protocol.value}: {row.verdict.value}"
+            )
+        for note in summary["skipped_intent"]:
             console.print(f"  skipped: {note}")
     console.print(
-        f"\n{summary.workloads} workloads, {summary.policies} policies, "
-        f"{summary.externals} external endpoints: {summary.allowed} allowed, "
-        f"{summary.partial} partial, {summary.denied} denied of {summary.rows} rows; "
-        f"{summary.unprotected} not isolated"
+        f"\n{summary['workloads']} workloads, {summary['policies']} policies, "
+        f"{summary['externals']} external endpoints: {summary['allowed']} allowed, "
+        f"{summary['partial']} partial, {summary['denied']} denied of {summary['rows']} rows; "
+        f"{summary['unprotected']} not isolated"
     )
-    return buffer.getvalue()
+    yield rendered()
 
 
 def _endpoint(text: str, option: str) -> str:

@@ -48,6 +48,7 @@ def discover(
         add_manifest_edges(inventory, builder, aliases, reads)
     if manifests or code:  # an AppHost's YARP routes are proxy config in a file: code too
         add_unit_edges(inventory, builder, identities, reads, references=manifests)
+    del identities  # the proxy pass makes its own: two at once would be its peak
     if manifests or code:
         from socklock.discover.proxies import add_proxy_evidence
 

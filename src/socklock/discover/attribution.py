@@ -22,7 +22,8 @@ from pathlib import Path, PurePosixPath
 
 from socklock.discover.build_scripts import script_builds
 from socklock.discover.entrypoints import command_line, entry_paths, run_words
-from socklock.model import ComposeProject, Inventory
+from socklock.discover.name_table import NameTable
+from socklock.model import BuildUnit, ComposeProject, Inventory
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,22 +108,22 @@ def running_image(inventory: Inventory, aliases: dict[str, str], image: str) -> 
     return found
 
 
-def workload_names(inventory: Inventory, aliases: dict[str, str]) -> dict[str, set[str]]:
+def workload_names(inventory: Inventory, aliases: dict[str, str]) -> NameTable:
     """Name → the graph ids it may stand for: workload and service names, the images they
     run (``org/shop-api:1`` → ``shop-api``) and a shared repository's tags."""
-    by_name: dict[str, set[str]] = {}
+    by_name = NameTable()
     for workload in inventory.workloads:
         if workload.owner is not None:
             continue
-        names = {workload.name}
-        names.update(n for c in workload.containers for n in _image_names(c.image))
-        for name in names:
-            by_name.setdefault(name, set()).add(workload.id)
+        by_name.add(workload.name, workload.id)
+        for container in workload.containers:
+            for name in _image_names(container.image):
+                by_name.add(name, workload.id)
     for project in inventory.compose_projects:
         for service in project.services:
             graph_id = aliases.get(service.id, service.id)
             for name in {service.name, *_image_names(service.image)}:
-                by_name.setdefault(name, set()).add(graph_id)
+                by_name.add(name, graph_id)
     return by_name
 
 
@@ -176,7 +177,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
         directory = Path(dockerfile.context_dir).resolve()
         if directory in contexts:
             continue
-        owners = by_name.get(directory.name, set())
+        owners = by_name.get(directory.name)
         if len(owners) == 1:
             (owner,) = owners
             contexts[directory] = Context(
@@ -191,7 +192,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             )
     for image, context in inventory.image_builds:  # a left-out compose file's builds
         directory = Path(context).resolve()
-        owners = by_name.get(_image_name(image) or "", set())
+        owners = by_name.get(_image_name(image) or "")
         if directory not in contexts and len(owners) == 1:
             (owner,) = owners
             contexts[directory] = Context(
@@ -199,9 +200,9 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             )
     for image, context in script_builds(tuple(inventory.roots)):  # ``docker build -t``
         directory = Path(context).resolve()
-        owners = running_image(inventory, aliases, image)
-        if directory not in contexts and len(owners) == 1:
-            (owner,) = owners
+        runners = running_image(inventory, aliases, image)
+        if directory not in contexts and len(runners) == 1:
+            (owner,) = runners
             contexts[directory] = Context(
                 directory, owner, f"builds image {image} (a build script says so)"
             )
@@ -212,7 +213,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(directory, owner, "socklock.toml [code.owners]")
     for root in inventory.roots:  # a repo per service: the root itself is named like it
         directory = Path(root).resolve()
-        owners = by_name.get(directory.name, set())
+        owners = by_name.get(directory.name)
         if directory.is_dir() and directory not in contexts and len(owners) == 1:
             (owner,) = owners
             contexts[directory] = Context(directory, owner, f"repository named like {owner}")
@@ -312,11 +313,16 @@ def _add_units(
     from socklock.discover.entrypoints import shared_image_commands
     from socklock.discover.identity import Identities, unit_id
 
-    identities = Identities(inventory, aliases)
     shared: list[Context] = []
-    owned = [(u, identities.twins[u]) for u in identities.twins]
-    owned += [(u, w) for u, versions in identities.versions.items() for w in versions]
-    owned += [(u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))]
+    owned: list[tuple[BuildUnit, str]] = []  # each unit and the workload it is
+    if inventory.units:  # the names of every workload are matched only to units
+        identities = Identities(inventory, aliases)
+        owned += [(u, identities.twins[u]) for u in identities.twins]
+        owned += [(u, w) for u, versions in identities.versions.items() for w in versions]
+        owned += [
+            (u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))
+        ]
+        del identities
     claims: dict[Path, dict[str, str]] = {}  # directory → owner → why
     files: dict[Path, dict[str, str]] = {}  # a file several units' targets compile
     for unit, owner in owned:
@@ -552,23 +558,23 @@ def _working_directory(host: Path, container: PurePosixPath, working_dir: object
 _NAMELESS_DIRS = frozenset({"src", "app", "docker", "build", "server", "service", "deploy"})
 
 
-def _named_parent(directory: Path, by_name: dict[str, set[str]]) -> tuple[str, Path] | None:
+def _named_parent(directory: Path, by_name: NameTable) -> tuple[str, Path] | None:
     """``cartservice/src/Dockerfile``: a generic directory name, its parent names the workload."""
     if directory.name.lower() not in _NAMELESS_DIRS:
         return None
     parent = directory.parent
-    owners = by_name.get(parent.name, set())
+    owners = by_name.get(parent.name)
     if len(owners) != 1:
         return None
     (owner,) = owners
     return owner, parent
 
 
-def _prefixed(directory: Path, by_name: dict[str, set[str]]) -> tuple[str, Path] | None:
+def _prefixed(directory: Path, by_name: NameTable) -> tuple[str, Path] | None:
     """``calculator/web/Dockerfile`` built as image ``calculator-web``: an image named by a
     directory above and its own directory (compose's ``<project>-<service>`` naming)."""
     for parent in directory.parents:
-        owners = by_name.get(f"{parent.name}-{directory.name}", set())
+        owners = by_name.get(f"{parent.name}-{directory.name}")
         if parent.name and len(owners) == 1:
             (owner,) = owners
             return owner, parent

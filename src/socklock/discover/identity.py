@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from socklock.discover.name_table import NameTable
 from socklock.discover.resolve import ComposeResolver, KubernetesResolver
 from socklock.model import BuildUnit, Inventory
 from socklock.model.kubernetes import ContainerRole
@@ -53,16 +54,17 @@ class Identities:
     """The workloads of the graph, the names each answers to, and the units matched to them."""
 
     def __init__(self, inventory: Inventory, aliases: dict[str, str]) -> None:
-        self.names: dict[str, set[str]] = defaultdict(set)
-        self.primary: dict[str, set[str]] = defaultdict(set)  # a workload's own name
-        self.ports: dict[str, list[int]] = defaultdict(list)
+        self.names = NameTable()
+        self.primary = NameTable()  # a workload's own name
+        self.ports: dict[str, list[int]] = {}  # only the graph ids that have ports
+        self._added = False  # whether any workload was added
         self.where: dict[str, str] = {}  # graph id → the file that declares it
         self.endpoints: dict[str, dict[str, int]] = {}  # graph id → endpoint name → port
         self.commanded: set[str] = set()  # graph ids that override their image's command
         # names that say which code a workload runs but that no client dials: its
         # containers' names (a Deployment ``frontend`` whose container is ``php-redis``)
-        self.code_names: dict[str, set[str]] = defaultdict(set)
-        self._core_names: dict[str, set[str]] | None = None
+        self.code_names = NameTable()
+        self._core_names: NameTable | None = None
         self._kubernetes(inventory)
         self._compose(inventory, aliases)
         for unit in inventory.units:
@@ -70,7 +72,7 @@ class Identities:
                 self._add(unit_id(unit), [unit.name, *unit.names], unit.ports, unit.location.file)
                 if unit.endpoints:
                     self.endpoints[unit_id(unit)] = dict(unit.endpoints)
-        self.deployed = bool(self.ports) or any(self.names.values())
+        self.deployed = self._added or bool(self.names)
         self.twins: dict[BuildUnit, str] = {}  # unit → the workload it builds
         self.own: list[BuildUnit] = []  # units that are workloads of their own (code/...)
         self.unmatched: list[BuildUnit] = []  # units no deployment runs
@@ -102,13 +104,14 @@ class Identities:
         for unit, twin in self.twins.items():
             if twin in self.endpoints:
                 continue  # an Aspire project listens where its launch profile says
-            self.ports[twin].extend(p for p in unit.ports if p not in self.ports[twin])
+            known = self.ports.setdefault(twin, [])
+            known.extend(p for p in unit.ports if p not in known)
         for unit in self.own:
             self._add(unit_id(unit), [unit.name, *unit.names], unit.ports, unit.location.file)
         for unit, twin in self.twins.items():
             for name in (unit.name, *unit.names):
                 if not self.names.get(normal(name)):
-                    self.names[normal(name)].add(twin)
+                    self.names.add(normal(name), twin)
 
     def workload_units(self) -> dict[str, list[BuildUnit]]:
         """Graph id → the build units that are that workload (its twins, the unit it is a
@@ -126,7 +129,7 @@ class Identities:
     def lookup(self, name: str) -> Named | None:
         """The one workload ``name`` (``account-service``, ``Catalog.API``) names, or None
         when it names none or several."""
-        found = self._owners(name) or self._cores().get(_core(name), set())  # go-app ↔ go-service
+        found = self._owners(name) or self._cores().get(_core(name))  # go-app ↔ go-service
         if len(found) != 1:
             return None
         (workload,) = found
@@ -142,10 +145,10 @@ class Identities:
             return None
         return next((found[n] for n in names.lower().split("+") if n in found), None)
 
-    def _owners(self, name: str) -> set[str]:
+    def _owners(self, name: str) -> frozenset[str]:
         """Workloads whose own name ``name`` is, else those it is another name of."""
         key = normal(name)
-        return self.primary.get(key) or self.names.get(key) or set()
+        return self.primary.get(key) or self.names.get(key)
 
     def _nearest(self, by_name: list[BuildUnit]) -> None:
         """Several units matched one workload by name (a repository holding copies of an
@@ -193,14 +196,16 @@ class Identities:
         if where is not None:
             self.where.setdefault(graph_id, where)
         if names and names[0] and normal(names[0]):
-            self.primary[normal(names[0])].add(graph_id)
+            self.primary.add(normal(names[0]), graph_id)
             self._core_names = None  # made again from the names known now
         for name in names:
             if name and normal(name):
-                self.names[normal(name)].add(graph_id)
+                self.names.add(normal(name), graph_id)
                 self._core_names = None
-        known = self.ports[graph_id]
-        known.extend(p for p in ports if p not in known)
+        self._added = True
+        if ports:
+            known = self.ports.setdefault(graph_id, [])
+            known.extend(p for p in ports if p not in known)
 
     def _kubernetes(self, inventory: Inventory) -> None:
         from socklock.discover.entrypoints import command_line, program_name
@@ -219,12 +224,12 @@ class Identities:
                     self.commanded.add(workload.id)
                 for container in workload.containers:
                     if container.role == ContainerRole.CONTAINER and normal(container.name):
-                        self.code_names[normal(container.name)].add(workload.id)
+                        self.code_names.add(normal(container.name), workload.id)
         for service in inventory.services:
             if not service.selector:
                 continue
             for workload in resolver.selected(service):
-                self.names[normal(service.name)].add(workload.id)
+                self.names.add(normal(service.name), workload.id)
 
     def _compose(self, inventory: Inventory, aliases: dict[str, str]) -> None:
         from socklock.discover.entrypoints import command_line, program_name
@@ -269,9 +274,9 @@ class Identities:
         self, unit: BuildUnit, contexts: dict[Path, set[str]], by_name: list[BuildUnit]
     ) -> str | None:
         for source in unit.sources[:1]:
-            owners = contexts.get(Path(source).resolve(), set())
-            if len(owners) == 1:
-                return next(iter(owners))
+            context_owners = contexts.get(Path(source).resolve(), set())
+            if len(context_owners) == 1:
+                return next(iter(context_owners))
         for name in (unit.name, *unit.names):
             owners = self._owners(name)
             if len(owners) > 1:  # one image, several services: the others run other commands
@@ -280,30 +285,30 @@ class Identities:
                 by_name.append(unit)
                 return next(iter(owners))
         for name in (unit.name, *unit.names):  # a container named like the unit
-            owners = self.code_names.get(normal(name), set())
+            owners = self.code_names.get(normal(name))
             if len(owners) == 1:
                 by_name.append(unit)
                 return next(iter(owners))
         stem = _stem(unit.name)  # ``guestbook-go`` → ``guestbook``
-        owners = self.primary.get(stem, set()) if stem else set()
+        owners = self.primary.get(stem) if stem else frozenset()
         if len(owners) == 1:
             by_name.append(unit)
             return next(iter(owners))
-        owners = self._cores().get(_core(unit.name), set())  # ``sale`` ↔ ``saleapp``
+        owners = self._cores().get(_core(unit.name))  # ``sale`` ↔ ``saleapp``
         if len(owners) == 1:
             by_name.append(unit)
             return next(iter(owners))
         return None
 
-    def _cores(self) -> dict[str, set[str]]:
+    def _cores(self) -> NameTable:
         """Workloads by any of their names without a trailing program word
         (``productcatalogapp`` → ``productcatalog``), their containers' names among them
         (``converter-api`` runs ``converter``); a core two workloads share names neither."""
         if self._core_names is None:
-            self._core_names = defaultdict(set)
+            self._core_names = NameTable()
             for table in (self.primary, self.names, self.code_names):
                 for name, owners in table.items():
-                    self._core_names[_core(name)].update(owners)
+                    self._core_names.update(_core(name), owners)
         return self._core_names
 
 

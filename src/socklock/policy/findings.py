@@ -3,6 +3,7 @@ rule SLK209 (``harden``, ``scan``) and for ``policy verify``'s unprotected list.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from socklock.model import Finding, Severity, format_path
@@ -14,6 +15,11 @@ if TYPE_CHECKING:
 RULE_ID = "SLK209"
 RULE_NAME = "not-isolated"
 REFERENCE = "https://kubernetes.io/docs/concepts/services-networking/network-policies/"
+
+
+def left_open(state: Isolation | None) -> bool:
+    """Whether :func:`not_isolated` reports a workload whose isolation is ``state``."""
+    return state is None or not (state.ingress and state.egress)
 
 
 def not_isolated(
@@ -30,7 +36,7 @@ def not_isolated(
             "have errors, so socklock does not evaluate them"
         )
         return Severity.HIGH, message, ("ingress", "egress")
-    if state.ingress and state.egress:
+    if not left_open(state):
         return None
     ways = tuple(
         way
@@ -54,7 +60,17 @@ def not_isolated(
 def unprotected(connectivity: Connectivity) -> tuple[Finding, ...]:
     """SLK209 for each workload of the analysed cluster that is not isolated (a workload
     counts as isolated for a direction only when every one of its pods is)."""
-    findings: list[Finding] = []
+    return tuple(iter_unprotected(connectivity))
+
+
+def unprotected_count(connectivity: Connectivity) -> int:
+    """``len(unprotected(connectivity))``, without making the findings."""
+    return sum(left_open(connectivity.isolation(e.id)) for e in connectivity.cluster.endpoints)
+
+
+def iter_unprotected(connectivity: Connectivity) -> Iterator[Finding]:
+    """:func:`unprotected`, one finding at a time: a report that writes each as it comes
+    never holds them all (one per workload of an open cluster)."""
     for endpoint in connectivity.cluster.endpoints:
         pods = "all of its pods" if len(endpoint.workloads) > 1 else "it"
         verdict = not_isolated(
@@ -65,17 +81,14 @@ def unprotected(connectivity: Connectivity) -> tuple[Finding, ...]:
         severity, message, ways = verdict
         workload = endpoint.workloads[0]
         labels_path = (*workload.pod_spec_path[:-1], "metadata", "labels")
-        findings.append(
-            Finding(
-                rule_id=RULE_ID,
-                rule_name=RULE_NAME,
-                severity=severity,
-                message=message,
-                location=endpoint.location,
-                field_path=format_path(labels_path),
-                object_ref=workload.obj.ref,
-                references=(REFERENCE,),
-                key=f"{RULE_ID}:{endpoint.id}:{'+'.join(ways)}",
-            )
+        yield Finding(
+            rule_id=RULE_ID,
+            rule_name=RULE_NAME,
+            severity=severity,
+            message=message,
+            location=endpoint.location,
+            field_path=format_path(labels_path),
+            object_ref=workload.obj.ref,
+            references=(REFERENCE,),
+            key=f"{RULE_ID}:{endpoint.id}:{'+'.join(ways)}",
         )
-    return tuple(findings)

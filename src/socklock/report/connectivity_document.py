@@ -46,15 +46,8 @@ def verification(
     excess connections."""
     from socklock.schemas.connectivity import ConnectivityDocument
 
-    rows = tuple(Connection(*r) for r in connectivity.iter_rows(include_denied, summary))
-    check = check_intent(connectivity, intent, rows) if intent is not None else None
+    rows, check, counts = listed(connectivity, intent, include_denied, summary)
     findings = unprotected(connectivity)
-    counts = {v: 0 for v in Verdict}
-    for row in rows:
-        if row.source == EVERY_WORKLOAD:
-            counts[row.verdict] += len(connectivity.endpoints)
-        else:
-            counts[row.verdict] += 1
     summary_part, unprotected_part, missing_part = small_parts(
         connectivity, counts, findings, check
     )
@@ -66,6 +59,25 @@ def verification(
         excess=[_row(r) for r in (check.excess if check else ())],
     )
     return document, check, findings
+
+
+def listed(
+    connectivity: Connectivity,
+    intent: ServiceGraph | None,
+    include_denied: bool = False,
+    summary: bool = False,
+) -> tuple[tuple[Connection, ...], IntentCheck | None, dict[Verdict, int]]:
+    """The listed rows, the intent check (None without an intent) and the rows' count per
+    verdict (a ``*`` row counts once per workload)."""
+    rows = tuple(Connection(*r) for r in connectivity.iter_rows(include_denied, summary))
+    check = check_intent(connectivity, intent, rows) if intent is not None else None
+    counts = {v: 0 for v in Verdict}
+    for row in rows:
+        if row.source == EVERY_WORKLOAD:
+            counts[row.verdict] += len(connectivity.endpoints)
+        else:
+            counts[row.verdict] += 1
+    return rows, check, counts
 
 
 def small_parts(
@@ -98,25 +110,37 @@ def small_part_values(
     model in :mod:`socklock.schemas.connectivity` dumps (``by_alias``, keys in field order),
     so the streamed document is written without pydantic. ``counts`` holds the listed
     rows' allowed and partial counts; denied is what the table holds beyond them."""
+    unprotected_rows = [unprotected_value(connectivity, finding) for finding in findings]
+    summary = summary_value(connectivity, counts, len(findings), check)
+    return summary, unprotected_rows, missing_values(check)
+
+
+def unprotected_value(connectivity: Connectivity, finding: Finding) -> dict[str, Any]:
+    """One item of the document's ``unprotected`` list (an SLK209 finding), as plain values."""
+    workload = finding.key.split(":")[1]
+    isolation = connectivity.isolation(workload)
+    return {
+        "workload": workload,
+        "kind": connectivity.endpoint(workload).kind,
+        "ingress_isolated": isolation.ingress,
+        "egress_isolated": isolation.egress,
+        "rule_id": finding.rule_id,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "file": finding.location.file,
+        "line": finding.location.line,
+    }
+
+
+def summary_value(
+    connectivity: Connectivity,
+    counts: dict[Verdict, int],
+    unprotected_count: int,
+    check: IntentCheck | None,
+) -> dict[str, Any]:
+    """The document's ``summary``, as plain values (see :func:`small_part_values`)."""
     total = connectivity.row_count()
-    unprotected_rows = []
-    for finding in findings:
-        workload = finding.key.split(":")[1]
-        isolation = connectivity.isolation(workload)
-        unprotected_rows.append(
-            {
-                "workload": workload,
-                "kind": connectivity.endpoint(workload).kind,
-                "ingress_isolated": isolation.ingress,
-                "egress_isolated": isolation.egress,
-                "rule_id": finding.rule_id,
-                "severity": str(finding.severity),
-                "message": finding.message,
-                "file": finding.location.file,
-                "line": finding.location.line,
-            }
-        )
-    summary = {
+    return {
         "workloads": len(connectivity.endpoints),
         "externals": len(connectivity.externals),
         "policies": connectivity.policy_count(),
@@ -124,12 +148,16 @@ def small_part_values(
         "allowed": counts[Verdict.ALLOWED],
         "partial": counts[Verdict.PARTIAL],
         "denied": total - counts[Verdict.ALLOWED] - counts[Verdict.PARTIAL],
-        "unprotected": len(findings),
+        "unprotected": unprotected_count,
         "missing": len(check.missing) if check else None,
         "excess": len(check.excess) if check else None,
         "skipped_intent": list(check.skipped) if check else [],
     }
-    missing = [
+
+
+def missing_values(check: IntentCheck | None) -> list[dict[str, Any]]:
+    """The document's ``missing`` list, as plain values."""
+    return [
         {
             "from": m.source,
             "to": m.target,
@@ -140,4 +168,3 @@ def small_part_values(
         }
         for m in (check.missing if check else ())
     ]
-    return summary, unprotected_rows, missing

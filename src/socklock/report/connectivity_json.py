@@ -19,7 +19,7 @@ from typing import IO, Any, TypeVar, cast
 
 from socklock.model import ServiceGraph
 from socklock.policy.engine import Connectivity, Row
-from socklock.policy.findings import unprotected
+from socklock.policy.findings import iter_unprotected, unprotected_count
 from socklock.policy.intent import IntentCheck, check_intent
 from socklock.policy.result import Connection, Verdict
 from socklock.policy.table import EVERY_WORKLOAD, VERDICTS, Cell, listing
@@ -57,7 +57,11 @@ def write_verification(
     summary: bool = False,
 ) -> IntentCheck | None:
     """Write the verify document to ``out``; return the intent check (None without one)."""
-    from socklock.report.connectivity_document import small_part_values
+    from socklock.report.connectivity_document import (
+        missing_values,
+        summary_value,
+        unprotected_value,
+    )
 
     dumps = _encoder()
     found = listing(connectivity, include_denied, summary)
@@ -91,13 +95,15 @@ def write_verification(
         separator = b",\n"
     counts = {verdict: tally[_CODE[verdict]] for verdict in Verdict}
     check = check_intent(connectivity, intent, _connections(kept)) if intent is not None else None
-    findings = unprotected(connectivity)
-    document_summary, unprotected_rows, missing = small_part_values(
-        connectivity, counts, findings, check
-    )
+    document_summary = summary_value(connectivity, counts, unprotected_count(connectivity), check)
     out.write(b"\n],\n" + b'"summary":' + dumps(document_summary))
-    out.write(b',\n"unprotected":' + dumps(unprotected_rows))
-    out.write(b',\n"missing":' + dumps(missing))
+    # one item at a time (an open cluster has one per workload), as dumps() of the list
+    separator = b',\n"unprotected":['
+    for finding in iter_unprotected(connectivity):
+        out.write(separator + dumps(unprotected_value(connectivity, finding)))
+        separator = b","
+    out.write(b',\n"unprotected":[]' if separator != b"," else b"]")
+    out.write(b',\n"missing":' + dumps(missing_values(check)))
     out.write(b',\n"excess":[')
     for index, excess in enumerate(check.excess if check else ()):
         item: Row = (

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from socklock.discover.attribution import Context, owner_of, workload_names
+from socklock.discover.name_table import NameTable
 from socklock.model import ComposeService, Dockerfile, Instruction, Inventory
 
 _REFERENCE = re.compile(r"\$(?:\{(\w+)(?::?[-=]([^}]*))?\}|(\w+))")
@@ -86,7 +87,7 @@ def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context
             found.append(
                 _build(aliases.get(service.id, service.id), (context,), dockerfile, args, target)
             )
-    names: dict[str, set[str]] | None = None
+    names: NameTable | None = None
     for path, dockerfile in by_path.items():
         if path in used:
             continue
@@ -94,7 +95,7 @@ def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context
         workload = owner.workload if owner is not None else None
         if workload is None and _named_file(path):
             names = workload_names(inventory, aliases) if names is None else names
-            owners = names.get(_named_file(path), set())
+            owners = names.get(_named_file(path))
             workload = next(iter(owners)) if len(owners) == 1 else None
         if workload is not None:
             contexts_above = (path.parent, *path.parent.parents)
