@@ -32,6 +32,11 @@ _LISTENS: dict[str, tuple[int, ...]] = {"consul": (8500,), "hashicorp/consul": (
 _LISTENS["openzipkin/zipkin"] = _LISTENS["openzipkin/zipkin-slim"] = (9411,)
 _HOST_INTERFACES = frozenset({"0.0.0.0", "127.0.0.1", "::", "[::]", "::1", "[::1]"})
 _RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
+# The names a container resolves to the host it runs on (Docker Desktop and the
+# ``host-gateway`` convention, Podman's): a port there is one the project publishes.
+DOCKER_HOST_NAMES = frozenset(
+    {"host.docker.internal", "gateway.docker.internal", "host.containers.internal"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +269,15 @@ class ComposeResolver:
                 if inner is not None:
                     via = f"compose service {service.id} publishes host port {port} → {inner}"
                     reached.append(Reached(service.id, inner, target.protocol, via))
+        if not reached and target.protocol.upper() == "TCP":
+            # an address says no protocol: a port published for UDP alone (a Jaeger agent's
+            # ``6831:6831/udp``) is what ``host:6831`` reaches
+            for service in self.services:
+                for published in service.ports if service.network_mode != "host" else ():
+                    inner = _published_target(published, port, "UDP")
+                    if inner is not None:
+                        via = f"compose service {service.id} publishes host port {port}/udp"
+                        reached.append(Reached(service.id, inner, "UDP", f"{via} → {inner}"))
         if not reached:
             return NotFound(f"no service of the host's network listens on port {port}")
         return reached
@@ -272,6 +286,8 @@ class ComposeResolver:
         host = target.host.lower()
         aliases = {d.alias: d.service for d in source.dependencies if d.alias}
         service = self.by_name.get(aliases.get(host, host))
+        if service is None and host in DOCKER_HOST_NAMES:
+            return self.on_host(target)  # the host: the service that publishes the port
         if service is None:
             if is_ip(target.host) or (target.certain and is_dns_name(target.host)):
                 return External(target.host, target.port, target.protocol)
