@@ -389,6 +389,9 @@ def _tree_sources(
     checkouts = {Path(project.file).resolve().parent for project in inventory.compose_projects}
     placed = [path for build in built for path in copied_into(build, CONFIG_PREFIXES)]
     placed += [m.host for m in mounts if str(m.container).startswith(CONFIG_PREFIXES)]
+    # a file mounted on its own is put there to be read, wherever the tree keeps it (a
+    # deployment under ``docs/``, which the walk skips)
+    placed += [m.host for m in mounts if m.host.is_file()]
     for path in _candidates(inventory.roots, placed):
         text = _read(path)
         if text is None:
