@@ -38,6 +38,14 @@ services:
     volumes:
       - ./node/shell/:/shell/
       - ./node/helpers/:/helpers/
+  dash:
+    image: example/dash
+    volumes:
+      - ./docs/demo/source.yaml:/etc/dash/resources/source.yaml
+  py:
+    build: ./py
+    volumes:
+      - ./py_conf/extra.yaml:/etc/extra.yaml
   prometheus:
     image: prom/prometheus
     volumes:
@@ -81,6 +89,11 @@ def test_a_services_mounted_config_dir_and_entry_script(tmp_path: Path) -> None:
             "node/shell/start.sh": START_SH,
             # beside the script, run by nobody
             "node/helpers/other.sh": "#!/bin/sh\ncurl http://broker:50051/\n",
+            "docs/demo/source.yaml": "spec:\n  url: http://blobs:9000/api\n",
+            # mounted into a service with code of its own that does not name it
+            "py/Dockerfile": "FROM python:3.12\n",
+            "py/main.py": "print('hello')\n",
+            "py_conf/extra.yaml": "spec:\n  url: http://broker:50051/\n",
             "docs/demo/prometheus.yml": (
                 "scrape_configs:\n  - job_name: b\n    static_configs:\n"
                 "      - targets: ['blobs:9000']\n"
@@ -93,13 +106,15 @@ def test_a_services_mounted_config_dir_and_entry_script(tmp_path: Path) -> None:
     # the store image reads its config directory's top (not what lies deeper); nor does
     # either of two services read a directory both mount; the entry script waits for the
     # store's 6400 and calls its 9898; what it echoes is a message; prometheus reads the
-    # file mounted from docs/
+    # file mounted from docs/, the dash image its data source file; the py service has
+    # code of its own, which names no extra.yaml
     assert edges == {
         (f"{project}/store", f"{project}/broker", 50051),
         (f"{project}/store", f"{project}/blobs", 9000),
         (f"{project}/node", f"{project}/store", 6400),
         (f"{project}/node", f"{project}/store", 9898),
         (f"{project}/prometheus", f"{project}/blobs", 9000),
+        (f"{project}/dash", f"{project}/blobs", 9000),
     }
     script = next(
         e for e in graph.edges if e.target == f"{project}/store" and e.port == 9898

@@ -292,7 +292,7 @@ def add_code_evidence(
             env_files.extend((o, result) for o in owners if o is not None and o.workload in naming)
             continue
         scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
-    scanned.extend(_mounted_as_config(contexts))
+    scanned.extend(_mounted_as_config(contexts, mentions))
     scanned.extend(_mounted_config_dirs(contexts, mentions))
     declared = [
         (owner.workload, r)
@@ -420,10 +420,14 @@ def _kubernetes_config_maps(
                     yield Context(Path(where.file).parent, workload, why), moved
 
 
-def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, Result]]:
+def _mounted_as_config(
+    contexts: Sequence[Context], mentions: _Mentions
+) -> Iterator[tuple[Context, Result]]:
     """A file mounted on its own where its program reads config by name (``conf/app.conf``
     mounted at ``/app/conf/application.conf``, Typesafe config's file): read as that config,
-    whatever the tree calls it. A file whose own name is a config's was scanned already.
+    whatever the tree calls it, or where a server image of no code of the input reads it
+    (a data source file it is given). A file whose own name is a config's was scanned
+    already.
     A template mounted beside it (``conf/service.yaml.template``) is read as the config its
     entrypoint renders from it, its ``${VAR:-default}`` from the container's env."""
     from socklock.discover.code.config_files import ConfigFileAnalyser
@@ -437,7 +441,9 @@ def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, R
         if analyser.handles(context.directory):
             continue
         if not analyser.handles(seen_as):
-            if context.directory.resolve() not in context.named:
+            if context.directory.resolve() not in context.named and not (
+                mentions.server_config(context, str(context.directory))
+            ):
                 continue
             # the service names the file (its command, an env var): its config, whatever
             # its name, read by its format
@@ -627,18 +633,18 @@ class _Mentions:
         }
         self._answers: dict[tuple[str, str], bool] = {}  # (workload, file name) → named
         self._code = {path for paths in code_files.values() for path in paths}
+        self._coded = {w for w, paths in code_files.items() if paths}
         self._mounted = {(w, path) for w, paths in mounted.items() for path in paths}
 
     def server_config(self, owner: Context, file: str) -> bool:
-        """Whether ``file`` is a config file of a directory mounted into ``owner`` alone, a
-        workload with no code of the input: its program (a server's image) reads the
-        config directory it is given (``./pageserver_config:/data/.neon/``)."""
+        """Whether ``file`` is a config file mounted (itself or in a directory) into
+        ``owner`` alone, a workload with no code of the input: its program (a server's
+        image) reads the config it is given (``./pageserver_config:/data/.neon/``)."""
         from socklock.discover.code.config_files import ConfigFileAnalyser
 
         return (
             not owner.shared
-            and owner.workload not in self._readers
-            and owner.directory.is_dir()
+            and owner.workload not in self._coded
             and (
                 ConfigFileAnalyser().handles(Path(file))
                 or Path(file).suffix.lower() in _CONFIG_SUFFIXES
