@@ -634,6 +634,9 @@ class _Mentions:
         self._answers: dict[tuple[str, str], bool] = {}  # (workload, file name) → named
         self._code = {path for paths in code_files.values() for path in paths}
         self._coded = {w for w, paths in code_files.items() if paths}
+        # a server whose own config a proxy/server reader reads: the reader follows what
+        # that config loads (Alloy's ``local.file``), not every file mounted beside it
+        self._served = {w for w, paths in mounted.items() if any(map(_server_read, paths))}
         self._mounted = {(w, path) for w, paths in mounted.items() for path in paths}
 
     def server_config(self, owner: Context, file: str) -> bool:
@@ -645,6 +648,7 @@ class _Mentions:
         return (
             not owner.shared
             and owner.workload not in self._coded
+            and owner.workload not in self._served
             and (
                 ConfigFileAnalyser().handles(Path(file))
                 or Path(file).suffix.lower() in _CONFIG_SUFFIXES
