@@ -32,11 +32,6 @@ _LISTENS: dict[str, tuple[int, ...]] = {"consul": (8500,), "hashicorp/consul": (
 _LISTENS["openzipkin/zipkin"] = _LISTENS["openzipkin/zipkin-slim"] = (9411,)
 _HOST_INTERFACES = frozenset({"0.0.0.0", "127.0.0.1", "::", "[::]", "::1", "[::1]"})
 _RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
-# The names a container resolves to the host it runs on (Docker Desktop and the
-# ``host-gateway`` convention, Podman's): a port there is one the project publishes.
-DOCKER_HOST_NAMES = frozenset(
-    {"host.docker.internal", "gateway.docker.internal", "host.containers.internal"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,8 +281,6 @@ class ComposeResolver:
         host = target.host.lower()
         aliases = {d.alias: d.service for d in source.dependencies if d.alias}
         service = self.by_name.get(aliases.get(host, host))
-        if service is None and host in DOCKER_HOST_NAMES:
-            return self.on_host(target)  # the host: the service that publishes the port
         if service is None:
             if is_ip(target.host) or (target.certain and is_dns_name(target.host)):
                 return External(target.host, target.port, target.protocol)
