@@ -86,6 +86,21 @@ from socklock.discover.addresses import (
         # a placeholder that is not a namespace is not dropped: no address
         ("api.<DOMAIN>:443", "API_ADDR", []),
         ("orders.<ENV>:8080", "ORDERS_ADDR", []),
+        # a list of URLs, of name=URL pairs, of quoted host:port items: each once, on its port
+        (
+            "http://kv1:2379,http://kv2:2379,https://kv3",
+            None,
+            [("kv1", 2379, "http"), ("kv2", 2379, "http"), ("kv3", 443, "https")],
+        ),
+        (
+            "kv1=http://kv1:2380,kv2=http://kv2:2380",
+            None,
+            [("kv1", 2380, "http"), ("kv2", 2380, "http")],
+        ),
+        ("'kv1:2379','kv2:2379'", None, [("kv1", 2379, None), ("kv2", 2379, None)]),
+        ('"kv1:2379"', None, [("kv1", 2379, None)]),
+        ("http://a:1,b:2/x?c=d", None, [("a", 1, "http"), ("b", 2, "http")]),
+        ("'kv1:http'", None, []),
     ],
 )
 def test_find_targets(value: str, hint: str | None, expected: list[tuple[object, ...]]) -> None:

@@ -23,6 +23,9 @@ ENV = {"FRONTEND_ADDR": "frontend:80", "API": "api"}
         (["--port=${PORT:-8080}", "--name=x"], []),  # no host:port, no scheme
         (["echo", "pinging ${FRONTEND_ADDR}..."], []),  # a message, not a call
         (["sh", "-c", "echo http://$FRONTEND_ADDR && curl http://$API/x"], ["http://api/x"]),
+        # a quoted message is no script of its own; a quoted ``sh -c`` one is
+        ('echo "open http://api:80 now"; curl http://api:81', ["http://api:81"]),
+        ('sh -c "curl http://api:82 && true"', ["http://api:82"]),
         # a here-document's body is text written to a file, not a word handed to a program
         (
             [

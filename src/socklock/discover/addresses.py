@@ -83,9 +83,11 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "::", "[::1
 # A host label: RFC 1123, allowing underscores as in compose service names.
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 _HOST = rf"(?:\[[0-9A-Fa-f:.]+\]|{_LABEL}(?:\.{_LABEL})*)"
+# a list's next host is not the start of another URL or ``name=URL`` pair
+# (``http://etcd1:2379,http://etcd2:2379``, ``etcd1=http://etcd1:2380,etcd2=http://...``)
 _URL = re.compile(
     rf"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:[^/\s?#]*@)?(?P<hosts>{_HOST}(?::[0-9]+)?"
-    rf"(?:,{_HOST}(?::[0-9]+)?)*)"
+    rf"(?:,{_HOST}(?::[0-9]+)?(?![\w.:-]*(?:://|=)))*)"
 )
 # Go's MySQL driver DSN: user:password@tcp(host:port)/dbname
 _GO_MYSQL_DSN = re.compile(rf"@(?:tcp|unix)\((?P<host>{_HOST})(?::(?P<port>[0-9]{{1,5}}))?\)/")
@@ -226,7 +228,8 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
                 targets.append(Target(host.lower(), port, scheme, protocol, match.group(0)))
         # jdbc:mysql://... is caught above because "mysql://" follows "jdbc:".
         return targets
-    for part in (p.strip() for p in text.split(",")):
+    # a list of quoted items (``'etcd1:2379','etcd2:2379'``): the items
+    for part in (p.strip().strip("'\"").strip() for p in text.split(",")):
         if not part:
             continue
         if _SOCAT_LISTEN.match(part):

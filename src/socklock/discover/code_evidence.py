@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
@@ -268,7 +269,11 @@ def add_code_evidence(
     def runs(owner: Context, result: Result) -> bool:
         """The owner runs the result's line: mounted files it reads, and of a shared tree
         the library code its program reaches."""
-        if owner.mounted and not mentions.read(owner.workload, result.file):
+        if (
+            owner.mounted
+            and not mentions.read(owner.workload, result.file)
+            and not mentions.server_config(owner, result.file)
+        ):
             return False
         if not owner.runs_file(result.file):
             return False
@@ -287,7 +292,8 @@ def add_code_evidence(
             env_files.extend((o, result) for o in owners if o is not None and o.workload in naming)
             continue
         scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
-    scanned.extend(_mounted_as_config(contexts))
+    scanned.extend(_mounted_as_config(contexts, mentions))
+    scanned.extend(_mounted_config_dirs(contexts, mentions))
     declared = [
         (owner.workload, r)
         for owner, r in scanned
@@ -415,10 +421,14 @@ def _kubernetes_config_maps(
                     yield Context(Path(where.file).parent, workload, why), moved
 
 
-def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, Result]]:
+def _mounted_as_config(
+    contexts: Sequence[Context], mentions: _Mentions
+) -> Iterator[tuple[Context, Result]]:
     """A file mounted on its own where its program reads config by name (``conf/app.conf``
     mounted at ``/app/conf/application.conf``, Typesafe config's file): read as that config,
-    whatever the tree calls it. A file whose own name is a config's was scanned already.
+    whatever the tree calls it, or where a server image of no code of the input reads it
+    (a data source file it is given). A file whose own name is a config's was scanned
+    already.
     A template mounted beside it (``conf/service.yaml.template``) is read as the config its
     entrypoint renders from it, its ``${VAR:-default}`` from the container's env."""
     from socklock.discover.code.config_files import ConfigFileAnalyser
@@ -432,7 +442,9 @@ def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, R
         if analyser.handles(context.directory):
             continue
         if not analyser.handles(seen_as):
-            if context.directory.resolve() not in context.named:
+            if context.directory.resolve() not in context.named and not (
+                mentions.server_config(context, str(context.directory))
+            ):
                 continue
             # the service names the file (its command, an env var): its config, whatever
             # its name, read by its format
@@ -448,6 +460,66 @@ def _mounted_as_config(contexts: Sequence[Context]) -> Iterator[tuple[Context, R
             continue
         for result in analyser.analyse(str(context.directory), source, seen_as=str(seen_as)):
             yield context, result
+
+
+_CONFIG_SUFFIXES = frozenset({".toml", ".json", ".yaml", ".yml", ".properties"})
+
+
+@lru_cache(maxsize=4096)
+def _server_read(file: str) -> bool:
+    """Whether a proxy's or server's own reader (:mod:`socklock.discover.proxies`) reads
+    the file: it knows which of them the server loads, and how."""
+    from socklock.discover.proxies import is_proxy_config
+
+    path = Path(file)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return is_proxy_config(path.name, text)
+
+
+def _mounted_config_dirs(
+    contexts: Sequence[Context], mentions: _Mentions
+) -> Iterator[tuple[Context, Result]]:
+    """The config files a directory mounted into one workload holds at its top
+    (``./pageserver_config:/data/.neon/``), whatever they are named: the directory is
+    handed to the program as its config, which reads the ones its code names (or, with no
+    code of the input, a server image's: every one). Files of a config name were scanned
+    already."""
+    from socklock.discover.code.config_files import ConfigFileAnalyser
+    from socklock.discover.code.scan import MAX_FILE_BYTES
+
+    analyser = ConfigFileAnalyser()
+    for context in contexts:
+        if not (context.mounted and not context.shared and context.directory.is_dir()):
+            continue
+        try:
+            children = sorted(context.directory.iterdir())
+        except OSError:
+            continue
+        for path in children:
+            if path.suffix.lower() not in _CONFIG_SUFFIXES or not path.is_file():
+                continue
+            if (
+                analyser.handles(path)
+                or _server_read(str(path))
+                or not (
+                    mentions.read(context.workload, str(path))
+                    or mentions.server_config(context, str(path))
+                )
+            ):
+                continue
+            try:
+                with path.open("rb") as handle:
+                    source = handle.read(MAX_FILE_BYTES + 1)
+            except OSError:
+                continue
+            if len(source) > MAX_FILE_BYTES:
+                continue
+            seen_as = str(PurePath("config", path.name))
+            for result in analyser.analyse(str(path), source, seen_as=seen_as):
+                yield context, result
 
 
 _TEMPLATE_SUFFIXES = frozenset({".template", ".tmpl", ".tpl"})
@@ -562,7 +634,28 @@ class _Mentions:
         }
         self._answers: dict[tuple[str, str], bool] = {}  # (workload, file name) → named
         self._code = {path for paths in code_files.values() for path in paths}
+        self._coded = {w for w, paths in code_files.items() if paths}
+        # a server whose own config a proxy/server reader reads: the reader follows what
+        # that config loads (Alloy's ``local.file``), not every file mounted beside it
+        self._served = {w for w, paths in mounted.items() if any(map(_server_read, paths))}
         self._mounted = {(w, path) for w, paths in mounted.items() for path in paths}
+
+    def server_config(self, owner: Context, file: str) -> bool:
+        """Whether ``file`` is a config file mounted (itself or in a directory) into
+        ``owner`` alone, a workload with no code of the input: its program (a server's
+        image) reads the config it is given (``./pageserver_config:/data/.neon/``)."""
+        from socklock.discover.code.config_files import ConfigFileAnalyser
+
+        return (
+            not owner.shared
+            and owner.workload not in self._coded
+            and owner.workload not in self._served
+            and (
+                ConfigFileAnalyser().handles(Path(file))
+                or Path(file).suffix.lower() in _CONFIG_SUFFIXES
+            )
+            and not _server_read(file)
+        )
 
     def read(self, workload: str, file: str) -> bool:
         if file in self._code or (workload, str(Path(file).resolve())) in self._mounted:

@@ -144,7 +144,9 @@ def simple_commands(parts: list[str]) -> Iterator[list[str]]:
                 if current:
                     yield current
                 current = []
-            elif any(c.isspace() for c in token):
+            elif any(c.isspace() for c in token) and not (
+                current and current[0].rsplit("/", 1)[-1] in _PRINTERS
+            ):  # a script of its own (``sh -c "..."``), not a message ``echo`` prints
                 yield from simple_commands([token])
             else:
                 current.append(token)

@@ -481,6 +481,27 @@ def _compose_command(
         yield "", value, Evidence(EvidenceKind.COMMAND, where, detail)
 
 
+def _script_calls(
+    project: ComposeProject, service: ComposeService, env: Mapping[str, str]
+) -> Iterator[tuple[str, str, Evidence]]:
+    """Addresses in the shell script the service's command runs from a bind mount, as on
+    its command line (:mod:`socklock.discover.mounted_entry`), each at its script line."""
+    from socklock.discover.mounted_entry import mounted_scripts, script_lines
+
+    line = compose_line(service.body)
+    if quiet_script(line, service.image):
+        return
+    for path, text in mounted_scripts(project, service, line):
+        for number, command in script_lines(text):
+            where = Location(str(path), number, 1)
+            whose = f"script {path.name} of compose service {service.name}"
+            waited = list(wait_evidence(command, env, where, whose))
+            yield from waited
+            for call in _compose_command(command, env, where, f"script {path.name}"):
+                if call[1] not in {value for _, value, _ in waited}:
+                    yield call
+
+
 def wait_evidence(
     line: str | list[str], env: Mapping[str, str], where: Location, whose: str
 ) -> Iterator[tuple[str, str, Evidence]]:
@@ -742,6 +763,9 @@ def _compose_project(
                 for _, value, evidence in [*waited, *handed]:
                     for target in find_targets(value):
                         add_call(service, target, evidence)
+        for _, value, evidence in _script_calls(project, service, values):
+            for target in find_targets(value):
+                add_call(service, target, evidence)
         for dependency in service.dependencies:
             callee_service = resolver.by_name.get(dependency.service.lower())
             if callee_service is None:

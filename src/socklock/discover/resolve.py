@@ -264,6 +264,15 @@ class ComposeResolver:
                 if inner is not None:
                     via = f"compose service {service.id} publishes host port {port} → {inner}"
                     reached.append(Reached(service.id, inner, target.protocol, via))
+        if not reached and target.protocol.upper() == "TCP":
+            # an address says no protocol: a port published for UDP alone (a Jaeger agent's
+            # ``6831:6831/udp``) is what ``host:6831`` reaches
+            for service in self.services:
+                for published in service.ports if service.network_mode != "host" else ():
+                    inner = _published_target(published, port, "UDP")
+                    if inner is not None:
+                        via = f"compose service {service.id} publishes host port {port}/udp"
+                        reached.append(Reached(service.id, inner, "UDP", f"{via} → {inner}"))
         if not reached:
             return NotFound(f"no service of the host's network listens on port {port}")
         return reached

@@ -358,6 +358,10 @@ class Evaluator:
             raw = single_text(self.values(name_node))
             if raw is None:
                 return hole(f"env var name `{_short(self.text(name_node))}` is computed")
+        elif name_node.type in self.syntax.members:
+            # a constant of another package or class (``os.Getenv(constants.KafkaBrokers)``),
+            # else the dotted text itself (a config key: ``config.get("db.url")``)
+            raw = single_text(self.values(name_node)) or self.text(name_node)
         else:
             raw = self.text(name_node)
         default = None

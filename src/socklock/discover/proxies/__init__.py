@@ -386,8 +386,12 @@ def _tree_sources(
     if not mounts and not contexts and not built:
         return
     known = {build.workload for build in built}
+    checkouts = {Path(project.file).resolve().parent for project in inventory.compose_projects}
     placed = [path for build in built for path in copied_into(build, CONFIG_PREFIXES)]
     placed += [m.host for m in mounts if str(m.container).startswith(CONFIG_PREFIXES)]
+    # a file mounted on its own is put there to be read, wherever the tree keeps it (a
+    # deployment under ``docs/``, which the walk skips)
+    placed += [m.host for m in mounts if m.host.is_file()]
     for path in _candidates(inventory.roots, placed):
         text = _read(path)
         if text is None:
@@ -400,6 +404,7 @@ def _tree_sources(
             holders = [
                 (m, _reads_others(path, m, commands.get(m.workload, ())))
                 for m in mounted_by(path, mounts)
+                if not _checkout_only(real, m, checkouts)
             ]
             skips = {m.workload for m, other in holders if other}
             skips -= {m.workload for m, other in holders if not other}
@@ -423,6 +428,17 @@ def _tree_sources(
                 )
                 yield workload, reader, source
             break
+
+
+def _checkout_only(real: Path, mount: Mount, checkouts: set[Path]) -> bool:
+    """Whether ``mount`` is a checkout of a whole compose project (its directory or one
+    above it, put outside the proxies' config directories: ``./:/app`` for live reload) and
+    ``real`` lies below its top: the program sees the other services' configs there (a
+    ``monitoring/prometheus.yml``) without running any of them."""
+    host = mount.host.resolve()
+    if str(mount.container).startswith(CONFIG_PREFIXES) or real.parent == host:
+        return False
+    return any(checkout.is_relative_to(host) for checkout in checkouts)
 
 
 def _reads_others(path: Path, mount: Mount, words: Sequence[str]) -> bool:

@@ -132,6 +132,19 @@
      (keyed_element key: (literal_element (identifier) @_k) value: (literal_element (_) @declare.value)))) @declare
   (#set! declare "service-name") (#eq? @_fn "AgentServiceRegistration") (#eq? @_k "Name"))
 
+; go-micro: a service named micro.NewService(micro.Name("shop.service.orders")); its clients
+; call it by that name through the registry: pb.NewOrdersService("shop.service.orders", c)
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (interpreted_string_literal) @declare.value .)) @declare
+  (#set! declare "service-name") (#eq? @_pkg "micro") (#eq? @_fn "Name"))
+
+((call_expression
+   function: (selector_expression field: (field_identifier) @_fn)
+   arguments: (argument_list . (interpreted_string_literal) @target . (_) @_c .))
+  (#set! service "discovery") (#match? @_fn "^New[A-Za-z0-9_]+Service$")
+  (#match? @target "^\"[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)+\"$") (#match? @_c "(?i)client"))
+
 ; A registry of the program's own (an interface over Consul, etcd, memory):
 ; registry.Register(ctx, instanceID, serviceName, addr) registers under serviceName;
 ; grpcutil.ServiceConnection(ctx, "orders", registry) and registry.ServiceAddresses(ctx,

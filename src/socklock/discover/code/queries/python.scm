@@ -261,6 +261,20 @@
      (keyword_argument name: (identifier) @_p value: (_) @target.port)))
   (#set! scheme "amqp") (#eq? @_fn "ConnectionParameters") (#eq? @_h "host") (#eq? @_p "port"))
 
+; pika.ConnectionParameters("rabbitmq") and ("rabbitmq", 5672): host and port positional
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     . [(string) (identifier) (attribute) (subscript) (call) (binary_operator)] @target.host))
+  (#set! scheme "amqp") (#eq? @_fn "ConnectionParameters"))
+
+((call
+   function: [(identifier) @_fn (attribute attribute: (identifier) @_fn)]
+   arguments: (argument_list
+     . [(string) (identifier) (attribute) (subscript) (call) (binary_operator)] @target.host
+     . [(integer) (string) (identifier) (attribute) (subscript) (call)] @target.port))
+  (#set! scheme "amqp") (#eq? @_fn "ConnectionParameters"))
+
 ((call
    function: (attribute object: (_) @_fn attribute: (identifier) @_m)
    arguments: (argument_list
