@@ -677,7 +677,11 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
             return True
         directory = real.parent
         holders = [(len(t.parts), gone) for t, gone in trees if directory.is_relative_to(t)]
-        return keep(file) and not (holders and max(holders)[1])
+        if holders:  # the deepest directory deployment holding it decides: a left-out
+            # script that applies the kept directory (``kubectl apply -f k8s``) names its
+            # Services too, which stay with the directory
+            return not max(holders)[1]
+        return keep(file)
 
     return dataclasses.replace(
         inventory,
