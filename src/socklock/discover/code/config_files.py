@@ -75,12 +75,17 @@ class ConfigFileAnalyser:
     name = "config"
 
     def handles(self, path: PurePath) -> bool:
-        return _reader_for(path) is not None
+        return _reader_for(_copied_as(path)) is not None
 
     def analyse(self, path: str, source: bytes, seen_as: str = "") -> list[Result]:
         """``seen_as``: the name the program reads the file by (a mount's), if not its own."""
-        from pathlib import PurePath
+        from pathlib import Path, PurePath
 
+        if not seen_as and _copied_as(PurePath(path)) != PurePath(path):
+            copy = _copied_as(PurePath(path))
+            if Path(copy).exists():
+                return []  # the real file is committed beside its template: it is read
+            seen_as = str(copy)
         reader = _reader_for(PurePath(seen_as or path))
         if reader is None:
             return []
@@ -107,6 +112,19 @@ def read_entries(path: str, text: str, seen_as: str = "") -> list[Entry]:
     if profile is not None:
         entries = [replace(e, profile=profile) for e in entries]
     return entries
+
+
+# ``config/database.yml.example``: the template a setup step copies to the file the
+# program reads (``cp config/database.yml.example config/database.yml``), the only copy of
+# it a clone has
+_TEMPLATE_SUFFIXES = (".example", ".sample", ".dist")
+
+
+def _copied_as(path: PurePath) -> PurePath:
+    """The file a config template is copied to; any other path as it is."""
+    if path.suffix.lower() in _TEMPLATE_SUFFIXES and "." in path.stem.strip("."):
+        return path.with_name(path.stem)
+    return path
 
 
 def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
