@@ -92,7 +92,10 @@ class ConfigFileAnalyser:
         text = source.decode("utf-8", "replace")
         if _ENV_NAMES in PurePath(path).name:
             entries = list(reader(text))
-            return [_env_name(path, e) for e in entries if e.key[-1] != "__format"]
+            named = [e for e in entries if e.key[-1] != "__format"]
+            by_key = {e.key: e for e in named}
+            defaults = _node_config_defaults(path)
+            return [_env_name(path, e, by_key, defaults) for e in named]
         entries = read_entries(path, text, seen_as)
         return sorted(_report(path, entries), key=lambda r: (r.line, r.column))
 
@@ -171,10 +174,46 @@ def _file_profile(path: PurePath) -> str | None:
     return match.group(1) if match else None
 
 
-def _env_name(path: str, entry: Entry) -> Result:
-    return CallSite(
-        path, entry.line, entry.column, entry.value, CallKind.ENV_READ, None, entry.value
+def _env_name(
+    path: str, entry: Entry, by_key: dict[tuple[str, ...], Entry], defaults: dict[str, str]
+) -> Result:
+    """node-config's ``custom-environment-variables``: the key is read from the env var its
+    value names, else from ``default.json``; a ``host`` beside a ``port`` that has a default
+    there is one address (``http://${config.x.host}:${config.x.port}`` in the code)."""
+    default = defaults.get(_dotted(entry.key))
+    site = CallSite(
+        path, entry.line, entry.column, entry.value, CallKind.ENV_READ, None, entry.value, default
     )
+    if entry.key[-1].lower() not in ("host", "hostname"):
+        return site
+    port = by_key.get((*entry.key[:-1], "port"))
+    port_default = defaults.get(_dotted(port.key)) if port is not None else None
+    if port is None or port_default is None:
+        return site  # the port the env sets beside the host, else the protocol's
+    return replace(
+        site,
+        target=f"${{{entry.value}}}:${{{port.value}}}",
+        other_defaults=((port.value, port_default),),
+    )
+
+
+def _node_config_defaults(path: str) -> dict[str, str]:
+    """The values of node-config's ``default.json`` (or ``.yml``) beside ``path``, by dotted
+    key: what a key the environment leaves unset holds."""
+    from pathlib import Path
+
+    folder = Path(path).parent
+    for name, reader in (
+        ("default.json", read_json),
+        ("default.yml", read_yaml),
+        ("default.yaml", read_yaml),
+    ):
+        try:
+            text = (folder / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        return {_dotted(e.key): e.value for e in reader(text)}
+    return {}
 
 
 _DOCUMENT_KEY = re.compile(r"^[ \t]*[\"']?[\w.-]+[\"']?[ \t]*:(?:[ \t]|$)", re.MULTILINE)
