@@ -184,3 +184,21 @@ def test_a_literal_of_the_workloads_own_address_is_not_a_call(tmp_path: Path) ->
     )
     write_shop(tmp_path, "{name: UNUSED, value: x}", code, file="main.ts")
     assert _edges(tmp_path, manifests=False) == {("shop/web", "shop/api", 8080, "literal")}
+
+
+def test_a_blank_manifest_value_gives_way_to_the_code_default(tmp_path: Path) -> None:
+    """``API_URL=${API_URL}`` with the variable unset: compose passes a blank value, which
+    names no address; the code's default is the one the repository documents."""
+    code = (
+        "import os, urllib.request\n"
+        'urllib.request.urlopen(os.environ.get("API_URL", "http://api.shop:80"))\n'
+        'urllib.request.urlopen(os.environ["OTHER_URL"])\n'
+    )
+    write_shop(tmp_path, "{name: API_URL, value: ''}, {name: OTHER_URL, value: ''}", code)
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    (edge,) = graph.edges
+    assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
+    assert "API_URL blank at " in edge.evidence[0].detail
+    assert "code default http://api.shop:80" in edge.evidence[0].detail
+    # without a default, a blank value is still no call
+    assert [u.reason for u in graph.unresolved] == ["the call target is empty"]

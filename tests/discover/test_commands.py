@@ -41,6 +41,18 @@ ENV = {"FRONTEND_ADDR": "frontend:80", "API": "api"}
         (["agent", "--broker", "$API:6379"], ["api:6379"]),
         (["daprd", "-placement-host-address", "placement:50006"], []),
         ("docker run --rm postgres:15 -p 8080:80 --name cache:1", []),
+        # database clients: the host flag names the server, on the tool's default port
+        ("mongoimport --host db --db shop --file /seed.json", ["mongodb://db"]),
+        ("mongorestore --host=rs0/db1:27017,db2:27017 /dump", ["mongodb://db1:27017,db2:27017"]),
+        (["sh", "-c", "psql -h $API -p ${PGPORT:-5433} -f /init.sql"], ["postgresql://api:5433"]),
+        ("PGPASSWORD=x exec pg_isready -h pg --port=5432", ["postgresql://pg:5432"]),
+        ("mysql -hdb -P3307 -uroot -psecret shop < /dump.sql", ["mysql://db:3307"]),
+        ("until redis-cli -h cache ping; do sleep 1; done", ["redis://cache"]),
+        ("mongosh -h", []),  # the shells' -h is --help
+        ("psql -h /var/run/postgresql -c 'select 1'", []),  # a Unix socket
+        ("psql -h $MISSING -c 'select 1'", []),  # unknown variable, no default
+        ("mysql -u root shop", []),  # no host flag: the local socket
+        ("mongoimport --db shop --file /seed.json", []),
         ("app --server 8080:80 --host localhost", []),
     ],
 )

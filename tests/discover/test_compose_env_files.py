@@ -173,3 +173,30 @@ def test_a_build_of_a_known_image_runs_that_image(tmp_path: Path) -> None:
     assert built_on(keycloak) == "bitnami/keycloak:24"
     dockerfile.write_text('FROM bitnami/keycloak:24\nENTRYPOINT ["/p/run.sh"]\n')
     assert built_on(replace(keycloak, dockerfile="Dockerfile")) is None
+
+
+def test_an_env_file_resolves_the_projects_variables(tmp_path: Path) -> None:
+    """Compose resolves ``${VAR}`` in an ``env_file``'s values from the lines above and
+    from the project's ``.env``; Docker's DNS answers ``<service>.<network>`` on a network
+    the service is on (the network's ``name:``, else ``<project>_<key>``)."""
+    root = tmp_path / "shop"
+    root.mkdir()
+    (root / ".env").write_text("NET=shop-net\nDB_HOST=db.${NET}\nDB_PORT=5433\n")
+    (root / "app.env").write_text(
+        'APP_DB_HOST="${DB_HOST}"\nAPP_DB_PORT=${DB_PORT}\n'
+        "CACHE_URL=redis://cache.shop_back:${CACHE_PORT:-6380}\n"
+        "QUEUE_URL=amqp://${MQ_HOST}:5672\n"
+        # mq is not on the default network: no such name there
+        "EVENTS_URL=amqp://mq.${NET}:5672\n"
+    )
+    (root / "docker-compose.yml").write_text(
+        "name: shop\n"
+        "services:\n"
+        "  app:\n    image: org/app\n    env_file: [app.env]\n    networks: [default, back]\n"
+        "  db:\n    image: postgres:16\n    ports: ['5433:5433']\n"
+        "  cache:\n    image: redis:7\n    expose: [6380]\n    networks: [back]\n"
+        "  mq:\n    image: rabbitmq:3\n    networks: [back]\n"
+        "networks:\n  default:\n    name: ${NET}\n  back: {}\n"
+    )
+    # MQ_HOST is set nowhere: compose makes it empty, which names no service
+    assert _calls(root) == {("app", "db", 5433), ("app", "cache", 6380)}

@@ -412,3 +412,30 @@ def test_lines_of_two_named_namespaces_leave_the_others_as_written(tmp_path: Pat
         "one/a",
         "two/b",
     ]
+
+
+def test_a_directory_chosen_over_the_script_that_applies_it_keeps_its_services(
+    tmp_path: Path,
+) -> None:
+    """``kubectl apply -f k8s`` in a script that sets no namespace: the directory is the
+    default, and its Services (files that hold no workload) are still part of it."""
+    _write(
+        tmp_path,
+        {
+            "k8s/web.yaml": _deployment(
+                "web",
+                env=", env: [{name: PRICES_HOST, value: prices-svc}, "
+                "{name: PRICES_URL, value: 'http://prices-svc:8000'}]",
+            ),
+            "k8s/prices.yaml": _deployment("prices"),
+            "k8s/prices-svc.yaml": _svc("prices-svc", 8000).replace(
+                "app: prices-svc", "app: prices"
+            ),
+            "deploy.sh": "docker build -t shop/web .\nkubectl apply -f k8s\n",
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None and selection.chosen.name == "k8s"
+    assert [s.name for s in selection.inventory.services] == ["prices-svc"]
+    assert _edges(discover(inventory)) == {("default/web", "default/prices", 8000)}

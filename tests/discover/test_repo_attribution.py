@@ -55,3 +55,20 @@ def test_an_image_that_copies_its_context_is_built_from_the_root(tmp_path: Path)
 def test_a_checkout_named_like_no_image_is_nobody_s(tmp_path: Path) -> None:
     root = tmp_path / "store"
     assert _root_owner(root, "FROM chromium-base:1\nUSER 1000\n") is None
+
+
+def test_a_build_whose_dockerfile_is_not_there_builds_nothing(tmp_path: Path) -> None:
+    """A left-out compose file whose context and ``dockerfile`` name no file (a path off by
+    one ``../``): the build cannot run, so it says nothing of whose code the context is."""
+    root = tmp_path / "shop"
+    (root / "docker" / "browser").mkdir(parents=True)
+    (root / "docker" / "compose.yml").write_text(_DEPLOYED)
+    (root / "tests" / "e2e").mkdir(parents=True)
+    (root / "tests" / "e2e" / "compose.yml").write_text(
+        _E2E.replace("dockerfile: docker/browser/Dockerfile", "dockerfile: web/Dockerfile")
+    )
+    inventory = load_paths([str(root)])
+    inventory = select_deployment(inventory, "docker/compose.yml").inventory
+    aliases = add_nodes(inventory, GraphBuilder())
+    owners = {c.directory: c.workload for c in build_contexts(inventory, aliases)}
+    assert owners == {root.resolve(): "docker/web"}

@@ -832,6 +832,11 @@ class _Joiner:
             if prop is not None and prop.served:  # a config server's values win over env
                 return from_property(prop, depth)
             found = env.get(name) or _dotnet_key(env, name, where.file.endswith(".cs"))
+            if found is not None and not found.value.strip() and default is not None:
+                # a blank value (compose's ``X=${X}`` with X unset) names no address: the
+                # code's default is the one the repository gives
+                used.append(f"{name} blank at {found.where}, code default {default}")
+                return default
             if found is not None:
                 used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
                 return found.value

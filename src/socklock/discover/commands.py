@@ -75,7 +75,34 @@ def command_values(
     parts = command if isinstance(command, list) else [command]
     for simple in simple_commands([without_heredocs(str(part)) for part in parts]):
         if simple[0].rsplit("/", 1)[-1] not in _PRINTERS:
-            yield from _handed(simple, env)
+            servers = _client_servers(simple, env)
+            hosts = {host for host, _, _, _ in servers}
+            for found in _handed(simple, env):
+                if found[0] not in hosts:  # ``--host=db:27017``: the client's, said below
+                    yield found
+            for _, written, url, used in servers:
+                yield written, url, used
+
+
+def _client_servers(
+    simple: list[str], env: Mapping[str, str]
+) -> list[tuple[str, str, str, list[str]]]:
+    """(host flag's value, the client and host as written, URL, env vars used) of the
+    server a database client on the command line connects to (``mongoimport --host
+    db``): :mod:`.db_clients`."""
+    from socklock.discover.db_clients import client_addresses, client_url
+
+    found: list[tuple[str, str, str, list[str]]] = []
+    for client in client_addresses(simple):
+        host = expand(client.host, env.get)
+        port = expand(client.port, env.get) if client.port is not None else None
+        if host is None or (client.port is not None and port is None):
+            continue
+        url = client_url(client.scheme, host[0], port[0] if port is not None else None)
+        if url is not None:
+            used = host[1] + (port[1] if port is not None else [])
+            found.append((client.host, f"{client.tool} {client.host}", url, used))
+    return found
 
 
 _PRINTERS = frozenset({"echo", "printf"})

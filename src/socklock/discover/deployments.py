@@ -693,7 +693,11 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
             return True
         directory = real.parent
         holders = [(len(t.parts), gone) for t, gone in trees if directory.is_relative_to(t)]
-        return keep(file) and not (holders and max(holders)[1])
+        if holders:  # the deepest directory deployment holding it decides: a left-out
+            # script that applies the kept directory (``kubectl apply -f k8s``) names its
+            # Services too, which stay with the directory
+            return not max(holders)[1]
+        return keep(file)
 
     return dataclasses.replace(
         inventory,
@@ -721,9 +725,12 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
 def _copies_context(context: str, dockerfile: str | None, inventory: Inventory) -> bool:
     """Whether a build's Dockerfile copies anything from its context (``COPY``/``ADD``
     without ``--from``): an image that only layers flags on a public base (a browser, a
-    database) builds none of the repository's code, whatever its context. A Dockerfile
-    socklock did not read is taken to copy its context."""
+    database) builds none of the repository's code, whatever its context; nor does a build
+    whose Dockerfile is not there (it cannot run). A Dockerfile socklock did not read is
+    taken to copy its context."""
     path = (Path(context) / (dockerfile or "Dockerfile")).resolve()
+    if not path.is_file():
+        return False  # no such Dockerfile: the build cannot run, and builds nothing
     for candidate in inventory.dockerfiles:
         if Path(candidate.path).resolve() == path:
             return any(

@@ -608,7 +608,7 @@ def compose_environment(service: ComposeService) -> list[ComposeEnv]:
     from_files: dict[str, ComposeEnv] = {}
     for env_file in service.env_files:
         env_file = env_template(env_file) or env_file  # a new clone: the committed template
-        from_files.update(_env_file_entries(env_file))
+        from_files.update(_env_file_entries(env_file, dict(service.variables)))
     mounted: dict[str, ComposeEnv] = {}
     for env_file in mounted_env_files(service):
         mounted.update(_env_file_entries(env_file))
@@ -619,21 +619,32 @@ def compose_environment(service: ComposeService) -> list[ComposeEnv]:
     ]
 
 
-def _env_file_entries(env_file: str) -> dict[str, ComposeEnv]:
+def _env_file_entries(
+    env_file: str, variables: Mapping[str, str] | None = None
+) -> dict[str, ComposeEnv]:
+    """The entries of an env file; with ``variables`` (the project's ``.env``), an
+    ``env_file``'s: compose resolves ``${VAR}`` in its values from the lines above, then
+    from the project's variables (``DB_HOST="${MYSQL_HOST}"``)."""
     from pathlib import Path
 
     from socklock.discover.code.config_readers import read_dotenv
+    from socklock.load.interpolate import Interpolation
 
     try:
         text = Path(env_file).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return {}
-    return {
-        entry.key[0]: ComposeEnv(
-            entry.key[0], entry.value, Location(env_file, entry.line, entry.column)
-        )
-        for entry in read_dotenv(text)
-    }
+    seen: dict[str, str] = {}
+    found: dict[str, ComposeEnv] = {}
+    for entry in read_dotenv(text):
+        value = entry.value
+        if variables is not None and value is not None and "$" in value:
+            value = Interpolation({**variables, **seen}).text(value)
+        if value is not None:
+            seen[entry.key[0]] = value
+        where = Location(env_file, entry.line, entry.column)
+        found[entry.key[0]] = ComposeEnv(entry.key[0], value, where)
+    return found
 
 
 def compose_env_detail(env: ComposeEnv) -> str:

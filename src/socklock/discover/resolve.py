@@ -196,6 +196,31 @@ def default_container_names(project: str, service: ComposeService) -> list[str]:
     return [f"{sep.join(base)}{sep}{n}" for n in range(1, count + 1) for sep in ("-", "_")]
 
 
+def network_names(project: ComposeProject) -> dict[str, str]:
+    """Each network key of the project → the name Docker gives the network: its ``name:``,
+    else ``<project>_<key>``."""
+    raw = project.body.get("networks")
+    specs = raw if isinstance(raw, Mapping) else {}
+    found: dict[str, str] = {}
+    for key in {*(str(k) for k in specs), "default"}:
+        spec = specs.get(key)
+        given = spec.get("name") if isinstance(spec, Mapping) else None
+        if isinstance(given, str) and given.strip() and "$" not in given:
+            found[key] = given.strip()
+        else:
+            found[key] = f"{project.name}_{key}"
+    return found
+
+
+def _given_names(service: ComposeService) -> list[str]:
+    """The ``container_name`` and ``hostname`` a service sets, as written."""
+    return [
+        name.strip()
+        for key in ("container_name", "hostname")
+        if isinstance(name := service.body.get(key), str) and name.strip() and "$" not in name
+    ]
+
+
 class ComposeResolver:
     """Compose service names, aliases and ``links`` → services of the same project.
 
@@ -230,6 +255,14 @@ class ComposeResolver:
                         (spec or {}).get("aliases") or () if isinstance(spec, dict) else ()
                     ):
                         self.by_name.setdefault(str(alias).lower(), service)
+        # Docker's DNS also answers ``<name>.<network>`` on a network the container is on
+        # (``MYSQL_HOST=db.${COMPOSE_NETWORK}``)
+        named = network_names(project)
+        for service in services:
+            for network in service.networks if service.network_mode is None else ():
+                actual = named.get(network)
+                for name in [service.name, *_given_names(service)] if actual else ():
+                    self.by_name.setdefault(f"{name}.{actual}".lower(), service)
 
     def service_ports(self, service: ComposeService) -> list[int]:
         ports = set(service.expose)

@@ -341,6 +341,7 @@ def _service(
         memory_limit=str(memory) if memory is not None else None,
         body=body,
         location=reader.location(body),
+        variables=tuple((k, e.value) for k, e in dotenv.items() if e.value is not None),
     )
 
 

@@ -76,6 +76,9 @@ class ComposeService:
     memory_limit: str | None  # deploy.resources.limits.memory or mem_limit
     body: YMap
     location: Location
+    # the project's variables (its ``.env``): compose resolves ``${VAR}`` in the values of
+    # the ``env_file`` files with them
+    variables: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:

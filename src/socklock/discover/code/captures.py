@@ -13,8 +13,10 @@ Capture names are the contract between the ``.scm`` files and the engine:
 ``@target``, or ``@target.host`` with optional ``@target.port``
     what a call connects to (``@target.topic``: the topic a broker client names);
     settings ``kind "grpc"``, ``strength "weak"`` (report only
-    what resolves to an address), ``scheme "redis"`` (for a bare host) and ``service
-    "feign"`` (the value is a service name in that registry: socklock.discover.names).
+    what resolves to an address), ``scheme "redis"`` (for a bare host), ``guess "http"``
+    (curl's: the scheme of a written URL that has none, while a whole address from the
+    environment keeps its own) and ``service "feign"`` (the value is a service name in
+    that registry: socklock.discover.names).
 ``@declare`` with optional ``@declare.value``
     what the module says about itself (setting ``declare``: ``load-balanced``,
     ``service-name``, ``server-port``); the value, or the captured text, is reported.
@@ -61,6 +63,7 @@ class Target:
     scheme: str | None = None
     bare_host: bool = False
     topic: Node | None = None
+    guess: str | None = None
     service: str | None = None
 
 
@@ -145,6 +148,7 @@ def collect(
                 bare_host=host is not None,
                 topic=_first(captures, "target.topic"),
                 service=options.get("service"),
+                guess=options.get("guess"),
             )
             known = found.targets.get(key(node))
             if (

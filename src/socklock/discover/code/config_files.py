@@ -75,19 +75,27 @@ class ConfigFileAnalyser:
     name = "config"
 
     def handles(self, path: PurePath) -> bool:
-        return _reader_for(path) is not None
+        return _reader_for(_copied_as(path)) is not None
 
     def analyse(self, path: str, source: bytes, seen_as: str = "") -> list[Result]:
         """``seen_as``: the name the program reads the file by (a mount's), if not its own."""
-        from pathlib import PurePath
+        from pathlib import Path, PurePath
 
+        if not seen_as and _copied_as(PurePath(path)) != PurePath(path):
+            copy = _copied_as(PurePath(path))
+            if Path(copy).exists():
+                return []  # the real file is committed beside its template: it is read
+            seen_as = str(copy)
         reader = _reader_for(PurePath(seen_as or path))
         if reader is None:
             return []
         text = source.decode("utf-8", "replace")
         if _ENV_NAMES in PurePath(path).name:
             entries = list(reader(text))
-            return [_env_name(path, e) for e in entries if e.key[-1] != "__format"]
+            named = [e for e in entries if e.key[-1] != "__format"]
+            by_key = {e.key: e for e in named}
+            defaults = _node_config_defaults(path)
+            return [_env_name(path, e, by_key, defaults) for e in named]
         entries = read_entries(path, text, seen_as)
         return sorted(_report(path, entries), key=lambda r: (r.line, r.column))
 
@@ -107,6 +115,19 @@ def read_entries(path: str, text: str, seen_as: str = "") -> list[Entry]:
     if profile is not None:
         entries = [replace(e, profile=profile) for e in entries]
     return entries
+
+
+# ``config/database.yml.example``: the template a setup step copies to the file the
+# program reads (``cp config/database.yml.example config/database.yml``), the only copy of
+# it a clone has
+_TEMPLATE_SUFFIXES = (".example", ".sample", ".dist")
+
+
+def _copied_as(path: PurePath) -> PurePath:
+    """The file a config template is copied to; any other path as it is."""
+    if path.suffix.lower() in _TEMPLATE_SUFFIXES and "." in path.stem.strip("."):
+        return path.with_name(path.stem)
+    return path
 
 
 def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
@@ -153,10 +174,46 @@ def _file_profile(path: PurePath) -> str | None:
     return match.group(1) if match else None
 
 
-def _env_name(path: str, entry: Entry) -> Result:
-    return CallSite(
-        path, entry.line, entry.column, entry.value, CallKind.ENV_READ, None, entry.value
+def _env_name(
+    path: str, entry: Entry, by_key: dict[tuple[str, ...], Entry], defaults: dict[str, str]
+) -> Result:
+    """node-config's ``custom-environment-variables``: the key is read from the env var its
+    value names, else from ``default.json``; a ``host`` beside a ``port`` that has a default
+    there is one address (``http://${config.x.host}:${config.x.port}`` in the code)."""
+    default = defaults.get(_dotted(entry.key))
+    site = CallSite(
+        path, entry.line, entry.column, entry.value, CallKind.ENV_READ, None, entry.value, default
     )
+    if entry.key[-1].lower() not in ("host", "hostname"):
+        return site
+    port = by_key.get((*entry.key[:-1], "port"))
+    port_default = defaults.get(_dotted(port.key)) if port is not None else None
+    if port is None or port_default is None:
+        return site  # the port the env sets beside the host, else the protocol's
+    return replace(
+        site,
+        target=f"${{{entry.value}}}:${{{port.value}}}",
+        other_defaults=((port.value, port_default),),
+    )
+
+
+def _node_config_defaults(path: str) -> dict[str, str]:
+    """The values of node-config's ``default.json`` (or ``.yml``) beside ``path``, by dotted
+    key: what a key the environment leaves unset holds."""
+    from pathlib import Path
+
+    folder = Path(path).parent
+    for name, reader in (
+        ("default.json", read_json),
+        ("default.yml", read_yaml),
+        ("default.yaml", read_yaml),
+    ):
+        try:
+            text = (folder / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        return {_dotted(e.key): e.value for e in reader(text)}
+    return {}
 
 
 _DOCUMENT_KEY = re.compile(r"^[ \t]*[\"']?[\w.-]+[\"']?[ \t]*:(?:[ \t]|$)", re.MULTILINE)

@@ -75,6 +75,7 @@ def analyse_tree(
             scheme=target.scheme or client_scheme_at(syntax.name, target.node, source),
             bare_host=target.bare_host,
             service=target.service,
+            guess=target.guess,
         )
         _call(callers, target, context, out)
     for conn in captures.stubs:

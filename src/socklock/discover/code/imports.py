@@ -447,6 +447,65 @@ def _php_members(path: str, text: str, owner: str, prop: str) -> list[Candidate]
     return [(f, prop) for f in files if f != str(Path(path).absolute())]
 
 
+_PHP_CONSTANT = re.compile(
+    r"""^\s*define\(\s*['"]([A-Za-z_]\w*)['"]\s*,|^const[ \t]+([A-Za-z_]\w*)[ \t]*=""",
+    re.MULTILINE,
+)
+_PHP_ROOT_MARKERS = ("composer.json", "Dockerfile", "index.php")
+_PHP_FILE_BYTES = 256 * 1024
+
+
+def _php_names(path: str, text: str, name: str) -> list[Candidate]:
+    """A global constant (``define("DB_HOST", "db")``, a top-level ``const``) another file
+    of the program defines: once a script requires that file, the name is defined for
+    every file the process runs. Looked for in the program's tree (the nearest directory
+    with ``composer.json``, a ``Dockerfile`` or the front controller ``index.php``)."""
+    if name.startswith("$"):
+        return []
+    directory = _directory(path)
+    root = next(
+        (d for d in _ancestors(directory) if any((d / m).is_file() for m in _PHP_ROOT_MARKERS)),
+        None,
+    )
+    if root is None:
+        return []
+    here = str(Path(path).absolute())
+    return [(f, name) for f in _php_constants(root).get(name, ()) if f != here]
+
+
+@lru_cache(maxsize=16)
+def _php_constants(root: Path) -> dict[str, tuple[str, ...]]:
+    """Global constant name → the PHP files under ``root`` that define it."""
+    found: dict[str, list[str]] = {}
+    seen = 0
+    for current, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_SOURCE_DIRS)
+        for file in sorted(files):
+            if not file.endswith(".php"):
+                continue
+            seen += 1
+            full = Path(current) / file
+            try:
+                if full.stat().st_size > _PHP_FILE_BYTES:
+                    continue
+                content = full.read_text("utf-8", "replace")
+            except OSError:
+                continue
+            for match in _PHP_CONSTANT.finditer(content):
+                defined = match.group(1) or match.group(2)
+                paths = found.setdefault(defined, [])
+                if str(full) not in paths:
+                    paths.append(str(full))
+        if seen > _PROJECT_FILES_LIMIT:
+            break
+    return {defined: tuple(paths) for defined, paths in found.items()}
+
+
+def forget() -> None:
+    """Drop the constants indexed per program tree (files may have changed)."""
+    _php_constants.cache_clear()
+
+
 _NAMES: dict[str, Callable[[str, str, str], list[Candidate]]] = {
     "python": _py_names,
     "javascript": _js_names,
@@ -454,6 +513,7 @@ _NAMES: dict[str, Callable[[str, str, str], list[Candidate]]] = {
     "tsx": _js_names,
     "go": _go_names,
     "java": _java_names,
+    "php": _php_names,
 }
 _MEMBERS: dict[str, Callable[[str, str, str, str], list[Candidate]]] = {
     "python": _py_members,

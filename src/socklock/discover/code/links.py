@@ -245,9 +245,11 @@ def _load(path: str, name: str, chain: int) -> _File | None:
 
 def forget() -> None:
     """Drop every cached file and value (tests that rewrite files use it)."""
+    from socklock.discover.code.imports import forget as forget_imports
     from socklock.discover.code.includes import forget as forget_includes
     from socklock.discover.code.options import forget as forget_options
 
+    forget_imports()
     forget_includes()
     forget_options()
     _FILES.clear()

@@ -36,6 +36,8 @@ _TEST_FILE = re.compile(
     r"|(?:Test|Tests|IT)\.java|Tests?\.cs|_spec\.rb|_test\.rb"
     r"|Test\.php|(?:Test|Tests|Spec)\.kts?|(?:Test|Spec|Suite)\.scala"
     r"|_(?:unit)?test\.(?:cc|cpp|cxx)|_(?:spec|test)\.lua"
+    # ExUnit's tests, and Mix's config of the test env (config/test.exs)
+    r"|_test\.exs|^test\.exs"
     # test runners' own config: the address of the app under test, not a call of it
     r"|^(?:cypress|playwright|jest|vitest)\.config\.[cm]?[jt]s|^karma\.conf\.[cm]?js)$"
 )

@@ -8,6 +8,7 @@ from socklock.discover.code import (
     config_files,
     cpp,
     csharp,
+    elixir,
     go,
     java,
     javascript,
@@ -41,6 +42,7 @@ ANALYSERS: tuple[Analyser, ...] = (
     rust.ANALYSER,
     cpp.ANALYSER,
     lua.ANALYSER,
+    elixir.ANALYSER,
     log_configs.ANALYSER,
     config_files.ANALYSER,
 )

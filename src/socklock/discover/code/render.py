@@ -52,6 +52,7 @@ class Context:
     scheme: str | None = None  # for a bare host
     bare_host: bool = False
     service: str | None = None  # the value is a registry name (socklock.discover.names)
+    guess: str | None = None  # the scheme of a written URL without one (curl's guess)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,8 @@ def render(value: Value, context: Context) -> Outcome | None:
     template = _template(value)
     if context.scheme and template and "://" not in template:
         template = f"{context.scheme}://{template}"
+    elif context.guess and template[:1] not in ("", "$", "/") and "://" not in template:
+        template = f"{context.guess}://{template}"  # an env var's URL has its own scheme
     envs = [part for part in value if isinstance(part, Env)]
     if envs:
         return _env_read(envs, value, template, context, factor)

@@ -60,7 +60,7 @@
 ((call_expression
    function: (identifier) @_fn
    arguments: (argument_list . (_) . (identifier) @_o . (_) @target))
-  (#eq? @_fn "curl_easy_setopt") (#eq? @_o "CURLOPT_URL"))
+  (#set! guess "http") (#eq? @_fn "curl_easy_setopt") (#eq? @_o "CURLOPT_URL"))
 
 ((declaration
    type: [(type_identifier) @_fn (qualified_identifier name: (type_identifier) @_fn)]

@@ -18,20 +18,21 @@
   (#any-of? @_fn "$_ENV" "$_SERVER"))
 
 ; ---- HTTP clients: curl, Guzzle, Laravel's Http facade, streams
+;      (curl takes ``users:80/x`` as http://users:80/x)
 ((function_call_expression function: (name) @_fn arguments: (arguments . (argument) @target))
-  (#eq? @_fn "curl_init"))
+  (#set! guess "http") (#eq? @_fn "curl_init"))
 
 ((function_call_expression
    function: (name) @_fn
    arguments: (arguments . (argument) . (argument (name) @_o) . (argument) @target))
-  (#eq? @_fn "curl_setopt") (#eq? @_o "CURLOPT_URL"))
+  (#set! guess "http") (#eq? @_fn "curl_setopt") (#eq? @_o "CURLOPT_URL"))
 
 ((function_call_expression
    function: (name) @_fn
    arguments: (arguments . (argument)
      . (argument (array_creation_expression
          (array_element_initializer . (_) @_o . (_) @target)))))
-  (#eq? @_fn "curl_setopt_array") (#eq? @_o "CURLOPT_URL"))
+  (#set! guess "http") (#eq? @_fn "curl_setopt_array") (#eq? @_o "CURLOPT_URL"))
 
 ((function_call_expression function: (name) @_fn arguments: (arguments . (argument) @target))
   (#set! strength "weak") (#any-of? @_fn "file_get_contents" "fopen" "get_headers" "fsockopen"))
