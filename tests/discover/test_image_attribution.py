@@ -74,37 +74,3 @@ def test_an_image_named_parent_dash_directory_is_that_directory(tmp_path: Path) 
 def test_a_prefix_that_is_no_directory_above_matches_nothing(tmp_path: Path) -> None:
     owners = _owners(tmp_path, {"front": "ghcr.io/org/shop-web:latest"}, ["calc/web"])
     assert owners == {}
-
-
-def test_workloads_running_a_built_image_share_its_code(tmp_path: Path) -> None:
-    """A worker Deployment runs the web one's image with another command: the same code
-    base (``bundle exec sidekiq``); a command naming a program file of its own does not run
-    the whole base, and a workload of another image gets nothing."""
-    manifests = tmp_path / "deploy"
-    manifests.mkdir()
-    running = {
-        "web": ("org/shop:latest", ""),
-        "worker": ("org/shop:1.2", '        command: ["bundle", "exec", "sidekiq"]\n'),
-        "cleanup": ("org/shop:latest", '        command: ["ruby", "jobs/cleanup.rb"]\n'),
-        "cache": ("redis:7", ""),
-    }
-    for name, (image, command) in running.items():
-        text = _DEPLOYMENT.format(name=name, image=image) + command
-        (manifests / f"{name}.yaml").write_text(text)
-    (tmp_path / "web" / "jobs").mkdir(parents=True)
-    (tmp_path / "web" / "Dockerfile").write_text("FROM ruby\nCOPY . .\n")
-    (tmp_path / "web" / "jobs" / "cleanup.rb").write_text("puts 1\n")
-    inventory = load_paths([str(tmp_path)])
-    aliases = add_nodes(inventory, GraphBuilder())
-    found = sorted(
-        (str(c.directory.relative_to(tmp_path.resolve())), c.workload, c.why)
-        for c in build_contexts(inventory, aliases)
-    )
-    assert found == [
-        ("web", "default/web", "Dockerfile directory named like default/web"),
-        (
-            "web",
-            "default/worker",
-            "runs image org/shop, as default/web does, whose build context this is",
-        ),
-    ]

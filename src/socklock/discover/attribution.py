@@ -226,49 +226,8 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 Context(directory, owner, f"{service} is built FROM {image}, this repository's")
                 for owner, service, image in based
             )
-    shared += _workload_image_runners(inventory, contexts, shared)
     every = [*contexts.values(), *shared]
     return sorted(every, key=lambda c: len(c.directory.parts), reverse=True)
-
-
-def _workload_image_runners(
-    inventory: Inventory, contexts: dict[Path, Context], shared: list[Context]
-) -> list[Context]:
-    """Kubernetes workloads that run the image whose build context another workload owns
-    (a ``sidekiq`` Deployment beside the web one, both ``org/app:latest``): the same code
-    base, started with another command, as :func:`_image_runners` says of compose. A
-    command that names a program file of its own (``python worker.py``) runs that one
-    instead (:func:`socklock.discover.entrypoints.shared_image_commands`)."""
-    from socklock.discover.entrypoints import command_line
-
-    built = {c.workload: c.directory for c in contexts.values() if c.directory.is_dir()}
-    owned = set(built) | {c.workload for c in shared}
-    images = {
-        w.id: {_untagged(c.image) for c in w.containers if c.image}
-        for w in inventory.workloads
-        if w.owner is None
-    }
-    found: list[Context] = []
-    for workload in inventory.workloads:
-        mine = images.get(workload.id, set()) - {""}
-        if workload.owner is not None or workload.id in owned or not mine:
-            continue
-        builders = sorted(o for o in built if images.get(o, set()) & mine)
-        if len(builders) != 1:
-            continue
-        (builder,) = builders
-        directory = built[builder]
-        line = [w for c in workload.containers for w in command_line(c.run, "command", "args")]
-        if any(
-            not (_launcher(path) or _console(path, directory))
-            for word in line
-            for path in entry_paths(word, directory)
-        ):
-            continue
-        image = sorted(images[builder] & mine)[0]
-        why = f"runs image {image}, as {builder} does, whose build context this is"
-        found.append(Context(directory, workload.id, why))
-    return found
 
 
 def _image_runners(project: ComposeProject, aliases: dict[str, str]) -> list[Context]:
