@@ -74,6 +74,9 @@ class KubernetesResolver:
             if workload.owner is None:
                 self.workloads_by_ns[workload.namespace].append(workload)
         self._by_label: dict[tuple[str, str, str], list[Workload]] | None = None
+        # (namespace, selector) -> the workloads it selects: a proxy config may send
+        # thousands of routes to one Service
+        self._selected: dict[tuple[str, tuple[tuple[str, str], ...]], list[Workload]] = {}
         self.namespaces = (
             {ns.name for ns in inventory.namespaces}
             | set(self.workloads_by_ns)
@@ -102,14 +105,21 @@ class KubernetesResolver:
         selector = dict(service.selector or {})
         if not selector:
             return []
+        key = (service.namespace, tuple(selector.items()))
+        known = self._selected.get(key)
+        if known is None:
+            known = self._selected[key] = self._select(service.namespace, selector)
+        return list(known)
+
+    def _select(self, namespace: str, selector: dict[str, str]) -> list[Workload]:
         if self._by_label is None:
             self._by_label = defaultdict(list)
-            for namespace, workloads in self.workloads_by_ns.items():
+            for space, workloads in self.workloads_by_ns.items():
                 for w in workloads:
                     for pair in w.labels.items():
-                        self._by_label[(namespace, *pair)].append(w)
+                        self._by_label[(space, *pair)].append(w)
         key, value = next(iter(selector.items()))
-        candidates = self._by_label.get((service.namespace, key, value), [])
+        candidates = self._by_label.get((namespace, key, value), [])
         chosen = [w for w in candidates if selects(selector, dict(w.labels))]
         # a chart's one-off Job often copies its app's labels (``assets-deploy`` beside the
         # ``assets`` Deployment): it runs to completion and serves nothing, so the Service's

@@ -1,0 +1,55 @@
+"""A Service selects the workloads of its namespace carrying all its labels, in input order;
+Services with the same selector get the same answer, each its own list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from socklock.discover.resolve import KubernetesResolver
+from socklock.load import load_paths
+
+
+def _deployment(name: str, namespace: str, labels: str) -> str:
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\n"
+        f"metadata: {{name: {name}, namespace: {namespace}}}\n"
+        f"spec:\n  selector: {{matchLabels: {labels}}}\n  template:\n"
+        f"    metadata: {{labels: {labels}}}\n"
+        f"    spec: {{containers: [{{name: {name}, image: shop/{name}}}]}}\n---\n"
+    )
+
+
+def _service(name: str, namespace: str, selector: str) -> str:
+    return (
+        f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}, namespace: {namespace}}}\n"
+        f"spec: {{selector: {selector}, ports: [{{port: 80}}]}}\n---\n"
+    )
+
+
+def test_services_with_one_selector_share_the_answer_per_namespace(tmp_path: Path) -> None:
+    (tmp_path / "app.yaml").write_text(
+        _deployment("web", "shop", "{app: web, tier: front}")
+        + _deployment("web-canary", "shop", "{app: web, tier: front, track: canary}")
+        + _deployment("api", "shop", "{app: api, tier: front}")
+        + _deployment("web", "test", "{app: web, tier: front}")
+        + _service("web", "shop", "{app: web, tier: front}")
+        + _service("web-again", "shop", "{tier: front, app: web}")
+        + _service("web", "test", "{app: web, tier: front}")
+        + _service("canary", "shop", "{track: canary}")
+    )
+    inventory = load_paths([str(tmp_path)])
+    resolver = KubernetesResolver(inventory)
+    services = {s.id: s for s in inventory.services}
+    chosen = {i: [w.id for w in resolver.selected(s)] for i, s in services.items()}
+    assert chosen == {
+        "shop/web": ["shop/web", "shop/web-canary"],
+        "shop/web-again": ["shop/web", "shop/web-canary"],
+        "test/web": ["test/web"],
+        "shop/canary": ["shop/web-canary"],
+    }
+    first = resolver.selected(services["shop/web"])
+    first.clear()  # a caller's list is its own
+    assert [w.id for w in resolver.selected(services["shop/web"])] == [
+        "shop/web",
+        "shop/web-canary",
+    ]
