@@ -77,6 +77,7 @@ class KubernetesResolver:
         # (namespace, selector) -> the workloads it selects: a proxy config may send
         # thousands of routes to one Service
         self._selected: dict[tuple[str, tuple[tuple[str, str], ...]], list[Workload]] = {}
+        self._resolved: dict[tuple[Target, str], Resolution] = {}
         self.namespaces = (
             {ns.name for ns in inventory.namespaces}
             | set(self.workloads_by_ns)
@@ -128,6 +129,17 @@ class KubernetesResolver:
         return serving or chosen
 
     def resolve(self, target: Target, namespace: str) -> Resolution:
+        """Where ``target``, named in ``namespace``, leads (each caller its own list).
+
+        Worked out once per (target, namespace): a proxy config mounted by every copy of a
+        workload names the same upstreams again and again."""
+        key = (target, namespace)
+        known = self._resolved.get(key)
+        if known is None:
+            known = self._resolved[key] = self._resolve(target, namespace)
+        return list(known) if isinstance(known, list) else known
+
+    def _resolve(self, target: Target, namespace: str) -> Resolution:
         mesh = kuma_mesh_name(target.host)
         if mesh is not None:  # the sidecar sends it to the Service port the name carries
             meshed = replace(target, host=f"{mesh.service}.{mesh.namespace}", port=mesh.port)
