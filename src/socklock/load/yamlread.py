@@ -500,9 +500,16 @@ def _yaml_error(file: str, exc: yaml.YAMLError, line_offset: int) -> Diagnostic:
 
 
 def _load_stream(
-    text: str, file: str, limits: Limits, line_offset: int, first_index: int
+    text: str,
+    file: str,
+    limits: Limits,
+    line_offset: int,
+    first_index: int,
+    *,
+    depth_checked: bool = False,
 ) -> Iterator[Document | Diagnostic]:
-    refused = _depth_refusal(text, file, limits, line_offset)
+    """``depth_checked``: the caller has measured ``text``'s nesting already."""
+    refused = None if depth_checked else _depth_refusal(text, file, limits, line_offset)
     if refused is not None:
         yield refused
         return
@@ -627,7 +634,9 @@ def load_json(text: str, file: str, limits: Limits) -> Iterator[Document | Diagn
         yield refused
         return
     try:
-        documents = list(_load_stream(text, file, limits, 0, 0))
+        # measured above: a JSON file's brackets often make the cheap bound fail, and the
+        # exact count reads the whole file's events
+        documents = list(_load_stream(text, file, limits, 0, 0, depth_checked=True))
         if all(isinstance(d, Document) for d in documents):
             yield from documents
             return
