@@ -209,18 +209,74 @@ def test_invalid_name_of_a_kind_socklock_does_not_build_is_a_warning(write) -> N
     ]
 
 
+def _shares_a_node(text: str) -> bool:
+    """What the parser says: does a document of ``text`` reach one node twice?"""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the one the loader reads with
+    for root in yaml.compose_all(text, Loader=loader):
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                return True
+            seen.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(n for pair in node.value for n in pair)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+    return False
+
+
 @pytest.mark.parametrize(
-    "text", ["k: *a", "- *a", "[*a]", "{k: *a}", "<<: *base", "? *a", "[x,*a]", "k:\t*a"]
+    "use",
+    [
+        "k: *a",
+        "- *a",
+        "[*a]",
+        "{k: *a}",
+        "<<: *a",
+        "? *a\n: v",
+        "[x,*a]",
+        "k:\t*a",
+        '{"k":*a}',  # no blank before the alias: a JSON-like key's colon may touch it
+        '["k":*a]',
+    ],
 )
-def test_every_alias_form_is_seen_by_the_alias_precheck(text: str) -> None:
+def test_every_alias_form_is_seen_by_the_alias_precheck(use: str) -> None:
     """The precheck decides whether the expansion check runs: it may never miss an alias."""
-    from socklock.load.yamlread import _ALIAS
+    from socklock.load.yamlread import _may_alias
 
-    assert _ALIAS.search(text) is not None
+    text = "base: &a {y: 1}\nuse:\n" + "".join(f"  {line}\n" for line in use.splitlines())
+    assert _shares_a_node(text)
+    assert _may_alias(text)
 
 
-@pytest.mark.parametrize("text", ["description: a && b", "k: &anchor value", "x: a*b"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "description: a && b",
+        "k: &anchor value",
+        "x: a*b",
+        "description: '*not a pointer && &&, see *v1.Pod'\nk: &pod v",  # no * names an anchor
+        "a: '**'\nb: '&&'",
+    ],
+)
 def test_text_without_an_alias_skips_the_expansion_check(text: str) -> None:
-    from socklock.load.yamlread import _ALIAS
+    from socklock.load.yamlread import _may_alias
 
-    assert _ALIAS.search(text) is None
+    assert not _shares_a_node(text)
+    assert not _may_alias(text)
+
+
+def test_alias_bomb_without_blanks_is_refused(write) -> None:  # type: ignore[no-untyped-def]
+    """A bomb whose aliases follow a quoted key's colon (``{"k":*a}``) is still counted."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, 9):
+        previous, name = chr(ord("a") + level - 1), chr(ord("a") + level)
+        pairs = ",".join(f'"{i}":*{previous}' for i in range(9))
+        lines.append(f"{name}: &{name} {{{pairs}}}")
+    path = write("bomb.yaml", "\n".join(lines) + "\n")
+    (message,) = messages([path])
+    assert message.startswith(f"{path}:1: error: document refused: aliases expand it to over")

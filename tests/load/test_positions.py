@@ -144,6 +144,30 @@ def test_nesting_by_indentation_is_refused_past_the_limit_only() -> None:
     )
 
 
+def test_a_json_files_nesting_is_measured_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON is read through the YAML parser: the nesting is measured before, not again by
+    the stream reader (a big JSON file's exact count reads all its events)."""
+    from socklock.load import yamlread
+
+    measured: list[str] = []
+    check = yamlread._check_depth
+
+    def counted(text: str, limits: Limits) -> None:
+        measured.append(text)
+        check(text, limits)
+
+    monkeypatch.setattr(yamlread, "_check_depth", counted)
+    limits = Limits(max_depth=3)
+    (document,) = list(yamlread.load_json('{"a": [{"b": 1}]}', "f.json", limits))
+    assert isinstance(document, Document)
+    assert document.value == {"a": [{"b": 1}]}
+    assert measured == ['{"a": [{"b": 1}]}']
+    (refused,) = list(yamlread.load_json('{"a": [{"b": [1]}]}', "g.json", limits))
+    expected = "g.json:1:14: error: nesting deeper than 3 levels: refused before parsing"
+    assert str(refused) == expected
+    assert len(measured) == 2
+
+
 def test_merge_key_written_after_other_keys_without_an_alias() -> None:
     """An inline ``<<`` met after plain keys: the mapping is built again as a merged one,
     and what was built of it before (its values' positions too) is not kept."""

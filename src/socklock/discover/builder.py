@@ -19,12 +19,16 @@ EdgeKey = tuple[str, str, int | None, str]
 
 
 class GraphBuilder:
-    """Edges with the same (from, to, port, protocol) merge; their evidence accumulates."""
+    """Edges with the same (from, to, port, protocol) merge; their evidence accumulates.
+
+    Each one's evidence is kept as a dict's keys (in the order first given, each once): a
+    proxy config that routes thousands of paths to one backend gives one edge thousands of
+    pieces of evidence, and a list's membership test made adding them quadratic."""
 
     def __init__(self) -> None:
         self.nodes: dict[str, GraphNode] = {}
-        self._edges: dict[EdgeKey, list[Evidence]] = defaultdict(list)
-        self._entries: dict[tuple[str, int, str], list[Evidence]] = defaultdict(list)
+        self._edges: dict[EdgeKey, dict[Evidence, None]] = defaultdict(dict)
+        self._entries: dict[tuple[str, int, str], dict[Evidence, None]] = defaultdict(dict)
         self.unresolved: list[Unresolved] = []
         # graph id → ports its own code says it serves on (``server.port``): what a later
         # stage (a proxy on the host's network) needs to know who listens where
@@ -41,14 +45,10 @@ class GraphBuilder:
     def add_edge(
         self, source: str, target: str, port: int | None, protocol: str, evidence: Evidence
     ) -> None:
-        found = self._edges[(source, target, port, protocol)]
-        if evidence not in found:
-            found.append(evidence)
+        self._edges[(source, target, port, protocol)].setdefault(evidence)
 
     def add_entry_point(self, workload: str, port: int, protocol: str, evidence: Evidence) -> None:
-        found = self._entries[(workload, port, protocol)]
-        if evidence not in found:
-            found.append(evidence)
+        self._entries[(workload, port, protocol)].setdefault(evidence)
 
     def ports_called(self, source: str, target: str) -> set[int]:
         return {k[2] for k in self._edges if k[0] == source and k[1] == target and k[2]}
@@ -61,7 +61,8 @@ class GraphBuilder:
             known = [k for k in edges if k[:2] == key[:2] and k[2] is not None and k[3] == key[3]]
             if known:
                 for other in known:
-                    edges[other].extend(e for e in edges[key] if e not in edges[other])
+                    for evidence in edges[key]:
+                        edges[other].setdefault(evidence)
                 del edges[key]
         return ServiceGraph(
             nodes=tuple(sorted(self.nodes.values(), key=lambda n: (n.is_external, n.id))),

@@ -37,6 +37,7 @@ how to render it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -668,6 +669,8 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
         return inventory
     gone = {f for d in left_out for f in d.files} - {f for d in kept for f in d.files}
 
+    # both asked once a file (many objects share one: a chart's rendered stream)
+    @functools.cache
     def keep(file: str) -> bool:
         return str(Path(file).resolve()) not in gone
 
@@ -687,6 +690,7 @@ def _without(inventory: Inventory, left_out: list[Deployment], kept: list[Deploy
     # a deploy script (an unrendered overlay) keeps the files it applies, wherever they are
     kept_files |= {Path(f) for d in kept if d.script or d.listed for f in d.files}
 
+    @functools.cache
     def keep_object(file: str) -> bool:
         real = Path(file).resolve()
         if real in kept_files:

@@ -290,7 +290,9 @@ def add_resolution(
         node = builder.add_external(resolution.host)
         builder.add_edge(source, node, resolution.port, resolution.protocol, evidence)
         return
-    for reached in resolution if isinstance(resolution, list) else [resolution]:
+    # each distinct one once: copies of one workload (the same object in several files)
+    # are reached alike and would add the same evidence again
+    for reached in dict.fromkeys(resolution) if isinstance(resolution, list) else [resolution]:
         detail = f"{evidence.detail} ({reached.via})"
         builder.add_edge(
             source,

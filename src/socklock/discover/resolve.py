@@ -74,6 +74,10 @@ class KubernetesResolver:
             if workload.owner is None:
                 self.workloads_by_ns[workload.namespace].append(workload)
         self._by_label: dict[tuple[str, str, str], list[Workload]] | None = None
+        # (namespace, selector) -> the workloads it selects: a proxy config may send
+        # thousands of routes to one Service
+        self._selected: dict[tuple[str, tuple[tuple[str, str], ...]], list[Workload]] = {}
+        self._resolved: dict[tuple[Target, str], Resolution] = {}
         self.namespaces = (
             {ns.name for ns in inventory.namespaces}
             | set(self.workloads_by_ns)
@@ -102,14 +106,21 @@ class KubernetesResolver:
         selector = dict(service.selector or {})
         if not selector:
             return []
+        key = (service.namespace, tuple(selector.items()))
+        known = self._selected.get(key)
+        if known is None:
+            known = self._selected[key] = self._select(service.namespace, selector)
+        return list(known)
+
+    def _select(self, namespace: str, selector: dict[str, str]) -> list[Workload]:
         if self._by_label is None:
             self._by_label = defaultdict(list)
-            for namespace, workloads in self.workloads_by_ns.items():
+            for space, workloads in self.workloads_by_ns.items():
                 for w in workloads:
                     for pair in w.labels.items():
-                        self._by_label[(namespace, *pair)].append(w)
+                        self._by_label[(space, *pair)].append(w)
         key, value = next(iter(selector.items()))
-        candidates = self._by_label.get((service.namespace, key, value), [])
+        candidates = self._by_label.get((namespace, key, value), [])
         chosen = [w for w in candidates if selects(selector, dict(w.labels))]
         # a chart's one-off Job often copies its app's labels (``assets-deploy`` beside the
         # ``assets`` Deployment): it runs to completion and serves nothing, so the Service's
@@ -118,6 +129,17 @@ class KubernetesResolver:
         return serving or chosen
 
     def resolve(self, target: Target, namespace: str) -> Resolution:
+        """Where ``target``, named in ``namespace``, leads (each caller its own list).
+
+        Worked out once per (target, namespace): a proxy config mounted by every copy of a
+        workload names the same upstreams again and again."""
+        key = (target, namespace)
+        known = self._resolved.get(key)
+        if known is None:
+            known = self._resolved[key] = self._resolve(target, namespace)
+        return list(known) if isinstance(known, list) else known
+
+    def _resolve(self, target: Target, namespace: str) -> Resolution:
         mesh = kuma_mesh_name(target.host)
         if mesh is not None:  # the sidecar sends it to the Service port the name carries
             meshed = replace(target, host=f"{mesh.service}.{mesh.namespace}", port=mesh.port)

@@ -33,7 +33,7 @@ from socklock.load.duplicates import duplicate_objects
 from socklock.load.helm import chart_notices
 from socklock.load.kubernetes import KubernetesObjects, add_document, looks_like_manifest
 from socklock.load.kustomize import closure, read_kustomizations, top_level
-from socklock.load.kustomize_render import RENDERED, Rendered, render
+from socklock.load.kustomize_render import RENDERED, Rendered, render_all
 from socklock.load.limits import DEFAULT_LIMITS, Limits
 from socklock.load.text import decode_text, read_text
 from socklock.load.units import find_units
@@ -183,12 +183,9 @@ def _kustomizations(
     found = read_kustomizations(entries, limits, diagnostics)
     patches = frozenset(p for k in found.values() for p in k.patches)
     left: dict[str, str] = {}
-    for directory in top_level(found, [str(e.path) for e in entries]) if render_kustomize else ():
-        tree = list(closure(found, directory))
-        shown = os.path.dirname(tree[0].file) or "."  # noqa: PTH120
-        remote = tuple(r for k in tree for r in k.remote)
-        missing = tuple(m for k in tree for m in k.missing)
-        result = render(shown, tree[0].file, remote, limits, missing, tree)
+    tops = top_level(found, [str(e.path) for e in entries]) if render_kustomize else []
+    trees = [list(closure(found, directory)) for directory in tops]
+    for tree, result in zip(trees, render_all(trees, limits), strict=True):
         if not isinstance(result, Rendered):
             diagnostics.append(result)
             continue

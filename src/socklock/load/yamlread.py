@@ -500,18 +500,24 @@ def _yaml_error(file: str, exc: yaml.YAMLError, line_offset: int) -> Diagnostic:
 
 
 def _load_stream(
-    text: str, file: str, limits: Limits, line_offset: int, first_index: int
+    text: str,
+    file: str,
+    limits: Limits,
+    line_offset: int,
+    first_index: int,
+    *,
+    depth_checked: bool = False,
 ) -> Iterator[Document | Diagnostic]:
-    refused = _depth_refusal(text, file, limits, line_offset)
+    """``depth_checked``: the caller has measured ``text``'s nesting already."""
+    refused = None if depth_checked else _depth_refusal(text, file, limits, line_offset)
     if refused is not None:
         yield refused
         return
     loader = _PositionLoader(text)
     builder = _Builder(loader)
     index = first_index
-    # no alias: no node is shared, nothing expands (most texts hold no "*" at all: the
-    # regular expression, tried at every position, is only run on those that do)
-    may_alias = "*" in text and _ALIAS.search(text) is not None
+    # no alias: no node is shared, nothing expands
+    may_alias = _may_alias(text)
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -540,10 +546,23 @@ def _load_stream(
 
 
 _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
-# Where an alias token (``*name``) could start: at a line start, after blanks or a flow
-# indicator. A superset of real aliases (``a *.b`` in a scalar matches too), never fewer:
-# CRD descriptions are full of ``&`` but seldom of this.
-_ALIAS = re.compile(r"(?:^|[ \t\[{,])\*[^ \t\r\n\[\]{},]", re.MULTILINE)
+# The name after every ``*`` and every ``&``, as the parser reads an alias's or an anchor's
+# name (libyaml and PyYAML alike: ASCII letters, digits, ``-`` and ``_``, at least one).
+_ALIAS_NAME = re.compile(r"\*([0-9A-Za-z_-]+)")
+_ANCHOR_NAME = re.compile(r"&([0-9A-Za-z_-]+)")
+
+
+def _may_alias(text: str) -> bool:
+    """Can a document composed from ``text`` hold an alias (a node shared)?
+
+    An alias the composer accepts names an anchor written before it, so a text where no
+    ``*name`` names any ``&name`` has none, wherever the ``*`` stands (``{"k":*a}`` is an
+    alias with no blank before it). Big CRDs hold ``*`` and ``&&`` in their descriptions
+    but seldom one name after both: their expansion walk (seconds) is skipped."""
+    if "*" not in text or "&" not in text:
+        return False
+    anchors = set(_ANCHOR_NAME.findall(text))
+    return bool(anchors) and not anchors.isdisjoint(_ALIAS_NAME.findall(text))
 
 
 def _split_documents(text: str) -> list[tuple[int, str]]:
@@ -615,7 +634,9 @@ def load_json(text: str, file: str, limits: Limits) -> Iterator[Document | Diagn
         yield refused
         return
     try:
-        documents = list(_load_stream(text, file, limits, 0, 0))
+        # measured above: a JSON file's brackets often make the cheap bound fail, and the
+        # exact count reads the whole file's events
+        documents = list(_load_stream(text, file, limits, 0, 0, depth_checked=True))
         if all(isinstance(d, Document) for d in documents):
             yield from documents
             return
