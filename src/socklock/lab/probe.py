@@ -18,7 +18,8 @@ every address family both pods have; an external row covers one address per atom
 range. The kernel's verdict is ALLOWED when every attempt got through, DENIED when none did,
 PARTIAL otherwise. A row that would be PARTIAL because some attempts timed out gets a second
 look at those attempts alone, with a longer timeout: on a loaded machine an answer can come
-after the first timeout, while a packet the policy drops times out again. SCTP rows are skipped: this kernel has no SCTP sockets.
+after the first timeout, while a packet the policy drops times out again. SCTP rows are
+skipped: this kernel has no SCTP sockets.
 """
 
 from __future__ import annotations
