@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -99,26 +100,32 @@ def _computed(directory: Path, class_name: str, name: str) -> tuple[str, ...] | 
     return _project_computed(directory).get((class_name, name))
 
 
-@lru_cache(maxsize=32)
-def _project_computed(directory: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+def _project_texts(directory: Path) -> Iterator[str]:
+    """The text of every C# file of the project (``.csproj``) around ``directory``; a file
+    that cannot be read is left out."""
     from socklock.discover.code.imports import project_files
 
-    found: dict[tuple[str, str], tuple[str, ...]] = {}
     for paths in project_files(directory, ".csproj", ".cs").values():
         for file in paths:
             try:
-                text = Path(file).read_text(encoding="utf-8", errors="replace")
+                yield Path(file).read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            if "=>" not in text:
-                continue
-            for match in _COMPUTED.finditer(text):
-                classes = re.findall(r"\bclass\s+(\w+)", text[: match.start()])
-                if classes:
-                    pieces = tuple(p for p in _HOLE.split(match.group(2)) if p)
-                    found[(classes[-1], match.group(1))] = tuple(
-                        p[:-1] if p.startswith("{") else p for p in pieces
-                    )
+
+
+@lru_cache(maxsize=32)
+def _project_computed(directory: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    for source in _project_texts(directory):
+        if "=>" not in source:
+            continue
+        for match in _COMPUTED.finditer(source):
+            classes = re.findall(r"\bclass\s+(\w+)", source[: match.start()])
+            if classes:
+                pieces = tuple(p for p in _HOLE.split(match.group(2)) if p)
+                found[(classes[-1], match.group(1))] = tuple(
+                    p[:-1] if p.startswith("{") else p for p in pieces
+                )
     return found
 
 
@@ -433,19 +440,12 @@ def _project_returns(directory: Path) -> dict[str, tuple[str, ...]]:
     """Method name → the classes a method of that name without parameters returns, in the
     project's files: a settings accessor (``environment.Database().Host``) hands out an
     options object bound elsewhere (``GetSection("Database").Get<DatabaseSettings>()``)."""
-    from socklock.discover.code.imports import project_files
-
     found: dict[str, set[str]] = {}
-    for paths in project_files(directory, ".csproj", ".cs").values():
-        for file in paths:
-            try:
-                text = Path(file).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            for match in _RETURNS.finditer(text):
-                written, name = match.groups()
-                if written not in ("return", "new", "void", "await", "var"):
-                    found.setdefault(name, set()).add(written.rsplit(".", 1)[-1])
+    for source in _project_texts(directory):
+        for match in _RETURNS.finditer(source):
+            written, name = match.groups()
+            if written not in ("return", "new", "void", "await", "var"):
+                found.setdefault(name, set()).add(written.rsplit(".", 1)[-1])
     return {name: tuple(sorted(types)) for name, types in found.items()}
 
 
