@@ -346,31 +346,31 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
             config_map = config_maps.get((workload.namespace, source.name))
             if config_map is None or kind == "Secret":
                 made = created.get((kind, source.name))
-                if made is None:
-                    continue
-                for key, value in made.data.items():
-                    yield (
-                        source.prefix + key,
-                        value,
-                        Evidence(
-                            EvidenceKind.CONFIG_MAP,
-                            made.locations[key],
-                            f"envFrom {kind} {made.name} (created by a script): "
-                            f"{source.prefix}{key}={redact_credentials(value)}",
-                        ),
-                    )
+                if made is not None:
+                    what = f"{kind} {made.name} (created by a script)"
+                    yield from _env_from_items(source.prefix, made.data, made.locations, what)
                 continue
-            for key, value in config_map.data.items():
-                yield (
-                    source.prefix + key,
-                    value,
-                    Evidence(
-                        EvidenceKind.CONFIG_MAP,
-                        config_map.data_locations[key],
-                        f"envFrom ConfigMap {config_map.name}: {source.prefix}{key}="
-                        f"{redact_credentials(value)}",
-                    ),
-                )
+            what = f"ConfigMap {config_map.name}"
+            yield from _env_from_items(
+                source.prefix, config_map.data, config_map.data_locations, what
+            )
+
+
+def _env_from_items(
+    prefix: str, data: Mapping[str, str], locations: Mapping[str, Location], what: str
+) -> Iterator[tuple[str, str, Evidence]]:
+    """Every key an ``envFrom`` brings in from ``what`` (a ConfigMap or Secret), under its
+    prefix, with its evidence."""
+    for key, value in data.items():
+        yield (
+            prefix + key,
+            value,
+            Evidence(
+                EvidenceKind.CONFIG_MAP,
+                locations[key],
+                f"envFrom {what}: {prefix}{key}={redact_credentials(value)}",
+            ),
+        )
 
 
 def _created_objects(inventory: Inventory, namespace: str) -> dict[tuple[str, str], Created]:
