@@ -506,11 +506,7 @@ def _launcher(path: Path) -> bool:
         return True
     if path.suffix or not path.is_file():
         return False
-    try:
-        with path.open("rb") as handle:
-            return _SHELL_SHEBANG.match(handle.read(64)) is not None
-    except OSError:
-        return False
+    return _first_line_matches(path, _SHELL_SHEBANG)
 
 
 _SCRIPT_SHEBANG = re.compile(rb"#!\s*\S*/(?:env\s+)?(?:php|ruby|python[\d.]*|node|perl)\b")
@@ -523,9 +519,14 @@ def _console(path: Path, directory: Path) -> bool:
     runs one of its commands."""
     if path.suffix or not path.is_file() or path.parent not in (directory, directory / "bin"):
         return False
+    return _first_line_matches(path, _SCRIPT_SHEBANG)
+
+
+def _first_line_matches(path: Path, shebang: re.Pattern[bytes]) -> bool:
+    """Whether the file's first 64 bytes start with ``shebang`` (False if it cannot be read)."""
     try:
         with path.open("rb") as handle:
-            return _SCRIPT_SHEBANG.match(handle.read(64)) is not None
+            return shebang.match(handle.read(64)) is not None
     except OSError:
         return False
 
