@@ -24,6 +24,7 @@ from socklock.discover.code.placeholders import (
 )
 from socklock.discover.code.syntax import strip_quotes, unescape
 from socklock.discover.code.values import (
+    Env,
     alternatives,
     concat,
     env,
@@ -350,10 +351,18 @@ class Evaluator:
             flag = single_text(self.values(name_node))
             if not flag:
                 return hole("the flag's name is computed")
-            # its default is not taken: one binary's subcommands declare flags they alone
-            # read (argocd's ``--argocd-repo-server``), so only what the args give counts;
-            # a literal default stays a literal of its subcommand (subcommands.py)
-            return env(command_flag(flag))
+            # a literal default is not taken: one binary's subcommands declare flags they
+            # alone read (argocd's ``--argocd-repo-server``), so only what the args give
+            # counts; a literal default stays a literal of its subcommand (subcommands.py).
+            # A default read from the env (``os.Getenv("MONGO_HOST")``) is what the
+            # container's env gives when its args do not: both are the flag's values.
+            given = env(command_flag(flag))
+            if read.default is None or read.default.type in self.syntax.strings.types:
+                return given
+            from_env = self.values(read.default)
+            if from_env and all(len(v) == 1 and isinstance(v[0], Env) for v in from_env):
+                return alternatives([given, from_env])
+            return given
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
             raw = single_text(self.values(name_node))
             if raw is None:
