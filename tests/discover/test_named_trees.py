@@ -180,3 +180,71 @@ def test_a_directory_that_is_one_deployment_or_none_is_as_before(tmp_path: Path)
     assert (one.chosen.name, one.diagnostics) == ("k8s/applications", ())
     with pytest.raises(UsageError, match="no deployment 'docs'"):
         select_deployment(inventory, "docs")
+
+
+# one Kubernetes deployment at the root (its objects are spread over two directories)
+_SPREAD = {
+    "kube/deployment/web.yaml": _deployment("web"),
+    "kube/deployment/api.yaml": _deployment("api"),
+    "monitoring/prometheus/prometheus.yaml": _deployment("prometheus", "prom/prometheus"),
+    "monitoring/adapter.yaml": _deployment("adapter", "shop/adapter"),
+    "tools/debug.yaml": _deployment("debug", "shop/debug"),
+}
+
+
+def test_directories_inside_one_deployment_name_their_own_objects(tmp_path: Path) -> None:
+    root = tmp_path / "owner+app"  # a '+' in the input's own path is part of it
+    _write(root, _SPREAD)
+    assert [d.name for d in select_deployment(load_paths([str(root)])).others] == []
+    name, objects = _selected(root, "kube")
+    assert (name, objects) == (
+        "kube",
+        [
+            ("Deployment api", "kube/deployment/api.yaml"),
+            ("Deployment web", "kube/deployment/web.yaml"),
+        ],
+    )
+    for wanted in ("monitoring+kube", f"{root}/monitoring+{root}/kube"):
+        name, objects = _selected(root, wanted)
+        assert [o for o in objects] == [
+            ("Deployment adapter", "monitoring/adapter.yaml"),
+            ("Deployment api", "kube/deployment/api.yaml"),
+            ("Deployment prometheus", "monitoring/prometheus/prometheus.yaml"),
+            ("Deployment web", "kube/deployment/web.yaml"),
+        ]
+    with pytest.raises(UsageError, match="no deployment 'docs'"):
+        (root / "docs").mkdir()
+        select_deployment(load_paths([str(root)]), "docs")
+
+
+def test_a_directory_of_helm_charts_is_refused_with_what_to_run(tmp_path: Path) -> None:
+    chart = "apiVersion: v2\nname: {0}\nversion: 0.1.0\n"
+    template = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+    _write(
+        tmp_path,
+        {
+            "charts/app/api/Chart.yaml": chart.format("api"),
+            "charts/app/api/templates/deployment.yaml": template,
+            "charts/app/db/Chart.yaml": chart.format("db"),
+            "charts/app/db/templates/deployment.yaml": template,
+            "k8s/web.yaml": _deployment("web"),
+        },
+    )
+    with pytest.raises(UsageError) as refused:
+        select_deployment(load_paths([str(tmp_path)]), "charts/app")
+    assert str(refused.value) == (
+        "charts/app holds Helm charts (charts/app/api, charts/app/db): their templates are "
+        "not manifests until rendered; map what they render to: (helm template charts/app/api "
+        "; helm template charts/app/db) | socklock map -"
+    )
+
+
+def test_an_apphost_projects_directory_names_its_program() -> None:
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "units" / "aspire"
+    inventory = load_paths([str(root)])
+    for wanted in (str(root / "Shop.AppHost"), str(root / "Shop.AppHost/Program.cs")):
+        selection = select_deployment(inventory, wanted)
+        assert selection.chosen is not None
+        assert selection.chosen.name == "Shop.AppHost/Program.cs"
+    with pytest.raises(UsageError, match="no deployment"):
+        select_deployment(inventory, str(root / "Basket.API"))

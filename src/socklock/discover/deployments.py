@@ -181,6 +181,8 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
 
             deployments.extend(skaffold_deployment(inventory, wanted, _base(inventory)))
         if not _matching(deployments, wanted):
+            deployments.extend(_inner_trees(inventory, deployments, wanted))
+        if not _matching(deployments, wanted):
             from socklock.discover.compose_layers import included_alone
 
             alone = included_alone(inventory, wanted, _base(inventory))
@@ -332,6 +334,39 @@ def _written_overlay(inventory: Inventory, wanted: str) -> list[Deployment]:
     ]
 
 
+def _inner_trees(
+    inventory: Inventory, deployments: list[Deployment], wanted: str
+) -> list[Deployment]:
+    """Each directory ``wanted`` names (alone, or several joined by ``+``) that lies inside
+    a Kubernetes deployment of the input without being one (``kube/`` and ``monitoring/``
+    of a repository whose manifests make one deployment at its root): what ``kubectl apply
+    -R -f kube/`` applies, its files of that deployment."""
+    base = _base(inventory)
+    found: list[Deployment] = []
+    pending = ""  # a '+' may also be part of a path (``owner+name/kube``)
+    for token in wanted.split("+"):
+        pending = f"{pending}+{token}" if pending else token
+        named = pending.strip()
+        directory = next((c.resolve() for c in (base / named, Path(named)) if c.is_dir()), None)
+        if directory is None:
+            continue
+        pending = ""
+        if _matching(deployments, named):
+            continue
+        for deployment in deployments:
+            if not _is_tree(deployment) or not directory.is_relative_to(
+                Path(deployment.path).resolve()
+            ):
+                continue
+            held = frozenset(f for f in deployment.files if Path(f).is_relative_to(directory))
+            names = workloads_in(inventory, held)
+            if names:
+                name = _relative(directory, base)
+                found.append(Deployment(name, KUBERNETES, str(directory), frozenset(names), held))
+                break
+    return found
+
+
 def _is_tree(deployment: Deployment) -> bool:
     """A Kubernetes deployment that is a directory (or file) of manifests as committed."""
     return deployment.kind == KUBERNETES and not (deployment.script or deployment.listed)
@@ -452,6 +487,10 @@ def _matching(deployments: list[Deployment], wanted: str) -> list[Deployment]:
     if not exact:
         tail = wanted.strip("/")
         exact = [d for d in deployments if d.name.endswith("/" + tail) or d.name == tail]
+    if not exact and given.is_dir():  # an AppHost project's directory names its program
+        exact = [
+            d for d in deployments if d.kind == ASPIRE and Path(d.path).resolve().parent == given
+        ]
     if len(exact) > 1:  # a directory names what ``docker compose`` reads there
         defaults = [d for d in exact if not d.variant]
         exact = defaults if len(defaults) == 1 else exact
@@ -491,6 +530,27 @@ def _refuse_chart(wanted: str, charts: tuple[str, ...], base: Path) -> None:
                 f"{chart} is a Helm chart: its templates are not manifests until rendered; "
                 f"map what it renders to: helm template {chart} | socklock map -"
             )
+    # a directory of charts (``helm-charts/app/``, one chart per part of the application)
+    for directory in (base / wanted, given):
+        held = [c for c in charts if (base / c).resolve().is_relative_to(directory.resolve())]
+        if held and directory.is_dir() and not _holds_manifests(directory, charts, base):
+            rendered = " ; ".join(f"helm template {c}" for c in held)
+            raise UsageError(
+                f"{_relative(directory.resolve(), base)} holds Helm charts ({', '.join(held)}): "
+                f"their templates "
+                f"are not manifests until rendered; map what they render to: "
+                f"({rendered}) | socklock map -"
+            )
+
+
+def _holds_manifests(directory: Path, charts: tuple[str, ...], base: Path) -> bool:
+    """Whether ``directory`` holds YAML outside its charts (then it may be a deployment)."""
+    inside = [(base / c).resolve() for c in charts]
+    for path in directory.rglob("*.y*ml"):
+        resolved = path.resolve()
+        if not any(resolved.is_relative_to(chart) for chart in inside):
+            return True
+    return False
 
 
 def _base(inventory: Inventory) -> Path:
