@@ -73,3 +73,27 @@ def test_a_port_the_service_declares_itself_is_not_mapped(tmp_path: Path) -> Non
     compose = _COMPOSE.replace('ports: ["9095:9092"]', 'ports: ["9095:9092"]\n    expose: ["9095"]')
     found = {call for call in _calls(tmp_path, compose) if call[0] == "ledger-more"}
     assert found == {("ledger-more", "queue-a", 9092), ("ledger-more", "queue-b", 9095)}
+
+
+_CLUSTER = """\
+akka.cluster {
+  seed-nodes = [
+    "akka.tcp://Ledger@ledger-first:2552"
+  ]
+}
+reports.remote = "akka.tcp://Reports@reports:2553"
+"""
+
+
+def test_members_of_one_actor_system_gossip_both_ways_on_the_seed_port(tmp_path: Path) -> None:
+    conf = tmp_path / "src" / "main" / "resources" / "application.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_text(_CLUSTER)
+    calls = _calls(tmp_path)
+    assert {c for c in calls if c[2] in (2552, 2553)} == {
+        ("ledger-first", "ledger-more", 2552),
+        ("ledger-more", "ledger-first", 2552),
+        # another program's actor system: a call of each member, not a member itself
+        ("ledger-first", "reports", 2553),
+        ("ledger-more", "reports", 2553),
+    }
