@@ -206,6 +206,15 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, int | No
     ("gitea/gitea:1.21", {"GITEA__database__HOST": "gdb"}, (), [("gdb", 3306)]),
     ("gitea/gitea:1.12", {"DB_TYPE": "postgres", "DB_HOST": "gdb:5433"}, (), [("gdb", 5433)]),
     ("gitea/gitea:1.12", {"DB_TYPE": "mysql", "DB_HOST": "gdb"}, (), [("gdb", 3306)]),
+    ("monica:fpm-alpine", {"DB_CONNECTION": "mysql", "DB_HOST": "db"}, (), [("db", 3306)]),
+    (
+        "fireflyiii/core:latest",
+        {"DB_CONNECTION": "pgsql", "DB_HOST": "pg", "DB_PORT": "5433"},
+        ("queue.sh",),  # another command of the image: the same Laravel config
+        [("pg", 5433)],
+    ),
+    ("snipe/snipe-it", {"DB_CONNECTION": "sqlsrv", "DB_HOST": "ms"}, (), [("ms", 1433)]),
+    ("lscr.io/linuxserver/bookstack", {"REDIS_HOST": "cache"}, (), [("cache", 6379)]),
     # every node meets the others on the cluster bus; the creator also on the client port
     (
         "docker.io/bitnami/redis-cluster:7.0",
@@ -292,6 +301,7 @@ def test_every_row_of_the_table_has_a_case() -> None:
         ("jaegertracing/all-in-one", {"ES_SERVER_URLS": "http://es:9200"}, ()),
         ("ghost:5", {"database__connection__host": "gdb"}, ()),  # SQLite by default
         ("gitea/gitea", {"GITEA__database__DB_TYPE": "sqlite3", "GITEA__database__HOST": "x"}, ()),
+        ("monica", {"DB_CONNECTION": "sqlite", "DB_HOST": "db"}, ()),  # a file, no host
         (
             "plausible/analytics",
             {
@@ -483,3 +493,27 @@ def test_the_evidence_says_which_image_read_what_and_under_which_condition(
             "(compose service logs/elasticsearch)",
         ),
     ]
+
+
+def test_a_laravel_image_leaves_variables_laravel_does_not_name_to_the_generic_reading() -> None:
+    family = family_of(["monica:4-apache"])
+    assert family is not None
+    evidence = Evidence(EvidenceKind.ENV, _HERE, "env MAIL_HOST=smtp")
+    assert ImageRun(family, {}).calls("MAIL_HOST", "smtp.example.com", evidence) is None
+
+
+def test_a_laravel_image_on_sqlite_calls_no_database_host(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  crm:\n    image: monica:4-apache\n"
+        "    environment: {DB_CONNECTION: sqlite, DB_HOST: store, REDIS_HOST: cache}\n"
+        "  worker:\n    image: monica:4-apache\n    command: queue.sh\n"
+        "    environment: {DB_CONNECTION: sqlite, DB_HOST: store, REDIS_HOST: cache}\n"
+        "  store:\n    image: postgres:16\n"
+        "  cache:\n    image: redis:7\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    calls = {
+        (e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1], e.port) for e in graph.edges
+    }
+    assert calls == {("crm", "cache", 6379), ("worker", "cache", 6379)}

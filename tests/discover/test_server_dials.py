@@ -3,10 +3,17 @@ settings: every row of data/server_dials.toml, and what the table leaves out."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
+from socklock.discover import discover
 from socklock.discover.addresses import IMAGE_PORTS, server_image
-from socklock.discover.server_dials import server_dials, server_of
+from socklock.discover.server_dials import server_dials, server_of, server_targets
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # image → (a setting it calls the address of, a shared env var it never reads)
 ROWS: dict[str, tuple[str, str]] = {
@@ -55,3 +62,24 @@ def test_server_image_names_an_image_by_its_last_component() -> None:
     assert server_image("redis-commander:latest") is None
     assert server_image(None) is None
     assert set(ROWS) and all(server_image(image) in IMAGE_PORTS for image in ROWS)
+
+
+def test_a_row_with_a_port_dials_the_hosts_on_it() -> None:
+    found = server_targets("cassandra", "CASSANDRA_SEEDS", "ring-1,ring-2:7001", {})
+    assert [(t.host, t.port) for t in found or ()] == [("ring-1", 7000), ("ring-2", 7001)]
+    # a row without one: the value is read as any address is
+    assert server_targets("redis", "REDIS_MASTER_HOST", "primary", {}) is None
+    assert server_targets("cassandra", "CATALOGUE_URL", "http://catalogue", {}) is None
+
+
+def test_a_cassandra_node_gossips_with_its_seed_not_its_client_port(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n"
+        "  ring-seed:\n    image: cassandra:4\n    ports: ['7000', '9042']\n"
+        "  ring-node:\n    image: cassandra:4\n    ports: ['7000', '9042']\n"
+        "    environment: {CASSANDRA_SEEDS: ring-seed, REPORTS_HOST: reports}\n"
+        "  reports:\n    image: example/reports\n    ports: ['8080']\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    calls = {(e.source, e.target, e.port) for e in graph.edges if not e.hint}
+    assert calls == {(f"{tmp_path.name}/ring-node", f"{tmp_path.name}/ring-seed", 7000)}

@@ -261,3 +261,34 @@ def test_another_go_main_package_is_never_library_code(tmp_path: Path) -> None:
     reach = _go_tree(tmp_path, {"web/main.go": main, "tools/seed/main.go": other})
     program, library = (tmp_path / "web").resolve(), tmp_path.resolve()
     assert not reach.reaches(program, library, str(tmp_path / "tools/seed/main.go"), 4)
+
+
+_COPIES = """\
+services:
+  app: &app
+    build: {context: emulator}
+    env_file: [.env]
+  worker:
+    <<: *app
+    command: worker.sh
+  orders:
+    image: example/orders
+    ports: ["9000:9000"]
+"""
+
+
+def test_an_env_file_shared_only_by_copies_of_one_build_is_that_programs_own(
+    tmp_path: Path,
+) -> None:
+    _built(tmp_path, "#!/bin/sh\nexec emulator start\n")
+    (tmp_path / "docker-compose.yml").write_text(_COPIES)
+    assert _calls(tmp_path) == {("app", "orders", 9000), ("worker", "orders", 9000)}
+
+
+def test_a_copy_of_the_build_beside_another_program_still_shares_the_file(
+    tmp_path: Path,
+) -> None:
+    _built(tmp_path, "#!/bin/sh\nexec emulator start\n")
+    other = '  api:\n    image: example/api\n    env_file: [.env]\n    ports: ["8080:8080"]\n'
+    (tmp_path / "docker-compose.yml").write_text(_COPIES + other)
+    assert _calls(tmp_path) == {("api", "orders", 9000)}

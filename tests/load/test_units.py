@@ -635,3 +635,30 @@ def test_aspire_resources_added_by_helper_classes(tmp_path: Path) -> None:
     assert [(e.name, e.value) for e in orders.env] == [
         ("ConnectionStrings__cache", "redis://cache:6379")
     ]
+
+
+def test_sbt_projects_by_packaging_or_main_named_by_their_docker_package(tmp_path: Path) -> None:
+    app = "object Main extends App {\n  println(1)\n}\n"
+    _tree(
+        tmp_path,
+        {
+            "ledger/build.sbt": (
+                'enablePlugins(JavaAppPackaging)\nname := "ledger"\n'
+                'Docker / packageName := "ledgersvc"\n'
+            ),
+            "tally/build.sbt": 'name := "tally"\n',
+            "tally/src/main/scala/Main.scala": app,
+            "helpers/build.sbt": 'name := "helpers"\n',  # a library: nothing runs it
+            "multi/build.sbt": (
+                'lazy val api = (project in file("api")).settings(name := "api")\n'
+                'lazy val worker = project.in(file("worker")).settings(name := "worker")\n'
+            ),
+            "multi/api/src/main/scala/Main.scala": app,
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    found = {(u.name, u.kind, u.image, u.names) for u in units if u.kind == "sbt"}
+    assert found == {
+        ("ledgersvc", "sbt", "ledgersvc", ("ledger", "ledgersvc")),
+        ("tally", "sbt", "tally", ("tally",)),
+    }

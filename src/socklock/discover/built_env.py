@@ -43,11 +43,23 @@ def ignores_shared_env(
 
 
 def _shared(env_file: str, service: ComposeService, project: ComposeProject) -> bool:
+    """Whether another program than ``service``'s reads ``env_file``: a service built from
+    the same context and Dockerfile runs the same program."""
     real = _real(env_file)
     return any(
-        other is not service and any(_real(f) == real for f in other.env_files)
+        other is not service
+        and not _same_build(other, service)
+        and any(_real(f) == real for f in other.env_files)
         for other in project.services
     )
+
+
+def _same_build(one: ComposeService, other: ComposeService) -> bool:
+    if not one.build_context or not other.build_context:
+        return False
+    return Path(one.build_context).resolve() == Path(other.build_context).resolve() and (
+        one.dockerfile or "Dockerfile"
+    ) == (other.dockerfile or "Dockerfile")
 
 
 def _real(path: str) -> Path:

@@ -257,6 +257,7 @@ def add_code_evidence(
         )
 
     joiner.given = given
+    joiner.runners = lambda file: {c.workload for c in owners_of(file, contexts)}
     for dockerfile in inventory.dockerfiles:
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
@@ -755,6 +756,8 @@ class _Joiner:
         self.config_keys = ConfigKeys(list(inventory.roots))
         self.dotnet_settings = DotnetSettings()
         self.given: Callable[[str, str], bool] = lambda workload, file: False
+        # the workloads that run a file (its build context's owners)
+        self.runners: Callable[[str], set[str]] = lambda file: set()
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
             resolver = ComposeResolver(project, inventory.compose_projects)
@@ -1469,6 +1472,12 @@ class _Joiner:
         its code or its own config file writes down (the address its server listens on:
         ``url: 'auth:50051'``, the public URL it hands out)."""
         shared = owner.shared or evidence.location.file in self.shared_files
+        if isinstance(resolution, list) and not shared:
+            from socklock.discover.clusters import member_edges
+
+            runners = self.runners(evidence.location.file)
+            for edge in member_edges(target, resolution, runners, evidence):
+                self.builder.add_edge(*edge)
         own = evidence.kind in (EvidenceKind.ENV_READ, EvidenceKind.LITERAL, EvidenceKind.CONFIG)
         if isinstance(resolution, list) and (shared or own):
             resolution = [r for r in resolution if r.workload != owner.workload]

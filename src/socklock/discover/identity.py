@@ -64,6 +64,7 @@ class Identities:
         # names that say which code a workload runs but that no client dials: its
         # containers' names (a Deployment ``frontend`` whose container is ``php-redis``)
         self.code_names = NameTable()
+        self.images = NameTable()  # an image's name → the workloads that run it
         self._core_names: NameTable | None = None
         self._kubernetes(inventory)
         self._compose(inventory, aliases)
@@ -178,12 +179,17 @@ class Identities:
         """Workloads that each run ``unit``: the unit's name reaches several workloads (a
         Service named like it selects them all) and each workload's own name is the unit's
         name and a suffix (``reviews`` → ``reviews-v1``, ``reviews-v2``; ``orders`` →
-        ``orders-canary``): versions, canaries or blue/green copies of one service."""
+        ``orders-canary``): versions, canaries or blue/green copies of one service; or
+        each runs the image the unit builds (its own command left in place: ``_twin``)."""
+        from socklock.load.units.names import image_name
+
         for name in (unit.name, *unit.names):
             owners = self._owners(name)
             key = normal(name)
             if len(owners) > 1 and all(_own_name(w).startswith(key) for w in owners):
                 return sorted(owners)
+        if unit.image and len(runners := self.images.get(normal(image_name(unit.image) or ""))) > 1:
+            return sorted(runners)
         return []
 
     def _add(
@@ -215,12 +221,18 @@ class Identities:
         for workload in inventory.workloads:
             if workload.owner is None:
                 names = [workload.name, *(image_name(c.image) for c in workload.containers)]
+                for container in workload.containers:
+                    if normal(image := image_name(container.image) or ""):
+                        self.images.add(normal(image), workload.id)
                 names += [
                     program_name(command_line(c.run, "command", "")) for c in workload.containers
                 ]
                 ports = [p.container_port for p in workload.ports]
                 self._add(workload.id, names, ports, workload.location.file)
-                if any(command_line(c.run, "command", "command") for c in workload.containers):
+                if any(
+                    _runs_another(command_line(c.run, "command", "command"))
+                    for c in workload.containers
+                ):
                     self.commanded.add(workload.id)
                 for container in workload.containers:
                     if container.role == ContainerRole.CONTAINER and normal(container.name):
@@ -240,10 +252,12 @@ class Identities:
             for service in project.services:
                 graph_id = aliases.get(service.id, service.id)
                 names: list[str | None] = [service.name, image_name(service.image)]
+                if normal(image := image_name(service.image) or ""):
+                    self.images.add(normal(image), graph_id)
                 names.append(program_name(command_line(service.body, "entrypoint", "command")))
                 names += [n for n, s in resolver.by_name.items() if s is service]
                 self._add(graph_id, names, resolver.service_ports(service), project.file)
-                if command_line(service.body, "entrypoint", "command"):
+                if _runs_another(command_line(service.body, "entrypoint", "command")):
                     self.commanded.add(graph_id)
 
     def _contexts(self, inventory: Inventory, aliases: dict[str, str]) -> dict[Path, set[str]]:
@@ -325,6 +339,13 @@ def _infrastructure_only(inventory: Inventory, identities: Identities) -> bool:
         return False
     services = [service for project in inventory.compose_projects for service in project.services]
     return all(not service.build_context and _public_image(service.image) for service in services)
+
+
+def _runs_another(line: list[str]) -> bool:
+    """Whether a command line replaces the image's command: options alone
+    (``-Dakka.remote.netty.tcp.hostname=seed``) are arguments the image's own entry point
+    passes to its program, which still runs."""
+    return bool(line) and not line[0].startswith("-")
 
 
 def _public_image(image: str | None) -> bool:

@@ -35,7 +35,7 @@ from socklock.discover.resolve import (
     Reached,
     Resolution,
 )
-from socklock.discover.server_dials import server_dials, server_of
+from socklock.discover.server_dials import server_dials, server_of, server_targets
 from socklock.model import (
     ComposeEnv,
     ComposeProject,
@@ -194,6 +194,19 @@ def env_calls(
         found = Evidence(evidence.kind, evidence.location, detail, evidence.expression)
         calls += [(target, found) for target in sdk_targets(row, name, value, env)]
     return calls
+
+
+def server_or_env_calls(
+    server: str | None, name: str, value: str, evidence: Evidence, env: Mapping[str, str]
+) -> list[tuple[Target, Evidence]]:
+    """The peers a well-known server dials from its cluster setting ``name`` on the port its
+    row of :mod:`server_dials` gives; any other value as :func:`env_calls` reads it."""
+    dialled = server_targets(server, name, value, env) if server is not None else None
+    if dialled is None:
+        return env_calls(name, value, evidence, env)
+    detail = f"{evidence.detail} (the {server} server's cluster peers)"
+    found = Evidence(evidence.kind, evidence.location, detail, evidence.expression)
+    return [(target, found) for target in dialled]
 
 
 def image_calls(
@@ -547,7 +560,7 @@ def _workload_edges(
             continue
         evidence = env_evidence(workload.id, name, found, reads, env, server)
         if evidence is not None:
-            calls += env_calls(name, value, evidence, env)
+            calls += server_or_env_calls(server, name, value, evidence, env)
     for target, call in calls:
         if not target.is_local and called_endpoints([target], storage):
             resolution = others(workload.id, resolver.resolve(target, workload.namespace))
@@ -751,7 +764,7 @@ def _compose_project(
                     and ignores_shared_env(service, project, env.name, env.location.file)
                 ):
                     continue
-                calls = env_calls(env.name, env.value, evidence, values)
+                calls = server_or_env_calls(server, env.name, env.value, evidence, values)
             for target, call in calls:
                 if migration and not may_be_database(target):
                     continue

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 from socklock.discover.addresses import IMAGE_PORTS, server_image
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
+
+    from socklock.discover.addresses import Target
 
 
 @lru_cache(maxsize=1)
@@ -29,9 +31,26 @@ def _dialled() -> dict[str, tuple[str, ...]]:
         images = [str(name) for name in row["images"]]
         if any(name not in IMAGE_PORTS for name in images):
             raise ValueError(f"server_dials.toml: not a server image of IMAGE_PORTS: {row!r}")
+        if not isinstance(row.get("port", 0), int):
+            raise ValueError(f"server_dials.toml: a port is a number: {row!r}")
         for name in images:
             table[name] = table.get(name, ()) + tuple(str(env) for env in row["env"])
     return table
+
+
+@lru_cache(maxsize=1)
+def _ports() -> dict[tuple[str, str], int]:
+    """(server image name, env pattern) → the port the server dials the hosts it names on,
+    for the rows that give one."""
+    from socklock.discover.tables import section
+
+    return {
+        (str(image), str(env)): int(row["port"])
+        for row in section("server_dials.toml", "server")
+        if "port" in row
+        for image in row["images"]
+        for env in row["env"]
+    }
 
 
 def server_of(images: Iterable[str | None]) -> str | None:
@@ -47,3 +66,25 @@ def server_dials(server: str, name: str) -> bool:
     """Whether server image ``server`` (an :data:`IMAGE_PORTS` name) calls the address that
     env var ``name`` holds."""
     return any(fnmatchcase(name, pattern) for pattern in _dialled().get(server, ()))
+
+
+def server_targets(
+    server: str, name: str, value: str, env: Mapping[str, str]
+) -> list[Target] | None:
+    """The peers a server dials from env var ``name``, when its row gives the port it dials
+    them on (Cassandra's seeds: bare hosts, gossip on 7000, not the clients' 9042); None
+    for a row without one (the value is read as any address is)."""
+    from socklock.discover.conventions import Convention, sdk_targets
+
+    port = next(
+        (
+            p
+            for (image, pattern), p in _ports().items()
+            if image == server and fnmatchcase(name, pattern)
+        ),
+        None,
+    )
+    if port is None:
+        return None
+    reading = Convention(sdk=f"the {server} server", env=(name,), gives="hosts", port=port)
+    return sdk_targets(reading, name, value.replace(",", " "), env)

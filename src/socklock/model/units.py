@@ -48,9 +48,8 @@ class BuildUnit:
     """
 
     name: str  # identity: spring.application.name, artifactId, package or directory name
-    kind: (
-        str  # maven, gradle, npm, go, python, dotnet, dockerfile, aspire-project, aspire-container
-    )
+    # maven, gradle, sbt, npm, go, python, dotnet, dockerfile, aspire-project, aspire-container
+    kind: str
     sources: tuple[str, ...]
     names: tuple[str, ...]  # every name it answers to (artifactId, image, directory, ...)
     ports: tuple[int, ...]  # ports it listens on, when the build or config says so

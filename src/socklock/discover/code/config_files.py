@@ -308,17 +308,25 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             continue
         if _OWN_SERVER.search(dotted) or _NOT_TARGET.search(dotted):
             continue
-        leaf = dotted.rsplit(".", 1)[-1].lower()  # ``spring.rabbitmq.host: x`` in YAML too
+        # ``spring.rabbitmq.host: x`` in YAML too; an array's item by the array's key
+        # (``contact-points = ["cassandra-1"]``: the key ends ``contact-points.0``)
+        base = _array_base(dotted)
+        leaf = base.rsplit(".", 1)[-1].lower()
+        host_leaf = leaf in _HOST_LEAVES or leaf in _CONTACT_POINTS
         parts: list[Part] = _parts(entry.value)
         context = Context(
-            call=bool(_ADDRESS_KEY.search(leaf)),
+            call=bool(_ADDRESS_KEY.search(leaf)) or leaf in _CONTACT_POINTS,
             weak=True,
             kind=CallKind.CONFIG,
-            bare_host=leaf in _HOST_LEAVES,
-            scheme=_scheme_hint(dotted) if leaf in _HOST_LEAVES else None,
+            bare_host=host_leaf,
+            scheme="cassandra"
+            if leaf in _CONTACT_POINTS
+            else _scheme_hint(dotted)
+            if host_leaf
+            else None,
         )
-        if leaf in _HOST_LEAVES:
-            port_key = dotted.lower().rsplit(".", 1)[0] + ".port" if "." in dotted else "port"
+        if host_leaf:
+            port_key = base.lower().rsplit(".", 1)[0] + ".port" if "." in base else "port"
             # the port of the host's profile document, else of the default one
             port = by_key.get((port_key, entry.profile)) or by_key.get((port_key, None))
             if port is not None:
@@ -407,6 +415,18 @@ _IMPORT = Context(call=True, kind=CallKind.CONFIG)
 # A key whose value is a host without port (or one item of a list of hosts: RawRabbit's
 # ``hostnames: [rabbitmq]``); a sibling ``port`` key gives its port.
 _HOST_LEAVES = frozenset({"host", "hostname", "hosts", "hostnames"})
+# Cassandra's word for the hosts a driver first connects to (the DataStax drivers'
+# ``basic.contact-points``, Spring Data's ``spring.data.cassandra.contact-points``, Akka
+# Persistence Cassandra's ``cassandra-journal.contact-points``): native protocol, 9042
+_CONTACT_POINTS = frozenset({"contact-points", "contactpoints", "contact_points"})
+_ARRAY_ITEM = re.compile(r"(?:\.[0-9]+)+$")
+
+
+def _array_base(dotted: str) -> str:
+    """A dotted key without the index of an array's item (``a.hosts.0`` → ``a.hosts``)."""
+    return _ARRAY_ITEM.sub("", dotted)
+
+
 # Ocelot (.NET API gateway): ``Routes`` (``ReRoutes`` before Ocelot 16) forward to each
 # ``DownstreamHostAndPorts`` Host and Port, or to the instances a service registry lists
 # under the route's ``ServiceName`` (Consul, Eureka: GlobalConfiguration names the registry).

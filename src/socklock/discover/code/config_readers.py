@@ -268,12 +268,16 @@ _HOCON_PIECE = re.compile(
 def read_hocon(text: str) -> Iterator[Entry]:
     """HOCON (Akka, Play ``application.conf``), the subset config files use for addresses:
     nested ``key { }`` objects, dotted keys, ``=``/``:``, quoted and unquoted values,
-    single-line arrays, and ``${?ENV}`` overrides, which become ``${ENV:previous value}``.
-    Other constructs (includes, multi-line arrays, ``+=``) are skipped."""
+    arrays (an item a line, or on one line), and ``${?ENV}`` overrides, which become
+    ``${ENV:previous value}``. Other constructs (includes, ``+=``) are skipped."""
     lines = text.splitlines()
     stack: list[Key] = [()]
     found: dict[Key, Entry] = {}
+    skip = 0  # lines of an array already read
     for number, raw in enumerate(lines, start=1):
+        if skip:
+            skip -= 1
+            continue
         line = raw.strip()
         while line.startswith("}"):
             if len(stack) > 1:
@@ -296,13 +300,16 @@ def read_hocon(text: str) -> Iterator[Entry]:
             continue
         value = rest[1:].strip()
         column = len(raw) - len(raw.lstrip()) + match.end() + 2
-        for index, item in enumerate(_hocon_items(value)):
+        items = [(item, number, column) for item in _hocon_items(value)]
+        if value.startswith("[") and "]" not in value:
+            items, skip = _hocon_array(lines, number, value)
+        for index, (item, line_number, item_column) in enumerate(items):
             item_key = key if not value.startswith("[") else (*key, str(index))
             previous = found.get(item_key)
             resolved = _hocon_value(item, previous.value if previous else None, found)
             if resolved is not None:
                 found.pop(item_key, None)
-                found[item_key] = Entry(item_key, resolved, number, column)
+                found[item_key] = Entry(item_key, resolved, line_number, item_column)
     yield from sorted(found.values(), key=lambda e: (e.line, e.column))
 
 
@@ -310,6 +317,29 @@ def _hocon_key(text: str) -> Key:
     if text.startswith('"'):
         return (text[1:-1],)
     return tuple(part for part in text.split(".") if part)
+
+
+def _hocon_array(
+    lines: list[str], number: int, value: str
+) -> tuple[list[tuple[str, int, int]], int]:
+    """The items of an array that opens on line ``number`` (``value``: its text from ``[``)
+    and closes on a later line, each with its line and column; and how many lines follow
+    the first. Unclosed: no items, nothing skipped."""
+    items: list[tuple[str, int, int]] = []
+    pieces = [(value[1:], number, 0)]
+    for offset, raw in enumerate(lines[number:], start=1):
+        if raw.strip().startswith(("#", "//")):
+            continue  # a comment line inside the array
+        end = raw.find("]")
+        pieces.append((raw if end == -1 else raw[:end], number + offset, 0))
+        if end != -1:
+            for text, line_number, _ in pieces:
+                for item in text.split(","):
+                    if item.strip() and not item.strip().startswith(("#", "//")):
+                        column = text.index(item.strip()) + 1
+                        items.append((item.strip(), line_number, column))
+            return items, offset
+    return [], 0
 
 
 def _hocon_items(value: str) -> list[str]:

@@ -49,6 +49,13 @@ SCHEMES = frozenset(
         "smtps",
         "ldap",
         "ldaps",
+        # Akka and Pekko remoting: ``akka.tcp://System@host:2552`` (classic), ``akka://``
+        # (Artery), an actor system on that host and port
+        "akka",
+        "akka.tcp",
+        "akka.ssl.tcp",
+        "pekko",
+        "pekko.tcp",
     }
 )
 

@@ -14,7 +14,18 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from socklock.load.units import aspire, cargo, cmake, dotnet, golang, gradle, maven, npm, python
+from socklock.load.units import (
+    aspire,
+    cargo,
+    cmake,
+    dotnet,
+    golang,
+    gradle,
+    maven,
+    npm,
+    python,
+    sbt,
+)
 from socklock.load.units.docker import has_dockerfile
 from socklock.load.units.names import normal, port_of
 from socklock.load.units.spring import settings
@@ -28,6 +39,7 @@ Finder = Callable[[Tree, list[Diagnostic]], list[BuildUnit]]
 FINDERS: tuple[Finder, ...] = (
     maven.find,
     gradle.find,
+    sbt.find,
     dotnet.find,
     golang.find,
     npm.find,
