@@ -26,9 +26,13 @@ def _edges(root: Path) -> set[tuple[str, str, int | None]]:
     return {(e.source, e.target, e.port) for e in graph.edges}
 
 
-def _unresolved(root: Path) -> list[tuple[str, str]]:
+def _unresolved(root: Path) -> list[tuple[str, str, str]]:
     graph = discover(load_paths([str(root)]))
-    return sorted((u.source, u.reason) for u in graph.unresolved if "listens" in u.reason)
+    return sorted(
+        (u.source, Path(u.location.file).name, u.reason)
+        for u in graph.unresolved
+        if "listens" in u.reason
+    )
 
 
 _PACKAGE = '{"name": "%s", "scripts": {"start": "node index.js"}}'
@@ -73,8 +77,35 @@ def _node_services(root: Path) -> None:
 def test_a_node_unit_listens_on_the_port_its_env_file_gives(tmp_path: Path) -> None:
     _node_services(tmp_path)
     assert _edges(tmp_path) == {("code/ledger", "code/audit", 7102)}
-    assert _unresolved(tmp_path) == [
-        ("code/audit", "no build unit of the input listens on port 7999")
+    assert _unresolved(tmp_path) == [  # the env file's URL, and the code that reads it
+        ("code/audit", ".env.dev", "no build unit of the input listens on port 7999"),
+        ("code/audit", "config.js", "no build unit of the input listens on port 7999"),
+    ]
+
+
+def test_the_units_env_file_value_is_joined_to_the_code_that_reads_it(tmp_path: Path) -> None:
+    _node_services(tmp_path)
+    # a second environment that disagrees: REPORTS_URL has no one value, AUDIT_URL has
+    (tmp_path / "audit/.env.production").write_text(
+        "PORT=7102\nREPORTS_URL=http://localhost:7998\n", encoding="utf-8"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    (edge,) = graph.edges
+    assert [(e.kind.value, Path(e.location.file).name, e.location.line) for e in edge.evidence] == [
+        ("config", ".env.dev", 2),
+        ("env-read", "config.js", 4),  # process.env.AUDIT_URL || '' in ledger/config.js
+        ("env-read", "index.js", 6),  # axios.post(`${config.AUDIT_URL}/events`)
+    ]
+    assert "AUDIT_URL=http://localhost:7102 at" in edge.evidence[2].detail
+    assert sorted(
+        (u.source, Path(u.location.file).name, u.reason)
+        for u in graph.unresolved
+        if u.source == "code/audit"
+    ) == [
+        ("code/audit", ".env.dev", "no build unit of the input listens on port 7999"),
+        ("code/audit", ".env.production", "no build unit of the input listens on port 7998"),
+        ("code/audit", "config.js", "the call target is empty"),  # AUDIT_URL: no env file
+        ("code/audit", "config.js", "the call target is empty"),  # REPORTS_URL: two values
     ]
 
 
@@ -197,9 +228,9 @@ def test_nestjs_transport_options_give_calls_and_listening_ports(tmp_path: Path)
         ("code/gateway", "code/catalog", 7402),
     }
     assert _unresolved(tmp_path) == [
-        ("code/gateway", "no build unit of the input listens on port 7403"),
-        ("code/gateway", "no build unit of the input listens on port 7499"),
-        ("code/mailer", "no build unit of the input listens on port 7403"),  # its broker
+        ("code/gateway", "app.module.ts", "no build unit of the input listens on port 7403"),
+        ("code/gateway", "app.module.ts", "no build unit of the input listens on port 7499"),
+        ("code/mailer", "main.ts", "no build unit of the input listens on port 7403"),  # broker
     ]
 
 

@@ -840,7 +840,11 @@ class _Joiner:
             )
             if prop is not None and prop.served:  # a config server's values win over env
                 return from_property(prop, depth)
-            found = env.get(name) or _dotnet_key(env, name, where.file.endswith(".cs"))
+            found = (
+                env.get(name)
+                or _dotnet_key(env, name, where.file.endswith(".cs"))
+                or self.own_env_file_value(owner.workload, name)
+            )
             if found is not None and not found.value.strip() and default is not None:
                 # a blank value (compose's ``X=${X}`` with X unset) names no address: the
                 # code's default is the one the repository gives
@@ -1371,6 +1375,14 @@ class _Joiner:
             port = listen_port_of(text)
             if port is not None:
                 self.listen_ports.setdefault(owner.workload, set()).add(port)
+
+    def own_env_file_value(self, workload: str, name: str) -> EnvValue | None:
+        """What the env files of a unit nothing deploys set ``name`` to, when they agree
+        (``.env.dev`` beside ``.env.production`` may not: then no value is known)."""
+        given = self.unit_env.get(workload, {}).get(name, [])
+        if not given or len({v.value for v in given}) != 1:
+            return None
+        return EnvValue(given[0].value, given[0].where)
 
     def storage_clients(self, workload: str) -> frozenset[str]:
         """The Azure Storage services the workload calls: those of the clients its code
