@@ -183,7 +183,8 @@ def test_a_literal_of_the_workloads_own_address_is_not_a_call(tmp_path: Path) ->
         "});\n"
     )
     write_shop(tmp_path, "{name: UNUSED, value: x}", code, file="main.ts")
-    assert _edges(tmp_path, manifests=False) == {("shop/web", "shop/api", 8080, "literal")}
+    # the client's options: a gRPC call (discover/code/queries/ecmascript.scm)
+    assert _edges(tmp_path, manifests=False) == {("shop/web", "shop/api", 8080, "grpc")}
 
 
 def test_a_blank_manifest_value_gives_way_to_the_code_default(tmp_path: Path) -> None:

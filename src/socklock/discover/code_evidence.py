@@ -36,6 +36,8 @@ from socklock.discover.attribution import Context, build_contexts, owner_of, own
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS
+from socklock.discover.code.listen_ports import LISTEN_PORT
+from socklock.discover.code.listen_ports import port_of as listen_port_of
 from socklock.discover.code.placeholders import spring_env_name
 from socklock.discover.commands import command_values, expand, words
 from socklock.discover.config_server import ConfigServers
@@ -75,6 +77,7 @@ from socklock.discover.resolve import (
 )
 from socklock.discover.spring_properties import Property, Source, SpringProperties
 from socklock.discover.subcommands import runs_for
+from socklock.discover.unit_env import UnitEnv, unit_env_files
 from socklock.discover.waits import waits
 from socklock.model import (
     BuildUnit,
@@ -93,6 +96,8 @@ if TYPE_CHECKING:
     from socklock.discover.infra.dapr import Secret
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
+_LISTEN_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_]\w*)(?::-([^}]*))?\}")
+_MAX_LISTEN_VALUES = 8  # env files of several environments, each a value
 _EXPLICIT_PORT = re.compile(r":[0-9]{1,5}$")
 _URL_PORT = re.compile(r"^[^:/]+://[^/?#]*:[0-9]{1,5}(?:[/?#]|$)")
 _KIND = {
@@ -258,6 +263,7 @@ def add_code_evidence(
 
     joiner.given = given
     joiner.runners = lambda file: {c.workload for c in owners_of(file, contexts)}
+    joiner.unit_env = unit_env_files(config_files, contexts, joiner.own_units)
     for dockerfile in inventory.dockerfiles:
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
@@ -734,6 +740,9 @@ class _Joiner:
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         self.server_ports: dict[str, set[tuple[int, str | None]]] = {}  # (port, profile)
+        # unit nothing deploys → the ports its listen calls are given; its env files' values
+        self.listen_ports: dict[str, set[int]] = {}
+        self.unit_env: dict[str, dict[str, list[UnitEnv]]] = {}
         # workload → (registry, where) when its registry agent polls its HTTP health check
         self.http_checked: dict[str, tuple[str, Location]] = {}
         self._registry_site: str | None = None  # the workload whose registry address is joined
@@ -834,7 +843,11 @@ class _Joiner:
             )
             if prop is not None and prop.served:  # a config server's values win over env
                 return from_property(prop, depth)
-            found = env.get(name) or _dotnet_key(env, name, where.file.endswith(".cs"))
+            found = (
+                env.get(name)
+                or _dotnet_key(env, name, where.file.endswith(".cs"))
+                or self.own_env_file_value(owner.workload, name)
+            )
             if found is not None and not found.value.strip() and default is not None:
                 # a blank value (compose's ``X=${X}`` with X unset) names no address: the
                 # code's default is the one the repository gives
@@ -1301,6 +1314,9 @@ class _Joiner:
         from socklock.discover.code.interface import Declaration
 
         assert isinstance(declared, Declaration)
+        if declared.what == LISTEN_PORT:
+            self.declare_listen(owner, declared.value)
+            return
         env = self.envs.get(owner.workload, {})
         value = _PLACEHOLDER.sub(
             lambda m: found.value if (found := env.get(m.group(1))) else m.group(0),
@@ -1334,6 +1350,42 @@ class _Joiner:
         elif declared.what.startswith(_STORAGE_CLIENT):
             service = declared.what.removeprefix(_STORAGE_CLIENT)
             self.storage_named.setdefault(owner.workload, set()).add(service)
+
+    def declare_listen(self, owner: Context, written: str) -> None:
+        """A unit nothing deploys listens on the port its listen call is given: written
+        there, or the env var it reads as set by its manifest env or its own env files
+        (every value they give), else the code's default."""
+        if owner.workload not in self.own_units:
+            return
+        env = self.envs.get(owner.workload, {})
+        files = self.unit_env.get(owner.workload, {})
+        filled = [written]
+        while any(_LISTEN_PLACEHOLDER.search(f) for f in filled):
+            step: list[str] = []
+            for text in filled:
+                found = _LISTEN_PLACEHOLDER.search(text)
+                if found is None:
+                    step.append(text)
+                    continue
+                name, default = found.group(1), found.group(2)
+                given = env.get(name)
+                values = [given.value] if given else [v.value for v in files.get(name, [])]
+                if not values and default is not None:
+                    values = [default]
+                step.extend(text[: found.start()] + v + text[found.end() :] for v in values)
+            filled = step[:_MAX_LISTEN_VALUES]
+        for text in filled:
+            port = listen_port_of(text)
+            if port is not None:
+                self.listen_ports.setdefault(owner.workload, set()).add(port)
+
+    def own_env_file_value(self, workload: str, name: str) -> EnvValue | None:
+        """What the env files of a unit nothing deploys set ``name`` to, when they agree
+        (``.env.dev`` beside ``.env.production`` may not: then no value is known)."""
+        given = self.unit_env.get(workload, {}).get(name, [])
+        if not given or len({v.value for v in given}) != 1:
+            return None
+        return EnvValue(given[0].value, given[0].where)
 
     def storage_clients(self, workload: str) -> frozenset[str]:
         """The Azure Storage services the workload calls: those of the clients its code
@@ -1399,7 +1451,12 @@ class _Joiner:
         own = self.own_units
         if target.port is None or owner.workload not in own:
             return
-        listeners = [w for w in own if target.port in self.units.ports.get(w, ())]
+        listeners = [
+            w
+            for w in own
+            if target.port in self.units.ports.get(w, ())
+            or target.port in self.listen_ports.get(w, ())
+        ]
         if not listeners and (published := self.published_on_host(target)):
             self.add_resolution(owner, target, published, evidence)
             return

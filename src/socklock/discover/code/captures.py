@@ -109,7 +109,9 @@ class Captures:
 
     @property
     def reports_nothing(self) -> bool:
-        return not (self.seeds or self.envs or self.targets or self.stubs or self.declares)
+        return not (
+            self.seeds or self.envs or self.targets or self.stubs or self.declares or self.listens
+        )
 
 
 def collect(

@@ -8,7 +8,8 @@
    helpers too, a few levels deep). Unresolved only when no call gives a value.
 2. gRPC stubs on a connection that cannot be traced to a dial (or to a dial through
    the callers of the function whose parameter the connection is): unresolved.
-3. Listener arguments are evaluated only to consume what they use.
+3. Listener arguments are evaluated to consume what they use; the port they give is
+   declared (``listen-port``: where the unit listens, :mod:`.listen_ports`).
 4. Seeds (address-like literals, env reads) not consumed and not inside a message or
    listener region are reported at the largest string expression around them.
 """
@@ -21,6 +22,7 @@ from socklock.discover.code.captures import collect, key
 from socklock.discover.code.clients import client_scheme_at
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
 from socklock.discover.code.links import Links, file_evaluator
+from socklock.discover.code.listen_ports import LISTEN_PORT, listen_ports, served_options
 from socklock.discover.code.render import Context, Resolved, Unknown, render
 from socklock.discover.code.values import Hole, concat, single_text, text
 
@@ -64,9 +66,12 @@ def analyse_tree(
     )
     out = _Output(path, source)
     callers = _Callers(evaluator)
+    served = [o for r in captures.listens for o in served_options(r, evaluator)]
     for target in captures.targets.values():
         if key(target.node) in captures.idle or _in_tests(target.node, captures):
             continue
+        if any(_contains(options, target.node) for options in served):
+            continue  # a server's own address, in the shape a client's has
         context = Context(
             call=True,
             weak=target.weak,
@@ -85,9 +90,13 @@ def analyse_tree(
         if not _in_tests(declared.node, captures):
             _declare(evaluator, declared, out)
     for region in captures.listens:
+        if _in_tests(region, captures):
+            continue
         arguments = region.named_children if region.type in _ARGUMENT_LISTS else [region]
         for argument in arguments:
             evaluator.values(argument)
+        for node, written in listen_ports(region, evaluator):
+            out.declare(node, LISTEN_PORT, written)
     seeds = list(captures.seeds) + [read.node for read in captures.envs.values()]
     seeds.sort(key=lambda n: n.start_byte)
     seed_context = Context(call=False, kind=literal_kind)
@@ -436,3 +445,7 @@ class _Output:
 def _trim(raw: bytes) -> str:
     flat = " ".join(raw.decode("utf-8", "replace").split())
     return flat if len(flat) <= EXPRESSION_LIMIT else flat[: EXPRESSION_LIMIT - 1] + "…"
+
+
+def _contains(outer: Node, inner: Node) -> bool:
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte

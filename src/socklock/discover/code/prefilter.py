@@ -1,7 +1,8 @@
 """A byte-level test that rules out most files before they are parsed.
 
 Derived from the query itself, so it cannot drift from it: a pattern that reports
-something (captures ``@seed``, ``@env``, ``@target*`` or ``@stub.conn``) only matches
+something (captures ``@seed``, ``@env``, ``@target*``, ``@stub.conn``, ``@declare`` or
+``@listen``: the port a listener is given) only matches
 when its text predicates hold, and the text a predicate tests appears verbatim in the
 file. For each such pattern we take one predicate (the one on ``@_fn`` when present,
 the function or method name) and search for its words or regex in the raw bytes.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_REPORTING = re.compile(r"@(?:seed|env|target|stub\.conn|declare)\b")
+_REPORTING = re.compile(r"@(?:seed|env|target|stub\.conn|declare|listen)\b")
 _PREDICATE = re.compile(r'\(#(eq|any-of|match)\?\s+@([\w.]+)((?:\s+"(?:[^"\\]|\\.)*")+)\s*\)')
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")

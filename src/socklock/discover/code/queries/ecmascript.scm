@@ -86,6 +86,46 @@
    arguments: (arguments . (_) @target . (_) @_fn))
   (#set! kind "grpc") (#match? @_fn "[Cc]redentials\\b"))
 
+; NestJS microservice clients (ClientsModule.register([...]), ClientProxyFactory.create(...),
+; @Client(...)): {transport: Transport.TCP, options: {host: "orders", port: 4001}} calls that
+; address; a gRPC or MQTT/NATS client's options give a url. A server's own options (the same
+; shape in createMicroservice) name its own address: no call (and its port is where it listens)
+((object
+   (pair key: (property_identifier) @_t
+     value: (member_expression object: (identifier) @_fn property: (property_identifier) @_tr))
+   (pair key: (property_identifier) @_o
+     value: (object
+       (pair key: (property_identifier) @_h value: (_) @target.host)
+       (pair key: (property_identifier) @_p value: (_) @target.port))))
+  (#eq? @_t "transport") (#eq? @_fn "Transport") (#any-of? @_tr "TCP" "REDIS")
+  (#eq? @_o "options") (#eq? @_h "host") (#eq? @_p "port"))
+
+((object
+   (pair key: (property_identifier) @_t
+     value: (member_expression object: (identifier) @_fn property: (property_identifier) @_tr))
+   (pair key: (property_identifier) @_o
+     value: (object
+       (pair key: (property_identifier) @_p value: (_) @target.port)
+       (pair key: (property_identifier) @_h value: (_) @target.host))))
+  (#eq? @_t "transport") (#eq? @_fn "Transport") (#any-of? @_tr "TCP" "REDIS")
+  (#eq? @_o "options") (#eq? @_h "host") (#eq? @_p "port"))
+
+((object
+   (pair key: (property_identifier) @_t
+     value: (member_expression object: (identifier) @_fn property: (property_identifier) @_tr))
+   (pair key: (property_identifier) @_o
+     value: (object (pair key: (property_identifier) @_u value: (_) @target))))
+  (#set! kind "grpc") (#eq? @_t "transport") (#eq? @_fn "Transport") (#eq? @_tr "GRPC")
+  (#eq? @_o "options") (#eq? @_u "url"))
+
+((object
+   (pair key: (property_identifier) @_t
+     value: (member_expression object: (identifier) @_fn property: (property_identifier) @_tr))
+   (pair key: (property_identifier) @_o
+     value: (object (pair key: (property_identifier) @_u value: (_) @target))))
+  (#eq? @_t "transport") (#eq? @_fn "Transport") (#any-of? @_tr "MQTT" "NATS")
+  (#eq? @_o "options") (#eq? @_u "url"))
+
 ;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
 ; Dapr: client.invoker.invoke("orders", "method", HttpMethod.POST)
 ((call_expression
@@ -170,6 +210,16 @@
    function: (member_expression property: (property_identifier) @_fn)
    arguments: (arguments) @listen)
   (#any-of? @_fn "listen" "bind" "bindAsync"))
+
+; NestJS: NestFactory.createMicroservice(AppModule, {transport: Transport.TCP, options: {port}}),
+; app.connectMicroservice({...}): the options say where it listens (discover/code/listen_ports.py);
+; TypeScript parses ``await NestFactory.createMicroservice<T>(...)`` with the await inside
+((call_expression
+   function: [
+     (member_expression property: (property_identifier) @_fn)
+     (await_expression (member_expression property: (property_identifier) @_fn))]
+   arguments: (arguments) @listen)
+  (#any-of? @_fn "createMicroservice" "connectMicroservice"))
 
 ; ---- messages: console, loggers, errors
 ((call_expression

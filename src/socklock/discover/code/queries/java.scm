@@ -241,7 +241,7 @@
 
 ((method_invocation object: (identifier) @_c name: (identifier) @_fn arguments: (argument_list . (_) @form.value .)) @form
   (#any-of? @_c "String" "Integer" "URI" "Optional" "Objects")
-  (#any-of? @_fn "valueOf" "toString" "create" "ofNullable" "of" "requireNonNull"))
+  (#any-of? @_fn "valueOf" "parseInt" "toString" "create" "ofNullable" "of" "requireNonNull"))
 
 ((object_creation_expression type: (type_identifier) @_fn arguments: (argument_list . (_) @form.value .)) @form
   (#any-of? @_fn "URL" "URI" "StringBuilder" "String"))
