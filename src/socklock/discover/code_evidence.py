@@ -32,6 +32,7 @@ from socklock.discover.addresses import (
     redact_credentials,
     with_sibling_port,
 )
+from socklock.discover.ado_drivers import driver_port, keyed_without_port
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
@@ -753,7 +754,7 @@ class _Joiner:
         from socklock.discover.code.config_keys import ConfigKeys
 
         self.config_keys = ConfigKeys(list(inventory.roots))
-        self.dotnet_settings = DotnetSettings()
+        self.dotnet_settings = DotnetSettings(inventory.units)
         self.given: Callable[[str, str], bool] = lambda workload, file: False
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
@@ -956,6 +957,9 @@ class _Joiner:
                     protocol = convention.protocol
                 else:
                     port = default_port_for(site.expression) or default_port_for(hint or "")
+                if port is None and keyed_without_port(text):  # ``Server=db;Database=shop``
+                    driver = driver_port(self.dependencies(owner.workload))
+                    port = driver[1] if driver is not None else None
                 if port is not None:
                     target = type(target)(
                         target.host, port, None, protocol, target.text, target.certain
