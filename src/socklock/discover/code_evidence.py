@@ -62,6 +62,7 @@ from socklock.discover.key_overrides import overridden_target, overriding_env
 from socklock.discover.libraries import library_for, registry_client, storage_services
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
+from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
 from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads
 from socklock.discover.registered import WHAT as REGISTRY_WHAT
@@ -807,7 +808,12 @@ class _Joiner:
             )
             used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
         profiles = self.profiles(owner.workload)
-        if site.profile is not None:
+        if is_quarkus(site.profile):
+            running = self.quarkus_profile(owner.workload)
+            if not applies(site.profile or "", running):
+                return  # config of a Quarkus profile the workload does not run
+            used.append(f"Quarkus profile {running}")
+        elif site.profile is not None:
             if PurePath(site.file).name in self.properties.imports(owner.workload):
                 used.append(f"{PurePath(site.file).name} is imported by spring.config.import")
             elif site.profile not in profiles.active:
@@ -1165,6 +1171,16 @@ class _Joiner:
             any(value(f"{_SPRING_CONSUL}{flag}") == "false" for flag in _CONSUL_REGISTERS)
             or value(f"{_SPRING_CONSUL}discovery.heartbeat.enabled") == "true"
         )
+
+    def quarkus_profile(self, workload: str) -> str:
+        """The Quarkus profile the workload runs (its env's ``QUARKUS_PROFILE``, else dev for
+        a unit run from its sources on the host, prod in a deployment)."""
+        given = {
+            name: value.value
+            for source in (self.dockerfile_env.get(workload, {}), self.envs.get(workload, {}))
+            for name, value in source.items()
+        }
+        return running_profile(given, on_host=workload in self.own_units)
 
     def dotnet_environment(self, workload: str) -> str:
         """The ASP.NET Core environment the workload runs (its env's, else its image's

@@ -328,15 +328,19 @@ def _infrastructure_only(inventory: Inventory, identities: Identities) -> bool:
 
 
 def _public_image(image: str | None) -> bool:
-    """A Docker official image (``mongo:7``, no namespace) or a well-known server's
-    (``bitnami/kafka``): not an image of the repository's own code pushed to a registry."""
+    """A Docker official image (``mongo:7``, no namespace), a well-known server's
+    (``bitnami/kafka``) or a well-known application's (``data/image_conventions.toml``: a
+    broker's web console): not an image of the repository's own code pushed to a registry."""
     from socklock.discover.addresses import image_port
+    from socklock.discover.image_conventions import family_of
 
     name = (image or "").split("@")[0].rsplit(":", 1)[0] if image else ""
     if not name:
         return False
-    return "/" not in name.removeprefix("docker.io/").removeprefix("library/") or (
-        image_port(image) is not None
+    return (
+        "/" not in name.removeprefix("docker.io/").removeprefix("library/")
+        or image_port(image) is not None
+        or family_of([image]) is not None
     )
 
 

@@ -106,11 +106,13 @@ def read_entries(path: str, text: str, seen_as: str = "") -> list[Entry]:
     ``seen_as`` names the file as its program reads it, when not by its own name."""
     from pathlib import PurePath
 
+    from socklock.discover.quarkus_profiles import profiled
+
     name = PurePath(seen_as or path)
     reader = _reader_for(name)
     if reader is None:
         return []
-    entries = list(reader(text))
+    entries = [profiled(e) for e in reader(text)]  # ``%dev.`` keys: Quarkus profiles
     profile = _file_profile(name)
     if profile is not None:
         entries = [replace(e, profile=profile) for e in entries]
