@@ -23,6 +23,7 @@ from socklock.discover.code.config_readers import (
     read_yaml,
 )
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
+from socklock.discover.code.mp_messaging import channel_addresses, host_port
 from socklock.discover.code.placeholders import config_placeholders
 from socklock.discover.code.render import Context, Resolved, render
 from socklock.discover.code.values import Env
@@ -276,8 +277,16 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         and e.value.strip().lower() == "false"
         for e in entries
     )
+    channels, read = channel_addresses(entries)  # MicroProfile Reactive Messaging
+    for channel in channels:
+        host, joined = host_port(channel)
+        value = [*_parts(host), *((":", *_parts(joined)) if joined is not None else ())]
+        context = Context(call=True, weak=True, kind=CallKind.CONFIG, bare_host=True)
+        yield from _emit(path, channel.host, tuple(value), context)
     for entry in entries:
         dotted = _dotted(entry.key)
+        if id(entry) in read:
+            continue  # a messaging channel's broker, read above
         if id(entry) in ocelot:
             yield from _emit(path, entry, *ocelot[id(entry)])
             continue
