@@ -249,15 +249,22 @@ class Identities:
     def _contexts(self, inventory: Inventory, aliases: dict[str, str]) -> dict[Path, set[str]]:
         """Build directories of the deployment's workloads: compose ``build:`` contexts and
         Dockerfile directories, Aspire project directories."""
+        from socklock.discover.attribution import built_programs
+
         found: dict[Path, set[str]] = defaultdict(set)
         for project in inventory.compose_projects:
+            shared: set[Path] = set()
             for service in project.services:
                 if service.build_context:
                     graph_id = aliases.get(service.id, service.id)
                     context = Path(service.build_context).resolve()
+                    shared.update([context] if context in found else [])
                     found[context].add(graph_id)
                     if service.dockerfile:
                         found[(context / service.dockerfile).parent.resolve()].add(graph_id)
+            for context in shared:  # one context, a program each: the directory it builds
+                for service_id, program in built_programs(inventory, project, context).items():
+                    found[program.resolve()].add(aliases.get(service_id, service_id))
         for unit in inventory.units:
             if unit.host is not None and unit.directory:
                 found[Path(unit.directory).resolve()].add(unit_id(unit))
