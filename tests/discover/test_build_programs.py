@@ -171,3 +171,16 @@ def test_services_building_the_same_directory_share_all_of_it(tmp_path: Path) ->
     graph = discover(load_paths([str(tmp_path)]))
     calls = {(e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1]) for e in graph.edges}
     assert calls == {("web", "orders"), ("worker", "orders")}
+
+
+def test_a_dotnet_publish_project_is_the_program(tmp_path: Path) -> None:
+    _dirs(tmp_path, "Orders.Api", "Orders.Core")
+    text = (
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\n"
+        "RUN dotnet publish -c Release -o /app --no-restore ./Orders.Api/Orders.Api.csproj\n"
+        "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY --from=build /app .\n"
+    )
+    assert _program(tmp_path, text, {}) == (tmp_path / "Orders.Api").resolve()
+    # a solution builds every project: no one program
+    solution = text.replace("./Orders.Api/Orders.Api.csproj", "Shop.sln")
+    assert _program(tmp_path, solution, {}) is None

@@ -240,6 +240,15 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, int | No
         (),
         [("v-0", 16379), ("v-1", 16379), ("v-0", 7000), ("v-1", 7000)],
     ),
+    (
+        "redpandadata/console:v2.4",
+        {"KAFKA_BROKERS": "k1:9094,k2"},
+        (),
+        [("k1", 9094), ("k2", 9092)],
+    ),
+    ("masstransit/platform:7.1.6", {}, (), [("rabbitmq", 5672)]),
+    ("masstransit/quartz", {"MT_RMQ__HOST": "bus", "MT_RMQ__PORT": "5673"}, (), [("bus", 5673)]),
+    ("masstransit/platform", {"MT_TRANSPORT": "AMQ"}, (), [("activemq", 61616)]),
 ]
 
 
@@ -300,6 +309,7 @@ def test_every_row_of_the_table_has_a_case() -> None:
         ("openzipkin/zipkin", {"ES_HOSTS": "http://es:9200"}, ()),  # in-memory storage
         ("jaegertracing/all-in-one", {"ES_SERVER_URLS": "http://es:9200"}, ()),
         ("ghost:5", {"database__connection__host": "gdb"}, ()),  # SQLite by default
+        ("masstransit/platform", {"MT_TRANSPORT": "ASB", "MT_RMQ__HOST": "bus"}, ()),
         ("gitea/gitea", {"GITEA__database__DB_TYPE": "sqlite3", "GITEA__database__HOST": "x"}, ()),
         ("monica", {"DB_CONNECTION": "sqlite", "DB_HOST": "db"}, ()),  # a file, no host
         (

@@ -156,7 +156,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             graph_id, service_id, _ = default[0]
             # services sharing a context, each building its own program of it (a build arg
             # picks the directory): the rest of the context is library code
-            programs = _built_programs(inventory, project, directory) if len(services) > 1 else {}
+            programs = built_programs(inventory, project, directory) if len(services) > 1 else {}
             contexts[directory] = Context(
                 directory,
                 graph_id,
@@ -281,7 +281,7 @@ def _built_on(
     return found
 
 
-def _built_programs(
+def built_programs(
     inventory: Inventory, project: ComposeProject, directory: Path
 ) -> dict[str, Path]:
     """Service id → the directory of the shared build context ``directory`` its build

@@ -26,6 +26,12 @@ from socklock.model import Dockerfile, Instruction
 
 _REFERENCE = re.compile(r"\$(?:\{(\w+)(?::?[-=]([^}]*))?\}|(\w+))")
 _FROM = re.compile(r"--from=(\S+)")
+# ``dotnet publish``/``build`` options that take a value as the next word
+_DOTNET_VALUE_FLAGS = frozenset(
+    {"-c", "--configuration", "-o", "--output", "-r", "--runtime", "-f", "--framework"}
+    | {"-a", "--arch", "--os", "-v", "--verbosity", "-s", "--source", "--version-suffix"}
+)
+_DOTNET_PROJECTS = frozenset({".csproj", ".fsproj", ".vbproj"})
 # ``go build`` flags that take a value as the next word
 _VALUE_FLAGS = frozenset(
     {"-o", "-ldflags", "-gcflags", "-asmflags", "-tags", "-mod", "-p", "-installsuffix"}
@@ -184,11 +190,17 @@ def _path(text: str, workdir: PurePosixPath) -> PurePosixPath:
 
 
 def _compiled(value: str, values: Mapping[str, str]) -> list[str]:
-    """The directories a ``RUN`` line's ``go build``/``go install`` compiles, relative to
-    the working directory (``.`` for the working directory itself)."""
+    """The directories a ``RUN`` line's ``go build``/``go install`` or ``dotnet
+    publish``/``dotnet build`` compiles, relative to the working directory (``.`` for the
+    working directory itself)."""
     found: list[str] = []
     for command in simple_commands(words(value)):
         command = [w for w in command if not re.match(r"^[A-Za-z_]\w*=", w)]  # VAR=x go ...
+        if len(command) >= 2 and command[0] == "dotnet" and command[1] in ("publish", "build"):
+            project = _dotnet_project(command[2:], values)
+            if project is not None:
+                found.append(project)
+            continue
         if len(command) < 2 or command[0] != "go" or command[1] not in ("build", "install"):
             continue
         packages: list[str] = []
@@ -206,6 +218,26 @@ def _compiled(value: str, values: Mapping[str, str]) -> list[str]:
         elif len(directories) == 1:
             found.append(directories.pop())
     return found
+
+
+def _dotnet_project(arguments: list[str], values: Mapping[str, str]) -> str | None:
+    """The directory of the project ``dotnet publish ./Api/Api.csproj -c Release -o /app``
+    builds (``.`` when it names none); None for a solution or an unreadable path."""
+    paths: list[str] = []
+    skip = False
+    for word in arguments:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word.split("=", 1)[0] in _DOTNET_VALUE_FLAGS and "=" not in word
+        else:
+            paths.append(_expand(word, values))
+    if not paths:
+        return "."
+    if len(paths) != 1 or paths[0].lower().endswith(".sln"):
+        return None
+    path = PurePosixPath(paths[0].replace("\\", "/"))
+    return str(path.parent) if path.suffix.lower() in _DOTNET_PROJECTS else str(path)
 
 
 def _package_directory(package: str) -> str | None:

@@ -32,6 +32,7 @@ from socklock.discover.addresses import (
     redact_credentials,
     with_sibling_port,
 )
+from socklock.discover.ado_drivers import driver_port, keyed_without_port
 from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
@@ -63,6 +64,7 @@ from socklock.discover.key_overrides import overridden_target, overriding_env
 from socklock.discover.libraries import library_for, registry_client, storage_services
 from socklock.discover.manifests import add_resolution, compose_environment, env_values
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
+from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
 from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads
 from socklock.discover.registered import WHAT as REGISTRY_WHAT
@@ -763,7 +765,7 @@ class _Joiner:
         from socklock.discover.code.config_keys import ConfigKeys
 
         self.config_keys = ConfigKeys(list(inventory.roots))
-        self.dotnet_settings = DotnetSettings()
+        self.dotnet_settings = DotnetSettings(inventory.units)
         self.given: Callable[[str, str], bool] = lambda workload, file: False
         # the workloads that run a file (its build context's owners)
         self.runners: Callable[[str], set[str]] = lambda file: set()
@@ -818,7 +820,12 @@ class _Joiner:
             )
             used.append(f"{name}={redact_credentials(found.value)} at {found.where}")
         profiles = self.profiles(owner.workload)
-        if site.profile is not None:
+        if is_quarkus(site.profile):
+            running = self.quarkus_profile(owner.workload)
+            if not applies(site.profile or "", running):
+                return  # config of a Quarkus profile the workload does not run
+            used.append(f"Quarkus profile {running}")
+        elif site.profile is not None:
             if PurePath(site.file).name in self.properties.imports(owner.workload):
                 used.append(f"{PurePath(site.file).name} is imported by spring.config.import")
             elif site.profile not in profiles.active:
@@ -972,6 +979,9 @@ class _Joiner:
                     protocol = convention.protocol
                 else:
                     port = default_port_for(site.expression) or default_port_for(hint or "")
+                if port is None and keyed_without_port(text):  # ``Server=db;Database=shop``
+                    driver = driver_port(self.dependencies(owner.workload))
+                    port = driver[1] if driver is not None else None
                 if port is not None:
                     target = type(target)(
                         target.host, port, None, protocol, target.text, target.certain
@@ -1177,6 +1187,16 @@ class _Joiner:
             any(value(f"{_SPRING_CONSUL}{flag}") == "false" for flag in _CONSUL_REGISTERS)
             or value(f"{_SPRING_CONSUL}discovery.heartbeat.enabled") == "true"
         )
+
+    def quarkus_profile(self, workload: str) -> str:
+        """The Quarkus profile the workload runs (its env's ``QUARKUS_PROFILE``, else dev for
+        a unit run from its sources on the host, prod in a deployment)."""
+        given = {
+            name: value.value
+            for source in (self.dockerfile_env.get(workload, {}), self.envs.get(workload, {}))
+            for name, value in source.items()
+        }
+        return running_profile(given, on_host=workload in self.own_units)
 
     def dotnet_environment(self, workload: str) -> str:
         """The ASP.NET Core environment the workload runs (its env's, else its image's

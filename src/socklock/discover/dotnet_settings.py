@@ -6,19 +6,32 @@ A .NET host reads ``appsettings.json`` from its content root (the project folder
 looks them up first). Keys are case-insensitive; ``ConnectionStrings__Orders`` (the env
 spelling) is the key ``ConnectionStrings:Orders``. A file of another environment
 (``appsettings.Development.json`` in a container that runs Production) is not read at all.
+
+A program may add its own files (``AddJsonFile("rabbitmq.json")``, in its code or in a
+library project it references): they are read from the same content root, after the
+appsettings files, so their values win over them and a file added later wins over one
+added earlier.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+
+from socklock.model import BuildUnit
 
 DEFAULT_ENVIRONMENT = "Production"
 ENVIRONMENT_VARIABLES = ("ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT")
 _SETTINGS = re.compile(r"^appsettings(?:\.([\w-]+))?\.json$", re.IGNORECASE)
 _MAX_DEPTH = 6  # folders walked up from a source file to its project's content root
+# ``config.AddJsonFile("rabbitmq.json", optional: true)``: a file named by a literal (an
+# interpolated name such as ``$"appsettings.{env}.json"`` is the environment's, read above)
+_ADDED_FILE = re.compile(
+    r"""\.Add(?:Json|Yaml)File\s*\(\s*(?:path\s*:\s*)?@?"([^"{}]+\.(?:json|ya?ml))"\s*[,)]"""
+)
+_NOT_SOURCES = frozenset({"bin", "obj", "node_modules", ".git"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +57,16 @@ def settings_environment(file: str) -> str | None:
 class DotnetSettings:
     """The appsettings files of each project, read on first lookup."""
 
-    def __init__(self) -> None:
+    def __init__(self, units: Iterable[BuildUnit] = ()) -> None:
         self._files: dict[Path, dict[str, Setting]] = {}
         self._roots: dict[Path, Path | None] = {}
+        self._added: dict[Path, tuple[str, ...]] = {}
+        # a .NET project's folder → the folders of its code (its library projects' too)
+        self._sources: dict[Path, tuple[Path, ...]] = {
+            Path(unit.sources[0]).resolve(): tuple(Path(s) for s in unit.sources)
+            for unit in units
+            if unit.kind == "dotnet" and unit.sources
+        }
 
     def lookup(self, name: str, reading_file: str, environment: str) -> Setting | None:
         """The value of key ``name`` (``RabbitMQHost``, ``ConnectionStrings__Orders``) for
@@ -56,7 +76,8 @@ class DotnetSettings:
         if root is None:
             return None
         key = name.replace("__", ".").replace(":", ".").lower()
-        for file in (root / f"appsettings.{environment}.json", root / "appsettings.json"):
+        added = [root / n for n in reversed(self.added_files(root))]
+        for file in (*added, root / f"appsettings.{environment}.json", root / "appsettings.json"):
             found = self._read(file).get(key)
             # null (the reader's text for it) or "": the code's default applies
             if found is not None and found.value not in ("", "null"):
@@ -77,9 +98,31 @@ class DotnetSettings:
                     found = candidate
                     break
                 if any(n.endswith(".csproj") for n in names):
-                    break  # the project's folder, and it has none
+                    # the project's folder: its content root when it has a file it adds
+                    added = self.added_files(candidate)
+                    if any((candidate / n).is_file() for n in added):
+                        found = candidate
+                    break
             self._roots[folder] = found
         return self._roots[folder]
+
+    def added_files(self, root: Path) -> tuple[str, ...]:
+        """The config files the project at ``root`` adds (``AddJsonFile("bus.json")``), in
+        the order its code adds them, from its code and its library projects' code."""
+        if root not in self._added:
+            names: list[str] = []
+            for folder in self._sources.get(root.resolve(), (root,)):
+                for source in sorted(_code_files(folder)):
+                    try:
+                        text = source.read_text(encoding="utf-8", errors="replace")
+                    except OSError:
+                        continue
+                    for match in _ADDED_FILE.finditer(text):
+                        name = match.group(1).replace("\\", "/")
+                        if name not in names:
+                            names.append(name)
+            self._added[root] = tuple(names)
+        return self._added[root]
 
     def _read(self, file: Path) -> dict[str, Setting]:
         if file not in self._files:
@@ -90,8 +133,23 @@ class DotnetSettings:
                 text = file.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 text = ""
-            for entry in read_entries(str(file), text) if text else ():
+            # an added file (``rabbitmq.json``) is read as the settings file it is
+            seen_as = file.name if _SETTINGS.match(file.name) else f"appsettings{file.suffix}"
+            for entry in read_entries(str(file), text, seen_as) if text else ():
                 dotted = ".".join(part for part in entry.key if part != "[]").lower()
                 values[dotted] = Setting(entry.value, str(file), entry.line, entry.column)
             self._files[file] = values
         return self._files[file]
+
+
+def _code_files(folder: Path) -> Iterable[Path]:
+    """The C# files of a project folder, not its build output."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink() and entry.name not in _NOT_SOURCES:
+            yield from _code_files(entry)
+        elif entry.suffix == ".cs":
+            yield entry

@@ -18,6 +18,7 @@ HOST_SERVERS: dict[int, str] = {
     27017: "mongodb",
     5432: "postgres",
     3306: "mysql",
+    1433: "mssql",
     6379: "redis",
     5672: "rabbitmq",
     9092: "kafka",

@@ -263,15 +263,22 @@ class Identities:
     def _contexts(self, inventory: Inventory, aliases: dict[str, str]) -> dict[Path, set[str]]:
         """Build directories of the deployment's workloads: compose ``build:`` contexts and
         Dockerfile directories, Aspire project directories."""
+        from socklock.discover.attribution import built_programs
+
         found: dict[Path, set[str]] = defaultdict(set)
         for project in inventory.compose_projects:
+            shared: set[Path] = set()
             for service in project.services:
                 if service.build_context:
                     graph_id = aliases.get(service.id, service.id)
                     context = Path(service.build_context).resolve()
+                    shared.update([context] if context in found else [])
                     found[context].add(graph_id)
                     if service.dockerfile:
                         found[(context / service.dockerfile).parent.resolve()].add(graph_id)
+            for context in shared:  # one context, a program each: the directory it builds
+                for service_id, program in built_programs(inventory, project, context).items():
+                    found[program.resolve()].add(aliases.get(service_id, service_id))
         for unit in inventory.units:
             if unit.host is not None and unit.directory:
                 found[Path(unit.directory).resolve()].add(unit_id(unit))
@@ -349,15 +356,19 @@ def _runs_another(line: list[str]) -> bool:
 
 
 def _public_image(image: str | None) -> bool:
-    """A Docker official image (``mongo:7``, no namespace) or a well-known server's
-    (``bitnami/kafka``): not an image of the repository's own code pushed to a registry."""
+    """A Docker official image (``mongo:7``, no namespace), a well-known server's
+    (``bitnami/kafka``) or a well-known application's (``data/image_conventions.toml``: a
+    broker's web console): not an image of the repository's own code pushed to a registry."""
     from socklock.discover.addresses import image_port
+    from socklock.discover.image_conventions import family_of
 
     name = (image or "").split("@")[0].rsplit(":", 1)[0] if image else ""
     if not name:
         return False
-    return "/" not in name.removeprefix("docker.io/").removeprefix("library/") or (
-        image_port(image) is not None
+    return (
+        "/" not in name.removeprefix("docker.io/").removeprefix("library/")
+        or image_port(image) is not None
+        or family_of([image]) is not None
     )
 
 

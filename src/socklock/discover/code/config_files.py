@@ -23,6 +23,7 @@ from socklock.discover.code.config_readers import (
     read_yaml,
 )
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
+from socklock.discover.code.mp_messaging import channel_addresses, host_port
 from socklock.discover.code.placeholders import config_placeholders
 from socklock.discover.code.render import Context, Resolved, render
 from socklock.discover.code.values import Env
@@ -106,11 +107,13 @@ def read_entries(path: str, text: str, seen_as: str = "") -> list[Entry]:
     ``seen_as`` names the file as its program reads it, when not by its own name."""
     from pathlib import PurePath
 
+    from socklock.discover.quarkus_profiles import profiled
+
     name = PurePath(seen_as or path)
     reader = _reader_for(name)
     if reader is None:
         return []
-    entries = list(reader(text))
+    entries = [profiled(e) for e in reader(text)]  # ``%dev.`` keys: Quarkus profiles
     profile = _file_profile(name)
     if profile is not None:
         entries = [replace(e, profile=profile) for e in entries]
@@ -274,8 +277,16 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         and e.value.strip().lower() == "false"
         for e in entries
     )
+    channels, read = channel_addresses(entries)  # MicroProfile Reactive Messaging
+    for channel in channels:
+        host, joined = host_port(channel)
+        value = [*_parts(host), *((":", *_parts(joined)) if joined is not None else ())]
+        context = Context(call=True, weak=True, kind=CallKind.CONFIG, bare_host=True)
+        yield from _emit(path, channel.host, tuple(value), context)
     for entry in entries:
         dotted = _dotted(entry.key)
+        if id(entry) in read:
+            continue  # a messaging channel's broker, read above
         if id(entry) in ocelot:
             yield from _emit(path, entry, *ocelot[id(entry)])
             continue

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
+from socklock.discover.code.container_test import in_container
 from socklock.discover.code.options import bound_member
 from socklock.discover.code.syntax import Strings, Syntax, unescape, value_field
 from socklock.discover.code.values import concat, hole, text, with_default
@@ -97,6 +98,9 @@ def _conditional(node: Node, ev: Evaluator) -> Values:
     no = node.child_by_field_name("alternative")
     if condition is None or yes is None or no is None:
         return ev.runtime(node)
+    contained = in_container(condition, yes, no, ev)  # ``IsRunningInContainer ? a : b``
+    if contained is not None:
+        return contained
     tested = " ".join(ev.text(condition).split())
     unset, is_set = _UNSET.match(tested), _SET.match(tested)
     if unset is not None and ev.text(no) in unset.groups():

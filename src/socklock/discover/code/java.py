@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
+from socklock.discover.code.container_test import fielded
 from socklock.discover.code.syntax import Strings, Syntax, value_field
 
 SYNTAX = Syntax(
@@ -36,7 +37,7 @@ SYNTAX = Syntax(
         }
     ),
     members={"field_access": ("object", "field")},
-    handlers={"cast_expression": value_field},
+    handlers={"cast_expression": value_field, "ternary_expression": fielded},
 )
 
 ANALYSER = TreeSitterAnalyser(SYNTAX)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
+from socklock.discover.code.container_test import in_container
 from socklock.discover.code.syntax import Strings, Syntax, literal_item, strip_quotes
 from socklock.discover.code.values import concat, env, single_text, text
 
@@ -191,7 +192,8 @@ def _ternary(node: Node, ev: Evaluator) -> Values:
         return ev.values(yes)
     if tested in _IN_BROWSER:
         return ev.values(no)
-    return ev.runtime(node)
+    contained = in_container(condition, yes, no, ev)  # ``isDocker ? "http://api" : ...``
+    return contained if contained is not None else ev.runtime(node)
 
 
 def _shorthand(node: Node, ev: Evaluator) -> Values:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
+from socklock.discover.code.container_test import python_conditional
 from socklock.discover.code.definitions import member_key
 from socklock.discover.code.syntax import (
     Strings,
@@ -168,6 +169,7 @@ SYNTAX = Syntax(
         "keyword_argument": value_field,
         "subscript": _subscript,
         "call": _call,
+        "conditional_expression": python_conditional,
     },
     keyword_arg=named_pair("keyword_argument"),
     entries=_entries,

@@ -143,6 +143,23 @@
    arguments: (argument_list . (argument) @target))
   (#set! scheme "redis") (#any-of? @_fn "ConnectionMultiplexer" "NpgsqlDataSource") (#any-of? @_m "Connect" "ConnectAsync" "Create"))
 
+; MassTransit: x.UsingRabbitMq((context, cfg) => { cfg.Host("rabbitmq", "/", h => ...); })
+; (Bus.Factory.CreateUsingRabbitMq likewise): the broker's host name or rabbitmq:// address
+((invocation_expression
+   function: (member_access_expression name: (identifier) @_using)
+   arguments: (argument_list
+     (argument
+       (lambda_expression
+         body: [
+           (block (expression_statement
+             (invocation_expression
+               function: (member_access_expression name: (identifier) @_fn)
+               arguments: (argument_list . (argument) @target.host))))
+           (invocation_expression
+             function: (member_access_expression name: (identifier) @_fn)
+             arguments: (argument_list . (argument) @target.host))]))))
+  (#set! scheme "amqp") (#any-of? @_using "UsingRabbitMq" "CreateUsingRabbitMq") (#eq? @_fn "Host"))
+
 ; services.AddStackExchangeRedisCache(options => options.Configuration = redisAddress)
 ((invocation_expression
    function: (member_access_expression name: (identifier) @_fn)

@@ -1,0 +1,129 @@
+"""MicroProfile Reactive Messaging channels: the broker a channel's connector connects to.
+
+``mp.messaging.incoming.orders.connector=smallrye-amqp`` with ``amqp-host=broker`` makes the
+application a client of ``broker:5672``: the address is the channel's attribute, else the
+connector's, else the runtime's shared key, on the connector's default port unless a port
+attribute says otherwise (``data/messaging_connectors.toml``). Only an address the config
+writes counts: with none, Quarkus in dev mode starts a broker of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from socklock.discover.code.config_readers import Entry
+
+_CHANNEL = re.compile(r"^mp\.messaging\.(incoming|outgoing)\.(.+)\.connector$")
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Connector:
+    names: tuple[str, ...]
+    what: str
+    port: int
+    hosts: tuple[str, ...]
+    ports: tuple[str, ...]
+    shared_hosts: tuple[str, ...]
+    shared_ports: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelAddress:
+    """The broker address one channel's config gives."""
+
+    host: Entry  # the entry that names the host (its location is the evidence's)
+    port: str | None  # the port to add to a host written without one
+    connector: Connector
+    channel: str
+
+
+@lru_cache(maxsize=1)
+def connectors() -> tuple[Connector, ...]:
+    from socklock.discover.tables import section
+
+    return tuple(_connector(row) for row in section("messaging_connectors.toml", "connector"))
+
+
+def _connector(row: dict[str, Any]) -> Connector:
+    def names(key: str) -> tuple[str, ...]:
+        return tuple(str(name).lower() for name in row.get(key, ()))
+
+    return Connector(
+        names("names"),
+        str(row["what"]),
+        int(row["port"]),
+        names("hosts"),
+        names("ports"),
+        names("shared_hosts"),
+        names("shared_ports"),
+    )
+
+
+def channel_addresses(entries: list[Entry]) -> tuple[list[ChannelAddress], set[int]]:
+    """The broker address of every channel whose connector the table knows, and the ids of
+    the entries read for them (the generic reading of a ``host`` key leaves them)."""
+    by_key: dict[tuple[str, str | None], Entry] = {}
+    for entry in entries:
+        by_key.setdefault((_dotted(entry), entry.profile), entry)
+    profiles = {entry.profile for entry in entries}
+    found: list[ChannelAddress] = []
+    used: set[int] = set()
+    seen: set[tuple[int, str | None]] = set()
+    for entry in entries:
+        match = _CHANNEL.match(_dotted(entry))
+        connector = _known(entry.value)
+        if match is None or connector is None:
+            continue
+        channel = f"mp.messaging.{match.group(1)}.{match.group(2)}"
+        own = f"mp.messaging.connector.{entry.value.strip().lower()}"
+        host_keys = _keys(channel, own, connector.hosts, connector.shared_hosts)
+        port_keys = _keys(channel, own, connector.ports, connector.shared_ports)
+        for profile in sorted(profiles, key=lambda p: p or ""):
+            host = _first(by_key, host_keys, profile)
+            if host is None or (id(host), profile) in seen or (profile and host.profile is None):
+                continue  # a profile's address only where that profile writes one
+            seen.add((id(host), profile))
+            port = _first(by_key, port_keys, host.profile)
+            used.update(id(e) for e in (host, port) if e is not None)
+            written = port.value.strip() if port is not None else str(connector.port)
+            found.append(ChannelAddress(host, written, connector, match.group(2)))
+    return found, used
+
+
+def host_port(address: ChannelAddress) -> tuple[str, str | None]:
+    """The host text and the port to join to it: none when the host has one or is a URL."""
+    text = address.host.value.strip()
+    bare = _PLACEHOLDER.sub("x", text)
+    return text, None if (":" in bare or "," in bare) else address.port
+
+
+def _keys(
+    channel: str, own: str, attributes: tuple[str, ...], shared: tuple[str, ...]
+) -> list[str]:
+    """The keys of an attribute, in the order they win: the channel's, the connector's,
+    the runtime's shared ones."""
+    return [*(f"{channel}.{a}" for a in attributes), *(f"{own}.{a}" for a in attributes), *shared]
+
+
+def _known(value: str) -> Connector | None:
+    name = value.strip().lower()
+    return next((c for c in connectors() if name in c.names), None)
+
+
+def _first(
+    by_key: dict[tuple[str, str | None], Entry], keys: list[str], profile: str | None
+) -> Entry | None:
+    """The first of ``keys`` written for ``profile``, else for every profile."""
+    for wanted in dict.fromkeys((profile, None)):
+        found = next((by_key[(k, wanted)] for k in keys if (k, wanted) in by_key), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _dotted(entry: Entry) -> str:
+    return ".".join(part for part in entry.key if part != "[]").lower()

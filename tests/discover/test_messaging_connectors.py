@@ -1,0 +1,100 @@
+"""MicroProfile Reactive Messaging: a channel's connector (data/messaging_connectors.toml)
+makes the application a client of its broker, at the channel's, the connector's or the
+runtime's shared address, on the connector's port unless a port attribute is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from socklock.discover import discover
+from socklock.discover.code.config_readers import Entry
+from socklock.discover.code.mp_messaging import channel_addresses, connectors, host_port
+from socklock.load import load_paths
+
+PROPERTIES = "src/main/resources/application.properties"
+GRADLE = "plugins {\n    id 'io.quarkus'\n}\n"
+
+# one case per row of the table: properties → (host, port) of each channel's broker
+CASES: list[tuple[str, list[tuple[str, str | None]]]] = [
+    (  # Kafka: the connector's attribute wins over the shared key
+        "mp.messaging.incoming.a.connector=smallrye-kafka\n"
+        "mp.messaging.connector.smallrye-kafka.bootstrap.servers=k1:9093\n"
+        "kafka.bootstrap.servers=k2:9092\n",
+        [("k1:9093", None)],
+    ),
+    (  # AMQP: Quarkus's shared keys
+        "mp.messaging.outgoing.b.connector=smallrye-amqp\namqp-host=artemis\namqp-port=5673\n",
+        [("artemis", "5673")],
+    ),
+    (  # RabbitMQ: the channel's host, the shared port
+        "mp.messaging.outgoing.c.connector=smallrye-rabbitmq\n"
+        "mp.messaging.outgoing.c.host=bunny\nrabbitmq-port=5674\n",
+        [("bunny", "5674")],
+    ),
+    (  # MQTT: the connector's default port
+        "mp.messaging.incoming.d.connector=smallrye-mqtt\nmp.messaging.incoming.d.host=mq\n",
+        [("mq", "1883")],
+    ),
+]
+
+
+def _entries(text: str) -> list[Entry]:
+    from socklock.discover.code.config_files import read_entries
+
+    return read_entries("/app/" + PROPERTIES, text)
+
+
+def test_every_connector_of_the_table_has_a_case() -> None:
+    covered: set[str] = set()
+    for text, expected in CASES:
+        found = channel_addresses(_entries(text))[0]
+        assert [host_port(a) for a in found] == expected
+        covered.update(a.connector.what for a in found)
+    assert covered == {c.what for c in connectors()}
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_channels_call_their_brokers(tmp_path: Path) -> None:
+    root = tmp_path / "plant"
+    _write(
+        root,
+        {
+            "sensors/build.gradle": GRADLE,
+            f"sensors/{PROPERTIES}": (
+                "mp.messaging.incoming.readings.connector=smallrye-mqtt\n"
+                "mp.messaging.incoming.readings.host=mq\n"
+                "mp.messaging.outgoing.alerts.connector=smallrye-amqp\n"
+                "%dev.amqp-host=localhost\n"  # dev mode only: not in a container
+                "%prod.amqp-host=artemis\n"
+            ),
+            # amqp-host without an AMQP channel is no address the application uses
+            "billing/build.gradle": GRADLE,
+            f"billing/{PROPERTIES}": "amqp-host=artemis\n",
+            # a connector the table does not know: its host is read as any host key is
+            "audit/build.gradle": GRADLE,
+            f"audit/{PROPERTIES}": (
+                "mp.messaging.outgoing.log.connector=smallrye-jms\n"
+                "mp.messaging.outgoing.log.host=mq\n"
+            ),
+            "compose.yaml": (
+                "services:\n"
+                "  sensors:\n    build: ./sensors\n"
+                "  billing:\n    build: ./billing\n"
+                "  audit:\n    build: ./audit\n"
+                "  mq:\n    image: eclipse-mosquitto:2\n"
+                "  artemis:\n    image: apache/activemq-artemis:2.31.2\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("plant/sensors", "plant/mq", 1883),
+        ("plant/sensors", "plant/artemis", 5672),
+        ("plant/audit", "plant/mq", None),
+    }
