@@ -258,6 +258,7 @@ def _syntax(
         },
         entries=_entries,
         env_object=_env_object,
+        constructors=frozenset({"constructor"}),
     )
 
 
