@@ -314,6 +314,19 @@ _PositionLoader.add_constructor("tag:yaml.org,2002:value", _PositionLoader.const
 _PositionLoader.add_constructor("tag:yaml.org,2002:merge", _PositionLoader.construct_yaml_str)
 
 
+def _unknown_standard_tag(loader: Any, _suffix: str, node: yaml.Node) -> Any:
+    """``!!integer "27017"``: a misspelt standard tag. kubectl's YAML reader (go-yaml)
+    keeps the value as written, a string, and applies the object; so does socklock."""
+    if isinstance(node, yaml.MappingNode):
+        return _construct_mapping(loader, node)
+    if isinstance(node, yaml.SequenceNode):
+        return _construct_sequence(loader, node)
+    return loader.construct_scalar(node)
+
+
+_PositionLoader.add_multi_constructor("tag:yaml.org,2002:", _unknown_standard_tag)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     index: int  # position in the file's stream, from 0
