@@ -7,7 +7,8 @@ is built once per file, and only when a target needs it: one run of the language
 parameter slots. Calls are matched by name and receiver: a bare call reaches a function,
 ``self.f()`` / ``this.f()`` a method (Java and C#: either), and in Go any receiver reaches
 a method. A constructor (Python ``__init__``, JavaScript ``constructor``, PHP
-``__construct``) is reached by its class's name: ``Broker("mq")``, ``new Broker("mq")``.
+``__construct``, Ruby ``initialize``) is reached by its class's name: ``Broker("mq")``,
+``new Broker("mq")``, ``Broker.new("mq")``.
 Nothing is resolved through objects of other classes.
 """
 
@@ -438,14 +439,17 @@ class Functions:
 _PARAMETER_LISTS = frozenset({"function_value_parameters"})
 
 
-_CLASSES = frozenset({"class_definition", "class_declaration"})
+_CLASSES = frozenset({"class_definition", "class_declaration", "class"})
+
+
+_METHODS = frozenset({"function_definition", "method_definition", "method_declaration", "method"})
 
 
 def _class_name(method: Node, source: bytes) -> str | None:
     """The name of the class whose body holds ``method`` (a constructor)."""
     current = method.parent
     while current is not None and current.type not in _CLASSES:
-        if current.type in ("function_definition", "method_definition", "method_declaration"):
+        if current is not method and current.type in _METHODS:
             return None  # a nested function, not the class's own method
         current = current.parent
     name = current.child_by_field_name("name") if current is not None else None

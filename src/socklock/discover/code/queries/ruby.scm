@@ -132,3 +132,11 @@
 (block_parameters (identifier) @param)
 (lambda_parameters (identifier) @param)
 (for pattern: (identifier) @loop)
+
+;; section: calls
+
+(call method: (identifier) @call.name arguments: (argument_list) @call.args) @call
+(call receiver: (_) @call.object method: (identifier) @call.name arguments: (argument_list) @call.args) @call
+; ``Broker.new("mq")`` calls ``Broker#initialize``: named by the class, as a bare call
+((call receiver: (constant) @call.name method: (identifier) @_new arguments: (argument_list) @call.args) @call
+  (#eq? @_new "new"))
