@@ -180,3 +180,46 @@ def test_a_directory_that_is_one_deployment_or_none_is_as_before(tmp_path: Path)
     assert (one.chosen.name, one.diagnostics) == ("k8s/applications", ())
     with pytest.raises(UsageError, match="no deployment 'docs'"):
         select_deployment(inventory, "docs")
+
+
+def test_directories_inside_one_deployment_name_the_manifests_under_them(tmp_path: Path) -> None:
+    """``kubectl apply -R -f monitoring -f app``: parts of the root's one deployment, named
+    together; what neither holds (``tools/``) and another application (compose) stay out."""
+    _write(
+        tmp_path,
+        {
+            "monitoring/metrics.yaml": _deployment("metrics"),
+            "app/web.yaml": _deployment("web"),
+            "app/worker/worker.yaml": _deployment("worker"),
+            "tools/debug.yaml": _deployment("debug"),
+            "docker-compose.yml": "services:\n  site:\n    image: shop/site\n",
+        },
+    )
+    assert _selected(tmp_path, "monitoring+app") == (
+        "monitoring+app",
+        [
+            ("Deployment metrics", "monitoring/metrics.yaml"),
+            ("Deployment web", "app/web.yaml"),
+            ("Deployment worker", "app/worker/worker.yaml"),
+        ],
+    )
+    assert _selected(tmp_path, "app/worker") == (
+        "app/worker",
+        [("Deployment worker", "app/worker/worker.yaml")],
+    )
+    selection = select_deployment(load_paths([str(tmp_path)]), "monitoring+app")
+    assert [p.name for p in selection.inventory.compose_projects] == []
+    with pytest.raises(UsageError, match="no deployment 'nowhere'"):
+        select_deployment(load_paths([str(tmp_path)]), "app+nowhere")
+
+
+def test_directory_parts_named_by_paths_that_hold_a_plus(tmp_path: Path) -> None:
+    root = tmp_path / "acme+shop"
+    _write(
+        root,
+        {"monitoring/metrics.yaml": _deployment("metrics"), "app/web.yaml": _deployment("web")},
+    )
+    _write(root, {"tools/debug.yaml": _deployment("debug")})
+    selection = select_deployment(load_paths([str(root)]), f"{root}/monitoring+{root}/app")
+    assert selection.chosen is not None
+    assert sorted(selection.chosen.services) == ["metrics", "web"]
