@@ -25,9 +25,7 @@ the chosen one are other applications and stay. Of the ones that do, compose fil
 ``docker compose`` reads by default fold onto a chosen Kubernetes deployment's workloads
 (their evidence joins the twin); every other one, and every compose variant, is left out
 and listed. Naming a deployment (``--deployment NAME|PATH``) keeps that one alone; names
-joined by ``+`` (``compose.yaml+compose.full.yaml``) layer several, as ``-f a -f b`` does;
-a directory inside a Kubernetes deployment (``kube``, ``monitoring+kube``) names the
-manifests under it.
+joined by ``+`` (``compose.yaml+compose.full.yaml``) layer several, as ``-f a -f b`` does.
 A directory over several Kubernetes deployments names them all, as ``kubectl apply -R -f``
 applies them (``--deployment k8s``, ``--deployment .``; :mod:`.applied_once`), and a Skaffold
 config names the files it lists (``--deployment skaffold.yaml``; :mod:`.skaffold`).
@@ -182,8 +180,6 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
             from socklock.discover.skaffold import skaffold_deployment
 
             deployments.extend(skaffold_deployment(inventory, wanted, _base(inventory)))
-        if not _matching(deployments, wanted):
-            deployments.extend(_named_directories(inventory, deployments, wanted))
         if not _matching(deployments, wanted):
             from socklock.discover.compose_layers import included_alone
 
@@ -355,53 +351,6 @@ def _named_tree(deployments: list[Deployment], wanted: str, base: Path) -> Path 
             continue
         held = [d for d in deployments if _is_tree(d) and Path(d.path).is_relative_to(directory)]
         return directory if held else None
-    return None
-
-
-def _named_directories(
-    inventory: Inventory, deployments: list[Deployment], wanted: str
-) -> list[Deployment]:
-    """Directories inside one Kubernetes deployment that ``wanted`` names, alone or joined
-    by ``+`` (``monitoring+kube``: ``kubectl apply -R -f monitoring -f kube``): each one a
-    deployment of the manifests under it."""
-    base = _base(inventory)
-    found: list[Deployment] = []
-    pending = ""  # a '+' may also be part of a path (``owner+name/k8s``)
-    for token in wanted.split("+"):
-        pending = f"{pending}+{token}" if pending else token
-        if _matching([*deployments, *found], pending.strip()):
-            pending = ""
-            continue
-        part = _directory_part(inventory, deployments, pending.strip(), base)
-        if part is not None:
-            found.append(part)
-            pending = ""
-    return found
-
-
-def _directory_part(
-    inventory: Inventory, deployments: list[Deployment], name: str, base: Path
-) -> Deployment | None:
-    """The manifests of Kubernetes deployments under the directory ``name``, if any."""
-    for candidate in (base / name, Path(name)):
-        directory = candidate.resolve()
-        if not name or not directory.is_dir():
-            continue
-        holders = [
-            d
-            for d in deployments
-            if _is_tree(d) and directory.is_relative_to(Path(d.path).resolve())
-        ]
-        files = frozenset(f for d in holders for f in d.files if Path(f).is_relative_to(directory))
-        if not files:
-            return None
-        return Deployment(
-            _relative(directory, base),
-            KUBERNETES,
-            str(directory),
-            frozenset(workloads_in(inventory, files)),
-            files,
-        )
     return None
 
 
