@@ -53,6 +53,43 @@ def test_an_env_file_not_mounted_as_one_is_no_environment(tmp_path: Path) -> Non
     assert _calls(root) == set()
 
 
+def _go_service(root: Path, workdir: str, volumes: str) -> None:
+    service = root / "services" / "ledger"
+    service.mkdir(parents=True)
+    (service / "main.go").write_text(
+        'package main\n\nimport (\n\t"database/sql"\n\t"os"\n)\n\n'
+        'func main() {\n\thost := os.Getenv("DB_HOST")\n'
+        '\tsql.Open("postgres", "postgres://u:p@" + host + ":5432/l")\n}\n'
+    )
+    (service / "go.mod").write_text("module example.com/ledger\n")
+    (service / ".env").write_text("DB_HOST=ledger-db\n")
+    (service / "Dockerfile").write_text(f"FROM golang:1.22\nWORKDIR {workdir}\nCOPY ./ {workdir}\n")
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        "  ledger:\n"
+        "    build: ./services/ledger/\n"
+        f"    volumes: [{volumes}]\n"
+        "  ledger-db:\n"
+        "    image: postgres:16\n"
+    )
+
+
+def test_a_source_directory_mounted_where_the_program_starts_gives_its_dotenv(
+    tmp_path: Path,
+) -> None:
+    """``./services/ledger/:/app/ledger`` onto the image's ``WORKDIR /app/ledger``:
+    ``godotenv.Load()`` (dotenv, python-dotenv...) reads ``.env`` from there."""
+    root = tmp_path / "bank"
+    _go_service(root, "/app/ledger", "'./services/ledger/:/app/ledger'")
+    assert _calls(root) == {("ledger", "ledger-db", 5432)}
+
+
+def test_a_source_directory_mounted_elsewhere_gives_no_dotenv(tmp_path: Path) -> None:
+    root = tmp_path / "bank"
+    _go_service(root, "/app/ledger", "'./services/ledger/:/srv/copy'")
+    assert _calls(root) == set()
+
+
 def test_a_container_name_for_the_docker_api_is_no_address(tmp_path: Path) -> None:
     """``NGINX_PROXY_CONTAINER`` names the container a companion signals through the Docker
     socket; the same container's name as a host (``UPSTREAM_HOST``) is a call."""

@@ -333,3 +333,61 @@ def test_a_job_sharing_its_apps_labels_is_not_reached_through_the_service(write)
 def test_a_service_selecting_only_a_job_still_reaches_it(write) -> None:  # type: ignore[no-untyped-def]
     path = write("w.yaml", _ASSETS.format(kind="Job", name="assets-upload") + _EDGE)
     assert _edges([path]) == {("default/edge", "default/assets-upload", 3000)}
+
+
+def test_a_service_without_a_namespace_answers_the_namespace_its_caller_names(
+    tmp_path: Path,
+) -> None:
+    """Manifests written for ``kubectl apply -n stage``: the address says the namespace."""
+    path = tmp_path / "app.yaml"
+    path.write_text(
+        """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: stage}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: front}
+spec:
+  template:
+    metadata: {labels: {app: front}}
+    spec:
+      containers:
+      - name: front
+        image: front:1
+        env:
+        - {name: LEDGER_URL, value: "http://ledger.stage.svc.cluster.local:9000/x"}
+        - {name: LEDGER_SHORT, value: "ledger.stage:9000"}
+        - {name: QUEUE, value: "ledger.entries"}
+        - {name: TAX_URL, value: "http://tax.stage:7000"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ledger}
+spec:
+  template:
+    metadata: {labels: {app: ledger}}
+    spec:
+      containers: [{name: ledger, image: ledger:1, ports: [{containerPort: 9000}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ledger}
+spec:
+  selector: {app: ledger}
+  ports: [{port: 9000}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: tax, namespace: other}
+spec:
+  selector: {app: tax}
+  ports: [{port: 7000}]
+""",
+    )
+    graph = discover(load_paths([str(path)]), code=False)
+    assert sorted((e.source, e.target, e.port) for e in graph.edges) == [
+        ("default/front", "default/ledger", 9000)
+    ]
+    assert sorted(u.reason for u in graph.unresolved) == ["no Service 'tax' in namespace 'stage'"]

@@ -208,6 +208,17 @@ def test_integers_read_as_yaml_1_1_says() -> None:
     }
 
 
+def test_a_misspelt_standard_tag_keeps_the_value_as_written() -> None:
+    """kubectl (go-yaml) applies ``value: !!integer "27017"`` with the string; a local tag
+    no reader knows stays an error."""
+    (doc,) = documents('a: !!integer "27017"\nb: !!dict {k: v}\nc: !!list [x]\n')
+    assert doc.value == {"a": "27017", "b": {"k": "v"}, "c": ["x"]}
+    assert doc.value["b"].key_positions == {"k": (2, 12)}
+    for text in ("a: !Ref x\n", "a: !!python/name:os.system x\n"):
+        (diagnostic,) = list(load_yaml(text, "f.yaml", Limits()))
+        assert "could not determine a constructor" in str(diagnostic)
+
+
 def test_sequence_items_of_every_kind() -> None:
     (doc,) = documents("- a\n- 'b'\n- 1\n- [x, y]\n- {k: v}\n- ~\n")
     assert doc.value == ["a", "b", 1, ["x", "y"], {"k": "v"}, None]

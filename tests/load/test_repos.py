@@ -186,6 +186,31 @@ def test_code_scanner_uses_the_same_rule(tmp_path: Path) -> None:
     assert [path for path, _ in iter_files([str(root)])] == [str(root / "build" / "app.py")]
 
 
+def test_a_virtualenv_made_in_a_project_folder_skips_only_its_own_layout(tmp_path: Path) -> None:
+    from socklock.discover.code.scan import iter_files
+
+    root = tmp_path / "repo"
+    files = {
+        "orders/pyvenv.cfg": "home = /usr\n",  # `python -m venv .` inside the service
+        "orders/Dockerfile": "FROM python:3.12\n",
+        "orders/app.py": "import requests\n",
+        "orders/Lib/site.py": "import requests\n",
+        "orders/Scripts/activate.py": "import requests\n",
+        "env/pyvenv.cfg": "home = /usr\n",  # a plain virtualenv: nothing of the user's
+        "env/.gitignore": "*\n",
+        "env/lib/x.py": "import requests\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    assert skip_reason(str(root / "orders")) is None
+    assert (
+        skip_reason(str(root / "orders" / "Lib")) == "part of a virtualenv (Lib/ beside pyvenv.cfg)"
+    )
+    assert skip_reason(str(root / "env")) == "a virtualenv (pyvenv.cfg)"
+    assert [path for path, _ in iter_files([str(root)])] == [str(root / "orders" / "app.py")]
+
+
 def test_filesystem_errors_are_one_line_each_and_the_walk_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

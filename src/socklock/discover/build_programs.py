@@ -72,6 +72,14 @@ def program_directory(
     return directory
 
 
+def working_directory(
+    dockerfile: Dockerfile, args: Mapping[str, str], target: str | None = None
+) -> PurePosixPath | None:
+    """The directory the image's program starts in: its final stage's ``WORKDIR``."""
+    final = _final_stage(dockerfile, target)
+    return None if final is None else _run(dockerfile, args)[final].workdir
+
+
 def _final_stage(dockerfile: Dockerfile, target: str | None) -> int | None:
     if not dockerfile.stages:
         return None

@@ -34,6 +34,12 @@ _HOST_INTERFACES = frozenset({"0.0.0.0", "127.0.0.1", "::", "[::]", "::1", "[::1
 _RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
 
 
+def _names_namespace(service: Service) -> bool:
+    """Whether the Service's manifest writes its namespace (else the loader defaulted it)."""
+    metadata = service.obj.body.get("metadata")
+    return isinstance(metadata, dict) and bool(metadata.get("namespace"))
+
+
 @dataclass(frozen=True, slots=True)
 class Reached:
     """A workload reached on one of its container ports."""
@@ -69,6 +75,12 @@ class KubernetesResolver:
     def __init__(self, inventory: Inventory, cluster_domain: str = DEFAULT_CLUSTER_DOMAIN) -> None:
         self.cluster_domain = cluster_domain
         self.services = {(s.namespace, s.name): s for s in inventory.services}
+        # Services whose manifest names no namespace: ``kubectl apply -n NS`` places them
+        unplaced: dict[str, list[Service]] = defaultdict(list)
+        for s in inventory.services:
+            if not _names_namespace(s):
+                unplaced[s.name].append(s)
+        self.unplaced = {name: found[0] for name, found in unplaced.items() if len(found) == 1}
         self.workloads_by_ns: dict[str, list[Workload]] = defaultdict(list)
         for workload in inventory.workloads:
             if workload.owner is None:
@@ -90,14 +102,24 @@ class KubernetesResolver:
         if len(parts) == 1:
             return self.services.get((namespace, parts[0]))
         if len(parts) == 2:
-            return self.services.get((parts[1], parts[0]))
+            return self._qualified(parts[0], parts[1], svc=False)
         rest = parts[2:]
         if rest == suffix[: len(rest)]:
-            return self.services.get((parts[1], parts[0]))
+            return self._qualified(parts[0], parts[1], svc=True)
         # <pod>.<service>.<namespace>.svc...: a headless Service's pod record
         if len(parts) >= 4 and parts[3:] == suffix[: len(parts) - 3]:
-            return self.services.get((parts[2], parts[1]))
+            return self._qualified(parts[1], parts[2], svc=True)
         return None
+
+    def _qualified(self, name: str, namespace: str, *, svc: bool) -> Service | None:
+        """``name.namespace``: that Service; else the one Service ``name`` whose manifest
+        names no namespace (applied with ``kubectl apply -n namespace``, as the caller's
+        address says), never one placed in another namespace by its manifest. Without the
+        ``svc`` suffix only a namespace of the input counts (``orders.created`` is a queue)."""
+        found = self.services.get((namespace, name))
+        if found is not None or not (svc or namespace in self.namespaces):
+            return found
+        return self.unplaced.get(name)
 
     def selected(self, service: Service) -> list[Workload]:
         """The workloads ``service`` selects, in input order. Only those carrying one of its

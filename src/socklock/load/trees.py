@@ -3,7 +3,9 @@
 A directory is skipped for what it holds, not for its name: ``build/``, ``dist/``,
 ``target/`` and ``env/`` hold real compose files and manifests in real repositories. Only
 names that mean one thing everywhere (version control, ``node_modules``, tool caches) are
-skipped on sight; the rest needs evidence: ``pyvenv.cfg`` (a virtualenv), ``CACHEDIR.TAG``
+skipped on sight; the rest needs evidence: ``pyvenv.cfg`` (a virtualenv; one made in place
+in a project folder, beside the project's own Dockerfile or sources, skips only its own
+``lib/``, ``bin/``... layout), ``CACHEDIR.TAG``
 (the cache-directory standard), a Go/PHP/Ruby ``vendor/`` beside its lock file, build
 output (compiled classes, archives, source maps) in a directory named like a build
 directory. The manifest walk and the code scanner both ask :func:`skip_reason`.
@@ -70,6 +72,12 @@ _BUILD_FILES = frozenset({"project.assets.json"})  # .NET obj/
 # Lock or manifest files of the package managers that vendor into ``vendor/``.
 _VENDORING_PROJECT_FILES = ("go.mod", "composer.json", "Gemfile", "glide.yaml", "Gopkg.toml")
 _VENDOR_MARKERS = ("modules.txt", "autoload.php")
+# What ``python -m venv``, virtualenv and uv create beside ``pyvenv.cfg``.
+_VENV_LAYOUT = frozenset({"bin", "Scripts", "lib", "Lib", "lib64", "include", "Include", "share"})
+# Files a virtualenv never holds at its top: a project folder that a venv was made in.
+_PROJECT_FILES = frozenset(
+    {"Dockerfile", "requirements.txt", "Pipfile", "pyproject.toml", "setup.py"}
+)
 
 
 def skip_reason(path: str) -> str | None:
@@ -85,8 +93,11 @@ def skip_reason(path: str) -> str | None:
         return "testdata (test inputs, by the Go toolchain's convention)"
     if name.endswith(".egg-info"):
         return "Python packaging metadata (*.egg-info)"
-    if os.path.isfile(os.path.join(path, "pyvenv.cfg")):
+    if os.path.isfile(os.path.join(path, "pyvenv.cfg")) and not _holds_project(path):
         return "a virtualenv (pyvenv.cfg)"
+    parent = os.path.dirname(path.rstrip(os.sep))
+    if name in _VENV_LAYOUT and os.path.isfile(os.path.join(parent, "pyvenv.cfg")):
+        return f"part of a virtualenv ({name}/ beside pyvenv.cfg)"
     if os.path.isfile(os.path.join(path, "CACHEDIR.TAG")):
         return "a cache directory (CACHEDIR.TAG)"
     if name == "vendor":
@@ -94,6 +105,23 @@ def skip_reason(path: str) -> str | None:
     if name in _BUILD_DIR_NAMES:
         return _build_output(path)
     return None
+
+
+def _holds_project(path: str) -> bool:
+    """Whether a folder with ``pyvenv.cfg`` is a project that a virtualenv was made in.
+
+    ``python -m venv .`` in a service's folder leaves ``pyvenv.cfg`` beside its Dockerfile
+    and ``app.py``: those are the user's, only the venv's own layout is someone else's.
+    """
+    try:
+        with os.scandir(path) as listing:
+            return any(
+                entry.name in _PROJECT_FILES or entry.name.endswith(".py")
+                for entry in listing
+                if not _is_dir(entry)
+            )
+    except OSError:
+        return False
 
 
 def _vendored(path: str) -> str | None:

@@ -314,6 +314,22 @@ _PositionLoader.add_constructor("tag:yaml.org,2002:value", _PositionLoader.const
 _PositionLoader.add_constructor("tag:yaml.org,2002:merge", _PositionLoader.construct_yaml_str)
 
 
+def _unknown_standard_tag(loader: Any, suffix: str, node: yaml.Node) -> Any:
+    """``!!integer "27017"``: a misspelt standard tag. kubectl's YAML reader (go-yaml)
+    keeps the value as written, a string, and applies the object; so does socklock. A
+    language's tag (``!!python/object/apply:os.system``) stays an error: it is an attack."""
+    if "/" in suffix or ":" in suffix:
+        return loader.construct_undefined(node)
+    if isinstance(node, yaml.MappingNode):
+        return _construct_mapping(loader, node)
+    if isinstance(node, yaml.SequenceNode):
+        return _construct_sequence(loader, node)
+    return loader.construct_scalar(node)
+
+
+_PositionLoader.add_multi_constructor("tag:yaml.org,2002:", _unknown_standard_tag)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     index: int  # position in the file's stream, from 0

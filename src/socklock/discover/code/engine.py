@@ -170,7 +170,12 @@ def _call(callers: _Callers, target: Target, context: Context, out: _Output) -> 
     found = callers.through(compute, blocked, outcome)
     for node, resolved in found:
         out.emit(node, resolved, topic)
-    if not found:
+    if found:
+        return
+    elsewhere = callers.elsewhere(compute, blocked, outcome)
+    for path, source, node, resolved in elsewhere:
+        out.emit_in(path, source, node, resolved)
+    if not elsewhere:
         for value in blocked:
             out.emit(target.node, Unknown(callers.reason(value)))
 
@@ -273,8 +278,9 @@ class _Callers:
         blocked: list[Value],
         outcome: Callable[[Value], Resolved | Unknown | None],
     ) -> list[tuple[str, bytes, Node, Resolved]]:
-        """Resolved outcomes through the calls in other files (the ones that include this
-        one) of the function whose parameter blocks a value; each at its call."""
+        """Resolved outcomes through the calls in other files (the ones that include or
+        import this one) of the function whose parameter blocks a value; each at the
+        argument that supplies it (at the call when it is not passed)."""
         links = self.evaluator.links
         if links is None:
             return []
@@ -285,12 +291,13 @@ class _Callers:
             function = (
                 self.functions.function_of(missing.param) if missing and missing.param else None
             )
-            if function is None or function.key in done:
+            if function is None or function.key in done or missing is None:
                 continue
             done.add(function.key)
+            function_param = missing.param
             for path, source, evaluator, calls in links.callers(function.name):
                 for call in calls:
-                    binding = self.functions.bind(function, call)
+                    binding = self.functions.bind(function, call, source)
                     if binding is None:
                         continue
                     evaluated: dict[int, Node | Values | None] = {
@@ -301,7 +308,8 @@ class _Callers:
                         for alternative in compute():
                             result = outcome(alternative)
                             if isinstance(result, Resolved):
-                                found.append((path, source, call.node, result))
+                                at = binding.get(function_param) if function_param else None
+                                found.append((path, source, at or call.node, result))
         return found
 
     def reason(self, value: Value) -> str:

@@ -6,12 +6,15 @@ is built once per file, and only when a target needs it: one run of the language
 ``calls`` query (every call, bucketed by callee name) and, per function met, its
 parameter slots. Calls are matched by name and receiver: a bare call reaches a function,
 ``self.f()`` / ``this.f()`` a method (Java and C#: either), and in Go any receiver reaches
-a method. Nothing is resolved across files or through objects of other classes.
+a method. A constructor (Python ``__init__``, JavaScript ``constructor``, PHP
+``__construct``, Ruby ``initialize``) is reached by its class's name: ``Broker("mq")``,
+``new Broker("mq")``, ``Broker.new("mq")``.
+Nothing is resolved through objects of other classes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -169,8 +172,14 @@ class Functions:
         """Bare calls of ``name`` in this file (a function another file defines)."""
         return [c for c in self._calls.get(name, ()) if c.receiver is None][:MAX_CALLERS]
 
-    def bind(self, function: Function, call: Call) -> Binding | None:
-        """Which argument of ``call`` each parameter of ``function`` takes; None: no match."""
+    def calls_of(self, name: str) -> list[Call]:
+        """Every call of ``name`` in this file, on any receiver (a function another file
+        defines, called bare or on the module that holds it)."""
+        return self._calls.get(name, [])[:MAX_CALLERS]
+
+    def bind(self, function: Function, call: Call, source: bytes | None = None) -> Binding | None:
+        """Which argument of ``call`` each parameter of ``function`` takes; None: no match.
+        ``source`` is the text of the file ``call`` is in, when it is another file's."""
         positional: list[Node] = []
         keywords: dict[str, Node] = {}
         spread = False
@@ -178,7 +187,9 @@ class Functions:
             if child.type == "comment":
                 continue
             keyword = (
-                self._syntax.keyword_arg(child, self._source) if self._syntax.keyword_arg else None
+                self._syntax.keyword_arg(child, source or self._source)
+                if self._syntax.keyword_arg
+                else None
             )
             if keyword is not None:
                 keywords[keyword[0]] = keyword[1]
@@ -322,6 +333,9 @@ class Functions:
         function = None
         if name is not None:
             function = self._slots(node, name)
+            owner = _class_name(node, self._source) if name in self._syntax.constructors else None
+            if owner is not None:  # ``def __init__``: called as ``Owner(...)``, ``new Owner``
+                function = replace(function, name=owner, reach=Reach.BARE)
         self._by_node[node.start_byte] = function
         return function
 
@@ -423,6 +437,23 @@ class Functions:
 
 
 _PARAMETER_LISTS = frozenset({"function_value_parameters"})
+
+
+_CLASSES = frozenset({"class_definition", "class_declaration", "class"})
+
+
+_METHODS = frozenset({"function_definition", "method_definition", "method_declaration", "method"})
+
+
+def _class_name(method: Node, source: bytes) -> str | None:
+    """The name of the class whose body holds ``method`` (a constructor)."""
+    current = method.parent
+    while current is not None and current.type not in _CLASSES:
+        if current is not method and current.type in _METHODS:
+            return None  # a nested function, not the class's own method
+        current = current.parent
+    name = current.child_by_field_name("name") if current is not None else None
+    return None if name is None else source[name.start_byte : name.end_byte].decode()
 
 
 def _function_declarator(node: Node) -> Node | None:

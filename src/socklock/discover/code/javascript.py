@@ -260,6 +260,7 @@ def _syntax(
         },
         entries=_entries,
         env_object=_env_object,
+        constructors=frozenset({"constructor"}),
     )
 
 

@@ -96,11 +96,14 @@ class Links:
 
     def callers(self, function: str) -> list[tuple[str, bytes, Evaluator, list[Call]]]:
         """Calls of ``function`` (defined in this file) in the files that include this one
-        (C/C++ headers): each file's path, source, evaluator and calls."""
+        (C/C++ headers) or import it (:mod:`socklock.discover.code.importers`): each
+        file's path, source, evaluator and calls."""
         from socklock.discover.code.includes import including_files
 
-        if self.syntax_name != "cpp" or self.chain >= MAX_CHAIN:
+        if self.chain >= MAX_CHAIN:
             return []
+        if self.syntax_name != "cpp":
+            return self._importers(function)
         found: list[tuple[str, bytes, Evaluator, list[Call]]] = []
         for path in including_files(self.path, function):
             loaded = _load(path, function, self.chain + 1)
@@ -108,6 +111,30 @@ class Links:
             if loaded is None or functions is None:
                 continue
             calls = functions.calls_named(function)
+            if calls:
+                found.append((path, loaded.source, loaded.evaluator, calls))
+        return found
+
+    def _importers(self, function: str) -> list[tuple[str, bytes, Evaluator, list[Call]]]:
+        from socklock.discover.code.importers import nearby_files, reaches
+        from socklock.discover.code.registry import analyser_for
+
+        syntax = getattr(analyser_for(PurePath(self.path)), "syntax", None)
+        if syntax is None:
+            return []
+        found: list[tuple[str, bytes, Evaluator, list[Call]]] = []
+        for path in nearby_files(self.path, function, syntax.suffixes):
+            loaded = _load(path, function, self.chain + 1)
+            functions = loaded.evaluator.functions if loaded is not None else None
+            if loaded is None or functions is None:
+                continue
+            calls = [
+                call
+                for call in functions.calls_of(function)
+                if reaches(
+                    self.syntax_name, path, loaded.source, call.receiver, function, self.path
+                )
+            ]
             if calls:
                 found.append((path, loaded.source, loaded.evaluator, calls))
         return found
@@ -245,12 +272,14 @@ def _load(path: str, name: str, chain: int) -> _File | None:
 
 def forget() -> None:
     """Drop every cached file and value (tests that rewrite files use it)."""
+    from socklock.discover.code.importers import forget as forget_importers
     from socklock.discover.code.imports import forget as forget_imports
     from socklock.discover.code.includes import forget as forget_includes
     from socklock.discover.code.options import forget as forget_options
 
     forget_imports()
     forget_includes()
+    forget_importers()
     forget_options()
     _FILES.clear()
     _VALUES.clear()

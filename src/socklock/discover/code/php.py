@@ -112,6 +112,7 @@ SYNTAX = Syntax(
         "argument": _argument,
     },
     keyword_arg=_keyword_arg,
+    constructors=frozenset({"__construct"}),
 )
 
 ANALYSER = TreeSitterAnalyser(SYNTAX)

@@ -173,6 +173,7 @@ SYNTAX = Syntax(
     },
     keyword_arg=named_pair("keyword_argument"),
     entries=_entries,
+    constructors=frozenset({"__init__"}),
 )
 
 ANALYSER = TreeSitterAnalyser(SYNTAX)

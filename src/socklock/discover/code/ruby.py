@@ -38,6 +38,7 @@ SYNTAX = Syntax(
     ),
     numbers=frozenset({"integer"}),
     functions=frozenset({"method", "singleton_method", "lambda", "block", "do_block"}),
+    constructors=frozenset({"initialize"}),
     conditionals=frozenset(
         {
             "if",

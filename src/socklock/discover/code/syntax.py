@@ -67,6 +67,8 @@ class Syntax:
     entries: Entries | None = None  # a map literal's keys and value nodes (dict, object)
     env_object: EnvObject | None = None  # ``schema.parse(process.env)``: keys are env vars
     literal_kind: CallKind = CallKind.LITERAL
+    # methods that construct their class: called by the class's name (``C(...)``, ``new C``)
+    constructors: frozenset[str] = frozenset()
 
 
 _ESCAPES = {

@@ -264,3 +264,4 @@
 (call_expression
   function: (member_expression object: (_) @call.object property: (property_identifier) @call.name)
   arguments: (arguments) @call.args) @call
+(new_expression constructor: (identifier) @call.name arguments: (arguments) @call.args) @call

@@ -198,3 +198,4 @@
 
 (function_call_expression function: (name) @call.name arguments: (arguments) @call.args) @call
 (member_call_expression object: (_) @call.object name: (name) @call.name arguments: (arguments) @call.args) @call
+(object_creation_expression (name) @call.name (arguments) @call.args) @call

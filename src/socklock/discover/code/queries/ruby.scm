@@ -112,6 +112,13 @@
   (#match? @_recv "(?i)(log|logger|stderr|stdout)$")
   (#any-of? @_fn "debug" "info" "warn" "error" "fatal" "unknown" "puts" "print" "write"))
 
+; ---- URLs handed to browsers, not dialled: ActionCable's consumer URL, asset hosts, the
+; origins a browser may come from, the host of links in mail
+((assignment left: (call receiver: (_) @_recv method: (identifier) @_fn) right: (_) @idle)
+  (#match? @_recv "action_cable$") (#any-of? @_fn "url" "allowed_request_origins"))
+((assignment left: (call method: (identifier) @_fn) right: (_) @idle)
+  (#any-of? @_fn "asset_host" "default_url_options"))
+
 ;; section: definitions
 
 (assignment left: [(identifier) (constant)] @def.name right: (_) @def.value)
@@ -125,3 +132,11 @@
 (block_parameters (identifier) @param)
 (lambda_parameters (identifier) @param)
 (for pattern: (identifier) @loop)
+
+;; section: calls
+
+(call method: (identifier) @call.name arguments: (argument_list) @call.args) @call
+(call receiver: (_) @call.object method: (identifier) @call.name arguments: (argument_list) @call.args) @call
+; ``Broker.new("mq")`` calls ``Broker#initialize``: named by the class, as a bare call
+((call receiver: (constant) @call.name method: (identifier) @_new arguments: (argument_list) @call.args) @call
+  (#eq? @_new "new"))

@@ -1,0 +1,89 @@
+"""The files that call a function (or construct a class) another file defines, found from
+their import lines: the reverse of :mod:`socklock.discover.code.imports`.
+
+A wrapper whose address is a parameter (``class Broker: def __init__(self, host)``, a Go
+``func Connect(host string)`` in a ``db`` package) is called from the service's entry
+point, in another file: ``Broker("mq")``, ``db.Connect(os.Getenv("DB_HOST"))``. Its
+callers are the files near it (under the directory above its own) of the same language
+that name the function and whose imports say the name, or the module they call it on, is
+the defining file. Files are read only when they mention the name; listings are kept per
+process.
+"""
+
+# ruff: noqa: PTH118, PTH120, PTH123, PTH202
+# (string paths: the caller's file is reported the way the scan named it)
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from socklock.discover.code.imports import member_candidates, name_candidates
+
+MAX_CANDIDATES = 2000  # source files listed around one defining file
+MAX_BYTES = 512 * 1024
+
+_LISTINGS: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+
+
+def nearby_files(path: str, name: str, suffixes: tuple[str, ...]) -> list[str]:
+    """Files with ``suffixes`` under the directory above ``path`` that mention ``name``
+    (``path`` itself excluded), named the way ``path`` is (relative stays relative)."""
+    own = _normal(path)
+    needle = name.encode()
+    return [
+        candidate
+        for candidate in _listing(os.path.dirname(os.path.dirname(path)) or ".", suffixes)
+        if _normal(candidate) != own and needle in _read(candidate)
+    ]
+
+
+def reaches(
+    syntax: str, caller: str, source: bytes, receiver: str | None, name: str, defining: str
+) -> bool:
+    """Whether the call ``receiver.name(...)`` (``name(...)`` when ``receiver`` is None) in
+    ``caller`` calls the ``name`` that the file ``defining`` defines, by the caller's
+    imports."""
+    if receiver is None:
+        candidates = name_candidates(syntax, caller, source, name)
+    else:
+        candidates = member_candidates(syntax, caller, source, receiver, name)
+    target = _normal(defining)
+    return any(_normal(file) == target and defined == name for file, defined in candidates)
+
+
+def forget() -> None:
+    """Drop what was listed (files may have changed since)."""
+    _LISTINGS.clear()
+
+
+def _normal(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def _listing(top: str, suffixes: tuple[str, ...]) -> list[str]:
+    if (top, suffixes) not in _LISTINGS:
+        from socklock.discover.code.paths import skip_dir, skip_file
+
+        files: list[str] = []
+        for directory, subdirs, names in os.walk(top):
+            subdirs[:] = sorted(d for d in subdirs if not skip_dir(os.path.join(directory, d), d))
+            files.extend(
+                os.path.join(directory, n)
+                for n in sorted(names)
+                if n.endswith(suffixes) and not skip_file(n)
+            )
+            if len(files) >= MAX_CANDIDATES:
+                break
+        _LISTINGS[top, suffixes] = files[:MAX_CANDIDATES]
+    return _LISTINGS[top, suffixes]
+
+
+def _read(path: str) -> bytes:
+    try:
+        if os.path.getsize(path) > MAX_BYTES:
+            return b""
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        return b""
