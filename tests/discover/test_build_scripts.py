@@ -73,3 +73,26 @@ def test_a_service_running_a_scripted_image_runs_that_directorys_code(tmp_path: 
     (tmp_path / "docker" / "build.sh").unlink()  # nothing says backend runs orders/
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
     assert {(e.source, e.target, e.port) for e in graph.edges} == set()
+
+
+def test_quoted_build_and_cd_words_are_read_as_the_shell_reads_them(tmp_path: Path) -> None:
+    # only lines that can spell ``build`` or ``cd`` are lexed: quotes inside a word do not
+    # hide it
+    _write(
+        tmp_path,
+        {
+            "ops/images.sh": (
+                "docker push shop/orders\n"
+                "docker build -t shop/plain .\n"
+                "c'd' .. && docker bu\"il\"d -t shop/quoted pay\n"
+                "docker b\\uild -t shop/escaped pay\n"
+                "docker rebuild -t shop/other pay\n"  # not a build
+            ),
+            "pay/Dockerfile": "FROM eclipse-temurin:21\n",
+        },
+    )
+    assert script_builds((str(tmp_path),)) == (
+        ("shop/plain", str(tmp_path / "ops")),
+        ("shop/quoted", str(tmp_path / "pay")),
+        ("shop/escaped", str(tmp_path / "pay")),
+    )

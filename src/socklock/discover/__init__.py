@@ -29,6 +29,19 @@ def discover(
     code of that workload. Proxy configs count as code when they are files of the tree, as
     manifests in ConfigMaps.
     """
+    from socklock.discover.once import run
+
+    with run():
+        return _discover(inventory, manifests, code, deployment, progress)
+
+
+def _discover(
+    inventory: Inventory,
+    manifests: bool,
+    code: bool,
+    deployment: str | None,
+    progress: Callable[[int, int], None] | None,
+) -> ServiceGraph:
     from socklock.discover.deployments import select_deployment
     from socklock.discover.identity import Identities
     from socklock.discover.units import add_unit_edges, add_unit_nodes

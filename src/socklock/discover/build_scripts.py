@@ -18,7 +18,8 @@ import os
 import re
 from collections.abc import Iterator
 
-from socklock.discover.commands import simple_commands, words
+from socklock.discover.commands import may_spell, simple_commands, words
+from socklock.discover.once import per_run
 from socklock.discover.scripted import script_paths
 
 MAX_SCRIPT_BYTES = 256 * 1024
@@ -50,9 +51,11 @@ _VALUED = frozenset(
 )
 
 
+@per_run
 def script_builds(roots: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(image, absolute context directory) of every ``docker build -t`` line of the
-    scripts under ``roots``, in path order; a context that is not a directory is left out."""
+    scripts under ``roots``, in path order; a context that is not a directory is left out.
+    Once per discovery run: each pass that attributes build directories asks."""
     found: list[tuple[str, str]] = []
     for path in script_paths(roots, _is_script):
         for image, context in _builds(path):
@@ -73,8 +76,8 @@ def _builds(path: str) -> Iterator[tuple[str, str]]:
         return
     here = os.path.dirname(os.path.abspath(path))
     for _, line in logical_lines(data.decode("utf-8", "replace")):
-        if line.startswith("#"):
-            continue
+        if line.startswith("#") or not may_spell(line, "build", "cd"):
+            continue  # neither a build nor a ``cd``
         for command in simple_commands(words(line)):
             if len(command) == 2 and command[0] == "cd" and "$" not in command[1]:
                 here = os.path.normpath(os.path.join(here, os.path.expanduser(command[1])))

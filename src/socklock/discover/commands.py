@@ -181,6 +181,18 @@ def simple_commands(parts: list[str]) -> Iterator[list[str]]:
         yield current
 
 
+_QUOTING = str.maketrans("", "", "\"'\\")
+
+
+def may_spell(line: str, *wanted: str) -> bool:
+    """Whether a shell word of ``line`` can hold one of ``wanted``: the lexer only drops
+    quotes and backslashes from between a word's characters (and splits, and drops
+    comments), so a word's text stands in the line once those are taken out. A script's
+    lines that cannot name the command looked for need not be lexed (most of them)."""
+    flat = line.translate(_QUOTING)
+    return any(word in flat for word in wanted)
+
+
 def _tokens(text: str) -> list[str]:
     lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
     lexer.whitespace_split = True

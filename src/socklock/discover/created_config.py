@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from socklock.discover.commands import simple_commands
+from socklock.discover.commands import may_spell, simple_commands
 from socklock.discover.scripted import script_paths
 from socklock.model import Location
 
@@ -63,6 +63,8 @@ def created_config(roots: tuple[str, ...]) -> tuple[Created, ...]:
             continue
         root = next((r for r in roots if _inside(path, r)), os.path.dirname(path))
         for number, line in _lines(text):
+            if not may_spell(line, "create"):
+                continue  # no ``kubectl create``
             for command in simple_commands([line]):
                 created = _created(command, path, number, root)
                 if created is not None:

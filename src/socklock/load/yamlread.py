@@ -491,6 +491,38 @@ def _check_depth(text: str, limits: Limits) -> None:
         parser.dispose()
 
 
+class _Pairs(list[tuple[str, Any]]):
+    """A JSON object's members as written, each duplicate key's value too."""
+
+
+def _json_depth(text: str, limit: int) -> int:
+    """How deep ``text``'s collections nest when it is JSON (``limit + 1`` once deeper, or
+    when it is not JSON). Every collection the YAML parser reads from a JSON text is one of
+    its ``[``/``{`` outside strings, so that parser nests no deeper: the exact event count
+    of :func:`_check_depth` is needed only above the limit. ``json`` builds the values in
+    C; a JSON file's every line holds a quote, which defeats that function's cheap bound."""
+    try:
+        value = json.loads(text, object_pairs_hook=_Pairs)
+    except (ValueError, RecursionError):
+        return limit + 1
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, _Pairs):
+            children: list[object] = [member for _, member in item]
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                return deepest
+        stack.extend((child, depth + 1) for child in children if isinstance(child, list))
+    return deepest
+
+
 def _depth_refusal(text: str, file: str, limits: Limits, line_offset: int) -> Diagnostic | None:
     try:
         _check_depth(text, limits)
@@ -645,7 +677,8 @@ def _to_positioned(value: Any) -> Any:
 
 def load_json(text: str, file: str, limits: Limits) -> Iterator[Document | Diagnostic]:
     """A JSON file; read through the YAML parser for positions, with ``json`` as the judge."""
-    refused = _depth_refusal(text, file, limits, 0)
+    shallow = _json_depth(text, limits.max_depth) <= limits.max_depth
+    refused = None if shallow else _depth_refusal(text, file, limits, 0)
     if refused is not None:
         yield refused
         return

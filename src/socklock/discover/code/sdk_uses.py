@@ -38,15 +38,41 @@ def _patterns() -> tuple[tuple[Convention, re.Pattern[bytes]], ...]:
 
 
 @lru_cache(maxsize=1)
-def _any() -> re.Pattern[bytes] | None:
-    patterns = [p.pattern for _, p in _patterns()]
-    return re.compile(b"|".join(patterns)) if patterns else None
+def _constructors() -> tuple[tuple[re.Pattern[bytes], frozenset[bytes] | None], ...]:
+    """Each constructor's regex, with texts one of which any match of it holds."""
+    from socklock.discover.code.literals import required_texts
+    from socklock.discover.conventions import constructed
+
+    return tuple(
+        (re.compile(written := c.encode()), required_texts(written))
+        for row in constructed()
+        for c in row.constructors
+    )
+
+
+@lru_cache(maxsize=1)
+def _gate() -> tuple[bytes, ...] | None:
+    """Texts one of which a file that names any constructor holds (None: no such set),
+    without those that hold another of them (it is in the file when they are)."""
+    every = [texts for _, texts in _constructors()]
+    if not every or any(texts is None for texts in every):
+        return None
+    union = {text for texts in every for text in texts or ()}
+    return tuple(sorted(t for t in union if not any(o != t and o in t for o in union)))
 
 
 def may_use_sdk(source: bytes) -> bool:
-    """Whether the file's bytes name any constructor (before parsing it)."""
-    found = _any()
-    return found is not None and found.search(source) is not None
+    """Whether the file's bytes name any constructor (before parsing it). Substring tests
+    first: most files hold none of the texts a constructor needs, and one regex search of
+    all the constructors at once costs more than the parse it saves."""
+    gate = _gate()
+    if gate is not None and not any(text in source for text in gate):
+        return False
+    return any(
+        pattern.search(source) is not None
+        for pattern, texts in _constructors()
+        if texts is None or any(text in source for text in texts)
+    )
 
 
 def sdk_sites(path: str, source: bytes, tree: Tree, syntax: Syntax) -> list[CallSite]:
