@@ -90,20 +90,31 @@ def _repository(image: str) -> str:
     return name.removeprefix("docker.io/").removeprefix("library/")
 
 
+def _unhosted(image: str) -> str:
+    """The repository of ``image`` without its registry host: a build tags
+    ``org/app`` and a manifest pulls it as ``ghcr.io/org/app`` once pushed."""
+    name = _repository(image)
+    host, _, rest = name.partition("/")
+    if rest and ("." in host or ":" in host or host == "localhost"):
+        return rest
+    return name
+
+
 def running_image(inventory: Inventory, aliases: dict[str, str], image: str) -> set[str]:
-    """The graph ids of the workloads and compose services that run ``image`` (any tag)."""
-    wanted = _repository(image)
+    """The graph ids of the workloads and compose services that run ``image`` (any tag,
+    any registry host)."""
+    wanted = _unhosted(image)
     found = {
         workload.id
         for workload in inventory.workloads
         if workload.owner is None
-        and any(c.image and _repository(c.image) == wanted for c in workload.containers)
+        and any(c.image and _unhosted(c.image) == wanted for c in workload.containers)
     }
     found.update(
         aliases.get(service.id, service.id)
         for project in inventory.compose_projects
         for service in project.services
-        if service.image and _repository(service.image) == wanted
+        if service.image and _unhosted(service.image) == wanted
     )
     return found
 

@@ -6,7 +6,9 @@
 ``build:`` of its own) runs that directory's code, as when a compose file left out of the
 deployment builds it. The context is read relative to the directory the script ``cd``s to
 with a literal path, else the script's own directory. A script is a ``.sh``/``.bash`` file,
-or a file with no suffix whose first line is a ``sh``/``bash`` shebang.
+a file with no suffix whose first line is a ``sh``/``bash`` shebang, or a Makefile (its
+recipe lines: each runs in its own shell from the Makefile's directory, so a ``cd`` holds
+for the rest of its line only).
 """
 
 # ruff: noqa: PTH100, PTH111, PTH112, PTH118, PTH119, PTH120, PTH123
@@ -23,6 +25,7 @@ from socklock.discover.once import per_run
 from socklock.discover.scripted import script_paths
 
 MAX_SCRIPT_BYTES = 256 * 1024
+_MAKEFILES = frozenset({"makefile", "gnumakefile"})
 _SHEBANG = re.compile(rb"^#!\s*\S*/(?:env\s+)?(?:ba)?sh\b")
 _BUILDERS = frozenset({"docker", "podman"})
 # ``docker build`` flags that take a value as the next word (besides -t and -f)
@@ -74,8 +77,13 @@ def _builds(path: str) -> Iterator[tuple[str, str]]:
         return
     if b" build" not in data:
         return
-    here = os.path.dirname(os.path.abspath(path))
+    start = os.path.dirname(os.path.abspath(path))
+    makefile = _is_makefile(path)
+    here = start
     for _, line in logical_lines(data.decode("utf-8", "replace")):
+        if makefile:
+            here = start  # every recipe line is a shell of its own
+            line = line.lstrip("@-+")
         if line.startswith("#") or not may_spell(line, "build", "cd"):
             continue  # neither a build nor a ``cd``
         for command in simple_commands(words(line)):
@@ -123,7 +131,14 @@ def _built(command: list[str]) -> tuple[str, str] | None:
     return tags[0], context
 
 
+def _is_makefile(path: str) -> bool:
+    name = os.path.basename(path).lower()
+    return name in _MAKEFILES or name.endswith(".mk")
+
+
 def _is_script(path: str) -> bool:
+    if _is_makefile(path):
+        return True
     name = os.path.basename(path)
     if name.endswith((".sh", ".bash")):
         return True
