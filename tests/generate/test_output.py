@@ -119,3 +119,14 @@ def test_a_text_in_pieces_is_written_whole_or_not_at_all(tmp_path: Path) -> None
         write_atomic(target, failing())
     assert target.read_text() == '{"schema": "socklock/findings/v1"}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]
+
+
+def test_a_file_holds_its_text_compressed_and_gives_it_back_whole() -> None:
+    text = OURS + "kind: NetworkPolicy\n" * 200 + "note: ü\n"
+    file = OutputFile("ns/x.yaml", text)
+    assert file.text == text
+    assert len(file._data) < len(text) // 10
+    assert file == OutputFile("ns/x.yaml", text)
+    assert hash(file) == hash(OutputFile("ns/x.yaml", text))
+    assert file != OutputFile("ns/x.yaml", text + "a: 1\n")
+    assert file != OutputFile("ns/z.yaml", text)

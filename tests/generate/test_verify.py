@@ -13,7 +13,7 @@ from socklock.discover import discover
 from socklock.load import load_paths
 from socklock.model import Inventory, ServiceGraph
 from socklock.policy.calico_model import analyse_calico, parse_selector
-from socklock.policy.emit import parse_objects
+from socklock.policy.emit import OutputFile, parse_objects
 from socklock.policy.generate import (
     Flavor,
     GeneratedSet,
@@ -42,7 +42,7 @@ def tampered(generated: GeneratedSet, path: str, old: str, new: str) -> Generate
         if file.path == path:
             assert old in file.text
             text = file.text.replace(old, new, 1)
-            file = dataclasses.replace(file, text=text, objects=parse_objects(text, path))
+            file = OutputFile(path, text, parse_objects(text, path))
         files.append(file)
     return dataclasses.replace(
         generated,

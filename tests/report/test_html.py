@@ -31,7 +31,7 @@ from socklock.model import (
     ServiceGraph,
 )
 from socklock.pipeline import scan
-from socklock.report.html import embedded_json, render_html
+from socklock.report.html import embedded_json, iter_html, render_html
 from socklock.report.html_data import PolicySource, build_report
 
 FIXTURE = REPO / "tests" / "fixtures" / "report"
@@ -235,6 +235,18 @@ def test_embedded_json_escapes_what_could_end_a_script_element() -> None:
     text = embedded_json({"k": "</script><!--&\u2028\u2029"})
     assert text == '{"k":"\\u003c/script\\u003e\\u003c!--\\u0026\\u2028\\u2029"}'
     assert json.loads(text) == {"k": "</script><!--&\u2028\u2029"}
+
+
+def test_a_list_given_item_by_item_makes_the_same_page() -> None:
+    """report.html's findings are encoded one at a time as the page is written."""
+    _, data = _hostile_page()
+    items = [{"rule": "SLK1", "message": HOSTILE}, {"where": "ü.yaml:1:1", "fix": None}]
+    for listed in (items, []):
+        whole = render_html({**data, "findings": listed})
+        pieces = list(iter_html(data, "findings", iter(listed)))
+        assert "".join(pieces) == whole
+        assert _data(whole)["findings"] == listed
+        assert len(pieces) == len(listed) + 2  # the page around the list, then each item
 
 
 def test_the_page_fetches_nothing() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from socklock.model import Protocol
 from socklock.policy.address_classes import PodAddressIndex
@@ -75,21 +76,30 @@ class CompiledPolicy:
     egress: tuple[CompiledRule, ...]
 
 
+PortKey = tuple[tuple[Protocol, int | str | None, int | None], ...]
+
+
 def compile_ports(ports: tuple[PolicyPort, ...]) -> CompiledPorts:
+    """The ports a rule lists, compiled once per distinct list: most rules of a big cluster
+    list the same few ports, and each compiled list costs about 300 bytes (the result is
+    immutable, so rules share it)."""
+    return _compiled_ports(tuple((p.protocol, p.port, p.end_port) for p in ports))
+
+
+@lru_cache(maxsize=4096)
+def _compiled_ports(ports: PortKey) -> CompiledPorts:
     if not ports:
         return CompiledPorts(True, {}, frozenset())
     numeric: dict[Protocol, IntervalSet] = {}
     named: set[tuple[str, Protocol]] = set()
-    for port in ports:
-        if port.port is None:
-            numeric[port.protocol] = ALL_PORTS
-        elif isinstance(port.port, str):
-            named.add((port.port, port.protocol))
+    for protocol, port, end_port in ports:
+        if port is None:
+            numeric[protocol] = ALL_PORTS
+        elif isinstance(port, str):
+            named.add((port, protocol))
         else:
-            end = port.end_port if port.end_port is not None else port.port
-            numeric[port.protocol] = numeric.get(port.protocol, EMPTY) | IntervalSet.span(
-                port.port, end
-            )
+            end = end_port if end_port is not None else port
+            numeric[protocol] = numeric.get(protocol, EMPTY) | IntervalSet.span(port, end)
     return CompiledPorts(False, numeric, frozenset(named))
 
 

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import html
 import json
+from collections.abc import Iterable, Iterator
 from importlib import resources
 
 ASSETS = "assets"
@@ -106,6 +107,20 @@ coloured by state.</div>
 
 def render_html(data: dict[str, object]) -> str:
     """The page for report data built by :func:`socklock.report.html_data.build_report`."""
+    return "".join(iter_html(data))
+
+
+# stands for a list written item by item: a JSON string no report data holds (JSON escapes
+# its NULs, so no text of the scanned files can spell it)
+_STREAMED = "\x00socklock:streamed\x00"
+
+
+def iter_html(
+    data: dict[str, object], key: str | None = None, items: Iterable[object] = ()
+) -> Iterator[str]:
+    """:func:`render_html` in pieces; with ``key``, ``data[key]`` is the list of ``items``,
+    encoded and given one at a time (the findings of a big input are gigabytes of text):
+    the pieces joined are the page of ``data`` holding that list."""
     library = _script_body(asset(LIBRARY))
     script = _script_body(asset("report.js"))
     style = asset("report.css")
@@ -116,12 +131,23 @@ def render_html(data: dict[str, object]) -> str:
         f"script-src {_sha256(library)} {_sha256(script)}; "
         "style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'"
     )
-    return PAGE.format(
+    page = PAGE.format(
         csp=csp,
         version=html.escape(str(data.get("version", ""))),
         title=html.escape(str(data.get("title", "socklock report"))),
         style=style,
-        data=embedded_json(data),
+        data=embedded_json(data if key is None else {**data, key: _STREAMED}),
         library=library,
         script=script,
     )
+    if key is None:
+        yield page
+        return
+    mark = embedded_json(_STREAMED)
+    cut = page.index(mark)
+    yield page[:cut] + "["
+    first = True
+    for item in items:
+        yield ("" if first else ",") + embedded_json(item)
+        first = False
+    yield "]" + page[cut + len(mark) :]

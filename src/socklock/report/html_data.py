@@ -116,18 +116,20 @@ def _label(node_id: str) -> str:
 
 
 def _findings(findings: Sequence[Finding]) -> list[JSON]:
-    return [
-        {
-            "rule": f.rule_id,
-            "name": f.rule_name,
-            "severity": str(f.severity.value),
-            "message": f.message,
-            "where": _where(f.location),
-            "object": f.object_ref,
-            "fix": f.fix.description if f.fix is not None else None,
-        }
-        for f in findings
-    ]
+    return [finding_json(f) for f in findings]
+
+
+def finding_json(f: Finding) -> JSON:
+    """One hardening finding as the report lists it."""
+    return {
+        "rule": f.rule_id,
+        "name": f.rule_name,
+        "severity": str(f.severity.value),
+        "message": f.message,
+        "where": _where(f.location),
+        "object": f.object_ref,
+        "fix": f.fix.description if f.fix is not None else None,
+    }
 
 
 class _Checker:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from socklock.model import Finding, Inventory, ServiceGraph
@@ -19,12 +19,13 @@ def scan_html(
     enforce: GeneratedSet | None,
     paths: Sequence[str],
     version: str,
-) -> str:
+) -> Iterator[str]:
     """Connections checked against the input's NetworkPolicies, else against the Kubernetes
-    policies just generated (policies/kubernetes-enforce)."""
+    policies just generated (policies/kubernetes-enforce); the page in pieces, the findings
+    made and encoded one at a time as they are written."""
     from socklock.policy.api import is_policy_object
-    from socklock.report.html import render_html
-    from socklock.report.html_data import PolicySource, build_report
+    from socklock.report.html import iter_html
+    from socklock.report.html_data import PolicySource, build_report, finding_json
 
     existing = tuple(o for o in inventory.objects if is_policy_object(o))
     source = None
@@ -41,10 +42,10 @@ def scan_html(
     data = build_report(
         inventory if existing else chosen,
         graph,
-        findings,
+        (),  # the findings are listed as the page is written
         policies=source,
         title="socklock report: " + " ".join(paths),
         version=version,
         inputs=paths,
     )
-    return render_html(data)
+    return iter_html(data, "findings", (finding_json(f) for f in findings))

@@ -3,8 +3,8 @@ the patcher that writes caller labels into the user's own manifests (caller_labe
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from socklock.load.kubernetes import KubernetesObjects, add_document
@@ -14,13 +14,34 @@ from socklock.model import K8sObject, YMap
 from socklock.policy.emit.yamltext import render_documents
 
 
-@dataclass(frozen=True, slots=True)
 class OutputFile:
-    """One file of a generated set: ``path`` is relative to the output directory."""
+    """One file of a generated set: ``path`` is relative to the output directory.
 
-    path: str
-    text: str
-    objects: tuple[K8sObject, ...] = field(default=(), compare=False)
+    The text is held compressed (zlib, fastest level) and decompressed when ``text`` is
+    read: a set is held whole until it is proven and written, and its text is about 1 KB a
+    workload that compresses about tenfold. Equal when path and text are (not the objects)."""
+
+    __slots__ = ("_data", "objects", "path")
+
+    def __init__(self, path: str, text: str, objects: tuple[K8sObject, ...] = ()) -> None:
+        self.path = path
+        self._data = zlib.compress(text.encode("utf-8"), 1)
+        self.objects = objects
+
+    @property
+    def text(self) -> str:
+        return zlib.decompress(self._data).decode("utf-8")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OutputFile):
+            return NotImplemented
+        return self.path == other.path and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash((self.path, self._data))
+
+    def __repr__(self) -> str:
+        return f"OutputFile(path={self.path!r}, {len(self._data)} compressed bytes)"
 
 
 class EmitError(Exception):

@@ -8,7 +8,7 @@ comments, read back into objects, :mod:`socklock.policy.emit`), the proof (:mod:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from socklock.model import Inventory, K8sObject, ServiceGraph
 from socklock.policy.emit import OutputFile
@@ -39,8 +39,9 @@ class GeneratedSet:
     files: tuple[OutputFile, ...]  # relative paths under the output directory
     policies: tuple[K8sObject, ...]  # every object of the files, read back
     notes: tuple[Note, ...]
+    # the intent the set allows (once proven, the proof's own, equal to the plan's); the
+    # plan itself is not kept: the proof runs without it (about 0.5 KB a workload)
     intent: Intent | None = None
-    plan: Plan | None = None
     label_patches: tuple[LabelPatch, ...] = ()  # caller-declared mode
     verification: Verification | None = None
     over_permissive: tuple[str, ...] = ()  # compose: what networks cannot restrict
@@ -84,8 +85,6 @@ def generate(
     generated = _generate(inventory, graph, options, verify=verify)
     if not hint_notes:
         return generated
-    from dataclasses import replace
-
     return replace(generated, notes=(*generated.notes, *hint_notes))
 
 
@@ -118,8 +117,6 @@ def _without_hints(graph: ServiceGraph, include: bool) -> tuple[ServiceGraph, tu
     )
     if include:
         return graph, notes
-    from dataclasses import replace
-
     return replace(graph, edges=graph.calls), notes
 
 
@@ -130,26 +127,30 @@ def _generate(
         from socklock.policy.emit.compose import generate_compose
 
         return generate_compose(inventory, graph, options)
-    plan = _plan(inventory, graph, options)
-    intent = plan.intent
+    generated = _emitted(_plan(inventory, graph, options))
+    if not verify:
+        return generated
+    generated = replace(generated, intent=None)  # the proof recomputes it, not trusting it
+    verification, intent = _verified(inventory, graph, generated)
+    if not verification.ok:
+        raise VerificationError(verification)
+    return replace(generated, verification=verification, intent=intent)
+
+
+def _emitted(plan: Plan) -> GeneratedSet:
+    """The set the plan's flavour renders; the plan is let go when this returns, before the
+    proof builds its own cluster and engine."""
     from socklock.policy.emit.table import emit
 
     files = emit(plan)
-    generated = GeneratedSet(
+    return GeneratedSet(
         options=plan.options,  # with the namespaces left unlocked, for the proof
         files=tuple(files),
         policies=tuple(o for f in files for o in f.objects),
         notes=plan.notes,
-        intent=intent,
-        plan=plan,
+        intent=plan.intent,
         label_patches=tuple(LabelPatch(w, labels) for w, labels in plan.caller_labels.items()),
     )
-    if not verify:
-        return generated
-    verification = verify_generated(inventory, graph, generated)
-    if not verification.ok:
-        raise VerificationError(verification)
-    return _with(generated, verification)
 
 
 def _plan(inventory: Inventory, graph: ServiceGraph, options: GenerateOptions) -> Plan:
@@ -157,8 +158,6 @@ def _plan(inventory: Inventory, graph: ServiceGraph, options: GenerateOptions) -
     builds its own (two at once cost about 0.8 KB a workload). Namespaces where a workload
     cannot be singled out are left out of the scope (the plan's options say which, so the
     proof recomputes the same intent) and named in error notes."""
-    from dataclasses import replace
-
     from socklock.policy.generate.singled_out import unlockable, unlocked_notes
 
     cluster = build_cluster(inventory)
@@ -181,18 +180,20 @@ def _intent(inventory: Inventory, graph: ServiceGraph, options: GenerateOptions)
     return build_intent(inventory, graph, cluster, options, PortNames(inventory, cluster))
 
 
-def _with(generated: GeneratedSet, verification: Verification) -> GeneratedSet:
-    from dataclasses import replace
-
-    return replace(generated, verification=verification)
-
-
 def verify_generated(
     inventory: Inventory, graph: ServiceGraph, generated: GeneratedSet
 ) -> Verification:
     """What ``generated`` allows (by its flavour's decider: the engine, the Calico model, the
     admin or the Cilium decider) against the intent, recomputed from ``graph``: the proof
     does not trust the plan."""
+    return _verified(inventory, graph, generated)[0]
+
+
+def _verified(
+    inventory: Inventory, graph: ServiceGraph, generated: GeneratedSet
+) -> tuple[Verification, Intent]:
+    """:func:`verify_generated`, and the intent it recomputed (``generated``'s own is not
+    read, so the caller may have let it go)."""
     options = generated.options
     if options.flavor is Flavor.COMPOSE:
         raise GenerationError("compose sets are checked by their network model, not the engine")
@@ -205,4 +206,7 @@ def verify_generated(
     from socklock.policy.emit.table import decide
 
     decision = decide(proof, generated.policies, externals, options)
-    return compare(decision.method, decision.reach, intent, options.dns, added, decision.logged)
+    verification = compare(
+        decision.method, decision.reach, intent, options.dns, added, decision.logged
+    )
+    return verification, intent
