@@ -108,64 +108,6 @@ def running_image(inventory: Inventory, aliases: dict[str, str], image: str) -> 
     return found
 
 
-def built_images(inventory: Inventory, aliases: dict[str, str]) -> list[tuple[str, Path, set[str]]]:
-    """(image, context directory, graph ids that run it) of every build of the scripts and
-    workflows (``docker build -t``, build-push steps). Where several directories build one
-    image repository (a directory per version), a workload runs only the directory whose
-    tag its own tag is: the same, or that tag and a build number (``8.3-fpm-4`` is the
-    ``8.3-fpm`` build); none of them when no tag says which."""
-    builds = [
-        (image, Path(context).resolve()) for image, context in script_builds(tuple(inventory.roots))
-    ]
-    directories: dict[str, set[Path]] = {}
-    for image, directory in builds:
-        directories.setdefault(_repository(image), set()).add(directory)
-    found: list[tuple[str, Path, set[str]]] = []
-    for image, directory in builds:
-        runners = running_image(inventory, aliases, image)
-        repository = _repository(image)
-        if len(directories[repository]) > 1:
-            tagged = [(_tag(i), d) for i, d in builds if _repository(i) == repository]
-            runners = {
-                runner
-                for runner in runners
-                if directory
-                in {
-                    d
-                    for built, d in tagged
-                    for running in _running_tags(inventory, aliases, runner, repository)
-                    if running == built or running.startswith(built + "-")
-                }
-            }
-        found.append((image, directory, runners))
-    return found
-
-
-def _tag(image: str) -> str:
-    last = image.split("@")[0].rsplit("/", 1)[-1]
-    return last.rsplit(":", 1)[1] if ":" in last else "latest"
-
-
-def _running_tags(
-    inventory: Inventory, aliases: dict[str, str], graph_id: str, repository: str
-) -> set[str]:
-    """The tags of ``repository`` that workload or compose service ``graph_id`` runs."""
-    images = [
-        c.image
-        for workload in inventory.workloads
-        if workload.id == graph_id
-        for c in workload.containers
-        if c.image
-    ]
-    images += [
-        service.image
-        for project in inventory.compose_projects
-        for service in project.services
-        if service.image and aliases.get(service.id, service.id) == graph_id
-    ]
-    return {_tag(image) for image in images if _repository(image) == repository}
-
-
 def workload_names(inventory: Inventory, aliases: dict[str, str]) -> NameTable:
     """Name → the graph ids it may stand for: workload and service names, the images they
     run (``org/shop-api:1`` → ``shop-api``) and a shared repository's tags."""
@@ -256,7 +198,9 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(
                 directory, owner, f"builds image {image} (a compose file left out says so)"
             )
-    for image, directory, runners in built_images(inventory, aliases):  # ``docker build -t``
+    for image, context in script_builds(tuple(inventory.roots)):  # ``docker build -t``
+        directory = Path(context).resolve()
+        runners = running_image(inventory, aliases, image)
         if directory not in contexts and len(runners) == 1:
             (owner,) = runners
             contexts[directory] = Context(

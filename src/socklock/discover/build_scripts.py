@@ -6,8 +6,7 @@
 ``build:`` of its own) runs that directory's code, as when a compose file left out of the
 deployment builds it. The context is read relative to the directory the script ``cd``s to
 with a literal path, else the script's own directory. A script is a ``.sh``/``.bash`` file,
-or a file with no suffix whose first line is a ``sh``/``bash`` shebang. The builds of the
-GitHub workflows (:mod:`socklock.discover.workflow_builds`) are read with them.
+or a file with no suffix whose first line is a ``sh``/``bash`` shebang.
 """
 
 # ruff: noqa: PTH100, PTH111, PTH112, PTH118, PTH119, PTH120, PTH123
@@ -53,15 +52,12 @@ _VALUED = frozenset(
 
 def script_builds(roots: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(image, absolute context directory) of every ``docker build -t`` line of the
-    scripts under ``roots``, in path order, then of the workflows' build-push steps; a
-    context that is not a directory is left out."""
-    from socklock.discover.workflow_builds import workflow_builds
-
+    scripts under ``roots``, in path order; a context that is not a directory is left out."""
     found: list[tuple[str, str]] = []
-    scripted = (build for path in script_paths(roots, _is_script) for build in _builds(path))
-    for image, context in (*scripted, *workflow_builds(roots)):
-        if os.path.isdir(context) and (image, context) not in found:
-            found.append((image, context))
+    for path in script_paths(roots, _is_script):
+        for image, context in _builds(path):
+            if os.path.isdir(context) and (image, context) not in found:
+                found.append((image, context))
     return tuple(found)
 
 

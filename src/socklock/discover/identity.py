@@ -261,11 +261,13 @@ class Identities:
         for unit in inventory.units:
             if unit.host is not None and unit.directory:
                 found[Path(unit.directory).resolve()].add(unit_id(unit))
-        from socklock.discover.attribution import built_images
+        from socklock.discover.attribution import running_image
+        from socklock.discover.build_scripts import script_builds
 
-        for _, directory, runners in built_images(inventory, aliases):  # ``docker build -t``
+        for image, built in script_builds(tuple(inventory.roots)):  # ``docker build -t``
+            directory = Path(built).resolve()
             if directory not in found:
-                found[directory].update(runners)
+                found[directory].update(running_image(inventory, aliases, image))
         return found
 
     def _twin(
