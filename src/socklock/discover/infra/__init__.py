@@ -4,6 +4,7 @@ Jaeger v2) exports and scrapes, an OpenTelemetry SDK or a Jaeger client library 
 where its config file says,
 Tempo, Loki and Mimir remote-write and notify where their YAML says, Grafana Alloy
 scrapes and pushes where its ``*.alloy`` config says,
+msmtp sends a program's mail to its SMTP server,
 a Dapr sidecar connects to the brokers and stores of its components.
 
 The file readers are plug-ins of :mod:`socklock.discover.proxies` (the same
@@ -22,6 +23,7 @@ from socklock.discover.infra.collector import CollectorReader
 from socklock.discover.infra.grafana import GrafanaReader
 from socklock.discover.infra.jaeger_client import JaegerClientReader
 from socklock.discover.infra.logstash import LogstashReader
+from socklock.discover.infra.msmtp import MsmtpReader
 from socklock.discover.infra.otel_sdk import OtelSdkReader
 from socklock.discover.infra.prometheus import PrometheusReader
 from socklock.discover.proxies.interface import ProxyReader
@@ -36,6 +38,7 @@ CONFIG_READERS: tuple[ProxyReader, ...] = (
     JaegerClientReader(),
     LogstashReader(),
     BackendReader(),
+    MsmtpReader(),
 )
 # readers whose files are known by their extension (``*.alloy``): asked before the ones
 # that recognise a config by its content (nginx would take any ``name { ... }`` text)

@@ -496,7 +496,7 @@ def _candidates(roots: Sequence[str], placed: Sequence[Path] = ()) -> Iterator[P
             stem = name.removesuffix(".template").removesuffix(".tmpl").removesuffix(".tpl")
             if not (
                 stem.endswith(_CANDIDATE_SUFFIXES)
-                or stem.startswith(("nginx", "Caddyfile", "haproxy"))
+                or stem.startswith(("nginx", "Caddyfile", "haproxy", "msmtprc", ".msmtprc"))
                 or stem != name
             ):
                 continue

@@ -2,7 +2,9 @@
 
 Compose bind mounts (``./nginx.conf:/etc/nginx/nginx.conf:ro``, a directory, or the long
 syntax) and ``configs:`` backed by a file give the file to the service that mounts it,
-wherever it sits in the tree. A
+wherever it sits in the tree. A mounted file the repository does not commit (a setup step
+writes it) is its committed template (``Caddyfile.template``, ``nginx.conf.example``), as
+for env files. A
 Kubernetes ConfigMap mounted as a volume gives its values to the workload as files.
 """
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from socklock.discover.proxies.interface import items
+from socklock.load.env_templates import env_template
 from socklock.model import ComposeProject, ComposeService, ConfigMap, Inventory, Workload
 
 
@@ -44,6 +47,7 @@ def compose_mounts(project: ComposeProject, aliases: dict[str, str]) -> Iterator
             host = Path(os.path.normpath(base / Path(source).expanduser()))
             if base.is_relative_to(host) and host != base:
                 continue  # the host's filesystem above the project (``/:/hostfs``), not its files
+            host = _committed(host)
             yield Mount(aliases.get(service.id, service.id), host, PurePosixPath(target))
         yield from _configs(project, service, base, aliases.get(service.id, service.id))
 
@@ -61,8 +65,18 @@ def _configs(
         definition = defined.get(name) if isinstance(defined, dict) and name else None
         file = definition.get("file") if isinstance(definition, dict) else None
         if isinstance(file, str):
-            host = Path(os.path.normpath(base / Path(file).expanduser()))
+            host = _committed(Path(os.path.normpath(base / Path(file).expanduser())))
             yield Mount(workload, host, PurePosixPath(str(target or f"/{name}")))
+
+
+def _committed(host: Path) -> Path:
+    """``host``, or its committed template when ``host`` is missing from the tree: a setup
+    step writes it from the template (``cp Caddyfile.template Caddyfile``), so the
+    template's contents are what the repository documents."""
+    if host.exists() or not host.parent.is_dir():
+        return host
+    template = env_template(str(host))
+    return Path(template) if template is not None else host
 
 
 def mounted_by(path: Path, mounts: list[Mount]) -> list[Mount]:
