@@ -234,6 +234,29 @@ def test_nestjs_transport_options_give_calls_and_listening_ports(tmp_path: Path)
     ]
 
 
+def test_a_broker_transports_server_calls_the_broker_its_options_name(tmp_path: Path) -> None:
+    # a consumer of a RabbitMQ queue listens on nothing: its options' URLs are calls
+    _write(
+        tmp_path,
+        {
+            "orders/package.json": _NEST_PACKAGE % "orders",
+            "orders/src/main.ts": _NEST_SERVER
+            % ("RMQ", "{ urls: ['amqp://broker:5672'], queue: 'orders_queue' }"),
+            "orders/Dockerfile": "FROM node:20\nCMD [\"npm\", \"start\"]\n",
+            "users/package.json": _NEST_PACKAGE % "users",
+            "users/src/main.ts": _NEST_SERVER % ("TCP", "{ host: 'broker', port: 7401 }"),
+            "users/Dockerfile": "FROM node:20\nCMD [\"npm\", \"start\"]\n",
+            "compose.yaml": (
+                "services:\n  orders: {build: ./orders}\n  users: {build: ./users}\n"
+                "  broker: {image: 'rabbitmq:3'}\n"
+            ),
+        },
+    )
+    # the TCP server's own options name where it listens: no call
+    project = tmp_path.name
+    assert _edges(tmp_path) == {(f"{project}/orders", f"{project}/broker", 5672)}
+
+
 def _declared_ports(path: Path) -> list[tuple[str, str]]:
     analyser = analyser_for(path)
     assert analyser is not None

@@ -377,23 +377,7 @@ class ComposeResolver:
                 port = main
             elif not known and target.scheme in DEFAULT_PORTS:
                 port = DEFAULT_PORTS[target.scheme]  # a server image of its own: its protocol's
-        elif (inner := self._published_only(service, port, target.protocol)) is not None:
-            via = f"compose service {service.id} (port {port} is published to {inner})"
-            return [Reached(service.id, inner, target.protocol, via)]
         return [Reached(service.id, port, target.protocol, f"compose service {service.id}")]
-
-    def _published_only(self, service: ComposeService, port: int, protocol: str) -> int | None:
-        """The container port that ``service`` publishes host port ``port`` to, when it
-        declares no listener on ``port`` itself (``ports: ["9093:9092"]`` and an address
-        ``kafka-2:9093`` copied from the host's view): the port the container listens on."""
-        if port in self.service_ports(service) or port == image_port(service.image):
-            return None
-        inner = {
-            found
-            for published in service.ports
-            if (found := _published_target(published, port, protocol)) is not None
-        }
-        return next(iter(inner)) if len(inner) == 1 else None
 
 
 def _image_name(image: str | None) -> str:

@@ -22,7 +22,12 @@ from socklock.discover.code.captures import collect, key
 from socklock.discover.code.clients import client_scheme_at
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
 from socklock.discover.code.links import Links, file_evaluator
-from socklock.discover.code.listen_ports import LISTEN_PORT, listen_ports, served_options
+from socklock.discover.code.listen_ports import (
+    LISTEN_PORT,
+    broker_options,
+    listen_ports,
+    served_options,
+)
 from socklock.discover.code.render import Context, Resolved, Unknown, render
 from socklock.discover.code.values import Hole, concat, single_text, text
 
@@ -67,6 +72,7 @@ def analyse_tree(
     out = _Output(path, source)
     callers = _Callers(evaluator)
     served = [o for r in captures.listens for o in served_options(r, evaluator)]
+    brokers = [o for r in captures.listens for o in broker_options(r, evaluator)]
     for target in captures.targets.values():
         if key(target.node) in captures.idle or _in_tests(target.node, captures):
             continue
@@ -104,8 +110,11 @@ def analyse_tree(
         if key(seed) in evaluator.consumed:
             continue
         top = _string_expression(seed, captures, syntax)
-        if _in_region(seed, captures) or key(top) in evaluator.consumed:
-            continue
+        consumed = key(top) in evaluator.consumed
+        if consumed or (
+            _in_region(seed, captures) and not any(_contains(o, seed) for o in brokers)
+        ):
+            continue  # a broker transport's options, in a listen call, still are calls
         _seed(callers, top, seed_context, out)
         evaluator.consumed.add(key(top))
     return out.results()

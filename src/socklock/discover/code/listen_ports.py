@@ -74,6 +74,22 @@ def served_options(region: Node, ev: Evaluator) -> list[Node]:
     return found
 
 
+def broker_options(region: Node, ev: Evaluator) -> list[Node]:
+    """The options objects of a broker transport among the listen call's arguments (NestJS
+    ``{transport: Transport.RMQ, options: {urls: ["amqp://broker:5672"]}}``): a server that
+    consumes from a broker listens on nothing; the addresses inside are its calls."""
+    if ev.syntax.entries is None:
+        return []
+    arguments = region.named_children if region.type in ARGUMENT_LISTS else [region]
+    found: list[Node] = []
+    for argument in arguments:
+        entries = ev.syntax.entries(argument, ev.source)
+        transport = entries.get(_TRANSPORT_KEY) if entries else None
+        if transport is not None and not _SERVING_TRANSPORTS.search(ev.text(transport)):
+            found.append(argument)
+    return found
+
+
 def _candidates(node: Node, ev: Evaluator, depth: int) -> list[Node]:
     """The nodes of an argument that may hold the port: the argument itself, a keyword
     argument named like a port, the port keys of an options object (and of its
