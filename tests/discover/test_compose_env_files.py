@@ -237,3 +237,17 @@ def test_an_env_file_resolves_the_projects_variables(tmp_path: Path) -> None:
     )
     # MQ_HOST is set nowhere: compose makes it empty, which names no service
     assert _calls(root) == {("app", "db", 5433), ("app", "cache", 6380)}
+
+
+def test_a_public_image_working_in_a_mounted_directory_gets_no_dotenv(tmp_path: Path) -> None:
+    """The rule is the service's own program, built from the directory mounted where it
+    starts: a public image given a directory to work in (``node`` building a repository's
+    front end beside its other programs) is not known to load that directory's ``.env``."""
+    root = tmp_path / "bank"
+    _go_service(root, "/app/ledger", "'./services/ledger/:/app/ledger'")
+    compose = (root / "docker-compose.yml").read_text()
+    compose = compose.replace(
+        "    build: ./services/ledger/\n", "    image: golang:1.22\n    working_dir: /app/ledger\n"
+    )
+    (root / "docker-compose.yml").write_text(compose)
+    assert _calls(root) == set()

@@ -242,10 +242,10 @@ def test_a_broker_transports_server_calls_the_broker_its_options_name(tmp_path: 
             "orders/package.json": _NEST_PACKAGE % "orders",
             "orders/src/main.ts": _NEST_SERVER
             % ("RMQ", "{ urls: ['amqp://broker:5672'], queue: 'orders_queue' }"),
-            "orders/Dockerfile": "FROM node:20\nCMD [\"npm\", \"start\"]\n",
+            "orders/Dockerfile": 'FROM node:20\nCMD ["npm", "start"]\n',
             "users/package.json": _NEST_PACKAGE % "users",
             "users/src/main.ts": _NEST_SERVER % ("TCP", "{ host: 'broker', port: 7401 }"),
-            "users/Dockerfile": "FROM node:20\nCMD [\"npm\", \"start\"]\n",
+            "users/Dockerfile": 'FROM node:20\nCMD ["npm", "start"]\n',
             "compose.yaml": (
                 "services:\n  orders: {build: ./orders}\n  users: {build: ./users}\n"
                 "  broker: {image: 'rabbitmq:3'}\n"

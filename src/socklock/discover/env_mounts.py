@@ -47,7 +47,7 @@ def mounted_env_files(service: ComposeService) -> list[str]:
         if not is_env_file_name(PurePosixPath(target).name):
             if not workdir:
                 workdir.append(_working_dir(service))
-            dotenv = _dotenv_in(base, source, target, workdir[0])
+            dotenv = _dotenv_in(base, source, target, workdir[0], service.build_context)
             if dotenv is not None and dotenv not in found:
                 found.append(dotenv)
             continue
@@ -63,11 +63,18 @@ def mounted_env_files(service: ComposeService) -> list[str]:
     return found
 
 
-def _dotenv_in(base: str, source: str, target: str, workdir: PurePosixPath | None) -> str | None:
-    """The ``.env`` (or its template) of a host directory mounted at the working directory."""
+def _dotenv_in(
+    base: str, source: str, target: str, workdir: PurePosixPath | None, context: str | None
+) -> str | None:
+    """The ``.env`` (or its template) of a host directory mounted at the working directory,
+    when it is the directory the service's own program is built from: a public image given a
+    whole repository to work in (``node`` running the front end's build beside a Django
+    app) does not load the application's settings."""
     if workdir is None or PurePosixPath(os.path.normpath(target)) != workdir:
         return None
     folder = os.path.normpath(os.path.join(base, os.path.expanduser(source)))
+    if not context or os.path.realpath(folder) != os.path.realpath(context):
+        return None
     dotenv = os.path.join(folder, ".env")
     dotenv = env_template(dotenv) or dotenv
     return dotenv if os.path.isdir(folder) and os.path.isfile(dotenv) else None
