@@ -21,6 +21,8 @@ docker buildx build --platform linux/amd64 --tag shop/web:1.0 -f ../web/Dockerfi
 docker build -t shop/a -t shop/b ../orders
 docker build -t "$IMAGE" ../orders
 cd .. && podman build -t shop/pay pay
+docker build -f ./build/Dockerfile.api -t shop/api .
+docker build --file=web/Dockerfile.dev -t shop/web-dev web
 """
 
 
@@ -42,11 +44,14 @@ def test_docker_build_lines_of_scripts_with_and_without_suffix(tmp_path: Path) -
             "pay/Dockerfile": "FROM eclipse-temurin:21\n",
         },
     )
-    # two tags or a variable: not one known image; the cd moves the contexts' base
+    # two tags or a variable: not one known image; the cd moves the contexts' base; a
+    # Dockerfile outside its context (``-f build/Dockerfile.api .``): the shared context does
+    # not say which program the image runs
     assert script_builds((str(tmp_path),)) == (
         ("shop/orders", str(tmp_path / "orders")),
         ("shop/web:1.0", str(tmp_path / "web")),
         ("shop/pay", str(tmp_path / "pay")),
+        ("shop/web-dev", str(tmp_path / "web")),
     )
 
 

@@ -109,6 +109,7 @@ def _built(command: list[str]) -> tuple[str, str] | None:
         return None
     tags: list[str] = []
     positional: list[str] = []
+    dockerfiles: list[str] = []
     index = 0
     while index < len(rest):
         word = rest[index]
@@ -118,7 +119,12 @@ def _built(command: list[str]) -> tuple[str, str] | None:
             continue
         if word.startswith("--tag="):
             tags.append(word.removeprefix("--tag="))
-        elif word in _VALUED or word in ("-f", "--file"):
+        elif word in ("-f", "--file") and index + 1 < len(rest):
+            dockerfiles.append(rest[index + 1])
+            index += 1
+        elif word.startswith("--file="):
+            dockerfiles.append(word.removeprefix("--file="))
+        elif word in _VALUED:
             index += 1
         elif not word.startswith("-"):
             positional.append(word)
@@ -128,6 +134,11 @@ def _built(command: list[str]) -> tuple[str, str] | None:
     context = positional[0]
     if "://" in context or context == "-":
         return None  # a remote context or a Dockerfile on stdin
+    where = os.path.normpath(context)
+    if any(os.path.normpath(os.path.dirname(f) or ".") != where for f in dockerfiles):
+        # ``-f build/Dockerfile.web .``: a shared context (the repository) whose one
+        # Dockerfile picks the code; the context does not say which program the image runs
+        return None
     return tags[0], context
 
 
