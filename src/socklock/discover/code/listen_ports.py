@@ -62,22 +62,17 @@ def served_options(region: Node, ev: Evaluator) -> list[Node]:
     """The options objects of a serving transport among the listen call's arguments
     (NestJS ``{transport: Transport.TCP, options: {host, port}}``): the server's own
     address, which the same shape names in a client, so a target inside is no call."""
-    if ev.syntax.entries is None:
-        return []
-    arguments = region.named_children if region.type in ARGUMENT_LISTS else [region]
-    found: list[Node] = []
-    for argument in arguments:
-        entries = ev.syntax.entries(argument, ev.source)
-        transport = entries.get(_TRANSPORT_KEY) if entries else None
-        if entries and transport is not None and _SERVING_TRANSPORTS.search(ev.text(transport)):
-            found.append(argument)
-    return found
+    return _transport_options(region, ev, serving=True)
 
 
 def broker_options(region: Node, ev: Evaluator) -> list[Node]:
     """The options objects of a broker transport among the listen call's arguments (NestJS
     ``{transport: Transport.RMQ, options: {urls: ["amqp://broker:5672"]}}``): a server that
     consumes from a broker listens on nothing; the addresses inside are its calls."""
+    return _transport_options(region, ev, serving=False)
+
+
+def _transport_options(region: Node, ev: Evaluator, *, serving: bool) -> list[Node]:
     if ev.syntax.entries is None:
         return []
     arguments = region.named_children if region.type in ARGUMENT_LISTS else [region]
@@ -85,7 +80,9 @@ def broker_options(region: Node, ev: Evaluator) -> list[Node]:
     for argument in arguments:
         entries = ev.syntax.entries(argument, ev.source)
         transport = entries.get(_TRANSPORT_KEY) if entries else None
-        if transport is not None and not _SERVING_TRANSPORTS.search(ev.text(transport)):
+        if transport is None:
+            continue
+        if bool(_SERVING_TRANSPORTS.search(ev.text(transport))) == serving:
             found.append(argument)
     return found
 
