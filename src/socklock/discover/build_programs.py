@@ -17,7 +17,7 @@ $GOPATH/src`` and ``WORKDIR $GOPATH/src/orders`` still meet.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -211,15 +211,7 @@ def _compiled(value: str, values: Mapping[str, str]) -> list[str]:
             continue
         if len(command) < 2 or command[0] != "go" or command[1] not in ("build", "install"):
             continue
-        packages: list[str] = []
-        skip = False
-        for word in command[2:]:
-            if skip:
-                skip = False
-            elif word.startswith("-"):
-                skip = word.split("=", 1)[0] in _VALUE_FLAGS and "=" not in word
-            else:
-                packages.append(_expand(word, values))
+        packages = _positionals(command[2:], _VALUE_FLAGS, values)
         directories = {d for d in (_package_directory(p) for p in packages) if d is not None}
         if not packages:
             found.append(".")
@@ -228,18 +220,26 @@ def _compiled(value: str, values: Mapping[str, str]) -> list[str]:
     return found
 
 
-def _dotnet_project(arguments: list[str], values: Mapping[str, str]) -> str | None:
-    """The directory of the project ``dotnet publish ./Api/Api.csproj -c Release -o /app``
-    builds (``.`` when it names none); None for a solution or an unreadable path."""
-    paths: list[str] = []
+def _positionals(
+    arguments: list[str], value_flags: Collection[str], values: Mapping[str, str]
+) -> list[str]:
+    """The words of a build command that are no flag nor a flag's value, expanded."""
+    found: list[str] = []
     skip = False
     for word in arguments:
         if skip:
             skip = False
         elif word.startswith("-"):
-            skip = word.split("=", 1)[0] in _DOTNET_VALUE_FLAGS and "=" not in word
+            skip = word.split("=", 1)[0] in value_flags and "=" not in word
         else:
-            paths.append(_expand(word, values))
+            found.append(_expand(word, values))
+    return found
+
+
+def _dotnet_project(arguments: list[str], values: Mapping[str, str]) -> str | None:
+    """The directory of the project ``dotnet publish ./Api/Api.csproj -c Release -o /app``
+    builds (``.`` when it names none); None for a solution or an unreadable path."""
+    paths = _positionals(arguments, _DOTNET_VALUE_FLAGS, values)
     if not paths:
         return "."
     if len(paths) != 1 or paths[0].lower().endswith(".sln"):
