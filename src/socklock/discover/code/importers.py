@@ -10,7 +10,7 @@ the defining file. Files are read only when they mention the name; listings are 
 process.
 """
 
-# ruff: noqa: PTH118, PTH120, PTH123, PTH202
+# ruff: noqa: PTH118, PTH120
 # (string paths: the caller's file is reported the way the scan named it)
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from pathlib import Path
 from socklock.discover.code.imports import member_candidates, name_candidates
 
 MAX_CANDIDATES = 2000  # source files listed around one defining file
-MAX_BYTES = 512 * 1024
 
 _LISTINGS: dict[tuple[str, tuple[str, ...]], list[str]] = {}
 
@@ -80,10 +79,7 @@ def _listing(top: str, suffixes: tuple[str, ...]) -> list[str]:
 
 
 def _read(path: str) -> bytes:
-    try:
-        if os.path.getsize(path) > MAX_BYTES:
-            return b""
-        with open(path, "rb") as file:
-            return file.read()
-    except OSError:
-        return b""
+    """The file's bytes, or none for a large or unreadable one (the reader headers use)."""
+    from socklock.discover.code.includes import read_bounded
+
+    return read_bounded(Path(path))

@@ -36,7 +36,7 @@ def including_files(header: str, name: str) -> list[str]:
         _CALLERS[real, name] = [
             str(path)
             for path in _listing(real.parent.parent)
-            if path != real and needle in _read(path) and real in _closure(path)
+            if path != real and needle in read_bounded(path) and real in _closure(path)
         ]
     return list(_CALLERS[real, name])
 
@@ -70,7 +70,7 @@ def _closure(start: Path) -> frozenset[Path]:
         queue = [start]
         while queue and len(seen) < MAX_CLOSURE:
             current = queue.pop()
-            for included in _INCLUDE.findall(_read(current)):
+            for included in _INCLUDE.findall(read_bounded(current)):
                 path = Path(os.path.normpath(current.parent / included.decode(errors="replace")))
                 if path not in seen and path.is_file():
                     seen.add(path)
@@ -79,7 +79,8 @@ def _closure(start: Path) -> frozenset[Path]:
     return _CLOSURES[start]
 
 
-def _read(path: Path) -> bytes:
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes; none for one over MAX_BYTES or one that cannot be read."""
     try:
         if path.stat().st_size > MAX_BYTES:
             return b""
