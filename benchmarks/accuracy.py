@@ -21,6 +21,7 @@ reported apart and are not evidence of accuracy.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -186,7 +187,17 @@ def canonical(node_id: str, aliases: dict[str, str]) -> str:
     if node_id in aliases:
         return aliases[node_id]
     name = node_id.rsplit("/", 1)[-1]
-    return aliases.get(name, name)
+    if name in aliases:
+        return aliases[name]
+    by_label = {dns_label(alias): truth_name for alias, truth_name in aliases.items()}
+    return by_label.get(dns_label(name), name)
+
+
+def dns_label(name: str) -> str:
+    """A name as socklock spells a workload made from it (lower case, runs of anything but
+    letters and digits as one ``-``): a truth writes a project as its source names it
+    (``Services.Books``), socklock names the workload ``services-books``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def measure(truth: Truth, apps: Path, *, code: bool, manifests: bool, mode: str) -> Score:
