@@ -1225,11 +1225,14 @@ class _Joiner:
         the env, else the script's default). None active: the default profile."""
         found = self._profiles.get(workload)
         if found is None:
-            found = self._profiles[workload] = _active_profiles(
+            found = _active_profiles(
                 self.envs.get(workload, {}),
                 self.dockerfile_env.get(workload, {}),
                 self.script_env.get(workload, {}),
             )
+            if not found.active and workload in self.own_units:
+                found = Profiles(_ON_HOST_PROFILES, _ON_HOST_WHY)
+            self._profiles[workload] = found
         return found
 
     def add_command(self, owner: Context, dockerfile: Dockerfile) -> None:
@@ -1708,6 +1711,12 @@ _SPRING_FILE = re.compile(r"^(application|bootstrap)([-.][^/]*)?\.(ya?ml|propert
 _PROFILE_FLAG = re.compile(
     r"spring\.profiles\.active=[\"']?(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_.,-]+)"
 )
+
+
+# A unit run from its sources on the host with no profile given runs the one written for
+# that run (``application-local.yml``: localhost addresses of the published ports)
+_ON_HOST_PROFILES = frozenset({"local"})
+_ON_HOST_WHY = "none set, run from its sources on the host: its local profile"
 
 
 @dataclass(frozen=True, slots=True)
