@@ -350,3 +350,14 @@ def test_a_moleculer_option_named_without_an_address_calls_nothing() -> None:
         convention = convention_for(name)
         assert convention is not None and convention.implicit
         assert sdk_targets(convention, name, value, {}) == []
+
+
+def test_only_a_jaeger_agent_row_dials_localhost_when_unset() -> None:
+    import re
+
+    agent = convention_for("OTEL_EXPORTER_JAEGER_AGENT_HOST")
+    assert agent is not None and agent.local_default and agent.protocol == "UDP"
+    code = "let tracer = opentelemetry_jaeger::new_agent_pipeline()"
+    assert any(re.search(c, code) for c in agent.constructors)
+    # an OTLP exporter's default port depends on its transport: no default is assumed
+    assert [c.sdk for c in conventions() if c.local_default] == [agent.sdk]

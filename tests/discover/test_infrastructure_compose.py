@@ -170,3 +170,48 @@ def test_a_deployed_unit_keeps_the_default_profile(tmp_path: Path) -> None:
     )
     graph = discover(load_paths([str(tmp_path)]))
     assert not [e for e in graph.edges if e.target.endswith("/mongo") and not e.hint]
+
+
+TRACING = (
+    "services:\n"
+    "  jaeger:\n    image: jaegertracing/all-in-one:1.38\n    ports:\n"
+    "      - 6831:6831/udp\n      - 16686:16686\n"
+)
+JAEGER_AGENT = (
+    "fn main() {\n"
+    "    // opentelemetry_jaeger::new_agent_pipeline() in a comment builds nothing\n"
+    "    let tracer = opentelemetry_jaeger::new_agent_pipeline()\n"
+    '        .with_service_name("orders")\n'
+    "        .install_simple();\n"
+    "}\n"
+)
+CARGO = '[package]\nname = "orders"\nversion = "0.1.0"\n'
+
+
+def test_a_host_run_sdk_with_no_address_set_dials_its_local_default(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    _write(
+        root,
+        {
+            "orders/Cargo.toml": CARGO,
+            "orders/src/main.rs": JAEGER_AGENT,
+            "docker-compose.yml": TRACING,
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port, e.protocol) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/jaeger", 6831, "UDP"),
+    }
+
+
+def test_a_deployed_sdk_default_is_its_own_localhost(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "orders/Cargo.toml": CARGO,
+            "orders/src/main.rs": JAEGER_AGENT,
+            "docker-compose.yml": TRACING + "  orders:\n    build: ./orders\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert not [e for e in graph.edges if e.target.endswith("/jaeger") and not e.hint]

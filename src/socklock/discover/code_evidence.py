@@ -1002,7 +1002,8 @@ class _Joiner:
     ) -> None:
         """An SDK client built in code (or an agent a Dockerfile attaches: ``seen`` says
         which) calls what its variables hold; unset, it calls its default (localhost),
-        which is no call of the graph."""
+        which is a call of the graph only from a unit run on the host (its row's
+        ``local_default``: localhost is where the compose file publishes ports)."""
         values = {name: found.value for name, found in env.items()}
         given = [
             name
@@ -1021,6 +1022,17 @@ class _Joiner:
             evidence = Evidence(kind, where, detail, seen)
             for target in sdk_targets(convention, name, found.value, values):
                 self.resolve(owner, target, evidence)
+        if not any(name in env for name in given) and self._dials_local_default(owner, convention):
+            assert convention.port is not None
+            text = f"localhost:{convention.port}"
+            detail = (
+                f"{redact_credentials(seen)} ({convention.sdk}: none of its variables set, {text})"
+            )
+            target = Target("localhost", convention.port, None, convention.protocol, text)
+            self.resolve(owner, target, Evidence(kind, where, detail, seen))
+
+    def _dials_local_default(self, owner: Context, convention: Convention) -> bool:
+        return convention.local_default and owner.workload in self.own_units
 
     def switch_off(self, workload: str, name: str) -> str | None:
         """The switch (``X_ENABLED=false``) the workload gets that turns ``name`` off."""
