@@ -215,3 +215,35 @@ def test_a_deployed_sdk_default_is_its_own_localhost(tmp_path: Path) -> None:
     )
     graph = discover(load_paths([str(tmp_path)]))
     assert not [e for e in graph.edges if e.target.endswith("/jaeger") and not e.hint]
+
+
+def test_a_rust_program_calls_only_the_config_sections_it_reads(tmp_path: Path) -> None:
+    """One config layout for every service: ``orders`` declares the schema registry's
+    section but never reads it (no ``.schema_registry``), so that address is no call."""
+    root = tmp_path / "shop"
+    _write(
+        root,
+        {
+            "orders/Cargo.toml": CARGO,
+            "orders/resources/application.yml": (
+                "database:\n  url: postgres://app:secret@localhost:5432/orders\n"
+                "kafka:\n  broker:\n    urls: localhost:9092\n"
+                "  schema-registry:\n    url: http://localhost:8081\n"
+            ),
+            "orders/src/main.rs": (
+                "pub struct Kafka {\n    pub broker: Broker,\n"
+                "    pub schema_registry: Registry,\n}\n"
+                "fn main() {\n    let config = load();\n"
+                "    connect(&config.database);\n"
+                '    producer.set("bootstrap.servers", config.kafka.broker.urls.clone());\n}\n'
+            ),
+            "docker-compose.yml": VENDOR + "  db:\n    image: postgres:16\n    ports:\n"
+            "      - 5432:5432\n",
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/db", 5432),
+        ("code/orders", "shop/kafka", 9092),
+        ("shop/kafka", "shop/zk", 2181),
+    }

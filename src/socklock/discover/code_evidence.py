@@ -733,6 +733,7 @@ class _Joiner:
         self.script_env: dict[str, dict[str, EnvValue]] = {}  # set by its entry-point script
         self.script_reads: dict[str, set[str]] = {}  # env its entry-point script hands on
         self._profiles: dict[str, Profiles] = {}
+        self._rust_names: dict[str, frozenset[str] | None] = {}
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
         self.workloads = {w.id: w for w in inventory.workloads if w.owner is None}
@@ -834,7 +835,7 @@ class _Joiner:
                 used.append(f"Spring profile {site.profile} is active: {profiles.why}")
         elif site.kind.value == "config" and _SPRING_FILE.match(PurePath(site.file).name):
             used.append(f"Spring profiles: {profiles.why}")
-        if self.lacks_library(owner, site):
+        if self.lacks_library(owner, site) or self.unread_section(owner.workload, site):
             return
 
         # Spring resolves ``${app.host}`` in its config and in ``@Value`` from its properties
@@ -1119,6 +1120,23 @@ class _Joiner:
         if site.key is None or not shared:
             return False
         return self.lacks_library_of(owner.workload, site.key)
+
+    def unread_section(self, workload: str, site: CallSite) -> bool:
+        """A config file's entry in a section a Rust program never reads (see
+        :mod:`socklock.discover.typed_config`): parsed into its structs, never used."""
+        from socklock.discover.typed_config import read_names, section_of
+
+        section = section_of(site.key or "") if site.kind.value == "config" else None
+        if section is None or PurePath(site.file).suffix not in _TYPED_CONFIG_SUFFIXES:
+            return False
+        units = self.unit_workloads.get(workload, ())
+        if not units or any(unit.kind != "cargo" for unit in units):
+            return False
+        if workload not in self._rust_names:
+            sources = [source for unit in units for source in unit.sources]
+            self._rust_names[workload] = read_names(sources)
+        names = self._rust_names[workload]
+        return names is not None and section not in names
 
     def lacks_library_of(self, workload: str, key: str) -> bool:
         """Whether the workload's build declares its dependencies, and not the library
@@ -1725,6 +1743,7 @@ _PROFILE_FLAG = re.compile(
 )
 
 
+_TYPED_CONFIG_SUFFIXES = frozenset({".yml", ".yaml", ".toml", ".json"})
 # A unit run from its sources on the host with no profile given runs the one written for
 # that run (``application-local.yml``: localhost addresses of the published ports)
 _ON_HOST_PROFILES = frozenset({"local"})
