@@ -104,6 +104,8 @@ CASES: dict[str, Case] = {
         {},
         [("basket-api", 80, "http", "TCP")],
     ),
+    "TRANSPORTER": ("nats://nats:4222", {}, [("nats", 4222, "nats", "TCP")]),
+    "CACHER": ("redis://cache", {}, [("cache", 6379, "redis", "TCP")]),
     "K6_PROMETHEUS_RW_SERVER_URL": (
         "http://metrics-store:9009/api/v1/push",
         {},
@@ -341,3 +343,21 @@ def test_an_emulator_is_dialled_only_by_a_client_the_code_builds(name: str) -> N
         builds
     )
     assert [line for line in others if any(re.search(c, line) for c in row.constructors)] == []
+
+
+def test_a_moleculer_option_named_without_an_address_calls_nothing() -> None:
+    for name, value in (("TRANSPORTER", "NATS"), ("TRANSPORTER", "TCP"), ("CACHER", "Memory")):
+        convention = convention_for(name)
+        assert convention is not None and convention.implicit
+        assert sdk_targets(convention, name, value, {}) == []
+
+
+def test_only_a_jaeger_agent_row_dials_localhost_when_unset() -> None:
+    import re
+
+    agent = convention_for("OTEL_EXPORTER_JAEGER_AGENT_HOST")
+    assert agent is not None and agent.local_default and agent.protocol == "UDP"
+    code = "let tracer = opentelemetry_jaeger::new_agent_pipeline()"
+    assert any(re.search(c, code) for c in agent.constructors)
+    # an OTLP exporter's default port depends on its transport: no default is assumed
+    assert [c.sdk for c in conventions() if c.local_default] == [agent.sdk]

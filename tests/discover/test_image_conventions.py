@@ -151,6 +151,19 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, int | No
         (),
         [("a", 3307), ("b", 3307)],
     ),
+    (
+        "pimcore/pimcore:php8.2-debug-latest",
+        {"PIMCORE_INSTALL_MYSQL_HOST_SOCKET": "db", "PIMCORE_INSTALL_MYSQL_PORT": "3307"},
+        (),
+        [("db", 3307)],
+    ),
+    # a socket path is no address
+    (
+        "pimcore/pimcore:php8.3-latest",
+        {"PIMCORE_INSTALL_MYSQL_HOST_SOCKET": "/var/run/mysqld/mysqld.sock"},
+        (),
+        [],
+    ),
     ("docker.elastic.co/beats/filebeat:8.4.1", {}, (), [("elasticsearch", 9200)]),
     ("elastic/metricbeat:8", {"ELASTICSEARCH_HOSTS": "es01:9200"}, (), [("es01", 9200)]),
     ("docker.elastic.co/beats/heartbeat:8.4.1", {}, (), [("elasticsearch", 9200)]),

@@ -96,3 +96,154 @@ def test_an_image_of_the_repositorys_own_is_no_infrastructure(tmp_path: Path) ->
     graph = discover(load_paths([str(tmp_path)]))
     assert not any(e.source.startswith("code/") for e in graph.edges)
     assert {"code/orders", "code/stock"} <= {u.source for u in graph.unresolved}
+
+
+VENDOR = (
+    "services:\n"
+    "  zk:\n    image: confluentinc/cp-zookeeper:7.2.2\n"
+    "  kafka:\n    image: confluentinc/cp-kafka:7.2.2\n    ports:\n      - 9092:9092\n"
+    "    environment:\n      KAFKA_ZOOKEEPER_CONNECT: zk:2181\n"
+    "      KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:29092,HOST://localhost:9092\n"
+    "  registry:\n    image: confluentinc/cp-schema-registry:7.2.2\n    ports:\n"
+    "      - 8081:8081\n"
+)
+
+
+def test_a_vendors_server_images_are_infrastructure(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    _write(
+        root,
+        {
+            "orders/pom.xml": _pom("orders"),
+            f"orders/{PROPERTIES}": _props(
+                "orders", 8081, "spring.kafka.bootstrap-servers=localhost:9092\n"
+            ),
+            "docker-compose.yml": VENDOR,
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    # Confluent's images are Kafka (a server: only its cluster settings are its calls) and
+    # ZooKeeper, not the repository's own code: the unit runs on the host beside them
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/kafka", 9092),
+        ("shop/kafka", "shop/zk", 2181),
+    }
+
+
+def test_a_host_run_unit_reads_its_local_profile(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    _services(root)
+    _write(
+        root,
+        {
+            "docker-compose.yml": INFRA,
+            # written for the run on the host: its localhost addresses are published ports
+            "stock/src/main/resources/application-local.yml": (
+                "stock:\n  db:\n    url: mongodb://localhost:27017/stock\n"
+            ),
+            # another profile's file is not read on the host
+            "stock/src/main/resources/application-test.yml": (
+                "stock:\n  queue:\n    url: amqp://localhost:5673\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert ("code/stock", "shop/mongo", 27017) in {
+        (e.source, e.target, e.port) for e in graph.edges if not e.hint
+    }
+    assert ("code/stock", "shop/broker", 5672) not in {
+        (e.source, e.target, e.port) for e in graph.edges
+    }
+
+
+def test_a_deployed_unit_keeps_the_default_profile(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "stock/pom.xml": _pom("stock"),
+            f"stock/{PROPERTIES}": _props("stock", 8082),
+            "stock/src/main/resources/application-local.yml": (
+                "stock:\n  db:\n    url: mongodb://mongo:27017/stock\n"
+            ),
+            "docker-compose.yml": INFRA + "  stock:\n    build: ./stock\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert not [e for e in graph.edges if e.target.endswith("/mongo") and not e.hint]
+
+
+TRACING = (
+    "services:\n"
+    "  jaeger:\n    image: jaegertracing/all-in-one:1.38\n    ports:\n"
+    "      - 6831:6831/udp\n      - 16686:16686\n"
+)
+JAEGER_AGENT = (
+    "fn main() {\n"
+    "    // opentelemetry_jaeger::new_agent_pipeline() in a comment builds nothing\n"
+    "    let tracer = opentelemetry_jaeger::new_agent_pipeline()\n"
+    '        .with_service_name("orders")\n'
+    "        .install_simple();\n"
+    "}\n"
+)
+CARGO = '[package]\nname = "orders"\nversion = "0.1.0"\n'
+
+
+def test_a_host_run_sdk_with_no_address_set_dials_its_local_default(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    _write(
+        root,
+        {
+            "orders/Cargo.toml": CARGO,
+            "orders/src/main.rs": JAEGER_AGENT,
+            "docker-compose.yml": TRACING,
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port, e.protocol) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/jaeger", 6831, "UDP"),
+    }
+
+
+def test_a_deployed_sdk_default_is_its_own_localhost(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "orders/Cargo.toml": CARGO,
+            "orders/src/main.rs": JAEGER_AGENT,
+            "docker-compose.yml": TRACING + "  orders:\n    build: ./orders\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert not [e for e in graph.edges if e.target.endswith("/jaeger") and not e.hint]
+
+
+def test_a_rust_program_calls_only_the_config_sections_it_reads(tmp_path: Path) -> None:
+    """One config layout for every service: ``orders`` declares the schema registry's
+    section but never reads it (no ``.schema_registry``), so that address is no call."""
+    root = tmp_path / "shop"
+    _write(
+        root,
+        {
+            "orders/Cargo.toml": CARGO,
+            "orders/resources/application.yml": (
+                "database:\n  url: postgres://app:secret@localhost:5432/orders\n"
+                "kafka:\n  broker:\n    urls: localhost:9092\n"
+                "  schema-registry:\n    url: http://localhost:8081\n"
+            ),
+            "orders/src/main.rs": (
+                "pub struct Kafka {\n    pub broker: Broker,\n"
+                "    pub schema_registry: Registry,\n}\n"
+                "fn main() {\n    let config = load();\n"
+                "    connect(&config.database);\n"
+                '    producer.set("bootstrap.servers", config.kafka.broker.urls.clone());\n}\n'
+            ),
+            "docker-compose.yml": VENDOR + "  db:\n    image: postgres:16\n    ports:\n"
+            "      - 5432:5432\n",
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/db", 5432),
+        ("code/orders", "shop/kafka", 9092),
+        ("shop/kafka", "shop/zk", 2181),
+    }

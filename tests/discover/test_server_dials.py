@@ -83,3 +83,10 @@ def test_a_cassandra_node_gossips_with_its_seed_not_its_client_port(tmp_path: Pa
     graph = discover(load_paths([str(tmp_path)]))
     calls = {(e.source, e.target, e.port) for e in graph.edges if not e.hint}
     assert calls == {(f"{tmp_path.name}/ring-node", f"{tmp_path.name}/ring-seed", 7000)}
+
+
+def test_a_vendors_build_of_a_server_goes_by_the_servers_name() -> None:
+    assert server_image("confluentinc/cp-kafka:7.2.2") == "kafka"
+    assert server_image("confluentinc/cp-server:7.5.0") == "kafka"
+    assert server_image("confluentinc/cp-zookeeper:7.2.2") == "zookeeper"
+    assert server_image("confluentinc/cp-schema-registry:7.2.2") is None  # a client of Kafka

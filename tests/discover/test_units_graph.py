@@ -787,6 +787,45 @@ def test_units_match_workloads_by_their_cores_and_crates_run_in_each_binary(
     }
 
 
+def test_a_crate_built_in_is_its_library_and_what_that_library_names(tmp_path: Path) -> None:
+    """``gateway`` depends on the ``orders`` crate for its client: only that crate's library
+    (``src/lib.rs`` and its modules) is built into the gateway, not its ``main.rs``, and the
+    ``storage`` crate only ``orders``' binary uses is not built in either. So PG_HOST, which
+    ``storage`` reads, is a call of ``orders`` alone; AUDIT_HOST, read by the ``audit-log``
+    crate that the library names (``audit_log::``), is a call of both."""
+    cargo = '[package]\nname = "NAME"\nversion = "0.1.0"\n'
+    _write(
+        tmp_path,
+        {
+            "k8s/gateway.yaml": _DEPLOYMENT.replace("NAME", "gateway").replace(
+                _PORTS, _PORTS + _ENV
+            ),
+            "k8s/orders.yaml": _DEPLOYMENT.replace("NAME", "orders").replace(_PORTS, _PORTS + _ENV),
+            "k8s/postgres.yaml": _DEPLOYMENT.replace("NAME", "postgres"),
+            "k8s/audit.yaml": _DEPLOYMENT.replace("NAME", "audit"),
+            "gateway/Cargo.toml": cargo.replace("NAME", "gateway")
+            + '[dependencies]\norders = { path = "../orders" }\n',
+            "gateway/src/main.rs": "fn main() { orders::client::connect(); }\n",
+            "orders/Cargo.toml": cargo.replace("NAME", "orders")
+            + '[dependencies]\nstorage = { path = "../storage" }\n'
+            + 'audit-log = { path = "../audit" }\n',
+            "orders/src/lib.rs": "pub mod client;\n",
+            "orders/src/client.rs": "pub fn connect() { audit_log::record(); }\n",
+            "orders/src/main.rs": "fn main() { storage::open(); }\n",
+            "storage/Cargo.toml": cargo.replace("NAME", "storage"),
+            "storage/src/lib.rs": 'pub fn open() { std::env::var("PG_HOST").unwrap(); }\n',
+            "audit/Cargo.toml": cargo.replace("NAME", "audit-log"),
+            "audit/src/lib.rs": 'pub fn record() { std::env::var("AUDIT_HOST").unwrap(); }\n',
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert _edges(graph) == {
+        ("shop/gateway", "shop/audit", 8080, "env"),
+        ("shop/orders", "shop/audit", 8080, "env"),
+        ("shop/orders", "shop/postgres", 8080, "env"),
+    }
+
+
 def test_a_service_name_reaches_the_unit_whose_name_less_a_program_word_is_its_own(
     tmp_path: Path,
 ) -> None:

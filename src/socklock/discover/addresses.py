@@ -59,6 +59,13 @@ IMAGE_PORTS: dict[str, int] = {
     "nats": 4222,
     "zookeeper": 2181,
 }
+# Vendor builds of the same servers, by the name they go by above (Confluent Platform's
+# ``confluentinc/cp-kafka`` is Apache Kafka on 9092, ``cp-zookeeper`` ZooKeeper on 2181)
+_IMAGE_ALIASES: dict[str, str] = {
+    "cp-kafka": "kafka",
+    "cp-server": "kafka",
+    "cp-zookeeper": "zookeeper",
+}
 UDP_SCHEMES = frozenset({"udp", "statsd"})
 
 
@@ -68,6 +75,7 @@ def server_image(image: str | None) -> str | None:
     if not image:
         return None
     name = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    name = _IMAGE_ALIASES.get(name, name)
     return name if name in IMAGE_PORTS else None
 
 

@@ -733,6 +733,7 @@ class _Joiner:
         self.script_env: dict[str, dict[str, EnvValue]] = {}  # set by its entry-point script
         self.script_reads: dict[str, set[str]] = {}  # env its entry-point script hands on
         self._profiles: dict[str, Profiles] = {}
+        self._rust_names: dict[str, frozenset[str] | None] = {}
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
         self.workloads = {w.id: w for w in inventory.workloads if w.owner is None}
@@ -834,7 +835,7 @@ class _Joiner:
                 used.append(f"Spring profile {site.profile} is active: {profiles.why}")
         elif site.kind.value == "config" and _SPRING_FILE.match(PurePath(site.file).name):
             used.append(f"Spring profiles: {profiles.why}")
-        if self.lacks_library(owner, site):
+        if self.lacks_library(owner, site) or self.unread_section(owner.workload, site):
             return
 
         # Spring resolves ``${app.host}`` in its config and in ``@Value`` from its properties
@@ -1002,7 +1003,8 @@ class _Joiner:
     ) -> None:
         """An SDK client built in code (or an agent a Dockerfile attaches: ``seen`` says
         which) calls what its variables hold; unset, it calls its default (localhost),
-        which is no call of the graph."""
+        which is a call of the graph only from a unit run on the host (its row's
+        ``local_default``: localhost is where the compose file publishes ports)."""
         values = {name: found.value for name, found in env.items()}
         given = [
             name
@@ -1021,6 +1023,17 @@ class _Joiner:
             evidence = Evidence(kind, where, detail, seen)
             for target in sdk_targets(convention, name, found.value, values):
                 self.resolve(owner, target, evidence)
+        if not any(name in env for name in given) and self._dials_local_default(owner, convention):
+            assert convention.port is not None
+            text = f"localhost:{convention.port}"
+            detail = (
+                f"{redact_credentials(seen)} ({convention.sdk}: none of its variables set, {text})"
+            )
+            target = Target("localhost", convention.port, None, convention.protocol, text)
+            self.resolve(owner, target, Evidence(kind, where, detail, seen))
+
+    def _dials_local_default(self, owner: Context, convention: Convention) -> bool:
+        return convention.local_default and owner.workload in self.own_units
 
     def switch_off(self, workload: str, name: str) -> str | None:
         """The switch (``X_ENABLED=false``) the workload gets that turns ``name`` off."""
@@ -1107,6 +1120,23 @@ class _Joiner:
         if site.key is None or not shared:
             return False
         return self.lacks_library_of(owner.workload, site.key)
+
+    def unread_section(self, workload: str, site: CallSite) -> bool:
+        """A config file's entry in a section a Rust program never reads (see
+        :mod:`socklock.discover.typed_config`): parsed into its structs, never used."""
+        from socklock.discover.typed_config import read_names, section_of
+
+        section = section_of(site.key or "") if site.kind.value == "config" else None
+        if section is None or PurePath(site.file).suffix not in _TYPED_CONFIG_SUFFIXES:
+            return False
+        units = self.unit_workloads.get(workload, ())
+        if not units or any(unit.kind != "cargo" for unit in units):
+            return False
+        if workload not in self._rust_names:
+            sources = [source for unit in units for source in unit.sources]
+            self._rust_names[workload] = read_names(sources)
+        names = self._rust_names[workload]
+        return names is not None and section not in names
 
     def lacks_library_of(self, workload: str, key: str) -> bool:
         """Whether the workload's build declares its dependencies, and not the library
@@ -1225,11 +1255,14 @@ class _Joiner:
         the env, else the script's default). None active: the default profile."""
         found = self._profiles.get(workload)
         if found is None:
-            found = self._profiles[workload] = _active_profiles(
+            found = _active_profiles(
                 self.envs.get(workload, {}),
                 self.dockerfile_env.get(workload, {}),
                 self.script_env.get(workload, {}),
             )
+            if not found.active and workload in self.own_units:
+                found = Profiles(_ON_HOST_PROFILES, _ON_HOST_WHY)
+            self._profiles[workload] = found
         return found
 
     def add_command(self, owner: Context, dockerfile: Dockerfile) -> None:
@@ -1708,6 +1741,13 @@ _SPRING_FILE = re.compile(r"^(application|bootstrap)([-.][^/]*)?\.(ya?ml|propert
 _PROFILE_FLAG = re.compile(
     r"spring\.profiles\.active=[\"']?(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_.,-]+)"
 )
+
+
+_TYPED_CONFIG_SUFFIXES = frozenset({".yml", ".yaml", ".toml", ".json"})
+# A unit run from its sources on the host with no profile given runs the one written for
+# that run (``application-local.yml``: localhost addresses of the published ports)
+_ON_HOST_PROFILES = frozenset({"local"})
+_ON_HOST_WHY = "none set, run from its sources on the host: its local profile"
 
 
 @dataclass(frozen=True, slots=True)

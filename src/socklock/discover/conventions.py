@@ -35,6 +35,7 @@ class Convention:
     implicit: bool = True  # read without any code naming the SDK (an agent, a framework)
     when: tuple[str, ...] = ()  # switches that must be on (``DD_RUNTIME_METRICS_ENABLED``)
     unless: tuple[str, ...] = ()  # variables that, when set, give the address instead
+    local_default: bool = False  # unset, the SDK dials localhost on ``port``
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +59,7 @@ def conventions() -> tuple[Convention, ...]:
             implicit=bool(row.get("implicit", True)),
             when=tuple(str(w) for w in row.get("when", ())),
             unless=tuple(str(u) for u in row.get("unless", ())),
+            local_default=bool(row.get("local_default", False)),
         )
         bad_gate = convention.when and (convention.constructors or convention.agents)
         if (
@@ -65,6 +67,7 @@ def conventions() -> tuple[Convention, ...]:
             or convention.protocol not in ("TCP", "UDP")
             or bad_gate
             or (convention.unless and not convention.when)
+            or (convention.local_default and convention.port is None)
         ):
             raise ValueError(f"sdk_conventions.toml: bad row {row!r}")
         out.append(convention)

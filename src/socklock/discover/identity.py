@@ -355,18 +355,27 @@ def _runs_another(line: list[str]) -> bool:
     return bool(line) and not line[0].startswith("-")
 
 
+# Namespaces of vendors that publish only their own products' images (Confluent Platform's
+# ``confluentinc/cp-schema-registry``, Bitnami's packaged servers): never a repository's code
+_VENDOR_NAMESPACES = frozenset({"confluentinc", "bitnami", "bitnamilegacy"})
+
+
 def _public_image(image: str | None) -> bool:
     """A Docker official image (``mongo:7``, no namespace), a well-known server's
-    (``bitnami/kafka``) or a well-known application's (``data/image_conventions.toml``: a
-    broker's web console): not an image of the repository's own code pushed to a registry."""
+    (``bitnami/kafka``), a well-known application's (``data/image_conventions.toml``: a
+    broker's web console) or one of a vendor that publishes only its products'
+    (:data:`_VENDOR_NAMESPACES`): not an image of the repository's own code pushed to a
+    registry."""
     from socklock.discover.addresses import image_port
     from socklock.discover.image_conventions import family_of
 
     name = (image or "").split("@")[0].rsplit(":", 1)[0] if image else ""
     if not name:
         return False
+    path = name.removeprefix("docker.io/").removeprefix("library/")
     return (
-        "/" not in name.removeprefix("docker.io/").removeprefix("library/")
+        "/" not in path
+        or path.split("/", 1)[0] in _VENDOR_NAMESPACES
         or image_port(image) is not None
         or family_of([image]) is not None
     )

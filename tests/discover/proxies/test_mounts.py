@@ -283,3 +283,42 @@ services:
         (("shop/proxy", "shop/grafana", 3000, "TCP"), "proxy"),
         (("shop/proxy", "shop/grafana", 3000, "TCP"), "depends_on"),
     }
+
+
+COLLECTOR = """\
+receivers:
+  otlp: {protocols: {grpc: {endpoint: 0.0.0.0:4317}}}
+exporters:
+  otlp: {endpoint: TARGET:4317}
+service:
+  pipelines:
+    traces: {receivers: [otlp], exporters: [otlp]}
+"""
+
+
+def test_a_joined_file_of_another_directory_mounts_what_sits_beside_it(tmp_path: Path) -> None:
+    """``infra/db/compose.yml+infra/tracing/compose.yml``: the tracing file is written to
+    run from its own directory, so its ``./collector.yaml`` is the one beside it; a file
+    that exists under the first file's directory still wins (compose's own rule)."""
+    files = {
+        "infra/db/compose.yml": "services:\n  db:\n    image: postgres:16\n",
+        "infra/tracing/compose.yml": (
+            "services:\n  collector:\n    image: otel/opentelemetry-collector-contrib:0.98.0\n"
+            "    command: ['--config=/etc/collector.yaml']\n"
+            "    volumes: ['./collector.yaml:/etc/collector.yaml']\n"
+            "  jaeger:\n    image: jaegertracing/all-in-one:1.57\n"
+        ),
+        "infra/tracing/collector.yaml": COLLECTOR.replace("TARGET", "jaeger"),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    joined = "infra/db/compose.yml+infra/tracing/compose.yml"
+
+    def calls() -> set[tuple[str, str, int | None]]:
+        graph = discover(load_paths([str(tmp_path)]), deployment=joined)
+        return {(e.source, e.target, e.port) for e in graph.edges if not e.hint}
+
+    assert calls() == {("db/collector", "db/jaeger", 4317)}
+    (tmp_path / "infra/db/collector.yaml").write_text(COLLECTOR.replace("TARGET", "db"))
+    assert calls() == {("db/collector", "db/db", 4317)}

@@ -47,9 +47,21 @@ def compose_mounts(project: ComposeProject, aliases: dict[str, str]) -> Iterator
             host = Path(os.path.normpath(base / Path(source).expanduser()))
             if base.is_relative_to(host) and host != base:
                 continue  # the host's filesystem above the project (``/:/hostfs``), not its files
-            host = _committed(host)
+            host = _committed(_beside_service(host, base, source, service))
             yield Mount(aliases.get(service.id, service.id), host, PurePosixPath(target))
         yield from _configs(project, service, base, aliases.get(service.id, service.id))
+
+
+def _beside_service(host: Path, base: Path, source: str, service: ComposeService) -> Path:
+    """``host``, or the same relative path beside the file that defines the service when
+    only that one exists: a file of another directory joined with ``-f`` (or included) is
+    written to run from its own directory (``./collector.yaml`` beside it), and a missing
+    bind source would only be an empty directory."""
+    own = Path(service.location.file).parent
+    if host.exists() or own == base or Path(source).is_absolute():
+        return host
+    beside = Path(os.path.normpath(own / Path(source).expanduser()))
+    return beside if beside.exists() else host
 
 
 def _configs(

@@ -4,9 +4,10 @@ A package with one binary is one unit (its directory, named by the binary, answe
 package name too). A package with several binaries (one image, the command picks one) gives
 one unit per binary: its file and the modules it declares (``mod x;`` → ``x.rs`` or
 ``x/mod.rs``, transitively); the library they share (``src/lib.rs``) belongs to none, as a
-Go module's shared packages do. The crates a package depends on by path (``common = { path
-= "crates/common" }``, transitively) are built into each of its binaries: their code runs in
-each. A workspace root or a library alone is no unit.
+Go module's shared packages do. The libraries of the crates a package depends on by path
+(``common = { path = "crates/common" }``, transitively through the libraries that name
+them) are built into each of its binaries: their code runs in each. A workspace root or a
+library alone is no unit.
 """
 
 from __future__ import annotations
@@ -59,27 +60,59 @@ MAX_CRATES = 50
 
 
 def _path_crates(directory: Path, data: dict[str, object], tree: Tree) -> tuple[Path, ...]:
-    """Directories of the crates a package depends on by path, transitively (a workspace's
-    ``crates/common``): the ones in the tree, nearest first."""
+    """Sources of the crates a package depends on by path, transitively (a workspace's
+    ``crates/common``), nearest first: each one's library (``src/lib.rs`` and the modules it
+    declares), not its binaries, tests or examples, which are not built into the dependant.
+    A crate that a dependency's library never names (``database::``) is a dependency of
+    that crate's own binary only, so it is not followed. A crate whose library file is not
+    found is taken whole."""
     found: dict[Path, None] = {}
-    queue: list[tuple[Path, dict[str, object]]] = [(directory, data)]
+    seen = {directory}
+    queue: list[tuple[Path, dict[str, object], str | None]] = [(directory, data, None)]
     while queue and len(found) < MAX_CRATES:
-        home, manifest = queue.pop(0)
+        home, manifest, library = queue.pop(0)
         for table in _DEPENDENCY_TABLES:
             dependencies = manifest.get(table)
-            for spec in dependencies.values() if isinstance(dependencies, dict) else ():
+            items = dependencies.items() if isinstance(dependencies, dict) else ()
+            for key, spec in items:
                 path = spec.get("path") if isinstance(spec, dict) else None
                 if not isinstance(path, str):
                     continue
                 crate = Path(os.path.normpath(home / path))
-                if crate in found or crate == directory or not tree.has(crate, "Cargo.toml"):
+                if crate in seen or not tree.has(crate, "Cargo.toml"):
                     continue
-                found[crate] = None
+                if library is not None and not _names_crate(library, str(key)):
+                    continue
+                seen.add(crate)
                 try:
-                    queue.append((crate, tomllib.loads(read(crate / "Cargo.toml") or "")))
+                    crate_manifest = tomllib.loads(read(crate / "Cargo.toml") or "")
                 except tomllib.TOMLDecodeError:
+                    found[crate] = None
                     continue
+                files = _library(crate, crate_manifest, tree)
+                for source in files or (crate,):
+                    found[source] = None
+                text = "\n".join(read(f) or "" for f in files) if files else None
+                queue.append((crate, crate_manifest, text))
     return tuple(found)
+
+
+def _library(crate: Path, data: dict[str, object], tree: Tree) -> tuple[Path, ...]:
+    """The files of the crate's library target (``[lib] path``, else ``src/lib.rs``, and the
+    modules it declares); empty when there is none to be found."""
+    declared = data.get("lib")
+    path = declared.get("path") if isinstance(declared, dict) else None
+    root = crate / path if isinstance(path, str) else crate / "src" / "lib.rs"
+    if not tree.has(root.parent, root.name):
+        return ()
+    return (root, *_modules(root, tree))
+
+
+def _names_crate(text: str, key: str) -> bool:
+    """Whether Rust code names the crate its manifest depends on as ``key`` (``my-db`` is
+    ``my_db`` in code): a path (``my_db::``) or an ``extern crate``."""
+    name = re.escape(key.replace("-", "_"))
+    return re.search(rf"\b{name}\s*::|\bextern\s+crate\s+{name}\b", text) is not None
 
 
 def _binaries(
