@@ -209,10 +209,15 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(
                 directory, owner, f"Dockerfile directory inside {parent.name}/, named like {owner}"
             )
-    for image, context in inventory.image_builds:  # a left-out compose file's builds
+    # a left-out compose file's builds; a context several images are built from (a
+    # Dockerfile each picks its project) is none of theirs as a whole
+    built_from: dict[Path, set[str]] = {}
+    for image, context in inventory.image_builds:
+        built_from.setdefault(Path(context).resolve(), set()).add(_repository(image))
+    for image, context in inventory.image_builds:
         directory = Path(context).resolve()
         owners = by_name.get(_image_name(image) or "")
-        if directory not in contexts and len(owners) == 1:
+        if directory not in contexts and len(owners) == 1 and len(built_from[directory]) == 1:
             (owner,) = owners
             contexts[directory] = Context(
                 directory, owner, f"builds image {image} (a compose file left out says so)"
