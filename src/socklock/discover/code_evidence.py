@@ -952,7 +952,8 @@ class _Joiner:
         evidence = Evidence(_KIND[site.kind.value], where, detail, site.expression, site.confidence)
         named = service_name(text)
         if named is None and site.service is not None:
-            named = ServiceName(text.strip().lower(), site.service)
+            scheme, _, name = text.strip().lower().rpartition("://")
+            named = ServiceName(name, site.service, scheme=scheme or None)
         if named is not None:
             self.resolve_name(owner, named, evidence, text)
             return
@@ -1614,7 +1615,7 @@ class _Joiner:
             if isinstance(resolution, list) and resolution:
                 return [  # several ports and no number: the module's declared port
                     r if r.port is not None else replace(r, port=self.callee_port(r.workload, None))
-                    for r in resolution
+                    for r in _on_scheme(resolution, named.scheme)
                 ]
         return self.by_squashed_name(named)
 
@@ -1682,6 +1683,22 @@ class _Joiner:
 
 
 _MAX_NESTING = 8  # properties naming properties: deeper than this is a cycle
+
+
+# the port a scheme's server listens on by default, and the port of the other web scheme
+_SCHEME_PORTS = {"http": (80, 443), "https": (443, 80)}
+
+
+def _on_scheme(reached: list[Reached], scheme: str | None) -> list[Reached]:
+    """Of a workload reached on both web ports, the one the scheme asks for: ``http`` is
+    not served on 443, nor ``https`` on 80 (the rest, and a lone port, are kept)."""
+    if scheme not in _SCHEME_PORTS:
+        return reached
+    own, other = _SCHEME_PORTS[scheme]
+    by_workload: dict[str, set[int | None]] = {}
+    for r in reached:
+        by_workload.setdefault(r.workload, set()).add(r.port)
+    return [r for r in reached if not (r.port == other and own in by_workload[r.workload])]
 
 
 def _fill(value: str, value_of: Callable[[str, str | None], str | None]) -> str:
