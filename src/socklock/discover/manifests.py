@@ -40,6 +40,8 @@ from socklock.model import (
     ComposeEnv,
     ComposeProject,
     ComposeService,
+    ConfigMap,
+    Container,
     EnvFromKind,
     EnvSource,
     EnvSourceKind,
@@ -320,26 +322,36 @@ def add_resolution(
 
 def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, str, Evidence]]:
     """(name, value, evidence) of every env value a workload's containers get; a ConfigMap or
-    Secret no manifest declares may be one a script creates (:mod:`.created_config`)."""
+    Secret no manifest declares may be one a script creates (:mod:`.created_config`). A
+    literal value's ``$(VAR)`` references are expanded as the kubelet does
+    (:mod:`.k8s_env`): from the ``envFrom`` keys and the entries before it, then the
+    Service variables of the namespace."""
+    from socklock.discover.k8s_env import expand
+
     config_maps = {(c.namespace, c.name): c for c in inventory.config_maps}
     created = _created_objects(inventory, workload.namespace)
+    links = service_links(workload, inventory)
     for container in workload.containers:
+        from_sources = list(_env_from(container, workload.namespace, config_maps, created))
+        defined = {name: value for name, value, _ in from_sources}
         for var in container.env:
             if var.value is not None:
+                value = expand(var.value, defined, links) if var.value else var.value
+                defined[var.name] = value
+                shown = redact_credentials(value)
+                if value != var.value:
+                    shown += f" (from {redact_credentials(var.value)})"
                 yield (
                     var.name,
-                    var.value,
-                    Evidence(
-                        EvidenceKind.ENV,
-                        var.location,
-                        f"env {var.name}={redact_credentials(var.value)}",
-                    ),
+                    value,
+                    Evidence(EvidenceKind.ENV, var.location, f"env {var.name}={shown}"),
                 )
             elif var.source is not None and var.source.kind is EnvSourceKind.CONFIG_MAP_KEY:
                 config_map = config_maps.get((workload.namespace, var.source.name or ""))
                 key = var.source.key or ""
                 if config_map is not None and key in config_map.data:
                     value = config_map.data[key]
+                    defined[var.name] = value
                     yield (
                         var.name,
                         value,
@@ -354,19 +366,37 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
                     yield from _created_key(created, "ConfigMap", var.name, var.source)
             elif var.source is not None and var.source.kind is EnvSourceKind.SECRET_KEY:
                 yield from _created_key(created, "Secret", var.name, var.source)
-        for source in container.env_from:
-            kind = "ConfigMap" if source.kind is EnvFromKind.CONFIG_MAP else "Secret"
-            config_map = config_maps.get((workload.namespace, source.name))
-            if config_map is None or kind == "Secret":
-                made = created.get((kind, source.name))
-                if made is not None:
-                    what = f"{kind} {made.name} (created by a script)"
-                    yield from _env_from_items(source.prefix, made.data, made.locations, what)
-                continue
-            what = f"ConfigMap {config_map.name}"
-            yield from _env_from_items(
-                source.prefix, config_map.data, config_map.data_locations, what
-            )
+        yield from from_sources
+
+
+def service_links(workload: Workload, inventory: Inventory) -> dict[str, str]:
+    """The Service environment variables the workload's pods get (none when the pod spec
+    sets ``enableServiceLinks: false``)."""
+    from socklock.discover.k8s_env import service_variables
+
+    if workload.pod_spec.get("enableServiceLinks") is False:
+        return {}
+    return service_variables(inventory.services, workload.namespace)
+
+
+def _env_from(
+    container: Container,
+    namespace: str,
+    config_maps: dict[tuple[str, str], ConfigMap],
+    created: dict[tuple[str, str], Created],
+) -> Iterator[tuple[str, str, Evidence]]:
+    """(name, value, evidence) of the keys a container's ``envFrom`` sources give."""
+    for source in container.env_from:
+        kind = "ConfigMap" if source.kind is EnvFromKind.CONFIG_MAP else "Secret"
+        config_map = config_maps.get((namespace, source.name))
+        if config_map is None or kind == "Secret":
+            made = created.get((kind, source.name))
+            if made is not None:
+                what = f"{kind} {made.name} (created by a script)"
+                yield from _env_from_items(source.prefix, made.data, made.locations, what)
+            continue
+        what = f"ConfigMap {config_map.name}"
+        yield from _env_from_items(source.prefix, config_map.data, config_map.data_locations, what)
 
 
 def _env_from_items(
@@ -572,7 +602,8 @@ def _workload_edges(
             add_resolution(builder, workload.id, target, resolution, call)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
-        *_command_lines(workload, env),
+        # the kubelet expands ``$(VAR)`` on a command line from the container's whole env
+        *_command_lines(workload, {**service_links(workload, inventory), **env}),
     ]:
         for target in find_targets(value, name_hint=name):
             if target.is_local:
