@@ -125,9 +125,10 @@ def add_manifest_edges(
     evidence says manifest-only.
     """
     resolver = KubernetesResolver(inventory)
+    siblings = _WorkloadSettings()
     for workload in inventory.workloads:
         if workload.owner is None:
-            _workload_edges(workload, inventory, resolver, builder, reads)
+            _workload_edges(workload, inventory, resolver, builder, reads, siblings)
     for project in inventory.compose_projects:
         _compose_project(project, aliases, builder, reads, inventory.compose_projects)
     from socklock.discover.autodiscovery import add_autodiscovery
@@ -572,13 +573,14 @@ def _workload_edges(
     resolver: KubernetesResolver,
     builder: GraphBuilder,
     reads: CodeReads | None,
+    siblings: _WorkloadSettings,
 ) -> None:
     values = list(env_values(workload, inventory))
     env = {name: value for name, value, _ in reversed(values)}
     server = server_of(container.image for container in workload.containers)
     storage = _storage_clients(reads, workload.id)
     run = workload_run(workload, env)
-    calls: list[tuple[Target, Evidence]] = []
+    calls: list[tuple[Target, Evidence, tuple[str, str] | None]] = []
     if workload.containers and all(
         quiet_script(container_line(c.run), c.image) for c in workload.containers
     ):
@@ -586,14 +588,25 @@ def _workload_edges(
     for name, value, found in values:
         by_image = image_calls(run, name, value, found)
         if by_image is not None:
-            calls += by_image
+            calls += [(target, call, None) for target, call in by_image]
             continue
         evidence = env_evidence(workload.id, name, found, reads, env, server)
         if evidence is not None:
-            calls += server_or_env_calls(server, name, value, evidence, env)
-    for target, call in calls:
+            found_calls = server_or_env_calls(server, name, value, evidence, env)
+            setting = (name, value) if len(found_calls) == 1 else None  # not a peer list
+            calls += [(target, call, setting) for target, call in found_calls]
+    for target, call, setting in calls:
         if not target.is_local and called_endpoints([target], storage):
             resolution = others(workload.id, resolver.resolve(target, workload.namespace))
+            if isinstance(resolution, list) and setting is not None:
+                own = siblings.settings(inventory)
+                resolution = [
+                    r
+                    for r in resolution
+                    if not _sibling_setting(own, workload.id, r.workload, setting)
+                ]
+                if not resolution:
+                    continue
             if resolution is not None:
                 add_resolution(builder, workload.id, target, resolution, call)
     for target, call in run.defaults(workload.location) if run else ():
@@ -641,6 +654,66 @@ def _kubernetes_entry_points(
     from socklock.discover.proxies.routes import add_routes
 
     add_routes(inventory, resolver, builder)
+
+
+class _WorkloadSettings:
+    """(the images it runs, the env it is given) of each Kubernetes workload, read once
+    when a call needs them (:func:`_sibling_setting`)."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, tuple[str, frozenset[tuple[str, str]]]] | None = None
+
+    def settings(self, inventory: Inventory) -> dict[str, tuple[str, frozenset[tuple[str, str]]]]:
+        if self._found is None:
+            self._found = {
+                workload.id: (
+                    "images " + " ".join(sorted(c.image or "" for c in workload.containers)),
+                    frozenset((n, v) for n, v, _ in env_values(workload, inventory)),
+                )
+                for workload in inventory.workloads
+                if workload.owner is None
+            }
+        return self._found
+
+
+def _own_settings(
+    project: ComposeProject, aliases: dict[str, str]
+) -> dict[str, tuple[str, frozenset[tuple[str, str]]]]:
+    """Graph id → (the program it runs: its image or build, the env it is given) of each
+    service of the project, for :func:`_sibling_setting`."""
+    found: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
+    for service in project.services:
+        if service.build_context:
+            program = f"build {service.build_context}|{service.dockerfile or 'Dockerfile'}"
+        else:
+            program = f"image {service.image or ''}"
+        env = frozenset(
+            (e.name, e.value) for e in compose_environment(service) if e.value is not None
+        )
+        found[aliases.get(service.id, service.id)] = (program, env)
+        found.setdefault(service.id, (program, env))
+    return found
+
+
+def _sibling_setting(
+    own: dict[str, tuple[str, frozenset[tuple[str, str]]]],
+    caller: str,
+    callee: str,
+    setting: tuple[str, str],
+) -> bool:
+    """Whether the env var ``setting`` that names ``callee`` (alone: a list of peers is a
+    cluster's membership, whose nodes do meet) is the callee's own address,
+    handed to another process of the same program by a block they share (Celery workers
+    given the web server's ``BACKEND_URL`` with the rest of its settings): the callee is
+    given the same variable with the same value, and the caller runs the same image or
+    build (compose) or the same images (Kubernetes). A program knows its own address; its
+    other processes are not its clients."""
+    mine, theirs = own.get(caller), own.get(callee)
+    if mine is None or theirs is None or mine[0] != theirs[0]:
+        return False
+    if mine[0] in ("image ", "images "):
+        return False  # no image known: no program to compare
+    return setting in theirs[1]
 
 
 def compose_environment(service: ComposeService) -> list[ComposeEnv]:
@@ -747,7 +820,15 @@ def _compose_project(
             builder.add_node(_compose_node(source, resolver))
         return source.id, target_id
 
-    def add_call(service: ComposeService, target: Target, evidence: Evidence) -> None:
+    own = _own_settings(project, aliases)
+
+    def add_call(
+        service: ComposeService,
+        target: Target,
+        evidence: Evidence,
+        setting: tuple[str, str] | None = None,
+    ) -> None:
+        """``setting``: the env var (name, value) that names the target."""
         if target.is_local and service.network_mode != "host":
             return  # the container itself
         found = resolver.on_host(target) if target.is_local else resolver.resolve(target, service)
@@ -765,6 +846,8 @@ def _compose_project(
             caller, callee = ends(service, reached.workload)
             if caller == callee:
                 continue  # its own name or listen address (see ``others``)
+            if setting is not None and _sibling_setting(own, caller, callee, setting):
+                continue
             add_resolution(
                 builder,
                 caller,
@@ -787,6 +870,7 @@ def _compose_project(
                 continue  # a script that only writes files hands the address on
             found = Evidence(EvidenceKind.ENV, env.location, compose_env_detail(env))
             calls = image_calls(run, env.name, env.value, found)
+            setting: tuple[str, str] | None = None  # an address the variable alone names
             if calls is None:
                 evidence = env_evidence(source, env.name, found, reads, values, server)
                 if evidence is None or (
@@ -796,11 +880,12 @@ def _compose_project(
                 ):
                     continue
                 calls = server_or_env_calls(server, env.name, env.value, evidence, values)
+                setting = (env.name, env.value) if len(calls) == 1 else None
             for target, call in calls:
                 if migration and not may_be_database(target):
                     continue
                 if called_endpoints([target], storage):
-                    add_call(service, target, call)
+                    add_call(service, target, call, setting)
         for target, call in run.defaults(service.location) if run else ():
             if isinstance(resolver.resolve(target, service), list):  # its workload exists
                 add_call(service, target, call)
