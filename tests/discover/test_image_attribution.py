@@ -107,3 +107,22 @@ def test_a_context_several_images_are_built_from_is_none_of_theirs(tmp_path: Pat
 
 def test_a_context_one_image_is_built_from_is_its_code(tmp_path: Path) -> None:
     assert _left_out_builds(tmp_path, {"web": "Dockerfile"}) == ["default/web"]
+
+
+def test_a_directory_named_like_an_image_several_workloads_run_is_each_ones(
+    tmp_path: Path,
+) -> None:
+    """The web server and its worker run one image (any registry host): its source
+    directory is the code of both."""
+    _owners(tmp_path, {"web": "org/shop:1", "worker": "ghcr.io/org/shop:1"}, ["shop"])
+    inventory = load_paths([str(tmp_path)])
+    contexts = build_contexts(inventory, add_nodes(inventory, GraphBuilder()))
+    assert sorted(c.workload for c in owners_of(str(tmp_path / "shop" / "x.py"), contexts)) == [
+        "default/web",
+        "default/worker",
+    ]
+
+
+def test_a_directory_named_like_images_of_different_programs_is_no_ones(tmp_path: Path) -> None:
+    owners = _owners(tmp_path, {"web": "org/shop:1", "worker": "other/shop:1"}, ["shop"])
+    assert owners == {}

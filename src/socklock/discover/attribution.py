@@ -203,6 +203,15 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 directory, owner, f"Dockerfile directory named like {owner}"
             )
             continue
+        image = _one_image(inventory, aliases, owners)
+        if image is not None:  # one image several services run, each with its command
+            replicas.extend(
+                Context(
+                    directory, owner, f"Dockerfile directory named like {image}, run by {owner}"
+                )
+                for owner in sorted(owners)
+            )
+            continue
         named = _named_parent(directory, by_name) or _prefixed(directory, by_name)
         if named is not None:
             owner, parent = named
@@ -252,6 +261,24 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             )
     every = [*contexts.values(), *shared]
     return sorted(every, key=lambda c: len(c.directory.parts), reverse=True)
+
+
+def _one_image(inventory: Inventory, aliases: dict[str, str], owners: frozenset[str]) -> str | None:
+    """The image repository every one of ``owners`` runs (compose services or workloads of
+    one image: the web server and its workers), else None."""
+    images: dict[str, set[str]] = {}
+    for project in inventory.compose_projects:
+        for service in project.services:
+            graph_id = aliases.get(service.id, service.id)
+            if graph_id in owners and service.image:
+                images.setdefault(graph_id, set()).add(_unhosted(service.image))
+    for workload in inventory.workloads:
+        if workload.id in owners and workload.owner is None:
+            images.setdefault(workload.id, set()).update(
+                _unhosted(c.image) for c in workload.containers if c.image
+            )
+    found = {image for ran in images.values() for image in ran}
+    return found.pop() if len(found) == 1 and set(images) == set(owners) else None
 
 
 def _image_runners(

@@ -96,6 +96,7 @@ from socklock.model import (
 if TYPE_CHECKING:
     from socklock.discover.code.interface import CallSite, Result, UnresolvedCall
     from socklock.discover.infra.dapr import Secret
+    from socklock.discover.siblings import Program
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _LISTEN_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_]\w*)(?::-([^}]*))?\}")
@@ -754,6 +755,7 @@ class _Joiner:
         self.storage_named: dict[str, set[str]] = {}  # workload → Azure Storage clients in code
         self._secrets: dict[str, dict[str, dict[str, Secret]]] | None = None
         self._inventory, self._aliases = inventory, aliases
+        self._programs: dict[str, Program] | None = None  # graph id → the program it runs
         self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
         self.properties = SpringProperties()  # the Spring config each workload runs with
@@ -972,6 +974,13 @@ class _Joiner:
                 return found.value if found is not None else None
 
             targets = with_sibling_port(targets, site.env_var, known)
+        given = env.get(site.env_var) if site.env_var else None
+        # the variable alone names the address: maybe the callee's own, handed to its workers
+        setting = (
+            (site.env_var, given.value)
+            if site.env_var and given is not None and given.value == text and len(targets) == 1
+            else None
+        )
         for target in targets:
             if target.port is None and target.scheme is None:
                 protocol = target.protocol
@@ -990,7 +999,7 @@ class _Joiner:
             if site.kind.value == "loopback":
                 self.resolve_local(owner, target, evidence, quiet=True)
             else:
-                self.resolve(owner, target, evidence)
+                self.resolve(owner, target, evidence, setting)
 
     def add_sdk(
         self,
@@ -1427,7 +1436,14 @@ class _Joiner:
             names.setdefault(service.name.lower(), set()).add(graph_id)
         return names
 
-    def resolve(self, owner: Context, target: Target, evidence: Evidence) -> None:
+    def resolve(
+        self,
+        owner: Context,
+        target: Target,
+        evidence: Evidence,
+        setting: tuple[str, str] | None = None,
+    ) -> None:
+        """``setting``: the env var (name, value) that alone names the target."""
         if target.is_local:
             self.resolve_local(owner, target, evidence)
             return
@@ -1452,8 +1468,25 @@ class _Joiner:
             named = ServiceName(target.host, "discovery", port)
             self.resolve_name(owner, named, evidence, target.text)
             return
+        if isinstance(resolution, list) and setting is not None:
+            resolution = [r for r in resolution if not self.own_address(owner, r, setting)]
+            if not resolution:
+                return
         if resolution is not None:
             self.add_resolution(owner, target, resolution, evidence)
+
+    def own_address(self, owner: Context, reached: Reached, setting: tuple[str, str]) -> bool:
+        """The callee's own address, given to another process of its program
+        (:mod:`socklock.discover.siblings`)."""
+        from socklock.discover.siblings import own_address
+
+        if self._programs is None:
+            from socklock.discover.siblings import programs
+
+            self._programs = programs(self._inventory, self._aliases)
+        given = self.envs.get(reached.workload, {}).get(setting[0])
+        value = given.value if given is not None else None
+        return own_address(self._programs, owner.workload, reached.workload, setting, value)
 
     def resolve_local(
         self, owner: Context, target: Target, evidence: Evidence, *, quiet: bool = False

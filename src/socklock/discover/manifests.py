@@ -8,7 +8,7 @@ them by service name (a compose call names the callee's container port, as an ed
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from socklock.discover.addresses import (
     Target,
@@ -36,6 +36,7 @@ from socklock.discover.resolve import (
     Resolution,
 )
 from socklock.discover.server_dials import server_dials, server_of, server_targets
+from socklock.discover.siblings import Program
 from socklock.model import (
     ComposeEnv,
     ComposeProject,
@@ -599,11 +600,10 @@ def _workload_edges(
         if not target.is_local and called_endpoints([target], storage):
             resolution = others(workload.id, resolver.resolve(target, workload.namespace))
             if isinstance(resolution, list) and setting is not None:
-                own = siblings.settings(inventory)
                 resolution = [
                     r
                     for r in resolution
-                    if not _sibling_setting(own, workload.id, r.workload, setting)
+                    if not siblings.own_address(inventory, workload.id, r.workload, setting)
                 ]
                 if not resolution:
                     continue
@@ -657,63 +657,51 @@ def _kubernetes_entry_points(
 
 
 class _WorkloadSettings:
-    """(the images it runs, the env it is given) of each Kubernetes workload, read once
-    when a call needs them (:func:`_sibling_setting`)."""
+    """The env each Kubernetes workload is given and the program each workload runs, read
+    once when a call needs them (:mod:`socklock.discover.siblings`)."""
 
     def __init__(self) -> None:
-        self._found: dict[str, tuple[str, frozenset[tuple[str, str]]]] | None = None
+        self._env: dict[str, dict[str, str]] | None = None
+        self._programs: dict[str, Program] = {}
 
-    def settings(self, inventory: Inventory) -> dict[str, tuple[str, frozenset[tuple[str, str]]]]:
-        if self._found is None:
-            self._found = {
-                workload.id: (
-                    "images " + " ".join(sorted(c.image or "" for c in workload.containers)),
-                    frozenset((n, v) for n, v, _ in env_values(workload, inventory)),
-                )
-                for workload in inventory.workloads
-                if workload.owner is None
+    def own_address(
+        self, inventory: Inventory, caller: str, callee: str, setting: tuple[str, str]
+    ) -> bool:
+        from socklock.discover.siblings import own_address, programs
+
+        if self._env is None:
+            self._env = {
+                w.id: {n: v for n, v, _ in reversed(list(env_values(w, inventory)))}
+                for w in inventory.workloads
+                if w.owner is None
             }
-        return self._found
+            self._programs = programs(inventory, {})
+        given = self._env.get(callee, {}).get(setting[0])
+        return own_address(self._programs, caller, callee, setting, given)
 
 
-def _own_settings(
+def _compose_own_address(
     project: ComposeProject, aliases: dict[str, str]
-) -> dict[str, tuple[str, frozenset[tuple[str, str]]]]:
-    """Graph id → (the program it runs: its image or build, the env it is given) of each
-    service of the project, for :func:`_sibling_setting`."""
-    found: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
+) -> Callable[[str, str, tuple[str, str]], bool]:
+    """(caller, callee, setting) → whether the setting is the callee's own address handed
+    to another process of its program (:mod:`socklock.discover.siblings`)."""
+    from socklock.discover.siblings import compose_program, own_address
+
+    ran: dict[str, Program] = {}
+    env: dict[str, dict[str, str]] = {}
     for service in project.services:
-        if service.build_context:
-            program = f"build {service.build_context}|{service.dockerfile or 'Dockerfile'}"
-        else:
-            program = f"image {service.image or ''}"
-        env = frozenset(
-            (e.name, e.value) for e in compose_environment(service) if e.value is not None
-        )
-        found[aliases.get(service.id, service.id)] = (program, env)
-        found.setdefault(service.id, (program, env))
-    return found
+        graph_id = aliases.get(service.id, service.id)
+        program = compose_program(service)
+        if program is not None:
+            ran[graph_id] = program
+        env[graph_id] = {
+            e.name: e.value for e in reversed(compose_environment(service)) if e.value is not None
+        }
 
+    def check(caller: str, callee: str, setting: tuple[str, str]) -> bool:
+        return own_address(ran, caller, callee, setting, env.get(callee, {}).get(setting[0]))
 
-def _sibling_setting(
-    own: dict[str, tuple[str, frozenset[tuple[str, str]]]],
-    caller: str,
-    callee: str,
-    setting: tuple[str, str],
-) -> bool:
-    """Whether the env var ``setting`` that names ``callee`` (alone: a list of peers is a
-    cluster's membership, whose nodes do meet) is the callee's own address,
-    handed to another process of the same program by a block they share (Celery workers
-    given the web server's ``BACKEND_URL`` with the rest of its settings): the callee is
-    given the same variable with the same value, and the caller runs the same image or
-    build (compose) or the same images (Kubernetes). A program knows its own address; its
-    other processes are not its clients."""
-    mine, theirs = own.get(caller), own.get(callee)
-    if mine is None or theirs is None or mine[0] != theirs[0]:
-        return False
-    if mine[0] in ("image ", "images "):
-        return False  # no image known: no program to compare
-    return setting in theirs[1]
+    return check
 
 
 def compose_environment(service: ComposeService) -> list[ComposeEnv]:
@@ -820,7 +808,7 @@ def _compose_project(
             builder.add_node(_compose_node(source, resolver))
         return source.id, target_id
 
-    own = _own_settings(project, aliases)
+    own_address = _compose_own_address(project, aliases)
 
     def add_call(
         service: ComposeService,
@@ -846,8 +834,8 @@ def _compose_project(
             caller, callee = ends(service, reached.workload)
             if caller == callee:
                 continue  # its own name or listen address (see ``others``)
-            if setting is not None and _sibling_setting(own, caller, callee, setting):
-                continue
+            if setting is not None and own_address(caller, callee, setting):
+                continue  # the callee's own address, given to its other processes
             add_resolution(
                 builder,
                 caller,
