@@ -150,3 +150,54 @@ def test_a_registry_name_in_another_case_style_names_the_one_workload(tmp_path: 
     project = tmp_path.name
     edges = {(e.source, e.target, e.port) for e in graph.edges}
     assert (f"{project}/gateway", f"{project}/billing_service", 7000) in edges
+
+
+_SERVED = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}}}
+spec:
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers: [{{name: {name}, image: example/{name}}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{name: http, port: 80}}, {{name: https, port: 443}}]
+---
+"""
+
+
+def test_a_registry_route_reaches_the_port_of_its_scheme(tmp_path: Path) -> None:
+    """Services serving both 80 and 443: a route asking for ``ws`` (HTTP's WebSocket) or
+    ``http`` reaches 80, one asking for ``https`` 443, one with no scheme both."""
+
+    def route(name: str, scheme: str | None) -> dict[str, str]:
+        item = {"DownstreamPathTemplate": f"/{name}", "UpstreamPathTemplate": f"/{name}"}
+        if scheme:
+            item["DownstreamScheme"] = scheme
+        return {**item, "ServiceName": name}
+
+    routes = [route("hub", "ws"), route("api", "http"), route("vault", "https"), route("raw", None)]
+    names = ("gateway", "hub", "api", "vault", "raw")
+    _write(
+        tmp_path,
+        {
+            "k8s/apps.yaml": "".join(_SERVED.format(name=name) for name in names),
+            "gateway/Dockerfile": "FROM mcr.microsoft.com/dotnet/aspnet:8.0\n",
+            "gateway/ocelot.json": json.dumps({"Routes": routes}, indent=2),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("default/gateway", "default/hub", 80),
+        ("default/gateway", "default/api", 80),
+        ("default/gateway", "default/vault", 443),
+        ("default/gateway", "default/raw", 80),
+        ("default/gateway", "default/raw", 443),
+    }

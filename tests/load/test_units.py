@@ -637,6 +637,34 @@ def test_aspire_resources_added_by_helper_classes(tmp_path: Path) -> None:
     ]
 
 
+def test_aspire_preview_server_containers_serve_on_their_usual_ports(tmp_path: Path) -> None:
+    """Aspire 8 previews spelled the hosting calls ``AddRedisContainer``/
+    ``AddRabbitMQContainer``: the same servers, on 6379 and 5672; a plain ``AddContainer``
+    is an image of unknown kind."""
+    _write(
+        tmp_path,
+        {
+            "Host/Host.csproj": _APPHOST_PROJECT,
+            "Orders.Api/Orders.Api.csproj": '<Project Sdk="Microsoft.NET.Sdk.Web"></Project>',
+            "Host/Program.cs": (
+                "var builder = DistributedApplication.CreateBuilder(args);\n"
+                'var bus = builder.AddRabbitMQContainer("bus", password: "pw");\n'
+                'var cache = builder.AddRedisContainer("cache");\n'
+                'var box = builder.AddContainer("box", "org/box");\n'
+                'builder.AddProject<Projects.Orders_Api>("orders")\n'
+                "    .WithReference(bus).WithReference(cache).WithReference(box);\n"
+                "builder.Build().Run();\n"
+            ),
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    orders = next(u for u in units if u.name == "orders" and u.host is not None)
+    assert sorted((e.name, e.value) for e in orders.env) == [
+        ("ConnectionStrings__bus", "rabbitmq://bus:5672"),
+        ("ConnectionStrings__cache", "redis://cache:6379"),
+    ]
+
+
 def test_sbt_projects_by_packaging_or_main_named_by_their_docker_package(tmp_path: Path) -> None:
     app = "object Main extends App {\n  println(1)\n}\n"
     _tree(

@@ -20,7 +20,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from socklock.discover.asset_builders import builds_assets
 from socklock.discover.build_scripts import script_builds
+from socklock.discover.commands import service_words
 from socklock.discover.entrypoints import command_line, entry_paths, run_words
 from socklock.discover.name_table import NameTable
 from socklock.model import BuildUnit, ComposeProject, Inventory
@@ -145,6 +147,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
     replicas: list[Context] = []
     for project in inventory.compose_projects:
         builders: dict[Path, list[tuple[str, str, bool]]] = {}  # context → (id, service, runs)
+        helpers: set[str] = set()  # services that only build assets
         for service in project.services:
             graph_id = aliases.get(service.id, service.id)
             if service.build_context:
@@ -159,8 +162,13 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                     for path in entry_paths(word, directory)
                 )
                 builders.setdefault(directory, []).append((graph_id, service.id, runs_default))
-        replicas.extend(_image_runners(project, aliases))
+                if builds_assets(service_words(service.body), directory):
+                    helpers.add(service.id)
+        replicas.extend(_image_runners(project, aliases, helpers))
         for directory, services in builders.items():
+            # an asset watcher beside the application (``css: yarn build:css``) runs a
+            # compiler over the tree, none of its code
+            services = [s for s in services if s[1] not in helpers] or services
             # the one running the image's own command is the program; when each runs a
             # command of its own (``dev_server``, ``dev_worker``), the code is each one's
             default = [s for s in services if s[2]] or services
@@ -195,16 +203,30 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                 directory, owner, f"Dockerfile directory named like {owner}"
             )
             continue
+        image = _one_image(inventory, aliases, owners)
+        if image is not None:  # one image several services run, each with its command
+            replicas.extend(
+                Context(
+                    directory, owner, f"Dockerfile directory named like {image}, run by {owner}"
+                )
+                for owner in sorted(owners)
+            )
+            continue
         named = _named_parent(directory, by_name) or _prefixed(directory, by_name)
         if named is not None:
             owner, parent = named
             contexts[directory] = Context(
                 directory, owner, f"Dockerfile directory inside {parent.name}/, named like {owner}"
             )
-    for image, context in inventory.image_builds:  # a left-out compose file's builds
+    # a left-out compose file's builds; a context several images are built from (a
+    # Dockerfile each picks its project) is none of theirs as a whole
+    built_from: dict[Path, set[str]] = {}
+    for image, context in inventory.image_builds:
+        built_from.setdefault(Path(context).resolve(), set()).add(_repository(image))
+    for image, context in inventory.image_builds:
         directory = Path(context).resolve()
         owners = by_name.get(_image_name(image) or "")
-        if directory not in contexts and len(owners) == 1:
+        if directory not in contexts and len(owners) == 1 and len(built_from[directory]) == 1:
             (owner,) = owners
             contexts[directory] = Context(
                 directory, owner, f"builds image {image} (a compose file left out says so)"
@@ -241,10 +263,31 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
     return sorted(every, key=lambda c: len(c.directory.parts), reverse=True)
 
 
-def _image_runners(project: ComposeProject, aliases: dict[str, str]) -> list[Context]:
+def _one_image(inventory: Inventory, aliases: dict[str, str], owners: frozenset[str]) -> str | None:
+    """The image repository every one of ``owners`` runs (compose services or workloads of
+    one image: the web server and its workers), else None."""
+    images: dict[str, set[str]] = {}
+    for project in inventory.compose_projects:
+        for service in project.services:
+            graph_id = aliases.get(service.id, service.id)
+            if graph_id in owners and service.image:
+                images.setdefault(graph_id, set()).add(_unhosted(service.image))
+    for workload in inventory.workloads:
+        if workload.id in owners and workload.owner is None:
+            images.setdefault(workload.id, set()).update(
+                _unhosted(c.image) for c in workload.containers if c.image
+            )
+    found = {image for ran in images.values() for image in ran}
+    return found.pop() if len(found) == 1 and set(images) == set(owners) else None
+
+
+def _image_runners(
+    project: ComposeProject, aliases: dict[str, str], helpers: set[str]
+) -> list[Context]:
     """Services that run, without a build of their own, the image another service of the
     project builds (``celeryworker: image: org/app`` beside ``web: build: .`` tagged
-    ``org/app``): the same code, started with another command."""
+    ``org/app``): the same code, started with another command (not an asset watcher's:
+    ``helpers`` collects those)."""
     built: dict[str, tuple[Path, str]] = {}
     for service in project.services:
         name = _untagged(service.image)
@@ -256,6 +299,9 @@ def _image_runners(project: ComposeProject, aliases: dict[str, str]) -> list[Con
         if service.build_context or name not in built:
             continue
         directory, builder = built[name]
+        if builds_assets(service_words(service.body), directory):
+            helpers.add(service.id)
+            continue
         why = f"runs image {service.image}, which {builder} builds"
         found.append(Context(directory, aliases.get(service.id, service.id), why))
     return found

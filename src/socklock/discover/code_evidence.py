@@ -96,6 +96,7 @@ from socklock.model import (
 if TYPE_CHECKING:
     from socklock.discover.code.interface import CallSite, Result, UnresolvedCall
     from socklock.discover.infra.dapr import Secret
+    from socklock.discover.siblings import Program
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _LISTEN_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_]\w*)(?::-([^}]*))?\}")
@@ -755,6 +756,7 @@ class _Joiner:
         self.storage_named: dict[str, set[str]] = {}  # workload → Azure Storage clients in code
         self._secrets: dict[str, dict[str, dict[str, Secret]]] | None = None
         self._inventory, self._aliases = inventory, aliases
+        self._programs: dict[str, Program] | None = None  # graph id → the program it runs
         self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
         self.properties = SpringProperties()  # the Spring config each workload runs with
@@ -953,7 +955,8 @@ class _Joiner:
         evidence = Evidence(_KIND[site.kind.value], where, detail, site.expression, site.confidence)
         named = service_name(text)
         if named is None and site.service is not None:
-            named = ServiceName(text.strip().lower(), site.service)
+            scheme, _, name = text.strip().lower().rpartition("://")
+            named = ServiceName(name, site.service, scheme=scheme or None)
         if named is not None:
             self.resolve_name(owner, named, evidence, text)
             return
@@ -972,6 +975,13 @@ class _Joiner:
                 return found.value if found is not None else None
 
             targets = with_sibling_port(targets, site.env_var, known)
+        given = env.get(site.env_var) if site.env_var else None
+        # the variable alone names the address: maybe the callee's own, handed to its workers
+        setting = (
+            (site.env_var, given.value)
+            if site.env_var and given is not None and given.value == text and len(targets) == 1
+            else None
+        )
         for target in targets:
             if target.port is None and target.scheme is None:
                 protocol = target.protocol
@@ -990,7 +1000,7 @@ class _Joiner:
             if site.kind.value == "loopback":
                 self.resolve_local(owner, target, evidence, quiet=True)
             else:
-                self.resolve(owner, target, evidence)
+                self.resolve(owner, target, evidence, setting)
 
     def add_sdk(
         self,
@@ -1459,7 +1469,14 @@ class _Joiner:
             names.setdefault(service.name.lower(), set()).add(graph_id)
         return names
 
-    def resolve(self, owner: Context, target: Target, evidence: Evidence) -> None:
+    def resolve(
+        self,
+        owner: Context,
+        target: Target,
+        evidence: Evidence,
+        setting: tuple[str, str] | None = None,
+    ) -> None:
+        """``setting``: the env var (name, value) that alone names the target."""
         if target.is_local:
             self.resolve_local(owner, target, evidence)
             return
@@ -1484,8 +1501,25 @@ class _Joiner:
             named = ServiceName(target.host, "discovery", port)
             self.resolve_name(owner, named, evidence, target.text)
             return
+        if isinstance(resolution, list) and setting is not None:
+            resolution = [r for r in resolution if not self.own_address(owner, r, setting)]
+            if not resolution:
+                return
         if resolution is not None:
             self.add_resolution(owner, target, resolution, evidence)
+
+    def own_address(self, owner: Context, reached: Reached, setting: tuple[str, str]) -> bool:
+        """The callee's own address, given to another process of its program
+        (:mod:`socklock.discover.siblings`)."""
+        from socklock.discover.siblings import own_address
+
+        if self._programs is None:
+            from socklock.discover.siblings import programs
+
+            self._programs = programs(self._inventory, self._aliases)
+        given = self.envs.get(reached.workload, {}).get(setting[0])
+        value = given.value if given is not None else None
+        return own_address(self._programs, owner.workload, reached.workload, setting, value)
 
     def resolve_local(
         self, owner: Context, target: Target, evidence: Evidence, *, quiet: bool = False
@@ -1647,7 +1681,7 @@ class _Joiner:
             if isinstance(resolution, list) and resolution:
                 return [  # several ports and no number: the module's declared port
                     r if r.port is not None else replace(r, port=self.callee_port(r.workload, None))
-                    for r in resolution
+                    for r in _on_scheme(resolution, named.scheme)
                 ]
         return self.by_squashed_name(named)
 
@@ -1715,6 +1749,22 @@ class _Joiner:
 
 
 _MAX_NESTING = 8  # properties naming properties: deeper than this is a cycle
+
+
+# the port a scheme's server listens on by default, and the port of the other web scheme
+_SCHEME_PORTS = {"http": (80, 443), "https": (443, 80)}
+
+
+def _on_scheme(reached: list[Reached], scheme: str | None) -> list[Reached]:
+    """Of a workload reached on both web ports, the one the scheme asks for: ``http`` is
+    not served on 443, nor ``https`` on 80 (the rest, and a lone port, are kept)."""
+    if scheme not in _SCHEME_PORTS:
+        return reached
+    own, other = _SCHEME_PORTS[scheme]
+    by_workload: dict[str, set[int | None]] = {}
+    for r in reached:
+        by_workload.setdefault(r.workload, set()).add(r.port)
+    return [r for r in reached if not (r.port == other and own in by_workload[r.workload])]
 
 
 def _fill(value: str, value_of: Callable[[str, str | None], str | None]) -> str:

@@ -8,7 +8,7 @@ them by service name (a compose call names the callee's container port, as an ed
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from socklock.discover.addresses import (
     Target,
@@ -36,10 +36,13 @@ from socklock.discover.resolve import (
     Resolution,
 )
 from socklock.discover.server_dials import server_dials, server_of, server_targets
+from socklock.discover.siblings import Program
 from socklock.model import (
     ComposeEnv,
     ComposeProject,
     ComposeService,
+    ConfigMap,
+    Container,
     EnvFromKind,
     EnvSource,
     EnvSourceKind,
@@ -123,9 +126,10 @@ def add_manifest_edges(
     evidence says manifest-only.
     """
     resolver = KubernetesResolver(inventory)
+    siblings = _WorkloadSettings()
     for workload in inventory.workloads:
         if workload.owner is None:
-            _workload_edges(workload, inventory, resolver, builder, reads)
+            _workload_edges(workload, inventory, resolver, builder, reads, siblings)
     for project in inventory.compose_projects:
         _compose_project(project, aliases, builder, reads, inventory.compose_projects)
     from socklock.discover.autodiscovery import add_autodiscovery
@@ -320,26 +324,36 @@ def add_resolution(
 
 def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, str, Evidence]]:
     """(name, value, evidence) of every env value a workload's containers get; a ConfigMap or
-    Secret no manifest declares may be one a script creates (:mod:`.created_config`)."""
+    Secret no manifest declares may be one a script creates (:mod:`.created_config`). A
+    literal value's ``$(VAR)`` references are expanded as the kubelet does
+    (:mod:`.k8s_env`): from the ``envFrom`` keys and the entries before it, then the
+    Service variables of the namespace."""
+    from socklock.discover.k8s_env import expand
+
     config_maps = {(c.namespace, c.name): c for c in inventory.config_maps}
     created = _created_objects(inventory, workload.namespace)
+    links = service_links(workload, inventory)
     for container in workload.containers:
+        from_sources = list(_env_from(container, workload.namespace, config_maps, created))
+        defined = {name: value for name, value, _ in from_sources}
         for var in container.env:
             if var.value is not None:
+                value = expand(var.value, defined, links) if var.value else var.value
+                defined[var.name] = value
+                shown = redact_credentials(value)
+                if value != var.value:
+                    shown += f" (from {redact_credentials(var.value)})"
                 yield (
                     var.name,
-                    var.value,
-                    Evidence(
-                        EvidenceKind.ENV,
-                        var.location,
-                        f"env {var.name}={redact_credentials(var.value)}",
-                    ),
+                    value,
+                    Evidence(EvidenceKind.ENV, var.location, f"env {var.name}={shown}"),
                 )
             elif var.source is not None and var.source.kind is EnvSourceKind.CONFIG_MAP_KEY:
                 config_map = config_maps.get((workload.namespace, var.source.name or ""))
                 key = var.source.key or ""
                 if config_map is not None and key in config_map.data:
                     value = config_map.data[key]
+                    defined[var.name] = value
                     yield (
                         var.name,
                         value,
@@ -354,19 +368,37 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
                     yield from _created_key(created, "ConfigMap", var.name, var.source)
             elif var.source is not None and var.source.kind is EnvSourceKind.SECRET_KEY:
                 yield from _created_key(created, "Secret", var.name, var.source)
-        for source in container.env_from:
-            kind = "ConfigMap" if source.kind is EnvFromKind.CONFIG_MAP else "Secret"
-            config_map = config_maps.get((workload.namespace, source.name))
-            if config_map is None or kind == "Secret":
-                made = created.get((kind, source.name))
-                if made is not None:
-                    what = f"{kind} {made.name} (created by a script)"
-                    yield from _env_from_items(source.prefix, made.data, made.locations, what)
-                continue
-            what = f"ConfigMap {config_map.name}"
-            yield from _env_from_items(
-                source.prefix, config_map.data, config_map.data_locations, what
-            )
+        yield from from_sources
+
+
+def service_links(workload: Workload, inventory: Inventory) -> dict[str, str]:
+    """The Service environment variables the workload's pods get (none when the pod spec
+    sets ``enableServiceLinks: false``)."""
+    from socklock.discover.k8s_env import service_variables
+
+    if workload.pod_spec.get("enableServiceLinks") is False:
+        return {}
+    return service_variables(inventory.services, workload.namespace)
+
+
+def _env_from(
+    container: Container,
+    namespace: str,
+    config_maps: dict[tuple[str, str], ConfigMap],
+    created: dict[tuple[str, str], Created],
+) -> Iterator[tuple[str, str, Evidence]]:
+    """(name, value, evidence) of the keys a container's ``envFrom`` sources give."""
+    for source in container.env_from:
+        kind = "ConfigMap" if source.kind is EnvFromKind.CONFIG_MAP else "Secret"
+        config_map = config_maps.get((namespace, source.name))
+        if config_map is None or kind == "Secret":
+            made = created.get((kind, source.name))
+            if made is not None:
+                what = f"{kind} {made.name} (created by a script)"
+                yield from _env_from_items(source.prefix, made.data, made.locations, what)
+            continue
+        what = f"ConfigMap {config_map.name}"
+        yield from _env_from_items(source.prefix, config_map.data, config_map.data_locations, what)
 
 
 def _env_from_items(
@@ -542,13 +574,14 @@ def _workload_edges(
     resolver: KubernetesResolver,
     builder: GraphBuilder,
     reads: CodeReads | None,
+    siblings: _WorkloadSettings,
 ) -> None:
     values = list(env_values(workload, inventory))
     env = {name: value for name, value, _ in reversed(values)}
     server = server_of(container.image for container in workload.containers)
     storage = _storage_clients(reads, workload.id)
     run = workload_run(workload, env)
-    calls: list[tuple[Target, Evidence]] = []
+    calls: list[tuple[Target, Evidence, tuple[str, str] | None]] = []
     if workload.containers and all(
         quiet_script(container_line(c.run), c.image) for c in workload.containers
     ):
@@ -556,14 +589,24 @@ def _workload_edges(
     for name, value, found in values:
         by_image = image_calls(run, name, value, found)
         if by_image is not None:
-            calls += by_image
+            calls += [(target, call, None) for target, call in by_image]
             continue
         evidence = env_evidence(workload.id, name, found, reads, env, server)
         if evidence is not None:
-            calls += server_or_env_calls(server, name, value, evidence, env)
-    for target, call in calls:
+            found_calls = server_or_env_calls(server, name, value, evidence, env)
+            setting = (name, value) if len(found_calls) == 1 else None  # not a peer list
+            calls += [(target, call, setting) for target, call in found_calls]
+    for target, call, setting in calls:
         if not target.is_local and called_endpoints([target], storage):
             resolution = others(workload.id, resolver.resolve(target, workload.namespace))
+            if isinstance(resolution, list) and setting is not None:
+                resolution = [
+                    r
+                    for r in resolution
+                    if not siblings.own_address(inventory, workload.id, r.workload, setting)
+                ]
+                if not resolution:
+                    continue
             if resolution is not None:
                 add_resolution(builder, workload.id, target, resolution, call)
     for target, call in run.defaults(workload.location) if run else ():
@@ -572,7 +615,8 @@ def _workload_edges(
             add_resolution(builder, workload.id, target, resolution, call)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
-        *_command_lines(workload, env),
+        # the kubelet expands ``$(VAR)`` on a command line from the container's whole env
+        *_command_lines(workload, {**service_links(workload, inventory), **env}),
     ]:
         for target in find_targets(value, name_hint=name):
             if target.is_local:
@@ -610,6 +654,54 @@ def _kubernetes_entry_points(
     from socklock.discover.proxies.routes import add_routes
 
     add_routes(inventory, resolver, builder)
+
+
+class _WorkloadSettings:
+    """The env each Kubernetes workload is given and the program each workload runs, read
+    once when a call needs them (:mod:`socklock.discover.siblings`)."""
+
+    def __init__(self) -> None:
+        self._env: dict[str, dict[str, str]] | None = None
+        self._programs: dict[str, Program] = {}
+
+    def own_address(
+        self, inventory: Inventory, caller: str, callee: str, setting: tuple[str, str]
+    ) -> bool:
+        from socklock.discover.siblings import own_address, programs
+
+        if self._env is None:
+            self._env = {
+                w.id: {n: v for n, v, _ in reversed(list(env_values(w, inventory)))}
+                for w in inventory.workloads
+                if w.owner is None
+            }
+            self._programs = programs(inventory, {})
+        given = self._env.get(callee, {}).get(setting[0])
+        return own_address(self._programs, caller, callee, setting, given)
+
+
+def _compose_own_address(
+    project: ComposeProject, aliases: dict[str, str]
+) -> Callable[[str, str, tuple[str, str]], bool]:
+    """(caller, callee, setting) → whether the setting is the callee's own address handed
+    to another process of its program (:mod:`socklock.discover.siblings`)."""
+    from socklock.discover.siblings import compose_program, own_address
+
+    ran: dict[str, Program] = {}
+    env: dict[str, dict[str, str]] = {}
+    for service in project.services:
+        graph_id = aliases.get(service.id, service.id)
+        program = compose_program(service)
+        if program is not None:
+            ran[graph_id] = program
+        env[graph_id] = {
+            e.name: e.value for e in reversed(compose_environment(service)) if e.value is not None
+        }
+
+    def check(caller: str, callee: str, setting: tuple[str, str]) -> bool:
+        return own_address(ran, caller, callee, setting, env.get(callee, {}).get(setting[0]))
+
+    return check
 
 
 def compose_environment(service: ComposeService) -> list[ComposeEnv]:
@@ -716,7 +808,15 @@ def _compose_project(
             builder.add_node(_compose_node(source, resolver))
         return source.id, target_id
 
-    def add_call(service: ComposeService, target: Target, evidence: Evidence) -> None:
+    own_address = _compose_own_address(project, aliases)
+
+    def add_call(
+        service: ComposeService,
+        target: Target,
+        evidence: Evidence,
+        setting: tuple[str, str] | None = None,
+    ) -> None:
+        """``setting``: the env var (name, value) that names the target."""
         if target.is_local and service.network_mode != "host":
             return  # the container itself
         found = resolver.on_host(target) if target.is_local else resolver.resolve(target, service)
@@ -734,6 +834,8 @@ def _compose_project(
             caller, callee = ends(service, reached.workload)
             if caller == callee:
                 continue  # its own name or listen address (see ``others``)
+            if setting is not None and own_address(caller, callee, setting):
+                continue  # the callee's own address, given to its other processes
             add_resolution(
                 builder,
                 caller,
@@ -756,6 +858,7 @@ def _compose_project(
                 continue  # a script that only writes files hands the address on
             found = Evidence(EvidenceKind.ENV, env.location, compose_env_detail(env))
             calls = image_calls(run, env.name, env.value, found)
+            setting: tuple[str, str] | None = None  # an address the variable alone names
             if calls is None:
                 evidence = env_evidence(source, env.name, found, reads, values, server)
                 if evidence is None or (
@@ -765,11 +868,12 @@ def _compose_project(
                 ):
                     continue
                 calls = server_or_env_calls(server, env.name, env.value, evidence, values)
+                setting = (env.name, env.value) if len(calls) == 1 else None
             for target, call in calls:
                 if migration and not may_be_database(target):
                     continue
                 if called_endpoints([target], storage):
-                    add_call(service, target, call)
+                    add_call(service, target, call, setting)
         for target, call in run.defaults(service.location) if run else ():
             if isinstance(resolver.resolve(target, service), list):  # its workload exists
                 add_call(service, target, call)

@@ -65,6 +65,9 @@ class ServiceName:
     name: str
     registry: str  # a key of REGISTRIES
     port: int | None = None  # written with the name (``lb://orders:8080``); rarely
+    # the scheme the caller asks the instance for (an Ocelot route's ``DownstreamScheme``):
+    # of a Service serving both, ``http`` is not its https port
+    scheme: str | None = None
 
     @property
     def label(self) -> str:

@@ -443,6 +443,7 @@ def _array_base(dotted: str) -> str:
 # under the route's ``ServiceName`` (Consul, Eureka: GlobalConfiguration names the registry).
 _OCELOT_ROUTE = re.compile(r"^(re)?routes\.(downstreamhostandports\.)?[a-z]+$")
 _OCELOT = Context(call=True, kind=CallKind.CONFIG, service="ocelot")
+_WEB_SCHEMES = {"http": "http", "ws": "http", "https": "https", "wss": "https"}
 
 
 def _ocelot_routes(entries: list[Entry]) -> dict[int, tuple[tuple[Part, ...], Context]]:
@@ -461,7 +462,10 @@ def _ocelot_routes(entries: list[Entry]) -> dict[int, tuple[tuple[Part, ...], Co
         if route not in prefixes:
             continue
         if field == "servicename" and entry.value.strip():
-            found[id(entry)] = ((entry.value.strip(),), _OCELOT)
+            # the registry's instance on the route's scheme (``http``, not the ``https``
+            # port a Service of that name also has); a WebSocket's is its HTTP scheme's
+            scheme = _WEB_SCHEMES.get(_route_scheme(keyed, index) or "")
+            found[id(entry)] = ((entry.value.strip(),), replace(_OCELOT, scheme=scheme))
         elif field == "downstreamhostandports.host":
             port = next(
                 (

@@ -416,6 +416,8 @@ def _statement_resource(
     if added is not None:
         receiver, method, project, name, second = added.groups()
         kind = method.lower()
+        if kind.endswith("container") and kind.removesuffix("container") in SERVER_PORTS:
+            kind = kind.removesuffix("container")  # Aspire 8 previews: AddRedisContainer
         if kind in _NOT_RESOURCES or kind.startswith("azure") or not _RESOURCE_NAME.match(name):
             return None
         if receiver not in variables and receiver != builder:
