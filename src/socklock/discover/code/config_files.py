@@ -250,12 +250,13 @@ def document_addresses(value: str) -> list[tuple[str, str]]:
     ]
 
 
-# What a Spring (or Micronaut) module says about itself: its service id and its port.
+# What a Spring (Micronaut, Quarkus) module says about itself: its service id and its port.
 _DECLARED = {
     "spring.application.name": "service-name",
     "server.port": "server-port",
     "micronaut.application.name": "service-name",
     "micronaut.server.port": "server-port",
+    "quarkus.http.port": "server-port",
     "spring.cloud.config.server.native.searchlocations": "config-server",
     "spring.cloud.config.server.git.uri": "config-server",
     "spring.cloud.config.server.git.searchpaths": "config-search-paths",
