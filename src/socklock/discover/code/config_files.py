@@ -257,10 +257,14 @@ _DECLARED = {
     "micronaut.application.name": "service-name",
     "micronaut.server.port": "server-port",
     "quarkus.http.port": "server-port",
+    # Spring Cloud Kubernetes: the ConfigMaps it reads, instead of the one of its own name
+    "spring.cloud.kubernetes.config.name": "config-map-name",
+    "spring.cloud.kubernetes.config.sources.name": "config-map-name",
     "spring.cloud.config.server.native.searchlocations": "config-server",
     "spring.cloud.config.server.git.uri": "config-server",
     "spring.cloud.config.server.git.searchpaths": "config-search-paths",
 }
+_INDEX = re.compile(r"\[\d+\]")
 # Spring Boot 2.4+: spring.config.import=optional:configserver:http://config:8888
 _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
 
@@ -300,7 +304,7 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         registry = _registry_setting(path, entry)
         if registry is not None and not (registry.what == HTTP_CHECKED and consul_off):
             yield registry
-        declared = _DECLARED.get(_relaxed(dotted))
+        declared = _DECLARED.get(_relaxed(_unindexed(dotted)))
         if declared is not None:
             yield from _declare(path, entry, declared)
             continue
@@ -514,6 +518,12 @@ def _zuul_routes(entries: list[Entry]) -> dict[int, str]:
         elif "url" not in fields and "path" in fields:
             found[id(fields["path"])] = route
     return found
+
+
+def _unindexed(dotted: str) -> str:
+    """A list item's key without its index: ``sources[0].name`` and YAML's ``sources.0.name``
+    (``- name:``) are ``sources.name``."""
+    return ".".join(part for part in _INDEX.sub("", dotted).split(".") if not part.isdigit())
 
 
 def _relaxed(dotted: str) -> str:
