@@ -22,6 +22,7 @@ from socklock.discover.code.config_readers import (
     read_toml,
     read_yaml,
 )
+from socklock.discover.code.hocon_includes import beside_application, loaded
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
 from socklock.discover.code.mp_messaging import channel_addresses, host_port
 from socklock.discover.code.placeholders import config_placeholders
@@ -90,6 +91,9 @@ class ConfigFileAnalyser:
         reader = _reader_for(PurePath(seen_as or path))
         if reader is None:
             return []
+        name = PurePath(seen_as or path).name.lower()
+        if reader is read_hocon and not _HOCON_FILE.match(name) and not loaded(path):
+            return []  # a .conf beside application.conf that Lightbend Config does not load
         text = source.decode("utf-8", "replace")
         if _ENV_NAMES in PurePath(path).name:
             entries = list(reader(text))
@@ -140,8 +144,8 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return read_dotenv
     if lower.startswith(("docker-compose", "compose.", "compose-")):
         return None  # the manifest loader reads compose files
-    if _HOCON_FILE.match(lower):
-        return read_hocon  # Akka/Play: application.conf, reference.conf
+    if _HOCON_FILE.match(lower) or beside_application(path):
+        return read_hocon  # Akka/Play: application.conf, reference.conf, what they include
     suffix = path.suffix.lower()
     if suffix == ".hjson":
         return read_json  # a format made for config files: whatever its name, it is one
