@@ -365,11 +365,22 @@ def _public_image(image: str | None) -> bool:
     name = (image or "").split("@")[0].rsplit(":", 1)[0] if image else ""
     if not name:
         return False
+    program = name.rsplit("/", 1)[-1].lower()
     return (
         "/" not in name.removeprefix("docker.io/").removeprefix("library/")
         or image_port(image) is not None
         or family_of([image]) is not None
+        or program in _MONITORING
+        or program.endswith(("exporter", "_exporter", "-exporter"))
     )
+
+
+# the monitoring stack a compose file starts beside the databases (``prom/prometheus``,
+# ``google/cadvisor``, a Prometheus exporter): no program of the repository's own
+_MONITORING = frozenset(
+    {"prometheus", "alertmanager", "pushgateway", "cadvisor", "node-exporter", "loki"}
+    | {"promtail", "tempo", "jaeger", "all-in-one", "zipkin", "statsd-exporter"}
+)
 
 
 # words that end a program's name written without a separator (``saleapp``,
