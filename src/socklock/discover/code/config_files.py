@@ -91,9 +91,6 @@ class ConfigFileAnalyser:
         reader = _reader_for(PurePath(seen_as or path))
         if reader is None:
             return []
-        name = PurePath(seen_as or path).name.lower()
-        if reader is read_hocon and not _HOCON_FILE.match(name) and not loaded(path):
-            return []  # a .conf beside application.conf that Lightbend Config does not load
         text = source.decode("utf-8", "replace")
         if _ENV_NAMES in PurePath(path).name:
             entries = list(reader(text))
@@ -144,8 +141,8 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return read_dotenv
     if lower.startswith(("docker-compose", "compose.", "compose-")):
         return None  # the manifest loader reads compose files
-    if _HOCON_FILE.match(lower) or beside_application(path):
-        return read_hocon  # Akka/Play: application.conf, reference.conf, what they include
+    if _HOCON_FILE.match(lower) or (beside_application(path) and loaded(str(path))):
+        return read_hocon  # Akka/Play: application.conf, reference.conf, what they load
     suffix = path.suffix.lower()
     if suffix == ".hjson":
         return read_json  # a format made for config files: whatever its name, it is one
