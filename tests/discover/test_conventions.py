@@ -34,6 +34,11 @@ CASES: dict[str, Case] = {
         {},
         [("zipkin", 9411, "http", "TCP")],
     ),
+    "MANAGEMENT_METRICS_EXPORT_WAVEFRONT_URI": (
+        "proxy://wavefront-proxy.metrics.svc.cluster.local:2878",
+        {},
+        [("wavefront-proxy.metrics.svc.cluster.local", 2878, "proxy", "TCP")],
+    ),
     "DD_AGENT_HOST": ("datadog-agent", {}, [("datadog-agent", 8126, None, "TCP")]),
     "DD_DOGSTATSD_URL when DD_RUNTIME_METRICS_ENABLED": (
         "udp://statsd:8125",
@@ -135,6 +140,15 @@ def test_row(convention: Convention) -> None:
 
 def test_every_case_is_a_row() -> None:
     assert sorted(CASES) == sorted(_row_id(c) for c in conventions())
+
+
+def test_a_wavefront_proxy_without_a_port_is_on_2878_and_the_saas_is_outside() -> None:
+    row = convention_for("MANAGEMENT_WAVEFRONT_URI")  # Spring Boot 3's key
+    assert row is not None
+    found = sdk_targets(row, "MANAGEMENT_WAVEFRONT_URI", "proxy://wf-proxy", {})
+    assert [(t.host, t.port) for t in found] == [("wf-proxy", 2878)]
+    saas = sdk_targets(row, "MANAGEMENT_WAVEFRONT_URI", "https://acme.wavefront.com", {})
+    assert [(t.host, t.port) for t in saas] == [("acme.wavefront.com", 443)]
 
 
 def test_dogstatsd_goes_where_the_first_address_set_says_only_with_runtime_metrics_on() -> None:

@@ -98,3 +98,84 @@ def test_channels_call_their_brokers(tmp_path: Path) -> None:
         ("plant/sensors", "plant/artemis", 5672),
         ("plant/audit", "plant/mq", None),
     }
+
+
+# Dev Services off: a channel that writes no address connects to the connector's default
+DEFAULTS: list[tuple[str, list[tuple[str, str | None]]]] = [
+    (  # every Dev Service off
+        "mp.messaging.incoming.a.connector=smallrye-kafka\nquarkus.devservices.enabled=false\n",
+        [("localhost", "9092")],
+    ),
+    (  # the connector's own switch, with a port attribute written
+        "mp.messaging.outgoing.b.connector=smallrye-amqp\namqp-port=5673\n"
+        "quarkus.amqp.devservices.enabled=false\n",
+        [("localhost", "5673")],
+    ),
+    (  # off in dev mode, the mode that would start a broker
+        "mp.messaging.outgoing.c.connector=smallrye-rabbitmq\n"
+        "%dev.quarkus.rabbitmq.devservices.enabled=false\n",
+        [("localhost", "5672")],
+    ),
+    # Dev Services on (the default): Quarkus starts a broker of its own, no address is used
+    ("mp.messaging.incoming.d.connector=smallrye-kafka\n", []),
+    # another connector's switch, or off only in the test profile: still on
+    (
+        "mp.messaging.incoming.e.connector=smallrye-kafka\n"
+        "quarkus.amqp.devservices.enabled=false\n"
+        "%test.quarkus.kafka.devservices.enabled=false\n",
+        [],
+    ),
+    # a connector without Dev Services has no default to fall back on
+    ("mp.messaging.incoming.f.connector=smallrye-mqtt\nquarkus.devservices.enabled=false\n", []),
+    # an address written in a profile only: that profile's, no default beside it
+    (
+        "mp.messaging.incoming.g.connector=smallrye-kafka\n%prod.kafka.bootstrap.servers=k:9092\n"
+        "quarkus.kafka.devservices.enabled=false\n",
+        [("k:9092", None)],
+    ),
+]
+
+
+def test_a_channel_without_an_address_uses_the_default_when_dev_services_are_off() -> None:
+    for text, expected in DEFAULTS:
+        found = channel_addresses(_entries(text))[0]
+        assert [host_port(a) for a in found] == expected, text
+
+
+def test_host_run_modules_reach_the_published_broker_and_each_others_ports(tmp_path: Path) -> None:
+    root = tmp_path / "cafe"
+    _write(
+        root,
+        {
+            "counter/build.gradle": GRADLE,
+            f"counter/{PROPERTIES}": (
+                "quarkus.http.port=8080\n"
+                "mp.messaging.outgoing.tickets.connector=smallrye-kafka\n"
+                "quarkus.kafka.devservices.enabled=false\n"
+                "kitchen.url=http://localhost:8090\n"
+                "pantry.url=http://localhost:8095\n"
+                "depot.url=http://localhost:8070\n"
+            ),
+            # Micronaut's port key, in YAML
+            "depot/build.gradle": GRADLE,
+            "depot/src/main/resources/application.yml": "micronaut:\n  server:\n    port: 8070\n",
+            "kitchen/build.gradle": GRADLE,
+            f"kitchen/{PROPERTIES}": (
+                "quarkus.http.port=8090\n"
+                # Dev Services on: a broker of its own in dev mode, not the published one
+                "mp.messaging.incoming.tickets.connector=smallrye-kafka\n"
+            ),
+            # a test-only port is no port the running module listens on
+            "pantry/build.gradle": GRADLE,
+            f"pantry/{PROPERTIES}": "quarkus.http.test-port=8095\n",
+            "compose.yaml": (
+                "services:\n  kafka:\n    image: bitnami/kafka:3.6\n    ports:\n      - 9092:9092\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/counter", "cafe/kafka", 9092),
+        ("code/counter", "code/kitchen", 8090),
+        ("code/counter", "code/depot", 8070),
+    }

@@ -151,6 +151,12 @@ EXPECTED: dict[str, set[Row]] = {
         ),
         ("payments", "cargo", (), ("payments",), ("shop/src/bin/payments.rs",), None),
     },
+    # an application that starts a supervision tree (``mod:``) is a unit, named by its
+    # ``app:``; a library, an umbrella's root and a commented-out ``mod:`` are not
+    "mix": {
+        ("hub-web", "mix", (), ("hub-web",), ("hub/apps/hub_web",), None),
+        ("shop-api", "mix", (), ("shop-api",), ("shop_api",), None),
+    },
 }
 
 
@@ -689,4 +695,12 @@ def test_sbt_projects_by_packaging_or_main_named_by_their_docker_package(tmp_pat
     assert found == {
         ("ledgersvc", "sbt", "ledgersvc", ("ledger", "ledgersvc")),
         ("tally", "sbt", "tally", ("tally",)),
+    }
+
+
+def test_a_mix_application_depends_on_the_packages_it_lists() -> None:
+    units, _ = find_units([str(UNITS / "mix")])
+    assert {u.name: u.dependencies for u in units} == {
+        "hub-web": ("hub_core", "phoenix"),
+        "shop-api": ("amqp", "ecto_sql", "postgrex"),
     }

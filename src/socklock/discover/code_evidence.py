@@ -412,10 +412,16 @@ def _kubernetes_config_maps(
     from socklock.discover.code.config_files import ConfigFileAnalyser
 
     analyser = ConfigFileAnalyser()
+    named = joiner.config_map_names
     for config_map in inventory.config_maps:
+        name = config_map.name.lower()
+        candidates = [  # the ConfigMaps it names, else the one of its application name
+            *(w for w, names in named.items() if name in names),
+            *(w for w, _ in joiner.identities.get(name, []) if w not in named),
+        ]
         readers = [
             workload
-            for workload, _ in joiner.identities.get(config_map.name.lower(), [])
+            for workload in candidates
             if workload in joiner.kubernetes_ids
             and workload.split("/", 1)[0] == config_map.namespace
             and any(_KUBERNETES_CONFIG.search(d.lower()) for d in joiner.dependencies(workload))
@@ -743,6 +749,8 @@ class _Joiner:
         self.own_units = {unit_id(u) for u in self.units.own}  # no deployment: the units run
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
+        # workload → the ConfigMaps Spring Cloud Kubernetes reads for it, when it names them
+        self.config_map_names: dict[str, set[str]] = {}
         self.server_ports: dict[str, set[tuple[int, str | None]]] = {}  # (port, profile)
         # unit nothing deploys → the ports its listen calls are given; its env files' values
         self.listen_ports: dict[str, set[int]] = {}
@@ -1400,6 +1408,10 @@ class _Joiner:
             if declared.profile is not None and not self.profile_runs(owner, declared.profile):
                 return  # the name of a profile it does not run (``test``)
             self.identities.setdefault(value.lower(), []).append((owner.workload, where))
+        elif declared.what == "config-map-name":
+            if declared.profile is not None and not self.profile_runs(owner, declared.profile):
+                return
+            self.config_map_names.setdefault(owner.workload, set()).add(value.lower())
         elif declared.what == "server-port" and value.isdigit() and 0 < int(value) < 65536:
             port = (int(value), declared.profile)
             self.server_ports.setdefault(owner.workload, set()).add(port)

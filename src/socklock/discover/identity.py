@@ -373,12 +373,23 @@ def _public_image(image: str | None) -> bool:
     if not name:
         return False
     path = name.removeprefix("docker.io/").removeprefix("library/")
+    program = name.rsplit("/", 1)[-1].lower()
     return (
         "/" not in path
         or path.split("/", 1)[0] in _VENDOR_NAMESPACES
         or image_port(image) is not None
         or family_of([image]) is not None
+        or program in _MONITORING
+        or program.endswith(("exporter", "_exporter", "-exporter"))
     )
+
+
+# the monitoring stack a compose file starts beside the databases (``prom/prometheus``,
+# ``google/cadvisor``, a Prometheus exporter): no program of the repository's own
+_MONITORING = frozenset(
+    {"prometheus", "alertmanager", "pushgateway", "cadvisor", "node-exporter", "loki"}
+    | {"promtail", "tempo", "jaeger", "all-in-one", "zipkin", "statsd-exporter"}
+)
 
 
 # words that end a program's name written without a separator (``saleapp``,

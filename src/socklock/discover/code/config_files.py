@@ -22,6 +22,7 @@ from socklock.discover.code.config_readers import (
     read_toml,
     read_yaml,
 )
+from socklock.discover.code.hocon_includes import beside_application, loaded
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
 from socklock.discover.code.mp_messaging import channel_addresses, host_port
 from socklock.discover.code.placeholders import config_placeholders
@@ -140,8 +141,8 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return read_dotenv
     if lower.startswith(("docker-compose", "compose.", "compose-")):
         return None  # the manifest loader reads compose files
-    if _HOCON_FILE.match(lower):
-        return read_hocon  # Akka/Play: application.conf, reference.conf
+    if _HOCON_FILE.match(lower) or (beside_application(path) and loaded(str(path))):
+        return read_hocon  # Akka/Play: application.conf, reference.conf, what they load
     suffix = path.suffix.lower()
     if suffix == ".hjson":
         return read_json  # a format made for config files: whatever its name, it is one
@@ -250,16 +251,21 @@ def document_addresses(value: str) -> list[tuple[str, str]]:
     ]
 
 
-# What a Spring (or Micronaut) module says about itself: its service id and its port.
+# What a Spring (Micronaut, Quarkus) module says about itself: its service id and its port.
 _DECLARED = {
     "spring.application.name": "service-name",
     "server.port": "server-port",
     "micronaut.application.name": "service-name",
     "micronaut.server.port": "server-port",
+    "quarkus.http.port": "server-port",
+    # Spring Cloud Kubernetes: the ConfigMaps it reads, instead of the one of its own name
+    "spring.cloud.kubernetes.config.name": "config-map-name",
+    "spring.cloud.kubernetes.config.sources.name": "config-map-name",
     "spring.cloud.config.server.native.searchlocations": "config-server",
     "spring.cloud.config.server.git.uri": "config-server",
     "spring.cloud.config.server.git.searchpaths": "config-search-paths",
 }
+_INDEX = re.compile(r"\[\d+\]")
 # Spring Boot 2.4+: spring.config.import=optional:configserver:http://config:8888
 _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
 
@@ -299,7 +305,7 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         registry = _registry_setting(path, entry)
         if registry is not None and not (registry.what == HTTP_CHECKED and consul_off):
             yield registry
-        declared = _DECLARED.get(_relaxed(dotted))
+        declared = _DECLARED.get(_relaxed(_unindexed(dotted)))
         if declared is not None:
             yield from _declare(path, entry, declared)
             continue
@@ -517,6 +523,12 @@ def _zuul_routes(entries: list[Entry]) -> dict[int, str]:
         elif "url" not in fields and "path" in fields:
             found[id(fields["path"])] = route
     return found
+
+
+def _unindexed(dotted: str) -> str:
+    """A list item's key without its index: ``sources[0].name`` and YAML's ``sources.0.name``
+    (``- name:``) are ``sources.name``."""
+    return ".".join(part for part in _INDEX.sub("", dotted).split(".") if not part.isdigit())
 
 
 def _relaxed(dotted: str) -> str:

@@ -4,7 +4,9 @@
 application a client of ``broker:5672``: the address is the channel's attribute, else the
 connector's, else the runtime's shared key, on the connector's default port unless a port
 attribute says otherwise (``data/messaging_connectors.toml``). Only an address the config
-writes counts: with none, Quarkus in dev mode starts a broker of its own.
+writes counts: with none, Quarkus in dev mode starts a broker of its own, unless its Dev
+Services are switched off (``quarkus.kafka.devservices.enabled=false``): then the connector
+connects to its default address (``localhost:9092``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Connector:
     ports: tuple[str, ...]
     shared_hosts: tuple[str, ...]
     shared_ports: tuple[str, ...]
+    default_host: str | None  # where it connects when no address is written
+    devservices: tuple[str, ...]  # the switches of the broker Quarkus starts in its place
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,8 @@ def _connector(row: dict[str, Any]) -> Connector:
         names("ports"),
         names("shared_hosts"),
         names("shared_ports"),
+        str(row["default_host"]) if "default_host" in row else None,
+        names("devservices"),
     )
 
 
@@ -70,6 +76,8 @@ def channel_addresses(entries: list[Entry]) -> tuple[list[ChannelAddress], set[i
     for entry in entries:
         by_key.setdefault((_dotted(entry), entry.profile), entry)
     profiles = {entry.profile for entry in entries}
+    switched_off = _switched_off(entries)
+    keys = {key for key, _ in by_key}
     found: list[ChannelAddress] = []
     used: set[int] = set()
     seen: set[tuple[int, str | None]] = set()
@@ -82,6 +90,14 @@ def channel_addresses(entries: list[Entry]) -> tuple[list[ChannelAddress], set[i
         own = f"mp.messaging.connector.{entry.value.strip().lower()}"
         host_keys = _keys(channel, own, connector.hosts, connector.shared_hosts)
         port_keys = _keys(channel, own, connector.ports, connector.shared_ports)
+        if keys.isdisjoint(host_keys):  # no address in any profile: the default, if any
+            default = _default(entry, connector, switched_off)
+            if default is not None:
+                port = _first(by_key, port_keys, None)
+                used.update(id(e) for e in (port,) if e is not None)
+                number = port.value.strip() if port is not None else str(connector.port)
+                found.append(ChannelAddress(default, number, connector, match.group(2)))
+            continue
         for profile in sorted(profiles, key=lambda p: p or ""):
             host = _first(by_key, host_keys, profile)
             if host is None or (id(host), profile) in seen or (profile and host.profile is None):
@@ -92,6 +108,26 @@ def channel_addresses(entries: list[Entry]) -> tuple[list[ChannelAddress], set[i
             written = port.value.strip() if port is not None else str(connector.port)
             found.append(ChannelAddress(host, written, connector, match.group(2)))
     return found, used
+
+
+def _switched_off(entries: list[Entry]) -> set[str]:
+    """The Dev Services switches written ``false`` for every profile or for dev mode (the
+    mode that would start a broker)."""
+    return {
+        _dotted(e)
+        for e in entries
+        if e.profile in (None, "%dev") and e.value.strip().lower() == "false"
+    }
+
+
+def _default(channel: Entry, connector: Connector, switched_off: set[str]) -> Entry | None:
+    """The connector's default address for a channel that writes none, when no broker of
+    Quarkus's own takes its place: its Dev Services are off (every service's, or its own)."""
+    if connector.default_host is None or not connector.devservices:
+        return None
+    if not switched_off & {"quarkus.devservices.enabled", *connector.devservices}:
+        return None
+    return Entry(channel.key, connector.default_host, channel.line, channel.column, None)
 
 
 def host_port(address: ChannelAddress) -> tuple[str, str | None]:

@@ -22,6 +22,7 @@ from socklock.load.units import (
     golang,
     gradle,
     maven,
+    mix,
     npm,
     python,
     sbt,
@@ -46,6 +47,7 @@ FINDERS: tuple[Finder, ...] = (
     python.find,
     cargo.find,
     cmake.find,
+    mix.find,
 )
 CONFIG_REPO_DIRS = frozenset(
     {"shared", "config-repo", "configs", "config", "configurations", "config-server"}

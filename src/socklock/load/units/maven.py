@@ -90,14 +90,20 @@ def _with_modules(
 
 def _dependencies(pom: ElementTree.Element, parents: list[ElementTree.Element]) -> tuple[str, ...]:
     """The artifact ids of the module's ``<dependencies>`` and of its parents' (which a child
-    inherits; ``<dependencyManagement>`` only pins versions and adds nothing)."""
+    inherits; ``<dependencyManagement>`` only pins versions and adds nothing), with those of
+    a profile active by default (the build a plain ``mvn package`` makes)."""
     found: set[str] = set()
     for element in (pom, *parents):
-        for dependency in element.findall("dependencies/dependency"):
+        lists = [element, *(p for p in element.findall("profiles/profile") if _by_default(p))]
+        for dependency in (d for e in lists for d in e.findall("dependencies/dependency")):
             artifact = _text(dependency, "artifactId")
             if artifact:
                 found.add(artifact)
     return tuple(sorted(found))
+
+
+def _by_default(profile: ElementTree.Element) -> bool:
+    return (_text(profile, "activation/activeByDefault") or "").lower() == "true"
 
 
 _BASEDIR = ("${basedir}", "${project.basedir}")

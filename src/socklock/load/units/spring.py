@@ -1,4 +1,5 @@
-"""Spring Boot's own config: ``spring.application.name`` and ``server.port``.
+"""Spring Boot's own config: ``spring.application.name`` and ``server.port`` (Micronaut's
+``micronaut.server.port`` and Quarkus's ``quarkus.http.port`` in the same files).
 
 Read from ``src/main/resources/{bootstrap,application}[-profile].{yml,yaml,properties}``;
 bootstrap first (Spring Cloud apps name themselves there). Ports from every profile are
@@ -17,6 +18,7 @@ from socklock.load.units.tree import read
 
 RESOURCES = ("src/main/resources", "src/main/resources/config")
 _FILE = re.compile(r"^(bootstrap|application)(-[\w.-]+)?\.(ya?ml|properties)$")
+_PORT_KEYS = frozenset({"server.port", "micronaut.server.port", "quarkus.http.port"})
 _PROPERTY = re.compile(r"^\s*([\w.\-\[\]]+)\s*[=:]\s*(.*?)\s*$")
 
 
@@ -80,7 +82,7 @@ def identity(files: list[Path]) -> tuple[str | None, list[int]]:
                 text = placeholder_default(value)
                 if text and "$" not in text:
                     name = text
-            elif key == "server.port":
+            elif key in _PORT_KEYS:
                 port = port_of(value)
                 if port is not None and port not in ports:
                     ports.append(port)
