@@ -29,6 +29,7 @@ from socklock.discover.addresses import (
     find_targets,
     is_dns_name,
     is_ip,
+    own_scheme,
     redact_credentials,
     with_sibling_port,
 )
@@ -919,8 +920,10 @@ class _Joiner:
             defaults = dict(site.other_defaults)
             if site.env_var and site.env_default is not None:
                 defaults[site.env_var] = site.env_default
-            text = _PLACEHOLDER.sub(
-                lambda m: value_of(m.group(1), defaults.get(m.group(1))) or "", site.target
+            text = own_scheme(
+                _PLACEHOLDER.sub(
+                    lambda m: value_of(m.group(1), defaults.get(m.group(1))) or "", site.target
+                )
             )
         switch = self.switch_off(owner.workload, site.env_var) if site.env_var else None
         if switch is not None:
