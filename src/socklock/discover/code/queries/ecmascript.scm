@@ -185,8 +185,31 @@
 ((call_expression
    function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
    arguments: (arguments . (_) @target))
-  (#any-of? @_fn "mongoose" "MongoClient" "amqp" "amqplib" "redis" "mysql" "mysql2" "nats" "mqtt" "net" "io")
+  (#any-of? @_fn "mongoose" "MongoClient" "amqp" "amqplib" "redis" "mysql" "mysql2" "mqtt" "net" "io")
   (#any-of? @_m "connect" "createConnection" "createClient" "createPool"))
+
+; NATS: nats.connect(url | {servers}[, options]); node-nats-streaming's
+; nats.connect(clusterId, clientId, {url}) names its server in the third argument (the
+; first two are names, no address)
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target .))
+  (#eq? @_fn "nats") (#eq? @_m "connect"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target . (_) .))
+  (#eq? @_fn "nats") (#eq? @_m "connect"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) . (_) . (_) @target .))
+  (#set! scheme "nats") (#any-of? @_fn "nats" "stan") (#eq? @_m "connect"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @idle . (_) . (_) .))
+  (#any-of? @_fn "nats" "stan") (#eq? @_m "connect"))
 
 ((call_expression function: (identifier) @_fn arguments: (arguments . (_) @target))
   (#set! strength "weak") (#any-of? @_fn "createClient" "createConnection" "connect" "io"))
