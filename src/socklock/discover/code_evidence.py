@@ -323,6 +323,12 @@ def add_code_evidence(
         | {n for unit in inventory.units for n in (unit.name, *unit.names)},
         [str(Path(u.directory).resolve()) for u in inventory.units if u.directory],
     )
+    # workloads whose code lets env vars override every key of its config file (viper)
+    env_bound = {
+        owner.workload
+        for owner, r in scanned
+        if owner is not None and isinstance(r, Declaration) and r.what == "env-bound-config"
+    }
     found: list[tuple[Context, CallSite | UnresolvedCall]] = []
     served: list[tuple[str, Result]] = []
     for owner, result in scanned:
@@ -376,7 +382,10 @@ def add_code_evidence(
             key = result.key
             if (
                 key is not None
-                and _BOUND_CONFIG.match(Path(result.file).name)
+                and (
+                    _BOUND_CONFIG.match(Path(result.file).name)
+                    or (owner.workload in env_bound and _ENV_BOUND_FILE.search(result.file))
+                )
                 and not joiner.lacks_library_of(owner.workload, key)
                 and _bound_without_client(key)
             ):
@@ -698,6 +707,11 @@ _BOUND_CONFIG = re.compile(
     r"^(?:(?:application|bootstrap)(?:[-.][\w.-]+)?\.(?:ya?ml|properties)|appsettings(?:\.[\w-]+)?\.json)$",
     re.IGNORECASE,
 )
+
+
+# the config files a program that binds env vars to its config keys (viper's AutomaticEnv)
+# reads: each key's env var overrides it
+_ENV_BOUND_FILE = re.compile(r"\.(?:toml|ya?ml|json|hcl)$", re.IGNORECASE)
 
 
 def _bound_without_client(key: str) -> bool:
