@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from socklock.discover.addresses import (
     find_targets,
+    own_scheme,
     redact_credentials,
     sibling_port_name,
     with_named_protocol,
@@ -202,3 +203,20 @@ def test_socat_connect_addresses_and_not_its_listener() -> None:
         ("dns", 53, "UDP")
     ]
     assert find_targets("TCP-LISTEN:80,reuseaddr,fork") == []
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("amqp://amqp://guest:guest@mq:5672", "amqp://guest:guest@mq:5672"),
+        ("nats://http://nats-srv:4222", "http://nats-srv:4222"),
+        ("nats://http:nats-srv:4222", "http://nats-srv:4222"),
+        # a host and port after the client's scheme: no scheme of their own
+        ("redis://redis:6379", "redis://redis:6379"),
+        ("nats://nats:4222", "nats://nats:4222"),
+        ("amqp://guest:guest@queue", "amqp://guest:guest@queue"),
+        ("http:8080", "http:8080"),
+    ],
+)
+def test_the_value_own_scheme_wins_over_the_client_scheme(written: str, meant: str) -> None:
+    assert own_scheme(written) == meant

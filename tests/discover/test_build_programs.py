@@ -184,3 +184,23 @@ def test_a_dotnet_publish_project_is_the_program(tmp_path: Path) -> None:
     # a solution builds every project: no one program
     solution = text.replace("./Orders.Api/Orders.Api.csproj", "Shop.sln")
     assert _program(tmp_path, solution, {}) is None
+
+
+def test_a_bind_mount_of_the_context_is_where_the_build_compiles(tmp_path: Path) -> None:
+    """``RUN --mount=type=bind,source=.,target=/app go build /app/svc/orders/cmd/server``
+    compiles the context's ``svc/orders/cmd/server``; a cache mount, or a bind mount from
+    another stage, maps nothing of the context."""
+    _dirs(tmp_path, "svc/orders/cmd/server", "svc/billing/cmd/server")
+    bound = (
+        "FROM golang:1.25 AS builder\nWORKDIR /app\n"
+        "RUN --mount=type=cache,target=/go/pkg/mod/ --mount=type=bind,source=.,target=/app/ "
+        "CGO_ENABLED=0 go build -o /bin/main /app/svc/orders/cmd/server\n"
+        'FROM alpine\nCOPY --from=builder /bin/main .\nCMD ["./main"]\n'
+    )
+    assert _program(tmp_path, bound, {}) == (tmp_path / "svc/orders/cmd/server").resolve()
+    default_source = bound.replace("source=.,target=/app/", "target=/app")
+    assert _program(tmp_path, default_source, {}) == (tmp_path / "svc/orders/cmd/server").resolve()
+    from_stage = bound.replace("type=bind,source=.,", "type=bind,from=deps,source=/,")
+    assert _program(tmp_path, from_stage, {}) is None
+    cache_only = bound.replace("--mount=type=bind,source=.,target=/app/ ", "")
+    assert _program(tmp_path, cache_only, {}) is None

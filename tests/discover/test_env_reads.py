@@ -559,3 +559,28 @@ def test_a_config_file_naming_the_workload_itself_is_not_a_call(tmp_path: Path) 
     assert [
         (e.source, e.target, e.port, [v.kind.value for v in e.evidence]) for e in graph.edges
     ] == [(f"{p}/api", f"{p}/db", 5432, ["config"])]
+
+
+def test_viper_automatic_env_binds_the_config_file_keys_to_env_vars(tmp_path: Path) -> None:
+    """A Go program calling viper's ``AutomaticEnv()`` reads ``API_URL`` through its config
+    file's ``api.url`` key: the manifest's value is its call. Without ``AutomaticEnv`` the
+    same config file binds nothing, and ``AUDIT_URL``, a key of no config file, is read by
+    neither."""
+    (tmp_path / "k8s").mkdir()
+    env = "{name: API_URL, value: 'http://api:8080'}, {name: AUDIT_URL, value: 'http://audit:8080'}"
+    (tmp_path / "k8s" / "web.yaml").write_text(workload("web", env=env))
+    for callee in ("api", "audit"):
+        (tmp_path / "k8s" / f"{callee}.yaml").write_text(workload(callee, port="8080"))
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM golang:1.23\nCOPY . .\n")
+    (tmp_path / "web" / "config.toml").write_text('[api]\nurl = "http://localhost:8080"\n')
+    main = (
+        'package main\n\nimport (\n\t"strings"\n\n\t"github.com/spf13/viper"\n)\n\n'
+        'func main() {\n\tv := viper.New()\n\tv.SetConfigName("config")\n'
+        '\tv.AutomaticEnv()\n\tv.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))\n'
+        "\t_ = v.ReadInConfig()\n}\n"
+    )
+    (tmp_path / "web" / "main.go").write_text(main)
+    assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP")}
+    (tmp_path / "web" / "main.go").write_text(main.replace("\tv.AutomaticEnv()\n", ""))
+    assert set(web_edges(tmp_path)) == set()

@@ -218,6 +218,8 @@ func main() {
 GO_GEO = """\
 package main
 
+func main() { register() }
+
 func register() {
 	agent.ServiceRegister(&api.AgentServiceRegistration{Name: "srv-geo", Port: 8083})
 }

@@ -392,6 +392,35 @@ def test_names_from_generic_directories_copies_and_scripts(tmp_path: Path) -> No
     ]
 
 
+def test_go_module_of_one_program_below_its_root_names_it(tmp_path: Path) -> None:
+    """``orders-service/cmd/api/main.go``, the module's only program, is the service the
+    module's directory and module path name (``api`` names none); of a module with two
+    programs, neither takes the module's names."""
+    main = "package main\n\nfunc main() {}\n"
+    _tree(
+        tmp_path,
+        {
+            "orders-service/go.mod": "module orders\n",
+            "orders-service/cmd/api/main.go": main,
+            "billing-service/go.mod": "module example.com/shop/billing\n",
+            "billing-service/cmd/api/main.go": main,
+            "tools/go.mod": "module example.com/tools\n",
+            "tools/cmd/seed/main.go": main,
+            "tools/cmd/migrate/main.go": main,
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, u.names) for u in units) == [
+        (
+            "billing-service-cmd-api",
+            ("api", "billing", "billing-service", "billing-service-cmd-api"),
+        ),
+        ("migrate", ("migrate",)),
+        ("orders-service-cmd-api", ("api", "orders", "orders-service", "orders-service-cmd-api")),
+        ("seed", ("seed",)),
+    ]
+
+
 def test_build_dependencies_of_maven_and_gradle_modules(tmp_path: Path) -> None:
     """A module's dependencies are its own and its parents' ``<dependencies>`` (not the
     parents' ``<dependencyManagement>``); Gradle's are its ``dependencies`` block and its

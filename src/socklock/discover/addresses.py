@@ -189,6 +189,20 @@ def without_namespace_placeholder(text: str) -> str:
     return _NAMESPACE_PLACEHOLDER.sub(drop, text)
 
 
+# a scheme put before an address that brings its own: ``amqp://`` + ``amqp://guest@mq``
+_NESTED_SCHEME = re.compile(r"^[A-Za-z][\w+.-]*://(?=[A-Za-z][\w+.-]*://|https?:[A-Za-z])")
+# ``http:orders:4222``: the slashes left out, which a URL parser (Node's ``url.parse``) adds
+# back for a scheme that always has them
+_HALF_URL = re.compile(r"^(https?):(?!//)(?=[A-Za-z])")
+
+
+def own_scheme(text: str) -> str:
+    """The address a client's scheme was put before (``amqp://${RABBIT_URL}``, its value
+    filled in): the value's own scheme wins when it has one (``amqp://guest@mq``,
+    ``http://nats:4222``, also ``http:nats:4222`` without its slashes)."""
+    return _HALF_URL.sub(r"\1://", _NESTED_SCHEME.sub("", text, count=1), count=1)
+
+
 def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
     """Every address in ``value``. ``name_hint`` (an env var or config key name) lets a bare
     word such as ``catalogue`` count as a host when the name says it holds one."""

@@ -26,6 +26,7 @@ from socklock.model import Dockerfile, Instruction
 
 _REFERENCE = re.compile(r"\$(?:\{(\w+)(?::?[-=]([^}]*))?\}|(\w+))")
 _FROM = re.compile(r"--from=(\S+)")
+_RUN_FLAGS = re.compile(r"^\s*(?:--[a-z-]+=\S*\s+)+")  # ``RUN --mount=... --network=none``
 # ``dotnet publish``/``build`` options that take a value as the next word
 _DOTNET_VALUE_FLAGS = frozenset(
     {"-c", "--configuration", "-o", "--output", "-r", "--runtime", "-f", "--framework"}
@@ -158,8 +159,32 @@ def _step(state: _Stage, instruction: Instruction, args: Mapping[str, str]) -> N
             for source in parts[:-1]:
                 state.copies.append((destination, source))
     elif keyword == "RUN":
-        for package in _compiled(value, state.values):
+        flags = _RUN_FLAGS.match(value)
+        command = value[flags.end() :] if flags else value
+        for target, source in _bind_mounts(flags.group(0) if flags else ""):
+            # what the command compiles there is the context's: a copy for this command
+            state.copies.append((_path(_expand(target, state.values), state.workdir), source))
+        for package in _compiled(command, state.values):
             state.compiled = _path(package, state.workdir)
+
+
+def _bind_mounts(flags: str) -> list[tuple[str, str]]:
+    """The build context's directories a ``RUN``'s ``--mount=type=bind,source=.,target=/app``
+    flags put where (a bind mount's ``source`` defaults to the context's root; one
+    ``from`` another stage or image is not the context)."""
+    found: list[tuple[str, str]] = []
+    for flag in flags.split():
+        if not flag.startswith("--mount="):
+            continue
+        options = dict(
+            (key.strip().lower(), value.strip().strip("\"'"))
+            for key, _, value in (part.partition("=") for part in flag[8:].split(","))
+        )
+        destination = options.get("target") or options.get("dst") or options.get("destination")
+        if options.get("type", "bind") != "bind" or "from" in options or not destination:
+            continue
+        found.append((destination, options.get("source") or options.get("src") or "."))
+    return found
 
 
 def _env_pairs(value: str) -> list[tuple[str, str]]:

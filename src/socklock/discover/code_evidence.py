@@ -29,6 +29,7 @@ from socklock.discover.addresses import (
     find_targets,
     is_dns_name,
     is_ip,
+    own_scheme,
     redact_credentials,
     with_sibling_port,
 )
@@ -323,6 +324,12 @@ def add_code_evidence(
         | {n for unit in inventory.units for n in (unit.name, *unit.names)},
         [str(Path(u.directory).resolve()) for u in inventory.units if u.directory],
     )
+    # workloads whose code lets env vars override every key of its config file (viper)
+    env_bound = {
+        owner.workload
+        for owner, r in scanned
+        if owner is not None and isinstance(r, Declaration) and r.what == "env-bound-config"
+    }
     found: list[tuple[Context, CallSite | UnresolvedCall]] = []
     served: list[tuple[str, Result]] = []
     for owner, result in scanned:
@@ -376,7 +383,10 @@ def add_code_evidence(
             key = result.key
             if (
                 key is not None
-                and _BOUND_CONFIG.match(Path(result.file).name)
+                and (
+                    _BOUND_CONFIG.match(Path(result.file).name)
+                    or (owner.workload in env_bound and _ENV_BOUND_FILE.search(result.file))
+                )
                 and not joiner.lacks_library_of(owner.workload, key)
                 and _bound_without_client(key)
             ):
@@ -706,6 +716,11 @@ _BOUND_CONFIG = re.compile(
 )
 
 
+# the config files a program that binds env vars to its config keys (viper's AutomaticEnv)
+# reads: each key's env var overrides it
+_ENV_BOUND_FILE = re.compile(r"\.(?:toml|ya?ml|json|hcl)$", re.IGNORECASE)
+
+
 def _bound_without_client(key: str) -> bool:
     """Whether the env var that overrides config key ``key`` is read just by being bound:
     not when an SDK convention says only a client the code builds reads it (an Eventuate
@@ -930,8 +945,10 @@ class _Joiner:
             defaults = dict(site.other_defaults)
             if site.env_var and site.env_default is not None:
                 defaults[site.env_var] = site.env_default
-            text = _PLACEHOLDER.sub(
-                lambda m: value_of(m.group(1), defaults.get(m.group(1))) or "", site.target
+            text = own_scheme(
+                _PLACEHOLDER.sub(
+                    lambda m: value_of(m.group(1), defaults.get(m.group(1))) or "", site.target
+                )
             )
         switch = self.switch_off(owner.workload, site.env_var) if site.env_var else None
         if switch is not None:

@@ -322,3 +322,38 @@ def test_a_joined_file_of_another_directory_mounts_what_sits_beside_it(tmp_path:
     assert calls() == {("db/collector", "db/jaeger", 4317)}
     (tmp_path / "infra/db/collector.yaml").write_text(COLLECTOR.replace("TARGET", "db"))
     assert calls() == {("db/collector", "db/db", 4317)}
+
+
+def test_copy_source_written_from_the_context_root(tmp_path: Path) -> None:
+    """``COPY /dev.conf /etc/nginx/conf.d``: a leading ``/`` is the build context's root,
+    so the image runs ``dev.conf``; ``prod.conf`` beside it (another Dockerfile's) is not
+    in this image."""
+    (tmp_path / "compose.yaml").write_text(
+        """name: repo
+services:
+  web:
+    build: {context: ./proxy, dockerfile: Dockerfile}
+    ports: ["80:80"]
+  api:
+    image: example/api:1
+    expose: ["5000"]
+  billing:
+    image: example/billing:1
+    expose: ["7000"]
+"""
+    )
+    (tmp_path / "proxy").mkdir()
+    (tmp_path / "proxy" / "Dockerfile").write_text(
+        "FROM nginx:1.27\nRUN rm /etc/nginx/conf.d/default.conf\nCOPY /dev.conf /etc/nginx/conf.d\n"
+    )
+    (tmp_path / "proxy" / "Dockerfile-prod").write_text(
+        "FROM nginx:1.27\nCOPY /prod.conf /etc/nginx/conf.d\n"
+    )
+    (tmp_path / "proxy" / "dev.conf").write_text(
+        "server { listen 80; location / { proxy_pass http://api:5000; } }\n"
+    )
+    (tmp_path / "proxy" / "prod.conf").write_text(
+        "server { listen 80; location / { proxy_pass http://billing:7000; } }\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {e.key for e in graph.edges} == {("repo/web", "repo/api", 5000, "TCP")}

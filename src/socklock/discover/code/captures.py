@@ -120,8 +120,9 @@ def collect(
 ) -> Captures:
     """Sort the matches of the ``targets`` query by role."""
     found = Captures()
-    for pattern, captures in matches:
+    for pattern, raw in matches:
         options = settings[pattern]
+        captures = _past_comments(raw)
         if "seed" in captures:
             found.seeds.extend(captures["seed"])
         elif "env" in captures:
@@ -194,6 +195,25 @@ def collect(
         elif "quiet" in captures:
             found.regions.update(key(node) for node in captures["quiet"])
     return found
+
+
+def _past_comments(captures: dict[str, list[Node]]) -> dict[str, list[Node]]:
+    """The captures with a comment replaced by the node after it: a pattern's ``(_)`` matches
+    a comment too (``http.request( // ask the catalog`` puts it first among the arguments),
+    while the code it annotates is the next node."""
+    if not any(node.is_extra for nodes in captures.values() for node in nodes):
+        return captures
+    fixed: dict[str, list[Node]] = {}
+    for name, nodes in captures.items():
+        kept = [_after_comments(node) for node in nodes]
+        fixed[name] = [node for node in kept if node is not None]
+    return {name: nodes for name, nodes in fixed.items() if nodes}
+
+
+def _after_comments(node: Node | None) -> Node | None:
+    while node is not None and node.is_extra:
+        node = node.next_named_sibling
+    return node
 
 
 def _better(read: EnvRead, seen: EnvRead | None) -> bool:

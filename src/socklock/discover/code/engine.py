@@ -66,6 +66,12 @@ def analyse_tree(
     if captures.reports_nothing:
         return []
     syntax = grammar.syntax
+    if syntax.name == "go":
+        from socklock.discover.code.dead_code import dead_functions
+
+        for node in dead_functions(path, source, root):  # reported like test code: never
+            captures.tests.append(node)
+            captures.regions.add(key(node))
     evaluator = file_evaluator(
         path, source, root, grammar, captures, Links(path, source, syntax.name)
     )

@@ -184,7 +184,7 @@ class Functions:
         keywords: dict[str, Node] = {}
         spread = False
         for child in call.args.named_children:
-            if child.type == "comment":
+            if child.is_extra:  # a comment, in any grammar
                 continue
             keyword = (
                 self._syntax.keyword_arg(child, source or self._source)
@@ -278,7 +278,7 @@ class Functions:
             if node.type in self._syntax.functions:
                 continue
             if node.type == "return_statement":
-                values = [c for c in node.named_children if c.type != "comment"]
+                values = [c for c in node.named_children if not c.is_extra]
                 if len(values) == 1:
                     found.append(values[0])
                 continue
@@ -301,8 +301,8 @@ class Functions:
         right = assignment.child_by_field_name("right")
         if left is None or right is None:
             return []
-        targets = [c for c in left.named_children if c.type != "comment"]
-        values = [c for c in right.named_children if c.type != "comment"]
+        targets = [c for c in left.named_children if not c.is_extra]
+        values = [c for c in right.named_children if not c.is_extra]
         found = []
         for index, target in enumerate(targets):
             operand = target.child_by_field_name("operand")

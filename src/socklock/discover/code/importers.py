@@ -16,6 +16,7 @@ process.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from socklock.discover.code.imports import member_candidates, name_candidates
@@ -48,7 +49,37 @@ def reaches(
     else:
         candidates = member_candidates(syntax, caller, source, receiver, name)
     target = _normal(defining)
-    return any(_normal(file) == target and defined == name for file, defined in candidates)
+    if any(_normal(file) == target and defined == name for file, defined in candidates):
+        return True
+    if receiver is None:
+        return False
+    # a method called on the instance the defining file makes and exports (a singleton:
+    # ``export const natsWrapper = new NatsWrapper()``, ``broker = Broker()``)
+    instances = name_candidates(syntax, caller, source, receiver)
+    return any(
+        _normal(file) == target and _instance(syntax, defining, defined)
+        for file, defined in instances
+    )
+
+
+def _instance(syntax: str, path: str, name: str) -> bool:
+    """Whether the file ``path`` binds the top-level ``name`` to a new object of a class."""
+    made = _INSTANCE.get(syntax)
+    if made is None:
+        return False
+    text = _read(path).decode("utf-8", "replace")
+    return re.search(made.format(name=re.escape(name)), text, re.MULTILINE) is not None
+
+
+# ``name = new Class(`` (JavaScript/TypeScript, a type annotation allowed), ``name =
+# Class(`` at the top level (Python: a capitalised callee is a class)
+_JS_INSTANCE = r"^(?:export\s+)?(?:const|let|var)\s+{name}\s*(?::[^=\n]+)?=\s*new\s+[A-Za-z_$]"
+_INSTANCE = {
+    "javascript": _JS_INSTANCE,
+    "typescript": _JS_INSTANCE,
+    "tsx": _JS_INSTANCE,
+    "python": r"^{name}\s*(?::[^=\n]+)?=\s*[A-Z]\w*\(",
+}
 
 
 def forget() -> None:

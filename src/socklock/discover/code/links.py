@@ -272,6 +272,7 @@ def _load(path: str, name: str, chain: int) -> _File | None:
 
 def forget() -> None:
     """Drop every cached file and value (tests that rewrite files use it)."""
+    from socklock.discover.code.dead_code import forget as forget_dead_code
     from socklock.discover.code.importers import forget as forget_importers
     from socklock.discover.code.imports import forget as forget_imports
     from socklock.discover.code.includes import forget as forget_includes
@@ -281,5 +282,6 @@ def forget() -> None:
     forget_includes()
     forget_importers()
     forget_options()
+    forget_dead_code()
     _FILES.clear()
     _VALUES.clear()

@@ -19,7 +19,12 @@ from socklock.discover.entrypoints import (
     script_environment,
     script_of,
 )
-from socklock.discover.proxies.images import Build, image_file, instruction_words
+from socklock.discover.proxies.images import (
+    Build,
+    context_relative,
+    image_file,
+    instruction_words,
+)
 
 # ``envsubst < SRC > DST``, also with its SHELL-FORMAT argument after the input redirection
 # (``envsubst < SRC '${A},${B}' > DST``)
@@ -139,7 +144,7 @@ def startup_scripts(build: Build) -> list[Path]:
         destination = words[-1].rstrip("/") + "/"
         for source in words[:-1]:
             for base in build.contexts:
-                path = base / source.removeprefix("./")
+                path = base / context_relative(source)
                 if path.is_file() and destination.startswith(_STARTUP_DIRS):
                     found.append(path)
                 if not path.is_dir():

@@ -191,7 +191,7 @@ def copied_into(build: Build, prefixes: Sequence[str]) -> list[Path]:
             continue
         for source in _sources(instruction.value):
             for base in build.contexts:
-                path = base / source.removeprefix("./")
+                path = base / context_relative(source)
                 if path.is_file():
                     found.append(path)
                 elif path.is_dir():
@@ -214,7 +214,7 @@ def image_file(build: Build, container: str) -> Path | None:
         destination = PurePosixPath(words[-1])
         for source in sources:
             for base in build.contexts:
-                path = base / source.removeprefix("./")
+                path = base / context_relative(source)
                 if path.is_file() and (
                     destination == target
                     or (
@@ -233,6 +233,15 @@ def image_file(build: Build, container: str) -> Path | None:
 def instruction_words(value: str) -> list[str]:
     """The words of a Dockerfile instruction's value (exec or shell form), flags dropped."""
     return _words(value)
+
+
+def context_relative(source: str) -> str:
+    """A ``COPY``/``ADD`` source as a path of the build context: ``/dev.conf`` and
+    ``./dev.conf`` are both the context's ``dev.conf`` (a build reads nothing outside it)."""
+    path = source.lstrip("/")
+    while path.startswith("./"):
+        path = path[2:].lstrip("/")
+    return path
 
 
 def _words(value: str) -> list[str]:
@@ -263,7 +272,7 @@ def _sources(value: str) -> list[str]:
 
 def _matches(real: Path, source: str, bases: Sequence[Path], home: Path) -> int:
     """The depth of the copied path that holds ``real``, 0 when the source does not."""
-    pattern = source.removeprefix("./").rstrip("/")
+    pattern = context_relative(source).rstrip("/")
     for base in bases:
         if not real.is_relative_to(base):
             continue

@@ -63,8 +63,10 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
                 found = _MODULE.search(read(module / "go.mod") or "")
                 name = found.group(1).rstrip("/").rsplit("/", 1)[-1] if found else name
             extra: tuple[Path, ...] = ()
+            names: tuple[str, ...] = ()
             if len(members) == 1 and directory != module:
                 extra = (module,)
+                names = _module_names(module, tree)
             elif len(members) > 1:
                 extra = tuple(
                     d
@@ -72,9 +74,27 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
                     if d != directory and d in tree.files
                 )
             units.append(
-                make_unit("go", directory, name, main_file, tree, ports=tuple(ports), sources=extra)
+                make_unit(
+                    "go",
+                    directory,
+                    name,
+                    main_file,
+                    tree,
+                    names=names,
+                    ports=tuple(ports),
+                    sources=extra,
+                )
             )
     return units
+
+
+def _module_names(module: Path, tree: Tree) -> tuple[str, ...]:
+    """The names of a module whose one program lives below its root (``broker/cmd/api``):
+    the module is that service, so its directory's and its module path's names are the
+    program's too (``api`` alone names no service)."""
+    found = _MODULE.search(read(module / "go.mod") or "")
+    path = found.group(1).rstrip("/").rsplit("/", 1)[-1] if found else ""
+    return tuple(n for n in (module.name, path) if n)
 
 
 def _module_root(directory: Path, tree: Tree) -> Path:

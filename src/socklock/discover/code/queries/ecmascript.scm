@@ -69,8 +69,27 @@
 ((call_expression
    function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
    arguments: (arguments . (_) @target))
-  (#any-of? @_fn "axios" "got" "request" "superagent" "needle" "ky" "http" "https" "undici" "rp")
+  (#any-of? @_fn "axios" "got" "request" "superagent" "needle" "ky" "undici" "rp")
   (#any-of? @_m "get" "post" "put" "patch" "delete" "del" "head" "options" "request" "stream" "fetch"))
+
+; Node's http/https modules: options without a protocol ({host: "orders", path: "/x"}) speak
+; the module's own
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target))
+  (#set! guess "http") (#eq? @_fn "http") (#any-of? @_m "get" "request"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target))
+  (#set! guess "https") (#eq? @_fn "https") (#any-of? @_m "get" "request"))
+
+; an ``http`` client object of another library (``const http = axios.create()``)
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target))
+  (#any-of? @_fn "http" "https")
+  (#any-of? @_m "post" "put" "patch" "delete" "del" "head" "options" "stream" "fetch"))
 
 ; Angular-style this.http.get(url): usually relative, so only addresses count
 ((call_expression
@@ -166,8 +185,31 @@
 ((call_expression
    function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
    arguments: (arguments . (_) @target))
-  (#any-of? @_fn "mongoose" "MongoClient" "amqp" "amqplib" "redis" "mysql" "mysql2" "nats" "mqtt" "net" "io")
+  (#any-of? @_fn "mongoose" "MongoClient" "amqp" "amqplib" "redis" "mysql" "mysql2" "mqtt" "net" "io")
   (#any-of? @_m "connect" "createConnection" "createClient" "createPool"))
+
+; NATS: nats.connect(url | {servers}[, options]); node-nats-streaming's
+; nats.connect(clusterId, clientId, {url}) names its server in the third argument (the
+; first two are names, no address)
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target .))
+  (#eq? @_fn "nats") (#eq? @_m "connect"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target . (_) .))
+  (#eq? @_fn "nats") (#eq? @_m "connect"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) . (_) . (_) @target .))
+  (#set! scheme "nats") (#any-of? @_fn "nats" "stan") (#eq? @_m "connect"))
+
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @idle . (_) . (_) .))
+  (#any-of? @_fn "nats" "stan") (#eq? @_m "connect"))
 
 ((call_expression function: (identifier) @_fn arguments: (arguments . (_) @target))
   (#set! strength "weak") (#any-of? @_fn "createClient" "createConnection" "connect" "io"))

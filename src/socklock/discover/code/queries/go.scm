@@ -376,6 +376,11 @@
   (#eq? @_pkg "net") (#eq? @_fn "Dial") (#match? @_net "^\"udp[46]?\"$") (#eq? @_la "LocalAddr")
   (#eq? @_conn @_use))
 
+; viper's AutomaticEnv(): every key of the program's config file is overridden by the env
+; var of its name (``cqrs.service_url`` by CQRS_SERVICE_URL, with SetEnvKeyReplacer)
+((call_expression function: (selector_expression field: (field_identifier) @_fn)) @declare
+  (#set! declare "env-bound-config") (#eq? @_fn "AutomaticEnv"))
+
 ;; section: definitions
 
 (short_var_declaration left: (expression_list) @def.name right: (expression_list) @def.value)
@@ -397,3 +402,4 @@
 (call_expression
   function: (selector_expression operand: (_) @call.object field: (field_identifier) @call.name)
   arguments: (argument_list) @call.args) @call
+
