@@ -96,3 +96,30 @@ def test_an_image_of_the_repositorys_own_is_no_infrastructure(tmp_path: Path) ->
     graph = discover(load_paths([str(tmp_path)]))
     assert not any(e.source.startswith("code/") for e in graph.edges)
     assert {"code/orders", "code/stock"} <= {u.source for u in graph.unresolved}
+
+
+def test_an_opentelemetry_collector_is_infrastructure_the_host_run_services_reach(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "shop"
+    _services(root)
+    collector = (
+        "  otel:\n    image: otel/opentelemetry-collector-contrib:0.98.0\n"
+        "    ports:\n      - 127.0.0.1:4317:4317\n"
+    )
+    _write(
+        root,
+        {
+            "docker-compose.yml": INFRA + collector,
+            f"stock/{PROPERTIES}": _props(
+                "stock", 8082, "tracing.otlp.endpoint=http://localhost:4317\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/mongo", 27017),
+        ("code/orders", "shop/broker", 5672),
+        ("code/orders", "code/stock", 8082),
+        ("code/stock", "shop/otel", 4317),
+    }
