@@ -75,4 +75,9 @@ def test_host_server_names_only_well_known_ports() -> None:
     node = host_server(8500)
     assert node is not None and (node.id, [p.port for p in node.ports]) == ("code/consul", [8500])
     assert host_server(5000) is None
+    kafka = host_server(29092)  # Kafka's host listener in the Confluent compose examples
+    assert kafka is not None and (kafka.id, [p.port for p in kafka.ports]) == (
+        "code/kafka",
+        [29092],
+    )
     assert host_server(None) is None

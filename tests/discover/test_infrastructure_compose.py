@@ -247,3 +247,30 @@ def test_a_rust_program_calls_only_the_config_sections_it_reads(tmp_path: Path) 
         ("code/orders", "shop/kafka", 9092),
         ("shop/kafka", "shop/zk", 2181),
     }
+
+
+def test_an_opentelemetry_collector_is_infrastructure_the_host_run_services_reach(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "shop"
+    _services(root)
+    collector = (
+        "  otel:\n    image: otel/opentelemetry-collector-contrib:0.98.0\n"
+        "    ports:\n      - 127.0.0.1:4317:4317\n"
+    )
+    _write(
+        root,
+        {
+            "docker-compose.yml": INFRA + collector,
+            f"stock/{PROPERTIES}": _props(
+                "stock", 8082, "tracing.otlp.endpoint=http://localhost:4317\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/mongo", 27017),
+        ("code/orders", "shop/broker", 5672),
+        ("code/orders", "code/stock", 8082),
+        ("code/stock", "shop/otel", 4317),
+    }

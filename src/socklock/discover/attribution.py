@@ -46,11 +46,16 @@ class Context:
     # the words of the command a service runs one program with (``app search``): of a
     # program several services run, it runs what its subcommand dispatches to
     arguments: tuple[str, ...] = ()
+    # the file suffixes the program compiles, when the context holds other files it does
+    # not run (a Go module's root: its scripts and config files are no program's code)
+    only: tuple[str, ...] = ()
 
     def runs_file(self, path: str) -> bool:
         """Whether the workload runs the code file ``path`` of this context: any file of it,
         but of a mounted directory whose files its command names, only those and the
         files they mention (a helper module they import)."""
+        if self.only and not path.endswith(self.only):
+            return False
         if not self.named:
             return True
         resolved = Path(path).resolve()
@@ -372,13 +377,13 @@ def _add_units(
 
     shared: list[Context] = []
     owned: list[tuple[BuildUnit, str]] = []  # each unit and the workload it is
+    own: list[tuple[BuildUnit, str]] = []  # the units that are workloads of their own
     if inventory.units:  # the names of every workload are matched only to units
         identities = Identities(inventory, aliases)
         owned += [(u, identities.twins[u]) for u in identities.twins]
         owned += [(u, w) for u, versions in identities.versions.items() for w in versions]
-        owned += [
-            (u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))
-        ]
+        own = [(u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))]
+        owned += own
         del identities
     claims: dict[Path, dict[str, str]] = {}  # directory → owner → why
     files: dict[Path, dict[str, str]] = {}  # a file several units' targets compile
@@ -429,7 +434,45 @@ def _add_units(
             Context(path, owner, why, arguments=lines.get(owner, ("", ()))[1])
             for owner, why in owners.items()
         )
-    return shared
+    taken = set(contexts) | {c.directory for c in shared}
+    return shared + _go_module_programs(own, taken)
+
+
+def _go_module_programs(own: list[tuple[BuildUnit, str]], taken: set[Path]) -> list[Context]:
+    """Go main packages of one module that run on their own (``cmd/orders``, ``cmd/billing``
+    beside ``pkg/``, ``internal/``): the module's other packages are library code that each
+    program runs in the part it reaches (:mod:`socklock.discover.reach`), so a client built
+    in ``pkg/store`` is a call of the programs that name it. Only the module's ``.go`` files:
+    its scripts and config files are no program's code. A module a deployment builds, or
+    whose root a unit owns whole (its only main package), is left as it is."""
+    by_module: dict[Path, list[tuple[Path, str, str]]] = {}
+    for unit, owner in own:
+        if unit.kind != "go" or not unit.sources or unit.host is not None:
+            continue
+        directory = Path(unit.sources[0]).resolve()
+        module = _go_module(directory)
+        if module is not None and module != directory:
+            by_module.setdefault(module, []).append((directory, owner, unit.name))
+    return [
+        Context(
+            module,
+            owner,
+            f"go build unit {name}: the code of module {module.name} it reaches",
+            program=directory,
+            only=(".go",),
+        )
+        for module, programs in by_module.items()
+        if len(programs) > 1 and module not in taken
+        for directory, owner, name in programs
+    ]
+
+
+def _go_module(directory: Path) -> Path | None:
+    """The directory of the ``go.mod`` above ``directory`` (itself included), or None."""
+    for candidate in (directory, *directory.parents):
+        if (candidate / "go.mod").is_file():
+            return candidate
+    return None
 
 
 def _imported_packages(commands: dict[Path, dict[str, str]]) -> dict[Path, dict[str, str]]:

@@ -22,6 +22,7 @@ HOST_SERVERS: dict[int, str] = {
     6379: "redis",
     5672: "rabbitmq",
     9092: "kafka",
+    29092: "kafka",  # the host listener of Confluent's and Bitnami's compose examples
     2181: "zookeeper",
     9200: "elasticsearch",
     9042: "cassandra",

@@ -49,6 +49,7 @@ _DEFINITIONS.update(dict.fromkeys((".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx")
 # column-0 lines that continue a definition rather than end it
 _CONTINUES = ("}", ")", "]", "//", "/*", "*", "#")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+_SELECTED = re.compile(r"\.\s*([A-Za-z_]\w*)")
 _TEST_FILE = re.compile(r"(?:_test\.go|^test_.*\.py|_test\.py|\.(?:test|spec)\.[jt]sx?)$")
 _SKIPPED_DIRS = frozenset({"node_modules", "vendor", "__pycache__", "testdata"})
 MAX_FILE_BYTES = 512 * 1024  # larger source files are generated: not read
@@ -63,6 +64,7 @@ class Definition:
     receiver: str | None = None  # the Go type it needs named: a method's, a type's own
     directory: Path | None = None  # the file's directory (a Go package)
     package: str | None = None  # the file's Go package name
+    method: bool = False  # a Go method: reached only as a selector (``x.run``, ``T.run``)
 
 
 def _receiver(path: Path, line: str) -> str | None:
@@ -98,6 +100,7 @@ def definitions(path: Path) -> list[Definition] | None:
                     receiver,
                     path.parent,
                     package.group(1) if package else None,
+                    path.suffix == ".go" and _RECEIVER.match(lines[first - 1]) is not None,
                 )
             )
 
@@ -193,16 +196,20 @@ class Reach:
                 continue
             for definition in self._definitions.setdefault(path, definitions(path)) or ():
                 pending.setdefault(definition.name, []).append(definition)
-        untyped: dict[str, list[Definition]] = {}  # methods named, their type not yet
+        # methods named, their type (or a selector of their name) not yet: by both words
+        untyped: dict[str, list[Definition]] = {}
         ready: list[Definition] = []
+        readied: set[int] = set()
         queue = [n for n in {*queue, *named.names} if n in pending]
         while queue or ready:
             if not ready:
                 for definition in pending.pop(queue.pop(), ()):
                     if named.typed(definition):
                         ready.append(definition)
+                        readied.add(id(definition))
                     else:
-                        untyped.setdefault(definition.receiver or "", []).append(definition)
+                        for word in {definition.receiver or "", definition.name}:
+                            untyped.setdefault(word, []).append(definition)
                 continue
             definition = ready.pop()
             queue.extend(
@@ -211,8 +218,11 @@ class Reach:
             words = set(_IDENTIFIER.findall(_COMMENT.sub(" ", definition.body)))
             for word in words & untyped.keys():
                 for method in untyped.pop(word):
+                    if id(method) in readied:
+                        continue
                     if named.typed(method):
                         ready.append(method)
+                        readied.add(id(method))
                     else:
                         untyped.setdefault(word, []).append(method)
         self._reached[key] = named
@@ -228,6 +238,7 @@ class _Named:
     names: set[str] = field(default_factory=set)
     local: set[tuple[Path | None, str]] = field(default_factory=set)
     qualified: set[str] = field(default_factory=set)
+    selected: set[str] = field(default_factory=set)  # names after a dot: ``x.run``
 
     def add(self, text: str, directory: Path | None) -> list[str]:
         """Take in the names of ``text`` (of a file in ``directory``; its comments name
@@ -237,14 +248,20 @@ class _Named:
         self.names |= new
         self.local.update((directory, word) for word in _PLAIN.findall(text))
         self.qualified.update(f"{a}.{b}" for a, b in _QUALIFIED.findall(text))
+        self.selected.update(_SELECTED.findall(text))
         return list(new)
 
     def typed(self, definition: Definition) -> bool:
-        """Whether a definition's receiver type (a Go method's) is named, if it has one."""
+        """Whether a definition's receiver type (a Go method's) is named, if it has one, and
+        the method selected: Go reaches a method only as ``x.run`` or ``T.run``; its name
+        in an interface's method list (``run() error``) calls nothing."""
         receiver = definition.receiver
         return receiver is None or (
-            (definition.directory, receiver) in self.local
-            or f"{definition.package}.{receiver}" in self.qualified
+            (not definition.method or definition.name in self.selected)
+            and (
+                (definition.directory, receiver) in self.local
+                or f"{definition.package}.{receiver}" in self.qualified
+            )
         )
 
     def runs(self, definition: Definition) -> bool:

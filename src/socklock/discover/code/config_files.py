@@ -10,6 +10,7 @@ placeholders under an address-like key; ``x.host`` with a sibling ``x.port`` mak
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -153,6 +154,8 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
     ):
         in_config_dir = True  # a Spring Cloud Config repository (shop-config/orders.yml)
     named_config = bool(_CONFIG_STEMS.match(path.stem)) or _ENV_NAMES in lower
+    if suffix in (".yml", ".yaml") and _go_program_etc(path):
+        in_config_dir = True
     if not (named_config or in_config_dir):
         return None
     if suffix == ".properties":
@@ -164,6 +167,25 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
     if suffix == ".toml":
         return read_toml
     return None
+
+
+def _go_program_etc(path: PurePath) -> bool:
+    """``<program>/etc/<name>.yaml`` beside the Go program's own files: go-zero's layout
+    (``goctl`` writes it; ``conf.MustLoad("etc/orders.yaml", &c)`` reads it). An ``etc``
+    folder elsewhere (a container's root file system, a folder of manifests) is none."""
+    if path.parent.name != "etc":
+        return False
+    return _has_go_files(str(path.parent.parent))
+
+
+@functools.lru_cache(maxsize=1024)
+def _has_go_files(folder: str) -> bool:
+    from pathlib import Path
+
+    try:
+        return any(p.suffix == ".go" for p in Path(folder).iterdir() if p.is_file())
+    except OSError:
+        return False
 
 
 _HOCON_FILE = re.compile(r"^(application|reference)([-.][a-z0-9_-]+)?\.conf$")
@@ -283,6 +305,7 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         and e.value.strip().lower() == "false"
         for e in entries
     )
+    keys = _registry_keys(path, entries)
     channels, read = channel_addresses(entries)  # MicroProfile Reactive Messaging
     for channel in channels:
         host, joined = host_port(channel)
@@ -305,6 +328,9 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         registry = _registry_setting(path, entry)
         if registry is not None and not (registry.what == HTTP_CHECKED and consul_off):
             yield registry
+        if id(entry) in keys:
+            yield from keys[id(entry)]
+            continue
         declared = _DECLARED.get(_relaxed(_unindexed(dotted)))
         if declared is not None:
             yield from _declare(path, entry, declared)
@@ -416,6 +442,43 @@ def _registry_setting(path: str, entry: Entry) -> Declaration | None:
     if what is None:
         return None
     return Declaration(path, entry.line, entry.column, entry.value, what, value, entry.profile)
+
+
+# go-zero (zrpc): a server's ``Etcd: {Hosts: [etcd:2379], Key: orders.rpc}`` registers its
+# ``ListenOn`` address under the key; a client's ``OrdersRpc: {Etcd: {Hosts, Key}}`` block
+# resolves the key and dials that server itself (the registry hands out its address).
+_REGISTRY_KEY = re.compile(r"^(?:([a-z0-9]+)\.)?(etcd|consul)\.key$")
+_KEY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_LISTEN_ON = "listenon"
+
+
+def _registry_keys(path: str, entries: list[Entry]) -> dict[int, list[Result]]:
+    """Entry id → what its registry key says: a top-level key is the name the program
+    registers under (a ``service-name``), a client block's key the server it calls; a
+    top-level ``ListenOn`` is the port it serves. A key without sibling ``Hosts`` (a TLS
+    key file, say) is none."""
+    relaxed = [_relaxed(_dotted(e.key)) for e in entries]
+    out: dict[int, list[Result]] = {}
+    for entry, key in zip(entries, relaxed, strict=True):
+        found = _REGISTRY_KEY.match(key)
+        value = entry.value.strip()
+        if found is None or not _KEY_NAME.match(value):
+            continue
+        block = key.removesuffix(".key")
+        if not any(k.startswith(block + ".hosts") or k == block + ".host" for k in relaxed):
+            continue
+        if found.group(1) is None:
+            out[id(entry)] = list(_declare(path, entry, "service-name"))
+        elif found.group(2) == "etcd":
+            context = Context(call=True, kind=CallKind.CONFIG, service="etcd")
+            out[id(entry)] = list(_emit(path, entry, (value,), context))
+    for entry, key in zip(entries, relaxed, strict=True):
+        port = entry.value.strip().rpartition(":")[2]
+        if key == _LISTEN_ON and port.isdigit():
+            out[id(entry)] = [
+                Declaration(path, entry.line, entry.column, entry.value, "server-port", port)
+            ]
+    return out
 
 
 # Micronaut's Consul registration with an HTTP check: the Consul agent calls the service's

@@ -514,12 +514,20 @@ _TAG_NAME = re.compile(r'\b(?:env|envconfig):"([A-Za-z_][A-Za-z0-9_]*)')
 _TAG_DEFAULT = re.compile(r'\b(?:envDefault|default):"([^"]*)"')
 
 
+# sethvargo/go-envconfig: the default is an option of the env tag itself,
+# `env:"CART_URL,default=http://cart"` (before or after ``required``, ``overwrite``...)
+_OPTION_DEFAULT = re.compile(
+    r'\benv:"[A-Za-z_][A-Za-z0-9_]*,(?:[a-z]+,)*default=((?:[^",]|,(?!(?:required|overwrite'
+    r"|noinit|decodeunset|delimiter=|separator=|prefix=)))*)"
+)
+
+
 def _struct_tag(tag: str) -> Values:
     """`` `env:"CART_URL" envDefault:"http://cart"` ``: the env var a struct field gets."""
     name = _TAG_NAME.search(tag)
     if name is None:
         return hole("no env var name in the struct tag")
-    default = _TAG_DEFAULT.search(tag)
+    default = _TAG_DEFAULT.search(tag) or _OPTION_DEFAULT.search(tag)
     return env(name.group(1), default.group(1) if default and default.group(1) else None)
 
 
