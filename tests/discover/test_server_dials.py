@@ -9,7 +9,7 @@ import pytest
 
 from socklock.discover import discover
 from socklock.discover.addresses import IMAGE_PORTS, server_image
-from socklock.discover.server_dials import server_dials, server_of, server_targets
+from socklock.discover.server_dials import joined_peers, server_dials, server_of, server_targets
 from socklock.load import load_paths
 
 if TYPE_CHECKING:
@@ -90,3 +90,54 @@ def test_a_vendors_build_of_a_server_goes_by_the_servers_name() -> None:
     assert server_image("confluentinc/cp-server:7.5.0") == "kafka"
     assert server_image("confluentinc/cp-zookeeper:7.2.2") == "zookeeper"
     assert server_image("confluentinc/cp-schema-registry:7.2.2") is None  # a client of Kafka
+
+
+def test_joined_peers_reads_each_join_flag_on_its_port() -> None:
+    line = (
+        "agent -server -retry-join=vault-a -join vault-b:8311 -retry-join-wan=$FAR"
+        " -retry-join 'provider=aws tag_key=role' -retry-join=$UNSET -data-dir=/d"
+    )
+    assert list(joined_peers("hashicorp/consul:1.16", line, {"FAR": "dc-far"})) == [
+        ("-retry-join=vault-a", "vault-a:8301"),
+        ("-join vault-b:8311", "vault-b:8311"),
+        ("-retry-join-wan=$FAR", "dc-far:8302"),
+    ]
+    # another image's -join is none of these: its own flag, read (or not) as any word is
+    assert list(joined_peers("example/mesh-agent", line, {})) == []
+
+
+def test_consul_agents_gossip_with_the_agents_they_join(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n"
+        "  registry-a:\n    image: consul:1.15\n"
+        "    command: agent -server -bootstrap-expect=2 -retry-join=registry-b -client 0.0.0.0\n"
+        "  registry-b:\n    image: hashicorp/consul:1.15\n"
+        "    command: [agent, -server, -join, registry-a]\n"
+        "  tally:\n    image: example/tally\n    command: tally -join=registry-a\n"
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    calls = {(e.source, e.target, e.port) for e in graph.edges if not e.hint}
+    root = tmp_path.name
+    assert calls == {
+        (f"{root}/registry-a", f"{root}/registry-b", 8301),
+        (f"{root}/registry-b", f"{root}/registry-a", 8301),
+    }
+
+
+def test_a_pods_args_join_a_service_of_consul_agents(tmp_path: Path) -> None:
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n"
+        "  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n"
+        "    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers:\n"
+        "      - name: agent\n        image: hashicorp/consul:1.16\n        args: {args}\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n"
+        "  selector: {{app: {name}}}\n  ports: [{{port: 8301}}]\n"
+    )
+    (tmp_path / "agents.yaml").write_text(
+        deployment.format(name="registry-a", args="[agent, -retry-join=registry-b]")
+        + "---\n"
+        + deployment.format(name="registry-b", args="[agent, -server]")
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    calls = {(e.source, e.target, e.port) for e in graph.edges if not e.hint}
+    assert calls == {("default/registry-a", "default/registry-b", 8301)}

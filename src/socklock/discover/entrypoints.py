@@ -10,13 +10,14 @@ is tried without its leading directories.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from socklock.discover.commands import simple_commands, words
-from socklock.model import Inventory
+from socklock.model import Dockerfile, Inventory
 
 _SOURCE_SUFFIXES = (
     ".py",
@@ -69,6 +70,7 @@ def shared_image_commands(
     (a Kubernetes workload's image built from a Dockerfile the attribution found).
     """
     groups: dict[str, list[tuple[str, list[str], Path | None]]] = defaultdict(list)
+    dockerfiles = {str(Path(d.path).resolve()): d for d in inventory.dockerfiles}
     for project in inventory.compose_projects:
         for service in project.services:
             graph_id = aliases.get(service.id, service.id)
@@ -76,7 +78,7 @@ def shared_image_commands(
             line = [
                 *_as_words(service.body.get("entrypoint")),
                 *_as_words(service.body.get("command")),
-            ]
+            ] or _dockerfile_line(service.build_context, service.dockerfile, dockerfiles)
             context = (
                 Path(service.build_context) if service.build_context else context_of.get(graph_id)
             )
@@ -106,6 +108,39 @@ def shared_image_commands(
                 for found in entry_paths(word, directory.resolve()):
                     why = f"command word {word!r} of {graph_id} runs it"
                     yield found, graph_id, why, tuple(line)
+
+
+def _dockerfile_line(
+    context: str | None, dockerfile: str | None, dockerfiles: Mapping[str, Dockerfile]
+) -> list[str]:
+    """The words the final stage's ENTRYPOINT then CMD run, of the Dockerfile a service
+    builds with (``build.dockerfile`` under its context, else ``Dockerfile``): one context
+    built by several Dockerfiles (``Dockerfile.publisher``, ``Dockerfile.api``) runs a
+    different entry point in each; none when the service builds nothing."""
+    if context is None:
+        return []
+    found = dockerfiles.get(str((Path(context) / (dockerfile or "Dockerfile")).resolve()))
+    if found is None:
+        return []
+    final = found.final_stage()
+    line: list[str] = []
+    for keyword in ("ENTRYPOINT", "CMD"):
+        last = next((i for i in reversed(final) if i.keyword == keyword), None)
+        if last is not None:
+            line.extend(_as_words(_exec_form(last.value)))
+    return line
+
+
+def _exec_form(value: str) -> str | list[str]:
+    """A CMD/ENTRYPOINT's exec form (a JSON list) as its words, else the shell form."""
+    if value.lstrip().startswith("["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(parsed, list):
+            return [str(item) for item in parsed]
+    return value
 
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
@@ -161,10 +196,17 @@ def _as_words(value: object) -> list[str]:
     return []
 
 
+# ``uvicorn app:api``, ``gunicorn shop.wsgi:application``, ``hypercorn main:create_app()``
+_APP_OBJECT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*(?:\(\))?$")
+
+
 def entry_paths(word: str, context: Path) -> list[Path]:
-    """Files or directories under ``context`` that ``word`` names."""
-    if not word or word.startswith("-") or word in _PROGRAMS or "=" in word:
-        return []
+    """Files or directories under ``context`` that ``word`` names (``app:api``, the
+    ``module:attribute`` of an ASGI/WSGI server, names its module)."""
+    if not word.strip("./") or word.startswith("-") or word in _PROGRAMS or "=" in word:
+        return []  # ``go run .``: the context itself, no one entry point in it
+    if _APP_OBJECT.match(word):
+        word = word.split(":", 1)[0]
     candidates: list[str] = []
     path = word.lstrip("./")
     parts = Path(path).parts

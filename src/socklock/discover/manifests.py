@@ -35,7 +35,12 @@ from socklock.discover.resolve import (
     Reached,
     Resolution,
 )
-from socklock.discover.server_dials import server_dials, server_of, server_targets
+from socklock.discover.server_dials import (
+    joined_peers,
+    server_dials,
+    server_of,
+    server_targets,
+)
 from socklock.discover.siblings import Program
 from socklock.model import (
     ComposeEnv,
@@ -504,6 +509,9 @@ def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[st
             where = Location(
                 container.location.file, *container.body.key_positions.get(key, (0, 0))
             )
+            yield from _joins(
+                container.image, [str(w) for w in line], env, where, f"{key} of {container.name}"
+            )
             for word, value, used in command_values([str(w) for w in line], env):
                 via = f" ({', '.join(used)} from env)" if used else ""
                 yield (
@@ -515,6 +523,17 @@ def _command_lines(workload: Workload, env: dict[str, str]) -> Iterator[tuple[st
                         f"{key} of container {container.name}: {redact_credentials(word)}{via}",
                     ),
                 )
+
+
+def _joins(
+    image: str | None, line: str | list[str], env: Mapping[str, str], where: Location, whose: str
+) -> list[tuple[str, str, Evidence]]:
+    """The peers a server's command line joins (``consul agent -retry-join=consul2``:
+    :func:`socklock.discover.server_dials.joined_peers`), each on the port it dials them."""
+    return [
+        ("", peer, Evidence(EvidenceKind.COMMAND, where, f"{whose}: {word} (joins {peer})"))
+        for word, peer in joined_peers(image, line, env)
+    ]
 
 
 def _compose_command(
@@ -890,6 +909,7 @@ def _compose_project(
                     for call in _compose_command(line, values, where, f"{key} of {service.name}")
                     if call[1] not in {value for _, value, _ in waited}
                 ]
+                handed += _joins(service.image, line, values, where, f"{key} of {service.name}")
                 for _, value, evidence in [*waited, *handed]:
                     for target in find_targets(value):
                         add_call(service, target, evidence)

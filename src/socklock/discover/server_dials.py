@@ -3,20 +3,23 @@
 A ``mysql`` or ``redis`` container given the application's env file (compose ``env_file``
 shared by every service) gets its peers' addresses too, but the server reads none of them:
 only its replication and cluster settings (bitnami ``REDIS_MASTER_HOST``,
-``KAFKA_ZOOKEEPER_CONNECT``...) make it call another server. Those are data
+``KAFKA_ZOOKEEPER_CONNECT``...) make it call another server; so do the join flags of its
+command line (``consul agent -retry-join=consul2``). Those are data
 (``data/server_dials.toml``).
 """
 
 from __future__ import annotations
 
+import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from socklock.discover.addresses import IMAGE_PORTS, server_image
+from socklock.discover.commands import expand, simple_commands, words
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from socklock.discover.addresses import Target
 
@@ -88,3 +91,52 @@ def server_targets(
         return None
     reading = Convention(sdk=f"the {server} server", env=(name,), gives="hosts", port=port)
     return sdk_targets(reading, name, value.replace(",", " "), env)
+
+
+@lru_cache(maxsize=1)
+def _joins() -> dict[tuple[str, str], int]:
+    """(image name, flag without dashes) → the port the server dials the peers it names."""
+    from socklock.discover.tables import section
+
+    return {
+        (str(image), str(flag)): int(row["port"])
+        for row in section("server_dials.toml", "join")
+        for image in row["images"]
+        for flag in row["flags"]
+    }
+
+
+_JOINED = re.compile(
+    r"^(?P<host>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)(?::(?P<port>\d{1,5}))?$"
+)
+
+
+def joined_peers(
+    image: str | None, line: str | list[str], env: Mapping[str, str]
+) -> Iterator[tuple[str, str]]:
+    """(word as written, ``host:port``) of each peer a server's command line joins
+    (``data/server_dials.toml`` ``[[join]]``); a value that is no host (a cloud auto-join
+    ``provider=aws tag_key=...``) or needs an unknown variable is left out."""
+    if not image:
+        return
+    name = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    table = _joins()
+    if not any(known == name for known, _ in table):
+        return
+    for simple in simple_commands(words(line)):
+        for index, word in enumerate(simple):
+            if not word.startswith("-"):
+                continue
+            flag, equals, value = word.lstrip("-").partition("=")
+            port = table.get((name, flag))
+            if port is None:
+                continue
+            if not equals:
+                if index + 1 >= len(simple):
+                    continue
+                value = simple[index + 1]
+                word = f"{word} {value}"
+            expanded = expand(value, env.get)
+            found = _JOINED.match(expanded[0]) if expanded is not None else None
+            if found is not None:
+                yield word, f"{found['host']}:{found['port'] or port}"

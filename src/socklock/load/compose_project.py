@@ -23,9 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from socklock.load.compose import is_compose_file_name, is_compose_v1, load_compose
+from socklock.load.compose import (
+    is_compose_file_name,
+    is_compose_v1,
+    load_compose,
+    project_name,
+)
 from socklock.load.compose_files import main_and_override
 from socklock.load.compose_merge import copy_tree, merge_service
+from socklock.load.compose_runs import add_run_services
 from socklock.load.env_templates import env_template
 from socklock.load.interpolate import Interpolation, read_env_entries
 from socklock.load.limits import Limits
@@ -235,10 +241,27 @@ def _project(
     _report_missing(interpolation, context)
     _resolve_extends(document, item.file, service_files, interpolation, context)
     _apply_profiles(document, env, item.file, context)
+    service_files.update(_run_services(document, item.file))
     passed = {str(name): included_env.get(str(name), dotenv) for name in document["services"]}
     project, problems = load_compose(document, item.file, service_files, passed)
     context.diagnostics.extend(problems)
     return project, parts
+
+
+def _run_services(document: YMap, file: str) -> dict[str, str]:
+    """The containers the scripts beside ``file`` start on its networks, added as services
+    (:mod:`socklock.load.compose_runs`); each one's script."""
+    declared = document.get("networks")
+    networks = {
+        str(key): str(spec["name"])
+        if isinstance(spec, dict) and isinstance(spec.get("name"), str)
+        else ""
+        for key, spec in (declared.items() if isinstance(declared, dict) else ())
+    }
+    services = document["services"]
+    if not isinstance(services, YMap):
+        return {}
+    return add_run_services(services, networks, project_name(document, file), os.path.dirname(file))
 
 
 def _dotenv(directory: str, context: _Context) -> dict[str, ComposeEnv]:
