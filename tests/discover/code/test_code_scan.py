@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+from pathlib import PurePath
 from types import GeneratorType
 from typing import TYPE_CHECKING
 
+import pytest
+
+from socklock.discover.code import scan
 from socklock.discover.code.interface import CallSite
-from socklock.discover.code.scan import iter_files, scan_tree
+from socklock.discover.code.registry import ANALYSERS, analyser_for
+from socklock.discover.code.scan import iter_files, scan_tree, started
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -101,6 +106,62 @@ def test_worker_processes_give_the_same_results(tmp_path: Path) -> None:
     shared = list(scan_tree([str(tmp_path)], workers=2))
     assert alone == shared
     assert len(alone) == 60
+
+
+def _mixed_tree(root: Path) -> None:
+    """Languages interleaved in path order: the workers get them grouped by language."""
+    for index in range(12):
+        folder = root / f"svc{index:02}"
+        folder.mkdir()
+        (folder / "a.js").write_text(f'fetch("http://web{index}:80/x");\n', "utf-8")
+        (folder / "b.py").write_text(CALL.replace("orders", f"orders{index}"), "utf-8")
+        (folder / "c.go").write_text(f'package c\nvar u = "http://go{index}:80"\n', "utf-8")
+
+
+def test_a_started_scan_gives_what_a_scan_computes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _mixed_tree(tmp_path)
+    alone = list(scan_tree([str(tmp_path)], workers=1))
+    monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 2)
+    with started([str(tmp_path)]):
+        if not scan._EARLY or scan._EARLY[0].results is None:
+            pytest.skip("this process cannot fork workers (it runs threads)")
+        early = list(scan_tree([str(tmp_path)]))
+        again = list(scan_tree([str(tmp_path)]))  # taken once: the second one computes
+        other = list(scan_tree([str(tmp_path / "svc00")]))  # other roots: computed
+    assert not scan._EARLY
+    assert early == alone == again
+    assert [r.file for r in early] == sorted(r.file for r in early)  # the files' order
+    assert other == [r for r in alone if r.file.startswith(str(tmp_path / "svc00"))]
+
+
+def test_a_started_scan_not_taken_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _mixed_tree(tmp_path)
+    monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 2)
+    with started([str(tmp_path)]):
+        pass
+    assert not scan._EARLY
+    assert len(list(scan_tree([str(tmp_path)]))) == 36
+
+
+def test_in_order_restores_the_files_order() -> None:
+    order = [2, 0, 3, 1]  # the files as the workers got them
+    results = iter([["c"], ["a"], ["d"], ["b"]])
+    assert list(scan._in_order(order, results)) == [["a"], ["b"], ["c"], ["d"]]  # type: ignore[list-item]
+
+
+def test_the_suffix_table_picks_the_analyser_asking_each_would() -> None:
+    names = [f"x{suffix}" for a in ANALYSERS for suffix in getattr(a, "suffixes", ())]
+    names += [f"X{suffix.upper()}" for a in ANALYSERS for suffix in getattr(a, "suffixes", ())]
+    names += ["application.yml", "config/app.json", "log4j2.xml", ".env", "a.txt", "Makefile"]
+    names += ["config/settings.py", "app.properties.example", "h.hpp", "d.d.ts", "x.tsx"]
+    for name in names:
+        path = PurePath("/repo", name)
+        expected = next((a for a in ANALYSERS if a.handles(path)), None)
+        assert analyser_for(path) is expected, name
 
 
 def test_stopping_early_is_clean(tmp_path: Path) -> None:

@@ -3,19 +3,27 @@
 Files are listed first (paths only, so ``progress`` knows the total), then read,
 analysed and released one at a time: memory stays bounded by the largest file (per
 worker process, when the tree is large enough to spread over the machine's CPUs).
+
+The workers need nothing but the paths the user gave, so a command can start them with
+:func:`started` before it loads the manifests: they analyse the tree while this process
+loads and discovers, and :func:`scan_tree` takes their results over.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.paths import skip_dir, skip_file
 from socklock.discover.code.registry import analyser_for, analyser_named
+from socklock.discover.once import per_run
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
+    from multiprocessing.pool import Pool
 
     from socklock.discover.code.interface import Analyser, Result
 
@@ -44,10 +52,14 @@ def scan_tree(
     from socklock.discover.code.links import forget
 
     forget()  # files may have changed since the last scan in this process
-    files = list(iter_files(roots))
+    early = _take_early(roots) if workers is None else None
+    if early is not None and early.results is not None:
+        files, results = early.files, early.results
+    else:
+        files = listed(roots)
+        jobs = _worker_count(workers, len(files))
+        results = _in_processes(files, jobs) if jobs > 1 else map(_analyse, files)
     total = len(files)
-    jobs = _worker_count(workers, total)
-    results = _in_processes(files, jobs) if jobs > 1 else map(_analyse, files)
     go_reads: list[Result] = []  # struct-tag reads, joined over a package's structs at the end
     for done, found in enumerate(results, start=1):
         yield from found
@@ -69,18 +81,110 @@ def _analyse_named(job: tuple[str, str]) -> list[Result]:
     return _analyse((path, analyser_named(name)))
 
 
-def _in_processes(files: list[tuple[str, Analyser]], jobs: int) -> Iterator[list[Result]]:
-    import multiprocessing
+def _in_processes(files: Sequence[tuple[str, Analyser]], jobs: int) -> Iterator[list[Result]]:
+    with _pool(files, jobs) as pool:  # leaving the block (or closing us early) stops it
+        yield from _submit(pool, files)
 
+
+@contextmanager
+def _pool(files: Sequence[tuple[str, Analyser]], jobs: int) -> Iterator[Pool]:
+    """The workers, forked once the grammars every one of them will need are compiled
+    (those of languages with more files than they take at a time, together): compiled
+    here once, not in each. A language of fewer files is compiled by the worker that
+    gets them, if their prefilter lets one through."""
+    import multiprocessing
+    from collections import Counter
+
+    counts = Counter(analyser.name for _, analyser in files)
     for analyser in {analyser.name: analyser for _, analyser in files}.values():
         warm = getattr(analyser, "warm", None)
-        if warm is not None:
-            warm()  # compile grammars once, before the workers are forked from us
+        if warm is not None and counts[analyser.name] > _CHUNK * jobs:
+            warm()
     method = "fork" if _can_fork() else "spawn"
     context = multiprocessing.get_context(method)
-    named = [(path, analyser.name) for path, analyser in files]
-    with context.Pool(jobs) as pool:  # leaving the block (or closing us early) stops it
-        yield from pool.imap(_analyse_named, named, chunksize=_CHUNK)
+    with context.Pool(jobs) as pool:
+        yield pool
+
+
+def _submit(pool: Pool, files: Sequence[tuple[str, Analyser]]) -> Iterator[list[Result]]:
+    """Each file's results in order; the workers start on them at once. They get the files
+    language by language (a language of a few files is then compiled by the one worker
+    that gets them, not by each); the results come back in the files' order."""
+    order = sorted(range(len(files)), key=lambda index: files[index][1].name)
+    named = [(files[index][0], files[index][1].name) for index in order]
+    return _in_order(order, pool.imap(_analyse_named, named, chunksize=_CHUNK))
+
+
+def _in_order(order: list[int], results: Iterator[list[Result]]) -> Iterator[list[Result]]:
+    """``results`` (of the files in ``order``) back in the files' order."""
+    waiting: dict[int, list[Result]] = {}
+    following = 0
+    for index, found in zip(order, results, strict=True):
+        waiting[index] = found
+        while following in waiting:
+            yield waiting.pop(following)
+            following += 1
+
+
+@dataclass(slots=True)
+class _Early:
+    """A scan started before its caller asked for it (see :func:`started`)."""
+
+    roots: tuple[str, ...]
+    files: tuple[tuple[str, Analyser], ...]
+    results: Iterator[list[Result]] | None  # None: too few files to start workers for
+    taken: bool = False
+
+
+_EARLY: list[_Early] = []  # the block's scan
+
+
+@contextmanager
+def started(roots: Sequence[str]) -> Iterator[None]:
+    """Within the block, the worker processes already analyse the files under ``roots``
+    (a tree large enough for them, in a single-threaded process): the first
+    :func:`scan_tree` of the same roots takes their results, the same ones in the same
+    order it would compute. The workers are stopped when the block ends, taken or not.
+    A block inside a block starts nothing."""
+    if _EARLY:
+        yield
+        return
+    files = tuple(iter_files(roots))
+    jobs = _worker_count(None, len(files))
+    try:
+        if jobs <= 1:
+            _EARLY.append(_Early(tuple(roots), files, None))
+            yield
+            return
+        with _pool(files, jobs) as pool:
+            _EARLY.append(_Early(tuple(roots), files, _submit(pool, files)))
+            yield
+    finally:
+        _EARLY.clear()
+
+
+def _take_early(roots: Sequence[str]) -> _Early | None:
+    """The started scan of ``roots``, once: a second scan of them computes afresh."""
+    early = _EARLY[0] if _EARLY else None
+    if early is None or early.taken or early.roots != tuple(roots):
+        return None
+    early.taken = True
+    return early
+
+
+def listed(roots: Sequence[str]) -> tuple[tuple[str, Analyser], ...]:
+    """:func:`iter_files` of ``roots`` as a tuple, listed once per discovery run (the code
+    scan, the attribution of its files and the config-key lookup all ask) or once for a
+    :func:`started` block: the tree does not change under one run."""
+    early = _EARLY[0] if _EARLY else None
+    if early is not None and early.roots == tuple(roots):
+        return early.files
+    return _listed(tuple(roots))
+
+
+@per_run
+def _listed(roots: tuple[str, ...]) -> tuple[tuple[str, Analyser], ...]:
+    return tuple(iter_files(roots))
 
 
 def _can_fork() -> bool:
