@@ -206,20 +206,6 @@ output_option = click.option(
 
 
 @contextlib.contextmanager
-def early_code_scan(paths: Sequence[str], code: bool) -> Iterator[None]:
-    """With ``code``, the code scan's workers analyse the source under ``paths`` while the
-    block loads the manifests and discovers (they need nothing else): the scan, most of a
-    large repository's time, then overlaps the rest instead of following it."""
-    if not code:
-        yield
-        return
-    from socklock.discover.code.scan import started
-
-    with started(list(paths)):
-        yield
-
-
-@contextlib.contextmanager
 def code_progress() -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr for long code scans (terminal only; no refresh thread, so
     the scanner may still fork its workers)."""

@@ -11,7 +11,6 @@ from socklock._cli.common import (
     EXIT_OK,
     code_progress,
     color_wanted,
-    early_code_scan,
     input_exit_code,
     load,
     output_option,
@@ -72,11 +71,10 @@ def map_command(
     """Map who calls whom in PATHS (manifests, compose files, source code, observed flows)."""
     from socklock.discover import discover
 
-    with early_code_scan(paths, code):
-        inventory = load(paths)
-        chosen = choose_deployment(inventory, deployment)
-        with code_progress() as progress:
-            graph = discover(chosen, code=code, manifests=manifests, progress=progress)
+    inventory = load(paths)
+    chosen = choose_deployment(inventory, deployment)
+    with code_progress() as progress:
+        graph = discover(chosen, code=code, manifests=manifests, progress=progress)
     flows_ok = True
     if flow_paths:
         graph, flows_ok = _add_flows(chosen, graph, flow_paths, flow_format, addresses)

@@ -14,7 +14,6 @@ from socklock._cli.common import (
     EXIT_INPUT_ERROR,
     code_progress,
     color_wanted,
-    early_code_scan,
     exit_code,
     fail_on_option,
     input_exit_code,
@@ -99,12 +98,11 @@ def run_scan(
 
     color = color_wanted()
     options = harden_options(config_file, paths)
-    with early_code_scan(paths, code):
-        inventory = load(paths)
-        with code_progress() as progress:
-            result = scan_inventory(
-                inventory, code=code, deployment=deployment, harden=options, progress=progress
-            )
+    inventory = load(paths)
+    with code_progress() as progress:
+        result = scan_inventory(
+            inventory, code=code, deployment=deployment, harden=options, progress=progress
+        )
     del inventory
     assert result.audit is not None and result.selection is not None
     say_selection(result.selection, deployment)

@@ -7,12 +7,10 @@ from pathlib import PurePath
 from types import GeneratorType
 from typing import TYPE_CHECKING
 
-import pytest
-
 from socklock.discover.code import scan
 from socklock.discover.code.interface import CallSite
 from socklock.discover.code.registry import ANALYSERS, analyser_for
-from socklock.discover.code.scan import iter_files, scan_tree, started
+from socklock.discover.code.scan import iter_files, scan_tree
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -118,33 +116,13 @@ def _mixed_tree(root: Path) -> None:
         (folder / "c.go").write_text(f'package c\nvar u = "http://go{index}:80"\n', "utf-8")
 
 
-def test_a_started_scan_gives_what_a_scan_computes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_workers_get_files_by_language_and_give_them_back_in_order(tmp_path: Path) -> None:
     _mixed_tree(tmp_path)
     alone = list(scan_tree([str(tmp_path)], workers=1))
-    monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 2)
-    with started([str(tmp_path)]):
-        if not scan._EARLY or scan._EARLY[0].results is None:
-            pytest.skip("this process cannot fork workers (it runs threads)")
-        early = list(scan_tree([str(tmp_path)]))
-        again = list(scan_tree([str(tmp_path)]))  # taken once: the second one computes
-        other = list(scan_tree([str(tmp_path / "svc00")]))  # other roots: computed
-    assert not scan._EARLY
-    assert early == alone == again
-    assert [r.file for r in early] == sorted(r.file for r in early)  # the files' order
-    assert other == [r for r in alone if r.file.startswith(str(tmp_path / "svc00"))]
-
-
-def test_a_started_scan_not_taken_is_stopped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _mixed_tree(tmp_path)
-    monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 2)
-    with started([str(tmp_path)]):
-        pass
-    assert not scan._EARLY
-    assert len(list(scan_tree([str(tmp_path)]))) == 36
+    shared = list(scan_tree([str(tmp_path)], workers=2))
+    assert shared == alone
+    assert [r.file for r in shared] == sorted(r.file for r in shared)  # the files' order
+    assert len(shared) == 36
 
 
 def test_in_order_restores_the_files_order() -> None:

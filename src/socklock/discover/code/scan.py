@@ -3,17 +3,12 @@
 Files are listed first (paths only, so ``progress`` knows the total), then read,
 analysed and released one at a time: memory stays bounded by the largest file (per
 worker process, when the tree is large enough to spread over the machine's CPUs).
-
-The workers need nothing but the paths the user gave, so a command can start them with
-:func:`started` before it loads the manifests: they analyse the tree while this process
-loads and discovers, and :func:`scan_tree` takes their results over.
 """
 
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
@@ -52,13 +47,9 @@ def scan_tree(
     from socklock.discover.code.links import forget
 
     forget()  # files may have changed since the last scan in this process
-    early = _take_early(roots) if workers is None else None
-    if early is not None and early.results is not None:
-        files, results = early.files, early.results
-    else:
-        files = listed(roots)
-        jobs = _worker_count(workers, len(files))
-        results = _in_processes(files, jobs) if jobs > 1 else map(_analyse, files)
+    files = listed(roots)
+    jobs = _worker_count(workers, len(files))
+    results = _in_processes(files, jobs) if jobs > 1 else map(_analyse, files)
     total = len(files)
     go_reads: list[Result] = []  # struct-tag reads, joined over a package's structs at the end
     for done, found in enumerate(results, start=1):
@@ -126,59 +117,10 @@ def _in_order(order: list[int], results: Iterator[list[Result]]) -> Iterator[lis
             following += 1
 
 
-@dataclass(slots=True)
-class _Early:
-    """A scan started before its caller asked for it (see :func:`started`)."""
-
-    roots: tuple[str, ...]
-    files: tuple[tuple[str, Analyser], ...]
-    results: Iterator[list[Result]] | None  # None: too few files to start workers for
-    taken: bool = False
-
-
-_EARLY: list[_Early] = []  # the block's scan
-
-
-@contextmanager
-def started(roots: Sequence[str]) -> Iterator[None]:
-    """Within the block, the worker processes already analyse the files under ``roots``
-    (a tree large enough for them, in a single-threaded process): the first
-    :func:`scan_tree` of the same roots takes their results, the same ones in the same
-    order it would compute. The workers are stopped when the block ends, taken or not.
-    A block inside a block starts nothing."""
-    if _EARLY:
-        yield
-        return
-    files = tuple(iter_files(roots))
-    jobs = _worker_count(None, len(files))
-    try:
-        if jobs <= 1:
-            _EARLY.append(_Early(tuple(roots), files, None))
-            yield
-            return
-        with _pool(files, jobs) as pool:
-            _EARLY.append(_Early(tuple(roots), files, _submit(pool, files)))
-            yield
-    finally:
-        _EARLY.clear()
-
-
-def _take_early(roots: Sequence[str]) -> _Early | None:
-    """The started scan of ``roots``, once: a second scan of them computes afresh."""
-    early = _EARLY[0] if _EARLY else None
-    if early is None or early.taken or early.roots != tuple(roots):
-        return None
-    early.taken = True
-    return early
-
-
 def listed(roots: Sequence[str]) -> tuple[tuple[str, Analyser], ...]:
     """:func:`iter_files` of ``roots`` as a tuple, listed once per discovery run (the code
-    scan, the attribution of its files and the config-key lookup all ask) or once for a
-    :func:`started` block: the tree does not change under one run."""
-    early = _EARLY[0] if _EARLY else None
-    if early is not None and early.roots == tuple(roots):
-        return early.files
+    scan, the attribution of its files and the config-key lookup all ask): the tree does
+    not change under one run."""
     return _listed(tuple(roots))
 
 
