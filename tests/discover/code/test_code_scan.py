@@ -7,7 +7,6 @@ from pathlib import PurePath
 from types import GeneratorType
 from typing import TYPE_CHECKING
 
-from socklock.discover.code import scan
 from socklock.discover.code.interface import CallSite
 from socklock.discover.code.registry import ANALYSERS, analyser_for
 from socklock.discover.code.scan import iter_files, scan_tree
@@ -107,7 +106,7 @@ def test_worker_processes_give_the_same_results(tmp_path: Path) -> None:
 
 
 def _mixed_tree(root: Path) -> None:
-    """Languages interleaved in path order: the workers get them grouped by language."""
+    """Languages interleaved in path order."""
     for index in range(12):
         folder = root / f"svc{index:02}"
         folder.mkdir()
@@ -116,19 +115,13 @@ def _mixed_tree(root: Path) -> None:
         (folder / "c.go").write_text(f'package c\nvar u = "http://go{index}:80"\n', "utf-8")
 
 
-def test_workers_get_files_by_language_and_give_them_back_in_order(tmp_path: Path) -> None:
+def test_workers_give_the_results_back_in_the_files_order(tmp_path: Path) -> None:
     _mixed_tree(tmp_path)
     alone = list(scan_tree([str(tmp_path)], workers=1))
     shared = list(scan_tree([str(tmp_path)], workers=2))
     assert shared == alone
     assert [r.file for r in shared] == sorted(r.file for r in shared)  # the files' order
     assert len(shared) == 36
-
-
-def test_in_order_restores_the_files_order() -> None:
-    order = [2, 0, 3, 1]  # the files as the workers got them
-    results = iter([["c"], ["a"], ["d"], ["b"]])
-    assert list(scan._in_order(order, results)) == [["a"], ["b"], ["c"], ["d"]]  # type: ignore[list-item]
 
 
 def test_the_suffix_table_picks_the_analyser_asking_each_would() -> None:

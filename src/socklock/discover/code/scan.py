@@ -81,8 +81,8 @@ def _in_processes(files: Sequence[tuple[str, Analyser]], jobs: int) -> Iterator[
 def _pool(files: Sequence[tuple[str, Analyser]], jobs: int) -> Iterator[Pool]:
     """The workers, forked once the grammars every one of them will need are compiled
     (those of languages with more files than they take at a time, together): compiled
-    here once, not in each. A language of fewer files is compiled by the worker that
-    gets them, if their prefilter lets one through."""
+    here once, not in each. A language of fewer files is compiled by the workers that
+    get them, if their prefilter lets one through."""
     import multiprocessing
     from collections import Counter
 
@@ -98,23 +98,12 @@ def _pool(files: Sequence[tuple[str, Analyser]], jobs: int) -> Iterator[Pool]:
 
 
 def _submit(pool: Pool, files: Sequence[tuple[str, Analyser]]) -> Iterator[list[Result]]:
-    """Each file's results in order; the workers start on them at once. They get the files
-    language by language (a language of a few files is then compiled by the one worker
-    that gets them, not by each); the results come back in the files' order."""
-    order = sorted(range(len(files)), key=lambda index: files[index][1].name)
-    named = [(files[index][0], files[index][1].name) for index in order]
-    return _in_order(order, pool.imap(_analyse_named, named, chunksize=_CHUNK))
-
-
-def _in_order(order: list[int], results: Iterator[list[Result]]) -> Iterator[list[Result]]:
-    """``results`` (of the files in ``order``) back in the files' order."""
-    waiting: dict[int, list[Result]] = {}
-    following = 0
-    for index, found in zip(order, results, strict=True):
-        waiting[index] = found
-        while following in waiting:
-            yield waiting.pop(following)
-            following += 1
+    """Each file's results, in the files' order. The files go out in path order too: a
+    worker keeps the files it parsed for cross-file lookups (``links``), and what it has
+    kept changes how far those lookups go (argo-cd's Go packages: 5 CPU s of workers in
+    path order, 150 s with the files sent out language by language)."""
+    named = [(path, analyser.name) for path, analyser in files]
+    return pool.imap(_analyse_named, named, chunksize=_CHUNK)
 
 
 def listed(roots: Sequence[str]) -> tuple[tuple[str, Analyser], ...]:
