@@ -10,9 +10,9 @@ out.
 the whole repository as the user hands it over, vendored trees and docs included, because
 recognising and skipping those is part of the work. Each run is a fresh process with the
 default worker count (one per CPU: 2 on the reference machine), timed by the wall clock;
-its CPU seconds (socklock's and its children's: the code scan's workers, kubectl) and the
-load average before it started are recorded too, since other work on the machine stretches
-the wall time.
+its CPU seconds (socklock's and its children's: the code scan's workers, kubectl), the
+lines per CPU second and the load average before it started are recorded too, since other
+work on the machine stretches the wall time.
 """
 
 from __future__ import annotations
@@ -109,6 +109,9 @@ def measure(root: Path) -> dict[str, object]:
         "lines_per_s": round(lines / wall),
         "target_lines_per_s": TARGET_LINES_PER_S,
         "cpu_s": round(cpu, 2),
+        # what the run costs whatever else the machine does: 2 idle cores give at most
+        # twice this per wall second (the workers scan while this process loads)
+        "lines_per_cpu_s": round(lines / cpu) if cpu else None,
         "load_average": round(load, 1),
         "exit_code": run.returncode,
         "errors": [ln for ln in run.stderr.splitlines() if ": error: " in ln],

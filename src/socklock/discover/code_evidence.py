@@ -234,11 +234,11 @@ def add_code_evidence(
     if not contexts:
         return reads
     from socklock.discover.code.interface import CallSite, Declaration
-    from socklock.discover.code.scan import iter_files, scan_tree
+    from socklock.discover.code.scan import listed, scan_tree
 
     code_files: dict[str, list[str]] = {}  # workload → its source files
     config_files: list[str] = []
-    for path, analyser in iter_files(list(inventory.roots)):
+    for path, analyser in listed(inventory.roots):
         if getattr(analyser, "syntax", None) is None:
             if analyser.name == "config":
                 config_files.append(path)

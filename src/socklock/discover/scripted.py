@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from socklock.discover.deploy_scripts import Applied, DeployScript, is_script_name, read_script
+from socklock.discover.once import per_run
 from socklock.model import Diagnostic, DiagnosticLevel, Inventory, K8sObject, Location
 
 # the inventory's fields that hold Kubernetes objects (each item has a namespace)
@@ -67,12 +68,19 @@ def script_paths(
     """The files under ``roots`` that ``accept`` (given the path) takes for scripts, in
     order: regular files of the tree only, never a FIFO, never a link out of the tree, and
     no directory the loader skips."""
+    return (path for path in _tree_files(tuple(roots)) if accept(path))
+
+
+@per_run
+def _tree_files(roots: tuple[str, ...]) -> tuple[str, ...]:
+    """What :func:`script_paths` chooses from, listed once per discovery run (the deploy,
+    config-creating and image-building script passes each ask)."""
     from socklock.load.trees import skip_reason
 
+    found: list[str] = []
     for root in roots:
         if os.path.isfile(root):
-            if accept(root):
-                yield root
+            found.append(root)
             continue
         for directory, subdirs, files in os.walk(root):
             subdirs[:] = sorted(
@@ -80,8 +88,9 @@ def script_paths(
             )
             for name in sorted(files):
                 path = os.path.join(directory, name)
-                if not os.path.islink(path) and os.path.isfile(path) and accept(path):
-                    yield path
+                if not os.path.islink(path) and os.path.isfile(path):
+                    found.append(path)
+    return tuple(found)
 
 
 def resolved_files(inventory: Inventory) -> dict[str, str]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import PurePath
 from types import GeneratorType
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.interface import CallSite
+from socklock.discover.code.registry import ANALYSERS, analyser_for
 from socklock.discover.code.scan import iter_files, scan_tree
 
 if TYPE_CHECKING:
@@ -101,6 +103,36 @@ def test_worker_processes_give_the_same_results(tmp_path: Path) -> None:
     shared = list(scan_tree([str(tmp_path)], workers=2))
     assert alone == shared
     assert len(alone) == 60
+
+
+def _mixed_tree(root: Path) -> None:
+    """Languages interleaved in path order."""
+    for index in range(12):
+        folder = root / f"svc{index:02}"
+        folder.mkdir()
+        (folder / "a.js").write_text(f'fetch("http://web{index}:80/x");\n', "utf-8")
+        (folder / "b.py").write_text(CALL.replace("orders", f"orders{index}"), "utf-8")
+        (folder / "c.go").write_text(f'package c\nvar u = "http://go{index}:80"\n', "utf-8")
+
+
+def test_workers_give_the_results_back_in_the_files_order(tmp_path: Path) -> None:
+    _mixed_tree(tmp_path)
+    alone = list(scan_tree([str(tmp_path)], workers=1))
+    shared = list(scan_tree([str(tmp_path)], workers=2))
+    assert shared == alone
+    assert [r.file for r in shared] == sorted(r.file for r in shared)  # the files' order
+    assert len(shared) == 36
+
+
+def test_the_suffix_table_picks_the_analyser_asking_each_would() -> None:
+    names = [f"x{suffix}" for a in ANALYSERS for suffix in getattr(a, "suffixes", ())]
+    names += [f"X{suffix.upper()}" for a in ANALYSERS for suffix in getattr(a, "suffixes", ())]
+    names += ["application.yml", "config/app.json", "log4j2.xml", ".env", "a.txt", "Makefile"]
+    names += ["config/settings.py", "app.properties.example", "h.hpp", "d.d.ts", "x.tsx"]
+    for name in names:
+        path = PurePath("/repo", name)
+        expected = next((a for a in ANALYSERS if a.handles(path)), None)
+        assert analyser_for(path) is expected, name
 
 
 def test_stopping_early_is_clean(tmp_path: Path) -> None:

@@ -33,6 +33,11 @@ class TreeSitterAnalyser:
         """Compile the grammar now (before forking workers that would each compile it)."""
         load(self.syntax)
 
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """The files it reads: by suffix alone (see ``registry.analyser_for``)."""
+        return self.syntax.suffixes
+
     def handles(self, path: PurePath) -> bool:
         return path.suffix.lower() in self.syntax.suffixes
 

@@ -77,9 +77,9 @@ class ConfigKeys:
 
 def _config_files(roots: Sequence[str]) -> Iterable[str]:
     from socklock.discover.code.config_files import ANALYSER
-    from socklock.discover.code.scan import iter_files
+    from socklock.discover.code.scan import listed
 
-    for path, analyser in iter_files(roots):
+    for path, analyser in listed(roots):
         if analyser is ANALYSER and path.lower().endswith(_FORMATS):
             yield path
 

@@ -48,11 +48,38 @@ ANALYSERS: tuple[Analyser, ...] = (
 )
 
 
+def _steps(analysers: tuple[Analyser, ...]) -> tuple[dict[str, Analyser] | Analyser, ...]:
+    """``analysers`` in order, each run of those that go by suffix alone (a ``suffixes``
+    attribute: they read exactly the files whose lowercased suffix is listed) folded into
+    one table, where the first of them keeps a suffix, as asking them in turn would."""
+    steps: list[dict[str, Analyser] | Analyser] = []
+    for analyser in analysers:
+        suffixes: tuple[str, ...] | None = getattr(analyser, "suffixes", None)
+        if suffixes is None:
+            steps.append(analyser)
+            continue
+        if not steps or not isinstance(steps[-1], dict):
+            steps.append({})
+        table = steps[-1]
+        assert isinstance(table, dict)
+        for suffix in suffixes:
+            table.setdefault(suffix, analyser)
+    return tuple(steps)
+
+
+_STEPS = _steps(ANALYSERS)  # every file of every tree walk asks: one lookup, not fifteen
+
+
 def analyser_for(path: PurePath) -> Analyser | None:
     """The first analyser that reads ``path``, if any."""
-    for analyser in ANALYSERS:
-        if analyser.handles(path):
-            return analyser
+    suffix = path.suffix.lower()
+    for step in _STEPS:
+        if isinstance(step, dict):
+            found = step.get(suffix)
+            if found is not None:
+                return found
+        elif step.handles(path):
+            return step
     return None
 
 

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.paths import skip_dir, skip_file
+from socklock.discover.once import per_run
 from socklock.discover.proxies.caddy import CaddyReader
 from socklock.discover.proxies.devserver import DevServerReader
 from socklock.discover.proxies.entrypoint import go_rendered, rendered, script_env
@@ -392,11 +393,10 @@ def _tree_sources(
     # a file mounted on its own is put there to be read, wherever the tree keeps it (a
     # deployment under ``docs/``, which the walk skips)
     placed += [m.host for m in mounts if m.host.is_file()]
-    for path in _candidates(inventory.roots, placed):
+    for path, real in _candidates(inventory.roots, placed):
         text = _read(path)
         if text is None:
             continue
-        real = path.resolve()
         for reader in readers().values():
             if not reader.claims(path.name, text):
                 continue
@@ -479,15 +479,16 @@ def _most_specific(claims: list[tuple[int, str]]) -> list[str]:
     return [workload for depth, workload in claims if depth == best]
 
 
-def _candidates(roots: Sequence[str], placed: Sequence[Path] = ()) -> Iterator[Path]:
+def _candidates(roots: Sequence[str], placed: Sequence[Path] = ()) -> Iterator[tuple[Path, Path]]:
     """Files named like a proxy's config, and ``placed``: files an image build or a mount
-    puts where a proxy reads its config, whatever they are named."""
+    puts where a proxy reads its config, whatever they are named; each with its resolved
+    path."""
     seen: set[Path] = set()
     for path in placed:
         real = path.resolve()
         if real.is_file() and real not in seen:
             seen.add(real)
-            yield path
+            yield path, real
     for root in roots:
         top = Path(root)
         walked = [top] if top.is_file() else _walk(top)
@@ -503,7 +504,7 @@ def _candidates(roots: Sequence[str], placed: Sequence[Path] = ()) -> Iterator[P
             real = path.resolve()
             if real not in seen:
                 seen.add(real)
-                yield path
+                yield path, real
 
 
 def _kustomizations(roots: Sequence[str]) -> list[Path]:
@@ -515,12 +516,19 @@ def _kustomizations(roots: Sequence[str]) -> list[Path]:
     ]
 
 
-def _walk(root: Path) -> Iterator[Path]:
+@per_run
+def _walk(root: Path) -> tuple[Path, ...]:
+    """The files under ``root`` the proxy pass looks at: listed once per discovery run (the
+    config candidates and the kustomizations both ask)."""
+    found: list[Path] = []
     for directory, subdirs, names in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if not skip_dir(str(Path(directory) / d), d))
-        for name in sorted(names):
-            if not skip_file(name) or name in _PACKAGING_CONFIGS:
-                yield Path(directory) / name
+        found.extend(
+            Path(directory) / name
+            for name in sorted(names)
+            if not skip_file(name) or name in _PACKAGING_CONFIGS
+        )
+    return tuple(found)
 
 
 def _read(path: Path) -> str | None:

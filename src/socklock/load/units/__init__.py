@@ -78,17 +78,22 @@ def _dockerfile_units(tree: Tree, units: list[BuildUnit]) -> list[BuildUnit]:
     """A directory with a Dockerfile that no finder claimed builds a service of its own,
     unless it is inside a unit (``src/main/docker``) or holds units below it (a root
     Dockerfile of a monorepo builds one of those)."""
-    homes = [Path(s) for u in units for s in u.sources]
+    homes = {Path(s) for u in units for s in u.sources}
+    # a home is inside a directory when the directory is the home or one of its parents:
+    # set lookups instead of comparing every Dockerfile's folder with every home
+    holding = {folder for home in homes for folder in (home, *home.parents)}
     found: list[BuildUnit] = []
     for directory in tree.files:
         if not has_dockerfile(tree, directory):
             continue
-        if any(directory.is_relative_to(home) or home.is_relative_to(directory) for home in homes):
-            continue
+        if directory in holding or any(
+            folder in homes for folder in (directory, *directory.parents)
+        ):
+            continue  # a home holds it, or it holds a home
         name = directory.name
         if name.lower() in _GENERIC_DIRS and directory not in tree.roots:
             name = directory.parent.name
-            if any(home.is_relative_to(directory.parent) for home in homes):
+            if directory.parent in holding:
                 continue  # ``docker/Dockerfile`` beside the modules builds each of them
         dockerfile = next(
             directory / n for n in tree.files[directory] if "ockerfile" in n or "ontainerfile" in n
@@ -96,7 +101,7 @@ def _dockerfile_units(tree: Tree, units: list[BuildUnit]) -> list[BuildUnit]:
         home = directory
         if (
             directory not in tree.roots
-            and not any(h.is_relative_to(directory.parent) for h in homes)
+            and directory.parent not in holding
             and _built_from_parent(dockerfile)
         ):
             home = directory.parent  # ``docker/Dockerfile`` run with the repository as context
