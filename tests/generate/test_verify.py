@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from tests.conftest import REPO
 
 from socklock.discover import discover
 from socklock.load import load_paths
-from socklock.model import Inventory, ServiceGraph
+from socklock.model import Inventory, Protocol, ServiceGraph
 from socklock.policy.calico_model import analyse_calico, parse_selector
 from socklock.policy.emit import OutputFile, parse_objects
 from socklock.policy.generate import (
@@ -22,7 +23,10 @@ from socklock.policy.generate import (
     generate,
     verify_generated,
 )
-from socklock.policy.generate.verify import WORLD_V4
+from socklock.policy.generate.intent import Call, Intent, Port
+from socklock.policy.generate.verify import WORLD_V4, compare
+from socklock.policy.result import Connection, Verdict
+from socklock.policy.table import Row as TableRow
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +148,65 @@ def test_calico_selector_syntax() -> None:
     assert parse_selector("k not in {'v'}") == ("not", ("in", "k", ("v",)))
     with pytest.raises(ValueError):
         parse_selector("a ==")
+
+
+class _Endpoint:
+    def __init__(self, id_: str, single_pod: bool = False) -> None:
+        self.id = id_
+        self.single_pod = single_pod
+
+
+class _Cluster:
+    def __init__(self, endpoints: list[_Endpoint]) -> None:
+        self.endpoints = endpoints
+        self.classes: list[object] = []
+
+
+class _Reach:
+    """A decider that lists the rows it is given, in that order, duplicates included."""
+
+    def __init__(self, endpoints: list[_Endpoint], rows: list[tuple[str, str, int]]) -> None:
+        self.cluster = _Cluster(endpoints)
+        self.externals: tuple[str, ...] = ()
+        self._rows = rows
+
+    def iter_rows(self, include_denied: bool = False, summary: bool = False) -> Iterator[TableRow]:
+        for source, target, port in self._rows:
+            yield source, target, port, Protocol.TCP, Verdict.ALLOWED, None
+
+    def connections(self, include_denied: bool = False) -> tuple[Connection, ...]:
+        return tuple(Connection(*row) for row in self.iter_rows(include_denied))
+
+
+def test_compare_takes_the_rows_one_at_a_time_and_counts_a_repeated_row_once() -> None:
+    intent = Intent(
+        scope=("ns/a", "ns/b", "ns/solo"),
+        namespaces=("ns",),
+        calls=(
+            Call("ns/a", "ns/b", Port("TCP", 80)),
+            Call("ns/a", "ns/b", Port("TCP", 81)),
+            Call("ns/solo", "ns/solo", Port("TCP", 5)),
+        ),
+        address_calls=(),
+        entries=(),
+        unexpressed=(),
+        notes=(),
+        dns=False,
+        ingress_namespace=None,
+    )
+    endpoints = [_Endpoint("ns/a"), _Endpoint("ns/b"), _Endpoint("ns/solo", single_pod=True)]
+    reach = _Reach(
+        endpoints,
+        [
+            ("ns/a", "ns/b", 80),
+            ("ns/b", "ns/a", 9),  # not asked for: excess
+            ("ns/a", "ns/b", 80),  # the same row again: still one allowed, not excess
+            ("ns/b", "ns/a", 9),  # the same excess again: listed once
+            ("ns/solo", "ns/solo", 5),  # a single Pod to itself: not a row
+            ("out/x", "out/y", 1),  # no workload in scope: not a row
+        ],
+    )
+    verification = compare("engine", reach, intent, None)
+    assert verification.allowed == 1
+    assert [str(r) for r in verification.missing] == ["ns/a -> ns/b 81/TCP"]
+    assert [str(r) for r in verification.excess] == ["ns/b -> ns/a 9/TCP"]

@@ -267,6 +267,15 @@ class _Reader:
         return out
 
 
+_TYPES: dict[frozenset[Direction], frozenset[Direction]] = {}
+
+
+def _types(types: frozenset[Direction]) -> frozenset[Direction]:
+    """One shared set per distinct ``policyTypes`` (there are three): a set is about 200
+    bytes, and a big cluster or a generated set has one policy per workload."""
+    return _TYPES.setdefault(types, types)
+
+
 @functools.lru_cache(maxsize=4096)
 def _where(path: tuple[PathElement, ...]) -> str:
     """:func:`format_path`, remembered: every policy has the same few rule and peer paths."""
@@ -655,10 +664,12 @@ def parse_policy(obj: K8sObject) -> NetworkPolicy | tuple[Diagnostic, ...]:
     if reader.errors:
         return tuple(reader.errors)
     if declared_types:
-        types = frozenset(declared_types)
+        types = _types(frozenset(declared_types))
     else:  # the API server's default
-        types = frozenset(
-            {Direction.INGRESS} | ({Direction.EGRESS} if written[Direction.EGRESS] else set())
+        types = _types(
+            frozenset(
+                {Direction.INGRESS} | ({Direction.EGRESS} if written[Direction.EGRESS] else set())
+            )
         )
     return NetworkPolicy(
         name=obj.name,

@@ -54,7 +54,7 @@ from socklock.policy.intervals import EMPTY, IntervalSet
 from socklock.policy.pods import Cluster, Endpoint, PodClass, build_cluster
 from socklock.policy.result import Connection, Verdict
 from socklock.policy.selectors import LabelIndex
-from socklock.policy.table import PROTOCOLS, PortRange, iter_rows, port_rows, verdict_of
+from socklock.policy.table import PROTOCOLS, PortRange, Row, iter_rows, port_rows, verdict_of
 from socklock.policy.trace import ClassTrace
 
 API_VERSION = "projectcalico.org/v3"
@@ -952,7 +952,11 @@ class CalicoConnectivity:
 
     def connections(self, include_denied: bool = False) -> tuple[Connection, ...]:
         """Every row, as :func:`socklock.policy.table.iter_rows` lists them for any decider."""
-        return tuple(Connection(*row) for row in iter_rows(self, include_denied))
+        return tuple(Connection(*row) for row in self.iter_rows(include_denied))
+
+    def iter_rows(self, include_denied: bool = False, summary: bool = False) -> Iterator[Row]:
+        """:meth:`connections` as plain tuples, one at a time."""
+        return iter_rows(self, include_denied, summary)
 
     def egress_cuts(self, source: PodClass, protocol: Protocol) -> set[int]:
         cuts: set[int] = set()

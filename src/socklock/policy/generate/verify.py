@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol as TypingProtocol
 
@@ -36,6 +36,7 @@ from socklock.policy.intervals import ALL_PORTS
 from socklock.policy.pods import Cluster, build_cluster
 from socklock.policy.result import Connection, Verdict
 from socklock.policy.selectors import LabelSelector
+from socklock.policy.table import Row as TableRow
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 WORLD_V4 = "external:0.0.0.0/0"
@@ -105,6 +106,10 @@ class Reachability(TypingProtocol):
     def externals(self) -> tuple[str, ...]: ...
 
     def connections(self, include_denied: bool = False) -> tuple[Connection, ...]: ...
+
+    def iter_rows(
+        self, include_denied: bool = False, summary: bool = False
+    ) -> Iterator[TableRow]: ...
 
 
 # -- the inventory of the proof --------------------------------------------------------------
@@ -279,15 +284,19 @@ def expected_rows(
 
 
 def actual_rows(reach: Reachability, scope: set[str]) -> set[Row]:
+    return set(_actual(reach, scope))
+
+
+def _actual(reach: Reachability, scope: set[str]) -> Iterator[Row]:
+    """The rows the decider allows (ALLOWED or PARTIAL) in which a workload in scope takes
+    part, one at a time (a row may come twice)."""
     single = {e.id for e in reach.cluster.endpoints if e.single_pod}
-    rows: set[Row] = set()
-    for c in reach.connections():
-        if c.source == c.target and c.source in single:
+    for source, target, port, protocol, verdict, end_port in reach.iter_rows():
+        if source == target and source in single:
             continue
-        if c.source not in scope and c.target not in scope:
+        if source not in scope and target not in scope:
             continue
-        rows.add(Row(c.source, c.target, c.protocol.value, c.port, c.end_port, c.verdict.value))
-    return rows
+        yield Row(source, target, protocol.value, port, end_port, verdict.value)
 
 
 def compare(
@@ -298,15 +307,25 @@ def compare(
     added: tuple[str, ...] = (),
     logged: str | None = None,
 ) -> Verification:
+    """The allowed rows against the expected ones. The allowed rows are taken one at a time
+    (never all held: two rows a workload at least): each found among the expected ones is
+    moved to ``matched``, the others are excess."""
     expected = expected_rows(intent, reach.cluster, reach.externals, dns)
     single = {e.id for e in reach.cluster.endpoints if e.single_pod}
     expected = {r for r in expected if not (r.source == r.target and r.source in single)}
-    actual = actual_rows(reach, set(intent.scope))
+    matched: set[Row] = set()
+    excess: set[Row] = set()
+    for row in _actual(reach, set(intent.scope)):
+        if row in expected:
+            expected.remove(row)
+            matched.add(row)
+        elif row not in matched:
+            excess.add(row)
     return Verification(
         method,
-        len(expected & actual),
-        tuple(sorted(expected - actual)),
-        tuple(sorted(actual - expected)),
+        len(matched),
+        tuple(sorted(expected)),
+        tuple(sorted(excess)),
         added,
         logged,
     )
