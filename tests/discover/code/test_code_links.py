@@ -39,3 +39,40 @@ def test_a_file_is_linked_only_when_a_name_is_missing(tmp_path: Path) -> None:
     )
     results = list(scan_tree([str(tmp_path / "app.py")], workers=1))
     assert [(r.line, getattr(r, "target", None)) for r in results] == [(4, "http://here:80")]
+
+
+def test_a_package_of_files_that_all_use_a_name_none_defines_is_searched_a_bounded_depth(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Go package is one namespace: every file that mentions ``routes`` may define it, so
+    a sibling that does not asks the others again. The depth of the lookups in progress
+    bounds that search (a parsed file is cached with the depth it was first loaded at, so
+    its own depth cannot), and a sibling's answer for ``routes["x"]`` is kept: thirty files
+    ask at most ``30**3`` times, never every ordering of the package (a run that did not
+    finish)."""
+    from socklock.discover.code import links
+
+    forget()
+    files = 30  # more than the parsed files a process keeps
+    for index in range(files):
+        (tmp_path / f"part{index}.go").write_text(
+            f'package shop\n\nimport "net/http"\n\nfunc part{index}() {{\n'
+            f'\thttp.Get(routes["part{index}"])\n}}\n'
+        )
+    (tmp_path / "table.go").write_text(
+        'package shop\n\nvar known = map[string]string{"part0": "http://api:8080"}\n'
+    )
+    asked = 0
+    original = links.Links.item
+
+    def counted(self: links.Links, name: str, key: str) -> object:
+        nonlocal asked
+        asked += 1
+        return original(self, name, key)
+
+    monkeypatch.setattr(links.Links, "item", counted)
+    results = list(scan_tree([str(tmp_path)], workers=1))
+    # the URL literal is the only address: no part resolves ``routes`` (nothing defines it)
+    found = [(Path(r.file).name, r.line) for r in results if getattr(r, "target", None)]
+    assert found == [("table.go", 3)]
+    assert asked <= files**3

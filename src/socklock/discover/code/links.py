@@ -39,7 +39,12 @@ _KEEP_FILES = 24  # parsed files kept per process (least recently used go first)
 
 
 class Links:
-    """What other files give the names one file does not define."""
+    """What other files give the names one file does not define.
+
+    ``chain`` is how deep the file was first loaded; a parsed file is cached and asked again
+    from deeper lookups, so the depth of the lookups in progress (:func:`_deep`) bounds the
+    search as well: without it a Go package, one namespace whose every file may define a
+    name, is searched again from each sibling in every order."""
 
     def __init__(self, path: str, source: bytes, syntax_name: str, chain: int = 0) -> None:
         self.path = path
@@ -51,7 +56,7 @@ class Links:
         """The value of ``name`` (used, not defined, in this file), if another file gives it."""
         from socklock.discover.code.imports import name_candidates
 
-        if self.chain >= MAX_CHAIN:
+        if _deep(self.chain):
             return None
         return _first(name_candidates(self.syntax_name, self.path, self.source, name), self)
 
@@ -59,7 +64,7 @@ class Links:
         """The value of ``owner.prop`` when ``owner`` is a module, class or config object."""
         from socklock.discover.code.imports import member_candidates
 
-        if self.chain >= MAX_CHAIN:
+        if _deep(self.chain):
             return None
         candidates = member_candidates(self.syntax_name, self.path, self.source, owner, prop)
         return _first(candidates, self)
@@ -72,7 +77,7 @@ class Links:
         ``arguments`` evaluates the call's arguments in this file, only once one is found."""
         from socklock.discover.code.imports import class_files
 
-        if self.chain >= MAX_CHAIN:
+        if _deep(self.chain):
             return None
         for path in class_files(self.syntax_name, self.path, owner):
             ident = (path, f"{owner}.{function}()")
@@ -100,7 +105,7 @@ class Links:
         file's path, source, evaluator and calls."""
         from socklock.discover.code.includes import including_files
 
-        if self.chain >= MAX_CHAIN:
+        if _deep(self.chain):
             return []
         if self.syntax_name != "cpp":
             return self._importers(function)
@@ -143,23 +148,33 @@ class Links:
         """``name[key]`` when ``name`` is a map literal another file defines."""
         from socklock.discover.code.imports import name_candidates
 
-        if self.chain >= MAX_CHAIN:
+        if _deep(self.chain):
             return None
         for path, defined in name_candidates(self.syntax_name, self.path, self.source, name):
-            ident = (path, f"{defined}[{key}]")
+            ident = (path, f"{defined}[{key}]")  # no name holds a "[": apart from names
             if path == self.path or ident in _ACTIVE:
                 continue
-            loaded = _load(path, defined, self.chain + 1)
-            if loaded is None:
-                continue
-            _ACTIVE.add(ident)
-            try:
-                found = loaded.evaluator.item_of(defined, loaded.root, key)
-            finally:
-                _ACTIVE.discard(ident)
+            if ident in _VALUES:  # asked before (a sibling of the same package asks again)
+                found = _VALUES[ident]
+            else:
+                loaded = _load(path, defined, self.chain + 1)
+                if loaded is None:
+                    continue
+                _ACTIVE.add(ident)
+                try:
+                    found = loaded.evaluator.item_of(defined, loaded.root, key)
+                finally:
+                    _ACTIVE.discard(ident)
+                _VALUES[ident] = found
             if found is not None:
                 return found
         return None
+
+
+def _deep(chain: int) -> bool:
+    """A lookup at this depth goes no further: the file's own depth or the number of
+    cross-file lookups on the stack reached :data:`MAX_CHAIN`."""
+    return chain >= MAX_CHAIN or len(_ACTIVE) >= MAX_CHAIN
 
 
 def _first(candidates: list[Candidate], links: Links) -> Values | None:
