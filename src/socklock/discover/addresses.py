@@ -58,9 +58,6 @@ IMAGE_PORTS: dict[str, int] = {
     "cassandra": 9042,
     "nats": 4222,
     "zookeeper": 2181,
-    # OTLP over gRPC, the OTel SDKs' default exporter protocol (4318 is OTLP over HTTP)
-    "opentelemetry-collector": 4317,
-    "opentelemetry-collector-contrib": 4317,
 }
 # Vendor builds of the same servers, by the name they go by above (Confluent Platform's
 # ``confluentinc/cp-kafka`` is Apache Kafka on 9092, ``cp-zookeeper`` ZooKeeper on 2181)

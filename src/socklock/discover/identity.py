@@ -389,6 +389,9 @@ def _public_image(image: str | None) -> bool:
 _MONITORING = frozenset(
     {"prometheus", "alertmanager", "pushgateway", "cadvisor", "node-exporter", "loki"}
     | {"promtail", "tempo", "jaeger", "all-in-one", "zipkin", "statsd-exporter"}
+    # no default port: which of OTLP's two (4317 gRPC, 4318 HTTP) a peer uses is its own
+    # setting, so a bare host handed to a container is no call on either
+    | {"opentelemetry-collector", "opentelemetry-collector-contrib", "otelcol", "otelcol-contrib"}
 )
 
 
