@@ -3,7 +3,8 @@ conditionals, and values it cannot know."""
 
 from __future__ import annotations
 
-from socklock.discover.entrypoints import logical_lines, script_environment
+from socklock.discover.entrypoints import script_environment
+from socklock.load.shell_lines import logical_lines
 
 SCRIPT = """\
 #!/bin/sh

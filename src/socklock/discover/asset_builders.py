@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from socklock.discover.commands import simple_commands, words
-from socklock.discover.entrypoints import entry_paths, logical_lines
+from socklock.discover.entrypoints import entry_paths
+from socklock.load.shell_lines import logical_lines
 
 # compilers and bundlers: they read the tree and write files, whatever their flags
 _COMPILERS = frozenset(

@@ -68,7 +68,7 @@ def script_builds(roots: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 
 def _builds(path: str) -> Iterator[tuple[str, str]]:
-    from socklock.discover.entrypoints import logical_lines
+    from socklock.load.shell_lines import logical_lines
 
     try:
         with open(path, "rb") as handle:

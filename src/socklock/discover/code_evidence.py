@@ -14,7 +14,6 @@ files may come after the caller's.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -58,6 +57,7 @@ from socklock.discover.dotnet_settings import (
     environment_of,
     settings_environment,
 )
+from socklock.discover.entrypoints import exec_form
 from socklock.discover.env_mounts import compose_env_files
 from socklock.discover.host_servers import host_server
 from socklock.discover.identity import Identities, unit_id
@@ -1315,7 +1315,7 @@ class _Joiner:
             if instruction.keyword in ("CMD", "ENTRYPOINT"):
                 line = Location(dockerfile.path, instruction.start_line, 1)
                 context = Path(dockerfile.path).parent
-                template = every_service_template(_command(instruction.value), context)
+                template = every_service_template(exec_form(instruction.value), context)
                 if template is not None:  # a proxy config rendered for every Consul service
                     expression = f"{CONSUL_TEMPLATE} -template {template.name}"
                     self.registrations.declare(
@@ -1329,7 +1329,7 @@ class _Joiner:
             if instruction.keyword not in ("CMD", "ENTRYPOINT"):
                 continue
             where = Location(dockerfile.path, instruction.start_line, 1)
-            command = _command(instruction.value)
+            command = exec_form(instruction.value)
             waited = [] if instruction.keyword in overridden else waits(command, env)
             for wait in waited:  # ``wait-for-it db:5432 -- ...``: see discover/waits.py
                 via = f" ({', '.join(wait.used)} from env)" if wait.used else ""
@@ -1359,7 +1359,7 @@ class _Joiner:
             script_settings,
         )
 
-        for word in words(_command(instruction.value)):
+        for word in words(exec_form(instruction.value)):
             script = script_of(word, Path(dockerfile.path).parent, owner.directory)
             if script is None:
                 continue
@@ -1854,18 +1854,6 @@ def _active_profiles(*sources: dict[str, EnvValue]) -> Profiles:
                 why = f"{name} sets {flag.group(0)} at {value.where}" + (f" ({via})" if via else "")
                 return Profiles(names - {""}, why)
     return Profiles(frozenset(), "none active (SPRING_PROFILES_ACTIVE is not set): the default")
-
-
-def _command(value: str) -> str | list[str]:
-    """The exec form (a JSON list) or the shell form of CMD/ENTRYPOINT."""
-    if value.lstrip().startswith("["):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return value
-        if isinstance(parsed, list):
-            return [str(item) for item in parsed]
-    return value
 
 
 def _dockerfile_env(instructions: Sequence[Instruction]) -> Iterator[tuple[str, str]]:

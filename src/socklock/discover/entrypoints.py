@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from socklock.discover.commands import simple_commands, words
+from socklock.load.shell_lines import logical_lines
 from socklock.model import Dockerfile, Inventory
 
 _SOURCE_SUFFIXES = (
@@ -127,11 +128,11 @@ def _dockerfile_line(
     for keyword in ("ENTRYPOINT", "CMD"):
         last = next((i for i in reversed(final) if i.keyword == keyword), None)
         if last is not None:
-            line.extend(_as_words(_exec_form(last.value)))
+            line.extend(_as_words(exec_form(last.value)))
     return line
 
 
-def _exec_form(value: str) -> str | list[str]:
+def exec_form(value: str) -> str | list[str]:
     """A CMD/ENTRYPOINT's exec form (a JSON list) as its words, else the shell form."""
     if value.lstrip().startswith("["):
         try:
@@ -383,20 +384,3 @@ def _expand(value: str, known: Mapping[str, str]) -> str | None:
 
     expanded = _REFERENCE.sub(one, value)
     return None if missing else expanded
-
-
-def logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(first line number, stripped text) of each command line, ``\\`` continuations joined."""
-    start, parts = 0, list[str]()
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not parts:
-            start = number
-        line = raw.strip()
-        if line.endswith("\\"):
-            parts.append(line[:-1])
-            continue
-        parts.append(line)
-        yield start, " ".join(p.strip() for p in parts)
-        parts = []
-    if parts:
-        yield start, " ".join(p.strip() for p in parts)

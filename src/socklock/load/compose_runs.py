@@ -29,6 +29,7 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from socklock.load.shell_lines import logical_lines
 from socklock.model import YMap, YSeq
 
 MAX_SCRIPT_BYTES = 256 * 1024
@@ -221,7 +222,7 @@ def _script_runs(path: str) -> Iterator[RunLine]:
         return
     assigned: dict[str, str] = {}
     depth = 0
-    for number, line in _logical_lines(text):
+    for number, line in logical_lines(text):
         for command in _simple_commands(line):
             head = command[0]
             if head in _OPEN or head.endswith("()"):
@@ -310,23 +311,6 @@ def _expanded(word: str, assigned: dict[str, str]) -> str | None:
 
     out = _VARIABLE.sub(replace, word)
     return None if missing or "$" in out or "`" in out else out
-
-
-def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(first line number, text) of each command line, ``\\`` continuations joined."""
-    start, parts = 0, list[str]()
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not parts:
-            start = number
-        line = raw.strip()
-        if line.endswith("\\"):
-            parts.append(line[:-1])
-            continue
-        parts.append(line)
-        yield start, " ".join(p.strip() for p in parts)
-        parts = []
-    if parts:
-        yield start, " ".join(p.strip() for p in parts)
 
 
 def _simple_commands(line: str) -> Iterator[list[str]]:

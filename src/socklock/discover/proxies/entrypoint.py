@@ -15,7 +15,6 @@ from pathlib import Path
 
 from socklock.discover.entrypoints import (
     MAX_SCRIPT_BYTES,
-    logical_lines,
     script_environment,
     script_of,
 )
@@ -25,6 +24,7 @@ from socklock.discover.proxies.images import (
     image_file,
     instruction_words,
 )
+from socklock.load.shell_lines import logical_lines
 
 # ``envsubst < SRC > DST``, also with its SHELL-FORMAT argument after the input redirection
 # (``envsubst < SRC '${A},${B}' > DST``)
