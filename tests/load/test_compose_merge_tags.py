@@ -84,3 +84,22 @@ def test_an_include_only_file_is_a_project_and_its_override_applies(tmp_path: Pa
 def test_an_include_key_outside_a_compose_file_is_not_compose(tmp_path: Path) -> None:
     _write(tmp_path, {".gitlab-ci.yml": "include:\n  - local: ci/build.yml\n"})
     assert load_paths([str(tmp_path)]).compose_projects == ()
+
+
+def test_reset_removes_a_service_in_an_override_and_in_a_file_read_alone(tmp_path: Path) -> None:
+    """``search: !reset []`` (an override that disables a service of the main file): the
+    merged model has no ``search``; the override read on its own defines ``solr`` only, and
+    neither is an error ("service must be a mapping" was)."""
+    base = "services:\n  api:\n    image: shop/api\n  search:\n    image: shop/search\n"
+    override = (
+        "services:\n  solr:\n    image: solr:9\n"
+        "  search: !reset []\n  search-reindexing: !reset {}\n"
+    )
+    _write(tmp_path / "joined", {"compose.yaml": base, "compose.override.yaml": override})
+    assert sorted(_services(tmp_path / "joined")) == ["api", "solr"]
+    _write(tmp_path / "alone", {"solr-overrides.yaml": override})
+    assert sorted(_services(tmp_path / "alone")) == ["solr"]
+    # a service written with !override is the override's whole body, not removed
+    replaced = "services:\n  search: !override {image: shop/search2}\n"
+    _write(tmp_path / "replaced", {"compose.yaml": base, "compose.override.yaml": replaced})
+    assert _services(tmp_path / "replaced")["search"].image == "shop/search2"

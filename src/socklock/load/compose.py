@@ -20,7 +20,7 @@ from socklock.model import (
     PublishedPort,
     YMap,
 )
-from socklock.model.document import position_of
+from socklock.model.document import is_reset, position_of
 
 _PORT_SHORT = re.compile(
     r"^(?:(?:(?P<ip>\[[0-9a-fA-F:]+\]|[0-9.]+|[^:]*):)?(?P<published>[0-9]+(?:-[0-9]+)?)?:)?"
@@ -248,6 +248,8 @@ def load_compose(
     for service_name, body in raw_services.items():
         source = (service_files or {}).get(str(service_name), file)
         reader = FieldReader(source, f"compose service {service_name}")
+        if is_reset(body):
+            continue  # ``!reset``: the service is removed (a file read on its own removes it too)
         if not isinstance(body, YMap):
             if body is None:
                 body = YMap()

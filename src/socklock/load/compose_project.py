@@ -46,7 +46,7 @@ from socklock.model import (
     YMap,
     YSeq,
 )
-from socklock.model.document import position_of
+from socklock.model.document import is_reset, position_of
 
 _PATH_KEYS = ("env_file",)
 MAX_CHAIN = 32  # extends links and include levels followed; real projects use two or three
@@ -346,6 +346,11 @@ def _merge_override(
     points at the override's service (its first key), the place where a change would win."""
     services: YMap = document["services"]
     for name, body in override["services"].items():
+        if is_reset(body):  # ``search: !reset []``: the override removes the service
+            if name in services:
+                del services[name]
+            service_files.pop(str(name), None)
+            continue
         if name in services and isinstance(services[name], YMap) and isinstance(body, YMap):
             at = body.key_positions.get(next(iter(body), ""), body.position)
             merged = merge_service(copy_tree(services[name], at), body)

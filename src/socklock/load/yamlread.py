@@ -28,6 +28,8 @@ from socklock.model.document import (
     Position,
     ReplacingMap,
     ReplacingSeq,
+    ResetMap,
+    ResetSeq,
     pack_positions,
     share_packed,
 )
@@ -240,7 +242,7 @@ class _Builder:
         with nothing): the node's own value, in a container that says so."""
         container: YMap | YSeq
         if reset and type(node) in (yaml.MappingNode, yaml.SequenceNode):
-            container = ReplacingMap() if type(node) is yaml.MappingNode else ReplacingSeq()
+            container = ResetMap() if type(node) is yaml.MappingNode else ResetSeq()
             container.set_packed(
                 pack_positions([node.start_mark.line + 1, node.start_mark.column + 1])
             )

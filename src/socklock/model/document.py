@@ -245,3 +245,21 @@ class ReplacingSeq(YSeq):
     """A sequence tagged ``!override`` or ``!reset`` (Compose): see :class:`ReplacingMap`."""
 
     __slots__ = ()
+
+
+class ResetMap(ReplacingMap):
+    """A value tagged ``!reset`` written as a mapping: nothing is left of what it is merged
+    over; a service written so is removed from the model (Compose's merge)."""
+
+    __slots__ = ()
+
+
+class ResetSeq(ReplacingSeq):
+    """A value tagged ``!reset`` written as a sequence: see :class:`ResetMap`."""
+
+    __slots__ = ()
+
+
+def is_reset(value: object) -> bool:
+    """Whether ``value`` was written ``!reset`` (``search: !reset []``)."""
+    return isinstance(value, ResetMap | ResetSeq)
