@@ -17,16 +17,15 @@ for the rest of its line only).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 
 from socklock.discover.commands import may_spell, simple_commands, words
 from socklock.discover.once import per_run
 from socklock.discover.scripted import script_paths
+from socklock.load.shell_lines import is_shell_script
 
 MAX_SCRIPT_BYTES = 256 * 1024
 _MAKEFILES = frozenset({"makefile", "gnumakefile"})
-_SHEBANG = re.compile(rb"^#!\s*\S*/(?:env\s+)?(?:ba)?sh\b")
 _BUILDERS = frozenset({"docker", "podman"})
 # ``docker build`` flags that take a value as the next word (besides -t and -f)
 _VALUED = frozenset(
@@ -150,13 +149,4 @@ def _is_makefile(path: str) -> bool:
 def _is_script(path: str) -> bool:
     if _is_makefile(path):
         return True
-    name = os.path.basename(path)
-    if name.endswith((".sh", ".bash")):
-        return True
-    if "." in name:
-        return False
-    try:
-        with open(path, "rb") as handle:
-            return bool(_SHEBANG.match(handle.read(64)))
-    except OSError:
-        return False
+    return is_shell_script(path)

@@ -29,11 +29,10 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from socklock.load.shell_lines import logical_lines
+from socklock.load.shell_lines import is_shell_script, logical_lines
 from socklock.model import YMap, YSeq
 
 MAX_SCRIPT_BYTES = 256 * 1024
-_SHEBANG = re.compile(rb"^#!\s*\S*/(?:env\s+)?(?:ba)?sh\b")
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;", "|&"})
 _OPEN = frozenset({"if", "case", "for", "while", "until", "select", "{"})
 _CLOSE = frozenset({"fi", "esac", "done", "}"})
@@ -196,20 +195,8 @@ def _runs(directory: str) -> Iterator[RunLine]:
         return
     for name in names:
         path = os.path.join(directory, name)
-        if os.path.isfile(path) and not os.path.islink(path) and _is_script(path):
+        if os.path.isfile(path) and not os.path.islink(path) and is_shell_script(path):
             yield from _script_runs(path)
-
-
-def _is_script(path: str) -> bool:
-    if path.endswith((".sh", ".bash")):
-        return True
-    if "." in os.path.basename(path):
-        return False
-    try:
-        with open(path, "rb") as handle:
-            return bool(_SHEBANG.match(handle.read(64)))
-    except OSError:
-        return False
 
 
 def _script_runs(path: str) -> Iterator[RunLine]:

@@ -4,7 +4,26 @@ read line by line, with the number of the line each command starts on for eviden
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
+
+_SHEBANG = re.compile(rb"^#!\s*\S*/(?:env\s+)?(?:ba)?sh\b")
+
+
+def is_shell_script(path: str) -> bool:
+    """A ``.sh``/``.bash`` file, or one without a suffix whose first line runs sh or bash
+    (``#!/usr/bin/env bash``): a name with another suffix is some other language's."""
+    name = Path(path).name
+    if name.endswith((".sh", ".bash")):
+        return True
+    if "." in name:
+        return False
+    try:
+        with Path(path).open("rb") as handle:
+            return bool(_SHEBANG.match(handle.read(64)))
+    except OSError:
+        return False
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, str]]:
