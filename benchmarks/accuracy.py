@@ -51,7 +51,7 @@ class Truth:
     categories: tuple[str, ...]
     calls: dict[Edge, str]  # edge → why it is a call (file:line)
     misses: dict[Edge, str]  # edge → why socklock cannot find it (known limits)
-    aliases: dict[str, str]  # any name → canonical name
+    aliases: dict[str, str]  # any name (and its DNS label: :func:`labelled`) → canonical name
     tuned: bool = False
     deployment: str | None = None
     folder: str = ""  # under the apps directory; by default owner+name
@@ -81,7 +81,7 @@ def read_truth(path: Path) -> Truth:
         categories=tuple(data.get("categories", ())),
         calls=calls,
         misses=misses,
-        aliases=aliases,
+        aliases=labelled(aliases),
         tuned=bool(data.get("tuned", False)),
         deployment=None if deployment in (None, "code") else str(deployment),
         folder=str(data.get("folder", str(data["repo"]).replace("/", "+"))),
@@ -189,8 +189,16 @@ def canonical(node_id: str, aliases: dict[str, str]) -> str:
     name = node_id.rsplit("/", 1)[-1]
     if name in aliases:
         return aliases[name]
-    by_label = {dns_label(alias): truth_name for alias, truth_name in aliases.items()}
-    return by_label.get(dns_label(name), name)
+    return aliases.get(dns_label(name), name)
+
+
+def labelled(aliases: dict[str, str]) -> dict[str, str]:
+    """``aliases`` with each alias's DNS label added (an alias written as it is keeps
+    precedence), so a node is looked up by socklock's spelling of the name."""
+    out = dict(aliases)
+    for alias, truth_name in aliases.items():
+        out.setdefault(dns_label(alias), truth_name)
+    return out
 
 
 def dns_label(name: str) -> str:

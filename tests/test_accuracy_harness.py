@@ -110,9 +110,9 @@ def test_canonical_tries_the_full_node_id_before_the_name() -> None:
 def test_canonical_matches_an_alias_spelled_as_the_source_names_the_project() -> None:
     """A truth aliases a .NET project as ``Services.Books``; socklock names the workload
     made from it ``services-books``. Names that only share a prefix stay apart."""
-    from benchmarks.accuracy import canonical
+    from benchmarks.accuracy import canonical, labelled
 
-    aliases = {"book": "book", "Services.Books": "book", "Api_Gateway": "api"}
+    aliases = labelled({"book": "book", "Services.Books": "book", "Api_Gateway": "api"})
     assert canonical("code/services-books", aliases) == "book"
     assert canonical("code/api-gateway", aliases) == "api"
     assert canonical("code/services-books-worker", aliases) == "services-books-worker"
