@@ -18,7 +18,6 @@ import base64
 import binascii
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from socklock.discover.k8s_env import expand
 from socklock.model import Container, Inventory, Protocol, Workload
 from socklock.model.dockerfile import Dockerfile
 from socklock.model.kubernetes import EnvFromKind, EnvSourceKind
@@ -36,7 +36,6 @@ from . import system
 from .topology import LabPod, Topology
 
 _PYTHON = {"python", "python3"}  # an image's interpreter: this one, when the image is Python
-_REFERENCE = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,18 +113,6 @@ def _secret_value(inventory: Inventory, namespace: str, name: str, key: str) -> 
     return None
 
 
-def _expand(value: str, env: Mapping[str, str]) -> str:
-    """``$(VAR)`` from the variables defined before; ``$$`` is a literal ``$``."""
-
-    def one(found: re.Match[str]) -> str:
-        name = found.group(1)
-        if name is None:
-            return "$"
-        return env.get(name, found.group(0))
-
-    return _REFERENCE.sub(one, value)
-
-
 def environment(inventory: Inventory, workload: Workload, container: Container) -> dict[str, str]:
     """The container's environment as the kubelet builds it (envFrom first, then env)."""
     namespace = workload.namespace
@@ -150,7 +137,7 @@ def environment(inventory: Inventory, workload: Workload, container: Container) 
                     env[source.prefix + key] = from_secret
     for var in container.env:
         if var.value is not None:
-            env[var.name] = _expand(var.value, env)
+            env[var.name] = expand(var.value, env)
         elif var.source is not None and var.source.kind is EnvSourceKind.CONFIG_MAP_KEY:
             found = config_maps.get(var.source.name or "", {}).get(var.source.key or "")
             if found is not None:
