@@ -24,18 +24,22 @@ from socklock.discover.code.imports import member_candidates, name_candidates
 MAX_CANDIDATES = 2000  # source files listed around one defining file
 
 _LISTINGS: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+_NEARBY: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
 
 
 def nearby_files(path: str, name: str, suffixes: tuple[str, ...]) -> list[str]:
     """Files with ``suffixes`` under the directory above ``path`` that mention ``name``
     (``path`` itself excluded), named the way ``path`` is (relative stays relative)."""
-    own = _normal(path)
-    needle = name.encode()
-    return [
-        candidate
-        for candidate in _listing(os.path.dirname(os.path.dirname(path)) or ".", suffixes)
-        if _normal(candidate) != own and needle in _read(candidate)
-    ]
+    key = (path, name, suffixes)
+    if key not in _NEARBY:  # asked again for every call site the callers' search blocks on
+        own = _normal(path)
+        needle = name.encode()
+        _NEARBY[key] = [
+            candidate
+            for candidate in _listing(os.path.dirname(os.path.dirname(path)) or ".", suffixes)
+            if _normal(candidate) != own and needle in _read(candidate)
+        ]
+    return list(_NEARBY[key])
 
 
 def reaches(
@@ -83,8 +87,9 @@ _INSTANCE = {
 
 
 def forget() -> None:
-    """Drop what was listed (files may have changed since)."""
+    """Drop what was listed and read (files may have changed since)."""
     _LISTINGS.clear()
+    _NEARBY.clear()
 
 
 def _normal(path: str) -> str:
