@@ -28,6 +28,9 @@ from socklock.discover.code.listen_ports import (
     listen_ports,
     served_options,
 )
+from socklock.discover.code.listen_ports import (
+    arguments as call_arguments,
+)
 from socklock.discover.code.render import Context, Resolved, Unknown, render
 from socklock.discover.code.values import Hole, concat, single_text, text
 
@@ -46,9 +49,6 @@ if TYPE_CHECKING:
 
 EXPRESSION_LIMIT = 200
 _FORM_LEVELS = 3  # string → argument → argument list → call
-_ARGUMENT_LISTS = frozenset(
-    {"argument_list", "arguments", "bracketed_argument_list", "annotation_argument_list"}
-)
 
 
 def analyse_tree(
@@ -104,7 +104,7 @@ def analyse_tree(
     for region in captures.listens:
         if _in_tests(region, captures):
             continue
-        arguments = region.named_children if region.type in _ARGUMENT_LISTS else [region]
+        arguments = call_arguments(region)
         for argument in arguments:
             evaluator.values(argument)
         for node, written in listen_ports(region, evaluator):

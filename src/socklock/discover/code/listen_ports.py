@@ -33,6 +33,13 @@ LISTEN_PORT = "listen-port"  # the declaration's ``what``
 ARGUMENT_LISTS = frozenset(
     {"argument_list", "arguments", "bracketed_argument_list", "annotation_argument_list"}
 )
+
+
+def arguments(region: Node) -> list[Node]:
+    """A call's arguments: the children of its argument list, or the one node given."""
+    return region.named_children if region.type in ARGUMENT_LISTS else [region]
+
+
 # a keyword argument or an options key that gives the listener's address or port
 _PORT_KEY = re.compile(r"(?i)^(?:port|addr|address|listen|bind|url|host_?port)$")
 _OPTIONS_KEY = "options"
@@ -47,8 +54,8 @@ MAX_DEPTH = 3  # options inside options
 
 def listen_ports(region: Node, ev: Evaluator) -> Iterator[tuple[Node, str]]:
     """(node, written port) for each port the listen call's arguments may give."""
-    arguments = region.named_children if region.type in ARGUMENT_LISTS else [region]
-    for argument in arguments:
+    given = arguments(region)
+    for argument in given:
         for node in _candidates(argument, ev, 0):
             values = ev.values(node)
             found = [w for v in values if (w := _written(v)) is not None and _port_like(w)]
@@ -75,9 +82,9 @@ def broker_options(region: Node, ev: Evaluator) -> list[Node]:
 def _transport_options(region: Node, ev: Evaluator, *, serving: bool) -> list[Node]:
     if ev.syntax.entries is None:
         return []
-    arguments = region.named_children if region.type in ARGUMENT_LISTS else [region]
+    given = arguments(region)
     found: list[Node] = []
-    for argument in arguments:
+    for argument in given:
         entries = ev.syntax.entries(argument, ev.source)
         transport = entries.get(_TRANSPORT_KEY) if entries else None
         if transport is None:
