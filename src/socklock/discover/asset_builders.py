@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from socklock.discover.commands import simple_commands, words
 from socklock.discover.entrypoints import entry_paths
+from socklock.discover.once import per_run
 from socklock.load.shell_lines import logical_lines
 
 # compilers and bundlers: they read the tree and write files, whatever their flags
@@ -98,7 +100,7 @@ def _programs(line: list[str], context: Path, depth: int) -> Iterator[bool]:
 
 
 def _simple(simple: list[str], context: Path, depth: int) -> Iterator[bool]:
-    command = [w for w in simple if not re.match(r"^[A-Za-z_]\w*=", w)] if simple else []
+    command = [w for w in simple if not re.match(r"^[A-Za-z_]\w*=", w)]
     while command and command[0] in _WRAPPERS:
         command = command[1:]
     if not command:
@@ -142,16 +144,28 @@ def _script_text(context: Path, name: str) -> str | None:
     """The ``scripts`` entry ``name`` of the package.json at the context's root, else of the
     one package.json directly below it that has it."""
     found = []
+    for folder, scripts in _package_scripts(context):
+        if name in scripts:
+            if folder == context:
+                return scripts[name]
+            found.append(scripts[name])
+    return found[0] if len(found) == 1 else None
+
+
+@per_run
+def _package_scripts(context: Path) -> tuple[tuple[Path, Mapping[str, str]], ...]:
+    """(folder, its package.json's text scripts) of the context's root and the folders
+    directly below it: read once a run (a script that runs others asks again)."""
+    found: list[tuple[Path, Mapping[str, str]]] = []
     for path in (context / "package.json", *sorted(context.glob("*/package.json"))):
         try:
             scripts = json.loads(path.read_text(encoding="utf-8")).get("scripts")
         except (OSError, ValueError, AttributeError):
             continue
-        if isinstance(scripts, dict) and isinstance(scripts.get(name), str):
-            if path.parent == context:
-                return str(scripts[name])
-            found.append(str(scripts[name]))
-    return found[0] if len(found) == 1 else None
+        if isinstance(scripts, dict):
+            text = {k: v for k, v in scripts.items() if isinstance(v, str)}
+            found.append((path.parent, MappingProxyType(text)))
+    return tuple(found)
 
 
 def _task(command: list[str], context: Path, depth: int) -> Iterator[bool]:
