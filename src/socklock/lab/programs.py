@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from socklock.discover.k8s_env import expand
+from socklock.load.kubelet_expansion import expand
 from socklock.model import Container, Inventory, Protocol, Workload
 from socklock.model.dockerfile import Dockerfile
 from socklock.model.kubernetes import EnvFromKind, EnvSourceKind
