@@ -15,15 +15,13 @@ it is not counted as a builder.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
-from types import MappingProxyType
 
 from socklock.discover.commands import simple_commands, words
 from socklock.discover.entrypoints import entry_paths
-from socklock.discover.once import per_run
+from socklock.discover.package_scripts import PACKAGE_MANAGERS, package_script, script_name
 from socklock.load.shell_lines import logical_lines
 
 # compilers and bundlers: they read the tree and write files, whatever their flags
@@ -46,8 +44,6 @@ _COMPILERS = frozenset(
 )
 # tools that are a development server unless told to build
 _BUILD_SUBCOMMAND = frozenset({"vite", "parcel"})
-_PACKAGE_MANAGERS = frozenset({"yarn", "npm", "pnpm", "bun"})
-_MANAGER_BUILTINS = frozenset({"install", "add", "ci", "i", "remove", "upgrade", "outdated"})
 # a config file a bundler's own API is run with: ``node esbuild.config.mjs``
 _BUILD_CONFIG = re.compile(r"^(?:esbuild|rollup|webpack|vite|tailwind|postcss)[\w.-]*\.[cm]?[jt]s$")
 # words that start no program of interest inside a task-runner function
@@ -119,7 +115,7 @@ def _simple(simple: list[str], context: Path, depth: int) -> Iterator[bool]:
         yield not {"serve", "--watch-serve"} & set(command[1:])
     elif name == "node":
         yield len(command) > 1 and _BUILD_CONFIG.match(Path(command[1]).name) is not None
-    elif name in _PACKAGE_MANAGERS:
+    elif name in PACKAGE_MANAGERS:
         yield from _package_script(command[1:], context, depth)
     else:
         yield from _task(command, context, depth)
@@ -127,45 +123,12 @@ def _simple(simple: list[str], context: Path, depth: int) -> Iterator[bool]:
 
 def _package_script(arguments: list[str], context: Path, depth: int) -> Iterator[bool]:
     """``yarn build`` / ``npm run build``: the programs of the package's ``build`` script."""
-    names = [a for a in arguments if not a.startswith("-")]
-    if names[:1] == ["run"]:
-        names = names[1:]
-    if not names or names[0] in _MANAGER_BUILTINS:
-        yield False
-        return
-    script = _script_text(context, names[0])
+    name = script_name(arguments)
+    script = package_script(context, name) if name is not None else None
     if script is None:
         yield False
         return
-    yield from _programs(words(script), context, depth - 1)
-
-
-def _script_text(context: Path, name: str) -> str | None:
-    """The ``scripts`` entry ``name`` of the package.json at the context's root, else of the
-    one package.json directly below it that has it."""
-    found = []
-    for folder, scripts in _package_scripts(context):
-        if name in scripts:
-            if folder == context:
-                return scripts[name]
-            found.append(scripts[name])
-    return found[0] if len(found) == 1 else None
-
-
-@per_run
-def _package_scripts(context: Path) -> tuple[tuple[Path, Mapping[str, str]], ...]:
-    """(folder, its package.json's text scripts) of the context's root and the folders
-    directly below it: read once a run (a script that runs others asks again)."""
-    found: list[tuple[Path, Mapping[str, str]]] = []
-    for path in (context / "package.json", *sorted(context.glob("*/package.json"))):
-        try:
-            scripts = json.loads(path.read_text(encoding="utf-8")).get("scripts")
-        except (OSError, ValueError, AttributeError):
-            continue
-        if isinstance(scripts, dict):
-            text = {k: v for k, v in scripts.items() if isinstance(v, str)}
-            found.append((path.parent, MappingProxyType(text)))
-    return tuple(found)
+    yield from _programs(words(script[1]), context, depth - 1)
 
 
 def _task(command: list[str], context: Path, depth: int) -> Iterator[bool]:

@@ -244,7 +244,16 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             contexts[directory] = Context(
                 directory, owner, f"builds image {image} (a build script says so)"
             )
-    shared = _add_units(inventory, aliases, contexts) + replicas
+        elif directory not in contexts and not any(r.directory == directory for r in replicas):
+            # one image several workloads run, each with its command: the web server and
+            # its workers (each one's part of it: :func:`_entry_programs`)
+            replicas.extend(
+                Context(directory, owner, f"builds image {image} (a build script says so)")
+                for owner in sorted(runners)
+            )
+    entries: dict[str, dict[str, dict[Path, None]]] = {}  # image → workload → its entries
+    shared = _add_units(inventory, aliases, contexts, entries, replicas) + replicas
+    shared = _entry_programs(entries, contexts, shared)
     shared += _add_mounts(inventory, aliases, contexts)
     for root in inventory.roots:
         for directory, owner in _configured_owners(Path(root)).items():
@@ -367,11 +376,18 @@ def built_programs(
 
 
 def _add_units(
-    inventory: Inventory, aliases: dict[str, str], contexts: dict[Path, Context]
+    inventory: Inventory,
+    aliases: dict[str, str],
+    contexts: dict[Path, Context],
+    entries: dict[str, dict[str, dict[Path, None]]],
+    images: list[Context],
 ) -> list[Context]:
     """Contexts of build units (into ``contexts``); returns the contexts that several
     services share: files that configure several services (a config repository's
-    ``application.yml``) and libraries several services build in (each owns their code)."""
+    ``application.yml``) and libraries several services build in (each owns their code).
+    ``entries`` collects, per shared image, the entry points each of its services runs;
+    ``images``: the contexts of images several workloads run (what each one's is built
+    from, before a build unit inside it)."""
     from socklock.discover.entrypoints import shared_image_commands
     from socklock.discover.identity import Identities, unit_id
 
@@ -417,9 +433,11 @@ def _add_units(
         elif path not in contexts:
             shared.extend(Context(path, o, f"{why} (and others)") for o, why in owners.items())
     context_of = {c.workload: c.directory for c in contexts.values() if c.directory.is_dir()}
+    context_of.update((c.workload, c.directory) for c in images if c.directory.is_dir())
     commanded: dict[Path, dict[str, tuple[str, tuple[str, ...]]]] = {}
-    for path, owner, why, line in shared_image_commands(inventory, aliases, context_of):
+    for path, owner, why, line, image in shared_image_commands(inventory, aliases, context_of):
         commanded.setdefault(path, {})[owner] = (why, line)
+        entries.setdefault(image, {}).setdefault(owner, {})[path] = None
     commands = {p: {o: why for o, (why, _) in owners.items()} for p, owners in commanded.items()}
     for path, owners in _imported_packages(commands).items():
         if len(owners) == 1:
@@ -436,6 +454,62 @@ def _add_units(
         )
     taken = set(contexts) | {c.directory for c in shared}
     return shared + _go_module_programs(own, taken)
+
+
+def _entry_programs(
+    entries: dict[str, dict[str, dict[Path, None]]],
+    contexts: dict[Path, Context],
+    shared: list[Context],
+) -> list[Context]:
+    """Of the services of one image that each run an entry point of their own (``python -m
+    app.worker``, ``npm run $NPM_RUN_COMMAND`` picking ``worker``), the code they share is
+    each one's in the part its entry point reaches (:mod:`socklock.discover.reach`), not
+    every sibling's whole: the deepest context holding every entry point is made a
+    shared tree with each service's entry point as its program: the last one its command
+    line names of its own (``npm run config && node api.js``: the server it keeps running;
+    the entry points they all name, a telemetry preload, are library code). Only when every
+    service of the image has one and every owner of that context is one of them; else the
+    context stays as it was (``contexts`` changes in place; returns the new ``shared``).
+    Their contexts above it (the image's whole build context) are dropped: the entry points
+    say where their program is."""
+    for members in entries.values():
+        programs: dict[str, Path] = {}
+        for owner, paths in members.items():
+            others = {p for o, named in members.items() if o != owner for p in named}
+            own = [p for p in paths if p not in others]
+            if own:
+                programs[owner] = own[-1]
+        if len(programs) < 2 or len(programs) != len(members):
+            continue
+        holding = [
+            d
+            for d in {*contexts, *(c.directory for c in shared)}
+            if d.is_dir() and all(p != d and p.is_relative_to(d) for p in programs.values())
+        ]
+        if not holding:
+            continue
+        library = max(holding, key=lambda d: len(d.parts))
+        at = [c for c in (contexts.get(library), *shared) if c and c.directory == library]
+        if any(c.workload not in programs for c in at):
+            continue
+        why = next((c.why for c in at), "the code its siblings share")
+        contexts.pop(library, None)
+        # the rest of the image's context (another app's config, a web UI's sources) is
+        # code none of their entry points runs
+        shared = [
+            c
+            for c in shared
+            if c.directory != library
+            and not (c.workload in programs and library.is_relative_to(c.directory))
+        ]
+        for directory in [d for d, c in contexts.items() if library.is_relative_to(d)]:
+            if contexts[directory].workload in programs:
+                del contexts[directory]
+        shared.extend(
+            Context(library, owner, f"{why}: the part {entry.name} reaches", program=entry)
+            for owner, entry in sorted(programs.items())
+        )
+    return shared
 
 
 def _go_module_programs(own: list[tuple[BuildUnit, str]], taken: set[Path]) -> list[Context]:

@@ -148,7 +148,7 @@ def _step(state: _Stage, instruction: Instruction, args: Mapping[str, str]) -> N
     if keyword == "ARG":
         _declare(value, state.values, args)
     elif keyword == "ENV":
-        for name, val in _env_pairs(value):
+        for name, val in env_pairs(value):
             state.values[name] = _expand(val, state.values)
     elif keyword == "WORKDIR":
         state.workdir = _path(_expand(value.strip().strip("\"'"), state.values), state.workdir)
@@ -187,7 +187,7 @@ def _bind_mounts(flags: str) -> list[tuple[str, str]]:
     return found
 
 
-def _env_pairs(value: str) -> list[tuple[str, str]]:
+def env_pairs(value: str) -> list[tuple[str, str]]:
     parts = words(value)
     if len(parts) >= 2 and "=" not in parts[0]:
         return [(parts[0], " ".join(parts[1:]))]  # ENV NAME value

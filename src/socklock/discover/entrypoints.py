@@ -63,64 +63,145 @@ _PROGRAMS = frozenset(
 
 def shared_image_commands(
     inventory: Inventory, aliases: dict[str, str], context_of: dict[str, Path]
-) -> Iterator[tuple[Path, str, str, tuple[str, ...]]]:
-    """(file or directory, graph id, why, the command's words) for each entry point of a
-    shared image's services.
+) -> Iterator[tuple[Path, str, str, tuple[str, ...], str]]:
+    """(file or directory, graph id, why, the command's words, the image or build they
+    share) for each entry point of a shared image's services.
 
     ``context_of``: graph id → its build context directory, for services built elsewhere
-    (a Kubernetes workload's image built from a Dockerfile the attribution found).
+    (a Kubernetes workload's image built from a Dockerfile the attribution found). A
+    workload that keeps the image's command runs its Dockerfile's CMD; a command's
+    ``$VAR`` is the workload's env value (else the Dockerfile's ``ENV``), and ``npm run
+    NAME`` runs the package's script ``NAME`` (``npm run $NPM_RUN_COMMAND``, each workload
+    picking its script by env).
     """
-    groups: dict[str, list[tuple[str, list[str], Path | None]]] = defaultdict(list)
+    groups: dict[str, list[tuple[str, list[str], Path | None, dict[str, str]]]] = defaultdict(list)
     dockerfiles = {str(Path(d.path).resolve()): d for d in inventory.dockerfiles}
     for project in inventory.compose_projects:
         for service in project.services:
             graph_id = aliases.get(service.id, service.id)
             key = service.build_context or service.image
+            dockerfile = _dockerfile(service.build_context, service.dockerfile, dockerfiles)
             line = [
                 *_as_words(service.body.get("entrypoint")),
                 *_as_words(service.body.get("command")),
-            ] or _dockerfile_line(service.build_context, service.dockerfile, dockerfiles)
+            ] or _dockerfile_line(dockerfile)
             context = (
                 Path(service.build_context) if service.build_context else context_of.get(graph_id)
             )
+            env = {**_dockerfile_env(dockerfile), **_given(service.environment)}
             if key and line:
-                groups[f"{project.file}|{key}"].append((graph_id, line, context))
+                groups[f"{project.file}|{key}"].append((graph_id, line, context, env))
     for workload in inventory.workloads:
         if workload.owner is not None:
             continue
+        context = context_of.get(workload.id)
+        built = _dockerfile(str(context), None, dockerfiles) if context else None
         for container in workload.containers:
+            if container.role.value != "containers":
+                continue
             line = [
                 *_as_words(container.run.get("command")),
                 *_as_words(container.run.get("args")),
-            ]
+            ] or _dockerfile_line(built)
+            env = {**_dockerfile_env(built), **_given(container.env)}
             if container.image and line:
-                groups[container.image.split("@")[0]].append(
-                    (workload.id, line, context_of.get(workload.id))
-                )
-    for members in groups.values():
-        if len({graph_id for graph_id, _, _ in members}) < 2:
+                groups[container.image.split("@")[0]].append((workload.id, line, context, env))
+    for key, members in groups.items():
+        if len({graph_id for graph_id, _, _, _ in members}) < 2:
             continue
-        contexts = [c for _, _, c in members if c is not None]
-        for graph_id, line, context in members:
+        contexts = [c for _, _, c, _ in members if c is not None]
+        for graph_id, line, context, env in members:
             directory = context or (contexts[0] if contexts else None)
             if directory is None:
                 continue
-            for word in line:
-                for found in entry_paths(word, directory.resolve()):
+            for word, folder in run_words_of(line, env, directory.resolve()):
+                for found in entry_paths(word, folder) or entry_paths(word, directory.resolve()):
                     why = f"command word {word!r} of {graph_id} runs it"
-                    yield found, graph_id, why, tuple(line)
+                    yield found, graph_id, why, tuple(line), key
 
 
-def _dockerfile_line(
+_DEPTH = 4  # package scripts that run package scripts
+
+
+def run_words_of(
+    line: list[str], env: Mapping[str, str], context: Path, depth: int = _DEPTH
+) -> Iterator[tuple[str, Path]]:
+    """The words a command line runs, each with the folder it is relative to: ``$VAR``
+    expanded from ``env`` (a word naming an unknown variable is left out), and ``npm run
+    NAME`` replaced by the words of the package's script (relative to its package.json's
+    folder). A TypeScript package's ``node worker.js`` runs the compiled
+    ``src/worker.ts``: see :func:`entry_paths`."""
+    from socklock.discover.package_scripts import PACKAGE_MANAGERS, package_script, script_name
+
+    for command in simple_commands([_substituted(w, env) or "" for w in line]):
+        while command and (
+            command[0].rsplit("/", 1)[-1] in _SHELLS | _WRAPPERS or command[0] == "-c"
+        ):
+            command = command[1:]  # ``sh -c "npm run $X"``: the script's command
+        program = command[0].rsplit("/", 1)[-1] if command else ""
+        name = script_name(command[1:]) if program in PACKAGE_MANAGERS else None
+        script = package_script(context, name) if name is not None and depth > 0 else None
+        if script is not None:
+            folder, text = script
+            for word, inner in run_words_of(words(text), env, folder, depth - 1):
+                yield word, inner
+            continue
+        for word in command:
+            if word:
+                yield word, context
+
+
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _substituted(word: str, env: Mapping[str, str]) -> str | None:
+    """``word`` with each ``$VAR``/``${VAR}`` replaced by its env value; None when one is
+    not known (no file of the build is named then)."""
+    missing: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        if name not in env:
+            missing.append(name)
+            return ""
+        return env[name]
+
+    out = _VARIABLE.sub(one, word)
+    return None if missing else out
+
+
+def _given(env: object) -> dict[str, str]:
+    """Name → value of a compose service's or a container's env entries that have one."""
+    return {e.name: e.value for e in env if e.value is not None}  # type: ignore[attr-defined]
+
+
+def _dockerfile_env(dockerfile: Dockerfile | None) -> dict[str, str]:
+    """The final stage's ``ENV`` values: a command's variables when the deployment gives
+    none."""
+    from socklock.discover.build_programs import env_pairs
+
+    found: dict[str, str] = {}
+    for instruction in dockerfile.final_stage() if dockerfile is not None else ():
+        if instruction.keyword == "ENV":
+            found.update(env_pairs(instruction.value))
+    return found
+
+
+def _dockerfile(
     context: str | None, dockerfile: str | None, dockerfiles: Mapping[str, Dockerfile]
-) -> list[str]:
-    """The words the final stage's ENTRYPOINT then CMD run, of the Dockerfile a service
-    builds with (``build.dockerfile`` under its context, else ``Dockerfile``): one context
-    built by several Dockerfiles (``Dockerfile.publisher``, ``Dockerfile.api``) runs a
-    different entry point in each; none when the service builds nothing."""
+) -> Dockerfile | None:
+    """The Dockerfile a service builds with (``build.dockerfile`` under its context, else
+    ``Dockerfile``), if the input has it."""
     if context is None:
-        return []
-    found = dockerfiles.get(str((Path(context) / (dockerfile or "Dockerfile")).resolve()))
+        return None
+    return dockerfiles.get(str((Path(context) / (dockerfile or "Dockerfile")).resolve()))
+
+
+def _dockerfile_line(found: Dockerfile | None) -> list[str]:
+    """The words the final stage's ENTRYPOINT then CMD run, of the Dockerfile a service
+    builds with: one context built by several Dockerfiles (``Dockerfile.publisher``,
+    ``Dockerfile.api``) runs a different entry point in each; none when the service builds
+    nothing."""
     if found is None:
         return []
     final = found.final_stage()
@@ -225,6 +306,7 @@ def entry_paths(word: str, context: Path) -> list[Path]:
             target,
             target.with_name(target.name + ".py"),
             target.with_name(target.name + ".js"),
+            *_typescript_sources(context, candidate),
         ):
             if (
                 option.exists()
@@ -244,6 +326,20 @@ def entry_paths(word: str, context: Path) -> list[Path]:
             if directory.exists():
                 return [directory.resolve()]
     return []
+
+
+def _typescript_sources(context: Path, candidate: str) -> list[Path]:
+    """The TypeScript a compiled ``worker.js`` comes from: ``worker.ts`` beside it, or
+    under ``src/`` (``tsc`` writes ``src/worker.ts`` to ``<outDir>/worker.js``, and the
+    image runs the output); none for a word that names no JavaScript file."""
+    path = Path(candidate)
+    if path.suffix not in (".js", ".mjs", ".cjs"):
+        return []
+    return [
+        context / root / path.with_suffix(suffix)
+        for root in (".", "src")
+        for suffix in (".ts", ".tsx")
+    ]
 
 
 def _class_files(word: str, context: Path) -> list[Path]:
