@@ -1,0 +1,211 @@
+"""One image, several workloads that differ only by the entry point their command runs: each
+workload calls what the code its own entry point reaches calls, not every sibling's calls."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.discover import discover
+from socklock.discover.entrypoints import run_words_of
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_QUEUE_TS = """\
+import amqplib from 'amqplib';
+
+const { QUEUE_HOST = '' } = process.env;
+
+export function openQueue() {
+  return amqplib.connect(`amqp://${QUEUE_HOST}`);
+}
+"""
+_CACHE_TS = """\
+import Redis from 'ioredis';
+
+export const newCache = () => {
+  return new Redis({ host: process.env.CACHE_HOST });
+};
+"""
+# the worker's handler calls the queue from its top-level code, once imported
+_HANDLER_TS = """\
+import { openQueue } from '../services/queue';
+
+const queue = openQueue();
+
+export default queue;
+"""
+_WORKER_TS = """\
+import handler from './handlers/sync';
+
+handler;
+"""
+_SERVER_TS = """\
+import { newCache } from './services/cache';
+
+async function start() {
+  newCache();
+}
+
+start();
+"""
+_PACKAGE = """\
+{"name": "shop", "scripts": {
+  "server": "node --require ./telemetry.js server.js",
+  "worker": "node --require ./telemetry.js worker.js"}}
+"""
+_DOCKERFILE = """\
+FROM node:20
+WORKDIR /app
+ENV RUN_COMMAND=server
+COPY app/.build/ ./
+CMD ["sh", "-c", "npm run $RUN_COMMAND"]
+"""
+_ENV = "      QUEUE_HOST: queue\n      CACHE_HOST: cache\n"
+
+
+def _node_app(root: Path, worker_env: str = "      RUN_COMMAND: worker\n") -> Path:
+    """``server`` and ``worker`` build one context; the worker's env picks its npm script."""
+    src = root / "app" / "src"
+    (src / "services").mkdir(parents=True)
+    (src / "handlers").mkdir()
+    (src / "services" / "queue.ts").write_text(_QUEUE_TS)
+    (src / "services" / "cache.ts").write_text(_CACHE_TS)
+    (src / "handlers" / "sync.ts").write_text(_HANDLER_TS)
+    (src / "worker.ts").write_text(_WORKER_TS)
+    (src / "server.ts").write_text(_SERVER_TS)
+    (src / "telemetry.ts").write_text("export const tracing = true;\n")
+    (root / "app" / "package.json").write_text(_PACKAGE)
+    (root / "Dockerfile").write_text(_DOCKERFILE)
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        f"  server:\n    build: .\n    environment:\n{_ENV}"
+        f"  worker:\n    build: .\n    environment:\n{worker_env}{_ENV}"
+        "  queue:\n    image: rabbitmq:3\n"
+        "  cache:\n    image: redis:7\n"
+    )
+    return root
+
+
+def _calls(root: Path) -> set[tuple[str, str]]:
+    graph = discover(load_paths([str(root)]), manifests=False)
+    return {
+        (e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1])
+        for e in graph.edges
+        if not e.hint
+    }
+
+
+def test_each_npm_script_chosen_by_env_runs_its_own_part_of_the_package(tmp_path: Path) -> None:
+    calls = _calls(_node_app(tmp_path))
+    assert ("worker", "queue") in calls
+    assert ("server", "cache") in calls
+    # negatives: neither runs the other's entry point's code
+    assert ("server", "queue") not in calls
+    assert ("worker", "cache") not in calls
+
+
+def test_an_unresolved_script_name_keeps_the_whole_context_each_siblings(tmp_path: Path) -> None:
+    """The worker's variable comes from nowhere the input shows: fail back to today's
+    attribution, in which both run the build context's code."""
+    root = _node_app(tmp_path, worker_env="      RUN_COMMAND: ${FROM_THE_SHELL}\n")
+    (root / "Dockerfile").write_text(_DOCKERFILE.replace("ENV RUN_COMMAND=server\n", ""))
+    assert _calls(root) == {
+        ("server", "cache"),
+        ("server", "queue"),
+        ("worker", "cache"),
+        ("worker", "queue"),
+    }
+
+
+def test_run_words_follow_env_and_package_scripts(tmp_path: Path) -> None:
+    _node_app(tmp_path)
+    line = ["sh", "-c", "npm run $RUN_COMMAND"]
+    found = list(run_words_of(line, {"RUN_COMMAND": "worker"}, tmp_path))
+    app = tmp_path / "app"
+    assert found == [
+        ("node", app),
+        ("--require", app),
+        ("./telemetry.js", app),
+        ("worker.js", app),
+    ]
+    # a variable the workload is not given names nothing
+    assert list(run_words_of(line, {}, tmp_path)) == []
+
+
+_PY_DB = """\
+import os
+
+import psycopg
+
+
+def connect():
+    return psycopg.connect(os.environ["DB_URL"])
+"""
+_PY_BROKER = """\
+import os
+
+import redis
+
+
+def broker():
+    return redis.Redis.from_url(os.environ["BROKER_URL"])
+"""
+_PY_WEB = """\
+from shop.db import connect
+
+
+def main():
+    connect()
+"""
+_PY_BEAT = """\
+from shop import broker
+
+
+def main():
+    broker.broker()
+"""
+
+
+def _python_app(root: Path, beat_command: str) -> Path:
+    """``web`` and ``beat`` run one image: ``python -m shop.web`` / ``python -m shop.beat``."""
+    shop = root / "shop"
+    shop.mkdir(parents=True)
+    (shop / "__init__.py").write_text("")
+    (shop / "db.py").write_text(_PY_DB)
+    (shop / "broker.py").write_text(_PY_BROKER)
+    (shop / "web.py").write_text(_PY_WEB)
+    (shop / "beat.py").write_text(_PY_BEAT)
+    (root / "Dockerfile").write_text(
+        'FROM python:3.12\nCOPY . /app\nCMD ["python", "-m", "shop.web"]\n'
+    )
+    env = (
+        "    environment:\n"
+        "      DB_URL: postgresql://db:5432/shop\n"
+        "      BROKER_URL: redis://redis:6379/0\n"
+    )
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        f"  web:\n    build: .\n{env}"
+        f"  beat:\n    build: .\n    command: {beat_command}\n{env}"
+        "  db:\n    image: postgres:16\n"
+        "  redis:\n    image: redis:7\n"
+    )
+    return root
+
+
+def test_a_python_module_command_runs_what_its_module_imports(tmp_path: Path) -> None:
+    calls = _calls(_python_app(tmp_path, "python -m shop.beat"))
+    assert ("beat", "redis") in calls
+    assert ("web", "db") in calls
+    assert ("beat", "db") not in calls  # beat's module never reaches shop.db
+    assert ("web", "redis") not in calls
+
+
+def test_a_command_naming_no_module_keeps_the_whole_code_base(tmp_path: Path) -> None:
+    """``celery -A shop beat`` names the package, not one entry module of it: as before,
+    the beat runs the package's code, its database client included."""
+    calls = _calls(_python_app(tmp_path, "celery -A shop beat"))
+    assert ("beat", "redis") in calls
+    assert ("beat", "db") in calls
