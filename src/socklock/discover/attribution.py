@@ -49,6 +49,9 @@ class Context:
     # the file suffixes the program compiles, when the context holds other files it does
     # not run (a Go module's root: its scripts and config files are no program's code)
     only: tuple[str, ...] = ()
+    # the program is an entry point of the tree (a sibling's ``python -m app.worker``): it
+    # runs the modules it imports, not every module naming what it names
+    imports: bool = False
 
     def runs_file(self, path: str) -> bool:
         """Whether the workload runs the code file ``path`` of this context: any file of it,
@@ -465,7 +468,8 @@ def _entry_programs(
     app.worker``, ``npm run $NPM_RUN_COMMAND`` picking ``worker``), the code they share is
     each one's in the part its entry point reaches (:mod:`socklock.discover.reach`), not
     every sibling's whole: the deepest context holding every entry point is made a
-    shared tree with each service's entry point as its program: the last one its command
+    shared tree with each service's entry point as its program, which runs the modules it
+    imports (:mod:`socklock.discover.imports`): the last entry point its command
     line names of its own (``npm run config && node api.js``: the server it keeps running;
     the entry points they all name, a telemetry preload, are library code). Only when every
     service of the image has one and every owner of that context is one of them; else the
@@ -492,7 +496,8 @@ def _entry_programs(
         at = [c for c in (contexts.get(library), *shared) if c and c.directory == library]
         if any(c.workload not in programs for c in at):
             continue
-        why = next((c.why for c in at), "the code its siblings share")
+        whys = {c.workload: c.why for c in reversed(at)}
+        imported = all(_imports_modules(entry) for entry in programs.values())
         contexts.pop(library, None)
         # the rest of the image's context (another app's config, a web UI's sources) is
         # code none of their entry points runs
@@ -506,10 +511,29 @@ def _entry_programs(
             if contexts[directory].workload in programs:
                 del contexts[directory]
         shared.extend(
-            Context(library, owner, f"{why}: the part {entry.name} reaches", program=entry)
+            Context(
+                library,
+                owner,
+                f"{whys.get(owner, 'a sibling of its image')}: the part {entry.name} reaches",
+                program=entry,
+                imports=imported,
+            )
             for owner, entry in sorted(programs.items())
         )
     return shared
+
+
+def _imports_modules(entry: Path) -> bool:
+    """Whether the entry point is a Python or JavaScript module (a file, or a package with
+    its ``__main__``/``__init__``/``index``), whose imports say what it runs; of another
+    language, what it names does (:mod:`socklock.discover.reach`)."""
+    from socklock.discover.imports import IMPORTING
+
+    if entry.is_file():
+        return entry.suffix in IMPORTING
+    return any(
+        (entry / name).is_file() for name in ("__main__.py", "__init__.py", "index.js", "index.ts")
+    )
 
 
 def _go_module_programs(own: list[tuple[BuildUnit, str]], taken: set[Path]) -> list[Context]:

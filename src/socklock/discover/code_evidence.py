@@ -292,7 +292,9 @@ def add_code_evidence(
             return False
         if owner.program is None or isinstance(result, Declaration):
             return True
-        return reach.reaches(owner.program, owner.directory, result.file, result.line)
+        return reach.reaches(
+            owner.program, owner.directory, result.file, result.line, imports=owner.imports
+        )
 
     environments = compose_env_files(inventory, aliases)  # whose environment each file is
     env_files: list[tuple[Context, Result]] = []

@@ -80,14 +80,15 @@ def shared_image_commands(
         for service in project.services:
             graph_id = aliases.get(service.id, service.id)
             key = service.build_context or service.image
-            dockerfile = _dockerfile(service.build_context, service.dockerfile, dockerfiles)
+            context = (
+                Path(service.build_context) if service.build_context else context_of.get(graph_id)
+            )
+            built = str(context) if context is not None else None
+            dockerfile = _dockerfile(built, service.dockerfile, dockerfiles)
             line = [
                 *_as_words(service.body.get("entrypoint")),
                 *_as_words(service.body.get("command")),
             ] or _dockerfile_line(dockerfile)
-            context = (
-                Path(service.build_context) if service.build_context else context_of.get(graph_id)
-            )
             env = {**_dockerfile_env(dockerfile), **_given(service.environment)}
             if key and line:
                 groups[f"{project.file}|{key}"].append((graph_id, line, context, env))

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from socklock.discover.imports import ImportGraph
+
 # a top-level definition starting at column 0, per source file suffix
 _GO = re.compile(r"(?:func\s+(?:\([^)]*\)\s*)?|type\s+)([A-Za-z_]\w*)")
 # a Go method's receiver type: func (s *Service[T]) run
@@ -140,6 +142,11 @@ def _sources(directory: Path, *, tests: bool) -> list[Path]:
     return out
 
 
+def _own_sources(program: Path) -> list[Path]:
+    """A program's own files: a directory's, or the one entry file of a shared tree."""
+    return [program] if program.is_file() else _sources(program, tests=False)
+
+
 @dataclass(slots=True)
 class Reach:
     """The library functions each program (a directory inside a shared tree) reaches.
@@ -150,20 +157,35 @@ class Reach:
     programs: frozenset[Path] = frozenset()
     _reached: dict[tuple[Path, Path], _Named] = field(default_factory=dict)
     _definitions: dict[Path, list[Definition] | None] = field(default_factory=dict)
+    _modules: dict[tuple[Path, Path], frozenset[Path]] = field(default_factory=dict)
+    _graph: ImportGraph = field(default_factory=ImportGraph)
 
-    def reaches(self, program: Path, library: Path, file: str, line: int) -> bool:
+    def reaches(
+        self, program: Path, library: Path, file: str, line: int, *, imports: bool = False
+    ) -> bool:
         """Whether the program in ``program`` runs line ``line`` of ``file`` (a file of the
         shared tree ``library``): its own files always; a library file's line when it is
-        outside every definition or in one the program names."""
+        outside every definition or in one the program names. ``imports``: the program is
+        an entry point of a Python or JavaScript tree: it runs the modules it imports,
+        directly or through others, whole, and the files they name (its config), none else
+        (:mod:`socklock.discover.imports`)."""
         path = Path(file).resolve()
         if path.is_relative_to(program) or not path.is_relative_to(library):
             return True
         if self._in_other_program(path, program) or _program_of_its_own(path):
             return False
+        if imports:
+            return path in self._imported(program, library)
         enclosing = self._enclosing(path, line)
         if enclosing is None:
             return True
         return self._names(program, library).runs(enclosing)
+
+    def _imported(self, program: Path, library: Path) -> frozenset[Path]:
+        key = (program, library)
+        if key not in self._modules:
+            self._modules[key] = self._graph.closure(_own_sources(program), library)
+        return self._modules[key]
 
     def _enclosing(self, path: Path, line: int) -> Definition | None:
         if path not in self._definitions:
@@ -186,8 +208,7 @@ class Reach:
             return self._reached[key]
         named = _Named()
         queue: list[str] = []
-        own = [program] if program.is_file() else _sources(program, tests=False)
-        for path in own:  # a program is a directory, or one entry file of a shared tree
+        for path in _own_sources(program):
             queue.extend(named.add(_text(path), path.parent))
         pending: dict[str, list[Definition]] = {}  # not yet reached, by name
         for path in _sources(library, tests=False):
@@ -197,29 +218,12 @@ class Reach:
                 continue
             for definition in self._definitions.setdefault(path, definitions(path)) or ():
                 pending.setdefault(definition.name, []).append(definition)
-        # a module's top-level code names what it runs on import (``const sync =
-        # Synchronizer(api)``): taken in once code reached imports the module
-        modules = _ModuleTops(
-            [
-                p
-                for p in _sources(library, tests=False)
-                if p.suffix in _IMPORTING and p not in own and not p.is_relative_to(program)
-            ],
-            self._definitions,
-        )
-        for path in own:
-            modules.imported(_text(path))
         # methods named, their type (or a selector of their name) not yet: by both words
         untyped: dict[str, list[Definition]] = {}
         ready: list[Definition] = []
         readied: set[int] = set()
         queue = [n for n in {*queue, *named.names} if n in pending]
-        while queue or ready or modules.waiting:
-            if not queue and not ready:
-                path, top = modules.waiting.pop()
-                queue.extend(n for n in named.add(top, path.parent) if n in pending)
-                modules.imported(top)
-                continue
+        while queue or ready:
             if not ready:
                 for definition in pending.pop(queue.pop(), ()):
                     if named.typed(definition):
@@ -233,7 +237,6 @@ class Reach:
             queue.extend(
                 n for n in named.add(definition.body, definition.directory) if n in pending
             )
-            modules.imported(definition.body)
             words = set(_IDENTIFIER.findall(_COMMENT.sub(" ", definition.body)))
             for word in words & untyped.keys():
                 for method in untyped.pop(word):
@@ -246,51 +249,6 @@ class Reach:
                         untyped.setdefault(word, []).append(method)
         self._reached[key] = named
         return named
-
-
-_IMPORTING = frozenset({".py", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx"})
-# what an import names: ``from 'x/import.handler'``, ``require("./db")``, ``import('./x')``,
-# ``from shop.sync import run``, ``import shop.sync``: the last part of the path, and of a
-# Python ``from`` the names it takes (a module of the package: ``from shop import sync``)
-_JS_IMPORT = re.compile(r"""(?:\bfrom|\brequire\s*\(|\bimport\s*\(?)\s*['"]([^'"]+)['"]""")
-_PY_FROM = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\(?([\w\s,]+)", re.MULTILINE)
-_PY_IMPORT = re.compile(r"^\s*import\s+([\w.]+)", re.MULTILINE)
-
-
-class _ModuleTops:
-    """The top-level code of a shared tree's modules, handed out once an import names the
-    module: by its file name without suffix (``import.handler``, ``sync``), or of an
-    ``index``/``__init__`` file by its directory's name."""
-
-    def __init__(self, paths: list[Path], cache: dict[Path, list[Definition] | None]) -> None:
-        self._by_name: dict[str, list[Path]] = {}
-        for path in paths:
-            name = path.parent.name if path.stem in ("index", "__init__") else path.stem
-            self._by_name.setdefault(name, []).append(path)
-        self._cache = cache
-        self.waiting: list[tuple[Path, str]] = []
-
-    def imported(self, text: str) -> None:
-        """Queue the top-level code of every module ``text`` imports, once."""
-        for name in _imported_names(text):
-            for path in self._by_name.pop(name, ()):
-                self.waiting.append((path, self._top(path)))
-
-    def _top(self, path: Path) -> str:
-        if path not in self._cache:
-            self._cache[path] = definitions(path)
-        inside = {n for d in self._cache[path] or () for n in range(d.first, d.last + 1)}
-        lines = _text(path).splitlines()
-        return "\n".join(line for n, line in enumerate(lines, 1) if n not in inside)
-
-
-def _imported_names(text: str) -> set[str]:
-    names = {m.rsplit("/", 1)[-1] for m in _JS_IMPORT.findall(text)}
-    for module, taken in _PY_FROM.findall(text):
-        names.add(module.rsplit(".", 1)[-1])
-        names.update(w.split()[0] for w in taken.split(",") if w.strip())
-    names.update(m.rsplit(".", 1)[-1] for m in _PY_IMPORT.findall(text))
-    return names
 
 
 @dataclass(slots=True)
