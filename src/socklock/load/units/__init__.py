@@ -24,6 +24,7 @@ from socklock.load.units import (
     maven,
     mix,
     npm,
+    procfile,
     python,
     sbt,
 )
@@ -71,6 +72,7 @@ def find_units(roots: Sequence[str]) -> tuple[list[BuildUnit], list[Diagnostic]]
     units = _unique_names(units)
     units = _with_config_server_files(tree, units)
     units.extend(aspire.find(tree, diagnostics))
+    units.extend(procfile.find(tree))
     return units, diagnostics
 
 
