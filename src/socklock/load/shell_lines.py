@@ -6,8 +6,12 @@ The project's one shell lexer (words, simple commands split at ``;``/``&&``/``|`
 one variable expander (``$VAR``, ``${VAR}``, ``${VAR:-default}``, ``$(VAR)``) live here, in
 load, so that loaders (Procfiles) and discover (command lines, deploy scripts) share them."""
 
+# ruff: noqa: PTH112, PTH118, PTH120
+# (string paths, as the walk gives them)
+
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from collections.abc import Callable, Iterator
@@ -135,3 +139,95 @@ def _tokens(text: str) -> list[str]:
         return list(lexer)
     except ValueError:  # unbalanced quotes: fall back to whitespace
         return text.split()
+
+
+WRAPPERS = frozenset({"sudo", "time", "exec", "command", "nohup"})
+DECLARE = frozenset({"export", "readonly", "declare", "local", "typeset"})
+_OPEN = frozenset({"if", "case", "for", "while", "until", "select"})
+_CLOSE = frozenset({"fi", "esac", "done"})
+_LEADING = frozenset({"then", "else", "do", "!"})
+ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$")
+_POSITIONAL = re.compile(r"\$\{(?P<braced>[0-9]+)(?::-(?P<default>[^}]*))?\}|\$(?P<bare>[0-9])")
+
+
+class ScriptState:
+    """What a script's lines have set so far, read top to bottom without running anything:
+    its variables (and which it exports to the programs it starts), its working directory.
+
+    An assignment inside ``if``/``case``/a loop holds on one branch only: the variable is
+    never known again. ``$1``... are the ``positional`` arguments the script is run with when
+    they are known (a README's ``./deploy.sh docker``); otherwise ``${1:-docker}`` is its
+    default and a bare ``$1`` is unknown. A value that needs a command's output (``$(...)``)
+    or an unknown variable is unknown."""
+
+    def __init__(self, file: str, positional: tuple[str, ...] = ()) -> None:
+        self.file = file
+        self.cwd = os.path.dirname(file)
+        self.positional = positional
+        self.variables: dict[str, str] = {}
+        self.exported: set[str] = set()
+        self.depth = 0
+        self.branched: set[str] = set()
+
+    def command(self, words: list[str]) -> tuple[list[str], dict[str, str | None]]:
+        """Apply what the simple command does to the state (assignments, ``cd``, entering
+        and leaving ``if``/loops); return the program it runs with its arguments (empty when
+        it runs none) and the assignments written before it (``A=x prog``: for it alone)."""
+        while words and words[0] in WRAPPERS | _LEADING:
+            words = words[1:]
+        if not words:
+            return [], {}
+        if words[0] in _OPEN or words[0] in _CLOSE:
+            self.depth = self.depth + 1 if words[0] in _OPEN else max(0, self.depth - 1)
+            return [], {}
+        prefix: dict[str, str | None] = {}
+        if words[0] in DECLARE or ASSIGNMENT.match(words[0]):
+            rest = words[1:] if words[0] in DECLARE else words
+            if all(ASSIGNMENT.match(w) or words[0] in DECLARE for w in rest):
+                for word in rest:
+                    self.assign(word, exported=words[0] == "export")
+                return [], {}
+            while words and ASSIGNMENT.match(words[0]):  # VAR=x program ...
+                match = ASSIGNMENT.match(words[0])
+                assert match is not None
+                prefix[match["name"]] = self.expand(match["value"])
+                words = words[1:]
+        if words and words[0] == "cd" and len(words) == 2:
+            directory = self.expand(words[1])
+            if directory is not None:
+                moved = os.path.normpath(os.path.join(self.cwd, directory))
+                self.cwd = moved if os.path.isdir(moved) else self.cwd
+            return [], {}
+        return words, prefix
+
+    def assign(self, word: str, *, exported: bool = False) -> None:
+        match = ASSIGNMENT.match(word)
+        if match is None:
+            if exported and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", word):
+                self.exported.add(word)  # ``export NAME``: an earlier assignment, exported
+            return
+        if exported:
+            self.exported.add(match["name"])
+        if self.depth:
+            self.branched.add(match["name"])
+        expanded = self.expand(match["value"])
+        if expanded is None or match["name"] in self.branched:
+            self.variables.pop(match["name"], None)  # now unknown
+        else:
+            self.variables[match["name"]] = expanded
+
+    def expand(self, word: str) -> str | None:
+        """``word`` with the script's own variables; None when one is not known."""
+        if "$(" in word or "`" in word or "<(" in word:
+            return None  # a command's output: not known before the script runs
+        word = _POSITIONAL.sub(self._positional, word)
+        expanded = expand(word, self.variables.get)
+        if expanded is None or "$" in expanded[0] or "`" in expanded[0]:
+            return None
+        return expanded[0]
+
+    def _positional(self, match: re.Match[str]) -> str:
+        index = int(match["braced"] or match["bare"])
+        if 0 < index <= len(self.positional):
+            return self.positional[index - 1]
+        return match["default"] if match["default"] is not None else match[0]
