@@ -168,6 +168,10 @@ class ScriptState:
         self.exported: set[str] = set()
         self.depth = 0
         self.branched: set[str] = set()
+        self.line = 0  # the line being read, set by the reader
+        self.assigned_at: dict[str, int] = {}  # variable → the line that last assigned it
+        self.argued: set[str] = set()  # variables whose value holds a positional argument
+        self._took_argument = False
 
     def command(self, words: list[str]) -> tuple[list[str], dict[str, str | None]]:
         """Apply what the simple command does to the state (assignments, ``cd``, entering
@@ -208,9 +212,12 @@ class ScriptState:
             return
         if exported:
             self.exported.add(match["name"])
+        self.assigned_at[match["name"]] = self.line
         if self.depth:
             self.branched.add(match["name"])
+        self._took_argument = False
         expanded = self.expand(match["value"])
+        (self.argued.add if self._took_argument else self.argued.discard)(match["name"])
         if expanded is None or match["name"] in self.branched:
             self.variables.pop(match["name"], None)  # now unknown
         else:
@@ -229,5 +236,6 @@ class ScriptState:
     def _positional(self, match: re.Match[str]) -> str:
         index = int(match["braced"] or match["bare"])
         if 0 < index <= len(self.positional):
+            self._took_argument = True
             return self.positional[index - 1]
         return match["default"] if match["default"] is not None else match[0]
