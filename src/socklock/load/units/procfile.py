@@ -25,15 +25,13 @@ its own (one is chosen, see :mod:`socklock.discover.deployments`).
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from socklock.load.env_templates import env_template
 from socklock.load.interpolate import read_env_entries
-from socklock.load.shell_lines import expand, simple_commands
+from socklock.load.units.command_lines import code_of, listen_ports
 from socklock.load.units.names import port_of
 from socklock.load.units.tree import Tree, read
 from socklock.model import BuildUnit, ComposeEnv, Location, UnitEnv
@@ -43,14 +41,6 @@ BASE_PORT = 5000  # foreman's, honcho's and overmind's default
 PORT_STEP = 100
 _LINE = re.compile(r"^(?P<name>[A-Za-z0-9_-]+):[ \t]*(?P<command>.+)$")  # foreman's grammar
 _NAME = re.compile(r"^Procfile(?:\.[A-Za-z0-9_-]+)?$")
-_CODE_SUFFIXES = frozenset(
-    {".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".go", ".php", ".jar", ".java", ".kt", ".sh"}
-)
-_SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne", "granian"})
-_PORT_FLAGS = frozenset({"--port", "-p", "--http-port", "--listen-port"})
-_BIND_FLAGS = frozenset({"--bind", "-b", "--listen", "--address", "--host-port"})
-_TRAEFIK_ENTRY = re.compile(r"^--entry[pP]oints\.[^.=]+\.address$")
-_TRAEFIK_CONFIG = frozenset({"--configfile", "--configFile"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +91,7 @@ def _units(tree: Tree, directory: Path, procfile: Path) -> list[BuildUnit]:
         for instance in range(count):
             values = {n: e.value or "" for n, e in dotenv.items()}
             values["PORT"] = str(first_port + instance)
-            for port in _listen_ports(process.command, values, directory):
+            for port in listen_ports(process.command, values, directory):
                 if port not in ports:
                     ports.append(port)
         env = [
@@ -115,7 +105,7 @@ def _units(tree: Tree, directory: Path, procfile: Path) -> list[BuildUnit]:
             BuildUnit(
                 name=process.name,
                 kind=KIND,
-                sources=tuple(str(s) for s in _sources(process.command, dotenv, directory)),
+                sources=tuple(str(s) for s in code_of(process.command, _values(dotenv), directory)),
                 names=(process.name,),
                 ports=tuple(ports),
                 location=where,
@@ -143,6 +133,10 @@ def _dotenv(directory: Path, tree: Tree) -> dict[str, ComposeEnv]:
     return dict(read_env_entries(text, str(chosen))) if text else {}
 
 
+def _values(dotenv: dict[str, ComposeEnv]) -> dict[str, str]:
+    return {name: entry.value or "" for name, entry in dotenv.items()}
+
+
 def _foreman_options(directory: Path) -> dict[str, str]:
     """``.foreman``: foreman's defaults for its command-line options (``key: value``)."""
     text = read(directory / ".foreman") or ""
@@ -162,104 +156,3 @@ def _formation(text: str) -> dict[str, int]:
         if equals and count.strip().isdigit():
             found[name.strip()] = int(count.strip())
     return found
-
-
-def _commands(command: str, values: dict[str, str]) -> list[list[str]]:
-    """The simple commands of the line, each word expanded (None-free: an unknown word is
-    dropped with its flag's meaning)."""
-    out: list[list[str]] = []
-    for simple in simple_commands([command]):
-        words: list[str] = []
-        for word in simple:
-            expanded = expand(word, values.get)
-            words.append(expanded[0] if expanded is not None else "\x00")
-        out.append(words)
-    return out
-
-
-def _listen_ports(command: str, values: dict[str, str], directory: Path) -> list[int]:
-    ports: list[int] = []
-    for words in _commands(command, values):
-        for i, word in enumerate(words):
-            flag, equals, value = word.partition("=")
-            if not equals:
-                value = words[i + 1] if i + 1 < len(words) else ""
-            found: int | None = None
-            if flag in _PORT_FLAGS:
-                found = port_of(value)
-            elif flag in _BIND_FLAGS or _TRAEFIK_ENTRY.match(flag):
-                found = port_of(value.rpartition(":")[2]) if ":" in value else None
-            elif flag in _TRAEFIK_CONFIG and equals:
-                ports.extend(p for p in traefik_entry_ports(directory / value) if p not in ports)
-            if found is not None and found not in ports:
-                ports.append(found)
-    return ports
-
-
-def traefik_entry_ports(path: Path) -> list[int]:
-    """The ports of a Traefik static config's ``entryPoints.<name>.address`` (TOML or YAML)."""
-    text = read(path) if path.is_file() else None
-    if not text:
-        return []
-    data: object
-    try:
-        if path.suffix == ".toml":
-            data = tomllib.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, ValueError, yaml_errors()):
-        return []  # a file that does not parse names no port
-    points = data.get("entryPoints") if isinstance(data, dict) else None
-    ports: list[int] = []
-    for point in points.values() if isinstance(points, dict) else ():
-        address = point.get("address") if isinstance(point, dict) else None
-        if isinstance(address, str) and ":" in address:
-            port = port_of(address.rpartition(":")[2].split("/")[0])
-            if port is not None and port not in ports:
-                ports.append(port)
-    return ports
-
-
-def yaml_errors() -> type[Exception]:
-    import yaml
-
-    return yaml.YAMLError
-
-
-def _sources(command: str, dotenv: dict[str, ComposeEnv], directory: Path) -> list[Path]:
-    """The code the command runs (see the module's docstring), its directory when it names
-    none."""
-    values = {n: e.value or "" for n, e in dotenv.items()}
-    files: list[Path] = []
-    folders: list[Path] = []
-    for words in _commands(command, values):
-        app_dir = directory
-        for i, word in enumerate(words):
-            flag, equals, value = word.partition("=")
-            if flag == "--app-dir":
-                given = value if equals else (words[i + 1] if i + 1 < len(words) else "")
-                app_dir = directory / given
-        program = Path(words[0]).name if words else ""
-        for i, word in enumerate(words):
-            value = word.partition("=")[2] if word.startswith("-") else word
-            if not value or "\x00" in value:
-                continue
-            path = directory / value
-            if value.startswith("/") or ".." in Path(value).parts:
-                continue
-            if path.is_file():
-                (files if path.suffix in _CODE_SUFFIXES else folders).append(
-                    path if path.suffix in _CODE_SUFFIXES else path.parent
-                )
-            elif path.is_dir() and value not in (".", "./"):
-                folders.append(path)
-            elif program in _SERVERS and ":" in word and not word.startswith("-"):
-                module = app_dir / (word.partition(":")[0].replace(".", "/") + ".py")
-                files.extend([module] if module.is_file() else [])
-            elif i > 0 and words[i - 1] == "-m":
-                module = directory / (word.replace(".", "/") + ".py")
-                files.extend([module] if module.is_file() else [])
-    chosen = files or folders or [directory]
-    return list(dict.fromkeys(Path(os.path.normpath(p)) for p in chosen))
