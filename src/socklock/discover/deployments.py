@@ -48,14 +48,15 @@ from socklock.errors import UsageError
 from socklock.load.compose_files import default_files
 from socklock.model import Diagnostic, Inventory, SkipKind
 
-KUBERNETES, ASPIRE, COMPOSE, PROCFILE = "kubernetes", "aspire", "compose", "procfile"
-_PRIORITY = {KUBERNETES: 0, ASPIRE: 1, COMPOSE: 2, PROCFILE: 3}
+KUBERNETES, ASPIRE, COMPOSE = "kubernetes", "aspire", "compose"
+PROCFILE, TASKFILE = "procfile", "taskfile"  # host programs: processes on the host
+_PRIORITY = {KUBERNETES: 0, ASPIRE: 1, COMPOSE: 2, PROCFILE: 3, TASKFILE: 3}
 
 
 @dataclass(frozen=True, slots=True)
 class Deployment:
     name: str  # how --deployment names it: a path relative to the input root
-    kind: str  # kubernetes, compose, aspire or procfile
+    kind: str  # kubernetes, compose, aspire, procfile or taskfile
     path: str  # the directory (kubernetes), compose file(s)' directory, AppHost program
     services: frozenset[str]  # workload names it runs
     files: frozenset[str]  # resolved paths of its files
@@ -702,15 +703,16 @@ def _compose(inventory: Inventory, base: Path) -> list[Deployment]:
 
 
 def _hosted(inventory: Inventory, base: Path) -> list[Deployment]:
-    """The deployment programs that declare their resources: an Aspire AppHost, a Procfile.
-    A Procfile beside a deployment that builds the code (a compose file with ``build:``,
-    Kubernetes manifests) is another way to run the same services on a host: a variant, read
-    only when named; beside one that only runs public images (the databases the processes
-    use) it is the application's own deployment."""
-    grouped: dict[str, tuple[set[str], set[str], bool]] = {}
+    """The deployment programs that declare their resources: an Aspire AppHost, a Procfile,
+    a Taskfile. A Procfile or Taskfile beside a deployment that builds the code (a compose
+    file with ``build:``, Kubernetes manifests) is another way to run the same services on a
+    host: a variant, read only when named; beside one that only runs public images (the
+    databases the processes use) it is the application's own deployment."""
+    grouped: dict[str, tuple[set[str], set[str], str | None]] = {}
     for unit in inventory.units:
         if unit.host is not None:
-            names, files, _ = grouped.setdefault(unit.host, (set(), set(), unit.on_host))
+            kind = unit.kind if unit.on_host else None
+            names, files, _ = grouped.setdefault(unit.host, (set(), set(), kind))
             names.add(unit.name)
             files.add(str(Path(unit.location.file).resolve()))
     builds = bool(inventory.workloads) or any(
@@ -721,11 +723,11 @@ def _hosted(inventory: Inventory, base: Path) -> list[Deployment]:
     return [
         Deployment(
             _relative(Path(sorted(files)[0]), base),
-            PROCFILE if on_host else ASPIRE,
+            on_host or ASPIRE,
             sorted(files)[0],
             frozenset(names),
             frozenset(files),
-            variant=on_host and builds,
+            variant=on_host is not None and builds,
         )
         for _host, (names, files, on_host) in grouped.items()
     ]

@@ -97,9 +97,10 @@ def yaml_errors() -> type[Exception]:
 
 def code_of(command: str, values: dict[str, str], directory: Path) -> list[Path]:
     """The code a command line run in ``directory`` runs: the code files its words name
-    (``node server.js``; ``uvicorn --app-dir api orders:app`` → ``api/orders.py``; ``python -m
-    app.worker``), else the directories they name (``go run ./cmd/worker``; a config file it
-    is given stands for its directory), else ``directory`` itself."""
+    (``node server.js``; ``go run cmd/x/main.go``: the package's directory; ``uvicorn
+    --app-dir api orders:app`` → ``api/orders.py``; ``python -m app.worker``), else the
+    directories they name (``go run ./cmd/worker``; a config file it is given stands for its
+    directory), else ``directory`` itself."""
     files: list[Path] = []
     folders: list[Path] = []
     for words in expanded_commands(command, values):
@@ -117,7 +118,9 @@ def code_of(command: str, values: dict[str, str], directory: Path) -> list[Path]
             path = directory / value
             if value.startswith("/") or ".." in Path(value).parts:
                 continue
-            if path.is_file():
+            if path.is_file() and path.suffix == ".go":
+                files.append(path.parent)  # Go builds the file's package: its directory
+            elif path.is_file():
                 (files if path.suffix in _CODE_SUFFIXES else folders).append(
                     path if path.suffix in _CODE_SUFFIXES else path.parent
                 )
