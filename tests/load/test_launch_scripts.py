@@ -122,3 +122,35 @@ def test_two_launches_that_disagree_leave_it_unset(tmp_path: Path) -> None:
         f"the launch scripts give PROFILE no one known value ({tmp_path}/dev.sh:2, "
         f"{tmp_path}/prod.sh:2): left unset for the compose file"
     ]
+
+
+def test_test_and_verify_scripts_are_not_launches(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": "services: {}\n",
+            "verify.sh": "#!/bin/sh\nexport PORT_PROXY=11900\ndocker compose up -d\n",
+            "docker_compose_test.sh": (
+                "#!/bin/sh\nexport COMPOSE_PROFILES=test\ndocker compose up\n"
+            ),
+            "ci/up.sh": "#!/bin/sh\nexport A=1\ncd ..\ndocker compose up\n",
+        },
+    )
+    assert launch_variables(str(tmp_path), str(tmp_path)) == ({}, [])
+
+
+def test_a_default_of_a_variable_set_to_an_unknown_value_is_unknown(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": "services: {}\n",
+            "run.sh": (
+                "#!/bin/sh\nexport DOCKER_IP=$(docker-machine ip default)\n"
+                "DOCKER_IP=${DOCKER_IP:-0.0.0.0}\nexport REGION=${REGION:-eu}\n"
+                "docker compose up -d\n"
+            ),
+        },
+    )
+    found, _ = launch_variables(str(tmp_path), str(tmp_path))
+    # REGION was never set: its default holds; DOCKER_IP is the command's output
+    assert _values(found) == {"REGION": ("eu", 4)}

@@ -14,9 +14,10 @@ A variable taken from the script's arguments (``$1``) is known when the README r
 with arguments (``./deploy.sh docker``: that documented run is the value, and a warning says
 so), else from its default (``${1:-docker}``); otherwise it stays unset, as is one assigned on
 a branch, one that needs a command's output, or one that two launches set differently
-(warned, never guessed). Scripts are looked for in the compose file's directory and two levels
-below it (``scripts/deploy.sh``), and in the directories above it up to the input's root.
-Nothing is run.
+(warned, never guessed). A script of tests, CI or an archive, or one that verifies an
+example (``verify.sh``), starts a stack of its own and is not read. Scripts are looked for in
+the compose file's directory and two levels below it (``scripts/deploy.sh``), and in the
+directories above it up to the input's root. Nothing is run.
 """
 
 # ruff: noqa: PTH100, PTH113, PTH118, PTH119, PTH120, PTH123, PTH208
@@ -29,12 +30,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from socklock.load.incidental import incidental
 from socklock.load.shell_lines import ScriptState, is_shell_script, logical_lines, simple_commands
 from socklock.load.trees import skip_reason
 from socklock.model import ComposeEnv, Diagnostic, DiagnosticLevel, Location
 
 MAX_SCRIPT_BYTES = 256 * 1024
 _DEPTH_BELOW = 2
+_CHECK_WORDS = frozenset({"verify", "check", "smoke", "e2e", "test", "tests", "ci"})
 _README = re.compile(r"^readme(?:\.[A-Za-z0-9]+)?$", re.IGNORECASE)
 _README_BYTES = 1 << 20
 # compose flags that take the next word as their value (so it is not read as the command)
@@ -62,6 +65,8 @@ def launch_variables(
     found: dict[str, list[tuple[str | None, Location, Launch]]] = {}
     diagnostics: list[Diagnostic] = []
     for script in _scripts(compose_dir, top):
+        if _a_check(os.path.relpath(script, top)):
+            continue  # a test's or CI job's stack, not the application's
         positional, told = _documented_arguments(script, compose_dir, top)
         for launch in _launches(script, compose_dir, positional):
             for name, value in launch.values.items():
@@ -85,6 +90,13 @@ def launch_variables(
                 )
             )
     return chosen, sorted(set(diagnostics))
+
+
+def _a_check(relative: str) -> bool:
+    """A script of tests, CI or an archive (``ci/up.sh``, ``docker_compose_test.sh``), or one
+    that verifies an example (``verify.sh``): it starts a stack to check, with its own values."""
+    words = set(re.split(r"[-_./]", relative.lower()))
+    return incidental(relative) or bool(words & _CHECK_WORDS)
 
 
 def _documented(name: str, value: str, where: Location, told: Location) -> Diagnostic:

@@ -158,7 +158,8 @@ class ScriptState:
     never known again. ``$1``... are the ``positional`` arguments the script is run with when
     they are known (a README's ``./deploy.sh docker``); otherwise ``${1:-docker}`` is its
     default and a bare ``$1`` is unknown. A value that needs a command's output (``$(...)``)
-    or an unknown variable is unknown."""
+    or an unknown variable is unknown; so is ``${X:-default}`` once the script has set X to an
+    unknown value (it is set, maybe not empty: the default may not apply)."""
 
     def __init__(self, file: str, positional: tuple[str, ...] = ()) -> None:
         self.file = file
@@ -171,6 +172,7 @@ class ScriptState:
         self.line = 0  # the line being read, set by the reader
         self.assigned_at: dict[str, int] = {}  # variable → the line that last assigned it
         self.argued: set[str] = set()  # variables whose value holds a positional argument
+        self.unknown: set[str] = set()  # assigned a value not known here: never a default
         self._took_argument = False
 
     def command(self, words: list[str]) -> tuple[list[str], dict[str, str | None]]:
@@ -220,14 +222,20 @@ class ScriptState:
         (self.argued.add if self._took_argument else self.argued.discard)(match["name"])
         if expanded is None or match["name"] in self.branched:
             self.variables.pop(match["name"], None)  # now unknown
+            self.unknown.add(match["name"])
         else:
             self.variables[match["name"]] = expanded
+            self.unknown.discard(match["name"])
 
     def expand(self, word: str) -> str | None:
         """``word`` with the script's own variables; None when one is not known."""
         if "$(" in word or "`" in word or "<(" in word:
             return None  # a command's output: not known before the script runs
         word = _POSITIONAL.sub(self._positional, word)
+        if self.unknown and any(
+            (m["k8s"] or m["shell"] or m["bare"]) in self.unknown for m in _VARIABLE.finditer(word)
+        ):
+            return None  # ``${X:-default}`` of an X the script set to an unknown value
         expanded = expand(word, self.variables.get)
         if expanded is None or "$" in expanded[0] or "`" in expanded[0]:
             return None
