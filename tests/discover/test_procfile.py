@@ -192,3 +192,28 @@ def test_a_procfile_beside_a_compose_file_of_public_images_runs_beside_it(
     db = f"{tmp_path.name}/db"
     assert {n.id for n in graph.nodes} == {"Procfile/api", db}
     assert _edges(graph) == {("Procfile/api", db, 5432)}  # the port compose publishes
+
+
+def test_procfile_dev_is_another_way_to_run_the_same_processes(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "Procfile": "web: gunicorn --bind 0.0.0.0:8000 --chdir api main:app\n",
+            "Procfile.dev": (
+                "web: uvicorn --port 3000 --app-dir api main:app\nworker: python api/worker.py\n"
+            ),
+            "api/main.py": _ORDERS,
+            "api/worker.py": "import time\n",
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    assert [(d.name, d.kind, d.variant) for d in find_deployments(inventory)] == [
+        ("Procfile.dev", "procfile", False),
+        ("Procfile", "procfile", False),
+    ]
+    selection = select_deployment(inventory)
+    assert selection.chosen is not None and selection.chosen.name == "Procfile.dev"
+    assert [d.name for d in selection.left_out] == ["Procfile"]
+    graph = discover(inventory)
+    ports = {n.id: sorted(p.port for p in n.ports) for n in graph.nodes}
+    assert ports == {"Procfile.dev/web": [3000], "Procfile.dev/worker": []}
