@@ -209,3 +209,39 @@ def test_a_command_naming_no_module_keeps_the_whole_code_base(tmp_path: Path) ->
     calls = _calls(_python_app(tmp_path, "celery -A shop beat"))
     assert ("beat", "redis") in calls
     assert ("beat", "db") in calls
+
+
+def _siblings_app(root: Path) -> Path:
+    """``api`` keeps the image's command; ``worker`` and ``mcp`` run modules of their own.
+    Every one is handed the API's address in one settings block."""
+    shop = root / "shop"
+    shop.mkdir(parents=True)
+    (shop / "__init__.py").write_text("")
+    (shop / "settings.py").write_text('import os\n\nAPI_URL = os.environ["API_URL"]\n')
+    (shop / "api.py").write_text("from shop import settings\n\nsettings.API_URL\n")
+    (shop / "worker.py").write_text(
+        "from shop import settings\n\n\ndef run():\n    return settings\n"
+    )
+    (shop / "mcp.py").write_text(
+        'import os\n\nimport httpx\n\n\ndef discover():\n    httpx.get(os.environ["API_URL"])\n'
+    )
+    (root / "Dockerfile").write_text(
+        'FROM python:3.12\nCOPY . /app\nCMD ["python", "-m", "shop.api"]\n'
+    )
+    env = "    environment:\n      API_URL: http://api:8000\n"
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        f"  api:\n    build: .\n{env}"
+        f"  worker:\n    build: .\n    command: python -m shop.worker\n{env}"
+        f"  mcp:\n    build: .\n    command: python -m shop.mcp\n{env}"
+    )
+    return root
+
+
+def test_a_sibling_reading_the_servers_address_in_its_own_code_calls_it(tmp_path: Path) -> None:
+    """The API's own settings module reads its address: the worker, which imports it and
+    calls nothing, is handed the API's own address (no call); the MCP server reads it in
+    code the API never runs: its own client of the API."""
+    calls = _calls(_siblings_app(tmp_path))
+    assert ("mcp", "api") in calls
+    assert ("worker", "api") not in calls

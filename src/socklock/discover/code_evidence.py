@@ -266,7 +266,25 @@ def add_code_evidence(
         )
 
     joiner.given = given
+    reach = Reach(frozenset(c.program for c in contexts if c.program is not None))
     joiner.runners = lambda file: {c.workload for c in owners_of(file, contexts)}
+    entries = {c.workload for c in contexts if c.imports}
+
+    def entry_runs(workload: str, file: str, line: int) -> bool | None:
+        """Whether the workload's entry point runs the line (None: it runs no entry point
+        of a shared image, see :func:`socklock.discover.attribution._entry_programs`)."""
+        if workload not in entries:
+            return None
+        return any(
+            c.workload == workload
+            and (
+                c.program is None
+                or reach.reaches(c.program, c.directory, file, line, imports=c.imports)
+            )
+            for c in owners_of(file, contexts)
+        )
+
+    joiner.entry_runs = entry_runs
     joiner.unit_env = unit_env_files(config_files, contexts, joiner.own_units)
     for dockerfile in inventory.dockerfiles:
         context = owner_of(dockerfile.path, contexts)
@@ -275,7 +293,6 @@ def add_code_evidence(
     for context, dockerfile in _shared_dockerfiles(inventory, joiner.unit_workloads):
         joiner.add_command(context, dockerfile)
     scanned: list[tuple[Context | None, Result]] = []
-    reach = Reach(frozenset(c.program for c in contexts if c.program is not None))
 
     def runs(owner: Context, result: Result) -> bool:
         """The owner runs the result's line: mounted files it reads, and of a shared tree
@@ -800,6 +817,7 @@ class _Joiner:
         self.given: Callable[[str, str], bool] = lambda workload, file: False
         # the workloads that run a file (its build context's owners)
         self.runners: Callable[[str], set[str]] = lambda file: set()
+        self.entry_runs: Callable[[str, str, int], bool | None] = lambda w, file, line: None
         self.compose: dict[str, tuple[ComposeResolver, ComposeService]] = {}
         for project in inventory.compose_projects:
             resolver = ComposeResolver(project, inventory.compose_projects)
@@ -1536,13 +1554,17 @@ class _Joiner:
             self.resolve_name(owner, named, evidence, target.text)
             return
         if isinstance(resolution, list) and setting is not None:
-            resolution = [r for r in resolution if not self.own_address(owner, r, setting)]
+            resolution = [
+                r for r in resolution if not self.own_address(owner, r, setting, evidence)
+            ]
             if not resolution:
                 return
         if resolution is not None:
             self.add_resolution(owner, target, resolution, evidence)
 
-    def own_address(self, owner: Context, reached: Reached, setting: tuple[str, str]) -> bool:
+    def own_address(
+        self, owner: Context, reached: Reached, setting: tuple[str, str], evidence: Evidence
+    ) -> bool:
         """The callee's own address, given to another process of its program
         (:mod:`socklock.discover.siblings`)."""
         from socklock.discover.siblings import own_address
@@ -1553,7 +1575,12 @@ class _Joiner:
             self._programs = programs(self._inventory, self._aliases)
         given = self.envs.get(reached.workload, {}).get(setting[0])
         value = given.value if given is not None else None
-        return own_address(self._programs, owner.workload, reached.workload, setting, value)
+        if not own_address(self._programs, owner.workload, reached.workload, setting, value):
+            return False
+        # of siblings each running its own entry point: a read in code the callee's entry
+        # point never runs is the caller's own client (a worker calling the API)
+        where = evidence.location
+        return self.entry_runs(reached.workload, where.file, where.line) is not False
 
     def resolve_local(
         self, owner: Context, target: Target, evidence: Evidence, *, quiet: bool = False
