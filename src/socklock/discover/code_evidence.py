@@ -63,7 +63,12 @@ from socklock.discover.host_servers import host_server
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.key_overrides import overridden_target, overriding_env
 from socklock.discover.libraries import library_for, registry_client, storage_services
-from socklock.discover.manifests import add_resolution, compose_environment, env_values
+from socklock.discover.manifests import (
+    add_resolution,
+    compose_environment,
+    env_values,
+    service_link_sources,
+)
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
 from socklock.discover.reach import Reach
@@ -147,6 +152,8 @@ def workload_env(inventory: Inventory, aliases: dict[str, str]) -> dict[str, dic
             env = envs.setdefault(workload.id, {})
             for name, value, evidence in env_values(workload, inventory):
                 env.setdefault(name, EnvValue(value, evidence.location))
+            for name, (value, service) in service_link_sources(workload, inventory).items():
+                env.setdefault(name, EnvValue(value, service.obj.location))  # the env wins
     for project in inventory.compose_projects:
         for service in project.services:
             env = envs.setdefault(aliases.get(service.id, service.id), {})
