@@ -182,6 +182,17 @@
 ((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
   (#set! strength "weak") (#any-of? @_fn "Client" "Pool"))
 
+; ORM connection options ({type: "mysql", host: "db", port: 3307} or {url}): NestJS's
+; TypeOrmModule / SequelizeModule / MongooseModule.forRoot(...), TypeORM's new DataSource(...);
+; the driver (``type``, Sequelize's ``dialect``) gives the scheme and so the default port
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target))
+  (#any-of? @_fn "TypeOrmModule" "SequelizeModule" "MongooseModule") (#eq? @_m "forRoot"))
+
+((new_expression constructor: (identifier) @_fn arguments: (arguments . (object) @target))
+  (#eq? @_fn "DataSource"))
+
 ((call_expression
    function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
    arguments: (arguments . (_) @target))
