@@ -117,6 +117,18 @@ def setup_copies(directory: str) -> tuple[tuple[str, str], ...]:
     return tuple(c for path in paths for c in _copies(directory, path, *_signature(path)))
 
 
+def command_copies(text: str) -> list[tuple[str, str]]:
+    """(source, destination) of every ``cp SOURCE DEST`` in shell text, as written (an
+    entry-point script's ``cp .env.example .env``); operands with ``$`` or ``*`` are not
+    known and left out."""
+    found: list[tuple[str, str]] = []
+    for match in _COPY.finditer(text):
+        operands = [w for w in _words(match.group(1)) if not w.startswith("-")]
+        if len(operands) == 2 and not any("$" in w or "*" in w for w in operands):
+            found.append((operands[0], operands[1]))
+    return found
+
+
 def _signature(path: str) -> tuple[int, int]:
     """Size and modification time: a file read again is parsed again only if it changed."""
     try:
