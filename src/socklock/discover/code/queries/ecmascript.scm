@@ -193,6 +193,16 @@
 ((new_expression constructor: (identifier) @_fn arguments: (arguments . (object) @target))
   (#eq? @_fn "DataSource"))
 
+; forRootAsync({useFactory: (config: ConfigService) => ({type, url: config.get("X")})}): the
+; options object the factory returns
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (object
+     (pair key: (property_identifier) @_k
+       value: (arrow_function body: (parenthesized_expression (object) @target))))))
+  (#any-of? @_fn "TypeOrmModule" "SequelizeModule" "MongooseModule") (#eq? @_m "forRootAsync")
+  (#eq? @_k "useFactory"))
+
 ((call_expression
    function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
    arguments: (arguments . (_) @target))
