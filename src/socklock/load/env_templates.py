@@ -141,14 +141,10 @@ def _signature(path: str) -> tuple[int, int]:
 @lru_cache(maxsize=256)
 def _copies(directory: str, path: str, size: int, mtime: int) -> tuple[tuple[str, str], ...]:
     del size, mtime  # the cache key only
-    found: list[tuple[str, str]] = []
-    for match in _COPY.finditer(_head(path)):
-        operands = [w for w in _words(match.group(1)) if not w.startswith("-")]
-        if len(operands) != 2 or any("$" in w or "*" in w for w in operands):
-            continue
-        source, destination = (os.path.normpath(os.path.join(directory, w)) for w in operands)
-        found.append((source, destination))
-    return tuple(found)
+    return tuple(
+        (os.path.normpath(os.path.join(directory, s)), os.path.normpath(os.path.join(directory, d)))
+        for s, d in command_copies(_head(path))
+    )
 
 
 def _listing(directory: str) -> list[str]:
