@@ -256,7 +256,11 @@
   (#set! form "printf") (#eq? @_u "util") (#eq? @_fn "format"))
 
 ((call_expression function: (identifier) @_fn arguments: (arguments . (_) @form.value .)) @form
-  (#any-of? @_fn "String" "encodeURI"))
+  (#any-of? @_fn "String" "encodeURI" "Number" "parseInt"))
+
+; a port read as a number: parseInt(process.env.DB_PORT, 10) is the variable's digits
+((call_expression function: (identifier) @_fn arguments: (arguments . (_) @form.value . (_) .)) @form
+  (#eq? @_fn "parseInt"))
 
 ((call_expression
    function: (member_expression object: (array) @form.value property: (property_identifier) @_fn)
