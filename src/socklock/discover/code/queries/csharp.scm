@@ -263,6 +263,14 @@
 ((attribute name: (_) @_fn) @quiet
   (#match? @_fn "^(Xml|Json|Schema|Description|Obsolete|Display)"))
 
+; ---- a settable property's initializer (``public string OrdersApi { get; set; } = "https://orders"``
+; in an options class a shared library holds): the default of a setting that configuration binding
+; overwrites, a call only in a program that reads the property, which is not followed here (fail
+; closed: every service referencing the library would call every default)
+(property_declaration
+  accessors: (accessor_list (accessor_declaration ["set" "init"]))
+  value: (_) @quiet)
+
 ; the key prefix of a configuration section
 ((invocation_expression
    function: (member_access_expression name: (identifier) @_fn)
