@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from socklock.load.units import launch
+from socklock.load.units.apphost_switches import Switches, configuration
 from socklock.load.units.aspire_companions import CompanionCall, companion_calls
 from socklock.load.units.aspire_routes import Method, blank_comments, extension_methods, routes
 from socklock.load.units.dotnet import is_apphost, projects
@@ -186,6 +187,8 @@ class _State:
         self.tools: list[tuple[str, CompanionCall, Location]] = []  # server, admin tool, where
         self.returned: str | None = None  # the resource a helper's ``return`` gives back
         self.calls = 0  # helpers entered, a bound on recursion
+        # the variables it computes from its configuration (``useOpenIddict ? A : B``)
+        self.switches = Switches(configuration(program.parent))
 
     def scope(self, helper: Helper, arguments: list[str]) -> _State:
         """A state for ``helper``'s body: its own variables, the caller's resources."""
@@ -193,6 +196,7 @@ class _State:
             helper.file, helper.text, self.builder, self.helpers, self.by_class, self.methods
         )
         inner.resources, inner.tools, inner.calls = self.resources, self.tools, self.calls + 1
+        inner.switches = self.switches
         for parameter, argument in zip(helper.parameters, arguments, strict=False):
             if argument == self.builder:
                 inner.builder = parameter
@@ -231,6 +235,8 @@ class _State:
         for statement in self.code[begin:end].split(";"):
             start = offset
             offset += len(statement) + 1
+            self.switches.read(statement)
+            statement = self.switches.taken(statement)  # the branch this run takes
             if self.helper_call(statement):
                 continue
             _string_variable(statement, self.strings)
