@@ -25,6 +25,30 @@ if TYPE_CHECKING:
 
 ZUUL = "Zuul proxy"
 WHAT = frozenset({"registers", "registry-wide", "ignored-services", "own-routes"})
+# A health check URL a registration in code names (``Check: {HTTP: url}``): the registry's
+# agent polls it (the analysers' ``registry-check`` declaration, at the URL's position)
+REGISTRY_CHECK = "registry-check"
+# The variable Docker and Kubernetes set to the container's own hostname
+OWN_HOSTNAME = "HOSTNAME"
+# A registry's HTTP API paths that register a service, and the registry (a call to one is a
+# call to the registry's agent, whose health checks then poll the registered service)
+_REGISTRATION_PATHS = (
+    ("/v1/agent/service/register", "Consul"),
+    ("/v1/catalog/register", "Consul"),
+)
+
+
+# Images that run a registry agent: a program that calls one and registers a health check
+# in its code registers with that agent (its client library names no registration path)
+REGISTRY_IMAGES = ("consul", "hashicorp/consul", "bitnami/consul")
+
+
+def registration_api(url: str | None) -> str | None:
+    """The registry whose registration endpoint ``url`` calls, if it calls one."""
+    if url is None:
+        return None
+    path = "/" + url.split("://", 1)[-1].partition("/")[2].partition("?")[0]
+    return next((registry for known, registry in _REGISTRATION_PATHS if path == known), None)
 
 
 @dataclass(frozen=True, slots=True)
