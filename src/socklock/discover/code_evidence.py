@@ -76,9 +76,14 @@ from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads
 from socklock.discover.registered import (
     OWN_HOSTNAME,
+    REGISTERED_HOST,
+    REGISTERED_PORT,
+    REGISTERS_FOR,
     REGISTRY_CHECK,
     REGISTRY_IMAGES,
+    Lookup,
     Registrations,
+    lookup_of,
     reaches,
     registration_api,
 )
@@ -794,6 +799,9 @@ class _Joiner:
         self._agents: set[str] | None = None
         self._registry_site: str | None = None  # the workload whose registry address is joined
         self._check_site: str | None = None  # the workload whose health check URL is joined
+        self._lookup: tuple[Lookup, str] | None = None  # the registry lookup being joined
+        # workload → what it registers for an app it fronts: its host, its port (a sidecar)
+        self.registers_for: dict[str, dict[str, str]] = {}
         self.load_balanced: set[str] = set()
         self.keys_set: dict[str, set[str]] = {}  # workload → config keys its config sets
         self.secret_stores: dict[str, set[str]] = {}  # workload → Dapr stores it reads config from
@@ -836,10 +844,11 @@ class _Joiner:
         if (site.file, site.line, site.column) in self.registry_checks:
             self._check_site = owner.workload
             site = self.own_hostname(owner.workload, site)
+        self._lookup = _static_lookup(site)
         try:
             self._add(owner, site, where)
         finally:
-            self._registry_site = self._check_site = None
+            self._registry_site = self._check_site = self._lookup = None
 
     def own_hostname(self, workload: str, site: CallSite) -> CallSite:
         """``${HOSTNAME}`` in a health check URL the workload registers: the container's own
@@ -1472,6 +1481,8 @@ class _Joiner:
             self.http_checked.setdefault(owner.workload, (value, where))
         elif declared.what == REGISTRY_CHECK:
             self.registry_checks.add((declared.file, declared.line, declared.column))
+        elif declared.what in REGISTERS_FOR:
+            self.registers_for.setdefault(owner.workload, {})[declared.what] = value
         elif declared.what == "load-balanced":
             self.load_balanced.add(owner.workload)
         elif declared.what == "dapr-secret-store":
@@ -1697,6 +1708,8 @@ class _Joiner:
             if not resolution:
                 return
         add_resolution(self.builder, owner.workload, target, resolution, evidence)
+        if self._lookup is not None and isinstance(resolution, list):
+            self.add_lookup(owner, resolution, evidence)
         if isinstance(resolution, list):  # its registry's agent: its health checks' poller
             registry = self._registry_site == owner.workload
             self.registry_agents.setdefault(owner.workload, []).extend(
@@ -1704,6 +1717,34 @@ class _Joiner:
                 for r in resolution
                 if r.workload != owner.workload and (registry or r.workload in self.agents)
             )
+
+    def add_lookup(self, owner: Context, servers: list[Reached], evidence: Evidence) -> None:
+        """A registry asked for a service by a name written in the URL's path: the caller
+        then calls that service (when the callee is that registry's server)."""
+        assert self._lookup is not None
+        lookup, name = self._lookup
+        self._lookup = None  # the name's own resolution is no lookup
+        if lookup.server_dependency is None:
+            server = any(r.workload in self.agents for r in servers)
+        else:
+            server = any(self.built_with(r.workload, lookup.server_dependency) for r in servers)
+        if server:
+            named = ServiceName(name.lower(), lookup.registry)
+            self.resolve_name(owner, named, evidence, name)
+
+    def built_with(self, workload: str, dependency: str) -> bool:
+        """Whether a build unit the workload runs (its own, or one whose image or build
+        context it shares with others) declares the dependency."""
+        return any(
+            dependency in d
+            for unit in self._inventory.units
+            if unit.dependencies
+            and (
+                workload in self.runners(unit.location.file)
+                or unit in self.unit_workloads.get(workload, ())
+            )
+            for d in unit.dependencies
+        )
 
     @property
     def agents(self) -> set[str]:
@@ -1774,7 +1815,7 @@ class _Joiner:
         that name (also without a registry prefix such as ``srv-``)."""
         reached = self.by_identity(named)
         if reached:
-            return reached
+            return [found for r in reached for found in self.registered_instance(owner, r)]
         for variant in name_variants(named.name):
             resolution = self.resolution(owner, Target(variant, named.port, None, "TCP", variant))
             if isinstance(resolution, list) and resolution:
@@ -1783,6 +1824,21 @@ class _Joiner:
                     for r in _on_scheme(resolution, named.scheme)
                 ]
         return self.by_squashed_name(named)
+
+    def registered_instance(self, owner: Context, reached: Reached) -> list[Reached]:
+        """The instance a registered name hands out: the app a sidecar registers for
+        (``sidecar.hostname``/``sidecar.port``) when it names one, else the workload."""
+        said = self.registers_for.get(reached.workload, {})
+        host = said.get(REGISTERED_HOST)
+        port = said.get(REGISTERED_PORT, "")
+        if host is None:
+            return [reached]
+        number = int(port) if port.isdigit() and 0 < int(port) < 65536 else None
+        resolution = self.resolution(owner, Target(host, number, None, "TCP", host))
+        if not isinstance(resolution, list) or not resolution:
+            return [reached]
+        via = f"{reached.via}, which registers {host}:{port or '?'} for its app"
+        return [replace(r, via=via) for r in resolution]
 
     def by_squashed_name(self, named: ServiceName) -> list[Reached]:
         """A registry name written in another case style than the one workload it names
@@ -1848,6 +1904,16 @@ class _Joiner:
 
 
 _MAX_NESTING = 8  # properties naming properties: deeper than this is a cycle
+
+
+def _static_lookup(site: CallSite) -> tuple[Lookup, str] | None:
+    """The registry lookup a call site makes, when the service name is written in the
+    expression (a name the analyser cut at a run-time piece, ``service/${name}``, is not)."""
+    found = lookup_of(site.target)
+    if found is None:
+        return None
+    written = re.search(rf"(?<![\w.\-]){re.escape(found[1])}(?![\w.\-])", site.expression)
+    return found if written is not None else None
 
 
 # the port a scheme's server listens on by default, and the port of the other web scheme

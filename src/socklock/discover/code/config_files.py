@@ -325,6 +325,8 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             continue
         if _OCELOT_ROUTE.match(_relaxed(dotted)):
             continue  # a route's other fields (its port goes with its host)
+        if _relaxed(dotted) in _SIDECAR_REGISTERS:
+            yield from _declare(path, entry, _SIDECAR_REGISTERS[_relaxed(dotted)])
         if _OWN_IDENTITY.match(_relaxed(dotted)):
             continue  # what the instance advertises of itself
         if _relaxed(dotted) == _SIDECAR_HEALTH and not health_polled:
@@ -394,6 +396,8 @@ _OWN_IDENTITY = re.compile(
 # on each Eureka heartbeat when ``eureka.client.healthcheck.enabled``, else when someone
 # asks its /health, which nothing in the input shows; so without that flag it is no call.
 _SIDECAR_HEALTH = "sidecar.healthuri"
+# The host and port a sidecar registers its app under (socklock.discover.registered)
+_SIDECAR_REGISTERS = {"sidecar.hostname": "registered-host", "sidecar.port": "registered-port"}
 _EUREKA_HEALTH_CHECK = "eureka.client.healthcheck.enabled"
 _EUREKA_FLAGS = (
     "eureka.client.enabled",
