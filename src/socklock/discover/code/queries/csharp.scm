@@ -338,6 +338,15 @@
   (#set! declare "azure-storage-table")
   (#match? @_fn "^(AddTableServiceClient|AddAzureTableClient|UseAzureStorageClustering|UseAzureTableReminderService|AddAzureTableGrainStorage(AsDefault)?|ConfigureTableServiceClient|GetTableClient|CreateCloudTableClient)$"))
 
+; ---- a service registry's health check in a registration: new AgentServiceCheck { HTTP = url }
+; (Consul .NET client): the registry's agent polls that URL (code_evidence.py)
+((object_creation_expression
+   type: (identifier) @_t
+   initializer: (initializer_expression
+     (assignment_expression left: (identifier) @_k right: (_) @declare @_fn)))
+  (#set! declare "registry-check") (#match? @_fn "://")
+  (#any-of? @_t "AgentServiceCheck" "AgentCheckRegistration") (#any-of? @_k "HTTP" "GRPC"))
+
 ;; section: definitions
 
 (variable_declarator name: (identifier) @def.name "=" . (_) @def.value)
