@@ -145,6 +145,19 @@
   (#eq? @_t "transport") (#eq? @_fn "Transport") (#any-of? @_tr "MQTT" "NATS")
   (#eq? @_o "options") (#eq? @_u "url"))
 
+; ---- a service registry's health check: {Check: {HTTP: `http://${host}:${port}/health`}} or
+; {checks: [{http: url}]} in a registration (Consul's agent API, the consul package): the
+; registry's agent polls that URL, the program does not call it (code_evidence.py)
+((pair key: [(string) (property_identifier)] @_c
+   value: (object (pair key: [(string) (property_identifier)] @_k value: (_) @declare @_fn)))
+  (#set! declare "registry-check") (#match? @_fn "://")
+  (#match? @_c "^['\"]?(Check|check)['\"]?$") (#match? @_k "^['\"]?(HTTP|http|GRPC|grpc)['\"]?$"))
+
+((pair key: [(string) (property_identifier)] @_c
+   value: (array (object (pair key: [(string) (property_identifier)] @_k value: (_) @declare @_fn))))
+  (#set! declare "registry-check") (#match? @_fn "://")
+  (#match? @_c "^['\"]?(Checks|checks)['\"]?$") (#match? @_k "^['\"]?(HTTP|http|GRPC|grpc)['\"]?$"))
+
 ;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
 ; Dapr: client.invoker.invoke("orders", "method", HttpMethod.POST)
 ((call_expression
@@ -181,6 +194,27 @@
 
 ((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
   (#set! strength "weak") (#any-of? @_fn "Client" "Pool"))
+
+; ORM connection options ({type: "mysql", host: "db", port: 3307} or {url}): NestJS's
+; TypeOrmModule / SequelizeModule / MongooseModule.forRoot(...), TypeORM's new DataSource(...);
+; the driver (``type``, Sequelize's ``dialect``) gives the scheme and so the default port
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target))
+  (#any-of? @_fn "TypeOrmModule" "SequelizeModule" "MongooseModule") (#eq? @_m "forRoot"))
+
+((new_expression constructor: (identifier) @_fn arguments: (arguments . (object) @target))
+  (#eq? @_fn "DataSource"))
+
+; forRootAsync({useFactory: (config: ConfigService) => ({type, url: config.get("X")})}): the
+; options object the factory returns
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (object
+     (pair key: (property_identifier) @_k
+       value: (arrow_function body: (parenthesized_expression (object) @target))))))
+  (#any-of? @_fn "TypeOrmModule" "SequelizeModule" "MongooseModule") (#eq? @_m "forRootAsync")
+  (#eq? @_k "useFactory"))
 
 ((call_expression
    function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
@@ -235,7 +269,11 @@
   (#set! form "printf") (#eq? @_u "util") (#eq? @_fn "format"))
 
 ((call_expression function: (identifier) @_fn arguments: (arguments . (_) @form.value .)) @form
-  (#any-of? @_fn "String" "encodeURI"))
+  (#any-of? @_fn "String" "encodeURI" "Number" "parseInt"))
+
+; a port read as a number: parseInt(process.env.DB_PORT, 10) is the variable's digits
+((call_expression function: (identifier) @_fn arguments: (arguments . (_) @form.value . (_) .)) @form
+  (#eq? @_fn "parseInt"))
 
 ((call_expression
    function: (member_expression object: (array) @form.value property: (property_identifier) @_fn)

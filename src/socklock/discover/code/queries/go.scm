@@ -207,6 +207,12 @@
    arguments: (argument_list . (_) @target))
   (#eq? @_pkg "nats") (#eq? @_fn "Connect"))
 
+; mgo (gopkg.in/mgo.v2, globalsign/mgo): mgo.Dial("mongodb" | "db:27017" | "mongodb://...")
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#set! scheme "mongodb") (#eq? @_pkg "mgo") (#any-of? @_fn "Dial" "DialWithTimeout"))
+
 ((call_expression
    function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
    arguments: (argument_list . (_) @target))
@@ -380,6 +386,15 @@
 ; var of its name (``cqrs.service_url`` by CQRS_SERVICE_URL, with SetEnvKeyReplacer)
 ((call_expression function: (selector_expression field: (field_identifier) @_fn)) @declare
   (#set! declare "env-bound-config") (#eq? @_fn "AutomaticEnv"))
+
+; ---- a service registry's health check in a registration: &api.AgentServiceCheck{HTTP: url}
+; (Consul's API client): the registry's agent polls that URL (code_evidence.py)
+((composite_literal
+   type: [(type_identifier) @_t (qualified_type name: (type_identifier) @_t)]
+   body: (literal_value
+     (keyed_element key: (literal_element (identifier) @_k) value: (literal_element (_) @declare @_fn))))
+  (#set! declare "registry-check") (#match? @_fn "://")
+  (#any-of? @_t "AgentServiceCheck" "AgentCheckRegistration") (#any-of? @_k "HTTP" "GRPC"))
 
 ;; section: definitions
 
