@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -296,13 +296,18 @@ def add_code_evidence(
 
     environments = compose_env_files(inventory, aliases)  # whose environment each file is
     env_files: list[tuple[Context, Result]] = []
+    unread: list[tuple[Context, Result]] = []  # mounted, named by no code: a config server's?
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
         naming = environments.get(os.path.realpath(result.file)) if environments else None
         if naming is not None:  # the environment of the services that name it: below
             env_files.extend((o, result) for o in owners if o is not None and o.workload in naming)
             continue
-        scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
+        for owner in owners:
+            if owner is None or runs(owner, result):
+                scanned.append((owner, result))
+            elif owner.mounted:
+                unread.append((owner, result))
     scanned.extend(_mounted_as_config(contexts, mentions))
     scanned.extend(_mounted_config_dirs(contexts, mentions))
     declared = [
@@ -323,6 +328,11 @@ def add_code_evidence(
         }
         | {n for unit in inventory.units for n in (unit.name, *unit.names)},
         [str(Path(u.directory).resolve()) for u in inventory.units if u.directory],
+    )
+    scanned.extend(
+        (owner, result)
+        for owner, result in unread
+        if servers.searches_mount(owner.workload, owner.directory, owner.container, result.file)
     )
     # workloads whose code lets env vars override every key of its config file (viper)
     env_bound = {
@@ -349,6 +359,7 @@ def add_code_evidence(
     names = {name: workloads & with_code for name, workloads in names.items()}
     properties = _spring_files(config_files, contexts, mentions, servers, names, applications)
     joiner.properties = properties
+    joiner.placeholder_names = _placeholder_names(result for _, result in scanned)
     for owner, result in _kubernetes_config_maps(inventory, joiner):
         if isinstance(result, Declaration):
             joiner.declare(owner, result)
@@ -574,7 +585,14 @@ def _spring_files(
     for path in files:
         readers: list[Context | None] = [*owners_of(path, contexts)] or [None]
         for reader in readers:
-            if reader is not None and reader.mounted and not mentions.read(reader.workload, path):
+            if (
+                reader is not None
+                and reader.mounted
+                and not mentions.read(reader.workload, path)
+                and not servers.searches_mount(
+                    reader.workload, reader.directory, reader.container, path
+                )
+            ):
                 continue
             workload = reader.workload if reader is not None else None
             server = servers.server_of(path, workload)
@@ -589,6 +607,17 @@ def _spring_files(
                 own = Source.BOOTSTRAP if match.group(1).lower() == "bootstrap" else Source.OWN
                 properties.add(workload, path, own)
     return properties
+
+
+def _placeholder_names(results: Iterable[Result]) -> frozenset[str]:
+    """The properties the ``${...}`` placeholders of the scanned config and code name."""
+    from socklock.discover.code.placeholders import spring_placeholders
+
+    return frozenset(
+        placeholder.name
+        for result in results
+        for placeholder in spring_placeholders(result.expression)
+    )
 
 
 _ADD_CALL = re.compile(r"\b(Add\w+)\s*(?:<[^<>]*>)?\s*\(\s*\"([^\"]*)\"")
@@ -782,6 +811,8 @@ class _Joiner:
         self._programs: dict[str, Program] | None = None  # graph id → the program it runs
         self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
+        # the properties a placeholder names somewhere in the input (as env names)
+        self.placeholder_names: frozenset[str] = frozenset()
         self.properties = SpringProperties()  # the Spring config each workload runs with
         for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
             app_id = workload.pod_annotations.get(DAPR_APP_ID)
@@ -861,6 +892,8 @@ class _Joiner:
         elif site.kind.value == "config" and _SPRING_FILE.match(PurePath(site.file).name):
             used.append(f"Spring profiles: {profiles.why}")
         if self.lacks_library(owner, site) or self.unread_section(owner.workload, site):
+            return
+        if self.placeholder_variable(owner, site):
             return
 
         # Spring resolves ``${app.host}`` in its config and in ``@Value`` from its properties
@@ -1155,6 +1188,17 @@ class _Joiner:
         if site.key is None or not shared:
             return False
         return self.lacks_library_of(owner.workload, site.key)
+
+    def placeholder_variable(self, owner: Context, site: CallSite) -> bool:
+        """A property of config every client shares that a placeholder names
+        (``app.eureka.host: eureka`` for ``${app.eureka.host}``) is a variable: the
+        services that write the placeholder call it, where they write it, not every client
+        the file is served to."""
+        imported = PurePath(site.file).name in self.properties.imports(owner.workload)
+        shared = owner.shared or site.file in self.shared_files or imported
+        if site.key is None or site.kind.value != "config" or not shared:
+            return False
+        return spring_env_name(site.key)[0] in self.placeholder_names
 
     def unread_section(self, workload: str, site: CallSite) -> bool:
         """A config file's entry in a section a Rust program never reads (see
