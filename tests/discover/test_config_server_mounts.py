@@ -2,7 +2,7 @@
 deployment mounts there (``./settings/repo:/config/repo``): the server reads its files
 though no code names them, and serves ``application.yml`` to every client and
 ``<name>.yml`` to the application of that name. A property of the shared file that a
-placeholder names (``app.db-host`` for ``${app.db-host}``) is a variable: only the
+placeholder names (``app.mongo.host`` for ``${app.mongo.host}``) is a variable: only the
 services that write the placeholder call its host."""
 
 from __future__ import annotations
@@ -54,17 +54,19 @@ spring.cloud.config.uri: http://config:8888
 SHARED = """\
 app:
   registry: localhost
-  db-host: localhost
+  mongo:
+    host: localhost
 eureka.client.serviceUrl.defaultZone: http://u:p@${app.registry}:8761/eureka/
 ---
 spring.profiles: docker
 app:
   registry: registry
-  db-host: mongo
+  mongo:
+    host: mongo
 """
 ORDERS = """\
 spring.data.mongodb:
-  host: ${app.db-host}
+  host: ${app.mongo.host}
   port: 27017
 """
 
@@ -95,7 +97,8 @@ def _edges(root: Path) -> set[tuple[str, str, int | None]]:
 
 def test_the_directory_mounted_at_a_file_search_location_is_served(tmp_path: Path) -> None:
     """Both clients get the shared file's registry; orders alone, which writes
-    ``${app.db-host}``, calls mongo; the literal ``db-host: mongo`` calls nothing itself."""
+    ``${app.mongo.host}``, calls mongo; the literal ``app.mongo.host: mongo`` calls
+    nothing itself."""
     _shop(tmp_path, "/config/repo")
     p = tmp_path.name
     assert _edges(tmp_path) == {

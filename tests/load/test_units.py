@@ -752,7 +752,8 @@ def test_a_maven_module_inherits_the_dependencies_of_its_declared_parent_chain(
         return f"<parent><artifactId>{artifact}</artifactId>{where}</parent>"
 
     def dependency(artifact: str) -> str:
-        return f"<dependencies><dependency><artifactId>{artifact}</artifactId></dependency></dependencies>"
+        listed = f"<dependency><artifactId>{artifact}</artifactId></dependency>"
+        return f"<dependencies>{listed}</dependencies>"
 
     _tree(
         tmp_path,

@@ -1263,7 +1263,8 @@ class _Joiner:
         for graph_id, (_, service) in self.compose.items():
             images[graph_id] = service.image
         everyone = {*self.workloads, *self.compose, *self.unit_workloads}
-        for implied in implied_calls(everyone, self.dependencies, images, self.keys_set):
+        keys_set = {w: {*self.keys_set.get(w, ()), *self.spring_keys_set(w)} for w in everyone}
+        for implied in implied_calls(everyone, self.dependencies, images, keys_set):
             if self.builder.ports_called(implied.client, implied.server):
                 continue  # already mapped from what the input says
             units = self.unit_workloads.get(implied.client, ())
@@ -1276,6 +1277,23 @@ class _Joiner:
             evidence = Evidence(EvidenceKind.CONFIG, where, detail)
             port = self.callee_port(implied.server, None) or implied.row.port
             self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
+
+    def spring_keys_set(self, workload: str) -> set[str]:
+        """The whole keys of the implied-server table (``spring.zipkin.sender.type``) that
+        the workload's Spring config sets under its profiles, served files included: a
+        setting that is no address (``rabbit``) still says where the client sends."""
+        from socklock.discover.implied import implied_servers
+
+        if not self.properties.has(workload):
+            return set()
+        active = self.profiles(workload).active
+        return {
+            key
+            for row in implied_servers()
+            for key in row.keys
+            if not key.endswith(".")
+            and self.properties.lookup(workload, spring_env_name(key)[0], active) is not None
+        }
 
     def spring_consul_checked(self, workload: str, key: str) -> bool:
         """Whether Spring Cloud Consul registers the workload with an HTTP health check,
