@@ -1,0 +1,103 @@
+"""Two Spring Cloud naming details: a config client with
+``spring.cloud.config.discovery.enabled: true`` finds its config server through the
+registry, by ``service-id``; and an image repository every service pushes to under its own
+tag (``shop/main:orders``) names no service: the tag does, so each module's code is the
+workload that runs its tag, not every workload of the repository."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _pom(name: str, image: str = "") -> str:
+    jib = (
+        "<plugin><artifactId>jib-maven-plugin</artifactId><configuration><to>"
+        f"<image>{image}</image></to></configuration></plugin>"
+        if image
+        else ""
+    )
+    return (
+        f"<project><artifactId>{name}</artifactId><build><plugins><plugin>"
+        f"<artifactId>spring-boot-maven-plugin</artifactId></plugin>{jib}</plugins></build>"
+        "</project>"
+    )
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _edges(root: Path) -> set[tuple[str, str, int | None]]:
+    graph = discover(load_paths([str(root)]))
+    return {
+        (e.source.split("/")[-1], e.target.split("/")[-1], e.port)
+        for e in graph.edges
+        if not e.hint
+    }
+
+
+LOCATED = """\
+spring.application.name: {name}
+spring.cloud.config:
+  discovery:
+    enabled: {enabled}
+    service-id: config-server
+"""
+
+
+def test_a_config_client_located_through_the_registry_calls_the_service_of_that_id(
+    tmp_path: Path,
+) -> None:
+    """orders enables discovery of its config server: it calls config-server's port;
+    billing names the same service-id with discovery off: no call."""
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n  config: {build: ./config}\n  orders: {build: ./orders}\n"
+                "  billing: {build: ./billing}\n"
+            ),
+            "config/pom.xml": _pom("config"),
+            "config/src/main/resources/application.yml": (
+                "spring.application.name: config-server\nserver.port: 8888\n"
+            ),
+            "orders/pom.xml": _pom("orders"),
+            "orders/src/main/resources/bootstrap.yml": LOCATED.format(
+                name="orders", enabled="true"
+            ),
+            "billing/pom.xml": _pom("billing"),
+            "billing/src/main/resources/bootstrap.yml": LOCATED.format(
+                name="billing", enabled="false"
+            ),
+        },
+    )
+    assert _edges(tmp_path) == {("orders", "config", 8888)}
+
+
+def test_a_shared_image_repository_tag_names_the_module(tmp_path: Path) -> None:
+    """api-gateway's module pushes shop/main:api-gateway, which only the gateway service
+    runs: its route to orders is the gateway's call, not orders' or billing's."""
+    images = {"api-gateway": "gateway", "orders": "orders", "billing": "billing"}
+    compose = "services:\n" + "".join(
+        f"  {service}: {{image: 'shop/main:{module}'}}\n" for module, service in images.items()
+    )
+    files = {"compose.yaml": compose}
+    for module in images:
+        files[f"{module}/pom.xml"] = _pom(module, f"shop/main:{module}")
+        files[f"{module}/src/main/resources/application.yml"] = (
+            f"spring.application.name: {module}\nserver.port: 8080\n"
+        )
+    files["api-gateway/src/main/resources/application.yml"] += (
+        "spring.cloud.gateway.routes:\n  - id: orders\n    uri: http://orders:8080\n"
+    )
+    _write(tmp_path, files)
+    assert _edges(tmp_path) == {("gateway", "orders", 8080)}
