@@ -101,3 +101,33 @@ def test_a_shared_image_repository_tag_names_the_module(tmp_path: Path) -> None:
     )
     _write(tmp_path, files)
     assert _edges(tmp_path) == {("gateway", "orders", 8080)}
+
+
+def test_a_config_client_that_names_no_server_fetches_from_its_default(tmp_path: Path) -> None:
+    """Units run from their sources on the host (no deployment): orders has the config
+    client, a bootstrap file and names no server, so it fetches from the default
+    localhost:8888, where the config server listens; billing turns the client off; stock
+    has no bootstrap context (no bootstrap file, no bootstrap starter): it fetches nothing."""
+
+    def pom(name: str, artifact: str) -> str:
+        dependency = f"<dependency><artifactId>{artifact}</artifactId></dependency>"
+        return _pom(name).replace("<build>", f"<dependencies>{dependency}</dependencies><build>")
+
+    client = "spring-cloud-starter-config"
+    resources = "src/main/resources"
+    _write(
+        tmp_path,
+        {
+            "config/pom.xml": pom("config", "spring-cloud-config-server"),
+            f"config/{resources}/application.yml": "server.port: 8888\n",
+            "orders/pom.xml": pom("orders", client),
+            f"orders/{resources}/bootstrap.yml": "spring.application.name: orders\n",
+            "billing/pom.xml": pom("billing", client),
+            f"billing/{resources}/bootstrap.yml": (
+                "spring.application.name: billing\nspring.cloud.config.enabled: false\n"
+            ),
+            "stock/pom.xml": pom("stock", client),
+            f"stock/{resources}/application.yml": "spring.application.name: stock\n",
+        },
+    )
+    assert _edges(tmp_path) == {("orders", "config", 8888)}

@@ -416,6 +416,7 @@ def add_code_evidence(
     joiner.add_framework_reads()
     joiner.add_registry_wide()
     joiner.add_implied()
+    joiner.add_config_client_defaults()
     return reads
 
 
@@ -607,6 +608,13 @@ def _spring_files(
                 own = Source.BOOTSTRAP if match.group(1).lower() == "bootstrap" else Source.OWN
                 properties.add(workload, path, own)
     return properties
+
+
+# Spring Cloud Config clients: the client's default server when nothing names one
+_CONFIG_CLIENTS = frozenset({"spring-cloud-starter-config", "spring-cloud-config-client"})
+_BOOTSTRAP_STARTER = "spring-cloud-starter-bootstrap"
+_CONFIG_URI = "spring.cloud.config.uri"
+_CONFIG_DEFAULT = "http://localhost:8888"
 
 
 def _placeholder_names(results: Iterable[Result]) -> frozenset[str]:
@@ -1267,6 +1275,8 @@ class _Joiner:
         for implied in implied_calls(everyone, self.dependencies, images, keys_set):
             if self.builder.ports_called(implied.client, implied.server):
                 continue  # already mapped from what the input says
+            if self.spring_turned_off(implied.client, implied.row.off):
+                continue  # its config turns the client off
             units = self.unit_workloads.get(implied.client, ())
             where = units[0].location if units else Location("<build>", 1, 1)
             detail = (
@@ -1294,6 +1304,75 @@ class _Joiner:
             if not key.endswith(".")
             and self.properties.lookup(workload, spring_env_name(key)[0], active) is not None
         }
+
+    def add_config_client_defaults(self) -> None:
+        """A Spring Cloud Config client that starts a bootstrap context (it has a
+        ``bootstrap`` file, or the bootstrap starter) and whose config, env and code name no
+        config server (no ``uri``, no ``configserver:`` import, no discovery, not disabled)
+        fetches its config from the client's default, ``http://localhost:8888``: a call to
+        what listens there when it runs on the host (in a container, itself: nothing)."""
+        from socklock.discover.code.interface import CallKind, CallSite
+
+        for workload in sorted(self.unit_workloads):
+            dependencies = self.dependencies(workload)
+            if not any(d in _CONFIG_CLIENTS for d in dependencies):
+                continue
+            if any("config-server" in d for d in dependencies):
+                continue
+            files = self.properties.files(workload)
+            boots = sorted(f for f, source in files.items() if source == Source.BOOTSTRAP)
+            if not boots and _BOOTSTRAP_STARTER not in dependencies:
+                continue
+            if self._names_config_server(workload):
+                continue
+            units = self.unit_workloads[workload]
+            file = boots[0] if boots else units[0].location.file
+            owner = Context(Path(file).parent, workload, f"build unit {units[0].name}")
+            expression = f"{_CONFIG_URI} default {_CONFIG_DEFAULT} (no config server named)"
+            site = CallSite(
+                file, 1, 1, expression, CallKind.CONFIG, _CONFIG_DEFAULT,
+                confidence=0.6, key=_CONFIG_URI,
+            )  # fmt: skip
+            self.add(owner, site, Location(file, 1, 1))
+
+    def _names_config_server(self, workload: str) -> bool:
+        """Whether anything says where the workload's config client goes, or turns it off."""
+        env = {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
+        if any(
+            name.upper().startswith(("SPRING_CLOUD_CONFIG_", "SPRING_CONFIG_IMPORT"))
+            for name in env
+        ):
+            return True
+        if any(
+            key.lower().startswith(("spring.cloud.config.", "spring.config.import"))
+            for key in self.keys_set.get(workload, ())
+        ):
+            return True
+        active = self.profiles(workload).active
+
+        def value(key: str) -> str | None:
+            prop = self.properties.lookup(workload, spring_env_name(key)[0], active)
+            return prop.value.strip().lower() if prop is not None else None
+
+        return (
+            value(_CONFIG_URI) is not None
+            or value("spring.config.import") is not None
+            or value("spring.cloud.config.discovery.enabled") == "true"
+            or value("spring.cloud.config.enabled") == "false"
+        )
+
+    def spring_turned_off(self, workload: str, groups: tuple[tuple[str, ...], ...]) -> bool:
+        """Whether the workload's Spring config, under its profiles, sets every key of one
+        of ``groups`` to false (``eureka.client.enabled: false``)."""
+        if not groups or not self.properties.has(workload):
+            return False
+        active = self.profiles(workload).active
+
+        def false(key: str) -> bool:
+            prop = self.properties.lookup(workload, spring_env_name(key)[0], active)
+            return prop is not None and prop.value.strip().lower() == "false"
+
+        return any(all(false(key) for key in group) for group in groups)
 
     def spring_consul_checked(self, workload: str, key: str) -> bool:
         """Whether Spring Cloud Consul registers the workload with an HTTP health check,

@@ -62,6 +62,10 @@ class SpringProperties:
     def has(self, workload: str) -> bool:
         return workload in self._files
 
+    def files(self, workload: str) -> dict[str, Source]:
+        """The workload's Spring config files and where each comes from."""
+        return dict(self._files.get(workload, {}))
+
     def lookup(self, workload: str, name: str, active: frozenset[str]) -> Property | None:
         """The property that sets env-style ``name`` for ``workload`` under ``active``
         profiles; None when no file sets it or the strongest settings disagree."""
