@@ -131,3 +131,32 @@ def test_a_config_client_that_names_no_server_fetches_from_its_default(tmp_path:
         },
     )
     assert _edges(tmp_path) == {("orders", "config", 8888)}
+
+
+def test_a_registry_hands_out_the_port_the_instance_listens_on(tmp_path: Path) -> None:
+    """orders calls lb://txn and lb://stock through the registry. txn listens on its
+    ``server.port`` 8888 whatever port its compose entry publishes ("8080"); stock's env
+    ``SERVER_PORT=9000`` replaces its ``server.port``."""
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n  orders: {build: ./orders}\n"
+                "  txn: {build: ./txn, ports: ['8080']}\n"
+                "  stock: {build: ./stock, ports: ['8080'], environment: [SERVER_PORT=9000]}\n"
+            ),
+            "orders/pom.xml": _pom("orders"),
+            "orders/src/main/resources/application.yml": (
+                "spring.application.name: orders\napp.txn: lb://txn\napp.stock: lb://stock\n"
+            ),
+            "txn/pom.xml": _pom("txn"),
+            "txn/src/main/resources/application.yml": (
+                "spring.application.name: txn\nserver.port: 8888\n"
+            ),
+            "stock/pom.xml": _pom("stock"),
+            "stock/src/main/resources/application.yml": (
+                "spring.application.name: stock\nserver.port: 8888\n"
+            ),
+        },
+    )
+    assert _edges(tmp_path) == {("orders", "txn", 8888), ("orders", "stock", 9000)}

@@ -1891,9 +1891,19 @@ class _Joiner:
 
     def callee_port(self, workload: str, written: int | None) -> int | None:
         """The port a registry hands out for ``workload``: the one written with the name,
-        else the one port the workload declares, else its declared ``server.port``."""
+        else the port its instance registers, which is the one it listens on: ``SERVER_PORT``
+        in its env, else its one ``server.port`` under its profiles (a compose ``ports:``
+        entry or a ``containerPort`` publishes a port, it does not move the listener), else
+        the one port the workload declares."""
         if written is not None:
             return written
+        env = {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
+        given = env.get("SERVER_PORT")
+        if given is not None and given.value.strip().isdigit():
+            return int(given.value.strip())
+        declared = self.declared_ports(workload)
+        if len(declared) == 1 and self.properties.has(workload):
+            return next(iter(declared))
         ports: set[int] = set()
         if workload in self.workloads:
             ports = {p.container_port for p in self.workloads[workload].ports}
