@@ -383,6 +383,10 @@ def _add_units(
         owned += [(u, identities.twins[u]) for u in identities.twins]
         owned += [(u, w) for u, versions in identities.versions.items() for w in versions]
         own = [(u, unit_id(u)) for u in (*identities.own, *(u for u in inventory.units if u.host))]
+        # the build unit a host program's process runs (``go run ./cmd/orders``) runs there
+        # as a unit of its own would
+        hosted = {unit_id(u) for u in inventory.units if u.on_host}
+        own += [(u, w) for u, w in identities.twins.items() if w in hosted]
         owned += own
         del identities
     claims: dict[Path, dict[str, str]] = {}  # directory → owner → why

@@ -798,7 +798,10 @@ class _Joiner:
         self.workloads = {w.id: w for w in inventory.workloads if w.owner is None}
         self.units = Identities(inventory, aliases)  # build units and Aspire resources
         self.unit_workloads = self.units.workload_units()
-        self.own_units = {unit_id(u) for u in self.units.own}  # no deployment: the units run
+        # no deployment: the units run on the host, as a Procfile's processes do
+        self.own_units = {unit_id(u) for u in self.units.own} | {
+            unit_id(u) for u in inventory.units if u.on_host
+        }
         # service name → (workload, where declared); workload → declared server ports
         self.identities: dict[str, list[tuple[str, Location]]] = {}
         # workload → the ConfigMaps Spring Cloud Kubernetes reads for it, when it names them

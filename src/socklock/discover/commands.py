@@ -10,29 +10,25 @@ flag (``-consul consul:8500``) count: a bare word in a script is too weak a sign
 from __future__ import annotations
 
 import re
-import shlex
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from socklock.discover.addresses import is_socat_address
 
-_VARIABLE = re.compile(
-    r"\$\((?P<k8s>[A-Za-z_][A-Za-z0-9_]*)\)"
-    r"|\$\{(?P<shell>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}"
-    r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
-)
+# the one shell lexer and expander, in load so that loaders share it
+from socklock.load.shell_lines import PRINTERS as _PRINTERS
+from socklock.load.shell_lines import expand, may_spell, simple_commands, words
+
+__all__ = [
+    "command_values",
+    "expand",
+    "may_spell",
+    "service_words",
+    "simple_commands",
+    "without_heredocs",
+    "words",
+]
+
 _FLAG_VALUE = re.compile(r"^--?[A-Za-z0-9][A-Za-z0-9_.-]*=(?P<value>.+)$")
-
-
-def words(command: str | list[str]) -> list[str]:
-    """Shell words of a command (exec form lists are split too: ``sh -c "..."`` scripts)."""
-    parts = command if isinstance(command, list) else [command]
-    out: list[str] = []
-    for part in parts:
-        try:
-            out.extend(shlex.split(str(part), comments=True))
-        except ValueError:  # unbalanced quotes: fall back to whitespace
-            out.extend(str(part).split())
-    return out
 
 
 def service_words(body: Mapping[str, object]) -> list[str]:
@@ -43,27 +39,6 @@ def service_words(body: Mapping[str, object]) -> list[str]:
         if isinstance(value := body.get(key), (str, list))
         for word in words(value)
     ]
-
-
-def expand(word: str, lookup: Callable[[str], str | None]) -> tuple[str, list[str]] | None:
-    """``word`` with its variables expanded; None when one is unknown and has no default."""
-    used: list[str] = []
-    missing = False
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal missing
-        name = match["k8s"] or match["shell"] or match["bare"]
-        value = lookup(name)
-        if value is None:
-            value = match["default"]
-        if value is None:
-            missing = True
-            return ""
-        used.append(name)
-        return value
-
-    text = _VARIABLE.sub(replace, word)
-    return None if missing else (text, used)
 
 
 def command_values(
@@ -105,7 +80,6 @@ def _client_servers(
     return found
 
 
-_PRINTERS = frozenset({"echo", "printf"})
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 
 
@@ -151,53 +125,3 @@ _ADDRESS_FLAG = re.compile(
     re.IGNORECASE,
 )
 _HOST_PORT = re.compile(r"^(?=[^:]*[A-Za-z])[A-Za-z0-9_.-]+:[0-9]{1,5}$")
-
-
-_SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;", "|&"})
-
-
-def simple_commands(parts: list[str]) -> Iterator[list[str]]:
-    """The simple commands of a command line: words split at ``;``, ``&&``, ``|``...; a
-    quoted word, or an exec-form word, that is itself a script (``sh -c "..."``) is split
-    the same way."""
-    current: list[str] = []
-    for part in parts:
-        if len(parts) > 1 and any(c.isspace() for c in str(part)):
-            tokens = [str(part)]  # an exec-form word that is a script of its own
-        else:
-            tokens = _tokens(str(part))
-        for token in tokens:
-            if token in _SEPARATORS or set(token) <= set(";&|"):
-                if current:
-                    yield current
-                current = []
-            elif any(c.isspace() for c in token) and not (
-                current and current[0].rsplit("/", 1)[-1] in _PRINTERS
-            ):  # a script of its own (``sh -c "..."``), not a message ``echo`` prints
-                yield from simple_commands([token])
-            else:
-                current.append(token)
-    if current:
-        yield current
-
-
-_QUOTING = str.maketrans("", "", "\"'\\")
-
-
-def may_spell(line: str, *wanted: str) -> bool:
-    """Whether a shell word of ``line`` can hold one of ``wanted``: the lexer only drops
-    quotes and backslashes from between a word's characters (and splits, and drops
-    comments), so a word's text stands in the line once those are taken out. A script's
-    lines that cannot name the command looked for need not be lexed (most of them)."""
-    flat = line.translate(_QUOTING)
-    return any(word in flat for word in wanted)
-
-
-def _tokens(text: str) -> list[str]:
-    lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
-    lexer.whitespace_split = True
-    lexer.commenters = "#"
-    try:
-        return list(lexer)
-    except ValueError:  # unbalanced quotes: fall back to whitespace
-        return text.split()

@@ -17,7 +17,7 @@ the script ``cd``s to, else its own directory, else the nearest one above it (up
 input's root) where the path exists.
 """
 
-# ruff: noqa: PTH100, PTH110, PTH112, PTH118, PTH119, PTH120, PTH123
+# ruff: noqa: PTH100, PTH110, PTH118, PTH119, PTH120, PTH123
 # (string paths, as the walk gives them)
 
 from __future__ import annotations
@@ -28,19 +28,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from socklock.discover.commands import expand, simple_commands
+from socklock.load.shell_lines import ScriptState, simple_commands
 from socklock.model import Diagnostic, DiagnosticLevel, Location
 
 MAX_SCRIPT_BYTES = 1 << 20
 _SUFFIXES = (".sh", ".bash")
 _CLIENTS = frozenset({"kubectl", "oc"})
-_WRAPPERS = frozenset({"sudo", "time", "exec", "command", "nohup"})
 _VERBS = frozenset({"apply", "create", "replace"})
-_DECLARE = frozenset({"export", "readonly", "declare", "local", "typeset"})
-_OPEN = frozenset({"if", "case", "for", "while", "until", "select"})
-_CLOSE = frozenset({"fi", "esac", "done"})
-_LEADING = frozenset({"then", "else", "do", "!"})
-_ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$")
 # kubectl flags that take a value as the next word (so it is not read as the verb)
 _VALUED = frozenset(
     {
@@ -154,10 +148,7 @@ class _Reader:
 
     def __init__(self, file: str, shown: str, root: str) -> None:
         self.file, self.shown, self.root = file, shown, root
-        self.cwd = os.path.dirname(file)
-        self.variables: dict[str, str] = {}
-        self.depth = 0  # inside if/case/loops: an assignment there holds on one branch only
-        self.branched: set[str] = set()  # variables assigned on a branch: never known
+        self.state = ScriptState(file)  # variables, working directory, if/loop depth
         self.applied: list[Applied] = []
         self.diagnostics: list[Diagnostic] = []
 
@@ -166,7 +157,7 @@ class _Reader:
             return
         own = _SCRIPT_DIR.match(text)
         if own is not None:
-            self.variables[own["name"]] = os.path.dirname(self.file)
+            self.state.variables[own["name"]] = os.path.dirname(self.file)
             return
         try:
             commands = list(simple_commands([text]))
@@ -179,52 +170,14 @@ class _Reader:
             self._command(number, text, words)
 
     def _command(self, number: int, text: str, words: list[str]) -> None:
-        while words and words[0] in _WRAPPERS | _LEADING:
-            words = words[1:]
-        if not words:
-            return
-        if words[0] in _OPEN or words[0] in _CLOSE:
-            self.depth = self.depth + 1 if words[0] in _OPEN else max(0, self.depth - 1)
-            return
-        if words[0] in _DECLARE or _ASSIGNMENT.match(words[0]):
-            rest = words[1:] if words[0] in _DECLARE else words
-            if all(_ASSIGNMENT.match(w) for w in rest):
-                for word in rest:
-                    self._assign(word)
-                return
-            words = [w for w in words if not _ASSIGNMENT.match(w)]  # VAR=x kubectl ...
-        if words and words[0] == "cd" and len(words) == 2:
-            directory = self._expand(words[1])
-            if directory is not None:
-                moved = os.path.normpath(os.path.join(self.cwd, directory))
-                self.cwd = moved if os.path.isdir(moved) else self.cwd
-            return
+        words, _ = self.state.command(words)
         if len(words) > 1 and os.path.basename(words[0]) in {"microk8s", "k3s", "minikube"}:
             words = [w for w in words[1:] if w != "--"]
         if words and os.path.basename(words[0]) in _CLIENTS:
             self._kubectl(number, words[1:])
 
-    def _assign(self, word: str) -> None:
-        match = _ASSIGNMENT.match(word)
-        if match is None:
-            return
-        if self.depth:
-            self.branched.add(match["name"])
-        expanded = self._expand(match["value"])
-        if expanded is None or match["name"] in self.branched:
-            self.variables.pop(match["name"], None)  # now unknown
-        else:
-            self.variables[match["name"]] = expanded
-
     def _expand(self, word: str) -> str | None:
-        """``word`` with the script's own variables; None when one is not known."""
-        if "$(" in word or "`" in word or "<(" in word:
-            return None  # a command's output: not known before the script runs
-        word = re.sub(r"\$\{[0-9]+:-([^}]*)\}", r"\1", word)  # a positional's default
-        expanded = expand(word, self.variables.get)
-        if expanded is None or "$" in expanded[0] or "`" in expanded[0]:
-            return None
-        return expanded[0]
+        return self.state.expand(word)
 
     def _kubectl(self, number: int, args: list[str]) -> None:
         verb: str | None = None
@@ -287,7 +240,7 @@ class _Reader:
         """``path`` from where the script runs: the directory it ``cd``s to, else its own,
         else one above it up to the input's root (``Chapter1/k8s/deploy.sh`` run from
         ``Chapter1``), the nearest first."""
-        for directory in (self.cwd, *self._upwards()):
+        for directory in (self.state.cwd, *self._upwards()):
             candidate = os.path.normpath(os.path.join(directory, path))
             if os.path.exists(candidate):
                 return candidate

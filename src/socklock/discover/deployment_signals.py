@@ -20,26 +20,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-_INCIDENTAL_DIRECTORIES = frozenset(
-    {
-        "test",
-        "tests",
-        "testing",
-        "e2e",
-        "ci",
-        ".ci",
-        "cypress",
-        "integration_tests",
-        "integration-tests",
-        "fixtures",
-        "archive",
-        "archived",
-        "_archived",
-        "hack",
-    }
-)
-_INCIDENTAL_WORDS = frozenset({"test", "tests", "testing", "e2e", "ci"})
-_WORD = re.compile(r"[-_.]")
+from socklock.load.incidental import incidental
+
+__all__ = ["documented", "incidental"]
+
 _README = re.compile(r"^readme(?:\.[A-Za-z0-9]+)?$", re.IGNORECASE)
 _README_BYTES = 1 << 20  # a README is read up to its first MiB
 _COMMAND = re.compile(
@@ -48,17 +32,6 @@ _COMMAND = re.compile(
 )
 _COMPOSE_UP = re.compile(r"\b(?:docker|podman)[ -]compose\b[^|;&]*\bup\b")
 _NAMES_A_FILE = re.compile(r"\s(?:-f|--file)[\s=]|(?:^|[\s;&(])cd\s")
-
-
-def incidental(name: str) -> bool:
-    """A deployment whose path says it is a test's, a CI job's or an archived one."""
-    for part in name.split("+"):
-        components = part.split("/")
-        if not _INCIDENTAL_DIRECTORIES.isdisjoint(components):
-            return True
-        if not _INCIDENTAL_WORDS.isdisjoint(_WORD.split(components[-1])):
-            return True
-    return False
 
 
 def documented(

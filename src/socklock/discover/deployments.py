@@ -49,13 +49,14 @@ from socklock.load.compose_files import default_files
 from socklock.model import Diagnostic, Inventory, SkipKind
 
 KUBERNETES, ASPIRE, COMPOSE = "kubernetes", "aspire", "compose"
-_PRIORITY = {KUBERNETES: 0, ASPIRE: 1, COMPOSE: 2}
+PROCFILE, TASKFILE = "procfile", "taskfile"  # host programs: processes on the host
+_PRIORITY = {KUBERNETES: 0, ASPIRE: 1, COMPOSE: 2, PROCFILE: 3, TASKFILE: 3}
 
 
 @dataclass(frozen=True, slots=True)
 class Deployment:
     name: str  # how --deployment names it: a path relative to the input root
-    kind: str  # kubernetes, compose or aspire
+    kind: str  # kubernetes, compose, aspire, procfile or taskfile
     path: str  # the directory (kubernetes), compose file(s)' directory, AppHost program
     services: frozenset[str]  # workload names it runs
     files: frozenset[str]  # resolved paths of its files
@@ -101,7 +102,7 @@ def _find(inventory: Inventory) -> tuple[list[Deployment], list[Diagnostic]]:
         *scripts,
         *_kubernetes(inventory, base),
         *_compose(inventory, base),
-        *_aspire(inventory, base),
+        *_hosted(inventory, base),
     ]
     preferred = _preferred_script(scripts)
     ordered = sorted(
@@ -701,22 +702,34 @@ def _compose(inventory: Inventory, base: Path) -> list[Deployment]:
     return found
 
 
-def _aspire(inventory: Inventory, base: Path) -> list[Deployment]:
-    grouped: dict[str, tuple[set[str], set[str]]] = {}
+def _hosted(inventory: Inventory, base: Path) -> list[Deployment]:
+    """The deployment programs that declare their resources: an Aspire AppHost, a Procfile,
+    a Taskfile. A Procfile or Taskfile beside a deployment that builds the code (a compose
+    file with ``build:``, Kubernetes manifests) is another way to run the same services on a
+    host: a variant, read only when named; beside one that only runs public images (the
+    databases the processes use) it is the application's own deployment."""
+    grouped: dict[str, tuple[set[str], set[str], str | None]] = {}
     for unit in inventory.units:
         if unit.host is not None:
-            names, files = grouped.setdefault(unit.host, (set(), set()))
+            kind = unit.kind if unit.on_host else None
+            names, files, _ = grouped.setdefault(unit.host, (set(), set(), kind))
             names.add(unit.name)
             files.add(str(Path(unit.location.file).resolve()))
+    builds = bool(inventory.workloads) or any(
+        service.build_context
+        for project in inventory.compose_projects
+        for service in project.services
+    )
     return [
         Deployment(
             _relative(Path(sorted(files)[0]), base),
-            ASPIRE,
+            on_host or ASPIRE,
             sorted(files)[0],
             frozenset(names),
             frozenset(files),
+            variant=on_host is not None and builds,
         )
-        for _host, (names, files) in grouped.items()
+        for _host, (names, files, on_host) in grouped.items()
     ]
 
 

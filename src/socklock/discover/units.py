@@ -7,7 +7,7 @@ the manifests is seen; it is not drawn (see :mod:`socklock.discover.identity`).
 
 from __future__ import annotations
 
-from socklock.discover.addresses import redact_credentials
+from socklock.discover.addresses import LOCAL_HOSTS, redact_credentials
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.reads import CodeReads
@@ -99,6 +99,9 @@ def _env_edges(
             continue
         targets, evidence = env_targets(env.name, env.value, evidence, values)
         for target in targets:
+            if unit.on_host and target.host.lower() in LOCAL_HOSTS:
+                continue  # the host itself: the code's read of it resolves on the host
+
             resolution = by_name(identities, target)
             if isinstance(resolution, list):
                 resolution = [r for r in resolution if r.workload != source]

@@ -34,6 +34,7 @@ from socklock.load.compose_merge import copy_tree, merge_service
 from socklock.load.compose_runs import add_run_services
 from socklock.load.env_templates import env_template
 from socklock.load.interpolate import Interpolation, read_env_entries
+from socklock.load.launch_scripts import launch_variables
 from socklock.load.limits import Limits
 from socklock.load.text import read_text
 from socklock.load.yamlread import load_yaml
@@ -210,6 +211,9 @@ def _project(
     file that went into it."""
     directory = os.path.dirname(item.file)
     dotenv = _dotenv(directory, context)
+    launched, said = launch_variables(directory or ".", context.root_of(directory or "."))
+    dotenv.update(launched)  # the shell's environment wins over .env
+    context.diagnostics.extend(d for d in said if d not in context.diagnostics)
     env = _values(dotenv)
     interpolation = Interpolation(env)
     document = _normalised(interpolation.tree(copy_tree(item.value), item.file))

@@ -65,6 +65,9 @@ class BuildUnit:
     # empty when unknown. A Spring property of a library it lacks configures nothing.
     dependencies: tuple[str, ...] = ()
     dockerfiles: tuple[str, ...] = ()  # Dockerfiles outside its directory that build it
+    # a process its host program starts on the host itself (a Procfile's), where
+    # ``localhost`` reaches the other processes' ports (an Aspire resource runs apart)
+    on_host: bool = False
 
     @property
     def directory(self) -> str | None:

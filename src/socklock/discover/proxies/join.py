@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from socklock.discover.addresses import Target, redact_credentials
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.dapr import dapr_apps
+from socklock.discover.identity import unit_id
 from socklock.discover.manifests import add_resolution
 from socklock.discover.proxies.interface import Found, Unknown
 from socklock.discover.resolve import ComposeResolver, KubernetesResolver, Reached, Resolution
@@ -54,6 +55,10 @@ class ProxyJoin:
             resolver = ComposeResolver(project)
             for service in project.services:
                 self.compose[aliases.get(service.id, service.id)] = (resolver, service)
+        # the processes a host program (a Procfile) starts on one host, and their ports
+        self.hosted: dict[str, tuple[str, tuple[int, ...]]] = {
+            unit_id(u): (u.host or "", u.ports) for u in inventory.units if u.on_host
+        }
 
     def add(self, workload: str, found: Found, origin: str = "") -> None:
         if isinstance(found, Unknown):
@@ -84,6 +89,12 @@ class ProxyJoin:
                 detail = redact_credentials(found.detail) + (f" ({origin})" if origin else "")
                 evidence = Evidence(found.evidence, found.location, detail, found.detail)
                 add_resolution(self.builder, workload, target, hosted, evidence)
+            elif workload in self.hosted and target.port is not None:
+                host = self.hosted[workload][0]
+                reason = f"no other process of {host} is known to listen on port {target.port}"
+                self.builder.unresolved.append(
+                    Unresolved(workload, found.location, found.detail or text, reason)
+                )
             return
         resolution = self.resolve(workload, target)
         if resolution is None:
@@ -97,7 +108,10 @@ class ProxyJoin:
 
     def on_host(self, workload: str, target: Target) -> list[Reached]:
         """``localhost:<port>`` from a compose service on the host's network: the other
-        service that listens on that host port (``ComposeResolver.on_host``)."""
+        service that listens on that host port (``ComposeResolver.on_host``); from a process
+        a Procfile starts: the one other process of it that listens on that port."""
+        if workload in self.hosted:
+            return self._hosted(workload, target)
         if workload not in self.compose or self.compose[workload][1].network_mode != "host":
             return []
         resolver, _ = self.compose[workload]
@@ -107,6 +121,18 @@ class ProxyJoin:
         }
         found = resolver.on_host(target, listens)
         return [r for r in found if r.workload != workload] if isinstance(found, list) else []
+
+    def _hosted(self, workload: str, target: Target) -> list[Reached]:
+        host = self.hosted[workload][0]
+        listeners = [
+            graph_id
+            for graph_id, (other, ports) in self.hosted.items()
+            if other == host and target.port in ports
+        ]
+        if len(listeners) != 1 or listeners[0] == workload:
+            return []
+        via = f"the one process of {host} that listens on port {target.port}"
+        return [Reached(listeners[0], target.port, target.protocol, via)]
 
     def resolve(self, workload: str, target: Target) -> Resolution | None:
         if workload in self.kubernetes_ids:

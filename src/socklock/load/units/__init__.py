@@ -24,8 +24,10 @@ from socklock.load.units import (
     maven,
     mix,
     npm,
+    procfile,
     python,
     sbt,
+    taskfile,
 )
 from socklock.load.units.docker import has_dockerfile
 from socklock.load.units.names import normal, port_of
@@ -71,6 +73,8 @@ def find_units(roots: Sequence[str]) -> tuple[list[BuildUnit], list[Diagnostic]]
     units = _unique_names(units)
     units = _with_config_server_files(tree, units)
     units.extend(aspire.find(tree, diagnostics))
+    units.extend(procfile.find(tree))
+    units.extend(taskfile.find(tree))
     return units, diagnostics
 
 
