@@ -160,3 +160,35 @@ def test_a_registry_hands_out_the_port_the_instance_listens_on(tmp_path: Path) -
         },
     )
     assert _edges(tmp_path) == {("orders", "txn", 8888), ("orders", "stock", 9000)}
+
+
+def test_a_served_server_port_wins_over_the_env(tmp_path: Path) -> None:
+    """The config server serves stock ``server.port: 8082`` under the profile it runs; its
+    env says ``SERVER_PORT=8083``: Spring Cloud Config's remote properties win, so the
+    registry hands out 8082."""
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n  orders: {build: ./orders}\n  config: {build: ./config}\n"
+                "  stock:\n    build: ./stock\n"
+                "    environment: [SERVER_PORT=8083, SPRING_PROFILES_ACTIVE=prod]\n"
+            ),
+            "config/pom.xml": _pom("config"),
+            "config/src/main/resources/application.yml": (
+                "server.port: 8888\n"
+                "spring.cloud.config.server.native.search-locations: classpath:/shared\n"
+            ),
+            "config/src/main/resources/shared/stock-prod.yml": "server.port: 8082\n",
+            "orders/pom.xml": _pom("orders"),
+            "orders/src/main/resources/application.yml": (
+                "spring.application.name: orders\napp.stock: lb://stock\n"
+            ),
+            "stock/pom.xml": _pom("stock"),
+            "stock/src/main/resources/bootstrap.yml": (
+                "spring.application.name: stock\n"
+                "spring.cloud.config.uri: http://config:8888\n"
+            ),
+        },
+    )
+    assert _edges(tmp_path) == {("orders", "stock", 8082), ("stock", "config", 8888)}

@@ -1894,12 +1894,18 @@ class _Joiner:
 
     def callee_port(self, workload: str, written: int | None) -> int | None:
         """The port a registry hands out for ``workload``: the one written with the name,
-        else the port its instance registers, which is the one it listens on: ``SERVER_PORT``
-        in its env, else its one ``server.port`` under its profiles (a compose ``ports:``
-        entry or a ``containerPort`` publishes a port, it does not move the listener), else
-        the one port the workload declares."""
+        else the port its instance registers, which is the one it listens on: the
+        ``server.port`` a config server serves it (remote properties win over the env), else
+        ``SERVER_PORT`` in its env, else its one ``server.port`` under its profiles (a compose
+        ``ports:`` entry or a ``containerPort`` publishes a port, it does not move the
+        listener), else the one port the workload declares."""
         if written is not None:
             return written
+        served = self.properties.lookup(workload, "SERVER_PORT", self.active_profiles(workload))
+        if served is not None and served.served and served.value.strip().isdigit():
+            port = int(served.value.strip())
+            if 0 < port < 65536:
+                return port
         env = {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
         given = env.get("SERVER_PORT")
         if given is not None and given.value.strip().isdigit():
