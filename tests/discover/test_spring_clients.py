@@ -232,3 +232,69 @@ def test_a_dockerfile_the_build_points_at_sets_each_modules_profile(tmp_path: Pa
     _write(tmp_path, files)
     p = tmp_path.name
     assert _edges(tmp_path) == {(f"{p}/orders", f"{p}/config", 8888)}
+
+
+SIDECAR = """\
+server:
+  port: 5678
+spring:
+  application:
+    name: ${SERVICE_NAME}
+eureka:
+  client:
+    serviceUrl:
+      defaultZone: http://registry:8761/eureka/
+sidecar:
+  port: 80
+  health-uri: http://${SERVICE_NAME}:80/health
+  home-page-uri: http://${SERVICE_NAME}:80/
+  hostname: ${SERVICE_NAME}
+"""
+
+
+SIDECAR_MAIN = """\
+package app;
+
+@SpringBootApplication
+@EnableSidecar
+public class Sidecar {
+    public static void main(String[] args) { SpringApplication.run(Sidecar.class, args); }
+}
+"""
+
+
+def _sidecar_app(root: Path, sidecar_config: str) -> Edges:
+    compose = (
+        "services:\n  registry: {image: registry}\n  alice: {image: alice}\n"
+        "  sidecar-alice: {build: ./sidecar, environment: [SERVICE_NAME=alice]}\n"
+    )
+    _write(
+        root,
+        {
+            "compose.yaml": compose,
+            "sidecar/Dockerfile": "FROM eclipse-temurin:21\n",
+            "sidecar/pom.xml": _pom("sidecar", "spring-cloud-netflix-sidecar"),
+            "sidecar/src/main/resources/application.yml": sidecar_config,
+            "sidecar/src/main/java/app/Sidecar.java": SIDECAR_MAIN,
+        },
+    )
+    return _edges(root, manifests=True)
+
+
+def test_a_sidecars_app_addresses_are_what_it_advertises(tmp_path: Path) -> None:
+    """A Spring Cloud Netflix Sidecar registers its app's hostname, home page and health
+    URL in Eureka: none is a call of the sidecar (its health URL is polled only when its
+    own health is evaluated, which nothing here does); the registry is."""
+    p = tmp_path.name
+    assert _sidecar_app(tmp_path, SIDECAR) == {(f"{p}/sidecar-alice", f"{p}/registry", 8761)}
+
+
+def test_a_sidecar_whose_heartbeat_checks_health_polls_its_app(tmp_path: Path) -> None:
+    """With ``eureka.client.healthcheck.enabled`` each heartbeat evaluates the sidecar's
+    health, which GETs the app's health URL: a call; the home page still is none."""
+    config = SIDECAR.replace("  client:\n", "  client:\n    healthcheck:\n      enabled: true\n")
+    p = tmp_path.name
+    assert _sidecar_app(tmp_path, config) == {
+        (f"{p}/sidecar-alice", f"{p}/registry", 8761),
+        (f"{p}/sidecar-alice", f"{p}/alice", 80),
+    }

@@ -33,7 +33,13 @@ from socklock.discover.addresses import (
     with_sibling_port,
 )
 from socklock.discover.ado_drivers import driver_port, keyed_without_port
-from socklock.discover.attribution import Context, build_contexts, owner_of, owners_of
+from socklock.discover.attribution import (
+    Context,
+    build_contexts,
+    owner_of,
+    owners_of,
+    running_image,
+)
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS
@@ -68,8 +74,20 @@ from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, ser
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
 from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads
+from socklock.discover.registered import (
+    OWN_HOSTNAME,
+    REGISTERED_HOST,
+    REGISTERED_PORT,
+    REGISTERS_FOR,
+    REGISTRY_CHECK,
+    REGISTRY_IMAGES,
+    Lookup,
+    Registrations,
+    lookup_of,
+    reaches,
+    registration_api,
+)
 from socklock.discover.registered import WHAT as REGISTRY_WHAT
-from socklock.discover.registered import Registrations, reaches
 from socklock.discover.resolve import (
     ComposeResolver,
     External,
@@ -415,6 +433,7 @@ def add_code_evidence(
             joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
     joiner.add_registry_wide()
+    joiner.add_health_checks()
     joiner.add_implied()
     joiner.add_config_client_defaults()
     return reads
@@ -812,7 +831,17 @@ class _Joiner:
         self.unit_env: dict[str, dict[str, list[UnitEnv]]] = {}
         # workload → (registry, where) when its registry agent polls its HTTP health check
         self.http_checked: dict[str, tuple[str, Location]] = {}
+        # workload → the ports its code's registry health checks name (its own address)
+        self.checked_ports: dict[str, set[int | None]] = {}
+        # workload → the registry agents it registers with (its registry address, resolved)
+        self.registry_agents: dict[str, list[Reached]] = {}
+        self.registry_checks: set[tuple[str, int, int]] = set()  # where code names a check URL
+        self._agents: set[str] | None = None
         self._registry_site: str | None = None  # the workload whose registry address is joined
+        self._check_site: str | None = None  # the workload whose health check URL is joined
+        self._lookup: tuple[Lookup, str] | None = None  # the registry lookup being joined
+        # workload → what it registers for an app it fronts: its host, its port (a sidecar)
+        self.registers_for: dict[str, dict[str, str]] = {}
         self.load_balanced: set[str] = set()
         self.keys_set: dict[str, set[str]] = {}  # workload → config keys its config sets
         self.secret_stores: dict[str, set[str]] = {}  # workload → Dapr stores it reads config from
@@ -852,11 +881,26 @@ class _Joiner:
         registry = site.key is not None and site.key.lower().startswith(REGISTRY_ADDRESS_KEYS)
         if registry and self.spring_consul_checked(owner.workload, site.key or ""):
             self.http_checked.setdefault(owner.workload, ("Consul", where))
+        registry = registry or registration_api(site.target) is not None
         self._registry_site = owner.workload if registry else None
+        if (site.file, site.line, site.column) in self.registry_checks:
+            self._check_site = owner.workload
+            site = self.own_hostname(owner.workload, site)
+        self._lookup = _static_lookup(site)
         try:
             self._add(owner, site, where)
         finally:
-            self._registry_site = None
+            self._registry_site = self._check_site = self._lookup = None
+
+    def own_hostname(self, workload: str, site: CallSite) -> CallSite:
+        """``${HOSTNAME}`` in a health check URL the workload registers: the container's own
+        hostname (Docker and Kubernetes set it), unless a manifest sets the variable."""
+        if site.target is None or OWN_HOSTNAME in self.envs.get(workload, {}):
+            return site
+        own = workload.rsplit("/", 1)[-1]
+        target = site.target.replace("${" + OWN_HOSTNAME + "}", own)
+        env_var = None if site.env_var == OWN_HOSTNAME else site.env_var
+        return replace(site, target=target, env_var=env_var)
 
     def _add(self, owner: Context, site: CallSite, where: Location) -> None:
         env = self.envs.get(owner.workload, {})
@@ -1579,6 +1623,10 @@ class _Joiner:
             self.builder.listens[owner.workload].add(port[0])
         elif declared.what == HTTP_CHECKED:
             self.http_checked.setdefault(owner.workload, (value, where))
+        elif declared.what == REGISTRY_CHECK:
+            self.registry_checks.add((declared.file, declared.line, declared.column))
+        elif declared.what in REGISTERS_FOR:
+            self.registers_for.setdefault(owner.workload, {})[declared.what] = value
         elif declared.what == "load-balanced":
             self.load_balanced.add(owner.workload)
         elif declared.what == "dapr-secret-store":
@@ -1788,6 +1836,9 @@ class _Joiner:
         URL the workload is given of itself (a callback URL it hands out to others), or one
         its code or its own config file writes down (the address its server listens on:
         ``url: 'auth:50051'``, the public URL it hands out)."""
+        if self._check_site == owner.workload:
+            self.add_check(owner.workload, resolution, evidence)
+            return
         shared = owner.shared or evidence.location.file in self.shared_files
         if isinstance(resolution, list) and not shared:
             from socklock.discover.clusters import member_edges
@@ -1801,22 +1852,82 @@ class _Joiner:
             if not resolution:
                 return
         add_resolution(self.builder, owner.workload, target, resolution, evidence)
-        if self._registry_site == owner.workload and isinstance(resolution, list):
-            self.add_health_checks(owner.workload, resolution)
+        if self._lookup is not None and isinstance(resolution, list):
+            self.add_lookup(owner, resolution, evidence)
+        if isinstance(resolution, list):  # its registry's agent: its health checks' poller
+            registry = self._registry_site == owner.workload
+            self.registry_agents.setdefault(owner.workload, []).extend(
+                r
+                for r in resolution
+                if r.workload != owner.workload and (registry or r.workload in self.agents)
+            )
 
-    def add_health_checks(self, workload: str, agents: list[Reached]) -> None:
-        """The registry agent the workload registers with polls its HTTP health check: an
-        edge from the agent to the workload's own port (unknown when it is random)."""
-        checked = self.http_checked.get(workload)
-        if checked is None:
+    def add_lookup(self, owner: Context, servers: list[Reached], evidence: Evidence) -> None:
+        """A registry asked for a service by a name written in the URL's path: the caller
+        then calls that service (when the callee is that registry's server)."""
+        assert self._lookup is not None
+        lookup, name = self._lookup
+        self._lookup = None  # the name's own resolution is no lookup
+        if lookup.server_dependency is None:
+            server = any(r.workload in self.agents for r in servers)
+        else:
+            server = any(self.built_with(r.workload, lookup.server_dependency) for r in servers)
+        if server:
+            named = ServiceName(name.lower(), lookup.registry)
+            self.resolve_name(owner, named, evidence, name)
+
+    def built_with(self, workload: str, dependency: str) -> bool:
+        """Whether a build unit the workload runs (its own, or one whose image or build
+        context it shares with others) declares the dependency."""
+        return any(
+            dependency in d
+            for unit in self._inventory.units
+            if unit.dependencies
+            and (
+                workload in self.runners(unit.location.file)
+                or unit in self.unit_workloads.get(workload, ())
+            )
+            for d in unit.dependencies
+        )
+
+    @property
+    def agents(self) -> set[str]:
+        """The workloads that run a registry agent's image."""
+        if self._agents is None:
+            self._agents = {
+                found
+                for image in REGISTRY_IMAGES
+                for found in running_image(self._inventory, self._aliases, image)
+            }
+        return self._agents
+
+    def add_check(self, workload: str, resolution: Resolution, evidence: Evidence) -> None:
+        """A health check URL the workload's code registers: the registry's agent calls it,
+        not the workload. Only a URL of the workload's own address is kept (a check naming
+        another host is left out: who answers it is not this workload's business)."""
+        if not isinstance(resolution, list):
             return
-        registry, where = checked
-        port = self.callee_port(workload, None)
-        detail = f"the {registry} agent polls {workload}'s HTTP health check"
-        for agent in agents:
-            if agent.workload != workload:
-                evidence = Evidence(EvidenceKind.CONFIG, where, detail)
-                self.builder.add_edge(agent.workload, workload, port, "TCP", evidence)
+        for reached in resolution:
+            if reached.workload == workload:
+                self.checked_ports.setdefault(workload, set()).add(reached.port)
+                self.http_checked.setdefault(workload, ("Consul", evidence.location))
+
+    def add_health_checks(self) -> None:
+        """The registry agent each workload registers with polls its health check: an edge
+        from the agent to the port the check names, else to the workload's own port
+        (unknown when it is random)."""
+        for workload, agents in self.registry_agents.items():
+            checked = self.http_checked.get(workload)
+            if checked is None:
+                continue
+            registry, where = checked
+            ports = self.checked_ports.get(workload) or {None}
+            detail = f"the {registry} agent polls {workload}'s HTTP health check"
+            for agent in agents:
+                for port in ports:
+                    called = port if port is not None else self.callee_port(workload, None)
+                    evidence = Evidence(EvidenceKind.CONFIG, where, detail)
+                    self.builder.add_edge(agent.workload, workload, called, "TCP", evidence)
 
     def resolution(self, owner: Context, target: Target) -> Resolution:
         """How the caller's platform resolves ``target``: Kubernetes DNS, compose service
@@ -1848,7 +1959,7 @@ class _Joiner:
         that name (also without a registry prefix such as ``srv-``)."""
         reached = self.by_identity(named)
         if reached:
-            return reached
+            return [found for r in reached for found in self.registered_instance(owner, r)]
         for variant in name_variants(named.name):
             resolution = self.resolution(owner, Target(variant, named.port, None, "TCP", variant))
             if isinstance(resolution, list) and resolution:
@@ -1857,6 +1968,21 @@ class _Joiner:
                     for r in _on_scheme(resolution, named.scheme)
                 ]
         return self.by_squashed_name(named)
+
+    def registered_instance(self, owner: Context, reached: Reached) -> list[Reached]:
+        """The instance a registered name hands out: the app a sidecar registers for
+        (``sidecar.hostname``/``sidecar.port``) when it names one, else the workload."""
+        said = self.registers_for.get(reached.workload, {})
+        host = said.get(REGISTERED_HOST)
+        port = said.get(REGISTERED_PORT, "")
+        if host is None:
+            return [reached]
+        number = int(port) if port.isdigit() and 0 < int(port) < 65536 else None
+        resolution = self.resolution(owner, Target(host, number, None, "TCP", host))
+        if not isinstance(resolution, list) or not resolution:
+            return [reached]
+        via = f"{reached.via}, which registers {host}:{port or '?'} for its app"
+        return [replace(r, via=via) for r in resolution]
 
     def by_squashed_name(self, named: ServiceName) -> list[Reached]:
         """A registry name written in another case style than the one workload it names
@@ -1938,6 +2064,16 @@ class _Joiner:
 
 
 _MAX_NESTING = 8  # properties naming properties: deeper than this is a cycle
+
+
+def _static_lookup(site: CallSite) -> tuple[Lookup, str] | None:
+    """The registry lookup a call site makes, when the service name is written in the
+    expression (a name the analyser cut at a run-time piece, ``service/${name}``, is not)."""
+    found = lookup_of(site.target)
+    if found is None:
+        return None
+    written = re.search(rf"(?<![\w.\-]){re.escape(found[1])}(?![\w.\-])", site.expression)
+    return found if written is not None else None
 
 
 # the port a scheme's server listens on by default, and the port of the other web scheme

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from socklock.discover.name_table import NameTable
 from socklock.discover.resolve import ComposeResolver, KubernetesResolver
-from socklock.model import BuildUnit, Inventory
+from socklock.model import BuildUnit, ComposeService, Inventory
 from socklock.model.kubernetes import ContainerRole
 
 CODE_NAMESPACE = "code"
@@ -68,6 +68,7 @@ class Identities:
         self.images = NameTable()  # an image's name → the workloads that run it
         # an image as written with its tag (``shop/main:orders``) → the workloads that run it
         self.tagged = NameTable()
+        self.copies: dict[str, list[str]] = {}  # graph id → the compose services built alike
         self._core_names: NameTable | None = None
         self._kubernetes(inventory)
         self._compose(inventory, aliases)
@@ -103,6 +104,10 @@ class Identities:
             else:
                 self.own.append(unit)
         self._nearest(by_name)
+        for unit, twin in list(self.twins.items()):
+            if len(self.copies.get(twin, ())) > 1:  # copies of one build: it runs in each
+                self.versions[unit] = self.copies[twin]
+                del self.twins[unit]
         if self.unmatched and _infrastructure_only(inventory, self):
             self.own, self.unmatched = self.unmatched, []  # the code runs beside it, on the host
         for unit, twin in self.twins.items():
@@ -254,10 +259,13 @@ class Identities:
         from socklock.discover.entrypoints import command_line, program_name
         from socklock.load.units.names import image_name
 
+        builds: dict[tuple[str, ...], list[str]] = defaultdict(list)
         for project in inventory.compose_projects:
             resolver = ComposeResolver(project)
             for service in project.services:
                 graph_id = aliases.get(service.id, service.id)
+                if service.build_context:
+                    builds[_build_key(service)].append(graph_id)
                 names: list[str | None] = [service.name, image_name(service.image)]
                 if normal(image := image_name(service.image) or ""):
                     self.images.add(normal(image), graph_id)
@@ -268,6 +276,9 @@ class Identities:
                 self._add(graph_id, names, resolver.service_ports(service), project.file)
                 if _runs_another(command_line(service.body, "entrypoint", "command")):
                     self.commanded.add(graph_id)
+        for alike in builds.values():
+            if len(alike) > 1:
+                self.copies.update((graph_id, sorted(alike)) for graph_id in alike)
 
     def _contexts(self, inventory: Inventory, aliases: dict[str, str]) -> dict[Path, set[str]]:
         """Build directories of the deployment's workloads: compose ``build:`` contexts and
@@ -344,6 +355,24 @@ class Identities:
                 for name, owners in table.items():
                     self._core_names.update(_core(name), owners)
         return self._core_names
+
+
+def _build_key(service: ComposeService) -> tuple[str, ...]:
+    """What a compose service's container runs: its build (context, Dockerfile, build args,
+    target) and its command. Services alike in all of it are copies of one program (``api``
+    and ``api_clone`` behind a balancer): the build unit it compiles runs in each."""
+    from socklock.discover.entrypoints import command_line
+
+    build = service.body.get("build")
+    extra = build if isinstance(build, dict) else {}
+    return (
+        str(Path(service.build_context or "").resolve()),
+        service.dockerfile or "",
+        repr(extra.get("args")),
+        repr(extra.get("target")),
+        repr(command_line(service.body, "entrypoint", "entrypoint")),
+        repr(command_line(service.body, "command", "command")),
+    )
 
 
 def _infrastructure_only(inventory: Inventory, identities: Identities) -> bool:

@@ -27,6 +27,7 @@ REGISTRIES: dict[str, str] = {
     "turbine": "Turbine app (its Hystrix stream)",
     "xds": "xDS name",
     "consul": "Consul service name",
+    "sidecar": "Eureka app name asked of a Spring Cloud Netflix Sidecar",
     "etcd": "etcd registry key",
     "dapr": "Dapr app-id",
     "dotnet": ".NET service discovery name",

@@ -12,6 +12,7 @@ document says more than the default one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
@@ -25,6 +26,68 @@ if TYPE_CHECKING:
 
 ZUUL = "Zuul proxy"
 WHAT = frozenset({"registers", "registry-wide", "ignored-services", "own-routes"})
+# A health check URL a registration in code names (``Check: {HTTP: url}``): the registry's
+# agent polls it (the analysers' ``registry-check`` declaration, at the URL's position)
+REGISTRY_CHECK = "registry-check"
+# What a Spring Cloud Netflix Sidecar registers for the app beside it (config_files.py):
+# its name resolves to that host and port, not to the sidecar
+REGISTERED_HOST = "registered-host"
+REGISTERED_PORT = "registered-port"
+REGISTERS_FOR = frozenset({REGISTERED_HOST, REGISTERED_PORT})
+# The variable Docker and Kubernetes set to the container's own hostname
+OWN_HOSTNAME = "HOSTNAME"
+# A registry's HTTP API paths that register a service, and the registry (a call to one is a
+# call to the registry's agent, whose health checks then poll the registered service)
+_REGISTRATION_PATHS = (
+    ("/v1/agent/service/register", "Consul"),
+    ("/v1/catalog/register", "Consul"),
+)
+
+
+# Images that run a registry agent: a program that calls one and registers a health check
+# in its code registers with that agent (its client library names no registration path)
+REGISTRY_IMAGES = ("consul", "hashicorp/consul", "bitnami/consul")
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """A registry API that a program asks for a service's instances by name, then calls
+    one: a call to the named service when the name is written in the path."""
+
+    path: re.Pattern[str]  # group 1: the service name
+    registry: str  # a key of socklock.discover.names.REGISTRIES
+    # the callee must be that registry's server: one running a registry image (None), or
+    # one whose build has this dependency (a Spring Cloud Netflix Sidecar)
+    server_dependency: str | None
+
+
+_NAME = r"([A-Za-z0-9][A-Za-z0-9_.\-]*)"
+LOOKUPS = (
+    Lookup(re.compile(rf"^/v1/(?:catalog|health)/service/{_NAME}/?$"), "consul", None),
+    Lookup(re.compile(rf"^/hosts/{_NAME}/?$"), "sidecar", "spring-cloud-netflix-sidecar"),
+)
+
+
+def lookup_of(url: str | None) -> tuple[Lookup, str] | None:
+    """The registry lookup ``url`` makes and the service name it asks for, if any."""
+    path = _path(url)
+    for lookup in LOOKUPS:
+        found = lookup.path.match(path) if path is not None else None
+        if found is not None:
+            return lookup, found.group(1)
+    return None
+
+
+def _path(url: str | None) -> str | None:
+    if url is None or "://" not in url:
+        return None
+    return "/" + url.split("://", 1)[1].partition("/")[2].partition("?")[0]
+
+
+def registration_api(url: str | None) -> str | None:
+    """The registry whose registration endpoint ``url`` calls, if it calls one."""
+    path = _path(url)
+    return next((registry for known, registry in _REGISTRATION_PATHS if path == known), None)
 
 
 @dataclass(frozen=True, slots=True)

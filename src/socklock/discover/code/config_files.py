@@ -307,6 +307,10 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         for e in entries
     )
     keys = _registry_keys(path, entries)
+    health_polled = any(
+        _relaxed(_dotted(e.key)) == _EUREKA_HEALTH_CHECK and e.value.strip().lower() == "true"
+        for e in entries
+    )
     channels, read = channel_addresses(entries)  # MicroProfile Reactive Messaging
     for channel in channels:
         host, joined = host_port(channel)
@@ -322,8 +326,12 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             continue
         if _OCELOT_ROUTE.match(_relaxed(dotted)):
             continue  # a route's other fields (its port goes with its host)
+        if _relaxed(dotted) in _SIDECAR_REGISTERS:
+            yield from _declare(path, entry, _SIDECAR_REGISTERS[_relaxed(dotted)])
         if _OWN_IDENTITY.match(_relaxed(dotted)):
             continue  # what the instance advertises of itself
+        if _relaxed(dotted) == _SIDECAR_HEALTH and not health_polled:
+            continue  # a sidecar's app health URL that only its own /health would call
         if _relaxed(dotted).startswith("eureka.client.serviceurl.") and registry_off(entry.profile):
             continue
         registry = _registry_setting(path, entry)
@@ -381,11 +389,20 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         yield from _emit(path, entry, tuple(parts), context)
 
 
-# The instance's own addresses, which it advertises to a registry or an admin server.
+# The instance's own addresses, which it advertises to a registry or an admin server; a
+# Spring Cloud Netflix Sidecar advertises its app's (``sidecar.hostname``, home page).
 _OWN_IDENTITY = re.compile(
     r"^(eureka\.instance\.|spring\.cloud\.(consul|zookeeper)\.discovery\.(hostname|ipaddress)"
-    r"|spring\.boot\.admin\.client\.instance\.|globalconfiguration\.baseurl$)"
+    r"|spring\.boot\.admin\.client\.instance\.|globalconfiguration\.baseurl$"
+    r"|sidecar\.(hostname|ipaddress|homepageuri)$)"
 )  # Ocelot's GlobalConfiguration.BaseUrl: the gateway's own public address
+# The sidecar calls its app's ``sidecar.health-uri`` only when its own health is evaluated:
+# on each Eureka heartbeat when ``eureka.client.healthcheck.enabled``, else when someone
+# asks its /health, which nothing in the input shows; so without that flag it is no call.
+_SIDECAR_HEALTH = "sidecar.healthuri"
+# The host and port a sidecar registers its app under (socklock.discover.registered)
+_SIDECAR_REGISTERS = {"sidecar.hostname": "registered-host", "sidecar.port": "registered-port"}
+_EUREKA_HEALTH_CHECK = "eureka.client.healthcheck.enabled"
 _EUREKA_FLAGS = (
     "eureka.client.enabled",
     "eureka.client.registerwitheureka",

@@ -85,7 +85,8 @@ def bound_member(node: Node, ev: Evaluator) -> Values | None:
             for s in sections
         )
     keys = [f"{section}:{name}" if section else name for section in sections]
-    return alternatives(env(aspnet_env_name(k), None, 0.8) for k in keys)
+    default = _default(Path(path).absolute().parent, typed.name, name) if path else None
+    return alternatives(env(aspnet_env_name(k), default, 0.8) for k in keys)
 
 
 # ``public string ConnectionString => $"Server={Server},{Port};..."``: a property computed
@@ -98,6 +99,40 @@ def _computed(directory: Path, class_name: str, name: str) -> tuple[str, ...] | 
     """The pieces (literal text, ``{Property}``) of an options class's property that is an
     interpolated string of its other properties, None when it is none."""
     return _project_computed(directory).get((class_name, name))
+
+
+# ``public string OrdersApi { get; set; } = "https://orders-api";``: the value a bound
+# property has when configuration does not set its key
+_DEFAULT = re.compile(r"\b(\w+)\s*\{\s*get\s*;\s*(?:set|init)\s*;\s*\}\s*=\s*\"([^\"\\]*)\"\s*;")
+
+
+def _default(directory: Path, class_name: str, name: str) -> str | None:
+    """The literal initializer of property ``name`` of options class ``class_name``, in the
+    class's file of this project or of a project it references; None when it has none."""
+    from socklock.discover.code.dotnet_projects import class_files
+    from socklock.discover.code.imports import project_files
+
+    own = project_files(directory, ".csproj", ".cs").get(class_name + ".cs", ())
+    for file in (*own, *class_files(directory, class_name)):
+        for class_, property_, value in _class_defaults(file):
+            if class_ == class_name and property_ == name:
+                return value
+    return None
+
+
+@lru_cache(maxsize=64)
+def _class_defaults(file: str) -> tuple[tuple[str, str, str], ...]:
+    """(class, property, default) of every settable property initialised with a string."""
+    try:
+        source = Path(file).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ()
+    found: list[tuple[str, str, str]] = []
+    for match in _DEFAULT.finditer(source):
+        classes = re.findall(r"\bclass\s+(\w+)", source[: match.start()])
+        if classes:
+            found.append((classes[-1], match.group(1), match.group(2)))
+    return tuple(found)
 
 
 def _project_texts(directory: Path) -> Iterator[str]:
@@ -159,6 +194,14 @@ def _type_of(node: Node, ev: Evaluator, depth: int) -> _Type | None:
         return None
     if kind == "invocation_expression":
         return _made_by(node, ev)
+    if kind == "binary_expression" and any(c.type == "??" for c in node.children):
+        # ``section.Get<T>() ?? new T()``: the bound object, else one with the defaults
+        for side in ("left", "right"):
+            operand = node.child_by_field_name(side)
+            typed = _type_of(operand, ev, depth + 1) if operand is not None else None
+            if typed is not None:
+                return typed
+        return None
     if kind in ("object_creation_expression", "cast_expression"):
         written = node.child_by_field_name("type")
         return _parse_type(ev.text(written)) if written is not None else None
@@ -412,17 +455,24 @@ def bound_sections(name: str, path: str | None, source: bytes) -> tuple[str, ...
 
 @lru_cache(maxsize=32)
 def _project_bindings(directory: Path) -> dict[str, tuple[str, ...]]:
+    from socklock.discover.code.dotnet_projects import referenced_projects
     from socklock.discover.code.imports import project_files
 
     found: dict[str, set[str]] = {}
     project = project_files(directory, ".csproj", ".cs")
+    # a section constant (``ServiceUrlsOptions.SectionName``) may be a referenced library's
+    seen: dict[str, list[str]] = {}
+    for referenced in referenced_projects(directory.resolve()):
+        for name, paths in project_files(referenced, ".csproj", ".cs").items():
+            seen.setdefault(name, []).extend(paths)
+    constants = {**{n: tuple(p) for n, p in seen.items()}, **project}
     for paths in project.values():
         for file in paths:
             try:
                 text = Path(file).read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            for name, section in bindings(text, project):
+            for name, section in bindings(text, constants):
                 found.setdefault(name, set()).add(section)
     return {name: tuple(sorted(sections)) for name, sections in found.items()}
 
@@ -454,3 +504,7 @@ def forget() -> None:
     _project_bindings.cache_clear()
     _project_returns.cache_clear()
     _project_computed.cache_clear()
+    _class_defaults.cache_clear()
+    from socklock.discover.code.dotnet_projects import referenced_projects
+
+    referenced_projects.cache_clear()

@@ -30,12 +30,15 @@ first).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from socklock.load.units import launch
+from socklock.load.units.apphost_switches import Switches, configuration
 from socklock.load.units.aspire_companions import CompanionCall, companion_calls
+from socklock.load.units.aspire_env_methods import EnvMethod, endpoint_methods, env_methods
 from socklock.load.units.aspire_routes import Method, blank_comments, extension_methods, routes
 from socklock.load.units.dotnet import is_apphost, projects
 from socklock.load.units.names import normal, port_of
@@ -80,8 +83,8 @@ _REFERENCE = re.compile(
     r"\.\s*WithReference\s*\(\s*(\w+)\s*(?:,\s*(?:connectionName\s*:\s*)?\"([^\"]+)\")?"
 )
 _TARGET_PORT = re.compile(r"\.\s*With(?:Http|Https)?Endpoint\s*\([^)]*?targetPort\s*:\s*(\d+)")
-_ENDPOINT = re.compile(r"\.\s*With(Http|Https)Endpoint\s*\(([^)]*)\)")
-_NAMED_ARG = re.compile(r"\b(port|targetPort|name)\s*:\s*(\d+|\"[^\"]*\")")
+_ENDPOINT = re.compile(r"\.\s*With(Http|Https)?Endpoint\s*\(([^)]*)\)")
+_NAMED_ARG = re.compile(r"\b(port|targetPort|name|scheme)\s*:\s*(\d+|\"[^\"]*\")")
 _PROFILE_ARG = re.compile(
     r"\bAddProject\s*<[^>]*>\s*\(\s*(?:name\s*:\s*)?\"[^\"]*\"\s*,\s*"
     r"(?:launchProfileName\s*:\s*)?(\"[^\"]*\"|\w+)\s*[,)]"
@@ -102,6 +105,14 @@ _SUBJECT = re.compile(
     r"^[\s}]*(?:(?:else\s+)?if\s*\((?:[^()]|\([^()]*\))*\)\s*\{?\s*|else\s*\{?\s*)?(\w+)\s*\."
 )
 _BUILDER = re.compile(r"(\w+)\s*=\s*DistributedApplication\s*\.\s*CreateBuilder")
+_METHOD_CALL = re.compile(r"\.\s*(\w+)\s*\(([\w\s,]*)\)")
+_BUILDER_CALL = re.compile(r"^[\s}]*var\s+(\w+)\s*=\s*(\w+)\s*\.\s*(\w+)\s*\(\s*\)\s*$")
+# ``IResourceBuilder<ProjectResource>[] group = [a, b]`` (or ``new[] { a, b }``)
+_GROUP = re.compile(
+    r"^[\s}]*(?:var|[\w<>.]+\s*\[\s*\])\s+(\w+)\s*=\s*(?:new\s*[\w<>.]*\s*\[\s*\]\s*)?"
+    r"[\[{]([\w\s,]*)[\]}]\s*$"
+)
+_FOREACH = re.compile(r"^[\s}]*foreach\s*\(\s*var\s+(\w+)\s+in\s+(\w+)\s*\)\s*\{?")
 _RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 
 
@@ -186,6 +197,11 @@ class _State:
         self.tools: list[tuple[str, CompanionCall, Location]] = []  # server, admin tool, where
         self.returned: str | None = None  # the resource a helper's ``return`` gives back
         self.calls = 0  # helpers entered, a bound on recursion
+        # the variables it computes from its configuration (``useOpenIddict ? A : B``)
+        self.switches = Switches(configuration(program.parent))
+        self.env_methods: dict[str, EnvMethod] = {}  # resource methods that set env
+        self.endpoint_methods: dict[str, tuple[str, str]] = {}  # builder methods → endpoint
+        self.groups: dict[str, list[str]] = {}  # an array of resources → their names
 
     def scope(self, helper: Helper, arguments: list[str]) -> _State:
         """A state for ``helper``'s body: its own variables, the caller's resources."""
@@ -193,6 +209,8 @@ class _State:
             helper.file, helper.text, self.builder, self.helpers, self.by_class, self.methods
         )
         inner.resources, inner.tools, inner.calls = self.resources, self.tools, self.calls + 1
+        inner.switches = self.switches
+        inner.env_methods, inner.endpoint_methods = self.env_methods, self.endpoint_methods
         for parameter, argument in zip(helper.parameters, arguments, strict=False):
             if argument == self.builder:
                 inner.builder = parameter
@@ -231,7 +249,11 @@ class _State:
         for statement in self.code[begin:end].split(";"):
             start = offset
             offset += len(statement) + 1
+            self.switches.read(statement)
+            statement = self.switches.taken(statement)  # the branch this run takes
             if self.helper_call(statement):
+                continue
+            if self.extension_statement(statement, start):
                 continue
             _string_variable(statement, self.strings)
             held = _ENDPOINT_VAR.match(statement)
@@ -262,64 +284,103 @@ class _State:
                 continue
             if _RETURN.match(statement):
                 self.returned = subject.name
-            for reference in routes(
-                subject.name,
-                statement,
-                self.program,
-                self.code,
-                start,
-                self.variables,
-                self.methods,
+            self.configure(subject, statement, start)
+
+    def extension_statement(self, statement: str, start: int) -> bool:
+        """``var otlp = builder.AddStack()`` (a builder method that returns an endpoint),
+        ``Resource[] group = [a, b]``, ``foreach (var r in group) { r.WithX(otlp)``: read
+        here (the loop's first statement, for each resource of the group); False for any
+        other statement."""
+        called = _BUILDER_CALL.match(statement)
+        if called is not None and called.group(2) == self.builder:
+            returned = self.endpoint_methods.get(called.group(3))
+            if returned is not None:
+                self.endpoint_vars[called.group(1)] = returned
+                return True
+        group = _GROUP.match(statement)
+        if group is not None:
+            members = [m.strip() for m in group.group(2).split(",") if m.strip()]
+            if members and all(m in self.variables for m in members):
+                self.groups[group.group(1)] = [self.variables[m] for m in members]
+                return True
+        loop = _FOREACH.match(statement)
+        if loop is None or loop.group(2) not in self.groups:
+            return False
+        body = re.sub(r"[^\n]", " ", statement[: loop.end()]) + statement[loop.end() :]
+        subject = _SUBJECT.match(body)
+        if subject is None or subject.group(1) != loop.group(1):
+            return True
+        for member in self.groups[loop.group(2)]:
+            self.configure(self.resources[member], body, start)
+        return True
+
+    def configure(self, subject: _Resource, statement: str, start: int) -> None:
+        """What a statement on ``subject`` gives it: references, routes, endpoints, env."""
+        for reference in routes(
+            subject.name,
+            statement,
+            self.program,
+            self.code,
+            start,
+            self.variables,
+            self.methods,
+        ):
+            if not any(
+                r.target == reference.target and r.endpoint == reference.endpoint
+                for r in subject.references
             ):
-                if not any(
-                    r.target == reference.target and r.endpoint == reference.endpoint
-                    for r in subject.references
-                ):
-                    subject.references.append(reference)
-            for call in companion_calls(statement):
-                if subject.server in call.companion.servers:
-                    line = self.code.count("\n", 0, start + call.at) + 1
-                    self.tools.append((subject.name, call, Location(str(self.program), line, 1)))
-            for match in _REFERENCE.finditer(statement):
-                target = self.variables.get(match.group(1))
-                if target is None or target == subject.name:
-                    continue
-                line = self.code.count("\n", 0, start + match.start()) + 1
-                subject.references.append(
-                    UnitReference(
-                        target,
-                        Location(str(self.program), line, 1),
-                        f"AppHost {subject.name}.WithReference({match.group(1)})",
-                        endpoint=DISCOVERY,
-                    )
+                subject.references.append(reference)
+        for call in companion_calls(statement):
+            if subject.server in call.companion.servers:
+                line = self.code.count("\n", 0, start + call.at) + 1
+                self.tools.append((subject.name, call, Location(str(self.program), line, 1)))
+        for match in _REFERENCE.finditer(statement):
+            target = self.variables.get(match.group(1))
+            if target is None or target == subject.name:
+                continue
+            line = self.code.count("\n", 0, start + match.start()) + 1
+            subject.references.append(
+                UnitReference(
+                    target,
+                    Location(str(self.program), line, 1),
+                    f"AppHost {subject.name}.WithReference({match.group(1)})",
+                    endpoint=DISCOVERY,
                 )
-                connection = match.group(2) or self.connections.get(match.group(1), target)
-                subject.referenced.append(
-                    (target, connection, Location(str(self.program), line, 1))
-                )
-            for match in _TARGET_PORT.finditer(statement):
-                port = port_of(match.group(1))
-                if port is not None and port not in subject.ports:
-                    subject.ports.append(port)
-            profile = _PROFILE_ARG.search(statement)
-            if profile is not None and subject.kind == "project":
-                subject.profile = _strings_of(profile.group(1), self.strings)
-            for match in _ENDPOINT.finditer(statement):
-                _add_endpoint(subject, match.group(1).lower(), match.group(2))
-            for match in _ENVIRONMENT.finditer(statement):
-                name, literal, resource, endpoint, variable = match.groups()
-                where = Location(
-                    str(self.program), self.code.count("\n", 0, start + match.start()) + 1, 1
-                )
-                names = _strings_of(endpoint, self.strings) if endpoint else None
-                if literal is not None:
-                    subject.env.append((name, literal, where))
-                elif resource in self.variables and names:
-                    subject.endpoint_env.append(
-                        (name, self.variables[resource], chosen(names), where)
-                    )
-                elif variable in self.endpoint_vars:
-                    subject.endpoint_env.append((name, *self.endpoint_vars[variable], where))
+            )
+            connection = match.group(2) or self.connections.get(match.group(1), target)
+            subject.referenced.append((target, connection, Location(str(self.program), line, 1)))
+        for match in _TARGET_PORT.finditer(statement):
+            port = port_of(match.group(1))
+            if port is not None and port not in subject.ports:
+                subject.ports.append(port)
+        profile = _PROFILE_ARG.search(statement)
+        if profile is not None and subject.kind == "project":
+            subject.profile = _strings_of(profile.group(1), self.strings)
+        for match in _ENDPOINT.finditer(statement):
+            _add_endpoint(subject, (match.group(1) or "").lower(), match.group(2))
+        for match in _ENVIRONMENT.finditer(statement):
+            name, literal, resource, endpoint, variable = match.groups()
+            where = Location(
+                str(self.program), self.code.count("\n", 0, start + match.start()) + 1, 1
+            )
+            names = _strings_of(endpoint, self.strings) if endpoint else None
+            if literal is not None:
+                subject.env.append((name, literal, where))
+            elif resource in self.variables and names:
+                subject.endpoint_env.append((name, self.variables[resource], chosen(names), where))
+            elif variable in self.endpoint_vars:
+                subject.endpoint_env.append((name, *self.endpoint_vars[variable], where))
+        for used in _METHOD_CALL.finditer(statement):  # ``.WithTelemetry(otlp)``
+            method = self.env_methods.get(used.group(1))
+            if method is None:
+                continue
+            arguments = [a.strip() for a in used.group(2).split(",")]
+            line = self.code.count("\n", 0, start + used.start()) + 1
+            for name, index in method.env:
+                held = arguments[index] if index < len(arguments) else None
+                if held in self.endpoint_vars:
+                    where = Location(str(self.program), line, 1)
+                    subject.endpoint_env.append((name, *self.endpoint_vars[held], where))
 
 
 def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
@@ -332,6 +393,8 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         host = normal(path.stem)
         programs = sorted(path.parent.glob("*.cs"))
         methods = {m.name: m for p in programs for m in extension_methods(p)}
+        env_set = {m.name: m for p in programs for m in env_methods(p)}
+        returning = {n: e for p in programs for n, e in endpoint_methods(p).items()}
         # helper classes in the AppHost's folders (``Resources/Sales.cs``), read when called
         called = helpers(
             sorted(
@@ -344,7 +407,9 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         # profile of that name when it has one
         run = launch.default_profile(launch.profiles(path.parent))
         for program in programs:
-            units.extend(_read_program(program, host, by_class, methods, run, called))
+            read = _read_program(program, host, by_class, methods, run, called, env_set, returning)
+            units.extend(read)
+        units[:] = _other_programs_endpoints(units, host)
     return units
 
 
@@ -355,12 +420,15 @@ def _read_program(
     methods: dict[str, Method],
     run: str | None = None,
     helpers: dict[tuple[str, str], Helper] | None = None,
+    env_set: dict[str, EnvMethod] | None = None,
+    returning: dict[str, tuple[str, str]] | None = None,
 ) -> list[BuildUnit]:
     code = blank_comments(program)
     found = _BUILDER.search(code)
     state = _State(
         program, code, found.group(1) if found else "builder", helpers or {}, by_class, methods
     )
+    state.env_methods, state.endpoint_methods = env_set or {}, returning or {}
     state.walk(0, len(code))
     resources, tools = state.resources, state.tools
     _add_companions(resources, tools)
@@ -371,6 +439,9 @@ def _read_program(
         for target, connection, where in resource.referenced:
             resource.reference_env.extend(_reference_env(resources[target], connection, where))
         for name, target, endpoint, where in resource.endpoint_env:
+            if target not in resources:  # added by another file: :func:`_other_programs_endpoints`
+                resource.env.append((name, f"{_ELSEWHERE}{target}:{endpoint}", where))
+                continue
             port = resources[target].endpoints.get(endpoint)
             scheme = endpoint if endpoint in ("http", "https") else "http"
             address = f"{scheme}://{target}" + (f":{port}" if port is not None else "")
@@ -394,6 +465,34 @@ def _read_program(
         )
         for resource in resources.values()
     ]
+
+
+_ELSEWHERE = "\0endpoint:"  # env whose endpoint's resource another file of the AppHost adds
+
+
+def _other_programs_endpoints(units: list[BuildUnit], host: str) -> list[BuildUnit]:
+    """Env set to the endpoint of a resource another file of the AppHost adds (a builder
+    extension method's container), as its URL; env naming no such resource is dropped."""
+    endpoints = {u.name: dict(u.endpoints) for u in units if u.host == host}
+    out: list[BuildUnit] = []
+    for unit in units:
+        if unit.host != host or not any(e.value.startswith(_ELSEWHERE) for e in unit.env):
+            out.append(unit)
+            continue
+        env: list[UnitEnv] = []
+        for item in unit.env:
+            if not item.value.startswith(_ELSEWHERE):
+                env.append(item)
+                continue
+            target, _, endpoint = item.value.removeprefix(_ELSEWHERE).rpartition(":")
+            if target not in endpoints:
+                continue
+            port = endpoints[target].get(endpoint)
+            scheme = endpoint if endpoint in ("http", "https") else "http"
+            address = f"{scheme}://{target}" + (f":{port}" if port is not None else "")
+            env.append(dataclasses.replace(item, value=address))
+        out.append(dataclasses.replace(unit, env=tuple(env)))
+    return out
 
 
 def _statement_resource(
@@ -529,6 +628,12 @@ def _add_endpoint(resource: _Resource, scheme: str, arguments: str) -> None:
     scheme by default) at ``port``, else at ``targetPort``."""
     named = {m.group(1): m.group(2).strip('"') for m in _NAMED_ARG.finditer(arguments)}
     port = port_of(named.get("port")) or port_of(named.get("targetPort"))
+    if not scheme:  # ``.WithEndpoint(port: 4317, targetPort: 4317, scheme: "http", name: ..)``:
+        # a named endpoint of the container, where the container listens (its target port)
+        port = port_of(named.get("targetPort")) or port
+        scheme = named.get("scheme") or "tcp"
+        if "name" not in named:
+            return  # ``WithEndpoint("http", e => ..)`` configures one, or is unknown
     if port is not None:
         resource.endpoints[named.get("name") or scheme] = port
 

@@ -263,6 +263,14 @@
 ((attribute name: (_) @_fn) @quiet
   (#match? @_fn "^(Xml|Json|Schema|Description|Obsolete|Display)"))
 
+; ---- a settable property's initializer (``public string OrdersApi { get; set; } = "https://orders"``
+; in an options class a shared library holds): the default of a setting that configuration binding
+; overwrites, a call only in a program that reads the property, which is not followed here (fail
+; closed: every service referencing the library would call every default)
+(property_declaration
+  accessors: (accessor_list (accessor_declaration ["set" "init"]))
+  value: (_) @quiet)
+
 ; the key prefix of a configuration section
 ((invocation_expression
    function: (member_access_expression name: (identifier) @_fn)
@@ -329,6 +337,15 @@
    function: (member_access_expression name: [(identifier) @_fn (generic_name (identifier) @_fn)])) @declare
   (#set! declare "azure-storage-table")
   (#match? @_fn "^(AddTableServiceClient|AddAzureTableClient|UseAzureStorageClustering|UseAzureTableReminderService|AddAzureTableGrainStorage(AsDefault)?|ConfigureTableServiceClient|GetTableClient|CreateCloudTableClient)$"))
+
+; ---- a service registry's health check in a registration: new AgentServiceCheck { HTTP = url }
+; (Consul .NET client): the registry's agent polls that URL (code_evidence.py)
+((object_creation_expression
+   type: (identifier) @_t
+   initializer: (initializer_expression
+     (assignment_expression left: (identifier) @_k right: (_) @declare @_fn)))
+  (#set! declare "registry-check") (#match? @_fn "://")
+  (#any-of? @_t "AgentServiceCheck" "AgentCheckRegistration") (#any-of? @_k "HTTP" "GRPC"))
 
 ;; section: definitions
 

@@ -145,6 +145,19 @@
   (#eq? @_t "transport") (#eq? @_fn "Transport") (#any-of? @_tr "MQTT" "NATS")
   (#eq? @_o "options") (#eq? @_u "url"))
 
+; ---- a service registry's health check: {Check: {HTTP: `http://${host}:${port}/health`}} or
+; {checks: [{http: url}]} in a registration (Consul's agent API, the consul package): the
+; registry's agent polls that URL, the program does not call it (code_evidence.py)
+((pair key: [(string) (property_identifier)] @_c
+   value: (object (pair key: [(string) (property_identifier)] @_k value: (_) @declare @_fn)))
+  (#set! declare "registry-check") (#match? @_fn "://")
+  (#match? @_c "^['\"]?(Check|check)['\"]?$") (#match? @_k "^['\"]?(HTTP|http|GRPC|grpc)['\"]?$"))
+
+((pair key: [(string) (property_identifier)] @_c
+   value: (array (object (pair key: [(string) (property_identifier)] @_k value: (_) @declare @_fn))))
+  (#set! declare "registry-check") (#match? @_fn "://")
+  (#match? @_c "^['\"]?(Checks|checks)['\"]?$") (#match? @_k "^['\"]?(HTTP|http|GRPC|grpc)['\"]?$"))
+
 ;; ---- service-discovery names (socklock/discover/names.py): resolved to the workload by name
 ; Dapr: client.invoker.invoke("orders", "method", HttpMethod.POST)
 ((call_expression

@@ -381,6 +381,15 @@
 ((call_expression function: (selector_expression field: (field_identifier) @_fn)) @declare
   (#set! declare "env-bound-config") (#eq? @_fn "AutomaticEnv"))
 
+; ---- a service registry's health check in a registration: &api.AgentServiceCheck{HTTP: url}
+; (Consul's API client): the registry's agent polls that URL (code_evidence.py)
+((composite_literal
+   type: [(type_identifier) @_t (qualified_type name: (type_identifier) @_t)]
+   body: (literal_value
+     (keyed_element key: (literal_element (identifier) @_k) value: (literal_element (_) @declare @_fn))))
+  (#set! declare "registry-check") (#match? @_fn "://")
+  (#any-of? @_t "AgentServiceCheck" "AgentCheckRegistration") (#any-of? @_k "HTTP" "GRPC"))
+
 ;; section: definitions
 
 (short_var_declaration left: (expression_list) @def.name right: (expression_list) @def.value)

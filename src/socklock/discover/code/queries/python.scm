@@ -219,6 +219,14 @@
   (#any-of? @_fn "psycopg2" "psycopg" "asyncpg" "aio_pika" "aiormq" "pika" "kombu")
   (#any-of? @_m "connect" "create_pool"))
 
+; python-consul / py-consul: consul.Consul(host="consul", port=8500) is the agent it talks to
+((call
+   function: (attribute object: (identifier) @_o attribute: (identifier) @_fn)
+   arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)
+     (keyword_argument name: (identifier) @_p value: (_) @target.port)))
+  (#eq? @_o "consul") (#eq? @_fn "Consul") (#eq? @_h "host") (#eq? @_p "port"))
+
 ; host alone (the driver's default port), then host and port: an optional
 ; node whose predicate fails would drop the whole match
 ((call
@@ -413,6 +421,20 @@
 
 ((keyword_argument name: (identifier) @_k value: (_) @quiet)
   (#any-of? @_k "help" "description" "epilog" "msg" "message" "homepage" "url_prefix"))
+
+; ---- a service registry's health check in a registration: {"Check": {"HTTP": url}} (Consul's
+; agent API), consul.Check.http(url, interval) (python-consul): the registry's agent polls
+; that URL, the program does not call it (code_evidence.py)
+((pair key: (string) @_c
+   value: (dictionary (pair key: (string) @_k value: (_) @declare @_fn)))
+  (#set! declare "registry-check") (#match? @_fn "://")
+  (#match? @_c "^['\"](Check|check)['\"]$") (#match? @_k "^['\"](HTTP|http|GRPC|grpc)['\"]$"))
+
+((call
+   function: (attribute object: [(identifier) (attribute)] @_c attribute: (identifier) @_k)
+   arguments: (argument_list . (_) @declare @_fn))
+  (#set! declare "registry-check") (#match? @_fn "://")
+  (#match? @_c "(^|\\.)Check$") (#any-of? @_k "http" "grpc"))
 
 ;; section: definitions
 
