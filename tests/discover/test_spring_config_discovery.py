@@ -186,8 +186,7 @@ def test_a_served_server_port_wins_over_the_env(tmp_path: Path) -> None:
             ),
             "stock/pom.xml": _pom("stock"),
             "stock/src/main/resources/bootstrap.yml": (
-                "spring.application.name: stock\n"
-                "spring.cloud.config.uri: http://config:8888\n"
+                "spring.application.name: stock\nspring.cloud.config.uri: http://config:8888\n"
             ),
         },
     )
