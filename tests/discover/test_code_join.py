@@ -142,16 +142,17 @@ def test_each_env_read_of_a_built_address_keeps_its_own_default(tmp_path: Path) 
     """``"http://{0}:{1}".format(host, port)`` where both reads have code defaults."""
     code = (
         "import os, urllib.request\n"
-        'host = os.environ.get("API_HOST", "api.shop")\n'
-        'port = os.environ.get("API_PORT", "80")\n'
+        'host = os.environ.get("BACKEND_HOST", "api.shop")\n'
+        'port = os.environ.get("BACKEND_PORT", "80")\n'
         'urllib.request.urlopen("http://{0}:{1}/x".format(host, port))\n'
     )
+    # (not API_PORT: the kubelet sets that for Service api, to ``tcp://api:80``)
     write_shop(tmp_path, "", code)
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
     (edge,) = graph.edges
     assert (edge.source, edge.target, edge.port) == ("shop/web", "shop/api", 8080)
     assert (
-        "API_HOST unset, code default api.shop; API_PORT unset, code default 80"
+        "BACKEND_HOST unset, code default api.shop; BACKEND_PORT unset, code default 80"
         in edge.evidence[0].detail
     )
 

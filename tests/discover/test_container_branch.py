@@ -66,6 +66,15 @@ SNIPPETS: list[tuple[str, str, list[str]]] = [
         '  restTemplate.getForObject("http://" + h + ":3000", String.class); } }\n',
         ["http://orders:3000"],
     ),
+    (
+        "client.rb",
+        "require 'net/http'\n"
+        "HOST = in_docker ? 'orders' : 'localhost'\n"
+        "OTHER = use_docker_compose ? 'stock' : 'localhost'\n"  # a setting: run time only
+        'Net::HTTP.get(URI("http://#{HOST}:3000/x"))\n'
+        'Net::HTTP.get(URI("http://#{OTHER}:3000/x"))\n',
+        ["http://orders:3000/x"],
+    ),
 ]
 
 

@@ -478,15 +478,16 @@ def test_each_variable_of_an_address_takes_its_own_code_default(tmp_path: Path) 
     neither set by a manifest: the address is the two defaults (not only the first's)."""
     code = (
         "import os, requests\n"
-        'host = os.environ.get("AUDIT_HOST", "audit")\n'
-        'port = os.environ.get("AUDIT_PORT", "9090")\n'
+        'host = os.environ.get("AUDITOR_HOST", "audit")\n'
+        'port = os.environ.get("AUDITOR_PORT", "9090")\n'
         'requests.get("http://{0}:{1}/log".format(host, port))\n'
     )
+    # (not AUDIT_PORT: the kubelet sets that for Service audit, to ``tcp://audit:9090``)
     write(tmp_path, code, callees=("audit:9090",))
     assert web_edges(tmp_path) == {
         ("shop/audit", 9090, "TCP"): [
-            'env-read "http://{0}:{1}/log".format(host, port) (AUDIT_HOST unset, code default '
-            "audit; AUDIT_PORT unset, code default 9090) (Service shop/audit port 9090)"
+            'env-read "http://{0}:{1}/log".format(host, port) (AUDITOR_HOST unset, code default '
+            "audit; AUDITOR_PORT unset, code default 9090) (Service shop/audit port 9090)"
         ]
     }
 

@@ -69,7 +69,12 @@ from socklock.discover.host_servers import host_server
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.key_overrides import overridden_target, overriding_env
 from socklock.discover.libraries import library_for, registry_client, storage_services
-from socklock.discover.manifests import add_resolution, compose_environment, env_values
+from socklock.discover.manifests import (
+    add_resolution,
+    compose_environment,
+    env_values,
+    service_link_sources,
+)
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
 from socklock.discover.reach import Reach
@@ -98,8 +103,9 @@ from socklock.discover.resolve import (
 )
 from socklock.discover.spring_properties import Property, Source, SpringProperties
 from socklock.discover.subcommands import runs_for
-from socklock.discover.unit_env import UnitEnv, unit_env_files
+from socklock.discover.unit_env import UnitEnv, copied_env_files, unit_env_files
 from socklock.discover.waits import waits
+from socklock.load.env_templates import command_copies
 from socklock.model import (
     BuildUnit,
     ComposeService,
@@ -165,6 +171,8 @@ def workload_env(inventory: Inventory, aliases: dict[str, str]) -> dict[str, dic
             env = envs.setdefault(workload.id, {})
             for name, value, evidence in env_values(workload, inventory):
                 env.setdefault(name, EnvValue(value, evidence.location))
+            for name, (value, linked) in service_link_sources(workload, inventory).items():
+                env.setdefault(name, EnvValue(value, linked.obj.location))  # the env wins
     for project in inventory.compose_projects:
         for service in project.services:
             env = envs.setdefault(aliases.get(service.id, service.id), {})
@@ -292,6 +300,9 @@ def add_code_evidence(
             joiner.add_command(context, dockerfile)
     for context, dockerfile in _shared_dockerfiles(inventory, joiner.unit_workloads):
         joiner.add_command(context, dockerfile)
+    for workload, made in copied_env_files(config_files, contexts, joiner.copied).items():
+        for name, values in made.items():  # the ``.env`` its entry-point script makes
+            joiner.unit_env.setdefault(workload, {}).setdefault(name, []).extend(values)
     scanned: list[tuple[Context | None, Result]] = []
     reach = Reach(frozenset(c.program for c in contexts if c.program is not None))
 
@@ -810,6 +821,7 @@ class _Joiner:
         self.dockerfile_env: dict[str, dict[str, EnvValue]] = {}
         self.script_env: dict[str, dict[str, EnvValue]] = {}  # set by its entry-point script
         self.script_reads: dict[str, set[str]] = {}  # env its entry-point script hands on
+        self.copied: dict[str, set[tuple[str, str]]] = {}  # ``cp SOURCE DEST`` its script runs
         self._profiles: dict[str, Profiles] = {}
         self._rust_names: dict[str, frozenset[str] | None] = {}
         self.kubernetes = KubernetesResolver(inventory)
@@ -1562,6 +1574,7 @@ class _Joiner:
                     where = Location(str(script), number, 1)
                     known.setdefault(f"{script.name}:{number}", EnvValue(line.strip(), where))
             self.script_reads.setdefault(owner.workload, set()).update(script_reads(text))
+            self.copied.setdefault(owner.workload, set()).update(command_copies(text))
             settings = self.script_env.setdefault(owner.workload, {})
             for name, (value, number) in script_settings(text).items():
                 settings.setdefault(name, EnvValue(value, Location(str(script), number, 1)))

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from socklock.load.kubelet_expansion import expand
 from socklock.model import Service
 
-__all__ = ["expand", "service_variables"]
+__all__ = ["expand", "service_variables", "service_variables_by_service"]
 
 
 def _env_name(name: str) -> str:
@@ -32,26 +32,39 @@ def _env_name(name: str) -> str:
 
 def service_variables(services: Iterable[Service], namespace: str) -> dict[str, str]:
     """The Service environment variables of a pod in ``namespace``."""
-    variables: dict[str, str] = {}
+    return {
+        name: value
+        for name, (value, _) in service_variables_by_service(services, namespace).items()
+    }
+
+
+def service_variables_by_service(
+    services: Iterable[Service], namespace: str
+) -> dict[str, tuple[str, Service]]:
+    """The Service environment variables of a pod in ``namespace``, each with the Service
+    that defines it (its evidence)."""
+    variables: dict[str, tuple[str, Service]] = {}
     for service in services:
         if service.namespace != namespace or not service.ports or not _has_cluster_ip(service):
             continue
         prefix = _env_name(service.name)
         host = service.name
-        variables[f"{prefix}_SERVICE_HOST"] = host
-        variables[f"{prefix}_SERVICE_PORT"] = str(service.ports[0].port)
+        own: dict[str, str] = {}
+        own[f"{prefix}_SERVICE_HOST"] = host
+        own[f"{prefix}_SERVICE_PORT"] = str(service.ports[0].port)
         for index, port in enumerate(service.ports):
             if port.name:
-                variables[f"{prefix}_SERVICE_PORT_{_env_name(port.name)}"] = str(port.port)
+                own[f"{prefix}_SERVICE_PORT_{_env_name(port.name)}"] = str(port.port)
             protocol = str(port.protocol)
             url = f"{protocol.lower()}://{host}:{port.port}"
             if index == 0:
-                variables[f"{prefix}_PORT"] = url
+                own[f"{prefix}_PORT"] = url
             link = f"{prefix}_PORT_{port.port}_{protocol.upper()}"
-            variables[link] = url
-            variables[f"{link}_PROTO"] = protocol.lower()
-            variables[f"{link}_PORT"] = str(port.port)
-            variables[f"{link}_ADDR"] = host
+            own[link] = url
+            own[f"{link}_PROTO"] = protocol.lower()
+            own[f"{link}_PORT"] = str(port.port)
+            own[f"{link}_ADDR"] = host
+        variables.update({name: (value, service) for name, value in own.items()})
     return variables
 
 

@@ -58,6 +58,7 @@ from socklock.model import (
     Location,
     NodeKind,
     PortSpec,
+    Service,
     ServiceGraph,
     Unresolved,
     Workload,
@@ -379,11 +380,19 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
 def service_links(workload: Workload, inventory: Inventory) -> dict[str, str]:
     """The Service environment variables the workload's pods get (none when the pod spec
     sets ``enableServiceLinks: false``)."""
-    from socklock.discover.k8s_env import service_variables
+    return {name: value for name, (value, _) in service_link_sources(workload, inventory).items()}
+
+
+def service_link_sources(
+    workload: Workload, inventory: Inventory
+) -> dict[str, tuple[str, Service]]:
+    """:func:`service_links`, each variable with the Service that defines it: code that
+    reads ``ORDERS_SERVICE_HOST`` calls that Service."""
+    from socklock.discover.k8s_env import service_variables_by_service
 
     if workload.pod_spec.get("enableServiceLinks") is False:
         return {}
-    return service_variables(inventory.services, workload.namespace)
+    return service_variables_by_service(inventory.services, workload.namespace)
 
 
 def _env_from(

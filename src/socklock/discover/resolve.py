@@ -299,6 +299,11 @@ class ComposeResolver:
                         (spec or {}).get("aliases") or () if isinstance(spec, dict) else ()
                     ):
                         self.by_name.setdefault(str(alias).lower(), service)
+                    for key in ("ipv4_address", "ipv6_address") if isinstance(spec, dict) else ():
+                        # a static address on a project network is that container's alone
+                        address = spec.get(key)
+                        if isinstance(address, str) and address.strip() and "$" not in address:
+                            self.by_name.setdefault(address.strip().lower(), service)
         # Docker's DNS also answers ``<name>.<network>`` on a network the container is on
         # (``MYSQL_HOST=db.${COMPOSE_NETWORK}``)
         named = network_names(project)

@@ -57,3 +57,37 @@ def unit_env_files(
                 values = found.setdefault(owner, {}).setdefault(name, [])
                 values.append(UnitEnv(entry.value, entry.location))
     return found
+
+
+def copied_env_files(
+    paths: Iterable[str], contexts: list[Context], copies: dict[str, set[tuple[str, str]]]
+) -> dict[str, dict[str, list[UnitEnv]]]:
+    """graph id → variable → values, of the env files a workload's entry-point script makes
+    from a template in the directory it runs the program in (``cp .env.example .env``,
+    Laravel's and Lumen's setup): each such template in the workload's own tree is the
+    program's ``.env``, unless a real env file of the destination's name sits beside it
+    (then that file is). Only operands that are bare file names (relative to the directory
+    the script works in) count: a path names a place in the container, not in the tree."""
+    found: dict[str, dict[str, list[UnitEnv]]] = {}
+    for path in paths:
+        here = Path(path)
+        for owner in {c.workload for c in owners_of(path, contexts)}:
+            for source, destination in copies.get(owner, set()):
+                if "/" in source or "/" in destination or not is_env_file_name(destination):
+                    continue
+                if here.name == destination or here.name != source:
+                    continue
+                real = here.with_name(destination)
+                _read_into(found.setdefault(owner, {}), real if real.is_file() else here)
+    return found
+
+
+def _read_into(into: dict[str, list[UnitEnv]], path: Path) -> None:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            text = handle.read(MAX_BYTES)
+    except OSError:
+        return
+    for name, entry in read_env_entries(text, str(path)).items():
+        if entry.value is not None:
+            into.setdefault(name, []).append(UnitEnv(entry.value, entry.location))

@@ -117,6 +117,18 @@ def setup_copies(directory: str) -> tuple[tuple[str, str], ...]:
     return tuple(c for path in paths for c in _copies(directory, path, *_signature(path)))
 
 
+def command_copies(text: str) -> list[tuple[str, str]]:
+    """(source, destination) of every ``cp SOURCE DEST`` in shell text, as written (an
+    entry-point script's ``cp .env.example .env``); operands with ``$`` or ``*`` are not
+    known and left out."""
+    found: list[tuple[str, str]] = []
+    for match in _COPY.finditer(text):
+        operands = [w for w in _words(match.group(1)) if not w.startswith("-")]
+        if len(operands) == 2 and not any("$" in w or "*" in w for w in operands):
+            found.append((operands[0], operands[1]))
+    return found
+
+
 def _signature(path: str) -> tuple[int, int]:
     """Size and modification time: a file read again is parsed again only if it changed."""
     try:
@@ -129,14 +141,10 @@ def _signature(path: str) -> tuple[int, int]:
 @lru_cache(maxsize=256)
 def _copies(directory: str, path: str, size: int, mtime: int) -> tuple[tuple[str, str], ...]:
     del size, mtime  # the cache key only
-    found: list[tuple[str, str]] = []
-    for match in _COPY.finditer(_head(path)):
-        operands = [w for w in _words(match.group(1)) if not w.startswith("-")]
-        if len(operands) != 2 or any("$" in w or "*" in w for w in operands):
-            continue
-        source, destination = (os.path.normpath(os.path.join(directory, w)) for w in operands)
-        found.append((source, destination))
-    return tuple(found)
+    return tuple(
+        (os.path.normpath(os.path.join(directory, s)), os.path.normpath(os.path.join(directory, d)))
+        for s, d in command_copies(_head(path))
+    )
 
 
 def _listing(directory: str) -> list[str]:

@@ -384,8 +384,10 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             port_key = base.lower().rsplit(".", 1)[0] + ".port" if "." in base else "port"
             # the port of the host's profile document, else of the default one
             port = by_key.get((port_key, entry.profile)) or by_key.get((port_key, None))
-            if port is not None:
-                parts = [*parts, ":", *_parts(port.value)]
+            if port is not None:  # ``":6600"``, Go's listen-address form, is port 6600
+                written = port.value.strip()
+                written = written[1:] if _COLON_PORT.fullmatch(written) else port.value
+                parts = [*parts, ":", *_parts(written)]
         yield from _emit(path, entry, tuple(parts), context)
 
 
@@ -539,6 +541,7 @@ _IMPORT = Context(call=True, kind=CallKind.CONFIG)
 # A key whose value is a host without port (or one item of a list of hosts: RawRabbit's
 # ``hostnames: [rabbitmq]``); a sibling ``port`` key gives its port.
 _HOST_LEAVES = frozenset({"host", "hostname", "hosts", "hostnames"})
+_COLON_PORT = re.compile(r":[0-9]{1,5}")
 # Cassandra's word for the hosts a driver first connects to (the DataStax drivers'
 # ``basic.contact-points``, Spring Data's ``spring.data.cassandra.contact-points``, Akka
 # Persistence Cassandra's ``cassandra-journal.contact-points``): native protocol, 9042

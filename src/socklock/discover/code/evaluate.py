@@ -359,10 +359,12 @@ class Evaluator:
             given = env(command_flag(flag))
             if read.default is None or read.default.type in self.syntax.strings.types:
                 return given
-            from_env = self.values(read.default)
-            if from_env and all(len(v) == 1 and isinstance(v[0], Env) for v in from_env):
-                return alternatives([given, from_env])
-            return given
+            # (through a helper too: ``envString("MONGO_HOST", "localhost")``, whose
+            # literal fallback is a default like any other, not taken)
+            read_env = tuple(
+                v for v in self.values(read.default) if len(v) == 1 and isinstance(v[0], Env)
+            )
+            return alternatives([given, read_env]) if read_env else given
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
             raw = single_text(self.values(name_node))
             if raw is None:

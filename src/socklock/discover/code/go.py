@@ -47,6 +47,16 @@ def _url(body: Node, ev: Evaluator) -> Values:
     return concat(pieces)
 
 
+def _pointer(node: Node, ev: Evaluator) -> Values:
+    """``*addr`` (a flag's value: ``addr := flag.String(...)``) and ``&opts``: the value
+    pointed to is the operand's; any other unary operator is computed at run time."""
+    operator = node.child_by_field_name("operator")
+    operand = node.child_by_field_name("operand")
+    if operator is None or operand is None or ev.text(operator) not in ("*", "&"):
+        return ev.runtime(node)
+    return ev.values(operand)
+
+
 def _entries(node: Node, source: bytes) -> dict[str, Node] | None:
     """``map[string]string{"cart": "cart:7070"}``: string keys and their value nodes."""
     kind = node.child_by_field_name("type")
@@ -87,7 +97,11 @@ SYNTAX = Syntax(
     members={"selector_expression": ("operand", "field")},
     self_names=frozenset(),
     lists=frozenset({"expression_list"}),
-    handlers={"composite_literal": _composite, "index_expression": literal_item("operand")},
+    handlers={
+        "composite_literal": _composite,
+        "index_expression": literal_item("operand"),
+        "unary_expression": _pointer,
+    },
     entries=_entries,
 )
 

@@ -501,6 +501,28 @@ def _php_constants(root: Path) -> dict[str, tuple[str, ...]]:
     return {defined: tuple(paths) for defined, paths in found.items()}
 
 
+# --- Ruby ---------------------------------------------------------------------------
+
+_RUBY_REQUIRE = re.compile(r"""^[ \t]*require_relative[ \t(]+['"]([^'"]+)['"]""", re.MULTILINE)
+
+
+def _ruby_names(path: str, text: str, name: str) -> list[Candidate]:
+    """A constant (``CUSTOMER_HOST``) a file this one loads with ``require_relative``
+    defines: Ruby constants are global once the file is loaded. ``require 'x'`` and
+    ``load`` search ``$LOAD_PATH`` or the working directory, unknown here: not followed."""
+    if not name[:1].isupper():
+        return []
+    directory = _directory(path)
+    found: list[Candidate] = []
+    for match in _RUBY_REQUIRE.finditer(text):
+        file = directory / match.group(1)
+        if file.suffix != ".rb":
+            file = file.with_name(file.name + ".rb")
+        if _is_file(file):
+            found.append((str(file.resolve()), name))
+    return found
+
+
 def forget() -> None:
     """Drop the constants indexed per program tree (files may have changed)."""
     _php_constants.cache_clear()
@@ -514,6 +536,7 @@ _NAMES: dict[str, Callable[[str, str, str], list[Candidate]]] = {
     "go": _go_names,
     "java": _java_names,
     "php": _php_names,
+    "ruby": _ruby_names,
 }
 _MEMBERS: dict[str, Callable[[str, str, str, str], list[Candidate]]] = {
     "python": _py_members,

@@ -54,7 +54,10 @@ def _object(node: Node, ev: Evaluator) -> Values:
     if host is None:
         return ev.runtime(node)
     pieces: list[Values] = []
-    if "protocol" in fields:
+    driver = _driver_scheme(fields, ev)
+    if driver is not None:
+        pieces.append(text(driver + "://"))
+    elif "protocol" in fields:
         protocol = _field(fields["protocol"], "protocol", ev)
         written = single_text(protocol)
         if written is not None:  # ``http:`` (Node's url options) or ``amqp`` (amqplib)
@@ -65,6 +68,28 @@ def _object(node: Node, ev: Evaluator) -> Values:
     if "port" in fields:
         pieces += [text(":"), _field(fields["port"], "port", ev)]
     return concat(pieces)
+
+
+# an ORM's driver option (TypeORM's ``type``, Sequelize's ``dialect``) → the URL scheme
+_DRIVERS = {
+    "mysql": "mysql",
+    "mariadb": "mariadb",
+    "postgres": "postgres",
+    "cockroachdb": "postgres",
+    "mongodb": "mongodb",
+    "mssql": "mssql",
+}
+
+
+def _driver_scheme(fields: dict[str, Node], ev: Evaluator) -> str | None:
+    """``{type: "mysql", host, port}``: the scheme the driver speaks, None when the object
+    names no database driver (a ``type`` of anything else is some other option)."""
+    for key in ("type", "dialect"):
+        node = fields.get(key)
+        written = single_text(ev.values(node)) if node is not None else None
+        if written is not None and written in _DRIVERS:
+            return _DRIVERS[written]
+    return None
 
 
 def _field(value: Node, name: str, ev: Evaluator) -> Values:

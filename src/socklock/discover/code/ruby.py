@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
+from socklock.discover.code.container_test import fielded
 from socklock.discover.code.syntax import Strings, Syntax, named_pair, value_field
 from socklock.discover.code.values import concat
 
@@ -60,7 +61,7 @@ SYNTAX = Syntax(
     members={"scope_resolution": ("scope", "name")},
     self_names=frozenset({"self"}),
     lists=frozenset({"left_assignment_list", "right_assignment_list"}),
-    handlers={"pair": value_field, "array": _array},
+    handlers={"pair": value_field, "array": _array, "conditional": fielded},
     keyword_arg=named_pair("pair", name="key", strip=":\"'"),
 )
 

@@ -195,6 +195,27 @@
 ((new_expression constructor: (identifier) @_fn arguments: (arguments . (_) @target))
   (#set! strength "weak") (#any-of? @_fn "Client" "Pool"))
 
+; ORM connection options ({type: "mysql", host: "db", port: 3307} or {url}): NestJS's
+; TypeOrmModule / SequelizeModule / MongooseModule.forRoot(...), TypeORM's new DataSource(...);
+; the driver (``type``, Sequelize's ``dialect``) gives the scheme and so the default port
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (_) @target))
+  (#any-of? @_fn "TypeOrmModule" "SequelizeModule" "MongooseModule") (#eq? @_m "forRoot"))
+
+((new_expression constructor: (identifier) @_fn arguments: (arguments . (object) @target))
+  (#eq? @_fn "DataSource"))
+
+; forRootAsync({useFactory: (config: ConfigService) => ({type, url: config.get("X")})}): the
+; options object the factory returns
+((call_expression
+   function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
+   arguments: (arguments . (object
+     (pair key: (property_identifier) @_k
+       value: (arrow_function body: (parenthesized_expression (object) @target))))))
+  (#any-of? @_fn "TypeOrmModule" "SequelizeModule" "MongooseModule") (#eq? @_m "forRootAsync")
+  (#eq? @_k "useFactory"))
+
 ((call_expression
    function: (member_expression object: (identifier) @_fn property: (property_identifier) @_m)
    arguments: (arguments . (_) @target))
@@ -248,7 +269,11 @@
   (#set! form "printf") (#eq? @_u "util") (#eq? @_fn "format"))
 
 ((call_expression function: (identifier) @_fn arguments: (arguments . (_) @form.value .)) @form
-  (#any-of? @_fn "String" "encodeURI"))
+  (#any-of? @_fn "String" "encodeURI" "Number" "parseInt"))
+
+; a port read as a number: parseInt(process.env.DB_PORT, 10) is the variable's digits
+((call_expression function: (identifier) @_fn arguments: (arguments . (_) @form.value . (_) .)) @form
+  (#eq? @_fn "parseInt"))
 
 ((call_expression
    function: (member_expression object: (array) @form.value property: (property_identifier) @_fn)

@@ -207,6 +207,12 @@
    arguments: (argument_list . (_) @target))
   (#eq? @_pkg "nats") (#eq? @_fn "Connect"))
 
+; mgo (gopkg.in/mgo.v2, globalsign/mgo): mgo.Dial("mongodb" | "db:27017" | "mongodb://...")
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) @target))
+  (#set! scheme "mongodb") (#eq? @_pkg "mgo") (#any-of? @_fn "Dial" "DialWithTimeout"))
+
 ((call_expression
    function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
    arguments: (argument_list . (_) @target))
