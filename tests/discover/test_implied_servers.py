@@ -149,3 +149,43 @@ def test_each_row(what: str, client: str, server_build: str, server_image: str, 
     assert calls(["app", "built"], {}, {"app": {key}}) == []
     assert calls(["app", "other"], {}, {}) == []
     assert calls(["app", "built", "run"], {"run": server_image}, {}) == []
+
+
+def test_a_zipkin_sender_through_the_broker_calls_no_zipkin_server(tmp_path: Path) -> None:
+    """``spring.zipkin.sender.type: rabbit`` (here under the profile billing runs) sends the
+    spans to the broker: no call to the deployment's Zipkin; orders sets it only under a
+    profile it does not run, so it still calls the one Zipkin server."""
+    compose = COMPOSE.replace(
+        "billing: {build: ./billing}",
+        "billing: {build: ./billing, environment: [SPRING_PROFILES_ACTIVE=docker]}",
+    )
+    sender = "---\nspring.profiles: {}\nspring.zipkin.sender.type: rabbit\n"
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": compose,
+            **_service("orders", sender.format("kafka"), ZIPKIN),
+            **_service("billing", sender.format("docker"), ZIPKIN),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    found = {(e.source.split("/")[-1], e.target.split("/")[-1], e.port) for e in graph.edges}
+    assert found == {("orders", "tracing", 9411)}
+
+
+def test_a_eureka_client_that_neither_registers_nor_fetches_calls_no_registry(
+    tmp_path: Path,
+) -> None:
+    """billing's config turns registering and fetching off: no call to the one registry;
+    orders turns off registering only: it still fetches, so it calls the registry."""
+    off = "eureka.client:\n  register-with-eureka: false\n  fetch-registry: {}\n"
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": COMPOSE,
+            **_service("registry", "", "spring-cloud-starter-netflix-eureka-server"),
+            **_service("orders", off.format("true"), EUREKA_CLIENT),
+            **_service("billing", off.format("false"), EUREKA_CLIENT),
+        },
+    )
+    assert _edges(tmp_path) == {("orders", "registry", 8761)}

@@ -214,3 +214,30 @@ def test_the_env_overrides_the_own_files_but_not_what_the_config_server_serves(
         (f"{p}/orders", f"{p}/broker", 5672),
         (f"{p}/orders", f"{p}/billing", 8080),
     }
+
+
+def test_a_file_named_for_an_active_profile_ranks_as_that_profiles_document(
+    tmp_path: Path,
+) -> None:
+    """A config server serves ``store.yml`` and ``store-prod.yml``: under ``prod`` the
+    second's ``server.port`` wins; with no profile active the two are of one rank and
+    disagree (no answer). ``store-dev.yml`` of an inactive profile is no profile's here."""
+    from socklock.discover.spring_properties import Source, SpringProperties
+
+    _write(
+        tmp_path / "config-repo",
+        {
+            "store.yml": "server.port: 0\n",
+            "store-prod.yml": "server.port: 8082\n",
+            "store-dev.yml": "server.port: 9000\n",
+        },
+    )
+    properties = SpringProperties()
+    for name in ("store.yml", "store-prod.yml"):
+        properties.add("w", str(tmp_path / "config-repo" / name), Source.SERVED)
+    found = properties.lookup("w", "SERVER_PORT", frozenset({"prod"}))
+    assert found is not None and (found.value, found.profile) == ("8082", "prod")
+    assert properties.lookup("w", "SERVER_PORT", frozenset()) is None
+    properties.add("x", str(tmp_path / "config-repo" / "store-dev.yml"), Source.SERVED)
+    found = properties.lookup("x", "SERVER_PORT", frozenset({"prod"}))
+    assert found is not None and (found.value, found.profile) == ("9000", None)

@@ -733,3 +733,66 @@ def test_a_mix_application_depends_on_the_packages_it_lists() -> None:
         "hub-web": ("hub_core", "phoenix"),
         "shop-api": ("amqp", "ecto_sql", "postgrex"),
     }
+
+
+def test_a_maven_module_inherits_the_dependencies_of_its_declared_parent_chain(
+    tmp_path: Path,
+) -> None:
+    """``<parent>`` with a ``<relativePath>`` to a chassis pom beside the module (not in a
+    directory above it) passes on that pom's ``<dependencies>`` and its own parent's; a
+    parent the input does not hold (``spring-boot-starter-parent``), or a relativePath to a
+    pom of another artifactId, adds nothing."""
+    boot = (
+        "<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
+        "</plugins></build>"
+    )
+
+    def parent(artifact: str, relative: str | None = None) -> str:
+        where = f"<relativePath>{relative}</relativePath>" if relative else ""
+        return f"<parent><artifactId>{artifact}</artifactId>{where}</parent>"
+
+    def dependency(artifact: str) -> str:
+        listed = f"<dependency><artifactId>{artifact}</artifactId></dependency>"
+        return f"<dependencies>{listed}</dependencies>"
+
+    _tree(
+        tmp_path,
+        {
+            "base/cloud/pom.xml": (
+                f"<project>{parent('spring-boot-starter-parent')}<artifactId>cloud</artifactId>"
+                f"<packaging>pom</packaging>{dependency('spring-cloud-starter-sleuth')}</project>"
+            ),
+            "base/service/pom.xml": (
+                f"<project>{parent('cloud', '../cloud/pom.xml')}<artifactId>service</artifactId>"
+                "<packaging>pom</packaging>"
+                f"{dependency('spring-cloud-starter-netflix-eureka-client')}</project>"
+            ),
+            "services/orders/pom.xml": (
+                f"<project>{parent('service', '../../base/service/pom.xml')}"
+                f"<artifactId>orders</artifactId>{dependency('spring-boot-starter-amqp')}"
+                f"{boot}</project>"
+            ),
+            # the relativePath holds another artifact: not its parent (no other pom is one)
+            "services/billing/pom.xml": (
+                f"<project>{parent('elsewhere', '../../base/service/pom.xml')}"
+                f"<artifactId>billing</artifactId>{boot}</project>"
+            ),
+            # no relativePath: the one pom of the input with that artifactId
+            "services/stock/pom.xml": (
+                f"<project>{parent('cloud')}<artifactId>stock</artifactId>{boot}</project>"
+            ),
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert {(u.name, u.dependencies) for u in units} == {
+        (
+            "orders",
+            (
+                "spring-boot-starter-amqp",
+                "spring-cloud-starter-netflix-eureka-client",
+                "spring-cloud-starter-sleuth",
+            ),
+        ),
+        ("billing", ()),
+        ("stock", ("spring-cloud-starter-sleuth",)),
+    }

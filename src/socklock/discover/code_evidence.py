@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -344,13 +344,18 @@ def add_code_evidence(
 
     environments = compose_env_files(inventory, aliases)  # whose environment each file is
     env_files: list[tuple[Context, Result]] = []
+    unread: list[tuple[Context, Result]] = []  # mounted, named by no code: a config server's?
     for result in scan_tree(list(inventory.roots), progress=progress):
         owners: list[Context | None] = [*owners_of(result.file, contexts)] or [None]
         naming = environments.get(os.path.realpath(result.file)) if environments else None
         if naming is not None:  # the environment of the services that name it: below
             env_files.extend((o, result) for o in owners if o is not None and o.workload in naming)
             continue
-        scanned.extend((owner, result) for owner in owners if owner is None or runs(owner, result))
+        for owner in owners:
+            if owner is None or runs(owner, result):
+                scanned.append((owner, result))
+            elif owner.mounted:
+                unread.append((owner, result))
     scanned.extend(_mounted_as_config(contexts, mentions))
     scanned.extend(_mounted_config_dirs(contexts, mentions))
     declared = [
@@ -371,6 +376,11 @@ def add_code_evidence(
         }
         | {n for unit in inventory.units for n in (unit.name, *unit.names)},
         [str(Path(u.directory).resolve()) for u in inventory.units if u.directory],
+    )
+    scanned.extend(
+        (owner, result)
+        for owner, result in unread
+        if servers.searches_mount(owner.workload, owner.directory, owner.container, result.file)
     )
     # workloads whose code lets env vars override every key of its config file (viper)
     env_bound = {
@@ -397,6 +407,7 @@ def add_code_evidence(
     names = {name: workloads & with_code for name, workloads in names.items()}
     properties = _spring_files(config_files, contexts, mentions, servers, names, applications)
     joiner.properties = properties
+    joiner.placeholder_names = _placeholder_names(result for _, result in scanned)
     for owner, result in _kubernetes_config_maps(inventory, joiner):
         if isinstance(result, Declaration):
             joiner.declare(owner, result)
@@ -454,6 +465,7 @@ def add_code_evidence(
     joiner.add_registry_wide()
     joiner.add_health_checks()
     joiner.add_implied()
+    joiner.add_config_client_defaults()
     return reads
 
 
@@ -623,7 +635,14 @@ def _spring_files(
     for path in files:
         readers: list[Context | None] = [*owners_of(path, contexts)] or [None]
         for reader in readers:
-            if reader is not None and reader.mounted and not mentions.read(reader.workload, path):
+            if (
+                reader is not None
+                and reader.mounted
+                and not mentions.read(reader.workload, path)
+                and not servers.searches_mount(
+                    reader.workload, reader.directory, reader.container, path
+                )
+            ):
                 continue
             workload = reader.workload if reader is not None else None
             server = servers.server_of(path, workload)
@@ -638,6 +657,24 @@ def _spring_files(
                 own = Source.BOOTSTRAP if match.group(1).lower() == "bootstrap" else Source.OWN
                 properties.add(workload, path, own)
     return properties
+
+
+# Spring Cloud Config clients: the client's default server when nothing names one
+_CONFIG_CLIENTS = frozenset({"spring-cloud-starter-config", "spring-cloud-config-client"})
+_BOOTSTRAP_STARTER = "spring-cloud-starter-bootstrap"
+_CONFIG_URI = "spring.cloud.config.uri"
+_CONFIG_DEFAULT = "http://localhost:8888"
+
+
+def _placeholder_names(results: Iterable[Result]) -> frozenset[str]:
+    """The properties the ``${...}`` placeholders of the scanned config and code name."""
+    from socklock.discover.code.placeholders import spring_placeholders
+
+    return frozenset(
+        placeholder.name
+        for result in results
+        for placeholder in spring_placeholders(result.expression)
+    )
 
 
 _ADD_CALL = re.compile(r"\b(Add\w+)\s*(?:<[^<>]*>)?\s*\(\s*\"([^\"]*)\"")
@@ -845,6 +882,8 @@ class _Joiner:
         self._programs: dict[str, Program] | None = None  # graph id → the program it runs
         self.registrations = Registrations()
         self.shared_files: set[str] = set()  # config a config server serves to every client
+        # the properties a placeholder names somewhere in the input (as env names)
+        self.placeholder_names: frozenset[str] = frozenset()
         self.properties = SpringProperties()  # the Spring config each workload runs with
         for workload in self.workloads.values():  # Dapr: the sidecar registers the app-id
             app_id = workload.pod_annotations.get(DAPR_APP_ID)
@@ -940,6 +979,8 @@ class _Joiner:
         elif site.kind.value == "config" and _SPRING_FILE.match(PurePath(site.file).name):
             used.append(f"Spring profiles: {profiles.why}")
         if self.lacks_library(owner, site) or self.unread_section(owner.workload, site):
+            return
+        if self.placeholder_variable(owner, site):
             return
 
         # Spring resolves ``${app.host}`` in its config and in ``@Value`` from its properties
@@ -1235,6 +1276,17 @@ class _Joiner:
             return False
         return self.lacks_library_of(owner.workload, site.key)
 
+    def placeholder_variable(self, owner: Context, site: CallSite) -> bool:
+        """A property of config every client shares that a placeholder names
+        (``app.eureka.host: eureka`` for ``${app.eureka.host}``) is a variable: the
+        services that write the placeholder call it, where they write it, not every client
+        the file is served to."""
+        imported = PurePath(site.file).name in self.properties.imports(owner.workload)
+        shared = owner.shared or site.file in self.shared_files or imported
+        if site.key is None or site.kind.value != "config" or not shared:
+            return False
+        return spring_env_name(site.key)[0] in self.placeholder_names
+
     def unread_section(self, workload: str, site: CallSite) -> bool:
         """A config file's entry in a section a Rust program never reads (see
         :mod:`socklock.discover.typed_config`): parsed into its structs, never used."""
@@ -1298,9 +1350,12 @@ class _Joiner:
         for graph_id, (_, service) in self.compose.items():
             images[graph_id] = service.image
         everyone = {*self.workloads, *self.compose, *self.unit_workloads}
-        for implied in implied_calls(everyone, self.dependencies, images, self.keys_set):
+        keys_set = {w: {*self.keys_set.get(w, ()), *self.spring_keys_set(w)} for w in everyone}
+        for implied in implied_calls(everyone, self.dependencies, images, keys_set):
             if self.builder.ports_called(implied.client, implied.server):
                 continue  # already mapped from what the input says
+            if self.spring_turned_off(implied.client, implied.row.off):
+                continue  # its config turns the client off
             units = self.unit_workloads.get(implied.client, ())
             where = units[0].location if units else Location("<build>", 1, 1)
             detail = (
@@ -1311,6 +1366,92 @@ class _Joiner:
             evidence = Evidence(EvidenceKind.CONFIG, where, detail)
             port = self.callee_port(implied.server, None) or implied.row.port
             self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
+
+    def spring_keys_set(self, workload: str) -> set[str]:
+        """The whole keys of the implied-server table (``spring.zipkin.sender.type``) that
+        the workload's Spring config sets under its profiles, served files included: a
+        setting that is no address (``rabbit``) still says where the client sends."""
+        from socklock.discover.implied import implied_servers
+
+        if not self.properties.has(workload):
+            return set()
+        active = self.profiles(workload).active
+        return {
+            key
+            for row in implied_servers()
+            for key in row.keys
+            if not key.endswith(".")
+            and self.properties.lookup(workload, spring_env_name(key)[0], active) is not None
+        }
+
+    def add_config_client_defaults(self) -> None:
+        """A Spring Cloud Config client that starts a bootstrap context (it has a
+        ``bootstrap`` file, or the bootstrap starter) and whose config, env and code name no
+        config server (no ``uri``, no ``configserver:`` import, no discovery, not disabled)
+        fetches its config from the client's default, ``http://localhost:8888``: a call to
+        what listens there when it runs on the host (in a container, itself: nothing)."""
+        from socklock.discover.code.interface import CallKind, CallSite
+
+        for workload in sorted(self.unit_workloads):
+            dependencies = self.dependencies(workload)
+            if not any(d in _CONFIG_CLIENTS for d in dependencies):
+                continue
+            if any("config-server" in d for d in dependencies):
+                continue
+            files = self.properties.files(workload)
+            boots = sorted(f for f, source in files.items() if source == Source.BOOTSTRAP)
+            if not boots and _BOOTSTRAP_STARTER not in dependencies:
+                continue
+            if self._names_config_server(workload):
+                continue
+            units = self.unit_workloads[workload]
+            file = boots[0] if boots else units[0].location.file
+            owner = Context(Path(file).parent, workload, f"build unit {units[0].name}")
+            expression = f"{_CONFIG_URI} default {_CONFIG_DEFAULT} (no config server named)"
+            site = CallSite(
+                file, 1, 1, expression, CallKind.CONFIG, _CONFIG_DEFAULT,
+                confidence=0.6, key=_CONFIG_URI,
+            )  # fmt: skip
+            self.add(owner, site, Location(file, 1, 1))
+
+    def _names_config_server(self, workload: str) -> bool:
+        """Whether anything says where the workload's config client goes, or turns it off."""
+        env = {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
+        if any(
+            name.upper().startswith(("SPRING_CLOUD_CONFIG_", "SPRING_CONFIG_IMPORT"))
+            for name in env
+        ):
+            return True
+        if any(
+            key.lower().startswith(("spring.cloud.config.", "spring.config.import"))
+            for key in self.keys_set.get(workload, ())
+        ):
+            return True
+        active = self.profiles(workload).active
+
+        def value(key: str) -> str | None:
+            prop = self.properties.lookup(workload, spring_env_name(key)[0], active)
+            return prop.value.strip().lower() if prop is not None else None
+
+        return (
+            value(_CONFIG_URI) is not None
+            or value("spring.config.import") is not None
+            or value("spring.cloud.config.discovery.enabled") == "true"
+            or value("spring.cloud.config.enabled") == "false"
+        )
+
+    def spring_turned_off(self, workload: str, groups: tuple[tuple[str, ...], ...]) -> bool:
+        """Whether the workload's Spring config, under its profiles, sets every key of one
+        of ``groups`` to false (``eureka.client.enabled: false``)."""
+        if not groups or not self.properties.has(workload):
+            return False
+        active = self.profiles(workload).active
+
+        def false(key: str) -> bool:
+            prop = self.properties.lookup(workload, spring_env_name(key)[0], active)
+            return prop is not None and prop.value.strip().lower() == "false"
+
+        return any(all(false(key) for key in group) for group in groups)
 
     def spring_consul_checked(self, workload: str, key: str) -> bool:
         """Whether Spring Cloud Consul registers the workload with an HTTP health check,
@@ -1921,9 +2062,25 @@ class _Joiner:
 
     def callee_port(self, workload: str, written: int | None) -> int | None:
         """The port a registry hands out for ``workload``: the one written with the name,
-        else the one port the workload declares, else its declared ``server.port``."""
+        else the port its instance registers, which is the one it listens on: the
+        ``server.port`` a config server serves it (remote properties win over the env), else
+        ``SERVER_PORT`` in its env, else its one ``server.port`` under its profiles (a compose
+        ``ports:`` entry or a ``containerPort`` publishes a port, it does not move the
+        listener), else the one port the workload declares."""
         if written is not None:
             return written
+        served = self.properties.lookup(workload, "SERVER_PORT", self.active_profiles(workload))
+        if served is not None and served.served and served.value.strip().isdigit():
+            port = int(served.value.strip())
+            if 0 < port < 65536:
+                return port
+        env = {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
+        given = env.get("SERVER_PORT")
+        if given is not None and given.value.strip().isdigit():
+            return int(given.value.strip())
+        declared = self.declared_ports(workload)
+        if len(declared) == 1 and self.properties.has(workload):
+            return next(iter(declared))
         ports: set[int] = set()
         if workload in self.workloads:
             ports = {p.container_port for p in self.workloads[workload].ports}

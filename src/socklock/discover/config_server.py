@@ -7,7 +7,9 @@ with ``spring.cloud.config.server.git.uri: https://git.example/shop-config`` doe
 with the files of the ``shop-config`` repository, when a checkout of that name is in the
 input: the files at its top level and in its ``search-paths`` folders, as the server searches
 (``search-paths: configuration-repo`` in an application's own repository: that folder of it,
-wherever the input has it). The addresses in those files are calls of the applications, not
+wherever the input has it). A ``file:/config/repo`` location is the directory a deployment
+mounts there into the server (``./config/repo:/config/repo``): the server reads every file
+of it, though no code names them. The addresses in those files are calls of the applications, not
 of the server, and a ``server.port`` there is the application's port.
 """
 
@@ -17,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 
 _SUFFIXES = frozenset({".yml", ".yaml", ".properties"})
 _GIT = re.compile(r"^(?:[a-z+]+://|git@)|\.git$")
@@ -35,6 +37,8 @@ class ConfigServers:
     repositories: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # git server → its search-paths (``configuration-repo``, ``{application}``)
     search_paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # native server → its absolute ``file:`` search locations, as paths in its container
+    file_locations: Mapping[str, frozenset[PurePosixPath]] = field(default_factory=dict)
 
     @classmethod
     def from_declared(
@@ -51,11 +55,14 @@ class ConfigServers:
                     paths.setdefault(workload, []).append(text)
         locations: dict[str, set[str]] = {}
         repositories: dict[str, set[str]] = {}
+        absolute: dict[str, set[PurePosixPath]] = {}
         for workload, value in declared:
             for item in value.split(","):
                 text = item.strip().rstrip("/")
                 if "{" in text:
                     continue  # {application}-style patterns: the name is per client
+                if (found := _absolute_file(text)) is not None:
+                    absolute.setdefault(workload, set()).add(found)
                 if _GIT.search(text):
                     name = text.rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
                     if name:
@@ -68,7 +75,21 @@ class ConfigServers:
             {w: frozenset(names) for w, names in locations.items()},
             {w: frozenset(names) for w, names in repositories.items()},
             {w: tuple(found) for w, found in paths.items() if w in repositories},
+            {w: frozenset(found) for w, found in absolute.items()},
         )
+
+    def searches_mount(self, workload: str, host: Path, container: str, file: str) -> bool:
+        """Whether ``file``, of the directory ``host`` mounted at ``container`` into
+        ``workload``, lies directly in one of that server's ``file:`` search locations."""
+        locations = self.file_locations.get(workload)
+        if not locations or not container:
+            return False
+        try:
+            below = Path(file).resolve().relative_to(host.resolve())
+        except ValueError:
+            return False
+        inside = PurePosixPath(container).joinpath(*below.parts)
+        return inside.suffix.lower() in _SUFFIXES and inside.parent in locations
 
     def adopting(
         self, roots: Iterable[str], applications: set[str], units: Iterable[str]
@@ -92,7 +113,10 @@ class ConfigServers:
             if any(_named_after(stem, applications) for stem in stems):
                 adopted.add(path.name)
         return ConfigServers(
-            self.locations, {**self.repositories, server: frozenset(adopted)}, self.search_paths
+            self.locations,
+            {**self.repositories, server: frozenset(adopted)},
+            self.search_paths,
+            self.file_locations,
         )
 
     def server_of(self, file: str, owner: str | None) -> str | None:
@@ -133,6 +157,18 @@ class ConfigServers:
             if found:
                 return sorted(found - {server})
         return []
+
+
+def _absolute_file(location: str) -> PurePosixPath | None:
+    """``file:/config/repo`` (or ``file:///config/repo``): a path in the server's container."""
+    if not location.startswith("file:"):
+        return None
+    path = location[len("file:") :]
+    if path.startswith("//"):
+        path = path[2:]
+    if not path.startswith("/") or "@" in path or "$" in path:
+        return None
+    return PurePosixPath(path)
 
 
 def _glob(pattern: str) -> str:

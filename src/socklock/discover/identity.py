@@ -16,6 +16,7 @@ run (a tool, a service left out of the manifests, or one named differently, whic
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,8 @@ class Identities:
         # containers' names (a Deployment ``frontend`` whose container is ``php-redis``)
         self.code_names = NameTable()
         self.images = NameTable()  # an image's name → the workloads that run it
+        # an image as written with its tag (``shop/main:orders``) → the workloads that run it
+        self.tagged = NameTable()
         self.copies: dict[str, list[str]] = {}  # graph id → the compose services built alike
         self._core_names: NameTable | None = None
         self._kubernetes(inventory)
@@ -193,6 +196,8 @@ class Identities:
             key = normal(name)
             if len(owners) > 1 and all(_own_name(w).startswith(key) for w in owners):
                 return sorted(owners)
+        if _component_tag(unit.image):
+            return []  # ``shop/main:orders``: the tag names one component, not versions
         if unit.image and len(runners := self.images.get(normal(image_name(unit.image) or ""))) > 1:
             return sorted(runners)
         return []
@@ -229,6 +234,8 @@ class Identities:
                 for container in workload.containers:
                     if normal(image := image_name(container.image) or ""):
                         self.images.add(normal(image), workload.id)
+                    if tagged := _component_tag(container.image):
+                        self.tagged.add(tagged, workload.id)
                 names += [
                     program_name(command_line(c.run, "command", "")) for c in workload.containers
                 ]
@@ -262,6 +269,8 @@ class Identities:
                 names: list[str | None] = [service.name, image_name(service.image)]
                 if normal(image := image_name(service.image) or ""):
                     self.images.add(normal(image), graph_id)
+                if tagged := _component_tag(service.image):
+                    self.tagged.add(tagged, graph_id)
                 names.append(program_name(command_line(service.body, "entrypoint", "command")))
                 names += [n for n, s in resolver.by_name.items() if s is service]
                 self._add(graph_id, names, resolver.service_ports(service), project.file)
@@ -316,6 +325,10 @@ class Identities:
             if len(owners) == 1:
                 by_name.append(unit)
                 return next(iter(owners))
+        tagged = _component_tag(unit.image)
+        owners = self.tagged.get(tagged) if tagged else frozenset()
+        if len(owners) == 1:  # the one workload that runs the image as the unit tags it
+            return next(iter(owners))
         for name in (unit.name, *unit.names):  # a container named like the unit
             owners = self.code_names.get(normal(name))
             if len(owners) == 1:
@@ -476,3 +489,21 @@ def service_named(
     references): build :class:`Identities` once and call ``lookup`` when resolving many.
     """
     return Identities(inventory, aliases or {}).lookup(name)
+
+
+_VERSION_TAG = re.compile(r"^(?:latest|stable|main|master|dev|v?\d[\w.-]*)$", re.IGNORECASE)
+
+
+def _component_tag(image: str | None) -> str | None:
+    """``shop/main:orders`` (lower case): an image whose tag names a component, as a shared
+    image repository tags each service's image; None for no tag or a version tag
+    (``1.2``, ``v3``, ``latest``) and for a ``${VAR}`` tag."""
+    if not image or "@" in image or "$" in image:
+        return None
+    last = image.rsplit("/", 1)[-1]
+    if ":" not in last:
+        return None
+    tag = last.rsplit(":", 1)[1]
+    if not tag or _VERSION_TAG.match(tag):
+        return None
+    return image.lower()

@@ -30,6 +30,8 @@ class ImpliedServer:
     images: tuple[str, ...]  # image names (no registry host, no tag) that run the server
     keys: tuple[str, ...]  # relaxed config keys that name the server
     port: int
+    # groups of dotted keys: a client whose config sets every key of a group to false is off
+    off: tuple[tuple[str, ...], ...] = ()
 
     def client_in(self, dependencies: Iterable[str]) -> str | None:
         """The dependency that makes a build a client (None: not one, or the server)."""
@@ -70,6 +72,7 @@ def implied_servers() -> tuple[ImpliedServer, ...]:
             tuple(str(i).lower() for i in row["images"]),
             tuple(relaxed(str(k)) for k in row["keys"]),
             int(row["port"]),
+            tuple(tuple(str(row_off).split("+")) for row_off in row.get("off", ())),
         )
         for row in rows
     )

@@ -62,12 +62,17 @@ class SpringProperties:
     def has(self, workload: str) -> bool:
         return workload in self._files
 
+    def files(self, workload: str) -> dict[str, Source]:
+        """The workload's Spring config files and where each comes from."""
+        return dict(self._files.get(workload, {}))
+
     def lookup(self, workload: str, name: str, active: frozenset[str]) -> Property | None:
         """The property that sets env-style ``name`` for ``workload`` under ``active``
         profiles; None when no file sets it or the strongest settings disagree."""
         found: list[tuple[tuple[int, ...], Property]] = []
         imported = self.imports(workload) if name != _IMPORT else frozenset()
         for file, source in self._files.get(workload, {}).items():
+            named = _file_profile(file, active)
             for entry in self._read(file).get(name, ()):
                 if (
                     entry.profile is not None
@@ -77,10 +82,11 @@ class SpringProperties:
                     continue
                 dotted = _dotted(entry)
                 served = source >= Source.SERVED_SHARED
+                profile = entry.profile if entry.profile is not None else named
                 prop = Property(
-                    dotted, entry.value, file, entry.line, entry.column, entry.profile, served
+                    dotted, entry.value, file, entry.line, entry.column, profile, served
                 )
-                found.append((_rank(source, entry.profile is not None), prop))
+                found.append((_rank(source, profile is not None), prop))
         if not found:
             return None
         best = max(rank for rank, _ in found)
@@ -121,6 +127,13 @@ class SpringProperties:
 
 
 _IMPORT = "SPRING_CONFIG_IMPORT"  # spring.config.import, as an env name
+
+
+def _file_profile(file: str, active: frozenset[str]) -> str | None:
+    """The active profile a file is named for (``application-docker.yml``,
+    ``orders-prod.yaml``): its settings rank as that profile's document does."""
+    stem = PurePosixPath(file).stem
+    return next((p for p in sorted(active) if stem.endswith(f"-{p}")), None)
 
 
 def _dotted(entry: Entry) -> str:

@@ -295,6 +295,7 @@ _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
 def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
     by_key = {(_dotted(e.key).lower(), e.profile): e for e in entries}
     routes = _zuul_routes(entries)
+    located = _located_config_server(entries)
     registry_off = _eureka_off(entries)
     routed = next((e for e in entries if _relaxed(_dotted(e.key)).startswith("zuul.routes.")), None)
     if routed is not None:  # a Zuul proxy with routes of its own (socklock.discover.registered)
@@ -350,6 +351,9 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             continue
         if id(entry) in routes:
             yield from _emit(path, entry, (routes[id(entry)],), _ZUUL)
+            continue
+        if id(entry) in located:
+            yield from _emit(path, entry, (entry.value.strip(),), _CONFIG_DISCOVERY)
             continue
         if _relaxed(dotted) == "spring.config.import":
             for item in entry.value.split(","):
@@ -427,6 +431,29 @@ def _eureka_off(entries: list[Entry]) -> Callable[[str | None], bool]:
 
 
 _ZUUL = Context(call=True, kind=CallKind.CONFIG, service="zuul")
+_CONFIG_DISCOVERY = Context(call=True, kind=CallKind.CONFIG, service="discovery")
+_CONFIG_DISCOVERY_KEYS = (
+    "spring.cloud.config.discovery.enabled",
+    "spring.cloud.config.discovery.serviceid",
+)
+
+
+def _located_config_server(entries: list[Entry]) -> set[int]:
+    """The ``spring.cloud.config.discovery.service-id`` entries of a profile (or the default
+    document) whose config client finds its config server through the registry
+    (``discovery.enabled: true`` there or in the default document): the client calls the
+    service of that id. entry ids."""
+    enabled: dict[str | None, str] = {}
+    ids: list[Entry] = []
+    for entry in entries:
+        key = _relaxed(_dotted(entry.key))
+        if key == _CONFIG_DISCOVERY_KEYS[0]:
+            enabled[entry.profile] = entry.value.strip().lower()
+        elif key == _CONFIG_DISCOVERY_KEYS[1] and entry.value.strip():
+            ids.append(entry)
+    return {id(entry) for entry in ids if enabled.get(entry.profile, enabled.get(None)) == "true"}
+
+
 _TURBINE = Context(call=True, kind=CallKind.CONFIG, service="turbine")
 # Registration in a service registry, and gateways that route to every registered service
 # (socklock.discover.registered): key → what the declaration says

@@ -60,12 +60,45 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
 
 
 def _parents(directory: Path, poms: dict[Path, ElementTree.Element]) -> list[ElementTree.Element]:
-    """The poms of the directories above, nearest first (a module's own value wins)."""
-    return [
-        pom
-        for d, pom in sorted(poms.items(), key=lambda item: -len(item[0].parts))
-        if d != directory and directory.is_relative_to(d)
+    """The poms a module inherits from, nearest first (a module's own value wins): its
+    declared ``<parent>`` chain (a chassis pom beside it, ``<relativePath>../../base/pom.xml``),
+    then the poms of the directories above."""
+    chain = _declared_parents(directory, poms)
+    above = [
+        d
+        for d in sorted(poms, key=lambda d: -len(d.parts))
+        if d != directory and directory.is_relative_to(d) and d not in chain
     ]
+    return [poms[d] for d in (*chain, *above)]
+
+
+def _declared_parents(directory: Path, poms: dict[Path, ElementTree.Element]) -> list[Path]:
+    """The directories of the module's ``<parent>`` poms that the input holds, nearest
+    first: the pom at ``<relativePath>`` (by default ``../pom.xml``) when its artifactId is
+    the declared one, else the one pom of the input with that artifactId."""
+    by_artifact: dict[str, list[Path]] = {}
+    for d, pom in poms.items():
+        by_artifact.setdefault(_text(pom, "artifactId") or "", []).append(d)
+    chain: list[Path] = []
+    current = directory
+    while True:
+        parent = poms[current].find("parent")
+        artifact = _text(parent, "artifactId") if parent is not None else None
+        if parent is None or not artifact:
+            return chain
+        relative = _text(parent, "relativePath")
+        written = Path(os.path.normpath(current / (relative or "../pom.xml")))
+        at = written.parent if written.suffix == ".xml" else written
+        if at in poms and _text(poms[at], "artifactId") == artifact:
+            found = at
+        elif len(by_artifact.get(artifact, ())) == 1:
+            found = by_artifact[artifact][0]
+        else:
+            return chain
+        if found in chain or found == directory:
+            return chain
+        chain.append(found)
+        current = found
 
 
 def _with_modules(
