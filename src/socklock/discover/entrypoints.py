@@ -96,15 +96,15 @@ def shared_image_commands(
         if workload.owner is not None:
             continue
         context = context_of.get(workload.id)
-        built = _dockerfile(str(context), None, dockerfiles) if context else None
+        own = _dockerfile(str(context), None, dockerfiles) if context else None
         for container in workload.containers:
             if container.role.value != "containers":
                 continue
             line = [
                 *_as_words(container.run.get("command")),
                 *_as_words(container.run.get("args")),
-            ] or _dockerfile_line(built)
-            env = {**_dockerfile_env(built), **_given(container.env)}
+            ] or _dockerfile_line(own)
+            env = {**_dockerfile_env(own), **_given(container.env)}
             if container.image and line:
                 groups[container.image.split("@")[0]].append((workload.id, line, context, env))
     for key, members in groups.items():
