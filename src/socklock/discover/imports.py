@@ -60,7 +60,7 @@ class ImportGraph:
 
     def _imports_of(self, path: Path, tree: _Tree) -> frozenset[Path]:
         if path not in self._imports:
-            self._imports[path] = frozenset(_resolve(path, _text(path), tree))
+            self._imports[path] = frozenset(_resolve(path, source_text(path), tree))
         return self._imports[path]
 
 
@@ -181,7 +181,9 @@ def _with_suffixes(target: Path) -> list[Path]:
     ]
 
 
-def _text(path: Path) -> str:
+def source_text(path: Path) -> str:
+    """A source file's text, or nothing when it cannot be read or is too large to be
+    hand-written (a generated file)."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             return ""

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from socklock.discover.imports import ImportGraph
+from socklock.discover.imports import ImportGraph, source_text
 
 # a top-level definition starting at column 0, per source file suffix
 _GO = re.compile(r"(?:func\s+(?:\([^)]*\)\s*)?|type\s+)([A-Za-z_]\w*)")
@@ -54,7 +54,6 @@ _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 _SELECTED = re.compile(r"\.\s*([A-Za-z_]\w*)")
 _TEST_FILE = re.compile(r"(?:_test\.go|^test_.*\.py|_test\.py|\.(?:test|spec)\.[jt]sx?)$")
 _SKIPPED_DIRS = frozenset({"node_modules", "vendor", "__pycache__", "testdata"})
-MAX_FILE_BYTES = 512 * 1024  # larger source files are generated: not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +81,7 @@ def definitions(path: Path) -> list[Definition] | None:
     pattern = _DEFINITIONS.get(path.suffix)
     if pattern is None:
         return None
-    text = _text(path)
+    text = source_text(path)
     lines = text.splitlines()
     package = _PACKAGE.search(text) if path.suffix == ".go" else None
     found: list[Definition] = []
@@ -116,18 +115,9 @@ def definitions(path: Path) -> list[Definition] | None:
     return found
 
 
-def _text(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return ""
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-
-
 def _program_of_its_own(path: Path) -> bool:
     """A Go file of a ``package main``: a program nothing imports."""
-    return path.suffix == ".go" and _PACKAGE_MAIN.search(_text(path)[:4096]) is not None
+    return path.suffix == ".go" and _PACKAGE_MAIN.search(source_text(path)[:4096]) is not None
 
 
 def _sources(directory: Path, *, tests: bool) -> list[Path]:
@@ -209,7 +199,7 @@ class Reach:
         named = _Named()
         queue: list[str] = []
         for path in _own_sources(program):
-            queue.extend(named.add(_text(path), path.parent))
+            queue.extend(named.add(source_text(path), path.parent))
         pending: dict[str, list[Definition]] = {}  # not yet reached, by name
         for path in _sources(library, tests=False):
             if path.is_relative_to(program) or self._in_other_program(path, program):
