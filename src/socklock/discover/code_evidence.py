@@ -1230,7 +1230,7 @@ class _Joiner:
         by_what = {library.what: library for library in libraries()}
         for workload, units in self.unit_workloads.items():
             dependencies = [d for unit in units for d in unit.dependencies]
-            env = {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
+            env = self.full_env(workload)
             if not dependencies or not env:
                 continue
             unit = units[0]
@@ -1375,13 +1375,11 @@ class _Joiner:
 
         if not self.properties.has(workload):
             return set()
-        active = self.profiles(workload).active
         return {
             key
             for row in implied_servers()
             for key in row.keys
-            if not key.endswith(".")
-            and self.properties.lookup(workload, spring_env_name(key)[0], active) is not None
+            if not key.endswith(".") and self.spring_value(workload, key) is not None
         }
 
     def add_config_client_defaults(self) -> None:
@@ -1416,7 +1414,7 @@ class _Joiner:
 
     def _names_config_server(self, workload: str) -> bool:
         """Whether anything says where the workload's config client goes, or turns it off."""
-        env = {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
+        env = self.full_env(workload)
         if any(
             name.upper().startswith(("SPRING_CLOUD_CONFIG_", "SPRING_CONFIG_IMPORT"))
             for name in env
@@ -1427,31 +1425,34 @@ class _Joiner:
             for key in self.keys_set.get(workload, ())
         ):
             return True
-        active = self.profiles(workload).active
-
-        def value(key: str) -> str | None:
-            prop = self.properties.lookup(workload, spring_env_name(key)[0], active)
-            return prop.value.strip().lower() if prop is not None else None
-
+        value = self.spring_value
         return (
-            value(_CONFIG_URI) is not None
-            or value("spring.config.import") is not None
-            or value("spring.cloud.config.discovery.enabled") == "true"
-            or value("spring.cloud.config.enabled") == "false"
+            value(workload, _CONFIG_URI) is not None
+            or value(workload, "spring.config.import") is not None
+            or value(workload, "spring.cloud.config.discovery.enabled") == "true"
+            or value(workload, "spring.cloud.config.enabled") == "false"
         )
+
+    def full_env(self, workload: str) -> dict[str, EnvValue]:
+        """The workload's env as its process sees it: the image's ``ENV``, then the
+        deployment's values over them."""
+        return {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
+
+    def spring_value(self, workload: str, key: str) -> str | None:
+        """The value (stripped, lower case) the workload's Spring config gives ``key`` under
+        its active profiles, served files included; None when nothing sets it."""
+        active = self.profiles(workload).active
+        prop = self.properties.lookup(workload, spring_env_name(key)[0], active)
+        return prop.value.strip().lower() if prop is not None else None
 
     def spring_turned_off(self, workload: str, groups: tuple[tuple[str, ...], ...]) -> bool:
         """Whether the workload's Spring config, under its profiles, sets every key of one
         of ``groups`` to false (``eureka.client.enabled: false``)."""
         if not groups or not self.properties.has(workload):
             return False
-        active = self.profiles(workload).active
-
-        def false(key: str) -> bool:
-            prop = self.properties.lookup(workload, spring_env_name(key)[0], active)
-            return prop is not None and prop.value.strip().lower() == "false"
-
-        return any(all(false(key) for key in group) for group in groups)
+        return any(
+            all(self.spring_value(workload, key) == "false" for key in group) for group in groups
+        )
 
     def spring_consul_checked(self, workload: str, key: str) -> bool:
         """Whether Spring Cloud Consul registers the workload with an HTTP health check,
@@ -1462,15 +1463,10 @@ class _Joiner:
             return False
         if not any(_CONSUL_DISCOVERY in d for d in self.dependencies(workload)):
             return False
-        active = self.profiles(workload).active
-
-        def value(name: str) -> str | None:
-            prop = self.properties.lookup(workload, spring_env_name(name)[0], active)
-            return prop.value.strip().lower() if prop is not None else None
-
+        value = self.spring_value
         return not (
-            any(value(f"{_SPRING_CONSUL}{flag}") == "false" for flag in _CONSUL_REGISTERS)
-            or value(f"{_SPRING_CONSUL}discovery.heartbeat.enabled") == "true"
+            any(value(workload, f"{_SPRING_CONSUL}{flag}") == "false" for flag in _CONSUL_REGISTERS)
+            or value(workload, f"{_SPRING_CONSUL}discovery.heartbeat.enabled") == "true"
         )
 
     def quarkus_profile(self, workload: str) -> str:
@@ -2074,7 +2070,7 @@ class _Joiner:
             port = int(served.value.strip())
             if 0 < port < 65536:
                 return port
-        env = {**self.dockerfile_env.get(workload, {}), **self.envs.get(workload, {})}
+        env = self.full_env(workload)
         given = env.get("SERVER_PORT")
         if given is not None and given.value.strip().isdigit():
             return int(given.value.strip())
