@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePath, PurePosixPath
 
@@ -112,12 +112,7 @@ class ConfigServers:
             stems = [p.stem.lower() for p in path.iterdir() if p.suffix.lower() in _SUFFIXES]
             if any(_named_after(stem, applications) for stem in stems):
                 adopted.add(path.name)
-        return ConfigServers(
-            self.locations,
-            {**self.repositories, server: frozenset(adopted)},
-            self.search_paths,
-            self.file_locations,
-        )
+        return replace(self, repositories={**self.repositories, server: frozenset(adopted)})
 
     def server_of(self, file: str, owner: str | None) -> str | None:
         """The config server that hands ``file`` out: its own module's search locations,

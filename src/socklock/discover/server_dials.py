@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.addresses import IMAGE_PORTS, server_image
 from socklock.discover.commands import expand, simple_commands, words
+from socklock.load.units.names import image_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -117,9 +118,9 @@ def joined_peers(
     """(word as written, ``host:port``) of each peer a server's command line joins
     (``data/server_dials.toml`` ``[[join]]``); a value that is no host (a cloud auto-join
     ``provider=aws tag_key=...``) or needs an unknown variable is left out."""
-    if not image:
+    name = (image_name(image) or "").lower()
+    if not name:
         return
-    name = image.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
     table = _joins()
     if not any(known == name for known, _ in table):
         return
