@@ -22,7 +22,7 @@ from pathlib import Path
 _PYTHON = frozenset({".py"})
 _SCRIPT = (".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx")
 IMPORTING = _PYTHON | frozenset(_SCRIPT)
-_SKIPPED_DIRS = frozenset({"node_modules", "vendor", "__pycache__", "testdata"})
+SKIPPED_DIRS = frozenset({"node_modules", "vendor", "__pycache__", "testdata"})
 MAX_FILE_BYTES = 512 * 1024
 
 _JS_IMPORT = re.compile(r"""(?:\bfrom|\brequire\s*\(|\bimport\s*\(?)\s*['"]([^'"\n]+)['"]""")
@@ -79,7 +79,7 @@ def _tree(library: Path) -> _Tree:
     names: dict[str, list[Path]] = {}
     files: dict[str, list[Path]] = {}
     for root, dirs, found in os.walk(library):
-        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith(".")]
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".")]
         for name in found:
             path = Path(root, name)
             if path.suffix not in IMPORTING:

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from socklock.discover.imports import ImportGraph, source_text
+from socklock.discover.imports import SKIPPED_DIRS, ImportGraph, source_text
 
 # a top-level definition starting at column 0, per source file suffix
 _GO = re.compile(r"(?:func\s+(?:\([^)]*\)\s*)?|type\s+)([A-Za-z_]\w*)")
@@ -53,7 +53,6 @@ _CONTINUES = ("}", ")", "]", "//", "/*", "*", "#")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 _SELECTED = re.compile(r"\.\s*([A-Za-z_]\w*)")
 _TEST_FILE = re.compile(r"(?:_test\.go|^test_.*\.py|_test\.py|\.(?:test|spec)\.[jt]sx?)$")
-_SKIPPED_DIRS = frozenset({"node_modules", "vendor", "__pycache__", "testdata"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +123,7 @@ def _sources(directory: Path, *, tests: bool) -> list[Path]:
     """The source files of a handled language under ``directory`` (tests only if asked)."""
     out: list[Path] = []
     for root, dirs, files in os.walk(directory):
-        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith(".")]
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".")]
         for name in files:
             path = Path(root, name)
             if path.suffix in _DEFINITIONS and (tests or not _TEST_FILE.search(name)):

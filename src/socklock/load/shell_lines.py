@@ -162,7 +162,6 @@ class ScriptState:
     unknown value (it is set, maybe not empty: the default may not apply)."""
 
     def __init__(self, file: str, positional: tuple[str, ...] = ()) -> None:
-        self.file = file
         self.cwd = os.path.dirname(file)
         self.positional = positional
         self.variables: dict[str, str] = {}

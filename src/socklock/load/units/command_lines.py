@@ -16,7 +16,7 @@ from pathlib import Path
 
 from socklock.load.shell_lines import expand, simple_commands
 from socklock.load.units.names import port_of
-from socklock.load.units.tree import read
+from socklock.load.units.tree import Tree, read
 
 _CODE_SUFFIXES = frozenset(
     {".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".go", ".php", ".jar", ".java", ".kt", ".sh"}
@@ -134,3 +134,10 @@ def code_of(command: str, values: dict[str, str], directory: Path) -> list[Path]
                 files.extend([module] if module.is_file() else [])
     chosen = files or folders or [directory]
     return list(dict.fromkeys(Path(os.path.normpath(p)) for p in chosen))
+
+
+def host_name(tree: Tree, path: Path) -> str:
+    """A host deployment's name: its file's path (a Procfile, a Taskfile) from its input
+    root, ``/`` as ``-`` (a graph id is ``<host>/<process>``)."""
+    root = next((r for r in tree.roots if path.is_relative_to(r)), path.parent)
+    return "-".join(path.relative_to(root).parts)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from socklock.load.env_templates import env_template
 from socklock.load.interpolate import read_env_entries
-from socklock.load.units.command_lines import code_of, listen_ports
+from socklock.load.units.command_lines import code_of, host_name, listen_ports
 from socklock.load.units.names import port_of
 from socklock.load.units.tree import Tree, read
 from socklock.model import BuildUnit, ComposeEnv, Location, UnitEnv
@@ -76,7 +76,7 @@ def _units(tree: Tree, directory: Path, procfile: Path) -> list[BuildUnit]:
     text = read(procfile)
     if text is None:
         return []
-    host = _host(tree, procfile)
+    host = host_name(tree, procfile)
     dotenv = _dotenv(directory, tree)
     options = _foreman_options(directory)
     base = port_of(options.get("port")) or BASE_PORT
@@ -115,13 +115,6 @@ def _units(tree: Tree, directory: Path, procfile: Path) -> list[BuildUnit]:
             )
         )
     return units
-
-
-def _host(tree: Tree, procfile: Path) -> str:
-    """The deployment's name: the Procfile's path from its input root, ``/`` as ``-`` (a
-    graph id is ``<host>/<process>``)."""
-    root = next((r for r in tree.roots if procfile.is_relative_to(r)), procfile.parent)
-    return "-".join(procfile.relative_to(root).parts)
 
 
 def _dotenv(directory: Path, tree: Tree) -> dict[str, ComposeEnv]:

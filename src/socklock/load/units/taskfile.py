@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from socklock.load.interpolate import read_env_entries
-from socklock.load.units.command_lines import code_of, expanded_commands, listen_ports
+from socklock.load.units.command_lines import code_of, expanded_commands, host_name, listen_ports
 from socklock.load.units.tree import Tree, read
 from socklock.model import BuildUnit, Location, UnitEnv
 
@@ -147,7 +147,7 @@ def _dotenv(root: Path, data: dict[str, object] | None) -> dict[str, tuple[str, 
 
 
 def _units(tree: Tree, root: Path, files: list[_File]) -> list[BuildUnit]:
-    host = _host(tree, root)
+    host = host_name(tree, root)
     dotenv = _dotenv(root, _yaml(root))
     runs: dict[tuple[object, ...], _Run] = {}
     owner = {name: file for file in files for name in file.tasks}
@@ -182,11 +182,6 @@ def _units(tree: Tree, root: Path, files: list[_File]) -> list[BuildUnit]:
             )
         )
     return units
-
-
-def _host(tree: Tree, path: Path) -> str:
-    root = next((r for r in tree.roots if path.is_relative_to(r)), path.parent)
-    return "-".join(path.relative_to(root).parts)
 
 
 def _name(source: Path, task: str, taken: set[str]) -> str:
