@@ -72,3 +72,22 @@ def test_a_config_file_a_module_names_and_the_modules_it_names(tmp_path: Path) -
         },
     )
     assert _closure(tmp_path, "shop/litellm.py") == ["shop/gateway.py", "shop/gateway_config.yaml"]
+
+
+def test_one_graph_resolves_a_module_against_each_tree_that_asks(tmp_path: Path) -> None:
+    """A module's imports depend on the tree's names: a graph asked for an inner tree first
+    still finds, for the outer tree, the modules outside the inner one."""
+    _write(
+        tmp_path,
+        {
+            "app/main.py": "from shared import settings\n",
+            "shared/__init__.py": "",
+            "shared/settings.py": "",
+        },
+    )
+    graph = ImportGraph()
+    entry = tmp_path / "app" / "main.py"
+    assert graph.closure([entry], tmp_path / "app") == frozenset()
+    assert graph.closure([entry], tmp_path) == frozenset(
+        {tmp_path / "shared" / "__init__.py", tmp_path / "shared" / "settings.py"}
+    )

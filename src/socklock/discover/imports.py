@@ -36,7 +36,8 @@ class ImportGraph:
     imports: read once, whatever the entry point asking."""
 
     _trees: dict[Path, _Tree] = field(default_factory=dict)
-    _imports: dict[Path, frozenset[Path]] = field(default_factory=dict)
+    # each module's imports as one tree resolves them (the names depend on the tree)
+    _imports: dict[tuple[Path, Path], frozenset[Path]] = field(default_factory=dict)
 
     def closure(self, entries: Iterable[Path], library: Path) -> frozenset[Path]:
         """The files of ``library`` that ``entries`` import, transitively: modules, and the
@@ -47,7 +48,7 @@ class ImportGraph:
         queue = list(entries)
         while queue:
             path = queue.pop()
-            for found in self._imports_of(path, tree):
+            for found in self._imports_of(path, library, tree):
                 if found not in seen:
                     seen.add(found)
                     queue.append(found)
@@ -58,10 +59,11 @@ class ImportGraph:
             self._trees[library] = _tree(library)
         return self._trees[library]
 
-    def _imports_of(self, path: Path, tree: _Tree) -> frozenset[Path]:
-        if path not in self._imports:
-            self._imports[path] = frozenset(_resolve(path, source_text(path), tree))
-        return self._imports[path]
+    def _imports_of(self, path: Path, library: Path, tree: _Tree) -> frozenset[Path]:
+        key = (path, library)
+        if key not in self._imports:
+            self._imports[key] = frozenset(_resolve(path, source_text(path), tree))
+        return self._imports[key]
 
 
 @dataclass(frozen=True, slots=True)
