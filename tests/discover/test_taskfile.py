@@ -172,3 +172,26 @@ def test_a_taskfile_of_tools_and_containers_starts_nothing(tmp_path: Path) -> No
     )
     units, _ = find_units([str(tmp_path)])
     assert [u for u in units if u.kind == "taskfile"] == []
+
+
+def test_a_root_of_only_includes_gives_its_globals_to_the_included_tasks(tmp_path: Path) -> None:
+    """The root Taskfile's ``vars`` and ``env`` hold in every included file, also when the
+    root declares no task of its own."""
+    root = 'version: "3"\nvars:\n  PORT_ORDERS: "9191"\n  PORT_DB: "15432"\nenv:\n  REGION: eu\n'
+    root += "includes:\n  run:\n    taskfile: ./taskfiles/run.yml\n"
+    _write(
+        tmp_path,
+        {
+            "Taskfile.yml": root,
+            "taskfiles/run.yml": _RUN,
+            "go.mod": "module shop\n\ngo 1.22\n",
+            "cmd/orders/main.go": _ORDERS,
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    orders = next(u for u in units if u.kind == "taskfile" and u.name == "orders")
+    assert orders.ports == (9191,)
+    assert {e.name: e.value for e in orders.env} == {
+        "DB_URL": "postgres://u:p@localhost:15432/app",
+        "REGION": "eu",
+    }

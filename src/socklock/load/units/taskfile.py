@@ -53,6 +53,7 @@ class _File:
     namespace: str
     vars: dict[str, object] = field(default_factory=dict)
     env: dict[str, object] = field(default_factory=dict)
+    dotenv: object = None  # the ``dotenv`` list as written (the root's is read)
     tasks: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
@@ -101,6 +102,7 @@ def _load(root: Path, tree: Tree) -> list[_File]:
         file = _File(path, directory, namespace)
         file.vars = _mapping(data.get("vars"))
         file.env = _mapping(data.get("env"))
+        file.dotenv = data.get("dotenv")
         for name, task in _mapping(data.get("tasks")).items():
             body = task if isinstance(task, dict) else {"cmds": task}
             file.tasks[f"{namespace}{name}"] = body
@@ -134,10 +136,9 @@ def _mapping(value: object) -> dict[str, object]:
     return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
 
 
-def _dotenv(root: Path, data: dict[str, object] | None) -> dict[str, tuple[str, Location]]:
+def _dotenv(root: Path, listed: object) -> dict[str, tuple[str, Location]]:
     """The ``dotenv`` files of the root Taskfile, the first one to set a name winning."""
     found: dict[str, tuple[str, Location]] = {}
-    listed = data.get("dotenv") if data else None
     for name in listed if isinstance(listed, list) else ():
         path = root.parent / str(name)
         text = read(path) if "{{" not in str(name) and path.is_file() else None
@@ -148,14 +149,15 @@ def _dotenv(root: Path, data: dict[str, object] | None) -> dict[str, tuple[str, 
 
 def _units(tree: Tree, root: Path, files: list[_File]) -> list[BuildUnit]:
     host = host_name(tree, root)
-    dotenv = _dotenv(root, _yaml(root))
+    dotenv = _dotenv(root, files[0].dotenv)
+    env_at = {key: where for key, (_, where) in dotenv.items()}
     runs: dict[tuple[object, ...], _Run] = {}
     owner = {name: file for file in files for name in file.tasks}
     for file in files:
         for name, task in file.tasks.items():
             if task.get("internal") is True:
                 continue
-            for run in _Walk(owner, dotenv).task(name, {}, 0, name):
+            for run in _Walk(files[0], owner, dotenv).task(name, {}, 0, name):
                 key = (run.command, run.directory, run.env)
                 runs.setdefault(key, run)
     units: list[BuildUnit] = []
@@ -166,7 +168,6 @@ def _units(tree: Tree, root: Path, files: list[_File]) -> list[BuildUnit]:
         if not _runs_own_code(run.command, values, run.directory, sources):
             continue
         name = _name(sources[0], run.task, taken)
-        env_at = {key: where for key, (_, where) in dotenv.items()}
         env = tuple(UnitEnv(k, v, env_at.get(k, run.where)) for k, v in run.env)
         units.append(
             BuildUnit(
@@ -213,7 +214,10 @@ def _runs_own_code(command: str, values: dict[str, str], directory: Path, code: 
 class _Walk:
     """One task followed through its deps and commands, with the variables of each call."""
 
-    def __init__(self, owner: Mapping[str, _File], dotenv: dict[str, tuple[str, Location]]):
+    def __init__(
+        self, root: _File, owner: Mapping[str, _File], dotenv: dict[str, tuple[str, Location]]
+    ):
+        self.root = root  # its global vars and env hold in every included file
         self.owner = owner
         self.dotenv = {k: v for k, (v, _) in dotenv.items()}
         self.calls = 0
@@ -227,12 +231,11 @@ class _Walk:
             return
         task = file.tasks[name]
         shown = shown if task.get("internal") is True else name
-        root_vars = next(iter(self.owner.values())).vars if self.owner else {}
         scope: dict[str, str] = dict(self.dotenv)
         env: dict[str, str] = dict(self.dotenv)
-        for layer in (root_vars, file.vars):
+        for layer in (self.root.vars, file.vars):
             scope.update(self._values(layer, scope))
-        for layer in (next(iter(self.owner.values())).env if self.owner else {}, file.env):
+        for layer in (self.root.env, file.env):
             values = self._values(layer, scope)
             env.update(values)
             scope.update(values)
