@@ -27,7 +27,9 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             root = _parse(directory / "pom.xml", diagnostics)
             if root is not None:
                 poms[directory] = root
-    direct = {d: _dependencies(pom, _parents(d, poms)) for d, pom in poms.items()}
+    by_artifact = _by_artifact(poms)
+    parents_of = {d: _parents(d, poms, by_artifact) for d in poms}
+    direct = {d: _dependencies(pom, parents_of[d]) for d, pom in poms.items()}
     modules = {_text(pom, "artifactId"): d for d, pom in poms.items()}
     units: list[BuildUnit] = []
     for directory, pom in poms.items():
@@ -43,7 +45,7 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         if not runnable and not has_jvm_main(directory, framework_only=not inherited):
             continue
         artifact = _text(pom, "artifactId") or directory.name
-        parents = _parents(directory, poms)
+        parents = parents_of[directory]
         units.append(
             make_unit(
                 "maven",
@@ -59,11 +61,13 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
     return units
 
 
-def _parents(directory: Path, poms: dict[Path, ElementTree.Element]) -> list[ElementTree.Element]:
+def _parents(
+    directory: Path, poms: dict[Path, ElementTree.Element], by_artifact: dict[str, list[Path]]
+) -> list[ElementTree.Element]:
     """The poms a module inherits from, nearest first (a module's own value wins): its
     declared ``<parent>`` chain (a chassis pom beside it, ``<relativePath>../../base/pom.xml``),
     then the poms of the directories above."""
-    chain = _declared_parents(directory, poms)
+    chain = _declared_parents(directory, poms, by_artifact)
     above = [
         d
         for d in sorted(poms, key=lambda d: -len(d.parts))
@@ -72,13 +76,20 @@ def _parents(directory: Path, poms: dict[Path, ElementTree.Element]) -> list[Ele
     return [poms[d] for d in (*chain, *above)]
 
 
-def _declared_parents(directory: Path, poms: dict[Path, ElementTree.Element]) -> list[Path]:
+def _by_artifact(poms: dict[Path, ElementTree.Element]) -> dict[str, list[Path]]:
+    """The directories of the input's poms by artifactId."""
+    found: dict[str, list[Path]] = {}
+    for d, pom in poms.items():
+        found.setdefault(_text(pom, "artifactId") or "", []).append(d)
+    return found
+
+
+def _declared_parents(
+    directory: Path, poms: dict[Path, ElementTree.Element], by_artifact: dict[str, list[Path]]
+) -> list[Path]:
     """The directories of the module's ``<parent>`` poms that the input holds, nearest
     first: the pom at ``<relativePath>`` (by default ``../pom.xml``) when its artifactId is
     the declared one, else the one pom of the input with that artifactId."""
-    by_artifact: dict[str, list[Path]] = {}
-    for d, pom in poms.items():
-        by_artifact.setdefault(_text(pom, "artifactId") or "", []).append(d)
     chain: list[Path] = []
     current = directory
     while True:
