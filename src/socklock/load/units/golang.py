@@ -60,13 +60,12 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             if name.lower() in _GENERIC_DIRS and directory != module:
                 name = directory.parent.name  # movie/cmd/main.go: the service is movie
             if directory == module:
-                found = _MODULE.search(read(module / "go.mod") or "")
-                name = found.group(1).rstrip("/").rsplit("/", 1)[-1] if found else name
+                name = _module_path_name(module) or name
             extra: tuple[Path, ...] = ()
             names: tuple[str, ...] = ()
             if len(members) == 1 and directory != module:
                 extra = (module,)
-                names = _module_names(module, tree)
+                names = _module_names(module)
             elif len(members) > 1:
                 extra = tuple(
                     d
@@ -88,13 +87,18 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
     return units
 
 
-def _module_names(module: Path, tree: Tree) -> tuple[str, ...]:
+def _module_names(module: Path) -> tuple[str, ...]:
     """The names of a module whose one program lives below its root (``broker/cmd/api``):
     the module is that service, so its directory's and its module path's names are the
     program's too (``api`` alone names no service)."""
+    return tuple(n for n in (module.name, _module_path_name(module)) if n)
+
+
+def _module_path_name(module: Path) -> str:
+    """The last element of the module path its ``go.mod`` declares (``github.com/x/shop``:
+    ``shop``); empty when it declares none."""
     found = _MODULE.search(read(module / "go.mod") or "")
-    path = found.group(1).rstrip("/").rsplit("/", 1)[-1] if found else ""
-    return tuple(n for n in (module.name, path) if n)
+    return found.group(1).rstrip("/").rsplit("/", 1)[-1] if found else ""
 
 
 def _module_root(directory: Path, tree: Tree) -> Path:
