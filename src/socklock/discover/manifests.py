@@ -709,7 +709,9 @@ class _WorkloadSettings:
 
 
 def _compose_own_address(
-    project: ComposeProject, aliases: dict[str, str]
+    project: ComposeProject,
+    aliases: dict[str, str],
+    environments: Mapping[str, list[ComposeEnv]],
 ) -> Callable[[str, str, tuple[str, str]], bool]:
     """(caller, callee, setting) → whether the setting is the callee's own address handed
     to another process of its program (:mod:`socklock.discover.siblings`)."""
@@ -723,7 +725,7 @@ def _compose_own_address(
         if program is not None:
             ran[graph_id] = program
         env[graph_id] = {
-            e.name: e.value for e in reversed(compose_environment(service)) if e.value is not None
+            e.name: e.value for e in reversed(environments[service.id]) if e.value is not None
         }
 
     def check(caller: str, callee: str, setting: tuple[str, str]) -> bool:
@@ -836,7 +838,9 @@ def _compose_project(
             builder.add_node(_compose_node(source, resolver))
         return source.id, target_id
 
-    own_address = _compose_own_address(project, aliases)
+    # each service's env as compose resolves it (its env_files read once)
+    environments = {service.id: compose_environment(service) for service in project.services}
+    own_address = _compose_own_address(project, aliases, environments)
 
     def add_call(
         service: ComposeService,
@@ -874,7 +878,7 @@ def _compose_project(
 
     for service in project.services:
         source = aliases.get(service.id, service.id)
-        environment = compose_environment(service)
+        environment = environments[service.id]
         values = {env.name: env.value for env in environment if env.value is not None}
         server = server_of([service.image])
         storage = _storage_clients(reads, source, service.id)
