@@ -12,7 +12,7 @@ A file that another project includes or overrides is part of that project, not o
 own. Values inherited through ``extends`` point at the ``extends:`` line that brought them.
 """
 
-# ruff: noqa: PTH100, PTH112, PTH113, PTH117, PTH118, PTH119, PTH120
+# ruff: noqa: PTH100, PTH112, PTH117, PTH118, PTH119, PTH120
 # (paths stay the strings the user will see in messages)
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from socklock.load.compose import (
 from socklock.load.compose_files import main_and_override
 from socklock.load.compose_merge import copy_tree, merge_service
 from socklock.load.compose_runs import add_run_services
-from socklock.load.env_templates import env_template
-from socklock.load.interpolate import Interpolation, read_env_entries
+from socklock.load.env_files import read_dotenv, read_env_file
+from socklock.load.interpolate import Interpolation
 from socklock.load.launch_scripts import launch_variables
 from socklock.load.limits import Limits
 from socklock.load.text import read_text
@@ -101,6 +101,16 @@ class _Context:
                     value = item.value
         self.loaded[absolute] = value
         return value
+
+    def read(self, path: str, *, report: bool = True) -> str | None:
+        """An env file's text under the limits; None when it cannot be read (why: a
+        diagnostic, when ``report``)."""
+        text = read_text(Path(path), path, self.limits)
+        if isinstance(text, Diagnostic):
+            if report:
+                self.diagnostics.append(text)
+            return None
+        return text.text
 
     def shown(self, path: str) -> str:
         """How messages name ``path``: as the walk found it, else as given."""
@@ -271,25 +281,17 @@ def _run_services(document: YMap, file: str) -> dict[str, str]:
 def _dotenv(directory: str, context: _Context) -> dict[str, ComposeEnv]:
     """The project's ``.env`` beside its compose file: what ``${VAR}`` and pass-through
     ``environment`` entries read (the shell's environment is not: a scan is hermetic)."""
-    path = os.path.join(directory or ".", ".env")
-    template = env_template(path, context.root_of(directory or "."))
-    if template is not None:  # a new clone: the repository's template for its .env
+    found = read_dotenv(directory, context.root_of(directory or "."), context.read)
+    if found.template is not None:  # a new clone: the repository's template for its .env
         said = Diagnostic(
-            Location(template),
-            f"no .env beside it: its values read from {os.path.basename(template)}, "
+            Location(found.template),
+            f"no .env beside it: its values read from {os.path.basename(found.template)}, "
             "the template the repository ships for it",
             DiagnosticLevel.WARNING,
         )
         if said not in context.diagnostics:  # once, whatever the files beside it
             context.diagnostics.append(said)
-        path = template
-    if not os.path.isfile(path):
-        return {}
-    text = read_text(Path(path), path, context.limits)
-    if isinstance(text, Diagnostic):
-        context.diagnostics.append(text)
-        return {}
-    return read_env_entries(text.text, path)
+    return found.entries
 
 
 def _values(entries: dict[str, ComposeEnv]) -> dict[str, str]:
@@ -471,11 +473,8 @@ def _include(
 
 
 def _env_file(path: str, context: _Context) -> dict[str, ComposeEnv]:
-    path = env_template(path, context.root_of(os.path.dirname(path) or ".")) or path
-    if not os.path.isfile(path):
-        return {}
-    text = read_text(Path(path), path, context.limits)
-    return read_env_entries(text.text, path) if not isinstance(text, Diagnostic) else {}
+    top = context.root_of(os.path.dirname(path) or ".")
+    return read_env_file(path, top, lambda chosen: context.read(chosen, report=False)).entries
 
 
 # --- extends ------------------------------------------------------------------------------

@@ -29,8 +29,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from socklock.load.env_templates import env_template
-from socklock.load.interpolate import read_env_entries
+from socklock.load.env_files import read_dotenv
 from socklock.load.units.command_lines import code_of, host_name, listen_ports
 from socklock.load.units.names import port_of
 from socklock.load.units.tree import Tree, read
@@ -118,12 +117,9 @@ def _units(tree: Tree, directory: Path, procfile: Path) -> list[BuildUnit]:
 
 
 def _dotenv(directory: Path, tree: Tree) -> dict[str, ComposeEnv]:
-    path = directory / ".env"
+    """The ``.env`` the runner gives every process (its template in a new clone)."""
     root = next((r for r in tree.roots if directory.is_relative_to(r)), directory)
-    template = env_template(str(path), str(root))
-    chosen = Path(template) if template is not None else path
-    text = read(chosen) if chosen.is_file() else None
-    return dict(read_env_entries(text, str(chosen))) if text else {}
+    return read_dotenv(str(directory), str(root), lambda path: read(Path(path))).entries
 
 
 def _values(dotenv: dict[str, ComposeEnv]) -> dict[str, str]:
