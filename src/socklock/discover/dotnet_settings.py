@@ -127,6 +127,7 @@ class DotnetSettings:
     def _read(self, file: Path) -> dict[str, Setting]:
         if file not in self._files:
             from socklock.discover.code.config_files import read_entries
+            from socklock.discover.code.config_readers import dotted_key
 
             values: dict[str, Setting] = {}
             try:
@@ -136,7 +137,7 @@ class DotnetSettings:
             # an added file (``rabbitmq.json``) is read as the settings file it is
             seen_as = file.name if _SETTINGS.match(file.name) else f"appsettings{file.suffix}"
             for entry in read_entries(str(file), text, seen_as) if text else ():
-                dotted = ".".join(part for part in entry.key if part != "[]").lower()
+                dotted = dotted_key(entry.key).lower()
                 values[dotted] = Setting(entry.value, str(file), entry.line, entry.column)
             self._files[file] = values
         return self._files[file]

@@ -21,6 +21,7 @@ from enum import IntEnum
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from socklock.discover.code.config_readers import dotted_key
 from socklock.discover.code.placeholders import spring_env_name
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class SpringProperties:
                     and Path(file).name not in imported
                 ):
                     continue
-                dotted = _dotted(entry)
+                dotted = dotted_key(entry.key)
                 served = source >= Source.SERVED_SHARED
                 profile = entry.profile if entry.profile is not None else named
                 prop = Property(
@@ -121,7 +122,7 @@ class SpringProperties:
                 text = ""
             by_name: dict[str, list[Entry]] = {}
             for entry in read_entries(file, text):
-                by_name.setdefault(spring_env_name(_dotted(entry))[0], []).append(entry)
+                by_name.setdefault(spring_env_name(dotted_key(entry.key))[0], []).append(entry)
             self._entries[file] = by_name
         return self._entries[file]
 
@@ -134,10 +135,6 @@ def _file_profile(file: str, active: frozenset[str]) -> str | None:
     ``orders-prod.yaml``): its settings rank as that profile's document does."""
     stem = PurePosixPath(file).stem
     return next((p for p in sorted(active) if stem.endswith(f"-{p}")), None)
-
-
-def _dotted(entry: Entry) -> str:
-    return ".".join(part for part in entry.key if part != "[]")
 
 
 def _rank(source: Source, profiled: bool) -> tuple[int, ...]:

@@ -3,7 +3,7 @@ position, and what it does with text that is none of them."""
 
 from __future__ import annotations
 
-from socklock.discover.code.config_readers import read_json
+from socklock.discover.code.config_readers import dotted_key, read_json
 
 
 def _entries(text: str) -> list[tuple[str, str, int, int]]:
@@ -56,3 +56,9 @@ def test_malformed_text_gives_what_it_can() -> None:
     ]
     assert _entries("") == []
     assert _entries("}}]]::,,") == []
+
+
+def test_a_key_is_dotted_without_its_array_items() -> None:
+    text = '{"db": {"hosts": [{"url": "a:1"}]}}'
+    assert [dotted_key(e.key) for e in read_json(text)] == ["db.hosts.url"]
+    assert dotted_key(("spring", "kafka", "bootstrap-servers")) == "spring.kafka.bootstrap-servers"

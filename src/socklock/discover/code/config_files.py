@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.config_readers import (
+    dotted_key,
     read_dotenv,
     read_hocon,
     read_json,
@@ -206,14 +207,14 @@ def _env_name(
     """node-config's ``custom-environment-variables``: the key is read from the env var its
     value names, else from ``default.json``; a ``host`` beside a ``port`` that has a default
     there is one address (``http://${config.x.host}:${config.x.port}`` in the code)."""
-    default = defaults.get(_dotted(entry.key))
+    default = defaults.get(dotted_key(entry.key))
     site = CallSite(
         path, entry.line, entry.column, entry.value, CallKind.ENV_READ, None, entry.value, default
     )
     if entry.key[-1].lower() not in ("host", "hostname"):
         return site
     port = by_key.get((*entry.key[:-1], "port"))
-    port_default = defaults.get(_dotted(port.key)) if port is not None else None
+    port_default = defaults.get(dotted_key(port.key)) if port is not None else None
     if port is None or port_default is None:
         return site  # the port the env sets beside the host, else the protocol's
     return replace(
@@ -238,7 +239,7 @@ def _node_config_defaults(path: str) -> dict[str, str]:
             text = (folder / name).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        return {_dotted(e.key): e.value for e in reader(text)}
+        return {dotted_key(e.key): e.value for e in reader(text)}
     return {}
 
 
@@ -293,22 +294,24 @@ _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
 
 
 def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
-    by_key = {(_dotted(e.key).lower(), e.profile): e for e in entries}
+    by_key = {(dotted_key(e.key).lower(), e.profile): e for e in entries}
     routes = _zuul_routes(entries)
     located = _located_config_server(entries)
     registry_off = _eureka_off(entries)
-    routed = next((e for e in entries if _relaxed(_dotted(e.key)).startswith("zuul.routes.")), None)
+    routed = next(
+        (e for e in entries if _relaxed(dotted_key(e.key)).startswith("zuul.routes.")), None
+    )
     if routed is not None:  # a Zuul proxy with routes of its own (socklock.discover.registered)
         yield Declaration(path, routed.line, routed.column, routed.value, "own-routes", "zuul")
     ocelot = _ocelot_routes(entries)
     consul_off = any(
-        _relaxed(_dotted(e.key)) == "consul.client.registration.enabled"
+        _relaxed(dotted_key(e.key)) == "consul.client.registration.enabled"
         and e.value.strip().lower() == "false"
         for e in entries
     )
     keys = _registry_keys(path, entries)
     health_polled = any(
-        _relaxed(_dotted(e.key)) == _EUREKA_HEALTH_CHECK and e.value.strip().lower() == "true"
+        _relaxed(dotted_key(e.key)) == _EUREKA_HEALTH_CHECK and e.value.strip().lower() == "true"
         for e in entries
     )
     channels, read = channel_addresses(entries)  # MicroProfile Reactive Messaging
@@ -318,7 +321,7 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         context = Context(call=True, weak=True, kind=CallKind.CONFIG, bare_host=True)
         yield from _emit(path, channel.host, tuple(value), context)
     for entry in entries:
-        dotted = _dotted(entry.key)
+        dotted = dotted_key(entry.key)
         if id(entry) in read:
             continue  # a messaging channel's broker, read above
         if id(entry) in ocelot:
@@ -418,7 +421,7 @@ def _eureka_off(entries: list[Entry]) -> Callable[[str | None], bool]:
     A profile's document overrides the default one."""
     flags: dict[str | None, dict[str, str]] = {}
     for entry in entries:
-        key = _relaxed(_dotted(entry.key))
+        key = _relaxed(dotted_key(entry.key))
         if key in _EUREKA_FLAGS:
             flags.setdefault(entry.profile, {})[key] = entry.value.strip().lower()
 
@@ -446,7 +449,7 @@ def _located_config_server(entries: list[Entry]) -> set[int]:
     enabled: dict[str | None, str] = {}
     ids: list[Entry] = []
     for entry in entries:
-        key = _relaxed(_dotted(entry.key))
+        key = _relaxed(dotted_key(entry.key))
         if key == _CONFIG_DISCOVERY_KEYS[0]:
             enabled[entry.profile] = entry.value.strip().lower()
         elif key == _CONFIG_DISCOVERY_KEYS[1] and entry.value.strip():
@@ -472,7 +475,7 @@ _LOCATORS = (
 def _registry_setting(path: str, entry: Entry) -> Declaration | None:
     """``eureka.client.register-with-eureka: false`` (registers false), a ``defaultZone``
     (registers zone), ``zuul.ignored-services`` and the Gateway's discovery locator."""
-    key = _relaxed(_dotted(entry.key))
+    key = _relaxed(dotted_key(entry.key))
     value = entry.value.strip()
     what: str | None = None
     if key in _REGISTRY_FLAGS and value.lower() in ("true", "false"):
@@ -503,7 +506,7 @@ def _registry_keys(path: str, entries: list[Entry]) -> dict[int, list[Result]]:
     registers under (a ``service-name``), a client block's key the server it calls; a
     top-level ``ListenOn`` is the port it serves. A key without sibling ``Hosts`` (a TLS
     key file, say) is none."""
-    relaxed = [_relaxed(_dotted(e.key)) for e in entries]
+    relaxed = [_relaxed(dotted_key(e.key)) for e in entries]
     out: dict[int, list[Result]] = {}
     for entry, key in zip(entries, relaxed, strict=True):
         found = _REGISTRY_KEY.match(key)
@@ -567,7 +570,7 @@ def _ocelot_routes(entries: list[Entry]) -> dict[int, tuple[tuple[Part, ...], Co
     name, a downstream ``Host`` with the ``Port`` that follows it in the same list item (an
     item's fields come together, in the file's order), on the scheme's port when it has none.
     Empty for a file with no route that has a ``DownstreamPathTemplate``."""
-    keyed = [(_relaxed(_dotted(e.key)), e) for e in entries]
+    keyed = [(_relaxed(dotted_key(e.key)), e) for e in entries]
     prefixes = {k.rsplit(".", 1)[0] for k, _ in keyed if k.endswith(".downstreampathtemplate")}
     prefixes = {p for p in prefixes if p in ("routes", "reroutes")}
     found: dict[int, tuple[tuple[Part, ...], Context]] = {}
@@ -592,7 +595,7 @@ def _ocelot_routes(entries: list[Entry]) -> dict[int, tuple[tuple[Part, ...], Co
                 None,
             )
             parts: tuple[Part, ...] = tuple(_parts(entry.value))
-            if port is not None and _relaxed(_dotted(port.key)).endswith(".port"):
+            if port is not None and _relaxed(dotted_key(port.key)).endswith(".port"):
                 parts = (*parts, ":", *_parts(port.value))
             context = Context(
                 call=True, kind=CallKind.CONFIG, bare_host=True, scheme=_route_scheme(keyed, index)
@@ -695,7 +698,7 @@ def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) ->
             round(outcome.confidence, 3),
             service=outcome.service,
             profile=entry.profile,
-            key=_dotted(entry.key),
+            key=dotted_key(entry.key),
             other_defaults=outcome.other_defaults,
         )
     else:
@@ -721,10 +724,6 @@ def _parts(value: str) -> list[Part]:
 def _scheme_hint(dotted: str) -> str | None:
     lower = dotted.lower()
     return next((scheme for word, scheme in _SCHEME_HINTS if word in lower), None)
-
-
-def _dotted(key: tuple[str, ...]) -> str:
-    return ".".join(part for part in key if part != "[]")
 
 
 ANALYSER = ConfigFileAnalyser()

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from socklock.discover.code.config_readers import dotted_key
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
@@ -68,7 +70,7 @@ class ConfigKeys:
             self._values = {}
             for path in _config_files(self._roots):
                 for entry in _read(path):
-                    dotted = ".".join(part for part in entry.key if part != "[]")
+                    dotted = dotted_key(entry.key)
                     self._values.setdefault(dotted, []).append(
                         KeyValue(entry.value, path, entry.line, entry.column)
                     )

@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 Key = tuple[str, ...]
+ITEM = "[]"  # the key part of an array's item (``a.[].b``)
+
+
+def dotted_key(key: Key) -> str:
+    """The key as it is written in properties (``a.b``): an array's item parts left out."""
+    return ".".join(part for part in key if part != ITEM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +116,7 @@ def read_json(text: str) -> Iterator[Entry]:
         char = text[position]
         if char in "{[":
             in_array = bool(stack) and stack[-1][0] == "["
-            stack.append((char, key if key is not None else ("[]" if in_array else "")))
+            stack.append((char, key if key is not None else (ITEM if in_array else "")))
             key, position = None, position + 1
             continue
         if char in "}]:":
@@ -141,7 +147,7 @@ def read_json(text: str) -> Iterator[Entry]:
             value, start, position = text[position:end].rstrip(), position, end
         line, column = lines.position(start)
         path = tuple(name for _, name in stack if name)
-        yield Entry((*path, key if key is not None else "[]"), value, line, column)
+        yield Entry((*path, key if key is not None else ITEM), value, line, column)
         key = None
 
 

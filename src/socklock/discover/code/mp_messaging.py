@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from socklock.discover.code.config_readers import Entry
+from socklock.discover.code.config_readers import Entry, dotted_key
 
 _CHANNEL = re.compile(r"^mp\.messaging\.(incoming|outgoing)\.(.+)\.connector$")
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
@@ -74,7 +74,7 @@ def channel_addresses(entries: list[Entry]) -> tuple[list[ChannelAddress], set[i
     the entries read for them (the generic reading of a ``host`` key leaves them)."""
     by_key: dict[tuple[str, str | None], Entry] = {}
     for entry in entries:
-        by_key.setdefault((_dotted(entry), entry.profile), entry)
+        by_key.setdefault((dotted_key(entry.key).lower(), entry.profile), entry)
     profiles = {entry.profile for entry in entries}
     switched_off = _switched_off(entries)
     keys = {key for key, _ in by_key}
@@ -82,7 +82,7 @@ def channel_addresses(entries: list[Entry]) -> tuple[list[ChannelAddress], set[i
     used: set[int] = set()
     seen: set[tuple[int, str | None]] = set()
     for entry in entries:
-        match = _CHANNEL.match(_dotted(entry))
+        match = _CHANNEL.match(dotted_key(entry.key).lower())
         connector = _known(entry.value)
         if match is None or connector is None:
             continue
@@ -114,7 +114,7 @@ def _switched_off(entries: list[Entry]) -> set[str]:
     """The Dev Services switches written ``false`` for every profile or for dev mode (the
     mode that would start a broker)."""
     return {
-        _dotted(e)
+        dotted_key(e.key).lower()
         for e in entries
         if e.profile in (None, "%dev") and e.value.strip().lower() == "false"
     }
@@ -159,7 +159,3 @@ def _first(
         if found is not None:
             return found
     return None
-
-
-def _dotted(entry: Entry) -> str:
-    return ".".join(part for part in entry.key if part != "[]").lower()
