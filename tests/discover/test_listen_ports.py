@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from socklock.discover import discover
-from socklock.discover.code.listen_ports import LISTEN_PORT, port_of
+from socklock.discover.code.listen_ports import LISTEN_PORT, PLACEHOLDER, port_of
 from socklock.discover.code.registry import analyser_for
 from socklock.load import load_paths
 
@@ -284,3 +284,13 @@ def test_what_a_listen_call_declares(tmp_path: Path) -> None:
         7000,
     ]
     assert [port_of(w) for w in ("host1", "tcp", "70000", "main:app")] == [None] * 4
+
+
+def test_the_placeholder_of_a_written_port_gives_its_name_and_default() -> None:
+    """One pattern for the analysers' port check and the joiner's filling of it."""
+    assert [m.groups() for m in PLACEHOLDER.finditer("${HOST}:${PORT:-8080}")] == [
+        ("HOST", None),
+        ("PORT", "8080"),
+    ]
+    assert PLACEHOLDER.search("${app.port}") is None  # a property, not an env variable
+    assert PLACEHOLDER.search("$PORT") is None

@@ -44,6 +44,7 @@ from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS
 from socklock.discover.code.listen_ports import LISTEN_PORT
+from socklock.discover.code.listen_ports import PLACEHOLDER as LISTEN_PLACEHOLDER
 from socklock.discover.code.listen_ports import port_of as listen_port_of
 from socklock.discover.code.placeholders import spring_env_name
 from socklock.discover.commands import command_values, expand, words
@@ -124,7 +125,6 @@ if TYPE_CHECKING:
     from socklock.discover.siblings import Program
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
-_LISTEN_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_]\w*)(?::-([^}]*))?\}")
 _MAX_LISTEN_VALUES = 8  # env files of several environments, each a value
 _EXPLICIT_PORT = re.compile(r":[0-9]{1,5}$")
 _URL_PORT = re.compile(r"^[^:/]+://[^/?#]*:[0-9]{1,5}(?:[/?#]|$)")
@@ -1673,10 +1673,10 @@ class _Joiner:
         env = self.envs.get(owner.workload, {})
         files = self.unit_env.get(owner.workload, {})
         filled = [written]
-        while any(_LISTEN_PLACEHOLDER.search(f) for f in filled):
+        while any(LISTEN_PLACEHOLDER.search(f) for f in filled):
             step: list[str] = []
             for text in filled:
-                found = _LISTEN_PLACEHOLDER.search(text)
+                found = LISTEN_PLACEHOLDER.search(text)
                 if found is None:
                     step.append(text)
                     continue

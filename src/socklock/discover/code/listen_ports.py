@@ -47,7 +47,8 @@ _TRANSPORT_KEY = "transport"
 _SERVING_TRANSPORTS = re.compile(r"\b(?:TCP|GRPC)\b")  # NestJS transports that listen
 # what the written value must look like once filled: a port, ``:port``, ``host:port``
 PORT_SPEC = re.compile(r"^(?:(\d{1,5})|(?:[\w.\-]*|\[[0-9a-fA-F:.]*\]):(\d{1,5}))$")
-_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_]\w*(?::-[^}]*)?\}")
+# ``${NAME}`` or ``${NAME:-default}`` in a written port (group 1: the name, 2: the default)
+PLACEHOLDER = re.compile(r"\$\{([A-Za-z_]\w*)(?::-([^}]*))?\}")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 MAX_DEPTH = 3  # options inside options
 
@@ -141,7 +142,7 @@ def port_of(filled: str) -> int | None:
 
 def _port_like(written: str) -> bool:
     """A port once its placeholders are filled (a placeholder may be all of it)."""
-    return bool(PORT_SPEC.match(_PLACEHOLDER.sub("1", written)))
+    return bool(PORT_SPEC.match(PLACEHOLDER.sub("1", written)))
 
 
 def _has_hole(value: Value) -> bool:
