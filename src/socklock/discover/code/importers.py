@@ -10,7 +10,7 @@ the defining file. Files are read only when they mention the name; listings are 
 process.
 """
 
-# ruff: noqa: PTH118, PTH120
+# ruff: noqa: PTH120
 # (string paths: the caller's file is reported the way the scan named it)
 
 from __future__ import annotations
@@ -21,9 +21,6 @@ from pathlib import Path
 
 from socklock.discover.code.imports import member_candidates, name_candidates
 
-MAX_CANDIDATES = 2000  # source files listed around one defining file
-
-_LISTINGS: dict[tuple[str, tuple[str, ...]], list[str]] = {}
 _NEARBY: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
 
 
@@ -32,11 +29,13 @@ def nearby_files(path: str, name: str, suffixes: tuple[str, ...]) -> list[str]:
     (``path`` itself excluded), named the way ``path`` is (relative stays relative)."""
     key = (path, name, suffixes)
     if key not in _NEARBY:  # asked again for every call site the callers' search blocks on
+        from socklock.discover.code.paths import nearby_sources
+
         own = _normal(path)
         needle = name.encode()
         _NEARBY[key] = [
             candidate
-            for candidate in _listing(os.path.dirname(os.path.dirname(path)) or ".", suffixes)
+            for candidate in nearby_sources(os.path.dirname(os.path.dirname(path)) or ".", suffixes)
             if _normal(candidate) != own and needle in _read(candidate)
         ]
     return list(_NEARBY[key])
@@ -88,30 +87,14 @@ _INSTANCE = {
 
 def forget() -> None:
     """Drop what was listed and read (files may have changed since)."""
-    _LISTINGS.clear()
+    from socklock.discover.code.paths import forget_listings
+
+    forget_listings()
     _NEARBY.clear()
 
 
 def _normal(path: str) -> str:
     return str(Path(path).resolve())
-
-
-def _listing(top: str, suffixes: tuple[str, ...]) -> list[str]:
-    if (top, suffixes) not in _LISTINGS:
-        from socklock.discover.code.paths import skip_dir, skip_file
-
-        files: list[str] = []
-        for directory, subdirs, names in os.walk(top):
-            subdirs[:] = sorted(d for d in subdirs if not skip_dir(os.path.join(directory, d), d))
-            files.extend(
-                os.path.join(directory, n)
-                for n in sorted(names)
-                if n.endswith(suffixes) and not skip_file(n)
-            )
-            if len(files) >= MAX_CANDIDATES:
-                break
-        _LISTINGS[top, suffixes] = files[:MAX_CANDIDATES]
-    return _LISTINGS[top, suffixes]
 
 
 def _read(path: str) -> bytes:

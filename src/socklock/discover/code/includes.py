@@ -16,11 +16,9 @@ from pathlib import Path
 
 _INCLUDE = re.compile(rb'^\s*#\s*include\s*"([^"]+)"', re.MULTILINE)
 _SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".c++", ".h", ".hh", ".hpp", ".hxx", ".ipp")
-MAX_CANDIDATES = 2000  # C/C++ files listed around one header
 MAX_CLOSURE = 400  # files one include chain may reach
 MAX_BYTES = 512 * 1024
 
-_LISTINGS: dict[Path, list[Path]] = {}
 _CLOSURES: dict[Path, frozenset[Path]] = {}
 _CALLERS: dict[tuple[Path, str], list[str]] = {}
 
@@ -33,9 +31,13 @@ def including_files(header: str, name: str) -> list[str]:
         return []
     if (real, name) not in _CALLERS:
         needle = name.encode()
+        from socklock.discover.code.paths import nearby_sources
+
+        # every C/C++ file of the walked directories (test and generated files too)
+        listed = nearby_sources(str(real.parent.parent), _SUFFIXES, skip_files=False)
         _CALLERS[real, name] = [
             str(path)
-            for path in _listing(real.parent.parent)
+            for path in map(Path, listed)
             if path != real and needle in read_bounded(path) and real in _closure(path)
         ]
     return list(_CALLERS[real, name])
@@ -43,24 +45,11 @@ def including_files(header: str, name: str) -> list[str]:
 
 def forget() -> None:
     """Drop what was listed and read (files may have changed since)."""
-    _LISTINGS.clear()
+    from socklock.discover.code.paths import forget_listings
+
+    forget_listings()
     _CLOSURES.clear()
     _CALLERS.clear()
-
-
-def _listing(top: Path) -> list[Path]:
-    if top not in _LISTINGS:
-        from socklock.discover.code.paths import skip_dir
-
-        files: list[Path] = []
-        for directory, subdirs, names in os.walk(top):
-            here = Path(directory)
-            subdirs[:] = sorted(d for d in subdirs if not skip_dir(str(here / d), d))
-            files.extend(here / n for n in sorted(names) if n.endswith(_SUFFIXES))
-            if len(files) >= MAX_CANDIDATES:
-                break
-        _LISTINGS[top] = files[:MAX_CANDIDATES]
-    return _LISTINGS[top]
 
 
 def _closure(start: Path) -> frozenset[Path]:

@@ -4,11 +4,16 @@ A URL in a test, a README or a vendored library is not a call the deployed progr
 and skipping those trees is also most of what keeps a scan fast.
 """
 
+# ruff: noqa: PTH118  (string paths: a caller's file is reported the way the scan named it)
+
 from __future__ import annotations
 
+import os
 import re
 
 from socklock.load.trees import skip_reason
+
+MAX_LISTED = 2000  # source files listed around one file whose callers are looked for
 
 # Vendored code, caches and build output are judged by socklock.load.trees.skip_reason, the
 # rule the manifest walk uses too (by evidence: ``build/`` may hold real code). These are
@@ -75,3 +80,31 @@ def skip_file(name: str) -> bool:
         or _GENERATED_FILE.search(name)
         or name in _PACKAGING_FILES
     )
+
+
+_LISTINGS: dict[tuple[str, tuple[str, ...], bool], list[str]] = {}
+
+
+def nearby_sources(top: str, suffixes: tuple[str, ...], *, skip_files: bool = True) -> list[str]:
+    """The files under ``top`` whose names end in ``suffixes``, as code discovery walks them
+    (directories sorted, :func:`skip_dir` ones left out; :func:`skip_file` ones too unless
+    ``skip_files`` is False), at most :data:`MAX_LISTED`; listed once per process."""
+    key = (top, suffixes, skip_files)
+    if key not in _LISTINGS:
+        files: list[str] = []
+        for directory, subdirs, names in os.walk(top):
+            subdirs[:] = sorted(d for d in subdirs if not skip_dir(os.path.join(directory, d), d))
+            files.extend(
+                os.path.join(directory, n)
+                for n in sorted(names)
+                if n.endswith(suffixes) and not (skip_files and skip_file(n))
+            )
+            if len(files) >= MAX_LISTED:
+                break
+        _LISTINGS[key] = files[:MAX_LISTED]
+    return _LISTINGS[key]
+
+
+def forget_listings() -> None:
+    """Drop what :func:`nearby_sources` listed (files may have changed since)."""
+    _LISTINGS.clear()
