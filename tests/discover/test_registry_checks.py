@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover import discover
+from socklock.discover.registered import registration_api
 from socklock.load import load_paths
 
 if TYPE_CHECKING:
@@ -118,3 +119,12 @@ def test_a_check_without_an_agent_is_no_edge(tmp_path: Path) -> None:
         "  orders: {build: ./orders}\n",
     )
     assert not any(target == "orders" for _, target, _ in edges)
+
+
+def test_a_url_of_a_registration_endpoint_is_a_registration() -> None:
+    assert registration_api("http://consul:8500/v1/agent/service/register")
+    assert registration_api("http://localhost:8500/v1/catalog/register?replace-existing-checks=1")
+    assert not registration_api("http://consul:8500/v1/health/service/orders")  # a lookup
+    assert not registration_api("http://consul:8500/v1/agent/service/deregister/orders")
+    assert not registration_api("/v1/agent/service/register")  # no address: not a call
+    assert not registration_api(None)

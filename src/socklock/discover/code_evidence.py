@@ -913,7 +913,7 @@ class _Joiner:
         registry = site.key is not None and site.key.lower().startswith(REGISTRY_ADDRESS_KEYS)
         if registry and self.spring_consul_checked(owner.workload, site.key or ""):
             self.http_checked.setdefault(owner.workload, ("Consul", where))
-        registry = registry or registration_api(site.target) is not None
+        registry = registry or registration_api(site.target)
         self._registry_site = owner.workload if registry else None
         if (site.file, site.line, site.column) in self.registry_checks:
             self._check_site = owner.workload

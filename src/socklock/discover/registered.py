@@ -36,12 +36,10 @@ REGISTERED_PORT = "registered-port"
 REGISTERS_FOR = frozenset({REGISTERED_HOST, REGISTERED_PORT})
 # The variable Docker and Kubernetes set to the container's own hostname
 OWN_HOSTNAME = "HOSTNAME"
-# A registry's HTTP API paths that register a service, and the registry (a call to one is a
-# call to the registry's agent, whose health checks then poll the registered service)
-_REGISTRATION_PATHS = (
-    ("/v1/agent/service/register", "Consul"),
-    ("/v1/catalog/register", "Consul"),
-)
+# Consul's HTTP API paths that register a service: a call to one is a call to the
+# registry's agent (a REGISTRY_IMAGES container), whose health checks then poll the
+# registered service
+_REGISTRATION_PATHS = frozenset({"/v1/agent/service/register", "/v1/catalog/register"})
 
 
 # Images that run a registry agent: a program that calls one and registers a health check
@@ -84,10 +82,9 @@ def _path(url: str | None) -> str | None:
     return "/" + url.split("://", 1)[1].partition("/")[2].partition("?")[0]
 
 
-def registration_api(url: str | None) -> str | None:
-    """The registry whose registration endpoint ``url`` calls, if it calls one."""
-    path = _path(url)
-    return next((registry for known, registry in _REGISTRATION_PATHS if path == known), None)
+def registration_api(url: str | None) -> bool:
+    """Whether ``url`` calls a registry's registration endpoint."""
+    return _path(url) in _REGISTRATION_PATHS
 
 
 @dataclass(frozen=True, slots=True)
