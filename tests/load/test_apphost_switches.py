@@ -97,3 +97,56 @@ def test_an_unknown_condition_is_left_as_written(tmp_path: Path) -> None:
     units, _ = find_units([str(tmp_path)])
     assert found == {"identity-app"} | _ORDERS
     assert {u.name for u in units if u.host is not None} == {"openidentity-app"} | _ORDERS
+
+
+def test_an_apphost_is_read_once_whatever_its_files_and_helpers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its configuration once, and each of its C# files once (comments blanked), however
+    many programs, helpers and extension methods read them; a helper called from a second
+    program sees the same configuration's switches."""
+    from socklock.load.units import aspire
+
+    helper = """\
+public static class Sales
+{
+    public static IResourceBuilder<ProjectResource> AddSales(IDistributedApplicationBuilder builder)
+    {
+        var useOpenIddict = builder.Configuration.GetValue<bool>("UseOpenIddict");
+        var sales = useOpenIddict
+            ? builder.AddProject<Projects.OpenIdentity_App>("openidentity-app")
+            : builder.AddProject<Projects.Identity_API>("identity-app");
+        return sales;
+    }
+}
+"""
+    files = {
+        "AppHost/AppHost.csproj": '<Project Sdk="Aspire.AppHost.Sdk/9.0.0"></Project>',
+        "AppHost/Program.cs": _APPHOST,
+        "AppHost/More.cs": "var sales = Sales.AddSales(builder); // a second program\n",
+        "AppHost/Resources/Sales.cs": helper,
+        "AppHost/appsettings.json": '{"UseOpenIddict": true}',
+        "OpenIdentity.App/OpenIdentity.App.csproj": _WEB,
+        "Identity.API/Identity.API.csproj": _WEB,
+        "Orders.API/Orders.API.csproj": _WEB,
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    configurations: list[Path] = []
+    blanked: list[Path] = []
+    configuration, blank_comments = aspire.configuration, aspire.blank_comments
+    monkeypatch.setattr(
+        aspire, "configuration", lambda p: configurations.append(p) or configuration(p)
+    )
+    monkeypatch.setattr(aspire, "blank_comments", lambda p: blanked.append(p) or blank_comments(p))
+    units, _ = find_units([str(tmp_path)])
+    assert {u.name for u in units if u.host is not None} == {
+        "identity-app",
+        "openidentity-app",
+        "orders-api",
+    }
+    assert configurations == [tmp_path / "AppHost"]
+    assert sorted(blanked) == sorted(
+        tmp_path / "AppHost" / n for n in ("Program.cs", "More.cs", "Resources/Sales.cs")
+    )

@@ -156,11 +156,11 @@ _HELPER_CALL = re.compile(r"\b(\w+)\s*\.\s*(\w+)\s*\(([\w\s,]*)\)")
 _RETURN = re.compile(r"^[\s}]*return\b")
 
 
-def helpers(files: list[Path]) -> dict[tuple[str, str], Helper]:
-    """(class, method) → the static methods of ``files`` that take the application builder."""
+def helpers(files: dict[Path, str]) -> dict[tuple[str, str], Helper]:
+    """(class, method) → the static methods of ``files`` (path → text, comments blanked)
+    that take the application builder."""
     found: dict[tuple[str, str], Helper] = {}
-    for path in files:
-        code = blank_comments(path)
+    for path, code in files.items():
         for match in _HELPER.finditer(code):
             classes = _CLASS.findall(code, 0, match.start())
             if not classes:
@@ -186,6 +186,7 @@ class _State:
         helpers: dict[tuple[str, str], Helper],
         by_class: dict[str, Path],
         methods: dict[str, Method],
+        switches: Switches,
     ) -> None:
         self.program, self.code, self.builder = program, code, builder
         self.helpers, self.by_class, self.methods = helpers, by_class, methods
@@ -198,7 +199,7 @@ class _State:
         self.returned: str | None = None  # the resource a helper's ``return`` gives back
         self.calls = 0  # helpers entered, a bound on recursion
         # the variables it computes from its configuration (``useOpenIddict ? A : B``)
-        self.switches = Switches(configuration(program.parent))
+        self.switches = switches
         self.env_methods: dict[str, EnvMethod] = {}  # resource methods that set env
         self.endpoint_methods: dict[str, tuple[str, str]] = {}  # builder methods → endpoint
         self.groups: dict[str, list[str]] = {}  # an array of resources → their names
@@ -206,10 +207,15 @@ class _State:
     def scope(self, helper: Helper, arguments: list[str]) -> _State:
         """A state for ``helper``'s body: its own variables, the caller's resources."""
         inner = _State(
-            helper.file, helper.text, self.builder, self.helpers, self.by_class, self.methods
+            helper.file,
+            helper.text,
+            self.builder,
+            self.helpers,
+            self.by_class,
+            self.methods,
+            self.switches,
         )
         inner.resources, inner.tools, inner.calls = self.resources, self.tools, self.calls + 1
-        inner.switches = self.switches
         inner.env_methods, inner.endpoint_methods = self.env_methods, self.endpoint_methods
         for parameter, argument in zip(helper.parameters, arguments, strict=False):
             if argument == self.builder:
@@ -391,45 +397,47 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         if not is_apphost(text):
             continue
         host = normal(path.stem)
+        # the AppHost's C# files (``Resources/Sales.cs`` too), each read once, comments blanked
+        code = {
+            p: blank_comments(p)
+            for p in sorted(path.parent.rglob("*.cs"))
+            if not {"bin", "obj"} & set(p.relative_to(path.parent).parts)
+        }
         programs = sorted(path.parent.glob("*.cs"))
-        methods = {m.name: m for p in programs for m in extension_methods(p)}
-        env_set = {m.name: m for p in programs for m in env_methods(p)}
-        returning = {n: e for p in programs for n, e in endpoint_methods(p).items()}
-        # helper classes in the AppHost's folders (``Resources/Sales.cs``), read when called
-        called = helpers(
-            sorted(
-                p
-                for p in path.parent.rglob("*.cs")
-                if not {"bin", "obj"} & set(p.relative_to(path.parent).parts)
-            )
-        )
+        methods = {m.name: m for p in programs for m in extension_methods(p, code[p])}
+        env_set = {m.name: m for p in programs for m in env_methods(code[p])}
+        returning = {n: e for p in programs for n, e in endpoint_methods(code[p]).items()}
+        called = helpers(code)  # helper classes, read where they are called
         # the profile the AppHost runs (DOTNET_LAUNCH_PROFILE): a project runs its own
         # profile of that name when it has one
         run = launch.default_profile(launch.profiles(path.parent))
+        config = configuration(path.parent)  # what its switches read, once per AppHost
         for program in programs:
-            read = _read_program(program, host, by_class, methods, run, called, env_set, returning)
-            units.extend(read)
+            state = _State(
+                program,
+                code[program],
+                _builder(code[program]),
+                called,
+                by_class,
+                methods,
+                Switches(config),
+            )
+            state.env_methods, state.endpoint_methods = env_set, returning
+            units.extend(_read_program(state, host, run))
         units[:] = _other_programs_endpoints(units, host)
     return units
 
 
-def _read_program(
-    program: Path,
-    host: str,
-    by_class: dict[str, Path],
-    methods: dict[str, Method],
-    run: str | None = None,
-    helpers: dict[tuple[str, str], Helper] | None = None,
-    env_set: dict[str, EnvMethod] | None = None,
-    returning: dict[str, tuple[str, str]] | None = None,
-) -> list[BuildUnit]:
-    code = blank_comments(program)
+def _builder(code: str) -> str:
+    """The variable an AppHost program keeps its application builder in."""
     found = _BUILDER.search(code)
-    state = _State(
-        program, code, found.group(1) if found else "builder", helpers or {}, by_class, methods
-    )
-    state.env_methods, state.endpoint_methods = env_set or {}, returning or {}
-    state.walk(0, len(code))
+    return found.group(1) if found else "builder"
+
+
+def _read_program(state: _State, host: str, run: str | None) -> list[BuildUnit]:
+    """The resources of one AppHost program (``state``: ready to walk it)."""
+    program = state.program
+    state.walk(0, len(state.code))
     resources, tools = state.resources, state.tools
     _add_companions(resources, tools)
     for resource in resources.values():

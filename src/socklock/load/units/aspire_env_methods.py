@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
-
-from socklock.load.units.aspire_routes import blank_comments
 
 _GENERIC = r"(?:<[^>()]*>)?"
 _PARAMETERS = r"((?:,\s*[\w<>.?\[\]]+(?:<[^>]*>)?\s+\w+\s*)*)"
@@ -47,9 +44,9 @@ class EnvMethod:
     env: tuple[tuple[str, int], ...]
 
 
-def env_methods(path: Path) -> list[EnvMethod]:
-    """The resource methods of a file that set env from one of their parameters."""
-    code = blank_comments(path)
+def env_methods(code: str) -> list[EnvMethod]:
+    """The resource methods of a file (its text, comments blanked) that set env from one of
+    their parameters."""
     found: list[EnvMethod] = []
     for match in _RESOURCE_METHOD.finditer(code):
         body = _body(code, match.end(), match.group(3))
@@ -65,9 +62,9 @@ def env_methods(path: Path) -> list[EnvMethod]:
     return found
 
 
-def endpoint_methods(path: Path) -> dict[str, tuple[str, str]]:
-    """Builder method name → (the resource it adds, the endpoint name it returns)."""
-    code = blank_comments(path)
+def endpoint_methods(code: str) -> dict[str, tuple[str, str]]:
+    """Builder method name → (the resource it adds, the endpoint name it returns), of a
+    file's text with comments blanked."""
     found: dict[str, tuple[str, str]] = {}
     for match in _BUILDER_METHOD.finditer(code):
         body = _body(code, match.end(), "{")

@@ -48,9 +48,9 @@ def blank_comments(path: Path) -> str:
     return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
-def extension_methods(path: Path) -> list[Method]:
-    """The methods of a file that configure a resource builder."""
-    code = blank_comments(path)
+def extension_methods(path: Path, code: str) -> list[Method]:
+    """The methods of a file (``code``: its text, comments blanked) that configure a
+    resource builder."""
     found: list[Method] = []
     for match in _METHOD.finditer(code):
         depth, end = 1, match.end()
