@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from socklock.discover import add_nodes
 from socklock.discover.asset_builders import builds_assets
 from socklock.discover.attribution import build_contexts, owners_of
@@ -120,3 +122,21 @@ def test_a_lone_service_keeps_its_build_context(tmp_path: Path) -> None:
         "services:\n  bundle:\n    build: .\n    command: yarn build\n"
     )
     assert _owners(root, "src/app.js") == ["bakery/bundle"]
+
+
+def test_a_task_runner_script_is_read_once_until_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socklock.discover import asset_builders
+
+    root = _tree(tmp_path, {})
+    read: list[Path] = []
+    source_text = asset_builders.source_text
+    monkeypatch.setattr(asset_builders, "source_text", lambda p: read.append(p) or source_text(p))
+    assert _builds(root, "./run tasks:build:js")
+    assert _builds(root, "./run tasks:build:css")
+    assert not _builds(root, "./run tasks:shell")
+    assert read == [root / "run"]
+    (root / "run").write_text(_TASKS.replace("node esbuild.config.mjs", "python3 manage.py run"))
+    assert not _builds(root, "./run tasks:build:js")  # the rewritten script is read again
+    assert read == [root / "run", root / "run"]

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from socklock.discover.commands import simple_commands, words
 from socklock.discover.entrypoints import entry_paths
+from socklock.discover.imports import source_text
 from socklock.discover.package_scripts import PACKAGE_MANAGERS, package_script, script_name
 from socklock.load.shell_lines import logical_lines
 
@@ -79,7 +81,6 @@ _WRAPPERS = frozenset({"exec", "time", "npx", "env", "nohup"})
 _FUNCTION = r"^(?:function\s+)?{name}\s*(?:\(\s*\))?\s*\{{\s*$"
 _DISPATCH = re.compile(r"\"?\$(?:@|\{@|1\b|\{1\b)")
 _DEPTH = 4
-MAX_SCRIPT_BYTES = 256 * 1024
 
 
 def builds_assets(line: list[str], context: Path) -> bool:
@@ -150,10 +151,7 @@ def _function_body(script: Path, name: str) -> list[str] | None:
     """The command lines of the shell function ``name`` of ``script`` (defined at the start
     of a line, closed by a ``}`` alone at the start of a line), when the script hands its
     arguments to a command (``"$@"``, ``${@:-help}``); else None."""
-    try:
-        text = script.read_bytes()[:MAX_SCRIPT_BYTES].decode("utf-8", "replace")
-    except OSError:
-        return None
+    text = _script_text(script)
     if not text.startswith("#!") or _DISPATCH.search(text) is None:
         return None
     lines = text.splitlines()
@@ -168,6 +166,22 @@ def _function_body(script: Path, name: str) -> list[str] | None:
                 body.append(inner)
             return None
     return None
+
+
+def _script_text(script: Path) -> str:
+    """The script's text (the shared source reader's), read once while it is unchanged:
+    every function looked up in it, for every service, asks for it."""
+    try:
+        info = script.stat()
+    except OSError:
+        return ""
+    return _read_script(script, info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=32)
+def _read_script(script: Path, mtime_ns: int, size: int) -> str:
+    del mtime_ns, size  # part of the key only: a rewritten script is read again
+    return source_text(script)
 
 
 def _command_part(line: str) -> str:

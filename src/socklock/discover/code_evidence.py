@@ -843,6 +843,7 @@ class _Joiner:
         self.copied: dict[str, set[tuple[str, str]]] = {}  # ``cp SOURCE DEST`` its script runs
         self._profiles: dict[str, Profiles] = {}
         self._rust_names: dict[str, frozenset[str] | None] = {}
+        self._rust_file_names: dict[Path, frozenset[str]] = {}  # each Rust file read once
         self.kubernetes = KubernetesResolver(inventory)
         self.kubernetes_ids = {w.id for w in inventory.workloads if w.owner is None}
         self.workloads = {w.id: w for w in inventory.workloads if w.owner is None}
@@ -1300,7 +1301,7 @@ class _Joiner:
             return False
         if workload not in self._rust_names:
             sources = [source for unit in units for source in unit.sources]
-            self._rust_names[workload] = read_names(sources)
+            self._rust_names[workload] = read_names(sources, self._rust_file_names)
         names = self._rust_names[workload]
         return names is not None and section not in names
 

@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
+
+from socklock.discover.imports import source_text
 
 _FIELD = re.compile(r"\.\s*(r#)?([A-Za-z_]\w*)")
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _WORD = re.compile(r"[A-Za-z_][\w-]*")
+# Cargo's build output and the targets that are not the program (not imports.SKIPPED_DIRS:
+# a crate's own ``src/vendor/`` module is its code)
 _SKIPPED_DIRS = frozenset({"target", "tests", "benches", "examples", ".git"})
 MAX_FILES = 2000
-MAX_FILE_BYTES = 512 * 1024
 
 
 def section_of(key: str) -> str | None:
@@ -33,25 +36,30 @@ def section_of(key: str) -> str | None:
     return parts[-2].replace("-", "_").lower() if len(parts) >= 2 else None
 
 
-def read_names(sources: Iterable[str]) -> frozenset[str] | None:
+def read_names(
+    sources: Iterable[str], read: MutableMapping[Path, frozenset[str]] | None = None
+) -> frozenset[str] | None:
     """The names the Rust files under ``sources`` access as fields or write in strings
-    (lower case, ``-`` as ``_``); None when there are no Rust files to read."""
+    (lower case, ``-`` as ``_``); None when there are no Rust files to read. ``read``: the
+    names of files already read (programs share crates), filled as files are read."""
+    known = {} if read is None else read
     names: set[str] = set()
     files = 0
     for path in _rust_files(sources):
         files += 1
         if files > MAX_FILES:
             return None  # too large to read whole: every entry counts
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        names.update(match.group(2).lower() for match in _FIELD.finditer(text))
-        for string in _STRING.finditer(text):
-            names.update(w.replace("-", "_").lower() for w in _WORD.findall(string.group(1)))
+        if path not in known:
+            known[path] = _names(source_text(path))
+        names.update(known[path])
     return frozenset(names) if files else None
+
+
+def _names(text: str) -> frozenset[str]:
+    found = {match.group(2).lower() for match in _FIELD.finditer(text)}
+    for string in _STRING.finditer(text):
+        found.update(w.replace("-", "_").lower() for w in _WORD.findall(string.group(1)))
+    return frozenset(found)
 
 
 def _rust_files(sources: Iterable[str]) -> Iterable[Path]:
