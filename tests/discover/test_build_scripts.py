@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.build_scripts import script_builds
 from socklock.load import load_paths
@@ -24,13 +26,6 @@ cd .. && podman build -t shop/pay pay
 docker build -f ./build/Dockerfile.api -t shop/api .
 docker build --file=web/Dockerfile.dev -t shop/web-dev web
 """
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def test_docker_build_lines_of_scripts_with_and_without_suffix(tmp_path: Path) -> None:

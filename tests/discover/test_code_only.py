@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests.helpers import write_files
+
 from socklock.discover import discover
 from socklock.load import load_paths
 
@@ -16,10 +18,7 @@ if TYPE_CHECKING:
 
 
 def _write(root: Path, files: dict[str, str]) -> ServiceGraph:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return discover(load_paths([str(root)]))
+    return discover(load_paths([str(write_files(root, files))]))
 
 
 def _flask(port: int, body: str = "") -> str:

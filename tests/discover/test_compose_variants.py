@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.helpers import write_files as _write
 
 from socklock.discover import discover
 from socklock.discover.deployments import find_deployments, select_deployment
@@ -47,13 +48,6 @@ services:
     image: shop/api
     expose: ["9443"]
 """
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
 
 
 def _edges(graph: ServiceGraph) -> set[tuple[str, str, int | None]]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.config_server import ConfigServers
 from socklock.discover.key_overrides import overridden_target, overriding_env
@@ -21,13 +23,6 @@ CLIENT = (
     "spring:\n  application:\n    name: {name}\n  cloud:\n    config:\n"
     "      uri: http://localhost:8888\n"
 )
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _shop(root: Path, *, search_paths: bool = True) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.consul_template import every_service_template
 from socklock.load import load_paths
@@ -31,13 +33,6 @@ POM = (
     "<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
     "</plugins></build></project>"
 )
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _shop(root: Path, template: str) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.created_config import created_config
 from socklock.load import load_paths
@@ -46,13 +48,6 @@ secrets:
 \tkubectl create secret generic other-env --from-env-file=$(ENV_DIR)/other.env
 """
 _ENV = "# orders\nBus__Host=rabbit-svc\nBus__Port=80\nBilling__Url=http://billing-svc:80\n"
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _deployment(name: str, port: int, env: str = "") -> str:

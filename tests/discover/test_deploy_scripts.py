@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.deploy_scripts import Applied, read_script
 from socklock.discover.deployments import find_deployments, select_deployment
 from socklock.load import load_paths
 from socklock.model import Location
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
 
 
 def _deployment(name: str, *, env: str = "", namespace: str = "") -> str:

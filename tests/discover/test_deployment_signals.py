@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.helpers import write_files as _write
 
 from socklock.discover.deployment_signals import documented, incidental
 from socklock.discover.deployments import select_deployment
@@ -27,14 +28,6 @@ spec:
     metadata: {{labels: {{app: {name}}}}}
     spec: {{containers: [{{name: app, image: shop/{name}}}]}}
 """
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def _default(root: Path) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.load import load_paths
 
@@ -77,13 +79,6 @@ scrape_configs:
     static_configs:
       - targets: ['{host}:9092']
 """
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def test_a_checkout_mount_runs_no_config_and_constants_name_env_vars(tmp_path: Path) -> None:

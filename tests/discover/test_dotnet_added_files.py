@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.ado_drivers import driver_port, keyed_without_port
 from socklock.discover.dotnet_settings import DotnetSettings
@@ -58,13 +60,6 @@ public class Store
 """
 BUS_FILE = '{"Bus": {"Host": "localhost"}}\n'
 STORE_FILE = '{"ConnectionStrings": {"Orders": "Server=localhost;Database=Orders;User Id=app"}}\n'
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def test_files_a_program_adds_name_its_servers(tmp_path: Path) -> None:

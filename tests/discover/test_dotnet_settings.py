@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.dotnet_settings import DotnetSettings, environment_of, settings_environment
 from socklock.load import load_paths
@@ -47,13 +49,6 @@ spec:
   selector: {{app: {name}}}
   ports: [{{port: {port}}}]
 """
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _broker(name: str) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.host_servers import host_server
 from socklock.load import load_paths
@@ -22,13 +24,6 @@ def _pom(name: str, *artifacts: str) -> str:
         "<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
         "</plugins></build></project>"
     )
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def test_host_servers_and_the_consul_health_check(tmp_path: Path) -> None:

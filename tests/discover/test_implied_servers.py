@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from tests.helpers import write_files as _write
 
 from socklock.discover import discover
 from socklock.discover.implied import implied_calls, implied_servers
@@ -26,12 +27,6 @@ def _pom(name: str, *artifacts: str) -> str:
         "<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
         "</plugins></build></project>"
     )
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
 
 
 def _service(name: str, config: str, *artifacts: str) -> dict[str, str]:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests.helpers import write_files as _write
+
 from socklock.discover.imports import ImportGraph
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
 
 
 def _closure(root: Path, entry: str) -> list[str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.load import load_paths
 
@@ -26,13 +28,6 @@ def _pom(name: str) -> str:
 
 def _props(name: str, port: int, extra: str = "") -> str:
     return f"spring.application.name={name}\nserver.port={port}\n{extra}"
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 PROPERTIES = "src/main/resources/application.properties"

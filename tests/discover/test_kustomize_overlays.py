@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.helpers import write_files as _write
 
 from socklock.discover.deployments import find_deployments, select_deployment
 from socklock.load import load_paths
@@ -54,13 +55,6 @@ _OVERLAYS = {
     "deploy/cloud/.env.example": "TOKEN=changeme\n",
     "deploy/staging/kustomization.yaml": "resources: [../base/app]\nnamePrefix: staging-\n",
 }
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
 
 
 def test_sibling_overlays_are_deployments_and_one_is_the_default(tmp_path: Path) -> None:

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.code.listen_ports import LISTEN_PORT, PLACEHOLDER, port_of
 from socklock.discover.code.registry import analyser_for
 from socklock.load import load_paths
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _edges(root: Path) -> set[tuple[str, str, int | None]]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.code.config_readers import Entry
 from socklock.discover.code.mp_messaging import channel_addresses, connectors, host_port
@@ -51,13 +53,6 @@ def test_every_connector_of_the_table_has_a_case() -> None:
         assert [host_port(a) for a in found] == expected
         covered.update(a.connector.what for a in found)
     assert covered == {c.what for c in connectors()}
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def test_channels_call_their_brokers(tmp_path: Path) -> None:

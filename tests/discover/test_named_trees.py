@@ -8,17 +8,11 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.helpers import write_files as _write
 
 from socklock.discover.deployments import select_deployment
 from socklock.errors import UsageError
 from socklock.load import load_paths
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
 
 
 def _deployment(name: str, image: str = "", namespace: str = "") -> str:

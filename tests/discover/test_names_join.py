@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from tests.discover.shop import workload
+from tests.helpers import write_files as _write
 
 from socklock.discover import discover
 from socklock.load import load_paths
@@ -16,13 +17,6 @@ if TYPE_CHECKING:
     from socklock.model import ServiceGraph
 
 Edges = set[tuple[str, str, int | None]]
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _kubernetes(root: Path, *names: str) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.code.config_files import ANALYSER
 from socklock.discover.code.interface import CallSite
@@ -41,13 +43,6 @@ OCELOT = {
         "ServiceDiscoveryProvider": {"Type": "Consul", "Host": "consul", "Port": 8500},
     },
 }
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _targets(path: str, text: str) -> set[tuple[int, str | None, str | None]]:

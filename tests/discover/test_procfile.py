@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.deployments import find_deployments, select_deployment
 from socklock.load import load_paths
@@ -61,13 +63,6 @@ app = FastAPI()
 cache = redis.Redis(host="localhost", port=6379)
 """
 _ORDERS = "from fastapi import FastAPI\n\napp = FastAPI()\n"
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _app(root: Path, **extra: str) -> None:

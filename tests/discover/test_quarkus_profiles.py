@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.discover.code.config_readers import Entry
 from socklock.discover.quarkus_profiles import applies, profiled, running_profile
@@ -32,13 +34,6 @@ INFRA = (
     "  queue-ui:\n    image: redpandadata/console:latest\n"
     "    environment:\n      KAFKA_BROKERS: queue:9092\n    ports: ['8089:8080']\n"
 )
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _edges(root: Path) -> set[tuple[str, str, int | None]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tests.discover.shop import workload
+from tests.helpers import write_files as _write
 
 from socklock.discover import discover
 from socklock.load import load_paths
@@ -19,13 +20,6 @@ BOOT = (
     "<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin>"
     "</plugins></build>"
 )
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _pom(name: str, *artifacts: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.load import load_paths
 
@@ -27,13 +29,6 @@ def _pom(name: str, image: str = "") -> str:
         f"<artifactId>spring-boot-maven-plugin</artifactId></plugin>{jib}</plugins></build>"
         "</project>"
     )
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _edges(root: Path) -> set[tuple[str, str, int | None]]:

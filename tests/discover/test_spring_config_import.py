@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.load import load_paths
 
@@ -37,13 +39,6 @@ _BOOT = 'plugins {\n    id("org.springframework.boot") version "3.5.0"\n}\n'
 def _build(*dependencies: str) -> str:
     lines = "".join(f'    implementation("{d}")\n' for d in dependencies)
     return _BOOT + "dependencies {\n" + lines + "}\n"
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def test_a_common_file_every_service_imports(tmp_path: Path) -> None:

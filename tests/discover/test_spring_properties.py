@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.load import load_paths
 
@@ -78,13 +80,6 @@ server.port: 8080
 spring.profiles: k8s
 server.port: 9090
 """
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _shop(root: Path, compose: str = COMPOSE) -> None:

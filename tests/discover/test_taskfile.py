@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.load import load_paths
 from socklock.load.units import find_units
@@ -92,13 +94,6 @@ func main() {
 \tsql.Open("pgx", os.Getenv("DB_URL"))
 }
 """
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _app(root: Path) -> None:

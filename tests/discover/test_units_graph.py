@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import REPO
+from tests.helpers import write_files as _write
 
 from socklock.discover import discover
 from socklock.discover.deployments import find_deployments, select_deployment
@@ -376,13 +377,6 @@ def test_an_unknown_deployment_is_a_usage_error() -> None:
         "error: no deployment 'prod'; the input has: k8s/base (kubernetes), k8s/istio "
         "(kubernetes), deploy/swarm/docker-stack.yml (compose), docker-compose.yml (compose)"
     )
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
 
 
 _DEPLOYMENT = """\

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.conftest import DEMO_SHOP
+from tests.helpers import write_files as _write
 from tests.policy.truth import FIXTURES
 
 from socklock.lab import nft, parse, plan, programs, services
@@ -65,13 +66,6 @@ def test_every_shop_workload_runs_its_dockerfile_command_with_the_manifest_env()
     assert by_name["sock-shop/shipping"].env["AMQP_URL"] == "amqp://guest:guest@rabbitmq:5672"
     # the repr never shows the environment (it may hold a Secret's value)
     assert "fake" not in repr(by_name["sock-shop/catalogue"])
-
-
-def _write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text)
-    return folder
 
 
 def test_entrypoint_cmd_expansion_and_what_cannot_run(tmp_path: Path) -> None:

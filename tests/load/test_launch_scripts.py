@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.load.launch_scripts import launch_variables
 from socklock.model import ComposeEnv
 
@@ -30,13 +32,6 @@ if [ -n "$CI" ]; then
 fi
 docker-compose up --build -d
 """
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _values(entries: dict[str, ComposeEnv]) -> dict[str, tuple[str | None, int]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import REPO
+from tests.helpers import write_files as _write
 
 from socklock.load.units import find_units
 from socklock.load.units.npm import _starts_server
@@ -530,13 +531,6 @@ def test_a_dotnet_services_dependencies_are_its_and_its_libraries_packages(
     assert {u.name: u.dependencies for u in units if u.kind == "dotnet"} == {
         "api": ("Azure.Storage.Queues", "Npgsql")
     }
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
 
 
 _SERVER = 'require("http").createServer().listen(3000);\n'
