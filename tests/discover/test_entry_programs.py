@@ -326,3 +326,33 @@ def test_a_script_that_runs_no_program_names_no_entry_point(tmp_path: Path) -> N
     calls = _calls(root)
     assert ("worker", "redis") in calls
     assert {callee for caller, callee in calls if caller == "web"} == set()
+
+
+def test_a_scripts_command_names_its_entry_point_through_the_launchers(tmp_path: Path) -> None:
+    """The command a script ends in names code the way a compose command does: ``python
+    -m``, ``module:app`` of an ASGI server (its module from a ``${VAR:-default}``), ``npm
+    run NAME``; a script that runs a script is followed too."""
+    from socklock.discover.entrypoints import _line_entries
+
+    _python_app(tmp_path, "unused")
+    _node_app(tmp_path / "node")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "beat.sh").write_text("#!/bin/sh\nexec python -m shop.beat\n")
+    (bin_dir / "web.sh").write_text(
+        '#!/bin/sh\nAPP="${APP_MODULE:-shop.web:app}"\nexec uvicorn "$APP" --port 80\n'
+    )
+    (bin_dir / "outer.sh").write_text("#!/bin/sh\n./bin/beat.sh\n")
+    (tmp_path / "node" / "app" / "start.sh").write_text("#!/bin/sh\nexec npm run worker\n")
+
+    def entries(line: list[str], context: Path, env: dict[str, str] | None = None) -> list[Path]:
+        return [p for p, _ in _line_entries(line, env or {}, context)]
+
+    shop = tmp_path / "shop"
+    assert entries(["./bin/beat.sh"], tmp_path) == [bin_dir / "beat.sh", shop / "beat.py"]
+    assert entries(["./bin/web.sh"], tmp_path)[-1] == shop / "web.py"
+    given = {"APP_MODULE": "shop.beat:app"}
+    assert entries(["./bin/web.sh"], tmp_path, given)[-1] == shop / "beat.py"
+    assert entries(["./bin/outer.sh"], tmp_path)[-1] == shop / "beat.py"
+    app = tmp_path / "node" / "app"
+    assert entries(["./start.sh"], app)[-1] == app / "src" / "worker.ts"
