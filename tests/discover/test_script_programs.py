@@ -26,7 +26,7 @@ def test_the_exec_line_is_the_command(tmp_path: Path) -> None:
 
 
 def test_without_exec_the_last_program_started(tmp_path: Path) -> None:
-    path = _script(tmp_path, "#!/bin/bash\ncd /app\nnode dist/server.js\necho stopped\n")
+    path = _script(tmp_path, "#!/bin/bash\nnpm run build\nnode dist/server.js\necho stopped\n")
     assert script_command(path, {}) == ["node", "dist/server.js"]
 
 
@@ -67,3 +67,8 @@ def test_negatives_run_nothing(tmp_path: Path) -> None:
     path.write_text("#!/bin/sh\ncat > /etc/app.conf <<EOF\nnode evil.js\nEOF\n")
     assert script_command(path, {}) == []
     assert script_command(tmp_path / "missing.sh", {}) == []
+    # a script that changes directory: its words are relative to a folder of the image
+    path.write_text(
+        "#!/bin/sh\nuntil cd /app/backend\ndo\n  sleep 1\ndone\nexec celery -A backend worker\n"
+    )
+    assert script_command(path, {}) == []

@@ -11,8 +11,9 @@ ScriptState`): variables it sets, and ``${VAR:-default}`` taking the service's e
 The command is the first ``exec`` outside any conditional; else the one ``exec`` of its
 branches when they all exec the same; else its last command outside a conditional that
 starts a program (not a builtin, a file utility or a printer). Branches that exec different
-programs (``case "$1" in web) exec ...;; worker) exec ...``) are not chosen between: no
-command (fail closed). Nothing is run.
+programs (``case "$1" in web) exec ...;; worker) exec ...``) are not chosen between, and a
+script that changes directory (``cd /app/backend``: its words are relative to a directory of
+the image, not of the build) names nothing: no command (fail closed). Nothing is run.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ _NOT_PROGRAMS = frozenset(
     {
         *("echo", "printf", "set", "source", ".", "trap", "wait", "sleep", "shift", "unset"),
         *("umask", "ulimit", "test", "[", "[[", "true", "false", ":", "exit", "return", "read"),
-        *("eval", "cd", "mkdir", "chown", "chmod", "cp", "mv", "rm", "ln", "touch", "cat"),
+        *("eval", "mkdir", "chown", "chmod", "cp", "mv", "rm", "ln", "touch", "cat"),
         *("sed", "awk", "envsubst", "tee", "find", "grep", "ls", "whoami", "id", "date"),
         *("curl", "wget", "nc", "apk", "apt-get", "pip", "pip3", "dockerize", "until", "while"),
     }
@@ -59,6 +60,8 @@ def script_command(path: Path, env: Mapping[str, str]) -> list[str]:
         except RecursionError:
             continue
         for words in commands:
+            if "cd" in words[:2] or "pushd" in words[:2]:
+                return []  # its words are relative to a directory not known here
             execs = _strip_leading(words)[:1] == ["exec"]
             depth = state.depth
             program, _ = state.command(words)
