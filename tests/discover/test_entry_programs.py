@@ -245,3 +245,114 @@ def test_a_sibling_reading_the_servers_address_in_its_own_code_calls_it(tmp_path
     calls = _calls(_siblings_app(tmp_path))
     assert ("mcp", "api") in calls
     assert ("worker", "api") not in calls
+
+
+_RUN_SH = """\
+#!/bin/sh
+mkdir -p static
+echo "starting" > static/revision.txt
+FORMAT='%(h)s %(r)s'
+exec gunicorn --access-logformat "${FORMAT}" --config gunicorn/config.py
+"""
+_GUNICORN_CONFIG = 'from os import getenv\n\nwsgi_app = "shop.wsgi:application"\nworkers = 3\n'
+_PY_WSGI = """\
+import os
+
+os.environ.setdefault("SETTINGS", "shop.settings")
+
+from shop.db import connect
+
+application = connect
+"""
+
+
+def _script_app(root: Path, web_command: str, worker_command: str) -> Path:
+    """``web`` runs a shell script that execs gunicorn with a config file naming the WSGI
+    module; ``worker`` runs a module (or a package) of the same image."""
+    _python_app(root, "unused")
+    (root / "bin").mkdir()
+    (root / "bin" / "run.sh").write_text(_RUN_SH)
+    (root / "bin" / "quiet.sh").write_text('#!/bin/sh\necho "nothing to run"\n')
+    (root / "gunicorn").mkdir()
+    (root / "gunicorn" / "config.py").write_text(_GUNICORN_CONFIG)
+    (root / "shop" / "wsgi.py").write_text(_PY_WSGI)
+    env = (
+        "    environment:\n"
+        "      DB_URL: postgresql://db:5432/shop\n"
+        "      BROKER_URL: redis://redis:6379/0\n"
+    )
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        f"  web:\n    build: .\n    command: {web_command}\n{env}"
+        f"  worker:\n    build: .\n    command: {worker_command}\n{env}"
+        "  db:\n    image: postgres:16\n"
+        "  redis:\n    image: redis:7\n"
+    )
+    return root
+
+
+def test_a_script_entry_point_runs_what_the_command_it_execs_imports(tmp_path: Path) -> None:
+    """``./bin/run.sh`` → ``exec gunicorn --config gunicorn/config.py`` → ``wsgi_app =
+    "shop.wsgi:application"`` → ``shop.db``: the web server reaches the database client
+    only; its sibling keeps the reach of its own module."""
+    calls = _calls(_script_app(tmp_path, "./bin/run.sh", "python -m shop.beat"))
+    assert ("web", "db") in calls
+    assert ("worker", "redis") in calls
+    assert ("web", "redis") not in calls  # no module the web server imports reaches it
+    assert ("worker", "db") not in calls
+
+
+def test_a_script_entry_point_beside_a_package_command_reaches_into_the_package(
+    tmp_path: Path,
+) -> None:
+    """``celery -A shop worker`` runs the package ``shop/`` whole; the web server's script
+    imports a module inside it (``shop.wsgi`` → ``shop.db``): it runs that module, not the
+    rest of the package."""
+    calls = _calls(_script_app(tmp_path, "./bin/run.sh", "celery -A shop worker"))
+    assert ("web", "db") in calls
+    assert ("worker", "db") in calls
+    assert ("worker", "redis") in calls
+    assert ("web", "redis") not in calls
+
+
+def test_a_script_that_runs_no_program_names_no_entry_point(tmp_path: Path) -> None:
+    """A script that only prints runs none of the image's modules: the web server is given
+    no program by it and calls nothing (the siblings fall back to the reach of the names
+    their entry points name, as for any entry point that is not a module)."""
+    root = _script_app(tmp_path, "./bin/quiet.sh", "python -m shop.beat")
+    from socklock.discover.script_programs import script_command
+
+    assert script_command(root / "bin" / "quiet.sh", {}) == []
+    calls = _calls(root)
+    assert ("worker", "redis") in calls
+    assert {callee for caller, callee in calls if caller == "web"} == set()
+
+
+def test_a_scripts_command_names_its_entry_point_through_the_launchers(tmp_path: Path) -> None:
+    """The command a script ends in names code the way a compose command does: ``python
+    -m``, ``module:app`` of an ASGI server (its module from a ``${VAR:-default}``), ``npm
+    run NAME``; a script that runs a script is followed too."""
+    from socklock.discover.entrypoints import _line_entries
+
+    _python_app(tmp_path, "unused")
+    _node_app(tmp_path / "node")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "beat.sh").write_text("#!/bin/sh\nexec python -m shop.beat\n")
+    (bin_dir / "web.sh").write_text(
+        '#!/bin/sh\nAPP="${APP_MODULE:-shop.web:app}"\nexec uvicorn "$APP" --port 80\n'
+    )
+    (bin_dir / "outer.sh").write_text("#!/bin/sh\n./bin/beat.sh\n")
+    (tmp_path / "node" / "app" / "start.sh").write_text("#!/bin/sh\nexec npm run worker\n")
+
+    def entries(line: list[str], context: Path, env: dict[str, str] | None = None) -> list[Path]:
+        return [p for p, _ in _line_entries(line, env or {}, context)]
+
+    shop = tmp_path / "shop"
+    assert entries(["./bin/beat.sh"], tmp_path) == [bin_dir / "beat.sh", shop / "beat.py"]
+    assert entries(["./bin/web.sh"], tmp_path)[-1] == shop / "web.py"
+    given = {"APP_MODULE": "shop.beat:app"}
+    assert entries(["./bin/web.sh"], tmp_path, given)[-1] == shop / "beat.py"
+    assert entries(["./bin/outer.sh"], tmp_path)[-1] == shop / "beat.py"
+    app = tmp_path / "node" / "app"
+    assert entries(["./start.sh"], app)[-1] == app / "src" / "worker.ts"

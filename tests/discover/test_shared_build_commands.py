@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from socklock.discover import add_nodes
+from socklock.discover import add_nodes, discover
 from socklock.discover.attribution import build_contexts, owners_of
 from socklock.discover.builder import GraphBuilder
 from socklock.load import load_paths
@@ -72,9 +72,14 @@ def test_a_package_one_command_names_is_run_by_the_entry_file_that_imports_it(
 def test_an_entry_file_that_only_mentions_the_word_does_not_run_the_package(
     tmp_path: Path,
 ) -> None:
+    """Both entry points are modules: each runs what it imports (the package ``shop`` is
+    the worker's own), and ``manage.py`` imports nothing of it: only the worker reaches
+    the settings' cache address."""
     root = _app(tmp_path, "python manage.py runserver", "celery -A shop worker")
     (root / "manage.py").write_text("# the shop front end\nprint('shop')\n")
-    assert _owners(tmp_path, "shop/settings.py") == ["shop-app/worker"]
+    graph = discover(load_paths([str(root)]), manifests=False)
+    calls = {(e.source, e.target) for e in graph.edges if not e.hint}
+    assert calls == {("shop-app/worker", "shop-app/cache")}
 
 
 def _layered(tmp_path: Path, base: str) -> Path:

@@ -505,15 +505,23 @@ def _entry_programs(
         contexts.pop(library, None)
         # the rest of the image's context (another app's config, a web UI's sources) is
         # code none of their entry points runs
+        # and an entry point's own context (``celery -A proj``: the package ``proj/``, also
+        # given whole to a sibling whose entry file names it) would keep from the others
+        # what they import of it, or give it whole: the shared tree says what each runs
+        entered = set(programs.values())
         shared = [
             c
             for c in shared
             if c.directory != library
             and not (c.workload in programs and library.is_relative_to(c.directory))
+            and not (c.workload in programs and c.directory in entered and c.program is None)
         ]
         for directory in [d for d, c in contexts.items() if library.is_relative_to(d)]:
             if contexts[directory].workload in programs:
                 del contexts[directory]
+        for entry in entered:
+            if entry in contexts and contexts[entry].workload in programs:
+                del contexts[entry]
         shared.extend(
             Context(
                 library,

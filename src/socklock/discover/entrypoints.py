@@ -115,10 +115,28 @@ def shared_image_commands(
             directory = context or (contexts[0] if contexts else None)
             if directory is None:
                 continue
-            for word, folder in run_words_of(line, env, directory.resolve()):
-                for found in entry_paths(word, folder) or entry_paths(word, directory.resolve()):
-                    why = f"command word {word!r} of {graph_id} runs it"
-                    yield found, graph_id, why, tuple(line), key
+            for found, why in _line_entries(line, env, directory.resolve()):
+                yield found, graph_id, f"{why} of {graph_id} runs it", tuple(line), key
+
+
+def _line_entries(
+    line: list[str], env: Mapping[str, str], context: Path, depth: int = 2
+) -> Iterator[tuple[Path, str]]:
+    """(file or directory, why) of each entry point a command line names, in order; a
+    shell script it names is followed by the entry points of the command the script ends
+    in (``./bin/run-prod.sh`` → ``exec gunicorn --config wsgi/config.py`` →
+    ``wsgi/config.py``): :mod:`socklock.discover.script_programs`; ``depth``: scripts that
+    run scripts."""
+    from socklock.discover.script_programs import script_command
+    from socklock.load.shell_lines import is_shell_script
+
+    for word, folder in run_words_of(line, env, context):
+        for found in entry_paths(word, folder) or entry_paths(word, context):
+            yield found, f"command word {word!r}"
+            if depth > 0 and found.is_file() and is_shell_script(str(found)):
+                command = script_command(found, env)
+                for inner, why in _line_entries(command, env, context, depth - 1):
+                    yield inner, f"{why} of {found.name}"
 
 
 _DEPTH = 4  # package scripts that run package scripts

@@ -161,10 +161,12 @@ class Reach:
         path = Path(file).resolve()
         if path.is_relative_to(program) or not path.is_relative_to(library):
             return True
-        if self._in_other_program(path, program) or _program_of_its_own(path):
+        if _program_of_its_own(path):
             return False
-        if imports:
+        if imports:  # a module it imports runs, in another entry point's package too
             return path in self._imported(program, library)
+        if self._in_other_program(path, program):
+            return False
         enclosing = self._enclosing(path, line)
         if enclosing is None:
             return True

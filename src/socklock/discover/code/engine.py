@@ -137,6 +137,7 @@ def _seed(callers: _Callers, top: Node, context: Context, out: _Output) -> None:
     def outcome(value: Value) -> Resolved | Unknown | None:
         return render(value, context)
 
+    used = set(callers.evaluator.consumed)  # arguments a call already reported
     values = compute()
     blocked = [v for v in values if _blocking(v, outcome(v)) is not None]
     out.add(top, tuple(v for v in values if v not in blocked), context)
@@ -144,7 +145,8 @@ def _seed(callers: _Callers, top: Node, context: Context, out: _Output) -> None:
         return
     found = callers.through(compute, blocked, outcome)
     for node, resolved in found:
-        out.emit(node, resolved)
+        if key(node) not in used:
+            out.emit(node, resolved)
     if not found:
         for path, source, node, resolved in callers.elsewhere(compute, blocked, outcome):
             out.emit_in(path, source, node, resolved)

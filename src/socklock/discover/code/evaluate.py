@@ -25,6 +25,7 @@ from socklock.discover.code.placeholders import (
 from socklock.discover.code.syntax import strip_quotes, unescape
 from socklock.discover.code.values import (
     Env,
+    Hole,
     alternatives,
     concat,
     env,
@@ -119,7 +120,8 @@ class Evaluator:
         node_key = key(node)
         read = self.captures.envs.get(node_key)
         if read is not None:
-            self.consumed.add(node_key)
+            if not self._named_by_parameter(read):  # else read at each call: see _seed
+                self.consumed.add(node_key)
             return self._env(read)
         form = self.captures.forms.get(node_key)
         if form is not None:
@@ -366,9 +368,10 @@ class Evaluator:
             )
             return alternatives([given, read_env]) if read_env else given
         if name_node.type in self.syntax.strings.types or name_node.type in self.syntax.identifiers:
-            raw = single_text(self.values(name_node))
+            named = self.values(name_node)
+            raw = single_text(named)
             if raw is None:
-                return hole(f"env var name `{_short(self.text(name_node))}` is computed")
+                return _computed_name(self.text(name_node), named)
         elif name_node.type in self.syntax.members:
             # a constant of another package or class (``os.Getenv(constants.KafkaBrokers)``),
             # else the dotted text itself (a config key: ``config.get("db.url")``)
@@ -396,6 +399,16 @@ class Evaluator:
                 return hole(f"the configuration section of `{raw}` is computed")
             return env(aspnet_env_name(f"{prefix}:{raw}"), default, 0.8)
         return env(raw, default)
+
+    def _named_by_parameter(self, read: EnvRead) -> bool:
+        """Whether the read's variable is named by a parameter of its function (``os.Getenv
+        (name)``): one call reaching it through a client's argument does not say which
+        variables the function's other calls read."""
+        name = read.name
+        if name is None or name.type not in self.syntax.identifiers:
+            return False
+        found = self.definitions.lookup(self.text(name), name)
+        return bool(found) and found[0].kind is DefKind.PARAM
 
     def _bound_field(self, read: EnvRead) -> Values:
         """A field of a ``@ConfigurationProperties(prefix)`` class: the env var Spring binds."""
@@ -522,6 +535,19 @@ _OPTION_DEFAULT = re.compile(
     r'\benv:"[A-Za-z_][A-Za-z0-9_]*,(?:[a-z]+,)*default=((?:[^",]|,(?!(?:required|overwrite'
     r"|noinit|decodeunset|delimiter=|separator=|prefix=)))*)"
 )
+
+
+def _computed_name(expression: str, named: Values) -> Values:
+    """The hole of an env read whose variable's name is not known here. A name that is a
+    parameter of a function of the file (``func envEndpoint(svc, name string) { os.Getenv
+    (name) }``) keeps that parameter: each call of the function that passes the name
+    (``envEndpoint("X", "CATALOG_URL")``) reads that variable, and the engine evaluates the
+    read through those calls like any value that waits on a parameter."""
+    if len(named) == 1 and len(named[0]) == 1 and isinstance(named[0][0], Hole):
+        param = named[0][0].param
+        if param is not None:
+            return ((Hole(f"env var name `{_short(expression)}` is a parameter", param),),)
+    return hole(f"env var name `{_short(expression)}` is computed")
 
 
 def _struct_tag(tag: str) -> Values:
