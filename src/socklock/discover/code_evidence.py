@@ -2090,7 +2090,37 @@ class _Joiner:
             return next(iter(ports))
         if len(declared) == 1 and (not ports or declared <= ports):
             return next(iter(declared))
-        return None
+        return self.framework_port(workload, ports)
+
+    def framework_port(self, workload: str, ports: set[int]) -> int | None:
+        """The port the workload's web framework listens on when nothing configures one
+        (Spring Boot's 8080), when no config, env or command line may have moved it."""
+        from socklock.discover.framework_ports import default_port, framework_of
+
+        framework = framework_of(self.dependencies(workload))
+        if framework is None or self.server_ports.get(workload):
+            return None
+        configured = any(self.properties.sets(workload, key) for key in framework.port_keys)
+        return default_port(
+            framework,
+            configured=configured,
+            written=self.run_texts(workload),
+            declared={*ports, *(p for u in self.unit_workloads.get(workload, ()) for p in u.ports)},
+        )
+
+    def run_texts(self, workload: str) -> list[str]:
+        """The env names and values and the command lines the workload runs with (its
+        image's and its deployment's)."""
+        texts: list[str] = []
+        for env in (self.full_env(workload), self.script_env.get(workload, {})):
+            texts.extend(f"{name}={value.value}" for name, value in env.items())
+        if workload in self.compose:
+            body = self.compose[workload][1].body
+            texts.extend(str(body.get(key, "")) for key in ("command", "entrypoint"))
+        workload_of = self.workloads.get(workload)
+        for container in workload_of.containers if workload_of is not None else ():
+            texts.extend(str(value) for value in container.run.values())
+        return texts
 
     def declared_ports(self, workload: str) -> set[int]:
         """The ``server.port`` values of the workload's config under the profiles it runs:
