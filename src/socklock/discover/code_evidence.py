@@ -42,7 +42,7 @@ from socklock.discover.attribution import (
 )
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
-from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS
+from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS, is_dotenv
 from socklock.discover.code.listen_ports import LISTEN_PORT
 from socklock.discover.code.listen_ports import port_of as listen_port_of
 from socklock.discover.code.placeholders import spring_env_name
@@ -78,7 +78,7 @@ from socklock.discover.manifests import (
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
 from socklock.discover.reach import Reach
-from socklock.discover.reads import CodeReads
+from socklock.discover.reads import CodeReads, reads_env_value
 from socklock.discover.registered import (
     OWN_HOSTNAME,
     REGISTERED_HOST,
@@ -316,6 +316,9 @@ def add_code_evidence(
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
             joiner.add_command(context, dockerfile)
+            for other in owners_of(dockerfile.path, contexts):  # replicas of one build
+                if other.workload != context.workload and _builds(joiner, other, dockerfile):
+                    joiner.add_command(other, dockerfile)
     for context, dockerfile in _shared_dockerfiles(inventory, joiner.unit_workloads):
         joiner.add_command(context, dockerfile)
     for workload, made in copied_env_files(config_files, contexts, joiner.copied).items():
@@ -424,6 +427,7 @@ def add_code_evidence(
             else:
                 found.append((owner, result))
     found.extend(_wrapped_connections(scanned))
+    dotenv: list[tuple[Context, CallSite]] = []  # ``KEY=value`` env files the code tree holds
     for workload in {*joiner.unit_workloads, *joiner.storage_named}:
         services = joiner.storage_clients(workload)
         if services:
@@ -450,11 +454,17 @@ def add_code_evidence(
                 and _bound_without_client(key)
             ):
                 reads.add_read(owner.workload, key)  # the env var that overrides it
+            if is_dotenv(result.file) and result.key is not None:
+                dotenv.append((owner, result))  # once every read of the workloads is known
+                continue
             joiner.add(owner, result, where)
         else:
             builder.unresolved.append(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
+    for owner, result in dotenv:
+        if reads_env_value(reads, owner.workload, result.key or ""):
+            joiner.add(owner, result, Location(result.file, result.line, result.column))
     for owner, result in env_files:
         # a service's env file is its environment: read as config of the services that
         # name it (a program in a language not read here, or one whose ORM reads a variable
@@ -715,6 +725,17 @@ def _dotnet_key(env: dict[str, EnvValue], name: str, dotnet: bool = False) -> En
         return None
     lowered = name.lower()
     return next((v for k, v in env.items() if k.lower() == lowered), None)
+
+
+def _builds(joiner: _Joiner, owner: Context, dockerfile: Dockerfile) -> bool:
+    """Whether ``owner`` is a compose service whose ``build`` is ``dockerfile`` (several
+    services built from one context and Dockerfile each run its ENV and CMD)."""
+    found = joiner.compose.get(owner.workload)
+    if found is None or found[1].build_context is None:
+        return False
+    service = found[1]
+    built = Path(service.build_context or "", service.dockerfile or "Dockerfile")
+    return built.resolve() == Path(dockerfile.path).resolve()
 
 
 def _shared_dockerfiles(
