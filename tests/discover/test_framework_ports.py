@@ -75,9 +75,7 @@ def test_registry_names_reach_the_framework_default_port_only_when_nothing_moves
     _module(tmp_path, "ledger")  # its deployment declares other ports
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
     ports = {
-        e.target.rsplit("/", 1)[1]: e.port
-        for e in graph.edges
-        if e.source.endswith("/gateway")
+        e.target.rsplit("/", 1)[1]: e.port for e in graph.edges if e.source.endswith("/gateway")
     }
     assert ports == {
         "orders": 8080,
