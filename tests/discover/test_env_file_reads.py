@@ -111,3 +111,24 @@ def test_one_dockerfile_built_by_several_services_gives_each_its_env(tmp_path: P
         ("worker-2", "broker", 9092),
         ("worker-2", "registry", 8081),
     }
+
+
+def test_an_env_file_of_one_workloads_own_tree_stays_its_config_whole(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": (
+                "services:\n  web: {build: ./web}\n  audit: {image: shop/audit}\n"
+            ),
+            "web/Dockerfile": "FROM node:20\nCOPY . .\nCMD node index.js\n",
+            # the key is read from a list: no read by name is seen, the value still counts
+            "web/.env": "AUDIT_URL=http://audit:9000\n",
+            "web/index.js": (
+                "const keys = ['AUDIT_URL'];\nmodule.exports = keys.map(k => process.env[k]);\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    assert {
+        (e.source.rsplit("/", 1)[1], e.target.rsplit("/", 1)[1], e.port) for e in graph.edges
+    } == {("web", "audit", 9000)}

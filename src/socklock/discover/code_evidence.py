@@ -427,7 +427,9 @@ def add_code_evidence(
             else:
                 found.append((owner, result))
     found.extend(_wrapped_connections(scanned))
-    dotenv: list[tuple[Context, CallSite]] = []  # ``KEY=value`` env files the code tree holds
+    # ``KEY=value`` env files that several workloads' build contexts hold (one ``.env`` for
+    # every service): each value is a call only of the workloads that read the variable
+    dotenv: list[tuple[Context, CallSite]] = []
     for workload in {*joiner.unit_workloads, *joiner.storage_named}:
         services = joiner.storage_clients(workload)
         if services:
@@ -454,7 +456,7 @@ def add_code_evidence(
                 and _bound_without_client(key)
             ):
                 reads.add_read(owner.workload, key)  # the env var that overrides it
-            if is_dotenv(result.file) and result.key is not None:
+            if result.key is not None and _shared_env_file(result.file, contexts):
                 dotenv.append((owner, result))  # once every read of the workloads is known
                 continue
             joiner.add(owner, result, where)
@@ -725,6 +727,13 @@ def _dotnet_key(env: dict[str, EnvValue], name: str, dotnet: bool = False) -> En
         return None
     lowered = name.lower()
     return next((v for k, v in env.items() if k.lower() == lowered), None)
+
+
+def _shared_env_file(file: str, contexts: list[Context]) -> bool:
+    """Whether ``file`` is a ``KEY=value`` env file in a context several workloads own. An
+    env file of one workload's own tree stays its config whole: a read the analysers do not
+    see (a key from a list, a struct tag's naming rule) would otherwise drop its values."""
+    return is_dotenv(file) and len({o.workload for o in owners_of(file, contexts)}) > 1
 
 
 def _builds(joiner: _Joiner, owner: Context, dockerfile: Dockerfile) -> bool:
