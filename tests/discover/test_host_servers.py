@@ -56,7 +56,8 @@ def test_host_servers_and_the_consul_health_check(tmp_path: Path) -> None:
     assert {(e.source, e.target, e.port) for e in graph.edges} == {
         ("code/orders", "code/consul", 8500),
         ("code/orders", "code/mongodb", 27017),
-        ("code/consul", "code/orders", None),  # its port is random: unknown
+        # nothing sets its server.port: Spring Boot listens on its default, 8080
+        ("code/consul", "code/orders", 8080),
         ("code/billing", "code/consul", 8500),
         ("code/audit", "code/consul", 8500),
     }

@@ -75,4 +75,8 @@ def _discover(
         from socklock.discover.infra.dapr import add_dapr_evidence
 
         add_dapr_evidence(inventory, builder, aliases, files=code, manifests=manifests)
+    if manifests:  # which brokers form one cluster is the deployment's to say
+        from socklock.discover.broker_clusters import add_broker_cluster_edges
+
+        add_broker_cluster_edges(inventory, builder, aliases)
     return builder.build()

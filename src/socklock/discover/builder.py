@@ -14,6 +14,7 @@ from socklock.model import (
     ServiceGraph,
     Unresolved,
 )
+from socklock.model.graph import HINT_KINDS
 
 EdgeKey = tuple[str, str, int | None, str]
 
@@ -49,6 +50,15 @@ class GraphBuilder:
 
     def add_entry_point(self, workload: str, port: int, protocol: str, evidence: Evidence) -> None:
         self._entries[(workload, port, protocol)].setdefault(evidence)
+
+    def calls_to(self, target: str) -> list[tuple[str, int | None, str]]:
+        """(source, port, protocol) of the edges to ``target`` that some evidence says are
+        calls (not start-order hints alone)."""
+        return [
+            (s, p, proto)
+            for (s, t, p, proto), evidence in self._edges.items()
+            if t == target and any(e.kind not in HINT_KINDS for e in evidence)
+        ]
 
     def ports_called(self, source: str, target: str) -> set[int]:
         return {k[2] for k in self._edges if k[0] == source and k[1] == target and k[2]}

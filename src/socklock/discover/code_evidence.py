@@ -42,7 +42,7 @@ from socklock.discover.attribution import (
 )
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
-from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS
+from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS, is_dotenv
 from socklock.discover.code.listen_ports import LISTEN_PORT
 from socklock.discover.code.listen_ports import PLACEHOLDER as LISTEN_PLACEHOLDER
 from socklock.discover.code.listen_ports import port_of as listen_port_of
@@ -79,7 +79,7 @@ from socklock.discover.manifests import (
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
 from socklock.discover.reach import Reach
-from socklock.discover.reads import CodeReads
+from socklock.discover.reads import CodeReads, reads_env_value
 from socklock.discover.registered import (
     OWN_HOSTNAME,
     REGISTERED_HOST,
@@ -316,6 +316,9 @@ def add_code_evidence(
         context = owner_of(dockerfile.path, contexts)
         if context is not None:
             joiner.add_command(context, dockerfile)
+            for other in owners_of(dockerfile.path, contexts):  # replicas of one build
+                if other.workload != context.workload and _builds(joiner, other, dockerfile):
+                    joiner.add_command(other, dockerfile)
     for context, dockerfile in _shared_dockerfiles(inventory, joiner.unit_workloads):
         joiner.add_command(context, dockerfile)
     for workload, made in copied_env_files(config_files, contexts, joiner.copied).items():
@@ -424,6 +427,9 @@ def add_code_evidence(
             else:
                 found.append((owner, result))
     found.extend(_wrapped_connections(scanned))
+    # ``KEY=value`` env files that several workloads' build contexts hold (one ``.env`` for
+    # every service): each value is a call only of the workloads that read the variable
+    dotenv: list[tuple[Context, CallSite]] = []
     for workload in {*joiner.unit_workloads, *joiner.storage_named}:
         services = joiner.storage_clients(workload)
         if services:
@@ -450,11 +456,17 @@ def add_code_evidence(
                 and _bound_without_client(key)
             ):
                 reads.add_read(owner.workload, key)  # the env var that overrides it
+            if result.key is not None and _shared_env_file(result.file, contexts):
+                dotenv.append((owner, result))  # once every read of the workloads is known
+                continue
             joiner.add(owner, result, where)
         else:
             builder.unresolved.append(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
+    for owner, result in dotenv:
+        if reads_env_value(reads, owner.workload, result.key or ""):
+            joiner.add(owner, result, Location(result.file, result.line, result.column))
     for owner, result in env_files:
         # a service's env file is its environment: read as config of the services that
         # name it (a program in a language not read here, or one whose ORM reads a variable
@@ -715,6 +727,24 @@ def _dotnet_key(env: dict[str, EnvValue], name: str, dotnet: bool = False) -> En
         return None
     lowered = name.lower()
     return next((v for k, v in env.items() if k.lower() == lowered), None)
+
+
+def _shared_env_file(file: str, contexts: list[Context]) -> bool:
+    """Whether ``file`` is a ``KEY=value`` env file in a context several workloads own. An
+    env file of one workload's own tree stays its config whole: a read the analysers do not
+    see (a key from a list, a struct tag's naming rule) would otherwise drop its values."""
+    return is_dotenv(file) and len({o.workload for o in owners_of(file, contexts)}) > 1
+
+
+def _builds(joiner: _Joiner, owner: Context, dockerfile: Dockerfile) -> bool:
+    """Whether ``owner`` is a compose service whose ``build`` is ``dockerfile`` (several
+    services built from one context and Dockerfile each run its ENV and CMD)."""
+    found = joiner.compose.get(owner.workload)
+    if found is None or found[1].build_context is None:
+        return False
+    service = found[1]
+    built = Path(service.build_context or "", service.dockerfile or "Dockerfile")
+    return built.resolve() == Path(dockerfile.path).resolve()
 
 
 def _shared_dockerfiles(
@@ -2091,7 +2121,37 @@ class _Joiner:
             return next(iter(ports))
         if len(declared) == 1 and (not ports or declared <= ports):
             return next(iter(declared))
-        return None
+        return self.framework_port(workload, ports)
+
+    def framework_port(self, workload: str, ports: set[int]) -> int | None:
+        """The port the workload's web framework listens on when nothing configures one
+        (Spring Boot's 8080), when no config, env or command line may have moved it."""
+        from socklock.discover.framework_ports import default_port, framework_of
+
+        framework = framework_of(self.dependencies(workload))
+        if framework is None or self.server_ports.get(workload):
+            return None
+        configured = any(self.properties.sets(workload, key) for key in framework.port_keys)
+        return default_port(
+            framework,
+            configured=configured,
+            written=self.run_texts(workload),
+            declared={*ports, *(p for u in self.unit_workloads.get(workload, ()) for p in u.ports)},
+        )
+
+    def run_texts(self, workload: str) -> list[str]:
+        """The env names and values and the command lines the workload runs with (its
+        image's and its deployment's)."""
+        texts: list[str] = []
+        for env in (self.full_env(workload), self.script_env.get(workload, {})):
+            texts.extend(f"{name}={value.value}" for name, value in env.items())
+        if workload in self.compose:
+            body = self.compose[workload][1].body
+            texts.extend(str(body.get(key, "")) for key in ("command", "entrypoint"))
+        workload_of = self.workloads.get(workload)
+        for container in workload_of.containers if workload_of is not None else ():
+            texts.extend(str(value) for value in container.run.values())
+        return texts
 
     def declared_ports(self, workload: str) -> set[int]:
         """The ``server.port`` values of the workload's config under the profiles it runs:

@@ -41,3 +41,15 @@ class CodeReads:
     def reads_in_code(self, workload: str, name: str) -> bool:
         """Whether the workload's code (its source or config files) reads env var ``name``."""
         return _normal(name) in self.names.get(workload, ())
+
+
+def reads_env_value(reads: CodeReads, workload: str, name: str) -> bool:
+    """Whether env var ``name`` handed to ``workload`` is one of its calls: its code reads
+    the variable, or an SDK it may use reads it by convention, or the input has no code of
+    the workload to tell (as for a manifest's env, :func:`manifests.env_evidence`)."""
+    from socklock.discover.conventions import convention_for
+
+    if not reads.has_code(workload) or reads.reads_in_code(workload, name):
+        return True
+    convention = convention_for(name)
+    return convention is not None and convention.implicit

@@ -63,6 +63,11 @@ class SpringProperties:
     def has(self, workload: str) -> bool:
         return workload in self._files
 
+    def sets(self, workload: str, name: str) -> bool:
+        """Whether any of the workload's config files sets env-style ``name``, under any
+        profile (one it does not run too)."""
+        return any(name in self._read(file) for file in self._files.get(workload, {}))
+
     def files(self, workload: str) -> dict[str, Source]:
         """The workload's Spring config files and where each comes from."""
         return dict(self._files.get(workload, {}))

@@ -136,6 +136,14 @@ def _copied_as(path: PurePath) -> PurePath:
     return path
 
 
+def is_dotenv(path: str) -> bool:
+    """Whether ``path`` is a ``KEY=value`` env file (``.env``, ``.env.prod``, ``app.env``,
+    or a template copied to one): its values reach the program as env vars."""
+    from pathlib import PurePath
+
+    return _reader_for(_copied_as(PurePath(path))) is read_dotenv
+
+
 def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
     name = path.name
     lower = name.lower()
