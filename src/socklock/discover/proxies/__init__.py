@@ -404,7 +404,7 @@ def _tree_sources(
             holders = [
                 (m, _reads_others(path, m, commands.get(m.workload, ())))
                 for m in mounted_by(path, mounts)
-                if not _checkout_only(real, m, checkouts)
+                if not _checkout_only(real, m, checkouts) and not _init_scripts(m)
             ]
             skips = {m.workload for m, other in holders if other}
             skips -= {m.workload for m, other in holders if not other}
@@ -428,6 +428,18 @@ def _tree_sources(
                 )
                 yield workload, reader, source
             break
+
+
+# where the official database images' entry points run the ``*.sh``/``*.sql`` scripts found on
+# first start (postgres, mysql, mariadb, mongo): nothing there is read as a program's config
+_INIT_DIRECTORIES = ("/docker-entrypoint-initdb.d",)
+
+
+def _init_scripts(mount: Mount) -> bool:
+    """Whether ``mount`` puts files into a database's init-scripts directory: a proxy config
+    that sits in the mounted folder (a gateway's files kept beside the SQL) is not run there."""
+    container = str(mount.container).rstrip("/")
+    return any(container == d or container.startswith(f"{d}/") for d in _INIT_DIRECTORIES)
 
 
 def _checkout_only(real: Path, mount: Mount, checkouts: set[Path]) -> bool:
