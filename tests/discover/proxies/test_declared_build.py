@@ -83,3 +83,22 @@ def test_a_dockerfile_named_like_a_service_with_no_declared_build_is_still_its_i
         },
     )
     assert _proxied(root) == {("shop/nginx", "shop/orders", 4000)}
+
+
+def test_a_gateway_config_among_a_databases_init_scripts_is_not_the_databases(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "shop"
+    compose = COMPOSE.replace("./infra/sql/nginx", "./gateway")
+    _write(
+        root,
+        {
+            "docker-compose.yml": compose,
+            "orders/Dockerfile": "FROM node:20\nCOPY . .\nEXPOSE 3002\n",
+            "infra/sql/init.sql": "CREATE DATABASE orders;\n",
+            "infra/sql/nginx/nginx.conf": _site(3002),  # kept beside the SQL, built by none
+            "gateway/Dockerfile": IMAGE,
+            "gateway/nginx.conf": _site(3002),
+        },
+    )
+    assert _proxied(root) == {("shop/nginx", "shop/orders", 3002)}
