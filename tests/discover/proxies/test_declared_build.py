@@ -26,8 +26,8 @@ IMAGE = "FROM nginx:alpine\nCOPY nginx.conf /etc/nginx/nginx.conf\n"
 
 def _site(port: int) -> str:
     return (
-        "events {}\nhttp {\n  upstream orders_up { server orders:%d; }\n"
-        "  server { listen 80; location / { proxy_pass http://orders_up/; } }\n}\n" % port
+        f"events {{}}\nhttp {{\n  upstream orders_up {{ server orders:{port}; }}\n"
+        "  server { listen 80; location / { proxy_pass http://orders_up/; } }\n}\n"
     )
 
 

@@ -57,7 +57,8 @@ def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
                 block = None
             elif words[0] == _BLOCK_UPSTREAMS[block[0]]:
                 for word in words[1:]:
-                    if (found := _upstream(source, block[0], word, number, words[0], env)) is not None:
+                    found = _upstream(source, block[0], word, number, words[0], env)
+                    if found is not None:
                         yield found
             continue
         if words[0] in _DIRECTIVES:
