@@ -262,6 +262,13 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, int | No
     ("masstransit/platform:7.1.6", {}, (), [("rabbitmq", 5672)]),
     ("masstransit/quartz", {"MT_RMQ__HOST": "bus", "MT_RMQ__PORT": "5673"}, (), [("bus", 5673)]),
     ("masstransit/platform", {"MT_TRANSPORT": "AMQ"}, (), [("activemq", 61616)]),
+    (
+        "cockroachdb/cockroach:v19.2.9",
+        {"COCKROACH_HOST": "crdb"},
+        ("shell", "-c", "/cockroach/cockroach.sh", "sql", "--insecure"),
+        [("crdb", 26257)],
+    ),
+    ("cockroachdb/cockroach", {"COCKROACH_HOST": "crdb:26000"}, ("init",), [("crdb", 26000)]),
 ]
 
 
@@ -323,6 +330,8 @@ def test_every_row_of_the_table_has_a_case() -> None:
         ("jaegertracing/all-in-one", {"ES_SERVER_URLS": "http://es:9200"}, ()),
         ("ghost:5", {"database__connection__host": "gdb"}, ()),  # SQLite by default
         ("masstransit/platform", {"MT_TRANSPORT": "ASB", "MT_RMQ__HOST": "bus"}, ()),
+        # the server (``cockroach start``) listens; only the client commands dial the host
+        ("cockroachdb/cockroach", {"COCKROACH_HOST": "crdb"}, ("start", "--insecure")),
         ("gitea/gitea", {"GITEA__database__DB_TYPE": "sqlite3", "GITEA__database__HOST": "x"}, ()),
         ("monica", {"DB_CONNECTION": "sqlite", "DB_HOST": "db"}, ()),  # a file, no host
         (

@@ -269,3 +269,31 @@ def test_an_opentelemetry_collector_is_infrastructure_the_host_run_services_reac
         ("code/orders", "code/stock", 8082),
         ("code/stock", "shop/otel", 4317),
     }
+
+
+def test_a_database_console_beside_the_infrastructure_is_no_code_of_the_repository(
+    tmp_path: Path,
+) -> None:
+    """``dpage/pgadmin4`` (a namespaced image, a developer's web console) is a well-known
+    program like the databases beside it: the services still run on the host."""
+    root = tmp_path / "shop"
+    _services(root)
+    console = "  pgadmin:\n    image: dpage/pgadmin4\n    ports:\n      - 5050:80\n"
+    _write(root, {"docker-compose.yml": INFRA + console})
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/mongo", 27017),
+        ("code/orders", "shop/broker", 5672),
+        ("code/orders", "code/stock", 8082),
+    }
+
+
+def test_an_image_named_like_a_console_under_the_repositorys_own_name_still_is_no_tool(
+    tmp_path: Path,
+) -> None:
+    """Only the console's own program name counts: ``acme/pgadmin-sso`` is the repository's."""
+    _services(tmp_path)
+    own = "  pgadmin:\n    image: acme/pgadmin-sso:1.0\n"
+    _write(tmp_path, {"docker-compose.yml": INFRA + own})
+    graph = discover(load_paths([str(tmp_path)]))
+    assert not any(e.source.startswith("code/") for e in graph.edges)

@@ -422,6 +422,7 @@ def _public_image(image: str | None) -> bool:
         or image_port(image) is not None
         or family_of([image]) is not None
         or program in _MONITORING
+        or program in _TOOLS
         or program.endswith(("exporter", "_exporter", "-exporter"))
     )
 
@@ -434,6 +435,13 @@ _MONITORING = frozenset(
     # no default port: which of OTLP's two (4317 gRPC, 4318 HTTP) a peer uses is its own
     # setting, so a bare host handed to a container is no call on either
     | {"opentelemetry-collector", "opentelemetry-collector-contrib", "otelcol", "otelcol-contrib"}
+)
+
+# the web consoles and mail catchers a compose file starts beside the databases for the
+# developer (``dpage/pgadmin4``, ``provectuslabs/kafka-ui``): well-known programs, never the
+# repository's own
+_TOOLS = frozenset(
+    {"pgadmin4", "redis-commander", "kafdrop", "kafka-ui", "mailhog", "mailpit", "maildev"}
 )
 
 

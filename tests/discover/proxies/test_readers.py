@@ -371,6 +371,44 @@ def test_caddy_reverse_proxy_lines_and_blocks() -> None:
     assert unknown.reason == "the address holds {http.request.host}:80, known only per request"
 
 
+def test_caddy_1_proxy_lines_and_upstream_blocks() -> None:
+    from socklock.discover.proxies.caddy import CaddyReader
+
+    text = """\
+http://localhost, https://localhost {
+  # proxy /old commented:1
+  status 200 /health
+  prometheus 0.0.0.0:9900
+  proxy /api https://gateway
+  proxy /graphql graphql:5000
+  proxy / web:4000 web-2:4000 {
+    upstream web-3:4000
+    transparent
+  }
+  log / stdout "{when_iso}"
+}
+"""
+    reader = CaddyReader()
+    assert reader.claims("Caddyfile", text)
+    found = list(reader.read([Source("/c/Caddyfile", text)], {}))
+    # the path comes first and is no upstream; ``prometheus``'s listener is no call
+    assert _calls(found) == {
+        ("gateway", 443, "/c/Caddyfile:5:3"),
+        ("graphql", 5000, "/c/Caddyfile:6:3"),
+        ("web", 4000, "/c/Caddyfile:7:3"),
+        ("web-2", 4000, "/c/Caddyfile:7:3"),
+        ("web-3", 4000, "/c/Caddyfile:8:5"),
+    }
+
+
+def test_a_caddyfile_without_a_proxy_directive_is_not_claimed() -> None:
+    from socklock.discover.proxies.caddy import CaddyReader
+
+    # ``proxy_protocol`` (a listener option) and a ``proxy`` word inside a line are no proxy
+    text = "example.com {\n  root * /srv\n  file_server\n  proxy_protocol\n  # proxy / x:1\n}\n"
+    assert not CaddyReader().claims("Caddyfile", text)
+
+
 def test_envoy_cluster_header_makes_every_cluster_a_target() -> None:
     text = ENVOY.replace(
         "              - route:\n                  weighted_clusters:",

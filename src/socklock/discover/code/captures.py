@@ -9,7 +9,8 @@ Capture names are the contract between the ``.scm`` files and the engine:
     ``"configuration-properties"``: a bound field, ``@env.prefix`` its properties prefix;
     ``"field"``: a settings field read from the env var of its name; ``"struct-tag"``:
     a Go struct field whose tag names the env var; ``"conf-tag"``: one read by
-    ardanlabs/conf, whose path names the env var.
+    ardanlabs/conf, whose path names the env var; ``"viper-tag"``: one that
+    ``viper.Unmarshal`` fills, its ``mapstructure`` key the env var under ``AutomaticEnv``.
 ``@target``, or ``@target.host`` with optional ``@target.port``
     what a call connects to (``@target.topic``: the topic a broker client names);
     settings ``kind "grpc"``, ``strength "weak"`` (report only

@@ -16,7 +16,7 @@ from socklock.discover.code.arguments import command_argument, command_flag
 from socklock.discover.code.captures import key
 from socklock.discover.code.definitions import Definitions, DefKind
 from socklock.discover.code.formats import braces, printf
-from socklock.discover.code.go_conf_tags import conf_tag
+from socklock.discover.code.go_conf_tags import conf_tag, viper_tag
 from socklock.discover.code.placeholders import (
     aspnet_env_name,
     spring_env_name,
@@ -347,6 +347,8 @@ class Evaluator:
             return _struct_tag(self.text(name_node))
         if read.style == "conf-tag":  # ardanlabs/conf: the field's path names the variable
             return conf_tag(self.text(name_node), read.node, self.source)
+        if read.style == "viper-tag":  # viper.Unmarshal with AutomaticEnv: the key's env var
+            return viper_tag(self.text(name_node), self.source)
         if read.style == "argument":  # the container's args, as an env of its own
             return env(command_argument(self.text(name_node)))
         if read.style == "flag":  # a named flag of the container's args, likewise

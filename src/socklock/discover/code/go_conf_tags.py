@@ -1,4 +1,5 @@
-"""Go config structs read by ``github.com/ardanlabs/conf``: `` `conf:"default:db:5432"` ``.
+"""Go config structs read by ``github.com/ardanlabs/conf``: `` `conf:"default:db:5432"` ``,
+and by viper's ``Unmarshal`` with ``AutomaticEnv``: `` `mapstructure:"CART_URL"` ``.
 
 ``conf.Parse("SALES", &cfg)`` fills each field of ``cfg`` from the env var named after
 the prefix and the field's path, its names split where the case changes (``Auth.GRPC.Host``
@@ -42,6 +43,26 @@ def conf_tag(tag: str, field: Node, source: bytes) -> Values:
     prefix = _prefix(source.decode("utf-8", "replace"))
     variable = f"{prefix}_{name}" if prefix else name
     return env(variable.upper(), options.get("default") or None)
+
+
+_VIPER_TAG = re.compile(r'\bmapstructure:"([A-Z][A-Z0-9_]*)"')
+_AUTOMATIC_ENV = re.compile(r"\bviper\.AutomaticEnv\(\s*\)")
+_ENV_NAMING = re.compile(r"\bviper\.(?:SetEnvPrefix|SetEnvKeyReplacer)\(")
+
+
+def viper_tag(tag: str, source: bytes) -> Values:
+    """The env var of a field that ``viper.Unmarshal`` fills, when the same file binds every
+    key to the env (``viper.AutomaticEnv()``): the key itself, upper-cased (a flat key spelled
+    as an env var). A prefix or key replacer renames it: not followed (fail closed)."""
+    found = _VIPER_TAG.search(tag)
+    if found is None:
+        return hole("no env-style mapstructure key")
+    text = source.decode("utf-8", "replace")
+    if _AUTOMATIC_ENV.search(text) is None:
+        return hole("the config is not bound to the environment (no viper.AutomaticEnv)")
+    if _ENV_NAMING.search(text) is not None:
+        return hole("viper renames the env vars (SetEnvPrefix or SetEnvKeyReplacer)")
+    return env(found.group(1))
 
 
 def _options(tag: str) -> dict[str, str]:

@@ -404,7 +404,7 @@ def _tree_sources(
             holders = [
                 (m, _reads_others(path, m, commands.get(m.workload, ())))
                 for m in mounted_by(path, mounts)
-                if not _checkout_only(real, m, checkouts)
+                if not _checkout_only(real, m, checkouts) and not _init_scripts(str(m.container))
             ]
             skips = {m.workload for m, other in holders if other}
             skips -= {m.workload for m, other in holders if not other}
@@ -419,7 +419,11 @@ def _tree_sources(
             )
             if not owners:
                 context = owner_of(str(path), contexts)
-                if context is not None and context.workload not in known | skips:
+                if (
+                    context is not None
+                    and context.workload not in known | skips
+                    and not (context.mounted and _init_scripts(context.container))
+                ):
                     owners = [context.workload]
             for workload in dict.fromkeys(owners):
                 container = _container_path(path, mounts, workload)
@@ -428,6 +432,19 @@ def _tree_sources(
                 )
                 yield workload, reader, source
             break
+
+
+# where the official database images' entry points run the ``*.sh``/``*.sql`` scripts found on
+# first start (postgres, mysql, mariadb, mongo): nothing there is read as a program's config
+_INIT_DIRECTORIES = ("/docker-entrypoint-initdb.d",)
+
+
+def _init_scripts(container: str) -> bool:
+    """Whether a mount at ``container`` puts files into a database's init-scripts directory:
+    a proxy config in the mounted folder (a gateway's files kept beside the SQL) is not run
+    there."""
+    container = container.rstrip("/")
+    return any(container == d or container.startswith(f"{d}/") for d in _INIT_DIRECTORIES)
 
 
 def _checkout_only(real: Path, mount: Mount, checkouts: set[Path]) -> bool:

@@ -1,5 +1,6 @@
 """Caddy (``Caddyfile``): ``reverse_proxy`` upstreams, on the line or as ``to`` in its block,
-and ``php_fastcgi``.
+and ``php_fastcgi``; Caddy 1's ``proxy <from> <to>...``, with ``upstream`` in its block (a
+directive Caddy 2 does not have, so the two never clash).
 
 Caddy replaces ``{$VAR}`` and ``{$VAR:default}`` from its environment when it reads the
 file. A request matcher (``/api/*``, ``@name``, ``*``) may come first; placeholders such as
@@ -15,9 +16,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from socklock.discover.addresses import DEFAULT_PORTS
 from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream, unset_reason
 
-_DIRECTIVES = ("reverse_proxy", "php_fastcgi")
+_DIRECTIVES = ("reverse_proxy", "php_fastcgi", "proxy")
+# the keyword that adds an upstream inside each directive's block
+_BLOCK_UPSTREAMS = {"reverse_proxy": "to", "php_fastcgi": "to", "proxy": "upstream"}
 _ENV = re.compile(r"\{\$([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")
-_MARKER = re.compile(r"^\s*(?:reverse_proxy|php_fastcgi)\b", re.MULTILINE)
+_MARKER = re.compile(r"^\s*(?:reverse_proxy|php_fastcgi|proxy)\s", re.MULTILINE)
 
 
 class CaddyReader:
@@ -52,14 +55,17 @@ def _read_one(source: Source, env: Mapping[str, str]) -> Iterator[Found]:
             depth += text.count("{") - text.count("}")
             if depth <= 0:
                 block = None
-            elif words[0] == "to":
+            elif words[0] == _BLOCK_UPSTREAMS[block[0]]:
                 for word in words[1:]:
-                    if (found := _upstream(source, block[0], word, number, "to", env)) is not None:
+                    found = _upstream(source, block[0], word, number, words[0], env)
+                    if found is not None:
                         yield found
             continue
         if words[0] in _DIRECTIVES:
             rest = [w for w in words[1:] if w != "{"]
-            if rest and rest[0].startswith(("/", "@", "*")):
+            if words[0] == "proxy":
+                rest = rest[1:]  # Caddy 1: the base path to match comes first, always
+            elif rest and rest[0].startswith(("/", "@", "*")):
                 rest = rest[1:]  # a request matcher
             for word in rest:
                 if (found := _upstream(source, words[0], word, number, words[0], env)) is not None:
@@ -89,7 +95,7 @@ def _upstream(
     hostport = rest.split("/", 1)[0]
     host, colon, port = hostport.rpartition(":") if ":" in hostport else (hostport, "", "")
     number_port = int(port) if colon and port.isdigit() else None
-    if number_port is None and directive == "reverse_proxy":
+    if number_port is None and directive in ("reverse_proxy", "proxy"):
         number_port = DEFAULT_PORTS.get(scheme or "http") or None
     if scheme in ("h2c", ""):
         scheme = "http" if scheme == "" else scheme

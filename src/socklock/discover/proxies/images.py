@@ -88,6 +88,9 @@ def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context
                 _build(aliases.get(service.id, service.id), (context,), dockerfile, args, target)
             )
     names: NameTable | None = None
+    # a compose ``build:`` says exactly which Dockerfile makes the workload's image: another
+    # Dockerfile found beside its code (an unused copy, another deployment's) does not
+    declared = {build.workload for build in found}
     for path, dockerfile in by_path.items():
         if path in used:
             continue
@@ -97,7 +100,7 @@ def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context
             names = workload_names(inventory, aliases) if names is None else names
             owners = names.get(_named_file(path))
             workload = next(iter(owners)) if len(owners) == 1 else None
-        if workload is not None:
+        if workload is not None and workload not in declared:
             contexts_above = (path.parent, *path.parent.parents)
             found.append(_build(workload, contexts_above, dockerfile, {}, None))
     return found

@@ -99,8 +99,11 @@ class ProxyJoin:
         resolution = self.resolve(workload, target)
         if resolution is None:
             return
-        if found.evidence is not EvidenceKind.PROXY and isinstance(resolution, list):
-            # a server's config naming its own address (its listener, its self-telemetry)
+        if isinstance(resolution, list):
+            # a server's config naming its own address (its listener, its self-telemetry), or
+            # a proxy the workload runs in front of its own app (nginx and the app started by
+            # one entry point): the workload's own address, no call between workloads (as
+            # code that names its own address: code_evidence.add_resolution)
             resolution = [reached for reached in resolution if reached.workload != workload]
         detail = redact_credentials(found.detail) + (f" ({origin})" if origin else "")
         evidence = Evidence(found.evidence, found.location, detail, found.detail)

@@ -41,6 +41,11 @@
 ((field_declaration tag: (raw_string_literal) @env.name) @env
   (#set! env "struct-tag") (#match? @env.name "(env|envconfig):\"[A-Za-z_]"))
 
+; struct fields filled by viper.Unmarshal after AutomaticEnv(): `mapstructure:"CART_URL"`, env
+; CART_URL (a key spelled as an env var; discover/code/go_conf_tags.py checks the binding)
+((field_declaration tag: (raw_string_literal) @env.name) @env
+  (#set! env "viper-tag") (#match? @env.name "(^|[` ])mapstructure:\"[A-Z][A-Z0-9_]*\""))
+
 ; struct fields filled by ardanlabs/conf: `conf:"default:http://auth:6000"`, env PREFIX_AUTH_HOST
 ; (the variable's name comes from the field's path: discover/code/go_conf_tags.py)
 ((field_declaration tag: (raw_string_literal) @env.name) @env
