@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from tests.conftest import DEMO_CALLS, DEMO_SHOP, REPO
 
@@ -98,3 +99,28 @@ def test_demo_writes_out(tmp_path: Path) -> None:
     assert (
         json.loads((tmp_path / "out" / "graph.json").read_text())["schema"] == "socklock/graph/v1"
     )
+
+
+def test_map_begins_the_code_scan_while_loading_and_maps_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from socklock.discover.code import scan
+
+    args = ("map", str(DEMO_SHOP), "--format", "json")
+    monkeypatch.setattr(scan, "start", lambda paths: None)
+    _, after_loading, _ = invoke(*args)
+    monkeypatch.undo()
+    begun: list[object] = []
+    real_start = scan.start
+
+    def start(paths: object) -> None:
+        real_start(paths)  # type: ignore[arg-type]
+        begun.append(scan._started)
+
+    monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 2)  # the shop's 15 files use workers
+    monkeypatch.setattr(scan, "start", start)
+    code, beside_loading, _ = invoke(*args)
+    assert code == 0
+    assert begun and begun[0] is not None  # workers scanned while the manifests loaded
+    assert beside_loading == after_loading
+    assert scan._started is None

@@ -28,12 +28,21 @@ _INPUTS = "socklock.inputs"  # click context meta: resolved paths this run read
 _CLUSTER = "socklock.cluster"  # click context meta: --cluster, --context, --cluster-namespace
 
 
-def load(paths: Sequence[str], *, render_kustomize: bool = True) -> Inventory:
+def load(
+    paths: Sequence[str], *, render_kustomize: bool = True, code_next: bool = False
+) -> Inventory:
     """Load inputs and print each input problem as ``file:line:col: error: ...`` on stderr,
     then one line for what was skipped (``--verbose``: one line per skipped path).
-    ``render_kustomize=False`` reads kustomizations' files as written (``harden --fix``)."""
+    ``render_kustomize=False`` reads kustomizations' files as written (``harden --fix``).
+    ``code_next``: the command discovers with code next, so the scan of ``paths`` begins
+    now and runs beside the loading (:func:`socklock.discover.code.scan.start`)."""
     from socklock.load import load_paths
     from socklock.load.summary import skip_lines, skip_summary
+
+    if code_next and paths:
+        from socklock.discover.code.scan import start
+
+        start(paths)
 
     context = click.get_current_context(silent=True)
     cluster = (context.meta.get(_CLUSTER) if context is not None else None) or {}

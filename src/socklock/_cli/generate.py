@@ -175,7 +175,7 @@ def generate(
             "--write applies the caller-labels patch: use it with --mode caller-labels"
         )
 
-    inventory = load(paths)
+    inventory = load(paths, code_next=code and graph_file is None)
     chosen = choose_deployment(inventory, deployment)  # what map and scan lock down
     graph = _graph(chosen, graph_file, code)
     from socklock.policy.generate import generate as generate_set

@@ -71,7 +71,7 @@ def map_command(
     """Map who calls whom in PATHS (manifests, compose files, source code, observed flows)."""
     from socklock.discover import discover
 
-    inventory = load(paths)
+    inventory = load(paths, code_next=code)
     chosen = choose_deployment(inventory, deployment)
     with code_progress() as progress:
         graph = discover(chosen, code=code, manifests=manifests, progress=progress)

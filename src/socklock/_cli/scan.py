@@ -98,7 +98,7 @@ def run_scan(
 
     color = color_wanted()
     options = harden_options(config_file, paths)
-    inventory = load(paths)
+    inventory = load(paths, code_next=code)
     with code_progress() as progress:
         result = scan_inventory(
             inventory, code=code, deployment=deployment, harden=options, progress=progress

@@ -31,8 +31,14 @@ def discover(
     """
     from socklock.discover.once import run
 
-    with run():
-        return _discover(inventory, manifests, code, deployment, progress)
+    try:
+        with run():
+            return _discover(inventory, manifests, code, deployment, progress)
+    finally:
+        if code:  # a scan begun for this run and not read (no workload has code) ends
+            from socklock.discover.code.scan import stop_started
+
+            stop_started()
 
 
 def _discover(

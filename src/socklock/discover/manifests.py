@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 
 from socklock.discover.addresses import (
     Target,
@@ -25,6 +26,7 @@ from socklock.discover.conventions import convention_for, sdk_targets, switched_
 from socklock.discover.created_config import Created, created_config
 from socklock.discover.image_conventions import ImageRun, compose_run, workload_run
 from socklock.discover.migrations import is_migration, may_be_database
+from socklock.discover.once import Same, per_run
 from socklock.discover.quiet_scripts import compose_line, container_line, quiet_script
 from socklock.discover.reads import MANIFEST_ONLY, CodeReads
 from socklock.discover.resolve import (
@@ -385,14 +387,23 @@ def service_links(workload: Workload, inventory: Inventory) -> dict[str, str]:
 
 def service_link_sources(
     workload: Workload, inventory: Inventory
-) -> dict[str, tuple[str, Service]]:
+) -> Mapping[str, tuple[str, Service]]:
     """:func:`service_links`, each variable with the Service that defines it: code that
     reads ``ORDERS_SERVICE_HOST`` calls that Service."""
-    from socklock.discover.k8s_env import service_variables_by_service
-
     if workload.pod_spec.get("enableServiceLinks") is False:
         return {}
-    return service_variables_by_service(inventory.services, workload.namespace)
+    return _namespace_links(Same(inventory.services), workload.namespace)
+
+
+@per_run
+def _namespace_links(
+    services: Same[tuple[Service, ...]], namespace: str
+) -> Mapping[str, tuple[str, Service]]:
+    """The Service variables of a namespace, made once a run, not once for each of its
+    workloads (istio: 462 workloads, each scanning every Service)."""
+    from socklock.discover.k8s_env import service_variables_by_service
+
+    return MappingProxyType(service_variables_by_service(services.value, namespace))
 
 
 def _env_from(

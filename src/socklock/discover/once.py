@@ -13,10 +13,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import Generic, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 _memo: list[dict[Hashable, object]] = []
 
@@ -50,3 +51,20 @@ def per_run(function: Callable[P, R]) -> Callable[P, R]:
         return memo[key]  # type: ignore[return-value]
 
     return once
+
+
+class Same(Generic[T]):
+    """An argument of a :func:`per_run` function that is keyed by its object's identity:
+    for large values (an inventory's Services) the memo neither hashes nor compares
+    deeply. The memo holds the key, so the object lives as long as the answer."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.value is self.value

@@ -7,6 +7,9 @@ from pathlib import PurePath
 from types import GeneratorType
 from typing import TYPE_CHECKING
 
+import pytest
+
+from socklock.discover.code import scan
 from socklock.discover.code.interface import CallSite
 from socklock.discover.code.registry import ANALYSERS, analyser_for
 from socklock.discover.code.scan import iter_files, scan_tree
@@ -176,3 +179,52 @@ def test_a_minified_bundle_is_not_read_as_source(tmp_path: Path) -> None:
         if isinstance(r, CallSite)
     }
     assert targets == {("app.js", "http://orders:8080/api")}
+
+
+def test_a_scan_begun_ahead_gives_what_a_scan_then_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 8)
+    _mixed_tree(tmp_path)  # 36 files, over the lowered threshold
+    alone = list(scan_tree([str(tmp_path)], workers=1))
+    scan.start([str(tmp_path)])
+    begun = scan._started
+    assert begun is not None and begun.roots == (str(tmp_path),)
+    assert scan.listed([str(tmp_path)]) is begun.files  # listed once, by the begun scan
+    assert list(scan_tree([str(tmp_path)])) == alone
+    assert scan._started is None  # the run took it; its workers ended with the reading
+    assert _ended(begun.pool)
+
+
+def test_a_scan_begun_for_other_roots_is_stopped_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 8)
+    _mixed_tree(tmp_path)  # 36 files, over the lowered threshold
+    only = tmp_path / "svc00"
+    alone = list(scan_tree([str(only)], workers=1))
+    scan.start([str(tmp_path)])
+    begun = scan._started
+    assert begun is not None
+    assert list(scan_tree([str(only)])) == alone
+    assert scan._started is None and _ended(begun.pool)
+
+
+def test_a_small_tree_begins_no_scan_and_an_unread_one_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _mixed_tree(tmp_path)  # 36 files: under PARALLEL_MIN_FILES, no workers are worth it
+    scan.start([str(tmp_path)])
+    assert scan._started is None
+    monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 8)
+    scan.start([str(tmp_path)])
+    begun = scan._started
+    assert begun is not None
+    scan.stop_started()
+    assert scan._started is None and _ended(begun.pool)
+
+
+def _ended(pool: object) -> bool:
+    """Every worker of the pool has exited (terminate joins them)."""
+    workers = pool._pool  # type: ignore[attr-defined]
+    return all(not worker.is_alive() for worker in workers)
