@@ -177,6 +177,42 @@ class PerClass(dict[int, list[T]]):
         return []
 
 
+class Settled(dict[int, tuple[T, ...]]):
+    """:class:`PerClass` once built: tuples (a list of one costs about 40 bytes more than a
+    tuple of one, and a class's rules may be a policy's own tuple, shared)."""
+
+    def __missing__(self, key: int) -> tuple[T, ...]:
+        return ()
+
+
+def _settled(lists: dict[int, list[int]]) -> Settled[int]:
+    """``lists`` as tuples."""
+    out: Settled[int] = Settled()
+    for c, items in lists.items():
+        out[c] = tuple(items)
+    return out
+
+
+def _rules_of(
+    policies: Settled[int], compiled: Sequence[CompiledPolicy], ingress: bool
+) -> Settled[CompiledRule]:
+    """Each class's rules of one direction: those of the policies selecting it, in the
+    policies' order. A class selected by one policy (most classes of a generated set) shares
+    that policy's tuple of rules instead of holding a copy."""
+    out: Settled[CompiledRule] = Settled()
+    for c, indices in policies.items():
+        if len(indices) == 1:
+            one = compiled[indices[0]]
+            out[c] = one.ingress if ingress else one.egress
+        else:
+            out[c] = tuple(
+                rule
+                for i in indices
+                for rule in (compiled[i].ingress if ingress else compiled[i].egress)
+            )
+    return out
+
+
 class Connectivity:
     """The answers of the engine for one cluster and one set of policies."""
 
@@ -200,22 +236,19 @@ class Connectivity:
         self._all = cluster.all_classes
         self.ingress_isolated = NO_CLASSES
         self.egress_isolated = NO_CLASSES
-        # per class, only for the classes that have some: most classes of a big cluster have none
-        self.ingress_policies: PerClass[int] = PerClass()
-        self.egress_policies: PerClass[int] = PerClass()
-        self._ingress_rules: PerClass[CompiledRule] = PerClass()
-        self._egress_rules: PerClass[CompiledRule] = PerClass()
-        self._egress_to: PerClass[CompiledRule] = PerClass()
+        # per class, only for the classes that have some: most classes of a big cluster have
+        # none; built as lists, kept as tuples (:func:`_settled`, :func:`_rules_of`)
+        ingress_policies: dict[int, list[int]] = {}
+        egress_policies: dict[int, list[int]] = {}
+        egress_to: dict[int, list[CompiledRule]] = {}
         self._egress_to_all: list[CompiledRule] = []
         for index, compiled in enumerate(self.compiled):
             policy = compiled.policy
             for c in compiled.subjects:
                 if policy.applies(Direction.INGRESS):
-                    self.ingress_policies.setdefault(c, []).append(index)
-                    self._ingress_rules.setdefault(c, []).extend(compiled.ingress)
+                    ingress_policies.setdefault(c, []).append(index)
                 if policy.applies(Direction.EGRESS):
-                    self.egress_policies.setdefault(c, []).append(index)
-                    self._egress_rules.setdefault(c, []).extend(compiled.egress)
+                    egress_policies.setdefault(c, []).append(index)
             if policy.applies(Direction.INGRESS):
                 self.ingress_isolated |= compiled.subjects
             if policy.applies(Direction.EGRESS):
@@ -225,7 +258,15 @@ class Connectivity:
                     self._egress_to_all.append(rule)
                 else:
                     for c in rule.classes | rule.partial:
-                        self._egress_to.setdefault(c, []).append(rule)
+                        egress_to.setdefault(c, []).append(rule)
+        self.ingress_policies = _settled(ingress_policies)
+        self.egress_policies = _settled(egress_policies)
+        self._ingress_rules = _rules_of(self.ingress_policies, self.compiled, ingress=True)
+        self._egress_rules = _rules_of(self.egress_policies, self.compiled, ingress=False)
+        self._egress_to: Settled[CompiledRule] = Settled()
+        for c, rules in egress_to.items():
+            self._egress_to[c] = tuple(rules)
+        del ingress_policies, egress_policies, egress_to
         self._egress_open = self._all - self.egress_isolated
         self._rows: dict[str, list[PortRange]] = {}
         names = set(externals)
@@ -376,10 +417,10 @@ class Connectivity:
                 out = out | rule.addresses
         return out
 
-    def ingress_rules(self, target: PodClass) -> list[CompiledRule]:
+    def ingress_rules(self, target: PodClass) -> Sequence[CompiledRule]:
         return self._ingress_rules[target.index]
 
-    def egress_rules(self, source: PodClass) -> list[CompiledRule]:
+    def egress_rules(self, source: PodClass) -> Sequence[CompiledRule]:
         return self._egress_rules[source.index]
 
     def trace(
