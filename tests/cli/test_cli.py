@@ -111,16 +111,23 @@ def test_map_begins_the_code_scan_while_loading_and_maps_the_same(
     _, after_loading, _ = invoke(*args)
     monkeypatch.undo()
     begun: list[object] = []
-    real_start = scan.start
+    taken: list[object] = []
+    real_start, real_take = scan.start, scan._take_started
 
     def start(paths: object) -> None:
         real_start(paths)  # type: ignore[arg-type]
         begun.append(scan._started)
 
+    def take(roots: object) -> object:
+        taken.append(real_take(roots))  # type: ignore[arg-type]
+        return taken[-1]
+
     monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 2)  # the shop's 15 files use workers
     monkeypatch.setattr(scan, "start", start)
+    monkeypatch.setattr(scan, "_take_started", take)
     code, beside_loading, _ = invoke(*args)
     assert code == 0
-    assert begun and begun[0] is not None  # workers scanned while the manifests loaded
+    assert begun[0] is not None  # workers scanned while the manifests loaded
+    assert taken == begun  # and the discovery read that scan, not a second one
     assert beside_loading == after_loading
     assert scan._started is None

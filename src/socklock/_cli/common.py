@@ -36,15 +36,17 @@ def load(
     ``render_kustomize=False`` reads kustomizations' files as written (``harden --fix``).
     ``code_next``: the command discovers with code next, so the scan of ``paths`` begins
     now and runs beside the loading (:func:`socklock.discover.code.scan.start`)."""
-    from socklock.load import load_paths
+    from socklock.load import STDIN, load_paths
     from socklock.load.summary import skip_lines, skip_summary
 
-    if code_next and paths:
-        from socklock.discover.code.scan import start
-
-        start(paths)
-
     context = click.get_current_context(silent=True)
+    roots = [path for path in paths if path != STDIN]  # what the inventory's roots will be
+    if code_next and roots:
+        from socklock.discover.code.scan import start, stop_started
+
+        start(roots)
+        if context is not None:  # a command that stops before its discovery stops it too
+            context.call_on_close(stop_started)
     cluster = (context.meta.get(_CLUSTER) if context is not None else None) or {}
     if not paths and not cluster.get("cluster"):
         from socklock.errors import UsageError

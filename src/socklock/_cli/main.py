@@ -54,18 +54,9 @@ def run() -> None:
     try:
         main()
     except SystemExit as exc:
-        _stop_code_scan()
         if exc.code is None or isinstance(exc.code, int):
             ending.end(exc.code or 0)
         raise
-
-
-def _stop_code_scan() -> None:
-    """A code scan begun ahead of a discovery that never came (the command stopped first)
-    ends with the command, not with the interpreter."""
-    scan = sys.modules.get("socklock.discover.code.scan")
-    if scan is not None:
-        scan.stop_started()
 
 
 def main() -> None:

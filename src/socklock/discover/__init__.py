@@ -31,14 +31,8 @@ def discover(
     """
     from socklock.discover.once import run
 
-    try:
-        with run():
-            return _discover(inventory, manifests, code, deployment, progress)
-    finally:
-        if code:  # a scan begun for this run and not read (no workload has code) ends
-            from socklock.discover.code.scan import stop_started
-
-            stop_started()
+    with run():
+        return _discover(inventory, manifests, code, deployment, progress)
 
 
 def _discover(
@@ -60,9 +54,13 @@ def _discover(
     add_entry_points(inventory, builder, aliases)
     reads = None
     if code:
+        from socklock.discover.code.scan import stop_started
         from socklock.discover.code_evidence import add_code_evidence
 
-        reads = add_code_evidence(inventory, builder, aliases, progress=progress)
+        try:
+            reads = add_code_evidence(inventory, builder, aliases, progress=progress)
+        finally:  # a scan begun for this run and not read (no workload has code) ends now
+            stop_started()
     if manifests:
         add_manifest_edges(inventory, builder, aliases, reads)
     if manifests or code:  # an AppHost's YARP routes are proxy config in a file: code too

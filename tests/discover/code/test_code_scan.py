@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import PurePath
 from types import GeneratorType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from socklock.discover import once
 from socklock.discover.code import scan
 from socklock.discover.code.interface import CallSite
 from socklock.discover.code.registry import ANALYSERS, analyser_for
 from socklock.discover.code.scan import iter_files, scan_tree
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 CALL = 'import requests\nrequests.get("http://orders:80/orders")\n'
@@ -181,33 +183,44 @@ def test_a_minified_bundle_is_not_read_as_source(tmp_path: Path) -> None:
     assert targets == {("app.js", "http://orders:8080/api")}
 
 
-def test_a_scan_begun_ahead_gives_what_a_scan_then_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def few_files_use_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The trees here are small: let 8 files start workers; a scan a test leaves is stopped."""
     monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 8)
+    yield
+    scan.stop_started()
+
+
+def test_a_scan_begun_ahead_gives_what_a_scan_then_gives(
+    tmp_path: Path, few_files_use_workers: None
+) -> None:
     _mixed_tree(tmp_path)  # 36 files, over the lowered threshold
     alone = list(scan_tree([str(tmp_path)], workers=1))
     scan.start([str(tmp_path)])
     begun = scan._started
     assert begun is not None and begun.roots == (str(tmp_path),)
-    assert scan.listed([str(tmp_path)]) is begun.files  # listed once, by the begun scan
-    assert list(scan_tree([str(tmp_path)])) == alone
-    assert scan._started is None  # the run took it; its workers ended with the reading
-    assert _ended(begun.pool)
+    workers = _workers(begun.pool)
+    with once.run():
+        assert scan.listed([str(tmp_path)]) is begun.files  # listed once, by the begun scan
+        assert list(scan_tree([str(tmp_path)])) == alone
+        assert scan._started is None  # the run took it; its workers ended with the reading
+        assert scan.listed([str(tmp_path)]) is begun.files  # and the run keeps the listing
+    assert not any(worker.is_alive() for worker in workers)
 
 
 def test_a_scan_begun_for_other_roots_is_stopped_not_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, few_files_use_workers: None
 ) -> None:
-    monkeypatch.setattr(scan, "PARALLEL_MIN_FILES", 8)
     _mixed_tree(tmp_path)  # 36 files, over the lowered threshold
     only = tmp_path / "svc00"
     alone = list(scan_tree([str(only)], workers=1))
     scan.start([str(tmp_path)])
     begun = scan._started
     assert begun is not None
+    workers = _workers(begun.pool)
     assert list(scan_tree([str(only)])) == alone
-    assert scan._started is None and _ended(begun.pool)
+    assert scan._started is None
+    assert not any(worker.is_alive() for worker in workers)
 
 
 def test_a_small_tree_begins_no_scan_and_an_unread_one_stops(
@@ -220,11 +233,14 @@ def test_a_small_tree_begins_no_scan_and_an_unread_one_stops(
     scan.start([str(tmp_path)])
     begun = scan._started
     assert begun is not None
+    workers = _workers(begun.pool)
     scan.stop_started()
-    assert scan._started is None and _ended(begun.pool)
+    assert scan._started is None
+    assert not any(worker.is_alive() for worker in workers)
 
 
-def _ended(pool: object) -> bool:
-    """Every worker of the pool has exited (terminate joins them)."""
-    workers = pool._pool  # type: ignore[attr-defined]
-    return all(not worker.is_alive() for worker in workers)
+def _workers(pool: object) -> list[Any]:
+    """The pool's worker processes, taken while it runs (a stopped pool may drop them)."""
+    workers = list(pool._pool)  # type: ignore[attr-defined]
+    assert workers
+    return workers

@@ -47,11 +47,11 @@ def scan_tree(
     from socklock.discover.code.links import forget
 
     forget()  # files may have changed since the last scan in this process
+    files = listed(roots)
     started = _take_started(roots) if workers is None else None
     if started is not None:
-        files, results = started.files, _finishing(started)
+        results = _finishing(started)
     else:
-        files = listed(roots)
         jobs = _worker_count(workers, len(files))
         results = _in_processes(files, jobs) if jobs > 1 else map(_analyse, files)
     total = len(files)
@@ -98,7 +98,7 @@ def _new_pool(files: Sequence[tuple[str, Analyser]], jobs: int) -> Pool:
     return multiprocessing.get_context(method).Pool(jobs)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Started:
     """A scan begun ahead of the run that will read it (see :func:`start`)."""
 
@@ -143,19 +143,17 @@ def _take_started(roots: Sequence[str]) -> _Started | None:
     """The scan begun for exactly these roots, now owned by the caller; one begun for
     other roots is stopped."""
     global _started
-    started, _started = _started, None
-    if started is not None and started.roots != tuple(roots):
-        started.pool.terminate()
+    if _started is None or _started.roots != tuple(roots):
+        stop_started()
         return None
+    started, _started = _started, None
     return started
 
 
 def _finishing(started: _Started) -> Iterator[list[Result]]:
     """The begun scan's results; its workers end when they are read or the reader stops."""
-    try:
+    with started.pool:
         yield from started.results
-    finally:
-        started.pool.terminate()
 
 
 def _submit(pool: Pool, files: Sequence[tuple[str, Analyser]]) -> Iterator[list[Result]]:
@@ -171,13 +169,13 @@ def listed(roots: Sequence[str]) -> tuple[tuple[str, Analyser], ...]:
     """:func:`iter_files` of ``roots`` as a tuple, listed once per discovery run (the code
     scan, the attribution of its files and the config-key lookup all ask): the tree does
     not change under one run. A scan begun by :func:`start` has listed them already."""
-    if _started is not None and _started.roots == tuple(roots):
-        return _started.files
     return _listed(tuple(roots))
 
 
 @per_run
 def _listed(roots: tuple[str, ...]) -> tuple[tuple[str, Analyser], ...]:
+    if _started is not None and _started.roots == roots:
+        return _started.files
     return tuple(iter_files(roots))
 
 
