@@ -72,3 +72,15 @@ def test_negatives_run_nothing(tmp_path: Path) -> None:
         "#!/bin/sh\nuntil cd /app/backend\ndo\n  sleep 1\ndone\nexec celery -A backend worker\n"
     )
     assert script_command(path, {}) == []
+
+
+def test_an_exec_that_only_redirects_is_not_the_command(tmp_path: Path) -> None:
+    """``exec 2>&1`` and ``exec > /proc/1/fd/1`` rewire the script's own output and go on."""
+    text = "#!/bin/sh\nexec 2>&1\nexec > /proc/1/fd/1\nexec gunicorn shop.wsgi:app\n"
+    assert script_command(_script(tmp_path, text), {}) == ["gunicorn", "shop.wsgi:app"]
+
+
+def test_exec_of_the_arguments_names_nothing(tmp_path: Path) -> None:
+    """``exec "$@"`` runs the image's CMD, which the script does not know."""
+    text = '#!/bin/sh\npython manage.py migrate\nexec "$@"\n'
+    assert script_command(_script(tmp_path, text), {}) == []

@@ -18,6 +18,7 @@ the image, not of the build) names nothing: no command (fail closed). Nothing is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from socklock.discover.commands import without_heredocs
 from socklock.load.shell_lines import ScriptState, logical_lines, simple_commands
 
 MAX_SCRIPT_BYTES = 64 * 1024
+_REDIRECTION = re.compile(r"\d*[<>&]")  # a word that opens a redirection, not a program
 # commands that run no program of the image: shell builtins, file utilities, printers,
 # package installers and probes of another service's readiness
 _NOT_PROGRAMS = frozenset(
@@ -65,9 +67,15 @@ def script_command(path: Path, env: Mapping[str, str]) -> list[str]:
             execs = _strip_leading(words)[:1] == ["exec"]
             depth = state.depth
             program, _ = state.command(words)
-            if not program or Path(program[0]).name in _NOT_PROGRAMS:
+            if not program or _REDIRECTION.match(program[0]):
+                continue  # ``exec 2>&1``: the script rewires its own output and goes on
+            if Path(program[0]).name in _NOT_PROGRAMS:
                 continue
             expanded = [state.expand(word) or "" for word in program]
+            if not any(expanded):  # ``exec "$@"``: the image's CMD, not known here
+                if execs and not depth:
+                    return []
+                continue
             if execs and not depth:
                 return expanded
             if execs:
