@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from socklock.discover.addresses import server_image
 from socklock.discover.resolve import ComposeResolver
+from socklock.load.units.names import image_name
 from socklock.model import Evidence, EvidenceKind
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def add_broker_cluster_edges(
 
 def _image(service: ComposeService) -> str:
     """The image's last name component, without tag or digest."""
-    return (service.image or "").split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower()
+    return (image_name(service.image) or "").lower()
 
 
 def _clusters(project: ComposeProject, aliases: dict[str, str]) -> list[list[_Broker]]:

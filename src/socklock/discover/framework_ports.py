@@ -52,7 +52,8 @@ _WRITTEN = re.compile(
 
 def framework_of(dependencies: Iterable[str]) -> Framework | None:
     """The one framework the build's dependencies bring; None for none or several."""
-    found = {f for f in FRAMEWORKS for d in dependencies if f.artifacts.match(d.lower())}
+    names = [d.lower() for d in dependencies]  # read once: it may be a generator
+    found = {f for f in FRAMEWORKS for name in names if f.artifacts.match(name)}
     return next(iter(found)) if len(found) == 1 else None
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import write_files as _write
+
 from socklock.discover import discover
 from socklock.load import load_paths
 
@@ -29,13 +31,6 @@ def _site(port: int) -> str:
         f"events {{}}\nhttp {{\n  upstream orders_up {{ server orders:{port}; }}\n"
         "  server { listen 80; location / { proxy_pass http://orders_up/; } }\n}\n"
     )
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _proxied(root: Path) -> set[tuple[str, str, int | None]]:
@@ -96,7 +91,7 @@ def test_a_gateway_config_among_a_databases_init_scripts_is_not_the_databases(
             "docker-compose.yml": compose,
             "orders/Dockerfile": "FROM node:20\nCOPY . .\nEXPOSE 3002\n",
             "infra/sql/init.sql": "CREATE DATABASE orders;\n",
-            "infra/sql/nginx/nginx.conf": _site(3002),  # kept beside the SQL, built by none
+            "infra/sql/nginx/nginx.conf": _site(5000),  # kept beside the SQL, built by none
             "gateway/Dockerfile": IMAGE,
             "gateway/nginx.conf": _site(3002),
         },
