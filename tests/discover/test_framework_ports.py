@@ -27,7 +27,7 @@ WEB = (
 MAIN = "@SpringBootApplication\npublic class App { public static void main(String[] a) {} }\n"
 FEIGN = "".join(
     f'@FeignClient("{name}")\ninterface {name.title()}Client {{}}\n'
-    for name in ("orders", "billing", "stock", "legacy", "ledger")
+    for name in ("orders", "billing", "stock", "runner", "legacy", "ledger")
 )
 COMPOSE = """\
 services:
@@ -37,6 +37,7 @@ services:
   stock:
     build: ./stock
     command: java -Dserver.port=9000 -jar /app.jar
+  runner: {build: ./runner}
   legacy: {build: ./legacy}
   ledger:
     build: ./ledger
@@ -71,6 +72,13 @@ def test_registry_names_reach_the_framework_default_port_only_when_nothing_moves
         config="---\nspring.config.activate.on-profile: dev\nserver:\n  port: 9100\n",
     )
     _module(tmp_path, "stock")  # its command line moves the port
+    _module(tmp_path, "runner")  # its entry-point script moves the port
+    (tmp_path / "runner/Dockerfile").write_text(
+        'FROM eclipse-temurin:21\nCOPY run.sh /run.sh\nENTRYPOINT ["/run.sh"]\n', "utf-8"
+    )
+    (tmp_path / "runner/run.sh").write_text(
+        "#!/bin/sh\nexec java -Dserver.port=9300 -jar /app.jar\n", "utf-8"
+    )
     _module(tmp_path, "legacy", spring=False)  # no framework: no default
     _module(tmp_path, "ledger")  # its deployment declares other ports
     graph = discover(load_paths([str(tmp_path)]), manifests=False)
@@ -81,6 +89,7 @@ def test_registry_names_reach_the_framework_default_port_only_when_nothing_moves
         "orders": 8080,
         "billing": None,
         "stock": None,
+        "runner": None,
         "legacy": None,
         "ledger": None,
     }

@@ -870,6 +870,7 @@ class _Joiner:
         self.dockerfile_env: dict[str, dict[str, EnvValue]] = {}
         self.script_env: dict[str, dict[str, EnvValue]] = {}  # set by its entry-point script
         self.script_reads: dict[str, set[str]] = {}  # env its entry-point script hands on
+        self.scripts: dict[str, list[str]] = {}  # the text of the entry-point scripts it runs
         self.copied: dict[str, set[tuple[str, str]]] = {}  # ``cp SOURCE DEST`` its script runs
         self._profiles: dict[str, Profiles] = {}
         self._rust_names: dict[str, frozenset[str] | None] = {}
@@ -1615,6 +1616,7 @@ class _Joiner:
                     text = handle.read(MAX_SCRIPT_BYTES).decode("utf-8", "replace")
             except OSError:
                 continue
+            self.scripts.setdefault(owner.workload, []).append(text)
             known = self.dockerfile_env.setdefault(owner.workload, {})
             for number, line in enumerate(text.splitlines(), start=1):
                 if _PROFILE_FLAG.search(line) and not line.lstrip().startswith("#"):
@@ -2141,8 +2143,8 @@ class _Joiner:
 
     def run_texts(self, workload: str) -> list[str]:
         """The env names and values and the command lines the workload runs with (its
-        image's and its deployment's)."""
-        texts: list[str] = []
+        image's, its entry-point scripts' and its deployment's)."""
+        texts: list[str] = list(self.scripts.get(workload, ()))
         for env in (self.full_env(workload), self.script_env.get(workload, {})):
             texts.extend(f"{name}={value.value}" for name, value in env.items())
         if workload in self.compose:
