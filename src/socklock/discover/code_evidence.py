@@ -475,8 +475,8 @@ def add_code_evidence(
             joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
     joiner.add_registry_wide()
+    joiner.add_implied()  # an implied registry's agent polls its clients' health checks
     joiner.add_health_checks()
-    joiner.add_implied()
     joiner.add_config_client_defaults()
     return reads
 
@@ -1398,6 +1398,11 @@ class _Joiner:
             evidence = Evidence(EvidenceKind.CONFIG, where, detail)
             port = self.callee_port(implied.server, None) or implied.row.port
             self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
+            if self.spring_consul_checked(implied.client, f"{_SPRING_CONSUL}host"):
+                # registered with an HTTP health check, which that agent polls
+                self.http_checked.setdefault(implied.client, ("Consul", where))
+                agent = Reached(implied.server, port, "TCP", implied.row.what)
+                self.registry_agents.setdefault(implied.client, []).append(agent)
 
     def spring_keys_set(self, workload: str) -> set[str]:
         """The whole keys of the implied-server table (``spring.zipkin.sender.type``) that
