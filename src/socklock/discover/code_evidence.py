@@ -478,6 +478,7 @@ def add_code_evidence(
     joiner.add_implied()  # an implied registry's agent polls its clients' health checks
     joiner.add_health_checks()
     joiner.add_config_client_defaults()
+    joiner.add_library_defaults()
     return reads
 
 
@@ -1448,6 +1449,44 @@ class _Joiner:
                 confidence=0.6, key=_CONFIG_URI,
             )  # fmt: skip
             self.add(owner, site, Location(file, 1, 1))
+
+    def add_library_defaults(self) -> None:
+        """A unit run on the host whose build has a client library that dials localhost
+        when given no address (:mod:`socklock.discover.local_defaults`), and whose config,
+        env and code give it none: a call to what listens on that port of the host."""
+        from socklock.discover.code.interface import CallKind, CallSite
+        from socklock.discover.local_defaults import local_defaults
+
+        for workload in sorted(self.unit_workloads):
+            if workload not in self.own_units:
+                continue  # in a container localhost is itself
+            dependencies = self.dependencies(workload)
+            env = self.full_env(workload)
+            written = {k.lower() for k in self.keys_set.get(workload, ())}
+            for row in local_defaults():
+                artifact = row.client_in(dependencies)
+                if artifact is None:
+                    continue
+                if any(self.spring_value(workload, key) != "true" for key in row.on):
+                    continue
+                if any(self.spring_value(workload, key) == "false" for key in row.off):
+                    continue
+                if any(
+                    key.lower() in written
+                    or self.spring_value(workload, key) is not None
+                    or spring_env_name(key)[0] in env
+                    for key in row.keys
+                ):
+                    continue  # given an address: that value maps it
+                units = self.unit_workloads[workload]
+                file = units[0].location.file
+                owner = Context(Path(file).parent, workload, f"build unit {units[0].name}")
+                expression = f"{row.what} default {row.address} ({artifact}, no address set)"
+                site = CallSite(
+                    file, 1, 1, expression, CallKind.CONFIG, row.address,
+                    confidence=0.6, key=row.keys[0],
+                )  # fmt: skip
+                self.add(owner, site, Location(file, 1, 1))
 
     def _names_config_server(self, workload: str) -> bool:
         """Whether anything says where the workload's config client goes, or turns it off."""
