@@ -66,6 +66,7 @@ from socklock.discover.dotnet_settings import (
 )
 from socklock.discover.entrypoints import exec_form
 from socklock.discover.env_mounts import compose_env_files
+from socklock.discover.framework_env import bound_by
 from socklock.discover.host_servers import host_server
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.key_overrides import overridden_target, overriding_env
@@ -434,6 +435,10 @@ def add_code_evidence(
         services = joiner.storage_clients(workload)
         if services:
             reads.storage[workload] = services
+    for workload in joiner.unit_workloads:
+        bindings = bound_by(joiner.dependencies(workload))
+        if bindings:
+            reads.bindings[workload] = bindings
     for workload, script_names in joiner.script_reads.items():
         if reads.has_code(workload):  # else its env values stay calls anyway
             for name in script_names:

@@ -561,6 +561,7 @@ _COLON_PORT = re.compile(r":[0-9]{1,5}")
 # ``basic.contact-points``, Spring Data's ``spring.data.cassandra.contact-points``, Akka
 # Persistence Cassandra's ``cassandra-journal.contact-points``): native protocol, 9042
 _CONTACT_POINTS = frozenset({"contact-points", "contactpoints", "contact_points"})
+_ARRAY_ITEM = re.compile(r"(?:\.[0-9]+)+$")
 # Hazelcast's client: the cluster members it first connects to (Quarkus's
 # ``quarkus.hazelcast-client.cluster-members``, Spring's ``hazelcast.client.network.
 # cluster-members``), hosts on the member port 5701 unless written with one
@@ -575,7 +576,6 @@ def _seed_scheme(key: str, leaf: str) -> str | None:
     if leaf in _MEMBERS and "hazelcast" in key.lower():
         return "hazelcast"
     return None
-_ARRAY_ITEM = re.compile(r"(?:\.[0-9]+)+$")
 
 
 def _array_base(dotted: str) -> str:
