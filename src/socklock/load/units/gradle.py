@@ -1,6 +1,8 @@
-"""Gradle projects that build a service: the Spring Boot, ``application``, Jib or Ktor plugin
-(their own, or applied to them by an enclosing build's ``subprojects``/``allprojects`` and
-then with a main class), or a Dockerfile beside the build file.
+"""Gradle projects that build a service: the Spring Boot, ``application``, Jib, Ktor, Quarkus,
+Micronaut, Vert.x or a Docker application plugin, or a jar whose manifest names its main
+(``Main-Class``/``Main-Verticle``, ``mainClassName``): their own, or applied to them by an
+enclosing build's ``subprojects``/``allprojects`` and then with a main class; a Dockerfile
+beside the build file; or a framework's application class or a main that starts a server.
 
 Identity: ``spring.application.name``, else ``rootProject.name`` for the root, else the
 directory name.
@@ -20,7 +22,12 @@ BUILD_FILES = ("build.gradle", "build.gradle.kts")
 _PLUGIN = re.compile(
     r"""(?x)
     (?:id\s*\(?\s*["'](?:org\.springframework\.boot|application|com\.google\.cloud\.tools\.jib
-        |io\.ktor\.plugin|io\.quarkus|io\.micronaut\.application)["']
+        |io\.ktor\.plugin|io\.quarkus|io\.micronaut\.(?:minimal\.)?application
+        |io\.vertx\.vertx-plugin|com\.bmuschko\.docker-(?:java|spring-boot)-application)["']
+    | \bmainClassName\s*=
+    | \bmainClass\s*(?:=|\.set\s*\()
+    | ["']Main-(?:Class|Verticle)["']
+    | \bvertx\s*\{[^}]*\bmainVerticle\s*=
     | apply\s*\(?\s*plugin\s*[:=]\s*["'](?:org\.springframework\.boot|application|spring-boot
         |com\.google\.cloud\.tools\.jib)["']
     | ^\s*application\s*(?:\{|$)
@@ -54,7 +61,7 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             if parent_dir != directory and directory.is_relative_to(parent_dir)
         )
         runnable = own or has_dockerfile(tree, directory)
-        if not runnable and not has_jvm_main(directory, framework_only=not inherited):
+        if not runnable and not has_jvm_main(directory, framework_only=not inherited, tree=tree):
             continue
         fallback = directory.name
         settings = next(
