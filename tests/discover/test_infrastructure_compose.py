@@ -297,3 +297,45 @@ def test_an_image_named_like_a_console_under_the_repositorys_own_name_still_is_n
     _write(tmp_path, {"docker-compose.yml": INFRA + own})
     graph = discover(load_paths([str(tmp_path)]))
     assert not any(e.source.startswith("code/") for e in graph.edges)
+
+
+def test_a_database_image_built_with_its_init_scripts_is_infrastructure(tmp_path: Path) -> None:
+    """``build: postgres`` whose Dockerfile is ``FROM postgres`` adding ``init.sql``: the
+    database's own program with the repository's schema, no code of the repository's."""
+    root = tmp_path / "shop"
+    _services(root)
+    _write(
+        root,
+        {
+            "docker-compose.yml": INFRA + "  db:\n    build: ./db\n    ports:\n      - 5432:5432\n",
+            "db/Dockerfile": "FROM postgres:16\nADD init.sql /docker-entrypoint-initdb.d/\n",
+            "db/init.sql": "CREATE DATABASE orders;\n",
+            f"stock/{PROPERTIES}": _props(
+                "stock", 8082, "spring.datasource.url=jdbc:postgresql://localhost:5432/stock\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/mongo", 27017),
+        ("code/orders", "shop/broker", 5672),
+        ("code/orders", "code/stock", 8082),
+        ("code/stock", "shop/db", 5432),
+    }
+
+
+def test_a_build_on_a_runtime_image_is_the_deployment(tmp_path: Path) -> None:
+    """``FROM eclipse-temurin`` runs a program of the repository's: the compose file
+    deploys code, so the units it does not build are left out, not drawn."""
+    root = tmp_path / "shop"
+    _services(root)
+    _write(
+        root,
+        {
+            "docker-compose.yml": INFRA + "  tool:\n    build: ./tool\n",
+            "tool/Dockerfile": "FROM eclipse-temurin:21\nCOPY tool.jar /\n",
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert not any(e.source.startswith("code/") for e in graph.edges)
+    assert {"code/orders", "code/stock"} <= {u.source for u in graph.unresolved}
