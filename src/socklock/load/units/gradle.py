@@ -60,6 +60,12 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             for parent_dir, (_, parent_text) in builds.items()
             if parent_dir != directory and directory.is_relative_to(parent_dir)
         )
+        if (
+            _aggregates(tree, directory)
+            and not (directory / "src").is_dir()
+            and not has_dockerfile(tree, directory)
+        ):
+            continue  # the root of a multi-project build, with no code of its own
         runnable = own or has_dockerfile(tree, directory)
         if not runnable and not has_jvm_main(directory, framework_only=not inherited, tree=tree):
             continue
@@ -88,6 +94,19 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             )
         )
     return units
+
+
+_INCLUDE = re.compile(r"(?m)^\s*include\b")
+
+
+def _aggregates(tree: Tree, directory: Path) -> bool:
+    """Whether the build's settings include subprojects (``include 'orders'``): its root
+    project applies plugins to build them (``plugins { id 'org.springframework.boot' }``
+    above ``allprojects``) and is no service without sources of its own."""
+    for name in ("settings.gradle", "settings.gradle.kts"):
+        if tree.has(directory, name) and _INCLUDE.search(read(directory / name) or ""):
+            return True
+    return False
 
 
 # ``implementation 'org.springframework.cloud:spring-cloud-starter-zipkin'``,

@@ -26,6 +26,14 @@
    arguments: (arguments . (_) @env.name .)) @env
   (#eq? @_s "System") (#eq? @_fn "getenv"))
 
+; Lightbend (Typesafe) config: config.getString("services.orders.host"), Play's
+; configuration.getString(...): a dotted key of application.conf that the join looks up
+((call_expression
+   function: (field_expression value: (_) @_recv field: (identifier) @_fn)
+   arguments: (arguments . (string) @env.name .)) @env
+  (#match? @_recv "(?i)conf(ig|iguration)?$") (#match? @env.name "^\"[A-Za-z0-9_-]+[.][^\" ]+\"$")
+  (#any-of? @_fn "getString" "getInt" "getLong" "getNumber"))
+
 ; ---- akka-http: Http().singleRequest(HttpRequest(uri = ...)), Get("..."), Uri("...")
 ((call_expression
    function: (identifier) @_fn

@@ -1,0 +1,115 @@
+"""Lightbend (Typesafe) config reads: ``config.getInt("http.port")`` and
+``config.getString("services.orders.host")`` read dotted keys of the module's
+``application.conf`` (HOCON, ``${?ENV}`` overrides included). A unit nothing deploys listens
+on the port its config key gives, so ``localhost:<port>`` in another unit's config reaches it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import write_files as _write
+
+from socklock.discover import discover
+from socklock.load import load_paths
+
+BUILD = (
+    'lazy val root = (project in file(".")).aggregate(orders, web)\n'
+    'lazy val orders = (project in file("orders"))\n'
+    'lazy val web = (project in file("web"))\n'
+)
+ORDERS_MAIN = (
+    "import com.typesafe.config.ConfigFactory\n"
+    "object Orders extends App {\n"
+    "  val config = ConfigFactory.load()\n"
+    '  val port = config.getInt("http.port")\n'
+    '  Http().bindAndHandle(routes, "0.0.0.0", port = port)\n'
+    "}\n"
+)
+WEB_MAIN = (
+    "import com.typesafe.config.ConfigFactory\n"
+    "object Web extends App {\n"
+    "  val config = ConfigFactory.load()\n"
+    '  val host = config.getString("services.orders.host")\n'
+    '  val port = config.getInt("services.orders.port")\n'
+    "  Http().outgoingConnection(host, port)\n"
+    "}\n"
+)
+WEB_CONF = 'services {\n  orders {\n    host = "localhost"\n    host = ${?ORDERS_HOST}\n    port = 8001\n  }\n}\n'
+
+
+def _edges(root: Path) -> set[tuple[str, str, int | None]]:
+    graph = discover(load_paths([str(root)]))
+    return {(e.source, e.target, e.port) for e in graph.edges if not e.hint}
+
+
+def test_a_unit_listens_on_the_port_its_config_key_gives(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "build.sbt": BUILD,
+            "orders/src/main/scala/Orders.scala": ORDERS_MAIN,
+            "orders/src/main/resources/application.conf": (
+                "http {\n  port = 8001\n  port = ${?HTTP_PORT}\n}\n"
+            ),
+            "web/src/main/scala/Web.scala": WEB_MAIN,
+            "web/src/main/resources/application.conf": WEB_CONF,
+        },
+    )
+    assert _edges(tmp_path) == {("code/web", "code/orders", 8001)}
+
+
+def test_no_unit_listens_where_no_config_sets_the_key(tmp_path: Path) -> None:
+    """The orders unit's config sets another key (``server.port``): where it listens is not
+    known, so the web unit's ``localhost:8001`` reaches no unit (fail closed)."""
+    _write(
+        tmp_path,
+        {
+            "build.sbt": BUILD,
+            "orders/src/main/scala/Orders.scala": ORDERS_MAIN,
+            "orders/src/main/resources/application.conf": "server {\n  port = 8001\n}\n",
+            "web/src/main/scala/Web.scala": WEB_MAIN,
+            "web/src/main/resources/application.conf": WEB_CONF,
+        },
+    )
+    assert _edges(tmp_path) == set()
+
+
+def test_java_and_kotlin_read_config_keys_too(tmp_path: Path) -> None:
+    """``config.getInt("http.port")`` in Java (a shaded jar's main) is where it listens;
+    Kotlin's ``DriverManager.getConnection(config.getString("db.url"))`` is a call; an
+    undotted ``getString("url")`` is a JSON object's field, not a config path: not read."""
+    shade = (
+        "<build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration>"
+        "<transformers><transformer><mainClass>a.Api</mainClass></transformer></transformers>"
+        "</configuration></plugin></plugins></build>"
+    )
+    _write(
+        tmp_path,
+        {
+            "api/pom.xml": f"<project><artifactId>api</artifactId>{shade}</project>",
+            "api/src/main/java/a/Api.java": (
+                "package a;\nclass Api { public static void main(String[] a) {\n"
+                "  Config config = ConfigFactory.load();\n"
+                '  new ServerSocket(config.getInt("http.port"));\n} }\n'
+            ),
+            "api/src/main/resources/application.conf": "http.port = 8101\n",
+            "kt/build.gradle.kts": "plugins {\n  application\n}\n",
+            "kt/src/main/kotlin/App.kt": (
+                "fun main() {\n  val config = ConfigFactory.load()\n"
+                '  DriverManager.getConnection(config.getString("db.url"))\n'
+                '  DriverManager.getConnection(config.getString("url"))\n}\n'
+            ),
+            "kt/src/main/resources/application.conf": (
+                'db {\n  url = "jdbc:postgresql://localhost:8101/x"\n}\n'
+            ),
+            "caller/package.json": '{"name": "caller", "scripts": {"start": "node i.js"}}',
+            "caller/i.js": "fetch('http://localhost:8101/a');\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    edges = {(e.source, e.target, e.port): e for e in graph.edges if not e.hint}
+    assert set(edges) == {("code/caller", "code/api", 8101), ("code/kt", "code/api", 8101)}
+    read = [ev.location for ev in edges[("code/kt", "code/api", 8101)].evidence]
+    assert [(Path(at.file).name, at.line) for at in read if at.file.endswith(".kt")] == [
+        ("App.kt", 3)
+    ]
