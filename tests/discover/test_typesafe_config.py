@@ -34,7 +34,10 @@ WEB_MAIN = (
     "  Http().outgoingConnection(host, port)\n"
     "}\n"
 )
-WEB_CONF = 'services {\n  orders {\n    host = "localhost"\n    host = ${?ORDERS_HOST}\n    port = 8001\n  }\n}\n'
+WEB_CONF = (
+    'services {\n  orders {\n    host = "localhost"\n    host = ${?ORDERS_HOST}\n'
+    "    port = 8001\n  }\n}\n"
+)
 
 
 def _edges(root: Path) -> set[tuple[str, str, int | None]]:
