@@ -116,3 +116,47 @@ def test_java_and_kotlin_read_config_keys_too(tmp_path: Path) -> None:
     assert [(Path(at.file).name, at.line) for at in read if at.file.endswith(".kt")] == [
         ("App.kt", 3)
     ]
+
+
+CONFIG_TRAIT = (
+    "trait Config {\n"
+    "  protected val config = ConfigFactory.load()\n"
+    '  protected val ordersHost = config.getString("services.orders.host")\n'
+    '  protected val ordersPort = config.getInt("services.orders.port")\n'
+    "}\n"
+)
+
+
+def test_a_scala_class_reads_the_members_of_the_trait_it_mixes_in(tmp_path: Path) -> None:
+    """``class Gateway extends Config``: ``ordersHost`` is the trait's member, defined in
+    ``Config.scala`` of the same folder. A class that does not mix the trait in does not
+    see its members (``Loose``: its read stays unresolved)."""
+    _write(
+        tmp_path,
+        {
+            "build.sbt": BUILD,
+            "orders/src/main/scala/Orders.scala": ORDERS_MAIN,
+            "orders/src/main/resources/application.conf": "http.port = 8001\n",
+            "web/src/main/scala/Main.scala": "object Main extends App\n",
+            "web/src/main/scala/Config.scala": CONFIG_TRAIT,
+            "web/src/main/scala/Gateway.scala": (
+                "class Gateway extends Service with Config {\n"
+                "  Http().outgoingConnection(ordersHost, ordersPort)\n}\n"
+            ),
+            "web/src/main/scala/Loose.scala": (
+                "class Loose {\n  Http().outgoingConnection(ordersHost, 9999)\n}\n"
+            ),
+            "web/src/main/resources/application.conf": (
+                "services {\n  orders {\n    host = localhost\n    port = 8001\n  }\n}\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    edges = {(e.source, e.target, e.port): e for e in graph.edges if not e.hint}
+    assert set(edges) == {("code/web", "code/orders", 8001)}
+    files = {
+        Path(ev.location.file).name for ev in edges[("code/web", "code/orders", 8001)].evidence
+    }
+    assert files == {"Gateway.scala", "application.conf"}
+    loose = [u for u in graph.unresolved if u.location.file.endswith("Loose.scala")]
+    assert [u.expression for u in loose] == ["ordersHost"]
