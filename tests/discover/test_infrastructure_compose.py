@@ -339,3 +339,25 @@ def test_a_build_on_a_runtime_image_is_the_deployment(tmp_path: Path) -> None:
     graph = discover(load_paths([str(root)]))
     assert not any(e.source.startswith("code/") for e in graph.edges)
     assert {"code/orders", "code/stock"} <= {u.source for u in graph.unresolved}
+
+
+def test_hashicorps_consul_is_infrastructure(tmp_path: Path) -> None:
+    """``hashicorp/consul`` (a vendor that publishes only its own products) beside services
+    run on the host: they are the workloads, and reach it on its published port; an image
+    of another namespace (``acme/consul``) may be the repository's own (not infrastructure)."""
+    root = tmp_path / "shop"
+    _services(root)
+    consul = "services:\n  consul:\n    image: {}\n    ports:\n      - 8500:8500\n"
+    _write(root, {"docker-compose.yml": consul.format("hashicorp/consul:1.22")})
+    _write(
+        root, {f"stock/{PROPERTIES}": _props("stock", 8082, "consul.url=http://localhost:8500\n")}
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "code/mongodb", 27017),  # no compose service publishes 27017
+        ("code/orders", "code/stock", 8082),
+        ("code/stock", "shop/consul", 8500),
+    }
+    _write(root, {"docker-compose.yml": consul.format("acme/consul:1.0")})
+    graph = discover(load_paths([str(root)]))
+    assert not any(e.source.startswith("code/") for e in graph.edges)

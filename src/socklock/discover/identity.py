@@ -432,8 +432,13 @@ def _runs_another(line: list[str]) -> bool:
 
 
 # Namespaces of vendors that publish only their own products' images (Confluent Platform's
-# ``confluentinc/cp-schema-registry``, Bitnami's packaged servers): never a repository's code
-_VENDOR_NAMESPACES = frozenset({"confluentinc", "bitnami", "bitnamilegacy"})
+# ``confluentinc/cp-schema-registry``, Bitnami's packaged servers, HashiCorp's
+# ``hashicorp/consul``, Grafana Labs', Prometheus', Jaeger's, Zipkin's): never a
+# repository's code
+_VENDOR_NAMESPACES = frozenset(
+    {"confluentinc", "bitnami", "bitnamilegacy", "hashicorp", "grafana", "prom"}
+    | {"jaegertracing", "openzipkin"}
+)
 
 
 def _public_image(image: str | None) -> bool:
