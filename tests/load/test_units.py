@@ -911,3 +911,28 @@ def test_a_maven_module_inherits_the_dependencies_of_its_declared_parent_chain(
         ("billing", ()),
         ("stock", ("spring-cloud-starter-sleuth",)),
     }
+
+
+def test_the_root_of_a_gradle_multi_project_build_is_no_service(tmp_path: Path) -> None:
+    """``plugins { id 'org.springframework.boot' }`` in the root build, above the
+    ``allprojects`` block that applies it to the projects its settings ``include``: the
+    root has no sources of its own and runs nothing. A build of one project (its settings
+    include none) is its own service."""
+    boot = "plugins {\n  id 'org.springframework.boot' version '3.2.0'\n}\n"
+    _tree(
+        tmp_path,
+        {
+            "shop/settings.gradle": "rootProject.name = 'shop'\ninclude 'orders'\n",
+            "shop/build.gradle": boot
+            + "allprojects {\n  apply plugin: 'org.springframework.boot'\n}\n",
+            "shop/orders/build.gradle": "dependencies {}\n",
+            "shop/orders/src/main/kotlin/App.kt": "@SpringBootApplication\nclass App\n",
+            "single/settings.gradle": "rootProject.name = 'single'\n",
+            "single/build.gradle": boot,
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, os.path.relpath(u.sources[0], tmp_path)) for u in units) == [
+        ("orders", "shop/orders"),
+        ("single", "single"),
+    ]
