@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.helpers import write_files as _write
 
 from socklock.discover import discover
@@ -341,14 +342,15 @@ def test_a_build_on_a_runtime_image_is_the_deployment(tmp_path: Path) -> None:
     assert {"code/orders", "code/stock"} <= {u.source for u in graph.unresolved}
 
 
-def test_hashicorps_consul_is_infrastructure(tmp_path: Path) -> None:
+@pytest.mark.parametrize("image", ["hashicorp/consul:1.22", "hazelcast/hazelcast:5.2.0"])
+def test_a_vendors_product_image_is_infrastructure(tmp_path: Path, image: str) -> None:
     """``hashicorp/consul`` (a vendor that publishes only its own products) beside services
     run on the host: they are the workloads, and reach it on its published port; an image
     of another namespace (``acme/consul``) may be the repository's own (not infrastructure)."""
     root = tmp_path / "shop"
     _services(root)
     consul = "services:\n  consul:\n    image: {}\n    ports:\n      - 8500:8500\n"
-    _write(root, {"docker-compose.yml": consul.format("hashicorp/consul:1.22")})
+    _write(root, {"docker-compose.yml": consul.format(image)})
     _write(
         root, {f"stock/{PROPERTIES}": _props("stock", 8082, "consul.url=http://localhost:8500\n")}
     )

@@ -433,11 +433,11 @@ def _runs_another(line: list[str]) -> bool:
 
 # Namespaces of vendors that publish only their own products' images (Confluent Platform's
 # ``confluentinc/cp-schema-registry``, Bitnami's packaged servers, HashiCorp's
-# ``hashicorp/consul``, Grafana Labs', Prometheus', Jaeger's, Zipkin's): never a
+# ``hashicorp/consul``, Hazelcast's, Grafana Labs', Prometheus', Jaeger's, Zipkin's): never a
 # repository's code
 _VENDOR_NAMESPACES = frozenset(
     {"confluentinc", "bitnami", "bitnamilegacy", "hashicorp", "grafana", "prom"}
-    | {"jaegertracing", "openzipkin"}
+    | {"jaegertracing", "openzipkin", "hazelcast"}
 )
 
 
