@@ -160,3 +160,38 @@ def test_a_scala_class_reads_the_members_of_the_trait_it_mixes_in(tmp_path: Path
     assert files == {"Gateway.scala", "application.conf"}
     loose = [u for u in graph.unresolved if u.location.file.endswith("Loose.scala")]
     assert [u.expression for u in loose] == ["ordersHost"]
+
+
+def test_plays_configuration_option_unwrapped_with_get(tmp_path: Path) -> None:
+    """Play's ``configuration.getString("x")`` is an ``Option``: ``.get`` is its value. Any
+    other field of the read (``.size``) is not the address."""
+    _write(
+        tmp_path,
+        {
+            "build.sbt": BUILD
+            + 'lazy val play = (project in file("play")).enablePlugins(PlayScala)\n',
+            "orders/src/main/scala/Orders.scala": ORDERS_MAIN,
+            "orders/src/main/resources/application.conf": "http.port = 8001\n",
+            "play/app/controllers/Home.scala": (
+                "class Home {\n"
+                '  val host = current.configuration.getString("services.orders.host").get\n'
+                '  val port = current.configuration.getInt("services.orders.port").get\n'
+                "  Http().outgoingConnection(host, port)\n"
+                '  val other = current.configuration.getString("services.orders.host").size\n'
+                "  Http().outgoingConnection(other, 9999)\n"
+                "}\n"
+            ),
+            "play/conf/application.conf": (
+                "services.orders.host = localhost\nservices.orders.port = 8001\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    edges = {(e.source, e.target, e.port): e for e in graph.edges if not e.hint}
+    assert set(edges) == {("code/play", "code/orders", 8001)}
+    lines = sorted(
+        ev.location.line
+        for ev in edges[("code/play", "code/orders", 8001)].evidence
+        if ev.location.file.endswith("Home.scala")
+    )
+    assert lines == [4]

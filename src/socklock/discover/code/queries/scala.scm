@@ -125,8 +125,9 @@
 ((call_expression function: (identifier) @_fn arguments: (arguments . (_) @form.value .)) @form
   (#any-of? @_fn "Uri" "URI" "URL"))
 
+; (``.get`` unwraps an Option: Play's ``configuration.getString("x").get``)
 ((field_expression value: (_) @form.value field: (identifier) @_fn) @form
-  (#any-of? @_fn "toString" "trim" "toLowerCase"))
+  (#any-of? @_fn "toString" "trim" "toLowerCase" "get"))
 
 ; ---- the program's own listeners
 ((call_expression function: (field_expression field: (identifier) @_fn) arguments: (arguments) @listen)
