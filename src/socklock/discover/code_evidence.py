@@ -126,6 +126,8 @@ if TYPE_CHECKING:
     from socklock.discover.siblings import Program
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
+# ``${NAME:default}`` (Spring's and HOCON overrides' form), not yet ``${NAME:-default}``
+_COLON_DEFAULT = re.compile(r"\$\{([A-Za-z_][\w.\-]*):(?!-)")
 _MAX_LISTEN_VALUES = 8  # env files of several environments, each a value
 _EXPLICIT_PORT = re.compile(r":[0-9]{1,5}$")
 _URL_PORT = re.compile(r"^[^:/]+://[^/?#]*:[0-9]{1,5}(?:[/?#]|$)")
@@ -1702,7 +1704,7 @@ class _Joiner:
 
         assert isinstance(declared, Declaration)
         if declared.what == LISTEN_PORT:
-            self.declare_listen(owner, declared.value)
+            self.declare_listen(owner, declared.value, declared.file)
             return
         env = self.envs.get(owner.workload, {})
         value = _PLACEHOLDER.sub(
@@ -1746,10 +1748,11 @@ class _Joiner:
             service = declared.what.removeprefix(_STORAGE_CLIENT)
             self.storage_named.setdefault(owner.workload, set()).add(service)
 
-    def declare_listen(self, owner: Context, written: str) -> None:
+    def declare_listen(self, owner: Context, written: str, file: str = "") -> None:
         """A unit nothing deploys listens on the port its listen call is given: written
         there, or the env var it reads as set by its manifest env or its own env files
-        (every value they give), else the code's default."""
+        (every value they give), or the config key it reads (``config.getInt("http.port")``)
+        as its nearest config file sets it, else the code's default."""
         if owner.workload not in self.own_units:
             return
         env = self.envs.get(owner.workload, {})
@@ -1765,6 +1768,14 @@ class _Joiner:
                 name, default = found.group(1), found.group(2)
                 given = env.get(name)
                 values = [given.value] if given else [v.value for v in files.get(name, [])]
+                if not values and "." in name and file:
+                    keyed = self.config_keys.lookup(
+                        name, file, lambda f: self.given(owner.workload, f)
+                    )
+                    # HOCON's ``${?PORT}`` override reads as ``${PORT:8001}``: the shell form
+                    values = (
+                        [_COLON_DEFAULT.sub(r"${\1:-", keyed.value)] if keyed is not None else []
+                    )
                 if not values and default is not None:
                     values = [default]
                 step.extend(text[: found.start()] + v + text[found.end() :] for v in values)
