@@ -42,7 +42,12 @@ from socklock.discover.attribution import (
 )
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
-from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS, is_dotenv
+from socklock.discover.code.config_files import (
+    HTTP_CHECKED,
+    NATIVE_PROFILE,
+    REGISTRY_ADDRESS_KEYS,
+    is_dotenv,
+)
 from socklock.discover.code.listen_ports import LISTEN_PORT
 from socklock.discover.code.listen_ports import PLACEHOLDER as LISTEN_PLACEHOLDER
 from socklock.discover.code.listen_ports import port_of as listen_port_of
@@ -120,7 +125,7 @@ from socklock.model import (
 )
 
 if TYPE_CHECKING:
-    from socklock.discover.code.interface import CallSite, Result, UnresolvedCall
+    from socklock.discover.code.interface import CallSite, Declaration, Result, UnresolvedCall
     from socklock.discover.infra.dapr import Secret
     from socklock.discover.siblings import Program
 
@@ -365,11 +370,12 @@ def add_code_evidence(
         (owner.workload, r)
         for owner, r in scanned
         if owner is not None and isinstance(r, Declaration)
-        if r.what in ("config-server", "config-search-paths")
+        if r.what in ("config-server", "config-search-paths", NATIVE_PROFILE)
     ]
     servers = ConfigServers.from_declared(
         [(workload, r.value) for workload, r in declared if r.what == "config-server"],
         [(workload, r.value) for workload, r in declared if r.what == "config-search-paths"],
+        _native_servers(joiner, declared, {o.workload for o, _ in scanned if o is not None}),
     ).adopting(
         inventory.roots,
         {
@@ -385,6 +391,7 @@ def add_code_evidence(
         for owner, result in unread
         if servers.searches_mount(owner.workload, owner.directory, owner.container, result.file)
     )
+    scanned.extend(_classpath_served_files(contexts, servers))
     # workloads whose code lets env vars override every key of its config file (viper)
     env_bound = {
         owner.workload
@@ -619,6 +626,42 @@ def _mounted_config_dirs(
             seen_as = str(PurePath("config", path.name))
             for result in analyser.analyse(str(path), source, seen_as=seen_as):
                 yield context, result
+
+
+def _classpath_served_files(
+    contexts: Sequence[Context], servers: ConfigServers
+) -> Iterator[tuple[Context, Result]]:
+    """The files a native config server that searches its own classpath serves, whatever
+    they are named (``orders-default.yml`` in its ``src/main/resources``): no config name
+    made the scan read them. Files of a config name were scanned already."""
+    from socklock.discover.code.config_files import ConfigFileAnalyser
+    from socklock.discover.code.scan import MAX_FILE_BYTES
+
+    analyser = ConfigFileAnalyser()
+    for context in contexts:
+        if context.workload not in servers.classpath or context.mounted:
+            continue
+        resources = context.directory / "src" / "main" / "resources"
+        for folder in (resources, resources / "config"):
+            try:
+                children = sorted(folder.iterdir()) if folder.is_dir() else []
+            except OSError:
+                continue
+            for path in children:
+                if path.suffix.lower() not in _CONFIG_SUFFIXES or not path.is_file():
+                    continue
+                if analyser.handles(path) or servers.server_of(str(path), context.workload) is None:
+                    continue
+                try:
+                    with path.open("rb") as handle:
+                        source = handle.read(MAX_FILE_BYTES + 1)
+                except OSError:
+                    continue
+                if len(source) > MAX_FILE_BYTES:
+                    continue
+                seen_as = str(PurePath("config", path.name))
+                for result in analyser.analyse(str(path), source, seen_as=seen_as):
+                    yield context, result
 
 
 _TEMPLATE_SUFFIXES = frozenset({".template", ".tmpl", ".tpl"})
@@ -2251,6 +2294,21 @@ def _active_profiles(*sources: dict[str, EnvValue]) -> Profiles:
                 why = f"{name} sets {flag.group(0)} at {value.where}" + (f" ({via})" if via else "")
                 return Profiles(names - {""}, why)
     return Profiles(frozenset(), "none active (SPRING_PROFILES_ACTIVE is not set): the default")
+
+
+def _native_servers(
+    joiner: _Joiner, declared: Iterable[tuple[str, Declaration]], workloads: Iterable[str]
+) -> set[str]:
+    """The config servers that run Spring Cloud Config's ``native`` profile: their config
+    or their environment activates it, and their build (when known) has the server."""
+    said = {workload for workload, r in declared if r.what == NATIVE_PROFILE}
+    env = {w for w in workloads if "native" in joiner.profiles(w).active}
+    return {
+        workload
+        for workload in said | env
+        if not (found := joiner.dependencies(workload))
+        or any("config-server" in d.lower() for d in found)
+    }
 
 
 def _dockerfile_env(instructions: Sequence[Instruction]) -> Iterator[tuple[str, str]]:
