@@ -122,11 +122,25 @@ def test_two_servers_or_none_imply_nothing(tmp_path: Path) -> None:
             "openzipkin/zipkin",
             "spring.zipkin.base-url",
         ),
+        # no build is a RabbitMQ server: only its image runs one
+        (
+            "RabbitMQ broker",
+            "spring-cloud-starter-bus-amqp",
+            None,
+            "rabbitmq",
+            "spring.rabbitmq.host",
+        ),
     ],
 )
-def test_each_row(what: str, client: str, server_build: str, server_image: str, key: str) -> None:
-    assert [row.what for row in implied_servers()] == ["Eureka server", "Zipkin server"]
-    deps = {"app": [client], "built": [server_build], "other": ["spring-boot-starter-web"]}
+def test_each_row(
+    what: str, client: str, server_build: str | None, server_image: str, key: str
+) -> None:
+    assert [row.what for row in implied_servers()] == [
+        "Eureka server",
+        "Zipkin server",
+        "RabbitMQ broker",
+    ]
+    deps = {"app": [client], "built": [server_build or ""], "other": ["spring-boot-starter-web"]}
 
     def calls(
         workloads: list[str], images: dict[str, str | None], keys: dict[str, set[str]]
@@ -138,12 +152,41 @@ def test_each_row(what: str, client: str, server_build: str, server_image: str, 
         ]
 
     # the server by its build, or by its image (a registry host and a tag are not its name)
-    assert calls(["app", "built", "other"], {}, {}) == [("app", "built")]
+    assert calls(["app", "built", "other"], {}, {}) == ([("app", "built")] if server_build else [])
     assert calls(["app", "run"], {"run": f"docker.io/{server_image}:1.2"}, {}) == [("app", "run")]
     # its config names a server: that value maps it; no server, or two: nothing implied
-    assert calls(["app", "built"], {}, {"app": {key}}) == []
+    assert calls(["app", "run"], {"run": server_image}, {"app": {key}}) == []
     assert calls(["app", "other"], {}, {}) == []
-    assert calls(["app", "built", "run"], {"run": server_image}, {}) == []
+    assert calls(["app", "run", "run2"], {"run": server_image, "run2": server_image}, {}) == []
+
+
+def test_a_broker_publishing_only_its_console_is_called_on_its_amqp_port(tmp_path: Path) -> None:
+    """The RabbitMQ image listens for AMQP on 5672 whatever the compose file publishes
+    (here only the management console, 15672): orders' Spring Cloud Bus calls 5672; billing
+    names its broker; legacy has no AMQP client."""
+    compose = (
+        "services:\n"
+        "  rabbitmq: {image: 'rabbitmq:3-management', ports: ['15672:15672']}\n"
+        "  orders: {build: ./orders}\n"
+        "  billing: {build: ./billing}\n"
+        "  legacy: {build: ./legacy}\n"
+    )
+    named = "  rabbitmq:\n    host: broker.example.com\n"
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": compose,
+            **_service("orders", "", "spring-cloud-starter-bus-amqp"),
+            **_service("billing", named, "spring-boot-starter-amqp"),
+            **_service("legacy", "", "spring-boot-starter-web"),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    found = {(e.source.split("/")[-1], e.target.split("/")[-1], e.port) for e in graph.edges}
+    assert found == {
+        ("orders", "rabbitmq", 5672),
+        ("billing", "external:broker.example.com", 5672),
+    }
 
 
 def test_a_zipkin_sender_through_the_broker_calls_no_zipkin_server(tmp_path: Path) -> None:

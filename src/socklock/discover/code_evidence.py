@@ -1439,7 +1439,9 @@ class _Joiner:
                 "set outside the input"
             )
             evidence = Evidence(EvidenceKind.CONFIG, where, detail)
-            port = self.callee_port(implied.server, None) or implied.row.port
+            port = implied.row.port  # a server's image listens for clients there
+            if not implied.row.runs_image(images.get(implied.server)):
+                port = self.callee_port(implied.server, None) or port  # a build's server.port
             self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
 
     def spring_keys_set(self, workload: str) -> set[str]:

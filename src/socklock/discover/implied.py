@@ -43,6 +43,10 @@ class ImpliedServer:
     def served_by(self, dependencies: Iterable[str], image: str | None) -> bool:
         if any(part in d.lower() for d in dependencies for part in self.servers):
             return True
+        return self.runs_image(image)
+
+    def runs_image(self, image: str | None) -> bool:
+        """Whether ``image`` is the server's (it listens for clients on ``port``)."""
         return image is not None and _image_name(image) in self.images
 
     def named_by(self, key: str) -> bool:
@@ -110,8 +114,8 @@ def _image_name(image: str) -> str:
     if ":" in last:
         name = name[: len(name) - len(last)] + last.split(":")[0]
     parts = name.split("/")
-    if len(parts) > 2 and ("." in parts[0] or ":" in parts[0]):
-        parts = parts[1:]  # a registry host
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]  # a registry host (Docker's rule: ``docker.io/rabbitmq``)
     if parts and parts[0] == "library":
         parts = parts[1:]
     return "/".join(parts)
