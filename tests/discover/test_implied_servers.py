@@ -53,6 +53,7 @@ services:
   legacy: {build: ./legacy}
 """
 EUREKA_CLIENT = "spring-cloud-starter-netflix-eureka-client"
+CONFIG_CLIENT = "spring-cloud-starter-config"
 ZIPKIN = "spring-boot-starter-zipkin"
 # billing's own config names both servers: its values map it (here: hosts outside the input)
 NAMED = (
@@ -162,23 +163,26 @@ def test_each_row(
 
 def test_a_broker_publishing_only_its_console_is_called_on_its_amqp_port(tmp_path: Path) -> None:
     """The RabbitMQ image listens for AMQP on 5672 whatever the compose file publishes
-    (here only the management console, 15672): orders' Spring Cloud Bus calls 5672; billing
-    names its broker; legacy has no AMQP client."""
+    (here only the management console, 15672): orders' Spring Cloud Bus, configured by a
+    config server, calls 5672; billing names its broker; legacy has no AMQP client; local
+    has one but no config server configures it: it dials localhost, not the broker."""
     compose = (
         "services:\n"
         "  rabbitmq: {image: 'rabbitmq:3-management', ports: ['15672:15672']}\n"
         "  orders: {build: ./orders}\n"
         "  billing: {build: ./billing}\n"
         "  legacy: {build: ./legacy}\n"
+        "  local: {build: ./local}\n"
     )
     named = "  rabbitmq:\n    host: broker.example.com\n"
     _write(
         tmp_path,
         {
             "compose.yaml": compose,
-            **_service("orders", "", "spring-cloud-starter-bus-amqp"),
-            **_service("billing", named, "spring-boot-starter-amqp"),
-            **_service("legacy", "", "spring-boot-starter-web"),
+            **_service("orders", "", "spring-cloud-starter-bus-amqp", CONFIG_CLIENT),
+            **_service("billing", named, "spring-boot-starter-amqp", CONFIG_CLIENT),
+            **_service("legacy", "", "spring-boot-starter-web", CONFIG_CLIENT),
+            **_service("local", "", "spring-boot-starter-amqp"),
         },
     )
     graph = discover(load_paths([str(tmp_path)]), manifests=False)

@@ -1431,6 +1431,8 @@ class _Joiner:
                 continue  # already mapped from what the input says
             if self.spring_turned_off(implied.client, implied.row.off):
                 continue  # its config turns the client off
+            if implied.row.remote and not self.config_client(implied.client):
+                continue  # no config server hands it an address: it dials its default
             units = self.unit_workloads.get(implied.client, ())
             where = units[0].location if units else Location("<build>", 1, 1)
             detail = (
@@ -1488,6 +1490,17 @@ class _Joiner:
                 confidence=0.6, key=_CONFIG_URI,
             )  # fmt: skip
             self.add(owner, site, Location(file, 1, 1))
+
+    def config_client(self, workload: str) -> bool:
+        """Whether a Spring Cloud Config server configures the workload: its build has the
+        client or its config points one at a server, and its config does not turn it off."""
+        if self.spring_value(workload, "spring.cloud.config.enabled") == "false":
+            return False
+        if any(d in _CONFIG_CLIENTS for d in self.dependencies(workload)):
+            return True
+        value = self.spring_value
+        imported = value(workload, "spring.config.import") or ""
+        return value(workload, _CONFIG_URI) is not None or "configserver:" in imported
 
     def _names_config_server(self, workload: str) -> bool:
         """Whether anything says where the workload's config client goes, or turns it off."""

@@ -32,6 +32,9 @@ class ImpliedServer:
     port: int
     # groups of dotted keys: a client whose config sets every key of a group to false is off
     off: tuple[tuple[str, ...], ...] = ()
+    # only a client a config server configures: another one, given no address, dials its
+    # library's default (localhost), not the deployment's server
+    remote: bool = False
 
     def client_in(self, dependencies: Iterable[str]) -> str | None:
         """The dependency that makes a build a client (None: not one, or the server)."""
@@ -77,6 +80,7 @@ def implied_servers() -> tuple[ImpliedServer, ...]:
             tuple(relaxed(str(k)) for k in row["keys"]),
             int(row["port"]),
             tuple(tuple(str(row_off).split("+")) for row_off in row.get("off", ())),
+            bool(row.get("remote", False)),
         )
         for row in rows
     )
