@@ -131,6 +131,13 @@ def test_two_servers_or_none_imply_nothing(tmp_path: Path) -> None:
             "rabbitmq",
             "spring.rabbitmq.host",
         ),
+        (
+            "Consul agent",
+            "stork-service-discovery-consul",
+            None,  # no build is the agent: only its image
+            "hashicorp/consul",
+            "consul.client.defaultZone",
+        ),
     ],
 )
 def test_each_row(
@@ -140,6 +147,7 @@ def test_each_row(
         "Eureka server",
         "Zipkin server",
         "RabbitMQ broker",
+        "Consul agent",
     ]
     deps = {"app": [client], "built": [server_build or ""], "other": ["spring-boot-starter-web"]}
 
@@ -153,12 +161,15 @@ def test_each_row(
         ]
 
     # the server by its build, or by its image (a registry host and a tag are not its name)
-    assert calls(["app", "built", "other"], {}, {}) == ([("app", "built")] if server_build else [])
+    if server_build is not None:
+        assert calls(["app", "built", "other"], {}, {}) == [("app", "built")]
     assert calls(["app", "run"], {"run": f"docker.io/{server_image}:1.2"}, {}) == [("app", "run")]
     # its config names a server: that value maps it; no server, or two: nothing implied
     assert calls(["app", "run"], {"run": server_image}, {"app": {key}}) == []
     assert calls(["app", "other"], {}, {}) == []
-    assert calls(["app", "run", "run2"], {"run": server_image, "run2": server_image}, {}) == []
+    assert calls(["app", "run", "again"], {"run": server_image, "again": server_image}, {}) == []
+    if server_build is not None:
+        assert calls(["app", "built", "run"], {"run": server_image}, {}) == []
 
 
 def test_a_broker_publishing_only_its_console_is_called_on_its_amqp_port(tmp_path: Path) -> None:
