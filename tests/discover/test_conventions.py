@@ -114,6 +114,13 @@ CASES: dict[str, Case] = {
         {},
         [("basket-api", 80, "http", "TCP")],
     ),
+    "MICRO_BROKER_ADDRESS": (
+        "kafka-0:9092,kafka-1:9092",
+        {"MICRO_BROKER": "kafka"},
+        [("kafka-0", 9092, None, "TCP"), ("kafka-1", 9092, None, "TCP")],
+    ),
+    "MICRO_REGISTRY_ADDRESS": ("consul:8500", {}, [("consul", 8500, None, "TCP")]),
+    "MICRO_TRANSPORT_ADDRESS": ("nats:4222", {}, [("nats", 4222, None, "TCP")]),
     "TRANSPORTER": ("nats://nats:4222", {}, [("nats", 4222, "nats", "TCP")]),
     "CACHER": ("redis://cache", {}, [("cache", 6379, "redis", "TCP")]),
     "K6_PROMETHEUS_RW_SERVER_URL": (
@@ -211,6 +218,9 @@ def test_constructors_are_regexes_and_only_explicit_clients_need_code() -> None:
         "Kafka client",
         "Eventuate Tram / Eventuate Local (Kafka consumer)",
         "NATS client",
+        "go-micro broker",
+        "go-micro registry",
+        "go-micro transport",
         "database driver (DATABASE_URL)",
         "Google Cloud Firestore client (emulator)",
         "Google Cloud Datastore client (emulator)",
@@ -380,3 +390,29 @@ def test_only_a_jaeger_agent_row_dials_localhost_when_unset() -> None:
     assert any(re.search(c, code) for c in agent.constructors)
     # an OTLP exporter's default port depends on its transport: no default is assumed
     assert [c.sdk for c in conventions() if c.local_default] == [agent.sdk]
+
+
+def test_a_go_micro_address_is_read_where_the_code_builds_a_service() -> None:
+    import re
+
+    broker = convention_for("MICRO_BROKER_ADDRESS")
+    assert broker is not None and not broker.implicit
+    code = 'service := micro.NewService(micro.Name("greeter"))'
+    assert [bool(re.search(c, code)) for c in broker.constructors] == [True]
+    assert not any(re.search(c, "micro.NewPublisher(topic, c)") for c in broker.constructors)
+
+
+def test_a_plugin_named_by_a_selector_is_no_host() -> None:
+    """``MICRO_BROKER=kafka`` names the plugin; a Service called kafka is not called by it."""
+    from socklock.discover.conventions import names_a_plugin
+    from socklock.discover.manifests import env_targets
+    from socklock.model import Evidence, EvidenceKind, Location
+
+    evidence = Evidence(EvidenceKind.ENV, Location("k8s.yaml", 1, 1), "env", "kafka")
+    assert [names_a_plugin(n) for n in ("MICRO_BROKER", "MICRO_REGISTRY", "KAFKA_BROKER")] == [
+        True,
+        True,
+        False,
+    ]
+    assert env_targets("MICRO_BROKER", "kafka", evidence, {})[0] == []
+    assert [t.host for t in env_targets("KAFKA_BROKER", "kafka", evidence, {})[0]] == ["kafka"]

@@ -53,6 +53,7 @@ services:
   legacy: {build: ./legacy}
 """
 EUREKA_CLIENT = "spring-cloud-starter-netflix-eureka-client"
+CONFIG_CLIENT = "spring-cloud-starter-config"
 ZIPKIN = "spring-boot-starter-zipkin"
 # billing's own config names both servers: its values map it (here: hosts outside the input)
 NAMED = (
@@ -122,6 +123,14 @@ def test_two_servers_or_none_imply_nothing(tmp_path: Path) -> None:
             "openzipkin/zipkin",
             "spring.zipkin.base-url",
         ),
+        # no build is a RabbitMQ server: only its image runs one
+        (
+            "RabbitMQ broker",
+            "spring-cloud-starter-bus-amqp",
+            None,
+            "rabbitmq",
+            "spring.rabbitmq.host",
+        ),
         (
             "Consul agent",
             "stork-service-discovery-consul",
@@ -137,6 +146,7 @@ def test_each_row(
     assert [row.what for row in implied_servers()] == [
         "Eureka server",
         "Zipkin server",
+        "RabbitMQ broker",
         "Consul agent",
     ]
     deps = {"app": [client], "built": [server_build or ""], "other": ["spring-boot-starter-web"]}
@@ -155,11 +165,43 @@ def test_each_row(
         assert calls(["app", "built", "other"], {}, {}) == [("app", "built")]
     assert calls(["app", "run"], {"run": f"docker.io/{server_image}:1.2"}, {}) == [("app", "run")]
     # its config names a server: that value maps it; no server, or two: nothing implied
-    assert calls(["app", "built"], {}, {"app": {key}}) == []
+    assert calls(["app", "run"], {"run": server_image}, {"app": {key}}) == []
     assert calls(["app", "other"], {}, {}) == []
     assert calls(["app", "run", "again"], {"run": server_image, "again": server_image}, {}) == []
     if server_build is not None:
         assert calls(["app", "built", "run"], {"run": server_image}, {}) == []
+
+
+def test_a_broker_publishing_only_its_console_is_called_on_its_amqp_port(tmp_path: Path) -> None:
+    """The RabbitMQ image listens for AMQP on 5672 whatever the compose file publishes
+    (here only the management console, 15672): orders' Spring Cloud Bus, configured by a
+    config server, calls 5672; billing names its broker; legacy has no AMQP client; local
+    has one but no config server configures it: it dials localhost, not the broker."""
+    compose = (
+        "services:\n"
+        "  rabbitmq: {image: 'rabbitmq:3-management', ports: ['15672:15672']}\n"
+        "  orders: {build: ./orders}\n"
+        "  billing: {build: ./billing}\n"
+        "  legacy: {build: ./legacy}\n"
+        "  local: {build: ./local}\n"
+    )
+    named = "  rabbitmq:\n    host: broker.example.com\n"
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": compose,
+            **_service("orders", "", "spring-cloud-starter-bus-amqp", CONFIG_CLIENT),
+            **_service("billing", named, "spring-boot-starter-amqp", CONFIG_CLIENT),
+            **_service("legacy", "", "spring-boot-starter-web", CONFIG_CLIENT),
+            **_service("local", "", "spring-boot-starter-amqp"),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]), manifests=False)
+    found = {(e.source.split("/")[-1], e.target.split("/")[-1], e.port) for e in graph.edges}
+    assert found == {
+        ("orders", "rabbitmq", 5672),
+        ("billing", "external:broker.example.com", 5672),
+    }
 
 
 def test_a_zipkin_sender_through_the_broker_calls_no_zipkin_server(tmp_path: Path) -> None:

@@ -42,7 +42,12 @@ from socklock.discover.attribution import (
 )
 from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
-from socklock.discover.code.config_files import HTTP_CHECKED, REGISTRY_ADDRESS_KEYS, is_dotenv
+from socklock.discover.code.config_files import (
+    HTTP_CHECKED,
+    NATIVE_PROFILE,
+    REGISTRY_ADDRESS_KEYS,
+    is_dotenv,
+)
 from socklock.discover.code.listen_ports import LISTEN_PORT
 from socklock.discover.code.listen_ports import PLACEHOLDER as LISTEN_PLACEHOLDER
 from socklock.discover.code.listen_ports import port_of as listen_port_of
@@ -121,7 +126,7 @@ from socklock.model import (
 )
 
 if TYPE_CHECKING:
-    from socklock.discover.code.interface import CallSite, Result, UnresolvedCall
+    from socklock.discover.code.interface import CallSite, Declaration, Result, UnresolvedCall
     from socklock.discover.infra.dapr import Secret
     from socklock.discover.siblings import Program
 
@@ -368,11 +373,12 @@ def add_code_evidence(
         (owner.workload, r)
         for owner, r in scanned
         if owner is not None and isinstance(r, Declaration)
-        if r.what in ("config-server", "config-search-paths")
+        if r.what in ("config-server", "config-search-paths", NATIVE_PROFILE)
     ]
     servers = ConfigServers.from_declared(
         [(workload, r.value) for workload, r in declared if r.what == "config-server"],
         [(workload, r.value) for workload, r in declared if r.what == "config-search-paths"],
+        _native_servers(joiner, declared, {o.workload for o, _ in scanned if o is not None}),
     ).adopting(
         inventory.roots,
         {
@@ -388,6 +394,7 @@ def add_code_evidence(
         for owner, result in unread
         if servers.searches_mount(owner.workload, owner.directory, owner.container, result.file)
     )
+    scanned.extend(_classpath_served_files(contexts, servers))
     # workloads whose code lets env vars override every key of its config file (viper)
     env_bound = {
         owner.workload
@@ -627,6 +634,42 @@ def _mounted_config_dirs(
             seen_as = str(PurePath("config", path.name))
             for result in analyser.analyse(str(path), source, seen_as=seen_as):
                 yield context, result
+
+
+def _classpath_served_files(
+    contexts: Sequence[Context], servers: ConfigServers
+) -> Iterator[tuple[Context, Result]]:
+    """The files a native config server that searches its own classpath serves, whatever
+    they are named (``orders-default.yml`` in its ``src/main/resources``): no config name
+    made the scan read them. Files of a config name were scanned already."""
+    from socklock.discover.code.config_files import ConfigFileAnalyser
+    from socklock.discover.code.scan import MAX_FILE_BYTES
+
+    analyser = ConfigFileAnalyser()
+    for context in contexts:
+        if context.workload not in servers.classpath or context.mounted:
+            continue
+        resources = context.directory / "src" / "main" / "resources"
+        for folder in (resources, resources / "config"):
+            try:
+                children = sorted(folder.iterdir()) if folder.is_dir() else []
+            except OSError:
+                continue
+            for path in children:
+                if path.suffix.lower() not in _CONFIG_SUFFIXES or not path.is_file():
+                    continue
+                if analyser.handles(path) or servers.server_of(str(path), context.workload) is None:
+                    continue
+                try:
+                    with path.open("rb") as handle:
+                        source = handle.read(MAX_FILE_BYTES + 1)
+                except OSError:
+                    continue
+                if len(source) > MAX_FILE_BYTES:
+                    continue
+                seen_as = str(PurePath("config", path.name))
+                for result in analyser.analyse(str(path), source, seen_as=seen_as):
+                    yield context, result
 
 
 _TEMPLATE_SUFFIXES = frozenset({".template", ".tmpl", ".tpl"})
@@ -1396,6 +1439,8 @@ class _Joiner:
                 continue  # already mapped from what the input says
             if self.spring_turned_off(implied.client, implied.row.off):
                 continue  # its config turns the client off
+            if implied.row.remote and not self.config_client(implied.client):
+                continue  # no config server hands it an address: it dials its default
             units = self.unit_workloads.get(implied.client, ())
             where = units[0].location if units else Location("<build>", 1, 1)
             detail = (
@@ -1404,7 +1449,9 @@ class _Joiner:
                 "set outside the input"
             )
             evidence = Evidence(EvidenceKind.CONFIG, where, detail)
-            port = self.callee_port(implied.server, None) or implied.row.port
+            port = implied.row.port  # a server's image listens for clients there
+            if not implied.row.runs_image(images.get(implied.server)):
+                port = self.callee_port(implied.server, None) or port  # a build's server.port
             self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
             if self.spring_consul_checked(implied.client, f"{_SPRING_CONSUL}host"):
                 # registered with an HTTP health check, which that agent polls
@@ -1456,6 +1503,17 @@ class _Joiner:
                 confidence=0.6, key=_CONFIG_URI,
             )  # fmt: skip
             self.add(owner, site, Location(file, 1, 1))
+
+    def config_client(self, workload: str) -> bool:
+        """Whether a Spring Cloud Config server configures the workload: its build has the
+        client or its config points one at a server, and its config does not turn it off."""
+        if self.spring_value(workload, "spring.cloud.config.enabled") == "false":
+            return False
+        if any(d in _CONFIG_CLIENTS for d in self.dependencies(workload)):
+            return True
+        value = self.spring_value
+        imported = value(workload, "spring.config.import") or ""
+        return value(workload, _CONFIG_URI) is not None or "configserver:" in imported
 
     def add_library_defaults(self) -> None:
         """A unit run on the host whose build has a client library that dials localhost
@@ -2311,6 +2369,21 @@ def _active_profiles(*sources: dict[str, EnvValue]) -> Profiles:
                 why = f"{name} sets {flag.group(0)} at {value.where}" + (f" ({via})" if via else "")
                 return Profiles(names - {""}, why)
     return Profiles(frozenset(), "none active (SPRING_PROFILES_ACTIVE is not set): the default")
+
+
+def _native_servers(
+    joiner: _Joiner, declared: Iterable[tuple[str, Declaration]], workloads: Iterable[str]
+) -> set[str]:
+    """The config servers that run Spring Cloud Config's ``native`` profile: their config
+    or their environment activates it, and their build (when known) has the server."""
+    said = {workload for workload, r in declared if r.what == NATIVE_PROFILE}
+    env = {w for w in workloads if "native" in joiner.profiles(w).active}
+    return {
+        workload
+        for workload in said | env
+        if not (found := joiner.dependencies(workload))
+        or any("config-server" in d.lower() for d in found)
+    }
 
 
 def _dockerfile_env(instructions: Sequence[Instruction]) -> Iterator[tuple[str, str]]:

@@ -39,14 +39,22 @@ class ConfigServers:
     search_paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # native server → its absolute ``file:`` search locations, as paths in its container
     file_locations: Mapping[str, frozenset[PurePosixPath]] = field(default_factory=dict)
+    # native servers that declare no location: they search their own classpath
+    classpath: frozenset[str] = frozenset()
 
     @classmethod
     def from_declared(
-        cls, declared: Iterable[tuple[str, str]], search_paths: Iterable[tuple[str, str]] = ()
+        cls,
+        declared: Iterable[tuple[str, str]],
+        search_paths: Iterable[tuple[str, str]] = (),
+        native: Iterable[str] = (),
     ) -> ConfigServers:
         """(workload, value) pairs: native search locations (``classpath:/shared,file:/c``)
         or a git repository URL (``https://github.com/shop/shop-config.git``); and of a git
-        server, its ``search-paths`` (``configuration-repo,{application}``)."""
+        server, its ``search-paths`` (``configuration-repo,{application}``). ``native``: the
+        servers that run the ``native`` profile; one that declares no location searches
+        Spring Boot's own (``classpath:/``, ``classpath:/config``, ...)."""
+        declared = list(declared)
         paths: dict[str, list[str]] = {}
         for workload, value in search_paths:
             for item in value.split(","):
@@ -76,6 +84,7 @@ class ConfigServers:
             {w: frozenset(names) for w, names in repositories.items()},
             {w: tuple(found) for w, found in paths.items() if w in repositories},
             {w: frozenset(found) for w, found in absolute.items()},
+            frozenset(native) - {workload for workload, _ in declared},
         )
 
     def searches_mount(self, workload: str, host: Path, container: str, file: str) -> bool:
@@ -123,6 +132,8 @@ class ConfigServers:
         directories = path.parts[:-1]
         if owner is not None and any(part in self.locations.get(owner, ()) for part in directories):
             return owner
+        if owner in self.classpath and _classpath_served(path):
+            return owner
         for server, names in self.repositories.items():
             patterns = self.search_paths.get(server, ())
             for index, part in enumerate(directories):
@@ -152,6 +163,20 @@ class ConfigServers:
             if found:
                 return sorted(found - {server})
         return []
+
+
+def _classpath_served(path: PurePath) -> bool:
+    """Whether a native server searching its classpath hands ``path`` out: a file at the top
+    of its resources or in their ``config`` folder. The server's own ``application*`` and
+    ``bootstrap*`` files are not served ("any property sources present in the server are
+    removed before being sent to the client", Spring Cloud Config, File System Backend)."""
+    folders = path.parts[:-1]
+    if folders[-1:] == ("config",):
+        folders = folders[:-1]
+    if folders[-3:] != ("src", "main", "resources"):
+        return False
+    stem = path.stem.lower()
+    return not (_SHARED_STEM.match(stem) or stem.startswith("bootstrap"))
 
 
 def _absolute_file(location: str) -> PurePosixPath | None:

@@ -36,6 +36,7 @@ class Convention:
     when: tuple[str, ...] = ()  # switches that must be on (``DD_RUNTIME_METRICS_ENABLED``)
     unless: tuple[str, ...] = ()  # variables that, when set, give the address instead
     local_default: bool = False  # unset, the SDK dials localhost on ``port``
+    selectors: tuple[str, ...] = ()  # variables naming the plugin it loads, not a host
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +61,7 @@ def conventions() -> tuple[Convention, ...]:
             when=tuple(str(w) for w in row.get("when", ())),
             unless=tuple(str(u) for u in row.get("unless", ())),
             local_default=bool(row.get("local_default", False)),
+            selectors=tuple(str(s) for s in row.get("selectors", ())),
         )
         bad_gate = convention.when and (convention.constructors or convention.agents)
         if (
@@ -131,6 +133,17 @@ def switched_rows(name: str, lookup: Callable[[str], str | None]) -> list[Conven
         and all(switched_on(switch, lookup) for switch in convention.when)
         and not any(lookup(other) for other in convention.unless)
     ]
+
+
+@lru_cache(maxsize=1)
+def _selectors() -> frozenset[str]:
+    return frozenset(name for c in conventions() for name in c.selectors)
+
+
+def names_a_plugin(name: str) -> bool:
+    """Whether env var ``name`` names the plugin an SDK loads (``MICRO_BROKER=kafka``): a
+    bare word there is the plugin, not a host of that name."""
+    return name in _selectors()
 
 
 def read_by_sdk(name: str) -> bool:

@@ -315,6 +315,8 @@ def entry_paths(word: str, context: Path) -> list[Path]:
     if "/" not in word and "." in word and not word.endswith(_SOURCE_SUFFIXES):
         dotted = word.replace(".", "/")  # python module or JVM class
         candidates.extend((dotted, dotted + ".py"))
+        if "/" in dotted:  # ``celery -A proj.tasks.app``: module ``proj.tasks``, its ``app``
+            candidates.append(dotted.rsplit("/", 1)[0] + ".py")
         classes = _class_files(word, context)
         if classes:
             return classes

@@ -32,6 +32,9 @@ class ImpliedServer:
     port: int
     # groups of dotted keys: a client whose config sets every key of a group to false is off
     off: tuple[tuple[str, ...], ...] = ()
+    # only a client a config server configures: another one, given no address, dials its
+    # library's default (localhost), not the deployment's server
+    remote: bool = False
 
     def client_in(self, dependencies: Iterable[str]) -> str | None:
         """The dependency that makes a build a client (None: not one, or the server)."""
@@ -43,6 +46,10 @@ class ImpliedServer:
     def served_by(self, dependencies: Iterable[str], image: str | None) -> bool:
         if any(part in d.lower() for d in dependencies for part in self.servers):
             return True
+        return self.runs_image(image)
+
+    def runs_image(self, image: str | None) -> bool:
+        """Whether ``image`` is the server's (it listens for clients on ``port``)."""
         return image is not None and _image_name(image) in self.images
 
     def named_by(self, key: str) -> bool:
@@ -73,6 +80,7 @@ def implied_servers() -> tuple[ImpliedServer, ...]:
             tuple(relaxed(str(k)) for k in row["keys"]),
             int(row["port"]),
             tuple(tuple(str(row_off).split("+")) for row_off in row.get("off", ())),
+            bool(row.get("remote", False)),
         )
         for row in rows
     )
@@ -110,8 +118,8 @@ def _image_name(image: str) -> str:
     if ":" in last:
         name = name[: len(name) - len(last)] + last.split(":")[0]
     parts = name.split("/")
-    if len(parts) > 2 and ("." in parts[0] or ":" in parts[0]):
-        parts = parts[1:]  # a registry host
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]  # a registry host (Docker's rule: ``docker.io/rabbitmq``)
     if parts and parts[0] == "library":
         parts = parts[1:]
     return "/".join(parts)

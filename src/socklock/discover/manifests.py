@@ -22,7 +22,12 @@ from socklock.discover.azure_storage import called_endpoints
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.built_env import ignores_shared_env
 from socklock.discover.commands import command_values
-from socklock.discover.conventions import convention_for, sdk_targets, switched_rows
+from socklock.discover.conventions import (
+    convention_for,
+    names_a_plugin,
+    sdk_targets,
+    switched_rows,
+)
 from socklock.discover.created_config import Created, created_config
 from socklock.discover.image_conventions import ImageRun, compose_run, workload_run
 from socklock.discover.migrations import is_migration, may_be_database
@@ -157,7 +162,8 @@ def env_targets(
     convention = convention_for(name)
     if convention is None:
         found = with_sibling_port(find_targets(value, name_hint=name), name, env.get)
-        if _CONTAINER_NAME.search(name):  # a name for the Docker API: a bare one is no host
+        # a name for the Docker API, or of the plugin an SDK loads: a bare one is no host
+        if _CONTAINER_NAME.search(name) or names_a_plugin(name):
             found = [t for t in found if t.port is not None or t.scheme is not None]
         return _with_document(with_named_protocol(found, name), value, evidence)
     targets = sdk_targets(convention, name, value, env)

@@ -225,6 +225,9 @@ def _project(
     dotenv.update(launched)  # the shell's environment wins over .env
     context.diagnostics.extend(d for d in said if d not in context.diagnostics)
     env = _values(dotenv)
+    # the shell's working directory, which ``$PWD/config:/config`` mounts: where compose is
+    # run, the project's directory (unless .env or the launch script says otherwise)
+    env.setdefault("PWD", os.path.abspath(directory or "."))
     interpolation = Interpolation(env)
     document = _normalised(interpolation.tree(copy_tree(item.value), item.file))
     parts = {os.path.abspath(item.file)}

@@ -129,8 +129,12 @@ def expand_lists(value: YMap, file: str, out: KubernetesObjects) -> Iterator[YMa
 
 def add_document(value: YMap, file: str, out: KubernetesObjects) -> None:
     """Add one manifest document (possibly a List) to ``out``."""
+    from socklock.load.operators import operated
+
     for item in expand_lists(value, file, out):
         _add_object(item, file, out)
+        for made in operated(item):  # the pods and Services an operator makes of it
+            _add_object(made, file, out)
 
 
 def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:

@@ -422,3 +422,21 @@ output {
         ),
         ("queue", 6380, "/p/pipeline.conf:7:20", "Logstash input redis host queue:6380"),
     ]
+
+
+def test_a_logstash_pipeline_with_an_http_input_is_not_nginx() -> None:
+    """``input { http { port => 8080 } }`` has nginx's ``http {`` marker; the ``=>``
+    settings in ``input``/``output`` sections make it Logstash's alone."""
+    from socklock.discover.infra.logstash import LogstashReader
+    from socklock.discover.proxies.nginx import NginxReader
+
+    pipeline = (
+        "input {\n  http {\n    port => 8080\n  }\n}\n"
+        'output {\n  elasticsearch {\n    hosts => "elasticsearch"\n  }\n}\n'
+    )
+    nginx = "http {\n  server {\n    location / { proxy_pass http://api:8080; }\n  }\n}\n"
+    assert [
+        NginxReader().claims("logstash.config", pipeline),
+        LogstashReader().claims("logstash.config", pipeline),
+    ] == [False, True]
+    assert NginxReader().claims("nginx.conf", nginx)

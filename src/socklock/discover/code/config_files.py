@@ -297,6 +297,10 @@ _DECLARED = {
     "spring.cloud.config.server.git.uri": "config-server",
     "spring.cloud.config.server.git.searchpaths": "config-search-paths",
 }
+# A config server that runs the ``native`` profile serves files from its search locations,
+# its own classpath when it declares none (socklock.discover.config_server)
+NATIVE_PROFILE = "config-native"
+_NATIVE = "native"
 _INDEX = re.compile(r"\[\d+\]")
 # Spring Boot 2.4+: spring.config.import=optional:configserver:http://config:8888
 _IMPORT_PREFIXES = re.compile(r"^(?:optional:)?(?:configserver:)")
@@ -354,6 +358,8 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         if id(entry) in keys:
             yield from keys[id(entry)]
             continue
+        if _relaxed(dotted) == "spring.profiles.active" and _NATIVE in _listed(entry.value):
+            yield from _declare(path, entry, NATIVE_PROFILE)  # config_server.py: its default
         declared = _DECLARED.get(_relaxed(_unindexed(dotted)))
         if declared is not None:
             yield from _declare(path, entry, declared)
@@ -673,6 +679,11 @@ def _unindexed(dotted: str) -> str:
 def _relaxed(dotted: str) -> str:
     """Spring relaxed binding: ``serviceId``, ``service-id``, ``service_id`` are one key."""
     return dotted.lower().replace("-", "").replace("_", "")
+
+
+def _listed(value: str) -> set[str]:
+    """The items of a comma list (``docker,native``), trimmed."""
+    return {item.strip() for item in value.split(",") if item.strip()}
 
 
 def _declare(path: str, entry: Entry, what: str) -> Iterator[Result]:

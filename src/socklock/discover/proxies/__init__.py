@@ -35,6 +35,7 @@ from socklock.discover.proxies.httpd import HttpdReader
 from socklock.discover.proxies.images import Build, builds, copied_into
 from socklock.discover.proxies.interface import ProxyReader, SelectingReader, Source
 from socklock.discover.proxies.join import ProxyJoin, merged_projects
+from socklock.discover.proxies.kong import KongReader, kong_fed_by
 from socklock.discover.proxies.krakend import KrakenDReader
 from socklock.discover.proxies.kustomize import (
     KUSTOMIZATION_NAMES,
@@ -65,6 +66,7 @@ READERS: tuple[ProxyReader, ...] = (
     HAProxyReader(),
     CaddyReader(),
     KrakenDReader(),
+    KongReader(),
     HttpdReader(),
 )
 NGINX_PREFIXES = ("/etc/nginx", "/usr/local/nginx/conf", "/usr/local/openresty/nginx/conf")
@@ -206,6 +208,7 @@ def add_proxy_evidence(
     if not files:
         envs = _environments(inventory, aliases, built)
     join = ProxyJoin(inventory, aliases, builder)
+    _move_to_fed_kongs(owned, inventory, aliases, join, envs)
     for (workload, kind), sources in sorted(owned.items(), key=lambda item: item[0]):
         env = envs.get(workload, {})
         reader = readers()[kind]
@@ -214,6 +217,47 @@ def add_proxy_evidence(
         origins = {source.file: source.origin for source in sources}
         for found in reader.read(sources, env):
             join.add(workload, found, origins.get(found.location.file, ""))
+
+
+def _move_to_fed_kongs(
+    owned: dict[tuple[str, str], list[Source]],
+    inventory: Inventory,
+    aliases: dict[str, str],
+    join: ProxyJoin,
+    envs: dict[str, dict[str, str]],
+) -> None:
+    """A Kong declarative config that a decK container syncs is the config of the Kong it
+    writes to (:mod:`.kong`), not the decK container's: moved to that Kong when its address
+    names exactly one workload, else dropped (changes ``owned`` in place)."""
+    from socklock.discover.addresses import find_targets
+
+    lines = _full_command_lines(inventory, aliases)
+    for key in [k for k in owned if k[1] == KongReader.name]:
+        workload = key[0]
+        address = kong_fed_by(lines.get(workload, []), envs.get(workload, {}))
+        if address is None:
+            continue  # a Kong that reads its declarative config itself
+        sources = owned.pop(key)
+        targets = find_targets(address) if address else []
+        resolution = join.resolve(workload, targets[0]) if len(targets) == 1 else None
+        kongs = {r.workload for r in resolution} if isinstance(resolution, list) else set()
+        kongs.discard(workload)
+        if len(kongs) == 1:
+            owned.setdefault((kongs.pop(), KongReader.name), []).extend(sources)
+
+
+def _full_command_lines(inventory: Inventory, aliases: dict[str, str]) -> dict[str, list[str]]:
+    """Each workload's entry point and command words (a compose ``entrypoint:`` included)."""
+    from socklock.discover.proxies.mounts import words_of
+
+    found = command_lines(inventory, aliases)
+    for project in inventory.compose_projects:
+        for service in project.services:
+            if "entrypoint" in service.body:
+                graph_id = aliases.get(service.id, service.id)
+                entry = words_of(service.body.get("entrypoint"))
+                found[graph_id] = [*entry, *words_of(service.body.get("command"))]
+    return found
 
 
 def _environments(

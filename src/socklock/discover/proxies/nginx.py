@@ -41,6 +41,8 @@ _MARKERS = re.compile(
     r"|(?:upstream\s+\S+|http|server|location\s+[^{;]+)\s*\{)",
     re.MULTILINE,
 )
+# A Logstash pipeline's sections, which nginx has no directive for
+_PIPELINE = re.compile(r"(?m)(?:^|\})\s*(?:input|filter|output)\s*\{")
 # Where the address ends: a path, a query, or a variable that only ever holds one of them.
 _PATH_START = re.compile(
     r"[/?]|\$\{?(?:request_uri|uri|document_uri|is_args|args|query_string)(?![\w])\}?"
@@ -64,6 +66,8 @@ class NginxReader:
     def claims(self, name: str, text: str) -> bool:
         if name.lower().endswith((".yaml", ".yml", ".json")):
             return False  # a manifest or values file that embeds nginx text is not nginx
+        if _PIPELINE.search(text) and "=>" in text:
+            return False  # a Logstash pipeline (``input { http { port => 8080 } }``)
         return bool(_MARKERS.search(text)) and "{" in text
 
     def includes(self, source: Source) -> list[str]:
