@@ -448,6 +448,7 @@ def add_code_evidence(
             key = result.key
             if (
                 key is not None
+                and not result.listed  # its env name needs the item's index
                 and (
                     _BOUND_CONFIG.match(Path(result.file).name)
                     or (owner.workload in env_bound and _ENV_BOUND_FILE.search(result.file))
@@ -983,6 +984,7 @@ class _Joiner:
         override = (  # not a key only a client the code builds reads (its SDK row says)
             overriding_env(site.key, site.file, env)
             if site.key is not None
+            and not site.listed
             and site.target is not None
             and not owner.served
             and _bound_without_client(site.key)
