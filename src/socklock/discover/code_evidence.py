@@ -77,6 +77,7 @@ from socklock.discover.manifests import (
     service_link_sources,
 )
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
+from socklock.discover.options_sections import unbound_options_section
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
 from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads, reads_env_value
@@ -449,6 +450,7 @@ def add_code_evidence(
             if (
                 key is not None
                 and not result.listed  # its env name needs the item's index
+                and not unbound_options_section(result.file, key)
                 and (
                     _BOUND_CONFIG.match(Path(result.file).name)
                     or (owner.workload in env_bound and _ENV_BOUND_FILE.search(result.file))
@@ -1323,9 +1325,12 @@ class _Joiner:
 
     def unread_section(self, workload: str, site: CallSite) -> bool:
         """A config file's entry in a section a Rust program never reads (see
-        :mod:`socklock.discover.typed_config`): parsed into its structs, never used."""
+        :mod:`socklock.discover.typed_config`): parsed into its structs, never used; or in
+        a .NET options section no code binds (:mod:`socklock.discover.options_sections`)."""
         from socklock.discover.typed_config import read_names, section_of
 
+        if site.kind.value == "config" and unbound_options_section(site.file, site.key or ""):
+            return True
         section = section_of(site.key or "") if site.kind.value == "config" else None
         if section is None or PurePath(site.file).suffix not in _TYPED_CONFIG_SUFFIXES:
             return False
