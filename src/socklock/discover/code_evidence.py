@@ -64,7 +64,7 @@ from socklock.discover.dotnet_settings import (
     environment_of,
     settings_environment,
 )
-from socklock.discover.entrypoints import exec_form
+from socklock.discover.entrypoints import compose_command_lines, exec_form
 from socklock.discover.env_mounts import compose_env_files
 from socklock.discover.host_servers import host_server
 from socklock.discover.identity import Identities, unit_id
@@ -79,6 +79,7 @@ from socklock.discover.manifests import (
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.options_sections import unbound_options_section
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
+from socklock.discover.rake_tasks import runs_task, task_names
 from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads, reads_env_value
 from socklock.discover.registered import (
@@ -191,6 +192,27 @@ def workload_env(inventory: Inventory, aliases: dict[str, str]) -> dict[str, dic
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash"})
 
 
+def _runs_its_task(owner: Context, file: str, commands: Mapping[str, list[str]]) -> bool:
+    """Whether the workload runs a Ruby file that only Rake tasks load
+    (:mod:`socklock.discover.rake_tasks`): its command, or a script the command names,
+    names one of those tasks."""
+    tasks = task_names(file)
+    if tasks is None:
+        return True
+    line = commands.get(owner.workload, [])
+    scripts = (owner.directory / word for word in line if "/" in word or "." in word)
+    texts = [_script_words(path) for path in scripts]
+    return runs_task([*line, *(w for text in texts for w in text)], tasks)
+
+
+def _script_words(path: Path) -> list[str]:
+    """The words of a script a command runs (none when it is no readable file)."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").split() if path.is_file() else []
+    except OSError:
+        return []
+
+
 def workload_arguments(
     inventory: Inventory, aliases: dict[str, str]
 ) -> dict[str, dict[str, EnvValue]]:
@@ -284,6 +306,7 @@ def add_code_evidence(
     mentions = _Mentions(code_files, mounted_files)
 
     joiner = _Joiner(inventory, aliases, builder)
+    commands = compose_command_lines(inventory, aliases)
 
     def given(workload: str, file: str) -> bool:
         """``file`` is the workload's: in its build context, or mounted and read by its code."""
@@ -339,6 +362,8 @@ def add_code_evidence(
         if not owner.runs_file(result.file):
             return False
         if owner.arguments and not runs_for(result.file, result.line, owner.arguments):
+            return False
+        if result.file.endswith(".rb") and not _runs_its_task(owner, result.file, commands):
             return False
         if owner.program is None or isinstance(result, Declaration):
             return True
