@@ -29,6 +29,11 @@ from socklock.load import load_paths
         ("dockerImage", None),
         ("IsRunningInContainer && useTls", None),
         ("isHttps", None),
+        ('Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER") == "true"', True),
+        ('Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER") != "true"', False),
+        ('"true" == os.getenv("IN_DOCKER")', True),
+        ('Environment.GetEnvironmentVariable("USE_TLS") == "true"', None),  # not where it runs
+        ('Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER") == "1"', None),
     ],
 )
 def test_container_tests(condition: str, expected: bool | None) -> None:

@@ -517,6 +517,34 @@ def test_a_framework_config_key_is_read_through_the_env_var_that_overrides_it(
     assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP")}
 
 
+def test_an_env_name_without_the_array_index_overrides_no_list_items_key(
+    tmp_path: Path,
+) -> None:
+    """``Serilog:WriteTo`` is a JSON array: its Seq sink's URL is ``Serilog:WriteTo:1:Args:
+    serverUrl``, and only ``Serilog__WriteTo__1__Args__serverUrl`` overrides it.
+    ``Serilog__WriteTo__Args__serverUrl`` names another key that no sink reads, so its value
+    is no call (the file's own ``localhost`` is none either); an object's key, not inside an
+    array, is still read through its env name."""
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "shared.yaml").write_text(SHARED)
+    env = (
+        "{name: Serilog__WriteTo__Args__serverUrl, value: 'http://audit:8080'}, "
+        "{name: Bus__Url, value: 'http://api:8080'}"
+    )
+    (tmp_path / "k8s" / "web.yaml").write_text(workload("web", env=env, env_from="shared"))
+    for callee in ("api", "audit"):
+        (tmp_path / "k8s" / f"{callee}.yaml").write_text(workload(callee, port="8080"))
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM mcr.microsoft.com/dotnet/aspnet:8.0\n")
+    (tmp_path / "web" / "appsettings.json").write_text(
+        '{"Serilog": {"WriteTo": [{"Name": "Console"}, '
+        '{"Name": "Seq", "Args": {"serverUrl": "http://localhost:5341"}}]},\n'
+        ' "Bus": {"Url": "http://localhost:5002"}}\n'
+    )
+    (tmp_path / "web" / "Program.cs").write_text("var app = WebApplication.Create(args);\n")
+    assert set(web_edges(tmp_path)) == {("shop/api", 8080, "TCP")}
+
+
 def test_a_bound_key_whose_variable_only_a_client_reads_waits_for_the_client(
     tmp_path: Path,
 ) -> None:

@@ -77,4 +77,7 @@ def _discover(
         from socklock.discover.broker_clusters import add_broker_cluster_edges
 
         add_broker_cluster_edges(inventory, builder, aliases)
+        from socklock.discover.tikv_clusters import add_tikv_cluster_edges
+
+        add_tikv_cluster_edges(inventory, builder, aliases)
     return builder.build()

@@ -69,7 +69,7 @@ from socklock.discover.dotnet_settings import (
     environment_of,
     settings_environment,
 )
-from socklock.discover.entrypoints import exec_form
+from socklock.discover.entrypoints import compose_command_lines, exec_form
 from socklock.discover.env_mounts import compose_env_files
 from socklock.discover.framework_env import bound_by
 from socklock.discover.host_servers import host_server
@@ -83,7 +83,9 @@ from socklock.discover.manifests import (
     service_link_sources,
 )
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
+from socklock.discover.options_sections import unbound_options_section
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
+from socklock.discover.rake_tasks import runs_task, task_names
 from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads, reads_env_value
 from socklock.discover.registered import (
@@ -198,6 +200,27 @@ def workload_env(inventory: Inventory, aliases: dict[str, str]) -> dict[str, dic
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash"})
 
 
+def _runs_its_task(owner: Context, file: str, commands: Mapping[str, list[str]]) -> bool:
+    """Whether the workload runs a Ruby file that only Rake tasks load
+    (:mod:`socklock.discover.rake_tasks`): its command, or a script the command names,
+    names one of those tasks."""
+    tasks = task_names(file)
+    if tasks is None:
+        return True
+    line = commands.get(owner.workload, [])
+    scripts = (owner.directory / word for word in line if "/" in word or "." in word)
+    texts = [_script_words(path) for path in scripts]
+    return runs_task([*line, *(w for text in texts for w in text)], tasks)
+
+
+def _script_words(path: Path) -> list[str]:
+    """The words of a script a command runs (none when it is no readable file)."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").split() if path.is_file() else []
+    except OSError:
+        return []
+
+
 def workload_arguments(
     inventory: Inventory, aliases: dict[str, str]
 ) -> dict[str, dict[str, EnvValue]]:
@@ -291,6 +314,7 @@ def add_code_evidence(
     mentions = _Mentions(code_files, mounted_files)
 
     joiner = _Joiner(inventory, aliases, builder)
+    commands = compose_command_lines(inventory, aliases)
 
     def given(workload: str, file: str) -> bool:
         """``file`` is the workload's: in its build context, or mounted and read by its code."""
@@ -346,6 +370,8 @@ def add_code_evidence(
         if not owner.runs_file(result.file):
             return False
         if owner.arguments and not runs_for(result.file, result.line, owner.arguments):
+            return False
+        if result.file.endswith(".rb") and not _runs_its_task(owner, result.file, commands):
             return False
         if owner.program is None or isinstance(result, Declaration):
             return True
@@ -462,6 +488,8 @@ def add_code_evidence(
             key = result.key
             if (
                 key is not None
+                and not result.listed  # its env name needs the item's index
+                and not unbound_options_section(result.file, key)
                 and (
                     _BOUND_CONFIG.match(Path(result.file).name)
                     or (owner.workload in env_bound and _ENV_BOUND_FILE.search(result.file))
@@ -1034,6 +1062,7 @@ class _Joiner:
         override = (  # not a key only a client the code builds reads (its SDK row says)
             overriding_env(site.key, site.file, env)
             if site.key is not None
+            and not site.listed
             and site.target is not None
             and not owner.served
             and _bound_without_client(site.key)
@@ -1372,9 +1401,12 @@ class _Joiner:
 
     def unread_section(self, workload: str, site: CallSite) -> bool:
         """A config file's entry in a section a Rust program never reads (see
-        :mod:`socklock.discover.typed_config`): parsed into its structs, never used."""
+        :mod:`socklock.discover.typed_config`): parsed into its structs, never used; or in
+        a .NET options section no code binds (:mod:`socklock.discover.options_sections`)."""
         from socklock.discover.typed_config import read_names, section_of
 
+        if site.kind.value == "config" and unbound_options_section(site.file, site.key or ""):
+            return True
         section = section_of(site.key or "") if site.kind.value == "config" else None
         if section is None or PurePath(site.file).suffix not in _TYPED_CONFIG_SUFFIXES:
             return False

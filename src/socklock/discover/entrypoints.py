@@ -119,6 +119,23 @@ def shared_image_commands(
                 yield found, graph_id, f"{why} of {graph_id} runs it", tuple(line), key
 
 
+def compose_command_lines(inventory: Inventory, aliases: Mapping[str, str]) -> dict[str, list[str]]:
+    """Graph id → the words each compose service runs: its ``entrypoint`` and ``command``,
+    else its Dockerfile's ENTRYPOINT and CMD (none when neither is known)."""
+    dockerfiles = {str(Path(d.path).resolve()): d for d in inventory.dockerfiles}
+    lines: dict[str, list[str]] = {}
+    for project in inventory.compose_projects:
+        for service in project.services:
+            dockerfile = _dockerfile(service.build_context, service.dockerfile, dockerfiles)
+            line = [
+                *_as_words(service.body.get("entrypoint")),
+                *_as_words(service.body.get("command")),
+            ] or _dockerfile_line(dockerfile)
+            if line:
+                lines[aliases.get(service.id, service.id)] = line
+    return lines
+
+
 def _line_entries(
     line: list[str], env: Mapping[str, str], context: Path, depth: int = 2
 ) -> Iterator[tuple[Path, str]]:

@@ -79,6 +79,41 @@ server {
     )
 
 
+def test_nginx_upstream_names_match_in_any_case() -> None:
+    text = (
+        "upstream search_GET { server query:8080; }\n"
+        "server { location / { proxy_pass http://search_get; } }\n"
+    )
+    assert _calls(_nginx(text)) == {("query", 8080, "/cfg/0.conf:1:23")}
+
+
+def test_nginx_a_host_built_per_request_passes_to_the_upstreams_its_name_fits() -> None:
+    """``http://meows_$request_method`` reaches the pool nginx finds by the name it builds:
+    each upstream that fits ``meows_*``; a host that is only a variable, or that carries a
+    port, may be any DNS name and stays unknown."""
+    text = """\
+upstream meows_POST { server meow:8080; }
+upstream meows_GET { server query:8080; }
+upstream other { server other:9000; }
+server {
+    location /meows { proxy_pass http://meows_$request_method; }
+    location /any { proxy_pass http://$http_x_pool; }
+    location /port { proxy_pass http://meows_$arg_m:8080; }
+    location /none { proxy_pass http://cats_$request_method; }
+}
+"""
+    found = _nginx(text)
+    assert _calls(found) == {
+        ("meow", 8080, "/cfg/0.conf:1:23"),
+        ("query", 8080, "/cfg/0.conf:2:22"),
+    }
+    assert sorted(f.reason for f in found if isinstance(f, Unknown)) == [
+        "the address holds $arg_m, known only per request",
+        "the address holds $http_x_pool, known only per request",
+        "the address holds $request_method, known only per request",
+    ]
+
+
 def test_nginx_malformed_file_is_reported_not_raised() -> None:
     (unknown,) = _nginx("server {\n  location / { proxy_pass http://a:1;\n")
     assert isinstance(unknown, Unknown)

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.config_readers import (
+    ITEM,
     dotted_key,
     read_dotenv,
     read_hocon,
@@ -737,6 +738,7 @@ def _emit(path: str, entry: Entry, value: tuple[Part, ...], context: Context) ->
             profile=entry.profile,
             key=dotted_key(entry.key),
             other_defaults=outcome.other_defaults,
+            listed=ITEM in entry.key,
         )
     else:
         yield UnresolvedCall(path, entry.line, entry.column, expression, outcome.reason)

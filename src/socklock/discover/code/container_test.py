@@ -25,13 +25,28 @@ _IN_CONTAINER = re.compile(
     r"|(?:dotnet)?runningin(?:docker|container)"
 )
 _NAME = re.compile(r"[A-Za-z_]\w*")
+# an env read of such a variable compared with "true" (either side):
+# ``Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER") == "true"``
+_COMPARED = re.compile(
+    r"""^(?:[\w.]+\(\s*["'](\w+)["']\s*\)\s*([!=]=)\s*["']true["']"""
+    r"""|["']true["']\s*([!=]=)\s*[\w.]+\(\s*["'](\w+)["']\s*\))$""",
+    re.IGNORECASE,
+)
 
 
 def container_branch(condition: str) -> bool | None:
     """True when ``condition`` holds in a container (``IsRunningInContainer``,
-    ``this.isDocker()``), False for its negation (``!inContainer``, ``not in_docker``),
-    None for any other condition."""
+    ``this.isDocker()``, the variable read and compared with ``"true"``), False for its
+    negation (``!inContainer``, ``not in_docker``, ``!= "true"``), None for any other
+    condition."""
     text = " ".join(condition.split())
+    compared = _COMPARED.match(text)
+    if compared is not None:
+        name = compared.group(1) or compared.group(4)
+        operator = compared.group(2) or compared.group(3)
+        if _IN_CONTAINER.fullmatch(name.replace("_", "").lower()) is None:
+            return None
+        return operator == "=="
     negated = text.startswith(("!", "not "))
     text = text.removeprefix("not ").lstrip("!").strip().strip("()").removesuffix("()")
     last = re.split(r"\.|::|->", text)[-1]

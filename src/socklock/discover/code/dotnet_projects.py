@@ -17,7 +17,7 @@ _PROJECT_REFERENCE = re.compile(r"""<ProjectReference\s+Include\s*=\s*["']([^"']
 _MAX_PROJECTS = 64  # a bound on the references followed from one project
 
 
-def _project_file(directory: Path) -> Path | None:
+def project_file(directory: Path) -> Path | None:
     """The ``.csproj`` of the nearest ancestor that has one."""
     for base in (directory, *directory.parents):
         try:
@@ -33,7 +33,7 @@ def _project_file(directory: Path) -> Path | None:
 def referenced_projects(directory: Path) -> tuple[Path, ...]:
     """The directories of the projects the project around ``directory`` references,
     directly or through others (its own directory not among them)."""
-    own = _project_file(directory)
+    own = project_file(directory)
     if own is None:
         return ()
     seen: list[Path] = []

@@ -57,6 +57,10 @@ class CallSite:
     # the code's default of each other env var the target reads (``env_default`` is the
     # first's): ``http://${HOST}:${PORT}`` with HOST and PORT each defaulted in the code
     other_defaults: tuple[tuple[str, str], ...] = ()
+    # ``key`` left out the index of a JSON array item it passes through (``WriteTo[1]``):
+    # an env name without that index (``Serilog__WriteTo__Args__serverUrl``) addresses
+    # another key, so none overrides this one
+    listed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,12 +117,13 @@ class NginxReader:
                 where = statement.source.where(statement.line, statement.directive)
                 setters[setter] = f"{statement.directive} at {where}"
             if statement.directive == "upstream" and args:
-                upstreams.setdefault(args[0], [])  # declared: its name is no host
+                # declared: its name is no host; nginx matches pool names in any case
+                upstreams.setdefault(args[0].lower(), [])
             if statement.directive.startswith("upstream-server:") and args:
                 name = statement.directive.split(":", 1)[1]
                 if "down" not in args[1:]:
                     filled_by = _env_used(statement, env)
-                    upstreams.setdefault(name, []).append((statement, args[0], filled_by))
+                    upstreams.setdefault(name.lower(), []).append((statement, args[0], filled_by))
         for statement, args, unset in filled:
             default_scheme = PASS_DIRECTIVES.get(statement.directive, "")
             exporter = statement.directive == _OTEL_EXPORTER
@@ -206,6 +207,18 @@ def _pass_targets(
             break
         return
     if unknown:
+        chosen = _named_upstreams(hostport, names)
+        if chosen:  # ``http://meows_$request_method``: the pools its name pattern picks
+            for pool in chosen:
+                yield from _pass_targets(
+                    arg.replace(hostport, pool, 1),
+                    default_scheme,
+                    names,
+                    where,
+                    expression,
+                    (*used, (unknown[0], f"per request, naming upstream {pool}")),
+                )
+            return
         setters = names.setters
         held = ", ".join(
             f"${n}" + (f" ({setters[n]})" if n in setters else "") for n in sorted(unknown)
@@ -233,6 +246,19 @@ def _pass_targets(
     if port is None:
         port = _DEFAULT_PORTS.get(scheme)
     yield Upstream(host, port, scheme or None, where, detail)
+
+
+def _named_upstreams(hostport: str, names: _Names) -> list[str]:
+    """The ``upstream`` pools whose names fit a host built from a literal and per-request
+    variables (``meows_$request_method``: ``meows_GET``, ``meows_POST``): nginx passes to
+    the pool of the name it builds. A host that is only variables, or has a port, fits none
+    (it may be any DNS name)."""
+    pieces = _VARIABLE.split(hostport)
+    literal = "".join(pieces[::3])
+    if not literal or ":" in literal:
+        return []
+    pattern = re.compile(r"[^:/]+".join(re.escape(piece.lower()) for piece in pieces[::3]))
+    return sorted(name for name in names.upstreams if pattern.fullmatch(name))
 
 
 def _listens_udp(block: list[dict[str, Any]]) -> bool:

@@ -160,6 +160,12 @@
              arguments: (argument_list . (argument) @target.host))]))))
   (#set! scheme "amqp") (#any-of? @_using "UsingRabbitMq" "CreateUsingRabbitMq") (#eq? @_fn "Host"))
 
+; EasyNetQ: RabbitHutch.CreateBus("host=rabbit:5672;username=guest"): its connection string
+((invocation_expression
+   function: (member_access_expression expression: (identifier) @_o name: (identifier) @_fn)
+   arguments: (argument_list . (argument) @target))
+  (#eq? @_o "RabbitHutch") (#eq? @_fn "CreateBus"))
+
 ; services.AddStackExchangeRedisCache(options => options.Configuration = redisAddress)
 ((invocation_expression
    function: (member_access_expression name: (identifier) @_fn)

@@ -11,16 +11,25 @@
   (#match? @seed "://|:[0-9][0-9]"))
 
 ; ---- env reads: process.env.X, process.env["X"], const { X = "default" } = process.env
+; (Bun.env is Bun's process.env)
 ((member_expression
    object: (member_expression object: (identifier) @_p property: (property_identifier) @_fn)
    property: (property_identifier) @env.name) @env
-  (#eq? @_p "process") (#eq? @_fn "env"))
+  (#any-of? @_p "process" "Bun") (#eq? @_fn "env"))
 
 ; process.env[name]: the name a helper's caller passes (``env("AD_ADDR")``)
 ((subscript_expression
    object: (member_expression object: (identifier) @_p property: (property_identifier) @_fn)
    index: [(string) (identifier)] @env.name) @env
-  (#eq? @_p "process") (#eq? @_fn "env"))
+  (#any-of? @_p "process" "Bun") (#eq? @_fn "env"))
+
+; Deno's env API: Deno.env.get("X")
+((call_expression
+   function: (member_expression
+     object: (member_expression object: (identifier) @_p property: (property_identifier) @_fn)
+     property: (property_identifier) @_m)
+   arguments: (arguments . (string) @env.name .)) @env
+  (#eq? @_p "Deno") (#eq? @_fn "env") (#eq? @_m "get"))
 
 ((variable_declarator
    name: (object_pattern (shorthand_property_identifier_pattern) @env @env.name)
