@@ -20,7 +20,7 @@ from socklock.discover.commands import without_heredocs, words
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _BARE_IMAGES = frozenset({"alpine", "busybox", "debian", "ubuntu", "bash", "centos", "fedora"})
-QUIET = frozenset(
+_QUIET = frozenset(
     {
         # shell syntax and builtins
         *("set", "export", "unset", "echo", "printf", "test", "[", "[[", "true", "false"),
@@ -40,14 +40,14 @@ _OPENING = frozenset({"do", "then", "else", "!"})  # keywords before a body's fi
 def quiet_script(line: list[str], image: str | None) -> bool:
     """Whether the command ``line`` (entry point and arguments, exec-form items kept whole)
     is a shell script of file tools only: it starts with a shell, or the image is a bare OS
-    image, and every program the script's lines run is one of :data:`QUIET`."""
+    image, and every program the script's lines run is one of :data:`_QUIET`."""
     if not line:
         return False
     name = (image or "").split("@")[0].rsplit("/", 1)[-1].split(":")[0]
     if line[0].rsplit("/", 1)[-1] not in _SHELLS and name not in _BARE_IMAGES:
         return False
     programs = _programs(line)
-    return bool(programs) and programs <= QUIET
+    return bool(programs) and programs <= _QUIET
 
 
 def compose_line(body: Mapping[str, object]) -> list[str]:

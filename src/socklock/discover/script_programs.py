@@ -24,17 +24,20 @@ from pathlib import Path
 
 from socklock.discover.commands import without_heredocs
 from socklock.discover.entrypoints import script_text
-from socklock.discover.quiet_scripts import QUIET
 from socklock.load.shell_lines import LEADING, ScriptState, commands
 
 _REDIRECTION = re.compile(r"\d*[<>&]")  # a word that opens a redirection, not a program
-# commands that run no program of the image: the shell's own and file tools (those of a
-# quiet script, but the two that start the program named after them), package installers
-# and probes of another service's readiness
-_NOT_PROGRAMS = (QUIET - {"env", "xargs"}) | frozenset(
+# commands that run no program of the image: shell builtins, file utilities, printers,
+# package installers and probes of another service's readiness. Not quiet_scripts' list: a
+# script is quiet when it runs only these and file tools, while here a tool that may be the
+# last thing an entry point runs (``tail``, ``tar``) still counts as its program
+_NOT_PROGRAMS = frozenset(
     {
-        *("source", ".", "wait", "umask", "ulimit"),
-        *("curl", "wget", "nc", "apk", "apt-get", "pip", "pip3", "dockerize"),
+        *("echo", "printf", "set", "source", ".", "trap", "wait", "sleep", "shift", "unset"),
+        *("umask", "ulimit", "test", "[", "[[", "true", "false", ":", "exit", "return", "read"),
+        *("eval", "mkdir", "chown", "chmod", "cp", "mv", "rm", "ln", "touch", "cat"),
+        *("sed", "awk", "envsubst", "tee", "find", "grep", "ls", "whoami", "id", "date"),
+        *("curl", "wget", "nc", "apk", "apt-get", "pip", "pip3", "dockerize", "until", "while"),
     }
 )
 
