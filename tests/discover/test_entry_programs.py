@@ -350,9 +350,17 @@ def test_a_scripts_command_names_its_entry_point_through_the_launchers(tmp_path:
 
     shop = tmp_path / "shop"
     assert entries(["./bin/beat.sh"], tmp_path) == [bin_dir / "beat.sh", shop / "beat.py"]
-    assert entries(["./bin/web.sh"], tmp_path)[-1] == shop / "web.py"
+    assert entries(["./bin/web.sh"], tmp_path) == [bin_dir / "web.sh", shop / "web.py"]
     given = {"APP_MODULE": "shop.beat:app"}
-    assert entries(["./bin/web.sh"], tmp_path, given)[-1] == shop / "beat.py"
-    assert entries(["./bin/outer.sh"], tmp_path)[-1] == shop / "beat.py"
+    assert entries(["./bin/web.sh"], tmp_path, given) == [bin_dir / "web.sh", shop / "beat.py"]
+    assert entries(["./bin/outer.sh"], tmp_path) == [
+        bin_dir / "outer.sh",
+        bin_dir / "beat.sh",
+        shop / "beat.py",
+    ]
     app = tmp_path / "node" / "app"
-    assert entries(["./start.sh"], app)[-1] == app / "src" / "worker.ts"
+    assert entries(["./start.sh"], app) == [  # the worker's script, preloaded module first
+        app / "start.sh",
+        app / "src" / "telemetry.ts",
+        app / "src" / "worker.ts",
+    ]

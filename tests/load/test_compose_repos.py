@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from socklock.load import load_paths
-from socklock.load.interpolate import Interpolation, read_env_file
+from socklock.load.interpolate import Interpolation, read_env_entries
 from socklock.model import ComposeProject, ComposeService
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "repos"
@@ -185,7 +185,8 @@ def test_required_variables_are_collected() -> None:
 
 
 def test_env_file_reads_quotes_comments_and_earlier_values() -> None:
-    assert read_env_file('# c\nA=1\nB="two words"\nC=${A}-x\nexport D=4\n') == {
+    entries = read_env_entries('# c\nA=1\nB="two words"\nC=${A}-x\nexport D=4\n', "x.env")
+    assert {name: entry.value for name, entry in entries.items()} == {
         "A": "1",
         "B": "two words",
         "C": "1-x",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from socklock.load.env_files import read_dotenv, read_env_file
+from socklock.load.env_files import read_env_file, read_project_env
 
 
 def _read(path: str) -> str | None:
@@ -14,7 +14,7 @@ def _read(path: str) -> str | None:
 
 def test_the_dotenv_beside_the_file_is_read_as_dotenv(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text('# c\nA=1\nexport B="two words"\nC=${A}-x\n')
-    found = read_dotenv(str(tmp_path), str(tmp_path), _read)
+    found = read_project_env(str(tmp_path), str(tmp_path), _read)
     assert found.template is None
     assert {n: e.value for n, e in found.entries.items()} == {
         "A": "1",
@@ -27,7 +27,7 @@ def test_the_dotenv_beside_the_file_is_read_as_dotenv(tmp_path: Path) -> None:
 
 def test_a_missing_dotenv_is_read_from_its_template(tmp_path: Path) -> None:
     (tmp_path / ".env.example").write_text("PORT=8080\n")
-    found = read_dotenv(str(tmp_path), str(tmp_path), _read)
+    found = read_project_env(str(tmp_path), str(tmp_path), _read)
     assert found.template == str(tmp_path / ".env.example")
     assert {n: e.value for n, e in found.entries.items()} == {"PORT": "8080"}
     assert found.entries["PORT"].location.file == str(tmp_path / ".env.example")
@@ -36,7 +36,7 @@ def test_a_missing_dotenv_is_read_from_its_template(tmp_path: Path) -> None:
 def test_a_real_dotenv_wins_over_its_template(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("PORT=1\n")
     (tmp_path / ".env.example").write_text("PORT=2\n")
-    found = read_dotenv(str(tmp_path), str(tmp_path), _read)
+    found = read_project_env(str(tmp_path), str(tmp_path), _read)
     assert found.template is None
     assert found.entries["PORT"].value == "1"
 

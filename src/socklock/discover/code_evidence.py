@@ -87,7 +87,7 @@ from socklock.discover.options_sections import unbound_options_section
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
 from socklock.discover.rake_tasks import runs_task, task_names
 from socklock.discover.reach import Reach
-from socklock.discover.reads import CodeReads, reads_env_value
+from socklock.discover.reads import CodeReads, env_read
 from socklock.discover.registered import (
     OWN_HOSTNAME,
     REGISTERED_HOST,
@@ -507,7 +507,7 @@ def add_code_evidence(
                 Unresolved(owner.workload, where, result.expression, result.reason)
             )
     for owner, result in dotenv:
-        if reads_env_value(reads, owner.workload, result.key or ""):
+        if env_read(reads, owner.workload, result.key or "") is not None:
             joiner.add(owner, result, Location(result.file, result.line, result.column))
     for owner, result in env_files:
         # a service's env file is its environment: read as config of the services that

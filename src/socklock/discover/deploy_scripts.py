@@ -3,8 +3,8 @@
 Many repositories deploy with a script of ``kubectl apply -f app.yaml -n shop`` lines
 rather than a kustomization. The script is then the deployment: it names the files that
 form it, and the namespace each file's objects land in when they set none themselves.
-Lines are split by the project's one command splitter
-(:func:`socklock.discover.commands.simple_commands`); ``kubectl``/``oc`` ``apply``,
+Lines are read by the project's one script reader
+(:func:`socklock.load.shell_lines.commands`); ``kubectl``/``oc`` ``apply``,
 ``create`` and ``replace`` with ``-f``/``--filename`` (files, directories, ``-R``) or
 ``-k``/``--kustomize`` count, with ``-n``/``--namespace`` anywhere on the line.
 
@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from socklock.load.shell_lines import ScriptState, simple_commands
+from socklock.load.shell_lines import ScriptState, commands
 from socklock.model import Diagnostic, DiagnosticLevel, Location
 
 MAX_SCRIPT_BYTES = 1 << 20
@@ -102,8 +102,8 @@ def read_script(path: str, shown: str, root: str) -> DeployScript:
         return DeployScript(os.path.abspath(path), (), ())
     text = data[:MAX_SCRIPT_BYTES].decode("utf-8", "replace")
     reader = _Reader(os.path.abspath(path), shown, os.path.abspath(root))
-    for line, logical in _logical_lines(text):
-        reader.line(line, logical)
+    for number, words in commands(reader.wanted(_logical_lines(text)), reader.state, reader.nested):
+        reader.command(number, words)
     return DeployScript(reader.file, _one_namespace(reader.applied), tuple(reader.diagnostics))
 
 
@@ -152,24 +152,29 @@ class _Reader:
         self.applied: list[Applied] = []
         self.diagnostics: list[Diagnostic] = []
 
-    def line(self, number: int, text: str) -> None:
-        if not any(client in text for client in _CLIENTS) and "=" not in text and "cd" not in text:
-            return
-        own = _SCRIPT_DIR.match(text)
-        if own is not None:
-            self.state.variables[own["name"]] = os.path.dirname(self.file)
-            return
-        try:
-            commands = list(simple_commands([text]))
-        except RecursionError:  # quotes nested past any real script's
-            self.diagnostics.append(
-                Diagnostic(Location(self.shown, number), "quotes nested too deep: not read")
-            )
-            return
-        for words in commands:
-            self._command(number, text, words)
+    def wanted(self, lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+        """The lines that may apply a file or set what one needs; a line that sets the
+        script's own directory (``DIR=$(dirname "$0")``) is taken here, in its turn."""
+        for number, text in lines:
+            if (
+                not any(client in text for client in _CLIENTS)
+                and "=" not in text
+                and "cd" not in text
+            ):
+                continue
+            own = _SCRIPT_DIR.match(text)
+            if own is not None:
+                self.state.variables[own["name"]] = os.path.dirname(self.file)
+                continue
+            yield number, text
 
-    def _command(self, number: int, text: str, words: list[str]) -> None:
+    def nested(self, number: int) -> None:
+        """A line whose quotes nest past any real script's."""
+        self.diagnostics.append(
+            Diagnostic(Location(self.shown, number), "quotes nested too deep: not read")
+        )
+
+    def command(self, number: int, words: list[str]) -> None:
         words, _ = self.state.command(words)
         if len(words) > 1 and os.path.basename(words[0]) in {"microk8s", "k3s", "minikube"}:
             words = [w for w in words[1:] if w != "--"]

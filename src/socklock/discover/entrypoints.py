@@ -415,6 +415,16 @@ def script_of(word: str, dockerfile_dir: Path, module: Path) -> Path | None:
     return named[0] if len(named) == 1 else None
 
 
+def script_text(script: Path) -> str:
+    """The script's text (its first ``MAX_SCRIPT_BYTES``), empty when it cannot be read: the
+    one read of an image's script, for every pass that reads its lines."""
+    try:
+        with script.open("rb") as handle:
+            return handle.read(MAX_SCRIPT_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def script_reads(text: str) -> set[str]:
     """Variables a shell script takes from the environment and hands on to what it starts:
     ``NAME="${NAME:-default}"`` (the env's value, else the default), the idiom of an

@@ -33,7 +33,7 @@ from socklock.discover.image_conventions import ImageRun, compose_run, workload_
 from socklock.discover.migrations import is_migration, may_be_database
 from socklock.discover.once import Same, per_run
 from socklock.discover.quiet_scripts import compose_line, container_line, quiet_script
-from socklock.discover.reads import MANIFEST_ONLY, CodeReads
+from socklock.discover.reads import CodeReads, env_read
 from socklock.discover.resolve import (
     ComposeResolver,
     External,
@@ -260,27 +260,12 @@ def env_evidence(
         return None
     if reads is None or not name:
         return evidence
-    if reads.has_code(workload):
-        if reads.reads_in_code(workload, name):
-            return evidence
-        if env is not None and _is_document(env.get(name)):
-            detail = f"{evidence.detail} (the workload's own config document: read whole)"
-            return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
-        convention = convention_for(name)
-        if convention is None and env is not None:
-            convention = next(iter(switched_rows(name, env.get)), None)
-        if convention is None or not convention.implicit:
-            return None  # an SDK built in code only: its code names it (code/sdk_uses.py)
-        detail = f"{evidence.detail} (read by {convention.sdk}, by convention)"
-        return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
-    detail = f"{evidence.detail} [{MANIFEST_ONLY}]"
-    return Evidence(evidence.kind, evidence.location, detail, evidence.expression)
-
-
-def _is_document(value: str | None) -> bool:
-    from socklock.discover.code.config_files import document_addresses
-
-    return value is not None and bool(document_addresses(value))
+    note = env_read(reads, workload, name, env)
+    if note is None:
+        return None
+    if not note:
+        return evidence
+    return Evidence(evidence.kind, evidence.location, evidence.detail + note, evidence.expression)
 
 
 def others(source: str, resolution: Resolution) -> Resolution | None:
@@ -762,10 +747,10 @@ def compose_environment(service: ComposeService) -> list[ComposeEnv]:
     from_files: dict[str, ComposeEnv] = {}
     for env_file in service.env_files:
         env_file = env_template(env_file) or env_file  # a new clone: the committed template
-        from_files.update(_env_file_entries(env_file, dict(service.variables)))
+        from_files.update((e.name, e) for e in _env_file_entries(env_file, service.variables))
     mounted: dict[str, ComposeEnv] = {}
     for env_file in mounted_env_files(service):
-        mounted.update(_env_file_entries(env_file))
+        mounted.update((e.name, e) for e in _env_file_entries(env_file))
     return [
         *found.values(),
         *(e for n, e in from_files.items() if n not in found),
@@ -773,12 +758,14 @@ def compose_environment(service: ComposeService) -> list[ComposeEnv]:
     ]
 
 
+@per_run
 def _env_file_entries(
-    env_file: str, variables: Mapping[str, str] | None = None
-) -> dict[str, ComposeEnv]:
-    """The entries of an env file; with ``variables`` (the project's ``.env``), an
-    ``env_file``'s: compose resolves ``${VAR}`` in its values from the lines above, then
-    from the project's variables (``DB_HOST="${MYSQL_HOST}"``)."""
+    env_file: str, variables: tuple[tuple[str, str], ...] | None = None
+) -> tuple[ComposeEnv, ...]:
+    """The entries of an env file, the last one of each name; with ``variables`` (the
+    project's ``.env``), an ``env_file``'s: compose resolves ``${VAR}`` in its values from
+    the lines above, then from the project's variables (``DB_HOST="${MYSQL_HOST}"``). Read
+    once per run: every pass asks for each service's environment."""
     from pathlib import Path
 
     from socklock.discover.code.config_readers import read_dotenv
@@ -787,18 +774,18 @@ def _env_file_entries(
     try:
         text = Path(env_file).read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return {}
+        return ()
     seen: dict[str, str] = {}
     found: dict[str, ComposeEnv] = {}
     for entry in read_dotenv(text):
         value = entry.value
         if variables is not None and value is not None and "$" in value:
-            value = Interpolation({**variables, **seen}).text(value)
+            value = Interpolation({**dict(variables), **seen}).text(value)
         if value is not None:
             seen[entry.key[0]] = value
         where = Location(env_file, entry.line, entry.column)
         found[entry.key[0]] = ComposeEnv(entry.key[0], value, where)
-    return found
+    return tuple(found.values())
 
 
 def compose_env_detail(env: ComposeEnv) -> str:

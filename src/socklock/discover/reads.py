@@ -9,6 +9,7 @@ env value as a call, marked manifest-only.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -53,13 +54,33 @@ class CodeReads:
         return any(row.binds(name) for row in self.bindings.get(workload, ()))
 
 
-def reads_env_value(reads: CodeReads, workload: str, name: str) -> bool:
-    """Whether env var ``name`` handed to ``workload`` is one of its calls: its code reads
-    the variable, or an SDK it may use reads it by convention, or the input has no code of
-    the workload to tell (as for a manifest's env, :func:`manifests.env_evidence`)."""
-    from socklock.discover.conventions import convention_for
+def env_read(
+    reads: CodeReads, workload: str, name: str, env: Mapping[str, str] | None = None
+) -> str | None:
+    """Whether env var ``name`` handed to ``workload`` is one of its calls, and why: ``""``
+    when its code reads the variable (or the input has no code of the workload to tell: then
+    the note that the call is manifest-only), a note naming the SDK that reads it by
+    convention, or the note that its value is the workload's own config document; None when
+    its code ignores it. ``env``: the workload's other variables, for the rows a switch turns
+    on and the documents (the one decision for a manifest's env,
+    :func:`manifests.env_evidence`, and a shared ``.env``'s values)."""
+    from socklock.discover.conventions import convention_for, switched_rows
 
-    if not reads.has_code(workload) or reads.reads_in_code(workload, name):
-        return True
+    if not reads.has_code(workload):
+        return f" [{MANIFEST_ONLY}]"
+    if reads.reads_in_code(workload, name):
+        return ""
+    if env is not None and _is_document(env.get(name)):
+        return " (the workload's own config document: read whole)"
     convention = convention_for(name)
-    return convention is not None and convention.implicit
+    if convention is None and env is not None:
+        convention = next(iter(switched_rows(name, env.get)), None)
+    if convention is None or not convention.implicit:
+        return None  # an SDK built in code only: its code names it (code/sdk_uses.py)
+    return f" (read by {convention.sdk}, by convention)"
+
+
+def _is_document(value: str | None) -> bool:
+    from socklock.discover.code.config_files import document_addresses
+
+    return value is not None and bool(document_addresses(value))

@@ -23,12 +23,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from socklock.discover.commands import without_heredocs
-from socklock.load.shell_lines import ScriptState, logical_lines, simple_commands
+from socklock.discover.entrypoints import script_text
+from socklock.load.shell_lines import LEADING, ScriptState, commands
 
-MAX_SCRIPT_BYTES = 64 * 1024
 _REDIRECTION = re.compile(r"\d*[<>&]")  # a word that opens a redirection, not a program
 # commands that run no program of the image: shell builtins, file utilities, printers,
-# package installers and probes of another service's readiness
+# package installers and probes of another service's readiness. Not quiet_scripts' list: a
+# script is quiet when it runs only these and file tools, while here a tool that may be the
+# last thing an entry point runs (``tail``, ``tar``) still counts as its program
 _NOT_PROGRAMS = frozenset(
     {
         *("echo", "printf", "set", "source", ".", "trap", "wait", "sleep", "shift", "unset"),
@@ -45,50 +47,38 @@ def script_command(path: Path, env: Mapping[str, str]) -> list[str]:
     docstring); empty when it runs none or when that cannot be told. ``env``: the service's
     environment, which the script's ``${VAR:-default}`` reads first. A word that needs an
     unknown value is empty."""
-    try:
-        text = path.read_bytes()[:MAX_SCRIPT_BYTES].decode("utf-8", "replace")
-    except OSError:
-        return []
     state = ScriptState(str(path))
     state.variables.update(env)
     last: list[str] = []
     branched: dict[tuple[str, ...], None] = {}  # the commands its conditionals exec
-    for number, line in logical_lines(without_heredocs(text)):
-        if not line or line.startswith("#"):
+    for _, words in commands(without_heredocs(script_text(path)), state):
+        if "cd" in words[:2] or "pushd" in words[:2]:
+            return []  # its words are relative to a directory not known here
+        execs = _without_leading(words)[:1] == ["exec"]
+        depth = state.depth
+        program, _ = state.command(words)
+        if not program or _REDIRECTION.match(program[0]):
+            continue  # ``exec 2>&1``: the script rewires its own output and goes on
+        if Path(program[0]).name in _NOT_PROGRAMS:
             continue
-        state.line = number
-        try:
-            commands = list(simple_commands([line]))
-        except RecursionError:
-            continue
-        for words in commands:
-            if "cd" in words[:2] or "pushd" in words[:2]:
-                return []  # its words are relative to a directory not known here
-            execs = _strip_leading(words)[:1] == ["exec"]
-            depth = state.depth
-            program, _ = state.command(words)
-            if not program or _REDIRECTION.match(program[0]):
-                continue  # ``exec 2>&1``: the script rewires its own output and goes on
-            if Path(program[0]).name in _NOT_PROGRAMS:
-                continue
-            expanded = [state.expand(word) or "" for word in program]
-            if not any(expanded):  # ``exec "$@"``: the image's CMD, not known here
-                if execs and not depth:
-                    return []
-                continue
+        expanded = [state.expand(word) or "" for word in program]
+        if not any(expanded):  # ``exec "$@"``: the image's CMD, not known here
             if execs and not depth:
-                return expanded
-            if execs:
-                branched[tuple(expanded)] = None
-            elif not depth:
-                last = expanded
+                return []
+            continue
+        if execs and not depth:
+            return expanded
+        if execs:
+            branched[tuple(expanded)] = None
+        elif not depth:
+            last = expanded
     if branched:
         return list(next(iter(branched))) if len(branched) == 1 else []
     return last
 
 
-def _strip_leading(words: list[str]) -> list[str]:
+def _without_leading(words: list[str]) -> list[str]:
     """A command's words without the keywords that lead into it (``then exec ...``)."""
-    while words and words[0] in ("then", "else", "do", "!"):
+    while words and words[0] in LEADING:
         words = words[1:]
     return words

@@ -32,7 +32,7 @@ from socklock.load.compose import (
 from socklock.load.compose_files import main_and_override
 from socklock.load.compose_merge import copy_tree, merge_service
 from socklock.load.compose_runs import add_run_services
-from socklock.load.env_files import read_dotenv, read_env_file
+from socklock.load.env_files import read_env_file, read_project_env
 from socklock.load.interpolate import Interpolation
 from socklock.load.launch_scripts import launch_variables
 from socklock.load.limits import Limits
@@ -284,7 +284,7 @@ def _run_services(document: YMap, file: str) -> dict[str, str]:
 def _dotenv(directory: str, context: _Context) -> dict[str, ComposeEnv]:
     """The project's ``.env`` beside its compose file: what ``${VAR}`` and pass-through
     ``environment`` entries read (the shell's environment is not: a scan is hermetic)."""
-    found = read_dotenv(directory, context.root_of(directory or "."), context.read)
+    found = read_project_env(directory, context.root_of(directory or "."), context.read)
     if found.template is not None:  # a new clone: the repository's template for its .env
         said = Diagnostic(
             Location(found.template),

@@ -45,6 +45,6 @@ def read_env_file(path: str, top: str | None, read: Callable[[str], str | None])
     return EnvFile(read_env_entries(text, chosen) if text else {}, template)
 
 
-def read_dotenv(directory: str, top: str | None, read: Callable[[str], str | None]) -> EnvFile:
+def read_project_env(directory: str, top: str | None, read: Callable[[str], str | None]) -> EnvFile:
     """The project's ``.env`` beside its file in ``directory`` (see :func:`read_env_file`)."""
     return read_env_file(os.path.join(directory or ".", ".env"), top, read)

@@ -130,11 +130,6 @@ def _closing_brace(text: str, start: int) -> int:
     return -1
 
 
-def read_env_file(text: str) -> dict[str, str]:
-    """A ``.env`` file (python-dotenv's syntax), its own ``${VAR}`` resolved from earlier lines."""
-    return {name: entry.value or "" for name, entry in read_env_entries(text, "").items()}
-
-
 def read_env_entries(text: str, file: str) -> dict[str, ComposeEnv]:
     """The variables a ``.env`` file sets, each with the line that sets it (the last one, as
     compose reads it); values have their ``${VAR}`` resolved from the lines before."""

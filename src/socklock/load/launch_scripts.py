@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from socklock.load.incidental import incidental
-from socklock.load.shell_lines import ScriptState, is_shell_script, logical_lines, simple_commands
+from socklock.load.shell_lines import ScriptState, commands, is_shell_script
 from socklock.load.trees import skip_reason
 from socklock.model import ComposeEnv, Diagnostic, DiagnosticLevel, Location
 
@@ -152,26 +152,19 @@ def _launches(script: str, compose_dir: str, positional: tuple[str, ...]) -> Ite
     if text is None or "compose" not in text or "up" not in text:
         return
     state = ScriptState(os.path.abspath(script), positional)
-    for number, line in logical_lines(text):
-        state.line = number
-        try:
-            commands = list(simple_commands([line]))
-        except RecursionError:
-            continue
-        for words in commands:
-            program, prefix = state.command(words)
-            if program and _runs_up(program, state.cwd, compose_dir):
-                values: dict[str, str | None] = {
-                    name: state.variables.get(name) for name in sorted(state.exported)
-                }
-                where = {
-                    name: Location(script, state.assigned_at.get(name, number), 1)
-                    for name in values
-                }
-                for name, value in prefix.items():
-                    values[name], where[name] = value, Location(script, number, 1)
-                argued = frozenset(state.argued & set(values))
-                yield Launch(values, where, Location(script, number, 1), argued)
+    for number, words in commands(text, state):
+        program, prefix = state.command(words)
+        if program and _runs_up(program, state.cwd, compose_dir):
+            values: dict[str, str | None] = {
+                name: state.variables.get(name) for name in sorted(state.exported)
+            }
+            where = {
+                name: Location(script, state.assigned_at.get(name, number), 1) for name in values
+            }
+            for name, value in prefix.items():
+                values[name], where[name] = value, Location(script, number, 1)
+            argued = frozenset(state.argued & set(values))
+            yield Launch(values, where, Location(script, number, 1), argued)
 
 
 def _runs_up(words: list[str], cwd: str, compose_dir: str) -> bool:

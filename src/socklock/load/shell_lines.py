@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 _SHEBANG = re.compile(rb"^#!\s*\S*/(?:env\s+)?(?:ba)?sh\b")
@@ -50,6 +50,32 @@ def logical_lines(text: str) -> Iterator[tuple[int, str]]:
         parts = []
     if parts:
         yield start, " ".join(p.strip() for p in parts)
+
+
+def commands(
+    lines: str | Iterable[tuple[int, str]],
+    state: ScriptState | None = None,
+    too_deep: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, words) of each simple command of a script, in order: the one loop over
+    a script's commands. ``lines``: the script's text (read by :func:`logical_lines`), or
+    its command lines already split. Comment lines are passed over (the lexer drops them
+    anyway). A line whose quotes nest past the lexer's recursion (past any real script's) is
+    left out, and ``too_deep`` told its number. ``state``'s line is set to each command's
+    before it is yielded, for :meth:`ScriptState.assign` to record where a variable is set."""
+    for number, line in logical_lines(lines) if isinstance(lines, str) else lines:
+        if not line or line.lstrip().startswith("#"):
+            continue
+        try:
+            found = list(simple_commands([line]))
+        except RecursionError:
+            if too_deep is not None:
+                too_deep(number)
+            continue
+        if state is not None:
+            state.line = number
+        for words in found:
+            yield number, words
 
 
 _VARIABLE = re.compile(
@@ -145,7 +171,7 @@ WRAPPERS = frozenset({"sudo", "time", "exec", "command", "nohup"})
 DECLARE = frozenset({"export", "readonly", "declare", "local", "typeset"})
 _OPEN = frozenset({"if", "case", "for", "while", "until", "select"})
 _CLOSE = frozenset({"fi", "esac", "done"})
-_LEADING = frozenset({"then", "else", "do", "!"})
+LEADING = frozenset({"then", "else", "do", "!"})  # keywords before a body's first command
 ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$")
 _POSITIONAL = re.compile(r"\$\{(?P<braced>[0-9]+)(?::-(?P<default>[^}]*))?\}|\$(?P<bare>[0-9])")
 
@@ -178,7 +204,7 @@ class ScriptState:
         """Apply what the simple command does to the state (assignments, ``cd``, entering
         and leaving ``if``/loops); return the program it runs with its arguments (empty when
         it runs none) and the assignments written before it (``A=x prog``: for it alone)."""
-        while words and words[0] in WRAPPERS | _LEADING:
+        while words and words[0] in WRAPPERS | LEADING:
             words = words[1:]
         if not words:
             return [], {}

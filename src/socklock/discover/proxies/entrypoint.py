@@ -13,11 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from socklock.discover.entrypoints import (
-    MAX_SCRIPT_BYTES,
-    script_environment,
-    script_of,
-)
+from socklock.discover.entrypoints import script_environment, script_of, script_text
 from socklock.discover.proxies.images import (
     Build,
     context_relative,
@@ -75,15 +71,6 @@ def entry_script(build: Build) -> Path | None:
                 return found
         return None
     return None
-
-
-def script_text(script: Path) -> str:
-    """The script's text (its first ``MAX_SCRIPT_BYTES``), empty when it cannot be read."""
-    try:
-        with script.open("rb") as handle:
-            return handle.read(MAX_SCRIPT_BYTES).decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 def script_env(build: Build, env: Mapping[str, str]) -> dict[str, str]:

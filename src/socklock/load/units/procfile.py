@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from socklock.load.env_files import read_dotenv
+from socklock.load.env_files import read_project_env
 from socklock.load.units.command_lines import code_of, host_name, listen_ports
 from socklock.load.units.names import port_of
 from socklock.load.units.tree import Tree, read
@@ -119,7 +119,7 @@ def _units(tree: Tree, directory: Path, procfile: Path) -> list[BuildUnit]:
 def _dotenv(directory: Path, tree: Tree) -> dict[str, ComposeEnv]:
     """The ``.env`` the runner gives every process (its template in a new clone)."""
     root = next((r for r in tree.roots if directory.is_relative_to(r)), directory)
-    return read_dotenv(str(directory), str(root), lambda path: read(Path(path))).entries
+    return read_project_env(str(directory), str(root), lambda path: read(Path(path))).entries
 
 
 def _values(dotenv: dict[str, ComposeEnv]) -> dict[str, str]:
