@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.helpers import write_files as _write
 
 from socklock.discover import discover
@@ -123,6 +124,45 @@ def test_a_vendors_server_images_are_infrastructure(tmp_path: Path) -> None:
         ("code/orders", "shop/kafka", 9092),
         ("shop/kafka", "shop/zk", 2181),
     }
+
+
+VENDOR_PRODUCTS = (
+    "services:\n"
+    "  consul:\n    image: hashicorp/consul:1.22\n    ports:\n      - 8500:8500\n"
+    "  keycloak:\n    image: quay.io/keycloak/keycloak:26.0\n    ports:\n      - 8180:8080\n"
+    "  grid:\n    image: hazelcast/hazelcast:5.2.0\n    ports:\n      - 5701:5701\n"
+)
+
+
+def test_vendor_product_images_behind_a_registry_host_are_infrastructure(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    extra = (
+        "consul.url=http://localhost:8500\nauth.url=http://localhost:8180/realms/shop\n"
+        "hazelcast.client.network.cluster-members=localhost\n"
+    )
+    _write(
+        root,
+        {
+            "orders/pom.xml": _pom("orders"),
+            f"orders/{PROPERTIES}": _props("orders", 8081, extra),
+            "docker-compose.yml": VENDOR_PRODUCTS,
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/consul", 8500),
+        ("code/orders", "shop/keycloak", 8080),  # host port 8180 → 8080
+        ("code/orders", "shop/grid", 5701),  # Hazelcast's member port
+    }
+
+
+def test_an_own_image_behind_a_registry_host_is_no_infrastructure(tmp_path: Path) -> None:
+    _services(tmp_path)
+    # ``quay.io/acme/storefront``: the registry host is not the vendor, ``acme`` is no vendor
+    pulled = INFRA + "  storefront:\n    image: quay.io/acme/storefront:2.1\n"
+    _write(tmp_path, {"docker-compose.yml": pulled})
+    graph = discover(load_paths([str(tmp_path)]))
+    assert not any(e.source.startswith("code/") for e in graph.edges)
 
 
 def test_a_host_run_unit_reads_its_local_profile(tmp_path: Path) -> None:
@@ -296,4 +336,69 @@ def test_an_image_named_like_a_console_under_the_repositorys_own_name_still_is_n
     own = "  pgadmin:\n    image: acme/pgadmin-sso:1.0\n"
     _write(tmp_path, {"docker-compose.yml": INFRA + own})
     graph = discover(load_paths([str(tmp_path)]))
+    assert not any(e.source.startswith("code/") for e in graph.edges)
+
+
+def test_a_database_image_built_with_its_init_scripts_is_infrastructure(tmp_path: Path) -> None:
+    """``build: postgres`` whose Dockerfile is ``FROM postgres`` adding ``init.sql``: the
+    database's own program with the repository's schema, no code of the repository's."""
+    root = tmp_path / "shop"
+    _services(root)
+    _write(
+        root,
+        {
+            "docker-compose.yml": INFRA + "  db:\n    build: ./db\n    ports:\n      - 5432:5432\n",
+            "db/Dockerfile": "FROM postgres:16\nADD init.sql /docker-entrypoint-initdb.d/\n",
+            "db/init.sql": "CREATE DATABASE orders;\n",
+            f"stock/{PROPERTIES}": _props(
+                "stock", 8082, "spring.datasource.url=jdbc:postgresql://localhost:5432/stock\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/mongo", 27017),
+        ("code/orders", "shop/broker", 5672),
+        ("code/orders", "code/stock", 8082),
+        ("code/stock", "shop/db", 5432),
+    }
+
+
+def test_a_build_on_a_runtime_image_is_the_deployment(tmp_path: Path) -> None:
+    """``FROM eclipse-temurin`` runs a program of the repository's: the compose file
+    deploys code, so the units it does not build are left out, not drawn."""
+    root = tmp_path / "shop"
+    _services(root)
+    _write(
+        root,
+        {
+            "docker-compose.yml": INFRA + "  tool:\n    build: ./tool\n",
+            "tool/Dockerfile": "FROM eclipse-temurin:21\nCOPY tool.jar /\n",
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert not any(e.source.startswith("code/") for e in graph.edges)
+    assert {"code/orders", "code/stock"} <= {u.source for u in graph.unresolved}
+
+
+@pytest.mark.parametrize("image", ["hashicorp/consul:1.22", "hazelcast/hazelcast:5.2.0"])
+def test_a_vendors_product_image_is_infrastructure(tmp_path: Path, image: str) -> None:
+    """``hashicorp/consul`` (a vendor that publishes only its own products) beside services
+    run on the host: they are the workloads, and reach it on its published port; an image
+    of another namespace (``acme/consul``) may be the repository's own (not infrastructure)."""
+    root = tmp_path / "shop"
+    _services(root)
+    consul = "services:\n  consul:\n    image: {}\n    ports:\n      - 8500:8500\n"
+    _write(root, {"docker-compose.yml": consul.format(image)})
+    _write(
+        root, {f"stock/{PROPERTIES}": _props("stock", 8082, "consul.url=http://localhost:8500\n")}
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "code/mongodb", 27017),  # no compose service publishes 27017
+        ("code/orders", "code/stock", 8082),
+        ("code/stock", "shop/consul", 8500),
+    }
+    _write(root, {"docker-compose.yml": consul.format("acme/consul:1.0")})
+    graph = discover(load_paths([str(root)]))
     assert not any(e.source.startswith("code/") for e in graph.edges)

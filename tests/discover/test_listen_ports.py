@@ -287,5 +287,8 @@ def test_the_placeholder_of_a_written_port_gives_its_name_and_default() -> None:
         ("HOST", None),
         ("PORT", "8080"),
     ]
-    assert PLACEHOLDER.search("${app.port}") is None  # a property, not an env variable
+    # a config key read by its dotted path (``config.getInt("http.port")``): the joiner
+    # looks it up in the unit's config files
+    dotted = PLACEHOLDER.search("${http.port}")
+    assert dotted is not None and dotted.groups() == ("http.port", None)
     assert PLACEHOLDER.search("$PORT") is None

@@ -718,7 +718,128 @@ def test_sbt_projects_by_packaging_or_main_named_by_their_docker_package(tmp_pat
     assert found == {
         ("ledgersvc", "sbt", "ledgersvc", ("ledger", "ledgersvc")),
         ("tally", "sbt", "tally", ("tally",)),
+        ("api", "sbt", "api", ("api",)),  # worker has no main: a library
     }
+
+
+def test_each_project_of_a_multi_project_sbt_build(tmp_path: Path) -> None:
+    """Each project's own definition says whether it runs: a main (``extends App``), a Play
+    or packaging plugin, a ``mainClass``; its ``name`` (else its id) names it. A library
+    project, the aggregating root and an example project with a main are none."""
+    app = "object Main extends App {\n  println(1)\n}\n"
+    _tree(
+        tmp_path,
+        {
+            "build.sbt": (
+                'name := "shop"\n'
+                'lazy val root = (project in file(".")).aggregate(common, `order-api`, web)\n'
+                'lazy val common = (project in file("common")).settings(commonSettings: _*)\n'
+                'lazy val `order-api` = (project in file("orders")).dependsOn(common)\n'
+                "  .settings(commonSettings: _*)\n"
+                'lazy val web = (project in file("web")).enablePlugins(PlayScala)\n'
+                "lazy val billing = project\n"
+                '  .settings(name := "billing-svc", Compile / mainClass := Some("b.Main"))\n'
+                'lazy val demo = project.in(file("examples/demo"))\n'
+                'lazy val commonSettings = Seq(scalaVersion := "2.13.12")\n'
+                "fork in run := true\n"
+            ),
+            "common/src/main/scala/Util.scala": "object Util { def twice(x: Int) = 2 * x }\n",
+            "orders/src/main/scala/Main.scala": app,
+            "web/app/controllers/Home.scala": "class Home\n",
+            "web/conf/application.conf": "play.http.secret.key = x\n",
+            "billing/src/main/scala/b/Main.scala": "package b\nclass Main\n",
+            "examples/demo/src/main/scala/Demo.scala": app,
+            "src/main/scala/Nothing.scala": "object Nothing\n",
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    found = {(u.name, os.path.relpath(u.sources[0], tmp_path), u.names) for u in units}
+    assert found == {
+        ("order-api", "orders", ("order-api", "orders")),
+        ("web", "web", ("web",)),
+        ("billing-svc", "billing", ("billing", "billing-svc")),
+    }
+
+
+def test_jvm_modules_that_package_or_start_a_server_without_a_framework_plugin(
+    tmp_path: Path,
+) -> None:
+    """A Maven or Gradle module is a service when its build names a main for a runnable jar
+    (shade's ``Main-Verticle``, a parent's managed shade config, a ``main.verticle``
+    property, ``exec:java``'s ``mainClass``, the Vert.x plugins, Gradle's ``mainClassName``
+    or a ``Main-Class`` manifest) or when its main starts a server itself
+    (``Vertx.vertx()``). A plain main (a tool), a library, an ``exec`` run bound to a build
+    phase (a generator) and a server main in an example's folder are none."""
+    shade = (
+        "<build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><executions>"
+        "<execution><configuration><transformers><transformer><manifestEntries>"
+        "<Main-Verticle>a.Api</Main-Verticle></manifestEntries></transformer></transformers>"
+        "</configuration></execution></executions></plugin></plugins></build>"
+    )
+    managed = (
+        "<build><pluginManagement><plugins><plugin><artifactId>maven-jar-plugin</artifactId>"
+        "<configuration><archive><manifest><mainClass>${main.class}</mainClass></manifest>"
+        "</archive></configuration></plugin></plugins></pluginManagement></build>"
+    )
+    generator = (
+        "<build><plugins><plugin><artifactId>exec-maven-plugin</artifactId><executions>"
+        "<execution><phase>generate-sources</phase><configuration><mainClass>g.Gen"
+        "</mainClass></configuration></execution></executions></plugin></plugins></build>"
+    )
+    vertx_main = (
+        "public class Server { public static void main(String[] a) {"
+        " Vertx vertx = Vertx.vertx(); vertx.deployVerticle(new Server()); } }"
+    )
+    tool = "class Tool { public static void main(String[] a) { System.out.println(1); } }"
+    _tree(
+        tmp_path,
+        {
+            "pom.xml": (
+                "<project><artifactId>parent</artifactId><packaging>pom</packaging>"
+                f"{managed}</project>"
+            ),
+            "api/pom.xml": f"<project><artifactId>api</artifactId>{shade}</project>",
+            "jar/pom.xml": (
+                "<project><artifactId>jar</artifactId><build><plugins><plugin>"
+                "<artifactId>maven-jar-plugin</artifactId></plugin></plugins></build></project>"
+            ),
+            "verticle/pom.xml": (
+                "<project><artifactId>verticle</artifactId>"
+                "<properties><main.verticle>v.Main</main.verticle></properties></project>"
+            ),
+            "vertx/pom.xml": (
+                "<project><artifactId>vertx</artifactId><build><plugins><plugin>"
+                "<artifactId>vertx-maven-plugin</artifactId></plugin></plugins></build></project>"
+            ),
+            "server/pom.xml": "<project><artifactId>server</artifactId></project>",
+            "server/src/main/java/Server.java": vertx_main,
+            "tool/pom.xml": "<project><artifactId>tool</artifactId></project>",
+            "tool/src/main/java/Tool.java": tool,
+            "gen/pom.xml": f"<project><artifactId>gen</artifactId>{generator}</project>",
+            "lib/pom.xml": "<project><artifactId>lib</artifactId></project>",
+            "lib/src/main/java/Lib.java": "class Lib { Vertx v = Vertx.vertx(); }",
+            "examples/pom.xml": "<project><artifactId>demo</artifactId></project>",
+            "examples/src/main/java/Server.java": vertx_main,
+            "kt/ticket/build.gradle": "apply plugin: 'kotlin'\nmainClassName = 'ticket.AppKt'\n",
+            "kt/fat/build.gradle.kts": (
+                'tasks.jar {\n  manifest { attributes("Main-Class" to "f.MainKt") }\n}\n'
+            ),
+            "kt/vx/build.gradle.kts": 'plugins {\n  id("io.vertx.vertx-plugin")\n}\n',
+            "kt/common/build.gradle": "dependencies {\n  compile 'io.vertx:vertx-core:4.5.0'\n}\n",
+            "kt/common/src/main/kotlin/Web.kt": "class Web { val vertx = Vertx.vertx() }\n",
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, u.kind) for u in units) == [
+        ("api", "maven"),
+        ("fat", "gradle"),
+        ("jar", "maven"),
+        ("server", "maven"),
+        ("ticket", "gradle"),
+        ("verticle", "maven"),
+        ("vertx", "maven"),
+        ("vx", "gradle"),
+    ]
 
 
 def test_a_mix_application_depends_on_the_packages_it_lists() -> None:
@@ -790,3 +911,28 @@ def test_a_maven_module_inherits_the_dependencies_of_its_declared_parent_chain(
         ("billing", ()),
         ("stock", ("spring-cloud-starter-sleuth",)),
     }
+
+
+def test_the_root_of_a_gradle_multi_project_build_is_no_service(tmp_path: Path) -> None:
+    """``plugins { id 'org.springframework.boot' }`` in the root build, above the
+    ``allprojects`` block that applies it to the projects its settings ``include``: the
+    root has no sources of its own and runs nothing. A build of one project (its settings
+    include none) is its own service."""
+    boot = "plugins {\n  id 'org.springframework.boot' version '3.2.0'\n}\n"
+    _tree(
+        tmp_path,
+        {
+            "shop/settings.gradle": "rootProject.name = 'shop'\ninclude 'orders'\n",
+            "shop/build.gradle": boot
+            + "allprojects {\n  apply plugin: 'org.springframework.boot'\n}\n",
+            "shop/orders/build.gradle": "dependencies {}\n",
+            "shop/orders/src/main/kotlin/App.kt": "@SpringBootApplication\nclass App\n",
+            "single/settings.gradle": "rootProject.name = 'single'\n",
+            "single/build.gradle": boot,
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, os.path.relpath(u.sources[0], tmp_path)) for u in units) == [
+        ("orders", "shop/orders"),
+        ("single", "single"),
+    ]

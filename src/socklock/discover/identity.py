@@ -377,17 +377,51 @@ def _build_key(service: ComposeService) -> tuple[str, ...]:
 
 def _infrastructure_only(inventory: Inventory, identities: Identities) -> bool:
     """Whether the deployment runs none of the input's code: compose files only, whose
-    services all run public images (no ``build:``), none of them a build unit's twin. Such a
+    services all run public images (no ``build:``) or build a database's own image with its
+    init scripts (:func:`_server_builds`), none of them another build unit's twin. Such a
     file starts the databases and brokers the services use, while the services themselves
     run on the host (``mvn spring-boot:run``) and reach them through published ports."""
     if inventory.workloads or not inventory.compose_projects:
         return False
-    if identities.twins or identities.versions or identities.shared:
+    if identities.versions or identities.shared:
         return False
     if any(unit.host is not None for unit in inventory.units):
         return False
+    servers = _server_builds(inventory)
+    if any(
+        not unit.directory or Path(unit.directory).resolve() not in servers
+        for unit in identities.twins
+    ):
+        return False
     services = [service for project in inventory.compose_projects for service in project.services]
-    return all(not service.build_context and _public_image(service.image) for service in services)
+    return all(
+        Path(service.build_context).resolve() in servers
+        if service.build_context
+        else _public_image(service.image)
+        for service in services
+    )
+
+
+def _server_builds(inventory: Inventory) -> set[Path]:
+    """The compose build contexts whose Dockerfile builds on a database's or a broker's
+    public image (``FROM postgres`` adding ``init.sql``): a server's own program with the
+    repository's schema or config, not the repository's code."""
+    from socklock.discover.addresses import image_port
+
+    by_path = {Path(d.path).resolve(): d for d in inventory.dockerfiles}
+    found: set[Path] = set()
+    for project in inventory.compose_projects:
+        for service in project.services:
+            if not service.build_context:
+                continue
+            context = Path(service.build_context).resolve()
+            dockerfile = by_path.get(context / (service.dockerfile or "Dockerfile"))
+            if dockerfile is None or not dockerfile.stages:
+                continue
+            base = dockerfile.stages[-1].base_image
+            if _public_image(base) and image_port(base) is not None:
+                found.add(context)
+    return found
 
 
 def _runs_another(line: list[str]) -> bool:
@@ -398,8 +432,13 @@ def _runs_another(line: list[str]) -> bool:
 
 
 # Namespaces of vendors that publish only their own products' images (Confluent Platform's
-# ``confluentinc/cp-schema-registry``, Bitnami's packaged servers): never a repository's code
-_VENDOR_NAMESPACES = frozenset({"confluentinc", "bitnami", "bitnamilegacy"})
+# ``confluentinc/cp-schema-registry``, Bitnami's packaged servers, HashiCorp's
+# ``hashicorp/consul``, Hazelcast's, Keycloak's, Grafana Labs', Prometheus', Jaeger's,
+# Zipkin's): never a repository's code
+_VENDOR_NAMESPACES = frozenset(
+    {"confluentinc", "bitnami", "bitnamilegacy", "hashicorp", "grafana", "prom"}
+    | {"jaegertracing", "openzipkin", "hazelcast", "keycloak"}
+)
 
 
 def _public_image(image: str | None) -> bool:
@@ -415,6 +454,9 @@ def _public_image(image: str | None) -> bool:
     if not name:
         return False
     path = name.removeprefix("docker.io/").removeprefix("library/")
+    head, slash, rest = path.partition("/")
+    if slash and "/" in rest and ("." in head or ":" in head):
+        path = rest  # a registry host (``quay.io/keycloak/keycloak``): the vendor is next
     program = name.rsplit("/", 1)[-1].lower()
     return (
         "/" not in path

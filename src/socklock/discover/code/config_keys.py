@@ -4,7 +4,8 @@ A C++ service in DeathStarBench's style reads ``config_json["user-service"]["add
 from a JSON file it loads at run time; the analyser reports the key path
 (``user-service.addr``) as a read, and the join looks it up here, as it looks env vars up
 in the manifests: in the config files under the scanned roots that the config-file
-analyser reads (JSON, JSON5, Hjson, YAML, TOML), the file nearest to the reading file first.
+analyser reads (JSON, JSON5, Hjson, YAML, TOML, HOCON), the file nearest to the reading file
+first. Lightbend config's ``config.getString("services.orders.host")`` is read the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
 
     from socklock.discover.code.config_readers import Entry
 
-_FORMATS = (".json", ".json5", ".hjson", ".yml", ".yaml", ".toml")
+# ``.conf``: the HOCON files the config-file analyser reads as such (``application.conf``
+# and what it includes), never another program's ``.conf``
+_FORMATS = (".json", ".json5", ".hjson", ".yml", ".yaml", ".toml", ".conf")
 
 
 @dataclass(frozen=True, slots=True)

@@ -386,6 +386,40 @@ def _java_members(path: str, text: str, owner: str, prop: str) -> list[Candidate
     return found
 
 
+# ``class Gateway extends Config with JsonProtocols``, ``object Main extends App with Config``
+_SCALA_PARENTS = re.compile(r"\b(?:extends|with)\s+([A-Z]\w*)")
+_SCALA_TYPE = r"\b(?:trait|(?:abstract\s+)?class|object)\s+{}\b"
+
+
+def _scala_names(path: str, text: str, name: str) -> list[Candidate]:
+    """A bare name a Scala file uses but does not define: a member of a trait or class it
+    mixes in (``extends Config``, ``with Config``) that its own package's folder defines
+    (``Config.scala``, else another file of the folder declaring ``trait Config``)."""
+    directory = _directory(path)
+    found: list[Candidate] = []
+    for parent in dict.fromkeys(_SCALA_PARENTS.findall(text)):
+        same = directory / (parent + ".scala")
+        if _is_file(same) and str(same) != path:
+            found.append((str(same), name))
+            continue
+        declares = re.compile(_SCALA_TYPE.format(parent))
+        for other in sorted(directory.glob("*.scala"))[:_SCALA_FOLDER_LIMIT]:
+            if str(other) != path and declares.search(_read_text(other)):
+                found.append((str(other), name))
+                break
+    return found
+
+
+_SCALA_FOLDER_LIMIT = 200
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 _PROJECT_FILES_LIMIT = 5000
 _NOT_SOURCE_DIRS = frozenset({"bin", "obj", ".git", "node_modules", "vendor"})
 
@@ -535,6 +569,7 @@ _NAMES: dict[str, Callable[[str, str, str], list[Candidate]]] = {
     "tsx": _js_names,
     "go": _go_names,
     "java": _java_names,
+    "scala": _scala_names,
     "php": _php_names,
     "ruby": _ruby_names,
 }

@@ -47,8 +47,9 @@ _TRANSPORT_KEY = "transport"
 _SERVING_TRANSPORTS = re.compile(r"\b(?:TCP|GRPC)\b")  # NestJS transports that listen
 # what the written value must look like once filled: a port, ``:port``, ``host:port``
 PORT_SPEC = re.compile(r"^(?:(\d{1,5})|(?:[\w.\-]*|\[[0-9a-fA-F:.]*\]):(\d{1,5}))$")
-# ``${NAME}`` or ``${NAME:-default}`` in a written port (group 1: the name, 2: the default)
-PLACEHOLDER = re.compile(r"\$\{([A-Za-z_]\w*)(?::-([^}]*))?\}")
+# ``${NAME}`` or ``${NAME:-default}`` in a written port (group 1: the name, 2: the default);
+# a config key read by its dotted path (``${http.port}``) is a name too
+PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][\w.\-]*)(?::-([^}]*))?\}")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 MAX_DEPTH = 3  # options inside options
 

@@ -1,6 +1,8 @@
-"""Gradle projects that build a service: the Spring Boot, ``application``, Jib or Ktor plugin
-(their own, or applied to them by an enclosing build's ``subprojects``/``allprojects`` and
-then with a main class), or a Dockerfile beside the build file.
+"""Gradle projects that build a service: the Spring Boot, ``application``, Jib, Ktor, Quarkus,
+Micronaut, Vert.x or a Docker application plugin, or a jar whose manifest names its main
+(``Main-Class``/``Main-Verticle``, ``mainClassName``): their own, or applied to them by an
+enclosing build's ``subprojects``/``allprojects`` and then with a main class; a Dockerfile
+beside the build file; or a framework's application class or a main that starts a server.
 
 Identity: ``spring.application.name``, else ``rootProject.name`` for the root, else the
 directory name.
@@ -20,7 +22,12 @@ BUILD_FILES = ("build.gradle", "build.gradle.kts")
 _PLUGIN = re.compile(
     r"""(?x)
     (?:id\s*\(?\s*["'](?:org\.springframework\.boot|application|com\.google\.cloud\.tools\.jib
-        |io\.ktor\.plugin|io\.quarkus|io\.micronaut\.application)["']
+        |io\.ktor\.plugin|io\.quarkus|io\.micronaut\.(?:minimal\.)?application
+        |io\.vertx\.vertx-plugin|com\.bmuschko\.docker-(?:java|spring-boot)-application)["']
+    | \bmainClassName\s*=
+    | \bmainClass\s*(?:=|\.set\s*\()
+    | ["']Main-(?:Class|Verticle)["']
+    | \bvertx\s*\{[^}]*\bmainVerticle\s*=
     | apply\s*\(?\s*plugin\s*[:=]\s*["'](?:org\.springframework\.boot|application|spring-boot
         |com\.google\.cloud\.tools\.jib)["']
     | ^\s*application\s*(?:\{|$)
@@ -53,8 +60,14 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             for parent_dir, (_, parent_text) in builds.items()
             if parent_dir != directory and directory.is_relative_to(parent_dir)
         )
+        if (
+            _aggregates(tree, directory)
+            and not (directory / "src").is_dir()
+            and not has_dockerfile(tree, directory)
+        ):
+            continue  # the root of a multi-project build, with no code of its own
         runnable = own or has_dockerfile(tree, directory)
-        if not runnable and not has_jvm_main(directory, framework_only=not inherited):
+        if not runnable and not has_jvm_main(directory, framework_only=not inherited, tree=tree):
             continue
         fallback = directory.name
         settings = next(
@@ -81,6 +94,19 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             )
         )
     return units
+
+
+_INCLUDE = re.compile(r"(?m)^\s*include\b")
+
+
+def _aggregates(tree: Tree, directory: Path) -> bool:
+    """Whether the build's settings include subprojects (``include 'orders'``): its root
+    project applies plugins to build them (``plugins { id 'org.springframework.boot' }``
+    above ``allprojects``) and is no service without sources of its own."""
+    for name in ("settings.gradle", "settings.gradle.kts"):
+        if tree.has(directory, name) and _INCLUDE.search(read(directory / name) or ""):
+            return True
+    return False
 
 
 # ``implementation 'org.springframework.cloud:spring-cloud-starter-zipkin'``,

@@ -1,6 +1,9 @@
-"""Maven modules that build a service: the Spring Boot, Jib or Quarkus plugin (their own, in
-a profile too), a Dockerfile beside the pom, or a main class: any ``main`` when a parent
-applies such a plugin, else a framework's application class (``@SpringBootApplication``).
+"""Maven modules that build a service: the Spring Boot, Jib, Quarkus, Micronaut or Vert.x
+plugin (their own, in a profile too), an executable jar the build names a main for (the
+shade, assembly or jar plugin's ``Main-Class``/``Main-Verticle``, ``exec:java``'s
+``mainClass``, a ``main.verticle`` property), a Dockerfile beside the pom, or a main class:
+any ``main`` when a parent applies such a plugin, else a framework's application class
+(``@SpringBootApplication``) or a main that starts a server itself (``Vertx.vertx()``).
 
 A ``pom`` packaging module aggregates others and is no service. Identity:
 ``spring.application.name``, else the ``artifactId``.
@@ -17,7 +20,29 @@ from socklock.load.units.tree import Tree, read
 from socklock.load.units.unit import has_jvm_main, make_unit
 from socklock.model import BuildUnit, Diagnostic, DiagnosticLevel, Location
 
-_SERVICE_PLUGINS = ("spring-boot-maven-plugin", "jib-maven-plugin", "quarkus-maven-plugin")
+_SERVICE_PLUGINS = (
+    "spring-boot-maven-plugin",
+    "jib-maven-plugin",
+    "quarkus-maven-plugin",
+    "micronaut-maven-plugin",
+    "vertx-maven-plugin",
+)
+# Plugins that make a runnable jar (or run one) when their configuration names its main.
+_MAIN_PLUGINS = frozenset(
+    {
+        "maven-shade-plugin",
+        "maven-assembly-plugin",
+        "maven-jar-plugin",
+        "exec-maven-plugin",
+        "appassembler-maven-plugin",
+        "onejar-maven-plugin",
+    }
+)
+# The elements and properties that name the main of a runnable jar.
+_MAIN_TAGS = frozenset({"mainclass", "main-class", "main-verticle", "mainverticle"})
+_MAIN_PROPERTIES = frozenset(
+    {"main.class", "mainclass", "main.verticle", "vertx.verticle", "exec.mainclass", "start-class"}
+)
 
 
 def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
@@ -36,16 +61,25 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         if _text(pom, "packaging") == "pom":
             continue
         own = _plugins(pom, ".//plugins/plugin")
-        inherited = any(
-            _plugins(parent, ".//plugins/plugin") & set(_SERVICE_PLUGINS)
+        above = [
+            parent
             for parent_dir, parent in poms.items()
             if parent_dir != directory and directory.is_relative_to(parent_dir)
+        ]
+        inherited = any(
+            _plugins(parent, ".//plugins/plugin") & set(_SERVICE_PLUGINS)
+            or _names_main(parent, [], own_properties=False)
+            for parent in above
         )
-        runnable = bool(own & set(_SERVICE_PLUGINS)) or has_dockerfile(tree, directory)
-        if not runnable and not has_jvm_main(directory, framework_only=not inherited):
+        parents = parents_of[directory]
+        runnable = (
+            bool(own & set(_SERVICE_PLUGINS))
+            or _names_main(pom, parents)
+            or has_dockerfile(tree, directory)
+        )
+        if not runnable and not has_jvm_main(directory, framework_only=not inherited, tree=tree):
             continue
         artifact = _text(pom, "artifactId") or directory.name
-        parents = parents_of[directory]
         units.append(
             make_unit(
                 "maven",
@@ -59,6 +93,46 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
             )
         )
     return units
+
+
+def _names_main(
+    pom: ElementTree.Element, parents: list[ElementTree.Element], *, own_properties: bool = True
+) -> bool:
+    """Whether the module's build packages or runs a main it names: a jar plugin of its own
+    whose configuration (or a parent's ``pluginManagement`` of that plugin, which it
+    inherits) holds a ``mainClass``/``Main-Class``/``Main-Verticle``, or a property of its
+    own naming a main (``<main.verticle>``, read by such a plugin or by ``vertx:run``). An
+    ``exec-maven-plugin`` execution bound to a phase runs a tool during the build: not it.
+    A parent's such plugin (not its properties) packages each module below it."""
+    properties = pom.find("properties") if own_properties else None
+    for prop in properties if properties is not None else ():
+        if str(prop.tag).lower() in _MAIN_PROPERTIES and (prop.text or "").strip():
+            return True
+    managed = {
+        _text(plugin, "artifactId"): plugin
+        for parent in reversed(parents)
+        for plugin in parent.findall("build/pluginManagement/plugins/plugin")
+    }
+    for plugin in pom.findall("build/plugins/plugin"):
+        artifact = _text(plugin, "artifactId") or ""
+        if artifact not in _MAIN_PLUGINS:
+            continue
+        if any(_configures_main(p, artifact) for p in (plugin, managed.get(artifact)) if p):
+            return True
+    return False
+
+
+def _configures_main(plugin: ElementTree.Element, artifact: str) -> bool:
+    configurations = [plugin.find("configuration")]
+    for execution in plugin.findall("executions/execution"):
+        if artifact != "exec-maven-plugin" or execution.find("phase") is None:
+            configurations.append(execution.find("configuration"))
+    return any(
+        str(element.tag).lower() in _MAIN_TAGS and (element.text or "").strip()
+        for configuration in configurations
+        if configuration is not None
+        for element in configuration.iter()
+    )
 
 
 def _parents(

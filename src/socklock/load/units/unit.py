@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from socklock.load.units import spring
@@ -12,8 +13,24 @@ from socklock.load.units.tree import Tree, read
 from socklock.model import BuildUnit, Location
 
 _JVM_SOURCES = ("src/main/java", "src/main/kotlin", "src/main/scala")
-_FRAMEWORK_MAINS = ("@SpringBootApplication", "@QuarkusMain", "Micronaut.run(")
-_MAIN_MARKERS = (*_FRAMEWORK_MAINS, "static void main(", "fun main(", "def main(")
+_FRAMEWORK_MAINS = ("@SpringBootApplication", "@QuarkusMain", "Micronaut.run(", "runApplication<")
+_MAIN = re.compile(
+    r"static\s+void\s+main\s*\(|\bfun\s+main\s*\(|\bdef\s+main\s*\(|\bextends\s+App\b"
+)
+# A main that starts a server or a runtime itself (Vert.x, Ktor, Javalin, Akka HTTP, Undertow,
+# Helidon, gRPC, the JDK's HttpServer) is an application's, not a tool's: a Vert.x or Akka
+# service needs no plugin of its build to run (``java -jar``, ``sbt run``).
+_SERVER_STARTS = re.compile(
+    r"\bVertx\s*\.\s*(?:vertx|clusteredVertx|builder)\s*\(|\bembeddedServer\s*\("
+    r"|\bJavalin\s*\.\s*create\s*\(|\bUndertow\s*\.\s*builder\s*\(|\bdeployVerticle\s*\("
+    r"|\bHttp\s*\(\s*\)\s*\.\s*(?:bindAndHandle|newServerAt|bind)\s*\("
+    r"|\bWebServer\s*\.\s*builder\s*\(|\bServerBuilder\s*\.\s*forPort\s*\("
+    r"|\bHttpServer\s*\.\s*create\s*\("
+)
+# Folders of a repository whose programs demonstrate or measure the code, not run it.
+INCIDENTAL_DIRS = frozenset(
+    {"example", "examples", "doc", "docs", "benchmark", "benchmarks", "bench", "jmh"}
+)
 
 
 def make_unit(
@@ -55,10 +72,13 @@ def make_unit(
     )
 
 
-def has_jvm_main(directory: Path, limit: int = 400, *, framework_only: bool = False) -> bool:
-    """A class with a ``main`` (only a framework's application class, ``framework_only``)
-    under the module's sources."""
-    markers = _FRAMEWORK_MAINS if framework_only else _MAIN_MARKERS
+def has_jvm_main(
+    directory: Path, limit: int = 400, *, framework_only: bool = False, tree: Tree | None = None
+) -> bool:
+    """A class with a ``main`` under the module's sources; with ``framework_only``, only a
+    framework's application class or a main that starts a server itself (not in an example's,
+    the docs' or a benchmark's folder of the ``tree``: :data:`INCIDENTAL_DIRS`)."""
+    servers = tree is None or not incidental(tree, directory)
     seen = 0
     for sources in _JVM_SOURCES:
         root = directory / sources
@@ -71,6 +91,21 @@ def has_jvm_main(directory: Path, limit: int = 400, *, framework_only: bool = Fa
             if seen > limit:
                 return False
             text = read(path) or ""
-            if any(marker in text for marker in markers):
+            if any(marker in text for marker in _FRAMEWORK_MAINS):
                 return True
+            if _MAIN.search(text) and (
+                not framework_only or (servers and _SERVER_STARTS.search(text))
+            ):
+                return True
+    return False
+
+
+def incidental(tree: Tree, directory: Path) -> bool:
+    """Whether the module lies in an example's, the docs' or a benchmark's folder of the
+    tree (the folders above the tree's root do not count: an example given as the input is
+    the user's application)."""
+    for root in tree.roots:
+        if directory.is_relative_to(root):
+            parts = directory.relative_to(root).parts
+            return any(part.lower() in INCIDENTAL_DIRS for part in parts)
     return False

@@ -78,6 +78,14 @@
 ((marker_annotation name: (identifier) @_fn) @declare
   (#set! declare "registry-wide") (#any-of? @_fn "EnableZuulProxy" "EnableAdminServer"))
 
+; Lightbend (Typesafe) config: config.getString("services.orders.host"), a dotted key of
+; application.conf (HOCON, ${?ENV} overrides included) that the join looks up
+((method_invocation
+   object: (_) @_recv name: (identifier) @_fn
+   arguments: (argument_list . (string_literal) @env.name .)) @env
+  (#match? @_recv "(?i)conf(ig|iguration)?$") (#match? @env.name "^\"[A-Za-z0-9_-]+[.][^\" ]+\"$")
+  (#any-of? @_fn "getString" "getInt" "getLong" "getNumber"))
+
 ; Spring Environment: env.getProperty("orders.url", "http://orders")
 ((method_invocation
    object: (_) @_recv name: (identifier) @_fn

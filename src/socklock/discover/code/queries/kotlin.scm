@@ -21,6 +21,14 @@
    (value_arguments . (value_argument (_) @env.name) . (value_argument (_) @env.default))) @env
   (#eq? @_s "System") (#eq? @_fn "getenv") (#eq? @_m "getOrDefault"))
 
+; Lightbend (Typesafe) config: config.getString("services.orders.host"), a dotted key of
+; application.conf that the join looks up
+((call_expression
+   (navigation_expression (_) @_recv (identifier) @_fn)
+   (value_arguments . (value_argument (string_literal) @env.name) .)) @env
+  (#match? @_recv "(?i)conf(ig|iguration)?$") (#match? @env.name "^\"[A-Za-z0-9_-]+[.][^\" ]+\"$")
+  (#any-of? @_fn "getString" "getInt" "getLong" "getNumber"))
+
 ; Spring: @Value("\${catalogue.url:http://catalogue}") on a property or constructor parameter
 ((annotation
    (constructor_invocation

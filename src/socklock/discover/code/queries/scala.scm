@@ -26,6 +26,14 @@
    arguments: (arguments . (_) @env.name .)) @env
   (#eq? @_s "System") (#eq? @_fn "getenv"))
 
+; Lightbend (Typesafe) config: config.getString("services.orders.host"), Play's
+; configuration.getString(...): a dotted key of application.conf that the join looks up
+((call_expression
+   function: (field_expression value: (_) @_recv field: (identifier) @_fn)
+   arguments: (arguments . (string) @env.name .)) @env
+  (#match? @_recv "(?i)conf(ig|iguration)?$") (#match? @env.name "^\"[A-Za-z0-9_-]+[.][^\" ]+\"$")
+  (#any-of? @_fn "getString" "getInt" "getLong" "getNumber"))
+
 ; ---- akka-http: Http().singleRequest(HttpRequest(uri = ...)), Get("..."), Uri("...")
 ((call_expression
    function: (identifier) @_fn
@@ -117,8 +125,9 @@
 ((call_expression function: (identifier) @_fn arguments: (arguments . (_) @form.value .)) @form
   (#any-of? @_fn "Uri" "URI" "URL"))
 
+; (``.get`` unwraps an Option: Play's ``configuration.getString("x").get``)
 ((field_expression value: (_) @form.value field: (identifier) @_fn) @form
-  (#any-of? @_fn "toString" "trim" "toLowerCase"))
+  (#any-of? @_fn "toString" "trim" "toLowerCase" "get"))
 
 ; ---- the program's own listeners
 ((call_expression function: (field_expression field: (identifier) @_fn) arguments: (arguments) @listen)
