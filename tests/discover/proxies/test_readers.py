@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from socklock.discover.proxies.envoy import EnvoyReader
 from socklock.discover.proxies.envsubst import fill, is_template
 from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream
@@ -627,3 +629,32 @@ Define BACKEND_PORT 8081
     ]
     env_found = list(reader.read([Source("/a/x.conf", text)], {"REPORT_HOST": "report:3000"}))
     assert ("report", 3000, "/a/x.conf:22:5") in _calls(env_found)
+
+
+def test_nginx_copies_of_one_text_read_in_one_run_keep_their_own_places(tmp_path: Path) -> None:
+    """One text's directives are flattened once per discovery run and one manifest file's
+    lines read once: each copy (another file, another offset in one file) keeps its own
+    locations, and a file changed between runs is read again."""
+    from socklock.discover import once
+
+    text = "server {\n  location / { proxy_pass http://api:8080; }\n}\n"
+    manifest = tmp_path / "cm.yaml"
+    manifest.write_text("x\n  server {\n    location / { proxy_pass http://api:8080; }\n")
+    copies = [
+        Source("/cfg/a.conf", text),
+        Source("/cfg/b.conf", text),
+        Source(str(manifest), text, line_offset=1),
+    ]
+    with once.run():
+        found = [list(NginxReader().read([s], {})) for s in copies]
+        again = list(NginxReader().read([Source(str(manifest), text, line_offset=1)], {}))
+    assert [_calls(f) for f in found] == [
+        {("api", 8080, "/cfg/a.conf:2:16")},
+        {("api", 8080, "/cfg/b.conf:2:16")},
+        {("api", 8080, f"{manifest}:3:18")},
+    ]
+    assert _calls(again) == {("api", 8080, f"{manifest}:3:18")}
+    manifest.write_text("x\n\n  server {\n      location / { proxy_pass http://api:8080; }\n")
+    with once.run():
+        moved = list(NginxReader().read([Source(str(manifest), text, line_offset=2)], {}))
+    assert _calls(moved) == {("api", 8080, f"{manifest}:4:20")}

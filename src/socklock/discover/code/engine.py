@@ -59,10 +59,8 @@ def analyse_tree(
     literal_kind: CallKind = CallKind.LITERAL,
 ) -> list[Result]:
     """Every call site in one parsed file, sorted by position."""
-    from tree_sitter import QueryCursor
-
     root = tree.root_node
-    captures = collect(QueryCursor(grammar.targets).matches(root), grammar.settings)
+    captures = collect(grammar.target_matches(root), grammar.settings)
     if captures.reports_nothing:
         return []
     syntax = grammar.syntax

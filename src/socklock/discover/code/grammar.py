@@ -19,9 +19,12 @@ from typing import TYPE_CHECKING
 from socklock.discover.code.prefilter import build_prefilter
 
 if TYPE_CHECKING:
-    from tree_sitter import Language, Parser, Query
+    from collections.abc import Iterator
+
+    from tree_sitter import Language, Node, Parser, Query
 
     from socklock.discover.code.prefilter import Prefilter
+    from socklock.discover.code.shapes import Plan
     from socklock.discover.code.syntax import Syntax
 
 _SECTION = re.compile(r"^;;\s*section:\s*([\w-]+)\s*$", re.MULTILINE)
@@ -34,11 +37,19 @@ class Grammar:
     syntax: Syntax
     language: Language  # kept alive as long as the parser and queries made from it
     parser: Parser
-    targets: Query
+    targets: Query  # the ``targets`` section with its patterns of one shape merged (shapes.py)
+    plan: Plan  # what each pattern of ``targets`` stands for in the section as written
     definitions: Query
     calls: Query | None  # every call with its callee's name; None when the syntax has none
-    settings: tuple[dict[str, str | None], ...]  # per pattern of ``targets``
+    settings: tuple[dict[str, str | None], ...]  # per pattern of the section as written
     prefilter: Prefilter | None  # a file it does not match has no call sites
+
+    def target_matches(self, root: Node) -> Iterator[tuple[int, dict[str, list[Node]]]]:
+        """The ``targets`` section's matches under ``root``, numbered as written, in the order
+        tree-sitter gives them for the section as written."""
+        from tree_sitter import QueryCursor
+
+        return self.plan.expand(QueryCursor(self.targets).matches(root))
 
 
 _GRAMMARS: dict[str, Grammar] = {}
@@ -85,20 +96,24 @@ def _targets(syntax: Syntax, sections: dict[str, str] | None = None) -> str:
 def _compile(syntax: Syntax) -> Grammar:
     from tree_sitter import Language, Parser, Query
 
+    from socklock.discover.code.prefilter import split_patterns
+    from socklock.discover.code.shapes import plan
+
     module = importlib.import_module(syntax.module)
     language = Language(getattr(module, syntax.entry)())
     sections = query_sections(syntax.query_files)
-    targets = Query(language, _targets(syntax, sections))
+    merged = plan(split_patterns(_targets(syntax, sections)), language)
+    targets = Query(language, merged.text)
     definitions = Query(language, sections["definitions"])
     calls = Query(language, sections["calls"]) if sections["calls"].strip() else None
-    settings = tuple(targets.pattern_settings(i) for i in range(targets.pattern_count))
     return Grammar(
         syntax=syntax,
         language=language,
         parser=Parser(language),
         targets=targets,
+        plan=merged,
         definitions=definitions,
         calls=calls,
-        settings=settings,
+        settings=merged.settings(targets),
         prefilter=prefilter(syntax),
     )

@@ -191,12 +191,10 @@ class _File:
     """One parsed file, kept while it is being asked for names."""
 
     def __init__(self, path: str, source: bytes, grammar: Grammar, chain: int) -> None:
-        from tree_sitter import QueryCursor
-
         self.source = source
         self.tree = grammar.parser.parse(source)
         self.root = self.tree.root_node
-        captures = collect(QueryCursor(grammar.targets).matches(self.root), grammar.settings)
+        captures = collect(grammar.target_matches(self.root), grammar.settings)
         self.evaluator = file_evaluator(
             path,
             source,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from socklock.discover.once import per_run
 from socklock.model import EvidenceKind, Location
 
 
@@ -42,12 +43,13 @@ class Source:
         return Location(self.file, real, match.start() + 1 if match else 1)
 
 
-def _file_lines(path: str) -> list[str]:
+@per_run  # every ConfigMap value of one manifest file reads the same lines
+def _file_lines(path: str) -> tuple[str, ...]:
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:  # noqa: PTH123
-            return handle.read().split("\n")
+            return tuple(handle.read().split("\n"))
     except OSError:
-        return []
+        return ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from socklock.discover.addresses import redact_credentials
+from socklock.discover.once import per_run
 from socklock.discover.proxies.envsubst import fill
 from socklock.discover.proxies.interface import Found, Source, Unknown, Upstream, unset_reason
 from socklock.model import EvidenceKind, Location
@@ -343,8 +344,17 @@ def _env_used(statement: _Statement, env: Mapping[str, str]) -> str:
 def _statements(source: Source) -> tuple[list[_Statement], list[tuple[int, str]]]:
     """Every directive of ``source``, flattened; ``server`` lines of an ``upstream`` block
     are named ``upstream-server:<name>`` so they are not mistaken for virtual servers."""
-    parsed, errors = _parse(source)
-    out: list[_Statement] = []
+    flat, errors = _flattened(source.text)
+    return [_Statement(d, args, line, source, udp) for d, args, line, udp in flat], errors
+
+
+@per_run  # many workloads mount copies of one config: the same text, flattened once
+def _flattened(
+    text: str,
+) -> tuple[tuple[tuple[str, tuple[str, ...], int, bool], ...], list[tuple[int, str]]]:
+    """(directive, args, line, inside a UDP server) of every directive of ``text``."""
+    parsed, errors = _parse_text(text)
+    out: list[tuple[str, tuple[str, ...], int, bool]] = []
 
     def walk(block: list[dict[str, Any]], parent: str | None, udp: bool) -> None:
         for item in block:
@@ -356,7 +366,7 @@ def _statements(source: Source) -> tuple[list[_Statement], list[tuple[int, str]]
                     directive = parent
             elif parent is not None:  # a line of a ``map`` block: ``key value;``
                 directive, args = parent, (directive, *args)
-            out.append(_Statement(directive, args, line, source, udp))
+            out.append((directive, args, line, udp))
             inner = item.get("block")
             if isinstance(inner, list):
                 if directive == "upstream" and args:
@@ -371,14 +381,10 @@ def _statements(source: Source) -> tuple[list[_Statement], list[tuple[int, str]]
                     walk(inner, None, udp)
 
     walk(parsed, None, False)
-    return out, errors
+    return tuple(out), errors
 
 
 _LUA_REGISTERED: list[bool] = []
-
-
-def _parse(source: Source) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
-    return _parse_text(source.text)
 
 
 @functools.lru_cache(maxsize=64)
