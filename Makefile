@@ -76,7 +76,7 @@ demo: $(STAMP)
 	fi
 
 test: $(STAMP) debs nca
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -37,12 +38,49 @@ START_DEADLINE = 10.0
 
 Ports = dict[str, int]
 
+pytestmark = pytest.mark.xdist_group("sockshop-processes")
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        port: int = probe.getsockname()[1]
-        return port
+
+def ephemeral_range() -> range:
+    """The kernel's range for outgoing connections' source ports (Linux's default if unreadable)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+    except (OSError, ValueError):
+        return range(32768, 61000)
+    return range(int(low), int(high) + 1)
+
+
+def free_ports(names: tuple[str, ...]) -> Ports:
+    """A distinct free port for each name, below the ephemeral range.
+
+    Ports asked of the kernel with bind(0) come from the ephemeral range, where any
+    connection made meanwhile (other tests run in parallel) may take one as its source
+    port before the service binds it; and a port let go may be handed out again. So the
+    ports are chosen at random below that range and every probe is held until all are
+    chosen. The module's tests run in one xdist group, so one shop runs at a time.
+    """
+    first = max(1024, ephemeral_range().start - 8000)
+    probes: list[socket.socket] = []
+    ports: Ports = {}
+    try:
+        candidates = iter(random.sample(range(first, ephemeral_range().start), k=200))
+        for name in names:
+            for port in candidates:
+                probe = socket.socket()
+                try:
+                    probe.bind((LOOPBACK, port))
+                except OSError:
+                    probe.close()
+                    continue
+                probes.append(probe)
+                ports[name] = port
+                break
+            else:
+                pytest.fail(f"no free port for {name} below the ephemeral range")
+    finally:
+        for probe in probes:
+            probe.close()
+    return ports
 
 
 def environments(ports: Ports) -> dict[str, dict[str, str]]:
@@ -141,7 +179,7 @@ def stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ports]:
     logs = tmp_path_factory.mktemp("sockshop-logs")
-    ports = {name: free_port() for name in (*DATASTORES, *APPLICATIONS)}
+    ports = free_ports((*DATASTORES, *APPLICATIONS))
     children: dict[str, subprocess.Popen[bytes]] = {}
     try:
         for name, env in environments(ports).items():
