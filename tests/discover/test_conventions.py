@@ -104,6 +104,11 @@ CASES: dict[str, Case] = {
     "MONGO_URL": ("mongo", {}, [("mongo", 27017, "mongodb", "TCP")]),
     "ELASTICSEARCH_URL": ("http://search:9200", {}, [("search", 9200, "http", "TCP")]),
     "CONSUL_HTTP_ADDR": ("consul:8500", {}, [("consul", 8500, "http", "TCP")]),
+    "MC_DEFAULT_CLUSTER_MEMBERS": (
+        "member-1,member-2:5702",
+        {},
+        [("member-1", 5701, "hazelcast", "TCP"), ("member-2", 5702, "hazelcast", "TCP")],
+    ),
     "HealthChecksUI__HealthChecks__*__Uri": (
         "http://basket-api/hc",
         {},

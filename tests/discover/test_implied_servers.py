@@ -122,11 +122,24 @@ def test_two_servers_or_none_imply_nothing(tmp_path: Path) -> None:
             "openzipkin/zipkin",
             "spring.zipkin.base-url",
         ),
+        (
+            "Consul agent",
+            "stork-service-discovery-consul",
+            None,  # no build is the agent: only its image
+            "hashicorp/consul",
+            "consul.client.defaultZone",
+        ),
     ],
 )
-def test_each_row(what: str, client: str, server_build: str, server_image: str, key: str) -> None:
-    assert [row.what for row in implied_servers()] == ["Eureka server", "Zipkin server"]
-    deps = {"app": [client], "built": [server_build], "other": ["spring-boot-starter-web"]}
+def test_each_row(
+    what: str, client: str, server_build: str | None, server_image: str, key: str
+) -> None:
+    assert [row.what for row in implied_servers()] == [
+        "Eureka server",
+        "Zipkin server",
+        "Consul agent",
+    ]
+    deps = {"app": [client], "built": [server_build or ""], "other": ["spring-boot-starter-web"]}
 
     def calls(
         workloads: list[str], images: dict[str, str | None], keys: dict[str, set[str]]
@@ -138,12 +151,15 @@ def test_each_row(what: str, client: str, server_build: str, server_image: str, 
         ]
 
     # the server by its build, or by its image (a registry host and a tag are not its name)
-    assert calls(["app", "built", "other"], {}, {}) == [("app", "built")]
+    if server_build is not None:
+        assert calls(["app", "built", "other"], {}, {}) == [("app", "built")]
     assert calls(["app", "run"], {"run": f"docker.io/{server_image}:1.2"}, {}) == [("app", "run")]
     # its config names a server: that value maps it; no server, or two: nothing implied
     assert calls(["app", "built"], {}, {"app": {key}}) == []
     assert calls(["app", "other"], {}, {}) == []
-    assert calls(["app", "built", "run"], {"run": server_image}, {}) == []
+    assert calls(["app", "run", "again"], {"run": server_image, "again": server_image}, {}) == []
+    if server_build is not None:
+        assert calls(["app", "built", "run"], {"run": server_image}, {}) == []
 
 
 def test_a_zipkin_sender_through_the_broker_calls_no_zipkin_server(tmp_path: Path) -> None:

@@ -125,6 +125,45 @@ def test_a_vendors_server_images_are_infrastructure(tmp_path: Path) -> None:
     }
 
 
+VENDOR_PRODUCTS = (
+    "services:\n"
+    "  consul:\n    image: hashicorp/consul:1.22\n    ports:\n      - 8500:8500\n"
+    "  keycloak:\n    image: quay.io/keycloak/keycloak:26.0\n    ports:\n      - 8180:8080\n"
+    "  grid:\n    image: hazelcast/hazelcast:5.2.0\n    ports:\n      - 5701:5701\n"
+)
+
+
+def test_vendor_product_images_behind_a_registry_host_are_infrastructure(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    extra = (
+        "consul.url=http://localhost:8500\nauth.url=http://localhost:8180/realms/shop\n"
+        "hazelcast.client.network.cluster-members=localhost\n"
+    )
+    _write(
+        root,
+        {
+            "orders/pom.xml": _pom("orders"),
+            f"orders/{PROPERTIES}": _props("orders", 8081, extra),
+            "docker-compose.yml": VENDOR_PRODUCTS,
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/consul", 8500),
+        ("code/orders", "shop/keycloak", 8080),  # host port 8180 → 8080
+        ("code/orders", "shop/grid", 5701),  # Hazelcast's member port
+    }
+
+
+def test_an_own_image_behind_a_registry_host_is_no_infrastructure(tmp_path: Path) -> None:
+    _services(tmp_path)
+    # ``quay.io/acme/storefront``: the registry host is not the vendor, ``acme`` is no vendor
+    pulled = INFRA + "  storefront:\n    image: quay.io/acme/storefront:2.1\n"
+    _write(tmp_path, {"docker-compose.yml": pulled})
+    graph = discover(load_paths([str(tmp_path)]))
+    assert not any(e.source.startswith("code/") for e in graph.edges)
+
+
 def test_a_host_run_unit_reads_its_local_profile(tmp_path: Path) -> None:
     root = tmp_path / "shop"
     _services(root)

@@ -174,3 +174,20 @@ def test_host_run_modules_reach_the_published_broker_and_each_others_ports(tmp_p
         ("code/counter", "code/kitchen", 8090),
         ("code/counter", "code/depot", 8070),
     }
+
+
+def test_a_placeholder_stands_for_its_default_when_the_port_is_joined() -> None:
+    text = (
+        "mp.messaging.incoming.a.connector=smallrye-kafka\n"
+        "kafka.bootstrap.servers=${KAFKA_SERVERS:localhost:9092}\n"
+        "mp.messaging.outgoing.b.connector=smallrye-amqp\n"
+        "mp.messaging.outgoing.b.host=${AMQP_HOST:artemis}\n"
+        "mp.messaging.outgoing.c.connector=smallrye-rabbitmq\n"
+        "mp.messaging.outgoing.c.host=${RABBIT_HOST}\n"
+    )
+    found = channel_addresses(_entries(text))[0]
+    assert [host_port(a) for a in found] == [
+        ("${KAFKA_SERVERS:localhost:9092}", None),  # the default has its port: none joined
+        ("${AMQP_HOST:artemis}", "5672"),  # a bare host: the connector's port
+        ("${RABBIT_HOST}", "5672"),  # no default: taken as a bare host
+    ]

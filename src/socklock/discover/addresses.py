@@ -33,6 +33,7 @@ DEFAULT_PORTS: dict[str, int] = {
     "zookeeper": 2181,
     "cassandra": 9042,
     "elasticsearch": 9200,
+    "hazelcast": 5701,  # a member's client port (hazelcast.xml ``network.port``)
     "sqlserver": 1433,
     "mssql": 1433,
     "tcp": 0,

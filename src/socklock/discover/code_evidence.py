@@ -66,6 +66,7 @@ from socklock.discover.dotnet_settings import (
 )
 from socklock.discover.entrypoints import exec_form
 from socklock.discover.env_mounts import compose_env_files
+from socklock.discover.framework_env import bound_by
 from socklock.discover.host_servers import host_server
 from socklock.discover.identity import Identities, unit_id
 from socklock.discover.key_overrides import overridden_target, overriding_env
@@ -434,6 +435,10 @@ def add_code_evidence(
         services = joiner.storage_clients(workload)
         if services:
             reads.storage[workload] = services
+    for workload in joiner.unit_workloads:
+        bindings = bound_by(joiner.dependencies(workload))
+        if bindings:
+            reads.bindings[workload] = bindings
     for workload, script_names in joiner.script_reads.items():
         if reads.has_code(workload):  # else its env values stay calls anyway
             for name in script_names:
@@ -475,9 +480,10 @@ def add_code_evidence(
             joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
     joiner.add_registry_wide()
+    joiner.add_implied()  # an implied registry's agent polls its clients' health checks
     joiner.add_health_checks()
-    joiner.add_implied()
     joiner.add_config_client_defaults()
+    joiner.add_library_defaults()
     return reads
 
 
@@ -1398,6 +1404,11 @@ class _Joiner:
             evidence = Evidence(EvidenceKind.CONFIG, where, detail)
             port = self.callee_port(implied.server, None) or implied.row.port
             self.builder.add_edge(implied.client, implied.server, port, "TCP", evidence)
+            if self.spring_consul_checked(implied.client, f"{_SPRING_CONSUL}host"):
+                # registered with an HTTP health check, which that agent polls
+                self.http_checked.setdefault(implied.client, ("Consul", where))
+                agent = Reached(implied.server, port, "TCP", implied.row.what)
+                self.registry_agents.setdefault(implied.client, []).append(agent)
 
     def spring_keys_set(self, workload: str) -> set[str]:
         """The whole keys of the implied-server table (``spring.zipkin.sender.type``) that
@@ -1443,6 +1454,44 @@ class _Joiner:
                 confidence=0.6, key=_CONFIG_URI,
             )  # fmt: skip
             self.add(owner, site, Location(file, 1, 1))
+
+    def add_library_defaults(self) -> None:
+        """A unit run on the host whose build has a client library that dials localhost
+        when given no address (:mod:`socklock.discover.local_defaults`), and whose config,
+        env and code give it none: a call to what listens on that port of the host."""
+        from socklock.discover.code.interface import CallKind, CallSite
+        from socklock.discover.local_defaults import local_defaults
+
+        for workload in sorted(self.unit_workloads):
+            if workload not in self.own_units:
+                continue  # in a container localhost is itself
+            dependencies = self.dependencies(workload)
+            env = self.full_env(workload)
+            written = {k.lower() for k in self.keys_set.get(workload, ())}
+            for row in local_defaults():
+                artifact = row.client_in(dependencies)
+                if artifact is None:
+                    continue
+                if any(self.spring_value(workload, key) != "true" for key in row.on):
+                    continue
+                if any(self.spring_value(workload, key) == "false" for key in row.off):
+                    continue
+                if any(
+                    key.lower() in written
+                    or self.spring_value(workload, key) is not None
+                    or spring_env_name(key)[0] in env
+                    for key in row.keys
+                ):
+                    continue  # given an address: that value maps it
+                units = self.unit_workloads[workload]
+                file = units[0].location.file
+                owner = Context(Path(file).parent, workload, f"build unit {units[0].name}")
+                expression = f"{row.what} default {row.address} ({artifact}, no address set)"
+                site = CallSite(
+                    file, 1, 1, expression, CallKind.CONFIG, row.address,
+                    confidence=0.6, key=row.keys[0],
+                )  # fmt: skip
+                self.add(owner, site, Location(file, 1, 1))
 
     def _names_config_server(self, workload: str) -> bool:
         """Whether anything says where the workload's config client goes, or turns it off."""

@@ -28,6 +28,7 @@ HOST_SERVERS: dict[int, str] = {
     9042: "cassandra",
     4222: "nats",
     11211: "memcached",
+    5701: "hazelcast",
     9411: "zipkin",
 }
 

@@ -399,7 +399,9 @@ def _runs_another(line: list[str]) -> bool:
 
 # Namespaces of vendors that publish only their own products' images (Confluent Platform's
 # ``confluentinc/cp-schema-registry``, Bitnami's packaged servers): never a repository's code
-_VENDOR_NAMESPACES = frozenset({"confluentinc", "bitnami", "bitnamilegacy"})
+_VENDOR_NAMESPACES = frozenset(
+    {"confluentinc", "bitnami", "bitnamilegacy", "hashicorp", "hazelcast", "keycloak"}
+)
 
 
 def _public_image(image: str | None) -> bool:
@@ -415,6 +417,9 @@ def _public_image(image: str | None) -> bool:
     if not name:
         return False
     path = name.removeprefix("docker.io/").removeprefix("library/")
+    head, slash, rest = path.partition("/")
+    if slash and "/" in rest and ("." in head or ":" in head):
+        path = rest  # a registry host (``quay.io/keycloak/keycloak``): the vendor is next
     program = name.rsplit("/", 1)[-1].lower()
     return (
         "/" not in path

@@ -32,6 +32,7 @@ REGISTRIES: dict[str, str] = {
     "dapr": "Dapr app-id",
     "dotnet": ".NET service discovery name",
     "ocelot": "Ocelot route ServiceName",
+    "stork": "SmallRye Stork service name",
 }
 # Registry naming conventions: a name registered as ``srv-search`` is the ``search`` workload.
 _NAME_PREFIXES = ("srv-", "srv.", "srv_")
@@ -46,8 +47,12 @@ _CONSUL = re.compile(
 _DOTNET = re.compile(
     r"^(?:https\+http|http\+https)://([A-Za-z0-9_.\-]+)(?::([0-9]{1,5}))?(?:[/?#].*)?$"
 )
+# SmallRye Stork (Quarkus REST clients, gRPC): ``stork://orders/api``, ``storks://`` for TLS;
+# the name is the ``quarkus.stork.<name>`` service, which Consul and Kubernetes discovery
+# look up under that same name unless configured otherwise
+_STORK = re.compile(r"^storks?://([A-Za-z0-9_.\-]+)(?::([0-9]{1,5}))?(?:[/?#].*)?$", re.I)
 _DAPR = re.compile(r"^[a-z]+://[^/]*/v1\.0(?:-alpha1)?/invoke/([A-Za-z0-9_.\-]+)/method(?:/|$)")
-SCHEMES = frozenset({"lb", "xds", "consul", "https+http", "http+https"})
+SCHEMES = frozenset({"lb", "xds", "consul", "https+http", "http+https", "stork", "storks"})
 # Kuma's mesh DNS on Kubernetes: ``<service>_<namespace>_svc_<port>.mesh`` (the
 # ``kuma.io/service`` tag it generates) and ``<service>.<namespace>.svc.<port>.mesh``; the
 # sidecar intercepts the virtual IP on any port and sends the call to that Service port.
@@ -79,7 +84,7 @@ class ServiceName:
 def service_name(text: str) -> ServiceName | None:
     """The registry name ``text`` calls, when it calls one rather than a host."""
     value = text.strip()
-    for pattern, registry in ((_LB, "lb"), (_XDS, "xds"), (_DOTNET, "dotnet")):
+    for pattern, registry in ((_LB, "lb"), (_XDS, "xds"), (_DOTNET, "dotnet"), (_STORK, "stork")):
         match = pattern.match(value)
         if match is not None:
             port = int(match.group(2)) if match.group(2) else None

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from socklock.discover.framework_env import FrameworkEnv
 
 _NOT_NAME = re.compile(r"[^A-Z0-9]")
 MANIFEST_ONLY = "manifest-only: the input has no code of this workload"
@@ -38,9 +42,15 @@ class CodeReads:
     def has_code(self, workload: str) -> bool:
         return workload in self.with_code
 
+    # workload → what binds env vars to its framework's properties (framework_env.py)
+    bindings: dict[str, tuple[FrameworkEnv, ...]] = field(default_factory=dict)
+
     def reads_in_code(self, workload: str, name: str) -> bool:
-        """Whether the workload's code (its source or config files) reads env var ``name``."""
-        return _normal(name) in self.names.get(workload, ())
+        """Whether the workload's code (its source or config files) reads env var ``name``,
+        or its framework binds it to a property."""
+        if _normal(name) in self.names.get(workload, ()):
+            return True
+        return any(row.binds(name) for row in self.bindings.get(workload, ()))
 
 
 def reads_env_value(reads: CodeReads, workload: str, name: str) -> bool:

@@ -288,6 +288,7 @@ _DECLARED = {
     "server.port": "server-port",
     "micronaut.application.name": "service-name",
     "micronaut.server.port": "server-port",
+    "quarkus.application.name": "service-name",
     "quarkus.http.port": "server-port",
     # Spring Cloud Kubernetes: the ConfigMaps it reads, instead of the one of its own name
     "spring.cloud.kubernetes.config.name": "config-map-name",
@@ -341,6 +342,8 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             yield from _declare(path, entry, _SIDECAR_REGISTERS[_relaxed(dotted)])
         if _OWN_IDENTITY.match(_relaxed(dotted)):
             continue  # what the instance advertises of itself
+        if _GENERATED_ENV.match(_relaxed(dotted)):
+            continue  # the env of the manifests Quarkus writes, not this program's call
         if _relaxed(dotted) == _SIDECAR_HEALTH and not health_polled:
             continue  # a sidecar's app health URL that only its own /health would call
         if _relaxed(dotted).startswith("eureka.client.serviceurl.") and registry_off(entry.profile):
@@ -378,18 +381,15 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         # (``contact-points = ["cassandra-1"]``: the key ends ``contact-points.0``)
         base = _array_base(dotted)
         leaf = base.rsplit(".", 1)[-1].lower()
-        host_leaf = leaf in _HOST_LEAVES or leaf in _CONTACT_POINTS
+        seeds = _seed_scheme(base, leaf)
+        host_leaf = leaf in _HOST_LEAVES or seeds is not None
         parts: list[Part] = _parts(entry.value)
         context = Context(
-            call=bool(_ADDRESS_KEY.search(leaf)) or leaf in _CONTACT_POINTS,
+            call=bool(_ADDRESS_KEY.search(leaf)) or seeds is not None,
             weak=True,
             kind=CallKind.CONFIG,
             bare_host=host_leaf,
-            scheme="cassandra"
-            if leaf in _CONTACT_POINTS
-            else _scheme_hint(dotted)
-            if host_leaf
-            else None,
+            scheme=seeds or (_scheme_hint(dotted) if host_leaf else None),
         )
         if host_leaf:
             port_key = base.lower().rsplit(".", 1)[0] + ".port" if "." in base else "port"
@@ -402,6 +402,10 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         yield from _emit(path, entry, tuple(parts), context)
 
 
+# Quarkus's Kubernetes extensions write these into the Deployment they generate
+# (``quarkus.kubernetes.env.vars.kafka-servers=kafka:9092`` → env KAFKA_SERVERS): values the
+# pod's env gets, which the program reads only through the keys that name them
+_GENERATED_ENV = re.compile(r"^quarkus\.(kubernetes|openshift|knative|kind|minikube)\.env\.")
 # The instance's own addresses, which it advertises to a registry or an admin server; a
 # Spring Cloud Netflix Sidecar advertises its app's (``sidecar.hostname``, home page).
 _OWN_IDENTITY = re.compile(
@@ -558,6 +562,20 @@ _COLON_PORT = re.compile(r":[0-9]{1,5}")
 # Persistence Cassandra's ``cassandra-journal.contact-points``): native protocol, 9042
 _CONTACT_POINTS = frozenset({"contact-points", "contactpoints", "contact_points"})
 _ARRAY_ITEM = re.compile(r"(?:\.[0-9]+)+$")
+# Hazelcast's client: the cluster members it first connects to (Quarkus's
+# ``quarkus.hazelcast-client.cluster-members``, Spring's ``hazelcast.client.network.
+# cluster-members``), hosts on the member port 5701 unless written with one
+_MEMBERS = frozenset({"cluster-members", "clustermembers", "cluster_members"})
+
+
+def _seed_scheme(key: str, leaf: str) -> str | None:
+    """The protocol of a key that lists the cluster nodes a driver first connects to (bare
+    hosts, on that protocol's port); None for any other key."""
+    if leaf in _CONTACT_POINTS:
+        return "cassandra"
+    if leaf in _MEMBERS and "hazelcast" in key.lower():
+        return "hazelcast"
+    return None
 
 
 def _array_base(dotted: str) -> str:

@@ -131,9 +131,16 @@ def _default(channel: Entry, connector: Connector, switched_off: set[str]) -> En
 
 
 def host_port(address: ChannelAddress) -> tuple[str, str | None]:
-    """The host text and the port to join to it: none when the host has one or is a URL."""
+    """The host text and the port to join to it: none when the host has one or is a URL.
+    A placeholder stands for its default (``${KAFKA:localhost:9092}`` has a port), a bare
+    host when it has none."""
+    from socklock.discover.code.placeholders import spring_placeholders
+
     text = address.host.value.strip()
-    bare = _PLACEHOLDER.sub("x", text)
+    bare = text
+    for placeholder in reversed(spring_placeholders(text)):
+        default = placeholder.default if placeholder.default is not None else "x"
+        bare = bare[: placeholder.start] + _PLACEHOLDER.sub("x", default) + bare[placeholder.end :]
     return text, None if (":" in bare or "," in bare) else address.port
 
 

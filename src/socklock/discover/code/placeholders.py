@@ -55,6 +55,8 @@ def spring_placeholders(value: str) -> list[Placeholder]:
             break
         body = value[index + 2 : end - 1]
         prop, colon, default = body.partition(":")
+        if len(default) > 1 and default[0] == default[-1] == "`":
+            default = default[1:-1]  # Micronaut quotes a default holding colons: `http://a:80`
         name, confidence = spring_env_name(prop.strip())
         found.append(Placeholder(index, end, name, default if colon else None, confidence))
         index = value.find("${", end)

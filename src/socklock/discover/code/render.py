@@ -132,7 +132,9 @@ def _env_read(
         address = parse_target(template, bare_host=context.bare_host or context.service is not None)
         if address is not None:
             target = address.text
-        elif template.startswith("${"):
+        elif template.startswith("${") or (
+            context.scheme and template.startswith(f"{context.scheme}://${{")
+        ):  # the env's value (a bare host takes the protocol's port: ``redis.host``)
             target = template
     if not context.call and address is None and not names_an_address(first.name, first.default):
         return None

@@ -42,6 +42,7 @@ SCHEMES = frozenset(
         "nats",
         "memcached",
         "cassandra",
+        "hazelcast",
         "elasticsearch",
         "ftp",
         "sftp",
