@@ -243,10 +243,26 @@ def test_a_list_given_item_by_item_makes_the_same_page() -> None:
     items = [{"rule": "SLK1", "message": HOSTILE}, {"where": "ü.yaml:1:1", "fix": None}]
     for listed in (items, []):
         whole = render_html({**data, "findings": listed})
-        pieces = list(iter_html(data, "findings", iter(listed)))
+        pieces = list(iter_html(data, {"findings": iter(listed)}))
         assert "".join(pieces) == whole
         assert _data(whole)["findings"] == listed
-        assert len(pieces) == len(listed) + 2  # the page around the list, then each item
+        # each item ends a piece of its own: "[" or "," then the item
+        encoded = [embedded_json(item) for item in listed]
+        assert [p[1:] for p in pieces if p[1:] in encoded] == encoded
+
+
+def test_several_lists_given_item_by_item_make_the_same_page() -> None:
+    """report.html's nodes, edges and findings are encoded one at a time; a streamed key the
+    data lacks comes after its keys, and an empty list is ``[]``."""
+    _, data = _hostile_page()
+    nodes, edges = list(data["nodes"]), list(data["edges"])
+    streamed = {"edges": iter(edges), "nodes": iter(nodes), "extra": iter([])}
+    pieces = list(iter_html(data, streamed))
+    whole = render_html({**data, "extra": []})
+    assert "".join(pieces) == whole
+    assert list(_data(whole)) == [*data, "extra"]
+    encoded = [embedded_json(item) for item in (*nodes, *edges)]
+    assert all(any(p.endswith(e) for p in pieces) for e in encoded)
 
 
 def test_the_page_fetches_nothing() -> None:

@@ -155,14 +155,19 @@ def write_everything(
     del renderers
     if isinstance(result.existing, PolicyVerdict):  # the document is written: let it go
         result = replace(result, existing=result.existing.without_document())
-    enforce, complete = write_policies(result, target / "policies", force=force, inputs=inputs)
     deployment = result.deployment if result.deployment is not None else result.inventory
     assert result.audit is not None
-    report = scan_html(  # the hardening findings; connections show their state as edges
-        result.inventory, deployment, result.graph, result.audit.findings, enforce, paths, version
+    inventory, graph, findings = result.inventory, result.graph, result.audit.findings
+
+    def write_report(enforce: GeneratedSet | None) -> list[Path]:
+        """report.html: the hardening findings; connections show their state as edges."""
+        report = scan_html(inventory, deployment, graph, findings, enforce, paths, version)
+        return write_artifacts(target, {"report.html": report}, force=force, inputs=inputs)
+
+    report, complete = write_policies(
+        result, target / "policies", write_report, force=force, inputs=inputs
     )
-    del result, enforce
-    written += write_artifacts(target, {"report.html": report}, force=force, inputs=inputs)
+    written += report
     for path in written:
         click.echo(f"wrote {path}")
     return complete
@@ -191,18 +196,21 @@ def render_findings(result: Result, fmt: str, version: str, paths: Sequence[str]
 def write_policies(
     result: Result,
     directory: Path,
+    then: Callable[[GeneratedSet | None], list[Path]],
     *,
     force: bool = False,
     inputs: Collection[Path] = (),
-) -> tuple[GeneratedSet | None, bool]:
-    """Write each policy set of the scan into its own directory, one at a time; returns the
-    Kubernetes enforce set (report.html checks connections against it; the others are let
-    go as soon as they are written) and whether every set locked every namespace (a set's
-    error notes are printed)."""
+) -> tuple[list[Path], bool]:
+    """Write each policy set of the scan into its own directory, one at a time, each let go
+    as soon as it is written; ``then`` is given the Kubernetes enforce set once it is written
+    (report.html checks connections against it: it is written then, so that the set and the
+    report's engine are let go before the next set is proven), or None after the last set
+    when there is none. Returns what ``then`` wrote and whether every set locked every
+    namespace (a set's error notes are printed)."""
     from socklock.pipeline import SkippedSet
     from socklock.policy.generate import Note, NoteLevel, write_set
 
-    enforce = None
+    reported: list[Path] | None = None
     complete = True
     said: set[Note] = set()
     for item in result.policy_sets():
@@ -232,7 +240,11 @@ def write_policies(
             f"{item.flavor} {item.mode}: {len(written.written) + len(written.unchanged)} "
             f"file(s) in {target}; {summary}"
         )
-        if item.name == "kubernetes-enforce":
-            enforce = generated  # for report.html
-        del item, generated, written  # one flavour's set at a time
-    return enforce, complete
+        name = item.name
+        del item, written  # one flavour's set at a time
+        if name == "kubernetes-enforce":
+            reported = then(generated)
+        del generated
+    if reported is None:
+        reported = then(None)
+    return reported, complete

@@ -13,7 +13,7 @@ import base64
 import hashlib
 import html
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 
 ASSETS = "assets"
@@ -110,17 +110,19 @@ def render_html(data: dict[str, object]) -> str:
     return "".join(iter_html(data))
 
 
-# stands for a list written item by item: a JSON string no report data holds (JSON escapes
-# its NULs, so no text of the scanned files can spell it)
-_STREAMED = "\x00socklock:streamed\x00"
+# the page around its data, formatted apart so the data never joins it in one string
+_HEAD, _TAIL = PAGE.split("{data}")
 
 
 def iter_html(
-    data: dict[str, object], key: str | None = None, items: Iterable[object] = ()
+    data: dict[str, object], streamed: Mapping[str, Iterable[object]] | None = None
 ) -> Iterator[str]:
-    """:func:`render_html` in pieces; with ``key``, ``data[key]`` is the list of ``items``,
-    encoded and given one at a time (the findings of a big input are gigabytes of text):
-    the pieces joined are the page of ``data`` holding that list."""
+    """:func:`render_html` in pieces: the data is encoded key by key, and each list of
+    ``streamed`` (a key of the data, or added after its keys) item by item, as the items are
+    given (a big input's nodes and findings are hundreds of megabytes as one string). The
+    pieces joined are the page of ``data`` holding those lists: ``json.dumps`` with these
+    separators writes a dict as ``{``, each ``key:value`` joined by ``,``, then ``}``, and a
+    list likewise with ``[`` and ``]``."""
     library = _script_body(asset(LIBRARY))
     script = _script_body(asset("report.js"))
     style = asset("report.css")
@@ -131,23 +133,22 @@ def iter_html(
         f"script-src {_sha256(library)} {_sha256(script)}; "
         "style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'"
     )
-    page = PAGE.format(
+    streamed = streamed or {}
+    yield _HEAD.format(
         csp=csp,
         version=html.escape(str(data.get("version", ""))),
         title=html.escape(str(data.get("title", "socklock report"))),
         style=style,
-        data=embedded_json(data if key is None else {**data, key: _STREAMED}),
-        library=library,
-        script=script,
     )
-    if key is None:
-        yield page
-        return
-    mark = embedded_json(_STREAMED)
-    cut = page.index(mark)
-    yield page[:cut] + "["
-    first = True
-    for item in items:
-        yield ("" if first else ",") + embedded_json(item)
-        first = False
-    yield "]" + page[cut + len(mark) :]
+    keys = [*data, *(k for k in streamed if k not in data)]
+    for index, key in enumerate(keys):
+        yield ("{" if index == 0 else ",") + embedded_json(key) + ":"
+        if key not in streamed:
+            yield embedded_json(data[key])
+            continue
+        opening = "["
+        for item in streamed[key]:
+            yield opening + embedded_json(item)
+            opening = ","
+        yield "[]" if opening == "[" else "]"
+    yield ("}" if keys else "{}") + _TAIL.format(library=library, script=script)

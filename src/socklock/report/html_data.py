@@ -15,14 +15,15 @@ States of a connection (an edge of the report):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from socklock.model import (
     EXTERNAL_PREFIX,
     Evidence,
     Finding,
+    GraphNode,
     Inventory,
     Location,
     Protocol,
@@ -216,6 +217,25 @@ def build_report(
     inputs: Sequence[str] = (),
 ) -> JSON:
     """The report's data: nodes, edges with their state and why, and the findings."""
+    data = report_data(
+        inventory, graph, findings, policies=policies, title=title, version=version, inputs=inputs
+    )
+    data["nodes"] = list(cast(Iterator[JSON], data["nodes"]))
+    return data
+
+
+def report_data(
+    inventory: Inventory,
+    graph: ServiceGraph,
+    findings: Sequence[Finding],
+    *,
+    policies: PolicySource | None = None,
+    title: str = "socklock report",
+    version: str = "",
+    inputs: Sequence[str] = (),
+) -> JSON:
+    """:func:`build_report`'s data with its ``nodes`` an iterator, each node made as it is
+    read (:func:`socklock.report.html.iter_html` gives them to the page one at a time)."""
     checker, error = _checker(inventory, graph, policies) if policies else (None, None)
     edges: list[JSON] = []
 
@@ -337,11 +357,20 @@ def _policies(source: PolicySource | None, checker: _Checker | None, error: str 
     }
 
 
-def _nodes(graph: ServiceGraph, edges: Sequence[JSON], checker: _Checker | None) -> list[JSON]:
-    """Every workload and external endpoint of the graph, and every end of an edge."""
-    nodes: dict[str, JSON] = {}
-    for node in graph.nodes:
-        nodes[node.id] = {
+def _nodes(graph: ServiceGraph, edges: Sequence[JSON], checker: _Checker | None) -> Iterator[JSON]:
+    """Every workload and external endpoint of the graph, and every end of an edge, by
+    group then id; each made as it is read (a node a workload: hundreds of megabytes at once
+    on a big input, only their order is held)."""
+    known: dict[str, GraphNode | None] = {node.id: node for node in graph.nodes}
+    for edge in edges:
+        for end in (str(edge["source"]), str(edge["target"])):
+            known.setdefault(end, None)
+    for node_id in sorted(known, key=lambda i: (_group(i), i)):
+        node = known[node_id]
+        if node is None:
+            yield _end_node(node_id, checker)
+            continue
+        yield {
             "id": node.id,
             "label": _label(node.id),
             "group": _group(node.id),
@@ -354,22 +383,19 @@ def _nodes(graph: ServiceGraph, edges: Sequence[JSON], checker: _Checker | None)
             ],
             "policy": None if checker is None or node.is_external else checker.workload(node.id),
         }
-    ends: dict[str, None] = {}
-    for edge in edges:
-        ends[str(edge["source"])] = None
-        ends[str(edge["target"])] = None
-    for end in ends:
-        if end not in nodes:
-            external = end.startswith(EXTERNAL_PREFIX)
-            nodes[end] = {
-                "id": end,
-                "label": _label(end),
-                "group": _group(end),
-                "kind": "external" if external else "workload",
-                "workloadKind": None,
-                "where": None,
-                "labels": {},
-                "ports": [],
-                "policy": None if checker is None or external else checker.workload(end),
-            }
-    return sorted(nodes.values(), key=lambda n: (str(n["group"]), str(n["id"])))
+
+
+def _end_node(end: str, checker: _Checker | None) -> JSON:
+    """An end of an edge that is not a node of the graph."""
+    external = end.startswith(EXTERNAL_PREFIX)
+    return {
+        "id": end,
+        "label": _label(end),
+        "group": _group(end),
+        "kind": "external" if external else "workload",
+        "workloadKind": None,
+        "where": None,
+        "labels": {},
+        "ports": [],
+        "policy": None if checker is None or external else checker.workload(end),
+    }

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, cast
 
 from socklock.model import Finding, Inventory, ServiceGraph
 
@@ -21,11 +21,12 @@ def scan_html(
     version: str,
 ) -> Iterator[str]:
     """Connections checked against the input's NetworkPolicies, else against the Kubernetes
-    policies just generated (policies/kubernetes-enforce); the page in pieces, the findings
-    made and encoded one at a time as they are written."""
+    policies just generated (policies/kubernetes-enforce); the page in pieces, the nodes,
+    edges and findings made and encoded one at a time as they are written (the data is
+    never one string)."""
     from socklock.policy.api import is_policy_object
     from socklock.report.html import iter_html
-    from socklock.report.html_data import PolicySource, build_report, finding_json
+    from socklock.report.html_data import PolicySource, finding_json, report_data
 
     existing = tuple(o for o in inventory.objects if is_policy_object(o))
     source = None
@@ -39,7 +40,7 @@ def scan_html(
             enforce.policies,
             prefix="policies/kubernetes-enforce/",
         )
-    data = build_report(
+    data = report_data(
         inventory if existing else chosen,
         graph,
         (),  # the findings are listed as the page is written
@@ -48,4 +49,9 @@ def scan_html(
         version=version,
         inputs=paths,
     )
-    return iter_html(data, "findings", (finding_json(f) for f in findings))
+    streamed = {
+        "nodes": cast(Iterable[object], data["nodes"]),
+        "edges": cast(Iterable[object], data["edges"]),
+        "findings": (finding_json(f) for f in findings),
+    }
+    return iter_html(data, streamed)

@@ -232,11 +232,21 @@ def expected_rows(
     externals: Sequence[str],
     dns: DnsTarget | None,
 ) -> set[Row]:
+    """The rows the intent asks for (graph + DNS + entry points + addresses)."""
+    return set(_expected(intent, cluster, externals, dns))
+
+
+def _expected(
+    intent: Intent,
+    cluster: Cluster,
+    externals: Sequence[str],
+    dns: DnsTarget | None,
+) -> Iterator[Row]:
+    """:func:`expected_rows` one at a time (a row may come twice)."""
     scope = set(intent.scope)
     allowed = Verdict.ALLOWED.value
-    rows: set[Row] = set()
     for call in intent.calls:
-        rows.add(Row(call.source, call.target, call.port.protocol, call.port.number, None, allowed))
+        yield Row(call.source, call.target, call.port.protocol, call.port.number, None, allowed)
     if dns is not None:
         selector = LabelSelector.build(dns.labels)
         targets = [
@@ -248,7 +258,7 @@ def expected_rows(
         for source in intent.scope:
             for target in targets:
                 for number, protocol in dns.ports:
-                    rows.add(Row(source, target, protocol, number, None, allowed))
+                    yield Row(source, target, protocol, number, None, allowed)
     outside = [e.id for e in cluster.endpoints if e.id not in scope]
     for entry in intent.entries:
         if intent.ingress_namespace is not None:
@@ -256,9 +266,7 @@ def expected_rows(
         else:
             sources = [*outside, *externals]
         for source in sources:
-            rows.add(
-                Row(source, entry.workload, entry.port.protocol, entry.port.number, None, allowed)
-            )
+            yield Row(source, entry.workload, entry.port.protocol, entry.port.number, None, allowed)
     by_source: dict[str, list[tuple[str, int | None, str]]] = defaultdict(list)
     for address in intent.address_calls:
         by_source[address.source].append((address.cidr, address.port, address.protocol))
@@ -279,8 +287,7 @@ def expected_rows(
                     if port is None or low <= port <= high:
                         allowed_here = allowed_here | external_addresses(f"external:{cidr}")
                 pieces.append((low, high, allowed_here))
-            rows.update(_runs(source, externals, protocol, pieces))
-    return rows
+            yield from _runs(source, externals, protocol, pieces)
 
 
 def actual_rows(reach: Reachability, scope: set[str]) -> set[Row]:
@@ -308,22 +315,33 @@ def compare(
     logged: str | None = None,
 ) -> Verification:
     """The allowed rows against the expected ones. The allowed rows are taken one at a time
-    (never all held: two rows a workload at least): each found among the expected ones is
-    moved to ``matched``, the others are excess."""
-    expected = expected_rows(intent, reach.cluster, reach.externals, dns)
+    (never all held: two rows a workload at least); each expected row is held once, with
+    whether it was found (one table, not a set of the expected and one of the matched), and
+    the allowed rows not expected are excess."""
     single = {e.id for e in reach.cluster.endpoints if e.single_pod}
-    expected = {r for r in expected if not (r.source == r.target and r.source in single)}
-    matched: set[Row] = set()
+    found = dict.fromkeys(
+        (
+            r
+            for r in _expected(intent, reach.cluster, reach.externals, dns)
+            if not (r.source == r.target and r.source in single)
+        ),
+        False,
+    )
+    del single
+    matched = 0
     excess: set[Row] = set()
     for row in _actual(reach, set(intent.scope)):
-        if row in expected:
-            expected.remove(row)
-            matched.add(row)
-        elif row not in matched:
+        seen = found.get(row)
+        if seen is None:
             excess.add(row)
+        elif not seen:
+            found[row] = True
+            matched += 1
+    expected = [row for row, seen in found.items() if not seen]
+    del found
     return Verification(
         method,
-        len(matched),
+        matched,
         tuple(sorted(expected)),
         tuple(sorted(excess)),
         added,
