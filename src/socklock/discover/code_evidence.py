@@ -574,7 +574,6 @@ def _mounted_as_config(
     A template mounted beside it (``conf/service.yaml.template``) is read as the config its
     entrypoint renders from it, its ``${VAR:-default}`` from the container's env."""
     from socklock.discover.code.config_files import ConfigFileAnalyser
-    from socklock.discover.code.scan import MAX_FILE_BYTES
 
     analyser = ConfigFileAnalyser()
     for context in contexts:
@@ -593,18 +592,27 @@ def _mounted_as_config(
             seen_as = PurePath("config", seen_as.name)
             if not analyser.handles(seen_as):
                 continue
-        try:
-            with context.directory.open("rb") as handle:
-                source = handle.read(MAX_FILE_BYTES + 1)
-        except OSError:
-            continue
-        if len(source) > MAX_FILE_BYTES:
+        source = _config_source(context.directory)
+        if source is None:
             continue
         for result in analyser.analyse(str(context.directory), source, seen_as=str(seen_as)):
             yield context, result
 
 
 _CONFIG_SUFFIXES = frozenset({".toml", ".json", ".yaml", ".yml", ".properties"})
+
+
+def _config_source(path: Path) -> bytes | None:
+    """A config file's bytes, None when it cannot be read or is larger than the code scan
+    reads (the scan's own limit: a config file is read as a source file is)."""
+    from socklock.discover.code.scan import MAX_FILE_BYTES
+
+    try:
+        with path.open("rb") as handle:
+            source = handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    return None if len(source) > MAX_FILE_BYTES else source
 
 
 @lru_cache(maxsize=4096)
@@ -630,7 +638,6 @@ def _mounted_config_dirs(
     code of the input, a server image's: every one). Files of a config name were scanned
     already."""
     from socklock.discover.code.config_files import ConfigFileAnalyser
-    from socklock.discover.code.scan import MAX_FILE_BYTES
 
     analyser = ConfigFileAnalyser()
     for context in contexts:
@@ -652,12 +659,8 @@ def _mounted_config_dirs(
                 )
             ):
                 continue
-            try:
-                with path.open("rb") as handle:
-                    source = handle.read(MAX_FILE_BYTES + 1)
-            except OSError:
-                continue
-            if len(source) > MAX_FILE_BYTES:
+            source = _config_source(path)
+            if source is None:
                 continue
             seen_as = str(PurePath("config", path.name))
             for result in analyser.analyse(str(path), source, seen_as=seen_as):
@@ -671,7 +674,6 @@ def _classpath_served_files(
     they are named (``orders-default.yml`` in its ``src/main/resources``): no config name
     made the scan read them. Files of a config name were scanned already."""
     from socklock.discover.code.config_files import ConfigFileAnalyser
-    from socklock.discover.code.scan import MAX_FILE_BYTES
 
     analyser = ConfigFileAnalyser()
     for context in contexts:
@@ -688,12 +690,8 @@ def _classpath_served_files(
                     continue
                 if analyser.handles(path) or servers.server_of(str(path), context.workload) is None:
                     continue
-                try:
-                    with path.open("rb") as handle:
-                        source = handle.read(MAX_FILE_BYTES + 1)
-                except OSError:
-                    continue
-                if len(source) > MAX_FILE_BYTES:
+                source = _config_source(path)
+                if source is None:
                     continue
                 seen_as = str(PurePath("config", path.name))
                 for result in analyser.analyse(str(path), source, seen_as=seen_as):

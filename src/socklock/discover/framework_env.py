@@ -44,12 +44,7 @@ class FrameworkEnv:
 @lru_cache(maxsize=1)
 def framework_envs() -> tuple[FrameworkEnv, ...]:
     """Every ``[[framework_env]]`` row of the table, in its order."""
-    from socklock.discover.tables import section
-
-    def strings(row: dict[str, object], key: str) -> tuple[str, ...]:
-        values = row.get(key, ())
-        assert isinstance(values, list | tuple)
-        return tuple(str(v) for v in values)
+    from socklock.discover.tables import section, strings
 
     return tuple(
         FrameworkEnv(

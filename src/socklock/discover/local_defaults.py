@@ -38,12 +38,7 @@ class LocalDefault:
 @lru_cache(maxsize=1)
 def local_defaults() -> tuple[LocalDefault, ...]:
     """Every ``[[local_default]]`` row of the table, in its order."""
-    from socklock.discover.tables import section
-
-    def strings(row: dict[str, object], key: str) -> tuple[str, ...]:
-        values = row.get(key, ())
-        assert isinstance(values, list | tuple)
-        return tuple(str(v) for v in values)
+    from socklock.discover.tables import section, strings
 
     return tuple(
         LocalDefault(

@@ -22,3 +22,10 @@ def _table(file: str) -> dict[str, Any]:
 def section(file: str, name: str) -> Any:
     """The section ``name`` of ``data/<file>``: a list of ``[[name]]`` rows, or a table."""
     return _table(file)[name]
+
+
+def strings(row: dict[str, object], key: str) -> tuple[str, ...]:
+    """A row's list of strings under ``key`` (none when the row leaves it out)."""
+    values = row.get(key, ())
+    assert isinstance(values, list | tuple)
+    return tuple(str(v) for v in values)
