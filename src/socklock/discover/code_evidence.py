@@ -115,6 +115,7 @@ from socklock.discover.subcommands import runs_for
 from socklock.discover.unit_env import UnitEnv, copied_env_files, unit_env_files
 from socklock.discover.waits import waits
 from socklock.load.env_templates import command_copies
+from socklock.load.units.launch import run_ports
 from socklock.model import (
     BuildUnit,
     ComposeService,
@@ -968,8 +969,14 @@ class _Joiner:
         # workload → the ConfigMaps Spring Cloud Kubernetes reads for it, when it names them
         self.config_map_names: dict[str, set[str]] = {}
         self.server_ports: dict[str, set[tuple[int, str | None]]] = {}  # (port, profile)
-        # unit nothing deploys → the ports its listen calls are given; its env files' values
-        self.listen_ports: dict[str, set[int]] = {}
+        # unit nothing deploys → the ports its listen calls are given (a .NET project's: those
+        # ``dotnet run`` gives it, :func:`~socklock.load.units.launch.run_ports`); its env
+        # files' values
+        self.listen_ports: dict[str, set[int]] = {
+            unit_id(u): set(ports)
+            for u in self.units.own
+            if u.kind == "dotnet" and u.directory and (ports := run_ports(Path(u.directory)))
+        }
         self.unit_env: dict[str, dict[str, list[UnitEnv]]] = {}
         # workload → (registry, where) when its registry agent polls its HTTP health check
         self.http_checked: dict[str, tuple[str, Location]] = {}
