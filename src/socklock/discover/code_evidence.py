@@ -1849,8 +1849,10 @@ class _Joiner:
         """A unit nothing deploys listens on the port its listen call is given: written
         there, or the env var it reads as set by its manifest env or its own env files
         (every value they give), or the config key it reads (``config.getInt("http.port")``)
-        as its nearest config file sets it, else the code's default."""
-        if owner.workload not in self.own_units:
+        as its nearest config file sets it, else the code's default. So does a compose
+        service on the host's network (``network_mode: host``): it listens on the host's
+        ports, where its neighbours' ``localhost`` reaches it."""
+        if owner.workload not in self.own_units and not self._on_host_network(owner.workload):
             return
         env = self.envs.get(owner.workload, {})
         files = self.unit_env.get(owner.workload, {})
@@ -1881,6 +1883,9 @@ class _Joiner:
             port = listen_port_of(text)
             if port is not None:
                 self.listen_ports.setdefault(owner.workload, set()).add(port)
+
+    def _on_host_network(self, workload: str) -> bool:
+        return workload in self.compose and self.compose[workload][1].network_mode == "host"
 
     def own_env_file_value(self, workload: str, name: str) -> EnvValue | None:
         """What the env files of a unit nothing deploys set ``name`` to, when they agree
@@ -2042,6 +2047,7 @@ class _Joiner:
         resolver, _ = self.compose[owner.workload]
         listens = {
             service.id: self.builder.listens.get(graph_id, set())
+            | self.listen_ports.get(graph_id, set())
             for graph_id, (_, service) in self.compose.items()
         }
         found = resolver.on_host(target, listens)
