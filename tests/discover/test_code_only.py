@@ -163,3 +163,26 @@ def test_a_host_run_dotnet_project_listens_on_its_default_launch_profile(tmp_pat
     assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
         ("code/gateway", "code/customer", 7215),
     }
+
+
+def test_a_host_run_masstransit_bus_on_localhost_reaches_the_broker_it_expects(
+    tmp_path: Path,
+) -> None:
+    """``rabbitmq://localhost/shop`` (MassTransit's address scheme: AMQP, 5672) from a
+    project run on the host, where no unit listens on 5672: the RabbitMQ server it expects
+    runs beside it."""
+    program = (
+        "using System;\nusing MassTransit;\n"
+        "services.AddMassTransit(x => {\n"
+        "    x.UsingRabbitMq((context, cfg) => {\n"
+        '        cfg.Host(new Uri("rabbitmq://localhost/shop"), h => { h.Username("guest"); });\n'
+        "    });\n"
+        "});\n"
+    )
+    graph = _write(
+        tmp_path,
+        {"Orders/Orders.csproj": _WEB_CSPROJ, "Orders/Program.cs": program},
+    )
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "code/rabbitmq", 5672),
+    }
