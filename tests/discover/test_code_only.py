@@ -117,3 +117,72 @@ def test_a_registry_name_reaches_the_unit_that_registers_it_on_its_flag_port(
     assert {(u.expression, u.reason) for u in graph.unresolved} == {
         ("ghost", "service id 'ghost' matches no workload")
     }
+
+
+_WEB_CSPROJ = '<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup /></Project>\n'
+
+
+def _launch(*urls: str) -> str:
+    profiles = ",".join(
+        f'"p{i}": {{"commandName": "Project", "applicationUrl": "{url}"}}'
+        for i, url in enumerate(urls)
+    )
+    iis = '"IIS Express": {"commandName": "IISExpress"}'
+    return f'{{"iisSettings": {{}}, "profiles": {{{iis}, {profiles}}}}}'
+
+
+def test_a_host_run_dotnet_project_listens_on_its_default_launch_profile(tmp_path: Path) -> None:
+    """``dotnet run`` starts each project on its first ``Project`` launch profile's URLs, so
+    a gateway's ``localhost:7215`` reaches the project whose profile lists it; a port only a
+    later profile lists (``dotnet run --launch-profile`` names it) is no listener."""
+    routes = (
+        '{"Routes": [\n'
+        '  {"DownstreamPathTemplate": "/api/customer", "DownstreamScheme": "http",\n'
+        '   "DownstreamHostAndPorts": [{"Host": "localhost", "Port": 7215}],\n'
+        '   "UpstreamPathTemplate": "/customer"},\n'
+        '  {"DownstreamPathTemplate": "/api/product", "DownstreamScheme": "https",\n'
+        '   "DownstreamHostAndPorts": [{"Host": "localhost", "Port": 7107}],\n'
+        '   "UpstreamPathTemplate": "/product"}]}\n'
+    )
+    graph = _write(
+        tmp_path,
+        {
+            "Gateway/Gateway.csproj": _WEB_CSPROJ,
+            "Gateway/ocelot.json": routes,
+            "Gateway/Properties/launchSettings.json": _launch("http://localhost:5055"),
+            "Customer/Customer.csproj": _WEB_CSPROJ,
+            "Customer/Properties/launchSettings.json": _launch(
+                "https://localhost:7215;http://localhost:5215"
+            ),
+            "Product/Product.csproj": _WEB_CSPROJ,
+            "Product/Properties/launchSettings.json": _launch(
+                "http://localhost:5107", "https://localhost:7107;http://localhost:5107"
+            ),
+        },
+    )
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/gateway", "code/customer", 7215),
+    }
+
+
+def test_a_host_run_masstransit_bus_on_localhost_reaches_the_broker_it_expects(
+    tmp_path: Path,
+) -> None:
+    """``rabbitmq://localhost/shop`` (MassTransit's address scheme: AMQP, 5672) from a
+    project run on the host, where no unit listens on 5672: the RabbitMQ server it expects
+    runs beside it."""
+    program = (
+        "using System;\nusing MassTransit;\n"
+        "services.AddMassTransit(x => {\n"
+        "    x.UsingRabbitMq((context, cfg) => {\n"
+        '        cfg.Host(new Uri("rabbitmq://localhost/shop"), h => { h.Username("guest"); });\n'
+        "    });\n"
+        "});\n"
+    )
+    graph = _write(
+        tmp_path,
+        {"Orders/Orders.csproj": _WEB_CSPROJ, "Orders/Program.cs": program},
+    )
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "code/rabbitmq", 5672),
+    }

@@ -364,3 +364,63 @@ def test_a_scripts_command_names_its_entry_point_through_the_launchers(tmp_path:
         app / "src" / "telemetry.ts",
         app / "src" / "worker.ts",
     ]
+
+
+_MOLECULER_DOCKERFILE = """\
+FROM node:20
+WORKDIR /app
+COPY --from=build /app/dist .
+CMD ["node_modules/moleculer/bin/moleculer-runner.js"]
+"""
+_USERS_SERVICE_TS = """\
+import DbService from 'moleculer-db';
+import MongooseDbAdapter from 'moleculer-db-adapter-mongoose';
+
+export default {
+  name: 'users',
+  mixins: [DbService],
+  adapter: new MongooseDbAdapter('mongodb://mongodb:27017/shop'),
+};
+"""
+_API_SERVICE_TS = """\
+import ApiGateway from 'moleculer-web';
+
+export default { name: 'api', mixins: [ApiGateway] };
+"""
+
+
+def _moleculer_app(root: Path, servicedir: str = "SERVICEDIR=services\n") -> Path:
+    """One image of every Moleculer service; ``SERVICES`` picks each node's, the env file's
+    ``SERVICEDIR`` (a committed ``.example`` template) says where they are."""
+    services = root / "src" / "services"
+    services.mkdir(parents=True)
+    (services / "users.service.ts").write_text(_USERS_SERVICE_TS)
+    (services / "api.service.ts").write_text(_API_SERVICE_TS)
+    (root / "package.json").write_text('{"name": "shop", "dependencies": {"moleculer": "0.14"}}')
+    (root / "tsconfig.json").write_text('{"compilerOptions": {"outDir": "./dist"}}')
+    (root / "Dockerfile").write_text(_MOLECULER_DOCKERFILE)
+    (root / "docker-compose.example.env").write_text(servicedir)
+    node = "    build: .\n    env_file: docker-compose.env\n    environment:\n"
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        f"  api:\n{node}      SERVICES: api\n"
+        f"  users:\n{node}      SERVICES: users\n"
+        "  mongodb:\n    image: mongo:7\n"
+    )
+    return root
+
+
+def test_a_moleculer_node_runs_the_services_its_env_lists(tmp_path: Path) -> None:
+    """moleculer-runner loads ``$SERVICEDIR/<name>.service.js`` for each name in
+    ``SERVICES`` (tsc's output of ``src/services/<name>.service.ts``): only ``users``
+    runs the code that opens MongoDB."""
+    assert _calls(_moleculer_app(tmp_path)) == {("users", "mongodb")}
+
+
+def test_a_moleculer_node_whose_service_directory_is_unknown_keeps_the_whole_code(
+    tmp_path: Path,
+) -> None:
+    """No ``SERVICEDIR``: ``SERVICES=api`` names ``api.service.js`` at the image's root,
+    which no file of the build is; both nodes keep the whole code base, as before."""
+    root = _moleculer_app(tmp_path, servicedir="LOGLEVEL=info\n")
+    assert _calls(root) == {("users", "mongodb"), ("api", "mongodb")}

@@ -215,3 +215,54 @@ def test_a_proxy_on_the_hosts_network_reaches_the_build_listening_on_the_port(
     edges = {(e.source, e.target, e.port) for e in _graph(tmp_path).edges}
     # the image's ENV fills ${GATEWAY_URL:-...} at build time; envsubst renders the template
     assert edges == {(f"{project}/web", f"{project}/gateway", 8081)}
+
+
+def test_a_program_on_the_hosts_network_listens_where_its_listen_call_says(
+    tmp_path: Path,
+) -> None:
+    """A NestJS gRPC server on the host's network (``connectMicroservice`` options
+    ``url: '0.0.0.0:50051'``) listens on the host's port 50051, so the client beside it
+    dialling ``localhost:50051`` reaches it; ``localhost:50052``, where nothing listens, is
+    no call."""
+    server_main = (
+        "import { NestFactory } from '@nestjs/core';\n"
+        "import { Transport } from '@nestjs/microservices';\n"
+        "async function bootstrap() {\n"
+        "  const app = await NestFactory.create(AppModule);\n"
+        "  app.connectMicroservice({\n"
+        "    transport: Transport.GRPC,\n"
+        "    options: { url: '0.0.0.0:50051', package: 'product' },\n"
+        "  });\n"
+        "  await app.startAllMicroservices();\n"
+        "}\n"
+        "bootstrap();\n"
+    )
+    client_module = (
+        "import { ClientsModule, Transport } from '@nestjs/microservices';\n"
+        "export const clients = ClientsModule.register([\n"
+        "  { name: 'PRODUCT', transport: Transport.GRPC,\n"
+        "    options: { url: 'localhost:50051', package: 'product' } },\n"
+        "  { name: 'STOCK', transport: Transport.GRPC,\n"
+        "    options: { url: 'localhost:50052', package: 'stock' } },\n"
+        "]);\n"
+    )
+    node = "    image: node:20-alpine\n    network_mode: host\n"
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": (
+                "services:\n"
+                f"  server:\n{node}    volumes:\n      - ./server:/home/node/app\n"
+                "    working_dir: /home/node/app\n    command: npm start\n"
+                f"  client:\n{node}    volumes:\n      - ./client:/home/node/app\n"
+                "    working_dir: /home/node/app\n    command: npm start\n"
+            ),
+            "server/package.json": '{"name": "server", "scripts": {"start": "node dist/main"}}',
+            "server/src/main.ts": server_main,
+            "client/package.json": '{"name": "client", "scripts": {"start": "node dist/main"}}',
+            "client/src/app.module.ts": client_module,
+        },
+    )
+    project = tmp_path.name
+    edges = {(e.source, e.target, e.port) for e in _graph(tmp_path).edges if not e.hint}
+    assert edges == {(f"{project}/client", f"{project}/server", 50051)}

@@ -402,3 +402,34 @@ def test_a_vendors_product_image_is_infrastructure(tmp_path: Path, image: str) -
     _write(root, {"docker-compose.yml": consul.format("acme/consul:1.0")})
     graph = discover(load_paths([str(root)]))
     assert not any(e.source.startswith("code/") for e in graph.edges)
+
+
+def test_a_vendors_demo_image_tagged_after_a_unit_is_the_repositorys_own(tmp_path: Path) -> None:
+    """A vendor's demo repository pushes its services under the vendor's namespace, one tag
+    per service directory (``ghcr.io/grafana/demo:stock-latest``): that image is the
+    repository's code, so the compose file deploys the application and no unit runs on the
+    host; only the units it does not name are left out."""
+    _services(tmp_path)
+    # a service named otherwise (``inventory``): only the tag names the unit
+    demo = "  inventory:\n    image: ghcr.io/grafana/demo:stock-latest\n"
+    _write(tmp_path, {"docker-compose.yml": INFRA + demo})
+    graph = discover(load_paths([str(tmp_path)]))
+    assert not any(e.source.startswith("code/") for e in graph.edges)
+    assert {"code/orders", "code/stock"} <= {u.source for u in graph.unresolved}
+
+
+def test_a_vendors_product_image_beside_a_unit_named_otherwise_is_infrastructure(
+    tmp_path: Path,
+) -> None:
+    """The look-alike: ``grafana/loki:3.0`` names no unit (its tag is a version), so it is
+    still the vendor's product and the units run on the host beside it."""
+    root = tmp_path / "shop"
+    _services(root)
+    loki = "  loki:\n    image: grafana/loki:3.0.0\n"
+    _write(root, {"docker-compose.yml": INFRA + loki})
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/mongo", 27017),
+        ("code/orders", "shop/broker", 5672),
+        ("code/orders", "code/stock", 8082),
+    }

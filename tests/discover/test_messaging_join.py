@@ -79,3 +79,41 @@ def test_producers_and_consumers_call_the_broker(tmp_path: Path) -> None:
         f"(KAFKA_ADDR=kafka:9092 at {tmp_path / 'k8s' / 'shipping.yaml'}:12:15)"
         " (Service shop/kafka port 9092)"
     )
+
+
+MASSTRANSIT = """\
+using System;
+using MassTransit;
+
+public static class Bus
+{
+    public const string RabbitUri = "rabbitmq://rabbitmq/";
+
+    public static void Start()
+    {
+        MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            var host = cfg.Host(new Uri(RabbitUri), h => { h.Username("guest"); });
+        });
+    }
+}
+"""
+
+
+def test_a_masstransit_rabbitmq_address_dials_the_brokers_amqp_port(tmp_path: Path) -> None:
+    """``rabbitmq://rabbitmq/`` (MassTransit's address scheme) is AMQP on 5672, not the
+    management UI the broker's image also exposes."""
+    (tmp_path / "compose.yml").write_text(
+        "services:\n"
+        "  orders:\n    build: ./orders\n"
+        "  rabbitmq:\n    image: rabbitmq:3-management\n    ports: ['15672:15672', '5672:5672']\n"
+    )
+    (tmp_path / "orders").mkdir()
+    (tmp_path / "orders" / "Dockerfile").write_text("FROM scratch\nCOPY . .\n")
+    (tmp_path / "orders" / "Bus.cs").write_text(MASSTRANSIT)
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {
+        (e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1], e.port)
+        for e in graph.edges
+        if not e.hint
+    } == {("orders", "rabbitmq", 5672)}

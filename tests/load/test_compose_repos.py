@@ -494,3 +494,46 @@ def test_an_extended_service_keeps_its_bind_mounts_relative_to_its_file(tmp_path
         "cache:/var/cache/nginx",
     )
     assert volumes[3]["source"] == "./static"
+
+
+def test_the_profiles_the_readme_starts_are_read(tmp_path: Path) -> None:
+    """No COMPOSE_PROFILES, but the README starts the stack with ``--profile`` flags (the
+    infrastructure, then the services): those profiles are read, with a warning; a profile it
+    only pulls or builds, and one it never names, stay out."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        "  proxy: {image: traefik:v2}\n"
+        "  api: {image: app/api:1, profiles: [services]}\n"
+        "  db: {image: mongo:7, profiles: [infrastructure]}\n"
+        "  tracing: {image: jaegertracing/all-in-one, profiles: [monitoring]}\n"
+        "  seed: {image: app/seed:1, profiles: [tools]}\n"
+    )
+    (root / "README.md").write_text(
+        "Start the databases:\n\n```console\n$ docker-compose --profile infrastructure up -d\n"
+        "```\n\nBuild with `docker compose --profile tools build`, then run\n"
+        "`COMPOSE_PROFILES=services docker compose up -d`.\n"
+    )
+    inventory = load_paths([str(root)])
+    assert [str(d) for d in inventory.diagnostics] == [
+        f"{root}/docker-compose.yml: warning: COMPOSE_PROFILES is not set: profiles "
+        f"infrastructure, services read as the README starts them ({root}/README.md:4)",
+        f"{root}/docker-compose.yml: warning: services of profiles not enabled "
+        "(COMPOSE_PROFILES) left out: monitoring: tracing; tools: seed",
+    ]
+    (project,) = inventory.compose_projects
+    assert list(_services(project)) == ["proxy", "api", "db"]
+
+
+def test_a_readme_command_for_another_compose_file_enables_nothing(tmp_path: Path) -> None:
+    """``-f deploy/compose.yml``: the README starts another file's profiles; this file's
+    profiled services stay out as before."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text(
+        "services:\n  proxy: {image: traefik:v2}\n  api: {image: app/api:1, profiles: [services]}\n"
+    )
+    (root / "README.md").write_text("docker compose -f deploy/compose.yml --profile services up\n")
+    (project,) = load_paths([str(root)]).compose_projects
+    assert list(_services(project)) == ["proxy"]

@@ -51,3 +51,15 @@ def test_an_unreadable_env_file_sets_nothing(tmp_path: Path) -> None:
     (tmp_path / "app.env").write_text("A=1\n")
     found = read_env_file(str(tmp_path / "app.env"), str(tmp_path), lambda path: None)
     assert found.entries == {}
+
+
+def test_a_template_named_with_the_word_before_the_extension(tmp_path: Path) -> None:
+    """``docker-compose.example.env`` is the template of ``docker-compose.env``;
+    ``docker-compose.test.env`` (a test setup) is none."""
+    (tmp_path / "docker-compose.test.env").write_text("PORT=1\n")
+    missing = str(tmp_path / "docker-compose.env")
+    assert read_env_file(missing, str(tmp_path), _read).entries == {}
+    (tmp_path / "docker-compose.example.env").write_text("PORT=8080\n")
+    found = read_env_file(missing, str(tmp_path), _read)
+    assert found.template == str(tmp_path / "docker-compose.example.env")
+    assert {n: e.value for n, e in found.entries.items()} == {"PORT": "8080"}

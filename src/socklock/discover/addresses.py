@@ -25,6 +25,9 @@ DEFAULT_PORTS: dict[str, int] = {
     "postgresql": 5432,
     "amqp": 5672,
     "amqps": 5671,
+    # MassTransit's broker addresses (``rabbitmq://host/vhost``): AMQP
+    "rabbitmq": 5672,
+    "rabbitmqs": 5671,
     "redis": 6379,
     "rediss": 6379,
     "nats": 4222,

@@ -115,6 +115,7 @@ from socklock.discover.subcommands import runs_for
 from socklock.discover.unit_env import UnitEnv, copied_env_files, unit_env_files
 from socklock.discover.waits import waits
 from socklock.load.env_templates import command_copies
+from socklock.load.units.launch import run_ports
 from socklock.model import (
     BuildUnit,
     ComposeService,
@@ -966,8 +967,14 @@ class _Joiner:
         # workload → the ConfigMaps Spring Cloud Kubernetes reads for it, when it names them
         self.config_map_names: dict[str, set[str]] = {}
         self.server_ports: dict[str, set[tuple[int, str | None]]] = {}  # (port, profile)
-        # unit nothing deploys → the ports its listen calls are given; its env files' values
-        self.listen_ports: dict[str, set[int]] = {}
+        # unit nothing deploys → the ports its listen calls are given (a .NET project's: those
+        # ``dotnet run`` gives it, :func:`~socklock.load.units.launch.run_ports`); its env
+        # files' values
+        self.listen_ports: dict[str, set[int]] = {
+            unit_id(u): set(ports)
+            for u in self.units.own
+            if u.kind == "dotnet" and u.directory and (ports := run_ports(Path(u.directory)))
+        }
         self.unit_env: dict[str, dict[str, list[UnitEnv]]] = {}
         # workload → (registry, where) when its registry agent polls its HTTP health check
         self.http_checked: dict[str, tuple[str, Location]] = {}
@@ -1840,8 +1847,10 @@ class _Joiner:
         """A unit nothing deploys listens on the port its listen call is given: written
         there, or the env var it reads as set by its manifest env or its own env files
         (every value they give), or the config key it reads (``config.getInt("http.port")``)
-        as its nearest config file sets it, else the code's default."""
-        if owner.workload not in self.own_units:
+        as its nearest config file sets it, else the code's default. So does a compose
+        service on the host's network (``network_mode: host``): it listens on the host's
+        ports, where its neighbours' ``localhost`` reaches it."""
+        if owner.workload not in self.own_units and not self._on_host_network(owner.workload):
             return
         env = self.envs.get(owner.workload, {})
         files = self.unit_env.get(owner.workload, {})
@@ -1872,6 +1881,9 @@ class _Joiner:
             port = listen_port_of(text)
             if port is not None:
                 self.listen_ports.setdefault(owner.workload, set()).add(port)
+
+    def _on_host_network(self, workload: str) -> bool:
+        return workload in self.compose and self.compose[workload][1].network_mode == "host"
 
     def own_env_file_value(self, workload: str, name: str) -> EnvValue | None:
         """What the env files of a unit nothing deploys set ``name`` to, when they agree
@@ -2033,6 +2045,7 @@ class _Joiner:
         resolver, _ = self.compose[owner.workload]
         listens = {
             service.id: self.builder.listens.get(graph_id, set())
+            | self.listen_ports.get(graph_id, set())
             for graph_id, (_, service) in self.compose.items()
         }
         found = resolver.on_host(target, listens)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from socklock.discover.commands import simple_commands, words
@@ -89,7 +89,11 @@ def shared_image_commands(
                 *_as_words(service.body.get("entrypoint")),
                 *_as_words(service.body.get("command")),
             ] or _dockerfile_line(dockerfile)
-            env = {**_dockerfile_env(dockerfile), **_given(service.environment)}
+            env = {
+                **_dockerfile_env(dockerfile),
+                **_env_file_values(service.env_files, inventory.roots),
+                **_given(service.environment),
+            }
             if key and line:
                 groups[f"{project.file}|{key}"].append((graph_id, line, context, env))
     for workload in inventory.workloads:
@@ -182,9 +186,45 @@ def run_words_of(
             for word, inner in run_words_of(words(text), env, folder, depth - 1):
                 yield word, inner
             continue
+        if loaded := _env_loaded(command, env):
+            yield from ((word, context) for word in loaded)
+            continue
         for word in command:
             if word:
                 yield word, context
+
+
+# runners that load the entry files an env variable lists, in place of the ones their command
+# line names: program → (the variable listing them, the variable of the directory they are
+# relative to, the file a bare name is). Moleculer's runner (moleculer src/runner.js
+# loadServices): ``SERVICES=api,users`` loads ``$SERVICEDIR/api.service.js`` and its kin,
+# each node of one image running the services its env lists.
+_ENV_LOADERS = {"moleculer-runner": ("SERVICES", "SERVICEDIR", "{}.service.js")}
+
+
+def _env_loaded(command: list[str], env: Mapping[str, str]) -> list[str]:
+    """The entry files an env-listing runner of ``command`` loads (:data:`_ENV_LOADERS`):
+    none for another program or when its variable is not set."""
+    program = next(
+        (
+            name
+            for word in command
+            if (name := word.rsplit("/", 1)[-1].removesuffix(".js")) in _ENV_LOADERS
+        ),
+        None,
+    )
+    if program is None:
+        return []
+    listing, folder, pattern = _ENV_LOADERS[program]
+    names = [n.strip() for n in env.get(listing, "").split(",") if n.strip()]
+    directory = env.get(folder, "").strip().rstrip("/")
+    found: list[str] = []
+    for name in names:
+        if name.startswith(("!", "npm:")) or "*" in name:
+            continue  # a skipped service, a package's or a glob: no one file of the build
+        path = f"{directory}/{name}" if directory and not name.startswith("/") else name
+        found.append(path if path.endswith(_SOURCE_SUFFIXES) else pattern.format(path))
+    return found
 
 
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
@@ -204,6 +244,29 @@ def _substituted(word: str, env: Mapping[str, str]) -> str | None:
 
     out = _VARIABLE.sub(one, word)
     return None if missing else out
+
+
+def _env_file_values(files: tuple[str, ...], roots: Sequence[str]) -> dict[str, str]:
+    """Name → value of what a compose service's ``env_file`` files set (a missing file's
+    committed template: :func:`~socklock.load.env_files.read_env_file`), later files
+    winning."""
+    from socklock.load.env_files import read_env_file
+
+    found: dict[str, str] = {}
+    for file in files:
+        top = next(
+            (r for r in roots if Path(file).resolve().is_relative_to(Path(r).resolve())), None
+        )
+        read = read_env_file(file, top, _text)
+        found.update((n, e.value) for n, e in read.entries.items() if e.value is not None)
+    return found
+
+
+def _text(path: str) -> str | None:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def _given(env: object) -> dict[str, str]:

@@ -394,10 +394,11 @@ def _infrastructure_only(inventory: Inventory, identities: Identities) -> bool:
     ):
         return False
     services = [service for project in inventory.compose_projects for service in project.services]
+    units = _unit_names(inventory)
     return all(
         Path(service.build_context).resolve() in servers
         if service.build_context
-        else _public_image(service.image)
+        else _public_image(service.image, units)
         for service in services
     )
 
@@ -434,19 +435,30 @@ def _runs_another(line: list[str]) -> bool:
 # Namespaces of vendors that publish only their own products' images (Confluent Platform's
 # ``confluentinc/cp-schema-registry``, Bitnami's packaged servers, HashiCorp's
 # ``hashicorp/consul``, Hazelcast's, Keycloak's, Grafana Labs', Prometheus', Jaeger's,
-# Zipkin's): never a repository's code
+# Zipkin's): never a repository's code, unless the image names one of the input's build
+# units (the vendor's own demo repository: :func:`_public_image`)
 _VENDOR_NAMESPACES = frozenset(
     {"confluentinc", "bitnami", "bitnamilegacy", "hashicorp", "grafana", "prom"}
     | {"jaegertracing", "openzipkin", "hazelcast", "keycloak"}
 )
 
 
-def _public_image(image: str | None) -> bool:
+def _unit_names(inventory: Inventory) -> frozenset[str]:
+    """Every name of the input's build units (:func:`normal`): their own, their
+    directories'."""
+    return frozenset(
+        normal(name) for unit in inventory.units for name in (unit.name, *unit.names) if name
+    )
+
+
+def _public_image(image: str | None, units: frozenset[str] = frozenset()) -> bool:
     """A Docker official image (``mongo:7``, no namespace), a well-known server's
     (``bitnami/kafka``), a well-known application's (``data/image_conventions.toml``: a
     broker's web console) or one of a vendor that publishes only its products'
     (:data:`_VENDOR_NAMESPACES`): not an image of the repository's own code pushed to a
-    registry."""
+    registry. A vendor's own demo repository pushes its code under the vendor's namespace
+    too (``ghcr.io/grafana/intro-to-mltp:mythical-beasts-server-latest``): an image whose
+    name or tag names one of the input's build units (``units``) is the repository's own."""
     from socklock.discover.addresses import image_port
     from socklock.discover.image_conventions import family_of
 
@@ -460,13 +472,45 @@ def _public_image(image: str | None) -> bool:
     program = name.rsplit("/", 1)[-1].lower()
     return (
         "/" not in path
-        or path.split("/", 1)[0] in _VENDOR_NAMESPACES
+        or (path.split("/", 1)[0] in _VENDOR_NAMESPACES and not _names_unit(image, units))
         or image_port(image) is not None
         or family_of([image]) is not None
         or program in _MONITORING
         or program in _TOOLS
         or program.endswith(("exporter", "_exporter", "-exporter"))
     )
+
+
+def _names_unit(image: str | None, units: frozenset[str]) -> bool:
+    """Whether the image's name or its tag, less a version suffix (``orders``,
+    ``shop:orders-latest``, ``shop:orders-1.2``), is one of ``units``' names."""
+    return any(normal(word) in units for word in _image_words(image))
+
+
+def _image_words(image: str | None) -> list[str]:
+    """The image's name and the component its tag names: the words that may name the
+    program it holds (``ghcr.io/acme/demo:orders-latest`` → ``demo``, ``orders``)."""
+    from socklock.load.units.names import image_name
+
+    if not image or "$" in image:
+        return []
+    return [word for word in (image_name(image), _tag_word(image)) if word]
+
+
+def _tag_word(image: str | None) -> str:
+    """The component an image's tag names, less a version suffix, as a shared image
+    repository tags each service's image (``demo:orders-latest`` → ``orders``); empty for
+    no tag, a version tag (``1.2``, ``latest``) or a ``${VAR}`` tag."""
+    if not image or "$" in image:
+        return ""
+    last = image.split("@")[0].rsplit("/", 1)[-1]
+    tag = last.rsplit(":", 1)[1] if ":" in last else ""
+    return "" if not tag or _VERSION_TAG.match(tag) else _VERSION_SUFFIX.sub("", tag)
+
+
+# a version written after a component's name in a tag (``orders-latest``, ``orders-1.2``,
+# ``orders_v3``)
+_VERSION_SUFFIX = re.compile(r"[-_.](?:latest|stable|main|master|dev|v?\d[\w.]*)$", re.IGNORECASE)
 
 
 # the monitoring stack a compose file starts beside the databases (``prom/prometheus``,

@@ -34,7 +34,7 @@ from socklock.load.compose_merge import copy_tree, merge_service
 from socklock.load.compose_runs import add_run_services
 from socklock.load.env_files import read_env_file, read_project_env
 from socklock.load.interpolate import Interpolation
-from socklock.load.launch_scripts import launch_variables
+from socklock.load.launch_scripts import documented_profiles, launch_variables
 from socklock.load.limits import Limits
 from socklock.load.text import read_text
 from socklock.load.yamlread import load_yaml
@@ -624,7 +624,9 @@ _BASE_PROFILES = ("base", "core")  # what a project's own setup enables before a
 
 
 def _apply_profiles(document: YMap, env: dict[str, str], file: str, context: _Context) -> None:
-    """Leave out services whose profiles are not enabled (``COMPOSE_PROFILES`` in .env).
+    """Leave out services whose profiles are not enabled (``COMPOSE_PROFILES`` in .env, else
+    the ``--profile`` flags of the README's ``docker compose up`` commands: what it says to
+    start is the application, with a warning).
 
     A file whose every service is in a profile, with no ``COMPOSE_PROFILES`` set (the
     repository leaves it to an uncommitted ``.env``), would map to nothing: every profile
@@ -641,7 +643,23 @@ def _apply_profiles(document: YMap, env: dict[str, str], file: str, context: _Co
     ]
     used = {str(p) for profiles in profiled for p in profiles}
     base = next((p for p in _BASE_PROFILES if p in used), None)
-    if "COMPOSE_PROFILES" not in env and base is not None and len(profiled) < len(services):
+    directory = os.path.dirname(file) or "."
+    started, told = (
+        documented_profiles(directory, context.root_of(directory))
+        if "COMPOSE_PROFILES" not in env and profiled
+        else ((), None)
+    )
+    if told is not None and used.intersection(started):
+        enabled = set(started)
+        context.diagnostics.append(
+            Diagnostic(
+                Location(file),
+                f"COMPOSE_PROFILES is not set: profiles {', '.join(started)} read as the README "
+                f"starts them ({told.file}:{told.line})",
+                DiagnosticLevel.WARNING,
+            )
+        )
+    elif "COMPOSE_PROFILES" not in env and base is not None and len(profiled) < len(services):
         enabled = {base}
         context.diagnostics.append(
             Diagnostic(
@@ -650,7 +668,12 @@ def _apply_profiles(document: YMap, env: dict[str, str], file: str, context: _Co
                 DiagnosticLevel.WARNING,
             )
         )
-    if "COMPOSE_PROFILES" not in env and profiled and len(profiled) == len(services):
+    if (
+        told is None
+        and "COMPOSE_PROFILES" not in env
+        and profiled
+        and len(profiled) == len(services)
+    ):
         names = sorted({str(p) for profiles in profiled for p in profiles})
         context.diagnostics.append(
             Diagnostic(

@@ -42,7 +42,9 @@ def env_template(path: str, top: str | None = None) -> str | None:
     First the file a setup command copies to ``path`` (``cp deploy.env .env``) in the
     README or the GitHub workflows of ``path``'s directory or of any directory above it up
     to ``top`` (the input root; only its own directory without one); then ``<name>.example``
-    and its kin beside it, and for ``.env`` also ``env.example`` and ``example.env``."""
+    and its kin beside it (also with the word before the extension:
+    ``docker-compose.example.env``), and for ``.env`` also ``env.example`` and
+    ``example.env``."""
     missing = Path(path)
     if missing.exists():
         return None
@@ -51,6 +53,9 @@ def env_template(path: str, top: str | None = None) -> str | None:
         return copied
     name = missing.name
     candidates = [name + suffix for suffix in _SUFFIXES]
+    stem, dot, extension = name.rpartition(".")
+    if stem and dot:  # ``docker-compose.env`` → ``docker-compose.example.env``
+        candidates += [stem + suffix + dot + extension for suffix in _SUFFIXES]
     if name == ".env":
         candidates += ["env" + suffix for suffix in _SUFFIXES] + ["example.env", "sample.env"]
     for candidate in candidates:

@@ -170,14 +170,21 @@ def _launches(script: str, compose_dir: str, positional: tuple[str, ...]) -> Ite
 def _runs_up(words: list[str], cwd: str, compose_dir: str) -> bool:
     """Whether ``docker compose ... up`` (or ``docker-compose``) runs the compose file of
     ``compose_dir``."""
-    name = os.path.basename(words[0])
+    return _up_profiles(words, cwd, compose_dir) is not None
+
+
+def _up_profiles(words: list[str], cwd: str, compose_dir: str) -> tuple[str, ...] | None:
+    """The profiles (``--profile P``) a ``docker compose ... up`` (or ``docker-compose``)
+    of the compose file of ``compose_dir`` enables; None for another command or file."""
+    name = os.path.basename(words[0]) if words else ""
     if name == "docker" and len(words) > 1 and words[1] == "compose":
         rest = words[2:]
     elif name in ("docker-compose", "podman-compose"):
         rest = words[1:]
     else:
-        return False
+        return None
     files: list[str] = []
+    profiles: list[str] = []
     project: str | None = None
     index = 0
     command: str | None = None
@@ -189,18 +196,73 @@ def _runs_up(words: list[str], cwd: str, compose_dir: str) -> bool:
                 files.append(value)
             elif flag == "--project-directory":
                 project = value
+            elif flag == "--profile":
+                profiles.append(value)
             index += 1 if equals else 2
         elif rest[index].startswith("-"):
             index += 1
         else:
             command = rest[index]
     if command != "up" or any("$" in f for f in files) or (project and "$" in project):
-        return False
+        return None
     if files:
         places = {os.path.dirname(os.path.normpath(os.path.join(cwd, f))) for f in files}
     else:
         places = {os.path.normpath(os.path.join(cwd, project or "."))}
-    return compose_dir in places
+    return tuple(profiles) if compose_dir in places else None
+
+
+def documented_profiles(
+    compose_dir: str, root: str | None
+) -> tuple[tuple[str, ...], Location | None]:
+    """The compose profiles the README starts the compose file of ``compose_dir`` with:
+    those of every ``docker compose --profile P up`` (or ``COMPOSE_PROFILES=P docker
+    compose up``) of the README beside the file or at the input's root, together (a
+    README that starts the infrastructure, then the services, leaves both running); with
+    where it first says so. ``pull``/``build`` lines start nothing and are not read."""
+    compose_dir = os.path.abspath(compose_dir)
+    top = os.path.abspath(root) if root else compose_dir
+    found: dict[str, None] = {}
+    where: Location | None = None
+    for directory in dict.fromkeys((compose_dir, top)):
+        readme = _readme(directory)
+        text = (_read(readme, _README_BYTES) or "") if readme else ""
+        if readme is None or "compose" not in text:
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            if "compose" not in line or "up" not in line:
+                continue
+            for command in _readme_commands(line):
+                profiles = _up_profiles(command[1], directory, compose_dir)
+                named = [*profiles, *command[0]] if profiles is not None else []
+                for profile in named:
+                    found.setdefault(profile)
+                if named and where is None:
+                    where = Location(readme, number, 1)
+    return tuple(found), where
+
+
+def _readme_commands(line: str) -> Iterator[tuple[list[str], list[str]]]:
+    """(profiles its ``COMPOSE_PROFILES=`` prefix names, the compose command's words) of
+    each compose command a README line shows: the line itself or its inline code
+    (```docker compose up```), a shell prompt (``$``) and ``sudo`` before it left out."""
+    pieces = line.split("`")[1::2] if "`" in line else [line]
+    for piece in pieces:
+        for _, found in commands(piece.strip().removeprefix("$").strip()):
+            start = next(
+                (
+                    i
+                    for i, w in enumerate(found)
+                    if w in ("docker", "docker-compose", "podman-compose")
+                ),
+                None,
+            )
+            if start is None:
+                continue
+            prefix = [
+                w.partition("=")[2] for w in found[:start] if w.startswith("COMPOSE_PROFILES=")
+            ]
+            yield [p.strip() for v in prefix for p in v.split(",") if p.strip()], found[start:]
 
 
 def _documented_arguments(

@@ -36,6 +36,9 @@ SCHEMES = frozenset(
         "mssql",
         "amqp",
         "amqps",
+        # MassTransit's broker addresses: ``rabbitmq://rabbitmq/vhost`` is AMQP
+        "rabbitmq",
+        "rabbitmqs",
         "redis",
         "rediss",
         "kafka",

@@ -74,6 +74,18 @@ def kestrel_endpoints(project_directory: Path) -> dict[str, int]:
     return found
 
 
+def run_ports(project_directory: Path) -> tuple[int, ...]:
+    """The ports ``dotnet run`` makes the project listen on, when nothing sets
+    ``ASPNETCORE_URLS``: its Kestrel endpoints, which override the launch profile's URLs,
+    else those of its default launch profile."""
+    kestrel = kestrel_endpoints(project_directory)
+    if kestrel:
+        return tuple(dict.fromkeys(kestrel.values()))
+    found = profiles(project_directory)
+    name = default_profile(found)
+    return tuple(dict.fromkeys(endpoints(found[name]).values())) if name is not None else ()
+
+
 def _key(data: object, name: str) -> object:
     """``data[name]`` as .NET configuration reads it: in any case; None when absent."""
     if not isinstance(data, dict):

@@ -144,7 +144,8 @@
   (#set! scheme "redis") (#any-of? @_fn "ConnectionMultiplexer" "NpgsqlDataSource") (#any-of? @_m "Connect" "ConnectAsync" "Create"))
 
 ; MassTransit: x.UsingRabbitMq((context, cfg) => { cfg.Host("rabbitmq", "/", h => ...); })
-; (Bus.Factory.CreateUsingRabbitMq likewise): the broker's host name or rabbitmq:// address
+; (Bus.Factory.CreateUsingRabbitMq likewise): the broker's host name or rabbitmq:// address,
+; the Host call a statement or kept (``var host = cfg.Host(new Uri(url), h => ...)``)
 ((invocation_expression
    function: (member_access_expression name: (identifier) @_using)
    arguments: (argument_list
@@ -155,6 +156,10 @@
              (invocation_expression
                function: (member_access_expression name: (identifier) @_fn)
                arguments: (argument_list . (argument) @target.host))))
+           (block (local_declaration_statement (variable_declaration (variable_declarator
+             (invocation_expression
+               function: (member_access_expression name: (identifier) @_fn)
+               arguments: (argument_list . (argument) @target.host))))))
            (invocation_expression
              function: (member_access_expression name: (identifier) @_fn)
              arguments: (argument_list . (argument) @target.host))]))))

@@ -284,6 +284,9 @@
 ((call_expression function: (identifier) @_fn arguments: (arguments . (_) @form.value . (_) .)) @form
   (#eq? @_fn "parseInt"))
 
+; a number read with unary plus: +(process.env.DB_PORT || 3306) is the variable's digits
+((unary_expression operator: "+" argument: (_) @form.value) @form)
+
 ((call_expression
    function: (member_expression object: (array) @form.value property: (property_identifier) @_fn)
    arguments: (arguments . (_) @form.string .)) @form
