@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.container_test import python_conditional
 from socklock.discover.code.definitions import member_key
+from socklock.discover.code.imports import FLASK_CONFIG
 from socklock.discover.code.syntax import (
     Strings,
     Syntax,
@@ -110,7 +112,15 @@ def _keyed(owner: Node, key_node: Node, use: Node, ev: Evaluator) -> Values | No
     name = member_key(f"{ev.text(owner)}[{key!r}]")
     if ev.definitions.lookup(name, use, class_level=True):
         return ev.name(name, use, class_level=True)
+    if ev.links is not None and _FLASK_CONFIG.search(ev.text(owner)):
+        return ev.links.member(FLASK_CONFIG, key)
     return None
+
+
+# ``app.config["X"]``, ``current_app.config["X"]``, ``self.app.config["X"]``: a Flask app's
+# config, which ``app.config.from_object(...)`` fills from the upper-case attributes of the
+# program's config module (its classes: ``class Config: BROKER_HOST = "rabbitmq"``)
+_FLASK_CONFIG = re.compile(r"(?:^|\.)(?:app|current_app|flask_app)\.config$")
 
 
 def _subscript(node: Node, ev: Evaluator) -> Values:
