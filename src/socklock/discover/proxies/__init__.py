@@ -269,7 +269,8 @@ def _environments(
 
     envs: dict[str, dict[str, str]] = {}
     for build in built:
-        envs.setdefault(build.workload, {}).update(_dockerfile_env(build.instructions))
+        baked = _dockerfile_env(build.instructions, dict(build.args))
+        envs.setdefault(build.workload, {}).update(baked)
     for project in inventory.compose_projects:
         dotenv = _dotenv(Path(project.file).parent / ".env")
         for service in project.services:
