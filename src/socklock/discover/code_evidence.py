@@ -48,6 +48,7 @@ from socklock.discover.code.config_files import (
     REGISTRY_ADDRESS_KEYS,
     is_dotenv,
 )
+from socklock.discover.code.interface import ENV_PREFIX
 from socklock.discover.code.listen_ports import LISTEN_PORT
 from socklock.discover.code.listen_ports import PLACEHOLDER as LISTEN_PLACEHOLDER
 from socklock.discover.code.listen_ports import port_of as listen_port_of
@@ -436,6 +437,8 @@ def add_code_evidence(
         elif owner is None:
             continue
         elif isinstance(result, Declaration):
+            if result.what == ENV_PREFIX:
+                reads.add_prefix(owner.workload, result.value)
             joiner.declare(owner, result)
         else:
             found.append((owner, result))
