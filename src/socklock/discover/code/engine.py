@@ -89,12 +89,18 @@ def analyse_tree(
             continue
         if any(_contains(options, target.node) for options in served):
             continue  # a server's own address, in the shape a client's has
+        scheme = target.scheme
+        if scheme == IMPORTED_SCHEME:  # ``from pymysql import connect``: the driver's
+            found = syntax.imported_scheme(target.node, source) if syntax.imported_scheme else None
+            if found is None:
+                continue  # a ``connect`` of no driver the file imports
+            scheme = found
         context = Context(
             call=True,
             weak=target.weak,
             grpc=target.grpc,
             kind=literal_kind,
-            scheme=target.scheme or client_scheme_at(syntax.name, target.node, source),
+            scheme=scheme or client_scheme_at(syntax.name, target.node, source),
             bare_host=target.bare_host,
             service=target.service,
             guess=target.guess,
@@ -135,6 +141,7 @@ def analyse_tree(
     return out.results()
 
 
+IMPORTED_SCHEME = "imported"  # a pattern's scheme: the one of the driver the file imports
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]+_$")
 
 

@@ -108,6 +108,11 @@ def _py_from_imports(text: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     return out
 
 
+def python_from_imports(text: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(dots, module, [(name, alias)]) of every ``from ... import ...`` line of a file."""
+    return _py_from_imports(text)
+
+
 def _py_names(path: str, text: str, name: str) -> list[Candidate]:
     found: list[Candidate] = []
     for dots, module, names in _py_from_imports(text):

@@ -147,6 +147,42 @@ def _call(node: Node, ev: Evaluator) -> Values:
     return found if found is not None else ev.runtime(node)  # the key is there: no default
 
 
+# Database drivers whose ``connect`` a file may import by name (``from mysql.connector
+# import connect``), and their protocols
+_DRIVERS = {
+    "mysql.connector": "mysql",
+    "pymysql": "mysql",
+    "MySQLdb": "mysql",
+    "aiomysql": "mysql",
+    "psycopg2": "postgresql",
+    "psycopg": "postgresql",
+    "asyncpg": "postgresql",
+    "aiopg": "postgresql",
+}
+_CALL_LEVELS = 3  # value → keyword argument → argument list → call
+
+
+def _imported_scheme(node: Node, source: bytes) -> str | None:
+    """The protocol of the driver whose function the call around ``node`` is, imported by
+    its bare name (``from pymysql import connect as db_connect``)."""
+    from socklock.discover.code.imports import python_from_imports
+
+    call: Node | None = node
+    for _ in range(_CALL_LEVELS + 1):
+        if call is None or call.type == "call":
+            break
+        call = call.parent
+    function = call.child_by_field_name("function") if call is not None else None
+    if function is None or function.type != "identifier":
+        return None
+    name = source[function.start_byte : function.end_byte].decode("utf-8", "replace")
+    text = source.decode("utf-8", "replace")
+    for dots, module, names in python_from_imports(text):
+        if not dots and module in _DRIVERS and any(alias == name for _, alias in names):
+            return _DRIVERS[module]
+    return None
+
+
 SYNTAX = Syntax(
     name="python",
     query_files=("python.scm",),
@@ -184,6 +220,7 @@ SYNTAX = Syntax(
     keyword_arg=named_pair("keyword_argument"),
     entries=_entries,
     constructors=frozenset({"__init__"}),
+    imported_scheme=_imported_scheme,
 )
 
 ANALYSER = TreeSitterAnalyser(SYNTAX)
