@@ -277,26 +277,31 @@ _REGISTRATOR_IMAGES = frozenset({"gliderlabs/registrator"})
 
 
 @dataclass(frozen=True, slots=True)
-class _Registered:
+class Registered:
+    """A port of a compose service that Registrator registers in Consul."""
+
     service: ComposeService
     container_port: int
-    host_port: int | None  # what the registry hands out (the host's port)
+    host_port: int | None  # what the registry hands out (the host's port; None: ephemeral)
     protocol: str
     why: str
+    tags: frozenset[str] = frozenset()  # ``SERVICE_TAGS`` / ``SERVICE_<port>_TAGS``
 
 
 def registrator_names(
     projects: Sequence[ComposeProject],
-) -> dict[str, list[_Registered]]:
+) -> dict[str, list[Registered]]:
     """The names Registrator registers the services of ``projects`` under (their published
-    ports), when one of them runs Registrator; else none."""
+    ports, an ephemeral host port too), when one of them runs Registrator; else none."""
     services = [s for p in projects for s in p.services]
     if not any(_image_name(s.image) in _REGISTRATOR_IMAGES for s in services):
         return {}
-    found: dict[str, list[_Registered]] = {}
+    found: dict[str, list[Registered]] = {}
     for service in services:
+        if _image_name(service.image) in _REGISTRATOR_IMAGES:
+            continue
         env = {e.name: e.value for e in service.environment if e.value is not None}
-        published = [p for p in service.ports if p.published is not None]
+        published = list(service.ports)
         base = _image_name(service.image).rsplit("/", 1)[-1]
         if _truthy(env.get("SERVICE_IGNORE")):
             continue
@@ -312,12 +317,14 @@ def registrator_names(
                 name = base if len(published) == 1 else f"{base}-{port.target}"
                 why = f"the image's name {base}"
             low = port.published.partition("-")[0].strip() if port.published else ""
-            entry = _Registered(
+            tags = env.get(key + "TAGS") or env.get("SERVICE_TAGS") or ""
+            entry = Registered(
                 service,
                 port.target,
                 int(low) if low.isdigit() else None,
                 port.protocol.upper(),
                 f"registered in Consul by Registrator ({why}) from compose service {service.id}",
+                frozenset(t.strip() for t in tags.split(",") if t.strip()),
             )
             found.setdefault(name.lower(), []).append(entry)
     return found
