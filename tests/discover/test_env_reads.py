@@ -65,6 +65,15 @@ def test_env_the_code_reads_is_a_call(tmp_path: Path) -> None:
     assert set(web_edges(tmp_path)) == {("shop/audit", 8080, "TCP")}
 
 
+def test_a_settings_layer_reads_every_env_var_under_its_prefix(tmp_path: Path) -> None:
+    """``os.environ.get(f"SHOP_{name}")`` for each setting: every ``SHOP_*`` variable is
+    read, one of another prefix is not."""
+    env = "{name: SHOP_AUDIT_URL, value: 'http://audit:8080'}"
+    code = 'import os\ndef setting(name):\n    return os.environ.get(f"SHOP_{name}")\n'
+    write(tmp_path, code, env=env)
+    assert set(web_edges(tmp_path)) == {("shop/audit", 8080, "TCP")}
+
+
 def test_a_spring_property_reads_its_relaxed_env_name(tmp_path: Path) -> None:
     write(tmp_path, READS_API)
     (tmp_path / "web" / "application.properties").write_text("audit.base=${audit.url}\n")

@@ -48,6 +48,7 @@ from socklock.discover.code.config_files import (
     REGISTRY_ADDRESS_KEYS,
     is_dotenv,
 )
+from socklock.discover.code.interface import ENV_PREFIX
 from socklock.discover.code.listen_ports import LISTEN_PORT
 from socklock.discover.code.listen_ports import PLACEHOLDER as LISTEN_PLACEHOLDER
 from socklock.discover.code.listen_ports import port_of as listen_port_of
@@ -437,6 +438,8 @@ def add_code_evidence(
         elif owner is None:
             continue
         elif isinstance(result, Declaration):
+            if result.what == ENV_PREFIX:
+                reads.add_prefix(owner.workload, result.value)
             joiner.declare(owner, result)
         else:
             found.append((owner, result))
@@ -1698,9 +1701,10 @@ class _Joiner:
         """Addresses on the final stage's CMD/ENTRYPOINT, with the env the workload gets
         (the manifests' values first, then the Dockerfile's own ENV)."""
         final = dockerfile.final_stage()
-        env = {name: value for name, value in _dockerfile_env(final)}
+        args = self.build_args(owner.workload, dockerfile)
+        env = {name: value for name, value in _dockerfile_env(final, args)}
         baked: dict[str, EnvValue] = {}  # the last ENV of a name is the one that holds
-        for instruction, name, value in _dockerfile_env_at(final):
+        for instruction, name, value in _dockerfile_env_at(final, args):
             baked[name] = EnvValue(value, Location(dockerfile.path, instruction.start_line, 1))
         known = self.dockerfile_env.setdefault(owner.workload, {})
         for name, value_at in baked.items():
@@ -1741,6 +1745,20 @@ class _Joiner:
                 for target in find_targets(value):
                     self.resolve(owner, target, evidence)
         self.add_agents(owner, dockerfile)
+
+    def build_args(self, workload: str, dockerfile: Dockerfile) -> dict[str, str]:
+        """The compose ``build.args`` the workload builds ``dockerfile`` with (none when its
+        service builds another Dockerfile, or no compose service builds it)."""
+        from socklock.discover.proxies.images import build_settings
+
+        known = self.compose.get(workload)
+        service = known[1] if known is not None else None
+        if service is None or not service.build_context:
+            return {}
+        built = Path(service.build_context, service.dockerfile or "Dockerfile").resolve()
+        if built != Path(dockerfile.path).resolve():
+            return {}
+        return build_settings(service)[0]
 
     def add_script(self, owner: Context, dockerfile: Dockerfile, instruction: Instruction) -> None:
         """The shell script a CMD/ENTRYPOINT runs (``/app/run.sh``): its ``java
@@ -2429,23 +2447,29 @@ def _native_servers(
     }
 
 
-def _dockerfile_env(instructions: Sequence[Instruction]) -> Iterator[tuple[str, str]]:
-    for _, name, value in _dockerfile_env_at(instructions):
+def _dockerfile_env(
+    instructions: Sequence[Instruction], args: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, str]]:
+    for _, name, value in _dockerfile_env_at(instructions, args):
         yield name, value
 
 
 def _dockerfile_env_at(
-    instructions: Sequence[Instruction],
+    instructions: Sequence[Instruction], args: Mapping[str, str] | None = None
 ) -> Iterator[tuple[Instruction, str, str]]:
     """The ``ENV`` values, with the references Docker substitutes at build time filled in:
-    ``${NAME}`` and ``$NAME`` of an earlier ``ENV`` or ``ARG`` default, and ``${NAME:-word}``
-    (``word`` when NAME is unset). Any other reference is left as written."""
+    ``${NAME}`` and ``$NAME`` of an earlier ``ENV`` or ``ARG``, and ``${NAME:-word}``
+    (``word`` when NAME is unset). An ``ARG`` takes the build's value for it (``args``:
+    compose ``build.args``), else its default. Any other reference is left as written."""
     known: dict[str, str] = {}
+    given = args or {}
     for instruction in instructions:
         if instruction.keyword == "ARG":
             for word in words(instruction.value.strip()):
                 name, equals, value = word.partition("=")
-                if equals and name not in known:
+                if name in given:  # a build arg reaches the ARG the stage declares
+                    known[name] = given[name]
+                elif equals and name not in known:
                     known[name] = value
             continue
         if instruction.keyword != "ENV":

@@ -46,10 +46,20 @@ class CodeReads:
     # workload → what binds env vars to its framework's properties (framework_env.py)
     bindings: dict[str, tuple[FrameworkEnv, ...]] = field(default_factory=dict)
 
+    # workload → the prefixes of the env vars its code reads every one of (a settings layer
+    # that reads ``PREFIX + setting``: ``os.environ.get(f"MAYAN_{name}")``)
+    prefixes: dict[str, set[str]] = field(default_factory=dict)
+
+    def add_prefix(self, workload: str, prefix: str) -> None:
+        self.prefixes.setdefault(workload, set()).add(prefix.upper())
+
     def reads_in_code(self, workload: str, name: str) -> bool:
         """Whether the workload's code (its source or config files) reads env var ``name``,
         or its framework binds it to a property."""
         if _normal(name) in self.names.get(workload, ()):
+            return True
+        upper = name.upper()
+        if any(upper.startswith(p) and upper != p for p in self.prefixes.get(workload, ())):
             return True
         return any(row.binds(name) for row in self.bindings.get(workload, ()))
 

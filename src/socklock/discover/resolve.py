@@ -7,6 +7,7 @@ each selected workload's container ports (a workload without that name is not re
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -265,6 +266,74 @@ def _given_names(service: ComposeService) -> list[str]:
     ]
 
 
+# Consul's DNS interface: ``<name>.service.consul``, ``<tag>.<name>.service.consul``,
+# ``<name>.service.<datacenter>.consul`` (Consul docs, "DNS interface: service lookups")
+_CONSUL_DNS = re.compile(r"^(?:[a-z0-9_-]+\.)?([a-z0-9_-]+)\.service\.(?:[a-z0-9_-]+\.)?consul\.?$")
+# Registrator (gliderlabs/registrator) registers the published ports of every container of
+# the Docker host in a registry: named by ``SERVICE_<port>_NAME`` or ``SERVICE_NAME``, else
+# by the image's base name (``-<port>`` added when the container publishes several ports);
+# ``SERVICE_IGNORE`` / ``SERVICE_<port>_IGNORE`` leave it out (its "Service Object" docs)
+_REGISTRATOR_IMAGES = frozenset({"gliderlabs/registrator"})
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """A port of a compose service that Registrator registers in Consul."""
+
+    service: ComposeService
+    container_port: int
+    host_port: int | None  # what the registry hands out (the host's port; None: ephemeral)
+    protocol: str
+    why: str
+    tags: frozenset[str] = frozenset()  # ``SERVICE_TAGS`` / ``SERVICE_<port>_TAGS``
+
+
+def registrator_names(
+    projects: Sequence[ComposeProject],
+) -> dict[str, list[Registered]]:
+    """The names Registrator registers the services of ``projects`` under (their published
+    ports, an ephemeral host port too), when one of them runs Registrator; else none."""
+    services = [s for p in projects for s in p.services]
+    if not any(_image_name(s.image) in _REGISTRATOR_IMAGES for s in services):
+        return {}
+    found: dict[str, list[Registered]] = {}
+    for service in services:
+        if _image_name(service.image) in _REGISTRATOR_IMAGES:
+            continue
+        env = {e.name: e.value for e in service.environment if e.value is not None}
+        published = list(service.ports)
+        base = _image_name(service.image).rsplit("/", 1)[-1]
+        if _truthy(env.get("SERVICE_IGNORE")):
+            continue
+        for port in published:
+            key = f"SERVICE_{port.target}_"
+            if _truthy(env.get(key + "IGNORE")):
+                continue
+            name = env.get(key + "NAME") or env.get("SERVICE_NAME")
+            why = f"{key}NAME={name}" if env.get(key + "NAME") else f"SERVICE_NAME={name}"
+            if not name:
+                if not base:
+                    continue
+                name = base if len(published) == 1 else f"{base}-{port.target}"
+                why = f"the image's name {base}"
+            low = port.published.partition("-")[0].strip() if port.published else ""
+            tags = env.get(key + "TAGS") or env.get("SERVICE_TAGS") or ""
+            entry = Registered(
+                service,
+                port.target,
+                int(low) if low.isdigit() else None,
+                port.protocol.upper(),
+                f"registered in Consul by Registrator ({why}) from compose service {service.id}",
+                frozenset(t.strip() for t in tags.split(",") if t.strip()),
+            )
+            found.setdefault(name.lower(), []).append(entry)
+    return found
+
+
+def _truthy(value: str | None) -> bool:
+    return value is not None and value.strip().lower() not in ("", "0", "false", "no")
+
+
 class ComposeResolver:
     """Compose service names, aliases and ``links`` → services of the same project.
 
@@ -304,6 +373,10 @@ class ComposeResolver:
                         address = spec.get(key)
                         if isinstance(address, str) and address.strip() and "$" not in address:
                             self.by_name.setdefault(address.strip().lower(), service)
+        # Consul names of every compose project's services, when Registrator runs
+        every = [project, *(p for p in layered if p is not project and p.file != project.file)]
+        self._everyone = [s for p in every for s in p.services]
+        self.registered = registrator_names(every)
         # Docker's DNS also answers ``<name>.<network>`` on a network the container is on
         # (``MYSQL_HOST=db.${COMPOSE_NETWORK}``)
         named = network_names(project)
@@ -312,6 +385,33 @@ class ComposeResolver:
                 actual = named.get(network)
                 for name in [service.name, *_given_names(service)] if actual else ():
                     self.by_name.setdefault(f"{name}.{actual}".lower(), service)
+
+    def _registered(self, target: Target, name: str, source: ComposeService) -> Resolution:
+        """A Consul DNS name (``rabbitmq.service.consul:5672``): the services Registrator
+        registered under that name, the port the registry hands out being the host port they
+        publish; and the DNS server the caller asks, when its ``dns:`` is an address a service
+        publishes port 53 on (Consul's DNS interface)."""
+        entries = self.registered[name]
+        if target.port is not None:
+            entries = [e for e in entries if e.host_port == target.port]
+        if not entries:
+            return NotFound(f"nothing is registered in Consul as {name!r} on port {target.port}")
+        reached = [
+            Reached(
+                e.service.id, e.container_port, e.protocol, f"Consul name {target.host}: {e.why}"
+            )
+            for e in entries
+        ]
+        servers = _dns_servers(source)
+        for service in self._everyone:
+            for published in service.ports:
+                if published.target == 53 and published.host_ip in servers:
+                    via = (
+                        f"dns: {published.host_ip}, which compose service {service.id} "
+                        f"publishes port 53/{published.protocol} on, resolves {target.host}"
+                    )
+                    reached.append(Reached(service.id, 53, published.protocol.upper(), via))
+        return reached
 
     def service_ports(self, service: ComposeService) -> list[int]:
         ports = set(service.expose)
@@ -363,6 +463,9 @@ class ComposeResolver:
         host = target.host.lower()
         aliases = {d.alias: d.service for d in source.dependencies if d.alias}
         service = self.by_name.get(aliases.get(host, host))
+        consul = _CONSUL_DNS.match(host) if service is None else None
+        if consul is not None and consul.group(1) in self.registered:
+            return self._registered(target, consul.group(1), source)
         if service is None:
             if is_ip(target.host) or (target.certain and is_dns_name(target.host)):
                 return External(target.host, target.port, target.protocol)
@@ -383,6 +486,13 @@ class ComposeResolver:
             elif not known and target.scheme in DEFAULT_PORTS:
                 port = DEFAULT_PORTS[target.scheme]  # a server image of its own: its protocol's
         return [Reached(service.id, port, target.protocol, f"compose service {service.id}")]
+
+
+def _dns_servers(service: ComposeService) -> list[str]:
+    """The DNS servers a service's ``dns:`` names."""
+    given = service.body.get("dns")
+    listed = given if isinstance(given, list) else [given] if isinstance(given, str) else []
+    return [str(address).strip() for address in listed if str(address).strip()]
 
 
 def _image_name(image: str | None) -> str:

@@ -62,3 +62,33 @@ def test_a_key_is_dotted_without_its_array_items() -> None:
     text = '{"db": {"hosts": [{"url": "a:1"}]}}'
     assert [dotted_key(e.key) for e in read_json(text)] == ["db.hosts.url"]
     assert dotted_key(("spring", "kafka", "bootstrap-servers")) == "spring.kafka.bootstrap-servers"
+
+
+def test_ini_sections_prefix_their_keys() -> None:
+    from socklock.discover.code.config_readers import read_ini
+
+    text = (
+        "; comment\n[database]\nhost = db\nport: 5432\n\n[app:main]\n"
+        'sqlalchemy.url = "postgresql://ckan@db/ckan"\nkey =\n  continued\n# x = y\n'
+    )
+    assert [(".".join(e.key), e.value, e.line, e.column) for e in read_ini(text)] == [
+        ("database.host", "db", 3, 8),
+        ("database.port", "5432", 4, 7),
+        ("app:main.sqlalchemy.url", "postgresql://ckan@db/ckan", 7, 19),
+        ("app:main.key", "", 8, 6),
+    ]
+
+
+def test_ini_files_are_read_where_config_files_are_only() -> None:
+    """An INI file in a config folder (``conf/pretalx.cfg``) or named like one
+    (``config.ini``) is the app's; a tool's (``setup.cfg``, ``tox.ini``) is not."""
+    from pathlib import PurePath
+
+    from socklock.discover.code.config_files import ConfigFileAnalyser
+
+    reads = ConfigFileAnalyser().handles
+    assert reads(PurePath("conf/pretalx.cfg"))
+    assert reads(PurePath("app/config.ini"))
+    assert not reads(PurePath("setup.cfg"))
+    assert not reads(PurePath("tox.ini"))
+    assert not reads(PurePath("backend/alembic.ini"))

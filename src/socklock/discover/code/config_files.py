@@ -20,6 +20,7 @@ from socklock.discover.code.config_readers import (
     dotted_key,
     read_dotenv,
     read_hocon,
+    read_ini,
     read_json,
     read_properties,
     read_toml,
@@ -176,6 +177,8 @@ def _reader_for(path: PurePath) -> Callable[[str], Iterable[Entry]] | None:
         return read_json
     if suffix == ".toml":
         return read_toml
+    if suffix in (".ini", ".cfg"):
+        return read_ini
     return None
 
 

@@ -65,6 +65,36 @@ def read_properties(text: str) -> Iterator[Entry]:
         yield Entry(tuple(match.group(2).split(".")), value, number, match.end() + 1)
 
 
+_INI_SECTION = re.compile(r"^\[([^\]]+)\]\s*(?:[;#].*)?$")
+_INI_PAIR = re.compile(r"^([^\s=:;#\[][^=:]*?)\s*[=:]\s*")
+
+
+def read_ini(text: str) -> Iterator[Entry]:
+    """INI files (Python's configparser ``.cfg``/``.ini``, ``php.ini``): ``[section]``
+    headers, ``key = value`` or ``key: value``, ``;`` and ``#`` comment lines; the key is
+    the section's words, then the key's (``[database] host`` → ``database.host``). An
+    indented line continues the value above it: not a key of its own."""
+    section: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped[0] in ";#" or line[0] in " \t":
+            continue
+        header = _INI_SECTION.match(stripped)
+        if header is not None:
+            section = tuple(p for p in header.group(1).strip().split(".") if p)
+            continue
+        match = _INI_PAIR.match(line)
+        if match is None:
+            continue
+        value = line[match.end() :].rstrip()
+        column = match.end() + 1
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+            column += 1
+        key = tuple(p for p in match.group(1).strip().split(".") if p)
+        yield Entry((*section, *key), value, number, column)
+
+
 _DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$")
 
 

@@ -16,11 +16,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.captures import collect, key
 from socklock.discover.code.clients import client_scheme_at
-from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
+from socklock.discover.code.interface import (
+    ENV_PREFIX,
+    CallKind,
+    CallSite,
+    Declaration,
+    UnresolvedCall,
+)
 from socklock.discover.code.links import Links, file_evaluator
 from socklock.discover.code.listen_ports import (
     LISTEN_PORT,
@@ -39,7 +46,7 @@ if TYPE_CHECKING:
 
     from tree_sitter import Node, Tree
 
-    from socklock.discover.code.captures import Captures, Declare, Target
+    from socklock.discover.code.captures import Captures, Declare, EnvRead, Target
     from socklock.discover.code.evaluate import Evaluator
     from socklock.discover.code.functions import Binding, Functions
     from socklock.discover.code.grammar import Grammar
@@ -82,12 +89,18 @@ def analyse_tree(
             continue
         if any(_contains(options, target.node) for options in served):
             continue  # a server's own address, in the shape a client's has
+        scheme = target.scheme
+        if scheme == IMPORTED_SCHEME:  # ``from pymysql import connect``: the driver's
+            found = syntax.imported_scheme(target.node, source) if syntax.imported_scheme else None
+            if found is None:
+                continue  # a ``connect`` of no driver the file imports
+            scheme = found
         context = Context(
             call=True,
             weak=target.weak,
             grpc=target.grpc,
             kind=literal_kind,
-            scheme=target.scheme or client_scheme_at(syntax.name, target.node, source),
+            scheme=scheme or client_scheme_at(syntax.name, target.node, source),
             bare_host=target.bare_host,
             service=target.service,
             guess=target.guess,
@@ -107,6 +120,10 @@ def analyse_tree(
             evaluator.values(argument)
         for node, written in listen_ports(region, evaluator):
             out.declare(node, LISTEN_PORT, written)
+    for read in captures.envs.values():  # ``os.environ.get(f"MAYAN_{name}")``
+        prefix = _env_prefix(read, evaluator)
+        if prefix is not None and not _in_tests(read.node, captures):
+            out.declare(read.node, ENV_PREFIX, prefix)
     seeds = list(captures.seeds) + [read.node for read in captures.envs.values()]
     seeds.sort(key=lambda n: n.start_byte)
     seed_context = Context(call=False, kind=literal_kind)
@@ -122,6 +139,28 @@ def analyse_tree(
         _seed(callers, top, seed_context, out)
         evaluator.consumed.add(key(top))
     return out.results()
+
+
+IMPORTED_SCHEME = "imported"  # a pattern's scheme: the one of the driver the file imports
+_PREFIX = re.compile(r"^[A-Z][A-Z0-9]+_$")
+
+
+def _env_prefix(read: EnvRead, evaluator: Evaluator) -> str | None:
+    """The literal prefix of an env read whose name is built at run time from it and another
+    value (a setting's name, a parameter): ``'MAYAN_{}'.format(name)``, ``"APP_" + key``.
+    An upper-case word and ``_``, the same in every value the name may take."""
+    if read.style is not None or read.name is None:
+        return None
+    found = None
+    for value in evaluator.values(read.name):
+        if len(value) < 2 or not isinstance(value[0], str) or not isinstance(value[1], Hole):
+            return None
+        if not _PREFIX.match(value[0]):
+            return None
+        if found not in (None, value[0]):
+            return None
+        found = value[0]
+    return found
 
 
 def _seed(callers: _Callers, top: Node, context: Context, out: _Output) -> None:

@@ -108,6 +108,11 @@ def _py_from_imports(text: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     return out
 
 
+def python_from_imports(text: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(dots, module, [(name, alias)]) of every ``from ... import ...`` line of a file."""
+    return _py_from_imports(text)
+
+
 def _py_names(path: str, text: str, name: str) -> list[Candidate]:
     found: list[Candidate] = []
     for dots, module, names in _py_from_imports(text):
@@ -118,7 +123,13 @@ def _py_names(path: str, text: str, name: str) -> list[Candidate]:
     return found
 
 
+# the owner that stands for a Flask app's config object (``app.config["X"]``): not a name
+FLASK_CONFIG = "<flask app.config>"
+
+
 def _py_members(path: str, text: str, owner: str, prop: str) -> list[Candidate]:
+    if owner == FLASK_CONFIG:
+        return [(f, prop) for f in _flask_config(path)]
     found: list[Candidate] = []
     for match in _PY_IMPORT.finditer(text):
         for item in match.group(1).split(","):
@@ -147,6 +158,18 @@ def _django_settings(path: str) -> list[str]:
         found = [base / "settings.py", base / "settings" / "__init__.py"]
         with contextlib.suppress(OSError):
             found += sorted(c / "settings.py" for c in base.iterdir() if c.is_dir())
+        existing = [str(f) for f in found if _is_file(f)]
+        if existing:
+            return existing
+    return []
+
+
+def _flask_config(path: str) -> list[str]:
+    """The config module a Flask app loads with ``app.config.from_object("config.Dev")``
+    (or ``from_object(Config)`` imported from it): ``config.py`` (or a ``config``
+    package) found near the file, the nearest directory first."""
+    for base in _ancestors(_directory(path)):
+        found = [base / "config.py", base / "config" / "__init__.py"]
         existing = [str(f) for f in found if _is_file(f)]
         if existing:
             return existing

@@ -92,6 +92,10 @@ class Declaration:
 
 Result = CallSite | UnresolvedCall | Declaration
 
+# A Declaration that the module reads every env var whose name starts with its value (a
+# settings layer that looks up ``PREFIX + setting``: ``os.environ.get(f"MAYAN_{name}")``)
+ENV_PREFIX = "env-prefix"
+
 
 class Analyser(Protocol):
     """One language (or config format). Stateless between files; safe to reuse."""

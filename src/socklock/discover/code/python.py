@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from socklock.discover.code.analyser import TreeSitterAnalyser
 from socklock.discover.code.container_test import python_conditional
 from socklock.discover.code.definitions import member_key
+from socklock.discover.code.imports import FLASK_CONFIG
 from socklock.discover.code.syntax import (
     Strings,
     Syntax,
@@ -110,7 +112,15 @@ def _keyed(owner: Node, key_node: Node, use: Node, ev: Evaluator) -> Values | No
     name = member_key(f"{ev.text(owner)}[{key!r}]")
     if ev.definitions.lookup(name, use, class_level=True):
         return ev.name(name, use, class_level=True)
+    if ev.links is not None and _FLASK_CONFIG.search(ev.text(owner)):
+        return ev.links.member(FLASK_CONFIG, key)
     return None
+
+
+# ``app.config["X"]``, ``current_app.config["X"]``, ``self.app.config["X"]``: a Flask app's
+# config, which ``app.config.from_object(...)`` fills from the upper-case attributes of the
+# program's config module (its classes: ``class Config: BROKER_HOST = "rabbitmq"``)
+_FLASK_CONFIG = re.compile(r"(?:^|\.)(?:app|current_app|flask_app)\.config$")
 
 
 def _subscript(node: Node, ev: Evaluator) -> Values:
@@ -135,6 +145,42 @@ def _call(node: Node, ev: Evaluator) -> Values:
         return ev.runtime(node)
     found = _keyed(owner, items[0], node, ev)
     return found if found is not None else ev.runtime(node)  # the key is there: no default
+
+
+# Database drivers whose ``connect`` a file may import by name (``from mysql.connector
+# import connect``), and their protocols
+_DRIVERS = {
+    "mysql.connector": "mysql",
+    "pymysql": "mysql",
+    "MySQLdb": "mysql",
+    "aiomysql": "mysql",
+    "psycopg2": "postgresql",
+    "psycopg": "postgresql",
+    "asyncpg": "postgresql",
+    "aiopg": "postgresql",
+}
+_CALL_LEVELS = 3  # value → keyword argument → argument list → call
+
+
+def _imported_scheme(node: Node, source: bytes) -> str | None:
+    """The protocol of the driver whose function the call around ``node`` is, imported by
+    its bare name (``from pymysql import connect as db_connect``)."""
+    from socklock.discover.code.imports import python_from_imports
+
+    call: Node | None = node
+    for _ in range(_CALL_LEVELS + 1):
+        if call is None or call.type == "call":
+            break
+        call = call.parent
+    function = call.child_by_field_name("function") if call is not None else None
+    if function is None or function.type != "identifier":
+        return None
+    name = source[function.start_byte : function.end_byte].decode("utf-8", "replace")
+    text = source.decode("utf-8", "replace")
+    for dots, module, names in python_from_imports(text):
+        if not dots and module in _DRIVERS and any(alias == name for _, alias in names):
+            return _DRIVERS[module]
+    return None
 
 
 SYNTAX = Syntax(
@@ -174,6 +220,7 @@ SYNTAX = Syntax(
     keyword_arg=named_pair("keyword_argument"),
     entries=_entries,
     constructors=frozenset({"__init__"}),
+    imported_scheme=_imported_scheme,
 )
 
 ANALYSER = TreeSitterAnalyser(SYNTAX)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     KeywordArg = Callable[[Node, bytes], tuple[str, Node] | None]
     Entries = Callable[[Node, bytes], dict[str, Node] | None]
     EnvObject = Callable[[Node, str, Evaluator], Values | None]
+    ImportedScheme = Callable[[Node, bytes], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,10 @@ class Syntax:
     literal_kind: CallKind = CallKind.LITERAL
     # methods that construct their class: called by the class's name (``C(...)``, ``new C``)
     constructors: frozenset[str] = frozenset()
+    # the protocol of a client function the file imports by its bare name, for a target a
+    # pattern marks ``(#set! scheme "imported")`` (``from pymysql import connect``): None
+    # when the file imports it from no known driver (then the call is no client's)
+    imported_scheme: ImportedScheme | None = None
 
 
 _ESCAPES = {

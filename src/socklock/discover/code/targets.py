@@ -60,6 +60,8 @@ SCHEMES = frozenset(
         "akka.ssl.tcp",
         "pekko",
         "pekko.tcp",
+        # Ruby's dRuby: ``druby://host:port``, a remote object's TCP address
+        "druby",
     }
 )
 

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from socklock.discover.attribution import Context, build_contexts, owner_of
 from socklock.discover.builder import GraphBuilder
 from socklock.discover.code.paths import skip_dir, skip_file
+from socklock.discover.consul_template import add_registrator_template_edges
 from socklock.discover.once import per_run
 from socklock.discover.proxies.caddy import CaddyReader
 from socklock.discover.proxies.devserver import DevServerReader
@@ -136,6 +137,8 @@ def add_proxy_evidence(
         for mount in compose_mounts(project, aliases)
     ]
     if files:
+        # consul-template's configs render the Registrator registry (consul_template.py)
+        add_registrator_template_edges(inventory, mounts, aliases, builder)
         in_tree = _tree_sources(inventory, mounts, contexts, built, commands)
         for workload, reader, source in in_tree:
             owned.setdefault((workload, reader.name), []).append(source)
@@ -269,7 +272,8 @@ def _environments(
 
     envs: dict[str, dict[str, str]] = {}
     for build in built:
-        envs.setdefault(build.workload, {}).update(_dockerfile_env(build.instructions))
+        baked = _dockerfile_env(build.instructions, dict(build.args))
+        envs.setdefault(build.workload, {}).update(baked)
     for project in inventory.compose_projects:
         dotenv = _dotenv(Path(project.file).parent / ".env")
         for service in project.services:

@@ -34,6 +34,7 @@ class Build:
     instructions: tuple[Instruction, ...]  # the target stage after the stages below it
     sources: tuple[str, ...]  # what COPY/ADD take from the context, build args expanded
     home: Path  # the Dockerfile's directory
+    args: tuple[tuple[str, str], ...] = ()  # the build args it is built with (compose)
 
     def holds(self, path: Path) -> bool:
         return self.match(path.resolve()) > 0
@@ -65,7 +66,9 @@ def _build(
         for source in _sources(instruction.value)
     ]
     home = Path(dockerfile.path).resolve().parent
-    return Build(workload, contexts, dockerfile, tuple(chain), tuple(sources), home)
+    return Build(
+        workload, contexts, dockerfile, tuple(chain), tuple(sources), home, tuple(args.items())
+    )
 
 
 def builds(inventory: Inventory, aliases: dict[str, str], contexts: list[Context]) -> list[Build]:

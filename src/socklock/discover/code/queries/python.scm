@@ -298,6 +298,21 @@
   (#set! scheme "mysql") (#any-of? @_fn "pymysql" "MySQLdb" "mysql.connector" "aiomysql") (#eq? @_m "connect")
   (#eq? @_h "host") (#eq? @_p "port"))
 
+; ... the same imported by its bare name (``from mysql.connector import connect``): the
+; driver the file imports it from gives the protocol (python.py); none, no call
+((call
+   function: (identifier) @_fn
+   arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)))
+  (#set! scheme "imported") (#eq? @_fn "connect") (#eq? @_h "host"))
+
+((call
+   function: (identifier) @_fn
+   arguments: (argument_list
+     (keyword_argument name: (identifier) @_h value: (_) @target.host)
+     (keyword_argument name: (identifier) @_p value: (_) @target.port)))
+  (#set! scheme "imported") (#eq? @_fn "connect") (#eq? @_h "host") (#eq? @_p "port"))
+
 ((call
    function: (attribute object: (_) @_fn attribute: (identifier) @_m)
    arguments: (argument_list

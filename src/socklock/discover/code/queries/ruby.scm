@@ -71,6 +71,20 @@
    arguments: (argument_list . (_) @target))
   (#set! scheme "mongodb") (#eq? @_n "Mongo") (#eq? @_fn "Client") (#eq? @_m "new"))
 
+; ---- dRuby: DRbObject.new_with_uri("druby://users:8787") is a remote object whose methods
+; the program calls over TCP; DRbObject.new(nil, uri) the same with its object first
+((call
+   receiver: [(constant) @_fn (scope_resolution name: (constant) @_fn)]
+   method: (identifier) @_m
+   arguments: (argument_list . (_) @target))
+  (#eq? @_fn "DRbObject") (#eq? @_m "new_with_uri"))
+
+((call
+   receiver: [(constant) @_fn (scope_resolution name: (constant) @_fn)]
+   method: (identifier) @_m
+   arguments: (argument_list . (nil) . (_) @target))
+  (#eq? @_fn "DRbObject") (#eq? @_m "new"))
+
 ; ---- gRPC: Catalog::Stub.new("catalog:50051", :this_channel_is_insecure)
 ((call
    receiver: (scope_resolution name: (constant) @_fn)
