@@ -7,6 +7,7 @@ them by service name (a compose call names the callee's container port, as an ed
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
@@ -330,7 +331,7 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
     from socklock.discover.k8s_env import expand
 
     config_maps = {(c.namespace, c.name): c for c in inventory.config_maps}
-    created = _created_objects(inventory, workload.namespace)
+    created = _created_objects(inventory, workload)
     links = service_links(workload, inventory)
     for container in workload.containers:
         from_sources = list(_env_from(container, workload.namespace, config_maps, created))
@@ -410,7 +411,7 @@ def _env_from(
         if config_map is None or kind == "Secret":
             made = created.get((kind, source.name))
             if made is not None:
-                what = f"{kind} {made.name} (created by a script)"
+                what = f"{kind} {made.name} ({made.how})"
                 yield from _env_from_items(source.prefix, made.data, made.locations, what)
             continue
         what = f"ConfigMap {config_map.name}"
@@ -434,13 +435,43 @@ def _env_from_items(
         )
 
 
-def _created_objects(inventory: Inventory, namespace: str) -> dict[tuple[str, str], Created]:
-    """(kind, name) → the ConfigMaps and Secrets the input's scripts create in ``namespace``
-    (one created with no ``-n`` lands in the script's current namespace: any)."""
-    return {
+def _created_objects(inventory: Inventory, workload: Workload) -> dict[tuple[str, str], Created]:
+    """(kind, name) → the ConfigMaps and Secrets the input's scripts create in the
+    workload's namespace (one created with no ``-n`` lands in the script's current
+    namespace: any), and those kustomize generators make (:mod:`.kustomize_generated`)."""
+    namespace = workload.namespace
+    found = {
         (c.kind, c.name): c
         for c in created_config(tuple(inventory.roots))
         if c.namespace in (None, namespace)
+    }
+    found.update(_generated_objects(inventory, workload))
+    return found
+
+
+def _generated_objects(inventory: Inventory, workload: Workload) -> dict[tuple[str, str], Created]:
+    """The generated ConfigMaps and Secrets a workload's env may name: those its rendered
+    kustomization made, else those of the kustomizations read as written."""
+    from socklock.discover.kustomize_generated import rendered_objects, written_objects
+    from socklock.load.kustomize_render import RENDERED
+
+    stream = workload.obj.location.file
+    if os.path.basename(stream) == RENDERED:
+        rendered = [
+            (kind, item.obj.name, tuple(keys))
+            for kind, item, keys in (
+                *(("Secret", s, s.keys) for s in inventory.secrets),
+                *(("ConfigMap", c, c.data) for c in inventory.config_maps),
+            )
+            if item.obj.location.file == stream and item.obj.namespace == workload.namespace
+        ]
+        return rendered_objects(os.path.dirname(stream), rendered) if rendered else {}
+    from socklock.discover.proxies import kustomization_files
+
+    return {
+        key: made
+        for key, made in written_objects(kustomization_files(inventory.roots)).items()
+        if made.namespace in (None, workload.namespace)
     }
 
 
@@ -458,7 +489,7 @@ def _created_key(
             Evidence(
                 EvidenceKind.CONFIG_MAP,
                 made.locations[key],
-                f"env {name} from {kind} {made.name} (created by a script) key {key}="
+                f"env {name} from {kind} {made.name} ({made.how}) key {key}="
                 f"{redact_credentials(value)}",
             ),
         )

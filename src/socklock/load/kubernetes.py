@@ -193,9 +193,22 @@ def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
     builder = _BUILDERS.get(kind)
     if builder is not None:
         builder(obj, reader, out)
-    elif kind in WORKLOAD_KINDS:
+    elif kind in WORKLOAD_KINDS and _runs_template(obj):
         _add_workload(obj, reader, out)
     out.diagnostics.extend(reader.diagnostics)
+
+
+def _runs_template(obj: K8sObject) -> bool:
+    """False for a Rollout that is not Argo's, or that runs a Deployment's template
+    (``spec.workloadRef``: that Deployment is the workload)."""
+    if obj.kind != "Rollout":
+        return True
+    spec = obj.body.get("spec")
+    return (
+        obj.api_version.split("/", 1)[0] == "argoproj.io"
+        and isinstance(spec, dict)
+        and isinstance(spec.get("template"), dict)
+    )
 
 
 def _valid_names(
@@ -307,6 +320,7 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
     replicas = reader.integer(spec, "replicas", ("spec",)) if spec is not None else None
     if replicas is None and obj.kind in (
         "Deployment",
+        "Rollout",
         "StatefulSet",
         "ReplicaSet",
         "ReplicationController",

@@ -568,6 +568,11 @@ def _candidates(roots: Sequence[str], placed: Sequence[Path] = ()) -> Iterator[t
                 yield path, real
 
 
+def kustomization_files(roots: Sequence[str]) -> list[str]:
+    """The kustomization files under ``roots``."""
+    return [str(path) for path in _kustomizations(roots)]
+
+
 def _kustomizations(roots: Sequence[str]) -> list[Path]:
     return [
         path
