@@ -160,8 +160,11 @@ def test_a_name_two_overlays_generate_differently_is_not_guessed(tmp_path: Path)
 
 
 def test_a_secret_no_generator_makes_gives_nothing(tmp_path: Path) -> None:
-    _app(tmp_path, "resources: [../../base]\nconfigMapGenerator:\n- name: orders-secret\n"
-         "  literals: [BUS_URL=amqp://rabbit-svc:80]\n")
+    _app(
+        tmp_path,
+        "resources: [../../base]\nconfigMapGenerator:\n- name: orders-secret\n"
+        "  literals: [BUS_URL=amqp://rabbit-svc:80]\n",
+    )
     # a ConfigMap of that name is not the Secret the workload reads
     graph = discover(load_paths([str(tmp_path)], render_kustomize=False))
     assert {(e.source, e.target, e.port) for e in graph.edges} == set()

@@ -15,7 +15,7 @@ Files read as written (kubectl missing, a kustomization not rendered) keep the n
 written; a name two kustomizations generate with different values is left unread.
 """
 
-# ruff: noqa: PTH100, PTH110, PTH112, PTH118, PTH119, PTH120, PTH123
+# ruff: noqa: PTH100, PTH113, PTH118, PTH119, PTH120, PTH123
 # (string paths, as the walk gives them)
 
 from __future__ import annotations
@@ -90,10 +90,11 @@ def _any(words: Iterable[str]) -> str:
 def _tree(directory: str) -> tuple[tuple[_Generator, ...], tuple[str, ...], tuple[str, ...]]:
     """The generators of the kustomization in ``directory`` and those it builds on (an
     overlay's ``merge``/``replace`` applied to its base's), and every name prefix/suffix."""
+    from pathlib import Path
+
     from socklock.load.kustomize import closure, kustomization_file, read_kustomizations
     from socklock.load.limits import DEFAULT_LIMITS
     from socklock.load.walk import FileKind, InputFile
-    from pathlib import Path
 
     file = kustomization_file(directory)
     if file is None:
@@ -139,8 +140,9 @@ def _generators(file: str) -> tuple[tuple[_Generator, ...], str, str]:
         if not isinstance(document, Document) or not isinstance(document.value, dict):
             continue
         value = document.value
-        prefix = value.get("namePrefix") if isinstance(value.get("namePrefix"), str) else prefix
-        suffix = value.get("nameSuffix") if isinstance(value.get("nameSuffix"), str) else suffix
+        given_prefix, given_suffix = value.get("namePrefix"), value.get("nameSuffix")
+        prefix = given_prefix if isinstance(given_prefix, str) else prefix
+        suffix = given_suffix if isinstance(given_suffix, str) else suffix
         options = value.get("generatorOptions")
         unhashed = isinstance(options, dict) and options.get("disableNameSuffixHash") is True
         namespace = value.get("namespace") if isinstance(value.get("namespace"), str) else None
@@ -167,14 +169,17 @@ def _generator(
     options = entry.get("options")
     if isinstance(options, dict) and isinstance(options.get("disableNameSuffixHash"), bool):
         unhashed = options["disableNameSuffixHash"]
-    where = entry.get("namespace") if isinstance(entry.get("namespace"), str) else namespace
-    behavior = entry.get("behavior") if isinstance(entry.get("behavior"), str) else "create"
+    own = entry.get("namespace")
+    lands = own if isinstance(own, str) else namespace
+    behavior = entry.get("behavior")
     how = f"made by kustomize {'secret' if kind == 'Secret' else 'configMap'}Generator"
-    made = Created(kind, where, entry["name"], data, locations, how)
-    return _Generator(made, behavior, not unhashed)
+    made = Created(kind, lands, entry["name"], data, locations, how)
+    return _Generator(made, behavior if isinstance(behavior, str) else "create", not unhashed)
 
 
-def _entries(entry: dict[str, Any], file: str, directory: str) -> Iterator[tuple[str, str, Location]]:
+def _entries(
+    entry: dict[str, Any], file: str, directory: str
+) -> Iterator[tuple[str, str, Location]]:
     """(key, value, where) of a generator's literals, env files and files, in the order
     kustomize adds them."""
     literals = entry.get("literals")

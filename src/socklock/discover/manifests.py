@@ -63,6 +63,7 @@ from socklock.model import (
     EvidenceKind,
     GraphNode,
     Inventory,
+    K8sObject,
     Location,
     NodeKind,
     PortSpec,
@@ -456,16 +457,20 @@ def _generated_objects(inventory: Inventory, workload: Workload) -> dict[tuple[s
     from socklock.load.kustomize_render import RENDERED
 
     stream = workload.obj.location.file
-    if os.path.basename(stream) == RENDERED:
+    if os.path.basename(stream) == RENDERED:  # noqa: PTH119
+
+        def here(obj: K8sObject) -> bool:
+            return bool(obj.location.file == stream and obj.namespace == workload.namespace)
+
         rendered = [
-            (kind, item.obj.name, tuple(keys))
-            for kind, item, keys in (
-                *(("Secret", s, s.keys) for s in inventory.secrets),
-                *(("ConfigMap", c, c.data) for c in inventory.config_maps),
-            )
-            if item.obj.location.file == stream and item.obj.namespace == workload.namespace
+            *(("Secret", s.obj.name, tuple(s.keys)) for s in inventory.secrets if here(s.obj)),
+            *(
+                ("ConfigMap", c.obj.name, tuple(c.data))
+                for c in inventory.config_maps
+                if here(c.obj)
+            ),
         ]
-        return rendered_objects(os.path.dirname(stream), rendered) if rendered else {}
+        return rendered_objects(os.path.dirname(stream), rendered) if rendered else {}  # noqa: PTH120
     from socklock.discover.proxies import kustomization_files
 
     return {

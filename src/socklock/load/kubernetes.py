@@ -127,17 +127,20 @@ def expand_lists(value: YMap, file: str, out: KubernetesObjects) -> Iterator[YMa
     yield value
 
 
-def add_document(value: YMap, file: str, out: KubernetesObjects) -> None:
-    """Add one manifest document (possibly a List) to ``out``."""
+def add_document(
+    value: YMap, file: str, out: KubernetesObjects, namespace: str = "default"
+) -> None:
+    """Add one manifest document (possibly a List) to ``out``; ``namespace``: where an
+    object that names none lands (``kubectl apply -n``, an Argo CD destination)."""
     from socklock.load.operators import operated
 
     for item in expand_lists(value, file, out):
-        _add_object(item, file, out)
+        _add_object(item, file, out, namespace)
         for made in operated(item):  # the pods and Services an operator makes of it
-            _add_object(made, file, out)
+            _add_object(made, file, out, namespace)
 
 
-def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
+def _add_object(body: YMap, file: str, out: KubernetesObjects, default: str = "default") -> None:
     line, column = body.position
     where = Location(file, line, column)
     kind = body.get("kind")
@@ -172,7 +175,7 @@ def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
         None if kind in CLUSTER_SCOPED else reader.text(metadata, "namespace", ("metadata",))
     )
     if kind not in CLUSTER_SCOPED and namespace is None:
-        namespace = "default"
+        namespace = default
     if not _valid_names(kind, name, name_key, namespace, metadata, reader):
         out.diagnostics.extend(reader.diagnostics)
         return
