@@ -1049,9 +1049,9 @@ class _Joiner:
         env = self.envs.get(owner.workload, {})
         if site.sdk is not None:
             convention = convention_for(site.env_var or "")
-            if convention is not None:
+            if convention is not None:  # the client reads the image's ``ENV`` too
                 kind = f"{site.kind.value} {site.expression}"
-                self.add_sdk(owner, convention, kind, where, env)
+                self.add_sdk(owner, convention, kind, where, self.full_env(owner.workload))
             return
         used: list[str] = []
         missing: list[str] = []
