@@ -71,6 +71,44 @@ def test_prometheus_scrape_targets_alertmanagers_and_remote_write() -> None:
     assert all(f.evidence is EvidenceKind.CONFIG for f in found if isinstance(f, Upstream))
 
 
+SERVICE_DISCOVERY = """\
+scrape_configs:
+- job_name: services
+  consul_sd_configs:
+  - server: 'consul:8500'
+    tags: [metrics]
+  - services: [orders]
+- job_name: registry
+  eureka_sd_configs:
+  - server: http://eureka:8761/eureka
+- job_name: legacy
+  serverset_sd_configs:
+  - servers: ['zk1:2181', 'zk2']
+    paths: [/aurora]
+- job_name: pods
+  kubernetes_sd_configs:
+  - api_server: https://kubernetes.example:6443
+"""
+
+
+def test_prometheus_asks_the_service_discovery_servers_written() -> None:
+    """consul_sd's, eureka_sd's and serverset_sd's servers are called; a consul_sd with no
+    server (its default, localhost) and the Kubernetes API are not."""
+    found = _read(PrometheusReader(), SERVICE_DISCOVERY)
+    assert _calls(found) == {
+        ("consul", 8500, "/cfg/0.yml:4:5"),
+        ("eureka", 8761, "/cfg/0.yml:9:5"),
+        ("zk1", 2181, "/cfg/0.yml:12:15"),
+        ("zk2", 2181, "/cfg/0.yml:12:27"),
+    }
+    assert {u[1] for u in _unknown(found)} == {
+        "Prometheus scrape job services consul_sd_configs",
+        "Prometheus scrape job registry eureka_sd_configs",
+        "Prometheus scrape job legacy serverset_sd_configs",
+        "Prometheus scrape job pods kubernetes_sd_configs",
+    }
+
+
 FILE_SD = """\
 scrape_configs:
 - job_name: apps
