@@ -478,3 +478,55 @@ def test_a_logstash_pipeline_with_an_http_input_is_not_nginx() -> None:
         LogstashReader().claims("logstash.config", pipeline),
     ] == [False, True]
     assert NginxReader().claims("nginx.conf", nginx)
+
+
+FLUENTD = """\
+<source>
+  @type forward
+  port 24224
+  bind 0.0.0.0
+</source>
+<match app.**>
+  @type copy
+  <store>
+    @type elasticsearch
+    host elasticsearch
+    port 9201
+  </store>
+  <store>
+    @type stdout
+  </store>
+  <store>
+    @type kafka2
+    brokers kafka1:9093,kafka2
+  </store>
+</match>
+<match audit.**>
+  @type forward
+  <server>
+    host aggregator
+  </server>
+</match>
+<match other.**>
+  @type s3
+  s3_bucket logs
+</match>
+"""
+
+
+def test_fluentd_outputs_and_forward_servers() -> None:
+    """Each output's servers on the plugin's port when none is written; the forward input
+    listens (its port is no call) and an s3 output names no host."""
+    from socklock.discover.infra.fluentd import FluentdReader
+
+    reader = FluentdReader()
+    assert reader.claims("fluent.conf", FLUENTD)
+    assert not reader.claims("nginx.conf", "server { listen 80; }\n")
+    found = _read(reader, FLUENTD)
+    assert _calls(found) == {
+        ("elasticsearch", 9201, "/cfg/0.yml:10:10"),
+        ("kafka1", 9093, "/cfg/0.yml:18:13"),
+        ("kafka2", 9092, "/cfg/0.yml:18:25"),
+        ("aggregator", 24224, "/cfg/0.yml:24:10"),
+    }
+    assert _unknown(found) == set()

@@ -83,6 +83,8 @@ CONFIG_PREFIXES = (
     "/etc/httpd",
     "/usr/local/apache2/conf",
     "/usr/share/logstash/pipeline",
+    "/fluentd/etc",  # the fluent/fluentd image's config folder
+    "/etc/fluent",  # td-agent and Fluentd packages
 )
 MAX_CONFIG_BYTES = 1024 * 1024
 # packaging metadata that is also a proxy's config (create-react-app's "proxy")
