@@ -180,6 +180,13 @@
   (#set! service "discovery") (#match? @_r "(?i)registry$")
   (#any-of? @_fn "ServiceAddresses" "ServiceAddress" "Discover" "Lookup" "Resolve" "Instances"))
 
+; go-kit's Consul instancer: consulsd.NewInstancer(client, logger, "orders", tags, passing)
+; watches the instances of the service registered under that name
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) . (interpreted_string_literal) @target))
+  (#set! service "consul") (#match? @_pkg "consul") (#eq? @_fn "NewInstancer"))
+
 ; Consul: client.Health().Service("orders", "", true, nil), client.Catalog().Service("orders", ...)
 ((call_expression
    function: (selector_expression
