@@ -111,3 +111,56 @@ def test_go_programs_expect_a_local_consul_agent_and_etcd(tmp_path: Path) -> Non
         ("code/users", "code/consul", 8500),
         ("code/order", "code/etcd", 2379),
     }
+
+
+_REGISTERED = """\
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+
+	consulapi "github.com/hashicorp/consul/api"
+)
+
+const servicePort = %(port)d
+
+func main() {
+	client, _ := consulapi.NewClient(consulapi.DefaultConfig())
+	hostname, _ := os.Hostname()
+	registration := &consulapi.AgentServiceRegistration{
+		Name:    "%(name)s",
+		Port:    servicePort,
+		Address: hostname,
+%(check)s
+	}
+	_ = client.Agent().ServiceRegister(registration)
+	_ = http.ListenAndServe(fmt.Sprintf(":%%d", servicePort), nil)
+}
+"""
+
+
+def test_a_go_program_registers_a_check_on_its_own_address(tmp_path: Path) -> None:
+    """Consul's agent polls the check on the program's own host name (its listen port);
+    a registration without a check is polled by nobody."""
+    check = (
+        "\t\tCheck: &consulapi.AgentServiceCheck{\n"
+        '\t\t\tHTTP:     fmt.Sprintf("http://%s:%d/health", hostname, servicePort),\n'
+        '\t\t\tInterval: "10s",\n\t\t},'
+    )
+    _write(
+        tmp_path,
+        {
+            "users/go.mod": "module example.com/users\n\ngo 1.21\n",
+            "users/main.go": _REGISTERED % {"port": 8081, "name": "users", "check": check},
+            "stock/go.mod": "module example.com/stock\n\ngo 1.21\n",
+            "stock/main.go": _REGISTERED % {"port": 8082, "name": "stock", "check": ""},
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("code/users", "code/consul", 8500),
+        ("code/stock", "code/consul", 8500),
+        ("code/consul", "code/users", 8081),
+    }

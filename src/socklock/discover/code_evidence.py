@@ -89,6 +89,7 @@ from socklock.discover.rake_tasks import runs_task, task_names
 from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads, env_read
 from socklock.discover.registered import (
+    CONSUL_CHECK,
     OWN_HOSTNAME,
     REGISTERED_HOST,
     REGISTERED_PORT,
@@ -1828,6 +1829,8 @@ class _Joiner:
             self.http_checked.setdefault(owner.workload, (value, where))
         elif declared.what == REGISTRY_CHECK:
             self.registry_checks.add((declared.file, declared.line, declared.column))
+        elif declared.what == CONSUL_CHECK:  # a check on its own address: the agent polls it
+            self.http_checked.setdefault(owner.workload, ("Consul", where))
         elif declared.what in REGISTERS_FOR:
             self.registers_for.setdefault(owner.workload, {})[declared.what] = value
         elif declared.what == "load-balanced":
@@ -2113,13 +2116,17 @@ class _Joiner:
 
     @property
     def agents(self) -> set[str]:
-        """The workloads that run a registry agent's image."""
+        """The workloads that run a registry agent's image, and the Consul agent a
+        repository without deployment files expects on its host (:mod:`.host_servers`)."""
         if self._agents is None:
+            from socklock.discover.host_servers import host_server
+
+            local = host_server(8500)
             self._agents = {
                 found
                 for image in REGISTRY_IMAGES
                 for found in running_image(self._inventory, self._aliases, image)
-            }
+            } | ({local.id} if local is not None else set())
         return self._agents
 
     def add_check(self, workload: str, resolution: Resolution, evidence: Evidence) -> None:
@@ -2144,9 +2151,12 @@ class _Joiner:
             registry, where = checked
             ports = self.checked_ports.get(workload) or {None}
             detail = f"the {registry} agent polls {workload}'s HTTP health check"
+            listening = self.listen_ports.get(workload, set())
             for agent in agents:
                 for port in ports:
                     called = port if port is not None else self.callee_port(workload, None)
+                    if called is None and len(listening) == 1:  # the port its code listens on
+                        called = next(iter(listening))
                     evidence = Evidence(EvidenceKind.CONFIG, where, detail)
                     self.builder.add_edge(agent.workload, workload, called, "TCP", evidence)
 

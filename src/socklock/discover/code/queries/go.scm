@@ -415,6 +415,16 @@
   (#set! declare "registry-check") (#match? @_fn "://")
   (#any-of? @_t "AgentServiceCheck" "AgentCheckRegistration") (#any-of? @_k "HTTP" "GRPC"))
 
+; the same check on the program's own address, whatever the URL's host (os.Hostname(), the
+; first interface address): the agent polls the workload (its port when the URL is not
+; resolved); a TCP check connects, a GRPC one calls grpc.health.v1
+((composite_literal
+   type: [(type_identifier) @_t (qualified_type name: (type_identifier) @_t)]
+   body: (literal_value
+     (keyed_element key: (literal_element (identifier) @_k) value: (literal_element (_))))) @declare
+  (#set! declare "consul-check") (#any-of? @_t "AgentServiceCheck" "AgentCheckRegistration")
+  (#any-of? @_k "HTTP" "GRPC" "TCP"))
+
 ;; section: definitions
 
 (short_var_declaration left: (expression_list) @def.name right: (expression_list) @def.value)
