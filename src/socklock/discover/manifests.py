@@ -679,6 +679,10 @@ def _workload_edges(
         resolution = others(workload.id, resolver.resolve(target, workload.namespace))
         if isinstance(resolution, list):  # a default counts only when its workload exists
             add_resolution(builder, workload.id, target, resolution, call)
+    for target, call in run.flagged(workload.location) if run else ():
+        resolution = others(workload.id, resolver.resolve(target, workload.namespace))
+        if resolution is not None:
+            add_resolution(builder, workload.id, target, resolution, call)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
         # the kubelet expands ``$(VAR)`` on a command line from the container's whole env
@@ -949,6 +953,8 @@ def _compose_project(
         for target, call in run.defaults(service.location) if run else ():
             if isinstance(resolver.resolve(target, service), list):  # its workload exists
                 add_call(service, target, call)
+        for target, call in run.flagged(service.location) if run else ():
+            add_call(service, target, call)
         for key in ("entrypoint", "command"):
             line = service.body.get(key)
             if isinstance(line, (str, list)):
