@@ -1,7 +1,8 @@
 """go-micro services: the registry/broker addresses their image's ``ENV`` gives
 (``MICRO_REGISTRY_ADDRESS``, ``MICRO_BROKER_ADDRESS``) are read where the code builds a
 service (micro.NewService; a web service, web.NewService, registers but starts no broker),
-and a client calls a service by the name it registers under, a constant too."""
+a client calls a service by the name it registers under, a constant too, and the micro
+toolkit's API gateway (``micro api``) calls the services of its namespace."""
 
 from __future__ import annotations
 
@@ -26,6 +27,16 @@ services:
     build: ./build/api
   tool:
     build: ./build/tool
+  gateway:
+    build: ./build/gateway
+"""
+_GATEWAY = """\
+FROM alpine:3
+COPY micro /micro
+ENV MICRO_REGISTRY_ADDRESS=consul:8500 \\
+    MICRO_API_HANDLER=http \\
+    MICRO_API_NAMESPACE=shop.api
+ENTRYPOINT /micro api
 """
 _DOCKERFILE = """\
 FROM alpine:3
@@ -77,7 +88,7 @@ import (
 const UsersServiceName = "shop.srv.users"
 
 func main() {
-	srv := web.NewService(web.Name("shop.api"))
+	srv := web.NewService(web.Name("shop.api.orders"))
 	_ = srv.Init()
 	c := users.NewUsersService(UsersServiceName, client.DefaultClient)
 	_ = c
@@ -103,6 +114,7 @@ def test_go_micro_services_read_their_images_env_and_call_by_service_name(
             "go.mod": "module example.com/shop\n\ngo 1.13\n",
             **{f"build/{n}/Dockerfile": _DOCKERFILE % (n, n) for n in ("users", "orders", "api")},
             "build/tool/Dockerfile": _DOCKERFILE % ("tool", "tool"),
+            "build/gateway/Dockerfile": _GATEWAY,
             "users/main.go": _USERS,
             "orders/main.go": _ORDERS,
             "api/main.go": _API,
@@ -126,4 +138,7 @@ def test_go_micro_services_read_their_images_env_and_call_by_service_name(
         ("api", "consul", 8500),  # a web service: no broker
         ("api", "users", None),  # the name as a constant
         # tool: the same ENV, no go-micro service built: nothing
+        # the micro toolkit's API gateway serves /orders/ from shop.api.orders; users
+        # (shop.srv.users) is outside its namespace
+        ("gateway", "api", None),
     }

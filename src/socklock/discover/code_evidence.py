@@ -518,6 +518,7 @@ def add_code_evidence(
             joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
     joiner.add_registry_wide()
+    joiner.add_micro_api()
     joiner.add_implied()  # an implied registry's agent polls its clients' health checks
     joiner.add_health_checks()
     joiner.add_config_client_defaults()
@@ -1454,6 +1455,30 @@ class _Joiner:
             evidence = Evidence(kind, wide.where, detail)
             port = self.callee_port(reach.callee, None)
             self.builder.add_edge(reach.server, reach.callee, port, "TCP", evidence)
+
+    def add_micro_api(self) -> None:
+        """The go-micro toolkit's API gateway (``micro api``, MICRO_API_NAMESPACE=NS) serves
+        ``/<x>/...`` from the service registered as ``NS.<x>``: an edge to every workload
+        that declares a service name under the namespace (its port: the one it registers)."""
+        names = self.service_names()
+        for workload in sorted({*self.workloads, *self.compose, *self.unit_workloads}):
+            namespace = self.full_env(workload).get("MICRO_API_NAMESPACE")
+            if namespace is None or not namespace.value.strip():
+                continue
+            if not any(_MICRO_API.search(text) for text in self.run_texts(workload)):
+                continue
+            prefix = namespace.value.strip().lower() + "."
+            for name, callees in sorted(names.items()):
+                if not name.startswith(prefix) or "." in name[len(prefix) :]:
+                    continue
+                for callee in sorted(callees - {workload}):
+                    detail = (
+                        f"micro api (MICRO_API_NAMESPACE={namespace.value.strip()}) serves "
+                        f"/{name[len(prefix) :]}/ from {name}, the service {callee} registers"
+                    )
+                    evidence = Evidence(EvidenceKind.PROXY, namespace.where, detail)
+                    port = self.callee_port(callee, None)
+                    self.builder.add_edge(workload, callee, port, "TCP", evidence)
 
     def add_implied(self) -> None:
         """Clients of a server whose address is set outside the input (see
@@ -2426,6 +2451,11 @@ def _native_servers(
         if not (found := joiner.dependencies(workload))
         or any("config-server" in d.lower() for d in found)
     }
+
+
+# the go-micro toolkit's API gateway command line (``/micro api``, ``micro --registry=consul
+# api``)
+_MICRO_API = re.compile(r"(?:^|[\s/=\[\"'])micro[\"',]*(?:\s+--?[\w.-]+(?:=\S+)?)*\s+[\"']?api\b")
 
 
 def _dockerfile_env(instructions: Sequence[Instruction]) -> Iterator[tuple[str, str]]:
