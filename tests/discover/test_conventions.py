@@ -381,15 +381,25 @@ def test_a_moleculer_option_named_without_an_address_calls_nothing() -> None:
         assert sdk_targets(convention, name, value, {}) == []
 
 
-def test_only_a_jaeger_agent_row_dials_localhost_when_unset() -> None:
+def test_only_a_jaeger_agent_and_a_consul_client_dial_localhost_when_unset() -> None:
     import re
 
     agent = convention_for("OTEL_EXPORTER_JAEGER_AGENT_HOST")
     assert agent is not None and agent.local_default and agent.protocol == "UDP"
     code = "let tracer = opentelemetry_jaeger::new_agent_pipeline()"
     assert any(re.search(c, code) for c in agent.constructors)
+    consul = convention_for("CONSUL_HTTP_ADDR")
+    assert consul is not None and consul.local_default and consul.port == 8500
+    built = [
+        "client, err := consulapi.NewClient(consulapi.DefaultConfig())",
+        "cfg := capi.DefaultConfig()",
+    ]
+    assert all(any(re.search(c, line) for c in consul.constructors) for line in built)
+    # Vault's client (api.DefaultConfig reads VAULT_ADDR), a config struct of another name
+    other = ["cfg := api.DefaultConfig()", "c := consulapi.DefaultConfigWithTLS(tls)"]
+    assert not any(re.search(c, line) for c in consul.constructors for line in other)
     # an OTLP exporter's default port depends on its transport: no default is assumed
-    assert [c.sdk for c in conventions() if c.local_default] == [agent.sdk]
+    assert [c.sdk for c in conventions() if c.local_default] == [agent.sdk, consul.sdk]
 
 
 def test_a_go_micro_address_is_read_where_the_code_builds_a_service() -> None:

@@ -77,3 +77,90 @@ def test_host_server_names_only_well_known_ports() -> None:
         [29092],
     )
     assert host_server(None) is None
+
+
+def test_go_programs_expect_a_local_consul_agent_and_etcd(tmp_path: Path) -> None:
+    """hashicorp/consul/api's DefaultConfig() dials 127.0.0.1:8500 when CONSUL_HTTP_ADDR is
+    unset; go-zero's etc/<svc>.yaml registers in the etcd at 127.0.0.1:2379."""
+    go_mod = "module example.com/{0}\n\ngo 1.21\n"
+    _write(
+        tmp_path,
+        {
+            "users/go.mod": go_mod.format("users"),
+            "users/main.go": (
+                'package main\n\nimport consulapi "github.com/hashicorp/consul/api"\n\n'
+                "func main() {\n\tclient, _ := consulapi.NewClient(consulapi.DefaultConfig())\n"
+                "\t_ = client\n}\n"
+            ),
+            "vault/go.mod": go_mod.format("vault"),
+            "vault/main.go": (  # Vault's client of the same name reads VAULT_ADDR
+                'package main\n\nimport "github.com/hashicorp/vault/api"\n\n'
+                "func main() {\n\tclient, _ := api.NewClient(api.DefaultConfig())\n"
+                "\t_ = client\n}\n"
+            ),
+            "order/go.mod": go_mod.format("order"),
+            "order/order.go": "package main\n\nfunc main() {}\n",
+            "order/etc/order.yaml": (
+                "Name: order.rpc\nListenOn: 0.0.0.0:8071\nEtcd:\n  Hosts:\n"
+                "  - 127.0.0.1:2379\n  Key: order.rpc\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("code/users", "code/consul", 8500),
+        ("code/order", "code/etcd", 2379),
+    }
+
+
+_REGISTERED = """\
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+
+	consulapi "github.com/hashicorp/consul/api"
+)
+
+const servicePort = %(port)d
+
+func main() {
+	client, _ := consulapi.NewClient(consulapi.DefaultConfig())
+	hostname, _ := os.Hostname()
+	registration := &consulapi.AgentServiceRegistration{
+		Name:    "%(name)s",
+		Port:    servicePort,
+		Address: hostname,
+%(check)s
+	}
+	_ = client.Agent().ServiceRegister(registration)
+	_ = http.ListenAndServe(fmt.Sprintf(":%%d", servicePort), nil)
+}
+"""
+
+
+def test_a_go_program_registers_a_check_on_its_own_address(tmp_path: Path) -> None:
+    """Consul's agent polls the check on the program's own host name (its listen port);
+    a registration without a check is polled by nobody."""
+    check = (
+        "\t\tCheck: &consulapi.AgentServiceCheck{\n"
+        '\t\t\tHTTP:     fmt.Sprintf("http://%s:%d/health", hostname, servicePort),\n'
+        '\t\t\tInterval: "10s",\n\t\t},'
+    )
+    _write(
+        tmp_path,
+        {
+            "users/go.mod": "module example.com/users\n\ngo 1.21\n",
+            "users/main.go": _REGISTERED % {"port": 8081, "name": "users", "check": check},
+            "stock/go.mod": "module example.com/stock\n\ngo 1.21\n",
+            "stock/main.go": _REGISTERED % {"port": 8082, "name": "stock", "check": ""},
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {
+        ("code/users", "code/consul", 8500),
+        ("code/stock", "code/consul", 8500),
+        ("code/consul", "code/users", 8081),
+    }

@@ -192,6 +192,22 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, int | No
         (),
         [("c1", 9042)],
     ),
+    # the collector's and query's default storage is Cassandra
+    ("jaegertracing/jaeger-query:1.50", {"CASSANDRA_SERVERS": "c2"}, (), [("c2", 9042)]),
+    (
+        "jaegertracing/jaeger-query",
+        {"SPAN_STORAGE_TYPE": "opensearch", "ES_SERVER_URLS": "http://os:9200"},
+        (),
+        [("os", 9200)],
+    ),
+    (
+        "jaegertracing/all-in-one",
+        {"SPAN_STORAGE_TYPE": "cassandra", "CASSANDRA_SERVERS": "c3", "CASSANDRA_PORT": "9043"},
+        (),
+        [("c3", 9043)],
+    ),
+    ("jaegertracing/jaeger-cassandra-schema", {}, (), [("cassandra", 9042)]),
+    ("jaegertracing/jaeger-cassandra-schema", {"CQLSH_HOST": "cdb"}, (), [("cdb", 9042)]),
     (
         "jaegertracing/jaeger-collector",
         {"SPAN_STORAGE_TYPE": "kafka", "KAFKA_PRODUCER_BROKERS": "k1,k2:9093"},
@@ -328,6 +344,7 @@ def test_every_row_of_the_table_has_a_case() -> None:
         ("openproject/openproject", {"APP_HOST": "web"}, ("./docker/prod/worker",)),
         ("openzipkin/zipkin", {"ES_HOSTS": "http://es:9200"}, ()),  # in-memory storage
         ("jaegertracing/all-in-one", {"ES_SERVER_URLS": "http://es:9200"}, ()),
+        ("jaegertracing/all-in-one", {"CASSANDRA_SERVERS": "c1"}, ()),  # memory by default
         ("ghost:5", {"database__connection__host": "gdb"}, ()),  # SQLite by default
         ("masstransit/platform", {"MT_TRANSPORT": "ASB", "MT_RMQ__HOST": "bus"}, ()),
         # the server (``cockroach start``) listens; only the client commands dial the host
@@ -549,3 +566,30 @@ def test_a_laravel_image_on_sqlite_calls_no_database_host(tmp_path: Path) -> Non
         (e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1], e.port) for e in graph.edges
     }
     assert calls == {("crm", "cache", 6379), ("worker", "cache", 6379)}
+
+
+def test_a_flag_of_an_image_reading_its_flags_as_env() -> None:
+    """``--cassandra.servers=cassandra`` is CASSANDRA_SERVERS for Jaeger's binaries (viper);
+    ``--span-storage.type=elasticsearch`` turns the Cassandra row off."""
+    from socklock.discover.image_conventions import flag_env
+
+    assert flag_env(["--cassandra.servers=c1", "--es.server-urls", "http://es:9200", "-v"]) == [
+        ("--cassandra.servers", "CASSANDRA_SERVERS", "c1"),
+        ("--es.server-urls", "ES_SERVER_URLS", "http://es:9200"),
+    ]
+    family = family_of(["jaegertracing/jaeger-collector"])
+    assert family is not None and family.flags
+    command = ("--cassandra.keyspace=jaeger_v1_dc1", "--cassandra.servers=cassandra")
+    run = ImageRun(family, {**dict(_flags(command))}, command)
+    assert [(t.host, t.port) for t, _ in run.flagged(_HERE)] == [("cassandra", 9042)]
+    switched = (*command, "--span-storage.type=elasticsearch")
+    run = ImageRun(family, dict(_flags(switched)), switched)
+    assert run.flagged(_HERE) == []
+    other = family_of(["ghost"])  # flags that are no env of its program
+    assert other is not None and not other.flags
+
+
+def _flags(command: tuple[str, ...]) -> list[tuple[str, str]]:
+    from socklock.discover.image_conventions import flag_env
+
+    return [(name, value) for _, name, value in flag_env(command)]

@@ -122,6 +122,7 @@ def test_every_workload_kind(write) -> None:  # type: ignore[no-untyped-def]
         _workload_doc("ReplicaSet", "apps/v1", template),
         _workload_doc("ReplicationController", "v1", template),
         _workload_doc("Job", "batch/v1", template),
+        _workload_doc("Rollout", "argoproj.io/v1alpha1", template),
         "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: w-cronjob}\nspec:\n"
         "  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n"
         + "\n".join("    " + line for line in template.splitlines())
@@ -140,6 +141,7 @@ def test_every_workload_kind(write) -> None:  # type: ignore[no-untyped-def]
             "ReplicationController",
             "Job",
             "CronJob",
+            "Rollout",
         ]
     )
     for workload in inventory.workloads:
@@ -150,6 +152,21 @@ def test_every_workload_kind(write) -> None:  # type: ignore[no-untyped-def]
         assert workload.namespace == "default"
     cron = next(w for w in inventory.workloads if w.kind == "CronJob")
     assert cron.pod_spec_path == ("spec", "jobTemplate", "spec", "template", "spec")
+
+
+def test_a_rollout_of_a_deployment_or_of_another_api_runs_no_template(write) -> None:  # type: ignore[no-untyped-def]
+    docs = [
+        # Argo Rollouts' workloadRef: the Deployment it names is the workload
+        "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: api}\nspec:\n"
+        "  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n",
+        # a Rollout kind of some other API group is not Argo's
+        "apiVersion: example.com/v1\nkind: Rollout\nmetadata: {name: other}\nspec:\n"
+        "  template: {spec: {containers: [{name: c, image: i:1}]}}\n",
+    ]
+    path = write("rollouts.yaml", "---\n".join(docs))
+    inventory = load_paths([str(path)])
+    assert inventory.diagnostics == ()
+    assert inventory.workloads == ()
 
 
 def test_service_namespace_configmap_secret_ingress_sa(write) -> None:  # type: ignore[no-untyped-def]

@@ -256,6 +256,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             )
     entries: dict[str, dict[str, dict[Path, None]]] = {}  # image → workload → its entries
     shared = _add_units(inventory, aliases, contexts, entries, replicas) + replicas
+    _add_host_built(inventory, contexts)
     shared = _entry_programs(entries, contexts, shared)
     shared += _add_mounts(inventory, aliases, contexts)
     for root in inventory.roots:
@@ -376,6 +377,31 @@ def built_programs(
         if program is not None:
             found[service.id] = program
     return found if len(set(found.values())) > 1 else {}
+
+
+def _add_host_built(inventory: Inventory, contexts: dict[Path, Context]) -> None:
+    """A build unit whose own build script compiles its program into another folder that a
+    workload's image is built from and copies it (:mod:`socklock.discover.host_built`):
+    the unit's code runs in that workload."""
+    from socklock.discover.host_built import built_into, copies
+
+    for unit in inventory.units:
+        if unit.kind != "go" or not unit.sources:
+            continue
+        directory = Path(unit.sources[0]).resolve()
+        if directory in contexts or not directory.is_dir():
+            continue
+        for output, script in built_into(directory):
+            target = contexts.get(output.parent.resolve())
+            dockerfile = output.parent / "Dockerfile"
+            if target is None or not copies(dockerfile, output.name):
+                continue
+            why = (
+                f"{script.name} of go build unit {unit.name} builds {output.name} into the "
+                f"build context of {target.workload}"
+            )
+            contexts[directory] = Context(directory, target.workload, why)
+            break
 
 
 def _add_units(

@@ -90,6 +90,7 @@ from socklock.discover.rake_tasks import runs_task, task_names
 from socklock.discover.reach import Reach
 from socklock.discover.reads import CodeReads, env_read
 from socklock.discover.registered import (
+    CONSUL_CHECK,
     OWN_HOSTNAME,
     REGISTERED_HOST,
     REGISTERED_PORT,
@@ -521,6 +522,7 @@ def add_code_evidence(
             joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
     joiner.add_registry_wide()
+    joiner.add_micro_api()
     joiner.add_implied()  # an implied registry's agent polls its clients' health checks
     joiner.add_health_checks()
     joiner.add_config_client_defaults()
@@ -1057,9 +1059,9 @@ class _Joiner:
         env = self.envs.get(owner.workload, {})
         if site.sdk is not None:
             convention = convention_for(site.env_var or "")
-            if convention is not None:
+            if convention is not None:  # the client reads the image's ``ENV`` too
                 kind = f"{site.kind.value} {site.expression}"
-                self.add_sdk(owner, convention, kind, where, env)
+                self.add_sdk(owner, convention, kind, where, self.full_env(owner.workload))
             return
         used: list[str] = []
         missing: list[str] = []
@@ -1462,6 +1464,30 @@ class _Joiner:
             port = self.callee_port(reach.callee, None)
             self.builder.add_edge(reach.server, reach.callee, port, "TCP", evidence)
 
+    def add_micro_api(self) -> None:
+        """The go-micro toolkit's API gateway (``micro api``, MICRO_API_NAMESPACE=NS) serves
+        ``/<x>/...`` from the service registered as ``NS.<x>``: an edge to every workload
+        that declares a service name under the namespace (its port: the one it registers)."""
+        names = self.service_names()
+        for workload in sorted({*self.workloads, *self.compose, *self.unit_workloads}):
+            namespace = self.full_env(workload).get("MICRO_API_NAMESPACE")
+            if namespace is None or not namespace.value.strip():
+                continue
+            if not any(_MICRO_API.search(text) for text in self.run_texts(workload)):
+                continue
+            prefix = namespace.value.strip().lower() + "."
+            for name, callees in sorted(names.items()):
+                if not name.startswith(prefix) or "." in name[len(prefix) :]:
+                    continue
+                for callee in sorted(callees - {workload}):
+                    detail = (
+                        f"micro api (MICRO_API_NAMESPACE={namespace.value.strip()}) serves "
+                        f"/{name[len(prefix) :]}/ from {name}, the service {callee} registers"
+                    )
+                    evidence = Evidence(EvidenceKind.PROXY, namespace.where, detail)
+                    port = self.callee_port(callee, None)
+                    self.builder.add_edge(workload, callee, port, "TCP", evidence)
+
     def add_implied(self) -> None:
         """Clients of a server whose address is set outside the input (see
         :mod:`socklock.discover.implied`): an edge to the deployment's one such server."""
@@ -1851,6 +1877,8 @@ class _Joiner:
             self.http_checked.setdefault(owner.workload, (value, where))
         elif declared.what == REGISTRY_CHECK:
             self.registry_checks.add((declared.file, declared.line, declared.column))
+        elif declared.what == CONSUL_CHECK:  # a check on its own address: the agent polls it
+            self.http_checked.setdefault(owner.workload, ("Consul", where))
         elif declared.what in REGISTERS_FOR:
             self.registers_for.setdefault(owner.workload, {})[declared.what] = value
         elif declared.what == "load-balanced":
@@ -2142,13 +2170,17 @@ class _Joiner:
 
     @property
     def agents(self) -> set[str]:
-        """The workloads that run a registry agent's image."""
+        """The workloads that run a registry agent's image, and the Consul agent a
+        repository without deployment files expects on its host (:mod:`.host_servers`)."""
         if self._agents is None:
+            from socklock.discover.host_servers import host_server
+
+            local = host_server(8500)
             self._agents = {
                 found
                 for image in REGISTRY_IMAGES
                 for found in running_image(self._inventory, self._aliases, image)
-            }
+            } | ({local.id} if local is not None else set())
         return self._agents
 
     def add_check(self, workload: str, resolution: Resolution, evidence: Evidence) -> None:
@@ -2173,9 +2205,12 @@ class _Joiner:
             registry, where = checked
             ports = self.checked_ports.get(workload) or {None}
             detail = f"the {registry} agent polls {workload}'s HTTP health check"
+            listening = self.listen_ports.get(workload, set())
             for agent in agents:
                 for port in ports:
                     called = port if port is not None else self.callee_port(workload, None)
+                    if called is None and len(listening) == 1:  # the port its code listens on
+                        called = next(iter(listening))
                     evidence = Evidence(EvidenceKind.CONFIG, where, detail)
                     self.builder.add_edge(agent.workload, workload, called, "TCP", evidence)
 
@@ -2445,6 +2480,11 @@ def _native_servers(
         if not (found := joiner.dependencies(workload))
         or any("config-server" in d.lower() for d in found)
     }
+
+
+# the go-micro toolkit's API gateway command line (``/micro api``, ``micro --registry=consul
+# api``)
+_MICRO_API = re.compile(r"(?:^|[\s/=\[\"'])micro[\"',]*(?:\s+--?[\w.-]+(?:=\S+)?)*\s+[\"']?api\b")
 
 
 def _dockerfile_env(

@@ -42,6 +42,7 @@ class Created:
     name: str
     data: Mapping[str, str] = field(default_factory=dict)
     locations: Mapping[str, Location] = field(default_factory=dict)
+    how: str = "created by a script"  # what made it, for evidence
 
 
 def _accept(path: str) -> bool:

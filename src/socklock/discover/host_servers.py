@@ -24,6 +24,7 @@ HOST_SERVERS: dict[int, str] = {
     9092: "kafka",
     29092: "kafka",  # the host listener of Confluent's and Bitnami's compose examples
     2181: "zookeeper",
+    2379: "etcd",
     9200: "elasticsearch",
     9042: "cassandra",
     4222: "nats",

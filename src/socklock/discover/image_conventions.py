@@ -11,7 +11,8 @@ name is in the deployment (the caller resolves it and drops what names none).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,6 @@ from socklock.discover.conventions import Convention, sdk_targets
 from socklock.model import Evidence, EvidenceKind
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from socklock.discover.addresses import Target
     from socklock.model import ComposeService, Dockerfile, Location, Workload
 
@@ -46,6 +45,7 @@ class ImageFamily:
     images: tuple[str, ...]
     idle: bool
     addresses: tuple[ImageAddress, ...]
+    flags: bool = False  # its command-line flags are its env variables (viper)
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +62,10 @@ def _family(row: dict[str, Any]) -> ImageFamily:
     images = tuple(str(image).lower() for image in row["images"])
     if not images or (not addresses and not row.get("idle")):
         raise ValueError(f"image_conventions.toml: bad image row {row!r}")
-    return ImageFamily(name, images, bool(row.get("idle", False)), addresses)
+    flags = row.get("flags")
+    if flags not in (None, "viper"):
+        raise ValueError(f"image_conventions.toml: bad flags in {row!r}")
+    return ImageFamily(name, images, bool(row.get("idle", False)), addresses, flags == "viper")
 
 
 def _address(family: str, row: dict[str, Any]) -> ImageAddress:
@@ -200,6 +203,46 @@ class ImageRun:
     def _replaces(self, path: str) -> bool:
         return any(path == m or path.startswith(m.rstrip("/") + "/") for m in self.mounts)
 
+    def flagged(self, where: Location) -> list[tuple[Target, Evidence]]:
+        """The addresses the command-line flags give (a family whose flags are its env):
+        ``--cassandra.servers=cassandra`` read as CASSANDRA_SERVERS."""
+        out: list[tuple[Target, Evidence]] = []
+        if not self.family.flags:
+            return out
+        for flag, name, value in flag_env(self.command):
+            evidence = Evidence(EvidenceKind.COMMAND, where, f"command flag {flag}={value}", flag)
+            out += self.calls(name, value, evidence) or []
+        return out
+
+
+def flag_env(command: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(flag, env name, value) of each ``--a.b-c=value`` or ``--a.b-c value`` of a command
+    line, named as viper's env binding does (A_B_C)."""
+    words = list(command)
+    found: list[tuple[str, str, str]] = []
+    for index, word in enumerate(words):
+        if not word.startswith("--") or len(word) < 3:
+            continue
+        flag, equals, value = word.partition("=")
+        if not equals:
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if not following or following.startswith("-"):
+                continue
+            value = following
+        name = re.sub(r"[.-]", "_", flag[2:]).upper()
+        if re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+            found.append((flag, name, value))
+    return found
+
+
+def _with_flags(
+    family: ImageFamily, env: Mapping[str, str], command: list[str]
+) -> Mapping[str, str]:
+    """The env a family whose flags are its env sees: the flags over the deployment's env."""
+    if not family.flags:
+        return env
+    return {**env, **{name: value for _, name, value in flag_env(command)}}
+
 
 def compose_run(service: ComposeService, env: Mapping[str, str]) -> ImageRun | None:
     """The run of a compose service whose image the table knows, else None. A service built
@@ -212,6 +255,7 @@ def compose_run(service: ComposeService, env: Mapping[str, str]) -> ImageRun | N
         return None
     command = service_words(service.body)
     mounts = [_mount_target(volume) for volume in service.volumes]
+    env = _with_flags(family, env, command)
     return ImageRun(family, env, tuple(command), tuple(m for m in mounts if m))
 
 
@@ -228,6 +272,7 @@ def workload_run(workload: Workload, env: Mapping[str, str]) -> ImageRun | None:
         for word in words([str(part) for part in line])
     ]
     mounts = [m.mount_path for c in workload.containers for m in c.volume_mounts]
+    env = _with_flags(family, env, command)
     return ImageRun(family, env, tuple(command), tuple(mounts))
 
 

@@ -7,6 +7,7 @@ them by service name (a compose call names the callee's container port, as an ed
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
@@ -62,6 +63,7 @@ from socklock.model import (
     EvidenceKind,
     GraphNode,
     Inventory,
+    K8sObject,
     Location,
     NodeKind,
     PortSpec,
@@ -330,7 +332,7 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
     from socklock.discover.k8s_env import expand
 
     config_maps = {(c.namespace, c.name): c for c in inventory.config_maps}
-    created = _created_objects(inventory, workload.namespace)
+    created = _created_objects(inventory, workload)
     links = service_links(workload, inventory)
     for container in workload.containers:
         from_sources = list(_env_from(container, workload.namespace, config_maps, created))
@@ -410,7 +412,7 @@ def _env_from(
         if config_map is None or kind == "Secret":
             made = created.get((kind, source.name))
             if made is not None:
-                what = f"{kind} {made.name} (created by a script)"
+                what = f"{kind} {made.name} ({made.how})"
                 yield from _env_from_items(source.prefix, made.data, made.locations, what)
             continue
         what = f"ConfigMap {config_map.name}"
@@ -434,13 +436,47 @@ def _env_from_items(
         )
 
 
-def _created_objects(inventory: Inventory, namespace: str) -> dict[tuple[str, str], Created]:
-    """(kind, name) → the ConfigMaps and Secrets the input's scripts create in ``namespace``
-    (one created with no ``-n`` lands in the script's current namespace: any)."""
-    return {
+def _created_objects(inventory: Inventory, workload: Workload) -> dict[tuple[str, str], Created]:
+    """(kind, name) → the ConfigMaps and Secrets the input's scripts create in the
+    workload's namespace (one created with no ``-n`` lands in the script's current
+    namespace: any), and those kustomize generators make (:mod:`.kustomize_generated`)."""
+    namespace = workload.namespace
+    found = {
         (c.kind, c.name): c
         for c in created_config(tuple(inventory.roots))
         if c.namespace in (None, namespace)
+    }
+    found.update(_generated_objects(inventory, workload))
+    return found
+
+
+def _generated_objects(inventory: Inventory, workload: Workload) -> dict[tuple[str, str], Created]:
+    """The generated ConfigMaps and Secrets a workload's env may name: those its rendered
+    kustomization made, else those of the kustomizations read as written."""
+    from socklock.discover.kustomize_generated import rendered_objects, written_objects
+    from socklock.load.kustomize_render import RENDERED
+
+    stream = workload.obj.location.file
+    if os.path.basename(stream) == RENDERED:  # noqa: PTH119
+
+        def here(obj: K8sObject) -> bool:
+            return bool(obj.location.file == stream and obj.namespace == workload.namespace)
+
+        rendered = [
+            *(("Secret", s.obj.name, tuple(s.keys)) for s in inventory.secrets if here(s.obj)),
+            *(
+                ("ConfigMap", c.obj.name, tuple(c.data))
+                for c in inventory.config_maps
+                if here(c.obj)
+            ),
+        ]
+        return rendered_objects(os.path.dirname(stream), rendered) if rendered else {}  # noqa: PTH120
+    from socklock.discover.proxies import kustomization_files
+
+    return {
+        key: made
+        for key, made in written_objects(kustomization_files(inventory.roots)).items()
+        if made.namespace in (None, workload.namespace)
     }
 
 
@@ -458,7 +494,7 @@ def _created_key(
             Evidence(
                 EvidenceKind.CONFIG_MAP,
                 made.locations[key],
-                f"env {name} from {kind} {made.name} (created by a script) key {key}="
+                f"env {name} from {kind} {made.name} ({made.how}) key {key}="
                 f"{redact_credentials(value)}",
             ),
         )
@@ -642,6 +678,10 @@ def _workload_edges(
     for target, call in run.defaults(workload.location) if run else ():
         resolution = others(workload.id, resolver.resolve(target, workload.namespace))
         if isinstance(resolution, list):  # a default counts only when its workload exists
+            add_resolution(builder, workload.id, target, resolution, call)
+    for target, call in run.flagged(workload.location) if run else ():
+        resolution = others(workload.id, resolver.resolve(target, workload.namespace))
+        if resolution is not None:
             add_resolution(builder, workload.id, target, resolution, call)
     for name, value, evidence in [
         *_mounted_config(workload, inventory),
@@ -913,6 +953,8 @@ def _compose_project(
         for target, call in run.defaults(service.location) if run else ():
             if isinstance(resolver.resolve(target, service), list):  # its workload exists
                 add_call(service, target, call)
+        for target, call in run.flagged(service.location) if run else ():
+            add_call(service, target, call)
         for key in ("entrypoint", "command"):
             line = service.body.get(key)
             if isinstance(line, (str, list)):

@@ -29,6 +29,9 @@ WHAT = frozenset({"registers", "registry-wide", "ignored-services", "own-routes"
 # A health check URL a registration in code names (``Check: {HTTP: url}``): the registry's
 # agent polls it (the analysers' ``registry-check`` declaration, at the URL's position)
 REGISTRY_CHECK = "registry-check"
+# A Consul check (HTTP, GRPC or TCP) a registration in code sets up on the program's own
+# address (``Check: &api.AgentServiceCheck{TCP: addr}``): Consul's agent polls the program
+CONSUL_CHECK = "consul-check"
 # What a Spring Cloud Netflix Sidecar registers for the app beside it (config_files.py):
 # its name resolves to that host and port, not to the sidecar
 REGISTERED_HOST = "registered-host"

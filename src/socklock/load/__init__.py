@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from socklock.gcpause import paused_gc
+from socklock.load.argocd import destination_namespace
 from socklock.load.claims import (
     has_placeholder_identity,
     is_manifest,
@@ -113,7 +114,7 @@ def _load_paths(
             skipped.append(entry)
         else:
             inputs.append(entry)
-    left_to_kustomize, patches = _kustomizations(
+    left_to_kustomize, patches, trees = _kustomizations(
         inputs, limits, given, diagnostics, render_kustomize=render_kustomize
     )
     skipped_before = len(skipped)
@@ -132,7 +133,11 @@ def _load_paths(
                 )
                 continue
         files.append(entry.display)
-        problems, skip = _load_file(entry, limits, k8s, compose_files, dockerfiles, given, streams)
+        # a rendered stream comes after every file: the Argo CD Applications are read
+        namespace = destination_namespace(k8s.objects, trees.get(entry.display, ()))
+        problems, skip = _load_file(
+            entry, limits, k8s, compose_files, dockerfiles, given, streams, namespace or "default"
+        )
         diagnostics.extend(problems)
         if skip is not None:
             skipped.append(Skipped(entry.display, skip))
@@ -172,17 +177,19 @@ def _kustomizations(
     diagnostics: list[Diagnostic],
     *,
     render_kustomize: bool,
-) -> tuple[dict[str, str], frozenset[str]]:
+) -> tuple[dict[str, str], frozenset[str], dict[str, tuple[str, ...]]]:
     """Render the top-level kustomizations; their streams join ``inputs`` and ``given``.
 
     Gives the files the rendered ones read (absolute path -> which rendering holds them),
-    and the patch files of every kustomization (never objects of their own)."""
+    the patch files of every kustomization (never objects of their own), and the
+    directories of the kustomizations each rendered stream holds, by its name."""
     entries = [e for e in inputs if e.kind is FileKind.KUSTOMIZATION]
     if not entries:
-        return {}, frozenset()
+        return {}, frozenset(), {}
     found = read_kustomizations(entries, limits, diagnostics)
     patches = frozenset(p for k in found.values() for p in k.patches)
     left: dict[str, str] = {}
+    held: dict[str, tuple[str, ...]] = {}
     tops = top_level(found, [str(e.path) for e in entries]) if render_kustomize else []
     trees = [list(closure(found, directory)) for directory in tops]
     for tree, result in zip(trees, render_all(trees, limits), strict=True):
@@ -191,11 +198,12 @@ def _kustomizations(
             continue
         diagnostics.extend(n for n in result.notes if n not in diagnostics)
         given[result.name] = result.text
+        held[result.name] = tuple(k.directory for k in tree)
         inputs.append(InputFile(Path(result.name), result.name, FileKind.MANIFEST, explicit=True))
         for kustomization in tree:
             for file in kustomization.reads:
                 left.setdefault(file, f"rendered in {result.name}")
-    return left, patches
+    return left, patches, held
 
 
 def _load_file(
@@ -206,8 +214,10 @@ def _load_file(
     dockerfiles: list[Dockerfile],
     given: dict[str, bytes] | None = None,
     streams: dict[str, str] | None = None,
+    namespace: str = "default",
 ) -> tuple[list[Diagnostic], SkipKind | None]:
-    """Read one file; give its problems, or why it is not input (see :mod:`.claims`)."""
+    """Read one file; give its problems, or why it is not input (see :mod:`.claims`).
+    ``namespace``: where its objects that name none land."""
     if given is not None and entry.display in given:
         text = decode_text(given[entry.display], entry.display, limits)
         if not isinstance(text, Diagnostic) and streams is not None:
@@ -223,7 +233,7 @@ def _load_file(
     is_json = entry.path.suffix.lower() == ".json" and not (given and entry.display in given)
     if not is_json and is_ytt_template(text.text):
         return [], SkipKind.TEMPLATE
-    read = _FileDocuments(entry, text.text)
+    read = _FileDocuments(entry, text.text, namespace)
     for item in (
         load_json(text.text, entry.display, limits)
         if is_json
@@ -278,9 +288,10 @@ class _FileDocuments:
     held whole as parsed trees; the objects join the inventory only once the whole file is
     known to be manifests. Other documents (compose candidates) are kept as read."""
 
-    def __init__(self, entry: InputFile, text: str) -> None:
+    def __init__(self, entry: InputFile, text: str, namespace: str = "default") -> None:
         self.entry = entry
         self.text = text
+        self.namespace = namespace  # where an object that names none lands
         self.lines: list[str] | None = None
         self.start()
 
@@ -326,9 +337,9 @@ class _FileDocuments:
             self.waiting.append(item)
             return
         for waiting in self.waiting:
-            add_document(waiting.value, self.entry.display, self.objects)
+            add_document(waiting.value, self.entry.display, self.objects, self.namespace)
         self.waiting = []
-        add_document(value, self.entry.display, self.objects)
+        add_document(value, self.entry.display, self.objects, self.namespace)
 
 
 def _unparsable(text: str, *, is_json: bool, explicit: bool, name: str) -> SkipKind | None:

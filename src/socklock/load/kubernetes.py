@@ -127,17 +127,20 @@ def expand_lists(value: YMap, file: str, out: KubernetesObjects) -> Iterator[YMa
     yield value
 
 
-def add_document(value: YMap, file: str, out: KubernetesObjects) -> None:
-    """Add one manifest document (possibly a List) to ``out``."""
+def add_document(
+    value: YMap, file: str, out: KubernetesObjects, namespace: str = "default"
+) -> None:
+    """Add one manifest document (possibly a List) to ``out``; ``namespace``: where an
+    object that names none lands (``kubectl apply -n``, an Argo CD destination)."""
     from socklock.load.operators import operated
 
     for item in expand_lists(value, file, out):
-        _add_object(item, file, out)
+        _add_object(item, file, out, namespace)
         for made in operated(item):  # the pods and Services an operator makes of it
-            _add_object(made, file, out)
+            _add_object(made, file, out, namespace)
 
 
-def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
+def _add_object(body: YMap, file: str, out: KubernetesObjects, default: str = "default") -> None:
     line, column = body.position
     where = Location(file, line, column)
     kind = body.get("kind")
@@ -172,7 +175,7 @@ def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
         None if kind in CLUSTER_SCOPED else reader.text(metadata, "namespace", ("metadata",))
     )
     if kind not in CLUSTER_SCOPED and namespace is None:
-        namespace = "default"
+        namespace = default
     if not _valid_names(kind, name, name_key, namespace, metadata, reader):
         out.diagnostics.extend(reader.diagnostics)
         return
@@ -193,9 +196,22 @@ def _add_object(body: YMap, file: str, out: KubernetesObjects) -> None:
     builder = _BUILDERS.get(kind)
     if builder is not None:
         builder(obj, reader, out)
-    elif kind in WORKLOAD_KINDS:
+    elif kind in WORKLOAD_KINDS and _runs_template(obj):
         _add_workload(obj, reader, out)
     out.diagnostics.extend(reader.diagnostics)
+
+
+def _runs_template(obj: K8sObject) -> bool:
+    """False for a Rollout that is not Argo's, or that runs a Deployment's template
+    (``spec.workloadRef``: that Deployment is the workload)."""
+    if obj.kind != "Rollout":
+        return True
+    spec = obj.body.get("spec")
+    return (
+        obj.api_version.split("/", 1)[0] == "argoproj.io"
+        and isinstance(spec, dict)
+        and isinstance(spec.get("template"), dict)
+    )
 
 
 def _valid_names(
@@ -307,6 +323,7 @@ def _add_workload(obj: K8sObject, reader: FieldReader, out: KubernetesObjects) -
     replicas = reader.integer(spec, "replicas", ("spec",)) if spec is not None else None
     if replicas is None and obj.kind in (
         "Deployment",
+        "Rollout",
         "StatefulSet",
         "ReplicaSet",
         "ReplicationController",

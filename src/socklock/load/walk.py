@@ -8,13 +8,14 @@ link that leads out of the tree is not followed and is named in a warning. Direc
 skipped by evidence (:mod:`socklock.load.trees`), never by name alone.
 """
 
-# ruff: noqa: PTH115, PTH116
+# ruff: noqa: PTH115, PTH116, PTH123
 # (string paths: this runs once per entry of large trees)
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,6 +56,13 @@ NOT_MANIFESTS = frozenset(
         "application.yaml",
         "bootstrap.yml",
     }
+)
+# Names a framework's config file takes that a Kubernetes object's file takes too: Spring's
+# ``application.yaml`` and Argo CD's (an ``Application`` per folder); one whose top level
+# says ``apiVersion:`` and ``kind:`` is a manifest
+_SHARED_NAMES = frozenset({"application.yml", "application.yaml"})
+_ENVELOPE = re.compile(
+    rb"^apiVersion:[ \t]*\S.*^kind:[ \t]*\S|^kind:[ \t]*\S.*^apiVersion:[ \t]*\S", re.M | re.S
 )
 # Directories whose YAML is a CI system's pipelines, by that system's convention (a
 # pipeline's top-level ``services:`` is not compose's)
@@ -186,11 +194,25 @@ def _entry(
         return None
     if not stat.S_ISREG(mode):
         return _error(shown, f"not a regular file ({_file_type(mode)}), not read")
-    if entry.name in NOT_MANIFESTS or path.parent.name in PIPELINE_DIRECTORIES:
+    if (
+        entry.name in NOT_MANIFESTS and not _enveloped(entry.name, entry.path)
+    ) or path.parent.name in PIPELINE_DIRECTORIES:
         return Skipped(shown, SkipKind.KNOWN_CONFIG)
     if kind is FileKind.MANIFEST and _in_helm_templates(path, root):
         return Skipped(shown, SkipKind.HELM_TEMPLATE)
     return InputFile(path, shown, kind, explicit=False)
+
+
+def _enveloped(name: str, path: str) -> bool:
+    """Whether a file of a shared name (:data:`_SHARED_NAMES`) holds a Kubernetes object."""
+    if name not in _SHARED_NAMES:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return False
+    return _ENVELOPE.search(head) is not None
 
 
 def _link_target(path: str) -> str:

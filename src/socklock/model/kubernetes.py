@@ -176,6 +176,9 @@ WORKLOAD_KINDS = (
     "ReplicationController",
     "Job",
     "CronJob",
+    # Argo Rollouts (argoproj.io): a Deployment's pod template run by its own controller;
+    # one that points at a Deployment (``workloadRef``) runs no template of its own
+    "Rollout",
 )
 
 

@@ -71,6 +71,44 @@ def test_prometheus_scrape_targets_alertmanagers_and_remote_write() -> None:
     assert all(f.evidence is EvidenceKind.CONFIG for f in found if isinstance(f, Upstream))
 
 
+SERVICE_DISCOVERY = """\
+scrape_configs:
+- job_name: services
+  consul_sd_configs:
+  - server: 'consul:8500'
+    tags: [metrics]
+  - services: [orders]
+- job_name: registry
+  eureka_sd_configs:
+  - server: http://eureka:8761/eureka
+- job_name: legacy
+  serverset_sd_configs:
+  - servers: ['zk1:2181', 'zk2']
+    paths: [/aurora]
+- job_name: pods
+  kubernetes_sd_configs:
+  - api_server: https://kubernetes.example:6443
+"""
+
+
+def test_prometheus_asks_the_service_discovery_servers_written() -> None:
+    """consul_sd's, eureka_sd's and serverset_sd's servers are called; a consul_sd with no
+    server (its default, localhost) and the Kubernetes API are not."""
+    found = _read(PrometheusReader(), SERVICE_DISCOVERY)
+    assert _calls(found) == {
+        ("consul", 8500, "/cfg/0.yml:4:5"),
+        ("eureka", 8761, "/cfg/0.yml:9:5"),
+        ("zk1", 2181, "/cfg/0.yml:12:15"),
+        ("zk2", 2181, "/cfg/0.yml:12:27"),
+    }
+    assert {u[1] for u in _unknown(found)} == {
+        "Prometheus scrape job services consul_sd_configs",
+        "Prometheus scrape job registry eureka_sd_configs",
+        "Prometheus scrape job legacy serverset_sd_configs",
+        "Prometheus scrape job pods kubernetes_sd_configs",
+    }
+
+
 FILE_SD = """\
 scrape_configs:
 - job_name: apps
@@ -440,3 +478,55 @@ def test_a_logstash_pipeline_with_an_http_input_is_not_nginx() -> None:
         LogstashReader().claims("logstash.config", pipeline),
     ] == [False, True]
     assert NginxReader().claims("nginx.conf", nginx)
+
+
+FLUENTD = """\
+<source>
+  @type forward
+  port 24224
+  bind 0.0.0.0
+</source>
+<match app.**>
+  @type copy
+  <store>
+    @type elasticsearch
+    host elasticsearch
+    port 9201
+  </store>
+  <store>
+    @type stdout
+  </store>
+  <store>
+    @type kafka2
+    brokers kafka1:9093,kafka2
+  </store>
+</match>
+<match audit.**>
+  @type forward
+  <server>
+    host aggregator
+  </server>
+</match>
+<match other.**>
+  @type s3
+  s3_bucket logs
+</match>
+"""
+
+
+def test_fluentd_outputs_and_forward_servers() -> None:
+    """Each output's servers on the plugin's port when none is written; the forward input
+    listens (its port is no call) and an s3 output names no host."""
+    from socklock.discover.infra.fluentd import FluentdReader
+
+    reader = FluentdReader()
+    assert reader.claims("fluent.conf", FLUENTD)
+    assert not reader.claims("nginx.conf", "server { listen 80; }\n")
+    found = _read(reader, FLUENTD)
+    assert _calls(found) == {
+        ("elasticsearch", 9201, "/cfg/0.yml:10:10"),
+        ("kafka1", 9093, "/cfg/0.yml:18:13"),
+        ("kafka2", 9092, "/cfg/0.yml:18:25"),
+        ("aggregator", 24224, "/cfg/0.yml:24:10"),
+    }
+    assert _unknown(found) == set()

@@ -4,7 +4,8 @@ Jaeger v2) exports and scrapes, an OpenTelemetry SDK or a Jaeger client library 
 where its config file says,
 Tempo, Loki and Mimir remote-write and notify where their YAML says, Grafana Alloy
 scrapes and pushes where its ``*.alloy`` config says,
-msmtp sends a program's mail to its SMTP server,
+msmtp sends a program's mail to its SMTP server, Fluentd ships logs where its
+``<match>`` outputs say,
 a Dapr sidecar connects to the brokers and stores of its components.
 
 The file readers are plug-ins of :mod:`socklock.discover.proxies` (the same
@@ -20,6 +21,7 @@ from __future__ import annotations
 from socklock.discover.infra.alloy import AlloyReader
 from socklock.discover.infra.backends import BackendReader
 from socklock.discover.infra.collector import CollectorReader
+from socklock.discover.infra.fluentd import FluentdReader
 from socklock.discover.infra.grafana import GrafanaReader
 from socklock.discover.infra.jaeger_client import JaegerClientReader
 from socklock.discover.infra.logstash import LogstashReader
@@ -37,6 +39,7 @@ CONFIG_READERS: tuple[ProxyReader, ...] = (
     OtelSdkReader(),
     JaegerClientReader(),
     LogstashReader(),
+    FluentdReader(),
     BackendReader(),
     MsmtpReader(),
 )

@@ -164,6 +164,55 @@ def _targets(
                 f"{label} {key}",
                 f"{key.removesuffix('_configs')} finds the targets at run time",
             )
+            yield from _discovery_servers(source, key, value, label, env)
+
+
+# The server a service-discovery config asks for the targets (Prometheus "Configuration":
+# consul_sd ``server`` host:port with its ``scheme``; eureka_sd, kuma_sd, nomad_sd
+# ``server`` and http_sd ``url`` URLs; marathon_sd ``servers`` URLs; nerve_sd and
+# serverset_sd ``servers``, ZooKeeper host:port): Prometheus itself calls it. Left out:
+# a default (consul_sd's localhost:8500: nothing written) and the platform APIs
+# (kubernetes, cloud providers), which are not the deployment's workloads.
+_SD_SERVERS: dict[str, tuple[str, str | None, int | None]] = {
+    "consul_sd_configs": ("server", "http", 8500),
+    "eureka_sd_configs": ("server", None, None),
+    "kuma_sd_configs": ("server", None, None),
+    "nomad_sd_configs": ("server", None, None),
+    "http_sd_configs": ("url", None, None),
+    "marathon_sd_configs": ("servers", None, None),
+    "nerve_sd_configs": ("servers", "zookeeper", 2181),
+    "serverset_sd_configs": ("servers", "zookeeper", 2181),
+}
+
+
+def _discovery_servers(
+    source: Source, key: str, configs: object, label: str, env: Mapping[str, str]
+) -> Iterator[Found]:
+    """The servers a ``*_sd_configs`` list asks for its targets (:data:`_SD_SERVERS`)."""
+    known = _SD_SERVERS.get(key)
+    if known is None:
+        return
+    field, scheme, port = known
+    name = key.removesuffix("_configs")
+    for config in items(configs):
+        if not isinstance(config, Mapping):
+            continue
+        given = config.get(field)
+        written_scheme = config.get("scheme")
+        uses = str(written_scheme) if isinstance(written_scheme, str) and scheme else scheme
+        servers = given if isinstance(given, list) else [given]
+        for index, server in enumerate(servers):
+            node, at = (given, index) if isinstance(given, list) else (config, field)
+            location = where(source, node, at, str(server))
+            yield from address(
+                location,
+                server,
+                env,
+                f"{label} {name} {field}",
+                default_scheme=uses,
+                name_hint="HOST",
+                default_port=port,
+            )
 
 
 def _groups(

@@ -84,6 +84,8 @@ CONFIG_PREFIXES = (
     "/etc/httpd",
     "/usr/local/apache2/conf",
     "/usr/share/logstash/pipeline",
+    "/fluentd/etc",  # the fluent/fluentd image's config folder
+    "/etc/fluent",  # td-agent and Fluentd packages
 )
 MAX_CONFIG_BYTES = 1024 * 1024
 # packaging metadata that is also a proxy's config (create-react-app's "proxy")
@@ -570,6 +572,11 @@ def _candidates(roots: Sequence[str], placed: Sequence[Path] = ()) -> Iterator[t
             if real not in seen:
                 seen.add(real)
                 yield path, real
+
+
+def kustomization_files(roots: Sequence[str]) -> list[str]:
+    """The kustomization files under ``roots``."""
+    return [str(path) for path in _kustomizations(roots)]
 
 
 def _kustomizations(roots: Sequence[str]) -> list[Path]:

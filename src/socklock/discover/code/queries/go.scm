@@ -137,18 +137,25 @@
      (keyed_element key: (literal_element (identifier) @_k) value: (literal_element (_) @declare.value)))) @declare
   (#set! declare "service-name") (#eq? @_fn "AgentServiceRegistration") (#eq? @_k "Name"))
 
-; go-micro: a service named micro.NewService(micro.Name("shop.service.orders")); its clients
-; call it by that name through the registry: pb.NewOrdersService("shop.service.orders", c)
+; go-micro: a service named micro.NewService(micro.Name("shop.service.orders")) (a web
+; service: web.Name, its name as a constant too); its clients call it by that name through
+; the registry: pb.NewOrdersService("shop.service.orders", c), or a constant of it
 ((call_expression
    function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
-   arguments: (argument_list . (interpreted_string_literal) @declare.value .)) @declare
-  (#set! declare "service-name") (#eq? @_pkg "micro") (#eq? @_fn "Name"))
+   arguments: (argument_list . [(interpreted_string_literal) (identifier)] @declare.value .)) @declare
+  (#set! declare "service-name") (#any-of? @_pkg "micro" "web") (#eq? @_fn "Name"))
 
 ((call_expression
    function: (selector_expression field: (field_identifier) @_fn)
    arguments: (argument_list . (interpreted_string_literal) @target . (_) @_c .))
   (#set! service "discovery") (#match? @_fn "^New[A-Za-z0-9_]+Service$")
   (#match? @target "^\"[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)+\"$") (#match? @_c "(?i)client"))
+
+((call_expression
+   function: (selector_expression field: (field_identifier) @_fn)
+   arguments: (argument_list . (identifier) @target . (_) @_c .))
+  (#set! service "discovery") (#match? @_fn "^New[A-Za-z0-9_]+Service$")
+  (#match? @target "(?i)name$") (#match? @_c "(?i)client"))
 
 ; A registry of the program's own (an interface over Consul, etcd, memory):
 ; registry.Register(ctx, instanceID, serviceName, addr) registers under serviceName;
@@ -172,6 +179,13 @@
    arguments: (argument_list (interpreted_string_literal) @target))
   (#set! service "discovery") (#match? @_r "(?i)registry$")
   (#any-of? @_fn "ServiceAddresses" "ServiceAddress" "Discover" "Lookup" "Resolve" "Instances"))
+
+; go-kit's Consul instancer: consulsd.NewInstancer(client, logger, "orders", tags, passing)
+; watches the instances of the service registered under that name
+((call_expression
+   function: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_fn)
+   arguments: (argument_list . (_) . (_) . (interpreted_string_literal) @target))
+  (#set! service "consul") (#match? @_pkg "consul") (#eq? @_fn "NewInstancer"))
 
 ; Consul: client.Health().Service("orders", "", true, nil), client.Catalog().Service("orders", ...)
 ((call_expression
@@ -400,6 +414,16 @@
      (keyed_element key: (literal_element (identifier) @_k) value: (literal_element (_) @declare @_fn))))
   (#set! declare "registry-check") (#match? @_fn "://")
   (#any-of? @_t "AgentServiceCheck" "AgentCheckRegistration") (#any-of? @_k "HTTP" "GRPC"))
+
+; the same check on the program's own address, whatever the URL's host (os.Hostname(), the
+; first interface address): the agent polls the workload (its port when the URL is not
+; resolved); a TCP check connects, a GRPC one calls grpc.health.v1
+((composite_literal
+   type: [(type_identifier) @_t (qualified_type name: (type_identifier) @_t)]
+   body: (literal_value
+     (keyed_element key: (literal_element (identifier) @_k) value: (literal_element (_))))) @declare
+  (#set! declare "consul-check") (#any-of? @_t "AgentServiceCheck" "AgentCheckRegistration")
+  (#any-of? @_k "HTTP" "GRPC" "TCP"))
 
 ;; section: definitions
 
