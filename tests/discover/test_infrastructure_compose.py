@@ -328,6 +328,33 @@ def test_a_database_console_beside_the_infrastructure_is_no_code_of_the_reposito
     }
 
 
+def test_redpanda_and_its_kafka_console_are_infrastructure(tmp_path: Path) -> None:
+    """``vectorized/redpanda`` (a Kafka API broker of a vendor that publishes only its
+    products) and ``tchiotludo/akhq`` (a Kafka web console): the services run on the host."""
+    root = tmp_path / "shop"
+    _services(root)
+    kafka = (
+        "  redpanda:\n    image: vectorized/redpanda:v21.5.3\n    ports:\n      - 11002:11002\n"
+        "  akhq:\n    image: tchiotludo/akhq\n    ports:\n      - 12002:8080\n"
+    )
+    _write(
+        root,
+        {
+            "docker-compose.yml": INFRA + kafka,
+            f"stock/{PROPERTIES}": _props(
+                "stock", 8082, "spring.kafka.bootstrap-servers=localhost:11002\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/mongo", 27017),
+        ("code/orders", "shop/broker", 5672),
+        ("code/orders", "code/stock", 8082),
+        ("code/stock", "shop/redpanda", 11002),
+    }
+
+
 def test_an_image_named_like_a_console_under_the_repositorys_own_name_still_is_no_tool(
     tmp_path: Path,
 ) -> None:

@@ -438,6 +438,7 @@ def _runs_another(line: list[str]) -> bool:
 _VENDOR_NAMESPACES = frozenset(
     {"confluentinc", "bitnami", "bitnamilegacy", "hashicorp", "grafana", "prom"}
     | {"jaegertracing", "openzipkin", "hazelcast", "keycloak"}
+    | {"vectorized", "redpandadata"}  # Redpanda (a Kafka API broker) and its console
 )
 
 
@@ -484,6 +485,7 @@ _MONITORING = frozenset(
 # repository's own
 _TOOLS = frozenset(
     {"pgadmin4", "redis-commander", "kafdrop", "kafka-ui", "mailhog", "mailpit", "maildev"}
+    | {"akhq"}
 )
 
 
