@@ -102,7 +102,10 @@ def test_a_dev_profile_port_is_where_a_host_run_service_listens(tmp_path: Path) 
     """``%dev.quarkus.http.port=8081``: ``quarkus:dev`` serves product on 8081, so the cart
     service's REST client of ``http://localhost:8081`` reaches it; a ``%test.`` port is a
     test run's, where nothing calls it (``localhost:8092`` reaches no unit)."""
-    quarkus = "<build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build>"
+    quarkus = (
+        "<build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId>"
+        "</plugin></plugins></build>"
+    )
     _write(
         tmp_path,
         {
