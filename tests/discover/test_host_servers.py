@@ -77,3 +77,7 @@ def test_host_server_names_only_well_known_ports() -> None:
         [29092],
     )
     assert host_server(None) is None
+    jaeger = host_server(6831)  # the Jaeger agent's UDP port
+    assert jaeger is not None and (jaeger.id, jaeger.ports[0].protocol) == ("code/jaeger", "UDP")
+    nacos = host_server(8848)
+    assert nacos is not None and nacos.id == "code/nacos"

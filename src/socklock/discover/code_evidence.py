@@ -1559,6 +1559,7 @@ class _Joiner:
                 continue  # in a container localhost is itself
             dependencies = self.dependencies(workload)
             env = self.full_env(workload)
+            files = self.unit_env.get(workload, {})  # its own env files (``.env``)
             written = {k.lower() for k in self.keys_set.get(workload, ())}
             for row in local_defaults():
                 artifact = row.client_in(dependencies)
@@ -1572,6 +1573,7 @@ class _Joiner:
                     key.lower() in written
                     or self.spring_value(workload, key) is not None
                     or spring_env_name(key)[0] in env
+                    or spring_env_name(key)[0] in files
                     for key in row.keys
                 ):
                     continue  # given an address: that value maps it
