@@ -389,7 +389,8 @@ def _infrastructure_only(inventory: Inventory, identities: Identities) -> bool:
         return False
     servers = _server_builds(inventory)
     if any(
-        not unit.directory or Path(unit.directory).resolve() not in servers
+        (not unit.directory or Path(unit.directory).resolve() not in servers)
+        and not _builds_a_server(unit, inventory)
         for unit in identities.twins
     ):
         return False
@@ -406,7 +407,6 @@ def _server_builds(inventory: Inventory) -> set[Path]:
     """The compose build contexts whose Dockerfile builds on a database's or a broker's
     public image (``FROM postgres`` adding ``init.sql``): a server's own program with the
     repository's schema or config, not the repository's code."""
-    from socklock.discover.addresses import image_port
 
     by_path = {Path(d.path).resolve(): d for d in inventory.dockerfiles}
     found: set[Path] = set()
@@ -418,10 +418,40 @@ def _server_builds(inventory: Inventory) -> set[Path]:
             dockerfile = by_path.get(context / (service.dockerfile or "Dockerfile"))
             if dockerfile is None or not dockerfile.stages:
                 continue
-            base = dockerfile.stages[-1].base_image
-            if _public_image(base) and image_port(base) is not None:
+            if _server_image(dockerfile.stages[-1].base_image):
                 found.add(context)
     return found
+
+
+def _builds_a_server(unit: BuildUnit, inventory: Inventory) -> bool:
+    """Whether the unit is a Dockerfile that builds on a well-known server's image
+    (``FROM prom/prometheus`` adding its ``prometheus.yml``), the image a compose service
+    runs by its tag: a server with the repository's config, not the repository's code."""
+    files = unit.dockerfiles or ((unit.location.file,) if unit.kind == "dockerfile" else ())
+    wanted = {Path(f).resolve() for f in files}
+    if not wanted:
+        return False
+    found = [d for d in inventory.dockerfiles if Path(d.path).resolve() in wanted]
+    return len(found) == len(wanted) and all(
+        d.stages and _server_image(d.stages[-1].base_image) for d in found
+    )
+
+
+def _server_image(image: str | None) -> bool:
+    """A public image of a well-known server (a database, a broker, the monitoring stack,
+    a developer's console), not of a language runtime an official image also is."""
+    from socklock.discover.addresses import image_port
+
+    if not _public_image(image) or image is None:
+        return False
+    name = image.split("@")[0].rsplit(":", 1)[0].removeprefix("docker.io/")
+    program = name.rsplit("/", 1)[-1].lower()
+    namespace = name.split("/")[-2].lower() if "/" in name else ""
+    return (
+        image_port(image) is not None
+        or program in _MONITORING | _TOOLS | _SERVERS
+        or namespace in _VENDOR_NAMESPACES
+    )
 
 
 def _runs_another(line: list[str]) -> bool:
@@ -464,8 +494,7 @@ def _public_image(image: str | None) -> bool:
         or path.split("/", 1)[0] in _VENDOR_NAMESPACES
         or image_port(image) is not None
         or family_of([image]) is not None
-        or program in _MONITORING
-        or program in _TOOLS
+        or program in _MONITORING | _TOOLS | _SERVERS
         or program.endswith(("exporter", "_exporter", "-exporter"))
     )
 
@@ -479,6 +508,11 @@ _MONITORING = frozenset(
     # setting, so a bare host handed to a container is no call on either
     | {"opentelemetry-collector", "opentelemetry-collector-contrib", "otelcol", "otelcol-contrib"}
 )
+
+# well-known brokers and pipelines whose clients write the port (no one default port):
+# ActiveMQ and Artemis (``vromero/activemq-artemis``) serve AMQP, STOMP, MQTT and their
+# own protocols; Logstash listens where its pipeline's inputs say
+_SERVERS = frozenset({"activemq", "activemq-artemis", "artemis", "logstash"})
 
 # the web consoles and mail catchers a compose file starts beside the databases for the
 # developer (``dpage/pgadmin4``, ``provectuslabs/kafka-ui``): well-known programs, never the

@@ -55,7 +55,11 @@ _OWN_SERVER = re.compile(
     re.IGNORECASE,
 )
 _NOT_TARGET = re.compile(
-    r"(^|\.)(\$schema|\$id|xmlns|homepage|repository|license|bugs|docs|documentation)$",
+    r"(^|\.)(\$schema|\$id|xmlns|homepage|repository|license|bugs|docs|documentation)$"
+    # MicroProfile JWT's expected ``iss`` claim: a name the token carries, never dialled
+    # (the key is fetched from ``mp.jwt.verify.publickey.location``); the OpenAPI document's
+    # contact, license and server URLs (MicroProfile OpenAPI, Quarkus's SmallRye OpenAPI)
+    r"|^mp\.jwt\.verify\.issuer$|^(mp\.openapi|quarkus\.smallrye-openapi)\.",
     re.IGNORECASE,
 )
 _ADDRESS_KEY = re.compile(

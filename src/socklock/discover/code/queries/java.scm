@@ -274,7 +274,7 @@
 (throw_statement) @quiet
 
 ((annotation name: (identifier) @_fn arguments: (_) @quiet)
-  (#match? @_fn "^(Xml|Schema|Api|Operation|Tag|Contact|License|OpenAPIDefinition|Info|Deprecated)"))
+  (#match? @_fn "^(Xml|Schema|Api|Operation|Tag|Contact|License|OpenAPIDefinition|Info|Deprecated|SecurityScheme|OAuthFlow|ExternalDocumentation|Servers?$)"))
 
 ((element_value_pair key: (identifier) @_k value: (_) @quiet)
   (#any-of? @_k "namespace" "description" "message" "notes"))
