@@ -2180,7 +2180,7 @@ class _Joiner:
     def named_workloads(self, owner: Context, named: ServiceName) -> list[Reached]:
         """The module that registers under the name, else the Service or compose service of
         that name (also without a registry prefix such as ``srv-``)."""
-        reached = self.by_identity(named)
+        reached = self.same_registry(owner.workload, self.by_identity(named))
         if reached:
             return [found for r in reached for found in self.registered_instance(owner, r)]
         for variant in name_variants(named.name):
@@ -2191,6 +2191,29 @@ class _Joiner:
                     for r in _on_scheme(resolution, named.scheme)
                 ]
         return self.by_squashed_name(named)
+
+    def same_registry(self, caller: str, reached: list[Reached]) -> list[Reached]:
+        """Of the modules registered under a name, those in a registry the caller looks
+        names up in (a Consul client finds no service registered in ZooKeeper under the
+        same id); all of them when the caller's or a module's registry is not known, or
+        when none is in the caller's."""
+        if len(reached) < 2:
+            return reached
+        families = self.registrations.families
+        own = families(caller, self.active_profiles(caller), self.dependencies(caller))
+        if not own:
+            return reached
+        kept = [
+            r
+            for r in reached
+            if not (
+                theirs := families(
+                    r.workload, self.active_profiles(r.workload), self.dependencies(r.workload)
+                )
+            )
+            or own & theirs
+        ]
+        return kept or reached
 
     def registered_instance(self, owner: Context, reached: Reached) -> list[Reached]:
         """The instance a registered name hands out: the app a sidecar registers for
