@@ -64,7 +64,9 @@ _NOT_TARGET = re.compile(
 )
 _ADDRESS_KEY = re.compile(
     r"(url|uri|host|hostname|addr|address|endpoint|server|servers|broker|brokers|bootstrap|dsn"
-    r"|connection|target|upstream|zone|nodes)[^.]*$",
+    r"|connection|target|upstream|zone|nodes"
+    # ZooKeeper's (Curator's) connect string: ``spring.cloud.zookeeper.connect-string``
+    r"|connect[-_]?string)[^.]*$",
     re.IGNORECASE,
 )
 _SCHEME_HINTS = (
@@ -316,6 +318,9 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
     routes = _zuul_routes(entries)
     located = _located_config_server(entries)
     registry_off = _eureka_off(entries)
+    # a Eureka server's own settings: its zone's other URLs are the peers it replicates to
+    # (PeerEurekaNodes reads them whether or not it registers or fetches)
+    eureka_server = any(_relaxed(dotted_key(e.key)).startswith("eureka.server.") for e in entries)
     routed = next(
         (e for e in entries if _relaxed(dotted_key(e.key)).startswith("zuul.routes.")), None
     )
@@ -355,8 +360,12 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             continue  # the env of the manifests Quarkus writes, not this program's call
         if _relaxed(dotted) == _SIDECAR_HEALTH and not health_polled:
             continue  # a sidecar's app health URL that only its own /health would call
-        if _relaxed(dotted).startswith("eureka.client.serviceurl.") and registry_off(entry.profile):
-            continue
+        if (
+            _relaxed(dotted).startswith("eureka.client.serviceurl.")
+            and registry_off(entry.profile)
+            and not (eureka_server and not _names_itself(entry))
+        ):
+            continue  # a lone Eureka server's zone, or a client that neither registers nor reads
         registry = _registry_setting(path, entry)
         if registry is not None and not (registry.what == HTTP_CHECKED and consul_off):
             yield registry
@@ -454,6 +463,13 @@ def _eureka_off(entries: list[Entry]) -> Callable[[str | None], bool]:
         return enabled == "false" or (register == "false" and fetch == "false")
 
     return off
+
+
+def _names_itself(entry: Entry) -> bool:
+    """Whether a Eureka server's zone is written as its own address: its instance hostname
+    or its own ``server.port`` as placeholders (a standalone server naming itself)."""
+    value = entry.value.lower().replace(" ", "")
+    return "${eureka.instance.hostname" in value or "${server.port" in value
 
 
 _ZUUL = Context(call=True, kind=CallKind.CONFIG, service="zuul")
