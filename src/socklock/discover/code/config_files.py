@@ -588,6 +588,8 @@ _COLON_PORT = re.compile(r":[0-9]{1,5}")
 # ``basic.contact-points``, Spring Data's ``spring.data.cassandra.contact-points``, Akka
 # Persistence Cassandra's ``cassandra-journal.contact-points``): native protocol, 9042
 _CONTACT_POINTS = frozenset({"contact-points", "contactpoints", "contact_points"})
+# Quill's and the DataStax 3.x builder's single ``contactPoint`` (``session.contactPoint``)
+_CONTACT_POINTS |= {"contact-point", "contactpoint", "contact_point"}
 _ARRAY_ITEM = re.compile(r"(?:\.[0-9]+)+$")
 # Hazelcast's client: the cluster members it first connects to (Quarkus's
 # ``quarkus.hazelcast-client.cluster-members``, Spring's ``hazelcast.client.network.
