@@ -477,3 +477,32 @@ def test_a_vendors_product_image_is_infrastructure(tmp_path: Path, image: str) -
     _write(root, {"docker-compose.yml": consul.format("acme/consul:1.0")})
     graph = discover(load_paths([str(root)]))
     assert not any(e.source.startswith("code/") for e in graph.edges)
+
+
+def test_a_server_image_built_over_the_repository_root_does_not_own_its_code(
+    tmp_path: Path,
+) -> None:
+    """``mongodb`` builds ``infra/mongo/Dockerfile`` (``FROM mongo`` adding a key file) with
+    the repository's root as context: the server is that Dockerfile's, the root's Spring
+    service is the ``users`` image's code, which calls it."""
+    _write(
+        tmp_path,
+        {
+            "pom.xml": _pom("users"),
+            PROPERTIES: _props(
+                "users", 8080, "spring.data.mongodb.uri=mongodb://mongodb:27017/u\n"
+            ),
+            "infra/mongo/Dockerfile": "FROM mongo:5.0.1\nRUN echo key > /tmp/replica.key\n",
+            "docker-compose.yml": (
+                "services:\n"
+                "  mongodb:\n    build:\n      context: .\n"
+                "      dockerfile: ./infra/mongo/Dockerfile\n"
+                "  users:\n    image: acme/users:1.0\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    project = tmp_path.name
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        (f"{project}/users", f"{project}/mongodb", 27017)
+    }

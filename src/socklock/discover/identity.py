@@ -289,6 +289,10 @@ class Identities:
         for project in inventory.compose_projects:
             shared: set[Path] = set()
             for service in project.services:
+                server = server_build(inventory, service)
+                if server is not None:  # a server's image: its Dockerfile's directory only
+                    found[server].add(aliases.get(service.id, service.id))
+                    continue
                 if service.build_context:
                     graph_id = aliases.get(service.id, service.id)
                     context = Path(service.build_context).resolve()
@@ -421,6 +425,25 @@ def _server_builds(inventory: Inventory) -> set[Path]:
             if _server_image(dockerfile.stages[-1].base_image):
                 found.add(context)
     return found
+
+
+def server_build(inventory: Inventory, service: ComposeService) -> Path | None:
+    """The directory of a compose service's Dockerfile when it is not the build context's
+    own and builds on a well-known server's image (``dockerfile: ./infra/mongo/Dockerfile``,
+    ``FROM mongo`` adding a key file, over the repository's root as context): the server is
+    that directory's, the context's code is not its. None for any other build."""
+    if not service.build_context or not service.dockerfile:
+        return None
+    context = Path(service.build_context).resolve()
+    path = (context / service.dockerfile).resolve()
+    if path.parent == context:
+        return None
+    dockerfile = next((d for d in inventory.dockerfiles if Path(d.path).resolve() == path), None)
+    if dockerfile is None or not dockerfile.stages:
+        return None
+    if not _server_image(dockerfile.stages[-1].base_image):
+        return None
+    return path.parent
 
 
 def _builds_a_server(unit: BuildUnit, inventory: Inventory) -> bool:
