@@ -962,3 +962,32 @@ def test_quarkus_applied_to_subprojects_makes_each_one_with_its_config_an_applic
     )
     units, _ = find_units([str(tmp_path)])
     assert sorted((u.name, u.ports) for u in units) == [("web", (8085,))]
+
+
+def test_a_program_keeps_its_name_over_the_dockerfile_of_its_database(tmp_path: Path) -> None:
+    """``micro/orders`` (a Maven module named orders) and ``db/micro/orders/Dockerfile``
+    (its database's image, named orders by its folder): the program keeps ``orders``, the
+    Dockerfile is named by its path; two Maven modules of one name are both renamed."""
+    _tree(
+        tmp_path,
+        {
+            "micro/orders/pom.xml": _quarkus_pom("orders"),
+            "db/micro/orders/Dockerfile": "FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
+            "v1/stock/pom.xml": _quarkus_pom("stock"),
+            "v2/stock/pom.xml": _quarkus_pom("stock"),
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, u.kind) for u in units) == [
+        ("db-micro-orders", "dockerfile"),
+        ("orders", "maven"),
+        ("v1-stock", "maven"),
+        ("v2-stock", "maven"),
+    ]
+
+
+def _quarkus_pom(name: str) -> str:
+    return (
+        f"<project><artifactId>{name}</artifactId><build><plugins><plugin>"
+        "<artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build></project>"
+    )
