@@ -972,7 +972,7 @@ def test_a_program_keeps_its_name_over_the_dockerfile_of_its_database(tmp_path: 
         tmp_path,
         {
             "micro/orders/pom.xml": _quarkus_pom("orders"),
-            "db/micro/orders/Dockerfile": "FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
+            "db/micro/orders/Dockerfile": "FROM postgres:16\nCOPY init.sql /initdb/\n",
             "v1/stock/pom.xml": _quarkus_pom("stock"),
             "v2/stock/pom.xml": _quarkus_pom("stock"),
         },

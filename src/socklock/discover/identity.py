@@ -116,7 +116,8 @@ class Identities:
             known = self.ports.setdefault(twin, [])
             known.extend(p for p in unit.ports if p not in known)
         for unit in self.own:
-            self._add(unit_id(unit), [unit.name, *unit.names], unit.ports, unit.location.file)
+            ports = (*unit.ports, *_server_port(unit, inventory, unit.ports))
+            self._add(unit_id(unit), [unit.name, *unit.names], ports, unit.location.file)
         for unit, twin in self.twins.items():
             for name in (unit.name, *unit.names):
                 if not self.names.get(normal(name)):
@@ -444,6 +445,22 @@ def server_build(inventory: Inventory, service: ComposeService) -> Path | None:
     if not _server_image(dockerfile.stages[-1].base_image):
         return None
     return path.parent
+
+
+def _server_port(unit: BuildUnit, inventory: Inventory, known: tuple[int, ...]) -> list[int]:
+    """The port of the well-known server a Dockerfile unit builds on (``FROM postgres``
+    adding its schema listens on 5432, as the base image's own ``EXPOSE`` says), when its
+    Dockerfile does not say it already."""
+    from socklock.discover.addresses import image_port
+
+    if unit.kind != "dockerfile":
+        return []
+    path = Path(unit.location.file).resolve()
+    dockerfile = next((d for d in inventory.dockerfiles if Path(d.path).resolve() == path), None)
+    if dockerfile is None or not dockerfile.stages:
+        return []
+    port = image_port(dockerfile.stages[-1].base_image)
+    return [port] if port is not None and port not in known else []
 
 
 def _builds_a_server(unit: BuildUnit, inventory: Inventory) -> bool:
