@@ -27,7 +27,11 @@ from socklock.discover.code.config_readers import (
 )
 from socklock.discover.code.hocon_includes import beside_application, loaded
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
-from socklock.discover.code.mp_messaging import channel_addresses, host_port
+from socklock.discover.code.mp_messaging import (
+    channel_addresses,
+    host_port,
+    without_dev_services,
+)
 from socklock.discover.code.placeholders import config_placeholders
 from socklock.discover.code.render import Context, Resolved, render
 from socklock.discover.code.values import Env
@@ -204,6 +208,7 @@ def _has_go_files(folder: str) -> bool:
         return False
 
 
+_CHANNEL_CONNECTOR = re.compile(r"^mp\.messaging\.(incoming|outgoing)\..+\.connector$")
 _HOCON_FILE = re.compile(r"^(application|reference)([-.][a-z0-9_-]+)?\.conf$")
 _PROFILE_FILE = re.compile(r"^(?:application|bootstrap)-([A-Za-z0-9_.]+)$")
 
@@ -337,7 +342,10 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         _relaxed(dotted_key(e.key)) == _EUREKA_HEALTH_CHECK and e.value.strip().lower() == "true"
         for e in entries
     )
-    channels, read = channel_addresses(entries)  # MicroProfile Reactive Messaging
+    messaging = any(_CHANNEL_CONNECTOR.match(dotted_key(e.key).lower()) for e in entries)
+    channels, read = channel_addresses(  # MicroProfile Reactive Messaging
+        entries, dev_services=not (messaging and path and without_dev_services(path))
+    )
     for channel in channels:
         host, joined = host_port(channel)
         value = [*_parts(host), *((":", *_parts(joined)) if joined is not None else ())]
