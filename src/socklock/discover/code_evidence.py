@@ -1918,9 +1918,14 @@ class _Joiner:
         single_label = "." not in target.host
         explicit = _EXPLICIT_PORT.search(target.text) is not None
         lb = owner.workload in self.load_balanced and target.scheme in ("http", "https")
-        if lb and single_label and evidence.kind is not EvidenceKind.CONFIG:
+        if (
+            lb
+            and single_label
+            and (evidence.kind is not EvidenceKind.CONFIG or owner.workload in self.own_units)
+        ):
             # a @LoadBalanced client in this module: the host is a service id (another,
-            # plain client may call the host by DNS, so a name no registry knows falls through)
+            # plain client may call the host by DNS, so a name no registry knows falls
+            # through); a config URL too where no DNS knows service names (run on the host)
             named = ServiceName(target.host, "lb", target.port if explicit else None)
             reached = self.named_workloads(owner, named)
             if reached:
