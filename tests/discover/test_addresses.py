@@ -145,10 +145,12 @@ def test_url_round_trip(scheme: str, host: str, port: int, path: str) -> None:
 def test_a_host_variable_takes_the_port_its_sibling_holds() -> None:
     env = {"ORDER_QUEUE_PORT": "5672", "CACHE_PORT": "not-a-port", "db_port": "5433"}
     env |= {"MessageBus__Port": "5673", "Store__PORT": "x"}
-    assert [sibling_port_name(n) for n in ("ORDER_QUEUE_HOSTNAME", "db_host", "HOST", "X_URL")] == [
+    names = ("ORDER_QUEUE_HOSTNAME", "db_host", "HOST", "X_URL", "X_TOPIC")
+    assert [sibling_port_name(n) for n in names] == [
         "ORDER_QUEUE_PORT",
         "db_port",
         None,
+        "X_PORT",  # a bare host under a URL variable (``CONSUL_URL=consul``)
         None,
     ]
 
@@ -158,6 +160,7 @@ def test_a_host_variable_takes_the_port_its_sibling_holds() -> None:
 
     assert ports("rabbitmq", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5672)]
     assert ports("pg", "db_host") == [("pg", 5433)]
+    assert ports("rabbitmq", "ORDER_QUEUE_URL") == [("rabbitmq", 5672)]
     # a port written with the host, or a scheme's, wins; a sibling that is no number is none
     assert ports("rabbitmq:5673", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5673)]
     assert ports("amqp://rabbitmq", "ORDER_QUEUE_HOSTNAME") == [("rabbitmq", 5672)]

@@ -434,3 +434,33 @@ def test_a_directory_chosen_over_the_script_that_applies_it_keeps_its_services(
     assert selection.chosen is not None and selection.chosen.name == "k8s"
     assert [s.name for s in selection.inventory.services] == ["prices-svc"]
     assert _edges(discover(inventory)) == {("default/web", "default/prices", 8000)}
+
+
+def test_a_named_directory_of_alternative_files_keeps_the_services_a_script_applies(
+    tmp_path: Path,
+) -> None:
+    """``--deployment k8s`` over files that repeat a workload (``web.yaml`` and
+    ``web-full.yaml``: each file its own deployment) beside a script that applies some of
+    them with the Services: ``kubectl apply -R -f k8s`` applies every file, the Services
+    that no workload file holds too, so the script left out takes none of them away."""
+    web = _deployment("web", env=", env: [{name: PRICES_URL, value: 'http://prices-svc:8000'}]")
+    _write(
+        tmp_path,
+        {
+            "k8s/web.yaml": web,
+            "k8s/web-full.yaml": web,
+            "k8s/prices.yaml": _deployment("prices"),
+            "k8s/prices-svc.yaml": _svc("prices-svc", 8000).replace(
+                "app: prices-svc", "app: prices"
+            ),
+            "k8s/deploy.sh": (
+                "kubectl apply -f prices-svc.yaml -n default\n"
+                "kubectl apply -f prices.yaml -n default\nkubectl apply -f web.yaml -n default\n"
+            ),
+        },
+    )
+    inventory = load_paths([str(tmp_path)])
+    selection = select_deployment(inventory, str(tmp_path / "k8s"))
+    assert [s.name for s in selection.inventory.services] == ["prices-svc"]
+    graph = discover(inventory, deployment=str(tmp_path / "k8s"))
+    assert _edges(graph) == {("default/web", "default/prices", 8000)}

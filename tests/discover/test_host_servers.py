@@ -164,3 +164,31 @@ def test_a_go_program_registers_a_check_on_its_own_address(tmp_path: Path) -> No
         ("code/stock", "code/consul", 8500),
         ("code/consul", "code/users", 8081),
     }
+    jaeger = host_server(6831)  # the Jaeger agent's UDP port
+    assert jaeger is not None and (jaeger.id, jaeger.ports[0].protocol) == ("code/jaeger", "UDP")
+    nacos = host_server(8848)
+    assert nacos is not None and nacos.id == "code/nacos"
+
+
+def test_a_database_image_of_the_repository_is_the_server_on_its_port(tmp_path: Path) -> None:
+    """``db/Dockerfile`` builds on ``postgres`` (adding the schema): that unit listens on
+    5432, so ``localhost:5432`` is it, not a Postgres of the README's; with two such images
+    the port names neither."""
+    _write(
+        tmp_path,
+        {
+            "orders/pom.xml": _pom("orders"),
+            "orders/src/main/resources/application.yml": (
+                "spring:\n  datasource:\n    url: jdbc:postgresql://localhost:5432/orders\n"
+            ),
+            "db/Dockerfile": "FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == {("code/orders", "code/db", 5432)}
+    _write(tmp_path, {"db2/Dockerfile": "FROM postgres:16\n"})
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges} == set()
+    assert [u.reason for u in graph.unresolved] == [
+        "2 build units of the input listen on port 5432"
+    ]

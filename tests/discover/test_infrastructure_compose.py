@@ -328,6 +328,81 @@ def test_a_database_console_beside_the_infrastructure_is_no_code_of_the_reposito
     }
 
 
+def test_redpanda_and_its_kafka_console_are_infrastructure(tmp_path: Path) -> None:
+    """``vectorized/redpanda`` (a Kafka API broker of a vendor that publishes only its
+    products) and ``tchiotludo/akhq`` (a Kafka web console): the services run on the host."""
+    root = tmp_path / "shop"
+    _services(root)
+    kafka = (
+        "  redpanda:\n    image: vectorized/redpanda:v21.5.3\n    ports:\n      - 11002:11002\n"
+        "  akhq:\n    image: tchiotludo/akhq\n    ports:\n      - 12002:8080\n"
+    )
+    _write(
+        root,
+        {
+            "docker-compose.yml": INFRA + kafka,
+            f"stock/{PROPERTIES}": _props(
+                "stock", 8082, "spring.kafka.bootstrap-servers=localhost:11002\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/mongo", 27017),
+        ("code/orders", "shop/broker", 5672),
+        ("code/orders", "code/stock", 8082),
+        ("code/stock", "shop/redpanda", 11002),
+    }
+
+
+def test_a_monitoring_image_built_with_its_config_and_named_brokers_are_infrastructure(
+    tmp_path: Path,
+) -> None:
+    """A Dockerfile ``FROM prom/prometheus`` adding its ``prometheus.yml``, built by a
+    script under the tag the compose file runs (that build unit's twin): Prometheus with
+    the repository's config. Logstash and an Artemis image are well-known servers too."""
+    root = tmp_path / "shop"
+    _services(root)
+    _write(
+        root,
+        {
+            "docker-compose.yml": INFRA
+            + "  prometheus:\n    image: shop-prometheus\n    network_mode: host\n"
+            + "  logstash:\n    image: docker.elastic.co/logstash/logstash:7.15.1\n"
+            + "    ports:\n      - 12201:12201/udp\n"
+            + "  artemis:\n    image: vromero/activemq-artemis:2.11.0\n"
+            + "    ports:\n      - 5672:5672\n",
+            "monitoring/Dockerfile.prometheus": (
+                "FROM prom/prometheus:v2.28.0\nADD prometheus.yml /etc/prometheus/\n"
+            ),
+            "monitoring/build.sh": "docker build -f Dockerfile.prometheus -t shop-prometheus .\n",
+            "monitoring/prometheus.yml": "scrape_configs: []\n",
+        },
+    )
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/orders", "shop/mongo", 27017),
+        ("code/orders", "shop/broker", 5672),
+        ("code/orders", "code/stock", 8082),
+    }
+
+
+def test_a_runtime_image_built_by_tag_is_the_repositorys_code(tmp_path: Path) -> None:
+    """The same, but the Dockerfile builds on a language runtime (``FROM eclipse-temurin``):
+    the repository's own program, so the compose file runs the code."""
+    _services(tmp_path)
+    _write(
+        tmp_path,
+        {
+            "docker-compose.yml": INFRA + "  worker:\n    image: shop-worker\n",
+            "worker/Dockerfile": "FROM eclipse-temurin:21\nCOPY app.jar /app.jar\n",
+            "worker/build.sh": "docker build -t shop-worker .\n",
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert not [e for e in graph.edges if e.source.startswith("code/")]
+
+
 def test_an_image_named_like_a_console_under_the_repositorys_own_name_still_is_no_tool(
     tmp_path: Path,
 ) -> None:
@@ -432,4 +507,33 @@ def test_a_vendors_product_image_beside_a_unit_named_otherwise_is_infrastructure
         ("code/orders", "shop/mongo", 27017),
         ("code/orders", "shop/broker", 5672),
         ("code/orders", "code/stock", 8082),
+    }
+
+
+def test_a_server_image_built_over_the_repository_root_does_not_own_its_code(
+    tmp_path: Path,
+) -> None:
+    """``mongodb`` builds ``infra/mongo/Dockerfile`` (``FROM mongo`` adding a key file) with
+    the repository's root as context: the server is that Dockerfile's, the root's Spring
+    service is the ``users`` image's code, which calls it."""
+    _write(
+        tmp_path,
+        {
+            "pom.xml": _pom("users"),
+            PROPERTIES: _props(
+                "users", 8080, "spring.data.mongodb.uri=mongodb://mongodb:27017/u\n"
+            ),
+            "infra/mongo/Dockerfile": "FROM mongo:5.0.1\nRUN echo key > /tmp/replica.key\n",
+            "docker-compose.yml": (
+                "services:\n"
+                "  mongodb:\n    build:\n      context: .\n"
+                "      dockerfile: ./infra/mongo/Dockerfile\n"
+                "  users:\n    image: acme/users:1.0\n"
+            ),
+        },
+    )
+    graph = discover(load_paths([str(tmp_path)]))
+    project = tmp_path.name
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        (f"{project}/users", f"{project}/mongodb", 27017)
     }

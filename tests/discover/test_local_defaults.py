@@ -57,6 +57,14 @@ CASES = {
         "zipkin",
         9411,
     ),
+    "Micronaut Jaeger tracing": (
+        "jaeger-thrift",
+        "tracing:\n  jaeger:\n    enabled: true\n",
+        "tracing:\n  jaeger:\n    enabled: true\n    sender:\n"
+        "      agent-host: agent.example.com\n",
+        "jaeger",
+        6831,
+    ),
 }
 
 
@@ -124,3 +132,22 @@ def test_a_unit_in_a_container_uses_no_default(tmp_path: Path) -> None:
     )
     # billing, in its container, has no broker on localhost: its default is no call
     assert {e for e in _edges(tmp_path) if e[0].endswith("/billing")} == set()
+
+
+def test_a_jaeger_agent_named_by_its_env_is_no_default(tmp_path: Path) -> None:
+    """Micronaut's Jaeger tracer starts from Configuration.fromEnv(): ``JAEGER_AGENT_HOST``
+    in a host-run unit's env file names the agent, so localhost:6831 is not dialled; a unit
+    that does not switch ``tracing.jaeger.enabled`` on sends no spans at all."""
+    _write(
+        tmp_path,
+        {
+            "orders/pom.xml": _pom("orders", "micronaut-tracing-jaeger"),
+            f"orders/{MAIN}": APPLICATION,
+            f"orders/{YML}": "tracing:\n  jaeger:\n    enabled: true\n",
+            "orders/.env": "JAEGER_AGENT_HOST=agent.example.com\n",
+            "billing/pom.xml": _pom("billing", "micronaut-tracing-jaeger"),
+            f"billing/{MAIN}": APPLICATION,
+            f"billing/{YML}": "tracing:\n  jaeger:\n    sampler:\n      probability: 1\n",
+        },
+    )
+    assert {e for e in _edges(tmp_path) if e[1] == "code/jaeger"} == set()

@@ -10,7 +10,12 @@ from tests.helpers import write_files as _write
 
 from socklock.discover import discover
 from socklock.discover.code.config_readers import Entry
-from socklock.discover.code.mp_messaging import channel_addresses, connectors, host_port
+from socklock.discover.code.mp_messaging import (
+    channel_addresses,
+    connectors,
+    host_port,
+    without_dev_services,
+)
 from socklock.load import load_paths
 
 PROPERTIES = "src/main/resources/application.properties"
@@ -191,3 +196,39 @@ def test_a_placeholder_stands_for_its_default_when_the_port_is_joined() -> None:
         ("${AMQP_HOST:artemis}", "5672"),  # a bare host: the connector's port
         ("${RABBIT_HOST}", "5672"),  # no default: taken as a bare host
     ]
+
+
+def test_a_quarkus_before_dev_services_connects_to_the_default(tmp_path: Path) -> None:
+    """Quarkus 1.13 has no Dev Services: an AMQP channel without an address connects to
+    localhost:5672, published here by the compose file's broker; a Quarkus 2 module of the
+    same config starts a broker of its own in dev mode."""
+    root = tmp_path / "cafe"
+
+    def pom(name: str, version: str) -> str:
+        return (
+            f"<project><artifactId>{name}</artifactId><properties>"
+            f"<quarkus.platform.version>{version}</quarkus.platform.version></properties>"
+            "<build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId>"
+            "</plugin></plugins></build></project>"
+        )
+
+    channel = "mp.messaging.outgoing.orders.connector=smallrye-amqp\n"
+    _write(
+        root,
+        {
+            "old/pom.xml": pom("old", "1.13.7.Final"),
+            f"old/{PROPERTIES}": channel,
+            "new/pom.xml": pom("new", "2.16.0.Final"),
+            f"new/{PROPERTIES}": channel,
+            "compose.yaml": (
+                "services:\n  artemis:\n    image: vromero/activemq-artemis:2.11.0\n"
+                "    ports:\n      - 5672:5672\n"
+            ),
+        },
+    )
+    assert without_dev_services(str(root / "old" / PROPERTIES))
+    assert not without_dev_services(str(root / "new" / PROPERTIES))
+    graph = discover(load_paths([str(root)]))
+    assert {(e.source, e.target, e.port) for e in graph.edges if not e.hint} == {
+        ("code/old", "cafe/artemis", 5672)
+    }

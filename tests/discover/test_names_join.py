@@ -386,3 +386,37 @@ def test_a_config_repository_given_beside_the_app_under_another_name(
     graph = discover(load_paths([str(app), str(checkout)]), manifests=False)
     expected = set() if second_server else {("app/orders", "app/registry", 8761)}
     assert _edges(graph) == expected
+
+
+def test_a_host_run_load_balanced_clients_config_url_names_a_registered_service(
+    tmp_path: Path,
+) -> None:
+    """Run on the host (no deployment), a ``@LoadBalanced`` module's configured URL
+    ``http://payment`` is a service id: no DNS answers the name there, the registry does,
+    with the port the payment module registers (its ``server.port``), not HTTP's 80."""
+
+    def pom(name: str) -> str:
+        return (
+            f"<project><artifactId>{name}</artifactId><dependencies><dependency><artifactId>"
+            "spring-cloud-starter-alibaba-nacos-discovery</artifactId></dependency>"
+            "</dependencies><build><plugins><plugin><artifactId>spring-boot-maven-plugin"
+            "</artifactId></plugin></plugins></build></project>"
+        )
+
+    _write(
+        tmp_path,
+        {
+            "web/pom.xml": pom("web"),
+            "web/src/main/java/Config.java": WEB_CONFIG,
+            "web/src/main/resources/application.yml": (
+                "server:\n  port: 83\nspring:\n  application:\n    name: web\n"
+                "service-url:\n  payment: http://payment\n"
+            ),
+            "pay/pom.xml": pom("pay"),
+            "pay/src/main/resources/application.yml": (
+                "server:\n  port: 9001\nspring:\n  application:\n    name: payment\n"
+            ),
+        },
+    )
+    graph = _graph(tmp_path)
+    assert _edges(graph) == {("code/web", "code/payment", 9001)}

@@ -96,3 +96,34 @@ def test_profile_rules() -> None:
     assert running_profile({}, on_host=True) == "dev"
     assert running_profile({}, on_host=False) == "prod"
     assert running_profile({"QUARKUS_PROFILE": "staging"}, on_host=False) == "staging"
+
+
+def test_a_dev_profile_port_is_where_a_host_run_service_listens(tmp_path: Path) -> None:
+    """``%dev.quarkus.http.port=8081``: ``quarkus:dev`` serves product on 8081, so the cart
+    service's REST client of ``http://localhost:8081`` reaches it; a ``%test.`` port is a
+    test run's, where nothing calls it (``localhost:8092`` reaches no unit)."""
+    quarkus = (
+        "<build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId>"
+        "</plugin></plugins></build>"
+    )
+    _write(
+        tmp_path,
+        {
+            "product/pom.xml": f"<project><artifactId>product</artifactId>{quarkus}</project>",
+            f"product/{PROPERTIES}": "%dev.quarkus.http.port=8081\n",
+            "user/pom.xml": f"<project><artifactId>user</artifactId>{quarkus}</project>",
+            f"user/{PROPERTIES}": "%test.quarkus.http.port=8092\n",
+            "cart/pom.xml": f"<project><artifactId>cart</artifactId>{quarkus}</project>",
+            "cart/src/main/java/cart/ProductService.java": (
+                "package cart;\n"
+                '@RegisterRestClient(baseUri = "http://localhost:8081/product")\n'
+                "public interface ProductService {}\n"
+            ),
+            "cart/src/main/java/cart/UserService.java": (
+                "package cart;\n"
+                '@RegisterRestClient(baseUri = "http://localhost:8092/user")\n'
+                "public interface UserService {}\n"
+            ),
+        },
+    )
+    assert _edges(tmp_path) == {("code/cart", "code/product", 8081)}

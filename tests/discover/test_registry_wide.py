@@ -131,3 +131,47 @@ def test_turbine_reads_the_streams_of_the_apps_it_lists(tmp_path: Path) -> None:
     }
     graph = _graph(tmp_path, files)
     assert _edges(graph) == {("turbine", "orders", 6000), ("turbine", "billing", 7000)}
+
+
+CONSUL = "spring-cloud-starter-consul-discovery"
+ZOOKEEPER = "spring-cloud-starter-zookeeper-discovery"
+
+
+def test_a_registry_wide_server_reaches_only_its_own_registrys_services(tmp_path: Path) -> None:
+    """The Gateway's locator reads Eureka: orders (Eureka by its zone) and billing (Eureka
+    client) are reached, audit (Consul) and stock (ZooKeeper) are not; legacy, whose build
+    has a registry client of no known family, still counts."""
+    locator = "spring.cloud.gateway.discovery.locator.enabled: true\n"
+    files = {
+        **_service("orders", 6000, ZONE),
+        **_service("billing", 7000, "", "", EUREKA),
+        **_service("audit", 7100, "", "", CONSUL),
+        **_service("stock", 7200, "", "", ZOOKEEPER),
+        **_service("legacy", 7300, "", "", "steeltoe.discovery.clientcore"),
+        **_service("gate", 8090, locator, "", EUREKA),
+    }
+    assert {e for e in _edges(_graph(tmp_path, files)) if e[0] == "gate"} == {
+        ("gate", "orders", 6000),
+        ("gate", "billing", 7000),
+        ("gate", "legacy", 7300),
+    }
+
+
+def test_a_service_id_resolves_among_the_callers_registrys_services(tmp_path: Path) -> None:
+    """Two modules register as ``payment``, one in Consul and one in ZooKeeper: a Consul
+    client's ``@FeignClient("payment")`` reaches the Consul one only."""
+    feign = '@FeignClient("payment")\ninterface Payments {}\n'
+    named = "spring:\n  application:\n    name: payment\n"
+    files = {
+        **_service("pay-consul", 8006, "", "", CONSUL),
+        **_service("pay-zk", 8004, "", "", ZOOKEEPER),
+        **_service("orders", 80, "", feign, CONSUL, "spring-cloud-starter-openfeign"),
+    }
+    for module in ("pay-consul", "pay-zk"):
+        config = f"{module}/src/main/resources/application.yml"
+        files[config] = files[config].replace(
+            f"spring:\n  application:\n    name: {module}\n", named
+        )
+    assert {e for e in _edges(_graph(tmp_path, files)) if e[0] == "orders"} == {
+        ("orders", "pay-consul", 8006)
+    }

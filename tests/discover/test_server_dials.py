@@ -26,6 +26,7 @@ ROWS: dict[str, tuple[str, str]] = {
     "mongo:7": ("MONGODB_INITIAL_PRIMARY_HOST", "MONGO_URL"),
     "rabbitmq:3-management": ("RABBITMQ_CLUSTER_NODE_NAME", "AMQP_URL"),
     "wurstmeister/kafka": ("KAFKA_ZOOKEEPER_CONNECT", "KAFKA_ADVERTISED_HOST_NAME_URL"),
+    "debezium/kafka:1.1": ("ZOOKEEPER_CONNECT", "CONNECT_BOOTSTRAP_SERVERS"),
     "zookeeper:3.9": ("ZOO_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"),
     "cassandra:4": ("CASSANDRA_SEEDS", "CATALOGUE_URL"),
     "docker.elastic.co/elasticsearch/elasticsearch:8.13.0": ("discovery.seed_hosts", "KIBANA_URL"),

@@ -936,3 +936,58 @@ def test_the_root_of_a_gradle_multi_project_build_is_no_service(tmp_path: Path) 
         ("orders", "shop/orders"),
         ("single", "single"),
     ]
+
+
+def test_quarkus_applied_to_subprojects_makes_each_one_with_its_config_an_application(
+    tmp_path: Path,
+) -> None:
+    """``subprojects { apply(plugin = "io.quarkus") }`` in the root build: a Quarkus
+    application needs no main class, so a subproject with Quarkus's own config
+    (``src/main/resources/application.yml``) is one; a subproject without it (a library
+    the plugin is applied to as well) is none."""
+    _tree(
+        tmp_path,
+        {
+            "shop/settings.gradle.kts": 'include(":web")\ninclude(":model")\n',
+            "shop/build.gradle.kts": (
+                'plugins {\n  id("io.quarkus")\n}\n'
+                'subprojects {\n  apply(plugin = "java")\n  apply(plugin = "io.quarkus")\n}\n'
+            ),
+            "shop/web/build.gradle.kts": "dependencies {}\n",
+            "shop/web/src/main/kotlin/Api.kt": '@Path("/users")\nclass Api\n',
+            "shop/web/src/main/resources/application.yml": "quarkus:\n  http:\n    port: 8085\n",
+            "shop/model/build.gradle.kts": "dependencies {}\n",
+            "shop/model/src/main/kotlin/User.kt": "data class User(val id: Long)\n",
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, u.ports) for u in units) == [("web", (8085,))]
+
+
+def test_a_program_keeps_its_name_over_the_dockerfile_of_its_database(tmp_path: Path) -> None:
+    """``micro/orders`` (a Maven module named orders) and ``db/micro/orders/Dockerfile``
+    (its database's image, named orders by its folder): the program keeps ``orders``, the
+    Dockerfile is named by its path; two Maven modules of one name are both renamed."""
+    _tree(
+        tmp_path,
+        {
+            "micro/orders/pom.xml": _quarkus_pom("orders"),
+            "db/micro/orders/Dockerfile": "FROM postgres:16\nCOPY init.sql /initdb/\n",
+            "v1/stock/pom.xml": _quarkus_pom("stock"),
+            "v2/stock/pom.xml": _quarkus_pom("stock"),
+        },
+    )
+    units, _ = find_units([str(tmp_path)])
+    assert sorted((u.name, u.kind) for u in units) == [
+        ("db-micro-orders", "dockerfile"),
+        ("orders", "maven"),
+        ("v1-stock", "maven"),
+        ("v2-stock", "maven"),
+    ]
+
+
+def _quarkus_pom(name: str) -> str:
+    return (
+        f"<project><artifactId>{name}</artifactId><build><plugins><plugin>"
+        "<artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build></project>"
+    )

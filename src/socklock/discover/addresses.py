@@ -283,7 +283,7 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
     return targets
 
 
-_HOST_NAME_SUFFIX = re.compile(r"(?i)(?:HOST|HOSTNAME|ADDR|ADDRESS|SERVER|ENDPOINT)$")
+_HOST_NAME_SUFFIX = re.compile(r"(?i)(?:HOST|HOSTNAME|ADDR|ADDRESS|SERVER|ENDPOINT|URL|URI)$")
 
 
 def is_socat_address(word: str) -> bool:

@@ -150,6 +150,8 @@ def workload_names(inventory: Inventory, aliases: dict[str, str]) -> NameTable:
 
 def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Context]:
     """Every directory that is the build context of a known workload, deepest first."""
+    from socklock.discover.identity import server_build
+
     contexts: dict[Path, Context] = {}
     by_name = workload_names(inventory, aliases)
     replicas: list[Context] = []
@@ -158,6 +160,12 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
         helpers: set[str] = set()  # services that only build assets
         for service in project.services:
             graph_id = aliases.get(service.id, service.id)
+            server = server_build(inventory, service)
+            if server is not None:  # a server's image over a wider context: not its code
+                contexts.setdefault(
+                    server, Context(server, graph_id, f"Dockerfile of {service.id}")
+                )
+                continue
             if service.build_context:
                 directory = Path(service.build_context).resolve()
                 line = command_line(service.body, "entrypoint", "command")

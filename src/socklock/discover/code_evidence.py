@@ -1593,6 +1593,7 @@ class _Joiner:
                 continue  # in a container localhost is itself
             dependencies = self.dependencies(workload)
             env = self.full_env(workload)
+            files = self.unit_env.get(workload, {})  # its own env files (``.env``)
             written = {k.lower() for k in self.keys_set.get(workload, ())}
             for row in local_defaults():
                 artifact = row.client_in(dependencies)
@@ -1606,6 +1607,7 @@ class _Joiner:
                     key.lower() in written
                     or self.spring_value(workload, key) is not None
                     or spring_env_name(key)[0] in env
+                    or spring_env_name(key)[0] in files
                     for key in row.keys
                 ):
                     continue  # given an address: that value maps it
@@ -1972,9 +1974,14 @@ class _Joiner:
         single_label = "." not in target.host
         explicit = _EXPLICIT_PORT.search(target.text) is not None
         lb = owner.workload in self.load_balanced and target.scheme in ("http", "https")
-        if lb and single_label and evidence.kind is not EvidenceKind.CONFIG:
+        if (
+            lb
+            and single_label
+            and (evidence.kind is not EvidenceKind.CONFIG or owner.workload in self.own_units)
+        ):
             # a @LoadBalanced client in this module: the host is a service id (another,
-            # plain client may call the host by DNS, so a name no registry knows falls through)
+            # plain client may call the host by DNS, so a name no registry knows falls
+            # through); a config URL too where no DNS knows service names (run on the host)
             named = ServiceName(target.host, "lb", target.port if explicit else None)
             reached = self.named_workloads(owner, named)
             if reached:
@@ -2242,7 +2249,7 @@ class _Joiner:
     def named_workloads(self, owner: Context, named: ServiceName) -> list[Reached]:
         """The module that registers under the name, else the Service or compose service of
         that name (also without a registry prefix such as ``srv-``)."""
-        reached = self.by_identity(named)
+        reached = self.same_registry(owner.workload, self.by_identity(named))
         if reached:
             return [found for r in reached for found in self.registered_instance(owner, r)]
         for variant in name_variants(named.name):
@@ -2253,6 +2260,29 @@ class _Joiner:
                     for r in _on_scheme(resolution, named.scheme)
                 ]
         return self.by_squashed_name(named)
+
+    def same_registry(self, caller: str, reached: list[Reached]) -> list[Reached]:
+        """Of the modules registered under a name, those in a registry the caller looks
+        names up in (a Consul client finds no service registered in ZooKeeper under the
+        same id); all of them when the caller's or a module's registry is not known, or
+        when none is in the caller's."""
+        if len(reached) < 2:
+            return reached
+        families = self.registrations.families
+        own = families(caller, self.active_profiles(caller), self.dependencies(caller))
+        if not own:
+            return reached
+        kept = [
+            r
+            for r in reached
+            if not (
+                theirs := families(
+                    r.workload, self.active_profiles(r.workload), self.dependencies(r.workload)
+                )
+            )
+            or own & theirs
+        ]
+        return kept or reached
 
     def registered_instance(self, owner: Context, reached: Reached) -> list[Reached]:
         """The instance a registered name hands out: the app a sidecar registers for

@@ -229,7 +229,12 @@ def select_deployment(inventory: Inventory, wanted: str | None = None) -> Select
         from socklock.discover.kustomize_base import with_written
 
         inventory = with_written(inventory, chosen.files)
-    narrowed = dataclasses.replace(_without(inventory, left_out, kept), deployment=chosen.name)
+    holding = list(kept)
+    if tree is not None:  # ``kubectl apply -R -f DIR`` applies every file under it, the
+        # Services and ConfigMaps of files no deployment part holds too (a script left out
+        # that applies some of them does not take them away)
+        holding.append(dataclasses.replace(chosen, path=str(tree), files=frozenset()))
+    narrowed = dataclasses.replace(_without(inventory, left_out, holding), deployment=chosen.name)
     repeated: list[Diagnostic] = []
     if tree is not None:  # kubectl apply -R -f DIR: one copy of each object runs
         from socklock.discover.applied_once import applied_once

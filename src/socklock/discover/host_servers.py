@@ -31,7 +31,12 @@ HOST_SERVERS: dict[int, str] = {
     11211: "memcached",
     5701: "hazelcast",
     9411: "zipkin",
+    6831: "jaeger",  # the Jaeger agent's compact Thrift port (UDP), its clients' default
+    14268: "jaeger",  # the Jaeger collector's HTTP port (/api/traces)
+    8848: "nacos",  # the Nacos server's HTTP API, Nacos clients' server-addr
+    12201: "graylog",  # Graylog's GELF input, where GELF log appenders send by default
 }
+_UDP = frozenset({6831})
 
 
 def host_server(port: int | None) -> GraphNode | None:
@@ -44,6 +49,6 @@ def host_server(port: int | None) -> GraphNode | None:
         kind=NodeKind.WORKLOAD,
         workload_kind="host-server",
         labels={},
-        ports=(PortSpec(port),),
+        ports=(PortSpec(port, "UDP" if port in _UDP else "TCP"),),
         location=None,
     )

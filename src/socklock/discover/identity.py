@@ -116,7 +116,8 @@ class Identities:
             known = self.ports.setdefault(twin, [])
             known.extend(p for p in unit.ports if p not in known)
         for unit in self.own:
-            self._add(unit_id(unit), [unit.name, *unit.names], unit.ports, unit.location.file)
+            ports = (*unit.ports, *_server_port(unit, inventory, unit.ports))
+            self._add(unit_id(unit), [unit.name, *unit.names], ports, unit.location.file)
         for unit, twin in self.twins.items():
             for name in (unit.name, *unit.names):
                 if not self.names.get(normal(name)):
@@ -289,6 +290,10 @@ class Identities:
         for project in inventory.compose_projects:
             shared: set[Path] = set()
             for service in project.services:
+                server = server_build(inventory, service)
+                if server is not None:  # a server's image: its Dockerfile's directory only
+                    found[server].add(aliases.get(service.id, service.id))
+                    continue
                 if service.build_context:
                     graph_id = aliases.get(service.id, service.id)
                     context = Path(service.build_context).resolve()
@@ -389,7 +394,8 @@ def _infrastructure_only(inventory: Inventory, identities: Identities) -> bool:
         return False
     servers = _server_builds(inventory)
     if any(
-        not unit.directory or Path(unit.directory).resolve() not in servers
+        (not unit.directory or Path(unit.directory).resolve() not in servers)
+        and not _builds_a_server(unit, inventory)
         for unit in identities.twins
     ):
         return False
@@ -407,7 +413,6 @@ def _server_builds(inventory: Inventory) -> set[Path]:
     """The compose build contexts whose Dockerfile builds on a database's or a broker's
     public image (``FROM postgres`` adding ``init.sql``): a server's own program with the
     repository's schema or config, not the repository's code."""
-    from socklock.discover.addresses import image_port
 
     by_path = {Path(d.path).resolve(): d for d in inventory.dockerfiles}
     found: set[Path] = set()
@@ -419,10 +424,75 @@ def _server_builds(inventory: Inventory) -> set[Path]:
             dockerfile = by_path.get(context / (service.dockerfile or "Dockerfile"))
             if dockerfile is None or not dockerfile.stages:
                 continue
-            base = dockerfile.stages[-1].base_image
-            if _public_image(base) and image_port(base) is not None:
+            if _server_image(dockerfile.stages[-1].base_image):
                 found.add(context)
     return found
+
+
+def server_build(inventory: Inventory, service: ComposeService) -> Path | None:
+    """The directory of a compose service's Dockerfile when it is not the build context's
+    own and builds on a well-known server's image (``dockerfile: ./infra/mongo/Dockerfile``,
+    ``FROM mongo`` adding a key file, over the repository's root as context): the server is
+    that directory's, the context's code is not its. None for any other build."""
+    if not service.build_context or not service.dockerfile:
+        return None
+    context = Path(service.build_context).resolve()
+    path = (context / service.dockerfile).resolve()
+    if path.parent == context:
+        return None
+    dockerfile = next((d for d in inventory.dockerfiles if Path(d.path).resolve() == path), None)
+    if dockerfile is None or not dockerfile.stages:
+        return None
+    if not _server_image(dockerfile.stages[-1].base_image):
+        return None
+    return path.parent
+
+
+def _server_port(unit: BuildUnit, inventory: Inventory, known: tuple[int, ...]) -> list[int]:
+    """The port of the well-known server a Dockerfile unit builds on (``FROM postgres``
+    adding its schema listens on 5432, as the base image's own ``EXPOSE`` says), when its
+    Dockerfile does not say it already."""
+    from socklock.discover.addresses import image_port
+
+    if unit.kind != "dockerfile":
+        return []
+    path = Path(unit.location.file).resolve()
+    dockerfile = next((d for d in inventory.dockerfiles if Path(d.path).resolve() == path), None)
+    if dockerfile is None or not dockerfile.stages:
+        return []
+    port = image_port(dockerfile.stages[-1].base_image)
+    return [port] if port is not None and port not in known else []
+
+
+def _builds_a_server(unit: BuildUnit, inventory: Inventory) -> bool:
+    """Whether the unit is a Dockerfile that builds on a well-known server's image
+    (``FROM prom/prometheus`` adding its ``prometheus.yml``), the image a compose service
+    runs by its tag: a server with the repository's config, not the repository's code."""
+    files = unit.dockerfiles or ((unit.location.file,) if unit.kind == "dockerfile" else ())
+    wanted = {Path(f).resolve() for f in files}
+    if not wanted:
+        return False
+    found = [d for d in inventory.dockerfiles if Path(d.path).resolve() in wanted]
+    return len(found) == len(wanted) and all(
+        d.stages and _server_image(d.stages[-1].base_image) for d in found
+    )
+
+
+def _server_image(image: str | None) -> bool:
+    """A public image of a well-known server (a database, a broker, the monitoring stack,
+    a developer's console), not of a language runtime an official image also is."""
+    from socklock.discover.addresses import image_port
+
+    if not _public_image(image) or image is None:
+        return False
+    name = image.split("@")[0].rsplit(":", 1)[0].removeprefix("docker.io/")
+    program = name.rsplit("/", 1)[-1].lower()
+    namespace = name.split("/")[-2].lower() if "/" in name else ""
+    return (
+        image_port(image) is not None
+        or program in _MONITORING | _TOOLS | _SERVERS
+        or namespace in _VENDOR_NAMESPACES
+    )
 
 
 def _runs_another(line: list[str]) -> bool:
@@ -440,6 +510,7 @@ def _runs_another(line: list[str]) -> bool:
 _VENDOR_NAMESPACES = frozenset(
     {"confluentinc", "bitnami", "bitnamilegacy", "hashicorp", "grafana", "prom"}
     | {"jaegertracing", "openzipkin", "hazelcast", "keycloak"}
+    | {"vectorized", "redpandadata"}  # Redpanda (a Kafka API broker) and its console
 )
 
 
@@ -475,8 +546,7 @@ def _public_image(image: str | None, units: frozenset[str] = frozenset()) -> boo
         or (path.split("/", 1)[0] in _VENDOR_NAMESPACES and not _names_unit(image, units))
         or image_port(image) is not None
         or family_of([image]) is not None
-        or program in _MONITORING
-        or program in _TOOLS
+        or program in _MONITORING | _TOOLS | _SERVERS
         or program.endswith(("exporter", "_exporter", "-exporter"))
     )
 
@@ -523,11 +593,17 @@ _MONITORING = frozenset(
     | {"opentelemetry-collector", "opentelemetry-collector-contrib", "otelcol", "otelcol-contrib"}
 )
 
+# well-known brokers and pipelines whose clients write the port (no one default port):
+# ActiveMQ and Artemis (``vromero/activemq-artemis``) serve AMQP, STOMP, MQTT and their
+# own protocols; Logstash listens where its pipeline's inputs say
+_SERVERS = frozenset({"activemq", "activemq-artemis", "artemis", "logstash"})
+
 # the web consoles and mail catchers a compose file starts beside the databases for the
 # developer (``dpage/pgadmin4``, ``provectuslabs/kafka-ui``): well-known programs, never the
 # repository's own
 _TOOLS = frozenset(
     {"pgadmin4", "redis-commander", "kafdrop", "kafka-ui", "mailhog", "mailpit", "maildev"}
+    | {"akhq"}
 )
 
 

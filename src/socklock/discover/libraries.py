@@ -61,6 +61,25 @@ def _registry_clients() -> tuple[str, ...]:
     return tuple(str(a).lower() for a in table["artifacts"])
 
 
+@lru_cache(maxsize=1)
+def _registry_families() -> dict[str, tuple[str, ...]]:
+    from socklock.discover.tables import section
+
+    table = section("client_libraries.toml", "registry")["families"]
+    return {str(name): tuple(str(a).lower() for a in parts) for name, parts in table.items()}
+
+
+def registry_families(dependencies: Iterable[str]) -> frozenset[str]:
+    """The registries (``eureka``, ``consul``...) the build's discovery clients register in;
+    empty when it has none of a known registry."""
+    lowered = [d.lower() for d in dependencies]
+    return frozenset(
+        name
+        for name, parts in _registry_families().items()
+        if any(part in d for d in lowered for part in parts)
+    )
+
+
 def registry_client(dependencies: Iterable[str]) -> str | None:
     """The dependency that registers the module in a service registry (a Eureka or Consul
     discovery client), if it has one."""

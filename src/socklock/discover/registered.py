@@ -7,7 +7,8 @@ Spring Boot Admin (``@EnableAdminServer``) with a discovery client polls every r
 instance. A service is registered when its build has a registry client or its config names
 a registry (a Eureka ``defaultZone``), unless its config turns registration off
 (``eureka.client.register-with-eureka: false``) under a profile it runs: a profile's
-document says more than the default one.
+document says more than the default one. Only the services registered in a registry the
+server reads are reached: a gateway on Eureka reaches none registered in Consul.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from socklock.discover.libraries import registry_client
+from socklock.discover.libraries import registry_client, registry_families
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -154,6 +155,15 @@ class Registrations:
         client = registry_client(dependencies)
         return f"its build has {client}" if client else None
 
+    def families(
+        self, workload: str, active: frozenset[str], dependencies: Iterable[str]
+    ) -> frozenset[str]:
+        """The registries the workload registers in: its build's discovery clients', and
+        Eureka when its config names a Eureka zone."""
+        said = self.said.get(workload, ())
+        zone = any(s.value == "zone" and (s.profile is None or s.profile in active) for s in said)
+        return registry_families(dependencies) | ({"eureka"} if zone else frozenset())
+
     def ignores(self, workload: str, active: frozenset[str], names: Iterable[str]) -> bool:
         """Whether the Zuul proxy ``workload`` ignores a service going by ``names``. A proxy
         with routes of its own is routed by them: its default per-service routes exist
@@ -194,11 +204,15 @@ def reaches(
             reason = f"{wides[0].label} has no registry client in its build: no registry"
             yield Reach(server, None, wides[0], reason)
             continue
+        own = registrations.families(server, active(server), libraries)
         for wide in wides:
             for callee in everyone:
                 why = registrations.registered(callee, active(callee), dependencies(callee))
                 if callee == server or why is None:
                     continue
+                theirs = registrations.families(callee, active(callee), dependencies(callee))
+                if own and theirs and not own & theirs:
+                    continue  # registered in another registry than the one the server reads
                 known = names.get(callee, {callee.rsplit("/", 1)[-1]})
                 if wide.label == ZUUL and registrations.ignores(server, active(server), known):
                     continue

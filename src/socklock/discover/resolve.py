@@ -257,6 +257,52 @@ def network_names(project: ComposeProject) -> dict[str, str]:
     return found
 
 
+def _actual_networks(project: ComposeProject, service: ComposeService) -> list[str]:
+    """The names Docker gives the networks a service is on (none on another's or the
+    host's network)."""
+    if service.network_mode is not None:
+        return []
+    named = network_names(project)
+    return [named[n] for n in service.networks if n in named]
+
+
+def _shared_network_services(
+    project: ComposeProject, others: Sequence[ComposeProject]
+) -> dict[str, list[tuple[ComposeService, str]]]:
+    """The services of other compose projects that share a network with this one: a network
+    one of them declares ``external`` (created outside, ``docker network create net``) under
+    the same name, which Docker's DNS answers their service names and container names on.
+    name → (service, network name)."""
+    own = network_names(project)
+    found: dict[str, list[tuple[ComposeService, str]]] = {}
+    for other in others:
+        if other.file == project.file:
+            continue
+        theirs = network_names(other)
+        shared = {
+            name
+            for key, name in theirs.items()
+            if name in own.values()
+            and (
+                _external(other, key)
+                or any(_external(project, k) for k, n in own.items() if n == name)
+            )
+        }
+        if not shared:
+            continue
+        for service in other.services:
+            for network in _actual_networks(other, service):
+                if network in shared:
+                    for name in (service.name, *_given_names(service)):
+                        found.setdefault(name.lower(), []).append((service, network))
+    return found
+
+
+def _external(project: ComposeProject, key: str) -> bool:
+    network = project.networks.get(key)
+    return network is not None and network.external
+
+
 def _given_names(service: ComposeService) -> list[str]:
     """The ``container_name`` and ``hostname`` a service sets, as written."""
     return [
@@ -377,6 +423,7 @@ class ComposeResolver:
         every = [project, *(p for p in layered if p is not project and p.file != project.file)]
         self._everyone = [s for p in every for s in p.services]
         self.registered = registrator_names(every)
+        self.shared = _shared_network_services(project, layered)
         # Docker's DNS also answers ``<name>.<network>`` on a network the container is on
         # (``MYSQL_HOST=db.${COMPOSE_NETWORK}``)
         named = network_names(project)
@@ -463,6 +510,9 @@ class ComposeResolver:
         host = target.host.lower()
         aliases = {d.alias: d.service for d in source.dependencies if d.alias}
         service = self.by_name.get(aliases.get(host, host))
+        if service is None:  # another project's, on an external network both are on
+            joined = set(_actual_networks(self.project, source))
+            service = next((s for s, net in self.shared.get(host, ()) if net in joined), None)
         consul = _CONSUL_DNS.match(host) if service is None else None
         if consul is not None and consul.group(1) in self.registered:
             return self._registered(target, consul.group(1), source)

@@ -21,6 +21,9 @@ from socklock.discover.code.values import Env, Hole, env, text
         ("dns:///orders:50051", "orders:50051"),
         ("mongodb://u:p@carts-db:27017/data", "mongodb://carts-db:27017/data"),
         ("jdbc:mysql://orders-db:3306/orders", "jdbc:mysql://orders-db:3306/orders"),
+        # a wrapping driver's word (OpenTracing's, p6spy's) before the database's URL
+        ("jdbc:tracing:postgresql://db:5432/shop", "jdbc:postgresql://db:5432/shop"),
+        ("jdbc:p6spy:mysql://orders-db:3306/orders", "jdbc:mysql://orders-db:3306/orders"),
         ("user:pw@tcp(catalogue-db:3306)/socksdb", "mysql://catalogue-db:3306/socksdb"),
         ("kafka-0:9092, kafka-1:9092", "kafka-0:9092,kafka-1:9092"),
         ("Host=db;Port=5432;Database=x", "db:5432"),
@@ -56,6 +59,7 @@ def test_addresses(raw: str, expected: str) -> None:
         "host:99999",
         "see http://x for details",
         "plain",
+        "jdbc:oracle:thin:@//",  # no host after a wrapper word
     ],
 )
 def test_not_addresses(raw: str) -> None:

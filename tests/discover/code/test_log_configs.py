@@ -88,3 +88,27 @@ def test_other_xml_and_broken_files_are_not_read() -> None:
     bomb += b'<Gelf name="g" host="&a;"/></Appenders><Loggers><Root>'
     bomb += b'<AppenderRef ref="g"/></Root></Loggers></Configuration>'
     assert ANALYSER.analyse("log4j2.xml", bomb) == []
+
+
+def test_logback_gelf_tcp_appender_sends_over_tcp() -> None:
+    """logback-gelf's ``GelfTcpAppender`` sends to its graylogHost over TCP; the UDP one
+    (``GelfUdpAppender``) over UDP, both on GELF's 12201 unless a port is given."""
+    text = """\
+<configuration>
+  <appender name="tcp" class="de.siegmar.logbackgelf.GelfTcpAppender">
+    <graylogHost>graylog</graylogHost>
+  </appender>
+  <appender name="udp" class="de.siegmar.logbackgelf.GelfUdpAppender">
+    <graylogHost>collector</graylogHost>
+    <graylogPort>12202</graylogPort>
+  </appender>
+  <root level="INFO">
+    <appender-ref ref="tcp"/>
+    <appender-ref ref="udp"/>
+  </root>
+</configuration>
+"""
+    assert _sites("src/main/resources/logback.xml", text) == {
+        (3, "tcp://graylog:12201", None, CallKind.CONFIG),
+        (6, "udp://collector:12202", None, CallKind.CONFIG),
+    }

@@ -28,7 +28,11 @@ from socklock.discover.code.config_readers import (
 )
 from socklock.discover.code.hocon_includes import beside_application, loaded
 from socklock.discover.code.interface import CallKind, CallSite, Declaration, UnresolvedCall
-from socklock.discover.code.mp_messaging import channel_addresses, host_port
+from socklock.discover.code.mp_messaging import (
+    channel_addresses,
+    host_port,
+    without_dev_services,
+)
 from socklock.discover.code.placeholders import config_placeholders
 from socklock.discover.code.render import Context, Resolved, render
 from socklock.discover.code.values import Env
@@ -56,12 +60,18 @@ _OWN_SERVER = re.compile(
     re.IGNORECASE,
 )
 _NOT_TARGET = re.compile(
-    r"(^|\.)(\$schema|\$id|xmlns|homepage|repository|license|bugs|docs|documentation)$",
+    r"(^|\.)(\$schema|\$id|xmlns|homepage|repository|license|bugs|docs|documentation)$"
+    # MicroProfile JWT's expected ``iss`` claim: a name the token carries, never dialled
+    # (the key is fetched from ``mp.jwt.verify.publickey.location``); the OpenAPI document's
+    # contact, license and server URLs (MicroProfile OpenAPI, Quarkus's SmallRye OpenAPI)
+    r"|^mp\.jwt\.verify\.issuer$|^(mp\.openapi|quarkus\.smallrye-openapi)\.",
     re.IGNORECASE,
 )
 _ADDRESS_KEY = re.compile(
     r"(url|uri|host|hostname|addr|address|endpoint|server|servers|broker|brokers|bootstrap|dsn"
-    r"|connection|target|upstream|zone|nodes)[^.]*$",
+    r"|connection|target|upstream|zone|nodes"
+    # ZooKeeper's (Curator's) connect string: ``spring.cloud.zookeeper.connect-string``
+    r"|connect[-_]?string)[^.]*$",
     re.IGNORECASE,
 )
 _SCHEME_HINTS = (
@@ -201,6 +211,7 @@ def _has_go_files(folder: str) -> bool:
         return False
 
 
+_CHANNEL_CONNECTOR = re.compile(r"^mp\.messaging\.(incoming|outgoing)\..+\.connector$")
 _HOCON_FILE = re.compile(r"^(application|reference)([-.][a-z0-9_-]+)?\.conf$")
 _PROFILE_FILE = re.compile(r"^(?:application|bootstrap)-([A-Za-z0-9_.]+)$")
 
@@ -315,6 +326,9 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
     routes = _zuul_routes(entries)
     located = _located_config_server(entries)
     registry_off = _eureka_off(entries)
+    # a Eureka server's own settings: its zone's other URLs are the peers it replicates to
+    # (PeerEurekaNodes reads them whether or not it registers or fetches)
+    eureka_server = any(_relaxed(dotted_key(e.key)).startswith("eureka.server.") for e in entries)
     routed = next(
         (e for e in entries if _relaxed(dotted_key(e.key)).startswith("zuul.routes.")), None
     )
@@ -331,7 +345,10 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
         _relaxed(dotted_key(e.key)) == _EUREKA_HEALTH_CHECK and e.value.strip().lower() == "true"
         for e in entries
     )
-    channels, read = channel_addresses(entries)  # MicroProfile Reactive Messaging
+    messaging = any(_CHANNEL_CONNECTOR.match(dotted_key(e.key).lower()) for e in entries)
+    channels, read = channel_addresses(  # MicroProfile Reactive Messaging
+        entries, dev_services=not (messaging and path and without_dev_services(path))
+    )
     for channel in channels:
         host, joined = host_port(channel)
         value = [*_parts(host), *((":", *_parts(joined)) if joined is not None else ())]
@@ -354,8 +371,12 @@ def _report(path: str, entries: list[Entry]) -> Iterator[Result]:
             continue  # the env of the manifests Quarkus writes, not this program's call
         if _relaxed(dotted) == _SIDECAR_HEALTH and not health_polled:
             continue  # a sidecar's app health URL that only its own /health would call
-        if _relaxed(dotted).startswith("eureka.client.serviceurl.") and registry_off(entry.profile):
-            continue
+        if (
+            _relaxed(dotted).startswith("eureka.client.serviceurl.")
+            and registry_off(entry.profile)
+            and not (eureka_server and not _names_itself(entry))
+        ):
+            continue  # a lone Eureka server's zone, or a client that neither registers nor reads
         registry = _registry_setting(path, entry)
         if registry is not None and not (registry.what == HTTP_CHECKED and consul_off):
             yield registry
@@ -453,6 +474,13 @@ def _eureka_off(entries: list[Entry]) -> Callable[[str | None], bool]:
         return enabled == "false" or (register == "false" and fetch == "false")
 
     return off
+
+
+def _names_itself(entry: Entry) -> bool:
+    """Whether a Eureka server's zone is written as its own address: its instance hostname
+    or its own ``server.port`` as placeholders (a standalone server naming itself)."""
+    value = entry.value.lower().replace(" ", "")
+    return "${eureka.instance.hostname" in value or "${server.port" in value
 
 
 _ZUUL = Context(call=True, kind=CallKind.CONFIG, service="zuul")
@@ -571,6 +599,8 @@ _COLON_PORT = re.compile(r":[0-9]{1,5}")
 # ``basic.contact-points``, Spring Data's ``spring.data.cassandra.contact-points``, Akka
 # Persistence Cassandra's ``cassandra-journal.contact-points``): native protocol, 9042
 _CONTACT_POINTS = frozenset({"contact-points", "contactpoints", "contact_points"})
+# Quill's and the DataStax 3.x builder's single ``contactPoint`` (``session.contactPoint``)
+_CONTACT_POINTS |= {"contact-point", "contactpoint", "contact_point"}
 _ARRAY_ITEM = re.compile(r"(?:\.[0-9]+)+$")
 # Hazelcast's client: the cluster members it first connects to (Quarkus's
 # ``quarkus.hazelcast-client.cluster-members``, Spring's ``hazelcast.client.network.

@@ -157,8 +157,9 @@ def _log4j2(root: _Element) -> list[_Appender]:
     return appenders
 
 
-def _gelf(host: str | None, port: str | None) -> str | None:
-    """logstash-gelf's ``udp:logstash`` / ``tcp:logstash`` and port (12201 by default)."""
+def _gelf(host: str | None, port: str | None, protocol: str = "udp") -> str | None:
+    """logstash-gelf's ``udp:logstash`` / ``tcp:logstash`` and port (12201 by default);
+    ``protocol``: the one a bare host is sent over (logback-gelf's ``GelfTcpAppender``)."""
     if not host:
         return None
     scheme, _, rest = host.partition(":")
@@ -166,8 +167,6 @@ def _gelf(host: str | None, port: str | None) -> str | None:
         host, protocol = rest, scheme.lower()
     elif "://" in host:
         return host if port is None else f"{host}:{port}"
-    else:
-        protocol = "udp"
     return f"{protocol}://{host}:{port or '12201'}"
 
 
@@ -199,7 +198,7 @@ def _logback(root: _Element) -> list[_Appender]:
             host = host_element.text.strip()
             port = port_element.text.strip() if port_element is not None else None
             if "gelf" in kind:
-                address = _gelf(host, port)
+                address = _gelf(host, port, "tcp" if "gelftcp" in kind else "udp")
             elif "udp" in kind or "syslog" in kind:
                 address = f"udp://{host}:{port or '514'}" if port or "syslog" in kind else None
             elif host_element.tag.lower() == "destination":

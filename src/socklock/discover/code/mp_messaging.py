@@ -5,8 +5,9 @@ application a client of ``broker:5672``: the address is the channel's attribute,
 connector's, else the runtime's shared key, on the connector's default port unless a port
 attribute says otherwise (``data/messaging_connectors.toml``). Only an address the config
 writes counts: with none, Quarkus in dev mode starts a broker of its own, unless its Dev
-Services are switched off (``quarkus.kafka.devservices.enabled=false``): then the connector
-connects to its default address (``localhost:9092``).
+Services are switched off (``quarkus.kafka.devservices.enabled=false``) or its version
+predates them (1.x): then the connector connects to its default address
+(``localhost:9092``).
 """
 
 from __future__ import annotations
@@ -69,14 +70,17 @@ def _connector(row: dict[str, Any]) -> Connector:
     )
 
 
-def channel_addresses(entries: list[Entry]) -> tuple[list[ChannelAddress], set[int]]:
+def channel_addresses(
+    entries: list[Entry], *, dev_services: bool = True
+) -> tuple[list[ChannelAddress], set[int]]:
     """The broker address of every channel whose connector the table knows, and the ids of
-    the entries read for them (the generic reading of a ``host`` key leaves them)."""
+    the entries read for them (the generic reading of a ``host`` key leaves them).
+    ``dev_services``: False for a Quarkus before 2.0, which starts no broker of its own."""
     by_key: dict[tuple[str, str | None], Entry] = {}
     for entry in entries:
         by_key.setdefault((dotted_key(entry.key).lower(), entry.profile), entry)
     profiles = {entry.profile for entry in entries}
-    switched_off = _switched_off(entries)
+    switched_off = _switched_off(entries) | (set() if dev_services else {_ALL_DEV_SERVICES})
     keys = {key for key, _ in by_key}
     found: list[ChannelAddress] = []
     used: set[int] = set()
@@ -108,6 +112,37 @@ def channel_addresses(entries: list[Entry]) -> tuple[list[ChannelAddress], set[i
             written = port.value.strip() if port is not None else str(connector.port)
             found.append(ChannelAddress(host, written, connector, match.group(2)))
     return found, used
+
+
+_ALL_DEV_SERVICES = "quarkus.devservices.enabled"
+# the Quarkus version a Maven or Gradle build pins (Dev Services came with 2.0)
+_QUARKUS_VERSION = re.compile(
+    r"<quarkus(?:\.platform|-plugin|-bom)?\.version>\s*(\d+)\."
+    r"|quarkusPlatformVersion\s*=\s*(\d+)\.|quarkusPluginVersion\s*=\s*(\d+)\."
+)
+_BUILD_FILES = ("pom.xml", "gradle.properties", "build.gradle", "build.gradle.kts")
+
+
+def without_dev_services(config: str) -> bool:
+    """Whether the Quarkus build of a config file (``src/main/resources/application.
+    properties``: its module's, else a parent's) pins a version before 2.0, which has no
+    Dev Services: a channel without an address connects to its connector's default."""
+    from pathlib import Path
+
+    folder = Path(config).parent
+    for _ in range(6):
+        for name in _BUILD_FILES:
+            try:
+                text = (folder / name).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            found = _QUARKUS_VERSION.search(text)
+            if found is not None:
+                return int(next(g for g in found.groups() if g)) < 2
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return False
 
 
 def _switched_off(entries: list[Entry]) -> set[str]:

@@ -86,6 +86,7 @@ _SCHEMA_HOSTS = frozenset(
 )
 _WILDCARDS = frozenset({"0.0.0.0", "*", "+", "[::]", "::", ""})
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]", "::1", "ip6-localhost"})
+_JDBC_WRAPPERS = re.compile(r"^(?:[a-z][a-z0-9-]*:)+(?=[a-z][a-z0-9+.-]*://)", re.IGNORECASE)
 
 _PLACEHOLDER = r"\$\{[A-Za-z0-9_.\-]+\}"
 _HOST = rf"(?:{_PLACEHOLDER}|[A-Za-z0-9_\-.])+"
@@ -150,7 +151,9 @@ def parse_target(raw: str, *, bare_host: bool = False) -> Address | None:
         if not text or any(c.isspace() for c in text):
             return None
     if text.startswith("jdbc:"):
-        inner = parse_target(text[5:])
+        # a wrapping driver's word before the database's URL (``jdbc:tracing:postgresql://``,
+        # OpenTracing's; ``jdbc:otel:``, ``jdbc:p6spy:``, ``jdbc:aws-wrapper:``) names no host
+        inner = parse_target(_JDBC_WRAPPERS.sub("", text[5:]))
         if inner is None or inner.scheme is None:
             return None
         return Address("jdbc:" + inner.text, inner.host, inner.loopback, inner.scheme)

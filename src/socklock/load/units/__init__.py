@@ -141,7 +141,8 @@ def _unique_names(units: list[BuildUnit]) -> list[BuildUnit]:
     """Units with one name (a package copied with its ``name``, a book's chapters) are named
     by their directories: the folder when that tells them apart, else the path from the
     directory they share (``chapter08-metadata``). The name they share stays one of their
-    names, so each can still match the workload of that name."""
+    names, so each can still match the workload of that name. One program's build among
+    Dockerfiles of its name (``db/orders/Dockerfile``, its database's image) keeps it."""
     groups: dict[str, list[BuildUnit]] = {}
     for unit in units:
         groups.setdefault(unit.name, []).append(unit)
@@ -156,6 +157,11 @@ def _unique_names(units: list[BuildUnit]) -> list[BuildUnit]:
         else:
             common = Path(os.path.commonpath([str(p) for p in paths]))
             new = [normal("-".join(p.relative_to(common).parts)) or name for p in paths]
+        builds = [u for u in group if u.kind != "dockerfile"]
+        if len(builds) == 1 and name not in new:
+            # one program's build among Dockerfiles of that name (``db/orders/Dockerfile``,
+            # the database image built for it): the program keeps the name
+            new[group.index(builds[0])] = name
         for unit, fresh in zip(group, new, strict=True):
             names = tuple(sorted({*unit.names, fresh}))
             renamed[id(unit)] = dataclasses.replace(unit, name=fresh, names=names)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from socklock.load.units import spring
 from socklock.load.units.docker import has_dockerfile
 from socklock.load.units.tree import Tree, read
 from socklock.load.units.unit import has_jvm_main, make_unit
@@ -29,7 +30,7 @@ _PLUGIN = re.compile(
     | ["']Main-(?:Class|Verticle)["']
     | \bvertx\s*\{[^}]*\bmainVerticle\s*=
     | apply\s*\(?\s*plugin\s*[:=]\s*["'](?:org\.springframework\.boot|application|spring-boot
-        |com\.google\.cloud\.tools\.jib)["']
+        |com\.google\.cloud\.tools\.jib|io\.quarkus|io\.micronaut\.(?:minimal\.)?application)["']
     | ^\s*application\s*(?:\{|$)
     | ^\s*`?application`?\s*$
     | \bspringBoot\s*\{
@@ -67,7 +68,11 @@ def find(tree: Tree, diagnostics: list[Diagnostic]) -> list[BuildUnit]:
         ):
             continue  # the root of a multi-project build, with no code of its own
         runnable = own or has_dockerfile(tree, directory)
-        if not runnable and not has_jvm_main(directory, framework_only=not inherited, tree=tree):
+        if (
+            not runnable
+            and not has_jvm_main(directory, framework_only=not inherited, tree=tree)
+            and not (_quarkus_inherited(directory, builds) and spring.config_files(directory))
+        ):
             continue
         fallback = directory.name
         settings = next(
@@ -183,6 +188,22 @@ def _own_part(text: str) -> str:
 def _shared_applies(text: str) -> bool:
     match = _SHARED.search(text)
     return bool(match and _applies(text[match.start() :]))
+
+
+# Quarkus needs no main class: a module the enclosing build applies the plugin to
+# (``subprojects { apply(plugin = "io.quarkus") }``) is an application when it has
+# Quarkus's own config (``src/main/resources/application.properties`` or ``.yml``)
+_QUARKUS_PLUGIN = re.compile(r"""\b(?:id|plugin)\s*(?:\(|[:=])?\s*\(?\s*["']io\.quarkus["']""")
+
+
+def _quarkus_inherited(directory: Path, builds: dict[Path, tuple[Path, str]]) -> bool:
+    """Whether a build above ``directory`` applies the Quarkus plugin to its subprojects."""
+    for part in _shared_parts(directory, builds):
+        for match in _QUARKUS_PLUGIN.finditer(part):
+            end = part.find("\n", match.end())
+            if "apply false" not in part[match.start() : end if end >= 0 else len(part)]:
+                return True
+    return False
 
 
 def _applies(text: str) -> bool:

@@ -1,5 +1,6 @@
 """Spring Boot's own config: ``spring.application.name`` and ``server.port`` (Micronaut's
-``micronaut.server.port`` and Quarkus's ``quarkus.http.port`` in the same files).
+``micronaut.server.port`` and Quarkus's ``quarkus.http.port``, its profiles' too, in the
+same files).
 
 Read from ``src/main/resources/{bootstrap,application}[-profile].{yml,yaml,properties}``;
 bootstrap first (Spring Cloud apps name themselves there). Ports from every profile are
@@ -19,7 +20,7 @@ from socklock.load.units.tree import read
 RESOURCES = ("src/main/resources", "src/main/resources/config")
 _FILE = re.compile(r"^(bootstrap|application)(-[\w.-]+)?\.(ya?ml|properties)$")
 _PORT_KEYS = frozenset({"server.port", "micronaut.server.port", "quarkus.http.port"})
-_PROPERTY = re.compile(r"^\s*([\w.\-\[\]]+)\s*[=:]\s*(.*?)\s*$")
+_PROPERTY = re.compile(r"^\s*(%?[\w.\-\[\]]+)\s*[=:]\s*(.*?)\s*$")
 
 
 def config_files(module: Path) -> list[Path]:
@@ -72,6 +73,16 @@ def _flatten(value: Any, prefix: str) -> Iterator[tuple[str, str]]:
         yield prefix, str(value)
 
 
+# Quarkus writes a profile's value in the same file: ``%dev.quarkus.http.port=8081`` is the
+# port of ``quarkus:dev``; the test profile's is a test run's, not the service's
+_PROFILED = re.compile(r"^%(?!test\.)[\w,-]+\.")
+
+
+def _unprofiled(key: str) -> str:
+    """A Quarkus profile's key as the key it sets; a ``%test.`` key stays as written."""
+    return _PROFILED.sub("", key, count=1)
+
+
 def identity(files: list[Path]) -> tuple[str | None, list[int]]:
     """``spring.application.name`` and the ``server.port`` values of ``files``."""
     name: str | None = None
@@ -82,7 +93,7 @@ def identity(files: list[Path]) -> tuple[str | None, list[int]]:
                 text = placeholder_default(value)
                 if text and "$" not in text:
                     name = text
-            elif key in _PORT_KEYS:
+            elif _unprofiled(key) in _PORT_KEYS:
                 port = port_of(value)
                 if port is not None and port not in ports:
                     ports.append(port)

@@ -184,6 +184,12 @@
    arguments: (argument_list . (_) @target.host . (_) @target.port .))
   (#any-of? @_fn "Socket" "Jedis" "JedisPool" "MongoClient"))
 
+; Apache HttpComponents' target host (Elasticsearch's RestClient.builder(new HttpHost(...)))
+((object_creation_expression
+   type: (type_identifier) @_fn
+   arguments: (argument_list . (_) @target.host . (_) @target.port))
+  (#set! scheme "http") (#eq? @_fn "HttpHost"))
+
 ((method_invocation object: (_) @_fn name: (identifier) @_m arguments: (argument_list . (_) @target))
   (#match? @_fn "(?i)factory$") (#eq? @_m "setUri"))
 
@@ -274,7 +280,7 @@
 (throw_statement) @quiet
 
 ((annotation name: (identifier) @_fn arguments: (_) @quiet)
-  (#match? @_fn "^(Xml|Schema|Api|Operation|Tag|Contact|License|OpenAPIDefinition|Info|Deprecated)"))
+  (#match? @_fn "^(Xml|Schema|Api|Operation|Tag|Contact|License|OpenAPIDefinition|Info|Deprecated|SecurityScheme|OAuthFlow|ExternalDocumentation|Servers?$)"))
 
 ((element_value_pair key: (identifier) @_k value: (_) @quiet)
   (#any-of? @_k "namespace" "description" "message" "notes"))
