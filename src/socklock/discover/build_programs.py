@@ -73,6 +73,35 @@ def program_directory(
     return directory
 
 
+def copied_sources(
+    dockerfile: Dockerfile, context: Path, args: Mapping[str, str], target: str | None = None
+) -> tuple[Path, ...] | None:
+    """The files and directories of ``context`` the build puts in its image (what the
+    stages the final one is built from ``COPY``/``ADD``/bind-mount); None when that is the
+    whole context or unknown (a source at the context's root, outside it, with a wildcard
+    or a variable the build does not set): a file of the context none of them holds is in
+    no container of the image."""
+    states = _run(dockerfile, args)
+    final = _final_stage(dockerfile, target)
+    if final is None:
+        return None
+    root = context.resolve()
+    found: dict[Path, None] = {}
+    for index in _used_stages(dockerfile, final):
+        for _, source in states[index].copies:
+            if "$" in source or "://" in source or source.startswith("/"):
+                return None
+            # ``src/*/app.csproj``: the directory before the first wildcard
+            plain = re.split(r"[*?\[]", source, maxsplit=1)[0]
+            if plain != source:
+                plain = plain.rpartition("/")[0]
+            origin = (root / plain.removeprefix("./")).resolve()
+            if origin == root or not origin.is_relative_to(root):
+                return None
+            found[origin] = None
+    return tuple(found) or None
+
+
 def working_directory(
     dockerfile: Dockerfile, args: Mapping[str, str], target: str | None = None
 ) -> PurePosixPath | None:
