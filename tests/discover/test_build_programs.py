@@ -224,9 +224,16 @@ def test_what_a_build_copies_of_its_context(tmp_path: Path) -> None:
     )
     # the whole context, a wildcard below it, a variable the build does not set
     for copy in ("COPY . /src\n", "COPY ./src/*/*.csproj ./\n", "COPY $SRC /src\n"):
-        whole = load_dockerfile(f"FROM alpine\n{copy}", str(tmp_path / "Dockerfile"))
+        whole = load_dockerfile(
+            f"FROM golang\nWORKDIR /src\n{copy}RUN go build .\n", str(tmp_path / "Dockerfile")
+        )
         found = copied_sources(whole, tmp_path, {})
         assert found == ((root / "src",) if "*" in copy else None)
+    # a build compiling nothing copies what was built outside the image: the whole context
+    prebuilt = load_dockerfile(
+        "FROM eclipse-temurin:21\nCOPY target/*.jar /app.jar\n", str(tmp_path / "Dockerfile")
+    )
+    assert copied_sources(prebuilt, tmp_path, {}) is None
 
 
 _HOST = """\

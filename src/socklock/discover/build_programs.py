@@ -76,18 +76,23 @@ def program_directory(
 def copied_sources(
     dockerfile: Dockerfile, context: Path, args: Mapping[str, str], target: str | None = None
 ) -> tuple[Path, ...] | None:
-    """The files and directories of ``context`` the build puts in its image (what the
-    stages the final one is built from ``COPY``/``ADD``/bind-mount); None when that is the
-    whole context or unknown (a source at the context's root, outside it, with a wildcard
-    or a variable the build does not set): a file of the context none of them holds is in
-    no container of the image."""
+    """The files and directories of ``context`` a build that compiles its program in the
+    image (``dotnet publish``, ``go build``) puts there: what the stages the final one is
+    built from ``COPY``/``ADD``/bind-mount. A source file of the context none of them holds
+    is compiled into no container of the image. None when that is the whole context or
+    unknown (a source at the context's root, outside it, or with a variable the build does
+    not set), and for a build that compiles nothing: what it copies (``target/app.jar``) was
+    built from the context outside the image."""
     states = _run(dockerfile, args)
     final = _final_stage(dockerfile, target)
     if final is None:
         return None
+    used = _used_stages(dockerfile, final)
+    if all(states[i].compiled is None for i in used):
+        return None
     root = context.resolve()
     found: dict[Path, None] = {}
-    for index in _used_stages(dockerfile, final):
+    for index in used:
         for _, source in states[index].copies:
             if "$" in source or "://" in source or source.startswith("/"):
                 return None
