@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socklock.discover import discover
-from socklock.discover.build_programs import program_directory
+from socklock.discover.build_programs import copied_sources, program_directory
 from socklock.load import load_paths
 from socklock.load.dockerfile import load_dockerfile
 
@@ -204,3 +204,91 @@ def test_a_bind_mount_of_the_context_is_where_the_build_compiles(tmp_path: Path)
     assert _program(tmp_path, from_stage, {}) is None
     cache_only = bound.replace("--mount=type=bind,source=.,target=/app/ ", "")
     assert _program(tmp_path, cache_only, {}) is None
+
+
+def test_what_a_build_copies_of_its_context(tmp_path: Path) -> None:
+    _dirs(tmp_path, "src/Common", "src/Orders/Api", "src/Host")
+    text = (
+        "FROM mcr.microsoft.com/dotnet/sdk:9.0 AS build\nWORKDIR /\n"
+        "COPY ./src/Common/Common.csproj ./src/Common/\n"
+        'COPY ./src/Common ./src/Common/\nCOPY ["src/Orders/Api", "./src/Orders/Api/"]\n'
+        "RUN dotnet publish -o /out ./src/Orders/Api/Api.csproj\n"
+        "FROM mcr.microsoft.com/dotnet/aspnet:9.0\nCOPY --from=build /out .\n"
+    )
+    dockerfile = load_dockerfile(text, str(tmp_path / "Dockerfile"))
+    root = tmp_path.resolve()
+    assert copied_sources(dockerfile, tmp_path, {}) == (
+        root / "src/Common/Common.csproj",
+        root / "src/Common",
+        root / "src/Orders/Api",
+    )
+    # the whole context, a wildcard below it, a variable the build does not set
+    for copy in ("COPY . /src\n", "COPY ./src/*/*.csproj ./\n", "COPY $SRC /src\n"):
+        whole = load_dockerfile(
+            f"FROM golang\nWORKDIR /src\n{copy}RUN go build .\n", str(tmp_path / "Dockerfile")
+        )
+        found = copied_sources(whole, tmp_path, {})
+        assert found == ((root / "src",) if "*" in copy else None)
+    # a build compiling nothing copies what was built outside the image: the whole context
+    prebuilt = load_dockerfile(
+        "FROM eclipse-temurin:21\nCOPY target/*.jar /app.jar\n", str(tmp_path / "Dockerfile")
+    )
+    assert copied_sources(prebuilt, tmp_path, {}) is None
+
+
+_HOST = """\
+var builder = DistributedApplication.CreateBuilder(args);
+var search = builder.AddContainer("search", "elasticsearch:8")
+    .WithEnvironment("SEARCH_URL", "http://search:9200");
+"""
+_ORDERS = """\
+public class Startup
+{
+    public void Configure()
+    {
+        var client = new HttpClient { BaseAddress = new Uri("http://billing:8080") };
+    }
+}
+"""
+
+
+def test_code_the_build_does_not_copy_runs_in_no_container(tmp_path: Path) -> None:
+    """Services built from the repository's root, each Dockerfile copying its own project
+    and the shared library: a file of the context none copies (an Aspire AppHost naming
+    every container) is no service's code."""
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n"
+        + "".join(
+            f"  {n}:\n    build: {{context: ., dockerfile: src/{n}/Dockerfile}}\n"
+            for n in ("orders", "billing")
+        )
+        + "  search:\n    image: elasticsearch:8\n"
+    )
+    for name in ("orders", "billing"):
+        _dirs(tmp_path, f"src/{name}")
+        (tmp_path / "src" / name / "Dockerfile").write_text(
+            "FROM mcr.microsoft.com/dotnet/sdk:9.0\nWORKDIR /\n"
+            f"COPY ./src/Common ./src/Common/\nCOPY ./src/{name} ./src/{name}/\n"
+            f"RUN dotnet publish -o /out ./src/{name}/{name}.csproj\n"
+        )
+    (tmp_path / "src" / "orders" / "Startup.cs").write_text(_ORDERS)
+    _dirs(tmp_path, "src/Host", "src/Common")
+    (tmp_path / "src" / "Host" / "Program.cs").write_text(_HOST)
+    graph = discover(load_paths([str(tmp_path)]))
+    calls = {
+        (e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1], e.port)
+        for e in graph.edges
+        if not e.hint
+    }
+    assert calls == {("orders", "billing", 8080)}
+    # the same tree copied whole: the host's literal is every service's code again
+    for name in ("orders", "billing"):
+        (tmp_path / "src" / name / "Dockerfile").write_text(
+            "FROM mcr.microsoft.com/dotnet/sdk:9.0\nWORKDIR /src\nCOPY . .\n"
+        )
+    graph = discover(load_paths([str(tmp_path)]))
+    assert {
+        (e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1])
+        for e in graph.edges
+        if not e.hint
+    } >= {("orders", "search"), ("billing", "search")}

@@ -145,6 +145,7 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
     # picks each project's; a bare reference asks https first
     "aspire-tools": (
         {
+            ("mall-apphost/ai", "aspire-container", (11434,)),  # its model: no resource
             ("mall-apphost/audit", "aspire-container", (27017,)),
             ("mall-apphost/audit-mongoexpress", "aspire-container", (8081,)),
             ("mall-apphost/bus", "aspire-container", (5672,)),
@@ -185,6 +186,8 @@ EXPECTED: dict[str, tuple[set[tuple[str, str | None, tuple[int, ...]]], set[Edge
             ("mall-apphost/web", "mall-apphost/worker", 5300, "manifest"),
             # WithReference(bus, connectionName: "messaging"), AddRabbitMQClient("messaging")
             ("mall-apphost/worker", "mall-apphost/bus", 5672, "env-read"),
+            # WithReference(ai): the Ollama server's own port
+            ("mall-apphost/worker", "mall-apphost/ai", 11434, "manifest"),
         },
     ),
     # one image, three commands: each module's calls are its own service's

@@ -202,6 +202,7 @@ def test_a_bare_reference_asks_https_first_and_a_tool_names_its_port() -> None:
         ("orders", "pg", "https+http", None),  # WithReference(ordersDb): the server
         ("orders", "cache", "https+http", None),
         ("worker", "bus", "https+http", None),
+        ("worker", "ai", "https+http", None),
         ("web", "orders", "https+http", None),
         ("web", "worker", "https+http", None),
         ("web", "reports", "https+http", None),
@@ -221,6 +222,7 @@ def test_a_bare_reference_asks_https_first_and_a_tool_names_its_port() -> None:
         ("orders", "ConnectionStrings__ordersdb", "postgres://pg:5432"),  # the database's name
         ("orders", "ConnectionStrings__cache", "redis://cache:6379"),
         ("worker", "ConnectionStrings__messaging", "rabbitmq://bus:5672"),  # connectionName
+        ("worker", "ConnectionStrings__ai", "ollama://ai:11434"),
         ("reports", "ConnectionStrings__reports", "postgres://reports-pg:5432"),  # a variable
         ("web", "services__orders__https__0", "https://orders:7100"),
         ("web", "services__orders__http__0", "http://orders:5100"),

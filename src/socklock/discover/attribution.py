@@ -52,12 +52,17 @@ class Context:
     # the program is an entry point of the tree (a sibling's ``python -m app.worker``): it
     # runs the modules it imports, not every module naming what it names
     imports: bool = False
+    # of a build context, what the Dockerfile copies into the image (empty: all of it)
+    copied: tuple[Path, ...] = ()
 
     def runs_file(self, path: str) -> bool:
         """Whether the workload runs the code file ``path`` of this context: any file of it,
         but of a mounted directory whose files its command names, only those and the
-        files they mention (a helper module they import)."""
+        files they mention (a helper module they import); of a build that copies only
+        some of its context, only what it copies."""
         if self.only and not path.endswith(self.only):
+            return False
+        if self.copied and not any(Path(path).resolve().is_relative_to(c) for c in self.copied):
             return False
         if not self.named:
             return True
@@ -192,11 +197,13 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
             # services sharing a context, each building its own program of it (a build arg
             # picks the directory): the rest of the context is library code
             programs = built_programs(inventory, project, directory) if len(services) > 1 else {}
+            copied = copied_by_builds(inventory, project, directory)
             contexts[directory] = Context(
                 directory,
                 graph_id,
                 f"compose build context of {service_id}",
                 program=programs.get(service_id),
+                copied=copied.get(service_id, ()),
             )
             if len(default) > 1:  # copies of one service (web1, web2): the code runs in each
                 replicas.extend(
@@ -205,6 +212,7 @@ def build_contexts(inventory: Inventory, aliases: dict[str, str]) -> list[Contex
                         g,
                         f"compose build context of {s} (and {len(default) - 1} more)",
                         program=programs.get(s),
+                        copied=copied.get(s, ()),
                     )
                     for g, s, _ in default
                 )
@@ -385,6 +393,29 @@ def built_programs(
         if program is not None:
             found[service.id] = program
     return found if len(set(found.values())) > 1 else {}
+
+
+def copied_by_builds(
+    inventory: Inventory, project: ComposeProject, directory: Path
+) -> dict[str, tuple[Path, ...]]:
+    """Service id → what of the build context ``directory`` its Dockerfile copies into the
+    image, for the services of ``project`` built there whose Dockerfile copies only part of
+    it (:func:`socklock.discover.build_programs.copied_sources`)."""
+    from socklock.discover.build_programs import copied_sources
+    from socklock.discover.proxies.images import build_settings, dockerfile_at
+
+    found: dict[str, tuple[Path, ...]] = {}
+    for service in project.services:
+        if not service.build_context or Path(service.build_context).resolve() != directory:
+            continue
+        dockerfile = dockerfile_at(inventory, directory / (service.dockerfile or "Dockerfile"))
+        if dockerfile is None:
+            continue
+        args, target = build_settings(service)
+        copied = copied_sources(dockerfile, directory, args, target)
+        if copied:
+            found[service.id] = copied
+    return found
 
 
 def _add_host_built(inventory: Inventory, contexts: dict[Path, Context]) -> None:

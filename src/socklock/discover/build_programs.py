@@ -73,6 +73,40 @@ def program_directory(
     return directory
 
 
+def copied_sources(
+    dockerfile: Dockerfile, context: Path, args: Mapping[str, str], target: str | None = None
+) -> tuple[Path, ...] | None:
+    """The files and directories of ``context`` a build that compiles its program in the
+    image (``dotnet publish``, ``go build``) puts there: what the stages the final one is
+    built from ``COPY``/``ADD``/bind-mount. A source file of the context none of them holds
+    is compiled into no container of the image. None when that is the whole context or
+    unknown (a source at the context's root, outside it, or with a variable the build does
+    not set), and for a build that compiles nothing: what it copies (``target/app.jar``) was
+    built from the context outside the image."""
+    states = _run(dockerfile, args)
+    final = _final_stage(dockerfile, target)
+    if final is None:
+        return None
+    used = _used_stages(dockerfile, final)
+    if all(states[i].compiled is None for i in used):
+        return None
+    root = context.resolve()
+    found: dict[Path, None] = {}
+    for index in used:
+        for _, source in states[index].copies:
+            if "$" in source or "://" in source or source.startswith("/"):
+                return None
+            # ``src/*/app.csproj``: the directory before the first wildcard
+            plain = re.split(r"[*?\[]", source, maxsplit=1)[0]
+            if plain != source:
+                plain = plain.rpartition("/")[0]
+            origin = (root / plain.removeprefix("./")).resolve()
+            if origin == root or not origin.is_relative_to(root):
+                return None
+            found[origin] = None
+    return tuple(found) or None
+
+
 def working_directory(
     dockerfile: Dockerfile, args: Mapping[str, str], target: str | None = None
 ) -> PurePosixPath | None:

@@ -39,6 +39,7 @@ from socklock.discover.code.listen_ports import (
     arguments as call_arguments,
 )
 from socklock.discover.code.render import Context, Resolved, Unknown, render
+from socklock.discover.code.unread_entries import unread_entry
 from socklock.discover.code.values import Hole, concat, single_text, text
 
 if TYPE_CHECKING:
@@ -131,6 +132,8 @@ def analyse_tree(
         if key(seed) in evaluator.consumed:
             continue
         top = _string_expression(seed, captures, syntax)
+        if syntax.name == "python" and unread_entry(top, root):
+            continue  # a lookup table's entry no read names
         consumed = key(top) in evaluator.consumed
         if consumed or (
             _in_region(seed, captures) and not any(_contains(o, seed) for o in brokers)

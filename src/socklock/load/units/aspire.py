@@ -62,6 +62,7 @@ SERVER_PORTS = {
     "qdrant": 6334,
     "milvus": 19530,
     "seq": 80,
+    "ollama": 11434,  # CommunityToolkit.Aspire.Hosting.Ollama
 }
 # a reference hands over every endpoint; the client asks as Aspire's service discovery
 # does by default (``https+http://x``): https when the resource serves it, else http
