@@ -83,6 +83,7 @@ from socklock.discover.manifests import (
     env_values,
     service_link_sources,
 )
+from socklock.discover.migrations import is_migration, may_be_database
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.options_sections import unbound_options_section
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
@@ -1024,6 +1025,14 @@ class _Joiner:
             resolver = ComposeResolver(project, inventory.compose_projects)
             for service in project.services:
                 self.compose[aliases.get(service.id, service.id)] = (resolver, service)
+        # one-shot schema migrations: the code they share with the server reads the cache,
+        # the broker and the peers too, but the migration connects to its database alone
+        self.migrations = {
+            aliases.get(service.id, service.id)
+            for project in inventory.compose_projects
+            for service in project.services
+            if is_migration(service, project)
+        }
 
     def add(self, owner: Context, site: object, where: Location) -> None:
         from socklock.discover.code.interface import CallSite
@@ -1968,6 +1977,8 @@ class _Joiner:
         setting: tuple[str, str] | None = None,
     ) -> None:
         """``setting``: the env var (name, value) that alone names the target."""
+        if owner.workload in self.migrations and not may_be_database(target):
+            return  # the server's cache, broker or peer, read by code it shares
         if target.is_local:
             self.resolve_local(owner, target, evidence)
             return
