@@ -108,6 +108,11 @@ from socklock.discover.addresses import (
         ("rabbitmq", "SERVICE_MODE", []),
         ("redis", "BROKER_HOST", [("redis", None, None)]),
         ("redis", "BROKER", [("redis", None, None)]),
+        # the host names a server answers to are no hosts it dials
+        ("avalon", "RAILS_ADDITIONAL_HOSTS", []),
+        ("web", "DJANGO_ALLOWED_HOSTS", []),
+        ("web", "TRUSTED_HOST", []),
+        ("web", "WEB_HOSTS", [("web", None, None)]),
     ],
 )
 def test_find_targets(value: str, hint: str | None, expected: list[tuple[object, ...]]) -> None:

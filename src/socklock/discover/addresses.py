@@ -129,9 +129,22 @@ _KIND_NAME = re.compile(
 )
 
 
+# a name that lists the host names a server answers to (Django's ``ALLOWED_HOSTS``, Rails'
+# ``config.hosts`` from ``RAILS_ADDITIONAL_HOSTS``), not a host it dials
+_ACCEPTED_NAME = re.compile(
+    r"(?:^|_)(?:ALLOWED|ADDITIONAL|TRUSTED|PERMITTED|ACCEPTED)_(?:HOST|HOSTNAME|DOMAIN)S?$",
+    re.IGNORECASE,
+)
+
+
 def _hostish(name: str | None) -> bool:
     """Whether the name says a bare word in it is a host."""
-    return bool(name and _HOSTISH_NAME.search(name) and not _KIND_NAME.search(name))
+    return bool(
+        name
+        and _HOSTISH_NAME.search(name)
+        and not _KIND_NAME.search(name)
+        and not _ACCEPTED_NAME.search(name)
+    )
 
 
 @dataclass(frozen=True, slots=True)
