@@ -73,6 +73,10 @@ def test_a_script_that_runs_a_client_calls_the_address(tmp_path: Path) -> None:
         (["echo", "hello world"], "app:1", False),
         (["sh", "/scripts/render.sh"], "alpine", False),
         ([], "alpine", False),
+        # a tool's subcommand that only writes its config file; its others run the tool
+        (["bash", "-c", "ls -1 apps > a.txt; bench set-config -g db_host $DB_HOST;"], "erp", True),
+        (["bash", "-c", "bench set-config -g db_host db; bench new-site s"], "erp", False),
+        (["bash", "-c", "git config --global x y && git pull"], "erp", False),
     ],
 )
 def test_which_lines_are_quiet(line: list[str], image: str, quiet: bool) -> None:
@@ -114,3 +118,37 @@ spec:
     assert _calls(tmp_path) == set()
     (tmp_path / "app.yaml").write_text(job.replace("mkdir -p /conf", "wget -q $API_URL"))
     assert _calls(tmp_path) == {("default/render", "default/api", 3000)}
+
+
+CONFIGURATOR = """\
+name: erp
+services:
+  cache: {{image: 'redis:7'}}
+  db: {{image: 'mariadb:11'}}
+  configurator:
+    image: example/erp:16
+    entrypoint: [bash, -c]
+    command:
+      - >
+        ls -1 apps > sites/apps.txt;
+        bench set-config -g db_host $$DB_HOST;
+        bench set-config -g redis_cache "redis://$$REDIS_CACHE";
+        {last}
+    environment:
+      DB_HOST: db
+      REDIS_CACHE: cache:6379
+"""
+
+
+def test_a_tool_that_writes_its_config_calls_nobody(tmp_path: Path) -> None:
+    """``bench set-config`` writes the addresses into the shared config file the servers
+    read: neither its env nor its command line is a call of the one-shot configurator."""
+    (tmp_path / "compose.yml").write_text(CONFIGURATOR.format(last="ls sites"))
+    assert _calls(tmp_path) == set()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "compose.yml").write_text(CONFIGURATOR.format(last="bench new-site s"))
+    assert _calls(other) == {
+        ("erp/configurator", "erp/db", 3306),
+        ("erp/configurator", "erp/cache", 6379),
+    }

@@ -33,6 +33,14 @@ _QUIET = frozenset(
         *("base64", "tar", "gzip", "gunzip", "stat", "realpath", "readlink", "id", "whoami"),
     }
 )
+# a tool's subcommands that only write its config file (``bench set-config -g db_host db``)
+_QUIET_SUBCOMMANDS: dict[str, frozenset[str]] = {
+    "bench": frozenset({"set-config", "set-redis-cache-host", "set-redis-queue-host"}),
+    "git": frozenset({"config"}),
+    "npm": frozenset({"config"}),
+    "yarn": frozenset({"config"}),
+    "pip": frozenset({"config"}),
+}
 _OPENERS = ("$(", "`", "(", "{", "!")
 _OPENING = frozenset({"do", "then", "else", "!"})  # keywords before a body's first command
 
@@ -103,10 +111,14 @@ def _commands(text: str) -> list[list[str]]:
 
 
 def _program(command: list[str]) -> str | None:
-    for word in command:
+    for at, word in enumerate(command):
         while word.startswith(_OPENERS):
             word = word[2:] if word.startswith("$(") else word[1:]
         if not re.search(r"\w", word) or "=" in word.split("/")[0] or word in _OPENING:
             continue  # an assignment before the program, or a keyword that opens a body
-        return word.rsplit("/", 1)[-1] if word.startswith("/") else word
+        program = word.rsplit("/", 1)[-1] if word.startswith("/") else word
+        quiet = _QUIET_SUBCOMMANDS.get(program)
+        if quiet is not None and at + 1 < len(command) and command[at + 1] in quiet:
+            return ":"  # it writes its own config file: a builtin's worth of calls
+        return program
     return None
