@@ -152,3 +152,48 @@ def test_a_tool_that_writes_its_config_calls_nobody(tmp_path: Path) -> None:
         ("erp/configurator", "erp/db", 3306),
         ("erp/configurator", "erp/cache", 6379),
     }
+
+
+def _monitoring(root: Path, last: str) -> None:
+    from tests.helpers import write_files
+
+    write_files(
+        root,
+        {
+            "compose.yml": (
+                "name: mon\n"
+                "services:\n"
+                "  api: {image: 'example/api:1', expose: ['8080']}\n"
+                "  init:\n"
+                "    build: ./monitoring\n"
+                "    volumes: ['prom-config:/etc/prometheus']\n"
+                "  prometheus:\n"
+                "    image: prom/prometheus:v3\n"
+                "    volumes: ['prom-config:/etc/prometheus']\n"
+                "    depends_on: {init: {condition: service_completed_successfully}}\n"
+                "volumes: {prom-config: {}}\n"
+            ),
+            "monitoring/Dockerfile": (
+                "FROM alpine:3\nWORKDIR /monitoring\nCOPY . .\n"
+                'COPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\n'
+            ),
+            "monitoring/entrypoint.sh": (
+                "#!/bin/sh\nset -e\necho 'Copying Prometheus config...'\nmkdir -p /etc/prometheus\n"
+                f"cp /monitoring/prometheus.yml /etc/prometheus/prometheus.yml\n{last}\n"
+            ),
+            "monitoring/prometheus.yml": (
+                "scrape_configs:\n  - job_name: api\n    static_configs:\n"
+                "      - targets: ['api:8080']\n"
+            ),
+        },
+    )
+
+
+def test_an_image_that_copies_its_configs_out_reads_none(tmp_path: Path) -> None:
+    """The init image's entry point copies the Prometheus config into a volume and exits:
+    the scrape targets are not its calls (the volume's reader is not known from files)."""
+    _monitoring(tmp_path, "echo done")
+    assert _calls(tmp_path) == set()
+    other = tmp_path / "other"  # the image runs the server after copying: its config
+    _monitoring(other, "exec prometheus --config.file=/etc/prometheus/prometheus.yml")
+    assert ("mon/init", "mon/api", 8080) in _calls(other)

@@ -373,6 +373,8 @@ def add_code_evidence(
             return False
         if not owner.runs_file(result.file):
             return False
+        if owner.workload in joiner.copies_only:
+            return False  # copied into a volume for another service, read by none of its
         if owner.arguments and not runs_for(result.file, result.line, owner.arguments):
             return False
         if result.file.endswith(".rb") and not _runs_its_task(owner, result.file, commands):
@@ -955,6 +957,9 @@ class _Joiner:
         self.script_env: dict[str, dict[str, EnvValue]] = {}  # set by its entry-point script
         self.script_reads: dict[str, set[str]] = {}  # env its entry-point script hands on
         self.scripts: dict[str, list[str]] = {}  # the text of the entry-point scripts it runs
+        # workloads whose image runs only a script of file tools (it copies its build
+        # context's config files into volumes for other services: it reads none of them)
+        self.copies_only: set[str] = set()
         self.copied: dict[str, set[tuple[str, str]]] = {}  # ``cp SOURCE DEST`` its script runs
         self._profiles: dict[str, Profiles] = {}
         self._rust_names: dict[str, frozenset[str] | None] = {}
@@ -1760,6 +1765,8 @@ class _Joiner:
                 self.add_script(owner, dockerfile, instruction)
         env.update({k: v.value for k, v in self.envs.get(owner.workload, {}).items()})
         overridden = self.overridden(owner.workload)
+        if _copies_only(final, dockerfile, owner, overridden):
+            self.copies_only.add(owner.workload)
         for instruction in final:
             if instruction.keyword not in ("CMD", "ENTRYPOINT"):
                 continue
@@ -2420,6 +2427,18 @@ class _Joiner:
 
 
 _MAX_NESTING = 8  # properties naming properties: deeper than this is a cycle
+
+
+def _copies_only(
+    final: Sequence[Instruction], dockerfile: Dockerfile, owner: Context, overridden: frozenset[str]
+) -> bool:
+    """Whether the image's own command, the deployment replacing none of it, only copies
+    files (:func:`~socklock.discover.quiet_scripts.copies_only`)."""
+    from socklock.discover.quiet_scripts import copies_only
+
+    if any(i.keyword in overridden for i in final if i.keyword in ("CMD", "ENTRYPOINT")):
+        return False
+    return copies_only(final, Path(dockerfile.path).parent, owner.directory)
 
 
 def _static_lookup(site: CallSite) -> tuple[Lookup, str] | None:

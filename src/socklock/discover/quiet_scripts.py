@@ -14,9 +14,14 @@ from __future__ import annotations
 import itertools
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socklock.discover.commands import without_heredocs, words
+
+if TYPE_CHECKING:
+    from socklock.model import Instruction
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _BARE_IMAGES = frozenset({"alpine", "busybox", "debian", "ubuntu", "bash", "centos", "fedora"})
@@ -56,6 +61,24 @@ def quiet_script(line: list[str], image: str | None) -> bool:
         return False
     programs = _programs(line)
     return bool(programs) and programs <= _QUIET
+
+
+def copies_only(final: Sequence[Instruction], dockerfile_dir: Path, module: Path) -> bool:
+    """Whether an image's own command (its final stage's ``ENTRYPOINT``/``CMD``) runs only
+    shell scripts of file tools (``entrypoint.sh`` that copies its config files into volumes
+    for other services, then exits): the configs in its build are not its own."""
+    from socklock.discover.entrypoints import exec_form, script_of, script_text
+
+    commands = [i for i in final if i.keyword in ("CMD", "ENTRYPOINT")]
+    if not commands:
+        return False
+    for instruction in commands:
+        line = words(exec_form(instruction.value))
+        script = script_of(line[0], dockerfile_dir, module) if line else None
+        text = script_text(script) if script is not None else ""
+        if not text or not quiet_script(["sh", "-c", text], None):
+            return False
+    return True
 
 
 def compose_line(body: Mapping[str, object]) -> list[str]:
