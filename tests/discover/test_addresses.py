@@ -102,6 +102,17 @@ from socklock.discover.addresses import (
         ('"kv1:2379"', None, [("kv1", 2379, None)]),
         ("http://a:1,b:2/x?c=d", None, [("a", 1, "http"), ("b", 2, "http")]),
         ("'kv1:http'", None, []),
+        # a bare word under a name that says which kind of thing to use is no host
+        ("redis", "BROKER_TYPE", []),
+        ("memcached", "CACHE_BACKEND_DRIVER", []),
+        ("rabbitmq", "SERVICE_MODE", []),
+        ("redis", "BROKER_HOST", [("redis", None, None)]),
+        ("redis", "BROKER", [("redis", None, None)]),
+        # the host names a server answers to are no hosts it dials
+        ("avalon", "RAILS_ADDITIONAL_HOSTS", []),
+        ("web", "DJANGO_ALLOWED_HOSTS", []),
+        ("web", "TRUSTED_HOST", []),
+        ("web", "WEB_HOSTS", [("web", None, None)]),
     ],
 )
 def test_find_targets(value: str, hint: str | None, expected: list[tuple[object, ...]]) -> None:

@@ -184,6 +184,62 @@ def test_a_migration_chained_with_a_server_or_not_waited_for_calls_all(tmp_path:
     assert ("migrate", "cache", 6379) in _calls(other)
 
 
+def _django_billing(root: Path, migrate: str) -> None:
+    """One Django tree built for the server and its migration; its settings module, which
+    every entry point imports, reads the database, the cache, the broker and a peer."""
+    (root / "billing").mkdir(parents=True)
+    (root / "billing" / "settings.py").write_text(
+        "import os\n\n"
+        "DATABASE_URL = os.environ.get('DATABASE_URL')\n"
+        "CACHE_URL = os.environ.get('CACHE_URL')\n"
+        "BROKER_URL = os.environ.get('AMQP_URL')\n"
+        "PDF_URL = os.environ.get('PDF_URL')\n"
+    )
+    (root / "billing" / "__init__.py").write_text("")
+    (root / "billing" / "wsgi.py").write_text("from billing import settings\n")
+    (root / "manage.py").write_text("from billing import settings\n")
+    (root / "Dockerfile").write_text("FROM python:3.12\nCOPY . /app\n")
+    (root / "docker-compose.yml").write_text(
+        "x-env: &env\n"
+        "  DATABASE_URL: postgresql://u:p@db:5432/app\n"
+        "  CACHE_URL: redis://cache:6379\n"
+        "  AMQP_URL: amqp://u:p@mq:5672\n"
+        "  PDF_URL: http://pdf:3000\n"
+        "services:\n"
+        "  migrator:\n"
+        "    build: .\n"
+        f"    command: {migrate}\n"
+        "    restart: on-failure\n"
+        "    environment: *env\n"
+        "  api:\n"
+        "    build: .\n"
+        "    command: gunicorn billing.wsgi\n"
+        "    environment: *env\n"
+        "  db: {image: postgres:16}\n"
+        "  cache: {image: redis:7}\n"
+        "  mq: {image: rabbitmq:3}\n"
+        "  pdf: {image: example/pdf, expose: ['3000']}\n"
+    )
+
+
+def test_a_migration_running_the_servers_code_calls_only_its_database(tmp_path: Path) -> None:
+    """The settings module the migration imports reads the server's cache, broker and peer
+    too; the one-shot migration connects to its database alone."""
+    root = tmp_path / "billing"
+    _django_billing(root, "python manage.py migrate --noinput")
+    server = {
+        ("api", "db", 5432),
+        ("api", "cache", 6379),
+        ("api", "mq", 5672),
+        ("api", "pdf", 3000),
+    }
+    assert _calls(root) == {("migrator", "db", 5432), *server}
+    other = tmp_path / "other"  # a program that migrates, then serves: it calls everything
+    _django_billing(other, 'sh -c "python manage.py migrate && gunicorn billing.wsgi"')
+    assert ("migrator", "mq", 5672) in _calls(other)
+    assert ("migrator", "pdf", 3000) in _calls(other)
+
+
 def test_a_build_of_a_known_image_runs_that_image(tmp_path: Path) -> None:
     """A Dockerfile that only copies themes and plug-ins onto ``bitnami/keycloak`` runs the
     Bitnami image: its database variables are its calls, whatever script the plug-ins hold;

@@ -121,6 +121,30 @@ _HOSTISH_NAME = re.compile(
     r"BOOTSTRAP|UPSTREAM|TARGET|REMOTE|BACKEND|API|PEER)S?($|_)",
     re.IGNORECASE,
 )
+# a name ending in one of these holds which kind of thing to use, not where it is
+# (``BROKER_TYPE=redis``, ``CACHE_BACKEND_DRIVER=memcached``, ``SERVICE_MODE=rabbitmq``)
+_KIND_NAME = re.compile(
+    r"(?:^|_)(?:TYPE|KIND|DRIVER|ENGINE|MODE|PROVIDER|DIALECT|FLAVOU?R|VENDOR|IMPL)S?$",
+    re.IGNORECASE,
+)
+
+
+# a name that lists the host names a server answers to (Django's ``ALLOWED_HOSTS``, Rails'
+# ``config.hosts`` from ``RAILS_ADDITIONAL_HOSTS``), not a host it dials
+_ACCEPTED_NAME = re.compile(
+    r"(?:^|_)(?:ALLOWED|ADDITIONAL|TRUSTED|PERMITTED|ACCEPTED)_(?:HOST|HOSTNAME|DOMAIN)S?$",
+    re.IGNORECASE,
+)
+
+
+def _hostish(name: str | None) -> bool:
+    """Whether the name says a bare word in it is a host."""
+    return bool(
+        name
+        and _HOSTISH_NAME.search(name)
+        and not _KIND_NAME.search(name)
+        and not _ACCEPTED_NAME.search(name)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +301,7 @@ def find_targets(value: str, *, name_hint: str | None = None) -> list[Target]:
             continue
         if not _BARE_HOST.match(part) or (part.replace(".", "").isdigit() and not _is_ipv4(part)):
             continue
-        hinted = bool(name_hint and _HOSTISH_NAME.search(name_hint))
+        hinted = _hostish(name_hint)
         if hinted or "." in part:
             targets.append(Target(part.strip("[]").lower(), None, None, "TCP", part, hinted))
     return targets

@@ -83,6 +83,7 @@ from socklock.discover.manifests import (
     env_values,
     service_link_sources,
 )
+from socklock.discover.migrations import is_migration, may_be_database
 from socklock.discover.names import DAPR_APP_ID, ServiceName, name_variants, service_name
 from socklock.discover.options_sections import unbound_options_section
 from socklock.discover.quarkus_profiles import applies, is_quarkus, running_profile
@@ -372,6 +373,8 @@ def add_code_evidence(
             return False
         if not owner.runs_file(result.file):
             return False
+        if owner.workload in joiner.copies_only:
+            return False  # copied into a volume for another service, read by none of its
         if owner.arguments and not runs_for(result.file, result.line, owner.arguments):
             return False
         if result.file.endswith(".rb") and not _runs_its_task(owner, result.file, commands):
@@ -954,6 +957,9 @@ class _Joiner:
         self.script_env: dict[str, dict[str, EnvValue]] = {}  # set by its entry-point script
         self.script_reads: dict[str, set[str]] = {}  # env its entry-point script hands on
         self.scripts: dict[str, list[str]] = {}  # the text of the entry-point scripts it runs
+        # workloads whose image runs only a script of file tools (it copies its build
+        # context's config files into volumes for other services: it reads none of them)
+        self.copies_only: set[str] = set()
         self.copied: dict[str, set[tuple[str, str]]] = {}  # ``cp SOURCE DEST`` its script runs
         self._profiles: dict[str, Profiles] = {}
         self._rust_names: dict[str, frozenset[str] | None] = {}
@@ -1024,6 +1030,14 @@ class _Joiner:
             resolver = ComposeResolver(project, inventory.compose_projects)
             for service in project.services:
                 self.compose[aliases.get(service.id, service.id)] = (resolver, service)
+        # one-shot schema migrations: the code they share with the server reads the cache,
+        # the broker and the peers too, but the migration connects to its database alone
+        self.migrations = {
+            aliases.get(service.id, service.id)
+            for project in inventory.compose_projects
+            for service in project.services
+            if is_migration(service, project)
+        }
 
     def add(self, owner: Context, site: object, where: Location) -> None:
         from socklock.discover.code.interface import CallSite
@@ -1751,6 +1765,8 @@ class _Joiner:
                 self.add_script(owner, dockerfile, instruction)
         env.update({k: v.value for k, v in self.envs.get(owner.workload, {}).items()})
         overridden = self.overridden(owner.workload)
+        if _copies_only(final, dockerfile, owner, overridden):
+            self.copies_only.add(owner.workload)
         for instruction in final:
             if instruction.keyword not in ("CMD", "ENTRYPOINT"):
                 continue
@@ -1968,6 +1984,8 @@ class _Joiner:
         setting: tuple[str, str] | None = None,
     ) -> None:
         """``setting``: the env var (name, value) that alone names the target."""
+        if owner.workload in self.migrations and not may_be_database(target):
+            return  # the server's cache, broker or peer, read by code it shares
         if target.is_local:
             self.resolve_local(owner, target, evidence)
             return
@@ -2409,6 +2427,18 @@ class _Joiner:
 
 
 _MAX_NESTING = 8  # properties naming properties: deeper than this is a cycle
+
+
+def _copies_only(
+    final: Sequence[Instruction], dockerfile: Dockerfile, owner: Context, overridden: frozenset[str]
+) -> bool:
+    """Whether the image's own command, the deployment replacing none of it, only copies
+    files (:func:`~socklock.discover.quiet_scripts.copies_only`)."""
+    from socklock.discover.quiet_scripts import copies_only
+
+    if any(i.keyword in overridden for i in final if i.keyword in ("CMD", "ENTRYPOINT")):
+        return False
+    return copies_only(final, Path(dockerfile.path).parent, owner.directory)
 
 
 def _static_lookup(site: CallSite) -> tuple[Lookup, str] | None:

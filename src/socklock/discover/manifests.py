@@ -957,6 +957,8 @@ def _compose_project(
             add_call(service, target, call)
         for key in ("entrypoint", "command"):
             line = service.body.get(key)
+            if quiet:
+                break  # it writes the addresses on its command line into files
             if isinstance(line, (str, list)):
                 at = service.body.key_position(key)
                 where = Location(service.location.file, *at) if at else service.location

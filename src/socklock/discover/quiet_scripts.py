@@ -14,9 +14,14 @@ from __future__ import annotations
 import itertools
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socklock.discover.commands import without_heredocs, words
+
+if TYPE_CHECKING:
+    from socklock.model import Instruction
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _BARE_IMAGES = frozenset({"alpine", "busybox", "debian", "ubuntu", "bash", "centos", "fedora"})
@@ -33,6 +38,14 @@ _QUIET = frozenset(
         *("base64", "tar", "gzip", "gunzip", "stat", "realpath", "readlink", "id", "whoami"),
     }
 )
+# a tool's subcommands that only write its config file (``bench set-config -g db_host db``)
+_QUIET_SUBCOMMANDS: dict[str, frozenset[str]] = {
+    "bench": frozenset({"set-config", "set-redis-cache-host", "set-redis-queue-host"}),
+    "git": frozenset({"config"}),
+    "npm": frozenset({"config"}),
+    "yarn": frozenset({"config"}),
+    "pip": frozenset({"config"}),
+}
 _OPENERS = ("$(", "`", "(", "{", "!")
 _OPENING = frozenset({"do", "then", "else", "!"})  # keywords before a body's first command
 
@@ -48,6 +61,24 @@ def quiet_script(line: list[str], image: str | None) -> bool:
         return False
     programs = _programs(line)
     return bool(programs) and programs <= _QUIET
+
+
+def copies_only(final: Sequence[Instruction], dockerfile_dir: Path, module: Path) -> bool:
+    """Whether an image's own command (its final stage's ``ENTRYPOINT``/``CMD``) runs only
+    shell scripts of file tools (``entrypoint.sh`` that copies its config files into volumes
+    for other services, then exits): the configs in its build are not its own."""
+    from socklock.discover.entrypoints import exec_form, script_of, script_text
+
+    commands = [i for i in final if i.keyword in ("CMD", "ENTRYPOINT")]
+    if not commands:
+        return False
+    for instruction in commands:
+        line = words(exec_form(instruction.value))
+        script = script_of(line[0], dockerfile_dir, module) if line else None
+        text = script_text(script) if script is not None else ""
+        if not text or not quiet_script(["sh", "-c", text], None):
+            return False
+    return True
 
 
 def compose_line(body: Mapping[str, object]) -> list[str]:
@@ -103,10 +134,14 @@ def _commands(text: str) -> list[list[str]]:
 
 
 def _program(command: list[str]) -> str | None:
-    for word in command:
+    for at, word in enumerate(command):
         while word.startswith(_OPENERS):
             word = word[2:] if word.startswith("$(") else word[1:]
         if not re.search(r"\w", word) or "=" in word.split("/")[0] or word in _OPENING:
             continue  # an assignment before the program, or a keyword that opens a body
-        return word.rsplit("/", 1)[-1] if word.startswith("/") else word
+        program = word.rsplit("/", 1)[-1] if word.startswith("/") else word
+        quiet = _QUIET_SUBCOMMANDS.get(program)
+        if quiet is not None and at + 1 < len(command) and command[at + 1] in quiet:
+            return ":"  # it writes its own config file: a builtin's worth of calls
+        return program
     return None

@@ -55,6 +55,7 @@ from socklock.discover.proxies.nginx import NginxReader
 from socklock.discover.proxies.nginx_proxy import add_virtual_host_edges
 from socklock.discover.proxies.traefik import add_traefik_edges
 from socklock.discover.proxies.traefik_file import TraefikFileReader
+from socklock.discover.quiet_scripts import copies_only
 from socklock.model import Inventory
 
 __all__ = ["READERS", "add_proxy_evidence", "is_proxy_config", "readers"]
@@ -141,10 +142,18 @@ def add_proxy_evidence(
     if files:
         # consul-template's configs render the Registrator registry (consul_template.py)
         add_registrator_template_edges(inventory, mounts, aliases, builder)
-        in_tree = _tree_sources(inventory, mounts, contexts, built, commands)
+        replaced = _replaced_entry_points(inventory, aliases)
+        copying = {  # images that copy their configs into volumes for others, then exit
+            build.workload
+            for build in built
+            if build.workload not in replaced
+            and not commands.get(build.workload)
+            and build.contexts
+            and copies_only(build.instructions, build.home, build.contexts[0])
+        }
+        in_tree = _tree_sources(inventory, mounts, contexts, built, commands, copying)
         for workload, reader, source in in_tree:
             owned.setdefault((workload, reader.name), []).append(source)
-        replaced = _replaced_entry_points(inventory, aliases)
         running = [build for build in built if build.workload not in replaced]
         envs = _environments(inventory, aliases, built)  # Go templates are filled with it
         for workload, reader, source in _rendered_sources(running, envs):
@@ -429,6 +438,7 @@ def _tree_sources(
     contexts: list[Context],
     built: list[Build],
     commands: dict[str, list[str]],
+    copying: set[str] | frozenset[str] = frozenset(),
 ) -> Iterator[tuple[str, ProxyReader, Source]]:
     """Configs of the tree with the workloads that run them: the ones that mount them or
     whose image build copies them in (the most specific of those), else the one whose build
@@ -465,7 +475,11 @@ def _tree_sources(
                     if not other
                     and not (getattr(reader, "client_config", False) and m.host != path.resolve())
                 ]
-                + [(depth, b.workload) for b in built if (depth := b.match(real))]
+                + [
+                    (depth, b.workload)
+                    for b in built
+                    if b.workload not in copying and (depth := b.match(real))
+                ]
             )
             if not owners:
                 context = owner_of(str(path), contexts)
