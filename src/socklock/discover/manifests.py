@@ -329,13 +329,16 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
     literal value's ``$(VAR)`` references are expanded as the kubelet does
     (:mod:`.k8s_env`): from the ``envFrom`` keys and the entries before it, then the
     Service variables of the namespace."""
+    from socklock.discover.config_copies import config_map_for
     from socklock.discover.k8s_env import expand
 
-    config_maps = {(c.namespace, c.name): c for c in inventory.config_maps}
+    def config_maps(name: str) -> ConfigMap | None:
+        return config_map_for(workload, inventory, name)
+
     created = _created_objects(inventory, workload)
     links = service_links(workload, inventory)
     for container in workload.containers:
-        from_sources = list(_env_from(container, workload.namespace, config_maps, created))
+        from_sources = list(_env_from(container, config_maps, created))
         defined = {name: value for name, value, _ in from_sources}
         for var in container.env:
             if var.value is not None:
@@ -350,7 +353,7 @@ def env_values(workload: Workload, inventory: Inventory) -> Iterator[tuple[str, 
                     Evidence(EvidenceKind.ENV, var.location, f"env {var.name}={shown}"),
                 )
             elif var.source is not None and var.source.kind is EnvSourceKind.CONFIG_MAP_KEY:
-                config_map = config_maps.get((workload.namespace, var.source.name or ""))
+                config_map = config_maps(var.source.name or "")
                 key = var.source.key or ""
                 if config_map is not None and key in config_map.data:
                     value = config_map.data[key]
@@ -401,14 +404,14 @@ def _namespace_links(
 
 def _env_from(
     container: Container,
-    namespace: str,
-    config_maps: dict[tuple[str, str], ConfigMap],
+    config_maps: Callable[[str], ConfigMap | None],
     created: dict[tuple[str, str], Created],
 ) -> Iterator[tuple[str, str, Evidence]]:
-    """(name, value, evidence) of the keys a container's ``envFrom`` sources give."""
+    """(name, value, evidence) of the keys a container's ``envFrom`` sources give
+    (``config_maps``: the copy of a ConfigMap of the workload's namespace it reads)."""
     for source in container.env_from:
         kind = "ConfigMap" if source.kind is EnvFromKind.CONFIG_MAP else "Secret"
-        config_map = config_maps.get((namespace, source.name))
+        config_map = config_maps(source.name)
         if config_map is None or kind == "Secret":
             made = created.get((kind, source.name))
             if made is not None:

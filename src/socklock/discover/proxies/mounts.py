@@ -125,11 +125,14 @@ def config_map_volumes(workload: Workload) -> dict[str, tuple[str, ...]]:
 def mounted_config_maps(
     workload: Workload, inventory: Inventory
 ) -> Iterator[tuple[ConfigMap, tuple[str, ...]]]:
-    """ConfigMaps of the input a workload mounts, with the paths they are mounted at."""
+    """ConfigMaps of the input a workload mounts, with the paths they are mounted at: of
+    several copies of one name, the nearest (:mod:`socklock.discover.config_copies`)."""
+    from socklock.discover.config_copies import config_maps_for, in_input_order
+
     volumes = config_map_volumes(workload)
-    for config_map in inventory.config_maps:
-        if config_map.namespace == workload.namespace and config_map.name in volumes:
-            yield config_map, volumes[config_map.name]
+    read = [c for name in volumes for c in config_maps_for(workload, inventory, name)]
+    for config_map in in_input_order(inventory, read):
+        yield config_map, volumes[config_map.name]
 
 
 def command_lines(inventory: Inventory, aliases: dict[str, str]) -> dict[str, list[str]]:
