@@ -487,6 +487,13 @@ def add_code_evidence(
     for owner, result in found:
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
+            gate = joiner.gate_off(owner.workload, result)
+            if gate is not None:  # a role the workload does not run (code/gates.py)
+                reason = f"the code runs only under a role switch: {gate}"
+                builder.unresolved.append(
+                    Unresolved(owner.workload, where, result.expression, reason)
+                )
+                continue
             if not joiner.lacks_library(owner, result):  # config of a library it has not
                 for name in _env_names(result):
                     reads.add_read(owner.workload, name)
@@ -1324,6 +1331,20 @@ class _Joiner:
             return found.value if found is not None else None
 
         return switched_off(name, lookup)
+
+    def gate_off(self, workload: str, site: CallSite) -> str | None:
+        """The role switch the workload's env leaves off around the site's code
+        (:mod:`socklock.discover.code.gates`), else None."""
+        from socklock.discover.code.gates import gated_off
+
+        env = self.envs.get(workload, {})
+        baked = self.dockerfile_env.get(workload, {})
+
+        def lookup(switch: str) -> str | None:
+            found = env.get(switch) or baked.get(switch)
+            return found.value if found is not None else None
+
+        return gated_off(site.file, site.line, lookup)
 
     def secret(self, workload: str, name: str) -> Secret | None:
         """The value a Dapr secret store the workload's configuration reads gives the
