@@ -251,3 +251,25 @@ def test_a_public_image_working_in_a_mounted_directory_gets_no_dotenv(tmp_path: 
     )
     (root / "docker-compose.yml").write_text(compose)
     assert _calls(root) == set()
+
+
+def test_a_shared_env_file_is_a_call_only_of_the_code_that_reads_it(tmp_path: Path) -> None:
+    """One ``.env`` for the API and the static front end: the front end's code is read and
+    never reads ``DATABASE_URL``, so the value is the API's call only."""
+    root = tmp_path / "notes"
+    for name, code in (
+        ("api", "const url = process.env.DATABASE_URL;\n"),
+        ("web", "const title = process.env.TITLE;\n"),
+    ):
+        (root / name).mkdir(parents=True)
+        (root / name / "Dockerfile").write_text("FROM node:22\nCOPY . .\n")
+        (root / name / "index.js").write_text(code)
+    (root / ".env").write_text("DATABASE_URL=postgres://u:p@db:5432/notes\n")
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        "  api: {build: ./api, env_file: .env}\n"
+        "  web: {build: ./web, env_file: .env}\n"
+        "  db: {image: 'postgres:16'}\n"
+    )
+    assert _calls(root) == {("api", "db", 5432)}
+    assert _calls(root, manifests=False) == {("api", "db", 5432)}

@@ -295,6 +295,7 @@ def add_code_evidence(
         return reads
     from socklock.discover.code.interface import CallSite, Declaration
     from socklock.discover.code.scan import listed, scan_tree
+    from socklock.discover.code.unread_fields import unread_field
 
     code_files: dict[str, list[str]] = {}  # workload → its source files
     config_files: list[str] = []
@@ -488,8 +489,17 @@ def add_code_evidence(
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
             gate = joiner.gate_off(owner.workload, result)
-            if gate is not None:  # a role the workload does not run (code/gates.py)
-                reason = f"the code runs only under a role switch: {gate}"
+            field = (
+                unread_field(result.file, result.line, result.column) if result.env_var else None
+            )
+            if gate is not None or field is not None:
+                # a role the workload does not run (code/gates.py); a field of its config
+                # no code reads (code/unread_fields.py)
+                reason = (
+                    f"the code runs only under a role switch: {gate}"
+                    if gate is not None
+                    else f"the config field {field} it fills is read by no code of its module"
+                )
                 builder.unresolved.append(
                     Unresolved(owner.workload, where, result.expression, reason)
                 )
@@ -525,7 +535,9 @@ def add_code_evidence(
         # a service's env file is its environment: read as config of the services that
         # name it (a program in a language not read here, or one whose ORM reads a variable
         # from its own schema file, has no env read to join the value with)
-        if isinstance(result, CallSite):
+        if isinstance(result, CallSite) and _env_file_read(
+            reads, owner.workload, result, env_files
+        ):
             joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
     joiner.add_registry_wide()
@@ -535,6 +547,34 @@ def add_code_evidence(
     joiner.add_config_client_defaults()
     joiner.add_library_defaults()
     return reads
+
+
+def _env_file_read(
+    reads: CodeReads,
+    workload: str,
+    site: CallSite,
+    env_files: list[tuple[Context, Result]],
+) -> bool:
+    """Whether a value of the workload's env file is its call. One file handed to several
+    workloads (the API's ``.env`` also given to its static front end) is a call of the ones
+    whose code reads the variable once another of them is seen to read it: a workload whose
+    code is read and does not, ignores it. When none is seen to read it (a language not
+    read here, an ORM that reads it from its schema) every one keeps it."""
+    from socklock.discover.code.interface import CallSite
+
+    if site.key is None or not reads.has_code(workload):
+        return True
+    if env_read(reads, workload, site.key) is not None:
+        return True
+    return not any(
+        other.workload != workload
+        and isinstance(found, CallSite)
+        and found.file == site.file
+        and found.key == site.key
+        and reads.has_code(other.workload)
+        and reads.reads_in_code(other.workload, site.key)
+        for other, found in env_files
+    )
 
 
 # Spring Cloud Kubernetes Config: the ConfigMap named like the application (in its
