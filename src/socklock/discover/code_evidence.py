@@ -531,12 +531,17 @@ def add_code_evidence(
     for owner, result in dotenv:
         if env_read(reads, owner.workload, result.key or "") is not None:
             joiner.add(owner, result, Location(result.file, result.line, result.column))
+    waits = {  # the services each compose service waits for
+        service.id: {d.service for d in service.dependencies}
+        for project in inventory.compose_projects
+        for service in project.services
+    }
     for owner, result in env_files:
         # a service's env file is its environment: read as config of the services that
         # name it (a program in a language not read here, or one whose ORM reads a variable
         # from its own schema file, has no env read to join the value with)
         if isinstance(result, CallSite) and _env_file_read(
-            reads, owner.workload, result, env_files
+            reads, owner.workload, result, env_files, waits.get(owner.workload, set())
         ):
             joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
@@ -554,17 +559,22 @@ def _env_file_read(
     workload: str,
     site: CallSite,
     env_files: list[tuple[Context, Result]],
+    waits: set[str],
 ) -> bool:
     """Whether a value of the workload's env file is its call. One file handed to several
     workloads (the API's ``.env`` also given to its static front end) is a call of the ones
     whose code reads the variable once another of them is seen to read it: a workload whose
     code is read and does not, ignores it. When none is seen to read it (a language not
-    read here, an ORM that reads it from its schema) every one keeps it."""
+    read here, an ORM that reads it from its schema) every one keeps it, and so does a
+    workload that waits for the service the value names (``depends_on``: it uses it)."""
     from socklock.discover.code.interface import CallSite
 
     if site.key is None or not reads.has_code(workload):
         return True
     if env_read(reads, workload, site.key) is not None:
+        return True
+    value = site.target or ""
+    if any(re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", value) for name in waits):
         return True
     return not any(
         other.workload != workload
