@@ -307,3 +307,32 @@ def test_a_public_image_working_in_a_mounted_directory_gets_no_dotenv(tmp_path: 
     )
     (root / "docker-compose.yml").write_text(compose)
     assert _calls(root) == set()
+
+
+def test_a_shared_env_file_is_a_call_only_of_the_code_that_reads_it(tmp_path: Path) -> None:
+    """One ``.env`` for the API, the static front end and a job: the front end's code is read
+    and never reads ``DATABASE_URL``, so the value is not its call; the job's read is not
+    seen either, but it waits for the database the value names (``depends_on``)."""
+    root = tmp_path / "notes"
+    for name, code in (
+        ("api", "const url = process.env.DATABASE_URL;\n"),
+        ("web", "const title = process.env.TITLE;\n"),
+        ("job", "const title = process.env.TITLE;\n"),
+    ):
+        (root / name).mkdir(parents=True)
+        (root / name / "Dockerfile").write_text(f"FROM node:22\nCOPY {name}/ .\n")
+        (root / name / "index.js").write_text(code)
+    # ``.env`` is kept out of git: the template in the shared build context stands for it
+    (root / ".env.example").write_text("DATABASE_URL=postgres://u:p@db:5432/notes\n")
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        "  api: {build: {context: ., dockerfile: api/Dockerfile}, env_file: .env}\n"
+        "  web: {build: {context: ., dockerfile: web/Dockerfile}, env_file: .env}\n"
+        "  job:\n"
+        "    build: {context: ., dockerfile: job/Dockerfile}\n"
+        "    env_file: .env\n"
+        "    depends_on: [db]\n"
+        "  db: {image: 'postgres:16'}\n"
+    )
+    assert _calls(root) == {("api", "db", 5432), ("job", "db", 5432)}
+    assert _calls(root, manifests=False) == {("api", "db", 5432), ("job", "db", 5432)}

@@ -296,6 +296,7 @@ def add_code_evidence(
         return reads
     from socklock.discover.code.interface import CallSite, Declaration
     from socklock.discover.code.scan import listed, scan_tree
+    from socklock.discover.code.unread_fields import unread_field
 
     code_files: dict[str, list[str]] = {}  # workload → its source files
     config_files: list[str] = []
@@ -490,6 +491,22 @@ def add_code_evidence(
     for owner, result in found:
         where = Location(result.file, result.line, result.column)
         if isinstance(result, CallSite):
+            gate = joiner.gate_off(owner.workload, result)
+            field = (
+                unread_field(result.file, result.line, result.column) if result.env_var else None
+            )
+            if gate is not None or field is not None:
+                # a role the workload does not run (code/gates.py); a field of its config
+                # no code reads (code/unread_fields.py)
+                reason = (
+                    f"the code runs only under a role switch: {gate}"
+                    if gate is not None
+                    else f"the config field {field} it fills is read by no code of its module"
+                )
+                builder.unresolved.append(
+                    Unresolved(owner.workload, where, result.expression, reason)
+                )
+                continue
             if not joiner.lacks_library(owner, result):  # config of a library it has not
                 for name in _env_names(result):
                     reads.add_read(owner.workload, name)
@@ -517,11 +534,18 @@ def add_code_evidence(
     for owner, result in dotenv:
         if env_read(reads, owner.workload, result.key or "") is not None:
             joiner.add(owner, result, Location(result.file, result.line, result.column))
+    waits = {  # the services each compose service waits for
+        service.id: {d.service for d in service.dependencies}
+        for project in inventory.compose_projects
+        for service in project.services
+    }
     for owner, result in env_files:
         # a service's env file is its environment: read as config of the services that
         # name it (a program in a language not read here, or one whose ORM reads a variable
         # from its own schema file, has no env read to join the value with)
-        if isinstance(result, CallSite):
+        if isinstance(result, CallSite) and _env_file_read(
+            reads, owner.workload, result, env_files, waits.get(owner.workload, set())
+        ):
             joiner.add(owner, result, Location(result.file, result.line, result.column))
     joiner.add_framework_reads()
     joiner.add_registry_wide()
@@ -531,6 +555,39 @@ def add_code_evidence(
     joiner.add_config_client_defaults()
     joiner.add_library_defaults()
     return reads
+
+
+def _env_file_read(
+    reads: CodeReads,
+    workload: str,
+    site: CallSite,
+    env_files: list[tuple[Context, Result]],
+    waits: set[str],
+) -> bool:
+    """Whether a value of the workload's env file is its call. One file handed to several
+    workloads (the API's ``.env`` also given to its static front end) is a call of the ones
+    whose code reads the variable once another of them is seen to read it: a workload whose
+    code is read and does not, ignores it. When none is seen to read it (a language not
+    read here, an ORM that reads it from its schema) every one keeps it, and so does a
+    workload that waits for the service the value names (``depends_on``: it uses it)."""
+    from socklock.discover.code.interface import CallSite
+
+    if site.key is None or not reads.has_code(workload):
+        return True
+    if env_read(reads, workload, site.key) is not None:
+        return True
+    value = site.target or ""
+    if any(re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", value) for name in waits):
+        return True
+    return not any(
+        other.workload != workload
+        and isinstance(found, CallSite)
+        and found.file == site.file
+        and found.key == site.key
+        and reads.has_code(other.workload)
+        and reads.reads_in_code(other.workload, site.key)
+        for other, found in env_files
+    )
 
 
 # Spring Cloud Kubernetes Config: the ConfigMap named like the application (in its
@@ -1338,6 +1395,20 @@ class _Joiner:
             return found.value if found is not None else None
 
         return switched_off(name, lookup)
+
+    def gate_off(self, workload: str, site: CallSite) -> str | None:
+        """The role switch the workload's env leaves off around the site's code
+        (:mod:`socklock.discover.code.gates`), else None."""
+        from socklock.discover.code.gates import gated_off
+
+        env = self.envs.get(workload, {})
+        baked = self.dockerfile_env.get(workload, {})
+
+        def lookup(switch: str) -> str | None:
+            found = env.get(switch) or baked.get(switch)
+            return found.value if found is not None else None
+
+        return gated_off(site.file, site.line, lookup)
 
     def secret(self, workload: str, name: str) -> Secret | None:
         """The value a Dapr secret store the workload's configuration reads gives the
