@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -25,7 +26,7 @@ from socklock.discover.build_scripts import script_builds
 from socklock.discover.commands import service_words
 from socklock.discover.entrypoints import command_line, entry_paths, run_words
 from socklock.discover.name_table import NameTable
-from socklock.model import BuildUnit, ComposeProject, Inventory
+from socklock.model import BuildUnit, ComposeProject, ComposeService, Dockerfile, Inventory
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,20 +380,28 @@ def built_programs(
     compiles or runs (:mod:`socklock.discover.build_programs`), for the services of
     ``project`` built there whose builds pick different directories."""
     from socklock.discover.build_programs import program_directory
-    from socklock.discover.proxies.images import build_settings, dockerfile_at
 
     found: dict[str, Path] = {}
-    for service in project.services:
-        if not service.build_context or Path(service.build_context).resolve() != directory:
-            continue
-        dockerfile = dockerfile_at(inventory, directory / (service.dockerfile or "Dockerfile"))
-        if dockerfile is None:
-            continue
-        args, target = build_settings(service)
+    for service, dockerfile, args, target in _builds_in(inventory, project, directory):
         program = program_directory(dockerfile, directory, args, target)
         if program is not None:
             found[service.id] = program
     return found if len(set(found.values())) > 1 else {}
+
+
+def _builds_in(
+    inventory: Inventory, project: ComposeProject, directory: Path
+) -> Iterator[tuple[ComposeService, Dockerfile, dict[str, str], str | None]]:
+    """The services of ``project`` built in ``directory``, each with its Dockerfile (when the
+    input holds it), build args and target."""
+    from socklock.discover.proxies.images import build_settings, dockerfile_at
+
+    for service in project.services:
+        if not service.build_context or Path(service.build_context).resolve() != directory:
+            continue
+        dockerfile = dockerfile_at(inventory, directory / (service.dockerfile or "Dockerfile"))
+        if dockerfile is not None:
+            yield (service, dockerfile, *build_settings(service))
 
 
 def copied_by_builds(
@@ -402,16 +411,9 @@ def copied_by_builds(
     image, for the services of ``project`` built there whose Dockerfile copies only part of
     it (:func:`socklock.discover.build_programs.copied_sources`)."""
     from socklock.discover.build_programs import copied_sources
-    from socklock.discover.proxies.images import build_settings, dockerfile_at
 
     found: dict[str, tuple[Path, ...]] = {}
-    for service in project.services:
-        if not service.build_context or Path(service.build_context).resolve() != directory:
-            continue
-        dockerfile = dockerfile_at(inventory, directory / (service.dockerfile or "Dockerfile"))
-        if dockerfile is None:
-            continue
-        args, target = build_settings(service)
+    for service, dockerfile, args, target in _builds_in(inventory, project, directory):
         copied = copied_sources(dockerfile, directory, args, target)
         if copied:
             found[service.id] = copied
