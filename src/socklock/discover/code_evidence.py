@@ -132,6 +132,7 @@ from socklock.model import (
 )
 
 if TYPE_CHECKING:
+    from socklock.discover.code.config_files import ConfigFileAnalyser
     from socklock.discover.code.interface import CallSite, Declaration, Result, UnresolvedCall
     from socklock.discover.infra.dapr import Secret
     from socklock.discover.siblings import Program
@@ -668,6 +669,14 @@ def _mounted_as_config(
 _CONFIG_SUFFIXES = frozenset({".toml", ".json", ".yaml", ".yml", ".properties"})
 
 
+def _as_config(analyser: ConfigFileAnalyser, path: Path) -> Iterator[Result]:
+    """What ``analyser`` finds in the file at ``path`` read as a config file whatever its
+    name says (``config/<its name>``); nothing when it cannot be read."""
+    source = _config_source(path)
+    if source is not None:
+        yield from analyser.analyse(str(path), source, seen_as=str(PurePath("config", path.name)))
+
+
 def _config_source(path: Path) -> bytes | None:
     """A config file's bytes, None when it cannot be read or is larger than the code scan
     reads (the scan's own limit: a config file is read as a source file is)."""
@@ -725,11 +734,7 @@ def _mounted_config_dirs(
                 )
             ):
                 continue
-            source = _config_source(path)
-            if source is None:
-                continue
-            seen_as = str(PurePath("config", path.name))
-            for result in analyser.analyse(str(path), source, seen_as=seen_as):
+            for result in _as_config(analyser, path):
                 yield context, result
 
 
@@ -756,11 +761,7 @@ def _classpath_served_files(
                     continue
                 if analyser.handles(path) or servers.server_of(str(path), context.workload) is None:
                     continue
-                source = _config_source(path)
-                if source is None:
-                    continue
-                seen_as = str(PurePath("config", path.name))
-                for result in analyser.analyse(str(path), source, seen_as=seen_as):
+                for result in _as_config(analyser, path):
                     yield context, result
 
 

@@ -102,30 +102,22 @@ def _addresses(
     label = f"Fluentd {kind} output"
     port_text = parameters.get("port", ("", 0))[0]
     port = int(port_text) if port_text.isdigit() else default_port
-    if list_name is not None and list_name in parameters:
-        value, line = parameters[list_name]
-        for item in (i.strip() for i in value.split(",")):
+    # a list of hosts (``hosts a:9200,b:9200``) wins over the single ``host``
+    chosen = next((n for n in (list_name, host_name) if n is not None and n in parameters), None)
+    if chosen is not None:
+        value, line = parameters[chosen]
+        hosts = value.split(",") if chosen == list_name else [value]
+        for item in (h.strip() for h in hosts):
             if item:
                 yield from address(
                     source.where(line, item),
                     _with_port(item, port),
                     env,
-                    f"{label} {list_name}",
+                    f"{label} {chosen}",
                     default_scheme=scheme,
                     name_hint="HOST",
                     default_port=port,
                 )
-    elif host_name is not None and host_name in parameters:
-        value, line = parameters[host_name]
-        yield from address(
-            source.where(line, value),
-            _with_port(value, port),
-            env,
-            f"{label} {host_name}",
-            default_scheme=scheme,
-            name_hint="HOST",
-            default_port=port,
-        )
     if url_name is not None and url_name in parameters:
         value, line = parameters[url_name]
         yield from address(source.where(line, value), value, env, f"{label} {url_name}")
