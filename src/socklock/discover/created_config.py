@@ -29,6 +29,18 @@ from socklock.model import Location
 
 MAX_BYTES = 1 << 20
 _MAKEFILES = frozenset({"makefile", "gnumakefile"})
+
+
+def read_head(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> str | None:
+    """A file's text, its first ``limit`` characters only (a script, an env file, a
+    kustomization); None when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(limit)
+    except OSError:
+        return None
+
+
 _KINDS = {"secret": "Secret", "configmap": "ConfigMap", "cm": "ConfigMap"}
 
 
@@ -141,12 +153,10 @@ def _created(command: list[str], script: str, line: int, root: str) -> Created |
 def _env_file(path: str) -> dict[str, tuple[str, int]]:
     """``KEY=VALUE`` lines as kubectl reads them (no quotes removed, ``#`` lines skipped)."""
     found: dict[str, tuple[str, int]] = {}
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read(MAX_BYTES).splitlines()
-    except OSError:
+    text = read_head(path)
+    if text is None:
         return found
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(text.splitlines(), 1):
         text = line.strip()
         if not text or text.startswith("#") or "=" not in text:
             continue

@@ -9,7 +9,7 @@ lands in a folder whose Dockerfile copies a file of its name. A path holding a v
 never guessed.
 """
 
-# ruff: noqa: PTH118, PTH119, PTH123, PTH208
+# ruff: noqa: PTH118, PTH119, PTH208
 # (string paths, as the scripts write them)
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from socklock.discover.commands import simple_commands
+from socklock.discover.created_config import read_head
 
 MAX_BYTES = 256 * 1024
 _SCRIPTS = re.compile(r"^(?:GNU)?makefile$|\.(?:sh|bash|mk)$", re.IGNORECASE)
@@ -37,10 +38,8 @@ def built_into(unit: Path) -> Iterator[tuple[Path, Path]]:
         script = unit / name
         if not _SCRIPTS.search(name) or not script.is_file():
             continue
-        try:
-            with open(script, encoding="utf-8", errors="replace") as handle:
-                text = handle.read(MAX_BYTES)
-        except OSError:
+        text = read_head(script, MAX_BYTES)
+        if text is None:
             continue
         for line in text.splitlines():
             if "go" not in line or "build" not in line:
@@ -53,10 +52,8 @@ def built_into(unit: Path) -> Iterator[tuple[Path, Path]]:
 
 def copies(dockerfile: Path, name: str) -> bool:
     """Whether the Dockerfile copies a file named ``name`` from its build context."""
-    try:
-        with open(dockerfile, encoding="utf-8", errors="replace") as handle:
-            text = handle.read(MAX_BYTES)
-    except OSError:
+    text = read_head(dockerfile, MAX_BYTES)
+    if text is None:
         return False
     for match in _COPY.finditer(text):
         sources = match.group(1).split()[:-1]

@@ -15,7 +15,7 @@ Files read as written (kubectl missing, a kustomization not rendered) keep the n
 written; a name two kustomizations generate with different values is left unread.
 """
 
-# ruff: noqa: PTH100, PTH113, PTH118, PTH119, PTH120, PTH123
+# ruff: noqa: PTH100, PTH113, PTH118, PTH119, PTH120
 # (string paths, as the walk gives them)
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from socklock.discover.created_config import MAX_BYTES, Created, _env_file
+from socklock.discover.created_config import Created, _env_file, read_head
 from socklock.model import Location
 
 _GENERATORS = (("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret"))
@@ -128,10 +128,8 @@ def _generators(file: str) -> tuple[tuple[_Generator, ...], str, str]:
     from socklock.load.limits import DEFAULT_LIMITS
     from socklock.load.yamlread import Document, load_yaml
 
-    try:
-        with open(file, encoding="utf-8", errors="replace") as handle:
-            text = handle.read(MAX_BYTES)
-    except OSError:
+    text = read_head(file)
+    if text is None:
         return (), "", ""
     directory = os.path.dirname(os.path.abspath(file))
     found: list[_Generator] = []
@@ -206,10 +204,8 @@ def _entries(
         path = _path(name if equals else key, directory)
         if path is None:
             continue
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                content = handle.read(MAX_BYTES)
-        except OSError:
+        content = read_head(path)
+        if content is None:
             continue
         yield (key if equals else os.path.basename(path)), content, Location(path, 1, 1)
 
