@@ -6,34 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import deployment_with_service as _deployment
 from tests.helpers import write_files as _write
 
 from socklock.discover import discover
 from socklock.discover.created_config import created_config
 from socklock.load import load_paths
 
-_DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: %(name)s}
-spec:
-  selector: {matchLabels: {app: %(name)s}}
-  template:
-    metadata: {labels: {app: %(name)s}}
-    spec:
-      containers:
-      - name: %(name)s
-        image: shop/%(name)s:1
-        ports: [{containerPort: %(port)s}]
-%(env)s
----
-apiVersion: v1
-kind: Service
-metadata: {name: %(name)s-svc}
-spec:
-  selector: {app: %(name)s}
-  ports: [{port: 80, targetPort: %(port)s}]
-"""
 _ENV_FROM = "        envFrom:\n        - secretRef: {name: orders-env}\n"
 _KEY_REF = (
     "        env:\n        - name: STOCK_URL\n"
@@ -48,10 +27,6 @@ secrets:
 \tkubectl create secret generic other-env --from-env-file=$(ENV_DIR)/other.env
 """
 _ENV = "# orders\nBus__Host=rabbit-svc\nBus__Port=80\nBilling__Url=http://billing-svc:80\n"
-
-
-def _deployment(name: str, port: int, env: str = "") -> str:
-    return _DEPLOYMENT % {"name": name, "port": port, "env": env.rstrip("\n")}
 
 
 def test_env_files_and_literals_a_makefile_creates(tmp_path: Path) -> None:

@@ -9,33 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.helpers import deployment_with_service as _deployment
 from tests.helpers import write_files as _write
 
 from socklock.discover import discover
 from socklock.load import load_paths
 
-_DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: %(name)s}
-spec:
-  selector: {matchLabels: {app: %(name)s}}
-  template:
-    metadata: {labels: {app: %(name)s}}
-    spec:
-      containers:
-      - name: %(name)s
-        image: shop/%(name)s:1
-        ports: [{containerPort: %(port)s}]
-%(env)s
----
-apiVersion: v1
-kind: Service
-metadata: {name: %(name)s-svc}
-spec:
-  selector: {app: %(name)s}
-  ports: [{port: 80, targetPort: %(port)s}]
-"""
 _ENV_FROM = "        envFrom:\n        - secretRef: {name: orders-secret}\n"
 _KEY_REF = (
     "        env:\n        - name: STOCK_URL\n"
@@ -57,10 +36,6 @@ secretGenerator:
   literals: ["stock=http://stock-svc:80"]
 """
 _ENV = "# orders\nBILLING_URL=http://billing-svc:80\n"
-
-
-def _deployment(name: str, port: int, env: str = "") -> str:
-    return _DEPLOYMENT % {"name": name, "port": port, "env": env.rstrip("\n")}
 
 
 def _app(tmp_path: Path, overlay: str = _OVERLAY) -> None:
